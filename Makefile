@@ -1,0 +1,50 @@
+# famplan — two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := matcher roster data api
+
+.PHONY: run demo test lint typecheck pytest bench setup db clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: setup
+	$(BIN)/famplan db upgrade
+	$(BIN)/famplan seed --if-empty
+
+run: db
+	$(BIN)/famplan serve
+
+demo: db
+	$(BIN)/famplan demo
+
+lint: setup
+	$(BIN)/ruff check .
+
+typecheck: setup
+	$(BIN)/mypy $(PACKAGES) scripts
+
+pytest: setup
+	$(BIN)/python -m pytest -q
+
+test: lint typecheck pytest
+
+bench: setup
+	$(BIN)/python scripts/bench_gap.py ../shared/benchdata/gap/gap*.txt --time-limit 30
+	$(BIN)/python scripts/bench_match.py
+	$(BIN)/python scripts/bench_batch.py
+	$(BIN)/python scripts/bench_roster.py
+	$(BIN)/python scripts/bench_nrp.py ../shared/benchdata/nrp/Instance*.txt --time-limit 60
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache famplan.db

@@ -1,0 +1,1 @@
+"""`famplan` match commands."""

@@ -1,0 +1,1 @@
+"""`famplan` roster commands."""

@@ -1,0 +1,1 @@
+"""`famplan` server commands."""
