@@ -1,0 +1,236 @@
+"""Supply vs demand per language and region, shortages, and free capacity ahead.
+
+Pure functions over plain records (no database): the report and the notebooks load
+`ConsultantLoad` and `Demand` records from wherever they like and get back the
+balances, the shortage sentences ("needs about 2 more Tigrinya-speaking consultants
+in Region Sjælland") and the expected free capacity over the coming weeks.
+
+Conventions, chosen so that the figures are easy to explain to operations:
+
+- Languages are compared on their base language (``ar-IQ`` and ``ar-SY`` both count
+  as Arabic); dialect quality is the matcher's business, not capacity planning's.
+- A consultant counts towards every language they speak and every region their office
+  serves, so per-cell free hours are optimistic: a shortage reported here is a lower
+  bound on what is really missing.
+- A commitment without an end date never frees its hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from data.languages import base_language, display_name
+
+#: Weekly hours one extra consultant brings when a shortage is turned into head count.
+DEFAULT_HOURS_PER_CONSULTANT = 30.0
+
+
+class DemandStatus(StrEnum):
+    RUNNING = "running"  # staffed and running
+    REQUESTED = "requested"  # ordered by the municipality, not yet staffed
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """Hours per week a consultant already gives to a case, until `end` (inclusive)."""
+
+    hours_per_week: float
+    end: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.hours_per_week < 0:
+            raise ValueError(f"hours_per_week: {self.hours_per_week} is negative")
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.end is None or self.end >= day
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultantLoad:
+    """What capacity planning needs to know about one consultant."""
+
+    languages: tuple[str, ...]
+    regions: tuple[str, ...]
+    contracted_hours: float
+    commitments: tuple[Commitment, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.contracted_hours < 0:
+            raise ValueError(f"contracted_hours: {self.contracted_hours} is negative")
+
+    def free_hours_on(self, day: dt.date) -> float:
+        """Contracted hours not yet committed on `day` (never negative)."""
+        committed = sum(c.hours_per_week for c in self.commitments if c.active_on(day))
+        return max(0.0, self.contracted_hours - committed)
+
+    def base_languages(self) -> frozenset[str]:
+        return frozenset(base_language(tag) for tag in self.languages)
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """One case's need for a language in a region, in hours per week."""
+
+    language: str
+    region: str
+    hours_per_week: float
+    status: DemandStatus
+
+    def __post_init__(self) -> None:
+        if self.hours_per_week < 0:
+            raise ValueError(f"hours_per_week: {self.hours_per_week} is negative")
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageRegionBalance:
+    """Demand and supply of one base language in one region (hours per week)."""
+
+    language: str
+    region: str
+    running_hours: float = 0.0
+    requested_hours: float = 0.0
+    free_hours: float = 0.0
+    speakers: int = 0
+    running_cases: int = 0
+    requested_cases: int = 0
+
+    @property
+    def missing_hours(self) -> float:
+        """Requested hours the free hours of local speakers cannot cover."""
+        return max(0.0, self.requested_hours - self.free_hours)
+
+
+@dataclass(frozen=True, slots=True)
+class Shortage:
+    language: str
+    region: str
+    missing_hours: float
+    consultants_needed: int
+
+    def sentence(self) -> str:
+        """E.g. "needs about 2 more Tigrinya-speaking consultants in Region Sjælland"."""
+        name = display_name(self.language, "en")
+        noun = "consultant" if self.consultants_needed == 1 else "consultants"
+        return (
+            f"needs about {self.consultants_needed} more {name}-speaking {noun} in "
+            f"{region_label(self.region)} ({self.missing_hours:.0f} h/week requested "
+            f"beyond the free hours of local speakers)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityOutlook:
+    """Expected free hours per week, overall and per base language, from `week_starts`."""
+
+    week_starts: tuple[dt.date, ...]
+    total_free_hours: tuple[float, ...]
+    free_hours_by_language: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+
+def region_label(region: str) -> str:
+    return region if region.lower().startswith("region") else f"Region {region}"
+
+
+def balances(
+    consultants: Iterable[ConsultantLoad], demands: Iterable[Demand], on: dt.date
+) -> list[LanguageRegionBalance]:
+    """Aggregate demand and free supply per (base language, region) on day `on`.
+
+    Every cell with any demand or any speaker is returned, sorted by language then region.
+    """
+    running_h: dict[tuple[str, str], float] = defaultdict(float)
+    requested_h: dict[tuple[str, str], float] = defaultdict(float)
+    running_n: dict[tuple[str, str], int] = defaultdict(int)
+    requested_n: dict[tuple[str, str], int] = defaultdict(int)
+    free_h: dict[tuple[str, str], float] = defaultdict(float)
+    speakers: dict[tuple[str, str], int] = defaultdict(int)
+    for demand in demands:
+        key = (base_language(demand.language), demand.region)
+        if demand.status is DemandStatus.RUNNING:
+            running_h[key] += demand.hours_per_week
+            running_n[key] += 1
+        else:
+            requested_h[key] += demand.hours_per_week
+            requested_n[key] += 1
+    for consultant in consultants:
+        free = consultant.free_hours_on(on)
+        for language in consultant.base_languages():
+            for region in set(consultant.regions):
+                free_h[(language, region)] += free
+                speakers[(language, region)] += 1
+    keys = set(running_h) | set(requested_h) | set(free_h)
+    return [
+        LanguageRegionBalance(
+            language=language,
+            region=region,
+            running_hours=running_h[(language, region)],
+            requested_hours=requested_h[(language, region)],
+            free_hours=free_h[(language, region)],
+            speakers=speakers[(language, region)],
+            running_cases=running_n[(language, region)],
+            requested_cases=requested_n[(language, region)],
+        )
+        for language, region in sorted(keys)
+    ]
+
+
+def shortages(
+    cells: Iterable[LanguageRegionBalance],
+    hours_per_consultant: float = DEFAULT_HOURS_PER_CONSULTANT,
+) -> list[Shortage]:
+    """The cells whose requested hours exceed the free hours of local speakers.
+
+    The head count is the missing hours divided by `hours_per_consultant`, rounded up:
+    any uncovered request needs somebody. Largest need first.
+    """
+    if hours_per_consultant <= 0:
+        raise ValueError(f"hours_per_consultant: {hours_per_consultant} must be positive")
+    found = [
+        Shortage(
+            language=cell.language,
+            region=cell.region,
+            missing_hours=cell.missing_hours,
+            consultants_needed=math.ceil(cell.missing_hours / hours_per_consultant - 1e-9),
+        )
+        for cell in cells
+        if cell.missing_hours > 1e-9
+    ]
+    return sorted(found, key=lambda s: (-s.consultants_needed, -s.missing_hours, s.language))
+
+
+def shortage_sentences(
+    cells: Iterable[LanguageRegionBalance],
+    hours_per_consultant: float = DEFAULT_HOURS_PER_CONSULTANT,
+    limit: int | None = None,
+) -> list[str]:
+    """Readable insights, e.g. "needs about 2 more Tigrinya-speaking consultants in …"."""
+    found = shortages(cells, hours_per_consultant)
+    return [shortage.sentence() for shortage in found[:limit]]
+
+
+def capacity_outlook(
+    consultants: Sequence[ConsultantLoad],
+    start: dt.date,
+    weeks: int = 12,
+    languages: Iterable[str] = (),
+) -> CapacityOutlook:
+    """Free hours at the start of each of the next `weeks` weeks, as commitments end.
+
+    Only known end dates free capacity; new requests are not forecast.
+    """
+    if weeks <= 0:
+        raise ValueError(f"weeks: {weeks} must be positive")
+    week_starts = tuple(start + dt.timedelta(weeks=w) for w in range(weeks))
+    total = tuple(sum(c.free_hours_on(day) for c in consultants) for day in week_starts)
+    by_language: dict[str, tuple[float, ...]] = {}
+    for language in dict.fromkeys(base_language(tag) for tag in languages):
+        speakers = [c for c in consultants if language in c.base_languages()]
+        by_language[language] = tuple(
+            sum(c.free_hours_on(day) for c in speakers) for day in week_starts
+        )
+    return CapacityOutlook(week_starts, total, by_language)

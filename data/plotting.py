@@ -1,0 +1,150 @@
+"""Figures of supply vs demand and of free capacity ahead (matplotlib, pure).
+
+Every function takes plain records from `data.capacity` and an optional Axes, draws on
+it (or on a new figure) and returns the Axes; `ax.figure` is the figure. No database,
+no file I/O and no pyplot state here: the report, the API and the notebooks decide
+where the figure goes (notebooks pass an Axes from ``plt.subplots`` to see it inline).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from data.capacity import CapacityOutlook, LanguageRegionBalance, region_label
+from data.languages import display_name
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    """The caller's Axes, or one on a new pyplot-free Figure (thread-safe, no backend:
+    the API renders figures from worker threads)."""
+    if ax is not None:
+        return ax
+    return Figure(figsize=size, layout="constrained").add_subplot()
+
+
+def _language_label(tag: str) -> str:
+    try:
+        return display_name(tag, "en")
+    except ValueError:
+        return tag
+
+
+def plot_supply_demand(
+    cells: Sequence[LanguageRegionBalance],
+    ax: Axes | None = None,
+    region: str | None = None,
+    top: int = 12,
+) -> Axes:
+    """Grouped horizontal bars per language: running, requested and free hours per week.
+
+    `region` restricts to one region; otherwise regions are summed. The `top` languages
+    by total demand are shown, largest at the top.
+    """
+    running: dict[str, float] = defaultdict(float)
+    requested: dict[str, float] = defaultdict(float)
+    free: dict[str, float] = defaultdict(float)
+    for cell in cells:
+        if region is not None and cell.region != region:
+            continue
+        running[cell.language] += cell.running_hours
+        requested[cell.language] += cell.requested_hours
+        free[cell.language] += cell.free_hours
+    languages = sorted(
+        set(running) | set(requested),
+        key=lambda lang: (-(running[lang] + requested[lang]), lang),
+    )[:top]
+    languages = [lang for lang in languages if running[lang] + requested[lang] > 0]
+    height = max(3.0, 0.45 * len(languages) + 1.5)
+    ax = _axes(ax, (8.0, height))
+    y = np.arange(len(languages))[::-1]
+    bar = 0.27
+    series = (
+        ("running cases", running, "#4C72B0"),
+        ("requests", requested, "#DD8452"),
+        ("free consultant hours", free, "#55A868"),
+    )
+    for offset, (label, values, colour) in zip((bar, 0.0, -bar), series, strict=True):
+        ax.barh(
+            y + offset,
+            [values[lang] for lang in languages],
+            height=bar,
+            label=label,
+            color=colour,
+        )
+    ax.set_yticks(y, [_language_label(lang) for lang in languages])
+    ax.set_xlabel("hours per week")
+    where = region_label(region) if region else "all regions"
+    ax.set_title(f"Supply vs demand per language ({where})")
+    ax.legend(loc="lower right", fontsize="small")
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def plot_balance_heatmap(
+    cells: Sequence[LanguageRegionBalance],
+    ax: Axes | None = None,
+    top: int = 15,
+) -> Axes:
+    """Language × region grid of free hours minus requested hours (red = short).
+
+    Rows are the `top` languages by total demand; cells are annotated with the balance.
+    Cells with neither demand nor speakers stay blank.
+    """
+    demand: dict[str, float] = defaultdict(float)
+    for cell in cells:
+        demand[cell.language] += cell.running_hours + cell.requested_hours
+    languages = [
+        lang for lang in sorted(demand, key=lambda lang: (-demand[lang], lang)) if demand[lang]
+    ][:top]
+    regions = sorted({cell.region for cell in cells})
+    grid = np.full((len(languages), len(regions)), np.nan)
+    for cell in cells:
+        if cell.language in languages:
+            row, col = languages.index(cell.language), regions.index(cell.region)
+            grid[row, col] = cell.free_hours - cell.requested_hours
+    ax = _axes(ax, (1.4 * len(regions) + 3.0, 0.4 * len(languages) + 1.8))
+    finite = grid[np.isfinite(grid)]
+    limit = float(np.max(np.abs(finite))) if finite.size else 1.0
+    image = ax.imshow(grid, cmap="RdYlGn", vmin=-limit, vmax=limit, aspect="auto")
+    ax.set_xticks(range(len(regions)), regions, rotation=30, ha="right")
+    ax.set_yticks(range(len(languages)), [_language_label(lang) for lang in languages])
+    for row in range(len(languages)):
+        for col in range(len(regions)):
+            if np.isfinite(grid[row, col]):
+                ax.text(col, row, f"{grid[row, col]:.0f}", ha="center", va="center", fontsize=7)
+    ax.figure.colorbar(image, ax=ax, label="free − requested hours/week")
+    ax.set_title("Free hours left after open requests, per language and region")
+    return ax
+
+
+def plot_capacity_outlook(outlook: CapacityOutlook, ax: Axes | None = None) -> Axes:
+    """Expected free hours per week over the coming weeks as known cases end.
+
+    Bars: all consultants. Lines (right axis): free hours of speakers of each language
+    in `outlook.free_hours_by_language`.
+    """
+    ax = _axes(ax, (9.0, 4.0))
+    labels = [day.strftime("%d %b") for day in outlook.week_starts]
+    x = np.arange(len(labels))
+    ax.bar(x, outlook.total_free_hours, color="#8da0cb", label="all consultants")
+    ax.set_xticks(x, labels, rotation=45, ha="right")
+    ax.set_ylabel("free hours per week (all)")
+    ax.set_title("Expected free capacity over the next weeks (from case end dates)")
+    ax.grid(axis="y", alpha=0.3)
+    if outlook.free_hours_by_language:
+        twin = ax.twinx()
+        for language, hours in outlook.free_hours_by_language.items():
+            twin.plot(x, hours, marker="o", label=_language_label(language))
+        twin.set_ylabel("free hours per week (speakers)")
+        twin.set_ylim(bottom=0)
+        lines, names = twin.get_legend_handles_labels()
+        bars, bar_names = ax.get_legend_handles_labels()
+        twin.legend(bars + lines, bar_names + names, loc="upper left", fontsize="small")
+    else:
+        ax.legend(loc="upper left", fontsize="small")
+    return ax

@@ -1,0 +1,72 @@
+"""The HTML report is one self-contained file with its PNGs beside it."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pytest
+
+from api.report import NamedFigure, Section, Table, render_html, write_report
+
+
+def _figure(values: list[float]) -> plt.Figure:
+    figure, ax = plt.subplots()
+    ax.bar(range(len(values)), values)
+    return figure
+
+
+def _sections() -> list[Section]:
+    return [
+        Section(
+            "Supply & demand",
+            paragraphs=["Short on <Tigrinya>"],
+            bullets=["needs about 2 more Tigrinya-speaking consultants in Region Sjælland"],
+            figures=[NamedFigure("supply", _figure([1, 2, 3]), "Supply vs demand")],
+            tables=[Table("Shortages", ["language", "region", "needed"], [["ti", "Sjælland", 2]])],
+        ),
+        Section("Matching", figures=[NamedFigure("travel", _figure([4, 5]))]),
+    ]
+
+
+def test_report_is_self_contained_with_pngs_alongside(tmp_path):
+    written = write_report(_sections(), tmp_path, generated_at=dt.datetime(2026, 1, 5, 8, 0))
+    page = written.html_path.read_text(encoding="utf-8")
+    assert written.html_path == tmp_path / "report.html"
+    assert [p.name for p in written.png_paths] == ["supply.png", "travel.png"]
+    embedded = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
+    assert len(embedded) == 2
+    assert base64.b64decode(embedded[0]) == (tmp_path / "supply.png").read_bytes()
+    # Nothing is loaded from elsewhere: no external src/href at all.
+    assert not re.search(r'(src|href)="(?!data:)', page)
+    assert "Generated 2026-01-05 08:00 UTC" in page
+
+
+def test_report_escapes_text_and_renders_tables(tmp_path):
+    page = write_report(_sections(), tmp_path).html_path.read_text(encoding="utf-8")
+    assert "Short on &lt;Tigrinya&gt;" in page
+    assert "Supply &amp; demand" in page
+    assert "<td>Sjælland</td><td>2</td>" in page
+    assert "<li>needs about 2 more Tigrinya-speaking" in page
+
+
+def test_empty_table_says_none():
+    page = render_html("t", [Section("s", tables=[Table("Moves", ["a", "b"], [])])], {})
+    assert '<td colspan="2"><em>none</em></td>' in page
+
+
+def test_bad_tables_and_names_are_rejected(tmp_path):
+    with pytest.raises(ValueError, match="row 1: 1 cells, expected 2"):
+        Table("Moves", ["a", "b"], [["x"]])
+    with pytest.raises(ValueError, match="figure name"):
+        NamedFigure("../evil", _figure([1]))
+    twice = [Section("a", figures=[NamedFigure("x", _figure([1])), NamedFigure("x", _figure([2]))])]
+    with pytest.raises(ValueError, match="repeated: x"):
+        write_report(twice, tmp_path)
+    plt.close("all")
