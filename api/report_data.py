@@ -1,0 +1,111 @@
+"""Read what the reports need from the database into plain records.
+
+The figures and insights are pure (`data.capacity`, `*/plotting.py`); this is the one
+place the report reads tables. Ids and hours only leave here — no names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus
+from data.languages import base_language
+from data.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseLanguage,
+    CaseStatus,
+    Consultant,
+    ConsultantLanguage,
+    Municipality,
+    Office,
+    PersonGroup,
+    Region,
+)
+
+#: The majority language: a case needs it only when no other language is asked for.
+MAJORITY_LANGUAGE = "da"
+
+
+@dataclass(frozen=True)
+class CapacitySnapshot:
+    as_of: dt.date
+    consultants: tuple[ConsultantLoad, ...]
+    demands: tuple[Demand, ...]
+
+
+def region_names(session: Session) -> dict[str, str]:
+    return {region.code: region.name for region in session.exec(select(Region))}
+
+
+def family_language(tags: list[tuple[PersonGroup, str]]) -> str:
+    """The language a case is staffed for: the parents' (then the child's) first
+    non-Danish language, else Danish. The rarest need binds; nearly everyone speaks Danish.
+    """
+    ordered = sorted(tags, key=lambda item: item[0] != PersonGroup.PARENTS)
+    for _, tag in ordered:
+        if base_language(tag) != MAJORITY_LANGUAGE:
+            return tag
+    return ordered[0][1] if ordered else MAJORITY_LANGUAGE
+
+
+def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
+    """Consultants active on `as_of` with their running commitments, and the demand of
+    every requested or active case (hours include a support person's)."""
+    regions = region_names(session)
+    municipality_region = {
+        town.code: regions.get(town.region_code, town.region_code)
+        for town in session.exec(select(Municipality))
+    }
+    office_regions = {
+        office.id: tuple(regions.get(code, code) for code in office.serves_regions)
+        for office in session.exec(select(Office))
+    }
+    languages: dict[int, list[str]] = defaultdict(list)
+    for row in session.exec(select(ConsultantLanguage)):
+        languages[row.consultant_id].append(row.tag)
+    case_languages: dict[int, list[tuple[PersonGroup, str]]] = defaultdict(list)
+    for case_row in session.exec(select(CaseLanguage)):
+        case_languages[case_row.case_id].append((case_row.person_group, case_row.tag))
+    case_end = {case.id: case.expected_end for case in session.exec(select(Case))}
+    commitments: dict[int, list[Commitment]] = defaultdict(list)
+    assignments = select(Assignment).where(
+        col(Assignment.consultant_id).is_not(None),
+        Assignment.status != AssignmentStatus.ENDED,
+    )
+    for assignment in session.exec(assignments):
+        end = assignment.end or case_end.get(assignment.case_id)
+        if (end is not None and end < as_of) or assignment.consultant_id is None:
+            continue
+        commitments[assignment.consultant_id].append(Commitment(assignment.hours_per_week, end))
+    consultants = tuple(
+        ConsultantLoad(
+            languages=tuple(languages[c.id]),
+            regions=office_regions.get(c.office_id, ()),
+            contracted_hours=c.contracted_hours_per_week,
+            commitments=tuple(commitments[c.id]),
+        )
+        for c in session.exec(select(Consultant))
+        if c.id is not None
+        and c.active_from <= as_of
+        and (c.active_to is None or c.active_to >= as_of)
+    )
+    open_statuses = (CaseStatus.REQUESTED, CaseStatus.ACTIVE)
+    demands = tuple(
+        Demand(
+            language=family_language(case_languages[case.id]),
+            region=municipality_region[case.municipality_code],
+            hours_per_week=case.hours_per_week + case.support_hours_per_week,
+            status=DemandStatus.RUNNING
+            if case.status == CaseStatus.ACTIVE
+            else DemandStatus.REQUESTED,
+        )
+        for case in session.exec(select(Case).where(col(Case.status).in_(open_statuses)))
+        if case.id is not None and (case.expected_end is None or case.expected_end >= as_of)
+    )
+    return CapacitySnapshot(as_of, consultants, demands)

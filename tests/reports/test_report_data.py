@@ -1,0 +1,134 @@
+"""Loading the capacity records from the tables (a hand-built in-memory database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, SQLModel, create_engine
+
+from api.report_data import family_language, load_capacity
+from data.capacity import DemandStatus
+from data.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    CaseLanguage,
+    CaseStatus,
+    Consultant,
+    ConsultantLanguage,
+    Gender,
+    InterventionType,
+    LanguageLevel,
+    Municipality,
+    Office,
+    PersonGroup,
+    Region,
+)
+
+AS_OF = dt.date(2026, 1, 5)
+
+
+@pytest.fixture
+def session():
+    engine = create_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        yield session
+
+
+def _case(reference: str, status: CaseStatus, end: dt.date | None) -> Case:
+    return Case(
+        reference=reference,
+        municipality_code=370,
+        lat=55.23,
+        lon=11.76,
+        intervention_type=InterventionType.FAMILY_TREATMENT,
+        hours_per_week=6,
+        support_hours_per_week=4,
+        visits_per_week=2,
+        requested_start=dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC),
+        expected_end=end,
+        status=status,
+    )
+
+
+@pytest.fixture
+def small_book(session):
+    """One Næstved office serving Sjælland, one active Tigrinya/Danish consultant with a
+    running 10 h case ending 1 March, one consultant who left in 2025, a new Tigrinya
+    request, and a case that ended before `AS_OF`."""
+    session.add(Region(code="DK-85", name="Sjælland"))
+    session.add(Municipality(code=370, name="Næstved", region_code="DK-85", lat=55.23, lon=11.76))
+    session.add(
+        Office(
+            id=1,
+            name="Næstved",
+            municipality_code=370,
+            lat=55.23,
+            lon=11.76,
+            serves_regions=["DK-85"],
+        )
+    )
+    for cid, active_to in ((1, None), (2, dt.date(2025, 12, 31))):
+        session.add(
+            Consultant(
+                id=cid,
+                employee_ref=f"E{cid}",
+                display_name="x",
+                office_id=1,
+                home_municipality_code=370,
+                home_lat=55.2,
+                home_lon=11.7,
+                gender=Gender.FEMALE,
+                contracted_hours_per_week=37,
+                max_cases=5,
+                active_from=dt.date(2024, 1, 1),
+                active_to=active_to,
+            )
+        )
+        session.add(ConsultantLanguage(consultant_id=cid, tag="ti", level=LanguageLevel.NATIVE))
+    running = _case("R-1", CaseStatus.ACTIVE, dt.date(2026, 3, 1))
+    request = _case("R-2", CaseStatus.REQUESTED, None)
+    ended = _case("R-3", CaseStatus.ACTIVE, dt.date(2025, 12, 1))
+    session.add_all([running, request, ended])
+    session.flush()
+    session.add(CaseLanguage(case_id=running.id, person_group=PersonGroup.PARENTS, tag="ti"))
+    session.add(CaseLanguage(case_id=request.id, person_group=PersonGroup.CHILD, tag="da"))
+    session.add(CaseLanguage(case_id=request.id, person_group=PersonGroup.PARENTS, tag="ti-ER"))
+    for case in (running, ended):
+        session.add(
+            Assignment(
+                case_id=case.id,
+                consultant_id=1,
+                role=AssignmentRole.PRIMARY,
+                hours_per_week=10,
+                start=dt.date(2025, 6, 1),
+                status=AssignmentStatus.CONFIRMED,
+            )
+        )
+    session.commit()
+    return session
+
+
+def test_load_capacity_keeps_active_consultants_and_open_cases(small_book):
+    snapshot = load_capacity(small_book, AS_OF)
+    (consultant,) = snapshot.consultants  # the one who left is not counted
+    assert consultant.regions == ("Sjælland",)
+    assert consultant.contracted_hours == 37
+    # The ended case's assignment no longer binds; the running one ends with its case.
+    assert [(c.hours_per_week, c.end) for c in consultant.commitments] == [
+        (10, dt.date(2026, 3, 1))
+    ]
+    demands = sorted((d.language, d.status, d.hours_per_week) for d in snapshot.demands)
+    assert demands == [("ti", DemandStatus.RUNNING, 10), ("ti-ER", DemandStatus.REQUESTED, 10)]
+    assert {d.region for d in snapshot.demands} == {"Sjælland"}
+
+
+def test_family_language_prefers_the_parents_non_danish_language():
+    parents, child = PersonGroup.PARENTS, PersonGroup.CHILD
+    assert family_language([(child, "ar-SY"), (parents, "ckb")]) == "ckb"
+    assert family_language([(child, "ar-SY"), (parents, "da")]) == "ar-SY"
+    assert family_language([(parents, "da")]) == "da"
+    assert family_language([]) == "da"
