@@ -1,0 +1,93 @@
+"""Roster figures drawn from a two-day, 3x8 hand-made roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from matplotlib.patches import Rectangle
+
+from roster.plotting import (
+    RosterView,
+    ShiftCell,
+    person_totals,
+    plot_handovers,
+    plot_hours_vs_contract,
+    plot_nights_weekends,
+    plot_roster_grid,
+)
+
+SAT = dt.datetime(2026, 1, 3)  # a Saturday
+
+
+def _shift(day: int, code: str, *consultants: int) -> ShiftCell:
+    start_hour = {"D": 7, "E": 15, "N": 23}[code]
+    start = SAT + dt.timedelta(days=day, hours=start_hour)
+    return ShiftCell(start, start + dt.timedelta(hours=8), code, consultants)
+
+
+@pytest.fixture
+def weekend() -> RosterView:
+    """Sat/Sun, D/E/N. Saturday: 1, 2, 3; Sunday: 1, 2 and the night uncovered; two
+    people on Sunday's evening shift (2 and 4)."""
+    return RosterView(
+        "test",
+        (
+            _shift(0, "N", 3),  # listed out of order on purpose
+            _shift(0, "D", 1),
+            _shift(0, "E", 2),
+            _shift(1, "D", 1),
+            _shift(1, "E", 2, 4),
+            _shift(1, "N"),
+        ),
+        contract_hours={1: 37.0, 2: 37.0, 3: 30.0},
+    )
+
+
+def test_view_orders_days_and_codes(weekend):
+    assert weekend.days() == [dt.date(2026, 1, 3), dt.date(2026, 1, 4)]
+    assert weekend.codes() == ["D", "E", "N"]
+    assert weekend.team() == [1, 2, 3, 4]
+
+
+def test_handovers_count_arrivals_at_each_change(weekend):
+    # Sat: D→E (2 arrives), E→N (3 arrives) = 2. Sun: N→D (1), D→E (2 and 4), E→N (nobody).
+    assert weekend.handovers_per_day() == {dt.date(2026, 1, 3): 2, dt.date(2026, 1, 4): 3}
+
+
+def test_person_totals_hours_nights_weekends(weekend):
+    totals = person_totals(weekend)
+    assert totals[2]["hours"] == 16.0
+    assert totals[3]["nights"] == 1.0 and totals[1]["nights"] == 0.0
+    assert totals[1]["weekends"] == 2.0
+    # Horizon: Sat 07:00 to Mon 07:00 = 2 days; 37 h/week × 2/7.
+    assert totals[1]["contract"] == pytest.approx(37 * 2 / 7)
+    assert totals[4]["contract"] == 0.0  # no contract known
+
+
+def test_sleep_in_counts_its_own_hours_and_flag():
+    start = SAT + dt.timedelta(hours=22)
+    sleep_in = ShiftCell(
+        start, start + dt.timedelta(hours=9), "S", (1,), night=True, counted_hours=3.0
+    )
+    assert (sleep_in.hours, sleep_in.is_night) == (3.0, True)
+    day = ShiftCell(SAT + dt.timedelta(hours=7), SAT + dt.timedelta(hours=15), "D", (1,))
+    assert not day.is_night
+
+
+def test_grid_draws_one_patch_per_consultant_slot(weekend):
+    ax = plot_roster_grid(weekend)
+    patches = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(patches) == 7  # 4 single-person shifts + 2 halves of the double + 1 uncovered
+    uncovered = [p for p in patches if p.get_hatch() == "//"]
+    assert len(uncovered) == 1
+    assert len(ax.get_legend().get_texts()) == 4
+    assert "4 consultants" in ax.get_title()
+
+
+def test_hours_nights_and_handover_bars(weekend):
+    assert [b.get_height() for b in plot_hours_vs_contract(weekend).patches] == [16, 16, 8, 8]
+    nights = plot_nights_weekends(weekend)
+    assert len(nights.patches) == 8  # 4 people × (nights, weekends)
+    handovers = plot_handovers(weekend)
+    assert [b.get_height() for b in handovers.patches] == [2, 3]
