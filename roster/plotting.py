@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
@@ -26,7 +27,7 @@ class ShiftCell:
     start: dt.datetime
     end: dt.datetime
     code: str
-    consultants: tuple[int, ...]
+    consultants: tuple[str, ...]
     #: The shift type's own flags when known (a sleep-in night counts only partly).
     night: bool | None = None
     counted_hours: float | None = None
@@ -59,7 +60,7 @@ class RosterView:
     label: str
     shifts: tuple[ShiftCell, ...]
     #: Contracted hours per week by consultant id (people without one get no marker).
-    contract_hours: dict[int, float]
+    contract_hours: dict[str, float]
 
     def days(self) -> list[dt.date]:
         return sorted({shift.start.date() for shift in self.shifts})
@@ -71,8 +72,8 @@ class RosterView:
             first_start.setdefault(shift.code, shift.start.time())
         return sorted(first_start, key=lambda code: first_start[code])
 
-    def team(self) -> list[int]:
-        return sorted({c for shift in self.shifts for c in shift.consultants})
+    def team(self) -> list[str]:
+        return sorted({c for shift in self.shifts for c in shift.consultants}, key=natural_key)
 
     def horizon_weeks(self) -> float:
         if not self.shifts:
@@ -87,7 +88,7 @@ class RosterView:
         horizon is not a handover)."""
         counts: dict[dt.date, int] = {day: 0 for day in self.days()}
         ordered = sorted(self.shifts, key=lambda s: (s.start, s.code))
-        by_start: dict[dt.datetime, set[int]] = defaultdict(set)
+        by_start: dict[dt.datetime, set[str]] = defaultdict(set)
         for shift in ordered:
             by_start[shift.start].update(shift.consultants)
         starts = sorted(by_start)
@@ -102,12 +103,15 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return Figure(figsize=size, layout="constrained").add_subplot()
 
 
-def consultant_colours(team: Sequence[int]) -> dict[int, tuple[float, float, float, float]]:
-    """A stable colour per consultant (tab20, in team order)."""
-    from matplotlib import colormaps
+def natural_key(consultant_id: str) -> tuple[int, str]:
+    """Sort "2" before "10" while still accepting ids that are not numbers."""
+    return (int(consultant_id), "") if consultant_id.isdigit() else (1 << 62, consultant_id)
 
+
+def consultant_colours(team: Sequence[str]) -> dict[str, tuple[float, float, float, float]]:
+    """A stable colour per consultant (tab20, in team order)."""
     palette = colormaps["tab20"]
-    return {cid: palette(index % 20) for index, cid in enumerate(sorted(team))}
+    return {cid: palette(index % 20) for index, cid in enumerate(sorted(team, key=natural_key))}
 
 
 def plot_roster_grid(view: RosterView, ax: Axes | None = None) -> Axes:
@@ -149,10 +153,10 @@ def plot_roster_grid(view: RosterView, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def person_totals(view: RosterView) -> dict[int, dict[str, float]]:
+def person_totals(view: RosterView) -> dict[str, dict[str, float]]:
     """Per consultant: hours, night shifts and weekend shifts worked, and the contract's
     hours over the horizon."""
-    totals: dict[int, dict[str, float]] = {
+    totals: dict[str, dict[str, float]] = {
         cid: {"hours": 0.0, "nights": 0.0, "weekends": 0.0, "contract": 0.0} for cid in view.team()
     }
     for shift in view.shifts:
@@ -184,7 +188,7 @@ def plot_hours_vs_contract(view: RosterView, ax: Axes | None = None) -> Axes:
         label="contract over horizon",
         zorder=3,
     )
-    ax.set_xticks(x, [str(c) for c in team])
+    ax.set_xticks(x, team)
     ax.set_xlabel("consultant")
     ax.set_ylabel("hours")
     ax.set_title(f"Hours per person vs contract ({view.label})")
@@ -202,7 +206,7 @@ def plot_nights_weekends(view: RosterView, ax: Axes | None = None) -> Axes:
     ax.bar(
         x + 0.2, [totals[c]["weekends"] for c in team], 0.4, label="weekend shifts", color="#DD8452"
     )
-    ax.set_xticks(x, [str(c) for c in team])
+    ax.set_xticks(x, team)
     ax.set_xlabel("consultant")
     ax.set_ylabel("shifts")
     ax.set_title(f"Nights and weekends per person ({view.label})")

@@ -20,7 +20,7 @@ from roster.plotting import (
 SAT = dt.datetime(2026, 1, 3)  # a Saturday
 
 
-def _shift(day: int, code: str, *consultants: int) -> ShiftCell:
+def _shift(day: int, code: str, *consultants: str) -> ShiftCell:
     start_hour = {"D": 7, "E": 15, "N": 23}[code]
     start = SAT + dt.timedelta(days=day, hours=start_hour)
     return ShiftCell(start, start + dt.timedelta(hours=8), code, consultants)
@@ -33,21 +33,21 @@ def weekend() -> RosterView:
     return RosterView(
         "test",
         (
-            _shift(0, "N", 3),  # listed out of order on purpose
-            _shift(0, "D", 1),
-            _shift(0, "E", 2),
-            _shift(1, "D", 1),
-            _shift(1, "E", 2, 4),
+            _shift(0, "N", "3"),  # listed out of order on purpose
+            _shift(0, "D", "1"),
+            _shift(0, "E", "2"),
+            _shift(1, "D", "1"),
+            _shift(1, "E", "2", "4"),
             _shift(1, "N"),
         ),
-        contract_hours={1: 37.0, 2: 37.0, 3: 30.0},
+        contract_hours={"1": 37.0, "2": 37.0, "3": 30.0},
     )
 
 
 def test_view_orders_days_and_codes(weekend):
     assert weekend.days() == [dt.date(2026, 1, 3), dt.date(2026, 1, 4)]
     assert weekend.codes() == ["D", "E", "N"]
-    assert weekend.team() == [1, 2, 3, 4]
+    assert weekend.team() == ["1", "2", "3", "4"]
 
 
 def test_handovers_count_arrivals_at_each_change(weekend):
@@ -57,21 +57,21 @@ def test_handovers_count_arrivals_at_each_change(weekend):
 
 def test_person_totals_hours_nights_weekends(weekend):
     totals = person_totals(weekend)
-    assert totals[2]["hours"] == 16.0
-    assert totals[3]["nights"] == 1.0 and totals[1]["nights"] == 0.0
-    assert totals[1]["weekends"] == 2.0
+    assert totals["2"]["hours"] == 16.0
+    assert totals["3"]["nights"] == 1.0 and totals["1"]["nights"] == 0.0
+    assert totals["1"]["weekends"] == 2.0
     # Horizon: Sat 07:00 to Mon 07:00 = 2 days; 37 h/week × 2/7.
-    assert totals[1]["contract"] == pytest.approx(37 * 2 / 7)
-    assert totals[4]["contract"] == 0.0  # no contract known
+    assert totals["1"]["contract"] == pytest.approx(37 * 2 / 7)
+    assert totals["4"]["contract"] == 0.0  # no contract known
 
 
 def test_sleep_in_counts_its_own_hours_and_flag():
     start = SAT + dt.timedelta(hours=22)
     sleep_in = ShiftCell(
-        start, start + dt.timedelta(hours=9), "S", (1,), night=True, counted_hours=3.0
+        start, start + dt.timedelta(hours=9), "S", ("1",), night=True, counted_hours=3.0
     )
     assert (sleep_in.hours, sleep_in.is_night) == (3.0, True)
-    day = ShiftCell(SAT + dt.timedelta(hours=7), SAT + dt.timedelta(hours=15), "D", (1,))
+    day = ShiftCell(SAT + dt.timedelta(hours=7), SAT + dt.timedelta(hours=15), "D", ("1",))
     assert not day.is_night
 
 
