@@ -1,0 +1,108 @@
+"""API keys: generation, hashing, verification.
+
+A key looks like ``fp_<prefix>_<secret>``. The prefix (8 random characters) is stored in
+clear to find the row; the whole key is stored as its SHA-256 digest — enough for a
+high-entropy random secret (no password stretching needed) — and compared with
+`hmac.compare_digest`. The clear key is returned once, at creation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from api.audit import record
+from data.ops_models import ApiKey, AuditAction, Role, utcnow
+
+KEY_MARK = "fp"
+_PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the key's id, role and office scope (never the clear key)."""
+
+    key_id: int | None
+    role: Role
+    office_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def may_act_for_offices(self, office_ids: set[int] | frozenset[int]) -> bool:
+        """Admins act for every office; team leaders only within their scope."""
+        if self.role is Role.ADMIN:
+            return True
+        if self.role is Role.TEAM_LEADER:
+            return bool(office_ids) and set(office_ids) <= self.office_ids
+        return False
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def parse_prefix(key: str) -> str | None:
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_MARK or not parts[1] or not parts[2]:
+        return None
+    return parts[1]
+
+
+def new_key() -> tuple[str, str]:
+    """A fresh ``(key, prefix)`` pair with 256 bits of secret."""
+    prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(8))
+    return f"{KEY_MARK}_{prefix}_{secrets.token_urlsafe(32)}", prefix
+
+
+def create_key(
+    session: Session,
+    role: Role,
+    office_ids: list[int] | None = None,
+    label: str = "",
+    actor_key_id: int | None = None,
+) -> tuple[ApiKey, str]:
+    """Store a new key and return the row and the clear key (show it once)."""
+    key, prefix = new_key()
+    row = ApiKey(
+        prefix=prefix,
+        key_hash=hash_key(key),
+        role=role,
+        office_ids=sorted(set(office_ids or [])),
+        label=label,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    record(session, actor_key_id, AuditAction.KEY_CREATE, "api_key", [row.id])
+    return row, key
+
+
+def revoke_key(session: Session, key_id: int, actor_key_id: int | None = None) -> ApiKey | None:
+    row = session.get(ApiKey, key_id)
+    if row is None:
+        return None
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.add(row)
+        record(session, actor_key_id, AuditAction.KEY_REVOKE, "api_key", [key_id])
+    return row
+
+
+def authenticate(session: Session, key: str) -> Principal | None:
+    """The principal of a valid, unrevoked key; None otherwise."""
+    prefix = parse_prefix(key)
+    if prefix is None:
+        return None
+    row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(row.key_hash, hash_key(key)):
+        return None
+    return Principal(key_id=row.id, role=Role(row.role), office_ids=frozenset(row.office_ids))

@@ -1,0 +1,27 @@
+"""API settings: the shared `data.settings.Settings` plus what only the service needs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from data.settings import Settings
+
+
+class ApiSettings(Settings):
+    #: Start the background job worker inside the API process.
+    run_worker: bool = True
+    #: Solver jobs that may run at the same time in this process.
+    worker_threads: int = 1
+    #: How often the worker looks for queued jobs and writes its heartbeat (seconds).
+    worker_poll_seconds: float = 1.0
+    #: A running job whose heartbeat is older than this is considered orphaned.
+    job_stale_after_seconds: float = 60.0
+    #: Time limit of a batch re-optimisation unless the request gives one.
+    optimization_time_limit: float = 30.0
+    #: Time limit of a roster solve unless the request gives one.
+    roster_time_limit: float = 30.0
+
+
+@lru_cache
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()

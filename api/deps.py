@@ -1,0 +1,77 @@
+"""FastAPI dependencies: the database session and the calling principal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.auth import Principal, authenticate
+from api.problems import ApiProblem
+from data.ops_models import Role
+
+_api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key from `famplan keys create`."
+)
+_bearer = HTTPBearer(
+    auto_error=False, description="The same API key as an OAuth2-style bearer token."
+)
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _unauthorized(detail: str) -> ApiProblem:
+    return ApiProblem(
+        401, detail, headers={"WWW-Authenticate": 'Bearer, ApiKey header="X-API-Key"'}
+    )
+
+
+def get_current_principal(
+    session: SessionDep,
+    api_key: Annotated[str | None, Security(_api_key_header)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+) -> Principal:
+    key = api_key or (bearer.credentials if bearer is not None else None)
+    if not key:
+        raise _unauthorized("authentication required: send X-API-Key or Authorization: Bearer")
+    principal = authenticate(session, key)
+    if principal is None:
+        raise _unauthorized("the API key is invalid or revoked")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(get_current_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets only `roles` through (403 for the others)."""
+    allowed = frozenset(roles)
+
+    def check(principal: CurrentUser) -> Principal:
+        if principal.role not in allowed:
+            names = ", ".join(sorted(role.value for role in allowed))
+            raise ApiProblem(403, f"this operation requires the role {names}")
+        return principal
+
+    return check
+
+
+AnyUser = CurrentUser
+ReceptionUser = Annotated[Principal, Depends(require_roles(Role.RECEPTION, Role.ADMIN))]
+PlannerUser = Annotated[Principal, Depends(require_roles(Role.TEAM_LEADER, Role.ADMIN))]
+AdminUser = Annotated[Principal, Depends(require_roles(Role.ADMIN))]

@@ -1,0 +1,1 @@
+"""Background solver jobs whose state lives in the `job` table."""

@@ -1,0 +1,79 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.engine import Engine
+
+from api.config import ApiSettings, get_api_settings
+from api.middleware import RequestLogMiddleware
+from api.problems import PROBLEM_RESPONSES, install_problem_handlers
+from api.routers import cases, consultants, geography, health, keys, staff
+from data.db import make_engine
+
+log = logging.getLogger("famplan.api")
+
+DESCRIPTION = """
+Matching, 24/7 rosters and batch re-optimisation for mother-tongue family treatment.
+
+Authenticate every `/v1` route with an API key in the `X-API-Key` header or as
+`Authorization: Bearer <key>`. Roles: **reception** (read, register cases, match,
+confirm), **team_leader** (rosters, absences and batch jobs for their offices),
+**admin** (everything, API keys). Errors are RFC 9457 problem documents.
+"""
+
+
+def create_app(settings: ApiSettings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_api_settings()
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.run_worker:
+            from api.jobs.worker import Worker
+
+            worker = Worker(engine, settings)
+            worker.start()
+        app.state.worker = worker
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(
+        title="famplan API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    app.state.worker = None
+    install_problem_handlers(app)
+    app.add_middleware(RequestLogMiddleware)
+
+    app.include_router(health.router)
+    v1 = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
+    for router in _v1_routers():
+        v1.include_router(router)
+    app.include_router(v1)
+    return app
+
+
+def _v1_routers() -> list[APIRouter]:
+    routers = [
+        geography.router,
+        geography.offices,
+        consultants.router,
+        staff.coordinators,
+        cases.router,
+        staff.assignments,
+        keys.router,
+    ]
+    return routers

@@ -1,0 +1,208 @@
+"""RFC 9457 problem details for every error the API returns.
+
+Handlers turn framework errors into ``application/problem+json`` documents. Validation
+errors name the offending field in ``errors: [{field, message}]``. Nothing a client sent
+is echoed back and nothing personal is logged: messages are written here, not copied
+from exceptions that might carry values.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("famplan.api")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(examples=["body.languages.0.tag"])
+    message: str = Field(examples=["'xx-??': not a valid BCP 47 language tag"])
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(default="about:blank", examples=["about:blank"])
+    title: str = Field(examples=["Unprocessable Content"])
+    status: int = Field(examples=[422])
+    detail: str | None = Field(default=None, examples=["1 field is invalid"])
+    instance: str | None = Field(default=None, examples=["/v1/cases"])
+    errors: list[FieldError] | None = None
+
+
+class ApiProblem(Exception):
+    """Raise anywhere in a request to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = errors
+        self.type = type_
+        self.headers = headers
+
+
+def not_found(entity: str, entity_id: object) -> ApiProblem:
+    return ApiProblem(404, f"{entity} {entity_id} does not exist")
+
+
+def invalid_field(field: str, message: str) -> ApiProblem:
+    """A 422 problem about one field (the name is the JSON path, e.g. ``body.end``)."""
+    return ApiProblem(422, f"{field}: {message}", errors=[FieldError(field=field, message=message)])
+
+
+def invalid_fields(errors: list[FieldError]) -> ApiProblem:
+    count = len(errors)
+    return ApiProblem(422, f"{count} field{'s' if count != 1 else ''} invalid", errors=errors)
+
+
+def conflict(detail: str) -> ApiProblem:
+    return ApiProblem(409, detail)
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str | None,
+    *,
+    errors: list[FieldError] | None = None,
+    type_: str = "about:blank",
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    try:
+        title = HTTPStatus(status).phrase
+    except ValueError:
+        title = "Error"
+    body = Problem(
+        type=type_,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+_NAMED_MESSAGE = re.compile(r"^([a-z_][a-z0-9_]*): (.+)$", re.DOTALL)
+
+
+def _field_error(error: dict[str, Any]) -> FieldError:
+    """A pydantic error as ``{field, message}``.
+
+    pydantic's messages describe the rule ("Input should be ...") without the value;
+    our own model validators write ``"<field>: <message>"``, which names the field
+    below the model's location.
+    """
+    location = [str(part) for part in error.get("loc", ())]
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    named = _NAMED_MESSAGE.match(message)
+    if named is not None:
+        location.append(named.group(1))
+        message = named.group(2)
+    return FieldError(field=".".join(location), message=message)
+
+
+async def _on_api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    return problem_response(
+        request, exc.status, exc.detail, errors=exc.errors, type_=exc.type, headers=exc.headers
+    )
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_field_error(error) for error in exc.errors()]
+    return problem_response(request, 422, invalid_fields(errors).detail, errors=errors)
+
+
+async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # The driver's message contains the offending values: never log or return it.
+    log.info("integrity conflict on %s %s", request.method, _route_template(request))
+    return problem_response(
+        request, 409, "the change conflicts with existing data (a duplicate or a missing reference)"
+    )
+
+
+async def _on_operational_error(request: Request, exc: Exception) -> JSONResponse:
+    log.warning(
+        "database unavailable or busy on %s %s: %s",
+        request.method,
+        _route_template(request),
+        type(exc).__name__,
+    )
+    return problem_response(request, 503, "the database is busy; retry shortly")
+
+
+def log_unexpected(exc: BaseException, method: str, route: str) -> None:
+    """Log where an unexpected error happened (file and line), never its message,
+    which may contain personal values."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = "; ".join(f"{frame.filename}:{frame.lineno}" for frame in frames[-5:])
+    log.error("unexpected %s on %s %s at %s", type(exc).__name__, method, route, where)
+
+
+def _route_template(request: Request) -> str:
+    return route_template(request.scope)
+
+
+def route_template(scope: Any) -> str:
+    """The matched route's path template (``/v1/cases/{case_id}``), never the raw URL."""
+    route = scope.get("route")
+    return str(getattr(route, "path", "?"))
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiProblem, _on_api_problem)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(IntegrityError, _on_integrity_error)
+    app.add_exception_handler(OperationalError, _on_operational_error)
+    # Any other exception is answered by `api.middleware.RequestLogMiddleware`.
+
+
+def _problem_content() -> dict[str, Any]:
+    return {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+#: OpenAPI responses shared by every authenticated route.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "model": Problem,
+        "description": HTTPStatus(status).phrase,
+        "content": _problem_content(),
+    }
+    for status in (401, 403, 404, 409, 422)
+}

@@ -1,0 +1,41 @@
+"""Query parameters shared by the list endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Query
+from sqlalchemy import ColumnElement, or_
+
+from api.problems import invalid_field
+from api.schemas.common import MAX_LIMIT
+from data.languages import InvalidLanguageTag, normalize_tag
+
+Skip = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows to return.")]
+RegionFilter = Annotated[
+    str | None,
+    Query(min_length=1, max_length=5, description="ISO 3166-2 region code.", examples=["DK-85"]),
+]
+LanguageFilter = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=35,
+        description="BCP 47 tag; a bare language (`ar`) also matches its dialects (`ar-IQ`).",
+        examples=["ar"],
+    ),
+]
+OfficeFilter = Annotated[int | None, Query(description="Office id.", examples=[1])]
+
+
+def language_condition(column: Any, tag: str) -> ColumnElement[bool]:
+    """SQL condition on a tag column for the `language` filter (422 on a bad tag)."""
+    try:
+        normalized = normalize_tag(tag)
+    except InvalidLanguageTag:
+        raise invalid_field("query.language", "not a valid BCP 47 language tag") from None
+    if "-" in normalized:
+        exact: ColumnElement[bool] = column == normalized
+        return exact
+    return or_(column == normalized, column.like(f"{normalized}-%"))

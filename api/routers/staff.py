@@ -1,0 +1,186 @@
+"""Coordinators and assignments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from sqlmodel import Session, col, func, select, update
+
+from api.audit import record
+from api.auth import Principal
+from api.deps import AdminUser, AnyUser, PlannerUser, SessionDep
+from api.problems import ApiProblem, conflict, invalid_field
+from api.routers.common import Limit, OfficeFilter, Skip
+from api.schemas.common import Page
+from api.schemas.staff import (
+    AssignmentPublic,
+    AssignmentUpdate,
+    CoordinatorCreate,
+    CoordinatorPublic,
+    CoordinatorUpdate,
+)
+from api.services.references import get_or_404, require_office
+from data.models import Assignment, AssignmentStatus, Consultant, Coordinator
+from data.ops_models import AuditAction
+
+coordinators = APIRouter(prefix="/coordinators", tags=["coordinators"])
+CoordinatorId = Annotated[int, Path(description="Coordinator id.", examples=[3])]
+
+
+@coordinators.get("", response_model=Page[CoordinatorPublic], summary="List coordinators")
+def list_coordinators(
+    session: SessionDep,
+    _: AnyUser,
+    office_id: OfficeFilter = None,
+    skip: Skip = 0,
+    limit: Limit = 50,
+) -> Page[CoordinatorPublic]:
+    query = select(Coordinator)
+    if office_id is not None:
+        query = query.where(Coordinator.office_id == office_id)
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Coordinator.id)).offset(skip).limit(limit)).all()
+    return Page(data=[CoordinatorPublic.model_validate(r) for r in rows], count=count)
+
+
+@coordinators.get("/{coordinator_id}", response_model=CoordinatorPublic, summary="One coordinator")
+def get_coordinator(
+    session: SessionDep, _: AnyUser, coordinator_id: CoordinatorId
+) -> CoordinatorPublic:
+    row = get_or_404(session, Coordinator, coordinator_id, "coordinator")
+    return CoordinatorPublic.model_validate(row)
+
+
+@coordinators.post(
+    "", response_model=CoordinatorPublic, status_code=201, summary="Create a coordinator"
+)
+def create_coordinator(
+    session: SessionDep, _: AdminUser, body: CoordinatorCreate
+) -> CoordinatorPublic:
+    require_office(session, body.office_id, "body.office_id")
+    row = Coordinator.model_validate(body)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return CoordinatorPublic.model_validate(row)
+
+
+@coordinators.patch(
+    "/{coordinator_id}", response_model=CoordinatorPublic, summary="Change a coordinator"
+)
+def update_coordinator(
+    session: SessionDep, _: AdminUser, coordinator_id: CoordinatorId, body: CoordinatorUpdate
+) -> CoordinatorPublic:
+    row = get_or_404(session, Coordinator, coordinator_id, "coordinator")
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    if "office_id" in changes:
+        require_office(session, changes["office_id"], "body.office_id")
+    row.sqlmodel_update(changes)
+    row.version += 1
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return CoordinatorPublic.model_validate(row)
+
+
+assignments = APIRouter(prefix="/assignments", tags=["assignments"])
+AssignmentId = Annotated[int, Path(description="Assignment id.", examples=[11])]
+
+
+@assignments.get("", response_model=Page[AssignmentPublic], summary="List assignments")
+def list_assignments(
+    session: SessionDep,
+    _: AnyUser,
+    case_id: Annotated[int | None, Query(examples=[42])] = None,
+    consultant_id: Annotated[int | None, Query(examples=[7])] = None,
+    coordinator_id: Annotated[int | None, Query(examples=[3])] = None,
+    office_id: Annotated[
+        int | None, Query(description="Office of the consultant or coordinator.", examples=[1])
+    ] = None,
+    status: Annotated[AssignmentStatus | None, Query()] = None,
+    skip: Skip = 0,
+    limit: Limit = 50,
+) -> Page[AssignmentPublic]:
+    query = select(Assignment)
+    if case_id is not None:
+        query = query.where(Assignment.case_id == case_id)
+    if consultant_id is not None:
+        query = query.where(Assignment.consultant_id == consultant_id)
+    if coordinator_id is not None:
+        query = query.where(Assignment.coordinator_id == coordinator_id)
+    if status is not None:
+        query = query.where(Assignment.status == status)
+    if office_id is not None:
+        consultants = select(Consultant.id).where(Consultant.office_id == office_id)
+        coordinators_ = select(Coordinator.id).where(Coordinator.office_id == office_id)
+        query = query.where(
+            col(Assignment.consultant_id).in_(consultants)
+            | col(Assignment.coordinator_id).in_(coordinators_)
+        )
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Assignment.id)).offset(skip).limit(limit)).all()
+    return Page(data=[AssignmentPublic.model_validate(r) for r in rows], count=count)
+
+
+@assignments.get("/{assignment_id}", response_model=AssignmentPublic, summary="One assignment")
+def get_assignment(
+    session: SessionDep, _: AnyUser, assignment_id: AssignmentId
+) -> AssignmentPublic:
+    return AssignmentPublic.model_validate(
+        get_or_404(session, Assignment, assignment_id, "assignment")
+    )
+
+
+@assignments.patch(
+    "/{assignment_id}",
+    response_model=AssignmentPublic,
+    summary="End, lock or resize an assignment (optimistic locking on `version`)",
+)
+def update_assignment(
+    session: SessionDep, principal: PlannerUser, assignment_id: AssignmentId, body: AssignmentUpdate
+) -> AssignmentPublic:
+    row = get_or_404(session, Assignment, assignment_id, "assignment")
+    _check_assignment_scope(session, principal, row)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"version"})
+    end = changes.get("end", row.end)
+    if end is not None and end < row.start:
+        raise invalid_field("body.end", "ends before the assignment's start")
+    if changes.get("status") is AssignmentStatus.ENDED and end is None:
+        raise invalid_field("body.end", "required when ending an assignment")
+    # Conditional UPDATE: of two concurrent changes from the same version, one wins.
+    updated = session.exec(
+        update(Assignment)
+        .where(col(Assignment.id) == assignment_id, col(Assignment.version) == body.version)
+        .values(**changes, version=col(Assignment.version) + 1)
+    )
+    if updated.rowcount != 1:
+        session.rollback()
+        raise conflict(
+            f"assignment {assignment_id} changed since you read it "
+            f"(version {row.version}, you sent {body.version})"
+        )
+    record(
+        session,
+        principal.key_id,
+        AuditAction.ASSIGNMENT_UPDATE,
+        "assignment",
+        [assignment_id],
+        case_id=row.case_id,
+        consultant_id=row.consultant_id,
+    )
+    session.commit()
+    session.refresh(row)
+    return AssignmentPublic.model_validate(row)
+
+
+def _check_assignment_scope(session: Session, principal: Principal, row: Assignment) -> None:
+    office_id: int | None = None
+    if row.consultant_id is not None:
+        consultant = session.get(Consultant, row.consultant_id)
+        office_id = consultant.office_id if consultant else None
+    elif row.coordinator_id is not None:
+        coordinator = session.get(Coordinator, row.coordinator_id)
+        office_id = coordinator.office_id if coordinator else None
+    if office_id is None or not principal.may_act_for_offices({office_id}):
+        raise ApiProblem(403, "the assignment belongs to an office outside your scope")

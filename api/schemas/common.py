@@ -1,0 +1,75 @@
+"""Shared schema pieces: paginated lists and reusable validated types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, Field
+from sqlmodel._compat import SQLModelConfig
+
+from data.languages import InvalidLanguageTag, normalize_tag
+
+#: Upper bound of the `limit` query parameter of every list endpoint.
+MAX_LIMIT = 200
+
+
+T = TypeVar("T")
+
+
+def with_examples(*examples: Any) -> SQLModelConfig:
+    """A model config that puts `examples` into the OpenAPI schema."""
+    return SQLModelConfig(json_schema_extra={"examples": list(examples)})
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: the rows and the total number matching the filters."""
+
+    data: list[T]
+    count: int = Field(ge=0, examples=[1])
+
+
+def _language_tag(value: str) -> str:
+    try:
+        return normalize_tag(value)
+    except InvalidLanguageTag:
+        raise ValueError("not a valid BCP 47 language tag") from None
+
+
+def _country_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError("not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+#: A BCP 47 tag, normalised (``"AR-iq"`` → ``"ar-IQ"``); invalid tags are a 422.
+LanguageTag = Annotated[
+    str, Field(min_length=1, max_length=35, examples=["ar-IQ"]), AfterValidator(_language_tag)
+]
+#: An ISO 3166-1 alpha-2 country code, upper-cased.
+CountryCode = Annotated[
+    str, Field(min_length=2, max_length=2, examples=["IQ"]), AfterValidator(_country_code)
+]
+#: A free competence tag such as "trauma".
+CompetenceTag = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
+
+#: Local times without an offset are Danish wall-clock time.
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=DANISH_TIME)
+    return value
+
+
+#: A date-time; without an offset it is read as Danish local time (Europe/Copenhagen).
+LocalDateTime = Annotated[
+    dt.datetime, Field(examples=["2026-03-02T09:00:00+01:00"]), AfterValidator(_aware)
+]
+
+Latitude = Annotated[float, Field(ge=-90, le=90, examples=[55.66])]
+Longitude = Annotated[float, Field(ge=-180, le=180, examples=[12.58])]

@@ -1,0 +1,1 @@
+"""Services: load snapshots from the database, call the solvers, persist results."""

@@ -1,0 +1,63 @@
+"""Existence checks for ids a request refers to.
+
+An id in the *path* that does not exist is a 404; an id in the *body* that does not
+exist is a 422 naming the field (the request itself is malformed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, col, select
+
+from api.problems import invalid_field, not_found
+from data.models import Consultant, Municipality, Office, Region
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def get_or_404(session: Session, model: type[M], entity_id: Any, name: str) -> M:
+    row = session.get(model, entity_id)
+    if row is None:
+        raise not_found(name, entity_id)
+    return row
+
+
+def require_municipality(session: Session, code: int, field: str) -> Municipality:
+    row = session.get(Municipality, code)
+    if row is None:
+        raise invalid_field(field, f"unknown municipality code {code}")
+    return row
+
+
+def require_office(session: Session, office_id: int, field: str) -> Office:
+    row = session.get(Office, office_id)
+    if row is None:
+        raise invalid_field(field, f"unknown office id {office_id}")
+    return row
+
+
+def require_regions(session: Session, codes: Iterable[str], field: str) -> list[str]:
+    wanted = list(dict.fromkeys(codes))
+    known = set(session.exec(select(Region.code).where(col(Region.code).in_(wanted))).all())
+    for index, code in enumerate(wanted):
+        if code not in known:
+            raise invalid_field(f"{field}.{index}", "unknown region code")
+    return wanted
+
+
+def require_consultants(session: Session, ids: Iterable[int], field: str) -> list[int]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return wanted
+    known = set(session.exec(select(Consultant.id).where(col(Consultant.id).in_(wanted))).all())
+    for index, consultant_id in enumerate(wanted):
+        if consultant_id not in known:
+            raise invalid_field(f"{field}.{index}", f"unknown consultant id {consultant_id}")
+    return wanted
+
+
+def region_of_municipality(session: Session, code: int) -> str | None:
+    row = session.get(Municipality, code)
+    return row.region_code if row is not None else None
