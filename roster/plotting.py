@@ -1,8 +1,8 @@
 """Figures of a døgnindsats roster (matplotlib, pure: no database, no file I/O, no pyplot).
 
 The functions draw a `RosterView` — the shifts of one case with who works them — and
-take an optional Axes; they return the Axes. `view_from_result` turns a `RosterResult`
-into a view. Consultants are shown by id, never by name.
+take an optional Axes; they return the Axes. `view_from_roster` turns a problem and a
+solved roster into a view. Consultants are shown by id, never by name.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+
+from roster.problem import Roster, RosterProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,17 +85,15 @@ class RosterView:
         return (end - start).total_seconds() / (7 * 24 * 3600)
 
     def handovers_per_day(self) -> dict[dt.date, int]:
-        """Arrivals at each change of shift: consultants on the next shift who were not on
-        the one before, counted on the day the next shift starts (the first shift of the
-        horizon is not a handover)."""
+        """Consultants leaving the home at each change of staffed shift (the roster
+        engine's definition), counted on the day the next shift starts."""
         counts: dict[dt.date, int] = {day: 0 for day in self.days()}
-        ordered = sorted(self.shifts, key=lambda s: (s.start, s.code))
         by_start: dict[dt.datetime, set[str]] = defaultdict(set)
-        for shift in ordered:
+        for shift in self.shifts:
             by_start[shift.start].update(shift.consultants)
-        starts = sorted(by_start)
-        for before, after in itertools.pairwise(starts):
-            counts[after.date()] += len(by_start[after] - by_start[before])
+        staffed = [start for start in sorted(by_start) if by_start[start]]
+        for before, after in itertools.pairwise(staffed):
+            counts[after.date()] += len(by_start[before] - by_start[after])
         return counts
 
 
@@ -234,3 +234,35 @@ def plot_handovers(view: RosterView, ax: Axes | None = None) -> Axes:
     ax.set_title(f"Handovers per day ({view.label})")
     ax.legend(fontsize="small")
     return ax
+
+
+def view_from_roster(
+    problem: RosterProblem, roster: Roster, case: str | None = None, label: str = ""
+) -> RosterView:
+    """The shifts of one case (the first if `case` is None) with who works them.
+
+    Every covered-or-demanded (day, shift) of the case appears, so uncovered shifts show.
+    """
+    case_id = case if case is not None else problem.cases[0].id
+    midnight = dt.datetime.combine(problem.start_date, dt.time())
+    workers: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for assignment in sorted(roster):
+        if assignment.case == case_id:
+            workers[(assignment.day, assignment.shift)].append(assignment.employee)
+    slots = {(d.day, d.shift) for d in problem.cover if d.case == case_id and d.required > 0}
+    cells = []
+    for day, code in sorted(slots | set(workers)):
+        shift_type = problem.shift[code]
+        start, end = shift_type.span(day)
+        cells.append(
+            ShiftCell(
+                start=midnight + dt.timedelta(minutes=start),
+                end=midnight + dt.timedelta(minutes=end),
+                code=code,
+                consultants=tuple(workers.get((day, code), ())),
+                night=shift_type.night,
+                counted_hours=shift_type.minutes / 60,
+            )
+        )
+    contracts = {e.id: e.contract_minutes_per_week / 60 for e in problem.employees}
+    return RosterView(label or case_id, tuple(cells), contracts)

@@ -51,8 +51,9 @@ def test_view_orders_days_and_codes(weekend):
 
 
 def test_handovers_count_arrivals_at_each_change(weekend):
-    # Sat: D→E (2 arrives), E→N (3 arrives) = 2. Sun: N→D (1), D→E (2 and 4), E→N (nobody).
-    assert weekend.handovers_per_day() == {dt.date(2026, 1, 3): 2, dt.date(2026, 1, 4): 3}
+    # Leavers: Sat D→E (1 leaves), E→N (2) = 2. Sun N→D (3), D→E (1) = 2; the uncovered
+    # night is not a change of staff.
+    assert weekend.handovers_per_day() == {dt.date(2026, 1, 3): 2, dt.date(2026, 1, 4): 2}
 
 
 def test_person_totals_hours_nights_weekends(weekend):
@@ -90,4 +91,35 @@ def test_hours_nights_and_handover_bars(weekend):
     nights = plot_nights_weekends(weekend)
     assert len(nights.patches) == 8  # 4 people × (nights, weekends)
     handovers = plot_handovers(weekend)
-    assert [b.get_height() for b in handovers.patches] == [2, 3]
+    assert [b.get_height() for b in handovers.patches] == [2, 2]
+
+
+def test_view_from_roster_problem_keeps_uncovered_shifts_and_night_flags():
+    from roster.plotting import view_from_roster
+    from roster.problem import Assignment, Case, CoverDemand, Employee, RosterProblem
+    from roster.templates import TEMPLATE_3X8
+
+    problem = RosterProblem(
+        start_date=dt.date(2026, 1, 3),
+        days=1,
+        shift_types=TEMPLATE_3X8,
+        employees=(Employee("a", contract_minutes_per_week=37 * 60), Employee("b")),
+        cases=(Case("k", "ti"), Case("other", "ar")),
+        cover=tuple(CoverDemand(case, 0, s.id, 1) for case in ("k", "other") for s in TEMPLATE_3X8),
+    )
+    roster = (
+        Assignment(0, "N", "k", "b"),
+        Assignment(0, "D", "k", "a"),
+        Assignment(0, "E", "other", "b"),
+    )
+    view = view_from_roster(problem, roster, case="k")
+    assert [(c.code, c.consultants) for c in view.shifts] == [
+        ("D", ("a",)),
+        ("E", ()),
+        ("N", ("b",)),
+    ]
+    night = view.shifts[2]
+    assert night.start == dt.datetime(2026, 1, 3, 23) and night.end == dt.datetime(2026, 1, 4, 7)
+    assert night.is_night and not view.shifts[0].is_night
+    assert view.contract_hours["a"] == 37.0
+    assert view.label == "k"
