@@ -84,7 +84,7 @@ class AssignmentStatus(StrEnum):
     ENDED = "ended"
 
 
-def _json_list() -> Column:  # type: ignore[type-arg]
+def _json_list() -> Column:
     return Column(JSON, nullable=False, default=list)
 
 
