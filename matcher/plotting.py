@@ -2,13 +2,13 @@
 
 The functions draw `MatchingView`s — one per plan to look at (today, batch, greedy) —
 and take an optional Axes; they return the Axes (or a Figure for the multi-panel
-comparison). `view_from_batch` turns a `BatchResult` and its problem into a view.
+comparison). `view_from_plan` turns a problem and a plan (seat → consultant) into a view.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,12 +16,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from data.languages import Closeness, display_name
+from matcher.problem import MatchProblem, Role
+from matcher.rules import language_cover
 
 CLOSENESS_COLOURS = {
     Closeness.EXACT: "#55A868",
     Closeness.DIALECT: "#CCB974",
     Closeness.FALLBACK: "#DD8452",
+    Closeness.NONE: "#999999",  # a running placement no language rule would allow today
 }
+_WORST_FIRST = (Closeness.NONE, Closeness.FALLBACK, Closeness.DIALECT, Closeness.EXACT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,8 @@ def plot_language_closeness(views: Sequence[MatchingView], ax: Axes | None = Non
     x = np.arange(len(views))
     bottom = np.zeros(len(views))
     for level, colour in CLOSENESS_COLOURS.items():
+        if level is Closeness.NONE and not any(v.closeness_shares()[level] for v in views):
+            continue
         shares = np.array([view.closeness_shares()[level] * 100 for view in views])
         ax.bar(x, shares, bottom=bottom, color=colour, label=level.value, width=0.6)
         for xi, (share, base) in enumerate(zip(shares, bottom, strict=True)):
@@ -223,3 +229,70 @@ def plot_plan_comparison(views: Sequence[MatchingView], figure: Figure | None = 
         ax.margins(y=0.2)
     figure.suptitle("Plans compared")
     return figure
+
+
+def view_from_plan(
+    problem: MatchProblem,
+    seats: Mapping[tuple[int, Role], int],
+    label: str,
+    unplaced: int = 0,
+) -> MatchingView:
+    """A plan as the figures see it.
+
+    `seats` maps (case id, role) to the consultant filling it; running assignments of
+    `problem` whose seat the plan does not mention keep their consultant and hours (they
+    count in utilisation, not in placements). A placement's language quality is its
+    worst covered tag.
+    """
+    placements = []
+    hours: dict[int, float] = {c.id: 0.0 for c in problem.consultants}
+    for assignment in problem.assignments:
+        role = Role(assignment.role)
+        if role is Role.COORDINATOR or assignment.consultant_id is None:
+            continue
+        if (assignment.case_id, role) not in seats:
+            hours[assignment.consultant_id] += assignment.hours
+    for (case_id, role), consultant_id in sorted(seats.items()):
+        case = problem.case_by_id[case_id]
+        consultant = problem.consultant_by_id[consultant_id]
+        hours[consultant_id] += case.hours_for(Role(role))
+        covers = language_cover(problem, case, Role(role), consultant) or ()
+        worst = min(covers, key=lambda c: _WORST_FIRST.index(c.closeness), default=None)
+        placements.append(
+            Placement(
+                case_id=case_id,
+                consultant_id=consultant_id,
+                family_language=worst.family_tag if worst else _first_tag(case.languages),
+                consultant_language=worst.consultant_tag if worst else "",
+                closeness=worst.closeness if worst else Closeness.NONE,
+                travel_minutes=problem.travel_minutes(consultant, case),
+            )
+        )
+    utilisation = tuple(
+        Utilisation(
+            consultant_id=c.id,
+            office=_office_name(problem, c.office_id),
+            assigned_hours=hours[c.id],
+            contracted_hours=c.capacity_hours,
+        )
+        for c in problem.consultants
+    )
+    return MatchingView(label, tuple(placements), utilisation, unplaced)
+
+
+def current_seats(problem: MatchProblem) -> dict[tuple[int, Role], int]:
+    """Today's plan: every running consultant assignment of the problem."""
+    return {
+        (a.case_id, Role(a.role)): a.consultant_id
+        for a in problem.assignments
+        if Role(a.role) is not Role.COORDINATOR and a.consultant_id is not None
+    }
+
+
+def _first_tag(languages: Sequence[object]) -> str:
+    return str(getattr(languages[0], "tag", "")) if languages else ""
+
+
+def _office_name(problem: MatchProblem, office_id: int) -> str:
+    office = problem.office_by_id.get(office_id)
+    return (office.name or f"office {office_id}") if office else f"office {office_id}"

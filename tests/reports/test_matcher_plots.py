@@ -107,3 +107,66 @@ def test_kpis_and_comparison_figure(batch, greedy):
     figure = plot_plan_comparison([batch, greedy])
     assert len(figure.axes) == 6
     assert all(len(_bars(ax)) == 2 for ax in figure.axes)
+
+
+def test_view_from_plan_scores_language_travel_and_utilisation():
+    import datetime as dt
+
+    from data.travel import Point
+    from matcher.plotting import current_seats, view_from_plan
+    from matcher.problem import (
+        CaseData,
+        CaseLanguage,
+        ConsultantData,
+        LanguageSkill,
+        MatchProblem,
+        OfficeData,
+        Role,
+        RunningAssignment,
+    )
+
+    office = Point(55.23, 11.76)
+    start = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
+
+    def case(cid: int, tag: str, hours: float, is_open: bool, where: Point = office) -> CaseData:
+        return CaseData(
+            cid,
+            where,
+            "DK-85",
+            "family_treatment",
+            hours,
+            2,
+            start,
+            languages=(CaseLanguage(tag),),
+            is_open=is_open,
+        )
+
+    problem = MatchProblem(
+        consultants=(
+            ConsultantData(10, office, 1, 30.0, 5, (LanguageSkill("ar-IQ"), LanguageSkill("da"))),
+            ConsultantData(11, office, 1, 37.0, 5, (LanguageSkill("fa"),)),
+        ),
+        cases=(
+            case(1, "ar-IQ", 6, True, Point(55.68, 12.57)),  # a request in Copenhagen
+            case(2, "prs", 4, False),  # Dari family served in Farsi
+            case(3, "da", 5, False),
+        ),
+        offices=(OfficeData(1, office, frozenset({"DK-85"}), "Næstved"),),
+        assignments=(
+            RunningAssignment(1, 2, Role.PRIMARY, 4, consultant_id=11),
+            RunningAssignment(2, 3, Role.PRIMARY, 5, consultant_id=10),
+        ),
+        as_of=dt.date(2026, 1, 5),
+    )
+    assert current_seats(problem) == {(2, Role.PRIMARY): 11, (3, Role.PRIMARY): 10}
+    plan = {(1, Role.PRIMARY): 10, (2, Role.PRIMARY): 11}
+    view = view_from_plan(problem, plan, "batch", unplaced=0)
+    by_case = {p.case_id: p for p in view.placements}
+    assert by_case[1].closeness is EXACT
+    assert (by_case[2].family_language, by_case[2].consultant_language) == ("prs", "fa")
+    assert by_case[2].closeness is FALLBACK
+    assert by_case[1].travel_minutes > 60 and by_case[2].travel_minutes == 0
+    load = {u.consultant_id: (u.assigned_hours, u.contracted_hours) for u in view.utilisation}
+    # Consultant 10: the new 6 h case plus the untouched running 5 h case.
+    assert load == {10: (11.0, 30.0), 11: (4.0, 37.0)}
+    assert {u.office for u in view.utilisation} == {"Næstved"}
