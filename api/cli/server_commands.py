@@ -1,1 +1,157 @@
-"""`famplan` server commands."""
+"""`famplan serve`, `famplan keys …` and `famplan retention`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session, col, select
+
+from api.cli.app import app
+
+console = Console()
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default: settings).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: settings).")] = None,
+    worker: Annotated[bool, typer.Option(help="Run the job worker in this process.")] = True,
+) -> None:
+    """Start the API; prints the docs URL and an admin key valid for this session."""
+    import uvicorn
+
+    from api.auth import create_key, revoke_key
+    from api.config import get_api_settings
+    from api.logging_setup import configure_logging
+    from api.main import create_app
+    from data.db import make_engine
+    from data.ops_models import Role
+
+    settings = get_api_settings().model_copy(update={"run_worker": worker})
+    host = host or settings.api_host
+    port = port or settings.api_port
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    with Session(engine) as session:
+        row, key = create_key(session, Role.ADMIN, label="famplan serve session")
+        session.commit()
+        key_id = row.id
+    console.print(f"famplan API on [bold]http://{host}:{port}[/bold]")
+    console.print(f"interactive docs: [bold]http://{host}:{port}/docs[/bold]")
+    console.print(f"admin key for this session (revoked on exit): [bold]{key}[/bold]")
+    console.print("  click 'Authorize' in the docs and paste it as APIKeyHeader or HTTPBearer")
+    try:
+        # Uvicorn's access log prints query strings (which may carry filters such as a
+        # language): famplan's own request log replaces it.
+        uvicorn.run(
+            create_app(settings, engine),
+            host=host,
+            port=port,
+            access_log=False,
+            log_level=settings.log_level.lower(),
+        )
+    finally:
+        if key_id is not None:
+            with Session(engine) as session:
+                revoke_key(session, key_id)
+                session.commit()
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help="reception, team_leader or admin.")],
+    office: Annotated[
+        list[int] | None, typer.Option(help="Office id a team leader plans for (repeatable).")
+    ] = None,
+    label: Annotated[str, typer.Option(help="What the key is for (no personal names).")] = "",
+) -> None:
+    """Create an API key and print it once (only its hash is stored)."""
+    from api.auth import create_key
+    from data.db import get_engine
+    from data.models import Office
+    from data.ops_models import Role
+
+    try:
+        parsed_role = Role(role)
+    except ValueError:
+        raise typer.BadParameter(f"unknown role {role!r}", param_hint="--role") from None
+    offices = sorted(set(office or []))
+    if parsed_role is Role.TEAM_LEADER and not offices:
+        raise typer.BadParameter(
+            "a team leader key needs at least one --office", param_hint="--office"
+        )
+    if parsed_role is not Role.TEAM_LEADER and offices:
+        raise typer.BadParameter(
+            "only team leader keys are scoped to offices", param_hint="--office"
+        )
+    with Session(get_engine()) as session:
+        known = set(session.exec(select(Office.id).where(col(Office.id).in_(offices))).all())
+        missing = [o for o in offices if o not in known]
+        if missing:
+            raise typer.BadParameter(f"unknown office id(s) {missing}", param_hint="--office")
+        row, key = create_key(session, parsed_role, offices, label)
+        session.commit()
+        console.print(
+            f"key id {row.id} ({parsed_role.value}); store it now, it is not shown again:"
+        )
+        typer.echo(key)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List keys (prefix, role, offices, state) — never the secrets."""
+    from data.db import get_engine
+    from data.ops_models import ApiKey
+
+    table = Table("id", "prefix", "role", "offices", "label", "created", "revoked")
+    with Session(get_engine()) as session:
+        for row in session.exec(select(ApiKey).order_by(col(ApiKey.id))).all():
+            table.add_row(
+                str(row.id),
+                row.prefix,
+                row.role,
+                ",".join(map(str, row.office_ids)),
+                row.label,
+                f"{row.created_at:%Y-%m-%d %H:%M}",
+                f"{row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "",
+            )
+    console.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's id (see `keys list`).")],
+) -> None:
+    """Revoke a key; requests with it are refused from now on."""
+    from api.auth import revoke_key
+    from data.db import get_engine
+
+    with Session(get_engine()) as session:
+        row = revoke_key(session, key_id)
+        if row is None:
+            raise typer.BadParameter(f"no key with id {key_id}", param_hint="KEY_ID")
+        session.commit()
+    console.print(f"key {key_id} revoked")
+
+
+@app.command()
+def retention(
+    older_than: Annotated[
+        int, typer.Option("--older-than", min=0, help="Anonymise cases ended more than DAYS ago.")
+    ],
+) -> None:
+    """Anonymise ended cases: keep statistics, drop location detail and preferences."""
+    from api.services.retention import anonymise_ended_cases
+    from data.db import get_engine
+
+    with Session(get_engine()) as session:
+        report = anonymise_ended_cases(session, older_than)
+        session.commit()
+    console.print(
+        f"anonymised {len(report.anonymised_case_ids)} case(s) that ended before {report.cutoff}"
+    )
