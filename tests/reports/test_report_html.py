@@ -70,3 +70,28 @@ def test_bad_tables_and_names_are_rejected(tmp_path):
     with pytest.raises(ValueError, match="repeated: x"):
         write_report(twice, tmp_path)
     plt.close("all")
+
+
+def test_supply_section_from_capacity_records(tmp_path, two_consultants, tigrinya_demand):
+    from api.report_builder import supply_section
+    from api.report_data import CapacitySnapshot
+    from tests.reports.conftest import TODAY
+
+    section = supply_section(
+        CapacitySnapshot(TODAY, tuple(two_consultants), tuple(tigrinya_demand))
+    )
+    assert section.bullets[0].startswith(
+        "needs about 2 more Tigrinya-speaking consultants in Region Sjælland"
+    )
+    shortage_table, outlook_table = section.tables
+    assert shortage_table.rows == [["Tigrinya", "Sjælland", 65.0, 17.0, 48.0, 2]]
+    assert len(outlook_table.rows) == 12
+    assert outlook_table.rows[2][1:] == [37.0, 37.0]  # all consultants, Tigrinya speakers
+    assert [f.name for f in section.figures] == [
+        "supply_demand",
+        "supply_balance",
+        "capacity_outlook",
+    ]
+    written = write_report([section], tmp_path)
+    assert all(p.stat().st_size > 5_000 for p in written.png_paths)
+    assert "1 running cases and 4 open requests" in written.html_path.read_text(encoding="utf-8")
