@@ -1,68 +1,31 @@
 """Fixtures of the API tests: a database per backend, the tiny world, keys per role, a client.
 
-Every database test runs on SQLite and, when FAMPLAN_TEST_POSTGRES_URL is set, on
-PostgreSQL as well.
+The databases come from tests/conftest.py: migrated with Alembic (0001_domain and
+0002_api) on SQLite and, when FAMPLAN_TEST_POSTGRES_URL is set, on PostgreSQL as well.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 import data.ops_models  # noqa: F401  (registers the API tables)
 from api.auth import create_key
 from api.config import ApiSettings
 from api.main import create_app
-from data.db import make_engine, normalize_url
 from data.ops_models import Role
 from tests.api.world import World, build_world
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("FAMPLAN_TEST_POSTGRES_URL") else [])
-
-
-@pytest.fixture(scope="session", params=BACKENDS)
-def api_engine_base(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("api") / "api.db"
-        engine = make_engine(f"sqlite:///{path}")
-        yield engine
-        engine.dispose()
-        return
-    # A private database on the server, so that parallel test runs never collide.
-    server = make_url(normalize_url(os.environ["FAMPLAN_TEST_POSTGRES_URL"]))
-    name = f"famplan_api_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(
-        server.set(database=name).render_as_string(hide_password=False), pool_size=25
-    )
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
 
 @pytest.fixture
-def api_engine(api_engine_base: Engine) -> Engine:
-    """A fresh schema for each test."""
-    SQLModel.metadata.drop_all(api_engine_base)
-    SQLModel.metadata.create_all(api_engine_base)
-    return api_engine_base
+def api_engine(engine: Engine) -> Engine:
+    """A migrated database (tests/conftest.py) with reference data; emptied after the test."""
+    return engine
 
 
 @pytest.fixture

@@ -4,33 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 import data.ops_models  # noqa: F401
 from api.auth import authenticate
 from api.cli import app
 from api.services.retention import anonymise_ended_cases
-from data.db import get_engine, make_engine
+from data.db import get_engine
 from data.models import Case
 from data.ops_models import ApiKey, AuditAction, AuditEvent
 from data.settings import get_settings
+from tests.api.test_resources import NAESTVED_CENTROID
 from tests.api.world import World, build_world
 
 runner = CliRunner()
 
 
 @pytest.fixture
-def cli_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("FAMPLAN_DATABASE_URL", url)
+def cli_world(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    """The commands use the settings' database: point it at the test database."""
+    monkeypatch.setenv("FAMPLAN_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
     get_engine.cache_clear()
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
     with Session(engine) as session:
         world = build_world(session)
     yield world
@@ -101,7 +100,7 @@ def test_retention_anonymises_only_old_ended_cases(cli_world: World) -> None:
         case = session.get(Case, k2)
         assert case is not None
         assert case.reference == f"ANON-{k2}"
-        assert (case.lat, case.lon) == (55.23, 11.76)  # Næstved's centroid
+        assert (case.lat, case.lon) == NAESTVED_CENTROID
         assert case.cultural_countries == [] and case.excluded_consultant_ids == []
         assert case.gender is None and case.gender_rule is None
         assert case.hours_per_week == 5 and case.municipality_code == 370  # statistics kept

@@ -1,6 +1,7 @@
 """A tiny, hand-written world for the API tests (independent of the demo seed).
 
-Two regions, three municipalities, two offices; four consultants:
+On top of the reference data (regions, municipalities, offices) of a migrated database,
+staff of the København and Næstved offices; four consultants:
 
 - c1 (København office, female): ar-IQ native, da fluent; 2 cases max, 37 h/week
 - c2 (København office, male): ar-SY native; 3 cases max
@@ -16,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from data.models import (
     Assignment,
@@ -31,10 +32,8 @@ from data.models import (
     Gender,
     InterventionType,
     LanguageLevel,
-    Municipality,
     Office,
     PersonGroup,
-    Region,
 )
 
 TODAY = dt.date(2026, 3, 2)
@@ -84,24 +83,9 @@ def _id(row: Consultant | Case) -> int:
 
 
 def build_world(session: Session) -> World:
-    session.add(Region(code="DK-84", name="Hovedstaden"))
-    session.add(Region(code="DK-85", name="Sjælland"))
-    session.flush()  # no ORM relationships: flush parents before children
-    session.add(Municipality(code=101, name="København", region_code="DK-84", lat=55.68, lon=12.57))
-    session.add(
-        Municipality(code=147, name="Frederiksberg", region_code="DK-84", lat=55.68, lon=12.53)
-    )
-    session.add(Municipality(code=370, name="Næstved", region_code="DK-85", lat=55.23, lon=11.76))
-    session.flush()
-    kbh = Office(
-        name="København", municipality_code=101, lat=55.66, lon=12.6, serves_regions=["DK-84"]
-    )
-    naestved = Office(
-        name="Næstved", municipality_code=370, lat=55.23, lon=11.76, serves_regions=["DK-85"]
-    )
-    session.add(kbh)
-    session.add(naestved)
-    session.flush()
+    """Add the world's staff and cases to a database that holds the reference data."""
+    offices = {o.name: o for o in session.exec(select(Office)).all()}
+    kbh, naestved = offices["København"], offices["Næstved"]
     assert kbh.id is not None and naestved.id is not None
 
     consultants = {
