@@ -192,7 +192,8 @@ def plot_hours_vs_contract(view: RosterView, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("consultant")
     ax.set_ylabel("hours")
     ax.set_title(f"Hours per person vs contract ({view.label})")
-    ax.legend(fontsize="small")
+    ax.margins(y=0.3)  # head room so the legend never hides a contract tick
+    ax.legend(fontsize="small", loc="upper right")
     return ax
 
 
@@ -210,7 +211,8 @@ def plot_nights_weekends(view: RosterView, ax: Axes | None = None) -> Axes:
     ax.set_xlabel("consultant")
     ax.set_ylabel("shifts")
     ax.set_title(f"Nights and weekends per person ({view.label})")
-    ax.legend(fontsize="small")
+    ax.margins(y=0.3)
+    ax.legend(fontsize="small", loc="upper right", ncols=2)
     return ax
 
 
