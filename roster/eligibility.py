@@ -1,0 +1,53 @@
+"""Who may work which shift at all, and why not (used by the model and the explanations).
+
+These are the per-shift facts that do not depend on the rest of the roster: absence,
+night willingness, shift length, other fixed commitments. Everything that depends on the
+other shifts a person works (rest, hours, consecutive days) is a rule in `model.py`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from data.languages import Closeness, closeness
+from roster.problem import Case, Employee, RosterProblem
+from roster.templates import ShiftType
+
+_RANK = {Closeness.EXACT: 3, Closeness.DIALECT: 2, Closeness.FALLBACK: 1, Closeness.NONE: 0}
+
+
+class Ineligible(StrEnum):
+    ABSENT = "absent"
+    NO_NIGHTS = "does not work nights"
+    SHIFT_TOO_LONG = "shift longer than the maximum shift length"
+    BUSY = "busy elsewhere (other roster or commitment, incl. rest)"
+    SHIFT_TYPE_NOT_ALLOWED = "may not work this shift type"
+
+
+def why_not(
+    problem: RosterProblem, employee: Employee, day: int, shift: ShiftType
+) -> Ineligible | None:
+    """The first reason `employee` can never work `shift` on `day`, or None if they can."""
+    if day in employee.absences:
+        return Ineligible.ABSENT
+    if shift.night and not employee.works_nights:
+        return Ineligible.NO_NIGHTS
+    limit = problem.rules.max_shift_minutes
+    if limit is not None and not shift.sleep_in and shift.duration_minutes > limit:
+        return Ineligible.SHIFT_TOO_LONG
+    if employee.max_shifts_per_type.get(shift.id, 1) <= 0:
+        return Ineligible.SHIFT_TYPE_NOT_ALLOWED
+    rest = problem.rules.min_rest_minutes or 0
+    start, end = shift.span(day)
+    for busy_start, busy_end in employee.busy:
+        if start < busy_end + rest and busy_start < end + rest:
+            return Ineligible.BUSY
+    return None
+
+
+def speaks(employee: Employee, case: Case) -> bool:
+    """Whether the employee covers the case language at the case's minimum closeness."""
+    if case.language is None:
+        return True
+    need = _RANK[Closeness(case.min_closeness)]
+    return any(_RANK[closeness(case.language, tag)] >= need for tag in employee.languages)

@@ -1,0 +1,385 @@
+"""The roster problem as immutable, validated data.
+
+One general model serves both a døgnindsats (several 24/7 cases sharing one pool of
+consultants) and the Curtois–Qu benchmark. Days are indexed 0..days-1 from
+`start_date`; times are minutes from midnight of `start_date` (see `templates`).
+
+Bad input raises `ProblemError` naming the field and the id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import holidays as holidays_lib
+
+from roster.templates import MINUTES_PER_DAY, ShiftType
+
+
+class ProblemError(ValueError):
+    """Invalid roster problem data; the message names the field and the id."""
+
+
+@dataclass(frozen=True)
+class RosterRules:
+    """Working-time rules; each is named and can be switched off with ``None``.
+
+    Defaults follow DESIGN.md (Danish working-time rules). Employee-level limits
+    (`Employee.max_consecutive_shifts` etc.) apply in addition: the stricter one wins.
+    """
+
+    #: ≥ 11 h between the end of one shift and the start of the next.
+    min_rest_minutes: int | None = 11 * 60
+    #: One rest period of ≥ 35 h (24 h + 11 h) inside every window of 7 consecutive days.
+    weekly_rest_minutes: int | None = 35 * 60
+    weekly_rest_window_days: int = 7
+    #: ≤ 48 h per week on average over the horizon (roster + committed hours).
+    max_average_weekly_minutes: int | None = 48 * 60
+    #: Roster + committed hours stay within the contract (pro rata over the horizon),
+    #: allowing this much overtime in percent.
+    within_contract: bool = True
+    contract_overtime_percent: int = 0
+    #: A shift may last at most this long unless its type is a sleep-in.
+    max_shift_minutes: int | None = 12 * 60
+    max_consecutive_nights: int | None = 4
+    max_consecutive_working_days: int | None = 6
+
+    @classmethod
+    def none(cls) -> RosterRules:
+        """No working-time rule at all (the benchmark states its own limits per employee)."""
+        return cls(
+            min_rest_minutes=None,
+            weekly_rest_minutes=None,
+            max_average_weekly_minutes=None,
+            within_contract=False,
+            max_shift_minutes=None,
+            max_consecutive_nights=None,
+            max_consecutive_working_days=None,
+        )
+
+
+@dataclass(frozen=True)
+class ObjectiveWeights:
+    """Weights of the objective terms, in priority order.
+
+    With ``lexicographic=True`` (the default) the solver optimises the priority levels
+    one after the other — cover first, then team size, then everything else — and fixes
+    each level at its best value before the next; the weights then only trade off terms
+    *within* a level. With ``lexicographic=False`` one weighted sum is minimised.
+
+    Level 0 — cover: uncovered staff-hours, shifts without a speaker of the family's
+    language, shifts without the required gender.
+    Level 1 — faces: each distinct consultant on a case.
+    Level 2 — rhythm, fairness, preferences.
+    """
+
+    uncovered_per_hour: int = 100  #: per missing consultant-hour (default under-cover cost)
+    missing_language_per_hour: int = 60  #: per hour of a shift without a language speaker
+    missing_gender_per_hour: int = 30  #: per hour of a shift without the required gender
+    team_member: int = 1  #: per distinct consultant on a case
+    block: int = 3  #: per block (run of the same shift type on consecutive days)
+    isolated_shift: int = 4  #: per single working day between two days off
+    face_per_time_of_day: int = 2  #: per distinct (consultant, shift type) on a case
+    night_spread: int = 1  #: per unit of the highest contract-relative night load
+    weekend_spread: int = 1  #: per unit of the highest contract-relative weekend load
+    preference: int = 1  #: multiplies request weights and non-preferred shift types
+    lexicographic: bool = True
+
+    @classmethod
+    def benchmark(cls) -> ObjectiveWeights:
+        """Only cover and requests, one weighted sum: the Curtois–Qu objective."""
+        return cls(
+            team_member=0,
+            block=0,
+            isolated_shift=0,
+            face_per_time_of_day=0,
+            night_spread=0,
+            weekend_spread=0,
+            lexicographic=False,
+        )
+
+
+@dataclass(frozen=True)
+class Employee:
+    """A consultant in the pool (no personal data beyond what rostering needs).
+
+    Minutes are over the whole horizon unless named per week. `committed_minutes` are
+    hours already used elsewhere in the horizon (family-treatment cases); `busy` are
+    fixed intervals elsewhere (shifts in other rosters), in minutes from the horizon
+    start, which no shift may overlap and around which the rest rule holds.
+    """
+
+    id: str
+    contract_minutes_per_week: int = 37 * 60
+    min_minutes: int | None = None
+    max_minutes: int | None = None
+    committed_minutes: int = 0
+    busy: tuple[tuple[int, int], ...] = ()
+    absences: frozenset[int] = frozenset()
+    max_shifts_per_type: Mapping[str, int] = field(default_factory=dict)
+    max_consecutive_shifts: int | None = None
+    min_consecutive_shifts: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_weekends: int | None = None
+    works_nights: bool = True
+    languages: tuple[str, ...] = ()
+    gender: str | None = None
+    #: Shift types the employee prefers; empty means no preference.
+    preferred_shift_types: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Case:
+    """A døgnindsats (or, for the benchmark, the one ward).
+
+    `language` is the family's BCP 47 tag: every shift needs at least one consultant
+    whose closeness (`data.languages.closeness`) is at least `min_closeness`.
+    """
+
+    id: str
+    language: str | None = None
+    min_closeness: str = "fallback"  # one of exact / dialect / fallback
+
+
+@dataclass(frozen=True)
+class CoverDemand:
+    """How many consultants case `case` needs on `day` in shift `shift`.
+
+    `under_weight`: cost per missing consultant; ``None`` = the default
+    `ObjectiveWeights.uncovered_per_hour` × shift hours (cover is "hard when feasible").
+    `over_weight`: cost per extra consultant; ``None`` = over-cover is forbidden.
+    `gender`: at least one consultant of this gender on the shift.
+    `needs_language`: whether the case language must be spoken on this shift.
+    """
+
+    case: str
+    day: int
+    shift: str
+    required: int
+    under_weight: int | None = None
+    over_weight: int | None = None
+    gender: str | None = None
+    needs_language: bool = True
+
+
+@dataclass(frozen=True)
+class ShiftRequest:
+    """A wish: employee works (``on``) or does not work (``not on``) `shift` on `day`.
+
+    ``shift=None`` means any shift: a day-off request when ``on`` is false.
+    An unmet request costs `weight` × `ObjectiveWeights.preference`.
+    """
+
+    employee: str
+    day: int
+    shift: str | None
+    on: bool
+    weight: int = 1
+
+
+@dataclass(frozen=True, order=True)
+class Assignment:
+    """One shift worked: `employee` works `shift` on `day` for `case`."""
+
+    day: int
+    shift: str
+    case: str
+    employee: str
+
+
+Roster = tuple[Assignment, ...]
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    start_date: dt.date
+    days: int
+    shift_types: tuple[ShiftType, ...]
+    employees: tuple[Employee, ...]
+    cases: tuple[Case, ...]
+    cover: tuple[CoverDemand, ...]
+    requests: tuple[ShiftRequest, ...] = ()
+    rules: RosterRules = field(default_factory=RosterRules)
+    weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
+    #: Treat Danish public holidays like weekend days for the weekend-fairness term.
+    holidays_count_as_weekend: bool = True
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    # ------------------------------------------------------------------ lookups
+    @cached_property
+    def shift(self) -> dict[str, ShiftType]:
+        return {s.id: s for s in self.shift_types}
+
+    @cached_property
+    def employee(self) -> dict[str, Employee]:
+        return {e.id: e for e in self.employees}
+
+    @cached_property
+    def case(self) -> dict[str, Case]:
+        return {c.id: c for c in self.cases}
+
+    def date(self, day: int) -> dt.date:
+        return self.start_date + dt.timedelta(days=day)
+
+    @cached_property
+    def holidays(self) -> dict[int, str]:
+        """Danish public holidays in the horizon: day index → name."""
+        years = {self.date(0).year, self.date(self.days - 1).year}
+        calendar = holidays_lib.country_holidays("DK", years=sorted(years))
+        return {
+            d: str(calendar[self.date(d)]) for d in range(self.days) if self.date(d) in calendar
+        }
+
+    @cached_property
+    def weekends(self) -> tuple[tuple[int, ...], ...]:
+        """Days of each weekend (Saturday and Sunday) that falls in the horizon."""
+        groups: dict[dt.date, list[int]] = {}
+        for d in range(self.days):
+            date = self.date(d)
+            if date.weekday() >= 5:
+                saturday = date - dt.timedelta(days=date.weekday() - 5)
+                groups.setdefault(saturday, []).append(d)
+        return tuple(tuple(v) for _, v in sorted(groups.items()))
+
+    @cached_property
+    def weekend_like_days(self) -> frozenset[int]:
+        days = {d for w in self.weekends for d in w}
+        if self.holidays_count_as_weekend:
+            days |= set(self.holidays)
+        return frozenset(days)
+
+    def max_minutes(self, employee: Employee) -> int | None:
+        """The tightest upper bound on roster minutes (excluding committed) over the horizon."""
+        limits: list[int] = []
+        if employee.max_minutes is not None:
+            limits.append(employee.max_minutes)
+        if self.rules.max_average_weekly_minutes is not None:
+            limits.append(self.rules.max_average_weekly_minutes * self.days // 7)
+        if self.rules.within_contract:
+            pct = 100 + self.rules.contract_overtime_percent
+            limits.append(employee.contract_minutes_per_week * self.days * pct // 700)
+        if not limits:
+            return None
+        return max(0, min(limits) - employee.committed_minutes)
+
+    def min_minutes(self, employee: Employee) -> int:
+        if employee.min_minutes is None:
+            return 0
+        return max(0, employee.min_minutes - employee.committed_minutes)
+
+    def max_consecutive_days(self, employee: Employee) -> int | None:
+        limits = [
+            v
+            for v in (employee.max_consecutive_shifts, self.rules.max_consecutive_working_days)
+            if v is not None
+        ]
+        return min(limits) if limits else None
+
+    def demand_hours(self, demand: CoverDemand) -> int:
+        return self.shift[demand.shift].duration_minutes
+
+    def under_weight(self, demand: CoverDemand) -> int:
+        """Cost of one missing consultant on this demand."""
+        if demand.under_weight is not None:
+            return demand.under_weight
+        minutes = self.shift[demand.shift].duration_minutes
+        return self.weights.uncovered_per_hour * minutes // 60
+
+
+def _validate(p: RosterProblem) -> None:
+    if p.days <= 0:
+        raise ProblemError("days: must be positive")
+    _unique("shift_types", [s.id for s in p.shift_types])
+    _unique("employees", [e.id for e in p.employees])
+    _unique("cases", [c.id for c in p.cases])
+    shift_ids = {s.id for s in p.shift_types}
+    for s in p.shift_types:
+        for nxt in s.forbidden_next:
+            if nxt not in shift_ids:
+                raise ProblemError(f"shift_types[{s.id}].forbidden_next: unknown shift {nxt!r}")
+    for e in p.employees:
+        where = f"employees[{e.id}]"
+        if e.contract_minutes_per_week < 0:
+            raise ProblemError(f"{where}.contract_minutes_per_week: must be >= 0")
+        for d in e.absences:
+            if not 0 <= d < p.days:
+                raise ProblemError(f"{where}.absences: day {d} outside horizon 0..{p.days - 1}")
+        for sid in e.max_shifts_per_type:
+            if sid not in shift_ids:
+                raise ProblemError(f"{where}.max_shifts_per_type: unknown shift {sid!r}")
+        for sid in e.preferred_shift_types:
+            if sid not in shift_ids:
+                raise ProblemError(f"{where}.preferred_shift_types: unknown shift {sid!r}")
+        for start, end in e.busy:
+            if end <= start:
+                raise ProblemError(f"{where}.busy: interval ({start}, {end}) is empty")
+        if (
+            e.min_minutes is not None
+            and e.max_minutes is not None
+            and e.min_minutes > e.max_minutes
+        ):
+            raise ProblemError(f"{where}: min_minutes > max_minutes")
+    for c in p.cases:
+        if c.min_closeness not in ("exact", "dialect", "fallback"):
+            raise ProblemError(f"cases[{c.id}].min_closeness: {c.min_closeness!r}")
+    seen: set[tuple[str, int, str]] = set()
+    case_ids = {c.id for c in p.cases}
+    for i, demand in enumerate(p.cover):
+        where = f"cover[{i}]"
+        if demand.case not in case_ids:
+            raise ProblemError(f"{where}.case: unknown case {demand.case!r}")
+        if demand.shift not in shift_ids:
+            raise ProblemError(f"{where}.shift: unknown shift {demand.shift!r}")
+        if not 0 <= demand.day < p.days:
+            raise ProblemError(f"{where}.day: {demand.day} outside horizon 0..{p.days - 1}")
+        if demand.required < 0:
+            raise ProblemError(f"{where}.required: must be >= 0")
+        key = (demand.case, demand.day, demand.shift)
+        if key in seen:
+            raise ProblemError(f"{where}: duplicate demand for {key}")
+        seen.add(key)
+    employee_ids = {e.id for e in p.employees}
+    for i, r in enumerate(p.requests):
+        where = f"requests[{i}]"
+        if r.employee not in employee_ids:
+            raise ProblemError(f"{where}.employee: unknown employee {r.employee!r}")
+        if not 0 <= r.day < p.days:
+            raise ProblemError(f"{where}.day: {r.day} outside horizon")
+        if r.shift is not None and r.shift not in shift_ids:
+            raise ProblemError(f"{where}.shift: unknown shift {r.shift!r}")
+        if r.weight < 0:
+            raise ProblemError(f"{where}.weight: must be >= 0")
+
+
+def _unique(name: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ProblemError(f"{name}: duplicate id {i!r}")
+        seen.add(i)
+
+
+def shift_interval(shift: ShiftType, day: int) -> tuple[int, int]:
+    """[start, end) in minutes from the horizon start (re-exported convenience)."""
+    return shift.span(day)
+
+
+__all__ = [
+    "MINUTES_PER_DAY",
+    "Assignment",
+    "Case",
+    "CoverDemand",
+    "Employee",
+    "ObjectiveWeights",
+    "ProblemError",
+    "Roster",
+    "RosterProblem",
+    "RosterRules",
+    "ShiftRequest",
+    "ShiftType",
+]

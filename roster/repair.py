@@ -1,0 +1,155 @@
+"""Minimal-change repair of a published roster.
+
+`repair(problem, published, change, time_limit)` applies the change (sick days, someone
+leaves the team, the horizon is extended) to the problem and re-solves with the
+published roster as reference: after cover, the fewest changed shift assignments count
+first (`RepairWeights.changed_assignment`), then consultants new to the case's team
+(`RepairWeights.new_team_member`), then the usual team/rhythm terms.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+
+from roster.model import RepairWeights
+from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
+from roster.solve import RosterResult, solve
+
+
+@dataclass(frozen=True)
+class SickDays:
+    """`employee` cannot work on `days`."""
+
+    employee: str
+    days: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class LeavesTeam:
+    """`employee` is not available from `from_day` on (to the horizon end)."""
+
+    employee: str
+    from_day: int
+
+
+@dataclass(frozen=True)
+class ExtendHorizon:
+    """Add `extra_days` days. `cover` for the new days defaults to each case's demand on
+    the same weekday in the last published week."""
+
+    extra_days: int
+    cover: tuple[CoverDemand, ...] | None = None
+
+
+Change = SickDays | LeavesTeam | ExtendHorizon
+
+
+@dataclass(frozen=True)
+class DiffEntry:
+    case: str
+    day: int
+    shift: str
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    result: RosterResult
+    problem: RosterProblem  #: the problem after the change
+    diff: tuple[DiffEntry, ...]
+    changed_assignments: int  #: assignments removed + added
+    changed_days: tuple[int, ...]
+
+
+def apply_change(problem: RosterProblem, change: Change) -> RosterProblem:
+    """The problem after `change` (a new immutable problem)."""
+    if isinstance(change, SickDays | LeavesTeam):
+        if change.employee not in problem.employee:
+            raise ProblemError(f"change.employee: unknown employee {change.employee!r}")
+        if isinstance(change, SickDays):
+            days = set(change.days)
+        else:
+            days = set(range(change.from_day, problem.days))
+        outside = [d for d in days if not 0 <= d < problem.days]
+        if outside:
+            raise ProblemError(f"change.days: {outside} outside horizon")
+        employees = tuple(
+            dataclasses.replace(e, absences=e.absences | days) if e.id == change.employee else e
+            for e in problem.employees
+        )
+        return dataclasses.replace(problem, employees=employees)
+    if change.extra_days <= 0:
+        raise ProblemError("change.extra_days: must be positive")
+    new_days = problem.days + change.extra_days
+    if change.cover is not None:
+        extra = change.cover
+    else:
+        extra = tuple(
+            dataclasses.replace(c, day=d)
+            for d in range(problem.days, new_days)
+            for c in problem.cover
+            if c.day == problem.days - 7 + (d - problem.days) % 7
+        )
+    return dataclasses.replace(problem, days=new_days, cover=problem.cover + tuple(extra))
+
+
+def repair(
+    problem: RosterProblem,
+    published: Roster,
+    change: Change,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    num_workers: int = 2,
+    freeze_before_day: int = 0,
+    weights: RepairWeights | None = None,
+) -> RepairResult:
+    """Re-plan after `change` with as few changed assignments as possible.
+
+    Assignments on days before `freeze_before_day` (already worked) are kept as they are.
+    """
+    changed = apply_change(problem, change)
+    still_possible = tuple(a for a in published if a.day not in _blocked_days(changed, a))
+    result = solve(
+        changed,
+        time_limit=time_limit,
+        seed=seed,
+        num_workers=num_workers,
+        hint=still_possible,
+        reference=published,
+        repair_weights=weights,
+        freeze=tuple(a for a in published if a.day < freeze_before_day),
+        freeze_before_day=freeze_before_day,
+    )
+    diff = roster_diff(published, result.roster)
+    return RepairResult(
+        result=result,
+        problem=changed,
+        diff=diff,
+        changed_assignments=sum(len(d.removed) + len(d.added) for d in diff),
+        changed_days=tuple(sorted({d.day for d in diff})),
+    )
+
+
+def _blocked_days(problem: RosterProblem, a: Assignment) -> set[int]:
+    return set(problem.employee[a.employee].absences) if a.employee in problem.employee else {a.day}
+
+
+def roster_diff(before: Roster, after: Roster) -> tuple[DiffEntry, ...]:
+    """Per (case, day, shift): who was removed and who was added."""
+    old: dict[tuple[str, int, str], set[str]] = defaultdict(set)
+    new: dict[tuple[str, int, str], set[str]] = defaultdict(set)
+    for a in before:
+        old[(a.case, a.day, a.shift)].add(a.employee)
+    for a in after:
+        new[(a.case, a.day, a.shift)].add(a.employee)
+    out = []
+    for key in sorted(set(old) | set(new), key=lambda k: (k[1], k[0], k[2])):
+        removed, added = old[key] - new[key], new[key] - old[key]
+        if removed or added:
+            out.append(
+                DiffEntry(key[0], key[1], key[2], tuple(sorted(removed)), tuple(sorted(added)))
+            )
+    return tuple(out)

@@ -1,0 +1,285 @@
+"""`solve(problem, time_limit, seed) -> RosterResult`: the public entry point.
+
+Status is honest: OPTIMAL only when every priority level was proven optimal, FEASIBLE
+when a legal roster was found without that proof, INFEASIBLE when the hard rules
+cannot all hold, UNKNOWN when the time ran out before any roster was found.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ortools.sat.python import cp_model
+
+from roster.eligibility import why_not
+from roster.kpis import RosterKpis, compute_kpis
+from roster.model import RepairWeights, RosterModel
+from roster.problem import Assignment, Roster, RosterProblem
+
+
+class Status(StrEnum):
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """One priority level of a lexicographic solve."""
+
+    level: int
+    status: Status
+    objective: int | None
+    bound: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class UncoveredShift:
+    """A demand the roster does not (fully) meet, and why."""
+
+    case: str
+    day: int
+    shift: str
+    missing: int  #: consultants short (0 when only the language/gender is missing)
+    missing_language: bool
+    missing_gender: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    status: Status
+    objective: int | None  #: weighted sum of all terms (see `ObjectiveWeights`)
+    #: Lower bound on `objective`. For a lexicographic solve it is the last level's bound
+    #: plus the earlier levels' values — a bound given those levels, as reported per stage.
+    bound: int | None
+    seconds: float
+    roster: Roster
+    teams: dict[str, tuple[str, ...]]
+    uncovered: tuple[UncoveredShift, ...]
+    terms: dict[str, int]  #: value of each objective term (weighted)
+    kpis: RosterKpis | None
+    stages: tuple[StageResult, ...] = field(default=())
+
+    @property
+    def found(self) -> bool:
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.MODEL_INVALID: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class SearchParameters:
+    """CP-SAT parameters; defaults tuned on the benchmarks (see scripts/bench_*.py)."""
+
+    num_workers: int = 2
+    linearization_level: int = 1
+    symmetry_level: int = 2
+    log: bool = False
+
+
+def solve(
+    problem: RosterProblem,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    num_workers: int = 2,
+    hint: Roster | None = None,
+    *,
+    reference: Roster | None = None,
+    repair_weights: RepairWeights | None = None,
+    parameters: SearchParameters | None = None,
+    freeze: Roster = (),
+    freeze_before_day: int = 0,
+) -> RosterResult:
+    """Build and solve the roster model.
+
+    `hint`: a roster to start from (warm start). `reference`: a published roster whose
+    changes are penalised (used by `repair`). Days before `freeze_before_day` are fixed
+    to exactly the assignments in `freeze` (shifts already worked).
+    """
+    started = time.perf_counter()
+    params = parameters or SearchParameters(num_workers=num_workers)
+    rm = RosterModel(problem, reference=reference, repair_weights=repair_weights)
+    if freeze_before_day > 0:
+        rm.freeze(freeze, freeze_before_day)
+    if hint:
+        rm.add_hint(hint)
+    levels = rm.level_expressions()
+    lexicographic = problem.weights.lexicographic
+    plan = (
+        list(levels.items())
+        if lexicographic
+        else [(0, sum(levels.values(), cp_model.LinearExpr.constant(0)))]
+    )
+    if not plan:
+        plan = [(0, cp_model.LinearExpr.constant(0))]
+    stages: list[StageResult] = []
+    solver = cp_model.CpSolver()
+    solution: dict | None = None
+    fixed_total = 0
+    last_bound = 0
+    for index, (level, expr) in enumerate(plan):
+        remaining = time_limit - (time.perf_counter() - started)
+        budget = max(0.05, remaining / (len(plan) - index))
+        if index == len(plan) - 1:
+            budget = max(0.05, remaining)
+        rm.model.minimize(expr)
+        solver = _configure(params, budget, seed)
+        t0 = time.perf_counter()
+        code = solver.solve(rm.model)
+        status = _STATUS.get(code, Status.UNKNOWN)
+        if status in (Status.OPTIMAL, Status.FEASIBLE):
+            value = round(solver.objective_value)
+            bound = round(solver.best_objective_bound)
+            stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
+            solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
+            if index < len(plan) - 1:
+                rm.model.add(expr <= value)
+                rm.model.clear_hints()
+                for key, var in rm.x.items():
+                    rm.model.add_hint(var, solution[key])
+                fixed_total += value
+            else:
+                last_bound = bound
+        else:
+            stages.append(StageResult(level, status, None, 0, time.perf_counter() - t0))
+            break
+    seconds = time.perf_counter() - started
+    final = stages[-1]
+    if solution is None:
+        return RosterResult(final.status, None, None, seconds, (), {}, (), {}, None, tuple(stages))
+    if final.objective is None:
+        # a later level timed out: keep the earlier level's roster, honestly FEASIBLE
+        overall = Status.FEASIBLE
+        last_bound = 0
+    else:
+        overall = (
+            Status.OPTIMAL if all(s.status == Status.OPTIMAL for s in stages) else Status.FEASIBLE
+        )
+    roster = tuple(sorted(Assignment(d, s, c, e) for (e, d, s, c), on in solution.items() if on))
+    from roster.validate import evaluate  # local import: validate is independent of us
+
+    terms = evaluate(problem, roster)
+    objective = sum(terms.values())
+    if reference is not None:
+        changes = _count_changes(reference, roster)
+        terms["changes"] = changes
+    bound = (fixed_total + last_bound) if lexicographic else stages[-1].bound
+    if not lexicographic:
+        objective = stages[-1].objective if stages[-1].objective is not None else objective
+    return RosterResult(
+        status=overall,
+        objective=objective,
+        bound=min(bound, objective) if objective is not None else bound,
+        seconds=seconds,
+        roster=roster,
+        teams=_teams(problem, roster),
+        uncovered=explain_uncovered(problem, roster),
+        terms=terms,
+        kpis=compute_kpis(problem, roster),
+        stages=tuple(stages),
+    )
+
+
+def _configure(params: SearchParameters, time_limit: float, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = params.num_workers
+    solver.parameters.random_seed = seed
+    solver.parameters.linearization_level = params.linearization_level
+    solver.parameters.symmetry_level = params.symmetry_level
+    solver.parameters.log_search_progress = params.log
+    return solver
+
+
+def _teams(problem: RosterProblem, roster: Roster) -> dict[str, tuple[str, ...]]:
+    teams: dict[str, set[str]] = {c.id: set() for c in problem.cases}
+    for a in roster:
+        teams[a.case].add(a.employee)
+    return {c: tuple(sorted(t)) for c, t in teams.items()}
+
+
+def _count_changes(reference: Roster, roster: Roster) -> int:
+    return len(set(reference) ^ set(roster))
+
+
+def explain_uncovered(problem: RosterProblem, roster: Roster) -> tuple[UncoveredShift, ...]:
+    """Every demand short of staff, language or gender, with the reason in words."""
+    from data.languages import closeness
+
+    p = problem
+    staff: dict[tuple[str, int, str], list[str]] = {}
+    for a in roster:
+        staff.setdefault((a.case, a.day, a.shift), []).append(a.employee)
+    rank = {"exact": 3, "dialect": 2, "fallback": 1, "none": 0}
+    out = []
+    for demand in p.cover:
+        on = staff.get((demand.case, demand.day, demand.shift), [])
+        missing = max(0, demand.required - len(on))
+        case = p.case[demand.case]
+        need_lang = bool(case.language and demand.needs_language and demand.required > 0)
+
+        def speaks(eid: str, case=case) -> bool:
+            e = p.employee[eid]
+            return any(
+                rank[closeness(case.language, t).value] >= rank[case.min_closeness]
+                for t in e.languages
+            )
+
+        no_lang = need_lang and not any(speaks(e) for e in on)
+        no_gender = bool(
+            demand.gender
+            and demand.required > 0
+            and not any(p.employee[e].gender == demand.gender for e in on)
+        )
+        if not (missing or no_lang or no_gender):
+            continue
+        shift = p.shift[demand.shift]
+        reasons: dict[str, int] = {}
+        eligible = []
+        for e in p.employees:
+            why = why_not(p, e, demand.day, shift)
+            if why is None:
+                eligible.append(e.id)
+            else:
+                reasons[why.value] = reasons.get(why.value, 0) + 1
+        parts = []
+        if missing:
+            if not eligible:
+                parts.append(
+                    "no consultant can take this shift ("
+                    + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
+                    + ")"
+                )
+            else:
+                parts.append(
+                    f"{len(eligible)} consultants could take it, but all are held by "
+                    "working-time rules (rest, hours, consecutive days) or other shifts"
+                )
+        if no_lang:
+            speakers = [e for e in eligible if speaks(e)]
+            parts.append(
+                f"no available consultant speaks {case.language}"
+                if not speakers
+                else f"{len(speakers)} speakers of {case.language} are held by "
+                "working-time rules or other shifts"
+            )
+        if no_gender:
+            parts.append(f"no {demand.gender} consultant available")
+        out.append(
+            UncoveredShift(
+                demand.case, demand.day, demand.shift, missing, no_lang, no_gender, "; ".join(parts)
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,265 @@
+"""An independent check of a roster: plain Python over the assignments, no CP-SAT.
+
+`validate` lists every broken hard rule; `evaluate` recomputes every objective term from
+scratch. Both are written separately from `model.py` on purpose, so that a modelling
+mistake there shows up here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+
+from data.languages import Closeness, closeness
+from roster.problem import Roster, RosterProblem
+from roster.templates import MINUTES_PER_DAY
+
+_RANK = {"exact": 3, "dialect": 2, "fallback": 1, "none": 0}
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+    employee: str | None = None
+    day: int | None = None
+
+
+def validate(problem: RosterProblem, roster: Roster) -> list[Violation]:
+    """Every hard rule the roster breaks (empty list = legal)."""
+    p = problem
+    out: list[Violation] = []
+    shifts_of: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[tuple[str, int, str], int] = defaultdict(int)
+    demands = {(c.case, c.day, c.shift): c for c in p.cover}
+    seen = set()
+    for a in roster:
+        if a.employee not in p.employee or a.shift not in p.shift or a.case not in p.case:
+            out.append(Violation("unknown_reference", f"unknown id in {a}", a.employee, a.day))
+            continue
+        if not 0 <= a.day < p.days:
+            out.append(
+                Violation("outside_horizon", f"day {a.day} outside horizon", a.employee, a.day)
+            )
+            continue
+        if (a.case, a.day, a.shift) not in demands:
+            out.append(
+                Violation("no_demand", f"no demand for {a.case}/{a.shift}", a.employee, a.day)
+            )
+        if a in seen:
+            out.append(Violation("duplicate", f"assignment listed twice: {a}", a.employee, a.day))
+        seen.add(a)
+        shifts_of[a.employee][a.day].append(a.shift)
+        counts[(a.case, a.day, a.shift)] += 1
+    for key, n in counts.items():
+        demand = demands.get(key)
+        if demand is not None and demand.over_weight is None and n > demand.required:
+            out.append(
+                Violation("overcover", f"{n} > required {demand.required} on {key}", None, key[1])
+            )
+    for e in p.employees:
+        days = shifts_of.get(e.id, {})
+        out.extend(_employee_violations(p, e.id, days))
+    return out
+
+
+def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]]) -> list[Violation]:
+    e = p.employee[eid]
+    out: list[Violation] = []
+
+    def v(rule: str, message: str, day: int | None = None) -> None:
+        out.append(Violation(rule, message, eid, day))
+
+    rest = p.rules.min_rest_minutes or 0
+    intervals: list[tuple[int, int, int | None, str]] = []  # start, end, day, shift
+    for d, ss in sorted(days.items()):
+        if len(ss) > 1:
+            v("one_shift_per_day", f"{len(ss)} shifts on day {d}", d)
+        for s in ss:
+            st = p.shift[s]
+            if d in e.absences:
+                v("absence", f"works on absence day {d}", d)
+            if st.night and not e.works_nights:
+                v("night_willingness", f"night shift {s} on day {d}", d)
+            limit = p.rules.max_shift_minutes
+            if limit is not None and not st.sleep_in and st.duration_minutes > limit:
+                v("max_shift_length", f"shift {s} lasts {st.duration_minutes} min", d)
+            start = d * MINUTES_PER_DAY + st.start_minute
+            intervals.append((start, start + st.duration_minutes, d, s))
+    for bs, be in e.busy:
+        intervals.append((bs, be, None, "busy"))
+    intervals.sort()
+    for (_s1, e1, d1, n1), (s2, _e2, d2, n2) in itertools.pairwise(intervals):
+        if d1 is None and d2 is None:
+            continue
+        if s2 < e1:
+            v("overlap", f"{n1} (day {d1}) overlaps {n2} (day {d2})", d2)
+        elif s2 - e1 < rest:
+            v("min_rest", f"{s2 - e1} min rest between {n1} and {n2}", d2)
+    # explicit rotation rule: forbidden shift on the following day
+    for d, ss in days.items():
+        for s in ss:
+            for t in days.get(d + 1, []):
+                if t in p.shift[s].forbidden_next:
+                    v("forbidden_next", f"{t} on day {d + 1} after {s}", d + 1)
+    out.extend(_weekly_rest(p, eid, intervals))
+    worked = sorted(days)
+    minutes = sum(p.shift[s].minutes for ss in days.values() for s in ss)
+    upper = p.max_minutes(e)
+    if upper is not None and minutes > upper:
+        v("max_minutes", f"{minutes} min > limit {upper} (hours rules, contract, committed)")
+    if minutes < p.min_minutes(e):
+        v("min_minutes", f"{minutes} min < minimum {p.min_minutes(e)}")
+    per_type: dict[str, int] = defaultdict(int)
+    for ss in days.values():
+        for s in ss:
+            per_type[s] += 1
+    for s, limit in e.max_shifts_per_type.items():
+        if per_type[s] > limit:
+            v("max_shifts_per_type", f"{per_type[s]} shifts {s} > {limit}")
+    runs = _runs(set(worked), p.days)
+    k = p.max_consecutive_days(e)
+    for first, last in runs:
+        length = last - first + 1
+        if k is not None and length > k:
+            v("max_consecutive_working_days", f"{length} days in a row from day {first}", first)
+        m = e.min_consecutive_shifts
+        if m and length < m and first > 0 and last < p.days - 1:
+            v("min_consecutive_working_days", f"run of {length} from day {first}", first)
+    if e.min_consecutive_days_off:
+        off = set(range(p.days)) - set(worked)
+        for first, last in _runs(off, p.days):
+            if last - first + 1 < e.min_consecutive_days_off and first > 0 and last < p.days - 1:
+                v(
+                    "min_consecutive_days_off",
+                    f"{last - first + 1} days off from day {first}",
+                    first,
+                )
+    if e.max_weekends is not None:
+        n = sum(1 for w in p.weekends if any(d in days for d in w))
+        if n > e.max_weekends:
+            v("max_weekends", f"{n} weekends > {e.max_weekends}")
+    kn = p.rules.max_consecutive_nights
+    if kn is not None:
+        nights = {d for d, ss in days.items() if any(p.shift[s].night for s in ss)}
+        for first, last in _runs(nights, p.days):
+            if last - first + 1 > kn:
+                v("max_consecutive_nights", f"{last - first + 1} nights from day {first}", first)
+    return out
+
+
+def _weekly_rest(
+    p: RosterProblem, eid: str, intervals: list[tuple[int, int, int | None, str]]
+) -> list[Violation]:
+    rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
+    if rest is None or p.days < window:
+        return []
+    out = []
+    for w in range(p.days - window + 1):
+        lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
+        inside = sorted((max(a, lo), min(b, hi)) for a, b, _, _ in intervals if a < hi and lo < b)
+        if not any(d is not None and a < hi and lo < b for a, b, d, _ in intervals):
+            continue
+        longest, cursor = 0, lo
+        for a, b in inside:
+            longest = max(longest, a - cursor)
+            cursor = max(cursor, b)
+        longest = max(longest, hi - cursor)
+        if longest < rest:
+            out.append(
+                Violation(
+                    "weekly_rest",
+                    f"longest rest {longest} min in days {w}..{w + window - 1}",
+                    eid,
+                    w,
+                )
+            )
+    return out
+
+
+def _runs(days: set[int], horizon: int) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for d in range(horizon + 1):
+        if d in days and start is None:
+            start = d
+        elif d not in days and start is not None:
+            runs.append((start, d - 1))
+            start = None
+    return runs
+
+
+def evaluate(problem: RosterProblem, roster: Roster) -> dict[str, int]:
+    """Every objective term's weighted value, recomputed from the roster alone
+    (the same names as `model.RosterModel.terms`; repair terms excluded)."""
+    p, w = problem, problem.weights
+    on: dict[tuple[str, int, str], list[str]] = defaultdict(list)
+    y: dict[str, dict[int, str]] = defaultdict(dict)
+    team: dict[str, set[str]] = defaultdict(set)
+    faces: set[tuple[str, str, str]] = set()
+    for a in roster:
+        on[(a.case, a.day, a.shift)].append(a.employee)
+        y[a.employee][a.day] = a.shift
+        team[a.case].add(a.employee)
+        faces.add((a.employee, a.shift, a.case))
+    terms: dict[str, int] = defaultdict(int)
+    for demand in p.cover:
+        staff = on.get((demand.case, demand.day, demand.shift), [])
+        n = len(staff)
+        hours_min = p.shift[demand.shift].duration_minutes
+        if n < demand.required:
+            terms["uncovered"] += (demand.required - n) * p.under_weight(demand)
+        elif n > demand.required and demand.over_weight:
+            terms["overcover"] += (n - demand.required) * demand.over_weight
+        case = p.case[demand.case]
+        if case.language and demand.needs_language and demand.required > 0:
+            need = _RANK[case.min_closeness]
+            ok = any(
+                _RANK[closeness(case.language, tag).value] >= need
+                for emp in staff
+                for tag in p.employee[emp].languages
+            )
+            if not ok:
+                terms["missing_language"] += w.missing_language_per_hour * hours_min // 60
+        if (
+            demand.gender
+            and demand.required > 0
+            and not any(p.employee[emp].gender == demand.gender for emp in staff)
+        ):
+            terms["missing_gender"] += w.missing_gender_per_hour * hours_min // 60
+    terms["team"] = w.team_member * sum(len(t) for t in team.values())
+    for r in p.requests:
+        shift = y.get(r.employee, {}).get(r.day)
+        works = shift is not None if r.shift is None else shift == r.shift
+        if works != r.on:
+            terms["requests"] += r.weight * w.preference
+    for e in p.employees:
+        if e.preferred_shift_types:
+            terms["requests"] += w.preference * sum(
+                1 for s in y.get(e.id, {}).values() if s not in e.preferred_shift_types
+            )
+    for worked in y.values():
+        terms["blocks"] += w.block * sum(1 for d, s in worked.items() if worked.get(d - 1) != s)
+        terms["isolated"] += w.isolated_shift * sum(
+            1 for d in worked if d - 1 not in worked and d + 1 not in worked
+        )
+    terms["faces"] = w.face_per_time_of_day * len(faces)
+    for name, weight, counts in (
+        ("night_spread", w.night_spread, lambda d, s: p.shift[s].night),
+        ("weekend_spread", w.weekend_spread, lambda d, s: d in p.weekend_like_days),
+    ):
+        peak = 0
+        for e in p.employees:
+            if e.contract_minutes_per_week > 0:
+                coef = round(10 * 37 * 60 / e.contract_minutes_per_week)
+                peak = max(peak, coef * sum(1 for d, s in y.get(e.id, {}).items() if counts(d, s)))
+        terms[name] = weight * peak
+    return {k: v for k, v in terms.items() if v}
+
+
+def total(problem: RosterProblem, roster: Roster) -> int:
+    """The weighted objective (sum of all `evaluate` terms)."""
+    return sum(evaluate(problem, roster).values())
+
+
+__all__ = ["Closeness", "Violation", "evaluate", "total", "validate"]
