@@ -80,6 +80,120 @@ def main(argv: list[str] | None = None) -> int:
 
 # ------------------------------------------------------------------ the notebooks
 
+BOOK_01: list[Cell] = [
+    (
+        "md",
+        """# The demo book of business against the public figures
+
+famplan ships a synthetic but calibrated provider: no real person, but the same
+marginals as the public figures of one mother-tongue family-treatment provider in 2023
+(DESIGN.md). This notebook seeds a temporary database through the real code path
+(Alembic migrations + `famplan seed`'s generator), puts the scenario next to the public
+figures, and shows where supply and demand of languages meet.""",
+    ),
+    ("py", SETUP),
+    (
+        "py",
+        """def sql(query):
+    return pd.read_sql(query, session.connection())
+
+cases = sql(\"\"\"
+    SELECT c.id, c.reference, c.intervention_type, c.needs_support_person, c.status,
+           c.requested_start, c.expected_end, c.municipality_code, r.name AS region
+    FROM family_case c
+    JOIN municipality m ON m.code = c.municipality_code
+    JOIN region r ON r.code = m.region_code\"\"\")
+case_languages = sql("SELECT case_id, person_group, tag FROM caselanguage")
+consultants = sql(\"\"\"
+    SELECT c.id, o.name AS office, c.contracted_hours_per_week FROM consultant c
+    JOIN office o ON o.id = c.office_id\"\"\")
+consultant_languages = sql("SELECT consultant_id, tag FROM consultantlanguage")
+coordinators = sql("SELECT id FROM coordinator")
+print(len(cases), "cases,", len(consultants), "consultants,", len(coordinators), "coordinators")""",
+    ),
+    (
+        "py",
+        """from api.report_data import family_language
+from data.languages import base_language, display_name
+
+tags = case_languages.groupby("case_id").apply(
+    lambda rows: family_language(list(zip(rows.person_group, rows.tag))), include_groups=False)
+cases["language"] = cases.id.map(tags).fillna("da").map(base_language)
+cases["language_name"] = cases.language.map(lambda t: display_name(t, "en"))
+
+def running_on(day):
+    start = pd.to_datetime(cases.requested_start, utc=True).dt.date
+    end = pd.to_datetime(cases.expected_end).dt.date
+    return int(((start <= day) & (end.isna() | (end >= day))).sum())
+
+by_language = cases.language_name.value_counts()
+public = [
+    ("interventions", 555, len(cases)),
+    ("languages", 56, cases.language.nunique()),
+    ("municipalities", 76, cases.municipality_code.nunique()),
+    ("Danish", 138, int(by_language.get("Danish", 0))),
+    ("Arabic", 105, int(by_language.get("Arabic", 0))),
+    ("Ukrainian", 40, int(by_language.get("Ukrainian", 0))),
+    ("% in a foreign language or dialect", 75, round(100 * (cases.language != "da").mean())),
+    ("% with a support or contact person", 25, round(100 * cases.needs_support_person.mean())),
+    ("døgnindsats cases", "a few", int((cases.intervention_type == "dognindsats").sum())),
+    ("consultants", "about 200", len(consultants)),
+    ("coordinators", "about 50", len(coordinators)),
+    ("consultants in Næstved", "about 25", int((consultants.office == "Næstved").sum())),
+    ("languages and dialects spoken by consultants", "up to 80",
+     consultant_languages.tag.nunique()),
+    ("cases running on 1 July", "about 400–450", running_on(dt.date(as_of.year, 7, 1))),
+]
+pd.DataFrame(public, columns=["figure", "public", "scenario"]).set_index("figure")""",
+    ),
+    ("md", "## Interventions per region and the largest languages"),
+    (
+        "py",
+        """regions = {"Hovedstaden": 178, "Sjælland": 147, "Syddanmark": 131,
+           "Midtjylland": 37, "Nordjylland": 62}
+scenario = cases.region.value_counts()
+fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4), layout="constrained")
+x = range(len(regions))
+left.bar([i - 0.2 for i in x], list(regions.values()), 0.4, label="public 2023")
+left.bar([i + 0.2 for i in x], [scenario.get(r, 0) for r in regions], 0.4, label="scenario")
+left.set_xticks(list(x), list(regions))
+left.set_title("Interventions per region")
+left.legend()
+top = by_language.head(15)[::-1]
+right.barh(top.index, top.values, color="#4C72B0")
+right.set_title("The 15 largest languages (interventions)")""",
+    ),
+    ("md", "## Supply and demand of languages"),
+    (
+        "py",
+        """from api.report_data import load_capacity
+from data.capacity import balances, capacity_outlook, shortage_sentences, shortages
+from data.plotting import plot_balance_heatmap, plot_capacity_outlook, plot_supply_demand
+
+snapshot = load_capacity(session, as_of)
+cells = balances(snapshot.consultants, snapshot.demands, on=as_of)
+for sentence in shortage_sentences(cells, limit=8) or ["no shortage today"]:
+    print("•", sentence)""",
+    ),
+    (
+        "py",
+        """fig, ax = plt.subplots(figsize=(9, 6), layout="constrained")
+plot_supply_demand(cells, ax=ax);""",
+    ),
+    (
+        "py",
+        """fig, ax = plt.subplots(figsize=(10, 7), layout="constrained")
+plot_balance_heatmap(cells, ax=ax);""",
+    ),
+    (
+        "py",
+        """short = list(dict.fromkeys(s.language for s in shortages(cells)))[:4]
+fig, ax = plt.subplots(figsize=(10, 4), layout="constrained")
+plot_capacity_outlook(capacity_outlook(snapshot.consultants, as_of, 12, short), ax=ax);""",
+    ),
+    ("py", "db.close()"),
+]
+
 ROSTER_03: list[Cell] = [
     (
         "md",
@@ -176,6 +290,7 @@ this pool; change `POOL`, `WEEKS` or `TIME_LIMIT` to explore.""",
 ]
 
 NOTEBOOKS: dict[str, list[Cell]] = {
+    "01_demo_book_of_business.ipynb": BOOK_01,
     "03_dognindsats_roster.ipynb": ROSTER_03,
 }
 
