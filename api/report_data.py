@@ -27,6 +27,9 @@ from data.models import (
     PersonGroup,
     Region,
 )
+from data.ops_models import Roster, RosterShift
+from roster.plotting import RosterView, ShiftCell
+from roster.templates import template
 
 #: The majority language: a case needs it only when no other language is asked for.
 MAJORITY_LANGUAGE = "da"
@@ -109,3 +112,51 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
         if case.id is not None and (case.expected_end is None or case.expected_end >= as_of)
     )
     return CapacitySnapshot(as_of, consultants, demands)
+
+
+def roster_view_from_rows(
+    roster: Roster,
+    shifts: list[RosterShift],
+    contract_hours: dict[int, float],
+    case_id: int | None = None,
+) -> RosterView:
+    """A persisted roster (the API's tables) as the roster figures see it.
+
+    Consultants are labelled by id. Night flags and counted hours come from the roster's
+    template when it is a known one (a sleep-in night counts only partly), else from
+    the clock times.
+    """
+    try:
+        types = {shift_type.id: shift_type for shift_type in template(roster.template)}
+    except ValueError:
+        types = {}
+    wanted = case_id if case_id is not None else (roster.case_ids[0] if roster.case_ids else None)
+    grouped: dict[tuple[dt.datetime, str], list[str]] = defaultdict(list)
+    ends: dict[tuple[dt.datetime, str], dt.datetime] = {}
+    for shift in shifts:
+        if wanted is not None and shift.case_id != wanted:
+            continue
+        key = (shift.start, shift.shift_code)
+        ends[key] = shift.end
+        if shift.consultant_id is not None:
+            grouped[key].append(str(shift.consultant_id))
+    cells = []
+    for (start, code), end in sorted(ends.items()):
+        shift_type = types.get(code)
+        cells.append(
+            ShiftCell(
+                start=start,
+                end=end,
+                code=code,
+                consultants=tuple(sorted(grouped[(start, code)])),
+                night=shift_type.night if shift_type else None,
+                counted_hours=shift_type.minutes / 60 if shift_type else None,
+            )
+        )
+    label = f"#{roster.id} ({roster.template})"
+    return RosterView(label, tuple(cells), {str(k): v for k, v in contract_hours.items()})
+
+
+def contract_hours_of(session: Session, consultant_ids: list[int]) -> dict[int, float]:
+    rows = session.exec(select(Consultant).where(col(Consultant.id).in_(consultant_ids)))
+    return {c.id: c.contracted_hours_per_week for c in rows if c.id is not None}

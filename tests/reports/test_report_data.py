@@ -132,3 +132,41 @@ def test_family_language_prefers_the_parents_non_danish_language():
     assert family_language([(child, "ar-SY"), (parents, "da")]) == "ar-SY"
     assert family_language([(parents, "da")]) == "da"
     assert family_language([]) == "da"
+
+
+def test_persisted_roster_rows_become_a_view():
+    from api.report_data import roster_view_from_rows
+    from data.ops_models import Roster, RosterShift
+
+    roster = Roster(
+        id=7,
+        case_ids=[3],
+        horizon_start=dt.datetime(2026, 1, 5, 7),
+        days=1,
+        template="3x8",
+        solver_status="OPTIMAL",
+    )
+    day = dt.datetime(2026, 1, 5)
+
+    def row(case_id: int, hour: int, code: str, consultant: int | None) -> RosterShift:
+        start = day + dt.timedelta(hours=hour)
+        end = start + dt.timedelta(hours=8)
+        return RosterShift(
+            roster_id=7,
+            case_id=case_id,
+            consultant_id=consultant,
+            shift_code=code,
+            start=start,
+            end=end,
+        )
+
+    rows = [row(3, 23, "N", 12), row(3, 7, "D", 11), row(3, 15, "E", None), row(4, 7, "D", 99)]
+    view = roster_view_from_rows(roster, rows, {11: 37.0, 12: 30.0})
+    assert [(c.code, c.consultants) for c in view.shifts] == [
+        ("D", ("11",)),
+        ("E", ()),
+        ("N", ("12",)),
+    ]  # case 4's shift is left out, the uncovered evening stays
+    assert view.shifts[2].is_night and not view.shifts[0].is_night
+    assert view.contract_hours == {"11": 37.0, "12": 30.0}
+    assert view.label == "#7 (3x8)"
