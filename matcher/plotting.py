@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -233,13 +234,14 @@ def plot_plan_comparison(views: Sequence[MatchingView], figure: Figure | None = 
 
 def view_from_plan(
     problem: MatchProblem,
-    seats: Mapping[tuple[int, Role], int],
+    seats: Mapping[tuple[int, Role], int | None],
     label: str,
     unplaced: int = 0,
 ) -> MatchingView:
     """A plan as the figures see it.
 
-    `seats` maps (case id, role) to the consultant filling it; running assignments of
+    `seats` maps (case id, role) to the consultant filling it (None: the plan leaves the
+    seat empty, so today's consultant no longer carries it); running assignments of
     `problem` whose seat the plan does not mention keep their consultant and hours (they
     count in utilisation, not in placements). A placement's language quality is its
     worst covered tag.
@@ -253,6 +255,8 @@ def view_from_plan(
         if (assignment.case_id, role) not in seats:
             hours[assignment.consultant_id] += assignment.hours
     for (case_id, role), consultant_id in sorted(seats.items()):
+        if consultant_id is None:
+            continue
         case = problem.case_by_id[case_id]
         consultant = problem.consultant_by_id[consultant_id]
         hours[consultant_id] += case.hours_for(Role(role))
@@ -296,3 +300,15 @@ def _first_tag(languages: Sequence[object]) -> str:
 def _office_name(problem: MatchProblem, office_id: int) -> str:
     office = problem.office_by_id.get(office_id)
     return (office.name or f"office {office_id}") if office else f"office {office_id}"
+
+
+def view_from_batch(problem: MatchProblem, result: Any, label: str = "batch") -> MatchingView:
+    """A `matcher.batch.BatchResult` (or the greedy baseline's) as a view: its consultant
+    placements, locked ones included; coordinator seats are not matching quality."""
+    seats = {
+        (p.case_id, Role(p.role)): p.consultant_id
+        for p in result.placements
+        if Role(p.role) is not Role.COORDINATOR
+    }
+    unplaced = sum(1 for u in result.unplaced if Role(u.role) is not Role.COORDINATOR)
+    return view_from_plan(problem, seats, label, unplaced)

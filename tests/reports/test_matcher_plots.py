@@ -109,11 +109,14 @@ def test_kpis_and_comparison_figure(batch, greedy):
     assert all(len(_bars(ax)) == 2 for ax in figure.axes)
 
 
-def test_view_from_plan_scores_language_travel_and_utilisation():
+@pytest.fixture
+def tiny_problem():
+    """Two consultants at the Næstved office (10: Iraqi Arabic + Danish, 30 h; 11: Farsi,
+    37 h); a new Iraqi-Arabic request in Copenhagen, a running Dari case served in Farsi
+    by 11 (4 h) and a running Danish case of 10 (5 h)."""
     import datetime as dt
 
     from data.travel import Point
-    from matcher.plotting import current_seats, view_from_plan
     from matcher.problem import (
         CaseData,
         CaseLanguage,
@@ -141,14 +144,14 @@ def test_view_from_plan_scores_language_travel_and_utilisation():
             is_open=is_open,
         )
 
-    problem = MatchProblem(
+    return MatchProblem(
         consultants=(
             ConsultantData(10, office, 1, 30.0, 5, (LanguageSkill("ar-IQ"), LanguageSkill("da"))),
             ConsultantData(11, office, 1, 37.0, 5, (LanguageSkill("fa"),)),
         ),
         cases=(
-            case(1, "ar-IQ", 6, True, Point(55.68, 12.57)),  # a request in Copenhagen
-            case(2, "prs", 4, False),  # Dari family served in Farsi
+            case(1, "ar-IQ", 6, True, Point(55.68, 12.57)),
+            case(2, "prs", 4, False),
             case(3, "da", 5, False),
         ),
         offices=(OfficeData(1, office, frozenset({"DK-85"}), "Næstved"),),
@@ -158,6 +161,13 @@ def test_view_from_plan_scores_language_travel_and_utilisation():
         ),
         as_of=dt.date(2026, 1, 5),
     )
+
+
+def test_view_from_plan_scores_language_travel_and_utilisation(tiny_problem):
+    from matcher.plotting import current_seats, view_from_plan
+    from matcher.problem import Role
+
+    problem = tiny_problem
     assert current_seats(problem) == {(2, Role.PRIMARY): 11, (3, Role.PRIMARY): 10}
     plan = {(1, Role.PRIMARY): 10, (2, Role.PRIMARY): 11}
     view = view_from_plan(problem, plan, "batch", unplaced=0)
@@ -170,3 +180,24 @@ def test_view_from_plan_scores_language_travel_and_utilisation():
     # Consultant 10: the new 6 h case plus the untouched running 5 h case.
     assert load == {10: (11.0, 30.0), 11: (4.0, 37.0)}
     assert {u.office for u in view.utilisation} == {"Næstved"}
+
+
+def test_view_from_batch_skips_coordinator_seats(tiny_problem):
+    from types import SimpleNamespace as Row
+
+    from matcher.plotting import view_from_batch
+
+    result = Row(
+        placements=(
+            Row(case_id=1, role="primary", consultant_id=10, coordinator_id=None),
+            Row(case_id=1, role="coordinator", consultant_id=None, coordinator_id=5),
+            Row(case_id=2, role="primary", consultant_id=None, coordinator_id=None),
+        ),
+        unplaced=(Row(case_id=2, role="primary"), Row(case_id=3, role="coordinator")),
+    )
+    view = view_from_batch(tiny_problem, result, "batch")
+    assert [(p.case_id, p.consultant_id) for p in view.placements] == [(1, 10)]
+    assert view.unplaced == 1
+    # Case 2's seat is in the plan but empty: consultant 11 no longer carries its 4 h.
+    load = {u.consultant_id: u.assigned_hours for u in view.utilisation}
+    assert load == {10: 11.0, 11: 0.0}
