@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
 
 from api.config import ApiSettings, get_api_settings
+from api.jobs.worker import Runner, Worker
 from api.middleware import RequestLogMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
-from api.routers import cases, consultants, geography, health, keys, staff
+from api.routers import cases, consultants, geography, health, keys, optimizations, staff
 from data.db import make_engine
+from data.ops_models import JobKind
 
 log = logging.getLogger("famplan.api")
 
@@ -27,7 +29,16 @@ confirm), **team_leader** (rosters, absences and batch jobs for their offices),
 """
 
 
-def create_app(settings: ApiSettings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: ApiSettings | None = None,
+    engine: Engine | None = None,
+    job_runners: Mapping[JobKind, Runner] | None = None,
+) -> FastAPI:
+    """The app on `engine` (default: the settings' database).
+
+    With `settings.run_worker` the job worker runs inside the app's lifespan;
+    `job_runners` replaces the solver runners (tests use fakes).
+    """
     settings = settings or get_api_settings()
     engine = engine or make_engine(settings.database_url)
 
@@ -35,9 +46,7 @@ def create_app(settings: ApiSettings | None = None, engine: Engine | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         worker = None
         if settings.run_worker:
-            from api.jobs.worker import Worker
-
-            worker = Worker(engine, settings)
+            worker = Worker(engine, settings, job_runners)
             worker.start()
         app.state.worker = worker
         try:
@@ -74,6 +83,7 @@ def _v1_routers() -> list[APIRouter]:
         staff.coordinators,
         cases.router,
         staff.assignments,
+        optimizations.router,
         keys.router,
     ]
     return routers

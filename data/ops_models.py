@@ -125,6 +125,8 @@ class Job(SQLModel, table=True):
 
 
 class RosterStatus(StrEnum):
+    PENDING = "pending"  # its job is queued or running
+    FAILED = "failed"  # its job failed
     DRAFT = "draft"
     PUBLISHED = "published"
     SUPERSEDED = "superseded"
@@ -136,13 +138,13 @@ class Roster(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="roster.id")
-    status: RosterStatus = RosterStatus.DRAFT
+    status: RosterStatus = RosterStatus.PENDING
     case_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
     office_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
     horizon_start: dt.datetime
     days: int
     template: str = Field(max_length=32)
-    solver_status: str = Field(max_length=16)
+    solver_status: str = Field(default="pending", max_length=16)
     objective: float | None = None
     bound: float | None = None
     runtime_seconds: float | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -20,7 +21,7 @@ API_TABLES = {"api_key", "audit_event", "job", "roster", "roster_shift"}
 def _tables_of(entry: object) -> set[str]:
     """Every table name an autogenerate diff entry mentions."""
     names: set[str] = set()
-    items = entry if isinstance(entry, list) else [entry]
+    items: list[Any] = entry if isinstance(entry, list) else [entry]
     for item in items:
         for part in item:
             if isinstance(part, sa.Table):

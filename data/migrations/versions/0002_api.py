@@ -106,7 +106,7 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column(
             "status",
-            sa.Enum("DRAFT", "PUBLISHED", "SUPERSEDED", name="rosterstatus"),
+            sa.Enum("PENDING", "FAILED", "DRAFT", "PUBLISHED", "SUPERSEDED", name="rosterstatus"),
             nullable=False,
         ),
         sa.Column("case_ids", sa.JSON(), nullable=False),

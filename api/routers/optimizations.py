@@ -1,0 +1,140 @@
+"""Batch re-optimisation as background jobs: submit, watch, apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
+from pydantic import Field, model_validator
+from sqlmodel import SQLModel, col, func, select
+
+from api.auth import Principal
+from api.deps import PlannerUser, SessionDep
+from api.problems import ApiProblem
+from api.routers.common import Limit, Skip
+from api.schemas.common import Page, with_examples
+from api.schemas.jobs import JobPublic
+from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
+from api.services.optimization import ApplyReport, apply_optimization
+from api.services.references import get_or_404
+from data.ops_models import Job, JobKind
+
+router = APIRouter(prefix="/optimizations", tags=["batch re-optimisation"])
+JobId = Annotated[int, Path(description="Optimisation job id.", examples=[12])]
+
+
+class OptimizationCreate(SQLModel):
+    model_config = with_examples({"office_ids": [2], "time_limit_seconds": 20, "seed": 0})
+
+    #: Offices whose consultants and cases are re-planned; empty = a team leader's own
+    #: offices, or every office for an admin.
+    office_ids: list[int] = Field(default_factory=list, max_length=10)
+    time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    #: The planning date (default: today).
+    as_of: dt.date | None = None
+
+
+class OptimizationApply(SQLModel):
+    model_config = with_examples({"moves": [0, 2]}, {"moves": None})
+
+    #: Indices into the result's `moves` to apply; null applies every move.
+    moves: list[int] | None = Field(default=None, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _check(self) -> OptimizationApply:
+        if self.moves is not None and len(set(self.moves)) != len(self.moves):
+            raise ValueError("moves: an index is listed twice")
+        return self
+
+
+class ApplyResult(SQLModel):
+    model_config = with_examples(
+        {"job_id": 12, "ended_assignment_ids": [31], "created_assignment_ids": [88]}
+    )
+
+    job_id: int
+    ended_assignment_ids: list[int]
+    created_assignment_ids: list[int]
+
+
+def _get_visible(session: SessionDep, principal: Principal, job_id: int) -> Job:
+    job = get_or_404(session, Job, job_id, "optimization")
+    if job.kind is not JobKind.OPTIMIZATION:
+        raise ApiProblem(404, f"optimization {job_id} does not exist")
+    if not job_visible_to(principal, job):
+        raise ApiProblem(403, "the optimisation covers offices outside your scope")
+    return job
+
+
+@router.post(
+    "",
+    response_model=JobPublic,
+    status_code=202,
+    summary="Start a batch re-optimisation (runs in the background)",
+)
+def create_optimization(
+    session: SessionDep,
+    principal: PlannerUser,
+    body: OptimizationCreate,
+    request: Request,
+    response: Response,
+) -> JobPublic:
+    office_ids = resolve_office_scope(session, principal, body.office_ids)
+    settings = request.app.state.settings
+    params = {
+        "office_ids": office_ids,
+        "time_limit_seconds": body.time_limit_seconds or settings.optimization_time_limit,
+        "seed": body.seed,
+        "as_of": (body.as_of or dt.date.today()).isoformat(),
+    }
+    job = submit_job(session, request, JobKind.OPTIMIZATION, params, office_ids, principal)
+    response.headers["Location"] = f"/v1/optimizations/{job.id}"
+    return JobPublic.of(job)
+
+
+@router.get("", response_model=Page[JobPublic], summary="List optimisations (newest first)")
+def list_optimizations(
+    session: SessionDep, principal: PlannerUser, skip: Skip = 0, limit: Limit = 20
+) -> Page[JobPublic]:
+    query = select(Job).where(Job.kind == JobKind.OPTIMIZATION)
+    if principal.is_admin:
+        count = session.exec(select(func.count()).select_from(query.subquery())).one()
+        rows = session.exec(query.order_by(col(Job.id).desc()).offset(skip).limit(limit)).all()
+        return Page(data=[JobPublic.of(job) for job in rows], count=count)
+    # Office scopes are JSON lists: filter in Python (few jobs per day).
+    visible = [
+        job
+        for job in session.exec(query.order_by(col(Job.id).desc())).all()
+        if job_visible_to(principal, job)
+    ]
+    return Page(
+        data=[JobPublic.of(job) for job in visible[skip : skip + limit]], count=len(visible)
+    )
+
+
+@router.get(
+    "/{job_id}",
+    response_model=JobPublic,
+    summary="Status, progress and, when done, the diff and KPIs",
+)
+def get_optimization(session: SessionDep, principal: PlannerUser, job_id: JobId) -> JobPublic:
+    return JobPublic.of(_get_visible(session, principal, job_id))
+
+
+@router.post(
+    "/{job_id}/apply",
+    response_model=ApplyResult,
+    summary="Apply the accepted moves of a finished optimisation in one transaction",
+)
+def apply(
+    session: SessionDep, principal: PlannerUser, job_id: JobId, body: OptimizationApply
+) -> ApplyResult:
+    job = _get_visible(session, principal, job_id)
+    report: ApplyReport = apply_optimization(session, job, body.moves, principal.key_id)
+    return ApplyResult(
+        job_id=job_id,
+        ended_assignment_ids=report.ended_assignment_ids,
+        created_assignment_ids=report.created_assignment_ids,
+    )

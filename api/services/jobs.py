@@ -1,0 +1,64 @@
+"""Submitting jobs and checking who may see them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from sqlmodel import Session, col, select
+
+from api.auth import Principal
+from api.problems import ApiProblem, invalid_field
+from data.models import Office
+from data.ops_models import Job, JobKind
+
+
+def resolve_office_scope(session: Session, principal: Principal, requested: list[int]) -> list[int]:
+    """The offices a job covers: the request's, checked against the caller's scope.
+
+    Empty means "all I may plan for": a team leader's own offices; every office for an
+    admin (stored as the explicit list, so that visibility checks stay simple).
+    """
+    known = set(session.exec(select(Office.id)).all())
+    for index, office_id in enumerate(requested):
+        if office_id not in known:
+            raise invalid_field(f"body.office_ids.{index}", f"unknown office id {office_id}")
+    if not requested:
+        scope = (
+            sorted(principal.office_ids)
+            if not principal.is_admin
+            else sorted(office_id for office_id in known if office_id is not None)
+        )
+        return scope
+    if not principal.may_act_for_offices(set(requested)):
+        raise ApiProblem(403, "you may only plan for your own offices")
+    return sorted(set(requested))
+
+
+def job_visible_to(principal: Principal, job: Job) -> bool:
+    return principal.is_admin or principal.may_act_for_offices(set(job.office_ids))
+
+
+def submit_job(
+    session: Session,
+    request: Request,
+    kind: JobKind,
+    params: dict[str, Any],
+    office_ids: list[int],
+    principal: Principal,
+) -> Job:
+    """Queue a job and nudge the worker; the request returns at once (202)."""
+    job = Job(kind=kind, params=params, office_ids=office_ids, created_by_key_id=principal.key_id)
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    worker = getattr(request.app.state, "worker", None)
+    if worker is not None:
+        worker.wake()
+    return job
+
+
+def latest_jobs(session: Session, kind: JobKind, limit: int = 20) -> list[Job]:
+    return list(
+        session.exec(select(Job).where(Job.kind == kind).order_by(col(Job.id).desc()).limit(limit))
+    )
