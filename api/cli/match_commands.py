@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import typer
@@ -168,3 +173,308 @@ def match(
         )
     else:
         print_ranking(problem, case_ref, ranking)
+
+
+# ------------------------------------------------------------------ optimize
+
+
+@dataclass
+class Progress:
+    """What the live display shows; updated from the solver thread."""
+
+    started: float = field(default_factory=time.perf_counter)
+    incumbent: float | None = None
+    bound: float | None = None
+    solutions: int = 0
+    done: bool = False
+
+    @property
+    def gap(self) -> float | None:
+        if self.incumbent is None or self.bound is None:
+            return None
+        return abs(self.bound - self.incumbent) / max(1.0, abs(self.incumbent))
+
+    def on_solution(self, objective: float, bound: float, *_: Any) -> None:
+        self.incumbent, self.bound = objective, bound
+        self.solutions += 1
+
+
+#: Names under which `matcher.batch.optimize` may accept a per-solution callback.
+_CALLBACK_NAMES = ("on_solution", "progress", "callback", "on_progress")
+
+
+def _progress_panel(progress: Progress, supports_live: bool) -> Any:
+    from rich.spinner import Spinner
+
+    elapsed = time.perf_counter() - progress.started
+    if not supports_live:
+        return Spinner("dots", text=f"optimising … {elapsed:5.1f} s")
+    gap = progress.gap
+    incumbent = "—" if progress.incumbent is None else f"{progress.incumbent:,.1f}"
+    bound = "—" if progress.bound is None else f"{progress.bound:,.1f}"
+    return Spinner(
+        "dots",
+        text=(
+            f"optimising … {elapsed:5.1f} s   incumbent {incumbent}   bound {bound}   "
+            f"gap {'—' if gap is None else f'{gap:.2%}'}   solutions {progress.solutions}"
+        ),
+    )
+
+
+def run_with_progress(problem: Any, time_limit: float, seed: int, quiet: bool) -> Any:
+    """Run the batch optimisation in a thread while a live line shows its progress."""
+    from rich.live import Live
+
+    from matcher.batch import optimize
+
+    progress = Progress()
+    parameters = inspect.signature(optimize).parameters
+    hook = next((name for name in _CALLBACK_NAMES if name in parameters), None)
+    kwargs: dict[str, Any] = {"time_limit": time_limit, "seed": seed, "num_workers": 2}
+    if hook is not None:
+        kwargs[hook] = progress.on_solution
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = optimize(problem, **kwargs)
+        except BaseException as error:  # re-raised in the main thread
+            outcome["error"] = error
+        finally:
+            progress.done = True
+
+    thread = threading.Thread(target=work, name="famplan-optimize", daemon=True)
+    thread.start()
+    if quiet:
+        thread.join()
+    else:
+        with Live(
+            _progress_panel(progress, hook is not None),
+            console=console,
+            refresh_per_second=8,
+            transient=True,
+        ) as live:
+            while thread.is_alive():
+                thread.join(0.125)
+                live.update(_progress_panel(progress, hook is not None))
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def today_unplaced(problem: Any) -> int:
+    """Consultant seats with nobody on them today (open requests, missing support persons)."""
+    from matcher.plotting import current_seats
+
+    seats = current_seats(problem)
+    return sum(1 for case in problem.cases for role in case.roles if (case.id, role) not in seats)
+
+
+def _refs(session: Session) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    from data.models import Case, Consultant, Coordinator
+
+    cases = {c.id: c.reference for c in session.exec(select(Case)) if c.id is not None}
+    consultants = {
+        c.id: c.employee_ref for c in session.exec(select(Consultant)) if c.id is not None
+    }
+    coordinators = {
+        c.id: c.employee_ref for c in session.exec(select(Coordinator)) if c.id is not None
+    }
+    return cases, consultants, coordinators
+
+
+def _who(
+    change_role: str,
+    agent_id: int | None,
+    consultants: dict[int, str],
+    coordinators: dict[int, str],
+) -> str:
+    if agent_id is None:
+        return "—"
+    refs = coordinators if change_role == "coordinator" else consultants
+    return refs.get(agent_id, str(agent_id))
+
+
+def batch_json(
+    result: Any,
+    kpis: list[tuple[str, list[float]]],
+    refs: tuple[dict[int, str], dict[int, str], dict[int, str]],
+) -> dict[str, Any]:
+    cases, consultants, coordinators = refs
+    return {
+        "status": str(result.status),
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "runtime": round(result.runtime, 3),
+        "kpis": {name: {"today": round(v[0], 3), "optimized": round(v[1], 3)} for name, v in kpis},
+        "changes": [
+            {
+                "case": cases.get(c.case_id, str(c.case_id)),
+                "role": str(c.role),
+                "kind": c.kind,
+                "from": _who(str(c.role), c.from_id, consultants, coordinators),
+                "to": _who(str(c.role), c.to_id, consultants, coordinators),
+            }
+            for c in result.changes
+        ],
+        "unplaced": [
+            {"case": cases.get(u.case_id, str(u.case_id)), "role": str(u.role), "reason": u.reason}
+            for u in result.unplaced
+        ],
+    }
+
+
+def print_batch(
+    result: Any,
+    kpis: list[tuple[str, list[float]]],
+    refs: tuple[dict[int, str], dict[int, str], dict[int, str]],
+    show: int,
+) -> None:
+    cases, consultants, coordinators = refs
+    gap = "—" if result.gap is None else f"{result.gap:.3%}"
+    objective = "—" if result.objective is None else f"{result.objective:,.1f}"
+    bound = "—" if result.bound is None else f"{result.bound:,.1f}"
+    console.print(
+        f"[bold]{result.status}[/bold] objective {objective}, bound {bound}, "
+        f"gap {gap}, {result.runtime:.1f} s"
+    )
+    table = Table(title="KPIs: today vs optimised")
+    for column in ("KPI", "today", "optimised"):
+        table.add_column(column, justify="left" if column == "KPI" else "right")
+    for name, (today, optimised) in kpis:
+        table.add_row(name, f"{today:,.1f}", f"{optimised:,.1f}")
+    console.print(table)
+    moves = Table(title=f"Proposed changes ({len(result.changes)})")
+    for column in ("case", "role", "change", "from", "to"):
+        moves.add_column(column)
+    order = {"move": 0, "new": 1, "unassigned": 2}
+    for change in sorted(result.changes, key=lambda c: (order.get(c.kind, 3), c.case_id))[:show]:
+        role = str(change.role)
+        moves.add_row(
+            cases.get(change.case_id, str(change.case_id)),
+            role,
+            change.kind,
+            _who(role, change.from_id, consultants, coordinators),
+            _who(role, change.to_id, consultants, coordinators),
+        )
+    console.print(moves)
+    if len(result.changes) > show:
+        console.print(f"… and {len(result.changes) - show} more (--show N, or --json)")
+    if result.unplaced:
+        reasons = Counter(u.reason for u in result.unplaced)
+        console.print(f"[bold]{len(result.unplaced)} seats stay unplaced:[/bold]")
+        for reason, count in reasons.most_common():
+            console.print(f"  • {count} × {reason}")
+
+
+def apply_changes(session: Session, problem: Any, result: Any, as_of: dt.date) -> tuple[int, int]:
+    """End the assignments the plan moves and write the new ones, in one transaction.
+
+    Returns (ended, created). Locked assignments are never touched (the optimiser never
+    moves them). A requested case that gets its primary becomes active.
+    """
+    from data.models import (
+        Assignment,
+        AssignmentRole,
+        AssignmentStatus,
+        Case,
+        CaseStatus,
+    )
+    from data.ops_models import AuditAction, AuditEvent
+
+    ended: list[int] = []
+    created: list[Assignment] = []
+    for change in result.changes:
+        role = AssignmentRole(str(change.role))
+        if change.from_id is not None:
+            column = (
+                Assignment.coordinator_id
+                if role == AssignmentRole.COORDINATOR
+                else Assignment.consultant_id
+            )
+            rows = session.exec(
+                select(Assignment).where(
+                    Assignment.case_id == change.case_id,
+                    Assignment.role == role,
+                    column == change.from_id,
+                    Assignment.status != AssignmentStatus.ENDED,
+                    Assignment.locked == False,  # noqa: E712  (SQL expression)
+                )
+            ).all()
+            for row in rows:
+                row.status, row.end, row.version = AssignmentStatus.ENDED, as_of, row.version + 1
+                session.add(row)
+                ended.append(row.id or 0)
+        if change.to_id is None:
+            continue
+        case = problem.case_by_id[change.case_id]
+        is_coordinator = role == AssignmentRole.COORDINATOR
+        assignment = Assignment(
+            case_id=change.case_id,
+            consultant_id=None if is_coordinator else change.to_id,
+            coordinator_id=change.to_id if is_coordinator else None,
+            role=role,
+            hours_per_week=0.0 if is_coordinator else case.hours_for(change.role),
+            start=as_of,
+            status=AssignmentStatus.CONFIRMED,
+        )
+        session.add(assignment)
+        created.append(assignment)
+        if role == AssignmentRole.PRIMARY:
+            row_case = session.get(Case, change.case_id)
+            if row_case is not None and row_case.status == CaseStatus.REQUESTED:
+                row_case.status = CaseStatus.ACTIVE
+                session.add(row_case)
+    session.flush()
+    session.add(
+        AuditEvent(
+            action=AuditAction.OPTIMIZATION_APPLY,
+            entity_type="assignment",
+            entity_ids=[a.id for a in created if a.id is not None],
+            related_ids={"ended_assignment_ids": ended, "source": "cli"},
+        )
+    )
+    return len(ended), len(created)
+
+
+@app.command("optimize")
+def optimize_command(
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Solver seconds."),
+    seed: int = typer.Option(0, "--seed", help="Solver seed (same seed → same plan)."),
+    apply: bool = typer.Option(False, "--apply", help="Write the proposed changes."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking."),
+    show: int = typer.Option(25, "--show", min=0, help="How many changes to list."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Planning date, YYYY-MM-DD."),
+) -> None:
+    """Re-optimise every open request and unlocked running assignment (CP-SAT)."""
+    from api.report_builder import default_as_of
+    from data.db import get_engine
+    from matcher.plotting import current_seats, kpi_rows, view_from_batch, view_from_plan
+
+    with Session(get_engine()) as session:
+        day = parse_date(as_of, "--as-of") or default_as_of(session)
+        problem = _snapshot(session, day)
+        refs = _refs(session)
+        result = run_with_progress(problem, time_limit, seed, quiet=as_json)
+        today = view_from_plan(problem, current_seats(problem), "today", today_unplaced(problem))
+        kpis = kpi_rows([today, view_from_batch(problem, result, "optimised")])
+        if as_json:
+            typer.echo(json.dumps(batch_json(result, kpis, refs), ensure_ascii=False, indent=2))
+        else:
+            print_batch(result, kpis, refs, show)
+        if not apply:
+            return
+        if result.objective is None:
+            console.print("[red]no plan to apply[/red]")
+            raise typer.Exit(code=1)
+        if not result.changes:
+            console.print("nothing to apply: the plan equals today's")
+            return
+        if not yes and not typer.confirm(f"Apply {len(result.changes)} changes?"):
+            console.print("not applied")
+            raise typer.Exit(code=1)
+        ended, created = apply_changes(session, problem, result, day)
+        session.commit()
+    console.print(f"applied: {ended} assignments ended, {created} created")
