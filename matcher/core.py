@@ -1,0 +1,234 @@
+"""The assignment core: the one CP-SAT model behind batch re-optimisation and GAP.
+
+Generic data: *items* (seats of cases, or GAP jobs) go to *agents* (consultants,
+coordinators, or GAP agents) through *eligible pairs*, each with an integer score and a
+use of every resource (hours, cases, …). Agents have integer capacities per resource.
+An item may carry a current pair (today's assignment) whose loss costs `stability`;
+an optional item left unassigned costs `unplaced_penalty`; a required item must be
+assigned. Items in the same *distinct group* go to different agents (primary ≠ support).
+
+Objective (maximised)::
+
+    Σ score(pair)·x(pair) − Σ stability(item)·[item leaves its current pair]
+                          − Σ unplaced_penalty(item)·[item unassigned]
+
+The domain snapshot (`matcher.batch`) and an OR-Library GAP instance (`matcher.gap`)
+both map onto `AssignmentCore` and are solved by the same `solve_core`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ortools.sat.python import cp_model
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+_STATUS = {
+    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
+    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
+    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: SolveStatus.UNKNOWN,
+    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class AssignmentCore:
+    """Plain integer data; pair `p` links `pair_item[p]` to `pair_agent[p]`."""
+
+    n_items: int
+    n_agents: int
+    #: capacities[agent][resource]
+    capacities: tuple[tuple[int, ...], ...]
+    pair_item: tuple[int, ...]
+    pair_agent: tuple[int, ...]
+    pair_score: tuple[int, ...]
+    #: pair_use[p][resource]
+    pair_use: tuple[tuple[int, ...], ...]
+    required: tuple[bool, ...]
+    unplaced_penalty: tuple[int, ...]
+    #: Index of the item's current pair, or -1.
+    current_pair: tuple[int, ...]
+    stability: tuple[int, ...]
+    #: Groups of items that must go to pairwise different agents.
+    distinct_groups: tuple[tuple[int, ...], ...] = ()
+
+    def __post_init__(self) -> None:
+        n_pairs = len(self.pair_item)
+        for name in ("pair_agent", "pair_score", "pair_use"):
+            if len(getattr(self, name)) != n_pairs:
+                raise ValueError(f"AssignmentCore.{name}: {len(getattr(self, name))} entries, "
+                                 f"expected {n_pairs} (one per pair)")
+        for name in ("required", "unplaced_penalty", "current_pair", "stability"):
+            if len(getattr(self, name)) != self.n_items:
+                raise ValueError(f"AssignmentCore.{name}: expected {self.n_items} entries")
+        if len(self.capacities) != self.n_agents:
+            raise ValueError(f"AssignmentCore.capacities: expected {self.n_agents} agents")
+        for p, (i, a) in enumerate(zip(self.pair_item, self.pair_agent, strict=True)):
+            if not (0 <= i < self.n_items and 0 <= a < self.n_agents):
+                raise ValueError(f"pair {p}: item {i} or agent {a} out of range")
+        for i, p in enumerate(self.current_pair):
+            if p >= 0 and self.pair_item[p] != i:
+                raise ValueError(f"item {i}: current_pair {p} belongs to another item")
+
+    @property
+    def n_pairs(self) -> int:
+        return len(self.pair_item)
+
+
+@dataclass(frozen=True)
+class CoreResult:
+    status: SolveStatus
+    #: Objective of the best solution found (None if none), with the constant offset.
+    objective: int | None
+    #: Best proven upper bound on the objective (maximisation).
+    bound: float | None
+    runtime: float
+    #: Chosen agent per item, -1 if unassigned (empty if no solution).
+    agent_of_item: tuple[int, ...]
+    #: Chosen pair per item, -1 if unassigned.
+    pair_of_item: tuple[int, ...]
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap (bound − objective) / max(1, |objective|)."""
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, self.bound - self.objective) / max(1.0, abs(self.objective))
+
+
+class CoreModel:
+    """Builds the CP-SAT model of an `AssignmentCore`: variables, constraints, objective."""
+
+    def __init__(self, core: AssignmentCore) -> None:
+        self.core = core
+        self.model = cp_model.CpModel()
+        self.x: list[cp_model.IntVar] = []
+        self.pairs_of_item: list[list[int]] = [[] for _ in range(core.n_items)]
+        self.pairs_of_agent: list[list[int]] = [[] for _ in range(core.n_agents)]
+        for p, (i, a) in enumerate(zip(core.pair_item, core.pair_agent, strict=True)):
+            self.pairs_of_item[i].append(p)
+            self.pairs_of_agent[a].append(p)
+        self.add_variables()
+        self.add_one_agent_per_item()
+        self.add_capacities()
+        self.add_distinct_agents()
+        self.add_objective()
+        self.add_hint()
+
+    def add_variables(self) -> None:
+        """x[p] = 1 iff pair p is chosen."""
+        self.x = [self.model.new_bool_var(f"x{p}") for p in range(self.core.n_pairs)]
+
+    def add_one_agent_per_item(self) -> None:
+        """A required item gets exactly one agent, an optional one at most one."""
+        for i, pairs in enumerate(self.pairs_of_item):
+            literals = [self.x[p] for p in pairs]
+            if self.core.required[i]:
+                self.model.add_exactly_one(literals)
+            elif len(literals) > 1:
+                self.model.add_at_most_one(literals)
+
+    def add_capacities(self) -> None:
+        """Per agent and resource, the chosen pairs' use stays within capacity (skipped
+        when even all eligible pairs together fit)."""
+        core = self.core
+        for a, pairs in enumerate(self.pairs_of_agent):
+            for r, cap in enumerate(core.capacities[a]):
+                uses = [(core.pair_use[p][r], p) for p in pairs if core.pair_use[p][r] > 0]
+                if sum(u for u, _ in uses) <= cap:
+                    continue
+                self.model.add(sum(u * self.x[p] for u, p in uses) <= cap)
+
+    def add_distinct_agents(self) -> None:
+        """Items of one distinct group (the seats of one case) use different agents."""
+        core = self.core
+        for group in core.distinct_groups:
+            by_agent: dict[int, list[int]] = defaultdict(list)
+            for i in group:
+                for p in self.pairs_of_item[i]:
+                    by_agent[core.pair_agent[p]].append(p)
+            for pairs in by_agent.values():
+                if len(pairs) > 1:
+                    self.model.add_at_most_one(self.x[p] for p in pairs)
+
+    def add_objective(self) -> None:
+        """Score, minus stability for leaving a current pair, minus the unplaced penalty;
+        written as per-pair coefficients plus a constant so the LP bound stays tight."""
+        core = self.core
+        coefficient = list(core.pair_score)
+        constant = 0
+        for i in range(core.n_items):
+            if core.current_pair[i] >= 0 and core.stability[i]:
+                coefficient[core.current_pair[i]] += core.stability[i]
+                constant -= core.stability[i]
+            if not core.required[i] and core.unplaced_penalty[i]:
+                for p in self.pairs_of_item[i]:
+                    coefficient[p] += core.unplaced_penalty[i]
+                constant -= core.unplaced_penalty[i]
+        self.constant = constant
+        terms = [(c, self.x[p]) for p, c in enumerate(coefficient) if c]
+        self.model.maximize(sum(c * v for c, v in terms) + constant)
+
+    def add_hint(self) -> None:
+        """Start from today's assignment."""
+        for p in self.core.current_pair:
+            if p >= 0:
+                self.model.add_hint(self.x[p], 1)
+
+
+def solve_core(
+    core: AssignmentCore,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    num_workers: int = 8,
+    *,
+    deterministic: bool = False,
+    relative_gap: float = 0.0,
+    log: bool = False,
+) -> CoreResult:
+    """Solve with CP-SAT. `deterministic=True` uses interleaved search and a deterministic
+    time limit, so the same seed gives the same result whatever the machine load."""
+    started = time.perf_counter()
+    built = CoreModel(core)
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = seed
+    params.num_workers = max(1, num_workers)
+    params.relative_gap_limit = relative_gap
+    params.log_search_progress = log
+    if deterministic:
+        params.interleave_search = True
+        params.max_deterministic_time = time_limit
+    else:
+        params.max_time_in_seconds = time_limit
+    code = solver.solve(built.model)
+    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    runtime = time.perf_counter() - started
+    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+        pair_of_item = [-1] * core.n_items
+        for p, var in enumerate(built.x):
+            if solver.boolean_value(var):
+                pair_of_item[core.pair_item[p]] = p
+        agents = tuple(core.pair_agent[p] if p >= 0 else -1 for p in pair_of_item)
+        objective = round(solver.objective_value)
+        bound = float(solver.best_objective_bound)
+        if status == SolveStatus.OPTIMAL and bound > objective + 1e-6:
+            # CP-SAT says OPTIMAL when it stops at `relative_gap`; that is not a proof.
+            status = SolveStatus.FEASIBLE
+        if status == SolveStatus.OPTIMAL:
+            bound = float(objective)
+        return CoreResult(status, objective, bound, runtime, agents, tuple(pair_of_item))
+    bound_value = None if status == SolveStatus.INFEASIBLE else float(
+        solver.best_objective_bound)
+    return CoreResult(status, None, bound_value, runtime, (), ())

@@ -1,0 +1,181 @@
+"""Batch optimum on tiny instances; objective values worked out by hand.
+
+Settings used below: only the language term counts (weight 10), so a native speaker of
+the exact tag scores 10, of another dialect 7, a working-level exact speaker 7.5.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from matcher.batch import optimize
+from matcher.core import AssignmentCore, SolveStatus, solve_core
+from matcher.greedy import greedy
+from matcher.problem import Level, MatchSettings, Role, Weights
+from tests.matcher.instances import (
+    CPH,
+    CPH_NORTH,
+    ROSKILDE,
+    case,
+    consultant,
+    coordinator,
+    office,
+    problem,
+    running,
+)
+
+LANGUAGE_ONLY = Weights(language=10, culture=0, travel=0, office=0, continuity=0, workload=0,
+                        start=0, preference=0)
+
+
+def settings(**kw: float) -> MatchSettings:
+    return MatchSettings(weights=LANGUAGE_ONLY, **kw)  # type: ignore[arg-type]
+
+
+def solve(p, **kw):
+    return optimize(p, time_limit=10, seed=1, num_workers=1, **kw)
+
+
+def test_optimum_gives_each_family_its_exact_dialect():
+    # 1 speaks ar-IQ, 2 speaks ar-SY, each with room for one 10 h case.
+    # Exact/exact = 10 + 10 = 20 beats crossed 7 + 7 = 14.
+    p = problem([consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
+                [case(10, "ar-IQ"), case(11, "ar-SY")], settings=settings())
+    result = solve(p)
+    assert result.status == SolveStatus.OPTIMAL
+    assert result.objective == pytest.approx(20.0) and result.gap == 0.0
+    assert result.assignment == {(10, "primary"): 1, (11, "primary"): 2}
+    assert result.kpis is not None and result.kpis.exact_dialect_rate == 1.0
+
+
+def swap_instance(locked: bool = False, stability: float = 0.0):
+    """Case 11 (ar-SY) runs today on consultant 1 (ar-IQ, dialect: 7); case 10 (ar-IQ) is
+    new. Swapping gives 10 + 10 = 20 but breaks a relationship; staying gives 7 + 7 = 14."""
+    return problem(
+        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-IQ"), case(11, "ar-SY", is_open=False)],
+        [running(100, 11, 1, hours=10, locked=locked)],
+        settings=settings(stability_cost=stability),
+    )
+
+
+def test_locked_assignment_never_moves():
+    # Locked: 11 stays on 1 and is not an item; 10 can only go to 2 (dialect, 7).
+    result = solve(swap_instance(locked=True))
+    assert result.status == SolveStatus.OPTIMAL and result.objective == pytest.approx(7.0)
+    locked = [pl for pl in result.placements if pl.locked]
+    assert [(pl.case_id, pl.consultant_id) for pl in locked] == [(11, 1)]
+    assert result.assignment[(10, "primary")] == 2
+
+
+def test_stability_cost_prevents_a_marginal_move():
+    # Stability 15: swap = 20 − 15 = 5 < stay = 14 → stay. Stability 5: 20 − 5 = 15 > 14.
+    stay = solve(swap_instance(stability=15))
+    assert stay.objective == pytest.approx(14.0)
+    assert stay.assignment == {(10, "primary"): 2, (11, "primary"): 1}
+    assert [c.kind for c in stay.changes] == ["new"]
+    move = solve(swap_instance(stability=5))
+    assert move.objective == pytest.approx(15.0)
+    assert move.assignment == {(10, "primary"): 1, (11, "primary"): 2}
+    assert {(c.case_id, c.kind, c.from_id, c.to_id) for c in move.changes} == {
+        (10, "new", None, 1), (11, "move", 1, 2)}
+
+
+def test_unplaced_case_reported_with_reason_and_penalty():
+    # Nobody speaks Tigrinya: case 12 is unplaced (−100); case 10 → 1 (+10). Total −90.
+    p = problem([consultant(1, "ar-IQ")], [case(10, "ar-IQ"), case(12, "ti")],
+                settings=settings(unplaced_penalty=100))
+    result = solve(p)
+    assert result.status == SolveStatus.OPTIMAL and result.objective == pytest.approx(-90.0)
+    assert [(u.case_id, u.role) for u in result.unplaced] == [(12, Role.PRIMARY)]
+    assert "language" in result.unplaced[0].reason
+
+
+def test_primary_and_support_are_different_people():
+    # 1: native Danish (10 per seat); 2: working-level Danish (7.5). Both seats cannot go
+    # to 1, so the optimum is 10 + 7.5 = 17.5 with two different consultants.
+    p = problem([consultant(1, "da"), consultant(2, "da", level=Level.WORKING)],
+                [case(10, "da", needs_support_person=True, support_hours_per_week=5)],
+                settings=settings())
+    result = solve(p)
+    assert result.objective == pytest.approx(17.5)
+    chosen = result.assignment
+    assert chosen[(10, "primary")] != chosen[(10, "support")]
+    assert {chosen[(10, "primary")], chosen[(10, "support")]} == {1, 2}
+
+
+def test_coordinator_from_serving_office_within_caseload():
+    # Office 1 serves Hovedstaden, office 2 does not. Coordinator 1 (office 1) has room
+    # for one case only, coordinator 2 is in office 2: the second case gets no coordinator.
+    offices = (office(1, CPH), office(2, ROSKILDE, ("DK-85",)))
+    p = problem([consultant(1, "da")], [case(10, "da", hours=5), case(11, "da", hours=5)],
+                coordinators=[coordinator(1, 1, max_caseload=1), coordinator(2, 2)],
+                offices=offices, settings=settings(coordinator_unplaced_penalty=50))
+    result = solve(p)
+    coordinated = [pl for pl in result.placements if pl.role == Role.COORDINATOR]
+    assert sorted(pl.coordinator_id or 0 for pl in coordinated) == [0, 1]
+    assert result.objective == pytest.approx(20 - 50)
+    assert any(u.role == Role.COORDINATOR for u in result.unplaced)
+
+
+def random_book(seed: int, n_consultants: int = 25, n_cases: int = 50):
+    rng = random.Random(seed)
+    tags = ["da", "ar-IQ", "ar-SY", "fa", "prs", "ti", "uk"]
+    points = [CPH, CPH_NORTH, ROSKILDE]
+    consultants = [consultant(i, *rng.sample(tags, 2), home=rng.choice(points),
+                              hours=rng.choice([20, 30, 37]), max_cases=4)
+                   for i in range(1, n_consultants + 1)]
+    cases = [case(100 + j, rng.choice(tags), at=rng.choice(points), hours=rng.choice([5, 8, 10]),
+                  needs_support_person=rng.random() < 0.25, support_hours_per_week=4,
+                  is_open=j >= n_cases // 2)
+             for j in range(n_cases)]
+    runs = []
+    for j, k in enumerate(cases[: n_cases // 2]):
+        speakers = [c.id for c in consultants if any(s.tag == k.languages[0].tag
+                                                     for s in c.languages)]
+        if speakers:
+            runs.append(running(1000 + j, k.id, rng.choice(speakers), hours=k.hours_per_week,
+                                locked=rng.random() < 0.2))
+    return problem(consultants, cases, runs)
+
+
+def test_same_seed_same_result_and_batch_beats_greedy():
+    p = random_book(7)
+    # Reproducible paths: one worker, or interleaved search with a deterministic limit.
+    first = optimize(p, time_limit=10, seed=3, num_workers=1)
+    second = optimize(p, time_limit=10, seed=3, num_workers=1)
+    assert first.status == SolveStatus.OPTIMAL
+    assert first.assignment == second.assignment and first.objective == second.objective
+    third = optimize(p, time_limit=0.2, seed=3, num_workers=2, deterministic=True)
+    fourth = optimize(p, time_limit=0.2, seed=3, num_workers=2, deterministic=True)
+    assert third.assignment == fourth.assignment and third.objective == fourth.objective
+    baseline = greedy(p)
+    assert baseline.objective is not None and first.objective is not None
+    assert first.objective >= baseline.objective
+    # Every placement respects hours capacity (independent check).
+    hours: dict[int, float] = {}
+    for pl in first.placements:
+        if pl.consultant_id is not None and pl.role != Role.COORDINATOR:
+            k = p.case_by_id[pl.case_id]
+            hours[pl.consultant_id] = hours.get(pl.consultant_id, 0) + k.hours_for(pl.role)
+    assert all(h <= p.consultant_by_id[c].capacity_hours + 1e-9 for c, h in hours.items())
+
+
+def test_infeasible_and_unknown_are_reported_honestly():
+    # One required item whose only agent has no capacity: infeasible, no objective.
+    core = AssignmentCore(n_items=1, n_agents=1, capacities=((0,),), pair_item=(0,),
+                          pair_agent=(0,), pair_score=(5,), pair_use=((1,),), required=(True,),
+                          unplaced_penalty=(0,), current_pair=(-1,), stability=(0,))
+    result = solve_core(core, time_limit=5, num_workers=1)
+    assert result.status == SolveStatus.INFEASIBLE and result.objective is None
+    # No time at all: CP-SAT cannot even find a solution → unknown, not "feasible".
+    p = random_book(3)
+    hurried = optimize(p, time_limit=0.0, seed=0, num_workers=1, deterministic=True)
+    assert hurried.status in (SolveStatus.UNKNOWN, SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
+    if hurried.status == SolveStatus.UNKNOWN:
+        assert hurried.objective is None and hurried.placements == ()
+    else:  # if presolve alone finished, the claim must be backed by a bound
+        assert hurried.bound is not None and hurried.objective is not None
+        assert hurried.bound >= hurried.objective - 1e-9
