@@ -1,1 +1,298 @@
-"""`famplan` roster commands."""
+"""`famplan roster` (plan a døgnindsats) and `famplan repair` (after an absence)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import Session, select
+
+from api.cli.app import app
+from api.cli.report_commands import parse_date
+
+console = Console()
+
+
+def _refs(session: Session, ids: set[int]) -> dict[str, str]:
+    from data.models import Consultant
+
+    return {
+        str(c.id): c.employee_ref
+        for c in session.exec(select(Consultant))
+        if c.id is not None and c.id in ids
+    }
+
+
+def roster_json(
+    roster_id: int, problem: Any, result: Any, refs: dict[str, str], violations: list[Any]
+) -> dict[str, Any]:
+    """Ids, staff numbers, shifts and KPIs; no family data."""
+    kpis = result.kpis
+    per_employee = (
+        {}
+        if kpis is None
+        else {
+            refs.get(e, e): {
+                "shifts": k.shifts,
+                "hours": round(k.minutes / 60, 1),
+                "contract_hours": round(k.contract_minutes / 60, 1),
+                "nights": k.nights,
+                "weekend_days": k.weekend_days,
+                "blocks": k.blocks,
+            }
+            for e, k in kpis.per_employee.items()
+        }
+    )
+    return {
+        "roster_id": roster_id,
+        "status": str(result.status),
+        "objective": result.objective,
+        "bound": result.bound,
+        "seconds": round(result.seconds, 3),
+        "team": sorted(refs.get(e, e) for team in result.teams.values() for e in team),
+        "team_size": None if kpis is None else kpis.total_team_size,
+        "handovers_per_day": None
+        if kpis is None
+        else {case: round(v, 3) for case, v in kpis.handovers_per_day.items()},
+        "per_consultant": per_employee,
+        "shifts": [
+            {
+                "date": problem.date(a.day).isoformat(),
+                "shift": a.shift,
+                "consultant": refs.get(a.employee, a.employee),
+            }
+            for a in result.roster
+        ],
+        "uncovered": [
+            {"date": problem.date(u.day).isoformat(), "shift": u.shift, "reason": u.reason}
+            for u in result.uncovered
+        ],
+        "violations": [str(v) for v in violations],
+    }
+
+
+def print_roster(
+    roster_id: int, problem: Any, result: Any, refs: dict[str, str], violations: list[Any]
+) -> None:
+    kpis = result.kpis
+    team = kpis.total_team_size if kpis else 0
+    console.print(
+        f"[bold]roster {roster_id}[/bold]: {result.status}, objective "
+        f"{result.objective}, bound {result.bound}, {result.seconds:.1f} s, "
+        f"{team} consultants in the home"
+    )
+    codes = [s.id for s in problem.shift_types]
+    grid = Table(title="Roster (staff numbers per shift)")
+    grid.add_column("date")
+    for code in codes:
+        grid.add_column(code)
+    on: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for a in result.roster:
+        on[(a.day, a.shift)].append(refs.get(a.employee, a.employee))
+    for day in range(problem.days):
+        date = problem.date(day)
+        mark = " *" if day in problem.holidays else ""
+        grid.add_row(
+            f"{date:%a %d %b}{mark}",
+            *[", ".join(on.get((day, code), [])) or "[red]—[/red]" for code in codes],
+        )
+    console.print(grid)
+    if kpis is not None:
+        people = Table(title="Per consultant")
+        for column in (
+            "consultant",
+            "shifts",
+            "hours",
+            "contract h",
+            "nights",
+            "weekend days",
+            "blocks",
+        ):
+            people.add_column(column, justify="left" if column == "consultant" else "right")
+        for employee, k in sorted(kpis.per_employee.items()):
+            people.add_row(
+                refs.get(employee, employee),
+                str(k.shifts),
+                f"{k.minutes / 60:.0f}",
+                f"{k.contract_minutes / 60:.0f}",
+                str(k.nights),
+                str(k.weekend_days),
+                str(k.blocks),
+            )
+        console.print(people)
+        handovers = ", ".join(f"{v:.2f}" for v in kpis.handovers_per_day.values())
+        console.print(f"handovers per day: {handovers}")
+    for shift in result.uncovered[:10]:
+        console.print(
+            f"[red]uncovered[/red] {problem.date(shift.day)} {shift.shift}: {shift.reason}"
+        )
+    if len(result.uncovered) > 10:
+        console.print(f"… and {len(result.uncovered) - 10} more uncovered shifts")
+    for violation in violations:
+        console.print(f"[red]validator:[/red] {violation}")
+
+
+@app.command("roster")
+def roster_command(
+    case_ref: str = typer.Argument(..., help="Reference of the døgnindsats case."),
+    start: str = typer.Option(..., "--start", help="First day, YYYY-MM-DD."),
+    days: int = typer.Option(28, "--days", min=1, max=366, help="Horizon in days."),
+    template_name: str = typer.Option("3x8", "--template", help="3x8, 2x12 or sleep-in."),
+    per_shift: int = typer.Option(1, "--per-shift", min=1, max=2, help="Consultants/shift."),
+    time_limit: float = typer.Option(20.0, "--time-limit", min=0.1, help="Solver seconds."),
+    seed: int = typer.Option(0, "--seed"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """Plan a legal 24/7 roster for a døgnindsats with as few faces as possible."""
+    from api.cli.match_commands import case_id_for
+    from api.cli.roster_input import (
+        RosterInputError,
+        RosterRequest,
+        build_roster_problem,
+        save_roster,
+    )
+    from data.db import get_engine
+    from roster.solve import solve
+    from roster.validate import validate
+
+    first_day = parse_date(start, "--start")
+    assert first_day is not None
+    with Session(get_engine()) as session:
+        case_id = case_id_for(session, case_ref)
+        try:
+            request = RosterRequest(case_id, first_day, days, template_name, per_shift)
+            problem = build_roster_problem(session, request)
+        except (RosterInputError, ValueError) as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(code=2) from None
+        if as_json:
+            result = solve(problem, time_limit=time_limit, seed=seed)
+        else:
+            with console.status(
+                f"rostering {days} days from a pool of "
+                f"{len(problem.employees)} (≤ {time_limit:g} s) …"
+            ):
+                result = solve(problem, time_limit=time_limit, seed=seed)
+        violations = validate(problem, result.roster)
+        row = save_roster(session, request, problem, result, violations)
+        session.commit()
+        refs = _refs(session, {int(a.employee) for a in result.roster})
+        roster_id = row.id or 0
+    if as_json:
+        typer.echo(
+            json.dumps(
+                roster_json(roster_id, problem, result, refs, violations),
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print_roster(roster_id, problem, result, refs, violations)
+        console.print(f"saved as draft roster [bold]{roster_id}[/bold]")
+
+
+def consultant_id_for(session: Session, value: str) -> int:
+    """A consultant by staff number, or by id."""
+    from data.models import Consultant
+
+    found = session.exec(select(Consultant).where(Consultant.employee_ref == value)).first()
+    if found is None and value.isdigit():
+        found = session.get(Consultant, int(value))
+    if found is None or found.id is None:
+        console.print(f"[red]consultant {value!r}: no such staff number or id[/red]")
+        raise typer.Exit(code=2)
+    return found.id
+
+
+@app.command("repair")
+def repair_command(
+    roster_id: int = typer.Argument(..., help="The roster to repair."),
+    absent: str = typer.Option(..., "--absent", help="Staff number (or id) of who is away."),
+    date_from: str = typer.Option(..., "--from", help="First absent day, YYYY-MM-DD."),
+    date_to: str = typer.Option(..., "--to", help="Last absent day, YYYY-MM-DD."),
+    time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Solver seconds."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
+) -> None:
+    """Re-plan after an absence, changing as few shifts as possible; saves a new draft."""
+    from api.cli.roster_input import (
+        RosterInputError,
+        build_roster_problem,
+        load_published_roster,
+        save_roster,
+    )
+    from data.db import get_engine
+    from roster.repair import SickDays, repair
+    from roster.validate import validate
+
+    first, last = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    assert first is not None and last is not None
+    if last < first:
+        raise typer.BadParameter("ends before --from", param_hint="--to")
+    with Session(get_engine()) as session:
+        consultant_id = consultant_id_for(session, absent)
+        try:
+            parent, request, published = load_published_roster(session, roster_id)
+            problem = build_roster_problem(session, request)
+        except RosterInputError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(code=2) from None
+        days = tuple(
+            d for d in range(request.days) if first <= request.start + dt.timedelta(days=d) <= last
+        )
+        if not days:
+            console.print("[yellow]the absence is outside the roster's horizon[/yellow]")
+            raise typer.Exit(code=1)
+        repaired = repair(
+            problem, published, SickDays(str(consultant_id), days), time_limit=time_limit
+        )
+        violations = validate(repaired.problem, repaired.result.roster)
+        row = save_roster(
+            session, request, repaired.problem, repaired.result, violations, parent_id=parent.id
+        )
+        session.commit()
+        ids = {int(e) for d in repaired.diff for e in (*d.removed, *d.added)}
+        ids |= {int(a.employee) for a in repaired.result.roster}
+        refs = _refs(session, ids)
+        new_id = row.id or 0
+    diff: list[dict[str, Any]] = [
+        {
+            "date": problem.date(d.day).isoformat(),
+            "shift": d.shift,
+            "removed": [refs.get(e, e) for e in d.removed],
+            "added": [refs.get(e, e) for e in d.added],
+        }
+        for d in repaired.diff
+    ]
+    if as_json:
+        payload = roster_json(new_id, repaired.problem, repaired.result, refs, violations)
+        payload |= {
+            "parent_id": roster_id,
+            "changed_assignments": repaired.changed_assignments,
+            "diff": diff,
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        title=f"Changes against roster {roster_id} ({repaired.changed_assignments} assignments)"
+    )
+    for column in ("date", "shift", "out", "in"):
+        table.add_column(column)
+    for entry in diff:
+        table.add_row(
+            entry["date"],
+            entry["shift"],
+            ", ".join(entry["removed"]) or "—",
+            ", ".join(entry["added"]) or "[red]nobody[/red]",
+        )
+    console.print(table)
+    console.print(
+        f"{repaired.result.status}, {repaired.result.seconds:.1f} s; "
+        f"saved as draft roster [bold]{new_id}[/bold] (parent {roster_id})"
+    )
+    for violation in violations:
+        console.print(f"[red]validator:[/red] {violation}")
