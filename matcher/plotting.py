@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from data.languages import Closeness, display_name
+from matcher.batch import BatchResult
 from matcher.problem import MatchProblem, Role
 from matcher.rules import language_cover
 
@@ -302,7 +302,9 @@ def _office_name(problem: MatchProblem, office_id: int) -> str:
     return (office.name or f"office {office_id}") if office else f"office {office_id}"
 
 
-def view_from_batch(problem: MatchProblem, result: Any, label: str = "batch") -> MatchingView:
+def view_from_batch(
+    problem: MatchProblem, result: BatchResult, label: str = "batch"
+) -> MatchingView:
     """A `matcher.batch.BatchResult` (or the greedy baseline's) as a view: its consultant
     placements, locked ones included; coordinator seats are not matching quality."""
     seats = {
