@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.report import NamedFigure, Section, Table, WrittenReport, write_report
 from api.report_data import CapacitySnapshot, load_capacity
@@ -29,6 +30,25 @@ from data.capacity import (
 )
 from data.languages import display_name
 from data.plotting import plot_balance_heatmap, plot_capacity_outlook, plot_supply_demand
+from matcher.plotting import (
+    current_seats,
+    kpi_rows,
+    plot_consultant_utilisation,
+    plot_fallback_languages,
+    plot_language_closeness,
+    plot_office_utilisation,
+    plot_plan_comparison,
+    plot_travel_distribution,
+    view_from_batch,
+    view_from_plan,
+)
+from matcher.problem import MatchProblem
+from roster.plotting import (
+    plot_handovers,
+    plot_hours_vs_contract,
+    plot_nights_weekends,
+    plot_roster_grid,
+)
 
 #: Progress messages for the CLI ("matching: optimising …"); silent by default.
 Progress = Callable[[str], None]
@@ -125,6 +145,169 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     return Section("Supply and demand", paragraphs, bullets, figures, [table, outlook_table])
 
 
+# ------------------------------------------------------------------ matching quality
+
+
+def matching_section(problem: MatchProblem, time_limit: float, seed: int = 0) -> Section:
+    """Today's plan, the greedy baseline and the batch re-optimisation side by side."""
+    from matcher.batch import optimize
+    from matcher.greedy import greedy
+
+    batch = optimize(problem, time_limit=time_limit, seed=seed, num_workers=2)
+    baseline = greedy(problem)
+    seats = current_seats(problem)
+    unplaced_today = sum(
+        1 for case in problem.cases for role in case.roles if (case.id, role) not in seats
+    )
+    views = [
+        view_from_plan(problem, seats, "today", unplaced_today),
+        view_from_batch(problem, baseline, "greedy"),
+        view_from_batch(problem, batch, "batch"),
+    ]
+    gap = "—" if batch.gap is None else f"{batch.gap:.3%}"
+    paragraphs = [
+        f"{len(problem.consultants)} consultants, {len(problem.cases)} cases "
+        f"({sum(c.is_open for c in problem.cases)} open requests). Batch re-optimisation "
+        f"(CP-SAT, {time_limit:g} s limit): {batch.status}, objective "
+        f"{_number(batch.objective)}, bound {_number(batch.bound)}, gap {gap}, "
+        f"{batch.runtime:.1f} s; greedy baseline objective {_number(baseline.objective)}.",
+        "Exact dialect = the consultant speaks the family's own tag; other dialect = same "
+        "language; fallback = another language CLDR accepts (e.g. Dari served in Farsi).",
+    ]
+    kinds = Counter(change.kind for change in batch.changes)
+    reasons = Counter(seat.reason for seat in batch.unplaced)
+    figures = [
+        NamedFigure(
+            "matching_kpis",
+            plot_plan_comparison(views),
+            "Headline KPIs: today, greedy baseline, batch re-optimisation",
+        ),
+        NamedFigure(
+            "matching_language",
+            _figure(plot_language_closeness(views)),
+            "Language match per placement",
+        ),
+        NamedFigure(
+            "matching_fallbacks",
+            _figure(plot_fallback_languages(views[-1])),
+            "Other dialects and fallback languages in the batch plan",
+        ),
+        NamedFigure(
+            "matching_travel",
+            _figure(plot_travel_distribution(views)),
+            "One-way travel per placement",
+        ),
+        NamedFigure(
+            "utilisation_office", _figure(plot_office_utilisation(views)), "Utilisation per office"
+        ),
+        NamedFigure(
+            "utilisation_consultant",
+            _figure(plot_consultant_utilisation(views[-1])),
+            "Utilisation per consultant in the batch plan (sorted)",
+        ),
+    ]
+    tables = [
+        Table(
+            "KPIs",
+            ["KPI", *[v.label for v in views]],
+            [[name, *values] for name, values in kpi_rows(views)],
+        ),
+        Table(
+            "Proposed changes (batch)",
+            ["kind", "seats"],
+            [[kind, count] for kind, count in kinds.most_common()],
+        ),
+        Table(
+            "Unplaced seats (batch)",
+            ["reason", "seats"],
+            [[reason, count] for reason, count in reasons.most_common()],
+        ),
+    ]
+    return Section("Matching quality: batch vs greedy", paragraphs, (), figures, tables)
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+# ------------------------------------------------------------------ døgnindsats roster
+
+
+def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: int = 0) -> Section:
+    """A 4-week 3x8 roster for the first døgnindsats case of the book (not stored)."""
+    from api.cli.roster_input import RosterRequest, build_roster_problem
+    from data.models import Case, CaseStatus, InterventionType
+    from roster.plotting import view_from_roster
+    from roster.solve import solve
+    from roster.validate import validate
+
+    case = session.exec(
+        select(Case)
+        .where(Case.intervention_type == InterventionType.DOGNINDSATS)
+        .where(Case.status != CaseStatus.ENDED)
+        .order_by(Case.status, Case.id)  # type: ignore[arg-type]
+    ).first()
+    if case is None or case.id is None:
+        return Section("Døgnindsats roster", ["No open døgnindsats case in the book."])
+    monday = as_of + dt.timedelta(days=(7 - as_of.weekday()) % 7)
+    request = RosterRequest(case.id, monday, 28, "3x8")
+    problem = build_roster_problem(session, request)
+    result = solve(problem, time_limit=time_limit, seed=seed)
+    violations = validate(problem, result.roster)
+    view = view_from_roster(problem, result.roster, label=f"{case.reference} (3x8)")
+    kpis = result.kpis
+    paragraphs = [
+        f"Case {case.reference}: 28 days from {monday:%d %B %Y}, template 3x8, one "
+        f"consultant per shift, pool of {len(problem.employees)}. {result.status} in "
+        f"{result.seconds:.1f} s; {len(view.team())} consultants in the home; "
+        f"{len(result.uncovered)} uncovered shifts; validator: "
+        f"{'no violation' if not violations else f'{len(violations)} violations'}.",
+    ]
+    rows = []
+    if kpis is not None:
+        rows = [
+            [
+                employee,
+                k.shifts,
+                k.minutes / 60,
+                k.contract_minutes / 60,
+                k.nights,
+                k.weekend_days,
+                k.blocks,
+            ]
+            for employee, k in sorted(kpis.per_employee.items())
+        ]
+    figures = [
+        NamedFigure(
+            "roster_grid",
+            _figure(plot_roster_grid(view)),
+            "Roster grid: days × shifts, one colour per consultant",
+        ),
+        NamedFigure(
+            "roster_hours",
+            _figure(plot_hours_vs_contract(view)),
+            "Hours per consultant against contract over the horizon",
+        ),
+        NamedFigure(
+            "roster_nights_weekends",
+            _figure(plot_nights_weekends(view)),
+            "Night and weekend shifts per consultant",
+        ),
+        NamedFigure("roster_handovers", _figure(plot_handovers(view)), "Handovers per day"),
+    ]
+    table = Table(
+        "Per consultant (id)",
+        ["consultant", "shifts", "hours", "contract h", "nights", "weekend days", "blocks"],
+        rows,
+    )
+    uncovered = Table(
+        "Uncovered shifts",
+        ["date", "shift", "reason"],
+        [[problem.date(u.day).isoformat(), u.shift, u.reason] for u in result.uncovered[:20]],
+    )
+    return Section("Døgnindsats roster", paragraphs, (), figures, [table, uncovered])
+
+
 # ------------------------------------------------------------------ the whole report
 
 
@@ -145,6 +328,15 @@ def build_report(
     if "supply" in options.sections:
         progress("supply and demand")
         sections.append(supply_section(load_capacity(session, as_of)))
+    if "matching" in options.sections:
+        from api.services.snapshot import load_match_problem
+
+        progress("matching: batch re-optimisation and greedy baseline")
+        problem = load_match_problem(session, as_of)
+        sections.append(matching_section(problem, options.time_limit, options.seed))
+    if "roster" in options.sections:
+        progress("døgnindsats roster")
+        sections.append(roster_section(session, as_of, options.time_limit, options.seed))
     return sections
 
 
