@@ -18,7 +18,7 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.report import NamedFigure, Section, Table, WrittenReport, write_report
 from api.report_data import CapacitySnapshot, load_capacity
@@ -49,6 +49,9 @@ from roster.plotting import (
     plot_nights_weekends,
     plot_roster_grid,
 )
+
+#: Case references of the generated demo book (`data.scenario`) start with this.
+DEMO_REFERENCE_PREFIX = "FB-2023-"
 
 #: Progress messages for the CLI ("matching: optimising …"); silent by default.
 Progress = Callable[[str], None]
@@ -341,12 +344,18 @@ def build_report(
 
 
 def default_as_of(session: Session) -> dt.date:
-    """The demo scenario's own 'today' when it declares one, else the real today."""
-    try:
-        from data.seed import scenario_today
-    except ImportError:
+    """The planning date: the demo scenario's own "today" (`data.scenario.TODAY`, a
+    Friday in December 2023) when the database holds the demo book, else today."""
+    from data.models import Case
+
+    demo = session.exec(
+        select(Case.id).where(col(Case.reference).startswith(DEMO_REFERENCE_PREFIX)).limit(1)
+    ).first()
+    if demo is None:
         return dt.date.today()
-    return scenario_today(session)
+    from data.scenario import TODAY
+
+    return TODAY
 
 
 def write_demo_report(
