@@ -68,7 +68,7 @@ def language_name(tag: str) -> str:
         return tag
 
 
-def _figure(ax: Axes) -> Figure:
+def figure_of(ax: Axes) -> Figure:
     figure = ax.get_figure(root=True)
     if not isinstance(figure, Figure):
         raise TypeError("the axes are not on a figure")
@@ -131,17 +131,17 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     figures = [
         NamedFigure(
             "supply_demand",
-            _figure(plot_supply_demand(cells)),
+            figure_of(plot_supply_demand(cells)),
             "Running cases, open requests and free consultant hours per language",
         ),
         NamedFigure(
             "supply_balance",
-            _figure(plot_balance_heatmap(cells)),
+            figure_of(plot_balance_heatmap(cells)),
             "Free minus requested hours per language and region (red = short)",
         ),
         NamedFigure(
             "capacity_outlook",
-            _figure(plot_capacity_outlook(outlook)),
+            figure_of(plot_capacity_outlook(outlook)),
             f"Expected free capacity over the next {weeks} weeks from case end dates",
         ),
     ]
@@ -187,25 +187,27 @@ def matching_section(problem: MatchProblem, time_limit: float, seed: int = 0) ->
         ),
         NamedFigure(
             "matching_language",
-            _figure(plot_language_closeness(views)),
+            figure_of(plot_language_closeness(views)),
             "Language match per placement",
         ),
         NamedFigure(
             "matching_fallbacks",
-            _figure(plot_fallback_languages(views[-1])),
+            figure_of(plot_fallback_languages(views[-1])),
             "Other dialects and fallback languages in the batch plan",
         ),
         NamedFigure(
             "matching_travel",
-            _figure(plot_travel_distribution(views)),
+            figure_of(plot_travel_distribution(views)),
             "One-way travel per placement",
         ),
         NamedFigure(
-            "utilisation_office", _figure(plot_office_utilisation(views)), "Utilisation per office"
+            "utilisation_office",
+            figure_of(plot_office_utilisation(views)),
+            "Utilisation per office",
         ),
         NamedFigure(
             "utilisation_consultant",
-            _figure(plot_consultant_utilisation(views[-1])),
+            figure_of(plot_consultant_utilisation(views[-1])),
             "Utilisation per consultant in the batch plan (sorted)",
         ),
     ]
@@ -283,20 +285,20 @@ def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: in
     figures = [
         NamedFigure(
             "roster_grid",
-            _figure(plot_roster_grid(view)),
+            figure_of(plot_roster_grid(view)),
             "Roster grid: days × shifts, one colour per consultant",
         ),
         NamedFigure(
             "roster_hours",
-            _figure(plot_hours_vs_contract(view)),
+            figure_of(plot_hours_vs_contract(view)),
             "Hours per consultant against contract over the horizon",
         ),
         NamedFigure(
             "roster_nights_weekends",
-            _figure(plot_nights_weekends(view)),
+            figure_of(plot_nights_weekends(view)),
             "Night and weekend shifts per consultant",
         ),
-        NamedFigure("roster_handovers", _figure(plot_handovers(view)), "Handovers per day"),
+        NamedFigure("roster_handovers", figure_of(plot_handovers(view)), "Handovers per day"),
     ]
     table = Table(
         "Per consultant (id)",
@@ -390,10 +392,9 @@ class DemoDatabase:
 
 def demo_database(seed: int = 42, scale: int = 1) -> DemoDatabase:
     """Create, migrate and seed a temporary SQLite database (the real code path)."""
-    from data.seed import load_demo
-
     from data.db import make_engine
     from data.migrate import upgrade
+    from data.seed import load_demo
 
     directory = tempfile.TemporaryDirectory(prefix="famplan-demo-")
     url = upgrade(f"sqlite:///{Path(directory.name) / 'demo.db'}")
