@@ -1,0 +1,715 @@
+"""The demo book of business: a deterministic, synthetic but realistic provider.
+
+``generate(seed=42, scale=1)`` returns plain frozen objects (no database); `data.seed`
+writes them. The public figures of one provider for the year 2023 (DESIGN.md) are
+reproduced exactly where they are counts, and within stated tolerances where they are
+"about" (see `CALIBRATION` and tests/foundation/test_calibration.py).
+
+Interpretation choices (documented because the public figures leave them open):
+
+- **The year** is 2023 and "today" of the scenario is `TODAY` = Friday 2023-12-15. The
+  555 interventions are those *requested in 2023* (2 January … `TODAY`); each has a
+  planned course (family treatment 9–10 months, intensive 6–9, support/contact person
+  8–12, coordinating consultant up to 2 years, døgnindsats 2–6 months).
+- **Running** means started and not ended on `TODAY`. Exactly `RUNNING` cases per
+  region run; the rest of each region's cases ended earlier in the year (most after
+  their full course, some broke off) except a handful of **open requests** (status
+  requested, no assignment yet, start within the next day or two) for reception.
+  The Jutland/Funen cases started earlier in the year on average, which is how the four
+  Jutland/Funen offices end up carrying about 140 running interventions.
+- **A case's language** is the base language of its parents' tag (``ar-IQ`` → Arabic);
+  that is what the 56-language and Danish/Arabic/Ukrainian counts refer to. Some
+  children need Danish as well (a second `CaseLanguage` row, group child).
+- **Scale** k repeats the scale-1 recipe k times with independent random streams over
+  the same 76 municipalities and 6 offices, so every count is multiplied by exactly k
+  (``scale=10``: 5,550 cases, 2,000 consultants).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+import langcodes
+
+from data import geography
+from data.geography import MunicipalityRef
+from data.models import (
+    AbsenceReason,
+    AssignmentRole,
+    AssignmentStatus,
+    CaseStatus,
+    Gender,
+    GenderRule,
+    InterventionType,
+    LanguageLevel,
+    PersonGroup,
+    Qualification,
+)
+from data.travel import GeodesicTravel
+
+TODAY = dt.date(2023, 12, 15)
+YEAR_START = dt.date(2023, 1, 2)
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+DEFAULT_SEED = 42
+
+# ------------------------------------------------------------- calibration figures
+
+#: Interventions per region (ISO code) in 2023 — public figure, exact.
+REGION_CASES: dict[str, int] = {
+    "DK-84": 178,
+    "DK-85": 147,
+    "DK-83": 131,
+    "DK-82": 37,
+    "DK-81": 62,
+}
+#: Running on TODAY per region; Jutland/Funen (81+82+83) = 140.
+RUNNING: dict[str, int] = {"DK-84": 146, "DK-85": 120, "DK-83": 80, "DK-82": 22, "DK-81": 38}
+#: Open requests per region on TODAY (no assignment yet).
+OPEN_REQUESTS: dict[str, int] = {"DK-84": 3, "DK-85": 2, "DK-83": 1, "DK-82": 1, "DK-81": 1}
+#: How many municipalities of each region order at least one intervention (sum 76).
+ORDERING_MUNICIPALITIES: dict[str, int] = {
+    "DK-84": 24,
+    "DK-85": 16,
+    "DK-83": 18,
+    "DK-82": 9,
+    "DK-81": 9,
+}
+
+#: Cases per base language (56 languages, sum 555). Danish, Arabic and Ukrainian are
+#: the public figures; the long tail is a plausible Danish mix that includes every
+#: language the public material names (ps, prs, fa, ti, tl, tr, kmr, ckb, sdh, lki, hac).
+LANGUAGE_CASES: dict[str, int] = {
+    "da": 138,
+    "ar": 105,
+    "uk": 40,
+    "so": 21,
+    "fa": 15,
+    "prs": 14,
+    "ps": 12,
+    "tr": 14,
+    "ti": 12,
+    "kmr": 10,
+    "ckb": 9,
+    "sdh": 4,
+    "lki": 2,
+    "hac": 2,
+    "pl": 11,
+    "ur": 9,
+    "ro": 8,
+    "ru": 8,
+    "bs": 7,
+    "sq": 7,
+    "ta": 6,
+    "vi": 6,
+    "th": 5,
+    "tl": 5,
+    "en": 5,
+    "lt": 5,
+    "bg": 4,
+    "es": 4,
+    "pa": 4,
+    "am": 4,
+    "om": 3,
+    "sw": 3,
+    "fr": 3,
+    "hi": 3,
+    "bn": 3,
+    "zh": 3,
+    "sr": 3,
+    "hr": 2,
+    "lv": 2,
+    "de": 2,
+    "pt": 2,
+    "hu": 2,
+    "el": 2,
+    "it": 2,
+    "uz": 2,
+    "hy": 2,
+    "ka": 2,
+    "mn": 2,
+    "ne": 2,
+    "si": 2,
+    "my": 2,
+    "az": 2,
+    "ln": 3,
+    "ha": 2,
+    "yo": 2,
+    "ko": 1,
+}
+#: Arabic cases by dialect tag (sum 105): where the families come from.
+ARABIC_DIALECTS: dict[str, int] = {
+    "ar-IQ": 27,
+    "ar-SY": 26,
+    "ar-LB": 14,
+    "ar-PS": 14,
+    "ar-MA": 9,
+    "ar-EG": 5,
+    "ar": 10,
+}
+
+#: Intervention types (sum 555): family treatment is more than half.
+INTERVENTION_TYPES: dict[InterventionType, int] = {
+    InterventionType.FAMILY_TREATMENT: 305,
+    InterventionType.INTENSIVE_FAMILY_TREATMENT: 66,
+    InterventionType.SUPPORT_PERSON: 55,
+    InterventionType.CONTACT_PERSON: 44,
+    InterventionType.COORDINATING_CONSULTANT: 79,
+    InterventionType.DOGNINDSATS: 6,
+}
+#: Running døgnindsats cases by region (the other døgnindsats cases have ended).
+RUNNING_DOGNINDSATS: dict[str, int] = {"DK-84": 2, "DK-85": 1, "DK-83": 1}
+#: Cases with a support/contact person beside the primary consultant (≈ 25 %).
+SUPPORT_PERSON_CASES = 139
+
+#: Consultants and coordinators per office (public: ≈200 and ≈50; Næstved 25 and 3).
+OFFICE_CONSULTANTS: dict[str, int] = {
+    "København": 86,
+    "Næstved": 25,
+    "Odense": 25,
+    "Kolding": 20,
+    "Aarhus": 20,
+    "Aalborg": 24,
+}
+OFFICE_COORDINATORS: dict[str, int] = {
+    "København": 20,
+    "Næstved": 3,
+    "Odense": 7,
+    "Kolding": 6,
+    "Aarhus": 7,
+    "Aalborg": 7,
+}
+JUTLAND_FUNEN_OFFICES = ("Odense", "Kolding", "Aarhus", "Aalborg")
+
+#: Languages whose open request is deliberately placed where few speak it, so that
+#: reception has something to explain: (region, parents' tag).
+OPEN_REQUEST_LANGUAGES: tuple[tuple[str, str], ...] = (
+    ("DK-81", "ti"),
+    ("DK-82", "prs"),
+    ("DK-83", "so"),
+    ("DK-85", "uk"),
+    ("DK-85", "hac"),
+    ("DK-84", "ar-IQ"),
+    ("DK-84", "ckb"),
+    ("DK-84", "da"),
+)
+
+#: Countries of origin where the language tag alone does not say (else CLDR's likely
+#: territory of the tag is used).
+ORIGIN_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "ar": ("IQ", "SY", "JO", "SD", "YE"),
+    "ti": ("ER",),
+    "prs": ("AF",),
+    "hac": ("IQ", "IR"),
+    "kmr": ("TR", "SY"),
+    "ckb": ("IQ", "IR"),
+    "sdh": ("IQ", "IR"),
+    "en": ("GB", "NG", "GH", "US"),
+    "fr": ("FR", "CD", "CI"),
+    "es": ("ES", "CO", "VE"),
+    "pt": ("PT", "BR"),
+    "so": ("SO",),
+    "sw": ("TZ", "KE"),
+    "ps": ("AF",),
+    "uk": ("UA",),
+    "ru": ("RU", "UA"),
+    "ln": ("CD",),
+    "ha": ("NG",),
+    "yo": ("NG",),
+    "ta": ("LK", "IN"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """The public figures the generated book must reproduce (scale 1)."""
+
+    cases: int = 555
+    municipalities: int = 76
+    languages: int = 56
+    danish: int = 138
+    arabic: int = 105
+    ukrainian: int = 40
+    offices: int = 6
+    consultants: int = 200
+    coordinators: int = 50
+    naestved_consultants: int = 25
+    naestved_coordinators: int = 3
+    jutland_funen_running: int = 140
+    consultant_language_tags: int = 80
+    support_share: float = 0.25
+
+
+CALIBRATION = Calibration()
+
+# ------------------------------------------------------------------ plain objects
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultantSpec:
+    ref: str
+    display_name: str
+    office: str
+    home_municipality_code: int
+    home_lat: float
+    home_lon: float
+    gender: Gender
+    languages: tuple[tuple[str, LanguageLevel], ...]
+    qualifications: tuple[Qualification, ...]
+    intervention_types: tuple[InterventionType, ...]
+    cultural_countries: tuple[str, ...]
+    competence_tags: tuple[str, ...]
+    contracted_hours_per_week: float
+    max_cases: int
+    takes_night_shifts: bool
+    has_driving_licence: bool
+    active_from: dt.date
+    active_to: dt.date | None
+
+    @property
+    def native_tag(self) -> str:
+        return self.languages[0][0]
+
+
+@dataclass(frozen=True, slots=True)
+class CoordinatorSpec:
+    ref: str
+    display_name: str
+    office: str
+    max_caseload: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSpec:
+    reference: str
+    municipality_code: int
+    lat: float
+    lon: float
+    intervention_type: InterventionType
+    languages: tuple[tuple[PersonGroup, str], ...]
+    needs_support_person: bool
+    support_hours_per_week: float
+    cultural_countries: tuple[str, ...]
+    hours_per_week: float
+    visits_per_week: float
+    requested_start: dt.datetime
+    expected_end: dt.date
+    priority: int
+    gender: Gender | None
+    gender_rule: GenderRule | None
+    preferred_consultant: str | None
+    excluded_consultants: tuple[str, ...]
+    required_qualifications: tuple[Qualification, ...]
+    status: CaseStatus
+    #: The office nearest to the family among those serving its region (not stored).
+    home_office: str
+    #: For ended cases, the day the course actually ended (not stored on the case;
+    #: it is the end of its assignments). Some broke off before `expected_end`.
+    ended_on: dt.date | None = None
+
+    @property
+    def parents_tag(self) -> str:
+        return self.languages[0][1]
+
+    @property
+    def language(self) -> str:
+        """The case's language: base language of the parents' tag."""
+        return base_of(self.parents_tag)
+
+    @property
+    def region_code(self) -> str:
+        return geography.municipality_by_code(self.municipality_code).region_code
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentSpec:
+    case_ref: str
+    consultant_ref: str | None
+    coordinator_ref: str | None
+    role: AssignmentRole
+    hours_per_week: float
+    start: dt.date
+    end: dt.date | None
+    status: AssignmentStatus
+    locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceSpec:
+    consultant_ref: str
+    start: dt.date
+    end: dt.date
+    reason: AbsenceReason
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    seed: int
+    scale: int
+    today: dt.date
+    consultants: tuple[ConsultantSpec, ...]
+    coordinators: tuple[CoordinatorSpec, ...]
+    cases: tuple[CaseSpec, ...]
+    assignments: tuple[AssignmentSpec, ...]
+    absences: tuple[AbsenceSpec, ...]
+    #: Assignments that had to exceed a consultant's hours or case limit (history).
+    over_capacity: tuple[str, ...] = field(default=())
+
+    def running_cases(self) -> tuple[CaseSpec, ...]:
+        return tuple(c for c in self.cases if c.status is CaseStatus.ACTIVE)
+
+
+# ----------------------------------------------------------------------- helpers
+
+T = TypeVar("T")
+
+
+def base_of(tag: str) -> str:
+    return langcodes.Language.get(tag, normalize=False).language or tag
+
+
+def exact_list(counts: dict[T, int], scale: int = 1) -> list[T]:
+    """Every key repeated its count × scale times (exact marginals before shuffling)."""
+    return [key for key, n in counts.items() for _ in range(n * scale)]
+
+
+def apportion(total: int, weights: dict[T, float]) -> dict[T, int]:
+    """Largest-remainder split of `total` proportional to `weights` (deterministic)."""
+    weight_sum = sum(weights.values())
+    if total <= 0 or weight_sum <= 0:
+        return dict.fromkeys(weights, 0)
+    quotas = {k: total * w / weight_sum for k, w in weights.items()}
+    result = {k: int(q) for k, q in quotas.items()}
+    order = sorted(quotas, key=lambda k: (-(quotas[k] - result[k]), str(k)))
+    for key in order[: total - sum(result.values())]:
+        result[key] += 1
+    return result
+
+
+def origin_countries(tag: str, rng: random.Random) -> tuple[str, ...]:
+    """The family's country of origin implied by its language tag."""
+    language = langcodes.Language.get(tag, normalize=False)
+    if language.territory:
+        return (language.territory,)
+    base = language.language or tag
+    if base == "da":
+        return ()
+    if base in ORIGIN_COUNTRIES:
+        return (rng.choice(ORIGIN_COUNTRIES[base]),)
+    territory = language.maximize().territory
+    return (territory,) if territory else ()
+
+
+TRAVEL = GeodesicTravel()
+
+
+def office_minutes(office: geography.OfficeRef, municipality: MunicipalityRef) -> float:
+    return TRAVEL.minutes(office.point, municipality.point)
+
+
+def home_office(municipality: MunicipalityRef) -> str:
+    """The nearest office among those serving the municipality's region."""
+    serving = [o for o in geography.offices() if municipality.region_code in o.serves_regions]
+    return min(serving, key=lambda o: office_minutes(o, municipality)).name
+
+
+def _shuffled(items: Iterable[T], rng: random.Random) -> list[T]:
+    result = list(items)
+    rng.shuffle(result)
+    return result
+
+
+def _weighted_sample(
+    items: Sequence[T], weights: Sequence[float], k: int, rng: random.Random
+) -> list[T]:
+    """`k` distinct items, each draw proportional to weight (Efraimidis–Spirakis)."""
+    keyed = sorted(
+        zip(items, weights, strict=True), key=lambda iw: -(rng.random() ** (1.0 / iw[1]))
+    )
+    return [item for item, _ in keyed[:k]]
+
+
+# ---------------------------------------------------------------- municipalities
+
+#: Relative size of the big cities against the town count of the extract.
+CITY_WEIGHT: dict[int, float] = {101: 30, 147: 6, 751: 14, 461: 10, 851: 10, 370: 5, 621: 5}
+
+
+def municipality_weight(ref: MunicipalityRef) -> float:
+    towns = int(ref.source.split("mean of ")[1].split()[0]) if "mean of" in ref.source else 1
+    return CITY_WEIGHT.get(ref.code, float(towns))
+
+
+def ordering_municipalities(seed: int) -> dict[str, list[MunicipalityRef]]:
+    """The 76 municipalities that order interventions, per region (offices' included)."""
+    rng = random.Random(f"{seed}-municipalities")
+    office_codes = {o.municipality_code for o in geography.offices()}
+    chosen: dict[str, list[MunicipalityRef]] = {}
+    for region, k in ORDERING_MUNICIPALITIES.items():
+        members = geography.municipalities_in(region)
+        fixed = [m for m in members if m.code in office_codes]
+        rest = [m for m in members if m.code not in office_codes]
+        picked = _weighted_sample(rest, [municipality_weight(m) for m in rest], k - len(fixed), rng)
+        chosen[region] = sorted(fixed + picked, key=lambda m: m.code)
+    return chosen
+
+
+def distribute_cases(
+    municipalities: list[MunicipalityRef], n: int, rng: random.Random
+) -> list[MunicipalityRef]:
+    """`n` case locations: every municipality at least once, the rest by weight."""
+    extra = rng.choices(
+        municipalities, [municipality_weight(m) for m in municipalities], k=n - len(municipalities)
+    )
+    return _shuffled([*municipalities, *extra], rng)
+
+
+# ---------------------------------------------------------------- generation
+
+# Planned course length in days by intervention type (low, high).
+COURSE_DAYS: dict[InterventionType, tuple[int, int]] = {
+    InterventionType.FAMILY_TREATMENT: (270, 305),
+    InterventionType.INTENSIVE_FAMILY_TREATMENT: (180, 270),
+    InterventionType.SUPPORT_PERSON: (240, 365),
+    InterventionType.CONTACT_PERSON: (240, 365),
+    InterventionType.COORDINATING_CONSULTANT: (365, 730),
+    InterventionType.DOGNINDSATS: (60, 180),
+}
+HOURS: dict[InterventionType, tuple[float, float]] = {
+    InterventionType.FAMILY_TREATMENT: (4, 8),
+    InterventionType.INTENSIVE_FAMILY_TREATMENT: (10, 15),
+    InterventionType.SUPPORT_PERSON: (3, 6),
+    InterventionType.CONTACT_PERSON: (2, 5),
+    InterventionType.COORDINATING_CONSULTANT: (3, 6),
+    InterventionType.DOGNINDSATS: (168, 168),
+}
+VISITS: dict[InterventionType, tuple[int, int]] = {
+    InterventionType.FAMILY_TREATMENT: (1, 2),
+    InterventionType.INTENSIVE_FAMILY_TREATMENT: (3, 4),
+    InterventionType.SUPPORT_PERSON: (1, 2),
+    InterventionType.CONTACT_PERSON: (1, 1),
+    InterventionType.COORDINATING_CONSULTANT: (1, 1),
+    InterventionType.DOGNINDSATS: (21, 21),
+}
+#: Share of cases whose municipality requires a family therapist.
+THERAPIST_REQUIRED: dict[InterventionType, float] = {
+    InterventionType.INTENSIVE_FAMILY_TREATMENT: 0.3,
+    InterventionType.FAMILY_TREATMENT: 0.1,
+}
+DOGN_LANGUAGES = frozenset({"da", "ar", "so", "uk"})
+
+
+def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> Scenario:
+    """The demo book of business; same (seed, scale) → identical result."""
+    if scale < 1:
+        raise ValueError(f"scale: must be ≥ 1, got {scale}")
+    from data.scenario_assign import assign_block
+    from data.scenario_staff import make_coordinators, make_staff
+
+    municipalities = ordering_municipalities(seed)
+    consultants: list[ConsultantSpec] = []
+    coordinators: list[CoordinatorSpec] = []
+    cases: list[CaseSpec] = []
+    assignments: list[AssignmentSpec] = []
+    absences: list[AbsenceSpec] = []
+    over: list[str] = []
+    for block in range(scale):
+        rng = random.Random(f"{seed}-block-{block}")
+        prefix = f"{block + 1:02d}" if scale > 1 else ""
+        block_cases = make_cases(rng, municipalities, prefix)
+        staff, staff_absences = make_staff(rng, seed, block_cases, prefix)
+        coords = make_coordinators(rng, seed, prefix)
+        block_assignments, block_over, block_cases = assign_block(rng, block_cases, staff, coords)
+        consultants += staff
+        coordinators += coords
+        cases += block_cases
+        assignments += block_assignments
+        absences += staff_absences
+        over += block_over
+    return Scenario(
+        seed,
+        scale,
+        TODAY,
+        tuple(consultants),
+        tuple(coordinators),
+        tuple(cases),
+        tuple(assignments),
+        tuple(absences),
+        tuple(over),
+    )
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A case while it is being built."""
+
+    index: int
+    region: str
+    municipality: MunicipalityRef
+    status: CaseStatus
+    tag: str = ""
+    kind: InterventionType = InterventionType.FAMILY_TREATMENT
+    support: bool = False
+
+
+def make_cases(
+    rng: random.Random, municipalities: dict[str, list[MunicipalityRef]], prefix: str
+) -> list[CaseSpec]:
+    drafts = _draft_regions_and_status(rng, municipalities)
+    _draft_languages(rng, drafts)
+    _draft_types(rng, drafts)
+    return [_finish_case(rng, d, prefix) for d in drafts]
+
+
+def _draft_regions_and_status(
+    rng: random.Random, municipalities: dict[str, list[MunicipalityRef]]
+) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for region, n in REGION_CASES.items():
+        places = distribute_cases(municipalities[region], n, rng)
+        statuses = (
+            [CaseStatus.ACTIVE] * RUNNING[region]
+            + [CaseStatus.REQUESTED] * OPEN_REQUESTS[region]
+            + [CaseStatus.ENDED] * (n - RUNNING[region] - OPEN_REQUESTS[region])
+        )
+        for place, status in zip(places, _shuffled(statuses, rng), strict=True):
+            drafts.append(_Draft(len(drafts), region, place, status))
+    return drafts
+
+
+def _draft_languages(rng: random.Random, drafts: list[_Draft]) -> None:
+    tags = [t for t in exact_list(LANGUAGE_CASES) if t != "ar"] + exact_list(ARABIC_DIALECTS)
+    for draft, tag in zip(drafts, _shuffled(tags, rng), strict=True):
+        draft.tag = tag
+    # Put the chosen open-request languages where they are wanted by swapping tags,
+    # which keeps every language count exact.
+    open_drafts = {
+        r: [d for d in drafts if d.status is CaseStatus.REQUESTED and d.region == r]
+        for r in REGION_CASES
+    }
+    for region, wanted in OPEN_REQUEST_LANGUAGES:
+        if not open_drafts[region]:
+            continue
+        target = open_drafts[region].pop()
+        donor = next(d for d in drafts if d.tag == wanted and d.status is not CaseStatus.REQUESTED)
+        target.tag, donor.tag = donor.tag, target.tag
+
+
+def _draft_types(rng: random.Random, drafts: list[_Draft]) -> None:
+    dogn: list[_Draft] = []
+    for region, n in RUNNING_DOGNINDSATS.items():
+        pool = [
+            d
+            for d in drafts
+            if d.region == region
+            and d.status is CaseStatus.ACTIVE
+            and base_of(d.tag) in DOGN_LANGUAGES
+            and d not in dogn
+        ]
+        dogn += rng.sample(pool, n)
+    ended = [d for d in drafts if d.status is CaseStatus.ENDED and base_of(d.tag) in DOGN_LANGUAGES]
+    dogn += rng.sample(ended, INTERVENTION_TYPES[InterventionType.DOGNINDSATS] - len(dogn))
+    for d in dogn:
+        d.kind = InterventionType.DOGNINDSATS
+    others = [d for d in drafts if d.kind is not InterventionType.DOGNINDSATS]
+    kinds = [k for k in exact_list(INTERVENTION_TYPES) if k is not InterventionType.DOGNINDSATS]
+    for d, kind in zip(others, _shuffled(kinds, rng), strict=True):
+        d.kind = kind
+    treatment = [
+        d
+        for d in drafts
+        if d.kind
+        in (InterventionType.FAMILY_TREATMENT, InterventionType.INTENSIVE_FAMILY_TREATMENT)
+    ]
+    for d in rng.sample(treatment, SUPPORT_PERSON_CASES):
+        d.support = True
+
+
+def _half_hours(rng: random.Random, low: float, high: float) -> float:
+    return rng.randint(int(low * 2), int(high * 2)) / 2
+
+
+def _dates(rng: random.Random, draft: _Draft) -> tuple[dt.date, dt.date, dt.date | None]:
+    """(start, planned end, actual end if ended) consistent with the status on TODAY."""
+    low, high = COURSE_DAYS[draft.kind]
+    days = rng.randint(low, high)
+    year_days = (TODAY - YEAR_START).days
+    if draft.status is CaseStatus.REQUESTED:
+        start = TODAY + dt.timedelta(days=rng.randint(0, 2))
+        return start, start + dt.timedelta(days=days), None
+    if draft.status is CaseStatus.ACTIVE:
+        # Jutland/Funen cases started earlier in the year on average.
+        window = min(days - 1, year_days)
+        early = draft.region in ("DK-81", "DK-82", "DK-83")
+        offset = int(window * (rng.random() ** (0.7 if early else 1.3)))
+        start = TODAY - dt.timedelta(days=max(1, offset))
+        return start, start + dt.timedelta(days=days), None
+    latest = year_days - days - 1
+    if latest >= 0 and rng.random() < 0.8:  # ran its full course
+        start = YEAR_START + dt.timedelta(days=rng.randint(0, latest))
+        return start, start + dt.timedelta(days=days), start + dt.timedelta(days=days)
+    # Broke off early (family moved, municipality ended it): ran 1–7 months.
+    start = YEAR_START + dt.timedelta(days=rng.randint(0, year_days - 60))
+    ran = rng.randint(30, max(31, min(int(days * 0.7), (TODAY - start).days - 1)))
+    return start, start + dt.timedelta(days=days), start + dt.timedelta(days=ran)
+
+
+def _finish_case(rng: random.Random, d: _Draft, prefix: str) -> CaseSpec:
+    start, planned_end, ended_on = _dates(rng, d)
+    languages: list[tuple[PersonGroup, str]] = [(PersonGroup.PARENTS, d.tag)]
+    if base_of(d.tag) != "da" and rng.random() < 0.12:
+        languages.append((PersonGroup.CHILD, "da"))
+    hours = _half_hours(rng, *HOURS[d.kind])
+    visits = float(rng.randint(*VISITS[d.kind]))
+    gender: Gender | None = None
+    rule: GenderRule | None = None
+    roll = rng.random()
+    if roll < 0.05:
+        gender, rule = Gender.FEMALE, GenderRule.REQUIRED
+    elif roll < 0.20:
+        gender, rule = rng.choice([Gender.FEMALE, Gender.FEMALE, Gender.MALE]), GenderRule.PREFERRED
+    qualifications: tuple[Qualification, ...] = ()
+    therapist_share = THERAPIST_REQUIRED.get(d.kind, 0.0)
+    if therapist_share and rng.random() < therapist_share:
+        qualifications = (Qualification.FAMILIETERAPEUT,)
+    priority = (
+        1
+        if d.kind in (InterventionType.DOGNINDSATS, InterventionType.INTENSIVE_FAMILY_TREATMENT)
+        else rng.choice([2, 2, 2, 3])
+    )
+    clock = dt.time(rng.randint(8, 15), rng.choice([0, 15, 30, 45]))
+    jitter_lat, jitter_lon = rng.uniform(-0.01, 0.01), rng.uniform(-0.015, 0.015)
+    return CaseSpec(
+        reference=f"FB-2023-{prefix}{d.index + 1:04d}",
+        municipality_code=d.municipality.code,
+        lat=round(d.municipality.lat + jitter_lat, 5),
+        lon=round(d.municipality.lon + jitter_lon, 5),
+        intervention_type=d.kind,
+        languages=tuple(languages),
+        needs_support_person=d.support,
+        support_hours_per_week=_half_hours(rng, 3, 6) if d.support else 0.0,
+        cultural_countries=origin_countries(d.tag, rng),
+        hours_per_week=hours,
+        visits_per_week=visits,
+        requested_start=dt.datetime.combine(start, clock, tzinfo=COPENHAGEN),
+        expected_end=planned_end,
+        priority=priority,
+        gender=gender,
+        gender_rule=rule,
+        preferred_consultant=None,
+        excluded_consultants=(),
+        required_qualifications=qualifications,
+        status=d.status,
+        home_office=home_office(d.municipality),
+        ended_on=ended_on,
+    )
+
+
+def language_counts(cases: Iterable[CaseSpec]) -> Counter[str]:
+    """Cases per base language (the case's language, see the module docstring)."""
+    return Counter(c.language for c in cases)

@@ -1,0 +1,345 @@
+"""Existing assignments of the demo book: who works on which case on `TODAY`.
+
+A simple greedy history, not an optimiser (that is the matcher's job): døgnindsats
+teams first, then the other running cases in the order they started, each given the
+eligible consultant with the best (capacity kept, language closeness, office serves
+the region, travel, current load). Capacity — contracted hours and the case limit —
+is kept whenever anyone eligible has room; otherwise the assignment is made anyway and
+listed in `Scenario.over_capacity` ("mostly respects capacity"). Ended cases get ended
+assignments chosen the same way without capacity. Every case gets a coordinator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from data import geography
+from data.languages import Closeness, closeness
+from data.models import (
+    AssignmentRole,
+    AssignmentStatus,
+    CaseStatus,
+    GenderRule,
+    InterventionType,
+    LanguageLevel,
+)
+from data.scenario import (
+    TODAY,
+    TRAVEL,
+    AssignmentSpec,
+    CaseSpec,
+    ConsultantSpec,
+    CoordinatorSpec,
+    base_of,
+)
+
+LANGUAGE_RANK = {Closeness.EXACT: 0, Closeness.DIALECT: 1, Closeness.FALLBACK: 2, Closeness.NONE: 9}
+DOGN_TEAM = 6
+DOGN_HOURS_EACH = 28.0  # 6 × 28 = 168 hours: the home is covered around the clock
+LOCKED_SHARE = 0.05
+
+
+@lru_cache(maxsize=65536)
+def language_rank(family_tag: str, consultant_tag: str) -> int:
+    return LANGUAGE_RANK[closeness(family_tag, consultant_tag)]
+
+
+@lru_cache(maxsize=65536)
+def municipality_minutes(a: int, b: int) -> float:
+    ma, mb = geography.municipality_by_code(a), geography.municipality_by_code(b)
+    return TRAVEL.minutes(ma.point, mb.point)
+
+
+@lru_cache(maxsize=16)
+def serves(office: str, region: str) -> bool:
+    return region in geography.office_by_name(office).serves_regions
+
+
+@dataclass(slots=True)
+class Load:
+    hours: float = 0.0
+    cases: int = 0
+
+
+class Ledger:
+    """Consultants' committed hours and cases on TODAY."""
+
+    def __init__(self, consultants: Sequence[ConsultantSpec]) -> None:
+        self.consultants = consultants
+        self.load = {c.ref: Load() for c in consultants}
+
+    def has_room(self, c: ConsultantSpec, hours: float) -> bool:
+        load = self.load[c.ref]
+        return load.hours + hours <= c.contracted_hours_per_week and load.cases < c.max_cases
+
+    def add(self, c: ConsultantSpec, hours: float) -> None:
+        self.load[c.ref].hours += hours
+        self.load[c.ref].cases += 1
+
+
+def eligible(
+    c: ConsultantSpec, case: CaseSpec, start: dt.date, taken: set[str], strict: bool = True
+) -> bool:
+    """Hard rules; with `strict=False` the required qualifications are waived."""
+    if c.ref in taken or c.ref in case.excluded_consultants:
+        return False
+    if c.active_from > start or (c.active_to is not None and c.active_to < TODAY):
+        return False
+    if case.intervention_type not in c.intervention_types:
+        return False
+    if case.gender_rule is GenderRule.REQUIRED and c.gender is not case.gender:
+        return False
+    return not strict or set(case.required_qualifications) <= set(c.qualifications)
+
+
+def best_language(c: ConsultantSpec, case: CaseSpec) -> int:
+    return _best_rank(case.parents_tag, c.languages)[0]
+
+
+LEVEL_RANK = {LanguageLevel.NATIVE: 0, LanguageLevel.FLUENT: 1, LanguageLevel.WORKING: 2}
+
+
+@lru_cache(maxsize=65536)
+def _best_rank(
+    family_tag: str, languages: tuple[tuple[str, LanguageLevel], ...]
+) -> tuple[int, int]:
+    """(closeness rank, level rank) of the consultant's best language for the family."""
+    return min((language_rank(family_tag, tag), LEVEL_RANK[level]) for tag, level in languages)
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    consultant: ConsultantSpec
+    had_room: bool
+    #: The case's required qualifications had to be waived to find a speaker.
+    waived: bool
+
+
+def pick(
+    case: CaseSpec,
+    consultants: Sequence[ConsultantSpec],
+    ledger: Ledger | None,
+    hours: float,
+    taken: set[str],
+) -> Pick | None:
+    """The best consultant for `case` (None: nobody eligible at all).
+
+    Pools in order: speakers of the family's language; speakers without the required
+    qualification (the municipality accepts a non-therapist rather than an
+    interpreter); everybody.
+    """
+    start = case.requested_start.date()
+    region = case.region_code
+    fallback = LANGUAGE_RANK[Closeness.FALLBACK]
+    speakers = [c for c in consultants if best_language(c, case) <= fallback]
+    pools = ((speakers, True), (speakers, False), (consultants, True))
+    for waived, (pool, strict) in enumerate(pools):
+        best: tuple[tuple[float, ...], ConsultantSpec] | None = None
+        for c in pool:
+            if eligible(c, case, start, taken, strict):
+                key = _key(c, case, ledger, hours, region)
+                if best is None or key < best[0]:
+                    best = (key, c)
+        if best is not None:
+            return Pick(best[1], best[0][1] == 0, waived == 1)
+    return None
+
+
+#: Beyond this a consultant is not sent, however free (unless nobody else speaks it).
+FAR_MINUTES = 90
+
+
+def _key(
+    c: ConsultantSpec, case: CaseSpec, ledger: Ledger | None, hours: float, region: str
+) -> tuple[float, ...]:
+    """Lexicographic preference: near, room, language, own region, travel, gender, load."""
+    room = ledger is None or ledger.has_room(c, hours)
+    minutes = municipality_minutes(c.home_municipality_code, case.municipality_code)
+    load = ledger.load[c.ref].hours if ledger is not None else 0.0
+    preferred_gender = case.gender_rule is GenderRule.PREFERRED and c.gender is not case.gender
+    return (
+        1 if minutes > FAR_MINUTES else 0,
+        0 if room else 1,
+        # Native speakers first: a Danish family gets a Danish native and the
+        # mother-tongue consultants stay free for the families that need them.
+        *_best_rank(case.parents_tag, c.languages),
+        0 if serves(c.office, region) else 1,
+        minutes // 20,
+        1 if preferred_gender else 0,
+        load,
+    )
+
+
+@dataclass(slots=True)
+class _Book:
+    """What the greedy history has committed so far."""
+
+    ledger: Ledger
+    assignments: list[AssignmentSpec]
+    over_capacity: list[str]
+    waived: set[str]
+
+    def staff(
+        self,
+        case: CaseSpec,
+        consultants: Sequence[ConsultantSpec],
+        roles: list[tuple[AssignmentRole, float]],
+        *,
+        running: bool,
+        locked: list[bool],
+    ) -> None:
+        """Give each role of `case` a different consultant; running ones use capacity."""
+        start = case.requested_start.date()
+        end = None if running else (case.ended_on or case.expected_end)
+        status = AssignmentStatus.CONFIRMED if running else AssignmentStatus.ENDED
+        taken: set[str] = set()
+        for (role, hours), lock in zip(roles, locked, strict=True):
+            chosen = pick(case, consultants, self.ledger if running else None, hours, taken)
+            if chosen is None:
+                continue
+            consultant = chosen.consultant
+            taken.add(consultant.ref)
+            if chosen.waived:
+                self.waived.add(case.reference)
+            if running:
+                if not chosen.had_room:
+                    self.over_capacity.append(f"{case.reference}/{consultant.ref}")
+                self.ledger.add(consultant, hours)
+            self.assignments.append(
+                AssignmentSpec(
+                    case.reference, consultant.ref, None, role, hours, start, end, status, lock
+                )
+            )
+
+
+def _roles(case: CaseSpec) -> list[tuple[AssignmentRole, float]]:
+    if case.intervention_type is InterventionType.DOGNINDSATS:
+        team = [(AssignmentRole.SUPPORT, DOGN_HOURS_EACH)] * (DOGN_TEAM - 1)
+        return [(AssignmentRole.PRIMARY, DOGN_HOURS_EACH), *team]
+    roles = [(AssignmentRole.PRIMARY, case.hours_per_week)]
+    if case.needs_support_person:
+        roles.append((AssignmentRole.SUPPORT, case.support_hours_per_week))
+    return roles
+
+
+def assign_block(
+    rng: random.Random,
+    cases: list[CaseSpec],
+    consultants: list[ConsultantSpec],
+    coordinators: list[CoordinatorSpec],
+) -> tuple[list[AssignmentSpec], list[str], list[CaseSpec]]:
+    book = _Book(Ledger(consultants), [], [], set())
+    cases = _add_exclusions(rng, cases, consultants)
+    running = sorted(
+        (c for c in cases if c.status is CaseStatus.ACTIVE), key=lambda c: c.requested_start
+    )
+    # Døgnindsats teams first: they need six consultants with room for night shifts.
+    running.sort(key=lambda c: c.intervention_type is not InterventionType.DOGNINDSATS)
+    for case in running:
+        roles = _roles(case)
+        if case.intervention_type is InterventionType.DOGNINDSATS:
+            locked = [True] * len(roles)  # a team in the home is never reshuffled
+        else:
+            locked = [rng.random() < LOCKED_SHARE] + [False] * (len(roles) - 1)
+        book.staff(case, consultants, roles, running=True, locked=locked)
+    for case in cases:
+        if case.status is CaseStatus.ENDED:
+            roles = _roles(case)
+            book.staff(case, consultants, roles, running=False, locked=[False] * len(roles))
+    assignments = book.assignments + _coordinators(cases, coordinators)
+    cases = [
+        replace(c, required_qualifications=()) if c.reference in book.waived else c for c in cases
+    ]
+    cases = _add_preferences(rng, cases, assignments, book.ledger, consultants)
+    return assignments, book.over_capacity, cases
+
+
+def _coordinators(
+    cases: list[CaseSpec], coordinators: list[CoordinatorSpec]
+) -> list[AssignmentSpec]:
+    """Home office first while it has room, then any office serving the region."""
+    load = {c.ref: 0 for c in coordinators}
+    result: list[AssignmentSpec] = []
+    for case in sorted(cases, key=lambda c: c.requested_start):
+        if case.status is CaseStatus.REQUESTED:
+            continue
+        active = case.status is CaseStatus.ACTIVE
+        region = case.region_code
+        home = [c for c in coordinators if c.office == case.home_office]
+        serving = [c for c in coordinators if serves(c.office, region)]
+        with_room = (
+            [c for c in home if load[c.ref] < c.max_caseload]
+            or [c for c in serving if load[c.ref] < c.max_caseload]
+            or home
+        )
+        chosen = min(with_room, key=lambda c: (load[c.ref], c.ref))
+        if active:
+            load[chosen.ref] += 1
+        result.append(
+            AssignmentSpec(
+                case.reference,
+                None,
+                chosen.ref,
+                AssignmentRole.COORDINATOR,
+                0.0,
+                case.requested_start.date(),
+                None if active else (case.ended_on or case.expected_end),
+                AssignmentStatus.CONFIRMED if active else AssignmentStatus.ENDED,
+            )
+        )
+    return result
+
+
+def _add_exclusions(
+    rng: random.Random, cases: list[CaseSpec], consultants: list[ConsultantSpec]
+) -> list[CaseSpec]:
+    """About 3 % of families must not get a certain consultant (conflict of interest)."""
+    result = []
+    for case in cases:
+        if rng.random() < 0.03:
+            speakers = [
+                c
+                for c in consultants
+                if c.office == case.home_office
+                and any(base_of(t) == case.language for t, _ in c.languages)
+            ]
+            if speakers:
+                case = replace(case, excluded_consultants=(rng.choice(speakers).ref,))
+        result.append(case)
+    return result
+
+
+def _add_preferences(
+    rng: random.Random,
+    cases: list[CaseSpec],
+    assignments: list[AssignmentSpec],
+    ledger: Ledger,
+    consultants: list[ConsultantSpec],
+) -> list[CaseSpec]:
+    """Some running families prefer their consultant; some open requests name one who
+    is already full, so reception must weigh the preference against capacity."""
+    primary = {
+        a.case_ref: a.consultant_ref
+        for a in assignments
+        if a.role is AssignmentRole.PRIMARY and a.status is AssignmentStatus.CONFIRMED
+    }
+    full = [c for c in consultants if not ledger.has_room(c, 4.0)]
+    result = []
+    for case in cases:
+        if case.status is CaseStatus.ACTIVE and rng.random() < 0.03:
+            case = replace(case, preferred_consultant=primary.get(case.reference))
+        elif case.status is CaseStatus.REQUESTED and rng.random() < 0.4:
+            speakers = [
+                c
+                for c in full
+                if any(language_rank(case.parents_tag, t) <= 1 for t, _ in c.languages)
+                and c.office == case.home_office
+            ]
+            if speakers:
+                case = replace(case, preferred_consultant=rng.choice(speakers).ref)
+        result.append(case)
+    return result
