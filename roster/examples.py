@@ -16,13 +16,13 @@ from roster.templates import template
 _LANGUAGES = [
     ("ar-IQ", 0.2),
     ("ar-SY", 0.1),
-    ("uk", 0.1),
-    ("prs", 0.08),
+    ("uk", 0.15),
+    ("prs", 0.12),
     ("fa", 0.08),
-    ("ckb", 0.06),
+    ("ckb", 0.12),
     ("kmr", 0.06),
-    ("so", 0.06),
-    ("ti", 0.05),
+    ("so", 0.12),
+    ("ti", 0.08),
     ("tr", 0.06),
     ("ps", 0.05),
 ]

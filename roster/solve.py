@@ -14,8 +14,9 @@ from enum import StrEnum
 from ortools.sat.python import cp_model
 
 from roster.eligibility import why_not
+from roster.heuristic import greedy
 from roster.kpis import RosterKpis, compute_kpis
-from roster.model import RepairWeights, RosterModel
+from roster.model import LEVEL_CHANGES, RepairWeights, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
 
@@ -86,6 +87,8 @@ class SearchParameters:
     num_workers: int = 2
     linearization_level: int = 1
     symmetry_level: int = 2
+    #: Start from the greedy roster (`heuristic.greedy`) when no hint is given.
+    greedy_hint: bool = True
     log: bool = False
 
 
@@ -113,6 +116,8 @@ def solve(
     rm = RosterModel(problem, reference=reference, repair_weights=repair_weights)
     if freeze_before_day > 0:
         rm.freeze(freeze, freeze_before_day)
+    if hint is None and params.greedy_hint:
+        hint = greedy(problem)
     if hint:
         rm.add_hint(hint)
     levels = rm.level_expressions()
@@ -129,7 +134,14 @@ def solve(
     solution: dict | None = None
     fixed_total = 0
     last_bound = 0
+    zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
     for index, (level, expr) in enumerate(plan):
+        if level in zero_levels and index < len(plan) - 1:
+            # the (legal) hint already reaches 0 on this level, and every term is >= 0:
+            # proven optimal without a search; fix the level at 0 and move on
+            rm.model.add(expr <= 0)
+            stages.append(StageResult(level, Status.OPTIMAL, 0, 0, 0.0))
+            continue
         remaining = time_limit - (time.perf_counter() - started)
         budget = max(0.05, remaining / (len(plan) - index))
         if index == len(plan) - 1:
@@ -190,6 +202,20 @@ def solve(
         kpis=compute_kpis(problem, roster),
         stages=tuple(stages),
     )
+
+
+def _levels_at_zero(problem: RosterProblem, rm: RosterModel, hint: Roster) -> set[int]:
+    """Priority levels on which the hint costs nothing, if the hint breaks no hard rule."""
+    from roster.validate import evaluate, validate
+
+    if validate(problem, hint):
+        return set()
+    costs = evaluate(problem, hint)
+    levels: dict[int, int] = {}
+    for name, term in rm.terms.items():
+        if term.variables:
+            levels[term.level] = levels.get(term.level, 0) + costs.get(name, 0)
+    return {level for level, cost in levels.items() if cost == 0 and level != LEVEL_CHANGES}
 
 
 def _configure(params: SearchParameters, time_limit: float, seed: int) -> cp_model.CpSolver:
@@ -262,9 +288,15 @@ def explain_uncovered(problem: RosterProblem, roster: Roster) -> tuple[Uncovered
                     + ", ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
                     + ")"
                 )
-            else:
+            elif all(e in on for e in eligible):
                 parts.append(
-                    f"{len(eligible)} consultants could take it, but all are held by "
+                    f"pool too small: all {len(eligible)} consultants who can take this "
+                    "shift are already on it"
+                )
+            else:
+                others = len([e for e in eligible if e not in on])
+                parts.append(
+                    f"{others} more consultants could take it, but all are held by "
                     "working-time rules (rest, hours, consecutive days) or other shifts"
                 )
         if no_lang:

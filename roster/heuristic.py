@@ -1,0 +1,146 @@
+"""A greedy chronological roster: the warm start (CP-SAT hint) for `solve`.
+
+Shifts are filled in time order. For each open place the candidates are ranked: already
+on the case's team, speaks the case language when the shift still lacks a speaker, has
+the required gender when still missing, worked the same shift type yesterday (long
+blocks), then least-loaded. A candidate is taken only if every working-time rule still
+holds with the future left empty, so the greedy roster is legal for the rules it checks
+(all of them except the benchmark's minimum run lengths, which CP-SAT then repairs).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from roster.eligibility import speaks, why_not
+from roster.problem import Assignment, Employee, Roster, RosterProblem
+from roster.templates import MINUTES_PER_DAY
+
+
+@dataclass
+class _State:
+    shifts: dict[int, str] = field(default_factory=dict)  # day → shift id
+    intervals: list[tuple[int, int]] = field(default_factory=list)
+    minutes: int = 0
+    per_type: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    weekends: set[int] = field(default_factory=set)
+
+
+def greedy(problem: RosterProblem) -> Roster:
+    p = problem
+    state = {e.id: _State(intervals=list(e.busy)) for e in p.employees}
+    team: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    weekend_of = {d: i for i, days in enumerate(p.weekends) for d in days}
+    order = sorted(p.cover, key=lambda c: (p.shift[c.shift].span(c.day)[0], c.case))
+    roster: list[Assignment] = []
+    for demand in order:
+        shift = p.shift[demand.shift]
+        case = p.case[demand.case]
+        chosen: list[Employee] = []
+        for _ in range(demand.required):
+            need_lang = (
+                case.language is not None
+                and demand.needs_language
+                and not any(speaks(e, case) for e in chosen)
+            )
+            need_gender = demand.gender is not None and not any(
+                e.gender == demand.gender for e in chosen
+            )
+
+            candidates = [
+                e
+                for e in p.employees
+                if e not in chosen
+                and why_not(p, e, demand.day, shift) is None
+                and _fits(p, e, state[e.id], demand.day, shift.id, weekend_of)
+            ]
+            if not candidates:
+                break
+            members = team[case.id]
+            ranked = [
+                (
+                    not (need_lang and speaks(e, case)),
+                    not (need_gender and e.gender == demand.gender),
+                    members[e.id] == 0,  # already on the team first
+                    state[e.id].shifts.get(demand.day - 1) != demand.shift,  # continue a block
+                    state[e.id].minutes,
+                    e.id,
+                    e,
+                )
+                for e in candidates
+            ]
+            best = min(ranked, key=lambda r: r[:-1])[-1]
+            chosen.append(best)
+            st = state[best.id]
+            st.shifts[demand.day] = shift.id
+            st.intervals.append(shift.span(demand.day))
+            st.minutes += shift.minutes
+            st.per_type[shift.id] += 1
+            if demand.day in weekend_of:
+                st.weekends.add(weekend_of[demand.day])
+            team[case.id][best.id] += 1
+            roster.append(Assignment(demand.day, shift.id, case.id, best.id))
+    return tuple(sorted(roster))
+
+
+def _fits(
+    p: RosterProblem, e: Employee, st: _State, day: int, sid: str, weekend_of: dict[int, int]
+) -> bool:
+    shift = p.shift[sid]
+    if day in st.shifts:
+        return False
+    upper = p.max_minutes(e)
+    if upper is not None and st.minutes + shift.minutes > upper:
+        return False
+    if sid in e.max_shifts_per_type and st.per_type[sid] >= e.max_shifts_per_type[sid]:
+        return False
+    start, end = shift.span(day)
+    rest = p.rules.min_rest_minutes or 0
+    for a, b in st.intervals:
+        if start < b + rest and a < end + rest:
+            return False
+    prev = st.shifts.get(day - 1)
+    if prev is not None and sid in p.shift[prev].forbidden_next:
+        return False
+    k = p.max_consecutive_days(e)
+    if k is not None and _run_before(st.shifts, day) + 1 > k:
+        return False
+    kn = p.rules.max_consecutive_nights
+    if kn is not None and shift.night:
+        run, d = 0, day - 1
+        while d in st.shifts and p.shift[st.shifts[d]].night:
+            run, d = run + 1, d - 1
+        if run + 1 > kn:
+            return False
+    if (
+        e.max_weekends is not None
+        and day in weekend_of
+        and weekend_of[day] not in st.weekends
+        and len(st.weekends) >= e.max_weekends
+    ):
+        return False
+    return _weekly_rest_ok(p, [*st.intervals, (start, end)], day)
+
+
+def _run_before(shifts: dict[int, str], day: int) -> int:
+    run, d = 0, day - 1
+    while d in shifts:
+        run, d = run + 1, d - 1
+    return run
+
+
+def _weekly_rest_ok(p: RosterProblem, intervals: list[tuple[int, int]], day: int) -> bool:
+    rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
+    if rest is None or p.days < window:
+        return True
+    for w in range(max(0, day - window + 1), min(day + 1, p.days - window) + 1):
+        lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
+        inside = sorted((max(a, lo), min(b, hi)) for a, b in intervals if a < hi and lo < b)
+        longest, cursor = 0, lo
+        for a, b in inside:
+            longest = max(longest, a - cursor)
+            cursor = max(cursor, b)
+        if max(longest, hi - cursor) < rest:
+            return False
+    return True

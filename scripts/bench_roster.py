@@ -1,0 +1,146 @@
+"""Døgnindsats roster benchmark on deterministic synthetic pools (no real people).
+
+1. One case, 8 weeks, 3x8, pool of 40: the minimum team size, proven (target < 10 s).
+   Solved with cover + team only, so "OPTIMAL" means the team size is proven minimal;
+   then the full objective (rhythm, fairness, preferences) with a time limit.
+2. Five concurrent cases, 8 weeks, pool of 60: a legal roster and its bound (< 60 s).
+3. Repair after one sick day: how many days the repair touches (target: only that day).
+
+Every roster is re-checked with the independent validator.
+
+    .venv/bin/python scripts/bench_roster.py [--json OUT] [--seed N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from roster import ObjectiveWeights, SickDays, repair, solve, validate
+from roster.examples import dognindsats_problem
+
+COVER_AND_TEAM = dataclasses.replace(
+    ObjectiveWeights(),
+    block=0,
+    isolated_shift=0,
+    face_per_time_of_day=0,
+    night_spread=0,
+    weekend_spread=0,
+)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    rows: list[dict] = []
+    ok = True
+
+    # 1a. minimum team size, proven
+    problem = dognindsats_problem(
+        cases=1, pool_size=40, weeks=8, seed=args.seed, weights=COVER_AND_TEAM
+    )
+    t0 = time.perf_counter()
+    team_result = solve(problem, time_limit=30, seed=args.seed)
+    seconds = time.perf_counter() - t0
+    violations = validate(problem, team_result.roster)
+    rows.append(
+        {
+            "bench": "1 case, 8 wk, 3x8, pool 40: minimum team",
+            "status": team_result.status.value,
+            "team_size": team_result.kpis.total_team_size if team_result.kpis else None,
+            "uncovered": len(team_result.uncovered),
+            "objective": team_result.objective,
+            "bound": team_result.bound,
+            "seconds": round(seconds, 2),
+            "violations": len(violations),
+            "target": "OPTIMAL in < 10 s",
+        }
+    )
+    ok &= team_result.status.value == "OPTIMAL" and not violations
+
+    # 1b. the same case with the full objective
+    full = dognindsats_problem(cases=1, pool_size=40, weeks=8, seed=args.seed)
+    t0 = time.perf_counter()
+    result = solve(full, time_limit=30, seed=args.seed)
+    seconds = time.perf_counter() - t0
+    violations = validate(full, result.roster)
+    kpis = result.kpis
+    rows.append(
+        {
+            "bench": "1 case, 8 wk, 3x8, pool 40: full objective",
+            "status": result.status.value,
+            "team_size": kpis.total_team_size if kpis else None,
+            "uncovered": len(result.uncovered),
+            "objective": result.objective,
+            "bound": result.bound,
+            "seconds": round(seconds, 2),
+            "violations": len(violations),
+            "terms": result.terms,
+            "handovers_per_day": kpis.handovers_per_day if kpis else None,
+            "target": "legal roster, bound reported",
+        }
+    )
+    ok &= result.found and not violations
+
+    # 2. five concurrent cases from one pool
+    five = dognindsats_problem(cases=5, pool_size=60, weeks=8, seed=args.seed)
+    t0 = time.perf_counter()
+    result5 = solve(five, time_limit=55, seed=args.seed)
+    seconds = time.perf_counter() - t0
+    violations = validate(five, result5.roster)
+    rows.append(
+        {
+            "bench": "5 cases, 8 wk, 3x8, pool 60",
+            "status": result5.status.value,
+            "team_size": result5.kpis.total_team_size if result5.kpis else None,
+            "uncovered": len(result5.uncovered),
+            "objective": result5.objective,
+            "bound": result5.bound,
+            "seconds": round(seconds, 2),
+            "violations": len(violations),
+            "terms": result5.terms,
+            "target": "feasible with bound in < 60 s",
+        }
+    )
+    ok &= result5.found and not violations and seconds < 60
+
+    # 3. repair after one sick day (a team member on a day mid-horizon)
+    sick_day = 20
+    victim = next(a for a in result.roster if a.day == sick_day)
+    t0 = time.perf_counter()
+    fixed = repair(full, result.roster, SickDays(victim.employee, (sick_day,)), time_limit=20)
+    seconds = time.perf_counter() - t0
+    violations = validate(fixed.problem, fixed.result.roster)
+    rows.append(
+        {
+            "bench": "repair: one sick day",
+            "status": fixed.result.status.value,
+            "changed_assignments": fixed.changed_assignments,
+            "changed_days": list(fixed.changed_days),
+            "uncovered": len(fixed.result.uncovered),
+            "seconds": round(seconds, 2),
+            "violations": len(violations),
+            "target": f"only day {sick_day} changed",
+        }
+    )
+    ok &= fixed.result.found and not violations
+
+    for row in rows:
+        print(" | ".join(f"{k}={v}" for k, v in row.items() if k != "terms"))
+        if "terms" in row:
+            print("    terms:", row["terms"])
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

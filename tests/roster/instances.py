@@ -1,0 +1,86 @@
+"""Tiny named roster instances and helpers for the roster tests.
+
+All start on Monday 5 January 2026 (no Danish holiday in the first weeks). Every test
+that solves also runs the independent validator on the result (`solved`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from roster import (
+    Case,
+    CoverDemand,
+    Employee,
+    ObjectiveWeights,
+    RosterProblem,
+    RosterResult,
+    RosterRules,
+    ShiftType,
+    solve,
+    template,
+    validate,
+)
+
+MONDAY = dt.date(2026, 1, 5)
+D, E, N = template("3x8")  # 07–15, 15–23, 23–07
+
+#: Only cover counts: each missing consultant-hour costs 100, so an uncovered 8 h
+#: shift costs 800.
+COVER_ONLY = ObjectiveWeights(
+    team_member=0,
+    block=0,
+    isolated_shift=0,
+    face_per_time_of_day=0,
+    night_spread=0,
+    weekend_spread=0,
+    lexicographic=False,
+)
+
+
+def rules(**on: object) -> RosterRules:
+    """All working-time rules off except the ones given."""
+    return dataclasses.replace(RosterRules.none(), **on)  # type: ignore[arg-type]
+
+
+def problem(
+    days: int,
+    demands: list[tuple[int, str]] | list[tuple[int, str, str]],
+    employees: list[Employee] | None = None,
+    shift_types: tuple[ShiftType, ...] = (D, E, N),
+    rule_set: RosterRules | None = None,
+    weights: ObjectiveWeights = COVER_ONLY,
+    cases: tuple[Case, ...] = (Case("K1"),),
+    **kwargs: Any,
+) -> RosterProblem:
+    """`demands`: (day, shift) or (day, shift, case), one consultant each."""
+    cover = []
+    for item in demands:
+        day, shift = item[0], item[1]
+        case = str(item[2]) if len(item) > 2 else cases[0].id
+        cover.append(CoverDemand(case=case, day=day, shift=shift, required=1))
+    return RosterProblem(
+        start_date=MONDAY,
+        days=days,
+        shift_types=shift_types,
+        employees=tuple(employees or [Employee("A")]),
+        cases=cases,
+        cover=tuple(cover),
+        rules=rule_set or rules(),
+        weights=weights,
+        **kwargs,
+    )
+
+
+def solved(p: RosterProblem, time_limit: float = 10.0) -> RosterResult:
+    """Solve with a fixed seed and 2 workers; the roster must pass the validator."""
+    result = solve(p, time_limit=time_limit, seed=1, num_workers=2)
+    assert result.found, result.status
+    assert validate(p, result.roster) == []
+    return result
+
+
+def worked(result: RosterResult, employee: str) -> dict[int, str]:
+    return {a.day: a.shift for a in result.roster if a.employee == employee}
