@@ -11,9 +11,19 @@ from sqlalchemy.engine import Engine
 
 from api.config import ApiSettings, get_api_settings
 from api.jobs.worker import Runner, Worker
-from api.middleware import RequestLogMiddleware
+from api.middleware import RequestLogMiddleware, SnapshotInvalidationMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
-from api.routers import cases, consultants, geography, health, keys, optimizations, staff
+from api.routers import (
+    cases,
+    consultants,
+    geography,
+    health,
+    keys,
+    matching,
+    optimizations,
+    staff,
+)
+from api.services.matching import SnapshotCache
 from data.db import make_engine
 from data.ops_models import JobKind
 
@@ -64,7 +74,9 @@ def create_app(
     app.state.engine = engine
     app.state.settings = settings
     app.state.worker = None
+    app.state.snapshot_cache = SnapshotCache(settings.snapshot_ttl_seconds)
     install_problem_handlers(app)
+    app.add_middleware(SnapshotInvalidationMiddleware)
     app.add_middleware(RequestLogMiddleware)
 
     app.include_router(health.router)
@@ -82,6 +94,7 @@ def _v1_routers() -> list[APIRouter]:
         consultants.router,
         staff.coordinators,
         cases.router,
+        matching.router,
         staff.assignments,
         optimizations.router,
         keys.router,

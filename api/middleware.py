@@ -75,3 +75,30 @@ async def _send_problem_500(scope: Scope, send: Send) -> None:
         }
     )
     await send({"type": "http.response.body", "body": payload})
+
+
+class SnapshotInvalidationMiddleware:
+    """Drop the cached matching snapshot after every successful write through the API."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            read_only = str(scope.get("path", "")).endswith("/match")
+            cache = getattr(scope["app"].state, "snapshot_cache", None)
+            if status < 400 and not read_only and cache is not None:
+                cache.invalidate()

@@ -1,15 +1,31 @@
-"""Job runners: optimisation and roster. Filled in once the solver packages land."""
+"""Job runners: what the worker runs for each job kind."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from api.jobs.worker import JobContext, JobFailed
+from sqlmodel import Session
+
+from api.jobs.worker import JobContext
 
 
 def run_optimization(context: JobContext) -> dict[str, Any]:
-    raise JobFailed("batch re-optimisation is not available yet")
+    """Batch re-optimisation of the job's offices (see `api.services.optimization`)."""
+    from api.services.optimization import run_batch
+
+    def report(incumbent: float | None, bound: float | None, solutions: int | None) -> None:
+        context.report(incumbent, bound, solutions)
+
+    with Session(context.engine) as session:
+        return run_batch(session, context.params, context.office_ids, report)
 
 
 def run_roster(context: JobContext) -> dict[str, Any]:
-    raise JobFailed("rostering is not available yet")
+    """Solve a roster and store it (see `api.services.rosters`)."""
+    from api.services.rosters import solve_roster_job
+
+    def report(incumbent: float | None, bound: float | None, solutions: int | None) -> None:
+        context.report(incumbent, bound, solutions)
+
+    with Session(context.engine) as session:
+        return solve_roster_job(session, context.job_id, context.params, report)

@@ -1,0 +1,85 @@
+"""Reception: match a case, then confirm a candidate (or apply a reshuffle)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from sqlmodel import col, select
+
+from api.deps import AnyUser, ReceptionUser, SessionDep
+from api.schemas.common import Page
+from api.schemas.matching import AssignmentConfirm, MatchRequest, MatchResult
+from api.schemas.staff import AssignmentPublic
+from api.services.assignments import confirm
+from api.services.matching import SnapshotCache, match_case, static_checker
+from api.services.references import get_or_404
+from data.models import Assignment, Case
+
+router = APIRouter(prefix="/cases", tags=["matching"])
+CaseId = Annotated[int, Path(description="Case id.", examples=[42])]
+
+
+def _cache(request: Request) -> SnapshotCache:
+    cache: SnapshotCache = request.app.state.snapshot_cache
+    return cache
+
+
+@router.post(
+    "/{case_id}/match",
+    response_model=MatchResult,
+    summary="Ranked candidates with reasons, exclusions and (if nobody fits) a reshuffle",
+)
+def match(
+    session: SessionDep,
+    _: ReceptionUser,
+    case_id: CaseId,
+    request: Request,
+    body: MatchRequest | None = None,
+) -> MatchResult:
+    body = body or MatchRequest()
+    get_or_404(session, Case, case_id, "case")
+    return match_case(
+        session,
+        _cache(request),
+        case_id,
+        body.as_of or dt.date.today(),
+        body.top,
+        body.propose_reshuffle,
+    )
+
+
+@router.post(
+    "/{case_id}/assignments",
+    response_model=list[AssignmentPublic],
+    status_code=201,
+    summary="Confirm a candidate (optionally after reshuffle moves); 409 if taken meanwhile",
+)
+def confirm_assignment(
+    session: SessionDep,
+    principal: ReceptionUser,
+    case_id: CaseId,
+    body: AssignmentConfirm,
+    request: Request,
+) -> list[AssignmentPublic]:
+    get_or_404(session, Case, case_id, "case")
+    day = body.start or dt.date.today()
+    problem = _cache(request).get(session, day, case_id)
+    result = confirm(session, case_id, body, principal.key_id, static_checker(problem))
+    return [AssignmentPublic.model_validate(row) for row in result.created]
+
+
+@router.get(
+    "/{case_id}/assignments",
+    response_model=Page[AssignmentPublic],
+    summary="The assignments of a case",
+)
+def list_case_assignments(
+    session: SessionDep, _: AnyUser, case_id: CaseId
+) -> Page[AssignmentPublic]:
+    get_or_404(session, Case, case_id, "case")
+    rows = session.exec(
+        select(Assignment).where(Assignment.case_id == case_id).order_by(col(Assignment.id))
+    ).all()
+    return Page(data=[AssignmentPublic.model_validate(r) for r in rows], count=len(rows))

@@ -1,0 +1,158 @@
+"""Matching: ranked candidates, exclusions, reshuffles, and confirming a choice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field, model_validator
+from sqlmodel import SQLModel
+
+from api.schemas.common import with_examples
+from data.models import AssignmentRole
+
+
+class MatchRequest(SQLModel):
+    model_config = with_examples({"top": 5, "propose_reshuffle": True})
+
+    top: int = Field(default=5, ge=1, le=20)
+    #: The planning date (default: today).
+    as_of: dt.date | None = None
+    propose_reshuffle: bool = True
+
+
+class CandidateOut(SQLModel):
+    consultant_id: int = Field(examples=[7])
+    consultant_ref: str = Field(examples=["E-1042"])
+    #: Send it back when confirming to detect changes made since the match.
+    consultant_version: int = Field(examples=[3])
+    role: AssignmentRole
+    score: float = Field(examples=[82.4])
+    breakdown: dict[str, float] = Field(examples=[{"language": 30.0, "travel": 17.2}])
+    reasons: list[str] = Field(examples=[["speaks Iraqi Arabic (exact dialect)", "24 min away"]])
+    travel_minutes: float = Field(examples=[24.0])
+    free_hours: float = Field(examples=[12.0])
+
+
+class PairOut(SQLModel):
+    primary: CandidateOut
+    support: CandidateOut
+    score: float
+
+
+class NearMissOut(SQLModel):
+    consultant_id: int
+    rule: str = Field(examples=["capacity_cases"])
+    text: str = Field(examples=["already at the maximum of 6 cases"])
+
+
+class ExclusionsOut(SQLModel):
+    role: AssignmentRole
+    considered: int
+    counts: dict[str, int] = Field(examples=[{"language": 180, "capacity_hours": 4}])
+    nearest_misses: list[NearMissOut]
+    summary: list[str]
+
+
+class MoveOut(SQLModel):
+    assignment_id: int
+    case_id: int
+    role: AssignmentRole
+    from_consultant_id: int
+    to_consultant_id: int
+    hours: float
+    text: str
+
+
+class ReshuffleOut(SQLModel):
+    role: AssignmentRole
+    freed_consultant_id: int
+    moves: list[MoveOut]
+    score_gain: float
+    status: str
+    explanation: list[str]
+
+
+class MatchResult(SQLModel):
+    model_config = with_examples(
+        {
+            "case_id": 42,
+            "feasible": True,
+            "candidates": [
+                {
+                    "consultant_id": 7,
+                    "consultant_ref": "E-1042",
+                    "consultant_version": 3,
+                    "role": "primary",
+                    "score": 82.4,
+                    "breakdown": {"language": 30.0, "travel": 17.2},
+                    "reasons": ["speaks Iraqi Arabic (exact dialect)", "24 min away"],
+                    "travel_minutes": 24.0,
+                    "free_hours": 12.0,
+                }
+            ],
+            "support_candidates": [],
+            "pairs": [],
+            "exclusions": [],
+            "reshuffle": None,
+        }
+    )
+
+    case_id: int
+    feasible: bool
+    candidates: list[CandidateOut]
+    support_candidates: list[CandidateOut]
+    pairs: list[PairOut]
+    exclusions: list[ExclusionsOut]
+    reshuffle: ReshuffleOut | None
+
+
+class MoveIn(SQLModel):
+    """One reshuffle move to apply before the confirmation."""
+
+    assignment_id: int
+    to_consultant_id: int
+
+
+class SeatChoice(SQLModel):
+    consultant_id: int
+    role: AssignmentRole = AssignmentRole.PRIMARY
+    #: Hours per week; default: the case's hours (support seat: its support hours).
+    hours_per_week: float | None = Field(default=None, ge=0, le=168)
+    #: The consultant's version from the match; if it changed since, the answer is 409.
+    consultant_version: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> SeatChoice:
+        if self.role is AssignmentRole.COORDINATOR:
+            raise ValueError("role: confirm consultants as primary or support")
+        return self
+
+
+class AssignmentConfirm(SQLModel):
+    """Confirm one or two consultants for a case, optionally after reshuffle moves."""
+
+    model_config = with_examples(
+        {"seats": [{"consultant_id": 7, "role": "primary", "consultant_version": 3}]},
+        {
+            "seats": [{"consultant_id": 9, "role": "primary"}],
+            "moves": [{"assignment_id": 31, "to_consultant_id": 12}],
+        },
+    )
+
+    seats: list[SeatChoice] = Field(min_length=1, max_length=2)
+    moves: list[MoveIn] = Field(default_factory=list, max_length=5)
+    #: First day of the assignment; default: the case's requested start (not in the past).
+    start: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> AssignmentConfirm:
+        roles = [seat.role for seat in self.seats]
+        if len(set(roles)) != len(roles):
+            raise ValueError("seats: each role at most once")
+        consultants = [seat.consultant_id for seat in self.seats]
+        if len(set(consultants)) != len(consultants):
+            raise ValueError("seats: primary and support must be different consultants")
+        moved = [move.assignment_id for move in self.moves]
+        if len(set(moved)) != len(moved):
+            raise ValueError("moves: an assignment is moved twice")
+        return self

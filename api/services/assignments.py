@@ -1,0 +1,302 @@
+"""Confirming consultants for a case, safely under concurrency.
+
+Every write that commits capacity first *locks* the rows it depends on by bumping their
+`version` with an UPDATE (PostgreSQL takes a row lock until commit; SQLite takes the
+database write lock), always in the same order — the case, then consultants by
+ascending id — so two transactions never wait for each other in a cycle. Capacity is
+then re-checked with fresh reads inside the transaction: of two receptionists confirming
+the last free capacity of one consultant at the same moment, the second waits for the
+first, sees the capacity gone and gets a 409 with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlmodel import Session, col, select
+
+from api.audit import record
+from api.problems import ApiProblem, conflict, invalid_field
+from api.schemas.matching import AssignmentConfirm, SeatChoice
+from data.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    Consultant,
+    Coordinator,
+)
+from data.ops_models import AuditAction
+
+#: A check of the rules that do not depend on load (language, type, exclusions …):
+#: (case id, consultant id, role) → a reason the consultant is not a candidate, or None.
+StaticCheck = Callable[[int, int, AssignmentRole], str | None]
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    created: list[Assignment]
+    ended: list[Assignment]
+
+
+def bump_version(
+    session: Session, model: type[Case] | type[Consultant] | type[Coordinator], row_id: int
+) -> int | None:
+    """Lock a row by incrementing its version; return the new version (None: no row)."""
+    result = session.exec(
+        update(model).where(col(model.id) == row_id).values(version=col(model.version) + 1)
+    )
+    if result.rowcount != 1:
+        return None
+    return session.exec(select(model.version).where(col(model.id) == row_id)).one()
+
+
+def lock_consultants(session: Session, ids: Iterable[int], field: str) -> dict[int, int]:
+    """Lock consultants in ascending id order; return their new versions."""
+    versions: dict[int, int] = {}
+    for consultant_id in sorted(set(ids)):
+        version = bump_version(session, Consultant, consultant_id)
+        if version is None:
+            raise invalid_field(field, f"unknown consultant id {consultant_id}")
+        versions[consultant_id] = version
+    return versions
+
+
+def running_assignments(on: dt.date) -> ColumnElement[bool]:
+    """SQL condition: an assignment that is not ended on `on`."""
+    return and_(
+        col(Assignment.status) != AssignmentStatus.ENDED,
+        or_(col(Assignment.end).is_(None), col(Assignment.end) >= on),
+    )
+
+
+def consultant_load(session: Session, consultant_id: int, on: dt.date) -> tuple[float, set[int]]:
+    """Hours per week and the cases of the consultant's assignments running on `on`."""
+    running = running_assignments(on)
+    used_hours = session.exec(
+        select(func.coalesce(func.sum(Assignment.hours_per_week), 0.0)).where(
+            col(Assignment.consultant_id) == consultant_id, running
+        )
+    ).one()
+    cases = set(
+        session.exec(
+            select(Assignment.case_id).where(
+                col(Assignment.consultant_id) == consultant_id, running
+            )
+        ).all()
+    )
+    return float(used_hours), cases
+
+
+def capacity_problem(
+    session: Session, consultant: Consultant, case_id: int, hours: float, on: dt.date
+) -> str | None:
+    """Why the consultant cannot take `hours` more on `case_id` from `on` (fresh reads)."""
+    if consultant.active_from > on or (
+        consultant.active_to is not None and consultant.active_to < on
+    ):
+        return f"consultant {consultant.id} is not employed on {on.isoformat()}"
+    assert consultant.id is not None
+    used_hours, cases = consultant_load(session, consultant.id, on)
+    free = consultant.contracted_hours_per_week - used_hours
+    if free + 1e-9 < hours:
+        return (
+            f"consultant {consultant.id} has only {max(free, 0):g} h/week free "
+            f"of the {hours:g} h needed"
+        )
+    if case_id not in cases and len(cases) >= consultant.max_cases:
+        return f"consultant {consultant.id} already has the maximum of {consultant.max_cases} cases"
+    return None
+
+
+def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:
+    """Why the consultant's running assignments exceed their capacity, if they do."""
+    assert consultant.id is not None
+    used_hours, cases = consultant_load(session, consultant.id, on)
+    if used_hours > consultant.contracted_hours_per_week + 1e-9:
+        return (
+            f"consultant {consultant.id} would work {used_hours:g} h/week "
+            f"of {consultant.contracted_hours_per_week:g}"
+        )
+    if len(cases) > consultant.max_cases:
+        return f"consultant {consultant.id} would have {len(cases)} cases of {consultant.max_cases}"
+    return None
+
+
+def _seat_hours(case: Case, seat: SeatChoice) -> float:
+    if seat.hours_per_week is not None:
+        return seat.hours_per_week
+    return (
+        case.support_hours_per_week if seat.role is AssignmentRole.SUPPORT else case.hours_per_week
+    )
+
+
+def confirm(
+    session: Session,
+    case_id: int,
+    body: AssignmentConfirm,
+    actor_key_id: int | None,
+    static_check: StaticCheck | None = None,
+    today: dt.date | None = None,
+) -> Confirmation:
+    """Apply the reshuffle moves and create the confirmed assignments, all or nothing."""
+    try:
+        result = _confirm(session, case_id, body, actor_key_id, static_check, today)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    for row in (*result.created, *result.ended):
+        session.refresh(row)
+    return result
+
+
+def _confirm(
+    session: Session,
+    case_id: int,
+    body: AssignmentConfirm,
+    actor_key_id: int | None,
+    static_check: StaticCheck | None,
+    today: dt.date | None,
+) -> Confirmation:
+    if bump_version(session, Case, case_id) is None:
+        raise ApiProblem(404, f"case {case_id} does not exist")
+    case = session.get(Case, case_id)
+    assert case is not None
+    session.refresh(case)
+    if case.status is CaseStatus.ENDED:
+        raise conflict(f"case {case_id} has ended")
+    start = body.start or max(case.requested_start.date(), today or dt.date.today())
+    if case.expected_end is not None and start > case.expected_end:
+        raise invalid_field("body.start", "after the case's expected end")
+    if case.needs_support_person is False and any(
+        seat.role is AssignmentRole.SUPPORT for seat in body.seats
+    ):
+        raise invalid_field("body.seats", "this case does not need a support person")
+
+    moves = []
+    for index, move in enumerate(body.moves):
+        assignment = session.get(Assignment, move.assignment_id)
+        if assignment is None:
+            raise invalid_field(
+                f"body.moves.{index}.assignment_id", f"unknown assignment {move.assignment_id}"
+            )
+        moves.append((assignment, move.to_consultant_id))
+    involved = [seat.consultant_id for seat in body.seats]
+    for assignment, target in moves:
+        involved.append(target)
+        if assignment.consultant_id is not None:
+            involved.append(assignment.consultant_id)
+    versions = lock_consultants(session, involved, "body.seats")
+
+    ended: list[Assignment] = []
+    created: list[Assignment] = []
+    for index, (assignment, target) in enumerate(moves):
+        session.refresh(assignment)
+        where = f"assignment {assignment.id}"
+        if assignment.locked:
+            raise conflict(f"{where} is locked and cannot be moved")
+        if assignment.consultant_id is None or assignment.status is AssignmentStatus.ENDED:
+            raise conflict(f"{where} is not a running consultant assignment")
+        if assignment.consultant_id == target:
+            raise invalid_field(
+                f"body.moves.{index}.to_consultant_id", "already on this assignment"
+            )
+        consultant = session.get(Consultant, target)
+        assert consultant is not None
+        session.refresh(consultant)
+        # The moved seat leaves its old consultant on the day before `start`.
+        assignment.status = AssignmentStatus.ENDED
+        assignment.end = max(assignment.start, start - dt.timedelta(days=1))
+        assignment.version += 1
+        session.add(assignment)
+        session.flush()
+        reason = capacity_problem(
+            session, consultant, assignment.case_id, assignment.hours_per_week, start
+        )
+        if reason is None and static_check is not None:
+            reason = static_check(assignment.case_id, target, assignment.role)
+        if reason is not None:
+            raise conflict(f"move {index}: {reason}")
+        moved = Assignment(
+            case_id=assignment.case_id,
+            consultant_id=target,
+            role=assignment.role,
+            hours_per_week=assignment.hours_per_week,
+            start=start,
+            status=AssignmentStatus.CONFIRMED,
+        )
+        session.add(moved)
+        session.flush()
+        ended.append(assignment)
+        created.append(moved)
+
+    confirmed: list[Assignment] = []
+    for seat in body.seats:
+        taken = session.exec(
+            select(Assignment.id).where(
+                col(Assignment.case_id) == case_id,
+                col(Assignment.role) == seat.role,
+                col(Assignment.consultant_id).is_not(None),
+                running_assignments(start),
+            )
+        ).first()
+        if taken is not None:
+            raise conflict(
+                f"case {case_id} already has a {seat.role.value} consultant (assignment {taken})"
+            )
+        expected = seat.consultant_version
+        if expected is not None and versions[seat.consultant_id] != expected + 1:
+            raise conflict(
+                f"consultant {seat.consultant_id} changed since the match "
+                f"(version {versions[seat.consultant_id] - 1}, you sent {expected}); match again"
+            )
+        consultant = session.get(Consultant, seat.consultant_id)
+        assert consultant is not None
+        session.refresh(consultant)
+        hours = _seat_hours(case, seat)
+        reason = capacity_problem(session, consultant, case_id, hours, start)
+        if reason is None and static_check is not None:
+            reason = static_check(case_id, seat.consultant_id, seat.role)
+        if reason is not None:
+            raise conflict(reason)
+        row = Assignment(
+            case_id=case_id,
+            consultant_id=seat.consultant_id,
+            role=seat.role,
+            hours_per_week=hours,
+            start=start,
+            status=AssignmentStatus.CONFIRMED,
+        )
+        session.add(row)
+        session.flush()
+        confirmed.append(row)
+        assert row.id is not None
+        record(
+            session,
+            actor_key_id,
+            AuditAction.ASSIGNMENT_CONFIRM,
+            "assignment",
+            [row.id],
+            case_id=case_id,
+            consultant_id=seat.consultant_id,
+        )
+
+    if moves:
+        record(
+            session,
+            actor_key_id,
+            AuditAction.RESHUFFLE_APPLY,
+            "assignment",
+            [a.id for a in created if a.id is not None],
+            case_id=case_id,
+            ended_assignment_ids=[a.id for a in ended if a.id is not None],
+        )
+    if case.status is CaseStatus.REQUESTED:
+        case.status = CaseStatus.ACTIVE
+        session.add(case)
+    return Confirmation(created=[*confirmed, *created], ended=ended)

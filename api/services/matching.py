@@ -1,0 +1,194 @@
+"""Reception: rank candidates for a case on a cached snapshot; check a chosen consultant.
+
+Loading the snapshot reads the whole book of business (a few SELECTs, tens of ms), so
+the API keeps the latest one in memory: it is reused until a write through this API
+(any successful POST/PUT/PATCH/DELETE other than a match) invalidates it, or until
+`snapshot_ttl_seconds` have passed (writes by other processes). A ranking may thus be a
+few seconds stale; a confirmation never is — it re-checks capacity inside its
+transaction (see `api.services.assignments`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from api.problems import conflict
+from api.schemas.matching import (
+    CandidateOut,
+    ExclusionsOut,
+    MatchResult,
+    MoveOut,
+    NearMissOut,
+    PairOut,
+    ReshuffleOut,
+)
+from data.models import AssignmentRole, Consultant
+
+
+@dataclass
+class _Entry:
+    as_of: dt.date
+    generation: int
+    loaded_at: float
+    problem: Any
+
+
+class SnapshotCache:
+    """The latest `MatchProblem` per planning date, shared by the request threads."""
+
+    def __init__(self, ttl_seconds: float = 5.0) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._generation = 0
+        self._entries: dict[dt.date, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._entries.clear()
+
+    def get(self, session: Session, as_of: dt.date, case_id: int | None = None) -> Any:
+        entry = self._entries.get(as_of)
+        if self._fresh(entry, case_id):
+            assert entry is not None
+            return entry.problem
+        with self._lock:
+            entry = self._entries.get(as_of)
+            if self._fresh(entry, case_id):
+                assert entry is not None
+                return entry.problem
+            from api.services.snapshot import load_match_problem
+
+            generation = self._generation
+            problem = load_match_problem(session, as_of)
+            self._entries[as_of] = _Entry(as_of, generation, time.monotonic(), problem)
+            return problem
+
+    def _fresh(self, entry: _Entry | None, case_id: int | None) -> bool:
+        return (
+            entry is not None
+            and entry.generation == self._generation
+            and time.monotonic() - entry.loaded_at < self.ttl_seconds
+            and (case_id is None or case_id in entry.problem.case_by_id)
+        )
+
+
+def match_case(
+    session: Session,
+    cache: SnapshotCache,
+    case_id: int,
+    as_of: dt.date,
+    top: int,
+    propose_reshuffle: bool,
+) -> MatchResult:
+    from matcher.rank import rank
+
+    problem = cache.get(session, as_of, case_id)
+    if case_id not in problem.case_by_id:
+        raise conflict(f"case {case_id} is neither requested nor running; nothing to match")
+    ranking = rank(problem, case_id, top, propose_reshuffle=propose_reshuffle)
+    return to_match_result(session, problem, ranking)
+
+
+def to_match_result(session: Session, problem: Any, ranking: Any) -> MatchResult:
+    candidates = [*ranking.candidates, *ranking.support_candidates]
+    for pair in ranking.pairs:
+        candidates.extend((pair.primary, pair.support))
+    ids = {c.consultant_id for c in candidates}
+    versions: dict[int | None, int] = dict(
+        session.exec(
+            select(Consultant.id, Consultant.version).where(col(Consultant.id).in_(ids))
+        ).all()
+        if ids
+        else []
+    )
+
+    def candidate(c: Any) -> CandidateOut:
+        return CandidateOut(
+            consultant_id=c.consultant_id,
+            consultant_ref=problem.consultant_by_id[c.consultant_id].ref,
+            consultant_version=versions.get(c.consultant_id, 0),
+            role=AssignmentRole(str(c.role)),
+            score=round(c.score, 3),
+            breakdown={k: round(v, 3) for k, v in c.breakdown.items()},
+            reasons=list(c.reasons),
+            travel_minutes=round(c.travel_minutes, 1),
+            free_hours=round(c.free_hours, 1),
+        )
+
+    exclusions = [
+        ExclusionsOut(
+            role=AssignmentRole(str(role)),
+            considered=excluded.considered,
+            counts=dict(excluded.counts),
+            nearest_misses=[
+                NearMissOut(consultant_id=m.consultant_id, rule=str(m.reason.rule), text=m.text)
+                for m in excluded.nearest_misses
+            ],
+            summary=list(excluded.summary),
+        )
+        for role, excluded in ranking.excluded.items()
+    ]
+    reshuffle = None
+    if ranking.reshuffle is not None:
+        r = ranking.reshuffle
+        reshuffle = ReshuffleOut(
+            role=AssignmentRole(str(r.role)),
+            freed_consultant_id=r.freed_consultant_id,
+            moves=[
+                MoveOut(
+                    assignment_id=m.assignment_id,
+                    case_id=m.case_id,
+                    role=AssignmentRole(str(m.role)),
+                    from_consultant_id=m.from_consultant_id,
+                    to_consultant_id=m.to_consultant_id,
+                    hours=m.hours,
+                    text=m.text,
+                )
+                for m in r.moves
+            ],
+            score_gain=round(r.score_gain, 3),
+            status=str(r.status),
+            explanation=list(r.explanation),
+        )
+    return MatchResult(
+        case_id=ranking.case_id,
+        feasible=ranking.feasible,
+        candidates=[candidate(c) for c in ranking.candidates],
+        support_candidates=[candidate(c) for c in ranking.support_candidates],
+        pairs=[
+            PairOut(
+                primary=candidate(p.primary), support=candidate(p.support), score=round(p.score, 3)
+            )
+            for p in ranking.pairs
+        ],
+        exclusions=exclusions,
+        reshuffle=reshuffle,
+    )
+
+
+def static_checker(problem: Any) -> Any:
+    """A `StaticCheck` on a snapshot: language, intervention type, qualifications,
+    exclusions, gender, absence and travel (capacity is checked in the transaction)."""
+    from matcher.problem import Role
+    from matcher.rules import STATIC_RULES, first_failure
+
+    def check(case_id: int, consultant_id: int, role: AssignmentRole) -> str | None:
+        case = problem.case_by_id.get(case_id)
+        consultant = problem.consultant_by_id.get(consultant_id)
+        if consultant is None:
+            return f"consultant {consultant_id} is not active on {problem.as_of.isoformat()}"
+        if case is None:
+            return f"case {case_id} is neither requested nor running"
+        reason = first_failure(problem, case, Role(role.value), consultant, STATIC_RULES)
+        if reason is None:
+            return None
+        return f"consultant {consultant_id} is not a candidate: {reason.text}"
+
+    return check

@@ -1,0 +1,222 @@
+"""Matching and confirming through the API, including races for the last capacity."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from api.config import ApiSettings
+from api.main import create_app
+from data.models import Assignment, AssignmentStatus, Case, CaseStatus
+from data.ops_models import AuditAction, AuditEvent
+from tests.api.conftest import Keys
+from tests.api.live import live_server
+from tests.api.world import World
+
+UKRAINIAN_CASE: dict[str, Any] = {
+    "municipality_code": 370,
+    "intervention_type": "family_treatment",
+    "hours_per_week": 4,
+    "visits_per_week": 1,
+    "requested_start": "2026-03-03T10:00:00",
+    "languages": [{"person_group": "parents", "tag": "uk"}],
+}
+
+
+def _new_case(client: TestClient | httpx.Client, keys: Keys, reference: str) -> int:
+    response = client.post(
+        "/v1/cases",
+        json={**UKRAINIAN_CASE, "reference": reference},
+        headers=keys.headers("reception"),
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def test_match_ranks_the_arabic_speakers_with_reasons(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    response = client.post(
+        f"/v1/cases/{world.cases['k1']}/match",
+        json={"top": 5, "as_of": "2026-03-02"},
+        headers=keys.headers("reception"),
+    )
+    assert response.status_code == 200, response.text
+    result = response.json()
+    ids = [c["consultant_id"] for c in result["candidates"]]
+    # c1 speaks the family's exact dialect (ar-IQ), c2 another Arabic dialect (ar-SY):
+    # both are candidates, the exact dialect first. c3 (ti, da) and c4 (uk) are not.
+    assert ids == [world.consultants["c1"], world.consultants["c2"]]
+    assert result["feasible"] is True
+    best = result["candidates"][0]
+    assert (
+        best["reasons"]
+        and best["breakdown"]["language"] > result["candidates"][1]["breakdown"]["language"]
+    )
+    primary_exclusions = next(e for e in result["exclusions"] if e["role"] == "primary")
+    assert primary_exclusions["counts"].get("language") == 2
+
+
+def test_confirm_creates_a_confirmed_assignment_and_activates_the_case(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    c1 = world.consultants["c1"]
+    response = client.post(
+        f"/v1/cases/{world.cases['k1']}/assignments",
+        json={"seats": [{"consultant_id": c1, "consultant_version": 0}], "start": "2026-03-02"},
+        headers=keys.headers("reception"),
+    )
+    assert response.status_code == 201, response.text
+    [assignment] = response.json()
+    assert assignment["consultant_id"] == c1 and assignment["status"] == "confirmed"
+    assert assignment["hours_per_week"] == 6  # the case's hours
+    with Session(api_engine) as session:
+        case = session.get(Case, world.cases["k1"])
+        assert case is not None and case.status is CaseStatus.ACTIVE
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.action != AuditAction.KEY_CREATE)
+        ).all()
+    assert [(e.action, e.entity_ids) for e in events] == [
+        (AuditAction.ASSIGNMENT_CONFIRM, [assignment["id"]])
+    ]
+    assert events[0].related_ids == {"case_id": world.cases["k1"], "consultant_id": c1}
+    # The seat is taken now: a second confirmation for it is a conflict.
+    again = client.post(
+        f"/v1/cases/{world.cases['k1']}/assignments",
+        json={"seats": [{"consultant_id": world.consultants["c2"]}], "start": "2026-03-02"},
+        headers=keys.headers("reception"),
+    )
+    assert again.status_code == 409 and "already has a primary" in again.json()["detail"]
+
+
+def test_confirm_refuses_a_consultant_who_is_not_a_candidate(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    response = client.post(
+        f"/v1/cases/{world.cases['k1']}/assignments",
+        json={"seats": [{"consultant_id": world.consultants["c4"]}], "start": "2026-03-02"},
+        headers=keys.headers("reception"),
+    )
+    assert response.status_code == 409
+    assert "not a candidate" in response.json()["detail"]
+
+
+def test_confirm_with_a_stale_consultant_version_is_a_409(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    response = client.post(
+        f"/v1/cases/{world.cases['k1']}/assignments",
+        json={"seats": [{"consultant_id": world.consultants["c1"], "consultant_version": 5}]},
+        headers=keys.headers("reception"),
+    )
+    assert response.status_code == 409 and "changed since the match" in response.json()["detail"]
+
+
+def test_the_last_capacity_goes_to_the_first_and_the_second_gets_the_reason(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    c4 = world.consultants["c4"]  # max 1 case
+    first, second = _new_case(client, keys, "UK-1"), _new_case(client, keys, "UK-2")
+    body = {"seats": [{"consultant_id": c4}], "start": "2026-03-03"}
+    ok = client.post(f"/v1/cases/{first}/assignments", json=body, headers=keys.headers("reception"))
+    assert ok.status_code == 201, ok.text
+    full = client.post(
+        f"/v1/cases/{second}/assignments", json=body, headers=keys.headers("reception")
+    )
+    assert full.status_code == 409
+    assert full.json()["detail"] == f"consultant {c4} already has the maximum of 1 cases"
+
+
+def test_match_proposes_a_reshuffle_when_nobody_is_free(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    # c3 is the only Tigrinya speaker and has room for 3 cases; she already has k2, so
+    # two more Tigrinya cases fill her and a third finds nobody. The API must pass the
+    # "nobody fits" answer through with the exclusion counts and c3 as the near miss.
+    headers = keys.headers("reception")
+    tigrinya = {**UKRAINIAN_CASE, "languages": [{"person_group": "parents", "tag": "ti"}]}
+    for reference in ("TI-1", "TI-2", "TI-3"):
+        created = client.post(
+            "/v1/cases", json={**tigrinya, "reference": reference}, headers=headers
+        )
+        case_id = created.json()["id"]
+        if reference != "TI-3":
+            confirmed = client.post(
+                f"/v1/cases/{case_id}/assignments",
+                json={"seats": [{"consultant_id": world.consultants["c3"]}], "start": "2026-03-03"},
+                headers=headers,
+            )
+            assert confirmed.status_code == 201, confirmed.text
+    result = client.post(
+        f"/v1/cases/{case_id}/match", json={"as_of": "2026-03-03"}, headers=headers
+    ).json()
+    assert result["feasible"] is False and result["candidates"] == []
+    primary = next(e for e in result["exclusions"] if e["role"] == "primary")
+    assert primary["counts"].get("capacity_cases") == 1  # c3 is full
+    assert [m["consultant_id"] for m in primary["nearest_misses"]] == [world.consultants["c3"]]
+
+
+@pytest.fixture
+def server(api_engine: Engine, world: World) -> Iterator[str]:
+    app = create_app(ApiSettings(run_worker=False), api_engine)
+    with live_server(app) as url:
+        yield url
+
+
+def test_parallel_confirmations_of_the_last_capacity_one_wins(
+    server: str, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    """Two receptionists, one consultant with one free case slot, the same moment."""
+    c4 = world.consultants["c4"]
+    rounds = 4
+    with httpx.Client(base_url=server, timeout=60) as setup:
+        cases = [
+            (_new_case(setup, keys, f"RACE-{r}-A"), _new_case(setup, keys, f"RACE-{r}-B"))
+            for r in range(rounds)
+        ]
+    for first, second in cases:
+        barrier = threading.Barrier(2)
+        answers: dict[int, httpx.Response] = {}
+
+        def confirm(
+            case_id: int, barrier: threading.Barrier, answers: dict[int, httpx.Response]
+        ) -> None:
+            with httpx.Client(base_url=server, timeout=60) as client:
+                barrier.wait()
+                answers[case_id] = client.post(
+                    f"/v1/cases/{case_id}/assignments",
+                    json={"seats": [{"consultant_id": c4}], "start": "2026-03-03"},
+                    headers=keys.headers("reception"),
+                )
+
+        threads = [
+            threading.Thread(target=confirm, args=(case_id, barrier, answers))
+            for case_id in (first, second)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        statuses = sorted(answer.status_code for answer in answers.values())
+        assert statuses == [201, 409], [a.text for a in answers.values()]
+        loser = next(a for a in answers.values() if a.status_code == 409)
+        assert loser.json()["detail"] == f"consultant {c4} already has the maximum of 1 cases"
+        # Free the slot again for the next round.
+        with Session(api_engine) as session:
+            rows = session.exec(
+                select(Assignment).where(
+                    Assignment.consultant_id == c4, Assignment.status == AssignmentStatus.CONFIRMED
+                )
+            ).all()
+            assert len(rows) == 1  # exactly one confirmation was written
+            rows[0].status = AssignmentStatus.ENDED
+            rows[0].end = rows[0].start
+            session.add(rows[0])
+            session.commit()
