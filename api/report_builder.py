@@ -24,8 +24,10 @@ from api.report import NamedFigure, Section, Table, WrittenReport, write_report
 from api.report_data import CapacitySnapshot, load_capacity
 from data.capacity import (
     DEFAULT_HOURS_PER_CONSULTANT,
+    DemandStatus,
     balances,
     capacity_outlook,
+    expected_intake,
     shortages,
 )
 from data.languages import display_name
@@ -80,21 +82,28 @@ def figure_of(ax: Axes) -> Figure:
 
 def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     """Supply vs demand per language and region, shortages, and free capacity ahead."""
-    cells = balances(snapshot.consultants, snapshot.demands, on=snapshot.as_of)
+    horizon_end = snapshot.as_of + dt.timedelta(weeks=weeks)
+    expected = expected_intake(snapshot.history, snapshot.as_of, weeks=weeks)
+    cells = balances(
+        snapshot.consultants, (*snapshot.demands, *expected), on=snapshot.as_of, ahead=horizon_end
+    )
     found = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT)
     short_languages = list(dict.fromkeys(s.language for s in found))[:4]
     outlook = capacity_outlook(
         snapshot.consultants, snapshot.as_of, weeks=weeks, languages=short_languages
     )
-    running = sum(1 for d in snapshot.demands if d.status == "running")
+    running = sum(1 for d in snapshot.demands if d.status == DemandStatus.RUNNING)
     requested = len(snapshot.demands) - running
     paragraphs = [
         f"As of {snapshot.as_of:%d %B %Y}: {running} running cases and {requested} open "
         f"requests; {len(snapshot.consultants)} active consultants with "
         f"{outlook.total_free_hours[0]:,.0f} free contracted hours per week.",
-        "A shortage is a language and region where the hours requested exceed the free "
-        "hours of consultants who speak the language and whose office serves the region; "
-        f"head counts assume {DEFAULT_HOURS_PER_CONSULTANT:.0f} h per new consultant.",
+        f"A shortage is a language and region where open requests plus the requests "
+        f"expected over the next {weeks} weeks (the past year's intake at the same pace) "
+        f"exceed the free hours that consultants who speak the language, at an office "
+        f"serving the region, will have by then as their known cases end. Head counts "
+        f"assume {DEFAULT_HOURS_PER_CONSULTANT:.0f} h per new consultant; a consultant "
+        f"counts for every language they speak, so the figures are a lower bound.",
     ]
     bullets = [s.sentence() for s in found[:10]] or [
         "no shortage: every open request fits in the free hours of local speakers"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus
+from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus, PastRequest
 from data.languages import base_language
 from data.models import (
     Assignment,
@@ -40,6 +40,8 @@ class CapacitySnapshot:
     as_of: dt.date
     consultants: tuple[ConsultantLoad, ...]
     demands: tuple[Demand, ...]
+    #: Every case as it arrived (any status), for the intake forecast.
+    history: tuple[PastRequest, ...] = ()
 
 
 def region_names(session: Session) -> dict[str, str]:
@@ -98,6 +100,16 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
         and c.active_from <= as_of
         and (c.active_to is None or c.active_to >= as_of)
     )
+    history = tuple(
+        PastRequest(
+            language=family_language(case_languages[case.id]),
+            region=municipality_region[case.municipality_code],
+            hours_per_week=case.hours_per_week + case.support_hours_per_week,
+            requested_on=case.requested_start.date(),
+        )
+        for case in session.exec(select(Case))
+        if case.id is not None
+    )
     open_statuses = (CaseStatus.REQUESTED, CaseStatus.ACTIVE)
     demands = tuple(
         Demand(
@@ -111,7 +123,7 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
         for case in session.exec(select(Case).where(col(Case.status).in_(open_statuses)))
         if case.id is not None and (case.expected_end is None or case.expected_end >= as_of)
     )
-    return CapacitySnapshot(as_of, consultants, demands)
+    return CapacitySnapshot(as_of, consultants, demands, history)
 
 
 def roster_view_from_rows(

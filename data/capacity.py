@@ -33,6 +33,7 @@ DEFAULT_HOURS_PER_CONSULTANT = 30.0
 class DemandStatus(StrEnum):
     RUNNING = "running"  # staffed and running
     REQUESTED = "requested"  # ordered by the municipality, not yet staffed
+    EXPECTED = "expected"  # forecast intake over the planning horizon (see expected_intake)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,11 +99,17 @@ class LanguageRegionBalance:
     speakers: int = 0
     running_cases: int = 0
     requested_cases: int = 0
+    #: Forecast new demand over the horizon (hours per week it adds), see `expected_intake`.
+    expected_hours: float = 0.0
+    #: Free hours of the same speakers at the horizon's end, once known cases have ended.
+    free_hours_ahead: float | None = None
 
     @property
     def missing_hours(self) -> float:
-        """Requested hours the free hours of local speakers cannot cover."""
-        return max(0.0, self.requested_hours - self.free_hours)
+        """Open and expected requests the free hours of local speakers cannot cover
+        (free hours at the horizon's end when known, else today's)."""
+        free = self.free_hours if self.free_hours_ahead is None else self.free_hours_ahead
+        return max(0.0, self.requested_hours + self.expected_hours - free)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +125,8 @@ class Shortage:
         noun = "consultant" if self.consultants_needed == 1 else "consultants"
         return (
             f"needs about {self.consultants_needed} more {name}-speaking {noun} in "
-            f"{region_label(self.region)} ({self.missing_hours:.0f} h/week requested "
-            f"beyond the free hours of local speakers)"
+            f"{region_label(self.region)} ({self.missing_hours:.0f} h/week of open and "
+            f"expected requests beyond the free hours of local speakers)"
         )
 
 
@@ -137,33 +144,43 @@ def region_label(region: str) -> str:
 
 
 def balances(
-    consultants: Iterable[ConsultantLoad], demands: Iterable[Demand], on: dt.date
+    consultants: Iterable[ConsultantLoad],
+    demands: Iterable[Demand],
+    on: dt.date,
+    ahead: dt.date | None = None,
 ) -> list[LanguageRegionBalance]:
-    """Aggregate demand and free supply per (base language, region) on day `on`.
+    """Aggregate demand and free supply per (base language, region) on day `on` (and the
+    free hours on day `ahead`, the horizon's end, when given).
 
     Every cell with any demand or any speaker is returned, sorted by language then region.
     """
     running_h: dict[tuple[str, str], float] = defaultdict(float)
     requested_h: dict[tuple[str, str], float] = defaultdict(float)
+    expected_h: dict[tuple[str, str], float] = defaultdict(float)
     running_n: dict[tuple[str, str], int] = defaultdict(int)
     requested_n: dict[tuple[str, str], int] = defaultdict(int)
     free_h: dict[tuple[str, str], float] = defaultdict(float)
+    free_ahead: dict[tuple[str, str], float] = defaultdict(float)
     speakers: dict[tuple[str, str], int] = defaultdict(int)
     for demand in demands:
         key = (base_language(demand.language), demand.region)
         if demand.status is DemandStatus.RUNNING:
             running_h[key] += demand.hours_per_week
             running_n[key] += 1
-        else:
+        elif demand.status is DemandStatus.REQUESTED:
             requested_h[key] += demand.hours_per_week
             requested_n[key] += 1
+        else:
+            expected_h[key] += demand.hours_per_week
     for consultant in consultants:
         free = consultant.free_hours_on(on)
+        later = consultant.free_hours_on(ahead) if ahead is not None else free
         for language in consultant.base_languages():
             for region in set(consultant.regions):
                 free_h[(language, region)] += free
+                free_ahead[(language, region)] += later
                 speakers[(language, region)] += 1
-    keys = set(running_h) | set(requested_h) | set(free_h)
+    keys = set(running_h) | set(requested_h) | set(expected_h) | set(free_h)
     return [
         LanguageRegionBalance(
             language=language,
@@ -174,8 +191,47 @@ def balances(
             speakers=speakers[(language, region)],
             running_cases=running_n[(language, region)],
             requested_cases=requested_n[(language, region)],
+            expected_hours=expected_h[(language, region)],
+            free_hours_ahead=free_ahead[(language, region)] if ahead is not None else None,
         )
         for language, region in sorted(keys)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class PastRequest:
+    """A case as it arrived: language, region, weekly hours, the day it was requested."""
+
+    language: str
+    region: str
+    hours_per_week: float
+    requested_on: dt.date
+
+
+def expected_intake(
+    history: Iterable[PastRequest],
+    as_of: dt.date,
+    weeks: int = 12,
+    lookback_days: int = 365,
+) -> list[Demand]:
+    """Forecast the new demand of the next `weeks` weeks from the last `lookback_days`.
+
+    Per (base language, region): the weekly hours of requests that arrived in the
+    look-back window, times the share of the window the horizon represents — the hours
+    per week the horizon's new cases will add if intake continues at the same pace.
+    Courses last 9–10 months, so next to none of them end within a 12-week horizon.
+    """
+    if weeks <= 0 or lookback_days <= 0:
+        raise ValueError("weeks and lookback_days must be positive")
+    start = as_of - dt.timedelta(days=lookback_days)
+    hours: dict[tuple[str, str], float] = defaultdict(float)
+    for request in history:
+        if start < request.requested_on <= as_of:
+            hours[(base_language(request.language), request.region)] += request.hours_per_week
+    share = weeks * 7 / lookback_days
+    return [
+        Demand(language, region, total * share, DemandStatus.EXPECTED)
+        for (language, region), total in sorted(hours.items())
     ]
 
 

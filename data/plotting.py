@@ -40,35 +40,40 @@ def plot_supply_demand(
     region: str | None = None,
     top: int = 12,
 ) -> Axes:
-    """Grouped horizontal bars per language: running, requested and free hours per week.
+    """Grouped horizontal bars per language, hours per week: running cases, open requests,
+    expected new requests over the horizon, and free consultant hours today.
 
     `region` restricts to one region; otherwise regions are summed. The `top` languages
     by total demand are shown, largest at the top.
     """
     running: dict[str, float] = defaultdict(float)
     requested: dict[str, float] = defaultdict(float)
+    expected: dict[str, float] = defaultdict(float)
     free: dict[str, float] = defaultdict(float)
     for cell in cells:
         if region is not None and cell.region != region:
             continue
         running[cell.language] += cell.running_hours
         requested[cell.language] += cell.requested_hours
+        expected[cell.language] += cell.expected_hours
         free[cell.language] += cell.free_hours
     languages = sorted(
         set(running) | set(requested),
         key=lambda lang: (-(running[lang] + requested[lang]), lang),
     )[:top]
     languages = [lang for lang in languages if running[lang] + requested[lang] > 0]
-    height = max(3.0, 0.45 * len(languages) + 1.5)
+    height = max(3.0, 0.55 * len(languages) + 1.5)
     ax = _axes(ax, (8.0, height))
     y = np.arange(len(languages))[::-1]
-    bar = 0.27
+    bar = 0.2
     series = (
         ("running cases", running, "#4C72B0"),
-        ("requests", requested, "#DD8452"),
+        ("open requests", requested, "#DD8452"),
+        ("expected new requests", expected, "#C44E52"),
         ("free consultant hours", free, "#55A868"),
     )
-    for offset, (label, values, colour) in zip((bar, 0.0, -bar), series, strict=True):
+    offsets = (1.5 * bar, 0.5 * bar, -0.5 * bar, -1.5 * bar)
+    for offset, (label, values, colour) in zip(offsets, series, strict=True):
         ax.barh(
             y + offset,
             [values[lang] for lang in languages],
@@ -90,7 +95,8 @@ def plot_balance_heatmap(
     ax: Axes | None = None,
     top: int = 15,
 ) -> Axes:
-    """Language × region grid of free hours minus requested hours (red = short).
+    """Language × region grid of free hours (at the horizon's end when known) minus open
+    and expected requests, in hours per week (red = short).
 
     Rows are the `top` languages by total demand; cells are annotated with the balance.
     Cells with neither demand nor speakers stay blank.
@@ -106,7 +112,8 @@ def plot_balance_heatmap(
     for cell in cells:
         if cell.language in languages:
             row, col = languages.index(cell.language), regions.index(cell.region)
-            grid[row, col] = cell.free_hours - cell.requested_hours
+            free = cell.free_hours if cell.free_hours_ahead is None else cell.free_hours_ahead
+            grid[row, col] = free - cell.requested_hours - cell.expected_hours
     ax = _axes(ax, (1.4 * len(regions) + 3.0, 0.4 * len(languages) + 1.8))
     finite = grid[np.isfinite(grid)]
     limit = float(np.max(np.abs(finite))) if finite.size else 1.0
@@ -117,8 +124,8 @@ def plot_balance_heatmap(
         for col in range(len(regions)):
             if np.isfinite(grid[row, col]):
                 ax.text(col, row, f"{grid[row, col]:.0f}", ha="center", va="center", fontsize=7)
-    ax.figure.colorbar(image, ax=ax, label="free − requested hours/week")
-    ax.set_title("Free hours left after open requests, per language and region")
+    ax.figure.colorbar(image, ax=ax, label="free − open and expected requests (h/week)")
+    ax.set_title("Free hours left after open and expected requests")
     return ax
 
 

@@ -9,9 +9,13 @@ import pytest
 from data.capacity import (
     Commitment,
     ConsultantLoad,
+    Demand,
+    DemandStatus,
     LanguageRegionBalance,
+    PastRequest,
     balances,
     capacity_outlook,
+    expected_intake,
     shortage_sentences,
     shortages,
 )
@@ -86,7 +90,7 @@ def test_shortage_sentence_singular_and_limit():
     sentences = shortage_sentences(cells, limit=1)
     assert sentences == [
         "needs about 1 more Filipino-speaking consultant in Region Nordjylland "
-        "(12 h/week requested beyond the free hours of local speakers)"
+        "(12 h/week of open and expected requests beyond the free hours of local speakers)"
     ]
     assert "in Region Hovedstaden" in shortage_sentences(cells)[1]  # no "Region Region"
 
@@ -109,3 +113,43 @@ def test_bad_input_names_the_field():
         Commitment(-1.0)
     with pytest.raises(ValueError, match="weeks"):
         capacity_outlook([], start=TODAY, weeks=0)
+
+
+def test_expected_intake_scales_the_lookback_window_to_the_horizon():
+    history = [
+        PastRequest("ti-ER", "Sjælland", 10.0, dt.date(2025, 3, 1)),
+        PastRequest("ti", "Sjælland", 20.0, dt.date(2025, 9, 1)),
+        PastRequest("ti", "Sjælland", 99.0, dt.date(2024, 12, 1)),  # before the window
+        PastRequest("ti", "Sjælland", 99.0, dt.date(2026, 2, 1)),  # after as_of
+        PastRequest("uk", "Hovedstaden", 5.0, dt.date(2025, 6, 1)),
+    ]
+    # 30 h arrived in 364 days; a 12-week horizon is 84/364 of that: 30 × 84/364.
+    found = expected_intake(history, TODAY, weeks=12, lookback_days=364)
+    assert [(d.language, d.region, d.status) for d in found] == [
+        ("ti", "Sjælland", DemandStatus.EXPECTED),
+        ("uk", "Hovedstaden", DemandStatus.EXPECTED),
+    ]
+    assert found[0].hours_per_week == pytest.approx(30 * 84 / 364)
+    with pytest.raises(ValueError, match="positive"):
+        expected_intake(history, TODAY, weeks=0)
+
+
+def test_expected_demand_and_hours_freed_ahead_enter_the_shortage(two_consultants):
+    # Today: 17 h free for Tigrinya in Sjælland; on 19 January the 20 h case has ended: 37 h.
+    demands = [
+        Demand("ti", "Sjælland", 10.0, DemandStatus.REQUESTED),
+        Demand("ti", "Sjælland", 50.0, DemandStatus.EXPECTED),
+    ]
+    (cell,) = [
+        c
+        for c in balances(two_consultants, demands, on=TODAY, ahead=dt.date(2026, 1, 19))
+        if c.language == "ti"
+    ]
+    assert (cell.requested_hours, cell.expected_hours) == (10.0, 50.0)
+    assert (cell.free_hours, cell.free_hours_ahead) == (17.0, 37.0)
+    assert cell.missing_hours == pytest.approx(10 + 50 - 37)  # fires: 23 h missing
+    # Without the forecast the 10 h request fits in today's free hours: no shortage.
+    (today_only,) = [
+        c for c in balances(two_consultants, demands[:1], on=TODAY) if c.language == "ti"
+    ]
+    assert today_only.missing_hours == 0.0

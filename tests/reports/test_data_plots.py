@@ -30,12 +30,12 @@ def test_supply_demand_draws_three_bars_per_language(two_consultants, tigrinya_d
     cells = balances(two_consultants, tigrinya_demand, on=TODAY)
     ax = plot_supply_demand(cells)
     # Languages with demand: Tigrinya 65 h, Arabic 10 h, Danish 10 h (Arabic before
-    # Danish alphabetically on a tie) — three bars (running, requested, free) each.
+    # Danish alphabetically on a tie) — four bars (running, open, expected, free) each.
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["Tigrinya", "Arabic", "Danish"]
-    assert len(_bars(ax)) == 9
+    assert len(_bars(ax)) == 12
     widths = sorted(round(b.get_width(), 1) for b in _bars(ax))
-    assert widths == [0.0, 0.0, 0.0, 0.0, 10.0, 10.0, 17.0, 17.0, 65.0]
+    assert widths == [0.0] * 7 + [10.0, 10.0, 17.0, 17.0, 65.0]
 
 
 def test_supply_demand_for_one_region_and_top(two_consultants, tigrinya_demand):

@@ -80,11 +80,13 @@ def test_supply_section_from_capacity_records(tmp_path, two_consultants, tigriny
     section = supply_section(
         CapacitySnapshot(TODAY, tuple(two_consultants), tuple(tigrinya_demand))
     )
+    # No history, so nothing expected; in 12 weeks the 20 h case has ended: 65 open
+    # Tigrinya hours against 37 free ones leave 28 h, one consultant.
     assert section.bullets[0].startswith(
-        "needs about 2 more Tigrinya-speaking consultants in Region Sjælland"
+        "needs about 1 more Tigrinya-speaking consultant in Region Sjælland (28 h/week"
     )
     shortage_table, outlook_table = section.tables
-    assert shortage_table.rows == [["Tigrinya", "Sjælland", 65.0, 17.0, 48.0, 2]]
+    assert shortage_table.rows == [["Tigrinya", "Sjælland", 65.0, 0.0, 37.0, 28.0, 1]]
     assert len(outlook_table.rows) == 12
     assert outlook_table.rows[2][1:] == [37.0, 37.0]  # all consultants, Tigrinya speakers
     assert [f.name for f in section.figures] == [
