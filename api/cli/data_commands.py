@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import typer
+from rich.columns import Columns
 from rich.console import Console
+from rich.table import Table
+from sqlalchemy.engine import Engine
 
 from api.cli.app import app
+
+if TYPE_CHECKING:
+    from data.summary import BookSummary
 
 console = Console()
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
@@ -90,3 +99,116 @@ def seed(
         f"generated in {generated - started:.1f} s, written in "
         f"{finished - generated:.1f} s (total {finished - started:.1f} s)"
     )
+
+
+# ------------------------------------------------------------------------ demo
+
+#: Extra sections of `famplan demo`, printed after the book summary. Other command
+#: modules register theirs with `@demo_section` (e.g. a matching or roster run).
+DemoSection = Callable[[Engine, Console], None]
+DEMO_SECTIONS: list[DemoSection] = []
+
+
+def demo_section(section: DemoSection) -> DemoSection:
+    """Decorator: add `section(engine, console)` to `famplan demo`."""
+    DEMO_SECTIONS.append(section)
+    return section
+
+
+@app.command("demo")
+def demo(
+    url: str | None = typer.Option(None, help="SQLAlchemy URL; default from settings."),
+    top: int = typer.Option(15, help="How many languages to list."),
+) -> None:
+    """Print a readable summary of the book of business, then the registered sections."""
+    from data.db import make_engine
+    from data.summary import book_summary
+
+    engine = make_engine(url)
+    try:
+        summary = book_summary(engine)
+        if summary.cases == 0:
+            console.print("[yellow]the database holds no cases[/yellow]: run `famplan seed`")
+            raise typer.Exit(1)
+        print_summary(summary, top)
+        for section in DEMO_SECTIONS:
+            section(engine, console)
+    finally:
+        engine.dispose()
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold")
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i == 0 else "right")
+    return table
+
+
+def print_summary(summary: BookSummary, top: int = 15) -> None:
+    from data.scenario import TODAY
+
+    console.rule("[bold]famplan — the demo book of business")
+    console.print(
+        f"{summary.cases} interventions in {summary.languages} languages from "
+        f"{summary.municipalities} municipalities; {summary.running} running on "
+        f"{TODAY.isoformat()}, {summary.open_requests} open requests, {summary.ended} ended. "
+        f"{summary.foreign_share:.0%} in a foreign language or dialect; "
+        f"{summary.support_share:.0%} with a support/contact person."
+    )
+    regions = _table("Cases by region", "region", "cases", "running")
+    for region, n in summary.cases_by_region.items():
+        regions.add_row(region, str(n), str(summary.running_by_region.get(region, 0)))
+    types = _table("Cases by intervention type", "type", "cases")
+    for kind, n in summary.cases_by_type.items():
+        types.add_row(kind.replace("_", " "), str(n))
+    console.print(Columns([regions, types]))
+
+    offices = _table("Staff by office", "office", "consultants", "coordinators", "running*")
+    for office, n in summary.consultants_by_office.items():
+        offices.add_row(
+            office,
+            str(n),
+            str(summary.coordinators_by_office.get(office, 0)),
+            str(summary.running_by_primary_office.get(office, 0)),
+        )
+    console.print(offices)
+    console.print("* running cases whose primary consultant works at the office\n")
+
+    balance = _table(
+        f"Supply vs demand per language (top {top} by running cases; "
+        f"consultants speak {summary.consultant_tags} languages and dialects)",
+        "language",
+        "cases",
+        "running",
+        "consultants",
+        "native",
+        "running/consultant",
+    )
+    shown = [b for b in summary.balances if b.cases][:top]
+    for b in shown:
+        ratio = b.running_per_consultant
+        style = "red" if ratio is None or ratio > 2.5 else ""
+        balance.add_row(
+            f"{b.name} ({b.language})",
+            str(b.cases),
+            str(b.running),
+            str(b.consultants),
+            str(b.native_consultants),
+            "—" if ratio is None else f"{ratio:.1f}",
+            style=style,
+        )
+    console.print(balance)
+    tail = [b for b in summary.balances if b.cases][top:]
+    if tail:
+        console.print("Long tail: " + ", ".join(f"{b.language} {b.cases}" for b in tail))
+    dialects = {t: n for t, n in summary.language_tags_by_case.items() if "-" in t}
+    if dialects:
+        console.print("Dialect tags: " + ", ".join(f"{t} {n}" for t, n in dialects.items()))
+    short = summary.shortages()
+    if short:
+        console.print(
+            "[red]Short:[/red] "
+            + ", ".join(
+                f"{b.language} ({b.running} running / {b.consultants} speakers)" for b in short
+            )
+        )
