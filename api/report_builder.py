@@ -110,13 +110,22 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     ]
     table = Table(
         "Shortages (language × region)",
-        ["language", "region", "requested h/week", "free h/week", "missing h/week", "needed"],
+        [
+            "language",
+            "region",
+            "open h/week",
+            f"expected h/week ({weeks} wk)",
+            "free h/week then",
+            "missing h/week",
+            "needed",
+        ],
         [
             [
                 language_name(s.language),
                 s.region,
                 cell.requested_hours,
-                cell.free_hours,
+                cell.expected_hours,
+                cell.free_hours_ahead,
                 s.missing_hours,
                 s.consultants_needed,
             ]
