@@ -24,10 +24,12 @@ from api.report import NamedFigure, Section, Table, WrittenReport, write_report
 from api.report_data import CapacitySnapshot, load_capacity
 from data.capacity import (
     DEFAULT_HOURS_PER_CONSULTANT,
+    DEFAULT_MIN_MISSING_HOURS,
     DemandStatus,
     balances,
     capacity_outlook,
     expected_intake,
+    region_label,
     shortages,
 )
 from data.languages import display_name
@@ -87,7 +89,8 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     cells = balances(
         snapshot.consultants, (*snapshot.demands, *expected), on=snapshot.as_of, ahead=horizon_end
     )
-    found = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT)
+    found = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT, DEFAULT_MIN_MISSING_HOURS)
+    gaps = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT)
     short_languages = list(dict.fromkeys(s.language for s in found))[:4]
     outlook = capacity_outlook(
         snapshot.consultants, snapshot.as_of, weeks=weeks, languages=short_languages
@@ -105,11 +108,20 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
         f"assume {DEFAULT_HOURS_PER_CONSULTANT:.0f} h per new consultant; a consultant "
         f"counts for every language they speak, so the figures are a lower bound.",
     ]
-    bullets = [s.sentence() for s in found[:10]] or [
-        "no shortage: every open request fits in the free hours of local speakers"
-    ]
+    bullets = [s.sentence() for s in found[:10]]
+    if not bullets:
+        tightest = ", ".join(
+            f"{language_name(g.language)} in {region_label(g.region)} "
+            f"({g.missing_hours:.1f} h/week)"
+            for g in sorted(gaps, key=lambda g: -g.missing_hours)[:3]
+        )
+        bullets = [
+            f"no shortage of {DEFAULT_MIN_MISSING_HOURS:g} h/week or more: open and expected "
+            f"requests fit in the free hours of local speakers"
+            + (f"; the tightest: {tightest}" if tightest else "")
+        ]
     table = Table(
-        "Shortages (language × region)",
+        "Largest gaps (language × region)",
         [
             "language",
             "region",
@@ -129,7 +141,7 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
                 s.missing_hours,
                 s.consultants_needed,
             ]
-            for s in found
+            for s in gaps[:15]
             for cell in cells
             if (cell.language, cell.region) == (s.language, s.region)
         ],

@@ -28,6 +28,8 @@ from data.languages import base_language, display_name
 
 #: Weekly hours one extra consultant brings when a shortage is turned into head count.
 DEFAULT_HOURS_PER_CONSULTANT = 30.0
+#: Smaller gaps are noise, not a reason to hire: about one family's weekly hours.
+DEFAULT_MIN_MISSING_HOURS = 5.0
 
 
 class DemandStatus(StrEnum):
@@ -238,14 +240,18 @@ def expected_intake(
 def shortages(
     cells: Iterable[LanguageRegionBalance],
     hours_per_consultant: float = DEFAULT_HOURS_PER_CONSULTANT,
+    min_missing_hours: float = 0.0,
 ) -> list[Shortage]:
-    """The cells whose requested hours exceed the free hours of local speakers.
+    """The cells whose open (and expected) requests exceed the free hours of local
+    speakers by at least `min_missing_hours` (and by something).
 
     The head count is the missing hours divided by `hours_per_consultant`, rounded up:
     any uncovered request needs somebody. Largest need first.
     """
     if hours_per_consultant <= 0:
         raise ValueError(f"hours_per_consultant: {hours_per_consultant} must be positive")
+    if min_missing_hours < 0:
+        raise ValueError(f"min_missing_hours: {min_missing_hours} must not be negative")
     found = [
         Shortage(
             language=cell.language,
@@ -254,7 +260,7 @@ def shortages(
             consultants_needed=math.ceil(cell.missing_hours / hours_per_consultant - 1e-9),
         )
         for cell in cells
-        if cell.missing_hours > 1e-9
+        if cell.missing_hours > 1e-9 and cell.missing_hours >= min_missing_hours
     ]
     return sorted(found, key=lambda s: (-s.consultants_needed, -s.missing_hours, s.language))
 
@@ -263,9 +269,10 @@ def shortage_sentences(
     cells: Iterable[LanguageRegionBalance],
     hours_per_consultant: float = DEFAULT_HOURS_PER_CONSULTANT,
     limit: int | None = None,
+    min_missing_hours: float = 0.0,
 ) -> list[str]:
     """Readable insights, e.g. "needs about 2 more Tigrinya-speaking consultants in …"."""
-    found = shortages(cells, hours_per_consultant)
+    found = shortages(cells, hours_per_consultant, min_missing_hours)
     return [shortage.sentence() for shortage in found[:limit]]
 
 

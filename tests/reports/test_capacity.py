@@ -66,6 +66,15 @@ def test_shortage_head_count_follows_hours_per_consultant():
         shortages([cell], hours_per_consultant=0)
 
 
+def test_gaps_below_the_threshold_are_not_shortages():
+    small = LanguageRegionBalance("fa", "Syddanmark", requested_hours=4.9)
+    large = LanguageRegionBalance("ti", "Sjælland", requested_hours=5.0)
+    assert [s.language for s in shortages([small, large], min_missing_hours=5.0)] == ["ti"]
+    assert len(shortages([small, large])) == 2  # default: every gap counts
+    with pytest.raises(ValueError, match="min_missing_hours"):
+        shortages([small], min_missing_hours=-1)
+
+
 def test_shortages_sorted_by_need():
     cells = [
         LanguageRegionBalance("ps", "Hovedstaden", requested_hours=10.0),
