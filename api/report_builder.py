@@ -29,10 +29,10 @@ from data.capacity import (
     balances,
     capacity_outlook,
     expected_intake,
+    language_label,
     region_label,
     shortages,
 )
-from data.languages import display_name
 from data.plotting import plot_balance_heatmap, plot_capacity_outlook, plot_supply_demand
 from matcher.plotting import (
     current_seats,
@@ -66,10 +66,7 @@ def _silent(_message: str) -> None:
 
 
 def language_name(tag: str) -> str:
-    try:
-        return display_name(tag, "en")
-    except ValueError:
-        return tag
+    return language_label(tag)
 
 
 def figure_of(ax: Axes) -> Figure:
@@ -161,8 +158,10 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     figures = [
         NamedFigure(
             "supply_demand",
-            figure_of(plot_supply_demand(cells)),
-            "Running cases, open requests and free consultant hours per language",
+            figure_of(plot_supply_demand(cells, exclude=("da",))),
+            "Hours per week per language: running cases, open requests, requests expected "
+            f"over the next {weeks} weeks, free consultant hours (Danish left out: its "
+            "hours dwarf the rest)",
         ),
         NamedFigure(
             "supply_balance",

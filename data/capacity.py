@@ -24,7 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from data.languages import base_language, display_name
+import langcodes
+
+from data.languages import base_language
 
 #: Weekly hours one extra consultant brings when a shortage is turned into head count.
 DEFAULT_HOURS_PER_CONSULTANT = 30.0
@@ -123,7 +125,7 @@ class Shortage:
 
     def sentence(self) -> str:
         """E.g. "needs about 2 more Tigrinya-speaking consultants in Region Sjælland"."""
-        name = display_name(self.language, "en")
+        name = language_label(self.language)
         noun = "consultant" if self.consultants_needed == 1 else "consultants"
         return (
             f"needs about {self.consultants_needed} more {name}-speaking {noun} in "
@@ -139,6 +141,15 @@ class CapacityOutlook:
     week_starts: tuple[dt.date, ...]
     total_free_hours: tuple[float, ...]
     free_hours_by_language: dict[str, tuple[float, ...]] = field(default_factory=dict)
+
+
+def language_label(tag: str, locale: str = "en") -> str:
+    """The language's own name without folding dialect tags (``prs`` → "Dari", not
+    "Persian (Afghanistan)"; ``tl`` → "Tagalog"); the tag itself if unknown."""
+    try:
+        return str(langcodes.Language.get(tag, normalize=False).display_name(locale))
+    except (ValueError, langcodes.tag_parser.LanguageTagError):
+        return tag
 
 
 def region_label(region: str) -> str:

@@ -15,8 +15,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from data.capacity import CapacityOutlook, LanguageRegionBalance, region_label
-from data.languages import display_name
+from data.capacity import CapacityOutlook, LanguageRegionBalance, language_label, region_label
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -27,31 +26,26 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     return Figure(figsize=size, layout="constrained").add_subplot()
 
 
-def _language_label(tag: str) -> str:
-    try:
-        return display_name(tag, "en")
-    except ValueError:
-        return tag
-
-
 def plot_supply_demand(
     cells: Sequence[LanguageRegionBalance],
     ax: Axes | None = None,
     region: str | None = None,
     top: int = 12,
+    exclude: Sequence[str] = (),
 ) -> Axes:
     """Grouped horizontal bars per language, hours per week: running cases, open requests,
     expected new requests over the horizon, and free consultant hours today.
 
     `region` restricts to one region; otherwise regions are summed. The `top` languages
-    by total demand are shown, largest at the top.
+    by total demand are shown, largest at the top; `exclude` leaves languages out (e.g.
+    Danish, whose hours dwarf the rest).
     """
     running: dict[str, float] = defaultdict(float)
     requested: dict[str, float] = defaultdict(float)
     expected: dict[str, float] = defaultdict(float)
     free: dict[str, float] = defaultdict(float)
     for cell in cells:
-        if region is not None and cell.region != region:
+        if (region is not None and cell.region != region) or cell.language in exclude:
             continue
         running[cell.language] += cell.running_hours
         requested[cell.language] += cell.requested_hours
@@ -81,7 +75,7 @@ def plot_supply_demand(
             label=label,
             color=colour,
         )
-    ax.set_yticks(y, [_language_label(lang) for lang in languages])
+    ax.set_yticks(y, [language_label(lang) for lang in languages])
     ax.set_xlabel("hours per week")
     where = region_label(region) if region else "all regions"
     ax.set_title(f"Supply vs demand per language ({where})")
@@ -99,7 +93,8 @@ def plot_balance_heatmap(
     and expected requests, in hours per week (red = short).
 
     Rows are the `top` languages by total demand; cells are annotated with the balance.
-    Cells with neither demand nor speakers stay blank.
+    Cells with neither demand nor speakers stay blank. The colour scale is clipped at the
+    90th percentile of the magnitudes so that Danish does not wash out the rest.
     """
     demand: dict[str, float] = defaultdict(float)
     for cell in cells:
@@ -116,10 +111,10 @@ def plot_balance_heatmap(
             grid[row, col] = free - cell.requested_hours - cell.expected_hours
     ax = _axes(ax, (1.4 * len(regions) + 3.0, 0.4 * len(languages) + 1.8))
     finite = grid[np.isfinite(grid)]
-    limit = float(np.max(np.abs(finite))) if finite.size else 1.0
+    limit = max(10.0, float(np.percentile(np.abs(finite), 90))) if finite.size else 10.0
     image = ax.imshow(grid, cmap="RdYlGn", vmin=-limit, vmax=limit, aspect="auto")
     ax.set_xticks(range(len(regions)), regions, rotation=30, ha="right")
-    ax.set_yticks(range(len(languages)), [_language_label(lang) for lang in languages])
+    ax.set_yticks(range(len(languages)), [language_label(lang) for lang in languages])
     for row in range(len(languages)):
         for col in range(len(regions)):
             if np.isfinite(grid[row, col]):
@@ -146,7 +141,7 @@ def plot_capacity_outlook(outlook: CapacityOutlook, ax: Axes | None = None) -> A
     if outlook.free_hours_by_language:
         twin = ax.twinx()
         for language, hours in outlook.free_hours_by_language.items():
-            twin.plot(x, hours, marker="o", label=_language_label(language))
+            twin.plot(x, hours, marker="o", label=language_label(language))
         twin.set_ylabel("free hours per week (speakers)")
         twin.set_ylim(bottom=0)
         lines, names = twin.get_legend_handles_labels()

@@ -15,7 +15,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from data.languages import Closeness, display_name
+from data.capacity import language_label
+from data.languages import Closeness
 from matcher.batch import BatchResult
 from matcher.problem import MatchProblem, Role
 from matcher.rules import language_cover
@@ -83,10 +84,7 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 
 def _name(tag: str) -> str:
-    try:
-        return display_name(tag, "en")
-    except ValueError:
-        return tag
+    return language_label(tag)
 
 
 def plot_language_closeness(views: Sequence[MatchingView], ax: Axes | None = None) -> Axes:

@@ -114,12 +114,13 @@ print(len(cases), "cases,", len(consultants), "consultants,", len(coordinators),
     (
         "py",
         """from api.report_data import family_language
-from data.languages import base_language, display_name
+from data.capacity import language_label
+from data.languages import base_language
 
 tags = case_languages.groupby("case_id").apply(
     lambda rows: family_language(list(zip(rows.person_group, rows.tag))), include_groups=False)
 cases["language"] = cases.id.map(tags).fillna("da").map(base_language)
-cases["language_name"] = cases.language.map(lambda t: display_name(t, "en"))
+cases["language_name"] = cases.language.map(language_label)
 
 def running_on(day):
     start = pd.to_datetime(cases.requested_start, utc=True).dt.date

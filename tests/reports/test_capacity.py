@@ -98,7 +98,7 @@ def test_shortage_sentence_singular_and_limit():
     ]
     sentences = shortage_sentences(cells, limit=1)
     assert sentences == [
-        "needs about 1 more Filipino-speaking consultant in Region Nordjylland "
+        "needs about 1 more Tagalog-speaking consultant in Region Nordjylland "
         "(12 h/week of open and expected requests beyond the free hours of local speakers)"
     ]
     assert "in Region Hovedstaden" in shortage_sentences(cells)[1]  # no "Region Region"

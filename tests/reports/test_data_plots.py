@@ -82,3 +82,10 @@ def test_figures_render_to_non_empty_png(tmp_path, two_consultants, tigrinya_dem
     ax.figure.savefig(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 5_000
+
+
+def test_supply_demand_can_leave_a_language_out(two_consultants, tigrinya_demand):
+    cells = balances(two_consultants, tigrinya_demand, on=TODAY)
+    ax = plot_supply_demand(cells, exclude=("da",))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Tigrinya", "Arabic"]
+    assert len(_bars(ax)) == 8
