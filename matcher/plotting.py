@@ -27,6 +27,8 @@ CLOSENESS_COLOURS = {
     Closeness.FALLBACK: "#DD8452",
     Closeness.NONE: "#999999",  # a running placement no language rule would allow today
 }
+#: The per-consultant utilisation axis stops here; higher loads are counted in a note.
+UTILISATION_AXIS_LIMIT = 200.0
 _WORST_FIRST = (Closeness.NONE, Closeness.FALLBACK, Closeness.DIALECT, Closeness.EXACT)
 
 
@@ -159,10 +161,22 @@ def plot_consultant_utilisation(view: MatchingView, ax: Axes | None = None) -> A
     ratios = sorted((u.ratio * 100 for u in view.utilisation), reverse=True)
     ax.bar(np.arange(len(ratios)), ratios, width=1.0, color="#4C72B0")
     ax.axhline(100, color="black", linestyle="--", linewidth=1, label="contract")
+    over = [r for r in ratios if r > UTILISATION_AXIS_LIMIT]
+    if over:  # a few extreme loads (e.g. a døgnindsats) must not flatten everyone else
+        ax.set_ylim(0, UTILISATION_AXIS_LIMIT)
+        ax.text(
+            0.99,
+            0.95,
+            f"{len(over)} above {UTILISATION_AXIS_LIMIT:.0f}% (up to {max(over):.0f}%)",
+            ha="right",
+            va="top",
+            transform=ax.transAxes,
+            fontsize="small",
+        )
     ax.set_xlabel("consultants (sorted)")
     ax.set_ylabel("% of contracted hours")
     ax.set_title(f"Utilisation per consultant ({view.label})")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper center")
     return ax
 
 

@@ -89,6 +89,18 @@ def test_travel_histogram_has_one_step_line_per_plan(batch, greedy):
 def test_utilisation_per_consultant_sorted(batch):
     ax = plot_consultant_utilisation(batch)
     assert [round(b.get_height()) for b in _bars(ax)] == [100, 50]
+    assert not ax.texts  # nobody above the axis limit
+
+
+def test_extreme_utilisation_is_noted_not_drawn_to_scale():
+    view = MatchingView(
+        "x",
+        (),
+        (Utilisation(1, "A", 185.0, 37.0), Utilisation(2, "A", 30.0, 37.0)),
+    )
+    ax = plot_consultant_utilisation(view)
+    assert ax.get_ylim() == (0.0, 200.0)
+    assert [t.get_text() for t in ax.texts] == ["1 above 200% (up to 500%)"]
 
 
 def test_office_utilisation_groups_bars(batch, greedy):
