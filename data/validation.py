@@ -262,6 +262,10 @@ class CaseRecord(BaseModel):
     def _at_least_one_language(cls, needs: list[CaseLanguageNeed]) -> list[CaseLanguageNeed]:
         if not needs:
             raise ValueError("at least one language is required")
+        pairs = [f"{n.person_group.value}:{n.tag}" for n in needs]
+        duplicates = sorted({p for p in pairs if pairs.count(p) > 1})
+        if duplicates:
+            raise ValueError(f"language listed twice: {', '.join(duplicates)}")
         return needs
 
     @field_validator("requested_start")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -212,3 +213,58 @@ def print_summary(summary: BookSummary, top: int = 15) -> None:
                 f"{b.language} ({b.running} running / {b.consultants} speakers)" for b in short
             )
         )
+
+
+# ------------------------------------------------------------- import / export
+
+
+@app.command("export")
+def export(
+    out: Path = typer.Option(..., "--out", help="Directory for consultants.* and cases.*"),
+    fmt: str = typer.Option("csv", "--format", help="csv or xlsx"),
+    url: str | None = typer.Option(None, help="SQLAlchemy URL; default from settings."),
+) -> None:
+    """Export consultants and cases (one row each) as CSV or Excel."""
+    from data.db import make_engine
+    from data.transfer import export_book
+
+    if fmt not in ("csv", "xlsx"):
+        console.print(f"[red]--format: {fmt!r} is not csv or xlsx[/red]")
+        raise typer.Exit(2)
+    engine = make_engine(url)
+    try:
+        paths = export_book(engine, out, "csv" if fmt == "csv" else "xlsx")
+    finally:
+        engine.dispose()
+    for path in paths:
+        console.print(f"wrote {path}")
+
+
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., help="consultants/cases files (.csv or .xlsx)"),
+    url: str | None = typer.Option(None, help="SQLAlchemy URL; default from settings."),
+) -> None:
+    """Import consultants and cases: all files or nothing; every bad row is reported."""
+    from data.db import make_engine
+    from data.transfer import ImportFailed, import_files
+
+    engine = make_engine(url)
+    try:
+        result = import_files(engine, files)
+    except ImportFailed as failed:
+        table = _table(
+            f"Nothing imported: {len(failed.issues)} problem(s)", "record", "column", "reason"
+        )
+        table.columns[1].justify = table.columns[2].justify = "left"
+        for issue in failed.issues:
+            table.add_row(issue.record, issue.field, issue.reason)
+        console.print(table)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    console.print(
+        f"imported consultants: {result.consultants_created} new, "
+        f"{result.consultants_updated} updated; cases: {result.cases_created} new, "
+        f"{result.cases_updated} updated"
+    )
