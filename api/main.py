@@ -21,6 +21,7 @@ from api.routers import (
     keys,
     matching,
     optimizations,
+    rosters,
     staff,
 )
 from api.services.matching import SnapshotCache
@@ -97,6 +98,7 @@ def _v1_routers() -> list[APIRouter]:
         matching.router,
         staff.assignments,
         optimizations.router,
+        rosters.router,
         keys.router,
     ]
     return routers

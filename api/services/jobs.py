@@ -46,10 +46,18 @@ def submit_job(
     params: dict[str, Any],
     office_ids: list[int],
     principal: Principal,
+    start: bool = True,
 ) -> Job:
-    """Queue a job and nudge the worker; the request returns at once (202)."""
+    """Queue a job and (with `start`) nudge the worker; the request returns at once (202).
+
+    With ``start=False`` the job is only flushed: the caller adds its own rows in the
+    same transaction, commits, and wakes the worker itself.
+    """
     job = Job(kind=kind, params=params, office_ids=office_ids, created_by_key_id=principal.key_id)
     session.add(job)
+    if not start:
+        session.flush()
+        return job
     session.commit()
     session.refresh(job)
     worker = getattr(request.app.state, "worker", None)

@@ -1,0 +1,177 @@
+"""Døgnindsats rosters: the request, the roster with its shifts, repairs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+from sqlmodel import SQLModel
+
+from api.schemas.common import with_examples
+from api.schemas.jobs import JobProgress
+from data.ops_models import JobStatus, RosterStatus
+
+
+class RosterCreate(SQLModel):
+    model_config = with_examples(
+        {
+            "case_ids": [42],
+            "start_date": "2026-03-02",
+            "days": 28,
+            "template": "3x8",
+            "consultants_per_shift": 1,
+            "office_ids": [2],
+            "time_limit_seconds": 20,
+        }
+    )
+
+    #: The døgnindsats cases to cover around the clock (planned together, shared pool).
+    case_ids: list[int] = Field(min_length=1, max_length=10)
+    start_date: dt.date
+    days: int = Field(default=28, ge=1, le=84)
+    template: Literal["3x8", "2x12", "sleep-in"] = "3x8"
+    consultants_per_shift: int = Field(default=1, ge=1, le=2)
+    #: Offices whose consultants form the pool; empty = a team leader's own offices, or
+    #: every office for an admin.
+    office_ids: list[int] = Field(default_factory=list, max_length=10)
+    #: Restrict the pool to these consultants (of those offices).
+    consultant_ids: list[int] = Field(default_factory=list, max_length=200)
+    min_rest_hours: int | None = Field(default=None, ge=0, le=24)
+    weekly_rest_hours: int | None = Field(default=None, ge=0, le=72)
+    max_average_weekly_hours: int | None = Field(default=None, ge=1, le=80)
+    max_shift_hours: int | None = Field(default=None, ge=1, le=24)
+    max_consecutive_nights: int | None = Field(default=None, ge=1, le=14)
+    max_consecutive_working_days: int | None = Field(default=None, ge=1, le=14)
+    time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+    @model_validator(mode="after")
+    def _check(self) -> RosterCreate:
+        if len(set(self.case_ids)) != len(self.case_ids):
+            raise ValueError("case_ids: a case is listed twice")
+        return self
+
+
+class ShiftOut(SQLModel):
+    case_id: int
+    consultant_id: int | None
+    shift_code: str = Field(examples=["N"])
+    start: dt.datetime
+    end: dt.datetime
+
+
+class RosterJob(SQLModel):
+    id: int | None
+    status: JobStatus | None
+    progress: JobProgress | None
+    error: str | None
+
+
+class RosterPublic(SQLModel):
+    model_config = with_examples(
+        {
+            "id": 3,
+            "status": "draft",
+            "version": 0,
+            "parent_id": None,
+            "job": {"id": 14, "status": "succeeded", "progress": None, "error": None},
+            "case_ids": [42],
+            "office_ids": [2],
+            "horizon_start": "2026-03-01T23:00:00Z",
+            "days": 28,
+            "template": "3x8",
+            "solver_status": "optimal",
+            "objective": 812.0,
+            "bound": 812.0,
+            "runtime_seconds": 3.2,
+            "team": [7, 9, 12, 15, 21],
+            "kpis": {"team_size": {"42": 5}},
+            "violations": [],
+            "uncovered": [],
+            "published_at": None,
+            "shifts": [
+                {
+                    "case_id": 42,
+                    "consultant_id": 7,
+                    "shift_code": "D",
+                    "start": "2026-03-02T06:00:00Z",
+                    "end": "2026-03-02T14:00:00Z",
+                }
+            ],
+        }
+    )
+
+    id: int
+    status: RosterStatus
+    version: int
+    parent_id: int | None
+    job: RosterJob | None
+    case_ids: list[int]
+    office_ids: list[int]
+    horizon_start: dt.datetime
+    days: int
+    template: str
+    solver_status: str
+    objective: float | None
+    bound: float | None
+    runtime_seconds: float | None
+    team: list[int]
+    kpis: dict[str, Any]
+    #: The independent validator's verdict: every working-time rule the roster breaks.
+    violations: list[dict[str, Any]]
+    #: Shifts short of staff, language or gender, with the reason.
+    uncovered: list[dict[str, Any]]
+    published_at: dt.datetime | None
+    shifts: list[ShiftOut]
+
+
+class RepairCreate(SQLModel):
+    """What changed: sick days, someone leaves the team, or a longer horizon."""
+
+    model_config = with_examples(
+        {"kind": "sick", "consultant_id": 7, "start": "2026-03-10", "end": "2026-03-11"},
+        {"kind": "leaves_team", "consultant_id": 7, "from_date": "2026-03-15"},
+        {"kind": "extend", "extra_days": 7},
+    )
+
+    kind: Literal["sick", "leaves_team", "extend"]
+    consultant_id: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    from_date: dt.date | None = None
+    extra_days: int | None = Field(default=None, ge=1, le=56)
+    time_limit_seconds: float = Field(default=10, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _check(self) -> RepairCreate:
+        if self.kind in ("sick", "leaves_team") and self.consultant_id is None:
+            raise ValueError("consultant_id: required for this kind of change")
+        if self.kind == "sick":
+            if self.start is None:
+                raise ValueError("start: required for sick days")
+            if self.end is None:
+                raise ValueError("end: required for sick days")
+            if self.end < self.start:
+                raise ValueError("end: ends before start")
+        if self.kind == "leaves_team" and self.from_date is None:
+            raise ValueError("from_date: required when someone leaves the team")
+        if self.kind == "extend" and self.extra_days is None:
+            raise ValueError("extra_days: required to extend the horizon")
+        return self
+
+
+class DiffEntryOut(SQLModel):
+    case_id: int
+    day: int
+    date: dt.date
+    shift_code: str
+    removed: list[int]
+    added: list[int]
+
+
+class RepairResult(SQLModel):
+    roster: RosterPublic
+    diff: list[DiffEntryOut]
+    changed_assignments: int
+    changed_days: list[dt.date]

@@ -1,0 +1,215 @@
+"""Rosters through the API: solve in the worker, publish, calendar feed, repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from api.config import ApiSettings
+from api.main import create_app
+from data.models import (
+    Case,
+    CaseLanguage,
+    Consultant,
+    ConsultantLanguage,
+    Gender,
+    InterventionType,
+    LanguageLevel,
+    PersonGroup,
+)
+from data.ops_models import AuditAction, AuditEvent
+from tests.api.conftest import Keys
+from tests.api.world import World
+
+#: A Monday in the future: a repair freezes the days already worked (before today).
+START = dt.date(2030, 3, 4)
+
+
+def _add_pool(session: Session, office_id: int, size: int) -> list[int]:
+    ids = []
+    for k in range(size):
+        consultant = Consultant(
+            employee_ref=f"T-D{k:02d}",
+            display_name=f"Testperson D{k:02d}",
+            office_id=office_id,
+            home_municipality_code=370,
+            home_lat=55.23,
+            home_lon=11.76,
+            gender=Gender.FEMALE if k % 2 else Gender.MALE,
+            intervention_types=[InterventionType.DOGNINDSATS.value],
+            contracted_hours_per_week=37,
+            max_cases=2,
+            takes_night_shifts=True,
+            active_from=dt.date(2020, 1, 1),
+        )
+        session.add(consultant)
+        session.flush()
+        assert consultant.id is not None
+        session.add(
+            ConsultantLanguage(consultant_id=consultant.id, tag="da", level=LanguageLevel.NATIVE)
+        )
+        ids.append(consultant.id)
+    return ids
+
+
+@pytest.fixture
+def dognindsats(api_engine: Engine, world: World) -> int:
+    """A Danish-speaking døgnindsats in Næstved and six døgnindsats consultants there."""
+    with Session(api_engine) as session:
+        _add_pool(session, world.office_naestved, 6)
+        case = Case(
+            reference="TEST-DOGN",
+            municipality_code=370,
+            lat=55.23,
+            lon=11.76,
+            intervention_type=InterventionType.DOGNINDSATS,
+            hours_per_week=168,
+            visits_per_week=7,
+            requested_start=dt.datetime(2030, 3, 1, 12, tzinfo=dt.UTC),
+        )
+        session.add(case)
+        session.flush()
+        assert case.id is not None
+        session.add(CaseLanguage(case_id=case.id, person_group=PersonGroup.PARENTS, tag="da"))
+        session.commit()
+        return case.id
+
+
+@pytest.fixture
+def worker_client(api_engine: Engine, world: World) -> Iterator[TestClient]:
+    settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05)
+    with TestClient(create_app(settings, api_engine)) as client:
+        yield client
+
+
+def _wait_roster(client: TestClient, roster_id: int, headers: dict[str, str]) -> dict[str, Any]:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        roster = client.get(f"/v1/rosters/{roster_id}", headers=headers).json()
+        if roster["status"] != "pending":
+            return roster
+        time.sleep(0.1)
+    raise AssertionError("the roster job did not finish")
+
+
+def test_roster_lifecycle_solve_publish_calendar_repair(
+    worker_client: TestClient, keys: Keys, world: World, dognindsats: int, api_engine: Engine
+) -> None:
+    client = worker_client
+    headers = keys.headers("team_leader_naestved")
+    created = client.post(
+        "/v1/rosters",
+        json={
+            "case_ids": [dognindsats],
+            "start_date": START.isoformat(),
+            "days": 7,
+            "template": "3x8",
+            "time_limit_seconds": 10,
+        },
+        headers=headers,
+    )
+    assert created.status_code == 202, created.text
+    assert created.json()["status"] == "pending"
+    assert created.json()["office_ids"] == [world.office_naestved]
+    roster = _wait_roster(client, created.json()["id"], headers)
+    assert roster["status"] == "draft", roster
+    assert roster["solver_status"] in ("optimal", "feasible")
+    assert roster["violations"] == []  # the independent validator found nothing
+    assert roster["uncovered"] == []
+    # 7 days × 3 shifts, one consultant each; a 37 h contract allows 4 shifts of 8 h a
+    # week, so at least ⌈21 / 4⌉ = 6 people are needed.
+    assert len(roster["shifts"]) == 21
+    assert len(roster["team"]) >= 6
+    assert all(s["consultant_id"] in roster["team"] for s in roster["shifts"])
+    first = roster["shifts"][0]
+    assert first["shift_code"] == "D" and first["start"].startswith("2030-03-04T06:00:00")
+
+    published = client.post(f"/v1/rosters/{roster['id']}/publish", headers=headers)
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    again = client.post(f"/v1/rosters/{roster['id']}/publish", headers=headers)
+    assert again.status_code == 409
+
+    member = first["consultant_id"]
+    ics = client.get(
+        f"/v1/rosters/{roster['id']}.ics", params={"consultant": member}, headers=headers
+    )
+    assert ics.status_code == 200
+    assert ics.headers["content-type"].startswith("text/calendar")
+    text = ics.text
+    own_shifts = [s for s in roster["shifts"] if s["consultant_id"] == member]
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith(
+        "END:VCALENDAR\r\n"
+    )
+    assert text.count("BEGIN:VEVENT") == len(own_shifts)
+    assert "DTSTART:20300304T060000Z" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+    sick = client.post(
+        f"/v1/rosters/{roster['id']}/repairs",
+        json={"kind": "sick", "consultant_id": member, "start": "2030-03-04", "end": "2030-03-04"},
+        headers=headers,
+    )
+    assert sick.status_code == 201, sick.text
+    repaired = sick.json()
+    child = repaired["roster"]
+    assert child["parent_id"] == roster["id"] and child["status"] == "draft"
+    assert child["violations"] == []
+    assert not any(
+        s["consultant_id"] == member and s["start"].startswith("2030-03-04")
+        for s in child["shifts"]
+    )
+    removed = [(d["date"], d["removed"]) for d in repaired["diff"] if member in d["removed"]]
+    assert removed and all(date == "2030-03-04" for date, _ in removed)
+    assert child["uncovered"] == []  # an unused pool member takes the shift
+    assert repaired["changed_assignments"] >= 2  # one removal, at least one replacement
+    client.post(f"/v1/rosters/{child['id']}/publish", headers=headers)
+    assert (
+        client.get(f"/v1/rosters/{roster['id']}", headers=headers).json()["status"] == "superseded"
+    )
+
+    with Session(api_engine) as session:
+        actions = [
+            (e.action, e.entity_ids)
+            for e in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))).all()
+            if e.action is not AuditAction.KEY_CREATE
+        ]
+    assert actions == [
+        (AuditAction.ROSTER_PUBLISH, [roster["id"]]),
+        (AuditAction.ROSTER_REPAIR, [child["id"]]),
+        (AuditAction.ROSTER_PUBLISH, [child["id"]]),
+    ]
+
+    outsider = client.get(f"/v1/rosters/{roster['id']}", headers=keys.headers("team_leader_kbh"))
+    assert outsider.status_code == 403
+
+
+def test_roster_requests_are_validated(
+    client: TestClient, keys: Keys, world: World, dognindsats: int
+) -> None:
+    headers = keys.headers("admin")
+    not_dogn = client.post(
+        "/v1/rosters",
+        json={"case_ids": [world.cases["k1"]], "start_date": "2026-03-02"},
+        headers=headers,
+    )
+    assert not_dogn.status_code == 422
+    assert not_dogn.json()["errors"][0]["field"] == "body.case_ids.0"
+    too_long = client.post(
+        "/v1/rosters",
+        json={"case_ids": [dognindsats], "start_date": "2026-03-02", "days": 365},
+        headers=headers,
+    )
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "body.days"
+    bad_repair = client.post(
+        "/v1/rosters/1/repairs", json={"kind": "sick", "consultant_id": 1}, headers=headers
+    )
+    assert bad_repair.status_code == 422 and bad_repair.json()["errors"][0]["field"] == "body.start"
+    missing = client.get("/v1/rosters/424242", headers=headers)
+    assert missing.status_code == 404
