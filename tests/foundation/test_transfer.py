@@ -1,5 +1,6 @@
-# ruff: noqa: E501  (CSV fixtures are kept one record per line)
 """Export/import of consultants and cases: round trip, and all-or-nothing on bad rows."""
+
+# ruff: noqa: E501  (CSV fixtures are kept one record per line)
 
 from __future__ import annotations
 
