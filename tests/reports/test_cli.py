@@ -1,0 +1,167 @@
+"""The `famplan` match / optimize / report commands on the seeded demo database.
+
+Read-only commands run on the shared seeded database; commands that write (optimize
+--apply) get a database of their own, seeded through the same code path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from api.cli import app
+from data.db import get_engine, make_engine
+from data.settings import get_settings
+
+runner = CliRunner()
+
+
+def _reset_caches() -> None:
+    get_settings.cache_clear()
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+
+
+@pytest.fixture
+def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Point the CLI (settings → engine) at a database URL for one test."""
+
+    def use(url: str) -> None:
+        monkeypatch.setenv("FAMPLAN_DATABASE_URL", url)
+        _reset_caches()
+
+    yield use
+    _reset_caches()
+
+
+@pytest.fixture(scope="module")
+def writable_url(new_database: Callable[[str], str]) -> str:
+    """A second seeded database the tests of this module may change."""
+    from data.migrate import upgrade
+    from data.seed import load_demo
+
+    url = upgrade(new_database("reports_cli"))
+    engine = make_engine(url)
+    try:
+        load_demo(engine, seed=42, scale=1, progress=False)
+    finally:
+        engine.dispose()
+    return url
+
+
+def _open_request(url: str) -> str:
+    from data.models import Case, CaseStatus
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            case = session.exec(
+                select(Case).where(Case.status == CaseStatus.REQUESTED).order_by(Case.id)  # type: ignore[arg-type]
+            ).first()
+            assert case is not None, "the demo book has open requests"
+            return case.reference
+    finally:
+        engine.dispose()
+
+
+def _json(output: str) -> dict:
+    return json.loads(output[output.index("{") :])
+
+
+def test_match_json_ranks_candidates_with_reasons(seeded_url, use_database):
+    use_database(seeded_url)
+    reference = _open_request(seeded_url)
+    result = runner.invoke(app, ["match", reference, "--top", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = _json(result.output)
+    assert payload["case"] == reference
+    candidates = payload["candidates"]
+    assert 1 <= len(candidates) <= 3
+    scores = [c["score"] for c in candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert all(c["reasons"] and c["consultant_ref"] for c in candidates)
+
+
+def test_match_prints_a_table(seeded_url, use_database):
+    use_database(seeded_url)
+    reference = _open_request(seeded_url)
+    result = runner.invoke(app, ["match", reference])
+    assert result.exit_code == 0, result.output
+    assert f"Candidates for case {reference}" in result.output
+
+
+def test_match_unknown_case_is_a_clear_error(seeded_url, use_database):
+    use_database(seeded_url)
+    result = runner.invoke(app, ["match", "NO-SUCH-CASE"])
+    assert result.exit_code == 2
+    assert "'NO-SUCH-CASE': no such case reference" in result.output
+
+
+def test_optimize_json_reports_status_kpis_and_changes(seeded_url, use_database):
+    use_database(seeded_url)
+    result = runner.invoke(app, ["optimize", "--time-limit", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = _json(result.output)
+    assert payload["status"] in {"optimal", "feasible", "OPTIMAL", "FEASIBLE"}
+    assert set(payload["kpis"]["exact dialect %"]) == {"today", "optimized"}
+    assert {c["kind"] for c in payload["changes"]} <= {"new", "move", "unassigned"}
+    # Every open request is a "new" placement or stays unplaced with a reason.
+    assert all(u["reason"] for u in payload["unplaced"])
+
+
+def test_optimize_apply_writes_the_changes(writable_url, use_database):
+    from data.models import Assignment, AssignmentStatus
+    from data.ops_models import AuditAction, AuditEvent
+
+    use_database(writable_url)
+    plan = _json(runner.invoke(app, ["optimize", "--time-limit", "5", "--json"]).output)
+    created_expected = sum(1 for c in plan["changes"] if c["to"] != "—")
+    assert created_expected > 0, "the demo book has open requests to place"
+    result = runner.invoke(app, ["optimize", "--time-limit", "5", "--apply", "--yes"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r"applied: (\d+) assignments ended, (\d+) created", result.output)
+    assert found, result.output
+    engine = make_engine(writable_url)
+    try:
+        with Session(engine) as session:
+            (event,) = session.exec(
+                select(AuditEvent).where(AuditEvent.action == AuditAction.OPTIMIZATION_APPLY)
+            ).all()
+            assert len(event.entity_ids) == int(found.group(2))
+            created = [session.get(Assignment, i) for i in event.entity_ids]
+            assert all(a is not None and a.status == AssignmentStatus.CONFIRMED for a in created)
+    finally:
+        engine.dispose()
+
+
+def test_optimize_apply_asks_first_and_writes_nothing_when_declined(seeded_url, use_database):
+    from data.ops_models import AuditEvent
+
+    use_database(seeded_url)  # the shared database: declining must leave it untouched
+    result = runner.invoke(app, ["optimize", "--time-limit", "5", "--apply"], input="n\n")
+    assert "Apply" in result.output and "not applied" in result.output
+    assert result.exit_code == 1
+    engine = make_engine(seeded_url)
+    try:
+        with Session(engine) as session:
+            assert session.exec(select(AuditEvent)).first() is None
+    finally:
+        engine.dispose()
+
+
+def test_report_writes_a_self_contained_html(seeded_url, use_database, tmp_path):
+    use_database(seeded_url)
+    result = runner.invoke(app, ["report", "--out", str(tmp_path), "--time-limit", "1"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 13
+    pngs = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert len(pngs) == 13 and "roster_grid.png" in pngs and "supply_demand.png" in pngs
+    assert all((tmp_path / name).stat().st_size > 5_000 for name in pngs)
+    assert "report written" in result.output
