@@ -19,6 +19,7 @@ from api.routers import (
     geography,
     health,
     keys,
+    kpis,
     matching,
     optimizations,
     rosters,
@@ -99,6 +100,7 @@ def _v1_routers() -> list[APIRouter]:
         staff.assignments,
         optimizations.router,
         rosters.router,
+        kpis.router,
         keys.router,
     ]
     return routers

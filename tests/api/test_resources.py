@@ -260,3 +260,18 @@ def test_reference_data_routes(client: TestClient, keys: Keys) -> None:
 
 def test_health_needs_no_key(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok", "database": "ok"}
+
+
+def test_kpis_show_supply_demand_and_utilisation(client: TestClient, keys: Keys) -> None:
+    response = client.get(
+        "/v1/kpis", params={"as_of": "2026-03-02"}, headers=keys.headers("reception")
+    )
+    assert response.status_code == 200, response.text
+    kpis = response.json()
+    assert kpis["cases"] == {"requested": 1, "active": 1}
+    naestved = next(o for o in kpis["offices"] if o["office"] == "Næstved")
+    # c3 and c4 (37 h each) work in Næstved; c3 has k2's 5 h.
+    assert naestved["consultants"] == 2 and naestved["assigned_hours"] == 5.0
+    assert naestved["utilisation"] == round(5 / 74, 3)
+    tigrinya = [row for row in kpis["supply_demand"] if row["language"] == "ti"]
+    assert sum(row["running_cases"] for row in tigrinya) == 1
