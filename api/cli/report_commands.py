@@ -7,10 +7,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from sqlalchemy.engine import Engine
 
 from api.cli.app import app
+from api.cli.data_commands import demo_section
 
 console = Console()
+
+#: Solver seconds per job in `famplan demo`'s report.
+DEMO_TIME_LIMIT = 10.0
 
 
 def parse_date(value: str | None, option: str) -> dt.date | None:
@@ -24,8 +29,11 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
         ) from None
 
 
-def write_report_to(out: Path | None, as_of: dt.date | None, time_limit: float) -> Path:
-    """Build the report from the configured database; return the HTML path."""
+def write_report_to(
+    out: Path | None, as_of: dt.date | None, time_limit: float, engine: Engine | None = None
+) -> Path:
+    """Build the report from the database (default: the configured one); return the HTML
+    path."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -38,10 +46,21 @@ def write_report_to(out: Path | None, as_of: dt.date | None, time_limit: float) 
     options = ReportOptions(as_of=as_of, time_limit=time_limit)
     with console.status("building the report …") as status:
         written = write_demo_report(
-            get_engine(), target, options, progress=lambda m: status.update(f"report: {m} …")
+            engine or get_engine(),
+            target,
+            options,
+            progress=lambda m: status.update(f"report: {m} …"),
         )
     console.print(f"{len(written.png_paths)} figures written beside it in {target}")
     return written.html_path
+
+
+@demo_section
+def demo_report(engine: Engine, _console: Console) -> None:
+    """`famplan demo` ends with the report: supply and demand, matching, a roster."""
+    console.rule("[bold]famplan — report")
+    html_path = write_report_to(None, None, DEMO_TIME_LIMIT, engine)
+    console.print(f"report written: [bold]{html_path.resolve()}[/bold]")
 
 
 @app.command("report")
