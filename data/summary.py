@@ -75,6 +75,9 @@ class BookSummary:
     running_by_primary_office: dict[str, int]  # office of the primary consultant
     locked_assignments: int
     balances: tuple[LanguageBalance, ...] = field(default=())
+    #: (region, language, running cases) where no consultant of an office serving the
+    #: region speaks the language: the families reception must serve from afar.
+    regional_gaps: tuple[tuple[str, str, int], ...] = field(default=())
 
     @property
     def languages(self) -> int:
@@ -108,7 +111,12 @@ def book_summary(engine: Engine) -> BookSummary:
     with engine.connect() as db:
         regions = {r.code: r.name for r in db.execute(select(region_t))}
         municipality_region = {m.code: m.region_code for m in db.execute(select(municipality_t))}
-        offices = {o.id: o.name for o in db.execute(select(office_t))}
+        office_rows = db.execute(select(office_t)).all()
+        offices = {o.id: o.name for o in office_rows}
+        serving: dict[str, set[int]] = defaultdict(set)
+        for o in office_rows:
+            for region_code in o.serves_regions:
+                serving[region_code].add(o.id)
         cases = db.execute(
             select(
                 case_t.c.id,
@@ -151,6 +159,7 @@ def book_summary(engine: Engine) -> BookSummary:
     running_by_language: Counter[str] = Counter()
     by_tag: Counter[str] = Counter()
     by_type: Counter[str] = Counter()
+    running_by_region_language: Counter[tuple[str, str]] = Counter()
     for row in cases:
         region = regions[municipality_region[row.municipality_code]]
         tag = parents_tag.get(row.id, "und")
@@ -160,14 +169,17 @@ def book_summary(engine: Engine) -> BookSummary:
         by_tag[tag] += 1
         by_type[InterventionType(row.intervention_type).value] += 1
         if row.status is CaseStatus.ACTIVE:
+            running_by_region_language[(municipality_region[row.municipality_code], language)] += 1
             running_by_region[region] += 1
             running_by_language[language] += 1
 
     speakers: dict[str, set[int]] = defaultdict(set)
     natives: dict[str, set[int]] = defaultdict(set)
     tags: set[str] = set()
+    office_languages: dict[int, set[str]] = defaultdict(set)
     for consultant_id, tag, level in spoken:
         tags.add(tag)
+        office_languages[consultants[consultant_id]].add(base_language(tag))
         speakers[base_language(tag)].add(consultant_id)
         if level == LanguageLevel.NATIVE:
             natives[base_language(tag)].add(consultant_id)
@@ -185,6 +197,11 @@ def book_summary(engine: Engine) -> BookSummary:
             set(by_language) | set(speakers),
             key=lambda lang: (-running_by_language[lang], -by_language[lang], lang),
         )
+    )
+    gaps = tuple(
+        (regions[region_code], language, n)
+        for (region_code, language), n in sorted(running_by_region_language.items())
+        if not any(language in office_languages[o] for o in serving[region_code])
     )
     total = len(cases)
     return BookSummary(
@@ -210,6 +227,7 @@ def book_summary(engine: Engine) -> BookSummary:
         ),
         locked_assignments=locked,
         balances=balances,
+        regional_gaps=gaps,
     )
 
 

@@ -183,7 +183,7 @@ def print_summary(summary: BookSummary, top: int = 15) -> None:
         "running",
         "consultants",
         "native",
-        "running/consultant",
+        "per speaker",
     )
     shown = [b for b in summary.balances if b.cases][:top]
     for b in shown:
@@ -205,6 +205,13 @@ def print_summary(summary: BookSummary, top: int = 15) -> None:
     dialects = {t: n for t, n in summary.language_tags_by_case.items() if "-" in t}
     if dialects:
         console.print("Dialect tags: " + ", ".join(f"{t} {n}" for t, n in dialects.items()))
+    if summary.regional_gaps:
+        console.print(
+            "[yellow]No speaker at an office serving the region:[/yellow] "
+            + ", ".join(
+                f"{lang} in {region} ({n} running)" for region, lang, n in summary.regional_gaps
+            )
+        )
     short = summary.shortages()
     if short:
         console.print(
