@@ -140,9 +140,13 @@ def optimize(
 ) -> BatchResult:
     """Re-optimise all seats. Status is honest: OPTIMAL only with a proof; FEASIBLE with
     the bound and gap otherwise; INFEASIBLE or UNKNOWN with no assignment."""
+    from matcher.greedy import greedy_pairs  # the baseline doubles as a complete start
+
     model = build_batch_model(problem)
+    hint = greedy_pairs(problem, model)
     result = solve_core(model.core, time_limit=time_limit, seed=seed, num_workers=num_workers,
-                        deterministic=deterministic, relative_gap=relative_gap, log=log)
+                        deterministic=deterministic, relative_gap=relative_gap, log=log,
+                        hint=hint)
     return read_solution(problem, model, result)
 
 
@@ -283,7 +287,8 @@ def _add_coordinator_seat(
     add_pair, required, penalty, current_pair, current_agent, stability,
     stability_points: int, next_pair: int,
 ) -> None:
-    """One coordinator seat per case: coordinators of an office serving its region."""
+    """One coordinator seat per case: coordinators of an office serving its region; a
+    small score (up to 2 points) prefers the office nearest the family, for meetings."""
     key = (case.id, str(Role.COORDINATOR))
     if key in locked or not problem.coordinators:
         return
@@ -297,7 +302,10 @@ def _add_coordinator_seat(
             continue
         if agent == today:
             chosen_current = pair
-        add_pair(agent, 0, (0, 1), 0.0)
+        office = problem.office_by_id.get(co.office_id)
+        minutes = problem.travel.minutes(office.location, case.location) if office else 0.0
+        limit = max(problem.settings.max_travel_minutes, 1.0)
+        add_pair(agent, points(problem, 2.0 * max(0.0, 1.0 - minutes / limit)), (0, 1), 0.0)
         pair += 1
     required.append(False)
     penalty.append(points(problem, problem.settings.coordinator_unplaced_penalty))

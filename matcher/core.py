@@ -110,7 +110,7 @@ class CoreResult:
 class CoreModel:
     """Builds the CP-SAT model of an `AssignmentCore`: variables, constraints, objective."""
 
-    def __init__(self, core: AssignmentCore) -> None:
+    def __init__(self, core: AssignmentCore, hint: list[int] | None = None) -> None:
         self.core = core
         self.model = cp_model.CpModel()
         self.x: list[cp_model.IntVar] = []
@@ -124,7 +124,7 @@ class CoreModel:
         self.add_capacities()
         self.add_distinct_agents()
         self.add_objective()
-        self.add_hint()
+        self.add_hint(hint)
 
     def add_variables(self) -> None:
         """x[p] = 1 iff pair p is chosen."""
@@ -180,11 +180,17 @@ class CoreModel:
         terms = [(c, self.x[p]) for p, c in enumerate(coefficient) if c]
         self.model.maximize(sum(c * v for c, v in terms) + constant)
 
-    def add_hint(self) -> None:
-        """Start from today's assignment."""
-        for p in self.core.current_pair:
-            if p >= 0:
-                self.model.add_hint(self.x[p], 1)
+    def add_hint(self, hint: list[int] | None) -> None:
+        """Start from a given solution (pair per item, -1 = none; complete hints help
+        CP-SAT most), else from today's assignment."""
+        chosen = set(hint if hint is not None else self.core.current_pair)
+        if hint is None:
+            for p in chosen:
+                if p >= 0:
+                    self.model.add_hint(self.x[p], 1)
+            return
+        for p, var in enumerate(self.x):
+            self.model.add_hint(var, 1 if p in chosen else 0)
 
 
 def solve_core(
@@ -196,11 +202,12 @@ def solve_core(
     deterministic: bool = False,
     relative_gap: float = 0.0,
     log: bool = False,
+    hint: list[int] | None = None,
 ) -> CoreResult:
     """Solve with CP-SAT. `deterministic=True` uses interleaved search and a deterministic
     time limit, so the same seed gives the same result whatever the machine load."""
     started = time.perf_counter()
-    built = CoreModel(core)
+    built = CoreModel(core, hint)
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.random_seed = seed

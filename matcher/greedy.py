@@ -16,8 +16,17 @@ from matcher.problem import MatchProblem, Role
 
 
 def greedy(problem: MatchProblem, model: BatchModel | None = None) -> BatchResult:
+    """The baseline as a `BatchResult` (status FEASIBLE, no bound)."""
     started = time.perf_counter()
     model = model or build_batch_model(problem)
+    pair_of_item = greedy_pairs(problem, model)
+    objective = objective_of(model, pair_of_item) / problem.settings.score_scale
+    return solution_result(problem, model, pair_of_item, SolveStatus.FEASIBLE, objective, None,
+                           None, time.perf_counter() - started)
+
+
+def greedy_pairs(problem: MatchProblem, model: BatchModel) -> list[int]:
+    """Chosen pair per item (-1 = none); always feasible for the model."""
     core = model.core
     remaining = [list(cap) for cap in core.capacities]
     pairs_of_item: list[list[int]] = [[] for _ in range(core.n_items)]
@@ -34,8 +43,15 @@ def greedy(problem: MatchProblem, model: BatchModel | None = None) -> BatchResul
         if model.seats[item].role != Role.COORDINATOR:
             agents_of_case.setdefault(model.seats[item].case_id, set()).add(agent)
 
-    for item, p in enumerate(core.current_pair):  # keep today's relationships
-        if p >= 0:
+    def fits(p: int) -> bool:
+        agent = core.pair_agent[p]
+        return all(use <= remaining[agent][r] for r, use in enumerate(core.pair_use[p]))
+
+    # Keep today's relationships, as long as the consultant is not over capacity.
+    for item, p in enumerate(core.current_pair):
+        taken = agents_of_case.get(model.seats[item].case_id, set())
+        if p >= 0 and fits(p) and (model.seats[item].role == Role.COORDINATOR
+                                   or core.pair_agent[p] not in taken):
             take(item, p)
 
     def urgency(item: int) -> tuple[int, object, int]:
@@ -45,12 +61,7 @@ def greedy(problem: MatchProblem, model: BatchModel | None = None) -> BatchResul
     for item in sorted((i for i in range(core.n_items) if pair_of_item[i] < 0), key=urgency):
         seat = model.seats[item]
         taken = agents_of_case.get(seat.case_id, set())
-        options = [
-            p for p in pairs_of_item[item]
-            if core.pair_agent[p] not in taken
-            and all(use <= remaining[core.pair_agent[p]][r]
-                    for r, use in enumerate(core.pair_use[p]))
-        ]
+        options = [p for p in pairs_of_item[item] if core.pair_agent[p] not in taken and fits(p)]
         if not options:
             continue
         if seat.role == Role.COORDINATOR:
@@ -58,6 +69,4 @@ def greedy(problem: MatchProblem, model: BatchModel | None = None) -> BatchResul
         else:
             best = min(options, key=lambda p: (model.pair_minutes[p], p))
         take(item, best)
-    objective = objective_of(model, pair_of_item) / problem.settings.score_scale
-    return solution_result(problem, model, pair_of_item, SolveStatus.FEASIBLE, objective, None,
-                           None, time.perf_counter() - started)
+    return pair_of_item
