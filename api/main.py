@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from api.config import ApiSettings, get_api_settings
 from api.jobs.worker import Runner, Worker
+from api.logging_setup import silence_data_loggers
 from api.middleware import RequestLogMiddleware, SnapshotInvalidationMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.routers import (
@@ -52,6 +53,7 @@ def create_app(
     `job_runners` replaces the solver runners (tests use fakes).
     """
     settings = settings or get_api_settings()
+    silence_data_loggers()
     engine = engine or make_engine(settings.database_url)
 
     @asynccontextmanager

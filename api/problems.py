@@ -179,9 +179,27 @@ def _route_template(request: Request) -> str:
 
 
 def route_template(scope: Any) -> str:
-    """The matched route's path template (``/v1/cases/{case_id}``), never the raw URL."""
-    route = scope.get("route")
-    return str(getattr(route, "path", "?"))
+    """The request path with its path parameters put back as ``{name}``.
+
+    ``/v1/cases/42/match`` → ``/v1/cases/{case_id}/match``: ids are harmless, but the
+    template keeps log lines uniform and never carries anything a client typed.
+    """
+    if scope.get("route") is None:
+        return "(no matching route)"  # the raw path is whatever the client typed
+    path = str(scope.get("path", ""))
+    params = {str(value): name for name, value in (scope.get("path_params") or {}).items()}
+    if not params:
+        return path
+    parts = []
+    for segment in path.split("/"):
+        head, dot, tail = segment.partition(".")
+        if segment in params:
+            parts.append("{" + params[segment] + "}")
+        elif dot and head in params:
+            parts.append("{" + params[head] + "}." + tail)
+        else:
+            parts.append(segment)
+    return "/".join(parts)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
