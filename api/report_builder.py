@@ -26,10 +26,9 @@ from data.capacity import (
     DEFAULT_HOURS_PER_CONSULTANT,
     DEFAULT_MIN_MISSING_HOURS,
     DemandStatus,
-    balances,
     capacity_outlook,
-    expected_intake,
     language_label,
+    planning_balances,
     region_label,
     shortages,
 )
@@ -81,10 +80,8 @@ def figure_of(ax: Axes) -> Figure:
 
 def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     """Supply vs demand per language and region, shortages, and free capacity ahead."""
-    horizon_end = snapshot.as_of + dt.timedelta(weeks=weeks)
-    expected = expected_intake(snapshot.history, snapshot.as_of, weeks=weeks)
-    cells = balances(
-        snapshot.consultants, (*snapshot.demands, *expected), on=snapshot.as_of, ahead=horizon_end
+    cells = planning_balances(
+        snapshot.consultants, snapshot.demands, snapshot.history, snapshot.as_of, weeks
     )
     found = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT, DEFAULT_MIN_MISSING_HOURS)
     gaps = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT)

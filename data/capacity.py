@@ -308,3 +308,18 @@ def capacity_outlook(
             sum(c.free_hours_on(day) for c in speakers) for day in week_starts
         )
     return CapacityOutlook(week_starts, total, by_language)
+
+
+def planning_balances(
+    consultants: Sequence[ConsultantLoad],
+    demands: Iterable[Demand],
+    history: Iterable[PastRequest],
+    as_of: dt.date,
+    weeks: int = 12,
+    lookback_days: int = 365,
+) -> list[LanguageRegionBalance]:
+    """The balances capacity planning looks at: open requests plus the intake expected
+    over the next `weeks` weeks, against free hours today and at the horizon's end."""
+    expected = expected_intake(history, as_of, weeks, lookback_days)
+    ahead = as_of + dt.timedelta(weeks=weeks)
+    return balances(consultants, (*demands, *expected), on=as_of, ahead=ahead)

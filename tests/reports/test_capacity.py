@@ -16,6 +16,7 @@ from data.capacity import (
     balances,
     capacity_outlook,
     expected_intake,
+    planning_balances,
     shortage_sentences,
     shortages,
 )
@@ -162,3 +163,13 @@ def test_expected_demand_and_hours_freed_ahead_enter_the_shortage(two_consultant
         c for c in balances(two_consultants, demands[:1], on=TODAY) if c.language == "ti"
     ]
     assert today_only.missing_hours == 0.0
+
+
+def test_planning_balances_combine_forecast_and_hours_freed(two_consultants):
+    history = [PastRequest("ti", "Sjælland", 52.0, dt.date(2025, 7, 1))]
+    demands = [Demand("ti", "Sjælland", 10.0, DemandStatus.REQUESTED)]
+    cells = planning_balances(two_consultants, demands, history, TODAY, weeks=2, lookback_days=364)
+    (cell,) = [c for c in cells if c.language == "ti"]
+    # 52 h over 52 weeks → 2 weeks bring 2 h; on 19 January the 20 h case has ended.
+    assert cell.expected_hours == pytest.approx(2.0)
+    assert (cell.requested_hours, cell.free_hours, cell.free_hours_ahead) == (10.0, 17.0, 37.0)
