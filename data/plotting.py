@@ -146,7 +146,14 @@ def plot_capacity_outlook(outlook: CapacityOutlook, ax: Axes | None = None) -> A
         twin.set_ylim(bottom=0)
         lines, names = twin.get_legend_handles_labels()
         bars, bar_names = ax.get_legend_handles_labels()
-        twin.legend(bars + lines, bar_names + names, loc="upper left", fontsize="small")
+        # Outside the axes: inside, it would hide the first weeks' bars.
+        twin.legend(
+            bars + lines,
+            bar_names + names,
+            loc="upper left",
+            fontsize="small",
+            bbox_to_anchor=(1.1, 1.0),
+        )
     else:
         ax.legend(loc="upper left", fontsize="small")
     return ax
