@@ -17,6 +17,7 @@ from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.routers import (
     cases,
     consultants,
+    figures,
     geography,
     health,
     keys,
@@ -103,6 +104,7 @@ def _v1_routers() -> list[APIRouter]:
         optimizations.router,
         rosters.router,
         kpis.router,
+        figures.router,
         keys.router,
     ]
     return routers

@@ -119,6 +119,17 @@ def plot_roster_grid(view: RosterView, ax: Axes | None = None) -> Axes:
     work the shift, hatched red when uncovered) and labelled with the consultant id."""
     days, codes, team = view.days(), view.codes(), view.team()
     ax = _axes(ax, (max(8.0, 0.32 * len(days) + 2.5), 0.7 * len(codes) + 2.0))
+    if not days:  # a roster still being solved, or one that found nothing
+        ax.set_axis_off()
+        ax.text(
+            0.5,
+            0.5,
+            f"roster {view.label}: no shifts",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
+        return ax
     colours = consultant_colours(team)
     day_index = {day: i for i, day in enumerate(days)}
     code_index = {code: i for i, code in enumerate(codes)}

@@ -69,6 +69,8 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/rosters/{roster_id}/publish"): PLANNER,
     ("POST", "/v1/rosters/{roster_id}/repairs"): PLANNER,
     ("GET", "/v1/kpis"): ALL,
+    ("GET", "/v1/kpis/supply.png"): ALL,
+    ("GET", "/v1/rosters/{roster_id}/grid.png"): PLANNER,
     ("GET", "/v1/keys"): ADMIN,
     ("POST", "/v1/keys"): ADMIN,
     ("POST", "/v1/keys/{key_id}/revoke"): ADMIN,

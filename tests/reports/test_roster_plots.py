@@ -123,3 +123,9 @@ def test_view_from_roster_problem_keeps_uncovered_shifts_and_night_flags():
     assert night.is_night and not view.shifts[0].is_night
     assert view.contract_hours["a"] == 37.0
     assert view.label == "k"
+
+
+def test_an_empty_roster_draws_a_note_not_a_grid():
+    ax = plot_roster_grid(RosterView("#3", (), {}))
+    assert not ax.patches
+    assert [t.get_text() for t in ax.texts] == ["roster #3: no shifts"]
