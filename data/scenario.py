@@ -32,6 +32,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -542,6 +543,12 @@ def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> Scenario:
         tuple(absences),
         tuple(over),
     )
+
+
+@lru_cache(maxsize=4)
+def demo_book(seed: int = DEFAULT_SEED, scale: int = 1) -> Scenario:
+    """`generate`, memoised: the scenario is immutable, so callers may share it."""
+    return generate(seed=seed, scale=scale)
 
 
 @dataclass(slots=True)

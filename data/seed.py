@@ -24,7 +24,7 @@ from data.models import (
     Coordinator,
     Office,
 )
-from data.scenario import DEFAULT_SEED, Scenario, generate
+from data.scenario import DEFAULT_SEED, Scenario, demo_book
 
 #: Progress callback: (step name, rows written in this call, total rows of the step).
 Progress = Callable[[str, int, int], None]
@@ -223,7 +223,7 @@ def load_demo(
     scenario: Scenario | None = None,
 ) -> dict[str, int]:
     """Generate (unless given) and write the demo book in one transaction."""
-    book = scenario or generate(seed=seed, scale=scale)
+    book = scenario or demo_book(seed=seed, scale=scale)
     callback = progress if callable(progress) else None
     with engine.begin() as connection:
         return write_scenario(connection, book, callback)

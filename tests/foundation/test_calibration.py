@@ -22,6 +22,7 @@ from data.scenario import (
     TODAY,
     Scenario,
     base_of,
+    demo_book,
     generate,
     language_counts,
 )
@@ -42,7 +43,7 @@ ARABIC_DIALECTS = {"ar-IQ", "ar-SY", "ar-LB", "ar-PS", "ar-MA"}
 
 @pytest.fixture(scope="module")
 def book() -> Scenario:
-    return generate(seed=42, scale=1)
+    return demo_book(seed=42, scale=1)
 
 
 def region_name(code: str) -> str:
