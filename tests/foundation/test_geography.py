@@ -112,10 +112,119 @@ def test_an_unmapped_admin2_fails_loudly() -> None:
 def test_six_offices_cover_all_regions() -> None:
     refs = offices()
     assert [o.name for o in refs] == [
-        "København", "Næstved", "Odense", "Kolding", "Aarhus", "Aalborg",
+        "København",
+        "Næstved",
+        "Odense",
+        "Kolding",
+        "Aarhus",
+        "Aalborg",
     ]
     served = {code for o in refs for code in o.serves_regions}
     assert served == {r.code for r in regions()}
     for office in refs:
         assert region_of(office.municipality_code).code in office.serves_regions
     assert municipality_by_code(refs[0].municipality_code).name == "København"
+
+
+#: Official municipality codes per region (Danmarks Statistik), written out
+#: independently of data.geography so the extract's region of every one is checked.
+OFFICIAL_REGION_CODES = {
+    "DK-84": {
+        101,
+        147,
+        151,
+        153,
+        155,
+        157,
+        159,
+        161,
+        163,
+        165,
+        167,
+        169,
+        173,
+        175,
+        183,
+        185,
+        187,
+        190,
+        201,
+        210,
+        217,
+        219,
+        223,
+        230,
+        240,
+        250,
+        260,
+        270,
+        400,
+    },
+    "DK-85": {253, 259, 265, 269, 306, 316, 320, 326, 329, 330, 336, 340, 350, 360, 370, 376, 390},
+    "DK-83": {
+        410,
+        420,
+        430,
+        440,
+        450,
+        461,
+        479,
+        480,
+        482,
+        492,
+        510,
+        530,
+        540,
+        550,
+        561,
+        563,
+        573,
+        575,
+        580,
+        607,
+        621,
+        630,
+    },
+    "DK-82": {
+        615,
+        657,
+        661,
+        665,
+        671,
+        706,
+        707,
+        710,
+        727,
+        730,
+        740,
+        741,
+        746,
+        751,
+        756,
+        760,
+        766,
+        779,
+        791,
+    },
+    "DK-81": {773, 787, 810, 813, 820, 825, 840, 846, 849, 851, 860},
+}
+
+
+def test_every_municipality_is_in_its_official_region() -> None:
+    derived = {m.code: m.region_code for m in municipalities()}
+    official = {code: region for region, codes in OFFICIAL_REGION_CODES.items() for code in codes}
+    assert derived == official
+
+
+def test_geography_is_pure() -> None:
+    """Solver packages import data.geography: it must not pull in the database stack."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, data.geography; "
+        "print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'pandas', 'fastapi') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
