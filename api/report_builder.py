@@ -266,7 +266,8 @@ def _number(value: float | None) -> str:
 
 def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: int = 0) -> Section:
     """A 4-week 3x8 roster for the first døgnindsats case of the book (not stored)."""
-    from api.cli.roster_input import RosterRequest, build_roster_problem
+    from api.report_data import roster_params
+    from api.services.rosters import build_problem
     from data.models import Case, CaseStatus, InterventionType
     from roster.plotting import view_from_roster
     from roster.solve import solve
@@ -281,8 +282,7 @@ def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: in
     if case is None or case.id is None:
         return Section("Døgnindsats roster", ["No open døgnindsats case in the book."])
     monday = as_of + dt.timedelta(days=(7 - as_of.weekday()) % 7)
-    request = RosterRequest(case.id, monday, 28, "3x8")
-    problem = build_roster_problem(session, request)
+    problem = build_problem(session, roster_params(session, case.id, monday, 28, "3x8"), set())
     result = solve(problem, time_limit=time_limit, seed=seed)
     violations = validate(problem, result.roster)
     view = view_from_roster(problem, result.roster, label=f"{case.reference} (3x8)")

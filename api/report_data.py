@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +24,7 @@ from data.models import (
     CaseStatus,
     Consultant,
     ConsultantLanguage,
+    InterventionType,
     Municipality,
     Office,
     PersonGroup,
@@ -126,6 +129,15 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
     return CapacitySnapshot(as_of, consultants, demands, history)
 
 
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+
+
+def danish_wall_clock(moment: dt.datetime) -> dt.datetime:
+    """Stored shift times are UTC (naive ones too); the figures show Danish wall-clock time."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(DANISH_TIME).replace(tzinfo=None)
+
+
 def roster_view_from_rows(
     roster: Roster,
     shifts: list[RosterShift],
@@ -148,8 +160,8 @@ def roster_view_from_rows(
     for shift in shifts:
         if wanted is not None and shift.case_id != wanted:
             continue
-        key = (shift.start, shift.shift_code)
-        ends[key] = shift.end
+        key = (danish_wall_clock(shift.start), shift.shift_code)
+        ends[key] = danish_wall_clock(shift.end)
         if shift.consultant_id is not None:
             grouped[key].append(str(shift.consultant_id))
     cells = []
@@ -172,3 +184,38 @@ def roster_view_from_rows(
 def contract_hours_of(session: Session, consultant_ids: list[int]) -> dict[int, float]:
     rows = session.exec(select(Consultant).where(col(Consultant.id).in_(consultant_ids)))
     return {c.id: c.contracted_hours_per_week for c in rows if c.id is not None}
+
+
+def roster_params(
+    session: Session,
+    case_id: int,
+    start: dt.date,
+    days: int,
+    template_name: str,
+    per_shift: int = 1,
+    time_limit: float = 20.0,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Parameters for the API's roster service (`api.services.rosters.build_problem`) for
+    one døgnindsats; the pool is every office serving the case's region."""
+    case = session.get(Case, case_id)
+    if case is None or case.intervention_type is not InterventionType.DOGNINDSATS:
+        raise ValueError(f"case {case_id}: not a døgnindsats")
+    town = session.get(Municipality, case.municipality_code)
+    region = town.region_code if town else ""
+    offices = sorted(
+        o.id
+        for o in session.exec(select(Office))
+        if o.id is not None and region in o.serves_regions
+    )
+    return {
+        "case_ids": [case_id],
+        "start_date": start.isoformat(),
+        "days": days,
+        "template": template_name,
+        "consultants_per_shift": per_shift,
+        "office_ids": offices,
+        "consultant_ids": [],
+        "time_limit_seconds": time_limit,
+        "seed": seed,
+    }

@@ -1,4 +1,8 @@
-"""`famplan roster` (plan a døgnindsats) and `famplan repair` (after an absence)."""
+"""`famplan roster` (plan a døgnindsats) and `famplan repair` (after an absence).
+
+Both go through the API's roster service (`api.services.rosters`): the same pool, the
+same stored rows, the same publish/repair rules as `POST /v1/rosters`.
+"""
 
 from __future__ import annotations
 
@@ -141,59 +145,79 @@ def print_roster(
 def roster_command(
     case_ref: str = typer.Argument(..., help="Reference of the døgnindsats case."),
     start: str = typer.Option(..., "--start", help="First day, YYYY-MM-DD."),
-    days: int = typer.Option(28, "--days", min=1, max=366, help="Horizon in days."),
+    days: int = typer.Option(28, "--days", min=1, max=84, help="Horizon in days."),
     template_name: str = typer.Option("3x8", "--template", help="3x8, 2x12 or sleep-in."),
     per_shift: int = typer.Option(1, "--per-shift", min=1, max=2, help="Consultants/shift."),
     time_limit: float = typer.Option(20.0, "--time-limit", min=0.1, help="Solver seconds."),
     seed: int = typer.Option(0, "--seed"),
+    publish: bool = typer.Option(False, "--publish", help="Publish it (if the validator agrees)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
-    """Plan a legal 24/7 roster for a døgnindsats with as few faces as possible."""
+    """Plan a legal 24/7 roster for a døgnindsats with as few faces as possible; it is
+    stored as a draft (or published) like the API's rosters."""
+    from zoneinfo import ZoneInfo
+
     from api.cli.match_commands import case_id_for
-    from api.cli.roster_input import (
-        RosterInputError,
-        RosterRequest,
-        build_roster_problem,
-        save_roster,
-    )
+    from api.report_data import roster_params
+    from api.services.rosters import build_problem, publish_roster, store_result
     from data.db import get_engine
+    from data.ops_models import Roster
     from roster.solve import solve
+    from roster.templates import template
     from roster.validate import validate
 
     first_day = parse_date(start, "--start")
     assert first_day is not None
+    try:
+        template(template_name)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--template") from None
     with Session(get_engine()) as session:
         case_id = case_id_for(session, case_ref)
         try:
-            request = RosterRequest(case_id, first_day, days, template_name, per_shift)
-            problem = build_roster_problem(session, request)
-        except (RosterInputError, ValueError) as error:
-            console.print(f"[red]{error}[/red]")
+            params = roster_params(
+                session, case_id, first_day, days, template_name, per_shift, time_limit, seed
+            )
+        except ValueError as error:
+            console.print(f"[red]{case_ref}: {error}[/red]")
             raise typer.Exit(code=2) from None
+        row = Roster(
+            case_ids=[case_id],
+            office_ids=params["office_ids"],
+            horizon_start=dt.datetime.combine(
+                first_day, dt.time(0), tzinfo=ZoneInfo("Europe/Copenhagen")
+            ),
+            days=days,
+            template=template_name,
+            params=params,
+        )
+        session.add(row)
+        session.flush()
+        problem = build_problem(session, params, {row.id or 0})
+        if not problem.employees:
+            console.print("[red]no consultant of the serving offices takes døgnindsats[/red]")
+            raise typer.Exit(code=1)
         if as_json:
-            result = solve(problem, time_limit=time_limit, seed=seed)
+            result = solve(problem, time_limit=time_limit, seed=seed, num_workers=2)
         else:
             with console.status(
                 f"rostering {days} days from a pool of "
                 f"{len(problem.employees)} (≤ {time_limit:g} s) …"
             ):
-                result = solve(problem, time_limit=time_limit, seed=seed)
-        violations = validate(problem, result.roster)
-        row = save_roster(session, request, problem, result, violations)
+                result = solve(problem, time_limit=time_limit, seed=seed, num_workers=2)
+        store_result(session, row, problem, result)
         session.commit()
+        violations = validate(problem, result.roster) if result.found else []
+        if publish and result.found and not violations:
+            publish_roster(session, row, None)
         refs = _refs(session, {int(a.employee) for a in result.roster})
-        roster_id = row.id or 0
+        roster_id, status = row.id or 0, str(row.status.value)
     if as_json:
-        typer.echo(
-            json.dumps(
-                roster_json(roster_id, problem, result, refs, violations),
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        payload = roster_json(roster_id, problem, result, refs, violations)
+        typer.echo(json.dumps(payload | {"roster_status": status}, ensure_ascii=False, indent=2))
     else:
         print_roster(roster_id, problem, result, refs, violations)
-        console.print(f"saved as draft roster [bold]{roster_id}[/bold]")
+        console.print(f"saved as {status} roster [bold]{roster_id}[/bold]")
 
 
 def consultant_id_for(session: Session, value: str) -> int:
@@ -211,74 +235,70 @@ def consultant_id_for(session: Session, value: str) -> int:
 
 @app.command("repair")
 def repair_command(
-    roster_id: int = typer.Argument(..., help="The roster to repair."),
+    roster_id: int = typer.Argument(..., help="The published roster to repair."),
     absent: str = typer.Option(..., "--absent", help="Staff number (or id) of who is away."),
     date_from: str = typer.Option(..., "--from", help="First absent day, YYYY-MM-DD."),
     date_to: str = typer.Option(..., "--to", help="Last absent day, YYYY-MM-DD."),
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Solver seconds."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Today (shifts before it are kept as worked); default today."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Re-plan after an absence, changing as few shifts as possible; saves a new draft."""
-    from api.cli.roster_input import (
-        RosterInputError,
-        build_roster_problem,
-        load_published_roster,
-        save_roster,
-    )
+    from api.problems import ApiProblem
+    from api.services.rosters import repair_roster
     from data.db import get_engine
-    from roster.repair import SickDays, repair
+    from data.ops_models import Roster
     from roster.validate import validate
 
     first, last = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    today = parse_date(as_of, "--as-of")
     assert first is not None and last is not None
     if last < first:
         raise typer.BadParameter("ends before --from", param_hint="--to")
     with Session(get_engine()) as session:
         consultant_id = consultant_id_for(session, absent)
+        roster = session.get(Roster, roster_id)
+        if roster is None:
+            console.print(f"[red]roster {roster_id}: not found[/red]")
+            raise typer.Exit(code=2)
+        change = {
+            "kind": "sick",
+            "consultant_id": consultant_id,
+            "start": first.isoformat(),
+            "end": last.isoformat(),
+        }
         try:
-            parent, request, published = load_published_roster(session, roster_id)
-            problem = build_roster_problem(session, request)
-        except RosterInputError as error:
-            console.print(f"[red]{error}[/red]")
+            child, outcome = repair_roster(session, roster, change, time_limit, None, today)
+        except ApiProblem as problem:
+            console.print(f"[red]{problem}[/red]")
             raise typer.Exit(code=2) from None
-        days = tuple(
-            d for d in range(request.days) if first <= request.start + dt.timedelta(days=d) <= last
-        )
-        if not days:
-            console.print("[yellow]the absence is outside the roster's horizon[/yellow]")
-            raise typer.Exit(code=1)
-        repaired = repair(
-            problem, published, SickDays(str(consultant_id), days), time_limit=time_limit
-        )
-        violations = validate(repaired.problem, repaired.result.roster)
-        row = save_roster(
-            session, request, repaired.problem, repaired.result, violations, parent_id=parent.id
-        )
-        session.commit()
-        ids = {int(e) for d in repaired.diff for e in (*d.removed, *d.added)}
-        ids |= {int(a.employee) for a in repaired.result.roster}
+        violations = validate(outcome.problem, outcome.result.roster)
+        ids = {int(e) for d in outcome.diff for e in (*d.removed, *d.added)}
+        ids |= {int(a.employee) for a in outcome.result.roster}
         refs = _refs(session, ids)
-        new_id = row.id or 0
+        new_id = child.id or 0
     diff: list[dict[str, Any]] = [
         {
-            "date": problem.date(d.day).isoformat(),
+            "date": outcome.problem.date(d.day).isoformat(),
             "shift": d.shift,
             "removed": [refs.get(e, e) for e in d.removed],
             "added": [refs.get(e, e) for e in d.added],
         }
-        for d in repaired.diff
+        for d in outcome.diff
     ]
     if as_json:
-        payload = roster_json(new_id, repaired.problem, repaired.result, refs, violations)
+        payload = roster_json(new_id, outcome.problem, outcome.result, refs, violations)
         payload |= {
             "parent_id": roster_id,
-            "changed_assignments": repaired.changed_assignments,
+            "changed_assignments": outcome.changed_assignments,
             "diff": diff,
         }
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     table = Table(
-        title=f"Changes against roster {roster_id} ({repaired.changed_assignments} assignments)"
+        title=f"Changes against roster {roster_id} ({outcome.changed_assignments} assignments)"
     )
     for column in ("date", "shift", "out", "in"):
         table.add_column(column)
@@ -291,8 +311,8 @@ def repair_command(
         )
     console.print(table)
     console.print(
-        f"{repaired.result.status}, {repaired.result.seconds:.1f} s; "
-        f"saved as draft roster [bold]{new_id}[/bold] (parent {roster_id})"
+        f"{outcome.result.status}, {outcome.result.seconds:.1f} s; saved as draft "
+        f"roster [bold]{new_id}[/bold] (parent {roster_id}); publish it to replace it"
     )
     for violation in violations:
         console.print(f"[red]validator:[/red] {violation}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
@@ -43,3 +44,20 @@ def tigrinya_demand() -> list[Demand]:
         Demand("ar-SY", "Hovedstaden", 10.0, DemandStatus.RUNNING),
         Demand("da", "Sjælland", 10.0, requested),
     ]
+
+
+@pytest.fixture(scope="session")
+def writable_url(new_database: Callable[[str], str]) -> str:
+    """A seeded demo database of the report tests' own, which they may change (the
+    shared `seeded_url` must stay untouched)."""
+    from data.db import make_engine
+    from data.migrate import upgrade
+    from data.seed import load_demo
+
+    url = upgrade(new_database("reports_writable"))
+    engine = make_engine(url)
+    try:
+        load_demo(engine, seed=42, scale=1, progress=False)
+    finally:
+        engine.dispose()
+    return url

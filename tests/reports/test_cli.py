@@ -40,21 +40,6 @@ def use_database(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], No
     _reset_caches()
 
 
-@pytest.fixture(scope="module")
-def writable_url(new_database: Callable[[str], str]) -> str:
-    """A second seeded database the tests of this module may change."""
-    from data.migrate import upgrade
-    from data.seed import load_demo
-
-    url = upgrade(new_database("reports_cli"))
-    engine = make_engine(url)
-    try:
-        load_demo(engine, seed=42, scale=1, progress=False)
-    finally:
-        engine.dispose()
-    return url
-
-
 def _open_request(url: str) -> str:
     from data.models import Case, CaseStatus
 
@@ -165,3 +150,105 @@ def test_report_writes_a_self_contained_html(seeded_url, use_database, tmp_path)
     assert len(pngs) == 13 and "roster_grid.png" in pngs and "supply_demand.png" in pngs
     assert all((tmp_path / name).stat().st_size > 5_000 for name in pngs)
     assert "report written" in result.output
+
+
+def _dognindsats_case(url: str) -> str:
+    from data.models import Case, CaseStatus, InterventionType
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            case = session.exec(
+                select(Case)
+                .where(Case.intervention_type == InterventionType.DOGNINDSATS)
+                .where(Case.status == CaseStatus.ACTIVE)
+                .order_by(Case.id)  # type: ignore[arg-type]
+            ).first()
+            assert case is not None, "the demo book has running døgnindsats cases"
+            return case.reference
+    finally:
+        engine.dispose()
+
+
+def test_roster_publish_then_repair_a_sick_day(writable_url, use_database):
+    use_database(writable_url)
+    reference = _dognindsats_case(writable_url)
+    # Monday 18 December 2023, one week, 3x8: 21 shifts.
+    args = ["roster", reference, "--start", "2023-12-18", "--days", "7", "--time-limit", "8"]
+    result = runner.invoke(app, [*args, "--publish", "--json"])
+    assert result.exit_code == 0, result.output
+    roster = _json(result.output)
+    assert roster["roster_status"] == "published", roster["violations"]
+    dates = {shift["date"] for shift in roster["shifts"]}
+    assert dates <= {f"2023-12-{day}" for day in range(18, 25)}
+    assert roster["team_size"] == len(roster["team"]) >= 1
+    # Whoever works the first shift of Wednesday 20 December calls in sick that day.
+    sick = next(s["consultant"] for s in roster["shifts"] if s["date"] == "2023-12-20")
+    repair = [
+        "repair",
+        str(roster["roster_id"]),
+        "--absent",
+        sick,
+        "--from",
+        "2023-12-20",
+        "--to",
+        "2023-12-20",
+        "--as-of",
+        "2023-12-18",
+        "--time-limit",
+        "8",
+        "--json",
+    ]
+    result = runner.invoke(app, repair)
+    assert result.exit_code == 0, result.output
+    repaired = _json(result.output)
+    assert repaired["parent_id"] == roster["roster_id"]
+    assert repaired["changed_assignments"] >= 1
+    assert not any(
+        s["date"] == "2023-12-20" and s["consultant"] == sick for s in repaired["shifts"]
+    )
+    assert any(sick in entry["removed"] for entry in repaired["diff"])
+
+
+def test_repair_refuses_a_draft(writable_url, use_database):
+    use_database(writable_url)
+    reference = _dognindsats_case(writable_url)
+    result = runner.invoke(
+        app,
+        [
+            "roster",
+            reference,
+            "--start",
+            "2024-01-08",
+            "--days",
+            "3",
+            "--time-limit",
+            "4",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    draft = _json(result.output)
+    assert draft["roster_status"] == "draft"
+    result = runner.invoke(
+        app,
+        [
+            "repair",
+            str(draft["roster_id"]),
+            "--absent",
+            "1",
+            "--from",
+            "2024-01-08",
+            "--to",
+            "2024-01-08",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "only a published roster is repaired" in result.output
+
+
+def test_roster_of_a_case_that_is_not_a_dognindsats(seeded_url, use_database):
+    use_database(seeded_url)
+    result = runner.invoke(app, ["roster", _open_request(seeded_url), "--start", "2024-01-08"])
+    assert result.exit_code == 2
+    assert "not a døgnindsats" in result.output

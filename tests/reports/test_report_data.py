@@ -146,7 +146,8 @@ def test_persisted_roster_rows_become_a_view():
         template="3x8",
         solver_status="OPTIMAL",
     )
-    day = dt.datetime(2026, 1, 5)
+    # Stored as naive UTC: 06:00 UTC is 07:00 in Copenhagen in January.
+    day = dt.datetime(2026, 1, 5) - dt.timedelta(hours=1)
 
     def row(case_id: int, hour: int, code: str, consultant: int | None) -> RosterShift:
         start = day + dt.timedelta(hours=hour)
@@ -168,5 +169,6 @@ def test_persisted_roster_rows_become_a_view():
         ("N", ("12",)),
     ]  # case 4's shift is left out, the uncovered evening stays
     assert view.shifts[2].is_night and not view.shifts[0].is_night
+    assert view.shifts[0].start == dt.datetime(2026, 1, 5, 7)  # Danish wall clock
     assert view.contract_hours == {"11": 37.0, "12": 30.0}
     assert view.label == "#7 (3x8)"
