@@ -182,6 +182,7 @@ def match(
 class Progress:
     """What the live display shows; updated from the solver thread."""
 
+    time_limit: float = 0.0
     started: float = field(default_factory=time.perf_counter)
     incumbent: float | None = None
     bound: float | None = None
@@ -208,7 +209,12 @@ def _progress_panel(progress: Progress, supports_live: bool) -> Any:
 
     elapsed = time.perf_counter() - progress.started
     if not supports_live:
-        return Spinner("dots", text=f"optimising … {elapsed:5.1f} s")
+        # `matcher.batch.optimize` takes no per-solution callback (yet): elapsed only.
+        return Spinner(
+            "dots",
+            text=f"optimising … {elapsed:5.1f} s of at most {progress.time_limit:g} s "
+            "(incumbent, bound and gap when it finishes)",
+        )
     gap = progress.gap
     incumbent = "—" if progress.incumbent is None else f"{progress.incumbent:,.1f}"
     bound = "—" if progress.bound is None else f"{progress.bound:,.1f}"
@@ -227,7 +233,7 @@ def run_with_progress(problem: Any, time_limit: float, seed: int, quiet: bool) -
 
     from matcher.batch import optimize
 
-    progress = Progress()
+    progress = Progress(time_limit=time_limit)
     parameters = inspect.signature(optimize).parameters
     hook = next((name for name in _CALLBACK_NAMES if name in parameters), None)
     kwargs: dict[str, Any] = {"time_limit": time_limit, "seed": seed, "num_workers": 2}
