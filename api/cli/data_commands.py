@@ -22,6 +22,23 @@ db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 app.add_typer(db_app, name="db")
 
 
+def _migrated_engine(url: str | None) -> Engine:
+    """An engine on a database that `famplan db upgrade` has prepared, or a clear exit."""
+    from sqlalchemy import inspect
+
+    from data.db import make_engine
+
+    engine = make_engine(url)
+    if "family_case" not in inspect(engine).get_table_names():
+        engine.dispose()
+        console.print(
+            f"[red]{engine.url.render_as_string(hide_password=True)} is not migrated[/red]: "
+            "run `famplan db upgrade` first"
+        )
+        raise typer.Exit(1)
+    return engine
+
+
 @db_app.command("upgrade")
 def db_upgrade(
     url: str | None = typer.Option(
@@ -57,11 +74,10 @@ def seed(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-    from data.db import make_engine
     from data.scenario import generate
     from data.seed import business_row_count, clear_business_data, load_demo
 
-    engine = make_engine(url)
+    engine = _migrated_engine(url)
     try:
         existing = business_row_count(engine)
         if existing and if_empty:
@@ -122,10 +138,9 @@ def demo(
     top: int = typer.Option(15, help="How many languages to list."),
 ) -> None:
     """Print a readable summary of the book of business, then the registered sections."""
-    from data.db import make_engine
     from data.summary import book_summary
 
-    engine = make_engine(url)
+    engine = _migrated_engine(url)
     try:
         summary = book_summary(engine)
         if summary.cases == 0:
@@ -232,13 +247,12 @@ def export(
     url: str | None = typer.Option(None, help="SQLAlchemy URL; default from settings."),
 ) -> None:
     """Export consultants and cases (one row each) as CSV or Excel."""
-    from data.db import make_engine
     from data.transfer import export_book
 
     if fmt not in ("csv", "xlsx"):
         console.print(f"[red]--format: {fmt!r} is not csv or xlsx[/red]")
         raise typer.Exit(2)
-    engine = make_engine(url)
+    engine = _migrated_engine(url)
     try:
         paths = export_book(engine, out, "csv" if fmt == "csv" else "xlsx")
     finally:
@@ -253,10 +267,9 @@ def import_(
     url: str | None = typer.Option(None, help="SQLAlchemy URL; default from settings."),
 ) -> None:
     """Import consultants and cases: all files or nothing; every bad row is reported."""
-    from data.db import make_engine
     from data.transfer import ImportFailed, import_files
 
-    engine = make_engine(url)
+    engine = _migrated_engine(url)
     try:
         result = import_files(engine, files)
     except ImportFailed as failed:
