@@ -1,0 +1,1 @@
+"""Alembic migrations of the famplan schema (run through `data.migrate`)."""
