@@ -228,3 +228,21 @@ def test_loaded_book_has_the_same_figures(seeded_engine: Engine, book: Scenario)
     assert summary.locked_assignments == sum(
         a.locked for a in book.assignments if a.status is not AssignmentStatus.ENDED
     )
+
+
+def test_generation_does_not_depend_on_hash_randomisation(book: Scenario) -> None:
+    """Same seed → same book in another process with another PYTHONHASHSEED."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import hashlib; from data.scenario import generate; "
+        "print(hashlib.sha256(repr(generate(42, 1)).encode()).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.strip() == hashlib.sha256(repr(book).encode()).hexdigest()
