@@ -50,7 +50,7 @@ class BatchModel:
 
     core: AssignmentCore
     seats: list[Seat]
-    #: agent index → ("consultant" | "coordinator", id)
+    #: agent index → ("consultant" | "coordinator" | "office", id)
     agents: list[tuple[str, int]]
     #: per pair: one-way travel minutes (0 for coordinator pairs)
     pair_minutes: list[float]
@@ -58,6 +58,9 @@ class BatchModel:
     current_agent: list[int]
     locked_seats: list[tuple[Seat, int]] = field(default_factory=list)
     build_seconds: float = 0.0
+    #: office agent → its coordinator agents; coordinator agent → free caseload
+    office_members: dict[int, list[int]] = field(default_factory=dict)
+    coordinator_room: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -154,124 +157,203 @@ def optimize(
 
 
 def build_batch_model(problem: MatchProblem) -> BatchModel:
-    started = time.perf_counter()
-    settings = problem.settings
-    scale = settings.hours_scale
-    consultant_index = {c.id: k for k, c in enumerate(problem.consultants)}
-    n_consultants = len(problem.consultants)
-    coordinator_index = {co.id: n_consultants + j for j, co in enumerate(problem.coordinators)}
-    agents = [("consultant", c.id) for c in problem.consultants] + [
-        ("coordinator", co.id) for co in problem.coordinators]
+    """Map the snapshot onto an `AssignmentCore` (see the module docstring)."""
+    return _Builder(problem).build()
 
-    locked_hours = np.zeros(n_consultants)
-    locked_cases: list[set[int]] = [set() for _ in range(n_consultants)]
-    locked_caseload = Counter[int]()
-    locked: dict[tuple[int, str], int] = {}
-    current: dict[tuple[int, str], int] = {}
-    for a in problem.assignments:
-        if a.role == Role.COORDINATOR:
-            agent = coordinator_index[a.coordinator_id]  # type: ignore[index]
-        else:
-            agent = consultant_index[a.consultant_id]  # type: ignore[index]
-        key = (a.case_id, str(a.role))
-        if a.locked:
-            locked[key] = agent
+
+class _Builder:
+    """Collects items, agents and pairs; one method per kind of seat."""
+
+    def __init__(self, problem: MatchProblem) -> None:
+        self.started = time.perf_counter()
+        self.problem = problem
+        self.settings = problem.settings
+        n_consultants = len(problem.consultants)
+        n_coordinators = len(problem.coordinators)
+        self.consultant_index = {c.id: k for k, c in enumerate(problem.consultants)}
+        self.coordinator_index = {
+            co.id: n_consultants + j for j, co in enumerate(problem.coordinators)}
+        self.office_index = {
+            o.id: n_consultants + n_coordinators + j for j, o in enumerate(problem.offices)}
+        self.agents: list[tuple[str, int]] = (
+            [("consultant", c.id) for c in problem.consultants]
+            + [("coordinator", co.id) for co in problem.coordinators]
+            + [("office", o.id) for o in problem.offices])
+        self.seats: list[Seat] = []
+        self.items: list[int] = []
+        self.pair_agent: list[int] = []
+        self.pair_score: list[int] = []
+        self.pair_use: list[tuple[int, int]] = []
+        self.pair_minutes: list[float] = []
+        self.penalty: list[int] = []
+        self.current_pair: list[int] = []
+        self.current_agent: list[int] = []
+        self.stability: list[int] = []
+        self.groups: list[tuple[int, ...]] = []
+        self.stability_points = points(problem, self.settings.stability_cost)
+        self._read_assignments()
+
+    def _read_assignments(self) -> None:
+        """Split running assignments into locked (fixed, using capacity) and current."""
+        problem = self.problem
+        self.locked_hours = np.zeros(len(problem.consultants))
+        self.locked_cases: list[set[int]] = [set() for _ in problem.consultants]
+        self.locked_caseload: Counter[int] = Counter()
+        self.locked: dict[tuple[int, str], int] = {}
+        self.current: dict[tuple[int, str], int] = {}
+        for a in problem.assignments:
             if a.role == Role.COORDINATOR:
-                locked_caseload[agent] += 1
+                agent = self.coordinator_index[a.coordinator_id]  # type: ignore[index]
             else:
-                locked_hours[agent] += a.hours
-                locked_cases[agent].add(a.case_id)
-        else:
-            current[key] = agent
-
-    index = CandidateIndex(problem, locked_hours)
-    seats: list[Seat] = []
-    items: list[int] = []
-    pair_agent: list[int] = []
-    pair_score: list[int] = []
-    pair_use: list[tuple[int, int]] = []
-    pair_minutes: list[float] = []
-    required: list[bool] = []
-    penalty: list[int] = []
-    current_pair: list[int] = []
-    current_agent: list[int] = []
-    stability: list[int] = []
-    groups: list[tuple[int, ...]] = []
-    stability_points = points(problem, settings.stability_cost)
-
-    def add_pair(agent: int, score: int, use: tuple[int, int], minutes: float) -> None:
-        items.append(len(seats) - 1)
-        pair_agent.append(agent)
-        pair_score.append(score)
-        pair_use.append(use)
-        pair_minutes.append(minutes)
-
-    roles_today: dict[int, set[str]] = {}
-    for (case_id, role_name) in (*current, *locked):
-        roles_today.setdefault(case_id, set()).add(role_name)
-    for case in problem.cases:
-        roles = list(case.roles)
-        for role_name in sorted(roles_today.get(case.id, ())):
-            if role_name != Role.COORDINATOR and Role(role_name) not in roles:
-                roles.append(Role(role_name))
-        case_items = []
-        for role in roles:
-            key = (case.id, str(role))
-            if key in locked:
+                agent = self.consultant_index[a.consultant_id]  # type: ignore[index]
+            key = (a.case_id, str(a.role))
+            if not a.locked:
+                self.current[key] = agent
                 continue
-            # The person locked on the other seat of this case cannot take this one.
-            blocked = {locked[(case.id, str(other))] for other in (Role.PRIMARY, Role.SUPPORT)
-                       if other != role and (case.id, str(other)) in locked}
-            seats.append(Seat(case.id, role))
-            item = len(seats) - 1
-            case_items.append(item)
-            today = current.get(key, -1)
-            found = index.candidates(case, role, settings.max_candidates_per_seat,
-                                     keep=today if today >= 0 else None)
-            hours = round(case.hours_for(role) * scale)
-            chosen_current = -1
-            for cand in found:
-                if cand.consultant_index in blocked:
-                    continue
-                consultant = problem.consultants[cand.consultant_index]
-                if cand.consultant_index == today:
-                    chosen_current = len(items)
-                add_pair(cand.consultant_index, cand.score, (hours, 1),
-                         problem.travel_minutes(consultant, case))
-            if today >= 0 and chosen_current < 0:
-                chosen_current = len(items)
-                add_pair(today, _stay_score(problem, case, role, today, float(locked_hours[today])),
-                         (hours, 1), problem.travel_minutes(problem.consultants[today], case))
-            required.append(False)
-            penalty.append(points(problem, settings.unplaced_penalty
-                                  * _PRIORITY_FACTOR.get(case.priority, 1.0)))
-            current_pair.append(chosen_current)
-            current_agent.append(today)
-            stability.append(stability_points if today >= 0 else 0)
-        if len(case_items) > 1:
-            groups.append(tuple(case_items))
-        _add_coordinator_seat(problem, case, locked, current, coordinator_index, seats,
-                              add_pair, required, penalty, current_pair, current_agent,
-                              stability, stability_points, len(items))
+            self.locked[key] = agent
+            if a.role == Role.COORDINATOR:
+                self.locked_caseload[agent] += 1
+            else:
+                self.locked_hours[agent] += a.hours
+                self.locked_cases[agent].add(a.case_id)
 
-    capacities = [
-        (max(0, round((c.capacity_hours - locked_hours[k]) * scale)),
-         max(0, c.max_cases - len(locked_cases[k])))
-        for k, c in enumerate(problem.consultants)
-    ] + [
-        (0, max(0, co.max_caseload - locked_caseload[coordinator_index[co.id]]))
-        for co in problem.coordinators
-    ]
-    core = AssignmentCore(
-        n_items=len(seats), n_agents=len(agents), capacities=tuple(capacities),
-        pair_item=tuple(items), pair_agent=tuple(pair_agent), pair_score=tuple(pair_score),
-        pair_use=tuple(pair_use), required=tuple(required), unplaced_penalty=tuple(penalty),
-        current_pair=tuple(current_pair), stability=tuple(stability),
-        distinct_groups=tuple(groups),
-    )
-    locked_seats = [(Seat(cid, Role(r)), agent) for (cid, r), agent in locked.items()]
-    return BatchModel(core, seats, agents, pair_minutes, current_agent, locked_seats,
-                      time.perf_counter() - started)
+    def build(self) -> BatchModel:
+        problem = self.problem
+        self.index = CandidateIndex(problem, self.locked_hours)
+        roles_today: dict[int, set[str]] = {}
+        for (case_id, role_name) in (*self.current, *self.locked):
+            roles_today.setdefault(case_id, set()).add(role_name)
+        for case in problem.cases:
+            roles = list(case.roles)
+            for role_name in sorted(roles_today.get(case.id, ())):
+                if role_name != Role.COORDINATOR and Role(role_name) not in roles:
+                    roles.append(Role(role_name))
+            case_items = [item for role in roles
+                          if (item := self.add_consultant_seat(case, role)) is not None]
+            if len(case_items) > 1:
+                self.groups.append(tuple(case_items))
+            self.add_coordinator_seat(case)
+        return self._finish()
+
+    def _new_item(self, seat: Seat, today: int, penalty: float) -> int:
+        self.seats.append(seat)
+        self.penalty.append(points(self.problem, penalty))
+        self.current_pair.append(-1)
+        self.current_agent.append(today)
+        self.stability.append(self.stability_points if today >= 0 else 0)
+        return len(self.seats) - 1
+
+    def _add_pair(self, item: int, agent: int, score: int, use: tuple[int, int],
+                  minutes: float) -> None:
+        if agent == self.current_agent[item]:
+            self.current_pair[item] = len(self.items)
+        self.items.append(item)
+        self.pair_agent.append(agent)
+        self.pair_score.append(score)
+        self.pair_use.append(use)
+        self.pair_minutes.append(minutes)
+
+    def add_consultant_seat(self, case: CaseData, role: Role) -> int | None:
+        """A primary or support seat: every consultant the hard rules accept (at most
+        `max_candidates_per_seat` best), plus today's consultant."""
+        problem = self.problem
+        key = (case.id, str(role))
+        if key in self.locked:
+            return None
+        # The person locked on the other seat of this case cannot take this one.
+        blocked = {self.locked[(case.id, str(other))] for other in (Role.PRIMARY, Role.SUPPORT)
+                   if other != role and (case.id, str(other)) in self.locked}
+        today = self.current.get(key, -1)
+        factor = _PRIORITY_FACTOR.get(case.priority, 1.0)
+        item = self._new_item(Seat(case.id, role), today,
+                              self.settings.unplaced_penalty * factor)
+        hours = round(case.hours_for(role) * self.settings.hours_scale)
+        found = self.index.candidates(case, role, self.settings.max_candidates_per_seat,
+                                      keep=today if today >= 0 else None)
+        for cand in found:
+            if cand.consultant_index in blocked:
+                continue
+            consultant = problem.consultants[cand.consultant_index]
+            self._add_pair(item, cand.consultant_index, cand.score, (hours, 1),
+                           problem.travel_minutes(consultant, case))
+        if today >= 0 and self.current_pair[item] < 0:
+            self._add_pair(item, today,
+                           _stay_score(problem, case, role, today,
+                                       float(self.locked_hours[today])),
+                           (hours, 1), problem.travel_minutes(problem.consultants[today], case))
+        return item
+
+    def add_coordinator_seat(self, case: CaseData) -> None:
+        """One coordinator seat per case. Coordinators of one office are interchangeable,
+        so the seat may stay with today's coordinator (one pair) or go to a serving
+        *office* (one pair each); the office's pool of caseload is shared and a
+        coordinator with room is named when the solution is read back. A small score (up
+        to 2 points) prefers the office nearest the family, for meetings."""
+        problem = self.problem
+        key = (case.id, str(Role.COORDINATOR))
+        if key in self.locked or not problem.coordinators:
+            return
+        today = self.current.get(key, -1)
+        item = self._new_item(Seat(case.id, Role.COORDINATOR), today,
+                              self.settings.coordinator_unplaced_penalty)
+        if today >= 0:
+            coordinator = problem.coordinators[today - len(problem.consultants)]
+            self._add_pair(item, today, self._office_score(coordinator.office_id, case),
+                           (0, 1), 0.0)
+        for office in problem.offices:
+            if case.region in office.serves_regions:
+                self._add_pair(item, self.office_index[office.id],
+                               self._office_score(office.id, case), (0, 1), 0.0)
+
+    def _office_score(self, office_id: int, case: CaseData) -> int:
+        office = self.problem.office_by_id.get(office_id)
+        if office is None:
+            return 0
+        minutes = self.problem.travel.minutes(office.location, case.location)
+        limit = max(self.settings.max_travel_minutes, 1.0)
+        return points(self.problem, 2.0 * max(0.0, 1.0 - minutes / limit))
+
+    def _coordinator_room(self) -> dict[int, int]:
+        return {
+            self.coordinator_index[co.id]: max(
+                0, co.max_caseload - self.locked_caseload[self.coordinator_index[co.id]])
+            for co in self.problem.coordinators
+        }
+
+    def _finish(self) -> BatchModel:
+        problem = self.problem
+        scale = self.settings.hours_scale
+        room = self._coordinator_room()
+        office_members: dict[int, list[int]] = {a: [] for a in self.office_index.values()}
+        for co in problem.coordinators:
+            if co.office_id in self.office_index:
+                office_members[self.office_index[co.office_id]].append(
+                    self.coordinator_index[co.id])
+        capacities = [
+            (max(0, round((c.capacity_hours - self.locked_hours[k]) * scale)),
+             max(0, c.max_cases - len(self.locked_cases[k])))
+            for k, c in enumerate(problem.consultants)
+        ] + [(0, room[self.coordinator_index[co.id]]) for co in problem.coordinators] + [
+            (0, sum(room[m] for m in office_members[self.office_index[o.id]]))
+            for o in problem.offices
+        ]
+        pools = tuple(
+            ((office, *members), 1, sum(room[m] for m in members))
+            for office, members in office_members.items()
+        )
+        n = len(self.seats)
+        core = AssignmentCore(
+            n_items=n, n_agents=len(self.agents), capacities=tuple(capacities),
+            pair_item=tuple(self.items), pair_agent=tuple(self.pair_agent),
+            pair_score=tuple(self.pair_score), pair_use=tuple(self.pair_use),
+            required=(False,) * n, unplaced_penalty=tuple(self.penalty),
+            current_pair=tuple(self.current_pair), stability=tuple(self.stability),
+            distinct_groups=tuple(self.groups), pools=pools,
+        )
+        locked_seats = [(Seat(cid, Role(r)), agent) for (cid, r), agent in self.locked.items()]
+        return BatchModel(core, self.seats, self.agents, self.pair_minutes, self.current_agent,
+                          locked_seats, time.perf_counter() - self.started,
+                          office_members=office_members, coordinator_room=room)
 
 
 def _stay_score(problem: MatchProblem, case: CaseData, role: Role, k: int, locked: float) -> int:
@@ -280,38 +362,6 @@ def _stay_score(problem: MatchProblem, case: CaseData, role: Role, k: int, locke
     if language_cover(problem, case, role, consultant) is None:
         return 0
     return integer_score(make_context(problem, case, role, consultant, locked))
-
-
-def _add_coordinator_seat(
-    problem: MatchProblem, case: CaseData, locked, current, coordinator_index, seats,
-    add_pair, required, penalty, current_pair, current_agent, stability,
-    stability_points: int, next_pair: int,
-) -> None:
-    """One coordinator seat per case: coordinators of an office serving its region; a
-    small score (up to 2 points) prefers the office nearest the family, for meetings."""
-    key = (case.id, str(Role.COORDINATOR))
-    if key in locked or not problem.coordinators:
-        return
-    seats.append(Seat(case.id, Role.COORDINATOR))
-    today = current.get(key, -1)
-    chosen_current = -1
-    pair = next_pair
-    for co in problem.coordinators:
-        agent = coordinator_index[co.id]
-        if agent != today and not problem.office_serves(co.office_id, case.region):
-            continue
-        if agent == today:
-            chosen_current = pair
-        office = problem.office_by_id.get(co.office_id)
-        minutes = problem.travel.minutes(office.location, case.location) if office else 0.0
-        limit = max(problem.settings.max_travel_minutes, 1.0)
-        add_pair(agent, points(problem, 2.0 * max(0.0, 1.0 - minutes / limit)), (0, 1), 0.0)
-        pair += 1
-    required.append(False)
-    penalty.append(points(problem, problem.settings.coordinator_unplaced_penalty))
-    current_pair.append(chosen_current)
-    current_agent.append(today)
-    stability.append(stability_points if today >= 0 else 0)
 
 
 # ------------------------------------------------------------------ reading back
@@ -339,9 +389,9 @@ def solution_result(
     changes: list[Change] = []
     unplaced: list[UnplacedSeat] = []
     options = Counter(core.pair_item)
+    agent_of_item = name_coordinators(model, pair_of_item)
     for item, seat in enumerate(model.seats):
-        p = pair_of_item[item]
-        agent = core.pair_agent[p] if p >= 0 else -1
+        agent = agent_of_item[item]
         placements.append(_placement(model, seat, agent))
         before = model.current_agent[item]
         if agent != before:
@@ -361,6 +411,24 @@ def solution_result(
         kpis=_kpis(problem, model, pair_of_item, placements, len(unplaced)),
         n_pairs=core.n_pairs, candidate_limit=problem.settings.max_candidates_per_seat,
     )
+
+
+def name_coordinators(model: BatchModel, pair_of_item: list[int]) -> list[int]:
+    """Agent per item, with seats placed on an office given to the coordinator of that
+    office with the most room left (the office pool guarantees there is one)."""
+    core = model.core
+    agents = [core.pair_agent[p] if p >= 0 else -1 for p in pair_of_item]
+    room = dict(model.coordinator_room)
+    for agent in agents:
+        if agent in room:
+            room[agent] -= 1
+    for item, agent in enumerate(agents):
+        if agent in model.office_members:
+            members = model.office_members[agent]
+            best = max(members, key=lambda m: (room[m], -m))
+            room[best] -= 1
+            agents[item] = best
+    return agents
 
 
 def objective_of(model: BatchModel, pair_of_item: list[int]) -> int:

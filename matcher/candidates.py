@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from data.languages import Closeness
-from data.travel import GeodesicTravel
 from matcher.problem import (
     LEVEL_RANK,
     SUPPORT_INTERVENTION_TYPES,
@@ -26,10 +25,19 @@ from matcher.problem import (
     MatchProblem,
     Role,
 )
-from matcher.rules import STATIC_RULES, first_failure, free_hours, required_tags
-from matcher.scoring import integer_score, make_context
+from matcher.rules import (
+    STATIC_RULES,
+    RuleName,
+    first_failure,
+    free_hours,
+    required_tags,
+    start_day,
+)
+from matcher.scoring import CLOSENESS_VALUE, LEVEL_VALUE, integer_score, make_context
 
 _EARTH_KM = 6371.0088
+#: With a candidate limit L, the best PRESELECT_FACTOR × L by estimate are scored exactly.
+PRESELECT_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -41,11 +49,15 @@ class Candidate:
 class CandidateIndex:
     """Column data of all consultants, built once per problem."""
 
-    def __init__(self, problem: MatchProblem, locked_hours: np.ndarray) -> None:
+    def __init__(self, problem: MatchProblem, locked_hours: np.ndarray | None = None) -> None:
         self.problem = problem
         consultants = problem.consultants
         self.n = len(consultants)
-        self.locked_hours = locked_hours
+        self.locked_hours = np.zeros(self.n) if locked_hours is None else locked_hours
+        self.max_cases = np.array([c.max_cases for c in consultants], dtype=int)
+        self.gender = np.array([c.gender or "" for c in consultants], dtype=object)
+        self.id_position = {c.id: k for k, c in enumerate(consultants)}
+        self._qualified: dict[frozenset[str], np.ndarray] = {}
         self.home = np.radians(np.array([[c.home.lat, c.home.lon] for c in consultants]
                                         ).reshape(-1, 2))
         office_points = []
@@ -59,13 +71,17 @@ class CandidateIndex:
             [bool(c.intervention_types & SUPPORT_INTERVENTION_TYPES) for c in consultants],
             dtype=bool)
         self._type_masks: dict[str, np.ndarray] = {}
-        self._tag_masks: dict[str, np.ndarray] = {}
-        self.by_tag: dict[str, list[int]] = {}
+        self._tag_values: dict[str, np.ndarray] = {}
+        self._region_masks: dict[str, np.ndarray] = {}
+        self._country_masks: dict[str, np.ndarray] = {}
+        #: consultant tag → [(consultant index, level)]
+        self.by_tag: dict[str, list[tuple[int, Level]]] = {}
         minimum = LEVEL_RANK[problem.settings.min_language_level]
         for k, c in enumerate(consultants):
             for skill in c.languages:
-                if LEVEL_RANK[Level(skill.level)] >= minimum:
-                    self.by_tag.setdefault(skill.tag, []).append(k)
+                level = Level(skill.level)
+                if LEVEL_RANK[level] >= minimum:
+                    self.by_tag.setdefault(skill.tag, []).append((k, level))
         self.absent_any = np.array([bool(c.absences) for c in consultants], dtype=bool)
 
     def type_mask(self, intervention_type: str) -> np.ndarray:
@@ -76,31 +92,124 @@ class CandidateIndex:
             self._type_masks[intervention_type] = mask
         return mask
 
-    def tag_mask(self, family_tag: str) -> np.ndarray:
-        """Consultants speaking some tag that covers `family_tag` at the minimum level."""
-        mask = self._tag_masks.get(family_tag)
-        if mask is None:
-            mask = np.zeros(self.n, dtype=bool)
+    def tag_value(self, family_tag: str) -> np.ndarray:
+        """Per consultant, the language term for `family_tag` alone (0 = not covered at
+        the minimum level)."""
+        values = self._tag_values.get(family_tag)
+        if values is None:
+            values = np.zeros(self.n)
             for own_tag, members in self.by_tag.items():
-                if self.problem.closeness(family_tag, own_tag) != Closeness.NONE:
-                    mask[members] = True
-            self._tag_masks[family_tag] = mask
+                kind = self.problem.closeness(family_tag, own_tag)
+                if kind == Closeness.NONE:
+                    continue
+                for k, level in members:
+                    value = CLOSENESS_VALUE[kind] * LEVEL_VALUE[level]
+                    values[k] = max(values[k], value)
+            self._tag_values[family_tag] = values
+        return values
+
+    def qualified(self, required: frozenset[str]) -> np.ndarray:
+        mask = self._qualified.get(required)
+        if mask is None:
+            mask = np.array([required <= c.qualifications for c in self.problem.consultants],
+                            dtype=bool)
+            self._qualified[required] = mask
         return mask
 
-    def approx_minutes(self, case: CaseData) -> np.ndarray | None:
-        travel = self.problem.travel
-        if not isinstance(travel, GeodesicTravel):
-            return None
-        lat, lon = np.radians(case.location.lat), np.radians(case.location.lon)
+    def screen(
+        self, case: CaseData, role: Role, load_hours: np.ndarray, load_cases: np.ndarray
+    ) -> list[tuple[RuleName, np.ndarray]]:
+        """Per hard rule, in `HARD_RULES` order, the mask of consultants it rejects for
+        the seat, given each consultant's hours and cases on *other* cases. Mirrors the
+        rule functions in `matcher.rules`, vectorised; callers re-check accepted pairs
+        with the functions themselves."""
+        problem = self.problem
+        consultants = problem.consultants
+        tags = required_tags(case, role)
+        speaks = np.ones(self.n, dtype=bool)
+        for tag in tags:
+            speaks &= self.tag_value(tag) > 0
+        takes = self.support_ok if role == Role.SUPPORT else self.type_mask(
+            case.intervention_type)
+        unqualified = np.zeros(self.n, dtype=bool)
+        if role != Role.SUPPORT and case.required_qualifications:
+            unqualified = ~self.qualified(case.required_qualifications)
+        excluded = np.zeros(self.n, dtype=bool)
+        for cid in case.excluded_consultant_ids:
+            if cid in self.id_position:
+                excluded[self.id_position[cid]] = True
+        wrong_gender = np.zeros(self.n, dtype=bool)
+        if case.gender_rule == "required":
+            wrong_gender = self.gender != case.gender
+        need = case.hours_for(role)
+        short = self.capacity - load_hours + 1e-9 < need
+        absent = np.zeros(self.n, dtype=bool)
+        day = start_day(problem, case)
+        for k in np.flatnonzero(self.absent_any).tolist():
+            consultant = consultants[k]
+            absent[k] = any(a.contains(day) for a in consultant.absences)
+            short[k] = free_hours(problem, case, consultant, float(load_hours[k])) + 1e-9 < need
+        far = problem.travel_row(case) > problem.settings.max_travel_minutes
+        full = load_cases >= self.max_cases
+        return [
+            (RuleName.LANGUAGE, ~speaks),
+            (RuleName.INTERVENTION_TYPE, ~takes),
+            (RuleName.QUALIFICATION, unqualified),
+            (RuleName.EXCLUDED, excluded),
+            (RuleName.GENDER, wrong_gender),
+            (RuleName.ABSENT, absent),
+            (RuleName.TRAVEL, far),
+            (RuleName.CAPACITY_HOURS, short),
+            (RuleName.CAPACITY_CASES, full),
+        ]
 
-        def km(points: np.ndarray) -> np.ndarray:
-            dlat = points[:, 0] - lat
-            dlon = points[:, 1] - lon
-            a = np.sin(dlat / 2) ** 2 + np.cos(lat) * np.cos(points[:, 0]) * np.sin(dlon / 2) ** 2
-            return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    def region_mask(self, region: str) -> np.ndarray:
+        mask = self._region_masks.get(region)
+        if mask is None:
+            mask = np.array([self.problem.office_serves(c.office_id, region)
+                             for c in self.problem.consultants], dtype=bool)
+            self._region_masks[region] = mask
+        return mask
 
-        straight = np.minimum(km(self.home), km(self.office))
-        return travel.overhead_minutes + straight * travel.road_factor / travel.speed_kmh * 60
+    def country_mask(self, country: str) -> np.ndarray:
+        mask = self._country_masks.get(country)
+        if mask is None:
+            mask = np.array([country in c.cultural_countries for c in self.problem.consultants],
+                            dtype=bool)
+            self._country_masks[country] = mask
+        return mask
+
+    def approx_scores(self, case: CaseData, role: Role, tags: tuple[str, ...],
+                      minutes: np.ndarray | None, members: np.ndarray) -> np.ndarray:
+        """The soft score of `members` without the start and preference terms, travel
+        from the spherical estimate: only used to pick whom to score exactly."""
+        weights = self.problem.settings.weights
+        limit = max(self.problem.settings.max_travel_minutes, 1e-9)
+        language = (np.min([self.tag_value(t)[members] for t in tags], axis=0)
+                    if tags else np.ones(len(members)))
+        total = weights.language * language
+        if minutes is not None:
+            total += weights.travel * np.clip(1 - minutes[members] / limit, 0, 1)
+        total += weights.office * self.region_mask(case.region)[members]
+        if case.cultural_countries:
+            culture = np.zeros(len(members), dtype=bool)
+            for country in case.cultural_countries:
+                culture |= self.country_mask(country)[members]
+            total += weights.culture * culture
+        capacity = np.maximum(self.capacity[members], 1e-9)
+        used = self.locked_hours[members] + case.hours_for(role)
+        total += weights.workload * np.clip(1 - used / capacity, 0, 1)
+        ids = [self.problem.consultants[k].id for k in members.tolist()]
+        for j, cid in enumerate(ids):
+            if cid == case.preferred_consultant_id:
+                total[j] += weights.continuity
+            elif cid in case.previous_consultant_ids:
+                total[j] += 0.7 * weights.continuity
+        return total
+
+    def approx_minutes(self, case: CaseData) -> np.ndarray:
+        """One-way minutes from every consultant (the problem's cached travel row)."""
+        return self.problem.travel_row(case)
 
     def candidates(
         self, case: CaseData, role: Role, limit: int | None, keep: int | None = None
@@ -110,16 +219,26 @@ class CandidateIndex:
         problem = self.problem
         mask = self.support_ok.copy() if role == Role.SUPPORT else self.type_mask(
             case.intervention_type).copy()
-        for tag in required_tags(case, role):
-            mask &= self.tag_mask(tag)
+        tags = required_tags(case, role)
+        for tag in tags:
+            mask &= self.tag_value(tag) > 0
         need = case.hours_for(role)
         mask &= self.capacity - self.locked_hours + 1e-9 >= need
         minutes = self.approx_minutes(case)
-        if minutes is not None:
-            mask &= minutes <= problem.settings.max_travel_minutes * 1.02 + 0.5
+        mask &= minutes <= problem.settings.max_travel_minutes
         found: list[Candidate] = []
         consultants = problem.consultants
-        for k in np.flatnonzero(mask).tolist():
+        members = np.flatnonzero(mask)
+        if limit is not None and len(members) > PRESELECT_FACTOR * limit:
+            # Score exactly only the best by the vectorised estimate; it leaves out the
+            # start and preference terms (≤ 10 points by default), hence the margin.
+            approx = self.approx_scores(case, role, tags, minutes, members)
+            order = np.argsort(-approx, kind="stable")[: PRESELECT_FACTOR * limit]
+            chosen = set(members[order].tolist())
+            if keep is not None and mask[keep]:
+                chosen.add(keep)
+            members = np.array(sorted(chosen), dtype=int)
+        for k in members.tolist():
             consultant = consultants[k]
             if first_failure(problem, case, role, consultant, STATIC_RULES) is not None:
                 continue

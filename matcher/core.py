@@ -62,6 +62,9 @@ class AssignmentCore:
     stability: tuple[int, ...]
     #: Groups of items that must go to pairwise different agents.
     distinct_groups: tuple[tuple[int, ...], ...] = ()
+    #: Shared capacities: (agents, resource, capacity) — the pairs of all these agents
+    #: together use at most `capacity` of `resource` (e.g. an office's coordinators).
+    pools: tuple[tuple[tuple[int, ...], int, int], ...] = ()
 
     def __post_init__(self) -> None:
         n_pairs = len(self.pair_item)
@@ -123,6 +126,7 @@ class CoreModel:
         self.add_one_agent_per_item()
         self.add_capacities()
         self.add_distinct_agents()
+        self.add_pools()
         self.add_objective()
         self.add_hint(hint)
 
@@ -161,6 +165,15 @@ class CoreModel:
             for pairs in by_agent.values():
                 if len(pairs) > 1:
                     self.model.add_at_most_one(self.x[p] for p in pairs)
+
+    def add_pools(self) -> None:
+        """Shared capacity of a set of agents."""
+        core = self.core
+        for agents, r, cap in core.pools:
+            uses = [(core.pair_use[p][r], p) for a in agents for p in self.pairs_of_agent[a]
+                    if core.pair_use[p][r] > 0]
+            if sum(u for u, _ in uses) > cap:
+                self.model.add(sum(u * self.x[p] for u, p in uses) <= cap)
 
     def add_objective(self) -> None:
         """Score, minus stability for leaving a current pair, minus the unplaced penalty;
@@ -214,6 +227,9 @@ def solve_core(
     params.num_workers = max(1, num_workers)
     params.relative_gap_limit = relative_gap
     params.log_search_progress = log
+    # The full LP relaxation (at-most-ones and capacities) is what proves these models
+    # optimal quickly; with few workers CP-SAT would otherwise run without it.
+    params.linearization_level = 2
     if deterministic:
         params.interleave_search = True
         params.max_deterministic_time = time_limit

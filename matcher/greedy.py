@@ -35,17 +35,27 @@ def greedy_pairs(problem: MatchProblem, model: BatchModel) -> list[int]:
     pair_of_item = [-1] * core.n_items
     agents_of_case: dict[int, set[int]] = {}
 
+    pool_left = [cap for _, _, cap in core.pools]
+    pools_of_agent: dict[int, list[int]] = {}
+    for k, (members, _, _) in enumerate(core.pools):
+        for agent in members:
+            pools_of_agent.setdefault(agent, []).append(k)
+
     def take(item: int, p: int) -> None:
         pair_of_item[item] = p
         agent = core.pair_agent[p]
         for r, use in enumerate(core.pair_use[p]):
             remaining[agent][r] -= use
+        for k in pools_of_agent.get(agent, ()):
+            pool_left[k] -= core.pair_use[p][core.pools[k][1]]
         if model.seats[item].role != Role.COORDINATOR:
             agents_of_case.setdefault(model.seats[item].case_id, set()).add(agent)
 
     def fits(p: int) -> bool:
         agent = core.pair_agent[p]
-        return all(use <= remaining[agent][r] for r, use in enumerate(core.pair_use[p]))
+        return all(use <= remaining[agent][r] for r, use in enumerate(core.pair_use[p])) and all(
+            core.pair_use[p][core.pools[k][1]] <= pool_left[k]
+            for k in pools_of_agent.get(agent, ()))
 
     # Keep today's relationships, as long as the consultant is not over capacity.
     for item, p in enumerate(core.current_pair):

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+
 from data.languages import DEFAULT_MAX_DISTANCE, Closeness, InvalidLanguageTag, closeness
 from data.languages import normalize_tag as _normalize_tag
 from data.travel import GeodesicTravel, Point, TravelModel
@@ -354,15 +356,57 @@ class MatchProblem:
 
     def travel_minutes(self, consultant: ConsultantData, case: CaseData) -> float:
         """One-way minutes from the consultant's home or office, whichever is nearer."""
-        key = ("travel", consultant.id, case.id)
-        minutes = self._cache.get(key)
-        if minutes is None:
-            minutes = self.travel.minutes(consultant.home, case.location)
-            office = self.office_by_id.get(consultant.office_id)
-            if office is not None:
-                minutes = min(minutes, self.travel.minutes(office.location, case.location))
-            self._cache[key] = minutes
-        return float(minutes)
+        return float(self.travel_row(case)[self.consultant_position[consultant.id]])
+
+    @property
+    def consultant_position(self) -> dict[int, int]:
+        """Consultant id → position in `consultants` (and in travel rows)."""
+        position = self._cache.get("position")
+        if position is None:
+            position = {c.id: k for k, c in enumerate(self.consultants)}
+            self._cache["position"] = position
+        return position
+
+    def travel_row(self, case: CaseData) -> np.ndarray:
+        """One-way minutes from every consultant (home or office, the nearer) to the case.
+
+        For `GeodesicTravel` the distance is the spherical great-circle distance, computed
+        for all consultants at once with numpy; it is within 0.5 % of the ellipsoidal
+        geodesic and about a thousand times faster. Any other travel model is asked pair by
+        pair. Rows are cached per case.
+        """
+        key = ("travel_row", case.id)
+        row = self._cache.get(key)
+        if row is None:
+            row = self._compute_travel_row(case)
+            self._cache[key] = row
+        return row
+
+    def _compute_travel_row(self, case: CaseData) -> np.ndarray:
+        if isinstance(self.travel, GeodesicTravel):
+            points = self._cache.get("points")
+            if points is None:
+                home = np.radians([[c.home.lat, c.home.lon] for c in self.consultants])
+                office = np.radians([
+                    [o.location.lat, o.location.lon] if (o := self.office_by_id.get(
+                        c.office_id)) is not None else [c.home.lat, c.home.lon]
+                    for c in self.consultants])
+                points = (home.reshape(-1, 2), office.reshape(-1, 2))
+                self._cache["points"] = points
+            home, office = points
+            km = np.minimum(_great_circle_km(home, case.location),
+                            _great_circle_km(office, case.location))
+            t = self.travel
+            minutes = t.overhead_minutes + km * t.road_factor / t.speed_kmh * 60.0
+            return np.where(km == 0.0, 0.0, minutes)
+        values = np.empty(len(self.consultants))
+        for k, c in enumerate(self.consultants):
+            minutes = self.travel.minutes(c.home, case.location)
+            base = self.office_by_id.get(c.office_id)
+            if base is not None:
+                minutes = min(minutes, self.travel.minutes(base.location, case.location))
+            values[k] = minutes
+        return values
 
     def closeness(self, family_tag: str, consultant_tag: str) -> Closeness:
         key = ("closeness", family_tag, consultant_tag)
@@ -375,6 +419,17 @@ class MatchProblem:
     def office_serves(self, office_id: int, region: str) -> bool:
         office = self.office_by_id.get(office_id)
         return office is not None and region in office.serves_regions
+
+
+_EARTH_RADIUS_KM = 6371.0088
+
+
+def _great_circle_km(points: np.ndarray, target: Point) -> np.ndarray:
+    """Haversine distance from each (lat, lon) row in radians to `target`."""
+    lat, lon = np.radians(target.lat), np.radians(target.lon)
+    a = (np.sin((points[:, 0] - lat) / 2) ** 2
+         + np.cos(lat) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lon) / 2) ** 2)
+    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def _check_tag(tag: str, where: str) -> None:

@@ -14,9 +14,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pycountry
 
 from data.languages import Closeness, display_name
+from matcher.candidates import CandidateIndex
 from matcher.problem import CaseData, ConsultantData, LanguageCover, MatchProblem, Role
 from matcher.reshuffle import Reshuffle, reshuffle
 from matcher.rules import (
@@ -24,13 +26,12 @@ from matcher.rules import (
     Reason,
     RuleName,
     all_failures,
-    language_cover,
-    other_load,
+    first_failure,
     present_share,
     required_tags,
     start_day,
 )
-from matcher.scoring import PairContext, breakdown, make_context
+from matcher.scoring import PairContext, breakdown, make_context, score
 
 #: How many of the best single candidates per role are combined into pairs.
 PAIR_POOL = 12
@@ -155,31 +156,76 @@ def rank(
 def _rank_seat(
     problem: MatchProblem, case: CaseData, role: Role, top: int
 ) -> tuple[list[Candidate], Exclusions]:
+    """Screen everyone with the vectorised rules, then check and score the candidates
+    and the nearest misses (exactly one rule fails) with the rule functions themselves."""
+    index, load_hours, load_cases = _screening_data(problem, case)
+    fails = index.screen(case, role, load_hours, load_cases)
+    stacked = np.stack([mask for _, mask in fails])
+    n_failed = stacked.sum(axis=0)
+    first = stacked.argmax(axis=0)
     counts: Counter[str] = Counter()
-    scored: list[Candidate] = []
-    misses: list[NearMiss] = []
-    other_rules = HARD_RULES[1:]  # language is checked first, below
-    for consultant in problem.consultants:
-        if language_cover(problem, case, role, consultant) is None:
-            counts[RuleName.LANGUAGE] += 1
-            continue
-        failures = all_failures(problem, case, role, consultant, other_rules)
-        if failures:
-            counts[failures[0].rule] += 1
-            if len(failures) == 1:
-                misses.append(_near_miss(problem, case, role, consultant, failures[0]))
-            continue
-        scored.append(_candidate(make_context(problem, case, role, consultant)))
-    scored.sort(key=lambda c: (-c.score, c.travel_minutes, c.consultant_id))
-    misses.sort(key=lambda m: (-m.score, m.consultant_id))
+    for position, n in zip(*np.unique(first[n_failed > 0], return_counts=True), strict=True):
+        counts[fails[int(position)][0]] = int(n)
+    consultants = problem.consultants
+    feasible: list[tuple[float, float, int, PairContext]] = []
+    for k in np.flatnonzero(n_failed == 0).tolist():
+        consultant = consultants[k]
+        if first_failure(problem, case, role, consultant) is None:  # the rules decide
+            ctx = make_context(problem, case, role, consultant)
+            feasible.append((-round(score(ctx), 3), ctx.travel_minutes, consultant.id, ctx))
+    feasible.sort(key=lambda f: f[:3])
+    # Reasons are written for the shown candidates only.
+    scored = [_candidate(f[3]) for f in feasible[:top]]
+    misses: list[tuple[float, int, Reason, PairContext]] = []
+    language_ok = ~fails[0][1]
+    for k in np.flatnonzero((n_failed == 1) & language_ok).tolist():
+        consultant = consultants[k]
+        reasons = all_failures(problem, case, role, consultant, HARD_RULES[1:])
+        if len(reasons) == 1:
+            ctx = make_context(problem, case, role, consultant)
+            misses.append((-score(ctx), consultant.id, reasons[0], ctx))
+    misses.sort(key=lambda m: (m[0], m[1]))
+    nearest = tuple(_near_miss(ctx, reason, -neg) for neg, _, reason, ctx in
+                    misses[:NEAREST_MISSES])
     exclusions = Exclusions(
         role=role,
         considered=len(problem.consultants),
         counts=dict(counts),
-        nearest_misses=tuple(misses[:NEAREST_MISSES]),
-        summary=_summary(problem, case, role, counts, misses),
+        nearest_misses=nearest,
+        summary=_summary(problem, case, role, counts,
+                         [(problem.consultant_by_id[m[1]], m[2]) for m in misses]),
     )
     return scored[:top], exclusions
+
+
+def _screening_data(
+    problem: MatchProblem, case: CaseData
+) -> tuple[CandidateIndex, np.ndarray, np.ndarray]:
+    """The problem's screening index and every consultant's hours and cases on running
+    assignments of other cases (cached per problem; adjusted for a running case)."""
+    cached = problem._cache.get("rank_index")
+    if cached is None:
+        index = CandidateIndex(problem)
+        hours = np.zeros(index.n)
+        cases: list[set[int]] = [set() for _ in range(index.n)]
+        for a in problem.assignments:
+            if a.consultant_id is not None and a.role != Role.COORDINATOR:
+                k = index.id_position[a.consultant_id]
+                hours[k] += a.hours
+                cases[k].add(a.case_id)
+        cached = (index, hours, np.array([len(c) for c in cases], dtype=int))
+        problem._cache["rank_index"] = cached
+    index, hours, counts = cached
+    own = [a for a in problem.assignments_by_case.get(case.id, ())
+           if a.consultant_id is not None and a.role != Role.COORDINATOR]
+    if own:
+        hours, counts = hours.copy(), counts.copy()
+        for a in own:
+            k = index.id_position[a.consultant_id]  # type: ignore[index]
+            hours[k] -= a.hours
+        for k in {index.id_position[a.consultant_id] for a in own}:  # type: ignore[index]
+            counts[k] -= 1
+    return index, hours, counts
 
 
 def _best_pairs(
@@ -267,19 +313,16 @@ def _free_from(problem: MatchProblem, consultant: ConsultantData) -> dt.date | N
     return min(ends) if ends else None
 
 
-def _near_miss(
-    problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData, reason: Reason
-) -> NearMiss:
-    ctx = make_context(problem, case, role, consultant, other_load(problem, case, consultant))
+def _near_miss(ctx: PairContext, reason: Reason, value: float) -> NearMiss:
     parts = [describe_cover(c) for c in ctx.cover]
     if reason.rule != RuleName.TRAVEL:
         parts.append(f"{ctx.travel_minutes:.0f} min away")
     text = "; ".join(parts) + f" — but {reason.text}"
     if reason.rule in (RuleName.CAPACITY_HOURS, RuleName.CAPACITY_CASES):
-        free_from = _free_from(problem, consultant)
+        free_from = _free_from(ctx.problem, ctx.consultant)
         if free_from is not None:
             text += f" (a case ends {free_from.isoformat()})"
-    return NearMiss(consultant.id, role, reason, text, round(sum(breakdown(ctx).values()), 3))
+    return NearMiss(ctx.consultant.id, ctx.role, reason, text, round(value, 3))
 
 
 _MISS_PHRASE = {
@@ -292,20 +335,20 @@ _MISS_PHRASE = {
 
 def _summary(
     problem: MatchProblem, case: CaseData, role: Role, counts: Counter[str],
-    misses: list[NearMiss],
+    misses: list[tuple[ConsultantData, Reason]],
 ) -> tuple[str, ...]:
     lines = [f"{n} excluded: {rule.replace('_', ' ')}" for rule, n in counts.most_common()]
     tags = required_tags(case, role)
     speakers = " / ".join(display_name(t, "en") for t in tags) or "suitable"
-    by_rule = Counter(m.reason.rule for m in misses)
+    by_rule = Counter(reason.rule for _, reason in misses)
     for rule, n in by_rule.most_common():
         phrase = _MISS_PHRASE.get(RuleName(rule), f"fail only: {rule.replace('_', ' ')}")
         noun = "speaker" if n == 1 else "speakers"
         line = f"{n} {speakers} {noun} {phrase}"
         if rule in (RuleName.CAPACITY_HOURS, RuleName.CAPACITY_CASES):
             dates = [
-                d for m in misses if m.reason.rule == rule
-                if (d := _free_from(problem, problem.consultant_by_id[m.consultant_id]))
+                d for consultant, reason in misses if reason.rule == rule
+                if (d := _free_from(problem, consultant))
             ]
             if dates:
                 line += f" (first frees up {min(dates).isoformat()})"

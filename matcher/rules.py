@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from data.languages import Closeness, display_name
 from matcher.problem import (
@@ -20,6 +21,7 @@ from matcher.problem import (
     SUPPORT_INTERVENTION_TYPES,
     CaseData,
     ConsultantData,
+    DateRange,
     LanguageCover,
     Level,
     MatchProblem,
@@ -109,9 +111,16 @@ def start_day(problem: MatchProblem, case: CaseData) -> dt.date:
 def present_share(consultant: ConsultantData, first_day: dt.date) -> float:
     """Share of the working days (Mon–Fri) in the 7 days from `first_day` the consultant
     is not absent."""
+    if not consultant.absences:
+        return 1.0
+    return _present_share(consultant.absences, first_day)
+
+
+@lru_cache(maxsize=65536)
+def _present_share(absences: tuple[DateRange, ...], first_day: dt.date) -> float:
     days = [first_day + dt.timedelta(days=i) for i in range(7)]
     working = [d for d in days if d.weekday() < 5]
-    present = [d for d in working if not any(a.contains(d) for a in consultant.absences)]
+    present = [d for d in working if not any(a.contains(d) for a in absences)]
     return len(present) / len(working)
 
 

@@ -13,8 +13,8 @@ from data.languages import Closeness
 from matcher.problem import CaseData, ConsultantData, LanguageCover, Level, MatchProblem, Role
 from matcher.rules import language_cover, other_load, present_share, start_day
 
-_CLOSENESS_VALUE = {Closeness.EXACT: 1.0, Closeness.DIALECT: 0.7, Closeness.FALLBACK: 0.3}
-_LEVEL_VALUE = {Level.NATIVE: 1.0, Level.FLUENT: 0.9, Level.WORKING: 0.75}
+CLOSENESS_VALUE = {Closeness.EXACT: 1.0, Closeness.DIALECT: 0.7, Closeness.FALLBACK: 0.3}
+LEVEL_VALUE = {Level.NATIVE: 1.0, Level.FLUENT: 0.9, Level.WORKING: 0.75}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def language_term(ctx: PairContext) -> float:
     the level (native 1, fluent 0.9, working 0.75). No language needed → 1."""
     if not ctx.cover:
         return 1.0
-    return min(_CLOSENESS_VALUE[c.closeness] * _LEVEL_VALUE[c.level] for c in ctx.cover)
+    return min(CLOSENESS_VALUE[c.closeness] * LEVEL_VALUE[c.level] for c in ctx.cover)
 
 
 def culture_term(ctx: PairContext) -> float:

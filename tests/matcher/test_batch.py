@@ -109,6 +109,8 @@ def test_primary_and_support_are_different_people():
 def test_coordinator_from_serving_office_within_caseload():
     # Office 1 serves Hovedstaden, office 2 does not. Coordinator 1 (office 1) has room
     # for one case only, coordinator 2 is in office 2: the second case gets no coordinator.
+    # Objective: two Danish seats 10 + 10, one coordinator in the family's own town
+    # (office proximity 2 points), one coordinator seat unplaced (−50): 20 + 2 − 50.
     offices = (office(1, CPH), office(2, ROSKILDE, ("DK-85",)))
     p = problem([consultant(1, "da")], [case(10, "da", hours=5), case(11, "da", hours=5)],
                 coordinators=[coordinator(1, 1, max_caseload=1), coordinator(2, 2)],
@@ -116,7 +118,7 @@ def test_coordinator_from_serving_office_within_caseload():
     result = solve(p)
     coordinated = [pl for pl in result.placements if pl.role == Role.COORDINATOR]
     assert sorted(pl.coordinator_id or 0 for pl in coordinated) == [0, 1]
-    assert result.objective == pytest.approx(20 - 50)
+    assert result.objective == pytest.approx(20 + 2 - 50)
     assert any(u.role == Role.COORDINATOR for u in result.unplaced)
 
 
