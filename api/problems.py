@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("famplan.api")
@@ -156,6 +156,12 @@ async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    # Schemas bound every number; this catches whatever still does not fit a column.
+    log.info("value out of range on %s %s", request.method, _route_template(request))
+    return problem_response(request, 422, "a value is out of range for the database")
+
+
 async def _on_operational_error(request: Request, exc: Exception) -> JSONResponse:
     log.warning(
         "database unavailable or busy on %s %s: %s",
@@ -208,6 +214,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)
     app.add_exception_handler(OperationalError, _on_operational_error)
+    app.add_exception_handler(DataError, _on_out_of_range)
+    app.add_exception_handler(OverflowError, _on_out_of_range)
     # Any other exception is answered by `api.middleware.RequestLogMiddleware`.
 
 
@@ -222,5 +230,5 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": HTTPStatus(status).phrase,
         "content": _problem_content(),
     }
-    for status in (401, 403, 404, 409, 422)
+    for status in (400, 401, 403, 404, 409, 422)
 }

@@ -13,7 +13,7 @@ from api.deps import AnyUser, ReceptionUser, SessionDep
 from api.problems import conflict, invalid_field
 from api.routers.common import LanguageFilter, Limit, RegionFilter, Skip, language_condition
 from api.schemas.cases import CaseCreate, CaseLanguageIn, CasePublic, CaseUpdate
-from api.schemas.common import Page
+from api.schemas.common import MAX_ID, Page
 from api.services.references import (
     get_or_404,
     require_consultants,
@@ -23,7 +23,7 @@ from data.models import Case, CaseLanguage, CaseStatus, InterventionType, Munici
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
-CaseId = Annotated[int, Path(description="Case id.", examples=[42])]
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id.", examples=[42])]
 
 
 def languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[CaseLanguageIn]]:
@@ -70,7 +70,7 @@ def list_cases(
     _: AnyUser,
     status: Annotated[CaseStatus | None, Query()] = None,
     region: RegionFilter = None,
-    municipality_code: Annotated[int | None, Query(examples=[370])] = None,
+    municipality_code: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[370])] = None,
     language: LanguageFilter = None,
     intervention_type: Annotated[InterventionType | None, Query()] = None,
     skip: Skip = 0,

@@ -8,7 +8,7 @@ from fastapi import Query
 from sqlalchemy import ColumnElement, or_
 
 from api.problems import invalid_field
-from api.schemas.common import MAX_LIMIT
+from api.schemas.common import MAX_ID, MAX_LIMIT
 from data.languages import InvalidLanguageTag, normalize_tag
 
 Skip = Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")]
@@ -26,7 +26,7 @@ LanguageFilter = Annotated[
         examples=["ar"],
     ),
 ]
-OfficeFilter = Annotated[int | None, Query(description="Office id.", examples=[1])]
+OfficeFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Office id.", examples=[1])]
 
 
 def language_condition(column: Any, tag: str) -> ColumnElement[bool]:

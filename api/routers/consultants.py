@@ -20,7 +20,7 @@ from api.routers.common import (
     Skip,
     language_condition,
 )
-from api.schemas.common import Page
+from api.schemas.common import MAX_ID, Page
 from api.schemas.consultants import (
     AbsenceCreate,
     AbsencePublic,
@@ -34,7 +34,7 @@ from data.models import Absence, Consultant, ConsultantLanguage, Municipality
 
 router = APIRouter(prefix="/consultants", tags=["consultants"])
 
-ConsultantId = Annotated[int, Path(description="Consultant id.", examples=[7])]
+ConsultantId = Annotated[int, Path(ge=1, le=MAX_ID, description="Consultant id.", examples=[7])]
 
 
 def _languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[LanguageSkill]]:
@@ -264,7 +264,7 @@ def delete_absence(
     session: SessionDep,
     principal: PlannerUser,
     consultant_id: ConsultantId,
-    absence_id: Annotated[int, Path(examples=[3])],
+    absence_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[3])],
 ) -> Response:
     consultant = get_or_404(session, Consultant, consultant_id, "consultant")
     _check_absence_scope(principal, consultant)

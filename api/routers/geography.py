@@ -9,7 +9,7 @@ from sqlmodel import col, func, select
 
 from api.deps import AdminUser, AnyUser, SessionDep
 from api.routers.common import Limit, RegionFilter, Skip
-from api.schemas.common import Page
+from api.schemas.common import MAX_ID, Page
 from api.schemas.geography import (
     MunicipalityPublic,
     OfficeCreate,
@@ -82,7 +82,7 @@ def list_offices(
 
 @offices.get("/{office_id}", response_model=OfficePublic, summary="One office")
 def get_office(
-    session: SessionDep, _: AnyUser, office_id: Annotated[int, Path(examples=[1])]
+    session: SessionDep, _: AnyUser, office_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
 ) -> OfficePublic:
     return OfficePublic.model_validate(get_or_404(session, Office, office_id, "office"))
 
@@ -102,7 +102,7 @@ def create_office(session: SessionDep, _: AdminUser, body: OfficeCreate) -> Offi
 def update_office(
     session: SessionDep,
     _: AdminUser,
-    office_id: Annotated[int, Path(examples=[1])],
+    office_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])],
     body: OfficeUpdate,
 ) -> OfficePublic:
     office = get_or_404(session, Office, office_id, "office")

@@ -11,7 +11,7 @@ from api.auth import create_key, revoke_key
 from api.deps import AdminUser, SessionDep
 from api.problems import invalid_field, not_found
 from api.routers.common import Limit, Skip
-from api.schemas.common import Page
+from api.schemas.common import MAX_ID, Page
 from api.schemas.keys import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
 from api.services.references import require_office
 from data.ops_models import ApiKey, Role
@@ -49,7 +49,9 @@ def create_api_key(session: SessionDep, principal: AdminUser, body: ApiKeyCreate
 
 @router.post("/{key_id}/revoke", response_model=ApiKeyPublic, summary="Revoke an API key (admin)")
 def revoke_api_key(
-    session: SessionDep, principal: AdminUser, key_id: Annotated[int, Path(examples=[2])]
+    session: SessionDep,
+    principal: AdminUser,
+    key_id: Annotated[int, Path(ge=1, le=MAX_ID, examples=[2])],
 ) -> ApiKeyPublic:
     row = revoke_key(session, key_id, principal.key_id)
     if row is None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Request
 from sqlmodel import col, select
 
 from api.deps import AnyUser, ReceptionUser, SessionDep
-from api.schemas.common import Page
+from api.schemas.common import MAX_ID, Page
 from api.schemas.matching import AssignmentConfirm, MatchRequest, MatchResult
 from api.schemas.staff import AssignmentPublic
 from api.services.assignments import confirm
@@ -18,7 +18,7 @@ from api.services.references import get_or_404
 from data.models import Assignment, Case
 
 router = APIRouter(prefix="/cases", tags=["matching"])
-CaseId = Annotated[int, Path(description="Case id.", examples=[42])]
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id.", examples=[42])]
 
 
 def _cache(request: Request) -> SnapshotCache:

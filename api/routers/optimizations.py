@@ -13,7 +13,7 @@ from api.auth import Principal
 from api.deps import PlannerUser, SessionDep
 from api.problems import ApiProblem
 from api.routers.common import Limit, Skip
-from api.schemas.common import Page, with_examples
+from api.schemas.common import MAX_ID, DbId, Page, with_examples
 from api.schemas.jobs import JobPublic
 from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
 from api.services.optimization import ApplyReport, apply_optimization
@@ -21,7 +21,7 @@ from api.services.references import get_or_404
 from data.ops_models import Job, JobKind
 
 router = APIRouter(prefix="/optimizations", tags=["batch re-optimisation"])
-JobId = Annotated[int, Path(description="Optimisation job id.", examples=[12])]
+JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="Optimisation job id.", examples=[12])]
 
 
 class OptimizationCreate(SQLModel):
@@ -29,7 +29,7 @@ class OptimizationCreate(SQLModel):
 
     #: Offices whose consultants and cases are re-planned; empty = a team leader's own
     #: offices, or every office for an admin.
-    office_ids: list[int] = Field(default_factory=list, max_length=10)
+    office_ids: list[DbId] = Field(default_factory=list, max_length=10)
     time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     #: The planning date (default: today).
@@ -40,7 +40,9 @@ class OptimizationApply(SQLModel):
     model_config = with_examples({"moves": [0, 2]}, {"moves": None})
 
     #: Indices into the result's `moves` to apply; null applies every move.
-    moves: list[int] | None = Field(default=None, max_length=10_000)
+    moves: list[Annotated[int, Field(ge=0, le=1_000_000)]] | None = Field(
+        default=None, max_length=10_000
+    )
 
     @model_validator(mode="after")
     def _check(self) -> OptimizationApply:

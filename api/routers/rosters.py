@@ -12,7 +12,7 @@ from api.auth import Principal
 from api.deps import PlannerUser, SessionDep
 from api.problems import ApiProblem, invalid_field
 from api.routers.common import Limit, Skip
-from api.schemas.common import Page
+from api.schemas.common import MAX_ID, Page
 from api.schemas.jobs import JobProgress
 from api.schemas.rosters import (
     DiffEntryOut,
@@ -31,7 +31,7 @@ from data.models import Case, InterventionType
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
-RosterId = Annotated[int, Path(description="Roster id.", examples=[3])]
+RosterId = Annotated[int, Path(ge=1, le=MAX_ID, description="Roster id.", examples=[3])]
 
 
 def _visible(session: Session, principal: Principal, roster_id: int) -> Roster:
@@ -129,7 +129,7 @@ def list_rosters(
     session: SessionDep,
     principal: PlannerUser,
     status: Annotated[RosterStatus | None, Query()] = None,
-    case_id: Annotated[int | None, Query(examples=[42])] = None,
+    case_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[42])] = None,
     skip: Skip = 0,
     limit: Limit = 20,
 ) -> Page[RosterPublic]:
@@ -156,7 +156,7 @@ def roster_calendar(
     session: SessionDep,
     principal: PlannerUser,
     roster_id: RosterId,
-    consultant: Annotated[int, Query(description="Consultant id.", examples=[7])],
+    consultant: Annotated[int, Query(ge=1, le=MAX_ID, description="Consultant id.", examples=[7])],
 ) -> Response:
     roster = _visible(session, principal, roster_id)
     rows = session.exec(

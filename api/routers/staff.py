@@ -12,7 +12,7 @@ from api.auth import Principal
 from api.deps import AdminUser, AnyUser, PlannerUser, SessionDep
 from api.problems import ApiProblem, conflict, invalid_field
 from api.routers.common import Limit, OfficeFilter, Skip
-from api.schemas.common import Page
+from api.schemas.common import MAX_ID, Page
 from api.schemas.staff import (
     AssignmentPublic,
     AssignmentUpdate,
@@ -25,7 +25,7 @@ from data.models import Assignment, AssignmentStatus, Consultant, Coordinator
 from data.ops_models import AuditAction
 
 coordinators = APIRouter(prefix="/coordinators", tags=["coordinators"])
-CoordinatorId = Annotated[int, Path(description="Coordinator id.", examples=[3])]
+CoordinatorId = Annotated[int, Path(ge=1, le=MAX_ID, description="Coordinator id.", examples=[3])]
 
 
 @coordinators.get("", response_model=Page[CoordinatorPublic], summary="List coordinators")
@@ -85,16 +85,16 @@ def update_coordinator(
 
 
 assignments = APIRouter(prefix="/assignments", tags=["assignments"])
-AssignmentId = Annotated[int, Path(description="Assignment id.", examples=[11])]
+AssignmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Assignment id.", examples=[11])]
 
 
 @assignments.get("", response_model=Page[AssignmentPublic], summary="List assignments")
 def list_assignments(
     session: SessionDep,
     _: AnyUser,
-    case_id: Annotated[int | None, Query(examples=[42])] = None,
-    consultant_id: Annotated[int | None, Query(examples=[7])] = None,
-    coordinator_id: Annotated[int | None, Query(examples=[3])] = None,
+    case_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[42])] = None,
+    consultant_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[7])] = None,
+    coordinator_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[3])] = None,
     office_id: Annotated[
         int | None, Query(description="Office of the consultant or coordinator.", examples=[1])
     ] = None,

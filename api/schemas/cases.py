@@ -10,10 +10,12 @@ from sqlmodel import SQLModel
 
 from api.schemas.common import (
     CountryCode,
+    DbId,
     LanguageTag,
     Latitude,
     LocalDateTime,
     Longitude,
+    MunicipalityCode,
     with_examples,
 )
 from data.models import CaseStatus, Gender, GenderRule, InterventionType, PersonGroup, Qualification
@@ -80,7 +82,7 @@ class CaseCreate(SQLModel):
     model_config = with_examples(_CASE_EXAMPLE)
 
     reference: str = Field(pattern=REFERENCE_PATTERN, examples=["KBH-2026-0042"])
-    municipality_code: int
+    municipality_code: MunicipalityCode
     #: The family's location; defaults to the municipality's centroid.
     lat: Latitude | None = None
     lon: Longitude | None = None
@@ -95,8 +97,8 @@ class CaseCreate(SQLModel):
     priority: int = Field(default=2, ge=1, le=3)
     gender: Gender | None = None
     gender_rule: GenderRule | None = None
-    preferred_consultant_id: int | None = None
-    excluded_consultant_ids: list[int] = Field(default_factory=list, max_length=50)
+    preferred_consultant_id: DbId | None = None
+    excluded_consultant_ids: list[DbId] = Field(default_factory=list, max_length=50)
     required_qualifications: list[Qualification] = Field(default_factory=list, max_length=6)
     languages: list[CaseLanguageIn] = Field(default_factory=list, max_length=10)
 
@@ -115,7 +117,7 @@ class CaseCreate(SQLModel):
 class CaseUpdate(SQLModel):
     model_config = with_examples({"status": "ended", "expected_end": "2026-11-30"})
 
-    municipality_code: int | None = None
+    municipality_code: MunicipalityCode | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
     intervention_type: InterventionType | None = None
@@ -129,8 +131,8 @@ class CaseUpdate(SQLModel):
     priority: int | None = Field(default=None, ge=1, le=3)
     gender: Gender | None = None
     gender_rule: GenderRule | None = None
-    preferred_consultant_id: int | None = None
-    excluded_consultant_ids: list[int] | None = Field(default=None, max_length=50)
+    preferred_consultant_id: DbId | None = None
+    excluded_consultant_ids: list[DbId] | None = Field(default=None, max_length=50)
     required_qualifications: list[Qualification] | None = Field(default=None, max_length=6)
     status: CaseStatus | None = None
     languages: list[CaseLanguageIn] | None = Field(default=None, max_length=10)
@@ -149,7 +151,7 @@ class CasePublic(SQLModel):
     id: int
     version: int
     reference: str
-    municipality_code: int
+    municipality_code: MunicipalityCode
     lat: float
     lon: float
     intervention_type: InterventionType

@@ -14,6 +14,8 @@ from data.languages import InvalidLanguageTag, normalize_tag
 
 #: Upper bound of the `limit` query parameter of every list endpoint.
 MAX_LIMIT = 200
+#: The largest id a database INTEGER column holds (PostgreSQL's 32-bit signed integer).
+MAX_ID = 2**31 - 1
 
 
 T = TypeVar("T")
@@ -70,6 +72,11 @@ def _aware(value: dt.datetime) -> dt.datetime:
 LocalDateTime = Annotated[
     dt.datetime, Field(examples=["2026-03-02T09:00:00+01:00"]), AfterValidator(_aware)
 ]
+
+#: A row id in a request body.
+DbId = Annotated[int, Field(ge=1, le=MAX_ID, examples=[7])]
+#: An official municipality code (101 København … 860 Hjørring).
+MunicipalityCode = Annotated[int, Field(ge=100, le=999, examples=[370])]
 
 Latitude = Annotated[float, Field(ge=-90, le=90, examples=[55.66])]
 Longitude = Annotated[float, Field(ge=-180, le=180, examples=[12.58])]

@@ -11,9 +11,11 @@ from sqlmodel import SQLModel
 from api.schemas.common import (
     CompetenceTag,
     CountryCode,
+    DbId,
     LanguageTag,
     Latitude,
     Longitude,
+    MunicipalityCode,
     with_examples,
 )
 from data.models import AbsenceReason, Gender, InterventionType, LanguageLevel, Qualification
@@ -63,8 +65,8 @@ class ConsultantCreate(SQLModel):
 
     employee_ref: str = Field(min_length=1, max_length=32)
     display_name: str = Field(min_length=1, max_length=120)
-    office_id: int
-    home_municipality_code: int
+    office_id: DbId
+    home_municipality_code: MunicipalityCode
     home_lat: Latitude
     home_lon: Longitude
     gender: Gender
@@ -92,8 +94,8 @@ class ConsultantUpdate(SQLModel):
     model_config = with_examples({"max_cases": 5, "active_to": "2026-12-31"})
 
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
-    office_id: int | None = None
-    home_municipality_code: int | None = None
+    office_id: DbId | None = None
+    home_municipality_code: MunicipalityCode | None = None
     home_lat: Latitude | None = None
     home_lon: Longitude | None = None
     gender: Gender | None = None
@@ -122,8 +124,8 @@ class ConsultantPublic(SQLModel):
     version: int
     employee_ref: str
     display_name: str
-    office_id: int
-    home_municipality_code: int
+    office_id: DbId
+    home_municipality_code: MunicipalityCode
     home_lat: float
     home_lon: float
     gender: Gender

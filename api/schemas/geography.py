@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 from sqlmodel import SQLModel
 
-from api.schemas.common import Latitude, Longitude, with_examples
+from api.schemas.common import Latitude, Longitude, MunicipalityCode, with_examples
 
 
 class RegionPublic(SQLModel):
@@ -46,7 +46,7 @@ class OfficeCreate(SQLModel):
     model_config = with_examples(_OFFICE_EXAMPLE)
 
     name: str = Field(min_length=1, max_length=80)
-    municipality_code: int
+    municipality_code: MunicipalityCode
     lat: Latitude
     lon: Longitude
     serves_regions: list[str] = Field(default_factory=list, max_length=5, examples=[["DK-85"]])
@@ -56,7 +56,7 @@ class OfficeUpdate(SQLModel):
     model_config = with_examples({"serves_regions": ["DK-85", "DK-84"]})
 
     name: str | None = Field(default=None, min_length=1, max_length=80)
-    municipality_code: int | None = None
+    municipality_code: MunicipalityCode | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
     serves_regions: list[str] | None = Field(default=None, max_length=5)

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field
 from sqlmodel import SQLModel
 
-from api.schemas.common import with_examples
+from api.schemas.common import DbId, with_examples
 from data.ops_models import Role
 
 
@@ -18,7 +18,7 @@ class ApiKeyCreate(SQLModel):
 
     role: Role
     #: Offices a team leader may plan for; required for (and only for) team leaders.
-    office_ids: list[int] = Field(default_factory=list, max_length=20)
+    office_ids: list[DbId] = Field(default_factory=list, max_length=20)
     label: str = Field(default="", max_length=80)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
 
-from api.schemas.common import with_examples
+from api.schemas.common import DbId, with_examples
 from data.models import AssignmentRole
 
 
@@ -109,12 +109,12 @@ class MatchResult(SQLModel):
 class MoveIn(SQLModel):
     """One reshuffle move to apply before the confirmation."""
 
-    assignment_id: int
-    to_consultant_id: int
+    assignment_id: DbId
+    to_consultant_id: DbId
 
 
 class SeatChoice(SQLModel):
-    consultant_id: int
+    consultant_id: DbId
     role: AssignmentRole = AssignmentRole.PRIMARY
     #: Hours per week; default: the case's hours (support seat: its support hours).
     hours_per_week: float | None = Field(default=None, ge=0, le=168)

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
 
-from api.schemas.common import with_examples
+from api.schemas.common import DbId, with_examples
 from api.schemas.jobs import JobProgress
 from data.ops_models import JobStatus, RosterStatus
 
@@ -27,16 +27,16 @@ class RosterCreate(SQLModel):
     )
 
     #: The døgnindsats cases to cover around the clock (planned together, shared pool).
-    case_ids: list[int] = Field(min_length=1, max_length=10)
+    case_ids: list[DbId] = Field(min_length=1, max_length=10)
     start_date: dt.date
     days: int = Field(default=28, ge=1, le=84)
     template: Literal["3x8", "2x12", "sleep-in"] = "3x8"
     consultants_per_shift: int = Field(default=1, ge=1, le=2)
     #: Offices whose consultants form the pool; empty = a team leader's own offices, or
     #: every office for an admin.
-    office_ids: list[int] = Field(default_factory=list, max_length=10)
+    office_ids: list[DbId] = Field(default_factory=list, max_length=10)
     #: Restrict the pool to these consultants (of those offices).
-    consultant_ids: list[int] = Field(default_factory=list, max_length=200)
+    consultant_ids: list[DbId] = Field(default_factory=list, max_length=200)
     min_rest_hours: int | None = Field(default=None, ge=0, le=24)
     weekly_rest_hours: int | None = Field(default=None, ge=0, le=72)
     max_average_weekly_hours: int | None = Field(default=None, ge=1, le=80)
@@ -136,7 +136,7 @@ class RepairCreate(SQLModel):
     )
 
     kind: Literal["sick", "leaves_team", "extend"]
-    consultant_id: int | None = None
+    consultant_id: DbId | None = None
     start: dt.date | None = None
     end: dt.date | None = None
     from_date: dt.date | None = None

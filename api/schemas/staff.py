@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
 
-from api.schemas.common import with_examples
+from api.schemas.common import DbId, with_examples
 from data.models import AssignmentRole, AssignmentStatus
 
 _COORDINATOR_EXAMPLE = {
@@ -23,7 +23,7 @@ class CoordinatorCreate(SQLModel):
 
     employee_ref: str = Field(min_length=1, max_length=32)
     display_name: str = Field(min_length=1, max_length=120)
-    office_id: int
+    office_id: DbId
     max_caseload: int = Field(ge=0, le=200)
 
 
@@ -31,7 +31,7 @@ class CoordinatorUpdate(SQLModel):
     model_config = with_examples({"max_caseload": 25})
 
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
-    office_id: int | None = None
+    office_id: DbId | None = None
     max_caseload: int | None = Field(default=None, ge=0, le=200)
 
 
@@ -42,7 +42,7 @@ class CoordinatorPublic(SQLModel):
     version: int
     employee_ref: str
     display_name: str
-    office_id: int
+    office_id: DbId
     max_caseload: int
 
 
