@@ -85,7 +85,8 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
     )
     found = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT, DEFAULT_MIN_MISSING_HOURS)
     gaps = shortages(cells, DEFAULT_HOURS_PER_CONSULTANT)
-    short_languages = list(dict.fromkeys(s.language for s in found))[:4]
+    # The languages with the largest gaps get their own line in the outlook.
+    short_languages = list(dict.fromkeys(g.language for g in gaps))[:4]
     outlook = capacity_outlook(
         snapshot.consultants, snapshot.as_of, weeks=weeks, languages=short_languages
     )
@@ -133,7 +134,7 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
                 cell.expected_hours,
                 cell.free_hours_ahead,
                 s.missing_hours,
-                s.consultants_needed,
+                s.consultants_needed if s.missing_hours >= DEFAULT_MIN_MISSING_HOURS else "—",
             ]
             for s in gaps[:15]
             for cell in cells
@@ -163,7 +164,8 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
         NamedFigure(
             "supply_balance",
             figure_of(plot_balance_heatmap(cells)),
-            "Free minus requested hours per language and region (red = short)",
+            f"Free hours in {weeks} weeks minus open and expected requests, per language and "
+            "region (h/week; red = short)",
         ),
         NamedFigure(
             "capacity_outlook",
