@@ -29,6 +29,12 @@ CLOSENESS_COLOURS = {
 }
 #: The per-consultant utilisation axis stops here; higher loads are counted in a note.
 UTILISATION_AXIS_LIMIT = 200.0
+CLOSENESS_LABELS = {
+    Closeness.EXACT: "exact dialect",
+    Closeness.DIALECT: "other dialect",
+    Closeness.FALLBACK: "fallback language",
+    Closeness.NONE: "no common language",
+}
 _WORST_FIRST = (Closeness.NONE, Closeness.FALLBACK, Closeness.DIALECT, Closeness.EXACT)
 
 
@@ -99,7 +105,7 @@ def plot_language_closeness(views: Sequence[MatchingView], ax: Axes | None = Non
         if level is Closeness.NONE and not any(v.closeness_shares()[level] for v in views):
             continue
         shares = np.array([view.closeness_shares()[level] * 100 for view in views])
-        ax.bar(x, shares, bottom=bottom, color=colour, label=level.value, width=0.6)
+        ax.bar(x, shares, bottom=bottom, color=colour, label=CLOSENESS_LABELS[level], width=0.6)
         for xi, (share, base) in enumerate(zip(shares, bottom, strict=True)):
             if share >= 4:
                 ax.text(xi, base + share / 2, f"{share:.0f}%", ha="center", va="center")
@@ -123,7 +129,11 @@ def plot_fallback_languages(view: MatchingView, ax: Axes | None = None, top: int
     ax = _axes(ax, (7.0, max(2.5, 0.4 * len(pairs) + 1.5)))
     y = np.arange(len(pairs))[::-1]
     ax.barh(y, [count for _, count in pairs], color="#DD8452")
-    ax.set_yticks(y, [f"{_name(fam)} → {_name(con)}" for (fam, con), _ in pairs])
+    labels = [
+        f"{_name(fam)} → {_name(con) if con else CLOSENESS_LABELS[Closeness.NONE]}"
+        for (fam, con), _ in pairs
+    ]
+    ax.set_yticks(y, labels)
     ax.set_xlabel("placements")
     ax.set_title(f"Other dialects and fallback languages used ({view.label})")
     if not pairs:

@@ -245,7 +245,8 @@ def plot_handovers(view: RosterView, ax: Axes | None = None) -> Axes:
     )
     ax.set_ylabel("handovers")
     ax.set_title(f"Handovers per day ({view.label})")
-    ax.legend(fontsize="small")
+    ax.margins(y=0.3)
+    ax.legend(fontsize="small", loc="upper right")
     return ax
 
 

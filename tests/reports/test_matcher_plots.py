@@ -68,6 +68,8 @@ def test_closeness_bars_stack_to_100_percent(batch, greedy):
     # Per level, batch then greedy: exact 3/4 and 1/4, dialect 0 and 1/4, fallback 1/4 and 2/4.
     assert heights == [75, 25, 0, 25, 25, 50]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["batch", "greedy"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["exact dialect", "other dialect", "fallback language"]  # no "none" bar
 
 
 def test_fallback_bars_count_language_pairs(greedy, batch):
@@ -213,3 +215,11 @@ def test_view_from_batch_skips_coordinator_seats(tiny_problem):
     # Case 2's seat is in the plan but empty: consultant 11 no longer carries its 4 h.
     load = {u.consultant_id: u.assigned_hours for u in view.utilisation}
     assert load == {10: 11.0, 11: 0.0}
+
+
+def test_a_placement_without_common_language_is_named_so():
+    view = MatchingView("today", (Placement(1, 10, "tl", "", Closeness.NONE, 5.0),))
+    ax = plot_fallback_languages(view)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Tagalog → no common language"]
+    closeness = plot_language_closeness([view])
+    assert "no common language" in [t.get_text() for t in closeness.get_legend().get_texts()]
