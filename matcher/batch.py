@@ -24,6 +24,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -140,16 +141,32 @@ def optimize(
     deterministic: bool = False,
     relative_gap: float = 0.0,
     log: bool = False,
+    on_solution: Callable[[float, float], None] | None = None,
 ) -> BatchResult:
     """Re-optimise all seats. Status is honest: OPTIMAL only with a proof; FEASIBLE with
-    the bound and gap otherwise; INFEASIBLE or UNKNOWN with no assignment."""
+    the bound and gap otherwise; INFEASIBLE or UNKNOWN with no assignment.
+
+    `time_limit` is wall-clock seconds for CP-SAT (deterministic units if
+    `deterministic`). Same seed → same result with ``num_workers=1`` or
+    ``deterministic=True``; with several workers and a wall-clock limit CP-SAT may return
+    a different solution of equal objective. `on_solution(objective, bound)` is called on
+    every improving solution, in score points. Candidate pairs per seat can be capped with
+    `MatchSettings.max_candidates_per_seat` (the bound is then for the capped model)."""
+    scale = problem.settings.score_scale
+    report = None
+    if on_solution is not None:
+        callback = on_solution
+
+        def report(objective: float, bound: float) -> None:
+            callback(objective / scale, bound / scale)
+
     from matcher.greedy import greedy_pairs  # the baseline doubles as a complete start
 
     model = build_batch_model(problem)
     hint = greedy_pairs(problem, model)
     result = solve_core(model.core, time_limit=time_limit, seed=seed, num_workers=num_workers,
                         deterministic=deterministic, relative_gap=relative_gap, log=log,
-                        hint=hint)
+                        hint=hint, on_solution=report)
     return read_solution(problem, model, result)
 
 
