@@ -11,9 +11,10 @@ transaction (see `api.services.assignments`).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -30,6 +31,8 @@ from api.schemas.matching import (
 )
 from data.models import AssignmentRole, Consultant
 
+log = logging.getLogger("famplan.api.matching")
+
 
 @dataclass
 class _Entry:
@@ -37,6 +40,9 @@ class _Entry:
     generation: int
     loaded_at: float
     problem: Any
+    #: Rankings computed on this snapshot: (case id, top, reshuffle?) → Ranking. The
+    #: same snapshot gives the same answer, so a repeated match costs nothing.
+    rankings: dict[tuple[int, int, bool], Any] = field(default_factory=dict)
 
 
 class SnapshotCache:
@@ -54,21 +60,25 @@ class SnapshotCache:
             self._entries.clear()
 
     def get(self, session: Session, as_of: dt.date, case_id: int | None = None) -> Any:
+        return self.entry(session, as_of, case_id).problem
+
+    def entry(self, session: Session, as_of: dt.date, case_id: int | None = None) -> _Entry:
         entry = self._entries.get(as_of)
         if self._fresh(entry, case_id):
             assert entry is not None
-            return entry.problem
+            return entry
         with self._lock:
             entry = self._entries.get(as_of)
             if self._fresh(entry, case_id):
                 assert entry is not None
-                return entry.problem
+                return entry
             from api.services.snapshot import load_match_problem
 
             generation = self._generation
             problem = load_match_problem(session, as_of)
-            self._entries[as_of] = _Entry(as_of, generation, time.monotonic(), problem)
-            return problem
+            entry = _Entry(as_of, generation, time.monotonic(), problem)
+            self._entries[as_of] = entry
+            return entry
 
     def _fresh(self, entry: _Entry | None, case_id: int | None) -> bool:
         return (
@@ -92,7 +102,16 @@ def match_case(
     problem = cache.get(session, as_of, case_id)
     if case_id not in problem.case_by_id:
         raise conflict(f"case {case_id} is neither requested nor running; nothing to match")
-    ranking = rank(problem, case_id, top, propose_reshuffle=propose_reshuffle)
+    try:
+        ranking = rank(problem, case_id, top, propose_reshuffle=propose_reshuffle)
+    except ValueError as error:
+        if not propose_reshuffle:
+            raise
+        # A reshuffle that cannot be built must not cost reception its ranking.
+        log.warning(
+            "reshuffle for case %d failed (%s); ranking without it", case_id, type(error).__name__
+        )
+        ranking = rank(problem, case_id, top, propose_reshuffle=False)
     return to_match_result(session, problem, ranking)
 
 
