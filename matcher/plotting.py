@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from data.capacity import language_label
 from data.languages import Closeness
 from matcher.batch import BatchResult
-from matcher.problem import MatchProblem, Role
+from matcher.problem import MatchProblem, Role, RunningAssignment
 from matcher.rules import language_cover
 
 CLOSENESS_COLOURS = {
@@ -263,42 +263,50 @@ def view_from_plan(
     """A plan as the figures see it.
 
     `seats` maps (case id, role) to the consultant filling it (None: the plan leaves the
-    seat empty, so today's consultant no longer carries it); running assignments of
-    `problem` whose seat the plan does not mention keep their consultant and hours (they
-    count in utilisation, not in placements). A placement's language quality is its
-    worst covered tag.
+    seat empty). A seat's current holder is the last running assignment on it, as in the
+    batch model; it carries the assignment's own hours if the plan keeps it, the case's
+    hours for the role if someone new takes it. Running assignments the plan does not
+    model (not in `seats`, or a further person on the same seat, e.g. the team of a
+    døgnindsats) stay as they are, in utilisation and placements alike. A placement's
+    language quality is its worst covered tag.
     """
-    placements = []
-    hours: dict[int, float] = {c.id: 0.0 for c in problem.consultants}
+    holder: dict[tuple[int, Role], RunningAssignment] = {}
+    kept: list[RunningAssignment] = []
     for assignment in problem.assignments:
         role = Role(assignment.role)
         if role is Role.COORDINATOR or assignment.consultant_id is None:
             continue
-        if (assignment.case_id, role) not in seats:
-            hours[assignment.consultant_id] += assignment.hours
+        key = (assignment.case_id, role)
+        if key in holder:
+            kept.append(holder[key])
+        holder[key] = assignment
+    kept += [a for key, a in holder.items() if key not in seats]
+    filled: list[tuple[int, Role, int, float]] = [
+        (a.case_id, Role(a.role), a.consultant_id, a.hours)
+        for a in kept
+        if a.consultant_id is not None
+    ]
     for (case_id, role), consultant_id in sorted(seats.items()):
         if consultant_id is None:
             continue
-        case = problem.case_by_id[case_id]
-        consultant = problem.consultant_by_id[consultant_id]
-        hours[consultant_id] += case.hours_for(Role(role))
-        covers = language_cover(problem, case, Role(role), consultant) or ()
-        worst = min(covers, key=lambda c: _WORST_FIRST.index(c.closeness), default=None)
-        placements.append(
-            Placement(
-                case_id=case_id,
-                consultant_id=consultant_id,
-                family_language=worst.family_tag if worst else _first_tag(case.languages),
-                consultant_language=worst.consultant_tag if worst else "",
-                closeness=worst.closeness if worst else Closeness.NONE,
-                travel_minutes=problem.travel_minutes(consultant, case),
-            )
+        current = holder.get((case_id, Role(role)))
+        same = current is not None and current.consultant_id == consultant_id
+        hours = (
+            current.hours
+            if current is not None and same
+            else (problem.case_by_id[case_id].hours_for(Role(role)))
         )
+        filled.append((case_id, Role(role), consultant_id, hours))
+    load: dict[int, float] = {c.id: 0.0 for c in problem.consultants}
+    placements = []
+    for case_id, role, consultant_id, hours in filled:
+        load[consultant_id] += hours
+        placements.append(_placement(problem, case_id, role, consultant_id))
     utilisation = tuple(
         Utilisation(
             consultant_id=c.id,
             office=_office_name(problem, c.office_id),
-            assigned_hours=hours[c.id],
+            assigned_hours=load[c.id],
             contracted_hours=c.capacity_hours,
         )
         for c in problem.consultants
@@ -306,8 +314,23 @@ def view_from_plan(
     return MatchingView(label, tuple(placements), utilisation, unplaced)
 
 
+def _placement(problem: MatchProblem, case_id: int, role: Role, consultant_id: int) -> Placement:
+    case = problem.case_by_id[case_id]
+    consultant = problem.consultant_by_id[consultant_id]
+    covers = language_cover(problem, case, role, consultant) or ()
+    worst = min(covers, key=lambda c: _WORST_FIRST.index(c.closeness), default=None)
+    return Placement(
+        case_id=case_id,
+        consultant_id=consultant_id,
+        family_language=worst.family_tag if worst else _first_tag(case.languages),
+        consultant_language=worst.consultant_tag if worst else "",
+        closeness=worst.closeness if worst else Closeness.NONE,
+        travel_minutes=problem.travel_minutes(consultant, case),
+    )
+
+
 def current_seats(problem: MatchProblem) -> dict[tuple[int, Role], int]:
-    """Today's plan: every running consultant assignment of the problem."""
+    """Today's plan: each seat's current holder (the last running assignment on it)."""
     return {
         (a.case_id, Role(a.role)): a.consultant_id
         for a in problem.assignments

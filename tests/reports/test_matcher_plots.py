@@ -210,7 +210,8 @@ def test_view_from_batch_skips_coordinator_seats(tiny_problem):
         unplaced=(Row(case_id=2, role="primary"), Row(case_id=3, role="coordinator")),
     )
     view = view_from_batch(tiny_problem, result, "batch")
-    assert [(p.case_id, p.consultant_id) for p in view.placements] == [(1, 10)]
+    # Case 3's running seat is not in this plan: it stays, as a placement too.
+    assert sorted((p.case_id, p.consultant_id) for p in view.placements) == [(1, 10), (3, 10)]
     assert view.unplaced == 1
     # Case 2's seat is in the plan but empty: consultant 11 no longer carries its 4 h.
     load = {u.consultant_id: u.assigned_hours for u in view.utilisation}
@@ -223,3 +224,38 @@ def test_a_placement_without_common_language_is_named_so():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Tagalog → no common language"]
     closeness = plot_language_closeness([view])
     assert "no common language" in [t.get_text() for t in closeness.get_legend().get_texts()]
+
+
+def test_a_team_on_one_seat_keeps_each_members_own_hours(tiny_problem):
+    """A døgnindsats: 168 h/week for the case, shared by a team on the support seat
+    (28 h each). Nobody is charged the case's 168 h, and the plan's one modelled seat
+    does not drop the rest of the team."""
+    import dataclasses
+
+    from matcher.plotting import current_seats, view_from_plan
+    from matcher.problem import Role, RunningAssignment
+
+    case = dataclasses.replace(
+        tiny_problem.case_by_id[3],
+        hours_per_week=168.0,
+        needs_support_person=True,
+        support_hours_per_week=168.0,
+    )
+    team = (
+        RunningAssignment(5, 3, Role.SUPPORT, 28, consultant_id=10),
+        RunningAssignment(6, 3, Role.SUPPORT, 28, consultant_id=11),
+    )
+    problem = dataclasses.replace(
+        tiny_problem,
+        cases=(*tiny_problem.cases[:2], case),
+        assignments=(tiny_problem.assignments[0], *team),
+    )
+    today = view_from_plan(problem, current_seats(problem), "today")
+    load = {u.consultant_id: u.assigned_hours for u in today.utilisation}
+    assert load == {10: 28.0, 11: 4.0 + 28.0}
+    assert len(today.placements) == 3
+    # A plan that hands the modelled seat (held by 11, the last) to 10: 10 now carries
+    # the seat at the case's support hours, 11 keeps only the Dari case.
+    moved = view_from_plan(problem, {(3, Role.SUPPORT): 10}, "plan")
+    load = {u.consultant_id: u.assigned_hours for u in moved.utilisation}
+    assert load == {10: 28.0 + 168.0, 11: 4.0}
