@@ -11,6 +11,7 @@ drops a feasible pair); the exact model then decides.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,7 @@ from matcher.rules import (
     RuleName,
     first_failure,
     free_hours,
+    min_present_share,
     required_tags,
     start_day,
 )
@@ -58,6 +60,7 @@ class CandidateIndex:
         self.gender = np.array([c.gender or "" for c in consultants], dtype=object)
         self.id_position = {c.id: k for k, c in enumerate(consultants)}
         self._qualified: dict[frozenset[str], np.ndarray] = {}
+        self._presence: dict[dt.date, tuple[np.ndarray, np.ndarray]] = {}
         self.home = np.radians(np.array([[c.home.lat, c.home.lon] for c in consultants]
                                         ).reshape(-1, 2))
         office_points = []
@@ -124,7 +127,6 @@ class CandidateIndex:
         rule functions in `matcher.rules`, vectorised; callers re-check accepted pairs
         with the functions themselves."""
         problem = self.problem
-        consultants = problem.consultants
         tags = required_tags(case, role)
         speaks = np.ones(self.n, dtype=bool)
         for tag in tags:
@@ -142,13 +144,8 @@ class CandidateIndex:
         if case.gender_rule == "required":
             wrong_gender = self.gender != case.gender
         need = case.hours_for(role)
-        short = self.capacity - load_hours + 1e-9 < need
-        absent = np.zeros(self.n, dtype=bool)
-        day = start_day(problem, case)
-        for k in np.flatnonzero(self.absent_any).tolist():
-            consultant = consultants[k]
-            absent[k] = any(a.contains(day) for a in consultant.absences)
-            short[k] = free_hours(problem, case, consultant, float(load_hours[k])) + 1e-9 < need
+        absent, share = self.presence(start_day(problem, case))
+        short = self.capacity * share - load_hours + 1e-9 < need
         far = problem.travel_row(case) > problem.settings.max_travel_minutes
         full = load_cases >= self.max_cases
         return [
@@ -162,6 +159,22 @@ class CandidateIndex:
             (RuleName.CAPACITY_HOURS, short),
             (RuleName.CAPACITY_CASES, full),
         ]
+
+    def presence(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """Per consultant: absent on `day`, and the lowest share of working days present
+        in each of the `horizon_weeks` weeks from `day` (see `rules.free_hours`)."""
+        cached = self._presence.get(day)
+        if cached is None:
+            absent = np.zeros(self.n, dtype=bool)
+            share = np.ones(self.n)
+            weeks = self.problem.settings.horizon_weeks
+            for k in np.flatnonzero(self.absent_any).tolist():
+                consultant = self.problem.consultants[k]
+                absent[k] = any(a.contains(day) for a in consultant.absences)
+                share[k] = min_present_share(consultant, day, weeks)
+            cached = (absent, share)
+            self._presence[day] = cached
+        return cached
 
     def region_mask(self, region: str) -> np.ndarray:
         mask = self._region_masks.get(region)

@@ -21,6 +21,7 @@ from matcher.rules import (
     all_failures,
     first_failure,
     free_hours,
+    language_cover,
     other_load,
 )
 from matcher.scoring import integer_score, make_context
@@ -155,6 +156,9 @@ def reshuffle(
 
 
 def _pair_score(problem: MatchProblem, case: CaseData, role: Role, c: ConsultantData) -> int:
+    """Integer score; 0 for a running pair whose languages no longer match (data drift)."""
+    if language_cover(problem, case, role, c) is None:
+        return 0
     return integer_score(make_context(problem, case, role, c))
 
 

@@ -137,12 +137,21 @@ def free_hours(problem: MatchProblem, case: CaseData, consultant: ConsultantData
                load: float) -> float:
     """The smallest free capacity over the first `horizon_weeks` weeks from the start,
     where an absent working day removes a fifth of the weekly hours."""
-    first = start_day(problem, case)
-    return min(
-        consultant.capacity_hours * present_share(consultant, first + dt.timedelta(weeks=w))
-        - load
-        for w in range(problem.settings.horizon_weeks)
-    )
+    share = min_present_share(consultant, start_day(problem, case),
+                              problem.settings.horizon_weeks)
+    return consultant.capacity_hours * share - load
+
+
+def min_present_share(consultant: ConsultantData, first_day: dt.date, weeks: int) -> float:
+    """The lowest `present_share` over `weeks` consecutive weeks from `first_day`."""
+    if not consultant.absences:
+        return 1.0
+    return _min_present_share(consultant.absences, first_day, weeks)
+
+
+@lru_cache(maxsize=65536)
+def _min_present_share(absences: tuple[DateRange, ...], first_day: dt.date, weeks: int) -> float:
+    return min(_present_share(absences, first_day + dt.timedelta(weeks=w)) for w in range(weeks))
 
 
 # ------------------------------------------------------------------ the rules
