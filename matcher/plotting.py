@@ -186,7 +186,7 @@ def plot_consultant_utilisation(view: MatchingView, ax: Axes | None = None) -> A
     ax.set_xlabel("consultants (sorted)")
     ax.set_ylabel("% of contracted hours")
     ax.set_title(f"Utilisation per consultant ({view.label})")
-    ax.legend(fontsize="small", loc="upper center")
+    ax.legend(fontsize="small", loc="upper right")
     return ax
 
 
