@@ -184,6 +184,9 @@ def _route_template(request: Request) -> str:
     return route_template(request.scope)
 
 
+FIXED_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+
+
 def route_template(scope: Any) -> str:
     """The request path with its path parameters put back as ``{name}``.
 
@@ -191,7 +194,10 @@ def route_template(scope: Any) -> str:
     template keeps log lines uniform and never carries anything a client typed.
     """
     if scope.get("route") is None:
-        return "(no matching route)"  # the raw path is whatever the client typed
+        path = str(scope.get("path", ""))
+        # The docs pages are fixed paths; anything else unmatched is whatever the client
+        # typed, which stays out of the log.
+        return path if path in FIXED_PATHS else "(no matching route)"
     path = str(scope.get("path", ""))
     params = {str(value): name for name, value in (scope.get("path_params") or {}).items()}
     if not params:
