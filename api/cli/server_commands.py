@@ -62,6 +62,33 @@ def serve(
                 session.commit()
 
 
+@app.command()
+def worker() -> None:
+    """Run the job worker alone (start the API with `serve --no-worker` to split them)."""
+    import signal
+    import threading
+
+    from api.config import get_api_settings
+    from api.jobs.worker import Worker
+    from api.logging_setup import configure_logging
+    from data.db import make_engine
+
+    settings = get_api_settings()
+    configure_logging(settings.log_level)
+    job_worker = Worker(make_engine(settings.database_url), settings)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    job_worker.start()
+    console.print(f"job worker {job_worker.worker_id} running; Ctrl-C stops it")
+    try:
+        while not stop.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        job_worker.stop()
+
+
 @keys_app.command("create")
 def keys_create(
     role: Annotated[str, typer.Option(help="reception, team_leader or admin.")],
