@@ -61,6 +61,40 @@ class RepairWeights:
 Key = tuple[str, int, str, str]  # employee, day, shift, case
 
 
+def _next_state(
+    cur: tuple,
+    symbol: int,
+    p: RosterProblem,
+    shift_index: dict[str, int],
+    forbidden: set[tuple[str, str]],
+    max_run: int,
+    min_run: int,
+    min_off: int,
+) -> tuple | None:
+    """Sequence automaton transition (see `RosterModel.add_sequence_automaton`).
+
+    Runs that start on day 0 are exempt from the minimum lengths (the days before the
+    horizon count as worked for runs of work and as off for runs of days off, per the
+    benchmark's edge rule); every state is final (runs reaching the end are exempt)."""
+    shift = None if symbol == 0 else p.shift_types[symbol - 1].id
+    kind = cur[0]
+    if kind == "start":
+        return ("o", 1, True) if shift is None else ("w", 1, shift, True)
+    if kind == "w":
+        _, run, last, exempt = cur
+        if shift is None:
+            return ("o", 1, False) if (exempt or run >= min_run) else None
+        if (last, shift) in forbidden or run + 1 > max_run:
+            return None
+        return ("w", min(run + 1, max(max_run, min_run)), shift, exempt)
+    _, run, exempt = cur
+    if shift is None:
+        return ("o", min(run + 1, min_off), exempt)
+    if not exempt and run < min_off:
+        return None
+    return ("w", 1, shift, False)
+
+
 class RosterModel:
     """Builds the CP-SAT model of a `RosterProblem`.
 
@@ -72,6 +106,7 @@ class RosterModel:
         problem: RosterProblem,
         reference: Roster | None = None,
         repair_weights: RepairWeights | None = None,
+        sequence_automaton: bool = False,
     ) -> None:
         self.problem = problem
         self.model = cp_model.CpModel()
@@ -93,6 +128,8 @@ class RosterModel:
         self.add_min_consecutive_days_off()
         self.add_max_weekends()
         self.add_max_consecutive_nights()
+        if sequence_automaton:
+            self.add_sequence_automaton()
         self.add_team()
         self.add_requests()
         self.add_rhythm()
@@ -363,6 +400,61 @@ class RosterModel:
                         continue
                     self.model.add_bool_or([before.Not(), self.work_lit(e.id, d), later.Not()])
 
+    def add_sequence_automaton(self) -> None:
+        """Redundant, stronger encoding of the day-to-day sequence rules per employee:
+        rotation (`forbidden_successions` at offset 1), max/min consecutive working days
+        and min consecutive days off, as one automaton over the daily shift symbol. The
+        clauses above already state these rules; the automaton propagates them jointly
+        (e.g. "a run must be long enough *and* may not be followed by this shift"),
+        which makes feasible schedules far easier to find."""
+        p, m = self.problem, self.model
+        shift_index = {s.id: i + 1 for i, s in enumerate(p.shift_types)}
+        forbidden = {(a, b) for a, b, off in self.forbidden_successions() if off == 1}
+        for e in p.employees:
+            max_run = p.max_consecutive_days(e) or p.days
+            min_run = e.min_consecutive_shifts or 1
+            min_off = e.min_consecutive_days_off or 1
+            if max_run >= p.days and min_run <= 1 and min_off <= 1 and not forbidden:
+                continue
+            symbols = []
+            for d in range(p.days):
+                lits = [(shift_index[sid], v) for (ei, dd, sid), v in self._y_by_day(e.id, d)]
+                sym = m.new_int_var(0, len(p.shift_types), f"sym[{e.id},{d}]")
+                m.add(sym == sum(i * v for i, v in lits))
+                symbols.append(sym)
+            states: dict[tuple, int] = {}
+
+            def state(key: tuple, states: dict[tuple, int] = states) -> int:
+                return states.setdefault(key, len(states))
+
+            start = state(("start",))
+            transitions = set()
+            # work states: ("w", run, shift, exempt); off states: ("o", run, exempt)
+            frontier = [("start",)]
+            seen = {("start",)}
+            while frontier:
+                cur = frontier.pop()
+                for symbol in range(len(p.shift_types) + 1):
+                    nxt = _next_state(
+                        cur, symbol, p, shift_index, forbidden, max_run, min_run, min_off
+                    )
+                    if nxt is None:
+                        continue
+                    transitions.add((state(cur), symbol, state(nxt)))
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        frontier.append(nxt)
+            m.add_automaton(symbols, start, sorted(set(states.values())), sorted(transitions))
+
+    def _y_by_day(
+        self, employee: str, day: int
+    ) -> list[tuple[tuple[str, int, str], cp_model.IntVar]]:
+        return [
+            ((employee, day, s.id), self.y[(employee, day, s.id)])
+            for s in self.problem.shift_types
+            if (employee, day, s.id) in self.y
+        ]
+
     def add_max_weekends(self) -> None:
         """Employee `max_weekends`: a weekend counts if Saturday or Sunday is worked."""
         p, m = self.problem, self.model
@@ -586,6 +678,14 @@ class RosterModel:
 
     def total_expression(self) -> cp_model.LinearExpr:
         return sum(self.level_expressions().values(), cp_model.LinearExpr.constant(0))
+
+    def trouble_by_day(self) -> dict[int, list[cp_model.IntVar]]:
+        """Cover penalty variables (under-cover, missing language/gender) per day."""
+        out: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for group in (self.under, self.missing_language, self.missing_gender):
+            for (_c, d, _s), var in group.items():
+                out[d].append(var)
+        return dict(out)
 
     def freeze(self, roster: Roster, before_day: int) -> None:
         """Fix every assignment on days before `before_day` to `roster` (already worked)."""

@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from roster.eligibility import why_not
 from roster.heuristic import greedy
 from roster.kpis import RosterKpis, compute_kpis
+from roster.lns import improve
 from roster.model import LEVEL_CHANGES, RepairWeights, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
@@ -87,6 +88,12 @@ class SearchParameters:
     num_workers: int = 2
     linearization_level: int = 1
     symmetry_level: int = 2
+    #: Large-neighbourhood search (`roster.lns`) inside each stage; fractions of the
+    #: stage budget for the first CP-SAT run and the last (bound-raising) run.
+    lns: bool = True
+    lns_initial_fraction: float = 0.1
+    lns_final_fraction: float = 0.1
+    lns_subsolve_seconds: float = 1.0
     #: Start from the greedy roster (`heuristic.greedy`) when no hint is given.
     greedy_hint: bool = True
     log: bool = False
@@ -130,7 +137,6 @@ def solve(
     if not plan:
         plan = [(0, cp_model.LinearExpr.constant(0))]
     stages: list[StageResult] = []
-    solver = cp_model.CpSolver()
     solution: dict | None = None
     fixed_total = 0
     last_bound = 0
@@ -147,15 +153,11 @@ def solve(
         if index == len(plan) - 1:
             budget = max(0.05, remaining)
         rm.model.minimize(expr)
-        solver = _configure(params, budget, seed)
         t0 = time.perf_counter()
-        code = solver.solve(rm.model)
-        status = _STATUS.get(code, Status.UNKNOWN)
-        if status in (Status.OPTIMAL, Status.FEASIBLE):
-            value = round(solver.objective_value)
-            bound = round(solver.best_objective_bound)
+        status, value, bound, found = _solve_stage(rm, budget, params, seed)
+        if found is not None:
             stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
-            solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
+            solution = found
             if index < len(plan) - 1:
                 rm.model.add(expr <= value)
                 rm.model.clear_hints()
@@ -202,6 +204,61 @@ def solve(
         kpis=compute_kpis(problem, roster),
         stages=tuple(stages),
     )
+
+
+def _solve_stage(
+    rm: RosterModel, budget: float, params: SearchParameters, seed: int
+) -> tuple[Status, int, int, dict | None]:
+    """Minimise the model's current objective within `budget` seconds.
+
+    Without LNS: one CP-SAT run. With LNS: a first CP-SAT run on a fraction of the
+    budget; if that is not already optimal, LNS (`roster.lns`) from its solution, then a
+    last CP-SAT run hinted with the LNS result to raise the bound (or prove optimality).
+    """
+    deadline = time.perf_counter() + budget
+    first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
+    solver = _configure(params, min(first, budget), seed)
+    status = _STATUS.get(solver.solve(rm.model), Status.UNKNOWN)
+    if status == Status.UNKNOWN and params.lns and deadline - time.perf_counter() > 0.5:
+        # no roster yet: keep searching, but only until the first one (LNS takes over)
+        solver = _configure(params, deadline - time.perf_counter(), seed)
+        solver.parameters.stop_after_first_solution = True
+        status = _STATUS.get(solver.solve(rm.model), Status.UNKNOWN)
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return status, 0, 0, None
+    value, bound = round(solver.objective_value), round(solver.best_objective_bound)
+    solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
+    if status == Status.OPTIMAL or not params.lns:
+        return status, value, bound, solution
+    final = budget * params.lns_final_fraction
+    solution, value, _ = improve(
+        rm.model,
+        rm.x,
+        solution,
+        value,
+        deadline - final,
+        seed=seed,
+        num_workers=params.num_workers,
+        subsolve_seconds=params.lns_subsolve_seconds,
+        trouble=rm.trouble_by_day(),
+    )
+    if value <= bound:
+        return Status.OPTIMAL, value, bound, solution
+    remaining = deadline - time.perf_counter()
+    if remaining > 0.5:
+        rm.model.clear_hints()
+        for key, var in rm.x.items():
+            rm.model.add_hint(var, solution[key])
+        solver = _configure(params, remaining, seed)
+        code = solver.solve(rm.model)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = max(bound, round(solver.best_objective_bound))
+            if round(solver.objective_value) <= value:
+                value = round(solver.objective_value)
+                solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
+            if code == cp_model.OPTIMAL:
+                return Status.OPTIMAL, value, value, solution
+    return (Status.OPTIMAL if value <= bound else Status.FEASIBLE), value, bound, solution
 
 
 def _levels_at_zero(problem: RosterProblem, rm: RosterModel, hint: Roster) -> set[int]:

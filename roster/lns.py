@@ -1,0 +1,159 @@
+"""Large-neighbourhood search around CP-SAT, for any `RosterModel` objective.
+
+With only two cores CP-SAT's built-in portfolio has room for one LNS worker; rosters
+decompose well by person and by period, so we drive the neighbourhoods ourselves:
+keep the incumbent, free the shifts of a few employees, of a window of days, or of a few
+employees over a longer window, and let CP-SAT re-solve that sub-problem exactly (with
+the incumbent as hint). Neighbourhood sizes adapt: grow when the sub-problem is solved
+to optimality quickly, shrink when it is not.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+Key = tuple[str, int, str, str]  # employee, day, shift, case
+_DEBUG = __import__("os").environ.get("LNS_DEBUG") == "1"
+
+
+@dataclass
+class LnsStats:
+    iterations: int = 0
+    improvements: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Neighbourhood:
+    name: str
+    size: float  # fraction of employees or days freed
+
+    def grow(self) -> None:
+        self.size = min(0.8, self.size * 1.15)
+
+    def shrink(self) -> None:
+        self.size = max(0.03, self.size / 1.15)
+
+
+def improve(
+    model: cp_model.CpModel,
+    x: dict[Key, cp_model.IntVar],
+    incumbent: dict[Key, bool],
+    value: int,
+    deadline: float,
+    seed: int = 0,
+    num_workers: int = 2,
+    subsolve_seconds: float = 2.0,
+    trouble: dict[int, list[cp_model.IntVar]] | None = None,
+) -> tuple[dict[Key, bool], int, LnsStats]:
+    """Improve `incumbent` (objective `value`) of `model` (objective already set) until
+    `deadline` (a `time.perf_counter()` value). Returns the best assignment found.
+
+    `trouble`: per day, penalty variables (e.g. under-cover); day windows are centred on
+    days where one of them is positive in the incumbent half of the time."""
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    employees = sorted({k[0] for k in x})
+    days = sorted({k[1] for k in x})
+    if not employees or not days:
+        return incumbent, value, LnsStats()
+    by_employee: dict[str, list[Key]] = {}
+    for key in x:
+        by_employee.setdefault(key[0], []).append(key)
+    hoods = [
+        _Neighbourhood("employees", 0.1),
+        _Neighbourhood("days", 0.25),
+        _Neighbourhood("employees_x_days", 0.3),
+    ]
+    stats = LnsStats()
+    best, best_value = dict(incumbent), value
+    hot_days: list[int] = []
+    lanes = max(1, num_workers)
+    with ThreadPoolExecutor(max_workers=lanes) as pool:
+        while True:
+            remaining = deadline - time.perf_counter()
+            if remaining < 0.2 or best_value == 0:
+                break
+            jobs = []
+            for lane in range(lanes):
+                hood = hoods[(stats.iterations + lane) % len(hoods)]
+                free = _choose(hood, rng, employees, days, x, by_employee, hot_days)
+                sub = _sub_model(model, x, best, free)
+                solver = cp_model.CpSolver()
+                # one worker per sub-problem, LP-heavy: measured fastest on small windows
+                solver.parameters.num_workers = 1
+                solver.parameters.linearization_level = 2
+                solver.parameters.max_time_in_seconds = min(subsolve_seconds, remaining)
+                solver.parameters.random_seed = rng.randrange(1 << 30)
+                jobs.append((hood, solver, pool.submit(solver.solve, sub)))
+            for hood, solver, future in jobs:
+                status = future.result()
+                stats.iterations += 1
+                if status == cp_model.OPTIMAL:
+                    hood.grow()
+                else:
+                    hood.shrink()
+                if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    continue
+                found = round(solver.objective_value)
+                if found <= best_value:
+                    stats.improvements += found < best_value
+                    best_value = found
+                    best = {key: solver.boolean_value(var) for key, var in x.items()}
+                    hot_days = [
+                        d
+                        for d, vs in (trouble or {}).items()
+                        if any(solver.value(v) > 0 for v in vs)
+                    ]
+    stats.seconds = time.perf_counter() - started
+    return best, best_value, stats
+
+
+def _sub_model(
+    model: cp_model.CpModel, x: dict[Key, cp_model.IntVar], best: dict[Key, bool], free: set[Key]
+) -> cp_model.CpModel:
+    """A copy of `model` with every variable outside `free` fixed to the incumbent."""
+    sub = model.clone()
+    sub.clear_hints()
+    variables = sub.proto.variables
+    for key, var in x.items():
+        val = int(best[key])
+        sub.add_hint(var, val)
+        if key not in free:
+            domain = variables[var.index].domain
+            domain[0] = val
+            domain[1] = val
+    return sub
+
+
+def _choose(
+    hood: _Neighbourhood,
+    rng: random.Random,
+    employees: list[str],
+    days: list[int],
+    x: dict[Key, cp_model.IntVar],
+    by_employee: dict[str, list[Key]],
+    hot_days: list[int],
+) -> set[Key]:
+    if hood.name == "employees":
+        count = max(1, round(hood.size * len(employees)))
+        chosen = rng.sample(employees, min(count, len(employees)))
+        return {k for e in chosen for k in by_employee[e]}
+    if hood.name == "days":
+        width = max(2, round(hood.size * len(days)))
+        start = rng.randrange(0, max(1, len(days) - width + 1))
+        if hot_days and rng.random() < 0.5:
+            start = max(0, min(len(days) - width, days.index(rng.choice(hot_days)) - width // 2))
+        window = set(days[start : start + width])
+        return {k for k in x if k[1] in window}
+    count = max(2, round(hood.size * len(employees)))
+    picked = set(rng.sample(employees, min(len(employees), count)))
+    width = max(3, round(0.5 * len(days)))
+    start = rng.randrange(0, max(1, len(days) - width + 1))
+    window = set(days[start : start + width])
+    return {k for k in x if k[0] in picked and k[1] in window}
