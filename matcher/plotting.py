@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -70,7 +70,6 @@ class MatchingView:
     placements: tuple[Placement, ...]
     utilisation: tuple[Utilisation, ...] = ()
     unplaced: int = 0
-    extra_kpis: dict[str, float] = field(default_factory=dict)
 
     def closeness_shares(self) -> dict[Closeness, float]:
         counts = Counter(p.closeness for p in self.placements)
@@ -236,16 +235,27 @@ def kpi_rows(views: Sequence[MatchingView]) -> list[tuple[str, list[float]]]:
         ("p95 travel min", [p95(v) for v in views]),
         ("utilisation spread (sd %)", [spread(v) for v in views]),
         ("unplaced", [float(v.unplaced) for v in views]),
+        ("over contract (consultants)", [float(over_contract(v)) for v in views]),
     ]
+
+
+def over_contract(view: MatchingView) -> int:
+    """Consultants with more hours than their contract (a plan that respects capacity
+    has none; today's plan may)."""
+    return sum(1 for u in view.utilisation if u.assigned_hours > u.contracted_hours + 1e-6)
 
 
 def plot_plan_comparison(views: Sequence[MatchingView], figure: Figure | None = None) -> Figure:
     """One small panel per headline KPI, one bar per plan (e.g. batch vs greedy)."""
     rows = kpi_rows(views)
-    figure = figure or Figure(figsize=(3.0 * 3, 2.6 * 2), layout="constrained")
-    axes = figure.subplots(2, 3).ravel()
+    columns = 4
+    lines = -(-len(rows) // columns)
+    figure = figure or Figure(figsize=(3.0 * columns, 2.6 * lines), layout="constrained")
+    axes = list(figure.subplots(lines, columns).ravel())
+    for unused in axes[len(rows) :]:
+        unused.remove()
     colours = [f"C{i}" for i in range(len(views))]
-    for ax, (name, values) in zip(axes, rows, strict=True):
+    for ax, (name, values) in zip(axes, rows, strict=False):
         bars = ax.bar([v.label for v in views], values, color=colours)
         ax.bar_label(bars, fmt="%.1f", fontsize="small")
         ax.set_title(name, fontsize="medium")

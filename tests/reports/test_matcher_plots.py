@@ -94,6 +94,17 @@ def test_utilisation_per_consultant_sorted(batch):
     assert not ax.texts  # nobody above the axis limit
 
 
+def test_over_contract_counts_consultants_above_their_hours():
+    from matcher.plotting import over_contract
+
+    view = MatchingView(
+        "today",
+        (),
+        (Utilisation(1, "A", 37.5, 37.0), Utilisation(2, "A", 37.0, 37.0)),
+    )
+    assert over_contract(view) == 1
+
+
 def test_extreme_utilisation_is_noted_not_drawn_to_scale():
     view = MatchingView(
         "x",
@@ -118,8 +129,9 @@ def test_kpis_and_comparison_figure(batch, greedy):
     assert rows["mean travel min"] == [25.0, 60.0]
     assert rows["unplaced"] == [0.0, 1.0]
     assert rows["utilisation spread (sd %)"][0] == pytest.approx(np.std([0.5, 1.0]) * 100)
+    assert rows["over contract (consultants)"] == [0.0, 0.0]  # 100 % is not over
     figure = plot_plan_comparison([batch, greedy])
-    assert len(figure.axes) == 6
+    assert len(figure.axes) == len(rows) == 7
     assert all(len(_bars(ax)) == 2 for ax in figure.axes)
 
 
