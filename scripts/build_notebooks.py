@@ -258,7 +258,14 @@ kpis = pd.DataFrame({name: values for name, values in kpi_rows(views)},
                     index=[v.label for v in views]).T.round(1)
 kpis""",
     ),
-    ("py", "plot_plan_comparison(views, plt.figure(figsize=(11, 6), layout=\"constrained\"));"),
+    (
+        "md",
+        """Read *unplaced* together with *over contract*: today's plan is history and can
+leave consultants with more hours than their contract; greedy and batch treat capacity
+as hard, so they may give up (\"unassigned\") a seat of an overloaded consultant rather
+than keep the overload.""",
+    ),
+    ("py", "plot_plan_comparison(views, plt.figure(figsize=(12, 6), layout=\"constrained\"));"),
     ("md", "## Language match and travel"),
     (
         "py",
