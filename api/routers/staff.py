@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -20,6 +21,7 @@ from api.schemas.staff import (
     CoordinatorPublic,
     CoordinatorUpdate,
 )
+from api.services.assignments import bump_version, overload_problem
 from api.services.references import get_or_404, require_office
 from data.models import Assignment, AssignmentStatus, Consultant, Coordinator
 from data.ops_models import AuditAction
@@ -148,6 +150,10 @@ def update_assignment(
         raise invalid_field("body.end", "ends before the assignment's start")
     if changes.get("status") is AssignmentStatus.ENDED and end is None:
         raise invalid_field("body.end", "required when ending an assignment")
+    more_hours = changes.get("hours_per_week", row.hours_per_week) > row.hours_per_week
+    if more_hours and row.consultant_id is not None:
+        # More hours commit capacity: lock the consultant like a confirmation does.
+        bump_version(session, Consultant, row.consultant_id)
     # Conditional UPDATE: of two concurrent changes from the same version, one wins.
     updated = session.exec(
         update(Assignment)
@@ -160,6 +166,14 @@ def update_assignment(
             f"assignment {assignment_id} changed since you read it "
             f"(version {row.version}, you sent {body.version})"
         )
+    if more_hours and row.consultant_id is not None:
+        consultant = session.get(Consultant, row.consultant_id)
+        assert consultant is not None
+        session.refresh(consultant)
+        reason = overload_problem(session, consultant, max(row.start, dt.date.today()))
+        if reason is not None:
+            session.rollback()
+            raise conflict(reason)
     record(
         session,
         principal.key_id,

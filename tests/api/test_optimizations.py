@@ -111,3 +111,18 @@ def test_applying_a_stale_plan_is_refused_and_writes_nothing(
         f"/v1/optimizations/{job_id}/apply", json={"moves": [999]}, headers=headers
     )
     assert bad_index.status_code == 422 and bad_index.json()["errors"][0]["field"] == "body.moves.0"
+
+
+def test_a_team_leader_re_plans_only_their_offices(
+    worker_client: TestClient, keys: Keys, world: World
+) -> None:
+    headers = keys.headers("team_leader_naestved")
+    job_id = worker_client.post(
+        "/v1/optimizations", json={"time_limit_seconds": 10, "as_of": "2026-03-02"}, headers=headers
+    ).json()["id"]
+    job = _finished(worker_client, job_id, headers)
+    assert job["status"] == "succeeded", job["error"]
+    # Næstved serves Sjælland only: its two consultants (c3, c4) and k2, staffed by c3.
+    # k1 is an open request in Hovedstaden: København's to plan, not Næstved's.
+    assert (job["result"]["consultants"], job["result"]["cases"]) == (2, 1)
+    assert all(m["case_id"] == world.cases["k2"] for m in job["result"]["moves"])

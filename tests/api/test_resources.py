@@ -275,3 +275,16 @@ def test_kpis_show_supply_demand_and_utilisation(client: TestClient, keys: Keys)
     assert naestved["utilisation"] == round(5 / 74, 3)
     tigrinya = [row for row in kpis["supply_demand"] if row["language"] == "ti"]
     assert sum(row["running_cases"] for row in tigrinya) == 1
+
+
+def test_more_hours_than_the_contract_allows_is_a_409(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    url = f"/v1/assignments/{world.assignment_k2}"
+    headers = keys.headers("team_leader_naestved")
+    # c3 works 37 h; k2 uses 5 of them: 37 is fine, 38 is one hour too many.
+    too_many = client.patch(url, json={"version": 0, "hours_per_week": 38}, headers=headers)
+    assert too_many.status_code == 409 and "38 h/week of 37" in too_many.json()["detail"]
+    assert client.get(url, headers=headers).json()["hours_per_week"] == 5
+    fits = client.patch(url, json={"version": 0, "hours_per_week": 37}, headers=headers)
+    assert fits.status_code == 200 and fits.json()["hours_per_week"] == 37
