@@ -312,7 +312,8 @@ def repair_command(
     console.print(table)
     console.print(
         f"{outcome.result.status}, {outcome.result.seconds:.1f} s; saved as draft "
-        f"roster [bold]{new_id}[/bold] (parent {roster_id}); publish it to replace it"
+        f"roster [bold]{new_id}[/bold] (parent {roster_id}); publishing it "
+        f"(POST /v1/rosters/{new_id}/publish) supersedes roster {roster_id}"
     )
     for violation in violations:
         console.print(f"[red]validator:[/red] {violation}")
