@@ -31,6 +31,12 @@ from data.models import Case, InterventionType
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
+ICS_EXAMPLE = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//famplan//døgnindsats roster//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:roster-3-shift-41@famplan\r\nDTSTAMP:20260301T120000Z\r\n"
+    "DTSTART:20260302T060000Z\r\nDTEND:20260302T140000Z\r\n"
+    "SUMMARY:Døgnindsats case 42: shift D\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
 RosterId = Annotated[int, Path(ge=1, le=MAX_ID, description="Roster id.", examples=[3])]
 
 
@@ -149,7 +155,12 @@ def list_rosters(
 @router.get(
     "/{roster_id}.ics",
     response_class=Response,
-    responses={200: {"content": {"text/calendar": {}}, "description": "An iCalendar feed."}},
+    responses={
+        200: {
+            "content": {"text/calendar": {"example": ICS_EXAMPLE}},
+            "description": "An iCalendar feed.",
+        }
+    },
     summary="One consultant's shifts of a roster as an iCalendar (RFC 5545) feed",
 )
 def roster_calendar(
