@@ -310,16 +310,23 @@ same pool and compares what the family and the consultants feel:
 * **handovers per day** — how often one consultant hands the home to the next;
 * **hours per person** against contract, and the spread of nights and weekends.
 
-The roster engine (`roster.solve`) optimises cover first, then the team size, then
-rhythm and fairness; every roster is re-checked by the independent validator.""",
+The case is the first running døgnindsats of the demo book; the pool is the API's (the
+consultants of the offices serving the family's region who take døgnindsats work, with
+their family-treatment hours, absences and other rosters). The roster engine
+(`roster.solve`) optimises cover first, then the team size, then rhythm and fairness;
+every roster is re-checked by the independent validator.""",
     ),
     (
         "py",
-        """%matplotlib inline
-import pandas as pd
-import matplotlib.pyplot as plt
+        SETUP,
+    ),
+    (
+        "py",
+        """from sqlmodel import select
 
-from roster.examples import dognindsats_problem
+from api.report_data import roster_params
+from api.services.rosters import build_problem
+from data.models import Case, CaseStatus, InterventionType
 from roster.plotting import (
     plot_handovers, plot_hours_vs_contract, plot_nights_weekends, plot_roster_grid,
     view_from_roster,
@@ -328,14 +335,21 @@ from roster.solve import solve
 from roster.validate import validate
 
 TIME_LIMIT = 10  # seconds per template: enough for a good roster, short enough for CI
-WEEKS, POOL = 4, 30""",
+WEEKS = 4
+case = session.exec(
+    select(Case).where(Case.intervention_type == InterventionType.DOGNINDSATS,
+                       Case.status == CaseStatus.ACTIVE).order_by(Case.id)
+).first()
+monday = as_of + dt.timedelta(days=(7 - as_of.weekday()) % 7)
+print(f"case {case.reference}, {WEEKS} weeks from {monday}")""",
     ),
     (
         "py",
         """results, all_runs = {}, {}
 for name in ("3x8", "2x12"):
-    problem = dognindsats_problem(cases=1, pool_size=POOL, weeks=WEEKS, template_name=name)
-    result = solve(problem, time_limit=TIME_LIMIT, seed=1)
+    params = roster_params(session, case.id, monday, 7 * WEEKS, name)
+    problem = build_problem(session, params, set())
+    result = solve(problem, time_limit=TIME_LIMIT, seed=1, num_workers=2)
     all_runs[name] = (problem, result)
     if result.found:  # figures only for rosters found within the time limit
         assert not validate(problem, result.roster), "the validator rejects the roster"
@@ -359,8 +373,8 @@ def summary(name, problem, result):
         "seconds": round(result.seconds, 1),
     }
 
-comparison = pd.DataFrame([summary(n, p, r) for n, (p, r) in all_runs.items()])
-comparison.set_index("template")
+rows = [summary(n, p, r) for n, (p, r) in all_runs.items()]
+comparison = pd.DataFrame(rows).set_index("template")
 comparison""",
     ),
     ("md", "## The rosters: days across, shifts down, one colour per consultant"),
@@ -395,8 +409,9 @@ for ax, (name, (problem, result)) in zip(axes[0], results.items()):
 in the home is smaller and there are fewer handovers — what families ask for — but each
 shift is long and the hours per person reach the 48-hour average limit sooner. 8-hour
 shifts spread the load over more consultants. The table above gives the figures for
-this pool; change `POOL`, `WEEKS` or `TIME_LIMIT` to explore.""",
+this case and pool; change `WEEKS` or `TIME_LIMIT` to explore.""",
     ),
+    ("py", "db.close()"),
 ]
 
 CAPACITY_04: list[Cell] = [
