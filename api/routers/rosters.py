@@ -77,6 +77,7 @@ def roster_public(session: Session, roster: Roster, with_shifts: bool = True) ->
                     solutions_found=job.solutions_found,
                 ),
                 error=job.error,
+                message=(job.result or {}).get("message"),
             ),
             "shifts": [ShiftOut.model_validate(s) for s in shifts],
         }

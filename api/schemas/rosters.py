@@ -66,6 +66,8 @@ class RosterJob(SQLModel):
     status: JobStatus | None
     progress: JobProgress | None
     error: str | None
+    #: Why no roster was found, when none was (the time limit, or rules that cannot hold).
+    message: str | None = None
 
 
 class RosterPublic(SQLModel):

@@ -184,6 +184,11 @@ def apply_optimization(
     if job.applied_at is not None:
         raise conflict(f"optimization {job.id} was already applied")
     result = job.result or {}
+    if result.get("status") not in ("optimal", "feasible"):
+        raise conflict(
+            f"optimization {job.id} found no plan (solver status {result.get('status')}); "
+            "nothing to apply"
+        )
     moves: list[dict[str, Any]] = list(result.get("moves", []))
     if selected is None:
         chosen = moves

@@ -213,3 +213,28 @@ def test_roster_requests_are_validated(
     assert bad_repair.status_code == 422 and bad_repair.json()["errors"][0]["field"] == "body.start"
     missing = client.get("/v1/rosters/424242", headers=headers)
     assert missing.status_code == 404
+
+
+def test_a_pool_that_cannot_cover_gets_the_reasons_not_a_hang(
+    worker_client: TestClient, keys: Keys, world: World, dognindsats: int
+) -> None:
+    headers = keys.headers("admin")
+    created = worker_client.post(
+        "/v1/rosters",
+        json={
+            "case_ids": [dognindsats],
+            "start_date": START.isoformat(),
+            "days": 2,
+            "consultant_ids": [world.consultants["c4"]],  # speaks Ukrainian only
+            "time_limit_seconds": 5,
+        },
+        headers=headers,
+    )
+    assert created.status_code == 202
+    roster = _wait_roster(worker_client, created.json()["id"], headers)
+    # One person cannot cover 6 shifts in 2 days with 11 h rest, and never in Danish:
+    # every gap is listed with its reason.
+    assert roster["status"] == "draft" and roster["violations"] == []
+    assert roster["uncovered"], roster
+    assert all(gap["reason"] for gap in roster["uncovered"])
+    assert any(gap["missing_language"] for gap in roster["uncovered"])
