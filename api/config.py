@@ -18,7 +18,9 @@ class ApiSettings(Settings):
     job_stale_after_seconds: float = 60.0
     #: How long a cached matching snapshot may serve requests (writes through this API
     #: invalidate it at once; this bounds staleness from other processes).
-    snapshot_ttl_seconds: float = 5.0
+    snapshot_ttl_seconds: float = 30.0
+    #: Keep each ranking with its snapshot (a repeated match of a case is then free).
+    cache_rankings: bool = True
     #: Time limit of a batch re-optimisation unless the request gives one.
     optimization_time_limit: float = 30.0
     #: Time limit of a roster solve unless the request gives one.

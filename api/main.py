@@ -79,7 +79,7 @@ def create_app(
     app.state.engine = engine
     app.state.settings = settings
     app.state.worker = None
-    app.state.snapshot_cache = SnapshotCache(settings.snapshot_ttl_seconds)
+    app.state.snapshot_cache = SnapshotCache(settings.snapshot_ttl_seconds, settings.cache_rankings)
     install_problem_handlers(app)
     app.add_middleware(SnapshotInvalidationMiddleware)
     app.add_middleware(RequestLogMiddleware)

@@ -100,9 +100,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(port: int, workers: int, database_url: str | None) -> Iterator[str]:
+def server(
+    port: int, workers: int, database_url: str | None, cache_rankings: bool
+) -> Iterator[str]:
     """uvicorn with the app factory on loopback; stopped (by its pid) on exit."""
-    env = dict(os.environ, FAMPLAN_RUN_WORKER="false", FAMPLAN_LOG_LEVEL="WARNING")
+    env = dict(
+        os.environ,
+        FAMPLAN_RUN_WORKER="false",
+        FAMPLAN_LOG_LEVEL="WARNING",
+        FAMPLAN_CACHE_RANKINGS=str(cache_rankings).lower(),
+    )
     if database_url:
         env["FAMPLAN_DATABASE_URL"] = database_url
     command = [
@@ -170,6 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
     parser.add_argument("--top", type=int, default=5)
+    parser.add_argument(
+        "--no-ranking-cache",
+        action="store_true",
+        help="Rank every request afresh (the server we start keeps no rankings).",
+    )
     parser.add_argument("--json", help="Write the figures as JSON to this file.")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 200 or not 0 < args.duration <= 600:
@@ -189,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         key = args.key
     else:
         key_id, key = admin_key(args.database_url)
-        target = server(free_port(), args.workers, args.database_url)
+        target = server(free_port(), args.workers, args.database_url, not args.no_ranking_cache)
     try:
         with target as url:
             drive(url, key, case_ids, args.clients, args.warmup, args.top)
@@ -214,10 +226,12 @@ def main(argv: list[str] | None = None) -> int:
         "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         "cases": len(case_ids),
+        "ranking_cache": None if args.url else not args.no_ranking_cache,
     }
     print(
         f"POST /v1/cases/{{id}}/match — {figures['clients']} clients, {figures['seconds']} s, "
-        f"{len(case_ids)} cases round-robin"
+        f"{len(case_ids)} cases round-robin, ranking cache "
+        f"{'?' if args.url else ('off' if args.no_ranking_cache else 'on')}"
     )
     print(f"  requests   {figures['requests']}  statuses {figures['statuses']}")
     print(f"  throughput {figures['throughput_rps']} req/s")

@@ -48,8 +48,9 @@ class _Entry:
 class SnapshotCache:
     """The latest `MatchProblem` per planning date, shared by the request threads."""
 
-    def __init__(self, ttl_seconds: float = 5.0) -> None:
+    def __init__(self, ttl_seconds: float = 30.0, cache_rankings: bool = True) -> None:
         self.ttl_seconds = ttl_seconds
+        self.cache_rankings = cache_rankings
         self._generation = 0
         self._entries: dict[dt.date, _Entry] = {}
         self._lock = threading.Lock()
