@@ -98,13 +98,24 @@ def match_case(
     top: int,
     propose_reshuffle: bool,
 ) -> MatchResult:
-    from matcher.rank import rank
-
-    problem = cache.get(session, as_of, case_id)
+    entry = cache.entry(session, as_of, case_id)
+    problem = entry.problem
     if case_id not in problem.case_by_id:
         raise conflict(f"case {case_id} is neither requested nor running; nothing to match")
+    key = (case_id, top, propose_reshuffle)
+    ranking = entry.rankings.get(key)
+    if ranking is None:
+        ranking = _rank(problem, case_id, top, propose_reshuffle)
+        if cache.cache_rankings:
+            entry.rankings[key] = ranking
+    return to_match_result(session, problem, ranking)
+
+
+def _rank(problem: Any, case_id: int, top: int, propose_reshuffle: bool) -> Any:
+    from matcher.rank import rank
+
     try:
-        ranking = rank(problem, case_id, top, propose_reshuffle=propose_reshuffle)
+        return rank(problem, case_id, top, propose_reshuffle=propose_reshuffle)
     except ValueError as error:
         if not propose_reshuffle:
             raise
@@ -112,8 +123,7 @@ def match_case(
         log.warning(
             "reshuffle for case %d failed (%s); ranking without it", case_id, type(error).__name__
         )
-        ranking = rank(problem, case_id, top, propose_reshuffle=False)
-    return to_match_result(session, problem, ranking)
+        return rank(problem, case_id, top, propose_reshuffle=False)
 
 
 def to_match_result(session: Session, problem: Any, ranking: Any) -> MatchResult:

@@ -54,3 +54,25 @@ def test_rankings_live_and_die_with_their_snapshot(loads: list[int]) -> None:
     assert cache.entry(None, DAY, 1).rankings == {(1, 5, True): "ranking"}  # type: ignore[arg-type]
     cache.invalidate()
     assert cache.entry(None, DAY, 1).rankings == {}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("cache_rankings", "expected_ranks"), [(True, 1), (False, 2)])
+def test_a_repeated_match_reuses_the_ranking(
+    loads: list[int], monkeypatch: pytest.MonkeyPatch, cache_rankings: bool, expected_ranks: int
+) -> None:
+    import api.services.matching as matching
+
+    ranks: list[int] = []
+
+    def fake_rank(*args: Any) -> str:
+        ranks.append(1)
+        return "ranking"
+
+    monkeypatch.setattr(matching, "_rank", fake_rank)
+    monkeypatch.setattr(matching, "to_match_result", lambda session, problem, ranking: ranking)
+    cache = SnapshotCache(ttl_seconds=600, cache_rankings=cache_rankings)
+    for _ in range(2):
+        assert matching.match_case(None, cache, 1, DAY, 5, True) == "ranking"  # type: ignore[arg-type]
+    assert len(ranks) == expected_ranks
+    matching.match_case(None, cache, 1, DAY, 3, True)  # type: ignore[arg-type]  # other `top`
+    assert len(ranks) == expected_ranks + 1
