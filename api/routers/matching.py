@@ -9,13 +9,14 @@ from fastapi import APIRouter, Path, Request
 from sqlmodel import col, select
 
 from api.deps import AnyUser, ReceptionUser, SessionDep
+from api.problems import conflict
 from api.schemas.common import MAX_ID, Page
 from api.schemas.matching import AssignmentConfirm, MatchRequest, MatchResult
 from api.schemas.staff import AssignmentPublic
 from api.services.assignments import confirm
 from api.services.matching import SnapshotCache, match_case, static_checker
 from api.services.references import get_or_404
-from data.models import Assignment, Case
+from data.models import Assignment, Case, CaseStatus
 
 router = APIRouter(prefix="/cases", tags=["matching"])
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id.", examples=[42])]
@@ -39,7 +40,10 @@ def match(
     body: MatchRequest | None = None,
 ) -> MatchResult:
     body = body or MatchRequest()
-    get_or_404(session, Case, case_id, "case")
+    case = get_or_404(session, Case, case_id, "case")
+    if case.status is CaseStatus.ENDED:
+        # Checked here, not by the snapshot: a case missing there forces a reload.
+        raise conflict(f"case {case_id} has ended; nothing to match")
     return match_case(
         session,
         _cache(request),

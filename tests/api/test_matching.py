@@ -220,3 +220,13 @@ def test_parallel_confirmations_of_the_last_capacity_one_wins(
             rows[0].end = rows[0].start
             session.add(rows[0])
             session.commit()
+
+
+def test_matching_an_ended_case_is_a_409(client: TestClient, keys: Keys, world: World) -> None:
+    headers = keys.headers("reception")
+    ended = client.patch(
+        f"/v1/cases/{world.cases['k1']}", json={"status": "ended"}, headers=headers
+    )
+    assert ended.status_code == 200
+    response = client.post(f"/v1/cases/{world.cases['k1']}/match", json={}, headers=headers)
+    assert response.status_code == 409 and "has ended" in response.json()["detail"]
