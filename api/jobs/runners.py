@@ -17,7 +17,10 @@ def run_optimization(context: JobContext) -> dict[str, Any]:
         context.report(incumbent, bound, solutions)
 
     with Session(context.engine) as session:
-        return run_batch(session, context.params, context.office_ids, report)
+        result = run_batch(session, context.params, context.office_ids, report)
+    # The final figures, whatever the throttle swallowed of the last callbacks.
+    context.report(result["objective"], result["bound"], None, force=True)
+    return result
 
 
 def run_roster(context: JobContext) -> dict[str, Any]:
@@ -28,4 +31,6 @@ def run_roster(context: JobContext) -> dict[str, Any]:
         context.report(incumbent, bound, solutions)
 
     with Session(context.engine) as session:
-        return solve_roster_job(session, context.job_id, context.params, report)
+        result = solve_roster_job(session, context.job_id, context.params, report)
+    context.report(result["objective"], result["bound"], None, force=True)
+    return result

@@ -53,6 +53,8 @@ def test_optimisation_places_the_open_request_and_applies_in_one_go(
     assert result["status"] == "optimal"
     assert result["objective"] == pytest.approx(result["bound"])
     assert job["progress"]["incumbent"] == pytest.approx(result["objective"])
+    # Progress came from CP-SAT's solution callback while the solver ran.
+    assert job["progress"]["solutions_found"] >= 1
     # k1 (Iraqi Arabic) is open: it gets a primary, and one of the Arabic speakers.
     k1 = world.cases["k1"]
     primary = [m for m in result["moves"] if m["case_id"] == k1 and m["role"] == "primary"]
