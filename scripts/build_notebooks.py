@@ -453,10 +453,12 @@ for gap in gaps[:5]:
         """region_code = {region.name: region.code for region in regions()}
 
 def hire(problem, language, region_name, new_id):
-    \"\"\"The problem with one more consultant: a copy of the first colleague at an office
-    serving the region, 37 h/week, speaking `language` natively and Danish.\"\"\"
+    \"\"\"The problem with one more consultant: a copy of the first colleague at the office
+    for the region, 37 h/week, speaking `language` natively and Danish.\"\"\"
     code = region_code.get(region_name, region_name)
-    office = next(o for o in problem.offices if code in o.serves_regions)
+    # The office dedicated to the region (serving the fewest regions) gets the newcomer.
+    office = min((o for o in problem.offices if code in o.serves_regions),
+                 key=lambda o: (len(o.serves_regions), o.id))
     colleague = next(c for c in problem.consultants if c.office_id == office.id)
     newcomer = dataclasses.replace(
         colleague, id=new_id, ref=f"NEW-{language}", capacity_hours=37.0, absences=(),
