@@ -69,6 +69,7 @@ def improve(
         _Neighbourhood("employees", 0.1),
         _Neighbourhood("days", 0.25),
         _Neighbourhood("employees_x_days", 0.3),
+        _Neighbourhood("two_windows", 0.12),
     ]
     stats = LnsStats()
     best, best_value = dict(incumbent), value
@@ -150,6 +151,12 @@ def _choose(
         if hot_days and rng.random() < 0.5:
             start = max(0, min(len(days) - width, days.index(rng.choice(hot_days)) - width // 2))
         window = set(days[start : start + width])
+        return {k for k in x if k[1] in window}
+    if hood.name == "two_windows":
+        # work moves between periods only when both are free (hours limits tie them)
+        width = max(1, round(hood.size * len(days)))
+        starts = rng.sample(range(max(1, len(days) - width + 1)), 2)
+        window = {d for a in starts for d in days[a : a + width]}
         return {k for k in x if k[1] in window}
     count = max(2, round(hood.size * len(employees)))
     picked = set(rng.sample(employees, min(len(employees), count)))

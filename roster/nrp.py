@@ -22,7 +22,7 @@ from roster.problem import RosterProblem
 from roster.solve import RosterResult, SearchParameters, solve
 
 #: Share of the time limit spent on the cover-only warm start.
-WARM_START_SHARE = 1 / 3
+WARM_START_SHARE = 0.5
 
 
 def cover_only(problem: RosterProblem) -> RosterProblem:
