@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import threading
 import time
@@ -200,28 +199,18 @@ class Progress:
         self.solutions += 1
 
 
-#: Names under which `matcher.batch.optimize` may accept a per-solution callback.
-_CALLBACK_NAMES = ("on_solution", "progress", "callback", "on_progress")
-
-
-def _progress_panel(progress: Progress, supports_live: bool) -> Any:
+def _progress_panel(progress: Progress) -> Any:
     from rich.spinner import Spinner
 
     elapsed = time.perf_counter() - progress.started
-    if not supports_live:
-        # `matcher.batch.optimize` takes no per-solution callback (yet): elapsed only.
-        return Spinner(
-            "dots",
-            text=f"optimising … {elapsed:5.1f} s of at most {progress.time_limit:g} s "
-            "(incumbent, bound and gap when it finishes)",
-        )
     gap = progress.gap
     incumbent = "—" if progress.incumbent is None else f"{progress.incumbent:,.1f}"
     bound = "—" if progress.bound is None else f"{progress.bound:,.1f}"
     return Spinner(
         "dots",
         text=(
-            f"optimising … {elapsed:5.1f} s   incumbent {incumbent}   bound {bound}   "
+            f"optimising … {elapsed:5.1f} s of at most {progress.time_limit:g} s   "
+            f"incumbent {incumbent}   bound {bound}   "
             f"gap {'—' if gap is None else f'{gap:.2%}'}   solutions {progress.solutions}"
         ),
     )
@@ -234,16 +223,17 @@ def run_with_progress(problem: Any, time_limit: float, seed: int, quiet: bool) -
     from matcher.batch import optimize
 
     progress = Progress(time_limit=time_limit)
-    parameters = inspect.signature(optimize).parameters
-    hook = next((name for name in _CALLBACK_NAMES if name in parameters), None)
-    kwargs: dict[str, Any] = {"time_limit": time_limit, "seed": seed, "num_workers": 2}
-    if hook is not None:
-        kwargs[hook] = progress.on_solution
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            outcome["result"] = optimize(problem, **kwargs)
+            outcome["result"] = optimize(
+                problem,
+                time_limit=time_limit,
+                seed=seed,
+                num_workers=2,
+                on_solution=progress.on_solution,
+            )
         except BaseException as error:  # re-raised in the main thread
             outcome["error"] = error
         finally:
@@ -255,14 +245,14 @@ def run_with_progress(problem: Any, time_limit: float, seed: int, quiet: bool) -
         thread.join()
     else:
         with Live(
-            _progress_panel(progress, hook is not None),
+            _progress_panel(progress),
             console=console,
             refresh_per_second=8,
             transient=True,
         ) as live:
             while thread.is_alive():
                 thread.join(0.125)
-                live.update(_progress_panel(progress, hook is not None))
+                live.update(_progress_panel(progress))
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
