@@ -181,3 +181,14 @@ def test_infeasible_and_unknown_are_reported_honestly():
     else:  # if presolve alone finished, the claim must be backed by a bound
         assert hurried.bound is not None and hurried.objective is not None
         assert hurried.bound >= hurried.objective - 1e-9
+
+
+def test_on_solution_reports_improving_solutions_in_score_points():
+    seen: list[tuple[float, float]] = []
+    p = problem([consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
+                [case(10, "ar-IQ"), case(11, "ar-SY")], settings=settings())
+    result = optimize(p, time_limit=10, seed=1, num_workers=1,
+                      on_solution=lambda objective, bound: seen.append((objective, bound)))
+    assert seen, "no solution reported"
+    assert seen[-1][0] == pytest.approx(result.objective)  # the last one is the optimum, 20
+    assert all(objective <= bound + 1e-9 for objective, bound in seen)
