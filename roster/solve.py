@@ -7,6 +7,7 @@ cannot all hold, UNKNOWN when the time ran out before any roster was found.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -154,15 +155,17 @@ def solve(
             budget = max(0.05, remaining)
         rm.model.minimize(expr)
         t0 = time.perf_counter()
-        status, value, bound, found = _solve_stage(rm, budget, params, seed)
+        # LNS only on the last level: earlier levels (cover, team size) are proved by
+        # the exact search and then fixed
+        last = index == len(plan) - 1
+        stage_params = params if last else dataclasses.replace(params, lns=False)
+        status, value, bound, found = _solve_stage(rm, budget, stage_params, seed)
         if found is not None:
             stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
             solution = found
             if index < len(plan) - 1:
                 rm.model.add(expr <= value)
-                rm.model.clear_hints()
-                for key, var in rm.x.items():
-                    rm.model.add_hint(var, solution[key])
+                rm.add_hint(_roster_of(solution))
                 fixed_total += value
             else:
                 last_bound = bound
@@ -246,10 +249,8 @@ def _solve_stage(
         return Status.OPTIMAL, value, bound, solution
     remaining = deadline - time.perf_counter()
     if remaining > 0.5:
-        rm.model.clear_hints()
-        for key, var in rm.x.items():
-            rm.model.add_hint(var, solution[key])
-        solver = _configure(params, remaining, seed)
+        rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4))
+        solver = _configure(params, deadline - time.perf_counter(), seed)
         code = solver.solve(rm.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = max(bound, round(solver.best_objective_bound))
@@ -259,6 +260,10 @@ def _solve_stage(
             if code == cp_model.OPTIMAL:
                 return Status.OPTIMAL, value, value, solution
     return (Status.OPTIMAL if value <= bound else Status.FEASIBLE), value, bound, solution
+
+
+def _roster_of(solution: dict) -> Roster:
+    return tuple(sorted(Assignment(d, s, c, e) for (e, d, s, c), on in solution.items() if on))
 
 
 def _levels_at_zero(problem: RosterProblem, rm: RosterModel, hint: Roster) -> set[int]:
