@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +15,16 @@ from sqlmodel import Session, select
 
 from api.config import ApiSettings
 from api.main import create_app
-from data.models import Assignment, AssignmentStatus, Case, CaseStatus
+from data.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    Consultant,
+    ConsultantLanguage,
+    Gender,
+    LanguageLevel,
+)
 from data.ops_models import AuditAction, AuditEvent
 from tests.api.conftest import Keys
 from tests.api.live import live_server
@@ -230,3 +240,79 @@ def test_matching_an_ended_case_is_a_409(client: TestClient, keys: Keys, world: 
     assert ended.status_code == 200
     response = client.post(f"/v1/cases/{world.cases['k1']}/match", json={}, headers=headers)
     assert response.status_code == 409 and "has ended" in response.json()["detail"]
+
+
+def test_a_proposed_reshuffle_is_applied_with_the_confirmation(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    """c3 is the only Tigrinya speaker (max 3 cases). She carries k2 (ti), TI-A (ti) and a
+    Danish family DA-A. A second Tigrinya family finds nobody free; the smallest
+    reshuffle moves DA-A to c5, a Danish speaker of the same office, which frees c3."""
+    headers = keys.headers("reception")
+    with Session(api_engine) as session:
+        c5 = Consultant(
+            employee_ref="T-005",
+            display_name="Testperson T-005",
+            office_id=world.office_naestved,
+            home_municipality_code=370,
+            home_lat=55.24,
+            home_lon=11.75,
+            gender=Gender.MALE,
+            qualifications=["socialraadgiver"],
+            intervention_types=["family_treatment"],
+            contracted_hours_per_week=37,
+            max_cases=3,
+            active_from=dt.date(2020, 1, 1),
+        )
+        session.add(c5)
+        session.flush()
+        assert c5.id is not None
+        session.add(ConsultantLanguage(consultant_id=c5.id, tag="da", level=LanguageLevel.NATIVE))
+        session.commit()
+        c5_id = c5.id
+    c3 = world.consultants["c3"]
+
+    def new_case(reference: str, tag: str) -> int:
+        body = {**UKRAINIAN_CASE, "reference": reference}
+        body["languages"] = [{"person_group": "parents", "tag": tag}]
+        created = client.post("/v1/cases", json=body, headers=headers)
+        assert created.status_code == 201, created.text
+        return int(created.json()["id"])
+
+    seats = {"seats": [{"consultant_id": c3}], "start": "2026-03-03"}
+    danish, tigrinya = new_case("DA-A", "da"), new_case("TI-A", "ti")
+    for case_id in (danish, tigrinya):
+        assert (
+            client.post(f"/v1/cases/{case_id}/assignments", json=seats, headers=headers).status_code
+            == 201
+        )
+    waiting = new_case("TI-B", "ti")
+    result = client.post(
+        f"/v1/cases/{waiting}/match", json={"as_of": "2026-03-03"}, headers=headers
+    ).json()
+    assert result["candidates"] == [] and result["reshuffle"] is not None
+    reshuffle = result["reshuffle"]
+    assert reshuffle["freed_consultant_id"] == c3
+    assert [(m["case_id"], m["to_consultant_id"]) for m in reshuffle["moves"]] == [(danish, c5_id)]
+
+    body = {
+        "seats": [{"consultant_id": c3}],
+        "moves": [
+            {"assignment_id": m["assignment_id"], "to_consultant_id": m["to_consultant_id"]}
+            for m in reshuffle["moves"]
+        ],
+        "start": "2026-03-03",
+    }
+    applied = client.post(f"/v1/cases/{waiting}/assignments", json=body, headers=headers)
+    assert applied.status_code == 201, applied.text
+    created = {(a["case_id"], a["consultant_id"]) for a in applied.json()}
+    assert created == {(waiting, c3), (danish, c5_id)}
+    with Session(api_engine) as session:
+        moved = session.get(Assignment, reshuffle["moves"][0]["assignment_id"])
+        assert moved is not None and moved.status is AssignmentStatus.ENDED
+        actions = {
+            e.action
+            for e in session.exec(select(AuditEvent)).all()
+            if e.action is not AuditAction.KEY_CREATE
+        }
+    assert AuditAction.RESHUFFLE_APPLY in actions
