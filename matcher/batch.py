@@ -337,6 +337,17 @@ class _Builder:
             for co in self.problem.coordinators
         }
 
+    def _today_load(self) -> tuple[list[int], list[int]]:
+        """Scaled hours and number of cases each consultant carries in today's
+        unlocked plan, as the model counts them."""
+        n = len(self.problem.consultants)
+        hours, cases = [0] * n, [0] * n
+        for pair in self.current_pair:
+            if pair >= 0 and (agent := self.pair_agent[pair]) < n:
+                hours[agent] += self.pair_use[pair][0]
+                cases[agent] += self.pair_use[pair][1]
+        return hours, cases
+
     def _finish(self) -> BatchModel:
         problem = self.problem
         scale = self.settings.hours_scale
@@ -346,9 +357,13 @@ class _Builder:
             if co.office_id in self.office_index:
                 office_members[self.office_index[co.office_id]].append(
                     self.coordinator_index[co.id])
+        today_hours, today_cases = self._today_load()
+        # A consultant already over contract today keeps today's load as the limit:
+        # re-optimisation may relieve the overload but never drops a running family
+        # merely because the plan it inherited was too full.
         capacities = [
-            (max(0, round((c.capacity_hours - self.locked_hours[k]) * scale)),
-             max(0, c.max_cases - len(self.locked_cases[k])))
+            (max(0, round((c.capacity_hours - self.locked_hours[k]) * scale), today_hours[k]),
+             max(0, c.max_cases - len(self.locked_cases[k]), today_cases[k]))
             for k, c in enumerate(problem.consultants)
         ] + [(0, room[self.coordinator_index[co.id]]) for co in problem.coordinators] + [
             (0, sum(room[m] for m in office_members[self.office_index[o.id]]))

@@ -156,13 +156,48 @@ def test_same_seed_same_result_and_batch_beats_greedy():
     baseline = greedy(p)
     assert baseline.objective is not None and first.objective is not None
     assert first.objective >= baseline.objective
-    # Every placement respects hours capacity (independent check).
+    # Independent check: nobody carries more than their contract, or than today's load
+    # where today's plan already overloads them (that is never made worse).
+    hours = _hours_by_consultant(p, first.placements)
+    today = _hours_by_consultant(p, p.assignments)
+    assert all(h <= max(p.consultant_by_id[c].capacity_hours, today.get(c, 0)) + 1e-9
+               for c, h in hours.items())
+
+
+def _hours_by_consultant(p, seats) -> dict[int, float]:
     hours: dict[int, float] = {}
-    for pl in first.placements:
-        if pl.consultant_id is not None and pl.role != Role.COORDINATOR:
-            k = p.case_by_id[pl.case_id]
-            hours[pl.consultant_id] = hours.get(pl.consultant_id, 0) + k.hours_for(pl.role)
-    assert all(h <= p.consultant_by_id[c].capacity_hours + 1e-9 for c, h in hours.items())
+    for seat in seats:
+        if seat.consultant_id is not None and seat.role != Role.COORDINATOR:
+            k = p.case_by_id[seat.case_id]
+            hours[seat.consultant_id] = hours.get(seat.consultant_id, 0) + k.hours_for(seat.role)
+    return hours
+
+
+def test_an_overloaded_consultant_keeps_running_families():
+    # Consultant 1 (10 h contract) carries two running 8 h cases today; nobody else speaks
+    # Tigrinya. Dropping a family would cost the unplaced penalty plus the stability cost,
+    # so both stay: the optimum is today's plan, over contract but no worse than today.
+    p = problem([consultant(1, "ti", hours=10)], [case(10, "ti", hours=8, is_open=False),
+                                                 case(11, "ti", hours=8, is_open=False)],
+                [running(1, 10, 1, hours=8), running(2, 11, 1, hours=8)])
+    result = solve(p)
+    assert result.status == SolveStatus.OPTIMAL
+    assert sorted((pl.case_id, pl.consultant_id) for pl in result.placements
+                  if pl.role == Role.PRIMARY) == [(10, 1), (11, 1)]
+    assert not result.unplaced
+
+
+def test_an_overloaded_consultant_gets_no_new_family():
+    # The same consultant, over contract with one running 12 h case: the open 8 h request
+    # cannot go to them (10 h contract), so it stays unplaced while the running one stays.
+    p = problem([consultant(1, "ti", hours=10)], [case(10, "ti", hours=12, is_open=False),
+                                                  case(11, "ti", hours=8, is_open=True)],
+                [running(1, 10, 1, hours=12)])
+    result = solve(p)
+    assert result.status == SolveStatus.OPTIMAL
+    assert [(pl.case_id, pl.consultant_id) for pl in result.placements
+            if pl.role == Role.PRIMARY and pl.consultant_id is not None] == [(10, 1)]
+    assert [u.case_id for u in result.unplaced if u.role == Role.PRIMARY] == [11]
 
 
 def test_infeasible_and_unknown_are_reported_honestly():
