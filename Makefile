@@ -39,12 +39,13 @@ pytest: setup
 
 test: lint typecheck pytest
 
-bench: setup
+bench: db
 	$(BIN)/python scripts/bench_gap.py ../shared/benchdata/gap/gap*.txt --time-limit 30
 	$(BIN)/python scripts/bench_match.py
 	$(BIN)/python scripts/bench_batch.py
 	$(BIN)/python scripts/bench_roster.py
 	$(BIN)/python scripts/bench_nrp.py ../shared/benchdata/nrp/Instance*.txt --time-limit 60
+	$(BIN)/python scripts/bench_api.py --clients 20 --duration 30
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache famplan.db
