@@ -79,3 +79,24 @@ def test_instance1_to_its_known_optimum() -> None:
     assert result.objective == 607
     assert validate(p, result.roster) == []
     assert total(p, result.roster) == 607
+
+
+def test_sequence_automaton_encoding_keeps_the_optimum() -> None:
+    # The automaton restates rotation, run lengths and days off; it must not cut off
+    # legal rosters (optimum stays 100) nor admit illegal ones (validator).
+    from ortools.sat.python import cp_model
+
+    from roster.model import RosterModel
+
+    p = read_nrp(TINY)
+    rm = RosterModel(p, sequence_automaton=True)
+    rm.model.minimize(rm.total_expression())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 2
+    solver.parameters.random_seed = 1
+    assert solver.solve(rm.model) == cp_model.OPTIMAL
+    assert solver.objective_value == 100
+    roster = tuple(
+        Assignment(d, s, c, e) for (e, d, s, c), v in rm.x.items() if solver.boolean_value(v)
+    )
+    assert validate(p, roster) == []
