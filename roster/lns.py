@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 Key = tuple[str, int, str, str]  # employee, day, shift, case
-_DEBUG = __import__("os").environ.get("LNS_DEBUG") == "1"
 
 
 @dataclass
