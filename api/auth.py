@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import secrets
 import string
+import threading
+import time
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -92,6 +94,7 @@ def revoke_key(session: Session, key_id: int, actor_key_id: int | None = None) -
         row.revoked_at = utcnow()
         session.add(row)
         record(session, actor_key_id, AuditAction.KEY_REVOKE, "api_key", [key_id])
+    forget_cached_principals()
     return row
 
 
@@ -106,3 +109,66 @@ def authenticate(session: Session, key: str) -> Principal | None:
     if not hmac.compare_digest(row.key_hash, hash_key(key)):
         return None
     return Principal(key_id=row.id, role=Role(row.role), office_ids=frozenset(row.office_ids))
+
+
+# --- the in-process principal cache --------------------------------------------------------
+
+_revocations = 0
+_revocations_lock = threading.Lock()
+
+
+def forget_cached_principals() -> None:
+    """Empty every `PrincipalCache` of this process (called on each revocation, and again
+    by the API after the revocation is committed, so no request that read the row before
+    the commit can keep the key alive)."""
+    global _revocations
+    with _revocations_lock:
+        _revocations += 1
+
+
+class PrincipalCache:
+    """Recently verified keys → their principal, for `ttl_seconds`.
+
+    Spares the API a database query per request. Keyed by the key's SHA-256 digest (the
+    clear key is never kept). Only valid keys are cached; unknown or revoked keys are
+    looked up every time. A revocation in this process empties every cache at once; a
+    revocation by another process (``famplan keys revoke``, a second API worker) takes
+    effect here within `ttl_seconds`.
+    """
+
+    def __init__(self, ttl_seconds: float = 5.0, max_entries: int = 10_000) -> None:
+        self.ttl_seconds = ttl_seconds
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._seen_revocations = _revocations
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Principal | None:
+        if self.ttl_seconds <= 0:
+            return None
+        if self._seen_revocations != _revocations:
+            with self._lock:
+                self._entries.clear()
+                self._seen_revocations = _revocations
+            return None
+        hit = self._entries.get(hash_key(key))
+        if hit is None or time.monotonic() >= hit[0]:
+            return None
+        return hit[1]
+
+    def authenticate(self, session: Session, key: str) -> Principal | None:
+        """`authenticate` through the cache (a miss queries `session`)."""
+        cached = self.get(key)
+        if cached is not None:
+            return cached
+        revocations_before = _revocations
+        principal = authenticate(session, key)
+        if principal is None or self.ttl_seconds <= 0:
+            return principal
+        with self._lock:
+            # A revocation while we read the row may not have been visible to us.
+            if revocations_before == _revocations == self._seen_revocations:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[hash_key(key)] = (time.monotonic() + self.ttl_seconds, principal)
+        return principal

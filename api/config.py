@@ -21,6 +21,10 @@ class ApiSettings(Settings):
     snapshot_ttl_seconds: float = 30.0
     #: Keep each ranking with its snapshot (a repeated match of a case is then free).
     cache_rankings: bool = True
+    #: How long a verified API key is trusted without a database lookup. A revocation
+    #: through this process applies at once; one by another process within this delay.
+    #: 0 disables the cache.
+    auth_cache_seconds: float = 5.0
     #: Time limit of a batch re-optimisation unless the request gives one.
     optimization_time_limit: float = 30.0
     #: Time limit of a roster solve unless the request gives one.

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.auth import Principal, authenticate
+from api.auth import Principal, PrincipalCache
 from api.problems import ApiProblem
 from data.ops_models import Role
 
@@ -46,18 +47,28 @@ def _unauthorized(detail: str) -> ApiProblem:
     )
 
 
-def get_current_principal(
-    session: SessionDep,
+async def get_current_principal(
+    request: Request,
     api_key: Annotated[str | None, Security(_api_key_header)] = None,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> Principal:
     key = api_key or (bearer.credentials if bearer is not None else None)
     if not key:
         raise _unauthorized("authentication required: send X-API-Key or Authorization: Bearer")
-    principal = authenticate(session, key)
+    cache: PrincipalCache = request.app.state.principal_cache
+    # A recently verified key is answered on the event loop; only a miss queries the
+    # database, in a worker thread (see `PrincipalCache` for the revocation delay).
+    principal = cache.get(key)
+    if principal is None:
+        principal = await run_in_threadpool(_authenticate, request.app.state.engine, cache, key)
     if principal is None:
         raise _unauthorized("the API key is invalid or revoked")
     return principal
+
+
+def _authenticate(engine: Engine, cache: PrincipalCache, key: str) -> Principal | None:
+    with Session(engine) as session:
+        return cache.authenticate(session, key)
 
 
 CurrentUser = Annotated[Principal, Depends(get_current_principal)]

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.engine import Engine
 
+from api.auth import PrincipalCache
 from api.config import ApiSettings, get_api_settings
 from api.jobs.worker import Runner, Worker
 from api.logging_setup import silence_data_loggers
@@ -79,6 +80,7 @@ def create_app(
     app.state.engine = engine
     app.state.settings = settings
     app.state.worker = None
+    app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
     app.state.snapshot_cache = SnapshotCache(settings.snapshot_ttl_seconds, settings.cache_rankings)
     install_problem_handlers(app)
     app.add_middleware(SnapshotInvalidationMiddleware)

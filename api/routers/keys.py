@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from sqlmodel import col, func, select
 
-from api.auth import create_key, revoke_key
+from api.auth import create_key, forget_cached_principals, revoke_key
 from api.deps import AdminUser, SessionDep
 from api.problems import invalid_field, not_found
 from api.routers.common import Limit, Skip
@@ -57,5 +57,6 @@ def revoke_api_key(
     if row is None:
         raise not_found("API key", key_id)
     session.commit()
+    forget_cached_principals()
     session.refresh(row)
     return ApiKeyPublic.model_validate(row)
