@@ -32,6 +32,9 @@ async def get_engine(request: Request) -> Engine:
     return engine
 
 
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
 async def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIterator[Session]:
     # Creating and closing a Session does no I/O; queries run in the (sync) routes.
     with Session(engine) as session:

@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from sqlmodel import col, select
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
-from api.deps import AnyUser, ReceptionUser, SessionDep
+from api.deps import AnyUser, EngineDep, ReceptionUser, SessionDep
 from api.problems import conflict
 from api.schemas.common import MAX_ID, Page
 from api.schemas.matching import AssignmentConfirm, MatchRequest, MatchResult
@@ -32,26 +34,32 @@ def _cache(request: Request) -> SnapshotCache:
     response_model=MatchResult,
     summary="Ranked candidates with reasons, exclusions and (if nobody fits) a reshuffle",
 )
-def match(
-    session: SessionDep,
+async def match(
+    engine: EngineDep,
     _: ReceptionUser,
     case_id: CaseId,
     request: Request,
     body: MatchRequest | None = None,
 ) -> MatchResult:
     body = body or MatchRequest()
-    case = get_or_404(session, Case, case_id, "case")
-    if case.status is CaseStatus.ENDED:
-        # Checked here, not by the snapshot: a case missing there forces a reload.
-        raise conflict(f"case {case_id} has ended; nothing to match")
-    return match_case(
-        session,
-        _cache(request),
-        case_id,
-        body.as_of or dt.date.today(),
-        body.top,
-        body.propose_reshuffle,
-    )
+    as_of = body.as_of or dt.date.today()
+    cache = _cache(request)
+    # The same question on a fresh snapshot: answered on the event loop, no query.
+    cached = cache.cached_result(as_of, case_id, body.top, body.propose_reshuffle)
+    if cached is not None:
+        return cached
+    return await run_in_threadpool(_match, engine, cache, case_id, as_of, body)
+
+
+def _match(
+    engine: Engine, cache: SnapshotCache, case_id: int, as_of: dt.date, body: MatchRequest
+) -> MatchResult:
+    with Session(engine) as session:
+        case = get_or_404(session, Case, case_id, "case")
+        if case.status is CaseStatus.ENDED:
+            # Checked here, not by the snapshot: a case missing there forces a reload.
+            raise conflict(f"case {case_id} has ended; nothing to match")
+        return match_case(session, cache, case_id, as_of, body.top, body.propose_reshuffle)
 
 
 @router.post(

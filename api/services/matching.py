@@ -1,11 +1,13 @@
 """Reception: rank candidates for a case on a cached snapshot; check a chosen consultant.
 
-Loading the snapshot reads the whole book of business (a few SELECTs, tens of ms), so
+Loading the snapshot reads the whole book of business (a few SELECTs, ~100 ms), so
 the API keeps the latest one in memory: it is reused until a write through this API
 (any successful POST/PUT/PATCH/DELETE other than a match) invalidates it, or until
-`snapshot_ttl_seconds` have passed (writes by other processes). A ranking may thus be a
-few seconds stale; a confirmation never is — it re-checks capacity inside its
-transaction (see `api.services.assignments`).
+`snapshot_ttl_seconds` have passed (writes by other processes). A ranking — and the
+consultant versions it quotes — may thus be a few seconds stale; a confirmation never
+is: it re-checks capacity and the versions inside its transaction (409 if they moved;
+see `api.services.assignments`). A repeated match on a fresh snapshot is answered from
+memory without touching the database.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from api.problems import conflict
 from api.schemas.matching import (
@@ -40,9 +42,14 @@ class _Entry:
     generation: int
     loaded_at: float
     problem: Any
+    #: Consultant id → version (the optimistic lock a confirmation sends back), read
+    #: together with the snapshot so a cached match needs no query.
+    versions: dict[int, int] = field(default_factory=dict)
     #: Rankings computed on this snapshot: (case id, top, reshuffle?) → Ranking. The
     #: same snapshot gives the same answer, so a repeated match costs nothing.
     rankings: dict[tuple[int, int, bool], Any] = field(default_factory=dict)
+    #: The answers built from those rankings and `versions`, same keys.
+    results: dict[tuple[int, int, bool], MatchResult] = field(default_factory=dict)
 
 
 class SnapshotCache:
@@ -63,6 +70,20 @@ class SnapshotCache:
     def get(self, session: Session, as_of: dt.date, case_id: int | None = None) -> Any:
         return self.entry(session, as_of, case_id).problem
 
+    def cached_result(
+        self, as_of: dt.date, case_id: int, top: int, propose_reshuffle: bool
+    ) -> MatchResult | None:
+        """The answer of an identical match on the current, fresh snapshot — or None.
+
+        No database work: a case in a fresh snapshot was open or running when it was
+        read, and every write through this API invalidates the snapshot.
+        """
+        entry = self._entries.get(as_of)
+        if not self._fresh(entry, case_id):
+            return None
+        assert entry is not None
+        return entry.results.get((case_id, top, propose_reshuffle))
+
     def entry(self, session: Session, as_of: dt.date, case_id: int | None = None) -> _Entry:
         entry = self._entries.get(as_of)
         if self._fresh(entry, case_id):
@@ -77,9 +98,15 @@ class SnapshotCache:
 
             generation = self._generation
             problem = load_match_problem(session, as_of)
-            entry = _Entry(as_of, generation, time.monotonic(), problem)
-            self._entries[as_of] = entry
-            return entry
+            fresh = _Entry(as_of, generation, time.monotonic(), problem, _load_versions(session))
+            if self.cache_rankings and entry is not None and entry.problem == problem:
+                # Reloaded (TTL or an unrelated write) but nothing the matcher sees has
+                # changed: the rankings still hold, and the answers too if no version moved.
+                fresh.rankings = dict(entry.rankings)
+                if entry.versions == fresh.versions:
+                    fresh.results = dict(entry.results)
+            self._entries[as_of] = fresh
+            return fresh
 
     def _fresh(self, entry: _Entry | None, case_id: int | None) -> bool:
         return (
@@ -88,6 +115,14 @@ class SnapshotCache:
             and time.monotonic() - entry.loaded_at < self.ttl_seconds
             and (case_id is None or case_id in entry.problem.case_by_id)
         )
+
+
+def _load_versions(session: Session) -> dict[int, int]:
+    return {
+        consultant_id: version
+        for consultant_id, version in session.exec(select(Consultant.id, Consultant.version))
+        if consultant_id is not None
+    }
 
 
 def match_case(
@@ -103,12 +138,17 @@ def match_case(
     if case_id not in problem.case_by_id:
         raise conflict(f"case {case_id} is neither requested nor running; nothing to match")
     key = (case_id, top, propose_reshuffle)
+    result = entry.results.get(key)
+    if result is not None:
+        return result
     ranking = entry.rankings.get(key)
     if ranking is None:
         ranking = _rank(problem, case_id, top, propose_reshuffle)
-        if cache.cache_rankings:
-            entry.rankings[key] = ranking
-    return to_match_result(session, problem, ranking)
+    result = to_match_result(problem, ranking, entry.versions)
+    if cache.cache_rankings:
+        entry.rankings[key] = ranking
+        entry.results[key] = result
+    return result
 
 
 def _rank(problem: Any, case_id: int, top: int, propose_reshuffle: bool) -> Any:
@@ -126,19 +166,7 @@ def _rank(problem: Any, case_id: int, top: int, propose_reshuffle: bool) -> Any:
         return rank(problem, case_id, top, propose_reshuffle=False)
 
 
-def to_match_result(session: Session, problem: Any, ranking: Any) -> MatchResult:
-    candidates = [*ranking.candidates, *ranking.support_candidates]
-    for pair in ranking.pairs:
-        candidates.extend((pair.primary, pair.support))
-    ids = {c.consultant_id for c in candidates}
-    versions: dict[int | None, int] = dict(
-        session.exec(
-            select(Consultant.id, Consultant.version).where(col(Consultant.id).in_(ids))
-        ).all()
-        if ids
-        else []
-    )
-
+def to_match_result(problem: Any, ranking: Any, versions: dict[int, int]) -> MatchResult:
     def candidate(c: Any) -> CandidateOut:
         return CandidateOut(
             consultant_id=c.consultant_id,

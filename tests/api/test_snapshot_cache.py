@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import api.services.matching as matching_module
 import api.services.snapshot as snapshot_module
 from api.services.matching import SnapshotCache
 
@@ -23,6 +24,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return SimpleNamespace(case_by_id={1: object(), 2: object()}, as_of=as_of)
 
     monkeypatch.setattr(snapshot_module, "load_match_problem", fake_load)
+    monkeypatch.setattr(matching_module, "_load_versions", lambda session: {})
     return calls
 
 
@@ -69,10 +71,42 @@ def test_a_repeated_match_reuses_the_ranking(
         return "ranking"
 
     monkeypatch.setattr(matching, "_rank", fake_rank)
-    monkeypatch.setattr(matching, "to_match_result", lambda session, problem, ranking: ranking)
+    monkeypatch.setattr(matching, "to_match_result", lambda problem, ranking, versions: ranking)
     cache = SnapshotCache(ttl_seconds=600, cache_rankings=cache_rankings)
     for _ in range(2):
         assert matching.match_case(None, cache, 1, DAY, 5, True) == "ranking"  # type: ignore[arg-type]
     assert len(ranks) == expected_ranks
     matching.match_case(None, cache, 1, DAY, 3, True)  # type: ignore[arg-type]  # other `top`
     assert len(ranks) == expected_ranks + 1
+
+
+def test_rankings_survive_a_reload_that_changed_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    snapshots = iter(["same", "same", "changed"])
+    monkeypatch.setattr(
+        snapshot_module,
+        "load_match_problem",
+        lambda session, as_of: SimpleNamespace(case_by_id={1: next(snapshots)}, as_of=as_of),
+    )
+    versions = iter([{7: 1}, {7: 2}, {7: 2}])
+    monkeypatch.setattr(matching_module, "_load_versions", lambda session: next(versions))
+    cache = SnapshotCache(ttl_seconds=0)  # every call reloads, as after the TTL
+    first = cache.entry(None, DAY, 1)  # type: ignore[arg-type]
+    first.rankings[(1, 5, True)] = "ranking"
+    first.results[(1, 5, True)] = "answer"  # type: ignore[assignment]
+    # Same problem, but a consultant's version moved: the ranking holds, the answer
+    # (which quotes the versions) is rebuilt.
+    second = cache.entry(None, DAY, 1)  # type: ignore[arg-type]
+    assert second.rankings == {(1, 5, True): "ranking"} and second.results == {}
+    # The problem changed: nothing is carried over.
+    assert cache.entry(None, DAY, 1).rankings == {}  # type: ignore[arg-type]
+
+
+def test_a_cached_answer_needs_a_fresh_snapshot_holding_the_case(loads: list[int]) -> None:
+    cache = SnapshotCache(ttl_seconds=600)
+    entry = cache.entry(None, DAY, 1)  # type: ignore[arg-type]
+    entry.results[(1, 5, True)] = "answer"  # type: ignore[assignment]
+    assert cache.cached_result(DAY, 1, 5, True) == "answer"
+    assert cache.cached_result(DAY, 1, 3, True) is None  # another question
+    assert cache.cached_result(DAY, 3, 5, True) is None  # a case the snapshot lacks
+    cache.invalidate()  # a write through the API
+    assert cache.cached_result(DAY, 1, 5, True) is None
