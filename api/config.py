@@ -25,6 +25,11 @@ class ApiSettings(Settings):
     #: through this process applies at once; one by another process within this delay.
     #: 0 disables the cache.
     auth_cache_seconds: float = 5.0
+    #: Database connections kept open per API process, and how many more may be opened
+    #: under load. Sized for the request thread pool (40 threads) plus the job worker, so
+    #: requests neither queue for a connection nor open and close one each time.
+    db_pool_size: int = 20
+    db_max_overflow: int = 30
     #: Time limit of a batch re-optimisation unless the request gives one.
     optimization_time_limit: float = 30.0
     #: Time limit of a roster solve unless the request gives one.

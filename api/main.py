@@ -29,7 +29,7 @@ from api.routers import (
     staff,
 )
 from api.services.matching import SnapshotCache
-from data.db import make_engine
+from data.db import make_engine, normalize_url
 from data.ops_models import JobKind
 
 log = logging.getLogger("famplan.api")
@@ -56,7 +56,7 @@ def create_app(
     """
     settings = settings or get_api_settings()
     silence_data_loggers()
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_api_engine(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,6 +92,16 @@ def create_app(
         v1.include_router(router)
     app.include_router(v1)
     return app
+
+
+def make_api_engine(settings: ApiSettings) -> Engine:
+    """The settings' database with a connection pool sized for the request threads."""
+    url = normalize_url(settings.database_url)
+    if url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") == "sqlite:"):
+        return make_engine(url)  # one in-memory database per connection: keep the default
+    return make_engine(
+        url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
 
 
 def _v1_routers() -> list[APIRouter]:

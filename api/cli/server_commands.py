@@ -28,15 +28,14 @@ def serve(
     from api.auth import create_key, revoke_key
     from api.config import get_api_settings
     from api.logging_setup import configure_logging
-    from api.main import create_app
-    from data.db import make_engine
+    from api.main import create_app, make_api_engine
     from data.ops_models import Role
 
     settings = get_api_settings().model_copy(update={"run_worker": worker})
     host = host or settings.api_host
     port = port or settings.api_port
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url)
+    engine = make_api_engine(settings)
     with Session(engine) as session:
         row, key = create_key(session, Role.ADMIN, label="famplan serve session")
         session.commit()
