@@ -7,6 +7,13 @@ alone, and compares with the best-known values in BOUNDS.md next to the instance
 
     .venv/bin/python scripts/bench_nrp.py ../shared/benchdata/nrp/Instance*.txt \
         --time-limit 60 [--json OUT]
+
+Measured 2026-11-23 on the 2-core machine, 60 s each, two full runs (other benchmarks
+were sometimes running at the same time), objective (gap to best known):
+Instance1 607 OPTIMAL (0 %) both; Instance2 828 (0 %) both; Instance3 1001 / 1003
+(0 / +0.2 %); Instance4 1716 (0 %) both; Instance5 1159 (+1.4 %) both; Instance8
+1656 / 1569 (+27 / +21 %); Instance11 3802 / 3599 (+10.4 / +4.5 %). Every roster passed
+the validator and the recomputed objective equalled the solver's.
 """
 
 from __future__ import annotations

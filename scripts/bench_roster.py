@@ -9,6 +9,10 @@
 Every roster is re-checked with the independent validator.
 
     .venv/bin/python scripts/bench_roster.py [--json OUT] [--seed N]
+
+Measured 2026-11-23 (2 cores): minimum team 5 proven OPTIMAL in 3.8 s; full objective
+30 s FEASIBLE (team 5, no uncovered shift); five cases: legal, team 25 (5 per case, the
+LP bound), 55.8 s; repair after one sick day: 2 changed assignments, only that day.
 """
 
 from __future__ import annotations
