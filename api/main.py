@@ -99,9 +99,7 @@ def make_api_engine(settings: ApiSettings) -> Engine:
     url = normalize_url(settings.database_url)
     if url.startswith("sqlite") and (":memory:" in url or url.rstrip("/") == "sqlite:"):
         return make_engine(url)  # one in-memory database per connection: keep the default
-    return make_engine(
-        url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
-    )
+    return make_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
 
 
 def _v1_routers() -> list[APIRouter]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -40,14 +40,15 @@ async def match(
     case_id: CaseId,
     request: Request,
     body: MatchRequest | None = None,
-) -> MatchResult:
+) -> MatchResult | Response:
     body = body or MatchRequest()
     as_of = body.as_of or dt.date.today()
     cache = _cache(request)
-    # The same question on a fresh snapshot: answered on the event loop, no query.
-    cached = cache.cached_result(as_of, case_id, body.top, body.propose_reshuffle)
+    # The same question on a fresh snapshot: answered on the event loop with the JSON
+    # made the first time (no query, no thread, no re-validation of the answer).
+    cached = cache.cached_payload(as_of, case_id, body.top, body.propose_reshuffle)
     if cached is not None:
-        return cached
+        return Response(cached, media_type="application/json")
     return await run_in_threadpool(_match, engine, cache, case_id, as_of, body)
 
 

@@ -48,8 +48,10 @@ class _Entry:
     #: Rankings computed on this snapshot: (case id, top, reshuffle?) → Ranking. The
     #: same snapshot gives the same answer, so a repeated match costs nothing.
     rankings: dict[tuple[int, int, bool], Any] = field(default_factory=dict)
-    #: The answers built from those rankings and `versions`, same keys.
+    #: The answers built from those rankings and `versions`, same keys …
     results: dict[tuple[int, int, bool], MatchResult] = field(default_factory=dict)
+    #: … and their JSON, made once on the first repeat.
+    payloads: dict[tuple[int, int, bool], bytes] = field(default_factory=dict)
 
 
 class SnapshotCache:
@@ -84,6 +86,23 @@ class SnapshotCache:
         assert entry is not None
         return entry.results.get((case_id, top, propose_reshuffle))
 
+    def cached_payload(
+        self, as_of: dt.date, case_id: int, top: int, propose_reshuffle: bool
+    ) -> bytes | None:
+        """`cached_result` as the JSON body of the response (serialised once)."""
+        entry = self._entries.get(as_of)
+        if not self._fresh(entry, case_id):
+            return None
+        assert entry is not None
+        key = (case_id, top, propose_reshuffle)
+        payload = entry.payloads.get(key)
+        if payload is None:
+            result = entry.results.get(key)
+            if result is None:
+                return None
+            payload = entry.payloads[key] = result.model_dump_json().encode()
+        return payload
+
     def entry(self, session: Session, as_of: dt.date, case_id: int | None = None) -> _Entry:
         entry = self._entries.get(as_of)
         if self._fresh(entry, case_id):
@@ -105,6 +124,7 @@ class SnapshotCache:
                 fresh.rankings = dict(entry.rankings)
                 if entry.versions == fresh.versions:
                     fresh.results = dict(entry.results)
+                    fresh.payloads = dict(entry.payloads)
             self._entries[as_of] = fresh
             return fresh
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -316,3 +317,51 @@ def test_a_proposed_reshuffle_is_applied_with_the_confirmation(
             if e.action is not AuditAction.KEY_CREATE
         }
     assert AuditAction.RESHUFFLE_APPLY in actions
+
+
+def test_a_repeated_match_is_answered_from_memory_until_a_write(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    headers = keys.headers("reception")
+    url = f"/v1/cases/{world.cases['k1']}/match"
+    body = {"top": 5, "as_of": "2026-03-02"}
+    first = client.post(url, json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(api_engine, "before_cursor_execute", count)
+    try:
+        again = client.post(url, json=body, headers=headers)
+        # Same snapshot, same key: the same answer, without a single query.
+        assert again.status_code == 200
+        assert again.headers["content-type"] == "application/json"
+        assert again.json() == first.json()
+        assert statements == []
+        # A write through the API (confirming c1 for another family bumps c1's version)
+        # drops the snapshot: the next answer is re-read and quotes the new version.
+        c1 = world.consultants["c1"]
+        k1 = client.get(f"/v1/cases/{world.cases['k1']}", headers=headers).json()
+        arabic = {
+            **UKRAINIAN_CASE,
+            "municipality_code": k1["municipality_code"],
+            "languages": [{"person_group": "parents", "tag": "ar-IQ"}],
+        }
+        other = client.post("/v1/cases", json={**arabic, "reference": "R-2"}, headers=headers)
+        assert other.status_code == 201, other.text
+        confirmed = client.post(
+            f"/v1/cases/{other.json()['id']}/assignments",
+            json={"seats": [{"consultant_id": c1}], "start": "2026-03-02"},
+            headers=headers,
+        )
+        assert confirmed.status_code == 201, confirmed.text
+        statements.clear()
+        after = client.post(url, json=body, headers=headers)
+        assert after.status_code == 200 and statements != []
+    finally:
+        event.remove(api_engine, "before_cursor_execute", count)
+    version = {c["consultant_id"]: c["consultant_version"] for c in after.json()["candidates"]}
+    before = {c["consultant_id"]: c["consultant_version"] for c in first.json()["candidates"]}
+    assert version[c1] == before[c1] + 1

@@ -110,3 +110,4 @@ def test_a_cached_answer_needs_a_fresh_snapshot_holding_the_case(loads: list[int
     assert cache.cached_result(DAY, 3, 5, True) is None  # a case the snapshot lacks
     cache.invalidate()  # a write through the API
     assert cache.cached_result(DAY, 1, 5, True) is None
+    assert cache.cached_payload(DAY, 1, 5, True) is None
