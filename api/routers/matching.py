@@ -56,10 +56,13 @@ def _match(
     engine: Engine, cache: SnapshotCache, case_id: int, as_of: dt.date, body: MatchRequest
 ) -> MatchResult:
     with Session(engine) as session:
-        case = get_or_404(session, Case, case_id, "case")
-        if case.status is CaseStatus.ENDED:
-            # Checked here, not by the snapshot: a case missing there forces a reload.
-            raise conflict(f"case {case_id} has ended; nothing to match")
+        if not cache.holds(as_of, case_id):
+            # Checked before the snapshot is (re)loaded: an unknown or ended case must
+            # not force a reload. A case in a fresh snapshot was open or running when it
+            # was read (ending it through this API invalidates the snapshot).
+            case = get_or_404(session, Case, case_id, "case")
+            if case.status is CaseStatus.ENDED:
+                raise conflict(f"case {case_id} has ended; nothing to match")
         return match_case(session, cache, case_id, as_of, body.top, body.propose_reshuffle)
 
 

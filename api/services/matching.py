@@ -72,6 +72,10 @@ class SnapshotCache:
     def get(self, session: Session, as_of: dt.date, case_id: int | None = None) -> Any:
         return self.entry(session, as_of, case_id).problem
 
+    def holds(self, as_of: dt.date, case_id: int) -> bool:
+        """Whether a fresh snapshot for `as_of` holds `case_id` (then open or running)."""
+        return self._fresh(self._entries.get(as_of), case_id)
+
     def cached_result(
         self, as_of: dt.date, case_id: int, top: int, propose_reshuffle: bool
     ) -> MatchResult | None:
