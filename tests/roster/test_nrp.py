@@ -70,10 +70,12 @@ def test_reader_errors_name_the_place() -> None:
         parse_nrp("SECTION_HORIZON\nseven\n")
 
 
-@pytest.mark.skipif(not (BENCH / "Instance1.txt").exists(), reason="benchmark data not present")
 def test_instance1_to_its_known_optimum() -> None:
     # Published optimum 607 (BOUNDS.md: UB = LB = 607).
-    p = read_nrp(BENCH / "Instance1.txt")
+    path = BENCH / "Instance1.txt"
+    if not path.exists():
+        pytest.fail(f"benchmark data missing: {path} (../shared/benchdata must be present)")
+    p = read_nrp(path)
     result = solve_nrp(p, time_limit=30, seed=1)
     assert result.status == Status.OPTIMAL
     assert result.objective == 607
