@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -25,6 +25,8 @@ class LnsStats:
     iterations: int = 0
     improvements: int = 0
     seconds: float = 0.0
+    #: per neighbourhood: [tries, sub-problems solved to optimality, improvements]
+    by_neighbourhood: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +96,9 @@ def improve(
             for hood, solver, future in jobs:
                 status = future.result()
                 stats.iterations += 1
+                counts = stats.by_neighbourhood.setdefault(hood.name, [0, 0, 0])
+                counts[0] += 1
+                counts[1] += status == cp_model.OPTIMAL
                 if status == cp_model.OPTIMAL:
                     hood.grow()
                 else:
@@ -103,6 +108,7 @@ def improve(
                 found = round(solver.objective_value)
                 if found <= best_value:
                     stats.improvements += found < best_value
+                    counts[2] += found < best_value
                     best_value = found
                     best = {key: solver.boolean_value(var) for key, var in x.items()}
                     hot_days = [

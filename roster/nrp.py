@@ -19,7 +19,7 @@ import dataclasses
 import time
 
 from roster.problem import RosterProblem
-from roster.solve import RosterResult, SearchParameters, solve
+from roster.solve import RosterResult, SearchParameters, Status, solve
 
 #: Share of the time limit spent on the cover-only warm start. 0.3 rather than 0.5:
 #: the warm start's cover is good early, and phase 2 needs the time for the requests.
@@ -56,4 +56,14 @@ def solve_nrp(
         hint=warm.roster if warm.found else None,
         parameters=params,
     )
-    return dataclasses.replace(result, seconds=time.perf_counter() - started)
+    # the cover-only problem's bound holds for the real one too: dropping requests and
+    # charging nothing for over-cover can only lower the objective of every roster
+    bound = result.bound
+    if warm.bound is not None and bound is not None and result.objective is not None:
+        bound = min(result.objective, max(bound, warm.bound))
+    status = result.status
+    if result.found and bound == result.objective:
+        status = Status.OPTIMAL
+    return dataclasses.replace(
+        result, bound=bound, status=status, seconds=time.perf_counter() - started
+    )

@@ -1,0 +1,343 @@
+"""Column generation and a diving heuristic for rosters coupled only through cover.
+
+Dantzig–Wolfe view of a roster: every employee's hard rules (one shift a day, rotation,
+run lengths, days off, hours, weekends, absences) concern that employee alone, and the
+employees meet only in the cover demands. A *column* is one legal schedule of one
+employee; the master problem picks one column per employee and pays for under- and
+over-cover. Its LP relaxation is far stronger than that of the compact model in
+`roster.model` (Curtois–Qu Instance8: 1297 against 1227; best known 1300).
+
+- Restricted master LP: solved with GLOP, OR-Tools' own LP solver, because CP-SAT
+  exposes no dual values and column generation needs them.
+- Pricing: per employee, the same `RosterModel` restricted to that employee, solved
+  with CP-SAT; the objective is the employee's own terms minus the cover duals. Every
+  improving schedule CP-SAT meets on the way becomes a column.
+- Lower bound: LP value + Σ min(0, reduced cost) is a Lagrangian bound, valid whenever
+  every pricing problem is solved to proven optimality (CP-SAT's proven bound is used,
+  so it stays valid under a time limit).
+- Dive: fix the employee whose column has the largest LP weight (and every column at
+  weight ≥ `FIX_AT`), price again for the others, repeat until every employee has a
+  column. The result is a legal roster, used as the warm start of `roster.solve`.
+
+Applies when nothing but cover couples the employees (`applicable`): no language or
+gender demand, no fairness peak, one weighted sum. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from roster.model import LEVEL_COVER, Key, RosterModel
+from roster.problem import Assignment, Roster, RosterProblem
+
+#: Columns at or above this LP weight are fixed together in one dive step.
+FIX_AT = 0.9
+#: Improving schedules kept per employee and pricing round (best reduced cost first).
+COLUMNS_PER_ROUND = 5
+#: The dive stops when its LP value exceeds the root LP value by this fraction; the
+#: employees still free are then left to CP-SAT on the compact model.
+DIVE_SLACK = 0.005
+#: Pricing rounds after each dive step.
+DIVE_ROUNDS = 3
+_EPSILON = 1e-6
+#: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
+#: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
+_SCALE = 10**6
+
+Column = frozenset[Key]
+DemandKey = tuple[str, int, str]  # case, day, shift
+
+
+@dataclass(frozen=True)
+class ColumnResult:
+    roster: Roster | None  #: the dive's roster (legal), None if an employee has no schedule
+    #: employees whose schedule the dive fixed; the others carry their heaviest LP column
+    fixed: frozenset[str]
+    lower_bound: int | None  #: proven lower bound on the objective (rounded up)
+    lp_value: float | None  #: last root LP value
+    columns: int
+    rounds: int
+    seconds: float
+
+
+def applicable(problem: RosterProblem) -> bool:
+    """True when the employees are coupled by cover demands alone."""
+    p = problem
+    if p.weights.lexicographic or p.weights.night_spread or p.weights.weekend_spread:
+        return False
+    return all(
+        d.gender is None and not (p.case[d.case].language and d.needs_language) for d in p.cover
+    )
+
+
+class _Pricer:
+    """One employee's CP-SAT pricing model, built once and re-solved per round."""
+
+    def __init__(self, problem: RosterProblem, employee: str) -> None:
+        own = dataclasses.replace(
+            problem,
+            employees=(problem.employee[employee],),
+            requests=tuple(r for r in problem.requests if r.employee == employee),
+        )
+        self.rm = RosterModel(own)
+        self.keys = list(self.rm.x)
+        self.vars = [self.rm.x[k] for k in self.keys]
+        self.own = sum(
+            (t.expression() for t in self.rm.terms.values() if t.level != LEVEL_COVER),
+            cp_model.LinearExpr.constant(0),
+        )
+
+    def price(
+        self, duals: dict[DemandKey, float], convexity: float, seed: int
+    ) -> tuple[list[tuple[float, Column, int]], float | None]:
+        """Columns with negative reduced cost (reduced cost, column, own cost) and the
+        proven minimum reduced cost (None when not proven)."""
+        weights = [round(duals.get((k[3], k[1], k[2]), 0.0) * _SCALE) for k in self.keys]
+        self.rm.model.minimize(
+            self.own * _SCALE - cp_model.LinearExpr.weighted_sum(self.vars, weights)
+        )
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.linearization_level = 2
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = 5.0
+        found: list[tuple[float, Column, int]] = []
+        collector = _Collector(self, found)
+        status = solver.solve(self.rm.model, collector)
+        if status == cp_model.INFEASIBLE:
+            raise _NoSchedule
+        out = [
+            (v / _SCALE - convexity, col, cost)
+            for v, col, cost in found
+            if v / _SCALE - convexity < -_EPSILON
+        ]
+        proven = None
+        if status == cp_model.OPTIMAL:
+            proven = solver.best_objective_bound / _SCALE - convexity - self.rounding_slack
+        return out, proven
+
+    @property
+    def rounding_slack(self) -> float:
+        """Most a schedule's reduced cost can move when the duals are rounded."""
+        days = len({k[1] for k in self.keys})
+        return days * 0.5 / _SCALE
+
+    def cost(self, column: Column) -> int | None:
+        """Own cost of a schedule, or None when it breaks the employee's hard rules."""
+        fixed = self.rm.model.clone()
+        fixed.clear_hints()
+        domains = fixed.proto.variables
+        for key, var in zip(self.keys, self.vars, strict=True):
+            domain = domains[var.index].domain
+            domain[0] = domain[1] = int(key in column)
+        fixed.minimize(self.own)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 2.0
+        if solver.solve(fixed) != cp_model.OPTIMAL:
+            return None
+        return round(solver.objective_value)
+
+
+class _NoSchedule(Exception):
+    """An employee has no legal schedule at all."""
+
+
+class _Collector(cp_model.CpSolverSolutionCallback):
+    def __init__(self, pricer: _Pricer, found: list[tuple[float, Column, int]]) -> None:
+        super().__init__()
+        self.pricer, self.found = pricer, found
+
+    def on_solution_callback(self) -> None:
+        column = frozenset(
+            k for k, v in zip(self.pricer.keys, self.pricer.vars, strict=True) if self.value(v)
+        )
+        self.found.append((self.objective_value, column, round(self.value(self.pricer.own))))
+
+
+@dataclass
+class _Lp:
+    value: float
+    duals: dict[DemandKey, float]
+    convexity: dict[str, float]
+    weights: dict[tuple[str, int], float]  # (employee, column index) → LP weight
+
+
+class ColumnGeneration:
+    def __init__(self, problem: RosterProblem, num_workers: int = 2, seed: int = 0) -> None:
+        self.problem = problem
+        self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
+        self.pricers = {e.id: _Pricer(problem, e.id) for e in problem.employees}
+        self.columns: dict[str, list[Column]] = {e.id: [] for e in problem.employees}
+        self.costs: dict[str, list[int]] = {e.id: [] for e in problem.employees}
+        self.workers = max(1, num_workers)
+        self.seed = seed
+        self.rounds = 0
+
+    def add(self, employee: str, column: Column, cost: int) -> bool:
+        if column in self.columns[employee]:
+            return False
+        self.columns[employee].append(column)
+        self.costs[employee].append(cost)
+        return True
+
+    def add_roster(self, roster: Roster) -> None:
+        """Seed the pool with each employee's schedule in `roster`, where legal."""
+        for eid, pricer in self.pricers.items():
+            column = frozenset(
+                (a.employee, a.day, a.shift, a.case) for a in roster if a.employee == eid
+            )
+            cost = pricer.cost(column)
+            if cost is not None:
+                self.add(eid, column, cost)
+
+    def solve_lp(self, fixed: dict[str, int]) -> _Lp:
+        lp = pywraplp.Solver.CreateSolver("GLOP")
+        objective = lp.Objective()
+        cover = {}
+        for key, d in self.demands.items():
+            row = cover[key] = lp.Constraint(d.required, d.required)
+            # no upper bounds on the master's variables: a bound's dual would break the
+            # Lagrangian bound (LP value = duals × right-hand sides only without them)
+            under = lp.NumVar(0, lp.infinity(), "")
+            over = lp.NumVar(0, lp.infinity() if d.over_weight is not None else 0, "")
+            row.SetCoefficient(under, 1)
+            row.SetCoefficient(over, -1)
+            objective.SetCoefficient(under, self.problem.under_weight(d))
+            objective.SetCoefficient(over, d.over_weight or 0)
+        convexity, z = {}, {}
+        for eid, columns in self.columns.items():
+            row = convexity[eid] = lp.Constraint(1, 1)
+            for i, column in enumerate(columns):
+                if eid in fixed and fixed[eid] != i:
+                    continue
+                var = z[(eid, i)] = lp.NumVar(0, lp.infinity(), "")
+                row.SetCoefficient(var, 1)
+                objective.SetCoefficient(var, self.costs[eid][i])
+                for _e, day, shift, case in column:
+                    if (case, day, shift) in cover:
+                        cover[(case, day, shift)].SetCoefficient(var, 1)
+        objective.SetMinimization()
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            raise _NoSchedule
+        return _Lp(
+            objective.Value(),
+            {k: c.dual_value() for k, c in cover.items()},
+            {e: c.dual_value() for e, c in convexity.items()},
+            {k: v.solution_value() for k, v in z.items()},
+        )
+
+    def generate(
+        self, fixed: dict[str, int], rounds: int, deadline: float, pool: ThreadPoolExecutor
+    ) -> tuple[_Lp, float | None]:
+        """Price and re-solve until no column improves, `rounds` are done or the
+        deadline passes. Returns the last LP and the best Lagrangian bound found."""
+        best_bound: float | None = None
+        lp = self.solve_lp(fixed)
+        for _ in range(rounds):
+            free = [e for e in self.pricers if e not in fixed]
+            if not free or time.perf_counter() > deadline:
+                break
+            self.rounds += 1
+            priced = list(
+                pool.map(
+                    lambda e, lp=lp: self.pricers[e].price(lp.duals, lp.convexity[e], self.seed),
+                    free,
+                )
+            )
+            if all(proven is not None for _, proven in priced):
+                bound = lp.value + sum(min(0.0, proven or 0.0) for _, proven in priced)
+                best_bound = bound if best_bound is None else max(best_bound, bound)
+            added = 0
+            for eid, (found, _) in zip(free, priced, strict=True):
+                for _, column, cost in sorted(found, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
+                    added += self.add(eid, column, cost)
+            if not added:
+                break
+            lp = self.solve_lp(fixed)
+            if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
+                break  # the integer bound cannot rise any further
+        return lp, best_bound
+
+    def initial_columns(self, pool: ThreadPoolExecutor) -> None:
+        """One cheapest schedule per employee, so that every convexity row has one."""
+        empty = [e for e, cols in self.columns.items() if not cols]
+        for eid, (found, _) in zip(
+            empty,
+            pool.map(lambda e: self.pricers[e].price({}, math.inf, self.seed), empty),
+            strict=True,
+        ):
+            for _, column, cost in found[-1:]:
+                self.add(eid, column, cost)
+
+
+def generate(
+    problem: RosterProblem,
+    time_limit: float,
+    *,
+    start: Roster | None = None,
+    root_share: float = 0.6,
+    seed: int = 0,
+    num_workers: int = 2,
+) -> ColumnResult:
+    """Column generation at the root (up to `root_share` of the time), then a dive."""
+    started = time.perf_counter()
+    deadline = started + time_limit
+    cg = ColumnGeneration(problem, num_workers=num_workers, seed=seed)
+    lower: float | None = None
+    lp_value: float | None = None
+    roster: Roster | None = None
+    fixed: dict[str, int] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=cg.workers) as pool:
+            if start:
+                cg.add_roster(start)
+            cg.initial_columns(pool)
+            lp, lower = cg.generate({}, 10_000, started + root_share * time_limit, pool)
+            lp_value = root_value = lp.value
+            while len(fixed) < len(cg.columns):
+                ranked = sorted(
+                    ((w, k) for k, w in lp.weights.items() if k[0] not in fixed),
+                    key=lambda item: (-item[0], item[1]),
+                )
+                top_employee, top_index = ranked[0][1]
+                fixed[top_employee] = top_index
+                for weight, (eid, index) in ranked[1:]:
+                    if weight >= FIX_AT and eid not in fixed:
+                        fixed[eid] = index
+                lp, _ = cg.generate(fixed, DIVE_ROUNDS, deadline, pool)
+                if lp.value > root_value * (1 + DIVE_SLACK) + _EPSILON:
+                    break
+            schedule = dict(fixed)
+            for (eid, index), weight in sorted(lp.weights.items()):
+                if eid in fixed:
+                    continue
+                current = schedule.get(eid)
+                if current is None or weight > lp.weights.get((eid, current), 0.0):
+                    schedule[eid] = index
+            roster = tuple(
+                sorted(
+                    Assignment(day, shift, case, eid)
+                    for eid, index in schedule.items()
+                    for _, day, shift, case in cg.columns[eid][index]
+                )
+            )
+    except _NoSchedule:
+        roster = None
+    bound = None if lower is None else math.ceil(lower - 1e-4)
+    return ColumnResult(
+        roster,
+        frozenset(fixed),
+        bound,
+        lp_value,
+        sum(map(len, cg.columns.values())),
+        cg.rounds,
+        time.perf_counter() - started,
+    )
