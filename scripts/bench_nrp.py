@@ -81,7 +81,9 @@ def main() -> int:
         gap_text = f"{gap:+.1f}%" if gap is not None else "-"
         column_bound = None
         if args.column_bound > 0 and applicable(problem):
-            column_bound = generate(problem, args.column_bound, seed=args.seed).lower_bound
+            column_bound = generate(
+                problem, args.column_bound, root_share=1.0, seed=args.seed
+            ).lower_bound
         print(
             f"{name:<11} {result.status.value:<9} {result.objective!s:>9} {recheck!s:>8} "
             f"{result.bound!s:>7} {known[0] if known else '-'!s:>6} {gap_text:>7} "
