@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from roster.lns import sub_model as fix_to
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
@@ -131,12 +132,7 @@ class _Pricer:
 
     def cost(self, column: Column) -> int | None:
         """Own cost of a schedule, or None when it breaks the employee's hard rules."""
-        fixed = self.rm.model.clone()
-        fixed.clear_hints()
-        domains = fixed.proto.variables
-        for key, var in zip(self.keys, self.vars, strict=True):
-            domain = domains[var.index].domain
-            domain[0] = domain[1] = int(key in column)
+        fixed = fix_to(self.rm.model, self.rm.x, {k: k in column for k in self.keys}, set())
         fixed.minimize(self.own)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1

@@ -85,7 +85,7 @@ def improve(
             for lane in range(lanes):
                 hood = hoods[(stats.iterations + lane) % len(hoods)]
                 free = _choose(hood, rng, employees, days, x, by_employee, hot_days)
-                sub = _sub_model(model, x, best, free)
+                sub = sub_model(model, x, best, free)
                 solver = cp_model.CpSolver()
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
                 solver.parameters.num_workers = 1
@@ -120,7 +120,7 @@ def improve(
     return best, best_value, stats
 
 
-def _sub_model(
+def sub_model(
     model: cp_model.CpModel, x: dict[Key, cp_model.IntVar], best: dict[Key, bool], free: set[Key]
 ) -> cp_model.CpModel:
     """A copy of `model` with every variable outside `free` fixed to the incumbent."""
