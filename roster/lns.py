@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -41,6 +41,9 @@ class _Neighbourhood:
         self.size = max(0.03, self.size / 1.15)
 
 
+Spot = tuple[str | None, int, cp_model.IntVar]  # employee or None, day, penalty variable
+
+
 def improve(
     model: cp_model.CpModel,
     x: dict[Key, cp_model.IntVar],
@@ -50,13 +53,18 @@ def improve(
     seed: int = 0,
     num_workers: int = 2,
     subsolve_seconds: float = 2.0,
-    trouble: dict[int, list[cp_model.IntVar]] | None = None,
+    trouble: list[Spot] | None = None,
 ) -> tuple[dict[Key, bool], int, LnsStats]:
     """Improve `incumbent` (objective `value`) of `model` (objective already set) until
     `deadline` (a `time.perf_counter()` value). Returns the best assignment found.
 
-    `trouble`: per day, penalty variables (e.g. under-cover); day windows are centred on
-    days where one of them is positive in the incumbent half of the time."""
+    `trouble`: penalty variables by (employee or None, day), e.g. under-cover and unmet
+    requests (`RosterModel.trouble_spots`). Day windows are centred on a day with a
+    penalised spot half of the time; the "requests" neighbourhood frees an employee with
+    a penalised spot together with a few others around that day.
+
+    Each of the `num_workers` lanes starts its next sub-problem as soon as its last one
+    ends, from the best assignment known at that moment."""
     rng = random.Random(seed)
     started = time.perf_counter()
     employees = sorted({k[0] for k in x})
@@ -66,34 +74,41 @@ def improve(
     by_employee: dict[str, list[Key]] = {}
     for key in x:
         by_employee.setdefault(key[0], []).append(key)
+    spots = trouble or []
     hoods = [
         _Neighbourhood("employees", 0.1),
         _Neighbourhood("days", 0.25),
         _Neighbourhood("employees_x_days", 0.3),
         _Neighbourhood("two_windows", 0.12),
     ]
+    if any(e is not None for e, _d, _v in spots):
+        hoods.append(_Neighbourhood("requests", 0.15))
     stats = LnsStats()
     best, best_value = dict(incumbent), value
-    hot_days: list[int] = []
-    lanes = max(1, num_workers)
-    with ThreadPoolExecutor(max_workers=lanes) as pool:
+    hot: list[tuple[str | None, int]] = []
+    running: dict[Future, tuple[_Neighbourhood, cp_model.CpSolver]] = {}
+    turn = 0
+    with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:
             remaining = deadline - time.perf_counter()
-            if remaining < 0.2 or best_value == 0:
-                break
-            jobs = []
-            for lane in range(lanes):
-                hood = hoods[(stats.iterations + lane) % len(hoods)]
-                free = _choose(hood, rng, employees, days, x, by_employee, hot_days)
-                sub = sub_model(model, x, best, free)
+            stop = remaining < 0.2 or best_value == 0
+            while not stop and len(running) < max(1, num_workers):
+                hood = hoods[turn % len(hoods)]
+                turn += 1
+                free = _choose(hood, rng, employees, days, x, by_employee, hot)
                 solver = cp_model.CpSolver()
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
                 solver.parameters.num_workers = 1
                 solver.parameters.linearization_level = 2
                 solver.parameters.max_time_in_seconds = min(subsolve_seconds, remaining)
                 solver.parameters.random_seed = rng.randrange(1 << 30)
-                jobs.append((hood, solver, pool.submit(solver.solve, sub)))
-            for hood, solver, future in jobs:
+                future = pool.submit(solver.solve, sub_model(model, x, best, free))
+                running[future] = (hood, solver)
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                hood, solver = running.pop(future)
                 status = future.result()
                 stats.iterations += 1
                 counts = stats.by_neighbourhood.setdefault(hood.name, [0, 0, 0])
@@ -106,16 +121,14 @@ def improve(
                 if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     continue
                 found = round(solver.objective_value)
+                # every sub-solution is a complete assignment of the whole model, so one
+                # started from an older incumbent is still a valid candidate
                 if found <= best_value:
                     stats.improvements += found < best_value
                     counts[2] += found < best_value
                     best_value = found
                     best = {key: solver.boolean_value(var) for key, var in x.items()}
-                    hot_days = [
-                        d
-                        for d, vs in (trouble or {}).items()
-                        if any(solver.value(v) > 0 for v in vs)
-                    ]
+                    hot = [(e, d) for e, d, var in spots if solver.value(var) > 0]
     stats.seconds = time.perf_counter() - started
     return best, best_value, stats
 
@@ -144,7 +157,7 @@ def _choose(
     days: list[int],
     x: dict[Key, cp_model.IntVar],
     by_employee: dict[str, list[Key]],
-    hot_days: list[int],
+    hot: list[tuple[str | None, int]],
 ) -> set[Key]:
     if hood.name == "employees":
         count = max(1, round(hood.size * len(employees)))
@@ -153,8 +166,10 @@ def _choose(
     if hood.name == "days":
         width = max(2, round(hood.size * len(days)))
         start = rng.randrange(0, max(1, len(days) - width + 1))
-        if hot_days and rng.random() < 0.5:
-            start = max(0, min(len(days) - width, days.index(rng.choice(hot_days)) - width // 2))
+        if hot and rng.random() < 0.5:
+            day = rng.choice(hot)[1]
+            if day in days:
+                start = max(0, min(len(days) - width, days.index(day) - width // 2))
         window = set(days[start : start + width])
         return {k for k in x if k[1] in window}
     if hood.name == "two_windows":
@@ -163,6 +178,17 @@ def _choose(
         starts = rng.sample(range(max(1, len(days) - width + 1)), 2)
         window = {d for a in starts for d in days[a : a + width]}
         return {k for k in x if k[1] in window}
+    if hood.name == "requests":
+        personal = [(e, d) for e, d in hot if e is not None]
+        if personal:
+            # the employee with an unmet request and a few others who might swap with
+            # them, over a fortnight around the request
+            employee, day = rng.choice(personal)
+            count = max(1, round(hood.size * len(employees)))
+            others = [e for e in employees if e != employee]
+            picked = {employee, *rng.sample(others, min(len(others), count))}
+            lo, hi = day - 7, day + 7
+            return {k for k in x if k[0] in picked and lo <= k[1] <= hi}
     count = max(2, round(hood.size * len(employees)))
     picked = set(rng.sample(employees, min(len(employees), count)))
     width = max(3, round(0.5 * len(days)))

@@ -570,7 +570,8 @@ class RosterModel:
         p, m = self.problem, self.model
         term = self.term("requests", LEVEL_QUALITY)
         scale = p.weights.preference
-        self.request_unmet: list[tuple[int, cp_model.IntVar | int]] = []
+        #: (employee, day, literal true when the request is unmet), for the LNS
+        self.unmet_requests: list[tuple[str, int, cp_model.IntVar]] = []
         for r in p.requests:
             if r.shift is None:
                 lit = self.work_lit(r.employee, r.day)
@@ -579,7 +580,6 @@ class RosterModel:
             if r.on:
                 # unmet when not working it
                 if lit is self._false:
-                    self.request_unmet.append((r.weight, 1))
                     term.add(r.weight * scale, m.new_constant(1))
                     continue
                 unmet = lit.Not()
@@ -588,6 +588,7 @@ class RosterModel:
                     continue
                 unmet = lit
             term.add(r.weight * scale, unmet)  # type: ignore[arg-type]
+            self.unmet_requests.append((r.employee, r.day, unmet))  # type: ignore[arg-type]
         for e in p.employees:
             if not e.preferred_shift_types:
                 continue
@@ -679,13 +680,16 @@ class RosterModel:
     def total_expression(self) -> cp_model.LinearExpr:
         return sum(self.level_expressions().values(), cp_model.LinearExpr.constant(0))
 
-    def trouble_by_day(self) -> dict[int, list[cp_model.IntVar]]:
-        """Cover penalty variables (under-cover, missing language/gender) per day."""
-        out: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    def trouble_spots(self) -> list[tuple[str | None, int, cp_model.IntVar]]:
+        """(employee or None, day, variable positive when that spot is penalised): cover
+        penalties (under-cover, missing language/gender; no employee) and unmet requests.
+        The LNS centres neighbourhoods on them."""
+        out: list[tuple[str | None, int, cp_model.IntVar]] = []
         for group in (self.under, self.missing_language, self.missing_gender):
             for (_c, d, _s), var in group.items():
-                out[d].append(var)
-        return dict(out)
+                out.append((None, d, var))
+        out.extend(self.unmet_requests)
+        return out
 
     def freeze(self, roster: Roster, before_day: int) -> None:
         """Fix every assignment on days before `before_day` to `roster` (already worked)."""

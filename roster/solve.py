@@ -243,7 +243,7 @@ def _solve_stage(
         seed=seed,
         num_workers=params.num_workers,
         subsolve_seconds=params.lns_subsolve_seconds,
-        trouble=rm.trouble_by_day(),
+        trouble=rm.trouble_spots(),
     )
     if value <= bound:
         return Status.OPTIMAL, value, bound, solution

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import time
 from pathlib import Path
 
 from roster import Assignment, total, validate
-from roster.lns import improve
+from roster.lns import _choose, _Neighbourhood, improve
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
 
@@ -24,10 +25,42 @@ def test_lns_improves_a_poor_start_to_the_optimum() -> None:
         key: start_rows[key[0]][key[1]] == key[2] for key in rm.x
     }  # key = (employee, day, shift, case)
     best, value, stats = improve(
-        rm.model, rm.x, start, 301, time.perf_counter() + 5, seed=3, trouble=rm.trouble_by_day()
+        rm.model, rm.x, start, 301, time.perf_counter() + 5, seed=3, trouble=rm.trouble_spots()
     )
     roster = tuple(Assignment(d, s, c, e) for (e, d, s, c), on in best.items() if on)
     assert value == 100
     assert validate(p, roster) == []
     assert total(p, roster) == value
     assert stats.improvements >= 1
+
+
+def test_trouble_spots_name_the_employee_of_each_request() -> None:
+    # tiny_nrp.txt has requests for A and B; cover spots carry no employee
+    rm = RosterModel(read_nrp(TINY))
+    spots = rm.trouble_spots()
+    personal = {(e, d) for e, d, _v in spots if e is not None}
+    assert personal == {(r.employee, r.day) for r in rm.problem.requests}
+    assert any(e is None for e, _d, _v in spots)
+
+
+def test_requests_neighbourhood_frees_the_requester_around_the_request_day() -> None:
+    # 4 employees x 30 days; only the keys matter to the choice
+    x = {(e, d, "D", "case"): None for e in "ABCD" for d in range(30)}
+    employees, days = list("ABCD"), list(range(30))
+    by_employee = {e: [k for k in x if k[0] == e] for e in employees}
+    hood = _Neighbourhood("requests", 0.25)  # the requester and one other employee
+    free = _choose(hood, random.Random(0), employees, days, x, by_employee, [("B", 20)])  # type: ignore[arg-type]
+    assert {k for k in x if k[0] == "B" and 13 <= k[1] <= 27} <= free
+    assert {k[1] for k in free} == set(range(13, 28))  # a week either side of day 20
+    assert len({k[0] for k in free}) == 2
+
+
+def test_requests_neighbourhood_without_an_unmet_request_falls_back() -> None:
+    # only a cover spot (no employee): employees x days, at least 2 employees, 15 days
+    x = {(e, d, "D", "case"): None for e in "ABCD" for d in range(30)}
+    employees, days = list("ABCD"), list(range(30))
+    by_employee = {e: [k for k in x if k[0] == e] for e in employees}
+    hood = _Neighbourhood("requests", 0.25)
+    free = _choose(hood, random.Random(0), employees, days, x, by_employee, [(None, 20)])  # type: ignore[arg-type]
+    assert len({k[0] for k in free}) == 2
+    assert len({k[1] for k in free}) == 15
