@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -11,7 +10,14 @@ from sqlmodel import Session, col, delete, func, select, update
 
 from api.deps import AnyUser, ReceptionUser, SessionDep
 from api.problems import conflict, invalid_field
-from api.routers.common import LanguageFilter, Limit, RegionFilter, Skip, language_condition
+from api.routers.common import (
+    LanguageFilter,
+    Limit,
+    RegionFilter,
+    Skip,
+    children_by_parent,
+    language_condition,
+)
 from api.schemas.cases import CaseCreate, CaseLanguageIn, CasePublic, CaseUpdate
 from api.schemas.common import MAX_ID, Page
 from api.services.references import (
@@ -27,17 +33,13 @@ CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id.", examples=[
 
 
 def languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[CaseLanguageIn]]:
-    by_case: dict[int, list[CaseLanguageIn]] = defaultdict(list)
-    if not ids:
-        return by_case
-    rows = session.exec(
-        select(CaseLanguage)
-        .where(col(CaseLanguage.case_id).in_(ids))
-        .order_by(col(CaseLanguage.id))
-    ).all()
-    for row in rows:
-        by_case[row.case_id].append(CaseLanguageIn(person_group=row.person_group, tag=row.tag))
-    return by_case
+    return children_by_parent(
+        session,
+        CaseLanguage,
+        "case_id",
+        ids,
+        lambda row: CaseLanguageIn(person_group=row.person_group, tag=row.tag),
+    )
 
 
 def to_public(case: Case, languages: list[CaseLanguageIn]) -> CasePublic:

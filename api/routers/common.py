@@ -1,11 +1,14 @@
-"""Query parameters shared by the list endpoints."""
+"""Query parameters and loaders shared by the list endpoints."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, inspect, or_
+from sqlmodel import Session, SQLModel, col, select
 
 from api.problems import invalid_field
 from api.schemas.common import MAX_ID, MAX_LIMIT
@@ -28,6 +31,9 @@ LanguageFilter = Annotated[
 ]
 OfficeFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Office id.", examples=[1])]
 
+Row = TypeVar("Row", bound=SQLModel)
+Item = TypeVar("Item")
+
 
 def language_condition(column: Any, tag: str) -> ColumnElement[bool]:
     """SQL condition on a tag column for the `language` filter (422 on a bad tag)."""
@@ -39,3 +45,25 @@ def language_condition(column: Any, tag: str) -> ColumnElement[bool]:
         exact: ColumnElement[bool] = column == normalized
         return exact
     return or_(column == normalized, column.like(f"{normalized}-%"))
+
+
+def children_by_parent(
+    session: Session,
+    table: type[Row],
+    parent_field: str,
+    parent_ids: Sequence[int],
+    convert: Callable[[Row], Item],
+) -> dict[int, list[Item]]:
+    """The rows of `table` whose `parent_field` is one of `parent_ids`, converted and
+    grouped by parent in primary-key (insertion) order; one query for a whole page."""
+    grouped: dict[int, list[Item]] = defaultdict(list)
+    if not parent_ids:
+        return grouped
+    rows = session.exec(
+        select(table)
+        .where(col(getattr(table, parent_field)).in_(parent_ids))
+        .order_by(*inspect(table).primary_key)
+    ).all()
+    for row in rows:
+        grouped[getattr(row, parent_field)].append(convert(row))
+    return grouped

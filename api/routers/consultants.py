@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -18,6 +17,7 @@ from api.routers.common import (
     Limit,
     OfficeFilter,
     Skip,
+    children_by_parent,
     language_condition,
 )
 from api.schemas.common import MAX_ID, Page
@@ -38,17 +38,13 @@ ConsultantId = Annotated[int, Path(ge=1, le=MAX_ID, description="Consultant id."
 
 
 def _languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[LanguageSkill]]:
-    by_consultant: dict[int, list[LanguageSkill]] = defaultdict(list)
-    if not ids:
-        return by_consultant
-    rows = session.exec(
-        select(ConsultantLanguage)
-        .where(col(ConsultantLanguage.consultant_id).in_(ids))
-        .order_by(col(ConsultantLanguage.id))
-    ).all()
-    for row in rows:
-        by_consultant[row.consultant_id].append(LanguageSkill(tag=row.tag, level=row.level))
-    return by_consultant
+    return children_by_parent(
+        session,
+        ConsultantLanguage,
+        "consultant_id",
+        ids,
+        lambda row: LanguageSkill(tag=row.tag, level=row.level),
+    )
 
 
 def to_public(consultant: Consultant, languages: list[LanguageSkill]) -> ConsultantPublic:

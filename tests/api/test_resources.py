@@ -288,3 +288,57 @@ def test_more_hours_than_the_contract_allows_is_a_409(
     assert client.get(url, headers=headers).json()["hours_per_week"] == 5
     fits = client.patch(url, json={"version": 0, "hours_per_week": 37}, headers=headers)
     assert fits.status_code == 200 and fits.json()["hours_per_week"] == 37
+
+
+def test_list_and_detail_routes_return_each_owners_languages_in_the_order_given(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    # one query loads the languages of a whole page; each row must still get its own,
+    # in the order they were sent (not sorted by tag)
+    reception, admin = keys.headers("reception"), keys.headers("admin")
+    case_languages = {
+        "ORD-1": [{"person_group": "parents", "tag": "uk"}, {"person_group": "child", "tag": "da"}],
+        "ORD-2": [{"person_group": "child", "tag": "ti"}, {"person_group": "parents", "tag": "ar"}],
+    }
+    case_ids = {}
+    for reference, languages in case_languages.items():
+        response = client.post(
+            "/v1/cases",
+            json=_case_body(reference=reference, languages=languages),
+            headers=reception,
+        )
+        assert response.status_code == 201, response.text
+        case_ids[response.json()["id"]] = languages
+    listed = client.get("/v1/cases", params={"limit": 100}, headers=reception).json()["data"]
+    assert {c["id"]: c["languages"] for c in listed if c["id"] in case_ids} == case_ids
+    for case_id, languages in case_ids.items():
+        own = client.get(f"/v1/cases/{case_id}/languages", headers=reception).json()
+        assert own == {"data": languages, "count": len(languages)}
+
+    skills = {
+        "ORD-C1": [{"tag": "prs", "level": "fluent"}, {"tag": "fa", "level": "native"}],
+        "ORD-C2": [{"tag": "so", "level": "native"}, {"tag": "da", "level": "working"}],
+    }
+    consultant_ids = {}
+    for reference, languages in skills.items():
+        body = {
+            "employee_ref": reference,
+            "display_name": f"Testperson {reference}",
+            "office_id": world.office_kbh,
+            "home_municipality_code": 147,
+            "home_lat": 55.68,
+            "home_lon": 12.53,
+            "gender": "female",
+            "contracted_hours_per_week": 30,
+            "max_cases": 4,
+            "active_from": "2026-01-01",
+            "languages": languages,
+        }
+        response = client.post("/v1/consultants", json=body, headers=admin)
+        assert response.status_code == 201, response.text
+        consultant_ids[response.json()["id"]] = languages
+    listed = client.get("/v1/consultants", params={"limit": 100}, headers=admin).json()["data"]
+    assert {c["id"]: c["languages"] for c in listed if c["id"] in consultant_ids} == consultant_ids
+    for consultant_id, languages in consultant_ids.items():
+        fetched = client.get(f"/v1/consultants/{consultant_id}", headers=admin).json()
+        assert fetched["languages"] == languages
