@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,10 +31,6 @@ from data.models import (
     Coordinator,
 )
 from data.ops_models import AuditAction, Job, JobKind, JobStatus, utcnow
-
-#: Names under which `matcher.batch.optimize` may accept a per-solution callback.
-CALLBACK_NAMES = ("on_solution", "progress", "callback", "on_progress")
-
 
 # ------------------------------------------------------------------ scope
 
@@ -97,24 +92,21 @@ def run_batch(
         )
     ).all()
     versions = {row_id: version for row_id, version in rows if row_id is not None}
-    kwargs: dict[str, Any] = {
-        "time_limit": float(params["time_limit_seconds"]),
-        "seed": int(params["seed"]),
-        "num_workers": 2,
-    }
-    parameters = inspect.signature(optimize).parameters
-    hook = next((name for name in CALLBACK_NAMES if name in parameters), None)
     solutions = 0
 
-    def on_solution(objective: float, bound: float, *_: Any) -> None:
+    def on_solution(objective: float, bound: float) -> None:
         nonlocal solutions
         solutions += 1
         report(objective, bound, solutions)
 
-    if hook is not None:
-        kwargs[hook] = on_solution
-    result = optimize(problem, **kwargs)
-    report(result.objective, result.bound, max(solutions, 1 if result.objective else 0))
+    result = optimize(
+        problem,
+        time_limit=float(params["time_limit_seconds"]),
+        seed=int(params["seed"]),
+        num_workers=2,
+        on_solution=on_solution,
+    )
+    report(result.objective, result.bound, solutions)
     return describe_result(problem, result, versions, as_of)
 
 
