@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -54,6 +55,7 @@ def improve(
     num_workers: int = 2,
     subsolve_seconds: float = 2.0,
     trouble: list[Spot] | None = None,
+    on_improvement: Callable[[int], None] | None = None,
 ) -> tuple[dict[Key, bool], int, LnsStats]:
     """Improve `incumbent` (objective `value`) of `model` (objective already set) until
     `deadline` (a `time.perf_counter()` value). Returns the best assignment found.
@@ -64,7 +66,11 @@ def improve(
     a penalised spot together with a few others around that day.
 
     Each of the `num_workers` lanes starts its next sub-problem as soon as its last one
-    ends, from the best assignment known at that moment."""
+    ends, from the best assignment known at that moment.
+
+    `on_improvement(value)` is called with the new best value each time it strictly
+    improves, in the calling thread (never in a lane), so it needs no locking; the last
+    call, if any, carries the value returned."""
     rng = random.Random(seed)
     started = time.perf_counter()
     employees = sorted({k[0] for k in x})
@@ -124,11 +130,14 @@ def improve(
                 # every sub-solution is a complete assignment of the whole model, so one
                 # started from an older incumbent is still a valid candidate
                 if found <= best_value:
-                    stats.improvements += found < best_value
-                    counts[2] += found < best_value
+                    improved = found < best_value
+                    stats.improvements += improved
+                    counts[2] += improved
                     best_value = found
                     best = {key: solver.boolean_value(var) for key, var in x.items()}
                     hot = [(e, d) for e, d, var in spots if solver.value(var) > 0]
+                    if improved and on_improvement is not None:
+                        on_improvement(found)
     stats.seconds = time.perf_counter() - started
     return best, best_value, stats
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -112,12 +113,26 @@ def solve(
     parameters: SearchParameters | None = None,
     freeze: Roster = (),
     freeze_before_day: int = 0,
+    on_solution: Callable[[int, int], None] | None = None,
 ) -> RosterResult:
     """Build and solve the roster model.
 
     `hint`: a roster to start from (warm start). `reference`: a published roster whose
     changes are penalised (used by `repair`). Days before `freeze_before_day` are fixed
     to exactly the assignments in `freeze` (shifts already worked).
+
+    `on_solution(objective, bound)` is called whenever a better roster is found, by
+    CP-SAT or by the large-neighbourhood search, on the last (or only) priority level;
+    the objectives reported strictly decrease. With one weighted sum
+    (``lexicographic=False``) they are that sum and its bound. In a lexicographic solve
+    the earlier levels report nothing: a value there covers only that level, and the
+    total would rise again when the next level starts. The last level's reports add the
+    values the earlier levels were fixed at, so the objective is the weighted total and
+    the bound is the bound given those levels (as `RosterResult.bound`). If the result's
+    `objective` is not the last value reported (an earlier level ended below the value
+    it was fixed at, a repair's changes, which `objective` leaves out, or a last level
+    that found nothing), one more call carries the result's objective and bound, so
+    the last call always matches the result when a roster was found.
     """
     started = time.perf_counter()
     params = parameters or SearchParameters(num_workers=num_workers)
@@ -140,6 +155,7 @@ def solve(
     stages: list[StageResult] = []
     solution: dict | None = None
     fixed_total = 0
+    progress = _Progress(on_solution) if on_solution is not None else None
     last_bound = 0
     zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
     for index, (level, expr) in enumerate(plan):
@@ -159,7 +175,11 @@ def solve(
         # the exact search and then fixed
         last = index == len(plan) - 1
         stage_params = params if last else dataclasses.replace(params, lns=False)
-        status, value, bound, found = _solve_stage(rm, budget, stage_params, seed)
+        report = None
+        if progress is not None and last:
+            progress.offset = fixed_total
+            report = progress
+        status, value, bound, found = _solve_stage(rm, budget, stage_params, seed, report)
         if found is not None:
             stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
             solution = found
@@ -195,10 +215,13 @@ def solve(
     bound = (fixed_total + last_bound) if lexicographic else stages[-1].bound
     if not lexicographic:
         objective = stages[-1].objective if stages[-1].objective is not None else objective
+    bound = min(bound, objective)
+    if progress is not None:
+        progress.finish(objective, bound)
     return RosterResult(
         status=overall,
         objective=objective,
-        bound=min(bound, objective) if objective is not None else bound,
+        bound=bound,
         seconds=seconds,
         roster=roster,
         teams=_teams(problem, roster),
@@ -209,24 +232,72 @@ def solve(
     )
 
 
+class _Progress:
+    """`solve`'s `on_solution`, fed by every search of the last level: forwards only
+    strictly better values, plus `offset` (the values the earlier levels are fixed at).
+
+    The filter is needed because the last CP-SAT run of a stage starts over and may
+    find rosters worse than the LNS result before it reaches it again."""
+
+    def __init__(self, on_solution: Callable[[int, int], None]) -> None:
+        self.on_solution = on_solution
+        self.offset = 0
+        self.last: int | None = None
+
+    def __call__(self, value: int, bound: int) -> None:
+        objective = self.offset + value
+        if self.last is not None and objective >= self.last:
+            return
+        self.last = objective
+        self.on_solution(objective, self.offset + bound)
+
+    def finish(self, objective: int, bound: int) -> None:
+        if objective != self.last:
+            self.last = objective
+            self.on_solution(objective, bound)
+
+
+class _SolutionCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, report: Callable[[int, int], None]) -> None:
+        super().__init__()
+        self.report = report
+
+    def on_solution_callback(self) -> None:
+        self.report(round(self.objective_value), round(self.best_objective_bound))
+
+
+def _run(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, report: Callable[[int, int], None] | None
+) -> cp_model.CpSolverStatus:
+    # no callback object unless someone listens: CP-SAT then never calls into Python
+    callback = _SolutionCallback(report) if report is not None else None
+    return solver.solve(model, callback)
+
+
 def _solve_stage(
-    rm: RosterModel, budget: float, params: SearchParameters, seed: int
+    rm: RosterModel,
+    budget: float,
+    params: SearchParameters,
+    seed: int,
+    report: Callable[[int, int], None] | None = None,
 ) -> tuple[Status, int, int, dict | None]:
     """Minimise the model's current objective within `budget` seconds.
 
     Without LNS: one CP-SAT run. With LNS: a first CP-SAT run on a fraction of the
     budget; if that is not already optimal, LNS (`roster.lns`) from its solution, then a
     last CP-SAT run hinted with the LNS result to raise the bound (or prove optimality).
+    `report(value, bound)` gets every solution of the CP-SAT runs and every LNS
+    improvement (with the first run's bound), whether or not it beats the earlier ones.
     """
     deadline = time.perf_counter() + budget
     first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
     solver = _configure(params, min(first, budget), seed)
-    status = _STATUS.get(solver.solve(rm.model), Status.UNKNOWN)
+    status = _STATUS.get(_run(solver, rm.model, report), Status.UNKNOWN)
     if status == Status.UNKNOWN and params.lns and deadline - time.perf_counter() > 0.5:
         # no roster yet: keep searching, but only until the first one (LNS takes over)
         solver = _configure(params, deadline - time.perf_counter(), seed)
         solver.parameters.stop_after_first_solution = True
-        status = _STATUS.get(solver.solve(rm.model), Status.UNKNOWN)
+        status = _STATUS.get(_run(solver, rm.model, report), Status.UNKNOWN)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return status, 0, 0, None
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
@@ -244,6 +315,7 @@ def _solve_stage(
         num_workers=params.num_workers,
         subsolve_seconds=params.lns_subsolve_seconds,
         trouble=rm.trouble_spots(),
+        on_improvement=None if report is None else lambda found: report(found, bound),
     )
     if value <= bound:
         return Status.OPTIMAL, value, bound, solution
@@ -251,7 +323,7 @@ def _solve_stage(
     if remaining > 0.5:
         rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4))
         solver = _configure(params, deadline - time.perf_counter(), seed)
-        code = solver.solve(rm.model)
+        code = _run(solver, rm.model, report)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = max(bound, round(solver.best_objective_bound))
             if round(solver.objective_value) <= value:

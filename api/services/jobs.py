@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -11,6 +12,23 @@ from api.auth import Principal
 from api.problems import ApiProblem, invalid_field
 from data.models import Office
 from data.ops_models import Job, JobKind
+
+#: A running job's progress sink (`JobContext.report` in the worker): incumbent, bound
+#: and, when known, the number of solutions found so far.
+Report = Callable[[float | None, float | None, int | None], None]
+
+
+class SolutionCounter:
+    """A solver's per-solution callback ``(objective, bound)`` that reports each solution
+    to a job's progress together with the number found so far (`solutions`)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.solutions = 0
+
+    def __call__(self, objective: float, bound: float) -> None:
+        self.solutions += 1
+        self.report(objective, bound, self.solutions)
 
 
 def resolve_office_scope(session: Session, principal: Principal, requested: list[int]) -> list[int]:

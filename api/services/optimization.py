@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +20,7 @@ from sqlmodel import Session, col, select
 from api.audit import record
 from api.problems import conflict, invalid_field
 from api.services.assignments import bump_version, overload_problem, running_assignments
+from api.services.jobs import Report, SolutionCounter
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -78,7 +78,7 @@ def run_batch(
     session: Session,
     params: dict[str, Any],
     office_ids: list[int],
-    report: Callable[[float | None, float | None, int | None], None],
+    report: Report,
 ) -> dict[str, Any]:
     """Load the snapshot, optimise, and describe the result as JSON."""
     from api.services.snapshot import load_match_problem
@@ -92,21 +92,15 @@ def run_batch(
         )
     ).all()
     versions = {row_id: version for row_id, version in rows if row_id is not None}
-    solutions = 0
-
-    def on_solution(objective: float, bound: float) -> None:
-        nonlocal solutions
-        solutions += 1
-        report(objective, bound, solutions)
-
+    progress = SolutionCounter(report)
     result = optimize(
         problem,
         time_limit=float(params["time_limit_seconds"]),
         seed=int(params["seed"]),
         num_workers=2,
-        on_solution=on_solution,
+        on_solution=progress,
     )
-    report(result.objective, result.bound, solutions)
+    report(result.objective, result.bound, progress.solutions)
     return describe_result(problem, result, versions, as_of)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,6 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from api.audit import record
 from api.problems import conflict, invalid_field
+from api.services.jobs import Report, SolutionCounter
 from data.models import (
     Absence,
     Assignment,
@@ -34,7 +34,6 @@ from data.models import (
 from data.ops_models import AuditAction, Roster, RosterShift, RosterStatus, utcnow
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
-Report = Callable[[float | None, float | None, int | None], None]
 
 #: Rule overrides accepted in hours (request) → `RosterRules` fields in minutes.
 RULE_HOURS = {
@@ -244,13 +243,15 @@ def solve_roster_job(
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None
     problem = build_problem(session, params, {roster.id})
+    progress = SolutionCounter(report)
     result = solve(
         problem,
         time_limit=float(params["time_limit_seconds"]),
         seed=int(params["seed"]),
         num_workers=2,
+        on_solution=progress,
     )
-    report(result.objective, result.bound, 1 if result.found else 0)
+    report(result.objective, result.bound, progress.solutions)
     store_result(session, roster, problem, result)
     session.commit()
     return {

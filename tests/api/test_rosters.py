@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.config import ApiSettings
+from api.jobs.worker import JobContext
 from api.main import create_app
 from data.models import (
     Case,
@@ -188,6 +190,56 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
 
     outsider = client.get(f"/v1/rosters/{roster['id']}", headers=keys.headers("team_leader_kbh"))
     assert outsider.status_code == 403
+
+
+def test_roster_job_reports_each_better_roster_while_it_solves(
+    worker_client: TestClient,
+    keys: Keys,
+    dognindsats: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    writes: list[tuple[float | None, float | None, int | None]] = []
+    write_progress = JobContext.report
+
+    def recorded(
+        context: JobContext,
+        incumbent: float | None,
+        bound: float | None,
+        solutions_found: int | None = None,
+        force: bool = False,
+    ) -> None:
+        writes.append((incumbent, bound, solutions_found))
+        write_progress(context, incumbent, bound, solutions_found, force)
+
+    monkeypatch.setattr(JobContext, "report", recorded)
+    headers = keys.headers("team_leader_naestved")
+    created = worker_client.post(
+        "/v1/rosters",
+        json={
+            "case_ids": [dognindsats],
+            "start_date": START.isoformat(),
+            "days": 7,
+            "template": "3x8",
+            "time_limit_seconds": 3,
+        },
+        headers=headers,
+    )
+    assert created.status_code == 202, created.text
+    roster = _wait_roster(worker_client, created.json()["id"], headers)
+    assert roster["status"] == "draft", roster
+    progress = roster["job"]["progress"]
+    assert progress["incumbent"] == roster["objective"]
+    assert progress["bound"] == roster["bound"]
+    assert progress["solutions_found"] >= 1
+    # live: one write per better roster while solving (counted 1, 2, ...), then the
+    # runner's closing writes; a report only at the end would give [1]
+    counted = [(incumbent, n) for incumbent, _bound, n in writes if n is not None]
+    found = counted[-1][1]
+    assert found is not None and found >= 1
+    assert [n for _, n in counted] == [*range(1, found + 1), found]
+    live = [incumbent for incumbent, _ in counted[:-1]]
+    assert all(a is not None and b is not None and a > b for a, b in itertools.pairwise(live))
+    assert live[-1] == roster["objective"]
 
 
 def test_roster_requests_are_validated(

@@ -1,7 +1,9 @@
-"""Large-neighbourhood search: never worse, always legal, reaches a tiny optimum."""
+"""Large-neighbourhood search: never worse, always legal, reaches a tiny optimum, reports
+each improvement."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from pathlib import Path
@@ -24,14 +26,27 @@ def test_lns_improves_a_poor_start_to_the_optimum() -> None:
     start = {
         key: start_rows[key[0]][key[1]] == key[2] for key in rm.x
     }  # key = (employee, day, shift, case)
+    improvements: list[int] = []
     best, value, stats = improve(
-        rm.model, rm.x, start, 301, time.perf_counter() + 5, seed=3, trouble=rm.trouble_spots()
+        rm.model,
+        rm.x,
+        start,
+        301,
+        time.perf_counter() + 5,
+        seed=3,
+        trouble=rm.trouble_spots(),
+        on_improvement=improvements.append,
     )
     roster = tuple(Assignment(d, s, c, e) for (e, d, s, c), on in best.items() if on)
     assert value == 100
     assert validate(p, roster) == []
     assert total(p, roster) == value
     assert stats.improvements >= 1
+    # every strict improvement is reported, each below the one before, the last being
+    # the value returned
+    assert len(improvements) == stats.improvements
+    assert all(a > b for a, b in itertools.pairwise([301, *improvements]))
+    assert improvements[-1] == value
 
 
 def test_trouble_spots_name_the_employee_of_each_request() -> None:
