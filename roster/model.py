@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from roster.eligibility import speaks, why_not
+from roster.lns import sub_model
 from roster.problem import Employee, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY
 
@@ -703,11 +704,7 @@ class RosterModel:
         variable is hinted too (found by a quick solve with the shifts fixed), so that
         CP-SAT starts from it at once. Returns whether the roster fits."""
         chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
-        fixed = self.model.clone()
-        variables = fixed.proto.variables
-        for key, var in self.x.items():
-            domain = variables[var.index].domain
-            domain[0] = domain[1] = int(key in chosen)
+        fixed = sub_model(self.model, self.x, {key: key in chosen for key in self.x}, free=set())
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = complete_seconds

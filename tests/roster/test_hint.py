@@ -1,0 +1,55 @@
+"""`RosterModel.add_hint`: a legal roster is hinted completely, any other by its shifts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from roster import Assignment, total, validate
+from roster.model import RosterModel
+from roster.read_nrp import WARD, read_nrp
+
+TINY = Path(__file__).with_name("tiny_nrp.txt")
+
+
+def roster_of(rows: dict[str, str]) -> tuple[Assignment, ...]:
+    """{"A": "LL-DD--"} → assignments ('-' = day off)."""
+    return tuple(
+        Assignment(d, s, WARD, e)
+        for e, days in rows.items()
+        for d, s in enumerate(days)
+        if s != "-"
+    )
+
+
+def test_a_legal_roster_hints_every_variable_with_a_solution_of_that_cost() -> None:
+    p = read_nrp(TINY)
+    roster = roster_of({"A": "LL-DD--", "B": "-DDDD--"})  # legal, costs 301 (test_nrp)
+    assert validate(p, roster) == []
+    rm = RosterModel(p)
+    rm.model.minimize(rm.total_expression())
+    assert rm.add_hint(roster)
+    hint = rm.model.proto.solution_hint
+    assert sorted(hint.vars) == list(range(len(rm.model.proto.variables)))
+    # the shifts were fixed on a copy: the model itself keeps every choice open
+    assert all(list(rm.model.proto.variables[v.index].domain) == [0, 1] for v in rm.x.values())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(rm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert round(solver.objective_value) == total(p, roster) == 301
+
+
+def test_a_roster_that_breaks_a_rule_hints_only_its_shifts() -> None:
+    # L then D the next day is forbidden in tiny_nrp.txt
+    p = read_nrp(TINY)
+    roster = roster_of({"A": "LD-----"})
+    assert validate(p, roster) != []
+    rm = RosterModel(p)
+    assert not rm.add_hint(roster)
+    hint = rm.model.proto.solution_hint
+    hinted = dict(zip(hint.vars, hint.values, strict=True))
+    assert sorted(hinted) == sorted(v.index for v in rm.x.values())
+    chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
+    assert {key for key, v in rm.x.items() if hinted[v.index]} == chosen
