@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from roster import (
+    Assignment,
     Case,
     CoverDemand,
     Employee,
@@ -23,6 +24,7 @@ from roster import (
     template,
     validate,
 )
+from roster.read_nrp import WARD
 
 MONDAY = dt.date(2026, 1, 5)
 D, E, N = template("3x8")  # 07–15, 15–23, 23–07
@@ -84,3 +86,13 @@ def solved(p: RosterProblem, time_limit: float = 10.0) -> RosterResult:
 
 def worked(result: RosterResult, employee: str) -> dict[int, str]:
     return {a.day: a.shift for a in result.roster if a.employee == employee}
+
+
+def nrp_roster(rows: dict[str, str]) -> tuple[Assignment, ...]:
+    """A roster of a Curtois–Qu instance from rows {"A": "LL-DD--"} ('-' = day off)."""
+    return tuple(
+        Assignment(d, s, WARD, e)
+        for e, days in rows.items()
+        for d, s in enumerate(days)
+        if s != "-"
+    )

@@ -6,26 +6,17 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from roster import Assignment, total, validate
+from roster import total, validate
 from roster.model import RosterModel
-from roster.read_nrp import WARD, read_nrp
+from roster.read_nrp import read_nrp
+from tests.roster.instances import nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
 
 
-def roster_of(rows: dict[str, str]) -> tuple[Assignment, ...]:
-    """{"A": "LL-DD--"} → assignments ('-' = day off)."""
-    return tuple(
-        Assignment(d, s, WARD, e)
-        for e, days in rows.items()
-        for d, s in enumerate(days)
-        if s != "-"
-    )
-
-
 def test_a_legal_roster_hints_every_variable_with_a_solution_of_that_cost() -> None:
     p = read_nrp(TINY)
-    roster = roster_of({"A": "LL-DD--", "B": "-DDDD--"})  # legal, costs 301 (test_nrp)
+    roster = nrp_roster({"A": "LL-DD--", "B": "-DDDD--"})  # legal, costs 301 (test_nrp)
     assert validate(p, roster) == []
     rm = RosterModel(p)
     rm.model.minimize(rm.total_expression())
@@ -44,7 +35,7 @@ def test_a_legal_roster_hints_every_variable_with_a_solution_of_that_cost() -> N
 def test_a_roster_that_breaks_a_rule_hints_only_its_shifts() -> None:
     # L then D the next day is forbidden in tiny_nrp.txt
     p = read_nrp(TINY)
-    roster = roster_of({"A": "LD-----"})
+    roster = nrp_roster({"A": "LD-----"})
     assert validate(p, roster) != []
     rm = RosterModel(p)
     assert not rm.add_hint(roster)

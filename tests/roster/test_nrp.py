@@ -8,20 +8,11 @@ import pytest
 
 from roster import Assignment, ProblemError, Status, total, validate
 from roster.nrp import solve_nrp
-from roster.read_nrp import WARD, parse_nrp, read_nrp
+from roster.read_nrp import parse_nrp, read_nrp
+from tests.roster.instances import nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
 BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchdata" / "nrp"
-
-
-def roster_of(rows: dict[str, str]) -> tuple[Assignment, ...]:
-    """{"A": "LL-DD--"} → assignments ('-' = day off)."""
-    return tuple(
-        Assignment(d, s, WARD, e)
-        for e, days in rows.items()
-        for d, s in enumerate(days)
-        if s != "-"
-    )
 
 
 def test_reader_maps_every_field() -> None:
@@ -44,7 +35,7 @@ def test_objective_of_a_hand_roster() -> None:
     # cover: day 0 D missing (100), day 4 D has 2 for 1 (over 1), days 5 and 6 D missing
     # (200) → 301; requests: A gets L on day 0, B D on day 3, A is off on day 2 → 0.
     p = read_nrp(TINY)
-    roster = roster_of({"A": "LL-DD--", "B": "-DDDD--"})
+    roster = nrp_roster({"A": "LL-DD--", "B": "-DDDD--"})
     assert validate(p, roster) == []
     assert total(p, roster) == 301
 
