@@ -15,9 +15,12 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
 - Lower bound: LP value + Σ min(0, reduced cost) is a Lagrangian bound, valid whenever
   every pricing problem is solved to proven optimality (CP-SAT's proven bound is used,
   so it stays valid under a time limit).
-- Dive: fix the employee whose column has the largest LP weight (and every column at
-  weight ≥ `FIX_AT`), price again for the others, repeat until every employee has a
-  column. The result is a legal roster, used as the warm start of `roster.solve`.
+- Dive: round the root LP to a roster by fixing *assignments* (employee, day, shift),
+  not whole columns: every assignment the LP makes with weight ≥ `FIX_AT` at once,
+  otherwise the heaviest fractional one, then price again; a fix that leaves an
+  employee without a legal schedule is tried alone and then forbidden instead. Fixing
+  whole columns (an earlier version) degraded once two thirds of the employees were
+  fixed. The dive's roster is the warm start of `roster.nrp.solve_nrp`.
 
 Applies when nothing but cover couples the employees (`applicable`): no language or
 gender demand, no fairness peak, one weighted sum. Pure: no I/O.
@@ -38,13 +41,10 @@ from roster.lns import sub_model as fix_to
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
-#: Columns at or above this LP weight are fixed together in one dive step.
+#: Assignments at or above this LP value are fixed together in one dive step.
 FIX_AT = 0.9
 #: Improving schedules kept per employee and pricing round (best reduced cost first).
 COLUMNS_PER_ROUND = 5
-#: The dive stops when its LP value exceeds the root LP value by this fraction; the
-#: employees still free are then left to CP-SAT on the compact model.
-DIVE_SLACK = 0.005
 #: Pricing rounds after each dive step.
 DIVE_ROUNDS = 3
 _EPSILON = 1e-6
@@ -58,9 +58,9 @@ DemandKey = tuple[str, int, str]  # case, day, shift
 
 @dataclass(frozen=True)
 class ColumnResult:
-    roster: Roster | None  #: the dive's roster (legal), None if an employee has no schedule
-    #: employees whose schedule the dive fixed; the others carry their heaviest LP column
-    fixed: frozenset[str]
+    #: the dive's roster (legal), None when the dive ran out of time or an employee has
+    #: no legal schedule
+    roster: Roster | None
     lower_bound: int | None  #: proven lower bound on the objective (rounded up)
     lp_value: float | None  #: last root LP value
     columns: int
@@ -96,14 +96,26 @@ class _Pricer:
         )
 
     def price(
-        self, duals: dict[DemandKey, float], convexity: float, seed: int
+        self,
+        duals: dict[DemandKey, float],
+        convexity: float,
+        seed: int,
+        forced: dict[Key, bool] | None = None,
     ) -> tuple[list[tuple[float, Column, int]], float | None]:
         """Columns with negative reduced cost (reduced cost, column, own cost) and the
-        proven minimum reduced cost (None when not proven)."""
+        proven minimum reduced cost (None when not proven). `forced`: assignments the
+        dive has fixed (only this employee's are used)."""
         weights = [round(duals.get((k[3], k[1], k[2]), 0.0) * _SCALE) for k in self.keys]
         self.rm.model.minimize(
             self.own * _SCALE - cp_model.LinearExpr.weighted_sum(self.vars, weights)
         )
+        model = self.rm.model
+        mine = {k: v for k, v in (forced or {}).items() if k in self.rm.x}
+        if mine:
+            model = model.clone()
+            for key, value in mine.items():
+                domain = model.proto.variables[self.rm.x[key].index].domain
+                domain[0] = domain[1] = int(value)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
@@ -111,7 +123,7 @@ class _Pricer:
         solver.parameters.max_time_in_seconds = 5.0
         found: list[tuple[float, Column, int]] = []
         collector = _Collector(self, found)
-        status = solver.solve(self.rm.model, collector)
+        status = solver.solve(model, collector)
         if status == cp_model.INFEASIBLE:
             raise _NoSchedule
         out = [
@@ -194,7 +206,21 @@ class ColumnGeneration:
             if cost is not None:
                 self.add(eid, column, cost)
 
-    def solve_lp(self, fixed: dict[str, int]) -> _Lp:
+    def usable(self, forced: dict[Key, bool]) -> dict[str, list[int]]:
+        """Per employee, the indices of the columns that agree with `forced`."""
+        by_employee: dict[str, list[tuple[Key, bool]]] = {e: [] for e in self.columns}
+        for key, value in forced.items():
+            by_employee[key[0]].append((key, value))
+        return {
+            eid: [
+                i
+                for i, column in enumerate(columns)
+                if all((key in column) == value for key, value in by_employee[eid])
+            ]
+            for eid, columns in self.columns.items()
+        }
+
+    def solve_lp(self, forced: dict[Key, bool]) -> _Lp:
         lp = pywraplp.Solver.CreateSolver("GLOP")
         objective = lp.Objective()
         cover = {}
@@ -209,15 +235,13 @@ class ColumnGeneration:
             objective.SetCoefficient(under, self.problem.under_weight(d))
             objective.SetCoefficient(over, d.over_weight or 0)
         convexity, z = {}, {}
-        for eid, columns in self.columns.items():
+        for eid, indices in self.usable(forced).items():
             row = convexity[eid] = lp.Constraint(1, 1)
-            for i, column in enumerate(columns):
-                if eid in fixed and fixed[eid] != i:
-                    continue
+            for i in indices:
                 var = z[(eid, i)] = lp.NumVar(0, lp.infinity(), "")
                 row.SetCoefficient(var, 1)
                 objective.SetCoefficient(var, self.costs[eid][i])
-                for _e, day, shift, case in column:
+                for _e, day, shift, case in self.columns[eid][i]:
                     if (case, day, shift) in cover:
                         cover[(case, day, shift)].SetCoefficient(var, 1)
         objective.SetMinimization()
@@ -231,47 +255,105 @@ class ColumnGeneration:
         )
 
     def generate(
-        self, fixed: dict[str, int], rounds: int, deadline: float, pool: ThreadPoolExecutor
+        self, forced: dict[Key, bool], rounds: int, deadline: float, pool: ThreadPoolExecutor
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
-        deadline passes. Returns the last LP and the best Lagrangian bound found."""
+        deadline passes. Returns the last LP and the best Lagrangian bound found (of the
+        node defined by `forced`)."""
         best_bound: float | None = None
-        lp = self.solve_lp(fixed)
+        lp = self.solve_lp(forced)
+        employees = list(self.pricers)
         for _ in range(rounds):
-            free = [e for e in self.pricers if e not in fixed]
-            if not free or time.perf_counter() > deadline:
+            if time.perf_counter() > deadline:
                 break
             self.rounds += 1
             priced = list(
                 pool.map(
-                    lambda e, lp=lp: self.pricers[e].price(lp.duals, lp.convexity[e], self.seed),
-                    free,
+                    lambda e, lp=lp: self.pricers[e].price(
+                        lp.duals, lp.convexity[e], self.seed, forced
+                    ),
+                    employees,
                 )
             )
             if all(proven is not None for _, proven in priced):
                 bound = lp.value + sum(min(0.0, proven or 0.0) for _, proven in priced)
                 best_bound = bound if best_bound is None else max(best_bound, bound)
             added = 0
-            for eid, (found, _) in zip(free, priced, strict=True):
+            for eid, (found, _) in zip(employees, priced, strict=True):
                 for _, column, cost in sorted(found, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)
             if not added:
                 break
-            lp = self.solve_lp(fixed)
+            lp = self.solve_lp(forced)
             if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
                 break  # the integer bound cannot rise any further
         return lp, best_bound
 
-    def initial_columns(self, pool: ThreadPoolExecutor) -> None:
-        """One cheapest schedule per employee, so that every convexity row has one."""
-        empty = [e for e, cols in self.columns.items() if not cols]
+    def ensure_columns(self, forced: dict[Key, bool], pool: ThreadPoolExecutor) -> None:
+        """Give every employee at least one schedule that agrees with `forced` (the
+        cheapest own cost); raises `_NoSchedule` when an employee has none."""
+        missing = [e for e, indices in self.usable(forced).items() if not indices]
         for eid, (found, _) in zip(
-            empty,
-            pool.map(lambda e: self.pricers[e].price({}, math.inf, self.seed), empty),
+            missing,
+            pool.map(lambda e: self.pricers[e].price({}, math.inf, self.seed, forced), missing),
             strict=True,
         ):
-            for _, column, cost in found[-1:]:
-                self.add(eid, column, cost)
+            if not found:
+                raise _NoSchedule
+            _, column, cost = found[-1]
+            self.add(eid, column, cost)
+
+    def dive(self, lp: _Lp, deadline: float, pool: ThreadPoolExecutor) -> Roster | None:
+        """Round the LP to a roster by fixing assignments, not columns: every
+        assignment the LP makes with weight ≥ `FIX_AT` at once, otherwise the single
+        heaviest fractional one; price again after each step (`DIVE_ROUNDS`). A fix that
+        leaves some employee without a legal schedule is undone and forbidden instead."""
+        forced: dict[Key, bool] = {}
+        while time.perf_counter() < deadline:
+            chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
+            if all(w > 1 - _EPSILON for w in chosen.values()):
+                return tuple(
+                    sorted(
+                        Assignment(day, shift, case, eid)
+                        for eid, index in chosen
+                        for _, day, shift, case in self.columns[eid][index]
+                    )
+                )
+            values: dict[Key, float] = {}
+            for (eid, index), weight in chosen.items():
+                for key in self.columns[eid][index]:
+                    values[key] = values.get(key, 0.0) + weight
+            open_ = {k: v for k, v in values.items() if k not in forced}
+            step = {k: True for k, v in open_.items() if v >= FIX_AT}
+            fractional = {k: v for k, v in open_.items() if v < 1 - _EPSILON}
+            if not any(v < 1 - _EPSILON for k, v in open_.items() if k in step) and fractional:
+                # nothing new to fix at ≥ FIX_AT beyond what is already integral
+                heaviest = max(sorted(fractional), key=lambda k: fractional[k])
+                step[heaviest] = True
+            heaviest = max(sorted(step), key=lambda k: (values[k] < 1 - _EPSILON, values[k]))
+            trials = (
+                [step, {heaviest: True}, {heaviest: False}]
+                if len(step) > 1
+                else [
+                    step,
+                    {heaviest: False},
+                ]
+            )
+            for trial in trials:
+                try:
+                    self.ensure_columns(forced | trial, pool)
+                    lp, _ = self.generate(forced | trial, DIVE_ROUNDS, deadline, pool)
+                except _NoSchedule:
+                    continue
+                forced |= trial
+                break
+            else:
+                return None  # neither branch of the last fix has a legal roster
+        return None
+
+    def initial_columns(self, pool: ThreadPoolExecutor) -> None:
+        """One cheapest schedule per employee, so that every convexity row has one."""
+        self.ensure_columns({}, pool)
 
 
 def generate(
@@ -290,47 +372,19 @@ def generate(
     lower: float | None = None
     lp_value: float | None = None
     roster: Roster | None = None
-    fixed: dict[str, int] = {}
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             if start:
                 cg.add_roster(start)
             cg.initial_columns(pool)
             lp, lower = cg.generate({}, 10_000, started + root_share * time_limit, pool)
-            lp_value = root_value = lp.value
-            while len(fixed) < len(cg.columns):
-                ranked = sorted(
-                    ((w, k) for k, w in lp.weights.items() if k[0] not in fixed),
-                    key=lambda item: (-item[0], item[1]),
-                )
-                top_employee, top_index = ranked[0][1]
-                fixed[top_employee] = top_index
-                for weight, (eid, index) in ranked[1:]:
-                    if weight >= FIX_AT and eid not in fixed:
-                        fixed[eid] = index
-                lp, _ = cg.generate(fixed, DIVE_ROUNDS, deadline, pool)
-                if lp.value > root_value * (1 + DIVE_SLACK) + _EPSILON:
-                    break
-            schedule = dict(fixed)
-            for (eid, index), weight in sorted(lp.weights.items()):
-                if eid in fixed:
-                    continue
-                current = schedule.get(eid)
-                if current is None or weight > lp.weights.get((eid, current), 0.0):
-                    schedule[eid] = index
-            roster = tuple(
-                sorted(
-                    Assignment(day, shift, case, eid)
-                    for eid, index in schedule.items()
-                    for _, day, shift, case in cg.columns[eid][index]
-                )
-            )
+            lp_value = lp.value
+            roster = cg.dive(lp, deadline, pool)
     except _NoSchedule:
         roster = None
     bound = None if lower is None else math.ceil(lower - 1e-4)
     return ColumnResult(
         roster,
-        frozenset(fixed),
         bound,
         lp_value,
         sum(map(len, cg.columns.values())),

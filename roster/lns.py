@@ -56,6 +56,7 @@ def improve(
     subsolve_seconds: float = 2.0,
     trouble: list[Spot] | None = None,
     on_improvement: Callable[[int], None] | None = None,
+    stop_at: int = 0,
 ) -> tuple[dict[Key, bool], int, LnsStats]:
     """Improve `incumbent` (objective `value`) of `model` (objective already set) until
     `deadline` (a `time.perf_counter()` value). Returns the best assignment found.
@@ -66,7 +67,8 @@ def improve(
     a penalised spot together with a few others around that day.
 
     Each of the `num_workers` lanes starts its next sub-problem as soon as its last one
-    ends, from the best assignment known at that moment.
+    ends, from the best assignment known at that moment. The search stops early once the
+    objective reaches `stop_at` (a proven lower bound).
 
     `on_improvement(value)` is called with the new best value each time it strictly
     improves, in the calling thread (never in a lane), so it needs no locking; the last
@@ -97,7 +99,7 @@ def improve(
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:
             remaining = deadline - time.perf_counter()
-            stop = remaining < 0.2 or best_value == 0
+            stop = remaining < 0.2 or best_value <= stop_at
             while not stop and len(running) < max(1, num_workers):
                 hood = hoods[turn % len(hoods)]
                 turn += 1

@@ -114,12 +114,17 @@ def solve(
     freeze: Roster = (),
     freeze_before_day: int = 0,
     on_solution: Callable[[int, int], None] | None = None,
+    lower_bound: int | None = None,
 ) -> RosterResult:
     """Build and solve the roster model.
 
     `hint`: a roster to start from (warm start). `reference`: a published roster whose
     changes are penalised (used by `repair`). Days before `freeze_before_day` are fixed
     to exactly the assignments in `freeze` (shifts already worked).
+
+    `lower_bound`: a bound on the weighted sum proven elsewhere (column generation, see
+    `roster.nrp`); the search stops, proven optimal, once a roster reaches it. Ignored in
+    a lexicographic solve.
 
     `on_solution(objective, bound)` is called whenever a better roster is found, by
     CP-SAT or by the large-neighbourhood search, on the last (or only) priority level;
@@ -152,6 +157,9 @@ def solve(
     )
     if not plan:
         plan = [(0, cp_model.LinearExpr.constant(0))]
+    if lower_bound is not None and not lexicographic:
+        # valid for every roster, so it cuts nothing off; CP-SAT's bound starts there
+        rm.model.add(plan[0][1] >= lower_bound)
     stages: list[StageResult] = []
     solution: dict | None = None
     fixed_total = 0
@@ -316,6 +324,7 @@ def _solve_stage(
         subsolve_seconds=params.lns_subsolve_seconds,
         trouble=rm.trouble_spots(),
         on_improvement=None if report is None else lambda found: report(found, bound),
+        stop_at=bound,
     )
     if value <= bound:
         return Status.OPTIMAL, value, bound, solution

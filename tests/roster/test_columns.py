@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from roster import Status, total, validate
-from roster.columns import applicable, generate
+from roster.columns import ColumnGeneration, applicable, generate
 from roster.nrp import solve_nrp
 from roster.read_nrp import read_nrp
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
+BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchdata" / "nrp"
 
 
 def test_bound_reaches_the_tiny_optimum() -> None:
@@ -52,3 +55,33 @@ def test_applicable_only_when_cover_alone_couples_employees() -> None:
         p, weights=dataclasses.replace(p.weights, lexicographic=True)
     )
     assert not applicable(lexicographic)
+
+
+def test_dive_rounds_a_fractional_root_to_instance1_optimum() -> None:
+    # Instance1's root LP is fractional (558, below the published optimum 607 = UB = LB
+    # in BOUNDS.md), so the dive has to fix assignments; on this instance it reaches the
+    # optimum. The Lagrangian bound is 558: the LP value, pricing being converged.
+    path = BENCH / "Instance1.txt"
+    if not path.exists():
+        pytest.fail(f"benchmark data missing: {path} (../shared/benchdata must be present)")
+    p = read_nrp(path)
+    result = generate(p, time_limit=30, root_share=0.5, seed=1)
+    assert result.lp_value is not None and abs(result.lp_value - 558) < 1e-6
+    assert result.lower_bound == 558
+    assert result.roster is not None
+    assert validate(p, result.roster) == []
+    assert total(p, result.roster) == 607
+
+
+def test_usable_columns_agree_with_every_forced_assignment() -> None:
+    p = read_nrp(TINY)
+    cg = ColumnGeneration(p)
+    on_day0 = frozenset({("A", 0, "L", "ward"), ("A", 1, "D", "ward")})
+    off_day0 = frozenset({("A", 1, "D", "ward"), ("A", 2, "D", "ward")})
+    cg.add("A", on_day0, 0)
+    cg.add("A", off_day0, 0)
+    assert cg.usable({})["A"] == [0, 1]
+    assert cg.usable({("A", 0, "L", "ward"): True})["A"] == [0]  # fires
+    assert cg.usable({("A", 0, "L", "ward"): False})["A"] == [1]  # forbids
+    assert cg.usable({("A", 1, "D", "ward"): True})["A"] == [0, 1]  # both have it
+    assert cg.usable({("A", 1, "D", "ward"): False})["A"] == []

@@ -79,3 +79,18 @@ def test_requests_neighbourhood_without_an_unmet_request_falls_back() -> None:
     free = _choose(hood, random.Random(0), employees, days, x, by_employee, [(None, 20)])  # type: ignore[arg-type]
     assert len({k[0] for k in free}) == 2
     assert len({k[1] for k in free}) == 15
+
+
+def test_lns_stops_at_a_proven_lower_bound() -> None:
+    # The start (301) is far from the optimum (100); told that 301 is a proven lower
+    # bound, the search has nothing to look for and runs no sub-problem.
+    p = read_nrp(TINY)
+    rm = RosterModel(p)
+    rm.model.minimize(rm.total_expression())
+    start_rows = {"A": "LL-DD--", "B": "-DDDD--"}
+    start = {key: start_rows[key[0]][key[1]] == key[2] for key in rm.x}
+    _best, value, stats = improve(
+        rm.model, rm.x, start, 301, time.perf_counter() + 5, seed=3, stop_at=301
+    )
+    assert value == 301
+    assert stats.iterations == 0

@@ -9,6 +9,7 @@ import pytest
 from roster import Assignment, ProblemError, Status, total, validate
 from roster.nrp import solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
+from roster.solve import SearchParameters, solve
 from tests.roster.instances import nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
@@ -93,3 +94,16 @@ def test_sequence_automaton_encoding_keeps_the_optimum() -> None:
         Assignment(d, s, c, e) for (e, d, s, c), v in rm.x.items() if solver.boolean_value(v)
     )
     assert validate(p, roster) == []
+
+
+def test_solve_takes_a_lower_bound_from_elsewhere() -> None:
+    # The tiny optimum is 100. A bound of 100 keeps it (and is reported). The bound is
+    # stated to CP-SAT as a constraint, so a wrong one (101) cuts the optimum off: the
+    # caller must pass a proven bound.
+    p = read_nrp(TINY)
+    params = SearchParameters(greedy_hint=False)
+    kept = solve(p, time_limit=10, seed=1, parameters=params, lower_bound=100)
+    assert kept.status == Status.OPTIMAL
+    assert kept.objective == 100 and kept.bound == 100
+    wrong = solve(p, time_limit=10, seed=1, parameters=params, lower_bound=101)
+    assert wrong.objective is not None and wrong.objective >= 101
