@@ -63,6 +63,8 @@ class ColumnResult:
     roster: Roster | None
     lower_bound: int | None  #: proven lower bound on the objective (rounded up)
     lp_value: float | None  #: last root LP value
+    #: under-cover (persons missing, summed over demands) in the last root LP solution
+    lp_under: float | None
     columns: int
     rounds: int
     seconds: float
@@ -176,6 +178,7 @@ class _Lp:
     duals: dict[DemandKey, float]
     convexity: dict[str, float]
     weights: dict[tuple[str, int], float]  # (employee, column index) → LP weight
+    under: float  # persons missing, summed over demands
 
 
 class ColumnGeneration:
@@ -223,12 +226,13 @@ class ColumnGeneration:
     def solve_lp(self, forced: dict[Key, bool]) -> _Lp:
         lp = pywraplp.Solver.CreateSolver("GLOP")
         objective = lp.Objective()
-        cover = {}
+        cover, unders = {}, []
         for key, d in self.demands.items():
             row = cover[key] = lp.Constraint(d.required, d.required)
             # no upper bounds on the master's variables: a bound's dual would break the
             # Lagrangian bound (LP value = duals × right-hand sides only without them)
             under = lp.NumVar(0, lp.infinity(), "")
+            unders.append(under)
             over = lp.NumVar(0, lp.infinity() if d.over_weight is not None else 0, "")
             row.SetCoefficient(under, 1)
             row.SetCoefficient(over, -1)
@@ -252,6 +256,7 @@ class ColumnGeneration:
             {k: c.dual_value() for k, c in cover.items()},
             {e: c.dual_value() for e, c in convexity.items()},
             {k: v.solution_value() for k, v in z.items()},
+            sum(u.solution_value() for u in unders),
         )
 
     def generate(
@@ -371,6 +376,7 @@ def generate(
     cg = ColumnGeneration(problem, num_workers=num_workers, seed=seed)
     lower: float | None = None
     lp_value: float | None = None
+    lp_under: float | None = None
     roster: Roster | None = None
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
@@ -378,7 +384,7 @@ def generate(
                 cg.add_roster(start)
             cg.initial_columns(pool)
             lp, lower = cg.generate({}, 10_000, started + root_share * time_limit, pool)
-            lp_value = lp.value
+            lp_value, lp_under = lp.value, lp.under
             roster = cg.dive(lp, deadline, pool)
     except _NoSchedule:
         roster = None
@@ -387,6 +393,7 @@ def generate(
         roster,
         bound,
         lp_value,
+        lp_under,
         sum(map(len, cg.columns.values())),
         cg.rounds,
         time.perf_counter() - started,
