@@ -36,7 +36,7 @@ class _Neighbourhood:
     size: float  # fraction of employees or days freed
 
     def grow(self) -> None:
-        self.size = min(0.8, self.size * 1.15)
+        self.size = min(0.9, self.size * 1.15)
 
     def shrink(self) -> None:
         self.size = max(0.03, self.size / 1.15)
@@ -198,11 +198,14 @@ def _choose(
             count = max(1, round(hood.size * len(employees)))
             others = [e for e in employees if e != employee]
             picked = {employee, *rng.sample(others, min(len(others), count))}
-            lo, hi = day - 7, day + 7
+            # a week either side, more once the sub-problems are easy (size past 0.5)
+            reach = max(7, round(max(0.0, hood.size - 0.5) * len(days)))
+            lo, hi = day - reach, day + reach
             return {k for k in x if k[0] in picked and lo <= k[1] <= hi}
     count = max(2, round(hood.size * len(employees)))
     picked = set(rng.sample(employees, min(len(employees), count)))
-    width = max(3, round(0.5 * len(days)))
+    # half the horizon, more once the sub-problems are easy (size past 0.5)
+    width = max(3, round(max(0.5, hood.size) * len(days)))
     start = rng.randrange(0, max(1, len(days) - width + 1))
     window = set(days[start : start + width])
     return {k for k in x if k[0] in picked and k[1] in window}

@@ -33,8 +33,8 @@ from roster.solve import RosterResult, SearchParameters, Status, explain_uncover
 #: Share of the time limit for column generation and its dive (half of it at most
 #: for the root). Instance8 needs about 13 s at the root and 10 s for the dive.
 COLUMN_SHARE = 0.5
-#: Most of the remaining time for repairing the dive's cover (it stops once the
-#: cover-only optimum is proven, usually far sooner).
+#: Most of the remaining time for repairing the dive's cover, and at most a tenth of
+#: the time limit (it stops once the cover-only optimum is proven, often far sooner).
 COVER_REPAIR_SHARE = 0.25
 #: Share of the time limit spent on the cover-only warm start. 0.3 rather than 0.5:
 #: the warm start's cover is good early, and phase 2 needs the time for the requests.
@@ -78,7 +78,7 @@ def solve_nrp(
                 remaining = time_limit - (time.perf_counter() - started)
                 repaired = solve(
                     cover_only(problem),
-                    time_limit=remaining * COVER_REPAIR_SHARE,
+                    time_limit=min(remaining * COVER_REPAIR_SHARE, time_limit * 0.1),
                     seed=seed,
                     hint=start,
                     parameters=params,
