@@ -27,8 +27,9 @@ import math
 import time
 
 from roster import columns
-from roster.problem import RosterProblem
+from roster.problem import Roster, RosterProblem
 from roster.solve import RosterResult, SearchParameters, Status, explain_uncovered, solve
+from roster.validate import total
 
 #: Share of the time limit for column generation and its dive (half of it at most
 #: for the root). Instance8 needs about 13 s at the root and 10 s for the dive.
@@ -57,51 +58,57 @@ def solve_nrp(
     problem: RosterProblem, time_limit: float = 60.0, seed: int = 0, num_workers: int = 2
 ) -> RosterResult:
     started = time.perf_counter()
+
+    def remaining() -> float:
+        return time_limit - (time.perf_counter() - started)
+
     params = SearchParameters(
         num_workers=num_workers, greedy_hint=False, lns_final_fraction=FINAL_RUN_SHARE
     )
     bounds: list[int] = []
-    start = None
+    starts: list[Roster] = []
+    target = 0  # persons missing that a start may leave without a cover search
     if columns.applicable(problem):
         generated = columns.generate(
             problem, time_limit * COLUMN_SHARE, root_share=0.5, seed=seed, num_workers=num_workers
         )
-        start = generated.roster
         if generated.lower_bound is not None:
             bounds.append(generated.lower_bound)
-        if start is not None and generated.lp_under is not None:
-            missing = sum(u.missing for u in explain_uncovered(problem, start))
-            if missing > math.ceil(generated.lp_under - 1e-6):
-                # the dive left more shifts short than the LP does; the cover-only
-                # search closes that in a second or two, which the full search cannot
-                # (Instance8: 13 missing -> 12 in 1 s, then 1304 instead of 1400)
-                remaining = time_limit - (time.perf_counter() - started)
-                repaired = solve(
-                    cover_only(problem),
-                    time_limit=min(remaining * COVER_REPAIR_SHARE, time_limit * 0.1),
-                    seed=seed,
-                    hint=start,
-                    parameters=params,
-                )
-                if repaired.found:
-                    start = repaired.roster
-    if start is None:
-        remaining = time_limit - (time.perf_counter() - started)
+        if generated.roster is not None and generated.lp_under is not None:
+            starts.append(generated.roster)
+            target = math.ceil(generated.lp_under - 1e-6)
+    if starts and _missing(problem, starts[0]) > target:
+        # the dive left more shifts short than the LP does; the cover-only search often
+        # closes that in a second or two, which the full search cannot (Instance8:
+        # 13 missing -> 12 in 1 s, then 1304 instead of 1400)
+        repaired = solve(
+            cover_only(problem),
+            time_limit=min(remaining() * COVER_REPAIR_SHARE, time_limit * 0.1),
+            seed=seed,
+            hint=starts[0],
+            parameters=params,
+        )
+        if repaired.found:
+            starts.append(repaired.roster)
+    if not starts or min(_missing(problem, r) for r in starts) > target:
+        # no dive, or its cover is still short (Instance5, one seed: 14 missing, 12
+        # after the repair, 11 from scratch): the cover-only search from scratch
         warm = solve(
             cover_only(problem),
-            time_limit=remaining * WARM_START_SHARE,
+            time_limit=remaining() * WARM_START_SHARE,
             seed=seed,
             parameters=params,
         )
-        start = warm.roster if warm.found else None
+        if warm.found:
+            starts.append(warm.roster)
         # the cover-only problem's bound holds for the real one too: dropping requests
         # and charging nothing for over-cover can only lower the objective of every roster
         if warm.bound is not None:
             bounds.append(warm.bound)
-    remaining = time_limit - (time.perf_counter() - started)
+    start = min(starts, key=lambda r: (_missing(problem, r), total(problem, r)), default=None)
     result = solve(
         problem,
-        time_limit=max(1.0, remaining),
+        time_limit=max(1.0, remaining()),
         seed=seed,
         hint=start,
         parameters=params,
@@ -116,3 +123,8 @@ def solve_nrp(
     return dataclasses.replace(
         result, bound=bound, status=status, seconds=time.perf_counter() - started
     )
+
+
+def _missing(problem: RosterProblem, roster: Roster) -> int:
+    """Persons missing over all demands of `roster`."""
+    return sum(u.missing for u in explain_uncovered(problem, roster))
