@@ -193,7 +193,7 @@ def _choose(
         personal = [(e, d) for e, d in hot if e is not None]
         if personal:
             # the employee with an unmet request and a few others who might swap with
-            # them, over a fortnight around the request
+            # them, around the request's day
             employee, day = rng.choice(personal)
             count = max(1, round(hood.size * len(employees)))
             others = [e for e in employees if e != employee]
