@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from roster import Assignment, ProblemError, Status, total, validate
+from roster.columns import applicable
 from roster.nrp import solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
 from roster.solve import SearchParameters, solve
@@ -107,3 +109,16 @@ def test_solve_takes_a_lower_bound_from_elsewhere() -> None:
     assert kept.objective == 100 and kept.bound == 100
     wrong = solve(p, time_limit=10, seed=1, parameters=params, lower_bound=101)
     assert wrong.objective is not None and wrong.objective >= 101
+
+
+def test_solve_nrp_without_column_generation_uses_the_cover_only_start() -> None:
+    # A fairness term (zero here: the tiny instance has no night shift) couples the
+    # employees, so column generation does not apply; the cover-only warm start and the
+    # full search still reach the optimum 100 and prove it.
+    p = read_nrp(TINY)
+    coupled = dataclasses.replace(p, weights=dataclasses.replace(p.weights, night_spread=1))
+    assert not applicable(coupled)
+    result = solve_nrp(coupled, time_limit=10, seed=1)
+    assert result.status == Status.OPTIMAL
+    assert result.objective == 100
+    assert validate(coupled, result.roster) == []
