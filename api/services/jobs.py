@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from fastapi import Request
 from sqlmodel import Session, col, select
@@ -29,6 +29,34 @@ class SolutionCounter:
     def __call__(self, objective: float, bound: float) -> None:
         self.solutions += 1
         self.report(objective, bound, self.solutions)
+
+
+class _Figures(Protocol):
+    @property
+    def objective(self) -> float | None: ...
+    @property
+    def bound(self) -> float | None: ...
+
+
+Result = TypeVar("Result", bound=_Figures)
+
+
+def solve_with_progress(
+    solver: Callable[..., Result], problem: Any, params: dict[str, Any], report: Report
+) -> Result:
+    """Run a job's solver (`matcher.batch.optimize`, `roster.solve.solve`) with the job's
+    time limit and seed, every solution reported as progress, and the final figures
+    reported once more at the end."""
+    progress = SolutionCounter(report)
+    result = solver(
+        problem,
+        time_limit=float(params["time_limit_seconds"]),
+        seed=int(params["seed"]),
+        num_workers=2,
+        on_solution=progress,
+    )
+    report(result.objective, result.bound, progress.solutions)
+    return result
 
 
 def resolve_office_scope(session: Session, principal: Principal, requested: list[int]) -> list[int]:

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from api.audit import record
 from api.problems import conflict, invalid_field
 from api.services.assignments import bump_version, overload_problem, running_assignments
-from api.services.jobs import Report, SolutionCounter
+from api.services.jobs import Report, solve_with_progress
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -92,15 +92,7 @@ def run_batch(
         )
     ).all()
     versions = {row_id: version for row_id, version in rows if row_id is not None}
-    progress = SolutionCounter(report)
-    result = optimize(
-        problem,
-        time_limit=float(params["time_limit_seconds"]),
-        seed=int(params["seed"]),
-        num_workers=2,
-        on_solution=progress,
-    )
-    report(result.objective, result.bound, progress.solutions)
+    result = solve_with_progress(optimize, problem, params, report)
     return describe_result(problem, result, versions, as_of)
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from api.audit import record
 from api.problems import conflict, invalid_field
-from api.services.jobs import Report, SolutionCounter
+from api.services.jobs import Report, solve_with_progress
 from data.models import (
     Absence,
     Assignment,
@@ -243,15 +243,7 @@ def solve_roster_job(
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None
     problem = build_problem(session, params, {roster.id})
-    progress = SolutionCounter(report)
-    result = solve(
-        problem,
-        time_limit=float(params["time_limit_seconds"]),
-        seed=int(params["seed"]),
-        num_workers=2,
-        on_solution=progress,
-    )
-    report(result.objective, result.bound, progress.solutions)
+    result = solve_with_progress(solve, problem, params, report)
     store_result(session, roster, problem, result)
     session.commit()
     return {
