@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from roster.lns import sub_model as fix_to
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
@@ -144,17 +143,6 @@ class _Pricer:
         days = len({k[1] for k in self.keys})
         return days * 0.5 / _SCALE
 
-    def cost(self, column: Column) -> int | None:
-        """Own cost of a schedule, or None when it breaks the employee's hard rules."""
-        fixed = fix_to(self.rm.model, self.rm.x, {k: k in column for k in self.keys}, set())
-        fixed.minimize(self.own)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 2.0
-        if solver.solve(fixed) != cp_model.OPTIMAL:
-            return None
-        return round(solver.objective_value)
-
 
 class _NoSchedule(Exception):
     """An employee has no legal schedule at all."""
@@ -198,16 +186,6 @@ class ColumnGeneration:
         self.columns[employee].append(column)
         self.costs[employee].append(cost)
         return True
-
-    def add_roster(self, roster: Roster) -> None:
-        """Seed the pool with each employee's schedule in `roster`, where legal."""
-        for eid, pricer in self.pricers.items():
-            column = frozenset(
-                (a.employee, a.day, a.shift, a.case) for a in roster if a.employee == eid
-            )
-            cost = pricer.cost(column)
-            if cost is not None:
-                self.add(eid, column, cost)
 
     def usable(self, forced: dict[Key, bool]) -> dict[str, list[int]]:
         """Per employee, the indices of the columns that agree with `forced`."""
@@ -365,7 +343,6 @@ def generate(
     problem: RosterProblem,
     time_limit: float,
     *,
-    start: Roster | None = None,
     root_share: float = 0.6,
     seed: int = 0,
     num_workers: int = 2,
@@ -380,8 +357,6 @@ def generate(
     roster: Roster | None = None
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
-            if start:
-                cg.add_roster(start)
             cg.initial_columns(pool)
             lp, lower = cg.generate({}, 10_000, started + root_share * time_limit, pool)
             lp_value, lp_under = lp.value, lp.under

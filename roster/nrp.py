@@ -6,7 +6,7 @@
 1. Warm start, when only cover couples the employees (`roster.columns.applicable`):
    column generation at the root, then a dive that fixes assignments to a roster
    (`roster.columns.generate`). Its roster lies in a far better basin for the LNS than
-   any we found otherwise (Instance8: 1307–1309 against 1339–1565 after 60 s), and its
+   any we found otherwise (Instance8: 1304–1316 against 1339–1565 after 60 s), and its
    Lagrangian bound is the strong bound of these problems.
    When the dive's roster leaves more shifts short than the LP does, a short
    cover-only search (below) repairs its cover first.
