@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -101,23 +102,31 @@ def _wait_roster(client: TestClient, roster_id: int, headers: dict[str, str]) ->
     raise AssertionError("the roster job did not finish")
 
 
+def _post_week_roster(
+    client: TestClient, headers: dict[str, str], case_id: int, time_limit_seconds: int
+) -> Response:
+    """Ask for a 7-day 3x8 roster of one døgnindsats case from START; 202 expected."""
+    created = client.post(
+        "/v1/rosters",
+        json={
+            "case_ids": [case_id],
+            "start_date": START.isoformat(),
+            "days": 7,
+            "template": "3x8",
+            "time_limit_seconds": time_limit_seconds,
+        },
+        headers=headers,
+    )
+    assert created.status_code == 202, created.text
+    return created
+
+
 def test_roster_lifecycle_solve_publish_calendar_repair(
     worker_client: TestClient, keys: Keys, world: World, dognindsats: int, api_engine: Engine
 ) -> None:
     client = worker_client
     headers = keys.headers("team_leader_naestved")
-    created = client.post(
-        "/v1/rosters",
-        json={
-            "case_ids": [dognindsats],
-            "start_date": START.isoformat(),
-            "days": 7,
-            "template": "3x8",
-            "time_limit_seconds": 10,
-        },
-        headers=headers,
-    )
-    assert created.status_code == 202, created.text
+    created = _post_week_roster(client, headers, dognindsats, time_limit_seconds=10)
     assert created.json()["status"] == "pending"
     assert created.json()["office_ids"] == [world.office_naestved]
     roster = _wait_roster(client, created.json()["id"], headers)
@@ -213,18 +222,7 @@ def test_roster_job_reports_each_better_roster_while_it_solves(
 
     monkeypatch.setattr(JobContext, "report", recorded)
     headers = keys.headers("team_leader_naestved")
-    created = worker_client.post(
-        "/v1/rosters",
-        json={
-            "case_ids": [dognindsats],
-            "start_date": START.isoformat(),
-            "days": 7,
-            "template": "3x8",
-            "time_limit_seconds": 3,
-        },
-        headers=headers,
-    )
-    assert created.status_code == 202, created.text
+    created = _post_week_roster(worker_client, headers, dognindsats, time_limit_seconds=3)
     roster = _wait_roster(worker_client, created.json()["id"], headers)
     assert roster["status"] == "draft", roster
     progress = roster["job"]["progress"]
