@@ -309,19 +309,12 @@ class ColumnGeneration:
             open_ = {k: v for k, v in values.items() if k not in forced}
             step = {k: True for k, v in open_.items() if v >= FIX_AT}
             fractional = {k: v for k, v in open_.items() if v < 1 - _EPSILON}
-            if not any(v < 1 - _EPSILON for k, v in open_.items() if k in step) and fractional:
+            if fractional and not step.keys() & fractional.keys():
                 # nothing new to fix at ≥ FIX_AT beyond what is already integral
-                heaviest = max(sorted(fractional), key=lambda k: fractional[k])
-                step[heaviest] = True
+                step[max(sorted(fractional), key=fractional.__getitem__)] = True
             heaviest = max(sorted(step), key=lambda k: (values[k] < 1 - _EPSILON, values[k]))
-            trials = (
-                [step, {heaviest: True}, {heaviest: False}]
-                if len(step) > 1
-                else [
-                    step,
-                    {heaviest: False},
-                ]
-            )
+            trials = [step, {heaviest: True}] if len(step) > 1 else [step]
+            trials.append({heaviest: False})
             for trial in trials:
                 try:
                     self.ensure_columns(forced | trial, pool)
@@ -333,10 +326,6 @@ class ColumnGeneration:
             else:
                 return None  # neither branch of the last fix has a legal roster
         return None
-
-    def initial_columns(self, pool: ThreadPoolExecutor) -> None:
-        """One cheapest schedule per employee, so that every convexity row has one."""
-        self.ensure_columns({}, pool)
 
 
 def generate(
@@ -357,7 +346,7 @@ def generate(
     roster: Roster | None = None
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
-            cg.initial_columns(pool)
+            cg.ensure_columns({}, pool)  # one schedule per employee to start from
             lp, lower = cg.generate({}, 10_000, started + root_share * time_limit, pool)
             lp_value, lp_under = lp.value, lp.under
             roster = cg.dive(lp, deadline, pool)
