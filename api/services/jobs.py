@@ -13,9 +13,19 @@ from api.problems import ApiProblem, invalid_field
 from data.models import Office
 from data.ops_models import Job, JobKind
 
-#: A running job's progress sink (`JobContext.report` in the worker): incumbent, bound
-#: and, when known, the number of solutions found so far.
-Report = Callable[[float | None, float | None, int | None], None]
+
+class Report(Protocol):
+    """A running job's progress sink (`JobContext.report` in the worker): incumbent,
+    bound and, when known, the number of solutions found so far. Writes may be
+    throttled; `force` writes regardless."""
+
+    def __call__(
+        self,
+        incumbent: float | None,
+        bound: float | None,
+        solutions_found: int | None = None,
+        force: bool = False,
+    ) -> None: ...
 
 
 class SolutionCounter:
@@ -46,7 +56,7 @@ def solve_with_progress(
 ) -> Result:
     """Run a job's solver (`matcher.batch.optimize`, `roster.solve.solve`) with the job's
     time limit and seed, every solution reported as progress, and the final figures
-    reported once more at the end."""
+    (with the number of solutions found) written once more at the end."""
     progress = SolutionCounter(report)
     result = solver(
         problem,
@@ -55,7 +65,8 @@ def solve_with_progress(
         num_workers=2,
         on_solution=progress,
     )
-    report(result.objective, result.bound, progress.solutions)
+    # forced: the throttle may have swallowed the last solutions' writes
+    report(result.objective, result.bound, progress.solutions, force=True)
     return result
 
 
