@@ -44,8 +44,13 @@ from roster.problem import Assignment, Roster, RosterProblem
 FIX_AT = 0.9
 #: Improving schedules kept per employee and pricing round (best reduced cost first).
 COLUMNS_PER_ROUND = 5
-#: Pricing rounds after each dive step.
+#: Pricing rounds after each dive step: three while a pricing round is quick, one once
+#: it takes `SLOW_ROUND` seconds or more. On a 2-core machine where Instance11's root
+#: takes 12 s (0.4 s a round), three rounds made its dive last 20–30 s, one round 7–20 s,
+#: ending at 3444 either way; on Instance3 (0.07 s a round) three rounds dive straight to
+#: the optimum 1001, one round to 1100.
 DIVE_ROUNDS = 3
+SLOW_ROUND = 0.25
 _EPSILON = 1e-6
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
 #: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
@@ -57,8 +62,8 @@ DemandKey = tuple[str, int, str]  # case, day, shift
 
 @dataclass(frozen=True)
 class ColumnResult:
-    #: the dive's roster (legal), None when the dive ran out of time or an employee has
-    #: no legal schedule
+    #: the dive's roster (legal; when the dive ran out of time, every employee's heaviest
+    #: column in its last LP), None when an employee has no legal schedule
     roster: Roster | None
     lower_bound: int | None  #: proven lower bound on the objective (rounded up)
     lp_value: float | None  #: last root LP value
@@ -179,6 +184,7 @@ class ColumnGeneration:
         self.workers = max(1, num_workers)
         self.seed = seed
         self.rounds = 0
+        self.pricing_seconds = 0.0
 
     def add(self, employee: str, column: Column, cost: int) -> bool:
         if column in self.columns[employee]:
@@ -250,6 +256,7 @@ class ColumnGeneration:
             if time.perf_counter() > deadline:
                 break
             self.rounds += 1
+            started = time.perf_counter()
             priced = list(
                 pool.map(
                     lambda e, lp=lp: self.pricers[e].price(
@@ -258,6 +265,7 @@ class ColumnGeneration:
                     employees,
                 )
             )
+            self.pricing_seconds += time.perf_counter() - started
             if all(proven is not None for _, proven in priced):
                 bound = lp.value + sum(min(0.0, proven or 0.0) for _, proven in priced)
                 best_bound = bound if best_bound is None else max(best_bound, bound)
@@ -289,19 +297,17 @@ class ColumnGeneration:
     def dive(self, lp: _Lp, deadline: float, pool: ThreadPoolExecutor) -> Roster | None:
         """Round the LP to a roster by fixing assignments, not columns: every
         assignment the LP makes with weight ≥ `FIX_AT` at once, otherwise the single
-        heaviest fractional one; price again after each step (`DIVE_ROUNDS`). A fix that
-        leaves some employee without a legal schedule is undone and forbidden instead."""
+        heaviest fractional one; price again after each step (`DIVE_ROUNDS`, or one round
+        when pricing is slow: `SLOW_ROUND`). A fix that leaves some employee without a
+        legal schedule is undone and forbidden instead. Out of time, it returns
+        `heaviest(lp)`."""
         forced: dict[Key, bool] = {}
-        while time.perf_counter() < deadline:
+        quick = self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
+        rounds = DIVE_ROUNDS if quick else 1
+        while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
-            if all(w > 1 - _EPSILON for w in chosen.values()):
-                return tuple(
-                    sorted(
-                        Assignment(day, shift, case, eid)
-                        for eid, index in chosen
-                        for _, day, shift, case in self.columns[eid][index]
-                    )
-                )
+            if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
+                return self.heaviest(lp)
             values: dict[Key, float] = {}
             for (eid, index), weight in chosen.items():
                 for key in self.columns[eid][index]:
@@ -318,14 +324,27 @@ class ColumnGeneration:
             for trial in trials:
                 try:
                     self.ensure_columns(forced | trial, pool)
-                    lp, _ = self.generate(forced | trial, DIVE_ROUNDS, deadline, pool)
+                    lp, _ = self.generate(forced | trial, rounds, deadline, pool)
                 except _NoSchedule:
                     continue
                 forced |= trial
                 break
             else:
                 return None  # neither branch of the last fix has a legal roster
-        return None
+
+    def heaviest(self, lp: _Lp) -> Roster:
+        """Every employee's heaviest column in `lp`: the LP's roster when it is
+        integral, and a legal one (if short of cover) when it is not."""
+        best: dict[str, tuple[float, int]] = {}
+        for (eid, index), weight in lp.weights.items():
+            best[eid] = max(best.get(eid, (-1.0, -1)), (weight, index))
+        return tuple(
+            sorted(
+                Assignment(day, shift, case, eid)
+                for eid, (_, index) in best.items()
+                for _, day, shift, case in self.columns[eid][index]
+            )
+        )
 
 
 def generate(

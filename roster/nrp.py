@@ -31,9 +31,11 @@ from roster.problem import Roster, RosterProblem
 from roster.solve import RosterResult, SearchParameters, Status, explain_uncovered, solve
 from roster.validate import total
 
-#: Share of the time limit for column generation and its dive (half of it at most
-#: for the root). Instance8 needs about 13 s at the root and 10 s for the dive.
-COLUMN_SHARE = 0.5
+#: Share of the time limit for column generation and its dive (`ROOT_SHARE` of it at
+#: most for the root). Instance8's root takes 13 s on a fast 2-core machine and 24 s on
+#: a slow one (0.85 s a pricing round), its dive 3–10 s.
+COLUMN_SHARE = 0.6
+ROOT_SHARE = 0.7
 #: Most of the remaining time for repairing the dive's cover, and at most a tenth of
 #: the time limit (it stops once the cover-only optimum is proven, often far sooner).
 COVER_REPAIR_SHARE = 0.25
@@ -70,7 +72,11 @@ def solve_nrp(
     target = 0  # persons missing that a start may leave without a cover search
     if columns.applicable(problem):
         generated = columns.generate(
-            problem, time_limit * COLUMN_SHARE, root_share=0.5, seed=seed, num_workers=num_workers
+            problem,
+            time_limit * COLUMN_SHARE,
+            root_share=ROOT_SHARE,
+            seed=seed,
+            num_workers=num_workers,
         )
         if generated.lower_bound is not None:
             bounds.append(generated.lower_bound)

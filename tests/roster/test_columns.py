@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,29 @@ def test_usable_columns_agree_with_every_forced_assignment() -> None:
     assert cg.usable({("A", 0, "L", "ward"): False})["A"] == [1]  # forbids
     assert cg.usable({("A", 1, "D", "ward"): True})["A"] == [0, 1]  # both have it
     assert cg.usable({("A", 1, "D", "ward"): False})["A"] == []
+
+
+def test_dive_out_of_time_returns_each_employees_heaviest_column() -> None:
+    # Instance1's root LP (558) is fractional: with no time left the dive cannot fix
+    # anything, so it hands back every employee's heaviest root column. That roster
+    # breaks no hard rule (each column is a legal schedule) but cannot beat the
+    # published optimum 607.
+    path = BENCH / "Instance1.txt"
+    if not path.exists():
+        pytest.fail(f"benchmark data missing: {path} (../shared/benchdata must be present)")
+    p = read_nrp(path)
+    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cg.ensure_columns({}, pool)
+        lp, _ = cg.generate({}, 10_000, time.perf_counter() + 30, pool)
+        assert abs(lp.value - 558) < 1e-6
+        roster = cg.dive(lp, deadline=time.perf_counter() - 1, pool=pool)
+    assert roster == cg.heaviest(lp)
+    heaviest = {
+        eid: max((w, i) for (e, i), w in lp.weights.items() if e == eid) for eid in cg.columns
+    }
+    for eid, (_, index) in heaviest.items():
+        mine = {(a.employee, a.day, a.shift, a.case) for a in roster if a.employee == eid}
+        assert mine == set(cg.columns[eid][index])
+    assert validate(p, roster) == []
+    assert total(p, roster) >= 607
