@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from roster import Assignment, ProblemError, Status, total, validate
+from roster import Assignment, ProblemError, RosterProblem, Status, total, validate
 from roster.columns import applicable
 from roster.nrp import solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
-from roster.solve import SearchParameters, solve
+from roster.solve import RosterResult, SearchParameters, solve
 from tests.roster.instances import nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
@@ -122,3 +123,53 @@ def test_solve_nrp_without_column_generation_uses_the_cover_only_start() -> None
     assert result.status == Status.OPTIMAL
     assert result.objective == 100
     assert validate(coupled, result.roster) == []
+
+
+def _spy_on_solve_nrp(
+    monkeypatch: pytest.MonkeyPatch, dive_roster: tuple[Assignment, ...]
+) -> list[tuple[bool, tuple[Assignment, ...] | None]]:
+    """Make column generation return `dive_roster` (LP: 1 person short, bound 100, as
+    on the tiny instance) and record each search `solve_nrp` starts: (cover-only?, hint)."""
+    from roster import columns, nrp
+
+    def dive(problem: object, *args: object, **kwargs: object) -> columns.ColumnResult:
+        return columns.ColumnResult(dive_roster, 100, 100.0, 1.0, 1, 1, 0.0)
+
+    calls: list[tuple[bool, tuple[Assignment, ...] | None]] = []
+    real_solve = nrp.solve
+
+    def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
+        calls.append((not problem.requests, kwargs.get("hint")))
+        return real_solve(problem, **kwargs)
+
+    monkeypatch.setattr(columns, "generate", dive)
+    monkeypatch.setattr(nrp, "solve", spy)
+    return calls
+
+
+def test_a_dive_roster_short_of_cover_is_repaired_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tiny optimum (100) leaves 1 person short, as its LP does. A dive roster with
+    # A on D days 1-2 and B on D day 3 (legal) leaves more short: the cover-only search
+    # runs first, hinted with it, and then the full search reaches the optimum 100.
+    p = read_nrp(TINY)
+    poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    assert validate(p, poor) == []
+    calls = _spy_on_solve_nrp(monkeypatch, poor)
+    result = solve_nrp(p, time_limit=10, seed=1)
+    assert calls[0] == (True, poor)  # fires: cover-only, hinted with the dive
+    assert calls[-1][0] is False  # the real problem last
+    assert result.status == Status.OPTIMAL and result.objective == 100
+
+
+def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The optimal roster is 1 person short, no more than the LP: no cover-only search;
+    # the full search starts from it and stops at once at the bound 100.
+    p = read_nrp(TINY)
+    best = solve(p, time_limit=10, seed=1, parameters=SearchParameters(greedy_hint=False))
+    assert best.objective == 100
+    calls = _spy_on_solve_nrp(monkeypatch, best.roster)
+    result = solve_nrp(p, time_limit=10, seed=1)
+    assert calls == [(False, best.roster)]  # does not fire
+    assert result.status == Status.OPTIMAL and result.objective == 100
