@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from roster import (
     Assignment,
@@ -24,7 +27,7 @@ from roster import (
     template,
     validate,
 )
-from roster.read_nrp import WARD
+from roster.read_nrp import WARD, read_nrp
 
 MONDAY = dt.date(2026, 1, 5)
 D, E, N = template("3x8")  # 07–15, 15–23, 23–07
@@ -96,3 +99,16 @@ def nrp_roster(rows: dict[str, str]) -> tuple[Assignment, ...]:
         for d, s in enumerate(days)
         if s != "-"
     )
+
+
+#: The Curtois–Qu instances, read from ../shared beside the repository (not copied in).
+BENCH_NRP = Path(__file__).resolve().parents[2].parent / "shared" / "benchdata" / "nrp"
+
+
+def bench_nrp(name: str) -> RosterProblem:
+    """A published Curtois–Qu instance ("Instance1"); fails, naming the path, if the
+    shared benchmark data is not beside the repository."""
+    path = BENCH_NRP / f"{name}.txt"
+    if not path.exists():
+        pytest.fail(f"benchmark data missing: {path} (../shared/benchdata must be present)")
+    return read_nrp(path)

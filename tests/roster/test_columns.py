@@ -7,15 +7,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-
 from roster import Status, total, validate
 from roster.columns import ColumnGeneration, applicable, generate
 from roster.nrp import solve_nrp
 from roster.read_nrp import read_nrp
+from tests.roster.instances import bench_nrp
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
-BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchdata" / "nrp"
 
 
 def test_bound_reaches_the_tiny_optimum() -> None:
@@ -63,10 +61,7 @@ def test_dive_rounds_a_fractional_root_to_instance1_optimum() -> None:
     # Instance1's root LP is fractional (558, below the published optimum 607 = UB = LB
     # in BOUNDS.md), so the dive has to fix assignments; on this instance it reaches the
     # optimum. The Lagrangian bound is 558: the LP value, pricing being converged.
-    path = BENCH / "Instance1.txt"
-    if not path.exists():
-        pytest.fail(f"benchmark data missing: {path} (../shared/benchdata must be present)")
-    p = read_nrp(path)
+    p = bench_nrp("Instance1")
     result = generate(p, time_limit=30, root_share=0.5, seed=1)
     assert result.lp_value is not None and abs(result.lp_value - 558) < 1e-6
     assert result.lower_bound == 558
@@ -94,10 +89,7 @@ def test_dive_out_of_time_returns_each_employees_heaviest_column() -> None:
     # anything, so it hands back every employee's heaviest root column. That roster
     # breaks no hard rule (each column is a legal schedule) but cannot beat the
     # published optimum 607.
-    path = BENCH / "Instance1.txt"
-    if not path.exists():
-        pytest.fail(f"benchmark data missing: {path} (../shared/benchdata must be present)")
-    p = read_nrp(path)
+    p = bench_nrp("Instance1")
     cg = ColumnGeneration(p, num_workers=1, seed=1)
     with ThreadPoolExecutor(max_workers=1) as pool:
         cg.ensure_columns({}, pool)

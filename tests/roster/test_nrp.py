@@ -13,10 +13,9 @@ from roster.columns import applicable
 from roster.nrp import solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
 from roster.solve import RosterResult, SearchParameters, solve
-from tests.roster.instances import nrp_roster
+from tests.roster.instances import bench_nrp, nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
-BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "benchdata" / "nrp"
 
 
 def test_reader_maps_every_field() -> None:
@@ -67,10 +66,7 @@ def test_reader_errors_name_the_place() -> None:
 
 def test_instance1_to_its_known_optimum() -> None:
     # Published optimum 607 (BOUNDS.md: UB = LB = 607).
-    path = BENCH / "Instance1.txt"
-    if not path.exists():
-        pytest.fail(f"benchmark data missing: {path} (../shared/benchdata must be present)")
-    p = read_nrp(path)
+    p = bench_nrp("Instance1")
     result = solve_nrp(p, time_limit=30, seed=1)
     assert result.status == Status.OPTIMAL
     assert result.objective == 607
