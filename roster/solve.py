@@ -59,7 +59,8 @@ class RosterResult:
     status: Status
     objective: int | None  #: weighted sum of all terms (see `ObjectiveWeights`)
     #: Lower bound on `objective`. For a lexicographic solve it is the last level's bound
-    #: plus the earlier levels' values — a bound given those levels, as reported per stage.
+    #: plus the earlier levels' values — a bound given those levels, as reported per stage
+    #: (a repair's changes level left out, as in `objective`).
     bound: int | None
     seconds: float
     roster: Roster
@@ -133,11 +134,12 @@ def solve(
     the earlier levels report nothing: a value there covers only that level, and the
     total would rise again when the next level starts. The last level's reports add the
     values the earlier levels were fixed at, so the objective is the weighted total and
-    the bound is the bound given those levels (as `RosterResult.bound`). If the result's
-    `objective` is not the last value reported (an earlier level ended below the value
-    it was fixed at, a repair's changes, which `objective` leaves out, or a last level
-    that found nothing), one more call carries the result's objective and bound, so
-    the last call always matches the result when a roster was found.
+    the bound is the bound given those levels (as `RosterResult.bound`); a repair's
+    changes level counts in neither, as in `objective`. If the result's `objective` is
+    not the last value reported (an earlier level ended below the value it was fixed
+    at, or a last level that found nothing), one more call carries the result's
+    objective and bound, so the last call always matches the result when a roster was
+    found.
     """
     started = time.perf_counter()
     params = parameters or SearchParameters(num_workers=num_workers)
@@ -194,7 +196,10 @@ def solve(
             if index < len(plan) - 1:
                 rm.model.add(expr <= value)
                 rm.add_hint(_roster_of(solution))
-                fixed_total += value
+                if level != LEVEL_CHANGES:
+                    # `objective` counts the roster's own terms only, not a repair's
+                    # changes; the bound and the progress reports stay on that scale
+                    fixed_total += value
             else:
                 last_bound = bound
         else:

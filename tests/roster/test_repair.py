@@ -13,10 +13,12 @@ from roster import (
     ProblemError,
     RosterProblem,
     SickDays,
+    Status,
     repair,
     roster_diff,
     validate,
 )
+from roster.solve import solve
 from tests.roster.instances import problem, rules
 
 # A and B cover D and E for 6 days (A on D, B on E); C is in the pool but not on the team.
@@ -115,3 +117,25 @@ def test_roster_diff() -> None:
     after = (Assignment(0, "D", "K1", "B"), Assignment(1, "D", "K1", "B"))
     diff = roster_diff(before, after)
     assert [(d.day, d.removed, d.added) for d in diff] == [(0, ("A",), ("B",)), (1, (), ("B",))]
+
+
+def test_repair_bound_and_progress_leave_the_changes_out_as_the_objective_does() -> None:
+    # The changes level (2 changes × 10 here) is fixed before the team and rhythm levels,
+    # but `objective` counts only the roster's own terms. The bound and every progress
+    # report must be on that same scale: a bound of objective + 20 would claim more
+    # than the roster costs.
+    fixed = repair(six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
+    reports: list[tuple[int, int]] = []
+    result = solve(
+        fixed.problem,
+        time_limit=10,
+        seed=1,
+        reference=PUBLISHED,
+        on_solution=lambda objective, bound: reports.append((objective, bound)),
+    )
+    assert result.status == Status.OPTIMAL and result.objective is not None
+    assert result.terms["changes"] == 2
+    assert result.bound == result.objective
+    assert reports and reports[-1] == (result.objective, result.bound)
+    assert all(bound <= objective for objective, bound in reports)
+    assert all(bound <= result.objective for _, bound in reports)
