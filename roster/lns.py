@@ -63,8 +63,10 @@ def improve(
 
     `trouble`: penalty variables by (employee or None, day), e.g. under-cover and unmet
     requests (`RosterModel.trouble_spots`). Day windows are centred on a day with a
-    penalised spot half of the time; the "requests" neighbourhood frees an employee with
-    a penalised spot together with a few others around that day.
+    penalised spot half of the time, and so is the first of two windows on a cover
+    shortfall (the missing work has to come from elsewhere in the horizon); the
+    "requests" neighbourhood frees an employee with a penalised spot together with a
+    few others around that day.
 
     Each of the `num_workers` lanes starts its next sub-problem as soon as its last one
     ends, from the best assignment known at that moment. The search stops early once the
@@ -187,6 +189,11 @@ def _choose(
         # work moves between periods only when both are free (hours limits tie them)
         width = max(1, round(hood.size * len(days)))
         starts = rng.sample(range(max(1, len(days) - width + 1)), 2)
+        shortfalls = [d for e, d in hot if e is None and d in days]
+        if shortfalls and rng.random() < 0.5:
+            # one window on a cover shortfall: the work it lacks comes from the other
+            centre = days.index(rng.choice(shortfalls))
+            starts[0] = max(0, min(len(days) - width, centre - width // 2))
         window = {d for a in starts for d in days[a : a + width]}
         return {k for k in x if k[1] in window}
     if hood.name == "requests":

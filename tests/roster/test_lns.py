@@ -94,3 +94,28 @@ def test_lns_stops_at_a_proven_lower_bound() -> None:
     )
     assert value == 301
     assert stats.iterations == 0
+
+
+def _two_windows_on_day_20(hot: list[tuple[str | None, int]]) -> int:
+    """How many of 200 two-window choices (3 days each, 30 days) free day 20."""
+    x = {(e, d, "D", "case"): None for e in "ABCD" for d in range(30)}
+    employees, days = list("ABCD"), list(range(30))
+    by_employee = {e: [k for k in x if k[0] == e] for e in employees}
+    hood = _Neighbourhood("two_windows", 0.1)
+    rng = random.Random(0)
+    return sum(
+        any(k[1] == 20 for k in _choose(hood, rng, employees, days, x, by_employee, hot))  # type: ignore[arg-type]
+        for _ in range(200)
+    )
+
+
+def test_two_windows_centre_one_window_on_a_cover_shortfall() -> None:
+    # Half of the choices put a window around the short day (the other half, and the
+    # second window, are random: two 3-day windows out of 30 free day 20 about one
+    # time in five), so well over half of them free day 20.
+    assert _two_windows_on_day_20([(None, 20)]) > 110
+
+
+def test_two_windows_ignore_unmet_requests() -> None:
+    # An unmet request is no shortfall of work: both windows stay random.
+    assert _two_windows_on_day_20([("B", 20)]) < 60
