@@ -10,10 +10,14 @@
    Lagrangian bound is the strong bound of these problems.
    When the dive's roster leaves more shifts short than the LP does, a short
    cover-only search (below) repairs its cover first.
-2. Otherwise (or when the dive finds no roster in its time), the *cover-only* version
-   of the problem (requests dropped, over-cover free): under-cover costs 100 per person
-   and dominates these objectives, and without the small request/over-cover terms the
-   search reaches good cover much faster.
+2. Otherwise (no column generation, or no dive roster), the *cover-only* version of the
+   problem (requests dropped, over-cover free): under-cover costs 100 per person and
+   dominates these objectives, and without the small request/over-cover terms the
+   search reaches good cover much faster. Not after a dive, even one whose cover the
+   repair left short: started from scratch it ended further short than the dive
+   (Instance8: 15–23 persons against 13), and its time is worth more to step 3
+   (Instance8, seeds 0–3: 1310, 1323, 1317, 1402 without it; 1401, 1422, 1445, 1317
+   with it; Instance5 alike: 1145–1152 and one 1236, against 1146–1148 and one 1243).
 3. The real problem, hinted with the warm start, for the rest of the time.
 
 The reported objective and status are those of step 3; the bound is the best of the
@@ -96,9 +100,7 @@ def solve_nrp(
         )
         if repaired.found:
             starts.append(repaired.roster)
-    if not starts or min(_missing(problem, r) for r in starts) > target:
-        # no dive, or its cover is still short (Instance5, one seed: 14 missing, 12
-        # after the repair, 11 from scratch): the cover-only search from scratch
+    if not starts:
         warm = solve(
             cover_only(problem),
             time_limit=remaining() * WARM_START_SHARE,
