@@ -290,6 +290,21 @@ def test_more_hours_than_the_contract_allows_is_a_409(
     assert fits.status_code == 200 and fits.json()["hours_per_week"] == 37
 
 
+def _create_and_list_languages(
+    client: TestClient, path: str, bodies: list[dict[str, Any]], headers: dict[str, str]
+) -> dict[int, list[dict[str, Any]]]:
+    """POST each body to `path`, then check that the list route gives every new row its
+    own languages in the order sent. Returns id -> languages sent."""
+    created: dict[int, list[dict[str, Any]]] = {}
+    for body in bodies:
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        created[response.json()["id"]] = body["languages"]
+    listed = client.get(path, params={"limit": 100}, headers=headers).json()["data"]
+    assert {row["id"]: row["languages"] for row in listed if row["id"] in created} == created
+    return created
+
+
 def test_list_and_detail_routes_return_each_owners_languages_in_the_order_given(
     client: TestClient, keys: Keys, world: World
 ) -> None:
@@ -300,17 +315,12 @@ def test_list_and_detail_routes_return_each_owners_languages_in_the_order_given(
         "ORD-1": [{"person_group": "parents", "tag": "uk"}, {"person_group": "child", "tag": "da"}],
         "ORD-2": [{"person_group": "child", "tag": "ti"}, {"person_group": "parents", "tag": "ar"}],
     }
-    case_ids = {}
-    for reference, languages in case_languages.items():
-        response = client.post(
-            "/v1/cases",
-            json=_case_body(reference=reference, languages=languages),
-            headers=reception,
-        )
-        assert response.status_code == 201, response.text
-        case_ids[response.json()["id"]] = languages
-    listed = client.get("/v1/cases", params={"limit": 100}, headers=reception).json()["data"]
-    assert {c["id"]: c["languages"] for c in listed if c["id"] in case_ids} == case_ids
+    case_ids = _create_and_list_languages(
+        client,
+        "/v1/cases",
+        [_case_body(reference=ref, languages=langs) for ref, langs in case_languages.items()],
+        reception,
+    )
     for case_id, languages in case_ids.items():
         own = client.get(f"/v1/cases/{case_id}/languages", headers=reception).json()
         assert own == {"data": languages, "count": len(languages)}
@@ -319,9 +329,8 @@ def test_list_and_detail_routes_return_each_owners_languages_in_the_order_given(
         "ORD-C1": [{"tag": "prs", "level": "fluent"}, {"tag": "fa", "level": "native"}],
         "ORD-C2": [{"tag": "so", "level": "native"}, {"tag": "da", "level": "working"}],
     }
-    consultant_ids = {}
-    for reference, languages in skills.items():
-        body = {
+    bodies = [
+        {
             "employee_ref": reference,
             "display_name": f"Testperson {reference}",
             "office_id": world.office_kbh,
@@ -334,11 +343,9 @@ def test_list_and_detail_routes_return_each_owners_languages_in_the_order_given(
             "active_from": "2026-01-01",
             "languages": languages,
         }
-        response = client.post("/v1/consultants", json=body, headers=admin)
-        assert response.status_code == 201, response.text
-        consultant_ids[response.json()["id"]] = languages
-    listed = client.get("/v1/consultants", params={"limit": 100}, headers=admin).json()["data"]
-    assert {c["id"]: c["languages"] for c in listed if c["id"] in consultant_ids} == consultant_ids
+        for reference, languages in skills.items()
+    ]
+    consultant_ids = _create_and_list_languages(client, "/v1/consultants", bodies, admin)
     for consultant_id, languages in consultant_ids.items():
         fetched = client.get(f"/v1/consultants/{consultant_id}", headers=admin).json()
         assert fetched["languages"] == languages
