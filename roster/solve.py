@@ -97,6 +97,10 @@ class SearchParameters:
     lns_initial_fraction: float = 0.1
     lns_final_fraction: float = 0.1
     lns_subsolve_seconds: float = 1.0
+    #: Lexicographic solve: share of the remaining time for each level but the last (in
+    #: level order); a level without one gets an equal part. A level proven optimal
+    #: early leaves its unused time to the next either way.
+    level_shares: tuple[float, ...] = ()
     #: Start from the greedy roster (`heuristic.greedy`) when no hint is given.
     greedy_hint: bool = True
     log: bool = False
@@ -176,7 +180,8 @@ def solve(
             stages.append(StageResult(level, Status.OPTIMAL, 0, 0, 0.0))
             continue
         remaining = time_limit - (time.perf_counter() - started)
-        budget = max(0.05, remaining / (len(plan) - index))
+        share = params.level_shares[index] if index < len(params.level_shares) else None
+        budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
         if index == len(plan) - 1:
             budget = max(0.05, remaining)
         rm.model.minimize(expr)

@@ -10,7 +10,7 @@ import pytest
 
 from roster import Assignment, ProblemError, RosterProblem, Status, total, validate
 from roster.columns import applicable
-from roster.nrp import solve_nrp
+from roster.nrp import mend_cover, solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
 from roster.solve import RosterResult, SearchParameters, solve
 from tests.roster.instances import bench_nrp, nrp_roster
@@ -121,6 +121,47 @@ def test_solve_nrp_without_column_generation_uses_the_cover_only_start() -> None
     assert validate(coupled, result.roster) == []
 
 
+def test_mend_cover_adds_back_the_one_missing_shift() -> None:
+    # The tiny optimum A: L L - D D D -, B: - D D D - - D leaves 1 person short (day 0
+    # D: A works L, B is off). Without B's day-6 D it is 2 short. The least under-cover
+    # is 1 short again, and of the rosters that reach it the closest adds back exactly
+    # that shift: day 6's D can only be B's (A is off that day), and any other change
+    # covers nothing more. So: cover level 100, then 1 change, the optimum itself.
+    p = read_nrp(TINY)
+    optimum = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
+    short = tuple(a for a in optimum if (a.employee, a.day) != ("B", 6))
+    assert validate(p, short) == [] and total(p, short) == 200 + total(p, optimum) - 100
+    mended = mend_cover(p, short, time_limit=10, seed=1)
+    assert mended.status == Status.OPTIMAL
+    assert [s.objective for s in mended.stages] == [100, 1]
+    assert mended.roster == tuple(sorted(optimum))
+    assert total(p, mended.roster) == 100
+
+
+def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lexicographic tiny instance: two levels (cover, requests). By default the first
+    # level gets half of the 8 s; with level_shares=(0.75,) it gets three quarters.
+    import importlib
+
+    solve_module = importlib.import_module("roster.solve")
+    p = read_nrp(TINY)
+    p = dataclasses.replace(p, weights=dataclasses.replace(p.weights, lexicographic=True))
+    budgets: list[float] = []
+    real_stage = solve_module._solve_stage
+
+    def spy(rm: Any, budget: float, *args: Any, **kwargs: Any) -> Any:
+        budgets.append(budget)
+        return real_stage(rm, budget, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_solve_stage", spy)
+    for shares in ((), (0.75,)):
+        params = SearchParameters(greedy_hint=False, level_shares=shares)
+        assert solve(p, time_limit=8, seed=1, parameters=params).objective == 100
+    assert len(budgets) == 4
+    assert 3.5 < budgets[0] <= 4.0  # default: an equal part
+    assert 5.5 < budgets[2] <= 6.0  # 0.75 of the remaining time
+
+
 def _spy_on_solve_nrp(
     monkeypatch: pytest.MonkeyPatch, dive_roster: tuple[Assignment, ...]
 ) -> list[tuple[bool, tuple[Assignment, ...] | None]]:
@@ -145,8 +186,8 @@ def _spy_on_solve_nrp(
 
 def test_a_dive_roster_short_of_cover_is_repaired_first(monkeypatch: pytest.MonkeyPatch) -> None:
     # The tiny optimum (100) leaves 1 person short, as its LP does. A dive roster with
-    # A on D days 1-2 and B on D day 3 (legal) leaves more short: the cover-only search
-    # runs first, hinted with it, and then the full search reaches the optimum 100.
+    # A on D days 1-2 and B on D day 3 (legal) leaves more short: `mend_cover` runs first,
+    # on the cover-only problem hinted with it, then the full search reaches the optimum.
     p = read_nrp(TINY)
     poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
     assert validate(p, poor) == []
