@@ -11,10 +11,10 @@
    When the dive's roster leaves more shifts short than the LP does, `mend_cover`
    first finds the least under-cover (exact cover-only search) and, among rosters with
    it, the one with the fewest changes from the dive's roster, which keeps most of the
-   dive's requests (Instance8, seeds 0-3: 1309, 1309, 1408, 1309 against 1310, 1323,
-   1317, 1402 with a plain cover-only LNS repair that forgot the requests; 1408: a dive
-   cut short 15 short, whose cover an equal time split left 13 short, now
-   `MEND_COVER_SHARE`).
+   dive's requests. Instance8, seeds 0-3: 1309, 1309, 1408, 1309, against 1310, 1323,
+   1317, 1402 with the earlier repair (a cover-only LNS, blind to the requests). The
+   1408 run: the dive ran out of time 15 short, and the cover level, given half of the
+   mend's time, ended 13 short; it now gets `MEND_COVER_SHARE` of it.
 2. Otherwise (no column generation, or no dive roster), the *cover-only* version of the
    problem (requests dropped, over-cover free): under-cover costs 100 per person and
    dominates these objectives, and without the small request/over-cover terms the
@@ -82,10 +82,10 @@ def mend_cover(
 
     Two levels, each an exact CP-SAT search (no LNS): the cover-only problem's
     under-cover first, then the number of assignments changed from `roster`. The dive's
-    roster is good on requests but often one person short of the LP's cover, and the
-    cheapest way back to its requests is to change as little as possible (Instance8:
-    from 1409, 13 short, to 1312, 12 short, with 14 changes; the cover-only optimum
-    alone is 1334-1368, and LNS on the real problem drifts back to 13 short)."""
+    roster is good on requests but often one person short of the LP's cover, and
+    changing as little as possible keeps most of them (Instance8: from the dive's 1409,
+    13 short, to 1312, 12 short, with 14 changes; the plain cover-only optimum from the
+    same dive was 1334, and a cover-only LNS stayed 13 short on 4 seeds of 4 in 6 s)."""
     params = parameters or SearchParameters(greedy_hint=False)
     cover_first = cover_only(problem)
     cover_first = dataclasses.replace(

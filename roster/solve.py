@@ -97,8 +97,8 @@ class SearchParameters:
     lns_initial_fraction: float = 0.1
     lns_final_fraction: float = 0.1
     lns_subsolve_seconds: float = 1.0
-    #: Lexicographic solve: share of the remaining time for each level but the last (in
-    #: level order); a level without one gets an equal part. A level proven optimal
+    #: Lexicographic solve: share of the remaining time for each level but the last, in
+    #: order of priority; a level without one gets an equal part. A level proven optimal
     #: early leaves its unused time to the next either way.
     level_shares: tuple[float, ...] = ()
     #: Start from the greedy roster (`heuristic.greedy`) when no hint is given.
