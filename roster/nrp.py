@@ -19,7 +19,7 @@
    problem (requests dropped, over-cover free): under-cover costs 100 per person and
    dominates these objectives, and without the small request/over-cover terms the
    search reaches good cover much faster. Not after a dive, even one whose cover the
-   repair left short: started from scratch it ended further short than the dive
+   mend left short: started from scratch it ended further short than the dive
    (Instance8: 15–23 persons against 13), and its time is worth more to step 3
    (Instance8, seeds 0–3: 1310, 1323, 1317, 1402 without it; 1401, 1422, 1445, 1317
    with it; Instance5 alike: 1145–1152 and one 1236, against 1146–1148 and one 1243).
