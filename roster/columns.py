@@ -69,6 +69,8 @@ class ColumnResult:
     lp_value: float | None  #: last root LP value
     #: under-cover (persons missing, summed over demands) in the last root LP solution
     lp_under: float | None
+    #: the same weighted as in the objective (`RosterProblem.under_weight`)
+    lp_under_cost: float | None
     columns: int
     rounds: int
     seconds: float
@@ -172,6 +174,7 @@ class _Lp:
     convexity: dict[str, float]
     weights: dict[tuple[str, int], float]  # (employee, column index) → LP weight
     under: float  # persons missing, summed over demands
+    under_cost: float  # the same, weighted
 
 
 class ColumnGeneration:
@@ -241,6 +244,7 @@ class ColumnGeneration:
             {e: c.dual_value() for e, c in convexity.items()},
             {k: v.solution_value() for k, v in z.items()},
             sum(u.solution_value() for u in unders),
+            sum(u.solution_value() * objective.GetCoefficient(u) for u in unders),
         )
 
     def generate(
@@ -362,12 +366,13 @@ def generate(
     lower: float | None = None
     lp_value: float | None = None
     lp_under: float | None = None
+    lp_under_cost: float | None = None
     roster: Roster | None = None
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
             lp, lower = cg.generate({}, 10_000, started + root_share * time_limit, pool)
-            lp_value, lp_under = lp.value, lp.under
+            lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
             roster = cg.dive(lp, deadline, pool)
     except _NoSchedule:
         roster = None
@@ -377,6 +382,7 @@ def generate(
         bound,
         lp_value,
         lp_under,
+        lp_under_cost,
         sum(map(len, cg.columns.values())),
         cg.rounds,
         time.perf_counter() - started,

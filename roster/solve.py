@@ -120,6 +120,7 @@ def solve(
     freeze_before_day: int = 0,
     on_solution: Callable[[int, int], None] | None = None,
     lower_bound: int | None = None,
+    good_enough: int | None = None,
 ) -> RosterResult:
     """Build and solve the roster model.
 
@@ -130,6 +131,11 @@ def solve(
     `lower_bound`: a bound on the weighted sum proven elsewhere (column generation, see
     `roster.nrp`); the search stops, proven optimal, once a roster reaches it. Ignored in
     a lexicographic solve.
+
+    `good_enough`: a value of the first priority level (of the weighted sum, when not
+    lexicographic) that is worth no more search: that level stops as soon as a roster
+    reaches it, FEASIBLE unless it is also proven optimal. A target, not a bound: a
+    better roster may exist (`roster.nrp.mend_cover` aims at the cover of the LP).
 
     `on_solution(objective, bound)` is called whenever a better roster is found, by
     CP-SAT or by the large-neighbourhood search, on the last (or only) priority level;
@@ -194,7 +200,9 @@ def solve(
         if progress is not None and last:
             progress.offset = fixed_total
             report = progress
-        status, value, bound, found = _solve_stage(rm, budget, stage_params, seed, report)
+        status, value, bound, found = _solve_stage(
+            rm, budget, stage_params, seed, report, good_enough if index == 0 else None
+        )
         if found is not None:
             stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
             solution = found
@@ -276,20 +284,29 @@ class _Progress:
 
 
 class _SolutionCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, report: Callable[[int, int], None]) -> None:
+    def __init__(self, report: Callable[[int, int], None] | None, stop_at: int | None) -> None:
         super().__init__()
         self.report = report
+        self.stop_at = stop_at
 
     def on_solution_callback(self) -> None:
-        self.report(round(self.objective_value), round(self.best_objective_bound))
+        value = round(self.objective_value)
+        if self.report is not None:
+            self.report(value, round(self.best_objective_bound))
+        if self.stop_at is not None and value <= self.stop_at:
+            self.stop_search()
 
 
 def _run(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, report: Callable[[int, int], None] | None
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    report: Callable[[int, int], None] | None,
+    stop_at: int | None = None,
 ) -> cp_model.CpSolverStatus:
     # no callback object unless someone listens: CP-SAT then never calls into Python
-    callback = _SolutionCallback(report) if report is not None else None
-    return solver.solve(model, callback)
+    if report is None and stop_at is None:
+        return solver.solve(model)
+    return solver.solve(model, _SolutionCallback(report, stop_at))
 
 
 def _solve_stage(
@@ -298,8 +315,10 @@ def _solve_stage(
     params: SearchParameters,
     seed: int,
     report: Callable[[int, int], None] | None = None,
+    good_enough: int | None = None,
 ) -> tuple[Status, int, int, dict | None]:
-    """Minimise the model's current objective within `budget` seconds.
+    """Minimise the model's current objective within `budget` seconds, or until a
+    roster reaches `good_enough`.
 
     Without LNS: one CP-SAT run. With LNS: a first CP-SAT run on a fraction of the
     budget; if that is not already optimal, LNS (`roster.lns`) from its solution, then a
@@ -310,7 +329,7 @@ def _solve_stage(
     deadline = time.perf_counter() + budget
     first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
     solver = _configure(params, min(first, budget), seed)
-    status = _STATUS.get(_run(solver, rm.model, report), Status.UNKNOWN)
+    status = _STATUS.get(_run(solver, rm.model, report, good_enough), Status.UNKNOWN)
     if status == Status.UNKNOWN and params.lns and deadline - time.perf_counter() > 0.5:
         # no roster yet: keep searching, but only until the first one (LNS takes over)
         solver = _configure(params, deadline - time.perf_counter(), seed)
@@ -320,7 +339,8 @@ def _solve_stage(
         return status, 0, 0, None
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
     solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
-    if status == Status.OPTIMAL or not params.lns:
+    reached = good_enough is not None and value <= good_enough
+    if status == Status.OPTIMAL or not params.lns or reached:
         return status, value, bound, solution
     final = budget * params.lns_final_fraction
     solution, value, _ = improve(
@@ -334,10 +354,12 @@ def _solve_stage(
         subsolve_seconds=params.lns_subsolve_seconds,
         trouble=rm.trouble_spots(),
         on_improvement=None if report is None else lambda found: report(found, bound),
-        stop_at=bound,
+        stop_at=max(bound, good_enough or 0),
     )
     if value <= bound:
         return Status.OPTIMAL, value, bound, solution
+    if good_enough is not None and value <= good_enough:
+        return Status.FEASIBLE, value, bound, solution
     remaining = deadline - time.perf_counter()
     if remaining > 0.5:
         rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4))

@@ -138,6 +138,74 @@ def test_mend_cover_adds_back_the_one_missing_shift() -> None:
     assert total(p, mended.roster) == 100
 
 
+def test_good_enough_stops_the_first_level_at_the_target() -> None:
+    # The short roster of the test above is 200 on the cover level (2 short); 100 is the
+    # least. With 200 as good enough, the cover level stops at the hint itself (one
+    # worker: CP-SAT reports the complete hint as its first solution), unproven, and the
+    # closest roster at that cover is the hint: 0 changes.
+    p = read_nrp(TINY)
+    optimum = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
+    short = tuple(sorted(a for a in optimum if (a.employee, a.day) != ("B", 6)))
+    one_worker = SearchParameters(num_workers=1, greedy_hint=False)
+    mended = mend_cover(p, short, time_limit=10, seed=1, parameters=one_worker, good_enough=200)
+    assert [s.objective for s in mended.stages] == [200, 0]
+    assert mended.stages[0].status == Status.FEASIBLE
+    assert mended.roster == short
+    # a target below the least cover (100) is not reached; the level is proven at 100
+    # and not searched again
+    mended = mend_cover(p, short, time_limit=10, seed=1, parameters=one_worker, good_enough=50)
+    assert [s.objective for s in mended.stages] == [100, 1]
+    assert mended.roster == tuple(sorted(optimum))
+
+
+def _fake_mend(
+    monkeypatch: pytest.MonkeyPatch, covers: list[int]
+) -> list[tuple[int, float]]:
+    """Make each lexicographic search in `mend_cover` end unproven at the next value of
+    `covers` on its cover level (and 0 changes); returns the (seed, time limit) of each."""
+    from roster import nrp
+    from roster.solve import StageResult
+
+    calls: list[tuple[int, float]] = []
+
+    def fake(problem: RosterProblem, **kwargs: Any) -> RosterResult:
+        calls.append((kwargs["seed"], kwargs["time_limit"]))
+        cover = covers[len(calls) - 1]
+        stages = (
+            StageResult(0, Status.FEASIBLE, cover, 0, 0.1),
+            StageResult(1, Status.FEASIBLE, 0, 0, 0.1),
+        )
+        return RosterResult(Status.FEASIBLE, cover, 0, 0.2, (), {}, (), {}, None, stages)
+
+    monkeypatch.setattr(nrp, "solve", fake)
+    return calls
+
+
+def test_mend_cover_searches_again_when_the_target_is_missed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # First search ends at 300 (target 100): a second one, with the next seed and the
+    # time left; its 200 is the better cover and is returned.
+    calls = _fake_mend(monkeypatch, [300, 200])
+    mended = mend_cover(read_nrp(TINY), (), time_limit=8, seed=7, good_enough=100)
+    assert [seed for seed, _ in calls] == [7, 8]
+    assert 3.5 < calls[0][1] <= 4.0 and 3.5 < calls[1][1] <= 8.0
+    assert mended.stages[0].objective == 200
+
+
+def test_mend_cover_searches_once_when_the_target_is_reached(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = _fake_mend(monkeypatch, [100, 50])
+    mended = mend_cover(read_nrp(TINY), (), time_limit=8, seed=7, good_enough=100)
+    assert [seed for seed, _ in calls] == [7]
+    assert mended.stages[0].objective == 100
+    # without a target there is nothing to search again for: the whole time, once
+    calls = _fake_mend(monkeypatch, [300, 50])
+    mend_cover(read_nrp(TINY), (), time_limit=8, seed=7)
+    assert len(calls) == 1 and 7.5 < calls[0][1] <= 8.0
+
+
 def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
     # Lexicographic tiny instance: two levels (cover, requests). By default the first
     # level gets half of the 8 s; with level_shares=(0.75,) it gets three quarters.
@@ -170,7 +238,7 @@ def _spy_on_solve_nrp(
     from roster import columns, nrp
 
     def dive(problem: object, *args: object, **kwargs: object) -> columns.ColumnResult:
-        return columns.ColumnResult(dive_roster, 100, 100.0, 1.0, 1, 1, 0.0)
+        return columns.ColumnResult(dive_roster, 100, 100.0, 1.0, 100.0, 1, 1, 0.0)
 
     calls: list[tuple[bool, tuple[Assignment, ...] | None]] = []
     real_solve = nrp.solve
