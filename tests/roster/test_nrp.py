@@ -158,54 +158,6 @@ def test_good_enough_stops_the_first_level_at_the_target() -> None:
     assert mended.roster == tuple(sorted(optimum))
 
 
-def _fake_mend(
-    monkeypatch: pytest.MonkeyPatch, covers: list[int]
-) -> list[tuple[int, float]]:
-    """Make each lexicographic search in `mend_cover` end unproven at the next value of
-    `covers` on its cover level (and 0 changes); returns the (seed, time limit) of each."""
-    from roster import nrp
-    from roster.solve import StageResult
-
-    calls: list[tuple[int, float]] = []
-
-    def fake(problem: RosterProblem, **kwargs: Any) -> RosterResult:
-        calls.append((kwargs["seed"], kwargs["time_limit"]))
-        cover = covers[len(calls) - 1]
-        stages = (
-            StageResult(0, Status.FEASIBLE, cover, 0, 0.1),
-            StageResult(1, Status.FEASIBLE, 0, 0, 0.1),
-        )
-        return RosterResult(Status.FEASIBLE, cover, 0, 0.2, (), {}, (), {}, None, stages)
-
-    monkeypatch.setattr(nrp, "solve", fake)
-    return calls
-
-
-def test_mend_cover_searches_again_when_the_target_is_missed(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # First search ends at 300 (target 100): a second one, with the next seed and the
-    # time left; its 200 is the better cover and is returned.
-    calls = _fake_mend(monkeypatch, [300, 200])
-    mended = mend_cover(read_nrp(TINY), (), time_limit=8, seed=7, good_enough=100)
-    assert [seed for seed, _ in calls] == [7, 8]
-    assert 3.5 < calls[0][1] <= 4.0 and 3.5 < calls[1][1] <= 8.0
-    assert mended.stages[0].objective == 200
-
-
-def test_mend_cover_searches_once_when_the_target_is_reached(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls = _fake_mend(monkeypatch, [100, 50])
-    mended = mend_cover(read_nrp(TINY), (), time_limit=8, seed=7, good_enough=100)
-    assert [seed for seed, _ in calls] == [7]
-    assert mended.stages[0].objective == 100
-    # without a target there is nothing to search again for: the whole time, once
-    calls = _fake_mend(monkeypatch, [300, 50])
-    mend_cover(read_nrp(TINY), (), time_limit=8, seed=7)
-    assert len(calls) == 1 and 7.5 < calls[0][1] <= 8.0
-
-
 def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
     # Lexicographic tiny instance: two levels (cover, requests). By default the first
     # level gets half of the 8 s; with level_shares=(0.75,) it gets three quarters.
