@@ -92,8 +92,9 @@ def mend_cover(
     LP's, from column generation). Proving it optimal is the hard part and not needed:
     Instance5's cover level found the LP's 11 short and then spent its whole 6.7 s
     failing to prove it; it now stops at 0.2-2.6 s and leaves the rest to the changes
-    level. (Two searches with new seeds, each with half the time, did worse: from
-    Instance8's 13-short dive, 2 runs of 4 stayed 13 short after 3.3 s twice.)"""
+    level. When the target is not reached the level still gets its whole share: two
+    searches with new seeds and half the time each did no better (Instance8, seeds 1
+    and 3: 13 short either way)."""
     params = parameters or SearchParameters(greedy_hint=False)
     cover_first = cover_only(problem)
     cover_first = dataclasses.replace(
