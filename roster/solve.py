@@ -303,7 +303,8 @@ def _run(
     report: Callable[[int, int], None] | None,
     stop_at: int | None = None,
 ) -> cp_model.CpSolverStatus:
-    # no callback object unless someone listens: CP-SAT then never calls into Python
+    # no callback object unless someone listens or waits for a target: CP-SAT then never
+    # calls into Python
     if report is None and stop_at is None:
         return solver.solve(model)
     return solver.solve(model, _SolutionCallback(report, stop_at))

@@ -158,6 +158,21 @@ def test_good_enough_stops_the_first_level_at_the_target() -> None:
     assert mended.roster == tuple(sorted(optimum))
 
 
+def test_good_enough_ends_a_weighted_sum_search_at_the_target() -> None:
+    # One weighted sum (with LNS): the short roster (200) is good enough, so the first
+    # CP-SAT run stops at that hint and neither the LNS nor the last run starts; 100
+    # (the optimum) when the target lies below every roster.
+    p = read_nrp(TINY)
+    optimum = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
+    short = tuple(sorted(a for a in optimum if (a.employee, a.day) != ("B", 6)))
+    one_worker = SearchParameters(num_workers=1, greedy_hint=False)
+    stopped = solve(p, time_limit=10, seed=1, hint=short, parameters=one_worker, good_enough=200)
+    assert stopped.status == Status.FEASIBLE and stopped.objective == 200
+    assert stopped.roster == short
+    full = solve(p, time_limit=10, seed=1, hint=short, parameters=one_worker, good_enough=50)
+    assert full.status == Status.OPTIMAL and full.objective == 100
+
+
 def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
     # Lexicographic tiny instance: two levels (cover, requests). By default the first
     # level gets half of the 8 s; with level_shares=(0.75,) it gets three quarters.
