@@ -121,6 +121,12 @@ def test_solve_nrp_without_column_generation_uses_the_cover_only_start() -> None
     assert validate(coupled, result.roster) == []
 
 
+def _optimum_and_short() -> tuple[tuple[Assignment, ...], tuple[Assignment, ...]]:
+    """The tiny instance's optimum (100), and the same without B's day-6 D (200)."""
+    optimum = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
+    return optimum, tuple(sorted(a for a in optimum if (a.employee, a.day) != ("B", 6)))
+
+
 def test_mend_cover_adds_back_the_one_missing_shift() -> None:
     # The tiny optimum A: L L - D D D -, B: - D D D - - D leaves 1 person short (day 0
     # D: A works L, B is off). Without B's day-6 D it is 2 short. The least under-cover
@@ -128,8 +134,7 @@ def test_mend_cover_adds_back_the_one_missing_shift() -> None:
     # that shift: day 6's D can only be B's (A is off that day), and any other change
     # covers nothing more. So: cover level 100, then 1 change, the optimum itself.
     p = read_nrp(TINY)
-    optimum = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
-    short = tuple(a for a in optimum if (a.employee, a.day) != ("B", 6))
+    optimum, short = _optimum_and_short()
     assert validate(p, short) == [] and total(p, short) == 200  # 2 short, requests met
     mended = mend_cover(p, short, time_limit=10, seed=1)
     assert mended.status == Status.OPTIMAL
@@ -144,8 +149,7 @@ def test_good_enough_stops_the_first_level_at_the_target() -> None:
     # worker: CP-SAT reports the complete hint as its first solution), unproven, and the
     # closest roster at that cover is the hint: 0 changes.
     p = read_nrp(TINY)
-    optimum = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
-    short = tuple(sorted(a for a in optimum if (a.employee, a.day) != ("B", 6)))
+    optimum, short = _optimum_and_short()
     one_worker = SearchParameters(num_workers=1, greedy_hint=False)
     mended = mend_cover(p, short, time_limit=10, seed=1, parameters=one_worker, good_enough=200)
     assert [s.objective for s in mended.stages] == [200, 0]
@@ -163,8 +167,7 @@ def test_good_enough_ends_a_weighted_sum_search_at_the_target() -> None:
     # CP-SAT run stops at that hint and neither the LNS nor the last run starts; 100
     # (the optimum) when the target lies below every roster.
     p = read_nrp(TINY)
-    optimum = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
-    short = tuple(sorted(a for a in optimum if (a.employee, a.day) != ("B", 6)))
+    _, short = _optimum_and_short()
     one_worker = SearchParameters(num_workers=1, greedy_hint=False)
     stopped = solve(p, time_limit=10, seed=1, hint=short, parameters=one_worker, good_enough=200)
     assert stopped.status == Status.FEASIBLE and stopped.objective == 200
