@@ -47,8 +47,9 @@ from roster.validate import total
 COLUMN_SHARE = 0.6
 ROOT_SHARE = 0.7
 #: Share of the remaining time for mending the dive's cover (`mend_cover`), and at most
-#: `COVER_REPAIR_CAP` of the time limit. Its cover level stops once proven, often
-#: within 2-4 s on Instance8; the rest goes to keeping close to the dive's roster.
+#: `COVER_REPAIR_CAP` of the time limit. Its cover level stops once it reaches the LP's
+#: cover (or proves it cannot), often within 1-3 s; the rest goes to keeping close to
+#: the dive's roster.
 COVER_REPAIR_SHARE = 0.4
 COVER_REPAIR_CAP = 0.15
 #: Of that, the share for the cover level: from a dive 15 short, Instance8's cover took

@@ -155,8 +155,8 @@ def test_good_enough_stops_the_first_level_at_the_target() -> None:
     assert [s.objective for s in mended.stages] == [200, 0]
     assert mended.stages[0].status == Status.FEASIBLE
     assert mended.roster == short
-    # a target below the least cover (100) is not reached; the level is proven at 100
-    # and not searched again
+    # a target below the least cover (100) is never reached: the level searches on
+    # until it proves 100, as without a target
     mended = mend_cover(p, short, time_limit=10, seed=1, parameters=one_worker, good_enough=50)
     assert [s.objective for s in mended.stages] == [100, 1]
     assert mended.roster == tuple(sorted(optimum))
