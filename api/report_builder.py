@@ -272,7 +272,7 @@ def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: in
     from api.services.rosters import build_problem
     from data.models import Case, CaseStatus, InterventionType
     from roster.plotting import view_from_roster
-    from roster.solve import solve
+    from roster.solve import SearchParameters, solve
     from roster.validate import validate
 
     case = session.exec(
@@ -285,7 +285,10 @@ def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: in
         return Section("Døgnindsats roster", ["No open døgnindsats case in the book."])
     monday = as_of + dt.timedelta(days=(7 - as_of.weekday()) % 7)
     problem = build_problem(session, roster_params(session, case.id, monday, 28, "3x8"), set())
-    result = solve(problem, time_limit=time_limit, seed=seed)
+    # reproducible: the same book and seed give the same report
+    result = solve(
+        problem, time_limit=time_limit, seed=seed, parameters=SearchParameters(deterministic=True)
+    )
     violations = validate(problem, result.roster)
     view = view_from_roster(problem, result.roster, label=f"{case.reference} (3x8)")
     kpis = result.kpis

@@ -13,10 +13,12 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+
+from roster.clock import WallClock
 
 Key = tuple[str, int, str, str]  # employee, day, shift, case
 
@@ -57,9 +59,11 @@ def improve(
     trouble: list[Spot] | None = None,
     on_improvement: Callable[[int], None] | None = None,
     stop_at: int = 0,
+    clock: WallClock | None = None,
 ) -> tuple[dict[Key, bool], int, LnsStats]:
     """Improve `incumbent` (objective `value`) of `model` (objective already set) until
-    `deadline` (a `time.perf_counter()` value). Returns the best assignment found.
+    `deadline`, a `clock.now()` value (`roster.clock`; the wall clock by default).
+    Returns the best assignment found.
 
     `trouble`: penalty variables by (employee or None, day), e.g. under-cover and unmet
     requests (`RosterModel.trouble_spots`). Day windows are centred on a day with a
@@ -69,13 +73,17 @@ def improve(
     few others around that day.
 
     Each of the `num_workers` lanes starts its next sub-problem as soon as its last one
-    ends, from the best assignment known at that moment. The search stops early once the
+    ends, from the best assignment known at that moment. On a deterministic clock the
+    lanes move in lock-step instead: a batch of sub-problems from the same incumbent,
+    their results taken in the order they were started, the batch charged its longest
+    sub-problem's work; then the same seed gives the same search. The search stops early once the
     objective reaches `stop_at` (a proven lower bound).
 
     `on_improvement(value)` is called with the new best value each time it strictly
     improves, in the calling thread (never in a lane), so it needs no locking; the last
     call, if any, carries the value returned."""
     rng = random.Random(seed)
+    clock = clock or WallClock()
     started = time.perf_counter()
     employees = sorted({k[0] for k in x})
     days = sorted({k[1] for k in x})
@@ -100,7 +108,7 @@ def improve(
     turn = 0
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:
-            remaining = deadline - time.perf_counter()
+            remaining = deadline - clock.now()
             stop = remaining < 0.2 or best_value <= stop_at
             while not stop and len(running) < max(1, num_workers):
                 hood = hoods[turn % len(hoods)]
@@ -110,14 +118,19 @@ def improve(
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
                 solver.parameters.num_workers = 1
                 solver.parameters.linearization_level = 2
-                solver.parameters.max_time_in_seconds = min(subsolve_seconds, remaining)
+                clock.limit(solver, min(subsolve_seconds, remaining))
                 solver.parameters.random_seed = rng.randrange(1 << 30)
                 future = pool.submit(solver.solve, sub_model(model, x, best, free))
                 running[future] = (hood, solver)
             if not running:
                 break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
+            done, _ = wait(
+                running, return_when=ALL_COMPLETED if clock.deterministic else FIRST_COMPLETED
+            )
+            finished = [future for future in running if future in done]  # in starting order
+            if clock.deterministic:
+                clock.spend(max(running[f][1].deterministic_time for f in finished))
+            for future in finished:
                 hood, solver = running.pop(future)
                 status = future.result()
                 stats.iterations += 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from roster.clock import WallClock
 from roster.eligibility import speaks, why_not
 from roster.lns import sub_model
 from roster.problem import Employee, Roster, RosterProblem
@@ -699,17 +700,22 @@ class RosterModel:
             if key[1] < before_day:
                 self.model.add(var == int(key in chosen))
 
-    def add_hint(self, roster: Roster, complete_seconds: float = 2.0) -> bool:
+    def add_hint(
+        self, roster: Roster, complete_seconds: float = 2.0, clock: WallClock | None = None
+    ) -> bool:
         """Hint `roster` to the solver. If the roster fits the model, every auxiliary
-        variable is hinted too (found by a quick solve with the shifts fixed), so that
-        CP-SAT starts from it at once. Returns whether the roster fits."""
+        variable is hinted too (found by a quick solve with the shifts fixed, timed and
+        charged on `clock`), so that CP-SAT starts from it at once. Returns whether the
+        roster fits."""
+        clock = clock or WallClock()
         chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
         fixed = sub_model(self.model, self.x, {key: key in chosen for key in self.x}, free=set())
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = complete_seconds
+        clock.limit(solver, complete_seconds)
         solver.parameters.stop_after_first_solution = True
         status = solver.solve(fixed)
+        clock.spend(solver.deterministic_time)
         self.model.clear_hints()
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             for index in range(len(self.model.proto.variables)):

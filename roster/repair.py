@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from roster.model import RepairWeights
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
-from roster.solve import RosterResult, solve
+from roster.solve import RosterResult, SearchParameters, solve
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,12 @@ def repair(
     num_workers: int = 2,
     freeze_before_day: int = 0,
     weights: RepairWeights | None = None,
+    deterministic: bool = False,
 ) -> RepairResult:
     """Re-plan after `change` with as few changed assignments as possible.
 
     Assignments on days before `freeze_before_day` (already worked) are kept as they are.
+    `deterministic`: a reproducible search (`SearchParameters.deterministic`).
     """
     changed = apply_change(problem, change)
     still_possible = tuple(a for a in published if a.day not in _blocked_days(changed, a))
@@ -116,12 +118,12 @@ def repair(
         changed,
         time_limit=time_limit,
         seed=seed,
-        num_workers=num_workers,
         hint=still_possible,
         reference=published,
         repair_weights=weights,
         freeze=tuple(a for a in published if a.day < freeze_before_day),
         freeze_before_day=freeze_before_day,
+        parameters=SearchParameters(num_workers=num_workers, deterministic=deterministic),
     )
     diff = roster_diff(published, result.roster)
     return RepairResult(

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
+from roster.clock import WallClock, WorkClock
 from roster.eligibility import why_not
 from roster.heuristic import greedy
 from roster.kpis import RosterKpis, compute_kpis
@@ -103,6 +104,10 @@ class SearchParameters:
     level_shares: tuple[float, ...] = ()
     #: Start from the greedy roster (`heuristic.greedy`) when no hint is given.
     greedy_hint: bool = True
+    #: Reproducible search (`roster.clock.WorkClock`): the time limit is counted in
+    #: CP-SAT's deterministic time, so the same problem, seed and time limit give the
+    #: same roster, at the price of a run time that only roughly follows the limit.
+    deterministic: bool = False
     log: bool = False
 
 
@@ -153,13 +158,15 @@ def solve(
     """
     started = time.perf_counter()
     params = parameters or SearchParameters(num_workers=num_workers)
+    clock = WorkClock() if params.deterministic else WallClock()
+    begun = clock.now()
     rm = RosterModel(problem, reference=reference, repair_weights=repair_weights)
     if freeze_before_day > 0:
         rm.freeze(freeze, freeze_before_day)
     if hint is None and params.greedy_hint:
         hint = greedy(problem)
     if hint:
-        rm.add_hint(hint)
+        rm.add_hint(hint, clock=clock)
     levels = rm.level_expressions()
     lexicographic = problem.weights.lexicographic
     plan = (
@@ -185,7 +192,7 @@ def solve(
             rm.model.add(expr <= 0)
             stages.append(StageResult(level, Status.OPTIMAL, 0, 0, 0.0))
             continue
-        remaining = time_limit - (time.perf_counter() - started)
+        remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
         budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
         if index == len(plan) - 1:
@@ -201,14 +208,14 @@ def solve(
             progress.offset = fixed_total
             report = progress
         status, value, bound, found = _solve_stage(
-            rm, budget, stage_params, seed, report, good_enough if index == 0 else None
+            rm, budget, stage_params, seed, clock, report, good_enough if index == 0 else None
         )
         if found is not None:
             stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
             solution = found
             if index < len(plan) - 1:
                 rm.model.add(expr <= value)
-                rm.add_hint(_roster_of(solution))
+                rm.add_hint(_roster_of(solution), clock=clock)
                 if level != LEVEL_CHANGES:
                     # `objective` counts the roster's own terms only, not a repair's
                     # changes; the bound and the progress reports stay on that scale
@@ -302,12 +309,17 @@ def _run(
     model: cp_model.CpModel,
     report: Callable[[int, int], None] | None,
     stop_at: int | None = None,
+    clock: WallClock | None = None,
 ) -> cp_model.CpSolverStatus:
     # no callback object unless someone listens or waits for a target: CP-SAT then never
     # calls into Python
     if report is None and stop_at is None:
-        return solver.solve(model)
-    return solver.solve(model, _SolutionCallback(report, stop_at))
+        status = solver.solve(model)
+    else:
+        status = solver.solve(model, _SolutionCallback(report, stop_at))
+    if clock is not None:
+        clock.spend(solver.deterministic_time)
+    return status
 
 
 def _solve_stage(
@@ -315,11 +327,12 @@ def _solve_stage(
     budget: float,
     params: SearchParameters,
     seed: int,
+    clock: WallClock,
     report: Callable[[int, int], None] | None = None,
     good_enough: int | None = None,
 ) -> tuple[Status, int, int, dict | None]:
-    """Minimise the model's current objective within `budget` seconds, or until a
-    roster reaches `good_enough`.
+    """Minimise the model's current objective within `budget` seconds of `clock`, or
+    until a roster reaches `good_enough`.
 
     Without LNS: one CP-SAT run. With LNS: a first CP-SAT run on a fraction of the
     budget; if that is not already optimal, LNS (`roster.lns`) from its solution, then a
@@ -327,15 +340,15 @@ def _solve_stage(
     `report(value, bound)` gets every solution of the CP-SAT runs and every LNS
     improvement (with the first run's bound), whether or not it beats the earlier ones.
     """
-    deadline = time.perf_counter() + budget
+    deadline = clock.now() + budget
     first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
-    solver = _configure(params, min(first, budget), seed)
-    status = _STATUS.get(_run(solver, rm.model, report, good_enough), Status.UNKNOWN)
-    if status == Status.UNKNOWN and params.lns and deadline - time.perf_counter() > 0.5:
+    solver = _configure(params, min(first, budget), seed, clock)
+    status = _STATUS.get(_run(solver, rm.model, report, good_enough, clock), Status.UNKNOWN)
+    if status == Status.UNKNOWN and params.lns and deadline - clock.now() > 0.5:
         # no roster yet: keep searching, but only until the first one (LNS takes over)
-        solver = _configure(params, deadline - time.perf_counter(), seed)
+        solver = _configure(params, deadline - clock.now(), seed, clock)
         solver.parameters.stop_after_first_solution = True
-        status = _STATUS.get(_run(solver, rm.model, report), Status.UNKNOWN)
+        status = _STATUS.get(_run(solver, rm.model, report, None, clock), Status.UNKNOWN)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return status, 0, 0, None
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
@@ -356,16 +369,17 @@ def _solve_stage(
         trouble=rm.trouble_spots(),
         on_improvement=None if report is None else lambda found: report(found, bound),
         stop_at=max(bound, good_enough or 0),
+        clock=clock,
     )
     if value <= bound:
         return Status.OPTIMAL, value, bound, solution
     if good_enough is not None and value <= good_enough:
         return Status.FEASIBLE, value, bound, solution
-    remaining = deadline - time.perf_counter()
+    remaining = deadline - clock.now()
     if remaining > 0.5:
-        rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4))
-        solver = _configure(params, deadline - time.perf_counter(), seed)
-        code = _run(solver, rm.model, report)
+        rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4), clock=clock)
+        solver = _configure(params, deadline - clock.now(), seed, clock)
+        code = _run(solver, rm.model, report, None, clock)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = max(bound, round(solver.best_objective_bound))
             if round(solver.objective_value) <= value:
@@ -394,10 +408,12 @@ def _levels_at_zero(problem: RosterProblem, rm: RosterModel, hint: Roster) -> se
     return {level for level, cost in levels.items() if cost == 0 and level != LEVEL_CHANGES}
 
 
-def _configure(params: SearchParameters, time_limit: float, seed: int) -> cp_model.CpSolver:
+def _configure(
+    params: SearchParameters, time_limit: float, seed: int, clock: WallClock
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = params.num_workers
+    clock.limit(solver, time_limit)
     solver.parameters.random_seed = seed
     solver.parameters.linearization_level = params.linearization_level
     solver.parameters.symmetry_level = params.symmetry_level

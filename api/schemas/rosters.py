@@ -45,6 +45,10 @@ class RosterCreate(SQLModel):
     max_consecutive_working_days: int | None = Field(default=None, ge=1, le=14)
     time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    #: The same request (cases, pool, seed, time limit) gives the same roster. The time
+    #: limit is then counted in the solver's own work units, so the run takes roughly,
+    #: not exactly, that long. False: exactly the time limit, the roster may vary.
+    reproducible: bool = True
 
     @model_validator(mode="after")
     def _check(self) -> RosterCreate:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -238,12 +239,13 @@ def solve_roster_job(
     session: Session, job_id: int, params: dict[str, Any], report: Report
 ) -> dict[str, Any]:
     """The worker's roster runner: solve and store the roster created with the job."""
-    from roster.solve import solve
+    from roster.solve import SearchParameters, solve
 
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None
     problem = build_problem(session, params, {roster.id})
-    result = solve_with_progress(solve, problem, params, report)
+    search = SearchParameters(deterministic=bool(params.get("reproducible", True)))
+    result = solve_with_progress(partial(solve, parameters=search), problem, params, report)
     store_result(session, roster, problem, result)
     session.commit()
     return {
@@ -333,6 +335,7 @@ def repair_roster(
         seed=int(params.get("seed", 0)),
         num_workers=2,
         freeze_before_day=worked_days,
+        deterministic=bool(params.get("reproducible", True)),
     )
     child = Roster(
         parent_id=roster.id,

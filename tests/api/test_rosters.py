@@ -27,7 +27,7 @@ from data.models import (
     LanguageLevel,
     PersonGroup,
 )
-from data.ops_models import AuditAction, AuditEvent
+from data.ops_models import AuditAction, AuditEvent, Roster
 from tests.api.conftest import Keys
 from tests.api.world import World
 
@@ -103,7 +103,11 @@ def _wait_roster(client: TestClient, roster_id: int, headers: dict[str, str]) ->
 
 
 def _post_week_roster(
-    client: TestClient, headers: dict[str, str], case_id: int, time_limit_seconds: int
+    client: TestClient,
+    headers: dict[str, str],
+    case_id: int,
+    time_limit_seconds: int,
+    **options: Any,
 ) -> Response:
     """Ask for a 7-day 3x8 roster of one døgnindsats case from START; 202 expected."""
     created = client.post(
@@ -114,6 +118,7 @@ def _post_week_roster(
             "days": 7,
             "template": "3x8",
             "time_limit_seconds": time_limit_seconds,
+            **options,
         },
         headers=headers,
     )
@@ -239,6 +244,33 @@ def test_roster_job_reports_each_better_roster_while_it_solves(
     live = [incumbent for incumbent, _ in counted[:-1]]
     assert all(a is not None and b is not None and a > b for a, b in itertools.pairwise(live))
     assert live[-1] == roster["objective"]
+
+
+def test_the_same_roster_request_gives_the_same_roster(
+    worker_client: TestClient, keys: Keys, dognindsats: int, api_engine: Engine
+) -> None:
+    # reproducible by default: the solver's time limit counts work, not wall time, so two
+    # identical requests give identical shifts (the pool of six has many equally good
+    # rosters, which a time-limited parallel search would pick from at random)
+    headers = keys.headers("team_leader_naestved")
+    rosters = []
+    for _ in range(2):
+        created = _post_week_roster(worker_client, headers, dognindsats, time_limit_seconds=2)
+        rosters.append(_wait_roster(worker_client, created.json()["id"], headers))
+    assert all(r["status"] == "draft" for r in rosters)
+    first, second = (
+        [(s["start"], s["consultant_id"]) for s in r["shifts"]] for r in rosters
+    )
+    assert len(first) == 21 and first == second
+    assert rosters[0]["objective"] == rosters[1]["objective"]
+    # on request, exactly the time limit and a roster that may vary
+    created = _post_week_roster(
+        worker_client, headers, dognindsats, time_limit_seconds=2, reproducible=False
+    )
+    with Session(api_engine) as session:
+        stored = session.get(Roster, created.json()["id"])
+        assert stored is not None and stored.params["reproducible"] is False
+    assert _wait_roster(worker_client, created.json()["id"], headers)["status"] == "draft"
 
 
 def test_roster_requests_are_validated(
