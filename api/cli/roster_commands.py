@@ -150,6 +150,12 @@ def roster_command(
     per_shift: int = typer.Option(1, "--per-shift", min=1, max=2, help="Consultants/shift."),
     time_limit: float = typer.Option(20.0, "--time-limit", min=0.1, help="Solver seconds."),
     seed: int = typer.Option(0, "--seed"),
+    reproducible: bool = typer.Option(
+        True,
+        "--reproducible/--exact-time",
+        help="Same input and seed, same roster (the limit counts solver work, so the run "
+        "takes roughly that long); or stop at exactly the time limit.",
+    ),
     publish: bool = typer.Option(False, "--publish", help="Publish it (if the validator agrees)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
@@ -162,7 +168,7 @@ def roster_command(
     from api.services.rosters import build_problem, publish_roster, store_result
     from data.db import get_engine
     from data.ops_models import Roster
-    from roster.solve import solve
+    from roster.solve import SearchParameters, solve
     from roster.templates import template
     from roster.validate import validate
 
@@ -181,6 +187,7 @@ def roster_command(
         except ValueError as error:
             console.print(f"[red]{case_ref}: {error}[/red]")
             raise typer.Exit(code=2) from None
+        params["reproducible"] = reproducible  # repairs of this roster follow it
         row = Roster(
             case_ids=[case_id],
             office_ids=params["office_ids"],
@@ -197,14 +204,15 @@ def roster_command(
         if not problem.employees:
             console.print("[red]no consultant of the serving offices takes døgnindsats[/red]")
             raise typer.Exit(code=1)
+        search = SearchParameters(num_workers=2, deterministic=reproducible)
         if as_json:
-            result = solve(problem, time_limit=time_limit, seed=seed, num_workers=2)
+            result = solve(problem, time_limit=time_limit, seed=seed, parameters=search)
         else:
             with console.status(
                 f"rostering {days} days from a pool of "
-                f"{len(problem.employees)} (≤ {time_limit:g} s) …"
+                f"{len(problem.employees)} (≈ {time_limit:g} s) …"
             ):
-                result = solve(problem, time_limit=time_limit, seed=seed, num_workers=2)
+                result = solve(problem, time_limit=time_limit, seed=seed, parameters=search)
         store_result(session, row, problem, result)
         session.commit()
         violations = validate(problem, result.roster) if result.found else []

@@ -247,6 +247,23 @@ def test_repair_refuses_a_draft(writable_url, use_database):
     assert "only a published roster is repaired" in result.output
 
 
+def test_the_same_roster_command_gives_the_same_roster(writable_url, use_database):
+    # reproducible by default (the time limit counts solver work): the same case, days
+    # and seed give the same shifts, as two identical API requests do
+    use_database(writable_url)
+    reference = _dognindsats_case(writable_url)
+    args = ["roster", reference, "--start", "2024-01-08", "--days", "5", "--time-limit", "2"]
+    runs = []
+    for extra in ([], [], ["--exact-time"]):
+        result = runner.invoke(app, [*args, *extra, "--json"])
+        assert result.exit_code == 0, result.output
+        runs.append(_json(result.output))
+    first, second, exact = ([(s["date"], s["consultant"]) for s in r["shifts"]] for r in runs)
+    assert len(first) == 15 and first == second
+    assert runs[0]["roster_id"] != runs[1]["roster_id"]  # two rosters stored, not one
+    assert len(exact) == 15  # on the wall clock: a legal roster, not necessarily this one
+
+
 def test_roster_of_a_case_that_is_not_a_dognindsats(seeded_url, use_database):
     use_database(seeded_url)
     result = runner.invoke(app, ["roster", _open_request(seeded_url), "--start", "2024-01-08"])
