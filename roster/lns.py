@@ -76,8 +76,8 @@ def improve(
     ends, from the best assignment known at that moment. On a deterministic clock the
     lanes move in lock-step instead: a batch of sub-problems from the same incumbent,
     their results taken in the order they were started, the batch charged its longest
-    sub-problem's work; then the same seed gives the same search. The search stops early once the
-    objective reaches `stop_at` (a proven lower bound).
+    sub-problem's work; then the same seed gives the same search. The search stops early
+    once the objective reaches `stop_at` (a proven lower bound).
 
     `on_improvement(value)` is called with the new best value each time it strictly
     improves, in the calling thread (never in a lane), so it needs no locking; the last

@@ -307,9 +307,9 @@ class _SolutionCallback(cp_model.CpSolverSolutionCallback):
 def _run(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
+    clock: WallClock,
     report: Callable[[int, int], None] | None,
     stop_at: int | None = None,
-    clock: WallClock | None = None,
 ) -> cp_model.CpSolverStatus:
     # no callback object unless someone listens or waits for a target: CP-SAT then never
     # calls into Python
@@ -317,8 +317,7 @@ def _run(
         status = solver.solve(model)
     else:
         status = solver.solve(model, _SolutionCallback(report, stop_at))
-    if clock is not None:
-        clock.spend(solver.deterministic_time)
+    clock.spend(solver.deterministic_time)
     return status
 
 
@@ -343,12 +342,12 @@ def _solve_stage(
     deadline = clock.now() + budget
     first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
     solver = _configure(params, min(first, budget), seed, clock)
-    status = _STATUS.get(_run(solver, rm.model, report, good_enough, clock), Status.UNKNOWN)
+    status = _STATUS.get(_run(solver, rm.model, clock, report, good_enough), Status.UNKNOWN)
     if status == Status.UNKNOWN and params.lns and deadline - clock.now() > 0.5:
         # no roster yet: keep searching, but only until the first one (LNS takes over)
         solver = _configure(params, deadline - clock.now(), seed, clock)
         solver.parameters.stop_after_first_solution = True
-        status = _STATUS.get(_run(solver, rm.model, report, None, clock), Status.UNKNOWN)
+        status = _STATUS.get(_run(solver, rm.model, clock, report), Status.UNKNOWN)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return status, 0, 0, None
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
@@ -379,7 +378,7 @@ def _solve_stage(
     if remaining > 0.5:
         rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4), clock=clock)
         solver = _configure(params, deadline - clock.now(), seed, clock)
-        code = _run(solver, rm.model, report, None, clock)
+        code = _run(solver, rm.model, clock, report)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = max(bound, round(solver.best_objective_bound))
             if round(solver.objective_value) <= value:
