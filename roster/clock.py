@@ -4,11 +4,12 @@ A roster search splits its time limit between priority levels, CP-SAT runs and L
 sub-problems. On the wall clock (`WallClock`, the default) a run takes what it is
 given, but the result depends on thread timing and machine load: the same problem and
 seed may give a different roster (team size) each time. `WorkClock` measures every
-budget in CP-SAT's deterministic time instead (work units calibrated to about a second;
-the døgnindsats and NRP models ran at 0.8–1.8 of them per wall second), runs CP-SAT's
-workers interleaved (`interleave_search`, deterministic whatever the number of workers)
-and lets the LNS lanes advance in lock-step, so that the same problem, seed and time
-limit give the same roster on the same OR-Tools version.
+budget in CP-SAT's deterministic time instead (converted at `WORK_PER_SECOND`), runs
+CP-SAT's workers interleaved (`interleave_search`, deterministic whatever the number of
+workers) and lets the LNS lanes advance in lock-step, so that the same problem, seed and
+time limit give the same roster on the same OR-Tools version. The run time then follows
+the limit only roughly (1.1–1.6 times it on the 2-core machine it was calibrated on,
+and longer on a slower one).
 
 Both clocks have `now()`, a point on their own scale to set deadlines against.
 """
@@ -19,6 +20,18 @@ import time
 
 from ortools.sat.python import cp_model
 
+#: CP-SAT's deterministic time per wall second in a roster search on the work clock, on
+#: a 2-core machine: a budget of `seconds` is `seconds × WORK_PER_SECOND` units. With
+#: 0.5, a døgnindsats of 8 weeks 3x8 from a pool of 40 given 10 s took 11.3 s (with the
+#: model build), five such cases from a pool of 60 given 55 s took 89 s (CP-SAT's LNS
+#: and the lock-step LNS lanes do less work per second than one exact search).
+WORK_PER_SECOND = 0.5
+#: Full-problem strategies in the interleaved search, besides its LNS and CP-SAT's
+#: violation local search. All of them in turn (the default) left the one-case team
+#: level at 6 where 5 is optimal; default_lp with quick_restart proved 5 in 1.4 s but
+#: left five cases at 28 (the wall-clock portfolio: 25); default_lp alone gives 5
+#: (proven, 1.4 s) and 25, as the wall-clock portfolio does.
+INTERLEAVED_SUBSOLVERS = ("default_lp",)
 #: A run on the work clock may still overrun on the wall clock when CP-SAT's work units
 #: run slow; this cap (a multiple of the budget, plus seconds) keeps a job bounded. Only
 #: a run cut off by it can differ between repetitions.
@@ -52,13 +65,15 @@ class WorkClock(WallClock):
         self._spent = 0.0
 
     def now(self) -> float:
-        return self._spent
+        return self._spent / WORK_PER_SECOND
 
     def limit(self, solver: cp_model.CpSolver, seconds: float) -> None:
-        solver.parameters.max_deterministic_time = seconds
+        solver.parameters.max_deterministic_time = seconds * WORK_PER_SECOND
         solver.parameters.max_time_in_seconds = WALL_GUARD_FACTOR * seconds + WALL_GUARD_SECONDS
         if solver.parameters.num_workers > 1:
             solver.parameters.interleave_search = True
+            solver.parameters.subsolvers.extend(INTERLEAVED_SUBSOLVERS)
+            solver.parameters.num_violation_ls = 1
 
     def spend(self, work: float) -> None:
         self._spent += work
