@@ -209,14 +209,16 @@ def _progress_panel(progress: Progress) -> Any:
     return Spinner(
         "dots",
         text=(
-            f"optimising … {elapsed:5.1f} s of at most {progress.time_limit:g} s   "
+            f"optimising … {elapsed:5.1f} s of about {progress.time_limit:g} s   "
             f"incumbent {incumbent}   bound {bound}   "
             f"gap {'—' if gap is None else f'{gap:.2%}'}   solutions {progress.solutions}"
         ),
     )
 
 
-def run_with_progress(problem: Any, time_limit: float, seed: int, quiet: bool) -> Any:
+def run_with_progress(
+    problem: Any, time_limit: float, seed: int, quiet: bool, reproducible: bool = True
+) -> Any:
     """Run the batch optimisation in a thread while a live line shows its progress."""
     from rich.live import Live
 
@@ -232,6 +234,7 @@ def run_with_progress(problem: Any, time_limit: float, seed: int, quiet: bool) -
                 time_limit=time_limit,
                 seed=seed,
                 num_workers=2,
+                deterministic=reproducible,
                 on_solution=progress.on_solution,
             )
         except BaseException as error:  # re-raised in the main thread
@@ -437,7 +440,13 @@ def apply_changes(session: Session, problem: Any, result: Any, as_of: dt.date) -
 @app.command("optimize")
 def optimize_command(
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Solver seconds."),
-    seed: int = typer.Option(0, "--seed", help="Solver seed (same seed → same plan)."),
+    seed: int = typer.Option(0, "--seed", help="Solver seed."),
+    reproducible: bool = typer.Option(
+        True,
+        "--reproducible/--exact-time",
+        help="Same data and seed, same plan (the limit counts solver work, so the run "
+        "takes roughly that long); or stop at exactly the time limit.",
+    ),
     apply: bool = typer.Option(False, "--apply", help="Write the proposed changes."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking."),
     show: int = typer.Option(25, "--show", min=0, help="How many changes to list."),
@@ -453,7 +462,7 @@ def optimize_command(
         day = parse_date(as_of, "--as-of") or default_as_of(session)
         problem = _snapshot(session, day)
         refs = _refs(session)
-        result = run_with_progress(problem, time_limit, seed, quiet=as_json)
+        result = run_with_progress(problem, time_limit, seed, as_json, reproducible)
         today = view_from_plan(problem, current_seats(problem), "today", today_unplaced(problem))
         kpis = kpi_rows([today, view_from_batch(problem, result, "optimised")])
         if as_json:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import update
@@ -92,7 +93,10 @@ def run_batch(
         )
     ).all()
     versions = {row_id: version for row_id, version in rows if row_id is not None}
-    result = solve_with_progress(optimize, problem, params, report)
+    reproducible = bool(params.get("reproducible", True))
+    result = solve_with_progress(
+        partial(optimize, deterministic=reproducible), problem, params, report
+    )
     return describe_result(problem, result, versions, as_of)
 
 

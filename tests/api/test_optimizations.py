@@ -128,3 +128,26 @@ def test_a_team_leader_re_plans_only_their_offices(
     # k1 is an open request in Hovedstaden: København's to plan, not Næstved's.
     assert (job["result"]["consultants"], job["result"]["cases"]) == (2, 1)
     assert all(m["case_id"] == world.cases["k2"] for m in job["result"]["moves"])
+
+
+def test_an_optimisation_is_reproducible_unless_asked_otherwise(
+    worker_client: TestClient, keys: Keys, api_engine: Engine
+) -> None:
+    from data.ops_models import Job
+
+    client, headers = worker_client, keys.headers("admin")
+    moves = []
+    for flag in (None, None, False):
+        body: dict[str, Any] = {"time_limit_seconds": 5, "as_of": "2026-03-02", "seed": 2}
+        if flag is not None:
+            body["reproducible"] = flag
+        submitted = client.post("/v1/optimizations", json=body, headers=headers)
+        assert submitted.status_code == 202, submitted.text
+        job = _finished(client, submitted.json()["id"], headers)
+        assert job["status"] == "succeeded", job["error"]
+        moves.append(job["result"]["moves"])
+        with Session(api_engine) as session:
+            stored = session.get(Job, job["id"])
+            # the worker reads the flag from the stored params (default: reproducible)
+            assert stored is not None and stored.params["reproducible"] is (flag is None)
+    assert moves[0] and moves[0] == moves[1]
