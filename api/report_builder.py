@@ -184,7 +184,8 @@ def matching_section(problem: MatchProblem, time_limit: float, seed: int = 0) ->
     from matcher.batch import optimize
     from matcher.greedy import greedy
 
-    batch = optimize(problem, time_limit=time_limit, seed=seed, num_workers=2)
+    # reproducible, as the roster section: the same book and seed give the same report
+    batch = optimize(problem, time_limit=time_limit, seed=seed, num_workers=2, deterministic=True)
     baseline = greedy(problem)
     seats = current_seats(problem)
     unplaced_today = sum(
