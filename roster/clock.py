@@ -8,7 +8,7 @@ budget in CP-SAT's deterministic time instead (converted at `WORK_PER_SECOND`), 
 CP-SAT's workers interleaved (`interleave_search`, deterministic whatever the number of
 workers) and lets the LNS lanes advance in lock-step, so that the same problem, seed and
 time limit give the same roster on the same OR-Tools version. The run time then follows
-the limit only roughly (1.1–1.6 times it on the 2-core machine it was calibrated on,
+the limit only roughly (1.1–1.7 times it on the 2-core machine it was calibrated on,
 and longer on a slower one).
 
 Both clocks have `now()`, a point on their own scale to set deadlines against.
