@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, select
 
-from api.cli.app import app
+from api.cli.app import app, reproducible_option
 from api.cli.report_commands import parse_date
 
 console = Console()
@@ -441,12 +441,7 @@ def apply_changes(session: Session, problem: Any, result: Any, as_of: dt.date) -
 def optimize_command(
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Solver seconds."),
     seed: int = typer.Option(0, "--seed", help="Solver seed."),
-    reproducible: bool = typer.Option(
-        True,
-        "--reproducible/--exact-time",
-        help="Same data and seed, same plan (the limit counts solver work, so the run "
-        "takes roughly that long); or stop at exactly the time limit.",
-    ),
+    reproducible: bool = reproducible_option("plan"),
     apply: bool = typer.Option(False, "--apply", help="Write the proposed changes."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking."),
     show: int = typer.Option(25, "--show", min=0, help="How many changes to list."),

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session, select
 
-from api.cli.app import app
+from api.cli.app import app, reproducible_option
 from api.cli.report_commands import parse_date
 
 console = Console()
@@ -150,12 +150,7 @@ def roster_command(
     per_shift: int = typer.Option(1, "--per-shift", min=1, max=2, help="Consultants/shift."),
     time_limit: float = typer.Option(20.0, "--time-limit", min=0.1, help="Solver seconds."),
     seed: int = typer.Option(0, "--seed"),
-    reproducible: bool = typer.Option(
-        True,
-        "--reproducible/--exact-time",
-        help="Same input and seed, same roster (the limit counts solver work, so the run "
-        "takes roughly that long); or stop at exactly the time limit.",
-    ),
+    reproducible: bool = reproducible_option("roster"),
     publish: bool = typer.Option(False, "--publish", help="Publish it (if the validator agrees)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:

@@ -51,6 +51,12 @@ class _Figures(Protocol):
 Result = TypeVar("Result", bound=_Figures)
 
 
+def reproducible(params: dict[str, Any]) -> bool:
+    """Whether a job's stored params ask for a reproducible search: the default, also for
+    jobs and rosters stored before the flag existed."""
+    return bool(params.get("reproducible", True))
+
+
 def solve_with_progress(
     solver: Callable[..., Result], problem: Any, params: dict[str, Any], report: Report
 ) -> Result:

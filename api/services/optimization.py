@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from api.audit import record
 from api.problems import conflict, invalid_field
 from api.services.assignments import bump_version, overload_problem, running_assignments
-from api.services.jobs import Report, solve_with_progress
+from api.services.jobs import Report, reproducible, solve_with_progress
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -93,9 +93,8 @@ def run_batch(
         )
     ).all()
     versions = {row_id: version for row_id, version in rows if row_id is not None}
-    reproducible = bool(params.get("reproducible", True))
     result = solve_with_progress(
-        partial(optimize, deterministic=reproducible), problem, params, report
+        partial(optimize, deterministic=reproducible(params)), problem, params, report
     )
     return describe_result(problem, result, versions, as_of)
 

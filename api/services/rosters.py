@@ -20,7 +20,7 @@ from sqlmodel import Session, col, delete, select
 
 from api.audit import record
 from api.problems import conflict, invalid_field
-from api.services.jobs import Report, solve_with_progress
+from api.services.jobs import Report, reproducible, solve_with_progress
 from data.models import (
     Absence,
     Assignment,
@@ -244,7 +244,7 @@ def solve_roster_job(
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None
     problem = build_problem(session, params, {roster.id})
-    search = SearchParameters(deterministic=bool(params.get("reproducible", True)))
+    search = SearchParameters(deterministic=reproducible(params))
     result = solve_with_progress(partial(solve, parameters=search), problem, params, report)
     store_result(session, roster, problem, result)
     session.commit()
@@ -335,7 +335,7 @@ def repair_roster(
         seed=int(params.get("seed", 0)),
         num_workers=2,
         freeze_before_day=worked_days,
-        deterministic=bool(params.get("reproducible", True)),
+        deterministic=reproducible(params),
     )
     child = Roster(
         parent_id=roster.id,

@@ -80,9 +80,10 @@ def test_lns_lanes_in_lock_step_repeat_their_search() -> None:
     problem = dognindsats_problem(weeks=2, pool_size=12)
     rm = RosterModel(problem)
     rm.model.minimize(rm.total_expression())
-    chosen = {(a.employee, a.day, a.shift, a.case) for a in greedy(problem)}
+    start_roster = greedy(problem)
+    chosen = {(a.employee, a.day, a.shift, a.case) for a in start_roster}
     start = {key: key in chosen for key in rm.x}
-    value = total(problem, greedy(problem))
+    value = total(problem, start_roster)
     runs = []
     for _ in range(2):
         clock = WorkClock()
