@@ -97,8 +97,8 @@ def test_sequence_automaton_encoding_keeps_the_optimum() -> None:
 
 def test_solve_takes_a_lower_bound_from_elsewhere() -> None:
     # The tiny optimum is 100. A bound of 100 keeps it (and is reported). The bound is
-    # stated to CP-SAT as a constraint, so a wrong one (101) cuts the optimum off: the
-    # caller must pass a proven bound.
+    # stated to CP-SAT as the objective's domain, so a wrong one (101) cuts the optimum
+    # off: the caller must pass a proven bound.
     p = read_nrp(TINY)
     params = SearchParameters(greedy_hint=False)
     kept = solve(p, time_limit=10, seed=1, parameters=params, lower_bound=100)
