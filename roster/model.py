@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -695,9 +696,14 @@ class RosterModel:
 
     def freeze(self, roster: Roster, before_day: int) -> None:
         """Fix every assignment on days before `before_day` to `roster` (already worked)."""
-        chosen = {(a.employee, a.day, a.shift, a.case) for a in roster if a.day < before_day}
+        self.fix_days(roster, range(before_day))
+
+    def fix_days(self, roster: Roster, days: Iterable[int]) -> None:
+        """Fix every assignment on `days` to `roster`."""
+        fixed = set(days)
+        chosen = {(a.employee, a.day, a.shift, a.case) for a in roster if a.day in fixed}
         for key, var in self.x.items():
-            if key[1] < before_day:
+            if key[1] in fixed:
                 self.model.add(var == int(key in chosen))
 
     def add_hint(

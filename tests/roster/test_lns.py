@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from roster import Assignment, total, validate
-from roster.lns import _choose, _Neighbourhood, improve
+from roster.lns import _choose, _Neighbourhood, _pick_employees, improve
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
 
@@ -64,7 +64,7 @@ def test_requests_neighbourhood_frees_the_requester_around_the_request_day() -> 
     employees, days = list("ABCD"), list(range(30))
     by_employee = {e: [k for k in x if k[0] == e] for e in employees}
     hood = _Neighbourhood("requests", 0.25)  # the requester and one other employee
-    free = _choose(hood, random.Random(0), employees, days, x, by_employee, [("B", 20)])  # type: ignore[arg-type]
+    free = _choose(hood, random.Random(0), employees, employees, days, x, by_employee, [("B", 20)])  # type: ignore[arg-type]
     assert {k for k in x if k[0] == "B" and 13 <= k[1] <= 27} <= free
     assert {k[1] for k in free} == set(range(13, 28))  # a week either side of day 20
     assert len({k[0] for k in free}) == 2
@@ -76,7 +76,7 @@ def test_requests_neighbourhood_without_an_unmet_request_falls_back() -> None:
     employees, days = list("ABCD"), list(range(30))
     by_employee = {e: [k for k in x if k[0] == e] for e in employees}
     hood = _Neighbourhood("requests", 0.25)
-    free = _choose(hood, random.Random(0), employees, days, x, by_employee, [(None, 20)])  # type: ignore[arg-type]
+    free = _choose(hood, random.Random(0), employees, employees, days, x, by_employee, [(None, 20)])  # type: ignore[arg-type]
     assert len({k[0] for k in free}) == 2
     assert len({k[1] for k in free}) == 15
 
@@ -104,7 +104,7 @@ def _two_windows_on_day_20(hot: list[tuple[str | None, int]]) -> int:
     hood = _Neighbourhood("two_windows", 0.1)
     rng = random.Random(0)
     return sum(
-        any(k[1] == 20 for k in _choose(hood, rng, employees, days, x, by_employee, hot))  # type: ignore[arg-type]
+        any(k[1] == 20 for k in _choose(hood, rng, employees, employees, days, x, by_employee, hot))  # type: ignore[arg-type]
         for _ in range(200)
     )
 
@@ -119,3 +119,17 @@ def test_two_windows_centre_one_window_on_a_cover_shortfall() -> None:
 def test_two_windows_ignore_unmet_requests() -> None:
     # An unmet request is no shortfall of work: both windows stay random.
     assert _two_windows_on_day_20([("B", 20)]) < 60
+
+
+def test_employee_neighbourhoods_free_those_who_work_and_at_most_one_who_does_not() -> None:
+    # A pool of 10 of whom 3 work: every pick holds 2 of the 3 and at most one idle
+    # employee, and over many picks the idle one is sometimes added and sometimes not.
+    # When everyone works the pick is a plain sample of the requested size.
+    employees = [f"E{i}" for i in range(10)]
+    working = ["E2", "E5", "E7"]
+    rng = random.Random(0)
+    picks = [_pick_employees(rng, 2, employees, working) for _ in range(200)]
+    assert all(len(p & set(working)) == 2 and len(p - set(working)) <= 1 for p in picks)
+    assert {len(p) for p in picks} == {2, 3}
+    everyone = [_pick_employees(rng, 4, employees, employees) for _ in range(50)]
+    assert {len(p) for p in everyone} == {4}

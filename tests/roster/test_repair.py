@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+from typing import Any
+
 import pytest
 
 from roster import (
@@ -18,8 +22,12 @@ from roster import (
     roster_diff,
     validate,
 )
-from roster.solve import solve
+from roster.repair import _local_days, apply_change
+from roster.solve import RosterResult, solve
 from tests.roster.instances import problem, rules
+
+# the package exports the function `repair`, which hides the module of the same name
+repair_module = importlib.import_module("roster.repair")
 
 # A and B cover D and E for 6 days (A on D, B on E); C is in the pool but not on the team.
 TEAM_WEIGHTS = ObjectiveWeights(isolated_shift=0, night_spread=0, weekend_spread=0)
@@ -139,3 +147,50 @@ def test_repair_bound_and_progress_leave_the_changes_out_as_the_objective_does()
     assert reports and reports[-1] == (result.objective, result.bound)
     assert all(bound <= objective for objective, bound in reports)
     assert all(bound <= result.objective for _, bound in reports)
+
+
+def test_free_days_keep_every_other_day_of_the_hint() -> None:
+    # A is sick on day 3, and the hint is the published roster without A's day-3 shift.
+    # With only day 0 free, day 3 is fixed to the hint: its D stays uncovered and the
+    # roster is the hint itself. With day 3 free, C takes D there (B is on E that day).
+    sick = apply_change(six_days(), SickDays("A", (3,)))
+    hint = tuple(a for a in PUBLISHED if (a.employee, a.day) != ("A", 3))
+    far = solve(sick, time_limit=10, seed=1, hint=hint, reference=PUBLISHED, free_days={0})
+    assert far.status == Status.OPTIMAL
+    assert set(far.roster) == set(hint)
+    assert [(u.day, u.shift, u.missing) for u in far.uncovered] == [(3, "D", 1)]
+    near = solve(sick, time_limit=10, seed=1, hint=hint, reference=PUBLISHED, free_days={3})
+    assert set(near.roster) == set(hint) | {Assignment(3, "D", "K1", "C")}
+    assert near.uncovered == ()
+
+
+def test_local_days_are_the_changed_days_and_their_neighbours_not_yet_worked() -> None:
+    p = six_days()
+    assert _local_days(p, SickDays("A", (3,)), 0) == {1, 2, 3, 4, 5}
+    assert _local_days(p, SickDays("A", (3,)), 2) == {2, 3, 4, 5}
+    assert _local_days(p, LeavesTeam("A", 5), 0) == {3, 4, 5}
+    extended = apply_change(p, ExtendHorizon(3))
+    assert _local_days(extended, ExtendHorizon(3), 0) == {4, 5, 6, 7, 8}
+
+
+def test_repair_keeps_the_local_roster_when_the_whole_horizon_finds_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The whole-horizon search is made to run out of time (UNKNOWN, no roster), as it
+    # did on a slow machine; the local search's roster (C on day 3 D) is returned,
+    # FEASIBLE and without a bound, as it is optimal only within its days.
+    real_solve = repair_module.solve
+
+    def whole_horizon_times_out(*args: Any, **kwargs: Any) -> RosterResult:
+        result = real_solve(*args, **kwargs)
+        if kwargs["free_days"] is None:
+            return dataclasses.replace(result, status=Status.UNKNOWN, roster=(), uncovered=())
+        return result
+
+    monkeypatch.setattr(repair_module, "solve", whole_horizon_times_out)
+    fixed = repair(six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
+    assert fixed.result.status == Status.FEASIBLE
+    assert fixed.result.bound is None
+    assert fixed.changed_assignments == 2
+    (entry,) = fixed.diff
+    assert (entry.day, entry.shift, entry.removed, entry.added) == (3, "D", ("A",), ("C",))
