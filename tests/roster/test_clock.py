@@ -4,6 +4,7 @@ the same problem, seed and time limit (`roster.clock`, `SearchParameters.determi
 from __future__ import annotations
 
 import math
+import time
 
 from ortools.sat.python import cp_model
 
@@ -59,6 +60,16 @@ def test_work_clock_moves_only_by_the_work_spent() -> None:
     clock.spend(0.25)
     # in seconds of the calibrated machine: the same scale as the budgets given to limit
     assert math.isclose(clock.now(), 1.75 / WORK_PER_SECOND)
+
+
+def test_work_clock_ends_every_budget_once_the_wall_guard_is_passed() -> None:
+    # No work spent, but the search began 35 s ago: past the guard (15 s, then half the
+    # wall time), the clock reads (35 - 15) / 2 = 10 s, so a 10 s budget is used up.
+    # Begun just now, it reads 0: the guard does not fire.
+    late = WorkClock(wall_start=time.perf_counter() - 35)
+    expected = (35 - WALL_GUARD_SECONDS) / WALL_GUARD_FACTOR
+    assert expected <= late.now() < expected + 1
+    assert WorkClock().now() == 0.0
 
 
 def test_deterministic_solve_gives_the_same_roster_twice() -> None:
