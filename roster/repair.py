@@ -100,7 +100,8 @@ def apply_change(problem: RosterProblem, change: Change) -> RosterProblem:
 
 #: Days either side of the changed days that the local step of `repair` may change.
 REPAIR_REACH = 2
-#: Share of the time limit for that local step; its unused time goes to the full search.
+#: Share of the time limit for that local step; its unused time goes to the full search
+#: (not in a reproducible repair, whose split is fixed).
 LOCAL_SHARE = 0.5
 
 
@@ -153,12 +154,17 @@ def repair(
     if len(window) < changed.days - freeze_before_day:
         local = attempt(still_possible, time_limit * LOCAL_SHARE, window)
     hint = local.roster if local is not None and local.found else still_possible
-    remaining = max(1.0, time_limit - (time.perf_counter() - started))
+    if deterministic:
+        # a fixed split: time left over on the wall clock would differ between runs
+        remaining = time_limit * (1 - LOCAL_SHARE) if local is not None else time_limit
+    else:
+        remaining = max(1.0, time_limit - (time.perf_counter() - started))
     result = attempt(hint, remaining, None)
-    local_better = local is not None and local.found
-    if local is not None and local_better and result.found:
-        local_better = _rank(local, published) < _rank(result, published)
-    if local is not None and local_better:
+    if (
+        local is not None
+        and local.found
+        and (not result.found or _rank(local, published) < _rank(result, published))
+    ):
         result = dataclasses.replace(local, status=Status.FEASIBLE, bound=None)
     diff = roster_diff(published, result.roster)
     return RepairResult(

@@ -20,6 +20,11 @@ Measured 2026-11-30: the same (minimum team in 1.5 s, five cases 54.9 s); with
 `--reproducible`: minimum team proven in 2.1 s, full objective 29.5 s (team 5), five
 cases team 25 in 93.3 s (the work clock runs behind the wall clock there), repair 2
 changes on day 20.
+Measured later on 2026-11-30, a machine 2-3 times slower at CP-SAT: minimum team in
+4.8 s, five cases team 25-27 in 56 s, repair 2 changes on day 20 (its local step: the
+whole-horizon search alone left a shift uncovered with 19-111 changes); with
+`--reproducible` minimum team in 7.5 s, full objective and five cases cut off by the
+wall guard (`roster.clock`) at 79 s and 129 s.
 """
 
 from __future__ import annotations
