@@ -174,8 +174,8 @@ def solve(
         rm.fix_days(hint or (), set(range(problem.days)) - set(free_days))
     if hint is None and params.greedy_hint:
         hint = greedy(problem)
-    if hint:
-        rm.add_hint(hint, clock=clock)
+    # a hint that fits the model is a legal roster to fall back on (see below)
+    fallback = _solution_of(rm, hint) if hint and rm.add_hint(hint, clock=clock) else None
     levels = rm.level_expressions()
     lexicographic = problem.weights.lexicographic
     plan = (
@@ -235,6 +235,10 @@ def solve(
             break
     seconds = time.perf_counter() - started
     final = stages[-1]
+    if solution is None and fallback is not None:
+        # no level found a roster in its time (a slow machine, a short limit), but the
+        # hint is legal: return it, FEASIBLE, rather than nothing
+        solution = fallback
     if solution is None:
         return RosterResult(final.status, None, None, seconds, (), {}, (), {}, None, tuple(stages))
     if final.objective is None:
@@ -407,6 +411,11 @@ def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
     objective.domain.clear()
     # the domain applies to the objective's terms, before its offset is added
     objective.domain.extend([math.ceil(lower_bound - objective.offset), cp_model.INT_MAX])
+
+
+def _solution_of(rm: RosterModel, roster: Roster) -> dict:
+    chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
+    return {key: key in chosen for key in rm.x}
 
 
 def _roster_of(solution: dict) -> Roster:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
+import pytest
 from ortools.sat.python import cp_model
 
 from roster import total, validate
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
+from roster.solve import SearchParameters, Status
 from tests.roster.instances import nrp_roster
+
+# the package exports the function `solve`, which hides the module of the same name
+solve_module = importlib.import_module("roster.solve")
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
 
@@ -44,3 +50,23 @@ def test_a_roster_that_breaks_a_rule_hints_only_its_shifts() -> None:
     assert sorted(hinted) == sorted(v.index for v in rm.x.values())
     chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
     assert {key for key, v in rm.x.items() if hinted[v.index]} == chosen
+
+
+def test_solve_falls_back_on_a_legal_hint_when_no_search_finds_a_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every search is made to run out of time before its first roster (as on a slow
+    # machine). With the legal 301 roster as hint, solve returns it, FEASIBLE, with its
+    # cost and the trivial bound 0; with an illegal hint (L then D) it returns nothing.
+    monkeypatch.setattr(solve_module, "_solve_stage", lambda *a, **k: (Status.UNKNOWN, 0, 0, None))
+    p = read_nrp(TINY)
+    params = SearchParameters(greedy_hint=False)
+    legal = nrp_roster({"A": "LL-DD--", "B": "-DDDD--"})
+    kept = solve_module.solve(p, time_limit=5, hint=legal, parameters=params)
+    assert kept.status == Status.FEASIBLE
+    assert set(kept.roster) == set(legal)
+    assert (kept.objective, kept.bound) == (301, 0)
+    illegal = nrp_roster({"A": "LD-----"})
+    nothing = solve_module.solve(p, time_limit=5, hint=illegal, parameters=params)
+    assert nothing.status == Status.UNKNOWN
+    assert nothing.roster == ()
