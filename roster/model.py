@@ -701,10 +701,14 @@ class RosterModel:
     def fix_days(self, roster: Roster, days: Iterable[int]) -> None:
         """Fix every assignment on `days` to `roster`."""
         fixed = set(days)
-        chosen = {(a.employee, a.day, a.shift, a.case) for a in roster if a.day in fixed}
-        for key, var in self.x.items():
+        for key, on in self.assignment(roster).items():
             if key[1] in fixed:
-                self.model.add(var == int(key in chosen))
+                self.model.add(self.x[key] == int(on))
+
+    def assignment(self, roster: Roster) -> dict[Key, bool]:
+        """`roster` as a value of every assignment variable (those it lacks are off)."""
+        chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
+        return {key: key in chosen for key in self.x}
 
     def add_hint(
         self, roster: Roster, complete_seconds: float = 2.0, clock: WallClock | None = None
@@ -714,8 +718,8 @@ class RosterModel:
         charged on `clock`), so that CP-SAT starts from it at once. Returns whether the
         roster fits."""
         clock = clock or WallClock()
-        chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
-        fixed = sub_model(self.model, self.x, {key: key in chosen for key in self.x}, free=set())
+        values = self.assignment(roster)
+        fixed = sub_model(self.model, self.x, values, free=set())
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         clock.limit(solver, complete_seconds)
@@ -729,5 +733,5 @@ class RosterModel:
                 self.model.add_hint(var, solver.value(fixed.get_int_var_from_proto_index(index)))
             return True
         for key, var in self.x.items():
-            self.model.add_hint(var, key in chosen)
+            self.model.add_hint(var, values[key])
         return False

@@ -163,7 +163,7 @@ def repair(
     if (
         local is not None
         and local.found
-        and (not result.found or _rank(local, published) < _rank(result, published))
+        and (not result.found or _rank(local) < _rank(result))
     ):
         result = dataclasses.replace(local, status=Status.FEASIBLE, bound=None)
     diff = roster_diff(published, result.roster)
@@ -192,11 +192,12 @@ def _local_days(problem: RosterProblem, change: Change, freeze_before_day: int) 
     }
 
 
-def _rank(result: RosterResult, published: Roster) -> tuple[int, int, int]:
-    """Order of preference between two repairs: shortfalls of cover (persons, language
-    and gender), then changed assignments, then the objective."""
+def _rank(result: RosterResult) -> tuple[int, int, int]:
+    """Order of preference between two repairs (solved against the published roster, so
+    `solve` has counted their changes): shortfalls of cover (persons, language and
+    gender), then changed assignments, then the objective."""
     short = sum(u.missing + u.missing_language + u.missing_gender for u in result.uncovered)
-    return short, len(set(published) ^ set(result.roster)), result.objective or 0
+    return short, result.terms["changes"], result.objective or 0
 
 
 def _blocked_days(problem: RosterProblem, a: Assignment) -> set[int]:

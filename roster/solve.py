@@ -175,7 +175,7 @@ def solve(
     if hint is None and params.greedy_hint:
         hint = greedy(problem)
     # a hint that fits the model is a legal roster to fall back on (see below)
-    fallback = _solution_of(rm, hint) if hint and rm.add_hint(hint, clock=clock) else None
+    fallback = rm.assignment(hint) if hint and rm.add_hint(hint, clock=clock) else None
     levels = rm.level_expressions()
     lexicographic = problem.weights.lexicographic
     plan = (
@@ -411,11 +411,6 @@ def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
     objective.domain.clear()
     # the domain applies to the objective's terms, before its offset is added
     objective.domain.extend([math.ceil(lower_bound - objective.offset), cp_model.INT_MAX])
-
-
-def _solution_of(rm: RosterModel, roster: Roster) -> dict:
-    chosen = {(a.employee, a.day, a.shift, a.case) for a in roster}
-    return {key: key in chosen for key in rm.x}
 
 
 def _roster_of(solution: dict) -> Roster:
