@@ -52,6 +52,8 @@ COLUMNS_PER_ROUND = 5
 DIVE_ROUNDS = 3
 SLOW_ROUND = 0.25
 _EPSILON = 1e-6
+#: Dual smoothing at the root (`ColumnGeneration.generate`).
+SMOOTHING = 0.3
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
 #: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
 _SCALE = 10**6
@@ -104,15 +106,12 @@ class _Pricer:
         )
 
     def price(
-        self,
-        duals: dict[DemandKey, float],
-        convexity: float,
-        seed: int,
-        forced: dict[Key, bool] | None = None,
+        self, duals: dict[DemandKey, float], seed: int, forced: dict[Key, bool] | None = None
     ) -> tuple[list[tuple[float, Column, int]], float | None]:
-        """Columns with negative reduced cost (reduced cost, column, own cost) and the
-        proven minimum reduced cost (None when not proven). `forced`: assignments the
-        dive has fixed (only this employee's are used)."""
+        """The schedules CP-SAT met while minimising own cost minus `duals`, as
+        (own cost minus duals, column, own cost), best last; and the proven minimum of
+        that value (None when not proven). `forced`: assignments the dive has fixed
+        (only this employee's are used)."""
         weights = [round(duals.get((k[3], k[1], k[2]), 0.0) * _SCALE) for k in self.keys]
         self.rm.model.minimize(
             self.own * _SCALE - cp_model.LinearExpr.weighted_sum(self.vars, weights)
@@ -130,19 +129,17 @@ class _Pricer:
         solver.parameters.random_seed = seed
         solver.parameters.max_time_in_seconds = 5.0
         found: list[tuple[float, Column, int]] = []
-        collector = _Collector(self, found)
-        status = solver.solve(model, collector)
+        status = solver.solve(model, _Collector(self, found))
         if status == cp_model.INFEASIBLE:
             raise _NoSchedule
-        out = [
-            (v / _SCALE - convexity, col, cost)
-            for v, col, cost in found
-            if v / _SCALE - convexity < -_EPSILON
-        ]
         proven = None
         if status == cp_model.OPTIMAL:
-            proven = solver.best_objective_bound / _SCALE - convexity - self.rounding_slack
-        return out, proven
+            proven = solver.best_objective_bound / _SCALE - self.rounding_slack
+        return [(v / _SCALE, col, cost) for v, col, cost in found], proven
+
+    def reduced_cost(self, column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
+        """Own cost minus `duals` (unrounded) over the column's assignments."""
+        return cost - sum(duals.get((k[3], k[1], k[2]), 0.0) for k in column)
 
     @property
     def rounding_slack(self) -> float:
@@ -248,37 +245,65 @@ class ColumnGeneration:
         )
 
     def generate(
-        self, forced: dict[Key, bool], rounds: int, deadline: float, pool: ThreadPoolExecutor
+        self,
+        forced: dict[Key, bool],
+        rounds: int,
+        deadline: float,
+        pool: ThreadPoolExecutor,
+        smoothing: float = 0.0,
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
         deadline passes. Returns the last LP and the best Lagrangian bound found (of the
-        node defined by `forced`)."""
+        node defined by `forced`).
+
+        `smoothing` (Wentges): price at that share of the duals with the best Lagrangian
+        bound so far plus the rest of the LP's duals. The LP's duals jump between
+        extreme points of a degenerate master; their smoothed mix finds the columns
+        that move the bound with fewer rounds. A round whose columns none improve the
+        LP (a mis-pricing) is followed by one at the LP's own duals, and a round there
+        that finds nothing ends the generation as before."""
         best_bound: float | None = None
+        center: dict[DemandKey, float] | None = None
         lp = self.solve_lp(forced)
         employees = list(self.pricers)
+        mispriced = False
         for _ in range(rounds):
             if time.perf_counter() > deadline:
                 break
             self.rounds += 1
+            alpha = 0.0 if center is None or mispriced else smoothing
+            duals = {
+                k: alpha * center[k] + (1 - alpha) * v if center and alpha else v
+                for k, v in lp.duals.items()
+            }
             started = time.perf_counter()
             priced = list(
-                pool.map(
-                    lambda e, lp=lp: self.pricers[e].price(
-                        lp.duals, lp.convexity[e], self.seed, forced
-                    ),
-                    employees,
-                )
+                pool.map(lambda e, d=duals: self.pricers[e].price(d, self.seed, forced), employees)
             )
             self.pricing_seconds += time.perf_counter() - started
             if all(proven is not None for _, proven in priced):
-                bound = lp.value + sum(min(0.0, proven or 0.0) for _, proven in priced)
-                best_bound = bound if best_bound is None else max(best_bound, bound)
+                bound = sum(duals[k] * self.demands[k].required for k in duals) + sum(
+                    proven or 0.0 for _, proven in priced
+                )
+                if best_bound is None or bound > best_bound:
+                    best_bound, center = bound, duals
             added = 0
             for eid, (found, _) in zip(employees, priced, strict=True):
-                for _, column, cost in sorted(found, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
+                pricer = self.pricers[eid]
+                improving = [
+                    (rc, column, cost)
+                    for _, column, cost in found
+                    if (rc := pricer.reduced_cost(column, cost, lp.duals) - lp.convexity[eid])
+                    < -_EPSILON
+                ]
+                for _, column, cost in sorted(improving, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)
             if not added:
-                break
+                if alpha == 0.0:
+                    break
+                mispriced = True
+                continue
+            mispriced = False
             lp = self.solve_lp(forced)
             if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
                 break  # the integer bound cannot rise any further
@@ -290,7 +315,7 @@ class ColumnGeneration:
         missing = [e for e, indices in self.usable(forced).items() if not indices]
         for eid, (found, _) in zip(
             missing,
-            pool.map(lambda e: self.pricers[e].price({}, math.inf, self.seed, forced), missing),
+            pool.map(lambda e: self.pricers[e].price({}, self.seed, forced), missing),
             strict=True,
         ):
             if not found:
@@ -371,7 +396,9 @@ def generate(
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
-            lp, lower = cg.generate({}, 10_000, started + root_share * time_limit, pool)
+            lp, lower = cg.generate(
+                {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING
+            )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
             roster = cg.dive(lp, deadline, pool)
     except _NoSchedule:

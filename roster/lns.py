@@ -179,9 +179,10 @@ def sub_model(
 
 
 def _working(assignment: dict[Key, bool], employees: list[str]) -> list[str]:
-    """The employees with at least one shift in `assignment`, in `employees` order."""
+    """The employees with at least one shift in `assignment`, in `employees` order; all
+    of them when nobody works yet."""
     busy = {key[0] for key, on in assignment.items() if on}
-    return [e for e in employees if e in busy]
+    return [e for e in employees if e in busy] or employees
 
 
 def _pick_employees(
@@ -192,10 +193,9 @@ def _pick_employees(
     employees have no shift, and freeing them frees nothing: from a roster with a team
     of 6, sub-problems of random employees never found the team of 5 in 25 s (4 seeds
     of 4), because that takes all of the team's shifts freed at once."""
-    candidates = working or employees
-    picked = set(rng.sample(candidates, min(count, len(candidates))))
+    picked = set(rng.sample(working, min(count, len(working))))
     idle = [e for e in employees if e not in working]
-    if working and idle and rng.random() < 0.5:
+    if idle and rng.random() < 0.5:
         picked.add(rng.choice(idle))
     return picked
 
@@ -211,7 +211,7 @@ def _choose(
     hot: list[tuple[str | None, int]],
 ) -> set[Key]:
     if hood.name == "employees":
-        count = max(1, round(hood.size * len(working or employees)))
+        count = max(1, round(hood.size * len(working)))
         chosen = _pick_employees(rng, count, employees, working)
         return {k for e in chosen for k in by_employee[e]}
     if hood.name == "days":
@@ -247,7 +247,7 @@ def _choose(
             reach = max(7, round(max(0.0, hood.size - 0.5) * len(days)))
             lo, hi = day - reach, day + reach
             return {k for k in x if k[0] in picked and lo <= k[1] <= hi}
-    count = max(2, round(hood.size * len(working or employees)))
+    count = max(2, round(hood.size * len(working)))
     picked = _pick_employees(rng, count, employees, working)
     # half the horizon, more once the sub-problems are easy (size past 0.5)
     width = max(3, round(max(0.5, hood.size) * len(days)))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from roster import Status, total, validate
-from roster.columns import ColumnGeneration, applicable, generate
+from roster.columns import ColumnGeneration, _Pricer, applicable, generate
 from roster.nrp import solve_nrp
 from roster.read_nrp import read_nrp
 from tests.roster.instances import bench_nrp
@@ -105,3 +108,64 @@ def test_dive_out_of_time_returns_each_employees_heaviest_column() -> None:
         assert mine == set(cg.columns[eid][index])
     assert validate(p, roster) == []
     assert total(p, roster) >= 607
+
+
+def _root_with_spy(
+    smoothing: float, monkeypatch: pytest.MonkeyPatch
+) -> tuple[float, float, list[str]]:
+    """Instance1's root at `smoothing`: LP value, bound, and the events in order: "lp"
+    for a master solve, "lp-duals" / "smoothed" for a pricing round at the LP's duals
+    or at others."""
+    p = bench_nrp("Instance1")
+    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    events: list[str] = []
+    last: list[dict] = []
+    solve_lp, price = ColumnGeneration.solve_lp, _Pricer.price
+
+    def spy_lp(self: ColumnGeneration, forced: dict) -> object:
+        lp = solve_lp(self, forced)
+        events.append("lp")
+        last[:] = [lp.duals]
+        return lp
+
+    def spy_price(self: _Pricer, duals: dict, *args: object) -> object:
+        if duals:  # ensure_columns prices with none
+            kind = "lp-duals" if duals == last[0] else "smoothed"
+            if events[-1] == "lp" or events[-1] != kind:  # one event per round
+                events.append(kind)
+        return price(self, duals, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ColumnGeneration, "solve_lp", spy_lp)
+    monkeypatch.setattr(_Pricer, "price", spy_price)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cg.ensure_columns({}, pool)
+        events.clear()
+        lp, bound = cg.generate({}, 10_000, time.perf_counter() + 60, pool, smoothing=smoothing)
+    assert bound is not None
+    return lp.value, bound, events
+
+
+@pytest.mark.parametrize("smoothing", [0.3, 0.95])
+def test_smoothed_pricing_reaches_the_same_root_and_bound(
+    smoothing: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Smoothing changes which duals are priced, never the master: converged, Instance1's
+    # root LP is 558 and so is its bound (as unsmoothed, above).
+    value, bound, events = _root_with_spy(smoothing, monkeypatch)
+    assert events[:2] == ["lp", "lp-duals"]  # no best duals yet in the first round
+    assert "smoothed" in events  # fires
+    # a smoothed round that found no improving column (mis-pricing) is followed by one
+    # at the same LP's duals, never by another smoothed one
+    pairs = list(itertools.pairwise(events))
+    assert ("smoothed", "smoothed") not in pairs
+    if smoothing == 0.95:  # the first duals are poor: some fallback finds columns
+        assert ("smoothed", "lp-duals") in pairs
+    assert events[-1] in ("lp-duals", "lp")
+    assert abs(value - 558) < 1e-6
+    assert 557 < bound <= 558 + 1e-6
+
+
+def test_unsmoothed_pricing_prices_the_lps_duals(monkeypatch: pytest.MonkeyPatch) -> None:
+    value, bound, events = _root_with_spy(0.0, monkeypatch)
+    assert "smoothed" not in events
+    assert abs(value - 558) < 1e-6 and 557 < bound <= 558 + 1e-6
