@@ -12,9 +12,11 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
 - Pricing: per employee, the same `RosterModel` restricted to that employee, solved
   with CP-SAT; the objective is the employee's own terms minus the cover duals. Every
   improving schedule CP-SAT meets on the way becomes a column.
-- Lower bound: LP value + Σ min(0, reduced cost) is a Lagrangian bound, valid whenever
-  every pricing problem is solved to proven optimality (CP-SAT's proven bound is used,
-  so it stays valid under a time limit).
+- Lower bound: Σ dual × demand + Σ each employee's minimum of own cost minus duals is
+  a Lagrangian bound for any duals the under- and over-cover weights allow (the LP's,
+  or a smoothed mix: `ColumnGeneration.generate`), valid whenever every pricing problem
+  is solved to proven optimality (CP-SAT's proven bound is used, so it stays valid
+  under a time limit). At the LP's duals it equals LP value + Σ min(0, reduced cost).
 - Dive: round the root LP to a roster by fixing *assignments* (employee, day, shift),
   not whole columns: every assignment the LP makes with weight ≥ `FIX_AT` at once,
   otherwise the heaviest fractional one, then price again; a fix that leaves an
