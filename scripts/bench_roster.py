@@ -25,6 +25,10 @@ Measured later on 2026-11-30, a machine 2-3 times slower at CP-SAT: minimum team
 whole-horizon search alone left a shift uncovered with 19-111 changes); with
 `--reproducible` minimum team in 7.5 s, full objective and five cases cut off by the
 wall guard (`roster.clock`) at 79 s and 129 s.
+Measured 2026-12-01 (a 20M-step Python loop 1.6 s): minimum team in 2.3 s, five cases
+team 25 in 55.4 s, repair 2 changes on day 20 in 11.2 s; with `--reproducible` minimum
+team in 2.3 s, full objective 30.0 s, five cases team 25 in 108.6 s (the work clock
+runs about 2 times behind the wall here, below the guard's 125 s), the same repair.
 """
 
 from __future__ import annotations
