@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from roster import Assignment, total, validate
-from roster.lns import _choose, _Neighbourhood, _pick_employees, improve
+from roster.lns import _choose, _Neighbourhood, _pick_employees, _shift_type_keys, improve
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
 
@@ -47,6 +47,8 @@ def test_lns_improves_a_poor_start_to_the_optimum() -> None:
     assert len(improvements) == stats.improvements
     assert all(a > b for a, b in itertools.pairwise([301, *improvements]))
     assert improvements[-1] == value
+    # the tiny instance has two shift types, so the shift-type neighbourhood is tried
+    assert stats.by_neighbourhood["shift_types"][0] >= 1
 
 
 def test_trouble_spots_name_the_employee_of_each_request() -> None:
@@ -133,3 +135,22 @@ def test_employee_neighbourhoods_free_those_who_work_and_at_most_one_who_does_no
     assert {len(p) for p in picks} == {2, 3}
     everyone = [_pick_employees(rng, 4, employees, employees) for _ in range(50)]
     assert {len(p) for p in everyone} == {4}
+
+
+def test_shift_type_neighbourhood_frees_one_type_where_it_is_worked_or_the_day_is_off() -> None:
+    # A works D on day 0 and N on day 1 and is off on day 2; B is off on day 0 and works
+    # D on days 1-2; C works nothing. Freeing type D frees it where A or B works D or is
+    # off, keeps A's N on day 1, and never frees C (idle); freeing N likewise. With both
+    # types freed (size 1), every shift of A and B is free.
+    x = {(e, d, s, "K"): None for e in "ABC" for d in range(3) for s in "DN"}
+    on_day = {("A", 0): "D", ("A", 1): "N", ("B", 1): "D", ("B", 2): "D"}
+    working = ["A", "B"]
+    one_type = [
+        _shift_type_keys(random.Random(seed), 0.0, working, on_day, x)  # type: ignore[arg-type]
+        for seed in range(20)
+    ]
+    d_freed = {(e, d, "D", "K") for e, d in [("A", 0), ("A", 2), ("B", 0), ("B", 1), ("B", 2)]}
+    n_freed = {("A", 1, "N", "K"), ("A", 2, "N", "K"), ("B", 0, "N", "K")}
+    assert {frozenset(f) for f in one_type} == {frozenset(d_freed), frozenset(n_freed)}
+    both = _shift_type_keys(random.Random(0), 1.0, working, on_day, x)  # type: ignore[arg-type]
+    assert both == {k for k in x if k[0] in working}
