@@ -108,8 +108,8 @@ def improve(
     stats = LnsStats()
     best, best_value = dict(incumbent), value
     hot: list[tuple[str | None, int]] = []
-    working = _working(best, employees)
     on_day = _on_day(best)
+    working = _working(on_day, employees)
     running: dict[Future, tuple[_Neighbourhood, cp_model.CpSolver]] = {}
     turn = 0
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
@@ -161,8 +161,8 @@ def improve(
                     best_value = found
                     best = {key: solver.boolean_value(var) for key, var in x.items()}
                     hot = [(e, d) for e, d, var in spots if solver.value(var) > 0]
-                    working = _working(best, employees)
                     on_day = _on_day(best)
+                    working = _working(on_day, employees)
                     if improved and on_improvement is not None:
                         on_improvement(found)
     stats.seconds = time.perf_counter() - started
@@ -186,10 +186,10 @@ def sub_model(
     return sub
 
 
-def _working(assignment: dict[Key, bool], employees: list[str]) -> list[str]:
-    """The employees with at least one shift in `assignment`, in `employees` order; all
-    of them when nobody works yet."""
-    busy = {key[0] for key, on in assignment.items() if on}
+def _working(on_day: dict[tuple[str, int], str], employees: list[str]) -> list[str]:
+    """The employees with at least one shift in `on_day` (`_on_day`), in `employees`
+    order; all of them when nobody works yet."""
+    busy = {employee for employee, _day in on_day}
     return [e for e in employees if e in busy] or employees
 
 
