@@ -139,15 +139,16 @@ class _Pricer:
             proven = solver.best_objective_bound / _SCALE - self.rounding_slack
         return [(v / _SCALE, col, cost) for v, col, cost in found], proven
 
-    def reduced_cost(self, column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
-        """Own cost minus `duals` (unrounded) over the column's assignments."""
-        return cost - sum(duals.get((k[3], k[1], k[2]), 0.0) for k in column)
-
     @property
     def rounding_slack(self) -> float:
         """Most a schedule's reduced cost can move when the duals are rounded."""
         days = len({k[1] for k in self.keys})
         return days * 0.5 / _SCALE
+
+
+def _reduced_cost(column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
+    """Own cost minus `duals` (unrounded) over the column's assignments."""
+    return cost - sum(duals.get((k[3], k[1], k[2]), 0.0) for k in column)
 
 
 class _NoSchedule(Exception):
@@ -273,11 +274,11 @@ class ColumnGeneration:
             if time.perf_counter() > deadline:
                 break
             self.rounds += 1
-            alpha = 0.0 if center is None or mispriced else smoothing
-            duals = {
-                k: alpha * center[k] + (1 - alpha) * v if center and alpha else v
-                for k, v in lp.duals.items()
-            }
+            if center is None or mispriced or not smoothing:
+                alpha, duals = 0.0, lp.duals
+            else:
+                alpha = smoothing
+                duals = {k: alpha * center[k] + (1 - alpha) * v for k, v in lp.duals.items()}
             started = time.perf_counter()
             priced = list(
                 pool.map(lambda e, d=duals: self.pricers[e].price(d, self.seed, forced), employees)
@@ -291,12 +292,10 @@ class ColumnGeneration:
                     best_bound, center = bound, duals
             added = 0
             for eid, (found, _) in zip(employees, priced, strict=True):
-                pricer = self.pricers[eid]
                 improving = [
                     (rc, column, cost)
                     for _, column, cost in found
-                    if (rc := pricer.reduced_cost(column, cost, lp.duals) - lp.convexity[eid])
-                    < -_EPSILON
+                    if (rc := _reduced_cost(column, cost, lp.duals) - lp.convexity[eid]) < -_EPSILON
                 ]
                 for _, column, cost in sorted(improving, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)

@@ -131,7 +131,7 @@ def _root_with_spy(
     def spy_price(self: _Pricer, duals: dict, *args: object) -> object:
         if duals:  # ensure_columns prices with none
             kind = "lp-duals" if duals == last[0] else "smoothed"
-            if events[-1] == "lp" or events[-1] != kind:  # one event per round
+            if events[-1] != kind:  # one event per round
                 events.append(kind)
         return price(self, duals, *args)  # type: ignore[arg-type]
 
