@@ -11,7 +11,12 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   exposes no dual values and column generation needs them.
 - Pricing: per employee, the same `RosterModel` restricted to that employee, solved
   with CP-SAT; the objective is the employee's own terms minus the cover duals. Every
-  improving schedule CP-SAT meets on the way becomes a column.
+  improving schedule CP-SAT meets on the way becomes a column. A library labelling
+  algorithm is no faster: cspy 1.0.3 (C++ bidirectional labelling for resource-
+  constrained shortest paths), on a day-by-state graph of the same rules with shift
+  counts, minutes and weekends as resources, found the same minima at the root duals
+  but took 55 ms an employee on Instance5 (CP-SAT 17 ms) and 1.7 s on Instance8
+  (CP-SAT 0.15 s), measured 2026-12-01.
 - Lower bound: Σ dual × demand + Σ each employee's minimum of own cost minus duals is
   a Lagrangian bound for any duals the under- and over-cover weights allow (the LP's,
   or a smoothed mix: `ColumnGeneration.generate`), valid whenever every pricing problem
