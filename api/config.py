@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field
+
 from data.settings import Settings
+from roster.clock import WORK_PER_SECOND
 
 
 class ApiSettings(Settings):
@@ -34,6 +37,14 @@ class ApiSettings(Settings):
     optimization_time_limit: float = 30.0
     #: Time limit of a roster solve unless the request gives one.
     roster_time_limit: float = 30.0
+    #: CP-SAT deterministic time counted as one second of a reproducible roster search
+    #: (`roster.clock.WorkClock`). The default suits the 2-core machine it was
+    #: calibrated on. Where reproducible rosters run into the wall guard (twice their
+    #: limit plus 15 s, after which they may differ between runs;
+    #: `scripts/bench_roster.py --reproducible` shows it), a lower rate keeps them
+    #: reproducible and shorter, with less search in them. Each roster keeps the rate it
+    #: was planned with, so its repairs stay reproducible when the setting changes.
+    roster_work_per_second: float = Field(default=WORK_PER_SECOND, gt=0)
 
 
 @lru_cache

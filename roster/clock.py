@@ -10,7 +10,9 @@ workers) and lets the LNS lanes advance in lock-step, so that the same problem, 
 time limit give the same roster on the same OR-Tools version. The run time then follows
 the limit only roughly (1.1–1.7 times it on the 2-core machine it was calibrated on,
 and longer on a slower one, up to `WALL_GUARD_FACTOR` times it plus
-`WALL_GUARD_SECONDS`, where the search is cut off and no longer reproducible).
+`WALL_GUARD_SECONDS`, where the search is cut off and no longer reproducible). A slower
+machine can be given its own rate (`WorkClock(work_per_second=)`): its searches then do
+less work within a limit, and stay reproducible.
 
 Both clocks have `now()`, a point on their own scale to set deadlines against.
 """
@@ -68,18 +70,24 @@ class WorkClock(WallClock):
 
     deterministic = True
 
-    def __init__(self, wall_start: float | None = None) -> None:
+    def __init__(
+        self, wall_start: float | None = None, work_per_second: float = WORK_PER_SECOND
+    ) -> None:
+        """`work_per_second`: deterministic time counted as one second of a budget."""
+        if not work_per_second > 0:
+            raise ValueError(f"work_per_second must be positive, got {work_per_second}")
         self._spent = 0.0
         self._wall_start = time.perf_counter() if wall_start is None else wall_start
+        self.work_per_second = work_per_second
 
     def now(self) -> float:
-        """Work spent, in seconds of the calibrated machine; or, once the wall clock has
-        run past the guard, the wall time scaled down by it (every budget then ends)."""
+        """Work spent, in seconds at `work_per_second`; or, once the wall clock has run
+        past the guard, the wall time scaled down by it (every budget then ends)."""
         wall = time.perf_counter() - self._wall_start - WALL_GUARD_SECONDS
-        return max(self._spent / WORK_PER_SECOND, wall / WALL_GUARD_FACTOR)
+        return max(self._spent / self.work_per_second, wall / WALL_GUARD_FACTOR)
 
     def limit(self, solver: cp_model.CpSolver, seconds: float) -> None:
-        solver.parameters.max_deterministic_time = seconds * WORK_PER_SECOND
+        solver.parameters.max_deterministic_time = seconds * self.work_per_second
         solver.parameters.max_time_in_seconds = WALL_GUARD_FACTOR * seconds + WALL_GUARD_SECONDS
         if solver.parameters.num_workers > 1:
             solver.parameters.interleave_search = True

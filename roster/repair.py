@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from roster.clock import WORK_PER_SECOND
 from roster.model import RepairWeights
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
 from roster.solve import RosterResult, SearchParameters, Status, solve
@@ -115,6 +116,7 @@ def repair(
     freeze_before_day: int = 0,
     weights: RepairWeights | None = None,
     deterministic: bool = False,
+    work_per_second: float = WORK_PER_SECOND,
 ) -> RepairResult:
     """Re-plan after `change` with as few changed assignments as possible.
 
@@ -128,12 +130,15 @@ def repair(
     twice of three times returned a roster short of cover with 94 changes, or none.
 
     Assignments on days before `freeze_before_day` (already worked) are kept as they are.
-    `deterministic`: a reproducible search (`SearchParameters.deterministic`).
+    `deterministic`: a reproducible search (`SearchParameters.deterministic`), its limit
+    counted at `work_per_second` (`SearchParameters.work_per_second`).
     """
     started = time.perf_counter()
     changed = apply_change(problem, change)
     still_possible = tuple(a for a in published if a.day not in _blocked_days(changed, a))
-    params = SearchParameters(num_workers=num_workers, deterministic=deterministic)
+    params = SearchParameters(
+        num_workers=num_workers, deterministic=deterministic, work_per_second=work_per_second
+    )
 
     def attempt(hint: Roster, seconds: float, free_days: set[int] | None) -> RosterResult:
         return solve(

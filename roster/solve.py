@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
-from roster.clock import WallClock, WorkClock
+from roster.clock import WORK_PER_SECOND, WallClock, WorkClock
 from roster.eligibility import why_not
 from roster.heuristic import greedy
 from roster.kpis import RosterKpis, compute_kpis
@@ -113,6 +113,10 @@ class SearchParameters:
     #: CP-SAT's deterministic time, so the same problem, seed and time limit give the
     #: same roster, at the price of a run time that only roughly follows the limit.
     deterministic: bool = False
+    #: Deterministic time counted as one second of a reproducible search's limit; lower
+    #: it on a machine slower than the one `WORK_PER_SECOND` was calibrated on, so that
+    #: its searches end near their limit (each rate gives its own rosters).
+    work_per_second: float = WORK_PER_SECOND
     log: bool = False
 
 
@@ -165,7 +169,9 @@ def solve(
     """
     started = time.perf_counter()
     params = parameters or SearchParameters(num_workers=num_workers)
-    clock = WorkClock() if params.deterministic else WallClock()
+    clock = (
+        WorkClock(work_per_second=params.work_per_second) if params.deterministic else WallClock()
+    )
     begun = clock.now()
     rm = RosterModel(problem, reference=reference, repair_weights=repair_weights)
     if freeze_before_day > 0:

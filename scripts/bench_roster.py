@@ -9,9 +9,12 @@
 Every roster is re-checked with the independent validator.
 
     .venv/bin/python scripts/bench_roster.py [--json OUT] [--seed N] [--reproducible]
+        [--work-per-second RATE]
 
 `--reproducible`: the searches the API runs by default (`SearchParameters.deterministic`,
 time limits counted in CP-SAT's work units); the time targets are then not checked.
+`--work-per-second`: the rate they are counted at (`SearchParameters.work_per_second`,
+the API's `FAMPLAN_ROSTER_WORK_PER_SECOND`), to choose one for a slower machine.
 
 Measured 2026-11-23 (2 cores): minimum team 5 proven OPTIMAL in 3.8 s; full objective
 30 s FEASIBLE (team 5, no uncovered shift); five cases: legal, team 25 (5 per case, the
@@ -43,6 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from roster import ObjectiveWeights, SickDays, repair, solve, validate
+from roster.clock import WORK_PER_SECOND
 from roster.examples import dognindsats_problem
 from roster.solve import SearchParameters
 
@@ -61,8 +65,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reproducible", action="store_true")
+    parser.add_argument("--work-per-second", type=float, default=WORK_PER_SECOND)
     args = parser.parse_args()
-    search = SearchParameters(deterministic=args.reproducible)
+    search = SearchParameters(deterministic=args.reproducible, work_per_second=args.work_per_second)
     rows: list[dict] = []
     ok = True
 
@@ -146,6 +151,7 @@ def main() -> int:
         SickDays(victim.employee, (sick_day,)),
         time_limit=20,
         deterministic=args.reproducible,
+        work_per_second=args.work_per_second,
     )
     seconds = time.perf_counter() - t0
     violations = validate(fixed.problem, fixed.result.roster)

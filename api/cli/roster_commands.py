@@ -159,6 +159,7 @@ def roster_command(
     from zoneinfo import ZoneInfo
 
     from api.cli.match_commands import case_id_for
+    from api.config import get_api_settings
     from api.report_data import roster_params
     from api.services.rosters import build_problem, publish_roster, store_result
     from data.db import get_engine
@@ -183,6 +184,7 @@ def roster_command(
             console.print(f"[red]{case_ref}: {error}[/red]")
             raise typer.Exit(code=2) from None
         params["reproducible"] = reproducible  # repairs of this roster follow it
+        params["work_per_second"] = get_api_settings().roster_work_per_second
         row = Roster(
             case_ids=[case_id],
             office_ids=params["office_ids"],
@@ -199,7 +201,11 @@ def roster_command(
         if not problem.employees:
             console.print("[red]no consultant of the serving offices takes døgnindsats[/red]")
             raise typer.Exit(code=1)
-        search = SearchParameters(num_workers=2, deterministic=reproducible)
+        search = SearchParameters(
+            num_workers=2,
+            deterministic=reproducible,
+            work_per_second=params["work_per_second"],
+        )
         if as_json:
             result = solve(problem, time_limit=time_limit, seed=seed, parameters=search)
         else:

@@ -109,6 +109,7 @@ def create_roster(
         **body.model_dump(mode="json", exclude={"office_ids", "time_limit_seconds"}),
         "office_ids": office_ids,
         "time_limit_seconds": body.time_limit_seconds or settings.roster_time_limit,
+        "work_per_second": settings.roster_work_per_second,
     }
     job = submit_job(session, request, JobKind.ROSTER, params, office_ids, principal, start=False)
     horizon_start = dt.datetime.combine(body.start_date, dt.time(0), tzinfo=DANISH_TIME)

@@ -244,7 +244,9 @@ def solve_roster_job(
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None
     problem = build_problem(session, params, {roster.id})
-    search = SearchParameters(deterministic=reproducible(params))
+    search = SearchParameters(
+        deterministic=reproducible(params), work_per_second=work_per_second(params)
+    )
     result = solve_with_progress(partial(solve, parameters=search), problem, params, report)
     store_result(session, roster, problem, result)
     session.commit()
@@ -257,6 +259,14 @@ def solve_roster_job(
         "violations": len(roster.violations),
         "message": None if result.found else _nothing_found(result),
     }
+
+
+def work_per_second(params: dict[str, Any]) -> float:
+    """The work rate a roster's reproducible searches count their limit at: the one it
+    was planned with, the engine's default for rosters stored before the setting."""
+    from roster.clock import WORK_PER_SECOND
+
+    return float(params.get("work_per_second") or WORK_PER_SECOND)
 
 
 def _nothing_found(result: Any) -> str:
@@ -336,6 +346,7 @@ def repair_roster(
         num_workers=2,
         freeze_before_day=worked_days,
         deterministic=reproducible(params),
+        work_per_second=work_per_second(params),
     )
     child = Roster(
         parent_id=roster.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 import time
 from collections.abc import Iterator
@@ -11,12 +12,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.config import ApiSettings
 from api.jobs.worker import JobContext
 from api.main import create_app
+from api.services.rosters import work_per_second
 from data.models import (
     Case,
     CaseLanguage,
@@ -28,6 +31,7 @@ from data.models import (
     PersonGroup,
 )
 from data.ops_models import AuditAction, AuditEvent, Roster
+from roster.clock import WORK_PER_SECOND
 from tests.api.conftest import Keys
 from tests.api.world import World
 
@@ -258,9 +262,7 @@ def test_the_same_roster_request_gives_the_same_roster(
         created = _post_week_roster(worker_client, headers, dognindsats, time_limit_seconds=2)
         rosters.append(_wait_roster(worker_client, created.json()["id"], headers))
     assert all(r["status"] == "draft" for r in rosters)
-    first, second = (
-        [(s["start"], s["consultant_id"]) for s in r["shifts"]] for r in rosters
-    )
+    first, second = ([(s["start"], s["consultant_id"]) for s in r["shifts"]] for r in rosters)
     assert len(first) == 21 and first == second
     assert rosters[0]["objective"] == rosters[1]["objective"]
     # on request, exactly the time limit and a roster that may vary
@@ -271,6 +273,66 @@ def test_the_same_roster_request_gives_the_same_roster(
         stored = session.get(Roster, created.json()["id"])
         assert stored is not None and stored.params["reproducible"] is False
     assert _wait_roster(worker_client, created.json()["id"], headers)["status"] == "draft"
+
+
+def test_a_roster_keeps_the_work_rate_it_was_planned_with(
+    api_engine: Engine, world: World, keys: Keys, dognindsats: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slower server set FAMPLAN_ROSTER_WORK_PER_SECOND=0.3: the roster's search counts
+    # its limit at 0.3, the rate is stored with the roster, and its repair keeps it after
+    # the setting has changed again (the same roster, the same repair).
+    rates: list[tuple[str, float]] = []
+    solve_module = importlib.import_module("roster.solve")
+    repair_module = importlib.import_module("roster.repair")
+    real_solve, real_repair = solve_module.solve, repair_module.repair
+
+    def recorded_solve(*args: Any, parameters: Any, **kwargs: Any) -> Any:
+        rates.append(("solve", parameters.work_per_second))
+        return real_solve(*args, parameters=parameters, **kwargs)
+
+    def recorded_repair(*args: Any, work_per_second: float, **kwargs: Any) -> Any:
+        rates.append(("repair", work_per_second))
+        return real_repair(*args, work_per_second=work_per_second, **kwargs)
+
+    monkeypatch.setattr(solve_module, "solve", recorded_solve)
+    monkeypatch.setattr(repair_module, "repair", recorded_repair)
+    settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05, roster_work_per_second=0.3)
+    headers = keys.headers("team_leader_naestved")
+    with TestClient(create_app(settings, api_engine)) as client:
+        created = _post_week_roster(client, headers, dognindsats, time_limit_seconds=2)
+        roster = _wait_roster(client, created.json()["id"], headers)
+        assert roster["status"] == "draft", roster
+        with Session(api_engine) as session:
+            stored = session.get(Roster, roster["id"])
+            assert stored is not None and stored.params["work_per_second"] == 0.3
+        settings.roster_work_per_second = 0.5
+        published = client.post(f"/v1/rosters/{roster['id']}/publish", headers=headers)
+        assert published.status_code == 200
+        member = roster["shifts"][0]["consultant_id"]
+        sick = client.post(
+            f"/v1/rosters/{roster['id']}/repairs",
+            json={
+                "kind": "sick",
+                "consultant_id": member,
+                "start": "2030-03-04",
+                "end": "2030-03-04",
+            },
+            headers=headers,
+        )
+        assert sick.status_code == 201, sick.text
+    assert rates == [("solve", 0.3), ("repair", 0.3)]
+
+
+def test_rosters_stored_before_the_work_rate_setting_use_the_default_rate() -> None:
+    assert work_per_second({"reproducible": True}) == WORK_PER_SECOND
+    assert work_per_second({"reproducible": True, "work_per_second": 0.3}) == 0.3
+
+
+def test_the_work_rate_setting_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAMPLAN_ROSTER_WORK_PER_SECOND", "0.25")
+    assert ApiSettings().roster_work_per_second == 0.25
+    with pytest.raises(ValidationError, match="roster_work_per_second"):
+        ApiSettings(roster_work_per_second=0)
 
 
 def test_roster_requests_are_validated(

@@ -3,9 +3,11 @@ the same problem, seed and time limit (`roster.clock`, `SearchParameters.determi
 
 from __future__ import annotations
 
+import importlib
 import math
 import time
 
+import pytest
 from ortools.sat.python import cp_model
 
 from roster import SickDays, repair, validate
@@ -61,6 +63,59 @@ def test_work_clock_moves_only_by_the_work_spent() -> None:
     clock.spend(0.25)
     # in seconds of the calibrated machine: the same scale as the budgets given to limit
     assert math.isclose(clock.now(), 1.75 / WORK_PER_SECOND)
+
+
+def test_work_clock_counts_budgets_at_its_own_rate() -> None:
+    # at 0.25 units a second (a machine twice as slow as the calibrated one), a 4 s
+    # budget is 1 unit of CP-SAT's deterministic time, and 0.5 units spent read as 2 s;
+    # at the default rate the same budget is 4 × 0.5 = 2 units
+    slow = WorkClock(work_per_second=0.25)
+    solver = cp_model.CpSolver()
+    slow.limit(solver, 4.0)
+    assert solver.parameters.max_deterministic_time == 1.0
+    slow.spend(0.5)
+    assert slow.now() == 2.0
+    default = cp_model.CpSolver()
+    WorkClock().limit(default, 4.0)
+    assert default.parameters.max_deterministic_time == 4.0 * WORK_PER_SECOND == 2.0
+
+
+@pytest.mark.parametrize("rate", [0.0, -0.5])
+def test_work_clock_rejects_a_rate_that_is_not_positive(rate: float) -> None:
+    with pytest.raises(ValueError, match="work_per_second must be positive"):
+        WorkClock(work_per_second=rate)
+
+
+def test_solve_and_repair_count_a_reproducible_limit_at_the_given_rate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # every work clock of a solve, and of both searches of a repair, runs at the rate of
+    # the search parameters (the default clock would read 0.5)
+    rates: list[float] = []
+
+    class RecordedClock(WorkClock):
+        def __init__(
+            self, wall_start: float | None = None, work_per_second: float = WORK_PER_SECOND
+        ) -> None:
+            super().__init__(wall_start, work_per_second)
+            rates.append(self.work_per_second)
+
+    monkeypatch.setattr(importlib.import_module("roster.solve"), "WorkClock", RecordedClock)
+    problem = dognindsats_problem(weeks=1, pool_size=8)
+    params = SearchParameters(deterministic=True, work_per_second=0.2)
+    published = solve(problem, time_limit=1, seed=1, parameters=params)
+    assert published.found and rates == [0.2]
+    sick = next(a.employee for a in published.roster if a.day == 3)
+    fixed = repair(
+        problem,
+        published.roster,
+        SickDays(sick, (3,)),
+        time_limit=1,
+        deterministic=True,
+        work_per_second=0.2,
+    )
+    assert fixed.result.found
+    assert len(rates) == 3 and set(rates) == {0.2}  # the local search and the whole horizon
 
 
 def test_work_clock_ends_every_budget_once_the_wall_guard_is_passed() -> None:
