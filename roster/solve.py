@@ -115,7 +115,8 @@ class SearchParameters:
     deterministic: bool = False
     #: Deterministic time counted as one second of a reproducible search's limit; lower
     #: it on a machine slower than the one `WORK_PER_SECOND` was calibrated on, so that
-    #: its searches end near their limit (each rate gives its own rosters).
+    #: its searches end before the wall guard cuts them off (`roster.clock`), with less
+    #: search in them. Each rate gives its own rosters.
     work_per_second: float = WORK_PER_SECOND
     log: bool = False
 
