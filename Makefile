@@ -29,6 +29,7 @@ demo: db
 	$(BIN)/famplan demo
 
 lint: setup
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
 typecheck: setup

@@ -26,8 +26,11 @@ def sync_reference_data(engine: Engine) -> None:
         municipalities = {m.code: m for m in session.exec(select(Municipality))}
         for mref in geography.municipalities():
             mrow = municipalities.get(mref.code) or Municipality(
-                code=mref.code, name=mref.name, region_code=mref.region_code,
-                lat=mref.lat, lon=mref.lon,
+                code=mref.code,
+                name=mref.name,
+                region_code=mref.region_code,
+                lat=mref.lat,
+                lon=mref.lon,
             )
             mrow.name, mrow.region_code = mref.name, mref.region_code
             mrow.lat, mrow.lon = mref.lat, mref.lon
@@ -37,8 +40,10 @@ def sync_reference_data(engine: Engine) -> None:
         offices = {o.name: o for o in session.exec(select(Office))}
         for oref in geography.offices():
             orow = offices.get(oref.name) or Office(
-                name=oref.name, municipality_code=oref.municipality_code,
-                lat=oref.lat, lon=oref.lon,
+                name=oref.name,
+                municipality_code=oref.municipality_code,
+                lat=oref.lat,
+                lon=oref.lon,
             )
             orow.municipality_code = oref.municipality_code
             orow.lat, orow.lon = oref.lat, oref.lon

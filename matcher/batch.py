@@ -126,7 +126,8 @@ class BatchResult:
     def assignment(self) -> dict[tuple[int, str], int | None]:
         """(case id, role) → consultant id (or coordinator id for coordinator seats)."""
         return {
-            (p.case_id, str(p.role)): p.coordinator_id if p.role == Role.COORDINATOR
+            (p.case_id, str(p.role)): p.coordinator_id
+            if p.role == Role.COORDINATOR
             else p.consultant_id
             for p in self.placements
         }
@@ -164,9 +165,17 @@ def optimize(
 
     model = build_batch_model(problem)
     hint = greedy_pairs(problem, model)
-    result = solve_core(model.core, time_limit=time_limit, seed=seed, num_workers=num_workers,
-                        deterministic=deterministic, relative_gap=relative_gap, log=log,
-                        hint=hint, on_solution=report)
+    result = solve_core(
+        model.core,
+        time_limit=time_limit,
+        seed=seed,
+        num_workers=num_workers,
+        deterministic=deterministic,
+        relative_gap=relative_gap,
+        log=log,
+        hint=hint,
+        on_solution=report,
+    )
     return read_solution(problem, model, result)
 
 
@@ -189,13 +198,16 @@ class _Builder:
         n_coordinators = len(problem.coordinators)
         self.consultant_index = {c.id: k for k, c in enumerate(problem.consultants)}
         self.coordinator_index = {
-            co.id: n_consultants + j for j, co in enumerate(problem.coordinators)}
+            co.id: n_consultants + j for j, co in enumerate(problem.coordinators)
+        }
         self.office_index = {
-            o.id: n_consultants + n_coordinators + j for j, o in enumerate(problem.offices)}
+            o.id: n_consultants + n_coordinators + j for j, o in enumerate(problem.offices)
+        }
         self.agents: list[tuple[str, int]] = (
             [("consultant", c.id) for c in problem.consultants]
             + [("coordinator", co.id) for co in problem.coordinators]
-            + [("office", o.id) for o in problem.offices])
+            + [("office", o.id) for o in problem.offices]
+        )
         self.seats: list[Seat] = []
         self.items: list[int] = []
         self.pair_agent: list[int] = []
@@ -238,15 +250,16 @@ class _Builder:
         problem = self.problem
         self.index = CandidateIndex(problem, self.locked_hours)
         roles_today: dict[int, set[str]] = {}
-        for (case_id, role_name) in (*self.current, *self.locked):
+        for case_id, role_name in (*self.current, *self.locked):
             roles_today.setdefault(case_id, set()).add(role_name)
         for case in problem.cases:
             roles = list(case.roles)
             for role_name in sorted(roles_today.get(case.id, ())):
                 if role_name != Role.COORDINATOR and Role(role_name) not in roles:
                     roles.append(Role(role_name))
-            case_items = [item for role in roles
-                          if (item := self.add_consultant_seat(case, role)) is not None]
+            case_items = [
+                item for role in roles if (item := self.add_consultant_seat(case, role)) is not None
+            ]
             if len(case_items) > 1:
                 self.groups.append(tuple(case_items))
             self.add_coordinator_seat(case)
@@ -260,8 +273,9 @@ class _Builder:
         self.stability.append(self.stability_points if today >= 0 else 0)
         return len(self.seats) - 1
 
-    def _add_pair(self, item: int, agent: int, score: int, use: tuple[int, int],
-                  minutes: float) -> None:
+    def _add_pair(
+        self, item: int, agent: int, score: int, use: tuple[int, int], minutes: float
+    ) -> None:
         if agent == self.current_agent[item]:
             self.current_pair[item] = len(self.items)
         self.items.append(item)
@@ -278,26 +292,37 @@ class _Builder:
         if key in self.locked:
             return None
         # The person locked on the other seat of this case cannot take this one.
-        blocked = {self.locked[(case.id, str(other))] for other in (Role.PRIMARY, Role.SUPPORT)
-                   if other != role and (case.id, str(other)) in self.locked}
+        blocked = {
+            self.locked[(case.id, str(other))]
+            for other in (Role.PRIMARY, Role.SUPPORT)
+            if other != role and (case.id, str(other)) in self.locked
+        }
         today = self.current.get(key, -1)
         factor = _PRIORITY_FACTOR.get(case.priority, 1.0)
-        item = self._new_item(Seat(case.id, role), today,
-                              self.settings.unplaced_penalty * factor)
+        item = self._new_item(Seat(case.id, role), today, self.settings.unplaced_penalty * factor)
         hours = round(case.hours_for(role) * self.settings.hours_scale)
-        found = self.index.candidates(case, role, self.settings.max_candidates_per_seat,
-                                      keep=today if today >= 0 else None)
+        found = self.index.candidates(
+            case, role, self.settings.max_candidates_per_seat, keep=today if today >= 0 else None
+        )
         for cand in found:
             if cand.consultant_index in blocked:
                 continue
             consultant = problem.consultants[cand.consultant_index]
-            self._add_pair(item, cand.consultant_index, cand.score, (hours, 1),
-                           problem.travel_minutes(consultant, case))
+            self._add_pair(
+                item,
+                cand.consultant_index,
+                cand.score,
+                (hours, 1),
+                problem.travel_minutes(consultant, case),
+            )
         if today >= 0 and self.current_pair[item] < 0:
-            self._add_pair(item, today,
-                           _stay_score(problem, case, role, today,
-                                       float(self.locked_hours[today])),
-                           (hours, 1), problem.travel_minutes(problem.consultants[today], case))
+            self._add_pair(
+                item,
+                today,
+                _stay_score(problem, case, role, today, float(self.locked_hours[today])),
+                (hours, 1),
+                problem.travel_minutes(problem.consultants[today], case),
+            )
         return item
 
     def add_coordinator_seat(self, case: CaseData) -> None:
@@ -311,16 +336,23 @@ class _Builder:
         if key in self.locked or not problem.coordinators:
             return
         today = self.current.get(key, -1)
-        item = self._new_item(Seat(case.id, Role.COORDINATOR), today,
-                              self.settings.coordinator_unplaced_penalty)
+        item = self._new_item(
+            Seat(case.id, Role.COORDINATOR), today, self.settings.coordinator_unplaced_penalty
+        )
         if today >= 0:
             coordinator = problem.coordinators[today - len(problem.consultants)]
-            self._add_pair(item, today, self._office_score(coordinator.office_id, case),
-                           (0, 1), 0.0)
+            self._add_pair(
+                item, today, self._office_score(coordinator.office_id, case), (0, 1), 0.0
+            )
         for office in problem.offices:
             if case.region in office.serves_regions:
-                self._add_pair(item, self.office_index[office.id],
-                               self._office_score(office.id, case), (0, 1), 0.0)
+                self._add_pair(
+                    item,
+                    self.office_index[office.id],
+                    self._office_score(office.id, case),
+                    (0, 1),
+                    0.0,
+                )
 
     def _office_score(self, office_id: int, case: CaseData) -> int:
         office = self.problem.office_by_id.get(office_id)
@@ -333,7 +365,8 @@ class _Builder:
     def _coordinator_room(self) -> dict[int, int]:
         return {
             self.coordinator_index[co.id]: max(
-                0, co.max_caseload - self.locked_caseload[self.coordinator_index[co.id]])
+                0, co.max_caseload - self.locked_caseload[self.coordinator_index[co.id]]
+            )
             for co in self.problem.coordinators
         }
 
@@ -356,36 +389,60 @@ class _Builder:
         for co in problem.coordinators:
             if co.office_id in self.office_index:
                 office_members[self.office_index[co.office_id]].append(
-                    self.coordinator_index[co.id])
+                    self.coordinator_index[co.id]
+                )
         today_hours, today_cases = self._today_load()
         # A consultant already over contract today keeps today's load as the limit:
         # re-optimisation may relieve the overload but never drops a running family
         # merely because the plan it inherited was too full.
-        capacities = [
-            (max(0, round((c.capacity_hours - self.locked_hours[k]) * scale), today_hours[k]),
-             max(0, c.max_cases - len(self.locked_cases[k]), today_cases[k]))
-            for k, c in enumerate(problem.consultants)
-        ] + [(0, room[self.coordinator_index[co.id]]) for co in problem.coordinators] + [
-            (0, sum(room[m] for m in office_members[self.office_index[o.id]]))
-            for o in problem.offices
-        ]
+        capacities = (
+            [
+                (
+                    max(
+                        0, round((c.capacity_hours - self.locked_hours[k]) * scale), today_hours[k]
+                    ),
+                    max(0, c.max_cases - len(self.locked_cases[k]), today_cases[k]),
+                )
+                for k, c in enumerate(problem.consultants)
+            ]
+            + [(0, room[self.coordinator_index[co.id]]) for co in problem.coordinators]
+            + [
+                (0, sum(room[m] for m in office_members[self.office_index[o.id]]))
+                for o in problem.offices
+            ]
+        )
         pools = tuple(
             ((office, *members), 1, sum(room[m] for m in members))
             for office, members in office_members.items()
         )
         n = len(self.seats)
         core = AssignmentCore(
-            n_items=n, n_agents=len(self.agents), capacities=tuple(capacities),
-            pair_item=tuple(self.items), pair_agent=tuple(self.pair_agent),
-            pair_score=tuple(self.pair_score), pair_use=tuple(self.pair_use),
-            required=(False,) * n, unplaced_penalty=tuple(self.penalty),
-            current_pair=tuple(self.current_pair), stability=tuple(self.stability),
-            distinct_groups=tuple(self.groups), pools=pools,
+            n_items=n,
+            n_agents=len(self.agents),
+            capacities=tuple(capacities),
+            pair_item=tuple(self.items),
+            pair_agent=tuple(self.pair_agent),
+            pair_score=tuple(self.pair_score),
+            pair_use=tuple(self.pair_use),
+            required=(False,) * n,
+            unplaced_penalty=tuple(self.penalty),
+            current_pair=tuple(self.current_pair),
+            stability=tuple(self.stability),
+            distinct_groups=tuple(self.groups),
+            pools=pools,
         )
         locked_seats = [(Seat(cid, Role(r)), agent) for (cid, r), agent in self.locked.items()]
-        return BatchModel(core, self.seats, self.agents, self.pair_minutes, self.current_agent,
-                          locked_seats, time.perf_counter() - self.started,
-                          office_members=office_members, coordinator_room=room)
+        return BatchModel(
+            core,
+            self.seats,
+            self.agents,
+            self.pair_minutes,
+            self.current_agent,
+            locked_seats,
+            time.perf_counter() - self.started,
+            office_members=office_members,
+            coordinator_room=room,
+        )
 
 
 def _stay_score(problem: MatchProblem, case: CaseData, role: Role, k: int, locked: float) -> int:
@@ -404,16 +461,41 @@ def read_solution(problem: MatchProblem, model: BatchModel, result: CoreResult) 
     objective = None if result.objective is None else result.objective / scale
     bound = None if result.bound is None else result.bound / scale
     if not result.pair_of_item:
-        return BatchResult(result.status, objective, bound, None, result.runtime,
-                           model.build_seconds, (), (), (), None, model.core.n_pairs,
-                           problem.settings.max_candidates_per_seat)
-    return solution_result(problem, model, list(result.pair_of_item), result.status,
-                           objective, bound, result.gap, result.runtime)
+        return BatchResult(
+            result.status,
+            objective,
+            bound,
+            None,
+            result.runtime,
+            model.build_seconds,
+            (),
+            (),
+            (),
+            None,
+            model.core.n_pairs,
+            problem.settings.max_candidates_per_seat,
+        )
+    return solution_result(
+        problem,
+        model,
+        list(result.pair_of_item),
+        result.status,
+        objective,
+        bound,
+        result.gap,
+        result.runtime,
+    )
 
 
 def solution_result(
-    problem: MatchProblem, model: BatchModel, pair_of_item: list[int], status: SolveStatus,
-    objective: float | None, bound: float | None, gap: float | None, runtime: float,
+    problem: MatchProblem,
+    model: BatchModel,
+    pair_of_item: list[int],
+    status: SolveStatus,
+    objective: float | None,
+    bound: float | None,
+    gap: float | None,
+    runtime: float,
 ) -> BatchResult:
     """A `BatchResult` for any solution of the model (CP-SAT's or the greedy baseline's)."""
     core = model.core
@@ -428,20 +510,36 @@ def solution_result(
         before = model.current_agent[item]
         if agent != before:
             kind = "new" if before < 0 else ("move" if agent >= 0 else "unassigned")
-            changes.append(Change(seat.case_id, seat.role, kind,
-                                  model.agents[before][1] if before >= 0 else None,
-                                  model.agents[agent][1] if agent >= 0 else None))
+            changes.append(
+                Change(
+                    seat.case_id,
+                    seat.role,
+                    kind,
+                    model.agents[before][1] if before >= 0 else None,
+                    model.agents[agent][1] if agent >= 0 else None,
+                )
+            )
         if agent < 0:
-            unplaced.append(UnplacedSeat(seat.case_id, seat.role,
-                                         _unplaced_reason(problem, seat, options[item])))
+            unplaced.append(
+                UnplacedSeat(
+                    seat.case_id, seat.role, _unplaced_reason(problem, seat, options[item])
+                )
+            )
     for seat, agent in model.locked_seats:
         placements.append(_placement(model, seat, agent, locked=True))
     return BatchResult(
-        status=status, objective=objective, bound=bound, gap=gap, runtime=runtime,
-        build_seconds=model.build_seconds, placements=tuple(placements),
-        changes=tuple(changes), unplaced=tuple(unplaced),
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=gap,
+        runtime=runtime,
+        build_seconds=model.build_seconds,
+        placements=tuple(placements),
+        changes=tuple(changes),
+        unplaced=tuple(unplaced),
         kpis=_kpis(problem, model, pair_of_item, placements, len(unplaced)),
-        n_pairs=core.n_pairs, candidate_limit=problem.settings.max_candidates_per_seat,
+        n_pairs=core.n_pairs,
+        candidate_limit=problem.settings.max_candidates_per_seat,
     )
 
 
@@ -503,8 +601,13 @@ def _unplaced_reason(problem: MatchProblem, seat: Seat, n_options: int) -> str:
     return f"no feasible consultant (most often: {rule.replace('_', ' ')}, {n} consultants)"
 
 
-def _kpis(problem: MatchProblem, model: BatchModel, pair_of_item: list[int],
-          placements: list[Placement], n_unplaced: int) -> Kpis:
+def _kpis(
+    problem: MatchProblem,
+    model: BatchModel,
+    pair_of_item: list[int],
+    placements: list[Placement],
+    n_unplaced: int,
+) -> Kpis:
     minutes: list[float] = []
     exact = with_language = fallback = 0
     hours = np.zeros(len(problem.consultants))

@@ -61,8 +61,9 @@ class CandidateIndex:
         self.id_position = {c.id: k for k, c in enumerate(consultants)}
         self._qualified: dict[frozenset[str], np.ndarray] = {}
         self._presence: dict[dt.date, tuple[np.ndarray, np.ndarray]] = {}
-        self.home = np.radians(np.array([[c.home.lat, c.home.lon] for c in consultants]
-                                        ).reshape(-1, 2))
+        self.home = np.radians(
+            np.array([[c.home.lat, c.home.lon] for c in consultants]).reshape(-1, 2)
+        )
         office_points = []
         for c in consultants:
             office = problem.office_by_id.get(c.office_id)
@@ -72,7 +73,8 @@ class CandidateIndex:
         self.capacity = np.array([c.capacity_hours for c in consultants], dtype=float)
         self.support_ok = np.array(
             [bool(c.intervention_types & SUPPORT_INTERVENTION_TYPES) for c in consultants],
-            dtype=bool)
+            dtype=bool,
+        )
         self._type_masks: dict[str, np.ndarray] = {}
         self._tag_values: dict[str, np.ndarray] = {}
         self._region_masks: dict[str, np.ndarray] = {}
@@ -90,8 +92,10 @@ class CandidateIndex:
     def type_mask(self, intervention_type: str) -> np.ndarray:
         mask = self._type_masks.get(intervention_type)
         if mask is None:
-            mask = np.array([intervention_type in c.intervention_types
-                             for c in self.problem.consultants], dtype=bool)
+            mask = np.array(
+                [intervention_type in c.intervention_types for c in self.problem.consultants],
+                dtype=bool,
+            )
             self._type_masks[intervention_type] = mask
         return mask
 
@@ -114,8 +118,9 @@ class CandidateIndex:
     def qualified(self, required: frozenset[str]) -> np.ndarray:
         mask = self._qualified.get(required)
         if mask is None:
-            mask = np.array([required <= c.qualifications for c in self.problem.consultants],
-                            dtype=bool)
+            mask = np.array(
+                [required <= c.qualifications for c in self.problem.consultants], dtype=bool
+            )
             self._qualified[required] = mask
         return mask
 
@@ -131,8 +136,7 @@ class CandidateIndex:
         speaks = np.ones(self.n, dtype=bool)
         for tag in tags:
             speaks &= self.tag_value(tag) > 0
-        takes = self.support_ok if role == Role.SUPPORT else self.type_mask(
-            case.intervention_type)
+        takes = self.support_ok if role == Role.SUPPORT else self.type_mask(case.intervention_type)
         unqualified = np.zeros(self.n, dtype=bool)
         if role != Role.SUPPORT and case.required_qualifications:
             unqualified = ~self.qualified(case.required_qualifications)
@@ -179,27 +183,39 @@ class CandidateIndex:
     def region_mask(self, region: str) -> np.ndarray:
         mask = self._region_masks.get(region)
         if mask is None:
-            mask = np.array([self.problem.office_serves(c.office_id, region)
-                             for c in self.problem.consultants], dtype=bool)
+            mask = np.array(
+                [self.problem.office_serves(c.office_id, region) for c in self.problem.consultants],
+                dtype=bool,
+            )
             self._region_masks[region] = mask
         return mask
 
     def country_mask(self, country: str) -> np.ndarray:
         mask = self._country_masks.get(country)
         if mask is None:
-            mask = np.array([country in c.cultural_countries for c in self.problem.consultants],
-                            dtype=bool)
+            mask = np.array(
+                [country in c.cultural_countries for c in self.problem.consultants], dtype=bool
+            )
             self._country_masks[country] = mask
         return mask
 
-    def approx_scores(self, case: CaseData, role: Role, tags: tuple[str, ...],
-                      minutes: np.ndarray | None, members: np.ndarray) -> np.ndarray:
+    def approx_scores(
+        self,
+        case: CaseData,
+        role: Role,
+        tags: tuple[str, ...],
+        minutes: np.ndarray | None,
+        members: np.ndarray,
+    ) -> np.ndarray:
         """The soft score of `members` without the start and preference terms, travel
         from the spherical estimate: only used to pick whom to score exactly."""
         weights = self.problem.settings.weights
         limit = max(self.problem.settings.max_travel_minutes, 1e-9)
-        language = (np.min([self.tag_value(t)[members] for t in tags], axis=0)
-                    if tags else np.ones(len(members)))
+        language = (
+            np.min([self.tag_value(t)[members] for t in tags], axis=0)
+            if tags
+            else np.ones(len(members))
+        )
         total = weights.language * language
         if minutes is not None:
             total += weights.travel * np.clip(1 - minutes[members] / limit, 0, 1)
@@ -230,8 +246,11 @@ class CandidateIndex:
         """Feasible consultants (static rules + capacity under locked work) with their
         integer score, best first, at most `limit` (plus `keep`, today's consultant)."""
         problem = self.problem
-        mask = self.support_ok.copy() if role == Role.SUPPORT else self.type_mask(
-            case.intervention_type).copy()
+        mask = (
+            self.support_ok.copy()
+            if role == Role.SUPPORT
+            else self.type_mask(case.intervention_type).copy()
+        )
         tags = required_tags(case, role)
         for tag in tags:
             mask &= self.tag_value(tag) > 0
@@ -268,10 +287,10 @@ class CandidateIndex:
         return found
 
 
-def _fits_alone(problem: MatchProblem, case: CaseData, role: Role,
-                consultant: ConsultantData, locked: float) -> bool:
+def _fits_alone(
+    problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData, locked: float
+) -> bool:
     """The seat's hours fit the consultant's absence-adjusted week beside locked work."""
     if consultant.absences:
         return free_hours(problem, case, consultant, locked) + 1e-9 >= case.hours_for(role)
     return consultant.capacity_hours - locked + 1e-9 >= case.hours_for(role)
-

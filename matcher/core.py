@@ -71,8 +71,10 @@ class AssignmentCore:
         n_pairs = len(self.pair_item)
         for name in ("pair_agent", "pair_score", "pair_use"):
             if len(getattr(self, name)) != n_pairs:
-                raise ValueError(f"AssignmentCore.{name}: {len(getattr(self, name))} entries, "
-                                 f"expected {n_pairs} (one per pair)")
+                raise ValueError(
+                    f"AssignmentCore.{name}: {len(getattr(self, name))} entries, "
+                    f"expected {n_pairs} (one per pair)"
+                )
         for name in ("required", "unplaced_penalty", "current_pair", "stability"):
             if len(getattr(self, name)) != self.n_items:
                 raise ValueError(f"AssignmentCore.{name}: expected {self.n_items} entries")
@@ -171,8 +173,12 @@ class CoreModel:
         """Shared capacity of a set of agents."""
         core = self.core
         for agents, r, cap in core.pools:
-            uses = [(core.pair_use[p][r], p) for a in agents for p in self.pairs_of_agent[a]
-                    if core.pair_use[p][r] > 0]
+            uses = [
+                (core.pair_use[p][r], p)
+                for a in agents
+                for p in self.pairs_of_agent[a]
+                if core.pair_use[p][r] > 0
+            ]
             if sum(u for u, _ in uses) > cap:
                 self.model.add(sum(u * self.x[p] for u, p in uses) <= cap)
 
@@ -278,6 +284,5 @@ def solve_core(
         if status == SolveStatus.OPTIMAL:
             bound = float(objective)
         return CoreResult(status, objective, bound, runtime, agents, tuple(pair_of_item))
-    bound_value = None if status == SolveStatus.INFEASIBLE else float(
-        solver.best_objective_bound)
+    bound_value = None if status == SolveStatus.INFEASIBLE else float(solver.best_objective_bound)
     return CoreResult(status, None, bound_value, runtime, (), ())

@@ -56,19 +56,24 @@ class GapResult:
 
 
 def solve_gap(
-    instance: GapInstance, sense: Sense, time_limit: float = 30.0, seed: int = 0,
+    instance: GapInstance,
+    sense: Sense,
+    time_limit: float = 30.0,
+    seed: int = 0,
     num_workers: int = 8,
 ) -> GapResult:
     core = gap_core(instance, sense)
     # CP-SAT's default LP level: on GAP it found and proved optima faster than the full
     # LP the domain batch uses (gapb 10×200: proven in 28 s vs 0.1 % gap after 30 s).
-    result: CoreResult = solve_core(core, time_limit=time_limit, seed=seed,
-                                    num_workers=num_workers, lp_level=1)
+    result: CoreResult = solve_core(
+        core, time_limit=time_limit, seed=seed, num_workers=num_workers, lp_level=1
+    )
     sign = 1 if sense == "max" else -1
     objective = None if result.objective is None else sign * result.objective
     bound = None if result.bound is None else sign * result.bound
-    return GapResult(instance.name, result.status, objective, bound, result.runtime,
-                     result.agent_of_item)
+    return GapResult(
+        instance.name, result.status, objective, bound, result.runtime, result.agent_of_item
+    )
 
 
 def check_assignment(instance: GapInstance, assignment: tuple[int, ...]) -> int:

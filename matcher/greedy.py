@@ -21,8 +21,16 @@ def greedy(problem: MatchProblem, model: BatchModel | None = None) -> BatchResul
     model = model or build_batch_model(problem)
     pair_of_item = greedy_pairs(problem, model)
     objective = objective_of(model, pair_of_item) / problem.settings.score_scale
-    return solution_result(problem, model, pair_of_item, SolveStatus.FEASIBLE, objective, None,
-                           None, time.perf_counter() - started)
+    return solution_result(
+        problem,
+        model,
+        pair_of_item,
+        SolveStatus.FEASIBLE,
+        objective,
+        None,
+        None,
+        time.perf_counter() - started,
+    )
 
 
 def greedy_pairs(problem: MatchProblem, model: BatchModel) -> list[int]:
@@ -55,13 +63,17 @@ def greedy_pairs(problem: MatchProblem, model: BatchModel) -> list[int]:
         agent = core.pair_agent[p]
         return all(use <= remaining[agent][r] for r, use in enumerate(core.pair_use[p])) and all(
             core.pair_use[p][core.pools[k][1]] <= pool_left[k]
-            for k in pools_of_agent.get(agent, ()))
+            for k in pools_of_agent.get(agent, ())
+        )
 
     # Keep today's relationships, as long as the consultant is not over capacity.
     for item, p in enumerate(core.current_pair):
         taken = agents_of_case.get(model.seats[item].case_id, set())
-        if p >= 0 and fits(p) and (model.seats[item].role == Role.COORDINATOR
-                                   or core.pair_agent[p] not in taken):
+        if (
+            p >= 0
+            and fits(p)
+            and (model.seats[item].role == Role.COORDINATOR or core.pair_agent[p] not in taken)
+        ):
             take(item, p)
 
     def urgency(item: int) -> tuple[int, object, int]:

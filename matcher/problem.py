@@ -200,8 +200,12 @@ class MatchSettings:
     max_candidates_per_seat: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("max_travel_minutes", "stability_cost", "unplaced_penalty",
-                     "coordinator_unplaced_penalty"):
+        for name in (
+            "max_travel_minutes",
+            "stability_cost",
+            "unplaced_penalty",
+            "coordinator_unplaced_penalty",
+        ):
             if getattr(self, name) < 0:
                 raise ValueError(f"MatchSettings.{name}: must be ≥ 0, got {getattr(self, name)}")
         if self.horizon_weeks < 1:
@@ -272,8 +276,7 @@ class MatchProblem:
             if a.consultant_id is not None:
                 by_consultant[a.consultant_id].append(a)
         setattr_(self, "assignments_by_case", {k: tuple(v) for k, v in by_case.items()})
-        setattr_(self, "assignments_by_consultant",
-                 {k: tuple(v) for k, v in by_consultant.items()})
+        setattr_(self, "assignments_by_consultant", {k: tuple(v) for k, v in by_consultant.items()})
 
     # ------------------------------------------------------------------ validation
 
@@ -387,15 +390,20 @@ class MatchProblem:
             points = self._cache.get("points")
             if points is None:
                 home = np.radians([[c.home.lat, c.home.lon] for c in self.consultants])
-                office = np.radians([
-                    [o.location.lat, o.location.lon] if (o := self.office_by_id.get(
-                        c.office_id)) is not None else [c.home.lat, c.home.lon]
-                    for c in self.consultants])
+                office = np.radians(
+                    [
+                        [o.location.lat, o.location.lon]
+                        if (o := self.office_by_id.get(c.office_id)) is not None
+                        else [c.home.lat, c.home.lon]
+                        for c in self.consultants
+                    ]
+                )
                 points = (home.reshape(-1, 2), office.reshape(-1, 2))
                 self._cache["points"] = points
             home, office = points
-            km = np.minimum(_great_circle_km(home, case.location),
-                            _great_circle_km(office, case.location))
+            km = np.minimum(
+                _great_circle_km(home, case.location), _great_circle_km(office, case.location)
+            )
             t = self.travel
             minutes = t.overhead_minutes + km * t.road_factor / t.speed_kmh * 60.0
             return np.where(km == 0.0, 0.0, minutes)
@@ -427,8 +435,10 @@ _EARTH_RADIUS_KM = 6371.0088
 def _great_circle_km(points: np.ndarray, target: Point) -> np.ndarray:
     """Haversine distance from each (lat, lon) row in radians to `target`."""
     lat, lon = np.radians(target.lat), np.radians(target.lon)
-    a = (np.sin((points[:, 0] - lat) / 2) ** 2
-         + np.cos(lat) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lon) / 2) ** 2)
+    a = (
+        np.sin((points[:, 0] - lat) / 2) ** 2
+        + np.cos(lat) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lon) / 2) ** 2
+    )
     return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 

@@ -128,8 +128,9 @@ def rank(
     seats: dict[Role, list[Candidate]] = {}
     excluded: dict[Role, Exclusions] = {}
     for role in case.roles:
-        pool = top if role == Role.PRIMARY and not case.needs_support_person else max(
-            top, PAIR_POOL)
+        pool = (
+            top if role == Role.PRIMARY and not case.needs_support_person else max(top, PAIR_POOL)
+        )
         seats[role], excluded[role] = _rank_seat(problem, case, role, pool)
 
     pairs: tuple[PairCandidate, ...] = ()
@@ -185,15 +186,17 @@ def _rank_seat(
             ctx = make_context(problem, case, role, consultant)
             misses.append((-score(ctx), consultant.id, reasons[0], ctx))
     misses.sort(key=lambda m: (m[0], m[1]))
-    nearest = tuple(_near_miss(ctx, reason, -neg) for neg, _, reason, ctx in
-                    misses[:NEAREST_MISSES])
+    nearest = tuple(
+        _near_miss(ctx, reason, -neg) for neg, _, reason, ctx in misses[:NEAREST_MISSES]
+    )
     exclusions = Exclusions(
         role=role,
         considered=len(problem.consultants),
         counts=dict(counts),
         nearest_misses=nearest,
-        summary=_summary(problem, case, role, counts,
-                         [(problem.consultant_by_id[m[1]], m[2]) for m in misses]),
+        summary=_summary(
+            problem, case, role, counts, [(problem.consultant_by_id[m[1]], m[2]) for m in misses]
+        ),
     )
     return scored[:top], exclusions
 
@@ -216,8 +219,11 @@ def _screening_data(
         cached = (index, hours, np.array([len(c) for c in cases], dtype=int))
         problem._cache["rank_index"] = cached
     index, hours, counts = cached
-    own = [a for a in problem.assignments_by_case.get(case.id, ())
-           if a.consultant_id is not None and a.role != Role.COORDINATOR]
+    own = [
+        a
+        for a in problem.assignments_by_case.get(case.id, ())
+        if a.consultant_id is not None and a.role != Role.COORDINATOR
+    ]
     if own:
         hours, counts = hours.copy(), counts.copy()
         for a in own:
@@ -307,8 +313,7 @@ def _reasons(ctx: PairContext, points: dict[str, float], free: float) -> tuple[s
 
 def _free_from(problem: MatchProblem, consultant: ConsultantData) -> dt.date | None:
     ends = [
-        a.end for a in problem.assignments_by_consultant.get(consultant.id, ())
-        if a.end is not None
+        a.end for a in problem.assignments_by_consultant.get(consultant.id, ()) if a.end is not None
     ]
     return min(ends) if ends else None
 
@@ -334,7 +339,10 @@ _MISS_PHRASE = {
 
 
 def _summary(
-    problem: MatchProblem, case: CaseData, role: Role, counts: Counter[str],
+    problem: MatchProblem,
+    case: CaseData,
+    role: Role,
+    counts: Counter[str],
     misses: list[tuple[ConsultantData, Reason]],
 ) -> tuple[str, ...]:
     lines = [f"{n} excluded: {rule.replace('_', ' ')}" for rule, n in counts.most_common()]
@@ -347,7 +355,9 @@ def _summary(
         line = f"{n} {speakers} {noun} {phrase}"
         if rule in (RuleName.CAPACITY_HOURS, RuleName.CAPACITY_CASES):
             dates = [
-                d for consultant, reason in misses if reason.rule == rule
+                d
+                for consultant, reason in misses
+                if reason.rule == rule
                 if (d := _free_from(problem, consultant))
             ]
             if dates:

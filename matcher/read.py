@@ -44,7 +44,7 @@ def parse_gap(text: str, name: str = "gap") -> list[GapInstance]:
         if position + count > len(tokens):
             raise ValueError(f"{name}: file ends while reading {what}")
         try:
-            values = [int(t) for t in tokens[position:position + count]]
+            values = [int(t) for t in tokens[position : position + count]]
         except ValueError as error:
             raise ValueError(f"{name}: non-integer value while reading {what}") from error
         position += count
@@ -62,15 +62,18 @@ def parse_gap(text: str, name: str = "gap") -> list[GapInstance]:
         capacity = take(m, f"{label} capacities")
         if any(u < 0 for u in flat_use) or any(b < 0 for b in capacity):
             raise ValueError(f"{label}: negative resource use or capacity")
-        instances.append(GapInstance(
-            name=label,
-            cost=tuple(tuple(flat_cost[i * n:(i + 1) * n]) for i in range(m)),
-            use=tuple(tuple(flat_use[i * n:(i + 1) * n]) for i in range(m)),
-            capacity=tuple(capacity),
-        ))
+        instances.append(
+            GapInstance(
+                name=label,
+                cost=tuple(tuple(flat_cost[i * n : (i + 1) * n]) for i in range(m)),
+                use=tuple(tuple(flat_use[i * n : (i + 1) * n]) for i in range(m)),
+                capacity=tuple(capacity),
+            )
+        )
     if position != len(tokens):
-        raise ValueError(f"{name}: {len(tokens) - position} unexpected values after instance "
-                         f"{count}")
+        raise ValueError(
+            f"{name}: {len(tokens) - position} unexpected values after instance {count}"
+        )
     return instances
 
 

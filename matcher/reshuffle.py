@@ -61,8 +61,10 @@ class Reshuffle:
 
     @property
     def explanation(self) -> tuple[str, ...]:
-        return (*(m.text for m in self.moves),
-                f"then consultant {self.freed_consultant_id} can take case {self.case_id}")
+        return (
+            *(m.text for m in self.moves),
+            f"then consultant {self.freed_consultant_id} can take case {self.case_id}",
+        )
 
 
 def reshuffle(
@@ -105,9 +107,12 @@ def reshuffle(
                 moves[(assignment.id, receiver.id)] = (assignment, y)
                 options.append(y)
                 receiver_hours.setdefault(receiver.id, []).append(
-                    (round(assignment.hours * scale), y))
+                    (round(assignment.hours * scale), y)
+                )
                 receiver_cap[receiver.id] = (
-                    min(free, receiver_cap.get(receiver.id, (free, 0))[0]), free_cases)
+                    min(free, receiver_cap.get(receiver.id, (free, 0))[0]),
+                    free_cases,
+                )
                 objective.append((new_score - old_score - _MOVE_WEIGHT) * y)
             if options:
                 # An assignment moves at most once, and only off the chosen donor.
@@ -118,8 +123,13 @@ def reshuffle(
         free = round(free_hours(problem, case, donor, other_load(problem, case, donor)) * scale)
         moved_hours = sum(round(a.hours * scale) * v for a, v in own_moves)
         model.add(need - moved_hours <= free).only_enforce_if(pick[donor.id])
-        cases_now = len({a.case_id for a in problem.assignments_by_consultant.get(donor.id, ())
-                         if a.case_id != case.id})
+        cases_now = len(
+            {
+                a.case_id
+                for a in problem.assignments_by_consultant.get(donor.id, ())
+                if a.case_id != case.id
+            }
+        )
         moved_cases = sum(v for _, v in own_moves)
         model.add(cases_now + 1 - moved_cases <= donor.max_cases).only_enforce_if(pick[donor.id])
 
@@ -179,14 +189,18 @@ def _donors(
 
 def _movable(problem: MatchProblem, donor: ConsultantData) -> list[RunningAssignment]:
     return [
-        a for a in problem.assignments_by_consultant.get(donor.id, ())
+        a
+        for a in problem.assignments_by_consultant.get(donor.id, ())
         if not a.locked and a.role in (Role.PRIMARY, Role.SUPPORT)
     ]
 
 
 def _receivers(
-    problem: MatchProblem, assignment: RunningAssignment, case: CaseData,
-    donor: ConsultantData, limit: int,
+    problem: MatchProblem,
+    assignment: RunningAssignment,
+    case: CaseData,
+    donor: ConsultantData,
+    limit: int,
 ) -> list[tuple[ConsultantData, int, float, int]]:
     """Consultants who could take the assignment: every rule passes for its case and
     role, and they are not already on the case in the other seat."""
@@ -203,7 +217,13 @@ def _receivers(
         cases = len({a.case_id for a in problem.assignments_by_consultant.get(consultant.id, ())})
         if free + 1e-9 < assignment.hours or cases >= consultant.max_cases:
             continue
-        found.append((consultant, _pair_score(problem, case, role, consultant), free,
-                      consultant.max_cases - cases))
+        found.append(
+            (
+                consultant,
+                _pair_score(problem, case, role, consultant),
+                free,
+                consultant.max_cases - cases,
+            )
+        )
     found.sort(key=lambda item: (-item[1], item[0].id))
     return found[:limit]

@@ -91,7 +91,8 @@ def language_cover(
                 continue
             candidate = LanguageCover(tag, skill.tag, kind, level)
             if best is None or (_CLOSENESS_ORDER[kind], -LEVEL_RANK[level]) < (
-                _CLOSENESS_ORDER[best.closeness], -LEVEL_RANK[best.level]
+                _CLOSENESS_ORDER[best.closeness],
+                -LEVEL_RANK[best.level],
             ):
                 best = candidate
         if best is None:
@@ -133,12 +134,12 @@ def other_load(problem: MatchProblem, case: CaseData, consultant: ConsultantData
     )
 
 
-def free_hours(problem: MatchProblem, case: CaseData, consultant: ConsultantData,
-               load: float) -> float:
+def free_hours(
+    problem: MatchProblem, case: CaseData, consultant: ConsultantData, load: float
+) -> float:
     """The smallest free capacity over the first `horizon_weeks` weeks from the start,
     where an absent working day removes a fifth of the weekly hours."""
-    share = min_present_share(consultant, start_day(problem, case),
-                              problem.settings.horizon_weeks)
+    share = min_present_share(consultant, start_day(problem, case), problem.settings.horizon_weeks)
     return consultant.capacity_hours * share - load
 
 
@@ -296,7 +297,10 @@ CAPACITY_RULES = frozenset({RuleName.CAPACITY_HOURS, RuleName.CAPACITY_CASES})
 
 
 def first_failure(
-    problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData,
+    problem: MatchProblem,
+    case: CaseData,
+    role: Role,
+    consultant: ConsultantData,
     rules: tuple[Rule, ...] = HARD_RULES,
 ) -> Reason | None:
     """The first rule that fires, or None if the consultant is a candidate."""
@@ -308,7 +312,10 @@ def first_failure(
 
 
 def all_failures(
-    problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData,
+    problem: MatchProblem,
+    case: CaseData,
+    role: Role,
+    consultant: ConsultantData,
     rules: tuple[Rule, ...] = HARD_RULES,
 ) -> list[Reason]:
     """Every rule that fires (for nearest-miss explanations)."""

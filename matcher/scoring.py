@@ -108,7 +108,10 @@ SOFT_TERMS = {
 
 
 def make_context(
-    problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData,
+    problem: MatchProblem,
+    case: CaseData,
+    role: Role,
+    consultant: ConsultantData,
     base_load: float | None = None,
 ) -> PairContext:
     """Context for a pair the language rule accepts (raises if it does not)."""
@@ -116,8 +119,9 @@ def make_context(
     if cover is None:
         raise ValueError(f"consultant {consultant.id}: does not cover case {case.id} languages")
     load = other_load(problem, case, consultant) if base_load is None else base_load
-    return PairContext(problem, case, role, consultant, cover,
-                       problem.travel_minutes(consultant, case), load)
+    return PairContext(
+        problem, case, role, consultant, cover, problem.travel_minutes(consultant, case), load
+    )
 
 
 def breakdown(ctx: PairContext) -> dict[str, float]:

@@ -228,9 +228,7 @@ def _shift_type_keys(
     chosen = set(rng.sample(types, 1 + (rng.random() < size)))
     team = set(working)
     return {
-        k
-        for k in x
-        if k[0] in team and k[2] in chosen and on_day.get((k[0], k[1]), k[2]) in chosen
+        k for k in x if k[0] in team and k[2] in chosen and on_day.get((k[0], k[1]), k[2]) in chosen
     }
 
 

@@ -165,11 +165,7 @@ def repair(
     else:
         remaining = max(1.0, time_limit - (time.perf_counter() - started))
     result = attempt(hint, remaining, None)
-    if (
-        local is not None
-        and local.found
-        and (not result.found or _rank(local) < _rank(result))
-    ):
+    if local is not None and local.found and (not result.found or _rank(local) < _rank(result)):
         result = dataclasses.replace(local, status=Status.FEASIBLE, bound=None)
     diff = roster_diff(published, result.roster)
     return RepairResult(

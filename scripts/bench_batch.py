@@ -41,15 +41,21 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run(problem: MatchProblem, time_limit: float, workers: int,
-        seed: int) -> tuple[BatchResult, BatchResult, float]:
+def run(
+    problem: MatchProblem, time_limit: float, workers: int, seed: int
+) -> tuple[BatchResult, BatchResult, float]:
     """(batch, greedy, build seconds); the same model serves both."""
     started = time.perf_counter()
     model = build_batch_model(problem)
     build = time.perf_counter() - started
     baseline = greedy(problem, model)
-    result = solve_core(model.core, time_limit=time_limit, seed=seed, num_workers=workers,
-                        hint=greedy_pairs(problem, model))
+    result = solve_core(
+        model.core,
+        time_limit=time_limit,
+        seed=seed,
+        num_workers=workers,
+        hint=greedy_pairs(problem, model),
+    )
     return read_solution(problem, model, result), baseline, build
 
 
@@ -59,8 +65,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--time-limit-10x", type=float, default=100.0)
-    parser.add_argument("--candidates-10x", type=int, default=8,
-                        help="best consultants kept per seat on the 10x book")
+    parser.add_argument(
+        "--candidates-10x",
+        type=int,
+        default=8,
+        help="best consultants kept per seat on the 10x book",
+    )
     parser.add_argument("--skip-10x", action="store_true")
     args = parser.parse_args()
 
@@ -69,40 +79,83 @@ def main() -> None:
         books.append(("10x (scale 10)", 10, args.candidates_10x, args.time_limit_10x))
     console = Console(width=150)
     table = Table(title=f"Batch re-optimisation ({args.workers} CP-SAT workers)")
-    for column in ("book", "consultants", "seats", "pairs", "build s", "solve s", "total s",
-                   "status", "objective", "bound", "gap %", "greedy", "vs greedy",
-                   "peak MB"):
+    for column in (
+        "book",
+        "consultants",
+        "seats",
+        "pairs",
+        "build s",
+        "solve s",
+        "total s",
+        "status",
+        "objective",
+        "bound",
+        "gap %",
+        "greedy",
+        "vs greedy",
+        "peak MB",
+    ):
         table.add_column(column, justify="left" if column in ("book", "status") else "right")
     kpi_rows = []
     for name, scale, limit, time_limit in books:
         settings = MatchSettings(max_candidates_per_seat=limit)
         problem, timings = demo_problem(scale, settings=settings)
         batch, baseline, build = run(problem, time_limit, args.workers, args.seed)
-        gain = ("-" if batch.objective is None or baseline.objective is None
-                else f"{batch.objective - baseline.objective:+.0f}")
-        table.add_row(
-            name, str(len(problem.consultants)), str(len(batch.placements)),
-            str(batch.n_pairs), f"{build:.1f}", f"{batch.runtime:.1f}",
-            f"{build + batch.runtime:.1f}", str(batch.status),
-            _fmt(batch.objective), _fmt(batch.bound),
-            "-" if batch.gap is None else f"{batch.gap * 100:.2f}",
-            _fmt(baseline.objective), gain, f"{peak_mb():.0f}",
+        gain = (
+            "-"
+            if batch.objective is None or baseline.objective is None
+            else f"{batch.objective - baseline.objective:+.0f}"
         )
-        console.print(f"{name}: seeded in {timings['seed']:.1f} s, snapshot "
-                      f"{timings['snapshot']:.1f} s; candidate limit {limit or 'none'}")
+        table.add_row(
+            name,
+            str(len(problem.consultants)),
+            str(len(batch.placements)),
+            str(batch.n_pairs),
+            f"{build:.1f}",
+            f"{batch.runtime:.1f}",
+            f"{build + batch.runtime:.1f}",
+            str(batch.status),
+            _fmt(batch.objective),
+            _fmt(batch.bound),
+            "-" if batch.gap is None else f"{batch.gap * 100:.2f}",
+            _fmt(baseline.objective),
+            gain,
+            f"{peak_mb():.0f}",
+        )
+        console.print(
+            f"{name}: seeded in {timings['seed']:.1f} s, snapshot "
+            f"{timings['snapshot']:.1f} s; candidate limit {limit or 'none'}"
+        )
         for label, result in (("batch", batch), ("greedy", baseline)):
             k = result.kpis
             if k is None:
                 continue
-            kpi_rows.append((f"{name} {label}", f"{k.placed_seats}", f"{k.unplaced}",
-                             f"{k.exact_dialect_rate * 100:.1f}", str(k.fallback_count),
-                             f"{k.mean_travel_minutes:.1f}", f"{k.p95_travel_minutes:.1f}",
-                             f"{k.utilisation_spread:.3f}",
-                             str(sum(1 for c in result.changes if c.kind == "move"))))
+            kpi_rows.append(
+                (
+                    f"{name} {label}",
+                    f"{k.placed_seats}",
+                    f"{k.unplaced}",
+                    f"{k.exact_dialect_rate * 100:.1f}",
+                    str(k.fallback_count),
+                    f"{k.mean_travel_minutes:.1f}",
+                    f"{k.p95_travel_minutes:.1f}",
+                    f"{k.utilisation_spread:.3f}",
+                    str(sum(1 for c in result.changes if c.kind == "move")),
+                )
+            )
     console.print(table)
     kpis = Table(title="KPIs (consultant seats; coordinators counted in 'unplaced' too)")
-    for column in ("solution", "placed", "unplaced", "exact dialect %", "fallbacks",
-                   "mean travel", "p95 travel", "utilisation sd", "moves"):
+    for column in (
+        "solution",
+        "placed",
+        "unplaced",
+        "exact dialect %",
+        "fallbacks",
+        "mean travel",
+        "p95 travel",
+        "utilisation sd",
+        "moves",
+    ):
         kpis.add_column(column, justify="left" if column == "solution" else "right")
     for row in kpi_rows:
         kpis.add_row(*row)

@@ -40,18 +40,33 @@ REFERENCE: dict[str, tuple[str, tuple[int, ...]]] = {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--sense", choices=("max", "min"), default=None,
-                        help="override the sense (default: from the file name, see README)")
+    parser.add_argument(
+        "--sense",
+        choices=("max", "min"),
+        default=None,
+        help="override the sense (default: from the file name, see README)",
+    )
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per instance")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="CP-SAT workers (1 was fastest on a loaded 2-core machine)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="CP-SAT workers (1 was fastest on a loaded 2-core machine)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, default=None, help="write results to this file")
     args = parser.parse_args(argv)
 
     table = Table(title="OR-Library GAP through the matcher batch engine")
-    for column in ("instance", "status", "objective", "bound", "reference", "gap to ref %",
-                   "seconds"):
+    for column in (
+        "instance",
+        "status",
+        "objective",
+        "bound",
+        "reference",
+        "gap to ref %",
+        "seconds",
+    ):
         table.add_column(column, justify="right" if column != "instance" else "left")
     records = []
     for path in args.files:
@@ -59,25 +74,41 @@ def main(argv: list[str] | None = None) -> int:
         default_sense, refs = REFERENCE.get(stem, ("max", ()))
         sense: Sense = "min" if (args.sense or default_sense) == "min" else "max"
         for index, instance in enumerate(read_gap(path), start=1):
-            result = solve_gap(instance, sense, time_limit=args.time_limit, seed=args.seed,
-                               num_workers=args.workers)
+            result = solve_gap(
+                instance,
+                sense,
+                time_limit=args.time_limit,
+                seed=args.seed,
+                num_workers=args.workers,
+            )
             if result.assignment:
                 check_assignment(instance, result.assignment)  # independent feasibility check
             ref = refs[index - 1] if index <= len(refs) and sense == default_sense else None
             gap_ref = (
                 abs(result.objective - ref) / ref * 100
-                if ref and result.objective is not None else None
+                if ref and result.objective is not None
+                else None
             )
             table.add_row(
-                f"{stem}#{index} ({instance.n_agents}×{instance.n_jobs})", result.status,
-                _fmt(result.objective), _fmt(result.bound), _fmt(ref),
-                "-" if gap_ref is None else f"{gap_ref:.3f}", f"{result.seconds:.2f}",
+                f"{stem}#{index} ({instance.n_agents}×{instance.n_jobs})",
+                result.status,
+                _fmt(result.objective),
+                _fmt(result.bound),
+                _fmt(ref),
+                "-" if gap_ref is None else f"{gap_ref:.3f}",
+                f"{result.seconds:.2f}",
             )
-            records.append({
-                "file": str(path), "index": index, "objective": result.objective,
-                "bound": result.bound, "status": str(result.status),
-                "seconds": round(result.seconds, 4), "assignment": list(result.assignment),
-            })
+            records.append(
+                {
+                    "file": str(path),
+                    "index": index,
+                    "objective": result.objective,
+                    "bound": result.bound,
+                    "status": str(result.status),
+                    "seconds": round(result.seconds, 4),
+                    "assignment": list(result.assignment),
+                }
+            )
     Console(width=140).print(table)
     if args.json:
         args.json.write_text(json.dumps(records, indent=1))

@@ -36,8 +36,9 @@ from matcher.rank import rank
 from matcher.reshuffle import reshuffle
 
 
-def demo_problem(scale: int = 1, seed: int = 42,
-                 settings: MatchSettings | None = None) -> tuple[MatchProblem, dict[str, float]]:
+def demo_problem(
+    scale: int = 1, seed: int = 42, settings: MatchSettings | None = None
+) -> tuple[MatchProblem, dict[str, float]]:
     """The demo book as a `MatchProblem`, through a temporary SQLite database; also the
     seconds spent seeding and loading."""
     timings: dict[str, float] = {}
@@ -101,10 +102,18 @@ def main() -> None:
     table = Table(title="Reception latency (in-process, ms)")
     for column in ("operation", "calls", "p50", "p95", "p99", "max", "target"):
         table.add_column(column, justify="right" if column != "operation" else "left")
-    table.add_row("rank (open + sampled running)", str(len(rank_ms)),
-                  *(f"{v:.1f}" for v in percentiles(rank_ms)), "p95 < 20")
-    table.add_row(f"reshuffle ({found} proposals)", str(len(reshuffle_ms)),
-                  *(f"{v:.1f}" for v in percentiles(reshuffle_ms)), "< 1000")
+    table.add_row(
+        "rank (open + sampled running)",
+        str(len(rank_ms)),
+        *(f"{v:.1f}" for v in percentiles(rank_ms)),
+        "p95 < 20",
+    )
+    table.add_row(
+        f"reshuffle ({found} proposals)",
+        str(len(reshuffle_ms)),
+        *(f"{v:.1f}" for v in percentiles(reshuffle_ms)),
+        "< 1000",
+    )
     console.print(table)
 
 

@@ -265,7 +265,7 @@ leave consultants with more hours than their contract; greedy and batch treat ca
 as hard, so they may give up (\"unassigned\") a seat of an overloaded consultant rather
 than keep the overload.""",
     ),
-    ("py", "plot_plan_comparison(views, plt.figure(figsize=(12, 6), layout=\"constrained\"));"),
+    ("py", 'plot_plan_comparison(views, plt.figure(figsize=(12, 6), layout="constrained"));'),
     ("md", "## Language match and travel"),
     (
         "py",

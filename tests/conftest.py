@@ -50,8 +50,16 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
 REFERENCE_TABLES = frozenset({"region", "municipality", "office", "alembic_version"})
 
 DB_FIXTURES = frozenset(
-    {"backend", "db_url", "engine", "session", "seeded_url", "seeded_engine",
-     "seeded_session", "new_database"},
+    {
+        "backend",
+        "db_url",
+        "engine",
+        "session",
+        "seeded_url",
+        "seeded_engine",
+        "seeded_session",
+        "new_database",
+    },
 )
 
 

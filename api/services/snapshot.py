@@ -85,9 +85,7 @@ def load_match_problem(
     coordinator_ids = {c.id for c in coordinators}
 
     case_rows = list(
-        session.exec(
-            select(Case).where(Case.status != CaseStatus.ENDED).order_by(col(Case.id))
-        )
+        session.exec(select(Case).where(Case.status != CaseStatus.ENDED).order_by(col(Case.id)))
     )
     case_ids = {c.id for c in case_rows}
     languages: dict[int, list[MatchCaseLanguage]] = defaultdict(list)

@@ -14,8 +14,16 @@ from data.db import make_engine
 from data.migrate import current_revision, downgrade, upgrade
 
 DOMAIN_TABLES = {
-    "region", "municipality", "office", "consultant", "consultantlanguage", "absence",
-    "coordinator", "family_case", "caselanguage", "assignment",
+    "region",
+    "municipality",
+    "office",
+    "consultant",
+    "consultantlanguage",
+    "absence",
+    "coordinator",
+    "family_case",
+    "caselanguage",
+    "assignment",
 }
 
 

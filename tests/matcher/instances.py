@@ -36,17 +36,28 @@ FT = "family_treatment"
 ALL_TYPES = frozenset({FT, "support_person", "contact_person"})
 
 
-def office(id: int = 1, location: Point = CPH, regions: tuple[str, ...] = (HOVEDSTADEN,)
-           ) -> OfficeData:
+def office(
+    id: int = 1, location: Point = CPH, regions: tuple[str, ...] = (HOVEDSTADEN,)
+) -> OfficeData:
     return OfficeData(id=id, location=location, serves_regions=frozenset(regions))
 
 
 def consultant(
-    id: int, *langs: str, home: Point = CPH, hours: float = 30, max_cases: int = 5,
-    office_id: int = 1, level: Level = Level.NATIVE, **kw: object
+    id: int,
+    *langs: str,
+    home: Point = CPH,
+    hours: float = 30,
+    max_cases: int = 5,
+    office_id: int = 1,
+    level: Level = Level.NATIVE,
+    **kw: object,
 ) -> ConsultantData:
     return ConsultantData(
-        id=id, home=home, office_id=office_id, capacity_hours=hours, max_cases=max_cases,
+        id=id,
+        home=home,
+        office_id=office_id,
+        capacity_hours=hours,
+        max_cases=max_cases,
         languages=tuple(LanguageSkill(t, level) for t in langs),
         intervention_types=kw.pop("types", ALL_TYPES),  # type: ignore[arg-type]
         gender=kw.pop("gender", "female"),  # type: ignore[arg-type]
@@ -55,31 +66,65 @@ def consultant(
 
 
 def case(
-    id: int, *langs: str, at: Point = CPH, hours: float = 10, region: str = HOVEDSTADEN,
-    is_open: bool = True, **kw: object
+    id: int,
+    *langs: str,
+    at: Point = CPH,
+    hours: float = 10,
+    region: str = HOVEDSTADEN,
+    is_open: bool = True,
+    **kw: object,
 ) -> CaseData:
     return CaseData(
-        id=id, location=at, region=region, intervention_type=FT, hours_per_week=hours,
-        visits_per_week=2, requested_start=MONDAY,
-        languages=tuple(CaseLanguage(t) for t in langs), is_open=is_open,
+        id=id,
+        location=at,
+        region=region,
+        intervention_type=FT,
+        hours_per_week=hours,
+        visits_per_week=2,
+        requested_start=MONDAY,
+        languages=tuple(CaseLanguage(t) for t in langs),
+        is_open=is_open,
         **kw,  # type: ignore[arg-type]
     )
 
 
-def problem(consultants, cases, assignments=(), coordinators=(), offices=None,
-            settings: MatchSettings | None = None) -> MatchProblem:
+def problem(
+    consultants,
+    cases,
+    assignments=(),
+    coordinators=(),
+    offices=None,
+    settings: MatchSettings | None = None,
+) -> MatchProblem:
     return MatchProblem(
-        consultants=tuple(consultants), cases=tuple(cases),
+        consultants=tuple(consultants),
+        cases=tuple(cases),
         offices=tuple(offices if offices is not None else (office(),)),
-        coordinators=tuple(coordinators), assignments=tuple(assignments),
-        as_of=MONDAY.date(), settings=settings or MatchSettings(),
+        coordinators=tuple(coordinators),
+        assignments=tuple(assignments),
+        as_of=MONDAY.date(),
+        settings=settings or MatchSettings(),
     )
 
 
-def running(id: int, case_id: int, consultant_id: int, hours: float = 10,
-            role: Role = Role.PRIMARY, locked: bool = False, **kw: object) -> RunningAssignment:
-    return RunningAssignment(id=id, case_id=case_id, role=role, hours=hours,
-                             consultant_id=consultant_id, locked=locked, **kw)  # type: ignore[arg-type]
+def running(
+    id: int,
+    case_id: int,
+    consultant_id: int,
+    hours: float = 10,
+    role: Role = Role.PRIMARY,
+    locked: bool = False,
+    **kw: object,
+) -> RunningAssignment:
+    return RunningAssignment(
+        id=id,
+        case_id=case_id,
+        role=role,
+        hours=hours,
+        consultant_id=consultant_id,
+        locked=locked,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def coordinator(id: int, office_id: int = 1, max_caseload: int = 10) -> CoordinatorData:

@@ -26,8 +26,9 @@ from tests.matcher.instances import (
     running,
 )
 
-LANGUAGE_ONLY = Weights(language=10, culture=0, travel=0, office=0, continuity=0, workload=0,
-                        start=0, preference=0)
+LANGUAGE_ONLY = Weights(
+    language=10, culture=0, travel=0, office=0, continuity=0, workload=0, start=0, preference=0
+)
 
 
 def settings(**kw: float) -> MatchSettings:
@@ -41,8 +42,11 @@ def solve(p, **kw):
 def test_optimum_gives_each_family_its_exact_dialect():
     # 1 speaks ar-IQ, 2 speaks ar-SY, each with room for one 10 h case.
     # Exact/exact = 10 + 10 = 20 beats crossed 7 + 7 = 14.
-    p = problem([consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-                [case(10, "ar-IQ"), case(11, "ar-SY")], settings=settings())
+    p = problem(
+        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-IQ"), case(11, "ar-SY")],
+        settings=settings(),
+    )
     result = solve(p)
     assert result.status == SolveStatus.OPTIMAL
     assert result.objective == pytest.approx(20.0) and result.gap == 0.0
@@ -80,13 +84,18 @@ def test_stability_cost_prevents_a_marginal_move():
     assert move.objective == pytest.approx(15.0)
     assert move.assignment == {(10, "primary"): 1, (11, "primary"): 2}
     assert {(c.case_id, c.kind, c.from_id, c.to_id) for c in move.changes} == {
-        (10, "new", None, 1), (11, "move", 1, 2)}
+        (10, "new", None, 1),
+        (11, "move", 1, 2),
+    }
 
 
 def test_unplaced_case_reported_with_reason_and_penalty():
     # Nobody speaks Tigrinya: case 12 is unplaced (−100); case 10 → 1 (+10). Total −90.
-    p = problem([consultant(1, "ar-IQ")], [case(10, "ar-IQ"), case(12, "ti")],
-                settings=settings(unplaced_penalty=100))
+    p = problem(
+        [consultant(1, "ar-IQ")],
+        [case(10, "ar-IQ"), case(12, "ti")],
+        settings=settings(unplaced_penalty=100),
+    )
     result = solve(p)
     assert result.status == SolveStatus.OPTIMAL and result.objective == pytest.approx(-90.0)
     assert [(u.case_id, u.role) for u in result.unplaced] == [(12, Role.PRIMARY)]
@@ -96,9 +105,11 @@ def test_unplaced_case_reported_with_reason_and_penalty():
 def test_primary_and_support_are_different_people():
     # 1: native Danish (10 per seat); 2: working-level Danish (7.5). Both seats cannot go
     # to 1, so the optimum is 10 + 7.5 = 17.5 with two different consultants.
-    p = problem([consultant(1, "da"), consultant(2, "da", level=Level.WORKING)],
-                [case(10, "da", needs_support_person=True, support_hours_per_week=5)],
-                settings=settings())
+    p = problem(
+        [consultant(1, "da"), consultant(2, "da", level=Level.WORKING)],
+        [case(10, "da", needs_support_person=True, support_hours_per_week=5)],
+        settings=settings(),
+    )
     result = solve(p)
     assert result.objective == pytest.approx(17.5)
     chosen = result.assignment
@@ -112,9 +123,13 @@ def test_coordinator_from_serving_office_within_caseload():
     # Objective: two Danish seats 10 + 10, one coordinator in the family's own town
     # (office proximity 2 points), one coordinator seat unplaced (−50): 20 + 2 − 50.
     offices = (office(1, CPH), office(2, ROSKILDE, ("DK-85",)))
-    p = problem([consultant(1, "da")], [case(10, "da", hours=5), case(11, "da", hours=5)],
-                coordinators=[coordinator(1, 1, max_caseload=1), coordinator(2, 2)],
-                offices=offices, settings=settings(coordinator_unplaced_penalty=50))
+    p = problem(
+        [consultant(1, "da")],
+        [case(10, "da", hours=5), case(11, "da", hours=5)],
+        coordinators=[coordinator(1, 1, max_caseload=1), coordinator(2, 2)],
+        offices=offices,
+        settings=settings(coordinator_unplaced_penalty=50),
+    )
     result = solve(p)
     coordinated = [pl for pl in result.placements if pl.role == Role.COORDINATOR]
     assert sorted(pl.coordinator_id or 0 for pl in coordinated) == [0, 1]
@@ -126,20 +141,43 @@ def random_book(seed: int, n_consultants: int = 25, n_cases: int = 50):
     rng = random.Random(seed)
     tags = ["da", "ar-IQ", "ar-SY", "fa", "prs", "ti", "uk"]
     points = [CPH, CPH_NORTH, ROSKILDE]
-    consultants = [consultant(i, *rng.sample(tags, 2), home=rng.choice(points),
-                              hours=rng.choice([20, 30, 37]), max_cases=4)
-                   for i in range(1, n_consultants + 1)]
-    cases = [case(100 + j, rng.choice(tags), at=rng.choice(points), hours=rng.choice([5, 8, 10]),
-                  needs_support_person=rng.random() < 0.25, support_hours_per_week=4,
-                  is_open=j >= n_cases // 2)
-             for j in range(n_cases)]
+    consultants = [
+        consultant(
+            i,
+            *rng.sample(tags, 2),
+            home=rng.choice(points),
+            hours=rng.choice([20, 30, 37]),
+            max_cases=4,
+        )
+        for i in range(1, n_consultants + 1)
+    ]
+    cases = [
+        case(
+            100 + j,
+            rng.choice(tags),
+            at=rng.choice(points),
+            hours=rng.choice([5, 8, 10]),
+            needs_support_person=rng.random() < 0.25,
+            support_hours_per_week=4,
+            is_open=j >= n_cases // 2,
+        )
+        for j in range(n_cases)
+    ]
     runs = []
     for j, k in enumerate(cases[: n_cases // 2]):
-        speakers = [c.id for c in consultants if any(s.tag == k.languages[0].tag
-                                                     for s in c.languages)]
+        speakers = [
+            c.id for c in consultants if any(s.tag == k.languages[0].tag for s in c.languages)
+        ]
         if speakers:
-            runs.append(running(1000 + j, k.id, rng.choice(speakers), hours=k.hours_per_week,
-                                locked=rng.random() < 0.2))
+            runs.append(
+                running(
+                    1000 + j,
+                    k.id,
+                    rng.choice(speakers),
+                    hours=k.hours_per_week,
+                    locked=rng.random() < 0.2,
+                )
+            )
     return problem(consultants, cases, runs)
 
 
@@ -160,8 +198,10 @@ def test_same_seed_same_result_and_batch_beats_greedy():
     # where today's plan already overloads them (that is never made worse).
     hours = _hours_by_consultant(p, first.placements)
     today = _hours_by_consultant(p, p.assignments)
-    assert all(h <= max(p.consultant_by_id[c].capacity_hours, today.get(c, 0)) + 1e-9
-               for c, h in hours.items())
+    assert all(
+        h <= max(p.consultant_by_id[c].capacity_hours, today.get(c, 0)) + 1e-9
+        for c, h in hours.items()
+    )
 
 
 def _hours_by_consultant(p, seats) -> dict[int, float]:
@@ -177,34 +217,52 @@ def test_an_overloaded_consultant_keeps_running_families():
     # Consultant 1 (10 h contract) carries two running 8 h cases today; nobody else speaks
     # Tigrinya. Dropping a family would cost the unplaced penalty plus the stability cost,
     # so both stay: the optimum is today's plan, over contract but no worse than today.
-    p = problem([consultant(1, "ti", hours=10)], [case(10, "ti", hours=8, is_open=False),
-                                                 case(11, "ti", hours=8, is_open=False)],
-                [running(1, 10, 1, hours=8), running(2, 11, 1, hours=8)])
+    p = problem(
+        [consultant(1, "ti", hours=10)],
+        [case(10, "ti", hours=8, is_open=False), case(11, "ti", hours=8, is_open=False)],
+        [running(1, 10, 1, hours=8), running(2, 11, 1, hours=8)],
+    )
     result = solve(p)
     assert result.status == SolveStatus.OPTIMAL
-    assert sorted((pl.case_id, pl.consultant_id) for pl in result.placements
-                  if pl.role == Role.PRIMARY) == [(10, 1), (11, 1)]
+    assert sorted(
+        (pl.case_id, pl.consultant_id) for pl in result.placements if pl.role == Role.PRIMARY
+    ) == [(10, 1), (11, 1)]
     assert not result.unplaced
 
 
 def test_an_overloaded_consultant_gets_no_new_family():
     # The same consultant, over contract with one running 12 h case: the open 8 h request
     # cannot go to them (10 h contract), so it stays unplaced while the running one stays.
-    p = problem([consultant(1, "ti", hours=10)], [case(10, "ti", hours=12, is_open=False),
-                                                  case(11, "ti", hours=8, is_open=True)],
-                [running(1, 10, 1, hours=12)])
+    p = problem(
+        [consultant(1, "ti", hours=10)],
+        [case(10, "ti", hours=12, is_open=False), case(11, "ti", hours=8, is_open=True)],
+        [running(1, 10, 1, hours=12)],
+    )
     result = solve(p)
     assert result.status == SolveStatus.OPTIMAL
-    assert [(pl.case_id, pl.consultant_id) for pl in result.placements
-            if pl.role == Role.PRIMARY and pl.consultant_id is not None] == [(10, 1)]
+    assert [
+        (pl.case_id, pl.consultant_id)
+        for pl in result.placements
+        if pl.role == Role.PRIMARY and pl.consultant_id is not None
+    ] == [(10, 1)]
     assert [u.case_id for u in result.unplaced if u.role == Role.PRIMARY] == [11]
 
 
 def test_infeasible_and_unknown_are_reported_honestly():
     # One required item whose only agent has no capacity: infeasible, no objective.
-    core = AssignmentCore(n_items=1, n_agents=1, capacities=((0,),), pair_item=(0,),
-                          pair_agent=(0,), pair_score=(5,), pair_use=((1,),), required=(True,),
-                          unplaced_penalty=(0,), current_pair=(-1,), stability=(0,))
+    core = AssignmentCore(
+        n_items=1,
+        n_agents=1,
+        capacities=((0,),),
+        pair_item=(0,),
+        pair_agent=(0,),
+        pair_score=(5,),
+        pair_use=((1,),),
+        required=(True,),
+        unplaced_penalty=(0,),
+        current_pair=(-1,),
+        stability=(0,),
+    )
     result = solve_core(core, time_limit=5, num_workers=1)
     assert result.status == SolveStatus.INFEASIBLE and result.objective is None
     # No time at all: CP-SAT cannot even find a solution → unknown, not "feasible".
@@ -220,10 +278,18 @@ def test_infeasible_and_unknown_are_reported_honestly():
 
 def test_on_solution_reports_improving_solutions_in_score_points():
     seen: list[tuple[float, float]] = []
-    p = problem([consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-                [case(10, "ar-IQ"), case(11, "ar-SY")], settings=settings())
-    result = optimize(p, time_limit=10, seed=1, num_workers=1,
-                      on_solution=lambda objective, bound: seen.append((objective, bound)))
+    p = problem(
+        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-IQ"), case(11, "ar-SY")],
+        settings=settings(),
+    )
+    result = optimize(
+        p,
+        time_limit=10,
+        seed=1,
+        num_workers=1,
+        on_solution=lambda objective, bound: seen.append((objective, bound)),
+    )
     assert seen, "no solution reported"
     assert seen[-1][0] == pytest.approx(result.objective)  # the last one is the optimum, 20
     assert all(objective <= bound + 1e-9 for objective, bound in seen)

@@ -28,9 +28,14 @@ def iraqi_family():
     """
     offices = (office(1), office(2, ROSKILDE), office(3, AARHUS, ("DK-82",)))
     return problem(
-        [consultant(1, "ar-IQ", cultural_countries=frozenset({"IQ"})), consultant(2, "ar-SY"),
-         consultant(3, "ar-IQ", home=ROSKILDE, office_id=2), consultant(4, "ar-IQ", hours=5),
-         consultant(5, "ti"), consultant(6, "ar-IQ", home=AARHUS, office_id=3)],
+        [
+            consultant(1, "ar-IQ", cultural_countries=frozenset({"IQ"})),
+            consultant(2, "ar-SY"),
+            consultant(3, "ar-IQ", home=ROSKILDE, office_id=2),
+            consultant(4, "ar-IQ", hours=5),
+            consultant(5, "ti"),
+            consultant(6, "ar-IQ", home=AARHUS, office_id=3),
+        ],
         [case(10, "ar-IQ", cultural_countries=frozenset({"IQ"}))],
         offices=offices,
     )
@@ -73,10 +78,19 @@ def test_rank_pairs_for_a_case_needing_two_people():
     1 is the best primary (requested by name) and 2 the only one who does support work:
     the best pair is (1, 2); 2 cannot be paired with itself."""
     p = problem(
-        [consultant(1, "da", types=frozenset({"family_treatment"})),
-         consultant(2, "da", types=frozenset({"family_treatment", "support_person"}))],
-        [case(10, "da", needs_support_person=True, support_hours_per_week=5,
-              preferred_consultant_id=1)],
+        [
+            consultant(1, "da", types=frozenset({"family_treatment"})),
+            consultant(2, "da", types=frozenset({"family_treatment", "support_person"})),
+        ],
+        [
+            case(
+                10,
+                "da",
+                needs_support_person=True,
+                support_hours_per_week=5,
+                preferred_consultant_id=1,
+            )
+        ],
     )
     ranking = rank(p, 10)
     assert [(q.primary.consultant_id, q.support.consultant_id) for q in ranking.pairs] == [(1, 2)]
@@ -100,5 +114,6 @@ def test_rank_proposes_reshuffle_when_nobody_fits():
 
 def test_rank_unknown_case_raises():
     import pytest
+
     with pytest.raises(KeyError, match="case 99"):
         rank(iraqi_family(), 99)

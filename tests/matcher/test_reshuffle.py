@@ -16,12 +16,22 @@ def one_move_instance(locked: bool = False):
     consultant 3 frees exactly the 10 h that 1 needs: one move, never two. Consultant 2
     cannot receive a 10 h case, so the receiver must be 3."""
     return problem(
-        [consultant(1, "ti", "da", hours=20), consultant(2, "da", hours=30),
-         consultant(3, "da", hours=12)],
-        [case(10, "ti", hours=10), case(20, "da", hours=10, is_open=False),
-         case(21, "da", hours=10, is_open=False), case(22, "da", hours=25, is_open=False)],
-        [running(100, 20, 1, hours=10, locked=locked), running(101, 21, 1, hours=10),
-         running(102, 22, 2, hours=25)],
+        [
+            consultant(1, "ti", "da", hours=20),
+            consultant(2, "da", hours=30),
+            consultant(3, "da", hours=12),
+        ],
+        [
+            case(10, "ti", hours=10),
+            case(20, "da", hours=10, is_open=False),
+            case(21, "da", hours=10, is_open=False),
+            case(22, "da", hours=25, is_open=False),
+        ],
+        [
+            running(100, 20, 1, hours=10, locked=locked),
+            running(101, 21, 1, hours=10),
+            running(102, 22, 2, hours=25),
+        ],
     )
 
 

@@ -26,8 +26,10 @@ def check(rule, p, case_id=10, consultant_id=1, role=Role.PRIMARY):
 
 
 def test_language_exact_dialect_and_fallback_pass():
-    p = problem([consultant(1, "ar-IQ"), consultant(2, "ar-SY"), consultant(3, "fa")],
-                [case(10, "ar-IQ"), case(11, "prs")])
+    p = problem(
+        [consultant(1, "ar-IQ"), consultant(2, "ar-SY"), consultant(3, "fa")],
+        [case(10, "ar-IQ"), case(11, "prs")],
+    )
     assert check(rules.language_rule, p, 10, 1) is None  # same tag
     assert check(rules.language_rule, p, 10, 2) is None  # same language, other dialect
     assert check(rules.language_rule, p, 11, 3) is None  # Dari ← Farsi, CLDR fallback
@@ -42,8 +44,9 @@ def test_language_fires_for_other_language_and_names_it():
 
 def test_language_fires_below_minimum_level():
     settings = MatchSettings(min_language_level=Level.FLUENT)
-    p = problem([consultant(1, "ar-IQ", level=Level.WORKING)], [case(10, "ar-IQ")],
-                settings=settings)
+    p = problem(
+        [consultant(1, "ar-IQ", level=Level.WORKING)], [case(10, "ar-IQ")], settings=settings
+    )
     reason = check(rules.language_rule, p)
     assert reason is not None and "below working level" in reason.text
 
@@ -51,26 +54,35 @@ def test_language_fires_below_minimum_level():
 def test_language_fires_beyond_distance_threshold():
     # Ukrainian → Russian is a CLDR fallback at distance 24: allowed at 30, not at 10.
     wide = problem([consultant(1, "ru")], [case(10, "uk")])
-    narrow = problem([consultant(1, "ru")], [case(10, "uk")],
-                     settings=MatchSettings(language_max_distance=10))
+    narrow = problem(
+        [consultant(1, "ru")], [case(10, "uk")], settings=MatchSettings(language_max_distance=10)
+    )
     assert check(rules.language_rule, wide) is None
     assert check(rules.language_rule, narrow) is not None
 
 
 def test_support_seat_needs_child_language_only():
     from matcher.problem import CaseData, CaseLanguage
+
     base = case(10)
-    k = CaseData(**{**{f: getattr(base, f) for f in base.__dataclass_fields__},
-                    "languages": (CaseLanguage("ar-IQ", "parents"), CaseLanguage("da", "child")),
-                    "needs_support_person": True, "support_hours_per_week": 4})
+    k = CaseData(
+        **{
+            **{f: getattr(base, f) for f in base.__dataclass_fields__},
+            "languages": (CaseLanguage("ar-IQ", "parents"), CaseLanguage("da", "child")),
+            "needs_support_person": True,
+            "support_hours_per_week": 4,
+        }
+    )
     p = problem([consultant(1, "da")], [k])
     assert check(rules.language_rule, p, role=Role.SUPPORT) is None
     assert check(rules.language_rule, p, role=Role.PRIMARY) is not None
 
 
 def test_intervention_type():
-    p = problem([consultant(1, "da"), consultant(2, "da", types=frozenset({"dognindsats"}))],
-                [case(10, "da")])
+    p = problem(
+        [consultant(1, "da"), consultant(2, "da", types=frozenset({"dognindsats"}))],
+        [case(10, "da")],
+    )
     assert check(rules.intervention_type_rule, p, consultant_id=1) is None
     reason = check(rules.intervention_type_rule, p, consultant_id=2)
     assert reason.rule == RuleName.INTERVENTION_TYPE
@@ -78,24 +90,32 @@ def test_intervention_type():
 
 
 def test_qualification():
-    p = problem([consultant(1, "da", qualifications=frozenset({"psykolog"})), consultant(2, "da")],
-                [case(10, "da", required_qualifications=frozenset({"psykolog"}))])
+    p = problem(
+        [consultant(1, "da", qualifications=frozenset({"psykolog"})), consultant(2, "da")],
+        [case(10, "da", required_qualifications=frozenset({"psykolog"}))],
+    )
     assert check(rules.qualification_rule, p, consultant_id=1) is None
     reason = check(rules.qualification_rule, p, consultant_id=2)
     assert reason is not None and "psykolog" in reason.text
 
 
 def test_exclusion():
-    p = problem([consultant(1, "da"), consultant(2, "da")],
-                [case(10, "da", excluded_consultant_ids=frozenset({2}))])
+    p = problem(
+        [consultant(1, "da"), consultant(2, "da")],
+        [case(10, "da", excluded_consultant_ids=frozenset({2}))],
+    )
     assert check(rules.exclusion_rule, p, consultant_id=1) is None
     assert check(rules.exclusion_rule, p, consultant_id=2).rule == RuleName.EXCLUDED
 
 
 def test_gender_required_fires_preferred_does_not():
-    p = problem([consultant(1, "da", gender="male")],
-                [case(10, "da", gender="female", gender_rule="required"),
-                 case(11, "da", gender="female", gender_rule="preferred")])
+    p = problem(
+        [consultant(1, "da", gender="male")],
+        [
+            case(10, "da", gender="female", gender_rule="required"),
+            case(11, "da", gender="female", gender_rule="preferred"),
+        ],
+    )
     assert check(rules.gender_rule, p, 10).rule == RuleName.GENDER
     assert check(rules.gender_rule, p, 11) is None
 
@@ -103,8 +123,9 @@ def test_gender_required_fires_preferred_does_not():
 def test_absence_on_start_day():
     away = (DateRange(MONDAY.date(), MONDAY.date() + dt.timedelta(days=3)),)
     later = (DateRange(MONDAY.date() + dt.timedelta(days=1), MONDAY.date() + dt.timedelta(days=2)),)
-    p = problem([consultant(1, "da", absences=away), consultant(2, "da", absences=later)],
-                [case(10, "da")])
+    p = problem(
+        [consultant(1, "da", absences=away), consultant(2, "da", absences=later)], [case(10, "da")]
+    )
     assert check(rules.absence_rule, p, consultant_id=1).rule == RuleName.ABSENT
     assert check(rules.absence_rule, p, consultant_id=2) is None
 
@@ -115,9 +136,11 @@ def test_capacity_hours_counts_running_work_and_absences():
     # 3: 30 h, 15 h running → 15 h free ≥ 10.
     week2 = MONDAY.date() + dt.timedelta(days=8)
     p = problem(
-        [consultant(1, "da"),
-         consultant(2, "da", absences=(DateRange(week2, week2 + dt.timedelta(days=3)),)),
-         consultant(3, "da")],
+        [
+            consultant(1, "da"),
+            consultant(2, "da", absences=(DateRange(week2, week2 + dt.timedelta(days=3)),)),
+            consultant(3, "da"),
+        ],
         [case(10, "da"), case(20, "da", is_open=False), case(21, "da", is_open=False)],
         [running(1, 20, 1, hours=25), running(2, 21, 3, hours=15)],
     )
@@ -127,24 +150,34 @@ def test_capacity_hours_counts_running_work_and_absences():
 
 
 def test_capacity_hours_ignores_own_assignment_on_the_same_case():
-    p = problem([consultant(1, "da", hours=10)], [case(10, "da", is_open=False)],
-                [running(1, 10, 1, hours=10)])
+    p = problem(
+        [consultant(1, "da", hours=10)],
+        [case(10, "da", is_open=False)],
+        [running(1, 10, 1, hours=10)],
+    )
     assert check(rules.capacity_hours_rule, p) is None
 
 
 def test_capacity_cases():
-    p = problem([consultant(1, "da", max_cases=1), consultant(2, "da", max_cases=2)],
-                [case(10, "da"), case(20, "da", is_open=False), case(21, "da", is_open=False)],
-                [running(1, 20, 1, hours=1), running(2, 21, 2, hours=1)])
+    p = problem(
+        [consultant(1, "da", max_cases=1), consultant(2, "da", max_cases=2)],
+        [case(10, "da"), case(20, "da", is_open=False), case(21, "da", is_open=False)],
+        [running(1, 20, 1, hours=1), running(2, 21, 2, hours=1)],
+    )
     assert check(rules.capacity_cases_rule, p, consultant_id=1).rule == RuleName.CAPACITY_CASES
     assert check(rules.capacity_cases_rule, p, consultant_id=2) is None
 
 
 def test_travel_limit_from_home_or_office():
     offices = (office(1, CPH), office(2, AARHUS, ("DK-82",)))
-    p = problem([consultant(1, "da", home=AARHUS, office_id=2),
-                 consultant(2, "da", home=AARHUS, office_id=1)],
-                [case(10, "da", at=CPH)], offices=offices)
+    p = problem(
+        [
+            consultant(1, "da", home=AARHUS, office_id=2),
+            consultant(2, "da", home=AARHUS, office_id=1),
+        ],
+        [case(10, "da", at=CPH)],
+        offices=offices,
+    )
     reason = check(rules.travel_rule, p, consultant_id=1)
     assert reason is not None and reason.rule == RuleName.TRAVEL and "min away" in reason.text
     assert check(rules.travel_rule, p, consultant_id=2) is None  # can start from the CPH office

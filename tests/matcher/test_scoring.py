@@ -26,23 +26,35 @@ def ctx(p, case_id=10, consultant_id=1):
 
 
 def test_language_term_orders_exact_dialect_fallback_and_level():
-    p = problem([consultant(1, "ar-IQ"), consultant(2, "ar-SY"), consultant(3, "fa"),
-                 consultant(4, "ar-IQ", level=Level.WORKING)], [case(10, "ar-IQ"), case(11, "prs")])
+    p = problem(
+        [
+            consultant(1, "ar-IQ"),
+            consultant(2, "ar-SY"),
+            consultant(3, "fa"),
+            consultant(4, "ar-IQ", level=Level.WORKING),
+        ],
+        [case(10, "ar-IQ"), case(11, "prs")],
+    )
     exact, dialect, working = (language_term(ctx(p, 10, i)) for i in (1, 2, 4))
     assert exact == 1.0 and dialect == pytest.approx(0.7) and working == pytest.approx(0.75)
     assert language_term(ctx(p, 11, 3)) == pytest.approx(0.3)
 
 
 def test_culture_term():
-    p = problem([consultant(1, "ar", cultural_countries=frozenset({"IQ"})), consultant(2, "ar")],
-                [case(10, "ar", cultural_countries=frozenset({"IQ", "SY"}))])
+    p = problem(
+        [consultant(1, "ar", cultural_countries=frozenset({"IQ"})), consultant(2, "ar")],
+        [case(10, "ar", cultural_countries=frozenset({"IQ", "SY"}))],
+    )
     assert culture_term(ctx(p, consultant_id=1)) == 1.0
     assert culture_term(ctx(p, consultant_id=2)) == 0.0
 
 
 def test_travel_term_prefers_nearer():
-    p = problem([consultant(1, "da"), consultant(2, "da", home=ROSKILDE)],
-                [case(10, "da", at=ROSKILDE)], offices=(office(1, ROSKILDE),))
+    p = problem(
+        [consultant(1, "da"), consultant(2, "da", home=ROSKILDE)],
+        [case(10, "da", at=ROSKILDE)],
+        offices=(office(1, ROSKILDE),),
+    )
     p2 = problem([consultant(1, "da")], [case(10, "da", at=ROSKILDE)])
     assert travel_term(ctx(p, consultant_id=2)) == 1.0  # same point
     assert 0.0 < travel_term(ctx(p2)) < 0.7  # about 40 minutes of 75
@@ -55,8 +67,10 @@ def test_office_term():
 
 
 def test_continuity_term():
-    p = problem([consultant(1, "da"), consultant(2, "da"), consultant(3, "da")],
-                [case(10, "da", preferred_consultant_id=1, previous_consultant_ids=frozenset({2}))])
+    p = problem(
+        [consultant(1, "da"), consultant(2, "da"), consultant(3, "da")],
+        [case(10, "da", preferred_consultant_id=1, previous_consultant_ids=frozenset({2}))],
+    )
     assert [continuity_term(ctx(p, consultant_id=i)) for i in (1, 2, 3)] == [1.0, 0.7, 0.0]
 
 
@@ -68,17 +82,31 @@ def test_workload_term_is_one_minus_utilisation_after():
 
 def test_start_term_penalises_absence_in_first_week():
     wed = MONDAY.date() + dt.timedelta(days=2)
-    p = problem([consultant(1, "da"), consultant(2, "da", absences=(DateRange(wed, wed),))],
-                [case(10, "da")])
+    p = problem(
+        [consultant(1, "da"), consultant(2, "da", absences=(DateRange(wed, wed),))],
+        [case(10, "da")],
+    )
     assert start_term(ctx(p, consultant_id=1)) == 1.0
     assert start_term(ctx(p, consultant_id=2)) == pytest.approx(0.8)
 
 
 def test_preference_term_gender_and_competences():
-    p = problem([consultant(1, "da", gender="female", competences=frozenset({"trauma"})),
-                 consultant(2, "da", gender="male")],
-                [case(10, "da", gender="female", gender_rule="preferred",
-                      needed_competences=frozenset({"trauma", "autism"})), case(11, "da")])
+    p = problem(
+        [
+            consultant(1, "da", gender="female", competences=frozenset({"trauma"})),
+            consultant(2, "da", gender="male"),
+        ],
+        [
+            case(
+                10,
+                "da",
+                gender="female",
+                gender_rule="preferred",
+                needed_competences=frozenset({"trauma", "autism"}),
+            ),
+            case(11, "da"),
+        ],
+    )
     assert preference_term(ctx(p, consultant_id=1)) == pytest.approx(0.75)  # (1 + 1/2) / 2
     assert preference_term(ctx(p, consultant_id=2)) == 0.0
     assert preference_term(ctx(p, 11, 1)) == 0.0  # no wishes stated

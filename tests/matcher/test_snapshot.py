@@ -14,11 +14,15 @@ from matcher.rank import rank
 def test_snapshot_of_demo_book_matches_the_tables(seeded_engine):
     with Session(seeded_engine) as session:
         problem = load_match_problem(session, TODAY)
-        open_ids = {c.id for c in session.exec(
-            select(Case).where(Case.status == CaseStatus.REQUESTED))}
+        open_ids = {
+            c.id for c in session.exec(select(Case).where(Case.status == CaseStatus.REQUESTED))
+        }
         live = session.exec(select(Case).where(Case.status != CaseStatus.ENDED)).all()
-        running = [a for a in session.exec(select(Assignment))
-                   if a.status != AssignmentStatus.ENDED and (a.end is None or a.end >= TODAY)]
+        running = [
+            a
+            for a in session.exec(select(Assignment))
+            if a.status != AssignmentStatus.ENDED and (a.end is None or a.end >= TODAY)
+        ]
     assert {c.id for c in problem.cases if c.is_open} == open_ids
     assert len(problem.cases) == len(live)
     # Every running assignment of a live case is in the snapshot (nobody has left).

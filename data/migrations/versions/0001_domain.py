@@ -128,9 +128,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("consultant_id", "tag"),
     )
-    op.create_index(
-        "ix_consultantlanguage_consultant_id", "consultantlanguage", ["consultant_id"]
-    )
+    op.create_index("ix_consultantlanguage_consultant_id", "consultantlanguage", ["consultant_id"])
     op.create_index("ix_consultantlanguage_tag", "consultantlanguage", ["tag"])
 
     op.create_table(
@@ -185,9 +183,7 @@ def upgrade() -> None:
         "caselanguage",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "person_group", sa.Enum("PARENTS", "CHILD", name="persongroup"), nullable=False
-        ),
+        sa.Column("person_group", sa.Enum("PARENTS", "CHILD", name="persongroup"), nullable=False),
         sa.Column("tag", sa.String(length=35), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["family_case.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
