@@ -22,6 +22,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.services.errors import Conflict, DomainError, FieldProblem, Forbidden, Invalid, NotFound
+
 log = logging.getLogger("famplan.api")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -63,22 +65,37 @@ class ApiProblem(Exception):
         self.headers = headers
 
 
-def not_found(entity: str, entity_id: object) -> ApiProblem:
-    return ApiProblem(404, f"{entity} {entity_id} does not exist")
+def not_found(entity: str, entity_id: object) -> NotFound:
+    return NotFound(entity, entity_id)
 
 
-def invalid_field(field: str, message: str) -> ApiProblem:
-    """A 422 problem about one field (the name is the JSON path, e.g. ``body.end``)."""
-    return ApiProblem(422, f"{field}: {message}", errors=[FieldError(field=field, message=message)])
+def invalid_field(field: str, message: str) -> Invalid:
+    """An invalid field (the name is the JSON path, e.g. ``body.end``): answered 422."""
+    return Invalid.field(field, message)
 
 
-def invalid_fields(errors: list[FieldError]) -> ApiProblem:
-    count = len(errors)
-    return ApiProblem(422, f"{count} field{'s' if count != 1 else ''} invalid", errors=errors)
+def invalid_fields(errors: list[FieldError]) -> Invalid:
+    return Invalid([FieldProblem(error.field, error.message) for error in errors])
 
 
-def conflict(detail: str) -> ApiProblem:
-    return ApiProblem(409, detail)
+def conflict(detail: str) -> Conflict:
+    return Conflict(detail)
+
+
+#: How each domain error is answered over HTTP.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Invalid: 422,
+}
+
+
+def domain_status(error: DomainError) -> int:
+    for kind in type(error).__mro__:
+        if kind in DOMAIN_STATUS:
+            return DOMAIN_STATUS[kind]
+    return 400
 
 
 def problem_response(
@@ -136,6 +153,14 @@ async def _on_api_problem(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    errors = None
+    if isinstance(exc, Invalid):
+        errors = [FieldError(field=p.field, message=p.message) for p in exc.problems]
+    return problem_response(request, domain_status(exc), exc.detail, errors=errors)
+
+
 async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else None
@@ -145,7 +170,9 @@ async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
 async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [_field_error(error) for error in exc.errors()]
-    return problem_response(request, 422, invalid_fields(errors).detail, errors=errors)
+    count = len(errors)
+    detail = f"{count} field{'s' if count != 1 else ''} invalid"
+    return problem_response(request, 422, detail, errors=errors)
 
 
 async def _on_integrity_error(request: Request, exc: Exception) -> JSONResponse:
@@ -216,6 +243,7 @@ def route_template(scope: Any) -> str:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _on_api_problem)
+    app.add_exception_handler(DomainError, _on_domain_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)

@@ -255,7 +255,7 @@ def repair_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Re-plan after an absence, changing as few shifts as possible; saves a new draft."""
-    from api.problems import ApiProblem
+    from api.services.errors import DomainError
     from api.services.rosters import repair_roster
     from data.db import get_engine
     from data.ops_models import Roster
@@ -280,8 +280,8 @@ def repair_command(
         }
         try:
             child, outcome = repair_roster(session, roster, change, time_limit, None, today)
-        except ApiProblem as problem:
-            console.print(f"[red]{problem}[/red]")
+        except DomainError as problem:
+            console.print(f"[red]{problem.detail}[/red]")
             raise typer.Exit(code=2) from None
         violations = validate(outcome.problem, outcome.result.roster)
         ids = {int(e) for d in outcome.diff for e in (*d.removed, *d.added)}
