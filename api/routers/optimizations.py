@@ -36,7 +36,7 @@ class OptimizationCreate(SQLModel):
     #: the solver's work units (the demo book is proven optimal in 1.3 s instead of
     #: 0.8 s). False: exactly the time limit; among equally good plans, any may come.
     reproducible: bool = True
-    #: The planning date (default: today).
+    #: The planning date (default: `api.services.planning_date`).
     as_of: dt.date | None = None
 
 
