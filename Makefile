@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := matcher roster data api
 
-.PHONY: run demo test lint typecheck pytest bench setup db clean
+.PHONY: run demo test test-travel lint typecheck pytest bench setup db clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -39,6 +39,14 @@ pytest: setup
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# The clock-travel check: the suite again with the clock moved years ahead
+# (tests/conftest.py). On SQLite only: every planning date and timestamp comes from
+# Python's clock, which is the one moved; the database server's own clock is not, and
+# the PostgreSQL pass of `make test` already covers the backend.
+TRAVEL ?= 2030-06-01T12:00:00+00:00
+test-travel: setup
+	env -u FAMPLAN_TEST_POSTGRES_URL FAMPLAN_TEST_TRAVEL=$(TRAVEL) $(BIN)/python -m pytest -q
 
 bench: db
 	$(BIN)/python scripts/bench_gap.py ../shared/benchdata/gap/gap*.txt --time-limit 30

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from sqlmodel import Session
 
 from api.auth import Principal, PrincipalCache
 from api.problems import ApiProblem
+from api.services.planning_date import PlanningDateCache
 from data.ops_models import Role
 
 _api_key_header = APIKeyHeader(
@@ -42,6 +44,26 @@ async def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> AsyncIt
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+async def get_planning_date(request: Request) -> dt.date:
+    """The app's planning date (`api.services.planning_date`); on the event loop unless
+    the book's recorded date must be read again."""
+    dates: PlanningDateCache = request.app.state.planning_dates
+    known = dates.known()
+    if known is not None:
+        return known
+    return await run_in_threadpool(_read_planning_date, request.app.state.engine, dates)
+
+
+def _read_planning_date(engine: Engine, dates: PlanningDateCache) -> dt.date:
+    with Session(engine) as session:
+        return dates.get(session)
+
+
+#: The planning date of a request that names none of its own.
+PlanningDateDep = Annotated[dt.date, Depends(get_planning_date)]
+AS_OF_HELP = "Planning date (default: FAMPLAN_AS_OF, else the book's date, else today)."
 
 
 def _unauthorized(detail: str) -> ApiProblem:

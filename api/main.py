@@ -29,6 +29,7 @@ from api.routers import (
     staff,
 )
 from api.services.matching import SnapshotCache
+from api.services.planning_date import PlanningDateCache
 from data.db import make_engine, normalize_url
 from data.ops_models import JobKind
 
@@ -82,6 +83,7 @@ def create_app(
     app.state.worker = None
     app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
     app.state.snapshot_cache = SnapshotCache(settings.snapshot_ttl_seconds, settings.cache_rankings)
+    app.state.planning_dates = PlanningDateCache(settings, settings.snapshot_ttl_seconds)
     install_problem_handlers(app)
     app.add_middleware(SnapshotInvalidationMiddleware)
     app.add_middleware(RequestLogMiddleware)

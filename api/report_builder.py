@@ -18,10 +18,11 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from api.report import NamedFigure, Section, Table, WrittenReport, write_report
 from api.report_data import CapacitySnapshot, load_capacity
+from api.services.planning_date import planning_date
 from data.capacity import (
     DEFAULT_HOURS_PER_CONSULTANT,
     DEFAULT_MIN_MISSING_HOURS,
@@ -52,9 +53,6 @@ from roster.plotting import (
     plot_nights_weekends,
     plot_roster_grid,
 )
-
-#: Case references of the generated demo book (`data.scenario`) start with this.
-DEMO_REFERENCE_PREFIX = "FB-2023-"
 
 #: Progress messages for the CLI ("matching: optimising …"); silent by default.
 Progress = Callable[[str], None]
@@ -360,7 +358,7 @@ def build_report(
     session: Session, options: ReportOptions | None = None, progress: Progress = _silent
 ) -> list[Section]:
     options = options or ReportOptions()
-    as_of = options.as_of or default_as_of(session)
+    as_of = options.as_of or planning_date(session)
     sections: list[Section] = []
     if "supply" in options.sections:
         progress("supply and demand")
@@ -375,21 +373,6 @@ def build_report(
         progress("døgnindsats roster")
         sections.append(roster_section(session, as_of, options.time_limit, options.seed))
     return sections
-
-
-def default_as_of(session: Session) -> dt.date:
-    """The planning date: the demo scenario's own "today" (`data.scenario.TODAY`, a
-    Friday in December 2023) when the database holds the demo book, else today."""
-    from data.models import Case
-
-    demo = session.exec(
-        select(Case.id).where(col(Case.reference).startswith(DEMO_REFERENCE_PREFIX)).limit(1)
-    ).first()
-    if demo is None:
-        return dt.date.today()
-    from data.scenario import TODAY
-
-    return TODAY
 
 
 def write_demo_report(
@@ -433,4 +416,4 @@ def demo_database(seed: int = 42, scale: int = 1) -> DemoDatabase:
     engine = make_engine(url)
     load_demo(engine, seed=seed, scale=scale, progress=False)
     session = Session(engine)
-    return DemoDatabase(url, engine, session, default_as_of(session), directory)
+    return DemoDatabase(url, engine, session, planning_date(session), directory)

@@ -247,3 +247,20 @@ class AssignmentBase(SQLModel):
 class Assignment(AssignmentBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=0)
+
+
+# --------------------------------------------------------------------------- the book
+
+
+#: `BookSetting` key of the date the book of business is set on (ISO format). The demo
+#: seed records its scenario's "today" there, so the demo plans on its own day.
+PLANNING_DATE_KEY = "planning_date"
+
+
+class BookSetting(SQLModel, table=True):
+    """A fact about the whole book of business, stored as text under a key."""
+
+    __tablename__ = "book_setting"
+
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)

@@ -8,15 +8,18 @@ be added next to existing rows without guessing ids.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.engine import Engine
 
 from data.models import (
+    PLANNING_DATE_KEY,
     Absence,
     Assignment,
+    BookSetting,
     Case,
     CaseLanguage,
     Consultant,
@@ -204,6 +207,7 @@ def write_scenario(
         for a in scenario.assignments
     ]
     _insert(connection, Assignment, assignments, "assignments", progress)
+    record_planning_date(connection, scenario.today)
     return {
         "consultants": len(consultant_ids),
         "consultant languages": len(consultant_languages),
@@ -213,6 +217,14 @@ def write_scenario(
         "case languages": len(case_languages),
         "assignments": len(assignments),
     }
+
+
+def record_planning_date(connection: Connection, day: dt.date) -> None:
+    """Record `day` as the date the book is set on (`api.services.planning_date` reads it):
+    the demo book is a snapshot of one day, so it is planned on that day."""
+    target = table(BookSetting)
+    connection.execute(delete(target).where(target.c.key == PLANNING_DATE_KEY))
+    connection.execute(insert(target), [{"key": PLANNING_DATE_KEY, "value": day.isoformat()}])
 
 
 def load_demo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +24,11 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     demo_seed: int = 42
     report_dir: Path = Path("reports")
+    #: The planning date ("as of", ``FAMPLAN_AS_OF=2024-01-08``) of every route, command,
+    #: figure and report that is not given one. Unset, it is the date the book of business
+    #: records (the demo book records its own day), else today in Danish time; see
+    #: `api.services.planning_date`.
+    as_of: dt.date | None = None
 
 
 @lru_cache

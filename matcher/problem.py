@@ -236,7 +236,9 @@ class MatchProblem:
     offices: tuple[OfficeData, ...] = ()
     coordinators: tuple[CoordinatorData, ...] = ()
     assignments: tuple[RunningAssignment, ...] = ()
-    as_of: dt.date = field(default_factory=dt.date.today)
+    #: The planning date: who is active, what is running, the earliest start. Required
+    #: (by keyword): pure code does not read the clock, the caller says which day it is.
+    as_of: dt.date = field(kw_only=True)
     settings: MatchSettings = field(default_factory=MatchSettings)
     travel: TravelModel = field(default_factory=GeodesicTravel)
 

@@ -27,16 +27,25 @@ shows ``[sqlite]`` / ``[postgresql]``):
 
 Every test using one of these gets the ``db`` marker automatically
 (``pytest -m db`` / ``-m "not db"``).
+
+The clock-travel check: with the environment variable ``FAMPLAN_TEST_TRAVEL`` set to an
+ISO date-time (``make test-travel`` sets ``2030-06-01T12:00:00+00:00``), the whole session
+runs inside ``time_machine.travel(value, tick=True)``: the clock starts there and goes on
+ticking. No test may depend on the real date, so the suite must pass there too.
+``FAMPLAN_AS_OF`` is removed from the environment for the session: the tests set their
+planning date themselves (the world's and the demo book's recorded dates, explicit dates).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, delete, make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
@@ -44,6 +53,8 @@ from sqlmodel import Session, SQLModel
 from data.db import make_engine, normalize_url
 
 POSTGRES_ENV = "FAMPLAN_TEST_POSTGRES_URL"
+TRAVEL_ENV = "FAMPLAN_TEST_TRAVEL"
+_TRAVEL = pytest.StashKey[time_machine.travel]()
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(POSTGRES_ENV) else [])
 
 #: Tables that `data.migrate.upgrade` fills and that tests must leave alone.
@@ -65,6 +76,37 @@ DB_FIXTURES = frozenset(
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "db: test runs against every configured database backend")
+    os.environ.pop("FAMPLAN_AS_OF", None)
+    destination = travel_destination()
+    if destination is not None:
+        # Started before collection, so module-level code sees the moved clock as well.
+        traveller = time_machine.travel(destination, tick=True)
+        traveller.start()
+        config.stash[_TRAVEL] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_TRAVEL, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header() -> str | None:
+    destination = travel_destination()
+    return (
+        None if destination is None else f"clock moved to {destination.isoformat()} ({TRAVEL_ENV})"
+    )
+
+
+def travel_destination() -> dt.datetime | None:
+    """Where ``FAMPLAN_TEST_TRAVEL`` moves the clock (None: the real clock)."""
+    value = os.environ.get(TRAVEL_ENV)
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise pytest.UsageError(f"{TRAVEL_ENV}={value}: give an offset, e.g. +00:00")
+    return moment
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -32,10 +32,9 @@ def case_id_for(session: Session, reference: str) -> int:
 
 
 def _snapshot(session: Session, as_of: dt.date | None) -> Any:
-    from api.report_builder import default_as_of
     from api.services.snapshot import load_match_problem
 
-    return load_match_problem(session, as_of or default_as_of(session))
+    return load_match_problem(session, as_of)
 
 
 def _candidate_json(problem: Any, candidate: Any) -> dict[str, Any]:
@@ -449,12 +448,12 @@ def optimize_command(
     as_of: str | None = typer.Option(None, "--as-of", help="Planning date, YYYY-MM-DD."),
 ) -> None:
     """Re-optimise every open request and unlocked running assignment (CP-SAT)."""
-    from api.report_builder import default_as_of
+    from api.services.planning_date import planning_date
     from data.db import get_engine
     from matcher.plotting import current_seats, kpi_rows, view_from_batch, view_from_plan
 
     with Session(get_engine()) as session:
-        day = parse_date(as_of, "--as-of") or default_as_of(session)
+        day = parse_date(as_of, "--as-of") or planning_date(session)
         problem = _snapshot(session, day)
         refs = _refs(session)
         result = run_with_progress(problem, time_limit, seed, as_json, reproducible)

@@ -250,7 +250,9 @@ def repair_command(
     date_to: str = typer.Option(..., "--to", help="Last absent day, YYYY-MM-DD."),
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.1, help="Solver seconds."),
     as_of: str | None = typer.Option(
-        None, "--as-of", help="Today (shifts before it are kept as worked); default today."
+        None,
+        "--as-of",
+        help="Today (shifts before it are kept as worked); default: the planning date.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from sqlmodel import select
 
-from api.deps import AnyUser, PlannerUser, SessionDep
+from api.deps import AS_OF_HELP, AnyUser, PlannerUser, PlanningDateDep, SessionDep
 from api.problems import ApiProblem
 from api.report import figure_png
-from api.report_builder import default_as_of, figure_of
+from api.report_builder import figure_of
 from api.report_data import contract_hours_of, load_capacity, roster_view_from_rows
 from data.capacity import balances
 from data.ops_models import Roster, RosterShift
@@ -46,11 +46,12 @@ def roster_grid_png(
 def supply_png(
     session: SessionDep,
     _principal: AnyUser,
-    as_of: Annotated[dt.date | None, Query(description="Planning date (default today).")] = None,
+    planning_day: PlanningDateDep,
+    as_of: Annotated[dt.date | None, Query(description=AS_OF_HELP)] = None,
     region: Annotated[str | None, Query(description="One region, e.g. Sjælland.")] = None,
 ) -> Response:
     """Running cases, open requests and free consultant hours per language."""
-    day = as_of or default_as_of(session)
+    day = as_of or planning_day
     snapshot = load_capacity(session, day)
     cells = balances(snapshot.consultants, snapshot.demands, on=day)
     if region is not None and region not in {cell.region for cell in cells}:

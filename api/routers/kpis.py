@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 from sqlmodel import Session, SQLModel, col, select
 
-from api.deps import AnyUser, SessionDep
+from api.deps import AS_OF_HELP, AnyUser, PlanningDateDep, SessionDep
 from api.schemas.common import with_examples
 from api.services.assignments import running_assignments
 from data.models import Assignment, Case, CaseStatus, Consultant, Office
@@ -120,7 +120,8 @@ def office_utilisation(session: Session, on: dt.date) -> list[OfficeUtilisation]
 def kpis(
     session: SessionDep,
     _: AnyUser,
-    as_of: Annotated[dt.date | None, Query(description="Planning date (default today).")] = None,
+    planning_day: PlanningDateDep,
+    as_of: Annotated[dt.date | None, Query(description=AS_OF_HELP)] = None,
     language: Annotated[
         str | None, Query(min_length=1, max_length=35, description="Only this base language.")
     ] = None,
@@ -128,7 +129,7 @@ def kpis(
     from api.report_data import load_capacity
     from data.capacity import balances
 
-    day = as_of or dt.date.today()
+    day = as_of or planning_day
     snapshot = load_capacity(session, day)
     cells = balances(snapshot.consultants, snapshot.demands, on=day)
     counts = dict.fromkeys(("requested", "active"), 0)

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api.deps import AnyUser, EngineDep, ReceptionUser, SessionDep
+from api.deps import AnyUser, EngineDep, PlanningDateDep, ReceptionUser, SessionDep
 from api.problems import conflict
 from api.schemas.common import MAX_ID, Page
 from api.schemas.matching import AssignmentConfirm, MatchRequest, MatchResult
@@ -39,10 +39,11 @@ async def match(
     _: ReceptionUser,
     case_id: CaseId,
     request: Request,
+    planning_day: PlanningDateDep,
     body: MatchRequest | None = None,
 ) -> MatchResult | Response:
     body = body or MatchRequest()
-    as_of = body.as_of or dt.date.today()
+    as_of = body.as_of or planning_day
     cache = _cache(request)
     # The same question on a fresh snapshot: answered on the event loop with the JSON
     # made the first time (no query, no thread, no re-validation of the answer).
@@ -78,11 +79,14 @@ def confirm_assignment(
     case_id: CaseId,
     body: AssignmentConfirm,
     request: Request,
+    planning_day: PlanningDateDep,
 ) -> list[AssignmentPublic]:
     get_or_404(session, Case, case_id, "case")
-    day = body.start or dt.date.today()
+    day = body.start or planning_day
     problem = _cache(request).get(session, day, case_id)
-    result = confirm(session, case_id, body, principal.key_id, static_checker(problem))
+    result = confirm(
+        session, case_id, body, principal.key_id, static_checker(problem), planning_day
+    )
     return [AssignmentPublic.model_validate(row) for row in result.created]
 
 

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from sqlmodel import SQLModel, col, func, select
 
 from api.auth import Principal
-from api.deps import PlannerUser, SessionDep
+from api.deps import PlannerUser, PlanningDateDep, SessionDep
 from api.problems import ApiProblem
 from api.routers.common import Limit, Skip
 from api.schemas.common import MAX_ID, DbId, Page, with_examples
@@ -36,7 +36,7 @@ class OptimizationCreate(SQLModel):
     #: the solver's work units (the demo book is proven optimal in 1.3 s instead of
     #: 0.8 s). False: exactly the time limit; among equally good plans, any may come.
     reproducible: bool = True
-    #: The planning date (default: today).
+    #: The planning date (default: `api.services.planning_date`).
     as_of: dt.date | None = None
 
 
@@ -86,6 +86,7 @@ def create_optimization(
     body: OptimizationCreate,
     request: Request,
     response: Response,
+    planning_day: PlanningDateDep,
 ) -> JobPublic:
     office_ids = resolve_office_scope(session, principal, body.office_ids)
     settings = request.app.state.settings
@@ -94,7 +95,7 @@ def create_optimization(
         "time_limit_seconds": body.time_limit_seconds or settings.optimization_time_limit,
         "seed": body.seed,
         "reproducible": body.reproducible,
-        "as_of": (body.as_of or dt.date.today()).isoformat(),
+        "as_of": (body.as_of or planning_day).isoformat(),
     }
     job = submit_job(session, request, JobKind.OPTIMIZATION, params, office_ids, principal)
     response.headers["Location"] = f"/v1/optimizations/{job.id}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -10,7 +9,7 @@ from sqlmodel import Session, col, func, select, update
 
 from api.audit import record
 from api.auth import Principal
-from api.deps import AdminUser, AnyUser, PlannerUser, SessionDep
+from api.deps import AdminUser, AnyUser, PlannerUser, PlanningDateDep, SessionDep
 from api.problems import ApiProblem, conflict, invalid_field
 from api.routers.common import Limit, OfficeFilter, Skip
 from api.schemas.common import MAX_ID, Page
@@ -140,7 +139,11 @@ def get_assignment(
     summary="End, lock or resize an assignment (optimistic locking on `version`)",
 )
 def update_assignment(
-    session: SessionDep, principal: PlannerUser, assignment_id: AssignmentId, body: AssignmentUpdate
+    session: SessionDep,
+    principal: PlannerUser,
+    assignment_id: AssignmentId,
+    body: AssignmentUpdate,
+    planning_day: PlanningDateDep,
 ) -> AssignmentPublic:
     row = get_or_404(session, Assignment, assignment_id, "assignment")
     _check_assignment_scope(session, principal, row)
@@ -170,7 +173,7 @@ def update_assignment(
         consultant = session.get(Consultant, row.consultant_id)
         assert consultant is not None
         session.refresh(consultant)
-        reason = overload_problem(session, consultant, max(row.start, dt.date.today()))
+        reason = overload_problem(session, consultant, max(row.start, planning_day))
         if reason is not None:
             session.rollback()
             raise conflict(reason)

@@ -15,7 +15,7 @@ class MatchRequest(SQLModel):
     model_config = with_examples({"top": 5, "propose_reshuffle": True})
 
     top: int = Field(default=5, ge=1, le=20)
-    #: The planning date (default: today).
+    #: The planning date (default: `api.services.planning_date`).
     as_of: dt.date | None = None
     propose_reshuffle: bool = True
 

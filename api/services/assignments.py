@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from api.audit import record
 from api.problems import ApiProblem, conflict, invalid_field
 from api.schemas.matching import AssignmentConfirm, SeatChoice
+from api.services.planning_date import planning_date
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -170,7 +171,7 @@ def _confirm(
     session.refresh(case)
     if case.status is CaseStatus.ENDED:
         raise conflict(f"case {case_id} has ended")
-    start = body.start or max(case.requested_start.date(), today or dt.date.today())
+    start = body.start or max(case.requested_start.date(), today or planning_date(session))
     if case.expected_end is not None and start > case.expected_end:
         raise invalid_field("body.start", "after the case's expected end")
     if case.needs_support_person is False and any(

@@ -22,6 +22,7 @@ from api.audit import record
 from api.problems import conflict, invalid_field
 from api.services.assignments import bump_version, overload_problem, running_assignments
 from api.services.jobs import Report, reproducible, solve_with_progress
+from api.services.planning_date import planning_date
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -197,7 +198,7 @@ def _apply(
     )
     if claimed.rowcount != 1:
         raise conflict(f"optimization {job.id} was already applied")
-    start = max(as_of, dt.date.today())
+    start = max(as_of, planning_date(session))
     consultants: set[int] = set()
     coordinators: set[int] = set()
     for move in moves:

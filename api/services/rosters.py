@@ -21,6 +21,7 @@ from sqlmodel import Session, col, delete, select
 from api.audit import record
 from api.problems import conflict, invalid_field
 from api.services.jobs import Report, reproducible, solve_with_progress
+from api.services.planning_date import planning_date
 from data.models import (
     Absence,
     Assignment,
@@ -336,7 +337,7 @@ def repair_roster(
             if not 0 <= from_day < problem.days:
                 raise invalid_field("body.from_date", "outside the roster's horizon")
             repair_change = LeavesTeam(employee=employee, from_day=from_day)
-    worked_days = max(0, min(((today or dt.date.today()) - start).days, problem.days))
+    worked_days = max(0, min(((today or planning_date(session)) - start).days, problem.days))
     outcome = repair(
         problem,
         published_assignments(session, roster),

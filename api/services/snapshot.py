@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from api.services.planning_date import planning_date
 from data.models import (
     Absence,
     Assignment,
@@ -58,8 +59,8 @@ def load_match_problem(
     settings: MatchSettings | None = None,
     travel: TravelModel | None = None,
 ) -> MatchProblem:
-    """Snapshot of everything the matcher needs on `as_of` (default: today)."""
-    as_of = as_of or dt.date.today()
+    """Snapshot of everything the matcher needs on `as_of` (default: the planning date)."""
+    as_of = as_of or planning_date(session)
     offices = tuple(
         OfficeData(
             id=_id(o),

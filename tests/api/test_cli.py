@@ -88,8 +88,11 @@ def test_retention_anonymises_only_old_ended_cases(cli_world: World) -> None:
         session.add(case)
         session.commit()
     # k2 ended at the latest of 2026-10-01 and its open assignment (no end) → 2026-10-01;
-    # "older than 0 days" relative to the real today (before 2026-10-01) keeps it.
-    runner.invoke(app, ["retention", "--older-than", "100000"])
+    # "older than 0 days" on the world's planning date (2026-03-02, whatever the real
+    # date) keeps it.
+    kept = runner.invoke(app, ["retention", "--older-than", "0"])
+    assert kept.exit_code == 0, kept.output
+    assert "ended before 2026-03-02" in kept.output
     with Session(get_engine()) as session:
         assert session.get(Case, k2).reference == "TEST-K2"  # type: ignore[union-attr]
 

@@ -10,6 +10,9 @@ staff of the København and Næstved offices; four consultants:
 
 Two coordinators (one per office) and two cases: k1 (ar-IQ, København, requested) and
 k2 (ti, Næstved, active, assigned to c3). Fictional staff numbers, no real person.
+
+The world is set on `TODAY` (Monday 2 March 2026): it records that date as the book's
+planning date, so every route and service plans on it whatever the real date is.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from data.models import (
+    PLANNING_DATE_KEY,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
+    BookSetting,
     Case,
     CaseLanguage,
     CaseStatus,
@@ -162,6 +167,7 @@ def build_world(session: Session) -> World:
         status=AssignmentStatus.CONFIRMED,
     )
     session.add(assignment)
+    session.add(BookSetting(key=PLANNING_DATE_KEY, value=TODAY.isoformat()))
     session.commit()
     assert assignment.id is not None
     return World(

@@ -24,6 +24,7 @@ DOMAIN_TABLES = {
     "family_case",
     "caselanguage",
     "assignment",
+    "book_setting",
 }
 
 
