@@ -11,12 +11,12 @@ from sqlmodel import SQLModel, col, func, select
 
 from api.auth import Principal
 from api.deps import PlannerUser, SessionDep
-from api.problems import ApiProblem
 from api.routers.common import Limit, Skip
 from api.schemas.common import MAX_ID, DbId, Page, with_examples
 from api.schemas.jobs import JobPublic
+from api.services.errors import Forbidden, NotFound
 from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
-from api.services.optimization import ApplyReport, apply_optimization
+from api.services.optimization import ApplyReport, BatchRequest, apply_optimization
 from api.services.references import get_or_404
 from data.ops_models import Job, JobKind
 
@@ -68,9 +68,9 @@ class ApplyResult(SQLModel):
 def _get_visible(session: SessionDep, principal: Principal, job_id: int) -> Job:
     job = get_or_404(session, Job, job_id, "optimization")
     if job.kind is not JobKind.OPTIMIZATION:
-        raise ApiProblem(404, f"optimization {job_id} does not exist")
+        raise NotFound("optimization", job_id)
     if not job_visible_to(principal, job):
-        raise ApiProblem(403, "the optimisation covers offices outside your scope")
+        raise Forbidden("the optimisation covers offices outside your scope")
     return job
 
 
@@ -89,13 +89,14 @@ def create_optimization(
 ) -> JobPublic:
     office_ids = resolve_office_scope(session, principal, body.office_ids)
     settings = request.app.state.settings
-    params = {
-        "office_ids": office_ids,
-        "time_limit_seconds": body.time_limit_seconds or settings.optimization_time_limit,
-        "seed": body.seed,
-        "reproducible": body.reproducible,
-        "as_of": (body.as_of or dt.date.today()).isoformat(),
-    }
+    batch = BatchRequest(
+        as_of=body.as_of or dt.date.today(),
+        time_limit_seconds=body.time_limit_seconds or settings.optimization_time_limit,
+        seed=body.seed,
+        reproducible=body.reproducible,
+        office_ids=tuple(office_ids),
+    )
+    params = batch.model_dump(mode="json")
     job = submit_job(session, request, JobKind.OPTIMIZATION, params, office_ids, principal)
     response.headers["Location"] = f"/v1/optimizations/{job.id}"
     return JobPublic.of(job)

@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from api.audit import record
-from api.problems import ApiProblem, conflict, invalid_field
 from api.schemas.matching import AssignmentConfirm, SeatChoice
+from api.services.errors import Conflict, Invalid, NotFound
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -61,7 +61,7 @@ def lock_consultants(session: Session, ids: Iterable[int], field: str) -> dict[i
     for consultant_id in sorted(set(ids)):
         version = bump_version(session, Consultant, consultant_id)
         if version is None:
-            raise invalid_field(field, f"unknown consultant id {consultant_id}")
+            raise Invalid.field(field, f"unknown consultant id {consultant_id}")
         versions[consultant_id] = version
     return versions
 
@@ -164,25 +164,25 @@ def _confirm(
     today: dt.date | None,
 ) -> Confirmation:
     if bump_version(session, Case, case_id) is None:
-        raise ApiProblem(404, f"case {case_id} does not exist")
+        raise NotFound("case", case_id)
     case = session.get(Case, case_id)
     assert case is not None
     session.refresh(case)
     if case.status is CaseStatus.ENDED:
-        raise conflict(f"case {case_id} has ended")
+        raise Conflict(f"case {case_id} has ended")
     start = body.start or max(case.requested_start.date(), today or dt.date.today())
     if case.expected_end is not None and start > case.expected_end:
-        raise invalid_field("body.start", "after the case's expected end")
+        raise Invalid.field("body.start", "after the case's expected end")
     if case.needs_support_person is False and any(
         seat.role is AssignmentRole.SUPPORT for seat in body.seats
     ):
-        raise invalid_field("body.seats", "this case does not need a support person")
+        raise Invalid.field("body.seats", "this case does not need a support person")
 
     moves = []
     for index, move in enumerate(body.moves):
         assignment = session.get(Assignment, move.assignment_id)
         if assignment is None:
-            raise invalid_field(
+            raise Invalid.field(
                 f"body.moves.{index}.assignment_id", f"unknown assignment {move.assignment_id}"
             )
         moves.append((assignment, move.to_consultant_id))
@@ -199,11 +199,11 @@ def _confirm(
         session.refresh(assignment)
         where = f"assignment {assignment.id}"
         if assignment.locked:
-            raise conflict(f"{where} is locked and cannot be moved")
+            raise Conflict(f"{where} is locked and cannot be moved")
         if assignment.consultant_id is None or assignment.status is AssignmentStatus.ENDED:
-            raise conflict(f"{where} is not a running consultant assignment")
+            raise Conflict(f"{where} is not a running consultant assignment")
         if assignment.consultant_id == target:
-            raise invalid_field(
+            raise Invalid.field(
                 f"body.moves.{index}.to_consultant_id", "already on this assignment"
             )
         consultant = session.get(Consultant, target)
@@ -221,7 +221,7 @@ def _confirm(
         if reason is None and static_check is not None:
             reason = static_check(assignment.case_id, target, assignment.role)
         if reason is not None:
-            raise conflict(f"move {index}: {reason}")
+            raise Conflict(f"move {index}: {reason}")
         moved = Assignment(
             case_id=assignment.case_id,
             consultant_id=target,
@@ -246,12 +246,12 @@ def _confirm(
             )
         ).first()
         if taken is not None:
-            raise conflict(
+            raise Conflict(
                 f"case {case_id} already has a {seat.role.value} consultant (assignment {taken})"
             )
         expected = seat.consultant_version
         if expected is not None and versions[seat.consultant_id] != expected + 1:
-            raise conflict(
+            raise Conflict(
                 f"consultant {seat.consultant_id} changed since the match "
                 f"(version {versions[seat.consultant_id] - 1}, you sent {expected}); match again"
             )
@@ -263,7 +263,7 @@ def _confirm(
         if reason is None and static_check is not None:
             reason = static_check(case_id, seat.consultant_id, seat.role)
         if reason is not None:
-            raise conflict(reason)
+            raise Conflict(reason)
         row = Assignment(
             case_id=case_id,
             consultant_id=seat.consultant_id,
