@@ -16,7 +16,7 @@ from api.schemas.common import MAX_ID, DbId, Page, with_examples
 from api.schemas.jobs import JobPublic
 from api.services.errors import Forbidden, NotFound
 from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
-from api.services.optimization import ApplyReport, BatchRequest, apply_optimization
+from api.services.optimization import ApplyReport, apply_optimization
 from api.services.references import get_or_404
 from data.ops_models import Job, JobKind
 
@@ -89,14 +89,13 @@ def create_optimization(
 ) -> JobPublic:
     office_ids = resolve_office_scope(session, principal, body.office_ids)
     settings = request.app.state.settings
-    batch = BatchRequest(
-        as_of=body.as_of or dt.date.today(),
-        time_limit_seconds=body.time_limit_seconds or settings.optimization_time_limit,
-        seed=body.seed,
-        reproducible=body.reproducible,
-        office_ids=tuple(office_ids),
-    )
-    params = batch.model_dump(mode="json")
+    params = {
+        "office_ids": office_ids,
+        "time_limit_seconds": body.time_limit_seconds or settings.optimization_time_limit,
+        "seed": body.seed,
+        "reproducible": body.reproducible,
+        "as_of": (body.as_of or dt.date.today()).isoformat(),
+    }
     job = submit_job(session, request, JobKind.OPTIMIZATION, params, office_ids, principal)
     response.headers["Location"] = f"/v1/optimizations/{job.id}"
     return JobPublic.of(job)
