@@ -14,8 +14,12 @@ from api.deps import AnyUser, EngineDep, ReceptionUser, SessionDep
 from api.schemas.common import MAX_ID, Page
 from api.schemas.matching import AssignmentConfirm, MatchRequest, MatchResult
 from api.schemas.staff import AssignmentPublic
-from api.services.assignments import confirm
-from api.services.matching import MatchQuery, SnapshotCache, find_candidates, static_checker
+from api.services.matching import (
+    MatchQuery,
+    SnapshotCache,
+    confirm_candidates,
+    find_candidates,
+)
 from api.services.references import get_or_404
 from data.models import Assignment, Case
 
@@ -70,10 +74,8 @@ def confirm_assignment(
     body: AssignmentConfirm,
     request: Request,
 ) -> list[AssignmentPublic]:
-    get_or_404(session, Case, case_id, "case")
-    day = body.start or dt.date.today()
-    problem = _cache(request).get(session, day, case_id)
-    result = confirm(session, case_id, body, principal.key_id, static_checker(problem))
+    cache = _cache(request)
+    result = confirm_candidates(session, cache, case_id, body, principal.key_id, dt.date.today())
     return [AssignmentPublic.model_validate(row) for row in result.created]
 
 

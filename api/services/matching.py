@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
 from api.schemas.matching import (
+    AssignmentConfirm,
     CandidateOut,
     ExclusionsOut,
     MatchResult,
@@ -31,7 +32,7 @@ from api.schemas.matching import (
     PairOut,
     ReshuffleOut,
 )
-from api.services.assignments import StaticCheck
+from api.services.assignments import Confirmation, StaticCheck, confirm
 from api.services.errors import Conflict
 from api.services.references import get_or_404
 from data.models import AssignmentRole, Case, CaseStatus, Consultant
@@ -294,6 +295,23 @@ def to_match_result(
         exclusions=exclusions,
         reshuffle=reshuffle,
     )
+
+
+def confirm_candidates(
+    session: Session,
+    cache: SnapshotCache,
+    case_id: int,
+    body: AssignmentConfirm,
+    actor_key_id: int | None,
+    today: dt.date,
+) -> Confirmation:
+    """Reception's confirmation: the chosen consultants (after the reshuffle moves, if
+    any) are checked against the rules the match applied — on the snapshot of the
+    assignments' first day — and against capacity and versions inside the transaction
+    (`api.services.assignments.confirm`); a `Conflict` names what changed."""
+    get_or_404(session, Case, case_id, "case")
+    problem = cache.get(session, body.start or today, case_id)
+    return confirm(session, case_id, body, actor_key_id, static_checker(problem), today)
 
 
 def static_checker(problem: MatchProblem) -> StaticCheck:

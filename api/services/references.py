@@ -6,15 +6,18 @@ exist is a 422 naming the field (the request itself is malformed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
+from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from api.services.errors import Invalid, NotFound
 from data.models import Consultant, Municipality, Office, Region
 
 M = TypeVar("M", bound=SQLModel)
+Item = TypeVar("Item")
 
 
 def get_or_404(session: Session, model: type[M], entity_id: int, name: str) -> M:
@@ -62,3 +65,25 @@ def require_consultants(session: Session, ids: Iterable[int], field: str) -> lis
 def region_of_municipality(session: Session, code: int) -> str | None:
     row = session.get(Municipality, code)
     return row.region_code if row is not None else None
+
+
+def children_by_parent(
+    session: Session,
+    table: type[M],
+    parent_field: str,
+    parent_ids: Sequence[int],
+    convert: Callable[[M], Item],
+) -> dict[int, list[Item]]:
+    """The rows of `table` whose `parent_field` is one of `parent_ids`, converted and
+    grouped by parent in primary-key (insertion) order; one query for a whole page."""
+    grouped: dict[int, list[Item]] = defaultdict(list)
+    if not parent_ids:
+        return grouped
+    rows = session.exec(
+        select(table)
+        .where(col(getattr(table, parent_field)).in_(parent_ids))
+        .order_by(*inspect(table).primary_key)
+    ).all()
+    for row in rows:
+        grouped[getattr(row, parent_field)].append(convert(row))
+    return grouped

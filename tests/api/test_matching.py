@@ -145,6 +145,31 @@ def test_the_last_capacity_goes_to_the_first_and_the_second_gets_the_reason(
     assert full.json()["detail"] == f"consultant {c4} already has the maximum of 1 cases"
 
 
+def test_ending_a_case_ends_its_assignments_and_frees_the_consultant(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    c4 = world.consultants["c4"]  # max 1 case
+    headers = keys.headers("reception")
+    first, second = _new_case(client, keys, "UK-1"), _new_case(client, keys, "UK-2")
+    body = {"seats": [{"consultant_id": c4}], "start": "2026-03-03"}
+    confirmed = client.post(f"/v1/cases/{first}/assignments", json=body, headers=headers)
+    assert confirmed.status_code == 201, confirmed.text
+    ended = client.patch(
+        f"/v1/cases/{first}",
+        json={"status": "ended", "expected_end": "2026-03-10"},
+        headers=headers,
+    )
+    assert ended.status_code == 200, ended.text
+    with Session(api_engine) as session:
+        assignment = session.get(Assignment, confirmed.json()[0]["id"])
+        assert assignment is not None
+        # ended on the case's last day, not left running
+        assert (assignment.status, assignment.end) == (AssignmentStatus.ENDED, dt.date(2026, 3, 10))
+    # c4's one case is over: the second family can have her.
+    again = client.post(f"/v1/cases/{second}/assignments", json=body, headers=headers)
+    assert again.status_code == 201, again.text
+
+
 def test_match_proposes_a_reshuffle_when_nobody_is_free(
     client: TestClient, keys: Keys, world: World
 ) -> None:
