@@ -19,8 +19,11 @@ from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from api.audit import record
+from api.auth import Principal
 from api.schemas.matching import AssignmentConfirm, SeatChoice
-from api.services.errors import Conflict, Invalid, NotFound
+from api.schemas.staff import AssignmentUpdate
+from api.services.errors import Conflict, Forbidden, Invalid, NotFound
+from api.services.references import get_or_404
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -300,3 +303,74 @@ def _confirm(
         case.status = CaseStatus.ACTIVE
         session.add(case)
     return Confirmation(created=[*confirmed, *created], ended=ended)
+
+
+# ------------------------------------------------------------------ changing one
+
+
+def update_assignment(
+    session: Session,
+    principal: Principal,
+    assignment_id: int,
+    body: AssignmentUpdate,
+    today: dt.date,
+) -> Assignment:
+    """End, lock or resize an assignment of the caller's offices; `body.version` must be
+    the one read (else `Conflict`). More hours commit capacity: the consultant is locked
+    and re-checked as a confirmation does."""
+    row = get_or_404(session, Assignment, assignment_id, "assignment")
+    _check_assignment_scope(session, principal, row)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"version"})
+    end: dt.date | None = changes.get("end", row.end)
+    if end is not None and end < row.start:
+        raise Invalid.field("body.end", "ends before the assignment's start")
+    if changes.get("status") is AssignmentStatus.ENDED and end is None:
+        raise Invalid.field("body.end", "required when ending an assignment")
+    more_hours = changes.get("hours_per_week", row.hours_per_week) > row.hours_per_week
+    if more_hours and row.consultant_id is not None:
+        # More hours commit capacity: lock the consultant like a confirmation does.
+        bump_version(session, Consultant, row.consultant_id)
+    # Conditional UPDATE: of two concurrent changes from the same version, one wins.
+    updated = session.exec(
+        update(Assignment)
+        .where(col(Assignment.id) == assignment_id, col(Assignment.version) == body.version)
+        .values(**changes, version=col(Assignment.version) + 1)
+    )
+    if updated.rowcount != 1:
+        session.rollback()
+        raise Conflict(
+            f"assignment {assignment_id} changed since you read it "
+            f"(version {row.version}, you sent {body.version})"
+        )
+    if more_hours and row.consultant_id is not None:
+        consultant = session.get(Consultant, row.consultant_id)
+        assert consultant is not None
+        session.refresh(consultant)
+        reason = overload_problem(session, consultant, max(row.start, today))
+        if reason is not None:
+            session.rollback()
+            raise Conflict(reason)
+    record(
+        session,
+        principal.key_id,
+        AuditAction.ASSIGNMENT_UPDATE,
+        "assignment",
+        [assignment_id],
+        case_id=row.case_id,
+        consultant_id=row.consultant_id,
+    )
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def _check_assignment_scope(session: Session, principal: Principal, row: Assignment) -> None:
+    office_id: int | None = None
+    if row.consultant_id is not None:
+        consultant = session.get(Consultant, row.consultant_id)
+        office_id = consultant.office_id if consultant else None
+    elif row.coordinator_id is not None:
+        coordinator = session.get(Coordinator, row.coordinator_id)
+        office_id = coordinator.office_id if coordinator else None
+    if office_id is None or not principal.may_act_for_offices({office_id}):
+        raise Forbidden("the assignment belongs to an office outside your scope")
