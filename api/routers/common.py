@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query
 from sqlalchemy import ColumnElement, or_
+from sqlmodel import col
 
 from api.schemas.common import MAX_ID, MAX_LIMIT
 from api.services.errors import Invalid
@@ -32,8 +33,10 @@ LanguageFilter = Annotated[
 OfficeFilter = Annotated[int | None, Query(ge=1, le=MAX_ID, description="Office id.", examples=[1])]
 
 
-def language_condition(column: Any, tag: str) -> ColumnElement[bool]:
-    """SQL condition on a tag column for the `language` filter (422 on a bad tag)."""
+def language_condition(tag_column: str, tag: str) -> ColumnElement[bool]:
+    """SQL condition on a tag column (``CaseLanguage.tag``) for the `language` filter
+    (422 on a bad tag)."""
+    column = col(tag_column)
     try:
         normalized = normalize_tag(tag)
     except InvalidLanguageTag:

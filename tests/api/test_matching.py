@@ -130,6 +130,29 @@ def test_confirm_with_a_stale_consultant_version_is_a_409(
     assert response.status_code == 409 and "changed since the match" in response.json()["detail"]
 
 
+def test_a_contract_cut_after_the_match_makes_its_quote_stale(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    headers = keys.headers("reception")
+    c1 = world.consultants["c1"]
+    matched = client.post(
+        f"/v1/cases/{world.cases['k1']}/match", json={"as_of": "2026-03-02"}, headers=headers
+    ).json()
+    quoted = next(c for c in matched["candidates"] if c["consultant_id"] == c1)
+    cut = client.patch(
+        f"/v1/consultants/{c1}",
+        json={"contracted_hours_per_week": 20},
+        headers=keys.headers("admin"),
+    )
+    assert cut.status_code == 200 and cut.json()["version"] == quoted["consultant_version"] + 1
+    body = {
+        "seats": [{"consultant_id": c1, "consultant_version": quoted["consultant_version"]}],
+        "start": "2026-03-02",
+    }
+    stale = client.post(f"/v1/cases/{world.cases['k1']}/assignments", json=body, headers=headers)
+    assert stale.status_code == 409 and "changed since the match" in stale.json()["detail"]
+
+
 def test_the_last_capacity_goes_to_the_first_and_the_second_gets_the_reason(
     client: TestClient, keys: Keys, world: World
 ) -> None:
