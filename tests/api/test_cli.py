@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -16,7 +17,7 @@ from api.auth import authenticate
 from api.cli import app
 from api.services.retention import anonymise_ended_cases
 from data.db import get_engine
-from data.models import Case
+from data.models import AssignmentStatus, Case
 from data.ops_models import ApiKey, AuditAction, AuditEvent
 from data.settings import get_settings
 from tests.api.test_resources import NAESTVED_CENTROID
@@ -207,3 +208,44 @@ def test_optimize_apply_places_the_open_request_through_the_service(cli_world: W
             select(AuditEvent).where(AuditEvent.action == AuditAction.OPTIMIZATION_APPLY)
         ).all()
         assert primary.id in event.entity_ids and event.actor_key_id is None
+
+
+def test_optimize_apply_refuses_to_move_an_assignment_locked_meanwhile(
+    cli_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from data.models import Assignment
+
+    # k2 (Tigrinya) is staffed by c4, who speaks only Ukrainian: the plan moves it to c3.
+    with Session(get_engine()) as session:
+        running = session.get(Assignment, cli_world.assignment_k2)
+        assert running is not None
+        running.consultant_id = cli_world.consultants["c4"]
+        session.add(running)
+        session.commit()
+
+    def lock_it_meanwhile(question: str) -> bool:
+        with Session(get_engine()) as session:
+            row = session.get(Assignment, cli_world.assignment_k2)
+            assert row is not None
+            row.locked, row.version = True, row.version + 1
+            session.add(row)
+            session.commit()
+        return True
+
+    monkeypatch.setattr(typer, "confirm", lock_it_meanwhile)
+    result = runner.invoke(
+        app, ["optimize", "--as-of", "2026-03-02", "--time-limit", "10", "--apply", "--json"]
+    )
+    plan = json.loads(result.output[result.output.index("{") : result.output.rindex("}") + 1])
+    moved = [c for c in plan["changes"] if c["case"] == "TEST-K2" and c["role"] == "primary"]
+    assert [(c["kind"], c["from"], c["to"]) for c in moved] == [("move", "T-004", "T-003")]
+    assert result.exit_code == 1
+    assert f"assignment {cli_world.assignment_k2} changed since the optimisation ran" in (
+        result.output
+    )
+    with Session(get_engine()) as session:
+        row = session.get(Assignment, cli_world.assignment_k2)
+        assert row is not None and row.status is not AssignmentStatus.ENDED and row.end is None
+        assert session.exec(select(Assignment).where(Assignment.case_id == row.case_id)).all() == [
+            row
+        ]
