@@ -26,6 +26,7 @@ from api.cli.report_commands import parse_date
 from api.schemas.matching import CandidateOut, MatchResult
 from api.services.errors import DomainError, Invalid, NotFound
 from api.services.optimization import BatchPlan, BatchRun, PlannedMove
+from data.models import AssignmentRole
 
 console = Console()
 
@@ -250,7 +251,8 @@ class Refs:
     def who(self, move: PlannedMove, agent_id: int | None) -> str:
         if agent_id is None:
             return "—"
-        refs = self.coordinators if move.role.value == "coordinator" else self.consultants
+        is_coordinator = move.role is AssignmentRole.COORDINATOR
+        refs = self.coordinators if is_coordinator else self.consultants
         return refs.get(agent_id, str(agent_id))
 
 
