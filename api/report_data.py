@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from api.services.roster_params import case_roster_params
 from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus, PastRequest
 from data.languages import base_language
 from data.models import (
@@ -24,7 +24,6 @@ from data.models import (
     CaseStatus,
     Consultant,
     ConsultantLanguage,
-    InterventionType,
     Municipality,
     Office,
     PersonGroup,
@@ -186,36 +185,6 @@ def contract_hours_of(session: Session, consultant_ids: list[int]) -> dict[int, 
     return {c.id: c.contracted_hours_per_week for c in rows if c.id is not None}
 
 
-def roster_params(
-    session: Session,
-    case_id: int,
-    start: dt.date,
-    days: int,
-    template_name: str,
-    per_shift: int = 1,
-    time_limit: float = 20.0,
-    seed: int = 0,
-) -> dict[str, Any]:
-    """Parameters for the API's roster service (`api.services.rosters.build_problem`) for
-    one døgnindsats; the pool is every office serving the case's region."""
-    case = session.get(Case, case_id)
-    if case is None or case.intervention_type is not InterventionType.DOGNINDSATS:
-        raise ValueError(f"case {case_id}: not a døgnindsats")
-    town = session.get(Municipality, case.municipality_code)
-    region = town.region_code if town else ""
-    offices = sorted(
-        o.id
-        for o in session.exec(select(Office))
-        if o.id is not None and region in o.serves_regions
-    )
-    return {
-        "case_ids": [case_id],
-        "start_date": start.isoformat(),
-        "days": days,
-        "template": template_name,
-        "consultants_per_shift": per_shift,
-        "office_ids": offices,
-        "consultant_ids": [],
-        "time_limit_seconds": time_limit,
-        "seed": seed,
-    }
+#: The parameters of a one-case roster (the CLI, the report, the notebooks): built by the
+#: same service as the API's (`api.services.roster_params`).
+roster_params = case_roster_params

@@ -160,7 +160,8 @@ def roster_command(
 
     from api.cli.match_commands import case_id_for
     from api.config import get_api_settings
-    from api.report_data import roster_params
+    from api.services.errors import DomainError
+    from api.services.roster_params import case_roster_params, offices_serving
     from api.services.rosters import build_problem, publish_roster, store_result
     from data.db import get_engine
     from data.ops_models import Roster
@@ -176,18 +177,27 @@ def roster_command(
         raise typer.BadParameter(str(error), param_hint="--template") from None
     with Session(get_engine()) as session:
         case_id = case_id_for(session, case_ref)
+        work_per_second = get_api_settings().roster_work_per_second
         try:
-            params = roster_params(
-                session, case_id, first_day, days, template_name, per_shift, time_limit, seed
+            # the same parameters as POST /v1/rosters; repairs of this roster follow them
+            params = case_roster_params(
+                session,
+                case_id,
+                first_day,
+                days,
+                template_name,
+                per_shift,
+                time_limit,
+                seed,
+                reproducible=reproducible,
+                work_per_second=work_per_second,
             )
-        except ValueError as error:
-            console.print(f"[red]{case_ref}: {error}[/red]")
+        except DomainError as error:
+            console.print(f"[red]{case_ref}: {error.detail}[/red]")
             raise typer.Exit(code=2) from None
-        params["reproducible"] = reproducible  # repairs of this roster follow it
-        params["work_per_second"] = get_api_settings().roster_work_per_second
         row = Roster(
             case_ids=[case_id],
-            office_ids=params["office_ids"],
+            office_ids=offices_serving(session, case_id),
             horizon_start=dt.datetime.combine(
                 first_day, dt.time(0), tzinfo=ZoneInfo("Europe/Copenhagen")
             ),
@@ -204,7 +214,7 @@ def roster_command(
         search = SearchParameters(
             num_workers=2,
             deterministic=reproducible,
-            work_per_second=params["work_per_second"],
+            work_per_second=work_per_second,
         )
         if as_json:
             result = solve(problem, time_limit=time_limit, seed=seed, parameters=search)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -11,14 +10,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.deps import AnyUser, EngineDep, PlanningDateDep, ReceptionUser, SessionDep
-from api.problems import conflict
 from api.schemas.common import MAX_ID, Page
 from api.schemas.matching import AssignmentConfirm, MatchRequest, MatchResult
 from api.schemas.staff import AssignmentPublic
-from api.services.assignments import confirm
-from api.services.matching import SnapshotCache, match_case, static_checker
+from api.services.matching import (
+    MatchQuery,
+    SnapshotCache,
+    confirm_candidates,
+    find_candidates,
+)
 from api.services.references import get_or_404
-from data.models import Assignment, Case, CaseStatus
+from data.models import Assignment, Case
 
 router = APIRouter(prefix="/cases", tags=["matching"])
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id.", examples=[42])]
@@ -50,21 +52,13 @@ async def match(
     cached = cache.cached_payload(as_of, case_id, body.top, body.propose_reshuffle)
     if cached is not None:
         return Response(cached, media_type="application/json")
-    return await run_in_threadpool(_match, engine, cache, case_id, as_of, body)
+    query = MatchQuery(as_of=as_of, top=body.top, propose_reshuffle=body.propose_reshuffle)
+    return await run_in_threadpool(_match, engine, cache, case_id, query)
 
 
-def _match(
-    engine: Engine, cache: SnapshotCache, case_id: int, as_of: dt.date, body: MatchRequest
-) -> MatchResult:
+def _match(engine: Engine, cache: SnapshotCache, case_id: int, query: MatchQuery) -> MatchResult:
     with Session(engine) as session:
-        if not cache.holds(as_of, case_id):
-            # Checked before the snapshot is (re)loaded: an unknown or ended case must
-            # not force a reload. A case in a fresh snapshot was open or running when it
-            # was read (ending it through this API invalidates the snapshot).
-            case = get_or_404(session, Case, case_id, "case")
-            if case.status is CaseStatus.ENDED:
-                raise conflict(f"case {case_id} has ended; nothing to match")
-        return match_case(session, cache, case_id, as_of, body.top, body.propose_reshuffle)
+        return find_candidates(session, cache, case_id, query)
 
 
 @router.post(
@@ -81,12 +75,8 @@ def confirm_assignment(
     request: Request,
     planning_day: PlanningDateDep,
 ) -> list[AssignmentPublic]:
-    get_or_404(session, Case, case_id, "case")
-    day = body.start or planning_day
-    problem = _cache(request).get(session, day, case_id)
-    result = confirm(
-        session, case_id, body, principal.key_id, static_checker(problem), planning_day
-    )
+    cache = _cache(request)
+    result = confirm_candidates(session, cache, case_id, body, principal.key_id, planning_day)
     return [AssignmentPublic.model_validate(row) for row in result.created]
 
 

@@ -11,10 +11,10 @@ from sqlmodel import SQLModel, col, func, select
 
 from api.auth import Principal
 from api.deps import PlannerUser, PlanningDateDep, SessionDep
-from api.problems import ApiProblem
 from api.routers.common import Limit, Skip
 from api.schemas.common import MAX_ID, DbId, Page, with_examples
 from api.schemas.jobs import JobPublic
+from api.services.errors import Forbidden, NotFound
 from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
 from api.services.optimization import ApplyReport, apply_optimization
 from api.services.references import get_or_404
@@ -36,7 +36,7 @@ class OptimizationCreate(SQLModel):
     #: the solver's work units (the demo book is proven optimal in 1.3 s instead of
     #: 0.8 s). False: exactly the time limit; among equally good plans, any may come.
     reproducible: bool = True
-    #: The planning date (default: `api.services.planning_date`).
+    #: The planning date (default: today).
     as_of: dt.date | None = None
 
 
@@ -68,9 +68,9 @@ class ApplyResult(SQLModel):
 def _get_visible(session: SessionDep, principal: Principal, job_id: int) -> Job:
     job = get_or_404(session, Job, job_id, "optimization")
     if job.kind is not JobKind.OPTIMIZATION:
-        raise ApiProblem(404, f"optimization {job_id} does not exist")
+        raise NotFound("optimization", job_id)
     if not job_visible_to(principal, job):
-        raise ApiProblem(403, "the optimisation covers offices outside your scope")
+        raise Forbidden("the optimisation covers offices outside your scope")
     return job
 
 

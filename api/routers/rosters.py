@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from api.auth import Principal
 from api.deps import PlannerUser, SessionDep
-from api.problems import ApiProblem, invalid_field
+from api.problems import ApiProblem
 from api.routers.common import Limit, Skip
 from api.schemas.common import MAX_ID, Page
 from api.schemas.jobs import JobProgress
@@ -26,8 +26,8 @@ from api.schemas.rosters import (
 from api.services.ics import CalendarEvent, calendar
 from api.services.jobs import resolve_office_scope, submit_job
 from api.services.references import get_or_404
+from api.services.roster_params import require_dognindsats_cases, roster_params
 from api.services.rosters import DANISH_TIME, publish_roster, repair_roster
-from data.models import Case, InterventionType
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
@@ -97,20 +97,16 @@ def create_roster(
     request: Request,
     response: Response,
 ) -> RosterPublic:
-    for index, case_id in enumerate(body.case_ids):
-        case = session.get(Case, case_id)
-        if case is None:
-            raise invalid_field(f"body.case_ids.{index}", f"unknown case id {case_id}")
-        if case.intervention_type is not InterventionType.DOGNINDSATS:
-            raise invalid_field(f"body.case_ids.{index}", f"case {case_id} is not a døgnindsats")
+    require_dognindsats_cases(session, body.case_ids)
     office_ids = resolve_office_scope(session, principal, body.office_ids)
     settings = request.app.state.settings
-    params = {
-        **body.model_dump(mode="json", exclude={"office_ids", "time_limit_seconds"}),
-        "office_ids": office_ids,
-        "time_limit_seconds": body.time_limit_seconds or settings.roster_time_limit,
-        "work_per_second": settings.roster_work_per_second,
-    }
+    params = roster_params(
+        session,
+        body,
+        office_ids,
+        default_time_limit=settings.roster_time_limit,
+        work_per_second=settings.roster_work_per_second,
+    )
     job = submit_job(session, request, JobKind.ROSTER, params, office_ids, principal, start=False)
     horizon_start = dt.datetime.combine(body.start_date, dt.time(0), tzinfo=DANISH_TIME)
     roster = Roster(

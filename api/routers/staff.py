@@ -5,12 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import col, func, select
 
-from api.audit import record
-from api.auth import Principal
 from api.deps import AdminUser, AnyUser, PlannerUser, PlanningDateDep, SessionDep
-from api.problems import ApiProblem, conflict, invalid_field
 from api.routers.common import Limit, OfficeFilter, Skip
 from api.schemas.common import MAX_ID, Page
 from api.schemas.staff import (
@@ -20,10 +17,9 @@ from api.schemas.staff import (
     CoordinatorPublic,
     CoordinatorUpdate,
 )
-from api.services.assignments import bump_version, overload_problem
+from api.services.assignments import update_assignment as update_assignment_
 from api.services.references import get_or_404, require_office
 from data.models import Assignment, AssignmentStatus, Consultant, Coordinator
-from data.ops_models import AuditAction
 
 coordinators = APIRouter(prefix="/coordinators", tags=["coordinators"])
 CoordinatorId = Annotated[int, Path(ge=1, le=MAX_ID, description="Coordinator id.", examples=[3])]
@@ -145,59 +141,5 @@ def update_assignment(
     body: AssignmentUpdate,
     planning_day: PlanningDateDep,
 ) -> AssignmentPublic:
-    row = get_or_404(session, Assignment, assignment_id, "assignment")
-    _check_assignment_scope(session, principal, row)
-    changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"version"})
-    end = changes.get("end", row.end)
-    if end is not None and end < row.start:
-        raise invalid_field("body.end", "ends before the assignment's start")
-    if changes.get("status") is AssignmentStatus.ENDED and end is None:
-        raise invalid_field("body.end", "required when ending an assignment")
-    more_hours = changes.get("hours_per_week", row.hours_per_week) > row.hours_per_week
-    if more_hours and row.consultant_id is not None:
-        # More hours commit capacity: lock the consultant like a confirmation does.
-        bump_version(session, Consultant, row.consultant_id)
-    # Conditional UPDATE: of two concurrent changes from the same version, one wins.
-    updated = session.exec(
-        update(Assignment)
-        .where(col(Assignment.id) == assignment_id, col(Assignment.version) == body.version)
-        .values(**changes, version=col(Assignment.version) + 1)
-    )
-    if updated.rowcount != 1:
-        session.rollback()
-        raise conflict(
-            f"assignment {assignment_id} changed since you read it "
-            f"(version {row.version}, you sent {body.version})"
-        )
-    if more_hours and row.consultant_id is not None:
-        consultant = session.get(Consultant, row.consultant_id)
-        assert consultant is not None
-        session.refresh(consultant)
-        reason = overload_problem(session, consultant, max(row.start, planning_day))
-        if reason is not None:
-            session.rollback()
-            raise conflict(reason)
-    record(
-        session,
-        principal.key_id,
-        AuditAction.ASSIGNMENT_UPDATE,
-        "assignment",
-        [assignment_id],
-        case_id=row.case_id,
-        consultant_id=row.consultant_id,
-    )
-    session.commit()
-    session.refresh(row)
+    row = update_assignment_(session, principal, assignment_id, body, planning_day)
     return AssignmentPublic.model_validate(row)
-
-
-def _check_assignment_scope(session: Session, principal: Principal, row: Assignment) -> None:
-    office_id: int | None = None
-    if row.consultant_id is not None:
-        consultant = session.get(Consultant, row.consultant_id)
-        office_id = consultant.office_id if consultant else None
-    elif row.coordinator_id is not None:
-        coordinator = session.get(Coordinator, row.coordinator_id)
-        office_id = coordinator.office_id if coordinator else None
-    if office_id is None or not principal.may_act_for_offices({office_id}):
-        raise ApiProblem(403, "the assignment belongs to an office outside your scope")

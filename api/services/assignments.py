@@ -19,9 +19,12 @@ from sqlalchemy import ColumnElement, and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from api.audit import record
-from api.problems import ApiProblem, conflict, invalid_field
+from api.auth import Principal
 from api.schemas.matching import AssignmentConfirm, SeatChoice
+from api.schemas.staff import AssignmentUpdate
+from api.services.errors import Conflict, Forbidden, Invalid, NotFound
 from api.services.planning_date import planning_date
+from api.services.references import get_or_404
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -62,7 +65,7 @@ def lock_consultants(session: Session, ids: Iterable[int], field: str) -> dict[i
     for consultant_id in sorted(set(ids)):
         version = bump_version(session, Consultant, consultant_id)
         if version is None:
-            raise invalid_field(field, f"unknown consultant id {consultant_id}")
+            raise Invalid.field(field, f"unknown consultant id {consultant_id}")
         versions[consultant_id] = version
     return versions
 
@@ -165,25 +168,25 @@ def _confirm(
     today: dt.date | None,
 ) -> Confirmation:
     if bump_version(session, Case, case_id) is None:
-        raise ApiProblem(404, f"case {case_id} does not exist")
+        raise NotFound("case", case_id)
     case = session.get(Case, case_id)
     assert case is not None
     session.refresh(case)
     if case.status is CaseStatus.ENDED:
-        raise conflict(f"case {case_id} has ended")
+        raise Conflict(f"case {case_id} has ended")
     start = body.start or max(case.requested_start.date(), today or planning_date(session))
     if case.expected_end is not None and start > case.expected_end:
-        raise invalid_field("body.start", "after the case's expected end")
+        raise Invalid.field("body.start", "after the case's expected end")
     if case.needs_support_person is False and any(
         seat.role is AssignmentRole.SUPPORT for seat in body.seats
     ):
-        raise invalid_field("body.seats", "this case does not need a support person")
+        raise Invalid.field("body.seats", "this case does not need a support person")
 
     moves = []
     for index, move in enumerate(body.moves):
         assignment = session.get(Assignment, move.assignment_id)
         if assignment is None:
-            raise invalid_field(
+            raise Invalid.field(
                 f"body.moves.{index}.assignment_id", f"unknown assignment {move.assignment_id}"
             )
         moves.append((assignment, move.to_consultant_id))
@@ -200,11 +203,11 @@ def _confirm(
         session.refresh(assignment)
         where = f"assignment {assignment.id}"
         if assignment.locked:
-            raise conflict(f"{where} is locked and cannot be moved")
+            raise Conflict(f"{where} is locked and cannot be moved")
         if assignment.consultant_id is None or assignment.status is AssignmentStatus.ENDED:
-            raise conflict(f"{where} is not a running consultant assignment")
+            raise Conflict(f"{where} is not a running consultant assignment")
         if assignment.consultant_id == target:
-            raise invalid_field(
+            raise Invalid.field(
                 f"body.moves.{index}.to_consultant_id", "already on this assignment"
             )
         consultant = session.get(Consultant, target)
@@ -222,7 +225,7 @@ def _confirm(
         if reason is None and static_check is not None:
             reason = static_check(assignment.case_id, target, assignment.role)
         if reason is not None:
-            raise conflict(f"move {index}: {reason}")
+            raise Conflict(f"move {index}: {reason}")
         moved = Assignment(
             case_id=assignment.case_id,
             consultant_id=target,
@@ -247,12 +250,12 @@ def _confirm(
             )
         ).first()
         if taken is not None:
-            raise conflict(
+            raise Conflict(
                 f"case {case_id} already has a {seat.role.value} consultant (assignment {taken})"
             )
         expected = seat.consultant_version
         if expected is not None and versions[seat.consultant_id] != expected + 1:
-            raise conflict(
+            raise Conflict(
                 f"consultant {seat.consultant_id} changed since the match "
                 f"(version {versions[seat.consultant_id] - 1}, you sent {expected}); match again"
             )
@@ -264,7 +267,7 @@ def _confirm(
         if reason is None and static_check is not None:
             reason = static_check(case_id, seat.consultant_id, seat.role)
         if reason is not None:
-            raise conflict(reason)
+            raise Conflict(reason)
         row = Assignment(
             case_id=case_id,
             consultant_id=seat.consultant_id,
@@ -301,3 +304,74 @@ def _confirm(
         case.status = CaseStatus.ACTIVE
         session.add(case)
     return Confirmation(created=[*confirmed, *created], ended=ended)
+
+
+# ------------------------------------------------------------------ changing one
+
+
+def update_assignment(
+    session: Session,
+    principal: Principal,
+    assignment_id: int,
+    body: AssignmentUpdate,
+    today: dt.date,
+) -> Assignment:
+    """End, lock or resize an assignment of the caller's offices; `body.version` must be
+    the one read (else `Conflict`). More hours commit capacity: the consultant is locked
+    and re-checked as a confirmation does."""
+    row = get_or_404(session, Assignment, assignment_id, "assignment")
+    _check_assignment_scope(session, principal, row)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True, exclude={"version"})
+    end: dt.date | None = changes.get("end", row.end)
+    if end is not None and end < row.start:
+        raise Invalid.field("body.end", "ends before the assignment's start")
+    if changes.get("status") is AssignmentStatus.ENDED and end is None:
+        raise Invalid.field("body.end", "required when ending an assignment")
+    more_hours = changes.get("hours_per_week", row.hours_per_week) > row.hours_per_week
+    if more_hours and row.consultant_id is not None:
+        # More hours commit capacity: lock the consultant like a confirmation does.
+        bump_version(session, Consultant, row.consultant_id)
+    # Conditional UPDATE: of two concurrent changes from the same version, one wins.
+    updated = session.exec(
+        update(Assignment)
+        .where(col(Assignment.id) == assignment_id, col(Assignment.version) == body.version)
+        .values(**changes, version=col(Assignment.version) + 1)
+    )
+    if updated.rowcount != 1:
+        session.rollback()
+        raise Conflict(
+            f"assignment {assignment_id} changed since you read it "
+            f"(version {row.version}, you sent {body.version})"
+        )
+    if more_hours and row.consultant_id is not None:
+        consultant = session.get(Consultant, row.consultant_id)
+        assert consultant is not None
+        session.refresh(consultant)
+        reason = overload_problem(session, consultant, max(row.start, today))
+        if reason is not None:
+            session.rollback()
+            raise Conflict(reason)
+    record(
+        session,
+        principal.key_id,
+        AuditAction.ASSIGNMENT_UPDATE,
+        "assignment",
+        [assignment_id],
+        case_id=row.case_id,
+        consultant_id=row.consultant_id,
+    )
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def _check_assignment_scope(session: Session, principal: Principal, row: Assignment) -> None:
+    office_id: int | None = None
+    if row.consultant_id is not None:
+        consultant = session.get(Consultant, row.consultant_id)
+        office_id = consultant.office_id if consultant else None
+    elif row.coordinator_id is not None:
+        coordinator = session.get(Coordinator, row.coordinator_id)
+        office_id = coordinator.office_id if coordinator else None
+    if office_id is None or not principal.may_act_for_offices({office_id}):
+        raise Forbidden("the assignment belongs to an office outside your scope")

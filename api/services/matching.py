@@ -17,12 +17,13 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
-from api.problems import conflict
 from api.schemas.matching import (
+    AssignmentConfirm,
     CandidateOut,
     ExclusionsOut,
     MatchResult,
@@ -31,7 +32,14 @@ from api.schemas.matching import (
     PairOut,
     ReshuffleOut,
 )
-from data.models import AssignmentRole, Consultant
+from api.services.assignments import Confirmation, StaticCheck, confirm
+from api.services.errors import Conflict
+from api.services.references import get_or_404
+from data.models import AssignmentRole, Case, CaseStatus, Consultant
+from matcher.problem import MatchProblem
+
+if TYPE_CHECKING:
+    from matcher.rank import Candidate, Ranking
 
 log = logging.getLogger("famplan.api.matching")
 
@@ -41,13 +49,13 @@ class _Entry:
     as_of: dt.date
     generation: int
     loaded_at: float
-    problem: Any
+    problem: MatchProblem
     #: Consultant id → version (the optimistic lock a confirmation sends back), read
     #: together with the snapshot so a cached match needs no query.
     versions: dict[int, int] = field(default_factory=dict)
     #: Rankings computed on this snapshot: (case id, top, reshuffle?) → Ranking. The
     #: same snapshot gives the same answer, so a repeated match costs nothing.
-    rankings: dict[tuple[int, int, bool], Any] = field(default_factory=dict)
+    rankings: dict[tuple[int, int, bool], Ranking] = field(default_factory=dict)
     #: The answers built from those rankings and `versions`, same keys …
     results: dict[tuple[int, int, bool], MatchResult] = field(default_factory=dict)
     #: … and their JSON, made once on the first repeat.
@@ -69,7 +77,7 @@ class SnapshotCache:
             self._generation += 1
             self._entries.clear()
 
-    def get(self, session: Session, as_of: dt.date, case_id: int | None = None) -> Any:
+    def get(self, session: Session, as_of: dt.date, case_id: int | None = None) -> MatchProblem:
         return self.entry(session, as_of, case_id).problem
 
     def holds(self, as_of: dt.date, case_id: int) -> bool:
@@ -149,6 +157,36 @@ def _load_versions(session: Session) -> dict[int, int]:
     }
 
 
+class MatchQuery(BaseModel):
+    """What reception asks: the planning date, how many candidates, and whether to look
+    for a reshuffle when nobody is free."""
+
+    model_config = ConfigDict(frozen=True)
+
+    as_of: dt.date
+    top: int = Field(default=5, ge=1)
+    propose_reshuffle: bool = True
+
+
+def find_candidates(
+    session: Session, cache: SnapshotCache, case_id: int, query: MatchQuery
+) -> MatchResult:
+    """Reception's match: ranked candidates for a case on the (cached) snapshot of
+    `query.as_of`, with exclusions and, if nobody is free, a reshuffle.
+
+    An unknown case is `NotFound`; an ended one, or one that is neither requested nor
+    running on the planning date, a `Conflict`.
+    """
+    if not cache.holds(query.as_of, case_id):
+        # Checked before the snapshot is (re)loaded: an unknown or ended case must not
+        # force a reload. A case in a fresh snapshot was open or running when it was
+        # read (ending it through this API invalidates the snapshot).
+        case = get_or_404(session, Case, case_id, "case")
+        if case.status is CaseStatus.ENDED:
+            raise Conflict(f"case {case_id} has ended; nothing to match")
+    return match_case(session, cache, case_id, query.as_of, query.top, query.propose_reshuffle)
+
+
 def match_case(
     session: Session,
     cache: SnapshotCache,
@@ -157,10 +195,12 @@ def match_case(
     top: int,
     propose_reshuffle: bool,
 ) -> MatchResult:
+    """`find_candidates` on a case known to exist: the ranking and the answer are kept
+    with the snapshot, so the same question costs nothing the second time."""
     entry = cache.entry(session, as_of, case_id)
     problem = entry.problem
     if case_id not in problem.case_by_id:
-        raise conflict(f"case {case_id} is neither requested nor running; nothing to match")
+        raise Conflict(f"case {case_id} is neither requested nor running; nothing to match")
     key = (case_id, top, propose_reshuffle)
     result = entry.results.get(key)
     if result is not None:
@@ -175,7 +215,7 @@ def match_case(
     return result
 
 
-def _rank(problem: Any, case_id: int, top: int, propose_reshuffle: bool) -> Any:
+def _rank(problem: MatchProblem, case_id: int, top: int, propose_reshuffle: bool) -> Ranking:
     from matcher.rank import rank
 
     try:
@@ -190,8 +230,10 @@ def _rank(problem: Any, case_id: int, top: int, propose_reshuffle: bool) -> Any:
         return rank(problem, case_id, top, propose_reshuffle=False)
 
 
-def to_match_result(problem: Any, ranking: Any, versions: dict[int, int]) -> MatchResult:
-    def candidate(c: Any) -> CandidateOut:
+def to_match_result(
+    problem: MatchProblem, ranking: Ranking, versions: dict[int, int]
+) -> MatchResult:
+    def candidate(c: Candidate) -> CandidateOut:
         return CandidateOut(
             consultant_id=c.consultant_id,
             consultant_ref=problem.consultant_by_id[c.consultant_id].ref,
@@ -255,7 +297,24 @@ def to_match_result(problem: Any, ranking: Any, versions: dict[int, int]) -> Mat
     )
 
 
-def static_checker(problem: Any) -> Any:
+def confirm_candidates(
+    session: Session,
+    cache: SnapshotCache,
+    case_id: int,
+    body: AssignmentConfirm,
+    actor_key_id: int | None,
+    today: dt.date,
+) -> Confirmation:
+    """Reception's confirmation: the chosen consultants (after the reshuffle moves, if
+    any) are checked against the rules the match applied — on the snapshot of the
+    assignments' first day — and against capacity and versions inside the transaction
+    (`api.services.assignments.confirm`); a `Conflict` names what changed."""
+    get_or_404(session, Case, case_id, "case")
+    problem = cache.get(session, body.start or today, case_id)
+    return confirm(session, case_id, body, actor_key_id, static_checker(problem), today)
+
+
+def static_checker(problem: MatchProblem) -> StaticCheck:
     """A `StaticCheck` on a snapshot: language, intervention type, qualifications,
     exclusions, gender, absence and travel (capacity is checked in the transaction)."""
     from matcher.problem import Role

@@ -1,27 +1,32 @@
-"""Batch re-optimisation: run it on a snapshot (in the worker) and apply its moves.
+"""Batch re-optimisation: load a snapshot, optimise it, and apply the plan's moves.
 
-The job result is plain JSON: status, objective, bound, gap, runtime, KPIs, the moves
+One use case for every front end: the API's worker (`run_batch`, a job), the API's
+apply (`apply_optimization`, a finished job) and `famplan optimize [--apply]` (the CLI
+loads, solves and applies through the same `load_batch` / `solve_batch` / `apply_plan`).
+
+A `BatchPlan` is plain data: status, objective, bound, gap, runtime, KPIs, the moves
 (each with the running assignment it ends and that assignment's version at snapshot
-time) and the seats left unplaced with their reasons. Applying re-checks, in one
-transaction, that nothing it touches changed since the snapshot and that every
-capacity still holds; otherwise nothing is written and the answer is 409.
+time) and the seats left unplaced with their reasons; a job keeps it as its JSON
+result. Applying re-checks, in one transaction, that nothing it touches changed since
+the snapshot (versions, locks, empty seats) and that every capacity still holds;
+otherwise nothing is written and the reason is a `Conflict`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
-from functools import partial
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api.audit import record
-from api.problems import conflict, invalid_field
 from api.services.assignments import bump_version, overload_problem, running_assignments
-from api.services.jobs import Report, reproducible, solve_with_progress
+from api.services.errors import Conflict, Invalid
+from api.services.jobs import Report, SolutionCounter
 from api.services.planning_date import planning_date
 from data.models import (
     Assignment,
@@ -33,11 +38,110 @@ from data.models import (
     Coordinator,
 )
 from data.ops_models import AuditAction, Job, JobKind, JobStatus, utcnow
+from matcher.batch import BatchResult, Kpis
+from matcher.core import SolveStatus
+from matcher.problem import MatchProblem, RunningAssignment
+
+#: The per-solution callback of a running optimisation: (objective, bound).
+OnSolution = Callable[[float, float], None]
+
+# ------------------------------------------------------------------ types
+
+
+class BatchRequest(BaseModel):
+    """What to re-optimise: the planning date, the offices and the search settings."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    as_of: dt.date
+    time_limit_seconds: float = Field(gt=0)
+    seed: int = Field(default=0, ge=0)
+    #: The same request on the same data gives the same moves (the time limit counts
+    #: the solver's work units); False: exactly the time limit, any equally good plan.
+    reproducible: bool = True
+    #: The offices whose consultants and cases are re-planned; None: every office.
+    office_ids: tuple[int, ...] | None = None
+
+
+class PlannedMove(BaseModel):
+    """One difference against today: a new placement, a move, or a seat emptied."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    case_id: int
+    role: AssignmentRole
+    kind: Literal["new", "move", "unassigned"]
+    #: The consultant (coordinator for a coordinator seat) the seat leaves, if any …
+    from_id: int | None
+    #: … and the one it goes to, if any.
+    to_id: int | None
+    hours_per_week: float
+    #: The running assignment the move ends, and its version when the snapshot was read.
+    assignment_id: int | None
+    assignment_version: int | None
+
+
+class UnplacedSeatOut(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    case_id: int
+    role: AssignmentRole
+    reason: str
+
+
+class BatchPlan(BaseModel):
+    """The result of a batch re-optimisation as plain data (a job's JSON result)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: SolveStatus
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    runtime_seconds: float
+    as_of: dt.date
+    cases: int
+    consultants: int
+    moves: tuple[PlannedMove, ...]
+    unplaced: tuple[UnplacedSeatOut, ...]
+    kpis: Kpis | None
+
+    @property
+    def found(self) -> bool:
+        """Whether the solver found a plan (an optimal or a feasible one)."""
+        return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchInput:
+    """A snapshot ready to optimise, with the assignment versions read together with it."""
+
+    request: BatchRequest
+    problem: MatchProblem
+    #: Running assignment id → version at snapshot time (the optimistic lock of a move).
+    versions: dict[int, int]
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchRun:
+    """A finished optimisation: the solver's own result (for figures) and the plan."""
+
+    problem: MatchProblem
+    result: BatchResult
+    plan: BatchPlan
+
+
+@dataclasses.dataclass
+class ApplyReport:
+    ended_assignment_ids: list[int] = dataclasses.field(default_factory=list)
+    created_assignment_ids: list[int] = dataclasses.field(default_factory=list)
+
 
 # ------------------------------------------------------------------ scope
 
 
-def restrict_to_offices(problem: Any, office_ids: set[int]) -> Any:
+def restrict_to_offices(problem: MatchProblem, office_ids: frozenset[int]) -> MatchProblem:
     """The part of a `MatchProblem` a set of offices plans on its own.
 
     Keeps the offices' consultants and coordinators, the running cases staffed only by
@@ -52,7 +156,7 @@ def restrict_to_offices(problem: Any, office_ids: set[int]) -> Any:
     coordinator_ids = {c.id for c in coordinators}
     regions = {r for o in problem.offices if o.id in office_ids for r in o.serves_regions}
 
-    def inside(a: Any) -> bool:
+    def inside(a: RunningAssignment) -> bool:
         if a.consultant_id is not None:
             return a.consultant_id in consultant_ids
         return a.coordinator_id in coordinator_ids
@@ -76,33 +180,57 @@ def restrict_to_offices(problem: Any, office_ids: set[int]) -> Any:
 # ------------------------------------------------------------------ running
 
 
-def run_batch(
-    session: Session,
-    params: dict[str, Any],
-    office_ids: list[int],
-    report: Report,
-) -> dict[str, Any]:
-    """Load the snapshot, optimise, and describe the result as JSON."""
+def load_batch(session: Session, request: BatchRequest) -> BatchInput:
+    """The snapshot of `request.as_of` (restricted to its offices) and the versions of
+    the running assignments in it."""
     from api.services.snapshot import load_match_problem
-    from matcher.batch import optimize
 
-    as_of = dt.date.fromisoformat(params["as_of"])
-    problem = restrict_to_offices(load_match_problem(session, as_of), set(office_ids))
+    problem = load_match_problem(session, request.as_of)
+    if request.office_ids is not None:
+        problem = restrict_to_offices(problem, frozenset(request.office_ids))
     rows = session.exec(
         select(Assignment.id, Assignment.version).where(
             col(Assignment.id).in_([a.id for a in problem.assignments])
         )
     ).all()
     versions = {row_id: version for row_id, version in rows if row_id is not None}
-    result = solve_with_progress(
-        partial(optimize, deterministic=reproducible(params)), problem, params, report
+    return BatchInput(request, problem, versions)
+
+
+def solve_batch(batch: BatchInput, on_solution: OnSolution | None = None) -> BatchRun:
+    """Optimise a loaded snapshot (pure: no database; may run in another thread)."""
+    from matcher.batch import optimize
+
+    request = batch.request
+    result = optimize(
+        batch.problem,
+        time_limit=request.time_limit_seconds,
+        seed=request.seed,
+        num_workers=2,
+        deterministic=request.reproducible,
+        on_solution=on_solution,
     )
-    return describe_result(problem, result, versions, as_of)
+    plan = describe_result(batch.problem, result, batch.versions)
+    return BatchRun(batch.problem, result, plan)
+
+
+def run_batch(
+    session: Session, params: Mapping[str, object], office_ids: Sequence[int], report: Report
+) -> dict[str, object]:
+    """The worker's optimisation job: its stored params in, its JSON result out."""
+    request = BatchRequest.model_validate({**params, "office_ids": tuple(office_ids)})
+    batch = load_batch(session, request)
+    progress = SolutionCounter(report)
+    run = solve_batch(batch, progress)
+    # forced: the throttle may have swallowed the last solutions' writes
+    report(run.result.objective, run.result.bound, progress.solutions, force=True)
+    return run.plan.model_dump(mode="json")
 
 
 def describe_result(
-    problem: Any, result: Any, versions: dict[int, int], as_of: dt.date
-) -> dict[str, Any]:
+    problem: MatchProblem, result: BatchResult, versions: Mapping[int, int]
+) -> BatchPlan:
+    """The solver's result as a plan: each change with the assignment it ends."""
     running = {
         (
             a.case_id,
@@ -113,74 +241,90 @@ def describe_result(
     }
     moves = []
     for index, change in enumerate(result.changes):
-        role = str(change.role)
-        current = running.get((change.case_id, role, change.from_id))
+        role = AssignmentRole(str(change.role))
+        current = running.get((change.case_id, role.value, change.from_id))
         case = problem.case_by_id[change.case_id]
-        hours = 0.0 if role == "coordinator" else float(case.hours_for(change.role))
+        hours = 0.0 if role is AssignmentRole.COORDINATOR else float(case.hours_for(change.role))
         moves.append(
-            {
-                "index": index,
-                "case_id": change.case_id,
-                "role": role,
-                "kind": change.kind,
-                "from_id": change.from_id,
-                "to_id": change.to_id,
-                "hours_per_week": hours,
-                "assignment_id": current.id if current is not None else None,
-                "assignment_version": versions.get(current.id) if current is not None else None,
-            }
+            PlannedMove.model_validate(
+                {
+                    "index": index,
+                    "case_id": change.case_id,
+                    "role": role,
+                    "kind": change.kind,
+                    "from_id": change.from_id,
+                    "to_id": change.to_id,
+                    "hours_per_week": hours,
+                    "assignment_id": current.id if current is not None else None,
+                    "assignment_version": versions.get(current.id) if current is not None else None,
+                }
+            )
         )
-    kpis = dataclasses.asdict(result.kpis) if result.kpis is not None else None
-    return {
-        "status": str(result.status),
-        "objective": result.objective,
-        "bound": result.bound,
-        "gap": result.gap,
-        "runtime_seconds": round(result.runtime, 3),
-        "as_of": as_of.isoformat(),
-        "cases": len(problem.cases),
-        "consultants": len(problem.consultants),
-        "moves": moves,
-        "unplaced": [
-            {"case_id": u.case_id, "role": str(u.role), "reason": u.reason} for u in result.unplaced
-        ],
-        "kpis": kpis,
-    }
+    return BatchPlan(
+        status=result.status,
+        objective=result.objective,
+        bound=result.bound,
+        gap=result.gap,
+        runtime_seconds=round(result.runtime, 3),
+        as_of=problem.as_of,
+        cases=len(problem.cases),
+        consultants=len(problem.consultants),
+        moves=tuple(moves),
+        unplaced=tuple(
+            UnplacedSeatOut(case_id=u.case_id, role=AssignmentRole(str(u.role)), reason=u.reason)
+            for u in result.unplaced
+        ),
+        kpis=result.kpis,
+    )
 
 
 # ------------------------------------------------------------------ applying
 
 
-@dataclass
-class ApplyReport:
-    ended_assignment_ids: list[int] = field(default_factory=list)
-    created_assignment_ids: list[int] = field(default_factory=list)
-
-
 def apply_optimization(
-    session: Session, job: Job, selected: list[int] | None, actor_key_id: int | None
+    session: Session,
+    job: Job,
+    selected: Sequence[int] | None,
+    actor_key_id: int | None,
+    today: dt.date | None = None,
 ) -> ApplyReport:
-    """Apply the selected moves of a finished job in one transaction (all or nothing)."""
+    """Apply the selected moves of a finished optimisation job (all or nothing)."""
     if job.kind is not JobKind.OPTIMIZATION or job.status is not JobStatus.SUCCEEDED:
-        raise conflict(f"optimization {job.id} has not succeeded (status {job.status.value})")
+        raise Conflict(f"optimization {job.id} has not succeeded (status {job.status.value})")
     if job.applied_at is not None:
-        raise conflict(f"optimization {job.id} was already applied")
-    result = job.result or {}
-    if result.get("status") not in ("optimal", "feasible"):
-        raise conflict(
-            f"optimization {job.id} found no plan (solver status {result.get('status')}); "
-            "nothing to apply"
-        )
-    moves: list[dict[str, Any]] = list(result.get("moves", []))
-    if selected is None:
-        chosen = moves
-    else:
-        for position, index in enumerate(selected):
-            if not 0 <= index < len(moves):
-                raise invalid_field(f"body.moves.{position}", f"no move {index} in this result")
-        chosen = [moves[index] for index in selected]
+        raise Conflict(f"optimization {job.id} was already applied")
     try:
-        report = _apply(session, job, chosen, dt.date.fromisoformat(result["as_of"]), actor_key_id)
+        plan = BatchPlan.model_validate(job.result or {})
+    except ValidationError:
+        raise Conflict(f"optimization {job.id} has no readable plan; run it again") from None
+    return apply_plan(session, plan, selected, actor_key_id, today=today, job=job)
+
+
+def apply_plan(
+    session: Session,
+    plan: BatchPlan,
+    selected: Sequence[int] | None,
+    actor_key_id: int | None,
+    *,
+    today: dt.date | None = None,
+    job: Job | None = None,
+) -> ApplyReport:
+    """Apply the selected moves of a plan (None: all) in one transaction, or refuse.
+
+    A stale plan — a moved assignment changed, ended or was locked, a seat it fills was
+    taken, a person left, a capacity would be exceeded — is a `Conflict` and nothing is
+    written. New assignments start on the later of the plan's date and `today`; the
+    ones they replace end the day before. With `job`, the job is marked applied in the
+    same transaction (a second apply is refused).
+    """
+    label = f"optimization {job.id}" if job is not None else "the optimisation"
+    if not plan.found:
+        raise Conflict(
+            f"{label} found no plan (solver status {plan.status.value}); nothing to apply"
+        )
+    chosen = choose_moves(plan, selected)
+    try:
+        report = _apply(session, plan, chosen, today or planning_date(session), actor_key_id, job)
     except BaseException:
         session.rollback()
         raise
@@ -188,75 +332,94 @@ def apply_optimization(
     return report
 
 
+def choose_moves(plan: BatchPlan, selected: Sequence[int] | None) -> list[PlannedMove]:
+    """The moves at the `selected` indices (None: every move); an unknown index is an
+    invalid field."""
+    if selected is None:
+        return list(plan.moves)
+    for position, index in enumerate(selected):
+        if not 0 <= index < len(plan.moves):
+            raise Invalid.field(f"body.moves.{position}", f"no move {index} in this result")
+    return [plan.moves[index] for index in selected]
+
+
 def _apply(
-    session: Session, job: Job, moves: list[dict[str, Any]], as_of: dt.date, actor: int | None
+    session: Session,
+    plan: BatchPlan,
+    moves: list[PlannedMove],
+    today: dt.date,
+    actor: int | None,
+    job: Job | None,
 ) -> ApplyReport:
-    claimed = session.exec(
-        update(Job)
-        .where(col(Job.id) == job.id, col(Job.applied_at).is_(None))
-        .values(applied_at=utcnow(), version=col(Job.version) + 1)
-    )
-    if claimed.rowcount != 1:
-        raise conflict(f"optimization {job.id} was already applied")
-    start = max(as_of, planning_date(session))
+    if job is not None:
+        claimed = session.exec(
+            update(Job)
+            .where(col(Job.id) == job.id, col(Job.applied_at).is_(None))
+            .values(applied_at=utcnow(), version=col(Job.version) + 1)
+        )
+        if claimed.rowcount != 1:
+            raise Conflict(f"optimization {job.id} was already applied")
+    start = max(plan.as_of, today)
     consultants: set[int] = set()
     coordinators: set[int] = set()
     for move in moves:
-        people = coordinators if move["role"] == AssignmentRole.COORDINATOR.value else consultants
-        people.update(i for i in (move["from_id"], move["to_id"]) if i is not None)
+        people = coordinators if move.role is AssignmentRole.COORDINATOR else consultants
+        people.update(i for i in (move.from_id, move.to_id) if i is not None)
     for consultant_id in sorted(consultants):
         if bump_version(session, Consultant, consultant_id) is None:
-            raise conflict(f"consultant {consultant_id} no longer exists")
+            raise Conflict(f"consultant {consultant_id} no longer exists")
     for coordinator_id in sorted(coordinators):
         if bump_version(session, Coordinator, coordinator_id) is None:
-            raise conflict(f"coordinator {coordinator_id} no longer exists")
+            raise Conflict(f"coordinator {coordinator_id} no longer exists")
 
     report = ApplyReport()
     for move in moves:
         _end_current(session, move, start, report)
-        if move["to_id"] is not None:
+        if move.to_id is not None:
             report.created_assignment_ids.append(_create(session, move, start))
-    _check_capacities(session, consultants, coordinators, start)
+    receiving = {
+        move.to_id
+        for move in moves
+        if move.to_id is not None and move.role is not AssignmentRole.COORDINATOR
+    }
+    _check_capacities(session, consultants, coordinators, receiving, start)
     record(
         session,
         actor,
         AuditAction.OPTIMIZATION_APPLY,
         "assignment",
         report.created_assignment_ids,
-        job_id=job.id,
+        job_id=job.id if job is not None else None,
         ended_assignment_ids=report.ended_assignment_ids,
     )
     return report
 
 
-def _end_current(
-    session: Session, move: dict[str, Any], start: dt.date, report: ApplyReport
-) -> None:
-    role = AssignmentRole(move["role"])
-    if move["assignment_id"] is None:
+def _end_current(session: Session, move: PlannedMove, start: dt.date, report: ApplyReport) -> None:
+    if move.assignment_id is None:
         # A new placement: the seat must still be empty.
         taken = session.exec(
             select(Assignment.id).where(
-                col(Assignment.case_id) == move["case_id"],
-                col(Assignment.role) == role,
+                col(Assignment.case_id) == move.case_id,
+                col(Assignment.role) == move.role,
                 running_assignments(start),
             )
         ).first()
         if taken is not None:
-            raise conflict(
-                f"case {move['case_id']} got a {role.value} (assignment {taken}) since the "
+            raise Conflict(
+                f"case {move.case_id} got a {move.role.value} (assignment {taken}) since the "
                 "optimisation ran; run it again"
             )
         return
-    assignment = session.get(Assignment, move["assignment_id"])
+    assignment = session.get(Assignment, move.assignment_id)
     if (
         assignment is None
-        or assignment.version != move["assignment_version"]
+        or assignment.version != move.assignment_version
         or assignment.status is AssignmentStatus.ENDED
         or assignment.locked
     ):
-        raise conflict(
-            f"assignment {move['assignment_id']} changed since the optimisation ran; run it again"
+        raise Conflict(
+            f"assignment {move.assignment_id} changed since the optimisation ran; run it again"
         )
     assignment.status = AssignmentStatus.ENDED
     assignment.end = max(assignment.start, start - dt.timedelta(days=1))
@@ -266,21 +429,20 @@ def _end_current(
     report.ended_assignment_ids.append(assignment.id)
 
 
-def _create(session: Session, move: dict[str, Any], start: dt.date) -> int:
-    role = AssignmentRole(move["role"])
-    is_coordinator = role is AssignmentRole.COORDINATOR
+def _create(session: Session, move: PlannedMove, start: dt.date) -> int:
+    is_coordinator = move.role is AssignmentRole.COORDINATOR
     row = Assignment(
-        case_id=move["case_id"],
-        consultant_id=None if is_coordinator else move["to_id"],
-        coordinator_id=move["to_id"] if is_coordinator else None,
-        role=role,
-        hours_per_week=move["hours_per_week"],
+        case_id=move.case_id,
+        consultant_id=None if is_coordinator else move.to_id,
+        coordinator_id=move.to_id if is_coordinator else None,
+        role=move.role,
+        hours_per_week=move.hours_per_week,
         start=start,
         status=AssignmentStatus.CONFIRMED,
     )
     session.add(row)
-    if role is AssignmentRole.PRIMARY:
-        case = session.get(Case, move["case_id"])
+    if move.role is AssignmentRole.PRIMARY:
+        case = session.get(Case, move.case_id)
         if case is not None and case.status is CaseStatus.REQUESTED:
             case.status = CaseStatus.ACTIVE
             case.version += 1
@@ -291,18 +453,31 @@ def _create(session: Session, move: dict[str, Any], start: dt.date) -> int:
 
 
 def _check_capacities(
-    session: Session, consultants: set[int], coordinators: set[int], on: dt.date
+    session: Session,
+    consultants: set[int],
+    coordinators: set[int],
+    receiving: set[int],
+    on: dt.date,
 ) -> None:
+    """Every person a move touches within capacity on `on`; every consultant who gets a
+    seat (`receiving`) still employed then."""
     session.flush()
     for consultant_id in sorted(consultants):
         consultant = session.get(Consultant, consultant_id)
         assert consultant is not None
+        session.refresh(consultant)
         reason = overload_problem(session, consultant, on)
+        employed = consultant.active_from <= on and (
+            consultant.active_to is None or consultant.active_to >= on
+        )
+        if reason is None and not employed and consultant_id in receiving:
+            reason = f"consultant {consultant_id} is not employed on {on.isoformat()}"
         if reason is not None:
-            raise conflict(f"{reason} after these moves; run the optimisation again")
+            raise Conflict(f"{reason} after these moves; run the optimisation again")
     for coordinator_id in sorted(coordinators):
         coordinator = session.get(Coordinator, coordinator_id)
         assert coordinator is not None
+        session.refresh(coordinator)
         load = len(
             session.exec(
                 select(Assignment.case_id).where(
@@ -311,7 +486,7 @@ def _check_capacities(
             ).all()
         )
         if load > coordinator.max_caseload:
-            raise conflict(
+            raise Conflict(
                 f"coordinator {coordinator_id} would exceed the caseload of "
                 f"{coordinator.max_caseload}; run the optimisation again"
             )

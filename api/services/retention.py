@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from api.audit import record
+from api.services.errors import Invalid
 from api.services.planning_date import planning_date
 from data.models import Assignment, Case, CaseStatus, Municipality
 from data.ops_models import AuditAction
@@ -41,7 +42,7 @@ def anonymise_ended_cases(
 ) -> RetentionReport:
     """Anonymise every ended case that ended more than `older_than_days` ago (idempotent)."""
     if older_than_days < 0:
-        raise ValueError("older_than_days: must be zero or more")
+        raise Invalid.field("older_than_days", "must be zero or more")
     cutoff = (today or planning_date(session)) - dt.timedelta(days=older_than_days)
     last_ends = dict(
         session.exec(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Protocol
 
 from sqlmodel import Session, col, select
 
@@ -162,7 +162,12 @@ def load_match_problem(
     )
 
 
-def _id(row: Any) -> int:
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def _id(row: _Row) -> int:
     """Rows read from the database always have an id."""
     if row.id is None:
         raise ValueError(f"{type(row).__name__}: row without id")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 
 import pytest
+import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -15,7 +17,7 @@ from api.auth import authenticate
 from api.cli import app
 from api.services.retention import anonymise_ended_cases
 from data.db import get_engine
-from data.models import Case
+from data.models import AssignmentStatus, Case
 from data.ops_models import ApiKey, AuditAction, AuditEvent
 from data.settings import get_settings
 from tests.api.test_resources import NAESTVED_CENTROID
@@ -111,3 +113,142 @@ def test_retention_anonymises_only_old_ended_cases(cli_world: World) -> None:
         assert k1 is not None and k1.reference == "TEST-K1"  # not ended: untouched
         again = anonymise_ended_cases(session, 30, today=dt.date(2027, 1, 1))
         assert again.anonymised_case_ids == []  # idempotent
+
+
+# ------------------------------------------------------------------ optimize --apply
+
+
+def _confirm_k1_by_hand(world: World) -> None:
+    """Reception confirms the open request k1 (c2, from 2 March) through the service the
+    API uses."""
+    from api.schemas.matching import AssignmentConfirm, SeatChoice
+    from api.services.assignments import confirm
+
+    with Session(get_engine()) as session:
+        body = AssignmentConfirm(
+            seats=[SeatChoice(consultant_id=world.consultants["c2"])], start=dt.date(2026, 3, 2)
+        )
+        confirm(session, world.cases["k1"], body, None, today=dt.date(2026, 3, 2))
+
+
+def _cut_the_arabic_speakers_contracts(world: World) -> None:
+    """c1 and c2 (k1's only candidates) go down to no hours at all."""
+    from data.models import Consultant
+
+    with Session(get_engine()) as session:
+        for key in ("c1", "c2"):
+            consultant = session.get(Consultant, world.consultants[key])
+            assert consultant is not None
+            consultant.contracted_hours_per_week = 0
+            consultant.version += 1
+            session.add(consultant)
+        session.commit()
+
+
+@pytest.mark.parametrize(
+    ("write", "reason"),
+    [
+        (_confirm_k1_by_hand, "got a primary (assignment"),
+        (_cut_the_arabic_speakers_contracts, "h/week of 0 after these moves"),
+    ],
+    ids=["confirmation", "contract cut"],
+)
+def test_optimize_apply_refuses_a_plan_made_stale_meanwhile(
+    cli_world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    write: Callable[[World], None],
+    reason: str,
+) -> None:
+    from data.models import Assignment
+
+    def meanwhile(question: str) -> bool:
+        # The planner reads the plan; another write lands before they say yes.
+        assert question.startswith("Apply ")
+        write(cli_world)
+        return True
+
+    monkeypatch.setattr(typer, "confirm", meanwhile)
+    with Session(get_engine()) as session:
+        before = [(a.id, a.status, a.end, a.version) for a in session.exec(select(Assignment))]
+    result = runner.invoke(
+        app, ["optimize", "--as-of", "2026-03-02", "--time-limit", "10", "--apply"]
+    )
+    assert result.exit_code == 1, result.output
+    assert reason in result.output and "applied:" not in result.output
+    with Session(get_engine()) as session:
+        after = [(a.id, a.status, a.end, a.version) for a in session.exec(select(Assignment))]
+        applied = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.OPTIMIZATION_APPLY)
+        ).all()
+    # Nothing of the plan was written: only the other write's own rows differ.
+    plan_rows = [row for row in after if row not in before]
+    if write is _confirm_k1_by_hand:
+        assert [row[0] for row in plan_rows] == [max(a or 0 for a, *_ in after)]  # reception's
+    else:
+        assert plan_rows == []
+    assert applied == []
+
+
+def test_optimize_apply_places_the_open_request_through_the_service(cli_world: World) -> None:
+    from data.models import Assignment, AssignmentRole, CaseStatus
+
+    result = runner.invoke(
+        app, ["optimize", "--as-of", "2026-03-02", "--time-limit", "10", "--apply", "--yes"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "applied: 0 assignments ended" in result.output
+    with Session(get_engine()) as session:
+        k1 = session.get(Case, cli_world.cases["k1"])
+        assert k1 is not None and k1.status is CaseStatus.ACTIVE
+        primary = session.exec(
+            select(Assignment).where(
+                Assignment.case_id == k1.id, Assignment.role == AssignmentRole.PRIMARY
+            )
+        ).one()
+        # k1 speaks Iraqi Arabic: c1 (native ar-IQ) beats c2 (Syrian Arabic).
+        assert primary.consultant_id == cli_world.consultants["c1"]
+        (event,) = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.OPTIMIZATION_APPLY)
+        ).all()
+        assert primary.id in event.entity_ids and event.actor_key_id is None
+
+
+def test_optimize_apply_refuses_to_move_an_assignment_locked_meanwhile(
+    cli_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from data.models import Assignment
+
+    # k2 (Tigrinya) is staffed by c4, who speaks only Ukrainian: the plan moves it to c3.
+    with Session(get_engine()) as session:
+        running = session.get(Assignment, cli_world.assignment_k2)
+        assert running is not None
+        running.consultant_id = cli_world.consultants["c4"]
+        session.add(running)
+        session.commit()
+
+    def lock_it_meanwhile(question: str) -> bool:
+        with Session(get_engine()) as session:
+            row = session.get(Assignment, cli_world.assignment_k2)
+            assert row is not None
+            row.locked, row.version = True, row.version + 1
+            session.add(row)
+            session.commit()
+        return True
+
+    monkeypatch.setattr(typer, "confirm", lock_it_meanwhile)
+    result = runner.invoke(
+        app, ["optimize", "--as-of", "2026-03-02", "--time-limit", "10", "--apply", "--json"]
+    )
+    plan = json.loads(result.output[result.output.index("{") : result.output.rindex("}") + 1])
+    moved = [c for c in plan["changes"] if c["case"] == "TEST-K2" and c["role"] == "primary"]
+    assert [(c["kind"], c["from"], c["to"]) for c in moved] == [("move", "T-004", "T-003")]
+    assert result.exit_code == 1
+    assert f"assignment {cli_world.assignment_k2} changed since the optimisation ran" in (
+        result.output
+    )
+    with Session(get_engine()) as session:
+        row = session.get(Assignment, cli_world.assignment_k2)
+        assert row is not None and row.status is not AssignmentStatus.ENDED and row.end is None
+        assert session.exec(select(Assignment).where(Assignment.case_id == row.case_id)).all() == [
+            row
+        ]

@@ -130,6 +130,29 @@ def test_confirm_with_a_stale_consultant_version_is_a_409(
     assert response.status_code == 409 and "changed since the match" in response.json()["detail"]
 
 
+def test_a_contract_cut_after_the_match_makes_its_quote_stale(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    headers = keys.headers("reception")
+    c1 = world.consultants["c1"]
+    matched = client.post(
+        f"/v1/cases/{world.cases['k1']}/match", json={"as_of": "2026-03-02"}, headers=headers
+    ).json()
+    quoted = next(c for c in matched["candidates"] if c["consultant_id"] == c1)
+    cut = client.patch(
+        f"/v1/consultants/{c1}",
+        json={"contracted_hours_per_week": 20},
+        headers=keys.headers("admin"),
+    )
+    assert cut.status_code == 200 and cut.json()["version"] == quoted["consultant_version"] + 1
+    body = {
+        "seats": [{"consultant_id": c1, "consultant_version": quoted["consultant_version"]}],
+        "start": "2026-03-02",
+    }
+    stale = client.post(f"/v1/cases/{world.cases['k1']}/assignments", json=body, headers=headers)
+    assert stale.status_code == 409 and "changed since the match" in stale.json()["detail"]
+
+
 def test_the_last_capacity_goes_to_the_first_and_the_second_gets_the_reason(
     client: TestClient, keys: Keys, world: World
 ) -> None:
@@ -143,6 +166,31 @@ def test_the_last_capacity_goes_to_the_first_and_the_second_gets_the_reason(
     )
     assert full.status_code == 409
     assert full.json()["detail"] == f"consultant {c4} already has the maximum of 1 cases"
+
+
+def test_ending_a_case_ends_its_assignments_and_frees_the_consultant(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    c4 = world.consultants["c4"]  # max 1 case
+    headers = keys.headers("reception")
+    first, second = _new_case(client, keys, "UK-1"), _new_case(client, keys, "UK-2")
+    body = {"seats": [{"consultant_id": c4}], "start": "2026-03-03"}
+    confirmed = client.post(f"/v1/cases/{first}/assignments", json=body, headers=headers)
+    assert confirmed.status_code == 201, confirmed.text
+    ended = client.patch(
+        f"/v1/cases/{first}",
+        json={"status": "ended", "expected_end": "2026-03-10"},
+        headers=headers,
+    )
+    assert ended.status_code == 200, ended.text
+    with Session(api_engine) as session:
+        assignment = session.get(Assignment, confirmed.json()[0]["id"])
+        assert assignment is not None
+        # ended on the case's last day, not left running
+        assert (assignment.status, assignment.end) == (AssignmentStatus.ENDED, dt.date(2026, 3, 10))
+    # c4's one case is over: the second family can have her.
+    again = client.post(f"/v1/cases/{second}/assignments", json=body, headers=headers)
+    assert again.status_code == 201, again.text
 
 
 def test_match_proposes_a_reshuffle_when_nobody_is_free(
