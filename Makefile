@@ -31,6 +31,7 @@ demo: db
 lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/nbstripout --verify notebooks/*.ipynb  # committed notebooks carry no outputs
 
 typecheck: setup
 	$(BIN)/mypy $(PACKAGES) scripts

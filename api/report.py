@@ -2,15 +2,14 @@
 
 `write_report` writes ``report.html`` with every figure embedded as a base64 PNG
 (so the file can be mailed or opened offline) and the same PNGs beside it for slides.
-What goes into the sections is decided by `api.report_builder`; this module only
-lays them out.
+What goes into the sections is decided by `api.report_builder`; the layout is the
+Jinja2 template ``api/templates/report.html``; this module renders and writes.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import io
 import re
 from collections.abc import Sequence
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+
+from api.templates import render
 
 REPORT_FILE = "report.html"
 
@@ -73,68 +74,22 @@ def figure_png(figure: Figure, dpi: int = 110) -> bytes:
     return buffer.getvalue()
 
 
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return html.escape(str(value))
-
-
-def _table_html(table: Table) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in table.rows
-    )
-    if not table.rows:
-        body = f'<tr><td colspan="{len(table.columns)}"><em>none</em></td></tr>'
-    return (
-        f"<h3>{html.escape(table.title)}</h3>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
-
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
-h1 { border-bottom: 2px solid #4C72B0; }
-h2 { margin-top: 2em; color: #4C72B0; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; }
-th { background: #f0f3f8; }
-figure { margin: 1em 0; }
-figure img { max-width: 100%; }
-figcaption { font-size: 0.85em; color: #555; }
-"""
-
-
 def render_html(
     title: str,
     sections: Sequence[Section],
     pngs: dict[str, bytes],
     generated_at: dt.datetime | None = None,
 ) -> str:
-    """One self-contained HTML page; `pngs` maps figure names to their PNG bytes."""
+    """One self-contained HTML page (template ``report.html``); `pngs` maps figure names
+    to their PNG bytes, embedded as data URIs."""
     stamp = (generated_at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1><p><small>Generated {stamp}</small></p>",
-    ]
-    for section in sections:
-        parts.append(f"<h2>{html.escape(section.title)}</h2>")
-        parts.extend(f"<p>{html.escape(p)}</p>" for p in section.paragraphs)
-        if section.bullets:
-            items = "".join(f"<li>{html.escape(b)}</li>" for b in section.bullets)
-            parts.append(f"<ul>{items}</ul>")
-        for named in section.figures:
-            data = base64.b64encode(pngs[named.name]).decode("ascii")
-            caption = html.escape(named.caption or named.name)
-            parts.append(
-                f'<figure><img alt="{caption}" src="data:image/png;base64,{data}">'
-                f"<figcaption>{caption}</figcaption></figure>"
-            )
-        parts.extend(_table_html(table) for table in section.tables)
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return render(
+        "report.html",
+        title=title,
+        sections=sections,
+        pngs_base64={name: base64.b64encode(png).decode("ascii") for name, png in pngs.items()},
+        generated_at=stamp,
+    )
 
 
 def write_report(

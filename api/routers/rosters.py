@@ -31,11 +31,19 @@ from api.services.rosters import DANISH_TIME, publish_roster, repair_roster
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
-ICS_EXAMPLE = (
-    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//famplan//døgnindsats roster//EN\r\n"
-    "BEGIN:VEVENT\r\nUID:roster-3-shift-41@famplan\r\nDTSTAMP:20260301T120000Z\r\n"
-    "DTSTART:20260302T060000Z\r\nDTEND:20260302T140000Z\r\n"
-    "SUMMARY:Døgnindsats case 42: shift D\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+# Written by the feed's own code, so the documented example cannot drift from the output.
+ICS_EXAMPLE = calendar(
+    "famplan roster 3",
+    [
+        CalendarEvent(
+            uid="roster-3-shift-41@famplan",
+            start=dt.datetime(2026, 3, 2, 6, tzinfo=dt.UTC),
+            end=dt.datetime(2026, 3, 2, 14, tzinfo=dt.UTC),
+            summary="Døgnindsats case 42: shift D",
+            description="famplan roster 3 (published)",
+        )
+    ],
+    stamp=dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC),
 )
 RosterId = Annotated[int, Path(ge=1, le=MAX_ID, description="Roster id.", examples=[3])]
 

@@ -1,8 +1,9 @@
-"""A small RFC 5545 (iCalendar) serializer for one consultant's shifts.
+"""One consultant's shifts as an iCalendar (RFC 5545) feed, written by the `icalendar` package.
 
-Only what a calendar needs: one VEVENT per shift with UID, DTSTAMP, DTSTART/DTEND in
-UTC and a summary. No location and no family detail: a calendar feed ends up on phones.
-Lines end in CRLF and are folded at 75 octets (RFC 5545 §3.1); text is escaped (§3.3.11).
+The library does the format (CRLF line ends, folding at 75 octets, escaping of text);
+this module decides the content. Only what a calendar needs: one VEVENT per shift with
+UID, DTSTAMP, DTSTART/DTEND in UTC and a summary. No location and no family detail: a
+calendar feed ends up on phones, so `CalendarEvent` has no field that could carry one.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from icalendar import Calendar, Event, vText
 
 PRODID = "-//famplan//døgnindsats roster//EN"
 
@@ -23,62 +26,35 @@ class CalendarEvent:
     description: str = ""
 
 
-def escape_text(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def utc_stamp(moment: dt.datetime) -> str:
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """The same instant in UTC (written with a trailing Z); a naive time is refused, since
+    a phone would read it as its own local time."""
     if moment.tzinfo is None:
         raise ValueError("calendar times must be timezone-aware")
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def fold(line: str) -> str:
-    """Split a content line into chunks of at most 75 octets (continuations start with a
-    space), never inside a UTF-8 character."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts: list[str] = []
-    current = ""
-    limit = 75
-    for char in line:
-        if len((current + char).encode()) > limit:
-            parts.append(current)
-            current = char
-            limit = 74  # the leading space of a continuation line counts
-        else:
-            current += char
-    parts.append(current)
-    return "\r\n ".join(parts)
+    return moment.astimezone(dt.UTC)
 
 
 def calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(name)}",
-    ]
+    """The feed as text. `stamp` is DTSTAMP, when the feed was made (passed in, so the same
+    roster and stamp always give the same bytes)."""
+    feed = Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", PRODID)
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    # NAME (RFC 7986) and X-WR-CALNAME, which most clients read. Both are text, but the
+    # library types them as unknown and would write commas and newlines unescaped.
+    feed.add("name", vText(name))
+    feed.add("x-wr-calname", vText(name))
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{utc_stamp(stamp)}",
-            f"DTSTART:{utc_stamp(event.start)}",
-            f"DTEND:{utc_stamp(event.end)}",
-            f"SUMMARY:{escape_text(event.summary)}",
-        ]
-        if event.description:
-            lines.append(f"DESCRIPTION:{escape_text(event.description)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        feed.add_component(
+            Event.new(
+                uid=event.uid,
+                stamp=as_utc(stamp),
+                start=as_utc(event.start),
+                end=as_utc(event.end),
+                summary=event.summary,
+                description=event.description or None,
+            )
+        )
+    return feed.to_ical().decode("utf-8")

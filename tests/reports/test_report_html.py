@@ -97,3 +97,40 @@ def test_supply_section_from_capacity_records(tmp_path, two_consultants, tigriny
     written = write_report([section], tmp_path)
     assert all(p.stat().st_size > 5_000 for p in written.png_paths)
     assert "1 running cases and 4 open requests" in written.html_path.read_text(encoding="utf-8")
+
+
+def test_captions_are_escaped_inside_attributes_and_floats_get_one_decimal():
+    section = Section(
+        "s",
+        figures=[NamedFigure("f", _figure([1]), 'Say "hi" <now>')],
+        tables=[Table("t", ["h"], [[1234.56]])],
+    )
+    page = render_html("t", [section], {"f": b"png"})
+    plt.close("all")
+    assert 'alt="Say &#34;hi&#34; &lt;now&gt;"' in page
+    assert "<figcaption>Say &#34;hi&#34; &lt;now&gt;</figcaption>" in page
+    assert f'src="data:image/png;base64,{base64.b64encode(b"png").decode()}"' in page
+    assert "<td>1,234.6</td>" in page
+
+
+def test_base_layout_is_extended_by_child_pages_with_autoescape():
+    from api.templates import environment
+
+    page = environment().from_string(
+        '{% extends "base.html" %}{% block title %}Cases{% endblock %}'
+        "{% block content %}<p>{{ name }}</p>{% endblock %}"
+    )
+    html = page.render(name="<script>alert(1)</script>")
+    assert "<title>Cases</title>" in html
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in html
+    assert "border-collapse" in html  # the shared style sheet is inlined
+    assert html.startswith("<!DOCTYPE html>")
+
+
+def test_a_missing_template_variable_is_an_error_not_an_empty_string():
+    import jinja2
+
+    from api.templates import render
+
+    with pytest.raises(jinja2.UndefinedError):
+        render("report.html", title="t", sections=[], pngs_base64={})
