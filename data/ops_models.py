@@ -139,7 +139,10 @@ class RosterOfficeLink(SQLModel, table=True):
 
     __tablename__ = "roster_office"
 
-    roster_id: int = Field(foreign_key="roster.id", primary_key=True, ondelete="CASCADE")
+    #: Set from `Roster.office_links` / `Roster.case_links` when the roster is flushed.
+    roster_id: int | None = Field(
+        default=None, foreign_key="roster.id", primary_key=True, ondelete="CASCADE"
+    )
     office_id: int = Field(foreign_key="office.id", primary_key=True, index=True)
 
 
@@ -148,7 +151,10 @@ class RosterCaseLink(SQLModel, table=True):
 
     __tablename__ = "roster_case"
 
-    roster_id: int = Field(foreign_key="roster.id", primary_key=True, ondelete="CASCADE")
+    #: Set from `Roster.office_links` / `Roster.case_links` when the roster is flushed.
+    roster_id: int | None = Field(
+        default=None, foreign_key="roster.id", primary_key=True, ondelete="CASCADE"
+    )
     case_id: int = Field(foreign_key="family_case.id", primary_key=True, index=True)
 
 

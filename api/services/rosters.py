@@ -16,9 +16,11 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, delete, select
+from sqlalchemy import ColumnElement, false, true
+from sqlmodel import Session, col, delete, func, select
 
 from api.audit import record
+from api.auth import Principal
 from api.problems import conflict, invalid_field
 from api.services.jobs import Report, reproducible, solve_with_progress
 from data.models import (
@@ -32,7 +34,16 @@ from data.models import (
     InterventionType,
     PersonGroup,
 )
-from data.ops_models import AuditAction, Roster, RosterShift, RosterStatus, utcnow
+from data.ops_models import (
+    AuditAction,
+    Role,
+    Roster,
+    RosterCaseLink,
+    RosterOfficeLink,
+    RosterShift,
+    RosterStatus,
+    utcnow,
+)
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
@@ -125,11 +136,16 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         if assignment.end is None or assignment.end >= start:
             committed[assignment.consultant_id or 0] += assignment.hours_per_week
     busy: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
-    other_rosters = [
-        r.id
-        for r in session.exec(select(Roster).where(Roster.status == RosterStatus.PUBLISHED))
-        if r.id not in exclude_roster_ids and not set(r.case_ids) & set(case_ids)
-    ]
+    sharing_a_case = select(RosterCaseLink.roster_id).where(
+        col(RosterCaseLink.case_id).in_(case_ids)
+    )
+    other_rosters = session.exec(
+        select(Roster.id).where(
+            Roster.status == RosterStatus.PUBLISHED,
+            col(Roster.id).not_in(exclude_roster_ids),
+            col(Roster.id).not_in(sharing_a_case),
+        )
+    ).all()
     if other_rosters:
         for shift in session.exec(
             select(RosterShift).where(
@@ -414,3 +430,52 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
 
 def case_rows(session: Session, case_ids: list[int]) -> list[Case]:
     return list(session.exec(select(Case).where(col(Case.id).in_(case_ids))).all())
+
+
+# ------------------------------------------------------------------ listing
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """`Principal.may_act_for_offices` over a roster's offices, in SQL: admins see every
+    roster; a team leader those with at least one office and none outside their scope."""
+    if principal.is_admin:
+        return true()
+    if principal.role is not Role.TEAM_LEADER:
+        return false()
+    of_the_roster = col(RosterOfficeLink.roster_id) == col(Roster.id)
+    has_an_office = select(RosterOfficeLink.office_id).where(of_the_roster).exists()
+    outside_scope = (
+        select(RosterOfficeLink.office_id)
+        .where(of_the_roster, col(RosterOfficeLink.office_id).not_in(sorted(principal.office_ids)))
+        .exists()
+    )
+    return has_an_office & ~outside_scope
+
+
+def list_rosters(
+    session: Session,
+    principal: Principal,
+    *,
+    status: RosterStatus | None = None,
+    case_id: int | None = None,
+    skip: int = 0,
+    limit: int = 20,
+) -> tuple[list[Roster], int]:
+    """One page of the rosters `principal` may see, newest first, and how many match."""
+    conditions = [visible_to(principal)]
+    if status is not None:
+        conditions.append(col(Roster.status) == status)
+    if case_id is not None:
+        conditions.append(
+            select(RosterCaseLink.case_id)
+            .where(
+                col(RosterCaseLink.roster_id) == col(Roster.id),
+                col(RosterCaseLink.case_id) == case_id,
+            )
+            .exists()
+        )
+    count = session.exec(select(func.count()).select_from(Roster).where(*conditions)).one()
+    rows = session.exec(
+        select(Roster).where(*conditions).order_by(col(Roster.id).desc()).offset(skip).limit(limit)
+    ).all()
+    return list(rows), count

@@ -34,7 +34,7 @@ LINKS = {
 }
 
 
-def _roster_with_lists() -> sa.Table:
+def _roster_with_lists() -> sa.TableClause:
     return sa.table(
         "roster",
         sa.column("id", sa.Integer()),
@@ -43,7 +43,7 @@ def _roster_with_lists() -> sa.Table:
     )
 
 
-def _link(name: str) -> sa.Table:
+def _link(name: str) -> sa.TableClause:
     id_column = LINKS[name][0]
     return sa.table(name, sa.column("roster_id", sa.Integer()), sa.column(id_column, sa.Integer()))
 
