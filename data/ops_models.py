@@ -86,6 +86,18 @@ class AuditEvent(SQLModel, table=True):
     related_ids: dict[str, Any] = Field(default_factory=dict, sa_column=_json_dict())
 
 
+class JobOfficeLink(SQLModel, table=True):
+    """An office whose data a job covers."""
+
+    __tablename__ = "job_office"
+
+    #: Set from `Job.office_links` when the job is flushed.
+    job_id: int | None = Field(
+        default=None, foreign_key="job.id", primary_key=True, ondelete="CASCADE"
+    )
+    office_id: int = Field(foreign_key="office.id", primary_key=True, index=True)
+
+
 class JobKind(StrEnum):
     OPTIMIZATION = "optimization"
     ROSTER = "roster"
@@ -105,8 +117,32 @@ class Job(SQLModel, table=True):
     kind: JobKind = Field(index=True)
     status: JobStatus = Field(default=JobStatus.QUEUED, index=True)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=_json_dict())
-    #: Offices whose data the job covers (team leaders see only their offices' jobs).
-    office_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
+    #: Offices whose data the job covers (team leaders see only their offices' jobs):
+    #: rows of `job_office`, read and written as `office_ids` (as for `Roster`).
+    office_links: list[JobOfficeLink] = Relationship(
+        sa_relationship=relationship(
+            JobOfficeLink,
+            cascade="all, delete-orphan",
+            passive_deletes=True,
+            lazy="selectin",
+            order_by=JobOfficeLink.office_id,  # type: ignore[arg-type]
+        )
+    )
+
+    def __init__(self, *, office_ids: Iterable[int] = (), **data: Any) -> None:
+        super().__init__(**data)
+        self.office_ids = list(office_ids)
+
+    @property
+    def office_ids(self) -> list[int]:
+        """The job's offices, by ascending id."""
+        return [link.office_id for link in self.office_links]
+
+    @office_ids.setter
+    def office_ids(self, ids: Iterable[int]) -> None:
+        kept = {link.office_id: link for link in self.office_links}
+        self.office_links = [kept.get(i) or JobOfficeLink(office_id=i) for i in sorted(set(ids))]
+
     created_by_key_id: int | None = None
     # progress
     incumbent: float | None = None
@@ -139,7 +175,7 @@ class RosterOfficeLink(SQLModel, table=True):
 
     __tablename__ = "roster_office"
 
-    #: Set from `Roster.office_links` / `Roster.case_links` when the roster is flushed.
+    #: Set from `Roster.office_links` when the roster is flushed.
     roster_id: int | None = Field(
         default=None, foreign_key="roster.id", primary_key=True, ondelete="CASCADE"
     )
@@ -151,7 +187,7 @@ class RosterCaseLink(SQLModel, table=True):
 
     __tablename__ = "roster_case"
 
-    #: Set from `Roster.office_links` / `Roster.case_links` when the roster is flushed.
+    #: Set from `Roster.case_links` when the roster is flushed.
     roster_id: int | None = Field(
         default=None, foreign_key="roster.id", primary_key=True, ondelete="CASCADE"
     )
@@ -164,6 +200,7 @@ class Roster(SQLModel, table=True):
     Its cases and offices are rows of `roster_case` / `roster_office` (so listings filter
     and page in SQL); `case_ids` / `office_ids` read and write them as id lists, and the
     constructor takes them as before: ``Roster(case_ids=[42], office_ids=[2], ...)``.
+    The lists come back in ascending id order; the request's order stays in `params`.
     """
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,13 +16,13 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, delete, func, select
 
 from api.audit import record
 from api.auth import Principal
 from api.problems import conflict, invalid_field
 from api.services.jobs import Report, reproducible, solve_with_progress
+from api.services.scope import within_office_scope
 from data.models import (
     Absence,
     Assignment,
@@ -36,7 +36,6 @@ from data.models import (
 )
 from data.ops_models import (
     AuditAction,
-    Role,
     Roster,
     RosterCaseLink,
     RosterOfficeLink,
@@ -435,23 +434,6 @@ def case_rows(session: Session, case_ids: list[int]) -> list[Case]:
 # ------------------------------------------------------------------ listing
 
 
-def visible_to(principal: Principal) -> ColumnElement[bool]:
-    """`Principal.may_act_for_offices` over a roster's offices, in SQL: admins see every
-    roster; a team leader those with at least one office and none outside their scope."""
-    if principal.is_admin:
-        return true()
-    if principal.role is not Role.TEAM_LEADER:
-        return false()
-    of_the_roster = col(RosterOfficeLink.roster_id) == col(Roster.id)
-    has_an_office = select(RosterOfficeLink.office_id).where(of_the_roster).exists()
-    outside_scope = (
-        select(RosterOfficeLink.office_id)
-        .where(of_the_roster, col(RosterOfficeLink.office_id).not_in(sorted(principal.office_ids)))
-        .exists()
-    )
-    return has_an_office & ~outside_scope
-
-
 def list_rosters(
     session: Session,
     principal: Principal,
@@ -462,7 +444,14 @@ def list_rosters(
     limit: int = 20,
 ) -> tuple[list[Roster], int]:
     """One page of the rosters `principal` may see, newest first, and how many match."""
-    conditions = [visible_to(principal)]
+    conditions = [
+        within_office_scope(
+            principal,
+            col(Roster.id),
+            col(RosterOfficeLink.roster_id),
+            col(RosterOfficeLink.office_id),
+        )
+    ]
     if status is not None:
         conditions.append(col(Roster.status) == status)
     if case_id is not None:

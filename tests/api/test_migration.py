@@ -19,7 +19,16 @@ import data.ops_models  # noqa: F401
 from data.db import make_engine
 from data.migrate import alembic_config, current_revision, downgrade, upgrade
 from data.models import Case, InterventionType, Office
-from data.ops_models import Roster, RosterCaseLink, RosterOfficeLink, RosterStatus
+from data.ops_models import (
+    Job,
+    JobKind,
+    JobOfficeLink,
+    JobStatus,
+    Roster,
+    RosterCaseLink,
+    RosterOfficeLink,
+    RosterStatus,
+)
 
 API_TABLES = {
     "api_key",
@@ -29,6 +38,7 @@ API_TABLES = {
     "roster_shift",
     "roster_case",
     "roster_office",
+    "job_office",
 }
 
 
@@ -94,6 +104,17 @@ ROSTER_0002 = sa.table(
     sa.column("created_at", sa.DateTime(timezone=True)),
     sa.column("version", sa.Integer()),
 )
+JOB_0002 = sa.table(
+    "job",
+    sa.column("id", sa.Integer()),
+    sa.column("kind", sa.Enum(JobKind, name="jobkind")),
+    sa.column("status", sa.Enum(JobStatus, name="jobstatus")),
+    sa.column("params", sa.JSON()),
+    sa.column("office_ids", sa.JSON()),
+    sa.column("solutions_found", sa.Integer()),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("version", sa.Integer()),
+)
 SHIFT = sa.table(
     "roster_shift",
     sa.column("roster_id", sa.Integer()),
@@ -143,6 +164,19 @@ def _dognindsats(session: Session, reference: str) -> int:
     return case.id
 
 
+def _job_0002(job_id: int, office_ids: list[int]) -> dict[str, Any]:
+    return {
+        "id": job_id,
+        "kind": JobKind.OPTIMIZATION,
+        "status": JobStatus.SUCCEEDED,
+        "params": {"office_ids": office_ids},
+        "office_ids": office_ids,
+        "solutions_found": 1,
+        "created_at": MIDNIGHT,
+        "version": 1,
+    }
+
+
 def test_0004_carries_the_json_lists_into_link_tables_and_back(
     new_database: Callable[[str], str],
 ) -> None:
@@ -162,6 +196,10 @@ def test_0004_carries_the_json_lists_into_link_tables_and_back(
         with engine.begin() as connection:
             for roster_id, (cases, offices) in rosters.items():
                 connection.execute(sa.insert(ROSTER_0002), _roster_0002(roster_id, cases, offices))
+            connection.execute(
+                sa.insert(JOB_0002),
+                [_job_0002(1, [office_b, office_a, office_b]), _job_0002(2, [])],
+            )
             connection.execute(
                 sa.insert(SHIFT),
                 [
@@ -190,19 +228,28 @@ def test_0004_carries_the_json_lists_into_link_tables_and_back(
                 (1, office_b),
                 (2, office_a),
             ]
+            job_links = session.exec(select(JobOfficeLink)).all()
+            assert sorted((link.job_id, link.office_id) for link in job_links) == [
+                (1, office_a),
+                (1, office_b),
+            ]
+            job = session.get(Job, 1)
+            assert job is not None and job.office_ids == sorted([office_a, office_b])
             first = session.get(Roster, 1)
             assert first is not None
             assert first.case_ids == sorted([case_a, case_b])
             assert first.office_ids == sorted([office_a, office_b])
         columns = {c["name"] for c in sa.inspect(engine).get_columns("roster")}
         assert not {"case_ids", "office_ids"} & columns
+        assert "office_ids" not in {c["name"] for c in sa.inspect(engine).get_columns("job")}
         with engine.connect() as connection:
             # Dropping the columns must not rebuild `roster` (that would cascade to shifts).
             assert connection.execute(sa.select(sa.func.count()).select_from(SHIFT)).scalar() == 2
 
         downgrade(url, "0002_api")
 
-        assert not {"roster_case", "roster_office"} & set(sa.inspect(engine).get_table_names())
+        tables = set(sa.inspect(engine).get_table_names())
+        assert not {"roster_case", "roster_office", "job_office"} & tables
         with engine.connect() as connection:
             restored = connection.execute(
                 sa.select(
@@ -215,5 +262,9 @@ def test_0004_carries_the_json_lists_into_link_tables_and_back(
                 (3, [], []),
             ]
             assert connection.execute(sa.select(sa.func.count()).select_from(SHIFT)).scalar() == 2
+            jobs = connection.execute(
+                sa.select(JOB_0002.c.id, JOB_0002.c.office_ids).order_by(JOB_0002.c.id)
+            ).all()
+            assert [tuple(row) for row in jobs] == [(1, sorted([office_a, office_b])), (2, [])]
     finally:
         engine.dispose()

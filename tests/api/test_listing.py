@@ -1,7 +1,8 @@
-"""GET /v1/rosters filters and pages in SQL: scope, case, status, limit/offset, total.
+"""GET /v1/rosters and GET /v1/optimizations filter and page in SQL: office scope, case,
+status, limit/offset, total.
 
-Rosters are written straight to the tables (no solver): listing reads only the roster
-rows and their case/office links.
+Rosters and jobs are written straight to the tables (no solver): a listing reads only
+the page's rows and their case/office links.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from sqlmodel import Session, select
 
 from api.auth import Principal
 from api.services.rosters import build_problem, list_rosters
-from data.ops_models import Role, Roster, RosterCaseLink, RosterShift, RosterStatus
+from data.ops_models import (
+    Job,
+    JobKind,
+    JobStatus,
+    Role,
+    Roster,
+    RosterCaseLink,
+    RosterShift,
+    RosterStatus,
+)
 from tests.api.conftest import Keys
 from tests.api.world import World
 
@@ -73,21 +83,32 @@ def rosters(api_engine: Engine, world: World) -> Rosters:
     return Rosters(ids["kbh"], ids["naestved"], ids["both"][0], ids["unscoped"][0])
 
 
-@pytest.fixture
-def loaded_rosters() -> Iterator[list[int]]:
-    """Ids of every `Roster` object the ORM builds from a row while the test runs."""
+def _loads(model: type[Roster] | type[Job]) -> Iterator[list[int]]:
+    """Ids of every `model` object the ORM builds from a row while the test runs."""
     loaded: list[int] = []
 
-    def on_load(target: Roster, _context: Any) -> None:
+    def on_load(target: Roster | Job, _context: Any) -> None:
         loaded.append(target.id or 0)
 
-    event.listen(Roster, "load", on_load)
+    event.listen(model, "load", on_load)
     yield loaded
-    event.remove(Roster, "load", on_load)
+    event.remove(model, "load", on_load)
 
 
-def _list(client: TestClient, keys: Keys, role: str, **query: Any) -> dict[str, Any]:
-    response = client.get("/v1/rosters", params=query, headers=keys.headers(role))
+@pytest.fixture
+def loaded_rosters() -> Iterator[list[int]]:
+    yield from _loads(Roster)
+
+
+@pytest.fixture
+def loaded_jobs() -> Iterator[list[int]]:
+    yield from _loads(Job)
+
+
+def _list(
+    client: TestClient, keys: Keys, role: str, path: str = "/v1/rosters", **query: Any
+) -> dict[str, Any]:
+    response = client.get(path, params=query, headers=keys.headers(role))
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -215,3 +236,35 @@ def test_a_new_roster_avoids_the_shifts_of_published_rosters_of_other_cases(
     busy = {e.id: e.busy for e in problem.employees}
     # 06:00-14:00 Danish time on day 0 of the horizon, from the roster of case k2 only.
     assert busy[str(consultant)] == ((6 * 60, 14 * 60),)
+
+
+# ------------------------------------------------------------------ optimisation jobs
+
+
+def test_optimisation_jobs_page_in_sql_within_the_callers_offices(
+    client: TestClient, api_engine: Engine, keys: Keys, world: World, loaded_jobs: list[int]
+) -> None:
+    kbh, naestved = world.office_kbh, world.office_naestved
+    scopes = [[naestved]] * 12 + [[kbh]] * 3 + [[kbh, naestved]] * 2
+    with Session(api_engine) as session:
+        jobs = [
+            Job(kind=JobKind.OPTIMIZATION, status=JobStatus.SUCCEEDED, office_ids=offices)
+            for offices in scopes
+        ]
+        roster_job = Job(kind=JobKind.ROSTER, status=JobStatus.SUCCEEDED, office_ids=[naestved])
+        session.add_all([*jobs, roster_job])
+        session.commit()
+        ids = [job.id for job in jobs]
+    newest_naestved = sorted(ids[:12], reverse=True)
+    loaded_jobs.clear()
+
+    page = _list(client, keys, "team_leader_naestved", "/v1/optimizations", skip=4, limit=5)
+
+    assert page["count"] == 12  # not the København jobs, not the two-office ones
+    assert [j["id"] for j in page["data"]] == newest_naestved[4:9]
+    assert all(j["office_ids"] == [naestved] for j in page["data"])
+    assert sorted(loaded_jobs) == sorted(newest_naestved[4:9])
+    everything = _list(client, keys, "admin", "/v1/optimizations", limit=100)
+    assert everything["count"] == 17  # optimisations only, not the roster job
+    both = [j for j in everything["data"] if len(j["office_ids"]) == 2]
+    assert [j["office_ids"] for j in both] == [sorted([kbh, naestved])] * 2
