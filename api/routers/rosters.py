@@ -26,8 +26,7 @@ from api.schemas.rosters import (
 from api.services.ics import CalendarEvent, calendar
 from api.services.jobs import resolve_office_scope, submit_job
 from api.services.references import get_or_404
-from api.services.rosters import DANISH_TIME, publish_roster, repair_roster
-from api.services.rosters import list_rosters as list_visible_rosters
+from api.services.rosters import DANISH_TIME, list_visible_rosters, publish_roster, repair_roster
 from data.models import Case, InterventionType
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 

@@ -434,7 +434,7 @@ def case_rows(session: Session, case_ids: list[int]) -> list[Case]:
 # ------------------------------------------------------------------ listing
 
 
-def list_rosters(
+def list_visible_rosters(
     session: Session,
     principal: Principal,
     *,

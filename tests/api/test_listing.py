@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.auth import Principal
-from api.services.rosters import build_problem, list_rosters
+from api.services.rosters import build_problem, list_visible_rosters
 from data.ops_models import (
     Job,
     JobKind,
@@ -178,11 +178,11 @@ def test_the_service_pages_for_a_team_leader_without_offices(
     session: Session, world: World, rosters: Rosters
 ) -> None:
     nobody = Principal(key_id=None, role=Role.TEAM_LEADER, office_ids=frozenset())
-    assert list_rosters(session, nobody) == ([], 0)
+    assert list_visible_rosters(session, nobody) == ([], 0)
     reception = Principal(key_id=None, role=Role.RECEPTION)
-    assert list_rosters(session, reception) == ([], 0)
+    assert list_visible_rosters(session, reception) == ([], 0)
     admin = Principal(key_id=None, role=Role.ADMIN)
-    rows, count = list_rosters(session, admin, skip=29, limit=5)
+    rows, count = list_visible_rosters(session, admin, skip=29, limit=5)
     assert count == 31
     assert [r.id for r in rows] == sorted(rosters.all, reverse=True)[29:]
 
