@@ -8,11 +8,13 @@ parameters and results made of ids and numbers. Times are timezone-aware
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import relationship
+from sqlmodel import Field, Relationship, SQLModel
 
 
 def utcnow() -> dt.datetime:
@@ -84,6 +86,18 @@ class AuditEvent(SQLModel, table=True):
     related_ids: dict[str, Any] = Field(default_factory=dict, sa_column=_json_dict())
 
 
+class JobOfficeLink(SQLModel, table=True):
+    """An office whose data a job covers."""
+
+    __tablename__ = "job_office"
+
+    #: Set from `Job.office_links` when the job is flushed.
+    job_id: int | None = Field(
+        default=None, foreign_key="job.id", primary_key=True, ondelete="CASCADE"
+    )
+    office_id: int = Field(foreign_key="office.id", primary_key=True, index=True)
+
+
 class JobKind(StrEnum):
     OPTIMIZATION = "optimization"
     ROSTER = "roster"
@@ -103,8 +117,32 @@ class Job(SQLModel, table=True):
     kind: JobKind = Field(index=True)
     status: JobStatus = Field(default=JobStatus.QUEUED, index=True)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=_json_dict())
-    #: Offices whose data the job covers (team leaders see only their offices' jobs).
-    office_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
+    #: Offices whose data the job covers (team leaders see only their offices' jobs):
+    #: rows of `job_office`, read and written as `office_ids` (as for `Roster`).
+    office_links: list[JobOfficeLink] = Relationship(
+        sa_relationship=relationship(
+            JobOfficeLink,
+            cascade="all, delete-orphan",
+            passive_deletes=True,
+            lazy="selectin",
+            order_by=JobOfficeLink.office_id,  # type: ignore[arg-type]
+        )
+    )
+
+    def __init__(self, *, office_ids: Iterable[int] = (), **data: Any) -> None:
+        super().__init__(**data)
+        self.office_ids = list(office_ids)
+
+    @property
+    def office_ids(self) -> list[int]:
+        """The job's offices, by ascending id."""
+        return [link.office_id for link in self.office_links]
+
+    @office_ids.setter
+    def office_ids(self, ids: Iterable[int]) -> None:
+        kept = {link.office_id: link for link in self.office_links}
+        self.office_links = [kept.get(i) or JobOfficeLink(office_id=i) for i in sorted(set(ids))]
+
     created_by_key_id: int | None = None
     # progress
     incumbent: float | None = None
@@ -132,15 +170,43 @@ class RosterStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
+class RosterOfficeLink(SQLModel, table=True):
+    """An office of a roster: its consultants form the pool, its team leaders see it."""
+
+    __tablename__ = "roster_office"
+
+    #: Set from `Roster.office_links` when the roster is flushed.
+    roster_id: int | None = Field(
+        default=None, foreign_key="roster.id", primary_key=True, ondelete="CASCADE"
+    )
+    office_id: int = Field(foreign_key="office.id", primary_key=True, index=True)
+
+
+class RosterCaseLink(SQLModel, table=True):
+    """A døgnindsats case a roster covers."""
+
+    __tablename__ = "roster_case"
+
+    #: Set from `Roster.case_links` when the roster is flushed.
+    roster_id: int | None = Field(
+        default=None, foreign_key="roster.id", primary_key=True, ondelete="CASCADE"
+    )
+    case_id: int = Field(foreign_key="family_case.id", primary_key=True, index=True)
+
+
 class Roster(SQLModel, table=True):
-    """A solved roster for one or more døgnindsats cases; repairs create a child roster."""
+    """A solved roster for one or more døgnindsats cases; repairs create a child roster.
+
+    Its cases and offices are rows of `roster_case` / `roster_office` (so listings filter
+    and page in SQL); `case_ids` / `office_ids` read and write them as id lists, and the
+    constructor takes them as before: ``Roster(case_ids=[42], office_ids=[2], ...)``.
+    The lists come back in ascending id order; the request's order stays in `params`.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="roster.id")
     status: RosterStatus = RosterStatus.PENDING
-    case_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
-    office_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
     horizon_start: dt.datetime
     days: int
     template: str = Field(max_length=32)
@@ -157,6 +223,52 @@ class Roster(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     published_at: dt.datetime | None = None
     version: int = 0
+    # Loaded with the roster (one query per page of rosters, not one per roster).
+    case_links: list[RosterCaseLink] = Relationship(
+        sa_relationship=relationship(
+            RosterCaseLink,
+            cascade="all, delete-orphan",
+            passive_deletes=True,
+            lazy="selectin",
+            order_by=RosterCaseLink.case_id,  # type: ignore[arg-type]
+        )
+    )
+    office_links: list[RosterOfficeLink] = Relationship(
+        sa_relationship=relationship(
+            RosterOfficeLink,
+            cascade="all, delete-orphan",
+            passive_deletes=True,
+            lazy="selectin",
+            order_by=RosterOfficeLink.office_id,  # type: ignore[arg-type]
+        )
+    )
+
+    def __init__(
+        self, *, case_ids: Iterable[int] = (), office_ids: Iterable[int] = (), **data: Any
+    ) -> None:
+        super().__init__(**data)
+        self.case_ids = list(case_ids)
+        self.office_ids = list(office_ids)
+
+    @property
+    def case_ids(self) -> list[int]:
+        """The roster's cases, by ascending id."""
+        return [link.case_id for link in self.case_links]
+
+    @case_ids.setter
+    def case_ids(self, ids: Iterable[int]) -> None:
+        kept = {link.case_id: link for link in self.case_links}
+        self.case_links = [kept.get(i) or RosterCaseLink(case_id=i) for i in sorted(set(ids))]
+
+    @property
+    def office_ids(self) -> list[int]:
+        """The roster's offices, by ascending id."""
+        return [link.office_id for link in self.office_links]
+
+    @office_ids.setter
+    def office_ids(self, ids: Iterable[int]) -> None:
+        kept = {link.office_id: link for link in self.office_links}
+        self.office_links = [kept.get(i) or RosterOfficeLink(office_id=i) for i in sorted(set(ids))]
 
 
 class RosterShift(SQLModel, table=True):

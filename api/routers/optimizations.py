@@ -18,7 +18,8 @@ from api.services.errors import Forbidden, NotFound
 from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
 from api.services.optimization import ApplyReport, apply_optimization
 from api.services.references import get_or_404
-from data.ops_models import Job, JobKind
+from api.services.scope import within_office_scope
+from data.ops_models import Job, JobKind, JobOfficeLink
 
 router = APIRouter(prefix="/optimizations", tags=["batch re-optimisation"])
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="Optimisation job id.", examples=[12])]
@@ -106,20 +107,15 @@ def create_optimization(
 def list_optimizations(
     session: SessionDep, principal: PlannerUser, skip: Skip = 0, limit: Limit = 20
 ) -> Page[JobPublic]:
-    query = select(Job).where(Job.kind == JobKind.OPTIMIZATION)
-    if principal.is_admin:
-        count = session.exec(select(func.count()).select_from(query.subquery())).one()
-        rows = session.exec(query.order_by(col(Job.id).desc()).offset(skip).limit(limit)).all()
-        return Page(data=[JobPublic.of(job) for job in rows], count=count)
-    # Office scopes are JSON lists: filter in Python (few jobs per day).
-    visible = [
-        job
-        for job in session.exec(query.order_by(col(Job.id).desc())).all()
-        if job_visible_to(principal, job)
-    ]
-    return Page(
-        data=[JobPublic.of(job) for job in visible[skip : skip + limit]], count=len(visible)
+    query = select(Job).where(
+        Job.kind == JobKind.OPTIMIZATION,
+        within_office_scope(
+            principal, col(Job.id), col(JobOfficeLink.job_id), col(JobOfficeLink.office_id)
+        ),
     )
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Job.id).desc()).offset(skip).limit(limit)).all()
+    return Page(data=[JobPublic.of(job) for job in rows], count=count)
 
 
 @router.get(

@@ -27,7 +27,7 @@ from api.services.ics import CalendarEvent, calendar
 from api.services.jobs import resolve_office_scope, submit_job
 from api.services.references import get_or_404
 from api.services.roster_params import require_dognindsats_cases, roster_params
-from api.services.rosters import DANISH_TIME, publish_roster, repair_roster
+from api.services.rosters import DANISH_TIME, list_visible_rosters, publish_roster, repair_roster
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
@@ -72,6 +72,8 @@ def roster_public(session: Session, roster: Roster, with_shifts: bool = True) ->
     return RosterPublic.model_validate(
         {
             **roster.model_dump(),
+            "case_ids": roster.case_ids,
+            "office_ids": roster.office_ids,
             "status": status,
             "job": None
             if job is None
@@ -145,17 +147,13 @@ def list_rosters(
     skip: Skip = 0,
     limit: Limit = 20,
 ) -> Page[RosterPublic]:
-    query = select(Roster).order_by(col(Roster.id).desc())
-    if status is not None:
-        query = query.where(Roster.status == status)
-    rows = [
-        r
-        for r in session.exec(query).all()
-        if (principal.is_admin or principal.may_act_for_offices(set(r.office_ids)))
-        and (case_id is None or case_id in r.case_ids)
-    ]
-    page = rows[skip : skip + limit]
-    return Page(data=[roster_public(session, r, with_shifts=False) for r in page], count=len(rows))
+    rows, count = list_visible_rosters(
+        session, principal, status=status, case_id=case_id, skip=skip, limit=limit
+    )
+    # One query for the page's jobs; roster_public then finds each in the identity map.
+    job_ids = [r.job_id for r in rows if r.job_id is not None]
+    session.exec(select(Job).where(col(Job.id).in_(job_ids))).all()
+    return Page(data=[roster_public(session, r, with_shifts=False) for r in rows], count=count)
 
 
 @router.get(

@@ -62,6 +62,7 @@ class JobPublic(SQLModel):
         return cls.model_validate(
             {
                 **job.model_dump(),
+                "office_ids": job.office_ids,
                 "progress": {
                     "incumbent": job.incumbent,
                     "bound": job.bound,

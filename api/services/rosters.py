@@ -16,12 +16,14 @@ from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from api.audit import record
+from api.auth import Principal
 from api.problems import conflict, invalid_field
 from api.services.jobs import Report, reproducible, solve_with_progress
 from api.services.planning_date import planning_date
+from api.services.scope import within_office_scope
 from data.models import (
     Absence,
     Assignment,
@@ -33,7 +35,15 @@ from data.models import (
     InterventionType,
     PersonGroup,
 )
-from data.ops_models import AuditAction, Roster, RosterShift, RosterStatus, utcnow
+from data.ops_models import (
+    AuditAction,
+    Roster,
+    RosterCaseLink,
+    RosterOfficeLink,
+    RosterShift,
+    RosterStatus,
+    utcnow,
+)
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
@@ -126,11 +136,16 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         if assignment.end is None or assignment.end >= start:
             committed[assignment.consultant_id or 0] += assignment.hours_per_week
     busy: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
-    other_rosters = [
-        r.id
-        for r in session.exec(select(Roster).where(Roster.status == RosterStatus.PUBLISHED))
-        if r.id not in exclude_roster_ids and not set(r.case_ids) & set(case_ids)
-    ]
+    sharing_a_case = select(RosterCaseLink.roster_id).where(
+        col(RosterCaseLink.case_id).in_(case_ids)
+    )
+    other_rosters = session.exec(
+        select(Roster.id).where(
+            Roster.status == RosterStatus.PUBLISHED,
+            col(Roster.id).not_in(exclude_roster_ids),
+            col(Roster.id).not_in(sharing_a_case),
+        )
+    ).all()
     if other_rosters:
         for shift in session.exec(
             select(RosterShift).where(
@@ -415,3 +430,42 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
 
 def case_rows(session: Session, case_ids: list[int]) -> list[Case]:
     return list(session.exec(select(Case).where(col(Case.id).in_(case_ids))).all())
+
+
+# ------------------------------------------------------------------ listing
+
+
+def list_visible_rosters(
+    session: Session,
+    principal: Principal,
+    *,
+    status: RosterStatus | None = None,
+    case_id: int | None = None,
+    skip: int = 0,
+    limit: int = 20,
+) -> tuple[list[Roster], int]:
+    """One page of the rosters `principal` may see, newest first, and how many match."""
+    conditions = [
+        within_office_scope(
+            principal,
+            col(Roster.id),
+            col(RosterOfficeLink.roster_id),
+            col(RosterOfficeLink.office_id),
+        )
+    ]
+    if status is not None:
+        conditions.append(col(Roster.status) == status)
+    if case_id is not None:
+        conditions.append(
+            select(RosterCaseLink.case_id)
+            .where(
+                col(RosterCaseLink.roster_id) == col(Roster.id),
+                col(RosterCaseLink.case_id) == case_id,
+            )
+            .exists()
+        )
+    count = session.exec(select(func.count()).select_from(Roster).where(*conditions)).one()
+    rows = session.exec(
+        select(Roster).where(*conditions).order_by(col(Roster.id).desc()).offset(skip).limit(limit)
+    ).all()
+    return list(rows), count

@@ -1,7 +1,7 @@
 """The book's own settings: a key/value table, first holding the book's planning date.
 
 Revision ID: 0005_planning_date
-Revises: 0002_api
+Revises: 0004_roster_links
 Create Date: 2026-12-04
 
 `data.models.BookSetting`. The demo seed records the scenario's "today" under
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_planning_date"
-down_revision: str | None = "0002_api"
+down_revision: str | None = "0004_roster_links"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
