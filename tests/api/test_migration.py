@@ -45,7 +45,7 @@ def test_downgrade_to_0001_drops_the_api_tables_and_upgrade_restores_them(
     new_database: Callable[[str], str],
 ) -> None:
     url = upgrade(new_database("api_mig"), reference=False)
-    assert current_revision(url) == "0002_api"
+    assert current_revision(url) == "0003_job_control"
     downgrade(url, "0001_domain")
     engine = make_engine(url)
     try:
