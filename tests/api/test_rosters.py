@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.config import ApiSettings
-from api.jobs.worker import JobContext
+from api.jobs.context import JobContext
 from api.main import create_app
 from api.services.rosters import work_per_second
 from data.models import (
@@ -172,13 +172,25 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
 
     sick = client.post(
-        f"/v1/rosters/{roster['id']}/repairs",
-        json={"kind": "sick", "consultant_id": member, "start": "2030-03-04", "end": "2030-03-04"},
+        f"/v1/rosters/{roster['id']}/repair",
+        json={
+            "kind": "sick",
+            "consultant_id": member,
+            "start": "2030-03-04",
+            "end": "2030-03-04",
+            "as_of": START.isoformat(),
+        },
         headers=headers,
     )
-    assert sick.status_code == 201, sick.text
-    repaired = sick.json()
-    child = repaired["roster"]
+    # a repair is a job like a roster: the repaired roster is pending until it is solved
+    assert sick.status_code == 202, sick.text
+    assert sick.json()["status"] == "pending" and sick.json()["job"]["status"] == "queued"
+    assert sick.headers["location"] == f"/v1/rosters/{sick.json()['id']}"
+    child = _wait_roster(client, sick.json()["id"], headers)
+    job = client.get(f"/v1/jobs/{child['job']['id']}", headers=headers).json()
+    assert job["kind"] == "repair" and job["status"] == "succeeded"
+    assert job["progress"]["solutions_found"] >= 1  # progress, as a roster job reports it
+    repaired = job["result"]
     assert child["parent_id"] == roster["id"] and child["status"] == "draft"
     assert child["violations"] == []
     assert not any(
@@ -310,16 +322,18 @@ def test_a_roster_keeps_the_work_rate_it_was_planned_with(
         assert published.status_code == 200
         member = roster["shifts"][0]["consultant_id"]
         sick = client.post(
-            f"/v1/rosters/{roster['id']}/repairs",
+            f"/v1/rosters/{roster['id']}/repair",
             json={
                 "kind": "sick",
                 "consultant_id": member,
                 "start": "2030-03-04",
                 "end": "2030-03-04",
+                "as_of": START.isoformat(),
             },
             headers=headers,
         )
-        assert sick.status_code == 201, sick.text
+        assert sick.status_code == 202, sick.text
+        assert _wait_roster(client, sick.json()["id"], headers)["status"] == "draft"
     assert rates == [("solve", 0.3), ("repair", 0.3)]
 
 
@@ -353,9 +367,15 @@ def test_roster_requests_are_validated(
     )
     assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "body.days"
     bad_repair = client.post(
-        "/v1/rosters/1/repairs", json={"kind": "sick", "consultant_id": 1}, headers=headers
+        "/v1/rosters/1/repair", json={"kind": "sick", "consultant_id": 1}, headers=headers
     )
-    assert bad_repair.status_code == 422 and bad_repair.json()["errors"][0]["field"] == "body.start"
+    # the discriminated union names the variant in the field's path
+    assert bad_repair.status_code == 422
+    assert [e["field"] for e in bad_repair.json()["errors"]] == ["body.sick.start", "body.sick.end"]
+    unknown_kind = client.post(
+        "/v1/rosters/1/repair", json={"kind": "flood", "consultant_id": 1}, headers=headers
+    )
+    assert unknown_kind.status_code == 422
     missing = client.get("/v1/rosters/424242", headers=headers)
     assert missing.status_code == 404
 
