@@ -78,4 +78,3 @@ def test_a_stopped_repair_keeps_a_roster_and_says_it_was_cancelled() -> None:
     assert result.cancelled and result.found and result.status == "FEASIBLE"
     assert validate(outcome.problem, result.roster) == []
     assert not any(a.employee == sick and a.day == 3 for a in result.roster)
-
