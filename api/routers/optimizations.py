@@ -103,7 +103,7 @@ def create_optimization(
         JobKind.OPTIMIZATION,
         params.stored(),
         office_ids,
-        principal,
+        principal.key_id,
         worker_wake(request),
     )
     response.headers["Location"] = f"/v1/optimizations/{job.id}"

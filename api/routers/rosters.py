@@ -118,7 +118,7 @@ def create_roster(
             "work_per_second": settings.roster_work_per_second,
         }
     ).stored()
-    job = submit_job(session, JobKind.ROSTER, params, office_ids, principal, start=False)
+    job = submit_job(session, JobKind.ROSTER, params, office_ids, principal.key_id, start=False)
     horizon_start = dt.datetime.combine(body.start_date, dt.time(0), tzinfo=DANISH_TIME)
     roster = Roster(
         job_id=job.id,

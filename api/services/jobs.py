@@ -121,7 +121,7 @@ def submit_job(
     kind: JobKind,
     params: dict[str, Any],
     office_ids: list[int],
-    principal: Principal | None,
+    actor_key_id: int | None,
     wake: Wake = None,
     *,
     start: bool = True,
@@ -141,7 +141,7 @@ def submit_job(
         kind=kind,
         params=params,
         office_ids=office_ids,
-        created_by_key_id=principal.key_id if principal is not None else None,
+        created_by_key_id=actor_key_id,
         priority=DEFAULT_PRIORITY[kind] if priority is None else priority,
     )
     if claimed_by is not None:

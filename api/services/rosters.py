@@ -55,6 +55,7 @@ from data.ops_models import (
 )
 
 if TYPE_CHECKING:
+    from roster.problem import RosterProblem
     from roster.repair import Change, RepairResult
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
@@ -339,7 +340,7 @@ def published_assignments(session: Session, roster: Roster) -> tuple[Any, ...]:
 
 def repair_change(
     session: Session, roster: Roster, change: RepairCreate
-) -> tuple[Any, Change, dict[str, Any]]:
+) -> tuple[RosterProblem, Change, dict[str, Any]]:
     """The problem of published `roster` from today's data, `change` in the solver's
     terms (`roster.repair`), and the params of the repaired roster. Raises `Invalid`
     naming the field when the change does not fit the roster."""
@@ -400,11 +401,10 @@ def submit_repair(
         JobKind.REPAIR,
         job_params.stored(),
         list(roster.office_ids),
-        None,
+        actor_key_id,
         start=False,
         claimed_by=claimed_by,
     )
-    job.created_by_key_id = actor_key_id
     child = Roster(
         job_id=job.id,
         parent_id=roster.id,

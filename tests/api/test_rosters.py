@@ -486,3 +486,19 @@ def test_cancelling_a_running_roster_job_stops_it_within_a_second_and_keeps_its_
     # a finished job cannot be cancelled again
     again = worker_client.post(f"/v1/jobs/{job_id}/cancel", headers=headers)
     assert again.status_code == 409
+
+
+def test_a_roster_whose_job_is_cancelled_before_it_starts_has_no_roster(
+    client: TestClient, keys: Keys, dognindsats: int
+) -> None:
+    headers = keys.headers("team_leader_naestved")
+    created = _post_week_roster(client, headers, dognindsats, time_limit_seconds=2)
+    job_id = created.json()["job"]["id"]
+    assert created.json()["job"]["status"] == "queued"  # no worker in this app
+    cancelled = client.post(f"/v1/jobs/{job_id}/cancel", headers=headers)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    roster = client.get(f"/v1/rosters/{created.json()['id']}", headers=headers).json()
+    assert roster["status"] == "failed" and roster["job"]["status"] == "cancelled"
+    assert roster["shifts"] == []
+    job = client.get(f"/v1/jobs/{job_id}", headers=headers).json()
+    assert job["kind"] == "roster" and job["priority"] == 50 and job["attempts"] == 0
