@@ -3,13 +3,14 @@
 Why no queue library: famplan runs on SQLite by default and on PostgreSQL in
 production, and a job's state (progress, result, office scope, the roster row created
 with it) lives in the `job` table, written in the same transactions as the rows it
-belongs to. Of the maintained queues, procrastinate stores its jobs in PostgreSQL only;
-arq and rq need Redis, dramatiq and Celery a broker (RabbitMQ or Redis); huey 3 has
-SQLite and PostgreSQL storages, but keeps its own queue beside our table (two records
-of one job), takes a message off the queue when a consumer starts it (a consumer that
-dies loses the job, where our heartbeat sweep notices), retries after a fixed delay
-and can revoke only a job that has not started, not stop a running solver. What we
-need from a queue is a few queries, so the worker stays small:
+belongs to. Of the maintained queues (looked at in December 2026): procrastinate keeps
+its jobs in PostgreSQL only; arq and rq need Redis; dramatiq and Celery need a broker
+(RabbitMQ or Redis). huey 3 has SQLite and PostgreSQL storages, priorities and retries,
+but it keeps its own queue beside our table (two records of one job, in two
+transactions), its retries wait a fixed `retry_delay`, a revoke only keeps a task
+from starting (a running solver is not told), and a task a consumer has taken is gone
+from the queue, so a consumer that dies mid-run loses it where our heartbeat sweep
+reports it. What we need from a queue is a few queries, so the worker stays small:
 
 * **Claims.** Any number of workers (threads of the API process, or separate
   processes) may share a database. On PostgreSQL the next job is selected with
