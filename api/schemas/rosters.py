@@ -191,3 +191,23 @@ class DiffEntryOut(SQLModel):
     shift_code: str
     removed: list[int]
     added: list[int]
+
+
+class RepairJobResult(SQLModel):
+    """A repair job's result (`GET /v1/jobs/{id}`): the repaired roster, its figures and
+    what changed against the published roster."""
+
+    roster_id: int
+    parent_id: int
+    #: The repaired roster's `solver_status` ("cancelled" when the job was cancelled).
+    status: str
+    cancelled: bool
+    objective: float | None
+    bound: float | None
+    uncovered_shifts: int
+    violations: int
+    changed_assignments: int
+    changed_days: list[dt.date]
+    diff: list[DiffEntryOut]
+    #: Why no roster was found, when none was.
+    message: str | None

@@ -22,7 +22,13 @@ from sqlmodel import Session, col, delete, select
 from api.audit import record
 from api.jobs.params import RepairParams, RosterParams
 from api.problems import conflict, invalid_field
-from api.schemas.rosters import ExtendRepair, RepairCreate, SickRepair
+from api.schemas.rosters import (
+    DiffEntryOut,
+    ExtendRepair,
+    RepairCreate,
+    RepairJobResult,
+    SickRepair,
+)
 from api.services.errors import NotFound
 from api.services.jobs import (
     Report,
@@ -485,34 +491,35 @@ def run_repair_job(
 
 
 def repair_job_result(child: Roster, outcome: RepairResult, params: RepairParams) -> dict[str, Any]:
-    """The repair job's result: the repaired roster, its figures and the diff against the
-    published roster (dates, not day numbers)."""
+    """The repair job's result (`RepairJobResult`, as JSON): the repaired roster, its
+    figures and the diff against the published roster (dates, not day numbers)."""
+    assert child.id is not None and child.parent_id is not None
     start = dt.date.fromisoformat(child.params["start_date"])
     result = outcome.result
-    return {
-        "roster_id": child.id,
-        "parent_id": child.parent_id,
-        "status": child.solver_status,
-        "cancelled": result.cancelled,
-        "objective": result.objective,
-        "bound": result.bound,
-        "uncovered_shifts": len(result.uncovered),
-        "violations": len(child.violations),
-        "changed_assignments": outcome.changed_assignments,
-        "changed_days": [(start + dt.timedelta(days=d)).isoformat() for d in outcome.changed_days],
-        "diff": [
-            {
-                "case_id": int(d.case),
-                "day": d.day,
-                "date": (start + dt.timedelta(days=d.day)).isoformat(),
-                "shift_code": d.shift,
-                "removed": [int(e) for e in d.removed],
-                "added": [int(e) for e in d.added],
-            }
+    return RepairJobResult(
+        roster_id=child.id,
+        parent_id=child.parent_id,
+        status=child.solver_status,
+        cancelled=result.cancelled,
+        objective=result.objective,
+        bound=result.bound,
+        uncovered_shifts=len(result.uncovered),
+        violations=len(child.violations),
+        changed_assignments=outcome.changed_assignments,
+        changed_days=[start + dt.timedelta(days=d) for d in outcome.changed_days],
+        diff=[
+            DiffEntryOut(
+                case_id=int(d.case),
+                day=d.day,
+                date=start + dt.timedelta(days=d.day),
+                shift_code=d.shift,
+                removed=[int(e) for e in d.removed],
+                added=[int(e) for e in d.added],
+            )
             for d in outcome.diff
         ],
-        "message": None if result.found else _nothing_found(result),
-    }
+        message=None if result.found else _nothing_found(result),
+    ).model_dump(mode="json")
 
 
 def job_ended_without_roster(job: Job | None) -> bool:
