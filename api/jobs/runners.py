@@ -19,7 +19,9 @@ def run_optimization(context: JobContext) -> dict[str, Any]:
 
     params = read_params(OptimizationParams, context.params)
     with Session(context.engine) as session:
-        return run_batch(session, params.stored(), context.office_ids, context.report)
+        return run_batch(
+            session, params.stored(), context.office_ids, context.report, context.should_stop
+        )
 
 
 def run_roster(context: JobContext) -> dict[str, Any]:

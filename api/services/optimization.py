@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -80,8 +81,10 @@ def run_batch(
     params: dict[str, Any],
     office_ids: list[int],
     report: Report,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
-    """Load the snapshot, optimise, and describe the result as JSON."""
+    """Load the snapshot, optimise, and describe the result as JSON; `should_stop` (the
+    job's cancel request) stops the search, keeping its best plan."""
     from api.services.snapshot import load_match_problem
     from matcher.batch import optimize
 
@@ -94,7 +97,7 @@ def run_batch(
     ).all()
     versions = {row_id: version for row_id, version in rows if row_id is not None}
     result = solve_with_progress(
-        partial(optimize, deterministic=reproducible(params)), problem, params, report
+        partial(optimize, deterministic=reproducible(params)), problem, params, report, should_stop
     )
     return describe_result(problem, result, versions, as_of)
 
