@@ -11,7 +11,8 @@ from sqlalchemy.engine import Engine
 
 from api.auth import PrincipalCache
 from api.config import ApiSettings, get_api_settings
-from api.jobs.worker import Runner, Worker
+from api.jobs.context import Runner
+from api.jobs.worker import Worker
 from api.logging_setup import silence_data_loggers
 from api.middleware import RequestLogMiddleware, SnapshotInvalidationMiddleware
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
@@ -21,6 +22,7 @@ from api.routers import (
     figures,
     geography,
     health,
+    jobs,
     keys,
     kpis,
     matching,
@@ -115,6 +117,7 @@ def _v1_routers() -> list[APIRouter]:
         staff.assignments,
         optimizations.router,
         rosters.router,
+        jobs.router,
         kpis.router,
         figures.router,
         keys.router,

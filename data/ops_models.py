@@ -101,6 +101,7 @@ class JobOfficeLink(SQLModel, table=True):
 class JobKind(StrEnum):
     OPTIMIZATION = "optimization"
     ROSTER = "roster"
+    REPAIR = "repair"
 
 
 class JobStatus(StrEnum):
@@ -108,6 +109,8 @@ class JobStatus(StrEnum):
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+    #: Stopped on request; a solver job keeps the best answer it had (see `result`).
+    CANCELLED = "cancelled"
 
 
 class Job(SQLModel, table=True):
@@ -160,6 +163,17 @@ class Job(SQLModel, table=True):
     heartbeat_at: dt.datetime | None = None
     worker_id: str | None = Field(default=None, max_length=80)
     version: int = 0
+    # control (migration 0003_job_control)
+    #: Claimed highest first, then oldest first (`api.jobs.params.DEFAULT_PRIORITY`).
+    priority: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    #: Runs so far (a claim counts one); a transient failure re-queues the job until
+    #: `max_attempts` is reached.
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    max_attempts: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    #: Not claimed before this moment (the back-off after a transient failure).
+    run_after: dt.datetime | None = None
+    #: Someone asked to stop the job; its worker passes it on to the solver.
+    cancel_requested_at: dt.datetime | None = None
 
 
 class RosterStatus(StrEnum):

@@ -143,6 +143,7 @@ def optimize(
     relative_gap: float = 0.0,
     log: bool = False,
     on_solution: Callable[[float, float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> BatchResult:
     """Re-optimise all seats. Status is honest: OPTIMAL only with a proof; FEASIBLE with
     the bound and gap otherwise; INFEASIBLE or UNKNOWN with no assignment.
@@ -152,7 +153,9 @@ def optimize(
     ``deterministic=True``; with several workers and a wall-clock limit CP-SAT may return
     a different solution of equal objective. `on_solution(objective, bound)` is called on
     every improving solution, in score points. Candidate pairs per seat can be capped with
-    `MatchSettings.max_candidates_per_seat` (the bound is then for the capped model)."""
+    `MatchSettings.max_candidates_per_seat` (the bound is then for the capped model).
+    `should_stop()` (a cancelled job) stops the search within a second, keeping the best
+    plan found so far."""
     scale = problem.settings.score_scale
     report = None
     if on_solution is not None:
@@ -175,6 +178,7 @@ def optimize(
         log=log,
         hint=hint,
         on_solution=report,
+        should_stop=should_stop,
     )
     return read_solution(problem, model, result)
 

@@ -18,9 +18,11 @@ both map onto `AssignmentCore` and are solved by the same `solve_core`.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -240,12 +242,16 @@ def solve_core(
     hint: list[int] | None = None,
     on_solution: Callable[[float, float], None] | None = None,
     lp_level: int = 2,
+    should_stop: Callable[[], bool] | None = None,
 ) -> CoreResult:
     """Solve with CP-SAT. `deterministic=True` uses interleaved search and a deterministic
     time limit, so the same seed gives the same result whatever the machine load.
 
     `lp_level` is CP-SAT's linearization level: 2 (full LP, default) proves the
-    domain models fast; the pure GAP benchmarks do better with CP-SAT's default 1."""
+    domain models fast; the pure GAP benchmarks do better with CP-SAT's default 1.
+
+    `should_stop()` is polled while CP-SAT runs; once it holds, the search stops and the
+    best solution found so far is returned (FEASIBLE, or UNKNOWN if there was none)."""
     started = time.perf_counter()
     built = CoreModel(core, hint)
     solver = cp_model.CpSolver()
@@ -267,7 +273,8 @@ def solve_core(
     else:
         params.max_time_in_seconds = time_limit
     callback = SolutionCallback(on_solution) if on_solution is not None else None
-    code = solver.solve(built.model, callback)
+    with _stopped_when(solver, should_stop):
+        code = solver.solve(built.model, callback)
     status = _STATUS.get(code, SolveStatus.UNKNOWN)
     runtime = time.perf_counter() - started
     if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
@@ -286,3 +293,29 @@ def solve_core(
         return CoreResult(status, objective, bound, runtime, agents, tuple(pair_of_item))
     bound_value = None if status == SolveStatus.INFEASIBLE else float(solver.best_objective_bound)
     return CoreResult(status, None, bound_value, runtime, (), ())
+
+
+@contextlib.contextmanager
+def _stopped_when(
+    solver: cp_model.CpSolver, should_stop: Callable[[], bool] | None, poll_seconds: float = 0.05
+) -> Iterator[None]:
+    """Stop `solver`'s search once `should_stop()` holds, polled from a watcher thread
+    (CP-SAT stops a running search when asked from another thread). The request is
+    repeated on every poll: one made just before the search started is lost."""
+    if should_stop is None:
+        yield
+        return
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(poll_seconds):
+            if should_stop():
+                solver.stop_search()
+
+    watcher = threading.Thread(target=watch, name="matcher-stop", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

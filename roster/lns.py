@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from roster.clock import WallClock
+from roster.interrupt import Interrupt
 
 Key = tuple[str, int, str, str]  # employee, day, shift, case
 
@@ -62,6 +63,7 @@ def improve(
     on_improvement: Callable[[int], None] | None = None,
     stop_at: int = 0,
     clock: WallClock | None = None,
+    interrupt: Interrupt | None = None,
 ) -> tuple[dict[Key, bool], int, LnsStats]:
     """Improve `incumbent` (objective `value`) of `model` (objective already set) until
     `deadline`, a `clock.now()` value (`roster.clock`; the wall clock by default).
@@ -83,7 +85,11 @@ def improve(
 
     `on_improvement(value)` is called with the new best value each time it strictly
     improves, in the calling thread (never in a lane), so it needs no locking; the last
-    call, if any, carries the value returned."""
+    call, if any, carries the value returned.
+
+    Once `interrupt` fires, the running sub-problems are stopped and none is started:
+    the best assignment so far is returned."""
+    interrupt = interrupt or Interrupt()
     rng = random.Random(seed)
     clock = clock or WallClock()
     started = time.perf_counter()
@@ -115,7 +121,7 @@ def improve(
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:
             remaining = deadline - clock.now()
-            stop = remaining < 0.2 or best_value <= stop_at
+            stop = remaining < 0.2 or best_value <= stop_at or interrupt.stopped
             while not stop and len(running) < max(1, num_workers):
                 hood = hoods[turn % len(hoods)]
                 turn += 1
@@ -128,7 +134,9 @@ def improve(
                 solver.parameters.linearization_level = 2
                 clock.limit(solver, min(subsolve_seconds, remaining))
                 solver.parameters.random_seed = rng.randrange(1 << 30)
-                future = pool.submit(solver.solve, sub_model(model, x, best, free))
+                future = pool.submit(
+                    _solve_watched, interrupt, solver, sub_model(model, x, best, free)
+                )
                 running[future] = (hood, solver)
             if not running:
                 break
@@ -167,6 +175,13 @@ def improve(
                         on_improvement(found)
     stats.seconds = time.perf_counter() - started
     return best, best_value, stats
+
+
+def _solve_watched(
+    interrupt: Interrupt, solver: cp_model.CpSolver, model: cp_model.CpModel
+) -> cp_model.CpSolverStatus:
+    with interrupt.watching(solver):
+        return solver.solve(model)
 
 
 def sub_model(

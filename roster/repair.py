@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from roster.clock import WORK_PER_SECOND
@@ -117,6 +117,9 @@ def repair(
     weights: RepairWeights | None = None,
     deterministic: bool = False,
     work_per_second: float = WORK_PER_SECOND,
+    *,
+    on_solution: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RepairResult:
     """Re-plan after `change` with as few changed assignments as possible.
 
@@ -132,6 +135,10 @@ def repair(
     Assignments on days before `freeze_before_day` (already worked) are kept as they are.
     `deterministic`: a reproducible search (`SearchParameters.deterministic`), its limit
     counted at `work_per_second` (`SearchParameters.work_per_second`).
+
+    `on_solution` and `should_stop` are passed to both searches (`roster.solve.solve`);
+    once `should_stop()` holds, the whole-horizon search is not started and the result,
+    marked ``cancelled``, is the best roster found so far.
     """
     started = time.perf_counter()
     changed = apply_change(problem, change)
@@ -152,6 +159,8 @@ def repair(
             freeze_before_day=freeze_before_day,
             free_days=free_days,
             parameters=params,
+            on_solution=on_solution,
+            should_stop=should_stop,
         )
 
     window = _local_days(changed, change, freeze_before_day)
@@ -164,9 +173,16 @@ def repair(
         remaining = time_limit * (1 - LOCAL_SHARE) if local is not None else time_limit
     else:
         remaining = max(1.0, time_limit - (time.perf_counter() - started))
-    result = attempt(hint, remaining, None)
-    if local is not None and local.found and (not result.found or _rank(local) < _rank(result)):
-        result = dataclasses.replace(local, status=Status.FEASIBLE, bound=None)
+    # a cancelled local step leaves no time for the whole horizon: its roster is the answer
+    result = local if local is not None and local.cancelled else attempt(hint, remaining, None)
+    if (
+        local is not None
+        and local.found
+        and (result is local or not result.found or _rank(local) < _rank(result))
+    ):
+        result = dataclasses.replace(
+            local, status=Status.FEASIBLE, bound=None, cancelled=result.cancelled
+        )
     diff = roster_diff(published, result.roster)
     return RepairResult(
         result=result,

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from roster.clock import WORK_PER_SECOND, WallClock, WorkClock
 from roster.eligibility import why_not
 from roster.heuristic import greedy
+from roster.interrupt import Interrupt
 from roster.kpis import RosterKpis, compute_kpis
 from roster.lns import improve
 from roster.model import LEVEL_CHANGES, RepairWeights, RosterModel
@@ -71,6 +72,9 @@ class RosterResult:
     terms: dict[str, int]  #: value of each objective term (weighted)
     kpis: RosterKpis | None
     stages: tuple[StageResult, ...] = field(default=())
+    #: The search was stopped on request (`solve(should_stop=)`): the best roster found
+    #: until then, FEASIBLE at most unless every level had been proven already.
+    cancelled: bool = False
 
     @property
     def found(self) -> bool:
@@ -137,6 +141,7 @@ def solve(
     on_solution: Callable[[int, int], None] | None = None,
     lower_bound: int | None = None,
     good_enough: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RosterResult:
     """Build and solve the roster model.
 
@@ -167,7 +172,49 @@ def solve(
     at, or a last level that found nothing), one more call carries the result's
     objective and bound, so the last call always matches the result when a roster was
     found.
+
+    `should_stop()` is polled (`roster.interrupt`) while the search runs; once it holds,
+    the running CP-SAT search is stopped, no further stage, LNS step or search starts,
+    and the result carries the best roster found so far with ``cancelled=True``.
     """
+    with Interrupt(should_stop) as interrupt:
+        return _solve(
+            problem,
+            time_limit,
+            seed,
+            num_workers,
+            hint,
+            reference=reference,
+            repair_weights=repair_weights,
+            parameters=parameters,
+            freeze=freeze,
+            freeze_before_day=freeze_before_day,
+            free_days=free_days,
+            on_solution=on_solution,
+            lower_bound=lower_bound,
+            good_enough=good_enough,
+            interrupt=interrupt,
+        )
+
+
+def _solve(
+    problem: RosterProblem,
+    time_limit: float,
+    seed: int,
+    num_workers: int,
+    hint: Roster | None,
+    *,
+    reference: Roster | None,
+    repair_weights: RepairWeights | None,
+    parameters: SearchParameters | None,
+    freeze: Roster,
+    freeze_before_day: int,
+    free_days: Collection[int] | None,
+    on_solution: Callable[[int, int], None] | None,
+    lower_bound: int | None,
+    good_enough: int | None,
+    interrupt: Interrupt,
+) -> RosterResult:
     started = time.perf_counter()
     params = parameters or SearchParameters(num_workers=num_workers)
     clock = (
@@ -199,6 +246,8 @@ def solve(
     last_bound = 0
     zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
     for index, (level, expr) in enumerate(plan):
+        if interrupt.stopped:
+            break
         if level in zero_levels and index < len(plan) - 1:
             # the (legal) hint already reaches 0 on this level, and every term is >= 0:
             # proven optimal without a search; fix the level at 0 and move on
@@ -223,12 +272,19 @@ def solve(
             progress.offset = fixed_total
             report = progress
         status, value, bound, found = _solve_stage(
-            rm, budget, stage_params, seed, clock, report, good_enough if index == 0 else None
+            rm,
+            budget,
+            stage_params,
+            seed,
+            clock,
+            report,
+            good_enough if index == 0 else None,
+            interrupt,
         )
         if found is not None:
             stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
             solution = found
-            if index < len(plan) - 1:
+            if index < len(plan) - 1 and not interrupt.stopped:
                 rm.model.add(expr <= value)
                 rm.add_hint(_roster_of(solution), clock=clock)
                 if level != LEVEL_CHANGES:
@@ -241,14 +297,17 @@ def solve(
             stages.append(StageResult(level, status, None, 0, time.perf_counter() - t0))
             break
     seconds = time.perf_counter() - started
-    final = stages[-1]
+    cancelled = interrupt.stopped
+    final = stages[-1] if stages else StageResult(0, Status.UNKNOWN, None, 0, 0.0)
     if solution is None and fallback is not None:
         # no level found a roster in its time (a slow machine, a short limit), but the
         # hint is legal: return it, FEASIBLE, rather than nothing
         solution = fallback
     if solution is None:
-        return RosterResult(final.status, None, None, seconds, (), {}, (), {}, None, tuple(stages))
-    if final.objective is None:
+        return RosterResult(
+            final.status, None, None, seconds, (), {}, (), {}, None, tuple(stages), cancelled
+        )
+    if final.objective is None or (cancelled and len(stages) < len(plan)):
         # a later level timed out: keep the earlier level's roster, honestly FEASIBLE
         overall = Status.FEASIBLE
         last_bound = 0
@@ -281,6 +340,7 @@ def solve(
         terms=terms,
         kpis=compute_kpis(problem, roster),
         stages=tuple(stages),
+        cancelled=cancelled,
     )
 
 
@@ -329,13 +389,15 @@ def _run(
     clock: WallClock,
     report: Callable[[int, int], None] | None,
     stop_at: int | None = None,
+    interrupt: Interrupt | None = None,
 ) -> cp_model.CpSolverStatus:
     # no callback object unless someone listens or waits for a target: CP-SAT then never
     # calls into Python
-    if report is None and stop_at is None:
-        status = solver.solve(model)
-    else:
-        status = solver.solve(model, _SolutionCallback(report, stop_at))
+    with (interrupt or Interrupt()).watching(solver):
+        if report is None and stop_at is None:
+            status = solver.solve(model)
+        else:
+            status = solver.solve(model, _SolutionCallback(report, stop_at))
     clock.spend(solver.deterministic_time)
     return status
 
@@ -348,6 +410,7 @@ def _solve_stage(
     clock: WallClock,
     report: Callable[[int, int], None] | None = None,
     good_enough: int | None = None,
+    interrupt: Interrupt | None = None,
 ) -> tuple[Status, int, int, dict | None]:
     """Minimise the model's current objective within `budget` seconds of `clock`, or
     until a roster reaches `good_enough`.
@@ -357,22 +420,30 @@ def _solve_stage(
     last CP-SAT run hinted with the LNS result to raise the bound (or prove optimality).
     `report(value, bound)` gets every solution of the CP-SAT runs and every LNS
     improvement (with the first run's bound), whether or not it beats the earlier ones.
+    Once `interrupt` fires, the stage returns what it has without starting another run.
     """
+    interrupt = interrupt or Interrupt()
     deadline = clock.now() + budget
     first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
     solver = _configure(params, min(first, budget), seed, clock)
-    status = _STATUS.get(_run(solver, rm.model, clock, report, good_enough), Status.UNKNOWN)
-    if status == Status.UNKNOWN and params.lns and deadline - clock.now() > 0.5:
+    code = _run(solver, rm.model, clock, report, good_enough, interrupt)
+    status = _STATUS.get(code, Status.UNKNOWN)
+    if (
+        status == Status.UNKNOWN
+        and params.lns
+        and deadline - clock.now() > 0.5
+        and not interrupt.stopped
+    ):
         # no roster yet: keep searching, but only until the first one (LNS takes over)
         solver = _configure(params, deadline - clock.now(), seed, clock)
         solver.parameters.stop_after_first_solution = True
-        status = _STATUS.get(_run(solver, rm.model, clock, report), Status.UNKNOWN)
+        status = _STATUS.get(_run(solver, rm.model, clock, report, None, interrupt), Status.UNKNOWN)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return status, 0, 0, None
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
     solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
     reached = good_enough is not None and value <= good_enough
-    if status == Status.OPTIMAL or not params.lns or reached:
+    if status == Status.OPTIMAL or not params.lns or reached or interrupt.stopped:
         return status, value, bound, solution
     final = budget * params.lns_final_fraction
     solution, value, _ = improve(
@@ -388,16 +459,17 @@ def _solve_stage(
         on_improvement=None if report is None else lambda found: report(found, bound),
         stop_at=max(bound, good_enough or 0),
         clock=clock,
+        interrupt=interrupt,
     )
     if value <= bound:
         return Status.OPTIMAL, value, bound, solution
     if good_enough is not None and value <= good_enough:
         return Status.FEASIBLE, value, bound, solution
     remaining = deadline - clock.now()
-    if remaining > 0.5:
+    if remaining > 0.5 and not interrupt.stopped:
         rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4), clock=clock)
         solver = _configure(params, deadline - clock.now(), seed, clock)
-        code = _run(solver, rm.model, clock, report)
+        code = _run(solver, rm.model, clock, report, None, interrupt)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             bound = max(bound, round(solver.best_objective_bound))
             if round(solver.objective_value) <= value:

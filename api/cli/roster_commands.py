@@ -267,10 +267,16 @@ def repair_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
     """Re-plan after an absence, changing as few shifts as possible; saves a new draft."""
+    from api.jobs.context import JobContext, JobFailed
+    from api.jobs.params import RepairParams, read_params
+    from api.jobs.worker import new_worker_id, run_here
+    from api.schemas.rosters import SickRepair
     from api.services.errors import DomainError
-    from api.services.rosters import repair_roster
+    from api.services.planning_date import planning_date
+    from api.services.rosters import repair_job_result, run_repair_job, submit_repair
     from data.db import get_engine
-    from data.ops_models import Roster
+    from data.ops_models import JobStatus, Roster
+    from roster.repair import RepairResult
     from roster.validate import validate
 
     first, last = parse_date(date_from, "--from"), parse_date(date_to, "--to")
@@ -278,23 +284,51 @@ def repair_command(
     assert first is not None and last is not None
     if last < first:
         raise typer.BadParameter("ends before --from", param_hint="--to")
-    with Session(get_engine()) as session:
+    engine = get_engine()
+    worker_id = f"cli-{new_worker_id()}"
+    outcomes: list[RepairResult] = []
+
+    def run(context: JobContext) -> dict[str, Any]:
+        # the worker's repair runner, keeping the solver's outcome for the printout
+        params = read_params(RepairParams, context.params)
+        with Session(engine) as job_session:
+            try:
+                child, outcome = run_repair_job(
+                    job_session, context.job_id, params, context.report, context.should_stop
+                )
+            except DomainError as error:
+                raise JobFailed(error.detail) from None
+            outcomes.append(outcome)
+            return repair_job_result(child, outcome, params)
+
+    with Session(engine) as session:
         consultant_id = consultant_id_for(session, absent)
         roster = session.get(Roster, roster_id)
         if roster is None:
             console.print(f"[red]roster {roster_id}: not found[/red]")
             raise typer.Exit(code=2)
-        change = {
-            "kind": "sick",
-            "consultant_id": consultant_id,
-            "start": first.isoformat(),
-            "end": last.isoformat(),
-        }
+        change = SickRepair(kind="sick", consultant_id=consultant_id, start=first, end=last)
         try:
-            child, outcome = repair_roster(session, roster, change, time_limit, None, today)
+            # the same repair job as POST /v1/rosters/{id}/repair, run here and now
+            child = submit_repair(
+                session,
+                roster,
+                change,
+                None,
+                today or planning_date(session),
+                time_limit,
+                claimed_by=worker_id,
+            )
         except DomainError as problem:
             console.print(f"[red]{problem.detail}[/red]")
             raise typer.Exit(code=2) from None
+        assert child.job_id is not None
+        job = run_here(engine, child.job_id, run, worker_id)
+        if job.status is not JobStatus.SUCCEEDED or not outcomes:
+            console.print(f"[red]repair job {job.id} {job.status.value}: {job.error}[/red]")
+            raise typer.Exit(code=1)
+        outcome = outcomes[0]
+        session.refresh(child)
         violations = validate(outcome.problem, outcome.result.roster)
         ids = {int(e) for d in outcome.diff for e in (*d.removed, *d.added)}
         ids |= {int(a.employee) for a in outcome.result.roster}

@@ -1,4 +1,5 @@
-"""Job runners: what the worker runs for each job kind."""
+"""Job runners: what the worker runs for each job kind. Each reads its typed parameters
+(`api.jobs.params`) and calls the same service the CLI calls."""
 
 from __future__ import annotations
 
@@ -6,20 +7,53 @@ from typing import Any
 
 from sqlmodel import Session
 
-from api.jobs.worker import JobContext
+from api.jobs.context import JobContext, JobFailed, Runner
+from api.jobs.params import OptimizationParams, RepairParams, RosterParams, read_params
+from api.services.errors import DomainError
+from data.ops_models import JobKind
 
 
 def run_optimization(context: JobContext) -> dict[str, Any]:
     """Batch re-optimisation of the job's offices (see `api.services.optimization`)."""
     from api.services.optimization import run_batch
 
+    params = read_params(OptimizationParams, context.params)
     with Session(context.engine) as session:
-        return run_batch(session, context.params, context.office_ids, context.report)
+        return run_batch(
+            session, params.stored(), context.office_ids, context.report, context.should_stop
+        )
 
 
 def run_roster(context: JobContext) -> dict[str, Any]:
-    """Solve a roster and store it (see `api.services.rosters`)."""
+    """Solve a roster and store it (see `api.services.rosters`); a cancelled solve stores
+    the best roster found so far."""
     from api.services.rosters import solve_roster_job
 
+    params = read_params(RosterParams, context.params)
     with Session(context.engine) as session:
-        return solve_roster_job(session, context.job_id, context.params, context.report)
+        return solve_roster_job(
+            session, context.job_id, params, context.report, context.should_stop
+        )
+
+
+def run_repair(context: JobContext) -> dict[str, Any]:
+    """Repair a published roster into the draft created with the job."""
+    from api.services.rosters import repair_job_result, run_repair_job
+
+    params = read_params(RepairParams, context.params)
+    with Session(context.engine) as session:
+        try:
+            child, outcome = run_repair_job(
+                session, context.job_id, params, context.report, context.should_stop
+            )
+        except DomainError as error:  # the roster or the pool changed since the request
+            raise JobFailed(error.detail) from None
+        return repair_job_result(child, outcome, params)
+
+
+def default_runners() -> dict[JobKind, Runner]:
+    return {
+        JobKind.OPTIMIZATION: run_optimization,
+        JobKind.ROSTER: run_roster,
+        JobKind.REPAIR: run_repair,
+    }

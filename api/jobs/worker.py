@@ -1,11 +1,34 @@
 """The job worker: runs queued solver jobs in background threads; state in the `job` table.
 
-Any number of workers (threads of the API process, or separate processes) may share a
-database: a job is claimed with a conditional UPDATE (``status = queued``), so exactly
-one worker runs it. A running job's worker writes a heartbeat every poll; a job whose
-heartbeat is older than `job_stale_after_seconds` belongs to a dead worker and is
-marked failed — at start-up and on every sweep — so nothing stays "running" forever.
-Queued jobs survive a restart and run when a worker is back.
+Why no queue library: famplan runs on SQLite by default and on PostgreSQL in
+production, and a job's state (progress, result, office scope, the roster row created
+with it) lives in the `job` table, written in the same transactions as the rows it
+belongs to. Of the maintained queues (looked at in December 2026): procrastinate keeps
+its jobs in PostgreSQL only; arq and rq need Redis; dramatiq and Celery need a broker
+(RabbitMQ or Redis). huey 3 has SQLite and PostgreSQL storages, priorities and retries,
+but it keeps its own queue beside our table (two records of one job, in two
+transactions), its retries wait a fixed `retry_delay`, a revoke only keeps a task
+from starting (a running solver is not told), and a task a consumer has taken is gone
+from the queue, so a consumer that dies mid-run loses it where our heartbeat sweep
+reports it. What we need from a queue is a few queries, so the worker stays small:
+
+* **Claims.** Any number of workers (threads of the API process, or separate
+  processes) may share a database. On PostgreSQL the next job is selected with
+  ``FOR UPDATE SKIP LOCKED``, so concurrent workers never wait for each other; on
+  SQLite (one writer at a time) with a conditional UPDATE (``status = queued``). Either
+  way exactly one worker runs a job. Jobs are claimed by `Job.priority` (highest
+  first), then oldest first, skipping those whose back-off (`Job.run_after`) has not
+  passed.
+* **Heartbeats.** A running job's worker writes a heartbeat every poll; a job whose
+  heartbeat is older than `job_stale_after_seconds` belongs to a dead worker and is
+  marked failed — at start-up and on every sweep — so nothing stays "running" forever.
+  Queued jobs survive a restart and run when a worker is back.
+* **Retries.** A transient failure (the database connection lost or refused,
+  `TransientJobError`) puts the job back in the queue after an exponential back-off,
+  until `Job.max_attempts` runs; anything else fails it at once.
+* **Cancellation.** `cancel_requested_at` set on a running job is read with the
+  heartbeat and passed to the runner (`JobContext.should_stop`), whose solver stops
+  and keeps its best answer; the job ends `cancelled` with that answer as its result.
 """
 
 from __future__ import annotations
@@ -19,74 +42,44 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.config import ApiSettings
+from api.jobs.context import JobContext, JobFailed, Runner, TransientJobError
 from data.ops_models import Job, JobKind, JobStatus, utcnow
 
 log = logging.getLogger("famplan.api.jobs")
 
-
-class JobFailed(Exception):
-    """A runner's way to fail a job with a message meant for the user (no personal data)."""
-
-
-class JobContext:
-    """What a runner gets: the job's parameters, a database, and a progress reporter."""
-
-    def __init__(self, engine: Engine, job_id: int, params: dict[str, Any], office_ids: list[int]):
-        self.engine = engine
-        self.job_id = job_id
-        self.params = params
-        self.office_ids = office_ids
-        self.started = time.monotonic()
-        self._last_report = 0.0
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
-
-    def report(
-        self,
-        incumbent: float | None,
-        bound: float | None,
-        solutions_found: int | None = None,
-        force: bool = False,
-    ) -> None:
-        """Record progress (throttled to two writes a second unless `force`)."""
-        now = time.monotonic()
-        if not force and now - self._last_report < 0.5:
-            return
-        self._last_report = now
-        values: dict[str, Any] = {
-            "incumbent": incumbent,
-            "bound": bound,
-            "elapsed_seconds": round(self.elapsed(), 3),
-        }
-        if solutions_found is not None:
-            values["solutions_found"] = solutions_found
-        with Session(self.engine) as session:
-            session.exec(
-                update(Job)
-                .where(col(Job.id) == self.job_id, col(Job.status) == JobStatus.RUNNING)
-                .values(**values)
-            )
-            session.commit()
+#: Back-off after the first transient failure; doubled after each further one, capped.
+RETRY_BASE_SECONDS = 5.0
+RETRY_MAX_SECONDS = 300.0
 
 
-#: A runner turns a job into a JSON-able result (or raises `JobFailed`).
-Runner = Callable[[JobContext], dict[str, Any]]
+def is_transient(error: BaseException) -> bool:
+    """Failures worth another attempt later: the database went away or refused a
+    connection (OperationalError, an invalidated connection, an exhausted pool), or a
+    runner said so. Bad data and bugs are permanent: retrying gives the same error."""
+    if isinstance(error, TransientJobError | sa_exc.OperationalError | sa_exc.TimeoutError):
+        return True
+    return isinstance(error, sa_exc.DBAPIError) and bool(error.connection_invalidated)
+
+
+def retry_delay(attempt: int, base: float = RETRY_BASE_SECONDS) -> float:
+    """Seconds before attempt ``attempt + 1``: base, 2·base, 4·base … (capped)."""
+    return float(min(RETRY_MAX_SECONDS, base * 2 ** max(0, attempt - 1)))
 
 
 def default_runners() -> dict[JobKind, Runner]:
-    from api.jobs.runners import run_optimization, run_roster
+    from api.jobs.runners import default_runners as runners
 
-    return {JobKind.OPTIMIZATION: run_optimization, JobKind.ROSTER: run_roster}
+    return runners()
 
 
 def fail_orphaned_jobs(engine: Engine, stale_after_seconds: float) -> list[int]:
@@ -123,6 +116,185 @@ def fail_orphaned_jobs(engine: Engine, stale_after_seconds: float) -> list[int]:
     return failed
 
 
+def claim(session: Session, job_id: int, worker_id: str) -> bool:
+    """Take queued job `job_id` for `worker_id` (committed); False if another took it."""
+    now = utcnow()
+    claimed = session.exec(
+        update(Job)
+        .where(col(Job.id) == job_id, col(Job.status) == JobStatus.QUEUED)
+        .values(
+            status=JobStatus.RUNNING,
+            worker_id=worker_id,
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            attempts=col(Job.attempts) + 1,
+            version=col(Job.version) + 1,
+        )
+    )
+    session.commit()
+    return claimed.rowcount == 1
+
+
+def beat(engine: Engine, job_ids: list[int]) -> set[int]:
+    """Write the heartbeat of running jobs `job_ids`; return those asked to stop."""
+    if not job_ids:
+        return set()
+    with Session(engine) as session:
+        session.exec(
+            update(Job)
+            .where(col(Job.id).in_(job_ids), col(Job.status) == JobStatus.RUNNING)
+            .values(heartbeat_at=utcnow())
+        )
+        session.commit()
+        return {
+            job_id
+            for job_id in session.exec(
+                select(Job.id).where(
+                    col(Job.id).in_(job_ids), col(Job.cancel_requested_at).is_not(None)
+                )
+            ).all()
+            if job_id is not None
+        }
+
+
+def execute(
+    engine: Engine,
+    runner: Runner,
+    context: JobContext,
+    worker_id: str,
+    retry_base_seconds: float = RETRY_BASE_SECONDS,
+) -> JobStatus:
+    """Run a claimed job to its end and record the outcome; return the job's status."""
+    try:
+        result = runner(context)
+    except JobFailed as error:
+        return _finish(engine, context, worker_id, JobStatus.FAILED, None, str(error)[:500])
+    except Exception as error:  # a failed job, not a crashed worker
+        frames = traceback.extract_tb(error.__traceback__)
+        where = "; ".join(f"{f.filename}:{f.lineno}" for f in frames[-3:])
+        name = type(error).__name__
+        if (
+            is_transient(error)
+            and not context.should_stop()
+            and _requeue(engine, context, worker_id, name, retry_base_seconds)
+        ):
+            return JobStatus.QUEUED
+        log.error("job %d failed: %s at %s", context.job_id, name, where)
+        return _finish(
+            engine, context, worker_id, JobStatus.FAILED, None, f"internal error ({name})"
+        )
+    if context.should_stop():
+        return _finish(engine, context, worker_id, JobStatus.CANCELLED, result, None)
+    return _finish(engine, context, worker_id, JobStatus.SUCCEEDED, result, None)
+
+
+def _requeue(
+    engine: Engine, context: JobContext, worker_id: str, error_name: str, base: float
+) -> bool:
+    """Put a job back in the queue after a transient failure, unless its attempts are
+    used up; True if it was re-queued."""
+    with Session(engine) as session:
+        job = session.get(Job, context.job_id)
+        if job is None or job.attempts >= job.max_attempts:
+            return False
+        delay = retry_delay(job.attempts, base)
+        requeued = session.exec(
+            update(Job)
+            .where(
+                col(Job.id) == context.job_id,
+                col(Job.status) == JobStatus.RUNNING,
+                col(Job.worker_id) == worker_id,
+            )
+            .values(
+                status=JobStatus.QUEUED,
+                worker_id=None,
+                heartbeat_at=None,
+                run_after=utcnow() + dt.timedelta(seconds=delay),
+                error=(
+                    f"attempt {job.attempts} of {job.max_attempts} failed ({error_name}); "
+                    f"retrying in {delay:g} s"
+                ),
+                version=col(Job.version) + 1,
+            )
+        )
+        session.commit()
+    if requeued.rowcount == 1:
+        log.warning("job %d: transient %s, retry in %.1fs", context.job_id, error_name, delay)
+        return True
+    return False
+
+
+def _finish(
+    engine: Engine,
+    context: JobContext,
+    worker_id: str,
+    status: JobStatus,
+    result: dict[str, Any] | None,
+    error: str | None,
+) -> JobStatus:
+    with Session(engine) as session:
+        session.exec(
+            update(Job)
+            .where(
+                col(Job.id) == context.job_id,
+                col(Job.status) == JobStatus.RUNNING,
+                col(Job.worker_id) == worker_id,
+            )
+            .values(
+                status=status,
+                result=result,
+                error=error,
+                finished_at=utcnow(),
+                elapsed_seconds=round(context.elapsed(), 3),
+                version=col(Job.version) + 1,
+            )
+        )
+        session.commit()
+    log.info("job %d %s in %.1fs", context.job_id, status.value, context.elapsed())
+    return status
+
+
+def context_of(engine: Engine, job: Job) -> JobContext:
+    assert job.id is not None
+    return JobContext(engine, job.id, dict(job.params), list(job.office_ids), job.attempts)
+
+
+def run_here(
+    engine: Engine, job_id: int, runner: Runner, worker_id: str, poll_seconds: float = 1.0
+) -> Job:
+    """Run job `job_id`, already claimed by `worker_id` (e.g. created running by the CLI),
+    in this thread, with heartbeats and cancel requests as the worker has; return the
+    finished job. No retry: the caller sees the failure at once."""
+    with Session(engine) as session:
+        job = session.get(Job, job_id)
+        assert job is not None and job.worker_id == worker_id
+        context = context_of(engine, job)
+    done = threading.Event()
+
+    def heartbeat() -> None:
+        while not done.wait(poll_seconds):
+            with contextlib.suppress(Exception):  # a missed beat is retried next poll
+                if beat(engine, [job_id]):
+                    context.cancel_requested.set()
+
+    beating = threading.Thread(target=heartbeat, name=f"famplan-job-{job_id}", daemon=True)
+    beating.start()
+    try:
+        execute(engine, runner, context, worker_id, retry_base_seconds=0)
+    finally:
+        done.set()
+        beating.join()
+    with Session(engine) as session:
+        finished = session.get(Job, job_id)
+        assert finished is not None
+        return finished
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
 class Worker:
     """Polls the job table and runs jobs on a small thread pool."""
 
@@ -131,19 +303,22 @@ class Worker:
         engine: Engine,
         settings: ApiSettings,
         runners: Mapping[JobKind, Runner] | None = None,
+        retry_base_seconds: float = RETRY_BASE_SECONDS,
     ) -> None:
         self.engine = engine
         self.settings = settings
         self.runners = dict(runners) if runners is not None else default_runners()
-        self.worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.retry_base_seconds = retry_base_seconds
+        self.worker_id = new_worker_id()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._pool = ThreadPoolExecutor(
             max_workers=max(1, settings.worker_threads), thread_name_prefix="famplan-job"
         )
-        self._running: dict[int, Future[None]] = {}
+        self._running: dict[int, tuple[Future[None], JobContext]] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._skip_locked = engine.dialect.name == "postgresql"
 
     # ------------------------------------------------------------------ life cycle
 
@@ -160,7 +335,7 @@ class Worker:
         if self._thread is not None:
             self._thread.join(timeout)
         deadline = time.monotonic() + timeout
-        for future in list(self._running.values()):
+        for future, _context in list(self._running.values()):
             future_timeout = max(0.0, deadline - time.monotonic())
             # The job records its own outcome; here we only wait for it.
             with contextlib.suppress(Exception):
@@ -170,7 +345,7 @@ class Worker:
         log.info("job worker %s stopped", self.worker_id)
 
     def wake(self) -> None:
-        """Look for queued jobs now (called after a job is submitted)."""
+        """Look for queued jobs and cancel requests now (after a submit or a cancel)."""
         self._wake.set()
 
     # ------------------------------------------------------------------ loop
@@ -196,96 +371,56 @@ class Worker:
 
     def _heartbeat(self) -> None:
         with self._lock:
-            ids = list(self._running)
-        if not ids:
-            return
-        with Session(self.engine) as session:
-            session.exec(
-                update(Job)
-                .where(col(Job.id).in_(ids), col(Job.status) == JobStatus.RUNNING)
-                .values(heartbeat_at=utcnow())
+            contexts = {job_id: context for job_id, (_f, context) in self._running.items()}
+        for job_id in beat(self.engine, list(contexts)):
+            if not contexts[job_id].cancel_requested.is_set():
+                log.info("job %d: cancel requested", job_id)
+                contexts[job_id].cancel_requested.set()
+
+    def _candidates(self, session: Session) -> list[int]:
+        """Queued jobs this worker can run, most urgent first; on PostgreSQL the first one,
+        locked (rows other workers hold are skipped, not waited for)."""
+        query = (
+            select(Job.id)
+            .where(
+                col(Job.status) == JobStatus.QUEUED,
+                col(Job.kind).in_(list(self.runners)),
+                col(Job.run_after).is_(None) | (col(Job.run_after) <= utcnow()),
             )
-            session.commit()
+            .order_by(col(Job.priority).desc(), col(Job.id))
+        )
+        if self._skip_locked:
+            query = query.limit(1).with_for_update(skip_locked=True)
+        else:
+            query = query.limit(5)
+        return [job_id for job_id in session.exec(query).all() if job_id is not None]
 
     def _claim_next(self) -> bool:
         with Session(self.engine) as session:
-            queued = session.exec(
-                select(Job.id)
-                .where(col(Job.status) == JobStatus.QUEUED, col(Job.kind).in_(list(self.runners)))
-                .order_by(col(Job.id))
-                .limit(5)
-            ).all()
-            for job_id in queued:
-                now = utcnow()
-                claimed = session.exec(
-                    update(Job)
-                    .where(col(Job.id) == job_id, col(Job.status) == JobStatus.QUEUED)
-                    .values(
-                        status=JobStatus.RUNNING,
-                        worker_id=self.worker_id,
-                        started_at=now,
-                        heartbeat_at=now,
-                        version=col(Job.version) + 1,
-                    )
-                )
-                session.commit()
-                if claimed.rowcount == 1 and job_id is not None:
-                    job = session.get(Job, job_id)
-                    assert job is not None
-                    context = JobContext(
-                        self.engine, job_id, dict(job.params), list(job.office_ids)
-                    )
-                    with self._lock:
-                        self._running[job_id] = self._pool.submit(self._run, job.kind, context)
-                    log.info("job %d (%s) started", job_id, job.kind.value)
-                    return True
+            for job_id in self._candidates(session):
+                if not claim(session, job_id, self.worker_id):
+                    continue
+                job = session.get(Job, job_id)
+                assert job is not None
+                context = context_of(self.engine, job)
+                with self._lock:
+                    future = self._pool.submit(self._run, job.kind, context)
+                    self._running[job_id] = (future, context)
+                log.info("job %d (%s) started, attempt %d", job_id, job.kind.value, job.attempts)
+                return True
         return False
 
     def _run(self, kind: JobKind, context: JobContext) -> None:
         try:
-            result = self.runners[kind](context)
-        except JobFailed as error:
-            self._finish(context, JobStatus.FAILED, None, str(error)[:500])
-        except Exception as error:  # a failed job, not a crashed worker
-            frames = traceback.extract_tb(error.__traceback__)
-            where = "; ".join(f"{f.filename}:{f.lineno}" for f in frames[-3:])
-            log.error("job %d failed: %s at %s", context.job_id, type(error).__name__, where)
-            self._finish(
-                context, JobStatus.FAILED, None, f"internal error ({type(error).__name__})"
+            execute(
+                self.engine, self.runners[kind], context, self.worker_id, self.retry_base_seconds
             )
-        else:
-            self._finish(context, JobStatus.SUCCEEDED, result, None)
+        except Exception as error:  # recording the outcome failed (the DB is away)
+            log.error("job %d: outcome not recorded (%s)", context.job_id, type(error).__name__)
         finally:
             with self._lock:
                 self._running.pop(context.job_id, None)
             self._wake.set()
-
-    def _finish(
-        self,
-        context: JobContext,
-        status: JobStatus,
-        result: dict[str, Any] | None,
-        error: str | None,
-    ) -> None:
-        with Session(self.engine) as session:
-            session.exec(
-                update(Job)
-                .where(
-                    col(Job.id) == context.job_id,
-                    col(Job.status) == JobStatus.RUNNING,
-                    col(Job.worker_id) == self.worker_id,
-                )
-                .values(
-                    status=status,
-                    result=result,
-                    error=error,
-                    finished_at=utcnow(),
-                    elapsed_seconds=round(context.elapsed(), 3),
-                    version=col(Job.version) + 1,
-                )
-            )
-            session.commit()
-        log.info("job %d %s in %.1fs", context.job_id, status.value, context.elapsed())
 
     def _fail_own_running_jobs(self, message: str) -> None:
         with Session(self.engine) as session:

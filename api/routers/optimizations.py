@@ -11,7 +11,9 @@ from sqlmodel import SQLModel, col, func, select
 
 from api.auth import Principal
 from api.deps import PlannerUser, PlanningDateDep, SessionDep
+from api.jobs.params import OptimizationParams
 from api.routers.common import Limit, Skip
+from api.routers.jobs import worker_wake
 from api.schemas.common import MAX_ID, DbId, Page, with_examples
 from api.schemas.jobs import JobPublic
 from api.services.errors import Forbidden, NotFound
@@ -91,14 +93,21 @@ def create_optimization(
 ) -> JobPublic:
     office_ids = resolve_office_scope(session, principal, body.office_ids)
     settings = request.app.state.settings
-    params = {
-        "office_ids": office_ids,
-        "time_limit_seconds": body.time_limit_seconds or settings.optimization_time_limit,
-        "seed": body.seed,
-        "reproducible": body.reproducible,
-        "as_of": (body.as_of or planning_day).isoformat(),
-    }
-    job = submit_job(session, request, JobKind.OPTIMIZATION, params, office_ids, principal)
+    params = OptimizationParams(
+        office_ids=office_ids,
+        time_limit_seconds=body.time_limit_seconds or settings.optimization_time_limit,
+        seed=body.seed,
+        reproducible=body.reproducible,
+        as_of=body.as_of or planning_day,
+    )
+    job = submit_job(
+        session,
+        JobKind.OPTIMIZATION,
+        params.stored(),
+        office_ids,
+        principal.key_id,
+        worker_wake(request),
+    )
     response.headers["Location"] = f"/v1/optimizations/{job.id}"
     return JobPublic.of(job)
 

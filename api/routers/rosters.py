@@ -9,15 +9,15 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session, col, select
 
 from api.auth import Principal
-from api.deps import PlannerUser, SessionDep
+from api.deps import PlannerUser, PlanningDateDep, SessionDep
+from api.jobs.params import RosterParams
 from api.problems import ApiProblem
 from api.routers.common import Limit, Skip
+from api.routers.jobs import worker_wake
 from api.schemas.common import MAX_ID, Page
 from api.schemas.jobs import JobProgress
 from api.schemas.rosters import (
-    DiffEntryOut,
     RepairCreate,
-    RepairResult,
     RosterCreate,
     RosterJob,
     RosterPublic,
@@ -27,7 +27,13 @@ from api.services.ics import CalendarEvent, calendar
 from api.services.jobs import resolve_office_scope, submit_job
 from api.services.references import get_or_404
 from api.services.roster_params import require_dognindsats_cases, roster_params
-from api.services.rosters import DANISH_TIME, list_visible_rosters, publish_roster, repair_roster
+from api.services.rosters import (
+    DANISH_TIME,
+    job_ended_without_roster,
+    list_visible_rosters,
+    publish_roster,
+    submit_repair,
+)
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
@@ -58,7 +64,7 @@ def _visible(session: Session, principal: Principal, roster_id: int) -> Roster:
 def roster_public(session: Session, roster: Roster, with_shifts: bool = True) -> RosterPublic:
     job = session.get(Job, roster.job_id) if roster.job_id is not None else None
     status = roster.status
-    if status is RosterStatus.PENDING and job is not None and job.status.value == "failed":
+    if status is RosterStatus.PENDING and job_ended_without_roster(job):
         status = RosterStatus.FAILED
     shifts = (
         session.exec(
@@ -110,14 +116,16 @@ def create_roster(
     require_dognindsats_cases(session, body.case_ids)
     office_ids = resolve_office_scope(session, principal, body.office_ids)
     settings = request.app.state.settings
-    params = roster_params(
-        session,
-        body,
-        office_ids,
-        default_time_limit=settings.roster_time_limit,
-        work_per_second=settings.roster_work_per_second,
-    )
-    job = submit_job(session, request, JobKind.ROSTER, params, office_ids, principal, start=False)
+    params = RosterParams.model_validate(
+        roster_params(
+            session,
+            body,
+            office_ids,
+            default_time_limit=settings.roster_time_limit,
+            work_per_second=settings.roster_work_per_second,
+        )
+    ).stored()
+    job = submit_job(session, JobKind.ROSTER, params, office_ids, principal.key_id, start=False)
     horizon_start = dt.datetime.combine(body.start_date, dt.time(0), tzinfo=DANISH_TIME)
     roster = Roster(
         job_id=job.id,
@@ -131,9 +139,9 @@ def create_roster(
     session.add(roster)
     session.commit()
     session.refresh(roster)
-    worker = getattr(request.app.state, "worker", None)
-    if worker is not None:
-        worker.wake()
+    wake = worker_wake(request)
+    if wake is not None:
+        wake()
     response.headers["Location"] = f"/v1/rosters/{roster.id}"
     return roster_public(session, roster)
 
@@ -217,32 +225,29 @@ def publish(session: SessionDep, principal: PlannerUser, roster_id: RosterId) ->
 
 
 @router.post(
-    "/{roster_id}/repairs",
-    response_model=RepairResult,
-    status_code=201,
-    summary="Repair a published roster after a change, changing as little as possible",
+    "/{roster_id}/repair",
+    response_model=RosterPublic,
+    status_code=202,
+    summary="Repair a published roster after a change, changing as little as possible "
+    "(a background job; the repaired roster becomes a draft: poll GET /v1/rosters/{id})",
 )
 def create_repair(
-    session: SessionDep, principal: PlannerUser, roster_id: RosterId, body: RepairCreate
-) -> RepairResult:
+    session: SessionDep,
+    principal: PlannerUser,
+    roster_id: RosterId,
+    body: RepairCreate,
+    request: Request,
+    response: Response,
+    planning_day: PlanningDateDep,
+) -> RosterPublic:
     roster = _visible(session, principal, roster_id)
-    child, outcome = repair_roster(
-        session, roster, body.model_dump(mode="json"), body.time_limit_seconds, principal.key_id
+    child = submit_repair(
+        session,
+        roster,
+        body,
+        principal.key_id,
+        body.as_of or planning_day,
+        wake=worker_wake(request),
     )
-    start = dt.date.fromisoformat(roster.params["start_date"])
-    return RepairResult(
-        roster=roster_public(session, child),
-        diff=[
-            DiffEntryOut(
-                case_id=int(d.case),
-                day=d.day,
-                date=start + dt.timedelta(days=d.day),
-                shift_code=d.shift,
-                removed=[int(e) for e in d.removed],
-                added=[int(e) for e in d.added],
-            )
-            for d in outcome.diff
-        ],
-        changed_assignments=outcome.changed_assignments,
-        changed_days=[start + dt.timedelta(days=d) for d in outcome.changed_days],
-    )
+    response.headers["Location"] = f"/v1/rosters/{child.id}"
+    return roster_public(session, child)

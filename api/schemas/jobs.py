@@ -41,6 +41,11 @@ class JobPublic(SQLModel):
             "started_at": "2026-03-02T08:00:01Z",
             "finished_at": None,
             "applied_at": None,
+            "priority": 0,
+            "attempts": 1,
+            "max_attempts": 3,
+            "run_after": None,
+            "cancel_requested_at": None,
         }
     )
 
@@ -56,6 +61,15 @@ class JobPublic(SQLModel):
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     applied_at: dt.datetime | None
+    #: Claimed highest first (repairs 100, rosters 50, batch runs 0), then oldest first.
+    priority: int
+    #: Runs so far; a transient failure (the database went away) re-queues the job
+    #: until `max_attempts`, after a growing delay (`run_after`).
+    attempts: int
+    max_attempts: int
+    run_after: dt.datetime | None
+    #: When someone asked to cancel it (the job ends `cancelled`, a solver keeps its best).
+    cancel_requested_at: dt.datetime | None
 
     @classmethod
     def of(cls, job: Job) -> JobPublic:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
@@ -132,39 +132,56 @@ class RosterPublic(SQLModel):
     shifts: list[ShiftOut]
 
 
-class RepairCreate(SQLModel):
-    """What changed: sick days, someone leaves the team, or a longer horizon."""
-
-    model_config = with_examples(
-        {"kind": "sick", "consultant_id": 7, "start": "2026-03-10", "end": "2026-03-11"},
-        {"kind": "leaves_team", "consultant_id": 7, "from_date": "2026-03-15"},
-        {"kind": "extend", "extra_days": 7},
-    )
-
-    kind: Literal["sick", "leaves_team", "extend"]
-    consultant_id: DbId | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    from_date: dt.date | None = None
-    extra_days: int | None = Field(default=None, ge=1, le=56)
+class _RepairBase(SQLModel):
+    #: Solver seconds of the repair job.
     time_limit_seconds: float = Field(default=10, gt=0, le=60)
+    #: The planning date: shifts before it were worked and are kept (default: today).
+    as_of: dt.date | None = None
+
+
+class SickRepair(_RepairBase):
+    """`consultant_id` cannot work from `start` to `end` (inclusive)."""
+
+    kind: Literal["sick"]
+    consultant_id: DbId
+    start: dt.date
+    end: dt.date
 
     @model_validator(mode="after")
-    def _check(self) -> RepairCreate:
-        if self.kind in ("sick", "leaves_team") and self.consultant_id is None:
-            raise ValueError("consultant_id: required for this kind of change")
-        if self.kind == "sick":
-            if self.start is None:
-                raise ValueError("start: required for sick days")
-            if self.end is None:
-                raise ValueError("end: required for sick days")
-            if self.end < self.start:
-                raise ValueError("end: ends before start")
-        if self.kind == "leaves_team" and self.from_date is None:
-            raise ValueError("from_date: required when someone leaves the team")
-        if self.kind == "extend" and self.extra_days is None:
-            raise ValueError("extra_days: required to extend the horizon")
+    def _check(self) -> SickRepair:
+        if self.end < self.start:
+            raise ValueError("end: ends before start")
         return self
+
+
+class LeavesTeamRepair(_RepairBase):
+    """`consultant_id` is not available from `from_date` to the end of the roster."""
+
+    kind: Literal["leaves_team"]
+    consultant_id: DbId
+    from_date: dt.date
+
+
+class ExtendRepair(_RepairBase):
+    """The roster gets `extra_days` more days, covered like its last week."""
+
+    kind: Literal["extend"]
+    extra_days: int = Field(ge=1, le=56)
+
+
+#: What changed: sick days, someone leaves the team, or a longer horizon. A pydantic
+#: discriminated union on `kind`: a field error names the variant (``body.sick.start``).
+RepairCreate = Annotated[
+    SickRepair | LeavesTeamRepair | ExtendRepair,
+    Field(
+        discriminator="kind",
+        examples=[
+            {"kind": "sick", "consultant_id": 7, "start": "2026-03-10", "end": "2026-03-11"},
+            {"kind": "leaves_team", "consultant_id": 7, "from_date": "2026-03-15"},
+            {"kind": "extend", "extra_days": 7},
+        ],
+    ),
+]
 
 
 class DiffEntryOut(SQLModel):
@@ -176,8 +193,21 @@ class DiffEntryOut(SQLModel):
     added: list[int]
 
 
-class RepairResult(SQLModel):
-    roster: RosterPublic
-    diff: list[DiffEntryOut]
+class RepairJobResult(SQLModel):
+    """A repair job's result (`GET /v1/jobs/{id}`): the repaired roster, its figures and
+    what changed against the published roster."""
+
+    roster_id: int
+    parent_id: int
+    #: The repaired roster's `solver_status` ("cancelled" when the job was cancelled).
+    status: str
+    cancelled: bool
+    objective: float | None
+    bound: float | None
+    uncovered_shifts: int
+    violations: int
     changed_assignments: int
     changed_days: list[dt.date]
+    diff: list[DiffEntryOut]
+    #: Why no roster was found, when none was.
+    message: str | None

@@ -1,17 +1,22 @@
-"""Submitting jobs and checking who may see them."""
+"""Jobs as use cases: submit, cancel, and who may see them (no HTTP types: the caller
+passes a `wake` callback that nudges the worker, e.g. the API's `Worker.wake`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from fastapi import Request
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api.auth import Principal
-from api.problems import ApiProblem, invalid_field
+from api.jobs.params import DEFAULT_PRIORITY
+from api.services.errors import Conflict, Forbidden, Invalid
 from data.models import Office
-from data.ops_models import Job, JobKind
+from data.ops_models import Job, JobKind, JobStatus, utcnow
+
+#: Nudges the worker to look at the queue now (`Worker.wake`); None: it polls anyway.
+Wake = Callable[[], None] | None
 
 
 class Report(Protocol):
@@ -58,18 +63,27 @@ def reproducible(params: dict[str, Any]) -> bool:
 
 
 def solve_with_progress(
-    solver: Callable[..., Result], problem: Any, params: dict[str, Any], report: Report
+    solver: Callable[..., Result],
+    problem: Any,
+    params: dict[str, Any],
+    report: Report,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Result:
     """Run a job's solver (`matcher.batch.optimize`, `roster.solve.solve`) with the job's
     time limit and seed, every solution reported as progress, and the final figures
-    (with the number of solutions found) written once more at the end."""
+    (with the number of solutions found) written once more at the end. `should_stop`
+    (the job's cancel request) is passed on to a solver that takes it."""
     progress = SolutionCounter(report)
+    stop: dict[str, Callable[[], bool]] = (
+        {} if should_stop is None else {"should_stop": should_stop}
+    )
     result = solver(
         problem,
         time_limit=float(params["time_limit_seconds"]),
         seed=int(params["seed"]),
         num_workers=2,
         on_solution=progress,
+        **stop,
     )
     # forced: the throttle may have swallowed the last solutions' writes
     report(result.objective, result.bound, progress.solutions, force=True)
@@ -85,7 +99,7 @@ def resolve_office_scope(session: Session, principal: Principal, requested: list
     known = set(session.exec(select(Office.id)).all())
     for index, office_id in enumerate(requested):
         if office_id not in known:
-            raise invalid_field(f"body.office_ids.{index}", f"unknown office id {office_id}")
+            raise Invalid.field(f"body.office_ids.{index}", f"unknown office id {office_id}")
     if not requested:
         scope = (
             sorted(principal.office_ids)
@@ -94,7 +108,7 @@ def resolve_office_scope(session: Session, principal: Principal, requested: list
         )
         return scope
     if not principal.may_act_for_offices(set(requested)):
-        raise ApiProblem(403, "you may only plan for your own offices")
+        raise Forbidden("you may only plan for your own offices")
     return sorted(set(requested))
 
 
@@ -104,29 +118,85 @@ def job_visible_to(principal: Principal, job: Job) -> bool:
 
 def submit_job(
     session: Session,
-    request: Request,
     kind: JobKind,
     params: dict[str, Any],
     office_ids: list[int],
-    principal: Principal,
+    actor_key_id: int | None,
+    wake: Wake = None,
+    *,
     start: bool = True,
+    priority: int | None = None,
+    claimed_by: str | None = None,
 ) -> Job:
-    """Queue a job and (with `start`) nudge the worker; the request returns at once (202).
+    """Queue a job and (with `start`) commit and `wake` the worker; the request returns
+    at once (202).
 
     With ``start=False`` the job is only flushed: the caller adds its own rows in the
-    same transaction, commits, and wakes the worker itself.
+    same transaction, commits, and wakes the worker itself. `priority`: the kind's
+    default (`DEFAULT_PRIORITY`) unless given. `claimed_by`: a worker id (the CLI's)
+    that runs the job itself (`api.jobs.worker.run_here`); the job is created running,
+    so no other worker takes it.
     """
-    job = Job(kind=kind, params=params, office_ids=office_ids, created_by_key_id=principal.key_id)
+    job = Job(
+        kind=kind,
+        params=params,
+        office_ids=office_ids,
+        created_by_key_id=actor_key_id,
+        priority=DEFAULT_PRIORITY[kind] if priority is None else priority,
+    )
+    if claimed_by is not None:
+        now = utcnow()
+        job.status, job.worker_id, job.attempts = JobStatus.RUNNING, claimed_by, 1
+        job.started_at = job.heartbeat_at = now
     session.add(job)
     if not start:
         session.flush()
         return job
     session.commit()
     session.refresh(job)
-    worker = getattr(request.app.state, "worker", None)
-    if worker is not None:
-        worker.wake()
+    if wake is not None:
+        wake()
     return job
+
+
+def cancel_job(session: Session, job: Job, wake: Wake = None) -> Job:
+    """Cancel `job`: a queued one at once; a running one by a request its worker reads
+    with the next heartbeat (`wake` makes that now) and passes to the solver, which stops
+    and keeps its best answer. Asking twice is harmless; a finished job is a conflict."""
+    assert job.id is not None
+    now = utcnow()
+    if job.status is JobStatus.QUEUED:
+        cancelled = session.exec(
+            update(Job)
+            .where(col(Job.id) == job.id, col(Job.status) == JobStatus.QUEUED)
+            .values(
+                status=JobStatus.CANCELLED,
+                cancel_requested_at=now,
+                finished_at=now,
+                error=None,
+                version=col(Job.version) + 1,
+            )
+        )
+        session.commit()
+        session.refresh(job)
+        if cancelled.rowcount == 1:
+            return job
+        # a worker claimed it meanwhile: ask that worker instead (below)
+    if job.status is JobStatus.RUNNING:
+        if job.cancel_requested_at is None:
+            session.exec(
+                update(Job)
+                .where(col(Job.id) == job.id, col(Job.cancel_requested_at).is_(None))
+                .values(cancel_requested_at=now, version=col(Job.version) + 1)
+            )
+            session.commit()
+            session.refresh(job)
+        if wake is not None:
+            wake()
+        return job
+    raise Conflict(
+        f"job {job.id} is {job.status.value}; only a queued or running job can be cancelled"
+    )
 
 
 def latest_jobs(session: Session, kind: JobKind, limit: int = 20) -> list[Job]:

@@ -197,8 +197,13 @@ def load_batch(session: Session, request: BatchRequest) -> BatchInput:
     return BatchInput(request, problem, versions)
 
 
-def solve_batch(batch: BatchInput, on_solution: OnSolution | None = None) -> BatchRun:
-    """Optimise a loaded snapshot (pure: no database; may run in another thread)."""
+def solve_batch(
+    batch: BatchInput,
+    on_solution: OnSolution | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> BatchRun:
+    """Optimise a loaded snapshot (pure: no database; may run in another thread);
+    `should_stop` (a job's cancel request) stops the search, keeping its best plan."""
     from matcher.batch import optimize
 
     request = batch.request
@@ -209,19 +214,24 @@ def solve_batch(batch: BatchInput, on_solution: OnSolution | None = None) -> Bat
         num_workers=2,
         deterministic=request.reproducible,
         on_solution=on_solution,
+        should_stop=should_stop,
     )
     plan = describe_result(batch.problem, result, batch.versions)
     return BatchRun(batch.problem, result, plan)
 
 
 def run_batch(
-    session: Session, params: Mapping[str, object], office_ids: Sequence[int], report: Report
+    session: Session,
+    params: Mapping[str, object],
+    office_ids: Sequence[int],
+    report: Report,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, object]:
     """The worker's optimisation job: its stored params in, its JSON result out."""
     request = BatchRequest.model_validate({**params, "office_ids": tuple(office_ids)})
     batch = load_batch(session, request)
     progress = SolutionCounter(report)
-    run = solve_batch(batch, progress)
+    run = solve_batch(batch, progress, should_stop)
     # forced: the throttle may have swallowed the last solutions' writes
     report(run.result.objective, run.result.bound, progress.solutions, force=True)
     return run.plan.model_dump(mode="json")

@@ -12,17 +12,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, delete, func, select
 
 from api.audit import record
 from api.auth import Principal
+from api.jobs.params import RepairParams, RosterParams
 from api.problems import conflict, invalid_field
-from api.services.jobs import Report, reproducible, solve_with_progress
-from api.services.planning_date import planning_date
+from api.schemas.rosters import (
+    DiffEntryOut,
+    ExtendRepair,
+    RepairCreate,
+    RepairJobResult,
+    SickRepair,
+)
+from api.services.errors import NotFound
+from api.services.jobs import (
+    Report,
+    SolutionCounter,
+    Wake,
+    reproducible,
+    solve_with_progress,
+    submit_job,
+)
 from api.services.scope import within_office_scope
 from data.models import (
     Absence,
@@ -37,6 +53,9 @@ from data.models import (
 )
 from data.ops_models import (
     AuditAction,
+    Job,
+    JobKind,
+    JobStatus,
     Roster,
     RosterCaseLink,
     RosterOfficeLink,
@@ -44,6 +63,10 @@ from data.ops_models import (
     RosterStatus,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from roster.problem import RosterProblem
+    from roster.repair import Change, RepairResult
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
@@ -212,12 +235,19 @@ def _family_language(session: Session, case_id: int) -> str | None:
 # ------------------------------------------------------------------ storing
 
 
+#: `Roster.solver_status` of a roster whose search was cancelled.
+CANCELLED_SOLVER_STATUS = "cancelled"
+
+
 def store_result(session: Session, roster: Roster, problem: Any, result: Any) -> None:
     """Write a solver result onto `roster` (shifts, team, KPIs, validator verdict)."""
     from roster.validate import validate
 
     session.exec(delete(RosterShift).where(col(RosterShift.roster_id) == roster.id))
-    roster.solver_status = str(result.status.value).lower()
+    # a search stopped on request says so (its roster, if any, is the best found by then)
+    roster.solver_status = (
+        CANCELLED_SOLVER_STATUS if result.cancelled else str(result.status.value).lower()
+    )
     roster.objective = result.objective
     roster.bound = result.bound
     roster.runtime_seconds = round(result.seconds, 3)
@@ -252,23 +282,33 @@ def store_result(session: Session, roster: Roster, problem: Any, result: Any) ->
 
 
 def solve_roster_job(
-    session: Session, job_id: int, params: dict[str, Any], report: Report
+    session: Session,
+    job_id: int,
+    params: RosterParams,
+    report: Report,
+    should_stop: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
-    """The worker's roster runner: solve and store the roster created with the job."""
+    """The worker's roster runner: solve and store the roster created with the job. A
+    cancelled search (`should_stop`) stores its best roster as a draft whose
+    `solver_status` says "cancelled"."""
     from roster.solve import SearchParameters, solve
 
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None
-    problem = build_problem(session, params, {roster.id})
+    stored = params.stored()
+    problem = build_problem(session, stored, {roster.id})
     search = SearchParameters(
-        deterministic=reproducible(params), work_per_second=work_per_second(params)
+        deterministic=params.reproducible, work_per_second=work_per_second(stored)
     )
-    result = solve_with_progress(partial(solve, parameters=search), problem, params, report)
+    result = solve_with_progress(
+        partial(solve, parameters=search), problem, stored, report, should_stop
+    )
     store_result(session, roster, problem, result)
     session.commit()
     return {
         "roster_id": roster.id,
         "status": roster.solver_status,
+        "cancelled": result.cancelled,
         "objective": result.objective,
         "bound": result.bound,
         "uncovered_shifts": len(result.uncovered),
@@ -277,7 +317,7 @@ def solve_roster_job(
     }
 
 
-def work_per_second(params: dict[str, Any]) -> float:
+def work_per_second(params: Mapping[str, Any]) -> float:
     """The work rate a roster's reproducible searches count their limit at: the one it
     was planned with, the engine's default for rosters stored before the setting."""
     from roster.clock import WORK_PER_SECOND
@@ -313,70 +353,86 @@ def published_assignments(session: Session, roster: Roster) -> tuple[Any, ...]:
     )
 
 
-def repair_roster(
+def repair_change(
+    session: Session, roster: Roster, change: RepairCreate
+) -> tuple[RosterProblem, Change, dict[str, Any]]:
+    """The problem of published `roster` from today's data, `change` in the solver's
+    terms (`roster.repair`), and the params of the repaired roster. Raises `Invalid`
+    naming the field when the change does not fit the roster."""
+    from roster.repair import ExtendHorizon, LeavesTeam, SickDays
+
+    assert roster.id is not None
+    params = dict(roster.params)
+    start = dt.date.fromisoformat(params["start_date"])
+    problem = build_problem(session, params, {roster.id})
+    if isinstance(change, ExtendRepair):
+        params["days"] = int(params["days"]) + change.extra_days
+        return problem, ExtendHorizon(extra_days=change.extra_days), params
+    employee = str(change.consultant_id)
+    if employee not in problem.employee:
+        raise invalid_field("body.consultant_id", "not in this roster's pool")
+    if isinstance(change, SickRepair):
+        first = max((change.start - start).days, 0)
+        last = min((change.end - start).days, problem.days - 1)
+        if first > last:
+            raise invalid_field("body.start", "the sick days lie outside the roster's horizon")
+        return problem, SickDays(employee=employee, days=tuple(range(first, last + 1))), params
+    from_day = (change.from_date - start).days
+    if not 0 <= from_day < problem.days:
+        raise invalid_field("body.from_date", "outside the roster's horizon")
+    return problem, LeavesTeam(employee=employee, from_day=from_day), params
+
+
+def submit_repair(
     session: Session,
     roster: Roster,
-    change: dict[str, Any],
-    time_limit: float,
+    change: RepairCreate,
     actor_key_id: int | None,
-    today: dt.date | None = None,
-) -> tuple[Roster, Any]:
-    """Re-plan a published roster after `change`; the repaired roster is a new draft."""
-    from roster.repair import ExtendHorizon, LeavesTeam, SickDays, repair
-
+    today: dt.date,
+    time_limit: float | None = None,
+    wake: Wake = None,
+    claimed_by: str | None = None,
+) -> Roster:
+    """Queue the repair of a published roster after `change` as a job (a repair's
+    priority: ahead of new rosters and batch runs); return the repaired roster, pending
+    until the job has stored it as a draft. `today`: shifts before it were worked and are
+    kept. The change is checked against the roster now, so a bad one is refused at once.
+    `claimed_by`: the job is created running for that worker id (the CLI runs it).
+    """
     if roster.status is not RosterStatus.PUBLISHED:
         raise conflict(
             f"roster {roster.id} is {roster.status.value}; only a published roster is repaired"
         )
     assert roster.id is not None
-    params = dict(roster.params)
-    start = dt.date.fromisoformat(params["start_date"])
-    problem = build_problem(session, params, {roster.id})
-    kind = change["kind"]
-    repair_change: Any
-    if kind == "extend":
-        repair_change = ExtendHorizon(extra_days=int(change["extra_days"]))
-        params["days"] = int(params["days"]) + int(change["extra_days"])
-    else:
-        employee = str(change["consultant_id"])
-        if employee not in problem.employee:
-            raise invalid_field("body.consultant_id", "not in this roster's pool")
-        if kind == "sick":
-            first = max((dt.date.fromisoformat(change["start"]) - start).days, 0)
-            last = min((dt.date.fromisoformat(change["end"]) - start).days, problem.days - 1)
-            if first > last:
-                raise invalid_field("body.start", "the sick days lie outside the roster's horizon")
-            repair_change = SickDays(employee=employee, days=tuple(range(first, last + 1)))
-        else:
-            from_day = (dt.date.fromisoformat(change["from_date"]) - start).days
-            if not 0 <= from_day < problem.days:
-                raise invalid_field("body.from_date", "outside the roster's horizon")
-            repair_change = LeavesTeam(employee=employee, from_day=from_day)
-    worked_days = max(0, min(((today or planning_date(session)) - start).days, problem.days))
-    outcome = repair(
-        problem,
-        published_assignments(session, roster),
-        repair_change,
-        time_limit=time_limit,
-        seed=int(params.get("seed", 0)),
-        num_workers=2,
-        freeze_before_day=worked_days,
-        deterministic=reproducible(params),
-        work_per_second=work_per_second(params),
+    _problem, _change, params = repair_change(session, roster, change)
+    job_params = RepairParams(
+        roster_id=roster.id,
+        change=change,
+        time_limit_seconds=time_limit or change.time_limit_seconds,
+        as_of=today,
+    )
+    job = submit_job(
+        session,
+        JobKind.REPAIR,
+        job_params.stored(),
+        list(roster.office_ids),
+        actor_key_id,
+        start=False,
+        claimed_by=claimed_by,
     )
     child = Roster(
+        job_id=job.id,
         parent_id=roster.id,
         status=RosterStatus.PENDING,
         case_ids=list(roster.case_ids),
         office_ids=list(roster.office_ids),
         horizon_start=roster.horizon_start,
-        days=outcome.problem.days,
+        days=int(params["days"]),
         template=roster.template,
         params=params,
     )
     session.add(child)
     session.flush()
-    store_result(session, child, outcome.problem, outcome.result)
     assert child.id is not None
     record(
         session,
@@ -385,11 +441,100 @@ def repair_roster(
         "roster",
         [child.id],
         parent_roster_id=roster.id,
-        consultant_id=change.get("consultant_id"),
+        consultant_id=getattr(change, "consultant_id", None),
     )
     session.commit()
     session.refresh(child)
+    if wake is not None:
+        wake()
+    return child
+
+
+def run_repair_job(
+    session: Session,
+    job_id: int,
+    params: RepairParams,
+    report: Report,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Roster, RepairResult]:
+    """The repair job's work (the worker's runner and the CLI): re-plan the published
+    roster against today's data and store the result on the roster created with the job.
+    A cancelled search stores its best roster, its `solver_status` "cancelled"."""
+    from roster.repair import repair
+
+    child = session.exec(select(Roster).where(Roster.job_id == job_id)).first()
+    if child is None or child.parent_id is None:
+        raise NotFound("repaired roster of job", job_id)
+    parent = session.get(Roster, child.parent_id)
+    if parent is None:
+        raise NotFound("roster", child.parent_id)
+    if parent.status is not RosterStatus.PUBLISHED:
+        raise conflict(
+            f"roster {parent.id} is {parent.status.value}; only a published roster is repaired"
+        )
+    problem, change, roster_params = repair_change(session, parent, params.change)
+    start = dt.date.fromisoformat(roster_params["start_date"])
+    worked_days = max(0, min((params.as_of - start).days, problem.days))
+    progress = SolutionCounter(report)
+    outcome = repair(
+        problem,
+        published_assignments(session, parent),
+        change,
+        time_limit=params.time_limit_seconds,
+        seed=int(roster_params.get("seed", 0)),
+        num_workers=2,
+        freeze_before_day=worked_days,
+        deterministic=reproducible(roster_params),
+        work_per_second=work_per_second(roster_params),
+        on_solution=progress,
+        should_stop=should_stop,
+    )
+    result = outcome.result
+    report(result.objective, result.bound, progress.solutions, force=True)
+    child.days = outcome.problem.days
+    child.params = roster_params
+    store_result(session, child, outcome.problem, result)
+    session.commit()
+    session.refresh(child)
     return child, outcome
+
+
+def repair_job_result(child: Roster, outcome: RepairResult, params: RepairParams) -> dict[str, Any]:
+    """The repair job's result (`RepairJobResult`, as JSON): the repaired roster, its
+    figures and the diff against the published roster (dates, not day numbers)."""
+    assert child.id is not None and child.parent_id is not None
+    start = dt.date.fromisoformat(child.params["start_date"])
+    result = outcome.result
+    return RepairJobResult(
+        roster_id=child.id,
+        parent_id=child.parent_id,
+        status=child.solver_status,
+        cancelled=result.cancelled,
+        objective=result.objective,
+        bound=result.bound,
+        uncovered_shifts=len(result.uncovered),
+        violations=len(child.violations),
+        changed_assignments=outcome.changed_assignments,
+        changed_days=[start + dt.timedelta(days=d) for d in outcome.changed_days],
+        diff=[
+            DiffEntryOut(
+                case_id=int(d.case),
+                day=d.day,
+                date=start + dt.timedelta(days=d.day),
+                shift_code=d.shift,
+                removed=[int(e) for e in d.removed],
+                added=[int(e) for e in d.added],
+            )
+            for d in outcome.diff
+        ],
+        message=None if result.found else _nothing_found(result),
+    ).model_dump(mode="json")
+
+
+def job_ended_without_roster(job: Job | None) -> bool:
+    """Whether a pending roster's job ended without storing it (failed, or cancelled
+    before it started)."""
+    return job is not None and job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -> Roster:

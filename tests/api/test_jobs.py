@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.config import ApiSettings
-from api.jobs.worker import JobContext, JobFailed, Runner, Worker, fail_orphaned_jobs
+from api.jobs.context import JobContext, JobFailed, Runner
+from api.jobs.worker import Worker, fail_orphaned_jobs
 from api.main import create_app
 from data.ops_models import Job, JobKind, JobStatus, utcnow
 from tests.api.conftest import Keys

@@ -1,7 +1,7 @@
 """Rosters' cases and offices, and jobs' offices, become link tables.
 
 Revision ID: 0004_roster_links
-Revises: 0002_api
+Revises: 0003_job_control
 Create Date: 2026-12-04
 
 The JSON columns ``roster.case_ids``, ``roster.office_ids`` and ``job.office_ids`` could
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_roster_links"
-down_revision: str | None = "0002_api"
+down_revision: str | None = "0003_job_control"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,101 @@
+"""Typed parameters of each job kind: stored as JSON in `Job.params`, validated when read.
+
+Each model ignores keys it does not know and gives a default to every key added after
+the first jobs were stored, so rows written by older versions still load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.jobs.context import JobFailed
+from api.schemas.rosters import RepairCreate
+from data.ops_models import JobKind
+
+#: Claimed highest first: a repair (someone is ill tonight) before a new roster, a
+#: roster before a nightly batch re-optimisation.
+DEFAULT_PRIORITY: dict[JobKind, int] = {
+    JobKind.REPAIR: 100,
+    JobKind.ROSTER: 50,
+    JobKind.OPTIMIZATION: 0,
+}
+
+
+class JobParams(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    time_limit_seconds: float = Field(gt=0)
+    seed: int = 0
+    #: A reproducible search (the default, also for jobs stored before the flag).
+    reproducible: bool = True
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON stored in `Job.params`."""
+        return self.model_dump(mode="json")
+
+
+class OptimizationParams(JobParams):
+    """A batch re-optimisation of `office_ids` as of a planning date."""
+
+    office_ids: list[int] = Field(default_factory=list)
+    as_of: dt.date
+
+
+class RosterParams(JobParams):
+    """A roster to solve; the same dict is kept on the `Roster` row (`Roster.params`), from
+    which `api.services.rosters.build_problem` builds the problem again for a repair."""
+
+    case_ids: list[int]
+    start_date: dt.date
+    days: int = Field(ge=1)
+    template: str
+    office_ids: list[int] = Field(default_factory=list)
+    consultant_ids: list[int] = Field(default_factory=list)
+    consultants_per_shift: int = 1
+    min_rest_hours: int | None = None
+    weekly_rest_hours: int | None = None
+    max_average_weekly_hours: int | None = None
+    max_shift_hours: int | None = None
+    max_consecutive_nights: int | None = None
+    max_consecutive_working_days: int | None = None
+    #: The work rate of a reproducible search (None: the engine's default, for rosters
+    #: stored before the setting).
+    work_per_second: float | None = None
+
+
+class RepairParams(BaseModel):
+    """A repair of published roster `roster_id` after `change`, planned as of `as_of`;
+    the repaired roster is the pending row created with the job."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    roster_id: int
+    change: RepairCreate
+    time_limit_seconds: float = Field(gt=0)
+    as_of: dt.date
+
+    def stored(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+PARAMS_BY_KIND: dict[JobKind, type[JobParams] | type[RepairParams]] = {
+    JobKind.OPTIMIZATION: OptimizationParams,
+    JobKind.ROSTER: RosterParams,
+    JobKind.REPAIR: RepairParams,
+}
+
+
+Params = TypeVar("Params", bound=BaseModel)
+
+
+def read_params(model: type[Params], stored: dict[str, Any]) -> Params:
+    """A job's stored parameters as `model`; stored values that do not fit fail the job
+    for good (naming the field, not its value)."""
+    try:
+        return model.model_validate(stored)
+    except ValidationError as error:
+        fields = sorted({".".join(str(p) for p in e["loc"]) or "params" for e in error.errors()})
+        raise JobFailed(f"the job's stored parameters are invalid: {', '.join(fields)}") from None
