@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from data.capacity import language_label
 from data.languages import Closeness
-from matcher.batch import BatchResult
+from matcher.batch_model import BatchResult
 from matcher.problem import MatchProblem, Role, RunningAssignment
 from matcher.rules import language_cover
 

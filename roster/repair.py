@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from roster.clock import WORK_PER_SECOND
 from roster.model import RepairWeights
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
-from roster.solve import RosterResult, SearchParameters, Status, solve
+from roster.solve import RosterResult, SearchParameters, solve
+from solving.status import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ def repair(
         remaining = max(1.0, time_limit - (time.perf_counter() - started))
     result = attempt(hint, remaining, None)
     if local is not None and local.found and (not result.found or _rank(local) < _rank(result)):
-        result = dataclasses.replace(local, status=Status.FEASIBLE, bound=None)
+        result = dataclasses.replace(local, status=SolveStatus.FEASIBLE, bound=None)
     diff = roster_diff(published, result.roster)
     return RepairResult(
         result=result,
