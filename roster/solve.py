@@ -20,8 +20,8 @@ from roster.eligibility import why_not
 from roster.heuristic import greedy
 from roster.kpis import RosterKpis, compute_kpis
 from roster.lns import improve
-from roster.model import LEVEL_CHANGES, RepairWeights, RosterModel
-from roster.problem import Assignment, Roster, RosterProblem
+from roster.model import LEVEL_CHANGES, Key, RepairWeights, RosterModel
+from roster.problem import Assignment, Case, Roster, RosterProblem
 from solving.status import SolveStatus
 
 
@@ -177,7 +177,7 @@ def solve(
     if not plan:
         plan = [(0, cp_model.LinearExpr.constant(0))]
     stages: list[StageResult] = []
-    solution: dict | None = None
+    solution: dict[Key, bool] | None = None
     fixed_total = 0
     progress = _Progress(on_solution) if on_solution is not None else None
     last_bound = 0
@@ -334,7 +334,7 @@ def _solve_stage(
     clock: WallClock,
     report: Callable[[int, int], None] | None = None,
     good_enough: int | None = None,
-) -> tuple[SolveStatus, int, int, dict | None]:
+) -> tuple[SolveStatus, int, int, dict[Key, bool] | None]:
     """Minimise the model's current objective within `budget` seconds of `clock`, or
     until a roster reaches `good_enough`.
 
@@ -406,7 +406,7 @@ def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
     objective.domain.extend([math.ceil(lower_bound - objective.offset), cp_model.INT_MAX])
 
 
-def _roster_of(solution: dict) -> Roster:
+def _roster_of(solution: dict[Key, bool]) -> Roster:
     return tuple(sorted(Assignment(d, s, c, e) for (e, d, s, c), on in solution.items() if on))
 
 
@@ -464,11 +464,10 @@ def explain_uncovered(problem: RosterProblem, roster: Roster) -> tuple[Uncovered
         case = p.case[demand.case]
         need_lang = bool(case.language and demand.needs_language and demand.required > 0)
 
-        def speaks(eid: str, case=case) -> bool:
-            e = p.employee[eid]
-            return any(
-                rank[closeness(case.language, t).value] >= rank[case.min_closeness]
-                for t in e.languages
+        def speaks(eid: str, case: Case = case) -> bool:
+            e, language = p.employee[eid], case.language
+            return language is not None and any(
+                rank[closeness(language, t).value] >= rank[case.min_closeness] for t in e.languages
             )
 
         no_lang = need_lang and not any(speaks(e) for e in on)

@@ -28,7 +28,7 @@ from api.services.jobs import resolve_office_scope, submit_job
 from api.services.references import get_or_404
 from api.services.rosters import DANISH_TIME, publish_roster, repair_roster
 from data.models import Case, InterventionType
-from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
+from data.ops_models import Job, JobKind, JobStatus, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
 ICS_EXAMPLE = (
@@ -50,7 +50,7 @@ def _visible(session: Session, principal: Principal, roster_id: int) -> Roster:
 def roster_public(session: Session, roster: Roster, with_shifts: bool = True) -> RosterPublic:
     job = session.get(Job, roster.job_id) if roster.job_id is not None else None
     status = roster.status
-    if status is RosterStatus.PENDING and job is not None and job.status.value == "failed":
+    if status is RosterStatus.PENDING and job is not None and job.status is JobStatus.FAILED:
         status = RosterStatus.FAILED
     shifts = (
         session.exec(

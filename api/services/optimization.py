@@ -32,6 +32,7 @@ from data.models import (
     Coordinator,
 )
 from data.ops_models import AuditAction, Job, JobKind, JobStatus, utcnow
+from solving.status import SolveStatus
 
 # ------------------------------------------------------------------ scope
 
@@ -165,7 +166,7 @@ def apply_optimization(
     if job.applied_at is not None:
         raise conflict(f"optimization {job.id} was already applied")
     result = job.result or {}
-    if result.get("status") not in ("optimal", "feasible"):
+    if not SolveStatus(result.get("status", SolveStatus.UNKNOWN)).found:
         raise conflict(
             f"optimization {job.id} found no plan (solver status {result.get('status')}); "
             "nothing to apply"

@@ -33,6 +33,7 @@ from data.models import (
     PersonGroup,
 )
 from data.ops_models import AuditAction, Roster, RosterShift, RosterStatus, utcnow
+from solving.status import SolveStatus
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
@@ -201,7 +202,7 @@ def store_result(session: Session, roster: Roster, problem: Any, result: Any) ->
     from roster.validate import validate
 
     session.exec(delete(RosterShift).where(col(RosterShift.roster_id) == roster.id))
-    roster.solver_status = str(result.status.value).lower()
+    roster.solver_status = SolveStatus(result.status).value
     roster.objective = result.objective
     roster.bound = result.bound
     roster.runtime_seconds = round(result.seconds, 3)
@@ -270,7 +271,7 @@ def work_per_second(params: dict[str, Any]) -> float:
 
 
 def _nothing_found(result: Any) -> str:
-    if str(result.status.value).upper() == "INFEASIBLE":
+    if result.status is SolveStatus.INFEASIBLE:
         return "the working-time rules cannot all hold with this pool; widen the pool or the rules"
     return "no roster was found within the time limit; allow more time"
 
