@@ -114,8 +114,7 @@ print(len(cases), "cases,", len(consultants), "consultants,", len(coordinators),
     (
         "py",
         """from api.report_data import family_language
-from data.capacity import language_label
-from data.languages import base_language
+from data.languages import base_language, language_label
 
 tags = case_languages.groupby("case_id").apply(
     lambda rows: family_language(list(zip(rows.person_group.str.lower(), rows.tag))),
@@ -219,10 +218,10 @@ objective and drawn with the same figures (`matcher.plotting`).""",
         """from api.services.snapshot import load_match_problem
 from matcher.batch import optimize
 from matcher.greedy import greedy
+from matcher.plans import current_seats, kpi_rows, view_from_batch, view_from_plan
 from matcher.plotting import (
-    current_seats, kpi_rows, plot_consultant_utilisation, plot_fallback_languages,
-    plot_language_closeness, plot_office_utilisation, plot_plan_comparison,
-    plot_travel_distribution, view_from_batch, view_from_plan,
+    plot_consultant_utilisation, plot_fallback_languages, plot_language_closeness,
+    plot_office_utilisation, plot_plan_comparison, plot_travel_distribution,
 )
 
 TIME_LIMIT = 10  # seconds; the demo book is solved to a proven optimum well within it

@@ -263,7 +263,7 @@ def run_with_progress(
 
 def today_unplaced(problem: Any) -> int:
     """Consultant seats with nobody on them today (open requests, missing support persons)."""
-    from matcher.plotting import current_seats
+    from matcher.plans import current_seats
 
     seats = current_seats(problem)
     return sum(1 for case in problem.cases for role in case.roles if (case.id, role) not in seats)
@@ -451,7 +451,7 @@ def optimize_command(
     """Re-optimise every open request and unlocked running assignment (CP-SAT)."""
     from api.report_builder import default_as_of
     from data.db import get_engine
-    from matcher.plotting import current_seats, kpi_rows, view_from_batch, view_from_plan
+    from matcher.plans import current_seats, kpi_rows, view_from_batch, view_from_plan
 
     with Session(get_engine()) as session:
         day = parse_date(as_of, "--as-of") or default_as_of(session)
