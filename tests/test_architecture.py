@@ -56,7 +56,7 @@ KNOWN_CYCLES: dict[frozenset[str], str] = {
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
-    return grimp.build_graph(*PACKAGES, include_external_packages=True)
+    return grimp.build_graph(*PACKAGES, include_external_packages=True, cache_dir=None)
 
 
 def strongly_connected(
@@ -141,7 +141,7 @@ def test_pure_package_imports_no_database_http_or_front_end(graph: grimp.ImportG
 
 
 def test_purity_check_sees_an_impure_import():
-    graph = grimp.build_graph("matcher", "data", include_external_packages=True)
+    graph = grimp.build_graph("matcher", "data", include_external_packages=True, cache_dir=None)
     graph.add_import(importer="matcher.core", imported="data.db")
     assert "data.db" in impure_dependencies(graph, "matcher")
 
