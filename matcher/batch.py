@@ -11,10 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from matcher.batch_model import BatchResult, build_batch_model, read_solution
+from matcher.batch_model import (
+    BatchResult,
+    Change,
+    Kpis,
+    Placement,
+    UnplacedSeat,
+    build_batch_model,
+    read_solution,
+)
 from matcher.core import solve_core
 from matcher.greedy import greedy_pairs
 from matcher.problem import MatchProblem
+
+#: `optimize` and the types of its result (built in `matcher.batch_model`).
+__all__ = ["BatchResult", "Change", "Kpis", "Placement", "UnplacedSeat", "optimize"]
 
 
 def optimize(
