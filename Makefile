@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := matcher roster data api
+PACKAGES := matcher roster solving data api
 
 .PHONY: run demo test test-travel lint typecheck pytest bench setup db clean
 

@@ -28,23 +28,20 @@ from data.capacity import (
     DEFAULT_MIN_MISSING_HOURS,
     DemandStatus,
     capacity_outlook,
-    language_label,
     planning_balances,
     region_label,
     shortages,
 )
+from data.languages import language_label
 from data.plotting import plot_balance_heatmap, plot_capacity_outlook, plot_supply_demand
+from matcher.plans import current_seats, kpi_rows, view_from_batch, view_from_plan
 from matcher.plotting import (
-    current_seats,
-    kpi_rows,
     plot_consultant_utilisation,
     plot_fallback_languages,
     plot_language_closeness,
     plot_office_utilisation,
     plot_plan_comparison,
     plot_travel_distribution,
-    view_from_batch,
-    view_from_plan,
 )
 from matcher.problem import MatchProblem
 from roster.plotting import (

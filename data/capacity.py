@@ -24,9 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-import langcodes
-
-from data.languages import base_language
+from data.languages import base_language, language_label
 
 #: Weekly hours one extra consultant brings when a shortage is turned into head count.
 DEFAULT_HOURS_PER_CONSULTANT = 30.0
@@ -141,15 +139,6 @@ class CapacityOutlook:
     week_starts: tuple[dt.date, ...]
     total_free_hours: tuple[float, ...]
     free_hours_by_language: dict[str, tuple[float, ...]] = field(default_factory=dict)
-
-
-def language_label(tag: str, locale: str = "en") -> str:
-    """The language's own name without folding dialect tags (``prs`` → "Dari", not
-    "Persian (Afghanistan)"; ``tl`` → "Tagalog"); the tag itself if unknown."""
-    try:
-        return str(langcodes.Language.get(tag, normalize=False).display_name(locale))
-    except (ValueError, langcodes.tag_parser.LanguageTagError):
-        return tag
 
 
 def region_label(region: str) -> str:

@@ -79,6 +79,15 @@ def closeness(
 
 
 @lru_cache(maxsize=4096)
+def language_label(tag: str, locale: str = "en") -> str:
+    """The language's own name without folding dialect tags (``prs`` → "Dari", not
+    "Persian (Afghanistan)"; ``tl`` → "Tagalog"); the tag itself if unknown."""
+    try:
+        return str(langcodes.Language.get(tag, normalize=False).display_name(locale))
+    except (ValueError, langcodes.tag_parser.LanguageTagError):
+        return tag
+
+
 def display_name(tag: str, locale: str = "da") -> str:
     """Human name of a tag in `locale` (Danish by default), e.g. ``"arabisk (Irak)"``."""
     return str(langcodes.Language.get(normalize_tag(tag)).display_name(locale))

@@ -15,7 +15,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from data.capacity import CapacityOutlook, LanguageRegionBalance, language_label, region_label
+from data.capacity import CapacityOutlook, LanguageRegionBalance, region_label
+from data.languages import language_label
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from data import geography
+from data.calibration import TODAY
 from data.languages import Closeness, closeness
 from data.models import (
     AssignmentRole,
@@ -27,8 +28,7 @@ from data.models import (
     InterventionType,
     LanguageLevel,
 )
-from data.scenario import (
-    TODAY,
+from data.scenario_specs import (
     TRAVEL,
     AssignmentSpec,
     CaseSpec,

@@ -21,6 +21,7 @@ from functools import lru_cache
 from faker import Faker
 
 from data import geography
+from data.calibration import OFFICE_CONSULTANTS, OFFICE_COORDINATORS, TODAY
 from data.geography import MunicipalityRef
 from data.models import (
     AbsenceReason,
@@ -30,10 +31,7 @@ from data.models import (
     LanguageLevel,
     Qualification,
 )
-from data.scenario import (
-    OFFICE_CONSULTANTS,
-    OFFICE_COORDINATORS,
-    TODAY,
+from data.scenario_specs import (
     AbsenceSpec,
     CaseSpec,
     ConsultantSpec,

@@ -216,7 +216,7 @@ class CandidateIndex:
             if tags
             else np.ones(len(members))
         )
-        total = weights.language * language
+        total: np.ndarray = weights.language * language
         if minutes is not None:
             total += weights.travel * np.clip(1 - minutes[members] / limit, 0, 1)
         total += weights.office * self.region_mask(case.region)[members]

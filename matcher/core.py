@@ -24,25 +24,10 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
-
-class SolveStatus(StrEnum):
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    UNKNOWN = "unknown"
-
-
-_STATUS = {
-    cp_model.OPTIMAL: SolveStatus.OPTIMAL,
-    cp_model.FEASIBLE: SolveStatus.FEASIBLE,
-    cp_model.INFEASIBLE: SolveStatus.INFEASIBLE,
-    cp_model.MODEL_INVALID: SolveStatus.UNKNOWN,
-    cp_model.UNKNOWN: SolveStatus.UNKNOWN,
-}
+from solving.status import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -275,9 +260,9 @@ def solve_core(
     callback = SolutionCallback(on_solution) if on_solution is not None else None
     with _stopped_when(solver, should_stop):
         code = solver.solve(built.model, callback)
-    status = _STATUS.get(code, SolveStatus.UNKNOWN)
+    status = SolveStatus.from_cp_sat(code)
     runtime = time.perf_counter() - started
-    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
+    if status.found:
         pair_of_item = [-1] * core.n_items
         for p, var in enumerate(built.x):
             if solver.boolean_value(var):
@@ -285,13 +270,13 @@ def solve_core(
         agents = tuple(core.pair_agent[p] if p >= 0 else -1 for p in pair_of_item)
         objective = round(solver.objective_value)
         bound = float(solver.best_objective_bound)
-        if status == SolveStatus.OPTIMAL and bound > objective + 1e-6:
+        if status is SolveStatus.OPTIMAL and bound > objective + 1e-6:
             # CP-SAT says OPTIMAL when it stops at `relative_gap`; that is not a proof.
             status = SolveStatus.FEASIBLE
-        if status == SolveStatus.OPTIMAL:
+        if status is SolveStatus.OPTIMAL:
             bound = float(objective)
         return CoreResult(status, objective, bound, runtime, agents, tuple(pair_of_item))
-    bound_value = None if status == SolveStatus.INFEASIBLE else float(solver.best_objective_bound)
+    bound_value = None if status is SolveStatus.INFEASIBLE else float(solver.best_objective_bound)
     return CoreResult(status, None, bound_value, runtime, (), ())
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from matcher.core import AssignmentCore, CoreResult, SolveStatus, solve_core
+from matcher.core import AssignmentCore, CoreResult, solve_core
 from matcher.read import GapInstance
+from solving.status import SolveStatus
 
 Sense = Literal["max", "min"]
 

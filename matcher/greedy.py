@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import time
 
-from matcher.batch import BatchModel, BatchResult, build_batch_model, objective_of, solution_result
-from matcher.core import SolveStatus
+from matcher.batch_model import (
+    BatchModel,
+    BatchResult,
+    build_batch_model,
+    objective_of,
+    solution_result,
+)
 from matcher.problem import MatchProblem, Role
+from solving.status import SolveStatus
 
 
 def greedy(problem: MatchProblem, model: BatchModel | None = None) -> BatchResult:

@@ -2,24 +2,20 @@
 
 The functions draw `MatchingView`s — one per plan to look at (today, batch, greedy) —
 and take an optional Axes; they return the Axes (or a Figure for the multi-panel
-comparison). `view_from_plan` turns a problem and a plan (seat → consultant) into a view.
+comparison). `matcher.plans` turns a problem and a plan (seat → consultant) into a view.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from data.capacity import language_label
-from data.languages import Closeness
-from matcher.batch import BatchResult
-from matcher.problem import MatchProblem, Role, RunningAssignment
-from matcher.rules import language_cover
+from data.languages import Closeness, language_label
+from matcher.plans import MatchingView, kpi_rows
 
 CLOSENESS_COLOURS = {
     Closeness.EXACT: "#55A868",
@@ -35,53 +31,6 @@ CLOSENESS_LABELS = {
     Closeness.FALLBACK: "fallback language",
     Closeness.NONE: "no common language",
 }
-_WORST_FIRST = (Closeness.NONE, Closeness.FALLBACK, Closeness.DIALECT, Closeness.EXACT)
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """One case role filled by one consultant, as the quality figures see it."""
-
-    case_id: int
-    consultant_id: int
-    family_language: str
-    consultant_language: str
-    closeness: Closeness
-    travel_minutes: float  # one way, home (or office) to the family
-
-
-@dataclass(frozen=True, slots=True)
-class Utilisation:
-    consultant_id: int
-    office: str
-    assigned_hours: float
-    contracted_hours: float
-
-    @property
-    def ratio(self) -> float:
-        return self.assigned_hours / self.contracted_hours if self.contracted_hours else 0.0
-
-
-@dataclass(frozen=True)
-class MatchingView:
-    """A plan to look at: its placements, every consultant's load, what stayed unplaced."""
-
-    label: str
-    placements: tuple[Placement, ...]
-    utilisation: tuple[Utilisation, ...] = ()
-    unplaced: int = 0
-
-    def closeness_shares(self) -> dict[Closeness, float]:
-        counts = Counter(p.closeness for p in self.placements)
-        total = max(1, len(self.placements))
-        return {level: counts[level] / total for level in CLOSENESS_COLOURS}
-
-    @property
-    def exact_dialect_rate(self) -> float:
-        return self.closeness_shares()[Closeness.EXACT]
-
-    def travel(self) -> np.ndarray:
-        return np.array([p.travel_minutes for p in self.placements], dtype=float)
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -210,41 +159,6 @@ def plot_office_utilisation(views: Sequence[MatchingView], ax: Axes | None = Non
     return ax
 
 
-def kpi_rows(views: Sequence[MatchingView]) -> list[tuple[str, list[float]]]:
-    """The headline KPIs per plan, in the order of `views` (for tables and the figure)."""
-
-    def spread(view: MatchingView) -> float:
-        ratios = [u.ratio for u in view.utilisation]
-        return float(np.std(ratios) * 100) if ratios else 0.0
-
-    def p95(view: MatchingView) -> float:
-        minutes = view.travel()
-        return float(np.percentile(minutes, 95)) if minutes.size else 0.0
-
-    def mean(view: MatchingView) -> float:
-        minutes = view.travel()
-        return float(minutes.mean()) if minutes.size else 0.0
-
-    return [
-        ("exact dialect %", [v.exact_dialect_rate * 100 for v in views]),
-        (
-            "fallback languages",
-            [float(sum(p.closeness is Closeness.FALLBACK for p in v.placements)) for v in views],
-        ),
-        ("mean travel min", [mean(v) for v in views]),
-        ("p95 travel min", [p95(v) for v in views]),
-        ("utilisation spread (sd %)", [spread(v) for v in views]),
-        ("unplaced", [float(v.unplaced) for v in views]),
-        ("over contract (consultants)", [float(over_contract(v)) for v in views]),
-    ]
-
-
-def over_contract(view: MatchingView) -> int:
-    """Consultants with more hours than their contract (a plan that respects capacity
-    has none; today's plan may)."""
-    return sum(1 for u in view.utilisation if u.assigned_hours > u.contracted_hours + 1e-6)
-
-
 def plot_plan_comparison(views: Sequence[MatchingView], figure: Figure | None = None) -> Figure:
     """One small panel per headline KPI, one bar per plan (e.g. batch vs greedy)."""
     rows = kpi_rows(views)
@@ -262,110 +176,3 @@ def plot_plan_comparison(views: Sequence[MatchingView], figure: Figure | None = 
         ax.margins(y=0.2)
     figure.suptitle("Plans compared")
     return figure
-
-
-def view_from_plan(
-    problem: MatchProblem,
-    seats: Mapping[tuple[int, Role], int | None],
-    label: str,
-    unplaced: int = 0,
-) -> MatchingView:
-    """A plan as the figures see it.
-
-    `seats` maps (case id, role) to the consultant filling it (None: the plan leaves the
-    seat empty). A seat's current holder is the last running assignment on it, as in the
-    batch model; it carries the assignment's own hours if the plan keeps it, the case's
-    hours for the role if someone new takes it. Running assignments the plan does not
-    model (not in `seats`, or a further person on the same seat, e.g. the team of a
-    døgnindsats) stay as they are, in utilisation and placements alike. A placement's
-    language quality is its worst covered tag.
-    """
-    holder: dict[tuple[int, Role], RunningAssignment] = {}
-    kept: list[RunningAssignment] = []
-    for assignment in problem.assignments:
-        role = Role(assignment.role)
-        if role is Role.COORDINATOR or assignment.consultant_id is None:
-            continue
-        key = (assignment.case_id, role)
-        if key in holder:
-            kept.append(holder[key])
-        holder[key] = assignment
-    kept += [a for key, a in holder.items() if key not in seats]
-    filled: list[tuple[int, Role, int, float]] = [
-        (a.case_id, Role(a.role), a.consultant_id, a.hours)
-        for a in kept
-        if a.consultant_id is not None
-    ]
-    for (case_id, role), consultant_id in sorted(seats.items()):
-        if consultant_id is None:
-            continue
-        current = holder.get((case_id, Role(role)))
-        same = current is not None and current.consultant_id == consultant_id
-        hours = (
-            current.hours
-            if current is not None and same
-            else (problem.case_by_id[case_id].hours_for(Role(role)))
-        )
-        filled.append((case_id, Role(role), consultant_id, hours))
-    load: dict[int, float] = {c.id: 0.0 for c in problem.consultants}
-    placements = []
-    for case_id, role, consultant_id, hours in filled:
-        load[consultant_id] += hours
-        placements.append(_placement(problem, case_id, role, consultant_id))
-    utilisation = tuple(
-        Utilisation(
-            consultant_id=c.id,
-            office=_office_name(problem, c.office_id),
-            assigned_hours=load[c.id],
-            contracted_hours=c.capacity_hours,
-        )
-        for c in problem.consultants
-    )
-    return MatchingView(label, tuple(placements), utilisation, unplaced)
-
-
-def _placement(problem: MatchProblem, case_id: int, role: Role, consultant_id: int) -> Placement:
-    case = problem.case_by_id[case_id]
-    consultant = problem.consultant_by_id[consultant_id]
-    covers = language_cover(problem, case, role, consultant) or ()
-    worst = min(covers, key=lambda c: _WORST_FIRST.index(c.closeness), default=None)
-    return Placement(
-        case_id=case_id,
-        consultant_id=consultant_id,
-        family_language=worst.family_tag if worst else _first_tag(case.languages),
-        consultant_language=worst.consultant_tag if worst else "",
-        closeness=worst.closeness if worst else Closeness.NONE,
-        travel_minutes=problem.travel_minutes(consultant, case),
-    )
-
-
-def current_seats(problem: MatchProblem) -> dict[tuple[int, Role], int]:
-    """Today's plan: each seat's current holder (the last running assignment on it)."""
-    return {
-        (a.case_id, Role(a.role)): a.consultant_id
-        for a in problem.assignments
-        if Role(a.role) is not Role.COORDINATOR and a.consultant_id is not None
-    }
-
-
-def _first_tag(languages: Sequence[object]) -> str:
-    return str(getattr(languages[0], "tag", "")) if languages else ""
-
-
-def _office_name(problem: MatchProblem, office_id: int) -> str:
-    office = problem.office_by_id.get(office_id)
-    return (office.name or f"office {office_id}") if office else f"office {office_id}"
-
-
-def view_from_batch(
-    problem: MatchProblem, result: BatchResult, label: str = "batch"
-) -> MatchingView:
-    """A `matcher.batch.BatchResult` (or the greedy baseline's) as a view: its consultant
-    placements, locked ones included; coordinator seats are not matching quality."""
-    seats = {
-        (p.case_id, Role(p.role)): p.consultant_id
-        for p in result.placements
-        if Role(p.role) is not Role.COORDINATOR
-    }
-    unplaced = sum(1 for u in result.unplaced if Role(u.role) is not Role.COORDINATOR)
-    return view_from_plan(problem, seats, label, unplaced)

@@ -441,7 +441,8 @@ def _great_circle_km(points: np.ndarray, target: Point) -> np.ndarray:
         np.sin((points[:, 0] - lat) / 2) ** 2
         + np.cos(lat) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lon) / 2) ** 2
     )
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    kilometres: np.ndarray = 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    return kilometres
 
 
 def _check_tag(tag: str, where: str) -> None:

@@ -25,6 +25,7 @@ from matcher.rules import (
     other_load,
 )
 from matcher.scoring import integer_score, make_context
+from solving.status import SolveStatus
 
 #: Weight of one move in the objective; larger than any score difference.
 _MOVE_WEIGHT = 10**7
@@ -57,7 +58,7 @@ class Reshuffle:
     moves: tuple[Move, ...]
     #: Score of the freed consultant on the seat plus the score change of the moves.
     score_gain: float
-    status: str
+    status: SolveStatus
 
     @property
     def explanation(self) -> tuple[str, ...]:
@@ -145,8 +146,8 @@ def reshuffle(
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    status = SolveStatus.from_cp_sat(solver.solve(model))
+    if not status.found:
         return None
     freed = next(d for d, _ in donors if solver.value(pick[d.id]))
     chosen = [
@@ -161,7 +162,7 @@ def reshuffle(
         freed_consultant_id=freed.id,
         moves=tuple(chosen),
         score_gain=round(gain, 3),
-        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        status=status,
     )
 
 

@@ -76,7 +76,8 @@ def language_cover(
     key = ("cover", case.id, role, consultant.id)
     cache = problem._cache
     if key in cache:
-        return cache[key]
+        cached: tuple[LanguageCover, ...] | None = cache[key]
+        return cached
     minimum = LEVEL_RANK[problem.settings.min_language_level]
     covers: list[LanguageCover] = []
     result: tuple[LanguageCover, ...] | None

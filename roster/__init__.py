@@ -40,9 +40,10 @@ from roster.repair import (
     repair,
     roster_diff,
 )
-from roster.solve import RosterResult, SearchParameters, StageResult, Status, UncoveredShift, solve
+from roster.solve import RosterResult, SearchParameters, StageResult, UncoveredShift, solve
 from roster.templates import TEMPLATES, ShiftType, template
 from roster.validate import Violation, evaluate, total, validate
+from solving.status import SolveStatus
 
 __all__ = [
     "TEMPLATES",
@@ -68,8 +69,8 @@ __all__ = [
     "ShiftRequest",
     "ShiftType",
     "SickDays",
+    "SolveStatus",
     "StageResult",
-    "Status",
     "UncoveredShift",
     "Violation",
     "apply_change",

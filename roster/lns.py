@@ -116,7 +116,7 @@ def improve(
     hot: list[tuple[str | None, int]] = []
     on_day = _on_day(best)
     working = _working(on_day, employees)
-    running: dict[Future, tuple[_Neighbourhood, cp_model.CpSolver]] = {}
+    running: dict[Future[cp_model.CpSolverStatus], tuple[_Neighbourhood, cp_model.CpSolver]] = {}
     turn = 0
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -62,10 +63,13 @@ class RepairWeights:
 
 
 Key = tuple[str, int, str, str]  # employee, day, shift, case
+#: A state of the sequence automaton: ("start",), ("w", run, last shift, exempt) or
+#: ("o", run, exempt) — see `_next_state`.
+AutomatonState = tuple[Any, ...]
 
 
 def _next_state(
-    cur: tuple,
+    cur: AutomatonState,
     symbol: int,
     p: RosterProblem,
     shift_index: dict[str, int],
@@ -73,7 +77,7 @@ def _next_state(
     max_run: int,
     min_run: int,
     min_off: int,
-) -> tuple | None:
+) -> AutomatonState | None:
     """Sequence automaton transition (see `RosterModel.add_sequence_automaton`).
 
     Runs that start on day 0 are exempt from the minimum lengths (the days before the
@@ -425,9 +429,9 @@ class RosterModel:
                 sym = m.new_int_var(0, len(p.shift_types), f"sym[{e.id},{d}]")
                 m.add(sym == sum(i * v for i, v in lits))
                 symbols.append(sym)
-            states: dict[tuple, int] = {}
+            states: dict[AutomatonState, int] = {}
 
-            def state(key: tuple, states: dict[tuple, int] = states) -> int:
+            def state(key: AutomatonState, states: dict[AutomatonState, int] = states) -> int:
                 return states.setdefault(key, len(states))
 
             start = state(("start",))
@@ -539,7 +543,7 @@ class RosterModel:
         order their team membership per case."""
         p = self.problem
         requested = {r.employee for r in p.requests}
-        groups: dict[tuple, list[str]] = defaultdict(list)
+        groups: dict[tuple[object, ...], list[str]] = defaultdict(list)
         for e in p.employees:
             if e.id in requested:
                 continue
@@ -636,10 +640,11 @@ class RosterModel:
         `_FAIRNESS_UNIT` per shift for a 37 h contract."""
         p, m = self.problem, self.model
         night_ids = {s.id for s in p.shift_types if s.night}
-        for name, weight, counts in (
+        spreads: tuple[tuple[str, int, Callable[[int, str], bool]], ...] = (
             ("night_spread", p.weights.night_spread, lambda d, s: s in night_ids),
             ("weekend_spread", p.weights.weekend_spread, lambda d, s: d in p.weekend_like_days),
-        ):
+        )
+        for name, weight, counts in spreads:
             if not weight:
                 continue
             peak = m.new_int_var(0, 10**6, name)

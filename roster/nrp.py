@@ -38,8 +38,9 @@ import time
 from roster import columns
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
-from roster.solve import RosterResult, SearchParameters, Status, explain_uncovered, solve
+from roster.solve import RosterResult, SearchParameters, explain_uncovered, solve
 from roster.validate import total
+from solving.status import SolveStatus
 
 #: Share of the time limit for column generation and its dive (`ROOT_SHARE` of it at
 #: most for the root). Instance8's root takes 13 s on a fast 2-core machine and 24 s on
@@ -187,7 +188,7 @@ def solve_nrp(
         bound = min(result.objective, max([bound, *bounds]))
     status = result.status
     if result.found and bound == result.objective:
-        status = Status.OPTIMAL
+        status = SolveStatus.OPTIMAL
     return dataclasses.replace(
         result, bound=bound, status=status, seconds=time.perf_counter() - started
     )

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from roster.clock import WORK_PER_SECOND
 from roster.model import RepairWeights
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
-from roster.solve import RosterResult, SearchParameters, Status, solve
+from roster.solve import RosterResult, SearchParameters, solve
+from solving.status import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def repair(
         and (result is local or not result.found or _rank(local) < _rank(result))
     ):
         result = dataclasses.replace(
-            local, status=Status.FEASIBLE, bound=None, cancelled=result.cancelled
+            local, status=SolveStatus.FEASIBLE, bound=None, cancelled=result.cancelled
         )
     diff = roster_diff(published, result.roster)
     return RepairResult(

@@ -1,6 +1,6 @@
 """`solve(problem, time_limit, seed) -> RosterResult`: the public entry point.
 
-Status is honest: OPTIMAL only when every priority level was proven optimal, FEASIBLE
+The status is honest: OPTIMAL only when every priority level was proven optimal, FEASIBLE
 when a legal roster was found without that proof, INFEASIBLE when the hard rules
 cannot all hold, UNKNOWN when the time ran out before any roster was found.
 """
@@ -12,7 +12,6 @@ import math
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
@@ -22,15 +21,9 @@ from roster.heuristic import greedy
 from roster.interrupt import Interrupt
 from roster.kpis import RosterKpis, compute_kpis
 from roster.lns import improve
-from roster.model import LEVEL_CHANGES, RepairWeights, RosterModel
-from roster.problem import Assignment, Roster, RosterProblem
-
-
-class Status(StrEnum):
-    OPTIMAL = "OPTIMAL"
-    FEASIBLE = "FEASIBLE"
-    INFEASIBLE = "INFEASIBLE"
-    UNKNOWN = "UNKNOWN"
+from roster.model import LEVEL_CHANGES, Key, RepairWeights, RosterModel
+from roster.problem import Assignment, Case, Roster, RosterProblem
+from solving.status import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class StageResult:
     """One priority level of a lexicographic solve."""
 
     level: int
-    status: Status
+    status: SolveStatus
     objective: int | None
     bound: int
     seconds: float
@@ -59,7 +52,7 @@ class UncoveredShift:
 
 @dataclass(frozen=True)
 class RosterResult:
-    status: Status
+    status: SolveStatus
     objective: int | None  #: weighted sum of all terms (see `ObjectiveWeights`)
     #: Lower bound on `objective`. For a lexicographic solve it is the last level's bound
     #: plus the earlier levels' values — a bound given those levels, as reported per stage
@@ -78,16 +71,7 @@ class RosterResult:
 
     @property
     def found(self) -> bool:
-        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
-
-
-_STATUS = {
-    cp_model.OPTIMAL: Status.OPTIMAL,
-    cp_model.FEASIBLE: Status.FEASIBLE,
-    cp_model.INFEASIBLE: Status.INFEASIBLE,
-    cp_model.MODEL_INVALID: Status.INFEASIBLE,
-    cp_model.UNKNOWN: Status.UNKNOWN,
-}
+        return self.status.found
 
 
 @dataclass(frozen=True)
@@ -240,7 +224,7 @@ def _solve(
     if not plan:
         plan = [(0, cp_model.LinearExpr.constant(0))]
     stages: list[StageResult] = []
-    solution: dict | None = None
+    solution: dict[Key, bool] | None = None
     fixed_total = 0
     progress = _Progress(on_solution) if on_solution is not None else None
     last_bound = 0
@@ -252,7 +236,7 @@ def _solve(
             # the (legal) hint already reaches 0 on this level, and every term is >= 0:
             # proven optimal without a search; fix the level at 0 and move on
             rm.model.add(expr <= 0)
-            stages.append(StageResult(level, Status.OPTIMAL, 0, 0, 0.0))
+            stages.append(StageResult(level, SolveStatus.OPTIMAL, 0, 0, 0.0))
             continue
         remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
@@ -298,7 +282,7 @@ def _solve(
             break
     seconds = time.perf_counter() - started
     cancelled = interrupt.stopped
-    final = stages[-1] if stages else StageResult(0, Status.UNKNOWN, None, 0, 0.0)
+    final = stages[-1] if stages else StageResult(0, SolveStatus.UNKNOWN, None, 0, 0.0)
     if solution is None and fallback is not None:
         # no level found a roster in its time (a slow machine, a short limit), but the
         # hint is legal: return it, FEASIBLE, rather than nothing
@@ -309,11 +293,13 @@ def _solve(
         )
     if final.objective is None or (cancelled and len(stages) < len(plan)):
         # a later level timed out: keep the earlier level's roster, honestly FEASIBLE
-        overall = Status.FEASIBLE
+        overall = SolveStatus.FEASIBLE
         last_bound = 0
     else:
         overall = (
-            Status.OPTIMAL if all(s.status == Status.OPTIMAL for s in stages) else Status.FEASIBLE
+            SolveStatus.OPTIMAL
+            if all(s.status is SolveStatus.OPTIMAL for s in stages)
+            else SolveStatus.FEASIBLE
         )
     roster = tuple(sorted(Assignment(d, s, c, e) for (e, d, s, c), on in solution.items() if on))
     from roster.validate import evaluate  # local import: validate is independent of us
@@ -411,7 +397,7 @@ def _solve_stage(
     report: Callable[[int, int], None] | None = None,
     good_enough: int | None = None,
     interrupt: Interrupt | None = None,
-) -> tuple[Status, int, int, dict | None]:
+) -> tuple[SolveStatus, int, int, dict[Key, bool] | None]:
     """Minimise the model's current objective within `budget` seconds of `clock`, or
     until a roster reaches `good_enough`.
 
@@ -426,10 +412,9 @@ def _solve_stage(
     deadline = clock.now() + budget
     first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
     solver = _configure(params, min(first, budget), seed, clock)
-    code = _run(solver, rm.model, clock, report, good_enough, interrupt)
-    status = _STATUS.get(code, Status.UNKNOWN)
+    status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, good_enough, interrupt))
     if (
-        status == Status.UNKNOWN
+        status is SolveStatus.UNKNOWN
         and params.lns
         and deadline - clock.now() > 0.5
         and not interrupt.stopped
@@ -437,13 +422,13 @@ def _solve_stage(
         # no roster yet: keep searching, but only until the first one (LNS takes over)
         solver = _configure(params, deadline - clock.now(), seed, clock)
         solver.parameters.stop_after_first_solution = True
-        status = _STATUS.get(_run(solver, rm.model, clock, report, None, interrupt), Status.UNKNOWN)
-    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, None, interrupt))
+    if not status.found:
         return status, 0, 0, None
     value, bound = round(solver.objective_value), round(solver.best_objective_bound)
     solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
     reached = good_enough is not None and value <= good_enough
-    if status == Status.OPTIMAL or not params.lns or reached or interrupt.stopped:
+    if status is SolveStatus.OPTIMAL or not params.lns or reached or interrupt.stopped:
         return status, value, bound, solution
     final = budget * params.lns_final_fraction
     solution, value, _ = improve(
@@ -462,22 +447,22 @@ def _solve_stage(
         interrupt=interrupt,
     )
     if value <= bound:
-        return Status.OPTIMAL, value, bound, solution
+        return SolveStatus.OPTIMAL, value, bound, solution
     if good_enough is not None and value <= good_enough:
-        return Status.FEASIBLE, value, bound, solution
+        return SolveStatus.FEASIBLE, value, bound, solution
     remaining = deadline - clock.now()
     if remaining > 0.5 and not interrupt.stopped:
         rm.add_hint(_roster_of(solution), complete_seconds=min(2.0, remaining / 4), clock=clock)
         solver = _configure(params, deadline - clock.now(), seed, clock)
-        code = _run(solver, rm.model, clock, report, None, interrupt)
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        rerun = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, None, interrupt))
+        if rerun.found:
             bound = max(bound, round(solver.best_objective_bound))
             if round(solver.objective_value) <= value:
                 value = round(solver.objective_value)
                 solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
-            if code == cp_model.OPTIMAL:
-                return Status.OPTIMAL, value, value, solution
-    return (Status.OPTIMAL if value <= bound else Status.FEASIBLE), value, bound, solution
+            if rerun is SolveStatus.OPTIMAL:
+                return SolveStatus.OPTIMAL, value, value, solution
+    return (SolveStatus.OPTIMAL if value <= bound else SolveStatus.FEASIBLE), value, bound, solution
 
 
 def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
@@ -492,7 +477,7 @@ def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
     objective.domain.extend([math.ceil(lower_bound - objective.offset), cp_model.INT_MAX])
 
 
-def _roster_of(solution: dict) -> Roster:
+def _roster_of(solution: dict[Key, bool]) -> Roster:
     return tuple(sorted(Assignment(d, s, c, e) for (e, d, s, c), on in solution.items() if on))
 
 
@@ -550,11 +535,10 @@ def explain_uncovered(problem: RosterProblem, roster: Roster) -> tuple[Uncovered
         case = p.case[demand.case]
         need_lang = bool(case.language and demand.needs_language and demand.required > 0)
 
-        def speaks(eid: str, case=case) -> bool:
-            e = p.employee[eid]
-            return any(
-                rank[closeness(case.language, t).value] >= rank[case.min_closeness]
-                for t in e.languages
+        def speaks(eid: str, case: Case = case) -> bool:
+            e, language = p.employee[eid], case.language
+            return language is not None and any(
+                rank[closeness(language, t).value] >= rank[case.min_closeness] for t in e.languages
             )
 
         no_lang = need_lang and not any(speaks(e) for e in on)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from data.languages import Closeness, closeness
@@ -244,10 +245,11 @@ def evaluate(problem: RosterProblem, roster: Roster) -> dict[str, int]:
             1 for d in worked if d - 1 not in worked and d + 1 not in worked
         )
     terms["faces"] = w.face_per_time_of_day * len(faces)
-    for name, weight, counts in (
+    spreads: tuple[tuple[str, int, Callable[[int, str], bool]], ...] = (
         ("night_spread", w.night_spread, lambda d, s: p.shift[s].night),
         ("weekend_spread", w.weekend_spread, lambda d, s: d in p.weekend_like_days),
-    ):
+    )
+    for name, weight, counts in spreads:
         peak = 0
         for e in p.employees:
             if e.contract_minutes_per_week > 0:

@@ -31,7 +31,7 @@ from bench_match import demo_problem
 from rich.console import Console
 from rich.table import Table
 
-from matcher.batch import BatchResult, build_batch_model, read_solution
+from matcher.batch_model import BatchResult, build_batch_model, read_solution
 from matcher.core import solve_core
 from matcher.greedy import greedy, greedy_pairs
 from matcher.problem import MatchProblem, MatchSettings

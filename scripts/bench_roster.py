@@ -49,6 +49,7 @@ from roster import ObjectiveWeights, SickDays, repair, solve, validate
 from roster.clock import WORK_PER_SECOND
 from roster.examples import dognindsats_problem
 from roster.solve import SearchParameters
+from solving.status import SolveStatus
 
 COVER_AND_TEAM = dataclasses.replace(
     ObjectiveWeights(),
@@ -92,7 +93,7 @@ def main() -> int:
             "target": "OPTIMAL in < 10 s",
         }
     )
-    ok &= team_result.status.value == "OPTIMAL" and not violations
+    ok &= team_result.status is SolveStatus.OPTIMAL and not violations
     ok &= args.reproducible or seconds < 10
 
     # 1b. the same case with the full objective

@@ -213,7 +213,7 @@ def run_with_progress(
 
 def today_kpis(run: BatchRun) -> list[tuple[str, list[float]]]:
     """The headline KPIs of today's plan next to the optimised one."""
-    from matcher.plotting import current_seats, kpi_rows, view_from_batch, view_from_plan
+    from matcher.plans import current_seats, kpi_rows, view_from_batch, view_from_plan
 
     problem = run.problem
     seats = current_seats(problem)

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 
 from api.schemas.common import DbId, with_examples
 from data.models import AssignmentRole
+from solving.status import SolveStatus
 
 
 class MatchRequest(SQLModel):
@@ -68,7 +69,7 @@ class ReshuffleOut(SQLModel):
     freed_consultant_id: int
     moves: list[MoveOut]
     score_gain: float
-    status: str
+    status: SolveStatus
     explanation: list[str]
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from sqlmodel import SQLModel
 
 from api.schemas.common import DbId, with_examples
 from api.schemas.jobs import JobProgress
 from data.ops_models import JobStatus, RosterStatus
+from solving.status import SolveStatus
+
+
+def _solved_or_none(stored: object) -> object:
+    # The roster table says "pending" until the solver has run; rows written before the
+    # status vocabulary was unified hold upper case, which `SolveStatus` reads as well.
+    return None if stored in (None, "", "pending") else stored
 
 
 class RosterCreate(SQLModel):
@@ -118,7 +125,8 @@ class RosterPublic(SQLModel):
     horizon_start: dt.datetime
     days: int
     template: str
-    solver_status: str
+    #: The solver's verdict; None until the roster has been solved.
+    solver_status: Annotated[SolveStatus | None, BeforeValidator(_solved_or_none)]
     objective: float | None
     bound: float | None
     runtime_seconds: float | None

@@ -278,7 +278,7 @@ def to_match_result(
                 for m in r.moves
             ],
             score_gain=round(r.score_gain, 3),
-            status=str(r.status),
+            status=r.status,
             explanation=list(r.explanation),
         )
     return MatchResult(

@@ -39,8 +39,8 @@ from data.models import (
 )
 from data.ops_models import AuditAction, Job, JobKind, JobStatus, utcnow
 from matcher.batch import BatchResult, Kpis
-from matcher.core import SolveStatus
 from matcher.problem import MatchProblem, RunningAssignment
+from solving.status import SolveStatus
 
 #: The per-solution callback of a running optimisation: (objective, bound).
 OnSolution = Callable[[float, float], None]
@@ -110,7 +110,7 @@ class BatchPlan(BaseModel):
     @property
     def found(self) -> bool:
         """Whether the solver found a plan (an optimal or a feasible one)."""
-        return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        return self.status.found
 
 
 @dataclasses.dataclass(frozen=True)

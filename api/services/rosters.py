@@ -67,6 +67,7 @@ from data.ops_models import (
 if TYPE_CHECKING:
     from roster.problem import RosterProblem
     from roster.repair import Change, RepairResult
+from solving.status import SolveStatus
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
@@ -235,19 +236,14 @@ def _family_language(session: Session, case_id: int) -> str | None:
 # ------------------------------------------------------------------ storing
 
 
-#: `Roster.solver_status` of a roster whose search was cancelled.
-CANCELLED_SOLVER_STATUS = "cancelled"
-
-
 def store_result(session: Session, roster: Roster, problem: Any, result: Any) -> None:
     """Write a solver result onto `roster` (shifts, team, KPIs, validator verdict)."""
     from roster.validate import validate
 
     session.exec(delete(RosterShift).where(col(RosterShift.roster_id) == roster.id))
     # a search stopped on request says so (its roster, if any, is the best found by then)
-    roster.solver_status = (
-        CANCELLED_SOLVER_STATUS if result.cancelled else str(result.status.value).lower()
-    )
+    status = SolveStatus.CANCELLED if result.cancelled else SolveStatus(result.status)
+    roster.solver_status = status.value
     roster.objective = result.objective
     roster.bound = result.bound
     roster.runtime_seconds = round(result.seconds, 3)
@@ -326,7 +322,7 @@ def work_per_second(params: Mapping[str, Any]) -> float:
 
 
 def _nothing_found(result: Any) -> str:
-    if str(result.status.value).upper() == "INFEASIBLE":
+    if result.status is SolveStatus.INFEASIBLE:
         return "the working-time rules cannot all hold with this pool; widen the pool or the rules"
     return "no roster was found within the time limit; allow more time"
 

@@ -11,9 +11,10 @@ import random
 import pytest
 
 from matcher.batch import optimize
-from matcher.core import AssignmentCore, SolveStatus, solve_core
+from matcher.core import AssignmentCore, solve_core
 from matcher.greedy import greedy
 from matcher.problem import Level, MatchSettings, Role, Weights
+from solving.status import SolveStatus
 from tests.matcher.instances import (
     CPH,
     CPH_NORTH,

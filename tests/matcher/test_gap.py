@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from matcher.core import SolveStatus
 from matcher.gap import check_assignment, solve_gap
 from matcher.read import parse_gap, read_gap
+from solving.status import SolveStatus
 
 TINY = Path(__file__).parent.parent / "data" / "tiny_gap.txt"
 BENCHDATA = Path(__file__).resolve().parents[3] / "shared" / "benchdata" / "gap"

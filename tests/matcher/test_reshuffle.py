@@ -5,6 +5,7 @@ from __future__ import annotations
 from matcher.problem import Role
 from matcher.rank import rank
 from matcher.reshuffle import reshuffle
+from solving.status import SolveStatus
 from tests.matcher.instances import case, consultant, problem, running
 
 
@@ -37,7 +38,7 @@ def one_move_instance(locked: bool = False):
 
 def test_one_move_frees_the_only_tigrinya_speaker():
     result = reshuffle(one_move_instance(), 10, Role.PRIMARY)
-    assert result is not None and result.status == "optimal"
+    assert result is not None and result.status is SolveStatus.OPTIMAL
     assert result.freed_consultant_id == 1
     assert len(result.moves) == 1
     (move,) = result.moves

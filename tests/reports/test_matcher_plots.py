@@ -7,11 +7,8 @@ import pytest
 from matplotlib.patches import Rectangle
 
 from data.languages import Closeness
+from matcher.plans import MatchingView, Placement, Utilisation, kpi_rows
 from matcher.plotting import (
-    MatchingView,
-    Placement,
-    Utilisation,
-    kpi_rows,
     plot_consultant_utilisation,
     plot_fallback_languages,
     plot_language_closeness,
@@ -95,7 +92,7 @@ def test_utilisation_per_consultant_sorted(batch):
 
 
 def test_over_contract_counts_consultants_above_their_hours():
-    from matcher.plotting import over_contract
+    from matcher.plans import over_contract
 
     view = MatchingView(
         "today",
@@ -190,7 +187,7 @@ def tiny_problem():
 
 
 def test_view_from_plan_scores_language_travel_and_utilisation(tiny_problem):
-    from matcher.plotting import current_seats, view_from_plan
+    from matcher.plans import current_seats, view_from_plan
     from matcher.problem import Role
 
     problem = tiny_problem
@@ -211,7 +208,7 @@ def test_view_from_plan_scores_language_travel_and_utilisation(tiny_problem):
 def test_view_from_batch_skips_coordinator_seats(tiny_problem):
     from types import SimpleNamespace as Row
 
-    from matcher.plotting import view_from_batch
+    from matcher.plans import view_from_batch
 
     result = Row(
         placements=(
@@ -244,7 +241,7 @@ def test_a_team_on_one_seat_keeps_each_members_own_hours(tiny_problem):
     does not drop the rest of the team."""
     import dataclasses
 
-    from matcher.plotting import current_seats, view_from_plan
+    from matcher.plans import current_seats, view_from_plan
     from matcher.problem import Role, RunningAssignment
 
     case = dataclasses.replace(

@@ -23,8 +23,9 @@ from roster.examples import dognindsats_problem
 from roster.heuristic import greedy
 from roster.lns import improve
 from roster.model import RosterModel
-from roster.solve import SearchParameters, Status, solve
+from roster.solve import SearchParameters, solve
 from roster.validate import total
+from solving.status import SolveStatus
 
 
 def test_work_clock_limits_deterministic_time_and_interleaves_workers() -> None:
@@ -137,7 +138,7 @@ def test_deterministic_solve_gives_the_same_roster_twice() -> None:
     params = SearchParameters(deterministic=True)
     first = solve(problem, time_limit=2, seed=5, parameters=params)
     second = solve(problem, time_limit=2, seed=5, parameters=params)
-    assert first.status == Status.FEASIBLE  # cut off by the limit, not by a proof
+    assert first.status == SolveStatus.FEASIBLE  # cut off by the limit, not by a proof
     assert first.roster == second.roster
     assert (first.objective, first.bound) == (second.objective, second.bound)
     assert first.objective == total(problem, first.roster)

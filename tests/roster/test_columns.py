@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from roster import Status, total, validate
+from roster import SolveStatus, total, validate
 from roster.columns import ColumnGeneration, _Pricer, applicable, generate
 from roster.nrp import solve_nrp
 from roster.read_nrp import read_nrp
@@ -43,7 +43,7 @@ def test_bound_never_exceeds_a_known_roster() -> None:
     assert result.lower_bound is not None
     assert result.lower_bound <= total(heavy, result.roster)
     exact = solve_nrp(heavy, time_limit=20, seed=1)
-    assert exact.status == Status.OPTIMAL and exact.objective is not None
+    assert exact.status == SolveStatus.OPTIMAL and exact.objective is not None
     assert result.lower_bound <= exact.objective
 
 

@@ -11,7 +11,8 @@ from ortools.sat.python import cp_model
 from roster import total, validate
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
-from roster.solve import SearchParameters, Status
+from roster.solve import SearchParameters
+from solving.status import SolveStatus
 from tests.roster.instances import nrp_roster
 
 # the package exports the function `solve`, which hides the module of the same name
@@ -58,15 +59,17 @@ def test_solve_falls_back_on_a_legal_hint_when_no_search_finds_a_roster(
     # Every search is made to run out of time before its first roster (as on a slow
     # machine). With the legal 301 roster as hint, solve returns it, FEASIBLE, with its
     # cost and the trivial bound 0; with an illegal hint (L then D) it returns nothing.
-    monkeypatch.setattr(solve_module, "_solve_stage", lambda *a, **k: (Status.UNKNOWN, 0, 0, None))
+    monkeypatch.setattr(
+        solve_module, "_solve_stage", lambda *a, **k: (SolveStatus.UNKNOWN, 0, 0, None)
+    )
     p = read_nrp(TINY)
     params = SearchParameters(greedy_hint=False)
     legal = nrp_roster({"A": "LL-DD--", "B": "-DDDD--"})
     kept = solve_module.solve(p, time_limit=5, hint=legal, parameters=params)
-    assert kept.status == Status.FEASIBLE
+    assert kept.status == SolveStatus.FEASIBLE
     assert set(kept.roster) == set(legal)
     assert (kept.objective, kept.bound) == (301, 0)
     illegal = nrp_roster({"A": "LD-----"})
     nothing = solve_module.solve(p, time_limit=5, hint=illegal, parameters=params)
-    assert nothing.status == Status.UNKNOWN
+    assert nothing.status == SolveStatus.UNKNOWN
     assert nothing.roster == ()

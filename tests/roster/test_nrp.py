@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from roster import Assignment, ProblemError, RosterProblem, Status, total, validate
+from roster import Assignment, ProblemError, RosterProblem, SolveStatus, total, validate
 from roster.columns import applicable
 from roster.nrp import mend_cover, solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
@@ -49,7 +49,7 @@ def test_tiny_instance_solved_to_its_optimum() -> None:
     # confirms 100 is reachable, e.g. A: L L - D D D -, B: - D D D - - D.
     p = read_nrp(TINY)
     result = solve_nrp(p, time_limit=10, seed=1)
-    assert result.status == Status.OPTIMAL
+    assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 100 and result.bound == 100
     assert validate(p, result.roster) == []
     assert total(p, result.roster) == 100
@@ -68,7 +68,7 @@ def test_instance1_to_its_known_optimum() -> None:
     # Published optimum 607 (BOUNDS.md: UB = LB = 607).
     p = bench_nrp("Instance1")
     result = solve_nrp(p, time_limit=30, seed=1)
-    assert result.status == Status.OPTIMAL
+    assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 607
     assert validate(p, result.roster) == []
     assert total(p, result.roster) == 607
@@ -102,7 +102,7 @@ def test_solve_takes_a_lower_bound_from_elsewhere() -> None:
     p = read_nrp(TINY)
     params = SearchParameters(greedy_hint=False)
     kept = solve(p, time_limit=10, seed=1, parameters=params, lower_bound=100)
-    assert kept.status == Status.OPTIMAL
+    assert kept.status == SolveStatus.OPTIMAL
     assert kept.objective == 100 and kept.bound == 100
     wrong = solve(p, time_limit=10, seed=1, parameters=params, lower_bound=101)
     assert wrong.objective is not None and wrong.objective >= 101
@@ -116,7 +116,7 @@ def test_solve_nrp_without_column_generation_uses_the_cover_only_start() -> None
     coupled = dataclasses.replace(p, weights=dataclasses.replace(p.weights, night_spread=1))
     assert not applicable(coupled)
     result = solve_nrp(coupled, time_limit=10, seed=1)
-    assert result.status == Status.OPTIMAL
+    assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 100
     assert validate(coupled, result.roster) == []
 
@@ -137,7 +137,7 @@ def test_mend_cover_adds_back_the_one_missing_shift() -> None:
     optimum, short = _optimum_and_short()
     assert validate(p, short) == [] and total(p, short) == 200  # 2 short, requests met
     mended = mend_cover(p, short, time_limit=10, seed=1)
-    assert mended.status == Status.OPTIMAL
+    assert mended.status == SolveStatus.OPTIMAL
     assert [s.objective for s in mended.stages] == [100, 1]
     assert mended.roster == tuple(sorted(optimum))
     assert total(p, mended.roster) == 100
@@ -153,7 +153,7 @@ def test_good_enough_stops_the_first_level_at_the_target() -> None:
     one_worker = SearchParameters(num_workers=1, greedy_hint=False)
     mended = mend_cover(p, short, time_limit=10, seed=1, parameters=one_worker, good_enough=200)
     assert [s.objective for s in mended.stages] == [200, 0]
-    assert mended.stages[0].status == Status.FEASIBLE
+    assert mended.stages[0].status == SolveStatus.FEASIBLE
     assert mended.roster == short
     # a target below the least cover (100) is never reached: the level searches on
     # until it proves 100, as without a target
@@ -170,10 +170,10 @@ def test_good_enough_ends_a_weighted_sum_search_at_the_target() -> None:
     _, short = _optimum_and_short()
     one_worker = SearchParameters(num_workers=1, greedy_hint=False)
     stopped = solve(p, time_limit=10, seed=1, hint=short, parameters=one_worker, good_enough=200)
-    assert stopped.status == Status.FEASIBLE and stopped.objective == 200
+    assert stopped.status == SolveStatus.FEASIBLE and stopped.objective == 200
     assert stopped.roster == short
     full = solve(p, time_limit=10, seed=1, hint=short, parameters=one_worker, good_enough=50)
-    assert full.status == Status.OPTIMAL and full.objective == 100
+    assert full.status == SolveStatus.OPTIMAL and full.objective == 100
 
 
 def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,7 +233,7 @@ def test_a_dive_roster_short_of_cover_is_repaired_first(monkeypatch: pytest.Monk
     result = solve_nrp(p, time_limit=10, seed=1)
     assert calls[0] == (True, poor)  # fires: cover-only, hinted with the dive
     assert calls[-1][0] is False  # the real problem last
-    assert result.status == Status.OPTIMAL and result.objective == 100
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
 
 def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
@@ -247,4 +247,4 @@ def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
     calls = _spy_on_solve_nrp(monkeypatch, best.roster)
     result = solve_nrp(p, time_limit=10, seed=1)
     assert calls == [(False, best.roster)]  # does not fire
-    assert result.status == Status.OPTIMAL and result.objective == 100
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from roster import Case, CoverDemand, Employee, ObjectiveWeights, ShiftRequest, Status, evaluate
+from roster import (
+    Case,
+    CoverDemand,
+    Employee,
+    ObjectiveWeights,
+    ShiftRequest,
+    SolveStatus,
+    evaluate,
+)
 from tests.roster.instances import COVER_ONLY, problem, rules, solved, worked
 
 
@@ -26,7 +34,7 @@ def test_team_term_uses_the_fewest_consultants() -> None:
         weights=only(team_member=7),
     )
     result = solved(p)
-    assert result.status == Status.OPTIMAL
+    assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 7
     assert result.kpis is not None and result.kpis.team_size == {"K1": 1}
     assert result.terms == evaluate(p, result.roster)
@@ -247,7 +255,7 @@ def test_lexicographic_cover_then_team_then_rhythm() -> None:
         weights=weights,
     )
     result = solved(p)
-    assert result.status == Status.OPTIMAL
+    assert result.status == SolveStatus.OPTIMAL
     assert [s.objective for s in result.stages] == [0, 2, 104]
     assert result.kpis is not None and result.kpis.total_team_size == 2
     assert result.terms == evaluate(p, result.roster)

@@ -17,7 +17,7 @@ from roster import (
     ProblemError,
     RosterProblem,
     SickDays,
-    Status,
+    SolveStatus,
     repair,
     roster_diff,
     validate,
@@ -141,7 +141,7 @@ def test_repair_bound_and_progress_leave_the_changes_out_as_the_objective_does()
         reference=PUBLISHED,
         on_solution=lambda objective, bound: reports.append((objective, bound)),
     )
-    assert result.status == Status.OPTIMAL and result.objective is not None
+    assert result.status == SolveStatus.OPTIMAL and result.objective is not None
     assert result.terms["changes"] == 2
     assert result.bound == result.objective
     assert reports and reports[-1] == (result.objective, result.bound)
@@ -156,7 +156,7 @@ def test_free_days_keep_every_other_day_of_the_hint() -> None:
     sick = apply_change(six_days(), SickDays("A", (3,)))
     hint = tuple(a for a in PUBLISHED if (a.employee, a.day) != ("A", 3))
     far = solve(sick, time_limit=10, seed=1, hint=hint, reference=PUBLISHED, free_days={0})
-    assert far.status == Status.OPTIMAL
+    assert far.status == SolveStatus.OPTIMAL
     assert set(far.roster) == set(hint)
     assert [(u.day, u.shift, u.missing) for u in far.uncovered] == [(3, "D", 1)]
     near = solve(sick, time_limit=10, seed=1, hint=hint, reference=PUBLISHED, free_days={3})
@@ -184,12 +184,12 @@ def test_repair_keeps_the_local_roster_when_the_whole_horizon_finds_none(
     def whole_horizon_times_out(*args: Any, **kwargs: Any) -> RosterResult:
         result = real_solve(*args, **kwargs)
         if kwargs["free_days"] is None:
-            return dataclasses.replace(result, status=Status.UNKNOWN, roster=(), uncovered=())
+            return dataclasses.replace(result, status=SolveStatus.UNKNOWN, roster=(), uncovered=())
         return result
 
     monkeypatch.setattr(repair_module, "solve", whole_horizon_times_out)
     fixed = repair(six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
-    assert fixed.result.status == Status.FEASIBLE
+    assert fixed.result.status == SolveStatus.FEASIBLE
     assert fixed.result.bound is None
     assert fixed.changed_assignments == 2
     (entry,) = fixed.diff

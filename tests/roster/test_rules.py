@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from roster import Employee, ShiftType, Status
+from roster import Employee, ShiftType, SolveStatus
 from tests.roster.instances import D, N, problem, rules, solved, worked
 
 UNCOVERED_8H = 800
@@ -21,7 +21,7 @@ def test_min_rest_fires_between_evening_and_next_morning() -> None:
     # E day 0 ends 23:00, D day 1 starts 07:00: 8 h < 11 h, so A takes only one of them.
     p = problem(2, [(0, "E"), (1, "D")], rule_set=rules(min_rest_minutes=11 * 60))
     result = solved(p)
-    assert result.status == Status.OPTIMAL
+    assert result.status == SolveStatus.OPTIMAL
     assert result.objective == UNCOVERED_8H
     assert len(result.roster) == 1
     assert len(result.uncovered) == 1
@@ -63,7 +63,7 @@ def test_weekly_rest_fires_and_the_rest_day_is_inside_the_week() -> None:
     # and it is not the first or the last.
     p = problem(7, [(d, "D") for d in range(7)], rule_set=rules(weekly_rest_minutes=35 * 60))
     result = solved(p)
-    assert result.status == Status.OPTIMAL
+    assert result.status == SolveStatus.OPTIMAL
     assert result.objective == UNCOVERED_8H
     off = set(range(7)) - set(worked(result, "A"))
     assert len(off) == 1 and off <= {1, 2, 3, 4, 5}
