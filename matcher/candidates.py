@@ -76,7 +76,7 @@ class CandidateIndex:
             dtype=bool,
         )
         self._type_masks: dict[str, np.ndarray] = {}
-        self._tag_values: dict[str, np.ndarray] = {}
+        self._tag_values: dict[tuple[str, bool], np.ndarray] = {}
         self._region_masks: dict[str, np.ndarray] = {}
         self._country_masks: dict[str, np.ndarray] = {}
         #: consultant tag → [(consultant index, level)]
@@ -99,20 +99,21 @@ class CandidateIndex:
             self._type_masks[intervention_type] = mask
         return mask
 
-    def tag_value(self, family_tag: str) -> np.ndarray:
+    def tag_value(self, family_tag: str, allow_related: bool = False) -> np.ndarray:
         """Per consultant, the language term for `family_tag` alone (0 = not covered at
-        the minimum level)."""
-        values = self._tag_values.get(family_tag)
+        the minimum level; a related language counts only if `allow_related`)."""
+        key = (family_tag, allow_related)
+        values = self._tag_values.get(key)
         if values is None:
             values = np.zeros(self.n)
             for own_tag, members in self.by_tag.items():
                 kind = self.problem.closeness(family_tag, own_tag)
-                if kind == Closeness.NONE:
+                if kind == Closeness.NONE or (kind == Closeness.RELATED and not allow_related):
                     continue
                 for k, level in members:
                     value = CLOSENESS_VALUE[kind] * LEVEL_VALUE[level]
                     values[k] = max(values[k], value)
-            self._tag_values[family_tag] = values
+            self._tag_values[key] = values
         return values
 
     def qualified(self, required: frozenset[str]) -> np.ndarray:
@@ -135,7 +136,7 @@ class CandidateIndex:
         tags = required_tags(case, role)
         speaks = np.ones(self.n, dtype=bool)
         for tag in tags:
-            speaks &= self.tag_value(tag) > 0
+            speaks &= self.tag_value(tag, case.allow_related_language) > 0
         takes = self.support_ok if role == Role.SUPPORT else self.type_mask(case.intervention_type)
         unqualified = np.zeros(self.n, dtype=bool)
         if role != Role.SUPPORT and case.required_qualifications:
@@ -212,7 +213,7 @@ class CandidateIndex:
         weights = self.problem.settings.weights
         limit = max(self.problem.settings.max_travel_minutes, 1e-9)
         language = (
-            np.min([self.tag_value(t)[members] for t in tags], axis=0)
+            np.min([self.tag_value(t, case.allow_related_language)[members] for t in tags], axis=0)
             if tags
             else np.ones(len(members))
         )
@@ -253,7 +254,7 @@ class CandidateIndex:
         )
         tags = required_tags(case, role)
         for tag in tags:
-            mask &= self.tag_value(tag) > 0
+            mask &= self.tag_value(tag, case.allow_related_language) > 0
         need = case.hours_for(role)
         mask &= self.capacity - self.locked_hours + 1e-9 >= need
         minutes = self.approx_minutes(case)

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from data.languages import DEFAULT_MAX_DISTANCE, Closeness, InvalidLanguageTag, closeness
+from data.languages import Closeness, InvalidLanguageTag, closeness
 from data.languages import normalize_tag as _normalize_tag
 from data.travel import GeodesicTravel, Point, TravelModel
 
@@ -124,6 +124,9 @@ class CaseData:
     excluded_consultant_ids: frozenset[int] = frozenset()
     required_qualifications: frozenset[str] = frozenset()
     priority: int = 2
+    #: A coordinator has signed off that a related language (Dari for Persian, Arabic of
+    #: another dialect group) may serve this family; off by default.
+    allow_related_language: bool = False
     is_open: bool = True
     municipality_code: int | None = None
     ref: str = ""
@@ -184,7 +187,6 @@ class MatchSettings:
     weights: Weights = field(default_factory=Weights)
     #: One-way minutes from home (or office, whichever is nearer) to the family.
     max_travel_minutes: float = 75.0
-    language_max_distance: int = DEFAULT_MAX_DISTANCE
     min_language_level: Level = Level.WORKING
     #: Capacity must hold in each of the first `horizon_weeks` weeks of the intervention.
     horizon_weeks: int = 2
@@ -422,7 +424,7 @@ class MatchProblem:
         key = ("closeness", family_tag, consultant_tag)
         value = self._cache.get(key)
         if value is None:
-            value = closeness(family_tag, consultant_tag, self.settings.language_max_distance)
+            value = closeness(family_tag, consultant_tag)
             self._cache[key] = value
         return Closeness(value)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pycountry
 
-from data.languages import Closeness, display_name
+from data.languages import CLOSENESS_LABEL, Closeness, display_name
 from matcher.candidates import CandidateIndex
 from matcher.problem import CaseData, ConsultantData, LanguageCover, MatchProblem, Role
 from matcher.reshuffle import Reshuffle, reshuffle
@@ -273,14 +273,14 @@ def this_week_free(
 
 
 def describe_cover(cover: LanguageCover) -> str:
-    """E.g. "speaks Arabic (Iraq) (exact dialect)" or "speaks Persian for Dari (fallback)"."""
+    """E.g. "speaks Arabic (Iraq) (exact dialect, native)" or "speaks Persian for Dari
+    (a related language (needs a coordinator's sign-off), fluent)"."""
     family = display_name(cover.family_tag, "en")
     own = display_name(cover.consultant_tag, "en")
     if cover.closeness == Closeness.EXACT:
         kind = "exact dialect" if "-" in cover.family_tag else "exact"
         return f"speaks {family} ({kind}, {cover.level})"
-    kind = "other dialect" if cover.closeness == Closeness.DIALECT else "related language"
-    return f"speaks {own} for {family} ({kind}, {cover.level})"
+    return f"speaks {own} for {family} ({CLOSENESS_LABEL[cover.closeness]}, {cover.level})"
 
 
 def _country(code: str) -> str:

@@ -143,6 +143,7 @@ def load_match_problem(
             excluded_consultant_ids=frozenset(c.excluded_consultant_ids),
             required_qualifications=frozenset(c.required_qualifications),
             priority=c.priority,
+            allow_related_language=c.allow_related_language,
             is_open=c.status == CaseStatus.REQUESTED,
             municipality_code=c.municipality_code,
             ref=c.reference,

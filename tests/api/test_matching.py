@@ -62,17 +62,39 @@ def test_match_ranks_the_arabic_speakers_with_reasons(
     assert response.status_code == 200, response.text
     result = response.json()
     ids = [c["consultant_id"] for c in result["candidates"]]
-    # c1 speaks the family's exact dialect (ar-IQ), c2 another Arabic dialect (ar-SY):
-    # both are candidates, the exact dialect first. c3 (ti, da) and c4 (uk) are not.
-    assert ids == [world.consultants["c1"], world.consultants["c2"]]
+    # c1 speaks the family's exact dialect (ar-IQ). c2 speaks Syrian Arabic (Levantine),
+    # another dialect group than the family's Iraqi (Mesopotamian): not offered without a
+    # coordinator's sign-off. c3 (ti, da) and c4 (uk) are not candidates either.
+    assert ids == [world.consultants["c1"]]
     assert result["feasible"] is True
-    best = result["candidates"][0]
-    assert (
-        best["reasons"]
-        and best["breakdown"]["language"] > result["candidates"][1]["breakdown"]["language"]
-    )
+    assert result["candidates"][0]["reasons"]
     primary_exclusions = next(e for e in result["exclusions"] if e["role"] == "primary")
-    assert primary_exclusions["counts"].get("language") == 2
+    assert primary_exclusions["counts"].get("language") == 3
+
+
+def test_match_offers_another_dialect_group_once_the_case_is_signed_off(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    case_url = f"/v1/cases/{world.cases['k1']}"
+    signed = client.patch(
+        case_url, json={"allow_related_language": True}, headers=keys.headers("reception")
+    )
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["allow_related_language"] is True
+    response = client.post(
+        f"{case_url}/match",
+        json={"top": 5, "as_of": "2026-03-02"},
+        headers=keys.headers("reception"),
+    )
+    assert response.status_code == 200, response.text
+    candidates = response.json()["candidates"]
+    # c1 (exact) first, then c2 (Syrian Arabic, a related variety, with the sign-off).
+    assert [c["consultant_id"] for c in candidates] == [
+        world.consultants["c1"],
+        world.consultants["c2"],
+    ]
+    assert candidates[0]["breakdown"]["language"] > candidates[1]["breakdown"]["language"]
+    assert any("sign-off" in reason for reason in candidates[1]["reasons"])
 
 
 def test_confirm_creates_a_confirmed_assignment_and_activates_the_case(

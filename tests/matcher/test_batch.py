@@ -41,11 +41,11 @@ def solve(p, **kw):
 
 
 def test_optimum_gives_each_family_its_exact_dialect():
-    # 1 speaks ar-IQ, 2 speaks ar-SY, each with room for one 10 h case.
+    # 1 speaks ar-LB, 2 speaks ar-SY, each with room for one 10 h case.
     # Exact/exact = 10 + 10 = 20 beats crossed 7 + 7 = 14.
     p = problem(
-        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-        [case(10, "ar-IQ"), case(11, "ar-SY")],
+        [consultant(1, "ar-LB", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-LB"), case(11, "ar-SY")],
         settings=settings(),
     )
     result = solve(p)
@@ -56,11 +56,11 @@ def test_optimum_gives_each_family_its_exact_dialect():
 
 
 def swap_instance(locked: bool = False, stability: float = 0.0):
-    """Case 11 (ar-SY) runs today on consultant 1 (ar-IQ, dialect: 7); case 10 (ar-IQ) is
+    """Case 11 (ar-SY) runs today on consultant 1 (ar-LB, dialect: 7); case 10 (ar-LB) is
     new. Swapping gives 10 + 10 = 20 but breaks a relationship; staying gives 7 + 7 = 14."""
     return problem(
-        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-        [case(10, "ar-IQ"), case(11, "ar-SY", is_open=False)],
+        [consultant(1, "ar-LB", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-LB"), case(11, "ar-SY", is_open=False)],
         [running(100, 11, 1, hours=10, locked=locked)],
         settings=settings(stability_cost=stability),
     )
@@ -93,8 +93,8 @@ def test_stability_cost_prevents_a_marginal_move():
 def test_unplaced_case_reported_with_reason_and_penalty():
     # Nobody speaks Tigrinya: case 12 is unplaced (−100); case 10 → 1 (+10). Total −90.
     p = problem(
-        [consultant(1, "ar-IQ")],
-        [case(10, "ar-IQ"), case(12, "ti")],
+        [consultant(1, "ar-LB")],
+        [case(10, "ar-LB"), case(12, "ti")],
         settings=settings(unplaced_penalty=100),
     )
     result = solve(p)
@@ -140,7 +140,7 @@ def test_coordinator_from_serving_office_within_caseload():
 
 def random_book(seed: int, n_consultants: int = 25, n_cases: int = 50):
     rng = random.Random(seed)
-    tags = ["da", "ar-IQ", "ar-SY", "fa", "prs", "ti", "uk"]
+    tags = ["da", "ar-LB", "ar-SY", "fa", "prs", "ti", "uk"]
     points = [CPH, CPH_NORTH, ROSKILDE]
     consultants = [
         consultant(
@@ -280,8 +280,8 @@ def test_infeasible_and_unknown_are_reported_honestly():
 def test_on_solution_reports_improving_solutions_in_score_points():
     seen: list[tuple[float, float]] = []
     p = problem(
-        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-        [case(10, "ar-IQ"), case(11, "ar-SY")],
+        [consultant(1, "ar-LB", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-LB"), case(11, "ar-SY")],
         settings=settings(),
     )
     result = optimize(
