@@ -70,7 +70,10 @@ class CandidateIndex:
             point = office.location if office is not None else c.home
             office_points.append([point.lat, point.lon])
         self.office = np.radians(np.array(office_points).reshape(-1, 2))
-        self.capacity = np.array([c.capacity_hours for c in consultants], dtype=float)
+        #: Family hours a week (contracted less the reserved share), before absences.
+        self.capacity = np.array(
+            [problem.settings.family_hours(c.capacity_hours) for c in consultants], dtype=float
+        )
         self.support_ok = np.array(
             [bool(c.intervention_types & SUPPORT_INTERVENTION_TYPES) for c in consultants],
             dtype=bool,
@@ -294,4 +297,5 @@ def _fits_alone(
     """The seat's hours fit the consultant's absence-adjusted week beside locked work."""
     if consultant.absences:
         return free_hours(problem, case, consultant, locked) + 1e-9 >= case.hours_for(role)
-    return consultant.capacity_hours - locked + 1e-9 >= case.hours_for(role)
+    family_hours = problem.settings.family_hours(consultant.capacity_hours)
+    return family_hours - locked + 1e-9 >= case.hours_for(role)

@@ -190,6 +190,13 @@ class MatchSettings:
     min_language_level: Level = Level.WORKING
     #: Capacity must hold in each of the first `horizon_weeks` weeks of the intervention.
     horizon_weeks: int = 2
+    #: Share of contracted hours kept for travel, documentation and supervision, never
+    #: planned as family hours (default 15 %: about 5.5 of 37 hours a week). Ranking,
+    #: batch and confirm all plan with `family_hours`.
+    reserved_share: float = 0.15
+    #: If True, a consultant whose employment ends before the case's expected end is not
+    #: a candidate; if False (default) it is only shown as a reason.
+    employment_end_is_hard: bool = False
     #: Score points lost for breaking a running relationship (high: continuity matters most).
     stability_cost: float = 60.0
     #: Score points lost per unfilled consultant seat (must exceed any single score).
@@ -201,6 +208,11 @@ class MatchSettings:
     #: Batch keeps at most this many best-scoring consultants per seat (None = all feasible).
     max_candidates_per_seat: int | None = None
 
+    def family_hours(self, contracted_hours: float) -> float:
+        """Contracted hours a week less the share reserved for travel, documentation and
+        supervision: what may be planned as family work."""
+        return contracted_hours * (1.0 - self.reserved_share)
+
     def __post_init__(self) -> None:
         for name in (
             "max_travel_minutes",
@@ -210,6 +222,10 @@ class MatchSettings:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"MatchSettings.{name}: must be ≥ 0, got {getattr(self, name)}")
+        if not 0.0 <= self.reserved_share < 1.0:
+            raise ValueError(
+                f"MatchSettings.reserved_share: must be in [0, 1), got {self.reserved_share}"
+            )
         if self.horizon_weeks < 1:
             raise ValueError(f"MatchSettings.horizon_weeks: must be ≥ 1, got {self.horizon_weeks}")
         if self.score_scale < 1 or self.hours_scale < 1:

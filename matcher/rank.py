@@ -269,7 +269,7 @@ def this_week_free(
 ) -> float:
     """Free hours in the week from the start day, before taking the case."""
     share = present_share(consultant, start_day(problem, case))
-    return max(0.0, consultant.capacity_hours * share - load)
+    return max(0.0, problem.settings.family_hours(consultant.capacity_hours) * share - load)
 
 
 def describe_cover(cover: LanguageCover) -> str:

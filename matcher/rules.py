@@ -25,6 +25,7 @@ from matcher.problem import (
     LanguageCover,
     Level,
     MatchProblem,
+    MatchSettings,
     Role,
 )
 
@@ -146,9 +147,29 @@ def free_hours(
     problem: MatchProblem, case: CaseData, consultant: ConsultantData, load: float
 ) -> float:
     """The smallest free capacity over the first `horizon_weeks` weeks from the start,
-    where an absent working day removes a fifth of the weekly hours."""
-    share = min_present_share(consultant, start_day(problem, case), problem.settings.horizon_weeks)
-    return consultant.capacity_hours * share - load
+    where an absent working day removes a fifth of the weekly family hours."""
+    return weekly_capacity(problem.settings, consultant, start_day(problem, case)) - load
+
+
+def weekly_capacity(
+    settings: MatchSettings, consultant: ConsultantData, first_day: dt.date
+) -> float:
+    """Family hours a week the consultant can carry in each of the first `horizon_weeks`
+    weeks from `first_day`: contracted hours less the reserved share
+    (`MatchSettings.reserved_share`), times the lowest share of working days present.
+    Ranking, batch and confirm all use it."""
+    return horizon_capacity(settings, consultant.capacity_hours, consultant.absences, first_day)
+
+
+def horizon_capacity(
+    settings: MatchSettings,
+    contracted_hours: float,
+    absences: tuple[DateRange, ...],
+    first_day: dt.date,
+) -> float:
+    """`weekly_capacity` from plain values (the confirm reads them from the database)."""
+    share = _min_present_share(absences, first_day, settings.horizon_weeks) if absences else 1.0
+    return settings.family_hours(contracted_hours) * share
 
 
 def min_present_share(consultant: ConsultantData, first_day: dt.date, weeks: int) -> float:

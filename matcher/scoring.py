@@ -76,7 +76,7 @@ def continuity_term(ctx: PairContext) -> float:
 
 def workload_term(ctx: PairContext) -> float:
     """1 − utilisation after taking the seat: spreads work towards the less loaded."""
-    capacity = ctx.consultant.capacity_hours
+    capacity = ctx.problem.settings.family_hours(ctx.consultant.capacity_hours)
     if capacity <= 0:
         return 0.0
     used = ctx.base_load + ctx.case.hours_for(ctx.role)

@@ -26,6 +26,7 @@ from api.services.errors import Conflict, Forbidden, Invalid, NotFound
 from api.services.planning_date import planning_date
 from api.services.references import get_or_404
 from data.models import (
+    Absence,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -35,6 +36,8 @@ from data.models import (
     Coordinator,
 )
 from data.ops_models import AuditAction
+from matcher.problem import DateRange, MatchSettings
+from matcher.rules import horizon_capacity
 
 #: A check of the rules that do not depend on load (language, type, exclusions …):
 #: (case id, consultant id, role) → a reason the consultant is not a candidate, or None.
@@ -106,15 +109,34 @@ def capacity_problem(
         return f"consultant {consultant.id} is not employed on {on.isoformat()}"
     assert consultant.id is not None
     used_hours, cases = consultant_load(session, consultant.id, on)
-    free = consultant.contracted_hours_per_week - used_hours
+    free = _family_capacity(session, consultant, on) - used_hours
     if free + 1e-9 < hours:
         return (
-            f"consultant {consultant.id} has only {max(free, 0):g} h/week free "
-            f"of the {hours:g} h needed"
+            f"consultant {consultant.id} has only {max(free, 0):.1f} h/week free "
+            f"of the {hours:g} h needed (family hours after the reserved share and absences)"
         )
     if case_id not in cases and len(cases) >= consultant.max_cases:
         return f"consultant {consultant.id} already has the maximum of {consultant.max_cases} cases"
     return None
+
+
+def _family_capacity(session: Session, consultant: Consultant, on: dt.date) -> float:
+    """Family hours a week the consultant can carry from `on`, counted as ranking and the
+    batch count them (`matcher.rules.horizon_capacity`): contracted hours less the
+    reserved share, in the leanest week of the horizon given the absences."""
+    settings = MatchSettings()
+    horizon_end = on + dt.timedelta(weeks=settings.horizon_weeks)
+    absences = tuple(
+        DateRange(a.start, a.end)
+        for a in session.exec(
+            select(Absence).where(
+                col(Absence.consultant_id) == consultant.id,
+                col(Absence.end) >= on,
+                col(Absence.start) < horizon_end,
+            )
+        )
+    )
+    return horizon_capacity(settings, consultant.contracted_hours_per_week, absences, on)
 
 
 def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:

@@ -17,6 +17,8 @@ from sqlmodel import Session, select
 from api.config import ApiSettings
 from api.main import create_app
 from data.models import (
+    Absence,
+    AbsenceReason,
     Assignment,
     AssignmentStatus,
     Case,
@@ -435,3 +437,27 @@ def test_a_repeated_match_is_answered_from_memory_until_a_write(
     version = {c["consultant_id"]: c["consultant_version"] for c in after.json()["candidates"]}
     before = {c["consultant_id"]: c["consultant_version"] for c in first.json()["candidates"]}
     assert version[c1] == before[c1] + 1
+
+
+def test_confirm_counts_family_hours_after_the_reserved_share_and_absences(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    c1 = world.consultants["c1"]  # 37 h contracted, no running work
+    url = f"/v1/cases/{world.cases['k1']}/assignments"
+    headers = keys.headers("reception")
+
+    def confirm(hours: float) -> httpx.Response:
+        seat = {"consultant_id": c1, "hours_per_week": hours}
+        return client.post(url, json={"seats": [seat], "start": "2026-03-02"}, headers=headers)
+
+    # 15 % of 37 h is reserved for travel, documentation and supervision: 31.45 h left.
+    reserved = confirm(32)
+    assert reserved.status_code == 409 and "reserved share" in reserved.text
+    # Absent Wednesday to Friday of the first week: 2 of 5 days, 31.45 × 0.4 ≈ 12.6 h.
+    with Session(api_engine) as session:
+        start, end = dt.date(2026, 3, 4), dt.date(2026, 3, 6)
+        session.add(Absence(consultant_id=c1, start=start, end=end, reason=AbsenceReason.OTHER))
+        session.commit()
+    assert confirm(13).status_code == 409
+    fits = confirm(12)
+    assert fits.status_code == 201, fits.text

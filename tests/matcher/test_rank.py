@@ -68,7 +68,7 @@ def test_rank_summarises_exclusions_and_nearest_miss():
 def test_rank_top_limits_and_weights_change_order():
     # With language weight 0 and travel weight high, 2 (acm, 0 min) beats 3 (ar-IQ, far),
     # and ties between 1 and 2 are broken by culture (1 knows Iraq).
-    settings = MatchSettings(weights=Weights(language=0, travel=50))
+    settings = MatchSettings(weights=Weights(language=0, travel=50), reserved_share=0.0)
     p = iraqi_family()
     p2 = problem(p.consultants, p.cases, offices=p.offices, settings=settings)
     ranking = rank(p2, 10, top=2)

@@ -219,3 +219,22 @@ def test_problem_validation_names_id_and_field():
         problem([consultant(1, "not a tag!")], [case(10, "da")])
     with pytest.raises(ValueError, match="consultant 1: duplicate"):
         problem([consultant(1, "da"), consultant(1, "da")], [case(10, "da")])
+
+
+def test_capacity_keeps_the_reserved_share_for_travel_and_documentation():
+    # 20 h contracted, 20 % reserved: 16 family hours. A 16 h case fits (does not fire),
+    # a 17 h case does not (fires), though both are below the contract.
+    settings = MatchSettings(reserved_share=0.2)
+    p = problem(
+        [consultant(1, hours=20)], [case(10, hours=16), case(11, hours=17)], settings=settings
+    )
+    assert check(rules.capacity_hours_rule, p, 10) is None
+    reason = check(rules.capacity_hours_rule, p, 11)
+    assert reason is not None and "16 h free of 17 h" in reason.text
+
+
+def test_reserved_share_default_is_documented_and_validated():
+    assert MatchSettings().reserved_share == pytest.approx(0.15)
+    assert MatchSettings().family_hours(37) == pytest.approx(31.45)
+    with pytest.raises(ValueError, match="reserved_share"):
+        MatchSettings(reserved_share=1.0)
