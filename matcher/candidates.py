@@ -164,9 +164,19 @@ class CandidateIndex:
             (RuleName.GENDER, wrong_gender),
             (RuleName.ABSENT, absent),
             (RuleName.TRAVEL, far),
+            (RuleName.EMPLOYMENT_END, self._leaving(case)),
             (RuleName.CAPACITY_HOURS, short),
             (RuleName.CAPACITY_CASES, full),
         ]
+
+    def _leaving(self, case: CaseData) -> np.ndarray:
+        """Consultants whose employment ends before the case's expected end, when that
+        is a hard rule (`MatchSettings.employment_end_is_hard`)."""
+        leaving = np.zeros(self.n, dtype=bool)
+        if self.problem.settings.employment_end_is_hard and case.expected_end is not None:
+            for k, c in enumerate(self.problem.consultants):
+                leaving[k] = c.active_to is not None and c.active_to < case.expected_end
+        return leaving
 
     def presence(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """Per consultant: absent on `day`, and the lowest share of working days present

@@ -98,6 +98,8 @@ class ConsultantData:
     cultural_countries: frozenset[str] = frozenset()
     competences: frozenset[str] = frozenset()
     absences: tuple[DateRange, ...] = ()
+    #: Last day of employment, if it is known to end.
+    active_to: dt.date | None = None
     ref: str = ""  # staff number, for display only
 
 
@@ -112,6 +114,8 @@ class CaseData:
     hours_per_week: float
     visits_per_week: float
     requested_start: dt.datetime
+    #: When the course is expected to end, if known.
+    expected_end: dt.date | None = None
     languages: tuple[CaseLanguage, ...] = ()
     needs_support_person: bool = False
     support_hours_per_week: float = 0.0

@@ -26,6 +26,7 @@ from matcher.rules import (
     Reason,
     RuleName,
     all_failures,
+    employment_ends_before_case,
     first_failure,
     present_share,
     required_tags,
@@ -308,6 +309,9 @@ def _reasons(ctx: PairContext, points: dict[str, float], free: float) -> tuple[s
         reasons.append("can start within 24 hours")
     if ctx.case.gender_rule == "preferred" and ctx.consultant.gender == ctx.case.gender:
         reasons.append(f"{ctx.case.gender}, as preferred")
+    ending = employment_ends_before_case(ctx.case, ctx.consultant)
+    if ending is not None:
+        reasons.append(f"note: {ending}")
     return tuple(reasons)
 
 

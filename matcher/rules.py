@@ -40,6 +40,7 @@ class RuleName(StrEnum):
     CAPACITY_HOURS = "capacity_hours"
     CAPACITY_CASES = "capacity_cases"
     TRAVEL = "travel"
+    EMPLOYMENT_END = "employment_end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +331,30 @@ def travel_rule(
     return Reason(RuleName.TRAVEL, f"{minutes:.0f} min away (limit {limit:.0f})")
 
 
+def employment_ends_before_case(case: CaseData, consultant: ConsultantData) -> str | None:
+    """The reason a consultant's employment ends before the case's expected end, if it
+    does: shown beside a candidate (soft), or a hard rule when
+    `MatchSettings.employment_end_is_hard`."""
+    if consultant.active_to is None or case.expected_end is None:
+        return None
+    if consultant.active_to >= case.expected_end:
+        return None
+    return (
+        f"employment ends {consultant.active_to.isoformat()}, before the case's expected "
+        f"end {case.expected_end.isoformat()}"
+    )
+
+
+def employment_end_rule(
+    problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData
+) -> Reason | None:
+    """If configured as hard: the consultant is employed until the case's expected end."""
+    if not problem.settings.employment_end_is_hard:
+        return None
+    text = employment_ends_before_case(case, consultant)
+    return Reason(RuleName.EMPLOYMENT_END, text) if text is not None else None
+
+
 #: All hard rules in checking order.
 HARD_RULES: tuple[Rule, ...] = (
     language_rule,
@@ -339,6 +364,7 @@ HARD_RULES: tuple[Rule, ...] = (
     gender_rule,
     absence_rule,
     travel_rule,
+    employment_end_rule,
     capacity_hours_rule,
     capacity_cases_rule,
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from matcher.problem import MatchSettings, Role, Weights
@@ -145,3 +146,27 @@ def test_rank_prefers_the_same_arabic_dialect_group():
     signed = replace(case(10, "ar-MA"), allow_related_language=True)
     ranking = rank(problem(consultants, [signed]), 10, propose_reshuffle=False)
     assert [c.consultant_id for c in ranking.candidates] == [1, 2]
+
+
+def test_rank_shows_an_employment_end_before_the_case_end_as_a_reason():
+    # 1 leaves before the course is expected to end: still a candidate (soft by
+    # default), with the reason shown; 2 stays and gets no such note.
+    k = case(10, "ar-SY", expected_end=dt.date(2026, 11, 30))
+    p = problem(
+        [
+            consultant(1, "ar-SY", active_to=dt.date(2026, 5, 31)),
+            consultant(2, "ar-SY", active_to=None),
+        ],
+        [k],
+    )
+    reasons = {c.consultant_id: c.explanation for c in rank(p, 10).candidates}
+    assert "employment ends 2026-05-31" in reasons[1]
+    assert "employment ends" not in reasons[2]
+    hard = problem(
+        [consultant(1, "ar-SY", active_to=dt.date(2026, 5, 31))],
+        [k],
+        settings=MatchSettings(employment_end_is_hard=True, reserved_share=0.0),
+    )
+    ranking = rank(hard, 10, propose_reshuffle=False)
+    assert ranking.candidates == ()
+    assert ranking.excluded[Role.PRIMARY].counts == {RuleName.EMPLOYMENT_END.value: 1}

@@ -238,3 +238,16 @@ def test_reserved_share_default_is_documented_and_validated():
     assert MatchSettings().family_hours(37) == pytest.approx(31.45)
     with pytest.raises(ValueError, match="reserved_share"):
         MatchSettings(reserved_share=1.0)
+
+
+def test_employment_end_before_the_case_end_is_hard_only_if_configured():
+    leaving = consultant(1, active_to=dt.date(2026, 5, 31))
+    staying = consultant(2, active_to=dt.date(2026, 12, 31))
+    k = case(10, expected_end=dt.date(2026, 11, 30))
+    soft = problem([leaving, staying], [k])
+    hard = problem([leaving, staying], [k], settings=MatchSettings(employment_end_is_hard=True))
+    assert check(rules.employment_end_rule, soft, consultant_id=1) is None  # soft by default
+    reason = check(rules.employment_end_rule, hard, consultant_id=1)
+    assert reason is not None and reason.rule == RuleName.EMPLOYMENT_END
+    assert "2026-05-31" in reason.text and "2026-11-30" in reason.text
+    assert check(rules.employment_end_rule, hard, consultant_id=2) is None  # stays long enough
