@@ -109,9 +109,12 @@ def test_confirm_creates_a_confirmed_assignment_and_activates_the_case(
         headers=keys.headers("reception"),
     )
     assert response.status_code == 201, response.text
-    [assignment] = response.json()
+    # The consultant, and in the same transaction the coordinator the match proposes.
+    assignment, coordinator = response.json()
     assert assignment["consultant_id"] == c1 and assignment["status"] == "confirmed"
     assert assignment["hours_per_week"] == 6  # the case's hours
+    assert coordinator["role"] == "coordinator"
+    assert coordinator["coordinator_id"] == world.coordinators["k_kbh"]
     with Session(api_engine) as session:
         case = session.get(Case, world.cases["k1"])
         assert case is not None and case.status is CaseStatus.ACTIVE
@@ -119,7 +122,8 @@ def test_confirm_creates_a_confirmed_assignment_and_activates_the_case(
             select(AuditEvent).where(AuditEvent.action != AuditAction.KEY_CREATE)
         ).all()
     assert [(e.action, e.entity_ids) for e in events] == [
-        (AuditAction.ASSIGNMENT_CONFIRM, [assignment["id"]])
+        (AuditAction.ASSIGNMENT_CONFIRM, [assignment["id"]]),
+        (AuditAction.ASSIGNMENT_CONFIRM, [coordinator["id"]]),
     ]
     assert events[0].related_ids == {"case_id": world.cases["k1"], "consultant_id": c1}
     # The seat is taken now: a second confirmation for it is a conflict.
@@ -378,7 +382,7 @@ def test_a_proposed_reshuffle_is_applied_with_the_confirmation(
     }
     applied = client.post(f"/v1/cases/{waiting}/assignments", json=body, headers=headers)
     assert applied.status_code == 201, applied.text
-    created = {(a["case_id"], a["consultant_id"]) for a in applied.json()}
+    created = {(a["case_id"], a["consultant_id"]) for a in applied.json() if a["consultant_id"]}
     assert created == {(waiting, c3), (danish, c5_id)}
     with Session(api_engine) as session:
         moved = session.get(Assignment, reshuffle["moves"][0]["assignment_id"])
@@ -461,3 +465,40 @@ def test_confirm_counts_family_hours_after_the_reserved_share_and_absences(
     assert confirm(13).status_code == 409
     fits = confirm(12)
     assert fits.status_code == 201, fits.text
+
+
+def test_match_proposes_the_coordinator_and_confirm_takes_the_one_asked_for(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    headers = keys.headers("reception")
+    case_url = f"/v1/cases/{world.cases['k1']}"
+    match = client.post(f"{case_url}/match", json={"as_of": "2026-03-02"}, headers=headers)
+    assert match.status_code == 200, match.text
+    proposal = match.json()["coordinator"]
+    # k1 is in København's region: its coordinator, not Næstved's, is proposed.
+    assert proposal["coordinator_id"] == world.coordinators["k_kbh"]
+    assert proposal["current"] is False and proposal["reasons"]
+    # Reception may name another coordinator; an unknown id names the field.
+    seat = {"consultant_id": world.consultants["c1"]}
+    unknown = client.post(
+        f"{case_url}/assignments",
+        json={"seats": [seat], "start": "2026-03-02", "coordinator_id": 9999},
+        headers=headers,
+    )
+    assert unknown.status_code == 422 and "coordinator_id" in unknown.text
+    chosen = client.post(
+        f"{case_url}/assignments",
+        json={
+            "seats": [seat],
+            "start": "2026-03-02",
+            "coordinator_id": world.coordinators["k_naestved"],
+        },
+        headers=headers,
+    )
+    assert chosen.status_code == 201, chosen.text
+    roles = {a["role"]: a for a in chosen.json()}
+    assert roles["coordinator"]["coordinator_id"] == world.coordinators["k_naestved"]
+    # Matched again, the case keeps its coordinator.
+    again = client.post(f"{case_url}/match", json={"as_of": "2026-03-03"}, headers=headers)
+    assert again.json()["coordinator"]["coordinator_id"] == world.coordinators["k_naestved"]
+    assert again.json()["coordinator"]["current"] is True
