@@ -25,6 +25,7 @@ from data.models import (
     CaseStatus,
     Consultant,
     ConsultantLanguage,
+    Coordinator,
     Gender,
     LanguageLevel,
 )
@@ -502,3 +503,29 @@ def test_match_proposes_the_coordinator_and_confirm_takes_the_one_asked_for(
     again = client.post(f"{case_url}/match", json={"as_of": "2026-03-03"}, headers=headers)
     assert again.json()["coordinator"]["coordinator_id"] == world.coordinators["k_naestved"]
     assert again.json()["coordinator"]["current"] is True
+
+
+def test_confirm_places_the_family_without_a_coordinator_when_every_caseload_is_full(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        for coordinator in session.exec(select(Coordinator)):
+            coordinator.max_caseload = 0
+            session.add(coordinator)
+        session.commit()
+    headers = keys.headers("reception")
+    url = f"/v1/cases/{world.cases['k1']}/assignments"
+    seat = {"consultant_id": world.consultants["c1"]}
+    asked = client.post(
+        url,
+        json={
+            "seats": [seat],
+            "start": "2026-03-02",
+            "coordinator_id": world.coordinators["k_kbh"],
+        },
+        headers=headers,
+    )
+    assert asked.status_code == 409 and "maximum of 0 cases" in asked.text
+    placed = client.post(url, json={"seats": [seat], "start": "2026-03-02"}, headers=headers)
+    assert placed.status_code == 201, placed.text
+    assert [a["role"] for a in placed.json()] == ["primary"]
