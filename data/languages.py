@@ -54,6 +54,11 @@ class Closeness(StrEnum):
     #: The old name of `RELATED` (CLDR fallback), kept so existing callers still read.
     FALLBACK = "related"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Closeness | None:
+        # Stored settings may still say "fallback" (e.g. a roster case's minimum).
+        return cls.RELATED if value == "fallback" else None
+
 
 #: Best first; a lower rank is a closer cover.
 CLOSENESS_RANK: dict[Closeness, int] = {

@@ -119,3 +119,8 @@ def test_related_pairs_are_symmetric_and_known_tags() -> None:
 def test_display_name_in_danish_and_english() -> None:
     assert display_name("ar-IQ") == "arabisk (Irak)"
     assert display_name("ar-IQ", "en") == "Arabic (Iraq)"
+
+
+def test_the_old_name_fallback_still_reads_as_related() -> None:
+    assert Closeness("fallback") is Closeness.RELATED
+    assert Closeness.FALLBACK is Closeness.RELATED
