@@ -14,8 +14,9 @@ from sqlmodel import Session, col, delete, select, update
 
 from api.audit import record
 from api.schemas.cases import CaseAdmin, CaseCreate, CaseLanguageIn, CaseUpdate
-from api.services.assignments import running_assignments
+from api.services.assignments import bump_version
 from api.services.errors import Conflict, Invalid
+from api.services.invariants import running_assignments
 from api.services.references import (
     children_by_parent,
     get_or_404,
@@ -184,6 +185,7 @@ def replace_languages(
     keys = [(language.person_group, language.tag) for language in languages]
     if len(keys) != len(set(keys)):
         raise Invalid.field("body", "a (person_group, tag) pair is listed twice")
+    bump_version(session, Case, case_id)
     _write_languages(session, case_id, languages)
     session.commit()
     return languages

@@ -145,6 +145,8 @@ def register_absence(
     """An absence (team leaders: of their offices' consultants only)."""
     consultant = get_or_404(session, Consultant, consultant_id, "consultant")
     _check_absence_scope(principal, consultant)
+    # An absence changes what the consultant can take: matches read before it are stale.
+    bump_version(session, Consultant, consultant_id)
     absence = Absence(consultant_id=consultant_id, **body.model_dump())
     session.add(absence)
     session.commit()
@@ -160,5 +162,6 @@ def delete_absence(
     absence = session.get(Absence, absence_id)
     if absence is None or absence.consultant_id != consultant_id:
         raise NotFound(f"absence {absence_id} of consultant", consultant_id)
+    bump_version(session, Consultant, consultant_id)
     session.delete(absence)
     session.commit()
