@@ -50,7 +50,10 @@ def running_assignments(on: dt.date) -> ColumnElement[bool]:
 
 
 def consultant_load(session: Session, consultant_id: int, on: dt.date) -> tuple[float, set[int]]:
-    """Hours per week and the cases of the consultant's assignments running on `on`."""
+    """Hours per week and the cases of the consultant's assignments not ended by `on`.
+
+    Assignments starting after `on` count too: the load of every day from `on` on is
+    at most this, so one check covers them all (conservatively)."""
     running = running_assignments(on)
     used_hours = session.exec(
         select(func.coalesce(func.sum(Assignment.hours_per_week), 0.0)).where(
@@ -96,7 +99,7 @@ def capacity_problem(
 
 
 def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:
-    """Why the consultant's running assignments exceed their capacity, if they do."""
+    """Why the consultant's assignments from `on` on exceed their capacity, if they do."""
     assert consultant.id is not None
     used_hours, cases = consultant_load(session, consultant.id, on)
     if used_hours > consultant.contracted_hours_per_week + _EPSILON:
@@ -140,25 +143,42 @@ def course_problem(case: Case, start: dt.date) -> str | None:
     return None
 
 
+def _rises_from(session: Session, condition: ColumnElement[bool], on: dt.date) -> list[dt.date]:
+    """`on` and every later day a running assignment matching `condition` starts: the
+    days a load can rise, so checking them checks every day from `on` on."""
+    later = session.exec(
+        select(Assignment.start)
+        .where(condition, running_assignments(on), col(Assignment.start) > on)
+        .distinct()
+    ).all()
+    return [on, *sorted(later)]
+
+
 def seat_problem(session: Session, case_id: int, on: dt.date) -> str | None:
-    """Why the case has more than one running consultant in a seat on `on`, if it does."""
-    for role in (AssignmentRole.PRIMARY, AssignmentRole.SUPPORT):
-        running = session.exec(
-            select(Assignment.id).where(
-                col(Assignment.case_id) == case_id,
-                col(Assignment.role) == role,
-                col(Assignment.consultant_id).is_not(None),
-                running_assignments(on),
-            )
-        ).all()
-        if len(running) > 1:
-            ids = ", ".join(str(i) for i in sorted(i for i in running if i is not None))
-            return f"case {case_id} would have {len(running)} running {role.value}s ({ids})"
+    """Why the case has more than one running consultant in a seat on a day from `on`
+    on, if it does."""
+    for day in _rises_from(session, col(Assignment.case_id) == case_id, on):
+        for role in (AssignmentRole.PRIMARY, AssignmentRole.SUPPORT):
+            running = session.exec(
+                select(Assignment.id).where(
+                    col(Assignment.case_id) == case_id,
+                    col(Assignment.role) == role,
+                    col(Assignment.consultant_id).is_not(None),
+                    running_assignments(day),
+                    col(Assignment.start) <= day,
+                )
+            ).all()
+            if len(running) > 1:
+                ids = ", ".join(str(i) for i in sorted(i for i in running if i is not None))
+                return (
+                    f"case {case_id} would have {len(running)} running {role.value}s ({ids}) "
+                    f"on {day.isoformat()}"
+                )
     return None
 
 
 def consultant_problem(session: Session, consultant_id: int, on: dt.date) -> str | None:
-    """The capacity invariant of one consultant on `on` (fresh reads)."""
+    """The capacity invariant of one consultant from `on` on (fresh reads)."""
     consultant = session.get(Consultant, consultant_id)
     if consultant is None:
         return f"consultant {consultant_id} no longer exists"
