@@ -147,7 +147,7 @@ def _rises_from(session: Session, condition: ColumnElement[bool], on: dt.date) -
     """`on` and every later day a running assignment matching `condition` starts: the
     days a load can rise, so checking them checks every day from `on` on."""
     later = session.exec(
-        select(Assignment.start)
+        select(col(Assignment.start))
         .where(condition, running_assignments(on), col(Assignment.start) > on)
         .distinct()
     ).all()
