@@ -145,7 +145,7 @@ def course_problem(case: Case, start: dt.date) -> str | None:
 
 def _rises_from(session: Session, condition: ColumnElement[bool], on: dt.date) -> list[dt.date]:
     """`on` and every later day a running assignment matching `condition` starts: the
-    days a load can rise, so checking them checks every day from `on` on."""
+    only days a seat can fill up, so checking them checks every day from `on` on."""
     later = session.exec(
         select(col(Assignment.start))
         .where(condition, running_assignments(on), col(Assignment.start) > on)
