@@ -250,7 +250,10 @@ def _confirm(
         case.status = CaseStatus.ACTIVE
         session.add(case)
     session.flush()
-    for consultant_id in sorted(versions):
+    # Only the consultants who receive work can go over: a source may stay over its
+    # (cut) contract, and a move that relieves it must not be refused for that.
+    receiving = {seat.consultant_id for seat in body.seats} | {target for _, target in moves}
+    for consultant_id in sorted(receiving):
         reason = consultant_problem(session, consultant_id, start)
         if reason is not None:
             raise Conflict(reason)

@@ -491,16 +491,15 @@ def _check_capacities(
     receiving: set[int],
     on: dt.date,
 ) -> None:
-    """Every person a move touches within capacity on `on`; every consultant who gets a
-    seat (`receiving`) still employed then."""
+    """Every consultant who gets a seat (`receiving`) within capacity and employed on
+    `on`, and every coordinator a move touches within their caseload. A consultant who
+    only gives work away may stay over a (cut) contract: the moves relieve them."""
     session.flush()
-    for consultant_id in sorted(consultants):
+    for consultant_id in sorted(consultants & receiving):
         consultant = session.get(Consultant, consultant_id)
         assert consultant is not None
         session.refresh(consultant)
-        reason = overload_problem(session, consultant, on)
-        if reason is None and consultant_id in receiving:
-            reason = employment_problem(consultant, on)
+        reason = overload_problem(session, consultant, on) or employment_problem(consultant, on)
         if reason is not None:
             raise Conflict(f"{reason} after these moves; run the optimisation again")
     for coordinator_id in sorted(coordinators):

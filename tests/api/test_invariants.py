@@ -256,3 +256,59 @@ def test_a_team_leader_cannot_roster_another_offices_case(
     assert other.status_code == 403, other.text
     own = client.post("/v1/rosters", json=body, headers=keys.headers("team_leader_naestved"))
     assert own.status_code == 202, own.text
+
+
+def test_a_plan_may_relieve_a_consultant_left_over_a_cut_contract(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    """A contract cut below the load is recorded (a fact); a move that takes work away
+    from that consultant is not refused for the overload it reduces."""
+    c3, c4 = world.consultants["c3"], world.consultants["c4"]
+    cut = client.patch(
+        f"/v1/consultants/{c3}",
+        json={"contracted_hours_per_week": 2},
+        headers=keys.headers("admin"),
+    )
+    assert cut.status_code == 200  # c3 now works 5 h/week of 2 on k2
+    plan = BatchPlan(
+        status=SolveStatus.OPTIMAL,
+        objective=0.0,
+        bound=0.0,
+        gap=0.0,
+        runtime_seconds=0.1,
+        as_of=dt.date(2026, 3, 9),
+        cases=1,
+        consultants=2,
+        moves=(
+            PlannedMove(
+                index=0,
+                case_id=world.cases["k2"],
+                role=AssignmentRole.PRIMARY,
+                kind="move",
+                from_id=c3,
+                to_id=c4,
+                hours_per_week=5,
+                assignment_id=world.assignment_k2,
+                assignment_version=0,
+            ),
+        ),
+        unplaced=(),
+        kpis=None,
+    )
+    with Session(api_engine) as session:
+        job = Job(
+            kind=JobKind.OPTIMIZATION,
+            status=JobStatus.SUCCEEDED,
+            office_ids=[world.office_naestved],
+            result=plan.model_dump(mode="json"),
+        )
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    applied = client.post(
+        f"/v1/optimizations/{job_id}/apply", json={}, headers=keys.headers("team_leader_naestved")
+    )
+    assert applied.status_code == 200, applied.text
+    with Session(api_engine) as session:
+        assert _running_cases(session, c4, dt.date(2026, 3, 9)) == {world.cases["k2"]}
+        assert _running_cases(session, c3, dt.date(2026, 3, 9)) == set()
