@@ -41,7 +41,7 @@ RESPONSE_HOURS = 24
 
 
 def clock_now(planning_day: dt.date, instant: dt.datetime) -> dt.datetime:
-    """"Now" of the inbox: `planning_day` at `instant`'s Danish time of day."""
+    """ "Now" of the inbox: `planning_day` at `instant`'s Danish time of day."""
     local = instant.astimezone(DANISH_TIME)
     return dt.datetime.combine(planning_day, local.time(), tzinfo=DANISH_TIME)
 

@@ -113,9 +113,7 @@ def new_request_form(request: Request, user: LoggedIn) -> Response:
             "intervention_type": "family_treatment",
         }
     )
-    return render_page(
-        request, "web/case_new.html", user=user, values=values, errors={}, **context
-    )
+    return render_page(request, "web/case_new.html", user=user, values=values, errors={}, **context)
 
 
 def _ids(text: str) -> list[str]:
