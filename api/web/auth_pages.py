@@ -84,9 +84,9 @@ def login(
             }
             return _login_form(request, 429, email, message)
         return _login_form(request, 401, email, _("Wrong e-mail address or password."))
-    token, row = start_session(session, outcome.user)
+    token, _row = start_session(session, outcome.user)
     response = RedirectResponse(home_of(Role(outcome.user.role)), status_code=303)
-    set_cookie(request, response, SESSION_COOKIE, token, max_age=int(8 * 3600))
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=8 * 3600)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -58,7 +59,7 @@ def gettext_for(request: Request) -> gettext.NullTranslations:
 
 
 def render_page(
-    request: Request, template: str, status_code: int = 200, **context: object
+    request: Request, template: str, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
     """`template` rendered in the request's language; remembers an explicit ``?lang=``."""
     lang = request_language(request)
