@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -85,7 +85,7 @@ FORM_FIELDS = (
 )
 
 
-def _form_context(session: Session, lang: str) -> dict[str, object]:
+def _form_context(session: Session, lang: str) -> dict[str, Any]:
     return {
         "municipalities": municipality_choices(session),
         "languages": language_choices(session, lang),
