@@ -1,0 +1,159 @@
+"""The web pages in a real browser: Playwright drives Debian's Chromium against a live
+uvicorn on the demo book (planning date pinned to the book's day).
+
+Screenshots of the main pages go to ``FAMPLAN_SCREENSHOT_DIR`` (default: a temporary
+directory); ``FAMPLAN_SCREENSHOT_DIR=docs`` refreshes the committed ones.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.config import ApiSettings
+from api.main import create_app
+from api.services.users import create_user
+from data.ops_models import Role
+from tests.api.live import live_server
+from tests.web.conftest import PASSWORD, People
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup installs it)"
+)
+
+if CHROMIUM.exists():
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+
+@pytest.fixture(scope="module")
+def live_url(web_engine: Engine, web_settings: ApiSettings, people: People) -> Iterator[str]:
+    with live_server(create_app(web_settings, web_engine)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = os.environ.get("FAMPLAN_SCREENSHOT_DIR")
+    directory = Path(where) if where else tmp_path_factory.mktemp("screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def log_in(page: Page, url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("E-mailadresse").fill(email)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+
+
+def test_login_and_logout(page: Page, live_url: str, people: People, shots: Path) -> None:
+    page.goto(f"{live_url}/inbox")
+    expect(page).to_have_url(f"{live_url}/login")
+    page.screenshot(path=str(shots / "web-login.png"))
+    log_in(page, live_url, people.reception)
+    expect(page).to_have_url(f"{live_url}/inbox")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Indbakke: åbne henvendelser")
+    page.get_by_role("button", name="Log ud").click()
+    expect(page).to_have_url(f"{live_url}/login")
+    page.goto(f"{live_url}/inbox")
+    expect(page).to_have_url(f"{live_url}/login")
+
+
+def test_a_post_without_the_csrf_token_is_refused(
+    page: Page, live_url: str, people: People
+) -> None:
+    log_in(page, live_url, people.reception)
+    expect(page).to_have_url(f"{live_url}/inbox")
+    # the browser's own cookies, but no token
+    answer = page.request.post(f"{live_url}/cases/new", form={"reference": "X-1"})
+    assert answer.status == 403
+    answer = page.request.post(f"{live_url}/logout", form={"csrf_token": "forged"})
+    assert answer.status == 403
+
+
+def test_login_throttling(page: Page, live_url: str, web_engine: Engine) -> None:
+    with Session(web_engine) as session:
+        create_user(
+            session,
+            email="guess@example.org",
+            name="Guess",
+            role=Role.RECEPTION,
+            password=PASSWORD,
+        )
+    for _ in range(5):
+        log_in(page, live_url, "guess@example.org", "not the password")
+    expect(page.locator("#login-error")).to_contain_text("For mange mislykkede log ind")
+    log_in(page, live_url, "guess@example.org")
+    expect(page).to_have_url(f"{live_url}/login")
+    expect(page.locator("#login-error")).to_contain_text("For mange mislykkede log ind")
+
+
+def test_reception_matches_and_confirms(
+    page: Page, live_url: str, people: People, shots: Path
+) -> None:
+    log_in(page, live_url, people.reception)
+    expect(page).to_have_url(f"{live_url}/inbox")
+    rows = page.locator("table.inbox tbody tr")
+    assert rows.count() > 0
+    page.screenshot(path=str(shots / "web-inbox.png"), full_page=True)
+    case_ids = [rows.nth(i).get_attribute("data-case-id") for i in range(rows.count())]
+    for case_id in case_ids:
+        page.goto(f"{live_url}/cases/{case_id}/match")
+        if page.locator("table.ranking tbody tr").count() > 0:
+            break
+    else:
+        raise AssertionError("no open request of the demo book has a candidate")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Match")
+    page.screenshot(path=str(shots / "web-match.png"), full_page=True)
+    first = page.locator("table.ranking tbody tr").first
+    first.get_by_role("button", name=re.compile("^Bekræft")).click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case_id}\?confirmed=1$"))
+    expect(page.locator("#confirmed")).to_be_visible()
+    expect(page.locator("table.assignments")).to_contain_text("primær")
+    page.screenshot(path=str(shots / "web-case.png"), full_page=True)
+
+
+def test_a_team_leader_gets_no_other_office_by_page_or_id(
+    page: Page, live_url: str, people: People, shots: Path
+) -> None:
+    log_in(page, live_url, people.leader_a)
+    expect(page).to_have_url(f"{live_url}/rosters")
+    expect(page.locator(f'tr[data-roster-id="{people.roster_a}"]')).to_have_count(1)
+    expect(page.locator(f'tr[data-roster-id="{people.roster_b}"]')).to_have_count(0)
+    page.screenshot(path=str(shots / "web-rosters.png"), full_page=True)
+    answer = page.goto(f"{live_url}/rosters/{people.roster_b}")
+    assert answer is not None and answer.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("outside your scope")
+    answer = page.goto(f"{live_url}/inbox")
+    assert answer is not None and answer.status == 403
