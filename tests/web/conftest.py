@@ -23,7 +23,7 @@ from api.services.users import create_user
 from data.calibration import TODAY
 from data.db import make_engine
 from data.models import Office
-from data.ops_models import Role, Roster
+from data.ops_models import Role, Roster, RosterStatus
 
 PASSWORD = "correct horse battery"
 
@@ -64,8 +64,8 @@ def web_engine(web_url: str) -> Iterator[Engine]:
 
 @pytest.fixture(scope="session")
 def people(web_engine: Engine) -> People:
-    """A user of each role (team leaders of two different offices) and a roster of each
-    of those offices."""
+    """A user of each role (team leaders of two different offices) and a draft roster
+    (without shifts) of each of those offices."""
     with Session(web_engine) as session:
         office_a, office_b = session.exec(select(Office.id).order_by(col(Office.id))).all()[:2]
         assert office_a is not None and office_b is not None
@@ -93,7 +93,14 @@ def people(web_engine: Engine) -> People:
         )
         start = dt.datetime.combine(TODAY, dt.time(), tzinfo=dt.UTC)
         rosters = [
-            Roster(horizon_start=start, days=7, template="3x8", office_ids=[office], case_ids=[])
+            Roster(
+                horizon_start=start,
+                days=7,
+                template="3x8",
+                office_ids=[office],
+                case_ids=[],
+                status=RosterStatus.DRAFT,
+            )
             for office in (office_a, office_b)
         ]
         session.add_all(rosters)

@@ -258,3 +258,25 @@ def test_changing_the_password_ends_the_sessions(client: TestClient, web_engine:
     with Session(web_engine) as session:
         assert session.exec(select(WebSession).where(WebSession.user_id == user_id)).first() is None
     log_in(client, "pw@example.org", "a much longer secret")
+
+
+def test_a_team_leader_publishes_their_draft_but_not_another_offices(
+    client: TestClient, people: People, web_engine: Engine
+) -> None:
+    log_in(client, people.leader_a)
+    page = client.get(f"/rosters/{people.roster_a}")
+    assert page.status_code == 200 and 'action="/rosters/' in page.text
+    token = csrf_of(page.text)
+    assert client.post(f"/rosters/{people.roster_a}/publish").status_code == 403
+    other = client.post(f"/rosters/{people.roster_b}/publish", data={"csrf_token": token})
+    assert other.status_code == 403
+    done = client.post(f"/rosters/{people.roster_a}/publish", data={"csrf_token": token})
+    assert done.status_code == 200 and 'id="published"' in done.text
+    again = client.post(f"/rosters/{people.roster_a}/publish", data={"csrf_token": token})
+    assert again.status_code == 409 and 'id="roster-message"' in again.text
+    with Session(web_engine) as session:
+        leader = session.exec(select(User).where(User.email == people.leader_a)).one()
+        events = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.ROSTER_PUBLISH)
+        ).all()
+        assert [(e.entity_ids, e.actor_user_id) for e in events] == [([people.roster_a], leader.id)]
