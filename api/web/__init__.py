@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api.web import auth_pages, reception, rosters
 from api.web.security import LoginRequired, PageForbidden
 from api.web.templating import gettext_for, render_page
+from api.web.timing import ServerTimingMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -46,6 +47,7 @@ async def _on_forbidden(request: Request, error: Exception) -> Response:
 def install_pages(app: FastAPI) -> None:
     """Mount the pages, their static files and their error answers on `app`."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(ServerTimingMiddleware)
     app.add_exception_handler(LoginRequired, _on_login_required)
     app.add_exception_handler(PageForbidden, _on_forbidden)
     for router in (auth_pages.router, reception.router, rosters.router):

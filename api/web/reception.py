@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -15,7 +16,7 @@ from api.schemas.matching import AssignmentConfirm, MatchResult
 from api.services.cases import register_case
 from api.services.errors import Conflict, DomainError, Invalid, NotFound
 from api.services.matching import MatchQuery, SnapshotCache, confirm_candidates, find_candidates
-from api.services.planning_date import planning_date
+from api.services.planning_date import PlanningDateCache
 from api.services.web_views import (
     case_view,
     clock_now,
@@ -39,6 +40,13 @@ def _cache(request: Request) -> SnapshotCache:
     return cache
 
 
+def _planning_date(request: Request, session: Session) -> dt.date:
+    """`api.services.planning_date.planning_date` through the app's cache (the book's
+    recorded date is read at most every few seconds, as for the API)."""
+    dates: PlanningDateCache = request.app.state.planning_dates
+    return dates.get(session)
+
+
 def _session(request: Request, user: WebUser | None = None) -> Session:
     return page_session(request.app.state.engine, user.user_id if user else None)
 
@@ -57,7 +65,7 @@ def inbox(request: Request, user: LoggedIn) -> Response:
     require_role(user, *RECEPTION_ROLES)
     lang = request_language(request)
     with _session(request) as session:
-        today = planning_date(session, request.app.state.settings)
+        today = _planning_date(request, session)
         now = clock_now(today, utcnow())
         rows = open_requests(session, now, lang)
     return render_page(
@@ -101,7 +109,7 @@ def new_request_form(request: Request, user: LoggedIn) -> Response:
     require_role(user, *RECEPTION_ROLES)
     lang = request_language(request)
     with _session(request) as session:
-        today = planning_date(session, request.app.state.settings)
+        today = _planning_date(request, session)
         context = _form_context(session, lang)
     values = {name: "" for name in FORM_FIELDS}
     values.update(
@@ -219,7 +227,7 @@ def _register_sync(
 
 
 def _match(request: Request, session: Session, case_id: int) -> MatchResult:
-    today = planning_date(session, request.app.state.settings)
+    today = _planning_date(request, session)
     return find_candidates(session, _cache(request), case_id, MatchQuery(as_of=today, top=5))
 
 
@@ -301,7 +309,7 @@ def _confirm_sync(
         return _match_page(request, user, case_id, 422, _("The choice was not valid."), partial)
     with _session(request, user) as session:
         try:
-            today = planning_date(session, request.app.state.settings)
+            today = _planning_date(request, session)
             confirm_candidates(session, _cache(request), case_id, choice, None, today)
         except NotFound as error:
             return _not_found(request, error)
