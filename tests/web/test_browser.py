@@ -24,6 +24,9 @@ from tests.api.live import live_server
 from tests.web.conftest import PASSWORD, People
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: axe-core, vendored for the tests (its licence beside it), run inside each main page.
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+SEVERE = ("serious", "critical")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -77,10 +80,22 @@ def log_in(page: Page, url: str, email: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Log ind").click()
 
 
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no serious or critical violation of WCAG 2 A/AA on the page."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations
+            .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))"""
+    )
+    severe = [v for v in violations if v["impact"] in SEVERE]
+    assert severe == [], severe
+
+
 def test_login_and_logout(page: Page, live_url: str, people: People, shots: Path) -> None:
     page.goto(f"{live_url}/inbox")
     expect(page).to_have_url(f"{live_url}/login")
     page.screenshot(path=str(shots / "web-login.png"))
+    assert_accessible(page)
     log_in(page, live_url, people.reception)
     expect(page).to_have_url(f"{live_url}/inbox")
     expect(page.get_by_role("heading", level=1)).to_have_text("Indbakke: åbne henvendelser")
@@ -127,6 +142,7 @@ def test_reception_matches_and_confirms(
     rows = page.locator("table.inbox tbody tr")
     assert rows.count() > 0
     page.screenshot(path=str(shots / "web-inbox.png"), full_page=True)
+    assert_accessible(page)
     case_ids = [rows.nth(i).get_attribute("data-case-id") for i in range(rows.count())]
     for case_id in case_ids:
         page.goto(f"{live_url}/cases/{case_id}/match")
@@ -136,12 +152,14 @@ def test_reception_matches_and_confirms(
         raise AssertionError("no open request of the demo book has a candidate")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Match")
     page.screenshot(path=str(shots / "web-match.png"), full_page=True)
+    assert_accessible(page)
     first = page.locator("table.ranking tbody tr").first
     first.get_by_role("button", name=re.compile("^Bekræft")).click()
     expect(page).to_have_url(re.compile(rf"/cases/{case_id}\?confirmed=1$"))
     expect(page.locator("#confirmed")).to_be_visible()
     expect(page.locator("table.assignments")).to_contain_text("primær")
     page.screenshot(path=str(shots / "web-case.png"), full_page=True)
+    assert_accessible(page)
 
 
 def test_a_team_leader_gets_no_other_office_by_page_or_id(
@@ -152,8 +170,31 @@ def test_a_team_leader_gets_no_other_office_by_page_or_id(
     expect(page.locator(f'tr[data-roster-id="{people.roster_a}"]')).to_have_count(1)
     expect(page.locator(f'tr[data-roster-id="{people.roster_b}"]')).to_have_count(0)
     page.screenshot(path=str(shots / "web-rosters.png"), full_page=True)
+    assert_accessible(page)
     answer = page.goto(f"{live_url}/rosters/{people.roster_b}")
     assert answer is not None and answer.status == 403
     expect(page.get_by_role("alert")).to_contain_text("outside your scope")
     answer = page.goto(f"{live_url}/inbox")
     assert answer is not None and answer.status == 403
+
+
+def test_the_accessibility_check_catches_an_unlabelled_input(page: Page) -> None:
+    """The check itself can fail: an input without a label is a critical violation."""
+    page.set_content('<html lang="da"><title>t</title><main><input id="x"></main></html>')
+    with pytest.raises(AssertionError, match="label"):
+        assert_accessible(page)
+
+
+def test_the_new_request_form_keeps_input_and_is_accessible(
+    page: Page, live_url: str, people: People
+) -> None:
+    log_in(page, live_url, people.reception)
+    page.goto(f"{live_url}/cases/new")
+    assert_accessible(page)
+    page.get_by_label("Sagsreference (aldrig et CPR-nummer)").fill("WEB-BROWSER-1")
+    page.get_by_label("Timer pr. uge", exact=True).fill("mange")
+    page.get_by_role("button", name="Registrér og match").click()
+    expect(page.locator("#language-error")).to_be_visible()
+    expect(page.get_by_label("Sagsreference (aldrig et CPR-nummer)")).to_have_value("WEB-BROWSER-1")
+    expect(page.get_by_label("Timer pr. uge", exact=True)).to_have_value("mange")
+    assert_accessible(page)
