@@ -44,6 +44,8 @@ def serve(
     console.print(f"interactive docs: [bold]http://{host}:{port}/docs[/bold]")
     console.print(f"admin key for this session (revoked on exit): [bold]{key}[/bold]")
     console.print("  click 'Authorize' in the docs and paste it as APIKeyHeader or HTTPBearer")
+    console.print(f"web pages: [bold]http://{host}:{port}/login[/bold]")
+    console.print("  log in as a person: famplan users create --email E --name N --role R")
     try:
         # Uvicorn's access log prints query strings (which may carry filters such as a
         # language): famplan's own request log replaces it.
