@@ -223,17 +223,34 @@ def visible_rosters(session: Session, principal: Principal, limit: int = 50) -> 
 
 
 @dataclass(frozen=True)
+class GridRow:
+    consultant: str
+    #: day → shift codes that day
+    shifts: dict[dt.date, list[str]]
+    hours: float
+    #: The contract's hours over the roster's days (None for uncovered shifts).
+    contract_hours: float | None
+
+
+@dataclass(frozen=True)
 class RosterGrid:
     roster: Roster
     offices: list[str]
     days: list[dt.date]
-    #: consultant name → day → shift codes that day
-    cells: dict[str, dict[dt.date, list[str]]]
+    rows: list[GridRow]
+
+    @property
+    def uncovered(self) -> int:
+        return len(self.roster.uncovered)
+
+    @property
+    def violations(self) -> int:
+        return len(self.roster.violations)
 
 
 def roster_grid(session: Session, principal: Principal, roster_id: int) -> RosterGrid:
-    """A roster as consultants × days (`NotFound`; `Forbidden` outside the caller's
-    offices, as `GET /v1/rosters/{id}`)."""
+    """A roster as consultants × days with hours against contract (`NotFound`;
+    `Forbidden` outside the caller's offices, as `GET /v1/rosters/{id}`)."""
     roster = get_or_404(session, Roster, roster_id, "roster")
     if not principal.may_act_for_offices(set(roster.office_ids)):
         raise Forbidden("the roster belongs to offices outside your scope")
@@ -242,24 +259,37 @@ def roster_grid(session: Session, principal: Principal, roster_id: int) -> Roste
         .where(col(RosterShift.roster_id) == roster_id)
         .order_by(col(RosterShift.start))
     ).all()
-    names = consultant_names(
-        session, sorted({s.consultant_id for s in shifts if s.consultant_id is not None})
-    )
+    ids = sorted({s.consultant_id for s in shifts if s.consultant_id is not None})
+    consultants = {
+        c.id: c for c in session.exec(select(Consultant).where(col(Consultant.id).in_(ids)))
+    }
     first = _aware(roster.horizon_start).astimezone(DANISH_TIME).date()
     days = [first + dt.timedelta(days=i) for i in range(roster.days)]
-    cells: dict[str, dict[dt.date, list[str]]] = {}
+    cells: dict[int | None, dict[dt.date, list[str]]] = {}
+    hours: dict[int | None, float] = {}
     for shift in shifts:
         day = _aware(shift.start).astimezone(DANISH_TIME).date()
-        name = (
-            "—"
-            if shift.consultant_id is None
-            else names.get(shift.consultant_id, str(shift.consultant_id))
+        cells.setdefault(shift.consultant_id, {}).setdefault(day, []).append(shift.shift_code)
+        length = (_aware(shift.end) - _aware(shift.start)).total_seconds() / 3600
+        hours[shift.consultant_id] = hours.get(shift.consultant_id, 0.0) + length
+    rows = []
+    for consultant_id, by_day in cells.items():
+        consultant = consultants.get(consultant_id) if consultant_id is not None else None
+        rows.append(
+            GridRow(
+                consultant=consultant.display_name if consultant is not None else "—",
+                shifts=by_day,
+                hours=round(hours[consultant_id], 1),
+                contract_hours=None
+                if consultant is None
+                else round(consultant.contracted_hours_per_week * roster.days / 7, 1),
+            )
         )
-        cells.setdefault(name, {}).setdefault(day, []).append(shift.shift_code)
+    rows.sort(key=lambda row: (row.contract_hours is None, row.consultant))
     all_offices = office_names(session)
     return RosterGrid(
         roster=roster,
         offices=[all_offices.get(i, str(i)) for i in roster.office_ids],
         days=days,
-        cells=dict(sorted(cells.items())),
+        rows=rows,
     )

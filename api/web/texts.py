@@ -39,4 +39,8 @@ ENUM_TEXTS = (
     _("draft"),
     _("published"),
     _("superseded"),
+    # job statuses
+    _("queued"),
+    _("running"),
+    _("succeeded"),
 )

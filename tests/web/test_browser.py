@@ -198,3 +198,54 @@ def test_the_new_request_form_keeps_input_and_is_accessible(
     expect(page.get_by_label("Sagsreference (aldrig et CPR-nummer)")).to_have_value("WEB-BROWSER-1")
     expect(page.get_by_label("Timer pr. uge", exact=True)).to_have_value("mange")
     assert_accessible(page)
+
+
+@pytest.fixture(scope="module")
+def live_url_with_worker(
+    web_engine: Engine, web_settings: ApiSettings, people: People
+) -> Iterator[str]:
+    """The app with its job worker, so a planned roster is solved (by the real solver)."""
+    settings = web_settings.model_copy(update={"run_worker": True, "worker_poll_seconds": 0.2})
+    with live_server(create_app(settings, web_engine)) as url:
+        yield url
+
+
+def test_a_team_leader_plans_watches_and_publishes_a_roster(
+    page: Page, live_url_with_worker: str, web_engine: Engine, shots: Path
+) -> None:
+    from api.auth import Principal
+    from api.services.roster_params import offices_serving
+    from api.services.roster_planning import plannable_cases
+
+    url = live_url_with_worker
+    with Session(web_engine) as session:
+        everything = Principal(key_id=None, role=Role.ADMIN)
+        case = plannable_cases(session, everything)[0]
+        office = offices_serving(session, case.case_id)[0]
+        create_user(
+            session,
+            email="planner@example.org",
+            name="Planner",
+            role=Role.TEAM_LEADER,
+            password=PASSWORD,
+            office_ids=[office],
+        )
+    log_in(page, url, "planner@example.org")
+    page.goto(f"{url}/rosters/new")
+    assert_accessible(page)
+    page.get_by_label(re.compile(rf"^{re.escape(case.reference)}")).check()
+    page.get_by_label("Tidsgrænse (sekunder)").fill("2")
+    page.get_by_role("button", name="Planlæg", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/rosters/\d+$"))
+    # the progress polls until the job is done, then the page reloads with the grid
+    expect(page.locator("#verdict")).to_be_visible(timeout=90_000)
+    expect(page.locator("table.roster-grid tbody tr").first).to_be_visible()
+    page.screenshot(path=str(shots / "web-roster.png"), full_page=True)
+    assert_accessible(page)
+    violations = page.locator("#verdict").get_attribute("data-violations")
+    page.get_by_role("button", name="Offentliggør").click()
+    if violations == "0":
+        expect(page.locator("#published")).to_be_visible()
+        expect(page.locator("#roster-status")).to_have_text("offentliggjort")
+    else:  # a roster breaking a working-time rule is refused, with the reason
+        expect(page.locator("#roster-message")).to_contain_text("kan ikke offentliggøres")
