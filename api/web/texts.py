@@ -43,4 +43,8 @@ ENUM_TEXTS = (
     _("queued"),
     _("running"),
     _("succeeded"),
+    # kinds of batch moves
+    _("new"),
+    _("move"),
+    _("unassigned"),
 )

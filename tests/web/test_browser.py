@@ -249,3 +249,42 @@ def test_a_team_leader_plans_watches_and_publishes_a_roster(
         expect(page.locator("#roster-status")).to_have_text("offentliggjort")
     else:  # a roster breaking a working-time rule is refused, with the reason
         expect(page.locator("#roster-message")).to_contain_text("kan ikke offentliggøres")
+
+
+def test_an_admin_runs_and_applies_a_batch(
+    page: Page, live_url_with_worker: str, people: People, shots: Path
+) -> None:
+    url = live_url_with_worker
+    log_in(page, url, people.admin)
+    page.goto(f"{url}/batch")
+    assert_accessible(page)
+    page.get_by_label("Tidsgrænse (sekunder)").fill("3")
+    page.get_by_role("button", name="Start en genoptimering").click()
+    expect(page).to_have_url(re.compile(r"/batch/\d+$"))
+    expect(page.locator("#job-status")).to_have_text("lykkedes", timeout=120_000)
+    page.screenshot(path=str(shots / "web-batch.png"), full_page=True)
+    assert_accessible(page)
+    moves = page.locator("table.moves tbody input[type=checkbox]")
+    if moves.count() == 0:
+        expect(page.get_by_text("Planen ændrer intet.")).to_be_visible()
+        return
+    page.get_by_role("button", name="Gennemfør de valgte flytninger").click()
+    expect(page.locator("#applied")).to_be_visible()
+    # applying again is refused with the reason
+    answer = page.request.post(
+        page.url.split("?")[0] + "/apply",
+        form={"move": "0", "csrf_token": _csrf_on(page)},
+    )
+    assert answer.status == 409 and "already applied" in answer.text()
+
+
+def test_reception_cannot_run_a_batch(page: Page, live_url: str, people: People) -> None:
+    log_in(page, live_url, people.reception)
+    answer = page.goto(f"{live_url}/batch")
+    assert answer is not None and answer.status == 403
+
+
+def _csrf_on(page: Page) -> str:
+    token = page.locator('input[name="csrf_token"]').first.get_attribute("value")
+    assert token
+    return token
