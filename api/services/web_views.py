@@ -184,6 +184,15 @@ def consultant_names(session: Session, ids: list[int]) -> dict[int, str]:
     return {consultant_id: name for consultant_id, name in rows if consultant_id is not None}
 
 
+def coordinator_names(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Coordinator.id, Coordinator.display_name).where(col(Coordinator.id).in_(ids))
+    )
+    return {coordinator_id: name for coordinator_id, name in rows if coordinator_id is not None}
+
+
 def is_running(status: AssignmentStatus) -> bool:
     return status is not AssignmentStatus.ENDED
 

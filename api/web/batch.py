@@ -16,9 +16,10 @@ from api.services.batch_planning import batch_job, plan_of, start_batch, visible
 from api.services.errors import Conflict, Forbidden, NotFound
 from api.services.optimization import apply_optimization
 from api.services.planning_date import PlanningDateCache
-from api.services.web_views import consultant_names
+from api.services.web_views import consultant_names, coordinator_names
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
 from api.web.templating import gettext_for, render_page
+from data.models import AssignmentRole
 from data.ops_models import JobStatus, Role
 
 router = APIRouter()
@@ -93,11 +94,17 @@ def _batch_page(
         except Forbidden as error:
             return _error_page(request, 403, error.detail)
         plan = plan_of(job)
-        ids: set[int] = set()
+        # A coordinator seat's ids are coordinators', the others' consultants'.
+        consultants: set[int] = set()
+        coordinators: set[int] = set()
         if plan is not None:
             for move in plan.moves:
-                ids |= {i for i in (move.from_id, move.to_id) if i is not None}
-        names = consultant_names(session, sorted(ids))
+                people = coordinators if move.role is AssignmentRole.COORDINATOR else consultants
+                people |= {i for i in (move.from_id, move.to_id) if i is not None}
+        names = {
+            "consultant": consultant_names(session, sorted(consultants)),
+            "coordinator": coordinator_names(session, sorted(coordinators)),
+        }
     finished = job.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
     if partial and finished:
         return Response(status_code=204, headers={"HX-Refresh": "true"})

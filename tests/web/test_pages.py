@@ -283,3 +283,30 @@ def test_a_team_leader_publishes_their_draft_but_not_another_offices(
         mine = [e.actor_user_id for e in events if people.roster_a in e.entity_ids]
         assert mine == [leader.id]
         assert not [e for e in events if people.roster_b in e.entity_ids]
+
+
+def test_a_team_leader_gets_no_other_offices_batch(
+    client: TestClient, people: People, web_engine: Engine
+) -> None:
+    from api.auth import Principal
+    from api.services.batch_planning import start_batch
+    from data.calibration import TODAY
+
+    with Session(web_engine) as session:
+        leader_b = Principal(None, Role.TEAM_LEADER, frozenset({people.office_b}))
+        job = start_batch(session, leader_b, as_of=TODAY, time_limit_seconds=1)
+    log_in(client, people.leader_a)
+    listing = client.get("/batch")
+    assert listing.status_code == 200 and f'data-job-id="{job.id}"' not in listing.text
+    assert client.get(f"/batch/{job.id}").status_code == 403
+    token = csrf_of(listing.text)
+    refused = client.post(f"/batch/{job.id}/apply", data={"csrf_token": token, "move": "0"})
+    assert refused.status_code == 403
+    client.cookies.clear()
+    log_in(client, people.leader_b)
+    own = client.get(f"/batch/{job.id}")
+    assert own.status_code == 200 and 'id="progress"' in own.text
+    # not finished: applying is refused with the reason, nothing written
+    token = csrf_of(own.text)
+    early = client.post(f"/batch/{job.id}/apply", data={"csrf_token": token, "move": "0"})
+    assert early.status_code == 409 and "has not succeeded" in early.text
