@@ -2,8 +2,8 @@
 
 One module per page group: `auth_pages` (log-in, log-out, password), `reception`
 (inbox, new request, match, case), `rosters` (plan, watch, read and publish a roster),
-`batch` (batch re-optimisation). Pages call the application services (`api.services`),
-never the database directly.
+`batch` (batch re-optimisation), `capacity` (the report's figures). Pages call the
+application services (`api.services`), never the database directly.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.web import auth_pages, batch, reception, rosters
+from api.web import auth_pages, batch, capacity, reception, rosters
 from api.web.security import LoginRequired, PageForbidden
 from api.web.templating import gettext_for, render_page
 from api.web.timing import ServerTimingMiddleware
@@ -51,5 +51,11 @@ def install_pages(app: FastAPI) -> None:
     app.add_middleware(ServerTimingMiddleware)
     app.add_exception_handler(LoginRequired, _on_login_required)
     app.add_exception_handler(PageForbidden, _on_forbidden)
-    for router in (auth_pages.router, reception.router, rosters.router, batch.router):
+    for router in (
+        auth_pages.router,
+        reception.router,
+        rosters.router,
+        batch.router,
+        capacity.router,
+    ):
         app.include_router(router, include_in_schema=False)

@@ -288,3 +288,13 @@ def _csrf_on(page: Page) -> str:
     token = page.locator('input[name="csrf_token"]').first.get_attribute("value")
     assert token
     return token
+
+
+def test_the_capacity_page(page: Page, live_url: str, people: People, shots: Path) -> None:
+    log_in(page, live_url, people.leader_a)
+    page.goto(f"{live_url}/capacity")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kapacitet")
+    assert page.locator("table.capacity tbody tr").count() > 0
+    assert page.locator("table.outlook thead th").count() == 13  # label + 12 weeks
+    page.screenshot(path=str(shots / "web-capacity.png"), full_page=True)
+    assert_accessible(page)
