@@ -310,3 +310,68 @@ def test_a_team_leader_gets_no_other_offices_batch(
     token = csrf_of(own.text)
     early = client.post(f"/batch/{job.id}/apply", data={"csrf_token": token, "move": "0"})
     assert early.status_code == 409 and "has not succeeded" in early.text
+
+
+def test_bad_input_in_any_form_is_named_at_its_field_never_a_500(
+    client: TestClient, people: People
+) -> None:
+    log_in(client, people.admin)
+    token = csrf_of(client.get("/cases/new").text)
+    base = {
+        "csrf_token": token,
+        "reference": "KBH-WEB-BAD",
+        "municipality_code": "101",
+        "intervention_type": "family_treatment",
+        "language": "ar",
+        "person_group": "parents",
+        "hours_per_week": "4",
+        "visits_per_week": "2",
+        "requested_start": "2023-12-15T09:00",
+        "priority": "2",
+    }
+    wrong = {
+        "municipality_code": "abc",
+        "requested_start": "yesterday",
+        "priority": "9",
+        "excluded_consultant_ids": "a, b",
+        "gender_rule": "required",
+        "intervention_type": "astrology",
+        "reference": "0101901234",
+    }
+    for field, value in wrong.items():
+        response = client.post("/cases/new", data={**base, field: value})
+        assert response.status_code == 422, (field, response.status_code)
+        assert f'id="{"gender" if field == "gender_rule" else field}-error"' in response.text, field
+        assert f'value="{base["reference"] if field != "reference" else value}"' in response.text
+
+    token = csrf_of(client.get("/rosters/new").text)
+    plan = {"csrf_token": token, "start_date": "2023-12-18", "weeks": "1", "template": "3x8"}
+    assert 'id="case_ids-error"' in client.post("/rosters/new", data=plan).text
+    for field, value in {"weeks": "many", "start_date": "soon", "time_limit_seconds": "-1"}.items():
+        response = client.post("/rosters/new", data={**plan, "case_ids": "1", field: value})
+        assert response.status_code == 422 and f'id="{field}-error"' in response.text, field
+    odd_case = client.post("/rosters/new", data={**plan, "case_ids": "x"})
+    assert odd_case.status_code == 422 and 'id="case_ids-error"' in odd_case.text
+
+    batch = client.post("/batch", data={"csrf_token": token, "time_limit_seconds": "soon"})
+    assert batch.status_code == 422 and 'id="time_limit_seconds-error"' in batch.text
+    confirm = client.post("/cases/1/confirm", data={"csrf_token": token, "consultant_id": "x"})
+    assert confirm.status_code in (409, 422)
+
+
+def test_the_danish_catalogue_translates_every_text() -> None:
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    from api.web.templating import LOCALES_DIR
+
+    with open(LOCALES_DIR / "messages.pot", "rb") as pot_file:
+        ids = {m.id for m in read_po(pot_file) if m.id}
+    with open(LOCALES_DIR / "da" / "LC_MESSAGES" / "messages.po", "rb") as po_file:
+        po = read_po(po_file)
+    with open(LOCALES_DIR / "da" / "LC_MESSAGES" / "messages.mo", "rb") as mo_file:
+        mo = read_mo(mo_file)
+    untranslated = sorted(str(i) for i in ids if not (po.get(i) and po.get(i).string))
+    assert untranslated == []
+    stale = sorted(str(m.id) for m in po if m.id and (mo.get(m.id) is None))
+    assert stale == [], "run `make locales` (the .mo is older than the .po)"
