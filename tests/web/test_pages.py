@@ -375,3 +375,22 @@ def test_the_danish_catalogue_translates_every_text() -> None:
     assert untranslated == []
     stale = sorted(str(m.id) for m in po if m.id and (mo.get(m.id) is None))
     assert stale == [], "run `make locales` (the .mo is older than the .po)"
+
+
+def test_an_htmx_confirmation_swaps_the_ranking_or_redirects(
+    client: TestClient, people: People
+) -> None:
+    log_in(client, people.reception)
+    case_id, page = _a_matchable_case(client)
+    form = re.search(r'<form method="post" action="/cases/\d+/confirm".*?</form>', page, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(0)))
+    htmx = {"HX-Request": "true", "X-CSRF-Token": fields.pop("csrf_token")}
+    stale = {**fields, "consultant_version": str(int(fields["consultant_version"]) + 50)}
+    conflict = client.post(f"/cases/{case_id}/confirm", data=stale, headers=htmx)
+    # only the ranking comes back (htmx puts it in place), with the reason on top
+    assert conflict.status_code == 409 and "<html" not in conflict.text
+    assert 'id="match-message"' in conflict.text
+    done = client.post(f"/cases/{case_id}/confirm", data=fields, headers=htmx)
+    assert done.status_code == 204
+    assert done.headers["HX-Redirect"] == f"/cases/{case_id}?confirmed=1"
