@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster.clock import WORK_PER_SECOND, WallClock, WorkClock
+from roster import windows
+from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
 from roster.heuristic import greedy
 from roster.interrupt import Interrupt
@@ -68,6 +69,9 @@ class RosterResult:
     #: The search was stopped on request (`solve(should_stop=)`): the best roster found
     #: until then, FEASIBLE at most unless every level had been proven already.
     cancelled: bool = False
+    #: Why there is no roster, or how it was found when that matters (e.g. by time
+    #: windows, with no bound): empty when there is nothing to add to the status.
+    message: str = ""
 
     @property
     def found(self) -> bool:
@@ -107,6 +111,110 @@ class SearchParameters:
     #: search in them. Each rate gives its own rosters.
     work_per_second: float = WORK_PER_SECOND
     log: bool = False
+    #: Solve a problem too big to build in its time by windows (`roster.windows`).
+    decompose: bool = True
+
+
+#: Share of the time limit the whole model's build may take before the problem is
+#: solved in time windows instead.
+BUILD_SHARE = 0.25
+#: Build time per (cover demand, employee) pair, the number of assignment variables at
+#: most: Instance22 (364 days, 50 staff, 10 shift types: 182,000 pairs) built in 38 s
+#: with the 2-core machine loaded by 4 other searches, 12 s after the per-employee
+#: index of `RosterModel.y_of` (CHECK), and its CP-SAT presolve takes as long again.
+BUILD_SECONDS_PER_PAIR = 1.5e-4
+
+
+def build_seconds(problem: RosterProblem) -> float:
+    """A rough forecast of the seconds the whole model takes to build."""
+    return len(problem.cover) * len(problem.employees) * BUILD_SECONDS_PER_PAIR
+
+
+def too_big_to_build(problem: RosterProblem, time_limit: float) -> bool:
+    """The whole model would take more than `BUILD_SHARE` of the limit to build, and
+    the horizon is long enough to split into windows."""
+    long_enough = problem.days >= 2 * windows.WINDOW_DAYS
+    return long_enough and build_seconds(problem) > BUILD_SHARE * time_limit
+
+
+#: Share of the time left for the rolling horizon's first roster; the rest improves it.
+FIRST_ROSTER_SHARE = 0.5
+
+
+def _solve_by_windows(
+    problem: RosterProblem,
+    deadline: Deadline,
+    seed: int,
+    params: SearchParameters,
+    hint: Roster | None,
+    interrupt: Interrupt,
+) -> RosterResult:
+    """`solve` for a problem too big to build whole (`roster.windows`)."""
+    from roster.validate import total, validate
+
+    window_params = dataclasses.replace(params, greedy_hint=False, decompose=False)
+
+    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
+        if interrupt.stopped:
+            return RosterResult(SolveStatus.CANCELLED, None, None, 0.0, (), {}, (), {}, None)
+        return solve(sub, time_limit, seed, parameters=window_params, **kwargs)  # type: ignore[arg-type]
+
+    # the rolling horizon's windows: one CP-SAT run each, all of its time to finding
+    # and improving the window's first roster (the LNS comes after, over windows)
+    first_params = dataclasses.replace(window_params, lns=False)
+
+    def first_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
+        if interrupt.stopped:
+            return RosterResult(SolveStatus.CANCELLED, None, None, 0.0, (), {}, (), {}, None)
+        return solve(sub, time_limit, seed, parameters=first_params, **kwargs)  # type: ignore[arg-type]
+
+    start: Roster | None = None
+    how = "time windows"
+    if hint and not validate(problem, hint):
+        start = hint
+    else:
+        start, reason = windows.first_roster(
+            problem, deadline, first_window, share=FIRST_ROSTER_SHARE
+        )
+        if start is None:
+            status = SolveStatus.CANCELLED if interrupt.stopped else SolveStatus.UNKNOWN
+            return RosterResult(
+                status,
+                None,
+                None,
+                deadline.elapsed(),
+                (),
+                {},
+                (),
+                {},
+                None,
+                cancelled=interrupt.stopped,
+                message=f"no roster within the time limit: {reason}",
+            )
+    value = total(problem, start)
+    roster, value, searched = windows.improve(
+        problem, start, value, deadline, solve_window, total, seed=seed
+    )
+    from roster.validate import evaluate
+
+    terms = evaluate(problem, roster)
+    return RosterResult(
+        status=SolveStatus.FEASIBLE,
+        objective=value,
+        bound=None,
+        seconds=deadline.elapsed(),
+        roster=roster,
+        teams=_teams(problem, roster),
+        uncovered=explain_uncovered(problem, roster),
+        terms=terms,
+        kpis=compute_kpis(problem, roster),
+        cancelled=interrupt.stopped,
+        message=(
+            f"{how}: the whole model is too big to build in the time limit "
+            f"(about {build_seconds(problem):.0f} s); rolling horizon, then {searched} "
+            "windows re-solved; no bound"
+        ),
+    )
 
 
 def solve(
@@ -157,10 +265,28 @@ def solve(
     objective and bound, so the last call always matches the result when a roster was
     found.
 
+    The time limit covers the model build. A problem whose whole model would take
+    more than `BUILD_SHARE` of it to build (`too_big_to_build`) is not built whole: it
+    is solved in time windows (`roster.windows`: a rolling horizon for a first roster,
+    then a time-window LNS), FEASIBLE with no bound, or UNKNOWN with the reason in
+    `message`.
+
     `should_stop()` is polled (`roster.interrupt`) while the search runs; once it holds,
     the running CP-SAT search is stopped, no further stage, LNS step or search starts,
     and the result carries the best roster found so far with ``cancelled=True``.
     """
+    deadline = Deadline(time_limit)
+    params = parameters or SearchParameters(num_workers=num_workers)
+    if (
+        params.decompose
+        and reference is None
+        and freeze_before_day == 0
+        and free_days is None
+        and not params.deterministic
+        and too_big_to_build(problem, time_limit)
+    ):
+        with Interrupt(should_stop) as interrupt:
+            return _solve_by_windows(problem, deadline, seed, params, hint, interrupt)
     with Interrupt(should_stop) as interrupt:
         return _solve(
             problem,
@@ -213,7 +339,13 @@ def _solve(
     if hint is None and params.greedy_hint:
         hint = greedy(problem)
     # a hint that fits the model is a legal roster to fall back on (see below)
-    fallback = rm.assignment(hint) if hint and rm.add_hint(hint, clock=clock) else None
+    # completing the hint's auxiliary variables counts against the limit like the build
+    complete = max(0.1, min(2.0, (time_limit - (clock.now() - begun)) / 4))
+    fallback = (
+        rm.assignment(hint)
+        if hint and rm.add_hint(hint, complete_seconds=complete, clock=clock)
+        else None
+    )
     levels = rm.level_expressions()
     lexicographic = problem.weights.lexicographic
     plan = (
