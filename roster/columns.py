@@ -98,7 +98,10 @@ def applicable(problem: RosterProblem) -> bool:
 class _Pricer:
     """One employee's CP-SAT pricing model, built once and re-solved per round."""
 
-    def __init__(self, problem: RosterProblem, employee: str) -> None:
+    def __init__(
+        self, problem: RosterProblem, employee: str, deadline: float | None = None
+    ) -> None:
+        self.deadline = deadline
         own = dataclasses.replace(
             problem,
             employees=(problem.employee[employee],),
@@ -134,7 +137,9 @@ class _Pricer:
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
         solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = 5.0
+        # never past the caller's deadline: the solve's time limit is a promise
+        left = self.deadline - time.perf_counter() if self.deadline is not None else 5.0
+        solver.parameters.max_time_in_seconds = max(0.01, min(5.0, left))
         found: list[tuple[float, Column, int]] = []
         status = solver.solve(model, _Collector(self, found))
         if status == cp_model.INFEASIBLE:
@@ -183,10 +188,21 @@ class _Lp:
 
 
 class ColumnGeneration:
-    def __init__(self, problem: RosterProblem, num_workers: int = 2, seed: int = 0) -> None:
+    def __init__(
+        self,
+        problem: RosterProblem,
+        num_workers: int = 2,
+        seed: int = 0,
+        deadline: float | None = None,
+    ) -> None:
         self.problem = problem
         self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
-        self.pricers = {e.id: _Pricer(problem, e.id) for e in problem.employees}
+        self.pricers: dict[str, _Pricer] = {}
+        for e in problem.employees:
+            if deadline is not None and time.perf_counter() > deadline:
+                # building the pricing models alone outlasted the time: no bound
+                raise _NoSchedule
+            self.pricers[e.id] = _Pricer(problem, e.id, deadline)
         self.columns: dict[str, list[Column]] = {e.id: [] for e in problem.employees}
         self.costs: dict[str, list[int]] = {e.id: [] for e in problem.employees}
         self.workers = max(1, num_workers)
@@ -393,12 +409,15 @@ def generate(
     """Column generation at the root (up to `root_share` of the time), then a dive."""
     started = time.perf_counter()
     deadline = started + time_limit
-    cg = ColumnGeneration(problem, num_workers=num_workers, seed=seed)
     lower: float | None = None
     lp_value: float | None = None
     lp_under: float | None = None
     lp_under_cost: float | None = None
     roster: Roster | None = None
+    try:
+        cg = ColumnGeneration(problem, num_workers=num_workers, seed=seed, deadline=deadline)
+    except _NoSchedule:
+        return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
