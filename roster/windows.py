@@ -226,10 +226,12 @@ def first_roster(
         hi = _ceil(cuts, min(p.days, lo + window_days))
         first = _floor(cuts, lo - margin)
         windows_left = math.ceil((p.days - lo) / window_days)
+        if deadline.remaining() < MIN_WINDOW_SECONDS / 2:
+            return None, f"rolling horizon: the time limit ran out before day {lo}"
         budget = max(MIN_WINDOW_SECONDS, aim.remaining() / windows_left)
         budgets = (
             min(budget, deadline.remaining()),
-            max(budget, deadline.remaining() / windows_left),
+            min(max(budget, deadline.remaining() / windows_left), deadline.remaining()),
         )
         # planned a margin beyond its last day, so that it does not end on a run the
         # next window cannot legally continue (the horizon's end exempts runs); the
@@ -244,7 +246,7 @@ def first_roster(
             result = solve_window(
                 sub, time_limit=max(0.1, seconds), freeze=fixed, freeze_before_day=lo - first
             )
-            if result.found or deadline.expired:
+            if result.found or deadline.remaining() < MIN_WINDOW_SECONDS / 2:
                 break
         if result is None or not result.found:
             status = result.status.value if result is not None else "unknown"
