@@ -194,15 +194,22 @@ class ColumnGeneration:
         num_workers: int = 2,
         seed: int = 0,
         deadline: float | None = None,
+        build_by: float | None = None,
     ) -> None:
         self.problem = problem
         self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
         self.pricers: dict[str, _Pricer] = {}
-        for e in problem.employees:
-            if deadline is not None and time.perf_counter() > deadline:
-                # building the pricing models alone outlasted the time: no bound
-                raise _NoSchedule
+        started = time.perf_counter()
+        for i, e in enumerate(problem.employees):
             self.pricers[e.id] = _Pricer(problem, e.id, deadline)
+            # the pricing models alone would outlast `build_by` (forecast from those
+            # built so far): give up early, with no bound, and leave the time to others
+            spent = time.perf_counter() - started
+            if (
+                build_by is not None
+                and started + spent * len(problem.employees) / (i + 1) > build_by
+            ):
+                raise _NoSchedule
         self.columns: dict[str, list[Column]] = {e.id: [] for e in problem.employees}
         self.costs: dict[str, list[int]] = {e.id: [] for e in problem.employees}
         self.workers = max(1, num_workers)
@@ -403,10 +410,13 @@ def generate(
     time_limit: float,
     *,
     root_share: float = 0.6,
+    build_share: float = 0.5,
     seed: int = 0,
     num_workers: int = 2,
 ) -> ColumnResult:
-    """Column generation at the root (up to `root_share` of the time), then a dive."""
+    """Column generation at the root (up to `root_share` of the time), then a dive.
+    When building the per-employee pricing models is forecast to take more than
+    `build_share` of the time, it stops early: no roster, no bound."""
     started = time.perf_counter()
     deadline = started + time_limit
     lower: float | None = None
@@ -415,7 +425,13 @@ def generate(
     lp_under_cost: float | None = None
     roster: Roster | None = None
     try:
-        cg = ColumnGeneration(problem, num_workers=num_workers, seed=seed, deadline=deadline)
+        cg = ColumnGeneration(
+            problem,
+            num_workers=num_workers,
+            seed=seed,
+            deadline=deadline,
+            build_by=started + build_share * time_limit,
+        )
     except _NoSchedule:
         return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)
     try:

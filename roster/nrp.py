@@ -42,7 +42,6 @@ from roster.problem import Roster, RosterProblem
 from roster.solve import (
     RosterResult,
     SearchParameters,
-    build_seconds,
     explain_uncovered,
     solve,
     too_big_to_build,
@@ -73,9 +72,6 @@ FIRST_RUN_SHARE = 0.1
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
-#: Column generation's per-employee pricing models against the whole model's build
-#: (Instance20: 17 s against 6.6 s, Instance22: 55 s against 38 s, on a loaded machine).
-PRICER_BUILD_FACTOR = 2.5
 
 
 def cover_only(problem: RosterProblem) -> RosterProblem:
@@ -150,12 +146,7 @@ def solve_nrp(
     starts: list[Roster] = []
     target = 0  # persons missing that a start may leave without a cover search
     target_cost: int | None = None  # their under-cover cost
-    # column generation builds a model per employee, together about
-    # `PRICER_BUILD_FACTOR` times the whole model: skipped when that would take most of
-    # its share (its bound is then unknown, not 0)
-    column_time = time_limit * COLUMN_SHARE * ROOT_SHARE
-    affordable = build_seconds(problem) * PRICER_BUILD_FACTOR < 0.5 * column_time
-    if columns.applicable(problem) and affordable:
+    if columns.applicable(problem):
         generated = columns.generate(
             problem,
             time_limit * COLUMN_SHARE,

@@ -332,6 +332,7 @@ def _solve(
     )
     begun = clock.now()
     rm = RosterModel(problem, reference=reference, repair_weights=repair_weights)
+    built = time.perf_counter() - started
     if freeze_before_day > 0:
         rm.freeze(freeze, freeze_before_day)
     if free_days is not None:
@@ -420,8 +421,26 @@ def _solve(
         # hint is legal: return it, FEASIBLE, rather than nothing
         solution = fallback
     if solution is None:
+        why = {
+            SolveStatus.INFEASIBLE: "the hard rules cannot all hold",
+            SolveStatus.UNKNOWN: (
+                f"no roster within the time limit ({time_limit:.1f} s, of which the model "
+                f"build took {built:.1f} s)"
+            ),
+        }.get(final.status, "")
         return RosterResult(
-            final.status, None, None, seconds, (), {}, (), {}, None, tuple(stages), cancelled
+            final.status,
+            None,
+            None,
+            seconds,
+            (),
+            {},
+            (),
+            {},
+            None,
+            tuple(stages),
+            cancelled,
+            message=why,
         )
     if final.objective is None or (cancelled and len(stages) < len(plan)):
         # a later level timed out: keep the earlier level's roster, honestly FEASIBLE

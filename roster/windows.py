@@ -13,8 +13,9 @@ already uses.
   fixed as its margin and planned a margin ahead (those days are planned again by the
   next window); the totals of the days not yet planned are unknown, so each
   window may use its pro-rata share of every limit (plus one shift), and must reach
-  its pro-rata share of a minimum (minus two shifts) — or, when that is infeasible, only
-  what the days after it could no longer make up.
+  most of its pro-rata share of a minimum (`STRICT_MINIMUM`) — or, when it finds
+  nothing so, only what the days after it could no longer make up, with more time
+  each try until the time limit.
 - `improve`: time-window LNS. A window with fixed margins on both sides, re-solved by
   `roster.solve.solve` (its own CP-SAT and LNS) from the current roster; kept when the
   whole roster's objective (`roster.validate.total`) drops.
@@ -36,10 +37,13 @@ from typing import TYPE_CHECKING
 from roster.clock import Deadline
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY
+from solving.status import SolveStatus
 
 #: Days a window plans (rounded up to the next Monday). Four weeks of a 150-person,
 #: 32-shift-type problem build in about a second.
 WINDOW_DAYS = 28
+#: Share of its pro-rata part of each minimum a rolling-horizon window must reach.
+STRICT_MINIMUM = 0.9
 #: Least time worth giving one window's search.
 MIN_WINDOW_SECONDS = 1.0
 #: Longest search of one window in `improve`: more, shorter searches cover the horizon
@@ -107,6 +111,7 @@ def sub_problem(
     p = problem
     rolling = planned_until is not None
     share = end / p.days
+    lo_share = (planned_until or 0) / p.days
     weekend_of = {d: i for i, days in enumerate(p.weekends) for d in days}
     outside_minutes: Counter[str] = Counter()
     outside_type: Counter[tuple[str, str]] = Counter()
@@ -139,8 +144,11 @@ def sub_problem(
         lower = p.min_minutes(e) - used
         if rolling:
             if strict_minimum:
-                # its pro-rata share, less two shifts (absences do not fall evenly)
-                lower = math.floor(p.min_minutes(e) * share) - 2 * longest - used
+                # most of its pro-rata share (`STRICT_MINIMUM`): the cover usually pushes work
+                # well past a minimum, and absences do not fall evenly; the last
+                # window (share 1) gets all that is left
+                target = lo_share + STRICT_MINIMUM * (share - lo_share) if share < 1 else 1.0
+                lower = math.floor(p.min_minutes(e) * target) - used
             else:
                 # only what the later days cannot make up, at most a shift on each day
                 # a run of work allows (a run, then the shortest rest)
@@ -229,30 +237,33 @@ def first_roster(
         if deadline.remaining() < MIN_WINDOW_SECONDS / 2:
             return None, f"rolling horizon: the time limit ran out before day {lo}"
         budget = max(MIN_WINDOW_SECONDS, aim.remaining() / windows_left)
-        budgets = (
-            min(budget, deadline.remaining()),
-            min(max(budget, deadline.remaining() / windows_left), deadline.remaining()),
-        )
         # planned a margin beyond its last day, so that it does not end on a run the
         # next window cannot legally continue (the horizon's end exempts runs); the
         # next window plans those days again
         ahead = _ceil(cuts, min(p.days, hi + margin))
         fixed = _shift(tuple(planned), first, lo)
         result = None
-        for strict, seconds in zip((True, False), budgets, strict=True):
+        strict = True
+        while deadline.remaining() >= MIN_WINDOW_SECONDS / 2:
             sub = sub_problem(
                 p, tuple(planned), first, ahead, planned_until=lo, strict_minimum=strict
             )
             result = solve_window(
-                sub, time_limit=max(0.1, seconds), freeze=fixed, freeze_before_day=lo - first
+                sub,
+                time_limit=min(budget, deadline.remaining()),
+                freeze=fixed,
+                freeze_before_day=lo - first,
             )
-            if result.found or deadline.remaining() < MIN_WINDOW_SECONDS / 2:
+            if result.found or (result.status is SolveStatus.INFEASIBLE and not strict):
                 break
+            if not strict:
+                budget *= 2  # out of time, not of rosters: try again with more of it
+            strict = False
         if result is None or not result.found:
             status = result.status.value if result is not None else "unknown"
             return None, (
                 f"rolling horizon: days {lo}-{hi - 1} found no roster ({status}) "
-                f"with {budget:.1f} s left for them"
+                f"before the time limit"
             )
         planned.extend(a for a in _unshift(result.roster, first) if lo <= a.day < hi)
         lo = hi
