@@ -42,7 +42,9 @@ from roster.problem import Roster, RosterProblem
 from roster.solve import (
     RosterResult,
     SearchParameters,
+    build_seconds,
     explain_uncovered,
+    roster_result,
     solve,
     too_big_to_build,
 )
@@ -186,6 +188,29 @@ def solve_nrp(
         if warm.bound is not None:
             bounds.append(warm.bound)
     start = min(starts, key=lambda r: (_missing(problem, r), total(problem, r)), default=None)
+    if remaining() < build_seconds(problem):
+        # too little time left to build the whole model again: the start is the answer
+        # (or there is none), rather than a search that would end past the limit
+        if start is None:
+            return RosterResult(
+                SolveStatus.UNKNOWN,
+                None,
+                None,
+                deadline.elapsed(),
+                (),
+                {},
+                (),
+                {},
+                None,
+                message="no roster within the time limit: the warm starts found none",
+            )
+        return roster_result(
+            problem,
+            start,
+            seconds=deadline.elapsed(),
+            bound=min(max(bounds), total(problem, start)) if bounds else None,
+            message="the warm start's roster: no time left for a search of the whole model",
+        )
     result = solve(
         problem,
         time_limit=max(0.1, remaining()),

@@ -195,25 +195,45 @@ def _solve_by_windows(
     roster, value, searched = windows.improve(
         problem, start, value, deadline, solve_window, total, seed=seed
     )
-    from roster.validate import evaluate
-
-    terms = evaluate(problem, roster)
-    return RosterResult(
-        status=SolveStatus.FEASIBLE,
-        objective=value,
-        bound=None,
+    return roster_result(
+        problem,
+        roster,
         seconds=deadline.elapsed(),
-        roster=roster,
-        teams=_teams(problem, roster),
-        uncovered=explain_uncovered(problem, roster),
-        terms=terms,
-        kpis=compute_kpis(problem, roster),
         cancelled=interrupt.stopped,
         message=(
             f"{how}: the whole model is too big to build in the time limit "
             f"(about {build_seconds(problem):.0f} s); rolling horizon, then {searched} "
             "windows re-solved; no bound"
         ),
+    )
+
+
+def roster_result(
+    problem: RosterProblem,
+    roster: Roster,
+    *,
+    seconds: float,
+    bound: int | None = None,
+    cancelled: bool = False,
+    message: str = "",
+) -> RosterResult:
+    """A legal roster found without a search of the whole model, as a FEASIBLE result:
+    its objective recomputed from the roster (`roster.validate.evaluate`)."""
+    from roster.validate import evaluate
+
+    terms = evaluate(problem, roster)
+    return RosterResult(
+        status=SolveStatus.FEASIBLE,
+        objective=sum(terms.values()),
+        bound=bound,
+        seconds=seconds,
+        roster=roster,
+        teams=_teams(problem, roster),
+        uncovered=explain_uncovered(problem, roster),
+        terms=terms,
+        kpis=compute_kpis(problem, roster),
+        cancelled=cancelled,
+        message=message,
     )
 
 
