@@ -174,7 +174,11 @@ def _solve_by_windows(
         start = hint
     else:
         start, reason = windows.first_roster(
-            problem, deadline, first_window, share=FIRST_ROSTER_SHARE
+            problem,
+            deadline,
+            first_window,
+            share=FIRST_ROSTER_SHARE,
+            build_estimate=build_seconds,
         )
         if start is None:
             status = SolveStatus.CANCELLED if interrupt.stopped else SolveStatus.UNKNOWN
@@ -193,7 +197,14 @@ def _solve_by_windows(
             )
     value = total(problem, start)
     roster, value, searched = windows.improve(
-        problem, start, value, deadline, solve_window, total, seed=seed
+        problem,
+        start,
+        value,
+        deadline,
+        solve_window,
+        total,
+        seed=seed,
+        build_estimate=build_seconds,
     )
     return roster_result(
         problem,

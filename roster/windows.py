@@ -39,9 +39,22 @@ from roster.problem import Assignment, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY
 from solving.status import SolveStatus
 
-#: Days a window plans (rounded up to the next Monday). Four weeks of a 150-person,
-#: 32-shift-type problem build in about a second.
+#: Days a window plans at most (rounded up to the next Monday).
 WINDOW_DAYS = 28
+#: Assignment slots (cover demand × employee) a window's days may hold: four weeks of
+#: 50 people and 10 shift types (Instance22); a week of 150 people and 32 types. A
+#: window of 35 days of 150 people and 10 types found no roster in 60 s on the loaded
+#: 2-core machine.
+WINDOW_SLOTS = 14_000
+
+
+def window_days_for(problem: RosterProblem) -> int:
+    """Whole weeks, 1 to 4, so that a window holds about `WINDOW_SLOTS` slots."""
+    per_day = len(problem.cover) * len(problem.employees) / max(1, problem.days)
+    weeks = int(WINDOW_SLOTS / max(1.0, per_day * 7))
+    return 7 * max(1, min(WINDOW_DAYS // 7, weeks))
+
+
 #: Share of its pro-rata part of each minimum a rolling-horizon window must reach.
 STRICT_MINIMUM = 0.9
 #: Least time worth giving one window's search.
@@ -216,7 +229,8 @@ def first_roster(
     deadline: Deadline,
     solve_window: WindowSolver,
     share: float = 0.5,
-    window_days: int = WINDOW_DAYS,
+    window_days: int | None = None,
+    build_estimate: Callable[[RosterProblem], float] = lambda sub: 0.0,
 ) -> tuple[Roster | None, str]:
     """A legal roster by rolling horizon, planned by `solve_window(sub, time_limit,
     freeze=, freeze_before_day=)` (a `roster.solve.solve` with the caller's search
@@ -225,6 +239,7 @@ def first_roster(
     pro-rata minimums relaxed and more of the time (up to its share of all that is
     left): a late roster within the limit is better than none."""
     p = problem
+    window_days = window_days or window_days_for(p)
     cuts = cut_days(p)
     margin = margin_days(p)
     planned: list[Assignment] = []
@@ -244,13 +259,18 @@ def first_roster(
         fixed = _shift(tuple(planned), first, lo)
         result = None
         strict = True
-        while deadline.remaining() >= MIN_WINDOW_SECONDS / 2:
+        while True:
             sub = sub_problem(
                 p, tuple(planned), first, ahead, planned_until=lo, strict_minimum=strict
             )
+            # a window is worth starting only if its model can be built and searched
+            # before the deadline: its build counts against the limit too
+            need = build_estimate(sub) + MIN_WINDOW_SECONDS / 2
+            if deadline.remaining() < need:
+                break
             result = solve_window(
                 sub,
-                time_limit=min(budget, deadline.remaining()),
+                time_limit=min(max(budget, need), deadline.remaining()),
                 freeze=fixed,
                 freeze_before_day=lo - first,
             )
@@ -278,7 +298,8 @@ def improve(
     solve_window: WindowSolver,
     objective: Callable[[RosterProblem, Roster], int],
     seed: int = 0,
-    window_days: int = WINDOW_DAYS,
+    window_days: int | None = None,
+    build_estimate: Callable[[RosterProblem], float] = lambda sub: 0.0,
 ) -> tuple[Roster, int, int]:
     """Time-window LNS from `roster` (objective `value`) until `deadline`: sweeps of
     windows from a random offset, each re-solved by `solve_window(sub, time_limit,
@@ -286,6 +307,7 @@ def improve(
     `objective` of the whole roster drops. Returns the best roster, its value and the
     number of windows searched."""
     p = problem
+    window_days = window_days or window_days_for(p)
     rng = random.Random(seed)
     cuts = cut_days(p)
     margin = margin_days(p)
@@ -304,13 +326,18 @@ def improve(
             hi = _ceil(cuts, min(p.days, lo + window_days))
             first, end = _floor(cuts, lo - margin), _ceil(cuts, min(p.days, hi + margin))
             sub = sub_problem(p, best, first, end)
+            need = build_estimate(sub) + MIN_WINDOW_SECONDS
+            if left < need:
+                return best, best_value, searched  # no time to build another window
             result = solve_window(
                 sub,
-                time_limit=min(left, IMPROVE_WINDOW_SECONDS),
+                time_limit=min(left, max(need, IMPROVE_WINDOW_SECONDS)),
                 hint=_shift(best, first, end),
                 free_days=range(lo - first, hi - first),
             )
             searched += 1
+            if result.status is SolveStatus.CANCELLED:
+                return best, best_value, searched
             if not result.found:
                 continue
             outside = [a for a in best if not first <= a.day < end]
