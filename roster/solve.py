@@ -119,10 +119,18 @@ class SearchParameters:
 #: solved in time windows instead.
 BUILD_SHARE = 0.25
 #: Build time per (cover demand, employee) pair, the number of assignment variables at
-#: most: Instance22 (364 days, 50 staff, 10 shift types: 182,000 pairs) built in 38 s
-#: with the 2-core machine loaded by 4 other searches, 12 s after the per-employee
-#: index of `RosterModel.y_of` (CHECK), and its CP-SAT presolve takes as long again.
+#: most, measured with the 2-core machine loaded by other searches (load 10): Instance22
+#: (364 days, 50 staff, 10 shift types: 182,000 pairs) built in 38 s at first, 34 s
+#: with the per-employee index of `RosterModel.y_of`, 17.5 s with the cyclic garbage
+#: collector paused; Instance20 (54,600 pairs) in 5.8 s before the pause. CP-SAT's
+#: presolve of the built model takes as long again, hence the margin.
 BUILD_SECONDS_PER_PAIR = 1.5e-4
+
+
+#: A model built faster than this is built whole whatever the limit: a short limit on
+#: a small problem (a test, a quick preview) overruns by less than the windows' own
+#: overhead, and keeps the whole model's search and bound.
+MIN_DECOMPOSED_BUILD = 3.0
 
 
 def build_seconds(problem: RosterProblem) -> float:
@@ -131,10 +139,12 @@ def build_seconds(problem: RosterProblem) -> float:
 
 
 def too_big_to_build(problem: RosterProblem, time_limit: float) -> bool:
-    """The whole model would take more than `BUILD_SHARE` of the limit to build, and
-    the horizon is long enough to split into windows."""
+    """The whole model would take more than `BUILD_SHARE` of the limit (and more than
+    `MIN_DECOMPOSED_BUILD`) to build, and the horizon is long enough to split into
+    windows."""
     long_enough = problem.days >= 2 * windows.WINDOW_DAYS
-    return long_enough and build_seconds(problem) > BUILD_SHARE * time_limit
+    seconds = build_seconds(problem)
+    return long_enough and seconds > max(BUILD_SHARE * time_limit, MIN_DECOMPOSED_BUILD)
 
 
 #: Share of the time left for the rolling horizon's first roster; the rest improves it.
