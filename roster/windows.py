@@ -243,6 +243,7 @@ def first_roster(
     cuts = cut_days(p)
     margin = margin_days(p)
     planned: list[Assignment] = []
+    ahead_plan: list[Assignment] = []
     aim = Deadline(deadline.share(share))
     lo = 0
     while lo < p.days:
@@ -272,6 +273,8 @@ def first_roster(
                 sub,
                 time_limit=min(max(budget, need), deadline.remaining()),
                 freeze=fixed,
+                # the previous window's plan of these days (its look-ahead) as a start
+                hint=fixed + _shift(tuple(ahead_plan), first, ahead),
                 freeze_before_day=lo - first,
             )
             if result.found or (result.status is SolveStatus.INFEASIBLE and not strict):
@@ -285,7 +288,9 @@ def first_roster(
                 f"rolling horizon: days {lo}-{hi - 1} found no roster ({status}) "
                 f"before the time limit"
             )
-        planned.extend(a for a in _unshift(result.roster, first) if lo <= a.day < hi)
+        window = _unshift(result.roster, first)
+        planned.extend(a for a in window if lo <= a.day < hi)
+        ahead_plan = [a for a in window if a.day >= hi]
         lo = hi
     return tuple(sorted(planned)), ""
 
