@@ -32,7 +32,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from roster.clock import Deadline
 from roster.problem import Assignment, Roster, RosterProblem
@@ -63,11 +63,22 @@ MIN_WINDOW_SECONDS = 1.0
 #: more often than a few long ones.
 IMPROVE_WINDOW_SECONDS = 8.0
 
-if TYPE_CHECKING:
-    from roster.solve import RosterResult
+
+class WindowResult(Protocol):
+    """What a window's solve returns (`roster.solve.RosterResult`, which imports us)."""
+
+    @property
+    def status(self) -> SolveStatus: ...
+
+    @property
+    def roster(self) -> Roster: ...
+
+    @property
+    def found(self) -> bool: ...
+
 
 #: `roster.solve.solve` bound to the caller's seed and search parameters.
-WindowSolver = Callable[..., "RosterResult"]
+WindowSolver = Callable[..., WindowResult]
 
 
 def cut_days(problem: RosterProblem) -> list[int]:
