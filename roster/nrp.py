@@ -143,6 +143,9 @@ def solve_nrp(
         greedy_hint=False,
         lns_initial_fraction=FIRST_RUN_SHARE,
         lns_final_fraction=FINAL_RUN_SHARE,
+        # decided once, above, for the whole limit: the stages' shorter limits would
+        # otherwise send a model that fits the limit into windows
+        decompose=False,
     )
     bounds: list[int] = []
     starts: list[Roster] = []
