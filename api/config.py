@@ -22,12 +22,20 @@ class ApiSettings(Settings):
     #: How long a cached matching snapshot may serve requests (writes through this API
     #: invalidate it at once; this bounds staleness from other processes).
     snapshot_ttl_seconds: float = 30.0
+    #: Matching snapshots kept in memory, one per planning date (least recently used
+    #: dropped first). Each holds the whole book of business.
+    snapshot_cache_size: int = Field(default=4, ge=1, le=64)
     #: Keep each ranking with its snapshot (a repeated match of a case is then free).
     cache_rankings: bool = True
     #: How long a verified API key is trusted without a database lookup. A revocation
     #: through this process applies at once; one by another process within this delay.
     #: 0 disables the cache.
     auth_cache_seconds: float = 5.0
+    #: Largest request body accepted (bytes); larger ones are answered 413.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: Other limits for routes under a path prefix (e.g. a future bulk import route:
+    #: ``{"/v1/import": 50000000}``).
+    body_limits_by_path: dict[str, int] = Field(default_factory=dict)
     #: Database connections kept open per API process, and how many more may be opened
     #: under load. Sized for the request thread pool (40 threads) plus the job worker, so
     #: requests neither queue for a connection nor open and close one each time.

@@ -14,7 +14,11 @@ from api.config import ApiSettings, get_api_settings
 from api.jobs.context import Runner
 from api.jobs.worker import Worker
 from api.logging_setup import silence_data_loggers
-from api.middleware import RequestLogMiddleware, SnapshotInvalidationMiddleware
+from api.middleware import (
+    BodySizeLimitMiddleware,
+    RequestLogMiddleware,
+    SnapshotInvalidationMiddleware,
+)
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.routers import (
     cases,
@@ -84,10 +88,17 @@ def create_app(
     app.state.settings = settings
     app.state.worker = None
     app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
-    app.state.snapshot_cache = SnapshotCache(settings.snapshot_ttl_seconds, settings.cache_rankings)
+    app.state.snapshot_cache = SnapshotCache(
+        settings.snapshot_ttl_seconds, settings.cache_rankings, settings.snapshot_cache_size
+    )
     app.state.planning_dates = PlanningDateCache(settings, settings.snapshot_ttl_seconds)
     install_problem_handlers(app)
     app.add_middleware(SnapshotInvalidationMiddleware)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits=settings.body_limits_by_path,
+    )
     app.add_middleware(RequestLogMiddleware)
 
     app.include_router(health.router)
