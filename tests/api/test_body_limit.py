@@ -60,8 +60,8 @@ def _run(
     async def receive() -> dict[str, Any]:
         return pending.pop(0) if pending else {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
+    async def send(message: Any) -> None:
+        sent.append(dict(message))
 
     scope = {"type": "http", "method": "POST", "path": path, "headers": headers}
     asyncio.run(middleware(scope, receive, send))
