@@ -27,10 +27,15 @@ class ApiSettings(Settings):
     snapshot_cache_size: int = Field(default=4, ge=1, le=64)
     #: Keep each ranking with its snapshot (a repeated match of a case is then free).
     cache_rankings: bool = True
-    #: How long a verified API key is trusted without a database lookup. A revocation
-    #: through this process applies at once; one by another process within this delay.
-    #: 0 disables the cache.
-    auth_cache_seconds: float = 5.0
+    #: How long a verified API key is trusted without a database lookup. 0 (the
+    #: default): every request reads the key, so a revocation by any process (``famplan
+    #: keys revoke``, another API worker) refuses the very next request. A positive
+    #: value saves that query, and a revocation by another process then applies only
+    #: after this delay.
+    auth_cache_seconds: float = Field(default=0.0, ge=0)
+    #: Lifetime of the admin key `famplan serve` prints; renewed while the server runs
+    #: (every fifth of it), so a key left by a killed server expires by itself.
+    session_key_ttl_seconds: float = Field(default=600.0, ge=2)
     #: Largest request body accepted (bytes); larger ones are answered 413.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     #: Other limits for routes under a path prefix (e.g. a future bulk import route:
