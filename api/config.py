@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from data.settings import Settings
 from roster.clock import WORK_PER_SECOND
@@ -17,8 +17,10 @@ class ApiSettings(Settings):
     worker_threads: int = 1
     #: How often the worker looks for queued jobs and writes its heartbeat (seconds).
     worker_poll_seconds: float = 1.0
-    #: A running job whose heartbeat is older than this is considered orphaned.
-    job_stale_after_seconds: float = 60.0
+    #: A running job whose worker died (no more heartbeats) is failed within this many
+    #: seconds by any running worker (`api.jobs.worker`: a heartbeat older than half of
+    #: it is lost; sweeps every quarter). At least four polls long.
+    job_stale_after_seconds: float = Field(default=60.0, gt=0)
     #: How long a cached matching snapshot may serve requests (writes through this API
     #: invalidate it at once; this bounds staleness from other processes).
     snapshot_ttl_seconds: float = 30.0
@@ -58,6 +60,15 @@ class ApiSettings(Settings):
     #: reproducible and shorter, with less search in them. Each roster keeps the rate it
     #: was planned with, so its repairs stay reproducible when the setting changes.
     roster_work_per_second: float = Field(default=WORK_PER_SECOND, gt=0)
+
+    @model_validator(mode="after")
+    def _heartbeats_fit_the_timeout(self) -> ApiSettings:
+        # A live worker beats every poll; it must never look dead (half the timeout).
+        if self.worker_poll_seconds * 4 > self.job_stale_after_seconds:
+            raise ValueError(
+                "job_stale_after_seconds must be at least four times worker_poll_seconds"
+            )
+        return self
 
 
 @lru_cache
