@@ -90,7 +90,9 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
             intervals.append((start, start + st.duration_minutes, d, s))
     for bs, be in e.busy:
         intervals.append((bs, be, None, "busy"))
-    intervals.sort()
+    # by time only: a shift and a busy interval may start and end together, and the day
+    # of a busy interval is None, which does not compare with an int
+    intervals.sort(key=lambda interval: (interval[0], interval[1]))
     for (_s1, e1, d1, n1), (s2, _e2, d2, n2) in itertools.pairwise(intervals):
         if d1 is None and d2 is None:
             continue

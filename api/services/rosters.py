@@ -30,6 +30,7 @@ from api.schemas.rosters import (
     RepairJobResult,
     SickRepair,
 )
+from api.services.assignments import lock_consultants
 from api.services.errors import NotFound
 from api.services.jobs import (
     Report,
@@ -160,26 +161,10 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         if assignment.end is None or assignment.end >= start:
             committed[assignment.consultant_id or 0] += assignment.hours_per_week
     busy: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
-    sharing_a_case = select(RosterCaseLink.roster_id).where(
-        col(RosterCaseLink.case_id).in_(case_ids)
-    )
-    other_rosters = session.exec(
-        select(Roster.id).where(
-            Roster.status == RosterStatus.PUBLISHED,
-            col(Roster.id).not_in(exclude_roster_ids),
-            col(Roster.id).not_in(sharing_a_case),
+    for shift in other_roster_shifts(session, ids, case_ids, exclude_roster_ids):
+        busy[shift.consultant_id or 0].append(
+            (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
         )
-    ).all()
-    if other_rosters:
-        for shift in session.exec(
-            select(RosterShift).where(
-                col(RosterShift.roster_id).in_(other_rosters),
-                col(RosterShift.consultant_id).in_(ids),
-            )
-        ):
-            busy[shift.consultant_id or 0].append(
-                (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
-            )
 
     employees = tuple(
         Employee(
@@ -221,6 +206,41 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         cases=cases,
         cover=cover,
         rules=rules,
+    )
+
+
+#: Rosters whose shifts hold their consultants: published ones, and drafts (planned,
+#: awaiting publication) — a pending roster has no shifts until its job stores them.
+HOLDING_STATUSES = (RosterStatus.PUBLISHED, RosterStatus.DRAFT)
+
+
+def other_roster_shifts(
+    session: Session,
+    consultant_ids: list[int],
+    case_ids: list[int],
+    exclude_roster_ids: set[int],
+    statuses: tuple[RosterStatus, ...] = HOLDING_STATUSES,
+) -> list[RosterShift]:
+    """The shifts of `consultant_ids` in every other roster that holds them (published or
+    draft) — except rosters of the same cases, which the new roster replaces — so two
+    rosters planned for two cases of one office never book one person twice."""
+    sharing_a_case = select(RosterCaseLink.roster_id).where(
+        col(RosterCaseLink.case_id).in_(case_ids)
+    )
+    other_rosters = select(Roster.id).where(
+        col(Roster.status).in_(statuses),
+        col(Roster.id).not_in(exclude_roster_ids),
+        col(Roster.id).not_in(sharing_a_case),
+    )
+    return list(
+        session.exec(
+            select(RosterShift)
+            .where(
+                col(RosterShift.roster_id).in_(other_rosters),
+                col(RosterShift.consultant_id).in_(consultant_ids),
+            )
+            .order_by(col(RosterShift.id))
+        ).all()
     )
 
 
@@ -533,7 +553,54 @@ def job_ended_without_roster(job: Job | None) -> bool:
     return job is not None and job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored shift time is UTC
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def double_booking(session: Session, roster: Roster) -> str | None:
+    """Why publishing `roster` would book a consultant twice, or None: one of its shifts
+    overlaps a shift of another published roster (other cases; the parent it supersedes
+    excepted), or leaves less than the minimum rest before or after one. Fresh reads,
+    inside the publishing transaction after the team's rows are locked."""
+    assert roster.id is not None
+    rest = dt.timedelta(hours=int(roster.params.get("min_rest_hours") or 11))
+    own = session.exec(
+        select(RosterShift)
+        .where(RosterShift.roster_id == roster.id, col(RosterShift.consultant_id).is_not(None))
+        .order_by(col(RosterShift.start))
+    ).all()
+    team = sorted({s.consultant_id for s in own if s.consultant_id is not None})
+    if not team:
+        return None
+    excluded = {roster.id} | ({roster.parent_id} if roster.parent_id is not None else set())
+    others: dict[int, list[RosterShift]] = {}
+    for shift in other_roster_shifts(
+        session, team, list(roster.case_ids), excluded, (RosterStatus.PUBLISHED,)
+    ):
+        others.setdefault(shift.consultant_id or 0, []).append(shift)
+    for mine in own:
+        start, end = _utc(mine.start), _utc(mine.end)
+        for theirs in others.get(mine.consultant_id or 0, []):
+            other_start, other_end = _utc(theirs.start), _utc(theirs.end)
+            if start < other_end and other_start < end:
+                why = "overlaps"
+            elif start < other_end + rest and other_start < end + rest:
+                why = f"leaves less than {rest.total_seconds() / 3600:g} h rest before or after"
+            else:
+                continue
+            return (
+                f"consultant {mine.consultant_id} would be booked twice: shift "
+                f"{mine.shift_code} at {start.isoformat()} {why} shift {theirs.shift_code} at "
+                f"{other_start.isoformat()} of published roster {theirs.roster_id}"
+            )
+    return None
+
+
 def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -> Roster:
+    """Publish a draft. The team's consultant rows are locked first (ascending ids, as
+    every capacity write does) and the roster is re-checked against the other published
+    rosters, so two rosters planned at the same time never both book one person."""
     if roster.status is not RosterStatus.DRAFT:
         raise conflict(
             f"roster {roster.id} is {roster.status.value}; only a draft can be published"
@@ -543,6 +610,11 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
             f"roster {roster.id} breaks {len(roster.violations)} working-time rule(s); "
             "it cannot be published"
         )
+    lock_consultants(session, roster.team, "team")
+    reason = double_booking(session, roster)
+    if reason is not None:
+        session.rollback()
+        raise conflict(f"roster {roster.id} cannot be published: {reason}")
     roster.status = RosterStatus.PUBLISHED
     roster.published_at = utcnow()
     roster.version += 1
