@@ -30,7 +30,12 @@ from api.schemas.rosters import (
     RepairJobResult,
     SickRepair,
 )
-from api.services.assignments import lock_consultants
+from api.services.assignments import (
+    bump_version,
+    lock_consultants,
+    overload_problem,
+    running_assignments,
+)
 from api.services.errors import NotFound
 from api.services.jobs import (
     Report,
@@ -44,9 +49,11 @@ from api.services.scope import within_office_scope
 from data.models import (
     Absence,
     Assignment,
+    AssignmentRole,
     AssignmentStatus,
     Case,
     CaseLanguage,
+    CaseStatus,
     Consultant,
     ConsultantLanguage,
     InterventionType,
@@ -165,6 +172,12 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         busy[shift.consultant_id or 0].append(
             (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
         )
+    # A draft's team has no assignments yet (publishing writes them): its shifts in this
+    # horizon count as hours already used, as a published roster's assignments do.
+    for consultant_id, minutes in draft_minutes(
+        session, ids, case_ids, exclude_roster_ids, start, end
+    ):
+        committed[consultant_id] += minutes * 7 / days / 60
 
     employees = tuple(
         Employee(
@@ -242,6 +255,42 @@ def other_roster_shifts(
             .order_by(col(RosterShift.id))
         ).all()
     )
+
+
+def draft_minutes(
+    session: Session,
+    consultant_ids: list[int],
+    case_ids: list[int],
+    exclude_roster_ids: set[int],
+    first: dt.date,
+    last: dt.date,
+) -> list[tuple[int, int]]:
+    """(consultant, counted minutes) of each shift in another draft roster that starts
+    between `first` and `last` (the contract count of its template)."""
+    from roster.templates import template
+
+    sharing_a_case = select(RosterCaseLink.roster_id).where(
+        col(RosterCaseLink.case_id).in_(case_ids)
+    )
+    rows = session.exec(
+        select(RosterShift, Roster.template)
+        .join(Roster, col(Roster.id) == col(RosterShift.roster_id))
+        .where(
+            Roster.status == RosterStatus.DRAFT,
+            col(Roster.id).not_in(exclude_roster_ids),
+            col(Roster.id).not_in(sharing_a_case),
+            col(RosterShift.consultant_id).in_(consultant_ids),
+        )
+        .order_by(col(RosterShift.id))
+    ).all()
+    out = []
+    for shift, template_name in rows:
+        if not 0 <= day_index(first, _utc(shift.start)) <= (last - first).days:
+            continue
+        counted = {s.id: s.minutes for s in template(template_name)}
+        minutes = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
+        out.append((shift.consultant_id or 0, counted.get(shift.shift_code, minutes)))
+    return out
 
 
 def _family_language(session: Session, case_id: int) -> str | None:
@@ -598,9 +647,11 @@ def double_booking(session: Session, roster: Roster) -> str | None:
 
 
 def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -> Roster:
-    """Publish a draft. The team's consultant rows are locked first (ascending ids, as
-    every capacity write does) and the roster is re-checked against the other published
-    rosters, so two rosters planned at the same time never both book one person."""
+    """Publish a draft and write its team back as the cases' assignments, all in one
+    transaction. The cases and then the team's consultant rows are locked first (the
+    order every capacity write takes), and the roster is re-checked against the other
+    published rosters, so two rosters planned at the same time never both book one
+    person."""
     if roster.status is not RosterStatus.DRAFT:
         raise conflict(
             f"roster {roster.id} is {roster.status.value}; only a draft can be published"
@@ -610,11 +661,17 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
             f"roster {roster.id} breaks {len(roster.violations)} working-time rule(s); "
             "it cannot be published"
         )
-    lock_consultants(session, roster.team, "team")
-    reason = double_booking(session, roster)
-    if reason is not None:
+    try:
+        for case_id in sorted(roster.case_ids):
+            bump_version(session, Case, case_id)
+        lock_consultants(session, roster.team, "team")
+        reason = double_booking(session, roster)
+        if reason is not None:
+            raise conflict(f"roster {roster.id} cannot be published: {reason}")
+        written, ended = write_team_assignments(session, roster)
+    except BaseException:
         session.rollback()
-        raise conflict(f"roster {roster.id} cannot be published: {reason}")
+        raise
     roster.status = RosterStatus.PUBLISHED
     roster.published_at = utcnow()
     roster.version += 1
@@ -635,10 +692,104 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
         "roster",
         [roster.id],
         superseded_roster_ids=superseded or None,
+        assignment_ids=written or None,
+        ended_assignment_ids=ended or None,
     )
     session.commit()
     session.refresh(roster)
     return roster
+
+
+def team_hours(session: Session, roster: Roster) -> dict[int, dict[int, float]]:
+    """Case → consultant → average hours per week the roster gives them there (the
+    contract count: a sleep-in night counts its counted minutes, not its length)."""
+    from roster.templates import template
+
+    counted = {s.id: s.minutes for s in template(roster.template)}
+    days = int(roster.params.get("days", roster.days))
+    minutes: dict[int, dict[int, int]] = {case_id: {} for case_id in roster.case_ids}
+    for shift in session.exec(
+        select(RosterShift).where(
+            RosterShift.roster_id == roster.id, col(RosterShift.consultant_id).is_not(None)
+        )
+    ):
+        worked = minutes.setdefault(shift.case_id, {})
+        consultant = shift.consultant_id or 0
+        duration = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
+        worked[consultant] = worked.get(consultant, 0) + counted.get(shift.shift_code, duration)
+    return {
+        case_id: {c: round(m * 7 / days / 60, 2) for c, m in worked.items()}
+        for case_id, worked in minutes.items()
+    }
+
+
+def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int], list[int]]:
+    """Make each case's running consultant assignments the roster's team: one per
+    member with the member's average weekly hours (updated when it exists, created
+    from the roster's start otherwise), the one with most hours primary unless a
+    member already is; a consultant no longer on the team has the assignment ended the
+    day before the roster starts. Capacity is re-checked with fresh reads (a `Conflict`
+    names the consultant). Returns the ids written and the ids ended."""
+    start = dt.date.fromisoformat(roster.params["start_date"])
+    written: list[int] = []
+    ended: list[int] = []
+    for case_id, hours in sorted(team_hours(session, roster).items()):
+        running = list(
+            session.exec(
+                select(Assignment)
+                .where(
+                    col(Assignment.case_id) == case_id,
+                    col(Assignment.consultant_id).is_not(None),
+                    running_assignments(start),
+                )
+                .order_by(col(Assignment.id))
+            ).all()
+        )
+        by_consultant = {a.consultant_id: a for a in running}
+        primary = next((a.consultant_id for a in running if a.role is AssignmentRole.PRIMARY), None)
+        if primary not in hours:
+            primary = min(hours, key=lambda c: (-hours[c], c)) if hours else None
+        for assignment in running:
+            if assignment.consultant_id in hours:
+                continue
+            assignment.status = AssignmentStatus.ENDED
+            assignment.end = max(assignment.start, start - dt.timedelta(days=1))
+            assignment.version += 1
+            session.add(assignment)
+            ended.append(assignment.id or 0)
+        for consultant_id in sorted(hours):
+            role = AssignmentRole.PRIMARY if consultant_id == primary else AssignmentRole.SUPPORT
+            row = by_consultant.get(consultant_id)
+            if row is None:
+                row = Assignment(
+                    case_id=case_id,
+                    consultant_id=consultant_id,
+                    role=role,
+                    hours_per_week=hours[consultant_id],
+                    start=start,
+                    status=AssignmentStatus.CONFIRMED,
+                )
+            else:
+                row.hours_per_week = hours[consultant_id]
+                row.role = role
+                row.status = AssignmentStatus.CONFIRMED
+                row.version += 1
+            session.add(row)
+            session.flush()
+            written.append(row.id or 0)
+        session.flush()
+        for consultant_id in sorted(hours):
+            consultant = session.get(Consultant, consultant_id)
+            assert consultant is not None
+            session.refresh(consultant)
+            reason = overload_problem(session, consultant, start)
+            if reason is not None:
+                raise conflict(f"roster {roster.id} cannot be published: {reason}")
+        case = session.get(Case, case_id)
+        if case is not None and case.status is CaseStatus.REQUESTED:
+            case.status = CaseStatus.ACTIVE
+            session.add(case)
+    return written, ended
 
 
 def case_rows(session: Session, case_ids: list[int]) -> list[Case]:

@@ -11,9 +11,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api.services.assignments import consultant_load
 from api.services.errors import Conflict
 from api.services.rosters import DANISH_TIME, build_problem, publish_roster, shift_times
-from data.ops_models import Roster, RosterShift, RosterStatus
+from data.models import Assignment, AssignmentStatus, Case, CaseStatus
+from data.ops_models import AuditAction, AuditEvent, Roster, RosterShift, RosterStatus
 from tests.api.conftest import Keys
 from tests.api.test_rosters import (
     START,
@@ -32,20 +34,20 @@ def _draft(
     shifts: list[tuple[int, int, str]],
     status: RosterStatus = RosterStatus.DRAFT,
 ) -> Roster:
-    """A stored 3x8 roster of `case_id` from START with (consultant, day, shift) rows."""
+    """A stored week-long 3x8 roster of `case_id` from START with (consultant, day, shift) rows."""
     starts = {"D": 7 * 60, "E": 15 * 60, "N": 23 * 60}
     roster = Roster(
         status=status,
         case_ids=[case_id],
         office_ids=[office_id],
         horizon_start=dt.datetime.combine(START, dt.time(0), tzinfo=DANISH_TIME),
-        days=2,
+        days=7,
         template="3x8",
         params={
             "case_ids": [case_id],
             "office_ids": [office_id],
             "start_date": START.isoformat(),
-            "days": 2,
+            "days": 7,
             "template": "3x8",
         },
         team=sorted({c for c, _, _ in shifts}),
@@ -126,6 +128,10 @@ def test_a_new_roster_is_blocked_by_drafts_and_published_rosters_of_other_cases(
         assert busy[a] == ((7 * 60, 15 * 60),)  # the draft holds a
         assert busy[b] == ((1440 + 23 * 60, 2 * 1440 + 7 * 60),)  # the published one holds b
         assert busy[c] == ()  # a superseded roster holds nobody
+        # the draft's 8 h count as hours used (a published roster's count through the
+        # assignments it wrote back)
+        committed = {int(e.id): e.committed_minutes for e in problem.employees}
+        assert [committed[k] for k in (a, b, c)] == [480, 0, 0]
         # a re-plan of case 1 itself is not blocked by case 1's own rosters
         again = build_problem(session, {**params, "case_ids": [case_1]}, set())
         assert all(e.busy == () for e in again.employees)
@@ -188,3 +194,71 @@ def test_two_rosters_planned_together_for_two_cases_never_share_a_consultant(
         ).all()
     assert _overlapping_bookings(list(published)) == []
     assert {s.case_id for s in published} >= {cases[0]}
+
+
+def _running(session: Session, case_id: int) -> dict[int, tuple[str, float]]:
+    rows = session.exec(
+        select(Assignment).where(
+            Assignment.case_id == case_id, Assignment.status != AssignmentStatus.ENDED
+        )
+    ).all()
+    return {a.consultant_id or 0: (a.role.value, a.hours_per_week) for a in rows}
+
+
+def test_publishing_writes_the_team_back_as_the_cases_assignments(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        a, b, c = _add_pool(session, world.office_naestved, 3)
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        assert _running(session, case_id) == {}
+        # over the week a works two 8 h shifts (16 h/week on average), b one
+        first = _draft(
+            session, case_id, world.office_naestved, [(a, 0, "D"), (b, 0, "N"), (a, 2, "D")]
+        )
+        publish_roster(session, first, None)
+        assert _running(session, case_id) == {a: ("primary", 16.0), b: ("support", 8.0)}
+        assert consultant_load(session, a, START)[0] == 16.0  # capacity sees a as busy
+        assert session.get(Case, case_id).status is CaseStatus.ACTIVE  # type: ignore[union-attr]
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.ROSTER_PUBLISH)
+        ).one()
+        assert len(event.related_ids["assignment_ids"]) == 2
+
+        # a repair: b leaves, c joins; a keeps the primary seat with new hours
+        child = _draft(session, case_id, world.office_naestved, [(a, 0, "D"), (c, 0, "N")])
+        child.parent_id = first.id
+        session.add(child)
+        session.commit()
+        publish_roster(session, child, None)
+        assert _running(session, case_id) == {a: ("primary", 8.0), c: ("support", 8.0)}
+        ended = session.exec(
+            select(Assignment).where(Assignment.consultant_id == b, Assignment.case_id == case_id)
+        ).one()
+        assert ended.status is AssignmentStatus.ENDED and ended.end == START
+        assert session.get(Roster, first.id).status is RosterStatus.SUPERSEDED  # type: ignore[union-attr]
+
+
+def test_a_publication_that_would_overload_a_consultant_is_refused_and_writes_nothing(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        (a,) = _add_pool(session, world.office_naestved, 1)
+        case_1 = _add_dognindsats(session, "TEST-DOGN-1")
+        case_2 = _add_dognindsats(session, "TEST-DOGN-2")
+        case_3 = _add_dognindsats(session, "TEST-DOGN-3")  # a's max_cases is 2
+        session.commit()
+        for case_id, day in ((case_1, 0), (case_2, 2)):
+            publish_roster(
+                session, _draft(session, case_id, world.office_naestved, [(a, day, "D")]), None
+            )
+        third = _draft(session, case_3, world.office_naestved, [(a, 4, "D")])
+        try:
+            publish_roster(session, third, None)
+        except Conflict as refused:
+            assert f"consultant {a}" in refused.detail and "cases" in refused.detail
+        else:
+            raise AssertionError("a third case was published for a two-case consultant")
+        assert _running(session, case_3) == {}
+        assert session.get(Roster, third.id).status is RosterStatus.DRAFT  # type: ignore[union-attr]
