@@ -341,6 +341,31 @@ class RosterModel:
             lower = p.min_minutes(e)
             if lower > 0:
                 m.add(expr >= lower)
+            on_site = cp_model.LinearExpr.weighted_sum(
+                [v for (ei, _d, _s), v in self.y.items() if ei == e.id],
+                [p.shift[s].duration_minutes for (ei, _d, s) in self.y if ei == e.id],
+            )
+            legal = p.max_on_site_minutes(e)
+            if legal is not None:
+                m.add(on_site <= legal)
+            self._add_night_worker_limit(e, on_site)
+
+    def _add_night_worker_limit(self, e: Employee, on_site: cp_model.LinearExpr) -> None:
+        """Rule `night_worker_average_minutes_per_24h`: whoever works a night shift (with
+        enough night time) is a night worker, and their time on site is capped."""
+        p, m = self.problem, self.model
+        limit = p.max_night_worker_minutes(e)
+        if limit is None:
+            return
+        nights = [
+            v for (ei, _d, s), v in self.y.items() if ei == e.id and p.is_night_work(p.shift[s])
+        ]
+        if not nights:
+            return
+        night_worker = m.new_bool_var(f"night_worker[{e.id}]")
+        for v in nights:
+            m.add_implication(v, night_worker)
+        m.add(on_site <= limit).only_enforce_if(night_worker)
 
     def add_max_shifts_per_type(self) -> None:
         """Employee limit `max_shifts_per_type[s]`."""

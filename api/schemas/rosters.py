@@ -44,10 +44,14 @@ class RosterCreate(SQLModel):
     office_ids: list[DbId] = Field(default_factory=list, max_length=10)
     #: Restrict the pool to these consultants (of those offices).
     consultant_ids: list[DbId] = Field(default_factory=list, max_length=200)
-    min_rest_hours: int | None = Field(default=None, ge=0, le=24)
+    #: Daily rest; Danish law allows a reduction below 11 h only by agreement, and never
+    #: below 8 h.
+    min_rest_hours: int | None = Field(default=None, ge=8, le=24)
     weekly_rest_hours: int | None = Field(default=None, ge=0, le=72)
     max_average_weekly_hours: int | None = Field(default=None, ge=1, le=80)
     max_shift_hours: int | None = Field(default=None, ge=1, le=24)
+    #: The longest sleep-in shift; the default 13 h leaves the 11 h daily rest.
+    max_sleep_in_hours: int | None = Field(default=None, ge=1, le=24)
     max_consecutive_nights: int | None = Field(default=None, ge=1, le=14)
     max_consecutive_working_days: int | None = Field(default=None, ge=1, le=14)
     time_limit_seconds: float | None = Field(default=None, gt=0, le=600)

@@ -85,6 +85,7 @@ RULE_HOURS = {
     "weekly_rest_hours": "weekly_rest_minutes",
     "max_average_weekly_hours": "max_average_weekly_minutes",
     "max_shift_hours": "max_shift_minutes",
+    "max_sleep_in_hours": "max_sleep_in_minutes",
 }
 RULE_COUNTS = ("max_consecutive_nights", "max_consecutive_working_days")
 

@@ -262,3 +262,27 @@ def test_a_publication_that_would_overload_a_consultant_is_refused_and_writes_no
             raise AssertionError("a third case was published for a two-case consultant")
         assert _running(session, case_3) == {}
         assert session.get(Roster, third.id).status is RosterStatus.DRAFT  # type: ignore[union-attr]
+
+
+def test_a_minimum_rest_below_8_hours_is_refused_naming_the_field(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+    headers = keys.headers("admin")
+    body = {"case_ids": [case_id], "start_date": START.isoformat(), "days": 2}
+    short = client.post("/v1/rosters", json={**body, "min_rest_hours": 7}, headers=headers)
+    assert short.status_code == 422
+    assert [e["field"] for e in short.json()["errors"]] == ["body.min_rest_hours"]
+    agreed = client.post(
+        "/v1/rosters",
+        json={**body, "min_rest_hours": 8, "max_sleep_in_hours": 13},
+        headers=headers,
+    )
+    assert agreed.status_code == 202, agreed.text
+    with Session(api_engine) as session:
+        stored = session.get(Roster, agreed.json()["id"])
+        assert stored is not None
+        rules = build_problem(session, stored.params, set()).rules
+    assert (rules.min_rest_minutes, rules.max_sleep_in_minutes) == (8 * 60, 13 * 60)
