@@ -379,11 +379,17 @@ class RosterModel:
 
     def add_max_consecutive_working_days(self) -> None:
         """Rule `max_consecutive_working_days` / employee `max_consecutive_shifts`: every
-        window of k + 1 days has a day off (days outside the horizon count as off)."""
+        window of k + 1 days has a day off (days after the horizon count as off; the
+        days before it as `Employee.worked_days_before` says)."""
         p = self.problem
         for e in p.employees:
             k = p.max_consecutive_days(e)
-            if k is None or k >= p.days:
+            if k is None:
+                continue
+            self._continue_run(
+                e.worked_days_before, k, [self.work_lit(e.id, t) for t in range(p.days)]
+            )
+            if k >= p.days:
                 continue
             for d in range(p.days - k):
                 vars_ = [
@@ -510,9 +516,17 @@ class RosterModel:
         """Rule `max_consecutive_nights`: every window of k + 1 days has a non-night day."""
         p = self.problem
         k = p.rules.max_consecutive_nights
-        if k is None or k >= p.days:
+        if k is None:
             return
         nights = [s.id for s in p.shift_types if s.night]
+        for e in p.employees:
+            self._continue_run(
+                e.nights_before,
+                k,
+                [sum(self.y_lit(e.id, t, s) for s in nights) for t in range(p.days)],
+            )
+        if k >= p.days:
+            return
         for e in p.employees:
             for d in range(p.days - k):
                 vars_ = [
@@ -523,6 +537,17 @@ class RosterModel:
                 ]
                 if len(vars_) > k:
                     self.model.add(sum(vars_) <= k)
+
+    def _continue_run(self, before: int, k: int, days: list[Any]) -> None:
+        """A run of `before` days that ends the day before the horizon goes on into it:
+        the first k − before + 1 days of the horizon hold at most k − before such days
+        (the window of k + 1 days that starts `before` days early)."""
+        if before <= 0:
+            return
+        room = max(k - before, 0)
+        first = days[: room + 1]
+        if first:
+            self.model.add(sum(first) <= room)
 
     # ------------------------------------------------------------ objective terms
     def add_team(self) -> None:

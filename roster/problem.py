@@ -157,6 +157,10 @@ class Employee:
     max_minutes: int | None = None
     committed_minutes: int = 0
     busy: tuple[tuple[int, int], ...] = ()
+    #: History: consecutive days worked, and consecutive night shifts, that end the day
+    #: before the horizon (shifts of earlier rosters); the consecutive-day limits carry on.
+    worked_days_before: int = 0
+    nights_before: int = 0
     absences: frozenset[int] = frozenset()
     max_shifts_per_type: Mapping[str, int] = field(default_factory=dict)
     max_consecutive_shifts: int | None = None
@@ -393,6 +397,8 @@ def _validate(p: RosterProblem) -> None:
         for sid in e.preferred_shift_types:
             if sid not in shift_ids:
                 raise ProblemError(f"{where}.preferred_shift_types: unknown shift {sid!r}")
+        if e.worked_days_before < 0 or e.nights_before < 0:
+            raise ProblemError(f"{where}.worked_days_before / nights_before: must be >= 0")
         for start, end in e.busy:
             if end <= start:
                 raise ProblemError(f"{where}.busy: interval ({start}, {end}) is empty")

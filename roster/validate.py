@@ -142,7 +142,8 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     k = p.max_consecutive_days(e)
     for first, last in runs:
         length = last - first + 1
-        if k is not None and length > k:
+        history = e.worked_days_before if first == 0 else 0  # the run began before day 0
+        if k is not None and length + history > k:
             v("max_consecutive_working_days", f"{length} days in a row from day {first}", first)
         m = e.min_consecutive_shifts
         if m and length < m and first > 0 and last < p.days - 1:
@@ -164,7 +165,8 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     if kn is not None:
         nights = {d for d, ss in days.items() if any(p.shift[s].night for s in ss)}
         for first, last in _runs(nights, p.days):
-            if last - first + 1 > kn:
+            history = e.nights_before if first == 0 else 0
+            if last - first + 1 + history > kn:
                 v("max_consecutive_nights", f"{last - first + 1} nights from day {first}", first)
     return out
 

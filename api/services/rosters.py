@@ -173,6 +173,7 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         busy[shift.consultant_id or 0].append(
             (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
         )
+    worked_before, nights_before = _history(session, ids, case_ids, exclude_roster_ids, start, busy)
     # A draft's team has no assignments yet (publishing writes them): its shifts in this
     # horizon count as hours already used, as a published roster's assignments do.
     for consultant_id, minutes in draft_minutes(
@@ -186,6 +187,8 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
             contract_minutes_per_week=round(c.contracted_hours_per_week * 60),
             committed_minutes=round(committed[c.id or 0] * 60 * days / 7),
             busy=tuple(sorted(busy[c.id or 0])),
+            worked_days_before=worked_before.get(c.id or 0, 0),
+            nights_before=nights_before.get(c.id or 0, 0),
             absences=frozenset(absent[c.id or 0]),
             works_nights=c.takes_night_shifts,
             languages=tuple(languages[c.id or 0]),
@@ -256,6 +259,67 @@ def other_roster_shifts(
             .order_by(col(RosterShift.id))
         ).all()
     )
+
+
+#: How far back the history of earlier rosters is read (rest, consecutive days).
+HISTORY_DAYS = 14
+
+
+def _history(
+    session: Session,
+    consultant_ids: list[int],
+    case_ids: list[int],
+    exclude_roster_ids: set[int],
+    start: dt.date,
+    busy: dict[int, list[tuple[int, int]]],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Carry the past over: the shifts of earlier rosters of the same cases (which a new
+    roster does not replace before its start) join `busy`, so the rest rule holds across
+    the boundary; and per consultant the consecutive days, and nights, worked up to the
+    day before `start` in any roster, for the consecutive-day limits."""
+    from roster.templates import template
+
+    origin = dt.datetime.combine(start, dt.time(0), tzinfo=DANISH_TIME).astimezone(dt.UTC)
+    rows = session.exec(
+        select(RosterShift, Roster.template)
+        .join(Roster, col(Roster.id) == col(RosterShift.roster_id))
+        .where(
+            col(Roster.status).in_(HOLDING_STATUSES),
+            col(Roster.id).not_in(exclude_roster_ids),
+            col(RosterShift.consultant_id).in_(consultant_ids),
+            col(RosterShift.start) < origin,
+            col(RosterShift.start) >= origin - dt.timedelta(days=HISTORY_DAYS),
+        )
+        .order_by(col(RosterShift.id))
+    ).all()
+    sharing_a_case = set(
+        session.exec(
+            select(RosterCaseLink.roster_id).where(col(RosterCaseLink.case_id).in_(case_ids))
+        ).all()
+    )
+    worked: dict[int, set[int]] = {}
+    nights: dict[int, set[int]] = {}
+    for shift, template_name in rows:
+        consultant = shift.consultant_id or 0
+        day = day_index(start, _utc(shift.start))
+        worked.setdefault(consultant, set()).add(day)
+        if any(s.night for s in template(template_name) if s.id == shift.shift_code):
+            nights.setdefault(consultant, set()).add(day)
+        if shift.roster_id in sharing_a_case:  # other rosters' shifts are in `busy` already
+            busy[consultant].append(
+                (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
+            )
+    return (
+        {c: _run_before(days) for c, days in worked.items()},
+        {c: _run_before(days) for c, days in nights.items()},
+    )
+
+
+def _run_before(days: set[int]) -> int:
+    run = 0
+    while -(run + 1) in days:
+        run += 1
+    return run
 
 
 def draft_minutes(

@@ -286,3 +286,49 @@ def test_a_minimum_rest_below_8_hours_is_refused_naming_the_field(
         assert stored is not None
         rules = build_problem(session, stored.params, set()).rules
     assert (rules.min_rest_minutes, rules.max_sleep_in_minutes) == (8 * 60, 13 * 60)
+
+
+def test_a_roster_starting_the_day_after_another_keeps_the_rest_and_the_run(
+    api_engine: Engine, world: World
+) -> None:
+    from roster.eligibility import Ineligible, why_not
+    from roster.problem import Assignment as RosterAssignment
+    from roster.solve import solve
+    from roster.validate import validate
+
+    with Session(api_engine) as session:
+        (a,) = _add_pool(session, world.office_naestved, 1)
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        # the first week ends with four working days for a: D, D, D and a night 23–07
+        first = _draft(
+            session,
+            case_id,
+            world.office_naestved,
+            [(a, 3, "D"), (a, 4, "D"), (a, 5, "D"), (a, 6, "N")],
+        )
+        publish_roster(session, first, None)
+        following = {
+            "case_ids": [case_id],
+            "office_ids": [world.office_naestved],
+            "consultant_ids": [a],
+            "start_date": (START + dt.timedelta(days=7)).isoformat(),
+            "days": 3,
+            "template": "3x8",
+        }
+        problem = build_problem(session, following, set())
+    member = problem.employee[str(a)]
+    assert (member.worked_days_before, member.nights_before) == (4, 1)
+    # the first week's shifts, the last one the night into the first morning
+    assert len(member.busy) == 4 and member.busy[-1] == (-60, 7 * 60)
+    day, evening, night = problem.shift_types
+    assert why_not(problem, member, 0, day) is Ineligible.BUSY  # overlaps the night
+    assert why_not(problem, member, 0, evening) is Ineligible.BUSY  # 8 h rest < 11 h
+    assert why_not(problem, member, 0, night) is None  # 16 h rest
+    result = solve(problem, time_limit=10, seed=1, num_workers=1)
+    assert result.found and validate(problem, result.roster) == []
+    assert not any(x.day == 0 and x.shift != "N" for x in result.roster)
+    # 4 days worked before, at most 6 in a row: three more nights make 7
+    nights = [RosterAssignment(d, "N", str(case_id), str(a)) for d in range(3)]
+    assert "max_consecutive_working_days" in {v.rule for v in validate(problem, nights)}
+    assert "max_consecutive_working_days" not in {v.rule for v in validate(problem, nights[:2])}

@@ -102,8 +102,7 @@ def test_a_minimum_rest_below_8_hours_is_refused_naming_the_field() -> None:
 
 
 def test_night_time_is_counted_between_22_and_05() -> None:
-    d, e, n = template("3x8")
-    assert [night_minutes(s) for s in (d, e, n)] == [0, 60, 360]
+    assert [night_minutes(s) for s in template("3x8")] == [0, 60, 360]
     assert [night_minutes(s) for s in (D12, N12, SLEEP_IN)] == [0, 420, 420]
 
 
@@ -143,3 +142,43 @@ def test_the_model_holds_the_night_worker_limit() -> None:
     assert len(solved(_two_by_twelve("N")).roster) == 4
     off = _two_by_twelve("N", night_worker_average_minutes_per_24h=None)
     assert len(solved(off).roster) == 7
+
+
+# ------------------------------------------------------------ history carried over
+
+
+def test_consecutive_days_and_nights_carry_on_from_before_the_horizon() -> None:
+    p = problem(
+        4,
+        [(k, s) for k in range(4) for s in ("D", "N")],
+        employees=[Employee("A", worked_days_before=4, nights_before=3)],
+        rule_set=rules(max_consecutive_working_days=6, max_consecutive_nights=4),
+    )
+    # 4 days before + 3 more = 7 in a row > 6; 4 + 2 = 6 is allowed
+    assert "max_consecutive_working_days" in _broken(p, _roster("D", range(3)))
+    assert _broken(p, _roster("D", range(2))) == set()
+    # 3 nights before + 2 = 5 > 4
+    assert _broken(p, _roster("N", range(2))) == {"max_consecutive_nights"}
+    assert _broken(p, _roster("N", range(1))) == set()
+    fresh = problem(
+        4,
+        [(k, "D") for k in range(4)],
+        rule_set=rules(max_consecutive_working_days=6, max_consecutive_nights=4),
+    )
+    assert _broken(fresh, _roster("D", range(3))) == set()
+
+
+def test_the_model_continues_a_run_that_began_before_the_horizon() -> None:
+    # 5 days worked before, at most 6 in a row: days 0 and 1 cannot both be worked, so
+    # one person covers 3 of the 4 day shifts (without the history, all 4)
+    def week(before: int):  # type: ignore[no-untyped-def]
+        return problem(
+            4,
+            [(k, "D") for k in range(4)],
+            employees=[Employee("A", worked_days_before=before)],
+            rule_set=rules(max_consecutive_working_days=6),
+        )
+
+    days = sorted(a.day for a in solved(week(5)).roster)
+    assert len(days) == 3 and not {0, 1} <= set(days)
+    assert len(solved(week(0)).roster) == 4
