@@ -35,7 +35,7 @@ from api.services.assignments import (
     overload_problem,
     running_assignments,
 )
-from api.services.errors import NotFound
+from api.services.errors import Invalid, NotFound
 from api.services.jobs import (
     Report,
     SolutionCounter,
@@ -119,7 +119,7 @@ def horizon_minutes(start_date: dt.date, moment: dt.datetime) -> int:
 def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: set[int]) -> Any:
     """The roster problem for `params` from today's database."""
     from roster.problem import Case as RosterCase
-    from roster.problem import CoverDemand, Employee, RosterProblem, RosterRules
+    from roster.problem import CoverDemand, Employee, ProblemError, RosterProblem, RosterRules
     from roster.templates import template
 
     start = dt.date.fromisoformat(params["start_date"])
@@ -213,15 +213,20 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         },
         **{name: value for name in RULE_COUNTS if (value := params.get(name)) is not None},
     )
-    return RosterProblem(
-        start_date=start,
-        days=days,
-        shift_types=shifts,
-        employees=employees,
-        cases=cases,
-        cover=cover,
-        rules=rules,
-    )
+    try:
+        return RosterProblem(
+            start_date=start,
+            days=days,
+            shift_types=shifts,
+            employees=employees,
+            cases=cases,
+            cover=cover,
+            rules=rules,
+        )
+    except ProblemError as error:
+        # e.g. a roster stored before the 8 h floor on the daily rest, now repaired
+        field = "body.min_rest_hours" if "min_rest" in str(error) else "params"
+        raise Invalid.field(field, str(error)) from None
 
 
 #: Rosters whose shifts hold their consultants: published ones, and drafts (planned,

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.services.assignments import consultant_load
-from api.services.errors import Conflict
+from api.services.errors import Conflict, Invalid
 from api.services.rosters import DANISH_TIME, build_problem, publish_roster, shift_times
 from data.models import Assignment, AssignmentStatus, Case, CaseStatus
 from data.ops_models import AuditAction, AuditEvent, Roster, RosterShift, RosterStatus
@@ -332,3 +332,25 @@ def test_a_roster_starting_the_day_after_another_keeps_the_rest_and_the_run(
     nights = [RosterAssignment(d, "N", str(case_id), str(a)) for d in range(3)]
     assert "max_consecutive_working_days" in {v.rule for v in validate(problem, nights)}
     assert "max_consecutive_working_days" not in {v.rule for v in validate(problem, nights[:2])}
+
+
+def test_a_roster_stored_with_a_rest_below_8_hours_is_refused_not_a_500(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        params = {
+            "case_ids": [case_id],
+            "office_ids": [world.office_naestved],
+            "start_date": START.isoformat(),
+            "days": 2,
+            "template": "3x8",
+        }
+        assert build_problem(session, {**params, "min_rest_hours": 8}, set()).days == 2
+        try:
+            build_problem(session, {**params, "min_rest_hours": 6}, set())
+        except Invalid as refused:
+            assert [p.field for p in refused.problems] == ["body.min_rest_hours"]
+        else:
+            raise AssertionError("a 6 h daily rest was accepted")
