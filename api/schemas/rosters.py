@@ -223,3 +223,27 @@ class RepairJobResult(SQLModel):
     diff: list[DiffEntryOut]
     #: Why no roster was found, when none was.
     message: str | None
+
+
+#: The notice the municipality gives to end a døgnindsats (seed figure), in days.
+END_NOTICE_DAYS = 7
+
+
+class CaseEnd(SQLModel):
+    """End a døgnindsats: its rosters are cut after `end_date` and its team's
+    assignments end then. Less than `END_NOTICE_DAYS` days ahead needs a `reason`
+    (audited)."""
+
+    model_config = with_examples({"end_date": "2026-03-16"})
+
+    #: The last day the family is served.
+    end_date: dt.date
+    reason: str | None = Field(default=None, min_length=3, max_length=500)
+
+
+class CaseEndResult(SQLModel):
+    case_id: int
+    end_date: dt.date
+    #: The cut rosters, published in place of the rosters they supersede.
+    roster_ids: list[int]
+    ended_assignment_ids: list[int]

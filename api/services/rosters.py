@@ -23,6 +23,9 @@ from api.auth import Principal
 from api.jobs.params import RepairParams, RosterParams
 from api.problems import conflict, invalid_field
 from api.schemas.rosters import (
+    END_NOTICE_DAYS,
+    CaseEnd,
+    CaseEndResult,
     DiffEntryOut,
     ExtendRepair,
     RepairCreate,
@@ -199,11 +202,17 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         for case_id in case_ids
     )
     per_shift = int(params.get("consultants_per_shift", 1))
+    # an ended case (`end_case`) needs nobody after its last day
+    last_day = {
+        int(case_id): (dt.date.fromisoformat(date) - start).days
+        for case_id, date in params.get("case_ends", {}).items()
+    }
     cover = tuple(
         CoverDemand(case=str(case_id), day=d, shift=s.id, required=per_shift)
         for case_id in case_ids
         for d in range(days)
         for s in shifts
+        if d <= last_day.get(case_id, days)
     )
     rules = RosterRules(
         **{
@@ -867,6 +876,146 @@ def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int],
             case.status = CaseStatus.ACTIVE
             session.add(case)
     return written, ended
+
+
+def end_case(
+    session: Session, case_id: int, body: CaseEnd, actor_key_id: int | None, today: dt.date
+) -> CaseEndResult:
+    """End a døgnindsats on `body.end_date`: every published roster of the case that
+    runs past that day is cut there — a child roster without the case's later shifts,
+    published in the parent's place, as a repair's would be (a cut needs no re-planning:
+    removing shifts breaks no working-time rule) — and the team's assignments end that
+    day, so the freed hours show in matching. Less than `END_NOTICE_DAYS` days' notice
+    needs a reason, which is audited."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    if case.intervention_type is not InterventionType.DOGNINDSATS:
+        raise Invalid.field("case_id", "not a døgnindsats case")
+    if body.end_date < today:
+        raise Invalid.field("body.end_date", "in the past")
+    short_notice = (body.end_date - today).days < END_NOTICE_DAYS
+    if short_notice and not body.reason:
+        raise Invalid.field(
+            "body.end_date",
+            f"less than {END_NOTICE_DAYS} days' notice; give the reason for a shorter one",
+        )
+    bump_version(session, Case, case_id)
+    cut_ids: list[int] = []
+    for parent in session.exec(
+        select(Roster)
+        .where(
+            Roster.status == RosterStatus.PUBLISHED,
+            col(Roster.id).in_(
+                select(RosterCaseLink.roster_id).where(RosterCaseLink.case_id == case_id)
+            ),
+        )
+        .order_by(col(Roster.id))
+    ).all():
+        child = _cut_roster(
+            session, parent, case_id, body.end_date, body.reason if short_notice else None
+        )
+        if child is not None and child.id is not None:
+            cut_ids.append(child.id)
+    ended: list[int] = []
+    for assignment in session.exec(
+        select(Assignment)
+        .where(col(Assignment.case_id) == case_id, running_assignments(body.end_date))
+        .order_by(col(Assignment.id))
+    ).all():
+        assignment.end = max(assignment.start, body.end_date)
+        assignment.version += 1
+        session.add(assignment)
+        ended.append(assignment.id or 0)
+    case.expected_end = body.end_date
+    case.version += 1
+    session.add(case)
+    record(
+        session,
+        actor_key_id,
+        AuditAction.ASSIGNMENT_UPDATE,
+        "assignment",
+        ended,
+        case_id=case_id,
+        cut_roster_ids=cut_ids or None,
+        # the audit holds ids and numbers only: the notice given; the reason's words are
+        # kept with the cut rosters' parameters
+        notice_days=(body.end_date - today).days,
+    )
+    session.commit()
+    return CaseEndResult(
+        case_id=case_id, end_date=body.end_date, roster_ids=cut_ids, ended_assignment_ids=ended
+    )
+
+
+def _cut_roster(
+    session: Session, parent: Roster, case_id: int, end_date: dt.date, reason: str | None
+) -> Roster | None:
+    """A published child of `parent` without the case's shifts after `end_date`, the
+    parent superseded; None when the parent has none after that day."""
+    assert parent.id is not None
+    start = dt.date.fromisoformat(parent.params["start_date"])
+    shifts = session.exec(
+        select(RosterShift).where(RosterShift.roster_id == parent.id).order_by(col(RosterShift.id))
+    ).all()
+    later = [
+        s
+        for s in shifts
+        if s.case_id == case_id and day_index(start, _utc(s.start)) > (end_date - start).days
+    ]
+    if not later:
+        return None
+    params = dict(parent.params)
+    params["case_ends"] = {**params.get("case_ends", {}), str(case_id): end_date.isoformat()}
+    if reason is not None:
+        params["short_notice_reasons"] = {
+            **params.get("short_notice_reasons", {}),
+            str(case_id): reason,
+        }
+    kept = [s for s in shifts if s not in later]
+    child = Roster(
+        parent_id=parent.id,
+        status=RosterStatus.PUBLISHED,
+        case_ids=list(parent.case_ids),
+        office_ids=list(parent.office_ids),
+        horizon_start=parent.horizon_start,
+        days=parent.days,
+        template=parent.template,
+        solver_status=parent.solver_status,
+        team=sorted({s.consultant_id for s in kept if s.consultant_id is not None}),
+        kpis={},
+        violations=list(parent.violations),
+        uncovered=list(parent.uncovered),
+        params=params,
+        published_at=utcnow(),
+    )
+    session.add(child)
+    session.flush()
+    assert child.id is not None
+    for s in kept:
+        session.add(
+            RosterShift(
+                roster_id=child.id,
+                case_id=s.case_id,
+                consultant_id=s.consultant_id,
+                shift_code=s.shift_code,
+                start=s.start,
+                end=s.end,
+            )
+        )
+    parent.status = RosterStatus.SUPERSEDED
+    parent.version += 1
+    session.add(parent)
+    record(
+        session,
+        None,
+        AuditAction.ROSTER_PUBLISH,
+        "roster",
+        [child.id],
+        superseded_roster_ids=[parent.id],
+        case_id=case_id,
+    )
+    return child
 
 
 def case_rows(session: Session, case_ids: list[int]) -> list[Case]:

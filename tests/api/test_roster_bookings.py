@@ -354,3 +354,68 @@ def test_a_roster_stored_with_a_rest_below_8_hours_is_refused_not_a_500(
             assert [p.field for p in refused.problems] == ["body.min_rest_hours"]
         else:
             raise AssertionError("a 6 h daily rest was accepted")
+
+
+def test_ending_a_dognindsats_cuts_its_roster_and_ends_its_team(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        a, b = _add_pool(session, world.office_naestved, 2)
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        roster = _draft(
+            session, case_id, world.office_naestved, [(a, 0, "D"), (a, 2, "D"), (b, 4, "D")]
+        )
+        publish_roster(session, roster, None)
+        assert set(_running(session, case_id)) == {a, b}
+    headers = keys.headers("reception")
+    last_day = START + dt.timedelta(days=2)  # years ahead of the world's planning date
+    ended = client.post(
+        f"/v1/cases/{case_id}/end", json={"end_date": last_day.isoformat()}, headers=headers
+    )
+    assert ended.status_code == 200, ended.text
+    (cut_id,) = ended.json()["roster_ids"]
+    assert len(ended.json()["ended_assignment_ids"]) == 2
+    leader = keys.headers("team_leader_naestved")
+    cut = client.get(f"/v1/rosters/{cut_id}", headers=leader).json()
+    assert cut["status"] == "published" and cut["parent_id"] == roster.id
+    assert [(s["consultant_id"], s["start"][:10]) for s in cut["shifts"]] == [
+        (a, "2030-03-04"),
+        (a, "2030-03-06"),
+    ]
+    assert client.get(f"/v1/rosters/{roster.id}", headers=leader).json()["status"] == ("superseded")
+    with Session(api_engine) as session:
+        after = last_day + dt.timedelta(days=1)
+        assert consultant_load(session, a, last_day)[0] > 0
+        assert consultant_load(session, a, after) == (0.0, set())  # the hours are free
+        stored = session.get(Roster, cut_id)
+        assert stored is not None
+        # a repair of the cut roster plans nobody for the case after its last day
+        problem = build_problem(session, stored.params, {cut_id})
+        assert max(demand.day for demand in problem.cover) == 2
+
+
+def test_ending_a_dognindsats_at_short_notice_needs_a_reason(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+    headers = keys.headers("reception")
+    # the world plans on Monday 2 March 2026; 6 days ahead is short notice, 7 is not
+    soon = {"end_date": "2026-03-08"}
+    refused = client.post(f"/v1/cases/{case_id}/end", json=soon, headers=headers)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["body.end_date"]
+    with_reason = {**soon, "reason": "the family moved away"}
+    accepted = client.post(f"/v1/cases/{case_id}/end", json=with_reason, headers=headers)
+    assert accepted.status_code == 200, accepted.text
+    week = client.post(f"/v1/cases/{case_id}/end", json={"end_date": "2026-03-09"}, headers=headers)
+    assert week.status_code == 200, week.text
+    with Session(api_engine) as session:
+        notices = [
+            e.related_ids["notice_days"]
+            for e in session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()  # type: ignore[arg-type]
+            if "notice_days" in e.related_ids
+        ]
+    assert notices == [6, 7]
