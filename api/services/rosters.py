@@ -32,13 +32,9 @@ from api.schemas.rosters import (
     RepairJobResult,
     SickRepair,
 )
-from api.services.assignments import (
-    bump_version,
-    lock_consultants,
-    overload_problem,
-    running_assignments,
-)
+from api.services.assignments import bump_version, lock_consultants
 from api.services.errors import Invalid, NotFound
+from api.services.invariants import overload_problem, running_assignments
 from api.services.jobs import (
     Report,
     SolutionCounter,

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.services.assignments import consultant_load
 from api.services.errors import Conflict, Invalid
+from api.services.invariants import consultant_load
 from api.services.rosters import DANISH_TIME, build_problem, publish_roster, shift_times
 from data.models import Assignment, AssignmentStatus, Case, CaseStatus
 from data.ops_models import AuditAction, AuditEvent, Roster, RosterShift, RosterStatus
