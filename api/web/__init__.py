@@ -11,21 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.web import auth_pages, batch, capacity, reception, rosters
 from api.web.security import LoginRequired, PageForbidden
-from api.web.templating import gettext_for, render_page
+from api.web.templating import error_page, gettext_for
 from api.web.timing import ServerTimingMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-
-
-def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
-    return render_page(
-        request, "web/error.html", status_code=status_code, user=None, message=message
-    )
 
 
 async def _on_login_required(request: Request, _: Exception) -> Response:

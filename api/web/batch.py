@@ -18,7 +18,7 @@ from api.services.optimization import apply_optimization
 from api.services.planning_date import PlanningDateCache
 from api.services.web_views import consultant_names, coordinator_names
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import gettext_for, render_page
+from api.web.templating import error_page, gettext_for, render_page
 from data.models import AssignmentRole
 from data.ops_models import JobStatus, Role
 
@@ -28,7 +28,6 @@ BATCH_ROLES = (Role.ADMIN, Role.TEAM_LEADER)
 
 
 def _error_page(request: Request, status_code: int, message: str) -> Response:
-    from api.web import error_page
 
     return error_page(request, status_code, message)
 

@@ -26,7 +26,7 @@ from api.services.web_views import (
     open_requests,
 )
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import gettext_for, render_page, request_language
+from api.web.templating import error_page, gettext_for, render_page, request_language
 from data.models import Gender, GenderRule, InterventionType, PersonGroup
 from data.ops_models import Role, utcnow
 
@@ -52,7 +52,6 @@ def _session(request: Request, user: WebUser | None = None) -> Session:
 
 
 def _not_found(request: Request, error: DomainError) -> Response:
-    from api.web import error_page
 
     return error_page(request, 404, error.detail)
 

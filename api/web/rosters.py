@@ -18,7 +18,7 @@ from api.services.roster_planning import Progress, plan_roster, plannable_cases,
 from api.services.rosters import publish_roster
 from api.services.web_views import roster_grid, visible_rosters
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import gettext_for, render_page
+from api.web.templating import error_page, gettext_for, render_page
 from data.ops_models import Role
 
 router = APIRouter()
@@ -29,7 +29,6 @@ DEFAULT_TIME_LIMIT = "10"
 
 
 def _error_page(request: Request, status_code: int, message: str) -> Response:
-    from api.web import error_page
 
     return error_page(request, status_code, message)
 

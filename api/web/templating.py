@@ -70,3 +70,10 @@ def render_page(
             LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", httponly=True
         )
     return response
+
+
+def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """A page that says what went wrong, in the page's language, with no personal data."""
+    return render_page(
+        request, "web/error.html", status_code=status_code, user=None, message=message
+    )
