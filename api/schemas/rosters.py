@@ -229,7 +229,7 @@ class RepairJobResult(SQLModel):
 END_NOTICE_DAYS = 7
 
 
-class CaseEnd(SQLModel):
+class CaseEnd(RequestModel):
     """End a døgnindsats: its rosters are cut after `end_date` and its team's
     assignments end then. Less than `END_NOTICE_DAYS` days ahead needs a `reason`
     (audited)."""
@@ -237,7 +237,7 @@ class CaseEnd(SQLModel):
     model_config = with_examples({"end_date": "2026-03-16"})
 
     #: The last day the family is served.
-    end_date: dt.date
+    end_date: PlanningDate
     reason: str | None = Field(default=None, min_length=3, max_length=500)
 
 
