@@ -359,6 +359,31 @@ class RosterModel:
             lower = p.min_minutes(e)
             if lower > 0:
                 m.add(expr >= lower)
+            on_site = cp_model.LinearExpr.weighted_sum(
+                [v for (ei, _d, _s), v in self.y.items() if ei == e.id],
+                [p.shift[s].duration_minutes for (ei, _d, s) in self.y if ei == e.id],
+            )
+            legal = p.max_on_site_minutes(e)
+            if legal is not None:
+                m.add(on_site <= legal)
+            self._add_night_worker_limit(e, on_site)
+
+    def _add_night_worker_limit(self, e: Employee, on_site: cp_model.LinearExpr) -> None:
+        """Rule `night_worker_average_minutes_per_24h`: whoever works a night shift (with
+        enough night time) is a night worker, and their time on site is capped."""
+        p, m = self.problem, self.model
+        limit = p.max_night_worker_minutes(e)
+        if limit is None:
+            return
+        nights = [
+            v for (ei, _d, s), v in self.y.items() if ei == e.id and p.is_night_work(p.shift[s])
+        ]
+        if not nights:
+            return
+        night_worker = m.new_bool_var(f"night_worker[{e.id}]")
+        for v in nights:
+            m.add_implication(v, night_worker)
+        m.add(on_site <= limit).only_enforce_if(night_worker)
 
     def add_max_shifts_per_type(self) -> None:
         """Employee limit `max_shifts_per_type[s]`."""
@@ -372,11 +397,17 @@ class RosterModel:
 
     def add_max_consecutive_working_days(self) -> None:
         """Rule `max_consecutive_working_days` / employee `max_consecutive_shifts`: every
-        window of k + 1 days has a day off (days outside the horizon count as off)."""
+        window of k + 1 days has a day off (days after the horizon count as off; the
+        days before it as `Employee.worked_days_before` says)."""
         p = self.problem
         for e in p.employees:
             k = p.max_consecutive_days(e)
-            if k is None or k >= p.days:
+            if k is None:
+                continue
+            self._continue_run(
+                e.worked_days_before, k, [self.work_lit(e.id, t) for t in range(p.days)]
+            )
+            if k >= p.days:
                 continue
             for d in range(p.days - k):
                 vars_ = [
@@ -503,9 +534,17 @@ class RosterModel:
         """Rule `max_consecutive_nights`: every window of k + 1 days has a non-night day."""
         p = self.problem
         k = p.rules.max_consecutive_nights
-        if k is None or k >= p.days:
+        if k is None:
             return
         nights = [s.id for s in p.shift_types if s.night]
+        for e in p.employees:
+            self._continue_run(
+                e.nights_before,
+                k,
+                [sum(self.y_lit(e.id, t, s) for s in nights) for t in range(p.days)],
+            )
+        if k >= p.days:
+            return
         for e in p.employees:
             for d in range(p.days - k):
                 vars_ = [
@@ -516,6 +555,17 @@ class RosterModel:
                 ]
                 if len(vars_) > k:
                     self.model.add(sum(vars_) <= k)
+
+    def _continue_run(self, before: int, k: int, days: list[Any]) -> None:
+        """A run of `before` days that ends the day before the horizon goes on into it:
+        the first k − before + 1 days of the horizon hold at most k − before such days
+        (the window of k + 1 days that starts `before` days early)."""
+        if before <= 0:
+            return
+        room = max(k - before, 0)
+        first = days[: room + 1]
+        if first:
+            self.model.add(sum(first) <= room)
 
     # ------------------------------------------------------------ objective terms
     def add_team(self) -> None:

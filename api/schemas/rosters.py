@@ -44,10 +44,14 @@ class RosterCreate(RequestModel):
     office_ids: list[DbId] = Field(default_factory=list, max_length=10)
     #: Restrict the pool to these consultants (of those offices).
     consultant_ids: list[DbId] = Field(default_factory=list, max_length=200)
-    min_rest_hours: int | None = Field(default=None, ge=0, le=24)
+    #: Daily rest; Danish law allows a reduction below 11 h only by agreement, and never
+    #: below 8 h.
+    min_rest_hours: int | None = Field(default=None, ge=8, le=24)
     weekly_rest_hours: int | None = Field(default=None, ge=0, le=72)
     max_average_weekly_hours: int | None = Field(default=None, ge=1, le=80)
     max_shift_hours: int | None = Field(default=None, ge=1, le=24)
+    #: The longest sleep-in shift; the default 13 h leaves the 11 h daily rest.
+    max_sleep_in_hours: int | None = Field(default=None, ge=1, le=24)
     max_consecutive_nights: int | None = Field(default=None, ge=1, le=14)
     max_consecutive_working_days: int | None = Field(default=None, ge=1, le=14)
     time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
@@ -219,3 +223,27 @@ class RepairJobResult(SQLModel):
     diff: list[DiffEntryOut]
     #: Why no roster was found, when none was.
     message: str | None
+
+
+#: The notice the municipality gives to end a døgnindsats (seed figure), in days.
+END_NOTICE_DAYS = 7
+
+
+class CaseEnd(RequestModel):
+    """End a døgnindsats: its rosters are cut after `end_date` and its team's
+    assignments end then. Less than `END_NOTICE_DAYS` days ahead needs a `reason`
+    (audited)."""
+
+    model_config = with_examples({"end_date": "2026-03-16"})
+
+    #: The last day the family is served.
+    end_date: PlanningDate
+    reason: str | None = Field(default=None, min_length=3, max_length=500)
+
+
+class CaseEndResult(SQLModel):
+    case_id: int
+    end_date: dt.date
+    #: The cut rosters, published in place of the rosters they supersede.
+    roster_ids: list[int]
+    ended_assignment_ids: list[int]
