@@ -66,8 +66,14 @@ class SweepFileError(ValueError):
         self.line = line
         self.where = where
         self.message = message
-        at = f"line {line}: " if line is not None else ""
-        super().__init__(f"{at}{where}: {message}")
+        super().__init__(f"{field_path(loc)}: {context(line, where)}{message}")
+
+
+def context(line: int | None, where: str) -> str:
+    """``line 18, scenario 'bad-hire': `` (the parts known)."""
+    parts = [f"line {line}"] if line is not None else []
+    parts += [where] if where else []
+    return ", ".join(parts) + ": " if parts else ""
 
 
 def _tag(value: str) -> str:
@@ -240,7 +246,7 @@ def load_sweep(text: str) -> SweepDocument:
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"line (\d+)", str(error))
         line = int(match.group(1)) if match else None
-        raise SweepFileError((), f"not valid TOML: {error}", line, "file") from error
+        raise SweepFileError((), f"not valid TOML: {error}", line, "") from error
     try:
         spec = SweepSpec.model_validate(raw)
     except ValidationError as error:
@@ -271,13 +277,12 @@ def field_path(loc: Loc) -> str:
 
 
 def describe_loc(text: str, loc: Loc) -> str:
-    """The field path, with the scenario's name when the path is inside one."""
-    path = field_path(loc)
+    """The scenario a field path is in, by name (``scenario 'close-odense'``), else ""."""
     if len(loc) >= 2 and loc[0] == "scenario" and isinstance(loc[1], int):
-        name = _scenario_names(text)
-        if loc[1] < len(name) and name[loc[1]]:
-            return f"scenario {name[loc[1]]!r} ({path})"
-    return path
+        names = _scenario_names(text)
+        if loc[1] < len(names) and names[loc[1]]:
+            return f"scenario {names[loc[1]]!r}"
+    return ""
 
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.]+)\s*\]\]?\s*(#.*)?$")

@@ -23,6 +23,7 @@ from data.sweep import (
     SweepFileError,
     SweepOptions,
     check_references,
+    context,
     field_path,
     load_sweep,
     solve_scenario,
@@ -34,8 +35,7 @@ BASELINE = "baseline"
 
 
 def _invalid(error: SweepFileError) -> Invalid:
-    at = f"line {error.line}, " if error.line is not None else ""
-    return Invalid.field(field_path(error.loc), f"{at}{error.where}: {error.message}")
+    return Invalid.field(field_path(error.loc), context(error.line, error.where) + error.message)
 
 
 def parse_sweep(text: str) -> SweepDocument:
