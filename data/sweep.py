@@ -36,7 +36,14 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from data.languages import InvalidLanguageTag, normalize_tag
 from data.travel import Point
@@ -171,13 +178,16 @@ class Rule(_Change):
             raise ValueError(f"unknown rule parameter; one of {', '.join(sorted(RULE_PARAMETERS))}")
         return value
 
-    @model_validator(mode="after")
-    def _applies(self) -> Rule:
-        try:
-            apply_rule(MatchSettings(), self)
-        except (ValueError, TypeError) as error:
-            raise ValueError(f"value {self.value!r}: {error}") from error
-        return self
+    @field_validator("value")
+    @classmethod
+    def _fits(cls, value: float | int | str, info: ValidationInfo) -> float | int | str:
+        parameter = info.data.get("parameter")
+        if parameter is not None:  # else its own error is reported
+            try:
+                apply_rule(MatchSettings(), Rule.model_construct(parameter=parameter, value=value))
+            except (ValueError, TypeError) as error:
+                raise ValueError(f"{parameter}: {error}") from error
+        return value
 
 
 Change = Annotated[
@@ -252,6 +262,8 @@ def load_sweep(text: str) -> SweepDocument:
     except ValidationError as error:
         first = error.errors()[0]
         loc = _clean_loc(first["loc"])
+        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = (*loc, "kind")
         raise SweepFileError(
             loc, first["msg"], locate(text, loc), describe_loc(text, loc)
         ) from error
@@ -519,13 +531,18 @@ def _demand(problem: MatchProblem, change: Demand) -> MatchProblem:
             assignments=tuple(a for a in problem.assignments if a.case_id not in ending),
         )
     first = max((c.id for c in problem.cases), default=0) + 1
-    start = dt.datetime.combine(problem.as_of, dt.time(9), tzinfo=dt.UTC)
+
+    def arrival(case: CaseData) -> dt.datetime:
+        """A copy asks to start on the planning date (or later, as its original did)."""
+        start = dt.datetime.combine(problem.as_of, dt.time(9), tzinfo=case.requested_start.tzinfo)
+        return max(case.requested_start, start)
+
     arriving = tuple(
         dataclasses.replace(
             chosen[k % len(chosen)],
             id=first + k,
             is_open=True,
-            requested_start=max(chosen[k % len(chosen)].requested_start, start),
+            requested_start=arrival(chosen[k % len(chosen)]),
             preferred_consultant_id=None,
             previous_consultant_ids=frozenset(),
             excluded_consultant_ids=frozenset(),
