@@ -184,7 +184,10 @@ class Rule(_Change):
         parameter = info.data.get("parameter")
         if parameter is not None:  # else its own error is reported
             try:
-                apply_rule(MatchSettings(), Rule.model_construct(parameter=parameter, value=value))
+                apply_rule(
+                    MatchSettings(),
+                    Rule.model_construct(kind="rule", parameter=parameter, value=value),
+                )
             except (ValueError, TypeError) as error:
                 raise ValueError(f"{parameter}: {error}") from error
         return value
