@@ -218,6 +218,9 @@ class SweepOptions(BaseModel):
     #: Deterministic search: the same results on every executor and every run.
     reproducible: bool = True
     as_of: dt.date | None = None
+    #: Keep at most this many best candidates per seat in every scenario (large books:
+    #: the 10× book needs 8 to fit in memory and time); None keeps every feasible pair.
+    max_candidates_per_seat: int | None = Field(default=None, ge=1)
 
 
 class SweepSpec(BaseModel):
@@ -636,7 +639,14 @@ def solve_scenario(
     Pure; what an executor runs for each scenario."""
     from matcher.batch import optimize
 
-    problem = base if scenario is None else apply_scenario(base, scenario)
+    problem = base
+    if options.max_candidates_per_seat is not None:  # first: a scenario's rule may change it
+        limited = dataclasses.replace(
+            problem.settings, max_candidates_per_seat=options.max_candidates_per_seat
+        )
+        problem = dataclasses.replace(problem, settings=limited)
+    if scenario is not None:
+        problem = apply_scenario(problem, scenario)
     result = optimize(
         problem,
         time_limit=options.time_limit,
