@@ -75,6 +75,7 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=1.0)
     parser.add_argument("--cpus", type=int, default=2)
     parser.add_argument("--noop-tasks", type=int, default=100)
+    parser.add_argument("--ray-only", action="store_true", help="skip the local pool")
     parser.add_argument("--json", dest="json_out", default=None)
     args = parser.parse_args()
 
@@ -86,7 +87,7 @@ def main() -> None:
         f"{args.scenarios} scenarios + baseline, {args.time_limit} deterministic units each, "
         f"{args.cpus} CPUs"
     )
-    executors: list[Executor] = [LocalExecutor(cpus=args.cpus)]
+    executors: list[Executor] = [] if args.ray_only else [LocalExecutor(cpus=args.cpus)]
     if importlib.util.find_spec("ray") is not None:
         executors.append(RayExecutor(local_cpus=args.cpus))
     else:
@@ -98,6 +99,9 @@ def main() -> None:
         overheads[executor.name] = overhead_per_task(executor, problem, args.noop_tasks)
         report = reports[executor.name]
         failed = [run.name for run in report.runs if run.result is None]
+        for run in report.runs[:1]:
+            if run.error:
+                print(f"{executor.name}: {run.name} failed: {run.error}")
         print(
             f"{executor.name:>6}: wall {report.wall_seconds:7.1f} s, "
             f"{len(report.runs) - len(failed)} solved, {len(failed)} failed; "
