@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
@@ -37,7 +36,7 @@ class JobContext:
         self,
         engine: Engine,
         job_id: int,
-        params: dict[str, Any],
+        params: dict[str, object],
         office_ids: list[int],
         attempt: int = 1,
     ):
@@ -70,7 +69,7 @@ class JobContext:
         if not force and now - self._last_report < 0.5:
             return
         self._last_report = now
-        values: dict[str, Any] = {
+        values: dict[str, object] = {
             "incumbent": incumbent,
             "bound": bound,
             "elapsed_seconds": round(self.elapsed(), 3),
@@ -87,4 +86,4 @@ class JobContext:
 
 
 #: A runner turns a job into a JSON-able result (or raises `JobFailed`).
-Runner = Callable[[JobContext], dict[str, Any]]
+Runner = Callable[[JobContext], dict[str, object]]

@@ -7,7 +7,7 @@ the first jobs were stored, so rows written by older versions still load.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,7 +32,7 @@ class JobParams(BaseModel):
     #: A reproducible search (the default, also for jobs stored before the flag).
     reproducible: bool = True
 
-    def stored(self) -> dict[str, Any]:
+    def stored(self) -> dict[str, object]:
         """The JSON stored in `Job.params`."""
         return self.model_dump(mode="json")
 
@@ -77,7 +77,7 @@ class RepairParams(BaseModel):
     time_limit_seconds: float = Field(gt=0)
     as_of: dt.date
 
-    def stored(self) -> dict[str, Any]:
+    def stored(self) -> dict[str, object]:
         return self.model_dump(mode="json")
 
 
@@ -91,7 +91,7 @@ PARAMS_BY_KIND: dict[JobKind, type[JobParams] | type[RepairParams]] = {
 Params = TypeVar("Params", bound=BaseModel)
 
 
-def read_params(model: type[Params], stored: dict[str, Any]) -> Params:
+def read_params(model: type[Params], stored: dict[str, object]) -> Params:
     """A job's stored parameters as `model`; stored values that do not fit fail the job
     for good (naming the field, not its value)."""
     try:

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import Session
 
 from api.jobs.context import JobContext, JobFailed, Runner
@@ -13,7 +11,7 @@ from api.services.errors import DomainError
 from data.ops_models import JobKind
 
 
-def run_optimization(context: JobContext) -> dict[str, Any]:
+def run_optimization(context: JobContext) -> dict[str, object]:
     """Batch re-optimisation of the job's offices (see `api.services.optimization`)."""
     from api.services.optimization import run_batch
 
@@ -24,7 +22,7 @@ def run_optimization(context: JobContext) -> dict[str, Any]:
         )
 
 
-def run_roster(context: JobContext) -> dict[str, Any]:
+def run_roster(context: JobContext) -> dict[str, object]:
     """Solve a roster and store it (see `api.services.rosters`); a cancelled solve stores
     the best roster found so far."""
     from api.services.rosters import solve_roster_job
@@ -36,7 +34,7 @@ def run_roster(context: JobContext) -> dict[str, Any]:
         )
 
 
-def run_repair(context: JobContext) -> dict[str, Any]:
+def run_repair(context: JobContext) -> dict[str, object]:
     """Repair a published roster into the draft created with the job."""
     from api.services.rosters import repair_job_result, run_repair_job
 

@@ -44,7 +44,6 @@ import traceback
 import uuid
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import update
@@ -230,7 +229,7 @@ def _finish(
     context: JobContext,
     worker_id: str,
     status: JobStatus,
-    result: dict[str, Any] | None,
+    result: dict[str, object] | None,
     error: str | None,
 ) -> JobStatus:
     with Session(engine) as session:

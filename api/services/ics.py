@@ -57,4 +57,5 @@ def calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> 
                 description=event.description or None,
             )
         )
-    return feed.to_ical().decode("utf-8")
+    ical: bytes = feed.to_ical()
+    return ical.decode("utf-8")

@@ -4,7 +4,7 @@ passes a `wake` callback that nudges the worker, e.g. the API's `Worker.wake`)."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -46,48 +46,10 @@ class SolutionCounter:
         self.report(objective, bound, self.solutions)
 
 
-class _Figures(Protocol):
-    @property
-    def objective(self) -> float | None: ...
-    @property
-    def bound(self) -> float | None: ...
-
-
-Result = TypeVar("Result", bound=_Figures)
-
-
-def reproducible(params: dict[str, Any]) -> bool:
+def reproducible(params: dict[str, object]) -> bool:
     """Whether a job's stored params ask for a reproducible search: the default, also for
     jobs and rosters stored before the flag existed."""
     return bool(params.get("reproducible", True))
-
-
-def solve_with_progress(
-    solver: Callable[..., Result],
-    problem: Any,
-    params: dict[str, Any],
-    report: Report,
-    should_stop: Callable[[], bool] | None = None,
-) -> Result:
-    """Run a job's solver (`matcher.batch.optimize`, `roster.solve.solve`) with the job's
-    time limit and seed, every solution reported as progress, and the final figures
-    (with the number of solutions found) written once more at the end. `should_stop`
-    (the job's cancel request) is passed on to a solver that takes it."""
-    progress = SolutionCounter(report)
-    stop: dict[str, Callable[[], bool]] = (
-        {} if should_stop is None else {"should_stop": should_stop}
-    )
-    result = solver(
-        problem,
-        time_limit=float(params["time_limit_seconds"]),
-        seed=int(params["seed"]),
-        num_workers=2,
-        on_solution=progress,
-        **stop,
-    )
-    # forced: the throttle may have swallowed the last solutions' writes
-    report(result.objective, result.bound, progress.solutions, force=True)
-    return result
 
 
 def resolve_office_scope(session: Session, principal: Principal, requested: list[int]) -> list[int]:
@@ -119,7 +81,7 @@ def job_visible_to(principal: Principal, job: Job) -> bool:
 def submit_job(
     session: Session,
     kind: JobKind,
-    params: dict[str, Any],
+    params: dict[str, object],
     office_ids: list[int],
     actor_key_id: int | None,
     wake: Wake = None,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +35,6 @@ from api.services.jobs import (
     SolutionCounter,
     Wake,
     reproducible,
-    solve_with_progress,
     submit_job,
 )
 from api.services.scope import within_office_scope
@@ -296,9 +294,18 @@ def solve_roster_job(
     search = SearchParameters(
         deterministic=params.reproducible, work_per_second=work_per_second(stored)
     )
-    result = solve_with_progress(
-        partial(solve, parameters=search), problem, stored, report, should_stop
+    progress = SolutionCounter(report)
+    result = solve(
+        problem,
+        time_limit=params.time_limit_seconds,
+        seed=params.seed,
+        num_workers=2,
+        parameters=search,
+        on_solution=progress,
+        should_stop=should_stop,
     )
+    # forced: the throttle may have swallowed the last solutions' writes
+    report(result.objective, result.bound, progress.solutions, force=True)
     store_result(session, roster, problem, result)
     session.commit()
     return {
