@@ -107,3 +107,34 @@ def test_ray_gives_the_local_results_one_by_one(sweep, local_report):
     remote = solved(on_ray)
     for name in local:
         assert remote[name] == local[name], name
+
+
+def test_the_cli_runs_a_sweep_and_writes_json(seeded_url, tmp_path, monkeypatch, local_report):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from data.db import get_engine
+    from data.settings import get_settings
+
+    text = four_scenarios()
+    head, *blocks = text.split("[[scenario]]")
+    path = tmp_path / "one.toml"
+    path.write_text(head + "[[scenario]]" + blocks[-1], encoding="utf-8")  # travel-90 only
+    out = tmp_path / "out.json"
+    monkeypatch.setenv("FAMPLAN_DATABASE_URL", seeded_url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        done = CliRunner().invoke(
+            app, ["sweep", str(path), "--executor", "inline", "--json", str(out)]
+        )
+    finally:
+        get_engine().dispose()
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+    assert done.exit_code == 0, done.output
+    assert "Scenario sweep (inline" in done.output and "travel-90" in done.output
+    report = SweepReport.model_validate_json(out.read_text(encoding="utf-8"))
+    assert [run.name for run in report.runs] == [BASELINE, "travel-90"]
+    # the same scenario, the same result as in the 4-scenario sweep on the local pool
+    assert report.results()["travel-90"] == solved(local_report)["travel-90"]
