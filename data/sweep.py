@@ -46,6 +46,7 @@ from pydantic import (
 )
 
 from data.languages import InvalidLanguageTag, normalize_tag
+from data.models import Gender, InterventionType, Qualification
 from data.travel import Point
 from matcher.problem import (
     CaseData,
@@ -102,9 +103,9 @@ class Hire(_Change):
     level: Level = Level.NATIVE
     hours: float = Field(default=37.0, gt=0, le=60)
     max_cases: int = Field(default=6, ge=1, le=50)
-    intervention_types: list[str] | None = None
-    qualifications: list[str] | None = None
-    gender: Literal["female", "male", "other"] | None = None
+    intervention_types: list[InterventionType] | None = None
+    qualifications: list[Qualification] | None = None
+    gender: Gender | None = None
 
     @field_validator("languages")
     @classmethod
@@ -498,12 +499,16 @@ def _hire(problem: MatchProblem, change: Hire) -> MatchProblem:
             capacity_hours=change.hours,
             max_cases=change.max_cases,
             languages=tuple(LanguageSkill(tag, change.level) for tag in change.languages),
-            gender=change.gender,
+            gender=None if change.gender is None else str(change.gender),
             qualifications=frozenset(
-                qualifications if change.qualifications is None else change.qualifications
+                qualifications
+                if change.qualifications is None
+                else [str(q) for q in change.qualifications]
             ),
             intervention_types=frozenset(
-                types if change.intervention_types is None else change.intervention_types
+                types
+                if change.intervention_types is None
+                else [str(t) for t in change.intervention_types]
             ),
             ref=f"new-{first + k}",
         )

@@ -102,6 +102,11 @@ def test_broken_toml_names_the_line():
         ('kind = "rule"\nparameter = "horizon_weeks"\nvalue = 0', "value", "must be ≥ 1"),
         ('kind = "hire"\noffice = "CPH"\nlanguages = ["xx-!!"]', "languages", "language tag"),
         ('kind = "demand"\nfactor = 1.5\nlanguage = "uk"\nmood = 3', "mood", "not permitted"),
+        (
+            'kind = "hire"\noffice = 1\nlanguages = ["ti"]\nintervention_types = ["yoga"]',
+            "intervention_types[0]",
+            "family_treatment",
+        ),
         ('kind = "promote"\ncount = 1', "kind", "does not match any of the expected tags"),
     ],
 )
