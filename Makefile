@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := matcher roster solving data api
 
-.PHONY: run demo test test-travel lint typecheck pytest bench setup db clean
+.PHONY: run demo test test-travel lint typecheck pytest bench setup db clean locales chromium
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON)"; exit 1; }
@@ -16,7 +16,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) chromium
+
+# The browser tests (tests/web) drive Debian's Chromium; Playwright's own browser download
+# is not used.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# The web pages' texts: extract them again and compile the catalogues (the .mo files are
+# committed, so `make run` needs no compile step).
+locales: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output -o api/locales/messages.pot .
+	$(BIN)/pybabel update -i api/locales/messages.pot -d api/locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel compile -d api/locales -D messages
 
 db: setup
 	$(BIN)/famplan db upgrade

@@ -32,6 +32,7 @@ from api.routers import (
 )
 from api.services.matching import SnapshotCache
 from api.services.planning_date import PlanningDateCache
+from api.web import install_pages
 from data.db import make_engine, normalize_url
 from data.ops_models import JobKind
 
@@ -95,6 +96,8 @@ def create_app(
     for router in _v1_routers():
         v1.include_router(router)
     app.include_router(v1)
+    # The web pages (log-in, reception, rosters) and their static files, outside /v1.
+    install_pages(app)
     return app
 
 

@@ -77,8 +77,10 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, index=True)
-    #: The API key that acted; None for the command line.
+    #: The API key that acted; None for the command line and the web pages.
     actor_key_id: int | None = Field(default=None, index=True)
+    #: The person logged in to the web pages who acted (`User`); None for keys and CLI.
+    actor_user_id: int | None = Field(default=None, index=True)
     action: AuditAction = Field(index=True)
     entity_type: str = Field(max_length=32)
     entity_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
@@ -295,3 +297,63 @@ class RosterShift(SQLModel, table=True):
     shift_code: str = Field(max_length=16)
     start: dt.datetime
     end: dt.datetime
+
+
+# ------------------------------------------------------------------ people of the web pages
+
+
+class UserOfficeLink(SQLModel, table=True):
+    """An office a team leader plans for (their scope, as `ApiKey.office_ids`)."""
+
+    __tablename__ = "user_office"
+
+    user_id: int | None = Field(
+        default=None, foreign_key="app_user.id", primary_key=True, ondelete="CASCADE"
+    )
+    office_id: int = Field(foreign_key="office.id", primary_key=True, index=True)
+
+
+class User(SQLModel, table=True):
+    """A person who logs in to the web pages. ``user`` is reserved in PostgreSQL, hence
+    the table name. Only an argon2 hash of the password is stored."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    #: Stored lower-cased, so log-in ignores the case of the address.
+    email: str = Field(unique=True, index=True, max_length=254)
+    name: str = Field(max_length=120)
+    role: Role
+    password_hash: str = Field(max_length=255)
+    disabled: bool = False
+    #: Failed log-ins in a row (reset by a success); from the fifth on, a growing lock.
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    office_links: list[UserOfficeLink] = Relationship(
+        sa_relationship=relationship(
+            UserOfficeLink,
+            cascade="all, delete-orphan",
+            passive_deletes=True,
+            lazy="selectin",
+            order_by=UserOfficeLink.office_id,  # type: ignore[arg-type]
+        )
+    )
+
+    @property
+    def office_ids(self) -> list[int]:
+        return [link.office_id for link in self.office_links]
+
+
+class WebSession(SQLModel, table=True):
+    """A logged-in browser. The cookie holds a random token; only its SHA-256 is stored,
+    so a copy of the table lets nobody in. Deleting the row logs the browser out."""
+
+    __tablename__ = "web_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    #: The token every form and htmx request of this session must send back.
+    csrf_token: str = Field(max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime = Field(index=True)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.cli.app import app
@@ -44,6 +45,13 @@ def serve(
     console.print(f"interactive docs: [bold]http://{host}:{port}/docs[/bold]")
     console.print(f"admin key for this session (revoked on exit): [bold]{key}[/bold]")
     console.print("  click 'Authorize' in the docs and paste it as APIKeyHeader or HTTPBearer")
+    web_login = _session_web_admin(engine)
+    console.print(f"web pages: [bold]http://{host}:{port}/login[/bold]")
+    console.print(
+        f"  admin log-in for this session (disabled on exit): [bold]{web_login[0]}[/bold]"
+        f" / [bold]{web_login[1]}[/bold]"
+    )
+    console.print("  people log in as themselves: famplan users create --email E --name N --role R")
     try:
         # Uvicorn's access log prints query strings (which may carry filters such as a
         # language): famplan's own request log replaces it.
@@ -59,6 +67,26 @@ def serve(
             with Session(engine) as session:
                 revoke_key(session, key_id)
                 session.commit()
+        with Session(engine) as session:
+            from api.services.users import disable_user
+
+            disable_user(session, web_login[0])
+
+
+def _session_web_admin(engine: Engine) -> tuple[str, str]:
+    """A web admin for this `serve` session, as its API key: (e-mail, password)."""
+    import secrets
+
+    from api.services.users import create_user
+    from data.ops_models import Role
+
+    email = f"admin-{secrets.token_hex(4)}@famplan.local"
+    password = secrets.token_urlsafe(12)
+    with Session(engine) as session:
+        create_user(
+            session, email=email, name="Admin (session)", role=Role.ADMIN, password=password
+        )
+    return email, password
 
 
 @app.command()

@@ -15,11 +15,11 @@ from api.routers.common import (
     Skip,
     language_condition,
 )
-from api.schemas.cases import CaseCreate, CaseLanguageIn, CasePublic, CaseUpdate
+from api.schemas.cases import CaseCreate, CaseLanguageIn, CaseUpdate, CaseView
 from api.schemas.common import MAX_ID, Page
 from api.services import cases as service
 from api.services.cases import languages_of, to_public
-from api.services.references import get_or_404
+from api.services.scope import case_in_scope, case_view, require_case_in_scope
 from data.models import Case, CaseLanguage, CaseStatus, InterventionType, Municipality
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -27,10 +27,14 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id.", examples=[42])]
 
 
-@router.get("", response_model=Page[CasePublic], summary="List cases")
+@router.get(
+    "",
+    response_model=Page[CaseView],
+    summary="List cases (team leaders: their offices'; coordinates for admins only)",
+)
 def list_cases(
     session: SessionDep,
-    _: AnyUser,
+    principal: AnyUser,
     status: Annotated[CaseStatus | None, Query()] = None,
     region: RegionFilter = None,
     municipality_code: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[370])] = None,
@@ -38,8 +42,8 @@ def list_cases(
     intervention_type: Annotated[InterventionType | None, Query()] = None,
     skip: Skip = 0,
     limit: Limit = 50,
-) -> Page[CasePublic]:
-    query = select(Case)
+) -> Page[CaseView]:
+    query = select(Case).where(case_in_scope(session, principal))
     if status is not None:
         query = query.where(Case.status == status)
     if municipality_code is not None:
@@ -57,23 +61,26 @@ def list_cases(
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Case.id)).offset(skip).limit(limit)).all()
     languages = languages_of(session, [row.id for row in rows if row.id is not None])
-    return Page(data=[to_public(row, languages[row.id or 0]) for row in rows], count=count)
+    return Page(
+        data=[case_view(principal, to_public(row, languages[row.id or 0])) for row in rows],
+        count=count,
+    )
 
 
-@router.post("", response_model=CasePublic, status_code=201, summary="Register a new case")
-def create_case(session: SessionDep, _: ReceptionUser, body: CaseCreate) -> CasePublic:
-    return service.register_case(session, body)
+@router.post("", response_model=CaseView, status_code=201, summary="Register a new case")
+def create_case(session: SessionDep, principal: ReceptionUser, body: CaseCreate) -> CaseView:
+    return case_view(principal, service.register_case(session, body))
 
 
-@router.get("/{case_id}", response_model=CasePublic, summary="One case")
-def get_case(session: SessionDep, _: AnyUser, case_id: CaseId) -> CasePublic:
-    case = get_or_404(session, Case, case_id, "case")
-    return to_public(case, languages_of(session, [case_id])[case_id])
+@router.get("/{case_id}", response_model=CaseView, summary="One case")
+def get_case(session: SessionDep, principal: AnyUser, case_id: CaseId) -> CaseView:
+    case = require_case_in_scope(session, principal, case_id)
+    return case_view(principal, to_public(case, languages_of(session, [case_id])[case_id]))
 
 
 @router.patch(
     "/{case_id}",
-    response_model=CasePublic,
+    response_model=CaseView,
     summary="Change a case (ending it ends its assignments)",
 )
 def update_case(
@@ -82,15 +89,19 @@ def update_case(
     case_id: CaseId,
     body: CaseUpdate,
     planning_day: PlanningDateDep,
-) -> CasePublic:
-    return service.update_case(session, case_id, body, principal.key_id, planning_day)
+) -> CaseView:
+    return case_view(
+        principal, service.update_case(session, case_id, body, principal.key_id, planning_day)
+    )
 
 
 @router.get(
     "/{case_id}/languages", response_model=Page[CaseLanguageIn], summary="A case's languages"
 )
-def list_case_languages(session: SessionDep, _: AnyUser, case_id: CaseId) -> Page[CaseLanguageIn]:
-    get_or_404(session, Case, case_id, "case")
+def list_case_languages(
+    session: SessionDep, principal: AnyUser, case_id: CaseId
+) -> Page[CaseLanguageIn]:
+    require_case_in_scope(session, principal, case_id)
     languages = languages_of(session, [case_id])[case_id]
     return Page(data=languages, count=len(languages))
 

@@ -19,15 +19,20 @@ from api.routers.common import (
 from api.schemas.common import MAX_ID, Page
 from api.schemas.consultants import (
     AbsenceCreate,
-    AbsencePublic,
+    AbsenceView,
     ConsultantCreate,
-    ConsultantPublic,
     ConsultantUpdate,
+    ConsultantView,
     LanguageSkill,
 )
 from api.services import consultants as service
 from api.services.consultants import languages_of, to_public
-from api.services.references import get_or_404
+from api.services.scope import (
+    absence_view,
+    consultant_in_scope,
+    consultant_view,
+    require_consultant_in_scope,
+)
 from data.models import Absence, Consultant, ConsultantLanguage, Municipality
 
 router = APIRouter(prefix="/consultants", tags=["consultants"])
@@ -35,10 +40,14 @@ router = APIRouter(prefix="/consultants", tags=["consultants"])
 ConsultantId = Annotated[int, Path(ge=1, le=MAX_ID, description="Consultant id.", examples=[7])]
 
 
-@router.get("", response_model=Page[ConsultantPublic], summary="List consultants")
+@router.get(
+    "",
+    response_model=Page[ConsultantView],
+    summary="List consultants (team leaders: their offices'; homes for admins only)",
+)
 def list_consultants(
     session: SessionDep,
-    _: AnyUser,
+    principal: AnyUser,
     office_id: OfficeFilter = None,
     language: LanguageFilter = None,
     region: Annotated[
@@ -50,8 +59,8 @@ def list_consultants(
     ] = None,
     skip: Skip = 0,
     limit: Limit = 50,
-) -> Page[ConsultantPublic]:
-    query = select(Consultant)
+) -> Page[ConsultantView]:
+    query = select(Consultant).where(consultant_in_scope(principal))
     if office_id is not None:
         query = query.where(Consultant.office_id == office_id)
     if language is not None:
@@ -69,28 +78,30 @@ def list_consultants(
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Consultant.id)).offset(skip).limit(limit)).all()
     languages = languages_of(session, [row.id for row in rows if row.id is not None])
-    return Page(data=[to_public(row, languages[row.id or 0]) for row in rows], count=count)
+    return Page(
+        data=[consultant_view(principal, to_public(row, languages[row.id or 0])) for row in rows],
+        count=count,
+    )
 
 
-@router.post("", response_model=ConsultantPublic, status_code=201, summary="Create a consultant")
-def create_consultant(
-    session: SessionDep, _: AdminUser, body: ConsultantCreate
-) -> ConsultantPublic:
+@router.post("", response_model=ConsultantView, status_code=201, summary="Create a consultant")
+def create_consultant(session: SessionDep, _: AdminUser, body: ConsultantCreate) -> ConsultantView:
     return service.register_consultant(session, body)
 
 
-@router.get("/{consultant_id}", response_model=ConsultantPublic, summary="One consultant")
+@router.get("/{consultant_id}", response_model=ConsultantView, summary="One consultant")
 def get_consultant(
-    session: SessionDep, _: AnyUser, consultant_id: ConsultantId
-) -> ConsultantPublic:
-    consultant = get_or_404(session, Consultant, consultant_id, "consultant")
-    return to_public(consultant, languages_of(session, [consultant_id])[consultant_id])
+    session: SessionDep, principal: AnyUser, consultant_id: ConsultantId
+) -> ConsultantView:
+    consultant = require_consultant_in_scope(session, principal, consultant_id)
+    full = to_public(consultant, languages_of(session, [consultant_id])[consultant_id])
+    return consultant_view(principal, full)
 
 
-@router.patch("/{consultant_id}", response_model=ConsultantPublic, summary="Change a consultant")
+@router.patch("/{consultant_id}", response_model=ConsultantView, summary="Change a consultant")
 def update_consultant(
     session: SessionDep, _: AdminUser, consultant_id: ConsultantId, body: ConsultantUpdate
-) -> ConsultantPublic:
+) -> ConsultantView:
     return service.update_consultant(session, consultant_id, body)
 
 
@@ -100,9 +111,9 @@ def update_consultant(
     summary="The languages a consultant speaks",
 )
 def list_languages(
-    session: SessionDep, _: AnyUser, consultant_id: ConsultantId
+    session: SessionDep, principal: AnyUser, consultant_id: ConsultantId
 ) -> Page[LanguageSkill]:
-    get_or_404(session, Consultant, consultant_id, "consultant")
+    require_consultant_in_scope(session, principal, consultant_id)
     skills = languages_of(session, [consultant_id])[consultant_id]
     return Page(data=skills, count=len(skills))
 
@@ -127,34 +138,34 @@ def replace_languages(
 
 @router.get(
     "/{consultant_id}/absences",
-    response_model=Page[AbsencePublic],
-    summary="A consultant's absences",
+    response_model=Page[AbsenceView],
+    summary="A consultant's absences (the reason: admins and team leaders only)",
 )
 def list_absences(
     session: SessionDep,
-    _: AnyUser,
+    principal: AnyUser,
     consultant_id: ConsultantId,
     skip: Skip = 0,
     limit: Limit = 50,
-) -> Page[AbsencePublic]:
-    get_or_404(session, Consultant, consultant_id, "consultant")
+) -> Page[AbsenceView]:
+    require_consultant_in_scope(session, principal, consultant_id)
     query = select(Absence).where(Absence.consultant_id == consultant_id)
     count = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Absence.start)).offset(skip).limit(limit)).all()
-    return Page(data=[AbsencePublic.model_validate(r) for r in rows], count=count)
+    return Page(data=[absence_view(principal, r) for r in rows], count=count)
 
 
 @router.post(
     "/{consultant_id}/absences",
-    response_model=AbsencePublic,
+    response_model=AbsenceView,
     status_code=201,
     summary="Register an absence (team leaders: their offices only)",
 )
 def create_absence(
     session: SessionDep, principal: PlannerUser, consultant_id: ConsultantId, body: AbsenceCreate
-) -> AbsencePublic:
+) -> AbsenceView:
     absence = service.register_absence(session, principal, consultant_id, body)
-    return AbsencePublic.model_validate(absence)
+    return absence_view(principal, absence)
 
 
 @router.delete(

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from api.deps import AS_OF_HELP, AnyUser, PlanningDateDep, SessionDep
 from api.schemas.common import with_examples
-from api.services.assignments import running_assignments
+from api.services.invariants import running_assignments
 from data.models import Assignment, Case, CaseStatus, Consultant, Office
 
 router = APIRouter(tags=["key figures"])

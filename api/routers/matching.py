@@ -19,8 +19,8 @@ from api.services.matching import (
     confirm_candidates,
     find_candidates,
 )
-from api.services.references import get_or_404
-from data.models import Assignment, Case
+from api.services.scope import require_case_in_scope
+from data.models import Assignment
 
 router = APIRouter(prefix="/cases", tags=["matching"])
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID, description="Case id.", examples=[42])]
@@ -86,9 +86,9 @@ def confirm_assignment(
     summary="The assignments of a case",
 )
 def list_case_assignments(
-    session: SessionDep, _: AnyUser, case_id: CaseId
+    session: SessionDep, principal: AnyUser, case_id: CaseId
 ) -> Page[AssignmentPublic]:
-    get_or_404(session, Case, case_id, "case")
+    require_case_in_scope(session, principal, case_id)
     rows = session.exec(
         select(Assignment).where(Assignment.case_id == case_id).order_by(col(Assignment.id))
     ).all()

@@ -34,6 +34,7 @@ from api.services.rosters import (
     publish_roster,
     submit_repair,
 )
+from api.services.scope import require_cases_in_scope
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 
 router = APIRouter(prefix="/rosters", tags=["rosters"])
@@ -114,6 +115,7 @@ def create_roster(
     response: Response,
 ) -> RosterPublic:
     require_dognindsats_cases(session, body.case_ids)
+    require_cases_in_scope(session, principal, body.case_ids)
     office_ids = resolve_office_scope(session, principal, body.office_ids)
     settings = request.app.state.settings
     params = RosterParams.model_validate(

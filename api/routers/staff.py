@@ -19,7 +19,8 @@ from api.schemas.staff import (
 )
 from api.services.assignments import update_assignment as update_assignment_
 from api.services.references import get_or_404, require_office
-from data.models import Assignment, AssignmentStatus, Consultant, Coordinator
+from api.services.scope import case_in_scope, require_case_in_scope
+from data.models import Assignment, AssignmentStatus, Case, Consultant, Coordinator
 
 coordinators = APIRouter(prefix="/coordinators", tags=["coordinators"])
 CoordinatorId = Annotated[int, Path(ge=1, le=MAX_ID, description="Coordinator id.", examples=[3])]
@@ -85,10 +86,14 @@ assignments = APIRouter(prefix="/assignments", tags=["assignments"])
 AssignmentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Assignment id.", examples=[11])]
 
 
-@assignments.get("", response_model=Page[AssignmentPublic], summary="List assignments")
+@assignments.get(
+    "",
+    response_model=Page[AssignmentPublic],
+    summary="List assignments (team leaders: of their offices' cases)",
+)
 def list_assignments(
     session: SessionDep,
-    _: AnyUser,
+    principal: AnyUser,
     case_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[42])] = None,
     consultant_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[7])] = None,
     coordinator_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[3])] = None,
@@ -99,7 +104,8 @@ def list_assignments(
     skip: Skip = 0,
     limit: Limit = 50,
 ) -> Page[AssignmentPublic]:
-    query = select(Assignment)
+    visible_cases = select(Case.id).where(case_in_scope(session, principal))
+    query = select(Assignment).where(col(Assignment.case_id).in_(visible_cases))
     if case_id is not None:
         query = query.where(Assignment.case_id == case_id)
     if consultant_id is not None:
@@ -122,11 +128,12 @@ def list_assignments(
 
 @assignments.get("/{assignment_id}", response_model=AssignmentPublic, summary="One assignment")
 def get_assignment(
-    session: SessionDep, _: AnyUser, assignment_id: AssignmentId
+    session: SessionDep, principal: AnyUser, assignment_id: AssignmentId
 ) -> AssignmentPublic:
-    return AssignmentPublic.model_validate(
-        get_or_404(session, Assignment, assignment_id, "assignment")
-    )
+    """Team leaders read the assignments of their offices' cases only."""
+    row = get_or_404(session, Assignment, assignment_id, "assignment")
+    require_case_in_scope(session, principal, row.case_id)
+    return AssignmentPublic.model_validate(row)
 
 
 @assignments.patch(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
@@ -146,14 +146,22 @@ class CaseUpdate(SQLModel):
 
 
 class CasePublic(SQLModel):
-    model_config = with_examples({"id": 42, "version": 0, "status": "requested", **_CASE_EXAMPLE})
+    """A case as reception and team leaders see it: everything matching and planning
+    need, but not where the family lives (`lat`/`lon` stay inside the solver)."""
+
+    model_config = with_examples(
+        {
+            "id": 42,
+            "version": 0,
+            "status": "requested",
+            **{k: v for k, v in _CASE_EXAMPLE.items() if k not in ("lat", "lon")},
+        }
+    )
 
     id: int
     version: int
     reference: str
     municipality_code: MunicipalityCode
-    lat: float
-    lon: float
     intervention_type: InterventionType
     needs_support_person: bool
     support_hours_per_week: float
@@ -170,3 +178,17 @@ class CasePublic(SQLModel):
     required_qualifications: list[str]
     status: CaseStatus
     languages: list[CaseLanguageIn]
+
+
+class CaseAdmin(CasePublic):
+    """A case as an admin sees it: with the family's location."""
+
+    model_config = with_examples({"id": 42, "version": 0, "status": "requested", **_CASE_EXAMPLE})
+
+    lat: float
+    lon: float
+
+
+#: A case as the caller may see it: `CaseAdmin` for admins, `CasePublic` for the others
+#: (tried in that order, so an admin's answer keeps its coordinates).
+CaseView = Annotated[CaseAdmin | CasePublic, Field(union_mode="left_to_right")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
@@ -117,17 +117,26 @@ class ConsultantUpdate(SQLModel):
         return self
 
 
+_HOME_FIELDS = ("home_municipality_code", "home_lat", "home_lon")
+
+
 class ConsultantPublic(SQLModel):
-    model_config = with_examples({"id": 7, "version": 0, **_CONSULTANT_EXAMPLE})
+    """A consultant as reception and team leaders see them: languages, office, contract
+    and skills, but not where they live (their home stays inside the solver)."""
+
+    model_config = with_examples(
+        {
+            "id": 7,
+            "version": 0,
+            **{k: v for k, v in _CONSULTANT_EXAMPLE.items() if k not in _HOME_FIELDS},
+        }
+    )
 
     id: int
     version: int
     employee_ref: str
     display_name: str
     office_id: DbId
-    home_municipality_code: MunicipalityCode
-    home_lat: float
-    home_lon: float
     gender: Gender
     qualifications: list[str]
     intervention_types: list[str]
@@ -140,6 +149,21 @@ class ConsultantPublic(SQLModel):
     active_from: dt.date
     active_to: dt.date | None
     languages: list[LanguageSkill]
+
+
+class ConsultantAdmin(ConsultantPublic):
+    """A consultant as an admin sees them: with their home."""
+
+    model_config = with_examples({"id": 7, "version": 0, **_CONSULTANT_EXAMPLE})
+
+    home_municipality_code: MunicipalityCode
+    home_lat: float
+    home_lon: float
+
+
+#: A consultant as the caller may see them (`ConsultantAdmin` first: an admin's answer
+#: keeps the home fields).
+ConsultantView = Annotated[ConsultantAdmin | ConsultantPublic, Field(union_mode="left_to_right")]
 
 
 class AbsenceCreate(SQLModel):
@@ -157,6 +181,21 @@ class AbsenceCreate(SQLModel):
 
 
 class AbsencePublic(SQLModel):
+    """An absence as reception sees it: when, not why ("absent" is enough to match)."""
+
+    model_config = with_examples(
+        {"id": 3, "consultant_id": 7, "start": "2026-03-02", "end": "2026-03-04"}
+    )
+
+    id: int
+    consultant_id: int
+    start: dt.date
+    end: dt.date
+
+
+class AbsenceDetail(AbsencePublic):
+    """An absence with its reason: for admins and the consultant's own team leaders."""
+
     model_config = with_examples(
         {
             "id": 3,
@@ -167,8 +206,7 @@ class AbsencePublic(SQLModel):
         }
     )
 
-    id: int
-    consultant_id: int
-    start: dt.date
-    end: dt.date
     reason: AbsenceReason
+
+
+AbsenceView = Annotated[AbsenceDetail | AbsencePublic, Field(union_mode="left_to_right")]

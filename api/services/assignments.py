@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api.audit import record
@@ -23,6 +23,13 @@ from api.auth import Principal
 from api.schemas.matching import AssignmentConfirm, SeatChoice
 from api.schemas.staff import AssignmentUpdate
 from api.services.errors import Conflict, Forbidden, Invalid, NotFound
+from api.services.invariants import (
+    capacity_problem,
+    consultant_problem,
+    course_problem,
+    running_assignments,
+    seat_problem,
+)
 from api.services.planning_date import planning_date
 from api.services.references import get_or_404
 from data.models import (
@@ -70,67 +77,6 @@ def lock_consultants(session: Session, ids: Iterable[int], field: str) -> dict[i
     return versions
 
 
-def running_assignments(on: dt.date) -> ColumnElement[bool]:
-    """SQL condition: an assignment that is not ended on `on`."""
-    return and_(
-        col(Assignment.status) != AssignmentStatus.ENDED,
-        or_(col(Assignment.end).is_(None), col(Assignment.end) >= on),
-    )
-
-
-def consultant_load(session: Session, consultant_id: int, on: dt.date) -> tuple[float, set[int]]:
-    """Hours per week and the cases of the consultant's assignments running on `on`."""
-    running = running_assignments(on)
-    used_hours = session.exec(
-        select(func.coalesce(func.sum(Assignment.hours_per_week), 0.0)).where(
-            col(Assignment.consultant_id) == consultant_id, running
-        )
-    ).one()
-    cases = set(
-        session.exec(
-            select(Assignment.case_id).where(
-                col(Assignment.consultant_id) == consultant_id, running
-            )
-        ).all()
-    )
-    return float(used_hours), cases
-
-
-def capacity_problem(
-    session: Session, consultant: Consultant, case_id: int, hours: float, on: dt.date
-) -> str | None:
-    """Why the consultant cannot take `hours` more on `case_id` from `on` (fresh reads)."""
-    if consultant.active_from > on or (
-        consultant.active_to is not None and consultant.active_to < on
-    ):
-        return f"consultant {consultant.id} is not employed on {on.isoformat()}"
-    assert consultant.id is not None
-    used_hours, cases = consultant_load(session, consultant.id, on)
-    free = consultant.contracted_hours_per_week - used_hours
-    if free + 1e-9 < hours:
-        return (
-            f"consultant {consultant.id} has only {max(free, 0):g} h/week free "
-            f"of the {hours:g} h needed"
-        )
-    if case_id not in cases and len(cases) >= consultant.max_cases:
-        return f"consultant {consultant.id} already has the maximum of {consultant.max_cases} cases"
-    return None
-
-
-def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:
-    """Why the consultant's running assignments exceed their capacity, if they do."""
-    assert consultant.id is not None
-    used_hours, cases = consultant_load(session, consultant.id, on)
-    if used_hours > consultant.contracted_hours_per_week + 1e-9:
-        return (
-            f"consultant {consultant.id} would work {used_hours:g} h/week "
-            f"of {consultant.contracted_hours_per_week:g}"
-        )
-    if len(cases) > consultant.max_cases:
-        return f"consultant {consultant.id} would have {len(cases)} cases of {consultant.max_cases}"
-    return None
-
-
 def _seat_hours(case: Case, seat: SeatChoice) -> float:
     if seat.hours_per_week is not None:
         return seat.hours_per_week
@@ -175,7 +121,7 @@ def _confirm(
     if case.status is CaseStatus.ENDED:
         raise Conflict(f"case {case_id} has ended")
     start = body.start or max(case.requested_start.date(), today or planning_date(session))
-    if case.expected_end is not None and start > case.expected_end:
+    if course_problem(case, start) is not None:
         raise Invalid.field("body.start", "after the case's expected end")
     if case.needs_support_person is False and any(
         seat.role is AssignmentRole.SUPPORT for seat in body.seats
@@ -303,6 +249,18 @@ def _confirm(
     if case.status is CaseStatus.REQUESTED:
         case.status = CaseStatus.ACTIVE
         session.add(case)
+    session.flush()
+    # Only the consultants who receive work can go over: a source may stay over its
+    # (cut) contract, and a move that relieves it must not be refused for that.
+    receiving = {seat.consultant_id for seat in body.seats} | {target for _, target in moves}
+    for consultant_id in sorted(receiving):
+        reason = consultant_problem(session, consultant_id, start)
+        if reason is not None:
+            raise Conflict(reason)
+    for touched in sorted({case_id, *(a.case_id for a in ended)}):
+        reason = seat_problem(session, touched, start)
+        if reason is not None:
+            raise Conflict(reason)
     return Confirmation(created=[*confirmed, *created], ended=ended)
 
 
@@ -325,11 +283,19 @@ def update_assignment(
     end: dt.date | None = changes.get("end", row.end)
     if end is not None and end < row.start:
         raise Invalid.field("body.end", "ends before the assignment's start")
-    if changes.get("status") is AssignmentStatus.ENDED and end is None:
+    status: AssignmentStatus = changes.get("status", row.status)
+    if status is AssignmentStatus.ENDED and end is None:
         raise Invalid.field("body.end", "required when ending an assignment")
-    more_hours = changes.get("hours_per_week", row.hours_per_week) > row.hours_per_week
-    if more_hours and row.consultant_id is not None:
-        # More hours commit capacity: lock the consultant like a confirmation does.
+    if row.locked and changes.get("locked", True) and set(changes) - {"locked"}:
+        raise Conflict(f"assignment {assignment_id} is locked; unlock it before changing it")
+    # More hours, a later end or a re-activation commit capacity: lock the consultant
+    # like a confirmation does, then check the invariants with fresh reads.
+    commits = (
+        changes.get("hours_per_week", row.hours_per_week) > row.hours_per_week
+        or (row.status is AssignmentStatus.ENDED and status is not AssignmentStatus.ENDED)
+        or (row.end is not None and (end is None or end > row.end))
+    )
+    if commits and row.consultant_id is not None:
         bump_version(session, Consultant, row.consultant_id)
     # Conditional UPDATE: of two concurrent changes from the same version, one wins.
     updated = session.exec(
@@ -343,11 +309,8 @@ def update_assignment(
             f"assignment {assignment_id} changed since you read it "
             f"(version {row.version}, you sent {body.version})"
         )
-    if more_hours and row.consultant_id is not None:
-        consultant = session.get(Consultant, row.consultant_id)
-        assert consultant is not None
-        session.refresh(consultant)
-        reason = overload_problem(session, consultant, max(row.start, today))
+    if commits:
+        reason = _committed_capacity_problem(session, row, status, today)
         if reason is not None:
             session.rollback()
             raise Conflict(reason)
@@ -363,6 +326,25 @@ def update_assignment(
     session.commit()
     session.refresh(row)
     return row
+
+
+def _committed_capacity_problem(
+    session: Session, row: Assignment, status: AssignmentStatus, today: dt.date
+) -> str | None:
+    """The invariants an assignment that now commits more capacity must keep: its case
+    still runs (for a re-activation), its consultant's capacity and its seat on the
+    first day it runs from now on."""
+    on = max(row.start, today)
+    case = session.get(Case, row.case_id)
+    assert case is not None
+    session.refresh(case)
+    if status is not AssignmentStatus.ENDED and case.status is CaseStatus.ENDED:
+        return f"case {case.id} has ended"
+    if row.consultant_id is not None:
+        reason = consultant_problem(session, row.consultant_id, on)
+        if reason is not None:
+            return reason
+    return seat_problem(session, row.case_id, on)
 
 
 def _check_assignment_scope(session: Session, principal: Principal, row: Assignment) -> None:

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, delete, select, update
 
 from api.audit import record
-from api.schemas.cases import CaseCreate, CaseLanguageIn, CasePublic, CaseUpdate
-from api.services.assignments import running_assignments
+from api.schemas.cases import CaseAdmin, CaseCreate, CaseLanguageIn, CaseUpdate
+from api.services.assignments import bump_version
 from api.services.errors import Conflict, Invalid
+from api.services.invariants import running_assignments
 from api.services.references import (
     children_by_parent,
     get_or_404,
@@ -55,8 +56,8 @@ def languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[CaseLan
     )
 
 
-def to_public(case: Case, languages: list[CaseLanguageIn]) -> CasePublic:
-    return CasePublic.model_validate(
+def to_public(case: Case, languages: list[CaseLanguageIn]) -> CaseAdmin:
+    return CaseAdmin.model_validate(
         {**case.model_dump(), "languages": [language.model_dump() for language in languages]}
     )
 
@@ -78,7 +79,7 @@ def _check_consultant_refs(
         require_consultants(session, excluded, "body.excluded_consultant_ids")
 
 
-def register_case(session: Session, body: CaseCreate) -> CasePublic:
+def register_case(session: Session, body: CaseCreate) -> CaseAdmin:
     """A new case (requested); without a location it sits at its municipality's centre."""
     municipality = require_municipality(session, body.municipality_code, "body.municipality_code")
     _check_consultant_refs(session, body.preferred_consultant_id, body.excluded_consultant_ids)
@@ -97,7 +98,7 @@ def register_case(session: Session, body: CaseCreate) -> CasePublic:
 
 def update_case(
     session: Session, case_id: int, body: CaseUpdate, actor_key_id: int | None, today: dt.date
-) -> CasePublic:
+) -> CaseAdmin:
     """Change a case; with `body.version`, a concurrent change is a `Conflict`.
 
     Ending it ends its running assignments on its `expected_end` (the one sent, else
@@ -184,6 +185,7 @@ def replace_languages(
     keys = [(language.person_group, language.tag) for language in languages]
     if len(keys) != len(set(keys)):
         raise Invalid.field("body", "a (person_group, tag) pair is listed twice")
+    bump_version(session, Case, case_id)
     _write_languages(session, case_id, languages)
     session.commit()
     return languages

@@ -14,8 +14,8 @@ from sqlmodel import Session, col, delete
 from api.auth import Principal
 from api.schemas.consultants import (
     AbsenceCreate,
+    ConsultantAdmin,
     ConsultantCreate,
-    ConsultantPublic,
     ConsultantUpdate,
     LanguageSkill,
 )
@@ -60,8 +60,8 @@ def languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[Languag
     )
 
 
-def to_public(consultant: Consultant, languages: list[LanguageSkill]) -> ConsultantPublic:
-    return ConsultantPublic.model_validate(
+def to_public(consultant: Consultant, languages: list[LanguageSkill]) -> ConsultantAdmin:
+    return ConsultantAdmin.model_validate(
         {**consultant.model_dump(), "languages": [skill.model_dump() for skill in languages]}
     )
 
@@ -76,7 +76,7 @@ def _write_languages(session: Session, consultant_id: int, languages: list[Langu
         )
 
 
-def register_consultant(session: Session, body: ConsultantCreate) -> ConsultantPublic:
+def register_consultant(session: Session, body: ConsultantCreate) -> ConsultantAdmin:
     require_office(session, body.office_id, "body.office_id")
     require_municipality(session, body.home_municipality_code, "body.home_municipality_code")
     consultant = Consultant.model_validate(body.model_dump(exclude={"languages"}))
@@ -91,7 +91,7 @@ def register_consultant(session: Session, body: ConsultantCreate) -> ConsultantP
 
 def update_consultant(
     session: Session, consultant_id: int, body: ConsultantUpdate
-) -> ConsultantPublic:
+) -> ConsultantAdmin:
     """Change a consultant (the contract, the details, the languages); the row's version
     moves on, so matches quoted before the change are stale."""
     consultant = get_or_404(session, Consultant, consultant_id, "consultant")
@@ -145,6 +145,8 @@ def register_absence(
     """An absence (team leaders: of their offices' consultants only)."""
     consultant = get_or_404(session, Consultant, consultant_id, "consultant")
     _check_absence_scope(principal, consultant)
+    # An absence changes what the consultant can take: matches read before it are stale.
+    bump_version(session, Consultant, consultant_id)
     absence = Absence(consultant_id=consultant_id, **body.model_dump())
     session.add(absence)
     session.commit()
@@ -160,5 +162,6 @@ def delete_absence(
     absence = session.get(Absence, absence_id)
     if absence is None or absence.consultant_id != consultant_id:
         raise NotFound(f"absence {absence_id} of consultant", consultant_id)
+    bump_version(session, Consultant, consultant_id)
     session.delete(absence)
     session.commit()

@@ -24,8 +24,16 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api.audit import record
-from api.services.assignments import bump_version, overload_problem, running_assignments
+from api.services.assignments import bump_version
 from api.services.errors import Conflict, Invalid
+from api.services.invariants import (
+    coordinator_overload_problem,
+    course_problem,
+    employment_problem,
+    overload_problem,
+    running_assignments,
+    seat_problem,
+)
 from api.services.jobs import Report, SolutionCounter
 from api.services.planning_date import planning_date
 from data.models import (
@@ -347,6 +355,10 @@ def choose_moves(plan: BatchPlan, selected: Sequence[int] | None) -> list[Planne
     invalid field."""
     if selected is None:
         return list(plan.moves)
+    if not selected:
+        # Applying nothing would still use the plan up (it applies once): refuse, and
+        # the optimisation stays appliable.
+        raise Invalid.field("body.moves", "no move selected; send null to apply every move")
     for position, index in enumerate(selected):
         if not 0 <= index < len(plan.moves):
             raise Invalid.field(f"body.moves.{position}", f"no move {index} in this result")
@@ -387,6 +399,11 @@ def _apply(
         _end_current(session, move, start, report)
         if move.to_id is not None:
             report.created_assignment_ids.append(_create(session, move, start))
+    session.flush()
+    for case_id in sorted({move.case_id for move in moves}):
+        reason = seat_problem(session, case_id, start)
+        if reason is not None:
+            raise Conflict(f"{reason} after these moves; run the optimisation again")
     receiving = {
         move.to_id
         for move in moves
@@ -440,6 +457,13 @@ def _end_current(session: Session, move: PlannedMove, start: dt.date, report: Ap
 
 
 def _create(session: Session, move: PlannedMove, start: dt.date) -> int:
+    case = session.get(Case, move.case_id)
+    if case is None:
+        raise Conflict(f"case {move.case_id} no longer exists; run the optimisation again")
+    session.refresh(case)
+    reason = course_problem(case, start)
+    if reason is not None:
+        raise Conflict(f"move {move.index}: {reason}; run the optimisation again")
     is_coordinator = move.role is AssignmentRole.COORDINATOR
     row = Assignment(
         case_id=move.case_id,
@@ -451,12 +475,10 @@ def _create(session: Session, move: PlannedMove, start: dt.date) -> int:
         status=AssignmentStatus.CONFIRMED,
     )
     session.add(row)
-    if move.role is AssignmentRole.PRIMARY:
-        case = session.get(Case, move.case_id)
-        if case is not None and case.status is CaseStatus.REQUESTED:
-            case.status = CaseStatus.ACTIVE
-            case.version += 1
-            session.add(case)
+    if move.role is AssignmentRole.PRIMARY and case.status is CaseStatus.REQUESTED:
+        case.status = CaseStatus.ACTIVE
+        case.version += 1
+        session.add(case)
     session.flush()
     assert row.id is not None
     return row.id
@@ -469,34 +491,21 @@ def _check_capacities(
     receiving: set[int],
     on: dt.date,
 ) -> None:
-    """Every person a move touches within capacity on `on`; every consultant who gets a
-    seat (`receiving`) still employed then."""
+    """Every consultant who gets a seat (`receiving`) within capacity and employed on
+    `on`, and every coordinator a move touches within their caseload. A consultant who
+    only gives work away may stay over a (cut) contract: the moves relieve them."""
     session.flush()
-    for consultant_id in sorted(consultants):
+    for consultant_id in sorted(consultants & receiving):
         consultant = session.get(Consultant, consultant_id)
         assert consultant is not None
         session.refresh(consultant)
-        reason = overload_problem(session, consultant, on)
-        employed = consultant.active_from <= on and (
-            consultant.active_to is None or consultant.active_to >= on
-        )
-        if reason is None and not employed and consultant_id in receiving:
-            reason = f"consultant {consultant_id} is not employed on {on.isoformat()}"
+        reason = overload_problem(session, consultant, on) or employment_problem(consultant, on)
         if reason is not None:
             raise Conflict(f"{reason} after these moves; run the optimisation again")
     for coordinator_id in sorted(coordinators):
         coordinator = session.get(Coordinator, coordinator_id)
         assert coordinator is not None
         session.refresh(coordinator)
-        load = len(
-            session.exec(
-                select(Assignment.case_id).where(
-                    col(Assignment.coordinator_id) == coordinator_id, running_assignments(on)
-                )
-            ).all()
-        )
-        if load > coordinator.max_caseload:
-            raise Conflict(
-                f"coordinator {coordinator_id} would exceed the caseload of "
-                f"{coordinator.max_caseload}; run the optimisation again"
-            )
+        reason = coordinator_overload_problem(session, coordinator, on)
+        if reason is not None:
+            raise Conflict(f"{reason}; run the optimisation again")

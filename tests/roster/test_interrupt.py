@@ -8,6 +8,7 @@ import time
 from roster import ObjectiveWeights, SearchParameters, solve, validate
 from roster.examples import dognindsats_problem
 from roster.repair import SickDays, repair
+from solving.status import SolveStatus
 
 
 class StopAfterFirstRoster:
@@ -49,7 +50,7 @@ def test_a_stopped_search_returns_its_best_roster_within_a_second() -> None:
     # margin for a loaded machine
     assert returned - stop.asked_at < 3.0
     assert result.cancelled and result.found
-    assert result.status == "FEASIBLE"  # stopped: not proven, whatever the stage said
+    assert result.status is SolveStatus.FEASIBLE  # stopped: not proven, whatever the stage said
     assert validate(problem, result.roster) == []  # legal, as any roster it returns
     assert result.objective is not None and result.objective <= stop.reported[0]
 
@@ -57,7 +58,7 @@ def test_a_stopped_search_returns_its_best_roster_within_a_second() -> None:
 def test_a_search_stopped_before_it_starts_falls_back_to_the_greedy_roster() -> None:
     problem = dognindsats_problem(cases=1, pool_size=12, weeks=2)
     result = solve(problem, time_limit=30, should_stop=lambda: True)
-    assert result.cancelled and result.found and result.status == "FEASIBLE"
+    assert result.cancelled and result.found and result.status is SolveStatus.FEASIBLE
     assert validate(problem, result.roster) == []
 
 
@@ -75,6 +76,6 @@ def test_a_stopped_repair_keeps_a_roster_and_says_it_was_cancelled() -> None:
         problem, published, SickDays(sick, (3,)), time_limit=30, should_stop=lambda: True
     )
     result = outcome.result
-    assert result.cancelled and result.found and result.status == "FEASIBLE"
+    assert result.cancelled and result.found and result.status is SolveStatus.FEASIBLE
     assert validate(outcome.problem, result.roster) == []
     assert not any(a.employee == sick and a.day == 3 for a in result.roster)

@@ -1,0 +1,186 @@
+"""The invariants every write keeps, in one place.
+
+Every path that writes assignments — a confirmation (`api.services.assignments.confirm`),
+a change of one (`update_assignment`, ``PATCH /v1/assignments/{id}``), an optimisation's
+apply (`api.services.optimization.apply_plan`, the API and ``famplan optimize --apply``),
+ending a case (`api.services.cases.update_case`) — checks these with fresh reads inside
+its transaction, after its rows are locked, and rolls back with a `Conflict` (or an
+`Invalid` naming the field) when one fails:
+
+- **capacity**: a consultant's running assignments fit their contracted hours and their
+  maximum number of cases; a coordinator's fit their caseload; a consultant who gets a
+  seat is employed on its first day;
+- **one running consultant per seat**: a case has at most one running primary (and one
+  running support person) at a time;
+- **the case's course**: an assignment never starts after the case's expected end, nor
+  on an ended case;
+- **locks**: a locked assignment is never moved, ended or resized (unlock it first).
+
+Any change to a consultant or a case bumps its `version` (`bump_version`), so a match or
+a plan read before the change is refused when it is confirmed or applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlmodel import Session, col, select
+
+from data.models import (
+    Assignment,
+    AssignmentRole,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    Consultant,
+    Coordinator,
+)
+
+#: Tolerance of hour sums (floats).
+_EPSILON = 1e-9
+
+
+def running_assignments(on: dt.date) -> ColumnElement[bool]:
+    """SQL condition: an assignment that is not ended on `on`."""
+    return and_(
+        col(Assignment.status) != AssignmentStatus.ENDED,
+        or_(col(Assignment.end).is_(None), col(Assignment.end) >= on),
+    )
+
+
+def consultant_load(session: Session, consultant_id: int, on: dt.date) -> tuple[float, set[int]]:
+    """Hours per week and the cases of the consultant's assignments not ended by `on`.
+
+    Assignments starting after `on` count too: the load of every day from `on` on is
+    at most this, so one check covers them all (conservatively)."""
+    running = running_assignments(on)
+    used_hours = session.exec(
+        select(func.coalesce(func.sum(Assignment.hours_per_week), 0.0)).where(
+            col(Assignment.consultant_id) == consultant_id, running
+        )
+    ).one()
+    cases = set(
+        session.exec(
+            select(Assignment.case_id).where(
+                col(Assignment.consultant_id) == consultant_id, running
+            )
+        ).all()
+    )
+    return float(used_hours), cases
+
+
+def employment_problem(consultant: Consultant, on: dt.date) -> str | None:
+    if consultant.active_from > on or (
+        consultant.active_to is not None and consultant.active_to < on
+    ):
+        return f"consultant {consultant.id} is not employed on {on.isoformat()}"
+    return None
+
+
+def capacity_problem(
+    session: Session, consultant: Consultant, case_id: int, hours: float, on: dt.date
+) -> str | None:
+    """Why the consultant cannot take `hours` more on `case_id` from `on` (fresh reads)."""
+    employment = employment_problem(consultant, on)
+    if employment is not None:
+        return employment
+    assert consultant.id is not None
+    used_hours, cases = consultant_load(session, consultant.id, on)
+    free = consultant.contracted_hours_per_week - used_hours
+    if free + _EPSILON < hours:
+        return (
+            f"consultant {consultant.id} has only {max(free, 0):g} h/week free "
+            f"of the {hours:g} h needed"
+        )
+    if case_id not in cases and len(cases) >= consultant.max_cases:
+        return f"consultant {consultant.id} already has the maximum of {consultant.max_cases} cases"
+    return None
+
+
+def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:
+    """Why the consultant's assignments from `on` on exceed their capacity, if they do."""
+    assert consultant.id is not None
+    used_hours, cases = consultant_load(session, consultant.id, on)
+    if used_hours > consultant.contracted_hours_per_week + _EPSILON:
+        return (
+            f"consultant {consultant.id} would work {used_hours:g} h/week "
+            f"of {consultant.contracted_hours_per_week:g}"
+        )
+    if len(cases) > consultant.max_cases:
+        return f"consultant {consultant.id} would have {len(cases)} cases of {consultant.max_cases}"
+    return None
+
+
+def coordinator_overload_problem(
+    session: Session, coordinator: Coordinator, on: dt.date
+) -> str | None:
+    """Why the coordinator's running cases exceed their caseload, if they do."""
+    load = len(
+        session.exec(
+            select(Assignment.case_id).where(
+                col(Assignment.coordinator_id) == coordinator.id, running_assignments(on)
+            )
+        ).all()
+    )
+    if load > coordinator.max_caseload:
+        return (
+            f"coordinator {coordinator.id} would exceed the caseload of {coordinator.max_caseload}"
+        )
+    return None
+
+
+def course_problem(case: Case, start: dt.date) -> str | None:
+    """Why an assignment of `case` may not start on `start`: the case has ended, or its
+    expected end is before `start`."""
+    if case.status is CaseStatus.ENDED:
+        return f"case {case.id} has ended"
+    if case.expected_end is not None and start > case.expected_end:
+        return (
+            f"case {case.id} is expected to end on {case.expected_end.isoformat()}, "
+            f"before {start.isoformat()}"
+        )
+    return None
+
+
+def _rises_from(session: Session, condition: ColumnElement[bool], on: dt.date) -> list[dt.date]:
+    """`on` and every later day a running assignment matching `condition` starts: the
+    only days a seat can fill up, so checking them checks every day from `on` on."""
+    later = session.exec(
+        select(col(Assignment.start))
+        .where(condition, running_assignments(on), col(Assignment.start) > on)
+        .distinct()
+    ).all()
+    return [on, *sorted(later)]
+
+
+def seat_problem(session: Session, case_id: int, on: dt.date) -> str | None:
+    """Why the case has more than one running consultant in a seat on a day from `on`
+    on, if it does."""
+    for day in _rises_from(session, col(Assignment.case_id) == case_id, on):
+        for role in (AssignmentRole.PRIMARY, AssignmentRole.SUPPORT):
+            running = session.exec(
+                select(Assignment.id).where(
+                    col(Assignment.case_id) == case_id,
+                    col(Assignment.role) == role,
+                    col(Assignment.consultant_id).is_not(None),
+                    running_assignments(day),
+                    col(Assignment.start) <= day,
+                )
+            ).all()
+            if len(running) > 1:
+                ids = ", ".join(str(i) for i in sorted(i for i in running if i is not None))
+                return (
+                    f"case {case_id} would have {len(running)} running {role.value}s ({ids}) "
+                    f"on {day.isoformat()}"
+                )
+    return None
+
+
+def consultant_problem(session: Session, consultant_id: int, on: dt.date) -> str | None:
+    """The capacity invariant of one consultant from `on` on (fresh reads)."""
+    consultant = session.get(Consultant, consultant_id)
+    if consultant is None:
+        return f"consultant {consultant_id} no longer exists"
+    session.refresh(consultant)
+    return overload_problem(session, consultant, on)

@@ -1,0 +1,304 @@
+"""Read models of the web pages: the reception inbox, a case with its people, pickers,
+and a team leader's rosters. Queries only; the pages never touch the database.
+
+The 24-hour clock: the inbox shows how long each open request has waited. A case keeps
+no separate "received at" time, so a request counts from its ``requested_start`` (the
+time the municipality asked for; the demo book's open requests start on its planning
+day). "Now" is the planning date at the current Danish time of day, so a book pinned to
+a date (``FAMPLAN_AS_OF``, the demo's recorded day) shows the same clock whatever the
+real date is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from api.auth import Principal
+from api.services.cases import languages_of
+from api.services.errors import Forbidden
+from api.services.planning_date import DANISH_TIME
+from api.services.references import get_or_404
+from api.services.rosters import list_visible_rosters
+from data.languages import display_name
+from data.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    Consultant,
+    ConsultantLanguage,
+    Coordinator,
+    Municipality,
+    Office,
+)
+from data.ops_models import Roster, RosterShift
+
+#: An open request older than this is overdue (the reception's promise).
+RESPONSE_HOURS = 24
+
+
+def clock_now(planning_day: dt.date, instant: dt.datetime) -> dt.datetime:
+    """ "Now" of the inbox: `planning_day` at `instant`'s Danish time of day."""
+    local = instant.astimezone(DANISH_TIME)
+    return dt.datetime.combine(planning_day, local.time(), tzinfo=DANISH_TIME)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    case_id: int
+    reference: str
+    municipality: str
+    intervention_type: str
+    priority: int
+    languages: list[str]
+    requested_start: dt.datetime
+    #: Hours since the request came in (negative: it starts later).
+    hours_waiting: float
+
+    @property
+    def overdue(self) -> bool:
+        return self.hours_waiting > RESPONSE_HOURS
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def open_requests(session: Session, now: dt.datetime, locale: str = "da") -> list[InboxRow]:
+    """Every requested case, the most urgent first (priority, then longest waiting)."""
+    rows = session.exec(
+        select(Case, Municipality.name)
+        .join(Municipality, col(Municipality.code) == col(Case.municipality_code))
+        .where(col(Case.status) == CaseStatus.REQUESTED)
+        .order_by(col(Case.priority), col(Case.requested_start), col(Case.id))
+    ).all()
+    ids = [case.id for case, _ in rows if case.id is not None]
+    languages = languages_of(session, ids)
+    result = []
+    for case, municipality in rows:
+        assert case.id is not None
+        waited = (now - _aware(case.requested_start)).total_seconds() / 3600
+        result.append(
+            InboxRow(
+                case_id=case.id,
+                reference=case.reference,
+                municipality=municipality,
+                intervention_type=str(case.intervention_type),
+                priority=case.priority,
+                languages=[display_name(lang.tag, locale) for lang in languages[case.id]],
+                requested_start=case.requested_start,
+                hours_waiting=round(waited, 1),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+def municipality_choices(session: Session) -> list[Choice]:
+    rows = session.exec(select(Municipality.code, Municipality.name).order_by(Municipality.name))
+    return [Choice(str(code), name) for code, name in rows]
+
+
+def language_choices(session: Session, locale: str = "da") -> list[Choice]:
+    """The language tags the staff speak, named in `locale` (dialect tags included)."""
+    tags = session.exec(select(ConsultantLanguage.tag).distinct()).all()
+    choices = [Choice(tag, f"{display_name(tag, locale)} ({tag})") for tag in tags]
+    return sorted(choices, key=lambda c: c.label.casefold())
+
+
+@dataclass(frozen=True)
+class AssignmentLine:
+    assignment_id: int
+    role: str
+    person: str
+    person_ref: str
+    hours_per_week: float
+    start: dt.date
+    end: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case: Case
+    municipality: str
+    languages: list[str]
+    assignments: list[AssignmentLine] = field(default_factory=list)
+
+    @property
+    def coordinator(self) -> AssignmentLine | None:
+        running = [a for a in self.assignments if a.role == "coordinator" and a.status != "ended"]
+        return running[0] if running else None
+
+
+def case_view(session: Session, case_id: int, locale: str = "da") -> CaseView:
+    """A case, its languages and every assignment with the person's name (`NotFound`)."""
+    case = get_or_404(session, Case, case_id, "case")
+    municipality = session.get(Municipality, case.municipality_code)
+    languages = languages_of(session, [case_id])[case_id]
+    rows = session.exec(
+        select(Assignment, Consultant, Coordinator)
+        .join(Consultant, col(Consultant.id) == col(Assignment.consultant_id), isouter=True)
+        .join(Coordinator, col(Coordinator.id) == col(Assignment.coordinator_id), isouter=True)
+        .where(col(Assignment.case_id) == case_id)
+        .order_by(col(Assignment.start), col(Assignment.id))
+    ).all()
+    lines = []
+    for assignment, consultant, coordinator in rows:
+        assert assignment.id is not None
+        person = consultant or coordinator
+        lines.append(
+            AssignmentLine(
+                assignment_id=assignment.id,
+                role=str(assignment.role),
+                person=person.display_name if person is not None else "—",
+                person_ref=person.employee_ref if person is not None else "",
+                hours_per_week=assignment.hours_per_week,
+                start=assignment.start,
+                end=assignment.end,
+                status=str(assignment.status),
+            )
+        )
+    return CaseView(
+        case=case,
+        municipality=municipality.name if municipality is not None else str(case.municipality_code),
+        languages=[f"{display_name(lang.tag, locale)} ({lang.tag})" for lang in languages],
+        assignments=lines,
+    )
+
+
+def consultant_names(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Consultant.id, Consultant.display_name).where(col(Consultant.id).in_(ids))
+    )
+    return {consultant_id: name for consultant_id, name in rows if consultant_id is not None}
+
+
+def coordinator_names(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Coordinator.id, Coordinator.display_name).where(col(Coordinator.id).in_(ids))
+    )
+    return {coordinator_id: name for coordinator_id, name in rows if coordinator_id is not None}
+
+
+def is_running(status: AssignmentStatus) -> bool:
+    return status is not AssignmentStatus.ENDED
+
+
+# ------------------------------------------------------------------ rosters
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    roster_id: int
+    status: str
+    offices: list[str]
+    case_ids: list[int]
+    horizon_start: dt.datetime | None
+    days: int
+
+
+def office_names(session: Session) -> dict[int, str]:
+    return {i: name for i, name in session.exec(select(Office.id, Office.name)) if i is not None}
+
+
+def visible_rosters(session: Session, principal: Principal, limit: int = 50) -> list[RosterLine]:
+    """The rosters `principal` may see (`list_visible_rosters`), newest first."""
+    rows, _ = list_visible_rosters(session, principal, limit=limit)
+    names = office_names(session)
+    return [
+        RosterLine(
+            roster_id=row.id or 0,
+            status=str(row.status),
+            offices=[names.get(i, str(i)) for i in row.office_ids],
+            case_ids=row.case_ids,
+            horizon_start=row.horizon_start,
+            days=row.days,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class GridRow:
+    consultant: str
+    #: day → shift codes that day
+    shifts: dict[dt.date, list[str]]
+    hours: float
+    #: The contract's hours over the roster's days (None for uncovered shifts).
+    contract_hours: float | None
+
+
+@dataclass(frozen=True)
+class RosterGrid:
+    roster: Roster
+    offices: list[str]
+    days: list[dt.date]
+    rows: list[GridRow]
+
+    @property
+    def uncovered(self) -> int:
+        return len(self.roster.uncovered)
+
+    @property
+    def violations(self) -> int:
+        return len(self.roster.violations)
+
+
+def roster_grid(session: Session, principal: Principal, roster_id: int) -> RosterGrid:
+    """A roster as consultants × days with hours against contract (`NotFound`;
+    `Forbidden` outside the caller's offices, as `GET /v1/rosters/{id}`)."""
+    roster = get_or_404(session, Roster, roster_id, "roster")
+    if not principal.may_act_for_offices(set(roster.office_ids)):
+        raise Forbidden("the roster belongs to offices outside your scope")
+    shifts = session.exec(
+        select(RosterShift)
+        .where(col(RosterShift.roster_id) == roster_id)
+        .order_by(col(RosterShift.start))
+    ).all()
+    ids = sorted({s.consultant_id for s in shifts if s.consultant_id is not None})
+    consultants = {
+        c.id: c for c in session.exec(select(Consultant).where(col(Consultant.id).in_(ids)))
+    }
+    first = _aware(roster.horizon_start).astimezone(DANISH_TIME).date()
+    days = [first + dt.timedelta(days=i) for i in range(roster.days)]
+    cells: dict[int | None, dict[dt.date, list[str]]] = {}
+    hours: dict[int | None, float] = {}
+    for shift in shifts:
+        day = _aware(shift.start).astimezone(DANISH_TIME).date()
+        cells.setdefault(shift.consultant_id, {}).setdefault(day, []).append(shift.shift_code)
+        length = (_aware(shift.end) - _aware(shift.start)).total_seconds() / 3600
+        hours[shift.consultant_id] = hours.get(shift.consultant_id, 0.0) + length
+    rows = []
+    for consultant_id, by_day in cells.items():
+        consultant = consultants.get(consultant_id) if consultant_id is not None else None
+        rows.append(
+            GridRow(
+                consultant=consultant.display_name if consultant is not None else "—",
+                shifts=by_day,
+                hours=round(hours[consultant_id], 1),
+                contract_hours=None
+                if consultant is None
+                else round(consultant.contracted_hours_per_week * roster.days / 7, 1),
+            )
+        )
+    rows.sort(key=lambda row: (row.contract_hours is None, row.consultant))
+    all_offices = office_names(session)
+    return RosterGrid(
+        roster=roster,
+        offices=[all_offices.get(i, str(i)) for i in roster.office_ids],
+        days=days,
+        rows=rows,
+    )
