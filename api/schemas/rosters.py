@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 from sqlmodel import SQLModel
 
-from api.schemas.common import DbId, with_examples
+from api.schemas.common import MAX_ID, DbId, PlanningDate, RequestModel, with_examples
 from api.schemas.jobs import JobProgress
 from data.ops_models import JobStatus, RosterStatus
 from solving.status import SolveStatus
@@ -20,7 +20,7 @@ def _solved_or_none(stored: object) -> object:
     return None if stored in (None, "", "pending") else stored
 
 
-class RosterCreate(SQLModel):
+class RosterCreate(RequestModel):
     model_config = with_examples(
         {
             "case_ids": [42],
@@ -35,7 +35,7 @@ class RosterCreate(SQLModel):
 
     #: The døgnindsats cases to cover around the clock (planned together, shared pool).
     case_ids: list[DbId] = Field(min_length=1, max_length=10)
-    start_date: dt.date
+    start_date: PlanningDate
     days: int = Field(default=28, ge=1, le=84)
     template: Literal["3x8", "2x12", "sleep-in"] = "3x8"
     consultants_per_shift: int = Field(default=1, ge=1, le=2)
@@ -51,7 +51,7 @@ class RosterCreate(SQLModel):
     max_consecutive_nights: int | None = Field(default=None, ge=1, le=14)
     max_consecutive_working_days: int | None = Field(default=None, ge=1, le=14)
     time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    seed: int = Field(default=0, ge=0, le=MAX_ID)
     #: The same request (cases, pool, seed, time limit) gives the same roster. The time
     #: limit is then counted in the solver's own work units, so the run takes roughly,
     #: not exactly, that long. False: exactly the time limit, the roster may vary.
@@ -140,11 +140,11 @@ class RosterPublic(SQLModel):
     shifts: list[ShiftOut]
 
 
-class _RepairBase(SQLModel):
+class _RepairBase(RequestModel):
     #: Solver seconds of the repair job.
     time_limit_seconds: float = Field(default=10, gt=0, le=60)
     #: The planning date: shifts before it were worked and are kept (default: today).
-    as_of: dt.date | None = None
+    as_of: PlanningDate | None = None
 
 
 class SickRepair(_RepairBase):
@@ -152,8 +152,8 @@ class SickRepair(_RepairBase):
 
     kind: Literal["sick"]
     consultant_id: DbId
-    start: dt.date
-    end: dt.date
+    start: PlanningDate
+    end: PlanningDate
 
     @model_validator(mode="after")
     def _check(self) -> SickRepair:
@@ -167,7 +167,7 @@ class LeavesTeamRepair(_RepairBase):
 
     kind: Literal["leaves_team"]
     consultant_id: DbId
-    from_date: dt.date
+    from_date: PlanningDate
 
 
 class ExtendRepair(_RepairBase):
