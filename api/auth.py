@@ -4,19 +4,29 @@ A key looks like ``fp_<prefix>_<secret>``. The prefix (8 random characters) is s
 clear to find the row; the whole key is stored as its SHA-256 digest — enough for a
 high-entropy random secret (no password stretching needed) — and compared with
 `hmac.compare_digest`. The clear key is returned once, at creation.
+
+A key is refused from the moment it is revoked or its `expires_at` has passed, by every
+process at once: each request reads the key's row (`authenticate`), unless an operator
+turns on the in-process `PrincipalCache` (`auth_cache_seconds`), which trades that for
+a delay. The clear key never reaches a log: `KeyRedactingFilter` masks anything shaped
+like one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import logging
+import re
 import secrets
 import string
 import threading
 import time
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from api.audit import record
 from data.ops_models import ApiKey, AuditAction, Role, utcnow
@@ -32,6 +42,8 @@ class Principal:
     key_id: int | None
     role: Role
     office_ids: frozenset[int] = field(default_factory=frozenset)
+    #: When the key stops working unless renewed (None: never).
+    expires_at: dt.datetime | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -69,6 +81,7 @@ def create_key(
     office_ids: list[int] | None = None,
     label: str = "",
     actor_key_id: int | None = None,
+    expires_at: dt.datetime | None = None,
 ) -> tuple[ApiKey, str]:
     """Store a new key and return the row and the clear key (show it once)."""
     key, prefix = new_key()
@@ -78,6 +91,7 @@ def create_key(
         role=role,
         office_ids=sorted(set(office_ids or [])),
         label=label,
+        expires_at=expires_at,
     )
     session.add(row)
     session.flush()
@@ -98,17 +112,64 @@ def revoke_key(session: Session, key_id: int, actor_key_id: int | None = None) -
     return row
 
 
-def authenticate(session: Session, key: str) -> Principal | None:
-    """The principal of a valid, unrevoked key; None otherwise."""
+def renew_key(session: Session, key_id: int, expires_at: dt.datetime) -> bool:
+    """Move an unrevoked key's expiry to `expires_at`; False if it is revoked or gone."""
+    renewed = session.exec(
+        update(ApiKey)
+        .where(col(ApiKey.id) == key_id, col(ApiKey.revoked_at).is_(None))
+        .values(expires_at=expires_at)
+    )
+    return bool(renewed.rowcount == 1)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as aware UTC (SQLite gives them back without an offset)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def is_expired(expires_at: dt.datetime | None, now: dt.datetime) -> bool:
+    return expires_at is not None and as_utc(expires_at) <= now
+
+
+def authenticate(session: Session, key: str, now: dt.datetime | None = None) -> Principal | None:
+    """The principal of a valid key, neither revoked nor expired at `now` (default: the
+    current time); None otherwise."""
     prefix = parse_prefix(key)
     if prefix is None:
         return None
     row = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
     if row is None or row.revoked_at is not None:
         return None
+    if is_expired(row.expires_at, now or utcnow()):
+        return None
     if not hmac.compare_digest(row.key_hash, hash_key(key)):
         return None
-    return Principal(key_id=row.id, role=Role(row.role), office_ids=frozenset(row.office_ids))
+    return Principal(
+        key_id=row.id,
+        role=Role(row.role),
+        office_ids=frozenset(row.office_ids),
+        expires_at=as_utc(row.expires_at) if row.expires_at is not None else None,
+    )
+
+
+#: What a clear key looks like (`new_key`): masked in every log record.
+KEY_PATTERN = re.compile(rf"\b{KEY_MARK}_[a-z0-9]{{8}}_[A-Za-z0-9_-]+")
+
+
+def redact_keys(text: str) -> str:
+    return KEY_PATTERN.sub(lambda match: match.group(0)[:12] + "…", text)
+
+
+class KeyRedactingFilter(logging.Filter):
+    """Masks API keys in log records (the prefix stays, to tell keys apart): whatever a
+    message or its arguments carry, the secret never reaches a log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_keys(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 # --- the in-process principal cache --------------------------------------------------------
@@ -127,13 +188,15 @@ def forget_cached_principals() -> None:
 
 
 class PrincipalCache:
-    """Recently verified keys → their principal, for `ttl_seconds`.
+    """Recently verified keys → their principal, for `ttl_seconds` (off by default:
+    `ApiSettings.auth_cache_seconds` is 0).
 
     Spares the API a database query per request. Keyed by the key's SHA-256 digest (the
     clear key is never kept). Only valid keys are cached; unknown or revoked keys are
-    looked up every time. A revocation in this process empties every cache at once; a
-    revocation by another process (``famplan keys revoke``, a second API worker) takes
-    effect here within `ttl_seconds`.
+    looked up every time, and an expired key is never answered from the cache. A
+    revocation in this process empties every cache at once; a revocation by another
+    process (``famplan keys revoke``, a second API worker) takes effect here only
+    within `ttl_seconds` — which is why it is off unless an operator accepts that.
     """
 
     def __init__(self, ttl_seconds: float = 5.0, max_entries: int = 10_000) -> None:
@@ -152,7 +215,7 @@ class PrincipalCache:
                 self._seen_revocations = _revocations
             return None
         hit = self._entries.get(hash_key(key))
-        if hit is None or time.monotonic() >= hit[0]:
+        if hit is None or time.monotonic() >= hit[0] or is_expired(hit[1].expires_at, utcnow()):
             return None
         return hit[1]
 

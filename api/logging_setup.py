@@ -24,8 +24,11 @@ def configure_logging(level: str = "INFO") -> None:
     logger = logging.getLogger("famplan")
     logger.setLevel(level.upper())
     if not any(getattr(h, "_famplan", False) for h in logger.handlers):
+        from api.auth import KeyRedactingFilter
+
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(KeyRedactingFilter())  # no API key in a log line
         handler._famplan = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.propagate = False

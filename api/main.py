@@ -5,8 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from importlib.resources import files
 
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from api.auth import PrincipalCache
@@ -14,7 +22,11 @@ from api.config import ApiSettings, get_api_settings
 from api.jobs.context import Runner
 from api.jobs.worker import Worker
 from api.logging_setup import silence_data_loggers
-from api.middleware import RequestLogMiddleware, SnapshotInvalidationMiddleware
+from api.middleware import (
+    BodySizeLimitMiddleware,
+    RequestLogMiddleware,
+    SnapshotInvalidationMiddleware,
+)
 from api.problems import PROBLEM_RESPONSES, install_problem_handlers
 from api.routers import (
     cases,
@@ -80,15 +92,25 @@ def create_app(
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by `_add_docs`, from famplan's own files
+        redoc_url=None,
     )
+    _add_docs(app)
     app.state.engine = engine
     app.state.settings = settings
     app.state.worker = None
     app.state.principal_cache = PrincipalCache(settings.auth_cache_seconds)
-    app.state.snapshot_cache = SnapshotCache(settings.snapshot_ttl_seconds, settings.cache_rankings)
+    app.state.snapshot_cache = SnapshotCache(
+        settings.snapshot_ttl_seconds, settings.cache_rankings, settings.snapshot_cache_size
+    )
     app.state.planning_dates = PlanningDateCache(settings, settings.snapshot_ttl_seconds)
     install_problem_handlers(app)
     app.add_middleware(SnapshotInvalidationMiddleware)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits=settings.body_limits_by_path,
+    )
     app.add_middleware(RequestLogMiddleware)
 
     app.include_router(health.router)
@@ -99,6 +121,44 @@ def create_app(
     # The web pages (log-in, reception, rosters) and their static files, outside /v1.
     install_pages(app)
     return app
+
+
+#: Where the docs pages load Swagger UI and ReDoc from: this server, not a CDN, so the
+#: docs work air-gapped and no third party sees who reads them. The files ship with the
+#: `fastapi-offline` package (Swagger UI 5, ReDoc 2 standalone).
+DOCS_ASSETS = "/docs-assets"
+
+
+def _add_docs(app: FastAPI) -> None:
+    assets = files("fastapi_offline") / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(assets)), name="docs-assets")
+    openapi_url = app.openapi_url or "/openapi.json"
+    redirect_url = app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect"
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=redirect_url,
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+        )
+
+    @app.get(redirect_url, include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{DOCS_ASSETS}/favicon.png",
+            with_google_fonts=False,
+        )
 
 
 def make_api_engine(settings: ApiSettings) -> Engine:

@@ -1,4 +1,5 @@
-"""Request logging without personal data, and the last-resort 500 problem document.
+"""Request logging without personal data, the last-resort 500 problem document, and the
+request body size limit (413).
 
 Only the method, the route *template* (``/v1/cases/{case_id}``), the status and the
 duration are logged — never the query string, the body or path values beyond ids.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -56,18 +59,22 @@ class RequestLogMiddleware:
 
 
 async def _send_problem_500(scope: Scope, send: Send) -> None:
+    await _send_problem(scope, send, 500, "an unexpected error occurred; it has been logged")
+
+
+async def _send_problem(scope: Scope, send: Send, status: int, detail: str) -> None:
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": "Internal Server Error",
-        "status": 500,
-        "detail": "an unexpected error occurred; it has been logged",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
         "instance": scope.get("path", ""),
     }
     payload = json.dumps(body).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 500,
+            "status": status,
             "headers": [
                 (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(payload)).encode()),
@@ -102,3 +109,71 @@ class SnapshotInvalidationMiddleware:
             cache = getattr(scope["app"].state, "snapshot_cache", None)
             if status < 400 and not read_only and cache is not None:
                 cache.invalidate()
+
+
+class BodySizeLimitMiddleware:
+    """Answer 413 (a problem document) to a request body larger than `max_bytes`.
+
+    Counts the bytes as they stream in, so a chunked body or a false Content-Length
+    cannot get past it; a declared Content-Length over the limit is refused before
+    anything is read. The body (at most `max_bytes`) is then handed to the app as one
+    message. `path_limits` gives other limits to path prefixes (e.g. an import route).
+    """
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, path_limits: Mapping[str, int] | None = None
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.path_limits = dict(path_limits or {})
+
+    def limit_for(self, path: str) -> int:
+        matches = [prefix for prefix in self.path_limits if path.startswith(prefix)]
+        return self.path_limits[max(matches, key=len)] if matches else self.max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(str(scope.get("path", "")))
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await self._refuse(scope, send, limit)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await self._refuse(scope, send, limit)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, send: Send, limit: int) -> None:
+        await _send_problem(scope, send, 413, f"the request body is larger than {limit} bytes")
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

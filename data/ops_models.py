@@ -56,6 +56,9 @@ class ApiKey(SQLModel, table=True):
     label: str = Field(default="", max_length=80)
     created_at: dt.datetime = Field(default_factory=utcnow)
     revoked_at: dt.datetime | None = None
+    #: A key refused from this moment on unless renewed (the session key of
+    #: `famplan serve`, renewed while the server runs); None: no expiry.
+    expires_at: dt.datetime | None = None
 
 
 class AuditAction(StrEnum):

@@ -41,6 +41,12 @@ _PRIORITY_FACTOR = {1: 1.5, 2: 1.0, 3: 0.5}
 class Seat:
     case_id: int
     role: Role
+    #: Hours per week of a further seat of the same role (a døgnindsats team member);
+    #: None: the case's hours for the role.
+    hours: float | None = None
+
+    def hours_of(self, case: CaseData) -> float:
+        return case.hours_for(self.role) if self.hours is None else self.hours
 
 
 @dataclass
@@ -177,18 +183,20 @@ class _Builder:
         self.locked_hours = np.zeros(len(problem.consultants))
         self.locked_cases: list[set[int]] = [set() for _ in problem.consultants]
         self.locked_caseload: Counter[int] = Counter()
-        self.locked: dict[tuple[int, str], int] = {}
-        self.current: dict[tuple[int, str], int] = {}
-        for a in problem.assignments:
+        # Keyed by (case, role), each holding every assignment of it in id order: a
+        # døgnindsats team has one primary and several support members, each its own seat.
+        self.locked: dict[tuple[int, str], list[int]] = {}
+        self.current: dict[tuple[int, str], list[tuple[int, float]]] = {}
+        for a in sorted(problem.assignments, key=lambda a: a.id):
             if a.role == Role.COORDINATOR:
                 agent = self.coordinator_index[a.coordinator_id]  # type: ignore[index]
             else:
                 agent = self.consultant_index[a.consultant_id]  # type: ignore[index]
             key = (a.case_id, str(a.role))
             if not a.locked:
-                self.current[key] = agent
+                self.current.setdefault(key, []).append((agent, a.hours))
                 continue
-            self.locked[key] = agent
+            self.locked.setdefault(key, []).append(agent)
             if a.role == Role.COORDINATOR:
                 self.locked_caseload[agent] += 1
             else:
@@ -207,7 +215,10 @@ class _Builder:
                 if role_name != Role.COORDINATOR and Role(role_name) not in roles:
                     roles.append(Role(role_name))
             case_items = [
-                item for role in roles if (item := self.add_consultant_seat(case, role)) is not None
+                item
+                for role in roles
+                for item in self.add_consultant_seats(case, role)
+                if item is not None
             ]
             if len(case_items) > 1:
                 self.groups.append(tuple(case_items))
@@ -233,27 +244,41 @@ class _Builder:
         self.pair_use.append(use)
         self.pair_minutes.append(minutes)
 
-    def add_consultant_seat(self, case: CaseData, role: Role) -> int | None:
+    def add_consultant_seats(self, case: CaseData, role: Role) -> list[int | None]:
+        """The seats of `role` on `case`: one per running unlocked assignment (the first
+        needs the case's hours for the role, each further one its own hours), or one
+        open seat when there is none and no locked one either."""
+        running = self.current.get((case.id, str(role)), [])
+        if not running:
+            if (case.id, str(role)) in self.locked:
+                return []
+            return [self.add_consultant_seat(case, role)]
+        first_free = (case.id, str(role)) not in self.locked
+        return [
+            self.add_consultant_seat(case, role, today, None if k == 0 and first_free else hours)
+            for k, (today, hours) in enumerate(running)
+        ]
+
+    def add_consultant_seat(
+        self, case: CaseData, role: Role, today: int = -1, seat_hours: float | None = None
+    ) -> int | None:
         """A primary or support seat: every consultant the hard rules accept (at most
         `max_candidates_per_seat` best), plus today's consultant."""
         problem = self.problem
-        key = (case.id, str(role))
-        if key in self.locked:
-            return None
-        # The person locked on the other seat of this case cannot take this one.
+        # A person locked on this case cannot take another of its seats.
         blocked = {
-            self.locked[(case.id, str(other))]
+            agent
             for other in (Role.PRIMARY, Role.SUPPORT)
-            if other != role and (case.id, str(other)) in self.locked
+            for agent in self.locked.get((case.id, str(other)), [])
         }
-        today = self.current.get(key, -1)
         if today >= 0 and problem.consultants[today].id in case.excluded_consultant_ids:
             # Excluded since: the relationship ends, and breaking it costs nothing (no
             # stability bonus keeps them on the case).
             today = -1
         factor = _PRIORITY_FACTOR.get(case.priority, 1.0)
-        item = self._new_item(Seat(case.id, role), today, self.settings.unplaced_penalty * factor)
-        hours = round(case.hours_for(role) * self.settings.hours_scale)
+        seat = Seat(case.id, role, seat_hours)
+        item = self._new_item(seat, today, self.settings.unplaced_penalty * factor)
+        hours = round(seat.hours_of(case) * self.settings.hours_scale)
         found = self.index.candidates(
             case, role, self.settings.max_candidates_per_seat, keep=today if today >= 0 else None
         )
@@ -288,7 +313,7 @@ class _Builder:
         key = (case.id, str(Role.COORDINATOR))
         if key in self.locked or not problem.coordinators:
             return
-        today = self.current.get(key, -1)
+        today = self.current.get(key, [(-1, 0.0)])[0][0]
         item = self._new_item(
             Seat(case.id, Role.COORDINATOR), today, self.settings.coordinator_unplaced_penalty
         )
@@ -394,7 +419,11 @@ class _Builder:
             distinct_groups=tuple(self.groups),
             pools=pools,
         )
-        locked_seats = [(Seat(cid, Role(r)), agent) for (cid, r), agent in self.locked.items()]
+        locked_seats = [
+            (Seat(cid, Role(r)), agent)
+            for (cid, r), agents in self.locked.items()
+            for agent in agents
+        ]
         return BatchModel(
             core,
             self.seats,
@@ -584,7 +613,7 @@ def _kpis(
             continue
         case = problem.case_by_id[seat.case_id]
         k = model.core.pair_agent[p]
-        hours[k] += case.hours_for(seat.role)
+        hours[k] += seat.hours_of(case)
         minutes.append(model.pair_minutes[p])
         cover = language_cover(problem, case, seat.role, problem.consultants[k])
         if cover:

@@ -256,7 +256,8 @@ def solve_core(
         params.interleave_search = True
         params.max_deterministic_time = time_limit
     else:
-        params.max_time_in_seconds = time_limit
+        # the model build counts against the limit (a time limit is a promise)
+        params.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - started))
     callback = SolutionCallback(on_solution) if on_solution is not None else None
     with _stopped_when(solver, should_stop):
         code = solver.solve(built.model, callback)

@@ -96,3 +96,32 @@ class WorkClock(WallClock):
 
     def spend(self, work: float) -> None:
         self._spent += work
+
+
+class Deadline:
+    """The wall-clock moment a whole solve must end by, created once at its entry.
+
+    Every stage (model build, column generation, warm starts, CP-SAT runs, LNS, the
+    windows of a decomposed solve) asks it for the time left instead of carrying its
+    own share of the limit, so that the build and the stages before a search count
+    against the same promise: the answer comes within the limit."""
+
+    def __init__(self, seconds: float, start: float | None = None) -> None:
+        self.start = time.perf_counter() if start is None else start
+        self.seconds = seconds
+        self.at = self.start + seconds
+
+    def remaining(self) -> float:
+        """Seconds left, never negative."""
+        return max(0.0, self.at - time.perf_counter())
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+    @property
+    def expired(self) -> bool:
+        return time.perf_counter() >= self.at
+
+    def share(self, fraction: float) -> float:
+        """`fraction` of the time left."""
+        return fraction * self.remaining()

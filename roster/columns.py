@@ -98,7 +98,10 @@ def applicable(problem: RosterProblem) -> bool:
 class _Pricer:
     """One employee's CP-SAT pricing model, built once and re-solved per round."""
 
-    def __init__(self, problem: RosterProblem, employee: str) -> None:
+    def __init__(
+        self, problem: RosterProblem, employee: str, deadline: float | None = None
+    ) -> None:
+        self.deadline = deadline
         own = dataclasses.replace(
             problem,
             employees=(problem.employee[employee],),
@@ -134,7 +137,9 @@ class _Pricer:
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
         solver.parameters.random_seed = seed
-        solver.parameters.max_time_in_seconds = 5.0
+        # never past the caller's deadline: the solve's time limit is a promise
+        left = self.deadline - time.perf_counter() if self.deadline is not None else 5.0
+        solver.parameters.max_time_in_seconds = max(0.01, min(5.0, left))
         found: list[tuple[float, Column, int]] = []
         status = solver.solve(model, _Collector(self, found))
         if status == cp_model.INFEASIBLE:
@@ -183,10 +188,28 @@ class _Lp:
 
 
 class ColumnGeneration:
-    def __init__(self, problem: RosterProblem, num_workers: int = 2, seed: int = 0) -> None:
+    def __init__(
+        self,
+        problem: RosterProblem,
+        num_workers: int = 2,
+        seed: int = 0,
+        deadline: float | None = None,
+        build_by: float | None = None,
+    ) -> None:
         self.problem = problem
         self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
-        self.pricers = {e.id: _Pricer(problem, e.id) for e in problem.employees}
+        self.pricers: dict[str, _Pricer] = {}
+        started = time.perf_counter()
+        for i, e in enumerate(problem.employees):
+            self.pricers[e.id] = _Pricer(problem, e.id, deadline)
+            # the pricing models alone would outlast `build_by` (forecast from those
+            # built so far): give up early, with no bound, and leave the time to others
+            spent = time.perf_counter() - started
+            if (
+                build_by is not None
+                and started + spent * len(problem.employees) / (i + 1) > build_by
+            ):
+                raise _NoSchedule
         self.columns: dict[str, list[Column]] = {e.id: [] for e in problem.employees}
         self.costs: dict[str, list[int]] = {e.id: [] for e in problem.employees}
         self.workers = max(1, num_workers)
@@ -387,18 +410,34 @@ def generate(
     time_limit: float,
     *,
     root_share: float = 0.6,
+    build_share: float = 0.8,
     seed: int = 0,
     num_workers: int = 2,
 ) -> ColumnResult:
-    """Column generation at the root (up to `root_share` of the time), then a dive."""
+    """Column generation at the root (up to `root_share` of the time), then a dive.
+    When building the per-employee pricing models is forecast to take more than
+    `build_share` of the time, it stops early: no roster, no bound. Once they are
+    built, every employee's first column is a legal schedule of theirs, so the dive
+    always ends with a legal roster (the heaviest columns, when out of time): on
+    Instance20 on a loaded machine the only roster found in 60 s, so the pricing
+    models may take most of the time."""
     started = time.perf_counter()
     deadline = started + time_limit
-    cg = ColumnGeneration(problem, num_workers=num_workers, seed=seed)
     lower: float | None = None
     lp_value: float | None = None
     lp_under: float | None = None
     lp_under_cost: float | None = None
     roster: Roster | None = None
+    try:
+        cg = ColumnGeneration(
+            problem,
+            num_workers=num_workers,
+            seed=seed,
+            deadline=deadline,
+            build_by=started + build_share * time_limit,
+        )
+    except _NoSchedule:
+        return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             cg.ensure_columns({}, pool)  # one schedule per employee to start from

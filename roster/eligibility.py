@@ -26,6 +26,7 @@ class Ineligible(StrEnum):
     ABSENT = "absent"
     NO_NIGHTS = "does not work nights"
     SHIFT_TOO_LONG = "shift longer than the maximum shift length"
+    SLEEP_IN_TOO_LONG = "sleep-in longer than its maximum (it would break the daily rest)"
     BUSY = "busy elsewhere (other roster or commitment, incl. rest)"
     SHIFT_TYPE_NOT_ALLOWED = "may not work this shift type"
 
@@ -41,6 +42,9 @@ def why_not(
     limit = problem.rules.max_shift_minutes
     if limit is not None and not shift.sleep_in and shift.duration_minutes > limit:
         return Ineligible.SHIFT_TOO_LONG
+    sleep_in_limit = problem.rules.max_sleep_in_minutes
+    if sleep_in_limit is not None and shift.sleep_in and shift.duration_minutes > sleep_in_limit:
+        return Ineligible.SLEEP_IN_TOO_LONG
     if employee.max_shifts_per_type.get(shift.id, 1) <= 0:
         return Ineligible.SHIFT_TYPE_NOT_ALLOWED
     rest = problem.rules.min_rest_minutes or 0

@@ -36,9 +36,18 @@ import math
 import time
 
 from roster import columns
+from roster.clock import Deadline
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
-from roster.solve import RosterResult, SearchParameters, explain_uncovered, solve
+from roster.solve import (
+    RosterResult,
+    SearchParameters,
+    build_seconds,
+    explain_uncovered,
+    roster_result,
+    solve,
+    too_big_to_build,
+)
 from roster.validate import total
 from solving.status import SolveStatus
 
@@ -120,16 +129,23 @@ def mend_cover(
 def solve_nrp(
     problem: RosterProblem, time_limit: float = 60.0, seed: int = 0, num_workers: int = 2
 ) -> RosterResult:
-    started = time.perf_counter()
-
-    def remaining() -> float:
-        return time_limit - (time.perf_counter() - started)
+    deadline = Deadline(time_limit)
+    started = deadline.start
+    remaining = deadline.remaining
+    if too_big_to_build(problem, time_limit):
+        # no whole model in time, and so neither column generation's per-employee
+        # models nor a warm start on the whole model: `solve` decomposes it
+        result = solve(problem, time_limit=time_limit, seed=seed, num_workers=num_workers)
+        return dataclasses.replace(result, seconds=deadline.elapsed())
 
     params = SearchParameters(
         num_workers=num_workers,
         greedy_hint=False,
         lns_initial_fraction=FIRST_RUN_SHARE,
         lns_final_fraction=FINAL_RUN_SHARE,
+        # decided once, above, for the whole limit: the stages' shorter limits would
+        # otherwise send a model that fits the limit into windows
+        decompose=False,
     )
     bounds: list[int] = []
     starts: list[Roster] = []
@@ -175,9 +191,32 @@ def solve_nrp(
         if warm.bound is not None:
             bounds.append(warm.bound)
     start = min(starts, key=lambda r: (_missing(problem, r), total(problem, r)), default=None)
+    if remaining() < build_seconds(problem):
+        # too little time left to build the whole model again: the start is the answer
+        # (or there is none), rather than a search that would end past the limit
+        if start is None:
+            return RosterResult(
+                SolveStatus.UNKNOWN,
+                None,
+                None,
+                deadline.elapsed(),
+                (),
+                {},
+                (),
+                {},
+                None,
+                message="no roster within the time limit: the warm starts found none",
+            )
+        return roster_result(
+            problem,
+            start,
+            seconds=deadline.elapsed(),
+            bound=min(max(bounds), total(problem, start)) if bounds else None,
+            message="the warm start's roster: no time left for a search of the whole model",
+        )
     result = solve(
         problem,
-        time_limit=max(1.0, remaining()),
+        time_limit=max(0.1, remaining()),
         seed=seed,
         hint=start,
         parameters=params,

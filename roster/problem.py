@@ -23,29 +23,66 @@ class ProblemError(ValueError):
     """Invalid roster problem data; the message names the field and the id."""
 
 
+#: The lowest daily rest Danish law allows, and only by collective agreement
+#: (arbejdstidsloven / hvileperiodeloven § 3, stk. 2: 11 h reduced to 8 h).
+LOWEST_AGREED_REST_MINUTES = 8 * 60
+#: Night time for the night-worker rule: 22:00–05:00 (Directive 2003/88/EC art. 2(3) asks
+#: for a period of at least 7 hours including midnight to 05:00).
+NIGHT_START_MINUTE = 22 * 60
+NIGHT_END_MINUTE = 5 * 60
+
+
 @dataclass(frozen=True)
 class RosterRules:
-    """Working-time rules; each is named and can be switched off with ``None``.
+    """Working-time rules; each is named and can be switched off with ``None`` (or
+    ``False``), and each one's source is given with it.
 
-    Defaults follow DESIGN.md (Danish working-time rules). Employee-level limits
+    Sources: the Working Time Directive 2003/88/EC (articles named below), as the EU
+    Court read it in C-151/02 *Jaeger* and C-14/04 *Dellas* (time on call at the
+    workplace — a sleep-in night in the family's home — is working time in full), and its
+    Danish implementation (arbejdstidsloven, lov nr. 896 af 24/08/2004; the rest-period
+    rules of arbejdsmiljøloven kap. 9 and bekendtgørelse nr. 324 af 23/05/2002 om hvileperiode
+    og fridøgn). Defaults follow DESIGN.md. Employee-level limits
     (`Employee.max_consecutive_shifts` etc.) apply in addition: the stricter one wins.
     """
 
-    #: ≥ 11 h between the end of one shift and the start of the next.
+    #: Daily rest: ≥ 11 h between the end of one shift and the start of the next
+    #: (Directive art. 3; Danish rest-period rules, which allow 8 h by agreement only —
+    #: a value below `LOWEST_AGREED_REST_MINUTES` is refused).
     min_rest_minutes: int | None = 11 * 60
-    #: One rest period of ≥ 35 h (24 h + 11 h) inside every window of 7 consecutive days.
+    #: Weekly rest: one rest period of ≥ 35 h (24 h + the 11 h daily rest) inside every
+    #: window of 7 consecutive days (Directive art. 5; the Danish "fridøgn").
     weekly_rest_minutes: int | None = 35 * 60
     weekly_rest_window_days: int = 7
-    #: ≤ 48 h per week on average over the horizon (roster + committed hours).
+    #: ≤ 48 h per week on average over the horizon (roster + committed hours)
+    #: (Directive art. 6(b) and 16(b); arbejdstidsloven § 4).
     max_average_weekly_minutes: int | None = 48 * 60
-    #: Roster + committed hours stay within the contract (pro rata over the horizon),
-    #: allowing this much overtime in percent.
+    #: Time on site counts in full for the 48-hour average: a sleep-in night counts all
+    #: its hours, not its weighted count (C-151/02 *Jaeger*, C-14/04 *Dellas*; Directive
+    #: art. 2(1)). False: the 48 h average counts `ShiftType.minutes` (the contract count),
+    #: as before the rulings — kept only to compare.
+    on_site_counts_in_full: bool = True
+    #: Contract and pay count: roster + committed hours stay within the contract (pro rata
+    #: over the horizon), allowing this much overtime in percent. This count — and only
+    #: this one — weights a sleep-in night by `ShiftType.counted_minutes` (the collective
+    #: agreement's one-third rule); it is not a legal working-time limit.
     within_contract: bool = True
     contract_overtime_percent: int = 0
     #: A shift may last at most this long unless its type is a sleep-in.
     max_shift_minutes: int | None = 12 * 60
+    #: A sleep-in shift may last at most this long, so that it alone leaves the daily rest
+    #: in its 24 hours: 24 h − 11 h = 13 h (Directive art. 3 with *Jaeger*: sleeping time
+    #: on site is not rest).
+    max_sleep_in_minutes: int | None = 13 * 60
     max_consecutive_nights: int | None = 4
     max_consecutive_working_days: int | None = 6
+    #: Night workers — anyone working at least `night_worker_threshold_minutes` of night
+    #: time (22–05) in a shift of the horizon — work at most this much per 24 hours on
+    #: average over the horizon, the weekly rest days left out of the average (Directive
+    #: art. 8(a) and 16(c); arbejdstidsloven § 6; bekendtgørelse nr. 324 § 4 on night
+    #: work). Time on site counts in full.
+    night_worker_average_minutes_per_24h: int | None = 8 * 60
+    night_worker_threshold_minutes: int = 3 * 60
 
     @classmethod
     def none(cls) -> RosterRules:
@@ -56,8 +93,10 @@ class RosterRules:
             max_average_weekly_minutes=None,
             within_contract=False,
             max_shift_minutes=None,
+            max_sleep_in_minutes=None,
             max_consecutive_nights=None,
             max_consecutive_working_days=None,
+            night_worker_average_minutes_per_24h=None,
         )
 
 
@@ -118,6 +157,10 @@ class Employee:
     max_minutes: int | None = None
     committed_minutes: int = 0
     busy: tuple[tuple[int, int], ...] = ()
+    #: History: consecutive days worked, and consecutive night shifts, that end the day
+    #: before the horizon (shifts of earlier rosters); the consecutive-day limits carry on.
+    worked_days_before: int = 0
+    nights_before: int = 0
     absences: frozenset[int] = frozenset()
     max_shifts_per_type: Mapping[str, int] = field(default_factory=dict)
     max_consecutive_shifts: int | None = None
@@ -267,6 +310,28 @@ class RosterProblem:
             return None
         return max(0, min(limits) - employee.committed_minutes)
 
+    def max_on_site_minutes(self, employee: Employee) -> int | None:
+        """The legal 48-hour average as a bound on time on site (every shift's full
+        length) over the horizon, net of committed hours; None when the rule is off or
+        counts the contract count instead (then `max_minutes` holds it)."""
+        weekly = self.rules.max_average_weekly_minutes
+        if weekly is None or not self.rules.on_site_counts_in_full:
+            return None
+        return max(0, weekly * self.days // 7 - employee.committed_minutes)
+
+    def max_night_worker_minutes(self, employee: Employee) -> int | None:
+        """Time on site a night worker may work over the horizon: the average per 24 h
+        times the days, less one weekly rest day per 7 days (Directive art. 16(c)), net of
+        committed hours; None when the rule is off."""
+        per_day = self.rules.night_worker_average_minutes_per_24h
+        if per_day is None:
+            return None
+        return max(0, per_day * (self.days - self.days // 7) - employee.committed_minutes)
+
+    def is_night_work(self, shift: ShiftType) -> bool:
+        """Whether working `shift` makes one a night worker (enough night time in it)."""
+        return night_minutes(shift) >= self.rules.night_worker_threshold_minutes
+
     def min_minutes(self, employee: Employee) -> int:
         if employee.min_minutes is None:
             return 0
@@ -291,9 +356,26 @@ class RosterProblem:
         return self.weights.uncovered_per_hour * minutes // 60
 
 
+def night_minutes(shift: ShiftType) -> int:
+    """Minutes of `shift` between 22:00 and 05:00 (night time), whatever day it starts."""
+    start, end = shift.start_minute, shift.start_minute + shift.duration_minutes
+    total = 0
+    for day in range(-1, end // MINUTES_PER_DAY + 1):
+        night_start = day * MINUTES_PER_DAY + NIGHT_START_MINUTE
+        night_end = (day + 1) * MINUTES_PER_DAY + NIGHT_END_MINUTE
+        total += max(0, min(end, night_end) - max(start, night_start))
+    return total
+
+
 def _validate(p: RosterProblem) -> None:
     if p.days <= 0:
         raise ProblemError("days: must be positive")
+    rest = p.rules.min_rest_minutes
+    if rest is not None and rest < LOWEST_AGREED_REST_MINUTES:
+        raise ProblemError(
+            f"rules.min_rest_minutes: {rest} is below the lowest agreed rest of "
+            f"{LOWEST_AGREED_REST_MINUTES} min (8 h)"
+        )
     _unique("shift_types", [s.id for s in p.shift_types])
     _unique("employees", [e.id for e in p.employees])
     _unique("cases", [c.id for c in p.cases])
@@ -315,6 +397,8 @@ def _validate(p: RosterProblem) -> None:
         for sid in e.preferred_shift_types:
             if sid not in shift_ids:
                 raise ProblemError(f"{where}.preferred_shift_types: unknown shift {sid!r}")
+        if e.worked_days_before < 0 or e.nights_before < 0:
+            raise ProblemError(f"{where}.worked_days_before / nights_before: must be >= 0")
         for start, end in e.busy:
             if end <= start:
                 raise ProblemError(f"{where}.busy: interval ({start}, {end}) is empty")
@@ -370,6 +454,7 @@ def shift_interval(shift: ShiftType, day: int) -> tuple[int, int]:
 
 
 __all__ = [
+    "LOWEST_AGREED_REST_MINUTES",
     "MINUTES_PER_DAY",
     "Assignment",
     "Case",

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster.clock import WORK_PER_SECOND, WallClock, WorkClock
+from roster import windows
+from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
 from roster.heuristic import greedy
 from roster.interrupt import Interrupt
@@ -68,6 +69,9 @@ class RosterResult:
     #: The search was stopped on request (`solve(should_stop=)`): the best roster found
     #: until then, FEASIBLE at most unless every level had been proven already.
     cancelled: bool = False
+    #: Why there is no roster, or how it was found when that matters (e.g. by time
+    #: windows, with no bound): empty when there is nothing to add to the status.
+    message: str = ""
 
     @property
     def found(self) -> bool:
@@ -107,6 +111,151 @@ class SearchParameters:
     #: search in them. Each rate gives its own rosters.
     work_per_second: float = WORK_PER_SECOND
     log: bool = False
+    #: Solve a problem too big to build in its time by windows (`roster.windows`).
+    decompose: bool = True
+
+
+#: Share of the time limit the whole model's build may take before the problem is
+#: solved in time windows instead.
+BUILD_SHARE = 0.25
+#: Build time per (cover demand, employee) pair, the number of assignment variables at
+#: most, measured with the 2-core machine loaded by other searches (load 10): Instance22
+#: (364 days, 50 staff, 10 shift types: 182,000 pairs) built in 38 s at first, 34 s
+#: with the per-employee index of `RosterModel.y_of`, 17.5 s with the cyclic garbage
+#: collector paused; Instance20 (54,600 pairs) in 5.8 s before the pause. CP-SAT's
+#: presolve of the built model takes as long again, hence the margin.
+BUILD_SECONDS_PER_PAIR = 1.5e-4
+
+
+#: A model built faster than this is built whole whatever the limit: a short limit on
+#: a small problem (a test, a quick preview) overruns by less than the windows' own
+#: overhead, and keeps the whole model's search and bound.
+MIN_DECOMPOSED_BUILD = 3.0
+
+
+def build_seconds(problem: RosterProblem) -> float:
+    """A rough forecast of the seconds the whole model takes to build."""
+    return len(problem.cover) * len(problem.employees) * BUILD_SECONDS_PER_PAIR
+
+
+def too_big_to_build(problem: RosterProblem, time_limit: float) -> bool:
+    """The whole model would take more than `BUILD_SHARE` of the limit (and more than
+    `MIN_DECOMPOSED_BUILD`) to build, and the horizon is long enough to split into
+    windows."""
+    long_enough = problem.days >= 2 * windows.WINDOW_DAYS
+    seconds = build_seconds(problem)
+    return long_enough and seconds > max(BUILD_SHARE * time_limit, MIN_DECOMPOSED_BUILD)
+
+
+#: Share of the time left for the rolling horizon's first roster; the rest improves it.
+FIRST_ROSTER_SHARE = 0.5
+
+
+def _solve_by_windows(
+    problem: RosterProblem,
+    deadline: Deadline,
+    seed: int,
+    params: SearchParameters,
+    hint: Roster | None,
+    interrupt: Interrupt,
+) -> RosterResult:
+    """`solve` for a problem too big to build whole (`roster.windows`)."""
+    from roster.validate import total, validate
+
+    window_params = dataclasses.replace(params, greedy_hint=False, decompose=False)
+
+    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
+        if interrupt.stopped:
+            return RosterResult(SolveStatus.CANCELLED, None, None, 0.0, (), {}, (), {}, None)
+        return solve(sub, time_limit, seed, parameters=window_params, **kwargs)  # type: ignore[arg-type]
+
+    # the rolling horizon's windows: one CP-SAT run each, all of its time to finding
+    # and improving the window's first roster (the LNS comes after, over windows)
+    first_params = dataclasses.replace(window_params, lns=False)
+
+    def first_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
+        if interrupt.stopped:
+            return RosterResult(SolveStatus.CANCELLED, None, None, 0.0, (), {}, (), {}, None)
+        return solve(sub, time_limit, seed, parameters=first_params, **kwargs)  # type: ignore[arg-type]
+
+    start: Roster | None = None
+    how = "time windows"
+    if hint and not validate(problem, hint):
+        start = hint
+    else:
+        start, reason = windows.first_roster(
+            problem,
+            deadline,
+            first_window,
+            share=FIRST_ROSTER_SHARE,
+            build_estimate=build_seconds,
+        )
+        if start is None:
+            status = SolveStatus.CANCELLED if interrupt.stopped else SolveStatus.UNKNOWN
+            return RosterResult(
+                status,
+                None,
+                None,
+                deadline.elapsed(),
+                (),
+                {},
+                (),
+                {},
+                None,
+                cancelled=interrupt.stopped,
+                message=f"no roster within the time limit: {reason}",
+            )
+    value = total(problem, start)
+    roster, value, searched = windows.improve(
+        problem,
+        start,
+        value,
+        deadline,
+        solve_window,
+        total,
+        seed=seed,
+        build_estimate=build_seconds,
+    )
+    return roster_result(
+        problem,
+        roster,
+        seconds=deadline.elapsed(),
+        cancelled=interrupt.stopped,
+        message=(
+            f"{how}: the whole model is too big to build in the time limit "
+            f"(about {build_seconds(problem):.0f} s); rolling horizon, then {searched} "
+            "windows re-solved; no bound"
+        ),
+    )
+
+
+def roster_result(
+    problem: RosterProblem,
+    roster: Roster,
+    *,
+    seconds: float,
+    bound: int | None = None,
+    cancelled: bool = False,
+    message: str = "",
+) -> RosterResult:
+    """A legal roster found without a search of the whole model, as a FEASIBLE result:
+    its objective recomputed from the roster (`roster.validate.evaluate`)."""
+    from roster.validate import evaluate
+
+    terms = evaluate(problem, roster)
+    return RosterResult(
+        status=SolveStatus.FEASIBLE,
+        objective=sum(terms.values()),
+        bound=bound,
+        seconds=seconds,
+        roster=roster,
+        teams=_teams(problem, roster),
+        uncovered=explain_uncovered(problem, roster),
+        terms=terms,
+        kpis=compute_kpis(problem, roster),
+        cancelled=cancelled,
+        message=message,
+    )
 
 
 def solve(
@@ -157,10 +306,28 @@ def solve(
     objective and bound, so the last call always matches the result when a roster was
     found.
 
+    The time limit covers the model build. A problem whose whole model would take
+    more than `BUILD_SHARE` of it to build (`too_big_to_build`) is not built whole: it
+    is solved in time windows (`roster.windows`: a rolling horizon for a first roster,
+    then a time-window LNS), FEASIBLE with no bound, or UNKNOWN with the reason in
+    `message`.
+
     `should_stop()` is polled (`roster.interrupt`) while the search runs; once it holds,
     the running CP-SAT search is stopped, no further stage, LNS step or search starts,
     and the result carries the best roster found so far with ``cancelled=True``.
     """
+    deadline = Deadline(time_limit)
+    params = parameters or SearchParameters(num_workers=num_workers)
+    if (
+        params.decompose
+        and reference is None
+        and freeze_before_day == 0
+        and free_days is None
+        and not params.deterministic
+        and too_big_to_build(problem, time_limit)
+    ):
+        with Interrupt(should_stop) as interrupt:
+            return _solve_by_windows(problem, deadline, seed, params, hint, interrupt)
     with Interrupt(should_stop) as interrupt:
         return _solve(
             problem,
@@ -206,6 +373,7 @@ def _solve(
     )
     begun = clock.now()
     rm = RosterModel(problem, reference=reference, repair_weights=repair_weights)
+    built = time.perf_counter() - started
     if freeze_before_day > 0:
         rm.freeze(freeze, freeze_before_day)
     if free_days is not None:
@@ -213,7 +381,13 @@ def _solve(
     if hint is None and params.greedy_hint:
         hint = greedy(problem)
     # a hint that fits the model is a legal roster to fall back on (see below)
-    fallback = rm.assignment(hint) if hint and rm.add_hint(hint, clock=clock) else None
+    # completing the hint's auxiliary variables counts against the limit like the build
+    complete = max(0.1, min(2.0, (time_limit - (clock.now() - begun)) / 4))
+    fallback = (
+        rm.assignment(hint)
+        if hint and rm.add_hint(hint, complete_seconds=complete, clock=clock)
+        else None
+    )
     levels = rm.level_expressions()
     lexicographic = problem.weights.lexicographic
     plan = (
@@ -288,8 +462,26 @@ def _solve(
         # hint is legal: return it, FEASIBLE, rather than nothing
         solution = fallback
     if solution is None:
+        why = {
+            SolveStatus.INFEASIBLE: "the hard rules cannot all hold",
+            SolveStatus.UNKNOWN: (
+                f"no roster within the time limit ({time_limit:.1f} s, of which the model "
+                f"build took {built:.1f} s)"
+            ),
+        }.get(final.status, "")
         return RosterResult(
-            final.status, None, None, seconds, (), {}, (), {}, None, tuple(stages), cancelled
+            final.status,
+            None,
+            None,
+            seconds,
+            (),
+            {},
+            (),
+            {},
+            None,
+            tuple(stages),
+            cancelled,
+            message=why,
         )
     if final.objective is None or (cancelled and len(stages) < len(plan)):
         # a later level timed out: keep the earlier level's roster, honestly FEASIBLE

@@ -7,6 +7,7 @@ mistake there shows up here.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from data.languages import Closeness, closeness
 from roster.problem import Roster, RosterProblem
-from roster.templates import MINUTES_PER_DAY
+from roster.templates import MINUTES_PER_DAY, ShiftType
 
 #: `data.languages.Closeness` values ("fallback": the old name of "related").
 _RANK = {"exact": 4, "variety": 3, "dialect": 2, "related": 1, "fallback": 1, "none": 0}
@@ -87,11 +88,16 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
             limit = p.rules.max_shift_minutes
             if limit is not None and not st.sleep_in and st.duration_minutes > limit:
                 v("max_shift_length", f"shift {s} lasts {st.duration_minutes} min", d)
+            sleep_in_limit = p.rules.max_sleep_in_minutes
+            if sleep_in_limit is not None and st.sleep_in and st.duration_minutes > sleep_in_limit:
+                v("max_sleep_in_length", f"sleep-in {s} lasts {st.duration_minutes} min", d)
             start = d * MINUTES_PER_DAY + st.start_minute
             intervals.append((start, start + st.duration_minutes, d, s))
     for bs, be in e.busy:
         intervals.append((bs, be, None, "busy"))
-    intervals.sort()
+    # by time only: a shift and a busy interval may start and end together, and the day
+    # of a busy interval is None, which does not compare with an int
+    intervals.sort(key=lambda interval: (interval[0], interval[1]))
     for (_s1, e1, d1, n1), (s2, _e2, d2, n2) in itertools.pairwise(intervals):
         if d1 is None and d2 is None:
             continue
@@ -111,6 +117,19 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     upper = p.max_minutes(e)
     if upper is not None and minutes > upper:
         v("max_minutes", f"{minutes} min > limit {upper} (hours rules, contract, committed)")
+    on_site = sum(p.shift[s].duration_minutes for ss in days.values() for s in ss)
+    legal = p.max_on_site_minutes(e)
+    if legal is not None and on_site > legal:
+        v("max_average_weekly_on_site", f"{on_site} min on site > 48 h average limit {legal}")
+    per_24h = p.rules.night_worker_average_minutes_per_24h
+    threshold = p.rules.night_worker_threshold_minutes
+    if per_24h is not None and any(
+        _night_time(p.shift[s]) >= threshold for ss in days.values() for s in ss
+    ):
+        # the weekly rest days (one in seven) are left out of the average
+        night_limit = max(0, per_24h * (p.days - p.days // 7) - e.committed_minutes)
+        if on_site > night_limit:
+            v("night_worker_average", f"night worker: {on_site} min on site > {night_limit}")
     if minutes < p.min_minutes(e):
         v("min_minutes", f"{minutes} min < minimum {p.min_minutes(e)}")
     per_type: dict[str, int] = defaultdict(int)
@@ -124,7 +143,8 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     k = p.max_consecutive_days(e)
     for first, last in runs:
         length = last - first + 1
-        if k is not None and length > k:
+        history = e.worked_days_before if first == 0 else 0  # the run began before day 0
+        if k is not None and length + history > k:
             v("max_consecutive_working_days", f"{length} days in a row from day {first}", first)
         m = e.min_consecutive_shifts
         if m and length < m and first > 0 and last < p.days - 1:
@@ -146,9 +166,20 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     if kn is not None:
         nights = {d for d, ss in days.items() if any(p.shift[s].night for s in ss)}
         for first, last in _runs(nights, p.days):
-            if last - first + 1 > kn:
+            history = e.nights_before if first == 0 else 0
+            if last - first + 1 + history > kn:
                 v("max_consecutive_nights", f"{last - first + 1} nights from day {first}", first)
     return out
+
+
+@functools.cache
+def _night_time(shift: ShiftType) -> int:
+    """Minutes of the shift between 22:00 and 05:00, counted minute by minute."""
+    return sum(
+        1
+        for minute in range(shift.start_minute, shift.start_minute + shift.duration_minutes)
+        if minute % MINUTES_PER_DAY >= 22 * 60 or minute % MINUTES_PER_DAY < 5 * 60
+    )
 
 
 def _weekly_rest(

@@ -8,6 +8,10 @@ alone, and compares with the best-known values in BOUNDS.md next to the instance
     .venv/bin/python scripts/bench_nrp.py ../shared/benchdata/nrp/Instance*.txt \
         --time-limit 60 [--json OUT]
 
+Each instance runs in a process of its own; `wall` is its time from before the read
+(model build included) against `limit`, `MB` its peak resident memory. A run over the
+limit plus 10 % counts as a failure (exit status 1), like an illegal roster.
+
 The bound printed is the best proven one: column generation's (`roster.columns`, run
 inside `solve_nrp` as its warm start) or CP-SAT's. Figures: README and the roster
 issue's closing note.
@@ -18,7 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import resource
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,6 +50,35 @@ def best_known(folder: Path) -> dict[str, tuple[int, int | None]]:
     return out
 
 
+def run_one(path: Path, time_limit: float, seed: int, workers: int) -> dict[str, object]:
+    """One instance, read to result, in this process: wall seconds from before the read
+    (so the model build counts) and this process's peak resident memory."""
+    started = time.perf_counter()
+    problem = read_nrp(path)
+    result = solve_nrp(problem, time_limit=time_limit, seed=seed, num_workers=workers)
+    wall = time.perf_counter() - started
+    violations = validate(problem, result.roster) if result.found else []
+    recheck = total(problem, result.roster) if result.found else None
+    roster_by_employee = {e.id: [""] * problem.days for e in problem.employees}
+    for a in result.roster:
+        roster_by_employee[a.employee][a.day] = a.shift
+    return {
+        "instance": path.stem,
+        "objective": result.objective,
+        "bound": result.bound,
+        "status": result.status.value,
+        "message": result.message,
+        "limit": time_limit,
+        "seconds": round(result.seconds, 2),
+        "wall_seconds": round(wall, 2),
+        # ru_maxrss is in KiB on Linux
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "recomputed_objective": recheck,
+        "violations": [v.message for v in violations],
+        "roster": roster_by_employee,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
@@ -54,44 +91,33 @@ def main() -> int:
     rows = []
     failed = False
     header = f"{'instance':<11} {'status':<9} {'objective':>9} {'recheck':>8} {'bound':>7} "
-    header += f"{'best':>6} {'gap':>7} {'seconds':>7}  valid"
+    header += f"{'best':>6} {'gap':>7} {'limit':>6} {'wall':>6} {'MB':>6}  valid"
     print(header)
     for path in files:
         name = path.stem
-        problem = read_nrp(path)
-        result = solve_nrp(
-            problem, time_limit=args.time_limit, seed=args.seed, num_workers=args.workers
-        )
-        violations = validate(problem, result.roster) if result.found else []
-        recheck = total(problem, result.roster) if result.found else None
+        # a fresh process per instance: its peak memory is that instance's alone
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+            row = pool.submit(run_one, path, args.time_limit, args.seed, args.workers).result()
         known = best_known(path.parent).get(name)
+        objective = row["objective"]
         gap = None
-        if known and result.objective is not None:
-            gap = 100.0 * (result.objective - known[0]) / known[0]
-        failed |= bool(violations) or (recheck != result.objective)
+        if known and isinstance(objective, int):
+            gap = 100.0 * (objective - known[0]) / known[0]
+        violations = row["violations"]
+        failed |= bool(violations) or (row["recomputed_objective"] != objective)
+        wall = float(row["wall_seconds"])  # type: ignore[arg-type]
+        failed |= wall > 1.1 * args.time_limit
         gap_text = f"{gap:+.1f}%" if gap is not None else "-"
         print(
-            f"{name:<11} {result.status.value:<9} {result.objective!s:>9} {recheck!s:>8} "
-            f"{result.bound!s:>7} {known[0] if known else '-'!s:>6} {gap_text:>7} "
-            f"{result.seconds:7.1f}  {'yes' if not violations else f'NO ({len(violations)})'}",
+            f"{name:<11} {row['status']!s:<9} {objective!s:>9} {row['recomputed_objective']!s:>8} "
+            f"{row['bound']!s:>7} {known[0] if known else '-'!s:>6} {gap_text:>7} "
+            f"{args.time_limit:6.0f} {wall:6.1f} {row['peak_rss_mb']!s:>6}  "
+            f"{'yes' if not violations else f'NO ({len(violations)})'}"  # type: ignore[arg-type]
+            + (f"  {row['message']}" if row["message"] else ""),
             flush=True,
         )
-        roster_by_employee = {e.id: [""] * problem.days for e in problem.employees}
-        for a in result.roster:
-            roster_by_employee[a.employee][a.day] = a.shift
-        rows.append(
-            {
-                "instance": name,
-                "objective": result.objective,
-                "bound": result.bound,
-                "status": result.status.value,
-                "seconds": round(result.seconds, 2),
-                "best_known": known[0] if known else None,
-                "recomputed_objective": recheck,
-                "violations": [v.message for v in violations],
-                "roster": roster_by_employee,
-            }
-        )
+        row["best_known"] = known[0] if known else None
+        rows.append(row)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
     return 1 if failed else 0

@@ -6,6 +6,7 @@ from api.cli import (  # noqa: F401  (imported for their command registrations)
     report_commands,
     roster_commands,
     server_commands,
+    sweep_commands,
     user_commands,
 )
 from api.cli.app import app

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import threading
 from typing import Annotated
 
 import typer
@@ -23,36 +26,50 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default: settings).")] = None,
     worker: Annotated[bool, typer.Option(help="Run the job worker in this process.")] = True,
 ) -> None:
-    """Start the API; prints the docs URL and an admin key valid for this session."""
+    """Start the API; prints the docs URL and an admin key valid for this session.
+
+    The key is revoked when the server stops (Ctrl-C or SIGTERM). It carries a short
+    expiry (`session_key_ttl_seconds`), renewed while the server runs, so a key left
+    behind by a killed server stops working by itself soon after.
+    """
+    import signal
+
     import uvicorn
 
-    from api.auth import create_key, revoke_key
     from api.config import get_api_settings
     from api.logging_setup import configure_logging
     from api.main import create_app, make_api_engine
-    from data.ops_models import Role
 
     settings = get_api_settings().model_copy(update={"run_worker": worker})
     host = host or settings.api_host
     port = port or settings.api_port
     configure_logging(settings.log_level)
     engine = make_api_engine(settings)
-    with Session(engine) as session:
-        row, key = create_key(session, Role.ADMIN, label="famplan serve session")
-        session.commit()
-        key_id = row.id
-    console.print(f"famplan API on [bold]http://{host}:{port}[/bold]")
-    console.print(f"interactive docs: [bold]http://{host}:{port}/docs[/bold]")
-    console.print(f"admin key for this session (revoked on exit): [bold]{key}[/bold]")
-    console.print("  click 'Authorize' in the docs and paste it as APIKeyHeader or HTTPBearer")
-    web_login = _session_web_admin(engine)
-    console.print(f"web pages: [bold]http://{host}:{port}/login[/bold]")
-    console.print(
-        f"  admin log-in for this session (disabled on exit): [bold]{web_login[0]}[/bold]"
-        f" / [bold]{web_login[1]}[/bold]"
-    )
-    console.print("  people log in as themselves: famplan users create --email E --name N --role R")
+    # Uvicorn stops gracefully on SIGTERM and then raises the signal again; with the
+    # default handler that kills the process before the `finally` below revokes the key.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    session_key = SessionKey(engine, settings.session_key_ttl_seconds)
+    web_login: tuple[str, str] | None = None
     try:
+        key = session_key.create()
+        console.print(f"famplan API on [bold]http://{host}:{port}[/bold]")
+        console.print(f"interactive docs: [bold]http://{host}:{port}/docs[/bold]")
+        # soft_wrap: a key broken over two lines could not be copied
+        console.print(
+            f"admin key for this session (revoked on exit): [bold]{key}[/bold]", soft_wrap=True
+        )
+        console.print("  click 'Authorize' in the docs and paste it as APIKeyHeader or HTTPBearer")
+        del key  # printed once; only its hash is kept
+        web_login = _session_web_admin(engine)
+        console.print(f"web pages: [bold]http://{host}:{port}/login[/bold]")
+        console.print(
+            f"  admin log-in for this session (disabled on exit): [bold]{web_login[0]}[/bold]"
+            f" / [bold]{web_login[1]}[/bold]",
+            soft_wrap=True,
+        )
+        console.print(
+            "  people log in as themselves: famplan users create --email E --name N --role R"
+        )
         # Uvicorn's access log prints query strings (which may carry filters such as a
         # language): famplan's own request log replaces it.
         uvicorn.run(
@@ -63,14 +80,77 @@ def serve(
             log_level=settings.log_level.lower(),
         )
     finally:
-        if key_id is not None:
-            with Session(engine) as session:
-                revoke_key(session, key_id)
-                session.commit()
-        with Session(engine) as session:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM: finish revoking
+        session_key.revoke()
+        if web_login is not None:
             from api.services.users import disable_user
 
-            disable_user(session, web_login[0])
+            with Session(engine) as session:
+                disable_user(session, web_login[0])
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)  # a normal stop: `finally` blocks run
+
+
+class SessionKey:
+    """The admin key of one `famplan serve` session: created with an expiry `ttl_seconds`
+    ahead, renewed every fifth of it by a daemon thread, revoked at the end."""
+
+    def __init__(self, engine: Engine, ttl_seconds: float) -> None:
+        self.engine = engine
+        self.ttl_seconds = ttl_seconds
+        self.key_id: int | None = None
+        self._stop = threading.Event()
+        self._renewer: threading.Thread | None = None
+
+    def _expiry(self) -> dt.datetime:
+        from data.ops_models import utcnow
+
+        return utcnow() + dt.timedelta(seconds=self.ttl_seconds)
+
+    def create(self) -> str:
+        from api.auth import create_key
+        from data.ops_models import Role
+
+        with Session(self.engine) as session:
+            row, key = create_key(
+                session, Role.ADMIN, label="famplan serve session", expires_at=self._expiry()
+            )
+            session.commit()
+            self.key_id = row.id
+        self._renewer = threading.Thread(
+            target=self._renew_until_stopped, name="famplan-session-key", daemon=True
+        )
+        self._renewer.start()
+        return key
+
+    def _renew_until_stopped(self) -> None:
+        from api.auth import renew_key
+
+        log = logging.getLogger("famplan.api")
+        while not self._stop.wait(self.ttl_seconds / 5):
+            assert self.key_id is not None
+            try:
+                with Session(self.engine) as session:
+                    renewed = renew_key(session, self.key_id, self._expiry())
+                    session.commit()
+            except Exception as error:  # the database may be back at the next renewal
+                log.warning("session key %s not renewed: %s", self.key_id, type(error).__name__)
+                continue
+            if not renewed:  # revoked meanwhile (`famplan keys revoke`): leave it so
+                return
+
+    def revoke(self) -> None:
+        from api.auth import revoke_key
+
+        self._stop.set()
+        if self._renewer is not None:
+            self._renewer.join()
+        if self.key_id is not None:
+            with Session(self.engine) as session:
+                revoke_key(session, self.key_id)
+                session.commit()
 
 
 def _session_web_admin(engine: Engine) -> tuple[str, str]:

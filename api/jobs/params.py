@@ -59,6 +59,7 @@ class RosterParams(JobParams):
     weekly_rest_hours: int | None = None
     max_average_weekly_hours: int | None = None
     max_shift_hours: int | None = None
+    max_sleep_in_hours: int | None = None
     max_consecutive_nights: int | None = None
     max_consecutive_working_days: int | None = None
     #: The work rate of a reproducible search (None: the engine's default, for rosters

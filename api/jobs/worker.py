@@ -20,15 +20,23 @@ reports it. What we need from a queue is a few queries, so the worker stays smal
   first), then oldest first, skipping those whose back-off (`Job.run_after`) has not
   passed.
 * **Heartbeats.** A running job's worker writes a heartbeat every poll; a job whose
-  heartbeat is older than `job_stale_after_seconds` belongs to a dead worker and is
-  marked failed — at start-up and on every sweep — so nothing stays "running" forever.
-  Queued jobs survive a restart and run when a worker is back.
+  heartbeat is older than half of `job_stale_after_seconds` belongs to a dead worker
+  and is marked failed — at start-up and on sweeps every quarter of it — so any running
+  worker fails a dead worker's job within `job_stale_after_seconds` of its death
+  (`ApiSettings` keeps the poll at most a quarter of it, so a live worker's heartbeat
+  is never that old). Queued jobs survive a restart and run when a worker is back.
 * **Retries.** A transient failure (the database connection lost or refused,
   `TransientJobError`) puts the job back in the queue after an exponential back-off,
   until `Job.max_attempts` runs; anything else fails it at once.
 * **Cancellation.** `cancel_requested_at` set on a running job is read with the
   heartbeat and passed to the runner (`JobContext.should_stop`), whose solver stops
   and keeps its best answer; the job ends `cancelled` with that answer as its result.
+
+**End states** (`END_STATES`): every job that stops running ends in one of three, each
+with its reason: ``succeeded`` (its `result`), ``failed`` (`error` says why: the
+runner's own message, ``internal error (<type>)``, a lost heartbeat, or the API
+stopping mid-run) and ``cancelled`` (`cancel_requested_at` says when it was asked; a
+solver job's `result` holds the best answer it had). `end_reason` gives it as text.
 """
 
 from __future__ import annotations
@@ -59,6 +67,36 @@ log = logging.getLogger("famplan.api.jobs")
 #: Back-off after the first transient failure; doubled after each further one, capped.
 RETRY_BASE_SECONDS = 5.0
 RETRY_MAX_SECONDS = 300.0
+
+
+#: The states a job ends in (see the module's docstring); no other state is final.
+END_STATES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+#: Why a failed job has no message of its own (never expected; a guard for old rows).
+UNKNOWN_FAILURE = "failed for an unrecorded reason"
+
+
+def end_reason(job: Job) -> str | None:
+    """Why `job` ended as it did; None while it is queued or running."""
+    if job.status is JobStatus.SUCCEEDED:
+        return "succeeded"
+    if job.status is JobStatus.FAILED:
+        return job.error or UNKNOWN_FAILURE
+    if job.status is JobStatus.CANCELLED:
+        return "cancelled on request" + (
+            "; the result holds the best answer found" if job.result else ""
+        )
+    return None
+
+
+def heartbeat_lost_after(settings: ApiSettings) -> float:
+    """Seconds without a heartbeat after which a running job's worker is taken as dead."""
+    return settings.job_stale_after_seconds / 2
+
+
+def sweep_interval(settings: ApiSettings) -> float:
+    """Seconds between two looks for dead workers' jobs: with `heartbeat_lost_after`,
+    a dead worker's job is failed within `job_stale_after_seconds` of its last beat."""
+    return settings.job_stale_after_seconds / 4
 
 
 def is_transient(error: BaseException) -> bool:
@@ -168,7 +206,8 @@ def execute(
     try:
         result = runner(context)
     except JobFailed as error:
-        return _finish(engine, context, worker_id, JobStatus.FAILED, None, str(error)[:500])
+        reason = str(error)[:500] or UNKNOWN_FAILURE
+        return _finish(engine, context, worker_id, JobStatus.FAILED, None, reason)
     except Exception as error:  # a failed job, not a crashed worker
         frames = traceback.extract_tb(error.__traceback__)
         where = "; ".join(f"{f.filename}:{f.lineno}" for f in frames[-3:])
@@ -322,7 +361,7 @@ class Worker:
     # ------------------------------------------------------------------ life cycle
 
     def start(self) -> None:
-        fail_orphaned_jobs(self.engine, self.settings.job_stale_after_seconds)
+        fail_orphaned_jobs(self.engine, heartbeat_lost_after(self.settings))
         self._thread = threading.Thread(target=self._loop, name="famplan-worker", daemon=True)
         self._thread.start()
         log.info("job worker %s started", self.worker_id)
@@ -350,18 +389,19 @@ class Worker:
     # ------------------------------------------------------------------ loop
 
     def _loop(self) -> None:
-        last_sweep = 0.0
+        last_sweep = time.monotonic()  # `start` has just swept
+        every = sweep_interval(self.settings)
         while not self._stop.is_set():
             try:
                 self._heartbeat()
-                if time.monotonic() - last_sweep > self.settings.job_stale_after_seconds / 2:
-                    fail_orphaned_jobs(self.engine, self.settings.job_stale_after_seconds)
+                if time.monotonic() - last_sweep >= every:
+                    fail_orphaned_jobs(self.engine, heartbeat_lost_after(self.settings))
                     last_sweep = time.monotonic()
                 while self._has_capacity() and self._claim_next():
                     pass
             except Exception as error:  # keep polling: the DB may come back
                 log.error("job worker loop: %s", type(error).__name__)
-            self._wake.wait(self.settings.worker_poll_seconds)
+            self._wake.wait(min(self.settings.worker_poll_seconds, every))
             self._wake.clear()
 
     def _has_capacity(self) -> bool:
@@ -426,6 +466,11 @@ class Worker:
             session.exec(
                 update(Job)
                 .where(col(Job.worker_id) == self.worker_id, col(Job.status) == JobStatus.RUNNING)
-                .values(status=JobStatus.FAILED, error=message, finished_at=utcnow())
+                .values(
+                    status=JobStatus.FAILED,
+                    error=message,
+                    finished_at=utcnow(),
+                    version=col(Job.version) + 1,
+                )
             )
             session.commit()

@@ -17,7 +17,9 @@ from api.routers.common import (
 )
 from api.schemas.cases import CaseCreate, CaseLanguageIn, CaseUpdate, CaseView
 from api.schemas.common import MAX_ID, Page
+from api.schemas.rosters import CaseEnd, CaseEndResult
 from api.services import cases as service
+from api.services import rosters as rosters_service
 from api.services.cases import languages_of, to_public
 from api.services.scope import case_in_scope, case_view, require_case_in_scope
 from data.models import Case, CaseLanguage, CaseStatus, InterventionType, Municipality
@@ -93,6 +95,21 @@ def update_case(
     return case_view(
         principal, service.update_case(session, case_id, body, principal.key_id, planning_day)
     )
+
+
+@router.post(
+    "/{case_id}/end",
+    response_model=CaseEndResult,
+    summary="End a døgnindsats: cut its rosters and end its team's assignments",
+)
+def end_case(
+    session: SessionDep,
+    principal: ReceptionUser,
+    case_id: CaseId,
+    body: CaseEnd,
+    planning_day: PlanningDateDep,
+) -> CaseEndResult:
+    return rosters_service.end_case(session, case_id, body, principal.key_id, planning_day)
 
 
 @router.get(

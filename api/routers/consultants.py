@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response
@@ -12,11 +11,12 @@ from api.deps import AdminUser, AnyUser, PlannerUser, SessionDep
 from api.routers.common import (
     LanguageFilter,
     Limit,
+    NoNul,
     OfficeFilter,
     Skip,
     language_condition,
 )
-from api.schemas.common import MAX_ID, Page
+from api.schemas.common import MAX_ID, Page, PlanningDate
 from api.schemas.consultants import (
     AbsenceCreate,
     AbsenceView,
@@ -53,9 +53,10 @@ def list_consultants(
     region: Annotated[
         str | None,
         Query(min_length=1, max_length=5, description="Region of the consultant's home."),
+        NoNul,
     ] = None,
     active_on: Annotated[
-        dt.date | None, Query(description="Only consultants employed on this date.")
+        PlanningDate | None, Query(description="Only consultants employed on this date.")
     ] = None,
     skip: Skip = 0,
     limit: Limit = 50,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -13,6 +12,8 @@ from api.problems import ApiProblem
 from api.report import figure_png
 from api.report_builder import figure_of
 from api.report_data import contract_hours_of, load_capacity, roster_view_from_rows
+from api.routers.common import NoNul
+from api.schemas.common import MAX_ID, PlanningDate
 from data.capacity import balances
 from data.ops_models import Roster, RosterShift
 from data.plotting import plot_supply_demand
@@ -26,7 +27,7 @@ PNG: dict[int | str, dict[str, Any]] = {
 
 @router.get("/rosters/{roster_id}/grid.png", response_class=Response, responses=PNG)
 def roster_grid_png(
-    roster_id: Annotated[int, Path(description="Roster id.", examples=[3])],
+    roster_id: Annotated[int, Path(ge=1, le=MAX_ID, description="Roster id.", examples=[3])],
     session: SessionDep,
     principal: PlannerUser,
 ) -> Response:
@@ -47,8 +48,10 @@ def supply_png(
     session: SessionDep,
     _principal: AnyUser,
     planning_day: PlanningDateDep,
-    as_of: Annotated[dt.date | None, Query(description=AS_OF_HELP)] = None,
-    region: Annotated[str | None, Query(description="One region, e.g. Sjælland.")] = None,
+    as_of: Annotated[PlanningDate | None, Query(description=AS_OF_HELP)] = None,
+    region: Annotated[
+        str | None, Query(max_length=40, description="One region, e.g. Sjælland."), NoNul
+    ] = None,
 ) -> Response:
     """Running cases, open requests and free consultant hours per language."""
     day = as_of or planning_day

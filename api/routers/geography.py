@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from sqlmodel import col, func, select
 
 from api.deps import AdminUser, AnyUser, SessionDep
-from api.routers.common import Limit, RegionFilter, Skip
+from api.routers.common import Limit, NoNul, RegionFilter, Skip
 from api.schemas.common import MAX_ID, Page
 from api.schemas.geography import (
     MunicipalityPublic,
@@ -68,7 +68,7 @@ def list_offices(
     session: SessionDep,
     _: AnyUser,
     region: Annotated[
-        str | None, Query(max_length=5, description="Offices serving this region.")
+        str | None, Query(max_length=5, description="Offices serving this region."), NoNul
     ] = None,
     skip: Skip = 0,
     limit: Limit = 100,

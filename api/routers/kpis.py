@@ -11,7 +11,8 @@ from pydantic import Field
 from sqlmodel import Session, SQLModel, col, select
 
 from api.deps import AS_OF_HELP, AnyUser, PlanningDateDep, SessionDep
-from api.schemas.common import with_examples
+from api.routers.common import NoNul
+from api.schemas.common import PlanningDate, with_examples
 from api.services.invariants import running_assignments
 from data.models import Assignment, Case, CaseStatus, Consultant, Office
 
@@ -121,9 +122,11 @@ def kpis(
     session: SessionDep,
     _: AnyUser,
     planning_day: PlanningDateDep,
-    as_of: Annotated[dt.date | None, Query(description=AS_OF_HELP)] = None,
+    as_of: Annotated[PlanningDate | None, Query(description=AS_OF_HELP)] = None,
     language: Annotated[
-        str | None, Query(min_length=1, max_length=35, description="Only this base language.")
+        str | None,
+        Query(min_length=1, max_length=35, description="Only this base language."),
+        NoNul,
     ] = None,
 ) -> KpisPublic:
     from api.report_data import load_capacity

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -14,7 +13,7 @@ from api.deps import PlannerUser, PlanningDateDep, SessionDep
 from api.jobs.params import OptimizationParams
 from api.routers.common import Limit, Skip
 from api.routers.jobs import worker_wake
-from api.schemas.common import MAX_ID, DbId, Page, with_examples
+from api.schemas.common import MAX_ID, DbId, Page, PlanningDate, RequestModel, with_examples
 from api.schemas.jobs import JobPublic
 from api.services.errors import Forbidden, NotFound
 from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
@@ -27,23 +26,23 @@ router = APIRouter(prefix="/optimizations", tags=["batch re-optimisation"])
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="Optimisation job id.", examples=[12])]
 
 
-class OptimizationCreate(SQLModel):
+class OptimizationCreate(RequestModel):
     model_config = with_examples({"office_ids": [2], "time_limit_seconds": 20, "seed": 0})
 
     #: Offices whose consultants and cases are re-planned; empty = a team leader's own
     #: offices, or every office for an admin.
     office_ids: list[DbId] = Field(default_factory=list, max_length=10)
     time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    seed: int = Field(default=0, ge=0, le=MAX_ID)
     #: The same request on the same data gives the same moves: the time limit counts
     #: the solver's work units (the demo book is proven optimal in 1.3 s instead of
     #: 0.8 s). False: exactly the time limit; among equally good plans, any may come.
     reproducible: bool = True
     #: The planning date (default: today).
-    as_of: dt.date | None = None
+    as_of: PlanningDate | None = None
 
 
-class OptimizationApply(SQLModel):
+class OptimizationApply(RequestModel):
     model_config = with_examples({"moves": [0, 2]}, {"moves": None})
 
     #: Indices into the result's `moves` to apply; null applies every move.

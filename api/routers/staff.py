@@ -98,7 +98,10 @@ def list_assignments(
     consultant_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[7])] = None,
     coordinator_id: Annotated[int | None, Query(ge=1, le=MAX_ID, examples=[3])] = None,
     office_id: Annotated[
-        int | None, Query(description="Office of the consultant or coordinator.", examples=[1])
+        int | None,
+        Query(
+            ge=1, le=MAX_ID, description="Office of the consultant or coordinator.", examples=[1]
+        ),
     ] = None,
     status: Annotated[AssignmentStatus | None, Query()] = None,
     skip: Skip = 0,

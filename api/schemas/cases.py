@@ -16,6 +16,9 @@ from api.schemas.common import (
     LocalDateTime,
     Longitude,
     MunicipalityCode,
+    PlanningDate,
+    RequestModel,
+    Version,
     with_examples,
 )
 from data.models import CaseStatus, Gender, GenderRule, InterventionType, PersonGroup, Qualification
@@ -24,7 +27,7 @@ from data.models import CaseStatus, Gender, GenderRule, InterventionType, Person
 REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,39}$"
 
 
-class CaseLanguageIn(SQLModel):
+class CaseLanguageIn(RequestModel):
     """A language one person group of the family needs."""
 
     model_config = with_examples({"person_group": "parents", "tag": "ar-IQ"})
@@ -78,7 +81,7 @@ _CASE_EXAMPLE: dict[str, Any] = {
 }
 
 
-class CaseCreate(SQLModel):
+class CaseCreate(RequestModel):
     model_config = with_examples(_CASE_EXAMPLE)
 
     reference: str = Field(pattern=REFERENCE_PATTERN, examples=["KBH-2026-0042"])
@@ -93,7 +96,7 @@ class CaseCreate(SQLModel):
     hours_per_week: float = Field(ge=0, le=168)
     visits_per_week: float = Field(ge=0, le=21)
     requested_start: LocalDateTime
-    expected_end: dt.date | None = None
+    expected_end: PlanningDate | None = None
     priority: int = Field(default=2, ge=1, le=3)
     gender: Gender | None = None
     gender_rule: GenderRule | None = None
@@ -117,7 +120,7 @@ class CaseCreate(SQLModel):
         return self
 
 
-class CaseUpdate(SQLModel):
+class CaseUpdate(RequestModel):
     model_config = with_examples({"status": "ended", "expected_end": "2026-11-30"})
 
     municipality_code: MunicipalityCode | None = None
@@ -130,7 +133,7 @@ class CaseUpdate(SQLModel):
     hours_per_week: float | None = Field(default=None, ge=0, le=168)
     visits_per_week: float | None = Field(default=None, ge=0, le=21)
     requested_start: LocalDateTime | None = None
-    expected_end: dt.date | None = None
+    expected_end: PlanningDate | None = None
     priority: int | None = Field(default=None, ge=1, le=3)
     gender: Gender | None = None
     gender_rule: GenderRule | None = None
@@ -141,7 +144,7 @@ class CaseUpdate(SQLModel):
     status: CaseStatus | None = None
     languages: list[CaseLanguageIn] | None = Field(default=None, max_length=10)
     #: The version you read; when given, a concurrent change answers 409.
-    version: int | None = Field(default=None, ge=0)
+    version: Version | None = None
 
     @model_validator(mode="after")
     def _check(self) -> CaseUpdate:

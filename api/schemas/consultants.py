@@ -16,12 +16,14 @@ from api.schemas.common import (
     Latitude,
     Longitude,
     MunicipalityCode,
+    PlanningDate,
+    RequestModel,
     with_examples,
 )
 from data.models import AbsenceReason, Gender, InterventionType, LanguageLevel, Qualification
 
 
-class LanguageSkill(SQLModel):
+class LanguageSkill(RequestModel):
     """One language a consultant speaks, at a level."""
 
     model_config = with_examples({"tag": "ar-IQ", "level": "native"})
@@ -60,7 +62,7 @@ _CONSULTANT_EXAMPLE: dict[str, Any] = {
 }
 
 
-class ConsultantCreate(SQLModel):
+class ConsultantCreate(RequestModel):
     model_config = with_examples(_CONSULTANT_EXAMPLE)
 
     employee_ref: str = Field(min_length=1, max_length=32)
@@ -78,8 +80,8 @@ class ConsultantCreate(SQLModel):
     max_cases: int = Field(ge=0, le=40)
     takes_night_shifts: bool = False
     has_driving_licence: bool = True
-    active_from: dt.date
-    active_to: dt.date | None = None
+    active_from: PlanningDate
+    active_to: PlanningDate | None = None
     languages: list[LanguageSkill] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
@@ -90,7 +92,7 @@ class ConsultantCreate(SQLModel):
         return self
 
 
-class ConsultantUpdate(SQLModel):
+class ConsultantUpdate(RequestModel):
     model_config = with_examples({"max_cases": 5, "active_to": "2026-12-31"})
 
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
@@ -107,8 +109,8 @@ class ConsultantUpdate(SQLModel):
     max_cases: int | None = Field(default=None, ge=0, le=40)
     takes_night_shifts: bool | None = None
     has_driving_licence: bool | None = None
-    active_from: dt.date | None = None
-    active_to: dt.date | None = None
+    active_from: PlanningDate | None = None
+    active_to: PlanningDate | None = None
     languages: list[LanguageSkill] | None = Field(default=None, max_length=20)
 
     @model_validator(mode="after")
@@ -166,11 +168,11 @@ class ConsultantAdmin(ConsultantPublic):
 ConsultantView = Annotated[ConsultantAdmin | ConsultantPublic, Field(union_mode="left_to_right")]
 
 
-class AbsenceCreate(SQLModel):
+class AbsenceCreate(RequestModel):
     model_config = with_examples({"start": "2026-03-02", "end": "2026-03-04", "reason": "sick"})
 
-    start: dt.date
-    end: dt.date
+    start: PlanningDate
+    end: PlanningDate
     reason: AbsenceReason
 
     @model_validator(mode="after")

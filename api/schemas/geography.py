@@ -5,7 +5,13 @@ from __future__ import annotations
 from pydantic import Field
 from sqlmodel import SQLModel
 
-from api.schemas.common import Latitude, Longitude, MunicipalityCode, with_examples
+from api.schemas.common import (
+    Latitude,
+    Longitude,
+    MunicipalityCode,
+    RequestModel,
+    with_examples,
+)
 
 
 class RegionPublic(SQLModel):
@@ -42,7 +48,7 @@ _OFFICE_EXAMPLE = {
 }
 
 
-class OfficeCreate(SQLModel):
+class OfficeCreate(RequestModel):
     model_config = with_examples(_OFFICE_EXAMPLE)
 
     name: str = Field(min_length=1, max_length=80)
@@ -52,7 +58,7 @@ class OfficeCreate(SQLModel):
     serves_regions: list[str] = Field(default_factory=list, max_length=5, examples=[["DK-85"]])
 
 
-class OfficeUpdate(SQLModel):
+class OfficeUpdate(RequestModel):
     model_config = with_examples({"serves_regions": ["DK-85", "DK-84"]})
 
     name: str | None = Field(default=None, min_length=1, max_length=80)

@@ -7,11 +7,11 @@ import datetime as dt
 from pydantic import Field
 from sqlmodel import SQLModel
 
-from api.schemas.common import DbId, with_examples
+from api.schemas.common import DbId, RequestModel, with_examples
 from data.ops_models import Role
 
 
-class ApiKeyCreate(SQLModel):
+class ApiKeyCreate(RequestModel):
     model_config = with_examples(
         {"role": "team_leader", "office_ids": [6], "label": "Næstved team leaders"}
     )

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
 
-from api.schemas.common import DbId, with_examples
+from api.schemas.common import DbId, PlanningDate, RequestModel, Version, with_examples
 from data.models import AssignmentRole
 from solving.status import SolveStatus
 
 
-class MatchRequest(SQLModel):
+class MatchRequest(RequestModel):
     model_config = with_examples({"top": 5, "propose_reshuffle": True})
 
     top: int = Field(default=5, ge=1, le=20)
     #: The planning date (default: `api.services.planning_date`).
-    as_of: dt.date | None = None
+    as_of: PlanningDate | None = None
     propose_reshuffle: bool = True
 
 
@@ -122,20 +120,20 @@ class MatchResult(SQLModel):
     coordinator: CoordinatorOut | None = None
 
 
-class MoveIn(SQLModel):
+class MoveIn(RequestModel):
     """One reshuffle move to apply before the confirmation."""
 
     assignment_id: DbId
     to_consultant_id: DbId
 
 
-class SeatChoice(SQLModel):
+class SeatChoice(RequestModel):
     consultant_id: DbId
     role: AssignmentRole = AssignmentRole.PRIMARY
     #: Hours per week; default: the case's hours (support seat: its support hours).
     hours_per_week: float | None = Field(default=None, ge=0, le=168)
     #: The consultant's version from the match; if it changed since, the answer is 409.
-    consultant_version: int | None = Field(default=None, ge=0)
+    consultant_version: Version | None = None
 
     @model_validator(mode="after")
     def _check(self) -> SeatChoice:
@@ -144,7 +142,7 @@ class SeatChoice(SQLModel):
         return self
 
 
-class AssignmentConfirm(SQLModel):
+class AssignmentConfirm(RequestModel):
     """Confirm one or two consultants for a case, optionally after reshuffle moves."""
 
     model_config = with_examples(
@@ -161,7 +159,7 @@ class AssignmentConfirm(SQLModel):
     #: proposes (a serving office's coordinator with the lowest caseload).
     coordinator_id: DbId | None = None
     #: First day of the assignment; default: the case's requested start (not in the past).
-    start: dt.date | None = None
+    start: PlanningDate | None = None
 
     @model_validator(mode="after")
     def _check(self) -> AssignmentConfirm:

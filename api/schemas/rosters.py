@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 from sqlmodel import SQLModel
 
-from api.schemas.common import DbId, with_examples
+from api.schemas.common import MAX_ID, DbId, PlanningDate, RequestModel, with_examples
 from api.schemas.jobs import JobProgress
 from data.ops_models import JobStatus, RosterStatus
 from solving.status import SolveStatus
@@ -20,7 +20,7 @@ def _solved_or_none(stored: object) -> object:
     return None if stored in (None, "", "pending") else stored
 
 
-class RosterCreate(SQLModel):
+class RosterCreate(RequestModel):
     model_config = with_examples(
         {
             "case_ids": [42],
@@ -35,7 +35,7 @@ class RosterCreate(SQLModel):
 
     #: The døgnindsats cases to cover around the clock (planned together, shared pool).
     case_ids: list[DbId] = Field(min_length=1, max_length=10)
-    start_date: dt.date
+    start_date: PlanningDate
     days: int = Field(default=28, ge=1, le=84)
     template: Literal["3x8", "2x12", "sleep-in"] = "3x8"
     consultants_per_shift: int = Field(default=1, ge=1, le=2)
@@ -44,14 +44,18 @@ class RosterCreate(SQLModel):
     office_ids: list[DbId] = Field(default_factory=list, max_length=10)
     #: Restrict the pool to these consultants (of those offices).
     consultant_ids: list[DbId] = Field(default_factory=list, max_length=200)
-    min_rest_hours: int | None = Field(default=None, ge=0, le=24)
+    #: Daily rest; Danish law allows a reduction below 11 h only by agreement, and never
+    #: below 8 h.
+    min_rest_hours: int | None = Field(default=None, ge=8, le=24)
     weekly_rest_hours: int | None = Field(default=None, ge=0, le=72)
     max_average_weekly_hours: int | None = Field(default=None, ge=1, le=80)
     max_shift_hours: int | None = Field(default=None, ge=1, le=24)
+    #: The longest sleep-in shift; the default 13 h leaves the 11 h daily rest.
+    max_sleep_in_hours: int | None = Field(default=None, ge=1, le=24)
     max_consecutive_nights: int | None = Field(default=None, ge=1, le=14)
     max_consecutive_working_days: int | None = Field(default=None, ge=1, le=14)
     time_limit_seconds: float | None = Field(default=None, gt=0, le=600)
-    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    seed: int = Field(default=0, ge=0, le=MAX_ID)
     #: The same request (cases, pool, seed, time limit) gives the same roster. The time
     #: limit is then counted in the solver's own work units, so the run takes roughly,
     #: not exactly, that long. False: exactly the time limit, the roster may vary.
@@ -140,11 +144,11 @@ class RosterPublic(SQLModel):
     shifts: list[ShiftOut]
 
 
-class _RepairBase(SQLModel):
+class _RepairBase(RequestModel):
     #: Solver seconds of the repair job.
     time_limit_seconds: float = Field(default=10, gt=0, le=60)
     #: The planning date: shifts before it were worked and are kept (default: today).
-    as_of: dt.date | None = None
+    as_of: PlanningDate | None = None
 
 
 class SickRepair(_RepairBase):
@@ -152,8 +156,8 @@ class SickRepair(_RepairBase):
 
     kind: Literal["sick"]
     consultant_id: DbId
-    start: dt.date
-    end: dt.date
+    start: PlanningDate
+    end: PlanningDate
 
     @model_validator(mode="after")
     def _check(self) -> SickRepair:
@@ -167,7 +171,7 @@ class LeavesTeamRepair(_RepairBase):
 
     kind: Literal["leaves_team"]
     consultant_id: DbId
-    from_date: dt.date
+    from_date: PlanningDate
 
 
 class ExtendRepair(_RepairBase):
@@ -219,3 +223,27 @@ class RepairJobResult(SQLModel):
     diff: list[DiffEntryOut]
     #: Why no roster was found, when none was.
     message: str | None
+
+
+#: The notice the municipality gives to end a døgnindsats (seed figure), in days.
+END_NOTICE_DAYS = 7
+
+
+class CaseEnd(RequestModel):
+    """End a døgnindsats: its rosters are cut after `end_date` and its team's
+    assignments end then. Less than `END_NOTICE_DAYS` days ahead needs a `reason`
+    (audited)."""
+
+    model_config = with_examples({"end_date": "2026-03-16"})
+
+    #: The last day the family is served.
+    end_date: PlanningDate
+    reason: str | None = Field(default=None, min_length=3, max_length=500)
+
+
+class CaseEndResult(SQLModel):
+    case_id: int
+    end_date: dt.date
+    #: The cut rosters, published in place of the rosters they supersede.
+    roster_ids: list[int]
+    ended_assignment_ids: list[int]

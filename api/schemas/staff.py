@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
 
-from api.schemas.common import DbId, with_examples
+from api.schemas.common import DbId, PlanningDate, RequestModel, Version, with_examples
 from data.models import AssignmentRole, AssignmentStatus
 
 _COORDINATOR_EXAMPLE = {
@@ -18,7 +18,7 @@ _COORDINATOR_EXAMPLE = {
 }
 
 
-class CoordinatorCreate(SQLModel):
+class CoordinatorCreate(RequestModel):
     model_config = with_examples(_COORDINATOR_EXAMPLE)
 
     employee_ref: str = Field(min_length=1, max_length=32)
@@ -27,7 +27,7 @@ class CoordinatorCreate(SQLModel):
     max_caseload: int = Field(ge=0, le=200)
 
 
-class CoordinatorUpdate(SQLModel):
+class CoordinatorUpdate(RequestModel):
     model_config = with_examples({"max_caseload": 25})
 
     display_name: str | None = Field(default=None, min_length=1, max_length=120)
@@ -76,14 +76,14 @@ class AssignmentPublic(SQLModel):
     locked: bool
 
 
-class AssignmentUpdate(SQLModel):
+class AssignmentUpdate(RequestModel):
     """End, lock or resize an assignment; `version` must be the one you read."""
 
     model_config = with_examples({"version": 0, "end": "2026-11-30", "status": "ended"})
 
-    version: int = Field(ge=0)
+    version: Version
     hours_per_week: float | None = Field(default=None, ge=0, le=168)
-    end: dt.date | None = None
+    end: PlanningDate | None = None
     status: AssignmentStatus | None = None
     locked: bool | None = None
 

@@ -12,7 +12,7 @@ its transaction, after its rows are locked, and rolls back with a `Conflict` (or
   reserved share, reduced by absences, as matching counts them); a coordinator's fit
   their caseload; a consultant who gets a seat is employed on its first day;
 - **one running consultant per seat**: a case has at most one running primary (and one
-  running support person) at a time;
+  running support person, except a døgnindsats, whose team has several) at a time;
 - **the case's course**: an assignment never starts after the case's expected end, nor
   on an ended case;
 - **locks**: a locked assignment is never moved, ended or resized (unlock it first).
@@ -37,6 +37,7 @@ from data.models import (
     CaseStatus,
     Consultant,
     Coordinator,
+    InterventionType,
 )
 from matcher.problem import DateRange, MatchSettings
 from matcher.rules import horizon_capacity
@@ -180,9 +181,13 @@ def _rises_from(session: Session, condition: ColumnElement[bool], on: dt.date) -
 
 def seat_problem(session: Session, case_id: int, on: dt.date) -> str | None:
     """Why the case has more than one running consultant in a seat on a day from `on`
-    on, if it does."""
+    on, if it does. A døgnindsats is covered by a team: one primary and as many support
+    members as its published roster writes back."""
+    case = session.get(Case, case_id)
+    team = case is not None and case.intervention_type is InterventionType.DOGNINDSATS
+    roles = (AssignmentRole.PRIMARY,) if team else (AssignmentRole.PRIMARY, AssignmentRole.SUPPORT)
     for day in _rises_from(session, col(Assignment.case_id) == case_id, on):
-        for role in (AssignmentRole.PRIMARY, AssignmentRole.SUPPORT):
+        for role in roles:
             running = session.exec(
                 select(Assignment.id).where(
                     col(Assignment.case_id) == case_id,

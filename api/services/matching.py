@@ -3,7 +3,10 @@
 Loading the snapshot reads the whole book of business (a few SELECTs, ~100 ms), so
 the API keeps the latest one in memory: it is reused until a write through this API
 (any successful POST/PUT/PATCH/DELETE other than a match) invalidates it, or until
-`snapshot_ttl_seconds` have passed (writes by other processes). A ranking — and the
+`snapshot_ttl_seconds` have passed (writes by other processes). One snapshot is kept
+per planning date, at most `snapshot_cache_size` of them (the least recently used goes
+first), and those past the TTL are dropped when the next one is loaded: clients asking
+for many dates cannot grow the process without bound. A ranking — and the
 consultant versions it quotes — may thus be a few seconds stale; a confirmation never
 is: it re-checks capacity and the versions inside its transaction (409 if they moved;
 see `api.services.assignments`). A repeated match on a fresh snapshot is answered from
@@ -16,6 +19,7 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,6 +55,8 @@ class _Entry:
     generation: int
     loaded_at: float
     problem: MatchProblem
+    #: When a request last used it (`SnapshotCache` drops the least recently used).
+    used_at: float = 0.0
     #: Consultant id → version (the optimistic lock a confirmation sends back), read
     #: together with the snapshot so a cached match needs no query.
     versions: dict[int, int] = field(default_factory=dict)
@@ -64,14 +70,29 @@ class _Entry:
 
 
 class SnapshotCache:
-    """The latest `MatchProblem` per planning date, shared by the request threads."""
+    """The latest `MatchProblem` per planning date, shared by the request threads: at
+    most `max_entries` dates (least recently used dropped first), none past the TTL.
 
-    def __init__(self, ttl_seconds: float = 30.0, cache_rankings: bool = True) -> None:
+    `clock` is the monotonic clock (tests pass their own)."""
+
+    def __init__(
+        self,
+        ttl_seconds: float = 30.0,
+        cache_rankings: bool = True,
+        max_entries: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.ttl_seconds = ttl_seconds
         self.cache_rankings = cache_rankings
+        self.max_entries = max(1, max_entries)
+        self._clock = clock
         self._generation = 0
         self._entries: dict[dt.date, _Entry] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """Snapshots held in memory."""
+        return len(self._entries)
 
     def invalidate(self) -> None:
         with self._lock:
@@ -120,6 +141,7 @@ class SnapshotCache:
         entry = self._entries.get(as_of)
         if self._fresh(entry, case_id):
             assert entry is not None
+            entry.used_at = self._clock()  # a plain attribute: no lock on the hot path
             return entry
         with self._lock:
             entry = self._entries.get(as_of)
@@ -130,7 +152,8 @@ class SnapshotCache:
 
             generation = self._generation
             problem = load_match_problem(session, as_of)
-            fresh = _Entry(as_of, generation, time.monotonic(), problem, _load_versions(session))
+            now = self._clock()
+            fresh = _Entry(as_of, generation, now, problem, now, _load_versions(session))
             if self.cache_rankings and entry is not None and entry.problem == problem:
                 # Reloaded (TTL or an unrelated write) but nothing the matcher sees has
                 # changed: the rankings still hold, and the answers too if no version moved.
@@ -139,13 +162,24 @@ class SnapshotCache:
                     fresh.results = dict(entry.results)
                     fresh.payloads = dict(entry.payloads)
             self._entries[as_of] = fresh
+            self._drop_expired_and_least_used(keep=as_of, now=now)
             return fresh
+
+    def _drop_expired_and_least_used(self, keep: dt.date, now: float) -> None:
+        """Under `_lock`: forget snapshots past the TTL, then the least recently used
+        beyond `max_entries`; never the one just loaded (`keep`)."""
+        for day, entry in list(self._entries.items()):
+            if day != keep and now - entry.loaded_at >= self.ttl_seconds:
+                del self._entries[day]
+        while len(self._entries) > self.max_entries:
+            oldest = min(self._entries.values(), key=lambda entry: entry.used_at)
+            del self._entries[oldest.as_of]
 
     def _fresh(self, entry: _Entry | None, case_id: int | None) -> bool:
         return (
             entry is not None
             and entry.generation == self._generation
-            and time.monotonic() - entry.loaded_at < self.ttl_seconds
+            and self._clock() - entry.loaded_at < self.ttl_seconds
             and (case_id is None or case_id in entry.problem.case_by_id)
         )
 

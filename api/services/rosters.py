@@ -23,13 +23,18 @@ from api.auth import Principal
 from api.jobs.params import RepairParams, RosterParams
 from api.problems import conflict, invalid_field
 from api.schemas.rosters import (
+    END_NOTICE_DAYS,
+    CaseEnd,
+    CaseEndResult,
     DiffEntryOut,
     ExtendRepair,
     RepairCreate,
     RepairJobResult,
     SickRepair,
 )
-from api.services.errors import NotFound
+from api.services.assignments import bump_version, lock_consultants
+from api.services.errors import Invalid, NotFound
+from api.services.invariants import overload_problem, running_assignments
 from api.services.jobs import (
     Report,
     SolutionCounter,
@@ -41,9 +46,11 @@ from api.services.scope import within_office_scope
 from data.models import (
     Absence,
     Assignment,
+    AssignmentRole,
     AssignmentStatus,
     Case,
     CaseLanguage,
+    CaseStatus,
     Consultant,
     ConsultantLanguage,
     InterventionType,
@@ -75,6 +82,7 @@ RULE_HOURS = {
     "weekly_rest_hours": "weekly_rest_minutes",
     "max_average_weekly_hours": "max_average_weekly_minutes",
     "max_shift_hours": "max_shift_minutes",
+    "max_sleep_in_hours": "max_sleep_in_minutes",
 }
 RULE_COUNTS = ("max_consecutive_nights", "max_consecutive_working_days")
 
@@ -110,7 +118,7 @@ def horizon_minutes(start_date: dt.date, moment: dt.datetime) -> int:
 def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: set[int]) -> Any:
     """The roster problem for `params` from today's database."""
     from roster.problem import Case as RosterCase
-    from roster.problem import CoverDemand, Employee, RosterProblem, RosterRules
+    from roster.problem import CoverDemand, Employee, ProblemError, RosterProblem, RosterRules
     from roster.templates import template
 
     start = dt.date.fromisoformat(params["start_date"])
@@ -158,26 +166,17 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         if assignment.end is None or assignment.end >= start:
             committed[assignment.consultant_id or 0] += assignment.hours_per_week
     busy: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
-    sharing_a_case = select(RosterCaseLink.roster_id).where(
-        col(RosterCaseLink.case_id).in_(case_ids)
-    )
-    other_rosters = session.exec(
-        select(Roster.id).where(
-            Roster.status == RosterStatus.PUBLISHED,
-            col(Roster.id).not_in(exclude_roster_ids),
-            col(Roster.id).not_in(sharing_a_case),
+    for shift in other_roster_shifts(session, ids, case_ids, exclude_roster_ids):
+        busy[shift.consultant_id or 0].append(
+            (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
         )
-    ).all()
-    if other_rosters:
-        for shift in session.exec(
-            select(RosterShift).where(
-                col(RosterShift.roster_id).in_(other_rosters),
-                col(RosterShift.consultant_id).in_(ids),
-            )
-        ):
-            busy[shift.consultant_id or 0].append(
-                (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
-            )
+    worked_before, nights_before = _history(session, ids, case_ids, exclude_roster_ids, start, busy)
+    # A draft's team has no assignments yet (publishing writes them): its shifts in this
+    # horizon count as hours already used, as a published roster's assignments do.
+    for consultant_id, minutes in draft_minutes(
+        session, ids, case_ids, exclude_roster_ids, start, end
+    ):
+        committed[consultant_id] += minutes * 7 / days / 60
 
     employees = tuple(
         Employee(
@@ -185,6 +184,8 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
             contract_minutes_per_week=round(c.contracted_hours_per_week * 60),
             committed_minutes=round(committed[c.id or 0] * 60 * days / 7),
             busy=tuple(sorted(busy[c.id or 0])),
+            worked_days_before=worked_before.get(c.id or 0, 0),
+            nights_before=nights_before.get(c.id or 0, 0),
             absences=frozenset(absent[c.id or 0]),
             works_nights=c.takes_night_shifts,
             languages=tuple(languages[c.id or 0]),
@@ -197,11 +198,17 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         for case_id in case_ids
     )
     per_shift = int(params.get("consultants_per_shift", 1))
+    # an ended case (`end_case`) needs nobody after its last day
+    last_day = {
+        int(case_id): (dt.date.fromisoformat(date) - start).days
+        for case_id, date in params.get("case_ends", {}).items()
+    }
     cover = tuple(
         CoverDemand(case=str(case_id), day=d, shift=s.id, required=per_shift)
         for case_id in case_ids
         for d in range(days)
         for s in shifts
+        if d <= last_day.get(case_id, days)
     )
     rules = RosterRules(
         **{
@@ -211,15 +218,152 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         },
         **{name: value for name in RULE_COUNTS if (value := params.get(name)) is not None},
     )
-    return RosterProblem(
-        start_date=start,
-        days=days,
-        shift_types=shifts,
-        employees=employees,
-        cases=cases,
-        cover=cover,
-        rules=rules,
+    try:
+        return RosterProblem(
+            start_date=start,
+            days=days,
+            shift_types=shifts,
+            employees=employees,
+            cases=cases,
+            cover=cover,
+            rules=rules,
+        )
+    except ProblemError as error:
+        # e.g. a roster stored before the 8 h floor on the daily rest, now repaired
+        field = "body.min_rest_hours" if "min_rest" in str(error) else "params"
+        raise Invalid.field(field, str(error)) from None
+
+
+#: Rosters whose shifts hold their consultants: published ones, and drafts (planned,
+#: awaiting publication) — a pending roster has no shifts until its job stores them.
+HOLDING_STATUSES = (RosterStatus.PUBLISHED, RosterStatus.DRAFT)
+
+
+def other_roster_shifts(
+    session: Session,
+    consultant_ids: list[int],
+    case_ids: list[int],
+    exclude_roster_ids: set[int],
+    statuses: tuple[RosterStatus, ...] = HOLDING_STATUSES,
+) -> list[RosterShift]:
+    """The shifts of `consultant_ids` in every other roster that holds them (published or
+    draft) — except rosters of the same cases, which the new roster replaces — so two
+    rosters planned for two cases of one office never book one person twice."""
+    sharing_a_case = select(RosterCaseLink.roster_id).where(
+        col(RosterCaseLink.case_id).in_(case_ids)
     )
+    other_rosters = select(Roster.id).where(
+        col(Roster.status).in_(statuses),
+        col(Roster.id).not_in(exclude_roster_ids),
+        col(Roster.id).not_in(sharing_a_case),
+    )
+    return list(
+        session.exec(
+            select(RosterShift)
+            .where(
+                col(RosterShift.roster_id).in_(other_rosters),
+                col(RosterShift.consultant_id).in_(consultant_ids),
+            )
+            .order_by(col(RosterShift.id))
+        ).all()
+    )
+
+
+#: How far back the history of earlier rosters is read (rest, consecutive days).
+HISTORY_DAYS = 14
+
+
+def _history(
+    session: Session,
+    consultant_ids: list[int],
+    case_ids: list[int],
+    exclude_roster_ids: set[int],
+    start: dt.date,
+    busy: dict[int, list[tuple[int, int]]],
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Carry the past over: the shifts of earlier rosters of the same cases (which a new
+    roster does not replace before its start) join `busy`, so the rest rule holds across
+    the boundary; and per consultant the consecutive days, and nights, worked up to the
+    day before `start` in any roster, for the consecutive-day limits."""
+    from roster.templates import template
+
+    origin = dt.datetime.combine(start, dt.time(0), tzinfo=DANISH_TIME).astimezone(dt.UTC)
+    rows = session.exec(
+        select(RosterShift, Roster.template)
+        .join(Roster, col(Roster.id) == col(RosterShift.roster_id))
+        .where(
+            col(Roster.status).in_(HOLDING_STATUSES),
+            col(Roster.id).not_in(exclude_roster_ids),
+            col(RosterShift.consultant_id).in_(consultant_ids),
+            col(RosterShift.start) < origin,
+            col(RosterShift.start) >= origin - dt.timedelta(days=HISTORY_DAYS),
+        )
+        .order_by(col(RosterShift.id))
+    ).all()
+    sharing_a_case = set(
+        session.exec(
+            select(RosterCaseLink.roster_id).where(col(RosterCaseLink.case_id).in_(case_ids))
+        ).all()
+    )
+    worked: dict[int, set[int]] = {}
+    nights: dict[int, set[int]] = {}
+    for shift, template_name in rows:
+        consultant = shift.consultant_id or 0
+        day = day_index(start, _utc(shift.start))
+        worked.setdefault(consultant, set()).add(day)
+        if any(s.night for s in template(template_name) if s.id == shift.shift_code):
+            nights.setdefault(consultant, set()).add(day)
+        if shift.roster_id in sharing_a_case:  # other rosters' shifts are in `busy` already
+            busy[consultant].append(
+                (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
+            )
+    return (
+        {c: _run_before(days) for c, days in worked.items()},
+        {c: _run_before(days) for c, days in nights.items()},
+    )
+
+
+def _run_before(days: set[int]) -> int:
+    run = 0
+    while -(run + 1) in days:
+        run += 1
+    return run
+
+
+def draft_minutes(
+    session: Session,
+    consultant_ids: list[int],
+    case_ids: list[int],
+    exclude_roster_ids: set[int],
+    first: dt.date,
+    last: dt.date,
+) -> list[tuple[int, int]]:
+    """(consultant, counted minutes) of each shift in another draft roster that starts
+    between `first` and `last` (the contract count of its template)."""
+    from roster.templates import template
+
+    sharing_a_case = select(RosterCaseLink.roster_id).where(
+        col(RosterCaseLink.case_id).in_(case_ids)
+    )
+    rows = session.exec(
+        select(RosterShift, Roster.template)
+        .join(Roster, col(Roster.id) == col(RosterShift.roster_id))
+        .where(
+            Roster.status == RosterStatus.DRAFT,
+            col(Roster.id).not_in(exclude_roster_ids),
+            col(Roster.id).not_in(sharing_a_case),
+            col(RosterShift.consultant_id).in_(consultant_ids),
+        )
+        .order_by(col(RosterShift.id))
+    ).all()
+    out = []
+    for shift, template_name in rows:
+        if not 0 <= day_index(first, _utc(shift.start)) <= (last - first).days:
+            continue
+        counted = {s.id: s.minutes for s in template(template_name)}
+        minutes = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
+        out.append((shift.consultant_id or 0, counted.get(shift.shift_code, minutes)))
+    return out
 
 
 def _family_language(session: Session, case_id: int) -> str | None:
@@ -540,7 +684,56 @@ def job_ended_without_roster(job: Job | None) -> bool:
     return job is not None and job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored shift time is UTC
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def double_booking(session: Session, roster: Roster) -> str | None:
+    """Why publishing `roster` would book a consultant twice, or None: one of its shifts
+    overlaps a shift of another published roster (other cases; the parent it supersedes
+    excepted), or leaves less than the minimum rest before or after one. Fresh reads,
+    inside the publishing transaction after the team's rows are locked."""
+    assert roster.id is not None
+    rest = dt.timedelta(hours=int(roster.params.get("min_rest_hours") or 11))
+    own = session.exec(
+        select(RosterShift)
+        .where(RosterShift.roster_id == roster.id, col(RosterShift.consultant_id).is_not(None))
+        .order_by(col(RosterShift.start))
+    ).all()
+    team = sorted({s.consultant_id for s in own if s.consultant_id is not None})
+    if not team:
+        return None
+    excluded = {roster.id} | ({roster.parent_id} if roster.parent_id is not None else set())
+    others: dict[int, list[RosterShift]] = {}
+    for shift in other_roster_shifts(
+        session, team, list(roster.case_ids), excluded, (RosterStatus.PUBLISHED,)
+    ):
+        others.setdefault(shift.consultant_id or 0, []).append(shift)
+    for mine in own:
+        start, end = _utc(mine.start), _utc(mine.end)
+        for theirs in others.get(mine.consultant_id or 0, []):
+            other_start, other_end = _utc(theirs.start), _utc(theirs.end)
+            if start < other_end and other_start < end:
+                why = "overlaps"
+            elif start < other_end + rest and other_start < end + rest:
+                why = f"leaves less than {rest.total_seconds() / 3600:g} h rest before or after"
+            else:
+                continue
+            return (
+                f"consultant {mine.consultant_id} would be booked twice: shift "
+                f"{mine.shift_code} at {start.isoformat()} {why} shift {theirs.shift_code} at "
+                f"{other_start.isoformat()} of published roster {theirs.roster_id}"
+            )
+    return None
+
+
 def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -> Roster:
+    """Publish a draft and write its team back as the cases' assignments, all in one
+    transaction. The cases and then the team's consultant rows are locked first (the
+    order every capacity write takes), and the roster is re-checked against the other
+    published rosters, so two rosters planned at the same time never both book one
+    person."""
     if roster.status is not RosterStatus.DRAFT:
         raise conflict(
             f"roster {roster.id} is {roster.status.value}; only a draft can be published"
@@ -550,6 +743,17 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
             f"roster {roster.id} breaks {len(roster.violations)} working-time rule(s); "
             "it cannot be published"
         )
+    try:
+        for case_id in sorted(roster.case_ids):
+            bump_version(session, Case, case_id)
+        lock_consultants(session, roster.team, "team")
+        reason = double_booking(session, roster)
+        if reason is not None:
+            raise conflict(f"roster {roster.id} cannot be published: {reason}")
+        written, ended = write_team_assignments(session, roster)
+    except BaseException:
+        session.rollback()
+        raise
     roster.status = RosterStatus.PUBLISHED
     roster.published_at = utcnow()
     roster.version += 1
@@ -570,10 +774,244 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
         "roster",
         [roster.id],
         superseded_roster_ids=superseded or None,
+        assignment_ids=written or None,
+        ended_assignment_ids=ended or None,
     )
     session.commit()
     session.refresh(roster)
     return roster
+
+
+def team_hours(session: Session, roster: Roster) -> dict[int, dict[int, float]]:
+    """Case → consultant → average hours per week the roster gives them there (the
+    contract count: a sleep-in night counts its counted minutes, not its length)."""
+    from roster.templates import template
+
+    counted = {s.id: s.minutes for s in template(roster.template)}
+    days = int(roster.params.get("days", roster.days))
+    minutes: dict[int, dict[int, int]] = {case_id: {} for case_id in roster.case_ids}
+    for shift in session.exec(
+        select(RosterShift).where(
+            RosterShift.roster_id == roster.id, col(RosterShift.consultant_id).is_not(None)
+        )
+    ):
+        worked = minutes.setdefault(shift.case_id, {})
+        consultant = shift.consultant_id or 0
+        duration = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
+        worked[consultant] = worked.get(consultant, 0) + counted.get(shift.shift_code, duration)
+    return {
+        case_id: {c: round(m * 7 / days / 60, 2) for c, m in worked.items()}
+        for case_id, worked in minutes.items()
+    }
+
+
+def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int], list[int]]:
+    """Make each case's running consultant assignments the roster's team: one per
+    member with the member's average weekly hours (updated when it exists, created
+    from the roster's start otherwise), the one with most hours primary unless a
+    member already is; a consultant no longer on the team has the assignment ended the
+    day before the roster starts. Capacity is re-checked with fresh reads (a `Conflict`
+    names the consultant). Returns the ids written and the ids ended."""
+    start = dt.date.fromisoformat(roster.params["start_date"])
+    written: list[int] = []
+    ended: list[int] = []
+    for case_id, hours in sorted(team_hours(session, roster).items()):
+        running = list(
+            session.exec(
+                select(Assignment)
+                .where(
+                    col(Assignment.case_id) == case_id,
+                    col(Assignment.consultant_id).is_not(None),
+                    running_assignments(start),
+                )
+                .order_by(col(Assignment.id))
+            ).all()
+        )
+        by_consultant = {a.consultant_id: a for a in running}
+        primary = next((a.consultant_id for a in running if a.role is AssignmentRole.PRIMARY), None)
+        if primary not in hours:
+            primary = min(hours, key=lambda c: (-hours[c], c)) if hours else None
+        for assignment in running:
+            if assignment.consultant_id in hours:
+                continue
+            assignment.status = AssignmentStatus.ENDED
+            assignment.end = max(assignment.start, start - dt.timedelta(days=1))
+            assignment.version += 1
+            session.add(assignment)
+            ended.append(assignment.id or 0)
+        for consultant_id in sorted(hours):
+            role = AssignmentRole.PRIMARY if consultant_id == primary else AssignmentRole.SUPPORT
+            row = by_consultant.get(consultant_id)
+            if row is None:
+                row = Assignment(
+                    case_id=case_id,
+                    consultant_id=consultant_id,
+                    role=role,
+                    hours_per_week=hours[consultant_id],
+                    start=start,
+                    status=AssignmentStatus.CONFIRMED,
+                )
+            else:
+                row.hours_per_week = hours[consultant_id]
+                row.role = role
+                row.status = AssignmentStatus.CONFIRMED
+                row.version += 1
+            session.add(row)
+            session.flush()
+            written.append(row.id or 0)
+        session.flush()
+        for consultant_id in sorted(hours):
+            consultant = session.get(Consultant, consultant_id)
+            assert consultant is not None
+            session.refresh(consultant)
+            reason = overload_problem(session, consultant, start)
+            if reason is not None:
+                raise conflict(f"roster {roster.id} cannot be published: {reason}")
+        case = session.get(Case, case_id)
+        if case is not None and case.status is CaseStatus.REQUESTED:
+            case.status = CaseStatus.ACTIVE
+            session.add(case)
+    return written, ended
+
+
+def end_case(
+    session: Session, case_id: int, body: CaseEnd, actor_key_id: int | None, today: dt.date
+) -> CaseEndResult:
+    """End a døgnindsats on `body.end_date`: every published roster of the case that
+    runs past that day is cut there — a child roster without the case's later shifts,
+    published in the parent's place, as a repair's would be (a cut needs no re-planning:
+    removing shifts breaks no working-time rule) — and the team's assignments end that
+    day, so the freed hours show in matching. Less than `END_NOTICE_DAYS` days' notice
+    needs a reason, which is audited."""
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound("case", case_id)
+    if case.intervention_type is not InterventionType.DOGNINDSATS:
+        raise Invalid.field("case_id", "not a døgnindsats case")
+    if body.end_date < today:
+        raise Invalid.field("body.end_date", "in the past")
+    short_notice = (body.end_date - today).days < END_NOTICE_DAYS
+    if short_notice and not body.reason:
+        raise Invalid.field(
+            "body.end_date",
+            f"less than {END_NOTICE_DAYS} days' notice; give the reason for a shorter one",
+        )
+    bump_version(session, Case, case_id)
+    cut_ids: list[int] = []
+    for parent in session.exec(
+        select(Roster)
+        .where(
+            Roster.status == RosterStatus.PUBLISHED,
+            col(Roster.id).in_(
+                select(RosterCaseLink.roster_id).where(RosterCaseLink.case_id == case_id)
+            ),
+        )
+        .order_by(col(Roster.id))
+    ).all():
+        child = _cut_roster(
+            session, parent, case_id, body.end_date, body.reason if short_notice else None
+        )
+        if child is not None and child.id is not None:
+            cut_ids.append(child.id)
+    ended: list[int] = []
+    for assignment in session.exec(
+        select(Assignment)
+        .where(col(Assignment.case_id) == case_id, running_assignments(body.end_date))
+        .order_by(col(Assignment.id))
+    ).all():
+        assignment.end = max(assignment.start, body.end_date)
+        assignment.version += 1
+        session.add(assignment)
+        ended.append(assignment.id or 0)
+    case.expected_end = body.end_date
+    case.version += 1
+    session.add(case)
+    record(
+        session,
+        actor_key_id,
+        AuditAction.ASSIGNMENT_UPDATE,
+        "assignment",
+        ended,
+        case_id=case_id,
+        cut_roster_ids=cut_ids or None,
+        # the audit holds ids and numbers only: the notice given; the reason's words are
+        # kept with the cut rosters' parameters
+        notice_days=(body.end_date - today).days,
+    )
+    session.commit()
+    return CaseEndResult(
+        case_id=case_id, end_date=body.end_date, roster_ids=cut_ids, ended_assignment_ids=ended
+    )
+
+
+def _cut_roster(
+    session: Session, parent: Roster, case_id: int, end_date: dt.date, reason: str | None
+) -> Roster | None:
+    """A published child of `parent` without the case's shifts after `end_date`, the
+    parent superseded; None when the parent has none after that day."""
+    assert parent.id is not None
+    start = dt.date.fromisoformat(parent.params["start_date"])
+    shifts = session.exec(
+        select(RosterShift).where(RosterShift.roster_id == parent.id).order_by(col(RosterShift.id))
+    ).all()
+    later = [
+        s
+        for s in shifts
+        if s.case_id == case_id and day_index(start, _utc(s.start)) > (end_date - start).days
+    ]
+    if not later:
+        return None
+    params = dict(parent.params)
+    params["case_ends"] = {**params.get("case_ends", {}), str(case_id): end_date.isoformat()}
+    if reason is not None:
+        params["short_notice_reasons"] = {
+            **params.get("short_notice_reasons", {}),
+            str(case_id): reason,
+        }
+    kept = [s for s in shifts if s not in later]
+    child = Roster(
+        parent_id=parent.id,
+        status=RosterStatus.PUBLISHED,
+        case_ids=list(parent.case_ids),
+        office_ids=list(parent.office_ids),
+        horizon_start=parent.horizon_start,
+        days=parent.days,
+        template=parent.template,
+        solver_status=parent.solver_status,
+        team=sorted({s.consultant_id for s in kept if s.consultant_id is not None}),
+        kpis={},
+        violations=list(parent.violations),
+        uncovered=list(parent.uncovered),
+        params=params,
+        published_at=utcnow(),
+    )
+    session.add(child)
+    session.flush()
+    assert child.id is not None
+    for s in kept:
+        session.add(
+            RosterShift(
+                roster_id=child.id,
+                case_id=s.case_id,
+                consultant_id=s.consultant_id,
+                shift_code=s.shift_code,
+                start=s.start,
+                end=s.end,
+            )
+        )
+    parent.status = RosterStatus.SUPERSEDED
+    parent.version += 1
+    session.add(parent)
+    record(
+        session,
+        None,
+        AuditAction.ROSTER_PUBLISH,
+        "roster",
+        [child.id],
+        superseded_roster_ids=[parent.id],
+        case_id=case_id,
+    )
+    return child
 
 
 def case_rows(session: Session, case_ids: list[int]) -> list[Case]:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from api.services.invariants import running_assignments
+from api.services.invariants import running_assignments, seat_problem
 from api.services.optimization import BatchPlan, PlannedMove
 from data.models import (
     Assignment,
@@ -312,3 +312,38 @@ def test_a_plan_may_relieve_a_consultant_left_over_a_cut_contract(
     with Session(api_engine) as session:
         assert _running_cases(session, c4, dt.date(2026, 3, 9)) == {world.cases["k2"]}
         assert _running_cases(session, c3, dt.date(2026, 3, 9)) == set()
+
+
+def test_a_dognindsats_team_has_several_support_members_but_one_primary(
+    world: World, api_engine: Engine
+) -> None:
+    # A published døgnindsats roster writes its whole team back as the case's assignments
+    # (issue 19): one primary and the rest support. Any other case keeps one of each.
+    c1, c2, c3, c4 = (world.consultants[name] for name in ("c1", "c2", "c3", "c4"))
+    today = dt.date(2026, 3, 2)
+    with Session(api_engine) as session:
+        team = _add_case(session, "INV-TEAM", 370, intervention_type=InterventionType.DOGNINDSATS)
+        plain = _add_case(session, "INV-PLAIN", 370)
+        for case_id in (team, plain):
+            _assign(session, case_id, c1, hours_per_week=1)
+            _assign(session, case_id, c2, role=AssignmentRole.SUPPORT, hours_per_week=1)
+            _assign(session, case_id, c3, role=AssignmentRole.SUPPORT, hours_per_week=1)
+        assert seat_problem(session, team, today) is None
+        assert seat_problem(session, plain, today) == (
+            f"case {plain} would have 2 running supports "
+            f"({', '.join(str(i) for i in sorted(_running_ids(session, plain, 'support')))}) "
+            "on 2026-03-02"
+        )
+        _assign(session, team, c4, hours_per_week=1)  # a second primary: still refused
+        problem = seat_problem(session, team, today)
+        assert problem is not None and "2 running primarys" in problem
+        session.rollback()
+
+
+def _running_ids(session: Session, case_id: int, role: str) -> list[int]:
+    rows = session.exec(
+        select(Assignment.id).where(
+            col(Assignment.case_id) == case_id, col(Assignment.role) == AssignmentRole(role)
+        )
+    ).all()
+    return [i for i in rows if i is not None]

@@ -412,11 +412,12 @@ def test_a_repeated_match_is_answered_from_memory_until_a_write(
     event.listen(api_engine, "before_cursor_execute", count)
     try:
         again = client.post(url, json=body, headers=headers)
-        # Same snapshot, same key: the same answer, without a single query.
+        # Same snapshot, same key: the same answer, with no query but the key's check
+        # (every request reads its key, so a revocation anywhere applies at once).
         assert again.status_code == 200
         assert again.headers["content-type"] == "application/json"
         assert again.json() == first.json()
-        assert statements == []
+        assert len(statements) == 1 and "FROM api_key" in statements[0]
         # A write through the API (confirming c1 for another family bumps c1's version)
         # drops the snapshot: the next answer is re-read and quotes the new version.
         c1 = world.consultants["c1"]

@@ -50,6 +50,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/cases"): RECEPTION,
     ("GET", "/v1/cases/{case_id}"): ALL,
     ("PATCH", "/v1/cases/{case_id}"): RECEPTION,
+    ("POST", "/v1/cases/{case_id}/end"): RECEPTION,
     ("GET", "/v1/cases/{case_id}/languages"): ALL,
     ("PUT", "/v1/cases/{case_id}/languages"): RECEPTION,
     ("POST", "/v1/cases/{case_id}/match"): RECEPTION,

@@ -349,3 +349,52 @@ def test_reserved_share_reduces_batch_capacity():
 
     assert placed(solve(instance(0.0))) == 2
     assert placed(solve(instance(0.15))) == 1
+
+
+def _team_instance(locked_support: bool = False):
+    """A døgnindsats team of six on case 20 (one primary, five support, 28 h each) and
+    no open seat: with a stability cost every member should simply stay."""
+    team = range(1, 7)
+    return problem(
+        [consultant(k, "da", hours=37) for k in team],
+        [
+            case(
+                20,
+                "da",
+                hours=28,
+                is_open=False,
+                needs_support_person=True,
+                support_hours_per_week=28,
+            )
+        ],
+        [
+            running(
+                200 + k,
+                20,
+                k,
+                hours=28,
+                role=Role.PRIMARY if k == 1 else Role.SUPPORT,
+                locked=locked_support and k == 2,
+            )
+            for k in team
+        ],
+        settings=settings(stability_cost=50),
+    )
+
+
+def test_every_member_of_a_six_person_team_keeps_their_own_seat():
+    result = solve(_team_instance())
+    members = sorted(pl.consultant_id for pl in result.placements if pl.case_id == 20)
+    assert members == [1, 2, 3, 4, 5, 6]  # (case, role) keying kept one support member
+    assert result.changes == () and result.unplaced == ()
+    # each member's own 28 h count: six people at 28 of 37 h
+    assert result.kpis is not None
+    assert result.kpis.utilisation_mean == pytest.approx(28 / 37)
+
+
+def test_a_locked_team_member_stays_locked_and_the_others_keep_their_seats():
+    result = solve(_team_instance(locked_support=True))
+    locked = [pl.consultant_id for pl in result.placements if pl.locked]
+    free = sorted(pl.consultant_id for pl in result.placements if not pl.locked)
+    assert locked == [2] and free == [1, 3, 4, 5, 6]
+    assert result.changes == ()

@@ -159,3 +159,11 @@ def test_overcover_and_unknown_demand() -> None:
     soft = dataclasses.replace(p, cover=(CoverDemand("K1", 0, "D", 1, over_weight=1),))
     assert broken(soft, two) == set()
     assert broken(p, (Assignment(0, "E", "K1", "A"),)) == {"no_demand"}
+
+
+def test_a_shift_and_a_busy_interval_at_the_same_time_are_an_overlap_not_a_crash() -> None:
+    # Day 1 D is 07:00–15:00, i.e. minutes 1860..2340 — the same interval busy in
+    # another roster: sorting the two used to compare the shift's day with None.
+    p = problem(3, ALL_DAYS[:9], employees=[Employee("A", busy=((1860, 2340),))], rule_set=rules())
+    assert broken(p, shifts("A", (1, "D"))) == {"overlap"}
+    assert broken(p, shifts("A", (2, "D"))) == set()

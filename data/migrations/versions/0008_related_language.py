@@ -1,7 +1,7 @@
 """A case's sign-off that a related language may serve the family.
 
-Revision ID: 0007_related_language
-Revises: 0006_users
+Revision ID: 0008_related_language
+Revises: 0007_key_expiry
 Create Date: 2026-12-04
 
 `data.models.Case.allow_related_language`: matching offers a related language (Dari for
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_related_language"
-down_revision: str | None = "0006_users"
+revision: str = "0008_related_language"
+down_revision: str | None = "0007_key_expiry"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,188 @@
+"""Jobs end in one of a documented set of states with a reason, and a dead worker's job
+is failed within the heartbeat timeout of the settings (measured, with a short one)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.config import ApiSettings
+from api.jobs.context import JobContext, JobFailed
+from api.jobs.worker import END_STATES, Worker, end_reason
+from api.services.jobs import cancel_job
+from data.ops_models import Job, JobKind, JobStatus
+from tests.api.world import World
+
+#: The heartbeat timeout of these tests (seconds).
+TIMEOUT = 4.0
+
+
+@pytest.fixture
+def settings() -> ApiSettings:
+    return ApiSettings(run_worker=True, worker_poll_seconds=0.05, job_stale_after_seconds=TIMEOUT)
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.02)
+
+
+def _job(engine: Engine, job_id: int) -> Job:
+    with Session(engine) as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        session.expunge(job)
+        return job
+
+
+def _submit(engine: Engine, behaviour: str) -> int:
+    with Session(engine) as session:
+        job = Job(kind=JobKind.OPTIMIZATION, params={"behaviour": behaviour})
+        session.add(job)
+        session.commit()
+        assert job.id is not None
+        return job.id
+
+
+class Behaviours:
+    """A fake runner whose behaviour each job chooses in its parameters."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.started: set[int] = set()
+
+    def __call__(self, context: JobContext) -> dict[str, Any]:
+        self.started.add(context.job_id)
+        behaviour = context.params["behaviour"]
+        if behaviour == "succeed":
+            return {"objective": 1.0}
+        if behaviour == "refuse":
+            raise JobFailed("the working-time rules cannot all hold")
+        if behaviour == "crash":
+            raise RuntimeError("a bug, with a personal value in its message")
+        # "block": until cancelled (keeps its best answer) or released
+        while not (context.should_stop() or self.release.is_set()):
+            time.sleep(0.01)
+        return {"objective": 0.5, "best_so_far": True}
+
+
+@pytest.fixture
+def behaviours() -> Iterator[Behaviours]:
+    runner = Behaviours()
+    yield runner
+    runner.release.set()  # no runner thread outlives its test
+
+
+def _die(worker: Worker) -> None:
+    """What a killed worker process leaves behind: its loop (and so its heartbeats)
+    stops at once, and nobody marks its running jobs."""
+    worker._stop.set()
+    worker._wake.set()
+    assert worker._thread is not None
+    worker._thread.join()
+
+
+def test_a_dead_workers_job_is_failed_within_the_heartbeat_timeout(
+    api_engine: Engine, world: World, settings: ApiSettings, behaviours: Behaviours
+) -> None:
+    job_id = _submit(api_engine, "block")
+    doomed = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
+    doomed.start()
+    _wait_for(lambda: job_id in behaviours.started)
+    survivor = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
+    survivor.start()
+    try:
+        _die(doomed)
+        died_at = time.monotonic()
+        _wait_for(lambda: _job(api_engine, job_id).status is JobStatus.FAILED, TIMEOUT * 5)
+        noticed_after = time.monotonic() - died_at
+    finally:
+        survivor.stop()
+    assert noticed_after <= TIMEOUT, f"failed {noticed_after:.2f}s after the worker died"
+    failed = _job(api_engine, job_id)
+    assert "heartbeat" in (failed.error or "") and failed.finished_at is not None
+
+
+def test_a_live_workers_long_job_is_not_taken_for_dead(
+    api_engine: Engine, world: World, settings: ApiSettings, behaviours: Behaviours
+) -> None:
+    job_id = _submit(api_engine, "block")
+    worker = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
+    other = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
+    worker.start()
+    other.start()  # sweeps too
+    try:
+        _wait_for(lambda: job_id in behaviours.started)
+        time.sleep(TIMEOUT * 1.5)  # longer than the timeout: beats keep it alive
+        assert _job(api_engine, job_id).status is JobStatus.RUNNING
+        behaviours.release.set()
+        _wait_for(lambda: _job(api_engine, job_id).status is JobStatus.SUCCEEDED)
+    finally:
+        worker.stop()
+        other.stop()
+
+
+def test_every_job_ends_in_a_documented_state_with_a_reason(
+    api_engine: Engine, world: World, settings: ApiSettings, behaviours: Behaviours
+) -> None:
+    ids = {name: _submit(api_engine, name) for name in ("succeed", "refuse", "crash")}
+    ids["cancel_running"] = _submit(api_engine, "block")
+    worker = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
+    worker.start()
+    try:
+        _wait_for(lambda: ids["cancel_running"] in behaviours.started)
+        with Session(api_engine) as session:
+            running = session.get(Job, ids["cancel_running"])
+            assert running is not None
+            cancel_job(session, running, worker.wake)
+        _wait_for(lambda: _job(api_engine, ids["cancel_running"]).status in END_STATES)
+        ids["cancel_queued"] = _submit(api_engine, "block")
+        with Session(api_engine) as session:
+            queued = session.get(Job, ids["cancel_queued"])
+            assert queued is not None
+            cancel_job(session, queued)  # possibly claimed meanwhile: then cancelled running
+        ids["stopped"] = _submit(api_engine, "block")
+        worker.wake()
+        _wait_for(lambda: ids["stopped"] in behaviours.started)
+        _wait_for(
+            lambda: all(
+                _job(api_engine, ids[n]).status in END_STATES for n in ids if n != "stopped"
+            )
+        )
+    finally:
+        worker.stop(timeout=0.5)  # the API stops while "stopped" runs
+    jobs = {name: _job(api_engine, job_id) for name, job_id in ids.items()}
+    for name, job in jobs.items():
+        assert job.status in END_STATES, name
+        assert end_reason(job), name
+        assert job.finished_at is not None, name
+        if job.status is JobStatus.FAILED:
+            assert job.error, name
+    assert {name: job.status for name, job in jobs.items()} == {
+        "succeed": JobStatus.SUCCEEDED,
+        "refuse": JobStatus.FAILED,
+        "crash": JobStatus.FAILED,
+        "cancel_running": JobStatus.CANCELLED,
+        "cancel_queued": JobStatus.CANCELLED,
+        "stopped": JobStatus.FAILED,
+    }
+    assert jobs["refuse"].error == "the working-time rules cannot all hold"
+    assert jobs["crash"].error == "internal error (RuntimeError)"  # never the message
+    assert jobs["cancel_running"].result == {"objective": 0.5, "best_so_far": True}
+    assert "best answer" in (end_reason(jobs["cancel_running"]) or "")
+    assert "stopped" in (jobs["stopped"].error or "")
+
+
+def test_the_poll_must_fit_four_times_in_the_heartbeat_timeout() -> None:
+    with pytest.raises(ValidationError, match="four times"):
+        ApiSettings(worker_poll_seconds=1.0, job_stale_after_seconds=2.0)
+    assert ApiSettings(worker_poll_seconds=0.5, job_stale_after_seconds=2.0)

@@ -1,0 +1,421 @@
+"""Rosters see each other: a consultant's shifts in other rosters block the same time,
+and publishing re-checks the published rosters so nobody is booked twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from api.services.errors import Conflict, Invalid
+from api.services.invariants import consultant_load
+from api.services.rosters import DANISH_TIME, build_problem, publish_roster, shift_times
+from data.models import Assignment, AssignmentStatus, Case, CaseStatus
+from data.ops_models import AuditAction, AuditEvent, Roster, RosterShift, RosterStatus
+from tests.api.conftest import Keys
+from tests.api.test_rosters import (
+    START,
+    _add_dognindsats,
+    _add_pool,
+    _wait_roster,
+    worker_client,  # noqa: F401 - a fixture
+)
+from tests.api.world import World
+
+
+def _draft(
+    session: Session,
+    case_id: int,
+    office_id: int,
+    shifts: list[tuple[int, int, str]],
+    status: RosterStatus = RosterStatus.DRAFT,
+) -> Roster:
+    """A stored week-long 3x8 roster of `case_id` from START with (consultant, day, shift) rows."""
+    starts = {"D": 7 * 60, "E": 15 * 60, "N": 23 * 60}
+    roster = Roster(
+        status=status,
+        case_ids=[case_id],
+        office_ids=[office_id],
+        horizon_start=dt.datetime.combine(START, dt.time(0), tzinfo=DANISH_TIME),
+        days=7,
+        template="3x8",
+        params={
+            "case_ids": [case_id],
+            "office_ids": [office_id],
+            "start_date": START.isoformat(),
+            "days": 7,
+            "template": "3x8",
+        },
+        team=sorted({c for c, _, _ in shifts}),
+    )
+    session.add(roster)
+    session.flush()
+    assert roster.id is not None
+    for consultant, day, code in shifts:
+        start, end = shift_times(START, day, starts[code], 8 * 60)
+        session.add(
+            RosterShift(
+                roster_id=roster.id,
+                case_id=case_id,
+                consultant_id=consultant,
+                shift_code=code,
+                start=start,
+                end=end,
+            )
+        )
+    session.commit()
+    session.refresh(roster)
+    return roster
+
+
+def test_publishing_refuses_a_consultant_booked_in_another_published_roster(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        a, b = _add_pool(session, world.office_naestved, 2)
+        case_1 = _add_dognindsats(session, "TEST-DOGN-1")
+        case_2 = _add_dognindsats(session, "TEST-DOGN-2")
+        session.commit()
+        first = _draft(session, case_1, world.office_naestved, [(a, 0, "D")])
+        publish_roster(session, first, None)
+        # a's day shift on day 0 again, in the other home: refused, naming the person
+        clash = _draft(session, case_2, world.office_naestved, [(a, 0, "D"), (b, 0, "E")])
+        try:
+            publish_roster(session, clash, None)
+        except Conflict as refused:
+            assert f"consultant {a}" in refused.detail and "shift D" in refused.detail
+            assert "overlaps" in refused.detail
+        else:
+            raise AssertionError("a double booking was published")
+        # the evening after a's day shift leaves 0 h rest: refused as well
+        no_rest = _draft(session, case_2, world.office_naestved, [(a, 0, "E")])
+        try:
+            publish_roster(session, no_rest, None)
+        except Conflict as refused:
+            assert f"consultant {a}" in refused.detail and "rest" in refused.detail
+        else:
+            raise AssertionError("a shift without rest was published")
+        # b alone, and a a day later with 16 h rest: published
+        fine = _draft(session, case_2, world.office_naestved, [(b, 0, "D"), (a, 1, "D")])
+        assert publish_roster(session, fine, None).status is RosterStatus.PUBLISHED
+        assert session.get(Roster, clash.id).status is RosterStatus.DRAFT  # type: ignore[union-attr]
+
+
+def test_a_new_roster_is_blocked_by_drafts_and_published_rosters_of_other_cases(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        a, b, c = _add_pool(session, world.office_naestved, 3)
+        case_1 = _add_dognindsats(session, "TEST-DOGN-1")
+        case_2 = _add_dognindsats(session, "TEST-DOGN-2")
+        session.commit()
+        _draft(session, case_1, world.office_naestved, [(a, 0, "D")])
+        _draft(session, case_1, world.office_naestved, [(b, 1, "N")], RosterStatus.PUBLISHED)
+        _draft(session, case_1, world.office_naestved, [(c, 0, "N")], RosterStatus.SUPERSEDED)
+        params: dict[str, Any] = {
+            "case_ids": [case_2],
+            "office_ids": [world.office_naestved],
+            "start_date": START.isoformat(),
+            "days": 2,
+            "template": "3x8",
+        }
+        problem = build_problem(session, params, set())
+        busy = {int(e.id): e.busy for e in problem.employees}
+        assert busy[a] == ((7 * 60, 15 * 60),)  # the draft holds a
+        assert busy[b] == ((1440 + 23 * 60, 2 * 1440 + 7 * 60),)  # the published one holds b
+        assert busy[c] == ()  # a superseded roster holds nobody
+        # the draft's 8 h count as hours used (a published roster's count through the
+        # assignments it wrote back)
+        committed = {int(e.id): e.committed_minutes for e in problem.employees}
+        assert [committed[k] for k in (a, b, c)] == [480, 0, 0]
+        # a re-plan of case 1 itself is not blocked by case 1's own rosters
+        again = build_problem(session, {**params, "case_ids": [case_1]}, set())
+        assert all(e.busy == () for e in again.employees)
+
+
+def _overlapping_bookings(shifts: list[RosterShift]) -> list[tuple[int, int, int]]:
+    by_consultant: dict[int, list[RosterShift]] = {}
+    for shift in shifts:
+        by_consultant.setdefault(shift.consultant_id or 0, []).append(shift)
+    return [
+        (consultant, one.id or 0, other.id or 0)
+        for consultant, own in by_consultant.items()
+        for one, other in itertools.combinations(own, 2)
+        if one.roster_id != other.roster_id and one.start < other.end and other.start < one.end
+    ]
+
+
+def test_two_rosters_planned_together_for_two_cases_never_share_a_consultant(
+    worker_client: TestClient,  # noqa: F811 - the fixture
+    keys: Keys,
+    world: World,
+    api_engine: Engine,
+) -> None:
+    with Session(api_engine) as session:
+        # 2 days of 3x8: a 37 h/week contract allows one 8 h shift in 2 days, so each
+        # home needs 6 people and the 12 of the office are just enough for both.
+        _add_pool(session, world.office_naestved, 12)
+        cases = [_add_dognindsats(session, f"TEST-DOGN-{k}") for k in (1, 2)]
+        session.commit()
+    headers = keys.headers("team_leader_naestved")
+    created = [
+        worker_client.post(
+            "/v1/rosters",
+            json={
+                "case_ids": [case_id],
+                "start_date": START.isoformat(),
+                "days": 2,
+                "template": "3x8",
+                "time_limit_seconds": 10,
+            },
+            headers=headers,
+        )
+        for case_id in cases
+    ]
+    assert [r.status_code for r in created] == [202, 202]
+    rosters = [_wait_roster(worker_client, r.json()["id"], headers) for r in created]
+    assert [r["status"] for r in rosters] == ["draft", "draft"], rosters
+    answers = [
+        worker_client.post(f"/v1/rosters/{r['id']}/publish", headers=headers) for r in rosters
+    ]
+    assert answers[0].status_code == 200
+    # the second either avoided the first while it was planned, or its publication is
+    # refused with the reason
+    assert answers[1].status_code in (200, 409), answers[1].text
+    if answers[1].status_code == 409:
+        assert "booked twice" in answers[1].json()["detail"]
+    with Session(api_engine) as session:
+        published = session.exec(
+            select(RosterShift).join(Roster).where(Roster.status == RosterStatus.PUBLISHED)  # type: ignore[arg-type]
+        ).all()
+    assert _overlapping_bookings(list(published)) == []
+    assert {s.case_id for s in published} >= {cases[0]}
+
+
+def _running(session: Session, case_id: int) -> dict[int, tuple[str, float]]:
+    rows = session.exec(
+        select(Assignment).where(
+            Assignment.case_id == case_id, Assignment.status != AssignmentStatus.ENDED
+        )
+    ).all()
+    return {a.consultant_id or 0: (a.role.value, a.hours_per_week) for a in rows}
+
+
+def test_publishing_writes_the_team_back_as_the_cases_assignments(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        a, b, c = _add_pool(session, world.office_naestved, 3)
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        assert _running(session, case_id) == {}
+        # over the week a works two 8 h shifts (16 h/week on average), b one
+        first = _draft(
+            session, case_id, world.office_naestved, [(a, 0, "D"), (b, 0, "N"), (a, 2, "D")]
+        )
+        publish_roster(session, first, None)
+        assert _running(session, case_id) == {a: ("primary", 16.0), b: ("support", 8.0)}
+        assert consultant_load(session, a, START)[0] == 16.0  # capacity sees a as busy
+        assert session.get(Case, case_id).status is CaseStatus.ACTIVE  # type: ignore[union-attr]
+        event = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.ROSTER_PUBLISH)
+        ).one()
+        assert len(event.related_ids["assignment_ids"]) == 2
+
+        # a repair: b leaves, c joins; a keeps the primary seat with new hours
+        child = _draft(session, case_id, world.office_naestved, [(a, 0, "D"), (c, 0, "N")])
+        child.parent_id = first.id
+        session.add(child)
+        session.commit()
+        publish_roster(session, child, None)
+        assert _running(session, case_id) == {a: ("primary", 8.0), c: ("support", 8.0)}
+        ended = session.exec(
+            select(Assignment).where(Assignment.consultant_id == b, Assignment.case_id == case_id)
+        ).one()
+        assert ended.status is AssignmentStatus.ENDED and ended.end == START
+        assert session.get(Roster, first.id).status is RosterStatus.SUPERSEDED  # type: ignore[union-attr]
+
+
+def test_a_publication_that_would_overload_a_consultant_is_refused_and_writes_nothing(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        (a,) = _add_pool(session, world.office_naestved, 1)
+        case_1 = _add_dognindsats(session, "TEST-DOGN-1")
+        case_2 = _add_dognindsats(session, "TEST-DOGN-2")
+        case_3 = _add_dognindsats(session, "TEST-DOGN-3")  # a's max_cases is 2
+        session.commit()
+        for case_id, day in ((case_1, 0), (case_2, 2)):
+            publish_roster(
+                session, _draft(session, case_id, world.office_naestved, [(a, day, "D")]), None
+            )
+        third = _draft(session, case_3, world.office_naestved, [(a, 4, "D")])
+        try:
+            publish_roster(session, third, None)
+        except Conflict as refused:
+            assert f"consultant {a}" in refused.detail and "cases" in refused.detail
+        else:
+            raise AssertionError("a third case was published for a two-case consultant")
+        assert _running(session, case_3) == {}
+        assert session.get(Roster, third.id).status is RosterStatus.DRAFT  # type: ignore[union-attr]
+
+
+def test_a_minimum_rest_below_8_hours_is_refused_naming_the_field(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+    headers = keys.headers("admin")
+    body = {"case_ids": [case_id], "start_date": START.isoformat(), "days": 2}
+    short = client.post("/v1/rosters", json={**body, "min_rest_hours": 7}, headers=headers)
+    assert short.status_code == 422
+    assert [e["field"] for e in short.json()["errors"]] == ["body.min_rest_hours"]
+    agreed = client.post(
+        "/v1/rosters",
+        json={**body, "min_rest_hours": 8, "max_sleep_in_hours": 13},
+        headers=headers,
+    )
+    assert agreed.status_code == 202, agreed.text
+    with Session(api_engine) as session:
+        stored = session.get(Roster, agreed.json()["id"])
+        assert stored is not None
+        rules = build_problem(session, stored.params, set()).rules
+    assert (rules.min_rest_minutes, rules.max_sleep_in_minutes) == (8 * 60, 13 * 60)
+
+
+def test_a_roster_starting_the_day_after_another_keeps_the_rest_and_the_run(
+    api_engine: Engine, world: World
+) -> None:
+    from roster.eligibility import Ineligible, why_not
+    from roster.problem import Assignment as RosterAssignment
+    from roster.solve import solve
+    from roster.validate import validate
+
+    with Session(api_engine) as session:
+        (a,) = _add_pool(session, world.office_naestved, 1)
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        # the first week ends with four working days for a: D, D, D and a night 23–07
+        first = _draft(
+            session,
+            case_id,
+            world.office_naestved,
+            [(a, 3, "D"), (a, 4, "D"), (a, 5, "D"), (a, 6, "N")],
+        )
+        publish_roster(session, first, None)
+        following = {
+            "case_ids": [case_id],
+            "office_ids": [world.office_naestved],
+            "consultant_ids": [a],
+            "start_date": (START + dt.timedelta(days=7)).isoformat(),
+            "days": 3,
+            "template": "3x8",
+        }
+        problem = build_problem(session, following, set())
+    member = problem.employee[str(a)]
+    assert (member.worked_days_before, member.nights_before) == (4, 1)
+    # the first week's shifts, the last one the night into the first morning
+    assert len(member.busy) == 4 and member.busy[-1] == (-60, 7 * 60)
+    day, evening, night = problem.shift_types
+    assert why_not(problem, member, 0, day) is Ineligible.BUSY  # overlaps the night
+    assert why_not(problem, member, 0, evening) is Ineligible.BUSY  # 8 h rest < 11 h
+    assert why_not(problem, member, 0, night) is None  # 16 h rest
+    result = solve(problem, time_limit=10, seed=1, num_workers=1)
+    assert result.found and validate(problem, result.roster) == []
+    assert not any(x.day == 0 and x.shift != "N" for x in result.roster)
+    # 4 days worked before, at most 6 in a row: three more nights make 7
+    nights = [RosterAssignment(d, "N", str(case_id), str(a)) for d in range(3)]
+    assert "max_consecutive_working_days" in {v.rule for v in validate(problem, nights)}
+    assert "max_consecutive_working_days" not in {v.rule for v in validate(problem, nights[:2])}
+
+
+def test_a_roster_stored_with_a_rest_below_8_hours_is_refused_not_a_500(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        params = {
+            "case_ids": [case_id],
+            "office_ids": [world.office_naestved],
+            "start_date": START.isoformat(),
+            "days": 2,
+            "template": "3x8",
+        }
+        assert build_problem(session, {**params, "min_rest_hours": 8}, set()).days == 2
+        try:
+            build_problem(session, {**params, "min_rest_hours": 6}, set())
+        except Invalid as refused:
+            assert [p.field for p in refused.problems] == ["body.min_rest_hours"]
+        else:
+            raise AssertionError("a 6 h daily rest was accepted")
+
+
+def test_ending_a_dognindsats_cuts_its_roster_and_ends_its_team(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        a, b = _add_pool(session, world.office_naestved, 2)
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        roster = _draft(
+            session, case_id, world.office_naestved, [(a, 0, "D"), (a, 2, "D"), (b, 4, "D")]
+        )
+        publish_roster(session, roster, None)
+        assert set(_running(session, case_id)) == {a, b}
+    headers = keys.headers("reception")
+    last_day = START + dt.timedelta(days=2)  # years ahead of the world's planning date
+    ended = client.post(
+        f"/v1/cases/{case_id}/end", json={"end_date": last_day.isoformat()}, headers=headers
+    )
+    assert ended.status_code == 200, ended.text
+    (cut_id,) = ended.json()["roster_ids"]
+    assert len(ended.json()["ended_assignment_ids"]) == 2
+    leader = keys.headers("team_leader_naestved")
+    cut = client.get(f"/v1/rosters/{cut_id}", headers=leader).json()
+    assert cut["status"] == "published" and cut["parent_id"] == roster.id
+    assert [(s["consultant_id"], s["start"][:10]) for s in cut["shifts"]] == [
+        (a, "2030-03-04"),
+        (a, "2030-03-06"),
+    ]
+    assert client.get(f"/v1/rosters/{roster.id}", headers=leader).json()["status"] == ("superseded")
+    with Session(api_engine) as session:
+        after = last_day + dt.timedelta(days=1)
+        assert consultant_load(session, a, last_day)[0] > 0
+        assert consultant_load(session, a, after) == (0.0, set())  # the hours are free
+        stored = session.get(Roster, cut_id)
+        assert stored is not None
+        # a repair of the cut roster plans nobody for the case after its last day
+        problem = build_problem(session, stored.params, {cut_id})
+        assert max(demand.day for demand in problem.cover) == 2
+
+
+def test_ending_a_dognindsats_at_short_notice_needs_a_reason(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+    headers = keys.headers("reception")
+    # the world plans on Monday 2 March 2026; 6 days ahead is short notice, 7 is not
+    soon = {"end_date": "2026-03-08"}
+    refused = client.post(f"/v1/cases/{case_id}/end", json=soon, headers=headers)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["body.end_date"]
+    with_reason = {**soon, "reason": "the family moved away"}
+    accepted = client.post(f"/v1/cases/{case_id}/end", json=with_reason, headers=headers)
+    assert accepted.status_code == 200, accepted.text
+    week = client.post(f"/v1/cases/{case_id}/end", json={"end_date": "2026-03-09"}, headers=headers)
+    assert week.status_code == 200, week.text
+    with Session(api_engine) as session:
+        notices = [
+            e.related_ids["notice_days"]
+            for e in session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()  # type: ignore[arg-type]
+            if "notice_days" in e.related_ids
+        ]
+    assert notices == [6, 7]

@@ -1,0 +1,184 @@
+"""The working-time law as named rules: each fires in the validator, is held by the
+model, and is switched off by ``None`` / ``False``.
+
+Horizons are one week (7 days) from Monday; every other rule is off (`rules`), so each
+test sees one rule at work.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from roster import Assignment, Employee, ProblemError, RosterRules, ShiftType, template, validate
+from roster.eligibility import Ineligible, why_not
+from roster.problem import night_minutes
+from tests.roster.instances import problem, rules, solved
+
+D12, N12 = template("2x12")  # 07–19, 19–07
+SLEEP_IN = template("sleep-in")[2]  # 22–07, 9 h on site, counted 3 h
+WEEK = 7
+
+
+def _roster(shift: str, days: range, employee: str = "A") -> tuple[Assignment, ...]:
+    return tuple(Assignment(d, shift, "K1", employee) for d in days)
+
+
+def _broken(p, roster) -> set[str]:  # type: ignore[no-untyped-def]
+    return {v.rule for v in validate(p, roster)}
+
+
+# ------------------------------------------------------------ on site counts in full
+
+
+def _sleep_in_week(**on: object):  # type: ignore[no-untyped-def]
+    return problem(
+        WEEK,
+        [(d, "S") for d in range(WEEK)],
+        shift_types=(SLEEP_IN,),
+        rule_set=rules(max_average_weekly_minutes=48 * 60, **on),
+    )
+
+
+def test_sleep_in_nights_count_in_full_for_the_48_hour_average() -> None:
+    p = _sleep_in_week()
+    # 6 sleep-ins: 54 h on site (only 18 h by the contract count) > 48 h
+    assert "max_average_weekly_on_site" in _broken(p, _roster("S", range(6)))
+    # 5 sleep-ins: 45 h on site
+    assert _broken(p, _roster("S", range(5))) == set()
+    # switched off (the one-third count for the legal limit, as before): 18 h is fine
+    weighted = _sleep_in_week(on_site_counts_in_full=False)
+    assert _broken(weighted, _roster("S", range(6))) == set()
+
+
+def test_the_model_holds_the_48_hours_on_site() -> None:
+    # one person, a sleep-in every night: 48 h / 9 h → at most 5 of the 7 nights
+    assert len(solved(_sleep_in_week()).roster) == 5
+    assert len(solved(_sleep_in_week(on_site_counts_in_full=False)).roster) == 7
+
+
+# ------------------------------------------------------------ the length of a sleep-in
+
+LONG_SLEEP_IN = ShiftType("S", 20 * 60, 14 * 60, night=True, sleep_in=True, counted_minutes=300)
+LONGEST_SLEEP_IN = ShiftType("S", 20 * 60, 13 * 60, night=True, sleep_in=True, counted_minutes=300)
+
+
+def _one_sleep_in(shift: ShiftType, **on: object):  # type: ignore[no-untyped-def]
+    limit = on.pop("max_sleep_in_minutes", 13 * 60)
+    return problem(
+        1, [(0, "S")], shift_types=(shift,), rule_set=rules(max_sleep_in_minutes=limit, **on)
+    )
+
+
+def test_a_sleep_in_may_not_eat_the_daily_rest() -> None:
+    # 14 h on site leaves 10 h of the 24: less than the 11 h daily rest
+    too_long = _one_sleep_in(LONG_SLEEP_IN)
+    assert _broken(too_long, _roster("S", range(1))) == {"max_sleep_in_length"}
+    assert why_not(too_long, too_long.employees[0], 0, LONG_SLEEP_IN) is (
+        Ineligible.SLEEP_IN_TOO_LONG
+    )
+    assert solved(too_long).roster == ()  # nobody may be put on it
+    longest = _one_sleep_in(LONGEST_SLEEP_IN)
+    assert _broken(longest, _roster("S", range(1))) == set()
+    assert len(solved(longest).roster) == 1
+    off = _one_sleep_in(LONG_SLEEP_IN, max_sleep_in_minutes=None)
+    assert _broken(off, _roster("S", range(1))) == set()
+
+
+def test_the_default_maximum_sleep_in_keeps_11_hours_of_rest() -> None:
+    assert RosterRules().max_sleep_in_minutes == 24 * 60 - 11 * 60
+
+
+# ------------------------------------------------------------ minimum rest, 8 h at least
+
+
+def test_a_minimum_rest_below_8_hours_is_refused_naming_the_field() -> None:
+    with pytest.raises(ProblemError, match=r"rules\.min_rest_minutes"):
+        problem(1, [(0, "D")], rule_set=rules(min_rest_minutes=8 * 60 - 1))
+    assert problem(1, [(0, "D")], rule_set=rules(min_rest_minutes=8 * 60)).days == 1
+    assert problem(1, [(0, "D")], rule_set=rules(min_rest_minutes=None)).days == 1
+
+
+# ------------------------------------------------------------ night workers
+
+
+def test_night_time_is_counted_between_22_and_05() -> None:
+    assert [night_minutes(s) for s in template("3x8")] == [0, 60, 360]
+    assert [night_minutes(s) for s in (D12, N12, SLEEP_IN)] == [0, 420, 420]
+
+
+def _two_by_twelve(shifts: str, **on: object):  # type: ignore[no-untyped-def]
+    on = {"night_worker_average_minutes_per_24h": 8 * 60, **on}
+    return problem(
+        WEEK, [(d, shifts) for d in range(WEEK)], shift_types=(D12, N12), rule_set=rules(**on)
+    )
+
+
+def test_a_night_worker_works_8_hours_per_24_on_average() -> None:
+    # a week less its weekly rest day: 6 × 8 h = 48 h; five 12 h nights are 60 h
+    nights = _two_by_twelve("N")
+    assert _broken(nights, _roster("N", range(5))) == {"night_worker_average"}
+    assert _broken(nights, _roster("N", range(4))) == set()
+    # five 12 h days: no night time, so not a night worker (the 48 h rule is off here)
+    days = _two_by_twelve("D")
+    assert _broken(days, _roster("D", range(5))) == set()
+    off = _two_by_twelve("N", night_worker_average_minutes_per_24h=None)
+    assert _broken(off, _roster("N", range(5))) == set()
+
+
+def test_hours_elsewhere_count_for_a_night_worker() -> None:
+    busy_elsewhere = problem(
+        WEEK,
+        [(d, "N") for d in range(WEEK)],
+        employees=[Employee("A", committed_minutes=12 * 60)],
+        shift_types=(D12, N12),
+        rule_set=rules(night_worker_average_minutes_per_24h=8 * 60),
+    )
+    assert _broken(busy_elsewhere, _roster("N", range(4))) == {"night_worker_average"}
+    assert _broken(busy_elsewhere, _roster("N", range(3))) == set()
+
+
+def test_the_model_holds_the_night_worker_limit() -> None:
+    # one person, a 12 h night every day: 48 h → four nights; without the rule seven
+    assert len(solved(_two_by_twelve("N")).roster) == 4
+    off = _two_by_twelve("N", night_worker_average_minutes_per_24h=None)
+    assert len(solved(off).roster) == 7
+
+
+# ------------------------------------------------------------ history carried over
+
+
+def test_consecutive_days_and_nights_carry_on_from_before_the_horizon() -> None:
+    p = problem(
+        4,
+        [(k, s) for k in range(4) for s in ("D", "N")],
+        employees=[Employee("A", worked_days_before=4, nights_before=3)],
+        rule_set=rules(max_consecutive_working_days=6, max_consecutive_nights=4),
+    )
+    # 4 days before + 3 more = 7 in a row > 6; 4 + 2 = 6 is allowed
+    assert "max_consecutive_working_days" in _broken(p, _roster("D", range(3)))
+    assert _broken(p, _roster("D", range(2))) == set()
+    # 3 nights before + 2 = 5 > 4
+    assert _broken(p, _roster("N", range(2))) == {"max_consecutive_nights"}
+    assert _broken(p, _roster("N", range(1))) == set()
+    fresh = problem(
+        4,
+        [(k, "D") for k in range(4)],
+        rule_set=rules(max_consecutive_working_days=6, max_consecutive_nights=4),
+    )
+    assert _broken(fresh, _roster("D", range(3))) == set()
+
+
+def test_the_model_continues_a_run_that_began_before_the_horizon() -> None:
+    # 5 days worked before, at most 6 in a row: days 0 and 1 cannot both be worked, so
+    # one person covers 3 of the 4 day shifts (without the history, all 4)
+    def week(before: int):  # type: ignore[no-untyped-def]
+        return problem(
+            4,
+            [(k, "D") for k in range(4)],
+            employees=[Employee("A", worked_days_before=before)],
+            rule_set=rules(max_consecutive_working_days=6),
+        )
+
+    days = sorted(a.day for a in solved(week(5)).roster)
+    assert len(days) == 3 and not {0, 1} <= set(days)
+    assert len(solved(week(0)).roster) == 4

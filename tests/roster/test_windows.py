@@ -1,0 +1,143 @@
+"""Time windows (`roster.windows`): sub-problems, the rolling horizon, the window LNS,
+and `solve` decomposing a problem too big to build in its time limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from roster import SolveStatus, total, validate
+from roster.clock import Deadline
+from roster.nrp import solve_nrp
+from roster.problem import RosterProblem
+from roster.read_nrp import parse_nrp
+from roster.solve import RosterResult, SearchParameters, solve, too_big_to_build
+from roster.windows import cut_days, first_roster, improve, margin_days, sub_problem
+from tests.roster.instances import nrp_roster
+
+
+def generated_nrp(
+    weeks: int,
+    staff: int,
+    *,
+    cover: int = 2,
+    max_consecutive: int = 4,
+    min_consecutive: int = 2,
+    min_days_off: int = 2,
+    max_weekends: int | None = None,
+    max_minutes: int | None = None,
+) -> RosterProblem:
+    """A Curtois–Qu instance: shifts D (8 h) and L (10 h, no D the day after), `cover`
+    of each a day at 100 per missing person, one shift-on request a week for each
+    person. No minimum minutes, so the roster with nobody working is legal: a search
+    can always answer."""
+    days = 7 * weeks
+    weekends = weeks // 2 if max_weekends is None else max_weekends
+    minutes = 480 * days if max_minutes is None else max_minutes
+    lines = ["SECTION_HORIZON", str(days), "", "SECTION_SHIFTS", "D,480,", "L,600,D", ""]
+    lines.append("SECTION_STAFF")
+    for i in range(staff):
+        lines.append(
+            f"E{i},D={days}|L={days},{minutes},0,{max_consecutive},{min_consecutive},"
+            f"{min_days_off},{weekends}"
+        )
+    lines += ["", "SECTION_DAYS_OFF"]
+    lines += [f"E{i},{(3 * i) % days}" for i in range(staff)]
+    lines += ["", "SECTION_SHIFT_ON_REQUESTS"]
+    lines += [f"E{i},{7 * w + i % 7},{'DL'[i % 2]},2" for i in range(staff) for w in range(weeks)]
+    lines += ["", "SECTION_SHIFT_OFF_REQUESTS", "", "SECTION_COVER"]
+    lines += [f"{d},{s},{cover},100,1" for d in range(days) for s in "DL"]
+    return parse_nrp("\n".join(lines) + "\n", name="generated")
+
+
+def test_sub_problem_takes_the_rest_of_the_roster_off_each_total() -> None:
+    # Two weeks; E0 works D on days 0, 1, 2 and L on Saturday 5: 3 × 480 + 600 = 2040
+    # minutes, 3 D, 1 L and one weekend, all before the window of days 7-13.
+    p = generated_nrp(2, 2, max_weekends=2, max_minutes=5000)
+    roster = nrp_roster({"E0": "DDD--L-"})
+    sub = sub_problem(p, roster, 7, 14)
+    a = sub.employee["E0"]
+    assert sub.days == 7 and sub.start_date == p.date(7)
+    assert a.max_minutes == 5000 - 2040
+    assert dict(a.max_shifts_per_type) == {"D": 14 - 3, "L": 14 - 1}
+    assert a.max_weekends == 1
+    # E1's day off 3 lies before the window; E0's day 0 too: none is left in it
+    assert a.absences == frozenset() and sub.employee["E1"].max_minutes == 5000
+    # cover and requests of days 7-13 only, shifted to start at 0
+    assert sorted({c.day for c in sub.cover}) == list(range(7))
+    assert all(0 <= r.day < 7 for r in sub.requests) and len(sub.requests) == 2
+
+
+def test_windows_start_on_mondays_and_margins_cover_the_run_rules() -> None:
+    p = generated_nrp(4, 2, max_consecutive=9, min_days_off=3)
+    assert cut_days(p) == [0, 7, 14, 21, 28]
+    # the longest run rule: 9 worked days in a row and then one more is the 10th
+    assert margin_days(p) == 10
+
+
+def _window_solver(seed: int = 0) -> object:
+    params = SearchParameters(greedy_hint=False, decompose=False)
+
+    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
+        return solve(sub, time_limit, seed, parameters=params, **kwargs)  # type: ignore[arg-type]
+
+    return solve_window
+
+
+def test_rolling_horizon_of_one_week_windows_gives_a_legal_roster() -> None:
+    # Six weeks planned one week at a time: every run, rotation and day-off rule that
+    # crosses a week boundary is checked by the independent validator on the whole.
+    p = generated_nrp(6, 5, max_consecutive=3, min_consecutive=2, min_days_off=2)
+    roster, reason = first_roster(p, Deadline(60), _window_solver(), window_days=7)  # type: ignore[arg-type]
+    assert roster is not None, reason
+    assert validate(p, roster) == []
+    # 5 people, at most 3 days in a row and 2 days off after: someone works every day
+    assert {a.day for a in roster} == set(range(p.days))
+
+
+def test_window_lns_never_makes_the_roster_worse_and_keeps_it_legal() -> None:
+    p = generated_nrp(6, 5)
+    start = ()  # nobody works: legal, every shift missing
+    value = total(p, start)
+    assert value == 6 * 7 * 2 * 2 * 100 + 6 * 5 * 2
+    roster, better, searched = improve(
+        p, start, value, Deadline(20), _window_solver(), total, window_days=14
+    )  # type: ignore[arg-type]
+    assert searched >= 1
+    assert validate(p, roster) == []
+    assert better == total(p, roster) < value
+
+
+def test_solve_decomposes_a_problem_too_big_for_its_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Forced through windows by pretending the build is slow: the same entry point,
+    # a legal roster, FEASIBLE with no bound (the windows prove none), and it says so.
+    import importlib
+
+    solve_module = importlib.import_module("roster.solve")
+    p = generated_nrp(8, 5)
+    assert not too_big_to_build(p, 30)
+    monkeypatch.setattr(solve_module, "too_big_to_build", lambda problem, limit: True)
+    result = solve(p, time_limit=30)
+    assert result.status is SolveStatus.FEASIBLE
+    assert result.bound is None and "windows" in result.message
+    assert validate(p, result.roster) == []
+    assert result.objective == total(p, result.roster)
+    # far better than nobody working (2 people a shift are enough for 5 staff)
+    assert result.objective < total(p, ()) // 2
+
+
+def test_a_tiny_limit_on_a_year_gives_an_honest_answer() -> None:
+    # A year for 40 people: far too big for a 2-second limit. Whatever the machine's
+    # speed, the answer is either a legal roster (FEASIBLE, objective re-checked) or
+    # no roster with the reason — never a roster reported as something it is not.
+    p = generated_nrp(52, 40, cover=6)
+    assert too_big_to_build(p, 2)
+    result = solve_nrp(p, time_limit=2)
+    assert result.status in (SolveStatus.FEASIBLE, SolveStatus.UNKNOWN)
+    if result.status is SolveStatus.FEASIBLE:
+        assert validate(p, result.roster) == []
+        assert result.objective == total(p, result.roster)
+    else:
+        assert result.roster == () and result.objective is None
+        assert "no roster within the time limit" in result.message

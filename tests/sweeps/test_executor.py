@@ -1,0 +1,120 @@
+"""The executor seam: every executor runs the same tasks to the same results, streams
+them as they finish, honours the CPUs a task declares, and stops when cancelled."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+from api.executors import ExecutorSettings, make_executor
+from solving.executor import (
+    ExecutorUnavailable,
+    Finished,
+    InlineExecutor,
+    LocalExecutor,
+    RayExecutor,
+    Task,
+)
+
+
+def power(base: int, exponent: int) -> int:
+    return int(base**exponent)
+
+
+def fail_on(value: int) -> int:
+    if value == 3:
+        raise ValueError("three is refused")
+    return value
+
+
+def sleep_then(seconds: float, value: int) -> int:
+    time.sleep(seconds)
+    return value
+
+
+def busy_interval(seconds: float) -> tuple[float, float]:
+    """When the task ran (its process's view of the monotonic clock)."""
+    started = time.perf_counter()
+    time.sleep(seconds)
+    return started, time.perf_counter()
+
+
+def by_key(results: list[Finished[int]]) -> dict[str, int | None]:
+    return {r.key: r.value for r in results}
+
+
+TASKS = [Task(f"t{k}", power, (k, 3)) for k in range(6)]
+
+
+@pytest.mark.parametrize("executor", [InlineExecutor(), LocalExecutor(cpus=2)], ids=str)
+def test_every_executor_returns_each_tasks_value(executor):
+    results = list(executor.run(TASKS))
+    assert by_key(results) == {f"t{k}": k**3 for k in range(6)}
+
+
+def test_an_error_is_the_tasks_outcome_not_the_runs():
+    for executor in (InlineExecutor(), LocalExecutor(cpus=2)):
+        results = {r.key: r for r in executor.run([Task(f"t{k}", fail_on, (k,)) for k in (2, 3)])}
+        assert results["t2"].value == 2 and results["t2"].ok
+        assert results["t3"].error == "ValueError: three is refused"
+
+
+def test_results_stream_in_the_order_they_finish():
+    tasks = [Task("slow", sleep_then, (3.0, 1)), Task("fast", sleep_then, (0.0, 2))]
+    order = [r.key for r in LocalExecutor(cpus=2).run(tasks)]
+    assert order == ["fast", "slow"]
+
+
+def test_a_task_declaring_all_cpus_runs_alone():
+    # two 2-CPU tasks on a 2-CPU budget run one after the other, never side by side
+    # (perf_counter is the system-wide monotonic clock: comparable across processes)
+    tasks = [Task(k, busy_interval, (0.5,), cpus=2) for k in ("a", "b")]
+    spans = sorted(r.value for r in LocalExecutor(cpus=2).run(tasks) if r.value is not None)
+    assert len(spans) == 2
+    assert spans[0][1] <= spans[1][0]
+    # one CPU each: side by side (long enough to cover the two workers' start-up skew)
+    tasks = [Task(k, busy_interval, (3.0,), cpus=1) for k in ("a", "b")]
+    spans = sorted(r.value for r in LocalExecutor(cpus=2).run(tasks) if r.value is not None)
+    assert spans[1][0] < spans[0][1]
+
+
+def test_cancel_stops_running_and_waiting_tasks():
+    tasks = [Task("quick", sleep_then, (0.0, 1))] + [
+        Task(f"long{k}", sleep_then, (60.0, k)) for k in range(3)
+    ]
+    started = time.perf_counter()
+    seen: list[str] = []
+    for result in LocalExecutor(cpus=2).run(tasks, should_stop=lambda: bool(seen)):
+        seen.append(result.key)
+    assert seen == ["quick"]
+    assert time.perf_counter() - started < 30  # the 60-second tasks were ended
+
+
+def test_inline_cancel_starts_nothing_more():
+    seen: list[str] = []
+    for result in InlineExecutor().run(TASKS, should_stop=lambda: len(seen) >= 2):
+        seen.append(result.key)
+    assert seen == ["t0", "t1"]
+
+
+def test_task_keys_are_unique_and_cpus_positive():
+    with pytest.raises(ValueError, match="repeated: t"):
+        list(InlineExecutor().run([Task("t", power, (1, 1)), Task("t", power, (2, 1))]))
+    with pytest.raises(ValueError, match="cpus must be ≥ 1"):
+        Task("t", power, (1, 1), cpus=0)
+
+
+def test_executor_chosen_by_name_or_environment(monkeypatch):
+    monkeypatch.setenv("FAMPLAN_EXECUTOR", "inline")
+    assert make_executor().name == "inline"
+    assert make_executor("local", ExecutorSettings(executor_cpus=3)).cpus == 3
+
+
+def test_choosing_ray_without_ray_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    with pytest.raises(ExecutorUnavailable, match="famplan\\[ray\\]"):
+        make_executor("ray")
+    with pytest.raises(ExecutorUnavailable, match="famplan\\[ray\\]"):
+        list(RayExecutor().run(TASKS))
