@@ -198,8 +198,9 @@ def matching_section(problem: MatchProblem, time_limit: float, seed: int = 0) ->
         f"(CP-SAT, {time_limit:g} s limit): {batch.status}, objective "
         f"{_number(batch.objective)}, bound {_number(batch.bound)}, gap {gap}, "
         f"{batch.runtime:.1f} s; greedy baseline objective {_number(baseline.objective)}.",
-        "Exact dialect = the consultant speaks the family's own tag; other dialect = same "
-        "language; fallback = another language CLDR accepts (e.g. Dari served in Farsi).",
+        "Exact dialect = the consultant speaks the family's own tag; same dialect group = "
+        "an Arabic dialect of the family's group (e.g. Syrian for Lebanese); related "
+        "language = signed off by a coordinator for the case (e.g. Dari served in Persian).",
     ]
     kinds = Counter(change.kind for change in batch.changes)
     reasons = Counter(seat.reason for seat in batch.unplaced)

@@ -1,21 +1,38 @@
-"""Language tags and closeness between a family's language and a consultant's.
+"""Language tags and how closely a consultant's language covers a family's.
 
-Closeness comes from CLDR's language-matching data through `langcodes.tag_distance`;
-no hand-written table. The first argument is always the *family's* (desired) tag and
-the second the *consultant's* (supported) tag: CLDR distances are not symmetric
-(a Kurmanji speaker from Turkey may accept Turkish, not the reverse).
+Tags are parsed and normalised by `langcodes` (BCP 47). Closeness is decided by small,
+sourced tables in `data/reference/` rather than by CLDR's matching distance, which
+counts Russian as acceptable for a Ukrainian speaker and Turkish for a Kurmanji one:
+a different language is never offered as if it were the family's own.
+
+Levels, best first (the first argument is always the *family's* tag, the second the
+*consultant's*):
+
+- `EXACT`: the same tag (``ar-IQ`` / ``ar-IQ``).
+- `VARIETY`: the same language, another regional variety (``pt-BR`` / ``pt-PT``).
+- `DIALECT`: an Arabic dialect of the same group (``ar-SY`` / ``ar-LB``, both Levantine;
+  also when one side names no group, e.g. plain ``ar``). Groups:
+  ``data/reference/arabic_dialect_groups.csv``.
+- `RELATED`: a related language a family may accept only with a coordinator's sign-off
+  on the case (``prs`` / ``fa``), and Arabic of another dialect group (``ar-MA`` /
+  ``ar-IQ``). Pairs: ``data/reference/related_languages.csv``.
+- `NONE`: an interpreter would be needed.
 """
 
 from __future__ import annotations
 
+import csv
 from enum import StrEnum
 from functools import lru_cache
+from importlib import resources
 
 import langcodes
 
-#: CLDR distance below which a different language is still an acceptable fallback
-#: (e.g. Dari↔Farsi = 4, Ukrainian→Russian = 24, Kurmanji→Turkish = 30).
+#: CLDR distance kept for callers that still report it; closeness no longer uses it.
 DEFAULT_MAX_DISTANCE = 30
+
+#: The language subtag of Arabic (the ISO 639-3 macrolanguage `ara`).
+ARABIC = "ar"
 
 
 class InvalidLanguageTag(ValueError):
@@ -30,9 +47,62 @@ class Closeness(StrEnum):
     """How well a consultant's language covers a family's language, best first."""
 
     EXACT = "exact"  # same tag, e.g. ar-IQ / ar-IQ
-    DIALECT = "dialect"  # same language, other region or dialect, e.g. ar-IQ / ar-SY
-    FALLBACK = "fallback"  # another language CLDR accepts, e.g. prs / fa
+    VARIETY = "variety"  # same language, other regional variety, e.g. pt-BR / pt-PT
+    DIALECT = "dialect"  # Arabic dialect of the same group, e.g. ar-SY / ar-LB
+    RELATED = "related"  # needs a coordinator's sign-off, e.g. prs / fa, ar-MA / ar-IQ
     NONE = "none"  # incompatible: an interpreter would be needed
+    #: The old name of `RELATED` (CLDR fallback), kept so existing callers still read.
+    FALLBACK = "related"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Closeness | None:
+        # Stored settings may still say "fallback" (e.g. a roster case's minimum).
+        return cls.RELATED if value == "fallback" else None
+
+
+#: Best first; a lower rank is a closer cover.
+CLOSENESS_RANK: dict[Closeness, int] = {
+    Closeness.EXACT: 0,
+    Closeness.VARIETY: 1,
+    Closeness.DIALECT: 2,
+    Closeness.RELATED: 3,
+    Closeness.NONE: 4,
+}
+
+#: How reception sees each level.
+CLOSENESS_LABEL: dict[Closeness, str] = {
+    Closeness.EXACT: "the family's own language",
+    Closeness.VARIETY: "another regional variety",
+    Closeness.DIALECT: "an Arabic dialect of the same group",
+    Closeness.RELATED: "a related language (needs a coordinator's sign-off)",
+    Closeness.NONE: "no common language",
+}
+
+
+def _reference_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a CSV in ``data/reference/``, skipping ``#`` comment lines (the sources)."""
+    text = resources.files("data").joinpath("reference", name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@lru_cache(maxsize=1)
+def arabic_dialect_groups() -> dict[str, str]:
+    """Region (``"SY"``) or ISO 639-3 code (``"apc"``) → dialect group (``"levantine"``)."""
+    return {row["key"]: row["group"] for row in _reference_rows("arabic_dialect_groups.csv")}
+
+
+@lru_cache(maxsize=1)
+def related_languages() -> frozenset[frozenset[str]]:
+    """Unordered pairs of language subtags that are related, not the same."""
+    return frozenset(
+        frozenset((row["language"], row["related"]))
+        for row in _reference_rows("related_languages.csv")
+    )
+
+
+def _arabic_member_codes() -> frozenset[str]:
+    return frozenset(key for key in arabic_dialect_groups() if key.islower())
 
 
 @lru_cache(maxsize=4096)
@@ -58,23 +128,51 @@ def base_language(tag: str) -> str:
     return langcodes.Language.get(normalize_tag(tag), normalize=False).language or ""
 
 
+def is_arabic(tag: str) -> bool:
+    """Arabic of any kind: ``ar``, ``ar-IQ`` or an individual Arabic language (``apc``)."""
+    base = base_language(tag)
+    return base == ARABIC or base in _arabic_member_codes()
+
+
+def arabic_dialect_group(tag: str) -> str | None:
+    """The dialect group of an Arabic tag (``"ar-SY"`` → ``"levantine"``), None if the
+    tag names no group (plain ``ar``) or is not Arabic."""
+    if not is_arabic(tag):
+        return None
+    language = langcodes.Language.get(normalize_tag(tag), normalize=False)
+    groups = arabic_dialect_groups()
+    base = language.language or ""
+    if base != ARABIC:
+        return groups.get(base)
+    return groups.get(language.territory or "")
+
+
 @lru_cache(maxsize=65536)
 def distance(family_tag: str, consultant_tag: str) -> int:
-    """CLDR matching distance from the family's tag to the consultant's (0 = identical)."""
+    """CLDR matching distance from the family's tag to the consultant's (0 = identical).
+    Informative only: `closeness` does not use it."""
     return int(langcodes.tag_distance(normalize_tag(family_tag), normalize_tag(consultant_tag)))
 
 
-def closeness(
-    family_tag: str, consultant_tag: str, max_distance: int = DEFAULT_MAX_DISTANCE
-) -> Closeness:
+@lru_cache(maxsize=65536)
+def closeness(family_tag: str, consultant_tag: str) -> Closeness:
     """Classify how `consultant_tag` covers `family_tag` (see `Closeness`)."""
     family, consultant = normalize_tag(family_tag), normalize_tag(consultant_tag)
     if family == consultant:
         return Closeness.EXACT
-    if base_language(family) == base_language(consultant):
-        return Closeness.DIALECT
-    if distance(family, consultant) <= max_distance:
-        return Closeness.FALLBACK
+    if is_arabic(family) and is_arabic(consultant):
+        family_group, consultant_group = (
+            arabic_dialect_group(family),
+            arabic_dialect_group(consultant),
+        )
+        if family_group is None or consultant_group is None or family_group == consultant_group:
+            return Closeness.DIALECT
+        return Closeness.RELATED
+    family_base, consultant_base = base_language(family), base_language(consultant)
+    if family_base == consultant_base:
+        return Closeness.VARIETY
+    if frozenset((family_base, consultant_base)) in related_languages():
+        return Closeness.RELATED
     return Closeness.NONE
 
 

@@ -211,6 +211,9 @@ class CaseBase(SQLModel):
     #: Consultant ids that must not be sent (conflict of interest, earlier breakdown).
     excluded_consultant_ids: list[int] = Field(default_factory=list, sa_column=_json_list())
     required_qualifications: list[str] = Field(default_factory=list, sa_column=_json_list())
+    #: A coordinator's sign-off that a related language (Dari for Persian, Arabic of
+    #: another dialect group) may serve this family; matching never offers one without it.
+    allow_related_language: bool = False
     status: CaseStatus = CaseStatus.REQUESTED
 
 

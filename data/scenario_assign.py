@@ -37,7 +37,13 @@ from data.scenario_specs import (
     base_of,
 )
 
-LANGUAGE_RANK = {Closeness.EXACT: 0, Closeness.DIALECT: 1, Closeness.FALLBACK: 2, Closeness.NONE: 9}
+LANGUAGE_RANK = {
+    Closeness.EXACT: 0,
+    Closeness.VARIETY: 1,
+    Closeness.DIALECT: 1,
+    Closeness.RELATED: 2,
+    Closeness.NONE: 9,
+}
 DOGN_TEAM = 6
 DOGN_HOURS_EACH = 28.0  # 6 × 28 = 168 hours: the home is covered around the clock
 LOCKED_SHARE = 0.05

@@ -30,7 +30,7 @@ from data.languages import Closeness
 from matcher.candidates import CandidateIndex
 from matcher.core import AssignmentCore, CoreResult
 from matcher.problem import CaseData, MatchProblem, Role
-from matcher.rules import HARD_RULES, first_failure, language_cover
+from matcher.rules import HARD_RULES, first_failure, language_cover, weekly_capacity
 from matcher.scoring import integer_score, make_context, points
 from solving.status import SolveStatus
 
@@ -271,6 +271,10 @@ class _Builder:
             for other in (Role.PRIMARY, Role.SUPPORT)
             for agent in self.locked.get((case.id, str(other)), [])
         }
+        if today >= 0 and problem.consultants[today].id in case.excluded_consultant_ids:
+            # Excluded since: the relationship ends, and breaking it costs nothing (no
+            # stability bonus keeps them on the case).
+            today = -1
         factor = _PRIORITY_FACTOR.get(case.priority, 1.0)
         seat = Seat(case.id, role, seat_hours)
         item = self._new_item(seat, today, self.settings.unplaced_penalty * factor)
@@ -368,12 +372,22 @@ class _Builder:
         today_hours, today_cases = self._today_load()
         # A consultant already over contract today keeps today's load as the limit:
         # re-optimisation may relieve the overload but never drops a running family
-        # merely because the plan it inherited was too full.
+        # merely because the plan it inherited was too full. Capacity is family hours
+        # (contracted less the reserved share) in the leanest week of the horizon from the
+        # planning date, as ranking and confirm count it: absences reduce it.
         capacities = (
             [
                 (
                     max(
-                        0, round((c.capacity_hours - self.locked_hours[k]) * scale), today_hours[k]
+                        0,
+                        round(
+                            (
+                                weekly_capacity(self.settings, c, problem.as_of)
+                                - self.locked_hours[k]
+                            )
+                            * scale
+                        ),
+                        today_hours[k],
                     ),
                     max(0, c.max_cases - len(self.locked_cases[k]), today_cases[k]),
                 )

@@ -70,13 +70,16 @@ class CandidateIndex:
             point = office.location if office is not None else c.home
             office_points.append([point.lat, point.lon])
         self.office = np.radians(np.array(office_points).reshape(-1, 2))
-        self.capacity = np.array([c.capacity_hours for c in consultants], dtype=float)
+        #: Family hours a week (contracted less the reserved share), before absences.
+        self.capacity = np.array(
+            [problem.settings.family_hours(c.capacity_hours) for c in consultants], dtype=float
+        )
         self.support_ok = np.array(
             [bool(c.intervention_types & SUPPORT_INTERVENTION_TYPES) for c in consultants],
             dtype=bool,
         )
         self._type_masks: dict[str, np.ndarray] = {}
-        self._tag_values: dict[str, np.ndarray] = {}
+        self._tag_values: dict[tuple[str, bool], np.ndarray] = {}
         self._region_masks: dict[str, np.ndarray] = {}
         self._country_masks: dict[str, np.ndarray] = {}
         #: consultant tag → [(consultant index, level)]
@@ -99,20 +102,21 @@ class CandidateIndex:
             self._type_masks[intervention_type] = mask
         return mask
 
-    def tag_value(self, family_tag: str) -> np.ndarray:
+    def tag_value(self, family_tag: str, allow_related: bool = False) -> np.ndarray:
         """Per consultant, the language term for `family_tag` alone (0 = not covered at
-        the minimum level)."""
-        values = self._tag_values.get(family_tag)
+        the minimum level; a related language counts only if `allow_related`)."""
+        key = (family_tag, allow_related)
+        values = self._tag_values.get(key)
         if values is None:
             values = np.zeros(self.n)
             for own_tag, members in self.by_tag.items():
                 kind = self.problem.closeness(family_tag, own_tag)
-                if kind == Closeness.NONE:
+                if kind == Closeness.NONE or (kind == Closeness.RELATED and not allow_related):
                     continue
                 for k, level in members:
                     value = CLOSENESS_VALUE[kind] * LEVEL_VALUE[level]
                     values[k] = max(values[k], value)
-            self._tag_values[family_tag] = values
+            self._tag_values[key] = values
         return values
 
     def qualified(self, required: frozenset[str]) -> np.ndarray:
@@ -135,7 +139,7 @@ class CandidateIndex:
         tags = required_tags(case, role)
         speaks = np.ones(self.n, dtype=bool)
         for tag in tags:
-            speaks &= self.tag_value(tag) > 0
+            speaks &= self.tag_value(tag, case.allow_related_language) > 0
         takes = self.support_ok if role == Role.SUPPORT else self.type_mask(case.intervention_type)
         unqualified = np.zeros(self.n, dtype=bool)
         if role != Role.SUPPORT and case.required_qualifications:
@@ -160,9 +164,19 @@ class CandidateIndex:
             (RuleName.GENDER, wrong_gender),
             (RuleName.ABSENT, absent),
             (RuleName.TRAVEL, far),
+            (RuleName.EMPLOYMENT_END, self._leaving(case)),
             (RuleName.CAPACITY_HOURS, short),
             (RuleName.CAPACITY_CASES, full),
         ]
+
+    def _leaving(self, case: CaseData) -> np.ndarray:
+        """Consultants whose employment ends before the case's expected end, when that
+        is a hard rule (`MatchSettings.employment_end_is_hard`)."""
+        leaving = np.zeros(self.n, dtype=bool)
+        if self.problem.settings.employment_end_is_hard and case.expected_end is not None:
+            for k, c in enumerate(self.problem.consultants):
+                leaving[k] = c.active_to is not None and c.active_to < case.expected_end
+        return leaving
 
     def presence(self, day: dt.date) -> tuple[np.ndarray, np.ndarray]:
         """Per consultant: absent on `day`, and the lowest share of working days present
@@ -212,7 +226,7 @@ class CandidateIndex:
         weights = self.problem.settings.weights
         limit = max(self.problem.settings.max_travel_minutes, 1e-9)
         language = (
-            np.min([self.tag_value(t)[members] for t in tags], axis=0)
+            np.min([self.tag_value(t, case.allow_related_language)[members] for t in tags], axis=0)
             if tags
             else np.ones(len(members))
         )
@@ -253,7 +267,7 @@ class CandidateIndex:
         )
         tags = required_tags(case, role)
         for tag in tags:
-            mask &= self.tag_value(tag) > 0
+            mask &= self.tag_value(tag, case.allow_related_language) > 0
         need = case.hours_for(role)
         mask &= self.capacity - self.locked_hours + 1e-9 >= need
         minutes = self.approx_minutes(case)
@@ -293,4 +307,5 @@ def _fits_alone(
     """The seat's hours fit the consultant's absence-adjusted week beside locked work."""
     if consultant.absences:
         return free_hours(problem, case, consultant, locked) + 1e-9 >= case.hours_for(role)
-    return consultant.capacity_hours - locked + 1e-9 >= case.hours_for(role)
+    family_hours = problem.settings.family_hours(consultant.capacity_hours)
+    return family_hours - locked + 1e-9 >= case.hours_for(role)

@@ -20,8 +20,14 @@ from matcher.problem import MatchProblem, Role, RunningAssignment
 from matcher.rules import language_cover
 
 #: Language quality levels, best first.
-CLOSENESS_ORDER = (Closeness.EXACT, Closeness.DIALECT, Closeness.FALLBACK, Closeness.NONE)
-_WORST_FIRST = (Closeness.NONE, Closeness.FALLBACK, Closeness.DIALECT, Closeness.EXACT)
+CLOSENESS_ORDER = (
+    Closeness.EXACT,
+    Closeness.VARIETY,
+    Closeness.DIALECT,
+    Closeness.RELATED,
+    Closeness.NONE,
+)
+_WORST_FIRST = tuple(reversed(CLOSENESS_ORDER))
 
 
 @dataclass(frozen=True, slots=True)

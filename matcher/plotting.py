@@ -19,16 +19,18 @@ from matcher.plans import MatchingView, kpi_rows
 
 CLOSENESS_COLOURS = {
     Closeness.EXACT: "#55A868",
+    Closeness.VARIETY: "#8DB36B",
     Closeness.DIALECT: "#CCB974",
-    Closeness.FALLBACK: "#DD8452",
+    Closeness.RELATED: "#DD8452",
     Closeness.NONE: "#999999",  # a running placement no language rule would allow today
 }
 #: The per-consultant utilisation axis stops here; higher loads are counted in a note.
 UTILISATION_AXIS_LIMIT = 200.0
 CLOSENESS_LABELS = {
     Closeness.EXACT: "exact dialect",
-    Closeness.DIALECT: "other dialect",
-    Closeness.FALLBACK: "fallback language",
+    Closeness.VARIETY: "other regional variety",
+    Closeness.DIALECT: "same Arabic dialect group",
+    Closeness.RELATED: "related language (signed off)",
     Closeness.NONE: "no common language",
 }
 
@@ -44,13 +46,15 @@ def _name(tag: str) -> str:
 
 
 def plot_language_closeness(views: Sequence[MatchingView], ax: Axes | None = None) -> Axes:
-    """Stacked bars per plan: share of placements with the exact dialect, the same
-    language in another dialect, and a CLDR fallback language."""
+    """Stacked bars per plan: share of placements with the exact dialect, another
+    regional variety (drawn only if some plan has one), an Arabic dialect of the same
+    group, and a signed-off related language."""
     ax = _axes(ax, (6.0, 4.0))
     x = np.arange(len(views))
     bottom = np.zeros(len(views))
     for level, colour in CLOSENESS_COLOURS.items():
-        if level is Closeness.NONE and not any(v.closeness_shares()[level] for v in views):
+        optional = level in (Closeness.VARIETY, Closeness.NONE)
+        if optional and not any(v.closeness_shares()[level] for v in views):
             continue
         shares = np.array([view.closeness_shares()[level] * 100 for view in views])
         ax.bar(x, shares, bottom=bottom, color=colour, label=CLOSENESS_LABELS[level], width=0.6)
@@ -61,7 +65,7 @@ def plot_language_closeness(views: Sequence[MatchingView], ax: Axes | None = Non
     ax.set_xticks(x, [view.label for view in views])
     ax.set_ylabel("% of placements")
     ax.set_ylim(0, 100)
-    ax.set_title("Language match: exact dialect, other dialect, fallback")
+    ax.set_title("Language match: exact dialect, same dialect group, related language")
     ax.legend(loc="lower right", fontsize="small")
     return ax
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from data.languages import DEFAULT_MAX_DISTANCE, Closeness, InvalidLanguageTag, closeness
+from data.languages import Closeness, InvalidLanguageTag, closeness
 from data.languages import normalize_tag as _normalize_tag
 from data.travel import GeodesicTravel, Point, TravelModel
 
@@ -98,6 +98,8 @@ class ConsultantData:
     cultural_countries: frozenset[str] = frozenset()
     competences: frozenset[str] = frozenset()
     absences: tuple[DateRange, ...] = ()
+    #: Last day of employment, if it is known to end.
+    active_to: dt.date | None = None
     ref: str = ""  # staff number, for display only
 
 
@@ -112,6 +114,8 @@ class CaseData:
     hours_per_week: float
     visits_per_week: float
     requested_start: dt.datetime
+    #: When the course is expected to end, if known.
+    expected_end: dt.date | None = None
     languages: tuple[CaseLanguage, ...] = ()
     needs_support_person: bool = False
     support_hours_per_week: float = 0.0
@@ -124,6 +128,9 @@ class CaseData:
     excluded_consultant_ids: frozenset[int] = frozenset()
     required_qualifications: frozenset[str] = frozenset()
     priority: int = 2
+    #: A coordinator has signed off that a related language (Dari for Persian, Arabic of
+    #: another dialect group) may serve this family; off by default.
+    allow_related_language: bool = False
     is_open: bool = True
     municipality_code: int | None = None
     ref: str = ""
@@ -184,10 +191,16 @@ class MatchSettings:
     weights: Weights = field(default_factory=Weights)
     #: One-way minutes from home (or office, whichever is nearer) to the family.
     max_travel_minutes: float = 75.0
-    language_max_distance: int = DEFAULT_MAX_DISTANCE
     min_language_level: Level = Level.WORKING
     #: Capacity must hold in each of the first `horizon_weeks` weeks of the intervention.
     horizon_weeks: int = 2
+    #: Share of contracted hours kept for travel, documentation and supervision, never
+    #: planned as family hours (default 15 %: about 5.5 of 37 hours a week). Ranking,
+    #: batch and confirm all plan with `family_hours`.
+    reserved_share: float = 0.15
+    #: If True, a consultant whose employment ends before the case's expected end is not
+    #: a candidate; if False (default) it is only shown as a reason.
+    employment_end_is_hard: bool = False
     #: Score points lost for breaking a running relationship (high: continuity matters most).
     stability_cost: float = 60.0
     #: Score points lost per unfilled consultant seat (must exceed any single score).
@@ -199,6 +212,11 @@ class MatchSettings:
     #: Batch keeps at most this many best-scoring consultants per seat (None = all feasible).
     max_candidates_per_seat: int | None = None
 
+    def family_hours(self, contracted_hours: float) -> float:
+        """Contracted hours a week less the share reserved for travel, documentation and
+        supervision: what may be planned as family work."""
+        return contracted_hours * (1.0 - self.reserved_share)
+
     def __post_init__(self) -> None:
         for name in (
             "max_travel_minutes",
@@ -208,6 +226,10 @@ class MatchSettings:
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"MatchSettings.{name}: must be ≥ 0, got {getattr(self, name)}")
+        if not 0.0 <= self.reserved_share < 1.0:
+            raise ValueError(
+                f"MatchSettings.reserved_share: must be in [0, 1), got {self.reserved_share}"
+            )
         if self.horizon_weeks < 1:
             raise ValueError(f"MatchSettings.horizon_weeks: must be ≥ 1, got {self.horizon_weeks}")
         if self.score_scale < 1 or self.hours_scale < 1:
@@ -422,7 +444,7 @@ class MatchProblem:
         key = ("closeness", family_tag, consultant_tag)
         value = self._cache.get(key)
         if value is None:
-            value = closeness(family_tag, consultant_tag, self.settings.language_max_distance)
+            value = closeness(family_tag, consultant_tag)
             self._cache[key] = value
         return Closeness(value)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pycountry
 
-from data.languages import Closeness, display_name
+from data.languages import CLOSENESS_LABEL, Closeness, display_name
 from matcher.candidates import CandidateIndex
 from matcher.problem import CaseData, ConsultantData, LanguageCover, MatchProblem, Role
 from matcher.reshuffle import Reshuffle, reshuffle
@@ -26,6 +26,7 @@ from matcher.rules import (
     Reason,
     RuleName,
     all_failures,
+    employment_ends_before_case,
     first_failure,
     present_share,
     required_tags,
@@ -269,18 +270,18 @@ def this_week_free(
 ) -> float:
     """Free hours in the week from the start day, before taking the case."""
     share = present_share(consultant, start_day(problem, case))
-    return max(0.0, consultant.capacity_hours * share - load)
+    return max(0.0, problem.settings.family_hours(consultant.capacity_hours) * share - load)
 
 
 def describe_cover(cover: LanguageCover) -> str:
-    """E.g. "speaks Arabic (Iraq) (exact dialect)" or "speaks Persian for Dari (fallback)"."""
+    """E.g. "speaks Arabic (Iraq) (exact dialect, native)" or "speaks Persian for Dari
+    (a related language (needs a coordinator's sign-off), fluent)"."""
     family = display_name(cover.family_tag, "en")
     own = display_name(cover.consultant_tag, "en")
     if cover.closeness == Closeness.EXACT:
         kind = "exact dialect" if "-" in cover.family_tag else "exact"
         return f"speaks {family} ({kind}, {cover.level})"
-    kind = "other dialect" if cover.closeness == Closeness.DIALECT else "related language"
-    return f"speaks {own} for {family} ({kind}, {cover.level})"
+    return f"speaks {own} for {family} ({CLOSENESS_LABEL[cover.closeness]}, {cover.level})"
 
 
 def _country(code: str) -> str:
@@ -308,6 +309,9 @@ def _reasons(ctx: PairContext, points: dict[str, float], free: float) -> tuple[s
         reasons.append("can start within 24 hours")
     if ctx.case.gender_rule == "preferred" and ctx.consultant.gender == ctx.case.gender:
         reasons.append(f"{ctx.case.gender}, as preferred")
+    ending = employment_ends_before_case(ctx.case, ctx.consultant)
+    if ending is not None:
+        reasons.append(f"note: {ending}")
     return tuple(reasons)
 
 

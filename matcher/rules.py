@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from data.languages import Closeness, display_name
+from data.languages import CLOSENESS_RANK, Closeness, display_name
 from matcher.problem import (
     LEVEL_RANK,
     SUPPORT_INTERVENTION_TYPES,
@@ -25,6 +25,7 @@ from matcher.problem import (
     LanguageCover,
     Level,
     MatchProblem,
+    MatchSettings,
     Role,
 )
 
@@ -39,6 +40,7 @@ class RuleName(StrEnum):
     CAPACITY_HOURS = "capacity_hours"
     CAPACITY_CASES = "capacity_cases"
     TRAVEL = "travel"
+    EMPLOYMENT_END = "employment_end"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,6 @@ class Reason:
 
 
 Rule = Callable[[MatchProblem, CaseData, Role, ConsultantData], "Reason | None"]
-
-_CLOSENESS_ORDER = {Closeness.EXACT: 0, Closeness.DIALECT: 1, Closeness.FALLBACK: 2}
 
 
 # ------------------------------------------------------------------ shared helpers
@@ -72,7 +72,8 @@ def language_cover(
     problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData
 ) -> tuple[LanguageCover, ...] | None:
     """Best cover of each required tag (closeness first, then level), or None if a tag
-    is not covered at `min_language_level` within the CLDR distance threshold."""
+    is not covered at `min_language_level`. A related language counts only when the case
+    allows it (`CaseData.allow_related_language`, a coordinator's sign-off)."""
     key = ("cover", case.id, role, consultant.id)
     cache = problem._cache
     if key in cache:
@@ -88,11 +89,11 @@ def language_cover(
             if LEVEL_RANK[level] < minimum:
                 continue
             kind = problem.closeness(tag, skill.tag)
-            if kind == Closeness.NONE:
+            if not usable_closeness(case, kind):
                 continue
             candidate = LanguageCover(tag, skill.tag, kind, level)
-            if best is None or (_CLOSENESS_ORDER[kind], -LEVEL_RANK[level]) < (
-                _CLOSENESS_ORDER[best.closeness],
+            if best is None or (CLOSENESS_RANK[kind], -LEVEL_RANK[level]) < (
+                CLOSENESS_RANK[best.closeness],
                 -LEVEL_RANK[best.level],
             ):
                 best = candidate
@@ -103,6 +104,14 @@ def language_cover(
     result = tuple(covers)
     cache[key] = result
     return result
+
+
+def usable_closeness(case: CaseData, kind: Closeness) -> bool:
+    """Whether a cover of this closeness may serve the case: a related language only with
+    the case's sign-off, no common language never."""
+    if kind == Closeness.NONE:
+        return False
+    return kind != Closeness.RELATED or case.allow_related_language
 
 
 def start_day(problem: MatchProblem, case: CaseData) -> dt.date:
@@ -139,9 +148,29 @@ def free_hours(
     problem: MatchProblem, case: CaseData, consultant: ConsultantData, load: float
 ) -> float:
     """The smallest free capacity over the first `horizon_weeks` weeks from the start,
-    where an absent working day removes a fifth of the weekly hours."""
-    share = min_present_share(consultant, start_day(problem, case), problem.settings.horizon_weeks)
-    return consultant.capacity_hours * share - load
+    where an absent working day removes a fifth of the weekly family hours."""
+    return weekly_capacity(problem.settings, consultant, start_day(problem, case)) - load
+
+
+def weekly_capacity(
+    settings: MatchSettings, consultant: ConsultantData, first_day: dt.date
+) -> float:
+    """Family hours a week the consultant can carry in each of the first `horizon_weeks`
+    weeks from `first_day`: contracted hours less the reserved share
+    (`MatchSettings.reserved_share`), times the lowest share of working days present.
+    Ranking, batch and confirm all use it."""
+    return horizon_capacity(settings, consultant.capacity_hours, consultant.absences, first_day)
+
+
+def horizon_capacity(
+    settings: MatchSettings,
+    contracted_hours: float,
+    absences: tuple[DateRange, ...],
+    first_day: dt.date,
+) -> float:
+    """`weekly_capacity` from plain values (the confirm reads them from the database)."""
+    share = _min_present_share(absences, first_day, settings.horizon_weeks) if absences else 1.0
+    return settings.family_hours(contracted_hours) * share
 
 
 def min_present_share(consultant: ConsultantData, first_day: dt.date, weeks: int) -> float:
@@ -162,19 +191,47 @@ def _min_present_share(absences: tuple[DateRange, ...], first_day: dt.date, week
 def language_rule(
     problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData
 ) -> Reason | None:
-    """Every required language is covered at working level or better, by the same tag,
-    another dialect of it, or a CLDR fallback within `language_max_distance`."""
+    """Every required language is covered at `min_language_level` or better, by the same
+    tag, another regional variety, an Arabic dialect of the same group, or (only with the
+    case's sign-off) a related language."""
     if language_cover(problem, case, role, consultant) is not None:
         return None
-    missing = [
+    level = problem.settings.min_language_level
+    tags = required_tags(case, role)
+    spoken = [
         tag
-        for tag in required_tags(case, role)
-        if not any(problem.closeness(tag, s.tag) != Closeness.NONE for s in consultant.languages)
+        for tag in tags
+        if any(usable_closeness(case, problem.closeness(tag, s.tag)) for s in consultant.languages)
     ]
-    names = ", ".join(display_name(t, "en") for t in missing) or "the required languages"
-    if not missing:
-        return Reason(RuleName.LANGUAGE, f"speaks {names} only below working level")
-    return Reason(RuleName.LANGUAGE, f"does not speak {names}")
+    related_only = [
+        tag
+        for tag in tags
+        if tag not in spoken
+        and any(problem.closeness(tag, s.tag) == Closeness.RELATED for s in consultant.languages)
+    ]
+    missing = [tag for tag in tags if tag not in spoken and tag not in related_only]
+    if missing:
+        names = ", ".join(display_name(t, "en") for t in missing)
+        return Reason(RuleName.LANGUAGE, f"does not speak {names}")
+    if related_only:
+        names = ", ".join(display_name(t, "en") for t in related_only)
+        return Reason(
+            RuleName.LANGUAGE,
+            f"speaks only a language related to {names}; the case has no coordinator's "
+            "sign-off for a related language",
+        )
+    minimum = LEVEL_RANK[level]
+    below = [
+        tag
+        for tag in tags
+        if not any(
+            usable_closeness(case, problem.closeness(tag, s.tag))
+            and LEVEL_RANK[Level(s.level)] >= minimum
+            for s in consultant.languages
+        )
+    ]
+    names = ", ".join(display_name(t, "en") for t in below) or "the required languages"
+    return Reason(RuleName.LANGUAGE, f"speaks {names} only below {level.value} level")
 
 
 def intervention_type_rule(
@@ -274,6 +331,30 @@ def travel_rule(
     return Reason(RuleName.TRAVEL, f"{minutes:.0f} min away (limit {limit:.0f})")
 
 
+def employment_ends_before_case(case: CaseData, consultant: ConsultantData) -> str | None:
+    """The reason a consultant's employment ends before the case's expected end, if it
+    does: shown beside a candidate (soft), or a hard rule when
+    `MatchSettings.employment_end_is_hard`."""
+    if consultant.active_to is None or case.expected_end is None:
+        return None
+    if consultant.active_to >= case.expected_end:
+        return None
+    return (
+        f"employment ends {consultant.active_to.isoformat()}, before the case's expected "
+        f"end {case.expected_end.isoformat()}"
+    )
+
+
+def employment_end_rule(
+    problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData
+) -> Reason | None:
+    """If configured as hard: the consultant is employed until the case's expected end."""
+    if not problem.settings.employment_end_is_hard:
+        return None
+    text = employment_ends_before_case(case, consultant)
+    return Reason(RuleName.EMPLOYMENT_END, text) if text is not None else None
+
+
 #: All hard rules in checking order.
 HARD_RULES: tuple[Rule, ...] = (
     language_rule,
@@ -283,6 +364,7 @@ HARD_RULES: tuple[Rule, ...] = (
     gender_rule,
     absence_rule,
     travel_rule,
+    employment_end_rule,
     capacity_hours_rule,
     capacity_cases_rule,
 )

@@ -13,7 +13,12 @@ from data.languages import Closeness
 from matcher.problem import CaseData, ConsultantData, LanguageCover, Level, MatchProblem, Role
 from matcher.rules import language_cover, other_load, present_share, start_day
 
-CLOSENESS_VALUE = {Closeness.EXACT: 1.0, Closeness.DIALECT: 0.7, Closeness.FALLBACK: 0.3}
+CLOSENESS_VALUE = {
+    Closeness.EXACT: 1.0,
+    Closeness.VARIETY: 0.85,
+    Closeness.DIALECT: 0.7,
+    Closeness.RELATED: 0.3,
+}
 LEVEL_VALUE = {Level.NATIVE: 1.0, Level.FLUENT: 0.9, Level.WORKING: 0.75}
 
 
@@ -32,7 +37,8 @@ class PairContext:
 
 
 def language_term(ctx: PairContext) -> float:
-    """Worst required language: exact tag 1, other dialect 0.7, CLDR fallback 0.3, times
+    """Worst required language: exact tag 1, other regional variety 0.85, Arabic dialect of
+    the same group 0.7, signed-off related language 0.3, times
     the level (native 1, fluent 0.9, working 0.75). No language needed → 1."""
     if not ctx.cover:
         return 1.0
@@ -70,7 +76,7 @@ def continuity_term(ctx: PairContext) -> float:
 
 def workload_term(ctx: PairContext) -> float:
     """1 − utilisation after taking the seat: spreads work towards the less loaded."""
-    capacity = ctx.consultant.capacity_hours
+    capacity = ctx.problem.settings.family_hours(ctx.consultant.capacity_hours)
     if capacity <= 0:
         return 0.0
     used = ctx.base_load + ctx.case.hours_for(ctx.role)

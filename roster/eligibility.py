@@ -13,7 +13,13 @@ from data.languages import Closeness, closeness
 from roster.problem import Case, Employee, RosterProblem
 from roster.templates import ShiftType
 
-_RANK = {Closeness.EXACT: 3, Closeness.DIALECT: 2, Closeness.FALLBACK: 1, Closeness.NONE: 0}
+_RANK = {
+    Closeness.EXACT: 4,
+    Closeness.VARIETY: 3,
+    Closeness.DIALECT: 2,
+    Closeness.RELATED: 1,
+    Closeness.NONE: 0,
+}
 
 
 class Ineligible(StrEnum):

@@ -719,7 +719,7 @@ def explain_uncovered(problem: RosterProblem, roster: Roster) -> tuple[Uncovered
     staff: dict[tuple[str, int, str], list[str]] = {}
     for a in roster:
         staff.setdefault((a.case, a.day, a.shift), []).append(a.employee)
-    rank = {"exact": 3, "dialect": 2, "fallback": 1, "none": 0}
+    rank = {"exact": 4, "variety": 3, "dialect": 2, "related": 1, "fallback": 1, "none": 0}
     out = []
     for demand in p.cover:
         on = staff.get((demand.case, demand.day, demand.shift), [])

@@ -17,7 +17,8 @@ from data.languages import Closeness, closeness
 from roster.problem import Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY, ShiftType
 
-_RANK = {"exact": 3, "dialect": 2, "fallback": 1, "none": 0}
+#: `data.languages.Closeness` values ("fallback": the old name of "related").
+_RANK = {"exact": 4, "variety": 3, "dialect": 2, "related": 1, "fallback": 1, "none": 0}
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,9 @@ class CaseCreate(RequestModel):
     preferred_consultant_id: DbId | None = None
     excluded_consultant_ids: list[DbId] = Field(default_factory=list, max_length=50)
     required_qualifications: list[Qualification] = Field(default_factory=list, max_length=6)
+    #: A coordinator's sign-off that a related language (Dari for Persian, Arabic of
+    #: another dialect group) may serve the family.
+    allow_related_language: bool = False
     languages: list[CaseLanguageIn] = Field(default_factory=list, max_length=10)
 
     @model_validator(mode="after")
@@ -137,6 +140,7 @@ class CaseUpdate(RequestModel):
     preferred_consultant_id: DbId | None = None
     excluded_consultant_ids: list[DbId] | None = Field(default=None, max_length=50)
     required_qualifications: list[Qualification] | None = Field(default=None, max_length=6)
+    allow_related_language: bool | None = None
     status: CaseStatus | None = None
     languages: list[CaseLanguageIn] | None = Field(default=None, max_length=10)
     #: The version you read; when given, a concurrent change answers 409.
@@ -179,6 +183,7 @@ class CasePublic(SQLModel):
     preferred_consultant_id: int | None
     excluded_consultant_ids: list[int]
     required_qualifications: list[str]
+    allow_related_language: bool
     status: CaseStatus
     languages: list[CaseLanguageIn]
 

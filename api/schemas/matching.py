@@ -71,6 +71,19 @@ class ReshuffleOut(SQLModel):
     explanation: list[str]
 
 
+class CoordinatorOut(SQLModel):
+    """The social coordinator proposed for the case; the confirm assigns them."""
+
+    coordinator_id: int = Field(examples=[3])
+    coordinator_ref: str = Field(examples=["K-0007"])
+    office_id: int
+    caseload: int = Field(examples=[21])
+    max_caseload: int = Field(examples=[30])
+    #: True if they already coordinate the case.
+    current: bool = False
+    reasons: list[str] = Field(examples=[["Næstved serves the family's region"]])
+
+
 class MatchResult(SQLModel):
     model_config = with_examples(
         {
@@ -103,6 +116,8 @@ class MatchResult(SQLModel):
     pairs: list[PairOut]
     exclusions: list[ExclusionsOut]
     reshuffle: ReshuffleOut | None
+    #: The coordinator who will own the case (None: no serving office has room).
+    coordinator: CoordinatorOut | None = None
 
 
 class MoveIn(RequestModel):
@@ -140,6 +155,9 @@ class AssignmentConfirm(RequestModel):
 
     seats: list[SeatChoice] = Field(min_length=1, max_length=2)
     moves: list[MoveIn] = Field(default_factory=list, max_length=5)
+    #: The coordinator to assign if the case has none; default: the one the match
+    #: proposes (a serving office's coordinator with the lowest caseload).
+    coordinator_id: DbId | None = None
     #: First day of the assignment; default: the case's requested start (not in the past).
     start: PlanningDate | None = None
 

@@ -12,6 +12,7 @@ first, sees the capacity gone and gets a 409 with the reason.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -40,8 +41,11 @@ from data.models import (
     CaseStatus,
     Consultant,
     Coordinator,
+    Municipality,
+    Office,
 )
 from data.ops_models import AuditAction
+from matcher.coordinators import CoordinatorOption, choose_coordinator
 
 #: A check of the rules that do not depend on load (language, type, exclusions …):
 #: (case id, consultant id, role) → a reason the consultant is not a candidate, or None.
@@ -246,6 +250,9 @@ def _confirm(
             case_id=case_id,
             ended_assignment_ids=[a.id for a in ended if a.id is not None],
         )
+    coordinator = _assign_coordinator(session, case, body.coordinator_id, start, actor_key_id)
+    if coordinator is not None:
+        confirmed.append(coordinator)
     if case.status is CaseStatus.REQUESTED:
         case.status = CaseStatus.ACTIVE
         session.add(case)
@@ -262,6 +269,100 @@ def _confirm(
         if reason is not None:
             raise Conflict(reason)
     return Confirmation(created=[*confirmed, *created], ended=ended)
+
+
+def _coordinator_caseload(session: Session, coordinator_id: int, on: dt.date) -> int:
+    return len(
+        set(
+            session.exec(
+                select(Assignment.case_id).where(
+                    col(Assignment.coordinator_id) == coordinator_id, running_assignments(on)
+                )
+            ).all()
+        )
+    )
+
+
+def _assign_coordinator(
+    session: Session,
+    case: Case,
+    requested: int | None,
+    start: dt.date,
+    actor_key_id: int | None,
+) -> Assignment | None:
+    """In the confirm's transaction: give a case without a running coordinator the one
+    asked for, or else the one the match proposes (`matcher.coordinators`: a serving
+    office's coordinator with room and the lowest caseload). None if the case has one
+    already or no serving office has room (the family is placed all the same)."""
+    assert case.id is not None
+    running = session.exec(
+        select(Assignment.id).where(
+            col(Assignment.case_id) == case.id,
+            col(Assignment.role) == AssignmentRole.COORDINATOR,
+            running_assignments(start),
+        )
+    ).first()
+    if running is not None:
+        if requested is not None:
+            raise Conflict(f"case {case.id} already has a coordinator (assignment {running})")
+        return None
+    municipality = session.get(Municipality, case.municipality_code)
+    region = municipality.region_code if municipality is not None else ""
+    serving = {o.id for o in session.exec(select(Office)) if region in o.serves_regions}
+    caseloads = Counter(
+        coordinator_id
+        for coordinator_id, _ in set(
+            session.exec(
+                select(Assignment.coordinator_id, Assignment.case_id).where(
+                    col(Assignment.coordinator_id).is_not(None), running_assignments(start)
+                )
+            ).all()
+        )
+    )
+    options = [
+        CoordinatorOption(
+            co.id, co.office_id, caseloads[co.id], co.max_caseload, co.office_id in serving
+        )
+        for co in session.exec(select(Coordinator).order_by(col(Coordinator.id)))
+        if co.id is not None
+    ]
+    if requested is not None:
+        chosen = next((o for o in options if o.id == requested), None)
+        if chosen is None:
+            raise Invalid.field("body.coordinator_id", f"unknown coordinator id {requested}")
+    else:
+        chosen = choose_coordinator(options)
+        if chosen is None:
+            return None
+    # Lock the coordinator, then count again: a concurrent confirm may have taken the
+    # last place in the caseload.
+    bump_version(session, Coordinator, chosen.id)
+    caseload = _coordinator_caseload(session, chosen.id, start)
+    if caseload >= chosen.max_caseload:
+        raise Conflict(
+            f"coordinator {chosen.id} already has the maximum of {chosen.max_caseload} cases"
+        )
+    row = Assignment(
+        case_id=case.id,
+        coordinator_id=chosen.id,
+        role=AssignmentRole.COORDINATOR,
+        hours_per_week=0,
+        start=start,
+        status=AssignmentStatus.CONFIRMED,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    record(
+        session,
+        actor_key_id,
+        AuditAction.ASSIGNMENT_CONFIRM,
+        "assignment",
+        [row.id],
+        case_id=case.id,
+        coordinator_id=chosen.id,
+    )
+    return row
 
 
 # ------------------------------------------------------------------ changing one

@@ -41,6 +41,7 @@ _NOT_NULL = (
     "priority",
     "excluded_consultant_ids",
     "required_qualifications",
+    "allow_related_language",
     "status",
 )
 

@@ -8,8 +8,9 @@ its transaction, after its rows are locked, and rolls back with a `Conflict` (or
 `Invalid` naming the field) when one fails:
 
 - **capacity**: a consultant's running assignments fit their contracted hours and their
-  maximum number of cases; a coordinator's fit their caseload; a consultant who gets a
-  seat is employed on its first day;
+  maximum number of cases (a new seat: their family hours, i.e. contracted hours less the
+  reserved share, reduced by absences, as matching counts them); a coordinator's fit
+  their caseload; a consultant who gets a seat is employed on its first day;
 - **one running consultant per seat**: a case has at most one running primary (and one
   running support person, except a døgnindsats, whose team has several) at a time;
 - **the case's course**: an assignment never starts after the case's expected end, nor
@@ -28,6 +29,7 @@ from sqlalchemy import ColumnElement, and_, func, or_
 from sqlmodel import Session, col, select
 
 from data.models import (
+    Absence,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
@@ -37,6 +39,8 @@ from data.models import (
     Coordinator,
     InterventionType,
 )
+from matcher.problem import DateRange, MatchSettings
+from matcher.rules import horizon_capacity
 
 #: Tolerance of hour sums (floats).
 _EPSILON = 1e-9
@@ -88,15 +92,35 @@ def capacity_problem(
         return employment
     assert consultant.id is not None
     used_hours, cases = consultant_load(session, consultant.id, on)
-    free = consultant.contracted_hours_per_week - used_hours
+    free = family_capacity(session, consultant, on) - used_hours
     if free + _EPSILON < hours:
         return (
-            f"consultant {consultant.id} has only {max(free, 0):g} h/week free "
-            f"of the {hours:g} h needed"
+            f"consultant {consultant.id} has only {max(free, 0):.1f} h/week free "
+            f"of the {hours:g} h needed (family hours after the reserved share and absences)"
         )
     if case_id not in cases and len(cases) >= consultant.max_cases:
         return f"consultant {consultant.id} already has the maximum of {consultant.max_cases} cases"
     return None
+
+
+def family_capacity(session: Session, consultant: Consultant, on: dt.date) -> float:
+    """Family hours a week the consultant can carry from `on`, counted as ranking and the
+    batch count them (`matcher.rules.horizon_capacity`): contracted hours less the
+    reserved share (`MatchSettings.reserved_share`), in the leanest week of the horizon
+    given the absences."""
+    settings = MatchSettings()
+    horizon_end = on + dt.timedelta(weeks=settings.horizon_weeks)
+    absences = tuple(
+        DateRange(a.start, a.end)
+        for a in session.exec(
+            select(Absence).where(
+                col(Absence.consultant_id) == consultant.id,
+                col(Absence.end) >= on,
+                col(Absence.start) < horizon_end,
+            )
+        )
+    )
+    return horizon_capacity(settings, consultant.contracted_hours_per_week, absences, on)
 
 
 def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:

@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 from api.schemas.matching import (
     AssignmentConfirm,
     CandidateOut,
+    CoordinatorOut,
     ExclusionsOut,
     MatchResult,
     MoveOut,
@@ -328,6 +329,24 @@ def to_match_result(
         ],
         exclusions=exclusions,
         reshuffle=reshuffle,
+        coordinator=_coordinator_out(problem, ranking.case_id),
+    )
+
+
+def _coordinator_out(problem: MatchProblem, case_id: int) -> CoordinatorOut | None:
+    from matcher.coordinators import propose_coordinator
+
+    proposal = propose_coordinator(problem, case_id)
+    if proposal is None:
+        return None
+    return CoordinatorOut(
+        coordinator_id=proposal.coordinator_id,
+        coordinator_ref=problem.coordinator_by_id[proposal.coordinator_id].ref,
+        office_id=proposal.office_id,
+        caseload=proposal.caseload,
+        max_caseload=proposal.max_caseload,
+        current=proposal.current,
+        reasons=list(proposal.reasons),
     )
 
 

@@ -132,6 +132,7 @@ def load_match_problem(
             hours_per_week=c.hours_per_week,
             visits_per_week=c.visits_per_week,
             requested_start=c.requested_start,
+            expected_end=c.expected_end,
             languages=tuple(languages.get(_id(c), ())),
             needs_support_person=c.needs_support_person,
             support_hours_per_week=c.support_hours_per_week,
@@ -143,6 +144,7 @@ def load_match_problem(
             excluded_consultant_ids=frozenset(c.excluded_consultant_ids),
             required_qualifications=frozenset(c.required_qualifications),
             priority=c.priority,
+            allow_related_language=c.allow_related_language,
             is_open=c.status == CaseStatus.REQUESTED,
             municipality_code=c.municipality_code,
             ref=c.reference,
@@ -203,6 +205,7 @@ def _consultants(session: Session, as_of: dt.date) -> tuple[ConsultantData, ...]
             cultural_countries=frozenset(c.cultural_countries),
             competences=frozenset(c.competence_tags),
             absences=tuple(sorted(absences.get(_id(c), ()), key=lambda r: r.start)),
+            active_to=c.active_to,
             ref=c.employee_ref,
         )
         for c in rows

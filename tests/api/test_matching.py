@@ -17,12 +17,15 @@ from sqlmodel import Session, select
 from api.config import ApiSettings
 from api.main import create_app
 from data.models import (
+    Absence,
+    AbsenceReason,
     Assignment,
     AssignmentStatus,
     Case,
     CaseStatus,
     Consultant,
     ConsultantLanguage,
+    Coordinator,
     Gender,
     LanguageLevel,
 )
@@ -62,17 +65,39 @@ def test_match_ranks_the_arabic_speakers_with_reasons(
     assert response.status_code == 200, response.text
     result = response.json()
     ids = [c["consultant_id"] for c in result["candidates"]]
-    # c1 speaks the family's exact dialect (ar-IQ), c2 another Arabic dialect (ar-SY):
-    # both are candidates, the exact dialect first. c3 (ti, da) and c4 (uk) are not.
-    assert ids == [world.consultants["c1"], world.consultants["c2"]]
+    # c1 speaks the family's exact dialect (ar-IQ). c2 speaks Syrian Arabic (Levantine),
+    # another dialect group than the family's Iraqi (Mesopotamian): not offered without a
+    # coordinator's sign-off. c3 (ti, da) and c4 (uk) are not candidates either.
+    assert ids == [world.consultants["c1"]]
     assert result["feasible"] is True
-    best = result["candidates"][0]
-    assert (
-        best["reasons"]
-        and best["breakdown"]["language"] > result["candidates"][1]["breakdown"]["language"]
-    )
+    assert result["candidates"][0]["reasons"]
     primary_exclusions = next(e for e in result["exclusions"] if e["role"] == "primary")
-    assert primary_exclusions["counts"].get("language") == 2
+    assert primary_exclusions["counts"].get("language") == 3
+
+
+def test_match_offers_another_dialect_group_once_the_case_is_signed_off(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    case_url = f"/v1/cases/{world.cases['k1']}"
+    signed = client.patch(
+        case_url, json={"allow_related_language": True}, headers=keys.headers("reception")
+    )
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["allow_related_language"] is True
+    response = client.post(
+        f"{case_url}/match",
+        json={"top": 5, "as_of": "2026-03-02"},
+        headers=keys.headers("reception"),
+    )
+    assert response.status_code == 200, response.text
+    candidates = response.json()["candidates"]
+    # c1 (exact) first, then c2 (Syrian Arabic, a related variety, with the sign-off).
+    assert [c["consultant_id"] for c in candidates] == [
+        world.consultants["c1"],
+        world.consultants["c2"],
+    ]
+    assert candidates[0]["breakdown"]["language"] > candidates[1]["breakdown"]["language"]
+    assert any("sign-off" in reason for reason in candidates[1]["reasons"])
 
 
 def test_confirm_creates_a_confirmed_assignment_and_activates_the_case(
@@ -85,9 +110,12 @@ def test_confirm_creates_a_confirmed_assignment_and_activates_the_case(
         headers=keys.headers("reception"),
     )
     assert response.status_code == 201, response.text
-    [assignment] = response.json()
+    # The consultant, and in the same transaction the coordinator the match proposes.
+    assignment, coordinator = response.json()
     assert assignment["consultant_id"] == c1 and assignment["status"] == "confirmed"
     assert assignment["hours_per_week"] == 6  # the case's hours
+    assert coordinator["role"] == "coordinator"
+    assert coordinator["coordinator_id"] == world.coordinators["k_kbh"]
     with Session(api_engine) as session:
         case = session.get(Case, world.cases["k1"])
         assert case is not None and case.status is CaseStatus.ACTIVE
@@ -95,7 +123,8 @@ def test_confirm_creates_a_confirmed_assignment_and_activates_the_case(
             select(AuditEvent).where(AuditEvent.action != AuditAction.KEY_CREATE)
         ).all()
     assert [(e.action, e.entity_ids) for e in events] == [
-        (AuditAction.ASSIGNMENT_CONFIRM, [assignment["id"]])
+        (AuditAction.ASSIGNMENT_CONFIRM, [assignment["id"]]),
+        (AuditAction.ASSIGNMENT_CONFIRM, [coordinator["id"]]),
     ]
     assert events[0].related_ids == {"case_id": world.cases["k1"], "consultant_id": c1}
     # The seat is taken now: a second confirmation for it is a conflict.
@@ -354,7 +383,7 @@ def test_a_proposed_reshuffle_is_applied_with_the_confirmation(
     }
     applied = client.post(f"/v1/cases/{waiting}/assignments", json=body, headers=headers)
     assert applied.status_code == 201, applied.text
-    created = {(a["case_id"], a["consultant_id"]) for a in applied.json()}
+    created = {(a["case_id"], a["consultant_id"]) for a in applied.json() if a["consultant_id"]}
     assert created == {(waiting, c3), (danish, c5_id)}
     with Session(api_engine) as session:
         moved = session.get(Assignment, reshuffle["moves"][0]["assignment_id"])
@@ -414,3 +443,90 @@ def test_a_repeated_match_is_answered_from_memory_until_a_write(
     version = {c["consultant_id"]: c["consultant_version"] for c in after.json()["candidates"]}
     before = {c["consultant_id"]: c["consultant_version"] for c in first.json()["candidates"]}
     assert version[c1] == before[c1] + 1
+
+
+def test_confirm_counts_family_hours_after_the_reserved_share_and_absences(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    c1 = world.consultants["c1"]  # 37 h contracted, no running work
+    url = f"/v1/cases/{world.cases['k1']}/assignments"
+    headers = keys.headers("reception")
+
+    def confirm(hours: float) -> httpx.Response:
+        seat = {"consultant_id": c1, "hours_per_week": hours}
+        return client.post(url, json={"seats": [seat], "start": "2026-03-02"}, headers=headers)
+
+    # 15 % of 37 h is reserved for travel, documentation and supervision: 31.45 h left.
+    reserved = confirm(32)
+    assert reserved.status_code == 409 and "reserved share" in reserved.text
+    # Absent Wednesday to Friday of the first week: 2 of 5 days, 31.45 × 0.4 ≈ 12.6 h.
+    with Session(api_engine) as session:
+        start, end = dt.date(2026, 3, 4), dt.date(2026, 3, 6)
+        session.add(Absence(consultant_id=c1, start=start, end=end, reason=AbsenceReason.OTHER))
+        session.commit()
+    assert confirm(13).status_code == 409
+    fits = confirm(12)
+    assert fits.status_code == 201, fits.text
+
+
+def test_match_proposes_the_coordinator_and_confirm_takes_the_one_asked_for(
+    client: TestClient, keys: Keys, world: World
+) -> None:
+    headers = keys.headers("reception")
+    case_url = f"/v1/cases/{world.cases['k1']}"
+    match = client.post(f"{case_url}/match", json={"as_of": "2026-03-02"}, headers=headers)
+    assert match.status_code == 200, match.text
+    proposal = match.json()["coordinator"]
+    # k1 is in København's region: its coordinator, not Næstved's, is proposed.
+    assert proposal["coordinator_id"] == world.coordinators["k_kbh"]
+    assert proposal["current"] is False and proposal["reasons"]
+    # Reception may name another coordinator; an unknown id names the field.
+    seat = {"consultant_id": world.consultants["c1"]}
+    unknown = client.post(
+        f"{case_url}/assignments",
+        json={"seats": [seat], "start": "2026-03-02", "coordinator_id": 9999},
+        headers=headers,
+    )
+    assert unknown.status_code == 422 and "coordinator_id" in unknown.text
+    chosen = client.post(
+        f"{case_url}/assignments",
+        json={
+            "seats": [seat],
+            "start": "2026-03-02",
+            "coordinator_id": world.coordinators["k_naestved"],
+        },
+        headers=headers,
+    )
+    assert chosen.status_code == 201, chosen.text
+    roles = {a["role"]: a for a in chosen.json()}
+    assert roles["coordinator"]["coordinator_id"] == world.coordinators["k_naestved"]
+    # Matched again, the case keeps its coordinator.
+    again = client.post(f"{case_url}/match", json={"as_of": "2026-03-03"}, headers=headers)
+    assert again.json()["coordinator"]["coordinator_id"] == world.coordinators["k_naestved"]
+    assert again.json()["coordinator"]["current"] is True
+
+
+def test_confirm_places_the_family_without_a_coordinator_when_every_caseload_is_full(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        for coordinator in session.exec(select(Coordinator)):
+            coordinator.max_caseload = 0
+            session.add(coordinator)
+        session.commit()
+    headers = keys.headers("reception")
+    url = f"/v1/cases/{world.cases['k1']}/assignments"
+    seat = {"consultant_id": world.consultants["c1"]}
+    asked = client.post(
+        url,
+        json={
+            "seats": [seat],
+            "start": "2026-03-02",
+            "coordinator_id": world.coordinators["k_kbh"],
+        },
+        headers=headers,
+    )
+    assert asked.status_code == 409 and "maximum of 0 cases" in asked.text
+    placed = client.post(url, json={"seats": [seat], "start": "2026-03-02"}, headers=headers)
+    assert placed.status_code == 201, placed.text
+    assert [a["role"] for a in placed.json()] == ["primary"]

@@ -99,7 +99,7 @@ def test_applying_a_stale_plan_is_refused_and_writes_nothing(
     # Meanwhile reception confirms k1 by hand: the plan's "new" placement is stale.
     confirmed = client.post(
         f"/v1/cases/{world.cases['k1']}/assignments",
-        json={"seats": [{"consultant_id": world.consultants["c2"]}], "start": "2026-03-02"},
+        json={"seats": [{"consultant_id": world.consultants["c1"]}], "start": "2026-03-02"},
         headers=keys.headers("reception"),
     )
     assert confirmed.status_code == 201

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from api.config import ApiSettings
 from api.main import create_app
+from data.models import ConsultantLanguage, LanguageLevel
 from data.ops_models import AuditEvent, Job, JobStatus
 from tests.api.conftest import Keys
 from tests.api.world import World
@@ -79,6 +80,14 @@ def test_logs_of_a_full_flow_carry_no_personal_data(
     caplog.set_level(logging.INFO)  # every other logger at a production level
     settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05)
     reception, admin = keys.headers("reception"), keys.headers("admin")
+    with Session(api_engine) as session:
+        # The child speaks Sorani: Arabic does not cover it, so c1 learns it for this flow.
+        session.add(
+            ConsultantLanguage(
+                consultant_id=world.consultants["c1"], tag="ckb", level=LanguageLevel.FLUENT
+            )
+        )
+        session.commit()
     with TestClient(create_app(settings, api_engine)) as client:
         case = client.post("/v1/cases", json=CASE, headers=reception)
         assert case.status_code == 201, case.text

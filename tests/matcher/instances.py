@@ -103,7 +103,9 @@ def problem(
         coordinators=tuple(coordinators),
         assignments=tuple(assignments),
         as_of=MONDAY.date(),
-        settings=settings or MatchSettings(),
+        # Hand-computed hours: the whole contract is family hours unless a test reserves a
+        # share (`MatchSettings.reserved_share`).
+        settings=settings or MatchSettings(reserved_share=0.0),
     )
 
 

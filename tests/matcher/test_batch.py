@@ -6,6 +6,7 @@ the exact tag scores 10, of another dialect 7, a working-level exact speaker 7.5
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
@@ -13,11 +14,12 @@ import pytest
 from matcher.batch import optimize
 from matcher.core import AssignmentCore, solve_core
 from matcher.greedy import greedy
-from matcher.problem import Level, MatchSettings, Role, Weights
+from matcher.problem import DateRange, Level, MatchSettings, Role, Weights
 from solving.status import SolveStatus
 from tests.matcher.instances import (
     CPH,
     CPH_NORTH,
+    MONDAY,
     ROSKILDE,
     case,
     consultant,
@@ -33,7 +35,7 @@ LANGUAGE_ONLY = Weights(
 
 
 def settings(**kw: float) -> MatchSettings:
-    return MatchSettings(weights=LANGUAGE_ONLY, **kw)  # type: ignore[arg-type]
+    return MatchSettings(weights=LANGUAGE_ONLY, **{"reserved_share": 0.0, **kw})  # type: ignore[arg-type]
 
 
 def solve(p, **kw):
@@ -41,11 +43,11 @@ def solve(p, **kw):
 
 
 def test_optimum_gives_each_family_its_exact_dialect():
-    # 1 speaks ar-IQ, 2 speaks ar-SY, each with room for one 10 h case.
+    # 1 speaks ar-LB, 2 speaks ar-SY, each with room for one 10 h case.
     # Exact/exact = 10 + 10 = 20 beats crossed 7 + 7 = 14.
     p = problem(
-        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-        [case(10, "ar-IQ"), case(11, "ar-SY")],
+        [consultant(1, "ar-LB", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-LB"), case(11, "ar-SY")],
         settings=settings(),
     )
     result = solve(p)
@@ -55,12 +57,16 @@ def test_optimum_gives_each_family_its_exact_dialect():
     assert result.kpis is not None and result.kpis.exact_dialect_rate == 1.0
 
 
+def placed(result) -> int:
+    return sum(consultant is not None for consultant in result.assignment.values())
+
+
 def swap_instance(locked: bool = False, stability: float = 0.0):
-    """Case 11 (ar-SY) runs today on consultant 1 (ar-IQ, dialect: 7); case 10 (ar-IQ) is
+    """Case 11 (ar-SY) runs today on consultant 1 (ar-LB, dialect: 7); case 10 (ar-LB) is
     new. Swapping gives 10 + 10 = 20 but breaks a relationship; staying gives 7 + 7 = 14."""
     return problem(
-        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-        [case(10, "ar-IQ"), case(11, "ar-SY", is_open=False)],
+        [consultant(1, "ar-LB", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-LB"), case(11, "ar-SY", is_open=False)],
         [running(100, 11, 1, hours=10, locked=locked)],
         settings=settings(stability_cost=stability),
     )
@@ -93,8 +99,8 @@ def test_stability_cost_prevents_a_marginal_move():
 def test_unplaced_case_reported_with_reason_and_penalty():
     # Nobody speaks Tigrinya: case 12 is unplaced (−100); case 10 → 1 (+10). Total −90.
     p = problem(
-        [consultant(1, "ar-IQ")],
-        [case(10, "ar-IQ"), case(12, "ti")],
+        [consultant(1, "ar-LB")],
+        [case(10, "ar-LB"), case(12, "ti")],
         settings=settings(unplaced_penalty=100),
     )
     result = solve(p)
@@ -140,7 +146,7 @@ def test_coordinator_from_serving_office_within_caseload():
 
 def random_book(seed: int, n_consultants: int = 25, n_cases: int = 50):
     rng = random.Random(seed)
-    tags = ["da", "ar-IQ", "ar-SY", "fa", "prs", "ti", "uk"]
+    tags = ["da", "ar-LB", "ar-SY", "fa", "prs", "ti", "uk"]
     points = [CPH, CPH_NORTH, ROSKILDE]
     consultants = [
         consultant(
@@ -280,8 +286,8 @@ def test_infeasible_and_unknown_are_reported_honestly():
 def test_on_solution_reports_improving_solutions_in_score_points():
     seen: list[tuple[float, float]] = []
     p = problem(
-        [consultant(1, "ar-IQ", hours=10), consultant(2, "ar-SY", hours=10)],
-        [case(10, "ar-IQ"), case(11, "ar-SY")],
+        [consultant(1, "ar-LB", hours=10), consultant(2, "ar-SY", hours=10)],
+        [case(10, "ar-LB"), case(11, "ar-SY")],
         settings=settings(),
     )
     result = optimize(
@@ -294,6 +300,55 @@ def test_on_solution_reports_improving_solutions_in_score_points():
     assert seen, "no solution reported"
     assert seen[-1][0] == pytest.approx(result.objective)  # the last one is the optimum, 20
     assert all(objective <= bound + 1e-9 for objective, bound in seen)
+
+
+def test_excluded_consultant_never_keeps_a_case_through_stability():
+    # Case 11 (ar-SY) runs on 1; 2 also speaks ar-SY. With a stability cost of 60 the
+    # batch keeps 11 on 1 (does not fire) — unless 1 is now excluded for the family:
+    # then 11 goes to 2, whatever the stability cost (fires).
+    def instance(excluded: frozenset[int]):
+        return problem(
+            [consultant(1, "ar-SY", hours=10), consultant(2, "ar-SY", hours=10)],
+            [case(11, "ar-SY", is_open=False, excluded_consultant_ids=excluded)],
+            [running(100, 11, 1, hours=10)],
+            settings=settings(stability_cost=60),
+        )
+
+    assert solve(instance(frozenset())).assignment == {(11, "primary"): 1}
+    moved = solve(instance(frozenset({1})))
+    assert moved.assignment == {(11, "primary"): 2}
+    assert moved.objective == pytest.approx(10.0)  # no stability cost for leaving 1
+
+
+def test_absences_reduce_batch_capacity_for_the_sum_of_cases():
+    # Two open 3 h cases, one ar-SY consultant with 10 h. Present all week: both fit
+    # (does not fire). Absent Wednesday to Friday of the first week (2 of 5 days
+    # present): 10 × 2/5 = 4 h, room for one case only — each fits alone, not both.
+    def instance(absences: tuple[DateRange, ...]):
+        return problem(
+            [consultant(1, "ar-SY", hours=10, absences=absences)],
+            [case(10, "ar-SY", hours=3), case(11, "ar-SY", hours=3)],
+            settings=settings(),
+        )
+
+    assert placed(solve(instance(()))) == 2
+    monday = MONDAY.date()
+    away = (DateRange(monday + dt.timedelta(days=2), monday + dt.timedelta(days=4)),)
+    result = solve(instance(away))
+    assert placed(result) == 1 and len(result.unplaced) == 1
+
+
+def test_reserved_share_reduces_batch_capacity():
+    # 10 h contracted; a 15 % reserve leaves 8.5 family hours: one 5 h case, not two.
+    def instance(reserved: float):
+        return problem(
+            [consultant(1, "ar-SY", hours=10)],
+            [case(10, "ar-SY", hours=5), case(11, "ar-SY", hours=5)],
+            settings=settings(reserved_share=reserved),
+        )
+
+    assert placed(solve(instance(0.0))) == 2
+    assert placed(solve(instance(0.15))) == 1
 
 
 def _team_instance(locked_support: bool = False):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from matcher.problem import MatchSettings, Role, Weights
 from matcher.rank import rank
 from matcher.rules import RuleName
@@ -20,7 +23,7 @@ def iraqi_family():
     """Case 10: an Iraqi-Arabic family in Copenhagen, 10 h/week.
 
     1 speaks ar-IQ and lives in Copenhagen            → best (exact dialect, near)
-    2 speaks ar-SY, same place                          → second (other dialect: 0.7 × 30)
+    2 speaks acm (Mesopotamian), same place              → second (same group: 0.7 × 30)
     3 speaks ar-IQ but lives in Roskilde, office there  → third (exact but ~40 min away)
     4 speaks ar-IQ but has only 5 h free                → nearest miss (capacity)
     5 speaks Tigrinya only                              → excluded (language)
@@ -30,7 +33,7 @@ def iraqi_family():
     return problem(
         [
             consultant(1, "ar-IQ", cultural_countries=frozenset({"IQ"})),
-            consultant(2, "ar-SY"),
+            consultant(2, "acm"),
             consultant(3, "ar-IQ", home=ROSKILDE, office_id=2),
             consultant(4, "ar-IQ", hours=5),
             consultant(5, "ti"),
@@ -64,9 +67,9 @@ def test_rank_summarises_exclusions_and_nearest_miss():
 
 
 def test_rank_top_limits_and_weights_change_order():
-    # With language weight 0 and travel weight high, 2 (ar-SY, 0 min) beats 3 (ar-IQ, far),
+    # With language weight 0 and travel weight high, 2 (acm, 0 min) beats 3 (ar-IQ, far),
     # and ties between 1 and 2 are broken by culture (1 knows Iraq).
-    settings = MatchSettings(weights=Weights(language=0, travel=50))
+    settings = MatchSettings(weights=Weights(language=0, travel=50), reserved_share=0.0)
     p = iraqi_family()
     p2 = problem(p.consultants, p.cases, offices=p.offices, settings=settings)
     ranking = rank(p2, 10, top=2)
@@ -117,3 +120,53 @@ def test_rank_unknown_case_raises():
 
     with pytest.raises(KeyError, match="case 99"):
         rank(iraqi_family(), 99)
+
+
+def test_rank_offers_a_related_language_only_with_sign_off_and_says_so():
+    # Consultant 1 speaks Persian, the family Dari: a related language. Without the
+    # case's sign-off nobody is a candidate (the language rule excludes 1); with it, 1 is
+    # offered and the reason says a coordinator's sign-off is needed.
+    unsigned = problem([consultant(1, "fa")], [case(10, "prs")])
+    ranking = rank(unsigned, 10, propose_reshuffle=False)
+    assert ranking.candidates == ()
+    assert ranking.excluded[Role.PRIMARY].counts == {RuleName.LANGUAGE.value: 1}
+
+    signed = problem([consultant(1, "fa")], [replace(case(10, "prs"), allow_related_language=True)])
+    ranking = rank(signed, 10, propose_reshuffle=False)
+    assert [c.consultant_id for c in ranking.candidates] == [1]
+    assert "sign-off" in ranking.candidates[0].explanation
+
+
+def test_rank_prefers_the_same_arabic_dialect_group():
+    # A Moroccan family: 1 speaks Algerian Arabic (Maghrebi, same group), 2 Iraqi Arabic
+    # (another group). Only 1 is offered; with sign-off 2 is offered too, below 1.
+    consultants = [consultant(1, "ar-DZ"), consultant(2, "ar-IQ")]
+    ranking = rank(problem(consultants, [case(10, "ar-MA")]), 10, propose_reshuffle=False)
+    assert [c.consultant_id for c in ranking.candidates] == [1]
+    signed = replace(case(10, "ar-MA"), allow_related_language=True)
+    ranking = rank(problem(consultants, [signed]), 10, propose_reshuffle=False)
+    assert [c.consultant_id for c in ranking.candidates] == [1, 2]
+
+
+def test_rank_shows_an_employment_end_before_the_case_end_as_a_reason():
+    # 1 leaves before the course is expected to end: still a candidate (soft by
+    # default), with the reason shown; 2 stays and gets no such note.
+    k = case(10, "ar-SY", expected_end=dt.date(2026, 11, 30))
+    p = problem(
+        [
+            consultant(1, "ar-SY", active_to=dt.date(2026, 5, 31)),
+            consultant(2, "ar-SY", active_to=None),
+        ],
+        [k],
+    )
+    reasons = {c.consultant_id: c.explanation for c in rank(p, 10).candidates}
+    assert "employment ends 2026-05-31" in reasons[1]
+    assert "employment ends" not in reasons[2]
+    hard = problem(
+        [consultant(1, "ar-SY", active_to=dt.date(2026, 5, 31))],
+        [k],
+        settings=MatchSettings(employment_end_is_hard=True, reserved_share=0.0),
+    )
+    ranking = rank(hard, 10, propose_reshuffle=False)
+    assert ranking.candidates == ()
+    assert ranking.excluded[Role.PRIMARY].counts == {RuleName.EMPLOYMENT_END.value: 1}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -25,14 +26,41 @@ def check(rule, p, case_id=10, consultant_id=1, role=Role.PRIMARY):
     return rule(p, p.case_by_id[case_id], role, p.consultant_by_id[consultant_id])
 
 
-def test_language_exact_dialect_and_fallback_pass():
+def test_language_exact_variety_and_dialect_group_pass():
     p = problem(
-        [consultant(1, "ar-IQ"), consultant(2, "ar-SY"), consultant(3, "fa")],
-        [case(10, "ar-IQ"), case(11, "prs")],
+        [consultant(1, "ar-IQ"), consultant(2, "ar-LB"), consultant(3, "pt-PT")],
+        [case(10, "ar-IQ"), case(11, "ar-SY"), case(12, "pt-BR")],
     )
     assert check(rules.language_rule, p, 10, 1) is None  # same tag
-    assert check(rules.language_rule, p, 10, 2) is None  # same language, other dialect
-    assert check(rules.language_rule, p, 11, 3) is None  # Dari ← Farsi, CLDR fallback
+    assert check(rules.language_rule, p, 11, 2) is None  # Levantine for Levantine
+    assert check(rules.language_rule, p, 12, 3) is None  # same language, other variety
+
+
+def test_language_fires_for_arabic_of_another_dialect_group_without_sign_off():
+    # Mesopotamian (Iraq) for a Maghrebi (Morocco) family is a related language only.
+    p = problem([consultant(1, "ar-IQ")], [case(10, "ar-MA")])
+    reason = check(rules.language_rule, p)
+    assert reason is not None and reason.rule == RuleName.LANGUAGE
+    assert "sign-off" in reason.text
+
+
+def test_language_related_passes_only_with_the_case_sign_off():
+    signed = replace(case(10, "prs"), allow_related_language=True)
+    unsigned = case(11, "prs")
+    p = problem([consultant(1, "fa")], [signed, unsigned])
+    assert check(rules.language_rule, p, 10) is None  # Dari ← Persian, signed off
+    reason = check(rules.language_rule, p, 11)
+    assert reason is not None and "related" in reason.text
+
+
+def test_language_fires_for_a_different_language_even_if_cldr_calls_it_close():
+    # CLDR puts Ukrainian → Russian at distance 24 and Kurmanji → Turkish at 30; neither
+    # is the family's language, and neither is a related language one may sign off.
+    uk = replace(case(10, "uk"), allow_related_language=True)
+    kmr = replace(case(11, "kmr"), allow_related_language=True)
+    p = problem([consultant(1, "ru"), consultant(2, "tr")], [uk, kmr])
+    assert check(rules.language_rule, p, 10, 1) is not None
+    assert check(rules.language_rule, p, 11, 2) is not None
 
 
 def test_language_fires_for_other_language_and_names_it():
@@ -42,23 +70,22 @@ def test_language_fires_for_other_language_and_names_it():
     assert "Arabic" in reason.text
 
 
-def test_language_fires_below_minimum_level():
-    settings = MatchSettings(min_language_level=Level.FLUENT)
+@pytest.mark.parametrize("minimum", [Level.FLUENT, Level.NATIVE])
+def test_language_fires_below_minimum_level_and_names_the_level_asked(minimum):
+    settings = MatchSettings(min_language_level=minimum)
     p = problem(
         [consultant(1, "ar-IQ", level=Level.WORKING)], [case(10, "ar-IQ")], settings=settings
     )
     reason = check(rules.language_rule, p)
-    assert reason is not None and "below working level" in reason.text
+    assert reason is not None and f"below {minimum.value} level" in reason.text
 
 
-def test_language_fires_beyond_distance_threshold():
-    # Ukrainian → Russian is a CLDR fallback at distance 24: allowed at 30, not at 10.
-    wide = problem([consultant(1, "ru")], [case(10, "uk")])
-    narrow = problem(
-        [consultant(1, "ru")], [case(10, "uk")], settings=MatchSettings(language_max_distance=10)
+def test_language_at_the_minimum_level_does_not_fire():
+    settings = MatchSettings(min_language_level=Level.FLUENT)
+    p = problem(
+        [consultant(1, "ar-IQ", level=Level.FLUENT)], [case(10, "ar-IQ")], settings=settings
     )
-    assert check(rules.language_rule, wide) is None
-    assert check(rules.language_rule, narrow) is not None
+    assert check(rules.language_rule, p) is None
 
 
 def test_support_seat_needs_child_language_only():
@@ -192,3 +219,35 @@ def test_problem_validation_names_id_and_field():
         problem([consultant(1, "not a tag!")], [case(10, "da")])
     with pytest.raises(ValueError, match="consultant 1: duplicate"):
         problem([consultant(1, "da"), consultant(1, "da")], [case(10, "da")])
+
+
+def test_capacity_keeps_the_reserved_share_for_travel_and_documentation():
+    # 20 h contracted, 20 % reserved: 16 family hours. A 16 h case fits (does not fire),
+    # a 17 h case does not (fires), though both are below the contract.
+    settings = MatchSettings(reserved_share=0.2)
+    p = problem(
+        [consultant(1, hours=20)], [case(10, hours=16), case(11, hours=17)], settings=settings
+    )
+    assert check(rules.capacity_hours_rule, p, 10) is None
+    reason = check(rules.capacity_hours_rule, p, 11)
+    assert reason is not None and "16 h free of 17 h" in reason.text
+
+
+def test_reserved_share_default_is_documented_and_validated():
+    assert MatchSettings().reserved_share == pytest.approx(0.15)
+    assert MatchSettings().family_hours(37) == pytest.approx(31.45)
+    with pytest.raises(ValueError, match="reserved_share"):
+        MatchSettings(reserved_share=1.0)
+
+
+def test_employment_end_before_the_case_end_is_hard_only_if_configured():
+    leaving = consultant(1, active_to=dt.date(2026, 5, 31))
+    staying = consultant(2, active_to=dt.date(2026, 12, 31))
+    k = case(10, expected_end=dt.date(2026, 11, 30))
+    soft = problem([leaving, staying], [k])
+    hard = problem([leaving, staying], [k], settings=MatchSettings(employment_end_is_hard=True))
+    assert check(rules.employment_end_rule, soft, consultant_id=1) is None  # soft by default
+    reason = check(rules.employment_end_rule, hard, consultant_id=1)
+    assert reason is not None and reason.rule == RuleName.EMPLOYMENT_END
+    assert "2026-05-31" in reason.text and "2026-11-30" in reason.text
+    assert check(rules.employment_end_rule, hard, consultant_id=2) is None  # stays long enough

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -25,19 +26,25 @@ def ctx(p, case_id=10, consultant_id=1):
     return make_context(p, p.case_by_id[case_id], Role.PRIMARY, p.consultant_by_id[consultant_id])
 
 
-def test_language_term_orders_exact_dialect_fallback_and_level():
+def test_language_term_orders_exact_variety_dialect_related_and_level():
     p = problem(
         [
             consultant(1, "ar-IQ"),
-            consultant(2, "ar-SY"),
+            consultant(2, "acm"),  # Mesopotamian Arabic: same group as ar-IQ
             consultant(3, "fa"),
             consultant(4, "ar-IQ", level=Level.WORKING),
+            consultant(5, "pt-PT"),
         ],
-        [case(10, "ar-IQ"), case(11, "prs")],
+        [
+            case(10, "ar-IQ"),
+            replace(case(11, "prs"), allow_related_language=True),
+            case(12, "pt-BR"),
+        ],
     )
     exact, dialect, working = (language_term(ctx(p, 10, i)) for i in (1, 2, 4))
     assert exact == 1.0 and dialect == pytest.approx(0.7) and working == pytest.approx(0.75)
-    assert language_term(ctx(p, 11, 3)) == pytest.approx(0.3)
+    assert language_term(ctx(p, 12, 5)) == pytest.approx(0.85)  # other regional variety
+    assert language_term(ctx(p, 11, 3)) == pytest.approx(0.3)  # signed-off related language
 
 
 def test_culture_term():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from matplotlib.patches import Rectangle
@@ -66,7 +68,8 @@ def test_closeness_bars_stack_to_100_percent(batch, greedy):
     assert heights == [75, 25, 0, 25, 25, 50]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["batch", "greedy"]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["exact dialect", "other dialect", "fallback language"]  # no "none" bar
+    # no "variety" or "none" bar: no plan has one
+    assert legend == ["exact dialect", "same Arabic dialect group", "related language (signed off)"]
 
 
 def test_fallback_bars_count_language_pairs(greedy, batch):
@@ -174,7 +177,7 @@ def tiny_problem():
         ),
         cases=(
             case(1, "ar-IQ", 6, True, Point(55.68, 12.57)),
-            case(2, "prs", 4, False),
+            replace(case(2, "prs", 4, False), allow_related_language=True),
             case(3, "da", 5, False),
         ),
         offices=(OfficeData(1, office, frozenset({"DK-85"}), "Næstved"),),
