@@ -13,9 +13,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, col, delete, func, select
 
 from api.audit import record
@@ -70,21 +71,13 @@ from data.ops_models import (
 )
 
 if TYPE_CHECKING:
-    from roster.problem import RosterProblem
+    from roster.problem import Assignment as RosterAssignment
+    from roster.problem import RosterProblem, RosterRules
     from roster.repair import Change, RepairResult
+    from roster.solve import RosterResult
 from solving.status import SolveStatus
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
-
-#: Rule overrides accepted in hours (request) → `RosterRules` fields in minutes.
-RULE_HOURS = {
-    "min_rest_hours": "min_rest_minutes",
-    "weekly_rest_hours": "weekly_rest_minutes",
-    "max_average_weekly_hours": "max_average_weekly_minutes",
-    "max_shift_hours": "max_shift_minutes",
-    "max_sleep_in_hours": "max_sleep_in_minutes",
-}
-RULE_COUNTS = ("max_consecutive_nights", "max_consecutive_working_days")
 
 
 # ------------------------------------------------------------------ time
@@ -115,28 +108,87 @@ def horizon_minutes(start_date: dt.date, moment: dt.datetime) -> int:
 # ------------------------------------------------------------------ problem
 
 
-def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: set[int]) -> Any:
+class StoredRosterParams(BaseModel):
+    """What `build_problem` reads of a roster's stored parameters (`Roster.params`, the
+    job's `RosterParams` plus what later changes added, e.g. `case_ends`)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    start_date: dt.date
+    days: int = Field(ge=1)
+    template: str
+    case_ids: list[int]
+    office_ids: list[int] = Field(default_factory=list)
+    consultant_ids: list[int] = Field(default_factory=list)
+    consultants_per_shift: int = 1
+    #: An ended case (`end_case`) needs nobody after its last day.
+    case_ends: dict[int, dt.date] = Field(default_factory=dict)
+    min_rest_hours: int | None = None
+    weekly_rest_hours: int | None = None
+    max_average_weekly_hours: int | None = None
+    max_shift_hours: int | None = None
+    max_sleep_in_hours: int | None = None
+    max_consecutive_nights: int | None = None
+    max_consecutive_working_days: int | None = None
+
+    def rules(self, defaults: RosterRules) -> RosterRules:
+        """`defaults` with this roster's overrides (hours in the request, minutes in the
+        rules); an override left out keeps the default."""
+
+        def minutes(hours: int | None, default: int | None) -> int | None:
+            return default if hours is None else hours * 60
+
+        return dataclasses.replace(
+            defaults,
+            min_rest_minutes=minutes(self.min_rest_hours, defaults.min_rest_minutes),
+            weekly_rest_minutes=minutes(self.weekly_rest_hours, defaults.weekly_rest_minutes),
+            max_average_weekly_minutes=minutes(
+                self.max_average_weekly_hours, defaults.max_average_weekly_minutes
+            ),
+            max_shift_minutes=minutes(self.max_shift_hours, defaults.max_shift_minutes),
+            max_sleep_in_minutes=minutes(self.max_sleep_in_hours, defaults.max_sleep_in_minutes),
+            max_consecutive_nights=(
+                defaults.max_consecutive_nights
+                if self.max_consecutive_nights is None
+                else self.max_consecutive_nights
+            ),
+            max_consecutive_working_days=(
+                defaults.max_consecutive_working_days
+                if self.max_consecutive_working_days is None
+                else self.max_consecutive_working_days
+            ),
+        )
+
+
+def build_problem(
+    session: Session, params: Mapping[str, object], exclude_roster_ids: set[int]
+) -> RosterProblem:
     """The roster problem for `params` from today's database."""
     from roster.problem import Case as RosterCase
     from roster.problem import CoverDemand, Employee, ProblemError, RosterProblem, RosterRules
     from roster.templates import template
 
-    start = dt.date.fromisoformat(params["start_date"])
-    days = int(params["days"])
+    try:
+        stored = StoredRosterParams.model_validate(params)
+    except ValidationError as error:
+        fields = sorted({".".join(str(p) for p in e["loc"]) for e in error.errors()})
+        raise Invalid.field("params", "stored roster parameters: " + ", ".join(fields)) from None
+    start = stored.start_date
+    days = stored.days
     end = start + dt.timedelta(days=days - 1)
-    shifts = template(params["template"])
-    case_ids: list[int] = params["case_ids"]
+    shifts = template(stored.template)
+    case_ids = stored.case_ids
 
     consultants = session.exec(
         select(Consultant)
-        .where(col(Consultant.office_id).in_(params["office_ids"]))
+        .where(col(Consultant.office_id).in_(stored.office_ids))
         .where(Consultant.active_from <= end)
         .where(col(Consultant.active_to).is_(None) | (col(Consultant.active_to) >= start))
         .order_by(col(Consultant.id))
     ).all()
     pool = [c for c in consultants if InterventionType.DOGNINDSATS.value in c.intervention_types]
-    if params.get("consultant_ids"):
-        wanted = set(params["consultant_ids"])
+    if stored.consultant_ids:
+        wanted = set(stored.consultant_ids)
         pool = [c for c in pool if c.id in wanted]
     ids = [c.id for c in pool if c.id is not None]
     languages: dict[int, list[str]] = {i: [] for i in ids}
@@ -197,12 +249,9 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         RosterCase(id=str(case_id), language=_family_language(session, case_id))
         for case_id in case_ids
     )
-    per_shift = int(params.get("consultants_per_shift", 1))
+    per_shift = stored.consultants_per_shift
     # an ended case (`end_case`) needs nobody after its last day
-    last_day = {
-        int(case_id): (dt.date.fromisoformat(date) - start).days
-        for case_id, date in params.get("case_ends", {}).items()
-    }
+    last_day = {case_id: (date - start).days for case_id, date in stored.case_ends.items()}
     cover = tuple(
         CoverDemand(case=str(case_id), day=d, shift=s.id, required=per_shift)
         for case_id in case_ids
@@ -210,14 +259,7 @@ def build_problem(session: Session, params: dict[str, Any], exclude_roster_ids: 
         for s in shifts
         if d <= last_day.get(case_id, days)
     )
-    rules = RosterRules(
-        **{
-            field: value * 60
-            for name, field in RULE_HOURS.items()
-            if (value := params.get(name)) is not None
-        },
-        **{name: value for name in RULE_COUNTS if (value := params.get(name)) is not None},
-    )
+    rules = stored.rules(RosterRules())
     try:
         return RosterProblem(
             start_date=start,
@@ -378,7 +420,9 @@ def _family_language(session: Session, case_id: int) -> str | None:
 # ------------------------------------------------------------------ storing
 
 
-def store_result(session: Session, roster: Roster, problem: Any, result: Any) -> None:
+def store_result(
+    session: Session, roster: Roster, problem: RosterProblem, result: RosterResult
+) -> None:
     """Write a solver result onto `roster` (shifts, team, KPIs, validator verdict)."""
     from roster.validate import validate
 
@@ -425,7 +469,7 @@ def solve_roster_job(
     params: RosterParams,
     report: Report,
     should_stop: Callable[[], bool] | None = None,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """The worker's roster runner: solve and store the roster created with the job. A
     cancelled search (`should_stop`) stores its best roster as a draft whose
     `solver_status` says "cancelled"."""
@@ -464,15 +508,21 @@ def solve_roster_job(
     }
 
 
-def work_per_second(params: Mapping[str, Any]) -> float:
+def _seed(params: Mapping[str, object]) -> int:
+    seed = params.get("seed", 0)
+    return seed if isinstance(seed, int) else 0
+
+
+def work_per_second(params: Mapping[str, object]) -> float:
     """The work rate a roster's reproducible searches count their limit at: the one it
     was planned with, the engine's default for rosters stored before the setting."""
     from roster.clock import WORK_PER_SECOND
 
-    return float(params.get("work_per_second") or WORK_PER_SECOND)
+    rate = params.get("work_per_second")
+    return float(rate) if isinstance(rate, int | float) and rate > 0 else WORK_PER_SECOND
 
 
-def _nothing_found(result: Any) -> str:
+def _nothing_found(result: RosterResult) -> str:
     if result.status is SolveStatus.INFEASIBLE:
         return "the working-time rules cannot all hold with this pool; widen the pool or the rules"
     return "no roster was found within the time limit; allow more time"
@@ -481,7 +531,7 @@ def _nothing_found(result: Any) -> str:
 # ------------------------------------------------------------------ repair
 
 
-def published_assignments(session: Session, roster: Roster) -> tuple[Any, ...]:
+def published_assignments(session: Session, roster: Roster) -> tuple[RosterAssignment, ...]:
     from roster.problem import Assignment as RosterAssignment
 
     start = dt.date.fromisoformat(roster.params["start_date"])
@@ -502,7 +552,7 @@ def published_assignments(session: Session, roster: Roster) -> tuple[Any, ...]:
 
 def repair_change(
     session: Session, roster: Roster, change: RepairCreate
-) -> tuple[RosterProblem, Change, dict[str, Any]]:
+) -> tuple[RosterProblem, Change, dict[str, object]]:
     """The problem of published `roster` from today's data, `change` in the solver's
     terms (`roster.repair`), and the params of the repaired roster. Raises `Invalid`
     naming the field when the change does not fit the roster."""
@@ -574,7 +624,7 @@ def submit_repair(
         case_ids=list(roster.case_ids),
         office_ids=list(roster.office_ids),
         horizon_start=roster.horizon_start,
-        days=int(params["days"]),
+        days=StoredRosterParams.model_validate(params).days,
         template=roster.template,
         params=params,
     )
@@ -620,15 +670,14 @@ def run_repair_job(
             f"roster {parent.id} is {parent.status.value}; only a published roster is repaired"
         )
     problem, change, roster_params = repair_change(session, parent, params.change)
-    start = dt.date.fromisoformat(roster_params["start_date"])
-    worked_days = max(0, min((params.as_of - start).days, problem.days))
+    worked_days = max(0, min((params.as_of - problem.start_date).days, problem.days))
     progress = SolutionCounter(report)
     outcome = repair(
         problem,
         published_assignments(session, parent),
         change,
         time_limit=params.time_limit_seconds,
-        seed=int(roster_params.get("seed", 0)),
+        seed=_seed(roster_params),
         num_workers=2,
         freeze_before_day=worked_days,
         deterministic=reproducible(roster_params),
@@ -646,7 +695,9 @@ def run_repair_job(
     return child, outcome
 
 
-def repair_job_result(child: Roster, outcome: RepairResult, params: RepairParams) -> dict[str, Any]:
+def repair_job_result(
+    child: Roster, outcome: RepairResult, params: RepairParams
+) -> dict[str, object]:
     """The repair job's result (`RepairJobResult`, as JSON): the repaired roster, its
     figures and the diff against the published roster (dates, not day numbers)."""
     assert child.id is not None and child.parent_id is not None

@@ -131,7 +131,8 @@ def lock_duration(failures: int) -> dt.timedelta | None:
     """How long an account stays locked after `failures` failed log-ins in a row."""
     if failures < FREE_FAILURES:
         return None
-    return min(LOCK_BASE * 2 ** (failures - FREE_FAILURES), LOCK_MAX)
+    doubled: dt.timedelta = LOCK_BASE * (2 ** (failures - FREE_FAILURES))
+    return min(doubled, LOCK_MAX)
 
 
 def authenticate_login(

@@ -100,6 +100,8 @@ def people(web_engine: Engine) -> People:
                 office_ids=[office],
                 case_ids=[],
                 status=RosterStatus.DRAFT,
+                # what a planned roster keeps (publishing reads its start from them)
+                params={"start_date": TODAY.isoformat(), "days": 7, "template": "3x8"},
             )
             for office in (office_a, office_b)
         ]
