@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.web import auth_pages, batch, capacity, reception, rosters
+from api.web import auth_pages, batch, capacity, reception, roster_repair, rosters
 from api.web.security import LoginRequired, PageForbidden
 from api.web.templating import error_page, gettext_for
 from api.web.timing import ServerTimingMiddleware
@@ -49,6 +49,7 @@ def install_pages(app: FastAPI) -> None:
         auth_pages.router,
         reception.router,
         rosters.router,
+        roster_repair.router,
         batch.router,
         capacity.router,
     ):

@@ -17,6 +17,7 @@ from api.services.planning_date import PlanningDateCache
 from api.services.roster_planning import Progress, plan_roster, plannable_cases, roster_progress
 from api.services.rosters import publish_roster
 from api.services.web_views import roster_grid, visible_rosters
+from api.web.repair_form import RepairForm
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
 from api.web.templating import error_page, gettext_for, render_page
 from data.ops_models import Role
@@ -170,14 +171,18 @@ def progress(request: Request, user: LoggedIn, roster_id: RosterId) -> Response:
 # ------------------------------------------------------------------ one roster
 
 
-def _roster_page(
+def roster_page_response(
     request: Request,
     user: WebUser,
     roster_id: int,
     status_code: int = 200,
     message: str | None = None,
     published: bool = False,
+    repair: RepairForm | None = None,
 ) -> Response:
+    """The roster page: progress or grid, publishing, and for a published roster the
+    repair form (`repair`: what was typed and its errors, when it is shown again)."""
+    dates: PlanningDateCache = request.app.state.planning_dates
     with page_session(request.app.state.engine) as session:
         try:
             grid = roster_grid(session, user.principal, roster_id)
@@ -186,6 +191,7 @@ def _roster_page(
             return _error_page(request, 404, error.detail)
         except Forbidden as error:
             return _error_page(request, 403, error.detail)
+        today = dates.get(session)
     return render_page(
         request,
         "web/roster.html",
@@ -195,6 +201,7 @@ def _roster_page(
         progress=found,
         message=message,
         published=published,
+        repair=repair or RepairForm.blank(today),
     )
 
 
@@ -202,7 +209,7 @@ def _roster_page(
 def roster_page(request: Request, user: LoggedIn, roster_id: RosterId) -> Response:
     require_role(user, *PLANNER_ROLES)
     published = request.query_params.get("published") == "1"
-    return _roster_page(request, user, roster_id, published=published)
+    return roster_page_response(request, user, roster_id, published=published)
 
 
 @router.post("/rosters/{roster_id}/publish")
@@ -222,5 +229,5 @@ def publish(request: Request, user: CsrfChecked, roster_id: RosterId) -> Respons
         except DomainError as error:
             session.rollback()
             message = _("The roster cannot be published: %(reason)s") % {"reason": error.detail}
-            return _roster_page(request, user, roster_id, 409, message)
+            return roster_page_response(request, user, roster_id, 409, message)
     return RedirectResponse(f"/rosters/{roster_id}?published=1", status_code=303)

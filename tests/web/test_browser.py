@@ -7,7 +7,6 @@ directory); ``FAMPLAN_SCREENSHOT_DIR=docs`` refreshes the committed ones.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,56 +21,24 @@ from api.services.users import create_user
 from data.db import make_engine
 from data.ops_models import Role
 from tests.api.live import live_server
-from tests.web.conftest import PASSWORD, People
+from tests.web.conftest import CHROMIUM, PASSWORD, People
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: axe-core, vendored for the tests (its licence beside it), run inside each main page.
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SEVERE = ("serious", "critical")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup installs it)"
 )
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Page, expect
 
 
 @pytest.fixture(scope="module")
 def live_url(web_engine: Engine, web_settings: ApiSettings, people: People) -> Iterator[str]:
     with live_server(create_app(web_settings, web_engine)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = os.environ.get("FAMPLAN_SCREENSHOT_DIR")
-    directory = Path(where) if where else tmp_path_factory.mktemp("screenshots")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def log_in(page: Page, url: str, email: str, password: str = PASSWORD) -> None:
