@@ -9,12 +9,17 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.problems import ApiProblem
 from api.schemas.common import MAX_ID
 from api.schemas.rosters import RosterCreate
 from api.services.errors import DomainError, Forbidden, Invalid, NotFound
 from api.services.planning_date import PlanningDateCache
-from api.services.roster_planning import Progress, plan_roster, plannable_cases, roster_progress
+from api.services.roster_planning import (
+    Progress,
+    plan_roster,
+    plannable_cases,
+    pool_choices,
+    roster_progress,
+)
 from api.services.rosters import publish_roster
 from api.services.web_views import roster_grid, visible_rosters
 from api.web.repair_form import RepairForm
@@ -45,6 +50,8 @@ def rosters_page(request: Request, user: LoggedIn) -> Response:
 # ------------------------------------------------------------------ plan
 
 PLAN_FIELDS = ("start_date", "weeks", "template", "time_limit_seconds")
+#: The pool: chosen offices and (optionally) only some of their consultants.
+POOL_FIELDS = ("office_ids", "consultant_ids")
 
 
 def _plan_form(
@@ -54,14 +61,17 @@ def _plan_form(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
+    dates: PlanningDateCache = request.app.state.planning_dates
     with page_session(request.app.state.engine) as session:
         cases = plannable_cases(session, user.principal)
+        pool = pool_choices(session, user.principal, dates.get(session))
     return render_page(
         request,
         "web/roster_new.html",
         status_code=status_code,
         user=user,
         cases=cases,
+        pool=pool,
         values=values,
         errors=errors,
     )
@@ -75,6 +85,8 @@ def plan_form(request: Request, user: LoggedIn) -> Response:
         today = dates.get(session)
     values: dict[str, object] = {
         "case_ids": [],
+        "office_ids": [],
+        "consultant_ids": [],
         "start_date": today.isoformat(),
         "weeks": "1",
         "template": "3x8",
@@ -89,12 +101,18 @@ def _plan_field(location: tuple[int | str, ...], message: str) -> str:
     return {"days": "weeks", "body": "case_ids"}.get(name, name)
 
 
+def _known_field(field: str) -> str:
+    """The form field an error belongs to (the cases' list when none fits)."""
+    return field if field in (*PLAN_FIELDS, *POOL_FIELDS) else "case_ids"
+
+
 @router.post("/rosters/new")
 async def plan(request: Request, user: CsrfChecked) -> Response:
     require_role(user, *PLANNER_ROLES)
     form = await request.form()
     values: dict[str, object] = {name: str(form.get(name) or "") for name in PLAN_FIELDS}
-    values["case_ids"] = [str(v) for v in form.getlist("case_ids")]
+    for name in ("case_ids", *POOL_FIELDS):
+        values[name] = [str(v) for v in form.getlist(name)]
     from fastapi.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_plan_sync, request, user, values)
@@ -116,6 +134,8 @@ def _plan_sync(request: Request, user: WebUser, values: dict[str, object]) -> Re
             body = RosterCreate.model_validate(
                 {
                     "case_ids": case_ids,
+                    "office_ids": values["office_ids"],
+                    "consultant_ids": values["consultant_ids"],
                     "start_date": values["start_date"],
                     "days": int(weeks) * 7,
                     "template": values["template"],
@@ -125,7 +145,7 @@ def _plan_sync(request: Request, user: WebUser, values: dict[str, object]) -> Re
         except ValidationError as error:
             for problem in error.errors():
                 field = _plan_field(tuple(problem["loc"]), problem["msg"])
-                errors.setdefault(field if field in PLAN_FIELDS else "case_ids", problem["msg"])
+                errors.setdefault(_known_field(field), problem["msg"])
     if body is None:
         return _plan_form(request, user, values, errors, 422)
     settings = request.app.state.settings
@@ -142,10 +162,12 @@ def _plan_sync(request: Request, user: WebUser, values: dict[str, object]) -> Re
             session.rollback()
             for p in error.problems:
                 field = p.field.removeprefix("body.").split(".")[0]
-                errors.setdefault(field if field in PLAN_FIELDS else "case_ids", p.message)
+                errors.setdefault(_known_field(field), p.message)
             return _plan_form(request, user, values, errors, 422)
-        except ApiProblem as error:  # the pool outside the caller's offices
-            return _error_page(request, error.status, str(error.detail))
+        except Forbidden as error:  # an office outside the caller's own
+            session.rollback()
+            errors["office_ids"] = error.detail
+            return _plan_form(request, user, values, errors, 403)
     worker = getattr(request.app.state, "worker", None)
     if worker is not None:
         worker.wake()

@@ -1,6 +1,7 @@
-"""A sick call in the browser: a team leader repairs a published roster through the
-form, watches the repair job and reads the repaired grid with the changed shifts marked;
-each consultant's calendar link answers their shifts as iCalendar.
+"""A team leader's rosters in the browser: the pool of the plan form; a sick call (the
+repair form submits the repair job, the page watches it and shows the repaired grid with
+the changed shifts marked); each consultant's calendar link answers their shifts as
+iCalendar.
 
 The published roster is planned and published through the application services (the
 planning itself is the test of `test_browser.py`); the repair runs on the real solver.
@@ -190,3 +191,40 @@ def test_a_sick_call_repairs_the_roster_and_marks_the_changes(
     assert name in row.locator("th").inner_text()
     page.screenshot(path=str(shots / "web-roster-repair.png"), full_page=True)
     assert_accessible(page)
+
+
+def test_a_team_leader_chooses_the_pool(
+    page: Page, published: Published, web_engine: Engine, shots: Path
+) -> None:
+    """The pool of the plan form: the ticked office, and only the chosen consultants of
+    it; the roster keeps the choice and rosters nobody else."""
+    url = published.url
+    everything = Principal(key_id=None, role=Role.ADMIN)
+    with Session(web_engine) as session:
+        case = plannable_cases(session, everything)[-1]
+    log_in(page, url, published.leader)
+    page.goto(f"{url}/rosters/new")
+    offices = page.locator("#pool input[name=office_ids]")
+    assert offices.count() == 1  # a team leader of one office chooses among their own
+    offices.first.check()
+    office_id = int(offices.first.get_attribute("value") or "0")
+    options = page.locator("#consultant_ids option")
+    everyone = [options.nth(i).get_attribute("value") or "" for i in range(options.count())]
+    assert len(everyone) >= 2, "the demo office has several døgnindsats consultants"
+    chosen = everyone[:-1]  # all but one: the one left out is never rostered
+    page.get_by_label(re.compile("^Kun disse konsulenter")).select_option(chosen)
+    assert_accessible(page)
+    page.get_by_label(re.compile(rf"^{re.escape(case.reference)}")).check()
+    page.get_by_label("Tidsgrænse (sekunder)").fill("2")
+    page.get_by_role("button", name="Planlæg", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/rosters/\d+$"))
+    roster_id = int(page.url.rsplit("/", 1)[1])
+    expect(page.locator("#verdict")).to_be_visible(timeout=JOB_PATIENCE_SECONDS * 1000)
+    with Session(web_engine) as session:
+        roster = session.get(Roster, roster_id)
+        assert roster is not None
+        assert roster.params["consultant_ids"] == sorted(int(c) for c in chosen)
+        assert roster.office_ids == [office_id]
+    rostered = page.locator("table.roster-grid tbody tr[data-consultant-id]")
+    ids = {rostered.nth(i).get_attribute("data-consultant-id") for i in range(rostered.count())}
+    assert ids and ids <= set(chosen)
