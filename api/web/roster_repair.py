@@ -20,7 +20,7 @@ from api.services.web_views import visible_roster
 from api.web.repair_form import RepairForm
 from api.web.rosters import PLANNER_ROLES, roster_page_response
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import error_page, gettext_for
+from api.web.templating import error_page, gettext_for, reason_text
 from data.ops_models import utcnow
 
 router = APIRouter()
@@ -63,7 +63,9 @@ def _repair_sync(request: Request, user: WebUser, roster_id: int, form: RepairFo
             return roster_page_response(request, user, roster_id, 422, repair=form)
         except Conflict as error:
             session.rollback()
-            message = _("The roster cannot be repaired: %(reason)s") % {"reason": error.detail}
+            message = _("The roster cannot be repaired: %(reason)s") % {
+                "reason": reason_text(request, error.detail)
+            }
             return roster_page_response(request, user, roster_id, 409, message, repair=form)
     return RedirectResponse(f"/rosters/{child.id}", status_code=303)
 

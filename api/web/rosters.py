@@ -24,7 +24,7 @@ from api.services.rosters import publish_roster
 from api.services.web_views import roster_grid, visible_rosters
 from api.web.repair_form import RepairForm
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import error_page, gettext_for, render_page
+from api.web.templating import error_page, gettext_for, reason_text, render_page
 from data.ops_models import Role
 
 router = APIRouter()
@@ -250,6 +250,8 @@ def publish(request: Request, user: CsrfChecked, roster_id: RosterId) -> Respons
             return _error_page(request, 403, error.detail)
         except DomainError as error:
             session.rollback()
-            message = _("The roster cannot be published: %(reason)s") % {"reason": error.detail}
+            message = _("The roster cannot be published: %(reason)s") % {
+                "reason": reason_text(request, error.detail)
+            }
             return roster_page_response(request, user, roster_id, 409, message)
     return RedirectResponse(f"/rosters/{roster_id}?published=1", status_code=303)

@@ -141,7 +141,7 @@ def test_a_team_leader_gets_no_other_office_by_page_or_id(
     assert_accessible(page)
     answer = page.goto(f"{live_url}/rosters/{people.roster_b}")
     assert answer is not None and answer.status == 403
-    expect(page.get_by_role("alert")).to_contain_text("outside your scope")
+    expect(page.get_by_role("alert")).to_contain_text("uden for dit område")
     answer = page.goto(f"{live_url}/inbox")
     assert answer is not None and answer.status == 403
 
@@ -286,3 +286,18 @@ def test_the_capacity_page(page: Page, live_url: str, people: People, shots: Pat
     assert page.locator("table.outlook thead th").count() == 13  # label + 12 weeks
     page.screenshot(path=str(shots / "web-capacity.png"), full_page=True)
     assert_accessible(page)
+
+
+def test_a_bad_id_in_the_address_is_a_danish_error_page(
+    page: Page, live_url: str, people: People
+) -> None:
+    log_in(page, live_url, people.reception)
+    expect(page).to_have_url(f"{live_url}/inbox")
+    answer = page.goto(f"{live_url}/cases/abc")
+    assert answer is not None and answer.status == 422
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ikke muligt")
+    expect(page.get_by_role("alert")).to_contain_text("Adressen indeholder et ugyldigt case_id")
+    assert_accessible(page)
+    answer = page.goto(f"{live_url}/cases/999999")
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_role("alert")).to_contain_text("sag 999999 findes ikke")
