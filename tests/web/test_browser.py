@@ -254,6 +254,15 @@ def test_an_admin_runs_and_applies_a_batch(page: Page, batch_url: str, shots: Pa
     expect(page.locator("#job-status")).to_have_text("lykkedes", timeout=120_000)
     page.screenshot(path=str(shots / "web-batch.png"), full_page=True)
     assert_accessible(page)
+    # today's key figures against the proposed plan's, measured alike
+    compare = page.locator("table.kpis-compare tbody tr")
+    assert compare.count() == 7
+    unplaced = page.locator('table.kpis-compare tr[data-kpi="unplaced"] td')
+    expect(page.locator('table.kpis-compare tr[data-kpi="unplaced"] th')).to_have_text(
+        "ikke placeret"
+    )
+    today, proposed = (float(unplaced.nth(i).inner_text()) for i in (0, 1))
+    assert proposed <= today  # the batch places at least whom today places
     moves = page.locator("table.moves tbody input[type=checkbox]")
     assert moves.count() > 0, "the demo book's batch proposes moves"
     page.get_by_role("button", name="Gennemfør de valgte flytninger").click()
