@@ -186,6 +186,9 @@ def language_label(tag: str, locale: str = "en") -> str:
         return tag
 
 
+@lru_cache(maxsize=4096)
 def display_name(tag: str, locale: str = "da") -> str:
-    """Human name of a tag in `locale` (Danish by default), e.g. ``"arabisk (Irak)"``."""
+    """Human name of a tag in `locale` (Danish by default), e.g. ``"arabisk (Irak)"``.
+    Cached: langcodes looks names up in its tables (about a millisecond), and the
+    matcher's reasons and the pages ask for the same few tags over and over."""
     return str(langcodes.Language.get(normalize_tag(tag)).display_name(locale))

@@ -26,6 +26,7 @@ from api.schemas.rosters import (
 from api.services.ics import CalendarEvent, calendar
 from api.services.jobs import resolve_office_scope, submit_job
 from api.services.references import get_or_404
+from api.services.roster_calendar import CALENDAR_MEDIA_TYPE, feed_headers, roster_feed
 from api.services.roster_params import require_dognindsats_cases, roster_params
 from api.services.rosters import (
     DANISH_TIME,
@@ -184,28 +185,11 @@ def roster_calendar(
     consultant: Annotated[int, Query(ge=1, le=MAX_ID, description="Consultant id.", examples=[7])],
 ) -> Response:
     roster = _visible(session, principal, roster_id)
-    rows = session.exec(
-        select(RosterShift)
-        .where(RosterShift.roster_id == roster_id, RosterShift.consultant_id == consultant)
-        .order_by(col(RosterShift.start))
-    ).all()
-    if not rows and consultant not in roster.team:
-        raise ApiProblem(404, f"consultant {consultant} has no shifts in roster {roster_id}")
-    events = [
-        CalendarEvent(
-            uid=f"roster-{roster_id}-shift-{row.id}@famplan",
-            start=row.start,
-            end=row.end,
-            summary=f"Døgnindsats case {row.case_id}: shift {row.shift_code}",
-            description=f"famplan roster {roster_id} ({roster.status.value})",
-        )
-        for row in rows
-    ]
-    body = calendar(f"famplan roster {roster_id}", events, utcnow())
+    body = roster_feed(session, roster, consultant, utcnow())
     return Response(
         body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'inline; filename="roster-{roster_id}-{consultant}.ics"'},
+        media_type=CALENDAR_MEDIA_TYPE,
+        headers=feed_headers(roster_id, consultant),
     )
 
 

@@ -47,7 +47,8 @@ from data.models import (
 )
 from data.ops_models import AuditAction, Job, JobKind, JobStatus, utcnow
 from matcher.batch import BatchResult, Kpis
-from matcher.problem import MatchProblem, RunningAssignment
+from matcher.plans import current_seats, kpi_rows, view_from_batch, view_from_plan
+from matcher.problem import MatchProblem, Role, RunningAssignment
 from solving.status import SolveStatus
 
 #: The per-solution callback of a running optimisation: (objective, bound).
@@ -90,6 +91,16 @@ class PlannedMove(BaseModel):
     assignment_version: int | None
 
 
+class KpiComparison(BaseModel):
+    """One key figure of today's plan against the proposed one (`matcher.plans.kpi_rows`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    today: float
+    proposed: float
+
+
 class UnplacedSeatOut(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -114,6 +125,9 @@ class BatchPlan(BaseModel):
     moves: tuple[PlannedMove, ...]
     unplaced: tuple[UnplacedSeatOut, ...]
     kpis: Kpis | None
+    #: Today's plan against the proposed one, figure by figure (empty in results stored
+    #: before the comparison was kept, and when no plan was found).
+    comparison: tuple[KpiComparison, ...] = ()
 
     @property
     def found(self) -> bool:
@@ -293,6 +307,23 @@ def describe_result(
             for u in result.unplaced
         ),
         kpis=result.kpis,
+        comparison=compare_with_today(problem, result) if result.kpis is not None else (),
+    )
+
+
+def compare_with_today(problem: MatchProblem, result: BatchResult) -> tuple[KpiComparison, ...]:
+    """The headline figures of today's seats and of the proposed plan, measured alike
+    (today's unplaced: the seats the plan covers that nobody holds today)."""
+    # The seats the plan covers (placed or not); today leaves empty those with no holder.
+    keys = [(p.case_id, Role(p.role)) for p in result.placements]
+    keys += [(u.case_id, Role(u.role)) for u in result.unplaced]
+    seats = {key for key in keys if key[1] is not Role.COORDINATOR}
+    held = current_seats(problem)
+    today = view_from_plan(problem, held, "today", len(seats - held.keys()))
+    proposed = view_from_batch(problem, result, "proposed")
+    return tuple(
+        KpiComparison(name=name, today=round(now, 2), proposed=round(then, 2))
+        for name, (now, then) in kpi_rows([today, proposed])
     )
 
 

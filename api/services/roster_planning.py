@@ -19,8 +19,10 @@ from api.services.jobs import resolve_office_scope
 from api.services.planning_date import DANISH_TIME
 from api.services.references import get_or_404
 from api.services.roster_params import offices_serving, roster_params
-from data.models import Case, CaseStatus, InterventionType, Municipality
+from data.models import Case, CaseStatus, Consultant, InterventionType, Municipality, Office
 from data.ops_models import Job, JobKind, JobStatus, Roster
+
+DOGNINDSATS = InterventionType.DOGNINDSATS.value
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,37 @@ def plannable_cases(session: Session, principal: Principal) -> list[PlannableCas
         if principal.is_admin or set(offices_serving(session, case.id)) & principal.office_ids:
             result.append(PlannableCase(case.id, case.reference, municipality, str(case.status)))
     return result
+
+
+@dataclass(frozen=True)
+class PoolOffice:
+    """An office the caller may plan with, and its consultants who do døgnindsats."""
+
+    office_id: int
+    name: str
+    #: (consultant id, display name), by name
+    consultants: list[tuple[int, str]]
+
+
+def pool_choices(session: Session, principal: Principal, today: dt.date) -> list[PoolOffice]:
+    """What a roster's pool may be made of (`RosterCreate.office_ids`/`consultant_ids`):
+    the caller's offices (every office for an admin), each with the consultants still
+    employed on `today` who do døgnindsats, the pool the roster job reads."""
+    offices = session.exec(select(Office).order_by(col(Office.name))).all()
+    allowed = [o for o in offices if principal.is_admin or o.id in principal.office_ids]
+    ids = [o.id for o in allowed]
+    people: dict[int, list[tuple[int, str]]] = {}
+    for consultant in session.exec(
+        select(Consultant)
+        .where(col(Consultant.office_id).in_(ids))
+        .where(col(Consultant.active_to).is_(None) | (col(Consultant.active_to) >= today))
+        .order_by(col(Consultant.display_name))
+    ):
+        if consultant.id is not None and DOGNINDSATS in consultant.intervention_types:
+            people.setdefault(consultant.office_id, []).append(
+                (consultant.id, consultant.display_name)
+            )
+    return [PoolOffice(o.id, o.name, people.get(o.id, [])) for o in allowed if o.id is not None]
 
 
 def plan_roster(

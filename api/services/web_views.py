@@ -234,11 +234,17 @@ def visible_rosters(session: Session, principal: Principal, limit: int = 50) -> 
 @dataclass(frozen=True)
 class GridRow:
     consultant: str
+    #: None for the row of uncovered shifts.
+    consultant_id: int | None
     #: day → shift codes that day
     shifts: dict[dt.date, list[str]]
     hours: float
     #: The contract's hours over the roster's days (None for uncovered shifts).
     contract_hours: float | None
+    #: A repaired roster: the days whose shifts differ from the roster it repairs.
+    changed: frozenset[dt.date] = frozenset()
+    #: A repaired roster: day → the shift codes the repair took away that day.
+    removed: dict[dt.date, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -256,42 +262,98 @@ class RosterGrid:
     def violations(self) -> int:
         return len(self.roster.violations)
 
+    @property
+    def changed_cells(self) -> int:
+        return sum(len(row.changed) for row in self.rows)
 
-def roster_grid(session: Session, principal: Principal, roster_id: int) -> RosterGrid:
-    """A roster as consultants × days with hours against contract (`NotFound`;
-    `Forbidden` outside the caller's offices, as `GET /v1/rosters/{id}`)."""
+    @property
+    def team(self) -> list[GridRow]:
+        """The rows of consultants (not the uncovered shifts), for pickers and calendars."""
+        return [row for row in self.rows if row.consultant_id is not None]
+
+
+def visible_roster(session: Session, principal: Principal, roster_id: int) -> Roster:
+    """The roster (`NotFound`; `Forbidden` outside the caller's offices)."""
     roster = get_or_404(session, Roster, roster_id, "roster")
     if not principal.may_act_for_offices(set(roster.office_ids)):
         raise Forbidden("the roster belongs to offices outside your scope")
+    return roster
+
+
+Cells = dict[int | None, dict[dt.date, list[str]]]
+
+
+def _cells(session: Session, roster: Roster) -> tuple[Cells, dict[int | None, float]]:
+    """`roster`'s shift codes by consultant and Danish day, and each one's hours."""
     shifts = session.exec(
         select(RosterShift)
-        .where(col(RosterShift.roster_id) == roster_id)
+        .where(col(RosterShift.roster_id) == roster.id)
         .order_by(col(RosterShift.start))
     ).all()
-    ids = sorted({s.consultant_id for s in shifts if s.consultant_id is not None})
-    consultants = {
-        c.id: c for c in session.exec(select(Consultant).where(col(Consultant.id).in_(ids)))
-    }
-    first = _aware(roster.horizon_start).astimezone(DANISH_TIME).date()
-    days = [first + dt.timedelta(days=i) for i in range(roster.days)]
-    cells: dict[int | None, dict[dt.date, list[str]]] = {}
+    cells: Cells = {}
     hours: dict[int | None, float] = {}
     for shift in shifts:
         day = _aware(shift.start).astimezone(DANISH_TIME).date()
         cells.setdefault(shift.consultant_id, {}).setdefault(day, []).append(shift.shift_code)
         length = (_aware(shift.end) - _aware(shift.start)).total_seconds() / 3600
         hours[shift.consultant_id] = hours.get(shift.consultant_id, 0.0) + length
+    return cells, hours
+
+
+def _removed(before: list[str], after: list[str]) -> list[str]:
+    left = list(after)
+    gone = []
+    for code in before:
+        if code in left:
+            left.remove(code)
+        else:
+            gone.append(code)
+    return gone
+
+
+def roster_grid(session: Session, principal: Principal, roster_id: int) -> RosterGrid:
+    """A roster as consultants × days with hours against contract (`NotFound`;
+    `Forbidden` outside the caller's offices, as `GET /v1/rosters/{id}`). A repaired
+    roster marks the days that differ from the roster it repairs."""
+    roster = visible_roster(session, principal, roster_id)
+    cells, hours = _cells(session, roster)
+    parent = session.get(Roster, roster.parent_id) if roster.parent_id is not None else None
+    # A pending repair has no shifts yet: nothing to compare.
+    before: Cells = _cells(session, parent)[0] if parent is not None and cells else {}
+    for consultant_id in before:  # whoever lost every shift keeps a row
+        cells.setdefault(consultant_id, {})
+    ids = sorted(i for i in cells if i is not None)
+    consultants = {
+        c.id: c for c in session.exec(select(Consultant).where(col(Consultant.id).in_(ids)))
+    }
+    first = _aware(roster.horizon_start).astimezone(DANISH_TIME).date()
+    days = [first + dt.timedelta(days=i) for i in range(roster.days)]
     rows = []
     for consultant_id, by_day in cells.items():
         consultant = consultants.get(consultant_id) if consultant_id is not None else None
+        old = before.get(consultant_id, {})
+        changed = frozenset(
+            day
+            for day in set(by_day) | set(old)
+            if parent is not None
+            and before
+            and sorted(by_day.get(day, [])) != sorted(old.get(day, []))
+        )
         rows.append(
             GridRow(
                 consultant=consultant.display_name if consultant is not None else "—",
+                consultant_id=consultant_id,
                 shifts=by_day,
-                hours=round(hours[consultant_id], 1),
+                hours=round(hours.get(consultant_id, 0.0), 1),
                 contract_hours=None
                 if consultant is None
                 else round(consultant.contracted_hours_per_week * roster.days / 7, 1),
+                changed=changed,
+                removed={
+                    day: gone
+                    for day in changed
+                    if (gone := _removed(old.get(day, []), by_day.get(day, [])))
+                },
             )
         )
     rows.sort(key=lambda row: (row.contract_hours is None, row.consultant))

@@ -18,7 +18,7 @@ from api.services.optimization import apply_optimization
 from api.services.planning_date import PlanningDateCache
 from api.services.web_views import consultant_names, coordinator_names
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import error_page, gettext_for, render_page
+from api.web.templating import error_page, gettext_for, reason_text, render_page
 from data.models import AssignmentRole
 from data.ops_models import JobStatus, Role
 
@@ -156,7 +156,9 @@ def _apply_sync(request: Request, user: WebUser, job_id: int, selected: list[int
             return _error_page(request, 403, error.detail)
         except Conflict as error:
             session.rollback()
-            message = _("The plan cannot be applied: %(reason)s") % {"reason": error.detail}
+            message = _("The plan cannot be applied: %(reason)s") % {
+                "reason": reason_text(request, error.detail)
+            }
             return _batch_page(request, user, job_id, 409, message)
     request.app.state.snapshot_cache.invalidate()
     return RedirectResponse(f"/batch/{job_id}?applied=1", status_code=303)

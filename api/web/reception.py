@@ -26,7 +26,7 @@ from api.services.web_views import (
     open_requests,
 )
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import error_page, gettext_for, render_page, request_language
+from api.web.templating import error_page, gettext_for, reason_text, render_page, request_language
 from data.models import Gender, GenderRule, InterventionType, PersonGroup
 from data.ops_models import Role, utcnow
 
@@ -317,7 +317,7 @@ def _confirm_sync(
             _cache(request).invalidate()
             message = _(
                 "Someone else changed this meanwhile: %(reason)s. Here is the fresh ranking."
-            ) % {"reason": error.detail}
+            ) % {"reason": reason_text(request, error.detail)}
             return _match_page(request, user, case_id, 409, message, partial)
     target = f"/cases/{case_id}?confirmed=1"
     if partial:

@@ -9,16 +9,22 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.problems import ApiProblem
 from api.schemas.common import MAX_ID
 from api.schemas.rosters import RosterCreate
 from api.services.errors import DomainError, Forbidden, Invalid, NotFound
 from api.services.planning_date import PlanningDateCache
-from api.services.roster_planning import Progress, plan_roster, plannable_cases, roster_progress
+from api.services.roster_planning import (
+    Progress,
+    plan_roster,
+    plannable_cases,
+    pool_choices,
+    roster_progress,
+)
 from api.services.rosters import publish_roster
 from api.services.web_views import roster_grid, visible_rosters
+from api.web.repair_form import RepairForm
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role
-from api.web.templating import error_page, gettext_for, render_page
+from api.web.templating import error_page, gettext_for, reason_text, render_page
 from data.ops_models import Role
 
 router = APIRouter()
@@ -44,6 +50,8 @@ def rosters_page(request: Request, user: LoggedIn) -> Response:
 # ------------------------------------------------------------------ plan
 
 PLAN_FIELDS = ("start_date", "weeks", "template", "time_limit_seconds")
+#: The pool: chosen offices and (optionally) only some of their consultants.
+POOL_FIELDS = ("office_ids", "consultant_ids")
 
 
 def _plan_form(
@@ -53,14 +61,17 @@ def _plan_form(
     errors: dict[str, str],
     status_code: int = 200,
 ) -> Response:
+    dates: PlanningDateCache = request.app.state.planning_dates
     with page_session(request.app.state.engine) as session:
         cases = plannable_cases(session, user.principal)
+        pool = pool_choices(session, user.principal, dates.get(session))
     return render_page(
         request,
         "web/roster_new.html",
         status_code=status_code,
         user=user,
         cases=cases,
+        pool=pool,
         values=values,
         errors=errors,
     )
@@ -74,6 +85,8 @@ def plan_form(request: Request, user: LoggedIn) -> Response:
         today = dates.get(session)
     values: dict[str, object] = {
         "case_ids": [],
+        "office_ids": [],
+        "consultant_ids": [],
         "start_date": today.isoformat(),
         "weeks": "1",
         "template": "3x8",
@@ -88,12 +101,18 @@ def _plan_field(location: tuple[int | str, ...], message: str) -> str:
     return {"days": "weeks", "body": "case_ids"}.get(name, name)
 
 
+def _known_field(field: str) -> str:
+    """The form field an error belongs to (the cases' list when none fits)."""
+    return field if field in (*PLAN_FIELDS, *POOL_FIELDS) else "case_ids"
+
+
 @router.post("/rosters/new")
 async def plan(request: Request, user: CsrfChecked) -> Response:
     require_role(user, *PLANNER_ROLES)
     form = await request.form()
     values: dict[str, object] = {name: str(form.get(name) or "") for name in PLAN_FIELDS}
-    values["case_ids"] = [str(v) for v in form.getlist("case_ids")]
+    for name in ("case_ids", *POOL_FIELDS):
+        values[name] = [str(v) for v in form.getlist(name)]
     from fastapi.concurrency import run_in_threadpool
 
     return await run_in_threadpool(_plan_sync, request, user, values)
@@ -115,6 +134,8 @@ def _plan_sync(request: Request, user: WebUser, values: dict[str, object]) -> Re
             body = RosterCreate.model_validate(
                 {
                     "case_ids": case_ids,
+                    "office_ids": values["office_ids"],
+                    "consultant_ids": values["consultant_ids"],
                     "start_date": values["start_date"],
                     "days": int(weeks) * 7,
                     "template": values["template"],
@@ -124,7 +145,7 @@ def _plan_sync(request: Request, user: WebUser, values: dict[str, object]) -> Re
         except ValidationError as error:
             for problem in error.errors():
                 field = _plan_field(tuple(problem["loc"]), problem["msg"])
-                errors.setdefault(field if field in PLAN_FIELDS else "case_ids", problem["msg"])
+                errors.setdefault(_known_field(field), problem["msg"])
     if body is None:
         return _plan_form(request, user, values, errors, 422)
     settings = request.app.state.settings
@@ -141,10 +162,12 @@ def _plan_sync(request: Request, user: WebUser, values: dict[str, object]) -> Re
             session.rollback()
             for p in error.problems:
                 field = p.field.removeprefix("body.").split(".")[0]
-                errors.setdefault(field if field in PLAN_FIELDS else "case_ids", p.message)
+                errors.setdefault(_known_field(field), p.message)
             return _plan_form(request, user, values, errors, 422)
-        except ApiProblem as error:  # the pool outside the caller's offices
-            return _error_page(request, error.status, str(error.detail))
+        except Forbidden as error:  # an office outside the caller's own
+            session.rollback()
+            errors["office_ids"] = error.detail
+            return _plan_form(request, user, values, errors, 403)
     worker = getattr(request.app.state, "worker", None)
     if worker is not None:
         worker.wake()
@@ -170,14 +193,18 @@ def progress(request: Request, user: LoggedIn, roster_id: RosterId) -> Response:
 # ------------------------------------------------------------------ one roster
 
 
-def _roster_page(
+def roster_page_response(
     request: Request,
     user: WebUser,
     roster_id: int,
     status_code: int = 200,
     message: str | None = None,
     published: bool = False,
+    repair: RepairForm | None = None,
 ) -> Response:
+    """The roster page: progress or grid, publishing, and for a published roster the
+    repair form (`repair`: what was typed and its errors, when it is shown again)."""
+    dates: PlanningDateCache = request.app.state.planning_dates
     with page_session(request.app.state.engine) as session:
         try:
             grid = roster_grid(session, user.principal, roster_id)
@@ -186,6 +213,7 @@ def _roster_page(
             return _error_page(request, 404, error.detail)
         except Forbidden as error:
             return _error_page(request, 403, error.detail)
+        today = dates.get(session)
     return render_page(
         request,
         "web/roster.html",
@@ -195,6 +223,7 @@ def _roster_page(
         progress=found,
         message=message,
         published=published,
+        repair=repair or RepairForm.blank(today),
     )
 
 
@@ -202,7 +231,7 @@ def _roster_page(
 def roster_page(request: Request, user: LoggedIn, roster_id: RosterId) -> Response:
     require_role(user, *PLANNER_ROLES)
     published = request.query_params.get("published") == "1"
-    return _roster_page(request, user, roster_id, published=published)
+    return roster_page_response(request, user, roster_id, published=published)
 
 
 @router.post("/rosters/{roster_id}/publish")
@@ -221,6 +250,8 @@ def publish(request: Request, user: CsrfChecked, roster_id: RosterId) -> Respons
             return _error_page(request, 403, error.detail)
         except DomainError as error:
             session.rollback()
-            message = _("The roster cannot be published: %(reason)s") % {"reason": error.detail}
-            return _roster_page(request, user, roster_id, 409, message)
+            message = _("The roster cannot be published: %(reason)s") % {
+                "reason": reason_text(request, error.detail)
+            }
+            return roster_page_response(request, user, roster_id, 409, message)
     return RedirectResponse(f"/rosters/{roster_id}?published=1", status_code=303)

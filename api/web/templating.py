@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from api.templates import table_cell
+from api.web.service_texts import service_text
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("da", "en")
@@ -41,9 +42,13 @@ def web_environment(lang: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
+        # The templates ship with the package: no stat of every file on every page.
+        auto_reload=False,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["cell"] = table_cell
+    # A service's message (field error, refusal) in the page's language.
+    env.filters["service"] = lambda text: service_text(translations(lang), str(text))
     env.globals["lang"] = lang
     return env
 
@@ -73,7 +78,12 @@ def render_page(
 
 
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
-    """A page that says what went wrong, in the page's language, with no personal data."""
-    return render_page(
-        request, "web/error.html", status_code=status_code, user=None, message=message
-    )
+    """A page that says what went wrong, in the page's language, with no personal data
+    (`message`, a service's message, is translated here)."""
+    text = service_text(gettext_for(request), message)
+    return render_page(request, "web/error.html", status_code=status_code, user=None, message=text)
+
+
+def reason_text(request: Request, detail: str) -> str:
+    """A service's refusal in the page's language (for ``%(reason)s`` in a message)."""
+    return service_text(gettext_for(request), detail)

@@ -47,4 +47,12 @@ ENUM_TEXTS = (
     _("new"),
     _("move"),
     _("unassigned"),
+    # the key figures of a batch re-optimisation (`matcher.plans.kpi_rows`)
+    _("exact dialect %"),
+    _("fallback languages"),
+    _("mean travel min"),
+    _("p95 travel min"),
+    _("utilisation spread (sd %)"),
+    _("unplaced"),
+    _("over contract (consultants)"),
 )

@@ -7,7 +7,6 @@ directory); ``FAMPLAN_SCREENSHOT_DIR=docs`` refreshes the committed ones.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,56 +21,24 @@ from api.services.users import create_user
 from data.db import make_engine
 from data.ops_models import Role
 from tests.api.live import live_server
-from tests.web.conftest import PASSWORD, People
+from tests.web.conftest import CHROMIUM, PASSWORD, People
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: axe-core, vendored for the tests (its licence beside it), run inside each main page.
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SEVERE = ("serious", "critical")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's chromium is not installed (make setup installs it)"
 )
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Page, expect
 
 
 @pytest.fixture(scope="module")
 def live_url(web_engine: Engine, web_settings: ApiSettings, people: People) -> Iterator[str]:
     with live_server(create_app(web_settings, web_engine)) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = os.environ.get("FAMPLAN_SCREENSHOT_DIR")
-    directory = Path(where) if where else tmp_path_factory.mktemp("screenshots")
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
 
 
 def log_in(page: Page, url: str, email: str, password: str = PASSWORD) -> None:
@@ -174,7 +141,7 @@ def test_a_team_leader_gets_no_other_office_by_page_or_id(
     assert_accessible(page)
     answer = page.goto(f"{live_url}/rosters/{people.roster_b}")
     assert answer is not None and answer.status == 403
-    expect(page.get_by_role("alert")).to_contain_text("outside your scope")
+    expect(page.get_by_role("alert")).to_contain_text("uden for dit område")
     answer = page.goto(f"{live_url}/inbox")
     assert answer is not None and answer.status == 403
 
@@ -287,6 +254,15 @@ def test_an_admin_runs_and_applies_a_batch(page: Page, batch_url: str, shots: Pa
     expect(page.locator("#job-status")).to_have_text("lykkedes", timeout=120_000)
     page.screenshot(path=str(shots / "web-batch.png"), full_page=True)
     assert_accessible(page)
+    # today's key figures against the proposed plan's, measured alike
+    compare = page.locator("table.kpis-compare tbody tr")
+    assert compare.count() == 7
+    unplaced = page.locator('table.kpis-compare tr[data-kpi="unplaced"] td')
+    expect(page.locator('table.kpis-compare tr[data-kpi="unplaced"] th')).to_have_text(
+        "ikke placeret"
+    )
+    today, proposed = (float(unplaced.nth(i).inner_text()) for i in (0, 1))
+    assert proposed <= today  # the batch places at least whom today places
     moves = page.locator("table.moves tbody input[type=checkbox]")
     assert moves.count() > 0, "the demo book's batch proposes moves"
     page.get_by_role("button", name="Gennemfør de valgte flytninger").click()
@@ -319,3 +295,18 @@ def test_the_capacity_page(page: Page, live_url: str, people: People, shots: Pat
     assert page.locator("table.outlook thead th").count() == 13  # label + 12 weeks
     page.screenshot(path=str(shots / "web-capacity.png"), full_page=True)
     assert_accessible(page)
+
+
+def test_a_bad_id_in_the_address_is_a_danish_error_page(
+    page: Page, live_url: str, people: People
+) -> None:
+    log_in(page, live_url, people.reception)
+    expect(page).to_have_url(f"{live_url}/inbox")
+    answer = page.goto(f"{live_url}/cases/abc")
+    assert answer is not None and answer.status == 422
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ikke muligt")
+    expect(page.get_by_role("alert")).to_contain_text("Adressen indeholder et ugyldigt case_id")
+    assert_accessible(page)
+    answer = page.goto(f"{live_url}/cases/999999")
+    assert answer is not None and answer.status == 404
+    expect(page.get_by_role("alert")).to_contain_text("sag 999999 findes ikke")
