@@ -833,6 +833,65 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
     return roster
 
 
+def unpublish_roster(
+    session: Session, roster: Roster, actor_key_id: int | None, today: dt.date
+) -> Roster:
+    """Withdraw a published roster: it becomes a draft again (it can be changed and
+    published anew; as a draft it still holds its consultants for other rosters), and the
+    team assignments its publication wrote end — so matching, the batch and the
+    capacity figures see their hours free again. One transaction; the cases and the
+    team are locked first, as publishing locks them."""
+    if roster.status is not RosterStatus.PUBLISHED:
+        raise conflict(
+            f"roster {roster.id} is {roster.status.value}; only a published roster is unpublished"
+        )
+    assert roster.id is not None
+    try:
+        for case_id in sorted(roster.case_ids):
+            bump_version(session, Case, case_id)
+        lock_consultants(session, roster.team, "team")
+        ended = end_team_assignments(session, roster, today - dt.timedelta(days=1))
+    except BaseException:
+        session.rollback()
+        raise
+    roster.status = RosterStatus.DRAFT
+    roster.published_at = None
+    roster.version += 1
+    session.add(roster)
+    record(
+        session,
+        actor_key_id,
+        AuditAction.ROSTER_UNPUBLISH,
+        "roster",
+        [roster.id],
+        ended_assignment_ids=ended or None,
+    )
+    session.commit()
+    session.refresh(roster)
+    return roster
+
+
+def end_team_assignments(session: Session, roster: Roster, last_day: dt.date) -> list[int]:
+    """End the running assignments of the roster's team on its cases — the ones its
+    publication wrote (`write_team_assignments`) — on `last_day` (on their start if they
+    start later: then they never ran). Returns their ids."""
+    rows = session.exec(
+        select(Assignment)
+        .where(
+            col(Assignment.case_id).in_(roster.case_ids),
+            col(Assignment.consultant_id).in_(roster.team),
+            running_assignments(last_day),
+        )
+        .order_by(col(Assignment.id))
+    ).all()
+    for assignment in rows:
+        assignment.status = AssignmentStatus.ENDED
+        assignment.end = max(assignment.start, last_day)
+        assignment.version += 1
+        session.add(assignment)
+    return [a.id for a in rows if a.id is not None]
+
+
 def team_hours(session: Session, roster: Roster) -> dict[int, dict[int, float]]:
     """Case → consultant → average hours per week the roster gives them there (the
     contract count: a sleep-in night counts its counted minutes, not its length)."""

@@ -151,3 +151,25 @@ def test_the_team_grows_when_more_people_can_carry_a_smaller_share(
     assert (team["team_size"], team["share_hours"], team["feasible"]) == (7, 24.0, True)
     members = {m["consultant_id"] for m in team["members"]}
     assert {world.consultants["c3"], extra} <= members and len(members) == 7
+
+
+def test_a_team_is_confirmed_by_its_roster_not_seat_by_seat(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    with Session(api_engine) as session:
+        people = team_world(session, world)
+    refused = client.post(
+        f"/v1/cases/{people['case']}/assignments",
+        json={"seats": [{"consultant_id": people["native0"]}]},
+        headers=keys.headers("reception"),
+    )
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["body.seats"]
+    assert "POST /v1/rosters" in refused.json()["errors"][0]["message"]
+    # a family-treatment case is confirmed seat by seat as before
+    plain = client.post(
+        f"/v1/cases/{world.cases['k1']}/assignments",
+        json={"seats": [{"consultant_id": world.consultants["c1"]}]},
+        headers=keys.headers("reception"),
+    )
+    assert plain.status_code == 201, plain.text
