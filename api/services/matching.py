@@ -405,7 +405,8 @@ def team_match_result(
         )
         for rank, member in enumerate(proposal.members)
     ]
-    offices = sorted(o.id for o in problem.offices if case.region in o.serves_regions)
+    # the members' offices (each serves the region): the pool, and whose team leaders plan
+    offices = sorted({problem.consultant_by_id[m.consultant_id].office_id for m in members})
     team_out = TeamOut(
         template=proposal.template,
         consultants_per_shift=proposal.consultants_per_shift,
