@@ -128,9 +128,12 @@ def propose_team(
     planned = max(bound, math.ceil(cover / problem.settings.family_hours(largest_contract) - 1e-9))
     # A member carries at least one shift a week: beyond that the team only grows.
     largest_team = max(planned, math.ceil(cover / shortest))
+    # Fewer qualify at a larger share: at the smallest share `most` do, so no team larger
+    # than `most` can be found (and none at all when `most` < `planned`).
+    most = len(_qualified(problem, case, cover / largest_team)[0])
     first: tuple[int, float, list[Candidate], Exclusions] | None = None
     chosen = None
-    for size in range(planned, largest_team + 1):
+    for size in range(planned, max(planned, min(largest_team, most)) + 1):
         members, excluded = _qualified(problem, case, cover / size)
         if first is None:
             first = (size, cover / size, members, excluded)
