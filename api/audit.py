@@ -1,4 +1,6 @@
-"""The audit log: who confirmed, applied, published or repaired what, and when (ids only)."""
+"""The audit log: who confirmed, applied, published or repaired what, and when (ids and
+numbers; the one text is the reason reception gives for ending a døgnindsats at short
+notice, which the municipality's decision needs on record)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ def record(
     action: AuditAction,
     entity_type: str,
     entity_ids: Iterable[int],
-    **related_ids: int | list[int] | None,
+    **related_ids: int | list[int] | str | None,
 ) -> AuditEvent:
     """Add an audit event to the current transaction (it commits with the change)."""
     event = AuditEvent(

@@ -68,6 +68,7 @@ class AuditAction(StrEnum):
     OPTIMIZATION_APPLY = "optimization.apply"
     ROSTER_PUBLISH = "roster.publish"
     ROSTER_REPAIR = "roster.repair"
+    ROSTER_UNPUBLISH = "roster.unpublish"
     KEY_CREATE = "key.create"
     KEY_REVOKE = "key.revoke"
     RETENTION_RUN = "retention.run"

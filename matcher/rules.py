@@ -41,6 +41,8 @@ class RuleName(StrEnum):
     CAPACITY_CASES = "capacity_cases"
     TRAVEL = "travel"
     EMPLOYMENT_END = "employment_end"
+    #: A døgnindsats team member's office serves the family's region (`matcher.team`).
+    OFFICE_REGION = "office_region"
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,16 @@ class ExtendHorizon:
     cover: tuple[CoverDemand, ...] | None = None
 
 
-Change = SickDays | LeavesTeam | ExtendHorizon
+@dataclass(frozen=True)
+class CaseEnds:
+    """Case `case` needs nobody after `last_day` (a municipality ended the døgnindsats):
+    its shifts after that day go, and nothing else need change."""
+
+    case: str
+    last_day: int
+
+
+Change = SickDays | LeavesTeam | ExtendHorizon | CaseEnds
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,11 @@ class RepairResult:
 
 def apply_change(problem: RosterProblem, change: Change) -> RosterProblem:
     """The problem after `change` (a new immutable problem)."""
+    if isinstance(change, CaseEnds):
+        if change.case not in problem.case:
+            raise ProblemError(f"change.case: unknown case {change.case!r}")
+        cover = tuple(c for c in problem.cover if c.case != change.case or c.day <= change.last_day)
+        return dataclasses.replace(problem, cover=cover)
     if isinstance(change, SickDays | LeavesTeam):
         if change.employee not in problem.employee:
             raise ProblemError(f"change.employee: unknown employee {change.employee!r}")
@@ -143,7 +157,9 @@ def repair(
     """
     started = time.perf_counter()
     changed = apply_change(problem, change)
-    still_possible = tuple(a for a in published if a.day not in _blocked_days(changed, a))
+    still_possible = tuple(
+        a for a in published if a.day not in _blocked_days(changed, a) and not _cut(change, a)
+    )
     params = SearchParameters(
         num_workers=num_workers, deterministic=deterministic, work_per_second=work_per_second
     )
@@ -200,6 +216,8 @@ def _local_days(problem: RosterProblem, change: Change, freeze_before_day: int) 
         touched: Iterable[int] = change.days
     elif isinstance(change, LeavesTeam):
         touched = range(change.from_day, problem.days)
+    elif isinstance(change, CaseEnds):
+        touched = range(change.last_day + 1, problem.days)
     else:
         touched = range(problem.days - change.extra_days, problem.days)
     return {
@@ -216,6 +234,11 @@ def _rank(result: RosterResult) -> tuple[int, int, int]:
     gender), then changed assignments, then the objective."""
     short = sum(u.missing + u.missing_language + u.missing_gender for u in result.uncovered)
     return short, result.terms["changes"], result.objective or 0
+
+
+def _cut(change: Change, a: Assignment) -> bool:
+    """Whether `change` ends the case of `a` before its day."""
+    return isinstance(change, CaseEnds) and a.case == change.case and a.day > change.last_day
 
 
 def _blocked_days(problem: RosterProblem, a: Assignment) -> set[int]:

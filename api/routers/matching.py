@@ -49,10 +49,13 @@ async def match(
     cache = _cache(request)
     # The same question on a fresh snapshot: answered on the event loop with the JSON
     # made the first time (no query, no thread, no re-validation of the answer).
-    cached = cache.cached_payload(as_of, case_id, body.top, body.propose_reshuffle)
+    team = (body.template, body.consultants_per_shift)
+    cached = cache.cached_payload(as_of, case_id, body.top, body.propose_reshuffle, team)
     if cached is not None:
         return Response(cached, media_type="application/json")
-    query = MatchQuery(as_of=as_of, top=body.top, propose_reshuffle=body.propose_reshuffle)
+    query = MatchQuery(
+        as_of=as_of, top=body.top, propose_reshuffle=body.propose_reshuffle, team=team
+    )
     return await run_in_threadpool(_match, engine, cache, case_id, query)
 
 

@@ -34,6 +34,7 @@ from api.services.rosters import (
     list_visible_rosters,
     publish_roster,
     submit_repair,
+    unpublish_roster,
 )
 from api.services.scope import require_cases_in_scope
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
@@ -208,6 +209,18 @@ def get_roster(session: SessionDep, principal: PlannerUser, roster_id: RosterId)
 def publish(session: SessionDep, principal: PlannerUser, roster_id: RosterId) -> RosterPublic:
     roster = _visible(session, principal, roster_id)
     return roster_public(session, publish_roster(session, roster, principal.key_id))
+
+
+@router.post(
+    "/{roster_id}/unpublish",
+    response_model=RosterPublic,
+    summary="Withdraw a published roster (back to draft); its team's assignments end",
+)
+def unpublish(
+    session: SessionDep, principal: PlannerUser, roster_id: RosterId, planning_day: PlanningDateDep
+) -> RosterPublic:
+    roster = _visible(session, principal, roster_id)
+    return roster_public(session, unpublish_roster(session, roster, principal.key_id, planning_day))
 
 
 @router.post(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Literal
+
 from pydantic import Field, model_validator
 from sqlmodel import SQLModel
 
@@ -17,6 +20,10 @@ class MatchRequest(RequestModel):
     #: The planning date (default: `api.services.planning_date`).
     as_of: PlanningDate | None = None
     propose_reshuffle: bool = True
+    #: A døgnindsats only: the roster's shift template and consultants per shift, from
+    #: which the team's size follows.
+    template: Literal["3x8", "2x12", "sleep-in"] = "3x8"
+    consultants_per_shift: int = Field(default=1, ge=1, le=2)
 
 
 class CandidateOut(SQLModel):
@@ -84,6 +91,42 @@ class CoordinatorOut(SQLModel):
     reasons: list[str] = Field(examples=[["Næstved serves the family's region"]])
 
 
+class TeamRosterRequest(SQLModel):
+    """The body of ``POST /v1/rosters`` that plans the proposed team (the hand-off to the
+    team leader: the pool is exactly the proposed members)."""
+
+    case_ids: list[int]
+    start_date: dt.date
+    template: str
+    consultants_per_shift: int
+    office_ids: list[int]
+    consultant_ids: list[int]
+
+
+class TeamOut(SQLModel):
+    """A døgnindsats's team: how many people its roster needs, why, and who."""
+
+    template: str = Field(examples=["3x8"])
+    consultants_per_shift: int = Field(examples=[1])
+    #: Hours a week the template covers (contract count).
+    cover_hours_per_week: float = Field(examples=[168.0])
+    #: The roster's own bound: the cover over the most one member may work a week.
+    roster_lower_bound: int = Field(examples=[5])
+    #: People the roster needs as matching plans them (family hours, free hours).
+    team_size: int = Field(examples=[6])
+    #: Hours a week each member has free for the case: cover ÷ team size.
+    share_hours: float = Field(examples=[28.0])
+    feasible: bool
+    #: Members still missing (0 when feasible).
+    missing: int
+    why: list[str] = Field(
+        examples=[["3x8 with 1 consultant(s) per shift covers 168 h a week", "..."]]
+    )
+    #: The proposed members, best first (also the match's `candidates`).
+    members: list[CandidateOut]
+    roster_request: TeamRosterRequest
+
+
 class MatchResult(SQLModel):
     model_config = with_examples(
         {
@@ -118,6 +161,8 @@ class MatchResult(SQLModel):
     reshuffle: ReshuffleOut | None
     #: The coordinator who will own the case (None: no serving office has room).
     coordinator: CoordinatorOut | None = None
+    #: A døgnindsats: the team its roster needs (None for every other case).
+    team: TeamOut | None = None
 
 
 class MoveIn(RequestModel):

@@ -238,6 +238,7 @@ class CaseEnd(RequestModel):
 
     #: The last day the family is served.
     end_date: PlanningDate
+    #: Why a shorter notice is accepted; written to the audit log, so no names.
     reason: str | None = Field(default=None, min_length=3, max_length=500)
 
 

@@ -41,6 +41,7 @@ from data.models import (
     CaseStatus,
     Consultant,
     Coordinator,
+    InterventionType,
     Municipality,
     Office,
 )
@@ -124,6 +125,14 @@ def _confirm(
     session.refresh(case)
     if case.status is CaseStatus.ENDED:
         raise Conflict(f"case {case_id} has ended")
+    if case.intervention_type is InterventionType.DOGNINDSATS and body.seats:
+        # A team's hours come from its roster: the match's `team.roster_request` plans
+        # it, and publishing writes the team back as the case's assignments.
+        raise Invalid.field(
+            "body.seats",
+            "a døgnindsats is staffed by its roster: plan the match's team "
+            "(POST /v1/rosters with team.roster_request) and publish it",
+        )
     start = body.start or max(case.requested_start.date(), today or planning_date(session))
     if course_problem(case, start) is not None:
         raise Invalid.field("body.start", "after the case's expected end")

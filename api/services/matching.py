@@ -36,17 +36,35 @@ from api.schemas.matching import (
     NearMissOut,
     PairOut,
     ReshuffleOut,
+    TeamOut,
+    TeamRosterRequest,
 )
 from api.services.assignments import Confirmation, StaticCheck, confirm
 from api.services.errors import Conflict
 from api.services.references import get_or_404
-from data.models import AssignmentRole, Case, CaseStatus, Consultant
+from data.models import AssignmentRole, Case, CaseStatus, Consultant, InterventionType
 from matcher.problem import MatchProblem
 
 if TYPE_CHECKING:
-    from matcher.rank import Candidate, Ranking
+    from matcher.rank import Candidate, Exclusions, Ranking
 
 log = logging.getLogger("famplan.api.matching")
+
+
+#: A døgnindsats team's shift template and consultants per shift (`matcher.team`).
+TeamShape = tuple[str, int]
+DEFAULT_TEAM: TeamShape = ("3x8", 1)
+#: What a match answer depends on: (case id, top, reshuffle?), and for a team shape other
+#: than the default its template and consultants per shift.
+MatchKey = tuple[int, int, bool] | tuple[int, int, bool, str, int]
+
+
+def match_key(
+    case_id: int, top: int, propose_reshuffle: bool, team: TeamShape = DEFAULT_TEAM
+) -> MatchKey:
+    if team == DEFAULT_TEAM:
+        return (case_id, top, propose_reshuffle)
+    return (case_id, top, propose_reshuffle, *team)
 
 
 @dataclass
@@ -62,11 +80,12 @@ class _Entry:
     versions: dict[int, int] = field(default_factory=dict)
     #: Rankings computed on this snapshot: (case id, top, reshuffle?) → Ranking. The
     #: same snapshot gives the same answer, so a repeated match costs nothing.
-    rankings: dict[tuple[int, int, bool], Ranking] = field(default_factory=dict)
-    #: The answers built from those rankings and `versions`, same keys …
-    results: dict[tuple[int, int, bool], MatchResult] = field(default_factory=dict)
+    rankings: dict[MatchKey, Ranking] = field(default_factory=dict)
+    #: The answers built from those rankings (or team proposals) and `versions`, same
+    #: keys …
+    results: dict[MatchKey, MatchResult] = field(default_factory=dict)
     #: … and their JSON, made once on the first repeat.
-    payloads: dict[tuple[int, int, bool], bytes] = field(default_factory=dict)
+    payloads: dict[MatchKey, bytes] = field(default_factory=dict)
 
 
 class SnapshotCache:
@@ -107,7 +126,12 @@ class SnapshotCache:
         return self._fresh(self._entries.get(as_of), case_id)
 
     def cached_result(
-        self, as_of: dt.date, case_id: int, top: int, propose_reshuffle: bool
+        self,
+        as_of: dt.date,
+        case_id: int,
+        top: int,
+        propose_reshuffle: bool,
+        team: TeamShape = DEFAULT_TEAM,
     ) -> MatchResult | None:
         """The answer of an identical match on the current, fresh snapshot — or None.
 
@@ -118,17 +142,22 @@ class SnapshotCache:
         if not self._fresh(entry, case_id):
             return None
         assert entry is not None
-        return entry.results.get((case_id, top, propose_reshuffle))
+        return entry.results.get(match_key(case_id, top, propose_reshuffle, team))
 
     def cached_payload(
-        self, as_of: dt.date, case_id: int, top: int, propose_reshuffle: bool
+        self,
+        as_of: dt.date,
+        case_id: int,
+        top: int,
+        propose_reshuffle: bool,
+        team: TeamShape = DEFAULT_TEAM,
     ) -> bytes | None:
         """`cached_result` as the JSON body of the response (serialised once)."""
         entry = self._entries.get(as_of)
         if not self._fresh(entry, case_id):
             return None
         assert entry is not None
-        key = (case_id, top, propose_reshuffle)
+        key = match_key(case_id, top, propose_reshuffle, team)
         payload = entry.payloads.get(key)
         if payload is None:
             result = entry.results.get(key)
@@ -201,6 +230,8 @@ class MatchQuery(BaseModel):
     as_of: dt.date
     top: int = Field(default=5, ge=1)
     propose_reshuffle: bool = True
+    #: For a døgnindsats: the roster's shift template and consultants per shift.
+    team: TeamShape = DEFAULT_TEAM
 
 
 def find_candidates(
@@ -219,7 +250,9 @@ def find_candidates(
         case = get_or_404(session, Case, case_id, "case")
         if case.status is CaseStatus.ENDED:
             raise Conflict(f"case {case_id} has ended; nothing to match")
-    return match_case(session, cache, case_id, query.as_of, query.top, query.propose_reshuffle)
+    return match_case(
+        session, cache, case_id, query.as_of, query.top, query.propose_reshuffle, query.team
+    )
 
 
 def match_case(
@@ -229,16 +262,23 @@ def match_case(
     as_of: dt.date,
     top: int,
     propose_reshuffle: bool,
+    team: TeamShape = DEFAULT_TEAM,
 ) -> MatchResult:
     """`find_candidates` on a case known to exist: the ranking and the answer are kept
-    with the snapshot, so the same question costs nothing the second time."""
+    with the snapshot, so the same question costs nothing the second time. A døgnindsats
+    is answered with a team (`team_match_result`)."""
     entry = cache.entry(session, as_of, case_id)
     problem = entry.problem
     if case_id not in problem.case_by_id:
         raise Conflict(f"case {case_id} is neither requested nor running; nothing to match")
-    key = (case_id, top, propose_reshuffle)
+    key = match_key(case_id, top, propose_reshuffle, team)
     result = entry.results.get(key)
     if result is not None:
+        return result
+    if problem.case_by_id[case_id].intervention_type == InterventionType.DOGNINDSATS.value:
+        result = team_match_result(problem, case_id, team, entry.versions)
+        if cache.cache_rankings:
+            entry.results[key] = result
         return result
     ranking = entry.rankings.get(key)
     if ranking is None:
@@ -265,35 +305,45 @@ def _rank(problem: MatchProblem, case_id: int, top: int, propose_reshuffle: bool
         return rank(problem, case_id, top, propose_reshuffle=False)
 
 
+def _candidate_out(
+    problem: MatchProblem,
+    versions: dict[int, int],
+    c: Candidate,
+    role: AssignmentRole | None = None,
+) -> CandidateOut:
+    return CandidateOut(
+        consultant_id=c.consultant_id,
+        consultant_ref=problem.consultant_by_id[c.consultant_id].ref,
+        consultant_version=versions.get(c.consultant_id, 0),
+        role=role or AssignmentRole(str(c.role)),
+        score=round(c.score, 3),
+        breakdown={k: round(v, 3) for k, v in c.breakdown.items()},
+        reasons=list(c.reasons),
+        travel_minutes=round(c.travel_minutes, 1),
+        free_hours=round(c.free_hours, 1),
+    )
+
+
+def _exclusions_out(excluded: Exclusions) -> ExclusionsOut:
+    return ExclusionsOut(
+        role=AssignmentRole(str(excluded.role)),
+        considered=excluded.considered,
+        counts=dict(excluded.counts),
+        nearest_misses=[
+            NearMissOut(consultant_id=m.consultant_id, rule=str(m.reason.rule), text=m.text)
+            for m in excluded.nearest_misses
+        ],
+        summary=list(excluded.summary),
+    )
+
+
 def to_match_result(
     problem: MatchProblem, ranking: Ranking, versions: dict[int, int]
 ) -> MatchResult:
     def candidate(c: Candidate) -> CandidateOut:
-        return CandidateOut(
-            consultant_id=c.consultant_id,
-            consultant_ref=problem.consultant_by_id[c.consultant_id].ref,
-            consultant_version=versions.get(c.consultant_id, 0),
-            role=AssignmentRole(str(c.role)),
-            score=round(c.score, 3),
-            breakdown={k: round(v, 3) for k, v in c.breakdown.items()},
-            reasons=list(c.reasons),
-            travel_minutes=round(c.travel_minutes, 1),
-            free_hours=round(c.free_hours, 1),
-        )
+        return _candidate_out(problem, versions, c)
 
-    exclusions = [
-        ExclusionsOut(
-            role=AssignmentRole(str(role)),
-            considered=excluded.considered,
-            counts=dict(excluded.counts),
-            nearest_misses=[
-                NearMissOut(consultant_id=m.consultant_id, rule=str(m.reason.rule), text=m.text)
-                for m in excluded.nearest_misses
-            ],
-            summary=list(excluded.summary),
-        )
-        for role, excluded in ranking.excluded.items()
-    ]
+    exclusions = [_exclusions_out(excluded) for excluded in ranking.excluded.values()]
     reshuffle = None
     if ranking.reshuffle is not None:
         r = ranking.reshuffle
@@ -330,6 +380,63 @@ def to_match_result(
         exclusions=exclusions,
         reshuffle=reshuffle,
         coordinator=_coordinator_out(problem, ranking.case_id),
+    )
+
+
+def team_match_result(
+    problem: MatchProblem, case_id: int, team: TeamShape, versions: dict[int, int]
+) -> MatchResult:
+    """A døgnindsats's match: the team it needs (`matcher.team.propose_team`) as the
+    candidates — the best one primary, the others support, as publishing writes them —
+    and the roster request that plans it with exactly those people (the hand-off: a team
+    leader plans and publishes the roster, and publishing writes the team back as the
+    case's assignments)."""
+    from matcher.rules import start_day
+    from matcher.team import propose_team
+
+    proposal = propose_team(problem, case_id, *team)
+    case = problem.case_by_id[case_id]
+    members = [
+        _candidate_out(
+            problem,
+            versions,
+            member,
+            AssignmentRole.PRIMARY if rank == 0 else AssignmentRole.SUPPORT,
+        )
+        for rank, member in enumerate(proposal.members)
+    ]
+    # the members' offices (each serves the region): the pool, and whose team leaders plan
+    offices = sorted({problem.consultant_by_id[m.consultant_id].office_id for m in members})
+    team_out = TeamOut(
+        template=proposal.template,
+        consultants_per_shift=proposal.consultants_per_shift,
+        cover_hours_per_week=proposal.cover_hours_per_week,
+        roster_lower_bound=proposal.roster_lower_bound,
+        team_size=proposal.team_size,
+        share_hours=proposal.share_hours,
+        feasible=proposal.feasible,
+        missing=proposal.missing,
+        why=list(proposal.why),
+        members=members,
+        roster_request=TeamRosterRequest(
+            case_ids=[case_id],
+            start_date=start_day(problem, case),
+            template=proposal.template,
+            consultants_per_shift=proposal.consultants_per_shift,
+            office_ids=offices,
+            consultant_ids=[m.consultant_id for m in members],
+        ),
+    )
+    return MatchResult(
+        case_id=case_id,
+        feasible=proposal.feasible,
+        candidates=members,
+        support_candidates=[],
+        pairs=[],
+        exclusions=[_exclusions_out(proposal.exclusions)],
+        reshuffle=None,
+        coordinator=_coordinator_out(problem, case_id),
+        team=team_out,
     )
 
 

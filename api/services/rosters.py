@@ -833,6 +833,65 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
     return roster
 
 
+def unpublish_roster(
+    session: Session, roster: Roster, actor_key_id: int | None, today: dt.date
+) -> Roster:
+    """Withdraw a published roster: it becomes a draft again (it can be changed and
+    published anew; as a draft it still holds its consultants for other rosters), and the
+    team assignments its publication wrote end — so matching, the batch and the
+    capacity figures see their hours free again. One transaction; the cases and the
+    team are locked first, as publishing locks them."""
+    if roster.status is not RosterStatus.PUBLISHED:
+        raise conflict(
+            f"roster {roster.id} is {roster.status.value}; only a published roster is unpublished"
+        )
+    assert roster.id is not None
+    try:
+        for case_id in sorted(roster.case_ids):
+            bump_version(session, Case, case_id)
+        lock_consultants(session, roster.team, "team")
+        ended = end_team_assignments(session, roster, today - dt.timedelta(days=1))
+    except BaseException:
+        session.rollback()
+        raise
+    roster.status = RosterStatus.DRAFT
+    roster.published_at = None
+    roster.version += 1
+    session.add(roster)
+    record(
+        session,
+        actor_key_id,
+        AuditAction.ROSTER_UNPUBLISH,
+        "roster",
+        [roster.id],
+        ended_assignment_ids=ended or None,
+    )
+    session.commit()
+    session.refresh(roster)
+    return roster
+
+
+def end_team_assignments(session: Session, roster: Roster, last_day: dt.date) -> list[int]:
+    """End the running assignments of the roster's team on its cases — the ones its
+    publication wrote (`write_team_assignments`) — on `last_day` (on their start if they
+    start later: then they never ran). Returns their ids."""
+    rows = session.exec(
+        select(Assignment)
+        .where(
+            col(Assignment.case_id).in_(roster.case_ids),
+            col(Assignment.consultant_id).in_(roster.team),
+            running_assignments(last_day),
+        )
+        .order_by(col(Assignment.id))
+    ).all()
+    for assignment in rows:
+        assignment.status = AssignmentStatus.ENDED
+        assignment.end = max(assignment.start, last_day)
+        assignment.version += 1
+        session.add(assignment)
+    return [a.id for a in rows if a.id is not None]
+
+
 def team_hours(session: Session, roster: Roster) -> dict[int, dict[int, float]]:
     """Case → consultant → average hours per week the roster gives them there (the
     contract count: a sleep-in night counts its counted minutes, not its length)."""
@@ -929,11 +988,10 @@ def end_case(
     session: Session, case_id: int, body: CaseEnd, actor_key_id: int | None, today: dt.date
 ) -> CaseEndResult:
     """End a døgnindsats on `body.end_date`: every published roster of the case that
-    runs past that day is cut there — a child roster without the case's later shifts,
-    published in the parent's place, as a repair's would be (a cut needs no re-planning:
-    removing shifts breaks no working-time rule) — and the team's assignments end that
-    day, so the freed hours show in matching. Less than `END_NOTICE_DAYS` days' notice
-    needs a reason, which is audited."""
+    runs past that day is cut there by a repair (`_cut_roster`), published in the
+    parent's place, and the team's assignments end that day, so the freed hours show in
+    matching. Less than `END_NOTICE_DAYS` days' notice needs a reason, which is audited
+    with the notice given."""
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
@@ -960,7 +1018,7 @@ def end_case(
         .order_by(col(Roster.id))
     ).all():
         child = _cut_roster(
-            session, parent, case_id, body.end_date, body.reason if short_notice else None
+            session, parent, case_id, body.end_date, body.reason if short_notice else None, today
         )
         if child is not None and child.id is not None:
             cut_ids.append(child.id)
@@ -985,9 +1043,10 @@ def end_case(
         ended,
         case_id=case_id,
         cut_roster_ids=cut_ids or None,
-        # the audit holds ids and numbers only: the notice given; the reason's words are
-        # kept with the cut rosters' parameters
         notice_days=(body.end_date - today).days,
+        # why a notice shorter than `END_NOTICE_DAYS` was accepted (reception's words;
+        # `CaseEnd.reason` asks for no names)
+        short_notice_reason=body.reason if short_notice else None,
     )
     session.commit()
     return CaseEndResult(
@@ -995,23 +1054,34 @@ def end_case(
     )
 
 
+#: Solver seconds of the repair that cuts a roster at a case's end (`end_case`): the
+#: published roster without the case's later shifts is legal and hinted, so the local
+#: step finds it at once; the rest proves that nothing else need change.
+CUT_TIME_LIMIT = 5.0
+
+
 def _cut_roster(
-    session: Session, parent: Roster, case_id: int, end_date: dt.date, reason: str | None
+    session: Session,
+    parent: Roster,
+    case_id: int,
+    end_date: dt.date,
+    reason: str | None,
+    today: dt.date,
 ) -> Roster | None:
-    """A published child of `parent` without the case's shifts after `end_date`, the
-    parent superseded; None when the parent has none after that day."""
+    """Cut `parent` after the case's last day through the repair machinery
+    (`roster.repair.repair` with a `CaseEnds` change: the case's later cover goes, the
+    fewest changes count first, days already worked are frozen), and publish the result
+    in the parent's place; None when the parent has no shift of the case after that day.
+    """
+    from roster.repair import CaseEnds, repair
+
     assert parent.id is not None
     start = dt.date.fromisoformat(parent.params["start_date"])
-    shifts = session.exec(
-        select(RosterShift).where(RosterShift.roster_id == parent.id).order_by(col(RosterShift.id))
-    ).all()
-    later = [
-        s
-        for s in shifts
-        if s.case_id == case_id and day_index(start, _utc(s.start)) > (end_date - start).days
-    ]
-    if not later:
+    last_day = (end_date - start).days
+    published = published_assignments(session, parent)
+    if not any(a.case == str(case_id) and a.day > last_day for a in published):
         return None
+    problem = build_problem(session, parent.params, {parent.id})
     params = dict(parent.params)
     params["case_ends"] = {**params.get("case_ends", {}), str(case_id): end_date.isoformat()}
     if reason is not None:
@@ -1019,40 +1089,46 @@ def _cut_roster(
             **params.get("short_notice_reasons", {}),
             str(case_id): reason,
         }
-    kept = [s for s in shifts if s not in later]
+    outcome = repair(
+        problem,
+        published,
+        CaseEnds(case=str(case_id), last_day=last_day),
+        time_limit=CUT_TIME_LIMIT,
+        seed=_seed(params),
+        num_workers=2,
+        freeze_before_day=max(0, min((today - start).days, problem.days)),
+        deterministic=reproducible(params),
+        work_per_second=work_per_second(params),
+    )
     child = Roster(
         parent_id=parent.id,
-        status=RosterStatus.PUBLISHED,
+        status=RosterStatus.PENDING,
         case_ids=list(parent.case_ids),
         office_ids=list(parent.office_ids),
         horizon_start=parent.horizon_start,
         days=parent.days,
         template=parent.template,
-        solver_status=parent.solver_status,
-        team=sorted({s.consultant_id for s in kept if s.consultant_id is not None}),
-        kpis={},
-        violations=list(parent.violations),
-        uncovered=list(parent.uncovered),
         params=params,
-        published_at=utcnow(),
     )
     session.add(child)
     session.flush()
-    assert child.id is not None
-    for s in kept:
-        session.add(
-            RosterShift(
-                roster_id=child.id,
-                case_id=s.case_id,
-                consultant_id=s.consultant_id,
-                shift_code=s.shift_code,
-                start=s.start,
-                end=s.end,
-            )
+    store_result(session, child, outcome.problem, outcome.result)
+    if child.status is not RosterStatus.DRAFT:
+        raise conflict(
+            f"roster {parent.id} could not be cut after {end_date.isoformat()}: "
+            + _nothing_found(outcome.result)
         )
+    child.status = RosterStatus.PUBLISHED
+    child.published_at = utcnow()
+    session.add(child)
     parent.status = RosterStatus.SUPERSEDED
     parent.version += 1
     session.add(parent)
+    session.flush()
+    # a repair may fill a gap before the end with someone new: the published team is
+    # written back as a publication writes it (the case's then end with it)
+    written, ended = write_team_assignments(session, child)
+    assert child.id is not None
     record(
         session,
         None,
@@ -1061,6 +1137,9 @@ def _cut_roster(
         [child.id],
         superseded_roster_ids=[parent.id],
         case_id=case_id,
+        changed_assignments=outcome.changed_assignments,
+        assignment_ids=written or None,
+        ended_assignment_ids=ended or None,
     )
     return child
 

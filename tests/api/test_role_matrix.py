@@ -69,6 +69,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/rosters/{roster_id}"): PLANNER,
     ("POST", "/v1/rosters/{roster_id}/publish"): PLANNER,
     ("POST", "/v1/rosters/{roster_id}/repair"): PLANNER,
+    ("POST", "/v1/rosters/{roster_id}/unpublish"): PLANNER,
     ("GET", "/v1/jobs/{job_id}"): PLANNER,
     ("POST", "/v1/jobs/{job_id}/cancel"): PLANNER,
     ("GET", "/v1/kpis"): ALL,

@@ -21,7 +21,8 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     def fake_load(session: Any, as_of: dt.date) -> Any:
         calls.append(1)
-        return SimpleNamespace(case_by_id={1: object(), 2: object()}, as_of=as_of)
+        case = SimpleNamespace(intervention_type="family_treatment")
+        return SimpleNamespace(case_by_id={1: case, 2: case}, as_of=as_of)
 
     monkeypatch.setattr(snapshot_module, "load_match_problem", fake_load)
     monkeypatch.setattr(matching_module, "_load_versions", lambda session: {})
