@@ -183,7 +183,9 @@ class EmployeeProgramme:
         are the start of the next call: consecutive calls (best-response rounds, or
         employees with the same contract) then mostly need one programme run."""
         base = gain - self.cost
-        penalty = self.penalty.copy()
+        # half of last time's prices: prices only ever raised would keep the schedule
+        # off weekends (or a type) long after the cover there needs it
+        penalty = self.penalty / 2
         step = max(1.0, float(np.abs(base[np.isfinite(base)]).max(initial=1.0))) / 4
         for _ in range(PRICE_ROUNDS):
             path = self._solve(base - penalty)
@@ -277,11 +279,11 @@ class EmployeeProgramme:
         final = value[:states, self.lower :]
         if final.size == 0 or final.max() < _NEG / 2:
             return None
-        state, minutes = np.unravel_index(int(final.argmax()), final.shape)
-        minutes += self.lower
+        row, column = np.unravel_index(int(final.argmax()), final.shape)
+        state, minutes = int(row), int(column) + self.lower
         path = []
         for d in range(days - 1, -1, -1):
-            symbol = self._symbol_of(int(state))
+            symbol = self._symbol_of(state)
             path.append(symbol)
             previous = int(back[d, state, minutes])
             minutes -= int(self.length[symbol])
