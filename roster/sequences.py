@@ -165,6 +165,9 @@ class EmployeeProgramme:
             for s, limit in employee.max_shifts_per_type.items()
             if s in self.symbols
         }
+        self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
+        self._grouped: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None
+        self._grouped = None
         #: Lagrangian prices of the per-type and weekend maxima (see `best`)
         self.penalty = np.zeros_like(cost)
         for k, limit in self.type_limits.items():
@@ -175,7 +178,7 @@ class EmployeeProgramme:
     def usable(self) -> bool:
         return self.automaton is not None and self.lower <= self.upper
 
-    def best(self, gain: np.ndarray) -> tuple[list[int], float] | None:
+    def best(self, gain: np.ndarray, relax: float = 0.5) -> tuple[list[int], float] | None:
         """The schedule (a symbol per day, 0 = off) with the most `gain` (per day and
         symbol) less own cost, keeping every rule; None when there is none found.
 
@@ -183,9 +186,9 @@ class EmployeeProgramme:
         are the start of the next call: consecutive calls (best-response rounds, or
         employees with the same contract) then mostly need one programme run."""
         base = gain - self.cost
-        # half of last time's prices: prices only ever raised would keep the schedule
-        # off weekends (or a type) long after the cover there needs it
-        penalty = self.penalty / 2
+        # `relax` of last time's prices: prices only ever raised would keep the
+        # schedule off weekends (or a type) long after the cover there needs it
+        penalty = self.penalty * relax
         step = max(1.0, float(np.abs(base[np.isfinite(base)]).max(initial=1.0))) / 4
         for _ in range(PRICE_ROUNDS):
             path = self._solve(base - penalty)
@@ -254,26 +257,27 @@ class EmployeeProgramme:
         assert auto is not None
         states, width = len(auto.states), self.upper + 1
         allowed = np.isfinite(score)
-        forward, backward = self._reach(allowed)
+        key = allowed.tobytes()
+        if key not in self._reaches:
+            self._reaches = {key: self._reach(allowed)}  # the last one: it rarely changes
+        forward, backward = self._reaches[key]
         value = np.full((states + 1, width), _NEG, dtype=np.float32)  # last row: dummy source
         value[0, 0] = 0.0
         days = self.problem.days
         back = np.zeros((days, states, width), dtype=np.int16)
-        rows = [np.arange(len(targets))[:, None] for targets, _ in auto.into]
+        groups = self._groups()
         for d in range(days):
             lo, hi = max(0, self.lower - backward[d]), forward[d] + 1
             new = np.full((states + 1, width), _NEG, dtype=np.float32)
-            for symbol, (targets, sources) in enumerate(auto.into):
-                if not allowed[d, symbol] or len(targets) == 0:
-                    continue
-                shift = int(self.length[symbol])
+            for shift, (targets, sources, symbols, rows) in groups.items():
                 a, b = max(lo, shift), hi
                 if a >= b:
                     continue
+                gain = score[d, symbols]
                 candidates = value[sources, a - shift : b - shift]  # targets × sources × band
                 pick = candidates.argmax(axis=1)
-                new[targets, a:b] = candidates.max(axis=1) + score[d, symbol]
-                back[d, targets, a:b] = sources[rows[symbol], pick]
+                new[targets, a:b] = candidates.max(axis=1) + gain[:, None]
+                back[d, targets, a:b] = sources[rows, pick]
             new[new < _NEG / 2] = _NEG
             value = new
         final = value[:states, self.lower :]
@@ -289,6 +293,34 @@ class EmployeeProgramme:
             minutes -= int(self.length[symbol])
             state = previous
         return path[::-1]
+
+    def _groups(self) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """The automaton's transitions grouped by the minutes of their symbol (one
+        group per shift length, and the days off): one numpy step per group and day
+        instead of one per symbol. Per group: target states, their padded source
+        states, the symbol into each target, and row indices for the sources."""
+        if self._grouped is None:
+            auto = self.automaton
+            assert auto is not None
+            parts: dict[int, list[tuple[np.ndarray, np.ndarray, int]]] = defaultdict(list)
+            for symbol, (targets, sources) in enumerate(auto.into):
+                if len(targets):
+                    parts[int(self.length[symbol])].append((targets, sources, symbol))
+            dummy = len(auto.states)
+            grouped = {}
+            for shift, items in parts.items():
+                width = max(src.shape[1] for _t, src, _s in items)
+                sources = np.vstack(
+                    [
+                        np.pad(src, ((0, 0), (0, width - src.shape[1])), constant_values=dummy)
+                        for _t, src, _s in items
+                    ]
+                )
+                targets = np.concatenate([t for t, _src, _s in items])
+                symbols = np.concatenate([np.full(len(t), sym) for t, _src, sym in items])
+                grouped[shift] = (targets, sources, symbols, np.arange(len(targets))[:, None])
+            self._grouped = grouped
+        return self._grouped
 
     def _symbol_of(self, state: int) -> int:
         key = self.automaton.states[state]  # type: ignore[union-attr]
@@ -346,7 +378,7 @@ def first_roster(
         if programmes:
             # the last employee's prices: a pool shares few contracts
             programme.penalty = np.maximum(programme.penalty, last_penalty)
-        found = programme.best(gain_for(staffed))
+        found = programme.best(gain_for(staffed), relax=1.0)
         if found is None:
             return None
         programmes[e.id] = programme
