@@ -9,7 +9,9 @@ state, minutes), and the best one for a price per (day, shift) is found exactly 
 dynamic programme, vectorised over the minutes with numpy. The per-type maxima and
 the maximum of weekends are not in the state (it would multiply by their ranges);
 they are priced instead (a Lagrangian penalty raised until the schedule keeps them),
-and a schedule that still breaks one is not used.
+and a schedule that still breaks one is not used. So a schedule is the best one when
+no such maximum binds, and legal but not always the best when one does (a test week
+capped at two D shifts: 244 against the best 237, tests/roster/test_sequences.py).
 
 One year of one Curtois–Qu employee (364 days, 10 shift types, minimum and maximum
 hours 960 minutes apart) is a schedule CP-SAT did not find in 5 s (single worker,

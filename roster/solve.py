@@ -221,6 +221,29 @@ def _solve_by_windows(
                 cancelled=interrupt.stopped,
                 message=f"no roster within the time limit: {reason}",
             )
+    if validate(problem, start):
+        # a rolling-horizon roster that breaks a rule of the whole horizon the windows
+        # do not carry (the legal on-site and night-worker averages): no roster
+        return RosterResult(
+            SolveStatus.UNKNOWN,
+            None,
+            None,
+            deadline.elapsed(),
+            (),
+            {},
+            (),
+            {},
+            None,
+            cancelled=interrupt.stopped,
+            message="no roster within the time limit: the rolling horizon's roster breaks "
+            "a rule of the whole horizon",
+        )
+
+    def legal_total(whole: RosterProblem, roster: Roster) -> float:
+        # a window's roster is kept only if the whole roster stays legal: the windows
+        # do not carry the horizon-wide legal averages (on site, night workers)
+        return math.inf if validate(whole, roster) else total(whole, roster)
+
     value = total(problem, start)
     roster, value, searched = windows.improve(
         problem,
@@ -228,7 +251,7 @@ def _solve_by_windows(
         value,
         deadline,
         solve_window,
-        total,
+        legal_total,
         seed=seed,
         build_estimate=build_seconds,
     )
