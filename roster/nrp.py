@@ -169,7 +169,8 @@ def solve_nrp(
     if columns.applicable(problem) and not starts:
         generated = columns.generate(
             problem,
-            time_limit * COLUMN_SHARE,
+            # of the time left: a long horizon's programme may have used some
+            min(time_limit, remaining()) * COLUMN_SHARE,
             root_share=ROOT_SHARE,
             seed=seed,
             num_workers=num_workers,

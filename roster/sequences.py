@@ -168,10 +168,15 @@ class EmployeeProgramme:
             if s in self.symbols
         }
         self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
-        self._grouped: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] | None
+        self._grouped: dict[int, tuple[np.ndarray, ...]] | None
         self._grouped = None
-        #: Lagrangian prices of the per-type and weekend maxima (see `best`)
+        #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
+        self.weekend_price = 0.0
+        # a weekend is priced once whichever of its days are worked: on its first day
+        # for any work, on its second only for a run that starts there (first day off)
+        self.weekend_first = [days[0] for days in p.weekends]
+        self.weekend_second = [days[1] for days in p.weekends if len(days) > 1]
         for k, limit in self.type_limits.items():
             if limit <= 0:
                 self.cost[:, k] = math.inf
@@ -191,21 +196,21 @@ class EmployeeProgramme:
         # `relax` of last time's prices: prices only ever raised would keep the
         # schedule off weekends (or a type) long after the cover there needs it
         penalty = self.penalty * relax
+        weekend_price = self.weekend_price * relax
         step = max(1.0, float(np.abs(base[np.isfinite(base)]).max(initial=1.0))) / 4
         for _ in range(PRICE_ROUNDS):
-            path = self._solve(base - penalty)
+            path = self._solve(base - penalty, weekend_price)
             if path is None:
                 return None
             over_types, over_weekends = self._excess(path)
             if not over_types and not over_weekends:
-                self.penalty = penalty
+                self.penalty, self.weekend_price = penalty, weekend_price
                 value = float(sum(base[d, k] for d, k in enumerate(path)))
                 return path, value
             for k in over_types:
                 penalty[:, k] += step
             if over_weekends:
-                for days in self.problem.weekends:
-                    penalty[list(days), 1:] += step / 2
+                weekend_price += step
             step *= 2
         return None
 
@@ -253,8 +258,10 @@ class EmployeeProgramme:
         backward[0] = int(max(0.0, behind[:states].max()))
         return forward, backward
 
-    def _solve(self, score: np.ndarray) -> list[int] | None:
+    def _solve(self, score: np.ndarray, weekend_price: float = 0.0) -> list[int] | None:
         score = score.astype(np.float32)
+        score[self.weekend_first, 1:] -= weekend_price
+        second = set(self.weekend_second) if weekend_price else set()
         auto = self.automaton
         assert auto is not None
         states, width = len(auto.states), self.upper + 1
@@ -271,11 +278,13 @@ class EmployeeProgramme:
         for d in range(days):
             lo, hi = max(0, self.lower - backward[d]), forward[d] + 1
             new = np.full((states + 1, width), _NEG, dtype=np.float32)
-            for shift, (targets, sources, symbols, rows) in groups.items():
+            for shift, (targets, sources, symbols, rows, fresh) in groups.items():
                 a, b = max(lo, shift), hi
                 if a >= b:
                     continue
                 gain = score[d, symbols]
+                if d in second:
+                    gain = gain - weekend_price * fresh
                 candidates = value[sources, a - shift : b - shift]  # targets × sources × band
                 pick = candidates.argmax(axis=1)
                 new[targets, a:b] = candidates.max(axis=1) + gain[:, None]
@@ -296,11 +305,12 @@ class EmployeeProgramme:
             state = previous
         return path[::-1]
 
-    def _groups(self) -> dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    def _groups(self) -> dict[int, tuple[np.ndarray, ...]]:
         """The automaton's transitions grouped by the minutes of their symbol (one
         group per shift length, and the days off): one numpy step per group and day
         instead of one per symbol. Per group: target states, their padded source
-        states, the symbol into each target, and row indices for the sources."""
+        states, the symbol into each target, row indices for the sources, and 1.0 where
+        the target starts a run of work (the day before was off)."""
         if self._grouped is None:
             auto = self.automaton
             assert auto is not None
@@ -309,7 +319,7 @@ class EmployeeProgramme:
                 if len(targets):
                     parts[int(self.length[symbol])].append((targets, sources, symbol))
             dummy = len(auto.states)
-            grouped = {}
+            grouped: dict[int, tuple[np.ndarray, ...]] = {}
             for shift, items in parts.items():
                 width = max(src.shape[1] for _t, src, _s in items)
                 sources = np.vstack(
@@ -320,8 +330,14 @@ class EmployeeProgramme:
                 )
                 targets = np.concatenate([t for t, _src, _s in items])
                 symbols = np.concatenate([np.full(len(t), sym) for t, _src, sym in items])
-                grouped[shift] = (targets, sources, symbols, np.arange(len(targets))[:, None])
+                fresh = np.array(
+                    [auto.states[t][0] == "w" and auto.states[t][1] == 1 for t in targets],
+                    dtype=np.float32,
+                )
+                rows = np.arange(len(targets))[:, None]
+                grouped[shift] = (targets, sources, symbols, rows, fresh)
             self._grouped = grouped
+            return grouped
         return self._grouped
 
     def _symbol_of(self, state: int) -> int:
@@ -355,7 +371,7 @@ def first_roster(
         if c.over_weight is not None:
             over[c.day, k] = c.over_weight
     staffed = np.zeros_like(required)
-    last_penalty = np.zeros(required.shape)
+    last_penalty, last_weekend_price = np.zeros(required.shape), 0.0
     plans: dict[str, list[int]] = {}
     programmes: dict[str, EmployeeProgramme] = {}
 
@@ -380,11 +396,12 @@ def first_roster(
         if programmes:
             # the last employee's prices: a pool shares few contracts
             programme.penalty = np.maximum(programme.penalty, last_penalty)
+            programme.weekend_price = last_weekend_price
         found = programme.best(gain_for(staffed), relax=1.0)
         if found is None:
             return None
         programmes[e.id] = programme
-        last_penalty = programme.penalty
+        last_penalty, last_weekend_price = programme.penalty, programme.weekend_price
         plans[e.id] = found[0]
         place(e.id, found[0], 1)
     per_round = time.perf_counter() - started
