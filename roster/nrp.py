@@ -35,7 +35,7 @@ import dataclasses
 import math
 import time
 
-from roster import columns
+from roster import columns, sequences
 from roster.clock import Deadline
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
@@ -48,13 +48,18 @@ from roster.solve import (
     solve,
     too_big_to_build,
 )
-from roster.validate import total
+from roster.validate import total, validate
 from solving.status import SolveStatus
 
 #: Share of the time limit for column generation and its dive (`ROOT_SHARE` of it at
 #: most for the root). Instance8's root takes 13 s on a fast 2-core machine and 24 s on
 #: a slow one (0.85 s a pricing round), its dive 3–10 s.
 COLUMN_SHARE = 0.6
+#: A horizon this long starts from the per-employee programme's roster
+#: (`roster.sequences`, given `LONG_HORIZON_START_SHARE` of the time) instead of column
+#: generation, whose pricing by CP-SAT does not converge on it within a minute.
+LONG_HORIZON_DAYS = 120
+LONG_HORIZON_START_SHARE = 0.4
 ROOT_SHARE = 0.7
 #: Share of the remaining time for mending the dive's cover (`mend_cover`), and at most
 #: `COVER_REPAIR_CAP` of the time limit. Its cover level stops once it reaches the LP's
@@ -151,10 +156,21 @@ def solve_nrp(
     starts: list[Roster] = []
     target = 0  # persons missing that a start may leave without a cover search
     target_cost: int | None = None  # their under-cover cost
-    if columns.applicable(problem):
+    if problem.days >= LONG_HORIZON_DAYS and sequences.applicable(problem):
+        # each employee's best schedule by dynamic programme: in seconds, where column
+        # generation's CP-SAT pricing of a half-year schedule does not converge and a
+        # cover-only CP-SAT search of the whole model found 182,366 for Instance20 in
+        # 60 s (best known 4,769); the search starts from it instead
+        quick = sequences.first_roster(
+            problem, time.perf_counter() + remaining() * LONG_HORIZON_START_SHARE
+        )
+        if quick is not None and not validate(problem, quick):
+            starts.append(quick)
+    if columns.applicable(problem) and not starts:
         generated = columns.generate(
             problem,
-            time_limit * COLUMN_SHARE,
+            # of the time left: a long horizon's programme may have used some
+            min(time_limit, remaining()) * COLUMN_SHARE,
             root_share=ROOT_SHARE,
             seed=seed,
             num_workers=num_workers,

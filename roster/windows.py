@@ -312,7 +312,7 @@ def improve(
     value: int,
     deadline: Deadline,
     solve_window: WindowSolver,
-    objective: Callable[[RosterProblem, Roster], int],
+    objective: Callable[[RosterProblem, Roster], float],
     seed: int = 0,
     window_days: int | None = None,
     build_estimate: Callable[[RosterProblem], float] = lambda sub: 0.0,
@@ -360,5 +360,5 @@ def improve(
             candidate = tuple(sorted(outside + _unshift(result.roster, first)))
             candidate_value = objective(p, candidate)
             if candidate_value < best_value:
-                best, best_value = candidate, candidate_value
+                best, best_value = candidate, int(candidate_value)
     return best, best_value, searched

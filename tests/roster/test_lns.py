@@ -154,3 +154,58 @@ def test_shift_type_neighbourhood_frees_one_type_where_it_is_worked_or_the_day_i
     assert {frozenset(f) for f in one_type} == {frozenset(d_freed), frozenset(n_freed)}
     both = _shift_type_keys(random.Random(0), 1.0, working, on_day, x)  # type: ignore[arg-type]
     assert both == {k for k in x if k[0] in working}
+
+
+def _lns_from_nobody(p) -> tuple[Assignment, ...]:  # type: ignore[no-untyped-def]
+    rm = RosterModel(p)
+    rm.model.minimize(rm.total_expression())
+    start = dict.fromkeys(rm.x, False)
+    best, value, _ = improve(
+        rm.model, rm.x, start, total(p, ()), time.perf_counter() + 5, seed=1, num_workers=1
+    )
+    roster = tuple(Assignment(d, s, c, e) for (e, d, s, c), on in best.items() if on)
+    assert value == total(p, roster)
+    return roster
+
+
+def test_lns_keeps_the_48_hours_on_site_of_sleep_in_nights() -> None:
+    # One consultant, a sleep-in (22–07: 9 h on site, 3 h counted) wanted every night of
+    # two weeks. The 48-hour average allows 96 h on site: 10 nights (90 h), not 11 (99 h),
+    # though the counted hours (3 h a night) would allow all 14. The LNS, freeing parts
+    # of the roster at a time, ends at 10 and its roster passes the validator.
+    from roster.templates import template
+    from tests.roster.instances import problem, rules
+
+    sleep_in = template("sleep-in")[2]
+    nights = [(d, "S") for d in range(14)]
+    p = problem(
+        14, nights, shift_types=(sleep_in,), rule_set=rules(max_average_weekly_minutes=48 * 60)
+    )
+    roster = _lns_from_nobody(p)
+    assert validate(p, roster) == []
+    assert len(roster) == 10
+    # the rule off (the one-third count for the limit): all 14 nights
+    counted = problem(
+        14,
+        nights,
+        shift_types=(sleep_in,),
+        rule_set=rules(max_average_weekly_minutes=48 * 60, on_site_counts_in_full=False),
+    )
+    assert len(_lns_from_nobody(counted)) == 14
+
+
+def test_lns_keeps_the_night_worker_limit() -> None:
+    # One consultant, a 12 h night (19–07) wanted every night of a week: a night worker
+    # may average 8 h per 24 h over the week less its rest day, 48 h: four nights.
+    from roster.templates import template
+    from tests.roster.instances import problem, rules
+
+    night = template("2x12")[1]
+    nights = [(d, "N") for d in range(7)]
+    p = problem(
+        7, nights, shift_types=(night,), rule_set=rules(night_worker_average_minutes_per_24h=8 * 60)
+    )
+    roster = _lns_from_nobody(p)
+    assert validate(p, roster) == []
+    assert len(roster) == 4
+    assert len(_lns_from_nobody(problem(7, nights, shift_types=(night,)))) == 7

@@ -1,0 +1,447 @@
+"""One employee's best schedule by dynamic programming over days, and a first roster
+built from such schedules: fast at any horizon, where CP-SAT is not.
+
+An employee's day-to-day rules (rotation, runs of work and of days off, with the
+benchmark's edge rule) are the sequence automaton of `roster.model`
+(`_next_state`); their hours are a resource counted in the state (minutes in units
+of the shift lengths' common divisor). A schedule is a path through (day, automaton
+state, minutes), and the best one for a price per (day, shift) is found exactly by a
+dynamic programme, vectorised over the minutes with numpy. The per-type maxima and
+the maximum of weekends are not in the state (it would multiply by their ranges);
+they are priced instead (a Lagrangian penalty raised until the schedule keeps them),
+and a schedule that still breaks one is not used. So a schedule is the best one when
+no such maximum binds, and legal but not always the best when one does (a test week
+capped at two D shifts: 244 against the best 237, tests/roster/test_sequences.py).
+
+One year of one Curtois–Qu employee (364 days, 10 shift types, minimum and maximum
+hours 960 minutes apart) is a schedule CP-SAT did not find in 5 s (single worker,
+loaded machine); the programme takes a fraction of a second.
+
+`first_roster`: employees one after the other, each taking the best schedule against
+the cover the others leave (under-cover earns its weight, over-cover costs its
+weight), then rounds of best responses (each employee re-planned against all the
+others) while they improve and time is left. Used as the first roster of a problem too
+big to build whole (`roster.solve`) and as a warm start (`roster.nrp`).
+
+Applies (`applicable`) when the employees meet only through the cover of one case
+and every rule is one the programme states exactly or prices; otherwise None, and
+the caller uses its other means. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from roster.eligibility import why_not
+from roster.model import AutomatonState, _next_state
+from roster.problem import Assignment, Employee, Roster, RosterProblem
+
+#: Automaton states beyond which the programme is not worth it (no run limit makes
+#: one state per run length up to the horizon).
+MAX_STATES = 600
+#: Lagrangian rounds per schedule for the per-type and weekend maxima.
+PRICE_ROUNDS = 8
+_NEG = -1e18
+
+
+def applicable(problem: RosterProblem) -> bool:
+    """True when every hard rule and objective term is one the programme states: one
+    case, cover, requests and preferred shift types as the only costs, and no rule
+    that spans shifts by clock time (rest, weekly rest, nights in a row) or the
+    legal on-site and night-worker averages."""
+    p, w, r = problem, problem.weights, problem.rules
+    if len(p.cases) != 1 or w.lexicographic:
+        return False
+    if w.team_member or w.block or w.isolated_shift or w.face_per_time_of_day:
+        return False
+    if w.night_spread or w.weekend_spread:
+        return False
+    if r.min_rest_minutes or r.weekly_rest_minutes is not None:
+        return False
+    if r.max_consecutive_nights is not None or r.within_contract:
+        return False
+    if r.max_average_weekly_minutes is not None or r.night_worker_average_minutes_per_24h:
+        return False
+    if any(d.gender or (p.case[d.case].language and d.needs_language) for d in p.cover):
+        return False
+    return all(
+        not e.busy and not e.worked_days_before and not e.nights_before and not e.committed_minutes
+        for e in p.employees
+    )
+
+
+@dataclass
+class _Automaton:
+    states: list[AutomatonState]
+    #: per symbol: the states it leads to, and for each the states it comes from
+    #: (padded with the dummy state index `len(states)`)
+    into: list[tuple[np.ndarray, np.ndarray]]
+
+
+def _automaton(problem: RosterProblem, employee: Employee) -> _Automaton | None:
+    p = problem
+    shift_index = {s.id: i + 1 for i, s in enumerate(p.shift_types)}
+    forbidden = {(s.id, t) for s in p.shift_types for t in s.forbidden_next}
+    max_run = p.max_consecutive_days(employee) or p.days
+    min_run = employee.min_consecutive_shifts or 1
+    min_off = employee.min_consecutive_days_off or 1
+    index: dict[AutomatonState, int] = {("start",): 0}
+    edges: list[tuple[int, int, int]] = []  # from, symbol, to
+    frontier: list[AutomatonState] = [("start",)]
+    while frontier:
+        cur = frontier.pop()
+        for symbol in range(len(p.shift_types) + 1):
+            nxt = _next_state(cur, symbol, p, shift_index, forbidden, max_run, min_run, min_off)
+            if nxt is None:
+                continue
+            if nxt not in index:
+                if len(index) >= MAX_STATES:
+                    return None
+                index[nxt] = len(index)
+                frontier.append(nxt)
+            edges.append((index[cur], symbol, index[nxt]))
+    dummy = len(index)
+    into = []
+    for symbol in range(len(p.shift_types) + 1):
+        sources: dict[int, list[int]] = defaultdict(list)
+        for a, s, b in edges:
+            if s == symbol:
+                sources[b].append(a)
+        targets = sorted(sources)
+        width = max((len(v) for v in sources.values()), default=1)
+        matrix = np.full((len(targets), width), dummy, dtype=np.int32)
+        for row, b in enumerate(targets):
+            matrix[row, : len(sources[b])] = sources[b]
+        into.append((np.array(targets, dtype=np.int32), matrix))
+    return _Automaton(list(index), into)
+
+
+class EmployeeProgramme:
+    """One employee's dynamic programme: built once, solved for many prices."""
+
+    def __init__(self, problem: RosterProblem, employee: Employee) -> None:
+        p = self.problem = problem
+        self.employee = employee
+        self.symbols = [None, *(s.id for s in p.shift_types)]
+        self.automaton = _automaton(p, employee)
+        lengths = [s.minutes for s in p.shift_types]
+        self.unit = math.gcd(*lengths) or 1
+        self.length = np.array([0] + [m // self.unit for m in lengths], dtype=np.int64)
+        upper = p.max_minutes(employee)
+        if upper is None:
+            upper = p.days * max(lengths, default=0)
+        self.upper = upper // self.unit
+        self.lower = math.ceil(p.min_minutes(employee) / self.unit)
+        demanded = {
+            (d.day, d.shift) for d in p.cover if d.required > 0 or d.over_weight is not None
+        }
+        # own cost of each (day, symbol): -inf where the employee may not work it
+        cost = np.zeros((p.days, len(self.symbols)))
+        for d in range(p.days):
+            for k, shift in enumerate(p.shift_types, start=1):
+                if (d, shift.id) not in demanded or why_not(p, employee, d, shift) is not None:
+                    cost[d, k] = math.inf
+        scale = p.weights.preference
+        for r in p.requests:
+            if r.employee != employee.id:
+                continue
+            for k, sid in enumerate(self.symbols):
+                works = sid is not None if r.shift is None else sid == r.shift
+                if works != r.on:
+                    cost[r.day, k] += r.weight * scale
+        if employee.preferred_shift_types:
+            for k, sid in enumerate(self.symbols[1:], start=1):
+                if sid not in employee.preferred_shift_types:
+                    cost[:, k] += scale
+        self.cost = cost
+        weekend_of = {d: i for i, days in enumerate(p.weekends) for d in days}
+        self.weekend_of = weekend_of
+        self.type_limits = {
+            self.symbols.index(s): limit
+            for s, limit in employee.max_shifts_per_type.items()
+            if s in self.symbols
+        }
+        self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
+        self._grouped: dict[int, tuple[np.ndarray, ...]] | None
+        self._grouped = None
+        #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
+        self.penalty = np.zeros_like(cost)
+        self.weekend_price = 0.0
+        # a weekend is priced once whichever of its days are worked: on its first day
+        # for any work, on its second only for a run that starts there (first day off)
+        self.weekend_first = [days[0] for days in p.weekends]
+        self.weekend_second = [days[1] for days in p.weekends if len(days) > 1]
+        for k, limit in self.type_limits.items():
+            if limit <= 0:
+                self.cost[:, k] = math.inf
+
+    @property
+    def usable(self) -> bool:
+        return self.automaton is not None and self.lower <= self.upper
+
+    def best(self, gain: np.ndarray, relax: float = 0.5) -> tuple[list[int], float] | None:
+        """The schedule (a symbol per day, 0 = off) with the most `gain` (per day and
+        symbol) less own cost, keeping every rule; None when there is none found.
+
+        The prices that kept the per-type and weekend maxima last time (`penalty`)
+        are the start of the next call: consecutive calls (best-response rounds, or
+        employees with the same contract) then mostly need one programme run."""
+        base = gain - self.cost
+        # `relax` of last time's prices: prices only ever raised would keep the
+        # schedule off weekends (or a type) long after the cover there needs it
+        penalty = self.penalty * relax
+        weekend_price = self.weekend_price * relax
+        step = max(1.0, float(np.abs(base[np.isfinite(base)]).max(initial=1.0))) / 4
+        for _ in range(PRICE_ROUNDS):
+            path = self._solve(base - penalty, weekend_price)
+            if path is None:
+                return None
+            over_types, over_weekends = self._excess(path)
+            if not over_types and not over_weekends:
+                self.penalty, self.weekend_price = penalty, weekend_price
+                value = float(sum(base[d, k] for d, k in enumerate(path)))
+                return path, value
+            for k in over_types:
+                penalty[:, k] += step
+            if over_weekends:
+                weekend_price += step
+            step *= 2
+        # the prices did not settle: the types still over are left out altogether, and
+        # weekends priced above any gain; legal if anything is
+        blocked = base - penalty
+        blocked[:, over_types] = -math.inf
+        path = self._solve(blocked, weekend_price + 1e6)
+        if path is None or any(self._excess(path)):
+            return None
+        return path, float(sum(base[d, k] for d, k in enumerate(path)))
+
+    def _excess(self, path: list[int]) -> tuple[list[int], bool]:
+        counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
+        over = [k for k, limit in self.type_limits.items() if counts[k] > limit]
+        limit = self.employee.max_weekends
+        weekends = {self.weekend_of[d] for d, k in enumerate(path) if k and d in self.weekend_of}
+        return over, limit is not None and len(weekends) > limit
+
+    def _reach(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
+        """Per day, the most minutes (units) any path can have worked by its end, and the
+        most any state at its end can still work after it: only the band between
+        `lower` less the latter and the former can lie on a legal path, which keeps the
+        programme to a few dozen minute values a day instead of the whole range."""
+        auto = self.automaton
+        assert auto is not None
+        states, days = len(auto.states), self.problem.days
+        ahead = np.full(states + 1, _NEG)
+        ahead[0] = 0.0
+        forward = []
+        for d in range(days):
+            new = np.full(states + 1, _NEG)
+            for symbol, (targets, sources) in enumerate(auto.into):
+                if allowed[d, symbol] and len(targets):
+                    new[targets] = ahead[sources].max(axis=1) + self.length[symbol]
+            ahead = new
+            forward.append(int(min(self.upper, ahead[:states].max())))
+        # backward: most units still workable after day d from each state (every state
+        # is final, so 0 after the last day)
+        behind = np.zeros(states + 1)
+        behind[states] = _NEG
+        backward = [0] * days
+        for d in range(days - 1, 0, -1):
+            backward[d] = int(max(0.0, behind[:states].max()))
+            new = np.full(states + 1, _NEG)
+            new[:states] = _NEG
+            for symbol, (targets, sources) in enumerate(auto.into):
+                if allowed[d, symbol] and len(targets):
+                    rows = sources < states
+                    pairs = np.broadcast_to(targets[:, None], sources.shape)[rows]
+                    np.maximum.at(new, sources[rows], behind[pairs] + self.length[symbol])
+            new[states] = _NEG
+            behind = new
+        backward[0] = int(max(0.0, behind[:states].max()))
+        return forward, backward
+
+    def _solve(self, score: np.ndarray, weekend_price: float = 0.0) -> list[int] | None:
+        score = score.astype(np.float32)
+        score[self.weekend_first, 1:] -= weekend_price
+        second = set(self.weekend_second) if weekend_price else set()
+        auto = self.automaton
+        assert auto is not None
+        states, width = len(auto.states), self.upper + 1
+        allowed = np.isfinite(score)
+        key = allowed.tobytes()
+        if key not in self._reaches:
+            self._reaches = {key: self._reach(allowed)}  # the last one: it rarely changes
+        forward, backward = self._reaches[key]
+        value = np.full((states + 1, width), _NEG, dtype=np.float32)  # last row: dummy source
+        value[0, 0] = 0.0
+        days = self.problem.days
+        back = np.zeros((days, states, width), dtype=np.int16)
+        groups = self._groups()
+        for d in range(days):
+            lo, hi = max(0, self.lower - backward[d]), forward[d] + 1
+            new = np.full((states + 1, width), _NEG, dtype=np.float32)
+            for shift, (targets, sources, symbols, rows, fresh) in groups.items():
+                a, b = max(lo, shift), hi
+                if a >= b:
+                    continue
+                gain = score[d, symbols]
+                if d in second:
+                    gain = gain - weekend_price * fresh
+                candidates = value[sources, a - shift : b - shift]  # targets × sources × band
+                pick = candidates.argmax(axis=1)
+                new[targets, a:b] = candidates.max(axis=1) + gain[:, None]
+                back[d, targets, a:b] = sources[rows, pick]
+            new[new < _NEG / 2] = _NEG
+            value = new
+        final = value[:states, self.lower :]
+        if final.size == 0 or final.max() < _NEG / 2:
+            return None
+        row, column = np.unravel_index(int(final.argmax()), final.shape)
+        state, minutes = int(row), int(column) + self.lower
+        path = []
+        for d in range(days - 1, -1, -1):
+            symbol = self._symbol_of(state)
+            path.append(symbol)
+            previous = int(back[d, state, minutes])
+            minutes -= int(self.length[symbol])
+            state = previous
+        return path[::-1]
+
+    def _groups(self) -> dict[int, tuple[np.ndarray, ...]]:
+        """The automaton's transitions grouped by the minutes of their symbol (one
+        group per shift length, and the days off): one numpy step per group and day
+        instead of one per symbol. Per group: target states, their padded source
+        states, the symbol into each target, row indices for the sources, and 1.0 where
+        the target starts a run of work (the day before was off)."""
+        if self._grouped is None:
+            auto = self.automaton
+            assert auto is not None
+            parts: dict[int, list[tuple[np.ndarray, np.ndarray, int]]] = defaultdict(list)
+            for symbol, (targets, sources) in enumerate(auto.into):
+                if len(targets):
+                    parts[int(self.length[symbol])].append((targets, sources, symbol))
+            dummy = len(auto.states)
+            grouped: dict[int, tuple[np.ndarray, ...]] = {}
+            for shift, items in parts.items():
+                width = max(src.shape[1] for _t, src, _s in items)
+                sources = np.vstack(
+                    [
+                        np.pad(src, ((0, 0), (0, width - src.shape[1])), constant_values=dummy)
+                        for _t, src, _s in items
+                    ]
+                )
+                targets = np.concatenate([t for t, _src, _s in items])
+                symbols = np.concatenate([np.full(len(t), sym) for t, _src, sym in items])
+                fresh = np.array(
+                    [auto.states[t][0] == "w" and auto.states[t][1] == 1 for t in targets],
+                    dtype=np.float32,
+                )
+                rows = np.arange(len(targets))[:, None]
+                grouped[shift] = (targets, sources, symbols, rows, fresh)
+            self._grouped = grouped
+            return grouped
+        return self._grouped
+
+    def _symbol_of(self, state: int) -> int:
+        key = self.automaton.states[state]  # type: ignore[union-attr]
+        if key[0] == "o":
+            return 0
+        return self.symbols.index(key[2])
+
+
+def first_roster(
+    problem: RosterProblem, deadline: float, stop: Callable[[], bool] = lambda: False
+) -> Roster | None:
+    """A legal roster from each employee's best schedule against the cover the others
+    leave (see the module docstring), improved by rounds of best responses until
+    `deadline` (`time.perf_counter()`) or until a round changes nothing; None when the
+    problem is not `applicable`, an employee has no schedule the programme finds, or
+    the time runs out (or `stop()` holds) before every employee has one."""
+    p = problem
+    if not applicable(p):
+        return None
+    started = time.perf_counter()
+    symbols = [None, *(s.id for s in p.shift_types)]
+    column = {sid: k for k, sid in enumerate(symbols)}
+    required = np.zeros((p.days, len(symbols)), dtype=np.int64)
+    under = np.zeros((p.days, len(symbols)))
+    over = np.full((p.days, len(symbols)), math.inf)
+    for c in p.cover:
+        k = column[c.shift]
+        required[c.day, k] += c.required
+        under[c.day, k] = p.under_weight(c)
+        if c.over_weight is not None:
+            over[c.day, k] = c.over_weight
+    staffed = np.zeros_like(required)
+    last_penalty, last_weekend_price = np.zeros(required.shape), 0.0
+    plans: dict[str, list[int]] = {}
+    programmes: dict[str, EmployeeProgramme] = {}
+
+    def gain_for(counts: np.ndarray) -> np.ndarray:
+        # one more person on (day, shift): earns the under weight while short, then
+        # pays the over weight (minus infinity when over-cover is forbidden)
+        gain = np.where(counts < required, under, -over)
+        gain[:, 0] = 0.0
+        return gain
+
+    def place(eid: str, path: list[int], sign: int) -> None:
+        for d, k in enumerate(path):
+            if k:
+                staffed[d, k] += sign
+
+    for e in p.employees:
+        if time.perf_counter() > deadline or stop():
+            return None
+        programme = EmployeeProgramme(p, e)
+        if not programme.usable:
+            return None
+        if programmes:
+            # the last employee's prices: a pool shares few contracts, and each
+            # employee's rounds of pricing would take most of a pass. (They also keep
+            # types off that later employees could work: Instance22 left four shift
+            # types unstaffed every day; without them its pass did not end in 50 s.)
+            programme.penalty = np.maximum(programme.penalty, last_penalty)
+            programme.weekend_price = last_weekend_price
+        found = programme.best(gain_for(staffed), relax=1.0)
+        if found is None:
+            return None
+        programmes[e.id] = programme
+        last_penalty, last_weekend_price = programme.penalty, programme.weekend_price
+        plans[e.id] = found[0]
+        place(e.id, found[0], 1)
+    per_round = time.perf_counter() - started
+    improved = True
+    while improved and time.perf_counter() + per_round < deadline and not stop():
+        improved = False
+        round_started = time.perf_counter()
+        for e in p.employees:
+            if time.perf_counter() > deadline or stop():
+                break
+            place(e.id, plans[e.id], -1)
+            gain = gain_for(staffed)
+            programme = programmes[e.id]
+            current = plans[e.id]
+            now = float(sum(gain[d, k] - programme.cost[d, k] for d, k in enumerate(current)))
+            found = programme.best(gain)
+            if found is not None and found[1] > now + 1e-9:
+                plans[e.id] = found[0]
+                improved = True
+            place(e.id, plans[e.id], 1)
+        per_round = time.perf_counter() - round_started
+    case = p.cases[0].id
+    return tuple(
+        sorted(
+            Assignment(d, symbols[k], case, eid)  # type: ignore[arg-type]
+            for eid, path in plans.items()
+            for d, k in enumerate(path)
+            if k
+        )
+    )
+
+
+__all__ = ["EmployeeProgramme", "applicable", "first_roster"]
