@@ -9,22 +9,19 @@
 from __future__ import annotations
 
 import importlib.util
-from typing import Literal
-
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.services.errors import Invalid
 from solving.executor import (
     EXECUTOR_NAMES,
     Executor,
+    ExecutorName,
     ExecutorUnavailable,
     InlineExecutor,
     LocalExecutor,
     RayExecutor,
     available_cpus,
 )
-
-ExecutorName = Literal["inline", "local", "ray"]
 
 
 class ExecutorSettings(BaseSettings):

@@ -8,6 +8,7 @@ naming the field and, in the message, the line and scenario.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,10 @@ from pathlib import Path
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from api.jobs.params import SweepParams
 from api.services.errors import Invalid
+from api.services.jobs import Wake, submit_job
+from data.ops_models import Job, JobKind
 from data.sweep import (
     ScenarioResult,
     SweepDocument,
@@ -29,21 +33,25 @@ from data.sweep import (
     solve_scenario,
 )
 from matcher.problem import MatchProblem
-from solving.executor import Executor, Finished, Task
+from solving.executor import Executor, ExecutorName, Finished, Task
 
 BASELINE = "baseline"
 
 
-def _invalid(error: SweepFileError) -> Invalid:
-    return Invalid.field(field_path(error.loc), context(error.line, error.where) + error.message)
+def _invalid(error: SweepFileError, within: str = "") -> Invalid:
+    """The error as `Invalid`: the field path in the file (after `within`, the field the
+    file came in, e.g. ``body.scenarios``), the line and scenario in the message."""
+    path = field_path(error.loc)
+    name = f"{within}.{path}" if within else path
+    return Invalid.field(name, context(error.line, error.where) + error.message)
 
 
-def parse_sweep(text: str) -> SweepDocument:
+def parse_sweep(text: str, within: str = "") -> SweepDocument:
     """A validated sweep file, or `Invalid` naming the field, its line and scenario."""
     try:
         return load_sweep(text)
     except SweepFileError as error:
-        raise _invalid(error) from error
+        raise _invalid(error, within) from error
 
 
 def read_sweep_file(path: Path) -> SweepDocument:
@@ -54,21 +62,23 @@ def read_sweep_file(path: Path) -> SweepDocument:
     return parse_sweep(text)
 
 
-def load_sweep_problem(session: Session, document: SweepDocument) -> MatchProblem:
-    """The snapshot the sweep starts from (its ``as_of``, else the planning date),
-    with every scenario checked against it."""
+def load_sweep_problem(
+    session: Session, document: SweepDocument, as_of: dt.date | None = None, within: str = ""
+) -> MatchProblem:
+    """The snapshot the sweep starts from (the file's ``as_of``, else `as_of`, else the
+    planning date), with every scenario checked against it."""
     from api.services.snapshot import load_match_problem
 
-    problem = load_match_problem(session, document.spec.sweep.as_of)
-    check_scenarios(document, problem)
+    problem = load_match_problem(session, document.spec.sweep.as_of or as_of)
+    check_scenarios(document, problem, within)
     return problem
 
 
-def check_scenarios(document: SweepDocument, problem: MatchProblem) -> None:
+def check_scenarios(document: SweepDocument, problem: MatchProblem, within: str = "") -> None:
     try:
         check_references(document, problem)
     except SweepFileError as error:
-        raise _invalid(error) from error
+        raise _invalid(error, within) from error
 
 
 class ScenarioRun(BaseModel):
@@ -142,3 +152,51 @@ def run_sweep(
         wall_seconds=round(time.perf_counter() - started, 3),
         cancelled=len(runs) < len(plan.names),
     )
+
+
+# ------------------------------------------------------------------ as a job
+
+
+#: The request field a sweep file arrives in (`POST /v1/sweeps`).
+SCENARIOS_FIELD = "body.scenarios"
+
+
+def submit_sweep(
+    session: Session,
+    text: str,
+    executor: ExecutorName | None,
+    as_of: dt.date,
+    actor_key_id: int | None,
+    wake: Wake = None,
+) -> Job:
+    """Queue a sweep job, once its file is valid and names only what the book knows
+    (else `Invalid` naming the field in ``body.scenarios``, with its line)."""
+    document = parse_sweep(text, SCENARIOS_FIELD)
+    load_sweep_problem(session, document, as_of, SCENARIOS_FIELD)
+    params = SweepParams(scenarios=text, executor=executor, as_of=as_of)
+    # no office: only admins see the job (`job_visible_to`)
+    return submit_job(session, JobKind.SWEEP, params.stored(), [], actor_key_id, wake)
+
+
+def run_sweep_job(
+    session: Session,
+    params: SweepParams,
+    executor: Executor,
+    finished: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict[str, object]:
+    """A sweep job's work: the snapshot as of the job's date, every scenario on
+    `executor`; `finished` sees the number of scenarios done so far. The result is the
+    `SweepReport` as JSON (with the scenarios done when it was cancelled)."""
+    document = parse_sweep(params.scenarios, SCENARIOS_FIELD)
+    problem = load_sweep_problem(session, document, params.as_of, SCENARIOS_FIELD)
+    done = 0
+
+    def count(_: ScenarioRun) -> None:
+        nonlocal done
+        done += 1
+        if finished is not None:
+            finished(done)
+
+    report = run_sweep(problem, document, executor, count, should_stop)
+    return report.model_dump(mode="json")
