@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import importlib.util
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.services.errors import Invalid
