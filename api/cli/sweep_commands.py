@@ -93,6 +93,12 @@ def sweep_command(
     json_out: Path | None = typer.Option(
         None, "--json", help="Write the results as JSON to this file ('-': standard output)."
     ),
+    out_dir: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Directory for sweep.csv (the table), sweep.png (the figure), sweep.html (the "
+        "report's sweep section) and sweep.json (for famplan report --sweep).",
+    ),
 ) -> None:
     """Solve "what if" scenarios (hire, lose, demand, close an office, a rule) as batch
     re-optimisations of a snapshot of the book, and compare them. The database is only
@@ -142,6 +148,14 @@ def sweep_command(
         else:
             json_out.write_text(text + "\n", encoding="utf-8")
             console.print(f"results written to {json_out}")
+    if out_dir is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from api.sweep_report import write_sweep_outputs
+
+        files = write_sweep_outputs(report, out_dir)
+        console.print(f"table, figure and report section written to {files.html.parent}")
     if json_out is None or str(json_out) != "-":
         out = Console()
         # a table this wide wraps into unreadable columns at a pipe's default 80
