@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from api.jobs.params import SweepParams
@@ -26,13 +26,16 @@ from data.sweep import (
     SweepDocument,
     SweepFileError,
     SweepOptions,
+    apply_scenario,
     check_references,
     context,
     field_path,
     load_sweep,
     solve_scenario,
 )
+from data.sweep_rosters import RosterOutcome, plan_roster, roster_problems, touches_rosters
 from matcher.problem import MatchProblem
+from roster.problem import RosterProblem
 from solving.executor import Executor, ExecutorName, Finished, Task
 
 BASELINE = "baseline"
@@ -88,6 +91,11 @@ class ScenarioRun(BaseModel):
     result: ScenarioResult | None
     error: str | None = None
     seconds: float
+    #: Its døgnindsats rosters (`[sweep] rosters = true`), one per døgnindsats, from
+    #: disjoint holds of the pool (`data.sweep_rosters`).
+    rosters: list[RosterOutcome] = Field(default_factory=list)
+    #: The scenario does not touch døgnindsats: its rosters are the baseline's.
+    rosters_from_baseline: bool = False
 
 
 class SweepReport(BaseModel):
@@ -102,25 +110,68 @@ class SweepReport(BaseModel):
         """Scenario name → result: what must be equal whichever executor ran them."""
         return {run.name: run.result for run in self.runs}
 
+    def roster_results(self) -> dict[str, list[RosterOutcome]]:
+        """Scenario name → its rosters (equal whichever executor ran them, too)."""
+        return {run.name: run.rosters for run in self.runs}
+
+
+Outcome = ScenarioResult | RosterOutcome
+
 
 @dataclass(frozen=True)
 class SweepPlan:
-    """The tasks of a sweep, ready for an executor."""
+    """The tasks of a sweep, ready for an executor: a batch task per scenario (named
+    after it), and a roster task per døgnindsats of each scenario that touches them."""
 
     names: tuple[str, ...]
-    tasks: tuple[Task[ScenarioResult], ...]
+    tasks: tuple[Task[Outcome], ...]
+    #: Scenario → the keys of the roster tasks that give its rosters (the baseline's
+    #: for a scenario that does not touch døgnindsats).
+    rosters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _roster_tasks(
+    name: str, problems: tuple[tuple[int, RosterProblem], ...], options: SweepOptions
+) -> list[Task[Outcome]]:
+    return [
+        Task[Outcome](
+            f"{name}/roster/{case_id}",
+            plan_roster,
+            (case_id, roster, options.roster_time_limit, options.seed, options.reproducible),
+        )
+        for case_id, roster in problems
+    ]
 
 
 def plan_sweep(problem: MatchProblem, document: SweepDocument) -> SweepPlan:
     """One task for the book as it is and one per scenario; the snapshot is the same
-    object in each, so Ray ships it once."""
+    object in each, so Ray ships it once. With ``rosters``, a task per døgnindsats of
+    the baseline and of every scenario that touches them (their holds made here)."""
     options = document.spec.sweep
     scenarios = [(BASELINE, None), *((s.name, s) for s in document.spec.scenario)]
-    tasks = tuple(
-        Task(name, solve_scenario, (problem, scenario, options), cpus=options.cpus_per_scenario)
+    tasks: list[Task[Outcome]] = [
+        Task[Outcome](
+            name, solve_scenario, (problem, scenario, options), cpus=options.cpus_per_scenario
+        )
         for name, scenario in scenarios
-    )
-    return SweepPlan(tuple(name for name, _ in scenarios), tasks)
+    ]
+    rosters: dict[str, tuple[str, ...]] = {}
+    if options.rosters:
+        weeks, pool = options.roster_weeks, options.roster_pool
+        base = roster_problems(problem, weeks, pool)
+        base_tasks = _roster_tasks(BASELINE, base, options)
+        tasks += base_tasks
+        rosters[BASELINE] = tuple(t.key for t in base_tasks)
+        for name, scenario in scenarios[1:]:
+            assert scenario is not None
+            mine = roster_problems(apply_scenario(problem, scenario), weeks, pool)
+            if not touches_rosters(mine, base):
+                rosters[name] = rosters[BASELINE]
+                continue
+            own = _roster_tasks(name, mine, options)
+            tasks += own
+            rosters[name] = tuple(t.key for t in own)
+    return SweepPlan(tuple(name for name, _ in scenarios), tuple(tasks), rosters)
 
 
 def run_sweep(
@@ -130,21 +181,37 @@ def run_sweep(
     on_finished: Callable[[ScenarioRun], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> SweepReport:
-    """Solve every scenario on `executor`; `on_finished` sees each as it finishes."""
+    """Solve every scenario (and its rosters) on `executor`; `on_finished` sees each
+    scenario's batch as it finishes."""
     plan = plan_sweep(problem, document)
     started = time.perf_counter()
     runs: dict[str, ScenarioRun] = {}
-    finished: Finished[ScenarioResult]
+    outcomes: dict[str, RosterOutcome] = {}
+    finished: Finished[Outcome]
     for finished in executor.run(plan.tasks, should_stop):
+        value = finished.value
+        if finished.key not in plan.names:  # a roster
+            if isinstance(value, RosterOutcome):
+                outcomes[finished.key] = value
+            else:
+                case_id = int(finished.key.rsplit("/", 1)[1])
+                outcomes[finished.key] = RosterOutcome(
+                    case_id, f"error: {finished.error}", (), 0, None
+                )
+            continue
         run = ScenarioRun(
             name=finished.key,
-            result=finished.value,
+            result=value if isinstance(value, ScenarioResult) else None,
             error=finished.error,
             seconds=round(finished.seconds, 3),
         )
         runs[run.name] = run
         if on_finished is not None:
             on_finished(run)
+    for name, run in runs.items():
+        keys = plan.rosters.get(name, ())
+        run.rosters = [outcomes[key] for key in keys if key in outcomes]
+        run.rosters_from_baseline = name != BASELINE and keys == plan.rosters.get(BASELINE)
     return SweepReport(
         executor=executor.name,
         options=document.spec.sweep,
