@@ -66,6 +66,10 @@ def sweep_frame(report: SweepReport) -> pd.DataFrame:
             row["status"] = run.result.status
             for heading, name, scale in COLUMNS:
                 row[heading] = round(float(data[name]) * scale, 2)
+        if run.rosters:
+            row["rosters"] = len(run.rosters)
+            row["team sizes"] = " ".join(str(len(r.team)) for r in run.rosters)
+            row["uncovered shifts"] = sum(r.uncovered_shifts for r in run.rosters)
         row["seconds"] = run.seconds
         rows.append(row)
     frame = pd.DataFrame(rows).set_index("scenario")
@@ -101,6 +105,7 @@ def plot_sweep(report: SweepReport) -> Figure:
 
 def _table(frame: pd.DataFrame) -> Table:
     columns = ["scenario", "status", *COMPARED, "consultants", "placed h/week", "moves"]
+    columns += ["team sizes", "uncovered shifts"]
     shown = [c for c in columns[1:] if c in frame.columns]
     cells = frame[shown].astype(object).where(frame[shown].notna(), "")
     rows = [

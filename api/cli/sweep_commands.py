@@ -33,12 +33,24 @@ def _delta(value: float, base: float, digits: int = 0, percent: bool = False) ->
     return f"{text} ({change:+.{digits}f})"
 
 
+def _teams(run: ScenarioRun) -> str:
+    """Team size of each døgnindsats roster, and the shifts nobody covers (``5 6 (+3)``);
+    ``=`` where the scenario does not touch døgnindsats (the baseline's rosters)."""
+    if not run.rosters:
+        return ""
+    sizes = " ".join(str(len(r.team)) for r in run.rosters)
+    uncovered = sum(r.uncovered_shifts for r in run.rosters)
+    text = sizes + (f" ({uncovered} uncovered)" if uncovered else "")
+    return "= " + text if run.rosters_from_baseline else text
+
+
 def sweep_table(report: SweepReport) -> Table:
     """One row per scenario, with the difference to the book as it is in brackets."""
     table = Table(
         title=f"Scenario sweep ({report.executor}, {report.wall_seconds:.0f} s)",
         caption="in brackets: the difference to the book as it is (baseline); "
-        "h = hours a week; moves = seats whose person changes",
+        "h = hours a week; moves = seats whose person changes; teams = døgnindsats roster "
+        "team sizes ('=': the baseline's, the scenario does not touch them)",
     )
     for column in (
         "scenario",
@@ -51,6 +63,7 @@ def sweep_table(report: SweepReport) -> Table:
         "contract h",
         "placed h",
         "moves",
+        "teams",
         "s",
     ):
         table.add_column(
@@ -62,7 +75,7 @@ def sweep_table(report: SweepReport) -> Table:
     for run in report.runs:
         result = run.result
         if result is None:
-            table.add_row(run.name, f"[red]error: {run.error}[/red]", *[""] * 9)
+            table.add_row(run.name, f"[red]error: {run.error}[/red]", *[""] * 10)
             continue
         b = base or result
         table.add_row(
@@ -76,6 +89,7 @@ def sweep_table(report: SweepReport) -> Table:
             _delta(result.contracted_hours, b.contracted_hours),
             _delta(result.placed_hours, b.placed_hours),
             str(result.changes),
+            _teams(run),
             f"{run.seconds:.1f}",
         )
     return table

@@ -23,6 +23,7 @@ from api.sweep_report import (
 )
 from data.ops_models import Job, JobKind, JobStatus
 from data.sweep import ScenarioResult, SweepOptions
+from data.sweep_rosters import RosterOutcome
 
 matplotlib.use("Agg")
 
@@ -57,7 +58,12 @@ def report() -> SweepReport:
         options=SweepOptions(time_limit=1.0),
         runs=[
             ScenarioRun(name=BASELINE, result=result(BASELINE, 2, 0.8, 30.0), seconds=1.0),
-            ScenarioRun(name="hire", result=result("hire", 0, 0.85, 25.5), seconds=1.5),
+            ScenarioRun(
+                name="hire",
+                result=result("hire", 0, 0.85, 25.5),
+                seconds=1.5,
+                rosters=[RosterOutcome(7, "optimal", (1, 2, 3, 4, 5, 6), 2, 900)],
+            ),
             ScenarioRun(name="broken", result=None, error="ValueError: boom", seconds=0.1),
         ],
         wall_seconds=2.6,
@@ -72,6 +78,8 @@ def test_the_table_has_a_row_per_scenario_and_the_difference_to_the_baseline() -
     assert frame.at["hire", "Δ unplaced families"] == -2
     assert frame.at["hire", "Δ mean travel min"] == -4.5
     assert frame.at[BASELINE, "Δ exact language %"] == 0
+    # the hire's døgnindsats roster: a team of six, two shifts uncovered
+    assert frame.at["hire", "team sizes"] == "6" and frame.at["hire", "uncovered shifts"] == 2
     # a failed solve keeps its row, its figures empty
     assert frame.at["broken", "status"] == "error: ValueError: boom"
     assert pd.isna(frame.at["broken", "unplaced families"])
