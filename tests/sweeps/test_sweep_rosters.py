@@ -5,6 +5,7 @@ døgnindsats, the same on every executor."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +61,12 @@ def test_holds_give_each_døgnindsats_its_own_consultants():
     danish = dataclasses.replace(p, consultants=(*p.consultants, consultant(13, "da")))
     held = [e.id for _, r in roster_problems(danish, weeks=1, pool=20) for e in r.employees]
     assert "c13" not in held and sorted(held) == sorted(f"c{i}" for i in range(1, 13))
+
+
+def test_the_shipped_roster_sweep_asks_for_rosters():
+    shipped = Path(__file__).resolve().parents[2] / "data" / "sweeps" / "rosters.toml"
+    options = parse_sweep(shipped.read_text(encoding="utf-8")).spec.sweep
+    assert options.rosters and options.roster_weeks == 1 and options.roster_pool == 8
 
 
 def test_a_family_case_gets_no_roster():
