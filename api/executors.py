@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import importlib.util
-from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -17,14 +16,13 @@ from api.services.errors import Invalid
 from solving.executor import (
     EXECUTOR_NAMES,
     Executor,
+    ExecutorName,
     ExecutorUnavailable,
     InlineExecutor,
     LocalExecutor,
     RayExecutor,
     available_cpus,
 )
-
-ExecutorName = Literal["inline", "local", "ray"]
 
 
 class ExecutorSettings(BaseSettings):

@@ -41,6 +41,7 @@ from api.routers import (
     optimizations,
     rosters,
     staff,
+    sweeps,
 )
 from api.services.matching import SnapshotCache
 from api.services.planning_date import PlanningDateCache
@@ -179,6 +180,7 @@ def _v1_routers() -> list[APIRouter]:
         matching.router,
         staff.assignments,
         optimizations.router,
+        sweeps.router,
         rosters.router,
         jobs.router,
         kpis.router,

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 from api.report import NamedFigure, Section, Table, WrittenReport, write_report
 from api.report_data import CapacitySnapshot, load_capacity
 from api.services.planning_date import planning_date
+from api.sweep_report import StoredSweep, latest_stored_sweep, sweep_section
 from data.capacity import (
     DEFAULT_HOURS_PER_CONSULTANT,
     DEFAULT_MIN_MISSING_HOURS,
@@ -349,7 +350,12 @@ class ReportOptions:
     as_of: dt.date | None = None
     time_limit: float = 10.0
     seed: int = 42
-    sections: Sequence[str] = field(default_factory=lambda: ("supply", "matching", "roster"))
+    sections: Sequence[str] = field(
+        default_factory=lambda: ("supply", "matching", "roster", "sweep")
+    )
+    #: The sweep the "sweep" section shows; None: the newest finished sweep job stored
+    #: in the database, and no section if there is none (`api.sweep_report`).
+    sweep: StoredSweep | None = None
 
 
 def build_report(
@@ -370,6 +376,11 @@ def build_report(
     if "roster" in options.sections:
         progress("døgnindsats roster")
         sections.append(roster_section(session, as_of, options.time_limit, options.seed))
+    if "sweep" in options.sections:
+        stored = options.sweep or latest_stored_sweep(session)
+        if stored is not None:
+            progress("scenario sweep")
+            sections.append(sweep_section(stored))
     return sections
 
 

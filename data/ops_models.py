@@ -108,6 +108,8 @@ class JobKind(StrEnum):
     OPTIMIZATION = "optimization"
     ROSTER = "roster"
     REPAIR = "repair"
+    #: A scenario sweep (`api.services.sweep`): admin only, covers no office.
+    SWEEP = "sweep"
 
 
 class JobStatus(StrEnum):

@@ -222,6 +222,17 @@ class SweepOptions(BaseModel):
     #: Keep at most this many best candidates per seat in every scenario (large books:
     #: the 10× book needs 8 to fit in memory and time); None keeps every feasible pair.
     max_candidates_per_seat: int | None = Field(default=None, ge=1)
+    #: Solve each scenario office by office, then the cases that cross offices
+    #: (`matcher.decompose`), in the scenario's own process. Off: on the demo book the
+    #: whole-book solve is both better and faster (`scripts/bench_decompose.py`).
+    decompose: bool = False
+    #: Plan the døgnindsats rosters too (`data.sweep_rosters`): `roster_weeks` from the
+    #: planning date, each from up to `roster_pool` consultants held for it alone, with
+    #: `roster_time_limit` per roster (deterministic when `reproducible`).
+    rosters: bool = False
+    roster_weeks: int = Field(default=2, ge=1, le=8)
+    roster_pool: int = Field(default=8, ge=1, le=60)
+    roster_time_limit: float = Field(default=5.0, gt=0, le=600)
 
 
 class SweepSpec(BaseModel):
@@ -652,13 +663,23 @@ def solve_scenario(
         problem = dataclasses.replace(problem, settings=limited)
     if scenario is not None:
         problem = apply_scenario(problem, scenario)
-    result = optimize(
-        problem,
-        time_limit=options.time_limit,
-        seed=options.seed,
-        num_workers=options.cpus_per_scenario,
-        deterministic=options.reproducible,
-    )
+    if options.decompose:
+        from matcher.decompose import optimize_by_office
+
+        result = optimize_by_office(
+            problem,
+            time_limit=options.time_limit,
+            seed=options.seed,
+            deterministic=options.reproducible,
+        )
+    else:
+        result = optimize(
+            problem,
+            time_limit=options.time_limit,
+            seed=options.seed,
+            num_workers=options.cpus_per_scenario,
+            deterministic=options.reproducible,
+        )
     kpis = result.kpis
     seats = sorted(
         (p.case_id, str(p.role), p.consultant_id or 0, p.coordinator_id or 0)

@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 
 ADMIN_ONLY_WRITES = [
     ("post", "/v1/optimizations", {}),
+    ("post", "/v1/sweeps", {"scenarios": '[[scenario]]\nname = "probe"\n'}),
     ("post", "/v1/keys", {"role": "admin", "label": "probe"}),
     ("post", "/v1/offices", {"name": "probe", "region_code": "1084"}),
     ("post", "/v1/coordinators", {"name": "probe", "office_id": 1}),

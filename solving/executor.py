@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar, get_args
 
 R = TypeVar("R")
 
@@ -36,6 +36,7 @@ POLL_SECONDS = 0.1
 __all__ = [
     "EXECUTOR_NAMES",
     "Executor",
+    "ExecutorName",
     "ExecutorUnavailable",
     "Finished",
     "InlineExecutor",
@@ -45,8 +46,9 @@ __all__ = [
     "available_cpus",
 ]
 
-#: The names front ends accept (``--executor``, ``FAMPLAN_EXECUTOR``).
-EXECUTOR_NAMES = ("inline", "local", "ray")
+#: The names front ends accept (``--executor``, ``FAMPLAN_EXECUTOR``, a sweep job's).
+ExecutorName = Literal["inline", "local", "ray"]
+EXECUTOR_NAMES: tuple[str, ...] = get_args(ExecutorName)
 
 
 class ExecutorUnavailable(RuntimeError):

@@ -30,20 +30,32 @@ def parse_date(value: str | None, option: str) -> dt.date | None:
 
 
 def write_report_to(
-    out: Path | None, as_of: dt.date | None, time_limit: float, engine: Engine | None = None
+    out: Path | None,
+    as_of: dt.date | None,
+    time_limit: float,
+    engine: Engine | None = None,
+    sweep: Path | None = None,
 ) -> Path:
     """Build the report from the database (default: the configured one); return the HTML
-    path."""
+    path. `sweep`: a sweep result (JSON) for the sweep section, else the newest stored
+    sweep job's."""
     import matplotlib
 
     matplotlib.use("Agg")
 
     from api.report_builder import ReportOptions, write_demo_report
+    from api.sweep_report import read_sweep_json
     from data.db import get_engine
     from data.settings import get_settings
 
+    stored = None
+    if sweep is not None:
+        try:
+            stored = read_sweep_json(sweep)
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--sweep") from None
     target = out or get_settings().report_dir
-    options = ReportOptions(as_of=as_of, time_limit=time_limit)
+    options = ReportOptions(as_of=as_of, time_limit=time_limit, sweep=stored)
     with console.status("building the report …") as status:
         written = write_demo_report(
             engine or get_engine(),
@@ -70,7 +82,13 @@ def report(
     ),
     as_of: str | None = typer.Option(None, "--as-of", help="Report date, YYYY-MM-DD."),
     time_limit: float = typer.Option(10.0, "--time-limit", min=0.5, help="Solver seconds."),
+    sweep: Path | None = typer.Option(
+        None,
+        "--sweep",
+        help="A sweep result (famplan sweep --json, or sweep.json of --out) for the sweep "
+        "section; default: the newest finished sweep job (POST /v1/sweeps), if any.",
+    ),
 ) -> None:
     """Write the HTML report (one self-contained file) and its PNG figures."""
-    html_path = write_report_to(out, parse_date(as_of, "--as-of"), time_limit)
+    html_path = write_report_to(out, parse_date(as_of, "--as-of"), time_limit, sweep=sweep)
     console.print(f"report written: [bold]{html_path.resolve()}[/bold]")

@@ -33,12 +33,24 @@ def _delta(value: float, base: float, digits: int = 0, percent: bool = False) ->
     return f"{text} ({change:+.{digits}f})"
 
 
+def _teams(run: ScenarioRun) -> str:
+    """Team size of each døgnindsats roster, and the shifts nobody covers (``5 6 (+3)``);
+    ``=`` where the scenario does not touch døgnindsats (the baseline's rosters)."""
+    if not run.rosters:
+        return ""
+    sizes = " ".join(str(len(r.team)) for r in run.rosters)
+    uncovered = sum(r.uncovered_shifts for r in run.rosters)
+    text = sizes + (f" ({uncovered} uncovered)" if uncovered else "")
+    return "= " + text if run.rosters_from_baseline else text
+
+
 def sweep_table(report: SweepReport) -> Table:
     """One row per scenario, with the difference to the book as it is in brackets."""
     table = Table(
         title=f"Scenario sweep ({report.executor}, {report.wall_seconds:.0f} s)",
         caption="in brackets: the difference to the book as it is (baseline); "
-        "h = hours a week; moves = seats whose person changes",
+        "h = hours a week; moves = seats whose person changes; teams = døgnindsats roster "
+        "team sizes ('=': the baseline's, the scenario does not touch them)",
     )
     for column in (
         "scenario",
@@ -51,6 +63,7 @@ def sweep_table(report: SweepReport) -> Table:
         "contract h",
         "placed h",
         "moves",
+        "teams",
         "s",
     ):
         table.add_column(
@@ -62,7 +75,7 @@ def sweep_table(report: SweepReport) -> Table:
     for run in report.runs:
         result = run.result
         if result is None:
-            table.add_row(run.name, f"[red]error: {run.error}[/red]", *[""] * 9)
+            table.add_row(run.name, f"[red]error: {run.error}[/red]", *[""] * 10)
             continue
         b = base or result
         table.add_row(
@@ -76,6 +89,7 @@ def sweep_table(report: SweepReport) -> Table:
             _delta(result.contracted_hours, b.contracted_hours),
             _delta(result.placed_hours, b.placed_hours),
             str(result.changes),
+            _teams(run),
             f"{run.seconds:.1f}",
         )
     return table
@@ -92,6 +106,12 @@ def sweep_command(
     ),
     json_out: Path | None = typer.Option(
         None, "--json", help="Write the results as JSON to this file ('-': standard output)."
+    ),
+    out_dir: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Directory for sweep.csv (the table), sweep.png (the figure), sweep.html (the "
+        "report's sweep section) and sweep.json (for famplan report --sweep).",
     ),
 ) -> None:
     """Solve "what if" scenarios (hire, lose, demand, close an office, a rule) as batch
@@ -142,6 +162,14 @@ def sweep_command(
         else:
             json_out.write_text(text + "\n", encoding="utf-8")
             console.print(f"results written to {json_out}")
+    if out_dir is not None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from api.sweep_report import write_sweep_outputs
+
+        files = write_sweep_outputs(report, out_dir)
+        console.print(f"table, figure and report section written to {files.html.parent}")
     if json_out is None or str(json_out) != "-":
         out = Console()
         # a table this wide wraps into unreadable columns at a pipe's default 80

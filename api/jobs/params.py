@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from api.jobs.context import JobFailed
 from api.schemas.rosters import RepairCreate
 from data.ops_models import JobKind
+from solving.executor import ExecutorName
 
 #: Claimed highest first: a repair (someone is ill tonight) before a new roster, a
 #: roster before a nightly batch re-optimisation.
@@ -21,6 +22,8 @@ DEFAULT_PRIORITY: dict[JobKind, int] = {
     JobKind.REPAIR: 100,
     JobKind.ROSTER: 50,
     JobKind.OPTIMIZATION: 0,
+    #: What-if questions wait for every job that changes the plan.
+    JobKind.SWEEP: -10,
 }
 
 
@@ -82,10 +85,25 @@ class RepairParams(BaseModel):
         return self.model_dump(mode="json")
 
 
-PARAMS_BY_KIND: dict[JobKind, type[JobParams] | type[RepairParams]] = {
+class SweepParams(BaseModel):
+    """A scenario sweep (`api.services.sweep`): the sweep file's text, the executor
+    (None: ``FAMPLAN_EXECUTOR``) and the planning date of a file that names none."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    scenarios: str
+    executor: ExecutorName | None = None
+    as_of: dt.date
+
+    def stored(self) -> dict[str, object]:
+        return self.model_dump(mode="json")
+
+
+PARAMS_BY_KIND: dict[JobKind, type[JobParams] | type[RepairParams] | type[SweepParams]] = {
     JobKind.OPTIMIZATION: OptimizationParams,
     JobKind.ROSTER: RosterParams,
     JobKind.REPAIR: RepairParams,
+    JobKind.SWEEP: SweepParams,
 }
 
 

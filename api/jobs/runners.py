@@ -6,9 +6,16 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from api.jobs.context import JobContext, JobFailed, Runner
-from api.jobs.params import OptimizationParams, RepairParams, RosterParams, read_params
+from api.jobs.params import (
+    OptimizationParams,
+    RepairParams,
+    RosterParams,
+    SweepParams,
+    read_params,
+)
 from api.services.errors import DomainError
 from data.ops_models import JobKind
+from solving.executor import ExecutorUnavailable
 
 
 def run_optimization(context: JobContext) -> dict[str, object]:
@@ -49,9 +56,31 @@ def run_repair(context: JobContext) -> dict[str, object]:
         return repair_job_result(child, outcome, params)
 
 
+def run_sweep(context: JobContext) -> dict[str, object]:
+    """A scenario sweep on the job's executor (see `api.services.sweep`); progress counts
+    the scenarios done (`solutions_found`), a cancel keeps those done."""
+    from api.executors import make_executor
+    from api.services.sweep import run_sweep_job
+
+    params = read_params(SweepParams, context.params)
+
+    def finished(done: int) -> None:
+        context.report(None, None, done, force=True)
+
+    with Session(context.engine) as session:
+        try:
+            executor = make_executor(params.executor)
+            return run_sweep_job(session, params, executor, finished, context.should_stop)
+        except DomainError as error:  # the book changed since the request: a name is gone
+            raise JobFailed(error.detail) from None
+        except ExecutorUnavailable as error:
+            raise JobFailed(str(error)) from None
+
+
 def default_runners() -> dict[JobKind, Runner]:
     return {
         JobKind.OPTIMIZATION: run_optimization,
         JobKind.ROSTER: run_roster,
         JobKind.REPAIR: run_repair,
+        JobKind.SWEEP: run_sweep,
     }

@@ -92,13 +92,14 @@ def test_a_repair_is_not_queued_behind_a_nightly_batch(
 
         return run
 
-    # queued oldest first: the batch, then a roster, then a repair
+    # queued oldest first: the batch, then a roster, a repair and a what-if sweep
     ids = [_queue(api_engine, kind) for kind in JobKind]
-    assert [_job(api_engine, i).priority for i in ids] == [0, 50, 100]
+    assert [_job(api_engine, i).priority for i in ids] == [0, 50, 100, -10]
     assert DEFAULT_PRIORITY[JobKind.REPAIR] > DEFAULT_PRIORITY[JobKind.OPTIMIZATION]
     runners = {kind: recording(kind) for kind in JobKind}
-    _run_worker(api_engine, settings, runners, lambda: len(ran) == 3)
-    assert ran == [JobKind.REPAIR, JobKind.ROSTER, JobKind.OPTIMIZATION]
+    _run_worker(api_engine, settings, runners, lambda: len(ran) == 4)
+    # the sweep, queued last and changing nothing, waits for every job that does
+    assert ran == [JobKind.REPAIR, JobKind.ROSTER, JobKind.OPTIMIZATION, JobKind.SWEEP]
 
 
 # ------------------------------------------------------------------ retries

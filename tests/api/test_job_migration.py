@@ -48,3 +48,28 @@ def test_jobs_stored_before_0003_load_with_the_defaults_and_downgrade_works(
         assert [tuple(row) for row in rows] == [("ROSTER", "FAILED"), ("ROSTER", "FAILED")]
     finally:
         engine.dispose()
+
+
+def test_0011_stores_sweep_jobs_and_its_downgrade_deletes_only_them(
+    new_database: Callable[[str], str],
+) -> None:
+    url = upgrade(new_database("sweep_mig"), revision="0011_sweep_jobs", reference=False)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            # the new kind can be stored (a native enum type on PostgreSQL)
+            session.add(Job(kind=JobKind.SWEEP, params={"scenarios": "…"}))
+            session.add(Job(kind=JobKind.OPTIMIZATION))
+            session.commit()
+        with Session(engine) as session:
+            sweep = session.get(Job, 1)
+            assert sweep is not None and sweep.kind is JobKind.SWEEP
+        downgrade(url, "0011_sweep_jobs-1")
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, kind FROM job ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(2, "OPTIMIZATION")]
+        upgrade(url, reference=False)  # and up again, the value already in the type
+        head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+        assert current_revision(url) == head
+    finally:
+        engine.dispose()

@@ -120,13 +120,14 @@ def test_the_cli_runs_a_sweep_and_writes_json(seeded_url, tmp_path, monkeypatch,
     head, *blocks = text.split("[[scenario]]")
     path = tmp_path / "one.toml"
     path.write_text(head + "[[scenario]]" + blocks[-1], encoding="utf-8")  # travel-90 only
-    out = tmp_path / "out.json"
+    out, dirs = tmp_path / "out.json", tmp_path / "dir"
     monkeypatch.setenv("FAMPLAN_DATABASE_URL", seeded_url)
     get_settings.cache_clear()
     get_engine.cache_clear()
     try:
         done = CliRunner().invoke(
-            app, ["sweep", str(path), "--executor", "inline", "--json", str(out)]
+            app,
+            ["sweep", str(path), "--executor", "inline", "--json", str(out), "--out", str(dirs)],
         )
     finally:
         get_engine().dispose()
@@ -138,3 +139,11 @@ def test_the_cli_runs_a_sweep_and_writes_json(seeded_url, tmp_path, monkeypatch,
     assert [run.name for run in report.runs] == [BASELINE, "travel-90"]
     # the same scenario, the same result as in the 4-scenario sweep on the local pool
     assert report.results()["travel-90"] == solved(local_report)["travel-90"]
+    # --out: the table, the figure, the report section and the result to read back
+    table = (tmp_path / "dir" / "sweep.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0].startswith("scenario,status,unplaced families")
+    assert [line.split(",")[0] for line in table[1:]] == [BASELINE, "travel-90"]
+    assert (tmp_path / "dir" / "sweep.png").read_bytes().startswith(b"\x89PNG")
+    assert "travel-90" in (tmp_path / "dir" / "sweep.html").read_text(encoding="utf-8")
+    again = SweepReport.model_validate_json((tmp_path / "dir" / "sweep.json").read_text())
+    assert again.results() == report.results()
