@@ -137,7 +137,9 @@ class CourseEnd(StrEnum):
     NO_AIM = "no_aim"
 
 
-def course_end(cadence: Cadence, settings: CourseSettings, start: dt.date, end: dt.date) -> CourseEnd:
+def course_end_against_aim(
+    cadence: Cadence, settings: CourseSettings, start: dt.date, end: dt.date
+) -> CourseEnd:
     aim = aim_date(cadence, start)
     if aim is None:
         return CourseEnd.NO_AIM
