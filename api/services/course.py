@@ -192,28 +192,31 @@ class CourseFigures:
         return self.at_aim / self.ended if self.ended else 0.0
 
 
-def course_figures(session: Session) -> CourseFigures:
+def course_figures(session: Session) -> dict[InterventionType, CourseFigures]:
+    """Per intervention type with an aim (9 months for family treatment), its ended
+    courses by how they ended against the aim; types without ended courses are left out."""
     cadences = load_cadences(get_settings().follow_up_cadences)
-    counts: Counter[CourseEnd] = Counter()
-    extended = 0
+    counts: dict[InterventionType, Counter[CourseEnd]] = {}
+    extended: Counter[InterventionType] = Counter()
     for case in session.exec(select(Case).where(col(Case.status) == CaseStatus.ENDED)).all():
         end = course_end(session, case)
         if end is None:
             continue
+        kind = case.intervention_type
         how = course_end_against_aim(
-            cadences.of(case.intervention_type),
-            cadences.course,
-            course_start(session, case),
-            end,
+            cadences.of(kind), cadences.course, course_start(session, case), end
         )
         if how is CourseEnd.NO_AIM:
             continue
-        counts[how] += 1
-        extended += case.extensions > 0
-    return CourseFigures(
-        ended=sum(counts.values()),
-        at_aim=counts[CourseEnd.AT_AIM],
-        early=counts[CourseEnd.EARLY],
-        late=counts[CourseEnd.LATE],
-        extended=extended,
-    )
+        counts.setdefault(kind, Counter())[how] += 1
+        extended[kind] += case.extensions > 0
+    return {
+        kind: CourseFigures(
+            ended=sum(per.values()),
+            at_aim=per[CourseEnd.AT_AIM],
+            early=per[CourseEnd.EARLY],
+            late=per[CourseEnd.LATE],
+            extended=extended[kind],
+        )
+        for kind, per in sorted(counts.items())
+    }

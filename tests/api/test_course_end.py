@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from api.services.course import course_figures
-from data.models import Assignment, Case, CaseStatus
+from data.models import Assignment, Case, CaseStatus, InterventionType
 from data.ops_models import AuditAction, AuditEvent
 from tests.api.conftest import Keys
 from tests.api.world import World
@@ -145,6 +145,6 @@ def test_course_figures_count_ends_at_the_aim_early_and_late(
             assignment.end = end
             session.add(assignment)
             session.flush()
-            figures = course_figures(session)
+            figures = course_figures(session)[InterventionType.FAMILY_TREATMENT]
             assert (figures.ended, (figures.at_aim, figures.early, figures.late)) == (1, expected)
         session.rollback()
