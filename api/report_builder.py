@@ -351,7 +351,7 @@ class ReportOptions:
     time_limit: float = 10.0
     seed: int = 42
     sections: Sequence[str] = field(
-        default_factory=lambda: ("supply", "matching", "roster", "sweep")
+        default_factory=lambda: ("supply", "course", "matching", "roster", "sweep")
     )
     #: The sweep the "sweep" section shows; None: the newest finished sweep job stored
     #: in the database, and no section if there is none (`api.sweep_report`).
@@ -367,6 +367,11 @@ def build_report(
     if "supply" in options.sections:
         progress("supply and demand")
         sections.append(supply_section(load_capacity(session, as_of)))
+    if "course" in options.sections:
+        from api.report_course import course_section
+
+        progress("the course: follow-ups and course ends")
+        sections.append(course_section(session, as_of))
     if "matching" in options.sections:
         from api.services.snapshot import load_match_problem
 

@@ -84,6 +84,15 @@ class AssignmentStatus(StrEnum):
     ENDED = "ended"
 
 
+class FollowUpKind(StrEnum):
+    """What a coordinator owes a case on a due date (cadences: `data.follow_ups`)."""
+
+    MUNICIPAL_FOLLOW_UP = "municipal_follow_up"
+    STATUS_REPORT = "status_report"
+    NETWORK_MEETING = "network_meeting"
+    AFTER_END_CALL = "after_end_call"
+
+
 def _json_list() -> Column:
     return Column(JSON, nullable=False, default=list)
 
@@ -223,6 +232,9 @@ class Case(CaseBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=0)
+    #: How many times the course was extended past its aim or its expected end (each an
+    #: audited change, `api.services.course.extend_case`); 0: never.
+    extensions: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class CaseLanguage(SQLModel, table=True):
@@ -248,6 +260,29 @@ class AssignmentBase(SQLModel):
 
 
 class Assignment(AssignmentBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(default=0)
+
+
+# ----------------------------------------------------------------------- follow-ups
+
+
+class FollowUpBase(SQLModel):
+    case_id: int = Field(foreign_key="family_case.id", index=True, ondelete="CASCADE")
+    #: The case's coordinator when the plan was made (None: the case has none yet).
+    coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id", index=True)
+    kind: FollowUpKind
+    due: dt.date = Field(index=True)
+    #: The planning date it was marked done on; None: still open (overdue once past due).
+    done_on: dt.date | None = None
+
+
+class FollowUp(FollowUpBase, table=True):
+    """One follow-up of a case's plan. Open ones are replaced whenever the plan is
+    regenerated (confirm, end, extension); done ones stay as the course's record."""
+
+    __tablename__ = "follow_up"
+
     id: int | None = Field(default=None, primary_key=True)
     version: int = Field(default=0)
 

@@ -72,6 +72,8 @@ class AuditAction(StrEnum):
     KEY_CREATE = "key.create"
     KEY_REVOKE = "key.revoke"
     RETENTION_RUN = "retention.run"
+    FOLLOW_UP_DONE = "follow_up.done"
+    CASE_EXTEND = "case.extend"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -8,8 +8,9 @@ where the figure goes (notebooks pass an Axes from ``plt.subplots`` to see it in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -157,4 +158,32 @@ def plot_capacity_outlook(outlook: CapacityOutlook, ax: Axes | None = None) -> A
         )
     else:
         ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def plot_follow_up_load(
+    weeks: Sequence[dt.date],
+    counts: Mapping[str, Sequence[int]],
+    ax: Axes | None = None,
+) -> Axes:
+    """Coordinator × week grid of follow-ups due (municipal follow-ups, status reports,
+    network meetings, calls), one row per coordinator label in the given order, cells
+    annotated with the count; an empty week stays blank."""
+    labels = list(counts)
+    grid = np.array([list(counts[label]) for label in labels], dtype=float).reshape(
+        len(labels), len(weeks)
+    )
+    shown = np.where(grid > 0, grid, np.nan)
+    ax = _axes(ax, (0.55 * len(weeks) + 3.0, 0.22 * len(labels) + 1.8))
+    image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=max(1.0, float(grid.max(initial=0))))
+    ax.set_aspect("auto")
+    ax.set_xticks(range(len(weeks)), [f"{day:%d %b}" for day in weeks], rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels, fontsize=6)
+    for row in range(len(labels)):
+        for col in range(len(weeks)):
+            if grid[row, col] > 0:
+                ax.text(col, row, f"{grid[row, col]:.0f}", ha="center", va="center", fontsize=5)
+    ax.figure.colorbar(image, ax=ax, label="follow-ups due")
+    ax.set_xlabel("week of")
+    ax.set_title("Follow-ups due per coordinator per week")
     return ax

@@ -25,9 +25,11 @@ from data.models import (
     Consultant,
     ConsultantLanguage,
     Coordinator,
+    FollowUp,
     Office,
 )
 from data.scenario import DEFAULT_SEED, Scenario, demo_book
+from data.scenario_follow_ups import demo_follow_ups
 
 #: Progress callback: (step name, rows written in this call, total rows of the step).
 Progress = Callable[[str, int, int], None]
@@ -207,6 +209,18 @@ def write_scenario(
         for a in scenario.assignments
     ]
     _insert(connection, Assignment, assignments, "assignments", progress)
+    follow_ups = [
+        {
+            "case_id": case_ids[f.case_ref],
+            "coordinator_id": coordinator_ids[f.coordinator_ref] if f.coordinator_ref else None,
+            "kind": f.kind,
+            "due": f.due,
+            "done_on": f.done_on,
+            "version": 0,
+        }
+        for f in demo_follow_ups(scenario)
+    ]
+    _insert(connection, FollowUp, follow_ups, "follow-ups", progress)
     record_planning_date(connection, scenario.today)
     return {
         "consultants": len(consultant_ids),
@@ -216,6 +230,7 @@ def write_scenario(
         "cases": len(case_ids),
         "case languages": len(case_languages),
         "assignments": len(assignments),
+        "follow-ups": len(follow_ups),
     }
 
 

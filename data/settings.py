@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     #: records (the demo book records its own day), else today in Danish time; see
     #: `api.services.planning_date`.
     as_of: dt.date | None = None
+    #: A TOML file of follow-up cadences and course aims in the shape of the shipped
+    #: ``data/reference/follow_up_cadences.toml`` (unset: that file).
+    follow_up_cadences: Path | None = None
 
 
 @lru_cache

@@ -68,6 +68,44 @@ def write_report_to(
 
 
 @demo_section
+def demo_course(engine: Engine, _console: Console) -> None:
+    """`famplan demo`: follow-up load, overdue follow-ups and how courses ended."""
+    from sqlmodel import Session
+
+    from api.report_course import LOAD_WEEKS, course_summary
+    from api.services.planning_date import planning_date
+
+    with Session(engine) as session:
+        summary = course_summary(session, planning_date(session))
+    counts, courses = summary.follow_ups, summary.family_treatment()
+    console.rule("[bold]famplan — the course: follow-ups and course ends")
+    console.print(
+        f"{counts.open:,} open follow-ups on {summary.as_of.isoformat()}: "
+        f"[bold]{counts.overdue} overdue[/bold], {counts.due_within_14_days} due in the next "
+        f"14 days; {summary.due_for_decision} running cases need a decision at their aim."
+    )
+    console.print(
+        "overdue by office: "
+        + (", ".join(f"{o} {n}" for o, n in summary.overdue_by_office.items()) or "none")
+    )
+    busiest = summary.busiest_week()
+    console.print(
+        f"follow-up load, next {LOAD_WEEKS} weeks: {summary.mean_per_coordinator_week():.1f} "
+        "per coordinator per week"
+        + (
+            f"; busiest: coordinator {busiest[0]}, week of {busiest[1]}, {busiest[2]}"
+            if busiest
+            else ""
+        )
+    )
+    console.print(
+        f"family treatment, ended courses: {courses.ended}; ended at 9 months: "
+        f"{courses.at_aim} ({courses.share_at_aim:.0%}), early {courses.early}, "
+        f"longer {courses.late}, extended {courses.extended}\n"
+    )
+
+
+@demo_section
 def demo_report(engine: Engine, _console: Console) -> None:
     """`famplan demo` ends with the report: supply and demand, matching, a roster."""
     console.rule("[bold]famplan — report")

@@ -17,8 +17,10 @@ from api.routers.common import (
 )
 from api.schemas.cases import CaseCreate, CaseLanguageIn, CaseUpdate, CaseView
 from api.schemas.common import MAX_ID, Page
+from api.schemas.follow_ups import CaseExtension, CaseExtensionResult, CourseDecision
 from api.schemas.rosters import CaseEnd, CaseEndResult
 from api.services import cases as service
+from api.services import course as course_service
 from api.services import rosters as rosters_service
 from api.services.cases import languages_of, to_public
 from api.services.scope import case_in_scope, case_view, require_case_in_scope
@@ -69,6 +71,24 @@ def list_cases(
     )
 
 
+@router.get(
+    "/due-for-decision",
+    response_model=Page[CourseDecision],
+    summary="Running cases at or near their course's aim (9 months): end, extend or convert",
+)
+def list_due_for_decision(
+    session: SessionDep,
+    principal: AnyUser,
+    planning_day: PlanningDateDep,
+    within_days: Annotated[
+        int | None,
+        Query(ge=0, le=366, description="Days ahead (default: the configured window)."),
+    ] = None,
+) -> Page[CourseDecision]:
+    rows = course_service.due_for_decision(session, principal, planning_day, within_days)
+    return Page(data=rows, count=len(rows))
+
+
 @router.post("", response_model=CaseView, status_code=201, summary="Register a new case")
 def create_case(session: SessionDep, principal: ReceptionUser, body: CaseCreate) -> CaseView:
     return case_view(principal, service.register_case(session, body))
@@ -110,6 +130,21 @@ def end_case(
     planning_day: PlanningDateDep,
 ) -> CaseEndResult:
     return rosters_service.end_case(session, case_id, body, principal.key_id, planning_day)
+
+
+@router.post(
+    "/{case_id}/extend",
+    response_model=CaseExtensionResult,
+    summary="Extend a running course (new end, hours, or type); audited, re-plans follow-ups",
+)
+def extend_case(
+    session: SessionDep,
+    principal: ReceptionUser,
+    case_id: CaseId,
+    body: CaseExtension,
+    planning_day: PlanningDateDep,
+) -> CaseExtensionResult:
+    return course_service.extend_case(session, case_id, body, principal.key_id, planning_day)
 
 
 @router.get(

@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, col, select
 from api.deps import AS_OF_HELP, AnyUser, PlanningDateDep, SessionDep
 from api.routers.common import NoNul
 from api.schemas.common import PlanningDate, with_examples
+from api.services.follow_ups import follow_up_counts
 from api.services.invariants import running_assignments
 from data.models import Assignment, Case, CaseStatus, Consultant, Office
 
@@ -42,12 +43,22 @@ class OfficeUtilisation(SQLModel):
     utilisation: float = Field(examples=[0.82])
 
 
+class FollowUpKpi(SQLModel):
+    """Open follow-ups of the whole book on the day (`api.services.follow_ups`)."""
+
+    open: int
+    #: Open and due before the day.
+    overdue: int
+    due_within_14_days: int
+
+
 class KpisPublic(SQLModel):
     model_config = with_examples(
         {
             "as_of": "2026-03-02",
             "cases": {"requested": 12, "active": 431},
             "utilisation": 0.81,
+            "follow_ups": {"open": 2210, "overdue": 14, "due_within_14_days": 160},
             "offices": [
                 {
                     "office_id": 6,
@@ -80,6 +91,7 @@ class KpisPublic(SQLModel):
     utilisation: float
     offices: list[OfficeUtilisation]
     supply_demand: list[LanguageRegionKpi]
+    follow_ups: FollowUpKpi
 
 
 def office_utilisation(session: Session, on: dt.date) -> list[OfficeUtilisation]:
@@ -143,8 +155,14 @@ def kpis(
     offices = office_utilisation(session, day)
     contracted = sum(o.contracted_hours for o in offices)
     assigned = sum(o.assigned_hours for o in offices)
+    follow_ups = follow_up_counts(session, day)
     return KpisPublic(
         as_of=day,
+        follow_ups=FollowUpKpi(
+            open=follow_ups.open,
+            overdue=follow_ups.overdue,
+            due_within_14_days=follow_ups.due_within_14_days,
+        ),
         cases=counts,
         utilisation=round(assigned / contracted, 3) if contracted else 0.0,
         offices=offices,

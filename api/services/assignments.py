@@ -24,6 +24,7 @@ from api.auth import Principal
 from api.schemas.matching import AssignmentConfirm, SeatChoice
 from api.schemas.staff import AssignmentUpdate
 from api.services.errors import Conflict, Forbidden, Invalid, NotFound
+from api.services.follow_ups import regenerate as regenerate_follow_ups
 from api.services.invariants import (
     capacity_problem,
     consultant_problem,
@@ -266,6 +267,8 @@ def _confirm(
         case.status = CaseStatus.ACTIVE
         session.add(case)
     session.flush()
+    # The course starts: its coordinator's follow-ups are planned in the same transaction.
+    regenerate_follow_ups(session, case_id)
     # Only the consultants who receive work can go over: a source may stay over its
     # (cut) contract, and a move that relieves it must not be refused for that.
     receiving = {seat.consultant_id for seat in body.seats} | {target for _, target in moves}

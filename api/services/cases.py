@@ -16,6 +16,7 @@ from api.audit import record
 from api.schemas.cases import CaseAdmin, CaseCreate, CaseLanguageIn, CaseUpdate
 from api.services.assignments import bump_version
 from api.services.errors import Conflict, Invalid
+from api.services.follow_ups import regenerate as regenerate_follow_ups
 from api.services.invariants import running_assignments
 from api.services.references import (
     children_by_parent,
@@ -44,6 +45,10 @@ _NOT_NULL = (
     "allow_related_language",
     "status",
 )
+
+
+#: Fields whose change moves a case's follow-up plan (its start, end or cadence).
+_COURSE_FIELDS = {"expected_end", "requested_start", "intervention_type", "status"}
 
 
 def languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[CaseLanguageIn]]:
@@ -139,6 +144,8 @@ def update_case(
     if ending:
         last_day = _last_day(changes.get("expected_end"), case.expected_end, today)
         _end_running_assignments(session, case_id, last_day, actor_key_id)
+    if ending or _COURSE_FIELDS & changes.keys():
+        regenerate_follow_ups(session, case_id)
     session.commit()
     session.refresh(case)
     return to_public(case, languages_of(session, [case_id])[case_id])

@@ -20,8 +20,9 @@ PRODID = "-//famplan//døgnindsats roster//EN"
 @dataclass(frozen=True, slots=True)
 class CalendarEvent:
     uid: str
-    start: dt.datetime
-    end: dt.datetime
+    #: A date-time, or a date for an all-day event (then `end` is the day after).
+    start: dt.datetime | dt.date
+    end: dt.datetime | dt.date
     summary: str
     description: str = ""
 
@@ -32,6 +33,11 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError("calendar times must be timezone-aware")
     return moment.astimezone(dt.UTC)
+
+
+def _when(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
+    """A date-time in UTC; a date stays a date (an all-day event, ``VALUE=DATE``)."""
+    return as_utc(moment) if isinstance(moment, dt.datetime) else moment
 
 
 def calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> str:
@@ -51,8 +57,8 @@ def calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> 
             Event.new(
                 uid=event.uid,
                 stamp=as_utc(stamp),
-                start=as_utc(event.start),
-                end=as_utc(event.end),
+                start=_when(event.start),
+                end=_when(event.end),
                 summary=event.summary,
                 description=event.description or None,
             )

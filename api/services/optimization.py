@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from api.audit import record
 from api.services.assignments import bump_version
 from api.services.errors import Conflict, Invalid
+from api.services.follow_ups import regenerate as regenerate_follow_ups
 from api.services.invariants import (
     coordinator_overload_problem,
     course_problem,
@@ -441,6 +442,10 @@ def _apply(
         if move.to_id is not None and move.role is not AssignmentRole.COORDINATOR
     }
     _check_capacities(session, consultants, coordinators, receiving, start)
+    # A placed request starts its course, a moved coordinator takes over the open
+    # follow-ups: the plans of the cases moved are regenerated in the same transaction.
+    for case_id in sorted({move.case_id for move in moves}):
+        regenerate_follow_ups(session, case_id)
     record(
         session,
         actor,

@@ -35,6 +35,7 @@ from api.schemas.rosters import (
 )
 from api.services.assignments import bump_version, lock_consultants
 from api.services.errors import Invalid, NotFound
+from api.services.follow_ups import regenerate as regenerate_follow_ups
 from api.services.invariants import overload_problem, running_assignments
 from api.services.jobs import (
     Report,
@@ -1035,6 +1036,9 @@ def end_case(
     case.expected_end = body.end_date
     case.version += 1
     session.add(case)
+    session.flush()
+    # The plan ends with the course: weekly follow-ups stop, the call after the end moves.
+    regenerate_follow_ups(session, case_id)
     record(
         session,
         actor_key_id,

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from api.config import ApiSettings
 from api.main import create_app
-from data.models import Assignment, AssignmentStatus, Case, CaseStatus
+from data.models import Assignment, AssignmentStatus, Case, CaseStatus, FollowUp
 from data.ops_models import AuditAction, AuditEvent
 from tests.api.conftest import Keys
 from tests.api.world import World
@@ -83,6 +83,14 @@ def test_optimisation_places_the_open_request_and_applies_in_one_go(
             select(AuditEvent).where(AuditEvent.action == AuditAction.OPTIMIZATION_APPLY)
         ).one()
         assert audit.entity_ids == created and audit.related_ids["job_id"] == job["id"]
+        # k1's course started with the apply: its follow-ups are planned for its coordinator
+        coordinator = session.exec(
+            select(Assignment.coordinator_id).where(
+                Assignment.case_id == k1, Assignment.role == "coordinator"
+            )
+        ).one()
+        owners = session.exec(select(FollowUp.coordinator_id).where(FollowUp.case_id == k1)).all()
+        assert coordinator is not None and len(owners) == 14 and set(owners) == {coordinator}
     twice = client.post(f"/v1/optimizations/{job['id']}/apply", json={}, headers=headers)
     assert twice.status_code == 409 and "already applied" in twice.json()["detail"]
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.auth import create_key
-from data.models import Absence, AbsenceReason
+from data.models import Absence, AbsenceReason, FollowUp, FollowUpKind
 from data.ops_models import Job, JobKind, Role, Roster
 from tests.api.conftest import Keys
 from tests.api.world import World
@@ -51,6 +51,11 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/cases/{case_id}"): ALL,
     ("PATCH", "/v1/cases/{case_id}"): RECEPTION,
     ("POST", "/v1/cases/{case_id}/end"): RECEPTION,
+    ("POST", "/v1/cases/{case_id}/extend"): RECEPTION,
+    ("GET", "/v1/cases/due-for-decision"): ALL,
+    ("GET", "/v1/follow-ups"): PLANNER,
+    ("POST", "/v1/follow-ups/{follow_up_id}/done"): PLANNER,
+    ("GET", "/v1/follow-ups/coordinators/{coordinator_id}.ics"): PLANNER,
     ("GET", "/v1/cases/{case_id}/languages"): ALL,
     ("PUT", "/v1/cases/{case_id}/languages"): RECEPTION,
     ("POST", "/v1/cases/{case_id}/match"): RECEPTION,
@@ -117,8 +122,15 @@ def ids(api_engine: Engine, world: World) -> dict[str, int]:
         )
         session.add(roster)
         spare, _ = create_key(session, Role.RECEPTION, label="spare")
+        follow_up = FollowUp(
+            case_id=world.cases["k2"],
+            coordinator_id=world.coordinators["k_naestved"],
+            kind=FollowUpKind.MUNICIPAL_FOLLOW_UP,
+            due=dt.date(2026, 3, 16),
+        )
+        session.add(follow_up)
         session.commit()
-        assert absence.id and job.id and roster.id and spare.id
+        assert absence.id and job.id and roster.id and spare.id and follow_up.id
         return {
             "code": 370,
             "office_id": world.office_naestved,
@@ -130,6 +142,7 @@ def ids(api_engine: Engine, world: World) -> dict[str, int]:
             "job_id": job.id,
             "roster_id": roster.id,
             "key_id": spare.id,
+            "follow_up_id": follow_up.id,
         }
 
 

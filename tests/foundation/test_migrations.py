@@ -25,6 +25,7 @@ DOMAIN_TABLES = {
     "caselanguage",
     "assignment",
     "book_setting",
+    "follow_up",
 }
 
 

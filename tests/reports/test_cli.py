@@ -160,9 +160,12 @@ def test_report_writes_a_self_contained_html(seeded_url, use_database, tmp_path)
     result = runner.invoke(app, ["report", "--out", str(tmp_path), "--time-limit", "1"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 13
+    assert page.count("data:image/png;base64,") == 14
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
-    assert len(pngs) == 13 and "roster_grid.png" in pngs and "supply_demand.png" in pngs
+    assert len(pngs) == 14 and "roster_grid.png" in pngs and "supply_demand.png" in pngs
+    assert "follow_up_load.png" in pngs
+    # the course section: overdue follow-ups and family treatment ended at 9 months
+    assert "Overdue follow-ups by office" in page and "ended at 9 months" in page
     assert all((tmp_path / name).stat().st_size > 5_000 for name in pngs)
     assert "report written" in result.output
 
