@@ -53,7 +53,7 @@ def test_jobs_stored_before_0003_load_with_the_defaults_and_downgrade_works(
 def test_0011_stores_sweep_jobs_and_its_downgrade_deletes_only_them(
     new_database: Callable[[str], str],
 ) -> None:
-    url = upgrade(new_database("sweep_mig"), revision="0011_sweep_jobs", reference=False)
+    url = upgrade(new_database("sweep_mig"), revision="0010_sweep_jobs", reference=False)
     engine = make_engine(url)
     try:
         with Session(engine) as session:
@@ -64,7 +64,7 @@ def test_0011_stores_sweep_jobs_and_its_downgrade_deletes_only_them(
         with Session(engine) as session:
             sweep = session.get(Job, 1)
             assert sweep is not None and sweep.kind is JobKind.SWEEP
-        downgrade(url, "0011_sweep_jobs-1")
+        downgrade(url, "0010_sweep_jobs-1")
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT id, kind FROM job ORDER BY id")).all()
         assert [tuple(row) for row in rows] == [(2, "OPTIMIZATION")]

@@ -1,7 +1,7 @@
 """Scenario sweeps as background jobs: the job kind SWEEP.
 
-Revision ID: 0011_sweep_jobs
-Revises: 0008_related_language
+Revision ID: 0010_sweep_jobs
+Revises: 0009_follow_ups
 Create Date: 2026-12-04
 
 `data.ops_models.JobKind.SWEEP` (`POST /v1/sweeps`). On PostgreSQL the job kind is a
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0011_sweep_jobs"
-down_revision: str | None = "0008_related_language"
+revision: str = "0010_sweep_jobs"
+down_revision: str | None = "0009_follow_ups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

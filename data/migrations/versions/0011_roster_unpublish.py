@@ -1,7 +1,7 @@
 """The audit action of withdrawing a published roster.
 
-Revision ID: 0013_roster_unpublish
-Revises: 0008_related_language
+Revision ID: 0011_roster_unpublish
+Revises: 0010_sweep_jobs
 Create Date: 2026-12-04
 
 `data.ops_models.AuditAction.ROSTER_UNPUBLISH`: ``POST /v1/rosters/{id}/unpublish`` puts a
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0013_roster_unpublish"
-down_revision: str | None = "0008_related_language"
+revision: str = "0011_roster_unpublish"
+down_revision: str | None = "0010_sweep_jobs"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
