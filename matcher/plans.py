@@ -157,7 +157,9 @@ def view_from_plan(
     load: dict[int, float] = {c.id: 0.0 for c in problem.consultants}
     placements = []
     for case_id, role, consultant_id, hours in filled:
-        load[consultant_id] += hours
+        # Hours in the phase each course is in on the planning date.
+        share = problem.seat_share(problem.case_by_id[case_id], role, problem.as_of)
+        load[consultant_id] += hours * share
         placements.append(_placement(problem, case_id, role, consultant_id))
     utilisation = tuple(
         Utilisation(

@@ -23,6 +23,7 @@ import numpy as np
 from data.languages import Closeness, InvalidLanguageTag, closeness
 from data.languages import normalize_tag as _normalize_tag
 from data.travel import GeodesicTravel, Point, TravelModel
+from matcher.phases import PhaseTable
 
 
 class Level(StrEnum):
@@ -263,6 +264,8 @@ class MatchProblem:
     as_of: dt.date = field(kw_only=True)
     settings: MatchSettings = field(default_factory=MatchSettings)
     travel: TravelModel = field(default_factory=GeodesicTravel)
+    #: How each intervention type's hours fall by phase (empty: constant hours).
+    phases: PhaseTable = field(default_factory=PhaseTable)
 
     # Indices, filled in __post_init__.
     consultant_by_id: dict[int, ConsultantData] = field(init=False, repr=False, compare=False)
@@ -354,9 +357,31 @@ class MatchProblem:
 
     # ------------------------------------------------------------------ loads
 
-    def load_hours(self, consultant_id: int) -> float:
-        """Hours per week the consultant already works on running assignments."""
-        return sum(a.hours for a in self.assignments_by_consultant.get(consultant_id, ()))
+    def seat_share(self, case: CaseData, role: Role, day: dt.date) -> float:
+        """Share of the seat's ordered hours its phase plans on `day` (`matcher.phases`):
+        the primary follows the case's course; a support or contact person keeps theirs."""
+        if role != Role.PRIMARY:
+            return 1.0
+        return self.phases.share(case.intervention_type, case.requested_start.date(), day)
+
+    def seat_hours(self, case: CaseData, role: Role, day: dt.date) -> float:
+        """Hours a week the seat needs on `day`, in the phase of the course then."""
+        return case.hours_for(role) * self.seat_share(case, role, day)
+
+    def running_hours(self, a: RunningAssignment, day: dt.date) -> float:
+        """Hours a week a running assignment takes on `day` (its stored hours are the
+        first phase's)."""
+        if a.role == Role.COORDINATOR:
+            return a.hours
+        return a.hours * self.seat_share(self.case_by_id[a.case_id], Role(a.role), day)
+
+    def load_hours(self, consultant_id: int, day: dt.date | None = None) -> float:
+        """Hours per week the consultant works on running assignments on `day` (default:
+        the planning date), each in its course's phase then."""
+        on = self.as_of if day is None else day
+        return sum(
+            self.running_hours(a, on) for a in self.assignments_by_consultant.get(consultant_id, ())
+        )
 
     def load_cases(self, consultant_id: int) -> int:
         """Distinct running cases of the consultant."""
