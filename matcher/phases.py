@@ -84,6 +84,11 @@ class PhaseTable:
             return 1.0
         return self.phase(intervention_type, start, day).hours_share
 
+    def seat_share(self, intervention_type: str, role: str, start: dt.date, day: dt.date) -> float:
+        """`share` for one seat of a case: the primary follows the course's phases; a
+        support or contact person (any other role) keeps the ordered hours."""
+        return self.share(intervention_type, start, day) if role == "primary" else 1.0
+
     def steps(
         self, intervention_type: str, start: dt.date, hours: float
     ) -> tuple[tuple[dt.date, float], ...]:

@@ -360,9 +360,9 @@ class MatchProblem:
     def seat_share(self, case: CaseData, role: Role, day: dt.date) -> float:
         """Share of the seat's ordered hours its phase plans on `day` (`matcher.phases`):
         the primary follows the case's course; a support or contact person keeps theirs."""
-        if role != Role.PRIMARY:
-            return 1.0
-        return self.phases.share(case.intervention_type, case.requested_start.date(), day)
+        return self.phases.seat_share(
+            case.intervention_type, str(role), case.requested_start.date(), day
+        )
 
     def seat_hours(self, case: CaseData, role: Role, day: dt.date) -> float:
         """Hours a week the seat needs on `day`, in the phase of the course then."""

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
+from api.services.phases import phase_table
 from data.models import (
     Absence,
     Assignment,
@@ -55,24 +56,34 @@ def running_assignments(on: dt.date) -> ColumnElement[bool]:
 
 
 def consultant_load(session: Session, consultant_id: int, on: dt.date) -> tuple[float, set[int]]:
-    """Hours per week and the cases of the consultant's assignments not ended by `on`.
+    """Hours per week and the cases of the consultant's assignments not ended by `on`,
+    each in the phase its course is in on `on` (`matcher.phases`; stored hours are the
+    first phase's), as ranking and the batch count them.
 
     Assignments starting after `on` count too: the load of every day from `on` on is
-    at most this, so one check covers them all (conservatively)."""
-    running = running_assignments(on)
-    used_hours = session.exec(
-        select(func.coalesce(func.sum(Assignment.hours_per_week), 0.0)).where(
-            col(Assignment.consultant_id) == consultant_id, running
-        )
-    ).one()
-    cases = set(
-        session.exec(
-            select(Assignment.case_id).where(
-                col(Assignment.consultant_id) == consultant_id, running
-            )
-        ).all()
+    at most this (a course's hours only fall), so one check covers them all
+    (conservatively)."""
+    rows = session.exec(
+        select(Assignment, Case)
+        .join(Case, col(Case.id) == col(Assignment.case_id))
+        .where(col(Assignment.consultant_id) == consultant_id, running_assignments(on))
+    ).all()
+    used_hours = sum(
+        seat_hours(a.hours_per_week, case.intervention_type, a.role, case.requested_start, on)
+        for a, case in rows
     )
-    return float(used_hours), cases
+    return float(used_hours), {a.case_id for a, _ in rows}
+
+
+def seat_hours(
+    hours: float,
+    intervention_type: InterventionType,
+    role: AssignmentRole,
+    start: dt.datetime,
+    on: dt.date,
+) -> float:
+    """The hours a week a seat of ordered `hours` takes on `on`, in its course's phase."""
+    return hours * phase_table().seat_share(intervention_type.value, role.value, start.date(), on)
 
 
 def employment_problem(consultant: Consultant, on: dt.date) -> str | None:
@@ -84,13 +95,21 @@ def employment_problem(consultant: Consultant, on: dt.date) -> str | None:
 
 
 def capacity_problem(
-    session: Session, consultant: Consultant, case_id: int, hours: float, on: dt.date
+    session: Session,
+    consultant: Consultant,
+    case: Case,
+    role: AssignmentRole,
+    hours: float,
+    on: dt.date,
 ) -> str | None:
-    """Why the consultant cannot take `hours` more on `case_id` from `on` (fresh reads)."""
+    """Why the consultant cannot take a `role` seat of `hours` ordered hours on `case`
+    from `on` (fresh reads); the seat counts in the phase the course is in on `on`."""
     employment = employment_problem(consultant, on)
     if employment is not None:
         return employment
-    assert consultant.id is not None
+    assert consultant.id is not None and case.id is not None
+    case_id = case.id
+    hours = seat_hours(hours, case.intervention_type, role, case.requested_start, on)
     used_hours, cases = consultant_load(session, consultant.id, on)
     free = family_capacity(session, consultant, on) - used_hours
     if free + _EPSILON < hours:
@@ -127,10 +146,15 @@ def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> s
     """Why the consultant's assignments from `on` on exceed their capacity, if they do."""
     assert consultant.id is not None
     used_hours, cases = consultant_load(session, consultant.id, on)
-    if used_hours > consultant.contracted_hours_per_week + _EPSILON:
+    # Family hours, as every other capacity check counts them: the reserved share of the
+    # contract (travel, documentation, supervision) is never planned. Absences are not
+    # subtracted here: a holiday does not make a running book of work an overload.
+    family_hours = MatchSettings().family_hours(consultant.contracted_hours_per_week)
+    if used_hours > family_hours + _EPSILON:
         return (
-            f"consultant {consultant.id} would work {used_hours:g} h/week "
-            f"of {consultant.contracted_hours_per_week:g}"
+            f"consultant {consultant.id} would work {used_hours:.1f} h/week of the "
+            f"{family_hours:.1f} family hours of a {consultant.contracted_hours_per_week:g}-hour "
+            "contract (after the reserved share)"
         )
     if len(cases) > consultant.max_cases:
         return f"consultant {consultant.id} would have {len(cases)} cases of {consultant.max_cases}"
