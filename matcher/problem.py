@@ -359,10 +359,13 @@ class MatchProblem:
 
     def seat_share(self, case: CaseData, role: Role, day: dt.date) -> float:
         """Share of the seat's ordered hours its phase plans on `day` (`matcher.phases`):
-        the primary follows the case's course; a support or contact person keeps theirs."""
-        return self.phases.seat_share(
-            case.intervention_type, str(role), case.requested_start.date(), day
-        )
+        the primary follows the case's course; a support or contact person keeps theirs.
+        A running course began on its requested start; an open request's has not begun
+        (however long it has waited), so it begins on its start day in its first phase."""
+        start = case.requested_start.date()
+        if case.is_open:
+            start = max(start, self.as_of)
+        return self.phases.seat_share(case.intervention_type, str(role), start, day)
 
     def seat_hours(self, case: CaseData, role: Role, day: dt.date) -> float:
         """Hours a week the seat needs on `day`, in the phase of the course then."""

@@ -109,7 +109,10 @@ def capacity_problem(
         return employment
     assert consultant.id is not None and case.id is not None
     case_id = case.id
-    hours = seat_hours(hours, case.intervention_type, role, case.requested_start, on)
+    if case.status is not CaseStatus.REQUESTED:
+        # A running course's seat in the phase it has reached; a request's course begins
+        # with this seat, in its first phase (the ordered hours).
+        hours = seat_hours(hours, case.intervention_type, role, case.requested_start, on)
     used_hours, cases = consultant_load(session, consultant.id, on)
     free = family_capacity(session, consultant, on) - used_hours
     if free + _EPSILON < hours:
