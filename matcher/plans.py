@@ -218,3 +218,39 @@ def view_from_batch(
     }
     unplaced = sum(1 for u in result.unplaced if Role(u.role) is not Role.COORDINATOR)
     return view_from_plan(problem, seats, label, unplaced)
+
+
+#: How a family is served, for `family_closeness`: its primary's language closeness,
+#: "no cover" (placed without a usable language), or "unplaced".
+FAMILY_CLASSES = (
+    "exact",
+    "variety",
+    "dialect group",
+    "related (signed off)",
+    "no cover",
+    "unplaced",
+)
+_CLASS_OF = {
+    Closeness.EXACT: "exact",
+    Closeness.VARIETY: "variety",
+    Closeness.DIALECT: "dialect group",
+    Closeness.RELATED: "related (signed off)",
+    Closeness.NONE: "no cover",
+}
+
+
+def family_closeness(
+    problem: MatchProblem, seats: Mapping[tuple[int, Role], int | None]
+) -> dict[str, int]:
+    """Families (cases of the snapshot) by how their primary serves them in a plan: the
+    worst closeness of the primary's cover (a related language only counts with the
+    case's sign-off, else it is "no cover"), or unplaced when the plan fills no primary."""
+    counts = dict.fromkeys(FAMILY_CLASSES, 0)
+    for case in problem.cases:
+        consultant_id = seats.get((case.id, Role.PRIMARY))
+        if consultant_id is None:
+            counts["unplaced"] += 1
+            continue
+        placement = _placement(problem, case.id, Role.PRIMARY, consultant_id)
+        counts[_CLASS_OF[placement.closeness]] += 1
+    return counts
