@@ -275,7 +275,10 @@ class _Builder:
             # Excluded since: the relationship ends, and breaking it costs nothing (no
             # stability bonus keeps them on the case).
             today = -1
-        factor = _PRIORITY_FACTOR.get(case.priority, 1.0)
+        # Urgent requests and families that have waited longest are placed first.
+        factor = _PRIORITY_FACTOR.get(case.priority, 1.0) * self.settings.waiting_factor(
+            case, problem.as_of
+        )
         seat = Seat(case.id, role, seat_hours)
         item = self._new_item(seat, today, self.settings.unplaced_penalty * factor)
         # The seat uses the hours of its course's phase on its start day (its stored and

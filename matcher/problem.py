@@ -208,10 +208,23 @@ class MatchSettings:
     unplaced_penalty: float = 200.0
     #: Score points lost per case left without a coordinator.
     coordinator_unplaced_penalty: float = 100.0
+    #: The batch places waiting families first: an open request's unplaced penalty grows
+    #: by this share for each full day it has waited before the planning date (up to
+    #: `waiting_days_cap` days), so when not every request fits, the longest-waiting go
+    #: first (default 0.1: a week's wait weighs 1.7 times a request made today).
+    waiting_weight: float = 0.1
+    waiting_days_cap: int = 7
     score_scale: int = 10
     hours_scale: int = 10
     #: Batch keeps at most this many best-scoring consultants per seat (None = all feasible).
     max_candidates_per_seat: int | None = None
+
+    def waiting_factor(self, case: CaseData, as_of: dt.date) -> float:
+        """Weight of an open request's unplaced penalty for the days it has waited."""
+        if not case.is_open:
+            return 1.0
+        days = min(max(0, (as_of - case.requested_start.date()).days), self.waiting_days_cap)
+        return 1.0 + self.waiting_weight * days
 
     def family_hours(self, contracted_hours: float) -> float:
         """Contracted hours a week less the share reserved for travel, documentation and
@@ -224,6 +237,8 @@ class MatchSettings:
             "stability_cost",
             "unplaced_penalty",
             "coordinator_unplaced_penalty",
+            "waiting_weight",
+            "waiting_days_cap",
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"MatchSettings.{name}: must be ≥ 0, got {getattr(self, name)}")
