@@ -41,6 +41,7 @@ from api.routers import (
     optimizations,
     rosters,
     staff,
+    waiting,
 )
 from api.services.matching import SnapshotCache
 from api.services.planning_date import PlanningDateCache
@@ -182,6 +183,7 @@ def _v1_routers() -> list[APIRouter]:
         rosters.router,
         jobs.router,
         kpis.router,
+        waiting.router,
         figures.router,
         keys.router,
     ]
