@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Keys
-from tests.api.world import World
+from tests.api.world import TODAY, World
 
 
 def _get(client: TestClient, keys: Keys, at: str, role: str = "reception"):
@@ -65,3 +66,26 @@ def test_only_reception_and_admins_read_the_waiting_list(
         "/v1/waiting-list", params={"at": "2026-03-02T10:00:00"}, headers=keys.headers("admin")
     )
     assert naive.status_code == 422 and "at" in naive.text
+
+
+def test_the_report_section_counts_as_the_route(api_engine, world: World) -> None:
+    from sqlmodel import Session
+
+    from api.report_builder import report_moment, waiting_section
+
+    # Midday (Danish time, 11:00 UTC) of 2 March: k1 asked at 08:00 UTC waits 3 h, not yet
+    # decided; k2 placed the day it was asked: 1 of 1 in time.
+    with Session(api_engine) as session:
+        section = waiting_section(session, TODAY)
+    assert report_moment(TODAY).hour == 12
+    assert "100.0% of decided requests placed within 24 hours" in section.paragraphs[0]
+    assert "1 placed, 1 waiting, of which 0 past their 24 hours" in section.paragraphs[0]
+    waiting, phases = section.tables
+    assert [row[0] for row in waiting.rows] == ["TEST-K1"]
+    # Deadline 08:00 UTC on 3 March, 21 h after 11:00 UTC.
+    assert waiting.rows[0][3] == pytest.approx(21.0)
+    assert {row[0] for row in phases.rows} == {
+        "family treatment",
+        "intensive family treatment",
+        "coordinating consultant",
+    }
