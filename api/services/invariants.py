@@ -145,20 +145,38 @@ def family_capacity(session: Session, consultant: Consultant, on: dt.date) -> fl
     return horizon_capacity(settings, consultant.contracted_hours_per_week, absences, on)
 
 
-def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:
-    """Why the consultant's assignments from `on` on exceed their capacity, if they do."""
+def overload_problem(
+    session: Session,
+    consultant: Consultant,
+    on: dt.date,
+    *,
+    reserve: bool = True,
+    allowed_hours: float | None = None,
+) -> str | None:
+    """Why the consultant's assignments from `on` on exceed their capacity, if they do.
+
+    Capacity is family hours, as ranking, the batch and the confirm count it: the reserved
+    share of the contract (travel, documentation, supervision) is never planned. Absences
+    are not subtracted: a holiday does not make a running book of work an overload. A
+    døgnindsats roster's publish passes ``reserve=False``: the roster plans working time
+    against the whole contract under the working-time law (its shifts include handovers
+    and the documentation done in the home), so its write-back is held to that. An
+    optimisation's apply passes the load before its moves as `allowed_hours`: like the
+    batch, it lets a consultant already over their family hours keep that load."""
     assert consultant.id is not None
     used_hours, cases = consultant_load(session, consultant.id, on)
-    # Family hours, as every other capacity check counts them: the reserved share of the
-    # contract (travel, documentation, supervision) is never planned. Absences are not
-    # subtracted here: a holiday does not make a running book of work an overload.
-    family_hours = MatchSettings().family_hours(consultant.contracted_hours_per_week)
-    if used_hours > family_hours + _EPSILON:
-        return (
-            f"consultant {consultant.id} would work {used_hours:.1f} h/week of the "
-            f"{family_hours:.1f} family hours of a {consultant.contracted_hours_per_week:g}-hour "
-            "contract (after the reserved share)"
+    contract = consultant.contracted_hours_per_week
+    limit = MatchSettings().family_hours(contract) if reserve else contract
+    if allowed_hours is not None:
+        limit = max(limit, allowed_hours)
+    if used_hours > limit + _EPSILON:
+        of = (
+            f"the {limit:.1f} family hours of a {contract:g}-hour contract (after the reserved "
+            "share)"
+            if reserve
+            else f"a {contract:g}-hour contract"
         )
+        return f"consultant {consultant.id} would work {used_hours:.1f} h/week of {of}"
     if len(cases) > consultant.max_cases:
         return f"consultant {consultant.id} would have {len(cases)} cases of {consultant.max_cases}"
     return None
