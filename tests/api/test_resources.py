@@ -285,12 +285,16 @@ def test_more_hours_than_the_contract_allows_is_a_409(
 ) -> None:
     url = f"/v1/assignments/{world.assignment_k2}"
     headers = keys.headers("team_leader_naestved")
-    # c3 works 37 h; k2 uses 5 of them: 37 is fine, 38 is one hour too many.
-    too_many = client.patch(url, json={"version": 0, "hours_per_week": 38}, headers=headers)
-    assert too_many.status_code == 409 and "38 h/week of 37" in too_many.json()["detail"]
+    # c3 works 37 h: 31.45 family hours after the 15 % reserve. Stored hours are the
+    # course's first-phase (ordered) hours; on 2 March k2 (family treatment since
+    # 5 January, week 8) is in its regular phase, 60 %: 52 ordered hours take 31.2 h and
+    # fit, 53 take 31.8 h, too many.
+    too_many = client.patch(url, json={"version": 0, "hours_per_week": 53}, headers=headers)
+    assert too_many.status_code == 409
+    assert "31.8 h/week of the 31.4 family hours" in too_many.json()["detail"]
     assert client.get(url, headers=headers).json()["hours_per_week"] == 5
-    fits = client.patch(url, json={"version": 0, "hours_per_week": 37}, headers=headers)
-    assert fits.status_code == 200 and fits.json()["hours_per_week"] == 37
+    fits = client.patch(url, json={"version": 0, "hours_per_week": 52}, headers=headers)
+    assert fits.status_code == 200 and fits.json()["hours_per_week"] == 52
 
 
 def _create_and_list_languages(

@@ -12,7 +12,7 @@ from data.capacity import Commitment, ConsultantLoad, capacity_outlook
 from data.phases import phase_data
 from matcher.batch import optimize
 from matcher.phases import Phase, PhasePlan, PhaseTable
-from matcher.problem import MatchProblem, MatchSettings, Role, Weights
+from matcher.problem import CaseLanguage, MatchProblem, MatchSettings, Role, Weights
 from matcher.rank import rank
 from matcher.rules import RuleName, capacity_hours_rule
 from solving.status import SolveStatus
@@ -156,10 +156,11 @@ def test_a_new_request_needs_its_first_phase_hours():
 
 
 def test_batch_places_the_request_in_month_5_not_in_week_2():
-    # Language-only scores (an exact dialect: 10 points a seat), no stability cost, an
-    # unplaced seat costs 200. Week 2: case 20 keeps consultant 1 (16 of 20 h) and case 10
-    # has no room: 10 − 200 = −190 (moving case 20 away is impossible: nobody else).
-    # Month 5: 4 + 8 = 12 h ≤ 20, both with consultant 1: 10 + 10 = 20.
+    # Language-only scores (exact dialect 10 points, same dialect group 7), no stability
+    # cost, an unplaced seat costs 200; case 10 is Lebanese Arabic here, for the Syrian
+    # speaker a dialect of the same group. Week 2: only one case fits; keeping case 20
+    # (10 − 200 = −190) beats taking case 10 instead (7 − 200 = −193). Month 5:
+    # 4 + 8 = 12 h ≤ 20, both with consultant 1: 10 + 7 = 17.
     only_language = Weights(
         language=10,
         culture=0,
@@ -173,8 +174,14 @@ def test_batch_places_the_request_in_month_5_not_in_week_2():
 
     def solve(as_of: dt.date):
         p = full_consultant_instance(as_of)
+        lebanese = replace(p.case_by_id[10], languages=(CaseLanguage("ar-LB"),))
         p = replace(
-            p, settings=MatchSettings(weights=only_language, reserved_share=0, stability_cost=0)
+            p,
+            cases=(lebanese, p.case_by_id[20]),
+            # No waiting weight: case 10 has waited since January (tested in test_waiting).
+            settings=MatchSettings(
+                weights=only_language, reserved_share=0, stability_cost=0, waiting_weight=0
+            ),
         )
         result = optimize(p, time_limit=10, num_workers=1)
         assert result.status == SolveStatus.OPTIMAL
@@ -185,7 +192,7 @@ def test_batch_places_the_request_in_month_5_not_in_week_2():
     assert week_2.objective == pytest.approx(-190.0)
     month_5 = solve(MONTH_5)
     assert month_5.assignment == {(20, "primary"): 1, (10, "primary"): 1}
-    assert month_5.objective == pytest.approx(20.0)
+    assert month_5.objective == pytest.approx(17.0)
 
 
 def test_capacity_outlook_frees_the_hours_of_later_phases():
