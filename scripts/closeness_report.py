@@ -12,6 +12,7 @@ snapshot, classified by their primary seat (`matcher.plans.family_closeness`).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -31,8 +32,21 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--time-limit", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--ignore-sign-off",
+        action="store_true",
+        help="Clear every case's related-language sign-off (the demo book before the seed "
+        "recorded the sign-offs its placements imply).",
+    )
     args = parser.parse_args()
     problem, _ = demo_problem(seed=args.seed)
+    if args.ignore_sign_off:
+        problem = dataclasses.replace(
+            problem,
+            cases=tuple(
+                dataclasses.replace(c, allow_related_language=False) for c in problem.cases
+            ),
+        )
     today = family_closeness(problem, current_seats(problem))
     result = optimize(problem, time_limit=args.time_limit, seed=0, num_workers=args.workers)
     batch_seats = {
