@@ -43,6 +43,7 @@ from api.routers import (
     rosters,
     staff,
     sweeps,
+    waiting,
 )
 from api.services.matching import SnapshotCache
 from api.services.planning_date import PlanningDateCache
@@ -186,6 +187,7 @@ def _v1_routers() -> list[APIRouter]:
         rosters.router,
         jobs.router,
         kpis.router,
+        waiting.router,
         figures.router,
         keys.router,
     ]

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from api.report import NamedFigure, Section, Table, WrittenReport, write_report
 from api.report_data import CapacitySnapshot, load_capacity
-from api.services.planning_date import planning_date
+from api.services.planning_date import DANISH_TIME, planning_date
 from api.sweep_report import StoredSweep, latest_stored_sweep, sweep_section
 from data.capacity import (
     DEFAULT_HOURS_PER_CONSULTANT,
@@ -166,10 +166,68 @@ def supply_section(snapshot: CapacitySnapshot, weeks: int = 12) -> Section:
         NamedFigure(
             "capacity_outlook",
             figure_of(plot_capacity_outlook(outlook)),
-            f"Expected free capacity over the next {weeks} weeks from case end dates",
+            f"Expected free capacity over the next {weeks} weeks as cases end or taper off "
+            "(course phases)",
         ),
     ]
     return Section("Supply and demand", paragraphs, bullets, figures, [table, outlook_table])
+
+
+# ------------------------------------------------------------------ waiting list and phases
+
+
+def report_moment(as_of: dt.date) -> dt.datetime:
+    """The report's "now" for the 24-hour clock: midday (Danish time) of its planning date,
+    so the same book gives the same report whatever the real time."""
+    return dt.datetime.combine(as_of, dt.time(12), tzinfo=DANISH_TIME)
+
+
+def waiting_section(session: Session, as_of: dt.date) -> Section:
+    """The waiting list in its order, the share placed within 24 hours, the wait's
+    distribution, and the phase plans courses taper by."""
+    from api.services.phases import phase_table
+    from api.services.waiting import book_waiting_figures, waiting_list
+
+    now = report_moment(as_of)
+    figures = book_waiting_figures(session, now)
+    entries = waiting_list(session, now)
+    share = (
+        "no request decided yet"
+        if figures.share_within_limit is None
+        else f"{figures.share_within_limit:.1%} of decided requests placed within 24 hours"
+    )
+    paragraphs = [
+        f"At {now:%d %B %Y %H:%M}: {share}; {figures.placed} placed, {figures.waiting} "
+        f"waiting, of which {figures.overdue} past their 24 hours.",
+        f"Hours placed requests waited: median {_number(figures.p50_hours)}, 90th "
+        f"percentile {_number(figures.p90_hours)}, longest {_number(figures.max_hours)} "
+        "(the book keeps the day a family's first consultant began, not the confirm's "
+        "time: a placement counts at the start of that day). The batch places families "
+        "that have waited longest first.",
+        "A course's hours fall by phase (data/reference/phases.toml): capacity, matching, "
+        "the batch and the capacity outlook count each running course in the phase it is "
+        "in at the date in question; a request starts in its first phase.",
+    ]
+    waiting_table = Table(
+        "Waiting list (urgent first, then the deadline)",
+        ["case", "priority", "deadline", "hours left"],
+        [
+            [case.reference, entry.priority, f"{entry.deadline:%d %b %H:%M}", entry.hours_left]
+            for entry, case in entries[:15]
+        ],
+    )
+    phases_table = Table(
+        "Phases of a course (share of the ordered hours; visits a week)",
+        ["intervention type", "phase", "from week", "hours share", "visits/week"],
+        [
+            [kind.replace("_", " "), p.name, p.from_week, p.hours_share, p.visits_per_week]
+            for kind, plan in sorted(phase_table().plans.items())
+            for p in plan.phases
+        ],
+    )
+    return Section(
+        "Waiting list and course phases", paragraphs, (), (), [waiting_table, phases_table]
+    )
 
 
 # ------------------------------------------------------------------ matching quality
@@ -351,7 +409,7 @@ class ReportOptions:
     time_limit: float = 10.0
     seed: int = 42
     sections: Sequence[str] = field(
-        default_factory=lambda: ("supply", "course", "matching", "roster", "sweep")
+        default_factory=lambda: ("supply", "waiting", "course", "matching", "roster", "sweep")
     )
     #: The sweep the "sweep" section shows; None: the newest finished sweep job stored
     #: in the database, and no section if there is none (`api.sweep_report`).
@@ -367,6 +425,9 @@ def build_report(
     if "supply" in options.sections:
         progress("supply and demand")
         sections.append(supply_section(load_capacity(session, as_of)))
+    if "waiting" in options.sections:
+        progress("waiting list")
+        sections.append(waiting_section(session, as_of))
     if "course" in options.sections:
         from api.report_course import course_section
 

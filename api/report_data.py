@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from api.services.phases import phase_table
 from api.services.roster_params import case_roster_params
 from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus, PastRequest
 from data.languages import base_language
 from data.models import (
     Assignment,
+    AssignmentRole,
     AssignmentStatus,
     Case,
     CaseLanguage,
@@ -79,17 +81,31 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
     case_languages: dict[int, list[tuple[PersonGroup, str]]] = defaultdict(list)
     for case_row in session.exec(select(CaseLanguage)):
         case_languages[case_row.case_id].append((case_row.person_group, case_row.tag))
-    case_end = {case.id: case.expected_end for case in session.exec(select(Case))}
+    cases = {case.id: case for case in session.exec(select(Case))}
+    phases = phase_table()
     commitments: dict[int, list[Commitment]] = defaultdict(list)
     assignments = select(Assignment).where(
         col(Assignment.consultant_id).is_not(None),
         Assignment.status != AssignmentStatus.ENDED,
     )
     for assignment in session.exec(assignments):
-        end = assignment.end or case_end.get(assignment.case_id)
+        case = cases[assignment.case_id]
+        end = assignment.end or case.expected_end
         if (end is not None and end < as_of) or assignment.consultant_id is None:
             continue
-        commitments[assignment.consultant_id].append(Commitment(assignment.hours_per_week, end))
+        # The outlook frees the hours a course's later phases no longer need.
+        steps = (
+            phases.steps(
+                case.intervention_type.value,
+                case.requested_start.date(),
+                assignment.hours_per_week,
+            )
+            if assignment.role is AssignmentRole.PRIMARY
+            else ()
+        )
+        commitments[assignment.consultant_id].append(
+            Commitment(assignment.hours_per_week, end, steps)
+        )
     consultants = tuple(
         ConsultantLoad(
             languages=tuple(languages[c.id]),

@@ -40,10 +40,15 @@ class DemandStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
-    """Hours per week a consultant already gives to a case, until `end` (inclusive)."""
+    """Hours per week a consultant already gives to a case, until `end` (inclusive).
+
+    `steps` are the hours a week from each date on as the course's phases lower them
+    (`matcher.phases.PhaseTable.steps`, in date order); empty: `hours_per_week`
+    throughout."""
 
     hours_per_week: float
     end: dt.date | None = None
+    steps: tuple[tuple[dt.date, float], ...] = ()
 
     def __post_init__(self) -> None:
         if self.hours_per_week < 0:
@@ -51,6 +56,15 @@ class Commitment:
 
     def active_on(self, day: dt.date) -> bool:
         return self.end is None or self.end >= day
+
+    def hours_on(self, day: dt.date) -> float:
+        """Hours a week on `day` (before the first step: the first step's hours)."""
+        hours = self.steps[0][1] if self.steps else self.hours_per_week
+        for since, step_hours in self.steps:
+            if since > day:
+                break
+            hours = step_hours
+        return hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +82,7 @@ class ConsultantLoad:
 
     def free_hours_on(self, day: dt.date) -> float:
         """Contracted hours not yet committed on `day` (never negative)."""
-        committed = sum(c.hours_per_week for c in self.commitments if c.active_on(day))
+        committed = sum(c.hours_on(day) for c in self.commitments if c.active_on(day))
         return max(0.0, self.contracted_hours - committed)
 
     def base_languages(self) -> frozenset[str]:

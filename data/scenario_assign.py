@@ -106,6 +106,13 @@ def best_language(c: ConsultantSpec, case: CaseSpec) -> int:
     return _best_rank(case.parents_tag, c.languages)[0]
 
 
+def needs_sign_off(c: ConsultantSpec, case: CaseSpec) -> bool:
+    """The consultant covers one of the family's languages at best through a related
+    language (Dari for Persian, Arabic of another dialect group)."""
+    related = LANGUAGE_RANK[Closeness.RELATED]
+    return any(_best_rank(tag, c.languages)[0] == related for _, tag in case.languages)
+
+
 LEVEL_RANK = {LanguageLevel.NATIVE: 0, LanguageLevel.FLUENT: 1, LanguageLevel.WORKING: 2}
 
 
@@ -188,6 +195,9 @@ class _Book:
     assignments: list[AssignmentSpec]
     over_capacity: list[str]
     waived: set[str]
+    #: Cases placed with a consultant who covers a family language only through a
+    #: related one: the placement implies a coordinator's sign-off.
+    related: set[str]
 
     def staff(
         self,
@@ -211,6 +221,8 @@ class _Book:
             taken.add(consultant.ref)
             if chosen.waived:
                 self.waived.add(case.reference)
+            if needs_sign_off(consultant, case):
+                self.related.add(case.reference)
             if running:
                 if not chosen.had_room:
                     self.over_capacity.append(f"{case.reference}/{consultant.ref}")
@@ -238,7 +250,7 @@ def assign_block(
     consultants: list[ConsultantSpec],
     coordinators: list[CoordinatorSpec],
 ) -> tuple[list[AssignmentSpec], list[str], list[CaseSpec]]:
-    book = _Book(Ledger(consultants), [], [], set())
+    book = _Book(Ledger(consultants), [], [], set(), set())
     cases = _add_exclusions(rng, cases, consultants)
     running = sorted(
         (c for c in cases if c.status is CaseStatus.ACTIVE), key=lambda c: c.requested_start
@@ -259,6 +271,9 @@ def assign_block(
     assignments = book.assignments + _coordinators(cases, coordinators)
     cases = [
         replace(c, required_qualifications=()) if c.reference in book.waived else c for c in cases
+    ]
+    cases = [
+        replace(c, allow_related_language=True) if c.reference in book.related else c for c in cases
     ]
     cases = _add_preferences(rng, cases, assignments, book.ledger, consultants)
     return assignments, book.over_capacity, cases

@@ -93,6 +93,9 @@ class CaseSpec:
     #: For ended cases, the day the course actually ended (not stored on the case;
     #: it is the end of its assignments). Some broke off before `expected_end`.
     ended_on: dt.date | None = None
+    #: A coordinator signed off a related language for the family (set by the history
+    #: for every case it placed with one, so the book agrees with the matcher's rule).
+    allow_related_language: bool = False
 
     @property
     def parents_tag(self) -> str:

@@ -178,6 +178,7 @@ def write_scenario(
                 "preferred_consultant_id": consultant_ids.get(c.preferred_consultant or ""),
                 "excluded_consultant_ids": [consultant_ids[r] for r in c.excluded_consultants],
                 "required_qualifications": [q.value for q in c.required_qualifications],
+                "allow_related_language": c.allow_related_language,
                 "status": c.status,
                 "version": 0,
             }

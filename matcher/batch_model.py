@@ -30,7 +30,7 @@ from data.languages import Closeness
 from matcher.candidates import CandidateIndex
 from matcher.core import AssignmentCore, CoreResult
 from matcher.problem import CaseData, MatchProblem, Role
-from matcher.rules import HARD_RULES, first_failure, language_cover, weekly_capacity
+from matcher.rules import HARD_RULES, first_failure, language_cover, start_day, weekly_capacity
 from matcher.scoring import integer_score, make_context, points
 from solving.status import SolveStatus
 
@@ -200,7 +200,7 @@ class _Builder:
             if a.role == Role.COORDINATOR:
                 self.locked_caseload[agent] += 1
             else:
-                self.locked_hours[agent] += a.hours
+                self.locked_hours[agent] += problem.running_hours(a, problem.as_of)
                 self.locked_cases[agent].add(a.case_id)
 
     def build(self) -> BatchModel:
@@ -275,10 +275,16 @@ class _Builder:
             # Excluded since: the relationship ends, and breaking it costs nothing (no
             # stability bonus keeps them on the case).
             today = -1
-        factor = _PRIORITY_FACTOR.get(case.priority, 1.0)
+        # Urgent requests and families that have waited longest are placed first.
+        factor = _PRIORITY_FACTOR.get(case.priority, 1.0) * self.settings.waiting_factor(
+            case, problem.as_of
+        )
         seat = Seat(case.id, role, seat_hours)
         item = self._new_item(seat, today, self.settings.unplaced_penalty * factor)
-        hours = round(seat.hours_of(case) * self.settings.hours_scale)
+        # The seat uses the hours of its course's phase on its start day (its stored and
+        # planned hours stay the first phase's).
+        share = problem.seat_share(case, role, start_day(problem, case))
+        hours = round(seat.hours_of(case) * share * self.settings.hours_scale)
         found = self.index.candidates(
             case, role, self.settings.max_candidates_per_seat, keep=today if today >= 0 else None
         )
@@ -606,14 +612,14 @@ def _kpis(
     index = {c.id: k for k, c in enumerate(problem.consultants)}
     for a in problem.assignments:
         if a.locked and a.consultant_id is not None and a.role != Role.COORDINATOR:
-            hours[index[a.consultant_id]] += a.hours
+            hours[index[a.consultant_id]] += problem.running_hours(a, problem.as_of)
     for item, seat in enumerate(model.seats):
         p = pair_of_item[item]
         if p < 0 or seat.role == Role.COORDINATOR:
             continue
         case = problem.case_by_id[seat.case_id]
         k = model.core.pair_agent[p]
-        hours[k] += seat.hours_of(case)
+        hours[k] += seat.hours_of(case) * problem.seat_share(case, seat.role, problem.as_of)
         minutes.append(model.pair_minutes[p])
         cover = language_cover(problem, case, seat.role, problem.consultants[k])
         if cover:

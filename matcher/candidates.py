@@ -32,6 +32,7 @@ from matcher.rules import (
     first_failure,
     free_hours,
     min_present_share,
+    need_hours,
     required_tags,
     start_day,
 )
@@ -151,7 +152,7 @@ class CandidateIndex:
         wrong_gender = np.zeros(self.n, dtype=bool)
         if case.gender_rule == "required":
             wrong_gender = self.gender != case.gender
-        need = case.hours_for(role)
+        need = need_hours(problem, case, role)
         absent, share = self.presence(start_day(problem, case))
         short = self.capacity * share - load_hours + 1e-9 < need
         far = problem.travel_row(case) > problem.settings.max_travel_minutes
@@ -240,7 +241,7 @@ class CandidateIndex:
                 culture |= self.country_mask(country)[members]
             total += weights.culture * culture
         capacity = np.maximum(self.capacity[members], 1e-9)
-        used = self.locked_hours[members] + case.hours_for(role)
+        used = self.locked_hours[members] + need_hours(self.problem, case, role)
         total += weights.workload * np.clip(1 - used / capacity, 0, 1)
         ids = [self.problem.consultants[k].id for k in members.tolist()]
         for j, cid in enumerate(ids):
@@ -268,7 +269,7 @@ class CandidateIndex:
         tags = required_tags(case, role)
         for tag in tags:
             mask &= self.tag_value(tag, case.allow_related_language) > 0
-        need = case.hours_for(role)
+        need = need_hours(problem, case, role)
         mask &= self.capacity - self.locked_hours + 1e-9 >= need
         minutes = self.approx_minutes(case)
         mask &= minutes <= problem.settings.max_travel_minutes
@@ -306,6 +307,8 @@ def _fits_alone(
 ) -> bool:
     """The seat's hours fit the consultant's absence-adjusted week beside locked work."""
     if consultant.absences:
-        return free_hours(problem, case, consultant, locked) + 1e-9 >= case.hours_for(role)
+        return free_hours(problem, case, consultant, locked) + 1e-9 >= need_hours(
+            problem, case, role
+        )
     family_hours = problem.settings.family_hours(consultant.capacity_hours)
-    return family_hours - locked + 1e-9 >= case.hours_for(role)
+    return family_hours - locked + 1e-9 >= need_hours(problem, case, role)

@@ -157,7 +157,9 @@ def view_from_plan(
     load: dict[int, float] = {c.id: 0.0 for c in problem.consultants}
     placements = []
     for case_id, role, consultant_id, hours in filled:
-        load[consultant_id] += hours
+        # Hours in the phase each course is in on the planning date.
+        share = problem.seat_share(problem.case_by_id[case_id], role, problem.as_of)
+        load[consultant_id] += hours * share
         placements.append(_placement(problem, case_id, role, consultant_id))
     utilisation = tuple(
         Utilisation(
@@ -216,3 +218,39 @@ def view_from_batch(
     }
     unplaced = sum(1 for u in result.unplaced if Role(u.role) is not Role.COORDINATOR)
     return view_from_plan(problem, seats, label, unplaced)
+
+
+#: How a family is served, for `family_closeness`: its primary's language closeness,
+#: "no cover" (placed without a usable language), or "unplaced".
+FAMILY_CLASSES = (
+    "exact",
+    "variety",
+    "dialect group",
+    "related (signed off)",
+    "no cover",
+    "unplaced",
+)
+_CLASS_OF = {
+    Closeness.EXACT: "exact",
+    Closeness.VARIETY: "variety",
+    Closeness.DIALECT: "dialect group",
+    Closeness.RELATED: "related (signed off)",
+    Closeness.NONE: "no cover",
+}
+
+
+def family_closeness(
+    problem: MatchProblem, seats: Mapping[tuple[int, Role], int | None]
+) -> dict[str, int]:
+    """Families (cases of the snapshot) by how their primary serves them in a plan: the
+    worst closeness of the primary's cover (a related language only counts with the
+    case's sign-off, else it is "no cover"), or unplaced when the plan fills no primary."""
+    counts = dict.fromkeys(FAMILY_CLASSES, 0)
+    for case in problem.cases:
+        consultant_id = seats.get((case.id, Role.PRIMARY))
+        if consultant_id is None:
+            counts["unplaced"] += 1
+            continue
+        placement = _placement(problem, case.id, Role.PRIMARY, consultant_id)
+        counts[_CLASS_OF[placement.closeness]] += 1
+    return counts

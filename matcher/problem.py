@@ -23,6 +23,7 @@ import numpy as np
 from data.languages import Closeness, InvalidLanguageTag, closeness
 from data.languages import normalize_tag as _normalize_tag
 from data.travel import GeodesicTravel, Point, TravelModel
+from matcher.phases import PhaseTable
 
 
 class Level(StrEnum):
@@ -207,10 +208,23 @@ class MatchSettings:
     unplaced_penalty: float = 200.0
     #: Score points lost per case left without a coordinator.
     coordinator_unplaced_penalty: float = 100.0
+    #: The batch places waiting families first: an open request's unplaced penalty grows
+    #: by this share for each full day it has waited before the planning date (up to
+    #: `waiting_days_cap` days), so when not every request fits, the longest-waiting go
+    #: first (default 0.1: a week's wait weighs 1.7 times a request made today).
+    waiting_weight: float = 0.1
+    waiting_days_cap: int = 7
     score_scale: int = 10
     hours_scale: int = 10
     #: Batch keeps at most this many best-scoring consultants per seat (None = all feasible).
     max_candidates_per_seat: int | None = None
+
+    def waiting_factor(self, case: CaseData, as_of: dt.date) -> float:
+        """Weight of an open request's unplaced penalty for the days it has waited."""
+        if not case.is_open:
+            return 1.0
+        days = min(max(0, (as_of - case.requested_start.date()).days), self.waiting_days_cap)
+        return 1.0 + self.waiting_weight * days
 
     def family_hours(self, contracted_hours: float) -> float:
         """Contracted hours a week less the share reserved for travel, documentation and
@@ -223,6 +237,8 @@ class MatchSettings:
             "stability_cost",
             "unplaced_penalty",
             "coordinator_unplaced_penalty",
+            "waiting_weight",
+            "waiting_days_cap",
         ):
             if getattr(self, name) < 0:
                 raise ValueError(f"MatchSettings.{name}: must be ≥ 0, got {getattr(self, name)}")
@@ -263,6 +279,8 @@ class MatchProblem:
     as_of: dt.date = field(kw_only=True)
     settings: MatchSettings = field(default_factory=MatchSettings)
     travel: TravelModel = field(default_factory=GeodesicTravel)
+    #: How each intervention type's hours fall by phase (empty: constant hours).
+    phases: PhaseTable = field(default_factory=PhaseTable)
 
     # Indices, filled in __post_init__.
     consultant_by_id: dict[int, ConsultantData] = field(init=False, repr=False, compare=False)
@@ -354,9 +372,34 @@ class MatchProblem:
 
     # ------------------------------------------------------------------ loads
 
-    def load_hours(self, consultant_id: int) -> float:
-        """Hours per week the consultant already works on running assignments."""
-        return sum(a.hours for a in self.assignments_by_consultant.get(consultant_id, ()))
+    def seat_share(self, case: CaseData, role: Role, day: dt.date) -> float:
+        """Share of the seat's ordered hours its phase plans on `day` (`matcher.phases`):
+        the primary follows the case's course; a support or contact person keeps theirs.
+        A running course began on its requested start; an open request's has not begun
+        (however long it has waited), so it begins on its start day in its first phase."""
+        start = case.requested_start.date()
+        if case.is_open:
+            start = max(start, self.as_of)
+        return self.phases.seat_share(case.intervention_type, str(role), start, day)
+
+    def seat_hours(self, case: CaseData, role: Role, day: dt.date) -> float:
+        """Hours a week the seat needs on `day`, in the phase of the course then."""
+        return case.hours_for(role) * self.seat_share(case, role, day)
+
+    def running_hours(self, a: RunningAssignment, day: dt.date) -> float:
+        """Hours a week a running assignment takes on `day` (its stored hours are the
+        first phase's)."""
+        if a.role == Role.COORDINATOR:
+            return a.hours
+        return a.hours * self.seat_share(self.case_by_id[a.case_id], Role(a.role), day)
+
+    def load_hours(self, consultant_id: int, day: dt.date | None = None) -> float:
+        """Hours per week the consultant works on running assignments on `day` (default:
+        the planning date), each in its course's phase then."""
+        on = self.as_of if day is None else day
+        return sum(
+            self.running_hours(a, on) for a in self.assignments_by_consultant.get(consultant_id, ())
+        )
 
     def load_cases(self, consultant_id: int) -> int:
         """Distinct running cases of the consultant."""

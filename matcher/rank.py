@@ -206,19 +206,24 @@ def _screening_data(
     problem: MatchProblem, case: CaseData
 ) -> tuple[CandidateIndex, np.ndarray, np.ndarray]:
     """The problem's screening index and every consultant's hours and cases on running
-    assignments of other cases (cached per problem; adjusted for a running case)."""
-    cached = problem._cache.get("rank_index")
+    assignments of other cases on the case's start day, each in its course's phase then
+    (cached per problem and day; adjusted for a running case)."""
+    day = start_day(problem, case)
+    cached = problem._cache.get(("rank_index", day))
     if cached is None:
-        index = CandidateIndex(problem)
+        index = problem._cache.get("rank_screen")
+        if index is None:
+            index = CandidateIndex(problem)
+            problem._cache["rank_screen"] = index
         hours = np.zeros(index.n)
         cases: list[set[int]] = [set() for _ in range(index.n)]
         for a in problem.assignments:
             if a.consultant_id is not None and a.role != Role.COORDINATOR:
                 k = index.id_position[a.consultant_id]
-                hours[k] += a.hours
+                hours[k] += problem.running_hours(a, day)
                 cases[k].add(a.case_id)
         cached = (index, hours, np.array([len(c) for c in cases], dtype=int))
-        problem._cache["rank_index"] = cached
+        problem._cache[("rank_index", day)] = cached
     index, hours, counts = cached
     own = [
         a
@@ -229,7 +234,7 @@ def _screening_data(
         hours, counts = hours.copy(), counts.copy()
         for a in own:
             k = index.id_position[a.consultant_id]  # type: ignore[index]
-            hours[k] -= a.hours
+            hours[k] -= problem.running_hours(a, day)
         for k in {index.id_position[a.consultant_id] for a in own}:  # type: ignore[index]
             counts[k] -= 1
     return index, hours, counts

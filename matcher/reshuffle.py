@@ -22,7 +22,9 @@ from matcher.rules import (
     first_failure,
     free_hours,
     language_cover,
+    need_hours,
     other_load,
+    start_day,
 )
 from matcher.scoring import integer_score, make_context
 from solving.status import SolveStatus
@@ -108,7 +110,13 @@ def reshuffle(
                 moves[(assignment.id, receiver.id)] = (assignment, y)
                 options.append(y)
                 receiver_hours.setdefault(receiver.id, []).append(
-                    (round(assignment.hours * scale), y)
+                    (
+                        round(
+                            problem.running_hours(assignment, start_day(problem, moved_case))
+                            * scale
+                        ),
+                        y,
+                    )
                 )
                 receiver_cap[receiver.id] = (
                     min(free, receiver_cap.get(receiver.id, (free, 0))[0]),
@@ -120,9 +128,12 @@ def reshuffle(
                 model.add(sum(options) <= pick[donor.id])
                 own_moves.append((assignment, sum(options)))
         # The donor can take the seat once the moved hours and cases are gone.
-        need = round(case.hours_for(role) * scale)
+        need = round(need_hours(problem, case, role) * scale)
         free = round(free_hours(problem, case, donor, other_load(problem, case, donor)) * scale)
-        moved_hours = sum(round(a.hours * scale) * v for a, v in own_moves)
+        first_day = start_day(problem, case)
+        moved_hours = sum(
+            round(problem.running_hours(a, first_day) * scale) * v for a, v in own_moves
+        )
         model.add(need - moved_hours <= free).only_enforce_if(pick[donor.id])
         cases_now = len(
             {
@@ -216,7 +227,8 @@ def _receivers(
         load = other_load(problem, case, consultant)
         free = free_hours(problem, case, consultant, load)
         cases = len({a.case_id for a in problem.assignments_by_consultant.get(consultant.id, ())})
-        if free + 1e-9 < assignment.hours or cases >= consultant.max_cases:
+        hours = problem.running_hours(assignment, start_day(problem, case))
+        if free + 1e-9 < hours or cases >= consultant.max_cases:
             continue
         found.append(
             (

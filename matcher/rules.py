@@ -121,6 +121,12 @@ def start_day(problem: MatchProblem, case: CaseData) -> dt.date:
     return max(case.requested_start.date(), problem.as_of)
 
 
+def need_hours(problem: MatchProblem, case: CaseData, role: Role) -> float:
+    """Hours a week the seat needs from its start day, in the phase of the course then
+    (an open request: its first phase; a running case: the phase it has reached)."""
+    return problem.seat_hours(case, role, start_day(problem, case))
+
+
 def present_share(consultant: ConsultantData, first_day: dt.date) -> float:
     """Share of the working days (Mon–Fri) in the 7 days from `first_day` the consultant
     is not absent."""
@@ -138,9 +144,11 @@ def _present_share(absences: tuple[DateRange, ...], first_day: dt.date) -> float
 
 
 def other_load(problem: MatchProblem, case: CaseData, consultant: ConsultantData) -> float:
-    """Hours per week the consultant works on running assignments of other cases."""
+    """Hours per week the consultant works on running assignments of other cases on the
+    case's start day, each in the phase its course is in then."""
+    day = start_day(problem, case)
     return sum(
-        a.hours
+        problem.running_hours(a, day)
         for a in problem.assignments_by_consultant.get(consultant.id, ())
         if a.case_id != case.id
     )
@@ -296,7 +304,7 @@ def capacity_hours_rule(
     problem: MatchProblem, case: CaseData, role: Role, consultant: ConsultantData
 ) -> Reason | None:
     """Enough free hours in each of the first `horizon_weeks` weeks of the intervention."""
-    need = case.hours_for(role)
+    need = need_hours(problem, case, role)
     free = free_hours(problem, case, consultant, other_load(problem, case, consultant))
     if free + 1e-9 >= need:
         return None

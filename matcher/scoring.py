@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from data.languages import Closeness
 from matcher.problem import CaseData, ConsultantData, LanguageCover, Level, MatchProblem, Role
-from matcher.rules import language_cover, other_load, present_share, start_day
+from matcher.rules import language_cover, need_hours, other_load, present_share, start_day
 
 CLOSENESS_VALUE = {
     Closeness.EXACT: 1.0,
@@ -79,7 +79,7 @@ def workload_term(ctx: PairContext) -> float:
     capacity = ctx.problem.settings.family_hours(ctx.consultant.capacity_hours)
     if capacity <= 0:
         return 0.0
-    used = ctx.base_load + ctx.case.hours_for(ctx.role)
+    used = ctx.base_load + need_hours(ctx.problem, ctx.case, ctx.role)
     return max(0.0, 1.0 - used / capacity)
 
 

@@ -105,6 +105,26 @@ def demo_course(engine: Engine, _console: Console) -> None:
     )
 
 
+def demo_waiting(engine: Engine, _console: Console) -> None:
+    """`famplan demo` prints the waiting list's figures (as the report counts them)."""
+    from sqlmodel import Session
+
+    from api.report_builder import waiting_section
+    from api.services.planning_date import planning_date
+
+    console.rule("[bold]famplan — waiting list")
+    with Session(engine) as session:
+        section = waiting_section(session, planning_date(session))
+    for paragraph in section.paragraphs[:2]:
+        console.print(paragraph)
+    waiting = section.tables[0]
+    for row in waiting.rows[:5]:
+        console.print(
+            "  "
+            + ", ".join(f"{name} {value}" for name, value in zip(waiting.columns, row, strict=True))
+        )
+
+
 @demo_section
 def demo_report(engine: Engine, _console: Console) -> None:
     """`famplan demo` ends with the report: supply and demand, matching, a roster."""

@@ -14,7 +14,7 @@ from api.deps import AS_OF_HELP, AnyUser, PlanningDateDep, SessionDep
 from api.routers.common import NoNul
 from api.schemas.common import PlanningDate, with_examples
 from api.services.follow_ups import follow_up_counts
-from api.services.invariants import running_assignments
+from api.services.invariants import running_assignments, seat_hours
 from data.models import Assignment, Case, CaseStatus, Consultant, Office
 
 router = APIRouter(tags=["key figures"])
@@ -106,14 +106,17 @@ def office_utilisation(session: Session, on: dt.date) -> list[OfficeUtilisation]
     for c in consultants:
         contracted[c.office_id] += c.contracted_hours_per_week
         headcount[c.office_id] += 1
+    # Assigned hours in the phase each course is in on `on`, as capacity counts them.
     assigned: dict[int, float] = defaultdict(float)
-    for consultant_id, hours in session.exec(
-        select(Assignment.consultant_id, Assignment.hours_per_week).where(
-            col(Assignment.consultant_id).is_not(None), running_assignments(on)
-        )
+    for a, case in session.exec(
+        select(Assignment, Case)
+        .join(Case, col(Case.id) == col(Assignment.case_id))
+        .where(col(Assignment.consultant_id).is_not(None), running_assignments(on))
     ).all():
-        if consultant_id in office_of:
-            assigned[office_of[consultant_id]] += hours
+        if a.consultant_id in office_of:
+            assigned[office_of[a.consultant_id]] += seat_hours(
+                a.hours_per_week, case.intervention_type, a.role, case.requested_start, on
+            )
     return [
         OfficeUtilisation(
             office_id=office.id or 0,

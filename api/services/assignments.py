@@ -179,8 +179,10 @@ def _confirm(
         assignment.version += 1
         session.add(assignment)
         session.flush()
+        moved_case = session.get(Case, assignment.case_id)
+        assert moved_case is not None
         reason = capacity_problem(
-            session, consultant, assignment.case_id, assignment.hours_per_week, start
+            session, consultant, moved_case, assignment.role, assignment.hours_per_week, start
         )
         if reason is None and static_check is not None:
             reason = static_check(assignment.case_id, target, assignment.role)
@@ -223,7 +225,7 @@ def _confirm(
         assert consultant is not None
         session.refresh(consultant)
         hours = _seat_hours(case, seat)
-        reason = capacity_problem(session, consultant, case_id, hours, start)
+        reason = capacity_problem(session, consultant, case, seat.role, hours, start)
         if reason is None and static_check is not None:
             reason = static_check(case_id, seat.consultant_id, seat.role)
         if reason is not None:

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
 
+from api.services.phases import phase_table
 from data.models import (
     Absence,
     Assignment,
@@ -55,24 +56,34 @@ def running_assignments(on: dt.date) -> ColumnElement[bool]:
 
 
 def consultant_load(session: Session, consultant_id: int, on: dt.date) -> tuple[float, set[int]]:
-    """Hours per week and the cases of the consultant's assignments not ended by `on`.
+    """Hours per week and the cases of the consultant's assignments not ended by `on`,
+    each in the phase its course is in on `on` (`matcher.phases`; stored hours are the
+    first phase's), as ranking and the batch count them.
 
     Assignments starting after `on` count too: the load of every day from `on` on is
-    at most this, so one check covers them all (conservatively)."""
-    running = running_assignments(on)
-    used_hours = session.exec(
-        select(func.coalesce(func.sum(Assignment.hours_per_week), 0.0)).where(
-            col(Assignment.consultant_id) == consultant_id, running
-        )
-    ).one()
-    cases = set(
-        session.exec(
-            select(Assignment.case_id).where(
-                col(Assignment.consultant_id) == consultant_id, running
-            )
-        ).all()
+    at most this (a course's hours only fall), so one check covers them all
+    (conservatively)."""
+    rows = session.exec(
+        select(Assignment, Case)
+        .join(Case, col(Case.id) == col(Assignment.case_id))
+        .where(col(Assignment.consultant_id) == consultant_id, running_assignments(on))
+    ).all()
+    used_hours = sum(
+        seat_hours(a.hours_per_week, case.intervention_type, a.role, case.requested_start, on)
+        for a, case in rows
     )
-    return float(used_hours), cases
+    return float(used_hours), {a.case_id for a, _ in rows}
+
+
+def seat_hours(
+    hours: float,
+    intervention_type: InterventionType,
+    role: AssignmentRole,
+    start: dt.datetime,
+    on: dt.date,
+) -> float:
+    """The hours a week a seat of ordered `hours` takes on `on`, in its course's phase."""
+    return hours * phase_table().seat_share(intervention_type.value, role.value, start.date(), on)
 
 
 def employment_problem(consultant: Consultant, on: dt.date) -> str | None:
@@ -84,13 +95,24 @@ def employment_problem(consultant: Consultant, on: dt.date) -> str | None:
 
 
 def capacity_problem(
-    session: Session, consultant: Consultant, case_id: int, hours: float, on: dt.date
+    session: Session,
+    consultant: Consultant,
+    case: Case,
+    role: AssignmentRole,
+    hours: float,
+    on: dt.date,
 ) -> str | None:
-    """Why the consultant cannot take `hours` more on `case_id` from `on` (fresh reads)."""
+    """Why the consultant cannot take a `role` seat of `hours` ordered hours on `case`
+    from `on` (fresh reads); the seat counts in the phase the course is in on `on`."""
     employment = employment_problem(consultant, on)
     if employment is not None:
         return employment
-    assert consultant.id is not None
+    assert consultant.id is not None and case.id is not None
+    case_id = case.id
+    if case.status is not CaseStatus.REQUESTED:
+        # A running course's seat in the phase it has reached; a request's course begins
+        # with this seat, in its first phase (the ordered hours).
+        hours = seat_hours(hours, case.intervention_type, role, case.requested_start, on)
     used_hours, cases = consultant_load(session, consultant.id, on)
     free = family_capacity(session, consultant, on) - used_hours
     if free + _EPSILON < hours:
@@ -123,15 +145,38 @@ def family_capacity(session: Session, consultant: Consultant, on: dt.date) -> fl
     return horizon_capacity(settings, consultant.contracted_hours_per_week, absences, on)
 
 
-def overload_problem(session: Session, consultant: Consultant, on: dt.date) -> str | None:
-    """Why the consultant's assignments from `on` on exceed their capacity, if they do."""
+def overload_problem(
+    session: Session,
+    consultant: Consultant,
+    on: dt.date,
+    *,
+    reserve: bool = True,
+    allowed_hours: float | None = None,
+) -> str | None:
+    """Why the consultant's assignments from `on` on exceed their capacity, if they do.
+
+    Capacity is family hours, as ranking, the batch and the confirm count it: the reserved
+    share of the contract (travel, documentation, supervision) is never planned. Absences
+    are not subtracted: a holiday does not make a running book of work an overload. A
+    døgnindsats roster's publish passes ``reserve=False``: the roster plans working time
+    against the whole contract under the working-time law (its shifts include handovers
+    and the documentation done in the home), so its write-back is held to that. An
+    optimisation's apply passes the load before its moves as `allowed_hours`: like the
+    batch, it lets a consultant already over their family hours keep that load."""
     assert consultant.id is not None
     used_hours, cases = consultant_load(session, consultant.id, on)
-    if used_hours > consultant.contracted_hours_per_week + _EPSILON:
-        return (
-            f"consultant {consultant.id} would work {used_hours:g} h/week "
-            f"of {consultant.contracted_hours_per_week:g}"
+    contract = consultant.contracted_hours_per_week
+    limit = MatchSettings().family_hours(contract) if reserve else contract
+    if allowed_hours is not None:
+        limit = max(limit, allowed_hours)
+    if used_hours > limit + _EPSILON:
+        of = (
+            f"the {limit:.1f} family hours of a {contract:g}-hour contract (after the reserved "
+            "share)"
+            if reserve
+            else f"a {contract:g}-hour contract"
         )
+        return f"consultant {consultant.id} would work {used_hours:.1f} h/week of {of}"
     if len(cases) > consultant.max_cases:
         return f"consultant {consultant.id} would have {len(cases)} cases of {consultant.max_cases}"
     return None

@@ -28,6 +28,7 @@ from api.services.assignments import bump_version
 from api.services.errors import Conflict, Invalid
 from api.services.follow_ups import regenerate as regenerate_follow_ups
 from api.services.invariants import (
+    consultant_load,
     coordinator_overload_problem,
     course_problem,
     employment_problem,
@@ -426,6 +427,9 @@ def _apply(
         if bump_version(session, Coordinator, coordinator_id) is None:
             raise Conflict(f"coordinator {coordinator_id} no longer exists")
 
+    # Each consultant's load before the moves: the batch lets a consultant already over
+    # their family hours keep today's load (never more), and so does the check after.
+    before = {cid: consultant_load(session, cid, start)[0] for cid in consultants}
     report = ApplyReport()
     for move in moves:
         _end_current(session, move, start, report)
@@ -441,7 +445,7 @@ def _apply(
         for move in moves
         if move.to_id is not None and move.role is not AssignmentRole.COORDINATOR
     }
-    _check_capacities(session, consultants, coordinators, receiving, start)
+    _check_capacities(session, consultants, coordinators, receiving, start, before)
     # A placed request starts its course, a moved coordinator takes over the open
     # follow-ups: the plans of the cases moved are regenerated in the same transaction.
     for case_id in sorted({move.case_id for move in moves}):
@@ -526,6 +530,7 @@ def _check_capacities(
     coordinators: set[int],
     receiving: set[int],
     on: dt.date,
+    before: dict[int, float],
 ) -> None:
     """Every consultant who gets a seat (`receiving`) within capacity and employed on
     `on`, and every coordinator a move touches within their caseload. A consultant who
@@ -535,7 +540,9 @@ def _check_capacities(
         consultant = session.get(Consultant, consultant_id)
         assert consultant is not None
         session.refresh(consultant)
-        reason = overload_problem(session, consultant, on) or employment_problem(consultant, on)
+        reason = overload_problem(
+            session, consultant, on, allowed_hours=before.get(consultant_id)
+        ) or employment_problem(consultant, on)
         if reason is not None:
             raise Conflict(f"{reason} after these moves; run the optimisation again")
     for coordinator_id in sorted(coordinators):

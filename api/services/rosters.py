@@ -975,7 +975,8 @@ def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int],
             consultant = session.get(Consultant, consultant_id)
             assert consultant is not None
             session.refresh(consultant)
-            reason = overload_problem(session, consultant, start)
+            # Held to the contract, as the roster plans it (see `overload_problem`).
+            reason = overload_problem(session, consultant, start, reserve=False)
             if reason is not None:
                 raise conflict(f"roster {roster.id} cannot be published: {reason}")
         case = session.get(Case, case_id)

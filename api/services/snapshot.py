@@ -9,7 +9,9 @@ immutable `matcher.problem.MatchProblem`:
 - running assignments: not ended and not finished before `as_of`, of cases and people
   in the snapshot (an assignment of someone who has left is dropped, so its seat is
   open again);
-- all offices and coordinators.
+- all offices and coordinators;
+- the phase plans of the intervention types (``data/reference/phases.toml``): running
+  hours count in the phase their course is in at the date in question.
 
 Nothing personal is logged; names are not loaded at all.
 """
@@ -22,6 +24,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
+from api.services.phases import phase_table
 from api.services.planning_date import planning_date
 from data.models import (
     Absence,
@@ -160,6 +163,7 @@ def load_match_problem(
         assignments=tuple(running),
         as_of=as_of,
         settings=settings or MatchSettings(),
+        phases=phase_table(),
         **kwargs,
     )
 

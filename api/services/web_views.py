@@ -22,12 +22,12 @@ from api.services.errors import Forbidden
 from api.services.planning_date import DANISH_TIME
 from api.services.references import get_or_404
 from api.services.rosters import list_visible_rosters
+from api.services.waiting import as_utc, waiting_list
 from data.languages import display_name
 from data.models import (
     Assignment,
     AssignmentStatus,
     Case,
-    CaseStatus,
     Consultant,
     ConsultantLanguage,
     Coordinator,
@@ -63,24 +63,17 @@ class InboxRow:
         return self.hours_waiting > RESPONSE_HOURS
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 def open_requests(session: Session, now: dt.datetime, locale: str = "da") -> list[InboxRow]:
-    """Every requested case, the most urgent first (priority, then longest waiting)."""
-    rows = session.exec(
-        select(Case, Municipality.name)
-        .join(Municipality, col(Municipality.code) == col(Case.municipality_code))
-        .where(col(Case.status) == CaseStatus.REQUESTED)
-        .order_by(col(Case.priority), col(Case.requested_start), col(Case.id))
-    ).all()
+    """Every requested case in the waiting list's order (`api.services.waiting`: urgent
+    first, then the deadline that runs out first)."""
+    towns = dict(session.exec(select(Municipality.code, Municipality.name)).all())
+    rows = [(case, towns[case.municipality_code]) for _, case in waiting_list(session, now)]
     ids = [case.id for case, _ in rows if case.id is not None]
     languages = languages_of(session, ids)
     result = []
     for case, municipality in rows:
         assert case.id is not None
-        waited = (now - _aware(case.requested_start)).total_seconds() / 3600
+        waited = (now - as_utc(case.requested_start)).total_seconds() / 3600
         result.append(
             InboxRow(
                 case_id=case.id,
@@ -293,9 +286,9 @@ def _cells(session: Session, roster: Roster) -> tuple[Cells, dict[int | None, fl
     cells: Cells = {}
     hours: dict[int | None, float] = {}
     for shift in shifts:
-        day = _aware(shift.start).astimezone(DANISH_TIME).date()
+        day = as_utc(shift.start).astimezone(DANISH_TIME).date()
         cells.setdefault(shift.consultant_id, {}).setdefault(day, []).append(shift.shift_code)
-        length = (_aware(shift.end) - _aware(shift.start)).total_seconds() / 3600
+        length = (as_utc(shift.end) - as_utc(shift.start)).total_seconds() / 3600
         hours[shift.consultant_id] = hours.get(shift.consultant_id, 0.0) + length
     return cells, hours
 
@@ -326,7 +319,7 @@ def roster_grid(session: Session, principal: Principal, roster_id: int) -> Roste
     consultants = {
         c.id: c for c in session.exec(select(Consultant).where(col(Consultant.id).in_(ids)))
     }
-    first = _aware(roster.horizon_start).astimezone(DANISH_TIME).date()
+    first = as_utc(roster.horizon_start).astimezone(DANISH_TIME).date()
     days = [first + dt.timedelta(days=i) for i in range(roster.days)]
     rows = []
     for consultant_id, by_day in cells.items():

@@ -347,3 +347,30 @@ def _running_ids(session: Session, case_id: int, role: str) -> list[int]:
         )
     ).all()
     return [i for i in rows if i is not None]
+
+
+def test_overload_counts_family_hours_after_the_reserved_share(
+    api_engine: Engine, world: World
+) -> None:
+    from api.services.invariants import overload_problem
+
+    # c3 (37 h contract: 31.45 family hours after the 15 % reserve) on k2 with 33 h, in
+    # k2's first week (its intensive phase: all 33 h count).
+    first_week = dt.date(2026, 1, 6)
+    with Session(api_engine) as session:
+        row = session.get(Assignment, world.assignment_k2)
+        assert row is not None
+        row.hours_per_week = 33
+        session.add(row)
+        session.flush()
+        consultant = session.get(Consultant, world.consultants["c3"])
+        assert consultant is not None
+        reason = overload_problem(session, consultant, first_week)
+        assert reason is not None and "31.4 family hours of a 37-hour contract" in reason
+        # Does not fire: a roster's write-back is held to the contract; an apply lets a
+        # consultant keep the load they had before its moves; and in k2's regular phase
+        # (from week 6: 60 %) the same course takes 19.8 h.
+        assert overload_problem(session, consultant, first_week, reserve=False) is None
+        assert overload_problem(session, consultant, first_week, allowed_hours=33) is None
+        assert overload_problem(session, consultant, dt.date(2026, 3, 2)) is None
+        session.rollback()

@@ -272,9 +272,10 @@ def test_kpis_show_supply_demand_and_utilisation(client: TestClient, keys: Keys)
     kpis = response.json()
     assert kpis["cases"] == {"requested": 1, "active": 1}
     naestved = next(o for o in kpis["offices"] if o["office"] == "Næstved")
-    # c3 and c4 (37 h each) work in Næstved; c3 has k2's 5 h.
-    assert naestved["consultants"] == 2 and naestved["assigned_hours"] == 5.0
-    assert naestved["utilisation"] == round(5 / 74, 3)
+    # c3 and c4 (37 h each) work in Næstved; c3 has k2's 5 h ordered, but on 2 March k2
+    # (family treatment since 5 January, week 8) is in its regular phase: 60 %, 3 h.
+    assert naestved["consultants"] == 2 and naestved["assigned_hours"] == 3.0
+    assert naestved["utilisation"] == round(3 / 74, 3)
     tigrinya = [row for row in kpis["supply_demand"] if row["language"] == "ti"]
     assert sum(row["running_cases"] for row in tigrinya) == 1
 
@@ -284,12 +285,16 @@ def test_more_hours_than_the_contract_allows_is_a_409(
 ) -> None:
     url = f"/v1/assignments/{world.assignment_k2}"
     headers = keys.headers("team_leader_naestved")
-    # c3 works 37 h; k2 uses 5 of them: 37 is fine, 38 is one hour too many.
-    too_many = client.patch(url, json={"version": 0, "hours_per_week": 38}, headers=headers)
-    assert too_many.status_code == 409 and "38 h/week of 37" in too_many.json()["detail"]
+    # c3 works 37 h: 31.45 family hours after the 15 % reserve. Stored hours are the
+    # course's first-phase (ordered) hours; on 2 March k2 (family treatment since
+    # 5 January, week 8) is in its regular phase, 60 %: 52 ordered hours take 31.2 h and
+    # fit, 53 take 31.8 h, too many.
+    too_many = client.patch(url, json={"version": 0, "hours_per_week": 53}, headers=headers)
+    assert too_many.status_code == 409
+    assert "31.8 h/week of the 31.4 family hours" in too_many.json()["detail"]
     assert client.get(url, headers=headers).json()["hours_per_week"] == 5
-    fits = client.patch(url, json={"version": 0, "hours_per_week": 37}, headers=headers)
-    assert fits.status_code == 200 and fits.json()["hours_per_week"] == 37
+    fits = client.patch(url, json={"version": 0, "hours_per_week": 52}, headers=headers)
+    assert fits.status_code == 200 and fits.json()["hours_per_week"] == 52
 
 
 def _create_and_list_languages(

@@ -82,6 +82,7 @@ MATRIX: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/jobs/{job_id}/cancel"): PLANNER,
     ("GET", "/v1/kpis"): ALL,
     ("GET", "/v1/kpis/supply.png"): ALL,
+    ("GET", "/v1/waiting-list"): RECEPTION,
     ("GET", "/v1/rosters/{roster_id}/grid.png"): PLANNER,
     ("GET", "/v1/keys"): ADMIN,
     ("POST", "/v1/keys"): ADMIN,

@@ -26,7 +26,7 @@ from data.scenario import (
     generate,
     language_counts,
 )
-from data.scenario_assign import best_language
+from data.scenario_assign import best_language, needs_sign_off
 from data.summary import BookSummary, book_summary
 
 REGION_SPLIT = {
@@ -246,3 +246,20 @@ def test_generation_does_not_depend_on_hash_randomisation(book: Scenario) -> Non
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.strip() == hashlib.sha256(repr(book).encode()).hexdigest()
+
+
+def test_a_case_placed_with_a_related_language_carries_the_sign_off(book: Scenario) -> None:
+    # The history placed some families with a related language (e.g. Persian for Dari);
+    # the matcher only accepts that with the case's sign-off, so those cases carry it
+    # (fires), and no case placed without one does (does not fire).
+    cases = {c.reference: c for c in book.cases}
+    consultants = {c.ref: c for c in book.consultants}
+    related = {
+        a.case_ref
+        for a in book.assignments
+        if a.consultant_ref is not None
+        and needs_sign_off(consultants[a.consultant_ref], cases[a.case_ref])
+    }
+    assert related, "the demo book places some family with a related language"
+    signed = {c.reference for c in book.cases if c.allow_related_language}
+    assert signed == related

@@ -271,3 +271,28 @@ def test_a_team_on_one_seat_keeps_each_members_own_hours(tiny_problem):
     moved = view_from_plan(problem, {(3, Role.SUPPORT): 10}, "plan")
     load = {u.consultant_id: u.assigned_hours for u in moved.utilisation}
     assert load == {10: 28.0 + 168.0, 11: 4.0}
+
+
+def test_family_closeness_counts_each_family_by_its_primary(tiny_problem):
+    from matcher.plans import family_closeness
+    from matcher.problem import Role
+
+    # Today: case 1 (ar-IQ) is open → unplaced; case 2 (Dari) has the Persian speaker,
+    # signed off → related; case 3 (Danish) has a Danish speaker → exact.
+    today = family_closeness(tiny_problem, {(2, Role.PRIMARY): 11, (3, Role.PRIMARY): 10})
+    assert today == {
+        "exact": 1,
+        "variety": 0,
+        "dialect group": 0,
+        "related (signed off)": 1,
+        "no cover": 0,
+        "unplaced": 1,
+    }
+    # Without the sign-off the same Persian speaker gives case 2 no usable language.
+    unsigned = replace(
+        tiny_problem,
+        cases=tuple(replace(c, allow_related_language=False) for c in tiny_problem.cases),
+    )
+    plan = {(1, Role.PRIMARY): 10, (2, Role.PRIMARY): 11, (3, Role.PRIMARY): 10}
+    counts = family_closeness(unsigned, plan)
+    assert (counts["exact"], counts["no cover"], counts["unplaced"]) == (2, 1, 0)
