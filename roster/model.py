@@ -313,23 +313,33 @@ class RosterModel:
         overlaps [start, start + rest)"; each window needs one of its candidates."""
         p, m = self.problem, self.model
         rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
-        if rest is None or p.days < window:
+        if rest is None:
             return
         spans = [(d, st.id, *st.span(d)) for d in range(p.days) for st in p.shift_types]
         for e in p.employees:
+            # windows from the one that ends with day 0 when shifts precede the horizon:
+            # those reaching before it hold the rest across the boundary
+            first = 1 - window if any(a < 0 for a, _ in e.busy) else 0
             worked = [(d, sid, a, b) for d, sid, a, b in spans if (e.id, d, sid) in self.y]
-            starts = {d * MINUTES_PER_DAY for d in range(p.days)}
+            starts = {d * MINUTES_PER_DAY for d in range(first, p.days)}
             starts |= {b for _, _, _, b in worked} | {b for _, b in e.busy}
             free: dict[int, cp_model.IntVar] = {}
-            for w in range(p.days - window + 1):
+            for w in range(first, p.days - window + 1):
                 lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
-                if not any(sa < hi and lo < sb for _, _, sa, sb in worked):
+                inside = [(d, sid) for d, sid, sa, sb in worked if sa < hi and lo < sb]
+                if not inside:
                     continue  # nothing can be worked in this window
                 candidates = [a for a in sorted(starts) if lo <= a and a + rest <= hi]
                 for a in candidates:
                     if a not in free:
                         free[a] = self._free_period(e, a, rest, worked)
-                m.add_bool_or([free[a] for a in candidates])
+                lits = [free[a] for a in candidates]
+                if w < 0:
+                    # the past may have left no rest in this window: then the roster
+                    # works none of its days (the validator checks a window only when
+                    # the roster works in it)
+                    lits += [self.y[(e.id, d, sid)].Not() for d, sid in inside]
+                m.add_bool_or(lits)
 
     def _free_period(
         self, e: Employee, start: int, length: int, worked: list[tuple[int, str, int, int]]
@@ -366,7 +376,26 @@ class RosterModel:
             legal = p.max_on_site_minutes(e)
             if legal is not None:
                 m.add(on_site <= legal)
+            self._add_reference_periods(e)
             self._add_night_worker_limit(e, on_site)
+
+    def _add_reference_periods(self, e: Employee) -> None:
+        """Rule `max_average_weekly_minutes` over each reference period that reaches
+        into the history (`RosterProblem.reference_windows`): time on site on its days."""
+        p, m = self.problem, self.model
+        windows = p.reference_windows(e)
+        if not windows:
+            return
+        per_day: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for (_e, d, s), var in self.y_of[e.id]:
+            per_day[d].append((var, p.shift[s].duration_minutes))
+        for w in windows:
+            terms = [t for d in range(w.first_day, w.end_day) for t in per_day[d]]
+            if sum(minutes for _, minutes in terms) > w.limit:
+                m.add(
+                    cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
+                    <= w.limit
+                )
 
     def _add_night_worker_limit(self, e: Employee, on_site: cp_model.LinearExpr) -> None:
         """Rule `night_worker_average_minutes_per_24h`: whoever works a night shift (with
