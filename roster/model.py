@@ -333,7 +333,7 @@ class RosterModel:
                 for a in candidates:
                     if a not in free:
                         free[a] = self._free_period(e, a, rest, worked)
-                lits = [free[a] for a in candidates]
+                lits: list[cp_model.LiteralT] = [free[a] for a in candidates]
                 if w < 0:
                     # the past may have left no rest in this window: then the roster
                     # works none of its days (the validator checks a window only when
