@@ -337,9 +337,11 @@ class RosterModel:
                 if w < 0:
                     # the past may have left no rest in this window: then the roster
                     # works none of its days (the validator checks a window only when
-                    # the roster works in it)
-                    lits += [self.y[(e.id, d, sid)].Not() for d, sid in inside]
-                m.add_bool_or(lits)
+                    # the roster works in it): each shift in it needs a free period
+                    for d, sid in inside:
+                        m.add_bool_or([*lits, self.y[(e.id, d, sid)].Not()])
+                else:
+                    m.add_bool_or(lits)
 
     def _free_period(
         self, e: Employee, start: int, length: int, worked: list[tuple[int, str, int, int]]

@@ -49,6 +49,10 @@ class RosterCreate(RequestModel):
     min_rest_hours: int | None = Field(default=None, ge=8, le=24)
     weekly_rest_hours: int | None = Field(default=None, ge=0, le=72)
     max_average_weekly_hours: int | None = Field(default=None, ge=1, le=80)
+    #: The reference period of the 48-hour average, in days, reaching back over the
+    #: consultant's earlier shifts (default 122, four months: arbejdstidsloven § 4;
+    #: a collective agreement may extend it to 12 months).
+    reference_period_days: int | None = Field(default=None, ge=7, le=366)
     max_shift_hours: int | None = Field(default=None, ge=1, le=24)
     #: The longest sleep-in shift; the default 13 h leaves the 11 h daily rest.
     max_sleep_in_hours: int | None = Field(default=None, ge=1, le=24)

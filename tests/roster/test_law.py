@@ -283,3 +283,22 @@ def test_history_blocks_like_a_shift_elsewhere() -> None:
     )
     assert p.employee["A"].busy == (N.span(-1),)
     assert why_not(p, p.employee["A"], 0, D) is Ineligible.BUSY
+
+
+def test_a_week_the_past_filled_leaves_the_first_days_free() -> None:
+    # days -4..-2 a day shift, day -1 a night to 07:00 on day 0: the longest rests
+    # before the horizon in the windows ending on days 1 and 2 are 31 h and 32 h, so the
+    # 35 h must come after 07:00 on day 0. Any shift on day 0 leaves at most 33 h of it
+    # before the start of day 2; on day 1 only the night (from 23:00, 40 h after 07:00
+    # on day 0) does; day 2 takes one shift (one a day): the optimum is two shifts
+    history = (*_history(range(-4, -1), D), N.span(-1))
+    p = problem(
+        3,
+        [(d, s) for d in range(3) for s in ("D", "E", "N")],
+        employees=[Employee("A", history=history)],
+        rule_set=rules(weekly_rest_minutes=35 * 60),
+    )
+    assert _broken(p, _roster("N", range(1))) == {"weekly_rest"}
+    assert _broken(p, _roster("N", range(1, 2))) == set()
+    roster = solved(p).roster
+    assert [a.day for a in roster] == [1, 2] and roster[0].shift == "N"
