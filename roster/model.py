@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from roster.clock import WallClock
 from roster.eligibility import speaks, why_not
 from roster.lns import sub_model
+from roster.notice import NoticeCosts, start_minute
 from roster.problem import Employee, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY
 
@@ -57,10 +58,24 @@ class Term:
 
 @dataclass(frozen=True)
 class RepairWeights:
-    """Cost of changing a published roster (level `LEVEL_CHANGES`)."""
+    """Cost of changing a published roster (level `LEVEL_CHANGES`).
+
+    With `now_minute` (the repair's moment, minutes from the horizon start) each changed
+    shift costs `changed_assignment` raised by the notice supplement it pays
+    (`roster.notice`: 10, 15 under 4 weeks, 20 under 24 hours by default); without it,
+    every change costs `changed_assignment`."""
 
     changed_assignment: int = 10  #: per published shift dropped or new shift added
     new_team_member: int = 5  #: per consultant who was not on the case's published team
+    notice: NoticeCosts = field(default_factory=NoticeCosts)
+    now_minute: int | None = None
+
+    def change_weight(self, problem: RosterProblem, day: int, shift: str) -> int:
+        """The cost of adding or dropping `shift` on `day`."""
+        if self.now_minute is None:
+            return self.changed_assignment
+        notice = self.notice.notice_class(start_minute(problem, day, shift) - self.now_minute)
+        return self.notice.change_weight(self.changed_assignment, notice)
 
 
 Key = tuple[str, int, str, str]  # employee, day, shift, case
@@ -759,18 +774,19 @@ class RosterModel:
     def add_changes(self, reference: Roster) -> None:
         """Level 1 (repair): `changed_assignment` per published shift not kept and per
         shift assigned that was not published."""
-        weight = self.repair_weights.changed_assignment
+        weights, p = self.repair_weights, self.problem
         term = self.term("changes", LEVEL_CHANGES)
         published = {(a.employee, a.day, a.shift, a.case) for a in reference}
         dropped_forced = 0
         for key in published:
             if key in self.x:
+                weight = weights.change_weight(p, key[1], key[2])
                 term.add(weight, self.x[key].Not())  # type: ignore[arg-type]
             else:
                 dropped_forced += 1
         for key, var in self.x.items():
             if key not in published:
-                term.add(weight, var)
+                term.add(weights.change_weight(p, key[1], key[2]), var)
         self.forced_changes = dropped_forced
 
     # ------------------------------------------------------------ helpers
@@ -801,6 +817,14 @@ class RosterModel:
     def freeze(self, roster: Roster, before_day: int) -> None:
         """Fix every assignment on days before `before_day` to `roster` (already worked)."""
         self.fix_days(roster, range(before_day))
+
+    def fix(self, values: Mapping[Key, bool]) -> None:
+        """Fix the assignment variables named in `values` (those the model lacks, the
+        employee can never work, are left out)."""
+        for key, on in values.items():
+            var = self.x.get(key)
+            if var is not None:
+                self.model.add(var == int(on))
 
     def fix_days(self, roster: Roster, days: Iterable[int]) -> None:
         """Fix every assignment on `days` to `roster`."""
