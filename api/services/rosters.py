@@ -592,6 +592,11 @@ def repair_change(
     return problem, LeavesTeam(employee=employee, from_day=from_day), params
 
 
+def repair_now(change: RepairCreate, as_of: dt.date) -> dt.datetime:
+    """The moment of a repair: the change's `now`, else the start of `as_of` (Danish)."""
+    return change.now or dt.datetime.combine(as_of, dt.time(0), tzinfo=DANISH_TIME)
+
+
 def submit_repair(
     session: Session,
     roster: Roster,
@@ -614,6 +619,9 @@ def submit_repair(
         )
     assert roster.id is not None
     _problem, _change, params = repair_change(session, roster, change)
+    now = repair_now(change, today)
+    if isinstance(change, SickRepair) and change.end < now.astimezone(DANISH_TIME).date():
+        raise invalid_field("body.end", "the sick days lie before now; a repair keeps the past")
     job_params = RepairParams(
         roster_id=roster.id,
         change=change,
@@ -683,6 +691,7 @@ def run_repair_job(
         )
     problem, change, roster_params = repair_change(session, parent, params.change)
     worked_days = max(0, min((params.as_of - problem.start_date).days, problem.days))
+    now = repair_now(params.change, params.as_of)
     progress = SolutionCounter(report)
     outcome = repair(
         problem,
@@ -692,6 +701,8 @@ def run_repair_job(
         seed=_seed(roster_params),
         num_workers=2,
         freeze_before_day=worked_days,
+        now_minute=horizon_minutes(problem.start_date, now),
+        freeze_minutes=round(params.change.freeze_hours * 60),
         deterministic=reproducible(roster_params),
         work_per_second=work_per_second(roster_params),
         on_solution=progress,
@@ -726,6 +737,10 @@ def repair_job_result(
         violations=len(child.violations),
         changed_assignments=outcome.changed_assignments,
         changed_days=[start + dt.timedelta(days=d) for d in outcome.changed_days],
+        notice_changes=(
+            {str(k): v for k, v in outcome.notice.counts.items()} if outcome.notice else {}
+        ),
+        notice_supplement_hours=outcome.notice.supplement_hours if outcome.notice else 0.0,
         diff=[
             DiffEntryOut(
                 case_id=int(d.case),
