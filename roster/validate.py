@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from data.languages import Closeness, closeness
-from roster.problem import Roster, RosterProblem
+from roster.problem import Assignment, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY, ShiftType
 
 #: `data.languages.Closeness` values ("fallback": the old name of "related").
@@ -257,6 +257,47 @@ def _runs(days: set[int], horizon: int) -> list[tuple[int, int]]:
     return runs
 
 
+def validate_repair(
+    problem: RosterProblem,
+    published: Roster,
+    repaired: Roster,
+    now_minute: int,
+    freeze_minutes: int,
+) -> list[Violation]:
+    """What a repair at `now_minute` may not do (`problem`: after the change): change a
+    shift that started before now ("past_changed"), or, before now + `freeze_minutes`,
+    take a shift from someone who can still work it or give one that was not taken
+    from an absent consultant ("frozen_changed")."""
+    out = []
+    thaw = now_minute + freeze_minutes
+    before, after = set(published), set(repaired)
+
+    def starts(a: Assignment) -> int:
+        return a.day * MINUTES_PER_DAY + problem.shift[a.shift].start_minute
+
+    def absent(a: Assignment) -> bool:
+        e = problem.employee.get(a.employee)
+        return e is None or a.day in e.absences
+
+    opened = {(a.case, a.day, a.shift) for a in before - after if absent(a)}
+    for a, how in [
+        *((a, "removed") for a in before - after),
+        *((a, "added") for a in after - before),
+    ]:
+        if starts(a) < now_minute:
+            out.append(
+                Violation("past_changed", f"{how} {a}, started before now", a.employee, a.day)
+            )
+        elif starts(a) < thaw and (
+            (how == "removed" and not absent(a))
+            or (how == "added" and (a.case, a.day, a.shift) not in opened)
+        ):
+            out.append(
+                Violation("frozen_changed", f"{how} {a} in the frozen time", a.employee, a.day)
+            )
+    return out
+
+
 def evaluate(problem: RosterProblem, roster: Roster) -> dict[str, int]:
     """Every objective term's weighted value, recomputed from the roster alone
     (the same names as `model.RosterModel.terms`; repair terms excluded)."""
@@ -331,4 +372,4 @@ def total(problem: RosterProblem, roster: Roster) -> int:
     return sum(evaluate(problem, roster).values())
 
 
-__all__ = ["Closeness", "Violation", "evaluate", "total", "validate"]
+__all__ = ["Closeness", "Violation", "evaluate", "total", "validate", "validate_repair"]

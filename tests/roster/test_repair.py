@@ -25,6 +25,7 @@ from roster import (
 from roster.notice import NoticeClass, NoticeCosts
 from roster.repair import _local_days, apply_change
 from roster.solve import RosterResult, solve
+from roster.validate import validate_repair
 from tests.roster.instances import problem, rules
 
 # the package exports the function `repair`, which hides the module of the same name
@@ -242,6 +243,7 @@ def test_a_change_with_more_notice_is_cheaper() -> None:
     )
     assert validate(fixed.problem, fixed.result.roster) == []
     assert _changed_days(fixed) == [2, 5]
+    assert validate_repair(fixed.problem, RUN_LIMIT, fixed.result.roster, NOW, 0) == []
     assert fixed.notice is not None
     # day 2 07:00 is 19 h ahead: A removed and B added under 24 h; day 5 with notice
     counts = {k.value: v for k, v in fixed.notice.counts.items()}
@@ -277,6 +279,8 @@ def test_a_frozen_shift_is_kept_even_if_cover_suffers() -> None:
     )
     assert {(u.day, u.missing) for u in frozen.result.uncovered} == {(2, 1)}
     assert set(frozen.result.roster) == set(published) - {Assignment(2, "D", "K1", "A")}
+    assert validate_repair(frozen.problem, published, frozen.result.roster, NOW, 48 * 60) == []
+    # the thawed repair below, held to the 48 h freeze, changes day 3 07:00 (43 h ahead)
     assert frozen.notice is not None and frozen.notice.counts[NoticeClass.UNDER_24_HOURS] == 1
     # not frozen: B on day 2, A on day 3 (43 h ahead, under 4 weeks), all covered
     thawed = repair(
@@ -290,6 +294,9 @@ def test_a_frozen_shift_is_kept_even_if_cover_suffers() -> None:
     )
     assert thawed.result.uncovered == ()
     assert _changed_days(thawed) == [2, 3]
+    assert validate_repair(thawed.problem, published, thawed.result.roster, NOW, 0) == []
+    broken = validate_repair(thawed.problem, published, thawed.result.roster, NOW, 48 * 60)
+    assert {(v.rule, v.day) for v in broken} == {("frozen_changed", 3)}
     assert thawed.notice is not None
     assert thawed.notice.supplement_hours == 8 + 4  # day 2 at 100 %, day 3 at 50 %
 
@@ -310,6 +317,11 @@ def test_the_past_is_never_changed() -> None:
     assert {a for a in fixed.result.roster if a.day < 2} == {a for a in PUBLISHED if a.day < 2}
     assert not any(a.employee == "A" and a.day >= 2 for a in fixed.result.roster)
     assert fixed.result.uncovered == ()
+    assert validate_repair(fixed.problem, PUBLISHED, fixed.result.roster, now, 0) == []
+    # the validator: taking day 1 from A (worked yesterday) changes the past
+    rewritten = tuple(a for a in fixed.result.roster if (a.day, a.employee) != (1, "A"))
+    broken = validate_repair(fixed.problem, PUBLISHED, rewritten, now, 0)
+    assert [(v.rule, v.day) for v in broken] == [("past_changed", 1)]
     # a sick day wholly in the past is refused, naming the field
     with pytest.raises(ProblemError, match=r"change\.days"):
         repair(six_days(), PUBLISHED, SickDays("A", (0, 1)), now_minute=now)
