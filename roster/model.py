@@ -407,8 +407,11 @@ class RosterModel:
         for (_e, d, s), var in self.y_of[e.id]:
             per_day[d].append((var, p.shift[s].duration_minutes))
         for w in windows:
-            terms = [t for d in range(w.first_day, w.end_day) for t in per_day[d]]
-            if sum(minutes for _, minutes in terms) > w.limit:
+            days = range(w.first_day, w.end_day)
+            terms = [t for d in days for t in per_day[d]]
+            # one shift a day at most: a period whose longest shifts fit needs no constraint
+            most = sum(max((minutes for _, minutes in per_day[d]), default=0) for d in days)
+            if most > w.limit:
                 m.add(
                     cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
                     <= w.limit

@@ -51,6 +51,10 @@ from roster.examples import dognindsats_problem
 from roster.solve import SearchParameters
 from solving.status import SolveStatus
 
+#: Weeks of an earlier roster before the horizon: the reference period of the 48-hour
+#: average (4 months) and more, so the rules carry over (`roster.examples.with_history`).
+HISTORY_WEEKS = 18
+
 COVER_AND_TEAM = dataclasses.replace(
     ObjectiveWeights(),
     block=0,
@@ -67,14 +71,21 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--reproducible", action="store_true")
     parser.add_argument("--work-per-second", type=float, default=WORK_PER_SECOND)
+    parser.add_argument(
+        "--history-weeks",
+        type=int,
+        default=HISTORY_WEEKS,
+        help="weeks of an earlier roster before the horizon (0: a blank past)",
+    )
     args = parser.parse_args()
     search = SearchParameters(deterministic=args.reproducible, work_per_second=args.work_per_second)
     rows: list[dict] = []
     ok = True
 
     # 1a. minimum team size, proven
+    past = args.history_weeks
     problem = dognindsats_problem(
-        cases=1, pool_size=40, weeks=8, seed=args.seed, weights=COVER_AND_TEAM
+        cases=1, pool_size=40, weeks=8, seed=args.seed, weights=COVER_AND_TEAM, history_weeks=past
     )
     t0 = time.perf_counter()
     team_result = solve(problem, time_limit=30, seed=args.seed, parameters=search)
@@ -97,7 +108,7 @@ def main() -> int:
     ok &= args.reproducible or seconds < 10
 
     # 1b. the same case with the full objective
-    full = dognindsats_problem(cases=1, pool_size=40, weeks=8, seed=args.seed)
+    full = dognindsats_problem(cases=1, pool_size=40, weeks=8, seed=args.seed, history_weeks=past)
     t0 = time.perf_counter()
     result = solve(full, time_limit=30, seed=args.seed, parameters=search)
     seconds = time.perf_counter() - t0
@@ -121,7 +132,7 @@ def main() -> int:
     ok &= result.found and not violations
 
     # 2. five concurrent cases from one pool
-    five = dognindsats_problem(cases=5, pool_size=60, weeks=8, seed=args.seed)
+    five = dognindsats_problem(cases=5, pool_size=60, weeks=8, seed=args.seed, history_weeks=past)
     t0 = time.perf_counter()
     result5 = solve(five, time_limit=55, seed=args.seed, parameters=search)
     seconds = time.perf_counter() - t0
