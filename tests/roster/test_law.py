@@ -11,6 +11,7 @@ import pytest
 
 from roster import Assignment, Employee, ProblemError, RosterRules, ShiftType, template, validate
 from roster.eligibility import Ineligible, why_not
+from roster.heuristic import greedy
 from roster.problem import night_minutes
 from roster.templates import MINUTES_PER_DAY
 from tests.roster.instances import D, N, problem, rules, solved
@@ -302,3 +303,24 @@ def test_a_week_the_past_filled_leaves_the_first_days_free() -> None:
     assert _broken(p, _roster("N", range(1, 2))) == set()
     roster = solved(p).roster
     assert [a.day for a in roster] == [1, 2] and roster[0].shift == "N"
+
+
+def test_the_greedy_warm_start_respects_the_past() -> None:
+    # the greedy roster is the solver's hint: with a past it must stay legal, and it
+    # takes as many shifts as the model's optimum in these instances
+    cases = [
+        (_reference_week(_history(range(-6, 0))), 2),
+        (_weekly_rest_week(_history(range(-6, 0), template("3x8")[0])), None),
+    ]
+    for p, most in cases:
+        roster = greedy(p)
+        assert validate(p, roster) == []
+        if most is not None:
+            assert len(roster) == most
+    runs = problem(
+        4,
+        [(k, "D") for k in range(4)],
+        employees=[Employee("A", worked_days_before=5)],
+        rule_set=rules(max_consecutive_working_days=6),
+    )
+    assert [a.day for a in greedy(runs)] == [0, 2, 3]
