@@ -32,6 +32,12 @@ NIGHT_START_MINUTE = 22 * 60
 NIGHT_END_MINUTE = 5 * 60
 
 
+#: How far back the history blocks like `busy`: the rest rules look back at most one
+#: weekly-rest window (7 days) and one daily rest; older shifts count only for the
+#: 48-hour average (and would slow every eligibility check down).
+BLOCKING_HISTORY_MINUTES = 14 * MINUTES_PER_DAY
+
+
 @dataclass(frozen=True)
 class RosterRules:
     """Working-time rules; each is named and can be switched off with ``None`` (or
@@ -166,8 +172,9 @@ class Employee:
     #: History: the shifts worked before the horizon, from earlier rosters of any case,
     #: as far back as the reference period ((start, end) in minutes from the horizon
     #: start, so their starts are negative). The 48-hour average over the reference
-    #: period counts their time on site, and they block like `busy` (they are merged
-    #: into it), so the daily and weekly rest hold across the boundary.
+    #: period counts their time on site, and those of the last 14 days
+    #: (`BLOCKING_HISTORY_MINUTES`) block like `busy` (they are merged into it), so the
+    #: daily and weekly rest hold across the boundary.
     history: tuple[tuple[int, int], ...] = ()
     #: History: consecutive days worked, and consecutive night shifts, that end the day
     #: before the horizon (shifts of earlier rosters); the consecutive-day limits carry on.
@@ -186,10 +193,11 @@ class Employee:
     preferred_shift_types: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        # the rest rules, eligibility and every solver read `busy` only: the history
-        # joins it once here (a frozen dataclass: set through object.__setattr__)
-        if self.history and not set(self.history) <= set(self.busy):
-            object.__setattr__(self, "busy", tuple(sorted(set(self.busy) | set(self.history))))
+        # the rest rules, eligibility and every solver read `busy` only: the recent
+        # history joins it once here (a frozen dataclass: set through object.__setattr__)
+        recent = {(a, b) for a, b in self.history if b > -BLOCKING_HISTORY_MINUTES}
+        if not recent <= set(self.busy):
+            object.__setattr__(self, "busy", tuple(sorted(set(self.busy) | recent)))
 
 
 @dataclass(frozen=True)
@@ -359,26 +367,23 @@ class RosterProblem:
         weekly, length = self.rules.max_average_weekly_minutes, self.rules.reference_period_days
         if weekly is None or length is None or not self.rules.on_site_counts_in_full:
             return []
+        longest = max(s.duration_minutes for s in self.shift_types)
         out = []
         for end in range(1, self.days + 1):
             first = end - length
             before = sum(b - a for a, b in employee.history if first * MINUTES_PER_DAY <= a < 0)
             if before or (self.days > length and end >= length):
                 inside = end - max(0, first)
-                out.append(
-                    ReferenceWindow(
-                        first_day=max(0, first),
-                        end_day=end,
-                        # a period the past already fills gets no more work (not an
-                        # impossible roster)
-                        limit=max(
-                            0,
-                            weekly * length // 7
-                            - before
-                            - employee.committed_minutes * inside // self.days,
-                        ),
-                    )
+                # a period the past already fills gets no more work (not an impossible
+                # roster)
+                limit = max(
+                    0,
+                    weekly * length // 7
+                    - before
+                    - employee.committed_minutes * inside // self.days,
                 )
+                if limit < inside * longest:  # else even a longest shift a day fits
+                    out.append(ReferenceWindow(max(0, first), end, limit))
         return out
 
     def max_night_worker_minutes(self, employee: Employee) -> int | None:
