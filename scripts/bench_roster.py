@@ -32,6 +32,13 @@ Measured 2026-12-01 (a 20M-step Python loop 1.6 s): minimum team in 2.3 s, five 
 team 25 in 55.4 s, repair 2 changes on day 20 in 11.2 s; with `--reproducible` minimum
 team in 2.3 s, full objective 30.0 s, five cases team 25 in 108.6 s (the work clock
 runs about 2 times behind the wall here, below the guard's 125 s), the same repair.
+Measured 2026-12-04 with 18 weeks of history before the horizon (the default since;
+load average 4.5-4.8 on the shared 2 cores): minimum team 5 proven in 6.3 s; full
+objective 467 (bound 141) in 30 s; five cases legal in 26 s but only the warm start
+(team 32, 4 shifts without the family's language, bound 0): CP-SAT found no cover
+roster in the cover level's share; repair 2 changes, all on day 20, in 20.5 s. The same
+run with `--history-weeks 0` right after (load 4.3-6.9): minimum team not proven in
+30 s (team 6), five cases team 30 in 37 s, the repair left day 20 uncovered.
 """
 
 from __future__ import annotations
