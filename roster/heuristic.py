@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from roster.eligibility import speaks, why_not
-from roster.problem import Assignment, Employee, Roster, RosterProblem
+from roster.problem import Assignment, Employee, ReferenceWindow, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY
 
 
@@ -25,11 +25,15 @@ class _State:
     minutes: int = 0
     per_type: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     weekends: set[int] = field(default_factory=set)
+    #: The reference periods of the 48-hour average reaching into the past.
+    windows: list[ReferenceWindow] = field(default_factory=list)
 
 
 def greedy(problem: RosterProblem) -> Roster:
     p = problem
-    state = {e.id: _State(intervals=list(e.busy)) for e in p.employees}
+    state = {
+        e.id: _State(intervals=list(e.busy), windows=p.reference_windows(e)) for e in p.employees
+    }
     team: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     weekend_of = {d: i for i, days in enumerate(p.weekends) for d in days}
     order = sorted(p.cover, key=lambda c: (p.shift[c.shift].span(c.day)[0], c.case))
@@ -104,15 +108,29 @@ def _fits(
     if prev is not None and sid in p.shift[prev].forbidden_next:
         return False
     k = p.max_consecutive_days(e)
-    if k is not None and _run_before(st.shifts, day) + 1 > k:
+    run = _run_before(st.shifts, day)
+    if run == day:  # the run reaches day 0: it goes on from before the horizon
+        run += e.worked_days_before
+    if k is not None and run + 1 > k:
         return False
     kn = p.rules.max_consecutive_nights
     if kn is not None and shift.night:
         run, d = 0, day - 1
         while d in st.shifts and p.shift[st.shifts[d]].night:
             run, d = run + 1, d - 1
+        if d < 0:
+            run += e.nights_before
         if run + 1 > kn:
             return False
+    for w in st.windows:
+        if w.first_day <= day < w.end_day:
+            on_site = sum(
+                p.shift[s].duration_minutes
+                for d, s in st.shifts.items()
+                if w.first_day <= d < w.end_day
+            )
+            if on_site + shift.duration_minutes > w.limit:
+                return False
     if (
         e.max_weekends is not None
         and day in weekend_of
@@ -120,7 +138,7 @@ def _fits(
         and len(st.weekends) >= e.max_weekends
     ):
         return False
-    return _weekly_rest_ok(p, [*st.intervals, (start, end)], day)
+    return _weekly_rest_ok(p, [*st.intervals, (start, end)], day, any(a < 0 for a, _ in e.busy))
 
 
 def _run_before(shifts: dict[int, str], day: int) -> int:
@@ -130,11 +148,17 @@ def _run_before(shifts: dict[int, str], day: int) -> int:
     return run
 
 
-def _weekly_rest_ok(p: RosterProblem, intervals: list[tuple[int, int]], day: int) -> bool:
+def _weekly_rest_ok(
+    p: RosterProblem, intervals: list[tuple[int, int]], day: int, past: bool
+) -> bool:
+    """The weekly rest in every window holding `day` (with shifts before the horizon,
+    `past`, also the windows reaching back before it)."""
     rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
-    if rest is None or p.days < window:
+    if rest is None:
         return True
-    for w in range(max(0, day - window + 1), min(day + 1, p.days - window) + 1):
+    first = 1 - window if past else 0
+    # a shift from the evening of `day` reaches into the window that starts the next day
+    for w in range(max(first, day - window + 1), min(day + 1, p.days - window) + 1):
         lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
         inside = sorted((max(a, lo), min(b, hi)) for a, b in intervals if a < hi and lo < b)
         longest, cursor = 0, lo

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from roster.clock import WallClock
 from roster.eligibility import speaks, why_not
 from roster.lns import sub_model
+from roster.notice import NoticeCosts, start_minute
 from roster.problem import Employee, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY
 
@@ -57,10 +58,24 @@ class Term:
 
 @dataclass(frozen=True)
 class RepairWeights:
-    """Cost of changing a published roster (level `LEVEL_CHANGES`)."""
+    """Cost of changing a published roster (level `LEVEL_CHANGES`).
+
+    With `now_minute` (the repair's moment, minutes from the horizon start) each changed
+    shift costs `changed_assignment` raised by the notice supplement it pays
+    (`roster.notice`: 10, 15 under 4 weeks, 20 under 24 hours by default); without it,
+    every change costs `changed_assignment`."""
 
     changed_assignment: int = 10  #: per published shift dropped or new shift added
     new_team_member: int = 5  #: per consultant who was not on the case's published team
+    notice: NoticeCosts = field(default_factory=NoticeCosts)
+    now_minute: int | None = None
+
+    def change_weight(self, problem: RosterProblem, day: int, shift: str) -> int:
+        """The cost of adding or dropping `shift` on `day`."""
+        if self.now_minute is None:
+            return self.changed_assignment
+        notice = self.notice.notice_class(start_minute(problem, day, shift) - self.now_minute)
+        return self.notice.change_weight(self.changed_assignment, notice)
 
 
 Key = tuple[str, int, str, str]  # employee, day, shift, case
@@ -313,23 +328,35 @@ class RosterModel:
         overlaps [start, start + rest)"; each window needs one of its candidates."""
         p, m = self.problem, self.model
         rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
-        if rest is None or p.days < window:
+        if rest is None:
             return
         spans = [(d, st.id, *st.span(d)) for d in range(p.days) for st in p.shift_types]
         for e in p.employees:
+            # windows from the one that ends with day 0 when shifts precede the horizon:
+            # those reaching before it hold the rest across the boundary
+            first = 1 - window if any(a < 0 for a, _ in e.busy) else 0
             worked = [(d, sid, a, b) for d, sid, a, b in spans if (e.id, d, sid) in self.y]
-            starts = {d * MINUTES_PER_DAY for d in range(p.days)}
+            starts = {d * MINUTES_PER_DAY for d in range(first, p.days)}
             starts |= {b for _, _, _, b in worked} | {b for _, b in e.busy}
             free: dict[int, cp_model.IntVar] = {}
-            for w in range(p.days - window + 1):
+            for w in range(first, p.days - window + 1):
                 lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
-                if not any(sa < hi and lo < sb for _, _, sa, sb in worked):
+                inside = [(d, sid) for d, sid, sa, sb in worked if sa < hi and lo < sb]
+                if not inside:
                     continue  # nothing can be worked in this window
                 candidates = [a for a in sorted(starts) if lo <= a and a + rest <= hi]
                 for a in candidates:
                     if a not in free:
                         free[a] = self._free_period(e, a, rest, worked)
-                m.add_bool_or([free[a] for a in candidates])
+                lits: list[cp_model.LiteralT] = [free[a] for a in candidates]
+                if w < 0:
+                    # the past may have left no rest in this window: then the roster
+                    # works none of its days (the validator checks a window only when
+                    # the roster works in it): each shift in it needs a free period
+                    for d, sid in inside:
+                        m.add_bool_or([*lits, self.y[(e.id, d, sid)].Not()])
+                else:
+                    m.add_bool_or(lits)
 
     def _free_period(
         self, e: Employee, start: int, length: int, worked: list[tuple[int, str, int, int]]
@@ -366,7 +393,29 @@ class RosterModel:
             legal = p.max_on_site_minutes(e)
             if legal is not None:
                 m.add(on_site <= legal)
+            self._add_reference_periods(e)
             self._add_night_worker_limit(e, on_site)
+
+    def _add_reference_periods(self, e: Employee) -> None:
+        """Rule `max_average_weekly_minutes` over each reference period that reaches
+        into the history (`RosterProblem.reference_windows`): time on site on its days."""
+        p, m = self.problem, self.model
+        windows = p.reference_windows(e)
+        if not windows:
+            return
+        per_day: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for (_e, d, s), var in self.y_of[e.id]:
+            per_day[d].append((var, p.shift[s].duration_minutes))
+        for w in windows:
+            days = range(w.first_day, w.end_day)
+            terms = [t for d in days for t in per_day[d]]
+            # one shift a day at most: a period whose longest shifts fit needs no constraint
+            most = sum(max((minutes for _, minutes in per_day[d]), default=0) for d in days)
+            if most > w.limit:
+                m.add(
+                    cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
+                    <= w.limit
+                )
 
     def _add_night_worker_limit(self, e: Employee, on_site: cp_model.LinearExpr) -> None:
         """Rule `night_worker_average_minutes_per_24h`: whoever works a night shift (with
@@ -728,18 +777,19 @@ class RosterModel:
     def add_changes(self, reference: Roster) -> None:
         """Level 1 (repair): `changed_assignment` per published shift not kept and per
         shift assigned that was not published."""
-        weight = self.repair_weights.changed_assignment
+        weights, p = self.repair_weights, self.problem
         term = self.term("changes", LEVEL_CHANGES)
         published = {(a.employee, a.day, a.shift, a.case) for a in reference}
         dropped_forced = 0
         for key in published:
             if key in self.x:
+                weight = weights.change_weight(p, key[1], key[2])
                 term.add(weight, self.x[key].Not())  # type: ignore[arg-type]
             else:
                 dropped_forced += 1
         for key, var in self.x.items():
             if key not in published:
-                term.add(weight, var)
+                term.add(weights.change_weight(p, key[1], key[2]), var)
         self.forced_changes = dropped_forced
 
     # ------------------------------------------------------------ helpers
@@ -770,6 +820,14 @@ class RosterModel:
     def freeze(self, roster: Roster, before_day: int) -> None:
         """Fix every assignment on days before `before_day` to `roster` (already worked)."""
         self.fix_days(roster, range(before_day))
+
+    def fix(self, values: Mapping[Key, bool]) -> None:
+        """Fix the assignment variables named in `values` (those the model lacks, the
+        employee can never work, are left out)."""
+        for key, on in values.items():
+            var = self.x.get(key)
+            if var is not None:
+                self.model.add(var == int(on))
 
     def fix_days(self, roster: Roster, days: Iterable[int]) -> None:
         """Fix every assignment on `days` to `roster`."""

@@ -32,6 +32,12 @@ NIGHT_START_MINUTE = 22 * 60
 NIGHT_END_MINUTE = 5 * 60
 
 
+#: How far back the history blocks like `busy`: the rest rules look back at most one
+#: weekly-rest window (7 days) and one daily rest; older shifts count only for the
+#: 48-hour average (and would slow every eligibility check down).
+BLOCKING_HISTORY_MINUTES = 14 * MINUTES_PER_DAY
+
+
 @dataclass(frozen=True)
 class RosterRules:
     """Working-time rules; each is named and can be switched off with ``None`` (or
@@ -55,8 +61,14 @@ class RosterRules:
     weekly_rest_minutes: int | None = 35 * 60
     weekly_rest_window_days: int = 7
     #: ≤ 48 h per week on average over the horizon (roster + committed hours)
-    #: (Directive art. 6(b) and 16(b); arbejdstidsloven § 4).
+    #: (Directive art. 6(b) and 16(b); arbejdstidsloven § 4), and over every reference
+    #: period of `reference_period_days` that ends on a day of the horizon, counting the
+    #: shifts worked before it (`Employee.history`).
     max_average_weekly_minutes: int | None = 48 * 60
+    #: The reference period of the 48-hour average: 4 months by default (Directive
+    #: art. 16(b); arbejdstidsloven § 4, stk. 2), taken as 122 days (four months of 30.5
+    #: days). None: the average is held over the horizon only.
+    reference_period_days: int | None = 122
     #: Time on site counts in full for the 48-hour average: a sleep-in night counts all
     #: its hours, not its weighted count (C-151/02 *Jaeger*, C-14/04 *Dellas*; Directive
     #: art. 2(1)). False: the 48 h average counts `ShiftType.minutes` (the contract count),
@@ -157,6 +169,13 @@ class Employee:
     max_minutes: int | None = None
     committed_minutes: int = 0
     busy: tuple[tuple[int, int], ...] = ()
+    #: History: the shifts worked before the horizon, from earlier rosters of any case,
+    #: as far back as the reference period ((start, end) in minutes from the horizon
+    #: start, so their starts are negative). The 48-hour average over the reference
+    #: period counts their time on site, and those of the last 14 days
+    #: (`BLOCKING_HISTORY_MINUTES`) block like `busy` (they are merged into it), so the
+    #: daily and weekly rest hold across the boundary.
+    history: tuple[tuple[int, int], ...] = ()
     #: History: consecutive days worked, and consecutive night shifts, that end the day
     #: before the horizon (shifts of earlier rosters); the consecutive-day limits carry on.
     worked_days_before: int = 0
@@ -172,6 +191,13 @@ class Employee:
     gender: str | None = None
     #: Shift types the employee prefers; empty means no preference.
     preferred_shift_types: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        # the rest rules, eligibility and every solver read `busy` only: the recent
+        # history joins it once here (a frozen dataclass: set through object.__setattr__)
+        recent = {(a, b) for a, b in self.history if b > -BLOCKING_HISTORY_MINUTES}
+        if not recent <= set(self.busy):
+            object.__setattr__(self, "busy", tuple(sorted(set(self.busy) | recent)))
 
 
 @dataclass(frozen=True)
@@ -234,6 +260,18 @@ class Assignment:
 
 
 Roster = tuple[Assignment, ...]
+
+
+@dataclass(frozen=True)
+class ReferenceWindow:
+    """A reference period of the 48-hour average as it reaches into the horizon: time on
+    site on days `first_day` ..< `end_day` (by the day a shift starts) may be at most
+    `limit` minutes (the average's allowance, less the history and the committed hours
+    pro rata inside the period)."""
+
+    first_day: int
+    end_day: int
+    limit: int
 
 
 @dataclass(frozen=True)
@@ -319,6 +357,35 @@ class RosterProblem:
             return None
         return max(0, weekly * self.days // 7 - employee.committed_minutes)
 
+    def reference_windows(self, employee: Employee) -> list[ReferenceWindow]:
+        """The reference periods the 48-hour average must hold over beyond the horizon's
+        own average: every period of `reference_period_days` ending on a horizon day
+        that reaches back into the employee's history, and, in a horizon longer than
+        the period, every one inside it. (A period with no history inside a horizon no
+        longer than it is implied by the horizon's average.) Empty when the rule is off
+        or counts the contract count (history is time on site)."""
+        weekly, length = self.rules.max_average_weekly_minutes, self.rules.reference_period_days
+        if weekly is None or length is None or not self.rules.on_site_counts_in_full:
+            return []
+        longest = max(s.duration_minutes for s in self.shift_types)
+        out = []
+        for end in range(1, self.days + 1):
+            first = end - length
+            before = sum(b - a for a, b in employee.history if first * MINUTES_PER_DAY <= a < 0)
+            if before or (self.days > length and end >= length):
+                inside = end - max(0, first)
+                # a period the past already fills gets no more work (not an impossible
+                # roster)
+                limit = max(
+                    0,
+                    weekly * length // 7
+                    - before
+                    - employee.committed_minutes * inside // self.days,
+                )
+                if limit < inside * longest:  # else even a longest shift a day fits
+                    out.append(ReferenceWindow(max(0, first), end, limit))
+        return out
+
     def max_night_worker_minutes(self, employee: Employee) -> int | None:
         """Time on site a night worker may work over the horizon: the average per 24 h
         times the days, less one weekly rest day per 7 days (Directive art. 16(c)), net of
@@ -402,6 +469,9 @@ def _validate(p: RosterProblem) -> None:
         for start, end in e.busy:
             if end <= start:
                 raise ProblemError(f"{where}.busy: interval ({start}, {end}) is empty")
+        for start, _end in e.history:
+            if start >= 0:
+                raise ProblemError(f"{where}.history: shift at {start} is not before the horizon")
         if (
             e.min_minutes is not None
             and e.max_minutes is not None
@@ -462,6 +532,7 @@ __all__ = [
     "Employee",
     "ObjectiveWeights",
     "ProblemError",
+    "ReferenceWindow",
     "Roster",
     "RosterProblem",
     "RosterRules",

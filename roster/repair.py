@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from roster.clock import WORK_PER_SECOND
-from roster.model import RepairWeights
+from roster.model import Key, RepairWeights
+from roster.notice import NoticeReport, notice_report, start_minute
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
 from roster.solve import RosterResult, SearchParameters, solve
+from roster.templates import MINUTES_PER_DAY
 from solving.status import SolveStatus
 
 
@@ -75,6 +77,9 @@ class RepairResult:
     diff: tuple[DiffEntry, ...]
     changed_assignments: int  #: assignments removed + added
     changed_days: tuple[int, ...]
+    #: The changes per notice class and their supplement hours (`roster.notice`); None
+    #: when the repair was given no "now".
+    notice: NoticeReport | None = None
 
 
 def apply_change(problem: RosterProblem, change: Change) -> RosterProblem:
@@ -114,6 +119,10 @@ def apply_change(problem: RosterProblem, change: Change) -> RosterProblem:
     return dataclasses.replace(problem, days=new_days, cover=problem.cover + tuple(extra))
 
 
+#: How long a published roster is frozen from a repair's "now" by default: the next 24
+#: hours are kept as planned (the people on them are already told and on their way).
+FREEZE_MINUTES = 24 * 60
+
 #: Days either side of the changed days that the local step of `repair` may change.
 REPAIR_REACH = 2
 #: Share of the time limit for that local step; its unused time goes to the full search
@@ -133,6 +142,8 @@ def repair(
     deterministic: bool = False,
     work_per_second: float = WORK_PER_SECOND,
     *,
+    now_minute: int | None = None,
+    freeze_minutes: int = FREEZE_MINUTES,
     on_solution: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> RepairResult:
@@ -151,17 +162,32 @@ def repair(
     `deterministic`: a reproducible search (`SearchParameters.deterministic`), its limit
     counted at `work_per_second` (`SearchParameters.work_per_second`).
 
+    `now_minute`: the repair's moment (minutes from the horizon start). Shifts that start
+    before it are never changed; those that start within `freeze_minutes` after it are
+    frozen: kept as published, except that a frozen shift the change takes from its
+    consultant (sick) is given to someone else. Each changed shift costs by its notice
+    from now (`RepairWeights.change_weight`), and the result counts the changes per
+    notice class with their supplement hours (`RepairResult.notice`).
+
     `on_solution` and `should_stop` are passed to both searches (`roster.solve.solve`);
     once `should_stop()` holds, the whole-horizon search is not started and the result,
     marked ``cancelled``, is the best roster found so far.
     """
     started = time.perf_counter()
+    if now_minute is not None:
+        change = _not_before(change, now_minute // MINUTES_PER_DAY)
     changed = apply_change(problem, change)
     still_possible = tuple(
         a for a in published if a.day not in _blocked_days(changed, a) and not _cut(change, a)
     )
     params = SearchParameters(
         num_workers=num_workers, deterministic=deterministic, work_per_second=work_per_second
+    )
+    weights = dataclasses.replace(weights or RepairWeights(), now_minute=now_minute)
+    fixed = (
+        None
+        if now_minute is None
+        else _frozen(changed, published, still_possible, now_minute, now_minute + freeze_minutes)
     )
 
     def attempt(hint: Roster, seconds: float, free_days: set[int] | None) -> RosterResult:
@@ -175,6 +201,7 @@ def repair(
             freeze=tuple(a for a in published if a.day < freeze_before_day),
             freeze_before_day=freeze_before_day,
             free_days=free_days,
+            fixed=fixed,
             parameters=params,
             on_solution=on_solution,
             should_stop=should_stop,
@@ -195,7 +222,12 @@ def repair(
     if (
         local is not None
         and local.found
-        and (result is local or not result.found or _rank(local) < _rank(result))
+        and (
+            result is local
+            or not result.found
+            or _rank(changed, published, local, weights)
+            < _rank(changed, published, result, weights)
+        )
     ):
         result = dataclasses.replace(
             local, status=SolveStatus.FEASIBLE, bound=None, cancelled=result.cancelled
@@ -207,7 +239,63 @@ def repair(
         diff=diff,
         changed_assignments=sum(len(d.removed) + len(d.added) for d in diff),
         changed_days=tuple(sorted({d.day for d in diff})),
+        notice=(
+            None
+            if now_minute is None
+            else notice_report(
+                changed,
+                set(published) - set(result.roster),
+                set(result.roster) - set(published),
+                now_minute,
+                weights.notice,
+            )
+        ),
     )
+
+
+def _not_before(change: Change, today: int) -> Change:
+    """`change` from `today` on: the days before it were worked as published, and a
+    repair does not rewrite them."""
+    if isinstance(change, SickDays):
+        days = tuple(d for d in change.days if d >= today)
+        if not days:
+            raise ProblemError(f"change.days: {list(change.days)} lie before now (day {today})")
+        return dataclasses.replace(change, days=days)
+    if isinstance(change, LeavesTeam):
+        return dataclasses.replace(change, from_day=max(change.from_day, today))
+    return change
+
+
+def _frozen(
+    problem: RosterProblem,
+    published: Roster,
+    still_possible: Roster,
+    now_minute: int,
+    thaw_minute: int,
+) -> dict[Key, bool]:
+    """The assignments a repair may not change: every shift starting before
+    `thaw_minute` keeps its published staff (those who can still work it), and nobody
+    else is put on it, unless the change took it from its consultant and it starts
+    after `now_minute` (then it is open to a replacement)."""
+    possible = {(a.employee, a.day, a.shift, a.case) for a in still_possible}
+    fixed: dict[Key, bool] = dict.fromkeys(possible, True)
+    reopened = {
+        (a.case, a.day, a.shift)
+        for a in published
+        if (a.employee, a.day, a.shift, a.case) not in possible
+        and start_minute(problem, a.day, a.shift) >= now_minute
+    }
+    for demand in problem.cover:
+        if start_minute(problem, demand.day, demand.shift) >= thaw_minute:
+            continue
+        if (demand.case, demand.day, demand.shift) in reopened:
+            continue
+        for e in problem.employees:
+            key = (e.id, demand.day, demand.shift, demand.case)
+            fixed.setdefault(key, False)
+    return {
+        key: on for key, on in fixed.items() if start_minute(problem, key[1], key[2]) < thaw_minute
+    }
 
 
 def _local_days(problem: RosterProblem, change: Change, freeze_before_day: int) -> set[int]:
@@ -228,12 +316,17 @@ def _local_days(problem: RosterProblem, change: Change, freeze_before_day: int) 
     }
 
 
-def _rank(result: RosterResult) -> tuple[int, int, int]:
-    """Order of preference between two repairs (solved against the published roster, so
-    `solve` has counted their changes): shortfalls of cover (persons, language and
-    gender), then changed assignments, then the objective."""
+def _rank(
+    problem: RosterProblem, published: Roster, result: RosterResult, weights: RepairWeights
+) -> tuple[int, int, int]:
+    """Order of preference between two repairs: shortfalls of cover (persons, language
+    and gender), then the cost of the changed assignments (weighed by their notice, as
+    the model does), then the objective."""
     short = sum(u.missing + u.missing_language + u.missing_gender for u in result.uncovered)
-    return short, result.terms["changes"], result.objective or 0
+    changes = sum(
+        weights.change_weight(problem, a.day, a.shift) for a in set(published) ^ set(result.roster)
+    )
+    return short, changes, result.objective or 0
 
 
 def _cut(change: Change, a: Assignment) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -310,6 +310,7 @@ def solve(
     freeze: Roster = (),
     freeze_before_day: int = 0,
     free_days: Collection[int] | None = None,
+    fixed: Mapping[Key, bool] | None = None,
     on_solution: Callable[[int, int], None] | None = None,
     lower_bound: int | None = None,
     good_enough: int | None = None,
@@ -321,6 +322,8 @@ def solve(
     changes are penalised (used by `repair`). Days before `freeze_before_day` are fixed
     to exactly the assignments in `freeze` (shifts already worked). `free_days`: only
     these days may change; every other day keeps exactly the assignments of `hint`.
+    `fixed`: assignments (employee, day, shift, case) held on or off (a repair's past
+    and frozen shifts).
 
     `lower_bound`: a bound on the weighted sum proven elsewhere (column generation, see
     `roster.nrp`); the search stops, proven optimal, once a roster reaches it. Ignored in
@@ -362,6 +365,7 @@ def solve(
         and reference is None
         and freeze_before_day == 0
         and free_days is None
+        and not fixed
         and not params.deterministic
         and too_big_to_build(problem, time_limit)
     ):
@@ -380,6 +384,7 @@ def solve(
             freeze=freeze,
             freeze_before_day=freeze_before_day,
             free_days=free_days,
+            fixed=fixed,
             on_solution=on_solution,
             lower_bound=lower_bound,
             good_enough=good_enough,
@@ -400,6 +405,7 @@ def _solve(
     freeze: Roster,
     freeze_before_day: int,
     free_days: Collection[int] | None,
+    fixed: Mapping[Key, bool] | None,
     on_solution: Callable[[int, int], None] | None,
     lower_bound: int | None,
     good_enough: int | None,
@@ -417,6 +423,8 @@ def _solve(
         rm.freeze(freeze, freeze_before_day)
     if free_days is not None:
         rm.fix_days(hint or (), set(range(problem.days)) - set(free_days))
+    if fixed:
+        rm.fix(fixed)
     if hint is None and params.greedy_hint:
         hint = greedy(problem)
     # a hint that fits the model is a legal roster to fall back on (see below)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from data.languages import Closeness, closeness
-from roster.problem import Roster, RosterProblem
+from roster.problem import Assignment, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY, ShiftType
 
 #: `data.languages.Closeness` values ("fallback": the old name of "related").
@@ -121,6 +121,7 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     legal = p.max_on_site_minutes(e)
     if legal is not None and on_site > legal:
         v("max_average_weekly_on_site", f"{on_site} min on site > 48 h average limit {legal}")
+    out.extend(_reference_periods(p, eid, days))
     per_24h = p.rules.night_worker_average_minutes_per_24h
     threshold = p.rules.night_worker_threshold_minutes
     if per_24h is not None and any(
@@ -172,6 +173,37 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     return out
 
 
+def _reference_periods(p: RosterProblem, eid: str, days: dict[int, list[str]]) -> list[Violation]:
+    """The 48-hour average over every reference period ending on a horizon day: time on
+    site of the shifts before the horizon that start inside the period, of the roster's
+    shifts on its days, and the committed hours pro rata. A period the past alone fills
+    may hold no shift of the roster."""
+    weekly, length = p.rules.max_average_weekly_minutes, p.rules.reference_period_days
+    if weekly is None or length is None or not p.rules.on_site_counts_in_full:
+        return []
+    e = p.employee[eid]
+    allowance = weekly * length // 7
+    out = []
+    for end in range(1, p.days + 1):
+        lo = end - length
+        past = sum(b - a for a, b in e.history if a < 0 and a >= lo * MINUTES_PER_DAY)
+        worked = sum(
+            p.shift[s].duration_minutes for d, ss in days.items() if lo <= d < end for s in ss
+        )
+        committed = e.committed_minutes * (end - max(lo, 0)) // p.days
+        if worked > max(0, allowance - past - committed):
+            out.append(
+                Violation(
+                    "max_average_weekly_reference_period",
+                    f"{past + worked + committed} min on site in the {length} days to day "
+                    f"{end - 1} > {allowance}",
+                    eid,
+                    end - 1,
+                )
+            )
+    return out
+
+
 @functools.cache
 def _night_time(shift: ShiftType) -> int:
     """Minutes of the shift between 22:00 and 05:00, counted minute by minute."""
@@ -186,10 +218,13 @@ def _weekly_rest(
     p: RosterProblem, eid: str, intervals: list[tuple[int, int, int | None, str]]
 ) -> list[Violation]:
     rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
-    if rest is None or p.days < window:
+    if rest is None:
         return []
     out = []
-    for w in range(p.days - window + 1):
+    # with shifts before the horizon (its history), the windows that reach back into it
+    # count too: the weekly rest carries over the boundary
+    first = 1 - window if any(a < 0 for a, _, d, _ in intervals if d is None) else 0
+    for w in range(first, p.days - window + 1):
         lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
         inside = sorted((max(a, lo), min(b, hi)) for a, b, _, _ in intervals if a < hi and lo < b)
         if not any(d is not None and a < hi and lo < b for a, b, d, _ in intervals):
@@ -220,6 +255,47 @@ def _runs(days: set[int], horizon: int) -> list[tuple[int, int]]:
             runs.append((start, d - 1))
             start = None
     return runs
+
+
+def validate_repair(
+    problem: RosterProblem,
+    published: Roster,
+    repaired: Roster,
+    now_minute: int,
+    freeze_minutes: int,
+) -> list[Violation]:
+    """What a repair at `now_minute` may not do (`problem`: after the change): change a
+    shift that started before now ("past_changed"), or, before now + `freeze_minutes`,
+    take a shift from someone who can still work it or give one that was not taken
+    from an absent consultant ("frozen_changed")."""
+    out = []
+    thaw = now_minute + freeze_minutes
+    before, after = set(published), set(repaired)
+
+    def starts(a: Assignment) -> int:
+        return a.day * MINUTES_PER_DAY + problem.shift[a.shift].start_minute
+
+    def absent(a: Assignment) -> bool:
+        e = problem.employee.get(a.employee)
+        return e is None or a.day in e.absences
+
+    opened = {(a.case, a.day, a.shift) for a in before - after if absent(a)}
+    for a, how in [
+        *((a, "removed") for a in before - after),
+        *((a, "added") for a in after - before),
+    ]:
+        if starts(a) < now_minute:
+            out.append(
+                Violation("past_changed", f"{how} {a}, started before now", a.employee, a.day)
+            )
+        elif starts(a) < thaw and (
+            (how == "removed" and not absent(a))
+            or (how == "added" and (a.case, a.day, a.shift) not in opened)
+        ):
+            out.append(
+                Violation("frozen_changed", f"{how} {a} in the frozen time", a.employee, a.day)
+            )
+    return out
 
 
 def evaluate(problem: RosterProblem, roster: Roster) -> dict[str, int]:
@@ -296,4 +372,4 @@ def total(problem: RosterProblem, roster: Roster) -> int:
     return sum(evaluate(problem, roster).values())
 
 
-__all__ = ["Closeness", "Violation", "evaluate", "total", "validate"]
+__all__ = ["Closeness", "Violation", "evaluate", "total", "validate", "validate_repair"]

@@ -206,6 +206,9 @@ def sub_problem(
                 busy=tuple(
                     (a - offset, b - offset) for a, b in e.busy if a < offset + span and offset < b
                 ),
+                # already in `busy`; the 48-hour average over the reference period is
+                # folded into max_minutes with the other horizon-wide hours rules
+                history=(),
                 absences=frozenset(d - first for d in e.absences if first <= d < end),
                 max_shifts_per_type=per_type,
                 max_weekends=weekends,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, model_validator
 from sqlmodel import SQLModel
 
 from api.schemas.common import MAX_ID, DbId, PlanningDate, RequestModel, with_examples
@@ -49,6 +49,10 @@ class RosterCreate(RequestModel):
     min_rest_hours: int | None = Field(default=None, ge=8, le=24)
     weekly_rest_hours: int | None = Field(default=None, ge=0, le=72)
     max_average_weekly_hours: int | None = Field(default=None, ge=1, le=80)
+    #: The reference period of the 48-hour average, in days, reaching back over the
+    #: consultant's earlier shifts (default 122, four months: arbejdstidsloven § 4;
+    #: a collective agreement may extend it to 12 months).
+    reference_period_days: int | None = Field(default=None, ge=7, le=366)
     max_shift_hours: int | None = Field(default=None, ge=1, le=24)
     #: The longest sleep-in shift; the default 13 h leaves the 11 h daily rest.
     max_sleep_in_hours: int | None = Field(default=None, ge=1, le=24)
@@ -149,6 +153,13 @@ class _RepairBase(RequestModel):
     time_limit_seconds: float = Field(default=10, gt=0, le=60)
     #: The planning date: shifts before it were worked and are kept (default: today).
     as_of: PlanningDate | None = None
+    #: The moment of the change (with its offset): shifts that started before it are
+    #: never changed, and each change's notice (and supplement) is counted from it.
+    #: Default: the start of `as_of` in Danish time.
+    now: AwareDatetime | None = None
+    #: Hours after `now` in which the published roster is frozen: its shifts are kept,
+    #: except one the change takes from its consultant, which is given to someone else.
+    freeze_hours: float = Field(default=24, ge=0, le=28 * 24)
 
 
 class SickRepair(_RepairBase):
@@ -220,6 +231,12 @@ class RepairJobResult(SQLModel):
     violations: int
     changed_assignments: int
     changed_days: list[dt.date]
+    #: Changed shifts (removed + added) per notice class from the repair's `now`:
+    #: "under_24_hours", "under_4_weeks", "later".
+    notice_changes: dict[str, int]
+    #: The notice supplement the added shifts pay, in hours (100 % of a shift's hours
+    #: under 24 hours' notice, 50 % under 4 weeks, by default; `roster.notice`).
+    notice_supplement_hours: float
     diff: list[DiffEntryOut]
     #: Why no roster was found, when none was.
     message: str | None

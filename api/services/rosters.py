@@ -127,6 +127,7 @@ class StoredRosterParams(BaseModel):
     min_rest_hours: int | None = None
     weekly_rest_hours: int | None = None
     max_average_weekly_hours: int | None = None
+    reference_period_days: int | None = None
     max_shift_hours: int | None = None
     max_sleep_in_hours: int | None = None
     max_consecutive_nights: int | None = None
@@ -146,6 +147,7 @@ class StoredRosterParams(BaseModel):
             max_average_weekly_minutes=minutes(
                 self.max_average_weekly_hours, defaults.max_average_weekly_minutes
             ),
+            reference_period_days=self.reference_period_days or defaults.reference_period_days,
             max_shift_minutes=minutes(self.max_shift_hours, defaults.max_shift_minutes),
             max_sleep_in_minutes=minutes(self.max_sleep_in_hours, defaults.max_sleep_in_minutes),
             max_consecutive_nights=(
@@ -223,7 +225,9 @@ def build_problem(
         busy[shift.consultant_id or 0].append(
             (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
         )
-    worked_before, nights_before = _history(session, ids, case_ids, exclude_roster_ids, start, busy)
+    rules = stored.rules(RosterRules())
+    reach = max(HISTORY_DAYS, rules.reference_period_days or 0)
+    history = _history(session, ids, exclude_roster_ids, start, reach)
     # A draft's team has no assignments yet (publishing writes them): its shifts in this
     # horizon count as hours already used, as a published roster's assignments do.
     for consultant_id, minutes in draft_minutes(
@@ -237,8 +241,9 @@ def build_problem(
             contract_minutes_per_week=round(c.contracted_hours_per_week * 60),
             committed_minutes=round(committed[c.id or 0] * 60 * days / 7),
             busy=tuple(sorted(busy[c.id or 0])),
-            worked_days_before=worked_before.get(c.id or 0, 0),
-            nights_before=nights_before.get(c.id or 0, 0),
+            history=history.shifts.get(c.id or 0, ()),
+            worked_days_before=history.worked_days.get(c.id or 0, 0),
+            nights_before=history.nights.get(c.id or 0, 0),
             absences=frozenset(absent[c.id or 0]),
             works_nights=c.takes_night_shifts,
             languages=tuple(languages[c.id or 0]),
@@ -260,7 +265,6 @@ def build_problem(
         for s in shifts
         if d <= last_day.get(case_id, days)
     )
-    rules = stored.rules(RosterRules())
     try:
         return RosterProblem(
             start_date=start,
@@ -312,22 +316,34 @@ def other_roster_shifts(
     )
 
 
-#: How far back the history of earlier rosters is read (rest, consecutive days).
+#: How far back the history of earlier rosters is read at least (rest, consecutive
+#: days); the 48-hour average reads back over its reference period.
 HISTORY_DAYS = 14
+
+
+@dataclasses.dataclass(frozen=True)
+class History:
+    """Per consultant: the shifts worked before a horizon (minutes from its start), and
+    the consecutive days, and nights, worked up to the day before it."""
+
+    shifts: dict[int, tuple[tuple[int, int], ...]]
+    worked_days: dict[int, int]
+    nights: dict[int, int]
 
 
 def _history(
     session: Session,
     consultant_ids: list[int],
-    case_ids: list[int],
     exclude_roster_ids: set[int],
     start: dt.date,
-    busy: dict[int, list[tuple[int, int]]],
-) -> tuple[dict[int, int], dict[int, int]]:
-    """Carry the past over: the shifts of earlier rosters of the same cases (which a new
-    roster does not replace before its start) join `busy`, so the rest rule holds across
-    the boundary; and per consultant the consecutive days, and nights, worked up to the
-    day before `start` in any roster, for the consecutive-day limits."""
+    reach_days: int,
+) -> History:
+    """Carry the past over: the shifts of `consultant_ids` in every roster that holds them
+    (any case, the same cases included: a new roster does not replace them before its
+    start) starting in the `reach_days` before `start`. The problem counts them for the
+    48-hour average over the reference period and holds the daily and weekly rest
+    around them; the runs of days and nights worked up to the day before `start`
+    continue into the consecutive-day limits."""
     from roster.templates import template
 
     origin = dt.datetime.combine(start, dt.time(0), tzinfo=DANISH_TIME).astimezone(dt.UTC)
@@ -339,15 +355,11 @@ def _history(
             col(Roster.id).not_in(exclude_roster_ids),
             col(RosterShift.consultant_id).in_(consultant_ids),
             col(RosterShift.start) < origin,
-            col(RosterShift.start) >= origin - dt.timedelta(days=HISTORY_DAYS),
+            col(RosterShift.start) >= origin - dt.timedelta(days=reach_days),
         )
         .order_by(col(RosterShift.id))
     ).all()
-    sharing_a_case = set(
-        session.exec(
-            select(RosterCaseLink.roster_id).where(col(RosterCaseLink.case_id).in_(case_ids))
-        ).all()
-    )
+    shifts: dict[int, set[tuple[int, int]]] = {}
     worked: dict[int, set[int]] = {}
     nights: dict[int, set[int]] = {}
     for shift, template_name in rows:
@@ -356,13 +368,13 @@ def _history(
         worked.setdefault(consultant, set()).add(day)
         if any(s.night for s in template(template_name) if s.id == shift.shift_code):
             nights.setdefault(consultant, set()).add(day)
-        if shift.roster_id in sharing_a_case:  # other rosters' shifts are in `busy` already
-            busy[consultant].append(
-                (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
-            )
-    return (
-        {c: _run_before(days) for c, days in worked.items()},
-        {c: _run_before(days) for c, days in nights.items()},
+        shifts.setdefault(consultant, set()).add(
+            (horizon_minutes(start, shift.start), horizon_minutes(start, shift.end))
+        )
+    return History(
+        shifts={c: tuple(sorted(s)) for c, s in shifts.items()},
+        worked_days={c: _run_before(days) for c, days in worked.items()},
+        nights={c: _run_before(days) for c, days in nights.items()},
     )
 
 
@@ -581,6 +593,11 @@ def repair_change(
     return problem, LeavesTeam(employee=employee, from_day=from_day), params
 
 
+def repair_now(change: RepairCreate, as_of: dt.date) -> dt.datetime:
+    """The moment of a repair: the change's `now`, else the start of `as_of` (Danish)."""
+    return change.now or dt.datetime.combine(as_of, dt.time(0), tzinfo=DANISH_TIME)
+
+
 def submit_repair(
     session: Session,
     roster: Roster,
@@ -603,6 +620,9 @@ def submit_repair(
         )
     assert roster.id is not None
     _problem, _change, params = repair_change(session, roster, change)
+    now = repair_now(change, today)
+    if isinstance(change, SickRepair) and change.end < now.astimezone(DANISH_TIME).date():
+        raise invalid_field("body.end", "the sick days lie before now; a repair keeps the past")
     job_params = RepairParams(
         roster_id=roster.id,
         change=change,
@@ -672,6 +692,7 @@ def run_repair_job(
         )
     problem, change, roster_params = repair_change(session, parent, params.change)
     worked_days = max(0, min((params.as_of - problem.start_date).days, problem.days))
+    now = repair_now(params.change, params.as_of)
     progress = SolutionCounter(report)
     outcome = repair(
         problem,
@@ -681,6 +702,8 @@ def run_repair_job(
         seed=_seed(roster_params),
         num_workers=2,
         freeze_before_day=worked_days,
+        now_minute=horizon_minutes(problem.start_date, now),
+        freeze_minutes=round(params.change.freeze_hours * 60),
         deterministic=reproducible(roster_params),
         work_per_second=work_per_second(roster_params),
         on_solution=progress,
@@ -715,6 +738,10 @@ def repair_job_result(
         violations=len(child.violations),
         changed_assignments=outcome.changed_assignments,
         changed_days=[start + dt.timedelta(days=d) for d in outcome.changed_days],
+        notice_changes=(
+            {str(k): v for k, v in outcome.notice.counts.items()} if outcome.notice else {}
+        ),
+        notice_supplement_hours=outcome.notice.supplement_hours if outcome.notice else 0.0,
         diff=[
             DiffEntryOut(
                 case_id=int(d.case),

@@ -334,6 +334,41 @@ def test_a_roster_starting_the_day_after_another_keeps_the_rest_and_the_run(
     assert "max_consecutive_working_days" not in {v.rule for v in validate(problem, nights[:2])}
 
 
+def test_the_history_of_any_case_reaches_back_over_the_reference_period(
+    api_engine: Engine, world: World
+) -> None:
+    with Session(api_engine) as session:
+        (a,) = _add_pool(session, world.office_naestved, 1)
+        other = _add_dognindsats(session, "TEST-DOGN-OTHER")
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        # another case's published week, three weeks before the new roster: D on days 0, 1
+        publish_roster(
+            session, _draft(session, other, world.office_naestved, [(a, 0, "D"), (a, 1, "D")]), None
+        )
+        following = {
+            "case_ids": [case_id],
+            "office_ids": [world.office_naestved],
+            "consultant_ids": [a],
+            "start_date": (START + dt.timedelta(days=21)).isoformat(),
+            "days": 7,
+            "template": "3x8",
+        }
+        default = build_problem(session, following, set())
+        short = build_problem(session, {**following, "reference_period_days": 20}, set())
+    # 21 and 20 days before: inside the default 4 months, outside a 20-day period
+    # (the first 20-day period, to day 0, starts on day -19)
+    day = 7 * 60
+    expected = (
+        (-21 * 24 * 60 + day, -21 * 24 * 60 + day + 480),
+        (-20 * 24 * 60 + day, -20 * 24 * 60 + day + 480),
+    )
+    assert default.employee[str(a)].history == expected
+    assert default.rules.reference_period_days == 122
+    assert short.rules.reference_period_days == 20
+    assert short.employee[str(a)].history == expected[1:]
+
+
 def test_a_roster_stored_with_a_rest_below_8_hours_is_refused_not_a_500(
     api_engine: Engine, world: World
 ) -> None:

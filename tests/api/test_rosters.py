@@ -188,6 +188,19 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     ]
     assert events[0].start == dt.datetime(2030, 3, 4, 6, tzinfo=dt.UTC)
 
+    late = client.post(
+        f"/v1/rosters/{roster['id']}/repair",
+        json={
+            "kind": "sick",
+            "consultant_id": member,
+            "start": "2030-03-04",
+            "end": "2030-03-04",
+            "now": "2030-03-05T08:00:00+01:00",
+        },
+        headers=headers,
+    )
+    # a sick day before the repair's now: the past is not rewritten
+    assert late.status_code == 422 and "body.end" in late.text, late.text
     sick = client.post(
         f"/v1/rosters/{roster['id']}/repair",
         json={
@@ -218,6 +231,16 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     assert removed and all(date == "2030-03-04" for date, _ in removed)
     assert child["uncovered"] == []  # an unused pool member takes the shift
     assert repaired["changed_assignments"] >= 2  # one removal, at least one replacement
+    # now is the start of the day (as_of): every change that day is under 24 hours'
+    # notice, the day is frozen but for the sick member's shift, and each added shift
+    # pays its 8 h at 100 %
+    assert repaired["notice_changes"] == {
+        "under_24_hours": repaired["changed_assignments"],
+        "under_4_weeks": 0,
+        "later": 0,
+    }
+    added = sum(len(d["added"]) for d in repaired["diff"])
+    assert added >= 1 and repaired["notice_supplement_hours"] == 8 * added
     client.post(f"/v1/rosters/{child['id']}/publish", headers=headers)
     assert (
         client.get(f"/v1/rosters/{roster['id']}", headers=headers).json()["status"] == "superseded"

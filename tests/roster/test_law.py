@@ -11,8 +11,10 @@ import pytest
 
 from roster import Assignment, Employee, ProblemError, RosterRules, ShiftType, template, validate
 from roster.eligibility import Ineligible, why_not
+from roster.heuristic import greedy
 from roster.problem import night_minutes
-from tests.roster.instances import problem, rules, solved
+from roster.templates import MINUTES_PER_DAY
+from tests.roster.instances import D, N, problem, rules, solved
 
 D12, N12 = template("2x12")  # 07–19, 19–07
 SLEEP_IN = template("sleep-in")[2]  # 22–07, 9 h on site, counted 3 h
@@ -182,3 +184,143 @@ def test_the_model_continues_a_run_that_began_before_the_horizon() -> None:
     days = sorted(a.day for a in solved(week(5)).roster)
     assert len(days) == 3 and not {0, 1} <= set(days)
     assert len(solved(week(0)).roster) == 4
+
+
+# ------------------------------------------------------------ the past across the boundary
+
+
+def _history(days: range, shift: ShiftType = D12) -> tuple[tuple[int, int], ...]:
+    """`shift` worked on each of `days` (negative: before the horizon)."""
+    return tuple(shift.span(d) for d in days)
+
+
+def _reference_week(history: tuple[tuple[int, int], ...], **on: object):  # type: ignore[no-untyped-def]
+    # a 14-day reference period allows 96 h on site; the week's own average 48 h
+    on = {"max_average_weekly_minutes": 48 * 60, "reference_period_days": 14, **on}
+    return problem(
+        WEEK,
+        [(d, "D") for d in range(WEEK)],
+        employees=[Employee("A", history=history)],
+        shift_types=(D12, N12),
+        rule_set=rules(**on),
+    )
+
+
+def test_the_48_hour_average_counts_the_shifts_before_the_horizon() -> None:
+    # 72 h on site in the six days before: with 36 h more in the week the 14 days
+    # hold 108 h > 96 h; with 24 h, 96 h
+    p = _reference_week(_history(range(-6, 0)))
+    assert _broken(p, _roster("D", range(3))) == {"max_average_weekly_reference_period"}
+    assert _broken(p, _roster("D", range(2))) == set()
+    # the same past outside every 14-day period that ends in the week (days -20..-15;
+    # the earliest period starts on day -13): 36 h is fine
+    before = _reference_week(_history(range(-20, -14)))
+    assert _broken(before, _roster("D", range(3))) == set()
+    # the rule switched off: the week's own 48 h only
+    off = _reference_week(_history(range(-6, 0)), reference_period_days=None)
+    assert _broken(off, _roster("D", range(4))) == set()
+
+
+def test_the_reference_period_starts_exactly_reference_period_days_back() -> None:
+    # 96 h in the eight days -13..-6, all inside the 14 days ending on day 0: day 0
+    # adds 12 h over the limit; moved one day back (-14..-7), day -14 falls outside the
+    # period ending on day 0 (84 h) and 12 h more make exactly 96 h
+    inside = _reference_week(_history(range(-13, -5)))
+    assert _broken(inside, _roster("D", range(1))) == {"max_average_weekly_reference_period"}
+    outside = _reference_week(_history(range(-14, -6)))
+    assert _broken(outside, _roster("D", range(1))) == set()
+
+
+def test_the_model_holds_the_48_hours_over_the_reference_period() -> None:
+    # one person, a 12 h day shift every day of the week: the week's own average allows
+    # four (48 h); after 72 h in the six days before, the 14 days allow two more (96 h)
+    assert len(solved(_reference_week(())).roster) == 4
+    assert len(solved(_reference_week(_history(range(-6, 0)))).roster) == 2
+    assert len(solved(_reference_week(_history(range(-20, -14)))).roster) == 4
+
+
+def _weekly_rest_week(history: tuple[tuple[int, int], ...]):  # type: ignore[no-untyped-def]
+    return problem(
+        WEEK,
+        [(d, "D") for d in range(WEEK)],
+        employees=[Employee("A", history=history)],
+        rule_set=rules(weekly_rest_minutes=35 * 60),
+    )
+
+
+def test_the_weekly_rest_carries_over_from_before_the_horizon() -> None:
+    d8 = template("3x8")[0]  # 07–15
+    # six day shifts before (days -6..-1) leave no 35 h rest in days -6..0 if day 0 is
+    # worked too (16 h between shifts); day 1 after a free day 0 is fine (40 h)
+    p = _weekly_rest_week(_history(range(-6, 0), d8))
+    assert _broken(p, _roster("D", range(1))) == {"weekly_rest"}
+    assert _broken(p, _roster("D", range(1, 2))) == set()
+    fresh = _weekly_rest_week(())
+    assert _broken(fresh, _roster("D", range(1))) == set()
+
+
+def test_the_model_holds_the_weekly_rest_across_the_boundary() -> None:
+    # one person, a day shift every day: without a past, six of seven (a free day in
+    # the middle leaves 40 h); after six days worked, day 0 must be free, and the week
+    # then needs a 35 h rest of its own (day 0 alone gives 31 h to day 1 at 07:00): five
+    d8 = template("3x8")[0]
+    assert len(solved(_weekly_rest_week(())).roster) == 6
+    after = solved(_weekly_rest_week(_history(range(-6, 0), d8))).roster
+    assert len(after) == 5 and 0 not in {a.day for a in after}
+
+
+def test_history_must_lie_before_the_horizon() -> None:
+    with pytest.raises(ProblemError, match=r"employees\[A\]\.history"):
+        _reference_week(((0, MINUTES_PER_DAY),))
+
+
+def test_history_blocks_like_a_shift_elsewhere() -> None:
+    # a night 23–07 before the horizon: a day shift at 07:00 on day 0 overlaps its rest
+    p = problem(
+        1,
+        [(0, "D")],
+        employees=[Employee("A", history=(N.span(-1),))],
+        rule_set=rules(min_rest_minutes=11 * 60),
+    )
+    assert p.employee["A"].busy == (N.span(-1),)
+    assert why_not(p, p.employee["A"], 0, D) is Ineligible.BUSY
+
+
+def test_a_week_the_past_filled_leaves_the_first_days_free() -> None:
+    # days -4..-2 a day shift, day -1 a night to 07:00 on day 0: the longest rests
+    # before the horizon in the windows ending on days 1 and 2 are 31 h and 32 h, so the
+    # 35 h must come after 07:00 on day 0. Any shift on day 0 leaves at most 33 h of it
+    # before the start of day 2; on day 1 only the night (from 23:00, 40 h after 07:00
+    # on day 0) does; day 2 takes one shift (one a day): the optimum is two shifts
+    history = (*_history(range(-4, -1), D), N.span(-1))
+    p = problem(
+        3,
+        [(d, s) for d in range(3) for s in ("D", "E", "N")],
+        employees=[Employee("A", history=history)],
+        rule_set=rules(weekly_rest_minutes=35 * 60),
+    )
+    assert _broken(p, _roster("N", range(1))) == {"weekly_rest"}
+    assert _broken(p, _roster("N", range(1, 2))) == set()
+    roster = solved(p).roster
+    assert [a.day for a in roster] == [1, 2] and roster[0].shift == "N"
+
+
+def test_the_greedy_warm_start_respects_the_past() -> None:
+    # the greedy roster is the solver's hint: with a past it must stay legal, and it
+    # takes as many shifts as the model's optimum in these instances
+    cases = [
+        (_reference_week(_history(range(-6, 0))), 2),
+        (_weekly_rest_week(_history(range(-6, 0), template("3x8")[0])), None),
+    ]
+    for p, most in cases:
+        roster = greedy(p)
+        assert validate(p, roster) == []
+        if most is not None:
+            assert len(roster) == most
+    runs = problem(
+        4,
+        [(k, "D") for k in range(4)],
+        employees=[Employee("A", worked_days_before=5)],
+        rule_set=rules(max_consecutive_working_days=6),
+    )
+    assert [a.day for a in greedy(runs)] == [0, 2, 3]

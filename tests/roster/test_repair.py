@@ -22,8 +22,10 @@ from roster import (
     roster_diff,
     validate,
 )
+from roster.notice import NoticeClass, NoticeCosts
 from roster.repair import _local_days, apply_change
 from roster.solve import RosterResult, solve
+from roster.validate import validate_repair
 from tests.roster.instances import problem, rules
 
 # the package exports the function `repair`, which hides the module of the same name
@@ -194,3 +196,132 @@ def test_repair_keeps_the_local_roster_when_the_whole_horizon_finds_none(
     assert fixed.changed_assignments == 2
     (entry,) = fixed.diff
     assert (entry.day, entry.shift, entry.removed, entry.added) == (3, "D", ("A",), ("C",))
+
+
+# ------------------------------------------------------------ notice, the past, freezing
+
+# A works D on days 0–2, B on days 3–5, at most 3 days in a row. When A is sick on
+# day 2, B can take it only by giving up one of days 3–5 (else 4 in a row), which A
+# then takes (A's run 0–1 ends with the free day 2): 4 changes whichever day.
+RUN_LIMIT = tuple(
+    Assignment(d, "D", "K1", who) for d, who in enumerate(("A", "A", "A", "B", "B", "B"))
+)
+NOW = 1 * 24 * 60 + 12 * 60  # day 1, 12:00
+D_START = 7 * 60
+
+
+def run_limit(absences: frozenset[int] = frozenset()) -> RosterProblem:
+    return problem(
+        6,
+        [(d, "D") for d in range(6)],
+        employees=[Employee("A", absences=absences), Employee("B")],
+        rule_set=rules(max_consecutive_working_days=3),
+        weights=TEAM_WEIGHTS,
+    )
+
+
+def _changed_days(fixed: Any) -> list[int]:  # a RepairResult
+    return sorted({a.day for a in set(RUN_LIMIT) ^ set(fixed.result.roster)})
+
+
+def test_a_change_with_more_notice_is_cheaper() -> None:
+    # notice from day 1 12:00: day 3 07:00 is 43 h ahead, day 4 67 h, day 5 91 h; with
+    # "under 4 weeks" set to 3 days, only day 5 has the full notice (10 per change, the
+    # others 15): B gives up day 5 and A takes it
+    weights = repair_module.RepairWeights(notice=NoticeCosts(notice_minutes=3 * 24 * 60))
+    p = run_limit()
+    assert validate(p, RUN_LIMIT) == []
+    fixed = repair(
+        p,
+        RUN_LIMIT,
+        SickDays("A", (2,)),
+        time_limit=10,
+        seed=1,
+        now_minute=NOW,
+        freeze_minutes=0,
+        weights=weights,
+    )
+    assert validate(fixed.problem, fixed.result.roster) == []
+    assert _changed_days(fixed) == [2, 5]
+    assert validate_repair(fixed.problem, RUN_LIMIT, fixed.result.roster, NOW, 0) == []
+    assert fixed.notice is not None
+    # day 2 07:00 is 19 h ahead: A removed and B added under 24 h; day 5 with notice
+    counts = {k.value: v for k, v in fixed.notice.counts.items()}
+    assert counts == {"under_24_hours": 2, "under_4_weeks": 0, "later": 2}
+    # B's 8 h on day 2 pay 100 %; A's day 5 nothing
+    assert fixed.notice.supplement_hours == 8
+
+
+def test_notice_classes_and_supplements() -> None:
+    costs = NoticeCosts()
+    assert costs.notice_class(24 * 60 - 1) is NoticeClass.UNDER_24_HOURS
+    assert costs.notice_class(24 * 60) is NoticeClass.UNDER_4_WEEKS
+    assert costs.notice_class(28 * 24 * 60 - 1) is NoticeClass.UNDER_4_WEEKS
+    assert costs.notice_class(28 * 24 * 60) is NoticeClass.LATER
+    assert [costs.change_weight(10, c) for c in NoticeClass] == [20, 15, 10]
+
+
+def test_a_frozen_shift_is_kept_even_if_cover_suffers() -> None:
+    # A cannot work days 4–5, so the only repair is B on day 2 and A on day 3: both
+    # within 48 h of now. Frozen for 48 h (to day 3 12:00), day 3 keeps B; day 2 was
+    # taken from A by the change, so it is open, but B cannot take it (4 days in a
+    # row) and A is sick: day 2 stays uncovered, A's removal the only change
+    p = run_limit(frozenset({4, 5}))
+    published = tuple(a for a in RUN_LIMIT if a.day not in (4, 5) or a.employee == "B")
+    frozen = repair(
+        p,
+        published,
+        SickDays("A", (2,)),
+        time_limit=10,
+        seed=1,
+        now_minute=NOW,
+        freeze_minutes=48 * 60,
+    )
+    assert {(u.day, u.missing) for u in frozen.result.uncovered} == {(2, 1)}
+    assert set(frozen.result.roster) == set(published) - {Assignment(2, "D", "K1", "A")}
+    assert validate_repair(frozen.problem, published, frozen.result.roster, NOW, 48 * 60) == []
+    # the thawed repair below, held to the 48 h freeze, changes day 3 07:00 (43 h ahead)
+    assert frozen.notice is not None and frozen.notice.counts[NoticeClass.UNDER_24_HOURS] == 1
+    # not frozen: B on day 2, A on day 3 (43 h ahead, under 4 weeks), all covered
+    thawed = repair(
+        p,
+        published,
+        SickDays("A", (2,)),
+        time_limit=10,
+        seed=1,
+        now_minute=NOW,
+        freeze_minutes=0,
+    )
+    assert thawed.result.uncovered == ()
+    assert _changed_days(thawed) == [2, 3]
+    assert validate_repair(thawed.problem, published, thawed.result.roster, NOW, 0) == []
+    broken = validate_repair(thawed.problem, published, thawed.result.roster, NOW, 48 * 60)
+    assert {(v.rule, v.day) for v in broken} == {("frozen_changed", 3)}
+    assert thawed.notice is not None
+    assert thawed.notice.supplement_hours == 8 + 4  # day 2 at 100 %, day 3 at 50 %
+
+
+def test_the_past_is_never_changed() -> None:
+    # A leaves the team "from day 0", told on day 2 at 00:00: days 0 and 1 were worked as
+    # published; from day 2 on, C (the only one free) takes A's day shifts, B keeps E
+    now = 2 * 24 * 60
+    fixed = repair(
+        six_days(),
+        PUBLISHED,
+        LeavesTeam("A", 0),
+        time_limit=10,
+        seed=1,
+        now_minute=now,
+        freeze_minutes=0,
+    )
+    assert {a for a in fixed.result.roster if a.day < 2} == {a for a in PUBLISHED if a.day < 2}
+    assert not any(a.employee == "A" and a.day >= 2 for a in fixed.result.roster)
+    assert fixed.result.uncovered == ()
+    assert validate_repair(fixed.problem, PUBLISHED, fixed.result.roster, now, 0) == []
+    # the validator: taking day 1 from A (worked yesterday) changes the past
+    rewritten = tuple(a for a in fixed.result.roster if (a.day, a.employee) != (1, "A"))
+    broken = validate_repair(fixed.problem, PUBLISHED, rewritten, now, 0)
+    assert [(v.rule, v.day) for v in broken] == [("past_changed", 1)]
+    # a sick day wholly in the past is refused, naming the field
+    with pytest.raises(ProblemError, match=r"change\.days"):
+        repair(six_days(), PUBLISHED, SickDays("A", (0, 1)), now_minute=now)
