@@ -105,6 +105,7 @@ def demo_course(engine: Engine, _console: Console) -> None:
     )
 
 
+@demo_section
 def demo_waiting(engine: Engine, _console: Console) -> None:
     """`famplan demo` prints the waiting list's figures (as the report counts them)."""
     from sqlmodel import Session
