@@ -429,6 +429,10 @@ def update_assignment(
         if reason is not None:
             session.rollback()
             raise Conflict(reason)
+    if row.role is AssignmentRole.COORDINATOR:
+        # Ending or resuming a coordinator's assignment may hand the case's open
+        # follow-ups to another coordinator.
+        regenerate_follow_ups(session, row.case_id)
     record(
         session,
         principal.key_id,

@@ -181,3 +181,71 @@ def test_the_calendar_feed_has_all_day_events_without_family_detail(
     assert "TEST-K1" not in feed.text  # the case reference stays out of phones
     assert client.get(url, headers=keys.headers("team_leader_naestved")).status_code == 403
     assert client.get(url, headers=keys.headers("reception")).status_code == 403
+
+
+def _coordinator_assignment(api_engine: Engine, case_id: int, coordinator_id: int) -> Assignment:
+    with Session(api_engine) as session:
+        row = session.exec(
+            select(Assignment).where(
+                col(Assignment.case_id) == case_id,
+                col(Assignment.coordinator_id) == coordinator_id,
+            )
+        ).one()
+        session.expunge(row)
+        return row
+
+
+def _owners(client: TestClient, keys: Keys) -> set[object]:
+    rows = _list(client, keys, "admin", limit=200)["data"]
+    assert isinstance(rows, list)
+    return {row["coordinator_id"] for row in rows}
+
+
+def test_ending_the_coordinators_assignment_hands_the_follow_ups_on(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    # k1 is confirmed with k_kbh as coordinator; k_naestved takes over from 9 March (added
+    # as the batch would), and k_kbh's assignment is then ended through PATCH: the open
+    # follow-ups follow the running coordinator.
+    _confirm_k1(client, keys, world)
+    case_id, old, new = (
+        world.cases["k1"],
+        world.coordinators["k_kbh"],
+        world.coordinators["k_naestved"],
+    )
+    assert _owners(client, keys) == {old}
+    with Session(api_engine) as session:
+        session.add(
+            Assignment(
+                case_id=case_id,
+                coordinator_id=new,
+                role=AssignmentRole.COORDINATOR,
+                start=dt.date(2026, 3, 9),
+                status=AssignmentStatus.CONFIRMED,
+            )
+        )
+        session.commit()
+    ended = _coordinator_assignment(api_engine, case_id, old)
+    response = client.patch(
+        f"/v1/assignments/{ended.id}",
+        json={"status": "ended", "end": "2026-03-08", "version": ended.version},
+        headers=keys.headers("admin"),
+    )
+    assert response.status_code == 200, response.text
+    assert _owners(client, keys) == {new}
+
+
+def test_locking_the_coordinators_assignment_keeps_the_owner(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    _confirm_k1(client, keys, world)
+    owner = world.coordinators["k_kbh"]
+    row = _coordinator_assignment(api_engine, world.cases["k1"], owner)
+    response = client.patch(
+        f"/v1/assignments/{row.id}",
+        json={"locked": True, "version": row.version},
+        headers=keys.headers("admin"),
+    )
+    assert response.status_code == 200, response.text
+    assert _owners(client, keys) == {owner}
+    assert _list(client, keys, "admin")["count"] == 14  # the same plan, not a second one
