@@ -47,6 +47,14 @@ LANGUAGE_RANK = {
 DOGN_TEAM = 6
 DOGN_HOURS_EACH = 28.0  # 6 × 28 = 168 hours: the home is covered around the clock
 LOCKED_SHARE = 0.05
+#: The share of contracted hours the matcher never plans as family work
+#: (`matcher.problem.MatchSettings.reserved_share`): the history keeps the same capacity,
+#: or it books people the matcher then sees as over-full (a 30-hour consultant on a
+#: 28-hour døgnindsats share has 25.5 family hours).
+RESERVED_SHARE = 0.15
+#: The matcher's reach (`MatchSettings.max_travel_minutes`): a døgnindsats team member
+#: comes to the home for every shift, so the team is drawn from within it.
+REACH_MINUTES = 75.0
 
 
 @lru_cache(maxsize=65536)
@@ -77,10 +85,16 @@ class Ledger:
     def __init__(self, consultants: Sequence[ConsultantSpec]) -> None:
         self.consultants = consultants
         self.load = {c.ref: Load() for c in consultants}
+        #: Members of a running døgnindsats team: their share is rostered around the
+        #: clock, so they are given nothing beyond their family hours.
+        self.on_team: set[str] = set()
 
     def has_room(self, c: ConsultantSpec, hours: float) -> bool:
+        """Room in the family hours, as the matcher counts them (contract less the
+        reserved share), and below the case maximum."""
         load = self.load[c.ref]
-        return load.hours + hours <= c.contracted_hours_per_week and load.cases < c.max_cases
+        family_hours = c.contracted_hours_per_week * (1.0 - RESERVED_SHARE)
+        return load.hours + hours <= family_hours + 1e-9 and load.cases < c.max_cases
 
     def add(self, c: ConsultantSpec, hours: float) -> None:
         self.load[c.ref].hours += hours
@@ -167,8 +181,16 @@ def _key(
     minutes = municipality_minutes(c.home_municipality_code, case.municipality_code)
     load = ledger.load[c.ref].hours if ledger is not None else 0.0
     preferred_gender = case.gender_rule is GenderRule.PREFERRED and c.gender is not case.gender
+    # A døgnindsats team comes from the roster's pool: within reach, from an office
+    # serving the family's region (what `matcher.team` asks of each member).
+    if case.intervention_type is InterventionType.DOGNINDSATS:
+        near = minutes <= REACH_MINUTES and serves(c.office, region)
+    else:
+        near = minutes <= FAR_MINUTES
+    if not room and ledger is not None and c.ref in ledger.on_team:
+        near = False  # behind everyone near, and behind anyone far with room
     return (
-        1 if minutes > FAR_MINUTES else 0,
+        0 if near else 1,
         0 if room else 1,
         # Native speakers first: a Danish family gets a Danish native and the
         # mother-tongue consultants stay free for the families that need them.
@@ -215,6 +237,8 @@ class _Book:
                 if not chosen.had_room:
                     self.over_capacity.append(f"{case.reference}/{consultant.ref}")
                 self.ledger.add(consultant, hours)
+                if case.intervention_type is InterventionType.DOGNINDSATS:
+                    self.ledger.on_team.add(consultant.ref)
             self.assignments.append(
                 AssignmentSpec(
                     case.reference, consultant.ref, None, role, hours, start, end, status, lock
