@@ -5,7 +5,9 @@ teams first, then the other running cases in the order they started, each given 
 eligible consultant with the best (capacity kept, language closeness, office serves
 the region, travel, current load). Capacity — contracted hours and the case limit —
 is kept whenever anyone eligible has room; otherwise the assignment is made anyway and
-listed in `Scenario.over_capacity` ("mostly respects capacity"). Ended cases get ended
+listed in `Scenario.over_capacity` ("mostly respects capacity"). A døgnindsats team is
+drawn as `matcher.team` proposes one: within reach, from offices serving the region, each
+member within the family hours. Ended cases get ended
 assignments chosen the same way without capacity. Every case gets a coordinator.
 """
 
@@ -48,9 +50,9 @@ DOGN_TEAM = 6
 DOGN_HOURS_EACH = 28.0  # 6 × 28 = 168 hours: the home is covered around the clock
 LOCKED_SHARE = 0.05
 #: The share of contracted hours the matcher never plans as family work
-#: (`matcher.problem.MatchSettings.reserved_share`): the history keeps the same capacity,
-#: or it books people the matcher then sees as over-full (a 30-hour consultant on a
-#: 28-hour døgnindsats share has 25.5 family hours).
+#: (`matcher.problem.MatchSettings.reserved_share`): a døgnindsats team is booked within
+#: the family hours, or the matcher then sees its members as over-full and can never
+#: propose the team again (a 30-hour consultant on a 28-hour share has 25.5 family hours).
 RESERVED_SHARE = 0.15
 #: The matcher's reach (`MatchSettings.max_travel_minutes`): a døgnindsats team member
 #: comes to the home for every shift, so the team is drawn from within it.
@@ -89,12 +91,16 @@ class Ledger:
         #: clock, so they are given nothing beyond their family hours.
         self.on_team: set[str] = set()
 
-    def has_room(self, c: ConsultantSpec, hours: float) -> bool:
-        """Room in the family hours, as the matcher counts them (contract less the
-        reserved share), and below the case maximum."""
+    def has_room(self, c: ConsultantSpec, hours: float, team: bool = False) -> bool:
+        """Room below the case maximum and in the contracted hours — for a døgnindsats
+        team member (`team`, or already on a team) in the family hours, as the matcher's
+        team rule counts them (contract less the reserved share): a 28-hour share leaves
+        a 37-hour member 3.45 h, and a 30-hour consultant (25.5 h) no room at all."""
         load = self.load[c.ref]
-        family_hours = c.contracted_hours_per_week * (1.0 - RESERVED_SHARE)
-        return load.hours + hours <= family_hours + 1e-9 and load.cases < c.max_cases
+        limit = c.contracted_hours_per_week
+        if team or c.ref in self.on_team:
+            limit *= 1.0 - RESERVED_SHARE
+        return load.hours + hours <= limit + 1e-9 and load.cases < c.max_cases
 
     def add(self, c: ConsultantSpec, hours: float) -> None:
         self.load[c.ref].hours += hours
@@ -177,13 +183,14 @@ def _key(
     c: ConsultantSpec, case: CaseSpec, ledger: Ledger | None, hours: float, region: str
 ) -> tuple[float, ...]:
     """Lexicographic preference: near, room, language, own region, travel, gender, load."""
-    room = ledger is None or ledger.has_room(c, hours)
+    team = case.intervention_type is InterventionType.DOGNINDSATS
+    room = ledger is None or ledger.has_room(c, hours, team)
     minutes = municipality_minutes(c.home_municipality_code, case.municipality_code)
     load = ledger.load[c.ref].hours if ledger is not None else 0.0
     preferred_gender = case.gender_rule is GenderRule.PREFERRED and c.gender is not case.gender
     # A døgnindsats team comes from the roster's pool: within reach, from an office
     # serving the family's region (what `matcher.team` asks of each member).
-    if case.intervention_type is InterventionType.DOGNINDSATS:
+    if team:
         near = minutes <= REACH_MINUTES and serves(c.office, region)
     else:
         near = minutes <= FAR_MINUTES
