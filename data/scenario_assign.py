@@ -190,10 +190,7 @@ def _key(
     preferred_gender = case.gender_rule is GenderRule.PREFERRED and c.gender is not case.gender
     # A døgnindsats team comes from the roster's pool: within reach, from an office
     # serving the family's region (what `matcher.team` asks of each member).
-    if team:
-        near = minutes <= REACH_MINUTES and serves(c.office, region)
-    else:
-        near = minutes <= FAR_MINUTES
+    near = minutes <= REACH_MINUTES and serves(c.office, region) if team else minutes <= FAR_MINUTES
     if not room and ledger is not None and c.ref in ledger.on_team:
         near = False  # behind everyone near, and behind anyone far with room
     return (
