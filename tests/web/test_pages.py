@@ -411,9 +411,9 @@ def test_a_dognindsats_match_page_shows_its_team_and_links_to_plan_its_roster(
     log_in(client, people.reception)
     page = client.get(f"/cases/{case_id}/match")
     assert page.status_code == 200
-    assert 'id="team"' in page.text and "Team proposal" in page.text
+    assert 'id="team"' in page.text and "Teamforslag" in page.text
     # on the planning date (15 December 2023) four of its six are away over Christmas
-    assert "of 6 people qualify" in page.text
+    assert "af 6 personer opfylder kravene" in page.text
     assert f'action="/cases/{case_id}/confirm"' not in page.text
     link = re.search(r'id="plan-team-roster" href="([^"]+)"', page.text)
     assert link is not None
