@@ -5,7 +5,9 @@ teams first, then the other running cases in the order they started, each given 
 eligible consultant with the best (capacity kept, language closeness, office serves
 the region, travel, current load). Capacity — contracted hours and the case limit —
 is kept whenever anyone eligible has room; otherwise the assignment is made anyway and
-listed in `Scenario.over_capacity` ("mostly respects capacity"). Ended cases get ended
+listed in `Scenario.over_capacity` ("mostly respects capacity"). A døgnindsats team is
+drawn as `matcher.team` proposes one: within reach, from offices serving the region, each
+member within the family hours. Ended cases get ended
 assignments chosen the same way without capacity. Every case gets a coordinator.
 """
 
@@ -47,6 +49,14 @@ LANGUAGE_RANK = {
 DOGN_TEAM = 6
 DOGN_HOURS_EACH = 28.0  # 6 × 28 = 168 hours: the home is covered around the clock
 LOCKED_SHARE = 0.05
+#: The share of contracted hours the matcher never plans as family work
+#: (`matcher.problem.MatchSettings.reserved_share`): a døgnindsats team is booked within
+#: the family hours, or the matcher then sees its members as over-full and can never
+#: propose the team again (a 30-hour consultant on a 28-hour share has 25.5 family hours).
+RESERVED_SHARE = 0.15
+#: The matcher's reach (`MatchSettings.max_travel_minutes`): a døgnindsats team member
+#: comes to the home for every shift, so the team is drawn from within it.
+REACH_MINUTES = 75.0
 
 
 @lru_cache(maxsize=65536)
@@ -77,10 +87,20 @@ class Ledger:
     def __init__(self, consultants: Sequence[ConsultantSpec]) -> None:
         self.consultants = consultants
         self.load = {c.ref: Load() for c in consultants}
+        #: Members of a running døgnindsats team: their share is rostered around the
+        #: clock, so they are given nothing beyond their family hours.
+        self.on_team: set[str] = set()
 
-    def has_room(self, c: ConsultantSpec, hours: float) -> bool:
+    def has_room(self, c: ConsultantSpec, hours: float, team: bool = False) -> bool:
+        """Room below the case maximum and in the contracted hours — for a døgnindsats
+        team member (`team`, or already on a team) in the family hours, as the matcher's
+        team rule counts them (contract less the reserved share): a 28-hour share leaves
+        a 37-hour member 3.45 h, and a 30-hour consultant (25.5 h) no room at all."""
         load = self.load[c.ref]
-        return load.hours + hours <= c.contracted_hours_per_week and load.cases < c.max_cases
+        limit = c.contracted_hours_per_week
+        if team or c.ref in self.on_team:
+            limit *= 1.0 - RESERVED_SHARE
+        return load.hours + hours <= limit + 1e-9 and load.cases < c.max_cases
 
     def add(self, c: ConsultantSpec, hours: float) -> None:
         self.load[c.ref].hours += hours
@@ -170,12 +190,18 @@ def _key(
     c: ConsultantSpec, case: CaseSpec, ledger: Ledger | None, hours: float, region: str
 ) -> tuple[float, ...]:
     """Lexicographic preference: near, room, language, own region, travel, gender, load."""
-    room = ledger is None or ledger.has_room(c, hours)
+    team = case.intervention_type is InterventionType.DOGNINDSATS
+    room = ledger is None or ledger.has_room(c, hours, team)
     minutes = municipality_minutes(c.home_municipality_code, case.municipality_code)
     load = ledger.load[c.ref].hours if ledger is not None else 0.0
     preferred_gender = case.gender_rule is GenderRule.PREFERRED and c.gender is not case.gender
+    # A døgnindsats team comes from the roster's pool: within reach, from an office
+    # serving the family's region (what `matcher.team` asks of each member).
+    near = minutes <= REACH_MINUTES and serves(c.office, region) if team else minutes <= FAR_MINUTES
+    if not room and ledger is not None and c.ref in ledger.on_team:
+        near = False  # behind everyone near, and behind anyone far with room
     return (
-        1 if minutes > FAR_MINUTES else 0,
+        0 if near else 1,
         0 if room else 1,
         # Native speakers first: a Danish family gets a Danish native and the
         # mother-tongue consultants stay free for the families that need them.
@@ -227,6 +253,8 @@ class _Book:
                 if not chosen.had_room:
                     self.over_capacity.append(f"{case.reference}/{consultant.ref}")
                 self.ledger.add(consultant, hours)
+                if case.intervention_type is InterventionType.DOGNINDSATS:
+                    self.ledger.on_team.add(consultant.ref)
             self.assignments.append(
                 AssignmentSpec(
                     case.reference, consultant.ref, None, role, hours, start, end, status, lock

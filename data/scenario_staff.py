@@ -220,6 +220,12 @@ COMPETENCES = (
     "honour-related-conflict",
     "refugees",
 )
+#: Share of consultants on 30+ hours who take døgnindsats (night shifts). Four
+#: døgnindsats run on the planning date, six people each, every member from an office
+#: serving the region and within reach of the home (`matcher.team`): at 0.4 the teams in
+#: Hovedstaden used up the nearby pool (one consultant on two teams, the rest over their
+#: family hours), so no running team could be proposed again.
+NIGHT_SHARE = 0.6
 ALL_BUT_DOGN = tuple(t for t in InterventionType if t is not InterventionType.DOGNINDSATS)
 
 
@@ -315,7 +321,7 @@ def _consultant(
     gender = Gender.FEMALE if rng.random() < 0.72 else Gender.MALE
     languages = _languages(rng, native)
     hours = rng.choices([37.0, 30.0, 25.0, 15.0], [50, 20, 15, 15])[0]
-    night = hours >= 30 and rng.random() < 0.4
+    night = hours >= 30 and rng.random() < NIGHT_SHARE
     qualifications = {
         rng.choices(
             [

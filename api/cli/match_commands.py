@@ -81,7 +81,22 @@ def _candidate_table(title: str, candidates: list[CandidateOut]) -> Table:
 
 
 def print_ranking(reference: str, result: MatchResult) -> None:
-    console.print(_candidate_table(f"Candidates for case {reference}", result.candidates))
+    team = result.team
+    title = "Team" if team is not None else "Candidates"
+    console.print(_candidate_table(f"{title} for case {reference}", result.candidates))
+    if team is not None:
+        state = "[green]full[/green]" if team.feasible else f"[red]{team.missing} short[/red]"
+        console.print(
+            f"[bold]Team of {team.team_size}, {team.share_hours:g} h each: {state}[/bold]"
+        )
+        for line in team.why:
+            console.print(f"  • {line}")
+        request = team.roster_request
+        console.print(
+            f"Plan it: famplan roster {reference} --start {request.start_date.isoformat()} "
+            f"--template {request.template} --per-shift {request.consultants_per_shift} "
+            f"(or POST /v1/rosters with the match's roster_request)"
+        )
     if result.support_candidates:
         console.print(_candidate_table("Support / contact person", result.support_candidates))
     if result.pairs:

@@ -83,13 +83,15 @@ def plan_form(request: Request, user: LoggedIn) -> Response:
     dates: PlanningDateCache = request.app.state.planning_dates
     with page_session(request.app.state.engine) as session:
         today = dates.get(session)
+    # A match page's team proposal links here with its case, start and template filled in.
+    query = request.query_params
     values: dict[str, object] = {
-        "case_ids": [],
+        "case_ids": query.getlist("case_ids"),
         "office_ids": [],
         "consultant_ids": [],
-        "start_date": today.isoformat(),
+        "start_date": query.get("start_date") or today.isoformat(),
         "weeks": "1",
-        "template": "3x8",
+        "template": query.get("template") or "3x8",
         "time_limit_seconds": DEFAULT_TIME_LIMIT,
     }
     return _plan_form(request, user, values, {})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -26,7 +27,7 @@ from data.scenario import (
     generate,
     language_counts,
 )
-from data.scenario_assign import best_language, needs_sign_off
+from data.scenario_assign import DOGN_HOURS_EACH, Ledger, best_language, needs_sign_off
 from data.summary import BookSummary, book_summary
 
 REGION_SPLIT = {
@@ -263,3 +264,52 @@ def test_a_case_placed_with_a_related_language_carries_the_sign_off(book: Scenar
     assert related, "the demo book places some family with a related language"
     signed = {c.reference for c in book.cases if c.allow_related_language}
     assert signed == related
+
+
+def test_a_dognindsats_member_is_held_to_the_family_hours(book: Scenario) -> None:
+    """The history books a døgnindsats team within the family hours the matcher's team
+    rule counts (37 h less 15 % = 31.45 h), everyone else within the contract."""
+    full_time = replace(book.consultants[0], contracted_hours_per_week=37.0, max_cases=5)
+    ledger = Ledger([full_time])
+    assert ledger.has_room(full_time, DOGN_HOURS_EACH, team=True)  # 28 of 31.45 h
+    ledger.add(full_time, DOGN_HOURS_EACH)
+    ledger.on_team.add(full_time.ref)
+    # fires: 4 h more on a team member would pass 31.45 h ...
+    assert not ledger.has_room(full_time, 4.0)
+    # ... does not fire: 3 h more stays within them; and off a team the contract counts
+    assert ledger.has_room(full_time, 3.0)
+    ledger.on_team.clear()
+    assert ledger.has_room(full_time, 4.0)
+    # a 30-hour consultant (25.5 family hours) cannot carry a 28-hour share
+    part_time = replace(full_time, contracted_hours_per_week=30.0)
+    assert not Ledger([part_time]).has_room(part_time, DOGN_HOURS_EACH, team=True)
+
+
+def test_running_dognindsats_teams_fit_the_family_hours_of_their_members(book: Scenario) -> None:
+    """Every team member keeps all their running hours within the family hours, so
+    matching can propose the team again (issue 19) — unless the history had to book
+    them past capacity (listed in `over_capacity`: nobody else eligible at all)."""
+    cases = {c.reference: c for c in book.cases}
+    consultants = {c.ref: c for c in book.consultants}
+    load: Counter[str] = Counter()
+    for a in book.assignments:
+        if a.status is AssignmentStatus.CONFIRMED and a.consultant_ref is not None:
+            load[a.consultant_ref] += a.hours_per_week
+    members = [
+        a
+        for a in book.assignments
+        if a.status is AssignmentStatus.CONFIRMED
+        and a.consultant_ref is not None
+        and cases[a.case_ref].intervention_type is InterventionType.DOGNINDSATS
+        and f"{a.case_ref}/{a.consultant_ref}" not in book.over_capacity
+    ]
+    overbooked = {entry.split("/")[1] for entry in book.over_capacity}
+    assert len(members) >= 12  # at least the two Hovedstaden teams
+    within = [
+        a.consultant_ref
+        for a in members
+        if load[a.consultant_ref or ""]
+        <= consultants[a.consultant_ref or ""].contracted_hours_per_week * 0.85 + 1e-9
+    ]
+    assert {a.consultant_ref for a in members} - set(within) <= overbooked
+    assert len(within) >= 0.8 * len(members)

@@ -310,3 +310,30 @@ def test_a_bad_id_in_the_address_is_a_danish_error_page(
     answer = page.goto(f"{live_url}/cases/999999")
     assert answer is not None and answer.status == 404
     expect(page.get_by_role("alert")).to_contain_text("sag 999999 findes ikke")
+
+
+def test_a_dognindsats_match_shows_the_team_and_leads_to_its_roster_form(
+    page: Page, live_url: str, people: People, web_engine: Engine, shots: Path
+) -> None:
+    """A døgnindsats is confirmed by its roster: the match page shows the team proposal
+    (no confirm button) and its link opens the roster form with the case ticked."""
+    from sqlmodel import select
+
+    from data.models import Case
+
+    with Session(web_engine) as session:
+        case_id = session.exec(select(Case.id).where(Case.reference == "FB-2023-0114")).one()
+    log_in(page, live_url, people.admin)
+    expect(page).to_have_url(re.compile(r"/inbox$"))
+    page.goto(f"{live_url}/cases/{case_id}/match")
+    team = page.locator("#team")
+    expect(team.get_by_role("heading", level=2)).to_have_text("Teamforslag")
+    # on the planning date four of its six are away over Christmas: the team is short
+    expect(team).to_contain_text("af 6 personer opfylder kravene")
+    expect(page.get_by_role("button", name=re.compile("^Bekræft"))).to_have_count(0)
+    page.screenshot(path=str(shots / "web-match-team.png"), full_page=True)
+    assert_accessible(page)
+    team.get_by_role("link", name="Planlæg vagtplanen").click()
+    expect(page).to_have_url(re.compile(r"/rosters/new\?case_ids=\d+&start_date=2023-12-15"))
+    expect(page.locator(f"#case-{case_id}")).to_be_checked()
+    expect(page.locator("#start_date")).to_have_value("2023-12-15")

@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from api.config import ApiSettings
+from api.main import create_app
 from api.services.users import create_user, lock_duration
 from data.ops_models import AuditAction, AuditEvent, Role, User, WebSession
 from tests.web.conftest import PASSWORD, People, csrf_of, log_in
@@ -394,3 +396,36 @@ def test_an_htmx_confirmation_swaps_the_ranking_or_redirects(
     done = client.post(f"/cases/{case_id}/confirm", data=fields, headers=htmx)
     assert done.status_code == 204
     assert done.headers["HX-Redirect"] == f"/cases/{case_id}?confirmed=1"
+
+
+def test_a_dognindsats_match_page_shows_its_team_and_links_to_plan_its_roster(
+    client: TestClient, people: People, web_engine: Engine, web_settings: ApiSettings
+) -> None:
+    """A døgnindsats is confirmed by its roster (one seat answers 422): its match page
+    shows the team proposal without confirm buttons, and a link to the roster form with
+    the case, start and template filled in."""
+    from data.models import Case
+
+    with Session(web_engine) as session:
+        case_id = session.exec(select(Case.id).where(Case.reference == "FB-2023-0114")).one()
+    log_in(client, people.reception)
+    page = client.get(f"/cases/{case_id}/match")
+    assert page.status_code == 200
+    assert 'id="team"' in page.text and "Teamforslag" in page.text
+    # on the planning date (15 December 2023) four of its six are away over Christmas
+    assert "af 6 personer opfylder kravene" in page.text
+    assert f'action="/cases/{case_id}/confirm"' not in page.text
+    link = re.search(r'id="plan-team-roster" href="([^"]+)"', page.text)
+    assert link is not None
+    href = link.group(1).replace("&amp;", "&")
+    assert href == f"/rosters/new?case_ids={case_id}&start_date=2023-12-15&template=3x8"
+
+    with TestClient(create_app(web_settings, web_engine)) as leader:
+        log_in(leader, people.leader_a)
+        form = leader.get(href)
+        assert form.status_code == 200
+        assert re.search(rf'value="{case_id}" checked', form.text)
+        assert 'name="start_date" type="date" value="2023-12-15"' in form.text
+        # the form without the link's query checks no case
+        plain = leader.get("/rosters/new")
+        assert not re.search(r'value="\d+" checked', plain.text)

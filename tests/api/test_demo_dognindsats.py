@@ -1,0 +1,99 @@
+"""Issue 19's "done when" on the demo book itself (seed 42), not a hand-made world:
+through the API a running døgnindsats is matched as a full team, the roster request the
+match hands over is planned (a short time limit), published, and its team appears as
+the case's assignments. On SQLite and PostgreSQL (the db fixtures).
+
+The case is FB-2023-0114 (Danish, Hovedstaden), matched for Monday 8 January 2024, the
+first week after the Christmas holidays: on the book's planning date (15 December 2023)
+four of its six members are on leave from 22 December, so in the two-week capacity
+check they have no hours free and the team is rightly short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+import data.ops_models  # noqa: F401  (registers the API tables)
+from api.auth import create_key
+from api.config import ApiSettings
+from api.main import create_app
+from data.db import make_engine
+from data.models import Assignment, AssignmentStatus, Case, Office
+from data.ops_models import Role
+from tests.api.test_rosters import _wait_roster
+
+CASE_REF = "FB-2023-0114"
+AFTER_THE_HOLIDAYS = "2024-01-08"
+
+
+@pytest.fixture(scope="module")
+def demo_engine(new_database: Callable[[str], str]) -> Iterator[Engine]:
+    """A seeded demo book of this module's own: the walk publishes into it (the shared
+    `seeded_url` must stay untouched)."""
+    from data.migrate import upgrade
+    from data.seed import load_demo
+
+    engine = make_engine(upgrade(new_database("demo_dognindsats")))
+    load_demo(engine, seed=42, scale=1, progress=False)
+    yield engine
+    engine.dispose()
+
+
+def test_a_demo_dognindsats_is_matched_as_a_team_rostered_published_and_assigned(
+    demo_engine: Engine,
+) -> None:
+    with Session(demo_engine) as session:
+        case = session.exec(select(Case).where(Case.reference == CASE_REF)).one()
+        assert case.id is not None
+        case_id = case.id
+        current = {
+            a.consultant_id
+            for a in session.exec(select(Assignment).where(Assignment.case_id == case_id))
+            if a.consultant_id is not None and a.status is not AssignmentStatus.ENDED
+        }
+        offices = [o.id for o in session.exec(select(Office)) if o.id is not None]
+        _, reception = create_key(session, Role.RECEPTION, label="demo reception")
+        _, leader = create_key(session, Role.TEAM_LEADER, offices, "demo team leader")
+        session.commit()
+    # the seed gives the running døgnindsats its team of six at 28 h each
+    assert len(current) == 6
+    settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05)
+    with TestClient(create_app(settings, demo_engine)) as client:
+        at_reception, at_leader = {"X-API-Key": reception}, {"X-API-Key": leader}
+        answer = client.post(
+            f"/v1/cases/{case_id}/match", json={"as_of": AFTER_THE_HOLIDAYS}, headers=at_reception
+        )
+        assert answer.status_code == 200, answer.text
+        team = answer.json()["team"]
+        # 3x8 covers 168 h a week; six members with 28 h free each (of 31.45 family
+        # hours): its own team, each near, from an office serving Hovedstaden
+        assert (team["feasible"], team["team_size"], team["share_hours"]) == (True, 6, 28.0)
+        request = team["roster_request"]
+        assert set(request["consultant_ids"]) == current
+        assert request["start_date"] == AFTER_THE_HOLIDAYS
+
+        planned = client.post(
+            "/v1/rosters", json={**request, "days": 7, "time_limit_seconds": 10}, headers=at_leader
+        )
+        assert planned.status_code == 202, planned.text
+        roster = _wait_roster(client, planned.json()["id"], at_leader)
+        assert roster["status"] == "draft", roster
+        assert roster["violations"] == [] and roster["uncovered"] == []
+        assert set(roster["team"]) <= current
+        published = client.post(f"/v1/rosters/{roster['id']}/publish", headers=at_leader)
+        assert published.status_code == 200, published.text
+
+        rows = client.get(f"/v1/cases/{case_id}/assignments", headers=at_reception).json()
+        members = [
+            r for r in rows["data"] if r["consultant_id"] is not None and r["status"] != "ended"
+        ]
+    # the roster's team is the case's assignments now: one primary, each member with
+    # their shifts' average week, together the 168 h of cover
+    assert sorted(r["consultant_id"] for r in members) == sorted(roster["team"])
+    assert [r["role"] for r in members].count("primary") == 1
+    assert round(sum(r["hours_per_week"] for r in members), 6) == 168.0
