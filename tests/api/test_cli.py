@@ -149,7 +149,7 @@ def _cut_the_arabic_speakers_contracts(world: World) -> None:
     ("write", "reason"),
     [
         (_confirm_k1_by_hand, "got a primary (assignment"),
-        (_cut_the_arabic_speakers_contracts, "h/week of 0 after these moves"),
+        (_cut_the_arabic_speakers_contracts, "family hours of a 0-hour contract"),
     ],
     ids=["confirmation", "contract cut"],
 )

@@ -90,7 +90,9 @@ def test_an_extension_that_breaks_capacity_changes_nothing(
     case_id = world.cases["k2"]
     too_many = client.post(
         f"/v1/cases/{case_id}/extend",
-        json={"expected_end": "2026-12-01", "hours_per_week": 40},  # c3 has 37 contracted
+        # c3 has 31.45 family hours (37 contracted); k2 is in week 9 of its course, whose
+        # second phase plans 60 % of the ordered hours: 60 h ordered are 36 h today
+        json={"expected_end": "2026-12-01", "hours_per_week": 60},
         headers=keys.headers("reception"),
     )
     assert too_many.status_code == 409 and "consultant" in too_many.json()["detail"]

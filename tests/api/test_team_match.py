@@ -19,7 +19,9 @@ from data.models import (
     Assignment,
     AssignmentRole,
     AssignmentStatus,
+    Case,
     ConsultantLanguage,
+    InterventionType,
     LanguageLevel,
     Office,
 )
@@ -51,6 +53,13 @@ def _busy_elsewhere(session: Session, consultant_id: int, case_id: int, hours: f
 
 def team_world(session: Session, world: World) -> dict[str, int]:
     """Six who qualify and four who do not, each for one reason."""
+    # k2 becomes a contact-person course: its hours do not taper with the course's phases
+    # (data/reference/phases.toml), so the loads below still hold when the team starts
+    # in 2030 (a family treatment's would be down to its last phase's share by then).
+    k2 = session.get(Case, world.cases["k2"])
+    assert k2 is not None
+    k2.intervention_type = InterventionType.CONTACT_PERSON
+    session.add(k2)
     aarhus = session.exec(select(Office).where(Office.name == "Aarhus")).one()
     assert aarhus.id is not None
     natives = _add_pool(session, world.office_naestved, 4)
