@@ -43,6 +43,8 @@ def solve_bounded(
     num_workers: int = 8,
     *,
     deterministic: bool = False,
+    relative_gap: float = 0.0,
+    log: bool = False,
     hint: list[int] | None = None,
     lp_level: int = 2,
     on_solution: Callable[[float, float], None] | None = None,
@@ -66,6 +68,8 @@ def solve_bounded(
         )
     incumbent = hint
     value = None if incumbent is None else objective_of(core, incumbent)
+    if value is not None and on_solution is not None:
+        on_solution(float(value), relaxation.bound)  # the start is the first solution
     # Without a start, aim just below the relaxation's bound: a solution that good
     # cannot use a pair whose bound is lower, so the round's model is small.
     threshold = relaxation.bound - (FIRST_MARGIN * abs(relaxation.bound) + 1)
@@ -91,6 +95,8 @@ def solve_bounded(
             seed=seed,
             num_workers=num_workers,
             deterministic=deterministic,
+            relative_gap=relative_gap,
+            log=log,
             hint=None if incumbent is None else _to_sub(incumbent, keep),
             lp_level=lp_level,
             on_solution=_progress(on_solution, relaxation.bound, threshold - 1),

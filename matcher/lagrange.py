@@ -163,8 +163,8 @@ class CapacityRelaxation(_Items):
     ) -> Relaxation:
         price = np.zeros(len(self.cap))
         best_bound, best_price = np.inf, price
-        theta, stall, iteration = 1.0, 0, 0
-        for iteration in range(1, max_iterations + 1):
+        theta, stall, steps = 1.0, 0, 0
+        for steps in range(1, max_iterations + 1):  # noqa: B007 (counted)
             bound, _, _, pair = self.evaluate(price)
             if bound < best_bound - _EPS:
                 best_bound, best_price, stall = bound, price, 0
@@ -199,7 +199,7 @@ class CapacityRelaxation(_Items):
         without = np.full(len(reduced), bound)
         firsts = first_of_item[first_of_item >= 0]
         without[firsts] = bound - best[self.item[firsts]] + second[self.item[firsts]]
-        return Relaxation("capacity", bound, pair_bound, without, best, iteration)
+        return Relaxation("capacity", bound, pair_bound, without, best, steps)
 
 
 class KnapsackRelaxation(_Items):
@@ -276,9 +276,9 @@ class KnapsackRelaxation(_Items):
         price = np.zeros(self.core.n_items) if initial is None else initial
         price = np.where(np.isfinite(price), price, 0.0)
         best_bound, best_price = np.inf, price
-        theta, stall, iteration = 1.0, 0, 0
+        theta, stall, steps = 1.0, 0, 0
         optional = ~self.required
-        for iteration in range(1, max_iterations + 1):
+        for steps in range(1, max_iterations + 1):  # noqa: B007 (counted)
             bound, chosen = self.evaluate(price)
             if bound < best_bound - _EPS:
                 best_bound, best_price, stall = bound, price, 0
@@ -299,7 +299,7 @@ class KnapsackRelaxation(_Items):
         if start is not None and bound > start.bound:  # the capacity bound was better
             return start
         pair_bound, without = self._pair_bounds(best_price, bound)
-        return Relaxation("knapsack", bound, pair_bound, without, best_price, iteration)
+        return Relaxation("knapsack", bound, pair_bound, without, best_price, steps)
 
     def _pair_bounds(self, price: np.ndarray, bound: float) -> tuple[np.ndarray, np.ndarray]:
         """Bounds with each pair forced in, and with it left out (its agent's knapsack
