@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from matcher.batch_bound import unpruned_bound
 from matcher.batch_model import (
+    BatchModel,
     BatchResult,
     Change,
     Kpis,
@@ -45,6 +46,7 @@ def optimize(
     log: bool = False,
     on_solution: Callable[[float, float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    model: BatchModel | None = None,
 ) -> BatchResult:
     """Re-optimise all seats. Status is honest: OPTIMAL only with a proof; FEASIBLE with
     the bound and gap otherwise; INFEASIBLE or UNKNOWN with no assignment.
@@ -58,7 +60,8 @@ def optimize(
     without the cap (`matcher.batch_bound`, computed in the last `UNPRUNED_SHARE` of the
     time), so OPTIMAL needs a plan that reaches it.
     `should_stop()` (a cancelled job) stops the search within a second, keeping the best
-    plan found so far."""
+    plan found so far. A `model` already built for `problem` is reused (its build then
+    does not count against the limit)."""
     scale = problem.settings.score_scale
     report = None
     if on_solution is not None:
@@ -68,7 +71,7 @@ def optimize(
             callback(objective / scale, bound / scale)
 
     started = time.perf_counter()
-    model = build_batch_model(problem)
+    model = model or build_batch_model(problem)
     hint = greedy_pairs(problem, model)  # the baseline doubles as a complete start
     # the build and the greedy start count against a wall-clock limit (not against a
     # deterministic one, which counts CP-SAT's work only)
