@@ -100,7 +100,7 @@ def optimize(
 
 
 #: Share of the time limit kept for the bound of the unpruned problem.
-UNPRUNED_SHARE = 0.15
+UNPRUNED_SHARE = 0.25
 
 
 def _with_bound(result: CoreResult, bound: float) -> CoreResult:

@@ -26,7 +26,7 @@ from matcher.lagrange import Relaxation, pairs_reaching, relax
 from solving.status import SolveStatus
 
 #: Share of the time limit the relaxation may take.
-RELAXATION_SHARE = 0.2
+RELAXATION_SHARE = 0.1
 #: Without a start, the first round keeps the pairs whose bound is within this share
 #: (plus 1) of the relaxation's bound.
 FIRST_MARGIN = 0.0005
@@ -171,7 +171,8 @@ def reduce(
         return None
     keep = pairs_reaching(core, relaxation, threshold)
     keep[protect] = True
-    for _ in range(SHRINK_PASSES):
+    # Only the knapsack relaxation tightens enough on a smaller core to pay for itself.
+    for _ in range(SHRINK_PASSES if relaxation.kind == "knapsack" else 0):
         if deadline is not None and time.perf_counter() >= deadline:
             break
         sub, pairs = restrict(core, keep)
