@@ -95,7 +95,9 @@ def optimize(
         relaxation = unpruned_bound(
             problem, model, result.objective, 1e9 if deterministic else seconds
         )
-        result = _with_bound(result, relaxation.bound)
+        result = replace(
+            _with_bound(result, relaxation.bound), runtime=time.perf_counter() - started
+        )
     return read_solution(problem, model, result)
 
 
