@@ -66,6 +66,8 @@ class BatchModel:
     #: office agent → its coordinator agents; coordinator agent → free caseload
     office_members: dict[int, list[int]] = field(default_factory=dict)
     coordinator_room: dict[int, int] = field(default_factory=dict)
+    #: The column data the candidates came from (kept for the unpruned bound).
+    index: CandidateIndex | None = None
 
 
 @dataclass(frozen=True)
@@ -440,6 +442,7 @@ class _Builder:
             time.perf_counter() - self.started,
             office_members=office_members,
             coordinator_room=room,
+            index=self.index,
         )
 
 

@@ -79,6 +79,26 @@ class AssignmentCore:
         return len(self.pair_item)
 
 
+def objective_coefficients(core: AssignmentCore) -> tuple[list[int], int]:
+    """The objective as one coefficient per pair plus a constant: the stability cost
+    becomes a bonus on the current pair, the unplaced penalty a bonus on every pair of
+    its item (so the LP bound stays tight and a relaxation prices pairs alone)."""
+    coefficient = list(core.pair_score)
+    constant = 0
+    pairs_of_item: list[list[int]] = [[] for _ in range(core.n_items)]
+    for p, i in enumerate(core.pair_item):
+        pairs_of_item[i].append(p)
+    for i in range(core.n_items):
+        if core.current_pair[i] >= 0 and core.stability[i]:
+            coefficient[core.current_pair[i]] += core.stability[i]
+            constant -= core.stability[i]
+        if not core.required[i] and core.unplaced_penalty[i]:
+            for p in pairs_of_item[i]:
+                coefficient[p] += core.unplaced_penalty[i]
+            constant -= core.unplaced_penalty[i]
+    return coefficient, constant
+
+
 @dataclass(frozen=True)
 class CoreResult:
     status: SolveStatus
@@ -170,22 +190,10 @@ class CoreModel:
                 self.model.add(sum(u * self.x[p] for u, p in uses) <= cap)
 
     def add_objective(self) -> None:
-        """Score, minus stability for leaving a current pair, minus the unplaced penalty;
-        written as per-pair coefficients plus a constant so the LP bound stays tight."""
-        core = self.core
-        coefficient = list(core.pair_score)
-        constant = 0
-        for i in range(core.n_items):
-            if core.current_pair[i] >= 0 and core.stability[i]:
-                coefficient[core.current_pair[i]] += core.stability[i]
-                constant -= core.stability[i]
-            if not core.required[i] and core.unplaced_penalty[i]:
-                for p in self.pairs_of_item[i]:
-                    coefficient[p] += core.unplaced_penalty[i]
-                constant -= core.unplaced_penalty[i]
-        self.constant = constant
+        """Score, minus stability for leaving a current pair, minus the unplaced penalty."""
+        coefficient, self.constant = objective_coefficients(self.core)
         terms = [(c, self.x[p]) for p, c in enumerate(coefficient) if c]
-        self.model.maximize(sum(c * v for c, v in terms) + constant)
+        self.model.maximize(sum(c * v for c, v in terms) + self.constant)
 
     def add_hint(self, hint: list[int] | None) -> None:
         """Start from a given solution (pair per item, -1 = none; complete hints help

@@ -6,7 +6,7 @@ Usage::
         [--time-limit S] [--workers N] [--json OUT]
 
 Senses and reference optima are those of ../shared/benchdata/gap/README.md: gap1–gap6
-are maximisation problems, types A and B (gapa, gapb) minimisation problems.
+are maximisation problems, types A, B and C (gapa, gapb, gapc) minimisation problems.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ REFERENCE: dict[str, tuple[str, tuple[int, ...]]] = {
     "gap6": ("max", (761, 759, 758, 752, 747)),
     "gapa": ("min", (1698, 3235, 1360, 2623, 1158, 2339)),
     "gapb": ("min", (1843, 3552, 1407, 2827, 1166, 2339)),
+    "gapc": ("min", (1931, 3456, 1402, 2806, 1243, 2391)),
 }
 
 

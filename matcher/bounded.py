@@ -1,0 +1,273 @@
+"""Solve the assignment core with a Lagrangian bound and reduced-cost fixing around CP-SAT.
+
+1. A Lagrangian relaxation (`matcher.lagrange.relax`) gives a bound and, per pair, a
+   bound on every solution that uses it.
+2. A start: the given hint, else a regret greedy on the relaxation's pair bounds.
+3. Rounds of CP-SAT (`matcher.core.solve_core`) on the core without the pairs that
+   cannot beat the best solution so far (`useless_pairs`): each round's model keeps an
+   optimum of the full core, so a round's proof is a proof for the full core. A better
+   solution found in a round fixes more pairs for the next.
+
+The reported bound is the smaller of the relaxation's and the last round's
+(max(CP-SAT's bound, the solution the round started from)).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from matcher.core import AssignmentCore, CoreResult, objective_coefficients, solve_core
+from matcher.lagrange import Relaxation, pairs_reaching, relax
+from solving.status import SolveStatus
+
+#: Share of the time limit the relaxation may take.
+RELAXATION_SHARE = 0.1
+#: Without a start, the first round keeps the pairs whose bound is within this share
+#: (plus 1) of the relaxation's bound.
+FIRST_MARGIN = 0.0005
+MAX_ROUNDS = 6
+#: Times the reduced core is relaxed again to shrink it further.
+SHRINK_PASSES = 3
+_EPS = 1e-6
+
+
+def solve_bounded(
+    core: AssignmentCore,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    num_workers: int = 8,
+    *,
+    deterministic: bool = False,
+    relative_gap: float = 0.0,
+    log: bool = False,
+    hint: list[int] | None = None,
+    lp_level: int = 2,
+    on_solution: Callable[[float, float], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    relaxation: Relaxation | None = None,
+) -> CoreResult:
+    """Same contract as `solve_core` (maximisation, honest status), solved as the module
+    docstring says. With `deterministic`, the relaxation runs a fixed number of steps and
+    every round a deterministic time limit, so the same seed gives the same result."""
+    started = time.perf_counter()
+    deadline = started + time_limit
+
+    def left() -> float:
+        return time_limit if deterministic else max(0.01, deadline - time.perf_counter())
+
+    if relaxation is None:
+        relaxation = relax(
+            core,
+            target=None if hint is None else objective_of(core, hint),
+            deadline=None if deterministic else started + RELAXATION_SHARE * time_limit,
+        )
+    incumbent = hint
+    value = None if incumbent is None else objective_of(core, incumbent)
+    if value is not None and on_solution is not None:
+        on_solution(float(value), relaxation.bound)  # the start is the first solution
+    # Without a start, aim just below the relaxation's bound: a solution that good
+    # cannot use a pair whose bound is lower, so the round's model is small.
+    threshold = relaxation.bound - (FIRST_MARGIN * abs(relaxation.bound) + 1)
+    result: CoreResult | None = None
+    bound = relaxation.bound
+    for _ in range(MAX_ROUNDS):
+        if value is not None:
+            if math.floor(relaxation.bound + _EPS) <= value:
+                break  # the relaxation alone proves the start optimal
+            threshold = value + 1  # only a strictly better solution matters now
+        protect = [p for p in (*core.current_pair, *(incumbent or ())) if p >= 0]
+        keep = reduce(core, relaxation, threshold, protect, None if deterministic else deadline)
+        if keep is None:  # nothing reaches the threshold
+            bound = min(bound, threshold - 1)
+            if value is not None:
+                break  # the start is optimal
+            threshold = relaxation.bound - 4 * (relaxation.bound - threshold)
+            continue
+        sub, pairs = restrict(core, keep)
+        result = solve_core(
+            sub,
+            time_limit=left(),
+            seed=seed,
+            num_workers=num_workers,
+            deterministic=deterministic,
+            relative_gap=relative_gap,
+            log=log,
+            hint=None if incumbent is None else _to_sub(incumbent, keep),
+            lp_level=lp_level,
+            on_solution=_progress(on_solution, relaxation.bound, threshold - 1),
+            should_stop=should_stop,
+        )
+        # A solution using a dropped pair scores below the threshold, hence at most
+        # threshold − 1 (integer objective).
+        if result.bound is not None:
+            bound = min(relaxation.bound, max(result.bound, threshold - 1))
+        elif result.status is SolveStatus.INFEASIBLE:
+            bound = min(bound, threshold - 1)
+        if result.objective is not None and (value is None or result.objective > value):
+            incumbent = [int(pairs[p]) if p >= 0 else -1 for p in result.pair_of_item]
+            value = result.objective
+        if not result.status.proven:
+            break  # out of time or stopped from outside
+        if value is not None and value >= threshold - 1:
+            bound = min(bound, float(value))  # the best overall: proven
+            break
+        if value is None:  # nothing at or above the threshold: aim lower
+            threshold = relaxation.bound - 4 * (relaxation.bound - threshold)
+    return _result(core, incumbent, value, bound, time.perf_counter() - started, result)
+
+
+def _progress(
+    on_solution: Callable[[float, float], None] | None, relaxation_bound: float, floor: float
+) -> Callable[[float, float], None] | None:
+    """Forward a round's progress with a bound valid for the full core."""
+    if on_solution is None:
+        return None
+    report = on_solution
+
+    def forward(objective: float, bound: float) -> None:
+        report(objective, min(relaxation_bound, max(bound, floor)))
+
+    return forward
+
+
+def _result(
+    core: AssignmentCore,
+    incumbent: list[int] | None,
+    value: int | None,
+    bound: float,
+    runtime: float,
+    last: CoreResult | None,
+) -> CoreResult:
+    if incumbent is None or value is None:
+        status = last.status if last is not None else SolveStatus.UNKNOWN
+        return CoreResult(status, None, None if status.proven else bound, runtime, (), ())
+    proven = math.floor(bound + 1e-6) <= value or (
+        last is not None and last.status is SolveStatus.OPTIMAL and last.objective == value
+    )
+    status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+    agents = tuple(core.pair_agent[p] if p >= 0 else -1 for p in incumbent)
+    return CoreResult(
+        status, value, float(value) if proven else bound, runtime, agents, tuple(incumbent)
+    )
+
+
+def reduce(
+    core: AssignmentCore,
+    relaxation: Relaxation,
+    threshold: float,
+    protect: list[int],
+    deadline: float | None,
+) -> np.ndarray | None:
+    """Mask of the pairs a solution scoring at least `threshold` may use, shrunk by
+    relaxing the reduced core again (fewer pairs, a tighter bound) up to `SHRINK_PASSES`
+    times; `protect`ed pairs stay (keeping more is always safe). None if the relaxation
+    shows that nothing reaches the threshold."""
+    if relaxation.bound < threshold - _EPS:
+        return None
+    keep = pairs_reaching(core, relaxation, threshold)
+    keep[protect] = True
+    # Only the knapsack relaxation tightens enough on a smaller core to pay for itself.
+    for _ in range(SHRINK_PASSES if relaxation.kind == "knapsack" else 0):
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        sub, pairs = restrict(core, keep)
+        prices = relaxation.item_value if relaxation.kind == "knapsack" else None
+        again = relax(sub, target=threshold, deadline=deadline, prices=prices)
+        if again.bound < threshold - _EPS:
+            return None
+        inner = pairs_reaching(sub, again, threshold)
+        if inner.all():
+            break
+        keep[pairs[~inner]] = False
+        keep[protect] = True
+    return keep
+
+
+def restrict(core: AssignmentCore, keep: np.ndarray) -> tuple[AssignmentCore, np.ndarray]:
+    """The core with only the kept pairs (every item keeps its place; a current pair
+    that is dropped costs its stability as before), and the kept pairs' old indices."""
+    pairs = np.flatnonzero(keep)
+    new_index = np.full(core.n_pairs, -1, dtype=np.int64)
+    new_index[pairs] = np.arange(len(pairs))
+    picked = pairs.tolist()
+    return (
+        replace(
+            core,
+            pair_item=tuple(core.pair_item[p] for p in picked),
+            pair_agent=tuple(core.pair_agent[p] for p in picked),
+            pair_score=tuple(core.pair_score[p] for p in picked),
+            pair_use=tuple(core.pair_use[p] for p in picked),
+            current_pair=tuple(int(new_index[p]) if p >= 0 else -1 for p in core.current_pair),
+        ),
+        pairs,
+    )
+
+
+def _to_sub(solution: list[int], keep: np.ndarray) -> list[int]:
+    new_index = np.cumsum(keep) - 1
+    return [int(new_index[p]) if p >= 0 else -1 for p in solution]
+
+
+def objective_of(core: AssignmentCore, solution: list[int]) -> int:
+    """The core objective of a solution (pair per item, -1 = none)."""
+    coefficient, constant = objective_coefficients(core)
+    return constant + sum(coefficient[p] for p in solution if p >= 0)
+
+
+def regret_greedy(core: AssignmentCore, value: np.ndarray) -> list[int] | None:
+    """A feasible solution placing items most-regret first (the gap between an item's
+    best and second-best pair by `value`), each on its best pair that still fits
+    capacities, pools and distinct groups; None if a required item finds no room."""
+    coefficient, _ = objective_coefficients(core)
+    pairs_of_item: list[list[int]] = [[] for _ in range(core.n_items)]
+    for p, i in enumerate(core.pair_item):
+        pairs_of_item[i].append(p)
+    for pairs in pairs_of_item:
+        pairs.sort(key=lambda p: (-value[p], p))
+    room = [list(cap) for cap in core.capacities]
+    pool_room = [cap for _, _, cap in core.pools]
+    pools_of_agent: dict[int, list[int]] = {}
+    for k, (agents, _, _) in enumerate(core.pools):
+        for a in agents:
+            pools_of_agent.setdefault(a, []).append(k)
+    group_of_item = {i: g for g, group in enumerate(core.distinct_groups) for i in group}
+    used_in_group: dict[int, set[int]] = {}
+
+    def fits(p: int) -> bool:
+        a, use = core.pair_agent[p], core.pair_use[p]
+        if any(u > r for u, r in zip(use, room[a], strict=True)):
+            return False
+        if any(use[core.pools[k][1]] > pool_room[k] for k in pools_of_agent.get(a, ())):
+            return False
+        group = group_of_item.get(core.pair_item[p])
+        return group is None or a not in used_in_group.get(group, set())
+
+    def regret(i: int) -> float:
+        pairs = pairs_of_item[i]
+        if len(pairs) < 2:
+            return math.inf if pairs else -math.inf
+        return float(value[pairs[0]] - value[pairs[1]])
+
+    solution = [-1] * core.n_items
+    for i in sorted(range(core.n_items), key=lambda i: (-regret(i), i)):
+        choice = next((p for p in pairs_of_item[i] if fits(p)), -1)
+        if choice < 0:
+            if core.required[i]:
+                return None
+            continue
+        if not core.required[i] and coefficient[choice] <= 0:
+            continue  # leaving the optional item out scores better
+        a = core.pair_agent[choice]
+        for r, u in enumerate(core.pair_use[choice]):
+            room[a][r] -= u
+        for k in pools_of_agent.get(a, ()):
+            pool_room[k] -= core.pair_use[choice][core.pools[k][1]]
+        if (group := group_of_item.get(i)) is not None:
+            used_in_group.setdefault(group, set()).add(a)
+        solution[i] = choice
+    return solution
