@@ -4,12 +4,13 @@ Starts the app (uvicorn, loopback only) on the configured database, creates N re
 users for this run, and lets each — a thread with its own connection and cookies — log
 in (all of them before the clock starts), then loop over the inbox, a match page and a
 case page (round robin over the open requests; nothing is confirmed, so the book is
-unchanged). The server's own time per
-page comes from its ``Server-Timing`` header (`api.web.timing`); the script prints its
-percentiles per page and over all pages. At the end the run's users are disabled.
+unchanged), reading each page for about ``--think`` seconds (0.5–1.5 times it) before the
+next click. The server's own time per page comes from its ``Server-Timing`` header
+(`api.web.timing`); the script prints its percentiles per page and over all pages. At the end the run's users are disabled.
 
     python scripts/bench_web.py                     # 20 users, 30 s
-    python scripts/bench_web.py --users 20 --duration 30
+    python scripts/bench_web.py --users 20 --duration 30 --think 1
+    python scripts/bench_web.py --think 0           # saturation: no pause between clicks
 
 The database must hold a book of business (``make db``).
 """
@@ -17,6 +18,7 @@ The database must hold a book of business (``make db``).
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import secrets
 import sys
@@ -99,7 +101,13 @@ class Start:
 
 
 def person(
-    url: str, email: str, password: str, offset: int, start: Start, timings: Timings
+    url: str,
+    email: str,
+    password: str,
+    offset: int,
+    start: Start,
+    timings: Timings,
+    think: float,
 ) -> None:
     with httpx.Client(base_url=url, timeout=30, follow_redirects=False) as http:
         login_page = http.get("/login")
@@ -113,6 +121,12 @@ def person(
         if answer.status_code != 303:
             raise RuntimeError(f"log-in failed with {answer.status_code}")
         start.barrier.wait()
+        pause = random.Random(offset)  # the same pauses run after run
+
+        def read_the_page() -> None:
+            time.sleep(pause.uniform(0.5, 1.5) * think)
+
+        time.sleep(pause.uniform(0, 3) * think)  # people do not all click at one instant
         i = offset
         while time.time() < start.stop_at:
             inbox = http.get("/inbox")
@@ -122,8 +136,11 @@ def person(
                 raise RuntimeError("the inbox lists no open request")
             case_id = case_ids[i % len(case_ids)]
             i += 1
+            read_the_page()
             timings.add("match", http.get(f"/cases/{case_id}/match"))
+            read_the_page()
             timings.add("case", http.get(f"/cases/{case_id}"))
+            read_the_page()
 
 
 def main() -> None:
@@ -131,6 +148,13 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds a person reads a page before the next click (0: no pause, "
+        "a saturation test where the server time is mostly the queue)",
+    )
     args = parser.parse_args()
 
     password = secrets.token_urlsafe(16)
@@ -141,7 +165,9 @@ def main() -> None:
             start = Start.of(len(emails), args.duration)
             threads = [
                 threading.Thread(
-                    target=person, args=(url, email, password, i, start, timings), daemon=True
+                    target=person,
+                    args=(url, email, password, i, start, timings, args.think),
+                    daemon=True,
                 )
                 for i, email in enumerate(emails)
             ]
@@ -153,7 +179,7 @@ def main() -> None:
         disable_users(args.database_url, emails)
 
     print(
-        f"{args.users} users, {args.duration:g} s; "
+        f"{args.users} users, {args.duration:g} s, {args.think:g} s reading each page; "
         f"statuses {dict(sorted(timings.statuses.items()))}"
     )
     print(f"{'page':<12} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
