@@ -6,7 +6,8 @@ in (all of them before the clock starts), then loop over the inbox, a match page
 case page (round robin over the open requests; nothing is confirmed, so the book is
 unchanged), reading each page for about ``--think`` seconds (0.5–1.5 times it) before the
 next click. The server's own time per page comes from its ``Server-Timing`` header
-(`api.web.timing`); the script prints its percentiles per page and over all pages. At the end the run's users are disabled.
+(`api.web.timing`); the script prints its percentiles per page and over all pages. At
+the end the run's users are disabled.
 
     python scripts/bench_web.py                     # 20 users, 30 s
     python scripts/bench_web.py --users 20 --duration 30 --think 1
