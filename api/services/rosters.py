@@ -812,7 +812,8 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
     transaction. The cases and then the team's consultant rows are locked first (the
     order every capacity write takes), and the roster is re-checked against the other
     published rosters, so two rosters planned at the same time never both book one
-    person."""
+    person, nor together break a rule that reaches across rosters (weekly rest, the
+    averages over the reference period, runs of days and nights)."""
     if roster.status is not RosterStatus.DRAFT:
         raise conflict(
             f"roster {roster.id} is {roster.status.value}; only a draft can be published"
@@ -826,7 +827,9 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
         for case_id in sorted(roster.case_ids):
             bump_version(session, Case, case_id)
         lock_consultants(session, roster.team, "team")
-        reason = double_booking(session, roster)
+        from api.services.roster_across import broken_with_published  # imports this module
+
+        reason = double_booking(session, roster) or broken_with_published(session, roster)
         if reason is not None:
             raise conflict(f"roster {roster.id} cannot be published: {reason}")
         written, ended = write_team_assignments(session, roster)
