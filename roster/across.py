@@ -66,16 +66,17 @@ def broken_across(
     own: Sequence[Booking], others: Sequence[Booking], rules: RosterRules
 ) -> list[BrokenAcross]:
     """The rules of `RULES_ACROSS_ROSTERS` that the shifts of `own` and `others` break
-    together and `others` alone do not (what was broken before is not the new roster's
-    doing)."""
+    together and `others` alone do not break in the same way: a breach the others had
+    already, unchanged, is not the new roster's doing; one it makes worse (a longer run,
+    a shorter weekly rest, more hours in the period) is."""
     if not own:
         return []
     problem, roster_of = _combined(list(own) + list(others), rules)
     theirs = {a for a in roster_of if a.case != own[0].roster}
-    before = {(v.rule, v.employee, v.day) for v in validate(problem, tuple(sorted(theirs)))}
+    before = set(validate(problem, tuple(sorted(theirs))))
     out = []
     for v in validate(problem, tuple(sorted(roster_of))):
-        if v.rule not in RULES_ACROSS_ROSTERS or (v.rule, v.employee, v.day) in before:
+        if v.rule not in RULES_ACROSS_ROSTERS or v in before:
             continue
         days = _days_of(v, problem.rules)
         near = sorted({a.case for a in theirs if a.employee == v.employee and a.day in days})
