@@ -445,18 +445,23 @@ class RosterProblem:
         threshold = self.rules.night_worker_threshold_minutes
         longest = max(s.duration_minutes for s in self.shift_types)
         allowance = per_day * (length - length // 7)
+        history = [
+            (a, b - a, night_minutes_between(a, b) >= threshold) for a, b in employee.history
+        ]
         out = []
         for end in range(1, self.days + 1):
             first = end - length
-            past = [(a, b) for a, b in employee.history if first * MINUTES_PER_DAY <= a < 0]
-            before = sum(b - a for a, b in past)
+            past = [
+                (minutes, night) for a, minutes, night in history if a >= first * MINUTES_PER_DAY
+            ]
+            before = sum(minutes for minutes, _ in past)
             if before or (self.days > length and end >= length):
                 inside = end - max(0, first)
                 limit = max(
                     0, allowance - before - employee.committed_minutes * inside // self.days
                 )
                 if limit < inside * longest:  # else even a longest shift a day fits
-                    night = any(night_minutes_between(a, b) >= threshold for a, b in past)
+                    night = any(night for _, night in past)
                     out.append(NightWorkerWindow(max(0, first), end, limit, night))
         return out
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from api.services.rosters import DANISH_TIME, StoredRosterParams, _utc
+from api.services.planning_date import DANISH_TIME
 from data.ops_models import Roster, RosterCaseLink, RosterShift, RosterStatus
 from roster.across import Booking, broken_across
 from roster.problem import RosterRules
@@ -24,13 +24,14 @@ RULE_NAMES = {
 }
 
 
-def broken_with_published(session: Session, roster: Roster) -> str | None:
-    """Why publishing `roster` would break a rule together with the published rosters of
-    its team (other cases; of its own cases, their shifts outside its horizon), or None.
-    Read inside the publishing transaction after the team's rows are locked."""
+def broken_with_published(
+    session: Session, roster: Roster, rules: RosterRules, start_date: dt.date, days: int
+) -> str | None:
+    """Why publishing `roster` (its `rules`, and its horizon of `days` from `start_date`)
+    would break a rule together with the published rosters of its team (other cases; of
+    its own cases, their shifts outside its horizon), or None. Read inside the
+    publishing transaction after the team's rows are locked."""
     assert roster.id is not None
-    stored = StoredRosterParams.model_validate(roster.params)
-    rules = stored.rules(RosterRules())
     own_rows = session.exec(
         select(RosterShift)
         .where(RosterShift.roster_id == roster.id, col(RosterShift.consultant_id).is_not(None))
@@ -42,10 +43,8 @@ def broken_with_published(session: Session, roster: Roster) -> str | None:
     # as far either side as a rule looks: the reference period and a weekly-rest window
     reach = dt.timedelta(days=(rules.reference_period_days or 0) + rules.weekly_rest_window_days)
     first, last = _utc(own_rows[0].start), max(_utc(s.end) for s in own_rows)
-    horizon_start = dt.datetime.combine(
-        stored.start_date, dt.time(0), tzinfo=DANISH_TIME
-    ).astimezone(dt.UTC)
-    horizon_end = horizon_start + dt.timedelta(days=stored.days)
+    horizon_start = dt.datetime.combine(start_date, dt.time(0), tzinfo=DANISH_TIME)
+    horizon_end = horizon_start + dt.timedelta(days=days)
     excluded = {roster.id} | ({roster.parent_id} if roster.parent_id is not None else set())
     sharing_a_case = set(
         session.exec(
@@ -83,6 +82,11 @@ def broken_with_published(session: Session, roster: Roster) -> str | None:
             f"({v.rule}{when}) together with published roster {rosters}"
         )
     return None
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored shift time is UTC
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _booking(shift: RosterShift, template_name: str, own: bool = False) -> Booking:

@@ -827,9 +827,14 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
         for case_id in sorted(roster.case_ids):
             bump_version(session, Case, case_id)
         lock_consultants(session, roster.team, "team")
-        from api.services.roster_across import broken_with_published  # imports this module
+        from api.services.roster_across import broken_with_published
+        from roster.problem import RosterRules
 
-        reason = double_booking(session, roster) or broken_with_published(session, roster)
+        stored = StoredRosterParams.model_validate(roster.params)
+        rules = stored.rules(RosterRules())
+        reason = double_booking(session, roster) or broken_with_published(
+            session, roster, rules, stored.start_date, stored.days
+        )
         if reason is not None:
             raise conflict(f"roster {roster.id} cannot be published: {reason}")
         written, ended = write_team_assignments(session, roster)
