@@ -13,10 +13,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.services.errors import Conflict
-from api.services.rosters import DANISH_TIME, publish_roster, shift_times
-from data.ops_models import Roster, RosterShift, RosterStatus
-from roster.templates import template
-from tests.api.test_rosters import START, _add_dognindsats, _add_pool
+from api.services.rosters import publish_roster
+from data.ops_models import Roster, RosterStatus
+from tests.api.dognindsats import START, add_dognindsats, add_pool, draft_roster
 from tests.api.world import World
 
 
@@ -29,47 +28,19 @@ def _roster(
     template_name: str = "3x8",
     **rules: Any,
 ) -> Roster:
-    """A stored draft of two weeks of `case_id` from `first_day` with (consultant, day,
-    shift) rows; `rules`: the stored rule overrides (e.g. reference_period_days). Two
-    weeks, so that a consultant's hours per week of two rosters stay within a 37 h
-    contract when publishing writes them back as assignments."""
-    kinds = {s.id: s for s in template(template_name)}
-    roster = Roster(
-        status=RosterStatus.DRAFT,
-        case_ids=[case_id],
-        office_ids=[office_id],
-        horizon_start=dt.datetime.combine(first_day, dt.time(0), tzinfo=DANISH_TIME),
+    """A stored draft of two weeks from `first_day`: two weeks, so that a consultant's
+    hours per week of two rosters stay within a 37 h contract when publishing writes
+    them back as assignments."""
+    return draft_roster(
+        session,
+        case_id,
+        office_id,
+        shifts,
+        start=first_day,
         days=14,
-        template=template_name,
-        params={
-            "case_ids": [case_id],
-            "office_ids": [office_id],
-            "start_date": first_day.isoformat(),
-            "days": 14,
-            "template": template_name,
-            **rules,
-        },
-        team=sorted({c for c, _, _ in shifts}),
+        template_name=template_name,
+        **rules,
     )
-    session.add(roster)
-    session.flush()
-    assert roster.id is not None
-    for consultant, day, code in shifts:
-        kind = kinds[code]
-        start, end = shift_times(first_day, day, kind.start_minute, kind.duration_minutes)
-        session.add(
-            RosterShift(
-                roster_id=roster.id,
-                case_id=case_id,
-                consultant_id=consultant,
-                shift_code=code,
-                start=start,
-                end=end,
-            )
-        )
-    session.commit()
-    session.refresh(roster)
-    return roster
 
 
 def _refusal(session: Session, roster: Roster) -> str:
@@ -86,9 +57,9 @@ def test_publishing_refuses_a_roster_that_breaks_the_weekly_rest_with_another(
     api_engine: Engine, world: World
 ) -> None:
     with Session(api_engine) as session:
-        (a,) = _add_pool(session, world.office_naestved, 1)
-        case_1 = _add_dognindsats(session, "TEST-DOGN-1")
-        case_2 = _add_dognindsats(session, "TEST-DOGN-2")
+        (a,) = add_pool(session, world.office_naestved, 1)
+        case_1 = add_dognindsats(session, "TEST-DOGN-1")
+        case_2 = add_dognindsats(session, "TEST-DOGN-2")
         session.commit()
         office = world.office_naestved
         # case 1's week: a works the day shift 07–15 on days 3..6
@@ -110,9 +81,9 @@ def test_publishing_refuses_a_roster_that_breaks_the_48_hour_average_with_anothe
     api_engine: Engine, world: World
 ) -> None:
     with Session(api_engine) as session:
-        (a,) = _add_pool(session, world.office_naestved, 1)
-        case_1 = _add_dognindsats(session, "TEST-DOGN-1")
-        case_2 = _add_dognindsats(session, "TEST-DOGN-2")
+        (a,) = add_pool(session, world.office_naestved, 1)
+        case_1 = add_dognindsats(session, "TEST-DOGN-1")
+        case_2 = add_dognindsats(session, "TEST-DOGN-2")
         session.commit()
         office = world.office_naestved
         # a 7-day reference period: 48 h in any 7 days. Case 1's week: three 12 h day
@@ -151,8 +122,8 @@ def test_the_next_roster_of_the_same_case_continues_the_run_of_days(
     api_engine: Engine, world: World
 ) -> None:
     with Session(api_engine) as session:
-        a, b = _add_pool(session, world.office_naestved, 2)
-        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        a, b = add_pool(session, world.office_naestved, 2)
+        case_id = add_dognindsats(session, "TEST-DOGN-1")
         session.commit()
         office = world.office_naestved
         # the case's week: a works the night 23–07 on days 3..6 (four in a row, the
