@@ -89,10 +89,12 @@ class RosterRules:
     max_consecutive_nights: int | None = 4
     max_consecutive_working_days: int | None = 6
     #: Night workers — anyone working at least `night_worker_threshold_minutes` of night
-    #: time (22–05) in a shift of the horizon — work at most this much per 24 hours on
-    #: average over the horizon, the weekly rest days left out of the average (Directive
-    #: art. 8(a) and 16(c); arbejdstidsloven § 6; bekendtgørelse nr. 324 § 4 on night
-    #: work). Time on site counts in full.
+    #: time (22–05) in a shift of the horizon or of the reference period before it
+    #: (`Employee.history`) — work at most this much per 24 hours on average over the
+    #: horizon and over every reference period of `reference_period_days` that ends on a
+    #: day of it, the history counted in and the weekly rest days left out of the
+    #: average (Directive art. 8(a) and 16(c); arbejdstidsloven § 6; bekendtgørelse nr.
+    #: 324 § 4 on night work). Time on site counts in full.
     night_worker_average_minutes_per_24h: int | None = 8 * 60
     night_worker_threshold_minutes: int = 3 * 60
     #: The 48-hour average holds over the horizon as a whole too, not only over the
