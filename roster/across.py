@@ -66,14 +66,17 @@ def broken_across(
     own: Sequence[Booking], others: Sequence[Booking], rules: RosterRules
 ) -> list[BrokenAcross]:
     """The rules of `RULES_ACROSS_ROSTERS` that the shifts of `own` and `others` break
-    together and `others` alone do not break in the same way: a breach the others had
-    already, unchanged, is not the new roster's doing; one it makes worse (a longer run,
-    a shorter weekly rest, more hours in the period) is."""
+    together and neither breaks alone in the same way: a breach the others had already,
+    unchanged, is not the new roster's doing; one it makes worse (a longer run, a
+    shorter weekly rest, more hours in the period) is. A breach of `own` alone is its
+    own validation's to judge (the windows past its horizon's end are judged when the
+    next roster is planned, with it as history)."""
     if not own:
         return []
     problem, roster_of = _combined(list(own) + list(others), rules)
     theirs = {a for a in roster_of if a.case != own[0].roster}
-    before = set(validate(problem, tuple(sorted(theirs))))
+    alone = [theirs, roster_of - theirs]
+    before = {v for part in alone for v in validate(problem, tuple(sorted(part)))}
     out = []
     for v in validate(problem, tuple(sorted(roster_of))):
         if v.rule not in RULES_ACROSS_ROSTERS or v in before:

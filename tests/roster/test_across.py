@@ -60,3 +60,16 @@ def test_what_the_other_rosters_broke_alone_is_not_the_new_ones_doing() -> None:
         "weekly_rest",
         "max_consecutive_working_days",
     }
+
+
+def test_what_the_new_roster_breaks_alone_past_its_end_is_left_to_its_own_check() -> None:
+    # nights 23–07 on days 1..6 of its week: its own week keeps 47 h free before day 1,
+    # but the 7 days from day 1 hold only 17 h after the last night (a window past its
+    # end, judged when the next roster is planned). Another roster a month later does
+    # not make it an across-rosters breach; one with a night on day 7 does
+    n8 = template("3x8")[2]
+    rules = _rules(max_consecutive_nights=None)
+    own = _bookings("new", n8, range(1, 7))
+    assert broken_across(own, _bookings("7", D8, range(30, 31)), rules) == []
+    next_night = broken_across(own, _bookings("7", n8, range(7, 8)), rules)
+    assert "weekly_rest" in {b.violation.rule for b in next_night}
