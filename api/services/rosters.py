@@ -797,6 +797,19 @@ def double_booking(session: Session, roster: Roster) -> str | None:
     return None
 
 
+def _broken_across_rosters(session: Session, roster: Roster) -> str | None:
+    """`roster_across.broken_with_published` with the roster's rules and horizon."""
+    from api.services.roster_across import broken_with_published
+    from roster.problem import RosterRules
+
+    try:
+        rules = StoredRosterParams.model_validate(roster.params).rules(RosterRules())
+    except ValidationError:
+        rules = RosterRules()  # stored without its parameters (made by hand): the defaults
+    start = _utc(roster.horizon_start).astimezone(DANISH_TIME).date()
+    return broken_with_published(session, roster, rules, start, roster.days)
+
+
 def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -> Roster:
     """Publish a draft and write its team back as the cases' assignments, all in one
     transaction. The cases and then the team's consultant rows are locked first (the
@@ -817,14 +830,7 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
         for case_id in sorted(roster.case_ids):
             bump_version(session, Case, case_id)
         lock_consultants(session, roster.team, "team")
-        from api.services.roster_across import broken_with_published
-        from roster.problem import RosterRules
-
-        stored = StoredRosterParams.model_validate(roster.params)
-        rules = stored.rules(RosterRules())
-        reason = double_booking(session, roster) or broken_with_published(
-            session, roster, rules, stored.start_date, stored.days
-        )
+        reason = double_booking(session, roster) or _broken_across_rosters(session, roster)
         if reason is not None:
             raise conflict(f"roster {roster.id} cannot be published: {reason}")
         written, ended = write_team_assignments(session, roster)
