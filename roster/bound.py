@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from roster.eligibility import why_not
@@ -76,26 +77,55 @@ def quality_bound(
     )
 
 
-def lexicographic_bound(problem: RosterProblem, levels: dict[int, int]) -> int | None:
-    """A lower bound of the whole objective given the values `levels` (priority level →
-    value) the earlier levels of a lexicographic solve are fixed at: their sum plus
-    `quality_bound` under the cover and team they allow. None when the bound does not
-    apply (no rhythm and fairness level, or an under-cover that costs nothing)."""
+def lexicographic_bound(
+    problem: RosterProblem, held: dict[int, int], levels: Collection[int]
+) -> int | None:
+    """A lower bound of the whole objective of a lexicographic solve over priority
+    `levels`, given the values `held` (level → value) its earlier levels are held at:
+    their sum, plus for the levels not held the team's bound (`team_bound`) and the
+    rhythm and fairness level's (`quality_bound`) under the cover and team allowed.
+    None when it does not apply: a level other than cover and team held (a repair's
+    changes), the cover level not held, or an under-cover that costs nothing."""
     p = problem
-    if LEVEL_QUALITY in levels or any(level > LEVEL_QUALITY for level in levels):
+    if any(level not in (LEVEL_COVER, LEVEL_TEAM) for level in held):
+        return None
+    if LEVEL_COVER in levels and LEVEL_COVER not in held:
         return None
     missing = 0
-    cover = levels.get(LEVEL_COVER, 0)
+    cover = held.get(LEVEL_COVER, 0)
     if cover:
         weights = [p.under_weight(d) for d in p.cover if d.required > 0]
         if not weights or min(weights) <= 0:
             return None
         missing = cover // min(weights)
+    total = sum(held.values())
     team_members = None
-    if LEVEL_TEAM in levels and p.weights.team_member > 0:
-        team_members = levels[LEVEL_TEAM] // p.weights.team_member
-    quality = quality_bound(p, missing_shifts=missing, team_members=team_members)
-    return sum(levels.values()) + quality.total
+    if LEVEL_TEAM in held and p.weights.team_member > 0:
+        team_members = held[LEVEL_TEAM] // p.weights.team_member
+    elif LEVEL_TEAM in levels:
+        total += p.weights.team_member * team_bound(p, missing_shifts=missing)
+    if LEVEL_QUALITY in levels:
+        total += quality_bound(p, missing_shifts=missing, team_members=team_members).total
+    return total
+
+
+def team_bound(problem: RosterProblem, *, missing_shifts: int = 0) -> int:
+    """The fewest (consultant, case) team memberships: per case, the fewest people whose
+    capacities for its shifts (`capacity`) hold all of them but `missing_shifts`."""
+    p = problem
+    per_case: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for demand in p.cover:
+        if demand.required > 0:
+            per_case[demand.case][demand.day] += demand.required
+    total = 0
+    for case_id, per_day in per_case.items():
+        sids = sorted({d.shift for d in p.cover if d.case == case_id and d.required > 0})
+        shifts = [p.shift[sid] for sid in sids]
+        needed = sum(per_day.values()) - missing_shifts
+        if needed > 0:
+            caps = [capacity(p, e, shifts, set(per_day)) for e in p.employees]
+            total += _fewest_holding(caps, needed)
+    return total
 
 
 def _longest_run(p: RosterProblem, e: Employee, shifts: list[ShiftType]) -> int:

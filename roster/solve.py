@@ -23,7 +23,7 @@ from roster.heuristic import greedy
 from roster.interrupt import Interrupt
 from roster.kpis import RosterKpis, compute_kpis
 from roster.lns import improve
-from roster.model import LEVEL_CHANGES, LEVEL_QUALITY, Key, RepairWeights, RosterModel
+from roster.model import LEVEL_CHANGES, Key, RepairWeights, RosterModel
 from roster.problem import Assignment, Case, Roster, RosterProblem
 from solving.status import SolveStatus
 
@@ -506,8 +506,26 @@ def _solve(
             else:
                 last_bound = bound
         else:
-            stages.append(StageResult(level, status, None, 0, time.perf_counter() - t0))
-            break
+            held = (
+                _start(problem, rm, solution or fallback, level)
+                if lexicographic
+                and reference is None
+                and index < len(plan) - 1
+                and not interrupt.stopped
+                else None
+            )
+            if held is None:
+                stages.append(StageResult(level, status, None, 0, time.perf_counter() - t0))
+                break
+            # no roster in this level's time (its CP-SAT runs can spend it all in
+            # presolve), but the earlier level's roster, or the warm start, is one: hold
+            # the level at that roster's value, unproven, and go on to the next
+            solution, value = held
+            stages.append(
+                StageResult(level, SolveStatus.FEASIBLE, value, 0, time.perf_counter() - t0)
+            )
+            rm.model.add(expr <= value)
+            fixed_total += value
     seconds = time.perf_counter() - started
     cancelled = interrupt.stopped
     final = stages[-1] if stages else StageResult(0, SolveStatus.UNKNOWN, None, 0, 0.0)
@@ -559,13 +577,11 @@ def _solve(
     if not lexicographic:
         objective = stages[-1].objective if stages[-1].objective is not None else objective
     bound_by = "cp-sat"
-    if lexicographic and reference is None and len(stages) == len(plan):
-        # the earlier levels fixed, the rhythm and fairness level has a per-term bound
-        # far above the LP's (`roster.bound`)
-        earlier = {st.level: st.objective or 0 for st in stages[:-1]}
-        terms_bound = (
-            lexicographic_bound(problem, earlier) if plan[-1][0] == LEVEL_QUALITY else None
-        )
+    if lexicographic and reference is None and stages:
+        # given the levels held (all stages but the last), the later levels have
+        # per-term bounds far above the LP's (`roster.bound`)
+        held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
+        terms_bound = lexicographic_bound(problem, held_levels, [lvl for lvl, _ in plan])
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)

@@ -12,9 +12,9 @@ import dataclasses
 import pytest
 
 from roster import solve
-from roster.bound import lexicographic_bound, quality_bound
+from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
-from roster.model import LEVEL_COVER, LEVEL_TEAM
+from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import Case, CoverDemand, ObjectiveWeights, RosterProblem
 from roster.solve import SearchParameters
 from solving.status import SolveStatus
@@ -94,11 +94,14 @@ def test_missing_cover_weakens_the_bound_and_free_under_cover_voids_it() -> None
     under = p.under_weight(p.cover[0])
     # a cover level worth three missing shifts allows them: that bound, plus the levels
     levels = {LEVEL_COVER: 3 * under, LEVEL_TEAM: 6}
-    assert lexicographic_bound(p, levels) == 3 * under + 6 + 6
+    assert (
+        lexicographic_bound(p, levels, [LEVEL_COVER, LEVEL_TEAM, LEVEL_QUALITY])
+        == 3 * under + 6 + 6
+    )
     free = dataclasses.replace(
         p, cover=tuple(CoverDemand(d.case, d.day, d.shift, 1, under_weight=0) for d in p.cover)
     )
-    assert lexicographic_bound(free, {LEVEL_COVER: 100}) is None
+    assert lexicographic_bound(free, {LEVEL_COVER: 100}, [LEVEL_COVER, LEVEL_QUALITY]) is None
 
 
 @pytest.mark.parametrize("over_weight", [None, 1])
@@ -114,3 +117,12 @@ def test_over_cover_leaves_only_the_run_length_bound_on_blocks(over_weight: int 
     cover = tuple(d for d in cover if d.day in (0, 2))
     p = dataclasses.replace(p, cover=cover)
     assert quality_bound(p).blocks == (2 if over_weight is None else 1) * 3
+
+
+def test_the_team_bound_meets_the_proven_minimum_team() -> None:
+    # 21 shifts of 8 h, a 37 h week holds 4 of them: at least 6 consultants, which
+    # the cover-and-team solve proves minimal
+    p = tiny()
+    assert team_bound(p) == 6 == solve(p, time_limit=10, seed=0).terms["team"]
+    # with 5 shifts allowed missing, 16 remain: 4 people (37 h) suffice
+    assert team_bound(p, missing_shifts=5) == 4
