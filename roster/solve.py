@@ -454,6 +454,8 @@ def _solve(
     progress = _Progress(on_solution) if on_solution is not None else None
     last_bound = 0
     zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
+    plan_levels = [level for level, _ in plan]
+    terms_bound: int | None = None
     for index, (level, expr) in enumerate(plan):
         if interrupt.stopped:
             break
@@ -463,6 +465,11 @@ def _solve(
             rm.model.add(expr <= 0)
             stages.append(StageResult(level, SolveStatus.OPTIMAL, 0, 0, 0.0))
             continue
+        if index == len(plan) - 1 and lexicographic and reference is None:
+            # before the last level's search, so that its time counts in the limit
+            terms_bound = lexicographic_bound(
+                problem, {st.level: st.objective or 0 for st in stages}, plan_levels
+            )
         remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
         budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
@@ -580,8 +587,9 @@ def _solve(
     if lexicographic and reference is None and stages:
         # given the levels held (all stages but the last), the later levels have
         # per-term bounds far above the LP's (`roster.bound`)
-        held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
-        terms_bound = lexicographic_bound(problem, held_levels, [lvl for lvl, _ in plan])
+        if len(stages) < len(plan):  # the last level was not reached
+            held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
+            terms_bound = lexicographic_bound(problem, held_levels, plan_levels)
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
