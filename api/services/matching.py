@@ -42,6 +42,7 @@ from api.schemas.matching import (
 from api.services.assignments import Confirmation, StaticCheck, confirm
 from api.services.errors import Conflict
 from api.services.references import get_or_404
+from api.services.teams import team_roles
 from data.models import AssignmentRole, Case, CaseStatus, Consultant, InterventionType
 from matcher.problem import MatchProblem
 
@@ -396,14 +397,10 @@ def team_match_result(
 
     proposal = propose_team(problem, case_id, *team)
     case = problem.case_by_id[case_id]
+    roles = team_roles([member.consultant_id for member in proposal.members])
     members = [
-        _candidate_out(
-            problem,
-            versions,
-            member,
-            AssignmentRole.PRIMARY if rank == 0 else AssignmentRole.SUPPORT,
-        )
-        for rank, member in enumerate(proposal.members)
+        _candidate_out(problem, versions, member, roles[member.consultant_id])
+        for member in proposal.members
     ]
     # the members' offices (each serves the region): the pool, and whose team leaders plan
     offices = sorted({problem.consultant_by_id[m.consultant_id].office_id for m in members})

@@ -45,6 +45,7 @@ from api.services.jobs import (
     submit_job,
 )
 from api.services.scope import within_office_scope
+from api.services.teams import team_roles
 from data.models import (
     Absence,
     Assignment,
@@ -967,8 +968,8 @@ def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int],
         )
         by_consultant = {a.consultant_id: a for a in running}
         primary = next((a.consultant_id for a in running if a.role is AssignmentRole.PRIMARY), None)
-        if primary not in hours:
-            primary = min(hours, key=lambda c: (-hours[c], c)) if hours else None
+        # the running primary stays; otherwise the member with most hours
+        roles = team_roles(sorted(hours, key=lambda c: (-hours[c], c)), primary)
         for assignment in running:
             if assignment.consultant_id in hours:
                 continue
@@ -978,7 +979,7 @@ def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int],
             session.add(assignment)
             ended.append(assignment.id or 0)
         for consultant_id in sorted(hours):
-            role = AssignmentRole.PRIMARY if consultant_id == primary else AssignmentRole.SUPPORT
+            role = roles[consultant_id]
             row = by_consultant.get(consultant_id)
             if row is None:
                 row = Assignment(
