@@ -40,7 +40,7 @@ from api.schemas.matching import (
     TeamRosterRequest,
 )
 from api.services.assignments import Confirmation, StaticCheck, confirm
-from api.services.errors import Conflict
+from api.services.errors import Conflict, Invalid
 from api.services.references import get_or_404
 from api.services.teams import team_roles
 from data.models import AssignmentRole, Case, CaseStatus, Consultant, InterventionType
@@ -289,6 +289,26 @@ def match_case(
         entry.rankings[key] = ranking
         entry.results[key] = result
     return result
+
+
+def proposed_team(
+    session: Session,
+    cache: SnapshotCache,
+    case_id: int,
+    as_of: dt.date,
+    team: TeamShape = DEFAULT_TEAM,
+) -> TeamOut:
+    """The team a døgnindsats's match proposes on `as_of`, with the roster request that
+    plans exactly it: `POST /v1/cases/{id}/match` answers it, the match page links the
+    roster form to it, and `famplan roster` plans from it — one team for all three.
+    `NotFound` for an unknown case, `Invalid` for one that is no døgnindsats, `Conflict`
+    for one that is neither requested nor running."""
+    case = get_or_404(session, Case, case_id, "case")
+    if case.intervention_type is not InterventionType.DOGNINDSATS:
+        raise Invalid.field("case_id", f"case {case_id} is not a døgnindsats")
+    result = match_case(session, cache, case_id, as_of, 1, False, team)
+    assert result.team is not None  # a døgnindsats is answered with a team
+    return result.team
 
 
 def _rank(problem: MatchProblem, case_id: int, top: int, propose_reshuffle: bool) -> Ranking:
