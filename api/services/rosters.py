@@ -1059,6 +1059,19 @@ def end_case(
         ).all()
         if _runs_past(session, parent, case_id, body.end_date)
     ]
+    pending = session.exec(
+        select(Roster).where(
+            col(Roster.parent_id).in_([p.id for p in parents]),
+            Roster.status == RosterStatus.PENDING,
+        )
+    ).first()
+    if pending is not None and not job_ended_without_roster(
+        session.get(Job, pending.job_id) if pending.job_id is not None else None
+    ):
+        raise conflict(
+            f"roster {pending.parent_id} is already being repaired (roster {pending.id}); "
+            "end the case when that job has finished"
+        )
     if not parents:
         result = _end_case_now(session, case, body.end_date, reason, actor_key_id, today, [])
         session.commit()

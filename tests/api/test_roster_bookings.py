@@ -479,3 +479,28 @@ def test_ending_a_dognindsats_at_short_notice_needs_a_reason(
         ]
     # the short notice's reason is on record; a full week's notice needs none
     assert notices == [(6, "the family moved away"), (7, None)]
+
+
+def test_ending_a_dognindsats_twice_while_its_cut_is_queued_is_a_conflict(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    # no worker here: the first end's cut job stays queued, its roster pending
+    with Session(api_engine) as session:
+        (a,) = _add_pool(session, world.office_naestved, 1)
+        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        roster = _draft(session, case_id, world.office_naestved, [(a, 0, "D"), (a, 4, "D")])
+        publish_roster(session, roster, None)
+    headers = keys.headers("reception")
+    body = {"end_date": (START + dt.timedelta(days=2)).isoformat()}
+    first = client.post(f"/v1/cases/{case_id}/end", json=body, headers=headers)
+    assert first.status_code == 202, first.text
+    (cut_id,) = first.json()["roster_ids"]
+    again = client.post(f"/v1/cases/{case_id}/end", json=body, headers=headers)
+    assert again.status_code == 409, again.text
+    assert f"roster {cut_id}" in again.json()["detail"]
+    with Session(api_engine) as session:
+        # nothing has ended yet: the job publishes the cut and ends the assignments
+        assert set(_running(session, case_id)) == {a}
+        stored = session.get(Roster, roster.id)
+        assert stored is not None and stored.status is RosterStatus.PUBLISHED
