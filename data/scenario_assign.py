@@ -7,8 +7,10 @@ the region, travel, current load). Capacity — contracted hours and the case li
 is kept whenever anyone eligible has room; otherwise the assignment is made anyway and
 listed in `Scenario.over_capacity` ("mostly respects capacity"). A døgnindsats team is
 drawn as `matcher.team` proposes one: within reach, from offices serving the region, each
-member within the family hours. Ended cases get ended
-assignments chosen the same way without capacity. Every case gets a coordinator.
+member within the family hours; a døgnindsats team office then holds one more team's share
+free (`RESERVE_OFFICES`) for a døgnindsats registered on the planning date. Ended cases
+get ended assignments chosen the same way without capacity. Every case gets a
+coordinator.
 """
 
 from __future__ import annotations
