@@ -149,7 +149,7 @@ def test_a_dognindsats_walks_from_request_to_team_to_roster_to_assignments_to_it
     # the roster is cut by a repair job (202); publishing the cut ends the assignments
     assert ended.status_code == 202, ended.text
     (cut_id,) = ended.json()["roster_ids"]
-    cut = _wait_roster(client, cut_id, leader)
+    cut = wait_roster(client, cut_id, leader)
     assert cut["status"] == "published", cut
     before = {
         (s["consultant_id"], s["shift_code"], s["start"])

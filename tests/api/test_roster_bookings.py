@@ -327,7 +327,7 @@ def test_a_roster_stored_with_a_rest_below_8_hours_is_refused_not_a_500(
 
 
 def test_ending_a_dognindsats_cuts_its_roster_and_ends_its_team(
-    worker_client: TestClient,  # noqa: F811 - the fixture
+    worker_client: TestClient,
     keys: Keys,
     world: World,
     api_engine: Engine,
@@ -355,7 +355,7 @@ def test_ending_a_dognindsats_cuts_its_roster_and_ends_its_team(
     assert answer["pending"] is True and answer["ended_assignment_ids"] == []
     assert ended.headers["Location"] == f"/v1/jobs/{job_id}"
     leader = keys.headers("team_leader_naestved")
-    cut = _wait_roster(client, cut_id, leader)
+    cut = wait_roster(client, cut_id, leader)
     assert cut["status"] == "published" and cut["parent_id"] == roster.id
     job = client.get(f"/v1/jobs/{job_id}", headers=leader).json()
     assert (job["kind"], job["status"]) == ("repair", "succeeded")
@@ -421,10 +421,10 @@ def test_ending_a_dognindsats_twice_while_its_cut_is_queued_is_a_conflict(
 ) -> None:
     # no worker here: the first end's cut job stays queued, its roster pending
     with Session(api_engine) as session:
-        (a,) = _add_pool(session, world.office_naestved, 1)
-        case_id = _add_dognindsats(session, "TEST-DOGN-1")
+        (a,) = add_pool(session, world.office_naestved, 1)
+        case_id = add_dognindsats(session, "TEST-DOGN-1")
         session.commit()
-        roster = _draft(session, case_id, world.office_naestved, [(a, 0, "D"), (a, 4, "D")])
+        roster = draft_roster(session, case_id, world.office_naestved, [(a, 0, "D"), (a, 4, "D")])
         publish_roster(session, roster, None)
     headers = keys.headers("reception")
     body = {"end_date": (START + dt.timedelta(days=2)).isoformat()}
