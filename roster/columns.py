@@ -41,9 +41,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from roster import sequences
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
@@ -59,6 +61,10 @@ COLUMNS_PER_ROUND = 5
 DIVE_ROUNDS = 3
 SLOW_ROUND = 0.25
 _EPSILON = 1e-6
+#: Programme runs per employee and pricing round (`sequences.EmployeeProgramme.price`):
+#: the prices of the per-type and weekend maxima carry over between rounds, so a few
+#: subgradient steps a round suffice.
+PROGRAMME_ROUNDS = 3
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
@@ -156,6 +162,73 @@ class _Pricer:
         return days * 0.5 / _SCALE
 
 
+class _ProgrammePricer:
+    """One employee's pricing by the dynamic programme of `roster.sequences` (same
+    interface as `_Pricer`). It states every rule of the employee exactly except the
+    per-type and weekend maxima, which it prices (a Lagrangian relaxation), so its
+    minimum is a valid lower bound on the pricing problem's either way, and every
+    schedule it returns keeps all the rules (checked before it is reported)."""
+
+    def __init__(
+        self, problem: RosterProblem, employee: str, deadline: float | None = None
+    ) -> None:
+        self.problem, self.deadline = problem, deadline
+        self.fallback: _Pricer | None = None
+        self.employee = employee
+        self.programme = sequences.EmployeeProgramme(problem, problem.employee[employee])
+        self.case = problem.cases[0].id
+        self.symbol = {sid: k for k, sid in enumerate(self.programme.symbols)}
+        self.days = problem.days
+        self.prices: tuple[np.ndarray, float] | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.programme.usable
+
+    def price(
+        self, duals: dict[DemandKey, float], seed: int, forced: dict[Key, bool] | None = None
+    ) -> tuple[list[tuple[float, Column, int]], float | None]:
+        """As `_Pricer.price`; `seed` is unused (the programme is exact)."""
+        gain = np.zeros((self.days, len(self.symbol)))
+        for (_case, day, shift), value in duals.items():
+            gain[day, self.symbol[shift]] = value
+        for (eid, day, shift, _case), on in (forced or {}).items():
+            if eid != self.employee:
+                continue
+            k = self.symbol[shift]
+            if on:
+                keep = gain[day, k]
+                gain[day, :] = -math.inf
+                gain[day, k] = keep
+            else:
+                gain[day, k] = -math.inf
+        priced = self.programme.price(gain, rounds=PROGRAMME_ROUNDS, start=self.prices)
+        if priced.bound == -math.inf:
+            raise _NoSchedule
+        if not forced:
+            self.prices = priced.prices  # the dive's fixes would skew them
+        cost = self.programme.cost
+        found = []
+        for path in priced.schedules:
+            column = frozenset(
+                (self.employee, day, self.programme.symbols[k], self.case)  # type: ignore[misc]
+                for day, k in enumerate(path)
+                if k
+            )
+            own = round(float(sum(cost[day, k] for day, k in enumerate(path))))
+            found.append((_reduced_cost(column, own, duals), column, own))
+        found.sort(key=lambda f: -f[0])  # best last, as CP-SAT's callback reports them
+        if not found and not duals:
+            # asked for any legal schedule (`ensure_columns`) and the maxima's prices did
+            # not settle: CP-SAT finds one, or proves there is none. While pricing, a
+            # round without a column from this employee is fine: the bound stays valid
+            if self.fallback is None:
+                self.fallback = _Pricer(self.problem, self.employee, self.deadline)
+            found, proven = self.fallback.price(duals, seed, forced)
+            return found, max(-priced.bound, proven) if proven is not None else -priced.bound
+        return found, -priced.bound
+
+
 def _reduced_cost(column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
     """Own cost minus `duals` (unrounded) over the column's assignments."""
     return cost - sum(duals.get((k[3], k[1], k[2]), 0.0) for k in column)
@@ -195,13 +268,18 @@ class ColumnGeneration:
         seed: int = 0,
         deadline: float | None = None,
         build_by: float | None = None,
+        programme: bool = True,
     ) -> None:
         self.problem = problem
         self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
-        self.pricers: dict[str, _Pricer] = {}
+        self.pricers: dict[str, _Pricer | _ProgrammePricer] = {}
         started = time.perf_counter()
+        by_programme = programme and sequences.applicable(problem)
         for i, e in enumerate(problem.employees):
-            self.pricers[e.id] = _Pricer(problem, e.id, deadline)
+            pricer = _ProgrammePricer(problem, e.id, deadline) if by_programme else None
+            self.pricers[e.id] = (
+                pricer if pricer is not None and pricer.usable else _Pricer(problem, e.id, deadline)
+            )
             # the pricing models alone would outlast `build_by` (forecast from those
             # built so far): give up early, with no bound, and leave the time to others
             spent = time.perf_counter() - started
@@ -413,6 +491,7 @@ def generate(
     build_share: float = 0.8,
     seed: int = 0,
     num_workers: int = 2,
+    programme: bool = True,
 ) -> ColumnResult:
     """Column generation at the root (up to `root_share` of the time), then a dive.
     When building the per-employee pricing models is forecast to take more than
@@ -435,6 +514,7 @@ def generate(
             seed=seed,
             deadline=deadline,
             build_by=started + build_share * time_limit,
+            programme=programme,
         )
     except _NoSchedule:
         return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)
