@@ -122,7 +122,11 @@ class _Pricer:
         )
 
     def price(
-        self, duals: dict[DemandKey, float], seed: int, forced: dict[Key, bool] | None = None
+        self,
+        duals: dict[DemandKey, float],
+        seed: int,
+        forced: dict[Key, bool] | None = None,
+        exact: bool = False,
     ) -> tuple[list[tuple[float, Column, int]], float | None]:
         """The schedules CP-SAT met while minimising own cost minus `duals`, as
         (own cost minus duals, column, own cost), best last; and the proven minimum of
@@ -180,15 +184,23 @@ class _ProgrammePricer:
         self.symbol = {sid: k for k, sid in enumerate(self.programme.symbols)}
         self.days = problem.days
         self.prices: tuple[np.ndarray, float] | None = None
+        #: whether the last pricing proved its best legal schedule optimal
+        self.tight = True
 
     @property
     def usable(self) -> bool:
         return self.programme.usable
 
     def price(
-        self, duals: dict[DemandKey, float], seed: int, forced: dict[Key, bool] | None = None
+        self,
+        duals: dict[DemandKey, float],
+        seed: int,
+        forced: dict[Key, bool] | None = None,
+        exact: bool = False,
     ) -> tuple[list[tuple[float, Column, int]], float | None]:
-        """As `_Pricer.price`; `seed` is unused (the programme is exact)."""
+        """As `_Pricer.price` (`seed` is for CP-SAT). `exact`: where the programme's
+        prices of the maxima leave a gap between its best legal schedule and its bound
+        (`tight` false), CP-SAT prices this employee too and the better bound counts."""
         gain = np.zeros((self.days, len(self.symbol)))
         for (_case, day, shift), value in duals.items():
             gain[day, self.symbol[shift]] = value
@@ -202,7 +214,9 @@ class _ProgrammePricer:
                 gain[day, k] = keep
             else:
                 gain[day, k] = -math.inf
-        priced = self.programme.price(gain, rounds=PROGRAMME_ROUNDS, start=self.prices)
+        priced = self.programme.price(
+            gain, rounds=PROGRAMME_ROUNDS, start=self.prices, alternatives=COLUMNS_PER_ROUND
+        )
         if priced.bound == -math.inf:
             raise _NoSchedule
         if not forced:
@@ -218,15 +232,33 @@ class _ProgrammePricer:
             own = round(float(sum(cost[day, k] for day, k in enumerate(path))))
             found.append((_reduced_cost(column, own, duals), column, own))
         found.sort(key=lambda f: -f[0])  # best last, as CP-SAT's callback reports them
+        self.tight = bool(found) and found[-1][0] <= -priced.bound + _EPSILON
+        if exact and not self.tight:
+            return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
         if not found and not duals:
             # asked for any legal schedule (`ensure_columns`) and the maxima's prices did
             # not settle: CP-SAT finds one, or proves there is none. While pricing, a
             # round without a column from this employee is fine: the bound stays valid
-            if self.fallback is None:
-                self.fallback = _Pricer(self.problem, self.employee, self.deadline)
-            found, proven = self.fallback.price(duals, seed, forced)
-            return found, max(-priced.bound, proven) if proven is not None else -priced.bound
+            return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
         return found, -priced.bound
+
+    def _by_cp_sat(
+        self,
+        duals: dict[DemandKey, float],
+        seed: int,
+        forced: dict[Key, bool] | None,
+        found: list[tuple[float, Column, int]],
+        bound: float,
+    ) -> tuple[list[tuple[float, Column, int]], float]:
+        """CP-SAT's pricing of this employee (its model built on first use), with the
+        programme's columns and the better of both bounds."""
+        if self.fallback is None:
+            self.fallback = _Pricer(self.problem, self.employee, self.deadline)
+        more, proven = self.fallback.price(duals, seed, forced)
+        both = sorted([*found, *more], key=lambda f: -f[0])
+        if proven is not None and proven >= bound - _EPSILON:
+            self.tight = True
+        return both, bound if proven is None else max(bound, proven)
 
 
 def _reduced_cost(column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
@@ -360,6 +392,7 @@ class ColumnGeneration:
         deadline: float,
         pool: ThreadPoolExecutor,
         smoothing: float = 0.0,
+        prove: bool = False,
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
         deadline passes. Returns the last LP and the best Lagrangian bound found (of the
@@ -370,12 +403,14 @@ class ColumnGeneration:
         extreme points of a degenerate master; their smoothed mix finds the columns
         that move the bound with fewer rounds. A round whose columns none improve the
         LP (a mis-pricing) is followed by one at the LP's own duals, and a round there
-        that finds nothing ends the generation as before."""
+        that finds nothing ends the generation as before. `prove`: before it ends, the
+        employees whose programme left a gap (`_ProgrammePricer.tight`) are priced
+        exactly once more, so that a converged root's bound is as strong as CP-SAT's."""
         best_bound: float | None = None
         center: dict[DemandKey, float] | None = None
         lp = self.solve_lp(forced)
         employees = list(self.pricers)
-        mispriced = False
+        mispriced = exact = False
         for _ in range(rounds):
             if time.perf_counter() > deadline:
                 break
@@ -387,7 +422,10 @@ class ColumnGeneration:
                 duals = {k: alpha * center[k] + (1 - alpha) * v for k, v in lp.duals.items()}
             started = time.perf_counter()
             priced = list(
-                pool.map(lambda e, d=duals: self.pricers[e].price(d, self.seed, forced), employees)
+                pool.map(
+                    lambda e, d=duals, x=exact: self.pricers[e].price(d, self.seed, forced, x),
+                    employees,
+                )
             )
             self.pricing_seconds += time.perf_counter() - started
             if all(proven is not None for _, proven in priced):
@@ -406,15 +444,22 @@ class ColumnGeneration:
                 for _, column, cost in sorted(improving, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)
             if not added:
-                if alpha == 0.0:
+                if alpha == 0.0 and (exact or not prove or self.tight()):
                     break
+                # a mis-pricing, or the programme's prices of the maxima left a gap:
+                # price the LP's own duals again, exactly where the programme was not
+                exact = alpha == 0.0
                 mispriced = True
                 continue
-            mispriced = False
+            mispriced = exact = False
             lp = self.solve_lp(forced)
             if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
                 break  # the integer bound cannot rise any further
         return lp, best_bound
+
+    def tight(self) -> bool:
+        """Whether every employee's last pricing proved its best schedule optimal."""
+        return all(getattr(p, "tight", True) for p in self.pricers.values())
 
     def ensure_columns(self, forced: dict[Key, bool], pool: ThreadPoolExecutor) -> None:
         """Give every employee at least one schedule that agrees with `forced` (the
@@ -522,7 +567,7 @@ def generate(
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
             lp, lower = cg.generate(
-                {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING
+                {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING, prove=True
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
             roster = cg.dive(lp, deadline, pool)

@@ -183,6 +183,7 @@ class EmployeeProgramme:
         self._grouped: dict[int, tuple[np.ndarray, ...]] | None
         self._grouped = None
         self._flat: tuple[np.ndarray, ...] | None = None
+        self.alternatives: list[list[int]] = []
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -239,6 +240,7 @@ class EmployeeProgramme:
         gain: np.ndarray,
         rounds: int = PRICE_ROUNDS,
         start: tuple[np.ndarray, float] | None = None,
+        alternatives: int = 0,
     ) -> Priced:
         """Pricing entry point (column generation, `roster.columns`): legal schedules
         with much `gain` less own cost, and an upper bound on the most any legal
@@ -269,7 +271,9 @@ class EmployeeProgramme:
         schedules: list[list[int]] = []
         bound = math.inf
         for _ in range(max(1, rounds)):
-            solved = self._solve_exact(base - prices[None, :], weekend_price)
+            self.alternatives = []
+            solved = self._solve_exact(base - prices[None, :], weekend_price, alternatives)
+            schedules.extend(p for p in self.alternatives if not any(self._excess(p)))
             if solved is None:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
             path, relaxed = solved
@@ -287,7 +291,9 @@ class EmployeeProgramme:
             excess = np.where(limited, counts - limits, 0.0)
             prices = np.maximum(0.0, prices + step * np.sign(excess))
             if weekend_limit is not None:
-                worked = len({self.weekend_of[d] for d, k in enumerate(path) if k and d in self.weekend_of})
+                worked = len(
+                    {self.weekend_of[d] for d, k in enumerate(path) if k and d in self.weekend_of}
+                )
                 weekend_price = max(0.0, weekend_price + step * np.sign(worked - weekend_limit))
             step /= 2
         if not schedules:
@@ -328,12 +334,13 @@ class EmployeeProgramme:
         return self._flat
 
     def _solve_exact(
-        self, score: np.ndarray, weekend_price: float = 0.0
+        self, score: np.ndarray, weekend_price: float = 0.0, alternatives: int = 0
     ) -> tuple[list[int], float] | None:
         """As `_solve` (same paths, same weekend charge), in float64 over all minutes
         up to `upper`, with the value: one gather and one segmented maximum over every
         transition per day, and the path recovered by matching values backwards. For
-        pricing, whose bound must be exact."""
+        pricing, whose bound must be exact. `alternatives`: so many more paths (the
+        best into the next best end cells) go to `self.alternatives`."""
         auto = self.automaton
         assert auto is not None
         source, symbol, target, length, fresh, starts = self._edges()
@@ -366,7 +373,36 @@ class EmployeeProgramme:
             return None
         row, column = np.unravel_index(int(final.argmax()), final.shape)
         best = float(final[row, column])
-        state, minutes = int(row), int(column) + self.lower
+        path = self._backtrack(
+            history, score, second, weekend_price, int(row), int(column) + self.lower
+        )
+        if alternatives:
+            # the best paths into the next best end cells (other end states or hours):
+            # more columns for one programme run
+            order = np.argsort(final, axis=None)[::-1][1 : alternatives + 1]
+            for cell in order:
+                r, c = np.unravel_index(int(cell), final.shape)
+                if np.isfinite(final[r, c]):
+                    self.alternatives.append(
+                        self._backtrack(
+                            history, score, second, weekend_price, int(r), int(c) + self.lower
+                        )
+                    )
+        return path, best
+
+    def _backtrack(
+        self,
+        history: list[np.ndarray],
+        score: np.ndarray,
+        second: set[int],
+        weekend_price: float,
+        state: int,
+        minutes: int,
+    ) -> list[int]:
+        """The path `_solve_exact`'s value tables (`history`) hold into `state` and
+        `minutes` after the last day."""
+        source, symbol, target, length, fresh, _starts = self._edges()
+        days = self.problem.days
         path = []
         for d in range(days - 1, -1, -1):
             into = np.flatnonzero(target == state)
@@ -381,7 +417,7 @@ class EmployeeProgramme:
             edge = int(into[pick])
             path.append(int(symbol[edge]))
             state, minutes = int(source[edge]), int(before[pick])
-        return path[::-1], best
+        return path[::-1]
 
     def _charged_weekends(self, path: list[int]) -> int:
         """Weekends the programme charges `weekend_price` for (see `_solve`)."""

@@ -1,0 +1,90 @@
+"""Column generation priced by the per-employee dynamic programme (`roster.sequences`):
+the same reduced costs as the CP-SAT pricer where the programme is exact, a valid bound
+where it relaxes the per-type and weekend maxima, and only legal columns."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from roster import Assignment, validate
+from roster.columns import ColumnGeneration, _Pricer, _ProgrammePricer, generate
+from roster.read_nrp import parse_nrp
+from tests.roster.instances import bench_nrp
+from tests.roster.test_sequences import one_person_week
+
+
+def _random_duals(p, seed: int) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]
+    rng = random.Random(seed)
+    return {(c.case, c.day, c.shift): float(rng.randrange(0, 120)) for c in p.cover}
+
+
+def _legal(p, column) -> bool:  # type: ignore[no-untyped-def]
+    roster = tuple(Assignment(day, shift, case, eid) for eid, day, shift, case in column)
+    return validate(p, roster) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_programme_prices_like_cp_sat_when_no_maximum_binds(seed: int) -> None:
+    # No per-type maximum below the week's length: the programme states every rule of
+    # the employee, so its best column is CP-SAT's proven optimum of own cost minus
+    # duals, and its bound is that same value.
+    p = parse_nrp(one_person_week(seed), name="week")
+    duals = _random_duals(p, seed)
+    programme = _ProgrammePricer(p, "A")
+    found, bound = programme.price(duals, seed)
+    exact, proven = _Pricer(p, "A").price(duals, seed)
+    assert proven is not None and bound is not None
+    assert found and abs(found[-1][0] - exact[-1][0]) < 1e-6
+    assert abs(bound - proven) < 1e-3
+    assert all(_legal(p, column) for _, column, _ in found)
+    assert programme.fallback is None  # CP-SAT was not needed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_binding_maximum_gives_a_bound_below_the_optimum_and_legal_columns(
+    seed: int,
+) -> None:
+    # At most two D shifts: relaxed by a price, so the bound may lie below CP-SAT's
+    # proven minimum but never above it; every column it reports keeps the maximum.
+    p = parse_nrp(one_person_week(seed, max_d=2), name="week")
+    duals = _random_duals(p, seed)
+    found, bound = _ProgrammePricer(p, "A").price(duals, seed)
+    _, proven = _Pricer(p, "A").price(duals, seed)
+    assert proven is not None and bound is not None
+    # (CP-SAT's proven value allows a few millionths for its rounded duals)
+    assert bound <= proven + 1e-5
+    for value, column, _ in found:
+        assert _legal(p, column)
+        assert sum(1 for k in column if k[2] == "D") <= 2
+        assert value >= proven - 1e-5  # no legal column beats the proven minimum
+
+
+def test_a_forced_assignment_is_kept_and_a_forbidden_one_avoided() -> None:
+    p = parse_nrp(one_person_week(0), name="week")
+    duals = _random_duals(p, 0)
+    pricer = _ProgrammePricer(p, "A")
+    found, _ = pricer.price(duals, 0, {("A", 0, "L", "ward"): True})
+    assert found and all(("A", 0, "L", "ward") in column for _, column, _ in found)
+    found, _ = pricer.price(duals, 0, {("A", 0, "L", "ward"): False})
+    assert found and all(("A", 0, "L", "ward") not in column for _, column, _ in found)
+
+
+def test_column_generation_by_the_programme_bounds_instance1_by_its_root() -> None:
+    # Instance1 (published optimum 607 = UB = LB): its converged root LP is 558 with
+    # either pricer (tests/roster/test_columns.py). Priced by the programme the bound
+    # is valid, at most the LP (558) and at most the optimum, and the dive's roster legal.
+    p = bench_nrp("Instance1")
+    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    assert all(isinstance(pricer, _ProgrammePricer) for pricer in cg.pricers.values())
+    result = generate(p, time_limit=30, root_share=0.5, seed=1)
+    assert result.lp_value is not None and abs(result.lp_value - 558) < 1e-6
+    assert result.lower_bound is not None and 550 <= result.lower_bound <= 558
+    assert result.roster is not None and validate(p, result.roster) == []
+
+
+def test_the_cp_sat_pricer_stays_available() -> None:
+    p = bench_nrp("Instance1")
+    cg = ColumnGeneration(p, num_workers=1, seed=1, programme=False)
+    assert all(isinstance(pricer, _Pricer) for pricer in cg.pricers.values())
