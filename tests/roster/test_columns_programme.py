@@ -9,10 +9,17 @@ import random
 import pytest
 
 from roster import Assignment, validate
-from roster.columns import ColumnGeneration, _Pricer, _ProgrammePricer, generate
+from roster.columns import (
+    PROGRAMME_PRICING_DAYS,
+    ColumnGeneration,
+    _Pricer,
+    _ProgrammePricer,
+    generate,
+)
 from roster.read_nrp import parse_nrp
 from tests.roster.instances import bench_nrp
 from tests.roster.test_sequences import one_person_week
+from tests.roster.test_windows import generated_nrp
 
 
 def _random_duals(p, seed: int) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]
@@ -76,15 +83,47 @@ def test_column_generation_by_the_programme_bounds_instance1_by_its_root() -> No
     # either pricer (tests/roster/test_columns.py). Priced by the programme the bound
     # is valid, at most the LP (558) and at most the optimum, and the dive's roster legal.
     p = bench_nrp("Instance1")
-    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    cg = ColumnGeneration(p, num_workers=1, seed=1, programme=True)
     assert all(isinstance(pricer, _ProgrammePricer) for pricer in cg.pricers.values())
-    result = generate(p, time_limit=30, root_share=0.5, seed=1)
+    result = generate(p, time_limit=30, root_share=0.5, seed=1, programme=True)
     assert result.lp_value is not None and abs(result.lp_value - 558) < 1e-6
     assert result.lower_bound is not None and 550 <= result.lower_bound <= 558
     assert result.roster is not None and validate(p, result.roster) == []
 
 
-def test_the_cp_sat_pricer_stays_available() -> None:
-    p = bench_nrp("Instance1")
-    cg = ColumnGeneration(p, num_workers=1, seed=1, programme=False)
-    assert all(isinstance(pricer, _Pricer) for pricer in cg.pricers.values())
+def test_the_programme_prices_long_horizons_by_default_and_cp_sat_short_ones() -> None:
+    # PROGRAMME_PRICING_DAYS = 56: an 8-week generated instance is priced by the
+    # programme (fires), Instance1's 14 days by CP-SAT (does not fire), and either can
+    # be asked for.
+    long = generated_nrp(weeks=PROGRAMME_PRICING_DAYS // 7, staff=2)
+    assert all(
+        isinstance(pricer, _ProgrammePricer) for pricer in ColumnGeneration(long).pricers.values()
+    )
+    short = bench_nrp("Instance1")
+    assert all(isinstance(pricer, _Pricer) for pricer in ColumnGeneration(short).pricers.values())
+    assert all(
+        isinstance(pricer, _Pricer)
+        for pricer in ColumnGeneration(long, programme=False).pricers.values()
+    )
+
+
+def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact() -> None:
+    # Seed 1 capped at two D (test_sequences: the cap binds): where the programme's
+    # prices leave a gap, an exact pricing asks CP-SAT (fires) and its bound is CP-SAT's
+    # proven minimum; with no cap the programme is tight and CP-SAT is never built.
+    capped = parse_nrp(one_person_week(1, max_d=2), name="week")
+    duals = _random_duals(capped, 1)
+    pricer = _ProgrammePricer(capped, "A")
+    _, relaxed = pricer.price(duals, 1)
+    if pricer.tight:
+        pytest.skip("the programme's prices happened to close the gap")
+    found, bound = pricer.price(duals, 1, None, True)
+    _, proven = _Pricer(capped, "A").price(duals, 1)
+    assert pricer.fallback is not None and pricer.tight
+    assert proven is not None and relaxed is not None and bound is not None
+    assert relaxed <= bound and abs(bound - proven) < 1e-5
+    assert abs(found[-1][0] - proven) < 1e-5
+    free = parse_nrp(one_person_week(1), name="week")
+    tight = _ProgrammePricer(free, "A")
+    tight.price(_random_duals(free, 1), 1, None, True)
+    assert tight.tight and tight.fallback is None
