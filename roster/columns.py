@@ -230,12 +230,11 @@ class _ProgrammePricer:
         if not forced:
             self.prices = priced.prices  # the dive's fixes would skew them
         cost = self.programme.cost
-        found = []
+        found: list[tuple[float, Column, int]] = []
+        shifts = [sid or "" for sid in self.programme.symbols]  # symbol 0 (off) never used
         for path in priced.schedules:
-            column = frozenset(
-                (self.employee, day, self.programme.symbols[k], self.case)  # type: ignore[misc]
-                for day, k in enumerate(path)
-                if k
+            column: Column = frozenset(
+                (self.employee, day, shifts[k], self.case) for day, k in enumerate(path) if k
             )
             own = round(float(sum(cost[day, k] for day, k in enumerate(path))))
             found.append((_reduced_cost(column, own, duals), column, own))

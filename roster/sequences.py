@@ -377,15 +377,16 @@ class EmployeeProgramme:
             history, score, second, weekend_price, int(row), int(column) + self.lower
         )
         if alternatives:
-            # the best paths into the next best end cells (other end states or hours):
-            # more columns for one programme run
-            order = np.argsort(final, axis=None)[::-1][1 : alternatives + 1]
-            for cell in order:
-                r, c = np.unravel_index(int(cell), final.shape)
-                if np.isfinite(final[r, c]):
+            # the best paths into the next best end states (each at its best hours):
+            # more columns for one programme run, and unlike other hours into the same
+            # state they differ in more than the last run
+            ends = final.argmax(axis=1)
+            values = final[np.arange(len(ends)), ends]
+            for r in np.argsort(values)[::-1][1 : alternatives + 1]:
+                if np.isfinite(values[r]):
                     self.alternatives.append(
                         self._backtrack(
-                            history, score, second, weekend_price, int(r), int(c) + self.lower
+                            history, score, second, weekend_price, int(r), int(ends[r]) + self.lower
                         )
                     )
         return path, best
