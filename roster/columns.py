@@ -17,6 +17,12 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   counts, minutes and weekends as resources, found the same minima at the root duals
   but took 55 ms an employee on Instance5 (CP-SAT 17 ms) and 1.7 s on Instance8
   (CP-SAT 0.15 s), measured 2026-12-01.
+  From `PROGRAMME_PRICING_DAYS` on, pricing is by the per-employee dynamic programme
+  of `roster.sequences` (`_ProgrammePricer`): exact for every rule but the per-type
+  and weekend maxima, which it relaxes with Lagrangian prices, so its minimum is still
+  a valid bound and its columns are legal. Where those prices leave a gap, CP-SAT
+  prices the employee (for a legal schedule when none was found, and once more at a
+  converged root so that its bound is exact).
 - Lower bound: Σ dual × demand + Σ each employee's minimum of own cost minus duals is
   a Lagrangian bound for any duals the under- and over-cover weights allow (the LP's,
   or a smoothed mix: `ColumnGeneration.generate`), valid whenever every pricing problem
