@@ -184,6 +184,7 @@ class EmployeeProgramme:
         self._grouped = None
         self._flat: tuple[np.ndarray, ...] | None = None
         self.alternatives: list[list[int]] = []
+        self._incoming: dict[int, list[tuple[int, int, int, float]]] | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -402,22 +403,28 @@ class EmployeeProgramme:
     ) -> list[int]:
         """The path `_solve_exact`'s value tables (`history`) hold into `state` and
         `minutes` after the last day."""
-        source, symbol, target, length, fresh, _starts = self._edges()
-        days = self.problem.days
+        if self._incoming is None:
+            source, symbol, target, length, fresh, _starts = self._edges()
+            incoming: dict[int, list[tuple[int, int, int, float]]] = defaultdict(list)
+            for e in range(len(target)):
+                incoming[int(target[e])].append(
+                    (int(source[e]), int(symbol[e]), int(length[e]), float(fresh[e]))
+                )
+            self._incoming = dict(incoming)
         path = []
-        for d in range(days - 1, -1, -1):
-            into = np.flatnonzero(target == state)
-            before = minutes - length[into]
-            ok = before >= 0
-            into, before = into[ok], before[ok]
-            gain = score[d, symbol[into]]
-            if d in second:
-                gain = gain - weekend_price * fresh[into]
-            came = history[d][source[into], before] + gain
-            pick = int(np.argmax(came))
-            edge = int(into[pick])
-            path.append(int(symbol[edge]))
-            state, minutes = int(source[edge]), int(before[pick])
+        for d in range(self.problem.days - 1, -1, -1):
+            table, row = history[d], score[d]
+            charge = weekend_price if d in second else 0.0
+            best, chosen = -math.inf, None
+            # plain Python over the few transitions into the state: cheaper than numpy
+            for src, sym, size, starts_run in self._incoming[state]:
+                if minutes >= size:
+                    came = float(table[src, minutes - size]) + float(row[sym]) - charge * starts_run
+                    if chosen is None or came > best:
+                        best, chosen = came, (src, sym, size)
+            assert chosen is not None
+            path.append(chosen[1])
+            state, minutes = chosen[0], minutes - chosen[2]
         return path[::-1]
 
     def _charged_weekends(self, path: list[int]) -> int:

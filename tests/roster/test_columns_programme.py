@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from roster import Assignment, validate
@@ -17,6 +18,7 @@ from roster.columns import (
     generate,
 )
 from roster.read_nrp import parse_nrp
+from roster.sequences import EmployeeProgramme
 from tests.roster.instances import bench_nrp
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
@@ -127,3 +129,27 @@ def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact() -> None:
     tight = _ProgrammePricer(free, "A")
     tight.price(_random_duals(free, 1), 1, None, True)
     assert tight.tight and tight.fallback is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_exact_programme_finds_the_same_best_value_as_the_first_rosters(seed: int) -> None:
+    # `_solve_exact` (pricing: float64, with its value) and `_solve` (first rosters)
+    # run the same programme; on random day-by-shift scores, with and without a
+    # weekend price, their best paths are worth the same, which is the value reported.
+    p = parse_nrp(one_person_week(seed), name="week")
+    programme = EmployeeProgramme(p, p.employee["A"])
+    rng = np.random.default_rng(seed)
+    score = rng.integers(0, 100, size=programme.cost.shape).astype(float) - programme.cost
+    for weekend_price in (0.0, 37.0):
+        first = programme._solve(score, weekend_price)
+        exact = programme._solve_exact(score, weekend_price, alternatives=3)
+        assert first is not None and exact is not None
+
+        def worth(path: list[int], price: float = weekend_price) -> float:
+            charged = programme._charged_weekends(path)
+            return float(sum(score[d, k] for d, k in enumerate(path))) - price * charged
+
+        assert abs(worth(first) - worth(exact[0])) < 1e-6
+        assert abs(worth(exact[0]) - exact[1]) < 1e-6
+        assert programme.alternatives  # more columns from other end states
+        assert all(worth(path) <= exact[1] + 1e-6 for path in programme.alternatives)
