@@ -274,6 +274,29 @@ class _ProgrammePricer:
         return both, bound if proven is None else max(bound, proven)
 
 
+def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, deadline: float) -> int:
+    """Fractional assignments to fix in one dive step: one, unless fixing one a step
+    (at the `spent / steps` seconds a step so far) would not reach a roster before
+    `deadline`; then as many as make the pace fit. Out of time the dive can only hand
+    back the heaviest columns (Instance18 under load: 11,000-13,000 against 4,459)."""
+    slots = len({(k[0], k[1]) for k in fractional})
+    left = deadline - time.perf_counter()
+    if not steps or left <= 0:
+        return 1
+    return max(1, math.ceil(slots * (spent / steps) / left))
+
+
+def _heaviest_per_slot(fractional: dict[Key, float]) -> list[Key]:
+    """Fractional assignments, heaviest first, at most one per (employee, day): two
+    shifts on one day cannot both be fixed."""
+    best: dict[tuple[str, int], Key] = {}
+    for key in sorted(fractional):
+        slot = (key[0], key[1])
+        if slot not in best or fractional[key] > fractional[best[slot]]:
+            best[slot] = key
+    return sorted(best.values(), key=lambda k: (-fractional[k], k))
+
+
 def _reduced_cost(column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
     """Own cost minus `duals` (unrounded) over the column's assignments."""
     return cost - sum(duals.get((k[3], k[1], k[2]), 0.0) for k in column)
@@ -500,6 +523,7 @@ class ColumnGeneration:
         forced: dict[Key, bool] = {}
         quick = self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
         rounds = DIVE_ROUNDS if quick else 1
+        began, steps = time.perf_counter(), 0
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -511,9 +535,19 @@ class ColumnGeneration:
             open_ = {k: v for k, v in values.items() if k not in forced}
             step = {k: True for k, v in open_.items() if v >= FIX_AT}
             fractional = {k: v for k, v in open_.items() if v < 1 - _EPSILON}
-            if fractional and not step.keys() & fractional.keys():
-                # nothing new to fix at ≥ FIX_AT beyond what is already integral
-                step[max(sorted(fractional), key=fractional.__getitem__)] = True
+            if fractional:
+                # at least one fractional assignment a step (the heaviest when none is
+                # at ≥ FIX_AT), and as many as the pace so far needs to reach a roster
+                # before the deadline (`_fixes_per_step`)
+                many = _fixes_per_step(fractional, steps, time.perf_counter() - began, deadline)
+                taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
+                for key in _heaviest_per_slot(fractional):
+                    if len(taken) >= many:
+                        break
+                    if (key[0], key[1]) not in taken:
+                        step[key] = True
+                        taken.add((key[0], key[1]))
+            steps += 1
             heaviest = max(sorted(step), key=lambda k: (values[k] < 1 - _EPSILON, values[k]))
             trials = [step, {heaviest: True}] if len(step) > 1 else [step]
             trials.append({heaviest: False})
