@@ -5,6 +5,7 @@ where it relaxes the per-type and weekend maxima, and only legal columns."""
 from __future__ import annotations
 
 import random
+import time
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ from roster import Assignment, validate
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
     ColumnGeneration,
+    _fixes_per_step,
+    _heaviest_per_slot,
     _Pricer,
     _ProgrammePricer,
     generate,
@@ -153,3 +156,28 @@ def test_the_exact_programme_finds_the_same_best_value_as_the_first_rosters(seed
         assert abs(worth(exact[0]) - exact[1]) < 1e-6
         assert programme.alternatives  # more columns from other end states
         assert all(worth(path) <= exact[1] + 1e-6 for path in programme.alternatives)
+
+
+def test_the_dive_fixes_one_a_step_while_its_pace_suffices_and_more_when_not() -> None:
+    # 100 fractional slots (employee, day), 10 steps done in 10 s (1 s a step): with
+    # 1,000 s left one a step suffices (does not fire); with 10 s left it needs about
+    # 100 / 10 = 10 a step (fires). The first step, with no pace yet, fixes one.
+    fractional = {(f"e{i % 10}", i // 10, "D", "ward"): 0.5 for i in range(100)}
+    now = time.perf_counter()
+    assert _fixes_per_step(fractional, steps=10, spent=10.0, deadline=now + 1000) == 1
+    assert 10 <= _fixes_per_step(fractional, steps=10, spent=10.0, deadline=now + 10) <= 12
+    assert _fixes_per_step(fractional, steps=0, spent=0.0, deadline=now + 10) == 1
+
+
+def test_heaviest_per_slot_takes_one_shift_a_day_heaviest_first() -> None:
+    fractional = {
+        ("A", 0, "D", "ward"): 0.4,
+        ("A", 0, "L", "ward"): 0.6,  # same employee and day: only the heavier
+        ("B", 0, "D", "ward"): 0.5,
+        ("A", 1, "D", "ward"): 0.7,
+    }
+    assert _heaviest_per_slot(fractional) == [
+        ("A", 1, "D", "ward"),
+        ("A", 0, "L", "ward"),
+        ("B", 0, "D", "ward"),
+    ]
