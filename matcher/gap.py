@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from matcher.bounded import solve_bounded
-from matcher.core import AssignmentCore, CoreResult
+from matcher.core import AssignmentCore, CoreResult, SolveOptions
 from matcher.read import GapInstance
 from solving.status import SolveStatus
 
@@ -71,13 +71,13 @@ def solve_gap(
     # 10×200 and 20×200 went from unproven in 30 s to proven (README). CP-SAT's default
     # LP level: on GAP it found and proved optima faster than the full LP the domain
     # batch uses. The build counts against the limit.
-    result: CoreResult = solve_bounded(
-        core,
+    options = SolveOptions(
         time_limit=max(0.01, time_limit - (time.perf_counter() - started)),
         seed=seed,
         num_workers=num_workers,
         lp_level=1,
     )
+    result: CoreResult = solve_bounded(core, options)
     sign = 1 if sense == "max" else -1
     objective = None if result.objective is None else sign * result.objective
     bound = None if result.bound is None else sign * result.bound
