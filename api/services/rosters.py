@@ -34,6 +34,7 @@ from api.schemas.rosters import (
     SickRepair,
 )
 from api.services.assignments import bump_version, lock_consultants
+from api.services.cases import case_family_language
 from api.services.errors import Invalid, NotFound
 from api.services.follow_ups import regenerate as regenerate_follow_ups
 from api.services.invariants import overload_problem, running_assignments
@@ -51,12 +52,10 @@ from data.models import (
     AssignmentRole,
     AssignmentStatus,
     Case,
-    CaseLanguage,
     CaseStatus,
     Consultant,
     ConsultantLanguage,
     InterventionType,
-    PersonGroup,
 )
 from data.ops_models import (
     AuditAction,
@@ -252,7 +251,7 @@ def build_problem(
         for c in pool
     )
     cases = tuple(
-        RosterCase(id=str(case_id), language=_family_language(session, case_id))
+        RosterCase(id=str(case_id), language=case_family_language(session, case_id))
         for case_id in case_ids
     )
     per_shift = stored.consultants_per_shift
@@ -419,15 +418,6 @@ def draft_minutes(
         minutes = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
         out.append((shift.consultant_id or 0, counted.get(shift.shift_code, minutes)))
     return out
-
-
-def _family_language(session: Session, case_id: int) -> str | None:
-    rows = session.exec(
-        select(CaseLanguage).where(CaseLanguage.case_id == case_id).order_by(col(CaseLanguage.id))
-    ).all()
-    parents = [r.tag for r in rows if r.person_group is PersonGroup.PARENTS]
-    tags = parents or [r.tag for r in rows]
-    return tags[0] if tags else None
 
 
 # ------------------------------------------------------------------ storing

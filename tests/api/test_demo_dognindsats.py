@@ -25,7 +25,7 @@ from api.main import create_app
 from data.db import make_engine
 from data.models import Assignment, AssignmentStatus, Case, Office
 from data.ops_models import Role
-from tests.api.test_rosters import _wait_roster
+from tests.api.dognindsats import wait_roster
 
 CASE_REF = "FB-2023-0114"
 AFTER_THE_HOLIDAYS = "2024-01-08"
@@ -81,7 +81,7 @@ def test_a_demo_dognindsats_is_matched_as_a_team_rostered_published_and_assigned
             "/v1/rosters", json={**request, "days": 7, "time_limit_seconds": 10}, headers=at_leader
         )
         assert planned.status_code == 202, planned.text
-        roster = _wait_roster(client, planned.json()["id"], at_leader)
+        roster = wait_roster(client, planned.json()["id"], at_leader)
         assert roster["status"] == "draft", roster
         assert roster["violations"] == [] and roster["uncovered"] == []
         assert set(roster["team"]) <= current

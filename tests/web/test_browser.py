@@ -297,6 +297,24 @@ def test_the_capacity_page(page: Page, live_url: str, people: People, shots: Pat
     assert_accessible(page)
 
 
+def test_a_team_leader_marks_a_follow_up_done(
+    page: Page, live_url: str, people: People, shots: Path
+) -> None:
+    log_in(page, live_url, people.leader_a)
+    page.get_by_role("link", name="Opfølgninger").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opfølgninger")
+    rows = page.locator("table.follow-ups tbody tr")
+    before = rows.count()
+    assert before > 0, "the demo book has follow-ups due in the first office"
+    first = rows.first.get_attribute("data-follow-up-id")
+    page.screenshot(path=str(shots / "web-follow-ups.png"), full_page=True)
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Markér opfølgning {first} som udført").click()
+    expect(page.locator("#done")).to_contain_text(f"Opfølgning {first} er markeret som udført")
+    expect(page.locator(f'tr[data-follow-up-id="{first}"]')).to_have_count(0)
+    assert rows.count() == before - 1
+
+
 def test_a_bad_id_in_the_address_is_a_danish_error_page(
     page: Page, live_url: str, people: People
 ) -> None:
