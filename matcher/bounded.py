@@ -142,7 +142,9 @@ def _result(
     if incumbent is None or value is None:
         status = last.status if last is not None else SolveStatus.UNKNOWN
         return CoreResult(status, None, None if status.proven else bound, runtime, (), ())
-    proven = math.floor(bound + 1e-6) <= value or (
+    # the objective is an integer: so is the best any solution can reach
+    bound = float(math.floor(bound + 1e-6))
+    proven = bound <= value or (
         last is not None and last.status is SolveStatus.OPTIMAL and last.objective == value
     )
     status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from matcher.bounded import _result as bounded_result
 from matcher.bounded import reduce, regret_greedy, solve_bounded
 from matcher.core import AssignmentCore, SolveOptions
 from matcher.gap import gap_core
@@ -144,3 +145,14 @@ def test_same_seed_same_result():
         second.bound,
         second.agent_of_item,
     )
+
+
+def test_a_fractional_bound_is_reported_as_the_integer_below_it():
+    # The objective is an integer, so a proven bound of 18.6 means no solution beats 18:
+    # the other assignment (10) stays feasible with bound 18; the optimum (18) is
+    # proven by the same bound.
+    core = two_by_two()
+    worse = bounded_result(core, [1, 2], 10, 18.6, 0.0, None)
+    assert worse.status == SolveStatus.FEASIBLE and worse.bound == 18.0
+    best = bounded_result(core, [0, 3], 18, 18.6, 0.0, None)
+    assert best.status == SolveStatus.OPTIMAL and best.bound == 18.0
