@@ -797,12 +797,26 @@ def double_booking(session: Session, roster: Roster) -> str | None:
     return None
 
 
+def _broken_across_rosters(session: Session, roster: Roster) -> str | None:
+    """`roster_across.broken_with_published` with the roster's rules and horizon."""
+    from api.services.roster_across import broken_with_published
+    from roster.problem import RosterRules
+
+    try:
+        rules = StoredRosterParams.model_validate(roster.params).rules(RosterRules())
+    except ValidationError:
+        rules = RosterRules()  # stored without its parameters (made by hand): the defaults
+    start = _utc(roster.horizon_start).astimezone(DANISH_TIME).date()
+    return broken_with_published(session, roster, rules, start, roster.days)
+
+
 def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -> Roster:
     """Publish a draft and write its team back as the cases' assignments, all in one
     transaction. The cases and then the team's consultant rows are locked first (the
     order every capacity write takes), and the roster is re-checked against the other
     published rosters, so two rosters planned at the same time never both book one
-    person."""
+    person, nor together break a rule that reaches across rosters (weekly rest, the
+    averages over the reference period, runs of days and nights)."""
     if roster.status is not RosterStatus.DRAFT:
         raise conflict(
             f"roster {roster.id} is {roster.status.value}; only a draft can be published"
@@ -816,7 +830,7 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
         for case_id in sorted(roster.case_ids):
             bump_version(session, Case, case_id)
         lock_consultants(session, roster.team, "team")
-        reason = double_booking(session, roster)
+        reason = double_booking(session, roster) or _broken_across_rosters(session, roster)
         if reason is not None:
             raise conflict(f"roster {roster.id} cannot be published: {reason}")
         written, ended = write_team_assignments(session, roster)

@@ -24,6 +24,7 @@ from data.models import (
     PersonGroup,
 )
 from data.ops_models import Roster, RosterShift, RosterStatus
+from roster.templates import template
 
 #: A Monday in the future: a repair freezes the days already worked (before today).
 START = dt.date(2030, 3, 4)
@@ -107,31 +108,38 @@ def draft_roster(
     office_id: int,
     shifts: list[tuple[int, int, str]],
     status: RosterStatus = RosterStatus.DRAFT,
+    *,
+    start: dt.date = START,
+    days: int = 7,
+    template_name: str = "3x8",
+    **rules: Any,
 ) -> Roster:
-    """A stored week-long 3x8 roster of `case_id` from START with (consultant, day, shift) rows."""
-    starts = {"D": 7 * 60, "E": 15 * 60, "N": 23 * 60}
+    """A stored roster of `case_id` (a week of 3x8 from START unless told) with
+    (consultant, day, shift) rows; `rules`: stored rule overrides (reference_period_days…)."""
+    kinds = {s.id: s for s in template(template_name)}
     roster = Roster(
         status=status,
         case_ids=[case_id],
         office_ids=[office_id],
-        horizon_start=dt.datetime.combine(START, dt.time(0), tzinfo=DANISH_TIME),
-        days=7,
-        template="3x8",
-        params=roster_params(case_id, office_id, days=7),
+        horizon_start=dt.datetime.combine(start, dt.time(0), tzinfo=DANISH_TIME),
+        days=days,
+        template=template_name,
+        params=roster_params(case_id, office_id, days, start, template=template_name, **rules),
         team=sorted({c for c, _, _ in shifts}),
     )
     session.add(roster)
     session.flush()
     assert roster.id is not None
     for consultant, day, code in shifts:
-        start, end = shift_times(START, day, starts[code], 8 * 60)
+        kind = kinds[code]
+        first, end = shift_times(start, day, kind.start_minute, kind.duration_minutes)
         session.add(
             RosterShift(
                 roster_id=roster.id,
                 case_id=case_id,
                 consultant_id=consultant,
                 shift_code=code,
-                start=start,
+                start=first,
                 end=end,
             )
         )

@@ -272,6 +272,19 @@ def test_a_roster_starting_the_day_after_another_keeps_the_rest_and_the_run(
     nights = [RosterAssignment(d, "N", str(case_id), str(a)) for d in range(3)]
     assert "max_consecutive_working_days" in {v.rule for v in validate(problem, nights)}
     assert "max_consecutive_working_days" not in {v.rule for v in validate(problem, nights[:2])}
+    # stored and published, the planned roster passes the re-check across rosters (the
+    # case's first week lies outside its horizon and counts): planner and check agree
+    assert result.roster  # a works in it (cover comes first)
+    with Session(api_engine) as session:
+        planned = draft_roster(
+            session,
+            case_id,
+            world.office_naestved,
+            [(a, x.day, x.shift) for x in result.roster],
+            start=START + dt.timedelta(days=7),
+            days=3,
+        )
+        assert publish_roster(session, planned, None).status is RosterStatus.PUBLISHED
 
 
 def test_the_history_of_any_case_reaches_back_over_the_reference_period(
