@@ -340,8 +340,12 @@ def test_a_roster_stored_with_a_rest_below_8_hours_is_refused_not_a_500(
 
 
 def test_ending_a_dognindsats_cuts_its_roster_and_ends_its_team(
-    client: TestClient, keys: Keys, world: World, api_engine: Engine
+    worker_client: TestClient,
+    keys: Keys,
+    world: World,
+    api_engine: Engine,
 ) -> None:
+    client = worker_client
     with Session(api_engine) as session:
         a, b = add_pool(session, world.office_naestved, 2)
         case_id = add_dognindsats(session, "TEST-DOGN-1")
@@ -356,13 +360,26 @@ def test_ending_a_dognindsats_cuts_its_roster_and_ends_its_team(
     ended = client.post(
         f"/v1/cases/{case_id}/end", json={"end_date": last_day.isoformat()}, headers=headers
     )
-    assert ended.status_code == 200, ended.text
-    (cut_id,) = ended.json()["roster_ids"]
-    # a and b, and whoever the cut's repair added before the last day
-    assert len(ended.json()["ended_assignment_ids"]) >= 2
+    # the cut is a repair job: the answer is pending, the job publishes the cut
+    assert ended.status_code == 202, ended.text
+    answer = ended.json()
+    (cut_id,) = answer["roster_ids"]
+    (job_id,) = answer["job_ids"]
+    assert answer["pending"] is True and answer["ended_assignment_ids"] == []
+    assert ended.headers["Location"] == f"/v1/jobs/{job_id}"
     leader = keys.headers("team_leader_naestved")
-    cut = client.get(f"/v1/rosters/{cut_id}", headers=leader).json()
+    cut = wait_roster(client, cut_id, leader)
     assert cut["status"] == "published" and cut["parent_id"] == roster.id
+    job = client.get(f"/v1/jobs/{job_id}", headers=leader).json()
+    assert (job["kind"], job["status"]) == ("repair", "succeeded")
+    with Session(api_engine) as session:
+        # a and b (and whoever the cut's repair added before the last day) end with it
+        ended_rows = session.exec(
+            select(Assignment).where(Assignment.case_id == case_id, Assignment.end == last_day)
+        ).all()
+        assert {a, b} <= {row.consultant_id for row in ended_rows}
+        stored_case = session.get(Case, case_id)
+        assert stored_case is not None and stored_case.expected_end == last_day
     # cut by a repair: a's two shifts up to the last day are kept (the fewest changes),
     # b's after it are gone, and nothing is planned after the last day; the repair also
     # covers the days the hand-made roster left open (cover comes first)
@@ -397,7 +414,9 @@ def test_ending_a_dognindsats_at_short_notice_needs_a_reason(
     assert [e["field"] for e in refused.json()["errors"]] == ["body.end_date"]
     with_reason = {**soon, "reason": "the family moved away"}
     accepted = client.post(f"/v1/cases/{case_id}/end", json=with_reason, headers=headers)
+    # no roster to cut: the case ends at once (200), no job
     assert accepted.status_code == 200, accepted.text
+    assert (accepted.json()["pending"], accepted.json()["job_ids"]) == (False, [])
     week = client.post(f"/v1/cases/{case_id}/end", json={"end_date": "2026-03-09"}, headers=headers)
     assert week.status_code == 200, week.text
     with Session(api_engine) as session:
@@ -408,3 +427,28 @@ def test_ending_a_dognindsats_at_short_notice_needs_a_reason(
         ]
     # the short notice's reason is on record; a full week's notice needs none
     assert notices == [(6, "the family moved away"), (7, None)]
+
+
+def test_ending_a_dognindsats_twice_while_its_cut_is_queued_is_a_conflict(
+    client: TestClient, keys: Keys, world: World, api_engine: Engine
+) -> None:
+    # no worker here: the first end's cut job stays queued, its roster pending
+    with Session(api_engine) as session:
+        (a,) = add_pool(session, world.office_naestved, 1)
+        case_id = add_dognindsats(session, "TEST-DOGN-1")
+        session.commit()
+        roster = draft_roster(session, case_id, world.office_naestved, [(a, 0, "D"), (a, 4, "D")])
+        publish_roster(session, roster, None)
+    headers = keys.headers("reception")
+    body = {"end_date": (START + dt.timedelta(days=2)).isoformat()}
+    first = client.post(f"/v1/cases/{case_id}/end", json=body, headers=headers)
+    assert first.status_code == 202, first.text
+    (cut_id,) = first.json()["roster_ids"]
+    again = client.post(f"/v1/cases/{case_id}/end", json=body, headers=headers)
+    assert again.status_code == 409, again.text
+    assert f"roster {cut_id}" in again.json()["detail"]
+    with Session(api_engine) as session:
+        # nothing has ended yet: the job publishes the cut and ends the assignments
+        assert set(_running(session, case_id)) == {a}
+        stored = session.get(Roster, roster.id)
+        assert stored is not None and stored.status is RosterStatus.PUBLISHED

@@ -346,9 +346,9 @@ def test_a_dognindsats_match_shows_the_team_and_leads_to_its_roster_form(
     page.goto(f"{live_url}/cases/{case_id}/match")
     team = page.locator("#team")
     expect(team.get_by_role("heading", level=2)).to_have_text("Teamforslag")
-    # on the planning date four of its six are away over Christmas (6 × 28 h is short);
-    # 8 people with 21 h free each make the team
-    expect(team).to_contain_text("Et fuldt team på 8, 21 timer om ugen hver.")
+    # on the planning date two of its six are away over Christmas; the four others and
+    # two of the København office's reserve make the team
+    expect(team).to_contain_text("Et fuldt team på 6, 28 timer om ugen hver.")
     expect(page.get_by_role("button", name=re.compile("^Bekræft"))).to_have_count(0)
     page.screenshot(path=str(shots / "web-match-team.png"), full_page=True)
     assert_accessible(page)
