@@ -19,7 +19,8 @@ from roster.clock import WORK_PER_SECOND
 from roster.model import Key, RepairWeights
 from roster.notice import NoticeReport, notice_report, start_minute
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
-from roster.solve import RosterResult, SearchParameters, solve
+from roster.solve import RosterResult, SearchParameters, roster_result, solve
+from roster.swap import direct_swap
 from roster.templates import MINUTES_PER_DAY
 from solving.status import SolveStatus
 
@@ -207,31 +208,73 @@ def repair(
             should_stop=should_stop,
         )
 
-    window = _local_days(changed, change, freeze_before_day)
-    local = None
-    if len(window) < changed.days - freeze_before_day:
-        local = attempt(still_possible, time_limit * LOCAL_SHARE, window)
-    hint = local.roster if local is not None and local.found else still_possible
-    if deterministic:
-        # a fixed split: time left over on the wall clock would differ between runs
-        remaining = time_limit * (1 - LOCAL_SHARE) if local is not None else time_limit
-    else:
-        remaining = max(1.0, time_limit - (time.perf_counter() - started))
-    # a cancelled local step leaves no time for the whole horizon: its roster is the answer
-    result = local if local is not None and local.cancelled else attempt(hint, remaining, None)
-    if (
-        local is not None
-        and local.found
-        and (
-            result is local
-            or not result.found
-            or _rank(changed, published, local, weights)
-            < _rank(changed, published, result, weights)
-        )
-    ):
+    def search(start: Roster) -> RosterResult:
+        """The local search from `start`, then the whole horizon hinted with its roster:
+        the better of the two."""
+        window = _local_days(changed, change, freeze_before_day)
+        local = None
+        if len(window) < changed.days - freeze_before_day:
+            local = attempt(start, time_limit * LOCAL_SHARE, window)
+        hint = local.roster if local is not None and local.found else start
+        if deterministic:
+            # a fixed split: time left over on the wall clock would differ between runs
+            remaining = time_limit * (1 - LOCAL_SHARE) if local is not None else time_limit
+        else:
+            remaining = max(1.0, time_limit - (time.perf_counter() - started))
+        # a cancelled local step leaves no time for the whole horizon: its roster is it
+        whole = local if local is not None and local.cancelled else attempt(hint, remaining, None)
+        if (
+            local is not None
+            and local.found
+            and (
+                whole is local
+                or not whole.found
+                or _rank(changed, published, local, weights)
+                < _rank(changed, published, whole, weights)
+            )
+        ):
+            return dataclasses.replace(
+                local, status=SolveStatus.FEASIBLE, bound=None, cancelled=whole.cancelled
+            )
+        return whole
+
+    # first the exact step: the lost shifts given to others, nothing else changed; proven
+    # the optimum, it is the answer, with no search at the mercy of the machine's load
+    kept = set(still_possible)
+    lost = [a for a in published if a not in kept and not _cut(change, a)]
+    swap = direct_swap(
+        changed,
+        published,
+        still_possible,
+        lost,
+        weights,
+        fixed=fixed,
+        freeze_before_day=freeze_before_day,
+    )
+    swapped = (
+        None
+        if swap is None
+        else roster_result(changed, swap.roster, seconds=time.perf_counter() - started)
+    )
+    if swap is not None and swapped is not None and swap.proven:
         result = dataclasses.replace(
-            local, status=SolveStatus.FEASIBLE, bound=None, cancelled=result.cancelled
+            swapped,
+            status=SolveStatus.OPTIMAL,
+            bound=swapped.objective,
+            bound_by="terms",
+            message="direct swap: each lost shift given to one consultant (roster.swap)",
         )
+        if on_solution is not None and result.objective is not None:
+            on_solution(result.objective, result.objective)
+    else:
+        result = search(swapped.roster if swapped is not None else still_possible)
+        # never a roster worse (cover first, then changes) than one found on the way
+        if swapped is not None and (
+            not result.found
+            or _rank(changed, published, swapped, weights)
+            < _rank(changed, published, result, weights)
+        ):
+            result = dataclasses.replace(swapped, cancelled=result.cancelled)
     diff = roster_diff(published, result.roster)
     return RepairResult(
         result=result,
