@@ -27,6 +27,11 @@ from roster.model import Key, RepairWeights
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.validate import evaluate, validate
 
+#: Consultants tied on cover and changes whose objective is compared (each a full
+#: `evaluate`, about 0.3 s for 8 weeks with history); beyond it the first by id are,
+#: and the swap is not proven (the search may find a better one of the others).
+MAX_TIED = 12
+
 #: More lost shifts than this (someone leaves the team) are left to the search: each is
 #: swapped one after the other, and the greedy chain says little about the optimum.
 MAX_SWAPPED_SHIFTS = 7
@@ -65,6 +70,7 @@ def direct_swap(
     unfilled = []
     best_costs = []
     short_after = 0  #: language, gender or persons still missing on the swapped shifts
+    every_tie_compared = True
     for shift in sorted(lost, key=lambda a: (a.day, a.shift, a.case, a.employee)):
         if (shift.case, shift.day, shift.shift) not in demands:
             continue  # nobody is needed there any more
@@ -74,10 +80,11 @@ def direct_swap(
         if best is None:
             unfilled.append(shift)
             continue
-        taker, short, cost = best
+        taker, short, cost, compared_all = best
         roster.append(taker)
         best_costs.append(cost)
         short_after += short
+        every_tie_compared &= compared_all
     swapped = tuple(sorted(roster))
     if validate(problem, swapped):
         return None  # the kept roster breaks a rule by itself: no candidate (the search)
@@ -86,6 +93,7 @@ def direct_swap(
         and len(lost) == 1
         and not unfilled
         and short_after == 0
+        and every_tie_compared
         and len(best_costs) == 1
         and best_costs[0] < 2 * weights.changed_assignment
     )
@@ -100,10 +108,10 @@ def _best_taker(
     published_team: set[tuple[str, str]],
     fixed: Mapping[Key, bool],
     freeze_before_day: int,
-) -> tuple[Assignment, int, int] | None:
+) -> tuple[Assignment, int, int, bool] | None:
     """The assignment of `lost`'s shift to the best other consultant who may legally take
-    it given `roster`, with the shortfall left on that shift and its changes cost; None
-    if nobody may."""
+    it given `roster`, with the shortfall left on that shift, its changes cost and
+    whether every tied consultant was compared (`MAX_TIED`); None if nobody may."""
     from roster.solve import explain_uncovered
 
     if lost.day < freeze_before_day:
@@ -138,9 +146,9 @@ def _best_taker(
     if not ranked:
         return None
     least = min((short, cost) for short, cost, _, _ in ranked)
-    tied = [r for r in ranked if (r[0], r[1]) == least]
+    tied = sorted(r for r in ranked if (r[0], r[1]) == least)
     # the objective decides between the tied (evaluate is the costly part: only these)
     _, _, _, taker = min(
-        tied, key=lambda r: (sum(evaluate(problem, (*roster, r[3])).values()), r[2])
+        tied[:MAX_TIED], key=lambda r: (sum(evaluate(problem, (*roster, r[3])).values()), r[2])
     )
-    return taker, least[0], least[1]
+    return taker, least[0], least[1], len(tied) <= MAX_TIED

@@ -146,3 +146,20 @@ def test_a_search_short_of_cover_never_beats_the_swap(monkeypatch: pytest.Monkey
     assert fixed.result.uncovered == ()
     assert fixed.changed_assignments == 4
     assert [(d.day, d.added) for d in fixed.diff] == [(2, ("C",)), (3, ("C",))]
+
+
+def test_more_ties_than_compared_are_not_proven(monkeypatch: pytest.MonkeyPatch) -> None:
+    # C and D (both new to the team, both free) tie on cover and changes; with only one
+    # compared the first by id, C, takes the shift, but the swap proves nothing
+    p = dataclasses.replace(
+        six_days(), employees=(Employee("A"), Employee("B"), Employee("C"), Employee("D"))
+    )
+    changed = apply_change(p, SickDays("A", (3,)))
+    lost = Assignment(3, "D", "K1", "A")
+    kept = tuple(a for a in PUBLISHED if a != lost)
+    every_tie = direct_swap(changed, PUBLISHED, kept, [lost], RepairWeights())
+    assert every_tie is not None and every_tie.proven
+    monkeypatch.setattr("roster.swap.MAX_TIED", 1)
+    swap = direct_swap(changed, PUBLISHED, kept, [lost], RepairWeights())
+    assert swap is not None and not swap.proven
+    assert Assignment(3, "D", "K1", "C") in swap.roster
