@@ -150,7 +150,16 @@ def repair(
 ) -> RepairResult:
     """Re-plan after `change` with as few changed assignments as possible.
 
-    Two searches, each the lexicographic repair objective: first a local one, where only
+    First an exact step (`roster.swap.direct_swap`): each shift the change took away is
+    given to the best consultant who may legally take it, nothing else changed. With one
+    lost shift, full cover and the least changes cost it is the proven optimum
+    (OPTIMAL, its objective its bound) and the answer, with no search: a sick day's
+    repair then no longer depends on the machine's load (on a loaded 2-core machine the
+    searches below gave 2, 16, 10 and 1 changes in four runs of the same sick day, the
+    last leaving the shift uncovered). Otherwise its roster is the searches' start,
+    and it is returned if they find nothing better (cover first, then changes).
+
+    Then two searches, each the lexicographic repair objective: first a local one, where only
     the days within `REPAIR_REACH` of the changed days may change (a small model that
     CP-SAT solves in moments), then the whole horizon, hinted with the local roster.
     The better of the two is returned (cover first, then changes, then the objective);
