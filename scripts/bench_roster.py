@@ -58,6 +58,15 @@ before, load 7-8: 10 changes on days 20-22, and 1 change on day 20 leaving that 
 uncovered: the repair's target is not met reliably on these rosters). Neither gap
 target of issue 22 (10 % and 20 %) is reached: the rosters are 37 % and 148 % above
 their bounds.
+Measured 2026-12-05 01:37-01:42 UTC, three runs of the same command (load 5.6-6.6):
+repair 2 changes, all on day 20, OPTIMAL, in 3.15, 3.49 and 4.2 s, answered by the
+direct swap (`roster.swap`) without a search. Why the searches missed it before: a
+repair's level that finds no roster in its share ends the solve with its hint
+(`roster.solve` holds such a level only without a reference). The cover level's share,
+a quarter of what the model build and the hint leave of the local step's 10 s, went to
+presolve under load, so the published roster less the sick shift came back (1 change,
+uncovered); a cover level that found a roster but a changes level that did not gave
+10-16 changes. A limit of 6 or 9 s reproduces the first at load 5.
 """
 
 from __future__ import annotations
