@@ -613,7 +613,8 @@ def first_roster(
             over[c.day, k] = c.over_weight
     staffed = np.zeros_like(required)
     over_cost = np.where(np.isfinite(over), over, 0.0)  # forbidden over-cover never happens
-    last_penalty, last_weekend_price = np.zeros(required.shape), 0.0
+    # per contract (its maxima), the prices its last employee's schedule kept them at
+    last_prices: dict[tuple[object, ...], tuple[np.ndarray, float]] = {}
     plans: dict[str, list[int]] = {}
     programmes: dict[str, EmployeeProgramme] = {}
 
@@ -659,18 +660,25 @@ def first_roster(
         programme = EmployeeProgramme(p, e, shared=bands)
         if not programme.usable:
             return None
-        if programmes:
-            # the last employee's prices: a pool shares few contracts, and each
-            # employee's rounds of pricing would take most of a pass. (They also keep
-            # types off that later employees could work: Instance22 left four shift
-            # types unstaffed every day; without them its pass did not end in 50 s.)
-            programme.penalty = np.maximum(programme.penalty, last_penalty)
-            programme.weekend_price = last_weekend_price
-        found = programme.best(gain_for(staffed), relax=1.0, until=until)
+        contract = (e.max_weekends, tuple(sorted(programme.type_limits.items())))
+        if contract in last_prices:
+            # the prices of the last employee with the same maxima: a pool shares few
+            # contracts, and each employee's rounds of pricing would take most of a
+            # pass (Instance22's did not end in 50 s). Not across contracts: a weekend
+            # price that held 17 weekends kept a contract of 39 to a few.
+            programme.penalty, programme.weekend_price = last_prices[contract]
+        # half the last prices when there is time to raise them again, else all of
+        # them: carried whole, a price raised once keeps every later employee off
+        # weekends (Instance22's pass: 67,000-330,000 from run to run, against
+        # 64,000-93,000 halved), but halved they take more runs than a big pool's
+        # pass has (the 364 x 150 stand-in's pass did not end in 48 s)
+        spent = (now - started) / done if done else 0.0
+        relax = 0.5 if until - now > 2 * spent else 1.0
+        found = programme.best(gain_for(staffed), relax=relax, until=until)
         if found is None:
             return None
         programmes[e.id] = programme
-        last_penalty, last_weekend_price = programme.penalty, programme.weekend_price
+        last_prices[contract] = (programme.penalty, programme.weekend_price)
         plans[e.id] = found[0]
         place(e.id, found[0], 1)
     # rounds while time is left, a round cut short at the deadline: each response
