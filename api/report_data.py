@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from api.services.cases import MAJORITY_LANGUAGE, family_language
 from api.services.phases import phase_table
 from api.services.roster_params import case_roster_params
 from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus, PastRequest
-from data.languages import base_language
 from data.models import (
     Assignment,
     AssignmentRole,
@@ -35,9 +35,6 @@ from data.ops_models import Roster, RosterShift
 from roster.plotting import RosterView, ShiftCell
 from roster.templates import template
 
-#: The majority language: a case needs it only when no other language is asked for.
-MAJORITY_LANGUAGE = "da"
-
 
 @dataclass(frozen=True)
 class CapacitySnapshot:
@@ -50,17 +47,6 @@ class CapacitySnapshot:
 
 def region_names(session: Session) -> dict[str, str]:
     return {region.code: region.name for region in session.exec(select(Region))}
-
-
-def family_language(tags: list[tuple[PersonGroup, str]]) -> str:
-    """The language a case is staffed for: the parents' (then the child's) first
-    non-Danish language, else Danish. The rarest need binds; nearly everyone speaks Danish.
-    """
-    ordered = sorted(tags, key=lambda item: item[0] != PersonGroup.PARENTS)
-    for _, tag in ordered:
-        if base_language(tag) != MAJORITY_LANGUAGE:
-            return tag
-    return ordered[0][1] if ordered else MAJORITY_LANGUAGE
 
 
 def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
@@ -79,7 +65,7 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
     for row in session.exec(select(ConsultantLanguage)):
         languages[row.consultant_id].append(row.tag)
     case_languages: dict[int, list[tuple[PersonGroup, str]]] = defaultdict(list)
-    for case_row in session.exec(select(CaseLanguage)):
+    for case_row in session.exec(select(CaseLanguage).order_by(col(CaseLanguage.id))):
         case_languages[case_row.case_id].append((case_row.person_group, case_row.tag))
     cases = {case.id: case for case in session.exec(select(Case))}
     phases = phase_table()
@@ -120,7 +106,7 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
     )
     history = tuple(
         PastRequest(
-            language=family_language(case_languages[case.id]),
+            language=family_language(case_languages[case.id]) or MAJORITY_LANGUAGE,
             region=municipality_region[case.municipality_code],
             hours_per_week=case.hours_per_week + case.support_hours_per_week,
             requested_on=case.requested_start.date(),
@@ -131,7 +117,7 @@ def load_capacity(session: Session, as_of: dt.date) -> CapacitySnapshot:
     open_statuses = (CaseStatus.REQUESTED, CaseStatus.ACTIVE)
     demands = tuple(
         Demand(
-            language=family_language(case_languages[case.id]),
+            language=family_language(case_languages[case.id]) or MAJORITY_LANGUAGE,
             region=municipality_region[case.municipality_code],
             hours_per_week=case.hours_per_week + case.support_hours_per_week,
             status=DemandStatus.RUNNING

@@ -221,7 +221,9 @@ def generate(seed: int = DEFAULT_SEED, scale: int = 1) -> Scenario:
         block_cases = make_cases(rng, municipalities, prefix)
         staff, staff_absences = make_staff(rng, seed, block_cases, prefix)
         coords = make_coordinators(rng, seed, prefix)
-        block_assignments, block_over, block_cases = assign_block(rng, block_cases, staff, coords)
+        block_assignments, block_over, block_cases, staff_absences = assign_block(
+            rng, block_cases, staff, coords, staff_absences
+        )
         consultants += staff
         coordinators += coords
         cases += block_cases

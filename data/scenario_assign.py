@@ -7,14 +7,17 @@ the region, travel, current load). Capacity — contracted hours and the case li
 is kept whenever anyone eligible has room; otherwise the assignment is made anyway and
 listed in `Scenario.over_capacity` ("mostly respects capacity"). A døgnindsats team is
 drawn as `matcher.team` proposes one: within reach, from offices serving the region, each
-member within the family hours. Ended cases get ended
-assignments chosen the same way without capacity. Every case gets a coordinator.
+member within the family hours; a døgnindsats team office then holds one more team's share
+free (`RESERVE_OFFICES`) for a døgnindsats registered on the planning date. Ended cases
+get ended assignments chosen the same way without capacity. Every case gets a
+coordinator.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,6 +26,7 @@ from data import geography
 from data.calibration import TODAY
 from data.languages import Closeness, closeness
 from data.models import (
+    AbsenceReason,
     AssignmentRole,
     AssignmentStatus,
     CaseStatus,
@@ -32,6 +36,7 @@ from data.models import (
 )
 from data.scenario_specs import (
     TRAVEL,
+    AbsenceSpec,
     AssignmentSpec,
     CaseSpec,
     ConsultantSpec,
@@ -57,6 +62,22 @@ RESERVED_SHARE = 0.15
 #: The matcher's reach (`MatchSettings.max_travel_minutes`): a døgnindsats team member
 #: comes to the home for every shift, so the team is drawn from within it.
 REACH_MINUTES = 75.0
+#: Døgnindsats team offices: each keeps one team's share free on the planning date (a
+#: reserve of `RESERVE_TEAM` night workers, each with a share's family hours left over),
+#: so a døgnindsats registered in a region the office serves finds a full team the day
+#: it comes in, as the running ones have theirs. Without it the night workers near the
+#: office are booked full with ordinary cases. Hovedstaden's office only: it runs two
+#: teams, and the other offices' pools are too thin to hold a reserve and stay within
+#: the calibrated over-capacity share (5 %).
+RESERVE_OFFICES = ("København",)
+#: The reserve's team: 6 × 28 h covers 3x8's 168 h a week (`matcher.team`'s first size).
+RESERVE_TEAM = 6
+RESERVE_HOURS_EACH = 28.0
+#: The reserve's first weeks are free of leave: the matcher's capacity check looks
+#: `MatchSettings.horizon_weeks` ahead of the start (Christmas leave would empty it), so
+#: a reserve member's holiday in them moves to the winter holiday (`reserve_holidays`).
+RESERVE_FREE_DAYS = 28
+RESERVE_HOLIDAY = dt.date(2024, 2, 12)
 
 
 @lru_cache(maxsize=65536)
@@ -90,6 +111,9 @@ class Ledger:
         #: Members of a running døgnindsats team: their share is rostered around the
         #: clock, so they are given nothing beyond their family hours.
         self.on_team: set[str] = set()
+        #: The team offices' reserve (`RESERVE_OFFICES`): given nothing beyond their
+        #: family hours less the reserve's share (`RESERVE_HOURS_EACH`).
+        self.reserve: set[str] = set()
 
     def has_room(self, c: ConsultantSpec, hours: float, team: bool = False) -> bool:
         """Room below the case maximum and in the contracted hours — for a døgnindsats
@@ -98,8 +122,10 @@ class Ledger:
         a 37-hour member 3.45 h, and a 30-hour consultant (25.5 h) no room at all."""
         load = self.load[c.ref]
         limit = c.contracted_hours_per_week
-        if team or c.ref in self.on_team:
+        if team or c.ref in self.on_team or c.ref in self.reserve:
             limit *= 1.0 - RESERVED_SHARE
+        if c.ref in self.reserve:
+            limit -= RESERVE_HOURS_EACH
         return load.hours + hours <= limit + 1e-9 and load.cases < c.max_cases
 
     def add(self, c: ConsultantSpec, hours: float) -> None:
@@ -200,8 +226,10 @@ def _key(
     near = minutes <= REACH_MINUTES and serves(c.office, region) if team else minutes <= FAR_MINUTES
     if not room and ledger is not None and c.ref in ledger.on_team:
         near = False  # behind everyone near, and behind anyone far with room
+    # the reserve past its room: behind everyone eligible (a team must find it free)
+    held = not room and ledger is not None and c.ref in ledger.reserve
     return (
-        0 if near else 1,
+        2 if held else 0 if near else 1,
         0 if room else 1,
         # Native speakers first: a Danish family gets a Danish native and the
         # mother-tongue consultants stay free for the families that need them.
@@ -272,12 +300,82 @@ def _roles(case: CaseSpec) -> list[tuple[AssignmentRole, float]]:
     return roles
 
 
+def reserve_team(
+    consultants: Sequence[ConsultantSpec],
+    absences: Sequence[AbsenceSpec],
+    office: str,
+    taken: set[str],
+) -> list[str]:
+    """The office's reserve (`RESERVE_OFFICES`): `RESERVE_TEAM` of its consultants not in
+    `taken` who could carry a team share — take døgnindsats, speak Danish, family hours
+    for the share, employed and not sick or training in the first `RESERVE_FREE_DAYS`
+    (a holiday moves: `reserve_holidays`) — those with the commonest languages first,
+    then the nearest to the office (staff number breaks ties)."""
+    here = geography.office_by_name(office)
+    horizon = TODAY + dt.timedelta(days=RESERVE_FREE_DAYS)
+    away = {
+        a.consultant_ref
+        for a in absences
+        if a.start < horizon and a.end >= TODAY and a.reason is not AbsenceReason.VACATION
+    }
+    fit = [
+        c
+        for c in consultants
+        if c.office == office
+        and c.ref not in taken
+        and c.ref not in away
+        and InterventionType.DOGNINDSATS in c.intervention_types
+        and any(base_of(tag) == "da" for tag, _ in c.languages)
+        and c.contracted_hours_per_week * (1.0 - RESERVED_SHARE) >= RESERVE_HOURS_EACH
+        and c.active_from <= TODAY
+        and (c.active_to is None or c.active_to > horizon)
+    ]
+    # The speakers of a language few others speak stay free for its families (else the
+    # history must book them past the reserve): commonest languages first, then nearest.
+    speakers = Counter(
+        base_of(tag) for c in consultants if c.office == office for tag, _ in c.languages
+    )
+
+    def rarest(c: ConsultantSpec) -> int:
+        return min((speakers[base_of(tag)] for tag, _ in c.languages), default=0)
+
+    fit.sort(
+        key=lambda c: (
+            -rarest(c),
+            municipality_minutes(c.home_municipality_code, here.municipality_code),
+            c.ref,
+        )
+    )
+    return [c.ref for c in fit[:RESERVE_TEAM]]
+
+
+def reserve_holidays(absences: Sequence[AbsenceSpec], reserve: set[str]) -> list[AbsenceSpec]:
+    """`absences` with the reserve's holidays in its first `RESERVE_FREE_DAYS` moved to
+    start on `RESERVE_HOLIDAY` (as long as they were): a team office plans its reserve's
+    leave around the døgnindsats it may have to staff."""
+    horizon = TODAY + dt.timedelta(days=RESERVE_FREE_DAYS)
+    moved = []
+    for a in absences:
+        if (
+            a.consultant_ref in reserve
+            and a.reason is AbsenceReason.VACATION
+            and a.start < horizon
+            and a.end >= TODAY
+        ):
+            a = replace(a, start=RESERVE_HOLIDAY, end=RESERVE_HOLIDAY + (a.end - a.start))
+        moved.append(a)
+    return moved
+
+
 def assign_block(
     rng: random.Random,
     cases: list[CaseSpec],
     consultants: list[ConsultantSpec],
     coordinators: list[CoordinatorSpec],
-) -> tuple[list[AssignmentSpec], list[str], list[CaseSpec]]:
+    absences: Sequence[AbsenceSpec] = (),
+) -> tuple[list[AssignmentSpec], list[str], list[CaseSpec], list[AbsenceSpec]]:
+    """The block's assignments, over-capacity entries, cases (with the history's
+    sign-offs and preferences) and absences (the reserve's holidays moved)."""
     book = _Book(Ledger(consultants), [], [], set(), set())
     cases = _add_exclusions(rng, cases, consultants)
     running = sorted(
@@ -285,7 +383,13 @@ def assign_block(
     )
     # Døgnindsats teams first: they need six consultants with room for night shifts.
     running.sort(key=lambda c: c.intervention_type is not InterventionType.DOGNINDSATS)
-    for case in running:
+    teams = sum(c.intervention_type is InterventionType.DOGNINDSATS for c in running)
+    for index, case in enumerate(running):
+        if index == teams:
+            # the running teams are staffed: the team offices keep a team free
+            for office in RESERVE_OFFICES:
+                taken = book.ledger.on_team | book.ledger.reserve
+                book.ledger.reserve.update(reserve_team(consultants, absences, office, taken))
         roles = _roles(case)
         if case.intervention_type is InterventionType.DOGNINDSATS:
             locked = [True] * len(roles)  # a team in the home is never reshuffled
@@ -304,7 +408,8 @@ def assign_block(
         replace(c, allow_related_language=True) if c.reference in book.related else c for c in cases
     ]
     cases = _add_preferences(rng, cases, assignments, book.ledger, consultants)
-    return assignments, book.over_capacity, cases
+    absences = reserve_holidays(absences, book.ledger.reserve)
+    return assignments, book.over_capacity, cases, absences
 
 
 def _coordinators(

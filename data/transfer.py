@@ -139,6 +139,7 @@ def cases_frame(session: Session) -> pd.DataFrame:
                 "preferred_consultant": refs.get(c.preferred_consultant_id or -1, ""),
                 "excluded_consultants": _join(refs[i] for i in c.excluded_consultant_ids),
                 "required_qualifications": _join(c.required_qualifications),
+                "allow_related_language": c.allow_related_language,
                 "status": _enum(c.status),
             }
         )
@@ -409,7 +410,7 @@ def _consultant_values(record: ConsultantRecord, offices: dict[str, int]) -> dic
 
 def _case_values(record: CaseRecord, ids: dict[str, int | None]) -> dict[str, Any]:
     place = municipality_by_code(record.municipality_code)
-    return {
+    values: dict[str, Any] = {
         "municipality_code": record.municipality_code,
         "lat": record.lat if record.lat is not None else place.lat,
         "lon": record.lon if record.lon is not None else place.lon,
@@ -429,3 +430,8 @@ def _case_values(record: CaseRecord, ids: dict[str, int | None]) -> dict[str, An
         "required_qualifications": [q.value for q in record.required_qualifications],
         "status": record.status,
     }
+    # a sign-off is a coordinator's decision: a file without it (an older export, a
+    # blank cell) leaves a stored case's as it is; a new case starts without one
+    if "allow_related_language" in record.model_fields_set:
+        values["allow_related_language"] = record.allow_related_language
+    return values

@@ -255,6 +255,9 @@ class CaseRecord(BaseModel):
     preferred_consultant: OptionalStr = None
     excluded_consultants: StrList = []
     required_qualifications: Annotated[list[Qualification], BeforeValidator(_split_list)] = []
+    #: A coordinator's sign-off that a related language may serve the family
+    #: (`Case.allow_related_language`); a blank cell keeps a stored case's sign-off.
+    allow_related_language: bool = False
     status: CaseStatus = CaseStatus.REQUESTED
 
     @field_validator("languages")

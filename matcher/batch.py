@@ -26,7 +26,7 @@ from matcher.batch_model import (
     read_solution,
 )
 from matcher.bounded import solve_bounded
-from matcher.core import CoreResult
+from matcher.core import CoreResult, SolveOptions
 from matcher.greedy import greedy_pairs
 from matcher.problem import MatchProblem
 from solving.status import SolveStatus
@@ -78,14 +78,17 @@ def optimize(
     spent = 0.0 if deterministic else time.perf_counter() - started
     pruned = problem.settings.max_candidates_per_seat is not None
     reserve = UNPRUNED_SHARE * time_limit if pruned else 0.0
-    result = solve_bounded(
-        model.core,
+    options = SolveOptions(
         time_limit=max(0.01, time_limit - spent - reserve),
         seed=seed,
         num_workers=num_workers,
         deterministic=deterministic,
         relative_gap=relative_gap,
         log=log,
+    )
+    result = solve_bounded(
+        model.core,
+        options,
         hint=hint,
         on_solution=report,
         should_stop=should_stop,

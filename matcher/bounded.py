@@ -21,7 +21,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from matcher.core import AssignmentCore, CoreResult, objective_coefficients, solve_core
+from matcher.core import (
+    AssignmentCore,
+    CoreResult,
+    SolveOptions,
+    objective_coefficients,
+    solve_core,
+)
 from matcher.lagrange import Relaxation, pairs_reaching, relax
 from solving.status import SolveStatus
 
@@ -38,23 +44,19 @@ _EPS = 1e-6
 
 def solve_bounded(
     core: AssignmentCore,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    num_workers: int = 8,
+    options: SolveOptions = SolveOptions(),
     *,
-    deterministic: bool = False,
-    relative_gap: float = 0.0,
-    log: bool = False,
     hint: list[int] | None = None,
-    lp_level: int = 2,
     on_solution: Callable[[float, float], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     relaxation: Relaxation | None = None,
 ) -> CoreResult:
     """Same contract as `solve_core` (maximisation, honest status), solved as the module
-    docstring says. With `deterministic`, the relaxation runs a fixed number of steps and
-    every round a deterministic time limit, so the same seed gives the same result."""
+    docstring says; `options` as for `solve_core`. With `options.deterministic`, the
+    relaxation runs a fixed number of steps and every round a deterministic time limit,
+    so the same seed gives the same result."""
     started = time.perf_counter()
+    time_limit, deterministic = options.time_limit, options.deterministic
     deadline = started + time_limit
 
     def left() -> float:
@@ -91,14 +93,8 @@ def solve_bounded(
         sub, pairs = restrict(core, keep)
         result = solve_core(
             sub,
-            time_limit=left(),
-            seed=seed,
-            num_workers=num_workers,
-            deterministic=deterministic,
-            relative_gap=relative_gap,
-            log=log,
+            replace(options, time_limit=left()),
             hint=None if incumbent is None else _to_sub(incumbent, keep),
-            lp_level=lp_level,
             on_solution=_progress(on_solution, relaxation.bound, threshold - 1),
             should_stop=should_stop,
         )
@@ -146,7 +142,9 @@ def _result(
     if incumbent is None or value is None:
         status = last.status if last is not None else SolveStatus.UNKNOWN
         return CoreResult(status, None, None if status.proven else bound, runtime, (), ())
-    proven = math.floor(bound + 1e-6) <= value or (
+    # the objective is an integer: so is the best any solution can reach
+    bound = float(math.floor(bound + 1e-6))
+    proven = bound <= value or (
         last is not None and last.status is SolveStatus.OPTIMAL and last.objective == value
     )
     status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE

@@ -274,7 +274,6 @@ class CandidateIndex:
         minutes = self.approx_minutes(case)
         mask &= minutes <= problem.settings.max_travel_minutes
         found: list[Candidate] = []
-        consultants = problem.consultants
         members = np.flatnonzero(mask)
         if limit is not None and len(members) > PRESELECT_FACTOR * limit:
             # Score exactly only the best by the vectorised estimate; it leaves out the
@@ -286,13 +285,9 @@ class CandidateIndex:
                 chosen.add(keep)
             members = np.array(sorted(chosen), dtype=int)
         for k in members.tolist():
-            consultant = consultants[k]
-            if first_failure(problem, case, role, consultant, STATIC_RULES) is not None:
-                continue
-            if not _fits_alone(problem, case, role, consultant, float(self.locked_hours[k])):
-                continue
-            ctx = make_context(problem, case, role, consultant, float(self.locked_hours[k]))
-            found.append(Candidate(k, integer_score(ctx)))
+            score = self.exact_score(case, role, k)
+            if score is not None:
+                found.append(Candidate(k, score))
         found.sort(key=lambda c: (-c.score, c.consultant_index))
         if limit is not None and len(found) > limit:
             kept = found[:limit]
@@ -300,6 +295,19 @@ class CandidateIndex:
                 kept.extend(c for c in found if c.consultant_index == keep)
             found = kept
         return found
+
+    def exact_score(self, case: CaseData, role: Role, k: int) -> int | None:
+        """Consultant k's integer score on the seat, None if a static rule or the
+        seat's hours beside their locked work rule them out."""
+        problem = self.problem
+        consultant = problem.consultants[k]
+        if first_failure(problem, case, role, consultant, STATIC_RULES) is not None:
+            return None
+        if not _fits_alone(problem, case, role, consultant, float(self.locked_hours[k])):
+            return None
+        return integer_score(
+            make_context(problem, case, role, consultant, float(self.locked_hours[k]))
+        )
 
     def optimistic(self, case: CaseData, role: Role) -> tuple[np.ndarray, np.ndarray]:
         """Every consultant the vectorised rules do not reject for the seat, and an upper

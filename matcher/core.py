@@ -223,36 +223,47 @@ class SolutionCallback(cp_model.CpSolverSolutionCallback):
         self.report(self.objective_value, self.best_objective_bound)
 
 
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to run CP-SAT on a core: shared by `solve_core` and
+    `matcher.bounded.solve_bounded`, so the two take the same knobs.
+
+    `time_limit` is wall-clock seconds (deterministic units with `deterministic`, which
+    also uses interleaved search, so the same seed gives the same result whatever the
+    machine load). `lp_level` is CP-SAT's linearization level: 2 (full LP, default)
+    proves the domain models fast; the pure GAP benchmarks do better with CP-SAT's
+    default 1. `relative_gap` stops early at that gap (not a proof)."""
+
+    time_limit: float = 10.0
+    seed: int = 0
+    num_workers: int = 8
+    deterministic: bool = False
+    relative_gap: float = 0.0
+    log: bool = False
+    lp_level: int = 2
+
+
 def solve_core(
     core: AssignmentCore,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    num_workers: int = 8,
+    options: SolveOptions = SolveOptions(),
     *,
-    deterministic: bool = False,
-    relative_gap: float = 0.0,
-    log: bool = False,
     hint: list[int] | None = None,
     on_solution: Callable[[float, float], None] | None = None,
-    lp_level: int = 2,
     should_stop: Callable[[], bool] | None = None,
 ) -> CoreResult:
-    """Solve with CP-SAT. `deterministic=True` uses interleaved search and a deterministic
-    time limit, so the same seed gives the same result whatever the machine load.
-
-    `lp_level` is CP-SAT's linearization level: 2 (full LP, default) proves the
-    domain models fast; the pure GAP benchmarks do better with CP-SAT's default 1.
+    """Solve with CP-SAT as `options` say.
 
     `should_stop()` is polled while CP-SAT runs; once it holds, the search stops and the
     best solution found so far is returned (FEASIBLE, or UNKNOWN if there was none)."""
+    time_limit, lp_level = options.time_limit, options.lp_level
     started = time.perf_counter()
     built = CoreModel(core, hint)
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.random_seed = seed
-    params.num_workers = max(1, num_workers)
-    params.relative_gap_limit = relative_gap
-    params.log_search_progress = log
+    params.random_seed = options.seed
+    params.num_workers = max(1, options.num_workers)
+    params.relative_gap_limit = options.relative_gap
+    params.log_search_progress = options.log
     # The full LP relaxation (at-most-ones and capacities) is what proves these models
     # optimal quickly. CP-SAT's portfolio for few workers runs without it, so name the
     # LP-heavy workers explicitly there (measured on the demo book: 2 workers went from
@@ -260,7 +271,7 @@ def solve_core(
     params.linearization_level = lp_level
     if lp_level >= 2 and params.num_workers in (2, 3, 4):
         params.subsolvers.extend(SMALL_PORTFOLIO[: params.num_workers])
-    if deterministic:
+    if options.deterministic:
         params.interleave_search = True
         params.max_deterministic_time = time_limit
     else:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from matcher.batch_model import BatchModel, BatchResult, build_batch_model, objective_of
 from matcher.batch_model import solution_result as read_plan
-from matcher.core import AssignmentCore, CoreResult, solve_core
+from matcher.core import AssignmentCore, CoreResult, SolveOptions, solve_core
 from matcher.greedy import greedy_pairs
 from matcher.problem import MatchProblem
 from solving.executor import Executor, InlineExecutor, Task
@@ -124,14 +124,10 @@ def sub_core(
 def solve_part(part: SubCore, time_limit: float, seed: int, deterministic: bool) -> tuple[int, ...]:
     """What an executor runs for a part: the whole core's pair of each of its items
     (-1: left empty, also when no solution was found)."""
-    result: CoreResult = solve_core(
-        part.core,
-        time_limit=time_limit,
-        seed=seed,
-        num_workers=1,
-        deterministic=deterministic,
-        hint=list(part.hint) or None,
+    options = SolveOptions(
+        time_limit=time_limit, seed=seed, num_workers=1, deterministic=deterministic
     )
+    result: CoreResult = solve_core(part.core, options, hint=list(part.hint) or None)
     if not result.pair_of_item:
         return (-1,) * len(part.items)
     return tuple(part.pairs[p] if p >= 0 else -1 for p in result.pair_of_item)

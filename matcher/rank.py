@@ -132,7 +132,7 @@ def rank(
         pool = (
             top if role == Role.PRIMARY and not case.needs_support_person else max(top, PAIR_POOL)
         )
-        seats[role], excluded[role] = _rank_seat(problem, case, role, pool)
+        seats[role], excluded[role] = rank_seat(problem, case, role, pool)
 
     pairs: tuple[PairCandidate, ...] = ()
     if case.needs_support_person:
@@ -155,10 +155,14 @@ def rank(
     )
 
 
-def _rank_seat(
+def rank_seat(
     problem: MatchProblem, case: CaseData, role: Role, top: int
 ) -> tuple[list[Candidate], Exclusions]:
-    """Screen everyone with the vectorised rules, then check and score the candidates
+    """The best `top` candidates for one seat (`role`) of `case`, and who was excluded
+    and why. `case` may be a variant of a case in the problem (`matcher.team` asks for a
+    team member's share as the seat's hours).
+
+    Screen everyone with the vectorised rules, then check and score the candidates
     and the nearest misses (exactly one rule fails) with the rule functions themselves."""
     index, load_hours, load_cases = _screening_data(problem, case)
     fails = index.screen(case, role, load_hours, load_cases)

@@ -30,7 +30,7 @@ import math
 from dataclasses import dataclass
 
 from matcher.problem import CaseData, ConsultantData, MatchProblem, Role
-from matcher.rank import Candidate, Exclusions, _rank_seat
+from matcher.rank import Candidate, Exclusions, rank_seat
 from matcher.rules import Reason, RuleName
 from roster.problem import RosterRules
 from roster.templates import template as shift_template
@@ -101,7 +101,7 @@ def _qualified(
     """The consultants who pass every team rule with `share` hours a week, best first,
     and who did not and why."""
     seat = dataclasses.replace(case, hours_per_week=share)
-    ranked, excluded = _rank_seat(problem, seat, Role.PRIMARY, len(problem.consultants))
+    ranked, excluded = rank_seat(problem, seat, Role.PRIMARY, len(problem.consultants))
     members = [
         c
         for c in ranked

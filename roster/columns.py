@@ -17,6 +17,12 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   counts, minutes and weekends as resources, found the same minima at the root duals
   but took 55 ms an employee on Instance5 (CP-SAT 17 ms) and 1.7 s on Instance8
   (CP-SAT 0.15 s), measured 2026-12-01.
+  From `PROGRAMME_PRICING_DAYS` on, pricing is by the per-employee dynamic programme
+  of `roster.sequences` (`_ProgrammePricer`): exact for every rule but the per-type
+  and weekend maxima, which it relaxes with Lagrangian prices, so its minimum is still
+  a valid bound and its columns are legal. Where those prices leave a gap, CP-SAT
+  prices the employee (for a legal schedule when none was found, and once more at a
+  converged root so that its bound is exact).
 - Lower bound: Σ dual × demand + Σ each employee's minimum of own cost minus duals is
   a Lagrangian bound for any duals the under- and over-cover weights allow (the LP's,
   or a smoothed mix: `ColumnGeneration.generate`), valid whenever every pricing problem
@@ -41,9 +47,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
+from roster import sequences
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
@@ -59,6 +67,18 @@ COLUMNS_PER_ROUND = 5
 DIVE_ROUNDS = 3
 SLOW_ROUND = 0.25
 _EPSILON = 1e-6
+#: Horizon (days) from which pricing is by the per-employee dynamic programme
+#: (`_ProgrammePricer`) rather than CP-SAT, unless told (`programme`). Measured
+#: 2026-12-05 on the 2 shared cores at load 7-10, 25 s of root: Instance18 (84 days)
+#: LP 5,510 after 27 rounds by the programme against 8,552 after 3 by CP-SAT (60 s in
+#: all: 5,969 against 6,489); Instance15 (42 days) 17,850 against 9,763 (16,192
+#: against 9,548): on shorter horizons CP-SAT's pricing finds more and better columns
+#: a round (every improving schedule on its way) for its longer rounds.
+PROGRAMME_PRICING_DAYS = 56
+#: Programme runs per employee and pricing round (`sequences.EmployeeProgramme.price`):
+#: the prices of the per-type and weekend maxima carry over between rounds, so a few
+#: subgradient steps a round suffice.
+PROGRAMME_ROUNDS = 3
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
@@ -116,7 +136,11 @@ class _Pricer:
         )
 
     def price(
-        self, duals: dict[DemandKey, float], seed: int, forced: dict[Key, bool] | None = None
+        self,
+        duals: dict[DemandKey, float],
+        seed: int,
+        forced: dict[Key, bool] | None = None,
+        exact: bool = False,
     ) -> tuple[list[tuple[float, Column, int]], float | None]:
         """The schedules CP-SAT met while minimising own cost minus `duals`, as
         (own cost minus duals, column, own cost), best last; and the proven minimum of
@@ -154,6 +178,123 @@ class _Pricer:
         """Most a schedule's reduced cost can move when the duals are rounded."""
         days = len({k[1] for k in self.keys})
         return days * 0.5 / _SCALE
+
+
+class _ProgrammePricer:
+    """One employee's pricing by the dynamic programme of `roster.sequences` (same
+    interface as `_Pricer`). It states every rule of the employee exactly except the
+    per-type and weekend maxima, which it prices (a Lagrangian relaxation), so its
+    minimum is a valid lower bound on the pricing problem's either way, and every
+    schedule it returns keeps all the rules (checked before it is reported)."""
+
+    def __init__(
+        self, problem: RosterProblem, employee: str, deadline: float | None = None
+    ) -> None:
+        self.problem, self.deadline = problem, deadline
+        self.fallback: _Pricer | None = None
+        self.employee = employee
+        self.programme = sequences.EmployeeProgramme(problem, problem.employee[employee])
+        self.case = problem.cases[0].id
+        self.symbol = {sid: k for k, sid in enumerate(self.programme.symbols)}
+        self.days = problem.days
+        self.prices: tuple[np.ndarray, float] | None = None
+        #: whether the last pricing proved its best legal schedule optimal
+        self.tight = True
+
+    @property
+    def usable(self) -> bool:
+        return self.programme.usable
+
+    def price(
+        self,
+        duals: dict[DemandKey, float],
+        seed: int,
+        forced: dict[Key, bool] | None = None,
+        exact: bool = False,
+    ) -> tuple[list[tuple[float, Column, int]], float | None]:
+        """As `_Pricer.price` (`seed` is for CP-SAT). `exact`: where the programme's
+        prices of the maxima leave a gap between its best legal schedule and its bound
+        (`tight` false), CP-SAT prices this employee too and the better bound counts."""
+        gain = np.zeros((self.days, len(self.symbol)))
+        for (_case, day, shift), value in duals.items():
+            gain[day, self.symbol[shift]] = value
+        for (eid, day, shift, _case), on in (forced or {}).items():
+            if eid != self.employee:
+                continue
+            k = self.symbol[shift]
+            if on:
+                keep = gain[day, k]
+                gain[day, :] = -math.inf
+                gain[day, k] = keep
+            else:
+                gain[day, k] = -math.inf
+        priced = self.programme.price(
+            gain, rounds=PROGRAMME_ROUNDS, start=self.prices, alternatives=COLUMNS_PER_ROUND
+        )
+        if priced.bound == -math.inf:
+            raise _NoSchedule
+        if not forced:
+            self.prices = priced.prices  # the dive's fixes would skew them
+        cost = self.programme.cost
+        found: list[tuple[float, Column, int]] = []
+        shifts = [sid or "" for sid in self.programme.symbols]  # symbol 0 (off) never used
+        for path in priced.schedules:
+            column: Column = frozenset(
+                (self.employee, day, shifts[k], self.case) for day, k in enumerate(path) if k
+            )
+            own = round(float(sum(cost[day, k] for day, k in enumerate(path))))
+            found.append((_reduced_cost(column, own, duals), column, own))
+        found.sort(key=lambda f: -f[0])  # best last, as CP-SAT's callback reports them
+        self.tight = bool(found) and found[-1][0] <= -priced.bound + _EPSILON
+        if exact and not self.tight:
+            return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
+        if not found and not duals:
+            # asked for any legal schedule (`ensure_columns`) and the maxima's prices did
+            # not settle: CP-SAT finds one, or proves there is none. While pricing, a
+            # round without a column from this employee is fine: the bound stays valid
+            return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
+        return found, -priced.bound
+
+    def _by_cp_sat(
+        self,
+        duals: dict[DemandKey, float],
+        seed: int,
+        forced: dict[Key, bool] | None,
+        found: list[tuple[float, Column, int]],
+        bound: float,
+    ) -> tuple[list[tuple[float, Column, int]], float]:
+        """CP-SAT's pricing of this employee (its model built on first use), with the
+        programme's columns and the better of both bounds."""
+        if self.fallback is None:
+            self.fallback = _Pricer(self.problem, self.employee, self.deadline)
+        more, proven = self.fallback.price(duals, seed, forced)
+        both = sorted([*found, *more], key=lambda f: -f[0])
+        if proven is not None and proven >= bound - _EPSILON:
+            self.tight = True
+        return both, bound if proven is None else max(bound, proven)
+
+
+def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, deadline: float) -> int:
+    """Fractional assignments to fix in one dive step: one, unless fixing one a step
+    (at the `spent / steps` seconds a step so far) would not reach a roster before
+    `deadline`; then as many as make the pace fit. Out of time the dive can only hand
+    back the heaviest columns (Instance18 under load: 11,000-13,000 against 4,459)."""
+    slots = len({(k[0], k[1]) for k in fractional})
+    left = deadline - time.perf_counter()
+    if not steps or left <= 0:
+        return 1
+    return max(1, math.ceil(slots * (spent / steps) / left))
+
+
+def _heaviest_per_slot(fractional: dict[Key, float]) -> list[Key]:
+    """Fractional assignments, heaviest first, at most one per (employee, day): two
+    shifts on one day cannot both be fixed."""
+    best: dict[tuple[str, int], Key] = {}
+    for key in sorted(fractional):
+        slot = (key[0], key[1])
+        if slot not in best or fractional[key] > fractional[best[slot]]:
+            best[slot] = key
+    return sorted(best.values(), key=lambda k: (-fractional[k], k))
 
 
 def _reduced_cost(column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
@@ -195,13 +336,20 @@ class ColumnGeneration:
         seed: int = 0,
         deadline: float | None = None,
         build_by: float | None = None,
+        programme: bool | None = None,
     ) -> None:
         self.problem = problem
         self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
-        self.pricers: dict[str, _Pricer] = {}
+        self.pricers: dict[str, _Pricer | _ProgrammePricer] = {}
         started = time.perf_counter()
+        if programme is None:
+            programme = problem.days >= PROGRAMME_PRICING_DAYS
+        by_programme = programme and sequences.applicable(problem)
         for i, e in enumerate(problem.employees):
-            self.pricers[e.id] = _Pricer(problem, e.id, deadline)
+            pricer = _ProgrammePricer(problem, e.id, deadline) if by_programme else None
+            self.pricers[e.id] = (
+                pricer if pricer is not None and pricer.usable else _Pricer(problem, e.id, deadline)
+            )
             # the pricing models alone would outlast `build_by` (forecast from those
             # built so far): give up early, with no bound, and leave the time to others
             spent = time.perf_counter() - started
@@ -282,6 +430,7 @@ class ColumnGeneration:
         deadline: float,
         pool: ThreadPoolExecutor,
         smoothing: float = 0.0,
+        prove: bool = False,
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
         deadline passes. Returns the last LP and the best Lagrangian bound found (of the
@@ -292,12 +441,14 @@ class ColumnGeneration:
         extreme points of a degenerate master; their smoothed mix finds the columns
         that move the bound with fewer rounds. A round whose columns none improve the
         LP (a mis-pricing) is followed by one at the LP's own duals, and a round there
-        that finds nothing ends the generation as before."""
+        that finds nothing ends the generation as before. `prove`: before it ends, the
+        employees whose programme left a gap (`_ProgrammePricer.tight`) are priced
+        exactly once more, so that a converged root's bound is as strong as CP-SAT's."""
         best_bound: float | None = None
         center: dict[DemandKey, float] | None = None
         lp = self.solve_lp(forced)
         employees = list(self.pricers)
-        mispriced = False
+        mispriced = exact = False
         for _ in range(rounds):
             if time.perf_counter() > deadline:
                 break
@@ -309,7 +460,10 @@ class ColumnGeneration:
                 duals = {k: alpha * center[k] + (1 - alpha) * v for k, v in lp.duals.items()}
             started = time.perf_counter()
             priced = list(
-                pool.map(lambda e, d=duals: self.pricers[e].price(d, self.seed, forced), employees)
+                pool.map(
+                    lambda e, d=duals, x=exact: self.pricers[e].price(d, self.seed, forced, x),
+                    employees,
+                )
             )
             self.pricing_seconds += time.perf_counter() - started
             if all(proven is not None for _, proven in priced):
@@ -328,15 +482,22 @@ class ColumnGeneration:
                 for _, column, cost in sorted(improving, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)
             if not added:
-                if alpha == 0.0:
+                if alpha == 0.0 and (exact or not prove or self.tight()):
                     break
+                # a mis-pricing, or the programme's prices of the maxima left a gap:
+                # price the LP's own duals again, exactly where the programme was not
+                exact = alpha == 0.0
                 mispriced = True
                 continue
-            mispriced = False
+            mispriced = exact = False
             lp = self.solve_lp(forced)
             if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
                 break  # the integer bound cannot rise any further
         return lp, best_bound
+
+    def tight(self) -> bool:
+        """Whether every employee's last pricing proved its best schedule optimal."""
+        return all(getattr(p, "tight", True) for p in self.pricers.values())
 
     def ensure_columns(self, forced: dict[Key, bool], pool: ThreadPoolExecutor) -> None:
         """Give every employee at least one schedule that agrees with `forced` (the
@@ -362,6 +523,7 @@ class ColumnGeneration:
         forced: dict[Key, bool] = {}
         quick = self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
         rounds = DIVE_ROUNDS if quick else 1
+        began, steps = time.perf_counter(), 0
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -373,9 +535,19 @@ class ColumnGeneration:
             open_ = {k: v for k, v in values.items() if k not in forced}
             step = {k: True for k, v in open_.items() if v >= FIX_AT}
             fractional = {k: v for k, v in open_.items() if v < 1 - _EPSILON}
-            if fractional and not step.keys() & fractional.keys():
-                # nothing new to fix at ≥ FIX_AT beyond what is already integral
-                step[max(sorted(fractional), key=fractional.__getitem__)] = True
+            if fractional:
+                # at least one fractional assignment a step (the heaviest when none is
+                # at ≥ FIX_AT), and as many as the pace so far needs to reach a roster
+                # before the deadline (`_fixes_per_step`)
+                many = _fixes_per_step(fractional, steps, time.perf_counter() - began, deadline)
+                taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
+                for key in _heaviest_per_slot(fractional):
+                    if len(taken) >= many:
+                        break
+                    if (key[0], key[1]) not in taken:
+                        step[key] = True
+                        taken.add((key[0], key[1]))
+            steps += 1
             heaviest = max(sorted(step), key=lambda k: (values[k] < 1 - _EPSILON, values[k]))
             trials = [step, {heaviest: True}] if len(step) > 1 else [step]
             trials.append({heaviest: False})
@@ -413,6 +585,7 @@ def generate(
     build_share: float = 0.8,
     seed: int = 0,
     num_workers: int = 2,
+    programme: bool | None = None,
 ) -> ColumnResult:
     """Column generation at the root (up to `root_share` of the time), then a dive.
     When building the per-employee pricing models is forecast to take more than
@@ -435,6 +608,7 @@ def generate(
             seed=seed,
             deadline=deadline,
             build_by=started + build_share * time_limit,
+            programme=programme,
         )
     except _NoSchedule:
         return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)
@@ -442,7 +616,7 @@ def generate(
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
             lp, lower = cg.generate(
-                {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING
+                {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING, prove=True
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
             roster = cg.dive(lp, deadline, pool)

@@ -419,20 +419,44 @@ class RosterModel:
 
     def _add_night_worker_limit(self, e: Employee, on_site: cp_model.LinearExpr) -> None:
         """Rule `night_worker_average_minutes_per_24h`: whoever works a night shift (with
-        enough night time) is a night worker, and their time on site is capped."""
+        enough night time) is a night worker, and their time on site is capped — over
+        the horizon, and over each reference period reaching into the history
+        (`RosterProblem.night_worker_windows`), where a night shift before the horizon
+        makes one a night worker too."""
         p, m = self.problem, self.model
-        limit = p.max_night_worker_minutes(e)
-        if limit is None:
-            return
         nights = [
-            v for (ei, _d, s), v in self.y.items() if ei == e.id and p.is_night_work(p.shift[s])
+            (d, v) for (ei, d, s), v in self.y.items() if ei == e.id and p.is_night_work(p.shift[s])
         ]
-        if not nights:
-            return
-        night_worker = m.new_bool_var(f"night_worker[{e.id}]")
+        limit = p.max_night_worker_minutes(e)
+        if limit is not None and (nights or p.night_worker_before(e)):
+            capped = m.add(on_site <= limit)
+            if not p.night_worker_before(e):
+                capped.only_enforce_if(self._night_worker(e, [v for _d, v in nights], "horizon"))
+        per_day: dict[int, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
+        for (_e, d, s), var in self.y_of[e.id]:
+            per_day[d].append((var, p.shift[s].duration_minutes))
+        for w in p.night_worker_windows(e):
+            days = range(w.first_day, w.end_day)
+            inside = [v for d, v in nights if w.first_day <= d < w.end_day]
+            most = sum(max((minutes for _, minutes in per_day[d]), default=0) for d in days)
+            if most <= w.limit or not (inside or w.night_before):
+                continue  # the longest shift a day fits, or no night worker in the period
+            terms = [t for d in days for t in per_day[d]]
+            capped = m.add(
+                cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])
+                <= w.limit
+            )
+            if not w.night_before:
+                capped.only_enforce_if(self._night_worker(e, inside, f"to day {w.end_day - 1}"))
+
+    def _night_worker(
+        self, e: Employee, nights: list[cp_model.IntVar], when: str
+    ) -> cp_model.IntVar:
+        """A Boolean that is true when one of `nights` is worked."""
+        var = self.model.new_bool_var(f"night_worker[{e.id},{when}]")
         for v in nights:
-            m.add_implication(v, night_worker)
-        m.add(on_site <= limit).only_enforce_if(night_worker)
+            self.model.add_implication(v, var)
+        return var
 
     def add_max_shifts_per_type(self) -> None:
         """Employee limit `max_shifts_per_type[s]`."""

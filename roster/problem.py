@@ -89,12 +89,20 @@ class RosterRules:
     max_consecutive_nights: int | None = 4
     max_consecutive_working_days: int | None = 6
     #: Night workers — anyone working at least `night_worker_threshold_minutes` of night
-    #: time (22–05) in a shift of the horizon — work at most this much per 24 hours on
-    #: average over the horizon, the weekly rest days left out of the average (Directive
-    #: art. 8(a) and 16(c); arbejdstidsloven § 6; bekendtgørelse nr. 324 § 4 on night
-    #: work). Time on site counts in full.
+    #: time (22–05) in a shift of the horizon or of the reference period before it
+    #: (`Employee.history`) — work at most this much per 24 hours on average over the
+    #: horizon and over every reference period of `reference_period_days` that ends on a
+    #: day of it, the history counted in and the weekly rest days left out of the
+    #: average (Directive art. 8(a) and 16(c); arbejdstidsloven § 6; bekendtgørelse nr.
+    #: 324 § 4 on night work). Time on site counts in full.
     night_worker_average_minutes_per_24h: int | None = 8 * 60
     night_worker_threshold_minutes: int = 3 * 60
+    #: The 48-hour average holds over the horizon as a whole too, not only over the
+    #: reference periods. A window of a longer roster (`roster.windows.sub_problem`)
+    #: switches this off: its share of the horizon's hours is folded into each
+    #: employee's `max_minutes`, and the reference periods, with the earlier windows as
+    #: history, still hold.
+    weekly_average_over_horizon: bool = True
 
     @classmethod
     def none(cls) -> RosterRules:
@@ -275,6 +283,16 @@ class ReferenceWindow:
 
 
 @dataclass(frozen=True)
+class NightWorkerWindow(ReferenceWindow):
+    """A reference period of the night-worker average as it reaches into the horizon:
+    `limit` holds if the employee is a night worker in it — `night_before` says whether
+    the history inside it already makes them one; else a night shift of the roster on
+    its days does."""
+
+    night_before: bool = False
+
+
+@dataclass(frozen=True)
 class RosterProblem:
     start_date: dt.date
     days: int
@@ -339,7 +357,10 @@ class RosterProblem:
         limits: list[int] = []
         if employee.max_minutes is not None:
             limits.append(employee.max_minutes)
-        if self.rules.max_average_weekly_minutes is not None:
+        if (
+            self.rules.max_average_weekly_minutes is not None
+            and self.rules.weekly_average_over_horizon
+        ):
             limits.append(self.rules.max_average_weekly_minutes * self.days // 7)
         if self.rules.within_contract:
             pct = 100 + self.rules.contract_overtime_percent
@@ -354,6 +375,8 @@ class RosterProblem:
         counts the contract count instead (then `max_minutes` holds it)."""
         weekly = self.rules.max_average_weekly_minutes
         if weekly is None or not self.rules.on_site_counts_in_full:
+            return None
+        if not self.rules.weekly_average_over_horizon:
             return None
         return max(0, weekly * self.days // 7 - employee.committed_minutes)
 
@@ -395,6 +418,55 @@ class RosterProblem:
             return None
         return max(0, per_day * (self.days - self.days // 7) - employee.committed_minutes)
 
+    def night_worker_before(self, employee: Employee) -> bool:
+        """Whether the employee's history inside the reference period before the horizon
+        already makes them a night worker (a shift with enough night time)."""
+        length = self.rules.reference_period_days
+        if self.rules.night_worker_average_minutes_per_24h is None or length is None:
+            return False
+        return any(
+            night_minutes_between(a, b) >= self.rules.night_worker_threshold_minutes
+            for a, b in employee.history
+            if a >= -length * MINUTES_PER_DAY
+        )
+
+    def night_worker_windows(self, employee: Employee) -> list[NightWorkerWindow]:
+        """The reference periods the night-worker average must hold over beyond the
+        horizon's own: every period of `reference_period_days` ending on a horizon day
+        that reaches back into the employee's history, and, in a horizon longer than the
+        period, every one inside it (Directive art. 8(a) and 16(c): the average is over
+        the reference period, the earlier rosters' shifts included). The allowance is
+        the average per 24 h over the period's days less one weekly rest day in seven,
+        less the history and the committed hours pro rata inside it."""
+        per_day, length = (
+            self.rules.night_worker_average_minutes_per_24h,
+            self.rules.reference_period_days,
+        )
+        if per_day is None or length is None:
+            return []
+        threshold = self.rules.night_worker_threshold_minutes
+        longest = max(s.duration_minutes for s in self.shift_types)
+        allowance = per_day * (length - length // 7)
+        history = [
+            (a, b - a, night_minutes_between(a, b) >= threshold) for a, b in employee.history
+        ]
+        out = []
+        for end in range(1, self.days + 1):
+            first = end - length
+            past = [
+                (minutes, night) for a, minutes, night in history if a >= first * MINUTES_PER_DAY
+            ]
+            before = sum(minutes for minutes, _ in past)
+            if before or (self.days > length and end >= length):
+                inside = end - max(0, first)
+                limit = max(
+                    0, allowance - before - employee.committed_minutes * inside // self.days
+                )
+                if limit < inside * longest:  # else even a longest shift a day fits
+                    night = any(night for _, night in past)
+                    out.append(NightWorkerWindow(max(0, first), end, limit, night))
+        return out
+
     def is_night_work(self, shift: ShiftType) -> bool:
         """Whether working `shift` makes one a night worker (enough night time in it)."""
         return night_minutes(shift) >= self.rules.night_worker_threshold_minutes
@@ -425,9 +497,14 @@ class RosterProblem:
 
 def night_minutes(shift: ShiftType) -> int:
     """Minutes of `shift` between 22:00 and 05:00 (night time), whatever day it starts."""
-    start, end = shift.start_minute, shift.start_minute + shift.duration_minutes
+    return night_minutes_between(shift.start_minute, shift.start_minute + shift.duration_minutes)
+
+
+def night_minutes_between(start: int, end: int) -> int:
+    """Minutes of [start, end) (minutes from a midnight, negative before it) between
+    22:00 and 05:00."""
     total = 0
-    for day in range(-1, end // MINUTES_PER_DAY + 1):
+    for day in range(start // MINUTES_PER_DAY - 1, end // MINUTES_PER_DAY + 1):
         night_start = day * MINUTES_PER_DAY + NIGHT_START_MINUTE
         night_end = (day + 1) * MINUTES_PER_DAY + NIGHT_END_MINUTE
         total += max(0, min(end, night_end) - max(start, night_start))
@@ -530,6 +607,7 @@ __all__ = [
     "Case",
     "CoverDemand",
     "Employee",
+    "NightWorkerWindow",
     "ObjectiveWeights",
     "ProblemError",
     "ReferenceWindow",

@@ -135,6 +135,18 @@ def _automaton(problem: RosterProblem, employee: Employee) -> _Automaton | None:
     return _Automaton(list(index), into)
 
 
+@dataclass
+class Priced:
+    """`EmployeeProgramme.price`'s answer: legal schedules (a symbol per day, best
+    last) and an upper bound on the value (gain less own cost) of any legal schedule;
+    minus infinity when the employee has none."""
+
+    schedules: list[list[int]]
+    bound: float
+    #: the per-type and weekend prices of the last programme run (a next call's start)
+    prices: tuple[np.ndarray, float]
+
+
 class EmployeeProgramme:
     """One employee's dynamic programme: built once, solved for many prices."""
 
@@ -207,6 +219,9 @@ class EmployeeProgramme:
         self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
         self._grouped: dict[int, tuple[np.ndarray, ...]] | None
         self._grouped = None
+        self._flat: tuple[np.ndarray, ...] | None = None
+        self.alternatives: list[list[int]] = []
+        self._incoming: dict[int, list[tuple[int, int, int, float]]] | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -428,6 +443,203 @@ class EmployeeProgramme:
                 counts[k] -= 1
                 counts[j] += 1
         return path
+
+    def price(
+        self,
+        gain: np.ndarray,
+        rounds: int = PRICE_ROUNDS,
+        start: tuple[np.ndarray, float] | None = None,
+        alternatives: int = 0,
+    ) -> Priced:
+        """Pricing entry point (column generation, `roster.columns`): legal schedules
+        with much `gain` less own cost, and an upper bound on the most any legal
+        schedule reaches. Unlike `best`, it keeps no prices between calls.
+
+        The per-type and weekend maxima are relaxed with Lagrangian prices λ ≥ 0 (per
+        type and per weekend worked), moved by subgradient steps: for any λ the
+        programme's optimum plus λ × the maxima bounds every legal schedule's value
+        from above, so the bound is valid whether or not the prices settle. A weekend
+        is charged at most once however many of its days are worked, so the charge
+        never exceeds the weekends counted by the rule. Every schedule the programme
+        returns that keeps the maxima is legal and is reported. `start`: the prices
+        to begin from (the last call's `Priced.prices`, when the gains moved little)."""
+        base = gain - self.cost
+        finite = np.isfinite(base)
+        magnitude = float(np.abs(base[finite]).max(initial=1.0))
+        # rounding of the float64 sums along a path
+        slack = 1e-9 * self.problem.days * (1.0 + magnitude)
+        limits = np.zeros(len(self.symbols))
+        limited = np.zeros(len(self.symbols), dtype=bool)
+        for k, limit in self.type_limits.items():
+            limits[k], limited[k] = limit, True
+        weekend_limit = self.employee.max_weekends
+        prices, weekend_price = (
+            (start[0].copy(), start[1]) if start else (np.zeros(len(self.symbols)), 0.0)
+        )
+        step = max(1.0, magnitude) / 4
+        schedules: list[list[int]] = []
+        bound = math.inf
+        for _ in range(max(1, rounds)):
+            self.alternatives = []
+            solved = self._solve_exact(base - prices[None, :], weekend_price, alternatives)
+            schedules.extend(p for p in self.alternatives if not any(self._excess(p)))
+            if solved is None:
+                return Priced(schedules, -math.inf, (prices, weekend_price))
+            path, relaxed = solved
+            counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
+            value = float(sum(base[d, k] for d, k in enumerate(path)))
+            limit_value = float(prices @ limits) + weekend_price * (weekend_limit or 0)
+            bound = min(bound, relaxed + limit_value + slack)
+            over_types, over_weekends = self._excess(path)
+            settled = (prices, weekend_price)
+            if not over_types and not over_weekends:
+                schedules.append(path)
+                if value >= bound - 2 * slack:
+                    break  # proven the best legal schedule
+            # subgradient step on the prices of the maxima (kept ≥ 0)
+            excess = np.where(limited, counts - limits, 0.0)
+            prices = np.maximum(0.0, prices + step * np.sign(excess))
+            if weekend_limit is not None:
+                worked = len(
+                    {self.weekend_of[d] for d, k in enumerate(path) if k and d in self.weekend_of}
+                )
+                weekend_price = max(0.0, weekend_price + step * np.sign(worked - weekend_limit))
+            step /= 2
+        if not schedules:
+            # the prices did not settle: as in `best`, the types still over left out and
+            # weekends priced above any gain, for a legal schedule (not the bound)
+            blocked = base - settled[0][None, :]
+            blocked[:, over_types] = -math.inf
+            solved = self._solve_exact(blocked, settled[1] + 1e6)
+            if solved is not None and not any(self._excess(solved[0])):
+                schedules.append(solved[0])
+        return Priced(schedules, bound, settled)
+
+    def _edges(self) -> tuple[np.ndarray, ...]:
+        """The automaton's transitions as flat arrays sorted by target state: source,
+        symbol, target, the symbol's length, 1.0 where the target starts a run of work,
+        and the start of each target's segment (for `np.maximum.reduceat`)."""
+        if self._flat is None:
+            auto = self.automaton
+            assert auto is not None
+            dummy = len(auto.states)
+            rows = [
+                (int(t), int(src), symbol)
+                for symbol, (targets, sources) in enumerate(auto.into)
+                for t, row in zip(targets, sources, strict=True)
+                for src in row
+                if src != dummy
+            ]
+            rows.sort()
+            target = np.array([r[0] for r in rows], dtype=np.int64)
+            source = np.array([r[1] for r in rows], dtype=np.int64)
+            symbol = np.array([r[2] for r in rows], dtype=np.int64)
+            fresh = np.array(
+                [auto.states[t][0] == "w" and auto.states[t][1] == 1 for t in target],
+                dtype=np.float64,
+            )
+            starts = np.flatnonzero(np.r_[True, target[1:] != target[:-1]])
+            self._flat = (source, symbol, target, self.length[symbol], fresh, starts)
+        return self._flat
+
+    def _solve_exact(
+        self, score: np.ndarray, weekend_price: float = 0.0, alternatives: int = 0
+    ) -> tuple[list[int], float] | None:
+        """As `_solve` (same paths, same weekend charge), in float64 over all minutes
+        up to `upper`, with the value: one gather and one segmented maximum over every
+        transition per day, and the path recovered by matching values backwards. For
+        pricing, whose bound must be exact. `alternatives`: so many more paths (the
+        best into the next best end cells) go to `self.alternatives`."""
+        auto = self.automaton
+        assert auto is not None
+        source, symbol, target, length, fresh, starts = self._edges()
+        states, width, days = len(auto.states), self.upper + 1, self.problem.days
+        score = score.astype(np.float64)
+        score[self.weekend_first, 1:] -= weekend_price
+        second = set(self.weekend_second) if weekend_price else set()
+        lengths = sorted(set(length.tolist()))
+        which = np.searchsorted(lengths, length)
+        segment_target = target[starts]
+        value = np.full((states, width), -np.inf)
+        value[0, 0] = 0.0
+        history = [value]
+        shifted = np.full((len(lengths), states, width), -np.inf)
+        flat = shifted.reshape(len(lengths) * states, width)  # a view: rows (length, state)
+        gathered = which * states + source
+        for d in range(days):
+            for i, size in enumerate(lengths):
+                shifted[i, :, size:] = value[:, : width - size] if size < width else -np.inf
+            gain = score[d, symbol]
+            if d in second:
+                gain = gain - weekend_price * fresh
+            candidates = np.take(flat, gathered, axis=0)
+            candidates += gain[:, None]
+            value = np.full((states, width), -np.inf)
+            value[segment_target] = np.maximum.reduceat(candidates, starts, axis=0)
+            history.append(value)
+        final = value[:, self.lower :]
+        if final.size == 0 or not np.isfinite(final.max()):
+            return None
+        row, column = np.unravel_index(int(final.argmax()), final.shape)
+        best = float(final[row, column])
+        path = self._backtrack(
+            history, score, second, weekend_price, int(row), int(column) + self.lower
+        )
+        if alternatives:
+            # the best paths into the next best end states (each at its best hours):
+            # more columns for one programme run, and unlike other hours into the same
+            # state they differ in more than the last run
+            ends = final.argmax(axis=1)
+            values = final[np.arange(len(ends)), ends]
+            for r in np.argsort(values)[::-1][1 : alternatives + 1]:
+                if np.isfinite(values[r]):
+                    self.alternatives.append(
+                        self._backtrack(
+                            history, score, second, weekend_price, int(r), int(ends[r]) + self.lower
+                        )
+                    )
+        return path, best
+
+    def _backtrack(
+        self,
+        history: list[np.ndarray],
+        score: np.ndarray,
+        second: set[int],
+        weekend_price: float,
+        state: int,
+        minutes: int,
+    ) -> list[int]:
+        """The path `_solve_exact`'s value tables (`history`) hold into `state` and
+        `minutes` after the last day."""
+        if self._incoming is None:
+            source, symbol, target, length, fresh, _starts = self._edges()
+            incoming: dict[int, list[tuple[int, int, int, float]]] = defaultdict(list)
+            for e in range(len(target)):
+                incoming[int(target[e])].append(
+                    (int(source[e]), int(symbol[e]), int(length[e]), float(fresh[e]))
+                )
+            self._incoming = dict(incoming)
+        path = []
+        for d in range(self.problem.days - 1, -1, -1):
+            table, row = history[d], score[d]
+            charge = weekend_price if d in second else 0.0
+            best, chosen = -math.inf, None
+            # plain Python over the few transitions into the state: cheaper than numpy
+            for src, sym, size, starts_run in self._incoming[state]:
+                if minutes >= size:
+                    came = float(table[src, minutes - size]) + float(row[sym]) - charge * starts_run
+                    if chosen is None or came > best:
+                        best, chosen = came, (src, sym, size)
+            assert chosen is not None
+            path.append(chosen[1])
+            state, minutes = chosen[0], minutes - chosen[2]
+        return path[::-1]
+
+    def _charged_weekends(self, path: list[int]) -> int:
+        """Weekends the programme charges `weekend_price` for (see `_solve`)."""
+        firsts = sum(1 for d in self.weekend_first if path[d])
+        seconds = sum(1 for d in self.weekend_second if path[d] and not path[d - 1])
+        return firsts + seconds
 
     def _counts(self, path: list[int]) -> tuple[np.ndarray, int]:
         """Shifts per symbol and weekends worked in `path`."""
@@ -716,4 +928,4 @@ def first_roster(
     )
 
 
-__all__ = ["EmployeeProgramme", "applicable", "first_roster"]
+__all__ = ["EmployeeProgramme", "Priced", "applicable", "first_roster"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from roster import sequences, windows
+from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
 from roster.heuristic import greedy
@@ -72,6 +73,9 @@ class RosterResult:
     #: Why there is no roster, or how it was found when that matters (e.g. by time
     #: windows, with no bound): empty when there is nothing to add to the status.
     message: str = ""
+    #: Where `bound` comes from: "cp-sat" (the search's own bound), "terms" (the
+    #: per-term bound of `roster.bound`, when higher), or "" (no bound).
+    bound_by: str = ""
 
     @property
     def found(self) -> bool:
@@ -473,6 +477,8 @@ def _solve(
     progress = _Progress(on_solution) if on_solution is not None else None
     last_bound = 0
     zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
+    plan_levels = [level for level, _ in plan]
+    terms_bound: int | None = None
     for index, (level, expr) in enumerate(plan):
         if interrupt.stopped:
             break
@@ -482,6 +488,11 @@ def _solve(
             rm.model.add(expr <= 0)
             stages.append(StageResult(level, SolveStatus.OPTIMAL, 0, 0, 0.0))
             continue
+        if index == len(plan) - 1 and lexicographic and reference is None:
+            # before the last level's search, so that its time counts in the limit
+            terms_bound = lexicographic_bound(
+                problem, {st.level: st.objective or 0 for st in stages}, plan_levels
+            )
         remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
         budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
@@ -508,6 +519,9 @@ def _solve(
             report,
             good_enough if index == 0 else None,
             interrupt,
+            start=_start(problem, rm, solution or fallback, level)
+            if lexicographic and reference is None
+            else None,
         )
         if found is not None:
             stages.append(StageResult(level, status, value, bound, time.perf_counter() - t0))
@@ -522,8 +536,26 @@ def _solve(
             else:
                 last_bound = bound
         else:
-            stages.append(StageResult(level, status, None, 0, time.perf_counter() - t0))
-            break
+            held = (
+                _start(problem, rm, solution or fallback, level)
+                if lexicographic
+                and reference is None
+                and index < len(plan) - 1
+                and not interrupt.stopped
+                else None
+            )
+            if held is None:
+                stages.append(StageResult(level, status, None, 0, time.perf_counter() - t0))
+                break
+            # no roster in this level's time (its CP-SAT runs can spend it all in
+            # presolve), but the earlier level's roster, or the warm start, is one: hold
+            # the level at that roster's value, unproven, and go on to the next
+            solution, value = held
+            stages.append(
+                StageResult(level, SolveStatus.FEASIBLE, value, 0, time.perf_counter() - t0)
+            )
+            rm.model.add(expr <= value)
+            fixed_total += value
     seconds = time.perf_counter() - started
     cancelled = interrupt.stopped
     final = stages[-1] if stages else StageResult(0, SolveStatus.UNKNOWN, None, 0, 0.0)
@@ -574,6 +606,15 @@ def _solve(
     bound = (fixed_total + last_bound) if lexicographic else stages[-1].bound
     if not lexicographic:
         objective = stages[-1].objective if stages[-1].objective is not None else objective
+    bound_by = "cp-sat"
+    if lexicographic and reference is None and stages:
+        # given the levels held (all stages but the last), the later levels have
+        # per-term bounds far above the LP's (`roster.bound`)
+        if len(stages) < len(plan):  # the last level was not reached
+            held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
+            terms_bound = lexicographic_bound(problem, held_levels, plan_levels)
+        if terms_bound is not None and terms_bound > bound:
+            bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
     if progress is not None:
         progress.finish(objective, bound)
@@ -589,6 +630,7 @@ def _solve(
         kpis=compute_kpis(problem, roster),
         stages=tuple(stages),
         cancelled=cancelled,
+        bound_by=bound_by,
     )
 
 
@@ -659,6 +701,7 @@ def _solve_stage(
     report: Callable[[int, int], None] | None = None,
     good_enough: int | None = None,
     interrupt: Interrupt | None = None,
+    start: tuple[dict[Key, bool], int] | None = None,
 ) -> tuple[SolveStatus, int, int, dict[Key, bool] | None]:
     """Minimise the model's current objective within `budget` seconds of `clock`, or
     until a roster reaches `good_enough`.
@@ -669,26 +712,36 @@ def _solve_stage(
     `report(value, bound)` gets every solution of the CP-SAT runs and every LNS
     improvement (with the first run's bound), whether or not it beats the earlier ones.
     Once `interrupt` fires, the stage returns what it has without starting another run.
+    `start`: a roster of this model and its value (an earlier level's roster), for the
+    LNS to start from when the first run finds none.
     """
     interrupt = interrupt or Interrupt()
     deadline = clock.now() + budget
     first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
     solver = _configure(params, min(first, budget), seed, clock)
     status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, good_enough, interrupt))
-    if (
+    searching = (
         status is SolveStatus.UNKNOWN
         and params.lns
         and deadline - clock.now() > 0.5
         and not interrupt.stopped
-    ):
-        # no roster yet: keep searching, but only until the first one (LNS takes over)
-        solver = _configure(params, deadline - clock.now(), seed, clock)
-        solver.parameters.stop_after_first_solution = True
-        status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, None, interrupt))
-    if not status.found:
-        return status, 0, 0, None
-    value, bound = round(solver.objective_value), round(solver.best_objective_bound)
-    solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
+    )
+    if searching and start is not None:
+        # the earlier level's roster is a roster of this one: the LNS takes over from
+        # it at once (another CP-SAT run would spend its time in presolve again: five
+        # cases, pool 60, 12-20 s a run on the loaded 2-core machine)
+        status = SolveStatus.FEASIBLE
+        solution, (value, bound) = dict(start[0]), (start[1], 0)
+    else:
+        if searching:
+            # no roster yet: keep searching, but only until the first one (LNS takes over)
+            solver = _configure(params, deadline - clock.now(), seed, clock)
+            solver.parameters.stop_after_first_solution = True
+            status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, None, interrupt))
+        if not status.found:
+            return status, 0, 0, None
+        value, bound = round(solver.objective_value), round(solver.best_objective_bound)
+        solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
     reached = good_enough is not None and value <= good_enough
     if status is SolveStatus.OPTIMAL or not params.lns or reached or interrupt.stopped:
         return status, value, bound, solution
@@ -741,6 +794,20 @@ def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
 
 def _roster_of(solution: dict[Key, bool]) -> Roster:
     return tuple(sorted(Assignment(d, s, c, e) for (e, d, s, c), on in solution.items() if on))
+
+
+def _start(
+    problem: RosterProblem, rm: RosterModel, solution: dict[Key, bool] | None, level: int
+) -> tuple[dict[Key, bool], int] | None:
+    """`solution` (a roster of the model, the earlier levels held) with the value of
+    priority `level`'s terms for it, recomputed by the validator (the model's terms
+    and `evaluate` agree: tests/roster/test_objective.py)."""
+    from roster.validate import evaluate
+
+    if solution is None:
+        return None
+    costs = evaluate(problem, _roster_of(solution))
+    return solution, sum(costs.get(n, 0) for n, term in rm.terms.items() if term.level == level)
 
 
 def _levels_at_zero(problem: RosterProblem, rm: RosterModel, hint: Roster) -> set[int]:

@@ -122,10 +122,19 @@ def _employee_violations(p: RosterProblem, eid: str, days: dict[int, list[str]])
     if legal is not None and on_site > legal:
         v("max_average_weekly_on_site", f"{on_site} min on site > 48 h average limit {legal}")
     out.extend(_reference_periods(p, eid, days))
+    out.extend(_night_worker_periods(p, eid, days))
     per_24h = p.rules.night_worker_average_minutes_per_24h
     threshold = p.rules.night_worker_threshold_minutes
-    if per_24h is not None and any(
-        _night_time(p.shift[s]) >= threshold for ss in days.values() for s in ss
+    length = p.rules.reference_period_days
+    # a night worker by a night shift of the horizon, or of the reference period before it
+    night_before = length is not None and any(
+        _night_time_of(a % MINUTES_PER_DAY, b - a) >= threshold
+        for a, b in e.history
+        if -length * MINUTES_PER_DAY <= a < 0
+    )
+    if per_24h is not None and (
+        night_before
+        or any(_night_time(p.shift[s]) >= threshold for ss in days.values() for s in ss)
     ):
         # the weekly rest days (one in seven) are left out of the average
         night_limit = max(0, per_24h * (p.days - p.days // 7) - e.committed_minutes)
@@ -204,12 +213,57 @@ def _reference_periods(p: RosterProblem, eid: str, days: dict[int, list[str]]) -
     return out
 
 
-@functools.cache
+def _night_worker_periods(
+    p: RosterProblem, eid: str, days: dict[int, list[str]]
+) -> list[Violation]:
+    """The night-worker average over every reference period ending on a horizon day:
+    whoever has a shift with enough night time in the period — before the horizon or in
+    it — works on its days at most the average per 24 h times its days less one weekly
+    rest day in seven, the shifts before the horizon and the committed hours pro rata
+    counted in."""
+    per_24h, length = p.rules.night_worker_average_minutes_per_24h, p.rules.reference_period_days
+    if per_24h is None or length is None:
+        return []
+    e = p.employee[eid]
+    threshold = p.rules.night_worker_threshold_minutes
+    allowance = per_24h * (length - length // 7)
+    out = []
+    for end in range(1, p.days + 1):
+        lo = end - length
+        past = [(a, b) for a, b in e.history if lo * MINUTES_PER_DAY <= a < 0]
+        mine = [p.shift[s] for d, ss in days.items() if lo <= d < end for s in ss]
+        night_worker = any(
+            _night_time_of(a % MINUTES_PER_DAY, b - a) >= threshold for a, b in past
+        ) or any(_night_time(st) >= threshold for st in mine)
+        if not night_worker:
+            continue
+        before = sum(b - a for a, b in past)
+        worked = sum(st.duration_minutes for st in mine)
+        committed = e.committed_minutes * (end - max(lo, 0)) // p.days
+        if worked > max(0, allowance - before - committed):
+            out.append(
+                Violation(
+                    "night_worker_reference_period",
+                    f"night worker: {before + worked + committed} min on site in the "
+                    f"{length} days to day {end - 1} > {allowance}",
+                    eid,
+                    end - 1,
+                )
+            )
+    return out
+
+
 def _night_time(shift: ShiftType) -> int:
-    """Minutes of the shift between 22:00 and 05:00, counted minute by minute."""
+    return _night_time_of(shift.start_minute, shift.duration_minutes)
+
+
+@functools.cache
+def _night_time_of(start_minute: int, duration: int) -> int:
+    """Minutes between 22:00 and 05:00 of `duration` minutes from `start_minute` past a
+    midnight, counted minute by minute."""
     return sum(
         1
-        for minute in range(shift.start_minute, shift.start_minute + shift.duration_minutes)
+        for minute in range(start_minute, start_minute + duration)
         if minute % MINUTES_PER_DAY >= 22 * 60 or minute % MINUTES_PER_DAY < 5 * 60
     )
 

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from roster.clock import Deadline
-from roster.problem import Assignment, Roster, RosterProblem
+from roster.problem import BLOCKING_HISTORY_MINUTES, Assignment, Employee, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY
 from solving.status import SolveStatus
 
@@ -155,6 +155,10 @@ def sub_problem(
         if a.day in weekend_of:
             (inside_weekends if inside else outside_weekends)[a.employee].add(weekend_of[a.day])
     longest = max(s.minutes for s in p.shift_types)
+    worked_before: dict[str, list[Assignment]] = defaultdict(list)
+    for a in roster:
+        if a.day < first:
+            worked_before[a.employee].append(a)
     employees = []
     for e in p.employees:
         used = outside_minutes[e.id]
@@ -197,18 +201,26 @@ def sub_problem(
             weekends = max(0, weekends)
         offset = first * MINUTES_PER_DAY
         span = (end - first) * MINUTES_PER_DAY
+        # the hours elsewhere pro rata over the window: the night-worker average and the
+        # reference periods count them; max_minutes and min_minutes are net of them already
+        committed = e.committed_minutes * (end - first) // p.days
+        past = _past(p, e, worked_before.get(e.id, []), first)
         employees.append(
             dataclasses.replace(
                 e,
-                max_minutes=upper,
-                min_minutes=lower or None,
-                committed_minutes=0,
+                max_minutes=None if upper is None else upper + committed,
+                min_minutes=lower + committed if lower else None,
+                committed_minutes=committed,
                 busy=tuple(
                     (a - offset, b - offset) for a, b in e.busy if a < offset + span and offset < b
                 ),
-                # already in `busy`; the 48-hour average over the reference period is
-                # folded into max_minutes with the other horizon-wide hours rules
-                history=(),
+                # the shifts before the window — the original history and the roster's
+                # days before it — so that rest, runs, the weekly rest, the reference
+                # periods and the night-worker average hold across its first edge (the
+                # recent ones join `busy` again)
+                history=past.history,
+                worked_days_before=past.worked_days,
+                nights_before=past.nights,
                 absences=frozenset(d - first for d in e.absences if first <= d < end),
                 max_shifts_per_type=per_type,
                 max_weekends=weekends,
@@ -225,8 +237,45 @@ def sub_problem(
         requests=tuple(
             dataclasses.replace(r, day=r.day - first) for r in p.requests if first <= r.day < end
         ),
-        # the horizon-wide hours rules are folded into each employee's max_minutes above
-        rules=dataclasses.replace(p.rules, within_contract=False, max_average_weekly_minutes=None),
+        # the horizon-wide hours rules are folded into each employee's max_minutes above;
+        # the 48-hour average over the reference periods stays, over the history
+        rules=dataclasses.replace(
+            p.rules, within_contract=False, weekly_average_over_horizon=False
+        ),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Past:
+    history: tuple[tuple[int, int], ...]
+    worked_days: int
+    nights: int
+
+
+def _past(p: RosterProblem, e: Employee, worked: list[Assignment], first: int) -> _Past:
+    """`e`'s shifts before day `first` as a window's history (minutes from its start):
+    the original history and `worked`, the roster's assignments before it; and the
+    runs of days worked, and of nights, up to the day before it."""
+    if first == 0:
+        return _Past(e.history, e.worked_days_before, e.nights_before)
+    offset = first * MINUTES_PER_DAY
+    # as far back as any rule looks: the reference period, or the rest rules' two weeks
+    reach = max(p.rules.reference_period_days or 0, BLOCKING_HISTORY_MINUTES // MINUTES_PER_DAY)
+    spans = [*e.history, *(p.shift[w.shift].span(w.day) for w in worked)]
+    shifts = {(a - offset, b - offset) for a, b in spans if a - offset >= -reach * MINUTES_PER_DAY}
+    days = {w.day for w in worked}
+    nights = {w.day for w in worked if p.shift[w.shift].night}
+
+    def run(days: set[int], before: int) -> int:
+        length = 0
+        while first - 1 - length in days:
+            length += 1
+        return length + before if length == first else length  # back to day 0: and before
+
+    return _Past(
+        tuple(sorted(shifts)),
+        run(days, e.worked_days_before),
+        run(nights, e.nights_before),
     )
 
 

@@ -13,9 +13,9 @@ The demo book is solved with every feasible pair. On the 10× book each seat kee
 best `--candidates-10x` consultants by score (plus today's) for the search, through
 `matcher.batch.optimize` like every batch; the reported bound and gap are those of the
 problem *without* that limit (a capacity-Lagrangian bound over every consultant the
-rules may accept, `matcher.batch_bound`). Measured on a loaded 2-core machine: 8 per seat
-gave a better plan *and* a smaller gap in 100 s than 10, 12 or 30 (CP-SAT closes small
-models much faster).
+rules may accept, the pairs its solution takes scored exactly, `matcher.batch_bound`).
+Measured on a loaded 2-core machine: 8 per seat gave a better plan *and* a smaller gap in
+100 s than 10, 12 or 30 (CP-SAT closes small models much faster).
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ Each instance runs in a process of its own; `wall` is its time from before the r
 limit plus 10 % counts as a failure (exit status 1), like an illegal roster.
 
 The bound printed is the best proven one: column generation's (`roster.columns`, run
-inside `solve_nrp` as its warm start) or CP-SAT's. Figures: README and the roster
+inside `solve_nrp` as its warm start; priced by a per-employee dynamic programme
+from 8-week horizons on) or CP-SAT's. The 2 cores are shared: note `uptime`'s load
+average beside every figure, which worsens with it. Figures: README and the roster
 issue's closing note.
 """
 

@@ -152,15 +152,24 @@ def roster_command(
     seed: int = typer.Option(0, "--seed"),
     reproducible: bool = reproducible_option("roster"),
     publish: bool = typer.Option(False, "--publish", help="Publish it (if the validator agrees)."),
+    whole_pool: bool = typer.Option(
+        False,
+        "--whole-pool",
+        help="Plan from every consultant of the offices serving the region, not the team "
+        "the match proposes.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON for scripts."),
 ) -> None:
-    """Plan a legal 24/7 roster for a døgnindsats with as few faces as possible; it is
-    stored as a draft (or published) like the API's rosters."""
+    """Plan a legal 24/7 roster for a døgnindsats with as few faces as possible, from the
+    team its match proposes on the first day (`famplan match`, the API's
+    `team.roster_request`); it is stored as a draft (or published) like the API's
+    rosters."""
     from zoneinfo import ZoneInfo
 
     from api.cli.match_commands import case_id_for
     from api.config import get_api_settings
     from api.services.errors import DomainError
+    from api.services.matching import SnapshotCache, proposed_team
     from api.services.roster_params import case_roster_params, offices_serving
     from api.services.rosters import build_problem, publish_roster, store_result
     from data.db import get_engine
@@ -178,7 +187,28 @@ def roster_command(
     with Session(get_engine()) as session:
         case_id = case_id_for(session, case_ref)
         work_per_second = get_api_settings().roster_work_per_second
+        pool_offices: list[int] | None = None
+        members: list[int] = []
         try:
+            if not whole_pool:
+                # the team the match proposes, as the API's match hands it to planning
+                team = proposed_team(
+                    session, SnapshotCache(), case_id, first_day, (template_name, per_shift)
+                )
+                if not team.members:
+                    console.print(
+                        f"[red]{case_ref}: nobody qualifies for its team on {first_day} "
+                        f"({'; '.join(team.why)}); --whole-pool plans from every office "
+                        "serving the region[/red]"
+                    )
+                    raise typer.Exit(code=1)
+                if not team.feasible and not as_json:
+                    console.print(
+                        f"[yellow]{len(team.members)} of {team.team_size} people qualify for "
+                        f"the team; planning with them[/yellow]"
+                    )
+                pool_offices = team.roster_request.office_ids
+                members = team.roster_request.consultant_ids
             # the same parameters as POST /v1/rosters; repairs of this roster follow them
             params = case_roster_params(
                 session,
@@ -191,13 +221,15 @@ def roster_command(
                 seed,
                 reproducible=reproducible,
                 work_per_second=work_per_second,
+                office_ids=pool_offices,
+                consultant_ids=members,
             )
         except DomainError as error:
             console.print(f"[red]{case_ref}: {error.detail}[/red]")
             raise typer.Exit(code=2) from None
         row = Roster(
             case_ids=[case_id],
-            office_ids=offices_serving(session, case_id),
+            office_ids=offices_serving(session, case_id) if pool_offices is None else pool_offices,
             horizon_start=dt.datetime.combine(
                 first_day, dt.time(0), tzinfo=ZoneInfo("Europe/Copenhagen")
             ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from api.jobs.context import JobFailed
 from api.schemas.rosters import RepairCreate
@@ -70,16 +70,36 @@ class RosterParams(JobParams):
     work_per_second: float | None = None
 
 
+class CaseEndCut(BaseModel):
+    """A døgnindsats ends after `end_date` (`POST /v1/cases/{id}/end`): the repair cuts
+    the roster there, and publishing the cut ends the case's assignments."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    case_id: int
+    end_date: dt.date
+    #: Why a notice shorter than `END_NOTICE_DAYS` was accepted (audited).
+    reason: str | None = None
+
+
 class RepairParams(BaseModel):
-    """A repair of published roster `roster_id` after `change`, planned as of `as_of`;
-    the repaired roster is the pending row created with the job."""
+    """A repair of published roster `roster_id` after `change` — or its cut at a case's
+    end (`case_end`) — planned as of `as_of`; the repaired roster is the pending row
+    created with the job."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     roster_id: int
-    change: RepairCreate
+    change: RepairCreate | None = None
+    case_end: CaseEndCut | None = None
     time_limit_seconds: float = Field(gt=0)
     as_of: dt.date
+
+    @model_validator(mode="after")
+    def _one_change(self) -> RepairParams:
+        if (self.change is None) == (self.case_end is None):
+            raise ValueError("change: give either change or case_end")
+        return self
 
     def stored(self) -> dict[str, object]:
         return self.model_dump(mode="json")

@@ -42,12 +42,18 @@ def run_roster(context: JobContext) -> dict[str, object]:
 
 
 def run_repair(context: JobContext) -> dict[str, object]:
-    """Repair a published roster into the draft created with the job."""
-    from api.services.rosters import repair_job_result, run_repair_job
+    """Repair a published roster into the draft created with the job — or cut it at its
+    case's end and publish the cut (`api.services.rosters.run_case_end_job`)."""
+    from api.services.rosters import repair_job_result, run_case_end_job, run_repair_job
 
     params = read_params(RepairParams, context.params)
     with Session(context.engine) as session:
         try:
+            if params.case_end is not None:
+                child, outcome = run_case_end_job(
+                    session, context.job_id, params, context.should_stop
+                )
+                return repair_job_result(child, outcome, params)
             child, outcome = run_repair_job(
                 session, context.job_id, params, context.report, context.should_stop
             )

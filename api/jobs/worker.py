@@ -119,9 +119,14 @@ def default_runners() -> dict[JobKind, Runner]:
     return runners()
 
 
-def fail_orphaned_jobs(engine: Engine, stale_after_seconds: float) -> list[int]:
-    """Mark running jobs whose worker stopped heart-beating as failed; return their ids."""
-    cutoff = utcnow() - dt.timedelta(seconds=stale_after_seconds)
+def fail_orphaned_jobs(
+    engine: Engine, stale_after_seconds: float, now: dt.datetime | None = None
+) -> list[int]:
+    """Mark running jobs whose last heartbeat is more than `stale_after_seconds` before
+    `now` (default: the current time) as failed; return their ids. `now` lets a test
+    say when the sweep looks instead of waiting for the clock."""
+    now = now or utcnow()
+    cutoff = now - dt.timedelta(seconds=stale_after_seconds)
     with Session(engine) as session:
         stale = session.exec(
             select(Job.id).where(
@@ -141,7 +146,7 @@ def fail_orphaned_jobs(engine: Engine, stale_after_seconds: float) -> list[int]:
                 .values(
                     status=JobStatus.FAILED,
                     error="the worker running this job stopped (no heartbeat); resubmit it",
-                    finished_at=utcnow(),
+                    finished_at=now,
                     version=col(Job.version) + 1,
                 )
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path, Query
+from fastapi import APIRouter, Body, Path, Query, Request, Response
 from sqlmodel import col, func, select
 
 from api.deps import AnyUser, PlanningDateDep, ReceptionUser, SessionDep
@@ -15,6 +15,7 @@ from api.routers.common import (
     Skip,
     language_condition,
 )
+from api.routers.jobs import worker_wake
 from api.schemas.cases import CaseCreate, CaseLanguageIn, CaseUpdate, CaseView
 from api.schemas.common import MAX_ID, Page
 from api.schemas.follow_ups import CaseExtension, CaseExtensionResult, CourseDecision
@@ -120,7 +121,9 @@ def update_case(
 @router.post(
     "/{case_id}/end",
     response_model=CaseEndResult,
-    summary="End a døgnindsats: cut its rosters and end its team's assignments",
+    summary="End a døgnindsats: cut its rosters (repair jobs: 202, poll the jobs) and end "
+    "its team's assignments (at once when it has no roster to cut: 200)",
+    responses={202: {"model": CaseEndResult, "description": "the cuts are queued as jobs"}},
 )
 def end_case(
     session: SessionDep,
@@ -128,8 +131,16 @@ def end_case(
     case_id: CaseId,
     body: CaseEnd,
     planning_day: PlanningDateDep,
+    request: Request,
+    response: Response,
 ) -> CaseEndResult:
-    return rosters_service.end_case(session, case_id, body, principal.key_id, planning_day)
+    result = rosters_service.end_case(
+        session, case_id, body, principal.key_id, planning_day, wake=worker_wake(request)
+    )
+    if result.pending:
+        response.status_code = 202
+        response.headers["Location"] = f"/v1/jobs/{result.job_ids[0]}"
+    return result
 
 
 @router.post(

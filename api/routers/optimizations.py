@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import Field, model_validator
-from sqlmodel import SQLModel, col, func, select
+from sqlmodel import SQLModel
 
 from api.auth import Principal
 from api.deps import PlannerUser, PlanningDateDep, SessionDep
@@ -16,11 +16,10 @@ from api.routers.jobs import worker_wake
 from api.schemas.common import MAX_ID, DbId, Page, PlanningDate, RequestModel, with_examples
 from api.schemas.jobs import JobPublic
 from api.services.errors import Forbidden, NotFound
-from api.services.jobs import job_visible_to, resolve_office_scope, submit_job
+from api.services.jobs import job_visible_to, list_jobs, resolve_office_scope, submit_job
 from api.services.optimization import ApplyReport, apply_optimization
 from api.services.references import get_or_404
-from api.services.scope import within_office_scope
-from data.ops_models import Job, JobKind, JobOfficeLink
+from data.ops_models import Job, JobKind
 
 router = APIRouter(prefix="/optimizations", tags=["batch re-optimisation"])
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="Optimisation job id.", examples=[12])]
@@ -115,14 +114,7 @@ def create_optimization(
 def list_optimizations(
     session: SessionDep, principal: PlannerUser, skip: Skip = 0, limit: Limit = 20
 ) -> Page[JobPublic]:
-    query = select(Job).where(
-        Job.kind == JobKind.OPTIMIZATION,
-        within_office_scope(
-            principal, col(Job.id), col(JobOfficeLink.job_id), col(JobOfficeLink.office_id)
-        ),
-    )
-    count = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Job.id).desc()).offset(skip).limit(limit)).all()
+    rows, count = list_jobs(session, JobKind.OPTIMIZATION, principal, skip, limit)
     return Page(data=[JobPublic.of(job) for job in rows], count=count)
 
 

@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import Field
-from sqlmodel import col, func, select
 
 from api.deps import AdminUser, PlanningDateDep, SessionDep
 from api.routers.common import Limit, Skip
@@ -17,6 +16,7 @@ from api.routers.jobs import worker_wake
 from api.schemas.common import MAX_ID, Page, PlanningDate, RequestModel, with_examples
 from api.schemas.jobs import JobPublic
 from api.services.errors import NotFound
+from api.services.jobs import list_jobs
 from api.services.references import get_or_404
 from api.services.sweep import submit_sweep
 from data.ops_models import Job, JobKind
@@ -90,9 +90,8 @@ def create_sweep(
 def list_sweeps(
     session: SessionDep, principal: AdminUser, skip: Skip = 0, limit: Limit = 20
 ) -> Page[JobPublic]:
-    query = select(Job).where(Job.kind == JobKind.SWEEP)
-    count = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(col(Job.id).desc()).offset(skip).limit(limit)).all()
+    # sweeps are admin-only, so every sweep is in the caller's scope
+    rows, count = list_jobs(session, JobKind.SWEEP, None, skip, limit)
     return Page(data=[JobPublic.of(job) for job in rows], count=count)
 
 

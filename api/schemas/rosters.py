@@ -262,6 +262,12 @@ class CaseEnd(RequestModel):
 class CaseEndResult(SQLModel):
     case_id: int
     end_date: dt.date
-    #: The cut rosters, published in place of the rosters they supersede.
+    #: The cut rosters: published in place of the rosters they supersede, or (`pending`)
+    #: pending until their repair jobs publish them.
     roster_ids: list[int]
+    #: The assignments ended; none yet while `pending` (the jobs end them).
     ended_assignment_ids: list[int]
+    #: The repair jobs that cut the rosters (poll GET /v1/jobs/{id} or the rosters).
+    job_ids: list[int] = []
+    #: Whether the end waits for those jobs (answered 202) or is done (200).
+    pending: bool = False

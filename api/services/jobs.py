@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from api.auth import Principal
 from api.jobs.params import DEFAULT_PRIORITY
 from api.services.errors import Conflict, Forbidden, Invalid
+from api.services.scope import within_office_scope
 from data.models import Office
-from data.ops_models import Job, JobKind, JobStatus, utcnow
+from data.ops_models import Job, JobKind, JobOfficeLink, JobStatus, utcnow
 
 #: Nudges the worker to look at the queue now (`Worker.wake`); None: it polls anyway.
 Wake = Callable[[], None] | None
@@ -159,6 +160,26 @@ def cancel_job(session: Session, job: Job, wake: Wake = None) -> Job:
     raise Conflict(
         f"job {job.id} is {job.status.value}; only a queued or running job can be cancelled"
     )
+
+
+def list_jobs(
+    session: Session, kind: JobKind, scope: Principal | None, skip: int, limit: int
+) -> tuple[list[Job], int]:
+    """A page of the jobs of `kind`, newest first, and how many there are in all.
+
+    `scope`: only the jobs whose offices that caller may act for (`job_visible_to`, in
+    SQL); None: every job of the kind (the caller is already known to see them all).
+    """
+    query = select(Job).where(Job.kind == kind)
+    if scope is not None:
+        query = query.where(
+            within_office_scope(
+                scope, col(Job.id), col(JobOfficeLink.job_id), col(JobOfficeLink.office_id)
+            )
+        )
+    count = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(col(Job.id).desc()).offset(skip).limit(limit)).all()
+    return list(rows), count
 
 
 def latest_jobs(session: Session, kind: JobKind, limit: int = 20) -> list[Job]:

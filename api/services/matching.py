@@ -40,8 +40,9 @@ from api.schemas.matching import (
     TeamRosterRequest,
 )
 from api.services.assignments import Confirmation, StaticCheck, confirm
-from api.services.errors import Conflict
+from api.services.errors import Conflict, Invalid
 from api.services.references import get_or_404
+from api.services.teams import team_roles
 from data.models import AssignmentRole, Case, CaseStatus, Consultant, InterventionType
 from matcher.problem import MatchProblem
 
@@ -290,6 +291,26 @@ def match_case(
     return result
 
 
+def proposed_team(
+    session: Session,
+    cache: SnapshotCache,
+    case_id: int,
+    as_of: dt.date,
+    team: TeamShape = DEFAULT_TEAM,
+) -> TeamOut:
+    """The team a døgnindsats's match proposes on `as_of`, with the roster request that
+    plans exactly it: `POST /v1/cases/{id}/match` answers it, the match page links the
+    roster form to it, and `famplan roster` plans from it — one team for all three.
+    `NotFound` for an unknown case, `Invalid` for one that is no døgnindsats, `Conflict`
+    for one that is neither requested nor running."""
+    case = get_or_404(session, Case, case_id, "case")
+    if case.intervention_type is not InterventionType.DOGNINDSATS:
+        raise Invalid.field("case_id", f"case {case_id} is not a døgnindsats")
+    result = match_case(session, cache, case_id, as_of, 1, False, team)
+    assert result.team is not None  # a døgnindsats is answered with a team
+    return result.team
+
+
 def _rank(problem: MatchProblem, case_id: int, top: int, propose_reshuffle: bool) -> Ranking:
     from matcher.rank import rank
 
@@ -396,14 +417,10 @@ def team_match_result(
 
     proposal = propose_team(problem, case_id, *team)
     case = problem.case_by_id[case_id]
+    roles = team_roles([member.consultant_id for member in proposal.members])
     members = [
-        _candidate_out(
-            problem,
-            versions,
-            member,
-            AssignmentRole.PRIMARY if rank == 0 else AssignmentRole.SUPPORT,
-        )
-        for rank, member in enumerate(proposal.members)
+        _candidate_out(problem, versions, member, roles[member.consultant_id])
+        for member in proposal.members
     ]
     # the members' offices (each serves the region): the pool, and whose team leaders plan
     offices = sorted({problem.consultant_by_id[m.consultant_id].office_id for m in members})

@@ -84,9 +84,12 @@ def case_roster_params(
     *,
     reproducible: bool = True,
     work_per_second: float | None = None,
+    office_ids: Sequence[int] | None = None,
+    consultant_ids: Sequence[int] = (),
 ) -> StoredParams:
     """`roster_params` for one døgnindsats with the pool of every office serving its
-    region (the CLI and the report, which act for no office in particular)."""
+    region (the report, which acts for no office in particular), or with `office_ids`
+    and only `consultant_ids` of them (`famplan roster`: the match's proposed team)."""
     try:
         request = RosterCreate.model_validate(
             {
@@ -97,6 +100,7 @@ def case_roster_params(
                 "consultants_per_shift": per_shift,
                 "seed": seed,
                 "reproducible": reproducible,
+                "consultant_ids": list(consultant_ids),
             }
         )
     except ValidationError as error:
@@ -109,7 +113,7 @@ def case_roster_params(
     return roster_params(
         session,
         request,
-        offices_serving(session, case_id),
+        offices_serving(session, case_id) if office_ids is None else office_ids,
         default_time_limit=time_limit,
         work_per_second=work_per_second,
     )

@@ -34,6 +34,7 @@ from api.schemas.rosters import (
     SickRepair,
 )
 from api.services.assignments import bump_version, lock_consultants
+from api.services.cases import case_family_language
 from api.services.errors import Invalid, NotFound
 from api.services.follow_ups import regenerate as regenerate_follow_ups
 from api.services.invariants import overload_problem, running_assignments
@@ -45,18 +46,17 @@ from api.services.jobs import (
     submit_job,
 )
 from api.services.scope import within_office_scope
+from api.services.teams import team_roles
 from data.models import (
     Absence,
     Assignment,
     AssignmentRole,
     AssignmentStatus,
     Case,
-    CaseLanguage,
     CaseStatus,
     Consultant,
     ConsultantLanguage,
     InterventionType,
-    PersonGroup,
 )
 from data.ops_models import (
     AuditAction,
@@ -252,7 +252,7 @@ def build_problem(
         for c in pool
     )
     cases = tuple(
-        RosterCase(id=str(case_id), language=_family_language(session, case_id))
+        RosterCase(id=str(case_id), language=case_family_language(session, case_id))
         for case_id in case_ids
     )
     per_shift = stored.consultants_per_shift
@@ -419,15 +419,6 @@ def draft_minutes(
         minutes = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
         out.append((shift.consultant_id or 0, counted.get(shift.shift_code, minutes)))
     return out
-
-
-def _family_language(session: Session, case_id: int) -> str | None:
-    rows = session.exec(
-        select(CaseLanguage).where(CaseLanguage.case_id == case_id).order_by(col(CaseLanguage.id))
-    ).all()
-    parents = [r.tag for r in rows if r.person_group is PersonGroup.PARENTS]
-    tags = parents or [r.tag for r in rows]
-    return tags[0] if tags else None
 
 
 # ------------------------------------------------------------------ storing
@@ -690,6 +681,8 @@ def run_repair_job(
         raise conflict(
             f"roster {parent.id} is {parent.status.value}; only a published roster is repaired"
         )
+    if params.change is None:  # a case's end is cut by `run_case_end_job`
+        raise Invalid.field("change", "a repair job needs its change")
     problem, change, roster_params = repair_change(session, parent, params.change)
     worked_days = max(0, min((params.as_of - problem.start_date).days, problem.days))
     now = repair_now(params.change, params.as_of)
@@ -807,12 +800,26 @@ def double_booking(session: Session, roster: Roster) -> str | None:
     return None
 
 
+def _broken_across_rosters(session: Session, roster: Roster) -> str | None:
+    """`roster_across.broken_with_published` with the roster's rules and horizon."""
+    from api.services.roster_across import broken_with_published
+    from roster.problem import RosterRules
+
+    try:
+        rules = StoredRosterParams.model_validate(roster.params).rules(RosterRules())
+    except ValidationError:
+        rules = RosterRules()  # stored without its parameters (made by hand): the defaults
+    start = _utc(roster.horizon_start).astimezone(DANISH_TIME).date()
+    return broken_with_published(session, roster, rules, start, roster.days)
+
+
 def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -> Roster:
     """Publish a draft and write its team back as the cases' assignments, all in one
     transaction. The cases and then the team's consultant rows are locked first (the
     order every capacity write takes), and the roster is re-checked against the other
     published rosters, so two rosters planned at the same time never both book one
-    person."""
+    person, nor together break a rule that reaches across rosters (weekly rest, the
+    averages over the reference period, runs of days and nights)."""
     if roster.status is not RosterStatus.DRAFT:
         raise conflict(
             f"roster {roster.id} is {roster.status.value}; only a draft can be published"
@@ -826,7 +833,7 @@ def publish_roster(session: Session, roster: Roster, actor_key_id: int | None) -
         for case_id in sorted(roster.case_ids):
             bump_version(session, Case, case_id)
         lock_consultants(session, roster.team, "team")
-        reason = double_booking(session, roster)
+        reason = double_booking(session, roster) or _broken_across_rosters(session, roster)
         if reason is not None:
             raise conflict(f"roster {roster.id} cannot be published: {reason}")
         written, ended = write_team_assignments(session, roster)
@@ -967,8 +974,8 @@ def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int],
         )
         by_consultant = {a.consultant_id: a for a in running}
         primary = next((a.consultant_id for a in running if a.role is AssignmentRole.PRIMARY), None)
-        if primary not in hours:
-            primary = min(hours, key=lambda c: (-hours[c], c)) if hours else None
+        # the running primary stays; otherwise the member with most hours
+        roles = team_roles(sorted(hours, key=lambda c: (-hours[c], c)), primary)
         for assignment in running:
             if assignment.consultant_id in hours:
                 continue
@@ -978,7 +985,7 @@ def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int],
             session.add(assignment)
             ended.append(assignment.id or 0)
         for consultant_id in sorted(hours):
-            role = AssignmentRole.PRIMARY if consultant_id == primary else AssignmentRole.SUPPORT
+            role = roles[consultant_id]
             row = by_consultant.get(consultant_id)
             if row is None:
                 row = Assignment(
@@ -1014,13 +1021,19 @@ def write_team_assignments(session: Session, roster: Roster) -> tuple[list[int],
 
 
 def end_case(
-    session: Session, case_id: int, body: CaseEnd, actor_key_id: int | None, today: dt.date
+    session: Session,
+    case_id: int,
+    body: CaseEnd,
+    actor_key_id: int | None,
+    today: dt.date,
+    wake: Wake = None,
 ) -> CaseEndResult:
-    """End a døgnindsats on `body.end_date`: every published roster of the case that
-    runs past that day is cut there by a repair (`_cut_roster`), published in the
-    parent's place, and the team's assignments end that day, so the freed hours show in
-    matching. Less than `END_NOTICE_DAYS` days' notice needs a reason, which is audited
-    with the notice given."""
+    """End a døgnindsats on `body.end_date`. Every published roster of the case that
+    runs past that day is cut there by a repair job (`run_case_end_job`, the repair
+    kind: the answer is pending, its `job_ids` to poll); publishing a cut ends the team's
+    assignments that day, so the freed hours show in matching. A case without such a
+    roster ends at once. Less than `END_NOTICE_DAYS` days' notice needs a reason, which
+    is audited with the notice given."""
     case = session.get(Case, case_id)
     if case is None:
         raise NotFound("case", case_id)
@@ -1034,55 +1047,123 @@ def end_case(
             "body.end_date",
             f"less than {END_NOTICE_DAYS} days' notice; give the reason for a shorter one",
         )
+    reason = body.reason if short_notice else None
     bump_version(session, Case, case_id)
-    cut_ids: list[int] = []
-    for parent in session.exec(
-        select(Roster)
-        .where(
-            Roster.status == RosterStatus.PUBLISHED,
-            col(Roster.id).in_(
-                select(RosterCaseLink.roster_id).where(RosterCaseLink.case_id == case_id)
-            ),
+    parents = [
+        parent
+        for parent in session.exec(
+            select(Roster)
+            .where(
+                Roster.status == RosterStatus.PUBLISHED,
+                col(Roster.id).in_(
+                    select(RosterCaseLink.roster_id).where(RosterCaseLink.case_id == case_id)
+                ),
+            )
+            .order_by(col(Roster.id))
+        ).all()
+        if _runs_past(session, parent, case_id, body.end_date)
+    ]
+    pending = session.exec(
+        select(Roster).where(
+            col(Roster.parent_id).in_([p.id for p in parents]),
+            Roster.status == RosterStatus.PENDING,
         )
-        .order_by(col(Roster.id))
-    ).all():
-        child = _cut_roster(
-            session, parent, case_id, body.end_date, body.reason if short_notice else None, today
+    ).first()
+    if pending is not None and not job_ended_without_roster(
+        session.get(Job, pending.job_id) if pending.job_id is not None else None
+    ):
+        raise conflict(
+            f"roster {pending.parent_id} is already being repaired (roster {pending.id}); "
+            "end the case when that job has finished"
         )
-        if child is not None and child.id is not None:
-            cut_ids.append(child.id)
+    if not parents:
+        result = _end_case_now(session, case, body.end_date, reason, actor_key_id, today, [])
+        session.commit()
+        return result
+    cuts: list[Roster] = []
+    jobs: list[int] = []
+    for parent in parents:
+        child = _submit_cut(session, parent, case_id, body.end_date, reason, actor_key_id, today)
+        cuts.append(child)
+        jobs.append(child.job_id or 0)
+    record(
+        session,
+        actor_key_id,
+        AuditAction.ROSTER_REPAIR,
+        "roster",
+        [c.id or 0 for c in cuts],
+        case_id=case_id,
+        parent_roster_ids=[p.id or 0 for p in parents],
+        notice_days=(body.end_date - today).days,
+        # why a notice shorter than `END_NOTICE_DAYS` was accepted (reception's words;
+        # `CaseEnd.reason` asks for no names)
+        short_notice_reason=reason,
+    )
+    session.commit()
+    if wake is not None:
+        wake()
+    return CaseEndResult(
+        case_id=case_id,
+        end_date=body.end_date,
+        roster_ids=[c.id or 0 for c in cuts],
+        ended_assignment_ids=[],
+        job_ids=jobs,
+        pending=True,
+    )
+
+
+def _runs_past(session: Session, parent: Roster, case_id: int, end_date: dt.date) -> bool:
+    """Whether published `parent` has a shift of the case after `end_date`."""
+    start = dt.date.fromisoformat(parent.params["start_date"])
+    last_day = (end_date - start).days
+    return any(
+        a.case == str(case_id) and a.day > last_day for a in published_assignments(session, parent)
+    )
+
+
+def _end_case_now(
+    session: Session,
+    case: Case,
+    end_date: dt.date,
+    reason: str | None,
+    actor_key_id: int | None,
+    today: dt.date,
+    cut_ids: list[int],
+) -> CaseEndResult:
+    """The case's running assignments end on `end_date`, its expected end moves there and
+    its follow-ups are planned again; audited with the notice given (not committed)."""
+    assert case.id is not None
     ended: list[int] = []
     for assignment in session.exec(
         select(Assignment)
-        .where(col(Assignment.case_id) == case_id, running_assignments(body.end_date))
+        .where(col(Assignment.case_id) == case.id, running_assignments(end_date))
         .order_by(col(Assignment.id))
     ).all():
-        assignment.end = max(assignment.start, body.end_date)
+        assignment.end = max(assignment.start, end_date)
         assignment.version += 1
         session.add(assignment)
         ended.append(assignment.id or 0)
-    case.expected_end = body.end_date
+    case.expected_end = end_date
     case.version += 1
     session.add(case)
     session.flush()
     # The plan ends with the course: weekly follow-ups stop, the call after the end moves.
-    regenerate_follow_ups(session, case_id)
+    regenerate_follow_ups(session, case.id)
     record(
         session,
         actor_key_id,
         AuditAction.ASSIGNMENT_UPDATE,
         "assignment",
         ended,
-        case_id=case_id,
+        case_id=case.id,
         cut_roster_ids=cut_ids or None,
-        notice_days=(body.end_date - today).days,
+        notice_days=(end_date - today).days,
         # why a notice shorter than `END_NOTICE_DAYS` was accepted (reception's words;
         # `CaseEnd.reason` asks for no names)
-        short_notice_reason=body.reason if short_notice else None,
+        short_notice_reason=reason,
     )
-    session.commit()
     return CaseEndResult(
-        case_id=case_id, end_date=body.end_date, roster_ids=cut_ids, ended_assignment_ids=ended
+        case_id=case.id, end_date=end_date, roster_ids=cut_ids, ended_assignment_ids=ended
     )
 
 
@@ -1092,28 +1173,20 @@ def end_case(
 CUT_TIME_LIMIT = 5.0
 
 
-def _cut_roster(
+def _submit_cut(
     session: Session,
     parent: Roster,
     case_id: int,
     end_date: dt.date,
     reason: str | None,
+    actor_key_id: int | None,
     today: dt.date,
-) -> Roster | None:
-    """Cut `parent` after the case's last day through the repair machinery
-    (`roster.repair.repair` with a `CaseEnds` change: the case's later cover goes, the
-    fewest changes count first, days already worked are frozen), and publish the result
-    in the parent's place; None when the parent has no shift of the case after that day.
-    """
-    from roster.repair import CaseEnds, repair
+) -> Roster:
+    """Queue the repair job that cuts `parent` after the case's last day, and its pending
+    roster (flushed, not committed)."""
+    from api.jobs.params import CaseEndCut
 
     assert parent.id is not None
-    start = dt.date.fromisoformat(parent.params["start_date"])
-    last_day = (end_date - start).days
-    published = published_assignments(session, parent)
-    if not any(a.case == str(case_id) and a.day > last_day for a in published):
-        return None
-    problem = build_problem(session, parent.params, {parent.id})
     params = dict(parent.params)
     params["case_ends"] = {**params.get("case_ends", {}), str(case_id): end_date.isoformat()}
     if reason is not None:
@@ -1121,18 +1194,22 @@ def _cut_roster(
             **params.get("short_notice_reasons", {}),
             str(case_id): reason,
         }
-    outcome = repair(
-        problem,
-        published,
-        CaseEnds(case=str(case_id), last_day=last_day),
-        time_limit=CUT_TIME_LIMIT,
-        seed=_seed(params),
-        num_workers=2,
-        freeze_before_day=max(0, min((today - start).days, problem.days)),
-        deterministic=reproducible(params),
-        work_per_second=work_per_second(params),
+    job_params = RepairParams(
+        roster_id=parent.id,
+        case_end=CaseEndCut(case_id=case_id, end_date=end_date, reason=reason),
+        time_limit_seconds=CUT_TIME_LIMIT,
+        as_of=today,
+    )
+    job = submit_job(
+        session,
+        JobKind.REPAIR,
+        job_params.stored(),
+        list(parent.office_ids),
+        actor_key_id,
+        start=False,
     )
     child = Roster(
+        job_id=job.id,
         parent_id=parent.id,
         status=RosterStatus.PENDING,
         case_ids=list(parent.case_ids),
@@ -1144,12 +1221,57 @@ def _cut_roster(
     )
     session.add(child)
     session.flush()
+    return child
+
+
+def run_case_end_job(
+    session: Session,
+    job_id: int,
+    params: RepairParams,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[Roster, RepairResult]:
+    """The case-end job's work: cut the published roster after the case's last day
+    through the repair machinery (`roster.repair.repair` with a `CaseEnds` change: the
+    case's later cover goes, the fewest changes count first, days already worked are
+    frozen), publish the cut in the parent's place, write its team back, and end the
+    case's assignments on its last day — one transaction. A parent no longer published
+    (changed since the request) is a `Conflict`."""
+    from roster.repair import CaseEnds, repair
+
+    cut = params.case_end
+    assert cut is not None
+    child = session.exec(select(Roster).where(Roster.job_id == job_id)).first()
+    if child is None or child.parent_id is None:
+        raise NotFound("cut roster of job", job_id)
+    parent = session.get(Roster, child.parent_id)
+    case = session.get(Case, cut.case_id)
+    if parent is None or case is None:
+        raise NotFound("roster" if parent is None else "case", child.parent_id)
+    if parent.status is not RosterStatus.PUBLISHED:
+        raise conflict(
+            f"roster {parent.id} is {parent.status.value}; only a published roster is cut"
+        )
+    start = dt.date.fromisoformat(parent.params["start_date"])
+    problem = build_problem(session, parent.params, {parent.id or 0})
+    outcome = repair(
+        problem,
+        published_assignments(session, parent),
+        CaseEnds(case=str(cut.case_id), last_day=(cut.end_date - start).days),
+        time_limit=params.time_limit_seconds,
+        seed=_seed(child.params),
+        num_workers=2,
+        freeze_before_day=max(0, min((params.as_of - start).days, problem.days)),
+        deterministic=reproducible(child.params),
+        work_per_second=work_per_second(child.params),
+        should_stop=should_stop,
+    )
     store_result(session, child, outcome.problem, outcome.result)
     if child.status is not RosterStatus.DRAFT:
         raise conflict(
-            f"roster {parent.id} could not be cut after {end_date.isoformat()}: "
+            f"roster {parent.id} could not be cut after {cut.end_date.isoformat()}: "
             + _nothing_found(outcome.result)
         )
+    bump_version(session, Case, cut.case_id)
     child.status = RosterStatus.PUBLISHED
     child.published_at = utcnow()
     session.add(child)
@@ -1167,13 +1289,16 @@ def _cut_roster(
         AuditAction.ROSTER_PUBLISH,
         "roster",
         [child.id],
-        superseded_roster_ids=[parent.id],
-        case_id=case_id,
+        superseded_roster_ids=[parent.id or 0],
+        case_id=cut.case_id,
         changed_assignments=outcome.changed_assignments,
         assignment_ids=written or None,
         ended_assignment_ids=ended or None,
     )
-    return child
+    _end_case_now(session, case, cut.end_date, cut.reason, None, params.as_of, [child.id])
+    session.commit()
+    session.refresh(child)
+    return child, outcome
 
 
 def case_rows(session: Session, case_ids: list[int]) -> list[Case]:

@@ -186,6 +186,13 @@ def coordinator_names(session: Session, ids: list[int]) -> dict[int, str]:
     return {coordinator_id: name for coordinator_id, name in rows if coordinator_id is not None}
 
 
+def case_references(session: Session, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Case.id, Case.reference).where(col(Case.id).in_(ids)))
+    return {case_id: reference for case_id, reference in rows if case_id is not None}
+
+
 def is_running(status: AssignmentStatus) -> bool:
     return status is not AssignmentStatus.ENDED
 

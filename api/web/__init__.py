@@ -2,7 +2,8 @@
 
 One module per page group: `auth_pages` (log-in, log-out, password), `reception`
 (inbox, new request, match, case), `rosters` (plan, watch, read and publish a roster),
-`batch` (batch re-optimisation), `capacity` (the report's figures). Pages call the
+`batch` (batch re-optimisation), `capacity` (the report's figures), `follow_ups`
+(due and overdue follow-ups, marked done). Pages call the
 application services (`api.services`), never the database directly.
 """
 
@@ -20,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.problems import domain_status
 from api.services.errors import DomainError
-from api.web import auth_pages, batch, capacity, reception, roster_repair, rosters
+from api.web import auth_pages, batch, capacity, follow_ups, reception, roster_repair, rosters
 from api.web.security import LoginRequired, PageForbidden
 from api.web.templating import error_page, gettext_for
 from api.web.timing import ServerTimingMiddleware
@@ -109,5 +110,6 @@ def install_pages(app: FastAPI) -> None:
         roster_repair.router,
         batch.router,
         capacity.router,
+        follow_ups.router,
     ):
         app.include_router(router, include_in_schema=False)

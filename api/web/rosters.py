@@ -83,12 +83,13 @@ def plan_form(request: Request, user: LoggedIn) -> Response:
     dates: PlanningDateCache = request.app.state.planning_dates
     with page_session(request.app.state.engine) as session:
         today = dates.get(session)
-    # A match page's team proposal links here with its case, start and template filled in.
+    # A match page's team proposal links here with its case, start and template filled
+    # in, and its team as the pool (the match's `team.roster_request`).
     query = request.query_params
     values: dict[str, object] = {
         "case_ids": query.getlist("case_ids"),
-        "office_ids": [],
-        "consultant_ids": [],
+        "office_ids": query.getlist("office_ids"),
+        "consultant_ids": query.getlist("consultant_ids"),
         "start_date": query.get("start_date") or today.isoformat(),
         "weeks": "1",
         "template": query.get("template") or "3x8",

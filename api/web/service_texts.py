@@ -54,6 +54,10 @@ SERVICE_TEXTS = (
     # batch
     _("no move %(n1)s in this result"),
     _("case %(n1)s no longer exists; run the optimisation again"),
+    # follow-ups
+    _("follow-up %(n1)s does not exist"),
+    _("follow-up %(n1)s belongs to offices outside your scope"),
+    _("follow-up %(n1)s is already done or changed since you read it (you sent version %(n2)s)"),
     # the pages' own form checks and pydantic's most common words
     _("choose what happened"),
     _("Field required"),

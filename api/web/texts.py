@@ -43,6 +43,11 @@ ENUM_TEXTS = (
     _("queued"),
     _("running"),
     _("succeeded"),
+    # kinds of follow-ups (`data.models.FollowUpKind`)
+    _("municipal_follow_up"),
+    _("status_report"),
+    _("network_meeting"),
+    _("after_end_call"),
     # kinds of batch moves
     _("new"),
     _("move"),

@@ -64,6 +64,14 @@ def api_settings() -> ApiSettings:
 
 
 @pytest.fixture
+def worker_client(api_engine: Engine, world: World) -> Iterator[TestClient]:
+    """A client of an app whose worker runs the queued jobs (rosters, optimisations, sweeps)."""
+    settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05)
+    with TestClient(create_app(settings, api_engine)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def client(api_engine: Engine, api_settings: ApiSettings, world: World) -> Iterator[TestClient]:
     app = create_app(api_settings, api_engine)
     with TestClient(app) as test_client:

@@ -21,8 +21,8 @@ from sqlmodel import Session, SQLModel
 
 from api.main import _v1_routers
 from api.schemas.common import MAX_DATE, MIN_DATE, RequestModel
-from data.models import Case, CaseLanguage, InterventionType, PersonGroup
 from tests.api.conftest import Keys
+from tests.api.dognindsats import add_dognindsats
 from tests.api.world import World
 
 FAR_PAST = "0001-01-01"
@@ -38,25 +38,16 @@ def _assert_names(response: Any, field: str) -> None:
     assert field in _fields(response), response.text
 
 
+#: Requested just before the tiny world's planning date (Monday 2 March 2026).
+REQUESTED_2026 = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+
+
 @pytest.fixture
 def dognindsats(api_engine: Engine, world: World) -> int:
     with Session(api_engine) as session:
-        case = Case(
-            reference="TEST-EDGE-DOGN",
-            municipality_code=370,
-            lat=55.23,
-            lon=11.76,
-            intervention_type=InterventionType.DOGNINDSATS,
-            hours_per_week=168,
-            visits_per_week=7,
-            requested_start=dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC),
-        )
-        session.add(case)
-        session.flush()
-        assert case.id is not None
-        session.add(CaseLanguage(case_id=case.id, person_group=PersonGroup.PARENTS, tag="da"))
+        case_id = add_dognindsats(session, "TEST-EDGE-DOGN", REQUESTED_2026)
         session.commit()
-        return case.id
+        return case_id
 
 
 def test_a_case_requested_in_year_one_is_a_422_naming_the_field(

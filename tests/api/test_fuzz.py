@@ -43,8 +43,9 @@ from api.main import create_app
 from api.schemas.common import MAX_DATE, MIN_DATE
 from data.db import make_engine
 from data.migrate import upgrade
-from data.models import Case, CaseLanguage, Consultant, InterventionType, PersonGroup
+from data.models import Case
 from data.ops_models import Job, JobStatus, Role
+from tests.api.dognindsats import add_dognindsats, add_pool
 from tests.api.world import build_world
 
 #: Dates at the edges of Python's calendar and of the planning range.
@@ -113,37 +114,8 @@ def fuzz_target(new_database: Callable[[str], str]) -> Iterator[tuple[Any, str]]
 
 def _add_dognindsats(session: Session, office_id: int) -> None:
     """A døgnindsats and a small pool, so that roster requests can be accepted."""
-    for k in range(4):
-        session.add(
-            Consultant(
-                employee_ref=f"FZ-{k}",
-                display_name=f"Testperson FZ-{k}",
-                office_id=office_id,
-                home_municipality_code=370,
-                home_lat=55.23,
-                home_lon=11.76,
-                gender="female" if k % 2 else "male",
-                intervention_types=[InterventionType.DOGNINDSATS.value],
-                contracted_hours_per_week=37,
-                max_cases=2,
-                takes_night_shifts=True,
-                active_from=dt.date(2000, 1, 1),
-            )
-        )
-    case = Case(
-        reference="FZ-DOGN",
-        municipality_code=370,
-        lat=55.23,
-        lon=11.76,
-        intervention_type=InterventionType.DOGNINDSATS,
-        hours_per_week=168,
-        visits_per_week=7,
-        requested_start=dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC),
-    )
-    session.add(case)
-    session.flush()
-    assert case.id is not None
-    session.add(CaseLanguage(case_id=case.id, person_group=PersonGroup.PARENTS, tag="da"))
+    add_pool(session, office_id, 4, active_from=dt.date(2000, 1, 1))
+    add_dognindsats(session, "FZ-DOGN", dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC))
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,19 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from api.config import ApiSettings
-from api.main import create_app
 from data.models import Assignment, AssignmentStatus, Case, CaseStatus, FollowUp
 from data.ops_models import AuditAction, AuditEvent
 from tests.api.conftest import Keys
 from tests.api.world import World
-
-
-@pytest.fixture
-def worker_client(api_engine: Engine, world: World) -> Iterator[TestClient]:
-    settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05)
-    with TestClient(create_app(settings, api_engine)) as client:
-        yield client
 
 
 def _finished(client: TestClient, job_id: int, headers: dict[str, str]) -> dict[str, Any]:

@@ -23,8 +23,8 @@ from api.jobs.params import RosterParams
 from api.services.rosters import solve_roster_job
 from data.ops_models import Job, Roster, RosterShift, RosterStatus
 from tests.api.conftest import Keys
+from tests.api.dognindsats import add_dognindsats, add_pool, post_roster
 from tests.api.test_roster_bookings import _overlapping_bookings
-from tests.api.test_rosters import START, _add_dognindsats, _add_pool
 from tests.api.world import World
 
 
@@ -49,18 +49,8 @@ def _at_once(tasks: list[Callable[[], Any]]) -> list[Any]:
 
 
 def _plan(client: TestClient, headers: dict[str, str], case_id: int) -> int:
-    created = client.post(
-        "/v1/rosters",
-        json={
-            "case_ids": [case_id],
-            "start_date": START.isoformat(),
-            "days": 2,
-            "template": "3x8",
-            "time_limit_seconds": 10,
-        },
-        headers=headers,
-    )
-    assert created.status_code == 202, created.text
+    """A 2-day roster of `case_id`, queued (its job is run by `_solver`); its id."""
+    created = post_roster(client, headers, case_id, time_limit_seconds=10, days=2)
     roster_id: int = created.json()["id"]
     return roster_id
 
@@ -84,8 +74,8 @@ def test_two_rosters_solved_and_published_at_once_never_book_one_person_twice(
     with Session(api_engine) as session:
         # 2 days of 3x8: a 37 h/week contract allows one 8 h shift in 2 days, so each
         # home needs 6 people and the 12 of the office are just enough for both
-        _add_pool(session, world.office_naestved, 12)
-        cases = [_add_dognindsats(session, f"TEST-DOGN-{k}") for k in (1, 2)]
+        add_pool(session, world.office_naestved, 12)
+        cases = [add_dognindsats(session, f"TEST-DOGN-{k}") for k in (1, 2)]
         session.commit()
     headers = keys.headers("team_leader_naestved")
     rosters = [_plan(client, headers, case_id) for case_id in cases]

@@ -6,13 +6,11 @@ import datetime as dt
 import importlib
 import itertools
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import icalendar
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -21,132 +19,21 @@ from api.config import ApiSettings
 from api.jobs.context import JobContext
 from api.main import create_app
 from api.services.rosters import work_per_second
-from data.models import (
-    Case,
-    CaseLanguage,
-    Consultant,
-    ConsultantLanguage,
-    Gender,
-    InterventionType,
-    LanguageLevel,
-    PersonGroup,
-)
 from data.ops_models import AuditAction, AuditEvent, Roster
 from roster.clock import WORK_PER_SECOND
 from tests.api.conftest import Keys
+from tests.api.dognindsats import START, add_dognindsats, add_pool, post_roster, wait_roster
 from tests.api.world import World
-
-#: A Monday in the future: a repair freezes the days already worked (before today).
-START = dt.date(2030, 3, 4)
-
-
-def _add_pool(session: Session, office_id: int, size: int, first: int = 0) -> list[int]:
-    ids = []
-    for k in range(first, first + size):
-        consultant = Consultant(
-            employee_ref=f"T-D{k:02d}",
-            display_name=f"Testperson D{k:02d}",
-            office_id=office_id,
-            home_municipality_code=370,
-            home_lat=55.23,
-            home_lon=11.76,
-            gender=Gender.FEMALE if k % 2 else Gender.MALE,
-            intervention_types=[InterventionType.DOGNINDSATS.value],
-            contracted_hours_per_week=37,
-            max_cases=2,
-            takes_night_shifts=True,
-            active_from=dt.date(2020, 1, 1),
-        )
-        session.add(consultant)
-        session.flush()
-        assert consultant.id is not None
-        session.add(
-            ConsultantLanguage(consultant_id=consultant.id, tag="da", level=LanguageLevel.NATIVE)
-        )
-        ids.append(consultant.id)
-    return ids
 
 
 @pytest.fixture
 def dognindsats(api_engine: Engine, world: World) -> int:
     """A Danish-speaking døgnindsats in Næstved and six døgnindsats consultants there."""
     with Session(api_engine) as session:
-        _add_pool(session, world.office_naestved, 6)
-        case = Case(
-            reference="TEST-DOGN",
-            municipality_code=370,
-            lat=55.23,
-            lon=11.76,
-            intervention_type=InterventionType.DOGNINDSATS,
-            hours_per_week=168,
-            visits_per_week=7,
-            requested_start=dt.datetime(2030, 3, 1, 12, tzinfo=dt.UTC),
-        )
-        session.add(case)
-        session.flush()
-        assert case.id is not None
-        session.add(CaseLanguage(case_id=case.id, person_group=PersonGroup.PARENTS, tag="da"))
+        add_pool(session, world.office_naestved, 6)
+        case_id = add_dognindsats(session, "TEST-DOGN")
         session.commit()
-        return case.id
-
-
-def _add_dognindsats(session: Session, reference: str) -> int:
-    case = Case(
-        reference=reference,
-        municipality_code=370,
-        lat=55.23,
-        lon=11.76,
-        intervention_type=InterventionType.DOGNINDSATS,
-        hours_per_week=168,
-        visits_per_week=7,
-        requested_start=dt.datetime(2030, 3, 1, 12, tzinfo=dt.UTC),
-    )
-    session.add(case)
-    session.flush()
-    assert case.id is not None
-    session.add(CaseLanguage(case_id=case.id, person_group=PersonGroup.PARENTS, tag="da"))
-    return case.id
-
-
-@pytest.fixture
-def worker_client(api_engine: Engine, world: World) -> Iterator[TestClient]:
-    settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05)
-    with TestClient(create_app(settings, api_engine)) as client:
-        yield client
-
-
-def _wait_roster(client: TestClient, roster_id: int, headers: dict[str, str]) -> dict[str, Any]:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        roster = client.get(f"/v1/rosters/{roster_id}", headers=headers).json()
-        if roster["status"] != "pending":
-            return roster
-        time.sleep(0.1)
-    raise AssertionError("the roster job did not finish")
-
-
-def _post_week_roster(
-    client: TestClient,
-    headers: dict[str, str],
-    case_id: int,
-    time_limit_seconds: int,
-    **options: Any,
-) -> Response:
-    """Ask for a 7-day 3x8 roster of one døgnindsats case from START; 202 expected."""
-    created = client.post(
-        "/v1/rosters",
-        json={
-            "case_ids": [case_id],
-            "start_date": START.isoformat(),
-            "days": 7,
-            "template": "3x8",
-            "time_limit_seconds": time_limit_seconds,
-            **options,
-        },
-        headers=headers,
-    )
-    assert created.status_code == 202, created.text
-    return created
+        return case_id
 
 
 def test_roster_lifecycle_solve_publish_calendar_repair(
@@ -154,10 +41,10 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
 ) -> None:
     client = worker_client
     headers = keys.headers("team_leader_naestved")
-    created = _post_week_roster(client, headers, dognindsats, time_limit_seconds=10)
+    created = post_roster(client, headers, dognindsats, time_limit_seconds=10)
     assert created.json()["status"] == "pending"
     assert created.json()["office_ids"] == [world.office_naestved]
-    roster = _wait_roster(client, created.json()["id"], headers)
+    roster = wait_roster(client, created.json()["id"], headers)
     assert roster["status"] == "draft", roster
     assert roster["solver_status"] in ("optimal", "feasible")
     assert roster["violations"] == []  # the independent validator found nothing
@@ -216,7 +103,7 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     assert sick.status_code == 202, sick.text
     assert sick.json()["status"] == "pending" and sick.json()["job"]["status"] == "queued"
     assert sick.headers["location"] == f"/v1/rosters/{sick.json()['id']}"
-    child = _wait_roster(client, sick.json()["id"], headers)
+    child = wait_roster(client, sick.json()["id"], headers)
     job = client.get(f"/v1/jobs/{child['job']['id']}", headers=headers).json()
     assert job["kind"] == "repair" and job["status"] == "succeeded"
     assert job["progress"]["solutions_found"] >= 1  # progress, as a roster job reports it
@@ -283,8 +170,8 @@ def test_roster_job_reports_each_better_roster_while_it_solves(
 
     monkeypatch.setattr(JobContext, "report", recorded)
     headers = keys.headers("team_leader_naestved")
-    created = _post_week_roster(worker_client, headers, dognindsats, time_limit_seconds=3)
-    roster = _wait_roster(worker_client, created.json()["id"], headers)
+    created = post_roster(worker_client, headers, dognindsats, time_limit_seconds=3)
+    roster = wait_roster(worker_client, created.json()["id"], headers)
     assert roster["status"] == "draft", roster
     progress = roster["job"]["progress"]
     assert progress["incumbent"] == roster["objective"]
@@ -311,20 +198,20 @@ def test_the_same_roster_request_gives_the_same_roster(
     headers = keys.headers("team_leader_naestved")
     rosters = []
     for _ in range(2):
-        created = _post_week_roster(worker_client, headers, dognindsats, time_limit_seconds=2)
-        rosters.append(_wait_roster(worker_client, created.json()["id"], headers))
+        created = post_roster(worker_client, headers, dognindsats, time_limit_seconds=2)
+        rosters.append(wait_roster(worker_client, created.json()["id"], headers))
     assert all(r["status"] == "draft" for r in rosters)
     first, second = ([(s["start"], s["consultant_id"]) for s in r["shifts"]] for r in rosters)
     assert len(first) == 21 and first == second
     assert rosters[0]["objective"] == rosters[1]["objective"]
     # on request, exactly the time limit and a roster that may vary
-    created = _post_week_roster(
+    created = post_roster(
         worker_client, headers, dognindsats, time_limit_seconds=2, reproducible=False
     )
     with Session(api_engine) as session:
         stored = session.get(Roster, created.json()["id"])
         assert stored is not None and stored.params["reproducible"] is False
-    assert _wait_roster(worker_client, created.json()["id"], headers)["status"] == "draft"
+    assert wait_roster(worker_client, created.json()["id"], headers)["status"] == "draft"
 
 
 def test_a_roster_keeps_the_work_rate_it_was_planned_with(
@@ -351,8 +238,8 @@ def test_a_roster_keeps_the_work_rate_it_was_planned_with(
     settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05, roster_work_per_second=0.3)
     headers = keys.headers("team_leader_naestved")
     with TestClient(create_app(settings, api_engine)) as client:
-        created = _post_week_roster(client, headers, dognindsats, time_limit_seconds=2)
-        roster = _wait_roster(client, created.json()["id"], headers)
+        created = post_roster(client, headers, dognindsats, time_limit_seconds=2)
+        roster = wait_roster(client, created.json()["id"], headers)
         assert roster["status"] == "draft", roster
         with Session(api_engine) as session:
             stored = session.get(Roster, roster["id"])
@@ -373,7 +260,7 @@ def test_a_roster_keeps_the_work_rate_it_was_planned_with(
             headers=headers,
         )
         assert sick.status_code == 202, sick.text
-        assert _wait_roster(client, sick.json()["id"], headers)["status"] == "draft"
+        assert wait_roster(client, sick.json()["id"], headers)["status"] == "draft"
     assert rates == [("solve", 0.3), ("repair", 0.3)]
 
 
@@ -436,7 +323,7 @@ def test_a_pool_that_cannot_cover_gets_the_reasons_not_a_hang(
         headers=headers,
     )
     assert created.status_code == 202
-    roster = _wait_roster(worker_client, created.json()["id"], headers)
+    roster = wait_roster(worker_client, created.json()["id"], headers)
     # One person cannot cover 6 shifts in 2 days with 11 h rest, and never in Danish:
     # every gap is listed with its reason.
     assert roster["status"] == "draft" and roster["violations"] == []
@@ -466,8 +353,8 @@ def test_cancelling_a_running_roster_job_stops_it_within_a_second_and_keeps_its_
     # 120 s (measured on the pure solver: 2 cases, pool 30, 4 weeks used all of 40 s,
     # no level proven), so the job is still solving when it is cancelled.
     with Session(api_engine) as session:
-        _add_pool(session, world.office_naestved, 30, first=6)
-        second = _add_dognindsats(session, "TEST-DOGN-2")
+        add_pool(session, world.office_naestved, 30, first=6)
+        second = add_dognindsats(session, "TEST-DOGN-2")
         session.commit()
     headers = keys.headers("team_leader_naestved")
     created = worker_client.post(
@@ -500,7 +387,7 @@ def test_cancelling_a_running_roster_job_stops_it_within_a_second_and_keeps_its_
     # How fast it stops is a benchmark figure, not asserted here.
     assert _wait_job(worker_client, job_id, headers, leaving="running") == "cancelled"
 
-    roster = _wait_roster(worker_client, created.json()["id"], headers)
+    roster = wait_roster(worker_client, created.json()["id"], headers)
     assert roster["status"] == "draft"  # the best roster so far, kept as a draft …
     assert roster["solver_status"] == "cancelled"  # … that says it was cancelled
     assert len(roster["shifts"]) == 2 * 28 * 3 and roster["violations"] == []
@@ -516,7 +403,7 @@ def test_a_roster_whose_job_is_cancelled_before_it_starts_has_no_roster(
     client: TestClient, keys: Keys, dognindsats: int
 ) -> None:
     headers = keys.headers("team_leader_naestved")
-    created = _post_week_roster(client, headers, dognindsats, time_limit_seconds=2)
+    created = post_roster(client, headers, dognindsats, time_limit_seconds=2)
     job_id = created.json()["job"]["id"]
     assert created.json()["job"]["status"] == "queued"  # no worker in this app
     cancelled = client.post(f"/v1/jobs/{job_id}/cancel", headers=headers)

@@ -4,7 +4,6 @@ cancel, and bad sweep files answered 422 with the field and line at fault."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,13 +11,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.config import ApiSettings
 from api.jobs.context import JobContext
 from api.jobs.runners import run_sweep
-from api.main import create_app
 from data.ops_models import Job, JobKind, JobStatus
 from tests.api.conftest import Keys
 from tests.api.world import World
+from tests.sweeps.files import HEADER, negative_hire
 
 #: Five københavn consultants cannot leave: the office has two (c1, c2).
 SWEEP = """\
@@ -35,26 +33,8 @@ office = "København"
 count = 2
 """
 
-NEGATIVE_HIRE = """\
-[sweep]
-time_limit = 1
-
-[[scenario]]
-name = "bad-hire"
-
-[[scenario.change]]
-kind = "hire"
-office = "Næstved"
-count = -2
-languages = ["ti"]
-"""
-
-
-@pytest.fixture
-def worker_client(api_engine: Engine, world: World) -> Iterator[TestClient]:
-    settings = ApiSettings(run_worker=True, worker_poll_seconds=0.05)
-    with TestClient(create_app(settings, api_engine)) as client:
-        yield client
+#: The count on line 3 + 8 = 11, the office on line 10.
+NEGATIVE_HIRE = HEADER + negative_hire("Næstved")
 
 
 def _finished(client: TestClient, job_id: int, headers: dict[str, str]) -> dict[str, Any]:
@@ -100,11 +80,11 @@ def test_an_admin_runs_a_sweep_as_a_job_and_reads_each_scenario(
 @pytest.mark.parametrize(
     ("text", "field", "line", "words"),
     [
-        (NEGATIVE_HIRE, "body.scenarios.scenario[0].change[0].count", 10, "greater than"),
+        (NEGATIVE_HIRE, "body.scenarios.scenario[0].change[0].count", 11, "greater than"),
         (
             NEGATIVE_HIRE.replace("count = -2", "count = 2").replace("Næstved", "Ribe"),
             "body.scenarios.scenario[0].change[0].office",
-            9,
+            10,
             "unknown office 'Ribe'",
         ),
         (

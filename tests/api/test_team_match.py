@@ -26,7 +26,7 @@ from data.models import (
     Office,
 )
 from tests.api.conftest import Keys
-from tests.api.test_rosters import _add_dognindsats, _add_pool
+from tests.api.dognindsats import add_dognindsats, add_pool
 from tests.api.world import World
 
 
@@ -62,15 +62,15 @@ def team_world(session: Session, world: World) -> dict[str, int]:
     session.add(k2)
     aarhus = session.exec(select(Office).where(Office.name == "Aarhus")).one()
     assert aarhus.id is not None
-    natives = _add_pool(session, world.office_naestved, 4)
-    working, arabic, busy, light = _add_pool(session, world.office_naestved, 4, first=10)
-    (far_office,) = _add_pool(session, aarhus.id, 1, first=20)  # lives in Næstved
+    natives = add_pool(session, world.office_naestved, 4)
+    working, arabic, busy, light = add_pool(session, world.office_naestved, 4, first=10)
+    (far_office,) = add_pool(session, aarhus.id, 1, first=20)  # lives in Næstved
     _speaks(session, working, "da", LanguageLevel.WORKING)
     _speaks(session, arabic, "ar", LanguageLevel.NATIVE)
     # 31.45 − 8 = 23.45 h free < 28; 31.45 − 3 = 28.45 h ≥ 28
     _busy_elsewhere(session, busy, world.cases["k2"], 8)
     _busy_elsewhere(session, light, world.cases["k2"], 3)
-    case_id = _add_dognindsats(session, "TEST-DOGN-TEAM")
+    case_id = add_dognindsats(session, "TEST-DOGN-TEAM")
     session.commit()
     return {
         **{f"native{k}": c for k, c in enumerate(natives)},
@@ -149,7 +149,7 @@ def test_the_team_grows_when_more_people_can_carry_a_smaller_share(
 ) -> None:
     with Session(api_engine) as session:
         people = team_world(session, world)
-        (extra,) = _add_pool(session, world.office_naestved, 1, first=30)
+        (extra,) = add_pool(session, world.office_naestved, 1, first=30)
         _busy_elsewhere(session, extra, world.cases["k2"], 6)  # 25.45 h free
         session.commit()
     headers = keys.headers("reception")

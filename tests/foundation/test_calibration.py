@@ -313,3 +313,44 @@ def test_running_dognindsats_teams_fit_the_family_hours_of_their_members(book: S
     ]
     assert {a.consultant_ref for a in members} - set(within) <= overbooked
     assert len(within) >= 0.8 * len(members)
+
+
+def test_a_reserve_member_keeps_a_team_share_free(book: Scenario) -> None:
+    """The team office's reserve is booked no further than its family hours less the
+    reserve's share (37 h less 15 % less 28 h = 3.45 h): fires / does not fire."""
+    from data.scenario_assign import RESERVE_HOURS_EACH
+
+    full_time = replace(book.consultants[0], contracted_hours_per_week=37.0, max_cases=5)
+    ledger = Ledger([full_time])
+    ledger.reserve.add(full_time.ref)
+    assert RESERVE_HOURS_EACH == 28.0
+    assert ledger.has_room(full_time, 3.0)  # does not fire: 3 of 3.45 h
+    assert not ledger.has_room(full_time, 4.0)  # fires: past 3.45 h
+    ledger.reserve.clear()
+    assert ledger.has_room(full_time, 4.0)  # off the reserve the contract counts
+
+
+def test_the_kobenhavn_reserve_is_free_for_a_team_on_the_planning_date(book: Scenario) -> None:
+    """Six Danish-speaking night workers of the København office have a 28-hour share of
+    their family hours unbooked and no absence in the first four weeks (their holiday
+    moved to February), so a døgnindsats registered on the planning date finds a team."""
+    from data.scenario_assign import RESERVE_FREE_DAYS, RESERVE_HOLIDAY
+
+    load: Counter[str] = Counter()
+    for a in book.assignments:
+        if a.status is AssignmentStatus.CONFIRMED and a.consultant_ref is not None:
+            load[a.consultant_ref] += a.hours_per_week
+    horizon = TODAY + dt.timedelta(days=RESERVE_FREE_DAYS)
+    away = {a.consultant_ref for a in book.absences if a.start < horizon and a.end >= TODAY}
+    free = [
+        c
+        for c in book.consultants
+        if c.office == "København"
+        and InterventionType.DOGNINDSATS in c.intervention_types
+        and any(tag.split("-")[0] == "da" for tag, _ in c.languages)
+        and c.ref not in away
+        and c.contracted_hours_per_week * 0.85 - load[c.ref] >= 28.0 - 1e-9
+    ]
+    assert len(free) >= 6
+    moved = [a for a in book.absences if a.start == RESERVE_HOLIDAY]
+    assert moved and {a.consultant_ref for a in moved} <= {c.ref for c in free}

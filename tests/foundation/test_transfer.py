@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -40,6 +41,52 @@ def test_round_trip_reproduces_the_book(
     again = import_files(engine, second)
     assert (again.consultants_updated, again.cases_updated) == (200, 555)
     assert counts(engine) == counts(seeded_engine)
+    # the coordinators' sign-offs for a related language travel with the cases
+    assert signed_off(seeded_engine), "the demo book has signed-off cases"
+    assert signed_off(engine) == signed_off(seeded_engine)
+
+
+def signed_off(engine: Engine) -> set[str]:
+    """References of the cases whose coordinator allowed a related language."""
+    with engine.connect() as db:
+        query = select(Case.reference).where(col(Case.allow_related_language).is_(True))
+        return set(db.execute(query).scalars())
+
+
+SIGNED_OFF = """reference,municipality_code,intervention_type,languages,hours_per_week,visits_per_week,requested_start,allow_related_language
+S1,370,family_treatment,parents:prs,6,2,2023-03-01T09:00,true
+S2,370,family_treatment,parents:fa,6,2,2023-03-01T09:00,false
+S3,370,family_treatment,parents:ar-IQ,6,2,2023-03-01T09:00,
+"""
+
+
+def test_a_related_language_sign_off_is_imported_and_kept_by_a_file_without_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text(SIGNED_OFF, encoding="utf-8")
+    import_files(engine, [cases])
+    # S3's blank cell: a new case starts without a sign-off
+    assert signed_off(engine) == {"S1"}
+    exported = pd.read_csv(export_book(engine, tmp_path / "out", "csv")[1])
+    assert dict(zip(exported["reference"], exported["allow_related_language"], strict=True)) == {
+        "S1": True,
+        "S2": False,
+        "S3": False,
+    }
+    # an older export without the column updates the cases and keeps S1's sign-off …
+    older = tmp_path / "older.csv"
+    older.write_text(
+        "\n".join(line.rsplit(",", 1)[0] for line in SIGNED_OFF.splitlines()) + "\n",
+        encoding="utf-8",
+    )
+    assert import_files(engine, [older]).cases_updated == 3
+    assert signed_off(engine) == {"S1"}
+    # … and a file saying false withdraws it
+    withdrawn = tmp_path / "withdrawn.csv"
+    withdrawn.write_text(SIGNED_OFF.replace(",true\n", ",false\n"), encoding="utf-8")
+    import_files(engine, [withdrawn])
+    assert signed_off(engine) == set()
 
 
 def test_excel_holds_the_same_table_as_csv(seeded_engine: Engine, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import random
 import pytest
 
 from matcher.batch import optimize
-from matcher.core import AssignmentCore, solve_core
+from matcher.core import AssignmentCore, SolveOptions, solve_core
 from matcher.greedy import greedy
 from matcher.problem import DateRange, Level, MatchSettings, Role, Weights
 from solving.status import SolveStatus
@@ -270,7 +270,7 @@ def test_infeasible_and_unknown_are_reported_honestly():
         current_pair=(-1,),
         stability=(0,),
     )
-    result = solve_core(core, time_limit=5, num_workers=1)
+    result = solve_core(core, SolveOptions(time_limit=5, num_workers=1))
     assert result.status == SolveStatus.INFEASIBLE and result.objective is None
     # No time at all: CP-SAT cannot even find a solution → unknown, not "feasible".
     p = random_book(3)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.batch import optimize
-from matcher.batch_bound import widened_core
+from matcher.batch_bound import unpruned_bound, widened_core
 from matcher.batch_model import build_batch_model
 from matcher.problem import Level, MatchSettings, Weights
 from solving.status import SolveStatus
@@ -71,3 +71,76 @@ def test_widened_core_adds_the_pruned_consultants_back():
         for a, score in zip(widened.pair_agent, widened.pair_score, strict=True)
         if a == 1
     )
+
+
+def _with_preference(limit: int | None, **case_kw: object):
+    """`two_cases` with a preference weight of 10: no family states a wish, so every
+    exact preference term is 0, but the optimistic scores of the pruned pairs count it
+    in full (75 + 100 for consultant 2)."""
+    settings = MatchSettings(
+        weights=Weights(
+            language=10,
+            culture=0,
+            travel=0,
+            office=0,
+            continuity=0,
+            workload=0,
+            start=0,
+            preference=10,
+        ),
+        reserved_share=0.0,
+        max_candidates_per_seat=limit,
+    )
+    return problem(
+        [
+            consultant(1, "ar", hours=10, max_cases=1),
+            consultant(2, "ar", hours=10, max_cases=1, level=Level.WORKING),
+        ],
+        [case(10, "ar", **case_kw), case(11, "ar", **case_kw)],
+        settings=settings,
+    )
+
+
+def test_rescoring_the_pairs_the_relaxation_takes_tightens_the_bound():
+    # Optimistic only: consultant 2 scores 175 on each seat, consultant 1 (exact) 100;
+    # each takes one case (max_cases 1), so the bound is 175 + 100 = 275 (276: the
+    # optimistic score is rounded up). Scored
+    # exactly, consultant 2 is worth 75: the bound falls to the unpruned optimum
+    # 100 + 75 = 175 (17.5 points), which it must never go below.
+    p = _with_preference(limit=1)
+    model = build_batch_model(p)
+    optimistic = unpruned_bound(p, model, target=None, seconds=5, rounds=1)
+    rescored = unpruned_bound(p, model, target=None, seconds=5, rounds=4)
+    unpruned = optimize(_with_preference(limit=None), time_limit=10, seed=1, num_workers=1)
+    assert unpruned.status == SolveStatus.OPTIMAL and unpruned.objective == pytest.approx(17.5)
+    assert 275 <= optimistic.bound <= 276 + 1e-6
+    assert 175 - 1e-6 <= rescored.bound <= 176
+
+
+def test_a_pair_the_static_rules_reject_leaves_the_bound():
+    # Both families exclude consultant 2: the unpruned problem places one case
+    # (100 − 200 for the other, unplaced); rescoring drops consultant 2's pairs, so
+    # the bound is that optimum, not 276 (steered by that plan's value, as `optimize`
+    # steers it by its plan's).
+    p = _with_preference(limit=1, excluded_consultant_ids=frozenset({2}))
+    model = build_batch_model(p)
+    bound = unpruned_bound(p, model, target=-1900, seconds=5, rounds=4).bound
+    unpruned = optimize(
+        _with_preference(limit=None, excluded_consultant_ids=frozenset({2})),
+        time_limit=10,
+        seed=1,
+        num_workers=1,
+    )
+    assert unpruned.objective == pytest.approx(-190.0)
+    assert -1900 - 1e-6 <= bound <= -1899
+
+
+def test_exact_optimistic_scores_are_not_rescored_lower():
+    # Without start and preference weights the optimistic score of consultant 2 is
+    # already its exact 75: rescoring changes nothing.
+    p = two_cases(limit=1)
+    model = build_batch_model(p)
+    once = unpruned_bound(p, model, target=None, seconds=5, rounds=1)
+    again = unpruned_bound(p, model, target=None, seconds=5, rounds=4)
+    assert again.bound == pytest.approx(once.bound, abs=1)
+    assert 175 - 1e-6 <= again.bound <= 176

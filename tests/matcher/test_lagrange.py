@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from matcher.bounded import _result as bounded_result
 from matcher.bounded import reduce, regret_greedy, solve_bounded
-from matcher.core import AssignmentCore
+from matcher.core import AssignmentCore, SolveOptions
 from matcher.gap import gap_core
 from matcher.lagrange import CapacityRelaxation, KnapsackRelaxation, pairs_reaching, relax
 from matcher.read import GapInstance, read_gap
@@ -43,7 +44,7 @@ def test_capacity_bound_of_two_by_two_reaches_the_optimum_and_fixes_pairs():
 
 
 def test_bounded_solve_proves_two_by_two_without_cp_sat_search():
-    result = solve_bounded(two_by_two(), time_limit=5, num_workers=1, hint=[1, 2])
+    result = solve_bounded(two_by_two(), SolveOptions(time_limit=5, num_workers=1), hint=[1, 2])
     # the start (job 0 → agent 1, job 1 → agent 0) scores 10; the optimum is 18
     assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 18 and result.bound == 18
@@ -120,7 +121,7 @@ def test_pair_bounds_hold_and_fixing_keeps_every_optimum(seed):
 def test_bounded_solve_finds_the_enumerated_optimum(seed):
     instance = _random_gap(seed)
     optimum = max(_enumerate(instance).values())
-    result = solve_bounded(gap_core(instance, "max"), time_limit=10, num_workers=1)
+    result = solve_bounded(gap_core(instance, "max"), SolveOptions(time_limit=10, num_workers=1))
     assert result.status == SolveStatus.OPTIMAL and result.objective == optimum
 
 
@@ -135,11 +136,23 @@ def test_regret_greedy_respects_capacity():
 def test_same_seed_same_result():
     instance = _random_gap(11, agents=4, jobs=12)
     core = gap_core(instance, "min")
-    first = solve_bounded(core, time_limit=2, seed=5, num_workers=1, deterministic=True)
-    second = solve_bounded(core, time_limit=2, seed=5, num_workers=1, deterministic=True)
+    deterministic_options = SolveOptions(time_limit=2, seed=5, num_workers=1, deterministic=True)
+    first = solve_bounded(core, deterministic_options)
+    second = solve_bounded(core, deterministic_options)
     assert first.status.found
     assert (first.objective, first.bound, first.agent_of_item) == (
         second.objective,
         second.bound,
         second.agent_of_item,
     )
+
+
+def test_a_fractional_bound_is_reported_as_the_integer_below_it():
+    # The objective is an integer, so a proven bound of 18.6 means no solution beats 18:
+    # the other assignment (10) stays feasible with bound 18; the optimum (18) is
+    # proven by the same bound.
+    core = two_by_two()
+    worse = bounded_result(core, [1, 2], 10, 18.6, 0.0, None)
+    assert worse.status == SolveStatus.FEASIBLE and worse.bound == 18.0
+    best = bounded_result(core, [0, 3], 18, 18.6, 0.0, None)
+    assert best.status == SolveStatus.OPTIMAL and best.bound == 18.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import time
 
-from matcher.core import SolveStatus, solve_core
+from matcher.core import SolveOptions, SolveStatus, solve_core
 from matcher.gap import check_assignment, gap_core
 from matcher.read import GapInstance
 
@@ -40,9 +40,7 @@ def test_a_stopped_search_returns_its_best_assignment_within_a_second() -> None:
     stop = StopAfterFirstSolution()
     result = solve_core(
         gap_core(instance, "min"),
-        time_limit=60,
-        num_workers=2,
-        lp_level=1,
+        SolveOptions(time_limit=60, num_workers=2, lp_level=1),
         on_solution=stop.on_solution,
         should_stop=stop,
     )

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, SQLModel, create_engine
 
-from api.report_data import family_language, load_capacity
+from api.report_data import load_capacity
+from api.services.cases import family_language
 from data.capacity import DemandStatus
 from data.models import (
     Assignment,
@@ -130,8 +131,11 @@ def test_family_language_prefers_the_parents_non_danish_language():
     parents, child = PersonGroup.PARENTS, PersonGroup.CHILD
     assert family_language([(child, "ar-SY"), (parents, "ckb")]) == "ckb"
     assert family_language([(child, "ar-SY"), (parents, "da")]) == "ar-SY"
+    assert family_language([(parents, "da"), (parents, "tr")]) == "tr"
     assert family_language([(parents, "da")]) == "da"
-    assert family_language([]) == "da"
+    assert family_language([(child, "da-DK"), (parents, "da")]) == "da"
+    # no language asked for: no language cover (the report counts such a case as Danish)
+    assert family_language([]) is None
 
 
 def test_persisted_roster_rows_become_a_view():

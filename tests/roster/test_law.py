@@ -7,6 +7,8 @@ test sees one rule at work.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from roster import Assignment, Employee, ProblemError, RosterRules, ShiftType, template, validate
@@ -324,3 +326,67 @@ def test_the_greedy_warm_start_respects_the_past() -> None:
         rule_set=rules(max_consecutive_working_days=6),
     )
     assert [a.day for a in greedy(runs)] == [0, 2, 3]
+
+
+# ------------------------------------------------------------ night workers over time
+
+
+def _night_worker_week(history: tuple[tuple[int, int], ...], shifts: str = "D"):  # type: ignore[no-untyped-def]
+    # a 14-day reference period: a night worker may work 8 h × (14 − 2 rest days) = 96 h
+    # in it; the week alone 8 h × 6 = 48 h. The 48-hour average is off: only the
+    # night-worker rule is at work
+    return problem(
+        WEEK,
+        [(d, s) for d in range(WEEK) for s in shifts],
+        employees=[Employee("A", history=history)],
+        shift_types=(D12, N12),
+        rule_set=rules(night_worker_average_minutes_per_24h=8 * 60, reference_period_days=14),
+    )
+
+
+def test_nights_before_the_horizon_make_a_night_worker_over_the_reference_period() -> None:
+    # six 12 h nights before (72 h): a night worker, though the week has day shifts only;
+    # 36 h more make 108 h > 96 h in the 14 days ending on day 2, 24 h make 96 h
+    after_nights = _night_worker_week(_history(range(-6, 0), N12))
+    assert _broken(after_nights, _roster("D", range(3))) == {"night_worker_reference_period"}
+    assert _broken(after_nights, _roster("D", range(2))) == set()
+    # the same hours as day shifts: no night worker, nothing to hold
+    after_days = _night_worker_week(_history(range(-6, 0), D12))
+    assert _broken(after_days, _roster("D", range(7))) == set()
+    # the nights outside every 14-day period ending in the week (days -20..-15)
+    long_ago = _night_worker_week(_history(range(-20, -14), N12))
+    assert _broken(long_ago, _roster("D", range(7))) == set()
+
+
+def test_nights_before_the_horizon_hold_the_week_to_the_night_worker_average() -> None:
+    # one night 20 days back — inside the 122-day reference period, outside every
+    # 14-day one — keeps a night worker: five 12 h day shifts (60 h) > 6 × 8 h = 48 h
+    once = _night_worker_week(_history(range(-20, -19), N12))
+    once = dataclasses.replace(
+        once, rules=dataclasses.replace(once.rules, reference_period_days=122)
+    )
+    assert "night_worker_average" in _broken(once, _roster("D", range(5)))
+    assert _broken(once, _roster("D", range(4))) == set()
+    fresh = dataclasses.replace(once, employees=(Employee("A"),))
+    assert _broken(fresh, _roster("D", range(5))) == set()
+
+
+def test_a_night_in_the_horizon_counts_the_days_before_it() -> None:
+    # 72 h of day shifts before: one 12 h night on day 0 makes a night worker in the
+    # periods that hold it: 84 h + 12 h on day 2 = 96 h fits, a third shift does not;
+    # the same three shifts all by day are fine (no night worker)
+    after_days = _night_worker_week(_history(range(-6, 0), D12), "DN")
+    night_first = (Assignment(0, "N", "K1", "A"), Assignment(2, "D", "K1", "A"))
+    assert _broken(after_days, night_first) == set()
+    three = (*night_first, Assignment(3, "D", "K1", "A"))
+    assert _broken(after_days, three) == {"night_worker_reference_period"}
+    assert _broken(after_days, _roster("D", range(3))) == set()
+
+
+def test_the_model_holds_the_night_worker_average_over_the_reference_period() -> None:
+    # one person, a 12 h day shift every day: after 72 h of nights the 14 days allow
+    # two more (96 h); after 72 h of day shifts, or with no past, all seven
+    after_nights = solved(_night_worker_week(_history(range(-6, 0), N12))).roster
+    assert len(after_nights) == 2
+    assert len(solved(_night_worker_week(_history(range(-6, 0), D12))).roster) == 7
+    assert len(solved(_night_worker_week(())).roster) == 7

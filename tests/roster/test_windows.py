@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import pytest
 
-from roster import SolveStatus, total, validate
+import roster.clock as clock_module
+from roster import (
+    Assignment,
+    Employee,
+    ShiftRequest,
+    SolveStatus,
+    template,
+    total,
+    validate,
+)
 from roster.clock import Deadline
 from roster.nrp import solve_nrp
 from roster.problem import RosterProblem
 from roster.read_nrp import parse_nrp
 from roster.solve import RosterResult, SearchParameters, solve, too_big_to_build
+from roster.templates import MINUTES_PER_DAY
 from roster.windows import cut_days, first_roster, improve, margin_days, sub_problem
-from tests.roster.instances import nrp_roster
+from tests.roster.instances import nrp_roster, problem, rules
 
 
 def generated_nrp(
@@ -83,11 +93,36 @@ def _window_solver(seed: int = 0) -> object:
     return solve_window
 
 
-def test_rolling_horizon_of_one_week_windows_gives_a_legal_roster() -> None:
+#: Work (CP-SAT deterministic time, in seconds at `WORK_PER_SECOND`) of each window of
+#: the reproducible rolling horizon below; a window's sub-problem (5 people, 2 shifts,
+#: 7 days and a margin) finds its roster in a fraction of it.
+WINDOW_WORK_SECONDS = 1.0
+
+
+def _reproducible_window_solver(monkeypatch: pytest.MonkeyPatch) -> object:
+    """Each window searched for `WINDOW_WORK_SECONDS` of CP-SAT's work, whatever the
+    load: the same windows, the same roster. The time limit `first_roster` offers
+    (its share of the wall-clock time left) is not used, and the wall guard that would
+    cut a slow search short is lifted, so nothing here depends on the wall clock."""
+    monkeypatch.setattr(clock_module, "WALL_GUARD_SECONDS", 3600.0)
+    params = SearchParameters(greedy_hint=False, decompose=False, deterministic=True)
+
+    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
+        return solve(sub, WINDOW_WORK_SECONDS, 0, parameters=params, **kwargs)  # type: ignore[arg-type]
+
+    return solve_window
+
+
+def test_rolling_horizon_of_one_week_windows_gives_a_legal_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Six weeks planned one week at a time: every run, rotation and day-off rule that
     # crosses a week boundary is checked by the independent validator on the whole.
+    # Reproducible windows (work-unit limits) and a deadline the six windows never
+    # reach, so that a loaded machine gives the same roster, only later.
     p = generated_nrp(6, 5, max_consecutive=3, min_consecutive=2, min_days_off=2)
-    roster, reason = first_roster(p, Deadline(60), _window_solver(), window_days=7)  # type: ignore[arg-type]
+    window_solver = _reproducible_window_solver(monkeypatch)
+    roster, reason = first_roster(p, Deadline(600), window_solver, window_days=7)  # type: ignore[arg-type]
     assert roster is not None, reason
     assert validate(p, roster) == []
     # 5 people, at most 3 days in a row and 2 days off after: someone works every day
@@ -141,3 +176,68 @@ def test_a_tiny_limit_on_a_year_gives_an_honest_answer() -> None:
     else:
         assert result.roster == () and result.objective is None
         assert "no roster within the time limit" in result.message
+
+
+# ------------------------------------------------------------ the past across window edges
+
+D12 = template("2x12")[0]  # 07–19
+N8 = template("3x8")[2]  # 23–07
+
+
+def test_a_window_carries_the_shifts_before_it_as_history() -> None:
+    # three weeks; A worked a night on day -1 (history), and the roster has D on days
+    # 3, 4, 5 and N on day 6. The window of days 7..13 sees all of them before it, and
+    # the runs up to day 6: 4 days worked, 1 night
+    history = (N8.span(-1),)
+    p = problem(
+        21,
+        [(d, s) for d in range(21) for s in ("D", "N")],
+        employees=[Employee("A", history=history, worked_days_before=1, nights_before=1)],
+        shift_types=(D12, N8),
+        rule_set=rules(max_average_weekly_minutes=48 * 60, reference_period_days=14),
+    )
+    roster = (*_days("D", range(3, 6)), Assignment(6, "N", "K1", "A"))
+    a = sub_problem(p, roster, 7, 14).employee["A"]
+    week = 7 * MINUTES_PER_DAY
+    assert a.history == tuple(
+        sorted(
+            [(s - week, e - week) for s, e in [N8.span(-1), N8.span(6), *map(D12.span, (3, 4, 5))]]
+        )
+    )
+    assert (a.worked_days_before, a.nights_before) == (4, 1)
+    # the window starting on day 0 keeps the original past as it was
+    assert sub_problem(p, roster, 0, 7).employee["A"].history == history
+    # a run reaching back to day 0 continues the original one: 1 before + days 0..6
+    every_day = _days("D", range(7))
+    assert sub_problem(p, every_day, 7, 14).employee["A"].worked_days_before == 8
+
+
+def _days(shift: str, days: range) -> tuple[Assignment, ...]:
+    return tuple(Assignment(d, shift, "K1", "A") for d in days)
+
+
+def test_rolling_horizon_keeps_the_48_hours_over_the_reference_period_of_the_past(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One person, a 12 h day shift asked every day of two weeks, 84 h worked on the 7
+    # days before them; the 48-hour average over a 14-day reference period allows 96 h.
+    # The periods ending on days 0..6 hold all 84 h: one shift in the first week; the
+    # period of days 0..13 allows 8 shifts (and the fortnight's own 48-hour average, 96 h,
+    # too): the optimum is one shift in the first week and all seven of the second.
+    # A wishes to work the first week (1 per unmet wish, 1200 per uncovered shift):
+    # planned one week at a time, a first window without the past would fill that week.
+    p = problem(
+        14,
+        [(d, "D") for d in range(14)],
+        employees=[Employee("A", history=tuple(D12.span(d) for d in range(-7, 0)))],
+        shift_types=(D12,),
+        rule_set=rules(max_average_weekly_minutes=48 * 60, reference_period_days=14),
+        requests=tuple(ShiftRequest("A", d, "D", on=True) for d in range(7)),
+    )
+    window_solver = _reproducible_window_solver(monkeypatch)
+    roster, reason = first_roster(p, Deadline(600), window_solver, window_days=7)  # type: ignore[arg-type]
+    assert roster is not None, reason
+    assert validate(p, roster) == []
+    days = [a.day for a in roster]
+    assert len([d for d in days if d < 7]) == 1
+    assert [d for d in days if d >= 7] == list(range(7, 14))

@@ -19,11 +19,12 @@ from tests.matcher.instances import (
     problem,
     running,
 )
+from tests.sweeps.files import HEADER, negative_hire
 
-BAD_COUNT = """\
-[sweep]
-time_limit = 1
-
+#: A fine scenario, then a negative hire: its count is on line 3 + 8 + 8 = 19.
+BAD_COUNT = (
+    HEADER
+    + """\
 [[scenario]]
 name = "fine"
 
@@ -32,16 +33,9 @@ kind = "rule"
 parameter = "max_travel_minutes"
 value = 80
 
-[[scenario]]
-name = "bad-hire"
-description = "a negative hire"
-
-[[scenario.change]]
-kind = "hire"
-office = "CPH"
-count = -2
-languages = ["ti"]
 """
+    + negative_hire("CPH")
+)
 
 
 def world():

@@ -297,6 +297,24 @@ def test_the_capacity_page(page: Page, live_url: str, people: People, shots: Pat
     assert_accessible(page)
 
 
+def test_a_team_leader_marks_a_follow_up_done(
+    page: Page, live_url: str, people: People, shots: Path
+) -> None:
+    log_in(page, live_url, people.leader_a)
+    page.get_by_role("link", name="Opfølgninger").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opfølgninger")
+    rows = page.locator("table.follow-ups tbody tr")
+    before = rows.count()
+    assert before > 0, "the demo book has follow-ups due in the first office"
+    first = rows.first.get_attribute("data-follow-up-id")
+    page.screenshot(path=str(shots / "web-follow-ups.png"), full_page=True)
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Markér opfølgning {first} som udført").click()
+    expect(page.locator("#done")).to_contain_text(f"Opfølgning {first} er markeret som udført")
+    expect(page.locator(f'tr[data-follow-up-id="{first}"]')).to_have_count(0)
+    assert rows.count() == before - 1
+
+
 def test_a_bad_id_in_the_address_is_a_danish_error_page(
     page: Page, live_url: str, people: People
 ) -> None:
@@ -328,9 +346,9 @@ def test_a_dognindsats_match_shows_the_team_and_leads_to_its_roster_form(
     page.goto(f"{live_url}/cases/{case_id}/match")
     team = page.locator("#team")
     expect(team.get_by_role("heading", level=2)).to_have_text("Teamforslag")
-    # on the planning date four of its six are away over Christmas (6 × 28 h is short);
-    # 8 people with 21 h free each make the team
-    expect(team).to_contain_text("Et fuldt team på 8, 21 timer om ugen hver.")
+    # on the planning date two of its six are away over Christmas; the four others and
+    # two of the København office's reserve make the team
+    expect(team).to_contain_text("Et fuldt team på 6, 28 timer om ugen hver.")
     expect(page.get_by_role("button", name=re.compile("^Bekræft"))).to_have_count(0)
     page.screenshot(path=str(shots / "web-match-team.png"), full_page=True)
     assert_accessible(page)

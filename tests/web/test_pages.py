@@ -3,7 +3,9 @@ the reception flow and its audit trail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from urllib.parse import parse_qs
 
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
@@ -11,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from api.config import ApiSettings
 from api.main import create_app
+from api.services.matching import SnapshotCache, proposed_team
 from api.services.users import create_user, lock_duration
 from data.ops_models import AuditAction, AuditEvent, Role, User, WebSession
 from tests.web.conftest import PASSWORD, People, csrf_of, log_in
@@ -412,15 +415,28 @@ def test_a_dognindsats_match_page_shows_its_team_and_links_to_plan_its_roster(
     page = client.get(f"/cases/{case_id}/match")
     assert page.status_code == 200
     assert 'id="team"' in page.text and "Teamforslag" in page.text
-    # on the planning date (15 December 2023) four of its six are away over Christmas, so
-    # a team of 6 × 28 h is short; with the ordinary courses in their later, lighter
-    # phases, 8 people have 21 h free each: the page proposes that team
-    assert "Et fuldt team på 8, 21 timer om ugen hver." in page.text
+    # on the planning date (15 December 2023) two of its six are away over Christmas; the
+    # four others and two of the København office's reserve make a team of 6 × 28 h
+    assert "Et fuldt team på 6, 28 timer om ugen hver." in page.text
     assert f'action="/cases/{case_id}/confirm"' not in page.text
     link = re.search(r'id="plan-team-roster" href="([^"]+)"', page.text)
     assert link is not None
     href = link.group(1).replace("&amp;", "&")
-    assert href == f"/rosters/new?case_ids={case_id}&start_date=2023-12-15&template=3x8"
+    path, _, query = href.partition("?")
+    fields = parse_qs(query)
+    assert path == "/rosters/new"
+    assert (fields["case_ids"], fields["start_date"], fields["template"]) == (
+        [str(case_id)],
+        ["2023-12-15"],
+        ["3x8"],
+    )
+    # the pool is the proposed team: the API's roster_request, from the same service
+    with Session(web_engine) as session:
+        team = proposed_team(session, SnapshotCache(), case_id, dt.date(2023, 12, 15))
+    request = team.roster_request
+    assert fields["consultant_ids"] == [str(c) for c in request.consultant_ids]
+    assert fields["office_ids"] == [str(o) for o in request.office_ids]
+    assert len(request.consultant_ids) == 6
 
     with TestClient(create_app(web_settings, web_engine)) as leader:
         log_in(leader, people.leader_a)
@@ -428,6 +444,11 @@ def test_a_dognindsats_match_page_shows_its_team_and_links_to_plan_its_roster(
         assert form.status_code == 200
         assert re.search(rf'value="{case_id}" checked', form.text)
         assert 'name="start_date" type="date" value="2023-12-15"' in form.text
+        # the team's members are chosen in the pool (those in the leader's offices), and
+        # nobody else
+        options = re.findall(r'<option value="(\d+)"( selected)?>', form.text)
+        chosen = {int(cid) for cid, selected in options if selected}
+        assert chosen and chosen == {int(cid) for cid, _ in options} & set(request.consultant_ids)
         # the form without the link's query checks no case
         plain = leader.get("/rosters/new")
         assert not re.search(r'value="\d+" checked', plain.text)

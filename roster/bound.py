@@ -1,0 +1,297 @@
+"""A proven lower bound on the døgnindsats objective's rhythm and fairness level.
+
+CP-SAT's own bound on that level comes from the LP of the compact model, which spreads
+every shift thinly over many consultants: each face, block and peak is then worth a
+fraction, and the bound stays far below any roster (one case, 8 weeks, 3x8: 141
+against 467, issue 22). Each term has a simple combinatorial bound instead, from facts
+every roster obeys:
+
+- faces (consultant, shift type, case): the case's shifts of one type need people
+  whose capacity for that type (`capacity`) adds up to the shifts demanded;
+- blocks (runs of one shift type on consecutive days): no run is longer than the
+  longest a consultant may work that type in a row, and every extra consultant on a
+  type from one day to the next starts a run;
+- night and weekend spread (the highest contract-relative count): the night (weekend)
+  shifts demanded, shared among at most as many people as the team level allows, each
+  up to their capacity, make the peak at least the smallest one that can hold them;
+- isolated shifts and requests: 0.
+
+Every term of the level is a sum over its own variables, so the sum of the terms'
+lower bounds is a lower bound of the level (`QualityBound.total`). All of them hold for
+every roster that misses at most `missing_shifts` consultant-shifts of the cover and
+has at most `team_members` (consultant, case) team memberships — the values the
+cover and team levels are fixed at in a lexicographic solve (`roster.solve`), so the
+bound is a bound *given those levels*, as `RosterResult.bound` is.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from roster.eligibility import why_not
+from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
+from roster.problem import Employee, RosterProblem
+from roster.templates import ShiftType
+
+#: The fairness unit of `roster.model.add_fairness` (kept equal; tests compare them).
+_FAIRNESS_UNIT = 10
+_REFERENCE_CONTRACT = 37 * 60
+
+
+@dataclass(frozen=True)
+class QualityBound:
+    """Weighted lower bound of each term of the rhythm and fairness level."""
+
+    blocks: int = 0
+    faces: int = 0
+    night_spread: int = 0
+    weekend_spread: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.blocks + self.faces + self.night_spread + self.weekend_spread
+
+
+def quality_bound(
+    problem: RosterProblem, *, missing_shifts: int = 0, team_members: int | None = None
+) -> QualityBound:
+    """Lower bound of the rhythm and fairness level (`LEVEL_QUALITY`) over rosters that
+    leave at most `missing_shifts` consultant-shifts of the cover unstaffed and have
+    at most `team_members` team memberships in all (None: no limit)."""
+    p, w = problem, problem.weights
+    return QualityBound(
+        blocks=w.block * _blocks(p, missing_shifts) if w.block else 0,
+        faces=w.face_per_time_of_day * _faces(p, missing_shifts) if w.face_per_time_of_day else 0,
+        night_spread=w.night_spread * _peak(p, lambda d, s: s.night, missing_shifts, team_members)
+        if w.night_spread
+        else 0,
+        weekend_spread=w.weekend_spread
+        * _peak(p, lambda d, s: d in p.weekend_like_days, missing_shifts, team_members)
+        if w.weekend_spread
+        else 0,
+    )
+
+
+def lexicographic_bound(
+    problem: RosterProblem, held: dict[int, int], levels: Collection[int]
+) -> int | None:
+    """A lower bound of the whole objective of a lexicographic solve over priority
+    `levels`, given the values `held` (level → value) its earlier levels are held at:
+    their sum, plus for the levels not held the team's bound (`team_bound`) and the
+    rhythm and fairness level's (`quality_bound`) under the cover and team allowed.
+    None when it does not apply: a level other than cover and team held (a repair's
+    changes), the cover level not held, or an under-cover that costs nothing."""
+    p = problem
+    if any(level not in (LEVEL_COVER, LEVEL_TEAM) for level in held):
+        return None
+    if LEVEL_COVER in levels and LEVEL_COVER not in held:
+        return None
+    missing = 0
+    cover = held.get(LEVEL_COVER, 0)
+    if cover:
+        weights = [p.under_weight(d) for d in p.cover if d.required > 0]
+        if not weights or min(weights) <= 0:
+            return None
+        missing = cover // min(weights)
+    total = sum(held.values())
+    team_members = None
+    if LEVEL_TEAM in held and p.weights.team_member > 0:
+        team_members = held[LEVEL_TEAM] // p.weights.team_member
+    elif LEVEL_TEAM in levels:
+        total += p.weights.team_member * team_bound(p, missing_shifts=missing)
+    if LEVEL_QUALITY in levels:
+        total += quality_bound(p, missing_shifts=missing, team_members=team_members).total
+    return total
+
+
+def team_bound(problem: RosterProblem, *, missing_shifts: int = 0) -> int:
+    """The fewest (consultant, case) team memberships: per case, the fewest people whose
+    capacities for its shifts (`capacity`) hold all of them but `missing_shifts`."""
+    p = problem
+    per_case: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for demand in p.cover:
+        if demand.required > 0:
+            per_case[demand.case][demand.day] += demand.required
+    total = 0
+    for case_id, per_day in per_case.items():
+        sids = sorted({d.shift for d in p.cover if d.case == case_id and d.required > 0})
+        shifts = [p.shift[sid] for sid in sids]
+        needed = sum(per_day.values()) - missing_shifts
+        if needed > 0:
+            caps = [capacity(p, e, shifts, set(per_day)) for e in p.employees]
+            total += _fewest_holding(caps, needed)
+    return total
+
+
+def _longest_run(p: RosterProblem, e: Employee, shifts: list[ShiftType]) -> int:
+    """The most days in a row `e` may work shifts of the types `shifts` (any mix)."""
+    limits = [p.days]
+    k = p.max_consecutive_days(e)
+    if k is not None:
+        limits.append(k)
+    if all(s.night for s in shifts) and p.rules.max_consecutive_nights is not None:
+        limits.append(p.rules.max_consecutive_nights)
+    if len(shifts) == 1 and shifts[0].id in e.max_shifts_per_type:
+        limits.append(e.max_shifts_per_type[shifts[0].id])
+    return max(0, min(limits))
+
+
+def _in_a_row(days: int, run: int) -> int:
+    """The most days of `days` that runs of at most `run` days can hold."""
+    if run <= 0:
+        return 0
+    return days - days // (run + 1)
+
+
+def capacity(p: RosterProblem, e: Employee, shifts: list[ShiftType], days: set[int]) -> int:
+    """The most shifts of the types `shifts` on `days` that `e` can work in any legal
+    roster, from rules that hold for each consultant alone: eligibility, one shift a
+    day, runs in a row, the per-type maxima, the hours, the legal on-site and
+    night-worker totals."""
+    if not shifts:
+        return 0
+    eligible = sum(1 for d in days if any(why_not(p, e, d, s) is None for s in shifts))
+    limits = [eligible, _in_a_row(p.days, _longest_run(p, e, shifts))]
+    typed = [e.max_shifts_per_type.get(s.id) for s in shifts]
+    if all(t is not None for t in typed):
+        limits.append(sum(t for t in typed if t is not None))
+    shortest_count = min(s.minutes for s in shifts)
+    shortest_stay = min(s.duration_minutes for s in shifts)
+    upper = p.max_minutes(e)
+    if upper is not None and shortest_count > 0:
+        limits.append(upper // shortest_count)
+    on_site = p.max_on_site_minutes(e)
+    if on_site is not None:
+        limits.append(on_site // shortest_stay)
+    night_limit = p.max_night_worker_minutes(e)
+    if night_limit is not None and all(p.is_night_work(s) for s in shifts):
+        limits.append(night_limit // shortest_stay)
+    return max(0, min(limits))
+
+
+def _demanded(p: RosterProblem) -> dict[tuple[str, str], dict[int, int]]:
+    """(case, shift type) → day → consultants required."""
+    out: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for demand in p.cover:
+        if demand.required > 0:
+            out[(demand.case, demand.shift)][demand.day] += demand.required
+    return out
+
+
+def _fewest_holding(capacities: list[int], shifts: int) -> int:
+    """The fewest people whose capacities add up to `shifts` (all who can work, when
+    even they cannot: then the roster misses more than assumed, and any bound holds)."""
+    held, count = 0, 0
+    for cap in sorted(capacities, reverse=True):
+        if held >= shifts or cap <= 0:
+            break
+        held, count = held + cap, count + 1
+    return count
+
+
+def _faces(p: RosterProblem, missing: int) -> int:
+    total = 0
+    for (_case, sid), per_day in _demanded(p).items():
+        shift = p.shift[sid]
+        days = set(per_day)
+        needed = sum(per_day.values()) - missing
+        if needed <= 0:
+            continue
+        caps = [capacity(p, e, [shift], days) for e in p.employees]
+        total += _fewest_holding(caps, needed)
+    return total
+
+
+def _blocks(p: RosterProblem, missing: int) -> int:
+    """Per shift type: the shifts demanded over the longest run anyone may work it, and
+    the rises of the daily demand (each extra person on a type from one day to the next
+    starts a run); the larger of the two, summed over the types."""
+    per_type: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (_case, sid), per_day in _demanded(p).items():
+        for d, n in per_day.items():
+            per_type[sid][d] += n
+    over_allowed = any(d.over_weight is not None for d in p.cover)
+    total = 0
+    for sid, per_day in per_type.items():
+        shift = p.shift[sid]
+        longest = max((_longest_run(p, e, [shift]) for e in p.employees), default=0)
+        if _cannot_follow_itself(p, shift):
+            longest = min(longest, 1)
+        shifts = sum(per_day.values()) - missing
+        if shifts <= 0 or longest <= 0:
+            continue
+        by_length = math.ceil(shifts / longest)
+        # a missing consultant-shift lowers at most one rise by one; with over-cover
+        # allowed, a day may hold more people than its demand, and the rises say nothing
+        rises = sum(max(0, per_day.get(d, 0) - per_day.get(d - 1, 0)) for d in range(p.days))
+        total += by_length if over_allowed else max(by_length, rises - missing)
+    return total
+
+
+def _cannot_follow_itself(p: RosterProblem, shift: ShiftType) -> bool:
+    """The rest rule or the rotation list forbids `shift` on two days in a row."""
+    if shift.id in shift.forbidden_next:
+        return True
+    rest = p.rules.min_rest_minutes or 0
+    _, end = shift.span(0)
+    start, _ = shift.span(1)
+    return start < end + rest
+
+
+def _peak(
+    p: RosterProblem,
+    counts: object,
+    missing: int,
+    team_members: int | None,
+) -> int:
+    """The smallest peak of contract-relative counted shifts (`add_fairness`) that the
+    counted shifts demanded fit under, spread over at most `team_members` people."""
+    assert callable(counts)
+    counted: dict[str, set[int]] = defaultdict(set)
+    needed = -missing
+    for demand in p.cover:
+        shift = p.shift[demand.shift]
+        if demand.required > 0 and counts(demand.day, shift):
+            counted[demand.shift].add(demand.day)
+            needed += demand.required
+    if needed <= 0:
+        return 0
+    shift_types = [p.shift[sid] for sid in counted]
+    days = set().union(*counted.values())
+    people: list[tuple[int, int | None]] = []  # (capacity, coefficient or None: no peak)
+    for e in p.employees:
+        usable = [s for s in shift_types if any(why_not(p, e, d, s) is None for d in days)]
+        cap = capacity(p, e, usable, days)
+        if cap <= 0:
+            continue
+        if e.contract_minutes_per_week <= 0:
+            people.append((cap, None))  # counts in no peak (as in `add_fairness`)
+        else:
+            coef = round(_FAIRNESS_UNIT * _REFERENCE_CONTRACT / e.contract_minutes_per_week)
+            people.append((cap, coef))
+
+    def holds(peak: int) -> bool:
+        shares = sorted(
+            (cap if coef is None else min(cap, peak // coef) for cap, coef in people),
+            reverse=True,
+        )
+        if team_members is not None:
+            shares = shares[:team_members]
+        return sum(shares) >= needed
+
+    high = max((coef or 0) * cap for cap, coef in people) if people else 0
+    if not holds(high):
+        return 0  # the demand cannot be met as assumed: claim nothing
+    low = 0
+    while low < high:
+        mid = (low + high) // 2
+        if holds(mid):
+            high = mid
+        else:
+            low = mid + 1
+    return low

@@ -1,0 +1,128 @@
+"""`roster.bound`: the per-term lower bound of the rhythm and fairness level.
+
+Valid: on a tiny døgnindsats each term's bound is at most that term's proven optimum
+(CP-SAT, that term alone after cover and team), so their sum is at most the optimum of
+the whole level. Tighter: in a solve cut short it lifts `RosterResult.bound` above the
+bound CP-SAT proved in the same run."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from roster import solve
+from roster.bound import lexicographic_bound, quality_bound, team_bound
+from roster.examples import dognindsats_problem
+from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
+from roster.problem import Case, CoverDemand, ObjectiveWeights, RosterProblem
+from roster.solve import SearchParameters
+from solving.status import SolveStatus
+
+QUALITY = ("block", "isolated_shift", "face_per_time_of_day", "night_spread", "weekend_spread")
+TERM_OF = {
+    "block": "blocks",
+    "face_per_time_of_day": "faces",
+    "night_spread": "night_spread",
+    "weekend_spread": "weekend_spread",
+}
+
+
+def tiny(**weights: int) -> RosterProblem:
+    """One week, one case, 3x8 (D 07-15, E 15-23, N 23-07), six consultants, no family
+    language (every cover can be met): 21 shifts, one consultant each."""
+    p = dognindsats_problem(cases=1, pool_size=6, weeks=1, seed=0)
+    only = ObjectiveWeights(**{name: 0 for name in QUALITY} | weights)  # type: ignore[arg-type]
+    return dataclasses.replace(p, cases=(Case("K1"),), weights=only)
+
+
+def test_each_term_bound_is_at_most_the_terms_proven_optimum() -> None:
+    # each term alone after cover (0) and team (6: the greedy roster's team is kept,
+    # proven minimal by the team level) is proven optimal by CP-SAT in about a second:
+    # blocks 18 (each type's 7 days need two runs: at most 6 days in a row, 4 nights),
+    # faces 12 (two consultants per type: a 37 h week holds 4 shifts), night spread 20 (7
+    # nights over 6 people: someone works two), weekend spread 12 (6 weekend shifts
+    # over 6 people, the one 32 h contract among them counting 12 a shift); the bound
+    # meets every one of them exactly
+    default = ObjectiveWeights()
+    optimum_total = 0
+    for weight, term in TERM_OF.items():
+        p = tiny(**{weight: getattr(default, weight)})
+        result = solve(p, time_limit=30, seed=0)
+        assert result.status is SolveStatus.OPTIMAL
+        team = result.terms["team"]
+        ours = quality_bound(p, team_members=team)
+        assert dataclasses.asdict(ours)[term] <= result.terms.get(term, 0)
+        assert dataclasses.asdict(ours)[term] == result.terms.get(term, 0)
+        optimum_total += result.terms.get(term, 0)
+    # the whole level's optimum is at least the sum of each term's own optimum
+    whole = tiny(**{w: getattr(default, w) for w in QUALITY})
+    assert quality_bound(whole, team_members=6).total <= optimum_total == 62
+
+
+def test_a_short_solve_reports_the_terms_bound_above_cp_sats() -> None:
+    # the whole level on the tiny case, cut short: CP-SAT's own bound is the LP's
+    # (far below), the per-term bound 6 + 62 = 68 is reported and named
+    p = tiny(**{w: getattr(ObjectiveWeights(), w) for w in QUALITY})
+    result = solve(
+        p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True, lns=False)
+    )
+    assert result.status is SolveStatus.FEASIBLE
+    cp_sat = sum(st.objective or 0 for st in result.stages[:-1]) + result.stages[-1].bound
+    assert result.bound_by == "terms"
+    assert result.bound == 68 > cp_sat
+    assert result.bound is not None and result.objective is not None
+    assert result.bound <= result.objective
+
+
+def test_without_rhythm_and_fairness_terms_cp_sat_s_bound_stays() -> None:
+    # cover and team only: no level for the per-term bound, the proven team stays
+    p = tiny()
+    result = solve(p, time_limit=10, seed=0)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.bound_by == "cp-sat"
+    assert result.bound == result.objective == 6
+    assert quality_bound(p).total == 0
+
+
+def test_missing_cover_weakens_the_bound_and_free_under_cover_voids_it() -> None:
+    p = tiny(face_per_time_of_day=2)
+    assert quality_bound(p).faces == 12
+    # three missing shifts may all be in any one shift type: each type's other 4
+    # shifts fit one consultant's week (37 h: 4 shifts of 8 h), one face per type
+    assert quality_bound(p, missing_shifts=3).faces == 6
+    under = p.under_weight(p.cover[0])
+    # a cover level worth three missing shifts allows them: that bound, plus the levels
+    levels = {LEVEL_COVER: 3 * under, LEVEL_TEAM: 6}
+    assert (
+        lexicographic_bound(p, levels, [LEVEL_COVER, LEVEL_TEAM, LEVEL_QUALITY])
+        == 3 * under + 6 + 6
+    )
+    free = dataclasses.replace(
+        p, cover=tuple(CoverDemand(d.case, d.day, d.shift, 1, under_weight=0) for d in p.cover)
+    )
+    assert lexicographic_bound(free, {LEVEL_COVER: 100}, [LEVEL_COVER, LEVEL_QUALITY]) is None
+
+
+@pytest.mark.parametrize("over_weight", [None, 1])
+def test_over_cover_leaves_only_the_run_length_bound_on_blocks(over_weight: int | None) -> None:
+    # D on days 0 and 2 only, one consultant each: two runs (each is a rise of the
+    # daily demand); with over-cover allowed anywhere the rises are not used (a day may
+    # hold more people than its demand, who may go on the next day), and only
+    # ceil(2 / 6) = 1 run is claimed
+    p = tiny(block=3)
+    cover = tuple(
+        CoverDemand("K1", day, "D", 1, over_weight=over_weight) for day in range(7) if day != 1
+    )
+    cover = tuple(d for d in cover if d.day in (0, 2))
+    p = dataclasses.replace(p, cover=cover)
+    assert quality_bound(p).blocks == (2 if over_weight is None else 1) * 3
+
+
+def test_the_team_bound_meets_the_proven_minimum_team() -> None:
+    # 21 shifts of 8 h, a 37 h week holds 4 of them: at least 6 consultants, which
+    # the cover-and-team solve proves minimal
+    p = tiny()
+    assert team_bound(p) == 6 == solve(p, time_limit=10, seed=0).terms["team"]
+    # with 5 shifts allowed missing, 16 remain: 4 people (37 h) suffice
+    assert team_bound(p, missing_shifts=5) == 4
