@@ -19,12 +19,12 @@ from roster import sequences, windows
 from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
-from roster.heuristic import greedy
 from roster.interrupt import Interrupt
 from roster.kpis import RosterKpis, compute_kpis
 from roster.lns import improve
 from roster.model import LEVEL_CHANGES, Key, RepairWeights, RosterModel
 from roster.problem import Assignment, Case, Roster, RosterProblem
+from roster.rotation import warm_start
 from solving.status import SolveStatus
 
 
@@ -103,7 +103,8 @@ class SearchParameters:
     #: order of priority; a level without one gets an equal part. A level proven optimal
     #: early leaves its unused time to the next either way.
     level_shares: tuple[float, ...] = ()
-    #: Start from the greedy roster (`heuristic.greedy`) when no hint is given.
+    #: Start from the greedy roster (`heuristic.greedy`), or the repaired rotation
+    #: (`rotation.warm_start`) when it is better, when no hint is given.
     greedy_hint: bool = True
     #: Reproducible search (`roster.clock.WorkClock`): the time limit is counted in
     #: CP-SAT's deterministic time, so the same problem, seed and time limit give the
@@ -430,7 +431,8 @@ def _solve(
     if fixed:
         rm.fix(fixed)
     if hint is None and params.greedy_hint:
-        hint = greedy(problem)
+        # the greedy roster, or for a døgnindsats a repaired rotation when better
+        hint = warm_start(problem)
     # a hint that fits the model is a legal roster to fall back on (see below)
     # completing the hint's auxiliary variables counts against the limit like the build
     complete = max(0.1, min(2.0, (time_limit - (clock.now() - begun)) / 4))
