@@ -24,6 +24,7 @@ from roster.kpis import RosterKpis, compute_kpis
 from roster.lns import improve
 from roster.model import LEVEL_CHANGES, Key, RepairWeights, RosterModel
 from roster.problem import Assignment, Case, Roster, RosterProblem
+from roster.rotation import applicable as rotation_applies
 from roster.rotation import warm_start
 from solving.status import SolveStatus
 
@@ -116,6 +117,13 @@ class SearchParameters:
     #: search in them. Each rate gives its own rosters.
     work_per_second: float = WORK_PER_SECOND
     log: bool = False
+    #: A light CP-SAT presolve (no probing, one pass) for døgnindsats rosters; None:
+    #: for problems with one consultant per shift and priority levels
+    #: (`rotation.applicable`), not for the NRP benchmark. Presolve of five cases from
+    #: a pool of 60 (8 weeks, 18 weeks of history; load 5.5): 21.7 s with the
+    #: defaults, 16.4 s without probing, 5.8 s without probing in one pass; the
+    #: symmetry level changes nothing.
+    light_presolve: bool | None = None
     #: Solve a problem too big to build in its time by windows (`roster.windows`).
     decompose: bool = True
 
@@ -418,6 +426,9 @@ def _solve(
 ) -> RosterResult:
     started = time.perf_counter()
     params = parameters or SearchParameters(num_workers=num_workers)
+    if params.light_presolve is None:
+        light = problem.weights.lexicographic and rotation_applies(problem)
+        params = dataclasses.replace(params, light_presolve=light)
     clock = (
         WorkClock(work_per_second=params.work_per_second) if params.deterministic else WallClock()
     )
@@ -813,6 +824,9 @@ def _configure(
     solver.parameters.linearization_level = params.linearization_level
     solver.parameters.symmetry_level = params.symmetry_level
     solver.parameters.log_search_progress = params.log
+    if params.light_presolve:
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.max_presolve_iterations = 1
     return solver
 
 
