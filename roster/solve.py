@@ -428,6 +428,15 @@ def solve(
         )
 
 
+def with_presolve(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
+    """`params` with `light_presolve` decided: as given, else light for a døgnindsats
+    (one consultant per shift, priority levels) and full for anything else (the NRP)."""
+    if params.light_presolve is not None:
+        return params
+    light = problem.weights.lexicographic and rotation_applies(problem)
+    return dataclasses.replace(params, light_presolve=light)
+
+
 def _solve(
     problem: RosterProblem,
     time_limit: float,
@@ -449,9 +458,7 @@ def _solve(
 ) -> RosterResult:
     started = time.perf_counter()
     params = parameters or SearchParameters(num_workers=num_workers)
-    if params.light_presolve is None:
-        light = problem.weights.lexicographic and rotation_applies(problem)
-        params = dataclasses.replace(params, light_presolve=light)
+    params = with_presolve(problem, params)
     clock = (
         WorkClock(work_per_second=params.work_per_second) if params.deterministic else WallClock()
     )

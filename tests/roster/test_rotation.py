@@ -7,8 +7,16 @@ import dataclasses
 import datetime as dt
 
 from roster import solve
+from roster.clock import WallClock
 from roster.heuristic import _greedy, greedy
-from roster.problem import Assignment, Case, CoverDemand, Employee, RosterProblem
+from roster.problem import (
+    Assignment,
+    Case,
+    CoverDemand,
+    Employee,
+    ObjectiveWeights,
+    RosterProblem,
+)
 from roster.rotation import (
     _levels,
     _within_hours,
@@ -17,6 +25,7 @@ from roster.rotation import (
     rotation_plan,
     warm_start,
 )
+from roster.solve import SearchParameters, _configure, with_presolve
 from roster.templates import template
 from roster.validate import evaluate, validate
 
@@ -133,3 +142,19 @@ def test_the_warm_start_is_no_worse_than_the_greedy_and_the_solve_no_worse_than_
     result = solve(p, time_limit=5, seed=0, hint=start)
     assert result.found
     assert result.objective is not None and result.objective <= value
+
+
+def test_the_light_presolve_for_a_dognindsats_only() -> None:
+    auto = SearchParameters()
+    assert with_presolve(week(), auto).light_presolve is True
+    # the NRP benchmark's problems (one weighted sum, several per shift) keep it full
+    nrp_like = dataclasses.replace(week(required=2), weights=ObjectiveWeights.benchmark())
+    assert with_presolve(nrp_like, auto).light_presolve is False
+    assert with_presolve(week(required=2), auto).light_presolve is False
+    # an explicit choice stands
+    assert with_presolve(week(), SearchParameters(light_presolve=False)).light_presolve is False
+    light = _configure(SearchParameters(light_presolve=True), 1.0, 0, WallClock())
+    assert light.parameters.cp_model_probing_level == 0
+    assert light.parameters.max_presolve_iterations == 1
+    full = _configure(SearchParameters(light_presolve=False), 1.0, 0, WallClock())
+    assert full.parameters.cp_model_probing_level != 0
