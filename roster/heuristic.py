@@ -13,11 +13,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from roster.eligibility import speaks, why_not
 from roster.problem import Assignment, CoverDemand, Employee, ReferenceWindow, Roster, RosterProblem
-from roster.templates import MINUTES_PER_DAY
+from roster.templates import MINUTES_PER_DAY, ShiftType
 from roster.validate import evaluate
 
 
@@ -52,8 +53,36 @@ def greedy(problem: RosterProblem) -> Roster:
 _COVER_TERMS = ("uncovered", "overcover", "missing_language", "missing_gender")
 
 
-def _greedy(problem: RosterProblem, *, language_pressure: bool) -> Roster:
+def _greedy(
+    problem: RosterProblem,
+    *,
+    language_pressure: bool,
+    plan: Mapping[tuple[str, int, str], str] | None = None,
+) -> Roster:
+    """The greedy roster; with `plan` ((case, day, shift) → employee id, a rotation of
+    `roster.rotation`) the planned consultant is taken first wherever the rules let
+    them (after the language and gender needs), and a consultant planned for another
+    case that day last: the greedy only repairs the plan."""
     p = problem
+    plan = plan or {}
+    # day → employee → (case, shift) planned
+    planned_on: dict[int, dict[str, tuple[str, str]]] = defaultdict(dict)
+    planned_left: dict[str, int] = defaultdict(int)  # minutes still planned
+    planned_team: dict[str, set[str]] = defaultdict(set)
+    for (case_id, day, sid), eid in plan.items():
+        planned_on[day][eid] = (case_id, sid)
+        planned_team[case_id].add(eid)
+        planned_left[eid] += p.shift[sid].minutes
+
+    def load(e: Employee) -> int:
+        """Least loaded first: the fewest minutes so far; with a plan, the most hours
+        left beyond those still planned (a short contract keeps them for its plan)."""
+        minutes = state[e.id].minutes
+        if not plan:
+            return minutes
+        upper = p.max_minutes(e)
+        return -(upper - minutes - planned_left[e.id]) if upper is not None else minutes
+
     state = {
         e.id: _State(intervals=list(e.busy), windows=p.reference_windows(e)) for e in p.employees
     }
@@ -90,11 +119,16 @@ def _greedy(problem: RosterProblem, *, language_pressure: bool) -> Roster:
                 (
                     not (need_lang and speaks(e, case)),
                     not (need_gender and e.gender == demand.gender),
+                    plan.get((case.id, demand.day, demand.shift)) != e.id,
+                    # planned elsewhere today, or for a shift tomorrow this one blocks
+                    planned_on[demand.day].get(e.id, (case.id, shift.id)) != (case.id, shift.id),
+                    _blocks_tomorrow(p, shift, demand.day, planned_on[demand.day + 1].get(e.id)),
                     # a speaker other cases need more stays free for them
                     pressure.elsewhere(e, case.id) if language_pressure else 0,
-                    members[e.id] == 0,  # already on the team first
+                    # already on the team (or planned for it) first
+                    members[e.id] == 0 and e.id not in planned_team[case.id],
                     state[e.id].shifts.get(demand.day - 1) != demand.shift,  # continue a block
-                    state[e.id].minutes,
+                    load(e),
                     e.id,
                     e,
                 )
@@ -111,8 +145,23 @@ def _greedy(problem: RosterProblem, *, language_pressure: bool) -> Roster:
                 st.weekends.add(weekend_of[demand.day])
             team[case.id][best.id] += 1
             pressure.took(best, demand)
+            planner = plan.get((case.id, demand.day, demand.shift))
+            if planner is not None:
+                planned_left[planner] -= shift.minutes
             roster.append(Assignment(demand.day, shift.id, case.id, best.id))
     return tuple(sorted(_swap_cases_for_language(p, roster)))
+
+
+def _blocks_tomorrow(
+    p: RosterProblem, shift: ShiftType, day: int, planned: tuple[str, str] | None
+) -> bool:
+    """`shift` on `day` keeps its worker from the shift planned for them tomorrow."""
+    if planned is None:
+        return False
+    then = p.shift[planned[1]]
+    if then.id in shift.forbidden_next:
+        return True
+    return then.span(day + 1)[0] - shift.span(day)[1] < (p.rules.min_rest_minutes or 0)
 
 
 def _swap_cases_for_language(p: RosterProblem, roster: list[Assignment]) -> list[Assignment]:

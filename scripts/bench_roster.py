@@ -67,6 +67,18 @@ a quarter of what the model build and the hint leave of the local step's 10 s, w
 presolve under load, so the published roster less the sick shift came back (1 change,
 uncovered); a cover level that found a roster but a changes level that did not gave
 10-16 changes. A limit of 6 or 9 s reproduces the first at load 5.
+Since, a døgnindsats starts from a rotation of its team (`roster.rotation`: blocks of
+4 days, D → E → N, days off together, repaired by the greedy to the history and hours)
+when that beats the greedy roster (one case: 485 against 533 before CP-SAT), and the
+cover and team levels presolve lightly (`SearchParameters.light_presolve`: five cases'
+presolve 21.7 s → 5.8 s). Measured 2026-12-05 01:47-01:50 UTC (load 5.4 falling to
+3.9): minimum team 5 in 2.7 s; full objective 419 against 339 (24 % above) in 30.1 s;
+five cases team 25, 2044 against 797 in 55.7 s (no rotation there: some chosen
+speakers take no nights); repair 2 changes on day 20 in 10.2 s. Main just before
+(01:44-01:46, load 5.0-5.4): 440 against 339, five cases 2069 against 797. Runs
+between (01:33-01:48, load 5.3-6.2): 446 and 404; five cases 1496 (only the warm
+start, team 32, with the full presolve everywhere), 2152 and 2236 (the light presolve
+on the last level too: its LNS does better after the full one, so it is kept there).
 """
 
 from __future__ import annotations

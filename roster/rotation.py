@@ -1,0 +1,358 @@
+"""A rhythm-aware warm start for døgnindsats: a cyclic rotation, repaired by the greedy.
+
+A døgnindsats wants one consultant on each shift type of each day, from a small team.
+A team of n works a cycle of n segments of `segment_days` days each: one segment per
+shift type, in the order of their start times (a forward rotation: day, evening, night,
+so the daily rest always holds between them), the other n - k segments off. Member i
+runs the cycle `segment_days * i` days behind member 0, so on every day the n members
+stand on n different segments: each shift type is covered exactly once, by
+construction. Each member works long blocks of one shift type, with days off together,
+no isolated shift, and the same share of nights and weekends as every other member.
+
+The segments are ordered so that no run of working days exceeds the consecutive-days
+rule, no night segment exceeds the consecutive-nights rule, and no shift follows another
+it may not follow (a night then a day shift the next morning), across the cycle's end
+too. The rotation is then only a plan: `heuristic._greedy` fills the shifts in time
+order, taking the planned consultant wherever every rule still holds with the history,
+absences and hours, and another consultant (the team's first) where not. The best of the
+repaired rotations and the plain greedy roster (`heuristic.greedy`), by priority level
+(cover, then team, then the rest), is the warm start; CP-SAT and the LNS improve on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+from roster.eligibility import Ineligible, speaks, why_not
+from roster.heuristic import _fits, _greedy, _State, greedy
+from roster.problem import Case, Employee, Roster, RosterProblem
+from roster.templates import ShiftType
+from roster.validate import evaluate
+
+#: The days between two members' cycles tried: blocks of that many days of one shift
+#: type (the consecutive-nights rule, 4 by default, caps it).
+LAGS = (2, 3, 4)
+#: Cycles tried per lag, best first (`cycles`), and phases of the best one (the
+#: history decides which start fits it best): each is one greedy run.
+CYCLES_PER_LAG = 1
+PHASES = 4
+
+Plan = dict[tuple[str, int, str], str]
+
+
+def applicable(problem: RosterProblem) -> bool:
+    """One consultant per shift (a døgnindsats), on at least two shift types."""
+    return (
+        len(problem.shift_types) >= 2
+        and bool(problem.cover)
+        and all(d.required <= 1 for d in problem.cover)
+    )
+
+
+Cycle = tuple[str | None, ...]  #: the shift (or None: off) on each day of the cycle
+
+
+def cycles(problem: RosterProblem, team_size: int, lag: int) -> list[Cycle]:
+    """Every cycle of `team_size * lag` days with one block of `lag` days of each shift
+    type, in order of start time, and days off between them, such that the members,
+    `lag` days apart, cover each shift type exactly once on every day, and no rule is
+    broken (consecutive days, consecutive nights, rest), around the cycle's end too.
+    Best first: the longest stretch of days off the shortest, then the fewest runs."""
+    shifts = sorted(problem.shift_types, key=lambda s: s.start_minute)
+    k, n = len(shifts), team_size
+    if n <= k:
+        return []
+    off = (n - k) * lag
+    out = []
+    for cuts in itertools.combinations(range(off + k - 1), k - 1):
+        # the days off after each block: a composition of `off` into k parts
+        bounds = (-1, *cuts, off + k - 1)
+        gaps = [bounds[i + 1] - bounds[i] - 1 for i in range(k)]
+        days: list[str | None] = []
+        for shift, gap in zip(shifts, gaps, strict=True):
+            days += [shift.id] * lag + [None] * gap
+        cycle = tuple(days)
+        if _covers(cycle, n, lag, k) and _legal_cycle(problem, cycle):
+            shortest_break = min((g for g in gaps if g), default=0)
+            out.append(((-shortest_break, sum(1 for g in gaps if g)), cycle))
+    out.sort(key=lambda scored: scored[0])  # stable: ties keep the enumeration order
+    return [cycle for _, cycle in out]
+
+
+def _covers(cycle: Cycle, n: int, lag: int, k: int) -> bool:
+    """On every day the n members (`lag` days apart) stand on k different shifts."""
+    for j in range(lag):
+        on = [cycle[j + i * lag] for i in range(n)]
+        if len({s for s in on if s is not None}) != k or sum(s is not None for s in on) != k:
+            return False
+    return True
+
+
+def _legal_cycle(problem: RosterProblem, cycle: Cycle) -> bool:
+    rules = problem.rules
+    twice = cycle + cycle
+    run = nights = 0
+    for today, tomorrow in itertools.pairwise(twice):
+        run = run + 1 if today is not None else 0
+        night = today is not None and problem.shift[today].night
+        nights = nights + 1 if night else 0
+        if (
+            rules.max_consecutive_working_days is not None
+            and run > rules.max_consecutive_working_days
+        ):
+            return False
+        if rules.max_consecutive_nights is not None and nights > rules.max_consecutive_nights:
+            return False
+        if today is None or tomorrow is None or today == tomorrow:
+            continue
+        if not _may_follow(problem, problem.shift[today], problem.shift[tomorrow]):
+            return False
+    return True
+
+
+def _may_follow(problem: RosterProblem, first: ShiftType, then: ShiftType) -> bool:
+    """`then` on the day after `first`: allowed, with the daily rest between them."""
+    if then.id in first.forbidden_next:
+        return False
+    _, end = first.span(0)
+    start, _ = then.span(1)
+    return start - end >= (problem.rules.min_rest_minutes or 0)
+
+
+def team_size(problem: RosterProblem, case: Case, members: Sequence[Employee]) -> int:
+    """The smallest team whose members' hour limits carry the case's shifts, and at
+    least one more than the shift types (someone must be off each day)."""
+    minutes = sum(problem.shift[d.shift].minutes for d in problem.cover if d.case == case.id)
+    limits = sorted((problem.max_minutes(e) or minutes for e in members), reverse=True) or [minutes]
+    n = len(problem.shift_types) + 1
+    while n < len(limits) and sum(limits[:n]) < minutes:
+        n += 1
+    return max(n, math.ceil(minutes / max(1, limits[0])))
+
+
+def choose_teams(problem: RosterProblem) -> dict[str, list[Employee]]:
+    """A team per case, disjoint: the case with the fewest speakers of its language
+    chooses first, and takes those who can work every shift type, speak the language,
+    have the most hours, and speak the fewest other cases' languages."""
+    p = problem
+    able = {
+        e.id: sum(why_not(p, e, d, s) is None for d in range(0, p.days, 7) for s in p.shift_types)
+        for e in p.employees
+    }
+
+    def qualified(case: Case) -> list[Employee]:
+        return [e for e in p.employees if speaks(e, case)]
+
+    taken: set[str] = set()
+    teams: dict[str, list[Employee]] = {}
+    for case in sorted(p.cases, key=lambda c: (len(qualified(c)), c.id)):
+        free = [e for e in p.employees if e.id not in taken]
+        ranked = sorted(
+            free,
+            key=lambda e: (
+                not speaks(e, case),
+                -able[e.id],
+                -(p.max_minutes(e) or 0),
+                sum(speaks(e, c) for c in p.cases if c.id != case.id),
+                e.id,
+            ),
+        )
+        size = team_size(p, case, ranked[: len(p.shift_types) + 3])
+        teams[case.id] = ranked[:size]
+        taken.update(e.id for e in teams[case.id])
+    return teams
+
+
+def _interchangeable(problem: RosterProblem, case: Case, members: list[Employee]) -> bool:
+    """Every member speaks the case's language and may take every shift type."""
+    return all(
+        speaks(e, case)
+        and all(why_not(problem, e, 0, s) in _NOT_PER_TYPE for s in problem.shift_types)
+        for e in members
+    )
+
+
+#: Reasons of `why_not` on day 0 that say nothing about a shift type as such.
+_NOT_PER_TYPE = (None, Ineligible.ABSENT, Ineligible.BUSY)
+
+
+def rotation_plan(
+    problem: RosterProblem,
+    teams: dict[str, list[Employee]],
+    cycle: Cycle,
+    lag: int,
+    phase: int = 0,
+) -> Plan:
+    """(case, day, shift) → the member the rotation puts there: member i stands on day
+    (day + phase + lag * i) of the cycle. A member whose hours cannot carry their share
+    gives up the first day of some runs, spread over the horizon, for the greedy to
+    fill (at the end of the horizon they would all fall at once)."""
+    plan: Plan = {}
+    demanded = {(d.case, d.day, d.shift) for d in problem.cover}
+    n = len(cycle) // lag
+    for case_id, team in teams.items():
+        if len(team) != n:
+            continue
+        members = fit_to_history(problem, team, cycle, lag, phase)
+        left: dict[str, int] = {}
+        works: dict[str, dict[int, str]] = {}
+        dropped: list[tuple[int, str]] = []
+        for i, member in enumerate(members):
+            mine = []
+            for day in range(problem.days):
+                shift = cycle[(day + phase + lag * i) % len(cycle)]
+                if shift is not None and (case_id, day, shift) in demanded:
+                    mine.append((day, shift))
+            kept = _within_hours(problem, member, mine)
+            dropped += sorted(set(mine) - set(kept))
+            works[member.id] = dict(kept)
+            limit = problem.max_minutes(member)
+            used = sum(problem.shift[s].minutes for _, s in kept)
+            left[member.id] = (limit if limit is not None else used) - used
+        for day, shift in sorted(dropped):
+            # to the member with hours to spare who is off that day, one who works
+            # the same shift the day before or after first (a longer block)
+            minutes = problem.shift[shift].minutes
+            free = [m for m in members if day not in works[m.id] and left[m.id] >= minutes]
+            if not free:
+                continue
+            taker = min(
+                free,
+                key=lambda m: (
+                    shift not in (works[m.id].get(day - 1), works[m.id].get(day + 1)),
+                    -left[m.id],
+                ),
+            )
+            works[taker.id][day] = shift
+            left[taker.id] -= minutes
+        for member in members:
+            for day, shift in works[member.id].items():
+                plan[(case_id, day, shift)] = member.id
+    return plan
+
+
+def fit_to_history(
+    problem: RosterProblem, members: list[Employee], cycle: Cycle, lag: int, phase: int
+) -> list[Employee]:
+    """`members` in the order (which member on which place of the cycle) whose first
+    two weeks of the rotation break the fewest rules given each one's history: a
+    member who has just worked six days starts on a break, not on a block."""
+    if len(members) > 6:  # 720 orders at most
+        return members
+    days = range(min(problem.days, 2 * 7))
+    weekend_of = {d: i for i, group in enumerate(problem.weekends) for d in group}
+
+    def misfits(member: Employee, place: int) -> int:
+        state = _State(intervals=list(member.busy), windows=problem.reference_windows(member))
+        count = 0
+        for day in days:
+            sid = cycle[(day + phase + lag * place) % len(cycle)]
+            if sid is None:
+                continue
+            shift = problem.shift[sid]
+            if why_not(problem, member, day, shift) is not None or not _fits(
+                problem, member, state, day, sid, weekend_of
+            ):
+                count += 1
+                continue
+            state.shifts[day] = sid
+            state.intervals.append(shift.span(day))
+            state.minutes += shift.minutes
+            state.per_type[sid] += 1
+        return count
+
+    cost = [[misfits(m, place) for place in range(len(members))] for m in members]
+    best = min(
+        itertools.permutations(range(len(members))),
+        key=lambda order: sum(cost[m][place] for place, m in enumerate(order)),
+    )
+    return [members[m] for m in best]
+
+
+def _within_hours(
+    problem: RosterProblem, member: Employee, shifts: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """`shifts` less the fewest whole shifts that bring them within the member's hours:
+    first days of runs, evenly spaced."""
+    limit = problem.max_minutes(member)
+    planned = sum(problem.shift[s].minutes for _, s in shifts)
+    if limit is None or planned <= limit:
+        return shifts
+    worked = {day for day, _ in shifts}
+    starts = [i for i, (day, _) in enumerate(shifts) if day - 1 not in worked]
+    excess, dropped = planned - limit, set()
+    candidates = starts + [i for i in range(len(shifts)) if i not in starts]
+    need = 0
+    while need < len(shifts) and excess > 0:
+        excess -= (
+            problem.shift[shifts[candidates[need]][1]].minutes if need < len(candidates) else 0
+        )
+        need += 1
+    if need <= len(starts):
+        step = len(starts) / need
+        dropped = {starts[int(step * j + step / 2)] for j in range(need)}
+    else:
+        dropped = set(candidates[:need])
+    return [x for i, x in enumerate(shifts) if i not in dropped]
+
+
+def _levels(problem: RosterProblem, roster: Roster) -> tuple[int, int, int]:
+    """The roster's cost per priority level: cover, team, the rest (one weighted sum
+    when the problem is not lexicographic)."""
+    terms = evaluate(problem, roster)
+    if not problem.weights.lexicographic:
+        return 0, 0, sum(terms.values())
+    cover = sum(terms.get(n, 0) for n in ("uncovered", "overcover", "missing_language"))
+    cover += terms.get("missing_gender", 0)
+    team = terms.get("team", 0)
+    return cover, team, sum(terms.values()) - cover - team
+
+
+def rotation(problem: RosterProblem) -> Roster | None:
+    """The best repaired rotation, or None when none applies."""
+    if not applicable(problem):
+        return None
+    teams = choose_teams(problem)
+    sizes = {len(members) for members in teams.values()}
+    if len(sizes) != 1:
+        return None  # one cycle for all cases: teams of one size only
+    if not all(_interchangeable(problem, problem.case[c], m) for c, m in teams.items()):
+        # a member who cannot take some shift type, or lacks the family's language,
+        # breaks the rotation on every cycle: the greedy's own roster is better then
+        # (five cases, pool 60: 960 points of missing language against none)
+        return None
+    (size,) = sizes
+    best: tuple[tuple[int, int, int], Roster, Cycle, int] | None = None
+    for lag in sorted(LAGS, reverse=True):
+        for cycle in cycles(problem, size, lag)[:CYCLES_PER_LAG]:
+            roster = _greedy(
+                problem, language_pressure=False, plan=rotation_plan(problem, teams, cycle, lag)
+            )
+            cost = _levels(problem, roster)
+            if best is None or cost < best[0]:
+                best = (cost, roster, cycle, lag)
+    if best is None:
+        return None
+    # the best cycle at other phases: the one that meets the history best
+    _, _, cycle, lag = best
+    for phase in range(lag, len(cycle), max(lag, len(cycle) // PHASES)):
+        plan = rotation_plan(problem, teams, cycle, lag, phase)
+        roster = _greedy(problem, language_pressure=False, plan=plan)
+        cost = _levels(problem, roster)
+        if cost < best[0]:
+            best = (cost, roster, cycle, lag)
+    return best[1]
+
+
+def warm_start(problem: RosterProblem) -> Roster:
+    """The better of the greedy roster and the repaired rotation, by priority level."""
+    plain = greedy(problem)
+    rotated = rotation(problem)
+    if rotated is None:
+        return plain
+    return min(plain, rotated, key=lambda r: _levels(problem, r))
+
+
+__all__ = ["applicable", "cycles", "rotation", "rotation_plan", "warm_start"]

@@ -1,0 +1,160 @@
+"""The rhythm-aware warm start (`roster.rotation`): a cyclic rotation of a team,
+repaired by the greedy, on a week small enough to compute by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from roster import solve
+from roster.clock import WallClock
+from roster.heuristic import _greedy, greedy
+from roster.problem import (
+    Assignment,
+    Case,
+    CoverDemand,
+    Employee,
+    ObjectiveWeights,
+    RosterProblem,
+)
+from roster.rotation import (
+    _levels,
+    _within_hours,
+    applicable,
+    cycles,
+    rotation_plan,
+    warm_start,
+)
+from roster.solve import SearchParameters, _configure, with_presolve
+from roster.templates import template
+from roster.validate import evaluate, validate
+
+#: Blocks of four days, two days off after the day and evening blocks, four after the
+#: nights: the five members, four days apart, cover D, E and N once on every day.
+CYCLE = ("D",) * 4 + (None,) * 2 + ("E",) * 4 + (None,) * 2 + ("N",) * 4 + (None,) * 4
+
+
+def week(contract_hours: int = 45, required: int = 1) -> RosterProblem:
+    """One case, 3x8, Monday 2026-01-05 to Sunday (days 5 and 6 the weekend), five
+    consultants M1-M5 who all work nights, no history, no language. A 45-hour contract
+    carries five 8-hour shifts in the week (a 37-hour one only four)."""
+    return RosterProblem(
+        start_date=dt.date(2026, 1, 5),
+        days=7,
+        shift_types=template("3x8"),
+        employees=tuple(
+            Employee(f"M{i}", contract_minutes_per_week=contract_hours * 60) for i in range(1, 6)
+        ),
+        cases=(Case("K1"),),
+        cover=tuple(CoverDemand("K1", d, s, required) for d in range(7) for s in ("D", "E", "N")),
+    )
+
+
+#: Member i stands on day (day + 4 i) of `CYCLE`:
+#:   M1 DDDD--E   M2 --EEEE-   M3 EE--NNN   M4 NNNN---   M5 ----DDD
+HAND = {
+    "M1": "DDDD--E",
+    "M2": "--EEEE-",
+    "M3": "EE--NNN",
+    "M4": "NNNN---",
+    "M5": "----DDD",
+}
+
+
+def test_the_cycle_is_the_best_of_its_lag_and_longer_blocks_break_the_night_rule() -> None:
+    p = week()
+    assert cycles(p, 5, 4)[0] == CYCLE
+    # five nights in a row break the rule of at most four; a team of three is never off
+    assert cycles(p, 5, 5) == []
+    assert cycles(p, 3, 2) == []
+    # every cycle found covers each shift once a day (checked on the plan) and keeps
+    # the forward rotation D → E → N, so no night is followed by a day shift
+    for cycle in cycles(p, 5, 3):
+        pairs = {(a, b) for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)}
+        assert ("N", "D") not in pairs and ("N", "E") not in pairs
+
+
+def test_applicable_only_with_one_consultant_per_shift() -> None:
+    assert applicable(week())
+    assert not applicable(week(required=2))
+
+
+def test_the_rotation_of_a_week_by_hand() -> None:
+    p = week()
+    members = {"K1": list(p.employees)}
+    plan = rotation_plan(p, members, CYCLE, 4)
+    roster = _greedy(p, language_pressure=False, plan=plan)
+    expected = sorted(
+        Assignment(d, s, "K1", e) for e, row in HAND.items() for d, s in enumerate(row) if s != "-"
+    )
+    assert list(roster) == expected
+    assert validate(p, roster) == []
+    # blocks: M1 DDDD, E; M2 EEEE; M3 EE, NNN; M4 NNNN; M5 DDD = 7, 3 each.
+    # isolated: M1's evening on day 6 (off on day 5, the horizon ends): 4.
+    # faces: M1 D E, M2 E, M3 E N, M4 N, M5 D = 7, 2 each.
+    # spreads: the weight of a 45-hour contract is round(10 * 37 / 45) = 8; most
+    # nights M4's 4 → 32; most weekend days (5, 6) M3's and M5's 2 → 16.
+    assert evaluate(p, roster) == {
+        "team": 5,
+        "blocks": 21,
+        "isolated": 4,
+        "faces": 14,
+        "night_spread": 32,
+        "weekend_spread": 16,
+    }
+    assert sum(evaluate(p, roster).values()) == 92
+
+
+def test_a_member_short_of_hours_gives_up_a_run_start() -> None:
+    """A 37-hour week carries 2220 minutes: M1's five shifts (2400) lose one, the
+    first day of a run (the evening on day 6 starts the second of M1's two runs)."""
+    p = week(contract_hours=37)
+    m1 = p.employees[0]
+    shifts = [(d, s) for d, s in enumerate(HAND["M1"]) if s != "-"]
+    assert _within_hours(p, m1, shifts) == shifts[:4]
+    # within the hours, nothing is given up
+    roomy = week()
+    assert _within_hours(roomy, roomy.employees[0], shifts) == shifts
+
+
+def test_a_planned_consultant_who_may_not_work_is_replaced_by_a_team_member() -> None:
+    """M4 is absent on day 0: the greedy keeps the rest of the plan and gives the
+    night to a team member the rules allow (not an outsider: there is none here),
+    so the roster stays legal and covered."""
+    p = week()
+    absent = dataclasses.replace(p.employees[3], absences=frozenset({0}))
+    p = dataclasses.replace(p, employees=(*p.employees[:3], absent, p.employees[4]))
+    roster = _greedy(
+        p, language_pressure=False, plan=rotation_plan(p, {"K1": list(p.employees)}, CYCLE, 4)
+    )
+    assert validate(p, roster) == []
+    assert Assignment(0, "N", "K1", "M4") not in roster
+    assert len([a for a in roster if a.day == 0]) == 3
+    assert {a.employee for a in roster if a.day > 0} <= {e.id for e in p.employees}
+
+
+def test_the_warm_start_is_no_worse_than_the_greedy_and_the_solve_no_worse_than_it() -> None:
+    p = week()
+    start = warm_start(p)
+    assert validate(p, start) == []
+    assert _levels(p, start) <= _levels(p, greedy(p))
+    value = sum(evaluate(p, start).values())
+    result = solve(p, time_limit=5, seed=0, hint=start)
+    assert result.found
+    assert result.objective is not None and result.objective <= value
+
+
+def test_the_light_presolve_for_a_dognindsats_only() -> None:
+    auto = SearchParameters()
+    assert with_presolve(week(), auto).light_presolve is True
+    # the NRP benchmark's problems (one weighted sum, several per shift) keep it full
+    nrp_like = dataclasses.replace(week(required=2), weights=ObjectiveWeights.benchmark())
+    assert with_presolve(nrp_like, auto).light_presolve is False
+    assert with_presolve(week(required=2), auto).light_presolve is False
+    # an explicit choice stands
+    assert with_presolve(week(), SearchParameters(light_presolve=False)).light_presolve is False
+    light = _configure(SearchParameters(light_presolve=True), 1.0, 0, WallClock())
+    assert light.parameters.cp_model_probing_level == 0
+    assert light.parameters.max_presolve_iterations == 1
+    full = _configure(SearchParameters(light_presolve=False), 1.0, 0, WallClock())
+    assert full.parameters.cp_model_probing_level != 0
