@@ -29,6 +29,7 @@ from matcher.core import (
     solve_core,
 )
 from matcher.lagrange import Relaxation, pairs_reaching, relax
+from matcher.lns import improve
 from solving.status import SolveStatus
 
 #: Share of the time limit the relaxation may take.
@@ -37,6 +38,10 @@ RELAXATION_SHARE = 0.1
 #: (plus 1) of the relaxation's bound.
 FIRST_MARGIN = 0.0005
 MAX_ROUNDS = 6
+#: Share of the time limit for the neighbourhood search (it usually stops sooner: at
+#: the bound or after a run of failures), and for the CP-SAT run that gives it a start.
+LNS_SHARE = 0.35
+START_SHARE = 0.05
 #: Times the reduced core is relaxed again to shrink it further.
 SHRINK_PASSES = 3
 _EPS = 1e-6
@@ -75,18 +80,32 @@ def solve_bounded(
     # Without a start, aim just below the relaxation's bound: a solution that good
     # cannot use a pair whose bound is lower, so the round's model is small.
     threshold = relaxation.bound - (FIRST_MARGIN * abs(relaxation.bound) + 1)
+    if value is None or value < math.floor(relaxation.bound + _EPS):
+        incumbent, value = _neighbourhood_search(
+            core,
+            relaxation,
+            incumbent,
+            threshold if value is None else value + 1,
+            options,
+            None if deterministic else started + LNS_SHARE * time_limit,
+            _progress(on_solution, relaxation.bound, -math.inf),
+            should_stop,
+        )
     result: CoreResult | None = None
     bound = relaxation.bound
     for _ in range(MAX_ROUNDS):
         if value is not None:
             if math.floor(relaxation.bound + _EPS) <= value:
                 break  # the relaxation alone proves the start optimal
-            threshold = value + 1  # only a strictly better solution matters now
+            # Only a strictly better solution matters now. Without a hint, the first
+            # threshold stays until a round shows nothing reaches it: aiming that high
+            # keeps the model small.
+            threshold = value + 1 if hint is not None else max(threshold, value + 1)
         protect = [p for p in (*core.current_pair, *(incumbent or ())) if p >= 0]
         keep = reduce(core, relaxation, threshold, protect, None if deterministic else deadline)
         if keep is None:  # nothing reaches the threshold
             bound = min(bound, threshold - 1)
-            if value is not None:
+            if value is not None and value >= threshold - 1:
                 break  # the start is optimal
             threshold = relaxation.bound - 4 * (relaxation.bound - threshold)
             continue
@@ -112,9 +131,59 @@ def solve_bounded(
         if value is not None and value >= threshold - 1:
             bound = min(bound, float(value))  # the best overall: proven
             break
-        if value is None:  # nothing at or above the threshold: aim lower
+        if value is None or value < threshold - 1:  # nothing reaches the threshold: aim lower
             threshold = relaxation.bound - 4 * (relaxation.bound - threshold)
     return _result(core, incumbent, value, bound, time.perf_counter() - started, result)
+
+
+def _neighbourhood_search(
+    core: AssignmentCore,
+    relaxation: Relaxation,
+    incumbent: list[int] | None,
+    threshold: float,
+    options: SolveOptions,
+    deadline: float | None,
+    on_solution: Callable[[float, float], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[list[int] | None, int | None]:
+    """Improve the start (or a short CP-SAT run's best, without one) by `matcher.lns` on
+    the core reduced to `threshold`, until it meets the relaxation's bound; the best
+    solution and its value (the start's if nothing better was found)."""
+    value = None if incumbent is None else objective_of(core, incumbent)
+    protect = [p for p in (*core.current_pair, *(incumbent or ())) if p >= 0]
+    keep = reduce(core, relaxation, threshold, protect, deadline)
+    if keep is None:
+        return incumbent, value
+    sub, pairs = restrict(core, keep)
+    if incumbent is None:
+        start_limit = START_SHARE * options.time_limit
+        if deadline is not None:
+            start_limit = min(start_limit, max(0.01, deadline - time.perf_counter()))
+        first = solve_core(sub, replace(options, time_limit=start_limit), on_solution=on_solution)
+        if first.objective is None:
+            return None, None
+        start = list(first.pair_of_item)
+    else:
+        start = _to_sub(incumbent, keep)
+    report = None
+    if on_solution is not None:
+        forward = on_solution
+
+        def report(objective: int) -> None:
+            forward(float(objective), relaxation.bound)
+
+    found, found_value = improve(
+        sub,
+        start,
+        goal=math.floor(relaxation.bound + _EPS),
+        options=options,
+        deadline=deadline,
+        should_stop=should_stop,
+        on_solution=report,
+    )
+    if value is not None and found_value <= value:
+        return incumbent, value
+    return [int(pairs[p]) if p >= 0 else -1 for p in found], found_value
 
 
 def _progress(
