@@ -40,7 +40,7 @@ FIRST_MARGIN = 0.0005
 MAX_ROUNDS = 6
 #: Share of the time limit for the neighbourhood search (it usually stops sooner: at
 #: the bound or after a run of failures), and for the CP-SAT run that gives it a start.
-LNS_SHARE = 0.35
+LNS_SHARE = 0.2
 START_SHARE = 0.05
 #: Times the reduced core is relaxed again to shrink it further.
 SHRINK_PASSES = 3
@@ -172,10 +172,12 @@ def _neighbourhood_search(
         def report(objective: int) -> None:
             forward(float(objective), relaxation.bound)
 
+    goal = math.floor(relaxation.bound + _EPS)
     found, found_value = improve(
         sub,
         start,
-        goal=math.floor(relaxation.bound + _EPS),
+        goal=goal,
+        doubtful=relaxation.pair_bound[pairs] < goal - _EPS,
         options=options,
         deadline=deadline,
         should_stop=should_stop,
