@@ -63,7 +63,8 @@ test-travel: setup
 
 # bench_nrp: every Curtois–Qu instance at 60 s (13, 15 and 18 are the scale targets),
 # 20 and 22 again at their target's 300 s; each prints its wall time (model build
-# included) against the limit and its peak memory, and fails past the limit + 10 %.
+# included) against the limit and its peak memory, and fails past the limit + 10 %;
+# last, the 364-day, 150-person stand-in (Instance22 three times over, `--stand-in`).
 bench: db
 	$(BIN)/python scripts/bench_gap.py ../shared/benchdata/gap/gap*.txt --time-limit 30
 	$(BIN)/python scripts/bench_match.py
@@ -71,6 +72,7 @@ bench: db
 	$(BIN)/python scripts/bench_roster.py
 	$(BIN)/python scripts/bench_nrp.py ../shared/benchdata/nrp/Instance*.txt --time-limit 60
 	$(BIN)/python scripts/bench_nrp.py ../shared/benchdata/nrp/Instance20.txt ../shared/benchdata/nrp/Instance22.txt --time-limit 300
+	$(BIN)/python scripts/bench_nrp.py ../shared/benchdata/nrp/Instance22.txt --stand-in --time-limit 60
 	$(BIN)/python scripts/bench_api.py --clients 20 --duration 30
 
 clean:

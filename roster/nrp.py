@@ -25,6 +25,10 @@
    with it; Instance5 alike: 1145–1152 and one 1236, against 1146–1148 and one 1243).
 3. The real problem, hinted with the warm start, for the rest of the time.
 
+A horizon of `LONG_HORIZON_DAYS` or more whose rules the per-employee programme states
+(`roster.sequences`) takes none of these steps: the programme's roster and best
+responses, then the time-window LNS (`roster.solve.solve_in_windows`).
+
 The reported objective and status are those of step 3; the bound is the best of the
 three. Measured with scripts/bench_nrp.py (figures in the README).
 """
@@ -46,6 +50,7 @@ from roster.solve import (
     explain_uncovered,
     roster_result,
     solve,
+    solve_in_windows,
     too_big_to_build,
 )
 from roster.validate import total, validate
@@ -57,9 +62,11 @@ from solving.status import SolveStatus
 COLUMN_SHARE = 0.6
 #: A horizon this long starts from the per-employee programme's roster
 #: (`roster.sequences`, given `LONG_HORIZON_START_SHARE` of the time) instead of column
-#: generation, whose pricing by CP-SAT does not converge on it within a minute.
+#: generation, whose pricing by CP-SAT does not converge on it within a minute; its
+#: rounds of best responses improve it, the time-window LNS (`solve_in_windows`) then
+#: with the rest.
 LONG_HORIZON_DAYS = 120
-LONG_HORIZON_START_SHARE = 0.4
+LONG_HORIZON_START_SHARE = 0.6
 ROOT_SHARE = 0.7
 #: Share of the remaining time for mending the dive's cover (`mend_cover`), and at most
 #: `COVER_REPAIR_CAP` of the time limit. Its cover level stops once it reaches the LP's
@@ -160,12 +167,21 @@ def solve_nrp(
         # each employee's best schedule by dynamic programme: in seconds, where column
         # generation's CP-SAT pricing of a half-year schedule does not converge and a
         # cover-only CP-SAT search of the whole model found 182,366 for Instance20 in
-        # 60 s (best known 4,769); the search starts from it instead
+        # 60 s (best known 4,769). Its best responses, then the time-window LNS, improve
+        # it: the whole model's search, hinted with it, ended worse than it began
+        # (Instance20: 22,576 to 61,946 in 60 s, the model too big to improve on it)
         quick = sequences.first_roster(
             problem, time.perf_counter() + remaining() * LONG_HORIZON_START_SHARE
         )
         if quick is not None and not validate(problem, quick):
-            starts.append(quick)
+            result = solve_in_windows(
+                problem,
+                max(0.1, remaining()),
+                seed=seed,
+                parameters=dataclasses.replace(params, decompose=True),
+                hint=quick,
+            )
+            return dataclasses.replace(result, seconds=deadline.elapsed())
     if columns.applicable(problem) and not starts:
         generated = columns.generate(
             problem,

@@ -10,6 +10,7 @@ See ../shared/benchdata/nrp/FORMAT.md.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -135,3 +136,32 @@ def parse_nrp(text: str, name: str = "<text>") -> RosterProblem:
         weights=ObjectiveWeights.benchmark(),
         holidays_count_as_weekend=False,
     )
+
+
+def replicate(problem: RosterProblem, copies: int) -> RosterProblem:
+    """The same instance with its staff and cover `copies` times over: every employee
+    (with their days off and requests) `copies` times, as ``ID``, ``ID~2``, ``ID~3``…,
+    and every cover requirement multiplied by `copies`. Deterministic, so a benchmark
+    beyond the published sizes is reproducible: Instance22 three times over is the
+    364-day, 150-person stand-in of `scripts/bench_nrp.py --stand-in` (the published
+    Instance24 of that size is not in ../shared/benchdata). An optimal roster of the
+    original, copied, is a roster of the copy with `copies` times its objective, so
+    that is an upper bound on the copy's optimum."""
+    if copies < 1:
+        raise ProblemError(f"copies must be at least 1, not {copies}")
+
+    def name(eid: str, i: int) -> str:
+        return eid if i == 1 else f"{eid}~{i}"
+
+    employees = tuple(
+        dataclasses.replace(e, id=name(e.id, i))
+        for i in range(1, copies + 1)
+        for e in problem.employees
+    )
+    requests = tuple(
+        dataclasses.replace(r, employee=name(r.employee, i))
+        for i in range(1, copies + 1)
+        for r in problem.requests
+    )
+    cover = tuple(dataclasses.replace(c, required=c.required * copies) for c in problem.cover)
+    return dataclasses.replace(problem, employees=employees, requests=requests, cover=cover)

@@ -8,10 +8,13 @@ of the shift lengths' common divisor). A schedule is a path through (day, automa
 state, minutes), and the best one for a price per (day, shift) is found exactly by a
 dynamic programme, vectorised over the minutes with numpy. The per-type maxima and
 the maximum of weekends are not in the state (it would multiply by their ranges);
-they are priced instead (a Lagrangian penalty raised until the schedule keeps them),
-and a schedule that still breaks one is not used. So a schedule is the best one when
-no such maximum binds, and legal but not always the best when one does (a test week
-capped at two D shifts: 244 against the best 237, tests/roster/test_sequences.py).
+they are priced instead (a Lagrangian price per maximum, found by bisection, `best`),
+shifts over a type's maximum move to an interchangeable sibling type
+(`_spread_types`), and when the prices do not settle in time each maximum still
+broken is kept by construction (`_restricted`). So a schedule is the best one when no
+such maximum binds or every priced one is met exactly, and legal but not always the
+best otherwise (a test week capped at two D shifts: 244 against the best 237,
+tests/roster/test_sequences.py).
 
 One year of one Curtois–Qu employee (364 days, 10 shift types, minimum and maximum
 hours 960 minutes apart) is a schedule CP-SAT did not find in 5 s (single worker,
@@ -20,8 +23,11 @@ loaded machine); the programme takes a fraction of a second.
 `first_roster`: employees one after the other, each taking the best schedule against
 the cover the others leave (under-cover earns its weight, over-cover costs its
 weight), then rounds of best responses (each employee re-planned against all the
-others) while they improve and time is left. Used as the first roster of a problem too
-big to build whole (`roster.solve`) and as a warm start (`roster.nrp`).
+others) while they improve and time is left. The first pass shares half the time
+out evenly: an employee past their share keeps the first legal schedule found, so a
+364-day pool of 150 ends its pass (34 s at load 9; it did not end in 48 s before).
+Used as the first roster of a problem too big to build whole (`roster.solve`) and as
+a warm start (`roster.nrp`).
 
 Applies (`applicable`) when the employees meet only through the cover of one case
 and every rule is one the programme states exactly or prices; otherwise None, and
@@ -41,12 +47,19 @@ import numpy as np
 from roster.eligibility import why_not
 from roster.model import AutomatonState, _next_state
 from roster.problem import Assignment, Employee, Roster, RosterProblem
+from roster.templates import ShiftType
 
 #: Automaton states beyond which the programme is not worth it (no run limit makes
 #: one state per run length up to the horizon).
 MAX_STATES = 600
 #: Lagrangian rounds per schedule for the per-type and weekend maxima.
 PRICE_ROUNDS = 8
+#: Share of `first_roster`'s time for its first pass (one schedule per employee); the
+#: rounds of best responses get the rest.
+FIRST_PASS_SHARE = 0.5
+#: Extra gain, as a share of the under weight, per person short beyond the first on a
+#: (day, shift) (`first_roster`).
+SHORT_PREMIUM = 0.02
 _NEG = -1e18
 
 
@@ -137,9 +150,18 @@ class Priced:
 class EmployeeProgramme:
     """One employee's dynamic programme: built once, solved for many prices."""
 
-    def __init__(self, problem: RosterProblem, employee: Employee) -> None:
+    def __init__(
+        self,
+        problem: RosterProblem,
+        employee: Employee,
+        shared: dict[tuple[object, ...], tuple[list[int], list[int]]] | None = None,
+    ) -> None:
+        """`shared`: a cache of minute bands (`_reach`) for the programmes of one
+        problem; employees with the same contract and days share theirs (a big pool's
+        copies of a contract: a tenth of its first pass)."""
         p = self.problem = problem
         self.employee = employee
+        self._shared = {} if shared is None else shared
         self.symbols = [None, *(s.id for s in p.shift_types)]
         self.automaton = _automaton(p, employee)
         lengths = [s.minutes for s in p.shift_types]
@@ -179,6 +201,21 @@ class EmployeeProgramme:
             for s, limit in employee.max_shifts_per_type.items()
             if s in self.symbols
         }
+
+        # shift types a day's shift can change between without touching any other rule:
+        # the same length, and the same rotation rule both ways (Instance22's a1/a2/a3)
+        def signature(shift: ShiftType) -> tuple[object, ...]:
+            before = frozenset(t.id for t in p.shift_types if shift.id in t.forbidden_next)
+            return shift.minutes, frozenset(shift.forbidden_next), before
+
+        self.siblings = {
+            k: [
+                j
+                for j, other in enumerate(p.shift_types, start=1)
+                if j != k and signature(other) == signature(shift)
+            ]
+            for k, shift in enumerate(p.shift_types, start=1)
+        }
         self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
         self._grouped: dict[int, tuple[np.ndarray, ...]] | None
         self._grouped = None
@@ -200,41 +237,212 @@ class EmployeeProgramme:
     def usable(self) -> bool:
         return self.automaton is not None and self.lower <= self.upper
 
-    def best(self, gain: np.ndarray, relax: float = 0.5) -> tuple[list[int], float] | None:
+    def best(
+        self, gain: np.ndarray, relax: float = 0.5, until: float | None = None
+    ) -> tuple[list[int], float] | None:
         """The schedule (a symbol per day, 0 = off) with the most `gain` (per day and
         symbol) less own cost, keeping every rule; None when there is none found.
 
-        The prices that kept the per-type and weekend maxima last time (`penalty`)
-        are the start of the next call: consecutive calls (best-response rounds, or
-        employees with the same contract) then mostly need one programme run."""
+        The per-type and weekend maxima are priced (Lagrangian): each price is raised
+        while its maximum is broken and lowered while it is kept with room to spare,
+        by bisection once both are seen, and the best legal schedule of all runs is
+        the answer. A legal schedule where every priced maximum is met exactly (or its
+        price is 0) is the best one there is (complementary slackness) and ends the
+        search at once. Prices that only rose (the earlier scheme: doubled until the
+        schedule kept the maximum, and carried to the next employee) priced weekends
+        above the cover's weight and left Instance20's weekends 733 persons short.
+
+        The prices of the answer, `relax` times, start the next call: consecutive
+        calls (best-response rounds, employees with the same contract) then mostly
+        need one or two programme runs. `until` (`time.perf_counter()`): no new price
+        round after it."""
         base = gain - self.cost
-        # `relax` of last time's prices: prices only ever raised would keep the
-        # schedule off weekends (or a type) long after the cover there needs it
-        penalty = self.penalty * relax
+        limits = self.type_limits
+        # one price per class of sibling types (`_spread_types` splits it among them),
+        # keyed by its first member; the weekend maximum is key -1
+        groups: dict[int, list[int]] = defaultdict(list)
+        for k in sorted(limits):
+            groups[min([k, *(j for j in self.siblings.get(k, []) if j in limits)])].append(k)
+        prices = {g: float(self.penalty[0, ks].max()) * relax for g, ks in groups.items()}
         weekend_price = self.weekend_price * relax
-        step = max(1.0, float(np.abs(base[np.isfinite(base)]).max(initial=1.0))) / 4
+        finite = base[np.isfinite(base)]
+        step = max(1.0, float(np.abs(finite).max(initial=1.0))) / 4
+        low: dict[int, float] = {}  # per maximum, the highest price that broke it
+        high: dict[int, float] = {}  # and the lowest that kept it in a legal schedule
+        steps: dict[int, float] = {}
+        best: tuple[list[int], float, dict[int, float], float] | None = None
+        path: list[int] = []
+        for _ in range(PRICE_ROUNDS):
+            penalty = np.zeros_like(base)
+            for g, price in prices.items():
+                penalty[:, groups[g]] = price
+            found = self._solve(base - penalty, weekend_price)
+            if found is None:
+                return None
+            path = self._spread_types(found, base)
+            counts, weekends = self._counts(path)
+            # per maximum: broken, kept with room to spare, its price
+            current = {
+                g: (
+                    any(counts[k] > limits[k] for k in ks),
+                    any(counts[k] < limits[k] for k in ks),
+                    prices[g],
+                )
+                for g, ks in groups.items()
+            }
+            if self.employee.max_weekends is not None:
+                limit = self.employee.max_weekends
+                current[-1] = (weekends > limit, weekends < limit, weekend_price)
+            legal = not any(over for over, _, _ in current.values())
+            if legal:
+                value = float(sum(base[d, k] for d, k in enumerate(path)))
+                if best is None or value > best[1]:
+                    best = (path, value, dict(prices), weekend_price)
+                if all(not room or price <= 0 for _, room, price in current.values()):
+                    break  # the best legal schedule: no price can buy more
+            moved = False
+            for c, (over, room, price) in current.items():
+                if over:
+                    low[c] = max(low.get(c, 0.0), price)
+                elif legal and price > 0 and room:
+                    high[c] = min(high.get(c, math.inf), price)
+                else:
+                    continue
+                if c in high and high[c] - low.get(c, 0.0) < 0.5:
+                    continue  # bracketed to half a unit of the weights: settled
+                if c not in high:
+                    steps[c] = steps.get(c, step / 2) * 2
+                    price = low[c] + steps[c]
+                else:
+                    price = (low.get(c, 0.0) + high[c]) / 2
+                if c == -1:
+                    weekend_price = price
+                else:
+                    prices[c] = price
+                moved = True
+            if not moved:
+                break
+            if until is not None and time.perf_counter() > until:
+                break  # out of time: the best legal schedule, or the restricted one
+        if best is not None:
+            path, value, prices, weekend_price = best
+            self.penalty = np.zeros_like(base)
+            for g, price in prices.items():
+                self.penalty[:, groups[g]] = price
+            self.weekend_price = weekend_price
+            return path, value
+        # the prices did not settle (a pool's flat gain makes the programme swing from
+        # one extreme to the other): each maximum still broken is kept by construction,
+        # the programme allowed its class only on its best days of the last schedule and
+        # work only on its best weekends; legal if anything is
+        # the next call starts from the prices raised so far (a pool's next employee
+        # then more often needs one run)
+        self.penalty = np.zeros_like(base)
+        for g, price in prices.items():
+            self.penalty[:, groups[g]] = price
+        self.weekend_price = weekend_price
+        restricted = self._restricted(path, base, penalty, weekend_price, groups)
+        if restricted is not None:
+            return restricted
+        return self._escalated(base, penalty, weekend_price, step)
+
+    def _restricted(
+        self,
+        path: list[int],
+        base: np.ndarray,
+        penalty: np.ndarray,
+        weekend_price: float,
+        groups: dict[int, list[int]],
+    ) -> tuple[list[int], float] | None:
+        score = base - penalty
+        # each pass restricts the maxima the last schedule broke; a maximum restricted
+        # stays so, hence one pass per maximum at most
+        for _ in range(len(groups) + 2):
+            _, weekends = self._counts(path)
+            for members in groups.values():
+                cap = sum(self.type_limits[k] for k in members)
+                used = sorted(
+                    ((float(base[d, k]), d) for d, k in enumerate(path) if k in members),
+                    reverse=True,
+                )
+                if len(used) > cap:
+                    rest = np.ones(self.problem.days, dtype=bool)
+                    rest[[d for _, d in used[:cap]]] = False
+                    score[np.ix_(rest, np.array(members))] = -math.inf
+            limit = self.employee.max_weekends
+            if limit is not None and weekends > limit:
+                worth: dict[int, float] = defaultdict(float)
+                for d, k in enumerate(path):
+                    if k and d in self.weekend_of:
+                        worth[self.weekend_of[d]] += float(base[d, k])
+                ranked = sorted(worth, key=lambda w: -worth[w])
+                for w in set(range(len(self.problem.weekends))) - set(ranked[:limit]):
+                    score[list(self.problem.weekends[w]), 1:] = -math.inf
+            found = self._solve(score, weekend_price)
+            if found is None:
+                return None
+            path = self._spread_types(found, base)
+            if not any(self._excess(path)):
+                return path, float(sum(base[d, k] for d, k in enumerate(path)))
+        return None
+
+    def _escalated(
+        self, base: np.ndarray, penalty: np.ndarray, weekend_price: float, step: float
+    ) -> tuple[list[int], float] | None:
+        """The last resort: prices of the maxima broken raised by a step doubled each
+        round and never lowered (legal when anything is, but far from the best: they
+        soon price weekends above any cover), then the types still over left out and
+        weekends priced above any gain."""
+        penalty = penalty.copy()
         for _ in range(PRICE_ROUNDS):
             path = self._solve(base - penalty, weekend_price)
             if path is None:
                 return None
+            path = self._spread_types(path, base)
             over_types, over_weekends = self._excess(path)
             if not over_types and not over_weekends:
-                self.penalty, self.weekend_price = penalty, weekend_price
-                value = float(sum(base[d, k] for d, k in enumerate(path)))
-                return path, value
+                return path, float(sum(base[d, k] for d, k in enumerate(path)))
             for k in over_types:
-                penalty[:, k] += step
+                penalty[:, [k, *self.siblings.get(k, [])]] += step
             if over_weekends:
                 weekend_price += step
             step *= 2
-        # the prices did not settle: the types still over are left out altogether, and
-        # weekends priced above any gain; legal if anything is
         blocked = base - penalty
         blocked[:, over_types] = -math.inf
         path = self._solve(blocked, weekend_price + 1e6)
         if path is None or any(self._excess(path)):
             return None
         return path, float(sum(base[d, k] for d, k in enumerate(path)))
+
+    def _spread_types(self, path: list[int], base: np.ndarray) -> list[int]:
+        """`path` with the shifts over a type's maximum moved to a sibling type (same
+        length and rotation rule, so every other rule still holds) with room, the
+        cheapest moves first. A uniform price per type cannot split a pool's flat
+        gain between siblings (the programme moves all of them from one to the next:
+        Instance22's employee H went 123/0/113/16 a1 in four rounds), the move does."""
+        counts, _ = self._counts(path)
+        limit = self.type_limits
+        over = [k for k, cap in limit.items() if counts[k] > cap and self.siblings.get(k)]
+        if not over:
+            return path
+        path = list(path)
+        for k in over:
+            moves = sorted(
+                (float(base[d, k] - base[d, j]), d, j)
+                for d, symbol in enumerate(path)
+                if symbol == k
+                for j in self.siblings[k]
+                if np.isfinite(base[d, j])
+            )
+            for _loss, d, j in moves:
+                if counts[k] <= limit[k]:
+                    break
+                if path[d] != k or counts[j] >= limit.get(j, self.problem.days):
+                    continue
+                path[d] = j
+                counts[k] -= 1
+                counts[j] += 1
+        return path
 
     def price(
         self,
@@ -433,12 +641,17 @@ class EmployeeProgramme:
         seconds = sum(1 for d in self.weekend_second if path[d] and not path[d - 1])
         return firsts + seconds
 
-    def _excess(self, path: list[int]) -> tuple[list[int], bool]:
+    def _counts(self, path: list[int]) -> tuple[np.ndarray, int]:
+        """Shifts per symbol and weekends worked in `path`."""
         counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
+        weekends = {self.weekend_of[d] for d, k in enumerate(path) if k and d in self.weekend_of}
+        return counts, len(weekends)
+
+    def _excess(self, path: list[int]) -> tuple[list[int], bool]:
+        counts, weekends = self._counts(path)
         over = [k for k, limit in self.type_limits.items() if counts[k] > limit]
         limit = self.employee.max_weekends
-        weekends = {self.weekend_of[d] for d, k in enumerate(path) if k and d in self.weekend_of}
-        return over, limit is not None and len(weekends) > limit
+        return over, limit is not None and weekends > limit
 
     def _reach(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
         """Per day, the most minutes (units) any path can have worked by its end, and the
@@ -483,11 +696,31 @@ class EmployeeProgramme:
         second = set(self.weekend_second) if weekend_price else set()
         auto = self.automaton
         assert auto is not None
+        p = self.problem
         states, width = len(auto.states), self.upper + 1
         allowed = np.isfinite(score)
-        key = allowed.tobytes()
+        # the band of the employee's own days serves every score that allows no more:
+        # a wider band than needed is still exact, and prices, the cover's forbidden
+        # over-cover and `_restricted` only take days away (its reach costs about a
+        # programme run, and was 40 % of a big pool's first pass when recomputed)
+        own = np.isfinite(self.cost)
+        key = own.tobytes() if not (allowed & ~own).any() else allowed.tobytes()
         if key not in self._reaches:
-            self._reaches = {key: self._reach(allowed)}  # the last one: it rarely changes
+            if key == own.tobytes():
+                e = self.employee
+                contract = (
+                    p.max_consecutive_days(e),
+                    e.min_consecutive_shifts,
+                    e.min_consecutive_days_off,
+                    self.upper,
+                    self.lower,
+                    key,
+                )
+                if contract not in self._shared:
+                    self._shared[contract] = self._reach(own)
+                self._reaches[key] = self._shared[contract]
+            else:
+                self._reaches[key] = self._reach(allowed)
         forward, backward = self._reaches[key]
         value = np.full((states + 1, width), _NEG, dtype=np.float32)  # last row: dummy source
         value[0, 0] = 0.0
@@ -506,7 +739,8 @@ class EmployeeProgramme:
                     gain = gain - weekend_price * fresh
                 candidates = value[sources, a - shift : b - shift]  # targets × sources × band
                 pick = candidates.argmax(axis=1)
-                new[targets, a:b] = candidates.max(axis=1) + gain[:, None]
+                best = np.take_along_axis(candidates, pick[:, None, :], axis=1)[:, 0, :]
+                new[targets, a:b] = best + gain[:, None]
                 back[d, targets, a:b] = sources[rows, pick]
             new[new < _NEG / 2] = _NEG
             value = new
@@ -590,47 +824,82 @@ def first_roster(
         if c.over_weight is not None:
             over[c.day, k] = c.over_weight
     staffed = np.zeros_like(required)
-    last_penalty, last_weekend_price = np.zeros(required.shape), 0.0
+    over_cost = np.where(np.isfinite(over), over, 0.0)  # forbidden over-cover never happens
+    # per contract (its maxima), the prices its last employee's schedule kept them at
+    last_prices: dict[tuple[object, ...], tuple[np.ndarray, float]] = {}
     plans: dict[str, list[int]] = {}
     programmes: dict[str, EmployeeProgramme] = {}
 
     def gain_for(counts: np.ndarray) -> np.ndarray:
         # one more person on (day, shift): earns the under weight while short, then
-        # pays the over weight (minus infinity when over-cover is forbidden)
-        gain = np.where(counts < required, under, -over)
+        # pays the over weight (minus infinity when over-cover is forbidden). The more
+        # short, the more it earns (`SHORT_PREMIUM` a person short beyond the first):
+        # an employee then trades a shift only they cover for one where several are
+        # missing, which leaves the first to someone with a shift to spare. Without it
+        # best responses stall where that trade is a tie (Instance20's weekends, 733
+        # persons short at first, and employees with weekends to spare).
+        short = required - counts
+        gain = np.where(short > 0, under * (1 + SHORT_PREMIUM * (short - 1)), -over)
         gain[:, 0] = 0.0
         return gain
+
+    def objective() -> float:
+        # the roster's benchmark objective, from the counts and each own cost
+        short = np.maximum(required - staffed, 0)
+        extra = np.maximum(staffed - required, 0)
+        cover = float((under * short).sum() + (over_cost * extra).sum())
+        own = sum(
+            float(programmes[eid].cost[np.arange(p.days), path].sum())
+            for eid, path in plans.items()
+        )
+        return cover + own
 
     def place(eid: str, path: list[int], sign: int) -> None:
         for d, k in enumerate(path):
             if k:
                 staffed[d, k] += sign
 
-    for e in p.employees:
-        if time.perf_counter() > deadline or stop():
+    # the first pass may take `FIRST_PASS_SHARE` of the time, shared out evenly: an
+    # employee past their share gets the best legal schedule of the price rounds so
+    # far (so a big pool still ends its pass, with fewer rounds each)
+    pass_end = started + (deadline - started) * FIRST_PASS_SHARE
+    bands: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
+    for done, e in enumerate(p.employees):
+        now = time.perf_counter()
+        if now > deadline or stop():
             return None
-        programme = EmployeeProgramme(p, e)
+        until = now + max(0.0, pass_end - now) / (len(p.employees) - done)
+        programme = EmployeeProgramme(p, e, shared=bands)
         if not programme.usable:
             return None
-        if programmes:
-            # the last employee's prices: a pool shares few contracts, and each
-            # employee's rounds of pricing would take most of a pass. (They also keep
-            # types off that later employees could work: Instance22 left four shift
-            # types unstaffed every day; without them its pass did not end in 50 s.)
-            programme.penalty = np.maximum(programme.penalty, last_penalty)
-            programme.weekend_price = last_weekend_price
-        found = programme.best(gain_for(staffed), relax=1.0)
+        contract = (e.max_weekends, tuple(sorted(programme.type_limits.items())))
+        if contract in last_prices:
+            # the prices of the last employee with the same maxima: a pool shares few
+            # contracts, and each employee's rounds of pricing would take most of a
+            # pass (Instance22's did not end in 50 s). Not across contracts: a weekend
+            # price that held 17 weekends kept a contract of 39 to a few.
+            programme.penalty, programme.weekend_price = last_prices[contract]
+        # half the last prices when there is time to raise them again, else all of
+        # them: carried whole, a price raised once keeps every later employee off
+        # weekends (Instance22's pass: 67,000-330,000 from run to run, against
+        # 64,000-93,000 halved), but halved they take more runs than a big pool's
+        # pass has (the 364 x 150 stand-in's pass did not end in 48 s)
+        spent = (now - started) / done if done else 0.0
+        relax = 0.5 if until - now > 2 * spent else 1.0
+        found = programme.best(gain_for(staffed), relax=relax, until=until)
         if found is None:
             return None
         programmes[e.id] = programme
-        last_penalty, last_weekend_price = programme.penalty, programme.weekend_price
+        last_prices[contract] = (programme.penalty, programme.weekend_price)
         plans[e.id] = found[0]
         place(e.id, found[0], 1)
-    per_round = time.perf_counter() - started
+    # rounds while time is left, a round cut short at the deadline: each response
+    # that is taken improves on the last (by the premium-weighted gain; the roster
+    # kept is the best by the true objective)
     improved = True
-    while improved and time.perf_counter() + per_round < deadline and not stop():
+    best_plans, best_value = dict(plans), objective()
+    while improved and time.perf_counter() < deadline and not stop():
         improved = False
-        round_started = time.perf_counter()
         for e in p.employees:
             if time.perf_counter() > deadline or stop():
                 break
@@ -639,12 +908,15 @@ def first_roster(
             programme = programmes[e.id]
             current = plans[e.id]
             now = float(sum(gain[d, k] - programme.cost[d, k] for d, k in enumerate(current)))
-            found = programme.best(gain)
+            found = programme.best(gain, until=deadline)
             if found is not None and found[1] > now + 1e-9:
                 plans[e.id] = found[0]
                 improved = True
             place(e.id, plans[e.id], 1)
-        per_round = time.perf_counter() - round_started
+        value = objective()
+        if value < best_value:
+            best_plans, best_value = dict(plans), value
+    plans = best_plans
     case = p.cases[0].id
     return tuple(
         sorted(

@@ -158,6 +158,25 @@ FIRST_ROSTER_SHARE = 0.5
 DP_SHARE = 0.8
 
 
+def solve_in_windows(
+    problem: RosterProblem,
+    time_limit: float,
+    seed: int = 0,
+    parameters: SearchParameters | None = None,
+    hint: Roster | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> RosterResult:
+    """`solve` by time windows whatever the problem's size: from `hint` when it is
+    legal (else a first roster as `_solve_by_windows` finds one), improved by the
+    time-window LNS; never worse than the hint. For a long horizon whose whole model
+    builds in time but whose whole-model search does not improve a good start in it
+    (`roster.nrp`: Instance20's from 22,576 to 61,946 in 60 s)."""
+    deadline = Deadline(time_limit)
+    params = parameters or SearchParameters()
+    with Interrupt(should_stop) as interrupt:
+        return _solve_by_windows(problem, deadline, seed, params, hint, interrupt, why="asked for")
+
+
 def _solve_by_windows(
     problem: RosterProblem,
     deadline: Deadline,
@@ -165,8 +184,13 @@ def _solve_by_windows(
     params: SearchParameters,
     hint: Roster | None,
     interrupt: Interrupt,
+    why: str = "",
 ) -> RosterResult:
     """`solve` for a problem too big to build whole (`roster.windows`)."""
+    why = why or (
+        "the whole model is too big to build in the time limit "
+        f"(about {build_seconds(problem):.0f} s)"
+    )
     from roster.validate import total, validate
 
     window_params = dataclasses.replace(params, greedy_hint=False, decompose=False)
@@ -265,8 +289,7 @@ def _solve_by_windows(
         seconds=deadline.elapsed(),
         cancelled=interrupt.stopped,
         message=(
-            "time windows: the whole model is too big to build in the time limit "
-            f"(about {build_seconds(problem):.0f} s); a first roster by {how}, then "
+            f"time windows: {why}; a first roster by {how}, then "
             f"{searched} windows re-solved; no bound"
         ),
     )
