@@ -2,13 +2,18 @@
 
 1. A Lagrangian relaxation (`matcher.lagrange.relax`) gives a bound and, per pair, a
    bound on every solution that uses it.
-2. A start: the given hint, else a regret greedy on the relaxation's pair bounds.
-3. Rounds of CP-SAT (`matcher.core.solve_core`) on the core without the pairs that
-   cannot beat the best solution so far (`useless_pairs`): each round's model keeps an
+2. Probes (`_probe`): CP-SAT on the core reduced to ``floor(bound)``, the best value
+   the bound allows; that model is tiny, so CP-SAT soon finds such a solution (proven:
+   it meets the bound) or shows there is none (the bound drops by 1, the next probe
+   aims there). A probe that runs out of its time ends the probing.
+3. A neighbourhood search (`matcher.lns`) from the start (the hint, the probes' best,
+   or a short CP-SAT run) until it meets the bound or stalls.
+4. Rounds of CP-SAT (`matcher.core.solve_core`) on the core without the pairs that
+   cannot beat the best solution so far (`reduce`): each round's model keeps an
    optimum of the full core, so a round's proof is a proof for the full core. A better
    solution found in a round fixes more pairs for the next.
 
-The reported bound is the smaller of the relaxation's and the last round's
+The reported bound is the smallest of the relaxation's, the probes' and the rounds'
 (max(CP-SAT's bound, the solution the round started from)).
 """
 
