@@ -2,13 +2,18 @@
 
 1. A Lagrangian relaxation (`matcher.lagrange.relax`) gives a bound and, per pair, a
    bound on every solution that uses it.
-2. A start: the given hint, else a regret greedy on the relaxation's pair bounds.
-3. Rounds of CP-SAT (`matcher.core.solve_core`) on the core without the pairs that
-   cannot beat the best solution so far (`useless_pairs`): each round's model keeps an
+2. Probes (`_probe`): CP-SAT on the core reduced to ``floor(bound)``, the best value
+   the bound allows; that model is tiny, so CP-SAT soon finds such a solution (proven:
+   it meets the bound) or shows there is none (the bound drops by 1, the next probe
+   aims there). A probe that runs out of its time ends the probing.
+3. A neighbourhood search (`matcher.lns`) from the start (the hint, the probes' best,
+   or a short CP-SAT run) until it meets the bound or stalls.
+4. Rounds of CP-SAT (`matcher.core.solve_core`) on the core without the pairs that
+   cannot beat the best solution so far (`reduce`): each round's model keeps an
    optimum of the full core, so a round's proof is a proof for the full core. A better
    solution found in a round fixes more pairs for the next.
 
-The reported bound is the smaller of the relaxation's and the last round's
+The reported bound is the smallest of the relaxation's, the probes' and the rounds'
 (max(CP-SAT's bound, the solution the round started from)).
 """
 
@@ -29,6 +34,7 @@ from matcher.core import (
     solve_core,
 )
 from matcher.lagrange import Relaxation, pairs_reaching, relax
+from matcher.lns import improve
 from solving.status import SolveStatus
 
 #: Share of the time limit the relaxation may take.
@@ -37,6 +43,13 @@ RELAXATION_SHARE = 0.1
 #: (plus 1) of the relaxation's bound.
 FIRST_MARGIN = 0.0005
 MAX_ROUNDS = 6
+#: Share of the time limit for the neighbourhood search (it usually stops sooner: at
+#: the bound or after a run of failures), and for the CP-SAT run that gives it a start.
+LNS_SHARE = 0.1
+START_SHARE = 0.05
+#: Share of the time limit for probing the bound (`_probe`), and the most probes.
+PROBE_SHARE = 0.3
+MAX_PROBES = 5
 #: Times the reduced core is relaxed again to shrink it further.
 SHRINK_PASSES = 3
 _EPS = 1e-6
@@ -75,20 +88,45 @@ def solve_bounded(
     # Without a start, aim just below the relaxation's bound: a solution that good
     # cannot use a pair whose bound is lower, so the round's model is small.
     threshold = relaxation.bound - (FIRST_MARGIN * abs(relaxation.bound) + 1)
+    incumbent, value, bound = _probe(
+        core,
+        relaxation,
+        incumbent,
+        options,
+        None if deterministic else started + PROBE_SHARE * time_limit,
+        _progress(on_solution, relaxation.bound, -math.inf),
+        should_stop,
+    )
+    threshold = min(threshold, bound)
+    if value is None or value < math.floor(bound + _EPS):
+        incumbent, value = _neighbourhood_search(
+            core,
+            relaxation,
+            incumbent,
+            threshold if value is None else value + 1,
+            math.floor(bound + _EPS),
+            options,
+            None if deterministic else started + (PROBE_SHARE + LNS_SHARE) * time_limit,
+            _progress(on_solution, relaxation.bound, -math.inf),
+            should_stop,
+        )
     result: CoreResult | None = None
-    bound = relaxation.bound
     for _ in range(MAX_ROUNDS):
         if value is not None:
-            if math.floor(relaxation.bound + _EPS) <= value:
+            if math.floor(bound + _EPS) <= value:
                 break  # the relaxation alone proves the start optimal
-            threshold = value + 1  # only a strictly better solution matters now
+            # Only a strictly better solution matters now. Without a hint, the first
+            # threshold stays while it is lower: a model with some room below the goal
+            # lets CP-SAT's objective guide it (on gapc #6 the model reduced to exactly
+            # floor(bound) left it stuck one above the optimum in 4 runs of 4).
+            threshold = value + 1 if hint is not None else min(threshold, value + 1)
         protect = [p for p in (*core.current_pair, *(incumbent or ())) if p >= 0]
         keep = reduce(core, relaxation, threshold, protect, None if deterministic else deadline)
         if keep is None:  # nothing reaches the threshold
             bound = min(bound, threshold - 1)
-            if value is not None:
+            if value is not None and value >= threshold - 1:
                 break  # the start is optimal
-            threshold = relaxation.bound - 4 * (relaxation.bound - threshold)
+            threshold = bound - 4 * (bound - threshold)
             continue
         sub, pairs = restrict(core, keep)
         result = solve_core(
@@ -101,7 +139,7 @@ def solve_bounded(
         # A solution using a dropped pair scores below the threshold, hence at most
         # threshold − 1 (integer objective).
         if result.bound is not None:
-            bound = min(relaxation.bound, max(result.bound, threshold - 1))
+            bound = min(bound, max(result.bound, threshold - 1))
         elif result.status is SolveStatus.INFEASIBLE:
             bound = min(bound, threshold - 1)
         if result.objective is not None and (value is None or result.objective > value):
@@ -112,9 +150,110 @@ def solve_bounded(
         if value is not None and value >= threshold - 1:
             bound = min(bound, float(value))  # the best overall: proven
             break
-        if value is None:  # nothing at or above the threshold: aim lower
-            threshold = relaxation.bound - 4 * (relaxation.bound - threshold)
+        if value is None or value < threshold - 1:  # nothing reaches the threshold: aim lower
+            threshold = bound - 4 * (bound - threshold)
     return _result(core, incumbent, value, bound, time.perf_counter() - started, result)
+
+
+def _probe(
+    core: AssignmentCore,
+    relaxation: Relaxation,
+    incumbent: list[int] | None,
+    options: SolveOptions,
+    deadline: float | None,
+    on_solution: Callable[[float, float], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[list[int] | None, int | None, float]:
+    """Aim at the best value the bound allows, ``goal = floor(bound)``: reduced to the
+    pairs a solution that good may use, the model is tiny, so CP-SAT either finds such a
+    solution (optimal: it meets the bound) or shows there is none (the bound drops to
+    goal − 1, and the next probe aims there). Stops at the first probe that runs out of
+    its time. The best solution, its value, and the bound."""
+    value = None if incumbent is None else objective_of(core, incumbent)
+    bound = relaxation.bound
+    current = [p for p in core.current_pair if p >= 0]
+    for _ in range(MAX_PROBES):
+        goal = math.floor(bound + _EPS)
+        if value is not None and value >= goal:
+            break
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        # current pairs stay: a dropped one would lose its stability cost (`restrict`)
+        keep = reduce(core, relaxation, goal, current, deadline)
+        if keep is None:
+            bound = goal - 1
+            continue
+        sub, pairs = restrict(core, keep)
+        limit = PROBE_SHARE * options.time_limit / MAX_PROBES
+        if deadline is not None:
+            limit = max(0.01, deadline - time.perf_counter())
+        probe = solve_core(
+            sub,
+            replace(options, time_limit=limit),
+            on_solution=on_solution,
+            should_stop=should_stop,
+        )
+        if probe.objective is not None and (value is None or probe.objective > value):
+            incumbent = [int(pairs[p]) if p >= 0 else -1 for p in probe.pair_of_item]
+            value = probe.objective
+        if not probe.status.proven:
+            break
+        # every solution reaching the goal is in the probe's model
+        best_here = probe.objective if probe.objective is not None else -math.inf
+        bound = min(bound, max(best_here, goal - 1))
+    return incumbent, value, bound
+
+
+def _neighbourhood_search(
+    core: AssignmentCore,
+    relaxation: Relaxation,
+    incumbent: list[int] | None,
+    threshold: float,
+    goal: int,
+    options: SolveOptions,
+    deadline: float | None,
+    on_solution: Callable[[float, float], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[list[int] | None, int | None]:
+    """Improve the start (or a short CP-SAT run's best, without one) by `matcher.lns` on
+    the core reduced to `threshold`, until it meets `goal` (the bound, rounded down); the best
+    solution and its value (the start's if nothing better was found)."""
+    value = None if incumbent is None else objective_of(core, incumbent)
+    protect = [p for p in (*core.current_pair, *(incumbent or ())) if p >= 0]
+    keep = reduce(core, relaxation, threshold, protect, deadline)
+    if keep is None:
+        return incumbent, value
+    sub, pairs = restrict(core, keep)
+    if incumbent is None:
+        start_limit = START_SHARE * options.time_limit
+        if deadline is not None:
+            start_limit = min(start_limit, max(0.01, deadline - time.perf_counter()))
+        first = solve_core(sub, replace(options, time_limit=start_limit), on_solution=on_solution)
+        if first.objective is None:
+            return None, None
+        start = list(first.pair_of_item)
+    else:
+        start = _to_sub(incumbent, keep)
+    report = None
+    if on_solution is not None:
+        forward = on_solution
+
+        def report(objective: int) -> None:
+            forward(float(objective), relaxation.bound)
+
+    found, found_value = improve(
+        sub,
+        start,
+        goal=goal,
+        doubtful=relaxation.pair_bound[pairs] < goal - _EPS,
+        options=options,
+        deadline=deadline,
+        should_stop=should_stop,
+        on_solution=report,
+    )
+    if value is not None and found_value <= value:
+        return incumbent, value
+    return [int(pairs[p]) if p >= 0 else -1 for p in found], found_value
 
 
 def _progress(
