@@ -274,13 +274,13 @@ class _ProgrammePricer:
         return both, bound if proven is None else max(bound, proven)
 
 
-def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, deadline: float) -> int:
+def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, left: float) -> int:
     """Fractional assignments to fix in one dive step: one, unless fixing one a step
-    (at the `spent / steps` seconds a step so far) would not reach a roster before
-    `deadline`; then as many as make the pace fit. Out of time the dive can only hand
-    back the heaviest columns (Instance18 under load: 11,000-13,000 against 4,459)."""
+    (at the `spent / steps` seconds a step so far) would not reach a roster in the
+    `left` seconds before the deadline; then as many as make the pace fit. Out of time
+    the dive can only hand back the heaviest columns (Instance18 under load:
+    11,000-13,000 against 4,459)."""
     slots = len({(k[0], k[1]) for k in fractional})
-    left = deadline - time.perf_counter()
     if not steps or left <= 0:
         return 1
     return max(1, math.ceil(slots * (spent / steps) / left))
@@ -539,7 +539,8 @@ class ColumnGeneration:
                 # at least one fractional assignment a step (the heaviest when none is
                 # at ≥ FIX_AT), and as many as the pace so far needs to reach a roster
                 # before the deadline (`_fixes_per_step`)
-                many = _fixes_per_step(fractional, steps, time.perf_counter() - began, deadline)
+                now = time.perf_counter()
+                many = _fixes_per_step(fractional, steps, now - began, deadline - now)
                 taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
                 for key in _heaviest_per_slot(fractional):
                     if len(taken) >= many:
