@@ -43,11 +43,17 @@ def _roster(
     )
 
 
-def _refusal(session: Session, roster: Roster) -> str:
+def _assert_refused(
+    session: Session, roster: Roster, consultant: int, rule: str, other: Roster
+) -> None:
+    """Publishing `roster` is refused, naming the consultant, the rule broken and the
+    other roster, and the roster stays a draft."""
     with pytest.raises(Conflict) as refused:
         publish_roster(session, roster, None)
     assert session.get(Roster, roster.id).status is RosterStatus.DRAFT  # type: ignore[union-attr]
-    return refused.value.detail
+    detail = refused.value.detail
+    assert f"consultant {consultant}" in detail and rule in detail
+    assert f"published roster {other.id}" in detail
 
 
 NEXT_WEEK = START + dt.timedelta(days=7)
@@ -69,9 +75,7 @@ def test_publishing_refuses_a_roster_that_breaks_the_weekly_rest_with_another(
         # but the 7 days 2..8 then hold no 35 h rest (31 h before day 3, 16 h between
         # shifts, 9 h after day 8); the daily rest holds (16 h after case 1's last)
         clash = _roster(session, case_2, office, NEXT_WEEK, [(a, 0, "D"), (a, 1, "D")])
-        detail = _refusal(session, clash)
-        assert f"consultant {a}" in detail and "weekly rest" in detail
-        assert f"published roster {first.id}" in detail
+        _assert_refused(session, clash, a, "weekly rest", first)
         # on its days 1 and 2 instead: 40 h free from 15:00 on day 6: published
         fine = _roster(session, case_2, office, NEXT_WEEK, [(a, 1, "D"), (a, 2, "D")])
         assert publish_roster(session, fine, None).status is RosterStatus.PUBLISHED
@@ -102,9 +106,7 @@ def test_publishing_refuses_a_roster_that_breaks_the_48_hour_average_with_anothe
             "2x12",
             reference_period_days=7,
         )
-        detail = _refusal(session, clash)
-        assert f"consultant {a}" in detail and "48-hour average" in detail
-        assert f"published roster {first.id}" in detail
+        _assert_refused(session, clash, a, "48-hour average", first)
         # its days 3 and 4 (10, 11): at most 48 h in any 7 days: published
         fine = _roster(
             session,
@@ -133,9 +135,7 @@ def test_the_next_roster_of_the_same_case_continues_the_run_of_days(
         # a night on its day 0 is the 5th night in a row (the daily rest of 16 h after
         # 07:00 and the weekly rest hold): refused, naming the earlier roster of the case
         fifth = _roster(session, case_id, office, NEXT_WEEK, [(a, 0, "N"), (b, 1, "N")])
-        detail = _refusal(session, fifth)
-        assert f"consultant {a}" in detail and "consecutive" in detail
-        assert f"published roster {first.id}" in detail
+        _assert_refused(session, fifth, a, "consecutive", first)
         # b instead on day 0, a on day 1 (a night off after four): published
         fine = _roster(session, case_id, office, NEXT_WEEK, [(b, 0, "N"), (a, 1, "N")])
         assert publish_roster(session, fine, None).status is RosterStatus.PUBLISHED
