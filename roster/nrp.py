@@ -53,7 +53,7 @@ from roster.solve import (
     solve_in_windows,
     too_big_to_build,
 )
-from roster.validate import total, validate
+from roster.validate import total
 from solving.status import SolveStatus
 
 #: Share of the time limit for column generation and its dive (`ROOT_SHARE` of it at
@@ -170,17 +170,14 @@ def solve_nrp(
         # 60 s (best known 4,769). Its best responses, then the time-window LNS, improve
         # it: the whole model's search, hinted with it, ended worse than it began
         # (Instance20: 22,576 to 61,946 in 60 s, the model too big to improve on it)
-        quick = sequences.first_roster(
-            problem, time.perf_counter() + remaining() * LONG_HORIZON_START_SHARE
+        result = solve_in_windows(
+            problem,
+            max(0.1, remaining()),
+            seed=seed,
+            parameters=dataclasses.replace(params, decompose=True),
+            dp_share=LONG_HORIZON_START_SHARE,
         )
-        if quick is not None and not validate(problem, quick):
-            result = solve_in_windows(
-                problem,
-                max(0.1, remaining()),
-                seed=seed,
-                parameters=dataclasses.replace(params, decompose=True),
-                hint=quick,
-            )
+        if result.found:
             return dataclasses.replace(result, seconds=deadline.elapsed())
     if columns.applicable(problem) and not starts:
         generated = columns.generate(

@@ -177,6 +177,7 @@ def solve_in_windows(
     parameters: SearchParameters | None = None,
     hint: Roster | None = None,
     should_stop: Callable[[], bool] | None = None,
+    dp_share: float | None = None,
 ) -> RosterResult:
     """`solve` by time windows whatever the problem's size: from `hint` when it is
     legal (else a first roster as `_solve_by_windows` finds one), improved by the
@@ -186,7 +187,9 @@ def solve_in_windows(
     deadline = Deadline(time_limit)
     params = parameters or SearchParameters()
     with Interrupt(should_stop) as interrupt:
-        return _solve_by_windows(problem, deadline, seed, params, hint, interrupt, why="asked for")
+        return _solve_by_windows(
+            problem, deadline, seed, params, hint, interrupt, why="asked for", dp_share=dp_share
+        )
 
 
 def _solve_by_windows(
@@ -197,8 +200,11 @@ def _solve_by_windows(
     hint: Roster | None,
     interrupt: Interrupt,
     why: str = "",
+    dp_share: float | None = None,
 ) -> RosterResult:
-    """`solve` for a problem too big to build whole (`roster.windows`)."""
+    """`solve` for a problem too big to build whole (`roster.windows`). `dp_share`:
+    of the time, the share for the per-employee programme's first roster when there is
+    no hint (`DP_SHARE` by default)."""
     why = why or (
         "the whole model is too big to build in the time limit "
         f"(about {build_seconds(problem):.0f} s)"
@@ -222,6 +228,7 @@ def _solve_by_windows(
         return solve(sub, time_limit, seed, parameters=first_params, **kwargs)  # type: ignore[arg-type]
 
     start: Roster | None = None
+    responses: sequences.BestResponses | None = None
     how = "the hint"
     if hint and not validate(problem, hint):
         start = hint
@@ -229,15 +236,17 @@ def _solve_by_windows(
         # each employee's schedule over the whole horizon by dynamic programme: exact
         # totals, no pro-rata guesses (the rolling horizon's windows found none in
         # 60 s for Instance22, each window's pro-rata limits too tight to meet)
+        responses = sequences.BestResponses(problem)
         start = sequences.first_roster(
             problem,
-            time.perf_counter() + deadline.share(DP_SHARE),
+            time.perf_counter() + deadline.share(dp_share or DP_SHARE),
             stop=lambda: interrupt.stopped,
             # its first pass may end late: no time for the windows then, but a roster
             finish_by=time.perf_counter() + deadline.share(DP_FINISH_SHARE),
+            responses=responses,
         )
         if start is not None and validate(problem, start):
-            start = None  # a rule the programme missed: the rolling horizon instead
+            start, responses = None, None  # a rule it missed: the rolling horizon instead
         how = "a dynamic programme per employee"
     if start is None:
         how = "rolling horizon"
@@ -286,17 +295,38 @@ def _solve_by_windows(
         # do not carry the horizon-wide legal averages (on site, night workers)
         return math.inf if validate(whole, roster) else total(whole, roster)
 
-    value = total(problem, start)
-    roster, value, searched = windows.improve(
-        problem,
-        start,
-        value,
-        deadline,
-        solve_window,
-        legal_total,
-        seed=seed,
-        build_estimate=build_seconds,
-    )
+    roster, value, searched = start, int(total(problem, start)), 0
+    sweep = 0
+    while True:
+        # a sweep of the windows, then a round of best responses from its roster: the
+        # windows move many employees within weeks, a response one across the horizon
+        part = deadline
+        if responses is not None:
+            part = Deadline(min(deadline.remaining(), windows.sweep_seconds(problem)))
+        roster, value, count = windows.improve(
+            problem,
+            roster,
+            value,
+            part,
+            solve_window,
+            legal_total,
+            seed=seed + sweep,
+            build_estimate=build_seconds,
+        )
+        searched, sweep = searched + count, sweep + 1
+        if responses is None or deadline.remaining() <= windows.MIN_WINDOW_SECONDS:
+            break
+        if interrupt.stopped:
+            break
+        responses.adopt(roster)
+        until = time.perf_counter() + deadline.remaining()
+        if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
+            responses = None  # the windows' roster is a best response: windows only
+            continue
+        candidate = responses.roster()
+        candidate_value = legal_total(problem, candidate)
+        if candidate_value < value:
+            roster, value = candidate, int(candidate_value)
     return roster_result(
         problem,
         roster,

@@ -358,6 +358,14 @@ def first_roster(
     return tuple(sorted(planned)), ""
 
 
+def sweep_seconds(problem: RosterProblem, window_days: int | None = None) -> float:
+    """Time for one sweep of `improve` over the horizon's windows, at
+    `IMPROVE_WINDOW_SECONDS` each."""
+    window_days = window_days or window_days_for(problem)
+    starts = sum(1 for c in cut_days(problem) if c < problem.days)
+    return math.ceil(starts / max(1, window_days // 7)) * IMPROVE_WINDOW_SECONDS
+
+
 def improve(
     problem: RosterProblem,
     roster: Roster,
