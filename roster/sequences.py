@@ -907,11 +907,14 @@ class BestResponses:
         deadline: float,
         stop: Callable[[], bool] = lambda: False,
         most: int | None = None,
+        min_gain: float = 0.0,
     ) -> bool:
         """Rounds of best responses (at `most` so many) while they change something and
         time is left, a round cut short at `deadline`; each response taken improves on
-        the last by the premium-weighted gain. Ends on the best roster by the true
-        objective seen; True when it is better than the one it started from."""
+        the last by the premium-weighted gain. `min_gain`: no further round after one
+        that lowered the objective by less than this share of it. Ends on the best
+        roster by the true objective seen; True when it is better than the one it
+        started from."""
         p = self.problem
         improved = True
         start_value = self.objective()
@@ -935,6 +938,8 @@ class BestResponses:
                     improved = True
                 self._place(self.plans[e.id], 1)
             value = self.objective()
+            if value > best_value * (1 - min_gain) - 1e-9:
+                improved = False  # too little for another round
             if value < best_value:
                 best_plans, best_value = dict(self.plans), value
         self.adopt_plans(best_plans)
@@ -972,6 +977,7 @@ def first_roster(
     stop: Callable[[], bool] = lambda: False,
     finish_by: float | None = None,
     responses: BestResponses | None = None,
+    min_gain: float = 0.0,
 ) -> Roster | None:
     """A legal roster from each employee's best schedule against the cover the others
     leave (see the module docstring), improved by rounds of best responses until
@@ -983,14 +989,15 @@ def first_roster(
     employee past `deadline` with a single price round: a late roster is better than
     none (the 364 x 150 stand-in's pass ended past its 48 s on a loaded machine, and
     the solve then had no roster at all). `responses`: the search to run (a fresh
-    `BestResponses(problem)`), for the caller to resume later."""
+    `BestResponses(problem)`), for the caller to resume later. `min_gain`: see
+    `BestResponses.rounds`."""
     if not applicable(problem):
         return None
     search = responses or BestResponses(problem)
     finish_by = max(deadline, finish_by if finish_by is not None else deadline)
     if not search.first_pass(deadline, finish_by, stop):
         return None
-    search.rounds(deadline, stop)
+    search.rounds(deadline, stop, min_gain=min_gain)
     return search.roster()
 
 

@@ -168,6 +168,10 @@ DP_SHARE = 0.8
 #: Share of the time left by which the programme's first pass must end, its rounds cut:
 #: the rest checks the roster (`validate`, a few seconds for 364 days of 150 people).
 DP_FINISH_SHARE = 0.95
+#: The programme's rounds of best responses stop once one gains less than this share
+#: of the objective: the windows then gain more a second (Instance20, 120 s: rounds of
+#: 7.5 s gained 3.5 % and 1.1 %, the next window's 8 s 11 %).
+DP_ROUND_MIN_GAIN = 0.05
 
 
 def solve_in_windows(
@@ -244,6 +248,7 @@ def _solve_by_windows(
             # its first pass may end late: no time for the windows then, but a roster
             finish_by=time.perf_counter() + deadline.share(DP_FINISH_SHARE),
             responses=responses,
+            min_gain=DP_ROUND_MIN_GAIN,
         )
         if start is not None and validate(problem, start):
             start, responses = None, None  # a rule it missed: the rolling horizon instead

@@ -174,3 +174,18 @@ def test_the_window_sweeps_alternate_with_rounds_of_best_responses(
     hinted = solve_module.solve_in_windows(p, time_limit=600, hint=hint)
     assert len(values) == 1
     assert not any(a.employee == "E0" for a in hinted.roster)
+
+
+def test_rounds_stop_after_one_that_gains_less_than_min_gain() -> None:
+    # Every round gains less than all of the objective: min_gain=1 stops after the
+    # first, the roster of `most=1`; without it the rounds go on and gain more here
+    p = generated_nrp(6, 5)
+    searches = [BestResponses(p) for _ in range(3)]
+    for search in searches:
+        assert search.first_pass(FAR, FAR)
+    one, cut, full = searches
+    one.rounds(FAR, most=1)
+    cut.rounds(FAR, min_gain=1.0)
+    full.rounds(FAR)
+    assert cut.roster() == one.roster()
+    assert full.objective() < one.objective()
