@@ -978,6 +978,7 @@ def first_roster(
     finish_by: float | None = None,
     responses: BestResponses | None = None,
     min_gain: float = 0.0,
+    rounds_until: float | None = None,
 ) -> Roster | None:
     """A legal roster from each employee's best schedule against the cover the others
     leave (see the module docstring), improved by rounds of best responses until
@@ -990,14 +991,15 @@ def first_roster(
     none (the 364 x 150 stand-in's pass ended past its 48 s on a loaded machine, and
     the solve then had no roster at all). `responses`: the search to run (a fresh
     `BestResponses(problem)`), for the caller to resume later. `min_gain`: see
-    `BestResponses.rounds`."""
+    `BestResponses.rounds`; `rounds_until`: the rounds' deadline when not `deadline`
+    (which then only paces the first pass)."""
     if not applicable(problem):
         return None
     search = responses or BestResponses(problem)
     finish_by = max(deadline, finish_by if finish_by is not None else deadline)
     if not search.first_pass(deadline, finish_by, stop):
         return None
-    search.rounds(deadline, stop, min_gain=min_gain)
+    search.rounds(rounds_until or deadline, stop, min_gain=min_gain)
     return search.roster()
 
 

@@ -138,6 +138,11 @@ def test_the_first_pass_may_end_after_the_deadline_when_given_until_then() -> No
     assert first_roster(p, 0.0) is None
     late = first_roster(p, 0.0, finish_by=FAR)
     assert late is not None and validate(p, late) == []
+    # and with a later deadline for its rounds (the past one only paced the pass),
+    # rounds of best responses improve it
+    improved = first_roster(p, 0.0, finish_by=FAR, rounds_until=FAR)
+    assert improved is not None and validate(p, improved) == []
+    assert total(p, improved) < total(p, late)
 
 
 def test_the_window_sweeps_alternate_with_rounds_of_best_responses(
