@@ -26,8 +26,10 @@
 3. The real problem, hinted with the warm start, for the rest of the time.
 
 A horizon of `LONG_HORIZON_DAYS` or more whose rules the per-employee programme states
-(`roster.sequences`) takes none of these steps: the programme's roster and best
-responses, then the time-window LNS (`roster.solve.solve_in_windows`).
+(`roster.sequences`) takes none of these steps: `roster.solve.solve_in_windows` finds
+the programme's roster and rounds of best responses, then alternates sweeps of the
+time-window LNS with a round of best responses (which moves one employee across the
+whole horizon, where a window moves many within weeks).
 
 The reported objective and status are those of step 3; the bound is the best of the
 three. Measured with scripts/bench_nrp.py (figures in the README).

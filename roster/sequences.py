@@ -26,8 +26,10 @@ weight), then rounds of best responses (each employee re-planned against all the
 others) while they improve and time is left. The first pass shares half the time
 out evenly: an employee past their share keeps the first legal schedule found, so a
 364-day pool of 150 ends its pass (34 s at load 9; it did not end in 48 s before).
-Used as the first roster of a problem too big to build whole (`roster.solve`) and as
-a warm start (`roster.nrp`).
+Used as the first roster of a problem too big to build whole, or of a long horizon
+(`roster.solve._solve_by_windows`, from `roster.nrp` too); its state
+(`BestResponses`) is kept there, so that rounds of best responses resume from the
+time windows' rosters.
 
 Applies (`applicable`) when the employees meet only through the cover of one case
 and every rule is one the programme states exactly or prices; otherwise None, and
