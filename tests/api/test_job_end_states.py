@@ -155,23 +155,38 @@ def test_a_starting_worker_fails_the_jobs_its_dead_predecessor_left_running(
     assert job_id not in behaviours.started  # failed, not run again
 
 
+def _heartbeat(engine: Engine, job_id: int) -> dt.datetime:
+    beat = _job(engine, job_id).heartbeat_at
+    assert beat is not None
+    # SQLite hands back naive datetimes; every stored time is UTC
+    return beat.replace(tzinfo=dt.UTC) if beat.tzinfo is None else beat
+
+
 def test_a_live_workers_long_job_is_not_taken_for_dead(
     api_engine: Engine, world: World, settings: ApiSettings, behaviours: Behaviours
 ) -> None:
+    # A job that runs longer than the timeout: its worker's beats move its heartbeat on,
+    # so a sweep that looks more than the limit after the job's first beat (the time
+    # given to it, as the sweep's clock) takes it for alive and leaves it running.
     job_id = _submit(api_engine, "block")
     worker = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
-    other = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
     worker.start()
-    other.start()  # sweeps too
     try:
         _wait_for(lambda: job_id in behaviours.started)
-        time.sleep(TIMEOUT * 1.5)  # longer than the timeout: beats keep it alive
+        first_beat = _heartbeat(api_engine, job_id)
+        _wait_for(lambda: _heartbeat(api_engine, job_id) > first_beat)  # a beat every poll
+        later_beat = _heartbeat(api_engine, job_id)
+        lost_after = dt.timedelta(seconds=heartbeat_lost_after(settings))
+        # past the first beat's limit (that beat alone would be taken as lost), within
+        # the later one's
+        look = later_beat + lost_after - (later_beat - first_beat) / 2
+        assert look - first_beat > lost_after
+        assert fail_orphaned_jobs(api_engine, lost_after.total_seconds(), now=look) == []
         assert _job(api_engine, job_id).status is JobStatus.RUNNING
         behaviours.release.set()
         _wait_for(lambda: _job(api_engine, job_id).status is JobStatus.SUCCEEDED)
     finally:
         worker.stop()
-        other.stop()
 
 
 def test_every_job_ends_in_a_documented_state_with_a_reason(
