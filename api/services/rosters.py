@@ -426,6 +426,7 @@ def store_result(
     roster.solver_status = status.value
     roster.objective = result.objective
     roster.bound = result.bound
+    roster.bound_by = result.bound_by
     roster.runtime_seconds = round(result.seconds, 3)
     roster.days = problem.days
     roster.uncovered = [dataclasses.asdict(u) for u in result.uncovered]
@@ -496,6 +497,7 @@ def solve_roster_job(
         "cancelled": result.cancelled,
         "objective": result.objective,
         "bound": result.bound,
+        "bound_by": result.bound_by,
         "uncovered_shifts": len(result.uncovered),
         "violations": len(roster.violations),
         "message": None if result.found else _nothing_found(result),
@@ -717,6 +719,7 @@ def repair_job_result(
         cancelled=result.cancelled,
         objective=result.objective,
         bound=result.bound,
+        bound_by=result.bound_by,
         uncovered_shifts=len(result.uncovered),
         violations=len(child.violations),
         changed_assignments=outcome.changed_assignments,
