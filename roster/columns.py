@@ -54,11 +54,15 @@ from ortools.sat.python import cp_model
 from roster import sequences
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
+from roster.validate import total
 
 #: Assignments at or above this LP value are fixed together in one dive step.
 FIX_AT = 0.9
 #: Improving schedules kept per employee and pricing round (best reduced cost first).
 COLUMNS_PER_ROUND = 5
+#: Share of the dive's time left that its pace aims to use (`_fixes_per_step`): the
+#: later steps settle fewer slots a fix than the first ones.
+PACE_MARGIN = 0.5
 #: Pricing rounds after each dive step: three while a pricing round is quick, one once
 #: it takes `SLOW_ROUND` seconds or more. On a 2-core machine where Instance11's root
 #: takes 12 s (0.4 s a round), three rounds made its dive last 20–30 s, one round 7–20 s,
@@ -79,6 +83,9 @@ PROGRAMME_PRICING_DAYS = 56
 #: the prices of the per-type and weekend maxima carry over between rounds, so a few
 #: subgradient steps a round suffice.
 PROGRAMME_ROUNDS = 3
+#: Share of the time for the best combination of the generated columns after the dive
+#: (`ColumnGeneration.best_combination`).
+COMBINATION_SHARE = 0.1
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
@@ -274,16 +281,29 @@ class _ProgrammePricer:
         return both, bound if proven is None else max(bound, proven)
 
 
-def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, left: float) -> int:
+def _fixes_per_step(
+    fractional: dict[Key, float],
+    steps: int,
+    spent: float,
+    left: float,
+    settled_per_fix: float = 1.0,
+) -> int:
     """Fractional assignments to fix in one dive step: one, unless fixing one a step
-    (at the `spent / steps` seconds a step so far) would not reach a roster in the
-    `left` seconds before the deadline; then as many as make the pace fit. Out of time
-    the dive can only hand back the heaviest columns (Instance18 under load:
-    11,000-13,000 against 4,459)."""
+    (at the `spent / steps` seconds a step so far) would not reach a roster in
+    `PACE_MARGIN` of the `left` seconds before the deadline; then as many as make the
+    pace fit. Out of time the dive can only hand back the heaviest columns (Instance18
+    under load: 11,000-13,000 against 4,459).
+
+    `settled_per_fix`: fractional (employee, day) slots settled so far per assignment
+    fixed (taken as at least one). One fix settles many once the LP is re-solved around
+    it (Instance8: 55 at the first step), and counting one a fix made the dive fix 16
+    at once from its second step, far more than it needed (dive rosters 1,399-1,43x
+    instead of 1,304-1,316 one a step)."""
     slots = len({(k[0], k[1]) for k in fractional})
     if not steps or left <= 0:
         return 1
-    return max(1, math.ceil(slots * (spent / steps) / left))
+    needed = slots / max(1.0, settled_per_fix) * (spent / steps)
+    return max(1, math.ceil(needed / (left * PACE_MARGIN)))
 
 
 def _heaviest_per_slot(fractional: dict[Key, float]) -> list[Key]:
@@ -524,6 +544,8 @@ class ColumnGeneration:
         quick = self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
         rounds = DIVE_ROUNDS if quick else 1
         began, steps = time.perf_counter(), 0
+        first_slots: int | None = None  # fractional slots at the first step
+        fixed = 0  # fractional assignments fixed since
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -539,8 +561,11 @@ class ColumnGeneration:
                 # at least one fractional assignment a step (the heaviest when none is
                 # at ≥ FIX_AT), and as many as the pace so far needs to reach a roster
                 # before the deadline (`_fixes_per_step`)
+                slots = len({(k[0], k[1]) for k in fractional})
+                first_slots = slots if first_slots is None else first_slots
+                settled = (first_slots - slots) / fixed if fixed else 1.0
                 now = time.perf_counter()
-                many = _fixes_per_step(fractional, steps, now - began, deadline - now)
+                many = _fixes_per_step(fractional, steps, now - began, deadline - now, settled)
                 taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
                 for key in _heaviest_per_slot(fractional):
                     if len(taken) >= many:
@@ -559,6 +584,7 @@ class ColumnGeneration:
                 except _NoSchedule:
                     continue
                 forced |= trial
+                fixed += max(1, len({(k[0], k[1]) for k in trial if k in fractional}))
                 break
             else:
                 return None  # neither branch of the last fix has a legal roster
@@ -573,6 +599,58 @@ class ColumnGeneration:
             sorted(
                 Assignment(day, shift, case, eid)
                 for eid, (_, index) in best.items()
+                for _, day, shift, case in self.columns[eid][index]
+            )
+        )
+
+    def best_combination(self, hint: Roster | None, time_limit: float) -> Roster | None:
+        """The best roster made of the generated columns, one per employee (the
+        restricted master as an integer programme, by CP-SAT, hinted with `hint`'s
+        columns); None when none is found in `time_limit` seconds. Its objective is the
+        roster's own: columns carry their employee's own cost, and the master charges
+        under- and over-cover as the problem does."""
+        model = cp_model.CpModel()
+        chosen: dict[tuple[str, int], cp_model.IntVar] = {}
+        covering: dict[DemandKey, list[cp_model.IntVar]] = {k: [] for k in self.demands}
+        hinted: dict[str, set[Key]] = {eid: set() for eid in self.columns}
+        for a in hint or ():
+            hinted[a.employee].add((a.employee, a.day, a.shift, a.case))
+        costs = []
+        for eid, columns in self.columns.items():
+            picks = []
+            for index, column in enumerate(columns):
+                var = chosen[(eid, index)] = model.new_bool_var("")
+                picks.append(var)
+                costs.append(self.costs[eid][index] * var)
+                if hint is not None:
+                    model.add_hint(var, column == hinted[eid])
+                for _e, day, shift, case in column:
+                    if (case, day, shift) in covering:
+                        covering[(case, day, shift)].append(var)
+            model.add_exactly_one(picks)
+        for key, d in self.demands.items():
+            worked = sum(covering[key], cp_model.LinearExpr.constant(0))
+            under = model.new_int_var(0, d.required, "")
+            model.add(under >= d.required - worked)
+            costs.append(self.problem.under_weight(d) * under)
+            if d.over_weight is None:
+                model.add(worked <= d.required)
+            elif d.over_weight:
+                over = model.new_int_var(0, len(covering[key]), "")
+                model.add(over >= worked - d.required)
+                costs.append(d.over_weight * over)
+        model.minimize(sum(costs, cp_model.LinearExpr.constant(0)))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = self.seed
+        solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return tuple(
+            sorted(
+                Assignment(day, shift, case, eid)
+                for (eid, index), var in chosen.items()
+                if solver.boolean_value(var)
                 for _, day, shift, case in self.columns[eid][index]
             )
         )
@@ -620,7 +698,16 @@ def generate(
                 {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING, prove=True
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
-            roster = cg.dive(lp, deadline, pool)
+            # the dive leaves the last `COMBINATION_SHARE` to the best combination of all
+            # the columns generated, hinted with its roster (which is one of them)
+            roster = cg.dive(lp, deadline - COMBINATION_SHARE * time_limit, pool)
+            combined = cg.best_combination(
+                roster or cg.heaviest(lp), deadline - time.perf_counter()
+            )
+            if combined is not None and (
+                roster is None or total(problem, combined) < total(problem, roster)
+            ):
+                roster = combined
     except _NoSchedule:
         roster = None
     bound = None if lower is None else math.ceil(lower - 1e-4)
