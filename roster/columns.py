@@ -54,7 +54,6 @@ from ortools.sat.python import cp_model
 from roster import sequences
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
-from roster.validate import total
 
 #: Assignments at or above this LP value are fixed together in one dive step.
 FIX_AT = 0.9
@@ -83,9 +82,6 @@ PROGRAMME_PRICING_DAYS = 56
 #: the prices of the per-type and weekend maxima carry over between rounds, so a few
 #: subgradient steps a round suffice.
 PROGRAMME_ROUNDS = 3
-#: Share of the time for the best combination of the generated columns after the dive
-#: (`ColumnGeneration.best_combination`).
-COMBINATION_SHARE = 0.1
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
@@ -545,7 +541,7 @@ class ColumnGeneration:
         rounds = DIVE_ROUNDS if quick else 1
         began, steps = time.perf_counter(), 0
         first_slots: int | None = None  # fractional slots at the first step
-        fixed = 0  # fractional assignments fixed since
+        fixed = 0  # fractional assignments fixed for the pace since (at least one a step)
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -557,6 +553,7 @@ class ColumnGeneration:
             open_ = {k: v for k, v in values.items() if k not in forced}
             step = {k: True for k, v in open_.items() if v >= FIX_AT}
             fractional = {k: v for k, v in open_.items() if v < 1 - _EPSILON}
+            paced = 1
             if fractional:
                 # at least one fractional assignment a step (the heaviest when none is
                 # at ≥ FIX_AT), and as many as the pace so far needs to reach a roster
@@ -567,12 +564,15 @@ class ColumnGeneration:
                 now = time.perf_counter()
                 many = _fixes_per_step(fractional, steps, now - began, deadline - now, settled)
                 taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
+                paced = 0  # fixed for the pace, beyond those at ≥ FIX_AT
                 for key in _heaviest_per_slot(fractional):
                     if len(taken) >= many:
                         break
                     if (key[0], key[1]) not in taken:
                         step[key] = True
                         taken.add((key[0], key[1]))
+                        paced += 1
+                paced = max(1, paced)
             steps += 1
             heaviest = max(sorted(step), key=lambda k: (values[k] < 1 - _EPSILON, values[k]))
             trials = [step, {heaviest: True}] if len(step) > 1 else [step]
@@ -584,7 +584,7 @@ class ColumnGeneration:
                 except _NoSchedule:
                     continue
                 forced |= trial
-                fixed += max(1, len({(k[0], k[1]) for k in trial if k in fractional}))
+                fixed += paced if trial is step else 1
                 break
             else:
                 return None  # neither branch of the last fix has a legal roster
@@ -599,58 +599,6 @@ class ColumnGeneration:
             sorted(
                 Assignment(day, shift, case, eid)
                 for eid, (_, index) in best.items()
-                for _, day, shift, case in self.columns[eid][index]
-            )
-        )
-
-    def best_combination(self, hint: Roster | None, time_limit: float) -> Roster | None:
-        """The best roster made of the generated columns, one per employee (the
-        restricted master as an integer programme, by CP-SAT, hinted with `hint`'s
-        columns); None when none is found in `time_limit` seconds. Its objective is the
-        roster's own: columns carry their employee's own cost, and the master charges
-        under- and over-cover as the problem does."""
-        model = cp_model.CpModel()
-        chosen: dict[tuple[str, int], cp_model.IntVar] = {}
-        covering: dict[DemandKey, list[cp_model.IntVar]] = {k: [] for k in self.demands}
-        hinted: dict[str, set[Key]] = {eid: set() for eid in self.columns}
-        for a in hint or ():
-            hinted[a.employee].add((a.employee, a.day, a.shift, a.case))
-        costs = []
-        for eid, columns in self.columns.items():
-            picks = []
-            for index, column in enumerate(columns):
-                var = chosen[(eid, index)] = model.new_bool_var("")
-                picks.append(var)
-                costs.append(self.costs[eid][index] * var)
-                if hint is not None:
-                    model.add_hint(var, column == hinted[eid])
-                for _e, day, shift, case in column:
-                    if (case, day, shift) in covering:
-                        covering[(case, day, shift)].append(var)
-            model.add_exactly_one(picks)
-        for key, d in self.demands.items():
-            worked = sum(covering[key], cp_model.LinearExpr.constant(0))
-            under = model.new_int_var(0, d.required, "")
-            model.add(under >= d.required - worked)
-            costs.append(self.problem.under_weight(d) * under)
-            if d.over_weight is None:
-                model.add(worked <= d.required)
-            elif d.over_weight:
-                over = model.new_int_var(0, len(covering[key]), "")
-                model.add(over >= worked - d.required)
-                costs.append(d.over_weight * over)
-        model.minimize(sum(costs, cp_model.LinearExpr.constant(0)))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = self.seed
-        solver.parameters.max_time_in_seconds = max(0.01, time_limit)
-        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        return tuple(
-            sorted(
-                Assignment(day, shift, case, eid)
-                for (eid, index), var in chosen.items()
-                if solver.boolean_value(var)
                 for _, day, shift, case in self.columns[eid][index]
             )
         )
@@ -698,16 +646,7 @@ def generate(
                 {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING, prove=True
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
-            # the dive leaves the last `COMBINATION_SHARE` to the best combination of all
-            # the columns generated, hinted with its roster (which is one of them)
-            roster = cg.dive(lp, deadline - COMBINATION_SHARE * time_limit, pool)
-            combined = cg.best_combination(
-                roster or cg.heaviest(lp), deadline - time.perf_counter()
-            )
-            if combined is not None and (
-                roster is None or total(problem, combined) < total(problem, roster)
-            ):
-                roster = combined
+            roster = cg.dive(lp, deadline, pool)
     except _NoSchedule:
         roster = None
     bound = None if lower is None else math.ceil(lower - 1e-4)

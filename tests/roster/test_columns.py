@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from roster import Assignment, SolveStatus, total, validate
+from roster import SolveStatus, total, validate
 from roster.columns import ColumnGeneration, _Pricer, applicable, generate
 from roster.nrp import solve_nrp
 from roster.read_nrp import read_nrp
@@ -169,40 +169,3 @@ def test_unsmoothed_pricing_prices_the_lps_duals(monkeypatch: pytest.MonkeyPatch
     value, bound, events = _root_with_spy(0.0, monkeypatch)
     assert "smoothed" not in events
     assert abs(value - 558) < 1e-6 and 557 < bound <= 558 + 1e-6
-
-
-def _tiny_with_columns(
-    columns: dict[str, list[tuple[frozenset[tuple[str, int, str, str]], int]]],
-) -> ColumnGeneration:
-    cg = ColumnGeneration(read_nrp(TINY), num_workers=1, seed=1)
-    for eid, own in columns.items():
-        for column, cost in own:
-            cg.add(eid, column, cost)
-    return cg
-
-
-def _roster(*columns: frozenset[tuple[str, int, str, str]]) -> tuple[Assignment, ...]:
-    return tuple(sorted(Assignment(d, s, c, e) for col in columns for e, d, s, c in col))
-
-
-# Hand-made columns of the tiny instance (own cost: its requests A day 0 L, weight 3;
-# A not day 2 D, 1; B day 3 D, 2). The four combinations cost: a1+b1 400 (day 0 D, day
-# 1 L, day 2 D and one of day 3's two D open), a2+b1 404 (days 0 and 1 open, A's two
-# requests), a1+b2 703, a2+b2 707 (seven open, one over, all three requests).
-A1 = frozenset({("A", 0, "L", "ward"), ("A", 1, "D", "ward")})
-A2 = frozenset({("A", 2, "D", "ward"), ("A", 3, "D", "ward")})
-B1 = frozenset({("B", d, "D", "ward") for d in (3, 4, 5, 6)})
-B2 = frozenset({("B", 1, "D", "ward"), ("B", 2, "D", "ward")})
-
-
-def test_best_combination_finds_the_cheapest_columns_away_from_its_hint() -> None:
-    cg = _tiny_with_columns({"A": [(A1, 0), (A2, 4)], "B": [(B1, 0), (B2, 2)]})
-    p = cg.problem
-    assert [total(p, _roster(a, b)) for a in (A1, A2) for b in (B1, B2)] == [400, 703, 404, 707]
-    combined = cg.best_combination(_roster(A2, B2), time_limit=10)  # hinted with the worst
-    assert combined == _roster(A1, B1)
-
-
-def test_best_combination_keeps_the_hint_when_no_other_columns_exist() -> None:
-    cg = _tiny_with_columns({"A": [(A2, 4)], "B": [(B2, 2)]})
-    assert cg.best_combination(_roster(A2, B2), time_limit=10) == _roster(A2, B2)
