@@ -59,9 +59,6 @@ from roster.problem import Assignment, Roster, RosterProblem
 FIX_AT = 0.9
 #: Improving schedules kept per employee and pricing round (best reduced cost first).
 COLUMNS_PER_ROUND = 5
-#: Share of the dive's time left that its pace aims to use (`_fixes_per_step`): the
-#: later steps settle fewer slots a fix than the first ones.
-PACE_MARGIN = 0.5
 #: Pricing rounds after each dive step: three while a pricing round is quick, one once
 #: it takes `SLOW_ROUND` seconds or more. On a 2-core machine where Instance11's root
 #: takes 12 s (0.4 s a round), three rounds made its dive last 20–30 s, one round 7–20 s,
@@ -277,29 +274,16 @@ class _ProgrammePricer:
         return both, bound if proven is None else max(bound, proven)
 
 
-def _fixes_per_step(
-    fractional: dict[Key, float],
-    steps: int,
-    spent: float,
-    left: float,
-    settled_per_fix: float = 1.0,
-) -> int:
+def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, left: float) -> int:
     """Fractional assignments to fix in one dive step: one, unless fixing one a step
-    (at the `spent / steps` seconds a step so far) would not reach a roster in
-    `PACE_MARGIN` of the `left` seconds before the deadline; then as many as make the
-    pace fit. Out of time the dive can only hand back the heaviest columns (Instance18
-    under load: 11,000-13,000 against 4,459).
-
-    `settled_per_fix`: fractional (employee, day) slots settled so far per assignment
-    fixed (taken as at least one). One fix settles many once the LP is re-solved around
-    it (Instance8: 55 at the first step), and counting one a fix made the dive fix 16
-    at once from its second step, far more than it needed (dive rosters 1,399-1,43x
-    instead of 1,304-1,316 one a step)."""
+    (at the `spent / steps` seconds a step so far) would not reach a roster in the
+    `left` seconds before the deadline; then as many as make the pace fit. Out of time
+    the dive can only hand back the heaviest columns (Instance18 under load:
+    11,000-13,000 against 4,459)."""
     slots = len({(k[0], k[1]) for k in fractional})
     if not steps or left <= 0:
         return 1
-    needed = slots / max(1.0, settled_per_fix) * (spent / steps)
-    return max(1, math.ceil(needed / (left * PACE_MARGIN)))
+    return max(1, math.ceil(slots * (spent / steps) / left))
 
 
 def _heaviest_per_slot(fractional: dict[Key, float]) -> list[Key]:
@@ -540,8 +524,6 @@ class ColumnGeneration:
         quick = self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
         rounds = DIVE_ROUNDS if quick else 1
         began, steps = time.perf_counter(), 0
-        first_slots: int | None = None  # fractional slots at the first step
-        fixed = 0  # fractional assignments fixed for the pace since (at least one a step)
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -553,26 +535,19 @@ class ColumnGeneration:
             open_ = {k: v for k, v in values.items() if k not in forced}
             step = {k: True for k, v in open_.items() if v >= FIX_AT}
             fractional = {k: v for k, v in open_.items() if v < 1 - _EPSILON}
-            paced = 1
             if fractional:
                 # at least one fractional assignment a step (the heaviest when none is
                 # at ≥ FIX_AT), and as many as the pace so far needs to reach a roster
                 # before the deadline (`_fixes_per_step`)
-                slots = len({(k[0], k[1]) for k in fractional})
-                first_slots = slots if first_slots is None else first_slots
-                settled = (first_slots - slots) / fixed if fixed else 1.0
                 now = time.perf_counter()
-                many = _fixes_per_step(fractional, steps, now - began, deadline - now, settled)
+                many = _fixes_per_step(fractional, steps, now - began, deadline - now)
                 taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
-                paced = 0  # fixed for the pace, beyond those at ≥ FIX_AT
                 for key in _heaviest_per_slot(fractional):
                     if len(taken) >= many:
                         break
                     if (key[0], key[1]) not in taken:
                         step[key] = True
                         taken.add((key[0], key[1]))
-                        paced += 1
-                paced = max(1, paced)
             steps += 1
             heaviest = max(sorted(step), key=lambda k: (values[k] < 1 - _EPSILON, values[k]))
             trials = [step, {heaviest: True}] if len(step) > 1 else [step]
@@ -584,7 +559,6 @@ class ColumnGeneration:
                 except _NoSchedule:
                     continue
                 forced |= trial
-                fixed += paced if trial is step else 1
                 break
             else:
                 return None  # neither branch of the last fix has a legal roster

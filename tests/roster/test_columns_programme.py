@@ -11,7 +11,6 @@ import pytest
 
 from roster import Assignment, validate
 from roster.columns import (
-    PACE_MARGIN,
     PROGRAMME_PRICING_DAYS,
     ColumnGeneration,
     _fixes_per_step,
@@ -160,26 +159,13 @@ def test_the_exact_programme_finds_the_same_best_value_as_the_first_rosters(seed
 
 def test_the_dive_fixes_one_a_step_while_its_pace_suffices_and_more_when_not() -> None:
     # 100 fractional slots (employee, day), 10 steps done in 10 s (1 s a step): with
-    # 1,000 s left one a step suffices (does not fire); with 10 s left, of which the
-    # pace aims to use PACE_MARGIN (5 s), it needs about 100 / 5 = 20 a step (fires).
-    # The first step, with no pace yet, fixes one.
+    # 1,000 s left one a step suffices (does not fire); with 10 s left it needs about
+    # 100 / 10 = 10 a step (fires). The first step, with no pace yet, fixes one.
     fractional = {(f"e{i % 10}", i // 10, "D", "ward"): 0.5 for i in range(100)}
-    assert PACE_MARGIN == 0.5
     assert _fixes_per_step(fractional, steps=10, spent=10.0, left=1000.0) == 1
-    assert _fixes_per_step(fractional, steps=10, spent=10.0, left=10.0) == 20
+    assert _fixes_per_step(fractional, steps=10, spent=10.0, left=10.0) == 10
     assert _fixes_per_step(fractional, steps=0, spent=0.0, left=10.0) == 1
     assert _fixes_per_step(fractional, steps=10, spent=10.0, left=0.0) == 1  # out of time
-
-
-def test_the_dive_pace_counts_the_slots_each_fix_settled() -> None:
-    # The same 100 slots and 5 s of pace: when each fix so far settled 10 slots, 10
-    # steps of one fix remain, 10 s: two a step (fires, fewer than the 20 above); when
-    # each settled 50, 2 s: one a step suffices (does not fire). Below one a fix counts
-    # as one (never more than the 20 of a fix that settles only itself).
-    fractional = {(f"e{i % 10}", i // 10, "D", "ward"): 0.5 for i in range(100)}
-    assert _fixes_per_step(fractional, 10, 10.0, 10.0, settled_per_fix=10.0) == 2
-    assert _fixes_per_step(fractional, 10, 10.0, 10.0, settled_per_fix=50.0) == 1
-    assert _fixes_per_step(fractional, 10, 10.0, 10.0, settled_per_fix=-3.0) == 20
 
 
 def test_heaviest_per_slot_takes_one_shift_a_day_heaviest_first() -> None:
