@@ -190,8 +190,7 @@ def test_a_case_whose_team_can_rotate_does_so_beside_one_whose_team_cannot() -> 
     # before, one team that could not rotate left every case to the plain greedy
     # (`rotation` gave None). K1's four members rotate on blocks of 4 and 5 days, one
     # shift type each (M4 from nights to days after two days off), M5 and S4 fill the
-    # two shifts the members' 45 hours and rest leave; K2 is the greedy's, with its
-    # speakers only
+    # two shifts the members' 45 hours and rest leave; K2 is left to the greedy
     p = two_cases()
     rotated = rotation(p)
     assert rotated is not None and validate(p, rotated) == []
@@ -203,7 +202,6 @@ def test_a_case_whose_team_can_rotate_does_so_beside_one_whose_team_cannot() -> 
         "M5": "------E",
         "S4": "------N",
     }
-    assert {a.employee for a in rotated if a.case == "K2"} <= {"S1", "S2", "S3", "S4"}
 
 
 def test_no_rotation_when_no_team_can_rotate() -> None:
