@@ -14,7 +14,7 @@ import pytest
 from roster import solve
 from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
-from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
+from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
 from roster.solve import SearchParameters
 from solving.status import SolveStatus
@@ -176,3 +176,26 @@ def test_a_cover_level_above_0_claims_nothing_from_the_language() -> None:
             p, missing_shifts=480 // min(p.under_weight(d) for d in p.cover), team_members=team
         ).night_spread
     )
+
+
+def test_the_team_level_is_proven_once_it_reaches_the_team_bound() -> None:
+    # the tiny case's team bound is 6 (a 37 h week holds 4 of the 21 shifts, the
+    # 32 h one 3), added to the team level as a constraint: the level is proven at a
+    # roster of 6 members with that bound
+    p = tiny(**{w: getattr(ObjectiveWeights(), w) for w in QUALITY})
+    assert team_bound(p) == 6
+    result = solve(
+        p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True, lns=False)
+    )
+    (team_stage,) = [st for st in result.stages if st.level == LEVEL_TEAM]
+    assert team_stage.status is SolveStatus.OPTIMAL
+    assert team_stage.objective == team_stage.bound == 6
+
+
+def test_a_repair_s_team_level_claims_no_per_term_proof() -> None:
+    # a repair (a published roster as reference) holds a changes level too: the per-term
+    # bound does not apply there, and the team level's status is CP-SAT's own
+    p = tiny(**{w: getattr(ObjectiveWeights(), w) for w in QUALITY})
+    published = solve(p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True))
+    assert lexicographic_bound(p, {LEVEL_COVER: 0, LEVEL_CHANGES: 0}, [LEVEL_TEAM]) is None
+    assert published.found
