@@ -109,8 +109,6 @@ def improve(
     ]
     if len({k[2] for k in x}) > 1:
         hoods.append(_Neighbourhood("shift_types", 0.3))
-    if len({k[3] for k in x}) > 1:
-        hoods.append(_Neighbourhood("case", 0.3))
     if any(e is not None for e, _d, _v in spots):
         hoods.append(_Neighbourhood("requests", 0.15))
     stats = LnsStats()
@@ -128,16 +126,7 @@ def improve(
                 hood = hoods[turn % len(hoods)]
                 turn += 1
                 free = _choose(
-                    hood,
-                    rng,
-                    employees,
-                    working,
-                    days,
-                    x,
-                    by_employee,
-                    hot,
-                    on_day=on_day,
-                    assignment=best,
+                    hood, rng, employees, working, days, x, by_employee, hot, on_day=on_day
                 )
                 solver = cp_model.CpSolver()
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
@@ -258,31 +247,6 @@ def _shift_type_keys(
     }
 
 
-def _case_keys(
-    rng: random.Random,
-    size: float,
-    employees: list[str],
-    working: list[str],
-    days: list[int],
-    x: dict[Key, cp_model.IntVar],
-    assignment: dict[Key, bool],
-) -> set[Key]:
-    """One case's shifts, over a window of days, for everyone who works on that case
-    in the window (and half of the time one who does not): its team re-sequences its
-    blocks among themselves. With several cases the other neighbourhoods free people of
-    different cases, who cannot swap shifts (five cases, pool 60)."""
-    case = rng.choice(sorted({k[3] for k in x}))
-    width = max(3, round(max(0.25, size) * len(days)))
-    start = rng.randrange(0, max(1, len(days) - width + 1))
-    window = set(days[start : start + width])
-    on_case = {k[0] for k, on in assignment.items() if on and k[3] == case and k[1] in window}
-    team = {e for e in working if e in on_case}
-    idle = [e for e in employees if e not in working]
-    if idle and rng.random() < 0.5:
-        team.add(rng.choice(idle))
-    return {k for k in x if k[3] == case and k[0] in team and k[1] in window}
-
-
 def _choose(
     hood: _Neighbourhood,
     rng: random.Random,
@@ -294,7 +258,6 @@ def _choose(
     hot: list[tuple[str | None, int]],
     *,
     on_day: dict[tuple[str, int], str] | None = None,
-    assignment: dict[Key, bool] | None = None,
 ) -> set[Key]:
     if hood.name == "employees":
         count = max(1, round(hood.size * len(working)))
@@ -322,8 +285,6 @@ def _choose(
         return {k for k in x if k[1] in window}
     if hood.name == "shift_types":
         return _shift_type_keys(rng, hood.size, working, on_day or {}, x)
-    if hood.name == "case":
-        return _case_keys(rng, hood.size, employees, working, days, x, assignment or {})
     if hood.name == "requests":
         personal = [(e, d) for e, d in hot if e is not None]
         if personal:
