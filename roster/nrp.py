@@ -227,17 +227,8 @@ def solve_nrp(
         # too little time left to build the whole model again: the start is the answer
         # (or there is none), rather than a search that would end past the limit
         if start is None:
-            return RosterResult(
-                SolveStatus.UNKNOWN,
-                None,
-                None,
-                deadline.elapsed(),
-                (),
-                {},
-                (),
-                {},
-                None,
-                message="no roster within the time limit: the warm starts found none",
+            return RosterResult.no_roster(
+                deadline.elapsed(), "no roster within the time limit: the warm starts found none"
             )
         return roster_result(
             problem,

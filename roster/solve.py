@@ -82,6 +82,32 @@ class RosterResult:
     def found(self) -> bool:
         return self.status.found
 
+    @classmethod
+    def no_roster(
+        cls,
+        seconds: float,
+        message: str,
+        *,
+        status: SolveStatus = SolveStatus.UNKNOWN,
+        stages: tuple[StageResult, ...] = (),
+        cancelled: bool = False,
+    ) -> RosterResult:
+        """A result without a roster (UNKNOWN unless told): `message` says why."""
+        return cls(
+            status,
+            None,
+            None,
+            seconds,
+            (),
+            {},
+            (),
+            {},
+            None,
+            stages,
+            cancelled,
+            message=message,
+        )
+
 
 @dataclass(frozen=True)
 class SearchParameters:
@@ -206,7 +232,7 @@ def _solve_by_windows(
 
     def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
         if interrupt.stopped:
-            return RosterResult(SolveStatus.CANCELLED, None, None, 0.0, (), {}, (), {}, None)
+            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
         return solve(sub, time_limit, seed, parameters=window_params, **kwargs)  # type: ignore[arg-type]
 
     # the rolling horizon's windows: one CP-SAT run each, all of its time to finding
@@ -215,7 +241,7 @@ def _solve_by_windows(
 
     def first_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
         if interrupt.stopped:
-            return RosterResult(SolveStatus.CANCELLED, None, None, 0.0, (), {}, (), {}, None)
+            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
         return solve(sub, time_limit, seed, parameters=first_params, **kwargs)  # type: ignore[arg-type]
 
     start: Roster | None = None
@@ -245,35 +271,20 @@ def _solve_by_windows(
         )
         if start is None:
             status = SolveStatus.CANCELLED if interrupt.stopped else SolveStatus.UNKNOWN
-            return RosterResult(
-                status,
-                None,
-                None,
+            return RosterResult.no_roster(
                 deadline.elapsed(),
-                (),
-                {},
-                (),
-                {},
-                None,
+                f"no roster within the time limit: {reason}",
+                status=status,
                 cancelled=interrupt.stopped,
-                message=f"no roster within the time limit: {reason}",
             )
     if validate(problem, start):
         # a rolling-horizon roster that breaks a rule of the whole horizon the windows
         # do not carry (the legal on-site and night-worker averages): no roster
-        return RosterResult(
-            SolveStatus.UNKNOWN,
-            None,
-            None,
+        return RosterResult.no_roster(
             deadline.elapsed(),
-            (),
-            {},
-            (),
-            {},
-            None,
-            cancelled=interrupt.stopped,
-            message="no roster within the time limit: the rolling horizon's roster breaks "
+            "no roster within the time limit: the rolling horizon's roster breaks "
             "a rule of the whole horizon",
+            cancelled=interrupt.stopped,
         )
 
     def legal_total(whole: RosterProblem, roster: Roster) -> float:
@@ -605,19 +616,8 @@ def _solve(
                 f"build took {built:.1f} s)"
             ),
         }.get(final.status, "")
-        return RosterResult(
-            final.status,
-            None,
-            None,
-            seconds,
-            (),
-            {},
-            (),
-            {},
-            None,
-            tuple(stages),
-            cancelled,
-            message=why,
+        return RosterResult.no_roster(
+            seconds, why, status=final.status, stages=tuple(stages), cancelled=cancelled
         )
     if final.objective is None or (cancelled and len(stages) < len(plan)):
         # a later level timed out: keep the earlier level's roster, honestly FEASIBLE
