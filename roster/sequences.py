@@ -168,7 +168,7 @@ def _collapsed(auto: _Automaton, length: np.ndarray) -> _Transitions:
 
     def starts_run(state: int) -> bool:
         key = auto.states[state]
-        return key[0] == "w" and key[1] == 1
+        return bool(key[0] == "w" and key[1] == 1)
 
     block = [0 if i == 0 else 1 + starts_run(i) for i in range(n)]
     while True:
