@@ -185,7 +185,7 @@ def solve_nrp(
                 hint=quick,
             )
             return dataclasses.replace(result, seconds=deadline.elapsed())
-    quick: Roster | None = None
+    pool_start: Roster | None = None
     if (
         len(problem.employees) >= columns.PROGRAMME_PRICING_STAFF
         and columns.applicable(problem)
@@ -195,11 +195,11 @@ def solve_nrp(
         # (Instance13: LP 4,828 after 14 rounds in 24 s, its dive out of time at 22,400),
         # the programme's roster and best responses reach 8,000-11,000 in 15-20 s. It
         # is a start of its own and column generation's first columns
-        quick = sequences.first_roster(
+        pool_start = sequences.first_roster(
             problem, time.perf_counter() + remaining() * POOL_START_SHARE
         )
-        if quick is not None and validate(problem, quick):
-            quick = None
+        if pool_start is not None and validate(problem, pool_start):
+            pool_start = None
     if columns.applicable(problem) and not starts:
         generated = columns.generate(
             problem,
@@ -208,7 +208,7 @@ def solve_nrp(
             root_share=ROOT_SHARE,
             seed=seed,
             num_workers=num_workers,
-            initial=quick,
+            initial=pool_start,
         )
         if generated.lower_bound is not None:
             bounds.append(generated.lower_bound)
@@ -242,8 +242,10 @@ def solve_nrp(
         if warm.bound is not None:
             bounds.append(warm.bound)
     start = min(starts, key=lambda r: (_missing(problem, r), total(problem, r)), default=None)
-    if quick is not None and (start is None or total(problem, quick) < total(problem, start)):
-        start = quick
+    if pool_start is not None and (
+        start is None or total(problem, pool_start) < total(problem, start)
+    ):
+        start = pool_start
     if remaining() < build_seconds(problem):
         # too little time left to build the whole model again: the start is the answer
         # (or there is none), rather than a search that would end past the limit
