@@ -4,6 +4,8 @@ where it relaxes the per-type and weekend maxima, and only legal columns."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 
 import numpy as np
@@ -20,7 +22,7 @@ from roster.columns import (
     generate,
 )
 from roster.read_nrp import parse_nrp
-from roster.sequences import EmployeeProgramme
+from roster.sequences import EmployeeProgramme, _Automaton
 from tests.roster.instances import bench_nrp
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
@@ -133,28 +135,76 @@ def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact() -> None:
     assert tight.tight and tight.fallback is None
 
 
+def week_with_twin_shifts(seed: int) -> str:
+    """`one_person_week` with a third shift E, D's twin (8 h, no rotation rule either
+    way), so that the minimised automaton merges states and collapses edges."""
+    text = one_person_week(seed).replace("L,600,D\n", "L,600,D|E\nE,480,\n")
+    text = text.replace("A,D=7|L=7,", "A,D=7|L=7|E=7,")
+    rng = random.Random(seed + 100)
+    return text + "".join(f"{d},E,1,{rng.randrange(1, 50)},1\n" for d in range(7))
+
+
+def full_automaton_best(programme: EmployeeProgramme, score: np.ndarray, price: float) -> float:
+    """The most any of the 4^7 schedules is worth that the full (unminimised) automaton
+    and the hours allow, charging `price` per weekend as the programme does."""
+    auto = programme.automaton
+    assert auto is not None
+    successor: dict[tuple[int, int], int] = {}
+    for symbol, (targets, sources) in enumerate(auto.into):
+        for t, row in zip(targets, sources, strict=True):
+            for src in row:
+                if src != len(auto.states):
+                    successor[(int(src), symbol)] = int(t)
+    best = -math.inf
+    for path in itertools.product(range(len(programme.symbols)), repeat=len(score)):
+        state, units = 0, 0
+        for symbol in path:
+            state = successor.get((state, symbol), -1)
+            units += int(programme.length[symbol])
+            if state < 0:
+                break
+        if state < 0 or not programme.lower <= units <= programme.upper:
+            continue
+        value = float(sum(score[d, k] for d, k in enumerate(path)))
+        best = max(best, value - price * programme._charged_weekends(list(path)))
+    return best
+
+
 @pytest.mark.parametrize("seed", range(3))
-def test_the_exact_programme_finds_the_same_best_value_as_the_first_rosters(seed: int) -> None:
-    # `_solve_exact` (pricing: float64, with its value) and `_solve` (first rosters)
-    # run the same programme; on random day-by-shift scores, with and without a
-    # weekend price, their best paths are worth the same, which is the value reported.
-    p = parse_nrp(one_person_week(seed), name="week")
+def test_the_minimised_programme_finds_the_best_path_of_the_full_automaton(seed: int) -> None:
+    # D and E are twins: their states have the same futures and merge, and their edges
+    # collapse into one whose day's gain is the better of the two. On random scores,
+    # with and without a weekend price, the minimised programme's best value is the
+    # best of all 4^7 paths through the full automaton, and its path is worth it.
+    p = parse_nrp(week_with_twin_shifts(seed), name="week")
     programme = EmployeeProgramme(p, p.employee["A"])
+    flat = programme._edges()
+    assert programme.automaton is not None
+    assert flat.states < len(programme.automaton.states)  # merged
+    assert flat.members.shape[1] == 2  # D and E on one edge
     rng = np.random.default_rng(seed)
     score = rng.integers(0, 100, size=programme.cost.shape).astype(float) - programme.cost
     for weekend_price in (0.0, 37.0):
-        first = programme._solve(score, weekend_price)
         exact = programme._solve_exact(score, weekend_price, alternatives=3)
-        assert first is not None and exact is not None
+        assert exact is not None
+        path, value = exact
+        worth = float(sum(score[d, k] for d, k in enumerate(path)))
+        worth -= weekend_price * programme._charged_weekends(path)
+        assert abs(worth - value) < 1e-6
+        assert abs(value - full_automaton_best(programme, score, weekend_price)) < 1e-6
+        assert programme._solve(score, weekend_price) == path
 
-        def worth(path: list[int], price: float = weekend_price) -> float:
-            charged = programme._charged_weekends(path)
-            return float(sum(score[d, k] for d, k in enumerate(path))) - price * charged
 
-        assert abs(worth(first) - worth(exact[0])) < 1e-6
-        assert abs(worth(exact[0]) - exact[1]) < 1e-6
-        assert programme.alternatives  # more columns from other end states
-        assert all(worth(path) <= exact[1] + 1e-6 for path in programme.alternatives)
+def test_employees_with_the_same_run_limits_share_one_automaton() -> None:
+    # Instance13's 120 employees have one set of run limits: one automaton (and its
+    # minimised form) serves them all; without the shared cache each builds its own.
+    p = generated_nrp(weeks=2, staff=3)
+    shared: dict[tuple[object, ...], _Automaton | None] = {}
+    programmes = [EmployeeProgramme(p, e, shared=shared) for e in p.employees]
+    assert len(shared) == 1
+    assert all(x.automaton is programmes[0].automaton for x in programmes)
+    alone = EmployeeProgramme(p, p.employees[1])
+    assert alone.automaton is not programmes[0].automaton
 
 
 def test_the_dive_fixes_one_a_step_while_its_pace_suffices_and_more_when_not() -> None:
