@@ -11,10 +11,11 @@ import random
 import numpy as np
 import pytest
 
-from roster import Assignment, validate
+from roster import Assignment, total, validate
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
     ColumnGeneration,
+    _columns_of,
     _fixes_per_step,
     _heaviest_per_slot,
     _Pricer,
@@ -22,10 +23,12 @@ from roster.columns import (
     generate,
 )
 from roster.read_nrp import parse_nrp
-from roster.sequences import EmployeeProgramme, _Automaton
+from roster.sequences import EmployeeProgramme, _Automaton, first_roster
 from tests.roster.instances import bench_nrp
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
+
+FAR = 10**9  # a deadline no test reaches (time.perf_counter() seconds)
 
 
 def _random_duals(p, seed: int) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]
@@ -230,3 +233,18 @@ def test_heaviest_per_slot_takes_one_shift_a_day_heaviest_first() -> None:
         ("A", 0, "L", "ward"),
         ("B", 0, "D", "ward"),
     ]
+
+
+def test_a_first_roster_seeds_the_root_so_its_lp_is_no_worse() -> None:
+    # The programme's first roster, given as `initial`, is a solution of the master
+    # (one column per employee, legal): the root LP's value can only be at or below
+    # its objective, however many rounds the time allows; every schedule of it is a
+    # column of its employee's.
+    p = generated_nrp(weeks=2, staff=3)
+    roster = first_roster(p, FAR)
+    assert roster is not None and not validate(p, roster)
+    seeded = generate(p, 30.0, programme=True, initial=roster, num_workers=1)
+    assert seeded.lp_value is not None and seeded.lp_value <= total(p, roster) + 1e-6
+    columns = _columns_of(p, roster)
+    assert set(columns) == {e.id for e in p.employees}
+    assert sum(map(len, columns.values())) == len(roster)
