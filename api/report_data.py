@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from api.services.cases import MAJORITY_LANGUAGE, family_language
 from api.services.phases import phase_table
 from api.services.roster_params import case_roster_params
 from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus, PastRequest
+from data.languages import MAJORITY_LANGUAGE, family_language
 from data.models import (
     Assignment,
     AssignmentRole,

@@ -22,6 +22,7 @@ Levels, best first (the first argument is always the *family's* tag, the second 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
@@ -126,6 +127,23 @@ def normalize_tag(tag: str) -> str:
 def base_language(tag: str) -> str:
     """The language subtag alone: ``"ar-IQ"`` → ``"ar"``."""
     return langcodes.Language.get(normalize_tag(tag), normalize=False).language or ""
+
+
+#: The language nearly everyone speaks: a family's need is any other.
+MAJORITY_LANGUAGE = "da"
+
+
+def family_language(tags: Sequence[tuple[str, str]]) -> str | None:
+    """The language a case is staffed for (the reports' demand, a roster's language
+    cover): the parents' (then the child's) first non-Danish language, else the first
+    language; None for a case without languages. The rarest need binds; nearly everyone
+    speaks Danish. `tags` are (person group, tag) in the order they were given
+    (`CaseLanguage.id`); the group is `PersonGroup`'s value ("parents", "child")."""
+    ordered = sorted(tags, key=lambda item: item[0] != "parents")
+    for _, tag in ordered:
+        if base_language(tag) != MAJORITY_LANGUAGE:
+            return tag
+    return ordered[0][1] if ordered else None
 
 
 def is_arabic(tag: str) -> bool:

@@ -237,6 +237,9 @@ class Roster(SQLModel, table=True):
     solver_status: str = Field(default="pending", max_length=16)
     objective: float | None = None
     bound: float | None = None
+    #: Where `bound` comes from (`roster.solve.RosterResult.bound_by`): "cp-sat", "terms"
+    #: or "" (no bound, or none known).
+    bound_by: str = Field(default="", max_length=16)
     runtime_seconds: float | None = None
     team: list[int] = Field(default_factory=list, sa_column=_json_list())
     kpis: dict[str, Any] = Field(default_factory=dict, sa_column=_json_dict())

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data.languages import Closeness, closeness
-from matcher.problem import CaseData, ConsultantData, MatchProblem
+from data.languages import Closeness, closeness, family_language
+from matcher.problem import ConsultantData, MatchProblem
 from roster.problem import Case, CoverDemand, Employee, RosterProblem
 from roster.solve import SearchParameters, solve
 from roster.templates import template
@@ -58,10 +58,6 @@ def _rank(family: str | None, consultant: ConsultantData) -> int | None:
     return min(ranks) if ranks else None
 
 
-def _family_language(case: CaseData) -> str | None:
-    return case.languages[0].tag if case.languages else None
-
-
 def roster_problems(
     problem: MatchProblem, weeks: int, pool: int
 ) -> tuple[tuple[int, RosterProblem], ...]:
@@ -72,7 +68,7 @@ def roster_problems(
     for case in sorted(problem.cases, key=lambda c: c.id):
         if case.intervention_type != DOGNINDSATS:
             continue
-        language = _family_language(case)
+        language = family_language([(n.person_group, n.tag) for n in case.languages])
         options = []
         for consultant in problem.consultants:
             rank = _rank(language, consultant)

@@ -255,24 +255,37 @@ class CandidateIndex:
         """One-way minutes from every consultant (the problem's cached travel row)."""
         return self.problem.travel_row(case)
 
+    def static_mask(
+        self,
+        case: CaseData,
+        role: Role,
+        tags: tuple[str, ...],
+        hours: float,
+        minutes: np.ndarray,
+    ) -> np.ndarray:
+        """Consultants the vectorised static rules admit to the seat: the intervention
+        type (or support), every tag in `tags`, `hours` free beside their locked work and
+        `minutes` of travel within the limit."""
+        mask = (
+            self.support_ok.copy()
+            if role == Role.SUPPORT
+            else self.type_mask(case.intervention_type).copy()
+        )
+        for tag in tags:
+            mask &= self.tag_value(tag, case.allow_related_language) > 0
+        mask &= self.capacity - self.locked_hours + 1e-9 >= hours
+        mask &= minutes <= self.problem.settings.max_travel_minutes
+        return mask
+
     def candidates(
         self, case: CaseData, role: Role, limit: int | None, keep: int | None = None
     ) -> list[Candidate]:
         """Feasible consultants (static rules + capacity under locked work) with their
         integer score, best first, at most `limit` (plus `keep`, today's consultant)."""
         problem = self.problem
-        mask = (
-            self.support_ok.copy()
-            if role == Role.SUPPORT
-            else self.type_mask(case.intervention_type).copy()
-        )
         tags = required_tags(case, role)
-        for tag in tags:
-            mask &= self.tag_value(tag, case.allow_related_language) > 0
-        need = need_hours(problem, case, role)
-        mask &= self.capacity - self.locked_hours + 1e-9 >= need
         minutes = self.approx_minutes(case)
-        mask &= minutes <= problem.settings.max_travel_minutes
+        mask = self.static_mask(case, role, tags, need_hours(problem, case, role), minutes)
         found: list[Candidate] = []
         members = np.flatnonzero(mask)
         if limit is not None and len(members) > PRESELECT_FACTOR * limit:
@@ -316,18 +329,9 @@ class CandidateIndex:
         limit prunes. Travel is read 2 % short (the estimate is within 0.5 %); the start
         and preference terms, left out of the estimate, count in full."""
         problem = self.problem
-        mask = (
-            self.support_ok.copy()
-            if role == Role.SUPPORT
-            else self.type_mask(case.intervention_type).copy()
-        )
         tags = required_tags(case, role)
-        for tag in tags:
-            mask &= self.tag_value(tag, case.allow_related_language) > 0
-        mask &= self.capacity - self.locked_hours + 1e-9 >= case.hours_for(role)
         minutes = 0.98 * self.approx_minutes(case)
-        mask &= minutes <= problem.settings.max_travel_minutes
-        members = np.flatnonzero(mask)
+        members = np.flatnonzero(self.static_mask(case, role, tags, case.hours_for(role), minutes))
         weights = problem.settings.weights
         upper = self.approx_scores(case, role, tags, minutes, members)
         upper += weights.start + weights.preference

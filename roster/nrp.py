@@ -14,7 +14,9 @@
    dive's requests. Instance8, seeds 0-3: 1309, 1309, 1408, 1309, against 1310, 1323,
    1317, 1402 with the earlier repair (a cover-only LNS, blind to the requests). The
    1408 run: the dive ran out of time 15 short, and the cover level, given half of the
-   mend's time, ended 13 short; it now gets `MEND_COVER_SHARE` of it.
+   mend's time, ended 13 short; it now gets `MEND_COVER_SHARE` of it. With one CP-SAT
+   worker there is no mend (`MEND_MIN_WORKERS`): it never improved the cover, and the
+   last search makes better use of its time.
 2. Otherwise (no column generation, or no dive roster), the *cover-only* version of the
    problem (requests dropped, over-cover free): under-cover costs 100 per person and
    dominates these objectives, and without the small request/over-cover terms the
@@ -26,8 +28,10 @@
 3. The real problem, hinted with the warm start, for the rest of the time.
 
 A horizon of `LONG_HORIZON_DAYS` or more whose rules the per-employee programme states
-(`roster.sequences`) takes none of these steps: the programme's roster and best
-responses, then the time-window LNS (`roster.solve.solve_in_windows`).
+(`roster.sequences`) takes none of these steps: `roster.solve.solve_in_windows` finds
+the programme's roster and rounds of best responses, then alternates sweeps of the
+time-window LNS with a round of best responses (which moves one employee across the
+whole horizon, where a window moves many within weeks).
 
 The reported objective and status are those of step 3; the bound is the best of the
 three. Measured with scripts/bench_nrp.py (figures in the README).
@@ -80,6 +84,12 @@ COVER_REPAIR_CAP = 0.15
 #: Of that, the share for the cover level: from a dive 15 short, Instance8's cover took
 #: more than the 4.5 s an equal split left it (13 short) and the changes level needs little.
 MEND_COVER_SHARE = 0.75
+#: Fewest CP-SAT workers with which the dive's cover is mended. With one, its exact
+#: search never improved the dive's cover: Instance8, 15 and 18, 12 runs of 12 (load
+#: 3-5, 2026-12-05, `--workers 1`) ended as short as the dive after 7-9 s that the last
+#: search then lacked; without it Instance15 (seed 0) gave 4,389 against 5,418 and
+#: Instance8 (seeds 0-3) 1306, 1407, 1407, 1315 against 1311, 1307, 1407, 1407-1419.
+MEND_MIN_WORKERS = 2
 #: Share of the time limit spent on the cover-only warm start. 0.3 rather than 0.5:
 #: the warm start's cover is good early, and phase 2 needs the time for the requests.
 WARM_START_SHARE = 0.3
@@ -173,17 +183,14 @@ def solve_nrp(
         # 60 s (best known 4,769). Its best responses, then the time-window LNS, improve
         # it: the whole model's search, hinted with it, ended worse than it began
         # (Instance20: 22,576 to 61,946 in 60 s, the model too big to improve on it)
-        quick = sequences.first_roster(
-            problem, time.perf_counter() + remaining() * LONG_HORIZON_START_SHARE
+        result = solve_in_windows(
+            problem,
+            max(0.1, remaining()),
+            seed=seed,
+            parameters=dataclasses.replace(params, decompose=True),
+            dp_share=LONG_HORIZON_START_SHARE,
         )
-        if quick is not None and not validate(problem, quick):
-            result = solve_in_windows(
-                problem,
-                max(0.1, remaining()),
-                seed=seed,
-                parameters=dataclasses.replace(params, decompose=True),
-                hint=quick,
-            )
+        if result.found:
             return dataclasses.replace(result, seconds=deadline.elapsed())
     pool_start: Roster | None = None
     if (
@@ -217,7 +224,7 @@ def solve_nrp(
             target = math.ceil(generated.lp_under - 1e-6)
             if generated.lp_under_cost is not None:
                 target_cost = math.ceil(generated.lp_under_cost - 1e-6)
-    if starts and _missing(problem, starts[0]) > target:
+    if starts and num_workers >= MEND_MIN_WORKERS and _missing(problem, starts[0]) > target:
         mended = mend_cover(
             problem,
             starts[0],
@@ -250,17 +257,8 @@ def solve_nrp(
         # too little time left to build the whole model again: the start is the answer
         # (or there is none), rather than a search that would end past the limit
         if start is None:
-            return RosterResult(
-                SolveStatus.UNKNOWN,
-                None,
-                None,
-                deadline.elapsed(),
-                (),
-                {},
-                (),
-                {},
-                None,
-                message="no roster within the time limit: the warm starts found none",
+            return RosterResult.no_roster(
+                deadline.elapsed(), "no roster within the time limit: the warm starts found none"
             )
         return roster_result(
             problem,

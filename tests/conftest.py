@@ -51,6 +51,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from data.db import make_engine, normalize_url
+from tests.demo_book import demo_book_url
 
 POSTGRES_ENV = "FAMPLAN_TEST_POSTGRES_URL"
 TRAVEL_ENV = "FAMPLAN_TEST_TRAVEL"
@@ -201,16 +202,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture(scope="session")
 def seeded_url(new_database: Callable[[str], str]) -> str:
-    from data.migrate import upgrade
-    from data.seed import load_demo
-
-    url = upgrade(new_database("seeded"))
-    engine = make_engine(url)
-    try:
-        load_demo(engine, seed=42, scale=1, progress=False)
-    finally:
-        engine.dispose()
-    return url
+    return demo_book_url(new_database, "seeded")
 
 
 @pytest.fixture(scope="session")

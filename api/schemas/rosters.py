@@ -105,6 +105,7 @@ class RosterPublic(SQLModel):
             "solver_status": "optimal",
             "objective": 812.0,
             "bound": 812.0,
+            "bound_by": "cp-sat",
             "runtime_seconds": 3.2,
             "team": [7, 9, 12, 15, 21],
             "kpis": {"team_size": {"42": 5}},
@@ -137,6 +138,9 @@ class RosterPublic(SQLModel):
     solver_status: Annotated[SolveStatus | None, BeforeValidator(_solved_or_none)]
     objective: float | None
     bound: float | None
+    #: Where `bound` comes from: "cp-sat" (the search's own bound), "terms" (a per-term
+    #: bound of the døgnindsats objective, when higher) or "" (no bound).
+    bound_by: str
     runtime_seconds: float | None
     team: list[int]
     kpis: dict[str, Any]
@@ -227,6 +231,8 @@ class RepairJobResult(SQLModel):
     cancelled: bool
     objective: float | None
     bound: float | None
+    #: Where `bound` comes from, as in `RosterPublic.bound_by`.
+    bound_by: str = ""
     uncovered_shifts: int
     violations: int
     changed_assignments: int

@@ -24,19 +24,15 @@ from api.services.references import (
     require_consultants,
     require_municipality,
 )
-from data.languages import base_language
+from data.languages import family_language
 from data.models import (
     Assignment,
     AssignmentStatus,
     Case,
     CaseLanguage,
     CaseStatus,
-    PersonGroup,
 )
 from data.ops_models import AuditAction
-
-#: The majority language: a case needs it only when no other language is asked for.
-MAJORITY_LANGUAGE = "da"
 
 #: Columns a change may not set to null.
 _NOT_NULL = (
@@ -71,18 +67,6 @@ def languages_of(session: Session, ids: Sequence[int]) -> dict[int, list[CaseLan
         ids,
         lambda row: CaseLanguageIn(person_group=row.person_group, tag=row.tag),
     )
-
-
-def family_language(tags: Sequence[tuple[PersonGroup, str]]) -> str | None:
-    """The language a case is staffed for (the reports' demand, a roster's language
-    cover): the parents' (then the child's) first non-Danish language, else the first
-    language; None for a case without languages. The rarest need binds; nearly everyone
-    speaks Danish. `tags` in the order they were given (`CaseLanguage.id`)."""
-    ordered = sorted(tags, key=lambda item: item[0] != PersonGroup.PARENTS)
-    for _, tag in ordered:
-        if base_language(tag) != MAJORITY_LANGUAGE:
-            return tag
-    return ordered[0][1] if ordered else None
 
 
 def case_family_language(session: Session, case_id: int) -> str | None:

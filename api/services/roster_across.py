@@ -9,10 +9,11 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from api.services.planning_date import DANISH_TIME
+from api.services.stored_shifts import shift_kind, shifts_with_template, utc, worked_minutes
 from data.ops_models import Roster, RosterCaseLink, RosterShift, RosterStatus
 from roster.across import Booking, broken_across
 from roster.problem import RosterRules
-from roster.templates import ShiftType, template
+from roster.templates import ShiftType
 
 #: What the validator's rule names mean, for the refusal.
 RULE_NAMES = {
@@ -42,7 +43,7 @@ def broken_with_published(
     team = sorted({s.consultant_id for s in own_rows if s.consultant_id is not None})
     # as far either side as a rule looks: the reference period and a weekly-rest window
     reach = dt.timedelta(days=(rules.reference_period_days or 0) + rules.weekly_rest_window_days)
-    first, last = _utc(own_rows[0].start), max(_utc(s.end) for s in own_rows)
+    first, last = utc(own_rows[0].start), max(utc(s.end) for s in own_rows)
     horizon_start = dt.datetime.combine(start_date, dt.time(0), tzinfo=DANISH_TIME)
     horizon_end = horizon_start + dt.timedelta(days=days)
     excluded = {roster.id} | ({roster.parent_id} if roster.parent_id is not None else set())
@@ -53,24 +54,20 @@ def broken_with_published(
             )
         ).all()
     )
-    rows = session.exec(
-        select(RosterShift, Roster.template)
-        .join(Roster, col(Roster.id) == col(RosterShift.roster_id))
-        .where(
-            Roster.status == RosterStatus.PUBLISHED,
-            col(Roster.id).not_in(excluded),
-            col(RosterShift.consultant_id).in_(team),
-            col(RosterShift.start) >= first - reach,
-            col(RosterShift.start) < last + reach,
-        )
-        .order_by(col(RosterShift.id))
-    ).all()
+    rows = shifts_with_template(
+        session,
+        (RosterStatus.PUBLISHED,),
+        team,
+        excluded,
+        col(RosterShift.start) >= first - reach,
+        col(RosterShift.start) < last + reach,
+    )
     others = [
         _booking(shift, template_name)
         for shift, template_name in rows
         # a roster of the same cases is replaced inside this horizon, not outside it
         if shift.roster_id not in sharing_a_case
-        or not horizon_start <= _utc(shift.start) < horizon_end
+        or not horizon_start <= utc(shift.start) < horizon_end
     ]
     own = [_booking(shift, roster.template, own=True) for shift in own_rows]
     for broken in broken_across(own, others, rules):
@@ -84,21 +81,15 @@ def broken_with_published(
     return None
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; every stored shift time is UTC
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 def _booking(shift: RosterShift, template_name: str, own: bool = False) -> Booking:
     """A stored shift as the combined check reads it: its local start and length, and
     what its template says of its kind (night, sleep-in, counted hours)."""
-    start = _utc(shift.start).astimezone(DANISH_TIME)
-    minutes = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
-    kind = next((s for s in template(template_name) if s.id == shift.shift_code), None)
+    start = utc(shift.start).astimezone(DANISH_TIME)
+    kind = shift_kind(shift, template_name)
     as_worked = ShiftType(
         shift.shift_code,
         start.hour * 60 + start.minute,
-        minutes,
+        worked_minutes(shift),
         night=kind.night if kind else False,
         sleep_in=kind.sleep_in if kind else False,
         counted_minutes=kind.counted_minutes if kind else None,

@@ -46,6 +46,7 @@ from api.services.jobs import (
     submit_job,
 )
 from api.services.scope import within_office_scope
+from api.services.stored_shifts import shift_kind, shifts_with_template, utc, worked_minutes
 from api.services.teams import team_roles
 from data.models import (
     Absence,
@@ -347,24 +348,20 @@ def _history(
     from roster.templates import template
 
     origin = dt.datetime.combine(start, dt.time(0), tzinfo=DANISH_TIME).astimezone(dt.UTC)
-    rows = session.exec(
-        select(RosterShift, Roster.template)
-        .join(Roster, col(Roster.id) == col(RosterShift.roster_id))
-        .where(
-            col(Roster.status).in_(HOLDING_STATUSES),
-            col(Roster.id).not_in(exclude_roster_ids),
-            col(RosterShift.consultant_id).in_(consultant_ids),
-            col(RosterShift.start) < origin,
-            col(RosterShift.start) >= origin - dt.timedelta(days=reach_days),
-        )
-        .order_by(col(RosterShift.id))
-    ).all()
+    rows = shifts_with_template(
+        session,
+        HOLDING_STATUSES,
+        consultant_ids,
+        exclude_roster_ids,
+        col(RosterShift.start) < origin,
+        col(RosterShift.start) >= origin - dt.timedelta(days=reach_days),
+    )
     shifts: dict[int, set[tuple[int, int]]] = {}
     worked: dict[int, set[int]] = {}
     nights: dict[int, set[int]] = {}
     for shift, template_name in rows:
         consultant = shift.consultant_id or 0
-        day = day_index(start, _utc(shift.start))
+        day = day_index(start, utc(shift.start))
         worked.setdefault(consultant, set()).add(day)
         if any(s.night for s in template(template_name) if s.id == shift.shift_code):
             nights.setdefault(consultant, set()).add(day)
@@ -395,29 +392,22 @@ def draft_minutes(
 ) -> list[tuple[int, int]]:
     """(consultant, counted minutes) of each shift in another draft roster that starts
     between `first` and `last` (the contract count of its template)."""
-    from roster.templates import template
-
     sharing_a_case = select(RosterCaseLink.roster_id).where(
         col(RosterCaseLink.case_id).in_(case_ids)
     )
-    rows = session.exec(
-        select(RosterShift, Roster.template)
-        .join(Roster, col(Roster.id) == col(RosterShift.roster_id))
-        .where(
-            Roster.status == RosterStatus.DRAFT,
-            col(Roster.id).not_in(exclude_roster_ids),
-            col(Roster.id).not_in(sharing_a_case),
-            col(RosterShift.consultant_id).in_(consultant_ids),
-        )
-        .order_by(col(RosterShift.id))
-    ).all()
+    rows = shifts_with_template(
+        session,
+        (RosterStatus.DRAFT,),
+        consultant_ids,
+        exclude_roster_ids,
+        col(Roster.id).not_in(sharing_a_case),
+    )
     out = []
     for shift, template_name in rows:
-        if not 0 <= day_index(first, _utc(shift.start)) <= (last - first).days:
+        if not 0 <= day_index(first, utc(shift.start)) <= (last - first).days:
             continue
-        counted = {s.id: s.minutes for s in template(template_name)}
-        minutes = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
-        out.append((shift.consultant_id or 0, counted.get(shift.shift_code, minutes)))
+        kind = shift_kind(shift, template_name)
+        out.append((shift.consultant_id or 0, kind.minutes if kind else worked_minutes(shift)))
     return out
 
 
@@ -436,6 +426,7 @@ def store_result(
     roster.solver_status = status.value
     roster.objective = result.objective
     roster.bound = result.bound
+    roster.bound_by = result.bound_by
     roster.runtime_seconds = round(result.seconds, 3)
     roster.days = problem.days
     roster.uncovered = [dataclasses.asdict(u) for u in result.uncovered]
@@ -506,6 +497,7 @@ def solve_roster_job(
         "cancelled": result.cancelled,
         "objective": result.objective,
         "bound": result.bound,
+        "bound_by": result.bound_by,
         "uncovered_shifts": len(result.uncovered),
         "violations": len(roster.violations),
         "message": None if result.found else _nothing_found(result),
@@ -727,6 +719,7 @@ def repair_job_result(
         cancelled=result.cancelled,
         objective=result.objective,
         bound=result.bound,
+        bound_by=result.bound_by,
         uncovered_shifts=len(result.uncovered),
         violations=len(child.violations),
         changed_assignments=outcome.changed_assignments,
@@ -756,11 +749,6 @@ def job_ended_without_roster(job: Job | None) -> bool:
     return job is not None and job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; every stored shift time is UTC
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 def double_booking(session: Session, roster: Roster) -> str | None:
     """Why publishing `roster` would book a consultant twice, or None: one of its shifts
     overlaps a shift of another published roster (other cases; the parent it supersedes
@@ -783,9 +771,9 @@ def double_booking(session: Session, roster: Roster) -> str | None:
     ):
         others.setdefault(shift.consultant_id or 0, []).append(shift)
     for mine in own:
-        start, end = _utc(mine.start), _utc(mine.end)
+        start, end = utc(mine.start), utc(mine.end)
         for theirs in others.get(mine.consultant_id or 0, []):
-            other_start, other_end = _utc(theirs.start), _utc(theirs.end)
+            other_start, other_end = utc(theirs.start), utc(theirs.end)
             if start < other_end and other_start < end:
                 why = "overlaps"
             elif start < other_end + rest and other_start < end + rest:
@@ -809,7 +797,7 @@ def _broken_across_rosters(session: Session, roster: Roster) -> str | None:
         rules = StoredRosterParams.model_validate(roster.params).rules(RosterRules())
     except ValidationError:
         rules = RosterRules()  # stored without its parameters (made by hand): the defaults
-    start = _utc(roster.horizon_start).astimezone(DANISH_TIME).date()
+    start = utc(roster.horizon_start).astimezone(DANISH_TIME).date()
     return broken_with_published(session, roster, rules, start, roster.days)
 
 
@@ -942,7 +930,7 @@ def team_hours(session: Session, roster: Roster) -> dict[int, dict[int, float]]:
     ):
         worked = minutes.setdefault(shift.case_id, {})
         consultant = shift.consultant_id or 0
-        duration = int((_utc(shift.end) - _utc(shift.start)).total_seconds() // 60)
+        duration = worked_minutes(shift)
         worked[consultant] = worked.get(consultant, 0) + counted.get(shift.shift_code, duration)
     return {
         case_id: {c: round(m * 7 / days / 60, 2) for c, m in worked.items()}

@@ -21,29 +21,14 @@ from api.jobs.runners import run_optimization
 from api.jobs.worker import Worker, retry_delay
 from api.main import create_app
 from api.services.jobs import submit_job
-from data.ops_models import Job, JobKind, JobStatus
+from data.ops_models import JobKind, JobStatus
 from tests.api.conftest import Keys
+from tests.api.job_rows import job_row, wait_for
 from tests.api.world import World
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise AssertionError("condition not reached in time")
-
-
-def _job(engine: Engine, job_id: int) -> Job:
-    with Session(engine) as session:
-        job = session.get(Job, job_id)
-        assert job is not None
-        return job
-
-
 def _finished(engine: Engine, job_id: int) -> bool:
-    return _job(engine, job_id).status not in (JobStatus.QUEUED, JobStatus.RUNNING)
+    return job_row(engine, job_id).status not in (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 def _queue(engine: Engine, kind: JobKind, **fields: Any) -> int:
@@ -72,7 +57,7 @@ def _run_worker(
     worker = Worker(engine, settings, runners, retry_base_seconds=0.05)
     worker.start()
     try:
-        _wait_for(until)
+        wait_for(until)
     finally:
         worker.stop()
 
@@ -94,7 +79,7 @@ def test_a_repair_is_not_queued_behind_a_nightly_batch(
 
     # queued oldest first: the batch, then a roster, a repair and a what-if sweep
     ids = [_queue(api_engine, kind) for kind in JobKind]
-    assert [_job(api_engine, i).priority for i in ids] == [0, 50, 100, -10]
+    assert [job_row(api_engine, i).priority for i in ids] == [0, 50, 100, -10]
     assert DEFAULT_PRIORITY[JobKind.REPAIR] > DEFAULT_PRIORITY[JobKind.OPTIMIZATION]
     runners = {kind: recording(kind) for kind in JobKind}
     _run_worker(api_engine, settings, runners, lambda: len(ran) == 4)
@@ -116,7 +101,7 @@ def test_a_lost_database_connection_is_retried_with_a_growing_delay(
     seen: list[tuple[int, str | None]] = []
 
     def flaky(context: JobContext) -> dict[str, Any]:
-        seen.append((context.attempt, _job(api_engine, context.job_id).error))
+        seen.append((context.attempt, job_row(api_engine, context.job_id).error))
         if context.attempt < 3:
             raise _lost_connection()
         return {"attempt": context.attempt}
@@ -125,7 +110,7 @@ def test_a_lost_database_connection_is_retried_with_a_growing_delay(
     _run_worker(
         api_engine, settings, {JobKind.OPTIMIZATION: flaky}, lambda: _finished(api_engine, job_id)
     )
-    job = _job(api_engine, job_id)
+    job = job_row(api_engine, job_id)
     assert job.status is JobStatus.SUCCEEDED and job.result == {"attempt": 3}
     assert job.attempts == 3 and job.error is None
     # each retry waited twice as long as the one before (base 0.05 s)
@@ -149,7 +134,7 @@ def test_a_job_fails_once_its_attempts_are_used_up(
         {JobKind.OPTIMIZATION: always_down},
         lambda: _finished(api_engine, job_id),
     )
-    job = _job(api_engine, job_id)
+    job = job_row(api_engine, job_id)
     assert job.status is JobStatus.FAILED and job.attempts == 2
     assert job.error == "internal error (OperationalError)"
 
@@ -174,7 +159,7 @@ def test_a_permanent_failure_is_not_retried(
     _run_worker(
         api_engine, settings, {JobKind.OPTIMIZATION: failing}, lambda: _finished(api_engine, job_id)
     )
-    job = _job(api_engine, job_id)
+    job = job_row(api_engine, job_id)
     assert job.status is JobStatus.FAILED and job.attempts == 1 and job.error == message
 
 
@@ -191,7 +176,7 @@ def test_stored_parameters_that_do_not_fit_fail_the_job_naming_the_fields(
         {JobKind.OPTIMIZATION: run_optimization},
         lambda: _finished(api_engine, job_id),
     )
-    job = _job(api_engine, job_id)
+    job = job_row(api_engine, job_id)
     assert job.status is JobStatus.FAILED and job.attempts == 1
     assert job.error == "the job's stored parameters are invalid: as_of, time_limit_seconds"
 
@@ -254,7 +239,7 @@ def test_a_queued_job_is_cancelled_at_once_and_never_runs(
         lambda: _finished(api_engine, second),
     )
     assert ran == [second]
-    assert _job(api_engine, first).status is JobStatus.CANCELLED
+    assert job_row(api_engine, first).status is JobStatus.CANCELLED
 
 
 def test_a_running_job_is_asked_to_stop_and_keeps_its_answer(
@@ -277,7 +262,7 @@ def test_a_running_job_is_asked_to_stop_and_keeps_its_answer(
         assert response.status_code == 200
         # still running: the request is passed on, the runner decides when it stops
         assert response.json()["status"] in ("running", "cancelled")
-        _wait_for(lambda: _finished(api_engine, job_id))
+        wait_for(lambda: _finished(api_engine, job_id))
         done = client.get(f"/v1/jobs/{job_id}", headers=headers).json()
     assert done["status"] == "cancelled"
     assert done["result"] == {"best": 42, "stopped": True}
@@ -304,9 +289,9 @@ def test_two_workers_run_each_job_exactly_once(
     for worker in workers:
         worker.start()
     try:
-        _wait_for(lambda: all(_finished(api_engine, i) for i in ids))
+        wait_for(lambda: all(_finished(api_engine, i) for i in ids))
     finally:
         for worker in workers:
             worker.stop()
     assert sorted(runs) == sorted(ids)
-    assert {_job(api_engine, i).worker_id for i in ids} <= {w.worker_id for w in workers}
+    assert {job_row(api_engine, i).worker_id for i in ids} <= {w.worker_id for w in workers}

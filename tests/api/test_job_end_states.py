@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -29,6 +29,7 @@ from api.jobs.worker import (
 )
 from api.services.jobs import cancel_job
 from data.ops_models import Job, JobKind, JobStatus
+from tests.api.job_rows import job_row, wait_for
 from tests.api.world import World
 
 #: The heartbeat timeout of these tests (seconds).
@@ -38,21 +39,6 @@ TIMEOUT = 4.0
 @pytest.fixture
 def settings() -> ApiSettings:
     return ApiSettings(run_worker=True, worker_poll_seconds=0.05, job_stale_after_seconds=TIMEOUT)
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.02)
-
-
-def _job(engine: Engine, job_id: int) -> Job:
-    with Session(engine) as session:
-        job = session.get(Job, job_id)
-        assert job is not None
-        session.expunge(job)
-        return job
 
 
 def _submit(engine: Engine, behaviour: str) -> int:
@@ -116,11 +102,11 @@ def test_a_dead_workers_job_is_failed_once_its_heartbeat_is_older_than_the_limit
     # does not fire: a sweep just before the limit still takes the worker for alive
     just_before = LAST_BEAT + lost_after - dt.timedelta(milliseconds=10)
     assert fail_orphaned_jobs(api_engine, lost_after.total_seconds(), now=just_before) == []
-    assert _job(api_engine, job_id).status is JobStatus.RUNNING
+    assert job_row(api_engine, job_id).status is JobStatus.RUNNING
     # fires: the first sweep after the limit fails the job, with the reason
     just_after = LAST_BEAT + lost_after + dt.timedelta(milliseconds=10)
     assert fail_orphaned_jobs(api_engine, lost_after.total_seconds(), now=just_after) == [job_id]
-    failed = _job(api_engine, job_id)
+    failed = job_row(api_engine, job_id)
     assert failed.status is JobStatus.FAILED
     assert "heartbeat" in (failed.error or "") and failed.finished_at is not None
     # a failed job is not failed again
@@ -147,31 +133,46 @@ def test_a_starting_worker_fails_the_jobs_its_dead_predecessor_left_running(
     survivor = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
     survivor.start()
     try:
-        _wait_for(lambda: _job(api_engine, job_id).status is not JobStatus.RUNNING)
+        wait_for(lambda: job_row(api_engine, job_id).status is not JobStatus.RUNNING)
     finally:
         survivor.stop()
-    failed = _job(api_engine, job_id)
+    failed = job_row(api_engine, job_id)
     assert failed.status is JobStatus.FAILED and "heartbeat" in (failed.error or "")
     assert job_id not in behaviours.started  # failed, not run again
+
+
+def _heartbeat(engine: Engine, job_id: int) -> dt.datetime:
+    beat = job_row(engine, job_id).heartbeat_at
+    assert beat is not None
+    # SQLite hands back naive datetimes; every stored time is UTC
+    return beat.replace(tzinfo=dt.UTC) if beat.tzinfo is None else beat
 
 
 def test_a_live_workers_long_job_is_not_taken_for_dead(
     api_engine: Engine, world: World, settings: ApiSettings, behaviours: Behaviours
 ) -> None:
+    # A job that runs longer than the timeout: its worker's beats move its heartbeat on,
+    # so a sweep that looks more than the limit after the job's first beat (the time
+    # given to it, as the sweep's clock) takes it for alive and leaves it running.
     job_id = _submit(api_engine, "block")
     worker = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
-    other = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
     worker.start()
-    other.start()  # sweeps too
     try:
-        _wait_for(lambda: job_id in behaviours.started)
-        time.sleep(TIMEOUT * 1.5)  # longer than the timeout: beats keep it alive
-        assert _job(api_engine, job_id).status is JobStatus.RUNNING
+        wait_for(lambda: job_id in behaviours.started)
+        first_beat = _heartbeat(api_engine, job_id)
+        wait_for(lambda: _heartbeat(api_engine, job_id) > first_beat)  # a beat every poll
+        later_beat = _heartbeat(api_engine, job_id)
+        lost_after = dt.timedelta(seconds=heartbeat_lost_after(settings))
+        # past the first beat's limit (that beat alone would be taken as lost), within
+        # the later one's
+        look = later_beat + lost_after - (later_beat - first_beat) / 2
+        assert look - first_beat > lost_after
+        assert fail_orphaned_jobs(api_engine, lost_after.total_seconds(), now=look) == []
+        assert job_row(api_engine, job_id).status is JobStatus.RUNNING
         behaviours.release.set()
-        _wait_for(lambda: _job(api_engine, job_id).status is JobStatus.SUCCEEDED)
+        wait_for(lambda: job_row(api_engine, job_id).status is JobStatus.SUCCEEDED)
     finally:
         worker.stop()
-        other.stop()
 
 
 def test_every_job_ends_in_a_documented_state_with_a_reason(
@@ -182,12 +183,12 @@ def test_every_job_ends_in_a_documented_state_with_a_reason(
     worker = Worker(api_engine, settings, {JobKind.OPTIMIZATION: behaviours})
     worker.start()
     try:
-        _wait_for(lambda: ids["cancel_running"] in behaviours.started)
+        wait_for(lambda: ids["cancel_running"] in behaviours.started)
         with Session(api_engine) as session:
             running = session.get(Job, ids["cancel_running"])
             assert running is not None
             cancel_job(session, running, worker.wake)
-        _wait_for(lambda: _job(api_engine, ids["cancel_running"]).status in END_STATES)
+        wait_for(lambda: job_row(api_engine, ids["cancel_running"]).status in END_STATES)
         ids["cancel_queued"] = _submit(api_engine, "block")
         with Session(api_engine) as session:
             queued = session.get(Job, ids["cancel_queued"])
@@ -195,15 +196,15 @@ def test_every_job_ends_in_a_documented_state_with_a_reason(
             cancel_job(session, queued)  # possibly claimed meanwhile: then cancelled running
         ids["stopped"] = _submit(api_engine, "block")
         worker.wake()
-        _wait_for(lambda: ids["stopped"] in behaviours.started)
-        _wait_for(
+        wait_for(lambda: ids["stopped"] in behaviours.started)
+        wait_for(
             lambda: all(
-                _job(api_engine, ids[n]).status in END_STATES for n in ids if n != "stopped"
+                job_row(api_engine, ids[n]).status in END_STATES for n in ids if n != "stopped"
             )
         )
     finally:
         worker.stop(timeout=0.5)  # the API stops while "stopped" runs
-    jobs = {name: _job(api_engine, job_id) for name, job_id in ids.items()}
+    jobs = {name: job_row(api_engine, job_id) for name, job_id in ids.items()}
     for name, job in jobs.items():
         assert job.status in END_STATES, name
         assert end_reason(job), name

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,28 +19,12 @@ from api.jobs.worker import Worker, fail_orphaned_jobs
 from api.main import create_app
 from data.ops_models import Job, JobKind, JobStatus, utcnow
 from tests.api.conftest import Keys
+from tests.api.job_rows import job_row, wait_for
 from tests.api.world import World
 
 
-def _wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Poll until `predicate` holds (bounded: a hung worker fails the test, never blocks)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not reached in time")
-
-
-def _job(engine: Engine, job_id: int) -> Job:
-    with Session(engine) as session:
-        job = session.get(Job, job_id)
-        assert job is not None
-        return job
-
-
 def _has_failed(engine: Engine, job_id: int) -> bool:
-    return _job(engine, job_id).status is JobStatus.FAILED
+    return job_row(engine, job_id).status is JobStatus.FAILED
 
 
 def fake_optimization(context: JobContext) -> dict[str, Any]:
@@ -70,7 +53,7 @@ def test_optimization_job_runs_in_the_background_and_reports_its_result(
         assert job["status"] == "queued"
         assert job["office_ids"] == [world.office_naestved]  # the team leader's own office
         assert response.headers["location"] == f"/v1/optimizations/{job['id']}"
-        _wait_for(lambda: _job(api_engine, job["id"]).status is JobStatus.SUCCEEDED)
+        wait_for(lambda: job_row(api_engine, job["id"]).status is JobStatus.SUCCEEDED)
         done = client.get(
             f"/v1/optimizations/{job['id']}", headers=keys.headers("team_leader_naestved")
         ).json()
@@ -116,10 +99,10 @@ def test_a_queued_job_survives_a_restart(
         job_id = client.post("/v1/optimizations", json={}, headers=keys.headers("admin")).json()[
             "id"
         ]
-    assert _job(api_engine, job_id).status is JobStatus.QUEUED
+    assert job_row(api_engine, job_id).status is JobStatus.QUEUED
     # The API restarts with a worker: the job runs.
     with _client(api_engine, worker_settings, fake_optimization):
-        _wait_for(lambda: _job(api_engine, job_id).status is JobStatus.SUCCEEDED)
+        wait_for(lambda: job_row(api_engine, job_id).status is JobStatus.SUCCEEDED)
 
 
 def test_a_job_left_running_by_a_dead_worker_is_marked_failed_on_startup(
@@ -148,12 +131,12 @@ def test_a_job_left_running_by_a_dead_worker_is_marked_failed_on_startup(
     worker = Worker(api_engine, worker_settings, {JobKind.OPTIMIZATION: fake_optimization})
     worker.start()
     try:
-        failed = _job(api_engine, stale_id)
+        failed = job_row(api_engine, stale_id)
         assert failed.status is JobStatus.FAILED and "heartbeat" in (failed.error or "")
         # A job whose worker is alive (recent heartbeat) is left alone …
-        assert _job(api_engine, fresh_id).status is JobStatus.RUNNING
+        assert job_row(api_engine, fresh_id).status is JobStatus.RUNNING
         # … until its heartbeat goes stale too (nobody beats for "live-worker" here).
-        _wait_for(lambda: _job(api_engine, fresh_id).status is JobStatus.FAILED)
+        wait_for(lambda: job_row(api_engine, fresh_id).status is JobStatus.FAILED)
     finally:
         worker.stop()
 
@@ -180,10 +163,10 @@ def test_runner_errors_fail_the_job_without_leaking_the_message(
         worker = Worker(api_engine, worker_settings, {JobKind.OPTIMIZATION: runner})
         worker.start()
         try:
-            _wait_for(functools.partial(_has_failed, api_engine, job_id))
+            wait_for(functools.partial(_has_failed, api_engine, job_id))
         finally:
             worker.stop()
-        assert _job(api_engine, job_id).error == expected
+        assert job_row(api_engine, job_id).error == expected
 
 
 def test_stopping_the_worker_fails_its_unfinished_job(
@@ -203,11 +186,11 @@ def test_stopping_the_worker_fails_its_unfinished_job(
     assert job_id is not None
     worker = Worker(api_engine, worker_settings, {JobKind.OPTIMIZATION: slow})
     worker.start()
-    _wait_for(lambda: _job(api_engine, job_id).status is JobStatus.RUNNING)
+    wait_for(lambda: job_row(api_engine, job_id).status is JobStatus.RUNNING)
     worker.stop(timeout=0.2)
     release.set()
     time.sleep(0.2)  # let the released runner try to finish: it must not overwrite
-    stopped = _job(api_engine, job_id)
+    stopped = job_row(api_engine, job_id)
     assert stopped.status is JobStatus.FAILED and stopped.result is None
 
 
@@ -218,4 +201,4 @@ def test_fail_orphaned_jobs_ignores_finished_jobs(api_engine: Engine, world: Wor
         session.commit()
         done_id = done.id
     assert fail_orphaned_jobs(api_engine, 0) == []
-    assert done_id is not None and _job(api_engine, done_id).status is JobStatus.SUCCEEDED
+    assert done_id is not None and job_row(api_engine, done_id).status is JobStatus.SUCCEEDED

@@ -47,6 +47,10 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     roster = wait_roster(client, created.json()["id"], headers)
     assert roster["status"] == "draft", roster
     assert roster["solver_status"] in ("optimal", "feasible")
+    # solved: its bound has a source, in the roster and in its job's result alike
+    assert roster["bound"] is not None and roster["bound_by"] in ("cp-sat", "terms")
+    solved = client.get(f"/v1/jobs/{roster['job']['id']}", headers=headers).json()
+    assert solved["result"]["bound_by"] == roster["bound_by"]
     assert roster["violations"] == []  # the independent validator found nothing
     assert roster["uncovered"] == []
     # 7 days × 3 shifts, one consultant each; a 37 h contract allows 4 shifts of 8 h a
@@ -109,6 +113,8 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     assert job["progress"]["solutions_found"] >= 1  # progress, as a roster job reports it
     repaired = job["result"]
     assert child["parent_id"] == roster["id"] and child["status"] == "draft"
+    # a repair's bound is the search's own (the per-term bound holds for new rosters)
+    assert repaired["bound_by"] == child["bound_by"] == "cp-sat"
     assert child["violations"] == []
     assert not any(
         s["consultant_id"] == member and s["start"].startswith("2030-03-04")
@@ -147,6 +153,26 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
 
     outsider = client.get(f"/v1/rosters/{roster['id']}", headers=keys.headers("team_leader_kbh"))
     assert outsider.status_code == 403
+
+
+def test_a_roster_shows_where_its_bound_comes_from(
+    client: TestClient, keys: Keys, dognindsats: int, api_engine: Engine
+) -> None:
+    headers = keys.headers("team_leader_naestved")
+    created = post_roster(client, headers, dognindsats, time_limit_seconds=3)  # no worker
+    pending = created.json()
+    # not solved yet: no bound, so no source
+    assert pending["bound"] is None and pending["bound_by"] == ""
+    with Session(api_engine) as session:
+        stored = session.get(Roster, pending["id"])
+        assert stored is not None
+        stored.bound, stored.bound_by = 150.0, "terms"
+        session.add(stored)
+        session.commit()
+    shown = client.get(f"/v1/rosters/{pending['id']}", headers=headers).json()
+    assert (shown["bound"], shown["bound_by"]) == (150.0, "terms")
+    listed = client.get("/v1/rosters", headers=headers).json()["data"]
+    assert [r["bound_by"] for r in listed if r["id"] == pending["id"]] == ["terms"]
 
 
 def test_roster_job_reports_each_better_roster_while_it_solves(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from data.capacity import Commitment, ConsultantLoad, Demand, DemandStatus
+from tests.demo_book import demo_book_url
 
 TODAY = dt.date(2026, 1, 5)  # a Monday
 
@@ -50,14 +51,4 @@ def tigrinya_demand() -> list[Demand]:
 def writable_url(new_database: Callable[[str], str]) -> str:
     """A seeded demo database of the report tests' own, which they may change (the
     shared `seeded_url` must stay untouched)."""
-    from data.db import make_engine
-    from data.migrate import upgrade
-    from data.seed import load_demo
-
-    url = upgrade(new_database("reports_writable"))
-    engine = make_engine(url)
-    try:
-        load_demo(engine, seed=42, scale=1, progress=False)
-    finally:
-        engine.dispose()
-    return url
+    return demo_book_url(new_database, "reports_writable")

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import Session, SQLModel, create_engine
 
 from api.report_data import load_capacity
-from api.services.cases import family_language
 from data.capacity import DemandStatus
+from data.languages import family_language
 from data.models import (
     Assignment,
     AssignmentRole,

@@ -236,6 +236,20 @@ def test_a_dive_roster_short_of_cover_is_repaired_first(monkeypatch: pytest.Monk
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
 
+def test_one_worker_searches_from_a_short_dive_roster_without_mending_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The same short dive roster as above, with one CP-SAT worker: no cover-only mend
+    # (`MEND_MIN_WORKERS`), the full search starts from the dive's roster and still
+    # reaches the tiny optimum 100 (bound 100 from the dive's LP).
+    p = read_nrp(TINY)
+    poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    calls = _spy_on_solve_nrp(monkeypatch, poor)
+    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1)
+    assert calls == [(False, poor)]
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100
+
+
 def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

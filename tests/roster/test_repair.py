@@ -23,7 +23,7 @@ from roster import (
     validate,
 )
 from roster.notice import NoticeClass, NoticeCosts
-from roster.repair import _local_days, apply_change
+from roster.repair import RepairResult, _local_days, apply_change
 from roster.solve import RosterResult, solve
 from roster.validate import validate_repair
 from tests.roster.instances import problem, rules
@@ -222,8 +222,24 @@ def run_limit(absences: frozenset[int] = frozenset()) -> RosterProblem:
     )
 
 
-def _changed_days(fixed: Any) -> list[int]:  # a RepairResult
+def _changed_days(fixed: RepairResult) -> list[int]:
     return sorted({a.day for a in set(RUN_LIMIT) ^ set(fixed.result.roster)})
+
+
+def _a_sick_on_day_2(
+    p: RosterProblem, published: tuple[Assignment, ...], freeze_minutes: int, **options: Any
+) -> RepairResult:
+    """The repair of `published` when A is sick on day 2, made at `NOW` (day 1, 12:00)."""
+    return repair(
+        p,
+        published,
+        SickDays("A", (2,)),
+        time_limit=10,
+        seed=1,
+        now_minute=NOW,
+        freeze_minutes=freeze_minutes,
+        **options,
+    )
 
 
 def test_a_change_with_more_notice_is_cheaper() -> None:
@@ -233,16 +249,7 @@ def test_a_change_with_more_notice_is_cheaper() -> None:
     weights = repair_module.RepairWeights(notice=NoticeCosts(notice_minutes=3 * 24 * 60))
     p = run_limit()
     assert validate(p, RUN_LIMIT) == []
-    fixed = repair(
-        p,
-        RUN_LIMIT,
-        SickDays("A", (2,)),
-        time_limit=10,
-        seed=1,
-        now_minute=NOW,
-        freeze_minutes=0,
-        weights=weights,
-    )
+    fixed = _a_sick_on_day_2(p, RUN_LIMIT, freeze_minutes=0, weights=weights)
     assert validate(fixed.problem, fixed.result.roster) == []
     assert _changed_days(fixed) == [2, 5]
     assert validate_repair(fixed.problem, RUN_LIMIT, fixed.result.roster, NOW, 0) == []
@@ -270,30 +277,14 @@ def test_a_frozen_shift_is_kept_even_if_cover_suffers() -> None:
     # row) and A is sick: day 2 stays uncovered, A's removal the only change
     p = run_limit(frozenset({4, 5}))
     published = tuple(a for a in RUN_LIMIT if a.day not in (4, 5) or a.employee == "B")
-    frozen = repair(
-        p,
-        published,
-        SickDays("A", (2,)),
-        time_limit=10,
-        seed=1,
-        now_minute=NOW,
-        freeze_minutes=48 * 60,
-    )
+    frozen = _a_sick_on_day_2(p, published, freeze_minutes=48 * 60)
     assert {(u.day, u.missing) for u in frozen.result.uncovered} == {(2, 1)}
     assert set(frozen.result.roster) == set(published) - {Assignment(2, "D", "K1", "A")}
     assert validate_repair(frozen.problem, published, frozen.result.roster, NOW, 48 * 60) == []
     # the thawed repair below, held to the 48 h freeze, changes day 3 07:00 (43 h ahead)
     assert frozen.notice is not None and frozen.notice.counts[NoticeClass.UNDER_24_HOURS] == 1
     # not frozen: B on day 2, A on day 3 (43 h ahead, under 4 weeks), all covered
-    thawed = repair(
-        p,
-        published,
-        SickDays("A", (2,)),
-        time_limit=10,
-        seed=1,
-        now_minute=NOW,
-        freeze_minutes=0,
-    )
+    thawed = _a_sick_on_day_2(p, published, freeze_minutes=0)
     assert thawed.result.uncovered == ()
     assert _changed_days(thawed) == [2, 3]
     assert validate_repair(thawed.problem, published, thawed.result.roster, NOW, 0) == []

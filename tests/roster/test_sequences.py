@@ -13,7 +13,7 @@ import pytest
 from roster import Assignment, SolveStatus, total, validate
 from roster.examples import dognindsats_problem
 from roster.read_nrp import parse_nrp
-from roster.sequences import EmployeeProgramme, applicable, first_roster
+from roster.sequences import BestResponses, EmployeeProgramme, applicable, first_roster
 from roster.solve import solve
 from tests.roster.test_windows import generated_nrp
 
@@ -112,3 +112,85 @@ def test_a_problem_too_big_to_build_starts_from_the_programme(
     assert "dynamic programme" in result.message
     assert validate(p, result.roster) == []
     assert result.objective == total(p, result.roster)
+
+
+def test_best_responses_resume_from_any_roster_to_the_best_week() -> None:
+    # One employee: a best response is the best legal week (brute force, as above).
+    # Resumed from nobody working (short of the 1440-minute minimum) one round reaches
+    # it; resumed from it, a round finds nothing better and keeps it.
+    p = parse_nrp(one_person_week(0), name="week")
+    best = brute_force_best(p)
+    search = BestResponses(p)
+    assert first_roster(p, FAR, responses=search) is not None
+    search.adopt(())
+    assert search.rounds(FAR, most=1) is True
+    resumed = search.roster()
+    assert validate(p, resumed) == [] and total(p, resumed) == best
+    search.adopt(resumed)
+    assert search.rounds(FAR) is False
+    assert search.roster() == resumed
+
+
+def test_the_first_pass_may_end_after_the_deadline_when_given_until_then() -> None:
+    # A deadline already past (perf_counter() is positive): no roster, unless the pass
+    # may finish later; then each employee gets one price round and the roster is legal
+    p = generated_nrp(6, 5)
+    assert first_roster(p, 0.0) is None
+    late = first_roster(p, 0.0, finish_by=FAR)
+    assert late is not None and validate(p, late) == []
+    # and with a later deadline for its rounds (the past one only paced the pass),
+    # rounds of best responses improve it
+    improved = first_roster(p, 0.0, finish_by=FAR, rounds_until=FAR)
+    assert improved is not None and validate(p, improved) == []
+    assert total(p, improved) < total(p, late)
+
+
+def test_the_window_sweeps_alternate_with_rounds_of_best_responses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A stand-in for the windows' LNS that takes E0 off every shift on its first sweep
+    # (legal: no minimum hours) and changes nothing after: the round of best responses
+    # that follows gives E0 shifts again, below the stand-in's value. With a hint (no
+    # programme's state to resume) the windows alone run, once, and their roster stands.
+    import importlib
+
+    solve_module = importlib.import_module("roster.solve")
+    windows_module = importlib.import_module("roster.windows")
+    p = generated_nrp(8, 5)
+    values: list[int] = []
+
+    def fake_improve(problem, roster, value, deadline, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not values:
+            roster = tuple(a for a in roster if a.employee != "E0")
+            value = int(total(problem, roster))
+        values.append(value)
+        return roster, value, 1
+
+    monkeypatch.setattr(windows_module, "improve", fake_improve)
+    result = solve_module.solve_in_windows(p, time_limit=600, dp_share=0.5)
+    assert validate(p, result.roster) == []
+    assert any(a.employee == "E0" for a in result.roster)
+    assert result.objective is not None and result.objective < values[0]
+    assert len(values) >= 2
+
+    values.clear()
+    hint = first_roster(p, FAR)
+    assert hint is not None
+    hinted = solve_module.solve_in_windows(p, time_limit=600, hint=hint)
+    assert len(values) == 1
+    assert not any(a.employee == "E0" for a in hinted.roster)
+
+
+def test_rounds_stop_after_one_that_gains_less_than_min_gain() -> None:
+    # Every round gains less than all of the objective: min_gain=1 stops after the
+    # first, the roster of `most=1`; without it the rounds go on and gain more here
+    p = generated_nrp(6, 5)
+    searches = [BestResponses(p) for _ in range(3)]
+    for search in searches:
+        assert search.first_pass(FAR, FAR)
+    one, cut, full = searches
+    one.rounds(FAR, most=1)
+    cut.rounds(FAR, min_gain=1.0)
+    full.rounds(FAR)
+    assert cut.roster() == one.roster()
+    assert full.objective() < one.objective()

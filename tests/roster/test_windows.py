@@ -21,7 +21,14 @@ from roster.problem import RosterProblem
 from roster.read_nrp import parse_nrp
 from roster.solve import RosterResult, SearchParameters, solve, too_big_to_build
 from roster.templates import MINUTES_PER_DAY
-from roster.windows import cut_days, first_roster, improve, margin_days, sub_problem
+from roster.windows import (
+    cut_days,
+    first_roster,
+    improve,
+    margin_days,
+    short_cost_per_day,
+    sub_problem,
+)
 from tests.roster.instances import nrp_roster, problem, rules
 
 
@@ -241,3 +248,47 @@ def test_rolling_horizon_keeps_the_48_hours_over_the_reference_period_of_the_pas
     days = [a.day for a in roster]
     assert len([d for d in days if d < 7]) == 1
     assert [d for d in days if d >= 7] == list(range(7, 14))
+
+
+def _covered_but(p: RosterProblem, short_days: range) -> tuple[Assignment, ...]:
+    """Two on each shift every day but `short_days`, where nobody works (not legal:
+    the order of windows is all the test below looks at)."""
+    return tuple(
+        Assignment(d, shift, "ward", f"E{i + 2 * j}")
+        for d in range(p.days)
+        if d not in short_days
+        for j, shift in enumerate("DL")
+        for i in range(2)
+    )
+
+
+@pytest.mark.parametrize("short_days", [range(35, 56), range(21)])
+def test_a_sweep_searches_the_window_with_the_most_under_cover_first(
+    short_days: range,
+) -> None:
+    # Eight weeks, four-week windows: a sweep holds two of them (from a random offset).
+    # Only `short_days` miss cover, and of the sweep's two windows the one holding more
+    # of them is searched first, whichever the offset (the search is cancelled after
+    # the second; the windows' own searches find nothing)
+    p = generated_nrp(8, 5)
+    assert p.date(0).weekday() == 0
+    start = _covered_but(p, short_days)
+    short = short_cost_per_day(p, start)
+    assert [d for d in range(p.days) if short[d]] == list(short_days)
+    searched: list[range] = []
+
+    def cancelled_after_one(sub: RosterProblem, time_limit: float, **kwargs: object) -> object:
+        free: range = kwargs["free_days"]  # type: ignore[assignment]
+        first = (sub.start_date - p.start_date).days  # the window's margin before it
+        searched.append(range(first + free.start, first + free.stop))
+        status = SolveStatus.CANCELLED if len(searched) == 2 else SolveStatus.UNKNOWN
+        return RosterResult.no_roster(0.0, "the test's stand-in", status=status)
+
+    differ = 0
+    for seed in range(8):
+        searched.clear()
+        improve(p, start, total(p, start), Deadline(600), cancelled_after_one, total, seed=seed)  # type: ignore[arg-type]
+        first, second = (len(set(window) & set(short_days)) for window in searched)
+        assert first >= second
+        differ += first > second
+    assert differ >= 4  # most offsets put more of them in one window than the other

@@ -11,6 +11,7 @@ import pytest
 
 from api.services.sweep import BASELINE, parse_sweep, run_sweep
 from data.sweep_rosters import DOGNINDSATS, roster_problems
+from matcher.problem import CaseLanguage
 from solving.executor import InlineExecutor, LocalExecutor
 from tests.matcher.instances import case, consultant, problem
 
@@ -61,6 +62,30 @@ def test_holds_give_each_døgnindsats_its_own_consultants():
     danish = dataclasses.replace(p, consultants=(*p.consultants, consultant(13, "da")))
     held = [e.id for _, r in roster_problems(danish, weeks=1, pool=20) for e in r.employees]
     assert "c13" not in held and sorted(held) == sorted(f"c{i}" for i in range(1, 13))
+
+
+def test_a_døgnindsats_is_staffed_for_its_family_language_as_the_roster_service_does():
+    # parents listed with Danish first, then Arabic: the family language is Arabic (the
+    # rarer need binds, `data.languages.family_language`), not the first tag
+    p = two_dognindsats()
+    danish_first = dataclasses.replace(
+        p.cases[0], languages=(CaseLanguage("da"), CaseLanguage("ar"))
+    )
+    p = dataclasses.replace(
+        p, cases=(danish_first,), consultants=(*p.consultants, consultant(13, "da"))
+    )
+    [(_, roster)] = roster_problems(p, weeks=1, pool=3)
+    assert roster.cases[0].language == "ar"
+    assert [e.id for e in roster.employees] == ["c1", "c2", "c3"]
+
+
+def test_a_døgnindsats_with_only_danish_is_staffed_for_danish():
+    p = two_dognindsats()
+    danish = dataclasses.replace(p.cases[0], languages=(CaseLanguage("da"),))
+    p = dataclasses.replace(p, cases=(danish,), consultants=(*p.consultants, consultant(13, "da")))
+    [(_, roster)] = roster_problems(p, weeks=1, pool=3)
+    assert roster.cases[0].language == "da"
+    assert [e.id for e in roster.employees] == ["c13"]
 
 
 def test_the_shipped_roster_sweep_asks_for_rosters():

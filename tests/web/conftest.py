@@ -26,6 +26,7 @@ from data.calibration import TODAY
 from data.db import make_engine
 from data.models import Office
 from data.ops_models import Role, Roster, RosterStatus
+from tests.demo_book import demo_book_url
 
 PASSWORD = "correct horse battery"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -80,16 +81,7 @@ class People:
 @pytest.fixture(scope="session")
 def web_url(new_database: Callable[[str], str]) -> str:
     """A migrated database with the demo book, for the web tests alone."""
-    from data.migrate import upgrade
-    from data.seed import load_demo
-
-    url = upgrade(new_database("web"))
-    engine = make_engine(url)
-    try:
-        load_demo(engine, seed=42, scale=1, progress=False)
-    finally:
-        engine.dispose()
-    return url
+    return demo_book_url(new_database, "web")
 
 
 @pytest.fixture(scope="session")

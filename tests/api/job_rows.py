@@ -1,0 +1,29 @@
+"""Waiting on the worker in API tests: poll a condition (bounded, so a hung worker fails
+the test rather than blocking it) and read a job's stored row."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from data.ops_models import Job
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll until `predicate` holds; fail the test after `timeout` real seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.02)
+
+
+def job_row(engine: Engine, job_id: int) -> Job:
+    """The job as stored now, detached from its session."""
+    with Session(engine) as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        session.expunge(job)
+        return job
