@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from roster.eligibility import why_not
+from roster.eligibility import speaks, why_not
 from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import Employee, RosterProblem
 from roster.templates import ShiftType
@@ -58,20 +58,27 @@ class QualityBound:
 
 
 def quality_bound(
-    problem: RosterProblem, *, missing_shifts: int = 0, team_members: int | None = None
+    problem: RosterProblem,
+    *,
+    missing_shifts: int = 0,
+    team_members: int | None = None,
+    languages_met: bool = False,
 ) -> QualityBound:
     """Lower bound of the rhythm and fairness level (`LEVEL_QUALITY`) over rosters that
     leave at most `missing_shifts` consultant-shifts of the cover unstaffed and have
-    at most `team_members` team memberships in all (None: no limit)."""
+    at most `team_members` team memberships in all (None: no limit); with
+    `languages_met`, over rosters with a speaker of the family's language on every
+    shift that needs one (the cover level at 0)."""
     p, w = problem, problem.weights
+    missing, team, met = missing_shifts, team_members, languages_met
     return QualityBound(
-        blocks=w.block * _blocks(p, missing_shifts) if w.block else 0,
-        faces=w.face_per_time_of_day * _faces(p, missing_shifts) if w.face_per_time_of_day else 0,
-        night_spread=w.night_spread * _peak(p, lambda d, s: s.night, missing_shifts, team_members)
+        blocks=w.block * _blocks(p, missing) if w.block else 0,
+        faces=w.face_per_time_of_day * _faces(p, missing, met) if w.face_per_time_of_day else 0,
+        night_spread=w.night_spread * _peak(p, lambda d, s: s.night, missing, team, met)
         if w.night_spread
         else 0,
         weekend_spread=w.weekend_spread
-        * _peak(p, lambda d, s: d in p.weekend_like_days, missing_shifts, team_members)
+        * _peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
         if w.weekend_spread
         else 0,
     )
@@ -105,7 +112,12 @@ def lexicographic_bound(
     elif LEVEL_TEAM in levels:
         total += p.weights.team_member * team_bound(p, missing_shifts=missing)
     if LEVEL_QUALITY in levels:
-        total += quality_bound(p, missing_shifts=missing, team_members=team_members).total
+        # a cover level held at 0 leaves no shift without its language
+        met = held.get(LEVEL_COVER) == 0
+        bound = quality_bound(
+            p, missing_shifts=missing, team_members=team_members, languages_met=met
+        )
+        total += bound.total
     return total
 
 
@@ -194,17 +206,40 @@ def _fewest_holding(capacities: list[int], shifts: int) -> int:
     return count
 
 
-def _faces(p: RosterProblem, missing: int) -> int:
+def _faces(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
+    """Per (case, shift type): the fewest people whose capacities hold its shifts; with
+    `languages_met`, at least the fewest speakers whose capacities hold the shifts that
+    need the family's language (each has a speaker on it)."""
+    spoken = _spoken(p) if languages_met else {}
     total = 0
-    for (_case, sid), per_day in _demanded(p).items():
+    for (case_id, sid), per_day in _demanded(p).items():
         shift = p.shift[sid]
         days = set(per_day)
         needed = sum(per_day.values()) - missing
         if needed <= 0:
             continue
         caps = [capacity(p, e, [shift], days) for e in p.employees]
-        total += _fewest_holding(caps, needed)
+        fewest = _fewest_holding(caps, needed)
+        spoken_days = spoken.get((case_id, sid), set())
+        if spoken_days:
+            case = p.case[case_id]
+            speakers = [e for e in p.employees if speaks(e, case)]
+            caps = [capacity(p, e, [shift], spoken_days) for e in speakers]
+            fewest = max(fewest, _fewest_holding(caps, len(spoken_days)))
+        total += fewest
     return total
+
+
+def _spoken(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
+    """(case, shift type) → the days whose shift needs the family's language (a missing
+    speaker there costs in the cover level)."""
+    out: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for d in p.cover:
+        case = p.case[d.case]
+        hours_cost = p.weights.missing_language_per_hour * p.shift[d.shift].duration_minutes // 60
+        if case.language is not None and d.required > 0 and d.needs_language and hours_cost > 0:
+            out[(d.case, d.shift)].add(d.day)
+    return out
 
 
 def _blocks(p: RosterProblem, missing: int) -> int:
@@ -248,23 +283,53 @@ def _peak(
     counts: object,
     missing: int,
     team_members: int | None,
+    languages_met: bool = False,
 ) -> int:
     """The smallest peak of contract-relative counted shifts (`add_fairness`) that the
-    counted shifts demanded fit under, spread over at most `team_members` people."""
+    counted shifts demanded fit under, spread over at most `team_members` people; with
+    `languages_met` (every shift that needs the family's language has a speaker), also
+    each case's counted shifts that need its language, spread over its speakers."""
     assert callable(counts)
+    demands = [(d.day, p.shift[d.shift], d.required) for d in p.cover if d.required > 0]
+    peak = _smallest_peak(p, [x for x in demands if counts(x[0], x[1])], missing, team_members)
+    if not languages_met:
+        return peak
+    spoken_days = _spoken(p)
+    for case in p.cases:
+        if case.language is None:
+            continue
+        spoken = [
+            (day, p.shift[sid], 1)
+            for (case_id, sid), days in spoken_days.items()
+            if case_id == case.id
+            for day in sorted(days)
+            if counts(day, p.shift[sid])
+        ]
+        speakers = [e for e in p.employees if speaks(e, case)]
+        peak = max(peak, _smallest_peak(p, spoken, 0, team_members, speakers))
+    return peak
+
+
+def _smallest_peak(
+    p: RosterProblem,
+    demands: list[tuple[int, ShiftType, int]],
+    missing: int,
+    team_members: int | None,
+    among: list[Employee] | None = None,
+) -> int:
+    """The smallest peak that `demands` ((day, shift type, consultants)) less `missing`
+    fit under, spread over at most `team_members` of `among` (everyone by default)."""
     counted: dict[str, set[int]] = defaultdict(set)
     needed = -missing
-    for demand in p.cover:
-        shift = p.shift[demand.shift]
-        if demand.required > 0 and counts(demand.day, shift):
-            counted[demand.shift].add(demand.day)
-            needed += demand.required
+    for day, shift, required in demands:
+        counted[shift.id].add(day)
+        needed += required
     if needed <= 0:
         return 0
     shift_types = [p.shift[sid] for sid in counted]
     days = set().union(*counted.values())
     people: list[tuple[int, int | None]] = []  # (capacity, coefficient or None: no peak)
-    for e in p.employees:
+    for e in p.employees if among is None else among:
         usable = [s for s in shift_types if any(why_not(p, e, d, s) is None for d in days)]
         cap = capacity(p, e, usable, days)
         if cap <= 0:

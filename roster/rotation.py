@@ -311,39 +311,69 @@ def _levels(problem: RosterProblem, roster: Roster) -> tuple[int, int, int]:
 
 
 def rotation(problem: RosterProblem) -> Roster | None:
-    """The best repaired rotation, or None when none applies."""
+    """The best repaired rotation, or None when none applies. Each case whose team
+    can rotate (`_interchangeable`) rotates on its own cycle, one for each team size;
+    the other cases are left to the greedy, which fills them from the rest of the pool
+    around the rotating teams (five cases, pool 60: a member who cannot take some shift
+    type, or lacks the family's language, would break the rotation on every cycle)."""
     if not applicable(problem):
         return None
-    teams = choose_teams(problem)
-    sizes = {len(members) for members in teams.values()}
-    if len(sizes) != 1:
-        return None  # one cycle for all cases: teams of one size only
-    if not all(_interchangeable(problem, problem.case[c], m) for c, m in teams.items()):
-        # a member who cannot take some shift type, or lacks the family's language,
-        # breaks the rotation on every cycle: the greedy's own roster is better then
-        # (five cases, pool 60: 960 points of missing language against none)
+    teams = {
+        c: m
+        for c, m in choose_teams(problem).items()
+        if _interchangeable(problem, problem.case[c], m)
+    }
+    if not teams:
         return None
-    (size,) = sizes
-    best: tuple[tuple[int, int, int], Roster, Cycle, int] | None = None
+    # the cases left to the greedy need its care for scarce speakers
+    pressure = len(teams) < len(problem.cases)
+    best: tuple[tuple[int, int, int], Roster, dict[int, Cycle], int] | None = None
     for lag in sorted(LAGS, reverse=True):
-        for cycle in cycles(problem, size, lag)[:CYCLES_PER_LAG]:
-            roster = _greedy(
-                problem, language_pressure=False, plan=rotation_plan(problem, teams, cycle, lag)
-            )
-            cost = _levels(problem, roster)
-            if best is None or cost < best[0]:
-                best = (cost, roster, cycle, lag)
+        by_size: dict[int, Cycle] = {}
+        for size in sorted({len(m) for m in teams.values()}):
+            found = cycles(problem, size, lag)[:CYCLES_PER_LAG]
+            if found:
+                by_size[size] = found[0]
+        if not by_size:
+            continue
+        roster = _greedy(
+            problem, language_pressure=pressure, plan=_plan(problem, teams, by_size, lag, 0)
+        )
+        cost = _levels(problem, roster)
+        if best is None or cost < best[0]:
+            best = (cost, roster, by_size, lag)
+        if best[0][0] == 0:
+            # the longest blocks that meet the cover: shorter ones only cost more runs
+            # (one case: lag 4 is the best or tied with 3 and 2 on seeds 0-2), and each
+            # try is a greedy run (1.5 s for five cases)
+            break
     if best is None:
         return None
-    # the best cycle at other phases: the one that meets the history best
-    _, _, cycle, lag = best
-    for phase in range(lag, len(cycle), max(lag, len(cycle) // PHASES)):
-        plan = rotation_plan(problem, teams, cycle, lag, phase)
-        roster = _greedy(problem, language_pressure=False, plan=plan)
+    # the best cycles at other phases: the one that meets the history best
+    _, _, by_size, lag = best
+    length = max(len(cycle) for cycle in by_size.values())
+    for phase in range(lag, length, max(lag, length // PHASES)):
+        plan = _plan(problem, teams, by_size, lag, phase)
+        roster = _greedy(problem, language_pressure=pressure, plan=plan)
         cost = _levels(problem, roster)
         if cost < best[0]:
-            best = (cost, roster, cycle, lag)
+            best = (cost, roster, by_size, lag)
     return best[1]
+
+
+def _plan(
+    problem: RosterProblem,
+    teams: dict[str, list[Employee]],
+    by_size: dict[int, Cycle],
+    lag: int,
+    phase: int,
+) -> Plan:
+    """The rotation plans of every team whose size has a cycle, together."""
+    plan: Plan = {}
+    for size, cycle in by_size.items():
+        sized = {c: m for c, m in teams.items() if len(m) == size}
+        plan |= rotation_plan(problem, sized, cycle, lag, phase)
+    return plan
 
 
 def warm_start(problem: RosterProblem) -> Roster:

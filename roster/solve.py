@@ -587,6 +587,15 @@ def _solve(
             # the last level's LNS gains more from the full presolve (five cases:
             # 2152 and 2236 with it light, 1977-2069 without)
             stage_params = dataclasses.replace(stage_params, light_presolve=False)
+        if not last and lexicographic and reference is None and stages:
+            # the level's per-term bound (`roster.bound`) given the levels held, as a
+            # constraint that cuts no roster off: CP-SAT proves the level once it reaches
+            # it (five cases, pool 60: its own bound on the team stays at 23 below the 25
+            # it finds, and the whole share went on it)
+            earlier = {st.level: st.objective or 0 for st in stages}
+            proven = lexicographic_bound(problem, earlier, [level])
+            if proven is not None:
+                rm.model.add(expr >= proven - sum(earlier.values()))
         report = None
         if progress is not None and last:
             progress.offset = fixed_total

@@ -14,8 +14,8 @@ import pytest
 from roster import solve
 from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
-from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
-from roster.problem import Case, CoverDemand, ObjectiveWeights, RosterProblem
+from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
+from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
 from roster.solve import SearchParameters
 from solving.status import SolveStatus
 
@@ -126,3 +126,76 @@ def test_the_team_bound_meets_the_proven_minimum_team() -> None:
     assert team_bound(p) == 6 == solve(p, time_limit=10, seed=0).terms["team"]
     # with 5 shifts allowed missing, 16 remain: 4 people (37 h) suffice
     assert team_bound(p, missing_shifts=5) == 4
+
+
+def somali_week(night_spread: int = 1) -> RosterProblem:
+    """One week, 3x8, two cases: K1 (no language) and K2 (Somali), one consultant a
+    shift. M1-M5 speak no Somali; S1-S5 do, and S1 and S2 take no nights. All have
+    45 h contracts (five 8-hour shifts a week, 8 fairness units a night). Only the
+    night spread is weighed in the rhythm and fairness level."""
+    p = dognindsats_problem(cases=1, pool_size=6, weeks=1, seed=0)
+    only = ObjectiveWeights(**{name: 0 for name in QUALITY} | {"night_spread": night_spread})  # type: ignore[arg-type]
+    staff = tuple(
+        Employee(f"M{i}", contract_minutes_per_week=45 * 60) for i in range(1, 6)
+    ) + tuple(
+        Employee(f"S{i}", contract_minutes_per_week=45 * 60, works_nights=i > 2, languages=("so",))
+        for i in range(1, 6)
+    )
+    cases = (Case("K1"), Case("K2", language="so"))
+    cover = tuple(
+        CoverDemand(c.id, d, s.id, 1) for c in cases for d in range(7) for s in p.shift_types
+    )
+    return dataclasses.replace(p, employees=staff, cases=cases, cover=cover, weights=only)
+
+
+def test_nights_that_need_the_language_spread_over_its_speakers_only() -> None:
+    # K2's 7 nights need a Somali speaker who works nights: S3-S5, so one of them works
+    # 3 (24 units). Over everyone the 14 nights need only 2 each (16): the language
+    # lifts the bound to the proven optimum, once the cover level is held at 0
+    p = somali_week()
+    result = solve(p, time_limit=30, seed=0)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.terms.get("uncovered", 0) == result.terms.get("missing_language", 0) == 0
+    assert result.terms["night_spread"] == 24
+    team = result.terms["team"]
+    assert quality_bound(p, team_members=team, languages_met=True).night_spread == 24
+    assert quality_bound(p, team_members=team).night_spread == 16
+    assert lexicographic_bound(p, {LEVEL_COVER: 0, LEVEL_TEAM: team}, [LEVEL_QUALITY]) == team + 24
+
+
+def test_a_cover_level_above_0_claims_nothing_from_the_language() -> None:
+    # with a shift allowed to go without its language, S3-S5 need not hold every night
+    p = somali_week()
+    team = 10
+    held = {LEVEL_COVER: 480, LEVEL_TEAM: team}
+    assert (
+        lexicographic_bound(p, held, [LEVEL_QUALITY])
+        == 480
+        + team
+        + quality_bound(
+            p, missing_shifts=480 // min(p.under_weight(d) for d in p.cover), team_members=team
+        ).night_spread
+    )
+
+
+def test_the_team_level_is_proven_once_it_reaches_the_team_bound() -> None:
+    # the tiny case's team bound is 6 (a 37 h week holds 4 of the 21 shifts, the
+    # 32 h one 3), added to the team level as a constraint: the level is proven at a
+    # roster of 6 members with that bound
+    p = tiny(**{w: getattr(ObjectiveWeights(), w) for w in QUALITY})
+    assert team_bound(p) == 6
+    result = solve(
+        p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True, lns=False)
+    )
+    (team_stage,) = [st for st in result.stages if st.level == LEVEL_TEAM]
+    assert team_stage.status is SolveStatus.OPTIMAL
+    assert team_stage.objective == team_stage.bound == 6
+
+
+def test_a_repair_s_team_level_claims_no_per_term_proof() -> None:
+    # a repair (a published roster as reference) holds a changes level too: the per-term
+    # bound does not apply there, and the team level's status is CP-SAT's own
+    p = tiny(**{w: getattr(ObjectiveWeights(), w) for w in QUALITY})
+    published = solve(p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True))
+    assert lexicographic_bound(p, {LEVEL_COVER: 0, LEVEL_CHANGES: 0}, [LEVEL_TEAM]) is None
+    assert published.found

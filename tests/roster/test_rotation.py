@@ -22,6 +22,7 @@ from roster.rotation import (
     _within_hours,
     applicable,
     cycles,
+    rotation,
     rotation_plan,
     warm_start,
 )
@@ -158,3 +159,54 @@ def test_the_light_presolve_for_a_dognindsats_only() -> None:
     assert light.parameters.max_presolve_iterations == 1
     full = _configure(SearchParameters(light_presolve=False), 1.0, 0, WallClock())
     assert full.parameters.cp_model_probing_level != 0
+
+
+def two_cases() -> RosterProblem:
+    """`week` for K1 (no language), and K2 whose family speaks Somali: only S1-S4 speak
+    it, and S1 takes no nights. K2 chooses its team first (fewer speakers): S1-S4, who
+    cannot rotate (S1 would stand on the night block); K1 then takes M1-M4."""
+    p = week()
+    speakers = tuple(
+        Employee(f"S{i}", contract_minutes_per_week=45 * 60, works_nights=i != 1, languages=("so",))
+        for i in range(1, 5)
+    )
+    return dataclasses.replace(
+        p,
+        employees=p.employees + speakers,
+        cases=(Case("K1"), Case("K2", language="so")),
+        cover=p.cover + tuple(CoverDemand("K2", d.day, d.shift, 1) for d in p.cover),
+    )
+
+
+def lines(roster: tuple[Assignment, ...], case: str) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for a in roster:
+        if a.case == case:
+            out.setdefault(a.employee, ["-"] * 7)[a.day] = a.shift
+    return {e: "".join(days) for e, days in sorted(out.items())}
+
+
+def test_a_case_whose_team_can_rotate_does_so_beside_one_whose_team_cannot() -> None:
+    # before, one team that could not rotate left every case to the plain greedy
+    # (`rotation` gave None). K1's four members rotate on blocks of 4 and 5 days, one
+    # shift type each (M4 from nights to days after two days off), M5 and S4 fill the
+    # two shifts the members' 45 hours and rest leave; K2 is left to the greedy
+    p = two_cases()
+    rotated = rotation(p)
+    assert rotated is not None and validate(p, rotated) == []
+    assert lines(rotated, "K1") == {
+        "M1": "DDDD---",
+        "M2": "-EEEEE-",
+        "M3": "E-NNNN-",
+        "M4": "NN--DDD",
+        "M5": "------E",
+        "S4": "------N",
+    }
+
+
+def test_no_rotation_when_no_team_can_rotate() -> None:
+    p = two_cases()
+    only_k2 = dataclasses.replace(
+        p, cases=(p.cases[1],), cover=tuple(d for d in p.cover if d.case == "K2")
+    )
+    assert rotation(only_k2) is None
