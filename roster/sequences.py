@@ -97,8 +97,6 @@ class _Automaton:
     #: per symbol: the states it leads to, and for each the states it comes from
     #: (padded with the dummy state index `len(states)`)
     into: list[tuple[np.ndarray, np.ndarray]]
-    #: its minimised form (`EmployeeProgramme._edges`), made on first use
-    collapsed: _Transitions | None = None
 
 
 def _automaton(problem: RosterProblem, employee: Employee) -> _Automaton | None:
@@ -229,23 +227,16 @@ class EmployeeProgramme:
         self,
         problem: RosterProblem,
         employee: Employee,
-        shared: dict[tuple[object, ...], _Automaton | None] | None = None,
+        shared: dict[tuple[object, ...], tuple[list[int], list[int]]] | None = None,
     ) -> None:
-        """`shared`: a cache of automata for the programmes of one problem; employees
-        with the same run limits share theirs and its minimised form (`_edges`), which
-        took 0.9 s of Instance13's 120 programmes when built for each."""
+        """`shared`: a cache of minute bands (`_reach`) for the programmes of one
+        problem; employees with the same contract and days share theirs (a big pool's
+        copies of a contract: a tenth of its first pass)."""
         p = self.problem = problem
         self.employee = employee
+        self._shared = {} if shared is None else shared
         self.symbols = [None, *(s.id for s in p.shift_types)]
-        runs = (
-            p.max_consecutive_days(employee),
-            employee.min_consecutive_shifts,
-            employee.min_consecutive_days_off,
-        )
-        cache: dict[tuple[object, ...], _Automaton | None] = {} if shared is None else shared
-        if runs not in cache:
-            cache[runs] = _automaton(p, employee)
-        self.automaton = cache[runs]
+        self.automaton = _automaton(p, employee)
         lengths = [s.minutes for s in p.shift_types]
         self.unit = math.gcd(*lengths) or 1
         self.length = np.array([0] + [m // self.unit for m in lengths], dtype=np.int64)
@@ -298,6 +289,10 @@ class EmployeeProgramme:
             ]
             for k, shift in enumerate(p.shift_types, start=1)
         }
+        self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
+        self._grouped: dict[int, tuple[np.ndarray, ...]] | None
+        self._grouped = None
+        self._flat: _Transitions | None = None
         self.alternatives: list[list[int]] = []
         self._incoming: dict[int, list[tuple[int, int, int]]] | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
@@ -601,11 +596,11 @@ class EmployeeProgramme:
         futures (Instance13: 185 states to 39). Edges between the same two classes with
         the same length and start-of-run flag are one edge whose gain on a day is the
         best of its symbols' (a1/a2/a3 alike): 1,743 transitions to 250 there."""
-        auto = self.automaton
-        assert auto is not None
-        if auto.collapsed is None:
-            auto.collapsed = _collapsed(auto, self.length)
-        return auto.collapsed
+        if self._flat is None:
+            auto = self.automaton
+            assert auto is not None
+            self._flat = _collapsed(auto, self.length)
+        return self._flat
 
     def _solve_exact(
         self, score: np.ndarray, weekend_price: float = 0.0, alternatives: int = 0
@@ -716,15 +711,151 @@ class EmployeeProgramme:
         limit = self.employee.max_weekends
         return over, limit is not None and weekends > limit
 
+    def _reach(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
+        """Per day, the most minutes (units) any path can have worked by its end, and the
+        most any state at its end can still work after it: only the band between
+        `lower` less the latter and the former can lie on a legal path, which keeps the
+        programme to a few dozen minute values a day instead of the whole range."""
+        auto = self.automaton
+        assert auto is not None
+        states, days = len(auto.states), self.problem.days
+        ahead = np.full(states + 1, _NEG)
+        ahead[0] = 0.0
+        forward = []
+        for d in range(days):
+            new = np.full(states + 1, _NEG)
+            for symbol, (targets, sources) in enumerate(auto.into):
+                if allowed[d, symbol] and len(targets):
+                    new[targets] = ahead[sources].max(axis=1) + self.length[symbol]
+            ahead = new
+            forward.append(int(min(self.upper, ahead[:states].max())))
+        # backward: most units still workable after day d from each state (every state
+        # is final, so 0 after the last day)
+        behind = np.zeros(states + 1)
+        behind[states] = _NEG
+        backward = [0] * days
+        for d in range(days - 1, 0, -1):
+            backward[d] = int(max(0.0, behind[:states].max()))
+            new = np.full(states + 1, _NEG)
+            new[:states] = _NEG
+            for symbol, (targets, sources) in enumerate(auto.into):
+                if allowed[d, symbol] and len(targets):
+                    rows = sources < states
+                    pairs = np.broadcast_to(targets[:, None], sources.shape)[rows]
+                    np.maximum.at(new, sources[rows], behind[pairs] + self.length[symbol])
+            new[states] = _NEG
+            behind = new
+        backward[0] = int(max(0.0, behind[:states].max()))
+        return forward, backward
+
     def _solve(self, score: np.ndarray, weekend_price: float = 0.0) -> list[int] | None:
-        """The best path for `score` (a symbol per day; None when there is none), with
-        `weekend_price` charged once per weekend worked (on its first day for any work,
-        on its second for a run that starts there): `_solve_exact`'s path. Its
-        minimised automaton made it 1-3 times faster than the earlier programme over
-        the full automaton and a band of reachable minutes (Instance13/20/22: 4/11/33 ms
-        against 12/14/34 ms an employee), with the same values."""
-        found = self._solve_exact(score, weekend_price)
-        return None if found is None else found[0]
+        score = score.astype(np.float32)
+        score[self.weekend_first, 1:] -= weekend_price
+        second = set(self.weekend_second) if weekend_price else set()
+        auto = self.automaton
+        assert auto is not None
+        p = self.problem
+        states, width = len(auto.states), self.upper + 1
+        allowed = np.isfinite(score)
+        # the band of the employee's own days serves every score that allows no more:
+        # a wider band than needed is still exact, and prices, the cover's forbidden
+        # over-cover and `_restricted` only take days away (its reach costs about a
+        # programme run, and was 40 % of a big pool's first pass when recomputed)
+        own = np.isfinite(self.cost)
+        key = own.tobytes() if not (allowed & ~own).any() else allowed.tobytes()
+        if key not in self._reaches:
+            if key == own.tobytes():
+                e = self.employee
+                contract = (
+                    p.max_consecutive_days(e),
+                    e.min_consecutive_shifts,
+                    e.min_consecutive_days_off,
+                    self.upper,
+                    self.lower,
+                    key,
+                )
+                if contract not in self._shared:
+                    self._shared[contract] = self._reach(own)
+                self._reaches[key] = self._shared[contract]
+            else:
+                self._reaches[key] = self._reach(allowed)
+        forward, backward = self._reaches[key]
+        value = np.full((states + 1, width), _NEG, dtype=np.float32)  # last row: dummy source
+        value[0, 0] = 0.0
+        days = self.problem.days
+        back = np.zeros((days, states, width), dtype=np.int16)
+        groups = self._groups()
+        for d in range(days):
+            lo, hi = max(0, self.lower - backward[d]), forward[d] + 1
+            new = np.full((states + 1, width), _NEG, dtype=np.float32)
+            for shift, (targets, sources, symbols, rows, fresh) in groups.items():
+                a, b = max(lo, shift), hi
+                if a >= b:
+                    continue
+                gain = score[d, symbols]
+                if d in second:
+                    gain = gain - weekend_price * fresh
+                candidates = value[sources, a - shift : b - shift]  # targets × sources × band
+                pick = candidates.argmax(axis=1)
+                best = np.take_along_axis(candidates, pick[:, None, :], axis=1)[:, 0, :]
+                new[targets, a:b] = best + gain[:, None]
+                back[d, targets, a:b] = sources[rows, pick]
+            new[new < _NEG / 2] = _NEG
+            value = new
+        final = value[:states, self.lower :]
+        if final.size == 0 or final.max() < _NEG / 2:
+            return None
+        row, column = np.unravel_index(int(final.argmax()), final.shape)
+        state, minutes = int(row), int(column) + self.lower
+        path = []
+        for d in range(days - 1, -1, -1):
+            symbol = self._symbol_of(state)
+            path.append(symbol)
+            previous = int(back[d, state, minutes])
+            minutes -= int(self.length[symbol])
+            state = previous
+        return path[::-1]
+
+    def _groups(self) -> dict[int, tuple[np.ndarray, ...]]:
+        """The automaton's transitions grouped by the minutes of their symbol (one
+        group per shift length, and the days off): one numpy step per group and day
+        instead of one per symbol. Per group: target states, their padded source
+        states, the symbol into each target, row indices for the sources, and 1.0 where
+        the target starts a run of work (the day before was off)."""
+        if self._grouped is None:
+            auto = self.automaton
+            assert auto is not None
+            parts: dict[int, list[tuple[np.ndarray, np.ndarray, int]]] = defaultdict(list)
+            for symbol, (targets, sources) in enumerate(auto.into):
+                if len(targets):
+                    parts[int(self.length[symbol])].append((targets, sources, symbol))
+            dummy = len(auto.states)
+            grouped: dict[int, tuple[np.ndarray, ...]] = {}
+            for shift, items in parts.items():
+                width = max(src.shape[1] for _t, src, _s in items)
+                sources = np.vstack(
+                    [
+                        np.pad(src, ((0, 0), (0, width - src.shape[1])), constant_values=dummy)
+                        for _t, src, _s in items
+                    ]
+                )
+                targets = np.concatenate([t for t, _src, _s in items])
+                symbols = np.concatenate([np.full(len(t), sym) for t, _src, sym in items])
+                fresh = np.array(
+                    [auto.states[t][0] == "w" and auto.states[t][1] == 1 for t in targets],
+                    dtype=np.float32,
+                )
+                rows = np.arange(len(targets))[:, None]
+                grouped[shift] = (targets, sources, symbols, rows, fresh)
+            self._grouped = grouped
+            return grouped
+        return self._grouped
+
+    def _symbol_of(self, state: int) -> int:
+        key = self.automaton.states[state]  # type: ignore[union-attr]
+        if key[0] == "o":
+            return 0
+        return self.symbols.index(key[2])
 
 
 class BestResponses:
@@ -797,7 +928,7 @@ class BestResponses:
         # employee past their share gets the best legal schedule of the price rounds so
         # far (so a big pool still ends its pass, with fewer rounds each)
         pass_end = started + (deadline - started) * FIRST_PASS_SHARE
-        bands: dict[tuple[object, ...], _Automaton | None] = {}
+        bands: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
         for done, e in enumerate(p.employees):
             now = time.perf_counter()
             if now > finish_by or stop():

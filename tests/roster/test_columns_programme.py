@@ -23,7 +23,7 @@ from roster.columns import (
     generate,
 )
 from roster.read_nrp import parse_nrp
-from roster.sequences import EmployeeProgramme, _Automaton, first_roster
+from roster.sequences import EmployeeProgramme, first_roster
 from tests.roster.instances import bench_nrp
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
@@ -195,19 +195,6 @@ def test_the_minimised_programme_finds_the_best_path_of_the_full_automaton(seed:
         worth -= weekend_price * programme._charged_weekends(path)
         assert abs(worth - value) < 1e-6
         assert abs(value - full_automaton_best(programme, score, weekend_price)) < 1e-6
-        assert programme._solve(score, weekend_price) == path
-
-
-def test_employees_with_the_same_run_limits_share_one_automaton() -> None:
-    # Instance13's 120 employees have one set of run limits: one automaton (and its
-    # minimised form) serves them all; without the shared cache each builds its own.
-    p = generated_nrp(weeks=2, staff=3)
-    shared: dict[tuple[object, ...], _Automaton | None] = {}
-    programmes = [EmployeeProgramme(p, e, shared=shared) for e in p.employees]
-    assert len(shared) == 1
-    assert all(x.automaton is programmes[0].automaton for x in programmes)
-    alone = EmployeeProgramme(p, p.employees[1])
-    assert alone.automaton is not programmes[0].automaton
 
 
 def test_the_dive_fixes_one_a_step_while_its_pace_suffices_and_more_when_not() -> None:
