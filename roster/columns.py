@@ -17,12 +17,12 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   counts, minutes and weekends as resources, found the same minima at the root duals
   but took 55 ms an employee on Instance5 (CP-SAT 17 ms) and 1.7 s on Instance8
   (CP-SAT 0.15 s), measured 2026-12-01.
-  From `PROGRAMME_PRICING_DAYS` on, pricing is by the per-employee dynamic programme
-  of `roster.sequences` (`_ProgrammePricer`): exact for every rule but the per-type
-  and weekend maxima, which it relaxes with Lagrangian prices, so its minimum is still
-  a valid bound and its columns are legal. Where those prices leave a gap, CP-SAT
-  prices the employee (for a legal schedule when none was found, and once more at a
-  converged root so that its bound is exact).
+  From `PROGRAMME_PRICING_DAYS` or `PROGRAMME_PRICING_STAFF` on, pricing is by the
+  per-employee dynamic programme of `roster.sequences` (`_ProgrammePricer`): exact
+  for every rule but the per-type and weekend maxima, which it relaxes with Lagrangian
+  prices, so its minimum is still a valid bound and its columns are legal. Where
+  those prices leave a gap, CP-SAT prices the employee (for a legal schedule when
+  none was found, and once more at a converged root so that its bound is exact).
 - Lower bound: Σ dual × demand + Σ each employee's minimum of own cost minus duals is
   a Lagrangian bound for any duals the under- and over-cover weights allow (the LP's,
   or a smoothed mix: `ColumnGeneration.generate`), valid whenever every pricing problem
@@ -75,6 +75,11 @@ _EPSILON = 1e-6
 #: against 9,548): on shorter horizons CP-SAT's pricing finds more and better columns
 #: a round (every improving schedule on its way) for its longer rounds.
 PROGRAMME_PRICING_DAYS = 56
+#: Pool size from which pricing is by the programme at any horizon: CP-SAT's pricing
+#: models take about 50 ms each to build and 80 ms a solve, so a round of Instance13's
+#: 120 employees took 10 s (2 rounds in a 60 s run), the programme's about 1 s
+#: (measured 2026-12-05, load 4-5, 2 shared cores).
+PROGRAMME_PRICING_STAFF = 100
 #: Programme runs per employee and pricing round (`sequences.EmployeeProgramme.price`):
 #: the prices of the per-type and weekend maxima carry over between rounds, so a few
 #: subgradient steps a round suffice.
@@ -255,6 +260,14 @@ class _ProgrammePricer:
             return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
         return found, -priced.bound
 
+    def own_cost(self, column: Column) -> int:
+        """The employee's own cost of `column` (requests, preferred shift types)."""
+        path = [0] * self.days
+        for _eid, day, shift, _case in column:
+            path[day] = self.symbol[shift]
+        cost = self.programme.cost
+        return round(float(sum(cost[day, k] for day, k in enumerate(path))))
+
     def _by_cp_sat(
         self,
         duals: dict[DemandKey, float],
@@ -272,6 +285,14 @@ class _ProgrammePricer:
         if proven is not None and proven >= bound - _EPSILON:
             self.tight = True
         return both, bound if proven is None else max(bound, proven)
+
+
+def _columns_of(problem: RosterProblem, roster: Roster) -> dict[str, Column]:
+    """Each employee's schedule in `roster` as a column."""
+    out: dict[str, set[Key]] = {e.id: set() for e in problem.employees}
+    for a in roster:
+        out[a.employee].add((a.employee, a.day, a.shift, a.case))
+    return {eid: frozenset(keys) for eid, keys in out.items()}
 
 
 def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, left: float) -> int:
@@ -343,7 +364,10 @@ class ColumnGeneration:
         self.pricers: dict[str, _Pricer | _ProgrammePricer] = {}
         started = time.perf_counter()
         if programme is None:
-            programme = problem.days >= PROGRAMME_PRICING_DAYS
+            programme = (
+                problem.days >= PROGRAMME_PRICING_DAYS
+                or len(problem.employees) >= PROGRAMME_PRICING_STAFF
+            )
         by_programme = programme and sequences.applicable(problem)
         for i, e in enumerate(problem.employees):
             pricer = _ProgrammePricer(problem, e.id, deadline) if by_programme else None
@@ -587,8 +611,12 @@ def generate(
     seed: int = 0,
     num_workers: int = 2,
     programme: bool | None = None,
+    initial: Roster | None = None,
 ) -> ColumnResult:
     """Column generation at the root (up to `root_share` of the time), then a dive.
+    `initial`: a legal roster whose schedules are the first columns of the employees
+    the programme prices (`sequences.first_roster`'s: the root LP starts at or below
+    its objective instead of far above).
     When building the per-employee pricing models is forecast to take more than
     `build_share` of the time, it stops early: no roster, no bound. Once they are
     built, every employee's first column is a legal schedule of theirs, so the dive
@@ -615,6 +643,10 @@ def generate(
         return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
+            for eid, column in _columns_of(problem, initial or ()).items():
+                pricer = cg.pricers[eid]
+                if isinstance(pricer, _ProgrammePricer):
+                    cg.add(eid, column, pricer.own_cost(column))
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
             lp, lower = cg.generate(
                 {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING, prove=True

@@ -57,7 +57,7 @@ from roster.solve import (
     solve_in_windows,
     too_big_to_build,
 )
-from roster.validate import total
+from roster.validate import total, validate
 from solving.status import SolveStatus
 
 #: Share of the time limit for column generation and its dive (`ROOT_SHARE` of it at
@@ -72,6 +72,9 @@ COLUMN_SHARE = 0.6
 LONG_HORIZON_DAYS = 120
 LONG_HORIZON_START_SHARE = 0.6
 ROOT_SHARE = 0.7
+#: Share of the time limit for the programme's first roster of a big pool (see
+#: `solve_nrp`), before column generation.
+POOL_START_SHARE = 0.25
 #: Share of the remaining time for mending the dive's cover (`mend_cover`), and at most
 #: `COVER_REPAIR_CAP` of the time limit. Its cover level stops once it reaches the LP's
 #: cover (or proves it cannot), often within 1-3 s; the rest goes to keeping close to
@@ -199,6 +202,21 @@ def solve_nrp(
         )
         if result.found:
             return dataclasses.replace(result, seconds=deadline.elapsed())
+    pool_start: Roster | None = None
+    if (
+        len(problem.employees) >= columns.PROGRAMME_PRICING_STAFF
+        and columns.applicable(problem)
+        and sequences.applicable(problem)
+    ):
+        # a pool this big: column generation's root does not converge in the time
+        # (Instance13: LP 4,828 after 14 rounds in 24 s, its dive out of time at 22,400),
+        # the programme's roster and best responses reach 8,000-11,000 in 15-20 s. It
+        # is a start of its own and column generation's first columns
+        pool_start = sequences.first_roster(
+            problem, time.perf_counter() + remaining() * POOL_START_SHARE
+        )
+        if pool_start is not None and validate(problem, pool_start):
+            pool_start = None
     if columns.applicable(problem) and not starts:
         generated = columns.generate(
             problem,
@@ -207,6 +225,7 @@ def solve_nrp(
             root_share=ROOT_SHARE,
             seed=seed,
             num_workers=num_workers,
+            initial=pool_start,
         )
         if generated.lower_bound is not None:
             bounds.append(generated.lower_bound)
@@ -240,6 +259,10 @@ def solve_nrp(
         if warm.bound is not None:
             bounds.append(warm.bound)
     start = min(starts, key=lambda r: (_missing(problem, r), total(problem, r)), default=None)
+    if pool_start is not None and (
+        start is None or total(problem, pool_start) < total(problem, start)
+    ):
+        start = pool_start
     if remaining() < build_seconds(problem):
         # too little time left to build the whole model again: the start is the answer
         # (or there is none), rather than a search that would end past the limit

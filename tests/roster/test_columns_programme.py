@@ -4,15 +4,18 @@ where it relaxes the per-type and weekend maxima, and only legal columns."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 
 import numpy as np
 import pytest
 
-from roster import Assignment, validate
+from roster import Assignment, total, validate
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
     ColumnGeneration,
+    _columns_of,
     _fixes_per_step,
     _heaviest_per_slot,
     _Pricer,
@@ -20,10 +23,12 @@ from roster.columns import (
     generate,
 )
 from roster.read_nrp import parse_nrp
-from roster.sequences import EmployeeProgramme
+from roster.sequences import EmployeeProgramme, first_roster
 from tests.roster.instances import bench_nrp
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
+
+FAR = 10**9  # a deadline no test reaches (time.perf_counter() seconds)
 
 
 def _random_duals(p, seed: int) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]
@@ -133,28 +138,63 @@ def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact() -> None:
     assert tight.tight and tight.fallback is None
 
 
+def week_with_twin_shifts(seed: int) -> str:
+    """`one_person_week` with a third shift E, D's twin (8 h, no rotation rule either
+    way), so that the minimised automaton merges states and collapses edges."""
+    text = one_person_week(seed).replace("L,600,D\n", "L,600,D|E\nE,480,\n")
+    text = text.replace("A,D=7|L=7,", "A,D=7|L=7|E=7,")
+    rng = random.Random(seed + 100)
+    return text + "".join(f"{d},E,1,{rng.randrange(1, 50)},1\n" for d in range(7))
+
+
+def full_automaton_best(programme: EmployeeProgramme, score: np.ndarray, price: float) -> float:
+    """The most any of the 4^7 schedules is worth that the full (unminimised) automaton
+    and the hours allow, charging `price` per weekend as the programme does."""
+    auto = programme.automaton
+    assert auto is not None
+    successor: dict[tuple[int, int], int] = {}
+    for symbol, (targets, sources) in enumerate(auto.into):
+        for t, row in zip(targets, sources, strict=True):
+            for src in row:
+                if src != len(auto.states):
+                    successor[(int(src), symbol)] = int(t)
+    best = -math.inf
+    for path in itertools.product(range(len(programme.symbols)), repeat=len(score)):
+        state, units = 0, 0
+        for symbol in path:
+            state = successor.get((state, symbol), -1)
+            units += int(programme.length[symbol])
+            if state < 0:
+                break
+        if state < 0 or not programme.lower <= units <= programme.upper:
+            continue
+        value = float(sum(score[d, k] for d, k in enumerate(path)))
+        best = max(best, value - price * programme._charged_weekends(list(path)))
+    return best
+
+
 @pytest.mark.parametrize("seed", range(3))
-def test_the_exact_programme_finds_the_same_best_value_as_the_first_rosters(seed: int) -> None:
-    # `_solve_exact` (pricing: float64, with its value) and `_solve` (first rosters)
-    # run the same programme; on random day-by-shift scores, with and without a
-    # weekend price, their best paths are worth the same, which is the value reported.
-    p = parse_nrp(one_person_week(seed), name="week")
+def test_the_minimised_programme_finds_the_best_path_of_the_full_automaton(seed: int) -> None:
+    # D and E are twins: their states have the same futures and merge, and their edges
+    # collapse into one whose day's gain is the better of the two. On random scores,
+    # with and without a weekend price, the minimised programme's best value is the
+    # best of all 4^7 paths through the full automaton, and its path is worth it.
+    p = parse_nrp(week_with_twin_shifts(seed), name="week")
     programme = EmployeeProgramme(p, p.employee["A"])
+    flat = programme._edges()
+    assert programme.automaton is not None
+    assert flat.states < len(programme.automaton.states)  # merged
+    assert flat.members.shape[1] == 2  # D and E on one edge
     rng = np.random.default_rng(seed)
     score = rng.integers(0, 100, size=programme.cost.shape).astype(float) - programme.cost
     for weekend_price in (0.0, 37.0):
-        first = programme._solve(score, weekend_price)
         exact = programme._solve_exact(score, weekend_price, alternatives=3)
-        assert first is not None and exact is not None
-
-        def worth(path: list[int], price: float = weekend_price) -> float:
-            charged = programme._charged_weekends(path)
-            return float(sum(score[d, k] for d, k in enumerate(path))) - price * charged
-
-        assert abs(worth(first) - worth(exact[0])) < 1e-6
-        assert abs(worth(exact[0]) - exact[1]) < 1e-6
-        assert programme.alternatives  # more columns from other end states
-        assert all(worth(path) <= exact[1] + 1e-6 for path in programme.alternatives)
+        assert exact is not None
+        path, value = exact
+        worth = float(sum(score[d, k] for d, k in enumerate(path)))
+        worth -= weekend_price * programme._charged_weekends(path)
+        assert abs(worth - value) < 1e-6
+        assert abs(value - full_automaton_best(programme, score, weekend_price)) < 1e-6
 
 
 def test_the_dive_fixes_one_a_step_while_its_pace_suffices_and_more_when_not() -> None:
@@ -180,3 +220,18 @@ def test_heaviest_per_slot_takes_one_shift_a_day_heaviest_first() -> None:
         ("A", 0, "L", "ward"),
         ("B", 0, "D", "ward"),
     ]
+
+
+def test_a_first_roster_seeds_the_root_so_its_lp_is_no_worse() -> None:
+    # The programme's first roster, given as `initial`, is a solution of the master
+    # (one column per employee, legal): the root LP's value can only be at or below
+    # its objective, however many rounds the time allows; every schedule of it is a
+    # column of its employee's.
+    p = generated_nrp(weeks=2, staff=3)
+    roster = first_roster(p, FAR)
+    assert roster is not None and not validate(p, roster)
+    seeded = generate(p, 30.0, programme=True, initial=roster, num_workers=1)
+    assert seeded.lp_value is not None and seeded.lp_value <= total(p, roster) + 1e-6
+    columns = _columns_of(p, roster)
+    assert set(columns) == {e.id for e in p.employees}
+    assert sum(map(len, columns.values())) == len(roster)

@@ -64,6 +64,7 @@ def _stored_roster(solver_status: str) -> dict[str, object]:
         "solver_status": solver_status,
         "objective": None,
         "bound": None,
+        "bound_by": "",
         "runtime_seconds": None,
         "team": [],
         "kpis": {},
