@@ -193,12 +193,19 @@ class _ProgrammePricer:
     schedule it returns keeps all the rules (checked before it is reported)."""
 
     def __init__(
-        self, problem: RosterProblem, employee: str, deadline: float | None = None
+        self,
+        problem: RosterProblem,
+        employee: str,
+        deadline: float | None = None,
+        automata: sequences.AutomatonCache | None = None,
     ) -> None:
+        """`automata`: shared by the pricers of one problem (see `EmployeeProgramme`)."""
         self.problem, self.deadline = problem, deadline
         self.fallback: _Pricer | None = None
         self.employee = employee
-        self.programme = sequences.EmployeeProgramme(problem, problem.employee[employee])
+        self.programme = sequences.EmployeeProgramme(
+            problem, problem.employee[employee], automata=automata
+        )
         self.case = problem.cases[0].id
         self.symbol = {sid: k for k, sid in enumerate(self.programme.symbols)}
         self.days = problem.days
@@ -369,8 +376,9 @@ class ColumnGeneration:
                 or len(problem.employees) >= PROGRAMME_PRICING_STAFF
             )
         by_programme = programme and sequences.applicable(problem)
+        automata: sequences.AutomatonCache = {}
         for i, e in enumerate(problem.employees):
-            pricer = _ProgrammePricer(problem, e.id, deadline) if by_programme else None
+            pricer = _ProgrammePricer(problem, e.id, deadline, automata) if by_programme else None
             self.pricers[e.id] = (
                 pricer if pricer is not None and pricer.usable else _Pricer(problem, e.id, deadline)
             )
