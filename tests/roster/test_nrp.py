@@ -262,3 +262,29 @@ def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
     result = solve_nrp(p, time_limit=10, seed=1)
     assert calls == [(False, best.roster)]  # does not fire
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
+
+
+@pytest.mark.parametrize(("weeks", "minimised"), [(2, True), (8, False)])
+def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
+    monkeypatch: pytest.MonkeyPatch, weeks: int, minimised: bool
+) -> None:
+    # A pool counted big (the threshold lowered to its 3 staff): its first roster runs
+    # the programmes over the minimised automaton on 14 days, not on 56 (from
+    # `PROGRAMME_PRICING_DAYS` on, where the band of minutes did better on Instance20).
+    from roster import columns, sequences
+    from tests.roster.test_windows import generated_nrp
+
+    class Started(Exception):
+        pass
+
+    asked: list[object] = []
+
+    def spy(problem: RosterProblem, deadline: float, **kwargs: object) -> None:
+        asked.append(kwargs.get("minimised"))
+        raise Started
+
+    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 3)
+    monkeypatch.setattr(sequences, "first_roster", spy)
+    with pytest.raises(Started):
+        solve_nrp(generated_nrp(weeks=weeks, staff=3), time_limit=5.0, num_workers=1)
+    assert asked == [minimised]

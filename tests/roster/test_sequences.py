@@ -13,7 +13,13 @@ import pytest
 from roster import Assignment, SolveStatus, total, validate
 from roster.examples import dognindsats_problem
 from roster.read_nrp import parse_nrp
-from roster.sequences import BestResponses, EmployeeProgramme, applicable, first_roster
+from roster.sequences import (
+    AutomatonCache,
+    BestResponses,
+    EmployeeProgramme,
+    applicable,
+    first_roster,
+)
 from roster.solve import solve
 from tests.roster.test_windows import generated_nrp
 
@@ -194,3 +200,44 @@ def test_rounds_stop_after_one_that_gains_less_than_min_gain() -> None:
     full.rounds(FAR)
     assert cut.roster() == one.roster()
     assert full.objective() < one.objective()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_minimised_option_solves_over_the_minimised_automaton(seed: int) -> None:
+    # The same week by both programmes: `minimised` runs `_solve_exact` (the automaton's
+    # minimised form is made, no band of minutes), the default the band programme (a
+    # band, no minimised form); both find a path of the same best worth, and the
+    # minimised first roster is the best legal week of all 3^7, as the default's is.
+    p = parse_nrp(one_person_week(seed), name="week")
+    banded = EmployeeProgramme(p, p.employee["A"])
+    minimised = EmployeeProgramme(p, p.employee["A"], minimised=True)
+    score = np.zeros((7, 3))
+    for c in p.cover:
+        score[c.day, banded.symbols.index(c.shift)] = p.under_weight(c)
+    score -= banded.cost
+    paths = [x._solve(score, weekend_price=11.0) for x in (banded, minimised)]
+    assert paths[0] is not None and paths[1] is not None
+    worth = [
+        float(sum(score[d, k] for d, k in enumerate(path))) - 11.0 * banded._charged_weekends(path)
+        for path in paths
+    ]
+    assert abs(worth[0] - worth[1]) < 1e-6
+    assert minimised.automaton is not None and minimised.automaton.collapsed is not None
+    assert minimised._reaches == {}
+    assert banded.automaton is not None and banded.automaton.collapsed is None
+    assert banded._reaches != {}
+    roster = first_roster(p, FAR, minimised=True)
+    assert roster is not None and validate(p, roster) == []
+    assert total(p, roster) == brute_force_best(p)
+
+
+def test_employees_with_the_same_run_limits_share_one_automaton() -> None:
+    # A pool's employees with one set of run limits: one automaton (and its minimised
+    # form) serves them all when they share the cache; without it each builds its own.
+    p = generated_nrp(weeks=2, staff=3)
+    automata: AutomatonCache = {}
+    programmes = [EmployeeProgramme(p, e, automata=automata) for e in p.employees]
+    assert len(automata) == 1
+    assert all(x.automaton is programmes[0].automaton for x in programmes)
+    alone = EmployeeProgramme(p, p.employees[1])
+    assert alone.automaton is not programmes[0].automaton
