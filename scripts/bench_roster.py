@@ -124,6 +124,11 @@ def main() -> int:
         default=HISTORY_WEEKS,
         help="weeks of an earlier roster before the horizon (0: a blank past)",
     )
+    parser.add_argument(
+        "--only",
+        choices=("team", "full", "five"),
+        help="run only this part (the repair runs only with all of them)",
+    )
     args = parser.parse_args()
     search = SearchParameters(deterministic=args.reproducible, work_per_second=args.work_per_second)
     rows: list[dict] = []
@@ -131,102 +136,116 @@ def main() -> int:
 
     # 1a. minimum team size, proven
     past = args.history_weeks
-    problem = dognindsats_problem(
-        cases=1, pool_size=40, weeks=8, seed=args.seed, weights=COVER_AND_TEAM, history_weeks=past
-    )
-    t0 = time.perf_counter()
-    team_result = solve(problem, time_limit=30, seed=args.seed, parameters=search)
-    seconds = time.perf_counter() - t0
-    violations = validate(problem, team_result.roster)
-    rows.append(
-        {
-            "bench": "1 case, 8 wk, 3x8, pool 40: minimum team",
-            "status": team_result.status.value,
-            "team_size": team_result.kpis.total_team_size if team_result.kpis else None,
-            "uncovered": len(team_result.uncovered),
-            "objective": team_result.objective,
-            "bound": team_result.bound,
-            "seconds": round(seconds, 2),
-            "violations": len(violations),
-            "target": "OPTIMAL in < 10 s",
-        }
-    )
-    ok &= team_result.status is SolveStatus.OPTIMAL and not violations
-    ok &= args.reproducible or seconds < 10
+    wanted = {args.only} if args.only else {"team", "full", "five"}
+    if "team" in wanted:
+        problem = dognindsats_problem(
+            cases=1,
+            pool_size=40,
+            weeks=8,
+            seed=args.seed,
+            weights=COVER_AND_TEAM,
+            history_weeks=past,
+        )
+        t0 = time.perf_counter()
+        team_result = solve(problem, time_limit=30, seed=args.seed, parameters=search)
+        seconds = time.perf_counter() - t0
+        violations = validate(problem, team_result.roster)
+        rows.append(
+            {
+                "bench": "1 case, 8 wk, 3x8, pool 40: minimum team",
+                "status": team_result.status.value,
+                "team_size": team_result.kpis.total_team_size if team_result.kpis else None,
+                "uncovered": len(team_result.uncovered),
+                "objective": team_result.objective,
+                "bound": team_result.bound,
+                "seconds": round(seconds, 2),
+                "violations": len(violations),
+                "target": "OPTIMAL in < 10 s",
+            }
+        )
+        ok &= team_result.status is SolveStatus.OPTIMAL and not violations
+        ok &= args.reproducible or seconds < 10
 
     # 1b. the same case with the full objective
-    full = dognindsats_problem(cases=1, pool_size=40, weeks=8, seed=args.seed, history_weeks=past)
-    t0 = time.perf_counter()
-    result = solve(full, time_limit=30, seed=args.seed, parameters=search)
-    seconds = time.perf_counter() - t0
-    violations = validate(full, result.roster)
-    kpis = result.kpis
-    rows.append(
-        {
-            "bench": "1 case, 8 wk, 3x8, pool 40: full objective",
-            "status": result.status.value,
-            "team_size": kpis.total_team_size if kpis else None,
-            "uncovered": len(result.uncovered),
-            "objective": result.objective,
-            "bound": result.bound,
-            "seconds": round(seconds, 2),
-            "violations": len(violations),
-            "terms": result.terms,
-            "handovers_per_day": kpis.handovers_per_day if kpis else None,
-            "target": "legal roster, bound reported",
-        }
-    )
-    ok &= result.found and not violations
+    if "full" in wanted:
+        full = dognindsats_problem(
+            cases=1, pool_size=40, weeks=8, seed=args.seed, history_weeks=past
+        )
+        t0 = time.perf_counter()
+        result = solve(full, time_limit=30, seed=args.seed, parameters=search)
+        seconds = time.perf_counter() - t0
+        violations = validate(full, result.roster)
+        kpis = result.kpis
+        rows.append(
+            {
+                "bench": "1 case, 8 wk, 3x8, pool 40: full objective",
+                "status": result.status.value,
+                "team_size": kpis.total_team_size if kpis else None,
+                "uncovered": len(result.uncovered),
+                "objective": result.objective,
+                "bound": result.bound,
+                "seconds": round(seconds, 2),
+                "violations": len(violations),
+                "terms": result.terms,
+                "handovers_per_day": kpis.handovers_per_day if kpis else None,
+                "target": "legal roster, bound reported",
+            }
+        )
+        ok &= result.found and not violations
 
     # 2. five concurrent cases from one pool
-    five = dognindsats_problem(cases=5, pool_size=60, weeks=8, seed=args.seed, history_weeks=past)
-    t0 = time.perf_counter()
-    result5 = solve(five, time_limit=55, seed=args.seed, parameters=search)
-    seconds = time.perf_counter() - t0
-    violations = validate(five, result5.roster)
-    rows.append(
-        {
-            "bench": "5 cases, 8 wk, 3x8, pool 60",
-            "status": result5.status.value,
-            "team_size": result5.kpis.total_team_size if result5.kpis else None,
-            "uncovered": len(result5.uncovered),
-            "objective": result5.objective,
-            "bound": result5.bound,
-            "seconds": round(seconds, 2),
-            "violations": len(violations),
-            "terms": result5.terms,
-            "target": "feasible with bound in < 60 s",
-        }
-    )
-    ok &= result5.found and not violations and (args.reproducible or seconds < 60)
+    if "five" in wanted:
+        five = dognindsats_problem(
+            cases=5, pool_size=60, weeks=8, seed=args.seed, history_weeks=past
+        )
+        t0 = time.perf_counter()
+        result5 = solve(five, time_limit=55, seed=args.seed, parameters=search)
+        seconds = time.perf_counter() - t0
+        violations = validate(five, result5.roster)
+        rows.append(
+            {
+                "bench": "5 cases, 8 wk, 3x8, pool 60",
+                "status": result5.status.value,
+                "team_size": result5.kpis.total_team_size if result5.kpis else None,
+                "uncovered": len(result5.uncovered),
+                "objective": result5.objective,
+                "bound": result5.bound,
+                "seconds": round(seconds, 2),
+                "violations": len(violations),
+                "terms": result5.terms,
+                "target": "feasible with bound in < 60 s",
+            }
+        )
+        ok &= result5.found and not violations and (args.reproducible or seconds < 60)
 
     # 3. repair after one sick day (a team member on a day mid-horizon)
-    sick_day = 20
-    victim = next(a for a in result.roster if a.day == sick_day)
-    t0 = time.perf_counter()
-    fixed = repair(
-        full,
-        result.roster,
-        SickDays(victim.employee, (sick_day,)),
-        time_limit=20,
-        deterministic=args.reproducible,
-        work_per_second=args.work_per_second,
-    )
-    seconds = time.perf_counter() - t0
-    violations = validate(fixed.problem, fixed.result.roster)
-    rows.append(
-        {
-            "bench": "repair: one sick day",
-            "status": fixed.result.status.value,
-            "changed_assignments": fixed.changed_assignments,
-            "changed_days": list(fixed.changed_days),
-            "uncovered": len(fixed.result.uncovered),
-            "seconds": round(seconds, 2),
-            "violations": len(violations),
-            "target": f"only day {sick_day} changed",
-        }
-    )
-    ok &= fixed.result.found and not violations
+    if "full" in wanted and not args.only:
+        sick_day = 20
+        victim = next(a for a in result.roster if a.day == sick_day)
+        t0 = time.perf_counter()
+        fixed = repair(
+            full,
+            result.roster,
+            SickDays(victim.employee, (sick_day,)),
+            time_limit=20,
+            deterministic=args.reproducible,
+            work_per_second=args.work_per_second,
+        )
+        seconds = time.perf_counter() - t0
+        violations = validate(fixed.problem, fixed.result.roster)
+        rows.append(
+            {
+                "bench": "repair: one sick day",
+                "status": fixed.result.status.value,
+                "changed_assignments": fixed.changed_assignments,
+                "changed_days": list(fixed.changed_days),
+                "uncovered": len(fixed.result.uncovered),
+                "seconds": round(seconds, 2),
+                "violations": len(violations),
+                "target": f"only day {sick_day} changed",
+            }
+        )
+        ok &= fixed.result.found and not violations
 
     for row in rows:
         print(" | ".join(f"{k}={v}" for k, v in row.items() if k != "terms"))
