@@ -9,7 +9,10 @@
 Every roster is re-checked with the independent validator.
 
     .venv/bin/python scripts/bench_roster.py [--json OUT] [--seed N] [--reproducible]
-        [--work-per-second RATE]
+        [--work-per-second RATE] [--only team|full|five]
+
+`--only`: one part (team: 1a, full: 1b, five: 2), the repair (3) left out, e.g. 30 s a
+try of the one case's full objective.
 
 `--reproducible`: the searches the API runs by default (`SearchParameters.deterministic`,
 time limits counted in CP-SAT's work units); the time targets are then not checked.
