@@ -260,7 +260,9 @@ def _choose(
     on_day: dict[tuple[str, int], str] | None = None,
 ) -> set[Key]:
     if hood.name == "employees":
-        count = max(1, round(hood.size * len(working)))
+        # two at least: one employee freed alone keeps every shift where a cover of
+        # exactly one (a døgnindsats) holds it; two can swap blocks
+        count = max(2, round(hood.size * len(working)))
         chosen = _pick_employees(rng, count, employees, working)
         return {k for e in chosen for k in by_employee[e]}
     if hood.name == "days":

@@ -235,3 +235,25 @@ def test_lns_keeps_the_night_worker_limit() -> None:
     assert validate(p, roster) == []
     assert len(roster) == 4
     assert len(_lns_from_nobody(problem(7, nights, shift_types=(night,)))) == 7
+
+
+def test_employees_neighbourhood_frees_two_of_a_small_team_over_the_horizon() -> None:
+    # a døgnindsats team of 5 works; 0.1 of it rounds to 0: two are freed (one alone
+    # keeps every shift it holds where each shift needs exactly one consultant)
+    x = {(e, d, "D", "case"): None for e in "ABCDE" for d in range(30)}
+    employees, days = list("ABCDE"), list(range(30))
+    by_employee = {e: [k for k in x if k[0] == e] for e in employees}
+    hood = _Neighbourhood("employees", 0.1)
+    free = _choose(hood, random.Random(0), employees, employees, days, x, by_employee, [])  # type: ignore[arg-type]
+    assert len({k[0] for k in free}) == 2
+    assert {k[1] for k in free} == set(days)
+
+
+def test_employees_neighbourhood_of_a_large_roster_keeps_its_share() -> None:
+    # 40 working employees: 0.1 of them is 4, more than the floor of two
+    names = [f"E{i:02}" for i in range(40)]
+    x = {(e, d, "D", "case"): None for e in names for d in range(7)}
+    by_employee = {e: [k for k in x if k[0] == e] for e in names}
+    hood = _Neighbourhood("employees", 0.1)
+    free = _choose(hood, random.Random(0), names, names, list(range(7)), x, by_employee, [])  # type: ignore[arg-type]
+    assert len({k[0] for k in free}) == 4
