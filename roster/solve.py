@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster import sequences, windows
+from roster import groups, sequences, windows
 from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
@@ -318,11 +318,14 @@ def _solve_by_windows(
 
     roster, value, searched = start, int(total(problem, start)), 0
     sweep = 0
+    # only the cover couples the employees: a group's problem is exact
+    regroup = sequences.applicable(problem)
     while True:
-        # a sweep of the windows, then a round of best responses from its roster: the
-        # windows move many employees within weeks, a response one across the horizon
+        # a sweep of the windows, then one of employee groups, then a round of best
+        # responses from its roster: the windows move many employees within weeks, a
+        # group a few across the horizon, a response one
         part = deadline
-        if responses is not None:
+        if responses is not None or regroup:
             part = Deadline(min(deadline.remaining(), windows.sweep_seconds(problem)))
         roster, value, count = windows.improve(
             problem,
@@ -335,14 +338,32 @@ def _solve_by_windows(
             build_estimate=build_seconds,
         )
         searched, sweep = searched + count, sweep + 1
-        if responses is None or deadline.remaining() <= windows.MIN_WINDOW_SECONDS:
+        moved = count
+        if regroup:
+            part = Deadline(min(deadline.remaining(), groups.sweep_seconds(problem)))
+            roster, value, count = groups.improve(
+                problem,
+                roster,
+                value,
+                part,
+                solve_window,
+                legal_total,
+                seed=seed + sweep,
+                build_estimate=build_seconds,
+            )
+            searched, moved = searched + count, moved + count
+        if deadline.remaining() <= windows.MIN_WINDOW_SECONDS or interrupt.stopped:
             break
-        if interrupt.stopped:
+        if not moved and responses is None:
+            break  # neither a window nor a group fits in the time left
+        if responses is None:
+            if regroup:
+                continue
             break
         responses.adopt(roster)
         until = time.perf_counter() + deadline.remaining()
         if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
-            responses = None  # the windows' roster is a best response: windows only
+            responses = None  # the windows' roster is a best response: no more rounds
             continue
         candidate = responses.roster()
         candidate_value = legal_total(problem, candidate)
@@ -355,7 +376,7 @@ def _solve_by_windows(
         cancelled=interrupt.stopped,
         message=(
             f"time windows: {why}; a first roster by {how}, then "
-            f"{searched} windows re-solved; no bound"
+            f"{searched} windows and employee groups re-solved; no bound"
         ),
     )
 
