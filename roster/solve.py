@@ -201,6 +201,10 @@ DP_FINISH_SHARE = 0.95
 DP_ROUND_MIN_GAIN = 0.05
 
 
+#: What a search over windows or groups returns: the roster, its value, how many searched.
+Improved = tuple[Roster, int, int]
+
+
 def solve_in_windows(
     problem: RosterProblem,
     time_limit: float,
@@ -318,30 +322,22 @@ def _solve_by_windows(
 
     roster, value, searched = start, int(total(problem, start)), 0
     sweep = 0
-    # only the cover couples the employees: a group's problem is exact
-    regroup = sequences.applicable(problem)
+    # a sweep of the windows, then one of employee groups, then a round of best
+    # responses from its roster: the windows move many employees within weeks, a group
+    # a few across the horizon, a response one. Groups only when the cover alone
+    # couples the employees: a group's problem is exact then (`roster.groups`)
+    searches: list[tuple[Callable[[RosterProblem], float], Callable[..., Improved]]] = [
+        (windows.sweep_seconds, windows.improve)
+    ]
+    if sequences.applicable(problem):
+        searches.append((groups.sweep_seconds, groups.improve))
     while True:
-        # a sweep of the windows, then one of employee groups, then a round of best
-        # responses from its roster: the windows move many employees within weeks, a
-        # group a few across the horizon, a response one
-        part = deadline
-        if responses is not None or regroup:
-            part = Deadline(min(deadline.remaining(), windows.sweep_seconds(problem)))
-        roster, value, count = windows.improve(
-            problem,
-            roster,
-            value,
-            part,
-            solve_window,
-            legal_total,
-            seed=seed + sweep,
-            build_estimate=build_seconds,
-        )
-        searched, sweep = searched + count, sweep + 1
-        moved = count
-        if regroup:
-            part = Deadline(min(deadline.remaining(), groups.sweep_seconds(problem)))
-            roster, value, count = groups.improve(
+        moved = 0
+        for sweep_seconds, improve_by in searches:
+            part = deadline
+            if responses is not None or len(searches) > 1:
+                part = Deadline(min(deadline.remaining(), sweep_seconds(problem)))
+            roster, value, count = improve_by(
                 problem,
                 roster,
                 value,
@@ -352,13 +348,12 @@ def _solve_by_windows(
                 build_estimate=build_seconds,
             )
             searched, moved = searched + count, moved + count
+        sweep += 1
         if deadline.remaining() <= windows.MIN_WINDOW_SECONDS or interrupt.stopped:
             break
-        if not moved and responses is None:
-            break  # neither a window nor a group fits in the time left
         if responses is None:
-            if regroup:
-                continue
+            if moved and len(searches) > 1:
+                continue  # windows and groups take turns (none fits in the time left: done)
             break
         responses.adopt(roster)
         until = time.perf_counter() + deadline.remaining()
