@@ -7,9 +7,7 @@ move work between employees within the window, not between months. A best respon
 (`roster.sequences`) moves one employee across the whole horizon, never two together.
 A group of employees freed over the whole horizon does both: one takes a month's
 shifts from another, who then covers a short day elsewhere with the hours freed.
-Instance20 from 5,896, 60 s each from the same roster (one CP-SAT worker, load 3-4):
-window sweeps 5,727; random pairs (2 s each) 5,828; groups of 8 (6 s each) 5,609,
-two persons less short; groups of 14 (8 s each) 5,745.
+Figures: scripts/bench_nrp.py, its measured history.
 
 When only the cover couples the employees (`roster.sequences.applicable`), the group's
 problem (`group_problem`) is exact: its cover demands less what the others already
@@ -35,15 +33,24 @@ from solving.status import SolveStatus
 #: Assignment slots (cover demand × employee) one group may hold: 8 of Instance20's
 #: employees (1,092 demands each), 2 of Instance22's (3,640).
 GROUP_SLOTS = 9_000
+#: Fewest employees in a group worth a search: pairs move too little. Instance20 from
+#: 5,896 in 60 s: pairs 5,828, groups of 8 5,609; Instance22 at 300 s: pairs gained
+#: 6 a second where its windows gained 54 (37,400 without them, 39,111 with).
+MIN_GROUP_SIZE = 4
 #: Longest search of one group.
 GROUP_SECONDS = 6.0
 
 
 def group_size(problem: RosterProblem) -> int:
-    """Employees per group: about `GROUP_SLOTS` slots, at least two (one alone is a
-    best response) and never the whole pool (that is the whole model)."""
+    """Employees per group: about `GROUP_SLOTS` slots, and never the whole pool (that
+    is the whole model)."""
     size = GROUP_SLOTS // max(1, len(problem.cover))
-    return max(2, min(size, len(problem.employees) - 1))
+    return max(1, min(size, len(problem.employees) - 1))
+
+
+def worth_grouping(problem: RosterProblem) -> bool:
+    """Groups of at least `MIN_GROUP_SIZE` fit in `GROUP_SLOTS`."""
+    return group_size(problem) >= MIN_GROUP_SIZE
 
 
 def group_problem(problem: RosterProblem, roster: Roster, group: set[str]) -> RosterProblem:

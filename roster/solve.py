@@ -325,11 +325,12 @@ def _solve_by_windows(
     # a sweep of the windows, then one of employee groups, then a round of best
     # responses from its roster: the windows move many employees within weeks, a group
     # a few across the horizon, a response one. Groups only when the cover alone
-    # couples the employees: a group's problem is exact then (`roster.groups`)
+    # couples the employees (a group's problem is exact then) and enough of them fit
+    # in a search (`roster.groups`)
     searches: list[tuple[Callable[[RosterProblem], float], Callable[..., Improved]]] = [
         (windows.sweep_seconds, windows.improve)
     ]
-    if sequences.applicable(problem):
+    if sequences.applicable(problem) and groups.worth_grouping(problem):
         searches.append((groups.sweep_seconds, groups.improve))
     while True:
         moved = 0

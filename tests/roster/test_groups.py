@@ -56,7 +56,7 @@ def test_a_demand_the_others_staff_in_full_asks_the_group_for_nobody() -> None:
     )
 
 
-def test_group_size_follows_the_slots_within_two_and_the_pool_less_one(
+def test_group_size_follows_the_slots_up_to_the_pool_less_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     p = generated_nrp(2, 5)  # 28 demands
@@ -64,8 +64,16 @@ def test_group_size_follows_the_slots_within_two_and_the_pool_less_one(
     assert groups.group_size(p) == 3  # the slots
     monkeypatch.setattr(groups, "GROUP_SLOTS", 28 * 100)
     assert groups.group_size(p) == 4  # the pool less one, not the whole model
-    monkeypatch.setattr(groups, "GROUP_SLOTS", 1)
-    assert groups.group_size(p) == 2  # one alone would be a best response
+
+
+def test_groups_are_worth_it_only_when_enough_employees_fit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    p = generated_nrp(2, 9)  # 28 demands
+    monkeypatch.setattr(groups, "GROUP_SLOTS", 28 * groups.MIN_GROUP_SIZE)
+    assert groups.worth_grouping(p)  # fires: four fit (Instance20: eight)
+    monkeypatch.setattr(groups, "GROUP_SLOTS", 28 * groups.MIN_GROUP_SIZE - 1)
+    assert not groups.worth_grouping(p)  # does not: pairs or three (Instance22: pairs)
 
 
 def _solver(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
@@ -95,17 +103,19 @@ def test_groups_keep_a_roster_none_of_them_improves() -> None:
     assert roster == best and value == 0
 
 
-@pytest.mark.parametrize("coupled_by_rest", [False, True])
-def test_solve_in_windows_runs_groups_only_when_cover_alone_couples(
-    monkeypatch: pytest.MonkeyPatch, coupled_by_rest: bool
+@pytest.mark.parametrize("case", ["fires", "rest rule", "pairs"])
+def test_solve_in_windows_runs_groups_only_when_cover_alone_couples_enough(
+    monkeypatch: pytest.MonkeyPatch, case: str
 ) -> None:
-    # fires: a Curtois–Qu problem (the per-employee programme states every rule); does
-    # not fire: the same with a minimum rest between shifts, a rule the programme
-    # does not state (`roster.sequences.applicable`), so a group's problem is not known
-    # to be exact
+    # fires: a Curtois–Qu problem (the per-employee programme states every rule) whose
+    # groups hold four; does not fire: the same with a minimum rest between shifts, a
+    # rule the programme does not state (`roster.sequences.applicable`), so a group's
+    # problem is not known to be exact; nor when only pairs fit
     p = generated_nrp(8, 5)
-    if coupled_by_rest:
+    if case == "rest rule":
         p = dataclasses.replace(p, rules=dataclasses.replace(p.rules, min_rest_minutes=660))
+    if case == "pairs":
+        monkeypatch.setattr(groups, "GROUP_SLOTS", 2 * len(p.cover))
     calls: list[int] = []
 
     def recorded(problem: RosterProblem, roster: object, value: int, *a: object, **k: object):
@@ -115,4 +125,4 @@ def test_solve_in_windows_runs_groups_only_when_cover_alone_couples(
     monkeypatch.setattr(groups, "improve", recorded)
     result = solve_in_windows(p, time_limit=6, parameters=SearchParameters(num_workers=1))
     assert result.found and validate(p, result.roster) == []
-    assert bool(calls) is not coupled_by_rest
+    assert bool(calls) is (case == "fires")
