@@ -333,7 +333,7 @@ def _solve_by_windows(
     if sequences.applicable(problem) and groups.worth_grouping(problem):
         searches.append((groups.sweep_seconds, groups.improve))
     while True:
-        moved = 0
+        moved, cycle_start = 0, value
         for sweep_seconds, improve_by in searches:
             part = deadline
             if responses is not None or len(searches) > 1:
@@ -353,9 +353,11 @@ def _solve_by_windows(
         if deadline.remaining() <= windows.MIN_WINDOW_SECONDS or interrupt.stopped:
             break
         if responses is None:
-            if moved and len(searches) > 1:
-                continue  # windows and groups take turns (none fits in the time left: done)
-            break
+            if not moved or len(searches) == 1:
+                break  # the time is up, or none fits in the time left
+            if value == cycle_start:
+                searches = searches[:1]  # neither gained: the windows, all the time left
+            continue
         responses.adopt(roster)
         until = time.perf_counter() + deadline.remaining()
         if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
