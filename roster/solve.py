@@ -330,7 +330,8 @@ def _solve_by_windows(
     searches: list[tuple[Callable[[RosterProblem], float], Callable[..., Improved]]] = [
         (windows.sweep_seconds, windows.improve)
     ]
-    if sequences.applicable(problem) and groups.worth_grouping(problem):
+    grouping = sequences.applicable(problem) and groups.worth_grouping(problem)
+    if grouping:
         searches.append((groups.sweep_seconds, groups.improve))
     while True:
         moved, cycle_start = 0, value
@@ -374,7 +375,8 @@ def _solve_by_windows(
         cancelled=interrupt.stopped,
         message=(
             f"time windows: {why}; a first roster by {how}, then "
-            f"{searched} windows and employee groups re-solved; no bound"
+            f"{searched} windows{' and employee groups' if grouping else ''} re-solved; "
+            "no bound"
         ),
     )
 
