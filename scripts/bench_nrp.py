@@ -49,8 +49,8 @@ Measured history (figures behind settings in `roster.nrp`):
   employee at their weekend maximum), 60 s of each: window sweeps 5,727; employee
   groups over the whole horizon, random pairs (2 s each) 5,828, groups of 8 (6 s each)
   5,609, groups of 14 (8 s each) 5,745. At 300 s, a sweep of groups of 8 after each
-  window sweep: seed 0 5,377 against 5,417 without, seed 1 5,379 against 5,489 (run
-  side by side). Instance22's groups are pairs (3,640 demands an employee): at 300 s
+  window sweep, seeds 0-3: 5,377, 5,379, 5,253, 5,371 (mean 5,345, +12.1 %) against
+  5,417, 5,489, 5,488, 5,362 without (mean 5,439, +14.0 %). Instance22's groups are pairs (3,640 demands an employee): at 300 s
   they gained 605 in 106 s where its windows gained 5,600 in 104 s, and it ended at
   39,111 against 37,400 without (groups of 4: 41,093); so groups need
   `MIN_GROUP_SIZE`. Tried on the rounds of best responses and dropped (Instance20 from
