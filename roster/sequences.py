@@ -319,7 +319,6 @@ class EmployeeProgramme:
         self._grouped = None
         self.alternatives: list[list[int]] = []
         self._incoming: dict[int, list[tuple[int, int, int]]] | None = None
-        self._sources: dict[int, np.ndarray] | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -814,15 +813,12 @@ class EmployeeProgramme:
         value = np.full((states + 1, width), _NEG, dtype=np.float32)  # last row: dummy source
         value[0, 0] = 0.0
         days = self.problem.days
-        # each day's table, and no back-pointers: recovering the path picks the best
-        # source again on its one cell a day (an argmax and its gather per day and group
-        # were 40 % of a best response, Instance22)
-        history = []
+        back = np.zeros((days, states, width), dtype=np.int16)
         groups = self._groups()
         for d in range(days):
             lo, hi = max(0, self.lower - backward[d]), forward[d] + 1
             new = np.full((states + 1, width), _NEG, dtype=np.float32)
-            for shift, (targets, sources, symbols, _rows, fresh) in groups.items():
+            for shift, (targets, sources, symbols, rows, fresh) in groups.items():
                 a, b = max(lo, shift), hi
                 if a >= b:
                     continue
@@ -830,35 +826,25 @@ class EmployeeProgramme:
                 if d in second:
                     gain = gain - weekend_price * fresh
                 candidates = value[sources, a - shift : b - shift]  # targets × sources × band
-                new[targets, a:b] = candidates.max(axis=1) + gain[:, None]
+                pick = candidates.argmax(axis=1)
+                best = np.take_along_axis(candidates, pick[:, None, :], axis=1)[:, 0, :]
+                new[targets, a:b] = best + gain[:, None]
+                back[d, targets, a:b] = sources[rows, pick]
             new[new < _NEG / 2] = _NEG
-            history.append(value)
             value = new
         final = value[:states, self.lower :]
         if final.size == 0 or final.max() < _NEG / 2:
             return None
         row, column = np.unravel_index(int(final.argmax()), final.shape)
         state, minutes = int(row), int(column) + self.lower
-        sources_of = self._sources_of()
         path = []
         for d in range(days - 1, -1, -1):
             symbol = self._symbol_of(state)
             path.append(symbol)
+            previous = int(back[d, state, minutes])
             minutes -= int(self.length[symbol])
-            sources = sources_of[state]
-            # the first best source, as the day's maximum took it
-            state = int(sources[int(history[d][sources, minutes].argmax())])
+            state = previous
         return path[::-1]
-
-    def _sources_of(self) -> dict[int, np.ndarray]:
-        """Per state, the states a day leads from into it (padded, as in `_groups`)."""
-        if self._sources is None:
-            self._sources = {
-                int(t): sources[row]
-                for targets, sources, _symbols, _rows, _fresh in self._groups().values()
-                for row, t in enumerate(targets)
-            }
-        return self._sources
 
     def _groups(self) -> dict[int, tuple[np.ndarray, ...]]:
         """The automaton's transitions grouped by the minutes of their symbol (one
