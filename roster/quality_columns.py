@@ -52,7 +52,7 @@ from ortools.linear_solver import pywraplp
 from roster.bound import quality_bound
 from roster.columns import Column, _NoSchedule
 from roster.eligibility import speaks, why_not
-from roster.model import _FAIRNESS_UNIT, _REFERENCE_CONTRACT
+from roster.model import _FAIRNESS_UNIT, _REFERENCE_CONTRACT, LEVEL_QUALITY, Term
 from roster.problem import Assignment, Employee, Roster, RosterProblem
 from roster.rhythm_pricing import RhythmProgramme, Schedule
 
