@@ -118,26 +118,6 @@ def _next_state(
     return ("w", 1, shift, False)
 
 
-def forbidden_successions(p: RosterProblem) -> list[tuple[str, str, int]]:
-    """(first shift, later shift, day offset) pairs that may not both be worked:
-    the later one overlaps or starts less than `min_rest_minutes` after the first
-    ends (times are absolute, so 23–07 night shifts count into the next day), or it
-    is in the first one's explicit `forbidden_next` list (offset 1)."""
-    rest = p.rules.min_rest_minutes or 0
-    pairs: list[tuple[str, str, int]] = []
-    for s in p.shift_types:
-        _, end = s.span(0)
-        for t in p.shift_types:
-            offset = 1
-            while offset < p.days:
-                start, _ = t.span(offset)
-                if start >= end + rest and not (offset == 1 and t.id in s.forbidden_next):
-                    break
-                pairs.append((s.id, t.id, offset))
-                offset += 1
-    return pairs
-
-
 class RosterModel:
     """Builds the CP-SAT model of a `RosterProblem`.
 
@@ -310,7 +290,24 @@ class RosterModel:
             term.add(p.weights.missing_gender_per_hour * hours // 60, missing)
 
     def forbidden_successions(self) -> list[tuple[str, str, int]]:
-        return forbidden_successions(self.problem)
+        """(first shift, later shift, day offset) pairs that may not both be worked:
+        the later one overlaps or starts less than `min_rest_minutes` after the first
+        ends (times are absolute, so 23–07 night shifts count into the next day), or it
+        is in the first one's explicit `forbidden_next` list (offset 1)."""
+        p = self.problem
+        rest = p.rules.min_rest_minutes or 0
+        pairs: list[tuple[str, str, int]] = []
+        for s in p.shift_types:
+            _, end = s.span(0)
+            for t in p.shift_types:
+                offset = 1
+                while offset < p.days:
+                    start, _ = t.span(offset)
+                    if start >= end + rest and not (offset == 1 and t.id in s.forbidden_next):
+                        break
+                    pairs.append((s.id, t.id, offset))
+                    offset += 1
+        return pairs
 
     def add_rest_between_shifts(self) -> None:
         """Rule `min_rest_minutes` (≥ 11 h between shifts) and the explicit rotation list."""
