@@ -57,7 +57,11 @@ Measured history (figures behind settings in `roster.nrp`):
   the programme's first roster, 60 s): relax 1.0 instead of 0.5 (8,767 at 47 s against
   8,717 at 48 s), taking the first improving schedule (8,181 at 34 s, the same number
   of programme runs), 4 price rounds instead of 8 (Instance22: 53,336 at 41 s against
-  52,235 at 42 s).
+  52,235 at 42 s). Nor kept: the programme's day tables instead of back-pointers
+  (`_solve`), the same paths, but Instance22's first pass took 27.5 s of CPU against
+  25.3 s and a round 22.0 s against 22.4 (side by side). Instance22 at 300 s with
+  this branch (no groups there) 38,065 and 37,918 (seeds 0, 1) against 37,400 and
+  37,795: the same code path, load.
 """
 
 from __future__ import annotations
