@@ -30,8 +30,9 @@
 A horizon of `LONG_HORIZON_DAYS` or more whose rules the per-employee programme states
 (`roster.sequences`) takes none of these steps: `roster.solve.solve_in_windows` finds
 the programme's roster and rounds of best responses, then alternates sweeps of the
-time-window LNS with a round of best responses (which moves one employee across the
-whole horizon, where a window moves many within weeks).
+time-window LNS, of the employee-group LNS (`roster.groups`: a few employees freed
+over the whole horizon) and a round of best responses (which moves one employee
+across the whole horizon, where a window moves many within weeks).
 
 The reported objective and status are those of step 3; the bound is the best of the
 three. Measured with scripts/bench_nrp.py (figures in the README).

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster import sequences, windows
+from roster import groups, sequences, windows
 from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
@@ -201,6 +201,10 @@ DP_FINISH_SHARE = 0.95
 DP_ROUND_MIN_GAIN = 0.05
 
 
+#: What a search over windows or groups returns: the roster, its value, how many searched.
+Improved = tuple[Roster, int, int]
+
+
 def solve_in_windows(
     problem: RosterProblem,
     time_limit: float,
@@ -318,31 +322,47 @@ def _solve_by_windows(
 
     roster, value, searched = start, int(total(problem, start)), 0
     sweep = 0
+    # a sweep of the windows, then one of employee groups, then a round of best
+    # responses from its roster: the windows move many employees within weeks, a group
+    # a few across the horizon, a response one. Groups only when the cover alone
+    # couples the employees (a group's problem is exact then) and enough of them fit
+    # in a search (`roster.groups`)
+    searches: list[tuple[Callable[[RosterProblem], float], Callable[..., Improved]]] = [
+        (windows.sweep_seconds, windows.improve)
+    ]
+    grouping = sequences.applicable(problem) and groups.worth_grouping(problem)
+    if grouping:
+        searches.append((groups.sweep_seconds, groups.improve))
     while True:
-        # a sweep of the windows, then a round of best responses from its roster: the
-        # windows move many employees within weeks, a response one across the horizon
-        part = deadline
-        if responses is not None:
-            part = Deadline(min(deadline.remaining(), windows.sweep_seconds(problem)))
-        roster, value, count = windows.improve(
-            problem,
-            roster,
-            value,
-            part,
-            solve_window,
-            legal_total,
-            seed=seed + sweep,
-            build_estimate=build_seconds,
-        )
-        searched, sweep = searched + count, sweep + 1
-        if responses is None or deadline.remaining() <= windows.MIN_WINDOW_SECONDS:
+        moved, cycle_start = 0, value
+        for sweep_seconds, improve_by in searches:
+            part = deadline
+            if responses is not None or len(searches) > 1:
+                part = Deadline(min(deadline.remaining(), sweep_seconds(problem)))
+            roster, value, count = improve_by(
+                problem,
+                roster,
+                value,
+                part,
+                solve_window,
+                legal_total,
+                seed=seed + sweep,
+                build_estimate=build_seconds,
+            )
+            searched, moved = searched + count, moved + count
+        sweep += 1
+        if deadline.remaining() <= windows.MIN_WINDOW_SECONDS or interrupt.stopped:
             break
-        if interrupt.stopped:
-            break
+        if responses is None:
+            if not moved or len(searches) == 1:
+                break  # the time is up, or none fits in the time left
+            if value == cycle_start:
+                searches = searches[:1]  # neither gained: the windows, all the time left
+            continue
         responses.adopt(roster)
         until = time.perf_counter() + deadline.remaining()
         if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
-            responses = None  # the windows' roster is a best response: windows only
+            responses = None  # the windows' roster is a best response: no more rounds
             continue
         candidate = responses.roster()
         candidate_value = legal_total(problem, candidate)
@@ -355,7 +375,8 @@ def _solve_by_windows(
         cancelled=interrupt.stopped,
         message=(
             f"time windows: {why}; a first roster by {how}, then "
-            f"{searched} windows re-solved; no bound"
+            f"{searched} windows{' and employee groups' if grouping else ''} re-solved; "
+            "no bound"
         ),
     )
 

@@ -20,7 +20,8 @@ already uses.
   `roster.solve.solve` (its own CP-SAT and LNS) from the current roster; kept when the
   whole roster's objective (`roster.validate.total`) drops. Each sweep searches its
   windows with the most under-cover first (`short_cost_per_day`); `sweep_seconds` is
-  a sweep's time, after which `roster.solve` runs a round of best responses.
+  a sweep's time, after which `roster.solve` runs a sweep of employee groups
+  (`roster.groups`) and a round of best responses.
 
 Windows start on Mondays (or the horizon's first day), so that no weekend is split
 between a window and the rest. The same engine solves every window; nothing here is

@@ -43,6 +43,25 @@ Measured history (figures behind settings in `roster.nrp`):
   limit before it: 1518, 1404, 1311, 1309 and 1237, 1143. None moved the mean; perhaps
   the group is settled before the last search, by the dive (not measured; root bounds
   1227-1294 in these runs, under load). None was kept.
+- 2026-12-05, `--workers 1`, load 3-7: the long horizons' searches after the programme's
+  roster (`roster.groups`, `roster.solve.solve_in_windows`). Instance20 from one roster
+  of 5,896 (its 120 s answer: 44 persons short, all on weekends, every employee at their
+  weekend maximum), 60 s of each: window sweeps 5,727; employee groups over the whole
+  horizon, random pairs (2 s each) 5,828, groups of 8 (6 s each) 5,609, groups of 14 (8
+  s each) 5,745. At 300 s, a sweep of groups of 8 after each window sweep, seeds 0-3:
+  5,377, 5,379, 5,253, 5,371 (mean 5,345, +12.1 %) against 5,417, 5,489, 5,488, 5,362
+  without (mean 5,439, +14.0 %). Instance22's groups are pairs (3,640 demands an
+  employee): at 300 s they gained 605 in 106 s where its windows gained 5,600 in 104 s,
+  and it ended at 39,111 against 37,400 without (groups of 4: 41,093); so groups need
+  `MIN_GROUP_SIZE`. Tried on the rounds of best responses and dropped (Instance20 from
+  the programme's first roster, 60 s): relax 1.0 instead of 0.5 (8,767 at 47 s against
+  8,717 at 48 s), taking the first improving schedule (8,181 at 34 s, the same number of
+  programme runs), 4 price rounds instead of 8 (Instance22: 53,336 at 41 s against
+  52,235 at 42 s). Nor kept: the programme's day tables instead of back-pointers
+  (`_solve`), the same paths, but Instance22's first pass took 27.5 s of CPU against
+  25.3 s and a round 22.0 s against 22.4 (side by side). Instance22 at 300 s with this
+  branch (no groups there) 38,065 and 37,918 (seeds 0, 1) against 37,400 and 37,795: the
+  same code path, load.
 """
 
 from __future__ import annotations

@@ -173,6 +173,8 @@ def test_the_window_sweeps_alternate_with_rounds_of_best_responses(
         return roster, value, 1
 
     monkeypatch.setattr(windows_module, "improve", fake_improve)
+    # the windows and the rounds only: no employee groups (`roster.groups`)
+    monkeypatch.setattr(importlib.import_module("roster.groups"), "MIN_GROUP_SIZE", 10**9)
     result = solve_module.solve_in_windows(p, time_limit=600, dp_share=0.5)
     assert validate(p, result.roster) == []
     assert any(a.employee == "E0" for a in result.roster)
