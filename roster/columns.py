@@ -86,6 +86,9 @@ PROGRAMME_PRICING_STAFF = 100
 PROGRAMME_ROUNDS = 3
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
+#: Root under-cover cap (`ColumnGeneration.generate`): start and growth factor.
+ROOT_CAP = 10.0
+CAP_GROWTH = 2.0
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
 #: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
 _SCALE = 10**6
@@ -356,6 +359,74 @@ class _Lp:
     under_cost: float  # the same, weighted
 
 
+class _Master:
+    """The restricted master LP, kept between solves: new columns are added to it and
+    columns that disagree with the dive's fixes are bounded to zero, so GLOP starts
+    from its last basis (no presolve) instead of a model rebuilt from scratch, which
+    took most of Instance13's root (4 s a solve at 9,000 columns).
+
+    No other bounds on the master's variables: a bound's dual would break the
+    Lagrangian bound (LP value = duals × right-hand sides only without them); a
+    column bounded to zero is as if absent."""
+
+    def __init__(
+        self, problem: RosterProblem, columns: dict[str, list[Column]], costs: dict[str, list[int]]
+    ) -> None:
+        self.columns, self.costs = columns, costs
+        self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
+        self.objective = lp.Objective()
+        self.objective.SetMinimization()
+        self.cover: dict[DemandKey, pywraplp.Constraint] = {}
+        self.unders: list[tuple[pywraplp.Variable, float]] = []
+        for key, d in sorted({(d.case, d.day, d.shift): d for d in problem.cover}.items()):
+            row = self.cover[key] = lp.Constraint(d.required, d.required)
+            under = lp.NumVar(0, lp.infinity(), "")
+            over = lp.NumVar(0, lp.infinity() if d.over_weight is not None else 0, "")
+            row.SetCoefficient(under, 1)
+            row.SetCoefficient(over, -1)
+            self.unders.append((under, problem.under_weight(d)))
+            self.objective.SetCoefficient(over, d.over_weight or 0)
+        self.convexity = {eid: lp.Constraint(1, 1) for eid in columns}
+        self.z: dict[tuple[str, int], pywraplp.Variable] = {}
+        self.parameters = pywraplp.MPSolverParameters()
+        self.parameters.SetIntegerParam(
+            pywraplp.MPSolverParameters.PRESOLVE, pywraplp.MPSolverParameters.PRESOLVE_OFF
+        )
+
+    def solve(self, usable: dict[str, list[int]], cap: float | None) -> _Lp:
+        """The LP over the `usable` columns (per employee, their indices), under-cover
+        costing at most `cap`."""
+        lp, z = self.lp, self.z
+        for eid, columns in self.columns.items():
+            for i in range(len(columns)):
+                if (eid, i) in z:
+                    continue
+                var = z[(eid, i)] = lp.NumVar(0, lp.infinity(), "")
+                self.convexity[eid].SetCoefficient(var, 1)
+                self.objective.SetCoefficient(var, self.costs[eid][i])
+                for _e, day, shift, case in columns[i]:
+                    row = self.cover.get((case, day, shift))
+                    if row is not None:
+                        row.SetCoefficient(var, 1)
+        allowed = {(eid, i) for eid, indices in usable.items() for i in indices}
+        for key, var in z.items():
+            var.SetUb(lp.infinity() if key in allowed else 0.0)
+        for under, weight in self.unders:
+            self.objective.SetCoefficient(under, weight if cap is None else min(cap, weight))
+        if lp.Solve(self.parameters) != pywraplp.Solver.OPTIMAL:
+            raise _NoSchedule
+        under_cost = sum(u.solution_value() * w for u, w in self.unders)
+        capped = sum(u.solution_value() * self.objective.GetCoefficient(u) for u, _ in self.unders)
+        return _Lp(
+            self.objective.Value() + under_cost - capped,
+            {k: c.dual_value() for k, c in self.cover.items()},
+            {e: c.dual_value() for e, c in self.convexity.items()},
+            {k: v.solution_value() for k, v in z.items() if k in allowed},
+            sum(u.solution_value() for u, _ in self.unders),
+            under_cost,
+        )
+
+
 class ColumnGeneration:
     def __init__(
         self,
@@ -396,6 +467,7 @@ class ColumnGeneration:
         self.seed = seed
         self.rounds = 0
         self.pricing_seconds = 0.0
+        self.master = _Master(problem, self.columns, self.costs)
 
     def add(self, employee: str, column: Column, cost: int) -> bool:
         if column in self.columns[employee]:
@@ -418,42 +490,11 @@ class ColumnGeneration:
             for eid, columns in self.columns.items()
         }
 
-    def solve_lp(self, forced: dict[Key, bool]) -> _Lp:
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-        objective = lp.Objective()
-        cover, unders = {}, []
-        for key, d in self.demands.items():
-            row = cover[key] = lp.Constraint(d.required, d.required)
-            # no upper bounds on the master's variables: a bound's dual would break the
-            # Lagrangian bound (LP value = duals × right-hand sides only without them)
-            under = lp.NumVar(0, lp.infinity(), "")
-            unders.append(under)
-            over = lp.NumVar(0, lp.infinity() if d.over_weight is not None else 0, "")
-            row.SetCoefficient(under, 1)
-            row.SetCoefficient(over, -1)
-            objective.SetCoefficient(under, self.problem.under_weight(d))
-            objective.SetCoefficient(over, d.over_weight or 0)
-        convexity, z = {}, {}
-        for eid, indices in self.usable(forced).items():
-            row = convexity[eid] = lp.Constraint(1, 1)
-            for i in indices:
-                var = z[(eid, i)] = lp.NumVar(0, lp.infinity(), "")
-                row.SetCoefficient(var, 1)
-                objective.SetCoefficient(var, self.costs[eid][i])
-                for _e, day, shift, case in self.columns[eid][i]:
-                    if (case, day, shift) in cover:
-                        cover[(case, day, shift)].SetCoefficient(var, 1)
-        objective.SetMinimization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            raise _NoSchedule
-        return _Lp(
-            objective.Value(),
-            {k: c.dual_value() for k, c in cover.items()},
-            {e: c.dual_value() for e, c in convexity.items()},
-            {k: v.solution_value() for k, v in z.items()},
-            sum(u.solution_value() for u in unders),
-            sum(u.solution_value() * objective.GetCoefficient(u) for u in unders),
-        )
+    def solve_lp(self, forced: dict[Key, bool], cap: float | None = None) -> _Lp:
+        """The restricted master LP of the columns that agree with `forced`. `cap`:
+        under-cover costs at most this in it (a box on the cover duals, see
+        `generate`); the value reported is still at the real weights."""
+        return self.master.solve(self.usable(forced), cap)
 
     def generate(
         self,
@@ -463,6 +504,7 @@ class ColumnGeneration:
         pool: ThreadPoolExecutor,
         smoothing: float = 0.0,
         prove: bool = False,
+        cap: float | None = None,
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
         deadline passes. Returns the last LP and the best Lagrangian bound found (of the
@@ -478,7 +520,10 @@ class ColumnGeneration:
         exactly once more, so that a converged root's bound is as strong as CP-SAT's."""
         best_bound: float | None = None
         center: dict[DemandKey, float] | None = None
-        lp = self.solve_lp(forced)
+        heaviest = max((self.problem.under_weight(d) for d in self.demands.values()), default=0)
+        if cap is not None and cap >= heaviest:
+            cap = None
+        lp = self.solve_lp(forced, cap)
         employees = list(self.pricers)
         mispriced = exact = False
         for _ in range(rounds):
@@ -514,6 +559,12 @@ class ColumnGeneration:
                 for _, column, cost in sorted(improving, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)
             if not added:
+                if alpha == 0.0 and cap is not None:
+                    # converged under the cap: raise it
+                    cap = cap * CAP_GROWTH if cap * CAP_GROWTH < heaviest else None
+                    lp = self.solve_lp(forced, cap)
+                    mispriced = exact = False
+                    continue
                 if alpha == 0.0 and (exact or not prove or self.tight()):
                     break
                 # a mis-pricing, or the programme's prices of the maxima left a gap:
@@ -522,8 +573,12 @@ class ColumnGeneration:
                 mispriced = True
                 continue
             mispriced = exact = False
-            lp = self.solve_lp(forced)
-            if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
+            lp = self.solve_lp(forced, cap)
+            if (
+                cap is None
+                and best_bound is not None
+                and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON
+            ):
                 break  # the integer bound cannot rise any further
         return lp, best_bound
 
@@ -657,7 +712,13 @@ def generate(
                     cg.add(eid, column, pricer.own_cost(column))
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
             lp, lower = cg.generate(
-                {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING, prove=True
+                {},
+                10_000,
+                started + root_share * time_limit,
+                pool,
+                smoothing=SMOOTHING,
+                prove=True,
+                cap=ROOT_CAP,
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
             roster = cg.dive(lp, deadline, pool)

@@ -122,8 +122,8 @@ def _root_with_spy(
     last: list[dict] = []
     solve_lp, price = ColumnGeneration.solve_lp, _Pricer.price
 
-    def spy_lp(self: ColumnGeneration, forced: dict) -> object:
-        lp = solve_lp(self, forced)
+    def spy_lp(self: ColumnGeneration, forced: dict, cap: float | None = None) -> object:
+        lp = solve_lp(self, forced, cap)
         events.append("lp")
         last[:] = [lp.duals]
         return lp
