@@ -86,8 +86,16 @@ PROGRAMME_PRICING_STAFF = 100
 PROGRAMME_ROUNDS = 3
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
+#: Heading-in (`ColumnGeneration.heading_in`): Polyak step factor, and the steps without
+#: a better bound after which it halves.
+HEADING_THETA = 1.0
+HEADING_PATIENCE = 3
+#: Share of the root's time for the heading-in, when it starts from a roster.
+HEADING_SHARE = 0.5
+#: Dual smoothing after a heading-in.
+HEADING_SMOOTHING = 0.8
 #: Root under-cover cap (`ColumnGeneration.generate`): start and growth factor.
-ROOT_CAP = 10.0
+ROOT_CAP: float | None = None
 CAP_GROWTH = 2.0
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
 #: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
@@ -505,6 +513,7 @@ class ColumnGeneration:
         smoothing: float = 0.0,
         prove: bool = False,
         cap: float | None = None,
+        start: tuple[float, dict[DemandKey, float]] | None = None,
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
         deadline passes. Returns the last LP and the best Lagrangian bound found (of the
@@ -518,8 +527,8 @@ class ColumnGeneration:
         that finds nothing ends the generation as before. `prove`: before it ends, the
         employees whose programme left a gap (`_ProgrammePricer.tight`) are priced
         exactly once more, so that a converged root's bound is as strong as CP-SAT's."""
-        best_bound: float | None = None
-        center: dict[DemandKey, float] | None = None
+        best_bound: float | None = None if start is None else start[0]
+        center: dict[DemandKey, float] | None = None if start is None else start[1]
         heaviest = max((self.problem.under_weight(d) for d in self.demands.values()), default=0)
         if cap is not None and cap >= heaviest:
             cap = None
@@ -581,6 +590,55 @@ class ColumnGeneration:
             ):
                 break  # the integer bound cannot rise any further
         return lp, best_bound
+
+    def heading_in(
+        self, upper: float, deadline: float, pool: ThreadPoolExecutor
+    ) -> tuple[float, dict[DemandKey, float]] | None:
+        """Subgradient steps on the Lagrangian dual of the cover (Polyak steps towards
+        `upper`, a roster's objective) until `deadline`, every legal schedule priced on
+        the way a column. Returns the best bound and its duals (None when some pricing
+        did not prove its minimum)."""
+        keys = list(self.demands)
+        required = np.array([self.demands[k].required for k in keys], dtype=float)
+        low = np.array([-(self.demands[k].over_weight or 0) for k in keys], dtype=float)
+        high = np.array([self.problem.under_weight(self.demands[k]) for k in keys], dtype=float)
+        index = {k: i for i, k in enumerate(keys)}
+        y = np.zeros(len(keys))
+        best: tuple[float, dict[DemandKey, float]] | None = None
+        theta, stale = HEADING_THETA, 0
+        employees = list(self.pricers)
+        while time.perf_counter() < deadline:
+            duals = dict(zip(keys, y.tolist(), strict=True))
+            priced = list(
+                pool.map(lambda e, d=duals: self.pricers[e].price(d, self.seed), employees)
+            )
+            if any(proven is None for _, proven in priced):
+                return best
+            value = float(y @ required) + sum(proven or 0.0 for _, proven in priced)
+            covered = np.zeros(len(keys))
+            for eid, (found, _) in zip(employees, priced, strict=True):
+                for _, column, cost in found:
+                    self.add(eid, column, cost)
+                if found:
+                    for _e, day, shift, case in found[-1][1]:
+                        i = index.get((case, day, shift))
+                        if i is not None:
+                            covered[i] += 1
+            if best is None or value > best[0] + _EPSILON:
+                best, stale = (value, duals), 0
+            else:
+                stale += 1
+                if stale >= HEADING_PATIENCE:
+                    theta, stale = theta / 2, 0
+            # a subgradient: demand less cover, where the clipped duals can move
+            gradient = required - covered
+            gradient[(y <= low) & (gradient < 0)] = 0.0
+            gradient[(y >= high) & (gradient > 0)] = 0.0
+            norm = float(gradient @ gradient)
+            if norm == 0.0:
+                break
+            y = np.clip(y + theta * max(upper - value, 1.0) / norm * gradient, low, high)
+        return best
 
     def tight(self) -> bool:
         """Whether every employee's last pricing proved its best schedule optimal."""
@@ -711,14 +769,22 @@ def generate(
                 if isinstance(pricer, _ProgrammePricer):
                     cg.add(eid, column, pricer.own_cost(column))
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
+            start = None
+            if initial is not None:
+                start = cg.heading_in(
+                    cg.solve_lp({}).value,
+                    started + HEADING_SHARE * root_share * time_limit,
+                    pool,
+                )
             lp, lower = cg.generate(
                 {},
                 10_000,
                 started + root_share * time_limit,
                 pool,
-                smoothing=SMOOTHING,
+                smoothing=SMOOTHING if start is None else HEADING_SMOOTHING,
                 prove=True,
                 cap=ROOT_CAP,
+                start=start,
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
             roster = cg.dive(lp, deadline, pool)
