@@ -94,9 +94,6 @@ HEADING_PATIENCE = 3
 HEADING_SHARE = 0.5
 #: Dual smoothing after a heading-in.
 HEADING_SMOOTHING = 0.8
-#: Root under-cover cap (`ColumnGeneration.generate`): start and growth factor.
-ROOT_CAP: float | None = None
-CAP_GROWTH = 2.0
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
 #: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
 _SCALE = 10**6
@@ -393,6 +390,7 @@ class _Master:
             row.SetCoefficient(under, 1)
             row.SetCoefficient(over, -1)
             self.unders.append((under, problem.under_weight(d)))
+            self.objective.SetCoefficient(under, problem.under_weight(d))
             self.objective.SetCoefficient(over, d.over_weight or 0)
         self.convexity = {eid: lp.Constraint(1, 1) for eid in columns}
         self.z: dict[tuple[str, int], pywraplp.Variable] = {}
@@ -401,9 +399,8 @@ class _Master:
             pywraplp.MPSolverParameters.PRESOLVE, pywraplp.MPSolverParameters.PRESOLVE_OFF
         )
 
-    def solve(self, usable: dict[str, list[int]], cap: float | None) -> _Lp:
-        """The LP over the `usable` columns (per employee, their indices), under-cover
-        costing at most `cap`."""
+    def solve(self, usable: dict[str, list[int]]) -> _Lp:
+        """The LP over the `usable` columns (per employee, their indices)."""
         lp, z = self.lp, self.z
         for eid, columns in self.columns.items():
             for i in range(len(columns)):
@@ -419,19 +416,15 @@ class _Master:
         allowed = {(eid, i) for eid, indices in usable.items() for i in indices}
         for key, var in z.items():
             var.SetUb(lp.infinity() if key in allowed else 0.0)
-        for under, weight in self.unders:
-            self.objective.SetCoefficient(under, weight if cap is None else min(cap, weight))
         if lp.Solve(self.parameters) != pywraplp.Solver.OPTIMAL:
             raise _NoSchedule
-        under_cost = sum(u.solution_value() * w for u, w in self.unders)
-        capped = sum(u.solution_value() * self.objective.GetCoefficient(u) for u, _ in self.unders)
         return _Lp(
-            self.objective.Value() + under_cost - capped,
+            self.objective.Value(),
             {k: c.dual_value() for k, c in self.cover.items()},
             {e: c.dual_value() for e, c in self.convexity.items()},
             {k: v.solution_value() for k, v in z.items() if k in allowed},
             sum(u.solution_value() for u, _ in self.unders),
-            under_cost,
+            sum(u.solution_value() * w for u, w in self.unders),
         )
 
 
@@ -498,11 +491,9 @@ class ColumnGeneration:
             for eid, columns in self.columns.items()
         }
 
-    def solve_lp(self, forced: dict[Key, bool], cap: float | None = None) -> _Lp:
-        """The restricted master LP of the columns that agree with `forced`. `cap`:
-        under-cover costs at most this in it (a box on the cover duals, see
-        `generate`); the value reported is still at the real weights."""
-        return self.master.solve(self.usable(forced), cap)
+    def solve_lp(self, forced: dict[Key, bool]) -> _Lp:
+        """The restricted master LP of the columns that agree with `forced`."""
+        return self.master.solve(self.usable(forced))
 
     def generate(
         self,
@@ -512,7 +503,6 @@ class ColumnGeneration:
         pool: ThreadPoolExecutor,
         smoothing: float = 0.0,
         prove: bool = False,
-        cap: float | None = None,
         start: tuple[float, dict[DemandKey, float]] | None = None,
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
@@ -529,10 +519,7 @@ class ColumnGeneration:
         exactly once more, so that a converged root's bound is as strong as CP-SAT's."""
         best_bound: float | None = None if start is None else start[0]
         center: dict[DemandKey, float] | None = None if start is None else start[1]
-        heaviest = max((self.problem.under_weight(d) for d in self.demands.values()), default=0)
-        if cap is not None and cap >= heaviest:
-            cap = None
-        lp = self.solve_lp(forced, cap)
+        lp = self.solve_lp(forced)
         employees = list(self.pricers)
         mispriced = exact = False
         for _ in range(rounds):
@@ -568,12 +555,6 @@ class ColumnGeneration:
                 for _, column, cost in sorted(improving, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)
             if not added:
-                if alpha == 0.0 and cap is not None:
-                    # converged under the cap: raise it
-                    cap = cap * CAP_GROWTH if cap * CAP_GROWTH < heaviest else None
-                    lp = self.solve_lp(forced, cap)
-                    mispriced = exact = False
-                    continue
                 if alpha == 0.0 and (exact or not prove or self.tight()):
                     break
                 # a mis-pricing, or the programme's prices of the maxima left a gap:
@@ -582,12 +563,8 @@ class ColumnGeneration:
                 mispriced = True
                 continue
             mispriced = exact = False
-            lp = self.solve_lp(forced, cap)
-            if (
-                cap is None
-                and best_bound is not None
-                and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON
-            ):
+            lp = self.solve_lp(forced)
+            if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
                 break  # the integer bound cannot rise any further
         return lp, best_bound
 
@@ -783,7 +760,6 @@ def generate(
                 pool,
                 smoothing=SMOOTHING if start is None else HEADING_SMOOTHING,
                 prove=True,
-                cap=ROOT_CAP,
                 start=start,
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
