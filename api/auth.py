@@ -29,7 +29,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from api.audit import record
-from data.ops_models import ApiKey, AuditAction, Role, utcnow
+from data.ops_models import ApiKey, AuditAction, Role, as_utc, utcnow
 
 KEY_MARK = "fp"
 _PREFIX_ALPHABET = string.ascii_lowercase + string.digits
@@ -120,11 +120,6 @@ def renew_key(session: Session, key_id: int, expires_at: dt.datetime) -> bool:
         .values(expires_at=expires_at)
     )
     return bool(renewed.rowcount == 1)
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """A stored time as aware UTC (SQLite gives them back without an offset)."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def is_expired(expires_at: dt.datetime | None, now: dt.datetime) -> bool:

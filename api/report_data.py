@@ -31,7 +31,7 @@ from data.models import (
     PersonGroup,
     Region,
 )
-from data.ops_models import Roster, RosterShift
+from data.ops_models import Roster, RosterShift, as_utc
 from roster.plotting import RosterView, ShiftCell
 from roster.templates import template
 
@@ -135,8 +135,7 @@ DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 def danish_wall_clock(moment: dt.datetime) -> dt.datetime:
     """Stored shift times are UTC (naive ones too); the figures show Danish wall-clock time."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(DANISH_TIME).replace(tzinfo=None)
+    return as_utc(moment).astimezone(DANISH_TIME).replace(tzinfo=None)
 
 
 def roster_view_from_rows(

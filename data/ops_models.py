@@ -22,6 +22,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as an aware one in UTC. Every stored time is UTC, but SQLite gives
+    them back naive, so a naive time is read as UTC; an aware one is converted."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
 def _json_list() -> Column[Any]:
     return Column(JSON, nullable=False, default=list)
 

@@ -14,7 +14,6 @@ transaction; an existing staff number or case reference is updated in place.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from data.models import (
     ConsultantLanguage,
     Office,
 )
+from data.ops_models import as_utc
 from data.validation import (
     CaseRecord,
     ConsultantRecord,
@@ -131,7 +131,7 @@ def cases_frame(session: Session) -> pd.DataFrame:
                 "cultural_countries": _join(c.cultural_countries),
                 "hours_per_week": c.hours_per_week,
                 "visits_per_week": c.visits_per_week,
-                "requested_start": _utc(c.requested_start).isoformat(),
+                "requested_start": as_utc(c.requested_start).isoformat(),
                 "expected_end": c.expected_end.isoformat() if c.expected_end else "",
                 "priority": c.priority,
                 "gender": _enum(c.gender) or "",
@@ -144,12 +144,6 @@ def cases_frame(session: Session) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=list(CASE_COLUMNS))
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
 
 
 def export_book(engine: Engine, out: Path, fmt: Format = "csv") -> list[Path]:

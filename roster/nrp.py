@@ -84,21 +84,10 @@ COVER_REPAIR_CAP = 0.15
 #: Of that, the share for the cover level: from a dive 15 short, Instance8's cover took
 #: more than the 4.5 s an equal split left it (13 short) and the changes level needs little.
 MEND_COVER_SHARE = 0.75
-#: Fewest CP-SAT workers with which the dive's cover is mended. With one, its exact
-#: search never improved the dive's cover: Instance8, 15 and 18, 12 runs of 12 (load
-#: 3-5, 2026-12-05, `--workers 1`) ended as short as the dive after 7-9 s that the last
-#: search then lacked; without it Instance15 (seed 0) gave 4,389 against 5,418 and
-#: Instance8 (seeds 0-3) 1306, 1407, 1407, 1315 against 1311, 1307, 1407, 1407-1419.
-#: Nor did the last search's LNS reach the LP's cover more often with one worker when
-#: helped (Instance8 seeds 0-3, Instance5 seeds 0-1, 60 s, load 3-8, 2026-12-05; without
-#: help 1462, 1316, 1335, 1413 and 1145, 1331): a cover neighbourhood (the short day's
-#: shifts and a few employees off that day, freed a week either side), every other
-#: sub-problem while short of the LP: 1412, 1402, 1507, 1318 and 1150, 1146; every third,
-#: those employees freed over the whole horizon: 1410, 1424, 1410, 1414 and 1240, 1146; a
-#: cover-first LNS (lexicographic, cover then changes) for 10 % of the limit before it:
-#: 1518, 1404, 1311, 1309 and 1237, 1143. None moved the mean; perhaps the group is
-#: settled before the last search, by the dive (not measured; root bounds 1227-1294 in
-#: these runs, under load).
+#: Fewest CP-SAT workers with which the dive's cover is mended. With one, the mend's
+#: exact search did not shorten the dive's shortfall, and the seconds it took were
+#: missed by the last search; helping that search's LNS towards the LP's cover instead
+#: did not pay either. Figures: scripts/bench_nrp.py, its measured history.
 MEND_MIN_WORKERS = 2
 #: Share of the time limit spent on the cover-only warm start. 0.3 rather than 0.5:
 #: the warm start's cover is good early, and phase 2 needs the time for the requests.

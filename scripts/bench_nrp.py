@@ -25,6 +25,24 @@ inside `solve_nrp` as its warm start; priced by a per-employee dynamic programme
 from 8-week horizons on) or CP-SAT's. The 2 cores are shared: note `uptime`'s load
 average beside every figure, which worsens with it. Figures: README and the roster
 issue's closing note.
+
+Measured history (figures behind settings in `roster.nrp`):
+
+- 2026-12-05, `--workers 1`, load 3-5: the cover mend (`MEND_MIN_WORKERS`) with one
+  CP-SAT worker. Its exact search never improved the dive's cover: Instance8, 15 and
+  18, 12 runs of 12 ended as short as the dive after 7-9 s that the last search then
+  lacked. Without the mend Instance15 (seed 0) gave 4,389 against 5,418 with it, and
+  Instance8 (seeds 0-3) 1306, 1407, 1407, 1315 against 1311, 1307, 1407, 1407-1419.
+- 2026-12-05, `--workers 1 --time-limit 60`, load 3-8: helping the last search's LNS
+  reach the LP's cover instead, on Instance8 seeds 0-3 and Instance5 seeds 0-1 (without
+  help 1462, 1316, 1335, 1413 and 1145, 1331). A cover neighbourhood (the short day's
+  shifts and a few employees off that day, freed a week either side) as every other
+  sub-problem while short of the LP: 1412, 1402, 1507, 1318 and 1150, 1146; as every
+  third, those employees freed over the whole horizon: 1410, 1424, 1410, 1414 and
+  1240, 1146; a cover-first LNS (lexicographic, cover then changes) for 10 % of the
+  limit before it: 1518, 1404, 1311, 1309 and 1237, 1143. None moved the mean; perhaps
+  the group is settled before the last search, by the dive (not measured; root bounds
+  1227-1294 in these runs, under load). None was kept.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from icalendar import Calendar, Event, vText
 
+from data.ops_models import as_utc
+
 PRODID = "-//famplan//døgnindsats roster//EN"
 
 
@@ -27,17 +29,17 @@ class CalendarEvent:
     description: str = ""
 
 
-def as_utc(moment: dt.datetime) -> dt.datetime:
+def _aware_utc(moment: dt.datetime) -> dt.datetime:
     """The same instant in UTC (written with a trailing Z); a naive time is refused, since
     a phone would read it as its own local time."""
     if moment.tzinfo is None:
         raise ValueError("calendar times must be timezone-aware")
-    return moment.astimezone(dt.UTC)
+    return as_utc(moment)
 
 
 def _when(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
     """A date-time in UTC; a date stays a date (an all-day event, ``VALUE=DATE``)."""
-    return as_utc(moment) if isinstance(moment, dt.datetime) else moment
+    return _aware_utc(moment) if isinstance(moment, dt.datetime) else moment
 
 
 def calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> str:
@@ -56,7 +58,7 @@ def calendar(name: str, events: Iterable[CalendarEvent], stamp: dt.datetime) -> 
         feed.add_component(
             Event.new(
                 uid=event.uid,
-                stamp=as_utc(stamp),
+                stamp=_aware_utc(stamp),
                 start=_when(event.start),
                 end=_when(event.end),
                 summary=event.summary,

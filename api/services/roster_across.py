@@ -9,8 +9,8 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from api.services.planning_date import DANISH_TIME
-from api.services.stored_shifts import shift_kind, shifts_with_template, utc, worked_minutes
-from data.ops_models import Roster, RosterCaseLink, RosterShift, RosterStatus
+from api.services.stored_shifts import shift_kind, shifts_with_template, worked_minutes
+from data.ops_models import Roster, RosterCaseLink, RosterShift, RosterStatus, as_utc
 from roster.across import Booking, broken_across
 from roster.problem import RosterRules
 from roster.templates import ShiftType
@@ -43,7 +43,7 @@ def broken_with_published(
     team = sorted({s.consultant_id for s in own_rows if s.consultant_id is not None})
     # as far either side as a rule looks: the reference period and a weekly-rest window
     reach = dt.timedelta(days=(rules.reference_period_days or 0) + rules.weekly_rest_window_days)
-    first, last = utc(own_rows[0].start), max(utc(s.end) for s in own_rows)
+    first, last = as_utc(own_rows[0].start), max(as_utc(s.end) for s in own_rows)
     horizon_start = dt.datetime.combine(start_date, dt.time(0), tzinfo=DANISH_TIME)
     horizon_end = horizon_start + dt.timedelta(days=days)
     excluded = {roster.id} | ({roster.parent_id} if roster.parent_id is not None else set())
@@ -67,7 +67,7 @@ def broken_with_published(
         for shift, template_name in rows
         # a roster of the same cases is replaced inside this horizon, not outside it
         if shift.roster_id not in sharing_a_case
-        or not horizon_start <= utc(shift.start) < horizon_end
+        or not horizon_start <= as_utc(shift.start) < horizon_end
     ]
     own = [_booking(shift, roster.template, own=True) for shift in own_rows]
     for broken in broken_across(own, others, rules):
@@ -84,7 +84,7 @@ def broken_with_published(
 def _booking(shift: RosterShift, template_name: str, own: bool = False) -> Booking:
     """A stored shift as the combined check reads it: its local start and length, and
     what its template says of its kind (night, sleep-in, counted hours)."""
-    start = utc(shift.start).astimezone(DANISH_TIME)
+    start = as_utc(shift.start).astimezone(DANISH_TIME)
     kind = shift_kind(shift, template_name)
     as_worked = ShiftType(
         shift.shift_code,

@@ -46,7 +46,7 @@ from api.services.jobs import (
     submit_job,
 )
 from api.services.scope import within_office_scope
-from api.services.stored_shifts import shift_kind, shifts_with_template, utc, worked_minutes
+from api.services.stored_shifts import shift_kind, shifts_with_template, worked_minutes
 from api.services.teams import team_roles
 from data.models import (
     Absence,
@@ -69,6 +69,7 @@ from data.ops_models import (
     RosterOfficeLink,
     RosterShift,
     RosterStatus,
+    as_utc,
     utcnow,
 )
 
@@ -361,7 +362,7 @@ def _history(
     nights: dict[int, set[int]] = {}
     for shift, template_name in rows:
         consultant = shift.consultant_id or 0
-        day = day_index(start, utc(shift.start))
+        day = day_index(start, as_utc(shift.start))
         worked.setdefault(consultant, set()).add(day)
         if any(s.night for s in template(template_name) if s.id == shift.shift_code):
             nights.setdefault(consultant, set()).add(day)
@@ -404,7 +405,7 @@ def draft_minutes(
     )
     out = []
     for shift, template_name in rows:
-        if not 0 <= day_index(first, utc(shift.start)) <= (last - first).days:
+        if not 0 <= day_index(first, as_utc(shift.start)) <= (last - first).days:
             continue
         kind = shift_kind(shift, template_name)
         out.append((shift.consultant_id or 0, kind.minutes if kind else worked_minutes(shift)))
@@ -771,9 +772,9 @@ def double_booking(session: Session, roster: Roster) -> str | None:
     ):
         others.setdefault(shift.consultant_id or 0, []).append(shift)
     for mine in own:
-        start, end = utc(mine.start), utc(mine.end)
+        start, end = as_utc(mine.start), as_utc(mine.end)
         for theirs in others.get(mine.consultant_id or 0, []):
-            other_start, other_end = utc(theirs.start), utc(theirs.end)
+            other_start, other_end = as_utc(theirs.start), as_utc(theirs.end)
             if start < other_end and other_start < end:
                 why = "overlaps"
             elif start < other_end + rest and other_start < end + rest:
@@ -797,7 +798,7 @@ def _broken_across_rosters(session: Session, roster: Roster) -> str | None:
         rules = StoredRosterParams.model_validate(roster.params).rules(RosterRules())
     except ValidationError:
         rules = RosterRules()  # stored without its parameters (made by hand): the defaults
-    start = utc(roster.horizon_start).astimezone(DANISH_TIME).date()
+    start = as_utc(roster.horizon_start).astimezone(DANISH_TIME).date()
     return broken_with_published(session, roster, rules, start, roster.days)
 
 

@@ -5,23 +5,16 @@ across rosters (`roster_across`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from data.ops_models import Roster, RosterShift, RosterStatus
+from data.ops_models import Roster, RosterShift, RosterStatus, as_utc
 from roster.templates import ShiftType, template
-
-
-def utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; every stored shift time is UTC
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def worked_minutes(shift: RosterShift) -> int:
     """The stored shift's length from its start to its end."""
-    return int((utc(shift.end) - utc(shift.start)).total_seconds() // 60)
+    return int((as_utc(shift.end) - as_utc(shift.start)).total_seconds() // 60)
 
 
 def shift_kind(shift: RosterShift, template_name: str) -> ShiftType | None:

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, delete, select
 from api.auth import Principal
 from api.services.errors import Conflict, Invalid, NotFound
 from api.services.references import require_office
-from data.ops_models import Role, User, UserOfficeLink, WebSession, utcnow
+from data.ops_models import Role, User, UserOfficeLink, WebSession, as_utc, utcnow
 
 _hasher = PasswordHash.recommended()
 
@@ -122,11 +122,6 @@ class LoginOutcome:
     locked_until: dt.datetime | None = None
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite gives back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
 def lock_duration(failures: int) -> dt.timedelta | None:
     """How long an account stays locked after `failures` failed log-ins in a row."""
     if failures < FREE_FAILURES:
@@ -147,8 +142,8 @@ def authenticate_login(
     if user is None:
         _hasher.verify(password, _DUMMY_HASH)
         return LoginOutcome(None)
-    if user.locked_until is not None and _as_utc(user.locked_until) > now:
-        return LoginOutcome(None, _as_utc(user.locked_until))
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
+        return LoginOutcome(None, as_utc(user.locked_until))
     valid, new_hash = _hasher.verify_and_update(password, user.password_hash)
     if not valid or user.disabled:
         user.failed_logins += 1
@@ -227,12 +222,12 @@ def active_session(
         return None
     now = now or utcnow()
     row = session.get(WebSession, _token_hash(token))
-    if row is None or _as_utc(row.expires_at) <= now:
+    if row is None or as_utc(row.expires_at) <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or user.disabled:
         return None
-    return ActiveSession(user, row.csrf_token, _as_utc(row.expires_at))
+    return ActiveSession(user, row.csrf_token, as_utc(row.expires_at))
 
 
 def end_session(session: Session, token: str) -> None:

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from api.auth import Principal
 from api.services.scope import case_in_scope
 from data.models import Assignment, Case, CaseStatus
+from data.ops_models import as_utc
 from matcher.waiting import (
     WaitingEntry,
     WaitingFigures,
@@ -26,11 +27,6 @@ from matcher.waiting import (
     order_requests,
     waiting_figures,
 )
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """A stored time (naive: UTC) as an aware one."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def waiting_list(

@@ -22,7 +22,7 @@ from api.services.errors import Forbidden
 from api.services.planning_date import DANISH_TIME
 from api.services.references import get_or_404
 from api.services.rosters import list_visible_rosters
-from api.services.waiting import as_utc, waiting_list
+from api.services.waiting import waiting_list
 from data.languages import display_name
 from data.models import (
     Assignment,
@@ -34,7 +34,7 @@ from data.models import (
     Municipality,
     Office,
 )
-from data.ops_models import Roster, RosterShift
+from data.ops_models import Roster, RosterShift, as_utc
 
 #: An open request older than this is overdue (the reception's promise).
 RESPONSE_HOURS = 24

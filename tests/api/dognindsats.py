@@ -1,6 +1,7 @@
 """Døgnindsats set-ups the roster tests share: a pool of døgnindsats consultants, a
-Danish-speaking døgnindsats case, a stored (hand-made) roster, and asking the API for a
-roster and waiting for it. All in Næstved's municipality (370) of the tiny world."""
+Danish-speaking døgnindsats case (both at once: `add_homes`), a stored (hand-made)
+roster, a publication refused, and asking the API for a roster and waiting for it. All
+in Næstved's municipality (370) of the tiny world."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import datetime as dt
 import time
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.services.rosters import DANISH_TIME, shift_times
+from api.services.errors import Conflict
+from api.services.rosters import DANISH_TIME, publish_roster, shift_times
 from data.models import (
     Case,
     CaseLanguage,
@@ -88,6 +92,19 @@ def add_dognindsats(session: Session, reference: str, requested: dt.datetime = R
     return case.id
 
 
+def add_homes(
+    engine: Engine, office_id: int, consultants: int, cases: int = 1
+) -> tuple[list[int], list[int]]:
+    """`consultants` døgnindsats consultants of `office_id` (`add_pool`) and `cases`
+    requested døgnindsats TEST-DOGN-1, TEST-DOGN-2, … (`add_dognindsats`), committed:
+    their ids."""
+    with Session(engine) as session:
+        pool = add_pool(session, office_id, consultants)
+        case_ids = [add_dognindsats(session, f"TEST-DOGN-{k}") for k in range(1, cases + 1)]
+        session.commit()
+    return pool, case_ids
+
+
 def roster_params(
     case_id: int, office_id: int, days: int, start: dt.date = START, **extra: Any
 ) -> dict[str, Any]:
@@ -146,6 +163,14 @@ def draft_roster(
     session.commit()
     session.refresh(roster)
     return roster
+
+
+def refused_publication(session: Session, roster: Roster) -> str:
+    """Publishing `roster` is refused and it stays a draft: the refusal's reason."""
+    with pytest.raises(Conflict) as refused:
+        publish_roster(session, roster, None)
+    assert session.get(Roster, roster.id).status is RosterStatus.DRAFT  # type: ignore[union-attr]
+    return refused.value.detail
 
 
 def post_roster(

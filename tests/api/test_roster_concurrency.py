@@ -23,7 +23,7 @@ from api.jobs.params import RosterParams
 from api.services.rosters import solve_roster_job
 from data.ops_models import Job, Roster, RosterShift, RosterStatus
 from tests.api.conftest import Keys
-from tests.api.dognindsats import add_dognindsats, add_pool, post_roster
+from tests.api.dognindsats import add_homes, post_roster
 from tests.api.test_roster_bookings import _overlapping_bookings
 from tests.api.world import World
 
@@ -71,12 +71,9 @@ def _solver(engine: Engine, roster_id: int) -> Callable[[], dict[str, object]]:
 def test_two_rosters_solved_and_published_at_once_never_book_one_person_twice(
     client: TestClient, keys: Keys, world: World, api_engine: Engine
 ) -> None:
-    with Session(api_engine) as session:
-        # 2 days of 3x8: a 37 h/week contract allows one 8 h shift in 2 days, so each
-        # home needs 6 people and the 12 of the office are just enough for both
-        add_pool(session, world.office_naestved, 12)
-        cases = [add_dognindsats(session, f"TEST-DOGN-{k}") for k in (1, 2)]
-        session.commit()
+    # 2 days of 3x8: a 37 h/week contract allows one 8 h shift in 2 days, so each
+    # home needs 6 people and the 12 of the office are just enough for both
+    _, cases = add_homes(api_engine, world.office_naestved, 12, cases=2)
     headers = keys.headers("team_leader_naestved")
     rosters = [_plan(client, headers, case_id) for case_id in cases]
     solved = _at_once([_solver(api_engine, roster_id) for roster_id in rosters])

@@ -11,6 +11,7 @@ from typing import Any
 import icalendar
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -22,18 +23,35 @@ from api.services.rosters import work_per_second
 from data.ops_models import AuditAction, AuditEvent, Roster
 from roster.clock import WORK_PER_SECOND
 from tests.api.conftest import Keys
-from tests.api.dognindsats import START, add_dognindsats, add_pool, post_roster, wait_roster
+from tests.api.dognindsats import (
+    START,
+    add_dognindsats,
+    add_homes,
+    add_pool,
+    post_roster,
+    wait_roster,
+)
 from tests.api.world import World
 
 
 @pytest.fixture
 def dognindsats(api_engine: Engine, world: World) -> int:
     """A Danish-speaking døgnindsats in Næstved and six døgnindsats consultants there."""
-    with Session(api_engine) as session:
-        add_pool(session, world.office_naestved, 6)
-        case_id = add_dognindsats(session, "TEST-DOGN")
-        session.commit()
-        return case_id
+    _, (case_id,) = add_homes(api_engine, world.office_naestved, 6)
+    return case_id
+
+
+def _sick_on_the_first_day(
+    client: TestClient, roster_id: int, member: int, headers: dict[str, str], **when: str
+) -> Response:
+    """Ask for the repair of `roster_id` with `member` sick on its first day (START);
+    `when`: the repair's ``now`` or ``as_of``."""
+    day = START.isoformat()
+    return client.post(
+        f"/v1/rosters/{roster_id}/repair",
+        json={"kind": "sick", "consultant_id": member, "start": day, "end": day, **when},
+        headers=headers,
+    )
 
 
 def test_roster_lifecycle_solve_publish_calendar_repair(
@@ -79,30 +97,12 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     ]
     assert events[0].start == dt.datetime(2030, 3, 4, 6, tzinfo=dt.UTC)
 
-    late = client.post(
-        f"/v1/rosters/{roster['id']}/repair",
-        json={
-            "kind": "sick",
-            "consultant_id": member,
-            "start": "2030-03-04",
-            "end": "2030-03-04",
-            "now": "2030-03-05T08:00:00+01:00",
-        },
-        headers=headers,
+    late = _sick_on_the_first_day(
+        client, roster["id"], member, headers, now="2030-03-05T08:00:00+01:00"
     )
     # a sick day before the repair's now: the past is not rewritten
     assert late.status_code == 422 and "body.end" in late.text, late.text
-    sick = client.post(
-        f"/v1/rosters/{roster['id']}/repair",
-        json={
-            "kind": "sick",
-            "consultant_id": member,
-            "start": "2030-03-04",
-            "end": "2030-03-04",
-            "as_of": START.isoformat(),
-        },
-        headers=headers,
-    )
+    sick = _sick_on_the_first_day(client, roster["id"], member, headers, as_of=START.isoformat())
     # a repair is a job like a roster: the repaired roster is pending until it is solved
     assert sick.status_code == 202, sick.text
     assert sick.json()["status"] == "pending" and sick.json()["job"]["status"] == "queued"
@@ -274,16 +274,8 @@ def test_a_roster_keeps_the_work_rate_it_was_planned_with(
         published = client.post(f"/v1/rosters/{roster['id']}/publish", headers=headers)
         assert published.status_code == 200
         member = roster["shifts"][0]["consultant_id"]
-        sick = client.post(
-            f"/v1/rosters/{roster['id']}/repair",
-            json={
-                "kind": "sick",
-                "consultant_id": member,
-                "start": "2030-03-04",
-                "end": "2030-03-04",
-                "as_of": START.isoformat(),
-            },
-            headers=headers,
+        sick = _sick_on_the_first_day(
+            client, roster["id"], member, headers, as_of=START.isoformat()
         )
         assert sick.status_code == 202, sick.text
         assert wait_roster(client, sick.json()["id"], headers)["status"] == "draft"

@@ -8,6 +8,7 @@ bound CP-SAT proved in the same run."""
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
 import pytest
 
@@ -16,8 +17,9 @@ from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
 from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
-from roster.solve import SearchParameters
+from roster.solve import RosterResult, SearchParameters
 from solving.status import SolveStatus
+from tests.roster.instances import D, problem, rules
 
 QUALITY = ("block", "isolated_shift", "face_per_time_of_day", "night_spread", "weekend_spread")
 TERM_OF = {
@@ -199,3 +201,63 @@ def test_a_repair_s_team_level_claims_no_per_term_proof() -> None:
     published = solve(p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True))
     assert lexicographic_bound(p, {LEVEL_COVER: 0, LEVEL_CHANGES: 0}, [LEVEL_TEAM]) is None
     assert published.found
+
+
+def speakers_week(language: str | None = "so", needs_language: bool = True) -> RosterProblem:
+    """One week of day shifts for one case (family language `language`), one consultant
+    each (`needs_language`: whether a shift needs it). M1 speaks no Somali and may work
+    every day; S1-S4 speak it and may work at most 2 day shifts each. Besides cover and
+    team, only faces are weighed (2 a face)."""
+    staff = [Employee("M1")] + [
+        Employee(f"S{i}", languages=("so",), max_shifts_per_type={"D": 2}) for i in range(1, 5)
+    ]
+    p = problem(
+        7,
+        [(d, "D") for d in range(7)],
+        employees=staff,
+        shift_types=(D,),
+        rule_set=rules(),
+        weights=ObjectiveWeights(block=0, isolated_shift=0, night_spread=0, weekend_spread=0),
+        cases=(Case("K1", language=language),),
+    )
+    cover = tuple(dataclasses.replace(d, needs_language=needs_language) for d in p.cover)
+    return dataclasses.replace(p, cover=cover)
+
+
+def _solved_reproducibly(p: RosterProblem) -> RosterResult:
+    result = solve(p, 10, 1, parameters=SearchParameters(num_workers=1, deterministic=True))
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.terms.get("uncovered", 0) == result.terms.get("missing_language", 0) == 0
+    return result
+
+
+def test_shifts_that_need_the_language_need_as_many_faces_as_their_speakers_hold() -> None:
+    # M1 alone could hold all 7 day shifts (one face: 2), but each needs a Somali
+    # speaker, and a speaker holds 2 of them: 4 faces (8) once the cover level is held
+    # at 0; the roster proven optimal (team 4 + faces 8) has exactly those 4 speakers,
+    # M1 none
+    p = speakers_week()
+    assert quality_bound(p).faces == 2
+    assert quality_bound(p, languages_met=True).faces == 8
+    result = _solved_reproducibly(p)
+    assert result.terms["team"] == 4 and result.terms["faces"] == 8
+    assert lexicographic_bound(p, {LEVEL_COVER: 0, LEVEL_TEAM: 4}, [LEVEL_QUALITY]) == 4 + 8
+    assert result.objective == 12
+    worked = Counter(a.employee for a in result.roster)
+    assert "M1" not in worked
+    assert sorted(worked.values()) == [1, 2, 2, 2]
+
+
+@pytest.mark.parametrize(
+    ("language", "needs_language"), [(None, True), ("so", False)], ids=["none", "not-needed"]
+)
+def test_without_language_demand_the_faces_bound_is_the_plain_one(
+    language: str | None, needs_language: bool
+) -> None:
+    # no family language, or shifts that do not need it: M1 may hold all 7 (one face),
+    # and the speakers' bound claims nothing more
+    p = speakers_week(language, needs_language)
+    assert quality_bound(p, languages_met=True).faces == quality_bound(p).faces == 2
+    result = _solved_reproducibly(p)
+    assert result.terms["team"] == 1 and result.terms["faces"] == 2
+    assert {a.employee for a in result.roster} == {"M1"}

@@ -10,6 +10,7 @@ import pytest
 
 from roster import (
     Assignment,
+    Change,
     Employee,
     ExtendHorizon,
     LeavesTeam,
@@ -24,7 +25,7 @@ from roster import (
 )
 from roster.notice import NoticeClass, NoticeCosts
 from roster.repair import RepairResult, _local_days, apply_change
-from roster.solve import RosterResult, solve
+from roster.solve import RosterResult, SearchParameters, solve
 from roster.validate import validate_repair
 from tests.roster.instances import problem, rules
 
@@ -36,6 +37,29 @@ TEAM_WEIGHTS = ObjectiveWeights(isolated_shift=0, night_spread=0, weekend_spread
 PUBLISHED = tuple(
     Assignment(d, s, "K1", who) for d in range(6) for s, who in (("D", "A"), ("E", "B"))
 )
+
+
+#: The searches of these tests run on the work clock (`roster.clock.WorkClock`) with one
+#: worker and a fixed seed: the same search, and so the same roster, under any load. A
+#: limit of 10 s is 5 units of CP-SAT's deterministic time, far more than these tiny
+#: problems take to prove their optimum.
+REPRODUCIBLE = SearchParameters(num_workers=1, deterministic=True)
+
+
+def repaired(
+    p: RosterProblem, published: tuple[Assignment, ...], change: Change, **options: Any
+) -> RepairResult:
+    """`repair` as a reproducible search (`REPRODUCIBLE`)."""
+    return repair(
+        p,
+        published,
+        change,
+        time_limit=10,
+        seed=1,
+        num_workers=REPRODUCIBLE.num_workers,
+        deterministic=REPRODUCIBLE.deterministic,
+        **options,
+    )
 
 
 def six_days() -> RosterProblem:
@@ -56,8 +80,8 @@ def test_sick_day_changes_only_that_day_and_prefers_the_team() -> None:
     # A is sick on day 3. B is on E that day and cannot do both; the cheapest repair is
     # one new assignment on day 3 D. B taking D would also need E covered (two changes),
     # so C takes D on day 3: 2 changes (A removed, C added), only day 3.
-    fixed = repair(six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
-    assert fixed.result.found
+    fixed = repaired(six_days(), PUBLISHED, SickDays("A", (3,)))
+    assert fixed.result.status == SolveStatus.OPTIMAL
     assert validate(fixed.problem, fixed.result.roster) == []
     assert fixed.changed_days == (3,)
     assert fixed.changed_assignments == 2
@@ -76,14 +100,16 @@ def test_repair_prefers_someone_already_on_the_team() -> None:
         weights=TEAM_WEIGHTS,
     )
     published = tuple(a for a in PUBLISHED if (a.day, a.shift) != (3, "E"))
-    fixed = repair(p, published, SickDays("A", (3,)), time_limit=10, seed=1)
+    fixed = repaired(p, published, SickDays("A", (3,)))
+    assert fixed.result.status == SolveStatus.OPTIMAL
     assert validate(fixed.problem, fixed.result.roster) == []
     (entry,) = fixed.diff
     assert entry.added == ("B",)
 
 
 def test_leaving_the_team_reassigns_from_that_day() -> None:
-    fixed = repair(six_days(), PUBLISHED, LeavesTeam("A", 4), time_limit=10, seed=1)
+    fixed = repaired(six_days(), PUBLISHED, LeavesTeam("A", 4))
+    assert fixed.result.status == SolveStatus.OPTIMAL
     assert validate(fixed.problem, fixed.result.roster) == []
     assert not any(a.employee == "A" and a.day >= 4 for a in fixed.result.roster)
     assert set(fixed.changed_days) == {4, 5}
@@ -92,9 +118,7 @@ def test_leaving_the_team_reassigns_from_that_day() -> None:
 
 def test_frozen_days_are_not_touched() -> None:
     # With days before 2 frozen, even a change there would not be allowed.
-    fixed = repair(
-        six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1, freeze_before_day=2
-    )
+    fixed = repaired(six_days(), PUBLISHED, SickDays("A", (3,)), freeze_before_day=2)
     kept = {a for a in fixed.result.roster if a.day < 2}
     assert kept == {a for a in PUBLISHED if a.day < 2}
 
@@ -107,7 +131,8 @@ def test_extend_horizon_repeats_the_last_week_and_keeps_the_published_part() -> 
         weights=TEAM_WEIGHTS,
     )
     published = tuple(Assignment(d, "D", "K1", "A") for d in range(7))
-    fixed = repair(base, published, ExtendHorizon(7), time_limit=10, seed=1)
+    fixed = repaired(base, published, ExtendHorizon(7))
+    assert fixed.result.status == SolveStatus.OPTIMAL
     assert fixed.problem.days == 14
     assert len(fixed.problem.cover) == 14
     assert validate(fixed.problem, fixed.result.roster) == []
@@ -134,13 +159,14 @@ def test_repair_bound_and_progress_leave_the_changes_out_as_the_objective_does()
     # but `objective` counts only the roster's own terms. The bound and every progress
     # report must be on that same scale: a bound of objective + 20 would claim more
     # than the roster costs.
-    fixed = repair(six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
+    fixed = repaired(six_days(), PUBLISHED, SickDays("A", (3,)))
     reports: list[tuple[int, int]] = []
     result = solve(
         fixed.problem,
         time_limit=10,
         seed=1,
         reference=PUBLISHED,
+        parameters=REPRODUCIBLE,
         on_solution=lambda objective, bound: reports.append((objective, bound)),
     )
     assert result.status == SolveStatus.OPTIMAL and result.objective is not None
@@ -157,11 +183,13 @@ def test_free_days_keep_every_other_day_of_the_hint() -> None:
     # roster is the hint itself. With day 3 free, C takes D there (B is on E that day).
     sick = apply_change(six_days(), SickDays("A", (3,)))
     hint = tuple(a for a in PUBLISHED if (a.employee, a.day) != ("A", 3))
-    far = solve(sick, time_limit=10, seed=1, hint=hint, reference=PUBLISHED, free_days={0})
+    far = solve(sick, 10, 1, hint=hint, reference=PUBLISHED, free_days={0}, parameters=REPRODUCIBLE)
     assert far.status == SolveStatus.OPTIMAL
     assert set(far.roster) == set(hint)
     assert [(u.day, u.shift, u.missing) for u in far.uncovered] == [(3, "D", 1)]
-    near = solve(sick, time_limit=10, seed=1, hint=hint, reference=PUBLISHED, free_days={3})
+    near = solve(
+        sick, 10, 1, hint=hint, reference=PUBLISHED, free_days={3}, parameters=REPRODUCIBLE
+    )
     assert set(near.roster) == set(hint) | {Assignment(3, "D", "K1", "C")}
     assert near.uncovered == ()
 
@@ -192,7 +220,7 @@ def test_repair_keeps_the_local_roster_when_the_whole_horizon_finds_none(
         return result
 
     monkeypatch.setattr(repair_module, "solve", whole_horizon_times_out)
-    fixed = repair(six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
+    fixed = repaired(six_days(), PUBLISHED, SickDays("A", (3,)))
     assert fixed.result.status == SolveStatus.FEASIBLE
     assert fixed.result.bound is None
     assert fixed.changed_assignments == 2
@@ -230,12 +258,10 @@ def _a_sick_on_day_2(
     p: RosterProblem, published: tuple[Assignment, ...], freeze_minutes: int, **options: Any
 ) -> RepairResult:
     """The repair of `published` when A is sick on day 2, made at `NOW` (day 1, 12:00)."""
-    return repair(
+    return repaired(
         p,
         published,
         SickDays("A", (2,)),
-        time_limit=10,
-        seed=1,
         now_minute=NOW,
         freeze_minutes=freeze_minutes,
         **options,
@@ -250,6 +276,7 @@ def test_a_change_with_more_notice_is_cheaper() -> None:
     p = run_limit()
     assert validate(p, RUN_LIMIT) == []
     fixed = _a_sick_on_day_2(p, RUN_LIMIT, freeze_minutes=0, weights=weights)
+    assert fixed.result.status == SolveStatus.OPTIMAL
     assert validate(fixed.problem, fixed.result.roster) == []
     assert _changed_days(fixed) == [2, 5]
     assert validate_repair(fixed.problem, RUN_LIMIT, fixed.result.roster, NOW, 0) == []
@@ -278,6 +305,7 @@ def test_a_frozen_shift_is_kept_even_if_cover_suffers() -> None:
     p = run_limit(frozenset({4, 5}))
     published = tuple(a for a in RUN_LIMIT if a.day not in (4, 5) or a.employee == "B")
     frozen = _a_sick_on_day_2(p, published, freeze_minutes=48 * 60)
+    assert frozen.result.status == SolveStatus.OPTIMAL
     assert {(u.day, u.missing) for u in frozen.result.uncovered} == {(2, 1)}
     assert set(frozen.result.roster) == set(published) - {Assignment(2, "D", "K1", "A")}
     assert validate_repair(frozen.problem, published, frozen.result.roster, NOW, 48 * 60) == []
@@ -285,6 +313,7 @@ def test_a_frozen_shift_is_kept_even_if_cover_suffers() -> None:
     assert frozen.notice is not None and frozen.notice.counts[NoticeClass.UNDER_24_HOURS] == 1
     # not frozen: B on day 2, A on day 3 (43 h ahead, under 4 weeks), all covered
     thawed = _a_sick_on_day_2(p, published, freeze_minutes=0)
+    assert thawed.result.status == SolveStatus.OPTIMAL
     assert thawed.result.uncovered == ()
     assert _changed_days(thawed) == [2, 3]
     assert validate_repair(thawed.problem, published, thawed.result.roster, NOW, 0) == []
@@ -298,15 +327,8 @@ def test_the_past_is_never_changed() -> None:
     # A leaves the team "from day 0", told on day 2 at 00:00: days 0 and 1 were worked as
     # published; from day 2 on, C (the only one free) takes A's day shifts, B keeps E
     now = 2 * 24 * 60
-    fixed = repair(
-        six_days(),
-        PUBLISHED,
-        LeavesTeam("A", 0),
-        time_limit=10,
-        seed=1,
-        now_minute=now,
-        freeze_minutes=0,
-    )
+    fixed = repaired(six_days(), PUBLISHED, LeavesTeam("A", 0), now_minute=now, freeze_minutes=0)
+    assert fixed.result.status == SolveStatus.OPTIMAL
     assert {a for a in fixed.result.roster if a.day < 2} == {a for a in PUBLISHED if a.day < 2}
     assert not any(a.employee == "A" and a.day >= 2 for a in fixed.result.roster)
     assert fixed.result.uncovered == ()

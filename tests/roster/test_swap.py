@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from roster import Assignment, Employee, RepairWeights, SickDays, SolveStatus, repair, validate
+from roster import Assignment, Employee, RepairWeights, SickDays, SolveStatus, validate
 from roster.repair import apply_change
 from roster.solve import RosterResult
 from roster.swap import direct_swap
 from tests.roster.instances import problem, rules
-from tests.roster.test_repair import PUBLISHED, TEAM_WEIGHTS, six_days
+from tests.roster.test_repair import PUBLISHED, TEAM_WEIGHTS, repaired, six_days
 
 # the package exports the function `repair`, which hides the module of the same name
 repair_module = importlib.import_module("roster.repair")
@@ -32,7 +32,7 @@ def test_a_sick_day_is_repaired_by_one_proven_swap_without_a_search(
     # changes one more assignment (≥ 10 more), so this is the optimum, found without
     # CP-SAT (the search is made to fail the test if it runs).
     monkeypatch.setattr(repair_module, "solve", _no_search)
-    fixed = repair(six_days(), PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
+    fixed = repaired(six_days(), PUBLISHED, SickDays("A", (3,)))
     assert fixed.result.status == SolveStatus.OPTIMAL
     assert fixed.result.bound == fixed.result.objective
     assert fixed.changed_assignments == 2
@@ -54,7 +54,7 @@ def test_a_shift_nobody_can_take_is_reported_uncovered() -> None:
         rule_set=rules(min_rest_minutes=11 * 60),
         weights=TEAM_WEIGHTS,
     )
-    fixed = repair(p, PUBLISHED, SickDays("A", (3,)), time_limit=10, seed=1)
+    fixed = repaired(p, PUBLISHED, SickDays("A", (3,)))
     assert fixed.result.found
     assert fixed.result.status == SolveStatus.OPTIMAL
     assert [(u.day, u.shift, u.missing) for u in fixed.result.uncovered] == [(3, "D", 1)]
@@ -141,7 +141,7 @@ def test_a_search_short_of_cover_never_beats_the_swap(monkeypatch: pytest.Monkey
         )
 
     monkeypatch.setattr(repair_module, "solve", starved)
-    fixed = repair(six_days(), PUBLISHED, SickDays("A", (2, 3)), time_limit=4, seed=1)
+    fixed = repaired(six_days(), PUBLISHED, SickDays("A", (2, 3)))
     assert fixed.result.status == SolveStatus.FEASIBLE
     assert fixed.result.uncovered == ()
     assert fixed.changed_assignments == 4
