@@ -569,12 +569,22 @@ class ColumnGeneration:
         return lp, best_bound
 
     def heading_in(
-        self, upper: float, deadline: float, pool: ThreadPoolExecutor
+        self, upper: float, deadline: float, pool: ThreadPoolExecutor, steps: int = 10_000
     ) -> tuple[float, dict[DemandKey, float]] | None:
         """Subgradient steps on the Lagrangian dual of the cover (Polyak steps towards
-        `upper`, a roster's objective) until `deadline`, every legal schedule priced on
-        the way a column. Returns the best bound and its duals (None when some pricing
-        did not prove its minimum)."""
+        `upper`, a roster's objective), from zero duals, until `deadline` or `steps`;
+        every legal schedule priced on the way becomes a column. Returns the best bound
+        and its duals (None when some pricing did not prove its minimum).
+
+        Why: a big pool's master, started from one roster, is degenerate. Instance13
+        (from the programme's roster, 42 persons short) kept its LP value for 9-11
+        rounds of pricing at the LP's duals (3,000-4,000 columns) while they jumped
+        between 100 and -1 on most demands; capping the under-cover cost at 10 in the
+        master (a box on the duals) did not shorten that. The columns priced along the
+        subgradient path (12 s, about 5,000) let the LP fall from the first round on:
+        1,507-1,630 after 30-42 s of root against 1,950-3,500 after 34-60 s without
+        (load 4-5, 2026-12-05), and its best bound (at zero duals, each employee's
+        cheapest schedule: 178) replaces the LP duals' negative ones."""
         keys = list(self.demands)
         required = np.array([self.demands[k].required for k in keys], dtype=float)
         low = np.array([-(self.demands[k].over_weight or 0) for k in keys], dtype=float)
@@ -584,7 +594,9 @@ class ColumnGeneration:
         best: tuple[float, dict[DemandKey, float]] | None = None
         theta, stale = HEADING_THETA, 0
         employees = list(self.pricers)
-        while time.perf_counter() < deadline:
+        for _ in range(steps):
+            if time.perf_counter() > deadline:
+                break
             duals = dict(zip(keys, y.tolist(), strict=True))
             priced = list(
                 pool.map(lambda e, d=duals: self.pricers[e].price(d, self.seed), employees)
