@@ -8,7 +8,11 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
 `roster.model` (Curtois–Qu Instance8: 1297 against 1227; best known 1300).
 
 - Restricted master LP: solved with GLOP, OR-Tools' own LP solver, because CP-SAT
-  exposes no dual values and column generation needs them.
+  exposes no dual values and column generation needs them. It is kept between solves
+  (`_Master`): new columns are added and GLOP restarts from its last basis.
+- Heading-in: a root that starts from a big pool's first roster (`initial`) first
+  takes subgradient steps on the Lagrangian dual (`ColumnGeneration.heading_in`): its
+  master, one integral roster, is too degenerate for the LP's own duals to move it.
 - Pricing: per employee, the same `RosterModel` restricted to that employee, solved
   with CP-SAT; the objective is the employee's own terms minus the cover duals. Every
   improving schedule CP-SAT meets on the way becomes a column. A library labelling
