@@ -14,6 +14,12 @@ every roster obeys:
 - night and weekend spread (the highest contract-relative count): the night (weekend)
   shifts demanded, shared among at most as many people as the team level allows, each
   up to their capacity, make the peak at least the smallest one that can hold them;
+- faces and night spread together (`_faces_and_night_peak`): a low night peak caps
+  everyone's nights, so more people share them, each with a night face; and when the
+  team is too small for any member to work nights only, each of them has a day or
+  evening face too (one case, 8 weeks, pool 40: 20 + 120 where each alone said
+  12 + 120). The two fields then split their joint bound: only their sum bounds
+  the two terms' sum;
 - isolated shifts and requests: 0.
 
 Every term of the level is a sum over its own variables, so the sum of the terms'
@@ -35,7 +41,7 @@ from dataclasses import dataclass
 
 from roster.eligibility import speaks, why_not
 from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
-from roster.problem import Employee, RosterProblem
+from roster.problem import Case, Employee, RosterProblem
 from roster.templates import ShiftType
 
 #: The fairness unit of `roster.model.add_fairness` (kept equal; tests compare them).
@@ -45,7 +51,9 @@ _REFERENCE_CONTRACT = 37 * 60
 
 @dataclass(frozen=True)
 class QualityBound:
-    """Weighted lower bound of each term of the rhythm and fairness level."""
+    """Weighted lower bound of each term of the rhythm and fairness level; with both
+    weighted, faces and night spread are bounded together and only their sum bounds
+    theirs (`_faces_and_night_peak`)."""
 
     blocks: int = 0
     faces: int = 0
@@ -71,12 +79,14 @@ def quality_bound(
     shift that needs one (the cover level at 0)."""
     p, w = problem, problem.weights
     missing, team, met = missing_shifts, team_members, languages_met
+    faces = _faces(p, missing, met) if w.face_per_time_of_day else 0
+    night = _peak(p, lambda d, s: s.night, missing, team, met) if w.night_spread else 0
+    if faces and night:
+        faces, night = _faces_and_night_peak(p, missing, team, met, night)
     return QualityBound(
         blocks=w.block * _blocks(p, missing) if w.block else 0,
-        faces=w.face_per_time_of_day * _faces(p, missing, met) if w.face_per_time_of_day else 0,
-        night_spread=w.night_spread * _peak(p, lambda d, s: s.night, missing, team, met)
-        if w.night_spread
-        else 0,
+        faces=w.face_per_time_of_day * faces,
+        night_spread=w.night_spread * night,
         weekend_spread=w.weekend_spread
         * _peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
         if w.weekend_spread
@@ -124,20 +134,24 @@ def lexicographic_bound(
 def team_bound(problem: RosterProblem, *, missing_shifts: int = 0) -> int:
     """The fewest (consultant, case) team memberships: per case, the fewest people whose
     capacities for its shifts (`capacity`) hold all of them but `missing_shifts`."""
-    p = problem
+    return sum(_team_per_case(problem, missing_shifts).values())
+
+
+def _team_per_case(p: RosterProblem, missing_shifts: int) -> dict[str, int]:
+    """`team_bound` per case."""
     per_case: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for demand in p.cover:
         if demand.required > 0:
             per_case[demand.case][demand.day] += demand.required
-    total = 0
+    out = {}
     for case_id, per_day in per_case.items():
         sids = sorted({d.shift for d in p.cover if d.case == case_id and d.required > 0})
         shifts = [p.shift[sid] for sid in sids]
         needed = sum(per_day.values()) - missing_shifts
         if needed > 0:
             caps = [capacity(p, e, shifts, set(per_day)) for e in p.employees]
-            total += _fewest_holding(caps, needed)
-    return total
+            out[case_id] = _fewest_holding(caps, needed)
+    return out
 
 
 def _longest_run(p: RosterProblem, e: Employee, shifts: list[ShiftType]) -> int:
@@ -228,6 +242,146 @@ def _faces(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
             fewest = max(fewest, _fewest_holding(caps, len(spoken_days)))
         total += fewest
     return total
+
+
+def _faces_and_night_peak(
+    p: RosterProblem, missing: int, team_members: int | None, languages_met: bool, lowest: int
+) -> tuple[int, int]:
+    """Faces and night peak together, at least `lowest` (the night peak's own bound):
+    the (faces, peak) of least weighted sum over the peaks a roster may have. A low
+    peak caps everyone's nights (peak // coefficient), so a case's nights need more
+    people, each with a night face (`_faces_at`); raising the peak past the point where
+    the faces it saves are worth less than its own weight gains nothing, and between
+    two multiples of the coefficients the caps do not change, so only those peaks are
+    tried."""
+    w = p.weights
+    faces_at = _FacesAtPeak(p, missing, team_members, languages_met)
+    best = (faces_at(lowest), lowest)
+    fewest_faces = _faces(p, missing, languages_met)
+    stop = lowest + math.ceil(w.face_per_time_of_day * (best[0] - fewest_faces) / w.night_spread)
+    peaks = {
+        k * coef
+        for coef in faces_at.coefficients
+        for k in range(lowest // coef + 1, stop // coef + 1)
+    }
+    for peak in sorted(peaks):
+        faces = faces_at(peak)
+        if w.face_per_time_of_day * faces + w.night_spread * peak < (
+            w.face_per_time_of_day * best[0] + w.night_spread * best[1]
+        ):
+            best = (faces, peak)
+    return best
+
+
+class _FacesAtPeak:
+    """The fewest faces of rosters whose night peak is at most a given value (called
+    with it). Per case: the night type's shifts held by people whose nights the peak
+    caps; and the people on nights who must work a day or evening shift of the case
+    too, each with a face there: with at most `team_members` people on the case (less
+    the fewest the other cases need), if k of them worked nights only, their shifts
+    could not add up to the case's (`_nights_only`), so at most k - 1 do."""
+
+    def __init__(
+        self, p: RosterProblem, missing: int, team_members: int | None, languages_met: bool
+    ) -> None:
+        self.p, self.missing, self.team = p, missing, team_members
+        self.spoken = _spoken(p) if languages_met else {}
+        self.demanded = _demanded(p)
+        self.coef = {e.id: _coefficient(e) for e in p.employees}
+        self.coefficients = {c for c in self.coef.values() if c}
+        self.per_case_team = _team_per_case(p, missing)
+        self.caps: dict[tuple[str, str, bool], list[tuple[str, int]]] = {}
+        for (case_id, sid), per_day in self.demanded.items():
+            for spoken in (False, True):
+                days = self.spoken.get((case_id, sid), set()) if spoken else set(per_day)
+                self.caps[(case_id, sid, spoken)] = [
+                    (e.id, capacity(p, e, [p.shift[sid]], days))
+                    for e in self._people(case_id, spoken)
+                ]
+
+    def _people(self, case_id: str, spoken: bool) -> list[Employee]:
+        case = self.p.case[case_id]
+        return [e for e in self.p.employees if not spoken or speaks(e, case)]
+
+    def _capped(self, eid: str, cap: int, peak: int) -> int:
+        coef = self.coef[eid]
+        return cap if coef is None else min(cap, peak // coef)
+
+    def __call__(self, peak: int) -> int:
+        p = self.p
+        total = 0
+        for case in p.cases:
+            night_people, other_faces = 0, 0
+            for (case_id, sid), per_day in self.demanded.items():
+                if case_id != case.id:
+                    continue
+                night = p.shift[sid].night
+                needed = sum(per_day.values()) - self.missing
+                if needed <= 0:
+                    continue
+                caps = [
+                    self._capped(e, c, peak) if night else c
+                    for e, c in self.caps[(case_id, sid, False)]
+                ]
+                fewest = _fewest_holding(caps, needed)
+                spoken_days = self.spoken.get((case_id, sid), set())
+                if spoken_days:
+                    caps = [
+                        self._capped(e, c, peak) if night else c
+                        for e, c in self.caps[(case_id, sid, True)]
+                    ]
+                    fewest = max(fewest, _fewest_holding(caps, len(spoken_days)))
+                if night:
+                    night_people = max(night_people, fewest)
+                    total += fewest
+                else:
+                    other_faces += fewest
+            on_others = night_people - (self._nights_only(case, peak) - 1)
+            total += max(other_faces, on_others)
+        return total
+
+    def _nights_only(self, case: Case, peak: int) -> int:
+        """The fewest of the case's team that working nights only would leave its shifts
+        short (more than the team can have: nothing follows)."""
+        p = self.p
+        if self.team is None:
+            return len(p.employees) + 1
+        team = self.team - sum(n for c, n in self.per_case_team.items() if c != case.id)
+        sids = sorted({sid for (c, sid) in self.demanded if c == case.id})
+        shifts = [p.shift[sid] for sid in sids]
+        nights = [s for s in shifts if s.night]
+        days = {d for (c, _sid), per_day in self.demanded.items() if c == case.id for d in per_day}
+        needed = sum(
+            sum(per_day.values()) for (c, _sid), per_day in self.demanded.items() if c == case.id
+        )
+        needed -= self.missing
+        # a case whose every shift needs its language (one consultant, no over-cover)
+        # is staffed by its speakers alone once the cover level is 0
+        own = [d for d in p.cover if d.case == case.id and d.required > 0]
+        alone = all(
+            d.required == 1
+            and d.over_weight is None
+            and d.day in self.spoken.get((case.id, d.shift), ())
+            for d in own
+        )
+        people = self._people(case.id, alone)
+        caps = sorted((capacity(p, e, shifts, days) for e in people), reverse=True)
+        loss = sorted(
+            capacity(p, e, shifts, days) - self._capped(e.id, capacity(p, e, nights, days), peak)
+            for e in people
+        )
+        held = sum(caps[:team])
+        for k in range(1, min(team, len(loss)) + 1):
+            if held - sum(loss[:k]) < needed:
+                return k
+        return len(p.employees) + 1
+
+
+def _coefficient(e: Employee) -> int | None:
+    """The contract-relative weight of one counted shift (`add_fairness`)."""
+    if e.contract_minutes_per_week <= 0:
+        return None
+    return round(_FAIRNESS_UNIT * _REFERENCE_CONTRACT / e.contract_minutes_per_week)
 
 
 def _spoken(p: RosterProblem) -> dict[tuple[str, str], set[int]]:

@@ -82,6 +82,18 @@ speakers take no nights); repair 2 changes on day 20 in 10.2 s. Main just before
 between (01:33-01:48, load 5.3-6.2): 446 and 404; five cases 1496 (only the warm
 start, team 32, with the full presolve everywhere), 2152 and 2236 (the light presolve
 on the last level too: its LNS does better after the full one, so it is kept there).
+Since, faces and the night spread are bounded together (`roster.bound`: a low night
+peak needs more people on nights, each a face, and a team too small for anyone to
+work nights only gives each night worker a day or evening face too): one case's bound
+339 → 347, five cases' 817 → 837, the searches unchanged. Measured 2026-12-05
+07:25-07:52 UTC (load 4-5, other benchmarks on both cores), each run beside main's:
+one case 406, 406 against 347 (17 % above; main 407, 406 against 339: 20 %); five
+cases 1717 against 837 (main 1759 against 817); minimum team 5 proven in 3.6 s (main
+3.3 s). Neither gap target is reached yet. A column-generation bound of the level
+(one employee's schedule a column, priced by a relaxed dynamic programme; branch
+dogcg, reverted) converged below the per-term bound: LP 332.3, bound 331 against 334
+for the level after 131 rounds in 150 s, because half of a fractional schedule carries
+half its night and weekend load.
 """
 
 from __future__ import annotations

@@ -57,14 +57,22 @@ def test_each_term_bound_is_at_most_the_terms_proven_optimum() -> None:
         assert dataclasses.asdict(ours)[term] <= result.terms.get(term, 0)
         assert dataclasses.asdict(ours)[term] == result.terms.get(term, 0)
         optimum_total += result.terms.get(term, 0)
-    # the whole level's optimum is at least the sum of each term's own optimum
+    # the whole level's optimum is at least the sum of the optima of any split of its
+    # terms: blocks 18, weekend spread 12, and faces with the night spread together 40
+    # (`test_a_low_night_peak_needs_more_people_on_nights_each_a_face`), where the faces
+    # and night bounds are joined (18 + 20)
+    assert optimum_total == 62
     whole = tiny(**{w: getattr(default, w) for w in QUALITY})
-    assert quality_bound(whole, team_members=6).total <= optimum_total == 62
+    ours = quality_bound(whole, team_members=6)
+    assert ours.blocks + ours.weekend_spread <= 18 + 12
+    assert ours.faces + ours.night_spread == 38 <= 40
+    assert ours.total == 68 <= 18 + 12 + 40
 
 
 def test_a_short_solve_reports_the_terms_bound_above_cp_sats() -> None:
     # the whole level on the tiny case, cut short: CP-SAT's own bound is the LP's
-    # (far below), the per-term bound 6 + 62 = 68 is reported and named
+    # (far below), the per-term bound 6 + 68 = 74 is reported and named (faces and
+    # night spread joined: 38 where each alone said 32)
     p = tiny(**{w: getattr(ObjectiveWeights(), w) for w in QUALITY})
     result = solve(
         p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True, lns=False)
@@ -72,7 +80,7 @@ def test_a_short_solve_reports_the_terms_bound_above_cp_sats() -> None:
     assert result.status is SolveStatus.FEASIBLE
     cp_sat = sum(st.objective or 0 for st in result.stages[:-1]) + result.stages[-1].bound
     assert result.bound_by == "terms"
-    assert result.bound == 68 > cp_sat
+    assert result.bound == 74 > cp_sat
     assert result.bound is not None and result.objective is not None
     assert result.bound <= result.objective
 
@@ -201,6 +209,69 @@ def test_a_repair_s_team_level_claims_no_per_term_proof() -> None:
     published = solve(p, time_limit=3, seed=0, parameters=SearchParameters(deterministic=True))
     assert lexicographic_bound(p, {LEVEL_COVER: 0, LEVEL_CHANGES: 0}, [LEVEL_TEAM]) is None
     assert published.found
+
+
+def faces_and_nights(pool_size: int, weeks: int, night_spread: int = 1) -> RosterProblem:
+    """`tiny`'s case with faces (2 each) and the night spread as the only rhythm terms.
+    Contracts: C01 30 h, C02-C03 32 h (12 units a night), C04-C05 37 h (10 a night);
+    C06 works no nights."""
+    p = dognindsats_problem(cases=1, pool_size=pool_size, weeks=weeks, seed=0)
+    only = ObjectiveWeights(
+        **{name: 0 for name in QUALITY}  # type: ignore[arg-type]
+        | {"face_per_time_of_day": 2, "night_spread": night_spread}
+    )
+    return dataclasses.replace(p, cases=(Case("K1"),), weights=only)
+
+
+def _separate(p: RosterProblem, team: int) -> int:
+    """The faces and night-spread bounds each on its own (before they were joined)."""
+    faces = quality_bound(
+        dataclasses.replace(p, weights=dataclasses.replace(p.weights, night_spread=0))
+    )
+    night = quality_bound(
+        dataclasses.replace(p, weights=dataclasses.replace(p.weights, face_per_time_of_day=0)),
+        team_members=team,
+    )
+    return faces.faces + night.night_spread
+
+
+def test_a_low_night_peak_needs_more_people_on_nights_each_a_face() -> None:
+    # one week: the night peak's own bound is 20 (7 nights over the 5 who work nights);
+    # at 20 a 37 h contract holds 2 nights, a 30 or 32 h one 1 (12 units each), so all
+    # five work nights: 5 night faces, and 2 + 2 for the 7 days and 7 evenings (4
+    # shifts a week each): 9 faces, 18. A peak of 24 would save one face (2) for 4.
+    # Alone, faces say 6 (12): 38 against 32, and the proven optimum is 40
+    p = faces_and_nights(6, 1)
+    result = solve(p, time_limit=30, seed=0, parameters=SearchParameters(num_workers=1))
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.terms["faces"] + result.terms["night_spread"] == 40
+    team = result.terms["team"]
+    ours = quality_bound(p, team_members=team)
+    assert (ours.faces, ours.night_spread) == (18, 20)
+    assert _separate(p, team) == 32
+
+
+def test_a_tight_team_puts_every_night_worker_on_days_or_evenings_too() -> None:
+    # two weeks, 42 shifts, team 5 (proven minimal): the night peak 36 caps everyone at
+    # 3 of the 14 nights, so all five work nights; a team of five whose one member
+    # worked nights only could not hold the 42 shifts, so each of the five has a day
+    # or evening face too: 5 + 5 faces (20) where one more member (team 6) leaves 5 + 4
+    p = faces_and_nights(6, 2)
+    result = solve(p, time_limit=30, seed=0, parameters=SearchParameters(num_workers=1))
+    assert result.status is SolveStatus.OPTIMAL
+    team = result.terms["team"]
+    assert team == 5
+    assert result.terms["faces"] + result.terms["night_spread"] == 58
+    tight, loose = quality_bound(p, team_members=5), quality_bound(p, team_members=6)
+    assert (tight.faces, tight.night_spread) == (20, 36)
+    assert (loose.faces, loose.night_spread) == (18, 36)
+    assert _separate(p, team) == 48
+
+
+def test_without_the_night_spread_the_faces_bound_stands_alone() -> None:
+    p = faces_and_nights(6, 1, night_spread=0)
+    assert quality_bound(p, team_members=6) == quality_bound(p)
+    assert quality_bound(p, team_members=6).faces == 12
 
 
 def speakers_week(language: str | None = "so", needs_language: bool = True) -> RosterProblem:
