@@ -379,14 +379,8 @@ class _Master:
     column bounded to zero is as if absent."""
 
     def __init__(
-        self,
-        problem: RosterProblem,
-        columns: dict[str, list[Column]],
-        costs: dict[str, list[int]],
-        kept: bool = True,
+        self, problem: RosterProblem, columns: dict[str, list[Column]], costs: dict[str, list[int]]
     ) -> None:
-        """`kept`: the master will be solved again (no presolve, which would lose
-        the basis); otherwise it is solved once, with GLOP's defaults."""
         self.columns, self.costs = columns, costs
         self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
         self.objective = lp.Objective()
@@ -405,10 +399,9 @@ class _Master:
         self.convexity = {eid: lp.Constraint(1, 1) for eid in columns}
         self.z: dict[tuple[str, int], pywraplp.Variable] = {}
         self.parameters = pywraplp.MPSolverParameters()
-        if kept:
-            self.parameters.SetIntegerParam(
-                pywraplp.MPSolverParameters.PRESOLVE, pywraplp.MPSolverParameters.PRESOLVE_OFF
-            )
+        self.parameters.SetIntegerParam(
+            pywraplp.MPSolverParameters.PRESOLVE, pywraplp.MPSolverParameters.PRESOLVE_OFF
+        )
 
     def solve(self, usable: dict[str, list[int]]) -> _Lp:
         """The LP over the `usable` columns (per employee, their indices)."""
@@ -479,13 +472,6 @@ class ColumnGeneration:
         self.seed = seed
         self.rounds = 0
         self.pricing_seconds = 0.0
-        #: whether the master is kept between solves: where the programme prices. A
-        #: master rebuilt each solve is as before for CP-SAT's pricing, whose roots
-        #: it did not speed up: Instance15's root bound came out lower kept (1,656
-        #: and 1,865 against 3,254 side by side, 2,555-3,750 in earlier runs) for
-        #: the same roster (4,605 against 4,607); Instance8 1,311 (bound 1,296) and
-        #: Instance11 proven in 26.6 s kept were within main's spread
-        self.keep_master = by_programme
         self.master = _Master(problem, self.columns, self.costs)
 
     def add(self, employee: str, column: Column, cost: int) -> bool:
@@ -511,8 +497,6 @@ class ColumnGeneration:
 
     def solve_lp(self, forced: dict[Key, bool]) -> _Lp:
         """The restricted master LP of the columns that agree with `forced`."""
-        if not self.keep_master:
-            self.master = _Master(self.problem, self.columns, self.costs, kept=False)
         return self.master.solve(self.usable(forced))
 
     def generate(

@@ -181,11 +181,8 @@ def test_unsmoothed_pricing_prices_the_lps_duals(monkeypatch: pytest.MonkeyPatch
 
 
 def _tiny_root() -> tuple[ColumnGeneration, ThreadPoolExecutor]:
-    """The tiny root priced by the programme, whose master is kept between solves."""
     p = read_nrp(TINY)
-    cg = ColumnGeneration(p, num_workers=1, seed=1, programme=True)
-    assert cg.keep_master
-    assert not ColumnGeneration(p, num_workers=1, seed=1, programme=False).keep_master
+    cg = ColumnGeneration(p, num_workers=1, seed=1)
     pool = ThreadPoolExecutor(max_workers=1)
     cg.ensure_columns({}, pool)
     cg.generate({}, 10_000, time.perf_counter() + 60, pool)
