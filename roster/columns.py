@@ -8,7 +8,11 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
 `roster.model` (Curtois–Qu Instance8: 1297 against 1227; best known 1300).
 
 - Restricted master LP: solved with GLOP, OR-Tools' own LP solver, because CP-SAT
-  exposes no dual values and column generation needs them.
+  exposes no dual values and column generation needs them. It is kept between solves
+  (`_Master`): new columns are added and GLOP restarts from its last basis.
+- Heading-in: a root that starts from a big pool's first roster (`initial`) first
+  takes subgradient steps on the Lagrangian dual (`ColumnGeneration.heading_in`): its
+  master, one integral roster, is too degenerate for the LP's own duals to move it.
 - Pricing: per employee, the same `RosterModel` restricted to that employee, solved
   with CP-SAT; the objective is the employee's own terms minus the cover duals. Every
   improving schedule CP-SAT meets on the way becomes a column. A library labelling
@@ -86,6 +90,14 @@ PROGRAMME_PRICING_STAFF = 100
 PROGRAMME_ROUNDS = 3
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
+#: Heading-in (`ColumnGeneration.heading_in`): Polyak step factor, and the steps without
+#: a better bound after which it halves.
+HEADING_THETA = 1.0
+HEADING_PATIENCE = 3
+#: Share of the root's time for the heading-in, when it starts from a roster.
+HEADING_SHARE = 0.5
+#: Dual smoothing after a heading-in.
+HEADING_SMOOTHING = 0.8
 #: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
 #: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
 _SCALE = 10**6
@@ -356,6 +368,70 @@ class _Lp:
     under_cost: float  # the same, weighted
 
 
+class _Master:
+    """The restricted master LP, kept between solves: new columns are added to it and
+    columns that disagree with the dive's fixes are bounded to zero, so GLOP starts
+    from its last basis (no presolve) instead of a model rebuilt from scratch, which
+    took most of Instance13's root (4 s a solve at 9,000 columns).
+
+    No other bounds on the master's variables: a bound's dual would break the
+    Lagrangian bound (LP value = duals × right-hand sides only without them); a
+    column bounded to zero is as if absent."""
+
+    def __init__(
+        self, problem: RosterProblem, columns: dict[str, list[Column]], costs: dict[str, list[int]]
+    ) -> None:
+        self.columns, self.costs = columns, costs
+        self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
+        self.objective = lp.Objective()
+        self.objective.SetMinimization()
+        self.cover: dict[DemandKey, pywraplp.Constraint] = {}
+        self.unders: list[tuple[pywraplp.Variable, float]] = []
+        for key, d in sorted({(d.case, d.day, d.shift): d for d in problem.cover}.items()):
+            row = self.cover[key] = lp.Constraint(d.required, d.required)
+            under = lp.NumVar(0, lp.infinity(), "")
+            over = lp.NumVar(0, lp.infinity() if d.over_weight is not None else 0, "")
+            row.SetCoefficient(under, 1)
+            row.SetCoefficient(over, -1)
+            self.unders.append((under, problem.under_weight(d)))
+            self.objective.SetCoefficient(under, problem.under_weight(d))
+            self.objective.SetCoefficient(over, d.over_weight or 0)
+        self.convexity = {eid: lp.Constraint(1, 1) for eid in columns}
+        self.z: dict[tuple[str, int], pywraplp.Variable] = {}
+        self.parameters = pywraplp.MPSolverParameters()
+        self.parameters.SetIntegerParam(
+            pywraplp.MPSolverParameters.PRESOLVE, pywraplp.MPSolverParameters.PRESOLVE_OFF
+        )
+
+    def solve(self, usable: dict[str, list[int]]) -> _Lp:
+        """The LP over the `usable` columns (per employee, their indices)."""
+        lp, z = self.lp, self.z
+        for eid, columns in self.columns.items():
+            for i in range(len(columns)):
+                if (eid, i) in z:
+                    continue
+                var = z[(eid, i)] = lp.NumVar(0, lp.infinity(), "")
+                self.convexity[eid].SetCoefficient(var, 1)
+                self.objective.SetCoefficient(var, self.costs[eid][i])
+                for _e, day, shift, case in columns[i]:
+                    row = self.cover.get((case, day, shift))
+                    if row is not None:
+                        row.SetCoefficient(var, 1)
+        allowed = {(eid, i) for eid, indices in usable.items() for i in indices}
+        for key, var in z.items():
+            var.SetUb(lp.infinity() if key in allowed else 0.0)
+        if lp.Solve(self.parameters) != pywraplp.Solver.OPTIMAL:
+            raise _NoSchedule
+        return _Lp(
+            self.objective.Value(),
+            {k: c.dual_value() for k, c in self.cover.items()},
+            {e: c.dual_value() for e, c in self.convexity.items()},
+            {k: v.solution_value() for k, v in z.items() if k in allowed},
+            sum(u.solution_value() for u, _ in self.unders),
+            sum(u.solution_value() * w for u, w in self.unders),
+        )
+
+
 class ColumnGeneration:
     def __init__(
         self,
@@ -396,6 +472,7 @@ class ColumnGeneration:
         self.seed = seed
         self.rounds = 0
         self.pricing_seconds = 0.0
+        self.master = _Master(problem, self.columns, self.costs)
 
     def add(self, employee: str, column: Column, cost: int) -> bool:
         if column in self.columns[employee]:
@@ -419,41 +496,8 @@ class ColumnGeneration:
         }
 
     def solve_lp(self, forced: dict[Key, bool]) -> _Lp:
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-        objective = lp.Objective()
-        cover, unders = {}, []
-        for key, d in self.demands.items():
-            row = cover[key] = lp.Constraint(d.required, d.required)
-            # no upper bounds on the master's variables: a bound's dual would break the
-            # Lagrangian bound (LP value = duals × right-hand sides only without them)
-            under = lp.NumVar(0, lp.infinity(), "")
-            unders.append(under)
-            over = lp.NumVar(0, lp.infinity() if d.over_weight is not None else 0, "")
-            row.SetCoefficient(under, 1)
-            row.SetCoefficient(over, -1)
-            objective.SetCoefficient(under, self.problem.under_weight(d))
-            objective.SetCoefficient(over, d.over_weight or 0)
-        convexity, z = {}, {}
-        for eid, indices in self.usable(forced).items():
-            row = convexity[eid] = lp.Constraint(1, 1)
-            for i in indices:
-                var = z[(eid, i)] = lp.NumVar(0, lp.infinity(), "")
-                row.SetCoefficient(var, 1)
-                objective.SetCoefficient(var, self.costs[eid][i])
-                for _e, day, shift, case in self.columns[eid][i]:
-                    if (case, day, shift) in cover:
-                        cover[(case, day, shift)].SetCoefficient(var, 1)
-        objective.SetMinimization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            raise _NoSchedule
-        return _Lp(
-            objective.Value(),
-            {k: c.dual_value() for k, c in cover.items()},
-            {e: c.dual_value() for e, c in convexity.items()},
-            {k: v.solution_value() for k, v in z.items()},
-            sum(u.solution_value() for u in unders),
-            sum(u.solution_value() * objective.GetCoefficient(u) for u in unders),
-        )
+        """The restricted master LP of the columns that agree with `forced`."""
+        return self.master.solve(self.usable(forced))
 
     def generate(
         self,
@@ -463,6 +507,7 @@ class ColumnGeneration:
         pool: ThreadPoolExecutor,
         smoothing: float = 0.0,
         prove: bool = False,
+        start: tuple[float, dict[DemandKey, float]] | None = None,
     ) -> tuple[_Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
         deadline passes. Returns the last LP and the best Lagrangian bound found (of the
@@ -476,8 +521,8 @@ class ColumnGeneration:
         that finds nothing ends the generation as before. `prove`: before it ends, the
         employees whose programme left a gap (`_ProgrammePricer.tight`) are priced
         exactly once more, so that a converged root's bound is as strong as CP-SAT's."""
-        best_bound: float | None = None
-        center: dict[DemandKey, float] | None = None
+        best_bound: float | None = None if start is None else start[0]
+        center: dict[DemandKey, float] | None = None if start is None else start[1]
         lp = self.solve_lp(forced)
         employees = list(self.pricers)
         mispriced = exact = False
@@ -526,6 +571,67 @@ class ColumnGeneration:
             if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
                 break  # the integer bound cannot rise any further
         return lp, best_bound
+
+    def heading_in(
+        self, upper: float, deadline: float, pool: ThreadPoolExecutor, steps: int = 10_000
+    ) -> tuple[float, dict[DemandKey, float]] | None:
+        """Subgradient steps on the Lagrangian dual of the cover (Polyak steps towards
+        `upper`, a roster's objective), from zero duals, until `deadline` or `steps`;
+        every legal schedule priced on the way becomes a column. Returns the best bound
+        and its duals (None when some pricing did not prove its minimum).
+
+        Why: a big pool's master, started from one roster, is degenerate. Instance13
+        (from the programme's roster, 42 persons short) kept its LP value for 9-11
+        rounds of pricing at the LP's duals (3,000-4,000 columns) while they jumped
+        between 100 and -1 on most demands; capping the under-cover cost at 10 in the
+        master (a box on the duals) did not shorten that. The columns priced along the
+        subgradient path (12 s, about 5,000) let the LP fall from the first round on:
+        1,507-1,630 after 30-42 s of root against 1,950-3,500 after 34-60 s without
+        (load 4-5, 2026-12-05), and its best bound (at zero duals, each employee's
+        cheapest schedule: 178) replaces the LP duals' negative ones."""
+        keys = list(self.demands)
+        required = np.array([self.demands[k].required for k in keys], dtype=float)
+        low = np.array([-(self.demands[k].over_weight or 0) for k in keys], dtype=float)
+        high = np.array([self.problem.under_weight(self.demands[k]) for k in keys], dtype=float)
+        index = {k: i for i, k in enumerate(keys)}
+        y = np.zeros(len(keys))
+        best: tuple[float, dict[DemandKey, float]] | None = None
+        theta, stale = HEADING_THETA, 0
+        employees = list(self.pricers)
+        for _ in range(steps):
+            if time.perf_counter() > deadline:
+                break
+            duals = dict(zip(keys, y.tolist(), strict=True))
+            priced = list(
+                pool.map(lambda e, d=duals: self.pricers[e].price(d, self.seed), employees)
+            )
+            if any(proven is None for _, proven in priced):
+                return best
+            value = float(y @ required) + sum(proven or 0.0 for _, proven in priced)
+            covered = np.zeros(len(keys))
+            for eid, (found, _) in zip(employees, priced, strict=True):
+                for _, column, cost in found:
+                    self.add(eid, column, cost)
+                if found:
+                    for _e, day, shift, case in found[-1][1]:
+                        i = index.get((case, day, shift))
+                        if i is not None:
+                            covered[i] += 1
+            if best is None or value > best[0] + _EPSILON:
+                best, stale = (value, duals), 0
+            else:
+                stale += 1
+                if stale >= HEADING_PATIENCE:
+                    theta, stale = theta / 2, 0
+            # a subgradient: demand less cover, where the clipped duals can move
+            gradient = required - covered
+            gradient[(y <= low) & (gradient < 0)] = 0.0
+            gradient[(y >= high) & (gradient > 0)] = 0.0
+            norm = float(gradient @ gradient)
+            if norm == 0.0:
+                break
+            y = np.clip(y + theta * max(upper - value, 1.0) / norm * gradient, low, high)
+        return best
 
     def tight(self) -> bool:
         """Whether every employee's last pricing proved its best schedule optimal."""
@@ -656,8 +762,21 @@ def generate(
                 if isinstance(pricer, _ProgrammePricer):
                     cg.add(eid, column, pricer.own_cost(column))
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
+            start = None
+            if initial is not None:
+                start = cg.heading_in(
+                    cg.solve_lp({}).value,
+                    started + HEADING_SHARE * root_share * time_limit,
+                    pool,
+                )
             lp, lower = cg.generate(
-                {}, 10_000, started + root_share * time_limit, pool, smoothing=SMOOTHING, prove=True
+                {},
+                10_000,
+                started + root_share * time_limit,
+                pool,
+                smoothing=SMOOTHING if start is None else HEADING_SMOOTHING,
+                prove=True,
+                start=start,
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
             roster = cg.dive(lp, deadline, pool)

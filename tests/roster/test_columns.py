@@ -11,12 +11,21 @@ from pathlib import Path
 import pytest
 
 from roster import SolveStatus, total, validate
-from roster.columns import ColumnGeneration, _Pricer, applicable, generate
+from roster.columns import (
+    ColumnGeneration,
+    _Lp,
+    _Master,
+    _Pricer,
+    _reduced_cost,
+    applicable,
+    generate,
+)
 from roster.nrp import solve_nrp
 from roster.read_nrp import read_nrp
 from tests.roster.instances import bench_nrp
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
+FAR = 10**9  # a deadline no test reaches (time.perf_counter() seconds)
 
 
 def test_bound_reaches_the_tiny_optimum() -> None:
@@ -169,3 +178,87 @@ def test_unsmoothed_pricing_prices_the_lps_duals(monkeypatch: pytest.MonkeyPatch
     value, bound, events = _root_with_spy(0.0, monkeypatch)
     assert "smoothed" not in events
     assert abs(value - 558) < 1e-6 and 557 < bound <= 558 + 1e-6
+
+
+def _tiny_root() -> tuple[ColumnGeneration, ThreadPoolExecutor]:
+    p = read_nrp(TINY)
+    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    pool = ThreadPoolExecutor(max_workers=1)
+    cg.ensure_columns({}, pool)
+    cg.generate({}, 10_000, time.perf_counter() + 60, pool)
+    return cg, pool
+
+
+def _dual_feasible_and_tight(cg: ColumnGeneration, lp: _Lp, usable: dict) -> None:
+    """`lp`'s duals price no usable column below zero and their objective (demands ×
+    cover duals + convexity duals) equals the LP value: an optimal dual solution."""
+    for eid, indices in usable.items():
+        for i in indices:
+            rc = _reduced_cost(cg.columns[eid][i], cg.costs[eid][i], lp.duals)
+            assert rc - lp.convexity[eid] >= -1e-6
+    dual_value = sum(lp.duals[k] * d.required for k, d in cg.demands.items())
+    assert abs(dual_value + sum(lp.convexity.values()) - lp.value) < 1e-6
+
+
+def test_the_kept_master_solves_like_one_built_afresh() -> None:
+    # The master is kept between solves (columns added, others bounded to zero); its
+    # value must be that of a master built from scratch from the same columns, with
+    # optimal duals. Converged, the tiny root is 100 (see above).
+    cg, pool = _tiny_root()
+    with pool:
+        kept = cg.solve_lp({})
+        fresh = _Master(cg.problem, cg.columns, cg.costs).solve(cg.usable({}))
+        assert abs(kept.value - 100) < 1e-6 and abs(fresh.value - kept.value) < 1e-6
+        _dual_feasible_and_tight(cg, kept, cg.usable({}))
+        # A off on day 0 (B is absent that day): both day-0 shifts open, 200 at least.
+        # Columns that disagree are bounded to zero in the kept master (fires)...
+        case = cg.problem.cases[0].id
+        off = {("A", 0, "D", case): False, ("A", 0, "L", case): False}
+        cg.ensure_columns(off, pool)
+        cg.generate(off, 10_000, time.perf_counter() + 60, pool)
+        node = cg.solve_lp(off)
+        fresh = _Master(cg.problem, cg.columns, cg.costs).solve(cg.usable(off))
+        assert node.value >= 200 - 1e-6 and abs(fresh.value - node.value) < 1e-6
+        assert all(cg.columns["A"][i].isdisjoint(off) for (e, i) in node.weights if e == "A")
+        _dual_feasible_and_tight(cg, node, cg.usable(off))
+        # ...and free again once the fix is gone (does not fire): back to 100
+        assert abs(cg.solve_lp({}).value - 100) < 1e-6
+
+
+def test_heading_in_gives_a_valid_bound_and_columns() -> None:
+    # From zero duals, the first step's bound is every employee's cheapest own cost: 0
+    # on the tiny instance (each can meet their requests); no step's bound may pass
+    # the optimum 100, and each step's schedules become columns.
+    p = read_nrp(TINY)
+    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        one = cg.heading_in(300.0, FAR, pool, steps=1)
+        # (less a few millionths: CP-SAT's pricing allows for its rounded duals)
+        assert one is not None and abs(one[0]) < 1e-4
+        assert set(one[1].values()) == {0.0}
+        before = sum(map(len, cg.columns.values()))
+        assert before >= 2  # a column for each employee
+        best = cg.heading_in(300.0, FAR, pool, steps=20)
+        assert best is not None and -1e-4 <= best[0] <= 100 + 1e-6
+        assert sum(map(len, cg.columns.values())) > before
+
+
+def test_heading_in_only_from_an_initial_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The big-pool path (`roster.nrp`) hands column generation the programme's roster
+    # (`initial`): only then does the root begin with a heading-in.
+    p = read_nrp(TINY)
+    calls: list[float] = []
+    heading_in = ColumnGeneration.heading_in
+
+    def spy(self: ColumnGeneration, upper: float, *args: object, **kwargs: object) -> object:
+        calls.append(upper)
+        return heading_in(self, upper, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ColumnGeneration, "heading_in", spy)
+    plain = generate(p, time_limit=20, seed=1, num_workers=1)
+    assert calls == [] and plain.lower_bound == 100  # does not fire
+    assert plain.roster is not None
+    started = generate(p, time_limit=20, seed=1, num_workers=1, initial=plain.roster)
+    assert len(calls) == 1  # fires
+    assert started.lower_bound == 100 and started.roster is not None
+    assert validate(p, started.roster) == []
