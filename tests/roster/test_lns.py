@@ -257,3 +257,44 @@ def test_employees_neighbourhood_of_a_large_roster_keeps_its_share() -> None:
     hood = _Neighbourhood("employees", 0.1)
     free = _choose(hood, random.Random(0), names, names, list(range(7)), x, by_employee, [])  # type: ignore[arg-type]
     assert len({k[0] for k in free}) == 4
+
+
+def test_team_window_frees_every_shift_of_those_who_work_over_a_week_or_more() -> None:
+    # A pool of 10 of whom 3 work, 30 days: size 0.1 (3 days) is raised to the floor of a
+    # week; size 0.5 frees 15 days. Every shift type of the 3 is freed on consecutive
+    # days, none of the idle 7.
+    employees = [f"E{i}" for i in range(10)]
+    working = ["E2", "E5", "E7"]
+    x = {(e, d, s, "K"): None for e in employees for d in range(30) for s in "DEN"}
+    days = list(range(30))
+    by_employee = {e: [k for k in x if k[0] == e] for e in employees}
+    for size, width in ((0.1, 7), (0.5, 15)):
+        hood = _Neighbourhood("team_window", size)
+        free = _choose(hood, random.Random(1), employees, working, days, x, by_employee, [])  # type: ignore[arg-type]
+        freed_days = sorted({k[1] for k in free})
+        assert len(freed_days) == width
+        assert freed_days == list(range(freed_days[0], freed_days[0] + width))
+        assert free == {k for k in x if k[0] in working and k[1] in freed_days}
+
+
+def test_team_window_is_tried_only_when_part_of_the_pool_is_idle(tmp_path: Path) -> None:
+    # The tiny instance's two employees both work in the start: no team window (the
+    # "days" window already frees everyone). With a third employee, who works nothing
+    # is idle in the start, it is tried.
+    staff_b = "B,D=7|L=0,2400,480,4,1,2,1\n"
+    with_idle = tmp_path / "idle.txt"
+    with_idle.write_text(TINY.read_text().replace(staff_b, staff_b + "C,D=7|L=0,2400,0,4,1,1,1\n"))
+    rows = {"A": "LL-DD--", "B": "-DDDD--", "C": "-------"}
+    tried = []
+    for path in (TINY, with_idle):
+        rm = RosterModel(read_nrp(path))
+        rm.model.minimize(rm.total_expression())
+        start = {key: rows[key[0]][key[1]] == key[2] for key in rm.x}
+        clock = WorkClock()
+        # stop_at -1: with C the optimum is 0, and the search would stop there at once
+        _, _, stats = improve(
+            rm.model, rm.x, start, 301, clock.now() + 0.25, num_workers=1, stop_at=-1, clock=clock
+        )
+        assert stats.iterations > 0
+        tried.append("team_window" in stats.by_neighbourhood)
+    assert tried == [False, True]
