@@ -116,8 +116,6 @@ def improve(
     hot: list[tuple[str | None, int]] = []
     on_day = _on_day(best)
     working = _working(on_day, employees)
-    if len(working) < len(employees):
-        hoods.append(_Neighbourhood("team_window", 0.2))
     running: dict[Future[cp_model.CpSolverStatus], tuple[_Neighbourhood, cp_model.CpSolver]] = {}
     turn = 0
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
@@ -249,25 +247,6 @@ def _shift_type_keys(
     }
 
 
-def _team_window_keys(
-    rng: random.Random,
-    size: float,
-    working: list[str],
-    days: list[int],
-    x: dict[Key, cp_model.IntVar],
-) -> set[Key]:
-    """Every shift of every employee who works, over a window of a week or more
-    (`size` of the horizon). In a pool much larger than the team (døgnindsats) the
-    "days" window also frees the idle pool, too big a sub-problem to solve in its
-    share, and a few employees cannot merge runs: two members' short blocks of one
-    shift type become one long block only when the whole team may trade shifts."""
-    width = min(len(days), max(7, round(size * len(days))))
-    start = rng.randrange(0, max(1, len(days) - width + 1))
-    window = set(days[start : start + width])
-    team = set(working)
-    return {k for k in x if k[0] in team and k[1] in window}
-
-
 def _choose(
     hood: _Neighbourhood,
     rng: random.Random,
@@ -308,8 +287,6 @@ def _choose(
         return {k for k in x if k[1] in window}
     if hood.name == "shift_types":
         return _shift_type_keys(rng, hood.size, working, on_day or {}, x)
-    if hood.name == "team_window":
-        return _team_window_keys(rng, hood.size, working, days, x)
     if hood.name == "requests":
         personal = [(e, d) for e, d in hot if e is not None]
         if personal:
