@@ -9,8 +9,9 @@ every roster obeys:
 - faces (consultant, shift type, case): the case's shifts of one type need people
   whose capacity for that type (`capacity`) adds up to the shifts demanded;
 - blocks (runs of one shift type on consecutive days): no run is longer than the
-  longest a consultant may work that type in a row, and every extra consultant on a
-  type from one day to the next starts a run;
+  longest a consultant may work that type in a row, away from the horizon's ends no
+  longer than the weekly rest allows (`_runs_under_weekly_rest`), and every extra
+  consultant on a type from one day to the next starts a run;
 - night and weekend spread (the highest contract-relative count): the night (weekend)
   shifts demanded, shared among at most as many people as the team level allows, each
   up to their capacity, make the peak at least the smallest one that can hold them;
@@ -40,6 +41,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from roster.eligibility import speaks, why_not
+from roster.heuristic import _weekly_rest_ok
 from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import Case, Employee, RosterProblem
 from roster.templates import ShiftType
@@ -415,11 +417,52 @@ def _blocks(p: RosterProblem, missing: int) -> int:
         if shifts <= 0 or longest <= 0:
             continue
         by_length = math.ceil(shifts / longest)
+        if not over_allowed:
+            by_length = max(by_length, _runs_under_weekly_rest(p, shift, longest, shifts, per_day))
         # a missing consultant-shift lowers at most one rise by one; with over-cover
         # allowed, a day may hold more people than its demand, and the rises say nothing
         rises = sum(max(0, per_day.get(d, 0) - per_day.get(d - 1, 0)) for d in range(p.days))
         total += by_length if over_allowed else max(by_length, rises - missing)
     return total
+
+
+def _runs_under_weekly_rest(
+    p: RosterProblem, shift: ShiftType, longest: int, shifts: int, per_day: dict[int, int]
+) -> int:
+    """The fewest runs of `shift` that hold `shifts` when the weekly rest, counted
+    inside each window of days, caps a run below `longest` away from the horizon's
+    ends: 3x8 with 35 h in every 7 days allows 4 day shifts and 5 evenings in a row
+    there, not 6 (6 days then a day off leave 33 h in the window ending on the day
+    off). Ruled out by windows inside the horizon only, so with or without history.
+
+    `interior`: the longest run of `shift` alone (every other day off, so as much rest
+    as any roster has around it) that passes every window. A longer run starts where a
+    run of `interior + 1` alone passes (its first `interior + 1` days rest no less):
+    at most `per_day` of that day's such starts. Those runs hold up to `longest` each,
+    every other run up to `interior`. That holds for any `interior`: probing it in
+    the middle of the horizon only makes it as small as the rule allows."""
+    if p.rules.weekly_rest_minutes is None:
+        return 0
+    interior = longest
+    while interior > 1 and not _passes_weekly_rest(p, shift, p.days // 2, interior):
+        interior -= 1
+    if interior >= longest:
+        return 0
+    long_runs = sum(
+        per_day.get(d, 0) for d in range(p.days) if _passes_weekly_rest(p, shift, d, interior + 1)
+    )
+    if shifts <= long_runs * longest:
+        return math.ceil(shifts / longest)
+    return long_runs + math.ceil((shifts - long_runs * longest) / interior)
+
+
+def _passes_weekly_rest(p: RosterProblem, shift: ShiftType, first: int, days: int) -> bool:
+    """`days` shifts of `shift` in a row from day `first`, alone, keep the weekly rest in
+    every window inside the horizon."""
+    if first + days > p.days:
+        return False
+    spans = [shift.span(d) for d in range(first, first + days)]
+    return all(_weekly_rest_ok(p, spans, d, past=False) for d in range(first, first + days))
 
 
 def _cannot_follow_itself(p: RosterProblem, shift: ShiftType) -> bool:

@@ -94,6 +94,16 @@ cases 1717 against 837 (main 1759 against 817); minimum team 5 proven in 3.6 s (
 dogcg, reverted) converged below the per-term bound: LP 332.3, bound 331 against 334
 for the level after 131 rounds in 150 s, because half of a fractional schedule carries
 half its night and weekend load.
+Since, the blocks bound counts the weekly rest (`roster.bound._runs_under_weekly_rest`:
+35 h inside every 7-day window allow at most 4 day shifts and 5 evenings in a row away
+from the horizon's ends, not 6): one case's bound 347 → 359 (blocks 34 → 38 runs), five
+cases' 837 → 916 (blocks 164 → 190). Measured 2026-12-05 08:14-08:17 UTC (load 3.8):
+one case 409 against 359 (14 % above; 406 against 347 before, 17 %); five cases team
+26, 1679 against 916; 120 s on the one case (`solve`): 402 against 359 (12 %), so the
+search, not only its time, stops short of the 10 % target. An LNS
+neighbourhood freeing every shift of the team over 1-2 weeks (branch dogblk, reverted)
+was neutral: 406 → 406 with `--reproducible` (7 tries, none improving, of 46
+sub-problems), 406 → 407 on the wall clock.
 """
 
 from __future__ import annotations

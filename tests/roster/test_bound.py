@@ -332,3 +332,40 @@ def test_without_language_demand_the_faces_bound_is_the_plain_one(
     result = _solved_reproducibly(p)
     assert result.terms["team"] == 1 and result.terms["faces"] == 2
     assert {a.employee for a in result.roster} == {"M1"}
+
+
+def _day_shifts_only(weeks: int, **rule_changes: int | None) -> RosterProblem:
+    """One case, a day shift (07-15) every day of `weeks` weeks and nothing else, ten
+    consultants, no history; only blocks weigh (3 each)."""
+    p = dognindsats_problem(cases=1, pool_size=10, weeks=weeks, seed=0)
+    only = ObjectiveWeights(**{name: 0 for name in QUALITY} | {"block": 3})  # type: ignore[arg-type]
+    return dataclasses.replace(
+        p,
+        cases=(Case("K1"),),
+        weights=only,
+        cover=tuple(d for d in p.cover if d.shift == "D"),
+        rules=dataclasses.replace(p.rules, **rule_changes),
+    )
+
+
+def test_the_weekly_rest_shortens_runs_of_day_shifts_away_from_the_ends() -> None:
+    # 21 day shifts. 35 h of rest inside every 7-day window: 5 day shifts in a row with
+    # a day off either side leave 31 h (midnight to 07:00 after the day off before) and
+    # 33 h (15:00 to midnight of the day off after) in the window from the day off before,
+    # so a run of 5 or more fits only where that window is not in the horizon: from day
+    # 0, or ending on day 20. Then 5 runs, not ceil(21 / 6) = 4: two of at most 6 at the
+    # ends, 9 days between them in runs of at most 4. CP-SAT proves 5 optimal (5 + 4 + 4
+    # + 4 + 4: a run of 6 from day 0 leaves 33 h in days 0-6, so the end runs hold 5).
+    p = _day_shifts_only(3)
+    assert quality_bound(p, team_members=10).blocks == 5 * 3
+    result = solve(
+        p, time_limit=60, seed=0, parameters=SearchParameters(deterministic=True, num_workers=1)
+    )
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.terms["blocks"] == 5 * 3
+
+
+def test_without_the_weekly_rest_runs_of_day_shifts_reach_the_consecutive_days_rule() -> None:
+    # the same 21 day shifts without a weekly rest: runs of 6, ceil(21 / 6) = 4
+    p = _day_shifts_only(3, weekly_rest_minutes=None)
+    assert quality_bound(p, team_members=10).blocks == 4 * 3
