@@ -531,11 +531,7 @@ def _smallest_peak(
         cap = capacity(p, e, usable, days)
         if cap <= 0:
             continue
-        if e.contract_minutes_per_week <= 0:
-            people.append((cap, None))  # counts in no peak (as in `add_fairness`)
-        else:
-            coef = round(_FAIRNESS_UNIT * _REFERENCE_CONTRACT / e.contract_minutes_per_week)
-            people.append((cap, coef))
+        people.append((cap, _coefficient(e)))  # None: counts in no peak (`add_fairness`)
 
     def holds(peak: int) -> bool:
         shares = sorted(
