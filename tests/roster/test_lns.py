@@ -12,7 +12,14 @@ from ortools.sat.python import cp_model
 
 from roster import Assignment, total, validate
 from roster.clock import WorkClock
-from roster.lns import _choose, _Neighbourhood, _pick_employees, _shift_type_keys, improve
+from roster.lns import (
+    _choose,
+    _Neighbourhood,
+    _pick_employees,
+    _shift_type_keys,
+    improve,
+    sub_model,
+)
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
 
@@ -59,6 +66,31 @@ def test_lns_improves_a_poor_start_to_the_optimum() -> None:
     assert improvements[-1] == value
     # the tiny instance has two shift types, so the shift-type neighbourhood is tried
     assert stats.by_neighbourhood["shift_types"][0] >= 1
+
+
+def test_sub_model_hints_the_incumbent_and_holds_every_variable_outside_the_free_set() -> None:
+    # A's shifts free, B's held at the incumbent (B: - D D D D - -): every assignment
+    # variable is hinted at the incumbent, only B's are fixed, and a solve of the
+    # sub-problem keeps B's week and may change A's.
+    p = read_nrp(TINY)
+    rm = RosterModel(p)
+    rm.model.minimize(rm.total_expression())
+    rows = {"A": "LL-DD--", "B": "-DDDD--"}
+    incumbent = {key: rows[key[0]][key[1]] == key[2] for key in rm.x}
+    free = {key for key in rm.x if key[0] == "A"}
+    sub = sub_model(rm.model, rm.x, incumbent, free)
+    hint = dict(zip(sub.proto.solution_hint.vars, sub.proto.solution_hint.values, strict=True))
+    assert hint == {var.index: int(incumbent[key]) for key, var in rm.x.items()}
+    for key, var in rm.x.items():
+        domain = list(sub.proto.variables[var.index].domain)
+        assert domain == ([0, 1] if key in free else [int(incumbent[key])] * 2)
+    assert not rm.model.proto.solution_hint.vars  # the model itself is left as it was
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(sub) == cp_model.OPTIMAL
+    assert all(
+        solver.boolean_value(var) == incumbent[key] for key, var in rm.x.items() if key[0] == "B"
+    )
 
 
 def test_trouble_spots_name_the_employee_of_each_request() -> None:
