@@ -50,6 +50,15 @@ Measured history (figures behind settings in `roster.nrp`):
   sub-problem less on Instance15); its first CP-SAT run of the last search only finds
   the hint (complete, accepted at 0.4-0.6 s; nothing better in 4 s) but takes 10 % of
   that search: not changed, its gain would be within the spread of a few runs.
+  Instance18 (same code path there but the LNS's bulk hint, identical sub-problems),
+  main against this: seed 0 4,611 / 5,396 (main also 4,826 and 5,695 in other runs),
+  seed 1 5,031 / 4,835: the spread. Also dropped: a smaller first subgradient step
+  (the largest gain over 32, not 4) for the programme's prices of the maxima carried
+  from the last pricing: Instance15's root priced 45 rounds in 25 s (LP 5,091, bound
+  -3,190) against 17 (LP 6,710, bound -5,647), but ended at 5,968 and 5,156 (seeds 0,
+  1) against 4,638 and 5,194, and Instance18 (seed 0) at 5,191. Its programme is
+  tight for none of the 45 employees in any root round (its maxima bind), so its
+  Lagrangian bound stays negative and the reported bound is CP-SAT's (1,636).
 - 2026-12-05, `--workers 1`, load 3-5: the cover mend (`MEND_MIN_WORKERS`) with one
   CP-SAT worker. Its exact search never improved the dive's cover: Instance8, 15 and
   18, 12 runs of 12 ended as short as the dive after 7-9 s that the last search then
