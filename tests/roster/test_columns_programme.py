@@ -24,11 +24,9 @@ from roster.columns import (
 )
 from roster.read_nrp import parse_nrp
 from roster.sequences import EmployeeProgramme, first_roster
-from tests.roster.instances import bench_nrp
+from tests.roster.instances import FAR, bench_nrp
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
-
-FAR = 10**9  # a deadline no test reaches (time.perf_counter() seconds)
 
 
 def _random_duals(p, seed: int) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]

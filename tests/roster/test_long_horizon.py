@@ -12,10 +12,9 @@ from roster import total, validate
 from roster.nrp import LONG_HORIZON_DAYS, solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp, replicate
 from roster.sequences import EmployeeProgramme, first_roster
-from tests.roster.instances import nrp_roster
+from tests.roster.instances import FAR, nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
-FAR = 10**9  # a deadline no test reaches (time.perf_counter() seconds)
 
 
 def test_replicate_copies_staff_requests_and_cover() -> None:
