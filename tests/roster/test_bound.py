@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -338,7 +339,7 @@ def test_without_language_demand_the_faces_bound_is_the_plain_one(
     assert {a.employee for a in result.roster} == {"M1"}
 
 
-def _day_shifts_only(weeks: int, **rule_changes: int | None) -> RosterProblem:
+def _day_shifts_only(weeks: int, **rule_changes: Any) -> RosterProblem:
     """One case, a day shift (07-15) every day of `weeks` weeks and nothing else, ten
     consultants, no history; only blocks weigh (3 each)."""
     p = dognindsats_problem(cases=1, pool_size=10, weeks=weeks, seed=0)

@@ -11,9 +11,10 @@ import random
 import numpy as np
 import pytest
 
-from roster import Assignment, total, validate
+from roster import Assignment, RosterProblem, total, validate
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
+    Column,
     ColumnGeneration,
     _columns_of,
     _fixes_per_step,
@@ -29,12 +30,12 @@ from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
 
 
-def _random_duals(p, seed: int) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]
+def _random_duals(p: RosterProblem, seed: int) -> dict[tuple[str, int, str], float]:
     rng = random.Random(seed)
     return {(c.case, c.day, c.shift): float(rng.randrange(0, 120)) for c in p.cover}
 
 
-def _legal(p, column) -> bool:  # type: ignore[no-untyped-def]
+def _legal(p: RosterProblem, column: Column) -> bool:
     roster = tuple(Assignment(day, shift, case, eid) for eid, day, shift, case in column)
     return validate(p, roster) == []
 

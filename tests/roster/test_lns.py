@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from roster import Assignment, total, validate
+from roster import Assignment, RosterProblem, total, validate
 from roster.clock import WorkClock
 from roster.lns import _choose, _Neighbourhood, _pick_employees, _shift_type_keys, improve
 from roster.model import RosterModel
@@ -164,7 +164,7 @@ def test_shift_type_neighbourhood_frees_one_type_where_it_is_worked_or_the_day_i
     assert both == {k for k in x if k[0] in working}
 
 
-def _lns_from_nobody(p) -> tuple[Assignment, ...]:  # type: ignore[no-untyped-def]
+def _lns_from_nobody(p: RosterProblem) -> tuple[Assignment, ...]:
     """The LNS's roster from an empty start, on the work clock (one lane, a fixed seed:
     the same search under any load), stopped once it reaches the whole model's optimum,
     which one exact CP-SAT run proves first (the instances are tiny)."""

@@ -213,7 +213,7 @@ def _spy_on_solve_nrp(
         return columns.ColumnResult(dive_roster, 100, 100.0, 1.0, 100.0, 1, 1, 0.0)
 
     calls: list[tuple[bool, tuple[Assignment, ...] | None]] = []
-    real_solve = nrp.solve
+    real_solve = solve  # what `roster.nrp` calls, until replaced below
 
     def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
         calls.append((not problem.requests, kwargs.get("hint")))
