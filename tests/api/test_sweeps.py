@@ -112,7 +112,8 @@ def test_a_bad_sweep_file_is_a_422_naming_the_field_and_line(
     assert error["field"] == field
     assert f"line {line}" in error["message"] and words in error["message"]
     with Session(api_engine) as session:  # nothing queued
-        assert session.get(Job, 1) is None or session.get(Job, 1).kind is not JobKind.SWEEP
+        queued = session.get(Job, 1)
+        assert queued is None or queued.kind is not JobKind.SWEEP
 
 
 def test_a_bad_body_is_a_422_naming_the_field(client: TestClient, keys: Keys) -> None:

@@ -376,7 +376,7 @@ def test_the_danish_catalogue_translates_every_text() -> None:
         po = read_po(po_file)
     with open(LOCALES_DIR / "da" / "LC_MESSAGES" / "messages.mo", "rb") as mo_file:
         mo = read_mo(mo_file)
-    untranslated = sorted(str(i) for i in ids if not (po.get(i) and po.get(i).string))
+    untranslated = sorted(str(i) for i in ids if not ((found := po.get(i)) and found.string))
     assert untranslated == []
     stale = sorted(str(m.id) for m in po if m.id and (mo.get(m.id) is None))
     assert stale == [], "run `make locales` (the .mo is older than the .po)"
