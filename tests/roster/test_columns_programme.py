@@ -26,6 +26,7 @@ from roster.columns import (
 from roster.read_nrp import parse_nrp
 from roster.sequences import EmployeeProgramme, first_roster
 from tests.roster.instances import FAR, bench_nrp
+from tests.roster.test_columns import NO_LIMIT
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
 
@@ -93,7 +94,7 @@ def test_column_generation_by_the_programme_bounds_instance1_by_its_root() -> No
     p = bench_nrp("Instance1")
     cg = ColumnGeneration(p, num_workers=1, seed=1, programme=True)
     assert all(isinstance(pricer, _ProgrammePricer) for pricer in cg.pricers.values())
-    result = generate(p, time_limit=30, root_share=0.5, seed=1, programme=True)
+    result = generate(p, time_limit=NO_LIMIT, root_share=0.5, seed=1, programme=True)
     assert result.lp_value is not None and abs(result.lp_value - 558) < 1e-6
     assert result.lower_bound is not None and 550 <= result.lower_bound <= 558
     assert result.roster is not None and validate(p, result.roster) == []
