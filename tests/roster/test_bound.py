@@ -23,6 +23,9 @@ from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, problem, rules
 
 QUALITY = ("block", "isolated_shift", "face_per_time_of_day", "night_spread", "weekend_spread")
+#: the proofs below take seconds of CP-SAT's work: never cut by the wall guard
+pytestmark = pytest.mark.usefixtures("no_wall_guard")
+
 TERM_OF = {
     "block": "blocks",
     "face_per_time_of_day": "faces",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from roster import SolveStatus, solve
 from roster.clock import WallClock
 from roster.heuristic import _greedy, greedy
@@ -135,6 +137,7 @@ def test_a_planned_consultant_who_may_not_work_is_replaced_by_a_team_member() ->
     assert {a.employee for a in roster if a.day > 0} <= {e.id for e in p.employees}
 
 
+@pytest.mark.usefixtures("no_wall_guard")  # a proof of seconds of work, never cut short
 def test_the_warm_start_is_no_worse_than_the_greedy_and_the_solve_no_worse_than_it() -> None:
     p = week()
     start = warm_start(p)
