@@ -411,6 +411,7 @@ def test_a_dognindsats_match_page_shows_its_team_and_links_to_plan_its_roster(
 
     with Session(web_engine) as session:
         case_id = session.exec(select(Case.id).where(Case.reference == "FB-2023-0114")).one()
+    assert case_id is not None
     log_in(client, people.reception)
     page = client.get(f"/cases/{case_id}/match")
     assert page.status_code == 200
