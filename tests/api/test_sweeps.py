@@ -177,5 +177,6 @@ def test_a_running_sweep_stops_between_scenarios_and_keeps_those_done(
     context.report = report_then_cancel  # type: ignore[method-assign]
     result = run_sweep(context)
     assert result["cancelled"] is True
-    assert [run["name"] for run in result["runs"]] == ["baseline"]  # type: ignore[index]
+    runs = result["runs"]
+    assert isinstance(runs, list) and [run["name"] for run in runs] == ["baseline"]
     assert done == [1]
