@@ -62,7 +62,8 @@ Measured history (figures behind settings in `roster.nrp`):
   Unchanged there (CP-SAT pricing, the LNS's identical sub-problems), seed 0, main
   against this: Instance5 1,233 / 1,233; Instance11 proven 3,443 in 28.2 / 31.6 s
   (load 2-4; this also 3,443 unproven at load 4.7); Instance8 1,312 (load 2.4) /
-  1,417 (load 4.6; seed 1 1,311 at load 2.6): its two outcomes.
+  1,417 and 1,411 (load 4.6, 4.3; seed 1 1,311 at load 2.6): its two outcomes, set
+  by the dive before the LNS starts (see below), with load.
 - 2026-12-05, `--workers 1`, load 3-5: the cover mend (`MEND_MIN_WORKERS`) with one
   CP-SAT worker. Its exact search never improved the dive's cover: Instance8, 15 and
   18, 12 runs of 12 ended as short as the dive after 7-9 s that the last search then
