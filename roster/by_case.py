@@ -25,28 +25,18 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from roster.problem import Roster, RosterProblem
+from roster.rotation import _levels as levels  # cover, team, the rest of a roster
 from roster.rotation import applicable as rotation_applies
 from roster.rotation import warm_start
-from roster.validate import evaluate
 
 #: A case's search: (its problem, its time limit, the roster to start from) → a roster
 #: of that problem, or None when it found none.
 CaseSolver = Callable[[RosterProblem, float, Roster], Roster | None]
 
-_COVER_TERMS = ("uncovered", "overcover", "missing_language", "missing_gender")
-
 
 def applicable(problem: RosterProblem) -> bool:
     """Several cases of one consultant per shift (døgnindsats) in priority levels."""
     return len(problem.cases) > 1 and problem.weights.lexicographic and rotation_applies(problem)
-
-
-def levels(problem: RosterProblem, roster: Roster) -> tuple[int, int, int]:
-    """The roster's cost per priority level: cover, team, the rest."""
-    terms = evaluate(problem, roster)
-    cover = sum(terms.get(name, 0) for name in _COVER_TERMS)
-    team = terms.get("team", 0)
-    return cover, team, sum(terms.values()) - cover - team
 
 
 def own_crews(roster: Roster) -> dict[str, set[str]]:
