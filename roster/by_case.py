@@ -97,3 +97,6 @@ def improve(
 
 def _of(roster: Roster, case: str) -> Roster:
     return tuple(a for a in roster if a.case == case)
+
+
+__all__ = ["CaseSolver", "applicable", "case_problem", "improve", "levels", "own_crews"]

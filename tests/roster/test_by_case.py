@@ -6,12 +6,11 @@ from __future__ import annotations
 import dataclasses
 
 from roster import solve
-from roster.by_case import applicable, case_problem, improve, levels, own_crews
+from roster.by_case import CaseSolver, applicable, case_problem, improve, levels, own_crews
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
-from roster.solve import SearchParameters
 from roster.validate import validate
 from solving.status import SolveStatus
-from tests.roster.instances import D, E, problem
+from tests.roster.instances import REPRODUCIBLE, D, E, problem
 
 #: Only the team and the blocks count: 3 per run of one shift type on consecutive days.
 BLOCKS_ONLY = ObjectiveWeights(
@@ -51,13 +50,12 @@ CHOPPY: Roster = tuple(
 )
 
 
-def crew_solver(seconds_seen: list[float]) -> object:
+def crew_solver(seconds_seen: list[float]) -> CaseSolver:
     """A case's search as `roster.solve` runs it: reproducible, one worker."""
 
     def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
         seconds_seen.append(seconds)
-        params = SearchParameters(num_workers=1, deterministic=True)
-        result = solve(sub, seconds, seed=0, hint=start, parameters=params)
+        result = solve(sub, seconds, seed=0, hint=start, parameters=REPRODUCIBLE)
         return result.roster if result.found else None
 
     return solve_case
@@ -90,7 +88,7 @@ def test_the_choppy_case_is_replanned_and_the_good_one_kept() -> None:
     # roster's levels go from (0, 4, 30) to (0, 4, 12), the blocks' least.
     seen: list[float] = []
     assert levels(TWO_CASES, CHOPPY) == (0, 4, 30)
-    better = improve(TWO_CASES, CHOPPY, 4.0, crew_solver(seen))  # type: ignore[arg-type]
+    better = improve(TWO_CASES, CHOPPY, 4.0, crew_solver(seen))
     assert levels(TWO_CASES, better) == (0, 4, 12)
     assert validate(TWO_CASES, better) == []
     k1 = {(a.employee, a.shift) for a in better if a.case == "K1"}
@@ -122,8 +120,7 @@ def test_no_case_is_searched_without_a_crew_of_its_own() -> None:
 def test_solve_reaches_the_least_blocks_from_the_choppy_roster() -> None:
     # the whole solve from the choppy roster: team 4 (each case needs two people a
     # day, one a shift), then 4 runs (one per consultant), 12: 16, proven
-    params = SearchParameters(num_workers=1, deterministic=True)
-    result = solve(TWO_CASES, 6.0, seed=0, hint=CHOPPY, parameters=params)
+    result = solve(TWO_CASES, 6.0, seed=0, hint=CHOPPY, parameters=REPRODUCIBLE)
     assert validate(TWO_CASES, result.roster) == []
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective == 4 + 12
