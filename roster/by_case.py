@@ -34,6 +34,10 @@ from roster.rotation import warm_start
 CaseSolver = Callable[[RosterProblem, float, Roster], Roster | None]
 
 
+#: The shortest search of one case worth its model build and warm start.
+MIN_CASE_SECONDS = 1.0
+
+
 def applicable(problem: RosterProblem) -> bool:
     """Several cases of one consultant per shift (døgnindsats) in priority levels."""
     return len(problem.cases) > 1 and problem.weights.lexicographic and rotation_applies(problem)
@@ -70,10 +74,11 @@ def improve(
     problem: RosterProblem, roster: Roster, seconds: float, solve_case: CaseSolver
 ) -> Roster:
     """`roster` with each case that has a crew of its own (`own_crews`) re-planned by
-    `solve_case` in an equal part of `seconds`, the costliest case first; a case's
-    roster is kept when the whole roster's levels improve. Never worse than `roster`."""
+    `solve_case` in an equal part of `seconds` (none when a part is shorter than
+    `MIN_CASE_SECONDS`), the costliest case first; a case's roster is kept when the
+    whole roster's levels improve. Never worse than `roster`."""
     crews = own_crews(roster)
-    if not crews:
+    if not crews or seconds / len(crews) < MIN_CASE_SECONDS:
         return roster
     best, best_levels = roster, levels(problem, roster)
     costs = {

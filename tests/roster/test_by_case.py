@@ -115,6 +115,8 @@ def test_no_case_is_searched_without_a_crew_of_its_own() -> None:
         raise AssertionError("no case has a crew of its own")
 
     assert improve(TWO_CASES, shared, 4.0, never) == shared
+    # crews of their own, but under `MIN_CASE_SECONDS` each: no search either
+    assert improve(TWO_CASES, CHOPPY, 1.9, never) == CHOPPY
 
 
 def test_solve_reaches_the_least_blocks_from_the_choppy_roster() -> None:
