@@ -129,3 +129,15 @@ def test_solve_reaches_the_least_blocks_from_the_choppy_roster() -> None:
     assert result.terms["blocks"] == 12
     for employee in ("A", "B", "C", "F"):
         assert len({a.shift for a in result.roster if a.employee == employee}) == 1
+
+
+def test_interchangeable_consultants_share_two_cases_in_a_team_of_four() -> None:
+    # A, B, C and F alike (the same contract): the team level's symmetry breaking may
+    # order their membership of one case, not of both (K1's crew and K2's cannot both
+    # be the first two). The least team is still 4, two per case, and the least blocks
+    # 4 runs (12)
+    alike = dataclasses.replace(TWO_CASES, employees=tuple(Employee(e) for e in "ABCF"))
+    result = solve(alike, 6.0, seed=0, parameters=REPRODUCIBLE)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.terms == {"team": 4, "blocks": 12}
+    assert validate(alike, result.roster) == []
