@@ -118,7 +118,9 @@ five cases worse (seed 0: 1868 against main's 1491 and 1514 that hour): the team
 with more time, reached 25 instead of 27, from a roster of a poor rhythm. Measured
 2026-12-05 10:27-10:45 UTC (load 4.5-4.8, `--only five`): seed 0 1362 against 915
 (49 % above; main 1688 against 915 just before); diagnostic runs of seed 0 (a wrapper
-timing each step) gave 1410 (main 1663) and 1556. The 20 % target is not reached.
+timing each step) gave 1410 (main 1663) and 1556. Seed 1 (a pool where 36 shifts
+cannot have a speaker, 17,280 of the bound), 10:43-10:57: 19,725 against 18,052, team
+44 (main 19,907 against 18,051, team 41). The 20 % target is not reached.
 """
 
 from __future__ import annotations
