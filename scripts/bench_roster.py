@@ -120,7 +120,11 @@ with more time, reached 25 instead of 27, from a roster of a poor rhythm. Measur
 (49 % above; main 1688 against 915 just before); diagnostic runs of seed 0 (a wrapper
 timing each step) gave 1410 (main 1663) and 1556. Seed 1 (a pool where 36 shifts
 cannot have a speaker, 17,280 of the bound), 10:43-10:57: 19,725 against 18,052, team
-44 (main 19,907 against 18,051, team 41). The 20 % target is not reached.
+44 (main 19,907 against 18,051, team 41); seed 2 (3 such shifts), side by side: 3,763
+against 2,308, team 38 (main 3,777, team 39): crews shared between cases there, so few
+cases are re-planned alone. Seed 0 again side by side at 11:00 (load 2.9-3.6): 1443
+against 915 (main 1577). One case (`--only full`, seed 0) unchanged: 406 against 359,
+as main beside it. The 20 % target is not reached.
 """
 
 from __future__ import annotations
