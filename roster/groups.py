@@ -26,7 +26,6 @@ from collections import Counter
 from collections.abc import Callable
 
 from roster.clock import Deadline
-from roster.eligibility import why_not
 from roster.problem import Roster, RosterProblem
 from roster.windows import MIN_WINDOW_SECONDS, WindowSolver
 from solving.status import SolveStatus
@@ -69,53 +68,6 @@ def group_problem(problem: RosterProblem, roster: Roster, group: set[str]) -> Ro
     )
 
 
-def half_weekends(problem: RosterProblem, roster: Roster) -> Counter[str]:
-    """Per employee at their weekend maximum, the weekends `roster` has them work on one
-    day of two: a weekend spent where two days could be covered, which a group can turn
-    into a whole one elsewhere (the weekday's over-cover, by contrast, is everywhere in
-    Instance20: 713 persons, and says little about whom to pick)."""
-    days: dict[str, set[int]] = {e.id: set() for e in problem.employees}
-    for a in roster:
-        days[a.employee].add(a.day)
-    halves: Counter[str] = Counter()
-    for e in problem.employees:
-        worked = [sum(d in days[e.id] for d in w) for w in problem.weekends]
-        if e.max_weekends is not None and sum(n > 0 for n in worked) >= e.max_weekends:
-            pairs = zip(problem.weekends, worked, strict=True)
-            halves[e.id] = sum(1 for w, n in pairs if len(w) > 1 and n == 1)
-    return halves
-
-
-def around_shortfall(
-    problem: RosterProblem, roster: Roster, size: int, rng: random.Random
-) -> set[str] | None:
-    """A group of `size` around one short demand chosen at random (None when nothing is
-    short): half of it employees off that day who may work its shift, those with the
-    most `half_weekends` first, the rest at random. A random group seldom holds both the
-    one who could take the short shift and those who would take over what they drop
-    (Instance20: 41 persons short on weekends, every employee at their weekend
-    maximum, 46 weekends half worked)."""
-    staffed = Counter((a.case, a.day, a.shift) for a in roster)
-    short = [c for c in problem.cover if c.required > staffed[(c.case, c.day, c.shift)]]
-    if not short:
-        return None
-    demand = rng.choice(short)
-    busy = {a.employee for a in roster if a.day == demand.day}
-    shift = problem.shift[demand.shift]
-    halves = half_weekends(problem, roster)
-    takers = [
-        e.id
-        for e in problem.employees
-        if e.id not in busy and why_not(problem, e, demand.day, shift) is None
-    ]
-    rng.shuffle(takers)
-    takers.sort(key=lambda eid: -halves[eid])  # stable: ties stay shuffled
-    group = set(takers[: max(1, size // 2)])
-    others = [e.id for e in problem.employees if e.id not in group]
-    group |= set(rng.sample(others, min(len(others), size - len(group))))
-    return group
-
-
 def sweep_seconds(problem: RosterProblem) -> float:
     """Time for one sweep of `improve`: every employee in one group, `GROUP_SECONDS` each."""
     return math.ceil(len(problem.employees) / group_size(problem)) * GROUP_SECONDS
@@ -135,9 +87,8 @@ def improve(
     shuffled and cut into groups of `group_size`, each re-solved by
     `solve_group(sub, time_limit, hint=)` with the others fixed and kept when
     `objective` of the whole roster drops; a pass over the whole pool that keeps
-    nothing ends it. Every other group is one `around_shortfall` of the roster at
-    hand instead, while anything is short. Returns the best roster, its value and the
-    number of groups searched."""
+    nothing ends it. Returns the best roster, its value and the number of groups
+    searched."""
     rng = random.Random(seed)
     size = group_size(problem)
     ids = [e.id for e in problem.employees]
@@ -151,8 +102,6 @@ def improve(
             if left <= MIN_WINDOW_SECONDS:
                 break
             group = set(ids[start : start + size])
-            if (start // size) % 2:
-                group = around_shortfall(problem, best, size, rng) or group
             sub = group_problem(problem, best, group)
             need = build_estimate(sub) + MIN_WINDOW_SECONDS
             if left < need:

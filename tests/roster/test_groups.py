@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-import random
 
 import pytest
 
@@ -12,13 +11,7 @@ from roster import groups, total, validate
 from roster.clock import Deadline
 from roster.problem import RosterProblem
 from roster.read_nrp import parse_nrp
-from roster.solve import (
-    RosterResult,
-    SearchParameters,
-    explain_uncovered,
-    solve,
-    solve_in_windows,
-)
+from roster.solve import RosterResult, SearchParameters, solve, solve_in_windows
 from tests.roster.instances import nrp_roster
 from tests.roster.test_windows import generated_nrp
 
@@ -136,41 +129,3 @@ def test_solve_in_windows_runs_groups_only_when_cover_alone_couples_enough(
     result = solve_in_windows(p, time_limit=10, parameters=SearchParameters(num_workers=1))
     assert result.found and validate(p, result.roster) == []
     assert bool(calls) is (case == "fires")
-
-
-def two_weekends() -> RosterProblem:
-    """Two weeks from a Monday (weekends: days 5-6 and 12-13), one shift D wanted once a
-    day at 100 (over-cover 1), twice on day 13. A and B may work one weekend, C two."""
-    lines = ["SECTION_HORIZON", "14", "", "SECTION_SHIFTS", "D,480,", ""]
-    lines += ["SECTION_STAFF", *(f"{e},D=14,6720,0,7,1,1,{w}" for e, w in ("A1", "B1", "C2"))]
-    lines += ["", "SECTION_COVER", *(f"{d},D,{2 if d == 13 else 1},100,1" for d in range(14))]
-    return parse_nrp("\n".join(lines) + "\n", name="weekends")
-
-
-def test_half_weekends_count_only_one_day_weekends_at_the_maximum() -> None:
-    p = two_weekends()
-    # A: Saturday of the first weekend only, its one weekend (fires); B: both days of the
-    # second, its one (does not: a whole weekend); C: Saturday only, one of its two (does
-    # not: below its maximum, it could still work another weekend)
-    roster = nrp_roster({"A": "-----D-", "B": "-" * 12 + "DD", "C": "-----D-"})
-    assert groups.half_weekends(p, roster) == {"A": 1, "B": 0}
-
-
-def test_a_group_around_a_shortfall_holds_who_could_take_it_half_weekends_first() -> None:
-    p = two_weekends()
-    # day 13 wants two and has B alone: one short. A and C are off that day and may work
-    # it; A spends its one weekend on a single day, so it comes first among the takers
-    # (half of a group of two: one). Every other day staffed once
-    rows = {"A": "DDDDDD-", "B": "-" * 6 + "DDDDDDDD", "C": ""}
-    roster = nrp_roster(rows)
-    assert sum(u.missing for u in explain_uncovered(p, roster)) == 1
-    for seed in range(5):
-        group = groups.around_shortfall(p, roster, 2, random.Random(seed))
-        assert group is not None and len(group) == 2 and "A" in group
-
-
-def test_no_group_around_a_shortfall_when_nothing_is_short() -> None:
-    p = two_weekends()
-    roster = nrp_roster({"A": "DDDDDD-", "B": "-" * 6 + "DDDDDDDD", "C": "-" * 13 + "D"})
-    assert sum(u.missing for u in explain_uncovered(p, roster)) == 0
-    assert groups.around_shortfall(p, roster, 2, random.Random(0)) is None
