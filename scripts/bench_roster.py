@@ -104,6 +104,27 @@ search, not only its time, stops short of the 10 % target. An LNS
 neighbourhood freeing every shift of the team over 1-2 weeks (branch dogblk, reverted)
 was neutral: 406 → 406 with `--reproducible` (7 tries, none improving, of 46
 sub-problems), 406 → 407 on the wall clock.
+Where five cases' 55 s went (main, seed 0, load 5): model build 5.1 s, warm start
+21.4 s (seven greedy runs for the rotations, and the plain greedy twice), its hint 4 s,
+cover and team levels 11.9 s, the rhythm level 8.1 s, of which 5.1 s of LNS; per case,
+blocks 126-219 against 114 each (K5, Somali, the worst, and its crew the night peak).
+Since, the greedy's weekly-rest check looks only at the intervals near the day (the
+same rosters; the warm start 34.9 s → 8.2 s side by side, seed 0, load 3-4); each case
+whose crew works no other case is re-planned alone before the whole model's rhythm
+level (`roster.by_case`: the crew as the pool, its rotation when better, half the
+level's time, kept when the whole roster's levels improve); and the LNS draws its few
+employees from one case's crew three times in four. The faster warm start alone made
+five cases worse (seed 0: 1868 against main's 1491 and 1514 that hour): the team level,
+with more time, reached 25 instead of 27, from a roster of a poor rhythm. Measured
+2026-12-05 10:27-10:45 UTC (load 4.5-4.8, `--only five`): seed 0 1362 against 915
+(49 % above; main 1688 against 915 just before); diagnostic runs of seed 0 (a wrapper
+timing each step) gave 1410 (main 1663) and 1556. Seed 1 (a pool where 36 shifts
+cannot have a speaker, 17,280 of the bound), 10:43-10:57: 19,725 against 18,052, team
+44 (main 19,907 against 18,051, team 41); seed 2 (3 such shifts), side by side: 3,763
+against 2,308, team 38 (main 3,777, team 39): crews shared between cases there, so few
+cases are re-planned alone. Seed 0 again side by side at 11:00 (load 2.9-3.6): 1443
+against 915 (main 1577). One case (`--only full`, seed 0) unchanged: 406 against 359,
+as main beside it. The 20 % target is not reached.
 """
 
 from __future__ import annotations
