@@ -104,6 +104,17 @@ search, not only its time, stops short of the 10 % target. An LNS
 neighbourhood freeing every shift of the team over 1-2 weeks (branch dogblk, reverted)
 was neutral: 406 → 406 with `--reproducible` (7 tries, none improving, of 46
 sub-problems), 406 → 407 on the wall clock.
+Since, the rotation ranks a team's candidates on mid-week days (`rotation.choose_teams`):
+sampled on day 0, where the rest after the history's last shifts bars some types, it put
+two speakers on 30 and 32 h contracts before two on 37 h, and a team with shorter
+contracts cannot bring the weekend peak to its bound (each of their weekend shifts
+weighs 12, not 10: 8 + 8 + 3 × 10 < 48 weekend shifts under a peak of 100); and the
+LNS's day windows free the days of those who work (and half of the time one who does
+not), not of the whole pool of 40, whose windows found no roster in their time.
+Measured 2026-12-05 10:21-10:25 UTC (load 4.7-5.9), `solve` of the one case, 30 s,
+seeds 0-3, each beside main: 390, 396, 399, 396 against 359 (8.6-11.1 % above; mean
+395, 10.0 %); main 413, 414, 418, 420 (mean 416, 15.9 %). Weekend spread 100 (the
+bound) in each, against 110-120 on main; blocks 135-144 (bound 114), faces 30.
 """
 
 from __future__ import annotations
