@@ -115,6 +115,10 @@ Measured 2026-12-05 10:21-10:25 UTC (load 4.7-5.9), `solve` of the one case, 30 
 seeds 0-3, each beside main: 390, 396, 399, 396 against 359 (8.6-11.1 % above; mean
 395, 10.0 %); main 413, 414, 418, 420 (mean 416, 15.9 %). Weekend spread 100 (the
 bound) in each, against 110-120 on main; blocks 135-144 (bound 114), faces 30.
+Again at 10:40-10:43 (load 4.7-5.5), seeds 0-2: 393, 396, 390. Choosing the LNS's next
+neighbourhood in proportion to its share of improving tries (after one round of each),
+beside it at the same seeds: 410, 396, 390 (the shift types drawn twice as often, the
+same rosters or worse): dropped.
 """
 
 from __future__ import annotations
