@@ -118,7 +118,9 @@ bound) in each, against 110-120 on main; blocks 135-144 (bound 114), faces 30.
 Again at 10:40-10:43 (load 4.7-5.5), seeds 0-2: 393, 396, 390. Choosing the LNS's next
 neighbourhood in proportion to its share of improving tries (after one round of each),
 beside it at the same seeds: 410, 396, 390 (the shift types drawn twice as often, the
-same rosters or worse): dropped.
+same rosters or worse): dropped. Sub-problems of 2 s instead of 1
+(`SearchParameters.lns_subsolve_seconds`; 20-30 of them instead of 34-39), 10:55-10:57
+at load 2.6-3.0: 393, 387, 396: within the spread, not kept.
 """
 
 from __future__ import annotations
