@@ -121,6 +121,9 @@ beside it at the same seeds: 410, 396, 390 (the shift types drawn twice as often
 same rosters or worse): dropped. Sub-problems of 2 s instead of 1
 (`SearchParameters.lns_subsolve_seconds`; 20-30 of them instead of 34-39), 10:55-10:57
 at load 2.6-3.0: 393, 387, 396: within the spread, not kept.
+The command above with `--only full` (1b) at 10:55 (load 2.5): 388 against 359 (8.1 %
+above; blocks 135, faces 28, night 120, weekend 100, team 5); main at 11:01 (load 3.2):
+407 (13.4 %). With `--only five` at 11:01 (load 3.1): team 25, 1592 against 915.
 """
 
 from __future__ import annotations
