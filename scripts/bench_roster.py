@@ -123,7 +123,8 @@ same rosters or worse): dropped. Sub-problems of 2 s instead of 1
 at load 2.6-3.0: 393, 387, 396: within the spread, not kept.
 The command above with `--only full` (1b) at 10:55 (load 2.5): 388 against 359 (8.1 %
 above; blocks 135, faces 28, night 120, weekend 100, team 5); main at 11:01 (load 3.2):
-407 (13.4 %). With `--only five` at 11:01 (load 3.1): team 25, 1592 against 915.
+407 (13.4 %). With `--only five` at 11:01 (load 3.1): team 25, 1592 against 915; main
+at 11:03 (load 4.4): team 25, 1844 against 915.
 """
 
 from __future__ import annotations
