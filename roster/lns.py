@@ -314,7 +314,12 @@ def _choose(
             if day in days:
                 start = max(0, min(len(days) - width, days.index(day) - width // 2))
         window = set(days[start : start + width])
-        return {k for k in x if k[1] in window}
+        # for those who work (and half of the time one who does not): in a pool much
+        # larger than the team, the idle employees' days freed too made each window a
+        # search over the pool (one case, pool 40: a window of 17 days found no roster,
+        # not even the incumbent, in 3 s; over the team it has the incumbent at once)
+        people = _pick_employees(rng, len(working), employees, working)
+        return {k for k in x if k[1] in window and k[0] in people}
     if hood.name == "two_windows":
         # work moves between periods only when both are free (hours limits tie them)
         width = max(1, round(hood.size * len(days)))
@@ -325,7 +330,8 @@ def _choose(
             centre = days.index(rng.choice(shortfalls))
             starts[0] = max(0, min(len(days) - width, centre - width // 2))
         window = {d for a in starts for d in days[a : a + width]}
-        return {k for k in x if k[1] in window}
+        people = _pick_employees(rng, len(working), employees, working)  # as for "days"
+        return {k for k in x if k[1] in window and k[0] in people}
     if hood.name == "shift_types":
         return _shift_type_keys(rng, hood.size, among, on_day or {}, x)
     if hood.name == "requests":

@@ -299,3 +299,40 @@ def test_employees_neighbourhood_of_one_crew_frees_only_its_members_and_the_idle
         assert len(freed & set(crew)) == 2
         assert not freed & (set(working) - set(crew))
         assert len(freed - set(working)) <= 1
+
+
+def _windows_of_a_pool(hood_name: str, working: list[str]) -> list[set[tuple[str, int]]]:
+    """200 choices of the day-window neighbourhood `hood_name` in a pool of ten over 30
+    days, of whom `working` work: the (employee, day) pairs each one frees."""
+    employees = [f"E{i}" for i in range(10)]
+    x = {(e, d, "D", "case"): None for e in employees for d in range(30)}
+    by_employee = {e: [k for k in x if k[0] == e] for e in employees}
+    rng = random.Random(0)
+    hood = _Neighbourhood(hood_name, 0.2)
+    out = []
+    for _ in range(200):
+        free = _choose(hood, rng, employees, working, list(range(30)), x, by_employee, [])  # type: ignore[arg-type]
+        out.append({(k[0], k[1]) for k in free})
+    return out
+
+
+def test_day_windows_of_a_large_pool_free_those_who_work_and_at_most_one_who_does_not() -> None:
+    # three of ten work (a døgnindsats team in a pool): a window frees its days for the
+    # three, and half of the time for one idle employee too, never more; an idle
+    # employee's days freed for all seven made each window a search over the whole
+    # pool, which seldom ended within its second
+    working = ["E2", "E5", "E7"]
+    for name in ("days", "two_windows"):
+        choices = _windows_of_a_pool(name, working)
+        for free in choices:
+            people = {e for e, _d in free}
+            assert set(working) <= people and len(people - set(working)) <= 1
+            days = {d for _e, d in free}
+            assert free >= {(e, d) for e in working for d in days}
+        assert {len({e for e, _d in free}) for free in choices} == {3, 4}
+
+
+def test_day_windows_free_everyone_when_everyone_works() -> None:
+    everyone = [f"E{i}" for i in range(10)]
+    for name in ("days", "two_windows"):
+        assert all(len({e for e, _d in free}) == 10 for free in _windows_of_a_pool(name, everyone))
