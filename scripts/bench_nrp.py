@@ -38,7 +38,9 @@ Measured history (figures behind settings in `roster.nrp`):
   pricing by the programme from 6 weeks on (`roster.columns.PROGRAMME_PRICING_DAYS`
   42, was 56): Instance15 23 rounds in the root (LP 5,993), a dive of 7,437, LNS to
   4,638. Seeds 0-2, main against this: 5,608 / 4,638, 5,719 / 5,194, 6,278 / 4,839
-  (mean 5,868 / 4,890; seed 0 logged by phases, 1-2 by this script). Dropped: the
+  (mean 5,868 / 4,890; seed 0 logged by phases, 1-2 by this script); after main's
+  compiled programme (numba), seed 0 at once side by side, load 3.3: 6,790 / 4,477
+  (+16.9 %). Dropped: the
   restricted master as a CP-SAT integer programme after the dive (one column per
   employee): presolve of its 2,000-2,700 columns (210,000 terms) took 5 s under load
   and the search reached only its hint in 15 s (Instance18); the programme's roster
