@@ -29,7 +29,9 @@ def _start_k2_on(api_engine: Engine, world: World, start: dt.date) -> None:
         session.commit()
 
 
-def _due(client: TestClient, keys: Keys, role: str = "admin", **params: object) -> list[int]:
+def _due(
+    client: TestClient, keys: Keys, role: str = "admin", **params: str | int | float | bool | None
+) -> list[int]:
     response = client.get("/v1/cases/due-for-decision", params=params, headers=keys.headers(role))
     assert response.status_code == 200, response.text
     return [row["case_id"] for row in response.json()["data"]]

@@ -32,7 +32,9 @@ def _confirm_k1(client: TestClient, keys: Keys, world: World) -> None:
     assert response.status_code == 201, response.text
 
 
-def _list(client: TestClient, keys: Keys, role: str, **params: object) -> dict[str, object]:
+def _list(
+    client: TestClient, keys: Keys, role: str, **params: str | int | float | bool | None
+) -> dict[str, object]:
     response = client.get("/v1/follow-ups", params=params, headers=keys.headers(role))
     assert response.status_code == 200, response.text
     page: dict[str, object] = response.json()

@@ -296,10 +296,10 @@ def test_no_accepted_request_fails_inside_its_job(fuzz_target: tuple[Any, str]) 
         with Session(engine) as session:
             if not claim(session, job_id, worker_id):
                 continue
-            job = session.get(Job, job_id)
-            assert job is not None
-            context = context_of(engine, job)
-            kind = job.kind
+            claimed = session.get(Job, job_id)
+            assert claimed is not None
+            context = context_of(engine, claimed)
+            kind = claimed.kind
         status = execute(engine, runners[kind], context, worker_id, retry_base_seconds=0)
         with Session(engine) as session:
             done = session.get(Job, job_id)

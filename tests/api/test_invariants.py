@@ -24,7 +24,7 @@ from data.models import (
     InterventionType,
 )
 from data.ops_models import Job, JobKind, JobStatus
-from matcher.core import SolveStatus
+from solving.status import SolveStatus
 from tests.api.conftest import Keys
 from tests.api.world import World
 

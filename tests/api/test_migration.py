@@ -256,8 +256,8 @@ def test_0004_carries_the_json_lists_into_link_tables_and_back(
                 (1, max(case_a, case_b)),
                 (2, case_a),
             ]
-            offices = session.exec(select(RosterOfficeLink)).all()
-            assert sorted((link.roster_id, link.office_id) for link in offices) == [
+            office_links = session.exec(select(RosterOfficeLink)).all()
+            assert sorted((link.roster_id, link.office_id) for link in office_links) == [
                 (1, office_a),
                 (1, office_b),
                 (2, office_a),

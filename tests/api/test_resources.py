@@ -112,7 +112,7 @@ def test_case_filters_by_language_region_and_status(
 ) -> None:
     headers = keys.headers("reception")
 
-    def ids(**params: object) -> list[int]:
+    def ids(**params: str | int | float | bool | None) -> list[int]:
         response = client.get("/v1/cases", params=params, headers=headers)
         assert response.status_code == 200, response.text
         assert response.json()["count"] == len(response.json()["data"])
@@ -138,7 +138,7 @@ def test_pagination_is_bounded_and_counts_all_rows(client: TestClient, keys: Key
 def test_consultant_filters(client: TestClient, keys: Keys, world: World) -> None:
     headers = keys.headers("reception")
 
-    def ids(**params: object) -> set[int]:
+    def ids(**params: str | int | float | bool | None) -> set[int]:
         return {
             c["id"]
             for c in client.get("/v1/consultants", params=params, headers=headers).json()["data"]

@@ -111,7 +111,7 @@ def test_two_rosters_planned_together_for_two_cases_never_share_a_consultant(
         assert "booked twice" in answers[1].json()["detail"]
     with Session(api_engine) as session:
         published = session.exec(
-            select(RosterShift).join(Roster).where(Roster.status == RosterStatus.PUBLISHED)  # type: ignore[arg-type]
+            select(RosterShift).join(Roster).where(Roster.status == RosterStatus.PUBLISHED)
         ).all()
     assert _overlapping_bookings(list(published)) == []
     assert {s.case_id for s in published} >= {cases[0]}
@@ -238,8 +238,10 @@ def test_a_roster_starting_the_day_after_another_keeps_the_rest_and_the_run(
     assert not any(x.day == 0 and x.shift != "N" for x in result.roster)
     # 4 days worked before, at most 6 in a row: three more nights make 7
     nights = [RosterAssignment(d, "N", str(case_id), str(a)) for d in range(3)]
-    assert "max_consecutive_working_days" in {v.rule for v in validate(problem, nights)}
-    assert "max_consecutive_working_days" not in {v.rule for v in validate(problem, nights[:2])}
+    assert "max_consecutive_working_days" in {v.rule for v in validate(problem, tuple(nights))}
+    assert "max_consecutive_working_days" not in {
+        v.rule for v in validate(problem, tuple(nights[:2]))
+    }
     # stored and published, the planned roster passes the re-check across rosters (the
     # case's first week lies outside its horizon and counts): planner and check agree
     assert result.roster  # a works in it (cover comes first)

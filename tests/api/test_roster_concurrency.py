@@ -104,7 +104,7 @@ def test_two_rosters_solved_and_published_at_once_never_book_one_person_twice(
 
     with Session(api_engine) as session:
         shifts = session.exec(
-            select(RosterShift).join(Roster).where(Roster.status == RosterStatus.PUBLISHED)  # type: ignore[arg-type]
+            select(RosterShift).join(Roster).where(Roster.status == RosterStatus.PUBLISHED)
         ).all()
     assert {s.case_id for s in shifts} == set(cases)  # both homes are covered …
     assert len(shifts) == 2 * 2 * 3

@@ -112,7 +112,8 @@ def test_a_bad_sweep_file_is_a_422_naming_the_field_and_line(
     assert error["field"] == field
     assert f"line {line}" in error["message"] and words in error["message"]
     with Session(api_engine) as session:  # nothing queued
-        assert session.get(Job, 1) is None or session.get(Job, 1).kind is not JobKind.SWEEP
+        queued = session.get(Job, 1)
+        assert queued is None or queued.kind is not JobKind.SWEEP
 
 
 def test_a_bad_body_is_a_422_naming_the_field(client: TestClient, keys: Keys) -> None:
@@ -176,5 +177,6 @@ def test_a_running_sweep_stops_between_scenarios_and_keeps_those_done(
     context.report = report_then_cancel  # type: ignore[method-assign]
     result = run_sweep(context)
     assert result["cancelled"] is True
-    assert [run["name"] for run in result["runs"]] == ["baseline"]  # type: ignore[index]
+    runs = result["runs"]
+    assert isinstance(runs, list) and [run["name"] for run in runs] == ["baseline"]
     assert done == [1]

@@ -12,11 +12,13 @@ def option(id: int, caseload: int, serves: bool = True, max_caseload: int = 10):
 
 
 def test_choice_takes_the_lowest_caseload_of_a_serving_office():
-    assert choose_coordinator([option(1, 5), option(2, 3), option(3, 0, serves=False)]).id == 2
+    chosen = choose_coordinator([option(1, 5), option(2, 3), option(3, 0, serves=False)])
+    assert chosen is not None and chosen.id == 2
 
 
 def test_choice_skips_a_full_caseload_and_finds_nobody_when_all_are_full():
-    assert choose_coordinator([option(1, 10), option(2, 9)]).id == 2  # 1 is full
+    chosen = choose_coordinator([option(1, 10), option(2, 9)])
+    assert chosen is not None and chosen.id == 2  # 1 is full
     assert choose_coordinator([option(1, 10), option(2, 0, serves=False)]) is None
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 import time
 
-from matcher.core import SolveOptions, SolveStatus, solve_core
+from matcher.core import SolveOptions, solve_core
 from matcher.gap import check_assignment, gap_core
 from matcher.read import GapInstance
+from solving.status import SolveStatus
 
 
 def _type_d_gap(agents: int, jobs: int, seed: int) -> GapInstance:

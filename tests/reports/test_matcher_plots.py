@@ -67,7 +67,9 @@ def test_closeness_bars_stack_to_100_percent(batch, greedy):
     # Per level, batch then greedy: exact 3/4 and 1/4, dialect 0 and 1/4, fallback 1/4 and 2/4.
     assert heights == [75, 25, 0, 25, 25, 50]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["batch", "greedy"]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    box = ax.get_legend()
+    assert box is not None
+    legend = [t.get_text() for t in box.get_texts()]
     # no "variety" or "none" bar: no plan has one
     assert legend == ["exact dialect", "same Arabic dialect group", "related language (signed off)"]
 
@@ -83,7 +85,9 @@ def test_fallback_bars_count_language_pairs(greedy, batch):
 
 def test_travel_histogram_has_one_step_line_per_plan(batch, greedy):
     ax = plot_travel_distribution([batch, greedy])
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    box = ax.get_legend()
+    assert box is not None
+    legend = [t.get_text() for t in box.get_texts()]
     assert legend == ["batch: mean 25, p95 38 min", "greedy: mean 60, p95 60 min"]
     assert len(ax.patches) == 2
 
@@ -235,7 +239,9 @@ def test_a_placement_without_common_language_is_named_so():
     ax = plot_fallback_languages(view)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Tagalog → no common language"]
     closeness = plot_language_closeness([view])
-    assert "no common language" in [t.get_text() for t in closeness.get_legend().get_texts()]
+    box = closeness.get_legend()
+    assert box is not None
+    assert "no common language" in [t.get_text() for t in box.get_texts()]
 
 
 def test_a_team_on_one_seat_keeps_each_members_own_hours(tiny_problem):

@@ -95,13 +95,14 @@ def small_book(session):
     ended = _case("R-3", CaseStatus.ACTIVE, dt.date(2025, 12, 1))
     session.add_all([running, request, ended])
     session.flush()
+    assert running.id is not None and request.id is not None and ended.id is not None
     session.add(CaseLanguage(case_id=running.id, person_group=PersonGroup.PARENTS, tag="ti"))
     session.add(CaseLanguage(case_id=request.id, person_group=PersonGroup.CHILD, tag="da"))
     session.add(CaseLanguage(case_id=request.id, person_group=PersonGroup.PARENTS, tag="ti-ER"))
-    for case in (running, ended):
+    for case_id in (running.id, ended.id):
         session.add(
             Assignment(
-                case_id=case.id,
+                case_id=case_id,
                 consultant_id=1,
                 role=AssignmentRole.PRIMARY,
                 hours_per_week=10,

@@ -82,7 +82,8 @@ def test_grid_draws_one_patch_per_consultant_slot(weekend):
     assert len(patches) == 7  # 4 single-person shifts + 2 halves of the double + 1 uncovered
     uncovered = [p for p in patches if p.get_hatch() == "//"]
     assert len(uncovered) == 1
-    assert len(ax.get_legend().get_texts()) == 4
+    legend = ax.get_legend()
+    assert legend is not None and len(legend.get_texts()) == 4
     assert "4 consultants" in ax.get_title()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -19,15 +20,28 @@ from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
 from roster.solve import RosterResult, SearchParameters
 from solving.status import SolveStatus
-from tests.roster.instances import D, problem, rules
+from tests.roster.instances import REPRODUCIBLE, D, problem, rules
 
 QUALITY = ("block", "isolated_shift", "face_per_time_of_day", "night_spread", "weekend_spread")
+#: the proofs below take seconds of CP-SAT's work: never cut by the wall guard
+pytestmark = pytest.mark.usefixtures("no_wall_guard")
+
 TERM_OF = {
     "block": "blocks",
     "face_per_time_of_day": "faces",
     "night_spread": "night_spread",
     "weekend_spread": "weekend_spread",
 }
+
+
+def proven(p: RosterProblem, time_limit: float = 60) -> RosterResult:
+    """A reproducible solve (`REPRODUCIBLE`, seed 0) proven optimal: the same search
+    under any load. The hardest proof here (two weeks of faces and nights) needs a
+    limit between 16 and 24, the others 1 to 16; 60 leaves room for a change of
+    model or OR-Tools, and a search cut short fails here rather than on its roster."""
+    result = solve(p, time_limit, 0, parameters=REPRODUCIBLE)
+    assert result.status is SolveStatus.OPTIMAL, (result.status, result.message)
+    return result
 
 
 def tiny(**weights: int) -> RosterProblem:
@@ -50,8 +64,7 @@ def test_each_term_bound_is_at_most_the_terms_proven_optimum() -> None:
     optimum_total = 0
     for weight, term in TERM_OF.items():
         p = tiny(**{weight: getattr(default, weight)})
-        result = solve(p, time_limit=30, seed=0)
-        assert result.status is SolveStatus.OPTIMAL
+        result = proven(p)
         team = result.terms["team"]
         ours = quality_bound(p, team_members=team)
         assert dataclasses.asdict(ours)[term] <= result.terms.get(term, 0)
@@ -88,8 +101,7 @@ def test_a_short_solve_reports_the_terms_bound_above_cp_sats() -> None:
 def test_without_rhythm_and_fairness_terms_cp_sat_s_bound_stays() -> None:
     # cover and team only: no level for the per-term bound, the proven team stays
     p = tiny()
-    result = solve(p, time_limit=10, seed=0)
-    assert result.status is SolveStatus.OPTIMAL
+    result = proven(p)
     assert result.bound_by == "cp-sat"
     assert result.bound == result.objective == 6
     assert quality_bound(p).total == 0
@@ -133,7 +145,7 @@ def test_the_team_bound_meets_the_proven_minimum_team() -> None:
     # 21 shifts of 8 h, a 37 h week holds 4 of them: at least 6 consultants, which
     # the cover-and-team solve proves minimal
     p = tiny()
-    assert team_bound(p) == 6 == solve(p, time_limit=10, seed=0).terms["team"]
+    assert team_bound(p) == 6 == proven(p).terms["team"]
     # with 5 shifts allowed missing, 16 remain: 4 people (37 h) suffice
     assert team_bound(p, missing_shifts=5) == 4
 
@@ -163,8 +175,7 @@ def test_nights_that_need_the_language_spread_over_its_speakers_only() -> None:
     # 3 (24 units). Over everyone the 14 nights need only 2 each (16): the language
     # lifts the bound to the proven optimum, once the cover level is held at 0
     p = somali_week()
-    result = solve(p, time_limit=30, seed=0)
-    assert result.status is SolveStatus.OPTIMAL
+    result = proven(p)
     assert result.terms.get("uncovered", 0) == result.terms.get("missing_language", 0) == 0
     assert result.terms["night_spread"] == 24
     team = result.terms["team"]
@@ -242,8 +253,7 @@ def test_a_low_night_peak_needs_more_people_on_nights_each_a_face() -> None:
     # shifts a week each): 9 faces, 18. A peak of 24 would save one face (2) for 4.
     # Alone, faces say 6 (12): 38 against 32, and the proven optimum is 40
     p = faces_and_nights(6, 1)
-    result = solve(p, time_limit=30, seed=0, parameters=SearchParameters(num_workers=1))
-    assert result.status is SolveStatus.OPTIMAL
+    result = proven(p)
     assert result.terms["faces"] + result.terms["night_spread"] == 40
     team = result.terms["team"]
     ours = quality_bound(p, team_members=team)
@@ -257,8 +267,7 @@ def test_a_tight_team_puts_every_night_worker_on_days_or_evenings_too() -> None:
     # worked nights only could not hold the 42 shifts, so each of the five has a day
     # or evening face too: 5 + 5 faces (20) where one more member (team 6) leaves 5 + 4
     p = faces_and_nights(6, 2)
-    result = solve(p, time_limit=30, seed=0, parameters=SearchParameters(num_workers=1))
-    assert result.status is SolveStatus.OPTIMAL
+    result = proven(p)
     team = result.terms["team"]
     assert team == 5
     assert result.terms["faces"] + result.terms["night_spread"] == 58
@@ -296,8 +305,7 @@ def speakers_week(language: str | None = "so", needs_language: bool = True) -> R
 
 
 def _solved_reproducibly(p: RosterProblem) -> RosterResult:
-    result = solve(p, 10, 1, parameters=SearchParameters(num_workers=1, deterministic=True))
-    assert result.status is SolveStatus.OPTIMAL
+    result = proven(p)
     assert result.terms.get("uncovered", 0) == result.terms.get("missing_language", 0) == 0
     return result
 
@@ -334,7 +342,7 @@ def test_without_language_demand_the_faces_bound_is_the_plain_one(
     assert {a.employee for a in result.roster} == {"M1"}
 
 
-def _day_shifts_only(weeks: int, **rule_changes: int | None) -> RosterProblem:
+def _day_shifts_only(weeks: int, **rule_changes: Any) -> RosterProblem:
     """One case, a day shift (07-15) every day of `weeks` weeks and nothing else, ten
     consultants, no history; only blocks weigh (3 each)."""
     p = dognindsats_problem(cases=1, pool_size=10, weeks=weeks, seed=0)
@@ -358,10 +366,7 @@ def test_the_weekly_rest_shortens_runs_of_day_shifts_away_from_the_ends() -> Non
     # + 4 + 4: a run of 6 from day 0 leaves 33 h in days 0-6, so the end runs hold 5).
     p = _day_shifts_only(3)
     assert quality_bound(p, team_members=10).blocks == 5 * 3
-    result = solve(
-        p, time_limit=60, seed=0, parameters=SearchParameters(deterministic=True, num_workers=1)
-    )
-    assert result.status is SolveStatus.OPTIMAL
+    result = proven(p)
     assert result.terms["blocks"] == 5 * 3
 
 

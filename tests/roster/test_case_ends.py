@@ -9,11 +9,11 @@ from roster import (
     ObjectiveWeights,
     ProblemError,
     RosterProblem,
-    repair,
     validate,
 )
 from roster.repair import CaseEnds, apply_change
 from tests.roster.instances import problem, rules
+from tests.roster.test_repair import repaired
 
 WEIGHTS = ObjectiveWeights(isolated_shift=0, night_spread=0, weekend_spread=0)
 # Two homes for 4 days, D and E each; A and B in K1, C and X in K2.
@@ -38,7 +38,7 @@ def two_homes() -> RosterProblem:
 def test_a_case_ending_after_day_1_loses_exactly_its_later_shifts() -> None:
     # K1 ends after day 1: its 4 shifts on days 2-3 go (4 changes, all forced); nothing
     # else changes, since every other change would count one more.
-    cut = repair(two_homes(), PUBLISHED, CaseEnds("K1", last_day=1), time_limit=10, seed=1)
+    cut = repaired(two_homes(), PUBLISHED, CaseEnds("K1", last_day=1))
     assert cut.result.found and validate(cut.problem, cut.result.roster) == []
     expected = tuple(a for a in PUBLISHED if a.case == "K2" or a.day <= 1)
     assert tuple(sorted(cut.result.roster)) == tuple(sorted(expected))
@@ -47,7 +47,7 @@ def test_a_case_ending_after_day_1_loses_exactly_its_later_shifts() -> None:
 
 
 def test_a_case_ending_on_the_last_day_changes_nothing() -> None:
-    cut = repair(two_homes(), PUBLISHED, CaseEnds("K1", last_day=3), time_limit=10, seed=1)
+    cut = repaired(two_homes(), PUBLISHED, CaseEnds("K1", last_day=3))
     assert tuple(sorted(cut.result.roster)) == tuple(sorted(PUBLISHED))
     assert cut.changed_assignments == 0
 

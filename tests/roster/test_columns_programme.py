@@ -11,9 +11,10 @@ import random
 import numpy as np
 import pytest
 
-from roster import Assignment, total, validate
+from roster import Assignment, RosterProblem, total, validate
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
+    Column,
     ColumnGeneration,
     _columns_of,
     _fixes_per_step,
@@ -24,19 +25,18 @@ from roster.columns import (
 )
 from roster.read_nrp import parse_nrp
 from roster.sequences import EmployeeProgramme, first_roster
-from tests.roster.instances import bench_nrp
+from tests.roster.instances import FAR, bench_nrp
+from tests.roster.test_columns import NO_LIMIT
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
 
-FAR = 10**9  # a deadline no test reaches (time.perf_counter() seconds)
 
-
-def _random_duals(p, seed: int) -> dict[tuple[str, int, str], float]:  # type: ignore[no-untyped-def]
+def _random_duals(p: RosterProblem, seed: int) -> dict[tuple[str, int, str], float]:
     rng = random.Random(seed)
     return {(c.case, c.day, c.shift): float(rng.randrange(0, 120)) for c in p.cover}
 
 
-def _legal(p, column) -> bool:  # type: ignore[no-untyped-def]
+def _legal(p: RosterProblem, column: Column) -> bool:
     roster = tuple(Assignment(day, shift, case, eid) for eid, day, shift, case in column)
     return validate(p, roster) == []
 
@@ -94,7 +94,7 @@ def test_column_generation_by_the_programme_bounds_instance1_by_its_root() -> No
     p = bench_nrp("Instance1")
     cg = ColumnGeneration(p, num_workers=1, seed=1, programme=True)
     assert all(isinstance(pricer, _ProgrammePricer) for pricer in cg.pricers.values())
-    result = generate(p, time_limit=30, root_share=0.5, seed=1, programme=True)
+    result = generate(p, time_limit=NO_LIMIT, root_share=0.5, seed=1, programme=True)
     assert result.lp_value is not None and abs(result.lp_value - 558) < 1e-6
     assert result.lower_bound is not None and 550 <= result.lower_bound <= 558
     assert result.roster is not None and validate(p, result.roster) == []

@@ -11,7 +11,17 @@ import dataclasses
 
 import pytest
 
-from roster import Assignment, Employee, ProblemError, RosterRules, ShiftType, template, validate
+from roster import (
+    Assignment,
+    Employee,
+    ProblemError,
+    Roster,
+    RosterProblem,
+    RosterRules,
+    ShiftType,
+    template,
+    validate,
+)
 from roster.eligibility import Ineligible, why_not
 from roster.heuristic import greedy
 from roster.problem import night_minutes
@@ -27,14 +37,14 @@ def _roster(shift: str, days: range, employee: str = "A") -> tuple[Assignment, .
     return tuple(Assignment(d, shift, "K1", employee) for d in days)
 
 
-def _broken(p, roster) -> set[str]:  # type: ignore[no-untyped-def]
+def _broken(p: RosterProblem, roster: Roster) -> set[str]:
     return {v.rule for v in validate(p, roster)}
 
 
 # ------------------------------------------------------------ on site counts in full
 
 
-def _sleep_in_week(**on: object):  # type: ignore[no-untyped-def]
+def _sleep_in_week(**on: object) -> RosterProblem:
     return problem(
         WEEK,
         [(d, "S") for d in range(WEEK)],
@@ -66,7 +76,7 @@ LONG_SLEEP_IN = ShiftType("S", 20 * 60, 14 * 60, night=True, sleep_in=True, coun
 LONGEST_SLEEP_IN = ShiftType("S", 20 * 60, 13 * 60, night=True, sleep_in=True, counted_minutes=300)
 
 
-def _one_sleep_in(shift: ShiftType, **on: object):  # type: ignore[no-untyped-def]
+def _one_sleep_in(shift: ShiftType, **on: object) -> RosterProblem:
     limit = on.pop("max_sleep_in_minutes", 13 * 60)
     return problem(
         1, [(0, "S")], shift_types=(shift,), rule_set=rules(max_sleep_in_minutes=limit, **on)
@@ -110,7 +120,7 @@ def test_night_time_is_counted_between_22_and_05() -> None:
     assert [night_minutes(s) for s in (D12, N12, SLEEP_IN)] == [0, 420, 420]
 
 
-def _two_by_twelve(shifts: str, **on: object):  # type: ignore[no-untyped-def]
+def _two_by_twelve(shifts: str, **on: object) -> RosterProblem:
     on = {"night_worker_average_minutes_per_24h": 8 * 60, **on}
     return problem(
         WEEK, [(d, shifts) for d in range(WEEK)], shift_types=(D12, N12), rule_set=rules(**on)
@@ -175,7 +185,7 @@ def test_consecutive_days_and_nights_carry_on_from_before_the_horizon() -> None:
 def test_the_model_continues_a_run_that_began_before_the_horizon() -> None:
     # 5 days worked before, at most 6 in a row: days 0 and 1 cannot both be worked, so
     # one person covers 3 of the 4 day shifts (without the history, all 4)
-    def week(before: int):  # type: ignore[no-untyped-def]
+    def week(before: int) -> RosterProblem:
         return problem(
             4,
             [(k, "D") for k in range(4)],
@@ -196,7 +206,7 @@ def _history(days: range, shift: ShiftType = D12) -> tuple[tuple[int, int], ...]
     return tuple(shift.span(d) for d in days)
 
 
-def _reference_week(history: tuple[tuple[int, int], ...], **on: object):  # type: ignore[no-untyped-def]
+def _reference_week(history: tuple[tuple[int, int], ...], **on: object) -> RosterProblem:
     # a 14-day reference period allows 96 h on site; the week's own average 48 h
     on = {"max_average_weekly_minutes": 48 * 60, "reference_period_days": 14, **on}
     return problem(
@@ -241,7 +251,7 @@ def test_the_model_holds_the_48_hours_over_the_reference_period() -> None:
     assert len(solved(_reference_week(_history(range(-20, -14)))).roster) == 4
 
 
-def _weekly_rest_week(history: tuple[tuple[int, int], ...]):  # type: ignore[no-untyped-def]
+def _weekly_rest_week(history: tuple[tuple[int, int], ...]) -> RosterProblem:
     return problem(
         WEEK,
         [(d, "D") for d in range(WEEK)],
@@ -331,7 +341,7 @@ def test_the_greedy_warm_start_respects_the_past() -> None:
 # ------------------------------------------------------------ night workers over time
 
 
-def _night_worker_week(history: tuple[tuple[int, int], ...], shifts: str = "D"):  # type: ignore[no-untyped-def]
+def _night_worker_week(history: tuple[tuple[int, int], ...], shifts: str = "D") -> RosterProblem:
     # a 14-day reference period: a night worker may work 8 h × (14 − 2 rest days) = 96 h
     # in it; the week alone 8 h × 6 = 48 h. The 48-hour average is off: only the
     # night-worker rule is at work

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from roster import Assignment, total, validate
+from roster import Assignment, RosterProblem, total, validate
 from roster.clock import WorkClock
 from roster.lns import _choose, _Neighbourhood, _pick_employees, _shift_type_keys, improve
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
+from tests.roster.instances import FAR
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
 
@@ -101,9 +101,7 @@ def test_lns_stops_at_a_proven_lower_bound() -> None:
     rm.model.minimize(rm.total_expression())
     start_rows = {"A": "LL-DD--", "B": "-DDDD--"}
     start = {key: start_rows[key[0]][key[1]] == key[2] for key in rm.x}
-    _best, value, stats = improve(
-        rm.model, rm.x, start, 301, time.perf_counter() + 5, seed=3, stop_at=301
-    )
+    _best, value, stats = improve(rm.model, rm.x, start, 301, FAR, seed=3, stop_at=301)
     assert value == 301
     assert stats.iterations == 0
 
@@ -166,7 +164,7 @@ def test_shift_type_neighbourhood_frees_one_type_where_it_is_worked_or_the_day_i
     assert both == {k for k in x if k[0] in working}
 
 
-def _lns_from_nobody(p) -> tuple[Assignment, ...]:  # type: ignore[no-untyped-def]
+def _lns_from_nobody(p: RosterProblem) -> tuple[Assignment, ...]:
     """The LNS's roster from an empty start, on the work clock (one lane, a fixed seed:
     the same search under any load), stopped once it reaches the whole model's optimum,
     which one exact CP-SAT run proves first (the instances are tiny)."""

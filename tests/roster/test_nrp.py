@@ -12,8 +12,8 @@ from roster import Assignment, ProblemError, RosterProblem, SolveStatus, total, 
 from roster.columns import applicable
 from roster.nrp import mend_cover, solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
-from roster.solve import RosterResult, SearchParameters, solve
-from tests.roster.instances import bench_nrp, nrp_roster
+from roster.solve import RosterResult, solve
+from tests.roster.instances import REPRODUCIBLE, bench_nrp, nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
 
@@ -100,7 +100,7 @@ def test_solve_takes_a_lower_bound_from_elsewhere() -> None:
     # stated to CP-SAT as the objective's domain, so a wrong one (101) cuts the optimum
     # off: the caller must pass a proven bound.
     p = read_nrp(TINY)
-    params = SearchParameters(greedy_hint=False)
+    params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False)
     kept = solve(p, time_limit=10, seed=1, parameters=params, lower_bound=100)
     assert kept.status == SolveStatus.OPTIMAL
     assert kept.objective == 100 and kept.bound == 100
@@ -136,7 +136,7 @@ def test_mend_cover_adds_back_the_one_missing_shift() -> None:
     p = read_nrp(TINY)
     optimum, short = _optimum_and_short()
     assert validate(p, short) == [] and total(p, short) == 200  # 2 short, requests met
-    mended = mend_cover(p, short, time_limit=10, seed=1)
+    mended = mend_cover(p, short, time_limit=10, seed=1, parameters=REPRODUCIBLE)
     assert mended.status == SolveStatus.OPTIMAL
     assert [s.objective for s in mended.stages] == [100, 1]
     assert mended.roster == tuple(sorted(optimum))
@@ -150,7 +150,7 @@ def test_good_enough_stops_the_first_level_at_the_target() -> None:
     # closest roster at that cover is the hint: 0 changes.
     p = read_nrp(TINY)
     optimum, short = _optimum_and_short()
-    one_worker = SearchParameters(num_workers=1, greedy_hint=False)
+    one_worker = dataclasses.replace(REPRODUCIBLE, greedy_hint=False)
     mended = mend_cover(p, short, time_limit=10, seed=1, parameters=one_worker, good_enough=200)
     assert [s.objective for s in mended.stages] == [200, 0]
     assert mended.stages[0].status == SolveStatus.FEASIBLE
@@ -168,7 +168,7 @@ def test_good_enough_ends_a_weighted_sum_search_at_the_target() -> None:
     # (the optimum) when the target lies below every roster.
     p = read_nrp(TINY)
     _, short = _optimum_and_short()
-    one_worker = SearchParameters(num_workers=1, greedy_hint=False)
+    one_worker = dataclasses.replace(REPRODUCIBLE, greedy_hint=False)
     stopped = solve(p, time_limit=10, seed=1, hint=short, parameters=one_worker, good_enough=200)
     assert stopped.status == SolveStatus.FEASIBLE and stopped.objective == 200
     assert stopped.roster == short
@@ -178,7 +178,8 @@ def test_good_enough_ends_a_weighted_sum_search_at_the_target() -> None:
 
 def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
     # Lexicographic tiny instance: two levels (cover, requests). By default the first
-    # level gets half of the 8 s; with level_shares=(0.75,) it gets three quarters.
+    # level gets half of the 8 s; with level_shares=(0.75,) it gets three quarters. On
+    # the work clock (reproducible) the model build costs no work: exactly 4 s and 6 s.
     import importlib
 
     solve_module = importlib.import_module("roster.solve")
@@ -193,11 +194,12 @@ def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(solve_module, "_solve_stage", spy)
     for shares in ((), (0.75,)):
-        params = SearchParameters(greedy_hint=False, level_shares=shares)
-        assert solve(p, time_limit=8, seed=1, parameters=params).objective == 100
+        params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, level_shares=shares)
+        result = solve(p, time_limit=8, seed=1, parameters=params)
+        assert result.status is SolveStatus.OPTIMAL and result.objective == 100
     assert len(budgets) == 4
-    assert 3.5 < budgets[0] <= 4.0  # default: an equal part
-    assert 5.5 < budgets[2] <= 6.0  # 0.75 of the remaining time
+    assert budgets[0] == 4.0  # default: an equal part
+    assert budgets[2] == 6.0  # 0.75 of the remaining time
 
 
 def _spy_on_solve_nrp(
@@ -211,7 +213,7 @@ def _spy_on_solve_nrp(
         return columns.ColumnResult(dive_roster, 100, 100.0, 1.0, 100.0, 1, 1, 0.0)
 
     calls: list[tuple[bool, tuple[Assignment, ...] | None]] = []
-    real_solve = nrp.solve
+    real_solve = solve  # what `roster.nrp` calls, until replaced below
 
     def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
         calls.append((not problem.requests, kwargs.get("hint")))
@@ -256,8 +258,10 @@ def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
     # The optimal roster is 1 person short, no more than the LP: no cover-only search;
     # the full search starts from it and stops at once at the bound 100.
     p = read_nrp(TINY)
-    best = solve(p, time_limit=10, seed=1, parameters=SearchParameters(greedy_hint=False))
-    assert best.objective == 100
+    best = solve(
+        p, time_limit=10, seed=1, parameters=dataclasses.replace(REPRODUCIBLE, greedy_hint=False)
+    )
+    assert best.status is SolveStatus.OPTIMAL and best.objective == 100
     calls = _spy_on_solve_nrp(monkeypatch, best.roster)
     result = solve_nrp(p, time_limit=10, seed=1)
     assert calls == [(False, best.roster)]  # does not fire

@@ -25,9 +25,9 @@ from roster import (
 )
 from roster.notice import NoticeClass, NoticeCosts
 from roster.repair import RepairResult, _local_days, apply_change
-from roster.solve import RosterResult, SearchParameters, solve
+from roster.solve import RosterResult, solve
 from roster.validate import validate_repair
-from tests.roster.instances import problem, rules
+from tests.roster.instances import REPRODUCIBLE, problem, rules
 
 # the package exports the function `repair`, which hides the module of the same name
 repair_module = importlib.import_module("roster.repair")
@@ -37,13 +37,6 @@ TEAM_WEIGHTS = ObjectiveWeights(isolated_shift=0, night_spread=0, weekend_spread
 PUBLISHED = tuple(
     Assignment(d, s, "K1", who) for d in range(6) for s, who in (("D", "A"), ("E", "B"))
 )
-
-
-#: The searches of these tests run on the work clock (`roster.clock.WorkClock`) with one
-#: worker and a fixed seed: the same search, and so the same roster, under any load. A
-#: limit of 10 s is 5 units of CP-SAT's deterministic time, far more than these tiny
-#: problems take to prove their optimum.
-REPRODUCIBLE = SearchParameters(num_workers=1, deterministic=True)
 
 
 def repaired(

@@ -3,9 +3,13 @@ and `solve` decomposing a problem too big to build in its time limit."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 import roster.clock as clock_module
+import roster.groups as groups_module
+import roster.windows as windows_module
 from roster import (
     Assignment,
     Employee,
@@ -17,11 +21,13 @@ from roster import (
 )
 from roster.clock import Deadline
 from roster.nrp import solve_nrp
-from roster.problem import RosterProblem
+from roster.problem import Roster, RosterProblem
 from roster.read_nrp import parse_nrp
 from roster.solve import RosterResult, SearchParameters, solve, too_big_to_build
 from roster.templates import MINUTES_PER_DAY
 from roster.windows import (
+    WindowResult,
+    WindowSolver,
     cut_days,
     first_roster,
     improve,
@@ -91,22 +97,13 @@ def test_windows_start_on_mondays_and_margins_cover_the_run_rules() -> None:
     assert margin_days(p) == 10
 
 
-def _window_solver(seed: int = 0) -> object:
-    params = SearchParameters(greedy_hint=False, decompose=False)
-
-    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        return solve(sub, time_limit, seed, parameters=params, **kwargs)  # type: ignore[arg-type]
-
-    return solve_window
-
-
 #: Work (CP-SAT deterministic time, in seconds at `WORK_PER_SECOND`) of each window of
 #: the reproducible rolling horizon below; a window's sub-problem (5 people, 2 shifts,
 #: 7 days and a margin) finds its roster in a fraction of it.
 WINDOW_WORK_SECONDS = 1.0
 
 
-def _reproducible_window_solver(monkeypatch: pytest.MonkeyPatch) -> object:
+def _reproducible_window_solver(monkeypatch: pytest.MonkeyPatch) -> WindowSolver:
     """Each window searched for `WINDOW_WORK_SECONDS` of CP-SAT's work, whatever the
     load: the same windows, the same roster. The time limit `first_roster` offers
     (its share of the wall-clock time left) is not used, and the wall guard that would
@@ -120,6 +117,47 @@ def _reproducible_window_solver(monkeypatch: pytest.MonkeyPatch) -> object:
     return solve_window
 
 
+def _capped(solve_window: WindowSolver, windows: int) -> WindowSolver:
+    """`solve_window` for its first `windows` calls, CANCELLED after (which ends
+    `improve`): a cap on the windows searched in place of a wall-clock deadline."""
+    calls = 0
+
+    def capped(sub: RosterProblem, time_limit: float, **kwargs: object) -> WindowResult:
+        nonlocal calls
+        calls += 1
+        if calls > windows:
+            return RosterResult.no_roster(0.0, "the test's cap", status=SolveStatus.CANCELLED)
+        return solve_window(sub, time_limit, **kwargs)
+
+    return capped
+
+
+def reproducible_window_sweeps(monkeypatch: pytest.MonkeyPatch, windows: int = 2) -> None:
+    """`solve`'s time-window LNS made reproducible: each sweep (`improve`) searches its
+    first `windows` windows on the work clock (`_reproducible_window_solver`) and then
+    stops, whatever its deadline; no employee groups (`roster.groups`, which search on
+    the wall clock). The windows' search then ends when a round of best responses no
+    longer gains (`roster.solve._solve_by_windows`), not at the time limit: give the
+    solve one it never reaches."""
+    window_solver = _reproducible_window_solver(monkeypatch)
+    sweep = windows_module.improve
+
+    def capped_sweep(
+        problem: RosterProblem,
+        roster: Roster,
+        value: int,
+        deadline: Deadline,
+        solve_window: WindowSolver,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[Roster, int, int]:
+        capped = _capped(window_solver, windows)
+        return sweep(problem, roster, value, Deadline(600), capped, *args, **kwargs)
+
+    monkeypatch.setattr(windows_module, "improve", capped_sweep)
+    monkeypatch.setattr(groups_module, "MIN_GROUP_SIZE", 10**9)
+
+
 def test_rolling_horizon_of_one_week_windows_gives_a_legal_roster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -129,22 +167,27 @@ def test_rolling_horizon_of_one_week_windows_gives_a_legal_roster(
     # reach, so that a loaded machine gives the same roster, only later.
     p = generated_nrp(6, 5, max_consecutive=3, min_consecutive=2, min_days_off=2)
     window_solver = _reproducible_window_solver(monkeypatch)
-    roster, reason = first_roster(p, Deadline(600), window_solver, window_days=7)  # type: ignore[arg-type]
+    roster, reason = first_roster(p, Deadline(600), window_solver, window_days=7)
     assert roster is not None, reason
     assert validate(p, roster) == []
     # 5 people, at most 3 days in a row and 2 days off after: someone works every day
     assert {a.day for a in roster} == set(range(p.days))
 
 
-def test_window_lns_never_makes_the_roster_worse_and_keeps_it_legal() -> None:
+def test_window_lns_never_makes_the_roster_worse_and_keeps_it_legal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One sweep of two-week windows over six weeks (three windows), each searched on
+    # the work clock, then the cap cancels the fourth: the same roster under any load.
     p = generated_nrp(6, 5)
     start = ()  # nobody works: legal, every shift missing
     value = total(p, start)
     assert value == 6 * 7 * 2 * 2 * 100 + 6 * 5 * 2
+    window_solver = _capped(_reproducible_window_solver(monkeypatch), windows=3)
     roster, better, searched = improve(
-        p, start, value, Deadline(20), _window_solver(), total, window_days=14
-    )  # type: ignore[arg-type]
-    assert searched >= 1
+        p, start, value, Deadline(600), window_solver, total, window_days=14
+    )
+    assert searched == 4  # three searched, the fourth cancelled
     assert validate(p, roster) == []
     assert better == total(p, roster) < value
 
@@ -154,13 +197,16 @@ def test_solve_decomposes_a_problem_too_big_for_its_time(
 ) -> None:
     # Forced through windows by pretending the build is slow: the same entry point,
     # a legal roster, FEASIBLE with no bound (the windows prove none), and it says so.
+    # The windows search reproducibly, a capped number of them: the same roster under
+    # any load.
     import importlib
 
     solve_module = importlib.import_module("roster.solve")
     p = generated_nrp(8, 5)
     assert not too_big_to_build(p, 30)
     monkeypatch.setattr(solve_module, "too_big_to_build", lambda problem, limit: True)
-    result = solve(p, time_limit=30)
+    reproducible_window_sweeps(monkeypatch)
+    result = solve(p, time_limit=600)
     assert result.status is SolveStatus.FEASIBLE
     assert result.bound is None and "windows" in result.message
     assert validate(p, result.roster) == []
@@ -242,7 +288,7 @@ def test_rolling_horizon_keeps_the_48_hours_over_the_reference_period_of_the_pas
         requests=tuple(ShiftRequest("A", d, "D", on=True) for d in range(7)),
     )
     window_solver = _reproducible_window_solver(monkeypatch)
-    roster, reason = first_roster(p, Deadline(600), window_solver, window_days=7)  # type: ignore[arg-type]
+    roster, reason = first_roster(p, Deadline(600), window_solver, window_days=7)
     assert roster is not None, reason
     assert validate(p, roster) == []
     days = [a.day for a in roster]

@@ -376,7 +376,7 @@ def test_the_danish_catalogue_translates_every_text() -> None:
         po = read_po(po_file)
     with open(LOCALES_DIR / "da" / "LC_MESSAGES" / "messages.mo", "rb") as mo_file:
         mo = read_mo(mo_file)
-    untranslated = sorted(str(i) for i in ids if not (po.get(i) and po.get(i).string))
+    untranslated = sorted(str(i) for i in ids if not ((found := po.get(i)) and found.string))
     assert untranslated == []
     stale = sorted(str(m.id) for m in po if m.id and (mo.get(m.id) is None))
     assert stale == [], "run `make locales` (the .mo is older than the .po)"
@@ -411,6 +411,7 @@ def test_a_dognindsats_match_page_shows_its_team_and_links_to_plan_its_roster(
 
     with Session(web_engine) as session:
         case_id = session.exec(select(Case.id).where(Case.reference == "FB-2023-0114")).one()
+    assert case_id is not None
     log_in(client, people.reception)
     page = client.get(f"/cases/{case_id}/match")
     assert page.status_code == 200
