@@ -6,10 +6,10 @@ benchmark's edge rule) are the sequence automaton of `roster.model`
 (`_next_state`); their hours are a resource counted in the state (minutes in units
 of the shift lengths' common divisor). A schedule is a path through (day, automaton
 state, minutes), and the best one for a price per (day, shift) is found exactly by a
-dynamic programme, vectorised over the minutes with numpy. The per-type maxima and
-the maximum of weekends are not in the state (it would multiply by their ranges);
-they are priced instead (a Lagrangian price per maximum, found by bisection, `best`),
-shifts over a type's maximum move to an interchangeable sibling type
+dynamic programme, its inner loops compiled by numba (`roster.kernels`). The per-type
+maxima and the maximum of weekends are not in the state (it would multiply by their
+ranges); they are priced instead (a Lagrangian price per maximum, found by bisection,
+`best`), shifts over a type's maximum move to an interchangeable sibling type
 (`_spread_types`), and when the prices do not settle in time each maximum still
 broken is kept by construction (`_restricted`). So a schedule is the best one when no
 such maximum binds or every priced one is met exactly, and legal but not always the
@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from roster import kernels
 from roster.eligibility import why_not
 from roster.model import AutomatonState, _next_state
 from roster.problem import Assignment, Employee, Roster, RosterProblem
@@ -99,6 +100,52 @@ class _Automaton:
     into: list[tuple[np.ndarray, np.ndarray]]
     #: its minimised form (`EmployeeProgramme._edges`), made on first use
     collapsed: _Transitions | None = None
+    #: its transitions as rows for the compiled loops (`_rows`), made on first use
+    rows: _Rows | None = None
+
+
+@dataclass
+class _Rows:
+    """The automaton's transitions as `roster.kernels` takes them: one row per (symbol,
+    target state) with its source states (no padding), and each state's symbol."""
+
+    target: np.ndarray
+    symbol: np.ndarray
+    fresh: np.ndarray  #: 1.0 where the target starts a run of work
+    source_start: np.ndarray  #: row r's sources: `sources[source_start[r]:source_start[r+1]]`
+    sources: np.ndarray
+    symbol_of: np.ndarray  #: the symbol into each state (0 for days off and the start)
+
+
+def _rows(auto: _Automaton, symbols: list[str | None]) -> _Rows:
+    if auto.rows is None:
+        dummy = len(auto.states)
+        target, symbol, lists = [], [], []
+        for k, (targets, padded) in enumerate(auto.into):
+            for t, row in zip(targets, padded, strict=True):
+                target.append(int(t))
+                symbol.append(k)
+                lists.append([int(s) for s in row if s != dummy])
+        starts = np.cumsum([0, *(len(x) for x in lists)])
+
+        def works(state: AutomatonState) -> bool:
+            return bool(state[0] == "w")
+
+        auto.rows = _Rows(
+            target=np.array(target, dtype=np.int64),
+            symbol=np.array(symbol, dtype=np.int64),
+            fresh=np.array(
+                [works(auto.states[t]) and auto.states[t][1] == 1 for t in target],
+                dtype=np.float32,
+            ),
+            source_start=starts.astype(np.int64),
+            sources=np.array([s for x in lists for s in x], dtype=np.int64),
+            symbol_of=np.array(
+                [symbols.index(state[2]) if works(state) else 0 for state in auto.states],
+                dtype=np.int64,
+            ),
+        )
+    return auto.rows
 
 
 #: automata of one problem's programmes by their run limits (`EmployeeProgramme`)
@@ -315,8 +362,6 @@ class EmployeeProgramme:
             for k, shift in enumerate(p.shift_types, start=1)
         }
         self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
-        self._grouped: dict[int, tuple[np.ndarray, ...]] | None
-        self._grouped = None
         self.alternatives: list[list[int]] = []
         self._incoming: dict[int, list[tuple[int, int, int]]] | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
@@ -742,35 +787,18 @@ class EmployeeProgramme:
         programme to a few dozen minute values a day instead of the whole range."""
         auto = self.automaton
         assert auto is not None
-        states, days = len(auto.states), self.problem.days
-        ahead = np.full(states + 1, _NEG)
-        ahead[0] = 0.0
-        forward = []
-        for d in range(days):
-            new = np.full(states + 1, _NEG)
-            for symbol, (targets, sources) in enumerate(auto.into):
-                if allowed[d, symbol] and len(targets):
-                    new[targets] = ahead[sources].max(axis=1) + self.length[symbol]
-            ahead = new
-            forward.append(int(min(self.upper, ahead[:states].max())))
-        # backward: most units still workable after day d from each state (every state
-        # is final, so 0 after the last day)
-        behind = np.zeros(states + 1)
-        behind[states] = _NEG
-        backward = [0] * days
-        for d in range(days - 1, 0, -1):
-            backward[d] = int(max(0.0, behind[:states].max()))
-            new = np.full(states + 1, _NEG)
-            new[:states] = _NEG
-            for symbol, (targets, sources) in enumerate(auto.into):
-                if allowed[d, symbol] and len(targets):
-                    rows = sources < states
-                    pairs = np.broadcast_to(targets[:, None], sources.shape)[rows]
-                    np.maximum.at(new, sources[rows], behind[pairs] + self.length[symbol])
-            new[states] = _NEG
-            behind = new
-        backward[0] = int(max(0.0, behind[:states].max()))
-        return forward, backward
+        rows = _rows(auto, self.symbols)
+        forward, backward = kernels.reach(
+            allowed,
+            rows.target,
+            rows.symbol,
+            rows.source_start,
+            rows.sources,
+            self.length,
+            len(auto.states),
+            self.upper,
+        )
+        return forward.tolist(), backward.tolist()
 
     def _solve(self, score: np.ndarray, weekend_price: float = 0.0) -> list[int] | None:
         """The best path for `score` (a symbol per day; None when there is none), with
@@ -781,11 +809,13 @@ class EmployeeProgramme:
             return None if found is None else found[0]
         score = score.astype(np.float32)
         score[self.weekend_first, 1:] -= weekend_price
-        second = set(self.weekend_second) if weekend_price else set()
+        # a weekend's second day charges only a run of work that starts there
+        second = np.zeros(self.problem.days, dtype=bool)
+        if weekend_price:
+            second[self.weekend_second] = True
         auto = self.automaton
         assert auto is not None
         p = self.problem
-        states, width = len(auto.states), self.upper + 1
         allowed = np.isfinite(score)
         # the band of the employee's own days serves every score that allows no more:
         # a wider band than needed is still exact, and prices, the cover's forbidden
@@ -810,82 +840,24 @@ class EmployeeProgramme:
             else:
                 self._reaches[key] = self._reach(allowed)
         forward, backward = self._reaches[key]
-        value = np.full((states + 1, width), _NEG, dtype=np.float32)  # last row: dummy source
-        value[0, 0] = 0.0
-        days = self.problem.days
-        back = np.zeros((days, states, width), dtype=np.int16)
-        groups = self._groups()
-        for d in range(days):
-            lo, hi = max(0, self.lower - backward[d]), forward[d] + 1
-            new = np.full((states + 1, width), _NEG, dtype=np.float32)
-            for shift, (targets, sources, symbols, rows, fresh) in groups.items():
-                a, b = max(lo, shift), hi
-                if a >= b:
-                    continue
-                gain = score[d, symbols]
-                if d in second:
-                    gain = gain - weekend_price * fresh
-                candidates = value[sources, a - shift : b - shift]  # targets × sources × band
-                pick = candidates.argmax(axis=1)
-                best = np.take_along_axis(candidates, pick[:, None, :], axis=1)[:, 0, :]
-                new[targets, a:b] = best + gain[:, None]
-                back[d, targets, a:b] = sources[rows, pick]
-            new[new < _NEG / 2] = _NEG
-            value = new
-        final = value[:states, self.lower :]
-        if final.size == 0 or final.max() < _NEG / 2:
-            return None
-        row, column = np.unravel_index(int(final.argmax()), final.shape)
-        state, minutes = int(row), int(column) + self.lower
-        path = []
-        for d in range(days - 1, -1, -1):
-            symbol = self._symbol_of(state)
-            path.append(symbol)
-            previous = int(back[d, state, minutes])
-            minutes -= int(self.length[symbol])
-            state = previous
-        return path[::-1]
-
-    def _groups(self) -> dict[int, tuple[np.ndarray, ...]]:
-        """The automaton's transitions grouped by the minutes of their symbol (one
-        group per shift length, and the days off): one numpy step per group and day
-        instead of one per symbol. Per group: target states, their padded source
-        states, the symbol into each target, row indices for the sources, and 1.0 where
-        the target starts a run of work (the day before was off)."""
-        if self._grouped is None:
-            auto = self.automaton
-            assert auto is not None
-            parts: dict[int, list[tuple[np.ndarray, np.ndarray, int]]] = defaultdict(list)
-            for symbol, (targets, sources) in enumerate(auto.into):
-                if len(targets):
-                    parts[int(self.length[symbol])].append((targets, sources, symbol))
-            dummy = len(auto.states)
-            grouped: dict[int, tuple[np.ndarray, ...]] = {}
-            for shift, items in parts.items():
-                width = max(src.shape[1] for _t, src, _s in items)
-                sources = np.vstack(
-                    [
-                        np.pad(src, ((0, 0), (0, width - src.shape[1])), constant_values=dummy)
-                        for _t, src, _s in items
-                    ]
-                )
-                targets = np.concatenate([t for t, _src, _s in items])
-                symbols = np.concatenate([np.full(len(t), sym) for t, _src, sym in items])
-                fresh = np.array(
-                    [auto.states[t][0] == "w" and auto.states[t][1] == 1 for t in targets],
-                    dtype=np.float32,
-                )
-                rows = np.arange(len(targets))[:, None]
-                grouped[shift] = (targets, sources, symbols, rows, fresh)
-            self._grouped = grouped
-            return grouped
-        return self._grouped
-
-    def _symbol_of(self, state: int) -> int:
-        key = self.automaton.states[state]  # type: ignore[union-attr]
-        if key[0] == "o":
-            return 0
-        return self.symbols.index(key[2])
+        rows = _rows(auto, self.symbols)
+        path = kernels.best_path(
+            score,
+            second,
+            np.float32(weekend_price),
+            rows.target,
+            rows.symbol,
+            rows.fresh,
+            rows.source_start,
+            rows.sources,
+            self.length,
+            np.maximum(0, self.lower - np.array(backward, dtype=np.int64)),
+            np.array(forward, dtype=np.int64) + 1,
+            rows.symbol_of,
+            self.lower,
+            self.upper + 1,
+        )
+        return path.tolist() if len(path) else None
 
 
 class BestResponses:

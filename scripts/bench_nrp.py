@@ -62,6 +62,23 @@ Measured history (figures behind settings in `roster.nrp`):
   25.3 s and a round 22.0 s against 22.4 (side by side). Instance22 at 300 s with this
   branch (no groups there) 38,065 and 37,918 (seeds 0, 1) against 37,400 and 37,795: the
   same code path, load.
+- 2026-12-05, `--workers 1 --time-limit 300`, load 4-5: the programme's inner loops
+  compiled by numba (`roster.kernels`), the same paths (392 of 392 runs of Instance22's
+  first pass identical), a run 159 ms -> 11-19 ms; Instance22's first pass 77 s -> 19 s
+  (unlimited, under load), a round of best responses 52 s -> 7 s. Seed 0 side by side
+  with main: Instance22 38,023 (31 windows) against 41,529 (11 windows); Instance20
+  5,344 (43 windows and groups) against 5,725 (32). Seed 1: Instance22 36,831 (35
+  windows) against 38,375 (18); Instance20 5,506. The stand-in at 60 s: 379,033 in
+  60.8 s, 334 MB. Kept. Not kept: rounds of best responses on while each gains 1 %
+  instead of 5 % (`DP_ROUND_MIN_GAIN`; unlimited, Instance22's rounds go on gaining
+  1-2 % a 7 s round to round 6): seed 1 36,877 against 36,831. Instance20's rosters
+  work every employee's minimum hours exactly (5,155 shifts for 4,468 demanded), so
+  its objective is 101 a person short plus 687 plus the requests: 41 short and
+  requests 515 now; 5,007 needs requests of 179 at 41 short (the best known, 4,769,
+  has at most 40 short). Tried and dropped: every
+  other group built around a short demand (half of it those off that day who may
+  work it, weekends half worked at the maximum first): seed 0 5,345 against 5,344,
+  seed 1 5,436 against 5,506; at 120 s seed 1 6,125 against 6,007; 41 short in both.
 - 2026-12-05, `--workers 1 --time-limit 60`, load 2-5: Instance13 (120 staff, 28 days).
   Before: the programme's first roster (5,155-11,361 after 15 s, from run to run) was
   the answer; the root LP got 2 rounds in the 19 s left, and the whole model (9 s to

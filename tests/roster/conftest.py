@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 import roster.clock as clock_module
@@ -15,3 +17,16 @@ def no_wall_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     plus 15 s, and that search alone is not reproducible. Tests of proofs that take
     seconds of work use it (`pytestmark`)."""
     monkeypatch.setattr(clock_module, "WALL_GUARD_SECONDS", 3600.0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_programme() -> None:
+    """The per-employee programme's compiled loops (`roster.kernels`) loaded once before
+    any test: their first use in a fresh checkout compiles them for 5-6 s on the loaded
+    machine (half a second from numba's cache after), which a test solving in a few
+    seconds of wall time would otherwise spend compiling."""
+    from roster.sequences import BestResponses
+    from tests.roster.test_windows import generated_nrp
+
+    problem = generated_nrp(1, 2)
+    assert BestResponses(problem).first_pass(deadline=math.inf, finish_by=math.inf)

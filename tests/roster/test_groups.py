@@ -126,6 +126,9 @@ def test_solve_in_windows_runs_groups_only_when_cover_alone_couples_enough(
         return roster, value, 0
 
     monkeypatch.setattr(groups, "improve", recorded)
-    result = solve_in_windows(p, time_limit=6, parameters=SearchParameters(num_workers=1))
+    # 10 s: the programme's compiled loops (`roster.kernels`) take a second or two to
+    # load in a fresh process on the loaded machine, and the groups come after the
+    # programme and a sweep of windows
+    result = solve_in_windows(p, time_limit=10, parameters=SearchParameters(num_workers=1))
     assert result.found and validate(p, result.roster) == []
     assert bool(calls) is (case == "fires")

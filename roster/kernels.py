@@ -1,0 +1,158 @@
+"""The per-employee programme's inner loops (`roster.sequences`), compiled by numba.
+
+The programme's tables are small (Instance22: 105 automaton states, about ten minute
+values a day) and its days many: numpy spent nearly all of a run calling into itself
+(159 ms a run, 8 numpy calls per shift length and day), where these loops take a few
+milliseconds. They compile on first use (5-6 s on the loaded 2-core machine, inside
+the caller's time) into numba's cache beside this module (`__pycache__`, as Python's
+own bytecode), which later processes load in half a second: a 6 s test solve, or the
+first solve of a server, would otherwise spend its time compiling. They are the only
+code path: the tests run them too.
+
+The automaton comes as rows, one per (symbol, target state): `row_target`,
+`row_symbol`, `row_fresh` (1.0 where the target starts a run of work) and the row's
+source states `sources[source_start[r]:source_start[r + 1]]`. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+#: Minus infinity for the tables: unreachable cells, kept finite as in `roster.sequences`.
+NEG = -1e18
+
+
+def _compiled(function: _Function) -> _Function:
+    """`function` compiled by numba in nopython mode, cached (typed for mypy as itself)."""
+    return cast(_Function, numba.njit(nogil=True, cache=True)(function))
+
+
+@_compiled
+def reach(
+    allowed: np.ndarray,
+    row_target: np.ndarray,
+    row_symbol: np.ndarray,
+    source_start: np.ndarray,
+    sources: np.ndarray,
+    length: np.ndarray,
+    states: int,
+    upper: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per day, the most units any path has worked by its end (at most `upper`), and
+    the most any state at its end can still work after it (see
+    `EmployeeProgramme._reach`); `allowed[day, symbol]`."""
+    days = allowed.shape[0]
+    rows = row_target.shape[0]
+    forward = np.zeros(days, dtype=np.int64)
+    backward = np.zeros(days, dtype=np.int64)
+    ahead = np.full(states, NEG)
+    ahead[0] = 0.0
+    for d in range(days):
+        new = np.full(states, NEG)
+        for r in range(rows):
+            symbol = row_symbol[r]
+            if not allowed[d, symbol]:
+                continue
+            most = NEG
+            for i in range(source_start[r], source_start[r + 1]):
+                most = max(most, ahead[sources[i]])
+            new[row_target[r]] = most + length[symbol]
+        ahead = new
+        forward[d] = min(upper, int(ahead.max()))
+    behind = np.zeros(states)
+    for d in range(days - 1, 0, -1):
+        backward[d] = int(max(0.0, behind.max()))
+        new = np.full(states, NEG)
+        for r in range(rows):
+            symbol = row_symbol[r]
+            if not allowed[d, symbol]:
+                continue
+            after = behind[row_target[r]] + length[symbol]
+            for i in range(source_start[r], source_start[r + 1]):
+                s = sources[i]
+                new[s] = max(new[s], after)
+        behind = new
+    backward[0] = int(max(0.0, behind.max()))
+    return forward, backward
+
+
+@_compiled
+def best_path(
+    score: np.ndarray,
+    second: np.ndarray,
+    weekend_price: np.float32,
+    row_target: np.ndarray,
+    row_symbol: np.ndarray,
+    row_fresh: np.ndarray,
+    source_start: np.ndarray,
+    sources: np.ndarray,
+    length: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    symbol_of: np.ndarray,
+    lower: int,
+    width: int,
+) -> np.ndarray:
+    """The best path for `score` (float32, per day and symbol), a symbol per day, over
+    the minutes `low[d]` to `high[d]` (exclusive) after each day, ending at `lower` or
+    more; empty when there is none. `second[d]`: the day is a weekend's second, where
+    a run of work that starts there pays `weekend_price`. Ties go to the first source
+    state of a row, as numpy's argmax did (`EmployeeProgramme._solve`)."""
+    days = score.shape[0]
+    states = symbol_of.shape[0]
+    rows = row_target.shape[0]
+    neg = np.float32(NEG)
+    value = np.full((states, width), neg, dtype=np.float32)
+    new = np.full((states, width), neg, dtype=np.float32)
+    value[0, 0] = 0.0
+    band = max(1, int((high - low).max()))
+    back = np.zeros((days, states, band), dtype=np.int16)
+    written_lo, written_hi = 0, 1  # the columns of `value` that hold anything
+    for d in range(days):
+        lo, hi = low[d], high[d]
+        for r in range(rows):
+            symbol = row_symbol[r]
+            size = length[symbol]
+            first = max(lo, size)
+            if first >= hi:
+                continue
+            gain = score[d, symbol]
+            if second[d]:
+                gain = gain - weekend_price * row_fresh[r]
+            target = row_target[r]
+            begin, end = source_start[r], source_start[r + 1]
+            for m in range(first, hi):
+                pick = sources[begin]
+                best = value[pick, m - size]
+                for i in range(begin + 1, end):
+                    s = sources[i]
+                    if value[s, m - size] > best:
+                        best, pick = value[s, m - size], s
+                total = best + gain
+                new[target, m] = total if total >= neg / 2 else neg
+                back[d, target, m - lo] = pick
+        value[:, written_lo:written_hi] = neg  # the next day's `new`, cleared
+        value, new = new, value
+        written_lo, written_hi = lo, hi
+    best_state, best_minutes, best_value = -1, -1, neg / 2
+    for s in range(states):
+        for m in range(lower, width):
+            if value[s, m] > best_value:
+                best_state, best_minutes, best_value = s, m, value[s, m]
+    path = np.zeros(days if best_state >= 0 else 0, dtype=np.int64)
+    if best_state < 0:
+        return path
+    state, minutes = best_state, best_minutes
+    for d in range(days - 1, -1, -1):
+        symbol = symbol_of[state]
+        path[d] = symbol
+        previous = back[d, state, minutes - low[d]]
+        minutes -= length[symbol]
+        state = previous
+    return path
