@@ -116,6 +116,7 @@ def improve(
     hot: list[tuple[str | None, int]] = []
     on_day = _on_day(best)
     working = _working(on_day, employees)
+    crews = _crews(best)
     running: dict[Future[cp_model.CpSolverStatus], tuple[_Neighbourhood, cp_model.CpSolver]] = {}
     turn = 0
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
@@ -126,7 +127,16 @@ def improve(
                 hood = hoods[turn % len(hoods)]
                 turn += 1
                 free = _choose(
-                    hood, rng, employees, working, days, x, by_employee, hot, on_day=on_day
+                    hood,
+                    rng,
+                    employees,
+                    working,
+                    days,
+                    x,
+                    by_employee,
+                    hot,
+                    on_day=on_day,
+                    crew=_one_crew(rng, crews),
                 )
                 solver = cp_model.CpSolver()
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
@@ -171,6 +181,7 @@ def improve(
                     hot = [(e, d) for e, d, var in spots if solver.value(var) > 0]
                     on_day = _on_day(best)
                     working = _working(on_day, employees)
+                    crews = _crews(best)
                     if improved and on_improvement is not None:
                         on_improvement(found)
     stats.seconds = time.perf_counter() - started
@@ -208,20 +219,46 @@ def _working(on_day: dict[tuple[str, int], str], employees: list[str]) -> list[s
     return [e for e in employees if e in busy] or employees
 
 
+def _crews(assignment: dict[Key, bool]) -> list[list[str]]:
+    """Per case (in case order), the employees with a shift on it in `assignment`."""
+    by_case: dict[str, set[str]] = {}
+    for (employee, _day, _shift, case), on in assignment.items():
+        if on:
+            by_case.setdefault(case, set()).add(employee)
+    return [sorted(by_case[case]) for case in sorted(by_case)]
+
+
+def _one_crew(rng: random.Random, crews: list[list[str]]) -> list[str] | None:
+    """With several cases, three times in four one case's crew (at random), for the
+    neighbourhoods of a few employees to pick from; else None (everyone who works).
+    Each case's cover is held by its own crew, so two members of different crews freed
+    together can trade no shift of either case: five cases from a pool of 60 freed two
+    or three of 25 workers, mostly from different cases."""
+    if len(crews) > 1 and rng.random() < 0.75:
+        return rng.choice(crews)
+    return None
+
+
 def _on_day(assignment: dict[Key, bool]) -> dict[tuple[str, int], str]:
     """The shift each employee works on each day in `assignment` (days off absent)."""
     return {(key[0], key[1]): key[2] for key, on in assignment.items() if on}
 
 
 def _pick_employees(
-    rng: random.Random, count: int, employees: list[str], working: list[str]
+    rng: random.Random,
+    count: int,
+    employees: list[str],
+    working: list[str],
+    among: list[str] | None = None,
 ) -> set[str]:
     """`count` employees who work in the incumbent, and half of the time one who does
     not. In a pool much larger than the teams (døgnindsats: 40 for a team of 5) most
     employees have no shift, and freeing them frees nothing: from a roster with a team
     of 6, sub-problems of random employees never found the team of 5 in 25 s (4 seeds
-    of 4), because that takes all of the team's shifts freed at once."""
-    picked = set(rng.sample(working, min(count, len(working))))
+    of 4), because that takes all of the team's shifts freed at once. `among`: the
+    workers to pick from (one case's crew), all of `working` by default."""
+    among = among or working
+    picked = set(rng.sample(among, min(count, len(among))))
     idle = [e for e in employees if e not in working]
     if idle and rng.random() < 0.5:
         picked.add(rng.choice(idle))
@@ -258,12 +295,16 @@ def _choose(
     hot: list[tuple[str | None, int]],
     *,
     on_day: dict[tuple[str, int], str] | None = None,
+    crew: list[str] | None = None,
 ) -> set[Key]:
+    """The keys `hood` frees. `crew`: one case's workers (`_one_crew`), for the
+    neighbourhoods of a few employees or of a shift type to draw from instead of all."""
+    among = crew or working
     if hood.name == "employees":
         # two at least: one employee freed alone keeps every shift where a cover of
         # exactly one (a døgnindsats) holds it; two can swap blocks
-        count = max(2, round(hood.size * len(working)))
-        chosen = _pick_employees(rng, count, employees, working)
+        count = max(2, round(hood.size * len(among)))
+        chosen = _pick_employees(rng, count, employees, working, among)
         return {k for e in chosen for k in by_employee[e]}
     if hood.name == "days":
         width = max(2, round(hood.size * len(days)))
@@ -273,7 +314,12 @@ def _choose(
             if day in days:
                 start = max(0, min(len(days) - width, days.index(day) - width // 2))
         window = set(days[start : start + width])
-        return {k for k in x if k[1] in window}
+        # for those who work (and half of the time one who does not): in a pool much
+        # larger than the team, the idle employees' days freed too made each window a
+        # search over the pool (one case, pool 40: a window of 17 days found no roster,
+        # not even the incumbent, in 3 s; over the team it has the incumbent at once)
+        people = _pick_employees(rng, len(working), employees, working)
+        return {k for k in x if k[1] in window and k[0] in people}
     if hood.name == "two_windows":
         # work moves between periods only when both are free (hours limits tie them)
         width = max(1, round(hood.size * len(days)))
@@ -284,9 +330,10 @@ def _choose(
             centre = days.index(rng.choice(shortfalls))
             starts[0] = max(0, min(len(days) - width, centre - width // 2))
         window = {d for a in starts for d in days[a : a + width]}
-        return {k for k in x if k[1] in window}
+        people = _pick_employees(rng, len(working), employees, working)  # as for "days"
+        return {k for k in x if k[1] in window and k[0] in people}
     if hood.name == "shift_types":
-        return _shift_type_keys(rng, hood.size, working, on_day or {}, x)
+        return _shift_type_keys(rng, hood.size, among, on_day or {}, x)
     if hood.name == "requests":
         personal = [(e, d) for e, d in hot if e is not None]
         if personal:
@@ -300,8 +347,8 @@ def _choose(
             reach = max(7, round(max(0.0, hood.size - 0.5) * len(days)))
             lo, hi = day - reach, day + reach
             return {k for k in x if k[0] in picked and lo <= k[1] <= hi}
-    count = max(2, round(hood.size * len(working)))
-    picked = _pick_employees(rng, count, employees, working)
+    count = max(2, round(hood.size * len(among)))
+    picked = _pick_employees(rng, count, employees, working, among)
     # half the horizon, more once the sub-problems are easy (size past 0.5)
     width = max(3, round(max(0.5, hood.size) * len(days)))
     start = rng.randrange(0, max(1, len(days) - width + 1))

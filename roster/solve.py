@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster import groups, sequences, windows
+from roster import by_case, groups, sequences, windows
 from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
@@ -590,6 +590,28 @@ def _solve(
             terms_bound = lexicographic_bound(
                 problem, {st.level: st.objective or 0 for st in stages}, plan_levels
             )
+        current = solution or fallback
+        if (
+            index == len(plan) - 1
+            and index > 0
+            and reference is None
+            and current is not None
+            and freeze_before_day == 0
+            and free_days is None
+            and not fixed
+            and by_case.applicable(problem)
+        ):
+            # each case with a crew of its own re-planned alone first (`roster.by_case`)
+            solution = _by_case(
+                problem,
+                rm,
+                current,
+                time_limit - (clock.now() - begun),
+                seed,
+                params,
+                clock,
+                interrupt,
+            )
         remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
         budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
@@ -878,6 +900,53 @@ def _solve_stage(
             if rerun is SolveStatus.OPTIMAL:
                 return SolveStatus.OPTIMAL, value, value, solution
     return (SolveStatus.OPTIMAL if value <= bound else SolveStatus.FEASIBLE), value, bound, solution
+
+
+#: Share of the last level's time for re-planning the cases one at a time
+#: (`roster.by_case`); the whole model's search has the rest.
+BY_CASE_SHARE = 0.5
+
+
+def _by_case(
+    problem: RosterProblem,
+    rm: RosterModel,
+    solution: dict[Key, bool],
+    remaining: float,
+    seed: int,
+    params: SearchParameters,
+    clock: WallClock,
+    interrupt: Interrupt,
+) -> dict[Key, bool]:
+    """`solution` with its cases re-planned one at a time in `BY_CASE_SHARE` of
+    `remaining` (`by_case.improve`), hinted to `rm`; `solution` itself when that
+    roster does not fit the model (the levels held)."""
+    case_params = dataclasses.replace(params, decompose=False, light_presolve=None)
+
+    def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        if interrupt.stopped:
+            return None
+        result = solve(
+            sub,
+            seconds,
+            seed,
+            hint=start,
+            parameters=case_params,
+            should_stop=lambda: interrupt.stopped,
+        )
+        if clock.deterministic:
+            # the case's search ran on a clock of its own: charge its whole limit, so
+            # that the same problem and seed still give the same roster
+            clock.spend(seconds * params.work_per_second)
+        return result.roster if result.found else None
+
+    before = _roster_of(solution)
+    after = by_case.improve(problem, before, BY_CASE_SHARE * remaining, solve_case)
+    if after == before:
+        return solution
+    if rm.add_hint(after, complete_seconds=min(2.0, remaining / 8), clock=clock):
+        return rm.assignment(after)
+    rm.add_hint(before, complete_seconds=min(2.0, remaining / 8), clock=clock)
+    return solution
 
 
 def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:

@@ -104,6 +104,48 @@ search, not only its time, stops short of the 10 % target. An LNS
 neighbourhood freeing every shift of the team over 1-2 weeks (branch dogblk, reverted)
 was neutral: 406 → 406 with `--reproducible` (7 tries, none improving, of 46
 sub-problems), 406 → 407 on the wall clock.
+Where five cases' 55 s went (main, seed 0, load 5): model build 5.1 s, warm start
+21.4 s (seven greedy runs for the rotations, and the plain greedy twice), its hint 4 s,
+cover and team levels 11.9 s, the rhythm level 8.1 s, of which 5.1 s of LNS; per case,
+blocks 126-219 against 114 each (K5, Somali, the worst, and its crew the night peak).
+Since, the greedy's weekly-rest check looks only at the intervals near the day (the
+same rosters; the warm start 34.9 s → 8.2 s side by side, seed 0, load 3-4); each case
+whose crew works no other case is re-planned alone before the whole model's rhythm
+level (`roster.by_case`: the crew as the pool, its rotation when better, half the
+level's time, kept when the whole roster's levels improve); and the LNS draws its few
+employees from one case's crew three times in four. The faster warm start alone made
+five cases worse (seed 0: 1868 against main's 1491 and 1514 that hour): the team level,
+with more time, reached 25 instead of 27, from a roster of a poor rhythm. Measured
+2026-12-05 10:27-10:45 UTC (load 4.5-4.8, `--only five`): seed 0 1362 against 915
+(49 % above; main 1688 against 915 just before); diagnostic runs of seed 0 (a wrapper
+timing each step) gave 1410 (main 1663) and 1556. Seed 1 (a pool where 36 shifts
+cannot have a speaker, 17,280 of the bound), 10:43-10:57: 19,725 against 18,052, team
+44 (main 19,907 against 18,051, team 41); seed 2 (3 such shifts), side by side: 3,763
+against 2,308, team 38 (main 3,777, team 39): crews shared between cases there, so few
+cases are re-planned alone. Seed 0 again side by side at 11:00 (load 2.9-3.6): 1443
+against 915 (main 1577). One case (`--only full`, seed 0) unchanged: 406 against 359,
+as main beside it. The 20 % target is not reached.
+Since, the rotation ranks a team's candidates on mid-week days (`rotation.choose_teams`):
+sampled on day 0, where the rest after the history's last shifts bars some types, it put
+two speakers on 30 and 32 h contracts before two on 37 h, and a team with shorter
+contracts cannot bring the weekend peak to its bound (each of their weekend shifts
+weighs 12, not 10: 8 + 8 + 3 × 10 < 48 weekend shifts under a peak of 100); and the
+LNS's day windows free the days of those who work (and half of the time one who does
+not), not of the whole pool of 40, whose windows found no roster in their time.
+Measured 2026-12-05 10:21-10:25 UTC (load 4.7-5.9), `solve` of the one case, 30 s,
+seeds 0-3, each beside main: 390, 396, 399, 396 against 359 (8.6-11.1 % above; mean
+395, 10.0 %); main 413, 414, 418, 420 (mean 416, 15.9 %). Weekend spread 100 (the
+bound) in each, against 110-120 on main; blocks 135-144 (bound 114), faces 30.
+Again at 10:40-10:43 (load 4.7-5.5), seeds 0-2: 393, 396, 390. Choosing the LNS's next
+neighbourhood in proportion to its share of improving tries (after one round of each),
+beside it at the same seeds: 410, 396, 390 (the shift types drawn twice as often, the
+same rosters or worse): dropped. Sub-problems of 2 s instead of 1
+(`SearchParameters.lns_subsolve_seconds`; 20-30 of them instead of 34-39), 10:55-10:57
+at load 2.6-3.0: 393, 387, 396: within the spread, not kept.
+The command above with `--only full` (1b) at 10:55 (load 2.5): 388 against 359 (8.1 %
+above; blocks 135, faces 28, night 120, weekend 100, team 5); main at 11:01 (load 3.2):
+407 (13.4 %). With `--only five` at 11:01 (load 3.1): team 25, 1592 against 915; main
+at 11:03 (load 4.4): team 25, 1844 against 915.
 """
 
 from __future__ import annotations

@@ -11,7 +11,15 @@ from ortools.sat.python import cp_model
 
 from roster import Assignment, RosterProblem, total, validate
 from roster.clock import WorkClock
-from roster.lns import _choose, _Neighbourhood, _pick_employees, _shift_type_keys, improve
+from roster.lns import (
+    _choose,
+    _crews,
+    _Neighbourhood,
+    _one_crew,
+    _pick_employees,
+    _shift_type_keys,
+    improve,
+)
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
 from tests.roster.instances import FAR
@@ -255,3 +263,76 @@ def test_employees_neighbourhood_of_a_large_roster_keeps_its_share() -> None:
     hood = _Neighbourhood("employees", 0.1)
     free = _choose(hood, random.Random(0), names, names, list(range(7)), x, by_employee, [])  # type: ignore[arg-type]
     assert len({k[0] for k in free}) == 4
+
+
+def test_crews_are_the_workers_of_each_case_and_one_is_drawn_only_with_several() -> None:
+    # A and B work case K1, C works K2 (D is idle): two crews; three draws in four one
+    # of them, else None (everyone who works). With one case: always None.
+    best = {
+        ("A", 0, "D", "K1"): True,
+        ("B", 1, "D", "K1"): True,
+        ("C", 0, "D", "K2"): True,
+        ("D", 0, "D", "K2"): False,
+    }
+    crews = _crews(best)
+    assert crews == [["A", "B"], ["C"]]
+    rng = random.Random(0)
+    draws = [_one_crew(rng, crews) for _ in range(400)]
+    assert {tuple(d) if d else None for d in draws} == {("A", "B"), ("C",), None}
+    assert 250 < sum(d is not None for d in draws) < 350
+    assert all(_one_crew(rng, [["A", "B"]]) is None for _ in range(20))
+
+
+def test_employees_neighbourhood_of_one_crew_frees_only_its_members_and_the_idle() -> None:
+    # five cases' workers E00-E24, five to a crew, and 10 idle: the pick holds two of
+    # the crew E05-E09 (0.1 of 5 rounds to the floor of two) and at most one idle
+    # employee, never a member of another crew
+    names = [f"E{i:02}" for i in range(35)]
+    working, crew = names[:25], names[5:10]
+    x = {(e, d, "D", "case"): None for e in names for d in range(7)}
+    by_employee = {e: [k for k in x if k[0] == e] for e in names}
+    hood = _Neighbourhood("employees", 0.1)
+    rng = random.Random(0)
+    for _ in range(50):
+        free = _choose(hood, rng, names, working, list(range(7)), x, by_employee, [], crew=crew)  # type: ignore[arg-type]
+        freed = {k[0] for k in free}
+        assert len(freed & set(crew)) == 2
+        assert not freed & (set(working) - set(crew))
+        assert len(freed - set(working)) <= 1
+
+
+def _windows_of_a_pool(hood_name: str, working: list[str]) -> list[set[tuple[str, int]]]:
+    """200 choices of the day-window neighbourhood `hood_name` in a pool of ten over 30
+    days, of whom `working` work: the (employee, day) pairs each one frees."""
+    employees = [f"E{i}" for i in range(10)]
+    x = {(e, d, "D", "case"): None for e in employees for d in range(30)}
+    by_employee = {e: [k for k in x if k[0] == e] for e in employees}
+    rng = random.Random(0)
+    hood = _Neighbourhood(hood_name, 0.2)
+    out = []
+    for _ in range(200):
+        free = _choose(hood, rng, employees, working, list(range(30)), x, by_employee, [])  # type: ignore[arg-type]
+        out.append({(k[0], k[1]) for k in free})
+    return out
+
+
+def test_day_windows_of_a_large_pool_free_those_who_work_and_at_most_one_who_does_not() -> None:
+    # three of ten work (a døgnindsats team in a pool): a window frees its days for the
+    # three, and half of the time for one idle employee too, never more; an idle
+    # employee's days freed for all seven made each window a search over the whole
+    # pool, which seldom ended within its second
+    working = ["E2", "E5", "E7"]
+    for name in ("days", "two_windows"):
+        choices = _windows_of_a_pool(name, working)
+        for free in choices:
+            people = {e for e, _d in free}
+            assert set(working) <= people and len(people - set(working)) <= 1
+            days = {d for _e, d in free}
+            assert free >= {(e, d) for e in working for d in days}
+        assert {len({e for e, _d in free}) for free in choices} == {3, 4}
+
+
+def test_day_windows_free_everyone_when_everyone_works() -> None:
+    everyone = [f"E{i}" for i in range(10)]
+    for name in ("days", "two_windows"):
+        assert all(len({e for e, _d in free}) == 10 for free in _windows_of_a_pool(name, everyone))

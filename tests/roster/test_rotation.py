@@ -23,6 +23,7 @@ from roster.rotation import (
     _levels,
     _within_hours,
     applicable,
+    choose_teams,
     cycles,
     rotation,
     rotation_plan,
@@ -76,6 +77,35 @@ def test_the_cycle_is_the_best_of_its_lag_and_longer_blocks_break_the_night_rule
     for cycle in cycles(p, 5, 3):
         pairs = {(a, b) for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)}
         assert ("N", "D") not in pairs and ("N", "E") not in pairs
+
+
+def _pool_with_history(last_shift_of_m4: str | None) -> RosterProblem:
+    """`week`, its pool M1-M4 on 45 hours (five shifts each), M5 on 30 (three), M4
+    having worked `last_shift_of_m4` on the day before the horizon (None: nothing)."""
+    shift = {s.id: s for s in template("3x8")}
+    history = () if last_shift_of_m4 is None else (shift[last_shift_of_m4].span(-1),)
+    pool = (
+        *(Employee(f"M{i}", contract_minutes_per_week=45 * 60) for i in range(1, 4)),
+        Employee("M4", contract_minutes_per_week=45 * 60, history=history),
+        Employee("M5", contract_minutes_per_week=30 * 60),
+    )
+    return dataclasses.replace(week(), employees=pool)
+
+
+def test_the_team_takes_the_most_hours_though_history_blocks_the_first_day() -> None:
+    # 21 shifts of 8 h: four members on 45 h hold them (180 h), so the team is four.
+    # M4's night before the horizon ends at 07:00 on day 0, and the 11 h rest bars the
+    # day and evening shifts there; one day says nothing about the weeks ahead, so M4
+    # (five shifts) still goes before M5 (three): before, M5 took M4's place.
+    assert [e.id for e in choose_teams(_pool_with_history("N"))["K1"]] == ["M1", "M2", "M3", "M4"]
+
+
+def test_the_team_leaves_out_who_cannot_take_every_shift_type() -> None:
+    # M4 on 45 h but taking no nights goes after M5, who can take every shift type
+    p = _pool_with_history(None)
+    no_nights = dataclasses.replace(p.employees[3], works_nights=False)
+    p = dataclasses.replace(p, employees=(*p.employees[:3], no_nights, p.employees[4]))
+    assert [e.id for e in choose_teams(p)["K1"]] == ["M1", "M2", "M3", "M5"]
 
 
 def test_applicable_only_with_one_consultant_per_shift() -> None:

@@ -1,0 +1,143 @@
+"""Several døgnindsats from one pool, re-planned one case at a time (`roster.by_case`),
+on four days small enough to count by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from roster import solve
+from roster.by_case import CaseSolver, applicable, case_problem, improve, levels, own_crews
+from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
+from roster.validate import validate
+from solving.status import SolveStatus
+from tests.roster.instances import REPRODUCIBLE, D, E, problem
+
+#: Only the team and the blocks count: 3 per run of one shift type on consecutive days.
+BLOCKS_ONLY = ObjectiveWeights(
+    isolated_shift=0, face_per_time_of_day=0, night_spread=0, weekend_spread=0
+)
+
+#: One consultant on D and one on E on each of four days, for each of two cases.
+TWO_CASES = problem(
+    4,
+    [(d, s, c) for c in ("K1", "K2") for d in range(4) for s in ("D", "E")],
+    # different contracts (no hours rule counts them): no two consultants are
+    # interchangeable, so the team level's symmetry breaking orders nobody
+    employees=[
+        Employee(e, contract_minutes_per_week=(30 + i) * 60)
+        for i, e in enumerate(("A", "B", "C", "F"))
+    ],
+    shift_types=(D, E),
+    weights=BLOCKS_ONLY,
+    cases=(Case("K1"), Case("K2")),
+)
+
+
+def rows(case: str, plan: dict[str, str]) -> list[Assignment]:
+    """`plan`: employee → the shift of each day ("-" off) on `case`."""
+    return [
+        Assignment(day, shift, case, employee)
+        for employee, shifts in plan.items()
+        for day, shift in enumerate(shifts)
+        if shift != "-"
+    ]
+
+
+#: K1's crew alternates D and E: A DEDE and B EDED, four runs each (8 runs, 24).
+#: K2's crew works one type each: C DDDD and F EEEE, one run each (2 runs, 6).
+CHOPPY: Roster = tuple(
+    sorted(rows("K1", {"A": "DEDE", "B": "EDED"}) + rows("K2", {"C": "DDDD", "F": "EEEE"}))
+)
+
+
+def crew_solver(seconds_seen: list[float]) -> CaseSolver:
+    """A case's search as `roster.solve` runs it: reproducible, one worker."""
+
+    def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        seconds_seen.append(seconds)
+        result = solve(sub, seconds, seed=0, hint=start, parameters=REPRODUCIBLE)
+        return result.roster if result.found else None
+
+    return solve_case
+
+
+def test_applicable_to_several_cases_of_one_consultant_per_shift() -> None:
+    assert applicable(TWO_CASES)
+    one_case = case_problem(TWO_CASES, "K1", {"A", "B"})
+    assert not applicable(one_case)  # one case: nothing to split
+    assert not applicable(dataclasses.replace(TWO_CASES, weights=ObjectiveWeights.benchmark()))
+
+
+def test_a_crew_of_its_own_only_when_no_member_works_another_case() -> None:
+    assert own_crews(CHOPPY) == {"K1": {"A", "B"}, "K2": {"C", "F"}}
+    # A also takes one of K2's shifts: K1's and K2's crews share A, neither is its own
+    shared = (*CHOPPY, Assignment(3, "D", "K2", "A"))
+    assert own_crews(shared) == {}
+
+
+def test_the_case_problem_is_the_case_staffed_by_its_crew() -> None:
+    sub = case_problem(TWO_CASES, "K1", {"A", "B"})
+    assert [c.id for c in sub.cases] == ["K1"]
+    assert {d.case for d in sub.cover} == {"K1"} and len(sub.cover) == 8
+    assert [e.id for e in sub.employees] == ["A", "B"]
+
+
+def test_the_choppy_case_is_replanned_and_the_good_one_kept() -> None:
+    # K1's crew of two can each take one type all four days: 2 runs (6) instead of 8
+    # (24). K2 is already at its least (2 runs). Team 4 throughout, so the whole
+    # roster's levels go from (0, 4, 30) to (0, 4, 12), the blocks' least.
+    seen: list[float] = []
+    assert levels(TWO_CASES, CHOPPY) == (0, 4, 30)
+    better = improve(TWO_CASES, CHOPPY, 4.0, crew_solver(seen))
+    assert levels(TWO_CASES, better) == (0, 4, 12)
+    assert validate(TWO_CASES, better) == []
+    k1 = {(a.employee, a.shift) for a in better if a.case == "K1"}
+    assert k1 in ({("A", "D"), ("B", "E")}, {("A", "E"), ("B", "D")})
+    assert sorted(a for a in better if a.case == "K2") == sorted(
+        rows("K2", {"C": "DDDD", "F": "EEEE"})
+    )
+    assert seen == [2.0, 2.0]  # an equal part of the time for each case
+
+
+def test_a_case_roster_that_costs_a_level_is_not_kept() -> None:
+    # a search that drops one of the case's shifts: fewer runs, but a shift uncovered
+    # (the cover level) — the roster stays as it was
+    def drops_a_shift(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        return tuple(a for a in start if a.day != 0)
+
+    assert improve(TWO_CASES, CHOPPY, 4.0, drops_a_shift) == CHOPPY
+
+
+def test_no_case_is_searched_without_a_crew_of_its_own() -> None:
+    shared = tuple(sorted((*CHOPPY, Assignment(3, "D", "K2", "A"))))
+
+    def never(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        raise AssertionError("no case has a crew of its own")
+
+    assert improve(TWO_CASES, shared, 4.0, never) == shared
+    # crews of their own, but under `MIN_CASE_SECONDS` each: no search either
+    assert improve(TWO_CASES, CHOPPY, 1.9, never) == CHOPPY
+
+
+def test_solve_reaches_the_least_blocks_from_the_choppy_roster() -> None:
+    # the whole solve from the choppy roster: team 4 (each case needs two people a
+    # day, one a shift), then 4 runs (one per consultant), 12: 16, proven
+    result = solve(TWO_CASES, 6.0, seed=0, hint=CHOPPY, parameters=REPRODUCIBLE)
+    assert validate(TWO_CASES, result.roster) == []
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.objective == 4 + 12
+    assert result.terms["blocks"] == 12
+    for employee in ("A", "B", "C", "F"):
+        assert len({a.shift for a in result.roster if a.employee == employee}) == 1
+
+
+def test_interchangeable_consultants_share_two_cases_in_a_team_of_four() -> None:
+    # A, B, C and F alike (the same contract): the team level's symmetry breaking may
+    # order their membership of one case, not of both (K1's crew and K2's cannot both
+    # be the first two). The least team is still 4, two per case, and the least blocks
+    # 4 runs (12)
+    alike = dataclasses.replace(TWO_CASES, employees=tuple(Employee(e) for e in "ABCF"))
+    result = solve(alike, 6.0, seed=0, parameters=REPRODUCIBLE)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.terms == {"team": 4, "blocks": 12}
+    assert validate(alike, result.roster) == []
