@@ -34,6 +34,12 @@ time-window LNS, of the employee-group LNS (`roster.groups`: a few employees fre
 over the whole horizon) and a round of best responses (which moves one employee
 across the whole horizon, where a window moves many within weeks).
 
+A pool of `columns.PROGRAMME_PRICING_STAFF` or more on a shorter horizon (Instance13:
+120 staff, 28 days, 18 shift types) takes none of them either: the programme's first
+roster, then the employee-group LNS for the rest of the time (`improve_by_groups`).
+Its root LP did not fall in the time left, and the whole model's search (9 s to build)
+never improved the start.
+
 The reported objective and status are those of step 3; the bound is the best of the
 three. Measured with scripts/bench_nrp.py (figures in the README).
 """
@@ -44,7 +50,7 @@ import dataclasses
 import math
 import time
 
-from roster import columns, sequences
+from roster import columns, groups, sequences
 from roster.clock import Deadline
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
@@ -205,10 +211,12 @@ def solve_nrp(
     ):
         # a pool this big: column generation's root does not converge in the time
         # (Instance13: LP 4,828 after 14 rounds in 24 s, its dive out of time at 22,400),
-        # the programme's roster and best responses reach 8,000-11,000 in 15-20 s. It
-        # is a start of its own and column generation's first columns
-        # over the minimised automaton: 3 times faster on a short horizon (more rounds
-        # of best responses in the same time); long horizons keep the band of minutes
+        # the programme's roster and best responses reach 5,000-11,000 in 15 s. The
+        # employee groups improve it (or, too big a cover for groups of
+        # `groups.MIN_GROUP_SIZE`, it is column generation's first columns); the
+        # programme runs over the minimised automaton: 3 times faster on a short
+        # horizon (more rounds of best responses in the same time); long horizons keep
+        # the band of minutes
         pool_start = sequences.first_roster(
             problem,
             time.perf_counter() + remaining() * POOL_START_SHARE,
@@ -216,6 +224,10 @@ def solve_nrp(
         )
         if pool_start is not None and validate(problem, pool_start):
             pool_start = None
+        if pool_start is not None and groups.worth_grouping(problem):
+            # Instance13 from 5,155: 3,687 after 45 s of groups of 17, where column
+            # generation and the whole model's search left it as it was
+            return improve_by_groups(problem, pool_start, deadline, seed, params)
     if columns.applicable(problem) and not starts:
         generated = columns.generate(
             problem,
@@ -292,6 +304,45 @@ def solve_nrp(
         status = SolveStatus.OPTIMAL
     return dataclasses.replace(
         result, bound=bound, status=status, seconds=time.perf_counter() - started
+    )
+
+
+def improve_by_groups(
+    problem: RosterProblem,
+    start: Roster,
+    deadline: Deadline,
+    seed: int,
+    params: SearchParameters,
+) -> RosterResult:
+    """A big pool's roster: the employee-group LNS (`roster.groups`) from `start` until
+    `deadline`, each group re-planned over the whole horizon by `solve`. Instead of
+    column generation and a search of the whole model, which gained nothing on it
+    (Instance13, 120 staff: the programme's 5,760 was the answer after 60 s, the root
+    LP 2 rounds old, the whole model 9 s to build); groups of 17 from a programme
+    roster of 5,155 reached 3,687 in 45 s. No bound: the root did not get to one worth
+    reporting (179 against a best known 1,348)."""
+
+    def solve_group(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
+        return solve(sub, time_limit=time_limit, seed=seed, parameters=params, **kwargs)  # type: ignore[arg-type]
+
+    roster, _value, searched = groups.improve(
+        problem,
+        start,
+        int(total(problem, start)),
+        deadline,
+        solve_group,
+        total,
+        seed=seed,
+        build_estimate=build_seconds,
+    )
+    return roster_result(
+        problem,
+        roster,
+        seconds=deadline.elapsed(),
+        message=(
+            f"a big pool: the programme's roster, then {searched} employee groups "
+            "re-solved over the whole horizon; no bound"
+        ),
     )
 
 

@@ -117,6 +117,24 @@ Measured history (figures behind settings in `roster.nrp`):
   other group built around a short demand (half of it those off that day who may
   work it, weekends half worked at the maximum first): seed 0 5,345 against 5,344,
   seed 1 5,436 against 5,506; at 120 s seed 1 6,125 against 6,007; 41 short in both.
+- 2026-12-05, `--workers 1 --time-limit 60`, load 2-5: Instance13 (120 staff, 28 days).
+  Before: the programme's first roster (5,155-11,361 after 15 s, from run to run) was
+  the answer; the root LP got 2 rounds in the 19 s left, and the whole model (9 s to
+  build) never improved the hint. Its under-cover is the weekends: 49 of 56 persons
+  short on Saturdays and Sundays, 33 weekends worked on one day where the 250 weekends
+  the contracts allow cover the 482 weekend shifts only if nearly all are worked on both
+  days. From one programme roster of 5,155, 45 s of employee groups (`roster.groups`,
+  random, all re-planned over the whole horizon): groups of 17 for 6 s each 3,687 (29
+  short); single groups of 17 gained 100-200 in 6 s, 300-500 in 12 s, nothing without
+  the LNS inside (`lns=False`); groups of 8 (3 s) or 35 (10 s) and of 17 at 4 s gained
+  less a second. Rounds of best responses after the programme's roster gained 5 % a
+  round but a round took 10 s or more (6,478 at 51 s); a sweep of one-week windows
+  (120 staff, 8 s a window) gained 107 in 8 s. Kept: groups after the programme's
+  roster for pools of `columns.PROGRAMME_PRICING_STAFF` (`roster.nrp.improve_by_groups`).
+  Side by side (seed: main / groups): 0: 5,760 (load 5) / 3,045 (load 3); 1: 5,262 /
+  4,081 (load 3-4); 2: 5,053 / 3,937 (load 3). Mean 5,358 / 3,688. With the compiled
+  programme (main 2ba882c), seed 0: 4,756 / 3,676 (load 3.5). No bound now (main's was
+  179, each employee's cheapest schedule).
 """
 
 from __future__ import annotations

@@ -292,3 +292,70 @@ def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
     with pytest.raises(Started):
         solve_nrp(generated_nrp(weeks=weeks, staff=3), time_limit=5.0, num_workers=1)
     assert asked == [minimised]
+
+
+def _big_pool(monkeypatch: pytest.MonkeyPatch, start: tuple[Assignment, ...]) -> list[str]:
+    """Count TINY's 2 staff as a big pool whose groups are single employees, make the
+    programme's first roster `start`, and record which warm starts `solve_nrp` runs."""
+    from roster import columns, groups, sequences
+
+    ran: list[str] = []
+    real_generate, real_improve = columns.generate, groups.improve
+
+    def generate(*args: Any, **kwargs: Any) -> columns.ColumnResult:
+        ran.append("columns")
+        return real_generate(*args, **kwargs)
+
+    def improve(*args: Any, **kwargs: Any) -> Any:
+        ran.append("groups")
+        return real_improve(*args, **kwargs)
+
+    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 2)
+    monkeypatch.setattr(groups, "MIN_GROUP_SIZE", 1)
+    monkeypatch.setattr(sequences, "first_roster", lambda *args, **kwargs: start)
+    monkeypatch.setattr(columns, "generate", generate)
+    monkeypatch.setattr(groups, "improve", improve)
+    return ran
+
+
+def test_a_big_pool_improves_the_programme_roster_by_employee_groups(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The programme's roster (A on D days 1-2, B on D day 3) costs 704: 7 of the 10
+    # persons short, A's requests for L on day 0 (3) and to be off D on day 2 (1) unmet.
+    # The employee-group LNS fires instead of column generation, with groups of one
+    # employee, each re-planned alone against the other: A takes L day 0 and D days
+    # 2-3, B D days 3-6; then neither alone does better (301: D days 0-1 and L day 1
+    # short, A's day-2 request broken). The tiny optimum 100 needs both to move at once.
+    p = read_nrp(TINY)
+    start = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    assert total(p, start) == 704
+    ran = _big_pool(monkeypatch, start)
+    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1)
+    assert ran == ["groups"]
+    assert result.status == SolveStatus.FEASIBLE and result.objective == 301
+    assert result.bound is None
+    assert validate(p, result.roster) == []
+    assert {(a.employee, a.day, a.shift) for a in result.roster} == {
+        ("A", 0, "L"),
+        ("A", 2, "D"),
+        ("A", 3, "D"),
+        ("B", 3, "D"),
+        ("B", 4, "D"),
+        ("B", 5, "D"),
+        ("B", 6, "D"),
+    }
+
+
+def test_a_pool_below_the_threshold_keeps_column_generation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The same 2 staff, the threshold left at its 100: no programme roster, no groups;
+    # column generation and the whole model's search reach the tiny optimum 100.
+    from roster import columns
+
+    ran = _big_pool(monkeypatch, ())
+    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 100)
+    result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, num_workers=1)
+    assert ran == ["columns"]
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100
