@@ -72,13 +72,16 @@ DIVE_ROUNDS = 3
 SLOW_ROUND = 0.25
 _EPSILON = 1e-6
 #: Horizon (days) from which pricing is by the per-employee dynamic programme
-#: (`_ProgrammePricer`) rather than CP-SAT, unless told (`programme`). Measured
-#: 2026-12-05 on the 2 shared cores at load 7-10, 25 s of root: Instance18 (84 days)
-#: LP 5,510 after 27 rounds by the programme against 8,552 after 3 by CP-SAT (60 s in
-#: all: 5,969 against 6,489); Instance15 (42 days) 17,850 against 9,763 (16,192
-#: against 9,548): on shorter horizons CP-SAT's pricing finds more and better columns
-#: a round (every improving schedule on its way) for its longer rounds.
-PROGRAMME_PRICING_DAYS = 56
+#: (`_ProgrammePricer`) rather than CP-SAT, unless told (`programme`): 6 weeks. CP-SAT's
+#: pricing model grows with the horizon and its rounds with it. Instance15 (42 days, 45
+#: staff), 60 s with one worker, load 4-6 (2026-12-05): by CP-SAT 3-8 rounds of 3-9 s in
+#: 25 s of root (LP 10,051-20,234), a dive of 9,475-14,838, 5,608-7,535 at the end; by
+#: the programme 23 rounds (LP 5,993), a dive of 7,437, 4,638 at the end (figures over
+#: seeds in scripts/bench_nrp.py). On shorter horizons CP-SAT's pricing finds more and
+#: better columns a round (every improving schedule on its way) for its longer rounds;
+#: an earlier measurement at load 7-10 found it better on Instance15 too (LP 9,763
+#: against 17,850), before the programme's alternatives and minimised automaton.
+PROGRAMME_PRICING_DAYS = 42
 #: Pool size from which pricing is by the programme at any horizon: CP-SAT's pricing
 #: models take about 50 ms each to build and 80 ms a solve, so a round of Instance13's
 #: 120 employees took 10 s (2 rounds in a 60 s run), the programme's about 1 s

@@ -198,17 +198,23 @@ def _solve_watched(
 def sub_model(
     model: cp_model.CpModel, x: dict[Key, cp_model.IntVar], best: dict[Key, bool], free: set[Key]
 ) -> cp_model.CpModel:
-    """A copy of `model` with every variable outside `free` fixed to the incumbent."""
+    """A copy of `model` with every variable outside `free` fixed to the incumbent.
+
+    The hint is written to the proto as two lists: a hint per variable through the
+    Python API took about 0.1 s a sub-problem of Instance15 (6,726 assignment
+    variables), a tenth of a 1 s sub-solve."""
     sub = model.clone()
     sub.clear_hints()
+    indices = [var.index for var in x.values()]
+    values = [int(best[key]) for key in x]
+    sub.proto.solution_hint.vars.extend(indices)
+    sub.proto.solution_hint.values.extend(values)
     variables = sub.proto.variables
-    for key, var in x.items():
-        val = int(best[key])
-        sub.add_hint(var, val)
+    for key, index, value in zip(x, indices, values, strict=True):
         if key not in free:
-            domain = variables[var.index].domain
-            domain[0] = val
-            domain[1] = val
+            domain = variables[index].domain
+            domain[0] = value
+            domain[1] = value
     return sub
 
 

@@ -28,6 +28,44 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-05, `--workers 1 --time-limit 60`, load 4-6 (helper mid): where Instance15's
+  and 18's 60 s go (phases logged). Instance15 with CP-SAT pricing: 1-8 rounds of 3-9 s
+  in its 25 s root (LP 10,051-20,234, bound negative), a dive of 9,475-14,838 at 31-36 s,
+  then 24 s of LNS (34 sub-problems, 21 improving, still falling fast at the end) to
+  5,608-7,535. Instance18 (programme pricing): 15-52 rounds, LP 4,577-5,502, a dive of
+  5,536-6,364 at 32 s, LNS to 4,826-5,695. Both end short on cover (Instance15: 42-71
+  persons, Instance18: 46-54) with requests at 160-380 and over-cover under 100. Kept:
+  pricing by the programme from 6 weeks on (`roster.columns.PROGRAMME_PRICING_DAYS`
+  42, was 56): Instance15 23 rounds in the root (LP 5,993), a dive of 7,437, LNS to
+  4,638. Seeds 0-2, main against this: 5,608 / 4,638, 5,719 / 5,194, 6,278 / 4,839
+  (mean 5,868 / 4,890; seed 0 logged by phases, 1-2 by this script); after main's
+  compiled programme (numba), seed 0 at once side by side, load 3.3: 6,790 / 4,477
+  (+16.9 %). Dropped: the
+  restricted master as a CP-SAT integer programme after the dive (one column per
+  employee): presolve of its 2,000-2,700 columns (210,000 terms) took 5 s under load
+  and the search reached only its hint in 15 s (Instance18); the programme's roster
+  and best responses for 6 s as Instance15's start instead of column generation:
+  7,013, then 46 s of LNS to 5,742
+  (the dive's roster, worse at 7,437, ended at 4,638: the LP's structure is worth more
+  than its value); the cover-only warm start without column generation found no roster
+  in 18 s. The LNS now writes a sub-problem's hint in bulk (0.1 s of Python a
+  sub-problem less on Instance15); its first CP-SAT run of the last search only finds
+  the hint (complete, accepted at 0.4-0.6 s; nothing better in 4 s) but takes 10 % of
+  that search: not changed, its gain would be within the spread of a few runs.
+  Instance18 (same code path there but the LNS's bulk hint, identical sub-problems),
+  main against this: seed 0 4,611 / 5,396 (main also 4,826 and 5,695 in other runs),
+  seed 1 5,031 / 4,835: the spread. Also dropped: a smaller first subgradient step
+  (the largest gain over 32, not 4) for the programme's prices of the maxima carried
+  from the last pricing: Instance15's root priced 45 rounds in 25 s (LP 5,091, bound
+  -3,190) against 17 (LP 6,710, bound -5,647), but ended at 5,968 and 5,156 (seeds 0,
+  1) against 4,638 and 5,194, and Instance18 (seed 0) at 5,191. Its programme is
+  tight for none of the 45 employees in any root round (its maxima bind), so its
+  Lagrangian bound stays negative and the reported bound is CP-SAT's (1,636).
+  Unchanged there (CP-SAT pricing, the LNS's identical sub-problems), seed 0, main
+  against this: Instance5 1,233 / 1,233; Instance11 proven 3,443 in 28.2 / 31.6 s
+  (load 2-4; this also 3,443 unproven at load 4.7); Instance8 1,312 (load 2.4) /
+  1,417 and 1,411 (load 4.6, 4.3; seed 1 1,311 at load 2.6): its two outcomes, set
+  by the dive before the LNS starts (see below), with load.
 - 2026-12-05, `--workers 1`, load 3-5: the cover mend (`MEND_MIN_WORKERS`) with one
   CP-SAT worker. Its exact search never improved the dive's cover: Instance8, 15 and
   18, 12 runs of 12 ended as short as the dive after 7-9 s that the last search then

@@ -101,7 +101,7 @@ def test_column_generation_by_the_programme_bounds_instance1_by_its_root() -> No
 
 
 def test_the_programme_prices_long_horizons_by_default_and_cp_sat_short_ones() -> None:
-    # PROGRAMME_PRICING_DAYS = 56: an 8-week generated instance is priced by the
+    # PROGRAMME_PRICING_DAYS = 42: a 6-week generated instance is priced by the
     # programme (fires), Instance1's 14 days by CP-SAT (does not fire), and either can
     # be asked for.
     long = generated_nrp(weeks=PROGRAMME_PRICING_DAYS // 7, staff=2)

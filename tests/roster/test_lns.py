@@ -19,8 +19,9 @@ from roster.lns import (
     _pick_employees,
     _shift_type_keys,
     improve,
+    sub_model,
 )
-from roster.model import RosterModel
+from roster.model import Key, RosterModel
 from roster.read_nrp import read_nrp
 from tests.roster.instances import FAR
 
@@ -69,6 +70,35 @@ def test_lns_improves_a_poor_start_to_the_optimum() -> None:
     assert stats.by_neighbourhood["shift_types"][0] >= 1
 
 
+def _tiny_model_at(rows: dict[str, str]) -> tuple[RosterModel, dict[Key, bool]]:
+    """The tiny instance's model, its total minimised, and `rows` (a shift or "-" per
+    day and employee) as a value of every assignment variable."""
+    rm = RosterModel(read_nrp(TINY))
+    rm.model.minimize(rm.total_expression())
+    return rm, {key: rows[key[0]][key[1]] == key[2] for key in rm.x}
+
+
+def test_sub_model_hints_the_incumbent_and_holds_every_variable_outside_the_free_set() -> None:
+    # A's shifts free, B's held at the incumbent (B: - D D D D - -): every assignment
+    # variable is hinted at the incumbent, only B's are fixed, and a solve of the
+    # sub-problem keeps B's week and may change A's.
+    rm, incumbent = _tiny_model_at({"A": "LL-DD--", "B": "-DDDD--"})
+    free = {key for key in rm.x if key[0] == "A"}
+    sub = sub_model(rm.model, rm.x, incumbent, free)
+    hint = dict(zip(sub.proto.solution_hint.vars, sub.proto.solution_hint.values, strict=True))
+    assert hint == {var.index: int(incumbent[key]) for key, var in rm.x.items()}
+    for key, var in rm.x.items():
+        domain = list(sub.proto.variables[var.index].domain)
+        assert domain == ([0, 1] if key in free else [int(incumbent[key])] * 2)
+    assert not rm.model.proto.solution_hint.vars  # the model itself is left as it was
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(sub) == cp_model.OPTIMAL
+    assert all(
+        solver.boolean_value(var) == incumbent[key] for key, var in rm.x.items() if key[0] == "B"
+    )
+
+
 def test_trouble_spots_name_the_employee_of_each_request() -> None:
     # tiny_nrp.txt has requests for A and B; cover spots carry no employee
     rm = RosterModel(read_nrp(TINY))
@@ -104,11 +134,7 @@ def test_requests_neighbourhood_without_an_unmet_request_falls_back() -> None:
 def test_lns_stops_at_a_proven_lower_bound() -> None:
     # The start (301) is far from the optimum (100); told that 301 is a proven lower
     # bound, the search has nothing to look for and runs no sub-problem.
-    p = read_nrp(TINY)
-    rm = RosterModel(p)
-    rm.model.minimize(rm.total_expression())
-    start_rows = {"A": "LL-DD--", "B": "-DDDD--"}
-    start = {key: start_rows[key[0]][key[1]] == key[2] for key in rm.x}
+    rm, start = _tiny_model_at({"A": "LL-DD--", "B": "-DDDD--"})
     _best, value, stats = improve(rm.model, rm.x, start, 301, FAR, seed=3, stop_at=301)
     assert value == 301
     assert stats.iterations == 0

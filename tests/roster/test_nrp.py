@@ -274,7 +274,7 @@ def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
 ) -> None:
     # A pool counted big (the threshold lowered to its 3 staff): its first roster runs
     # the programmes over the minimised automaton on 14 days, not on 56 (from
-    # `PROGRAMME_PRICING_DAYS` on, where the band of minutes did better on Instance20).
+    # `MINIMISED_START_DAYS` on, where the band of minutes did better on Instance20).
     from roster import columns, sequences
     from tests.roster.test_windows import generated_nrp
 
