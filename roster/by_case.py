@@ -25,9 +25,11 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from roster.problem import Roster, RosterProblem
-from roster.rotation import _levels as levels  # cover, team, the rest of a roster
 from roster.rotation import applicable as rotation_applies
-from roster.rotation import warm_start
+from roster.rotation import (
+    levels,  # cover, team, the rest of a roster
+    warm_start,
+)
 
 #: A case's search: (its problem, its time limit, the roster to start from) → a roster
 #: of that problem, or None when it found none.
@@ -104,4 +106,4 @@ def _of(roster: Roster, case: str) -> Roster:
     return tuple(a for a in roster if a.case == case)
 
 
-__all__ = ["CaseSolver", "applicable", "case_problem", "improve", "levels", "own_crews"]
+__all__ = ["CaseSolver", "applicable", "case_problem", "improve", "own_crews"]

@@ -304,7 +304,7 @@ def _within_hours(
     return [x for i, x in enumerate(shifts) if i not in dropped]
 
 
-def _levels(problem: RosterProblem, roster: Roster) -> tuple[int, int, int]:
+def levels(problem: RosterProblem, roster: Roster) -> tuple[int, int, int]:
     """The roster's cost per priority level: cover, team, the rest (one weighted sum
     when the problem is not lexicographic)."""
     terms = evaluate(problem, roster)
@@ -345,7 +345,7 @@ def rotation(problem: RosterProblem) -> Roster | None:
         roster = _greedy(
             problem, language_pressure=pressure, plan=_plan(problem, teams, by_size, lag, 0)
         )
-        cost = _levels(problem, roster)
+        cost = levels(problem, roster)
         if best is None or cost < best[0]:
             best = (cost, roster, by_size, lag)
         if best[0][0] == 0:
@@ -361,7 +361,7 @@ def rotation(problem: RosterProblem) -> Roster | None:
     for phase in range(lag, length, max(lag, length // PHASES)):
         plan = _plan(problem, teams, by_size, lag, phase)
         roster = _greedy(problem, language_pressure=pressure, plan=plan)
-        cost = _levels(problem, roster)
+        cost = levels(problem, roster)
         if cost < best[0]:
             best = (cost, roster, by_size, lag)
     return best[1]
@@ -388,7 +388,7 @@ def warm_start(problem: RosterProblem) -> Roster:
     rotated = rotation(problem)
     if rotated is None:
         return plain
-    return min(plain, rotated, key=lambda r: _levels(problem, r))
+    return min(plain, rotated, key=lambda r: levels(problem, r))
 
 
-__all__ = ["applicable", "cycles", "rotation", "rotation_plan", "warm_start"]
+__all__ = ["applicable", "cycles", "levels", "rotation", "rotation_plan", "warm_start"]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 
 from roster import solve
-from roster.by_case import CaseSolver, applicable, case_problem, improve, levels, own_crews
+from roster.by_case import CaseSolver, applicable, case_problem, improve, own_crews
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
+from roster.rotation import levels
 from roster.validate import validate
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, E, problem

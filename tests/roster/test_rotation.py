@@ -20,11 +20,11 @@ from roster.problem import (
     RosterProblem,
 )
 from roster.rotation import (
-    _levels,
     _within_hours,
     applicable,
     choose_teams,
     cycles,
+    levels,
     rotation,
     rotation_plan,
     warm_start,
@@ -172,7 +172,7 @@ def test_the_warm_start_is_no_worse_than_the_greedy_and_the_solve_no_worse_than_
     p = week()
     start = warm_start(p)
     assert validate(p, start) == []
-    assert _levels(p, start) <= _levels(p, greedy(p))
+    assert levels(p, start) <= levels(p, greedy(p))
     value = sum(evaluate(p, start).values())
     # reproducible (one worker, the work clock): the same roster under any load, proven
     # optimal (at 77, from the warm start's 105) within the limit
