@@ -639,6 +639,7 @@ def _solve(
             proven = lexicographic_bound(problem, earlier, [level])
             if proven is not None:
                 floor = proven - sum(earlier.values())
+                rm.model.add(expr >= floor)
                 held_at = _start(problem, rm, solution or fallback, level)
                 if held_at is not None and held_at[1] <= floor:
                     # the roster in hand (the warm start, or the level before's) already
@@ -649,7 +650,6 @@ def _solve(
                     stages.append(StageResult(level, SolveStatus.OPTIMAL, held_at[1], floor, 0.0))
                     fixed_total += held_at[1]
                     continue
-                rm.model.add(expr >= floor)
         report = None
         if progress is not None and last:
             progress.offset = fixed_total
