@@ -149,7 +149,6 @@ def test_interchangeable_consultants_share_two_cases_in_a_team_of_four() -> None
     assert validate(alike, result.roster) == []
 
 
-
 def count_searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list that grows by one for each priority level `solve` searches on the whole
     of TWO_CASES (each call of its `_solve_stage`; the cases' own searches of
