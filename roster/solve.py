@@ -915,7 +915,7 @@ def _solve_stage(
 
 #: Share of the last level's time for re-planning the cases one at a time
 #: (`roster.by_case`); the whole model's search has the rest.
-BY_CASE_SHARE = 0.8
+BY_CASE_SHARE = 0.9
 
 
 def _by_case(
