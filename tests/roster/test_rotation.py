@@ -246,3 +246,42 @@ def test_no_rotation_when_no_team_can_rotate() -> None:
         p, cases=(p.cases[1],), cover=tuple(d for d in p.cover if d.case == "K2")
     )
     assert rotation(only_k2) is None
+
+
+def greedy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one for each plain greedy roster `warm_start` builds."""
+    runs: list[int] = []
+
+    def counted(p: RosterProblem) -> tuple[Assignment, ...]:
+        runs.append(1)
+        return greedy(p)
+
+    monkeypatch.setattr("roster.rotation.greedy", counted)
+    return runs
+
+
+def test_a_rotation_at_its_cover_and_team_bounds_is_the_warm_start_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the week's rotation covers all 21 shifts with five members, and five is the
+    # team's bound (21 shifts, five a 45-hour member): the greedy could beat it only
+    # on the rhythm, so it is not built
+    runs = greedy_runs(monkeypatch)
+    p = week()
+    start = warm_start(p)
+    assert runs == []
+    assert start == rotation(p)
+    assert levels(p, start)[:2] == (0, 5)
+
+
+def test_a_rotation_above_its_team_bound_is_weighed_against_the_greedy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # two cases: K2's speakers cannot rotate and K1's rotation takes a sixth member,
+    # team 12 against a bound of 10, and some shifts short: the greedy is built and
+    # the better of the two by level kept
+    runs = greedy_runs(monkeypatch)
+    p = two_cases()
+    start = warm_start(p)
+    assert runs == [1]
+    assert levels(p, start) == min(levels(p, rotation(p) or ()), levels(p, greedy(p)))
