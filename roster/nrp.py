@@ -59,6 +59,7 @@ from roster.solve import (
     SearchParameters,
     build_seconds,
     explain_uncovered,
+    part_solver,
     roster_result,
     solve,
     solve_in_windows,
@@ -354,16 +355,12 @@ def improve_by_groups(
     LP 2 rounds old, the whole model 9 s to build); groups of 17 from a programme
     roster of 5,155 reached 3,687 in 45 s. No bound: the root did not get to one worth
     reporting (179 against a best known 1,348)."""
-
-    def solve_group(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        return solve(sub, time_limit=time_limit, seed=seed, parameters=params, **kwargs)  # type: ignore[arg-type]
-
     roster, _value, searched = groups.improve(
         problem,
         start,
         int(total(problem, start)),
         deadline,
-        solve_group,
+        part_solver(seed, params),
         total,
         seed=seed,
         build_estimate=build_seconds,

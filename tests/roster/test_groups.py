@@ -11,7 +11,7 @@ from roster import groups, total, validate, windows
 from roster.clock import Deadline
 from roster.problem import Roster, RosterProblem
 from roster.read_nrp import parse_nrp
-from roster.solve import Improved, RosterResult, solve, solve_in_windows
+from roster.solve import Improved, part_solver, solve_in_windows
 from tests.roster.instances import REPRODUCIBLE, nrp_roster
 from tests.roster.test_windows import generated_nrp
 
@@ -76,12 +76,10 @@ def test_groups_are_worth_it_only_when_enough_employees_fit(
     assert not groups.worth_grouping(p)  # does not: pairs or three (Instance22: pairs)
 
 
-def _solver(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-    """A group's search, reproducible (`REPRODUCIBLE`): the same roster under any load.
-    `groups.improve` ends after a pass over the pool that keeps nothing, long before
-    the deadlines below."""
-    params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, decompose=False)
-    return solve(sub, time_limit, 0, parameters=params, **kwargs)  # type: ignore[arg-type]
+#: A group's search, reproducible (`REPRODUCIBLE`): the same roster under any load.
+#: `groups.improve` ends after a pass over the pool that keeps nothing, long before
+#: the deadlines below.
+_solver = part_solver(0, dataclasses.replace(REPRODUCIBLE, greedy_hint=False, decompose=False))
 
 
 def test_groups_reach_the_optimum_from_an_empty_roster() -> None:

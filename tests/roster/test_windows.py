@@ -23,7 +23,7 @@ from roster.clock import Deadline
 from roster.nrp import solve_nrp
 from roster.problem import Roster, RosterProblem
 from roster.read_nrp import parse_nrp
-from roster.solve import RosterResult, SearchParameters, solve, too_big_to_build
+from roster.solve import RosterResult, SearchParameters, part_solver, solve, too_big_to_build
 from roster.templates import MINUTES_PER_DAY
 from roster.windows import (
     WindowResult,
@@ -110,9 +110,10 @@ def _reproducible_window_solver(monkeypatch: pytest.MonkeyPatch) -> WindowSolver
     cut a slow search short is lifted, so nothing here depends on the wall clock."""
     monkeypatch.setattr(clock_module, "WALL_GUARD_SECONDS", 3600.0)
     params = SearchParameters(greedy_hint=False, decompose=False, deterministic=True)
+    solve_part = part_solver(0, params)
 
-    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        return solve(sub, WINDOW_WORK_SECONDS, 0, parameters=params, **kwargs)  # type: ignore[arg-type]
+    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> WindowResult:
+        return solve_part(sub, WINDOW_WORK_SECONDS, **kwargs)
 
     return solve_window
 
