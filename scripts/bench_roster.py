@@ -146,6 +146,18 @@ The command above with `--only full` (1b) at 10:55 (load 2.5): 388 against 359 (
 above; blocks 135, faces 28, night 120, weekend 100, team 5); main at 11:01 (load 3.2):
 407 (13.4 %). With `--only five` at 11:01 (load 3.1): team 25, 1592 against 915; main
 at 11:03 (load 4.4): team 25, 1844 against 915.
+Where five cases' 55 s go now (main at 29506be, seed 0, a wrapper timing each step,
+2026-12-05 13:44, load 2.4-4.4): warm start 5.2 s (team 29), team level 6.2 s (25,
+proven), the cases re-planned alone 3.1 s each (`BY_CASE_SHARE` 0.5; each gained, K5
+801 -> 586), the rhythm 1,336 after them and 1,330 after the whole model's 20 s of LNS:
+that search gains almost nothing, the cases' own searches much. Since, the cases get
+0.9 of the last level (`roster.solve.BY_CASE_SHARE`; 0.8: 6.6 s a case, 1,211 after
+them, 1,230 in all against main's 1,355 the same hour); a level whose roster in hand
+already reaches its per-term bound is held there without a search (`roster.solve`:
+each case's team level of 5, and five cases' team level whenever the warm start is at
+25); and the warm start is the rotation alone when it covers every shift with the
+team's bound (`rotation.warm_start`, the greedy's two runs saved). Measured
+`--only five` side by side with main (same commands, 2026-12-05 14:0x): RESULTS.
 """
 
 from __future__ import annotations
