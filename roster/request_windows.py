@@ -45,9 +45,13 @@ WINDOW_DAYS = 14
 #: Employees freed in a request window.
 GROUP_SIZE = 10
 #: Longest search of one request window.
-WINDOW_SECONDS = 2.0
+WINDOW_SECONDS = 3.0
+#: Share of the request windows that are weekend windows: the whole horizon's
+#: weekends, the days either side (`WEEKEND_SIDE`, weekday numbers) free too.
+WEEKEND_SHARE = 0.5
+WEEKEND_SIDE = frozenset({4, 5, 6, 0})
 #: Time for one sweep of request windows (`sweep_seconds`).
-SWEEP_SECONDS = 40.0
+SWEEP_SECONDS = 30.0
 
 
 def unmet_request_cost(problem: RosterProblem, roster: Roster) -> dict[tuple[str, int], int]:
@@ -103,14 +107,21 @@ def improve(
         for (employee, day), cost in unmet.items():
             per_day[day] += cost
             by_day[day][employee] += cost
-        spans = [(lo, _ceil(cuts, min(p.days, lo + WINDOW_DAYS))) for lo in starts]
-        weights = [sum(per_day[lo:hi]) for lo, hi in spans]
-        if not any(weights):
-            return best, best_value, searched  # nothing unmet: nothing to gain here
-        lo, hi = rng.choices(spans, weights=weights)[0]
-        first, end = _floor(cuts, lo - margin), _ceil(cuts, min(p.days, hi + margin))
+        if rng.random() < WEEKEND_SHARE:
+            # the whole horizon's weekends (and the days either side, where runs
+            # meet them) for a group: weekends traded between employees across months
+            first, end = 0, p.days
+            free = [d for d in range(p.days) if p.date(d).weekday() in WEEKEND_SIDE]
+        else:
+            spans = [(lo, _ceil(cuts, min(p.days, lo + WINDOW_DAYS))) for lo in starts]
+            weights = [sum(per_day[lo:hi]) for lo, hi in spans]
+            if not any(weights):
+                return best, best_value, searched  # nothing unmet: nothing to gain here
+            lo, hi = rng.choices(spans, weights=weights)[0]
+            first, end = _floor(cuts, lo - margin), _ceil(cuts, min(p.days, hi + margin))
+            free = list(range(lo, hi))
         wanting: Counter[str] = Counter()
-        for day in range(lo, hi):
+        for day in free:
             wanting.update(by_day.get(day, {}))
         group = [e for e, _ in wanting.most_common(GROUP_SIZE // 2)]
         others = [e.id for e in p.employees if e.id not in group]
@@ -127,7 +138,7 @@ def improve(
             sub,
             time_limit=min(left, max(need, WINDOW_SECONDS)),
             hint=hint,
-            free_days=range(lo - first, hi - first),
+            free_days=[d - first for d in free],
         )
         searched += 1
         if result.status is SolveStatus.CANCELLED:
