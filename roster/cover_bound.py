@@ -29,6 +29,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from roster.bound import capacity
+from roster.clock import WallClock
 from roster.eligibility import why_not
 from roster.problem import CoverDemand, Employee, RosterProblem
 
@@ -43,9 +44,13 @@ def applicable(problem: RosterProblem) -> bool:
     return not problem.weights.lexicographic and len({c.case for c in problem.cover}) == 1
 
 
-def cover_bound(problem: RosterProblem, time_limit: float = MAX_SECONDS) -> int | None:
+def cover_bound(
+    problem: RosterProblem, time_limit: float = MAX_SECONDS, clock: WallClock | None = None
+) -> int | None:
     """A lower bound on `problem`'s objective (None when not `applicable`, or the
-    relaxation has no solution, which no roster has then either)."""
+    relaxation has no solution, which no roster has then either), searched for up to
+    `time_limit` (at most `MAX_SECONDS`) of `clock` (the wall clock by default; a
+    `WorkClock` for the same bound under any load)."""
     if not applicable(problem):
         return None
     p = problem
@@ -110,7 +115,7 @@ def cover_bound(problem: RosterProblem, time_limit: float = MAX_SECONDS) -> int 
     model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _w in cost], [w for _v, w in cost]))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.1, min(MAX_SECONDS, time_limit))
+    (clock or WallClock()).limit(solver, max(0.1, min(MAX_SECONDS, time_limit)))
     status = solver.solve(model)
     # the bound holds whether or not a solution was found in the time (Instance13:
     # none in 2 s), but none holds when there is none to find

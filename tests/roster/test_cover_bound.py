@@ -38,7 +38,7 @@ def test_solve_nrp_reports_the_cover_bound_and_proves_the_optimum() -> None:
     # The optimum is the bound: A and B work two days each (any two), nobody over,
     # nothing requested: 3 missing, 300. The bound proves it at once.
     p = parse_nrp(TYPE_MAXIMA)
-    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1)
+    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1, deterministic=True)
     assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 300 and result.bound == 300
     assert validate(p, result.roster) == []
