@@ -3,11 +3,12 @@
 With only two cores CP-SAT's built-in portfolio has room for one LNS worker; rosters
 decompose well by person and by period, so we drive the neighbourhoods ourselves:
 keep the incumbent, free the shifts of a few employees, of a window of days, of a few
-employees over a longer window, or of one or two shift types for everyone who works, and
-let CP-SAT re-solve that sub-problem exactly (with the incumbent as hint). The
-shift-type neighbourhood took Curtois–Qu Instance8 from 1310 to 1307–1309 in 30 s (6
-runs), where the others alone stayed at 1307–1310 (4 runs). Neighbourhood sizes adapt:
-grow when the sub-problem is solved to optimality quickly, shrink when it is not.
+employees over a longer window, of one or two shift types or of a few whole weekends
+for everyone who works, and let CP-SAT re-solve that sub-problem exactly (with the
+incumbent as hint). The shift-type neighbourhood took Curtois–Qu Instance8 from 1310
+to 1307–1309 in 30 s (6 runs), where the others alone stayed at 1307–1310 (4 runs).
+Neighbourhood sizes adapt: grow when the sub-problem is solved to optimality quickly,
+shrink when it is not.
 """
 
 from __future__ import annotations
