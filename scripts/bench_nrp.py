@@ -47,7 +47,11 @@ Measured history (figures behind settings in `roster.nrp`):
   neighbourhood alone (2daab1d) / with the bound (e168de4): Instance15 4,614 / 4,532 /
   4,932, 4,869 / 4,275 / 4,093, 4,335 / 4,409 / 4,312 (means 4,606 / 4,405 / 4,446);
   Instance18 4,635 / 4,815 / 4,723, 4,633 / 4,618 / 4,725, 4,935 / 4,941 / 4,507 (means
-  4,734 / 4,791 / 4,652: its spread). EXTRA_SEEDS Unchanged, seed 0 (e168de4): Instance1-4
+  4,734 / 4,791 / 4,652: its spread). Instance15 seeds 3-4, main / with both (702e93b,
+  the same code): 4,714 / 4,504, 4,394 / 4,224; over seeds 0-4 main 4,585, both 4,413
+  (-3.8 %), best 4,093 (+6.9 %). In one logged run (seed 0, 44 sub-problems) the
+  weekends were tried 6 times, 5 solved to optimality, 6 improving: the best rate of
+  the seven neighbourhoods (days 7/3/7, the others 2-4 improving of 6-7). Unchanged, seed 0 (e168de4): Instance1-4
   proven in 1.0-4.8 s, Instance5 1,145 (bound 1,141), Instance8 1,313 (bound 1,291),
   Instance11 proven 3,443 in 29.2 s.
 - 2026-12-05, `--workers 1 --time-limit 60`, load 4-6 (helper mid): where Instance15's
