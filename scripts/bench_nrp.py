@@ -51,9 +51,9 @@ Measured history (figures behind settings in `roster.nrp`):
   the same code): 4,714 / 4,504, 4,394 / 4,224; over seeds 0-4 main 4,585, both 4,413
   (-3.8 %), best 4,093 (+6.9 %). In one logged run (seed 0, 44 sub-problems) the
   weekends were tried 6 times, 5 solved to optimality, 6 improving: the best rate of
-  the seven neighbourhoods (days 7/3/7, the others 2-4 improving of 6-7). Unchanged, seed 0 (e168de4): Instance1-4
-  proven in 1.0-4.8 s, Instance5 1,145 (bound 1,141), Instance8 1,313 (bound 1,291),
-  Instance11 proven 3,443 in 29.2 s.
+  the seven neighbourhoods (days 7/3/7, the others 2-4 improving of 6-7). Unchanged,
+  seed 0 (e168de4): Instance1-4 proven in 1.0-4.8 s, Instance5 1,145 (bound 1,141),
+  Instance8 1,313 (bound 1,291), Instance11 proven 3,443 in 29.2 s.
 - 2026-12-05, `--workers 1 --time-limit 60`, load 4-6 (helper mid): where Instance15's
   and 18's 60 s go (phases logged). Instance15 with CP-SAT pricing: 1-8 rounds of 3-9 s
   in its 25 s root (LP 10,051-20,234, bound negative), a dive of 9,475-14,838 at 31-36 s,
