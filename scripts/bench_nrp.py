@@ -53,7 +53,10 @@ Measured history (figures behind settings in `roster.nrp`):
   weekends were tried 6 times, 5 solved to optimality, 6 improving: the best rate of
   the seven neighbourhoods (days 7/3/7, the others 2-4 improving of 6-7). Unchanged,
   seed 0 (e168de4): Instance1-4 proven in 1.0-4.8 s, Instance5 1,145 (bound 1,141),
-  Instance8 1,313 (bound 1,291), Instance11 proven 3,443 in 29.2 s.
+  Instance8 1,313 (bound 1,291), Instance11 proven 3,443 in 29.2 s. Dropped: the
+  weekends twice in each turn of the neighbourhoods, seeds 0-2: Instance15 4,397,
+  4,418, 4,851 (mean 4,555 against 4,446 once a turn), Instance18 4,717, 4,719, 4,826
+  (4,754 against 4,652).
 - 2026-12-05, `--workers 1 --time-limit 60`, load 4-6 (helper mid): where Instance15's
   and 18's 60 s go (phases logged). Instance15 with CP-SAT pricing: 1-8 rounds of 3-9 s
   in its 25 s root (LP 10,051-20,234, bound negative), a dive of 9,475-14,838 at 31-36 s,
