@@ -247,20 +247,10 @@ def _solve_by_windows(
     from roster.validate import total, validate
 
     window_params = dataclasses.replace(params, greedy_hint=False, decompose=False)
-
-    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        if interrupt.stopped:
-            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
-        return solve(sub, time_limit, seed, parameters=window_params, **kwargs)  # type: ignore[arg-type]
-
+    solve_window = part_solver(seed, window_params, interrupt)
     # the rolling horizon's windows: one CP-SAT run each, all of its time to finding
     # and improving the window's first roster (the LNS comes after, over windows)
-    first_params = dataclasses.replace(window_params, lns=False)
-
-    def first_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        if interrupt.stopped:
-            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
-        return solve(sub, time_limit, seed, parameters=first_params, **kwargs)  # type: ignore[arg-type]
+    first_window = part_solver(seed, dataclasses.replace(window_params, lns=False), interrupt)
 
     start: Roster | None = None
     responses: sequences.BestResponses | None = None
@@ -382,6 +372,37 @@ def _solve_by_windows(
             "no bound"
         ),
     )
+
+
+def part_solver(
+    seed: int, params: SearchParameters, interrupt: Interrupt | None = None
+) -> windows.WindowSolver:
+    """`solve` for the parts of a decomposed search (time windows, employee groups), with
+    `seed` and `params`; once `interrupt` has stopped, CANCELLED without a search."""
+
+    def solve_part(
+        sub: RosterProblem,
+        time_limit: float,
+        *,
+        hint: Roster | None = None,
+        freeze: Roster = (),
+        freeze_before_day: int = 0,
+        free_days: Collection[int] | None = None,
+    ) -> RosterResult:
+        if interrupt is not None and interrupt.stopped:
+            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
+        return solve(
+            sub,
+            time_limit,
+            seed,
+            hint=hint,
+            freeze=freeze,
+            freeze_before_day=freeze_before_day,
+            free_days=free_days,
+            parameters=params,
+        )
+
+    return solve_part
 
 
 def roster_result(
@@ -881,6 +902,8 @@ def _solve_stage(
         num_workers=params.num_workers,
         subsolve_seconds=params.lns_subsolve_seconds,
         trouble=rm.trouble_spots(),
+        # weekends as a neighbourhood only where a weekend limit ties them to each other
+        weekends=rm.problem.weekends if _limits_weekends(rm.problem) else (),
         on_improvement=None if report is None else lambda found: report(found, bound),
         stop_at=max(bound, good_enough or 0),
         clock=clock,
@@ -962,6 +985,11 @@ def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
     objective.domain.clear()
     # the domain applies to the objective's terms, before its offset is added
     objective.domain.extend([math.ceil(lower_bound - objective.offset), cp_model.INT_MAX])
+
+
+def _limits_weekends(problem: RosterProblem) -> bool:
+    """Whether any employee may work only so many weekends (`Employee.max_weekends`)."""
+    return any(e.max_weekends is not None for e in problem.employees)
 
 
 def _roster_of(solution: dict[Key, bool]) -> Roster:
