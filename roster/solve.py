@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster import by_case, groups, request_windows, sequences, windows
+from roster import by_case, groups, sequences, windows
 from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
@@ -312,20 +312,17 @@ def _solve_by_windows(
 
     roster, value, searched = start, int(total(problem, start)), 0
     sweep = 0
-    # a sweep of the windows, then one of employee groups, one of request windows,
-    # then a round of best responses from its roster: the windows move many employees
-    # within weeks, a group a few across the horizon, a request window some within
-    # two weeks or on the horizon's weekends, a response one. Request windows and
-    # groups only when the cover alone couples the employees (their problems are exact
-    # then); groups only when enough of them fit in a search (`roster.groups`)
+    # a sweep of the windows, then one of employee groups, then a round of best
+    # responses from its roster: the windows move many employees within weeks, a group
+    # a few across the horizon, a response one. Groups only when the cover alone
+    # couples the employees (a group's problem is exact then) and enough of them fit
+    # in a search (`roster.groups`)
     searches: list[tuple[Callable[[RosterProblem], float], Callable[..., Improved]]] = [
         (windows.sweep_seconds, windows.improve)
     ]
     grouping = sequences.applicable(problem) and groups.worth_grouping(problem)
     if grouping:
         searches.append((groups.sweep_seconds, groups.improve))
-    if sequences.applicable(problem) and request_windows.worth_it(problem):
-        searches.append((request_windows.sweep_seconds, request_windows.improve))
     while True:
         moved, cycle_start = 0, value
         for sweep_seconds, improve_by in searches:
