@@ -190,9 +190,9 @@ Measured history (figures behind settings in `roster.nrp`):
   weekend windows, 3 s each, 30 s after the groups' sweep, load 3); seed 1 5,361 /
   5,363; Instance22 seed 0 36,418 / 36,716, seed 1 37,010 / 36,523 (load 2-5). Means
   5,274 / 5,319 and 36,714 / 36,620: the spread. The stand-in (60 s, 71d0644) 169,552
-  in 60.1 s, 294 MB (no request window: its one window sweep takes the time). Dropped (branch
-  long, commit 9334dfb: `roster/request_windows.py` and its tests): no gain at 300 s
-  on either instance. What keeps Instance20 from 5 % is the weekends: the requests
+  in 60.1 s, 294 MB (no request window: its one window sweep takes the time).
+  Dropped (branch long, commit 9334dfb: `roster/request_windows.py` and its tests): no
+  gain at 300 s on either instance. What keeps Instance20 from 5 % is the weekends: the requests
   left are mostly weekend shifts asked for by employees whose 13 weekends lie elsewhere,
   and moving one needs another employee to trade a weekend the other way, months apart.
 """
