@@ -47,9 +47,9 @@ def can_pair(problem: RosterProblem, roster: Roster, weekend: int) -> list[str]:
     for e in problem.employees:
         counts = per_weekend[e.id]
         used = sum(1 for n in counts if n)
-        if 0 < counts[weekend] < days:
-            out.append(e.id)
-        elif counts[weekend] == 0 and (e.max_weekends is None or used < e.max_weekends):
+        allowance_left = e.max_weekends is None or used < e.max_weekends
+        one_day = 0 < counts[weekend] < days
+        if one_day or (counts[weekend] == 0 and allowance_left):
             out.append(e.id)
     return out
 
