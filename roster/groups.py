@@ -82,17 +82,13 @@ def improve(
     objective: Callable[[RosterProblem, Roster], float],
     seed: int = 0,
     build_estimate: Callable[[RosterProblem], float] = lambda sub: 0.0,
-    targeted: Callable[[RosterProblem, Roster, int, random.Random], set[str] | None] | None = None,
 ) -> tuple[Roster, int, int]:
     """Employee-group LNS from `roster` (objective `value`) until `deadline`: the pool
     shuffled and cut into groups of `group_size`, each re-solved by
     `solve_group(sub, time_limit, hint=)` with the others fixed and kept when
     `objective` of the whole roster drops; a pass over the whole pool that keeps
     nothing ends it. Returns the best roster, its value and the number of groups
-    searched.
-
-    `targeted(problem, roster, size, rng)`: a group chosen for the current roster
-    (`roster.pairing.pairing_group`), or None; searched before each random group."""
+    searched."""
     rng = random.Random(seed)
     size = group_size(problem)
     ids = [e.id for e in problem.employees]
@@ -105,33 +101,24 @@ def improve(
             left = deadline.remaining()
             if left <= MIN_WINDOW_SECONDS:
                 break
-            chosen = targeted(problem, best, size, rng) if targeted is not None else None
-            for group in (chosen, set(ids[start : start + size])):
-                if group is None:
-                    continue
-                left = deadline.remaining()
-                if left <= MIN_WINDOW_SECONDS:
-                    return best, best_value, searched
-                sub = group_problem(problem, best, group)
-                need = build_estimate(sub) + MIN_WINDOW_SECONDS
-                if left < need:
-                    return best, best_value, searched  # no time to build another group
-                result = solve_group(
-                    sub,
-                    time_limit=min(left, max(need, GROUP_SECONDS)),
-                    hint=tuple(a for a in best if a.employee in group),
-                )
-                searched += 1
-                if result.status is SolveStatus.CANCELLED:
-                    return best, best_value, searched
-                if not result.found:
-                    continue
-                outside = [a for a in best if a.employee not in group]
-                candidate = tuple(sorted(outside + list(result.roster)))
-                candidate_value = objective(problem, candidate)
-                if candidate_value < best_value:
-                    best, best_value = candidate, int(candidate_value)
-                    # only a random group's gain keeps the passes going: a targeted
-                    # group is drawn afresh each time and never runs out
-                    improved |= group is not chosen
+            group = set(ids[start : start + size])
+            sub = group_problem(problem, best, group)
+            need = build_estimate(sub) + MIN_WINDOW_SECONDS
+            if left < need:
+                return best, best_value, searched  # no time to build another group
+            result = solve_group(
+                sub,
+                time_limit=min(left, max(need, GROUP_SECONDS)),
+                hint=tuple(a for a in best if a.employee in group),
+            )
+            searched += 1
+            if result.status is SolveStatus.CANCELLED:
+                return best, best_value, searched
+            if not result.found:
+                continue
+            outside = [a for a in best if a.employee not in group]
+            candidate = tuple(sorted(outside + list(result.roster)))
+            candidate_value = objective(problem, candidate)
+            if candidate_value < best_value:
+                best, best_value, improved = candidate, int(candidate_value), True
     return best, best_value, searched

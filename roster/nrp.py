@@ -50,7 +50,7 @@ import dataclasses
 import math
 import time
 
-from roster import columns, groups, pairing, sequences
+from roster import columns, groups, sequences
 from roster.clock import Deadline
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
@@ -334,7 +334,6 @@ def improve_by_groups(
         total,
         seed=seed,
         build_estimate=build_seconds,
-        targeted=pairing.pairing_group,
     )
     return roster_result(
         problem,
