@@ -158,10 +158,11 @@ Measured history (figures behind settings in `roster.nrp`):
   rest fixed by `solve(free_days=)`), larger as fewer days are free: 24 employees for 3 s
   4,442, 40 for 3 s 4,627 (seed 0, 40 s; random 4,099). A weekend paired needs a weekday
   shift dropped and taken up elsewhere, which a group of pairers holds no better than a
-  random one. The programme's first roster for 4 s instead of 15 s (8,853 at 4.7 s), then
-  groups: 3,943 at 60 s (seed 0); 15 s: see below. Not tried: a price on the weekend days
-  in the programme (`roster.sequences`, shared with the long horizons); a bound (the
-  root's 179 stays the only one).
+  random one. Nor a shorter first roster (`POOL_START_SHARE`), the programme then groups
+  in one 60 s process (main's code, seeds 0, 1): its first roster for 4 s (8,853 and
+  10,030 at 5 s) ended at 3,943 and 3,301, for 15 s (5,053 at 11-15 s) at 3,020 and 2,649.
+  Not tried: a price on the weekend days in the programme (`roster.sequences`, shared with
+  the long horizons); a bound (the root's 179 stays the only one).
 """
 
 from __future__ import annotations
