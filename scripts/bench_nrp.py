@@ -22,12 +22,41 @@ limit plus 10 % counts as a failure (exit status 1), like an illegal roster.
 
 The bound printed is the best proven one: column generation's (`roster.columns`, run
 inside `solve_nrp` as its warm start; priced by a per-employee dynamic programme
-from 8-week horizons on) or CP-SAT's. The 2 cores are shared: note `uptime`'s load
+from 6-week horizons on), the capacities' bound on cover (`roster.cover_bound`) or
+CP-SAT's. The 2 cores are shared: note `uptime`'s load
 average beside every figure, which worsens with it. Figures: README and the roster
 issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-05 13:05-14:30 UTC, `--workers 1 --time-limit 60`, load 2.6-6.5 (helper mid,
+  second pass): where the cover goes. Instance18's rosters are short only on weekends
+  (43 of 44 persons), all 22 staff at their 6 weekends, 130 of 132 worked whole: the
+  weekends' capacity, not the search, sets most of its cost. Instance15's are short on
+  the nights, whose per-type maxima (`n1` 84 for 104 demanded, `n2` 78 for 94) every
+  employee who may work them reaches, and 31-37 of its 135 weekends are worked on one
+  day only. Kept: (1) the capacities' bound on cover (`roster.cover_bound`: a CP-SAT
+  relaxation over employees x shift types x weekday/weekend counts, 0.1-2 s, reported
+  by `solve_nrp` and given to its last search): Instance15 3,627 (was 1,636-3,055; CG's
+  3,750 in one run of three), Instance18 4,157 (was 3,854-3,966), Instance3 1,000,
+  Instance11 3,423 (Instance13 317, 20 687, 22 9,158: their paths do not ask for it).
+  A per-day relaxation (the compact model without the minimum runs and days off) gave
+  the same 3,625 and 4,157 in 10 s: dropped. (2) A weekends neighbourhood in the LNS
+  (`roster.lns._weekend_keys`: a few whole weekends, Friday to Monday, for everyone who
+  works) where a weekend limit holds. Side by side, seeds 0-2, main (29506be) / the
+  neighbourhood alone (2daab1d) / with the bound (e168de4): Instance15 4,614 / 4,532 /
+  4,932, 4,869 / 4,275 / 4,093, 4,335 / 4,409 / 4,312 (means 4,606 / 4,405 / 4,446);
+  Instance18 4,635 / 4,815 / 4,723, 4,633 / 4,618 / 4,725, 4,935 / 4,941 / 4,507 (means
+  4,734 / 4,791 / 4,652: its spread). Instance15 seeds 3-4, main / with both (702e93b,
+  the same code): 4,714 / 4,504, 4,394 / 4,224; over seeds 0-4 main 4,585, both 4,413
+  (-3.8 %), best 4,093 (+6.9 %). In one logged run (seed 0, 44 sub-problems) the
+  weekends were tried 6 times, 5 solved to optimality, 6 improving: the best rate of
+  the seven neighbourhoods (days 7/3/7, the others 2-4 improving of 6-7). Unchanged,
+  seed 0 (e168de4): Instance1-4 proven in 1.0-4.8 s, Instance5 1,145 (bound 1,141),
+  Instance8 1,313 (bound 1,291), Instance11 proven 3,443 in 29.2 s. Dropped: the
+  weekends twice in each turn of the neighbourhoods, seeds 0-2: Instance15 4,397,
+  4,418, 4,851 (mean 4,555 against 4,446 once a turn), Instance18 4,717, 4,719, 4,826
+  (4,754 against 4,652).
 - 2026-12-05, `--workers 1 --time-limit 60`, load 4-6 (helper mid): where Instance15's
   and 18's 60 s go (phases logged). Instance15 with CP-SAT pricing: 1-8 rounds of 3-9 s
   in its 25 s root (LP 10,051-20,234, bound negative), a dive of 9,475-14,838 at 31-36 s,
@@ -141,6 +170,31 @@ Measured history (figures behind settings in `roster.nrp`):
   dive not paced by the wall clock); the default, wall-clock path is the same code.
   Instance15, seed 0, side by side: main 4,724 (bound 2,955), this 4,526 (2,555), both
   60 s: the run-to-run spread, not a change.
+- 2026-12-05, `--workers 1`, load 2.5-6.5 (helper long): requests on the long horizons
+  (`roster.request_windows`). Instance20's unmet requests, from a roster of 5,635 (43
+  short, requests 604; a 100 s run, seed 0): 601 in all, 490 of them shifts asked for
+  on days the employee is off, 391 on weekends (every employee at the weekend maximum
+  of 13). 120 s traces, seed 0: main 5,805 (programme 8,818 at 7 s, a window sweep to
+  5,883 in 55 s, groups of 8 to 5,828 in 42 s, then 2 windows); the first version of
+  this 6,508 (the same first sweep to 6,827 only: load). From the roster of 5,635, 40 s
+  of each (request windows as days:group:seconds): time windows 5,597 (5 windows,
+  requests 567); groups of 8 5,616; request windows 14:10:2 5,478 (214 windows of 0.2 s,
+  42 short, requests 548), 14:14:2 5,497 (42 short), 14:20:3 5,578, 14:6:2 5,610, 7:20:2
+  5,601, 21:10:2 5,612, 28:12:4 5,604, 28:8:2 5,631; weekend windows (the group's
+  Fri-Mon over the whole horizon, weekdays fixed) 10 of 4 s 5,511 (42 short, requests
+  582), 6 of 3 s 5,626; 14:10:2 with 30 % weekend windows 5,604. So 20-60 in requests
+  per 40 s, about what a window sweep gains there, and a person short more at times:
+  no leap. At 300 s (`bench_nrp.py FILE --time-limit 300 --workers 1 --seed S`), main
+  29506be against this: Instance20 seed 0 5,187 (load 3.5) / 5,617 (request windows
+  14:10:2 for 40 s before each groups' sweep, load 6.5) and 5,274 (half of them
+  weekend windows, 3 s each, 30 s after the groups' sweep, load 3); seed 1 5,361 /
+  5,363; Instance22 seed 0 36,418 / 36,716, seed 1 37,010 / 36,523 (load 2-5). Means
+  5,274 / 5,319 and 36,714 / 36,620: the spread. The stand-in (60 s, 71d0644) 169,552
+  in 60.1 s, 294 MB (no request window: its one window sweep takes the time).
+  Dropped (branch long, commit 9334dfb: `roster/request_windows.py` and its tests): no
+  gain at 300 s on either instance. What keeps Instance20 from 5 % is the weekends: the requests
+  left are mostly weekend shifts asked for by employees whose 13 weekends lie elsewhere,
+  and moving one needs another employee to trade a weekend the other way, months apart.
 - 2026-12-05, `--workers 1 --time-limit 60`, load 2.4-6.9 (helper i13): Instance13's
   one-day weekends. One programme roster (15 s, kept for the probes below: 5,154, 43
   persons short, 39 of them on weekends) has 37 weekends worked on one day and 10 weekend
