@@ -85,10 +85,22 @@ def quality_bound(
     night = _peak(p, lambda d, s: s.night, missing, team, met) if w.night_spread else 0
     if faces and night:
         faces, night = _faces_and_night_peak(p, missing, team, met, night)
+        faces, night = faces * w.face_per_time_of_day, night * w.night_spread
+        if len(p.cases) == 1:
+            # the counts relaxation (`roster.joint_bound`, built on this module's
+            # capacities) adds the hours: one case, pool 40, 20 + 120 → 22 + 120. With
+            # several cases CP-SAT does not prove it in seconds (five cases: not in 10 s)
+            from roster.joint_bound import faces_and_night_spread
+
+            joint = faces_and_night_spread(p, missing, team, met)
+            if joint is not None and sum(joint) > faces + night:
+                faces, night = joint
+    else:
+        faces, night = faces * w.face_per_time_of_day, night * w.night_spread
     return QualityBound(
         blocks=w.block * _blocks(p, missing) if w.block else 0,
-        faces=w.face_per_time_of_day * faces,
-        night_spread=w.night_spread * night,
+        faces=faces,
+        night_spread=night,
         weekend_spread=w.weekend_spread
         * _peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
         if w.weekend_spread
@@ -226,7 +238,7 @@ def _faces(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
     """Per (case, shift type): the fewest people whose capacities hold its shifts; with
     `languages_met`, at least the fewest speakers whose capacities hold the shifts that
     need the family's language (each has a speaker on it)."""
-    spoken = _spoken(p) if languages_met else {}
+    spoken = spoken_days(p) if languages_met else {}
     total = 0
     for (case_id, sid), per_day in _demanded(p).items():
         shift = p.shift[sid]
@@ -236,12 +248,12 @@ def _faces(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
             continue
         caps = [capacity(p, e, [shift], days) for e in p.employees]
         fewest = _fewest_holding(caps, needed)
-        spoken_days = spoken.get((case_id, sid), set())
-        if spoken_days:
+        language_days = spoken.get((case_id, sid), set())
+        if language_days:
             case = p.case[case_id]
             speakers = [e for e in p.employees if speaks(e, case)]
-            caps = [capacity(p, e, [shift], spoken_days) for e in speakers]
-            fewest = max(fewest, _fewest_holding(caps, len(spoken_days)))
+            caps = [capacity(p, e, [shift], language_days) for e in speakers]
+            fewest = max(fewest, _fewest_holding(caps, len(language_days)))
         total += fewest
     return total
 
@@ -287,9 +299,9 @@ class _FacesAtPeak:
         self, p: RosterProblem, missing: int, team_members: int | None, languages_met: bool
     ) -> None:
         self.p, self.missing, self.team = p, missing, team_members
-        self.spoken = _spoken(p) if languages_met else {}
+        self.spoken = spoken_days(p) if languages_met else {}
         self.demanded = _demanded(p)
-        self.coef = {e.id: _coefficient(e) for e in p.employees}
+        self.coef = {e.id: fairness_coefficient(e) for e in p.employees}
         self.coefficients = {c for c in self.coef.values() if c}
         self.per_case_team = _team_per_case(p, missing)
         self.caps: dict[tuple[str, str, bool], list[tuple[str, int]]] = {}
@@ -326,13 +338,13 @@ class _FacesAtPeak:
                     for e, c in self.caps[(case_id, sid, False)]
                 ]
                 fewest = _fewest_holding(caps, needed)
-                spoken_days = self.spoken.get((case_id, sid), set())
-                if spoken_days:
+                language_days = self.spoken.get((case_id, sid), set())
+                if language_days:
                     caps = [
                         self._capped(e, c, peak) if night else c
                         for e, c in self.caps[(case_id, sid, True)]
                     ]
-                    fewest = max(fewest, _fewest_holding(caps, len(spoken_days)))
+                    fewest = max(fewest, _fewest_holding(caps, len(language_days)))
                 if night:
                     night_people = max(night_people, fewest)
                     total += fewest
@@ -379,14 +391,14 @@ class _FacesAtPeak:
         return len(p.employees) + 1
 
 
-def _coefficient(e: Employee) -> int | None:
+def fairness_coefficient(e: Employee) -> int | None:
     """The contract-relative weight of one counted shift (`add_fairness`)."""
     if e.contract_minutes_per_week <= 0:
         return None
     return round(_FAIRNESS_UNIT * _REFERENCE_CONTRACT / e.contract_minutes_per_week)
 
 
-def _spoken(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
+def spoken_days(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
     """(case, shift type) → the days whose shift needs the family's language (a missing
     speaker there costs in the cover level)."""
     out: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -399,61 +411,96 @@ def _spoken(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
 
 
 def _blocks(p: RosterProblem, missing: int) -> int:
-    """Per shift type: the shifts demanded over the longest run anyone may work it, and
-    the rises of the daily demand (each extra person on a type from one day to the next
-    starts a run); the larger of the two, summed over the types."""
-    per_type: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (_case, sid), per_day in _demanded(p).items():
-        for d, n in per_day.items():
-            per_type[sid][d] += n
-    over_allowed = any(d.over_weight is not None for d in p.cover)
+    """Per shift type: the shifts demanded over the longest run anyone may work it (away
+    from the horizon's ends, the weekly rest's), and the rises of the daily demand (each
+    extra person on a type from one day to the next starts a run); the larger of the
+    two, summed over the types."""
     total = 0
-    for sid, per_day in per_type.items():
-        shift = p.shift[sid]
-        longest = max((_longest_run(p, e, [shift]) for e in p.employees), default=0)
-        if _cannot_follow_itself(p, shift):
-            longest = min(longest, 1)
+    for sid, per_day in _per_type(p).items():
+        limits = run_limits(p, p.shift[sid], per_day, missing)
+        longest = max((limits.longest(e) for e in p.employees), default=0)
         shifts = sum(per_day.values()) - missing
         if shifts <= 0 or longest <= 0:
             continue
         by_length = math.ceil(shifts / longest)
-        if not over_allowed:
-            by_length = max(by_length, _runs_under_weekly_rest(p, shift, longest, shifts, per_day))
-        # a missing consultant-shift lowers at most one rise by one; with over-cover
-        # allowed, a day may hold more people than its demand, and the rises say nothing
-        rises = sum(max(0, per_day.get(d, 0) - per_day.get(d - 1, 0)) for d in range(p.days))
-        total += by_length if over_allowed else max(by_length, rises - missing)
+        if limits.long_runs is not None and limits.interior < longest:
+            if shifts <= limits.long_runs * longest:
+                by_length = max(by_length, math.ceil(shifts / longest))
+            else:
+                by_length = max(
+                    by_length,
+                    limits.long_runs
+                    + math.ceil((shifts - limits.long_runs * longest) / limits.interior),
+                )
+        total += max(by_length, limits.rises)
     return total
 
 
-def _runs_under_weekly_rest(
-    p: RosterProblem, shift: ShiftType, longest: int, shifts: int, per_day: dict[int, int]
-) -> int:
-    """The fewest runs of `shift` that hold `shifts` when the weekly rest, counted
-    inside each window of days, caps a run below `longest` away from the horizon's
-    ends: 3x8 with 35 h in every 7 days allows 4 day shifts and 5 evenings in a row
-    there, not 6 (6 days then a day off leave 33 h in the window ending on the day
-    off). Ruled out by windows inside the horizon only, so with or without history.
+def _per_type(p: RosterProblem) -> dict[str, dict[int, int]]:
+    """Shift type → day → consultants required, over the cases."""
+    per_type: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for (_case, sid), per_day in _demanded(p).items():
+        for d, n in per_day.items():
+            per_type[sid][d] += n
+    return per_type
 
-    `interior`: the longest run of `shift` alone (every other day off, so as much rest
-    as any roster has around it) that passes every window. A longer run starts where a
-    run of `interior + 1` alone passes (its first `interior + 1` days rest no less):
-    at most `per_day` of that day's such starts. Those runs hold up to `longest` each,
-    every other run up to `interior`. That holds for any `interior`: probing it in
-    the middle of the horizon only makes it as small as the rule allows."""
+
+@dataclass(frozen=True)
+class RunLimits:
+    """What caps the runs of one shift type (`run_limits`)."""
+
+    p: RosterProblem
+    shift: ShiftType
+    #: the longest run away from the horizon's ends (the weekly rest's cap)
+    interior: int
+    #: how many runs may be longer than `interior` (None: any)
+    long_runs: int | None
+    #: the fewest runs the daily demand's rises start, less what may be missing
+    rises: int
+
+    def longest(self, e: Employee) -> int:
+        """The longest run of the type `e` may work."""
+        longest = _longest_run(self.p, e, [self.shift])
+        return min(longest, 1) if _cannot_follow_itself(self.p, self.shift) else longest
+
+
+def run_limits(
+    p: RosterProblem, shift: ShiftType, per_day: dict[int, int], missing: int
+) -> RunLimits:
+    """The caps on the runs of `shift`, whose demand is `per_day` (day → consultants),
+    for rosters that miss at most `missing` consultant-shifts. With over-cover allowed
+    a day may hold more people than its demand: the rises and the count of long runs
+    say nothing then.
+
+    `interior`: the weekly rest, counted inside each window of days, caps a run below
+    the longest allowed away from the horizon's ends: 3x8 with 35 h in every 7 days
+    allows 4 day shifts and 5 evenings in a row there, not 6 (6 days then a day off
+    leave 33 h in the window ending on the day off). Ruled out by windows inside the
+    horizon only, so with or without history. It is the longest run of `shift` alone
+    (every other day off, so as much rest as any roster has around it) that passes
+    every window. A longer run starts where a run of `interior + 1` alone passes (its
+    first `interior + 1` days rest no less): at most `per_day` of that day's such
+    starts (`long_runs`). That holds for any `interior`: probing it in the middle of
+    the horizon only makes it as small as the rule allows."""
+    longest = max((_longest_run(p, e, [shift]) for e in p.employees), default=0)
+    if _cannot_follow_itself(p, shift):
+        longest = min(longest, 1)
+    if any(d.over_weight is not None for d in p.cover):
+        return RunLimits(p, shift, longest, None, 0)
+    # a missing consultant-shift lowers at most one rise by one
+    rises = sum(max(0, per_day.get(d, 0) - per_day.get(d - 1, 0)) for d in range(p.days))
+    rises = max(0, rises - missing)
     if p.rules.weekly_rest_minutes is None:
-        return 0
+        return RunLimits(p, shift, longest, None, rises)
     interior = longest
     while interior > 1 and not _passes_weekly_rest(p, shift, p.days // 2, interior):
         interior -= 1
     if interior >= longest:
-        return 0
+        return RunLimits(p, shift, longest, None, rises)
     long_runs = sum(
         per_day.get(d, 0) for d in range(p.days) if _passes_weekly_rest(p, shift, d, interior + 1)
     )
-    if shifts <= long_runs * longest:
-        return math.ceil(shifts / longest)
-    return long_runs + math.ceil((shifts - long_runs * longest) / interior)
+    return RunLimits(p, shift, interior, long_runs, rises)
 
 
 def _passes_weekly_rest(p: RosterProblem, shift: ShiftType, first: int, days: int) -> bool:
@@ -491,13 +538,13 @@ def _peak(
     peak = _smallest_peak(p, [x for x in demands if counts(x[0], x[1])], missing, team_members)
     if not languages_met:
         return peak
-    spoken_days = _spoken(p)
+    needing = spoken_days(p)
     for case in p.cases:
         if case.language is None:
             continue
         spoken = [
             (day, p.shift[sid], 1)
-            for (case_id, sid), days in spoken_days.items()
+            for (case_id, sid), days in needing.items()
             if case_id == case.id
             for day in sorted(days)
             if counts(day, p.shift[sid])
@@ -531,7 +578,7 @@ def _smallest_peak(
         cap = capacity(p, e, usable, days)
         if cap <= 0:
             continue
-        people.append((cap, _coefficient(e)))  # None: counts in no peak (`add_fairness`)
+        people.append((cap, fairness_coefficient(e)))  # None: counts in no peak (`add_fairness`)
 
     def holds(peak: int) -> bool:
         shares = sorted(
