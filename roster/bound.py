@@ -411,96 +411,61 @@ def spoken_days(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
 
 
 def _blocks(p: RosterProblem, missing: int) -> int:
-    """Per shift type: the shifts demanded over the longest run anyone may work it (away
-    from the horizon's ends, the weekly rest's), and the rises of the daily demand (each
-    extra person on a type from one day to the next starts a run); the larger of the
-    two, summed over the types."""
-    total = 0
-    for sid, per_day in _per_type(p).items():
-        limits = run_limits(p, p.shift[sid], per_day, missing)
-        longest = max((limits.longest(e) for e in p.employees), default=0)
-        shifts = sum(per_day.values()) - missing
-        if shifts <= 0 or longest <= 0:
-            continue
-        by_length = math.ceil(shifts / longest)
-        if limits.long_runs is not None and limits.interior < longest:
-            if shifts <= limits.long_runs * longest:
-                by_length = max(by_length, math.ceil(shifts / longest))
-            else:
-                by_length = max(
-                    by_length,
-                    limits.long_runs
-                    + math.ceil((shifts - limits.long_runs * longest) / limits.interior),
-                )
-        total += max(by_length, limits.rises)
-    return total
-
-
-def _per_type(p: RosterProblem) -> dict[str, dict[int, int]]:
-    """Shift type → day → consultants required, over the cases."""
+    """Per shift type: the shifts demanded over the longest run anyone may work it, and
+    the rises of the daily demand (each extra person on a type from one day to the next
+    starts a run); the larger of the two, summed over the types."""
     per_type: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for (_case, sid), per_day in _demanded(p).items():
         for d, n in per_day.items():
             per_type[sid][d] += n
-    return per_type
+    over_allowed = any(d.over_weight is not None for d in p.cover)
+    total = 0
+    for sid, per_day in per_type.items():
+        shift = p.shift[sid]
+        longest = max((_longest_run(p, e, [shift]) for e in p.employees), default=0)
+        if _cannot_follow_itself(p, shift):
+            longest = min(longest, 1)
+        shifts = sum(per_day.values()) - missing
+        if shifts <= 0 or longest <= 0:
+            continue
+        by_length = math.ceil(shifts / longest)
+        if not over_allowed:
+            by_length = max(by_length, _runs_under_weekly_rest(p, shift, longest, shifts, per_day))
+        # a missing consultant-shift lowers at most one rise by one; with over-cover
+        # allowed, a day may hold more people than its demand, and the rises say nothing
+        rises = sum(max(0, per_day.get(d, 0) - per_day.get(d - 1, 0)) for d in range(p.days))
+        total += by_length if over_allowed else max(by_length, rises - missing)
+    return total
 
 
-@dataclass(frozen=True)
-class RunLimits:
-    """What caps the runs of one shift type (`run_limits`)."""
+def _runs_under_weekly_rest(
+    p: RosterProblem, shift: ShiftType, longest: int, shifts: int, per_day: dict[int, int]
+) -> int:
+    """The fewest runs of `shift` that hold `shifts` when the weekly rest, counted
+    inside each window of days, caps a run below `longest` away from the horizon's
+    ends: 3x8 with 35 h in every 7 days allows 4 day shifts and 5 evenings in a row
+    there, not 6 (6 days then a day off leave 33 h in the window ending on the day
+    off). Ruled out by windows inside the horizon only, so with or without history.
 
-    p: RosterProblem
-    shift: ShiftType
-    #: the longest run away from the horizon's ends (the weekly rest's cap)
-    interior: int
-    #: how many runs may be longer than `interior` (None: any)
-    long_runs: int | None
-    #: the fewest runs the daily demand's rises start, less what may be missing
-    rises: int
-
-    def longest(self, e: Employee) -> int:
-        """The longest run of the type `e` may work."""
-        longest = _longest_run(self.p, e, [self.shift])
-        return min(longest, 1) if _cannot_follow_itself(self.p, self.shift) else longest
-
-
-def run_limits(
-    p: RosterProblem, shift: ShiftType, per_day: dict[int, int], missing: int
-) -> RunLimits:
-    """The caps on the runs of `shift`, whose demand is `per_day` (day → consultants),
-    for rosters that miss at most `missing` consultant-shifts. With over-cover allowed
-    a day may hold more people than its demand: the rises and the count of long runs
-    say nothing then.
-
-    `interior`: the weekly rest, counted inside each window of days, caps a run below
-    the longest allowed away from the horizon's ends: 3x8 with 35 h in every 7 days
-    allows 4 day shifts and 5 evenings in a row there, not 6 (6 days then a day off
-    leave 33 h in the window ending on the day off). Ruled out by windows inside the
-    horizon only, so with or without history. It is the longest run of `shift` alone
-    (every other day off, so as much rest as any roster has around it) that passes
-    every window. A longer run starts where a run of `interior + 1` alone passes (its
-    first `interior + 1` days rest no less): at most `per_day` of that day's such
-    starts (`long_runs`). That holds for any `interior`: probing it in the middle of
-    the horizon only makes it as small as the rule allows."""
-    longest = max((_longest_run(p, e, [shift]) for e in p.employees), default=0)
-    if _cannot_follow_itself(p, shift):
-        longest = min(longest, 1)
-    if any(d.over_weight is not None for d in p.cover):
-        return RunLimits(p, shift, longest, None, 0)
-    # a missing consultant-shift lowers at most one rise by one
-    rises = sum(max(0, per_day.get(d, 0) - per_day.get(d - 1, 0)) for d in range(p.days))
-    rises = max(0, rises - missing)
+    `interior`: the longest run of `shift` alone (every other day off, so as much rest
+    as any roster has around it) that passes every window. A longer run starts where a
+    run of `interior + 1` alone passes (its first `interior + 1` days rest no less):
+    at most `per_day` of that day's such starts. Those runs hold up to `longest` each,
+    every other run up to `interior`. That holds for any `interior`: probing it in
+    the middle of the horizon only makes it as small as the rule allows."""
     if p.rules.weekly_rest_minutes is None:
-        return RunLimits(p, shift, longest, None, rises)
+        return 0
     interior = longest
     while interior > 1 and not _passes_weekly_rest(p, shift, p.days // 2, interior):
         interior -= 1
     if interior >= longest:
-        return RunLimits(p, shift, longest, None, rises)
+        return 0
     long_runs = sum(
         per_day.get(d, 0) for d in range(p.days) if _passes_weekly_rest(p, shift, d, interior + 1)
     )
-    return RunLimits(p, shift, interior, long_runs, rises)
+    if shifts <= long_runs * longest:
+        return math.ceil(shifts / longest)
+    return long_runs + math.ceil((shifts - long_runs * longest) / interior)
 
 
 def _passes_weekly_rest(p: RosterProblem, shift: ShiftType, first: int, days: int) -> bool:

@@ -1,37 +1,31 @@
-"""A lower bound of the rhythm and fairness level with its terms bounded together.
+"""Faces and night spread bounded together by a relaxation that knows everyone's hours.
 
-The per-term bounds of `roster.bound` each take the best case for their own term: the
-faces bound lets every consultant work as many shifts of one type as their capacity
-allows, the blocks bound lets each type's shifts fall into the fewest runs whoever
-works them. A roster has to do both at once with the same few people: with a team of
-five covering 3x8 for 8 weeks, nights at the night peak's bound (12 each) leave the
-people who work nights and days too few hours for the days, so some member works all
-three types (one face more), and shifts of a type shared among several people make
-more runs than the type's total over the longest run.
+`roster.bound` bounds faces and the night peak together by capacities per shift type
+(`_faces_and_night_peak`), each person's types apart. A roster has to fit them into one
+person's hours: with a team of five covering 3x8 for 8 weeks, nights at the night
+peak's bound (12 each) leave those who work nights and days too few hours for the
+days, so some member works all three types, one face more (20 + 120 → 22 + 120).
 
 This bound solves a relaxation of the roster in which only counts remain: how many
 shifts of each type of each case a consultant works (`n`), on weekend days among them
-(`w`), whether that is a face (`f`), and how many runs of the type they need (`r`).
-Each constraint holds for the counts of every roster that misses at most `missing`
-consultant-shifts and has at most `team_members` (consultant, case) memberships (and,
-with `languages_met`, a speaker on every shift that needs the family's language):
+(`w`), and whether that is a face (`f`). Each constraint holds for the counts of every
+roster that misses at most `missing` consultant-shifts and has at most `team_members`
+(consultant, case) memberships (and, with `languages_met`, a speaker on every shift
+that needs the family's language):
 
 - the demand of each (case, shift type), less what is missing, is worked;
 - a consultant works at most their capacity (`roster.bound.capacity`) of each type of
   each case, of each type, of the night types, of all types, and on weekend days;
-- each run holds at most the longest run they may work of the type, and only as many
-  runs as there are days where a longer run can start are longer than the weekly rest
-  allows away from the horizon's ends (`roster.bound.run_limits`);
 - the night and weekend peaks are at least each consultant's contract-relative count.
 
-Consultants who differ only in their capacities (same contract, languages) are merged
-into a profile with the largest of each of their capacities, and a profile has at most
-`team_members` places: a relaxation of the relaxation, whose places are interchangeable,
-so they are ordered by the shifts they work. Without that CP-SAT does not prove the
-one case (pool 40) in 30 s; with it, in a fraction of a second.
+Consultants who differ only in their capacities (same fairness weight and languages)
+are merged into a profile with the largest of each of their capacities, and a profile
+has at most `team_members` places: a relaxation of the relaxation, whose places are
+interchangeable, so they are ordered by the shifts they work. Without that CP-SAT did
+not prove one case (pool 40) in 30 s; with it, in 0.3 s.
 
-CP-SAT minimises the level's weighted terms over these counts; its proven lower bound
-is a lower bound of the level.
+CP-SAT minimises the weighted terms over these counts; its proven optimum is a lower
+bound of their sum.
 
 Pure: no I/O.
 """
@@ -45,9 +39,9 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster.bound import capacity, fairness_coefficient, run_limits, spoken_days
+from roster.bound import capacity, fairness_coefficient, spoken_days
 from roster.eligibility import speaks
-from roster.problem import Employee, RosterProblem
+from roster.problem import RosterProblem
 
 #: CP-SAT's deterministic time for the relaxation, so that the bound is the same under
 #: any load (one case, pool 40, faces and night spread: proven in 0.05, 0.3 s).
@@ -72,13 +66,10 @@ class _Place:
     coefficient: int | None
     speaks: frozenset[str]
     caps: dict[tuple[str, ...], int] = field(default_factory=dict)
-    longest: dict[str, int] = field(default_factory=dict)
 
-    def widen(self, caps: dict[tuple[str, ...], int], longest: dict[str, int]) -> None:
+    def widen(self, caps: dict[tuple[str, ...], int]) -> None:
         for key, cap in caps.items():
             self.caps[key] = max(self.caps.get(key, 0), cap)
-        for key, run in longest.items():
-            self.longest[key] = max(self.longest.get(key, 0), run)
 
 
 def joint_bound(
@@ -87,7 +78,8 @@ def joint_bound(
     team_members: int | None = None,
     languages_met: bool = False,
 ) -> JointBound:
-    """The lower bound of the rhythm and fairness level from the counts relaxation."""
+    """A lower bound of the weighted faces, night and weekend spread together, from the
+    counts relaxation (the level's other terms are not counted)."""
     return _Relaxation(p, missing, team_members, languages_met).solve()
 
 
@@ -120,7 +112,6 @@ class _Relaxation:
         self.terms: dict[str, cp_model.LinearExpr] = {}
         self._counts()
         self._team(team_members)
-        self._blocks()
         self._peaks()
 
     def _places(self, team_members: int | None) -> list[_Place]:
@@ -130,7 +121,6 @@ class _Relaxation:
         nights = [p.shift[sid] for sid in self.types if p.shift[sid].night]
         everything = [p.shift[sid] for sid in self.types]
         profiles: dict[tuple[object, ...], tuple[_Place, int]] = {}
-        limits = {sid: run_limits(p, p.shift[sid], {}, 0) for sid in self.types}
         for e in p.employees:
             caps: dict[tuple[str, ...], int] = {
                 (case_id, sid): capacity(p, e, [p.shift[sid]], set(per_day))
@@ -141,11 +131,10 @@ class _Relaxation:
             caps[("nights",)] = capacity(p, e, nights, all_days)
             caps[("all",)] = capacity(p, e, everything, all_days)
             caps[("weekend",)] = capacity(p, e, everything, all_days & p.weekend_like_days)
-            longest = {sid: limits[sid].longest(e) for sid in self.types}
             spoken = frozenset(c.id for c in p.cases if speaks(e, c))
             key = (fairness_coefficient(e), spoken)
             place, count = profiles.get(key, (_Place(key[0], spoken), 0))
-            place.widen(caps, longest)
+            place.widen(caps)
             profiles[key] = (place, count + 1)
         places = []
         for place, count in profiles.values():
@@ -205,7 +194,8 @@ class _Relaxation:
         for i in range(1, len(self.places)):
             if self.places[i] is self.places[i - 1]:
                 m.add(self._worked(i - 1) >= self._worked(i))
-        self.terms["faces"] = p.weights.face_per_time_of_day * sum(self.f.values())
+        faces = cp_model.LinearExpr.sum(list(self.f.values()))
+        self.terms["faces"] = p.weights.face_per_time_of_day * faces
 
     def _worked(self, i: int) -> cp_model.LinearExpr:
         return sum((v for k, v in self.n.items() if k[0] == i), cp_model.LinearExpr.constant(0))
@@ -223,44 +213,6 @@ class _Relaxation:
                 self.model.add_implication(f, member)
             members.append(member)
         self.model.add(sum(members) <= team_members)
-
-    def _blocks(self) -> None:
-        """Runs per (place, type): enough to hold its shifts of the type."""
-        p, m = self.p, self.model
-        if not p.weights.block:
-            return
-        per_type: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for (_case, sid), per_day in self.demanded.items():
-            for d, k in per_day.items():
-                per_type[sid][d] += k
-        runs_all = []
-        for sid, per_day in per_type.items():
-            limits = run_limits(p, p.shift[sid], per_day, self.missing)
-            runs_of_type, longer = [], []
-            for i, place in enumerate(self.places):
-                counted = [v for k, v in self.n.items() if k[0] == i and k[2] == sid]
-                if not counted:
-                    continue
-                longest = place.longest[sid]
-                if longest <= 0:
-                    m.add(sum(counted) == 0)
-                    continue
-                runs = m.new_int_var(0, p.days, f"r[{i},{sid}]")
-                short = min(limits.interior, longest)
-                if short < longest and limits.long_runs is not None:
-                    long_runs = m.new_int_var(0, p.days, f"long[{i},{sid}]")
-                    m.add(long_runs <= runs)
-                    longer.append(long_runs)
-                    m.add(short * runs + (longest - short) * long_runs >= sum(counted))
-                else:
-                    m.add(longest * runs >= sum(counted))
-                runs_of_type.append(runs)
-            if longer and limits.long_runs is not None:
-                m.add(sum(longer) <= limits.long_runs)
-            if limits.rises:
-                m.add(sum(runs_of_type) >= limits.rises)
-            runs_all += runs_of_type
-        self.terms["blocks"] = p.weights.block * sum(runs_all)
 
     def _peaks(self) -> None:
         """Night and weekend peaks at least each place's weighted count."""
