@@ -46,7 +46,7 @@ lint: setup
 	$(BIN)/nbstripout --verify notebooks/*.ipynb  # committed notebooks carry no outputs
 
 typecheck: setup
-	$(BIN)/mypy $(PACKAGES) scripts
+	$(BIN)/mypy $(PACKAGES) scripts tests
 
 pytest: setup
 	$(BIN)/python -m pytest -q

@@ -56,6 +56,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from roster import sequences
+from roster.clock import WallClock
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
 
@@ -82,6 +83,10 @@ _EPSILON = 1e-6
 #: an earlier measurement at load 7-10 found it better on Instance15 too (LP 9,763
 #: against 17,850), before the programme's alternatives and minimised automaton.
 PROGRAMME_PRICING_DAYS = 42
+#: Budget of one employee's CP-SAT pricing run, on the search's clock (wall seconds, or
+#: work in a reproducible search: `roster.clock`): one hard pricing problem must not
+#: hold up its whole round, and an unproven run still gives columns.
+PRICING_SECONDS = 5.0
 #: Pool size from which pricing is by the programme at any horizon: CP-SAT's pricing
 #: models take about 50 ms each to build and 80 ms a solve, so a round of Instance13's
 #: 120 employees took 10 s (2 rounds in a 60 s run), the programme's about 1 s
@@ -139,9 +144,14 @@ class _Pricer:
     """One employee's CP-SAT pricing model, built once and re-solved per round."""
 
     def __init__(
-        self, problem: RosterProblem, employee: str, deadline: float | None = None
+        self,
+        problem: RosterProblem,
+        employee: str,
+        deadline: float | None = None,
+        clock: WallClock | None = None,
     ) -> None:
         self.deadline = deadline
+        self.clock = clock or WallClock()
         own = dataclasses.replace(
             problem,
             employees=(problem.employee[employee],),
@@ -181,9 +191,12 @@ class _Pricer:
         solver.parameters.num_workers = 1
         solver.parameters.linearization_level = 2
         solver.parameters.random_seed = seed
-        # never past the caller's deadline: the solve's time limit is a promise
-        left = self.deadline - time.perf_counter() if self.deadline is not None else 5.0
-        solver.parameters.max_time_in_seconds = max(0.01, min(5.0, left))
+        self.clock.limit(solver, PRICING_SECONDS)
+        if self.deadline is not None:
+            # never past the caller's deadline: the solve's time limit is a promise
+            left = self.deadline - time.perf_counter()
+            cap = solver.parameters.max_time_in_seconds
+            solver.parameters.max_time_in_seconds = max(0.01, min(cap, left))
         found: list[tuple[float, Column, int]] = []
         status = solver.solve(model, _Collector(self, found))
         if status == cp_model.INFEASIBLE:
@@ -213,9 +226,11 @@ class _ProgrammePricer:
         employee: str,
         deadline: float | None = None,
         automata: sequences.AutomatonCache | None = None,
+        clock: WallClock | None = None,
     ) -> None:
-        """`automata`: shared by the pricers of one problem (see `EmployeeProgramme`)."""
-        self.problem, self.deadline = problem, deadline
+        """`automata`: shared by the pricers of one problem (see `EmployeeProgramme`);
+        `clock`: of the CP-SAT pricing it falls back on (`_Pricer`)."""
+        self.problem, self.deadline, self.clock = problem, deadline, clock
         self.fallback: _Pricer | None = None
         self.employee = employee
         self.programme = sequences.EmployeeProgramme(
@@ -301,7 +316,7 @@ class _ProgrammePricer:
         """CP-SAT's pricing of this employee (its model built on first use), with the
         programme's columns and the better of both bounds."""
         if self.fallback is None:
-            self.fallback = _Pricer(self.problem, self.employee, self.deadline)
+            self.fallback = _Pricer(self.problem, self.employee, self.deadline, self.clock)
         more, proven = self.fallback.price(duals, seed, forced)
         both = sorted([*found, *more], key=lambda f: -f[0])
         if proven is not None and proven >= bound - _EPSILON:
@@ -444,8 +459,13 @@ class ColumnGeneration:
         deadline: float | None = None,
         build_by: float | None = None,
         programme: bool | None = None,
+        clock: WallClock | None = None,
     ) -> None:
+        """`clock`: the budget of each CP-SAT pricing run (`PRICING_SECONDS`) is on it,
+        and on a `roster.clock.WorkClock` the dive is not paced by the wall clock (its
+        rounds and fixes a step); the deadlines stay on the wall clock."""
         self.problem = problem
+        self.clock = clock or WallClock()
         self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
         self.pricers: dict[str, _Pricer | _ProgrammePricer] = {}
         started = time.perf_counter()
@@ -457,9 +477,15 @@ class ColumnGeneration:
         by_programme = programme and sequences.applicable(problem)
         automata: sequences.AutomatonCache = {}
         for i, e in enumerate(problem.employees):
-            pricer = _ProgrammePricer(problem, e.id, deadline, automata) if by_programme else None
+            pricer = (
+                _ProgrammePricer(problem, e.id, deadline, automata, self.clock)
+                if by_programme
+                else None
+            )
             self.pricers[e.id] = (
-                pricer if pricer is not None and pricer.usable else _Pricer(problem, e.id, deadline)
+                pricer
+                if pricer is not None and pricer.usable
+                else _Pricer(problem, e.id, deadline, self.clock)
             )
             # the pricing models alone would outlast `build_by` (forecast from those
             # built so far): give up early, with no bound, and leave the time to others
@@ -662,7 +688,8 @@ class ColumnGeneration:
         legal schedule is undone and forbidden instead. Out of time, it returns
         `heaviest(lp)`."""
         forced: dict[Key, bool] = {}
-        quick = self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
+        # a reproducible search takes the quick branch: its pace is the wall clock's
+        quick = self.clock.deterministic or self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
         rounds = DIVE_ROUNDS if quick else 1
         began, steps = time.perf_counter(), 0
         while True:
@@ -682,6 +709,8 @@ class ColumnGeneration:
                 # before the deadline (`_fixes_per_step`)
                 now = time.perf_counter()
                 many = _fixes_per_step(fractional, steps, now - began, deadline - now)
+                if self.clock.deterministic:
+                    many = 1  # reproducible: not paced by the wall clock
                 taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
                 for key in _heaviest_per_slot(fractional):
                     if len(taken) >= many:
@@ -729,6 +758,7 @@ def generate(
     num_workers: int = 2,
     programme: bool | None = None,
     initial: Roster | None = None,
+    clock: WallClock | None = None,
 ) -> ColumnResult:
     """Column generation at the root (up to `root_share` of the time), then a dive.
     `initial`: a legal roster whose schedules are the first columns of the employees
@@ -739,7 +769,12 @@ def generate(
     built, every employee's first column is a legal schedule of theirs, so the dive
     always ends with a legal roster (the heaviest columns, when out of time): on
     Instance20 on a loaded machine the only roster found in 60 s, so the pricing
-    models may take most of the time."""
+    models may take most of the time.
+
+    `clock`: a `roster.clock.WorkClock` makes it reproducible where it ends on its own
+    (the root converged, the dive integral) before `time_limit` on the wall clock: each
+    CP-SAT pricing run is given work, not seconds, and the dive prices the same rounds
+    whatever the load (`ColumnGeneration.dive`)."""
     started = time.perf_counter()
     deadline = started + time_limit
     lower: float | None = None
@@ -755,6 +790,7 @@ def generate(
             deadline=deadline,
             build_by=started + build_share * time_limit,
             programme=programme,
+            clock=clock,
         )
     except _NoSchedule:
         return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)

@@ -51,7 +51,7 @@ import math
 import time
 
 from roster import columns, groups, sequences
-from roster.clock import Deadline
+from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
 from roster.solve import (
@@ -59,6 +59,7 @@ from roster.solve import (
     SearchParameters,
     build_seconds,
     explain_uncovered,
+    part_solver,
     roster_result,
     solve,
     solve_in_windows,
@@ -163,19 +164,44 @@ def mend_cover(
 
 
 def solve_nrp(
-    problem: RosterProblem, time_limit: float = 60.0, seed: int = 0, num_workers: int = 2
+    problem: RosterProblem,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    num_workers: int = 2,
+    *,
+    deterministic: bool = False,
+    work_per_second: float = WORK_PER_SECOND,
 ) -> RosterResult:
+    """`deterministic`: a reproducible search (`SearchParameters.deterministic`), its
+    limit counted at `work_per_second`: every CP-SAT search on the work clock, the
+    stages' limits a fixed split of `time_limit`, column generation's
+    pricing on the work clock too (`columns.generate`). Reproducible where the stages
+    on the wall clock end on their own: column generation's root and dive, the
+    programme's first roster of a long horizon or a big pool and the employee groups
+    (small problems, tests)."""
     deadline = Deadline(time_limit)
     started = deadline.start
-    remaining = deadline.remaining
+    given = 0.0  # the stages' limits so far: a reproducible search's split
+
+    def remaining() -> float:
+        """The time left for the next stage: on the wall clock, or in a reproducible
+        search the limit less the stages' limits so far, whatever they used (time left
+        over on the wall clock would differ between runs)."""
+        return max(0.0, time_limit - given) if deterministic else deadline.remaining()
+
     if too_big_to_build(problem, time_limit):
         # no whole model in time, and so neither column generation's per-employee
         # models nor a warm start on the whole model: `solve` decomposes it
-        result = solve(problem, time_limit=time_limit, seed=seed, num_workers=num_workers)
+        whole = SearchParameters(
+            num_workers=num_workers, deterministic=deterministic, work_per_second=work_per_second
+        )
+        result = solve(problem, time_limit=time_limit, seed=seed, parameters=whole)
         return dataclasses.replace(result, seconds=deadline.elapsed())
 
     params = SearchParameters(
         num_workers=num_workers,
+        deterministic=deterministic,
+        work_per_second=work_per_second,
         greedy_hint=False,
         lns_initial_fraction=FIRST_RUN_SHARE,
         lns_final_fraction=FINAL_RUN_SHARE,
@@ -183,6 +209,7 @@ def solve_nrp(
         # otherwise send a model that fits the limit into windows
         decompose=False,
     )
+    clock = WorkClock(work_per_second=work_per_second) if deterministic else WallClock()
     bounds: list[int] = []
     starts: list[Roster] = []
     target = 0  # persons missing that a start may leave without a cover search
@@ -229,14 +256,17 @@ def solve_nrp(
             # generation and the whole model's search left it as it was
             return improve_by_groups(problem, pool_start, deadline, seed, params)
     if columns.applicable(problem) and not starts:
+        # of the time left: a long horizon's programme may have used some
+        column_limit = min(time_limit, remaining()) * COLUMN_SHARE
+        given += column_limit
         generated = columns.generate(
             problem,
-            # of the time left: a long horizon's programme may have used some
-            min(time_limit, remaining()) * COLUMN_SHARE,
+            column_limit,
             root_share=ROOT_SHARE,
             seed=seed,
             num_workers=num_workers,
             initial=pool_start,
+            clock=clock,
         )
         if generated.lower_bound is not None:
             bounds.append(generated.lower_bound)
@@ -246,10 +276,12 @@ def solve_nrp(
             if generated.lp_under_cost is not None:
                 target_cost = math.ceil(generated.lp_under_cost - 1e-6)
     if starts and num_workers >= MEND_MIN_WORKERS and _missing(problem, starts[0]) > target:
+        mend_limit = min(remaining() * COVER_REPAIR_SHARE, time_limit * COVER_REPAIR_CAP)
+        given += mend_limit
         mended = mend_cover(
             problem,
             starts[0],
-            time_limit=min(remaining() * COVER_REPAIR_SHARE, time_limit * COVER_REPAIR_CAP),
+            time_limit=mend_limit,
             seed=seed,
             parameters=params,
             good_enough=target_cost,
@@ -257,9 +289,11 @@ def solve_nrp(
         if mended.found:
             starts.append(mended.roster)
     if not starts:
+        warm_limit = remaining() * WARM_START_SHARE
+        given += warm_limit
         warm = solve(
             cover_only(problem),
-            time_limit=remaining() * WARM_START_SHARE,
+            time_limit=warm_limit,
             seed=seed,
             parameters=params,
         )
@@ -321,16 +355,12 @@ def improve_by_groups(
     LP 2 rounds old, the whole model 9 s to build); groups of 17 from a programme
     roster of 5,155 reached 3,687 in 45 s. No bound: the root did not get to one worth
     reporting (179 against a best known 1,348)."""
-
-    def solve_group(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        return solve(sub, time_limit=time_limit, seed=seed, parameters=params, **kwargs)  # type: ignore[arg-type]
-
     roster, _value, searched = groups.improve(
         problem,
         start,
         int(total(problem, start)),
         deadline,
-        solve_group,
+        part_solver(seed, params),
         total,
         seed=seed,
         build_estimate=build_seconds,

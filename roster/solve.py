@@ -247,20 +247,10 @@ def _solve_by_windows(
     from roster.validate import total, validate
 
     window_params = dataclasses.replace(params, greedy_hint=False, decompose=False)
-
-    def solve_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        if interrupt.stopped:
-            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
-        return solve(sub, time_limit, seed, parameters=window_params, **kwargs)  # type: ignore[arg-type]
-
+    solve_window = part_solver(seed, window_params, interrupt)
     # the rolling horizon's windows: one CP-SAT run each, all of its time to finding
     # and improving the window's first roster (the LNS comes after, over windows)
-    first_params = dataclasses.replace(window_params, lns=False)
-
-    def first_window(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-        if interrupt.stopped:
-            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
-        return solve(sub, time_limit, seed, parameters=first_params, **kwargs)  # type: ignore[arg-type]
+    first_window = part_solver(seed, dataclasses.replace(window_params, lns=False), interrupt)
 
     start: Roster | None = None
     responses: sequences.BestResponses | None = None
@@ -379,6 +369,37 @@ def _solve_by_windows(
             "no bound"
         ),
     )
+
+
+def part_solver(
+    seed: int, params: SearchParameters, interrupt: Interrupt | None = None
+) -> windows.WindowSolver:
+    """`solve` for the parts of a decomposed search (time windows, employee groups), with
+    `seed` and `params`; once `interrupt` has stopped, CANCELLED without a search."""
+
+    def solve_part(
+        sub: RosterProblem,
+        time_limit: float,
+        *,
+        hint: Roster | None = None,
+        freeze: Roster = (),
+        freeze_before_day: int = 0,
+        free_days: Collection[int] | None = None,
+    ) -> RosterResult:
+        if interrupt is not None and interrupt.stopped:
+            return RosterResult.no_roster(0.0, "", status=SolveStatus.CANCELLED)
+        return solve(
+            sub,
+            time_limit,
+            seed,
+            hint=hint,
+            freeze=freeze,
+            freeze_before_day=freeze_before_day,
+            free_days=free_days,
+            parameters=params,
+        )
+
+    return solve_part
 
 
 def roster_result(

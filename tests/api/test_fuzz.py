@@ -204,7 +204,7 @@ def _edge_requests(document: dict[str, Any]) -> list[tuple[str, str, str, str, A
 
 
 def _example_body(document: dict[str, Any], method: str, path: str) -> dict[str, Any]:
-    template = next(
+    template: dict[str, Any] = next(
         (
             operation
             for candidate, methods in document["paths"].items()

@@ -254,7 +254,8 @@ def test_optimisation_jobs_page_in_sql_within_the_callers_offices(
         roster_job = Job(kind=JobKind.ROSTER, status=JobStatus.SUCCEEDED, office_ids=[naestved])
         session.add_all([*jobs, roster_job])
         session.commit()
-        ids = [job.id for job in jobs]
+        ids = [job.id for job in jobs if job.id is not None]
+        assert len(ids) == len(jobs)  # every job saved
     newest_naestved = sorted(ids[:12], reverse=True)
     loaded_jobs.clear()
 

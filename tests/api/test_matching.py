@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
@@ -452,7 +453,7 @@ def test_confirm_counts_family_hours_after_the_reserved_share_and_absences(
     url = f"/v1/cases/{world.cases['k1']}/assignments"
     headers = keys.headers("reception")
 
-    def confirm(hours: float) -> httpx.Response:
+    def confirm(hours: float) -> httpx2.Response:
         seat = {"consultant_id": c1, "hours_per_week": hours}
         return client.post(url, json={"seats": [seat], "start": "2026-03-02"}, headers=headers)
 

@@ -11,6 +11,7 @@ FAMPLAN_TEST_POSTGRES_URL set, on PostgreSQL (tests/conftest.py).
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -82,9 +83,7 @@ def test_two_rosters_solved_and_published_at_once_never_book_one_person_twice(
 
     answers = _at_once(
         [
-            lambda roster_id=roster_id: client.post(
-                f"/v1/rosters/{roster_id}/publish", headers=headers
-            )
+            functools.partial(client.post, f"/v1/rosters/{roster_id}/publish", headers=headers)
             for roster_id in rosters
         ]
     )

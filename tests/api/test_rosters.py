@@ -91,7 +91,7 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     assert ics.status_code == 200
     assert ics.headers["content-type"].startswith("text/calendar")
     own_shifts = [s for s in roster["shifts"] if s["consultant_id"] == member]
-    events = icalendar.Calendar.from_ical(ics.text).walk("VEVENT")
+    events = icalendar.Calendar.from_ical(ics.text).events
     assert [e.start for e in events] == [
         dt.datetime.fromisoformat(s["start"]).astimezone(dt.UTC) for s in own_shifts
     ]

@@ -11,8 +11,11 @@ import pytest
 import api.services.matching as matching_module
 import api.services.snapshot as snapshot_module
 from api.services.matching import SnapshotCache
+from matcher.rank import Ranking
 
 DAY = dt.date(2026, 3, 2)
+#: A ranking the cache keeps and hands back as it is (its content does not matter).
+RANKING = Ranking(case_id=1, candidates=())
 
 
 @pytest.fixture
@@ -53,8 +56,8 @@ def test_an_unknown_case_or_an_old_snapshot_reloads(loads: list[int]) -> None:
 def test_rankings_live_and_die_with_their_snapshot(loads: list[int]) -> None:
     cache = SnapshotCache(ttl_seconds=600)
     entry = cache.entry(None, DAY, 1)  # type: ignore[arg-type]
-    entry.rankings[(1, 5, True)] = "ranking"
-    assert cache.entry(None, DAY, 1).rankings == {(1, 5, True): "ranking"}  # type: ignore[arg-type]
+    entry.rankings[(1, 5, True)] = RANKING
+    assert cache.entry(None, DAY, 1).rankings == {(1, 5, True): RANKING}  # type: ignore[arg-type]
     cache.invalidate()
     assert cache.entry(None, DAY, 1).rankings == {}  # type: ignore[arg-type]
 
@@ -67,15 +70,15 @@ def test_a_repeated_match_reuses_the_ranking(
 
     ranks: list[int] = []
 
-    def fake_rank(*args: Any) -> str:
+    def fake_rank(*args: Any) -> Ranking:
         ranks.append(1)
-        return "ranking"
+        return RANKING
 
     monkeypatch.setattr(matching, "_rank", fake_rank)
     monkeypatch.setattr(matching, "to_match_result", lambda problem, ranking, versions: ranking)
     cache = SnapshotCache(ttl_seconds=600, cache_rankings=cache_rankings)
     for _ in range(2):
-        assert matching.match_case(None, cache, 1, DAY, 5, True) == "ranking"  # type: ignore[arg-type]
+        assert matching.match_case(None, cache, 1, DAY, 5, True) == RANKING  # type: ignore[arg-type]
     assert len(ranks) == expected_ranks
     matching.match_case(None, cache, 1, DAY, 3, True)  # type: ignore[arg-type]  # other `top`
     assert len(ranks) == expected_ranks + 1
@@ -92,12 +95,12 @@ def test_rankings_survive_a_reload_that_changed_nothing(monkeypatch: pytest.Monk
     monkeypatch.setattr(matching_module, "_load_versions", lambda session: next(versions))
     cache = SnapshotCache(ttl_seconds=0)  # every call reloads, as after the TTL
     first = cache.entry(None, DAY, 1)  # type: ignore[arg-type]
-    first.rankings[(1, 5, True)] = "ranking"
+    first.rankings[(1, 5, True)] = RANKING
     first.results[(1, 5, True)] = "answer"  # type: ignore[assignment]
     # Same problem, but a consultant's version moved: the ranking holds, the answer
     # (which quotes the versions) is rebuilt.
     second = cache.entry(None, DAY, 1)  # type: ignore[arg-type]
-    assert second.rankings == {(1, 5, True): "ranking"} and second.results == {}
+    assert second.rankings == {(1, 5, True): RANKING} and second.results == {}
     # The problem changed: nothing is carried over.
     assert cache.entry(None, DAY, 1).rankings == {}  # type: ignore[arg-type]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 import pytest
@@ -285,16 +285,22 @@ def test_a_dognindsats_member_is_held_to_the_family_hours(book: Scenario) -> Non
     assert not Ledger([part_time]).has_room(part_time, DOGN_HOURS_EACH, team=True)
 
 
+def _confirmed_hours(book: Scenario) -> defaultdict[str, float]:
+    """Each consultant's confirmed hours a week (0 for one with none)."""
+    load: defaultdict[str, float] = defaultdict(float)
+    for a in book.assignments:
+        if a.status is AssignmentStatus.CONFIRMED and a.consultant_ref is not None:
+            load[a.consultant_ref] += a.hours_per_week
+    return load
+
+
 def test_running_dognindsats_teams_fit_the_family_hours_of_their_members(book: Scenario) -> None:
     """Every team member keeps all their running hours within the family hours, so
     matching can propose the team again (issue 19) — unless the history had to book
     them past capacity (listed in `over_capacity`: nobody else eligible at all)."""
     cases = {c.reference: c for c in book.cases}
     consultants = {c.ref: c for c in book.consultants}
-    load: Counter[str] = Counter()
-    for a in book.assignments:
-        if a.status is AssignmentStatus.CONFIRMED and a.consultant_ref is not None:
-            load[a.consultant_ref] += a.hours_per_week
+    load = _confirmed_hours(book)
     members = [
         a
         for a in book.assignments
@@ -336,10 +342,7 @@ def test_the_kobenhavn_reserve_is_free_for_a_team_on_the_planning_date(book: Sce
     moved to February), so a døgnindsats registered on the planning date finds a team."""
     from data.scenario_assign import RESERVE_FREE_DAYS, RESERVE_HOLIDAY
 
-    load: Counter[str] = Counter()
-    for a in book.assignments:
-        if a.status is AssignmentStatus.CONFIRMED and a.consultant_ref is not None:
-            load[a.consultant_ref] += a.hours_per_week
+    load = _confirmed_hours(book)
     horizon = TODAY + dt.timedelta(days=RESERVE_FREE_DAYS)
     away = {a.consultant_ref for a in book.absences if a.start < horizon and a.end >= TODAY}
     free = [

@@ -49,7 +49,7 @@ def test_round_trip_reproduces_the_book(
 def signed_off(engine: Engine) -> set[str]:
     """References of the cases whose coordinator allowed a related language."""
     with engine.connect() as db:
-        query = select(Case.reference).where(col(Case.allow_related_language).is_(True))
+        query = select(col(Case.reference)).where(col(Case.allow_related_language).is_(True))
         return set(db.execute(query).scalars())
 
 

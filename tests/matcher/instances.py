@@ -8,6 +8,7 @@ default travel model a trip inside Copenhagen takes about 5–10 min, CPH→Rosk
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from data.travel import Point
 from matcher.problem import (
@@ -72,8 +73,9 @@ def case(
     hours: float = 10,
     region: str = HOVEDSTADEN,
     is_open: bool = True,
-    **kw: object,
+    **fields: Any,
 ) -> CaseData:
+    """A case at `at` asking for `langs`; `fields`: any other `CaseData` field."""
     return CaseData(
         id=id,
         location=at,
@@ -84,7 +86,7 @@ def case(
         requested_start=MONDAY,
         languages=tuple(CaseLanguage(t) for t in langs),
         is_open=is_open,
-        **kw,  # type: ignore[arg-type]
+        **fields,
     )
 
 
@@ -116,7 +118,7 @@ def running(
     hours: float = 10,
     role: Role = Role.PRIMARY,
     locked: bool = False,
-    **kw: object,
+    end: dt.date | None = None,
 ) -> RunningAssignment:
     return RunningAssignment(
         id=id,
@@ -125,8 +127,8 @@ def running(
         hours=hours,
         consultant_id=consultant_id,
         locked=locked,
-        **kw,
-    )  # type: ignore[arg-type]
+        end=end,
+    )
 
 
 def coordinator(id: int, office_id: int = 1, max_caseload: int = 10) -> CoordinatorData:

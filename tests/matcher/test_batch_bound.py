@@ -11,7 +11,7 @@ import pytest
 from matcher.batch import optimize
 from matcher.batch_bound import unpruned_bound, widened_core
 from matcher.batch_model import build_batch_model
-from matcher.problem import Level, MatchSettings, Weights
+from matcher.problem import Level, MatchProblem, MatchSettings, Weights
 from solving.status import SolveStatus
 from tests.matcher.instances import case, consultant, problem
 
@@ -73,7 +73,7 @@ def test_widened_core_adds_the_pruned_consultants_back():
     )
 
 
-def _with_preference(limit: int | None, **case_kw: object):
+def _with_preference(limit: int | None, excluded: frozenset[int] = frozenset()) -> MatchProblem:
     """`two_cases` with a preference weight of 10: no family states a wish, so every
     exact preference term is 0, but the optimistic scores of the pruned pairs count it
     in full (75 + 100 for consultant 2)."""
@@ -96,7 +96,10 @@ def _with_preference(limit: int | None, **case_kw: object):
             consultant(1, "ar", hours=10, max_cases=1),
             consultant(2, "ar", hours=10, max_cases=1, level=Level.WORKING),
         ],
-        [case(10, "ar", **case_kw), case(11, "ar", **case_kw)],
+        [
+            case(10, "ar", excluded_consultant_ids=excluded),
+            case(11, "ar", excluded_consultant_ids=excluded),
+        ],
         settings=settings,
     )
 
@@ -122,11 +125,11 @@ def test_a_pair_the_static_rules_reject_leaves_the_bound():
     # (100 − 200 for the other, unplaced); rescoring drops consultant 2's pairs, so
     # the bound is that optimum, not 276 (steered by that plan's value, as `optimize`
     # steers it by its plan's).
-    p = _with_preference(limit=1, excluded_consultant_ids=frozenset({2}))
+    p = _with_preference(limit=1, excluded=frozenset({2}))
     model = build_batch_model(p)
     bound = unpruned_bound(p, model, target=-1900, seconds=5, rounds=4).bound
     unpruned = optimize(
-        _with_preference(limit=None, excluded_consultant_ids=frozenset({2})),
+        _with_preference(limit=None, excluded=frozenset({2})),
         time_limit=10,
         seed=1,
         num_workers=1,

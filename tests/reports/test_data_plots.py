@@ -79,7 +79,9 @@ def test_outlook_draws_a_bar_per_week_and_a_line_per_language(two_consultants):
 def test_figures_render_to_non_empty_png(tmp_path, two_consultants, tigrinya_demand):
     ax = plot_supply_demand(balances(two_consultants, tigrinya_demand, on=TODAY))
     path = tmp_path / "supply.png"
-    ax.figure.savefig(path)
+    figure = ax.get_figure(root=True)  # the whole figure, not a subfigure
+    assert figure is not None
+    figure.savefig(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert path.stat().st_size > 5_000
 

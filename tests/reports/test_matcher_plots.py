@@ -213,17 +213,29 @@ def test_view_from_plan_scores_language_travel_and_utilisation(tiny_problem):
 
 
 def test_view_from_batch_skips_coordinator_seats(tiny_problem):
-    from types import SimpleNamespace as Row
-
+    from matcher.batch_model import BatchResult, Placement, UnplacedSeat
     from matcher.plans import view_from_batch
+    from matcher.problem import Role
+    from solving.status import SolveStatus
 
-    result = Row(
+    primary, coordinator = Role.PRIMARY, Role.COORDINATOR
+    result = BatchResult(
+        status=SolveStatus.FEASIBLE,
+        objective=None,
+        bound=None,
+        gap=None,
+        runtime=0.0,
+        build_seconds=0.0,
         placements=(
-            Row(case_id=1, role="primary", consultant_id=10, coordinator_id=None),
-            Row(case_id=1, role="coordinator", consultant_id=None, coordinator_id=5),
-            Row(case_id=2, role="primary", consultant_id=None, coordinator_id=None),
+            Placement(case_id=1, role=primary, consultant_id=10),
+            Placement(case_id=1, role=coordinator, coordinator_id=5),
+            Placement(case_id=2, role=primary),
         ),
-        unplaced=(Row(case_id=2, role="primary"), Row(case_id=3, role="coordinator")),
+        changes=(),
+        unplaced=(UnplacedSeat(2, primary, ""), UnplacedSeat(3, coordinator, "")),
+        kpis=None,
+        n_pairs=0,
+        candidate_limit=None,
     )
     view = view_from_batch(tiny_problem, result, "batch")
     # Case 3's running seat is not in this plan: it stays, as a placement too.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
 from roster.plotting import (
@@ -87,12 +88,19 @@ def test_grid_draws_one_patch_per_consultant_slot(weekend):
     assert "4 consultants" in ax.get_title()
 
 
+def _bar_heights(ax: Axes) -> list[float]:
+    """The heights of a bar chart's bars (every patch of it a bar)."""
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == len(ax.patches)
+    return [b.get_height() for b in bars]
+
+
 def test_hours_nights_and_handover_bars(weekend):
-    assert [b.get_height() for b in plot_hours_vs_contract(weekend).patches] == [16, 16, 8, 8]
+    assert _bar_heights(plot_hours_vs_contract(weekend)) == [16, 16, 8, 8]
     nights = plot_nights_weekends(weekend)
     assert len(nights.patches) == 8  # 4 people × (nights, weekends)
     handovers = plot_handovers(weekend)
-    assert [b.get_height() for b in handovers.patches] == [2, 2]
+    assert _bar_heights(handovers) == [2, 2]
 
 
 def test_view_from_roster_problem_keeps_uncovered_shifts_and_night_flags():

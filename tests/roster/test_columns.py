@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import math
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 
 import roster.columns as columns_module
 from roster import SolveStatus, solve, total, validate
+from roster.clock import (
+    WALL_GUARD_FACTOR,
+    WALL_GUARD_SECONDS,
+    WORK_PER_SECOND,
+    WallClock,
+    WorkClock,
+)
 from roster.columns import (
+    DIVE_ROUNDS,
+    PRICING_SECONDS,
     ColumnGeneration,
     _Lp,
     _Master,
@@ -27,24 +37,18 @@ from tests.roster.instances import FAR, REPRODUCIBLE, bench_nrp
 TINY = Path(__file__).with_name("tiny_nrp.txt")
 #: A time limit none of these column generations reaches: each ends on its own (the
 #: root converged, the dive integral, the heading-in without a subgradient left), in
-#: well under a second on a quiet machine, so a loaded one only takes longer.
+#: well under a second on a quiet machine, so a loaded one only takes longer. On the
+#: work clock (`WorkClock()`, passed to every one of them) their CP-SAT pricing runs
+#: and the dive's rounds do not depend on the load either: the same columns, the same
+#: bound and roster.
 NO_LIMIT = 600.0
-
-
-@pytest.fixture(autouse=True)
-def _pricing_counts_as_quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The dive prices three rounds a step when pricing has been quick (`SLOW_ROUND`,
-    measured on the wall clock), one when slow: a loaded machine would take the
-    other branch (Instance1: 0.035 s a round on a quiet one, against 0.25). These
-    tests take the quick one whatever the load."""
-    monkeypatch.setattr(columns_module, "SLOW_ROUND", math.inf)
 
 
 def test_bound_reaches_the_tiny_optimum() -> None:
     # The tiny instance's optimum is 100 (one of day 0's two shifts stays open: B is off
     # and A works one shift a day; see test_nrp). Column generation proves exactly that.
     p = read_nrp(TINY)
-    result = generate(p, time_limit=NO_LIMIT, seed=1)
+    result = generate(p, clock=WorkClock(), time_limit=NO_LIMIT, seed=1)
     assert result.lower_bound == 100
     assert result.lp_value is not None and abs(result.lp_value - 100) < 1e-6
     assert result.roster is not None
@@ -59,7 +63,7 @@ def test_bound_never_exceeds_a_known_roster() -> None:
     heavy = dataclasses.replace(
         p, requests=tuple(dataclasses.replace(r, weight=r.weight * 50) for r in p.requests)
     )
-    result = generate(heavy, time_limit=NO_LIMIT, seed=1)
+    result = generate(heavy, clock=WorkClock(), time_limit=NO_LIMIT, seed=1)
     assert result.roster is not None and validate(heavy, result.roster) == []
     assert result.lower_bound is not None
     assert result.lower_bound <= total(heavy, result.roster)
@@ -86,7 +90,7 @@ def test_dive_rounds_a_fractional_root_to_instance1_optimum() -> None:
     # in BOUNDS.md), so the dive has to fix assignments; on this instance it reaches the
     # optimum. The Lagrangian bound is 558: the LP value, pricing being converged.
     p = bench_nrp("Instance1")
-    result = generate(p, time_limit=NO_LIMIT, root_share=0.5, seed=1)
+    result = generate(p, clock=WorkClock(), time_limit=NO_LIMIT, root_share=0.5, seed=1)
     assert result.lp_value is not None and abs(result.lp_value - 558) < 1e-6
     assert result.lower_bound == 558
     assert result.roster is not None
@@ -96,7 +100,7 @@ def test_dive_rounds_a_fractional_root_to_instance1_optimum() -> None:
 
 def test_usable_columns_agree_with_every_forced_assignment() -> None:
     p = read_nrp(TINY)
-    cg = ColumnGeneration(p)
+    cg = ColumnGeneration(p, clock=WorkClock())
     on_day0 = frozenset({("A", 0, "L", "ward"), ("A", 1, "D", "ward")})
     off_day0 = frozenset({("A", 1, "D", "ward"), ("A", 2, "D", "ward")})
     cg.add("A", on_day0, 0)
@@ -114,7 +118,7 @@ def test_dive_out_of_time_returns_each_employees_heaviest_column() -> None:
     # breaks no hard rule (each column is a legal schedule) but cannot beat the
     # published optimum 607.
     p = bench_nrp("Instance1")
-    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    cg = ColumnGeneration(p, num_workers=1, seed=1, clock=WorkClock())
     with ThreadPoolExecutor(max_workers=1) as pool:
         cg.ensure_columns({}, pool)
         lp, _ = cg.generate({}, 10_000, FAR, pool)
@@ -138,7 +142,7 @@ def _root_with_spy(
     for a master solve, "lp-duals" / "smoothed" for a pricing round at the LP's duals
     or at others."""
     p = bench_nrp("Instance1")
-    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    cg = ColumnGeneration(p, num_workers=1, seed=1, clock=WorkClock())
     events: list[str] = []
     last: list[dict] = []
     solve_lp, price = ColumnGeneration.solve_lp, _Pricer.price
@@ -194,7 +198,7 @@ def test_unsmoothed_pricing_prices_the_lps_duals(monkeypatch: pytest.MonkeyPatch
 
 def _tiny_root() -> tuple[ColumnGeneration, ThreadPoolExecutor]:
     p = read_nrp(TINY)
-    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    cg = ColumnGeneration(p, num_workers=1, seed=1, clock=WorkClock())
     pool = ThreadPoolExecutor(max_workers=1)
     cg.ensure_columns({}, pool)
     cg.generate({}, 10_000, FAR, pool)
@@ -242,7 +246,7 @@ def test_heading_in_gives_a_valid_bound_and_columns() -> None:
     # on the tiny instance (each can meet their requests); no step's bound may pass
     # the optimum 100, and each step's schedules become columns.
     p = read_nrp(TINY)
-    cg = ColumnGeneration(p, num_workers=1, seed=1)
+    cg = ColumnGeneration(p, num_workers=1, seed=1, clock=WorkClock())
     with ThreadPoolExecutor(max_workers=1) as pool:
         one = cg.heading_in(300.0, FAR, pool, steps=1)
         # (less a few millionths: CP-SAT's pricing allows for its rounded duals)
@@ -267,10 +271,73 @@ def test_heading_in_only_from_an_initial_roster(monkeypatch: pytest.MonkeyPatch)
         return heading_in(self, upper, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ColumnGeneration, "heading_in", spy)
-    plain = generate(p, time_limit=NO_LIMIT, seed=1, num_workers=1)
+    plain = generate(p, clock=WorkClock(), time_limit=NO_LIMIT, seed=1, num_workers=1)
     assert calls == [] and plain.lower_bound == 100  # does not fire
     assert plain.roster is not None
-    started = generate(p, time_limit=NO_LIMIT, seed=1, num_workers=1, initial=plain.roster)
+    started = generate(
+        p, clock=WorkClock(), time_limit=NO_LIMIT, seed=1, num_workers=1, initial=plain.roster
+    )
     assert len(calls) == 1  # fires
     assert started.lower_bound == 100 and started.roster is not None
     assert validate(p, started.roster) == []
+
+
+def _pricing_limits(monkeypatch: pytest.MonkeyPatch, clock: WallClock) -> tuple[float, float]:
+    """The deterministic and the wall-clock limit of one tiny CP-SAT pricing run on
+    `clock`, with no deadline."""
+    seen: list[tuple[float, float]] = []
+
+    class Recording(cp_model.CpSolver):
+        def solve(self, model: cp_model.CpModel, *args: Any) -> Any:
+            seen.append(
+                (self.parameters.max_deterministic_time, self.parameters.max_time_in_seconds)
+            )
+            return super().solve(model, *args)
+
+    monkeypatch.setattr(cp_model, "CpSolver", Recording)
+    _, proven = _Pricer(read_nrp(TINY), "A", clock=clock).price({}, 1)
+    assert proven is not None  # a week of one employee: proven either way
+    (limits,) = seen
+    return limits
+
+
+def test_pricing_on_the_work_clock_is_given_work_not_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # fires: on the work clock the run's budget is `PRICING_SECONDS` of work (at
+    # `WORK_PER_SECOND`), the wall clock only its guard; does not: on the wall clock it
+    # is `PRICING_SECONDS` of wall time and no work cap (CP-SAT's default, unbounded)
+    work, wall = _pricing_limits(monkeypatch, WorkClock())
+    assert work == PRICING_SECONDS * WORK_PER_SECOND
+    assert wall == WALL_GUARD_FACTOR * PRICING_SECONDS + WALL_GUARD_SECONDS
+    work, wall = _pricing_limits(monkeypatch, WallClock())
+    assert work == cp_model.CpSolver().parameters.max_deterministic_time
+    assert wall == PRICING_SECONDS
+
+
+@pytest.mark.parametrize(("clock", "rounds"), [(WorkClock(), DIVE_ROUNDS), (WallClock(), 1)])
+def test_the_dive_prices_its_rounds_by_the_wall_clocks_pace_only_on_the_wall_clock(
+    monkeypatch: pytest.MonkeyPatch, clock: WallClock, rounds: int
+) -> None:
+    # Every pricing round counted slow (`SLOW_ROUND` 0): on the wall clock the dive
+    # prices one round a step (fires); on the work clock (reproducible) it keeps
+    # `DIVE_ROUNDS` whatever the pace, which differs from run to run (does not).
+    # Instance1's converged root (558) is fractional, so the dive takes steps.
+    monkeypatch.setattr(columns_module, "SLOW_ROUND", 0.0)
+    asked: list[int] = []
+    generate_lp = ColumnGeneration.generate
+
+    def spy(self: ColumnGeneration, forced: dict, rounds: int, *args: Any, **kwargs: Any) -> Any:
+        asked.append(rounds)
+        return generate_lp(self, forced, rounds, *args, **kwargs)
+
+    p = bench_nrp("Instance1")
+    cg = ColumnGeneration(p, num_workers=1, seed=1, clock=clock)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cg.ensure_columns({}, pool)
+        lp, _ = cg.generate({}, 10_000, FAR, pool)
+        assert abs(lp.value - 558) < 1e-6  # fractional (see above): the dive steps
+        monkeypatch.setattr(ColumnGeneration, "generate", spy)
+        roster = cg.dive(lp, FAR, pool)
+    assert roster is not None and validate(p, roster) == []
+    assert asked and set(asked) == {rounds}

@@ -7,11 +7,11 @@ import dataclasses
 
 import pytest
 
-from roster import groups, total, validate
+from roster import groups, total, validate, windows
 from roster.clock import Deadline
-from roster.problem import RosterProblem
+from roster.problem import Roster, RosterProblem
 from roster.read_nrp import parse_nrp
-from roster.solve import RosterResult, SearchParameters, solve, solve_in_windows
+from roster.solve import Improved, part_solver, solve_in_windows
 from tests.roster.instances import REPRODUCIBLE, nrp_roster
 from tests.roster.test_windows import generated_nrp
 
@@ -76,12 +76,10 @@ def test_groups_are_worth_it_only_when_enough_employees_fit(
     assert not groups.worth_grouping(p)  # does not: pairs or three (Instance22: pairs)
 
 
-def _solver(sub: RosterProblem, time_limit: float, **kwargs: object) -> RosterResult:
-    """A group's search, reproducible (`REPRODUCIBLE`): the same roster under any load.
-    `groups.improve` ends after a pass over the pool that keeps nothing, long before
-    the deadlines below."""
-    params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, decompose=False)
-    return solve(sub, time_limit, 0, parameters=params, **kwargs)  # type: ignore[arg-type]
+#: A group's search, reproducible (`REPRODUCIBLE`): the same roster under any load.
+#: `groups.improve` ends after a pass over the pool that keeps nothing, long before
+#: the deadlines below.
+_solver = part_solver(0, dataclasses.replace(REPRODUCIBLE, greedy_hint=False, decompose=False))
 
 
 def test_groups_reach_the_optimum_from_an_empty_roster() -> None:
@@ -121,14 +119,25 @@ def test_solve_in_windows_runs_groups_only_when_cover_alone_couples_enough(
         monkeypatch.setattr(groups, "GROUP_SLOTS", 2 * len(p.cover))
     calls: list[int] = []
 
-    def recorded(problem: RosterProblem, roster: object, value: int, *a: object, **k: object):
+    def recorded(
+        problem: RosterProblem, roster: Roster, value: int, *a: object, **k: object
+    ) -> Improved:
         calls.append(value)
         return roster, value, 0
 
+    def unmoved(
+        problem: RosterProblem, roster: Roster, value: int, *a: object, **k: object
+    ) -> Improved:
+        return roster, value, 0
+
     monkeypatch.setattr(groups, "improve", recorded)
-    # 10 s: the programme's compiled loops (`roster.kernels`) take a second or two to
-    # load in a fresh process on the loaded machine, and the groups come after the
-    # programme and a sweep of windows
-    result = solve_in_windows(p, time_limit=10, parameters=SearchParameters(num_workers=1))
-    assert result.found and validate(p, result.roster) == []
-    assert bool(calls) is (case == "fires")
+    monkeypatch.setattr(windows, "improve", unmoved)
+    # Independent of the clock: a legal hint is the start (no programme, no rolling
+    # horizon), the windows' sweep and the groups' search each run once and move
+    # nothing, which ends the search whatever time is left; groups come right after
+    # the windows in that one round, so a slow machine reaches them too.
+    start = nrp_roster({"E1": "DD-----"})
+    assert validate(p, start) == []
+    result = solve_in_windows(p, time_limit=600, parameters=REPRODUCIBLE, hint=start)
+    assert result.found and result.roster == start
+    assert calls == ([total(p, start)] if case == "fires" else [])

@@ -48,7 +48,7 @@ def test_tiny_instance_solved_to_its_optimum() -> None:
     # missing (100). Brute force over all legal rosters (82 × 33 per-employee schedules)
     # confirms 100 is reachable, e.g. A: L L - D D D -, B: - D D D - - D.
     p = read_nrp(TINY)
-    result = solve_nrp(p, time_limit=10, seed=1)
+    result = solve_nrp(p, time_limit=10, seed=1, deterministic=True)
     assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 100 and result.bound == 100
     assert validate(p, result.roster) == []
@@ -67,7 +67,7 @@ def test_reader_errors_name_the_place() -> None:
 def test_instance1_to_its_known_optimum() -> None:
     # Published optimum 607 (BOUNDS.md: UB = LB = 607).
     p = bench_nrp("Instance1")
-    result = solve_nrp(p, time_limit=30, seed=1)
+    result = solve_nrp(p, time_limit=30, seed=1, deterministic=True)
     assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 607
     assert validate(p, result.roster) == []
@@ -115,7 +115,7 @@ def test_solve_nrp_without_column_generation_uses_the_cover_only_start() -> None
     p = read_nrp(TINY)
     coupled = dataclasses.replace(p, weights=dataclasses.replace(p.weights, night_spread=1))
     assert not applicable(coupled)
-    result = solve_nrp(coupled, time_limit=10, seed=1)
+    result = solve_nrp(coupled, time_limit=10, seed=1, deterministic=True)
     assert result.status == SolveStatus.OPTIMAL
     assert result.objective == 100
     assert validate(coupled, result.roster) == []
@@ -232,7 +232,7 @@ def test_a_dive_roster_short_of_cover_is_repaired_first(monkeypatch: pytest.Monk
     poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
     assert validate(p, poor) == []
     calls = _spy_on_solve_nrp(monkeypatch, poor)
-    result = solve_nrp(p, time_limit=10, seed=1)
+    result = solve_nrp(p, time_limit=10, seed=1, deterministic=True)
     assert calls[0] == (True, poor)  # fires: cover-only, hinted with the dive
     assert calls[-1][0] is False  # the real problem last
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
@@ -247,7 +247,7 @@ def test_one_worker_searches_from_a_short_dive_roster_without_mending_it(
     p = read_nrp(TINY)
     poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
     calls = _spy_on_solve_nrp(monkeypatch, poor)
-    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1)
+    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1, deterministic=True)
     assert calls == [(False, poor)]
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
@@ -263,7 +263,7 @@ def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
     )
     assert best.status is SolveStatus.OPTIMAL and best.objective == 100
     calls = _spy_on_solve_nrp(monkeypatch, best.roster)
-    result = solve_nrp(p, time_limit=10, seed=1)
+    result = solve_nrp(p, time_limit=10, seed=1, deterministic=True)
     assert calls == [(False, best.roster)]  # does not fire
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
@@ -331,7 +331,7 @@ def test_a_big_pool_improves_the_programme_roster_by_employee_groups(
     start = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
     assert total(p, start) == 704
     ran = _big_pool(monkeypatch, start)
-    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1)
+    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1, deterministic=True)
     assert ran == ["groups"]
     assert result.status == SolveStatus.FEASIBLE and result.objective == 301
     assert result.bound is None
@@ -356,6 +356,41 @@ def test_a_pool_below_the_threshold_keeps_column_generation(
 
     ran = _big_pool(monkeypatch, ())
     monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 100)
-    result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, num_workers=1)
+    result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, num_workers=1, deterministic=True)
     assert ran == ["columns"]
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
+
+
+@pytest.mark.parametrize("deterministic", [True, False])
+def test_a_reproducible_solve_nrp_splits_its_limit_fixed_and_searches_on_the_work_clock(
+    monkeypatch: pytest.MonkeyPatch, deterministic: bool
+) -> None:
+    # The short dive roster of the tests above, 10 s, two workers: column generation
+    # is given 6 s (`COLUMN_SHARE`), the mend min(0.4 × 4, 0.15 × 10) = 1.5 s, and on
+    # the work clock the last search the rest of the limit, 2.5 s, whatever the first
+    # stages used (fires); on the wall clock the searches are not on the work clock
+    # and the last one gets the time left (does not; not asserted: it is the machine's).
+    from roster import columns, nrp
+
+    p = read_nrp(TINY)
+    poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    asked: list[float] = []
+    searches: list[bool] = []
+    real_solve = solve
+
+    def dive(problem: object, time_limit: float, **kwargs: object) -> columns.ColumnResult:
+        asked.append(time_limit)
+        return columns.ColumnResult(poor, 100, 100.0, 1.0, 100.0, 1, 1, 0.0)
+
+    def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
+        asked.append(kwargs["time_limit"])
+        searches.append(kwargs["parameters"].deterministic)
+        return real_solve(problem, **kwargs)
+
+    monkeypatch.setattr(columns, "generate", dive)
+    monkeypatch.setattr(nrp, "solve", spy)
+    result = solve_nrp(p, time_limit=10, seed=1, deterministic=deterministic)
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100
+    assert searches == [deterministic, deterministic]
+    if deterministic:
+        assert asked == [6.0, 1.5, 2.5]

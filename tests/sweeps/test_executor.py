@@ -109,7 +109,8 @@ def test_task_keys_are_unique_and_cpus_positive():
 def test_executor_chosen_by_name_or_environment(monkeypatch):
     monkeypatch.setenv("FAMPLAN_EXECUTOR", "inline")
     assert make_executor().name == "inline"
-    assert make_executor("local", ExecutorSettings(executor_cpus=3)).cpus == 3
+    local = make_executor("local", ExecutorSettings(executor_cpus=3))
+    assert isinstance(local, LocalExecutor) and local.cpus == 3
 
 
 def test_choosing_ray_without_ray_is_a_clear_error(monkeypatch):

@@ -82,7 +82,7 @@ def test_the_table_has_a_row_per_scenario_and_the_difference_to_the_baseline() -
     assert frame.at["hire", "team sizes"] == "6" and frame.at["hire", "uncovered shifts"] == 2
     # a failed solve keeps its row, its figures empty
     assert frame.at["broken", "status"] == "error: ValueError: boom"
-    assert pd.isna(frame.at["broken", "unplaced families"])
+    assert frame.isna().at["broken", "unplaced families"]
 
 
 def test_out_writes_the_csv_figure_section_and_result(tmp_path) -> None:
