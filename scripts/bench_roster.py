@@ -170,6 +170,16 @@ beside main's runs of 13:09-13:16): one case re-planned by its crew alone
 (`roster.by_case` for a single case whose crew is a few of the pool: a model an eighth
 the size for half of the last level): 393, 389 (team 6), 384 and 399, 480 against
 main's 390, 379 (team 6), 405, 466: no gain.
+Seed 3's night spread is 190 in every run (bound 140): the night term alone, over the
+rotation's team (four night workers and one who takes no nights), is proven at 140 in
+0.5 s, so the search, not the rules, stops there. An LNS neighbourhood freeing the
+worker with the most shifts of one type and the one with the fewest over the whole
+horizon (`roster.lns`, "type_extremes"), 13:49-13:52 UTC (load 4): seed 3 467 (night
+still 190) against 465 beside it; dropped. The greedy start's team (six, three of them
+on nights) sets it: the team level keeps three night workers, 56 nights over three is
+19 each (190). The rotation, allowed for a team with a member who takes no nights (one
+case), starts from four night workers (night 170) but loses to the greedy start by
+level (548 against 512 for the rest).
 """
 
 from __future__ import annotations
