@@ -20,7 +20,8 @@ every roster obeys:
   team is too small for any member to work nights only, each of them has a day or
   evening face too (one case, 8 weeks, pool 40: 20 + 120 where each alone said
   12 + 120). The two fields then split their joint bound: only their sum bounds
-  the two terms' sum;
+  the two terms' sum. For one case, the counts relaxation of `roster.joint_bound`
+  adds everyone's hours (20 + 120 → 22 + 120) when it is higher;
 - isolated shifts and requests: 0.
 
 Every term of the level is a sum over its own variables, so the sum of the terms'
