@@ -899,6 +899,8 @@ def _solve_stage(
         num_workers=params.num_workers,
         subsolve_seconds=params.lns_subsolve_seconds,
         trouble=rm.trouble_spots(),
+        # weekends as a neighbourhood only where a weekend limit ties them to each other
+        weekends=rm.problem.weekends if _limits_weekends(rm.problem) else (),
         on_improvement=None if report is None else lambda found: report(found, bound),
         stop_at=max(bound, good_enough or 0),
         clock=clock,
@@ -980,6 +982,11 @@ def _bound_objective(model: cp_model.CpModel, lower_bound: int) -> None:
     objective.domain.clear()
     # the domain applies to the objective's terms, before its offset is added
     objective.domain.extend([math.ceil(lower_bound - objective.offset), cp_model.INT_MAX])
+
+
+def _limits_weekends(problem: RosterProblem) -> bool:
+    """Whether any employee may work only so many weekends (`Employee.max_weekends`)."""
+    return any(e.max_weekends is not None for e in problem.employees)
 
 
 def _roster_of(solution: dict[Key, bool]) -> Roster:

@@ -22,12 +22,41 @@ limit plus 10 % counts as a failure (exit status 1), like an illegal roster.
 
 The bound printed is the best proven one: column generation's (`roster.columns`, run
 inside `solve_nrp` as its warm start; priced by a per-employee dynamic programme
-from 8-week horizons on) or CP-SAT's. The 2 cores are shared: note `uptime`'s load
+from 6-week horizons on), the capacities' bound on cover (`roster.cover_bound`) or
+CP-SAT's. The 2 cores are shared: note `uptime`'s load
 average beside every figure, which worsens with it. Figures: README and the roster
 issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-05 13:05-14:30 UTC, `--workers 1 --time-limit 60`, load 2.6-6.5 (helper mid,
+  second pass): where the cover goes. Instance18's rosters are short only on weekends
+  (43 of 44 persons), all 22 staff at their 6 weekends, 130 of 132 worked whole: the
+  weekends' capacity, not the search, sets most of its cost. Instance15's are short on
+  the nights, whose per-type maxima (`n1` 84 for 104 demanded, `n2` 78 for 94) every
+  employee who may work them reaches, and 31-37 of its 135 weekends are worked on one
+  day only. Kept: (1) the capacities' bound on cover (`roster.cover_bound`: a CP-SAT
+  relaxation over employees x shift types x weekday/weekend counts, 0.1-2 s, reported
+  by `solve_nrp` and given to its last search): Instance15 3,627 (was 1,636-3,055; CG's
+  3,750 in one run of three), Instance18 4,157 (was 3,854-3,966), Instance3 1,000,
+  Instance11 3,423 (Instance13 317, 20 687, 22 9,158: their paths do not ask for it).
+  A per-day relaxation (the compact model without the minimum runs and days off) gave
+  the same 3,625 and 4,157 in 10 s: dropped. (2) A weekends neighbourhood in the LNS
+  (`roster.lns._weekend_keys`: a few whole weekends, Friday to Monday, for everyone who
+  works) where a weekend limit holds. Side by side, seeds 0-2, main (29506be) / the
+  neighbourhood alone (2daab1d) / with the bound (e168de4): Instance15 4,614 / 4,532 /
+  4,932, 4,869 / 4,275 / 4,093, 4,335 / 4,409 / 4,312 (means 4,606 / 4,405 / 4,446);
+  Instance18 4,635 / 4,815 / 4,723, 4,633 / 4,618 / 4,725, 4,935 / 4,941 / 4,507 (means
+  4,734 / 4,791 / 4,652: its spread). Instance15 seeds 3-4, main / with both (702e93b,
+  the same code): 4,714 / 4,504, 4,394 / 4,224; over seeds 0-4 main 4,585, both 4,413
+  (-3.8 %), best 4,093 (+6.9 %). In one logged run (seed 0, 44 sub-problems) the
+  weekends were tried 6 times, 5 solved to optimality, 6 improving: the best rate of
+  the seven neighbourhoods (days 7/3/7, the others 2-4 improving of 6-7). Unchanged,
+  seed 0 (e168de4): Instance1-4 proven in 1.0-4.8 s, Instance5 1,145 (bound 1,141),
+  Instance8 1,313 (bound 1,291), Instance11 proven 3,443 in 29.2 s. Dropped: the
+  weekends twice in each turn of the neighbourhoods, seeds 0-2: Instance15 4,397,
+  4,418, 4,851 (mean 4,555 against 4,446 once a turn), Instance18 4,717, 4,719, 4,826
+  (4,754 against 4,652).
 - 2026-12-05, `--workers 1 --time-limit 60`, load 4-6 (helper mid): where Instance15's
   and 18's 60 s go (phases logged). Instance15 with CP-SAT pricing: 1-8 rounds of 3-9 s
   in its 25 s root (LP 10,051-20,234, bound negative), a dive of 9,475-14,838 at 31-36 s,
