@@ -179,7 +179,15 @@ still 190) against 465 beside it; dropped. The greedy start's team (six, three o
 on nights) sets it: the team level keeps three night workers, 56 nights over three is
 19 each (190). The rotation, allowed for a team with a member who takes no nights (one
 case), starts from four night workers (night 170) but loses to the greedy start by
-level (548 against 512 for the rest).
+level (548 against 512 for the rest); given as the hint, 30 s (13:57, load 4): 408
+against 375, night 140.
+Since, a lone case rotates though a member may not take some shift type (the greedy
+hands those shifts to another member), and starts from its rotation whenever its cover
+and team are no worse than the greedy's (`rotation.warm_start`; several cases as
+before). Measured 2026-12-05 14:03-14:07 UTC (load 4-5, `--only full`): seeds 0-3
+396, 383 (team 6), 399, 414 against 361, 350, 361, 375 (9.7, 9.4, 10.5, 10.4 %);
+seed 3 from 465-480 (24-28 %) in four runs before; seeds 0-2 take the same path as
+before (their teams could rotate), within their spread.
 """
 
 from __future__ import annotations
