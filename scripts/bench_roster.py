@@ -187,7 +187,10 @@ and team are no worse than the greedy's (`rotation.warm_start`; several cases as
 before). Measured 2026-12-05 14:03-14:07 UTC (load 4-5, `--only full`): seeds 0-3
 396, 383 (team 6), 399, 414 against 361, 350, 361, 375 (9.7, 9.4, 10.5, 10.4 %);
 seed 3 from 465-480 (24-28 %) in four runs before; seeds 0-2 take the same path as
-before (their teams could rotate), within their spread.
+before (their teams could rotate), within their spread. Seed 3 again at 14:12: 411
+(9.6 %). Five cases (`--only five`, 14:19, load 4-5): team 25, 1388 against 915,
+within main's 1362-1592 of today (their crews' sub-problems are lone cases too, whose
+start `roster.by_case` still takes by level against their present roster).
 """
 
 from __future__ import annotations
