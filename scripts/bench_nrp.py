@@ -170,6 +170,31 @@ Measured history (figures behind settings in `roster.nrp`):
   dive not paced by the wall clock); the default, wall-clock path is the same code.
   Instance15, seed 0, side by side: main 4,724 (bound 2,955), this 4,526 (2,555), both
   60 s: the run-to-run spread, not a change.
+- 2026-12-05, `--workers 1`, load 2.5-6.5 (helper long): requests on the long horizons
+  (`roster.request_windows`). Instance20's unmet requests, from a roster of 5,635 (43
+  short, requests 604; a 100 s run, seed 0): 601 in all, 490 of them shifts asked for
+  on days the employee is off, 391 on weekends (every employee at the weekend maximum
+  of 13). 120 s traces, seed 0: main 5,805 (programme 8,818 at 7 s, a window sweep to
+  5,883 in 55 s, groups of 8 to 5,828 in 42 s, then 2 windows); the first version of
+  this 6,508 (the same first sweep to 6,827 only: load). From the roster of 5,635, 40 s
+  of each (request windows as days:group:seconds): time windows 5,597 (5 windows,
+  requests 567); groups of 8 5,616; request windows 14:10:2 5,478 (214 windows of 0.2 s,
+  42 short, requests 548), 14:14:2 5,497 (42 short), 14:20:3 5,578, 14:6:2 5,610, 7:20:2
+  5,601, 21:10:2 5,612, 28:12:4 5,604, 28:8:2 5,631; weekend windows (the group's
+  Fri-Mon over the whole horizon, weekdays fixed) 10 of 4 s 5,511 (42 short, requests
+  582), 6 of 3 s 5,626; 14:10:2 with 30 % weekend windows 5,604. So 20-60 in requests
+  per 40 s, about what a window sweep gains there, and a person short more at times:
+  no leap. At 300 s (`bench_nrp.py FILE --time-limit 300 --workers 1 --seed S`), main
+  29506be against this: Instance20 seed 0 5,187 (load 3.5) / 5,617 (request windows
+  14:10:2 for 40 s before each groups' sweep, load 6.5) and 5,274 (half of them
+  weekend windows, 3 s each, 30 s after the groups' sweep, load 3); seed 1 5,361 /
+  5,363; Instance22 seed 0 36,418 / 36,716, seed 1 37,010 / 36,523 (load 2-5). Means
+  5,274 / 5,319 and 36,714 / 36,620: the spread. The stand-in (60 s, 71d0644) 169,552
+  in 60.1 s, 294 MB (no request window: its one window sweep takes the time).
+  Dropped (branch long, commit 9334dfb: `roster/request_windows.py` and its tests): no
+  gain at 300 s on either instance. What keeps Instance20 from 5 % is the weekends: the requests
+  left are mostly weekend shifts asked for by employees whose 13 weekends lie elsewhere,
+  and moving one needs another employee to trade a weekend the other way, months apart.
 """
 
 from __future__ import annotations
