@@ -20,7 +20,8 @@ every roster obeys:
   team is too small for any member to work nights only, each of them has a day or
   evening face too (one case, 8 weeks, pool 40: 20 + 120 where each alone said
   12 + 120). The two fields then split their joint bound: only their sum bounds
-  the two terms' sum;
+  the two terms' sum. For one case, the counts relaxation of `roster.joint_bound`
+  adds everyone's hours (20 + 120 → 22 + 120) when it is higher;
 - isolated shifts and requests: 0.
 
 Every term of the level is a sum over its own variables, so the sum of the terms'
@@ -85,10 +86,22 @@ def quality_bound(
     night = _peak(p, lambda d, s: s.night, missing, team, met) if w.night_spread else 0
     if faces and night:
         faces, night = _faces_and_night_peak(p, missing, team, met, night)
+        faces, night = faces * w.face_per_time_of_day, night * w.night_spread
+        if len(p.cases) == 1:
+            # the counts relaxation (`roster.joint_bound`, built on this module's
+            # capacities) adds the hours: one case, pool 40, 20 + 120 → 22 + 120. With
+            # several cases CP-SAT does not prove it in seconds (five cases: not in 10 s)
+            from roster.joint_bound import faces_and_night_spread
+
+            joint = faces_and_night_spread(p, missing, team, met)
+            if joint is not None and sum(joint) > faces + night:
+                faces, night = joint
+    else:
+        faces, night = faces * w.face_per_time_of_day, night * w.night_spread
     return QualityBound(
         blocks=w.block * _blocks(p, missing) if w.block else 0,
-        faces=w.face_per_time_of_day * faces,
-        night_spread=w.night_spread * night,
+        faces=faces,
+        night_spread=night,
         weekend_spread=w.weekend_spread
         * _peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
         if w.weekend_spread
@@ -226,7 +239,7 @@ def _faces(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
     """Per (case, shift type): the fewest people whose capacities hold its shifts; with
     `languages_met`, at least the fewest speakers whose capacities hold the shifts that
     need the family's language (each has a speaker on it)."""
-    spoken = _spoken(p) if languages_met else {}
+    spoken = spoken_days(p) if languages_met else {}
     total = 0
     for (case_id, sid), per_day in _demanded(p).items():
         shift = p.shift[sid]
@@ -236,12 +249,12 @@ def _faces(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
             continue
         caps = [capacity(p, e, [shift], days) for e in p.employees]
         fewest = _fewest_holding(caps, needed)
-        spoken_days = spoken.get((case_id, sid), set())
-        if spoken_days:
+        language_days = spoken.get((case_id, sid), set())
+        if language_days:
             case = p.case[case_id]
             speakers = [e for e in p.employees if speaks(e, case)]
-            caps = [capacity(p, e, [shift], spoken_days) for e in speakers]
-            fewest = max(fewest, _fewest_holding(caps, len(spoken_days)))
+            caps = [capacity(p, e, [shift], language_days) for e in speakers]
+            fewest = max(fewest, _fewest_holding(caps, len(language_days)))
         total += fewest
     return total
 
@@ -287,9 +300,9 @@ class _FacesAtPeak:
         self, p: RosterProblem, missing: int, team_members: int | None, languages_met: bool
     ) -> None:
         self.p, self.missing, self.team = p, missing, team_members
-        self.spoken = _spoken(p) if languages_met else {}
+        self.spoken = spoken_days(p) if languages_met else {}
         self.demanded = _demanded(p)
-        self.coef = {e.id: _coefficient(e) for e in p.employees}
+        self.coef = {e.id: fairness_coefficient(e) for e in p.employees}
         self.coefficients = {c for c in self.coef.values() if c}
         self.per_case_team = _team_per_case(p, missing)
         self.caps: dict[tuple[str, str, bool], list[tuple[str, int]]] = {}
@@ -326,13 +339,13 @@ class _FacesAtPeak:
                     for e, c in self.caps[(case_id, sid, False)]
                 ]
                 fewest = _fewest_holding(caps, needed)
-                spoken_days = self.spoken.get((case_id, sid), set())
-                if spoken_days:
+                language_days = self.spoken.get((case_id, sid), set())
+                if language_days:
                     caps = [
                         self._capped(e, c, peak) if night else c
                         for e, c in self.caps[(case_id, sid, True)]
                     ]
-                    fewest = max(fewest, _fewest_holding(caps, len(spoken_days)))
+                    fewest = max(fewest, _fewest_holding(caps, len(language_days)))
                 if night:
                     night_people = max(night_people, fewest)
                     total += fewest
@@ -379,14 +392,14 @@ class _FacesAtPeak:
         return len(p.employees) + 1
 
 
-def _coefficient(e: Employee) -> int | None:
+def fairness_coefficient(e: Employee) -> int | None:
     """The contract-relative weight of one counted shift (`add_fairness`)."""
     if e.contract_minutes_per_week <= 0:
         return None
     return round(_FAIRNESS_UNIT * _REFERENCE_CONTRACT / e.contract_minutes_per_week)
 
 
-def _spoken(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
+def spoken_days(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
     """(case, shift type) → the days whose shift needs the family's language (a missing
     speaker there costs in the cover level)."""
     out: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -491,13 +504,13 @@ def _peak(
     peak = _smallest_peak(p, [x for x in demands if counts(x[0], x[1])], missing, team_members)
     if not languages_met:
         return peak
-    spoken_days = _spoken(p)
+    needing = spoken_days(p)
     for case in p.cases:
         if case.language is None:
             continue
         spoken = [
             (day, p.shift[sid], 1)
-            for (case_id, sid), days in spoken_days.items()
+            for (case_id, sid), days in needing.items()
             if case_id == case.id
             for day in sorted(days)
             if counts(day, p.shift[sid])
@@ -531,7 +544,7 @@ def _smallest_peak(
         cap = capacity(p, e, usable, days)
         if cap <= 0:
             continue
-        people.append((cap, _coefficient(e)))  # None: counts in no peak (`add_fairness`)
+        people.append((cap, fairness_coefficient(e)))  # None: counts in no peak (`add_fairness`)
 
     def holds(peak: int) -> bool:
         shares = sorted(

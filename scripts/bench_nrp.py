@@ -195,6 +195,28 @@ Measured history (figures behind settings in `roster.nrp`):
   gain at 300 s on either instance. What keeps Instance20 from 5 % is the weekends: the requests
   left are mostly weekend shifts asked for by employees whose 13 weekends lie elsewhere,
   and moving one needs another employee to trade a weekend the other way, months apart.
+- 2026-12-05, `--workers 1 --time-limit 60`, load 2.4-6.9 (helper i13): Instance13's
+  one-day weekends. One programme roster (15 s, kept for the probes below: 5,154, 43
+  persons short, 39 of them on weekends) has 37 weekends worked on one day and 10 weekend
+  allowances unused; 55 of 120 employees are at their maximum minutes (70 after 40 s of
+  groups), so pairing a weekend moves a weekday shift to someone else. All dropped (branch
+  i13, commits cdfcc4d and 6d1e298): groups built around a short weekend (drawn by its
+  shortfall): 60 % of the group who work one of its days or are off it with an allowance
+  left, the rest random, searched before each random group of 17 (6 s each, whole horizon)
+  in `improve_by_groups`. Benchmark seeds 0-2: 4,411 / 3,563 / 3,546 against main's 2,820
+  / 2,656 / 3,229 side by side (and 3,458 / 2,762 / 3,211 at 13:09-13:12, load 4-6). From
+  the one programme roster, 45 s of `groups.improve`: random groups 3,105 and 2,943 (seeds
+  0, 1), with the pairing groups 3,818 (seed 1); in a 40 s probe (seed 0) such groups
+  alone gained 300, 200, 100, 200 and then 2-4 a group (4,347), the random ones 4,099. The
+  same groups with only the weekend and the days around it free (Thursday to Tuesday, the
+  rest fixed by `solve(free_days=)`), larger as fewer days are free: 24 employees for 3 s
+  4,442, 40 for 3 s 4,627 (seed 0, 40 s; random 4,099). A weekend paired needs a weekday
+  shift dropped and taken up elsewhere, which a group of pairers holds no better than a
+  random one. Nor a shorter first roster (`POOL_START_SHARE`), the programme then groups
+  in one 60 s process (main's code, seeds 0, 1): its first roster for 4 s (8,853 and
+  10,030 at 5 s) ended at 3,943 and 3,301, for 15 s (5,053 at 11-15 s) at 3,020 and 2,649.
+  Not tried: a price on the weekend days in the programme (`roster.sequences`, shared with
+  the long horizons); a bound (the root's 179 stays the only one).
 """
 
 from __future__ import annotations

@@ -272,8 +272,10 @@ def test_a_tight_team_puts_every_night_worker_on_days_or_evenings_too() -> None:
     assert team == 5
     assert result.terms["faces"] + result.terms["night_spread"] == 58
     tight, loose = quality_bound(p, team_members=5), quality_bound(p, team_members=6)
-    assert (tight.faces, tight.night_spread) == (20, 36)
     assert (loose.faces, loose.night_spread) == (18, 36)
+    # the per-term reasoning says 20 + 36 for team 5; the counts relaxation with the
+    # hours (`roster.joint_bound`) meets the proven optimum: 18 + 40 = 58
+    assert tight.faces + tight.night_spread == 58
     assert _separate(p, team) == 48
 
 

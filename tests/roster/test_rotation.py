@@ -20,6 +20,7 @@ from roster.problem import (
     RosterProblem,
 )
 from roster.rotation import (
+    _interchangeable,
     _within_hours,
     applicable,
     choose_teams,
@@ -240,12 +241,66 @@ def test_a_case_whose_team_can_rotate_does_so_beside_one_whose_team_cannot() -> 
     }
 
 
-def test_no_rotation_when_no_team_can_rotate() -> None:
+def test_beside_another_case_a_member_who_takes_no_nights_keeps_a_team_from_rotating() -> None:
+    # K2's team S1-S4 (S1 takes no nights) rotates alone, not beside K1 (five cases:
+    # such a member broke the rotation on every cycle)
     p = two_cases()
-    only_k2 = dataclasses.replace(
+    assert not _interchangeable(p, p.case["K2"], choose_teams(p)["K2"])
+    alone = k2_alone()
+    assert _interchangeable(alone, alone.case["K2"], choose_teams(alone)["K2"])
+
+
+def k2_alone() -> RosterProblem:
+    """`two_cases`'s K2 alone: its team S1-S4, where S1 takes no nights."""
+    p = two_cases()
+    return dataclasses.replace(
         p, cases=(p.cases[1],), cover=tuple(d for d in p.cover if d.case == "K2")
     )
-    assert rotation(only_k2) is None
+
+
+def test_a_lone_case_rotates_though_a_member_takes_no_nights() -> None:
+    # alone, K2 rotates with S1-S4: the night the cycle puts on S1 (day 6, after her
+    # E) goes to M1, the greedy's pick where no speaker may take it (the cover level
+    # counts that shift's missing Somali); S1 works days and an evening only
+    p = k2_alone()
+    rotated = rotation(p)
+    assert rotated is not None and validate(p, rotated) == []
+    assert lines(rotated, "K2") == {
+        "M1": "------N",
+        "S1": "DDDD--E",
+        "S2": "-EEEEE-",
+        "S3": "E-NNNN-",
+        "S4": "NN--DDD",
+    }
+
+
+PLAIN = (Assignment(0, "D", "K1", "M1"),)
+ROTATED = (Assignment(0, "D", "K1", "M2"),)
+
+
+@pytest.mark.parametrize(
+    ("rotated_levels", "cases", "expected"),
+    [
+        ((0, 5, 20), 1, ROTATED),  # a lone case: cover and team tie, the rotation
+        ((0, 6, 0), 1, PLAIN),  # a larger team: the greedy's
+        ((0, 5, 20), 2, PLAIN),  # several cases: by every level, the greedy's
+    ],
+)
+def test_a_lone_case_starts_from_its_rotation_when_cover_and_team_are_no_worse(
+    monkeypatch: pytest.MonkeyPatch,
+    rotated_levels: tuple[int, int, int],
+    cases: int,
+    expected: tuple[Assignment, ...],
+) -> None:
+    # the greedy roster at (0, 5, 10), the rotation at `rotated_levels`
+    import roster.rotation as module
+
+    costs = {PLAIN: (0, 5, 10), ROTATED: rotated_levels}
+    monkeypatch.setattr(module, "greedy", lambda p: PLAIN)
+    monkeypatch.setattr(module, "rotation", lambda p: ROTATED)
+    monkeypatch.setattr(module, "levels", lambda p, r: costs[r])
+    p = week() if cases == 1 else two_cases()
+    assert warm_start(p) == expected
 
 
 def greedy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
