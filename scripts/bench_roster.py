@@ -212,8 +212,9 @@ speaker), main 2,659 against 2,321 (team 26, one shift uncovered, one without a
 speaker): the difference is in the cover level, which these changes leave as it was
 (the same warm start, the same search): one draw each, not repeated. `--only full`,
 seed 0: 390 against 359 (main 387): unchanged. These runs predate the lone case's
-rotation just above (merged after them; not measured together). The 20 % target is
-not reached.
+rotation just above (merged after them); with it, 14:22 (load 2-3): seed 0 1,332
+(blocks 771, night spread 280: the pool's night peak is what varies most between
+runs, 200-280). The 20 % target is not reached.
 """
 
 from __future__ import annotations
