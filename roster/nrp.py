@@ -220,6 +220,14 @@ def solve_nrp(
     starts: list[Roster] = []
     target = 0  # persons missing that a start may leave without a cover search
     target_cost: int | None = None  # their under-cover cost
+    # the capacities' bound on cover (`roster.cover_bound`), in a second or two: far
+    # above the root's and CP-SAT's within the minute on Instance15 and 18, and the
+    # only bound the long horizons' and the big pool's paths report
+    bound_limit = min(cover_bound.MAX_SECONDS, time_limit * COVER_BOUND_SHARE)
+    given += bound_limit
+    floor = cover_bound.cover_bound(problem, bound_limit, clock=clock)
+    if floor is not None:
+        bounds.append(floor)
     if problem.days >= LONG_HORIZON_DAYS and sequences.applicable(problem):
         # each employee's best schedule by dynamic programme: in seconds, where column
         # generation's CP-SAT pricing of a half-year schedule does not converge and a
@@ -235,7 +243,9 @@ def solve_nrp(
             dp_share=LONG_HORIZON_START_SHARE,
         )
         if result.found:
-            return dataclasses.replace(result, seconds=deadline.elapsed())
+            return dataclasses.replace(
+                result, bound=raised_bound(result, floor), seconds=deadline.elapsed()
+            )
     pool_start: Roster | None = None
     if (
         len(problem.employees) >= columns.PROGRAMME_PRICING_STAFF
@@ -260,14 +270,7 @@ def solve_nrp(
         if pool_start is not None and groups.worth_grouping(problem):
             # Instance13 from 5,155: 3,687 after 45 s of groups of 17, where column
             # generation and the whole model's search left it as it was
-            return improve_by_groups(problem, pool_start, deadline, seed, params)
-    # the capacities' bound on cover (`roster.cover_bound`), in a second or two: far
-    # above the root's and CP-SAT's within the minute on Instance15 and 18
-    bound_limit = min(cover_bound.MAX_SECONDS, time_limit * COVER_BOUND_SHARE)
-    given += bound_limit
-    floor = cover_bound.cover_bound(problem, bound_limit, clock=clock)
-    if floor is not None:
-        bounds.append(floor)
+            return improve_by_groups(problem, pool_start, deadline, seed, params, floor)
     if columns.applicable(problem) and not starts:
         # of the time left: a long horizon's programme may have used some
         column_limit = min(time_limit, remaining()) * COLUMN_SHARE
@@ -360,14 +363,16 @@ def improve_by_groups(
     deadline: Deadline,
     seed: int,
     params: SearchParameters,
+    floor: int | None = None,
 ) -> RosterResult:
     """A big pool's roster: the employee-group LNS (`roster.groups`) from `start` until
     `deadline`, each group re-planned over the whole horizon by `solve`. Instead of
     column generation and a search of the whole model, which gained nothing on it
     (Instance13, 120 staff: the programme's 5,760 was the answer after 60 s, the root
     LP 2 rounds old, the whole model 9 s to build); groups of 17 from a programme
-    roster of 5,155 reached 3,687 in 45 s. No bound: the root did not get to one worth
-    reporting (179 against a best known 1,348)."""
+    roster of 5,155 reached 3,687 in 45 s. Its bound is `floor` (the capacities' bound,
+    `roster.cover_bound`: Instance13 317 against a best known 1,348), if any: the root
+    did not get to one worth reporting (179)."""
     roster, _value, searched = groups.improve(
         problem,
         start,
@@ -378,15 +383,26 @@ def improve_by_groups(
         seed=seed,
         build_estimate=build_seconds,
     )
-    return roster_result(
+    result = roster_result(
         problem,
         roster,
         seconds=deadline.elapsed(),
         message=(
             f"a big pool: the programme's roster, then {searched} employee groups "
-            "re-solved over the whole horizon; no bound"
+            "re-solved over the whole horizon; "
+            + ("no bound" if floor is None else "the bound is the capacities' on cover")
         ),
     )
+    return dataclasses.replace(result, bound=raised_bound(result, floor))
+
+
+def raised_bound(result: RosterResult, floor: int | None) -> int | None:
+    """`result`'s bound raised to `floor` (a bound found before it), never above its
+    objective."""
+    known = [b for b in (result.bound, floor) if b is not None]
+    if not known or result.objective is None:
+        return max(known, default=None)
+    return min(max(known), result.objective)
 
 
 def _missing(problem: RosterProblem, roster: Roster) -> int:

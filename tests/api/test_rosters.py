@@ -104,8 +104,10 @@ def test_roster_lifecycle_solve_publish_calendar_repair(
     assert late.status_code == 422 and "body.end" in late.text, late.text
     sick = _sick_on_the_first_day(client, roster["id"], member, headers, as_of=START.isoformat())
     # a repair is a job like a roster: the repaired roster is pending until it is solved
+    # (this app's worker may claim the job before the response is written)
     assert sick.status_code == 202, sick.text
-    assert sick.json()["status"] == "pending" and sick.json()["job"]["status"] == "queued"
+    assert sick.json()["status"] == "pending"
+    assert sick.json()["job"]["status"] in ("queued", "running")
     assert sick.headers["location"] == f"/v1/rosters/{sick.json()['id']}"
     child = wait_roster(client, sick.json()["id"], headers)
     job = client.get(f"/v1/jobs/{child['job']['id']}", headers=headers).json()

@@ -10,7 +10,7 @@ import pytest
 
 from roster import Assignment, ProblemError, RosterProblem, SolveStatus, total, validate
 from roster.columns import applicable
-from roster.nrp import mend_cover, solve_nrp
+from roster.nrp import mend_cover, raised_bound, solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
 from roster.solve import RosterResult, solve
 from tests.roster.instances import REPRODUCIBLE, bench_nrp, nrp_roster
@@ -334,7 +334,9 @@ def test_a_big_pool_improves_the_programme_roster_by_employee_groups(
     result = solve_nrp(p, time_limit=10, seed=1, num_workers=1, deterministic=True)
     assert ran == ["groups"]
     assert result.status == SolveStatus.FEASIBLE and result.objective == 301
-    assert result.bound is None
+    # the capacities' bound (`roster.cover_bound`) is its bound: the two may cover every
+    # demand between them, so it proves nothing here but holds
+    assert result.bound == 0
     assert validate(p, result.roster) == []
     assert {(a.employee, a.day, a.shift) for a in result.roster} == {
         ("A", 0, "L"),
@@ -395,3 +397,13 @@ def test_a_reproducible_solve_nrp_splits_its_limit_fixed_and_searches_on_the_wor
     assert searches == [deterministic, deterministic]
     if deterministic:
         assert asked == pytest.approx([5.76, 1.5, 2.34])
+
+
+def test_a_bound_found_before_the_search_raises_the_result_s_bound_to_its_objective() -> None:
+    result = RosterResult.no_roster(0.0, "none")
+    assert raised_bound(result, None) is None and raised_bound(result, 7) == 7
+    found = dataclasses.replace(result, status=SolveStatus.FEASIBLE, objective=300, bound=120)
+    assert raised_bound(found, None) == 120  # no floor: the search's own bound
+    assert raised_bound(found, 90) == 120  # a lower floor changes nothing
+    assert raised_bound(found, 250) == 250  # a higher floor raises it
+    assert raised_bound(found, 400) == 300  # never above the roster's objective
