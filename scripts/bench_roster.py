@@ -191,6 +191,30 @@ before (their teams could rotate), within their spread. Seed 3 again at 14:12: 4
 (9.6 %). Five cases (`--only five`, 14:19, load 4-5): team 25, 1388 against 915,
 within main's 1362-1592 of today (their crews' sub-problems are lone cases too, whose
 start `roster.by_case` still takes by level against their present roster).
+Where five cases' 55 s go now (main at 29506be, seed 0, a wrapper timing each step,
+2026-12-05 13:44, load 2.4-4.4): warm start 5.2 s (team 29), team level 6.2 s (25,
+proven), the cases re-planned alone 3.1 s each (`BY_CASE_SHARE` 0.5; each gained, K5
+801 -> 586), the rhythm 1,336 after them and 1,330 after the whole model's 20 s of LNS:
+that search gains almost nothing, the cases' own searches much. Since, the cases get
+0.8 of the last level (`roster.solve.BY_CASE_SHARE`: 6.6 s a case, 1,211 after them,
+1,230 in all against main's 1,355 the same hour); a level whose roster in hand
+already reaches its per-term bound is held there without a search (`roster.solve`:
+each case's team level of 5, and five cases' team level whenever the warm start is at
+25); and the warm start is the rotation alone when it covers every shift with the
+team's bound (`rotation.warm_start`, the greedy's two runs saved). Measured
+2026-12-05 13:49-14:20 UTC (load 2.2-4.6, runs queued on `benchslot`, not side by
+side): `--only five`, seed 0: 1,283 and 1,230 (wrapper) against 915 (34-40 % above)
+where main at 29506be gave 1,392 and 1,355 (wrapper) (48-52 %); by term 786 blocks
+(main 843), night spread 200 (200-280), faces 138, weekend 110 (140). With 0.9 for the
+cases: 1,361 (night spread 280), within the spread: 0.8 kept. Seed 2 (crews shared,
+few cases re-planned alone): 3,485 against 2,315 (team 33, 3 shifts without a
+speaker), main 2,659 against 2,321 (team 26, one shift uncovered, one without a
+speaker): the difference is in the cover level, which these changes leave as it was
+(the same warm start, the same search): one draw each, not repeated. `--only full`,
+seed 0: 390 against 359 (main 387): unchanged. These runs predate the lone case's
+rotation just above (merged after them); with it, 14:22 (load 2-3): seed 0 1,332
+(blocks 771, night spread 280: the pool's night peak is what varies most between
+runs, 200-280). The 20 % target is not reached.
 """
 
 from __future__ import annotations

@@ -4,9 +4,14 @@ on four days small enough to count by hand."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+from typing import Any
+
+import pytest
 
 from roster import solve
 from roster.by_case import CaseSolver, applicable, case_problem, improve, own_crews
+from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels
 from roster.validate import validate
@@ -142,3 +147,56 @@ def test_interchangeable_consultants_share_two_cases_in_a_team_of_four() -> None
     assert result.status is SolveStatus.OPTIMAL
     assert result.terms == {"team": 4, "blocks": 12}
     assert validate(alike, result.roster) == []
+
+
+def count_searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one for each priority level `solve` searches on the whole
+    of TWO_CASES (each call of its `_solve_stage`; the cases' own searches of
+    `roster.by_case` not counted): how many levels were not proven without a search."""
+    solve_module = sys.modules["roster.solve"]  # `roster.solve` names the function
+    calls: list[int] = []
+    search = solve_module._solve_stage
+
+    def counted(rm: Any, *args: Any, **kwargs: Any) -> Any:
+        if rm.problem is TWO_CASES:
+            calls.append(1)
+        return search(rm, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_solve_stage", counted)
+    return calls
+
+
+def test_a_team_level_the_hint_holds_at_its_bound_is_not_searched(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # CHOPPY covers every shift (the cover level at 0, held without a search) with a
+    # team of 4, two per case: each case needs two people a day (one a shift), so 4 is
+    # the team's per-term bound and the level is proven by the hint itself. Only the
+    # blocks are searched: 4 runs, one per consultant (12), 16 in all, proven
+    searches = count_searches(monkeypatch)
+    result = solve(TWO_CASES, 6.0, seed=0, hint=CHOPPY, parameters=REPRODUCIBLE)
+    assert len(searches) == 1
+    team = next(st for st in result.stages if st.level == LEVEL_TEAM)
+    assert (team.status, team.objective, team.bound) == (SolveStatus.OPTIMAL, 4, 4)
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.objective == 4 + 12
+    assert validate(TWO_CASES, result.roster) == []
+
+
+def test_a_team_level_above_its_bound_is_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A and C trade their day 3 (C takes A's E on K1, A takes C's D on K2): every
+    # shift still covered, but both on both cases make a team of 6, above the bound of
+    # 4. The team level is searched (two searches: team, then the blocks) and gets
+    # back to 4; 16 in all
+    swapped = {
+        (3, "K1", "A"): Assignment(3, "E", "K1", "C"),
+        (3, "K2", "C"): Assignment(3, "D", "K2", "A"),
+    }
+    shared = tuple(sorted(swapped.get((a.day, a.case, a.employee), a) for a in CHOPPY))
+    assert validate(TWO_CASES, shared) == [] and levels(TWO_CASES, shared)[:2] == (0, 6)
+    searches = count_searches(monkeypatch)
+    result = solve(TWO_CASES, 6.0, seed=0, hint=shared, parameters=REPRODUCIBLE)
+    assert len(searches) == 2
+    team = next(st for st in result.stages if st.level == LEVEL_TEAM)
+    assert (team.status, team.objective) == (SolveStatus.OPTIMAL, 4)
+    assert result.objective == 4 + 12

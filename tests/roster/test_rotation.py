@@ -301,3 +301,42 @@ def test_a_lone_case_starts_from_its_rotation_when_cover_and_team_are_no_worse(
     monkeypatch.setattr(module, "levels", lambda p, r: costs[r])
     p = week() if cases == 1 else two_cases()
     assert warm_start(p) == expected
+
+
+def greedy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one for each plain greedy roster `warm_start` builds."""
+    runs: list[int] = []
+
+    def counted(p: RosterProblem) -> tuple[Assignment, ...]:
+        runs.append(1)
+        return greedy(p)
+
+    monkeypatch.setattr("roster.rotation.greedy", counted)
+    return runs
+
+
+def test_a_rotation_at_its_cover_and_team_bounds_is_the_warm_start_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the week's rotation covers all 21 shifts with five members, and five is the
+    # team's bound (21 shifts, five a 45-hour member): the greedy could beat it only
+    # on the rhythm, so it is not built
+    runs = greedy_runs(monkeypatch)
+    p = week()
+    start = warm_start(p)
+    assert runs == []
+    assert start == rotation(p)
+    assert levels(p, start)[:2] == (0, 5)
+
+
+def test_a_rotation_above_its_team_bound_is_weighed_against_the_greedy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # two cases: K2's speakers cannot rotate and K1's rotation takes a sixth member,
+    # team 12 against a bound of 10, and some shifts short: the greedy is built and
+    # the better of the two by level kept
+    runs = greedy_runs(monkeypatch)
+    p = two_cases()
+    start = warm_start(p)
+    assert runs == [1]
+    assert levels(p, start) == min(levels(p, rotation(p) or ()), levels(p, greedy(p)))
