@@ -108,6 +108,8 @@ MEND_MIN_WORKERS = 2
 #: (`roster.cover_bound.cover_bound`, at most its `MAX_SECONDS`): its tiny model proves
 #: Instance18's bound in 0.1 s; Instance15's bound is reached within 2 s, proven in 6.
 COVER_BOUND_SHARE = 0.04
+#: How a result whose search proved no bound of its own names the one it reports.
+BOUND_ON_COVER = "the bound is the capacities' on cover (roster.cover_bound)"
 #: Share of the time limit spent on the cover-only warm start. 0.3 rather than 0.5:
 #: the warm start's cover is good early, and phase 2 needs the time for the requests.
 WARM_START_SHARE = 0.3
@@ -243,8 +245,12 @@ def solve_nrp(
             dp_share=LONG_HORIZON_START_SHARE,
         )
         if result.found:
+            bound = raised_bound(result, floor)
+            message = result.message
+            if bound is not None and result.bound is None:
+                message = message.removesuffix("no bound") + BOUND_ON_COVER
             return dataclasses.replace(
-                result, bound=raised_bound(result, floor), seconds=deadline.elapsed()
+                result, bound=bound, message=message, seconds=deadline.elapsed()
             )
     pool_start: Roster | None = None
     if (
@@ -389,8 +395,7 @@ def improve_by_groups(
         seconds=deadline.elapsed(),
         message=(
             f"a big pool: the programme's roster, then {searched} employee groups "
-            "re-solved over the whole horizon; "
-            + ("no bound" if floor is None else "the bound is the capacities' on cover")
+            "re-solved over the whole horizon; " + ("no bound" if floor is None else BOUND_ON_COVER)
         ),
     )
     return dataclasses.replace(result, bound=raised_bound(result, floor))

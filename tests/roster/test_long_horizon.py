@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from roster import total, validate
-from roster.nrp import LONG_HORIZON_DAYS, solve_nrp
+from roster.nrp import BOUND_ON_COVER, LONG_HORIZON_DAYS, solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp, replicate
 from roster.sequences import EmployeeProgramme, first_roster
 from tests.roster.instances import FAR, nrp_roster
@@ -116,6 +116,6 @@ def test_a_long_horizon_goes_through_the_programme_and_the_windows(
     assert result.objective == total(p, result.roster) == 0
     # the windows prove no bound; the capacities' bound (`roster.cover_bound`) is
     # reported instead, here 0 and so the roster proven at its least
-    assert result.bound == 0
+    assert result.bound == 0 and result.message.endswith(BOUND_ON_COVER)
     covered = sorted(a.day for a in result.roster)
     assert covered == list(range(days))
