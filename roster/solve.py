@@ -612,6 +612,11 @@ def _solve(
                 problem, {st.level: st.objective or 0 for st in stages}, plan_levels
             )
         current = solution or fallback
+        if progress is not None and index == len(plan) - 1 and lexicographic and reference is None:
+            # the roster in hand is the first the caller hears of: the cases re-planned
+            # alone below take most of the last level's time (five cases, 120 s: 80 s
+            # with no report)
+            _report_held(progress, problem, rm, current, level, fixed_total)
         if (
             index == len(plan) - 1
             and index > 0
@@ -633,6 +638,8 @@ def _solve(
                 clock,
                 interrupt,
             )
+            if progress is not None:  # what the cases gained
+                _report_held(progress, problem, rm, solution, level, fixed_total)
         remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
         budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
@@ -799,17 +806,20 @@ class _Progress:
         self.on_solution = on_solution
         self.offset = 0
         self.last: int | None = None
+        self.last_bound: int | None = None
 
     def __call__(self, value: int, bound: int) -> None:
         objective = self.offset + value
         if self.last is not None and objective >= self.last:
             return
-        self.last = objective
+        self.last, self.last_bound = objective, self.offset + bound
         self.on_solution(objective, self.offset + bound)
 
     def finish(self, objective: int, bound: int) -> None:
-        if objective != self.last:
-            self.last = objective
+        """The final value and bound, unless they were the last reported: a roster
+        reported before the search (`_report_held`) may be the one it proves."""
+        if (objective, bound) != (self.last, self.last_bound):
+            self.last, self.last_bound = objective, bound
             self.on_solution(objective, bound)
 
 
@@ -1020,6 +1030,22 @@ def _start(
         return None
     costs = evaluate(problem, _roster_of(solution))
     return solution, sum(costs.get(n, 0) for n, term in rm.terms.items() if term.level == level)
+
+
+def _report_held(
+    progress: _Progress,
+    problem: RosterProblem,
+    rm: RosterModel,
+    solution: dict[Key, bool] | None,
+    level: int,
+    fixed_total: int,
+) -> None:
+    """Report `solution`, a legal roster with the earlier levels held at `fixed_total`,
+    to `progress` with no bound beyond those levels."""
+    held = _start(problem, rm, solution, level)
+    if held is not None:
+        progress.offset = fixed_total
+        progress(held[1], 0)
 
 
 def _levels_at_zero(problem: RosterProblem, rm: RosterModel, hint: Roster) -> set[int]:

@@ -4,6 +4,7 @@ on four days small enough to count by hand."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import sys
 from typing import Any
 
@@ -200,3 +201,33 @@ def test_a_team_level_above_its_bound_is_searched(monkeypatch: pytest.MonkeyPatc
     team = next(st for st in result.stages if st.level == LEVEL_TEAM)
     assert (team.status, team.objective) == (SolveStatus.OPTIMAL, 4)
     assert result.objective == 4 + 12
+
+
+def test_the_roster_in_hand_is_reported_before_the_cases_are_re_planned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The cases re-planned alone take most of the last level's time, so the caller
+    # hears of the roster in hand first: CHOPPY at team 4 + blocks 30 = 34, with no
+    # bound beyond the team level's 4. The search then proves 16 (team 4, blocks 12).
+    solve_module = sys.modules["roster.solve"]
+    reports: list[tuple[int, int]] = []
+    heard_before: list[list[tuple[int, int]]] = []
+    real = solve_module._by_case
+
+    def by_case(*args: Any, **kwargs: Any) -> Any:
+        heard_before.append(list(reports))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "_by_case", by_case)
+    result = solve(
+        TWO_CASES,
+        6.0,
+        seed=0,
+        hint=CHOPPY,
+        parameters=REPRODUCIBLE,
+        on_solution=lambda value, bound: reports.append((value, bound)),
+    )
+    assert heard_before == [[(34, 4)]]
+    assert result.status is SolveStatus.OPTIMAL and result.objective == 16
+    assert reports[-1] == (16, 16)
+    assert all(later[0] <= earlier[0] for earlier, later in itertools.pairwise(reports))
