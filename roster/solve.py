@@ -806,20 +806,17 @@ class _Progress:
         self.on_solution = on_solution
         self.offset = 0
         self.last: int | None = None
-        self.last_bound: int | None = None
 
     def __call__(self, value: int, bound: int) -> None:
         objective = self.offset + value
         if self.last is not None and objective >= self.last:
             return
-        self.last, self.last_bound = objective, self.offset + bound
+        self.last = objective
         self.on_solution(objective, self.offset + bound)
 
     def finish(self, objective: int, bound: int) -> None:
-        """The final value and bound, unless they were the last reported: a roster
-        reported before the search (`_report_held`) may be the one it proves."""
-        if (objective, bound) != (self.last, self.last_bound):
-            self.last, self.last_bound = objective, bound
+        if objective != self.last:
+            self.last = objective
             self.on_solution(objective, bound)
 
 
