@@ -41,15 +41,12 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from roster.capacities import capacity, fairness_coefficient, longest_run, spoken_days
 from roster.eligibility import speaks, why_not
 from roster.heuristic import _weekly_rest_ok
 from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import Case, Employee, RosterProblem
 from roster.templates import ShiftType
-
-#: The fairness unit of `roster.model.add_fairness` (kept equal; tests compare them).
-_FAIRNESS_UNIT = 10
-_REFERENCE_CONTRACT = 37 * 60
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ def quality_bound(
         faces, night = _faces_and_night_peak(p, missing, team, met, night)
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
         if len(p.cases) == 1:
-            # the counts relaxation (`roster.joint_bound`, built on this module's
+            # the counts relaxation (`roster.joint_bound`, built on the same
             # capacities) adds the hours: one case, pool 40, 20 + 120 → 22 + 120. With
             # several cases CP-SAT does not prove it in seconds (five cases: not in 10 s)
             from roster.joint_bound import faces_and_night_spread
@@ -167,52 +164,6 @@ def _team_per_case(p: RosterProblem, missing_shifts: int) -> dict[str, int]:
             caps = [capacity(p, e, shifts, set(per_day)) for e in p.employees]
             out[case_id] = _fewest_holding(caps, needed)
     return out
-
-
-def _longest_run(p: RosterProblem, e: Employee, shifts: list[ShiftType]) -> int:
-    """The most days in a row `e` may work shifts of the types `shifts` (any mix)."""
-    limits = [p.days]
-    k = p.max_consecutive_days(e)
-    if k is not None:
-        limits.append(k)
-    if all(s.night for s in shifts) and p.rules.max_consecutive_nights is not None:
-        limits.append(p.rules.max_consecutive_nights)
-    if len(shifts) == 1 and shifts[0].id in e.max_shifts_per_type:
-        limits.append(e.max_shifts_per_type[shifts[0].id])
-    return max(0, min(limits))
-
-
-def _in_a_row(days: int, run: int) -> int:
-    """The most days of `days` that runs of at most `run` days can hold."""
-    if run <= 0:
-        return 0
-    return days - days // (run + 1)
-
-
-def capacity(p: RosterProblem, e: Employee, shifts: list[ShiftType], days: set[int]) -> int:
-    """The most shifts of the types `shifts` on `days` that `e` can work in any legal
-    roster, from rules that hold for each consultant alone: eligibility, one shift a
-    day, runs in a row, the per-type maxima, the hours, the legal on-site and
-    night-worker totals."""
-    if not shifts:
-        return 0
-    eligible = sum(1 for d in days if any(why_not(p, e, d, s) is None for s in shifts))
-    limits = [eligible, _in_a_row(p.days, _longest_run(p, e, shifts))]
-    typed = [e.max_shifts_per_type.get(s.id) for s in shifts]
-    if all(t is not None for t in typed):
-        limits.append(sum(t for t in typed if t is not None))
-    shortest_count = min(s.minutes for s in shifts)
-    shortest_stay = min(s.duration_minutes for s in shifts)
-    upper = p.max_minutes(e)
-    if upper is not None and shortest_count > 0:
-        limits.append(upper // shortest_count)
-    on_site = p.max_on_site_minutes(e)
-    if on_site is not None:
-        limits.append(on_site // shortest_stay)
-    night_limit = p.max_night_worker_minutes(e)
-    if night_limit is not None and all(p.is_night_work(s) for s in shifts):
-        limits.append(night_limit // shortest_stay)
-    return max(0, min(limits))
 
 
 def _demanded(p: RosterProblem) -> dict[tuple[str, str], dict[int, int]]:
@@ -392,25 +343,6 @@ class _FacesAtPeak:
         return len(p.employees) + 1
 
 
-def fairness_coefficient(e: Employee) -> int | None:
-    """The contract-relative weight of one counted shift (`add_fairness`)."""
-    if e.contract_minutes_per_week <= 0:
-        return None
-    return round(_FAIRNESS_UNIT * _REFERENCE_CONTRACT / e.contract_minutes_per_week)
-
-
-def spoken_days(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
-    """(case, shift type) → the days whose shift needs the family's language (a missing
-    speaker there costs in the cover level)."""
-    out: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for d in p.cover:
-        case = p.case[d.case]
-        hours_cost = p.weights.missing_language_per_hour * p.shift[d.shift].duration_minutes // 60
-        if case.language is not None and d.required > 0 and d.needs_language and hours_cost > 0:
-            out[(d.case, d.shift)].add(d.day)
-    return out
-
-
 def _blocks(p: RosterProblem, missing: int) -> int:
     """Per shift type: the shifts demanded over the longest run anyone may work it, and
     the rises of the daily demand (each extra person on a type from one day to the next
@@ -423,7 +355,7 @@ def _blocks(p: RosterProblem, missing: int) -> int:
     total = 0
     for sid, per_day in per_type.items():
         shift = p.shift[sid]
-        longest = max((_longest_run(p, e, [shift]) for e in p.employees), default=0)
+        longest = max((longest_run(p, e, [shift]) for e in p.employees), default=0)
         if _cannot_follow_itself(p, shift):
             longest = min(longest, 1)
         shifts = sum(per_day.values()) - missing

@@ -9,7 +9,7 @@ from the compact model and column generation's Lagrangian bound, within a minute
 far below (Instance15: 1,636–2,855 against a best known 3,829).
 
 The relaxation: each employee works some number of shifts of each type on weekdays and
-on weekend days, each number at most what they can work alone (`bound.capacity`: the
+on weekend days, each number at most what they can work alone (`capacities.capacity`: the
 days they may work, runs in a row, the per-type maxima, hours), the weekend days also at
 most those of their `max_weekends` fullest weekends, their minutes within their limits.
 Per shift type and class of days, the persons missing are at least those demanded less
@@ -28,7 +28,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from roster.bound import capacity
+from roster.capacities import capacity
 from roster.clock import WallClock
 from roster.eligibility import why_not
 from roster.problem import CoverDemand, Employee, RosterProblem

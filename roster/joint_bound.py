@@ -14,7 +14,7 @@ roster that misses at most `missing` consultant-shifts and has at most `team_mem
 that needs the family's language):
 
 - the demand of each (case, shift type), less what is missing, is worked;
-- a consultant works at most their capacity (`roster.bound.capacity`) of each type of
+- a consultant works at most their capacity (`roster.capacities.capacity`) of each type of
   each case, of each type, of the night types, of all types, and on weekend days;
 - the night and weekend peaks are at least each consultant's contract-relative count.
 
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster.bound import capacity, fairness_coefficient, spoken_days
+from roster.capacities import capacity, fairness_coefficient, spoken_days
 from roster.eligibility import speaks
 from roster.problem import RosterProblem
 
