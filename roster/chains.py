@@ -19,6 +19,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 
@@ -32,7 +33,7 @@ from roster.sequences import BestResponses
 FORCE = 1e6
 #: Gain a day of the asker's current schedule keeps in the forced response: the
 #: smallest change that meets the request.
-STAY = 0.5
+STAY = 2.0
 #: Partners re-planned after the asker in one chain.
 CHAIN_PARTNERS = 3
 
@@ -71,7 +72,12 @@ def _respond(
     if force:
         gain[days, current] += STAY
         for day, k, sign in force:
-            gain[day, k] += sign * FORCE
+            if sign > 0:  # only `k` that day: every other symbol, off too, forbidden
+                keep = gain[day, k]
+                gain[day, :] = -math.inf
+                gain[day, k] = keep
+            else:
+                gain[day, k] = -math.inf
     found = programme.best(gain, until=until)
     changed = found is not None and (bool(force) or found[1] > now + 1e-9)
     if changed and found is not None:
