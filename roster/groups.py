@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from roster.clock import Deadline
-from roster.problem import Roster, RosterProblem, ShiftRequest
+from roster.problem import Roster, RosterProblem
 from roster.windows import MIN_WINDOW_SECONDS, WindowSolver
 from solving.status import SolveStatus
 
@@ -121,91 +121,4 @@ def improve(
             candidate_value = objective(problem, candidate)
             if candidate_value < best_value:
                 best, best_value, improved = candidate, int(candidate_value), True
-    return best, best_value, searched
-
-
-#: Employees in a group built around an unmet request (`improve_requests`): the asker
-#: and those who hold what they ask for.
-REQUEST_GROUP_SIZE = 4
-#: Longest search of one such group.
-REQUEST_GROUP_SECONDS = 2.0
-
-
-def unmet_requests(problem: RosterProblem, roster: Roster) -> list[ShiftRequest]:
-    """The requests `roster` does not meet."""
-    works = {(a.employee, a.day): a.shift for a in roster}
-    unmet = []
-    for r in problem.requests:
-        shift = works.get((r.employee, r.day))
-        met = shift is not None if r.shift is None else shift == r.shift
-        if met != r.on:
-            unmet.append(r)
-    return unmet
-
-
-def request_group(
-    problem: RosterProblem, roster: Roster, request: ShiftRequest, size: int, rng: random.Random
-) -> set[str]:
-    """The asker of `request` and up to `size - 1` others who hold what it asks for on
-    its day: for a shift asked for, those who work it that day (then anyone working
-    that day); for a shift or day asked off, those off that day. Freed with them over
-    the whole horizon, the asker can trade the day, and with it a weekend or a run,
-    for one of theirs months away, which no time window can."""
-    working = {a.employee: a.shift for a in roster if a.day == request.day}
-    others = [e.id for e in problem.employees if e.id != request.employee]
-    rng.shuffle(others)
-    if request.on:
-        first = [e for e in others if working.get(e) == request.shift]
-        then = [e for e in others if e in working and e not in first]
-    else:
-        first = [e for e in others if e not in working]
-        then = []
-    return {request.employee, *(first + then)[: size - 1]}
-
-
-def improve_requests(
-    problem: RosterProblem,
-    roster: Roster,
-    value: int,
-    deadline: Deadline,
-    solve_group: WindowSolver,
-    objective: Callable[[RosterProblem, Roster], float],
-    seed: int = 0,
-    build_estimate: Callable[[RosterProblem], float] = lambda sub: 0.0,
-    size: int = REQUEST_GROUP_SIZE,
-    seconds: float = REQUEST_GROUP_SECONDS,
-) -> tuple[Roster, int, int]:
-    """Employee-group LNS around unmet requests until `deadline`: an unmet request
-    drawn by its weight, its group (`request_group`) re-solved over the whole horizon
-    by `solve_group(sub, time_limit, hint=)` with the others fixed, kept when
-    `objective` of the whole roster drops. Returns the best roster, its value and the
-    number of groups searched."""
-    rng = random.Random(seed)
-    best, best_value, searched = roster, value, 0
-    while deadline.remaining() > MIN_WINDOW_SECONDS:
-        unmet = unmet_requests(problem, best)
-        if not unmet:
-            break
-        request = rng.choices(unmet, weights=[r.weight for r in unmet])[0]
-        group = request_group(problem, best, request, size, rng)
-        sub = group_problem(problem, best, group)
-        need = build_estimate(sub) + MIN_WINDOW_SECONDS
-        left = deadline.remaining()
-        if left < need:
-            break
-        result = solve_group(
-            sub,
-            time_limit=min(left, max(need, seconds)),
-            hint=tuple(a for a in best if a.employee in group),
-        )
-        searched += 1
-        if result.status is SolveStatus.CANCELLED:
-            break
-        if not result.found:
-            continue
-        outside = [a for a in best if a.employee not in group]
-        candidate = tuple(sorted(outside + list(result.roster)))
-        candidate_value = objective(problem, candidate)
-        if candidate_value < best_value:
-            best, best_value = candidate, int(candidate_value)
     return best, best_value, searched

@@ -222,33 +222,33 @@ Measured history (figures behind settings in `roster.nrp`):
   Main (232f767), `--time-limit 300 --seed 0`: Instance20 5,247 (41 short, requests 419,
   over-cover 728). From that roster, 60 s of each (single worker, through benchslot):
   random groups of 8 (`groups.improve`, 6 s each) 5,223 (10 groups); groups around an
-  unmet request (its asker and 3 who work the shift asked for that day, whole horizon,
-  2 s each) 5,229 (31 groups). A CP-SAT search of one such pair (2 employees, 182 days,
-  the rest fixed) is not solved in 10 s: bounds 3,053-3,471 against hints of 4,174-4,190
-  (the sub-problem's own objective), 2 of 4 gained 1. Request chains on the programme
-  (`BestResponses`): the asker's best response forced to meet the request, then
-  partners' best responses, kept when the roster's objective drops. Taking every
-  response: 5,244 (2,434 chains, 2 kept): with its maxima priced a response can be worse
-  than the schedule it replaces (a partner took 5,248 to 5,457). Responses only when
-  better, the forced one by a gain of 1e6: 5,226 (2,442, 12 kept); but 4 of 8 traced
-  forced responses changed 45-72 days at +2,200-2,700 (the large gain upsets the prices'
-  bisection). The request's day forced by forbidding the other symbols instead (and 2 a
-  day kept): 3-15 days changed at +100-600, and the partners forced to mirror it (give
-  up the shift asked for, take the days the asker left): 5,227 (1,437 chains, 12 kept,
-  15 of its 20 in the first 10 s, then none): the chains' local optimum is reached fast
-  and lies no lower than the other neighbourhoods'. Dropped (branch long, commit 87546cb
-  and the one after it: `roster/chains.py`, `groups.improve_requests`); none was run at
-  300 s. Where the cover goes: Instance20's weekend demand is 1,239 persons against 1,260
-  its weekends allow (50 x 13 x 2), and its roster works 43 weekends on one day, 19
-  persons over on weekends: the 41 short are one-day weekends, not capacity; the best
-  known (4,769 = 101 a person short + 687 + requests) so has fewer short or far fewer
-  requests than we assumed. Instance22 (`--time-limit 120 --seed 0`, 38,022, load 2.2-2.7):
-  346 short, 335 on weekends; weekend demand 2,721 against 2,640 allowed (50 x 26 x 2: 81
-  short at least, the capacities' bound 9,158), 203 weekends worked on one day and 49
-  persons over on weekends: pairing one-day weekends (each a weekday shift less, where
-  1,277 persons are over) is worth some 99 each, 20,000 of its 30,241 best known. Not
-  tried: a neighbourhood that pairs one-day weekends over the whole horizon by the
-  programme (a Sunday forced next to a worked Saturday, a weekday run given up).
+  unmet request (its asker and 3 who work the shift asked for that day, whole horizon, 2 s
+  each) 5,229 (31 groups). A CP-SAT search of one such pair (2 employees, 182 days, the
+  rest fixed) is not solved in 10 s: bounds 3,053-3,471 against hints of 4,174-4,190 (the
+  sub-problem's own objective), 2 of 4 gained 1. Request chains on the programme
+  (`BestResponses`): the asker's best response forced to meet the request, then partners'
+  best responses, kept when the roster's objective drops. Taking every response: 5,244
+  (2,433 chains, 2 kept): with its maxima priced a response can be worse than the schedule
+  it replaces (a partner took 5,248 to 5,457). Responses only when better, the forced one
+  by a gain of 1e6: 5,226 (2,453, 12 kept), the partners then forced to mirror it 5,229
+  (1,111, 7 kept); but 4 of 8 traced forced responses changed 45-72 days at +2,200-2,700
+  (the large gain upsets the prices' bisection). The request's day forced by forbidding
+  the other symbols instead (and 2 a day kept): 3-15 days changed at +100-600, with the
+  partners mirroring it (give up the shift asked for, take the days the asker left): 5,227
+  (1,437 chains, 12 kept, 15 of its 20 in the first 10 s, then none): the chains' local
+  optimum is reached fast and lies no lower than the other neighbourhoods'. Dropped
+  (branch long, commits 87546cb and 281adca: `roster/chains.py`,
+  `groups.improve_requests`); none was run at 300 s. Where the cover goes: Instance20's
+  weekend demand is 1,239 persons against 1,260 its weekends allow (the employees' maxima
+  x 2), and its roster works 43 weekends on one day, 19 persons over on weekends: the 41
+  short are one-day weekends and weekend shifts of the wrong type, not capacity.
+  Instance22 (main, `--time-limit 120 --seed 0`, 38,022, load 2.2-2.7): 346 short, 335 on
+  weekends; weekend demand 2,721 against 2,640 allowed (maxima x 2: 81 short at least, the
+  capacities' bound 9,158), 203 weekends worked on one day and 49 persons over on
+  weekends: pairing one-day weekends (each a weekday shift less, where 1,277 persons are
+  over) is worth some 99 each, 20,000 of its 30,241 best known. Not tried: a neighbourhood
+  that pairs one-day weekends over the whole horizon by the programme (a Sunday forced
+  next to a worked Saturday, a weekday run given up).
 """
 
 from __future__ import annotations
