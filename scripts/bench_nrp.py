@@ -217,7 +217,7 @@ Measured history (figures behind settings in `roster.nrp`):
   10,030 at 5 s) ended at 3,943 and 3,301, for 15 s (5,053 at 11-15 s) at 3,020 and 2,649.
   Not tried: a price on the weekend days in the programme (`roster.sequences`, shared with
   the long horizons); a bound (the root's 179 stays the only one).
-- 2026-12-05 16:12-17:10 UTC, `--workers 1`, load 2.2-5.0 (helper long, second pass):
+- 2026-12-05 16:12-17:19 UTC, `--workers 1`, load 2.2-5.0 (helper long, second pass):
   trading requests between employees on Instance20, and where Instance22's cover goes.
   Main (232f767), `--time-limit 300 --seed 0`: Instance20 5,247 (41 short, requests 419,
   over-cover 728). From that roster, 60 s of each (single worker, through benchslot):
@@ -246,9 +246,15 @@ Measured history (figures behind settings in `roster.nrp`):
   weekends; weekend demand 2,721 against 2,640 allowed (maxima x 2: 81 short at least, the
   capacities' bound 9,158), 203 weekends worked on one day and 49 persons over on
   weekends: pairing one-day weekends (each a weekday shift less, where 1,277 persons are
-  over) is worth some 99 each, 20,000 of its 30,241 best known. Not tried: a neighbourhood
-  that pairs one-day weekends over the whole horizon by the programme (a Sunday forced
-  next to a worked Saturday, a weekday run given up).
+  over) is worth some 99 each, 20,000 of its 30,241 best known. Probed at 17:10-17:19 (not
+  wired in, no 300 s run): the same chains with a one-day weekend's other day forced onto
+  a shift short there that the employee may work (`/tmp` probe on 281adca's
+  `chains.chain`). Instance22 from the 38,022: 36,863 in 30 s (122 chains, 19 kept, 346 ->
+  335 short; 805 of its 1,159 in the first 10 s, 29 in the last), the windows' rate at 300
+  s being some 54 a second from a worse roster; Instance20 from the 5,247: one such move
+  in all, none kept (its one-day weekends' other days are short only on types those
+  employees may not work). The lead for Instance22: such chains for some 20 s after each
+  window sweep, to be measured side by side at 300 s.
 """
 
 from __future__ import annotations
