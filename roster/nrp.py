@@ -116,6 +116,13 @@ WARM_START_SHARE = 0.3
 #: Share of each phase for the first CP-SAT run (solve.py default 0.25): hinted with
 #: the warm start it seldom improves it, and the LNS needs the time.
 FIRST_RUN_SHARE = 0.1
+#: Seconds at most for each LNS sub-problem of step 3, the last search (`roster.lns`;
+#: `SearchParameters.lns_subsolve_seconds`, 1 s elsewhere). Instance15's LNS is still
+#: falling fast when its ~20 s end: more, shorter sub-problems gained more there than
+#: fewer, longer ones (from the same two dives, 23 s each: mean 4,231 of 8 runs at 0.5 s,
+#: 4,321 of 7 at 1 s, 4,296 of 4 at 0.3 s, 4,452 of 3 at 2 s). Figures:
+#: scripts/bench_nrp.py, its measured history.
+LNS_SUBSOLVE_SECONDS = 0.5
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
@@ -349,7 +356,7 @@ def solve_nrp(
         time_limit=max(0.1, remaining()),
         seed=seed,
         hint=start,
-        parameters=params,
+        parameters=dataclasses.replace(params, lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS),
         lower_bound=max(bounds, default=None),
     )
     bound = result.bound
