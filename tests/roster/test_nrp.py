@@ -407,3 +407,32 @@ def test_a_bound_found_before_the_search_raises_the_result_s_bound_to_its_object
     assert raised_bound(found, 90) == 120  # a lower floor changes nothing
     assert raised_bound(found, 250) == 250  # a higher floor raises it
     assert raised_bound(found, 400) == 300  # never above the roster's objective
+
+
+def test_only_the_last_search_takes_the_short_lns_sub_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The short dive roster of the tests above, two workers: the cover mend runs first
+    # and keeps the engine's default sub-problem limit (1 s; it runs no LNS anyway), the
+    # last search's LNS gets `LNS_SUBSOLVE_SECONDS` (0.5 s) and still reaches the tiny
+    # optimum 100 (bound 100 from the dive's LP).
+    from roster import columns, nrp
+
+    p = read_nrp(TINY)
+    poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    limits: list[tuple[bool, float]] = []  # (cover-only?, sub-problem limit) per search
+    real_solve = solve
+
+    def dive(problem: object, *args: object, **kwargs: object) -> columns.ColumnResult:
+        return columns.ColumnResult(poor, 100, 100.0, 1.0, 100.0, 1, 1, 0.0)
+
+    def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
+        limits.append((not problem.requests, kwargs["parameters"].lns_subsolve_seconds))
+        return real_solve(problem, **kwargs)
+
+    monkeypatch.setattr(columns, "generate", dive)
+    monkeypatch.setattr(nrp, "solve", spy)
+    result = solve_nrp(p, time_limit=10, seed=1, deterministic=True)
+    assert nrp.LNS_SUBSOLVE_SECONDS == 0.5
+    assert limits == [(True, 1.0), (False, 0.5)]
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100
