@@ -122,8 +122,9 @@ FIRST_RUN_SHARE = 0.1
 #: `SHORT_SUBSOLVE_EMPLOYEE_DAYS` (staff times days) or more. Instance15's LNS (45 staff,
 #: 42 days) is still falling fast when its ~20 s end: more, shorter sub-problems gained
 #: more there than fewer, longer ones (from the same two dives, 23 s each: mean 4,231 of
-#: 8 runs at 0.5 s, 4,321 of 7 at 1 s, 4,296 of 4 at 0.3 s, 4,452 of 3 at 2 s), and
-#: Instance18 (22 x 84) did no worse. Instance8 (30 x 28), within 1 % of its bound when
+#: 8 runs at 0.5 s, 4,321 of 7 at 1 s, 4,296 of 4 at 0.3 s, 4,452 of 3 at 2 s; the
+#: benchmark, seeds 0-4: mean 4,219 against 4,321), and Instance18 (22 x 84) too (seeds
+#: 0-2: 4,596 against 4,697). Instance8 (30 x 28), within 1 % of its bound when
 #: the time ends, needs the longer ones for its last steps: 1,310-1,313 at 0.5 s against
 #: 1,305-1,307 at 1 s, seeds 0-3 side by side. Figures: scripts/bench_nrp.py, its
 #: measured history.
