@@ -232,8 +232,8 @@ Measured history (figures behind settings in `roster.nrp`):
   seeds 0-4: Instance15 4,379 / 4,283, 3,960 / 4,193, 4,278 / 4,259, 4,085 / 4,400,
   4,393 / 4,472 (means 4,219 / 4,321, -2.4 %; main at 16:15, load 3.2, seeds 0-2: 4,376,
   4,289, 4,401); Instance18 seeds 0-2: 4,609 / 4,699, 4,680 / 4,698, 4,500 / 4,695
-  (means 4,596 / 4,697). Instance8 at 0.5 s (929dc96, no threshold), seeds 0-3: 1,313 / 1,307, 1,310 / 1,306,
-  1,312 / 1,306, 1,310 / 1,305: worse by 5 every time; near its bound (1,297) the last
+  (means 4,596 / 4,697). Instance8 at 0.5 s (929dc96, no threshold), seeds 0-3: 1,313 /
+  1,307, 1,310 / 1,306, 1,312 / 1,306, 1,310 / 1,305: worse by 5 every time; near its bound (1,297) the last
   steps need the longer sub-problems, hence the threshold (Instance8 840 employee-days,
   Instance5 448, Instance11 1,400 keep 1 s: main's code there; at 0.5 s Instance11 was
   proven in 23.2 s as main in 23.0 s, Instance5 1,235 against 1,143, its two outcomes).
