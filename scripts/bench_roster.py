@@ -215,6 +215,34 @@ seed 0: 390 against 359 (main 387): unchanged. These runs predate the lone case'
 rotation just above (merged after them); with it, 14:22 (load 2-3): seed 0 1,332
 (blocks 771, night spread 280: the pool's night peak is what varies most between
 runs, 200-280). The 20 % target is not reached.
+Session of 2026-12-05 16:10-17:30 UTC (dog5), five cases. Where seed 0's gap lay
+(main, 1,327 against 915): blocks 774 (570), night spread 280 (140), faces 134 (80),
+weekend 110 (100). The night peak is set by the crews the team level picks for their
+size only: the Somali case's five had three who take no nights, so its two night
+workers had 28 nights each, while two Somali speakers who take nights stood idle.
+Since, the night and weekend peaks of several cases are bounded by who can staff which
+case (`roster.peak_bound`: counts per consultant and case, each case's shifts by its
+speakers, everyone within their capacities and the peak's share, at most the team
+level's memberships; a binary search on the peak, each step proven infeasible in
+0.01-0.1 s): seed 0 night 140 -> 156, bound 915 -> 931; seeds 1 and 2 unchanged
+(their cover level above 0: a shift may lack its language, so the speakers say
+nothing; with a missing shift allowed per case, seed 2's bound was the same and took 5 s
+instead of 0.7: dropped). And each case re-planned alone (`roster.by_case`) may draw
+on up to three idle speakers of its language besides its crew (`by_case.spares`, the
+costliest case first, none shared). Measured 16:23-16:57 UTC (load 2.3-3.3, other
+benchmarks on both slots), `--only five --seed 0`: the bound alone 1,308 (night 280);
+with the spares 1,244 (night 200, a wrapper) and 1,262 (night 210); main beside them
+1,305 and 1,326 (night 280 both), 1,327, 1,333 (wrapper) and 1,257 (night 204).
+RESULTS_PLACEHOLDER
+`--only full` (one case: neither change applies) 390 against 361, main 393. Tried and
+dropped: choosing all five crews at once on a counts relaxation (faces and both
+peaks, per consultant, one case each; CP-SAT found no crews in 1 s without a hint,
+446 -> 426 in 20 s from the roster in hand, and the cases' warm starts from its crews
+left shifts uncovered: 1,560 for the rest before any search); the rotation of a
+case's crew with its spares (the repaired rotation takes a sixth member: team 6,
+rejected by level). The joint faces and night relaxation of `roster.joint_bound` with
+night spread alone proves only 100 in 2 s on five cases. The 20 % target is not
+reached (seed 0 at best 34 % above 931).
 """
 
 from __future__ import annotations
