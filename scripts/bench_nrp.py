@@ -243,8 +243,10 @@ Measured history (figures behind settings in `roster.nrp`):
   2,912 (means 2,922 / 2,877, -1.5 %: four seeds of five better, within the spread).
   Groups of 17 for 3 s (first run 0.2 s; `GROUP_SECONDS`, shared with the long
   horizons, unchanged) in the probe: 2,815 / 3,130 against 6 s's 2,902 / 2,617; groups
-  of 22 for 8 s: 2,691 / 2,698 (a last group of 1.2-1.4 s gained 200-300 in both):
-  neither kept on two seeds. Not done: column generation's LP for a true bound.
+  of 22 for 8 s: 2,691 / 2,698 (a last group of 1.2-1.4 s gained 200-300 in both);
+  groups of 17 for 2 s: 2,706 / 2,882: none kept on two seeds. Instance15 and 8 (seed
+  0, same code path: they take no groups) main / this: 4,400 / 4,074, 1,304 / 1,307.
+  Not done: column generation's LP for a true bound.
 """
 
 from __future__ import annotations
