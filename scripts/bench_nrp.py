@@ -249,6 +249,36 @@ Measured history (figures behind settings in `roster.nrp`):
   the probes above: their spread); no benchmark run, and Instance8 and 11 share the
   setting. Not tried: a neighbourhood of two-week windows for everyone around a weekend
   shortfall, with a longer limit of its own.
+- 2026-12-05 16:10-17:30 UTC, `--workers 1 --time-limit 60`, load 2.1-2.9 (helper i13,
+  second pass): where Instance13's penalty is, and its groups' search. Main's roster
+  (seed 0, 2,815): 21 persons short (2,100), all on Saturdays and Sundays, requests 710,
+  over-cover 5; all 250 weekend allowances used, 39 of them on one day (full weekend
+  cover allows 18). The cover asks 941,160 minutes, the maxima allow 939,000: at least 3
+  persons short (300) whatever the roster, and 9,000 minutes lie unused in 39 employees
+  (81 at their maximum exactly) while 13,680 are short. Probes from one programme roster
+  (5,053 at 12.4 s), 40 s of groups of 17, seeds 0 / 1: random 2,955 / 2,724. Dropped:
+  8 of the 17 drawn among those below their maximum minutes (slack to gather) 3,629
+  (seed 0); the whole model's own search from the same roster (its build 1.7 s, not the
+  9 s once measured; the first run 3.9 s found only the hint, then 33 s of LNS: 3,781;
+  its shift-type sub-problems improved 5 of 5, its employees' 0 of 6). One group of 17
+  (seed 0) from 4,304: 3,904 in 3 s, 3,795 in 6 s, 3,783 in 12 s, 3,577 in 24 s, its
+  bound 3,110-3,118: the group's search, not the choice of its members, leaves most on
+  the table. A group's 6 s: build 0.17 s, a first CP-SAT run of 1.0 s that only found
+  the hint again, LNS 4.6 s (17-23 sub-problems, 6-7 improving). Two groups at 6 s each
+  (seeds 0, 1; base 3,795 / 3,984): CP-SAT's own portfolio interleaved on one thread
+  (`interleave_search`, 8 workers, no LNS of ours) 4,204 / 4,290 (its bound better,
+  3,271 / 3,560); LNS sub-solves of 0.5 s 3,795 / 3,893, of 2 s 3,792 / 3,888;
+  linearization level 2 3,795 / 3,984: none kept. Kept: the groups' first run 0.2 s
+  (`roster.nrp.GROUP_FIRST_RUN_SECONDS`, `SearchParameters.lns_initial_seconds`; the
+  other paths keep 1 s): probe 2,902 / 2,617; benchmark, seeds 0-4, main (c649531)
+  against this: 2,731 / 2,722, 2,837 / 2,607, 2,997 / 2,916, 2,999 / 3,226, 3,044 /
+  2,912 (means 2,922 / 2,877, -1.5 %: four seeds of five better, within the spread).
+  Groups of 17 for 3 s (first run 0.2 s; `GROUP_SECONDS`, shared with the long
+  horizons, unchanged) in the probe: 2,815 / 3,130 against 6 s's 2,902 / 2,617; groups
+  of 22 for 8 s: 2,691 / 2,698 (a last group of 1.2-1.4 s gained 200-300 in both);
+  groups of 17 for 2 s: 2,706 / 2,882: none kept on two seeds. Instance15 and 8 (seed
+  0, same code path: they take no groups) main / this: 4,400 / 4,074, 1,304 / 1,307.
+  Not done: column generation's LP for a true bound.
 """
 
 from __future__ import annotations

@@ -455,3 +455,62 @@ def test_the_last_search_of_a_small_roster_keeps_the_default_sub_problems(
     result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, deterministic=True)
     assert limits == [(True, 1.0), (False, 1.0)]
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
+
+
+def test_lns_initial_seconds_sets_the_shortest_first_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tiny instance's optimum (100, see above) on an 8 s budget: the first CP-SAT
+    # run gets max(lns_initial_seconds, 8 x 0.01); on the work clock (reproducible) the
+    # limits are exact: 1 s by default, 0.2 s when asked (a big pool's groups).
+    import importlib
+
+    solve_module = importlib.import_module("roster.solve")
+    p = read_nrp(TINY)
+    limits: list[float] = []
+    real_configure = solve_module._configure
+
+    def spy(params: Any, time_limit: float, *args: Any) -> Any:
+        limits.append(time_limit)
+        return real_configure(params, time_limit, *args)
+
+    monkeypatch.setattr(solve_module, "_configure", spy)
+    firsts = []
+    for shortest in (None, 0.2):
+        params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, lns_initial_fraction=0.01)
+        if shortest is not None:
+            params = dataclasses.replace(params, lns_initial_seconds=shortest)
+        limits.clear()
+        result = solve(p, time_limit=8, seed=1, parameters=params)
+        assert result.status is SolveStatus.OPTIMAL and result.objective == 100
+        firsts.append(limits[0])
+    assert firsts == [1.0, 0.2]
+
+
+def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `improve_by_groups` hands the groups' solver GROUP_FIRST_RUN_SECONDS; the other
+    # stages keep the default 1 s (the parameters it was given are left as they were)
+    from roster import groups, nrp
+    from roster.clock import Deadline
+    from roster.solve import SearchParameters
+
+    given: list[SearchParameters] = []
+
+    def spy_part_solver(seed: int, params: SearchParameters) -> Any:
+        given.append(params)
+        return None
+
+    def no_search(
+        problem: RosterProblem, roster: Any, value: int, *args: Any, **kwargs: Any
+    ) -> Any:
+        return roster, value, 0
+
+    monkeypatch.setattr(nrp, "part_solver", spy_part_solver)
+    monkeypatch.setattr(groups, "improve", no_search)
+    p = read_nrp(TINY)
+    start = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
+    params = SearchParameters(num_workers=1)
+    result = nrp.improve_by_groups(p, start, Deadline(1.0), 0, params)
+    assert result.roster == start and result.objective == total(p, start)
+    assert [g.lns_initial_seconds for g in given] == [nrp.GROUP_FIRST_RUN_SECONDS]
+    assert nrp.GROUP_FIRST_RUN_SECONDS < params.lns_initial_seconds == 1.0
