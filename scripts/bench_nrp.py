@@ -217,6 +217,38 @@ Measured history (figures behind settings in `roster.nrp`):
   10,030 at 5 s) ended at 3,943 and 3,301, for 15 s (5,053 at 11-15 s) at 3,020 and 2,649.
   Not tried: a price on the weekend days in the programme (`roster.sequences`, shared with
   the long horizons); a bound (the root's 179 stays the only one).
+- 2026-12-05 16:10-17:25 UTC, `--workers 1 --time-limit 60`, load 2.1-3.6 (helper i15):
+  Instance15's last search. Probes from two saved dives (seeds 0, 1: 5,526 and 5,906 after
+  32 s of column generation), 23 s of `solve` hinted with them as step 3: 37-38
+  sub-problems in 20 s (0.5 s each, presolve about 0.15 s of it), 20-22 improving, still
+  falling fast at the end; the rosters end 37-42 persons short (36 are forced by the night
+  maxima) and the extra ones lie on weekend day shifts (e2, L, D), which a window of two
+  weeks for everyone mends (from 4,293: 4,076 in 20 s, a 4- or 8-day window nothing), and
+  340-375 in requests. Kept: sub-problems of 0.5 s instead of 1 s in step 3's LNS
+  (`roster.nrp.LNS_SUBSOLVE_SECONDS`) from 1,500 employee-days on
+  (`SHORT_SUBSOLVE_EMPLOYEE_DAYS`: Instance15 1,890, Instance18 1,848). Probe means: 1 s
+  4,321 (7 runs), 0.5 s 4,231 (8), 0.3 s 4,296 (4), 2 s 4,452 (3), 3 s for the windows of
+  days and the two windows only 4,574 (2). Benchmark side by side, this (929dc96 or
+  d87c32b, the same search for both instances) / main (232f767), seeds 0-4: Instance15
+  4,379 / 4,283, 3,960 / 4,193, 4,278 / 4,259, 4,085 / 4,400, 4,393 / 4,472 (means 4,219 /
+  4,321, -2.4 %; main at 16:15, load 3.2, seeds 0-2: 4,376, 4,289, 4,401); Instance18
+  seeds 0-2: 4,609 / 4,699, 4,680 / 4,698, 4,500 / 4,695 (means 4,596 / 4,697). Instance8
+  at 0.5 s (929dc96, no threshold), seeds 0-3: 1,313 / 1,307, 1,310 / 1,306, 1,312 /
+  1,306, 1,310 / 1,305: worse by 5 every time; near its bound (1,297) the last steps need
+  the longer sub-problems, hence the threshold (Instance8 840 employee-days, Instance5
+  448, Instance11 1,400 keep 1 s: main's code there; at 0.5 s Instance11 was proven in
+  23.2 s as main in 23.0 s, Instance5 1,235 against 1,143, its two outcomes). Dropped: the
+  "requests" neighbourhood's partners half drawn among those who could trade that day with
+  the requester (working when it is off, off or on another shift when it works) instead of
+  all at random: probes 4,512, 4,293, 4,533 against main's 4,398, 4,511, 4,336 (dives 0,
+  1, 0); the requests are about 120 of the 400-600 to the best known and each person short
+  costs 100, so the spread is the cover's. Not kept for want of runs: step 3's first
+  CP-SAT run at 3 % of its time instead of 10 % (it only finds the hint, 2.3 s; 1 s at
+  least). Probes with 0.5 s sub-problems, dives 0, 1, 0, 1: 4,306, 4,397, 4,091, 4,380
+  (mean 4,294) against 4,416, 4,382, 4,323, 4,270 (4,348; the same setting had 4,231 in
+  the probes above: their spread); no benchmark run, and Instance8 and 11 share the
+  setting. Not tried: a neighbourhood of two-week windows for everyone around a weekend
+  shortfall, with a longer limit of its own.
 - 2026-12-05 16:10-17:30 UTC, `--workers 1 --time-limit 60`, load 2.1-2.9 (helper i13,
   second pass): where Instance13's penalty is, and its groups' search. Main's roster
   (seed 0, 2,815): 21 persons short (2,100), all on Saturdays and Sundays, requests 710,
