@@ -126,6 +126,8 @@ class SearchParameters:
     lns_initial_fraction: float = 0.25
     lns_final_fraction: float = 0.1
     lns_subsolve_seconds: float = 1.0
+    #: Shortest first CP-SAT run before the LNS, whatever `lns_initial_fraction` gives.
+    lns_initial_seconds: float = 1.0
     #: Lexicographic solve: share of the remaining time for each level but the last, in
     #: order of priority; a level without one gets an equal part. A level proven optimal
     #: early leaves its unused time to the next either way.
@@ -213,18 +215,37 @@ def solve_in_windows(
     hint: Roster | None = None,
     should_stop: Callable[[], bool] | None = None,
     dp_share: float | None = None,
+    known_bound: KnownBound | None = None,
 ) -> RosterResult:
     """`solve` by time windows whatever the problem's size: from `hint` when it is
     legal (else a first roster as `_solve_by_windows` finds one), improved by the
     time-window LNS; never worse than the hint. For a long horizon whose whole model
     builds in time but whose whole-model search does not improve a good start in it
-    (`roster.nrp`: Instance20's from 22,576 to 61,946 in 60 s)."""
+    (`roster.nrp`: Instance20's from 22,576 to 61,946 in 60 s). The windows prove no
+    bound: the result's is `known_bound`, if given."""
     deadline = Deadline(time_limit)
     params = parameters or SearchParameters()
     with Interrupt(should_stop) as interrupt:
         return _solve_by_windows(
-            problem, deadline, seed, params, hint, interrupt, why="asked for", dp_share=dp_share
+            problem,
+            deadline,
+            seed,
+            params,
+            hint,
+            interrupt,
+            why="asked for",
+            dp_share=dp_share,
+            known_bound=known_bound,
         )
+
+
+@dataclass(frozen=True)
+class KnownBound:
+    """A lower bound found before a search that proves none (time windows), and where
+    it comes from, for the result's message."""
+
+    value: int
+    source: str
 
 
 def _solve_by_windows(
@@ -236,10 +257,11 @@ def _solve_by_windows(
     interrupt: Interrupt,
     why: str = "",
     dp_share: float | None = None,
+    known_bound: KnownBound | None = None,
 ) -> RosterResult:
     """`solve` for a problem too big to build whole (`roster.windows`). `dp_share`:
     of the time, the share for the per-employee programme's first roster when there is
-    no hint (`DP_SHARE` by default)."""
+    no hint (`DP_SHARE` by default). Its bound is `known_bound`'s, if any."""
     why = why or (
         "the whole model is too big to build in the time limit "
         f"(about {build_seconds(problem):.0f} s)"
@@ -362,11 +384,12 @@ def _solve_by_windows(
         problem,
         roster,
         seconds=deadline.elapsed(),
+        bound=None if known_bound is None else known_bound.value,
         cancelled=interrupt.stopped,
         message=(
             f"time windows: {why}; a first roster by {how}, then "
             f"{searched} windows{' and employee groups' if grouping else ''} re-solved; "
-            "no bound"
+            + ("no bound" if known_bound is None else known_bound.source)
         ),
     )
 
@@ -412,14 +435,16 @@ def roster_result(
     message: str = "",
 ) -> RosterResult:
     """A legal roster found without a search of the whole model, as a FEASIBLE result:
-    its objective recomputed from the roster (`roster.validate.evaluate`)."""
+    its objective recomputed from the roster (`roster.validate.evaluate`), `bound` (one
+    found before, if any) never above it."""
     from roster.validate import evaluate
 
     terms = evaluate(problem, roster)
+    objective = sum(terms.values())
     return RosterResult(
         status=SolveStatus.FEASIBLE,
-        objective=sum(terms.values()),
-        bound=bound,
+        objective=objective,
+        bound=None if bound is None else min(bound, objective),
         seconds=seconds,
         roster=roster,
         teams=_teams(problem, roster),
@@ -878,7 +903,11 @@ def _solve_stage(
     """
     interrupt = interrupt or Interrupt()
     deadline = clock.now() + budget
-    first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
+    first = (
+        budget
+        if not params.lns
+        else max(params.lns_initial_seconds, budget * params.lns_initial_fraction)
+    )
     solver = _configure(params, min(first, budget), seed, clock)
     status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, good_enough, interrupt))
     searching = (
