@@ -279,6 +279,44 @@ Measured history (figures behind settings in `roster.nrp`):
   groups of 17 for 2 s: 2,706 / 2,882: none kept on two seeds. Instance15 and 8 (seed
   0, same code path: they take no groups) main / this: 4,400 / 4,074, 1,304 / 1,307.
   Not done: column generation's LP for a true bound.
+- 2026-12-05 16:12-17:19 UTC, `--workers 1`, load 2.2-5.0 (helper long, second pass):
+  trading requests between employees on Instance20, and where Instance22's cover goes.
+  Main (232f767), `--time-limit 300 --seed 0`: Instance20 5,247 (41 short, requests 419,
+  over-cover 728). From that roster, 60 s of each (single worker, through benchslot):
+  random groups of 8 (`groups.improve`, 6 s each) 5,223 (10 groups); groups around an
+  unmet request (its asker and 3 who work the shift asked for that day, whole horizon, 2 s
+  each) 5,229 (31 groups). A CP-SAT search of one such pair (2 employees, 182 days, the
+  rest fixed) is not solved in 10 s: bounds 3,053-3,471 against hints of 4,174-4,190 (the
+  sub-problem's own objective), 2 of 4 gained 1. Request chains on the programme
+  (`BestResponses`): the asker's best response forced to meet the request, then partners'
+  best responses, kept when the roster's objective drops. Taking every response: 5,244
+  (2,433 chains, 2 kept): with its maxima priced a response can be worse than the schedule
+  it replaces (a partner took 5,248 to 5,457). Responses only when better, the forced one
+  by a gain of 1e6: 5,226 (2,453, 12 kept), the partners then forced to mirror it 5,229
+  (1,111, 7 kept); but 4 of 8 traced forced responses changed 45-72 days at +2,200-2,700
+  (the large gain upsets the prices' bisection). The request's day forced by forbidding
+  the other symbols instead (and 2 a day kept): 3-15 days changed at +100-600, with the
+  partners mirroring it (give up the shift asked for, take the days the asker left): 5,227
+  (1,437 chains, 12 kept, 15 of its 20 in the first 10 s, then none): the chains' local
+  optimum is reached fast and lies no lower than the other neighbourhoods'. Dropped
+  (branch long, commits 87546cb and 281adca: `roster/chains.py`,
+  `groups.improve_requests`); none was run at 300 s. Where the cover goes: Instance20's
+  weekend demand is 1,239 persons against 1,260 its weekends allow (the employees' maxima
+  x 2), and its roster works 43 weekends on one day, 19 persons over on weekends: the 41
+  short are one-day weekends and weekend shifts of the wrong type, not capacity.
+  Instance22 (main, `--time-limit 120 --seed 0`, 38,022, load 2.2-2.7): 346 short, 335 on
+  weekends; weekend demand 2,721 against 2,640 allowed (maxima x 2: 81 short at least, the
+  capacities' bound 9,158), 203 weekends worked on one day and 49 persons over on
+  weekends: pairing one-day weekends (each a weekday shift less, where 1,277 persons are
+  over) is worth some 99 each, 20,000 of its 30,241 best known. Probed at 17:10-17:19 (not
+  wired in, no 300 s run): the same chains with a one-day weekend's other day forced onto
+  a shift short there that the employee may work (`/tmp` probe on 281adca's
+  `chains.chain`). Instance22 from the 38,022: 36,863 in 30 s (122 chains, 19 kept, 346 ->
+  335 short; 805 of its 1,159 in the first 10 s, 29 in the last), the windows' rate at 300
+  s being some 54 a second from a worse roster; Instance20 from the 5,247: one such move
+  in all, none kept (its one-day weekends' other days are short only on types those
+  employees may not work). The lead for Instance22: such chains for some 20 s after each
+  window sweep, to be measured side by side at 300 s.
 """
 
 from __future__ import annotations
