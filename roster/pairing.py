@@ -135,6 +135,8 @@ def chain(responses: BestResponses, pairing: Pairing, rng: random.Random, until:
         reverse=True,
     )
     for partner in ranked[:PARTNERS]:
+        if time.perf_counter() > until:
+            break  # each response's programme runs on past `until` to its schedule
         responses.adopt_plans(after)
         respond(responses, partner, until, mirror(partner))
         respond(responses, employee, until)
