@@ -82,6 +82,14 @@ COLUMN_SHARE = 0.6
 LONG_HORIZON_DAYS = 120
 LONG_HORIZON_START_SHARE = 0.6
 ROOT_SHARE = 0.7
+#: From this horizon on the root gets `LONG_ROOT_SHARE` instead: the dive fixes a slot
+#: per employee and day, and paced to its deadline (`columns._fixes_per_step`) it fixes
+#: many at a step when short of time. Instance18 (84 days, 22 staff): its dive of 8 s
+#: ended 46-50 persons short and 4,886-5,341 (the LP 42.5 short), the LNS then at
+#: 4,507-4,828; with 13 s, 4,660 (see scripts/bench_nrp.py). No benchmark instance
+#: between 42 and 84 days takes this path (Instance15, 42 days, keeps `ROOT_SHARE`).
+LONG_ROOT_DAYS = 56
+LONG_ROOT_SHARE = 0.5
 #: Share of the time limit for the programme's first roster of a big pool (see
 #: `solve_nrp`), before column generation.
 POOL_START_SHARE = 0.25
@@ -284,7 +292,7 @@ def solve_nrp(
         generated = columns.generate(
             problem,
             column_limit,
-            root_share=ROOT_SHARE,
+            root_share=root_share(problem),
             seed=seed,
             num_workers=num_workers,
             initial=pool_start,
@@ -399,6 +407,11 @@ def improve_by_groups(
         ),
     )
     return dataclasses.replace(result, bound=raised_bound(result, floor))
+
+
+def root_share(problem: RosterProblem) -> float:
+    """Share of column generation's time for its root (the dive has the rest)."""
+    return LONG_ROOT_SHARE if problem.days >= LONG_ROOT_DAYS else ROOT_SHARE
 
 
 def raised_bound(result: RosterResult, floor: int | None) -> int | None:
