@@ -57,6 +57,7 @@ from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
 from roster.solve import (
+    KnownBound,
     RosterResult,
     SearchParameters,
     build_seconds,
@@ -251,15 +252,10 @@ def solve_nrp(
             seed=seed,
             parameters=dataclasses.replace(params, decompose=True),
             dp_share=LONG_HORIZON_START_SHARE,
+            known_bound=None if floor is None else KnownBound(floor, BOUND_ON_COVER),
         )
         if result.found:
-            bound = raised_bound(result, floor)
-            message = result.message
-            if bound is not None and result.bound is None:
-                message = message.removesuffix("no bound") + BOUND_ON_COVER
-            return dataclasses.replace(
-                result, bound=bound, message=message, seconds=deadline.elapsed()
-            )
+            return dataclasses.replace(result, seconds=deadline.elapsed())
     pool_start: Roster | None = None
     if (
         len(problem.employees) >= columns.PROGRAMME_PRICING_STAFF
@@ -349,7 +345,7 @@ def solve_nrp(
             problem,
             start,
             seconds=deadline.elapsed(),
-            bound=min(max(bounds), total(problem, start)) if bounds else None,
+            bound=max(bounds, default=None),
             message="the warm start's roster: no time left for a search of the whole model",
         )
     result = solve(
@@ -360,9 +356,7 @@ def solve_nrp(
         parameters=params,
         lower_bound=max(bounds, default=None),
     )
-    bound = result.bound
-    if bound is not None and result.objective is not None:
-        bound = min(result.objective, max([bound, *bounds]))
+    bound = raised_bound(result, max(bounds, default=None))
     status = result.status
     if result.found and bound == result.objective:
         status = SolveStatus.OPTIMAL
@@ -397,16 +391,16 @@ def improve_by_groups(
         seed=seed,
         build_estimate=build_seconds,
     )
-    result = roster_result(
+    return roster_result(
         problem,
         roster,
         seconds=deadline.elapsed(),
+        bound=floor,
         message=(
             f"a big pool: the programme's roster, then {searched} employee groups "
             "re-solved over the whole horizon; " + ("no bound" if floor is None else BOUND_ON_COVER)
         ),
     )
-    return dataclasses.replace(result, bound=raised_bound(result, floor))
 
 
 def root_share(problem: RosterProblem) -> float:

@@ -213,18 +213,37 @@ def solve_in_windows(
     hint: Roster | None = None,
     should_stop: Callable[[], bool] | None = None,
     dp_share: float | None = None,
+    known_bound: KnownBound | None = None,
 ) -> RosterResult:
     """`solve` by time windows whatever the problem's size: from `hint` when it is
     legal (else a first roster as `_solve_by_windows` finds one), improved by the
     time-window LNS; never worse than the hint. For a long horizon whose whole model
     builds in time but whose whole-model search does not improve a good start in it
-    (`roster.nrp`: Instance20's from 22,576 to 61,946 in 60 s)."""
+    (`roster.nrp`: Instance20's from 22,576 to 61,946 in 60 s). The windows prove no
+    bound: the result's is `known_bound`, if given."""
     deadline = Deadline(time_limit)
     params = parameters or SearchParameters()
     with Interrupt(should_stop) as interrupt:
         return _solve_by_windows(
-            problem, deadline, seed, params, hint, interrupt, why="asked for", dp_share=dp_share
+            problem,
+            deadline,
+            seed,
+            params,
+            hint,
+            interrupt,
+            why="asked for",
+            dp_share=dp_share,
+            known_bound=known_bound,
         )
+
+
+@dataclass(frozen=True)
+class KnownBound:
+    """A lower bound found before a search that proves none (time windows), and where
+    it comes from, for the result's message."""
+
+    value: int
+    source: str
 
 
 def _solve_by_windows(
@@ -236,10 +255,11 @@ def _solve_by_windows(
     interrupt: Interrupt,
     why: str = "",
     dp_share: float | None = None,
+    known_bound: KnownBound | None = None,
 ) -> RosterResult:
     """`solve` for a problem too big to build whole (`roster.windows`). `dp_share`:
     of the time, the share for the per-employee programme's first roster when there is
-    no hint (`DP_SHARE` by default)."""
+    no hint (`DP_SHARE` by default). Its bound is `known_bound`'s, if any."""
     why = why or (
         "the whole model is too big to build in the time limit "
         f"(about {build_seconds(problem):.0f} s)"
@@ -362,11 +382,12 @@ def _solve_by_windows(
         problem,
         roster,
         seconds=deadline.elapsed(),
+        bound=None if known_bound is None else known_bound.value,
         cancelled=interrupt.stopped,
         message=(
             f"time windows: {why}; a first roster by {how}, then "
             f"{searched} windows{' and employee groups' if grouping else ''} re-solved; "
-            "no bound"
+            + ("no bound" if known_bound is None else known_bound.source)
         ),
     )
 
@@ -412,14 +433,16 @@ def roster_result(
     message: str = "",
 ) -> RosterResult:
     """A legal roster found without a search of the whole model, as a FEASIBLE result:
-    its objective recomputed from the roster (`roster.validate.evaluate`)."""
+    its objective recomputed from the roster (`roster.validate.evaluate`), `bound` (one
+    found before, if any) never above it."""
     from roster.validate import evaluate
 
     terms = evaluate(problem, roster)
+    objective = sum(terms.values())
     return RosterResult(
         status=SolveStatus.FEASIBLE,
-        objective=sum(terms.values()),
-        bound=bound,
+        objective=objective,
+        bound=None if bound is None else min(bound, objective),
         seconds=seconds,
         roster=roster,
         teams=_teams(problem, roster),

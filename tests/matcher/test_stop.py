@@ -1,5 +1,6 @@
 """Stopping the assignment core on request (`solve_core(should_stop=)`), as a cancelled
-batch job does: CP-SAT stops within a second and the best solution so far is kept."""
+batch job does: CP-SAT stops at once, not at its time limit, and the best solution so
+far is kept."""
 
 from __future__ import annotations
 
@@ -36,20 +37,21 @@ class StopAfterFirstSolution:
         return self.asked_at is not None
 
 
-def test_a_stopped_search_returns_its_best_assignment_within_a_second() -> None:
+def test_a_stopped_search_returns_its_best_assignment_before_its_time_limit() -> None:
     instance = _type_d_gap(agents=10, jobs=200, seed=3)
     stop = StopAfterFirstSolution()
+    time_limit = 600
     result = solve_core(
         gap_core(instance, "min"),
-        SolveOptions(time_limit=60, num_workers=2, lp_level=1),
+        SolveOptions(time_limit=time_limit, num_workers=2, lp_level=1),
         on_solution=stop.on_solution,
         should_stop=stop,
     )
     returned = time.perf_counter()
     assert stop.asked_at is not None, "no solution was reported"
-    # polled every 50 ms, CP-SAT stops at once: well under a second; a margin for a
-    # loaded machine
-    assert returned - stop.asked_at < 3.0
+    # the stop took effect rather than the limit: polled every 50 ms, CP-SAT stops at
+    # once (how fast is a benchmark figure); an unheeded stop would run the whole 600 s
+    assert returned - stop.asked_at < time_limit / 2
     assert result.status is SolveStatus.FEASIBLE  # stopped: not proven
     assert result.objective is not None
     assert check_assignment(instance, result.agent_of_item) == -result.objective

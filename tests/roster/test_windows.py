@@ -23,7 +23,15 @@ from roster.clock import Deadline
 from roster.nrp import solve_nrp
 from roster.problem import Roster, RosterProblem
 from roster.read_nrp import parse_nrp
-from roster.solve import RosterResult, SearchParameters, part_solver, solve, too_big_to_build
+from roster.solve import (
+    KnownBound,
+    RosterResult,
+    SearchParameters,
+    part_solver,
+    solve,
+    solve_in_windows,
+    too_big_to_build,
+)
 from roster.templates import MINUTES_PER_DAY
 from roster.windows import (
     WindowResult,
@@ -214,6 +222,23 @@ def test_solve_decomposes_a_problem_too_big_for_its_time(
     assert result.objective == total(p, result.roster)
     # far better than nobody working (2 people a shift are enough for 5 staff)
     assert result.objective < total(p, ()) // 2
+
+
+def test_the_windows_report_a_bound_found_before_them_never_above_their_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The windows prove no bound; one known before them (the capacities' bound, in
+    # `roster.nrp`) is the result's, named in its message. A "bound" above the roster
+    # found cannot be one: it is capped at the roster's objective.
+    p = generated_nrp(8, 5)
+    reproducible_window_sweeps(monkeypatch)
+    low = solve_in_windows(p, time_limit=600, known_bound=KnownBound(1, "a bound from before"))
+    assert low.objective is not None and low.objective > 1
+    assert low.bound == 1 and low.message.endswith("; a bound from before")
+    high = solve_in_windows(p, time_limit=600, known_bound=KnownBound(10**9, "too high"))
+    assert high.objective is not None and high.bound == high.objective
+    unknown = solve_in_windows(p, time_limit=600)
+    assert unknown.bound is None and unknown.message.endswith("; no bound")
 
 
 def test_a_year_with_no_time_left_says_so_instead_of_guessing_a_roster() -> None:
