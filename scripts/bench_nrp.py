@@ -232,7 +232,11 @@ Measured history (figures behind settings in `roster.nrp`):
   other benchmark instance takes it: Instance5/8/11 have 28 days, 15 has 42), so the
   dive, paced to its deadline, fixes fewer slots a step: dives 5,097, 4,660, 4,584, 4,883
   ended at 4,611, 4,488, 4,495, 4,698 (seeds 0-3; mean 4,573 against main's 4,715 side
-  by side, -3.0 %; main also gave 4,492 on seed 0 once at load 5). Dropped, each from the
+  by side, -3.0 %). Seeds 4-6, main / this: 4,611 / 4,796 (dives 4,979 / 5,231), 4,587 /
+  4,589 (this script), 4,614 / 4,616; over seeds 0-6 main 4,667, this 4,613 (-1.2 %), 2
+  runs of 7 within 2 % (main 0 of these 7, and 4,492 once on seed 0 at load 5). A root
+  share of 0.4: 4,507, 4,508, 4,732, 4,719 (seeds 0-3, mean 4,617; the dive ends 2-5 s
+  early, integral, and the root's LP is less converged). Dropped, each from the
   two saved dives (seed 0 dive 5,341 / seed 1 dive 4,886, 24 s of the last search;
   unchanged 4,731 / 4,507): rounds of best responses by the programme
   (`sequences.BestResponses`) on the dive first (4,886 -> 4,778 in 0.6 s, a person of
