@@ -24,6 +24,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 
+from roster.eligibility import speaks, why_not
 from roster.problem import Roster, RosterProblem
 from roster.rotation import applicable as rotation_applies
 from roster.rotation import (
@@ -77,8 +78,9 @@ def improve(
 ) -> Roster:
     """`roster` with each case that has a crew of its own (`own_crews`) re-planned by
     `solve_case` in an equal part of `seconds` (none when a part is shorter than
-    `MIN_CASE_SECONDS`), the costliest case first; a case's roster is kept when the
-    whole roster's levels improve. Never worse than `roster`."""
+    `MIN_CASE_SECONDS`), the costliest case first, from its crew and a few of the
+    pool's idle consultants (`spares`); a case's roster is kept when the whole
+    roster's levels improve. Never worse than `roster`."""
     crews = own_crews(roster)
     if not crews or seconds / len(crews) < MIN_CASE_SECONDS:
         return roster
@@ -87,8 +89,10 @@ def improve(
         case: levels(case_problem(problem, case, crew), _of(roster, case))
         for case, crew in crews.items()
     }
-    for case in sorted(crews, key=lambda c: (costs[c], c), reverse=True):
-        sub = case_problem(problem, case, crews[case])
+    order = sorted(crews, key=lambda c: (costs[c], c), reverse=True)
+    spare = spares(problem, roster, order)
+    for case in order:
+        sub = case_problem(problem, case, crews[case] | spare[case])
         present = _of(best, case)
         # the crew's rotation, when it beats their present roster by level
         start = min(present, warm_start(sub), key=lambda r: levels(sub, r))
@@ -102,8 +106,40 @@ def improve(
     return best
 
 
+#: Idle consultants a case's search may draw on besides its crew.
+SPARES_PER_CASE = 3
+
+
+def spares(problem: RosterProblem, roster: Roster, order: list[str]) -> dict[str, set[str]]:
+    """Case → up to `SPARES_PER_CASE` consultants who work no case in `roster`, none
+    given to two cases (so the cases stay independent), in `order`: who speak the
+    case's language and can take the most shift types mid-week. The team level picks
+    a crew for its size only: five cases, pool 60, seed 0, the Somali case's crew had
+    three who take no nights, and its two night workers 28 nights each (a night spread
+    of 280 where four night workers would allow 140), with two Somali speakers who
+    take nights idle; its own search, from the crew alone, could not use them."""
+    p = problem
+    busy = {a.employee for a in roster}
+    idle = [e for e in p.employees if e.id not in busy]
+    able = {
+        e.id: sum(why_not(p, e, d, s) is None for d in range(3, p.days, 7) for s in p.shift_types)
+        for e in idle
+    }
+    taken: set[str] = set()
+    out: dict[str, set[str]] = {}
+    for case_id in order:
+        case = p.case[case_id]
+        ranked = sorted(
+            (e for e in idle if e.id not in taken and speaks(e, case) and able[e.id]),
+            key=lambda e: (-able[e.id], -(p.max_minutes(e) or 0), e.id),
+        )
+        out[case_id] = {e.id for e in ranked[:SPARES_PER_CASE]}
+        taken |= out[case_id]
+    return out
+
+
 def _of(roster: Roster, case: str) -> Roster:
     return tuple(a for a in roster if a.case == case)
 
 
-__all__ = ["CaseSolver", "applicable", "case_problem", "improve", "own_crews"]
+__all__ = ["CaseSolver", "applicable", "case_problem", "improve", "own_crews", "spares"]

@@ -127,9 +127,27 @@ WARM_START_SHARE = 0.3
 #: Share of each phase for the first CP-SAT run (solve.py default 0.25): hinted with
 #: the warm start it seldom improves it, and the LNS needs the time.
 FIRST_RUN_SHARE = 0.1
+#: Seconds at most for each LNS sub-problem of step 3, the last search (`roster.lns`;
+#: `SearchParameters.lns_subsolve_seconds`, 1 s elsewhere), on a roster of
+#: `SHORT_SUBSOLVE_EMPLOYEE_DAYS` (staff times days) or more. Instance15's LNS (45 staff,
+#: 42 days) is still falling fast when its ~20 s end: more, shorter sub-problems gained
+#: more there than fewer, longer ones (from the same two dives, 23 s each: mean 4,231 of
+#: 8 runs at 0.5 s, 4,321 of 7 at 1 s, 4,296 of 4 at 0.3 s, 4,452 of 3 at 2 s; the
+#: benchmark, seeds 0-4: mean 4,219 against 4,321), and Instance18 (22 x 84) too (seeds
+#: 0-2: 4,596 against 4,697). Instance8 (30 x 28), within 1 % of its bound when
+#: the time ends, needs the longer ones for its last steps: 1,310-1,313 at 0.5 s against
+#: 1,305-1,307 at 1 s, seeds 0-3 side by side. Figures: scripts/bench_nrp.py, its
+#: measured history.
+LNS_SUBSOLVE_SECONDS = 0.5
+SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
+#: Shortest first CP-SAT run of a big pool's employee group (`improve_by_groups`; the
+#: default is 1 s). Hinted with the group's own complete roster, that run only finds
+#: the hint again (Instance13: two groups of 17 of 6 s, at 4,304 and 4,293 after it,
+#: as before it), a sixth of the group's time the group's LNS can use instead.
+GROUP_FIRST_RUN_SECONDS = 0.2
 
 
 def cover_only(problem: RosterProblem) -> RosterProblem:
@@ -355,7 +373,7 @@ def solve_nrp(
         time_limit=max(0.1, remaining()),
         seed=seed,
         hint=start,
-        parameters=params,
+        parameters=_last_search_parameters(problem, params),
         lower_bound=max(bounds, default=None),
     )
     bound = raised_bound(result, max(bounds, default=None))
@@ -388,7 +406,7 @@ def improve_by_groups(
         start,
         int(total(problem, start)),
         deadline,
-        part_solver(seed, params),
+        part_solver(seed, dataclasses.replace(params, lns_initial_seconds=GROUP_FIRST_RUN_SECONDS)),
         total,
         seed=seed,
         build_estimate=build_seconds,
@@ -408,6 +426,14 @@ def improve_by_groups(
 def root_share(problem: RosterProblem) -> float:
     """Share of column generation's time for its root (the dive has the rest)."""
     return LONG_ROOT_SHARE if problem.days >= LONG_ROOT_DAYS else ROOT_SHARE
+
+
+def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
+    """`params` for step 3: the LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) on a
+    roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more, as they are."""
+    if len(problem.employees) * problem.days < SHORT_SUBSOLVE_EMPLOYEE_DAYS:
+        return params
+    return dataclasses.replace(params, lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS)
 
 
 def raised_bound(result: RosterResult, floor: int | None) -> int | None:

@@ -126,6 +126,8 @@ class SearchParameters:
     lns_initial_fraction: float = 0.25
     lns_final_fraction: float = 0.1
     lns_subsolve_seconds: float = 1.0
+    #: Shortest first CP-SAT run before the LNS, whatever `lns_initial_fraction` gives.
+    lns_initial_seconds: float = 1.0
     #: Lexicographic solve: share of the remaining time for each level but the last, in
     #: order of priority; a level without one gets an equal part. A level proven optimal
     #: early leaves its unused time to the next either way.
@@ -901,7 +903,11 @@ def _solve_stage(
     """
     interrupt = interrupt or Interrupt()
     deadline = clock.now() + budget
-    first = budget if not params.lns else max(1.0, budget * params.lns_initial_fraction)
+    first = (
+        budget
+        if not params.lns
+        else max(params.lns_initial_seconds, budget * params.lns_initial_fraction)
+    )
     solver = _configure(params, min(first, budget), seed, clock)
     status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, good_enough, interrupt))
     searching = (

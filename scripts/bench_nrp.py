@@ -217,6 +217,106 @@ Measured history (figures behind settings in `roster.nrp`):
   10,030 at 5 s) ended at 3,943 and 3,301, for 15 s (5,053 at 11-15 s) at 3,020 and 2,649.
   Not tried: a price on the weekend days in the programme (`roster.sequences`, shared with
   the long horizons); a bound (the root's 179 stays the only one).
+- 2026-12-05 16:10-17:25 UTC, `--workers 1 --time-limit 60`, load 2.1-3.6 (helper i15):
+  Instance15's last search. Probes from two saved dives (seeds 0, 1: 5,526 and 5,906 after
+  32 s of column generation), 23 s of `solve` hinted with them as step 3: 37-38
+  sub-problems in 20 s (0.5 s each, presolve about 0.15 s of it), 20-22 improving, still
+  falling fast at the end; the rosters end 37-42 persons short (36 are forced by the night
+  maxima) and the extra ones lie on weekend day shifts (e2, L, D), which a window of two
+  weeks for everyone mends (from 4,293: 4,076 in 20 s, a 4- or 8-day window nothing), and
+  340-375 in requests. Kept: sub-problems of 0.5 s instead of 1 s in step 3's LNS
+  (`roster.nrp.LNS_SUBSOLVE_SECONDS`) from 1,500 employee-days on
+  (`SHORT_SUBSOLVE_EMPLOYEE_DAYS`: Instance15 1,890, Instance18 1,848). Probe means: 1 s
+  4,321 (7 runs), 0.5 s 4,231 (8), 0.3 s 4,296 (4), 2 s 4,452 (3), 3 s for the windows of
+  days and the two windows only 4,574 (2). Benchmark side by side, this (929dc96 or
+  d87c32b, the same search for both instances) / main (232f767), seeds 0-4: Instance15
+  4,379 / 4,283, 3,960 / 4,193, 4,278 / 4,259, 4,085 / 4,400, 4,393 / 4,472 (means 4,219 /
+  4,321, -2.4 %; main at 16:15, load 3.2, seeds 0-2: 4,376, 4,289, 4,401); Instance18
+  seeds 0-2: 4,609 / 4,699, 4,680 / 4,698, 4,500 / 4,695 (means 4,596 / 4,697). Instance8
+  at 0.5 s (929dc96, no threshold), seeds 0-3: 1,313 / 1,307, 1,310 / 1,306, 1,312 /
+  1,306, 1,310 / 1,305: worse by 5 every time; near its bound (1,297) the last steps need
+  the longer sub-problems, hence the threshold (Instance8 840 employee-days, Instance5
+  448, Instance11 1,400 keep 1 s: main's code there; at 0.5 s Instance11 was proven in
+  23.2 s as main in 23.0 s, Instance5 1,235 against 1,143, its two outcomes). Dropped: the
+  "requests" neighbourhood's partners half drawn among those who could trade that day with
+  the requester (working when it is off, off or on another shift when it works) instead of
+  all at random: probes 4,512, 4,293, 4,533 against main's 4,398, 4,511, 4,336 (dives 0,
+  1, 0); the requests are about 120 of the 400-600 to the best known and each person short
+  costs 100, so the spread is the cover's. Not kept for want of runs: step 3's first
+  CP-SAT run at 3 % of its time instead of 10 % (it only finds the hint, 2.3 s; 1 s at
+  least). Probes with 0.5 s sub-problems, dives 0, 1, 0, 1: 4,306, 4,397, 4,091, 4,380
+  (mean 4,294) against 4,416, 4,382, 4,323, 4,270 (4,348; the same setting had 4,231 in
+  the probes above: their spread); no benchmark run, and Instance8 and 11 share the
+  setting. Not tried: a neighbourhood of two-week windows for everyone around a weekend
+  shortfall, with a longer limit of its own.
+- 2026-12-05 16:10-17:30 UTC, `--workers 1 --time-limit 60`, load 2.1-2.9 (helper i13,
+  second pass): where Instance13's penalty is, and its groups' search. Main's roster
+  (seed 0, 2,815): 21 persons short (2,100), all on Saturdays and Sundays, requests 710,
+  over-cover 5; all 250 weekend allowances used, 39 of them on one day (full weekend
+  cover allows 18). The cover asks 941,160 minutes, the maxima allow 939,000: at least 3
+  persons short (300) whatever the roster, and 9,000 minutes lie unused in 39 employees
+  (81 at their maximum exactly) while 13,680 are short. Probes from one programme roster
+  (5,053 at 12.4 s), 40 s of groups of 17, seeds 0 / 1: random 2,955 / 2,724. Dropped:
+  8 of the 17 drawn among those below their maximum minutes (slack to gather) 3,629
+  (seed 0); the whole model's own search from the same roster (its build 1.7 s, not the
+  9 s once measured; the first run 3.9 s found only the hint, then 33 s of LNS: 3,781;
+  its shift-type sub-problems improved 5 of 5, its employees' 0 of 6). One group of 17
+  (seed 0) from 4,304: 3,904 in 3 s, 3,795 in 6 s, 3,783 in 12 s, 3,577 in 24 s, its
+  bound 3,110-3,118: the group's search, not the choice of its members, leaves most on
+  the table. A group's 6 s: build 0.17 s, a first CP-SAT run of 1.0 s that only found
+  the hint again, LNS 4.6 s (17-23 sub-problems, 6-7 improving). Two groups at 6 s each
+  (seeds 0, 1; base 3,795 / 3,984): CP-SAT's own portfolio interleaved on one thread
+  (`interleave_search`, 8 workers, no LNS of ours) 4,204 / 4,290 (its bound better,
+  3,271 / 3,560); LNS sub-solves of 0.5 s 3,795 / 3,893, of 2 s 3,792 / 3,888;
+  linearization level 2 3,795 / 3,984: none kept. Kept: the groups' first run 0.2 s
+  (`roster.nrp.GROUP_FIRST_RUN_SECONDS`, `SearchParameters.lns_initial_seconds`; the
+  other paths keep 1 s): probe 2,902 / 2,617; benchmark, seeds 0-4, main (c649531)
+  against this: 2,731 / 2,722, 2,837 / 2,607, 2,997 / 2,916, 2,999 / 3,226, 3,044 /
+  2,912 (means 2,922 / 2,877, -1.5 %: four seeds of five better, within the spread).
+  Groups of 17 for 3 s (first run 0.2 s; `GROUP_SECONDS`, shared with the long
+  horizons, unchanged) in the probe: 2,815 / 3,130 against 6 s's 2,902 / 2,617; groups
+  of 22 for 8 s: 2,691 / 2,698 (a last group of 1.2-1.4 s gained 200-300 in both);
+  groups of 17 for 2 s: 2,706 / 2,882: none kept on two seeds. Instance15 and 8 (seed
+  0, same code path: they take no groups) main / this: 4,400 / 4,074, 1,304 / 1,307.
+  Not done: column generation's LP for a true bound.
+- 2026-12-05 16:12-17:19 UTC, `--workers 1`, load 2.2-5.0 (helper long, second pass):
+  trading requests between employees on Instance20, and where Instance22's cover goes.
+  Main (232f767), `--time-limit 300 --seed 0`: Instance20 5,247 (41 short, requests 419,
+  over-cover 728). From that roster, 60 s of each (single worker, through benchslot):
+  random groups of 8 (`groups.improve`, 6 s each) 5,223 (10 groups); groups around an
+  unmet request (its asker and 3 who work the shift asked for that day, whole horizon, 2 s
+  each) 5,229 (31 groups). A CP-SAT search of one such pair (2 employees, 182 days, the
+  rest fixed) is not solved in 10 s: bounds 3,053-3,471 against hints of 4,174-4,190 (the
+  sub-problem's own objective), 2 of 4 gained 1. Request chains on the programme
+  (`BestResponses`): the asker's best response forced to meet the request, then partners'
+  best responses, kept when the roster's objective drops. Taking every response: 5,244
+  (2,433 chains, 2 kept): with its maxima priced a response can be worse than the schedule
+  it replaces (a partner took 5,248 to 5,457). Responses only when better, the forced one
+  by a gain of 1e6: 5,226 (2,453, 12 kept), the partners then forced to mirror it 5,229
+  (1,111, 7 kept); but 4 of 8 traced forced responses changed 45-72 days at +2,200-2,700
+  (the large gain upsets the prices' bisection). The request's day forced by forbidding
+  the other symbols instead (and 2 a day kept): 3-15 days changed at +100-600, with the
+  partners mirroring it (give up the shift asked for, take the days the asker left): 5,227
+  (1,437 chains, 12 kept, 15 of its 20 in the first 10 s, then none): the chains' local
+  optimum is reached fast and lies no lower than the other neighbourhoods'. Dropped
+  (branch long, commits 87546cb and 281adca: `roster/chains.py`,
+  `groups.improve_requests`); none was run at 300 s. Where the cover goes: Instance20's
+  weekend demand is 1,239 persons against 1,260 its weekends allow (the employees' maxima
+  x 2), and its roster works 43 weekends on one day, 19 persons over on weekends: the 41
+  short are one-day weekends and weekend shifts of the wrong type, not capacity.
+  Instance22 (main, `--time-limit 120 --seed 0`, 38,022, load 2.2-2.7): 346 short, 335 on
+  weekends; weekend demand 2,721 against 2,640 allowed (maxima x 2: 81 short at least, the
+  capacities' bound 9,158), 203 weekends worked on one day and 49 persons over on
+  weekends: pairing one-day weekends (each a weekday shift less, where 1,277 persons are
+  over) is worth some 99 each, 20,000 of its 30,241 best known. Probed at 17:10-17:19 (not
+  wired in, no 300 s run): the same chains with a one-day weekend's other day forced onto
+  a shift short there that the employee may work (`/tmp` probe on 281adca's
+  `chains.chain`). Instance22 from the 38,022: 36,863 in 30 s (122 chains, 19 kept, 346 ->
+  335 short; 805 of its 1,159 in the first 10 s, 29 in the last), the windows' rate at 300
+  s being some 54 a second from a worse roster; Instance20 from the 5,247: one such move
+  in all, none kept (its one-day weekends' other days are short only on types those
+  employees may not work). The lead for Instance22: such chains for some 20 s after each
+  window sweep, to be measured side by side at 300 s.
 - 2026-12-05 16:10-17:20 UTC, `--workers 1 --time-limit 60`, load 2.1-5.7 (helper i18):
   where Instance18's cost lies. Its staff work exactly their minimum hours (1,132 shifts
   for 1,116 demanded) and at most 6 of 12 weekends (264 weekend shifts for 305): the

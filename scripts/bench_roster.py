@@ -215,6 +215,42 @@ seed 0: 390 against 359 (main 387): unchanged. These runs predate the lone case'
 rotation just above (merged after them); with it, 14:22 (load 2-3): seed 0 1,332
 (blocks 771, night spread 280: the pool's night peak is what varies most between
 runs, 200-280). The 20 % target is not reached.
+Session of 2026-12-05 16:10-17:30 UTC (dog5), five cases. Where seed 0's gap lay
+(main, 1,327 against 915): blocks 774 (570), night spread 280 (140), faces 134 (80),
+weekend 110 (100). The night peak is set by the crews the team level picks for their
+size only: the Somali case's five had three who take no nights, so its two night
+workers had 28 nights each, while two Somali speakers who take nights stood idle.
+Since, the night and weekend peaks of several cases are bounded by who can staff which
+case (`roster.peak_bound`: counts per consultant and case, each case's shifts by its
+speakers, everyone within their capacities and the peak's share, at most the team
+level's memberships; a binary search on the peak, each step proven infeasible in
+0.01-0.1 s): seed 0 night 140 -> 156, bound 915 -> 931; seeds 1 and 2 unchanged
+(their cover level above 0: a shift may lack its language, so the speakers say
+nothing; with a missing shift allowed per case, seed 2's bound was the same and took 5 s
+instead of 0.7: dropped). And each case re-planned alone (`roster.by_case`) may draw
+on up to three idle speakers of its language besides its crew (`by_case.spares`, the
+costliest case first, none shared). Measured 16:23-16:57 UTC (load 2.3-3.3, other
+benchmarks on both slots), `--only five --seed 0`: the bound alone 1,308 (night 280);
+with the spares 1,244 (night 200, a wrapper), 1,262, 1,253 and, merged with main at
+c649531, 1,242 (night 210, 200, 200; mean 1,250, 34 % above 931); main beside them
+1,327, 1,333 (wrapper), 1,305, 1,326 (night 280 in each) and 1,232 (night 200; mean
+1,305, 43 % above 915), and 1,257 (night 204, run with nice outside the slots): the
+spares make the low night peak the rule (4 runs of 4, main 2 of 6), not a new best.
+The spare that mattered: the Somali case took C40, a speaker who takes nights, and the
+pool's peak fell to the Dari case's 200 (two of its five take no nights; its idle
+speakers did not enter its search). Seed 2 (crews shared, few
+cases re-planned alone; the cover level above 0): 2,600 against 2,327, team 25, with
+both changes; main 2,594 and 2,592 against 2,323-2,327 (team 25) and 3,608 (team 30),
+the bound alone 3,472 (team 32): the team level's draw decides there.
+`--only full` (one case: neither change applies) 390 against 361, main 393. Tried and
+dropped: choosing all five crews at once on a counts relaxation (faces and both
+peaks, per consultant, one case each; CP-SAT found no crews in 1 s without a hint,
+446 -> 426 in 20 s from the roster in hand, and the cases' warm starts from its crews
+left shifts uncovered: 1,560 for the rest before any search); the rotation of a
+case's crew with its spares (the repaired rotation takes a sixth member: team 6,
+rejected by level). The joint faces and night relaxation of `roster.joint_bound` with
+night spread alone proves only 100 in 2 s on five cases. The 20 % target is not
+reached (seed 0 at best 34 % above 931).
 """
 
 from __future__ import annotations

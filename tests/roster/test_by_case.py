@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from roster import solve
-from roster.by_case import CaseSolver, applicable, case_problem, improve, own_crews
+from roster.by_case import CaseSolver, applicable, case_problem, improve, own_crews, spares
 from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels
 from roster.validate import validate
 from solving.status import SolveStatus
-from tests.roster.instances import REPRODUCIBLE, D, E, problem
+from tests.roster.instances import REPRODUCIBLE, D, E, N, problem
 
 #: Only the team and the blocks count: 3 per run of one shift type on consecutive days.
 BLOCKS_ONLY = ObjectiveWeights(
@@ -233,3 +233,54 @@ def test_the_roster_in_hand_is_reported_before_the_cases_are_re_planned(
     assert result.status is SolveStatus.OPTIMAL and result.objective == 16
     assert reports[-1][0] == 16
     assert all(later[0] < earlier[0] for earlier, later in itertools.pairwise(reports))
+
+
+#: Only the team and the night spread count (10 a night on a 37 h contract).
+NIGHTS_ONLY = ObjectiveWeights(block=0, isolated_shift=0, face_per_time_of_day=0, weekend_spread=0)
+
+
+def day_and_night_cases(spare: bool) -> RosterProblem:
+    """Two cases of a day and a night shift on each of four days, no working-time rule:
+    A takes no nights, B, C and F do; with `spare`, G (who takes nights) too."""
+    staff = [Employee("A", works_nights=False)] + [Employee(e) for e in "BCF"]
+    return problem(
+        4,
+        [(d, s, c) for c in ("K1", "K2") for d in range(4) for s in ("D", "N")],
+        employees=staff + ([Employee("G")] if spare else []),
+        shift_types=(D, N),
+        weights=NIGHTS_ONLY,
+        cases=(Case("K1"), Case("K2")),
+    )
+
+
+#: K1: A all days, B all nights (peak 40); K2: C and F two nights each (20).
+NIGHTS_ON_B: Roster = tuple(
+    sorted(rows("K1", {"A": "DDDD", "B": "NNNN"}) + rows("K2", {"C": "DNDN", "F": "NDND"}))
+)
+
+
+def test_idle_consultants_are_spared_to_one_case_each_in_order() -> None:
+    p = day_and_night_cases(spare=True)
+    assert spares(p, NIGHTS_ON_B, ["K1", "K2"]) == {"K1": {"G"}, "K2": set()}
+    assert spares(p, NIGHTS_ON_B, ["K2", "K1"]) == {"K2": {"G"}, "K1": set()}
+    # a case with a language is spared only its speakers
+    somali = dataclasses.replace(p, cases=(Case("K1", language="so"), Case("K2")))
+    assert spares(somali, NIGHTS_ON_B, ["K1", "K2"]) == {"K1": set(), "K2": {"G"}}
+
+
+def test_an_idle_night_worker_takes_half_of_a_crew_s_nights() -> None:
+    # K1's crew alone: A takes no nights, so B works all four (40). K1 is the costlier
+    # case and is spared G: B and G two nights each (20) in a crew of two, as K2's,
+    # team 4 throughout: the whole roster's levels go from (0, 4, 40) to (0, 4, 20)
+    p = day_and_night_cases(spare=True)
+    assert validate(p, NIGHTS_ON_B) == []
+    assert levels(p, NIGHTS_ON_B) == (0, 4, 40)
+    better = improve(p, NIGHTS_ON_B, 4.0, crew_solver([]))
+    assert levels(p, better) == (0, 4, 20)
+    assert validate(p, better) == []
+    assert {a.employee for a in better if a.case == "K1" and a.shift == "N"} == {"B", "G"}
+
+
+def test_without_an_idle_night_worker_the_crew_keeps_its_nights() -> None:
+    p = day_and_night_cases(spare=False)
+    assert levels(p, improve(p, NIGHTS_ON_B, 4.0, crew_solver([]))) == (0, 4, 40)

@@ -431,3 +431,110 @@ def test_a_bound_found_before_the_search_raises_the_result_s_bound_to_its_object
     assert raised_bound(found, 90) == 120  # a lower floor changes nothing
     assert raised_bound(found, 250) == 250  # a higher floor raises it
     assert raised_bound(found, 400) == 300  # never above the roster's objective
+
+
+def _sub_problem_limits(monkeypatch: pytest.MonkeyPatch) -> tuple[list[tuple[bool, float]], Any]:
+    """Column generation returns the short dive roster of the tests above; records each
+    search `solve_nrp` starts as (cover-only?, its LNS sub-problem limit)."""
+    from roster import columns, nrp
+
+    poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    limits: list[tuple[bool, float]] = []
+    real_solve = solve
+
+    def dive(problem: object, *args: object, **kwargs: object) -> columns.ColumnResult:
+        return columns.ColumnResult(poor, 100, 100.0, 1.0, 100.0, 1, 1, 0.0)
+
+    def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
+        limits.append((not problem.requests, kwargs["parameters"].lns_subsolve_seconds))
+        return real_solve(problem, **kwargs)
+
+    monkeypatch.setattr(columns, "generate", dive)
+    monkeypatch.setattr(nrp, "solve", spy)
+    return limits, nrp
+
+
+def test_the_last_search_of_a_large_roster_takes_the_short_lns_sub_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The tiny instance (2 staff x 7 days = 14 employee-days) counted as large: the
+    # cover mend runs first (two workers) and keeps the engine's default sub-problem
+    # limit (1 s; it runs no LNS anyway), the last search's LNS gets 0.5 s and still
+    # reaches the tiny optimum 100 (bound 100 from the dive's LP).
+    limits, nrp = _sub_problem_limits(monkeypatch)
+    monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 14)
+    result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, deterministic=True)
+    assert nrp.LNS_SUBSOLVE_SECONDS == 0.5
+    assert limits == [(True, 1.0), (False, 0.5)]
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100
+
+
+def test_the_last_search_of_a_small_roster_keeps_the_default_sub_problems(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One employee-day below the threshold: every search keeps the default 1 s, and the
+    # optimum is the same 100.
+    limits, nrp = _sub_problem_limits(monkeypatch)
+    monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 15)
+    result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, deterministic=True)
+    assert limits == [(True, 1.0), (False, 1.0)]
+    assert result.status == SolveStatus.OPTIMAL and result.objective == 100
+
+
+def test_lns_initial_seconds_sets_the_shortest_first_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tiny instance's optimum (100, see above) on an 8 s budget: the first CP-SAT
+    # run gets max(lns_initial_seconds, 8 x 0.01); on the work clock (reproducible) the
+    # limits are exact: 1 s by default, 0.2 s when asked (a big pool's groups).
+    import importlib
+
+    solve_module = importlib.import_module("roster.solve")
+    p = read_nrp(TINY)
+    limits: list[float] = []
+    real_configure = solve_module._configure
+
+    def spy(params: Any, time_limit: float, *args: Any) -> Any:
+        limits.append(time_limit)
+        return real_configure(params, time_limit, *args)
+
+    monkeypatch.setattr(solve_module, "_configure", spy)
+    firsts = []
+    for shortest in (None, 0.2):
+        params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, lns_initial_fraction=0.01)
+        if shortest is not None:
+            params = dataclasses.replace(params, lns_initial_seconds=shortest)
+        limits.clear()
+        result = solve(p, time_limit=8, seed=1, parameters=params)
+        assert result.status is SolveStatus.OPTIMAL and result.objective == 100
+        firsts.append(limits[0])
+    assert firsts == [1.0, 0.2]
+
+
+def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `improve_by_groups` hands the groups' solver GROUP_FIRST_RUN_SECONDS; the other
+    # stages keep the default 1 s (the parameters it was given are left as they were)
+    from roster import groups, nrp
+    from roster.clock import Deadline
+    from roster.solve import SearchParameters
+
+    given: list[SearchParameters] = []
+
+    def spy_part_solver(seed: int, params: SearchParameters) -> Any:
+        given.append(params)
+        return None
+
+    def no_search(
+        problem: RosterProblem, roster: Any, value: int, *args: Any, **kwargs: Any
+    ) -> Any:
+        return roster, value, 0
+
+    monkeypatch.setattr(nrp, "part_solver", spy_part_solver)
+    monkeypatch.setattr(groups, "improve", no_search)
+    p = read_nrp(TINY)
+    start = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
+    params = SearchParameters(num_workers=1)
+    result = nrp.improve_by_groups(p, start, Deadline(1.0), 0, params)
+    assert result.roster == start and result.objective == total(p, start)
+    assert [g.lns_initial_seconds for g in given] == [nrp.GROUP_FIRST_RUN_SECONDS]
+    assert nrp.GROUP_FIRST_RUN_SECONDS < params.lns_initial_seconds == 1.0
