@@ -317,7 +317,7 @@ Measured history (figures behind settings in `roster.nrp`):
   in all, none kept (its one-day weekends' other days are short only on types those
   employees may not work). The lead for Instance22: such chains for some 20 s after each
   window sweep, to be measured side by side at 300 s.
-- 2026-12-05 16:10-17:20 UTC, `--workers 1 --time-limit 60`, load 2.1-5.7 (helper i18):
+- 2026-12-05 16:10-17:30 UTC, `--workers 1 --time-limit 60`, load 2.1-5.7 (helper i18):
   where Instance18's cost lies. Its staff work exactly their minimum hours (1,132 shifts
   for 1,116 demanded) and at most 6 of 12 weekends (264 weekend shifts for 305): the
   capacities' bound 4,157 is 41 short plus 57 over. The rosters end 43-46 short: 42-44
@@ -336,7 +336,9 @@ Measured history (figures behind settings in `roster.nrp`):
   4,589 (this script), 4,614 / 4,616; over seeds 0-6 main 4,667, this 4,613 (-1.2 %), 2
   runs of 7 within 2 % (main 0 of these 7, and 4,492 once on seed 0 at load 5). A root
   share of 0.4: 4,507, 4,508, 4,732, 4,719 (seeds 0-3, mean 4,617; the dive ends 2-5 s
-  early, integral, and the root's LP is less converged). Dropped, each from the
+  early, integral, and the root's LP is less converged). After merging main's shorter
+  sub-problems (0.5 s, helper i15; main ea16e45 / this 3ac5197, load 2.8-3.2), seeds 0-2:
+  4,710 / 4,501, 4,487 / 4,634, 4,774 / 4,597 (means 4,657 / 4,577, -1.7 %). Dropped, each from the
   two saved dives (seed 0 dive 5,341 / seed 1 dive 4,886, 24 s of the last search;
   unchanged 4,731 / 4,507): rounds of best responses by the programme
   (`sequences.BestResponses`) on the dive first (4,886 -> 4,778 in 0.6 s, a person of
