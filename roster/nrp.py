@@ -83,6 +83,16 @@ COLUMN_SHARE = 0.6
 LONG_HORIZON_DAYS = 120
 LONG_HORIZON_START_SHARE = 0.6
 ROOT_SHARE = 0.7
+#: From this horizon on the root gets `LONG_ROOT_SHARE` instead: the dive fixes a slot
+#: per employee and day, and paced to its deadline (`columns._fixes_per_step`) it fixes
+#: many a step when short of time. Instance18 (84 days, 22 staff), seeds 0-6 side by
+#: side: dives of 8 s 4,886-5,341 (the LP 42.5 persons short), the search then
+#: 4,587-4,828 (mean 4,667); dives of 13 s 4,584-5,231, then 4,488-4,796 (mean 4,613).
+#: 0.4 did no better (mean 4,617 on seeds 0-3, against 4,573 for 0.5): figures in
+#: scripts/bench_nrp.py.
+#: No other benchmark instance has 56-119 days (Instance15, 42 days, keeps `ROOT_SHARE`).
+LONG_ROOT_DAYS = 56
+LONG_ROOT_SHARE = 0.5
 #: Share of the time limit for the programme's first roster of a big pool (see
 #: `solve_nrp`), before column generation.
 POOL_START_SHARE = 0.25
@@ -298,7 +308,7 @@ def solve_nrp(
         generated = columns.generate(
             problem,
             column_limit,
-            root_share=ROOT_SHARE,
+            root_share=root_share(problem),
             seed=seed,
             num_workers=num_workers,
             initial=pool_start,
@@ -411,6 +421,11 @@ def improve_by_groups(
             "re-solved over the whole horizon; " + ("no bound" if floor is None else BOUND_ON_COVER)
         ),
     )
+
+
+def root_share(problem: RosterProblem) -> float:
+    """Share of column generation's time for its root (the dive has the rest)."""
+    return LONG_ROOT_SHARE if problem.days >= LONG_ROOT_DAYS else ROOT_SHARE
 
 
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:

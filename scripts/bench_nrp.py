@@ -317,6 +317,41 @@ Measured history (figures behind settings in `roster.nrp`):
   in all, none kept (its one-day weekends' other days are short only on types those
   employees may not work). The lead for Instance22: such chains for some 20 s after each
   window sweep, to be measured side by side at 300 s.
+- 2026-12-05 16:10-17:30 UTC, `--workers 1 --time-limit 60`, load 2.1-5.7 (helper i18):
+  where Instance18's cost lies. Its staff work exactly their minimum hours (1,132 shifts
+  for 1,116 demanded) and at most 6 of 12 weekends (264 weekend shifts for 305): the
+  capacities' bound 4,157 is 41 short plus 57 over. The rosters end 43-46 short: 42-44
+  on weekends (131 of 132 weekends worked whole at best) and 1-3 on days 50 and 52
+  (Wednesday and Thursday of week 8, when 4-6 of 22 are off by request), with
+  requests and over-cover at 190-230. Which of 43, 44, 45 a run ends at is set mostly by
+  the dive: phases logged (main's code, seeds 0-3, load 2-5: CG ends at 32.5-33.4 s,
+  the LNS then 24 s, stalling after 8-10 s): dives of 5,341 (50 short), 4,886 (46),
+  5,011, 5,293 ended at 4,828, 4,613, 4,709, 4,709; from the first two saved dives, 24 s
+  of the last search alone gave 4,731 (45 short) and 4,507 (43). Kept: the root gets 0.5
+  of column generation's time from 56 days on (`roster.nrp.LONG_ROOT_SHARE`, was 0.7; no
+  other benchmark instance takes it: Instance5/8/11 have 28 days, 15 has 42), so the
+  dive, paced to its deadline, fixes fewer slots a step: dives 5,097, 4,660, 4,584, 4,883
+  ended at 4,611, 4,488, 4,495, 4,698 (seeds 0-3; mean 4,573 against main's 4,715 side
+  by side, -3.0 %). Seeds 4-6, main / this: 4,611 / 4,796 (dives 4,979 / 5,231), 4,587 /
+  4,589 (this script), 4,614 / 4,616; over seeds 0-6 main 4,667, this 4,613 (-1.2 %), 2
+  runs of 7 within 2 % (main 0 of these 7, and 4,492 once on seed 0 at load 5). A root
+  share of 0.4: 4,507, 4,508, 4,732, 4,719 (seeds 0-3, mean 4,617; the dive ends 2-5 s
+  early, integral, and the root's LP is less converged). After merging main's shorter
+  sub-problems (0.5 s, helper i15; main ea16e45 / this 3ac5197, load 2.8-3.2), seeds 0-2:
+  4,710 / 4,501, 4,487 / 4,634, 4,774 / 4,597 (means 4,657 / 4,577, -1.7 %). Dropped, each from the
+  two saved dives (seed 0 dive 5,341 / seed 1 dive 4,886, 24 s of the last search;
+  unchanged 4,731 / 4,507): rounds of best responses by the programme
+  (`sequences.BestResponses`) on the dive first (4,886 -> 4,778 in 0.6 s, a person of
+  cover): - / 4,615; the same as an LNS move after 4 sub-problems without gain (each
+  proposal checked by the model fixed whole): 4,832 / 4,505, and it never improved an
+  LNS incumbent (11 tries: every one a best response already); neighbourhoods growing by
+  1.5 instead of 1.15 when solved to optimality without gain: - / 4,603; a "shortfall"
+  neighbourhood (half of it off on a short day, half on it, a window around it): 4,818 /
+  4,617; the cover-only problem's LNS first for 8 s (to the LP's 43 short): 4,714 /
+  4,618, both at 45 short after it; sub-problems of 2 s instead of 1: 4,828 / 4,507;
+  weekends freed Thursday to Tuesday instead of Friday to Monday: 4,710 / -. The
+  programme's first roster (0.4 s, 6,848, 65 short) and 57 s of the last search: 5,298
+  (49 short on weekends: the LNS does not mend a weekend shortage the dive's LP avoids).
 """
 
 from __future__ import annotations

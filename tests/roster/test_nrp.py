@@ -294,6 +294,30 @@ def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
     assert asked == [minimised]
 
 
+@pytest.mark.parametrize(("weeks", "share"), [(7, 0.7), (8, 0.5)])
+def test_a_long_horizon_gives_column_generation_s_dive_a_larger_share(
+    monkeypatch: pytest.MonkeyPatch, weeks: int, share: float
+) -> None:
+    # 49 days: the root gets `ROOT_SHARE` (0.7) of column generation's time; from
+    # `LONG_ROOT_DAYS` (56) on `LONG_ROOT_SHARE` (0.5), the dive the rest.
+    from roster import columns
+    from tests.roster.test_windows import generated_nrp
+
+    class Started(Exception):
+        pass
+
+    asked: list[object] = []
+
+    def spy(problem: RosterProblem, time_limit: float, **kwargs: object) -> None:
+        asked.append(kwargs.get("root_share"))
+        raise Started
+
+    monkeypatch.setattr(columns, "generate", spy)
+    with pytest.raises(Started):
+        solve_nrp(generated_nrp(weeks=weeks, staff=3), time_limit=5.0, num_workers=1)
+    assert asked == [share]
+
+
 def _big_pool(monkeypatch: pytest.MonkeyPatch, start: tuple[Assignment, ...]) -> list[str]:
     """Count TINY's 2 staff as a big pool whose groups are single employees, make the
     programme's first roster `start`, and record which warm starts `solve_nrp` runs."""
