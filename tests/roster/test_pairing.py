@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from roster import Assignment, RosterProblem, total, validate
-from roster.pairing import Pairing, chain, improve, pairings
+from roster.pairing import MIN_PAIRINGS, Pairing, chain, improve, pairings
 from roster.read_nrp import parse_nrp
 from roster.sequences import BestResponses, first_roster
 from tests.roster.instances import FAR
@@ -69,7 +69,7 @@ def test_improve_tries_each_pairing_once_it_no_longer_pays() -> None:
     # weekend days and no pairing is left
     p = week(sunday_required=1)
     search = responses_from(p)
-    assert improve(search, FAR) == (1, 1)
+    assert improve(search, FAR, min_pairings=1) == (1, 1)
     assert total(p, search.roster()) == 0
     assert pairings(search) == []
 
@@ -80,6 +80,17 @@ def test_no_pairing_where_the_weekend_day_off_is_not_short() -> None:
     p = week(sunday_required=0)
     search = responses_from(p)
     assert pairings(search) == []
-    assert improve(search, FAR) == (0, 0)
+    assert improve(search, FAR, min_pairings=1) == (0, 0)
     assert search.roster() == START
     assert total(p, search.roster()) == 1
+
+
+def test_no_chains_where_the_roster_holds_fewer_pairings_than_asked() -> None:
+    # The pairing of the first week (101 -> 0 when chained) is one of fewer than
+    # `MIN_PAIRINGS`: `improve` leaves START as it is
+    p = week(sunday_required=1)
+    search = responses_from(p)
+    assert len(pairings(search)) == 1 < MIN_PAIRINGS
+    assert improve(search, FAR) == (0, 0)
+    assert search.roster() == START
+    assert total(p, search.roster()) == 101
