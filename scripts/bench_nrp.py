@@ -366,7 +366,8 @@ Measured history (figures behind settings in `roster.nrp`):
   side): 119,631 in 60.3 s / 120,235 in 59.1 s (0 paired: its one sweep takes the time).
   Kept, with no chains where a roster holds fewer than `roster.pairing.MIN_PAIRINGS` = 10
   pairings (Instance22's hold hundreds; Instance20's one or two), so Instance20 takes
-  main's course again: seed 1 side by side GATE20.
+  main's course again: seed 1 side by side 5,274 / 5,169 (0 paired, 45 / 46 windows;
+  main's own spread on that seed 5,068-5,274).
 """
 
 from __future__ import annotations
