@@ -914,7 +914,7 @@ class BestResponses:
         )
         return cover + own
 
-    def _place(self, path: list[int], sign: int) -> None:
+    def place(self, path: list[int], sign: int) -> None:
         for d, k in enumerate(path):
             if k:
                 self.staffed[d, k] += sign
@@ -965,7 +965,7 @@ class BestResponses:
             self.programmes[e.id] = programme
             last_prices[contract] = (programme.penalty, programme.weekend_price)
             self.plans[e.id] = found[0]
-            self._place(found[0], 1)
+            self.place(found[0], 1)
         return True
 
     def rounds(
@@ -993,7 +993,7 @@ class BestResponses:
             for e in p.employees:
                 if time.perf_counter() > deadline or stop():
                     break
-                self._place(self.plans[e.id], -1)
+                self.place(self.plans[e.id], -1)
                 gain = self.gain_for(self.staffed)
                 programme = self.programmes[e.id]
                 current = self.plans[e.id]
@@ -1002,7 +1002,7 @@ class BestResponses:
                 if found is not None and found[1] > now + 1e-9:
                     self.plans[e.id] = found[0]
                     improved = True
-                self._place(self.plans[e.id], 1)
+                self.place(self.plans[e.id], 1)
             value = self.objective()
             if value > best_value * (1 - min_gain) - 1e-9:
                 improved = False  # too little for another round
@@ -1015,7 +1015,7 @@ class BestResponses:
         self.plans = dict(plans)
         self.staffed[:] = 0
         for path in self.plans.values():
-            self._place(path, 1)
+            self.place(path, 1)
 
     def adopt(self, roster: Roster) -> None:
         """Continue from `roster` (one assignment a day at most per employee, of this

@@ -352,6 +352,22 @@ Measured history (figures behind settings in `roster.nrp`):
   weekends freed Thursday to Tuesday instead of Friday to Monday: 4,710 / -. The
   programme's first roster (0.4 s, 6,848, 65 short) and 57 s of the last search: 5,298
   (49 short on weekends: the LNS does not mend a weekend shortage the dive's LP avoids).
+- 2026-12-05 17:20-18:05 UTC, `--workers 1 --time-limit 300`, load 2.1-4.2 (helper
+  pair): weekend-pairing chains wired into the long-horizon path (`roster.pairing`, after
+  each sweep of the time windows for up to `roster.solve.PAIRING_SECONDS` = 15 s, on the
+  first roster's programmes; "long"'s probe above, its partners also those who may take
+  the weekday shift the pairing gives up, and a chain that gains without partners kept).
+  Main (ea16e45) / this, run side by side: Instance22 seed 0 36,290 / 35,381 (-909;
+  37 / 33 windows, 25 weekends paired), seed 1 36,301 / 35,490 (-811; 37 / 34 windows,
+  21 paired): -2.4 % in the mean, 299.9-300.1 s wall, 485-517 MB. Instance20 seed 0:
+  this 5,244 (2 paired) against main's 5,021 (run 17:41, not at the same time; 47 / 46
+  windows), seed 1 side by side 5,068 / 5,149 (1 paired): one or two chains kept change
+  the search's course, worse twice. The stand-in (Instance22 x 3, 60 s, seed 0, side by
+  side): 119,631 in 60.3 s / 120,235 in 59.1 s (0 paired: its one sweep takes the time).
+  Kept, with no chains where a roster holds fewer than `roster.pairing.MIN_PAIRINGS` = 10
+  pairings (Instance22's hold hundreds; Instance20's one or two), so Instance20 takes
+  main's course again: seed 1 side by side 5,274 / 5,169 (0 paired, 45 / 46 windows;
+  main's own spread on that seed 5,068-5,274).
 """
 
 from __future__ import annotations

@@ -1,0 +1,96 @@
+"""Weekend-pairing chains (`roster.pairing`) on a week of two employees."""
+
+from __future__ import annotations
+
+import random
+
+from roster import Assignment, RosterProblem, total, validate
+from roster.pairing import MIN_PAIRINGS, Pairing, chain, improve, pairings
+from roster.read_nrp import parse_nrp
+from roster.sequences import BestResponses, first_roster
+from tests.roster.instances import FAR
+
+
+def week(sunday_required: int) -> RosterProblem:
+    """A week from Monday, one shift D (8 h). A: at most two D, one weekend. B: exactly
+    one D (480 minutes at least and at most), no weekend. One D demanded on Monday
+    (weight 100), Saturday (150) and Sunday (`sunday_required`, 100); over-cover 1 a
+    person on every day."""
+    lines = ["SECTION_HORIZON", "7", "", "SECTION_SHIFTS", "D,480,", ""]
+    lines += ["SECTION_STAFF", "A,D=2,2400,0,7,1,1,1", "B,D=1,480,480,7,1,1,0", ""]
+    required = {0: (1, 100), 5: (1, 150), 6: (sunday_required, 100)}
+    lines += ["SECTION_COVER"]
+    lines += [
+        f"{d},D,{required.get(d, (0, 100))[0]},{required.get(d, (0, 100))[1]},1" for d in range(7)
+    ]
+    return parse_nrp("\n".join(lines) + "\n", name="week")
+
+
+#: A works Monday and Saturday (its weekend on one day), B Tuesday (one over).
+START = (
+    Assignment(0, "D", "ward", "A"),
+    Assignment(1, "D", "ward", "B"),
+    Assignment(5, "D", "ward", "A"),
+)
+
+
+def responses_from(p: RosterProblem) -> BestResponses:
+    search = BestResponses(p)
+    assert first_roster(p, FAR, responses=search) is not None
+    search.adopt(START)
+    return search
+
+
+def test_a_one_day_weekend_is_paired_and_its_monday_taken_over() -> None:
+    # From START: Sunday short (100) and Tuesday one over (1): 101. No best response
+    # alone gains: A trading Monday for Sunday is a tie (100 each), B trading Tuesday
+    # for Monday too (1 over each). The chain forces A onto Sunday (Saturday 150 kept
+    # over Monday 100 within A's two D), then B, who may take the Monday A left, onto
+    # it (its one D: Tuesday given up): nothing short, nobody over, 0; 101 less.
+    p = week(sunday_required=1)
+    search = responses_from(p)
+    assert total(p, START) == 101
+    assert search.rounds(FAR) is False  # the best responses' local optimum
+    search.adopt(START)
+    assert pairings(search) == [Pairing("A", 6, search.column["D"])]
+    assert chain(search, pairings(search)[0], random.Random(0), FAR) is True
+    roster = search.roster()
+    assert validate(p, roster) == []
+    assert total(p, roster) == 0 == search.objective()
+    assert set(roster) == {
+        Assignment(0, "D", "ward", "B"),
+        Assignment(5, "D", "ward", "A"),
+        Assignment(6, "D", "ward", "A"),
+    }
+
+
+def test_improve_tries_each_pairing_once_it_no_longer_pays() -> None:
+    # The same week through `improve`: the one pairing kept, after which A works both
+    # weekend days and no pairing is left
+    p = week(sunday_required=1)
+    search = responses_from(p)
+    assert improve(search, FAR, min_pairings=1) == (1, 1)
+    assert total(p, search.roster()) == 0
+    assert pairings(search) == []
+
+
+def test_no_pairing_where_the_weekend_day_off_is_not_short() -> None:
+    # Sunday not demanded: A's one-day weekend has nothing short to pair with; the
+    # roster stays START (Tuesday one over: 1)
+    p = week(sunday_required=0)
+    search = responses_from(p)
+    assert pairings(search) == []
+    assert improve(search, FAR, min_pairings=1) == (0, 0)
+    assert search.roster() == START
+    assert total(p, search.roster()) == 1
+
+
+def test_no_chains_where_the_roster_holds_fewer_pairings_than_asked() -> None:
+    # The pairing of the first week (101 -> 0 when chained) is one of fewer than
+    # `MIN_PAIRINGS`: `improve` leaves START as it is
+    p = week(sunday_required=1)
+    search = responses_from(p)
+    assert len(pairings(search)) == 1 < MIN_PAIRINGS
+    assert improve(search, FAR) == (0, 0)
+    assert search.roster() == START
+    assert total(p, search.roster()) == 101
