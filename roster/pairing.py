@@ -120,8 +120,8 @@ def chain(responses: BestResponses, pairing: Pairing, rng: random.Random, until:
     taken = [(d, new[d]) for d in range(len(new)) if new[d] and new[d] != old[d]]
     after = dict(responses.plans)
     best_plans, best_value = None, before
-    if responses.objective() < best_value - 1e-9:
-        best_plans, best_value = after, responses.objective()
+    if (forced_value := responses.objective()) < best_value - 1e-9:
+        best_plans, best_value = after, forced_value
     others = [e for e in saved if e != employee]
     rng.shuffle(others)  # ties between partners broken at random
 
@@ -133,16 +133,18 @@ def chain(responses: BestResponses, pairing: Pairing, rng: random.Random, until:
         take = [(d, k, 1.0) for d, k in vacated if not plan[d] and np.isfinite(cost[d, k])]
         return give_up + take
 
+    # each partner's moves against `after`, the plans every partner starts from
+    mirrors = {e: moves for e in others if (moves := mirror(e))}
     ranked = sorted(
-        (e for e in others if mirror(e)),
-        key=lambda e: sum(2.0 if s < 0 else 1.0 for _, _, s in mirror(e)),
+        mirrors,
+        key=lambda e: sum(2.0 if s < 0 else 1.0 for _, _, s in mirrors[e]),
         reverse=True,
     )
     for partner in ranked[:PARTNERS]:
         if time.perf_counter() > until:
             break  # each response's programme runs on past `until` to its schedule
         responses.adopt_plans(after)
-        respond(responses, partner, until, mirror(partner))
+        respond(responses, partner, until, mirrors[partner])
         respond(responses, employee, until)
         respond(responses, partner, until)
         value = responses.objective()
