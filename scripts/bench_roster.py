@@ -272,12 +272,13 @@ unchanged (1,265 beside main's 1,265); one wall-clock run at 19:31 (load 2.5): 1
 (night 156, C40 on K5 again, K3's crew and spares with four who take nights: it
 could not fire either). Where it fires: seed 3, `--reproducible`, main at 19:37 and
 this branch at 20:10 (load 2.5-3): 1,300 against 981 (33 %) where main gave 1,406
-(43 %): the Dari case, three of whose five take no nights (night spread 310), took two
-night workers from its spares in its team level (C11, C16 for C14, C41: night 216),
-its rest 619 -> 535; the other cases as on main. Tried and dropped: a rotation for a crew with one member who
-takes no nights (the four others on a 4-member cycle, that member on the D and then
-the E block of every other cycle, their runs taken from the others, repaired by the
-greedy): from it, 6.6 s reproducible (19:52-19:57), the Kurdish case 503 -> 445 for
+(43 %): the Dari case, three of whose five take no nights (night spread 310), ended
+with C11 and C16 of its spares for C14 and C41 (three night workers, not two: night
+216), its rest 619 -> 535; the others within 25 of main's each (the pool's peaks
+decide which case's roster is kept). Tried and dropped: a rotation for a crew with one
+member who takes no nights (the four others on a 4-member cycle, that member on the D
+and then the E block of every other cycle, their runs taken from the others, repaired
+by the greedy): from it, 6.6 s reproducible (19:52-19:57), the Kurdish case 503 -> 445 for
 the rest (from its own warm start 458) but the Somali case 570 -> 461 (own 438).
 """
 
