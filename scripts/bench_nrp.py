@@ -368,6 +368,30 @@ Measured history (figures behind settings in `roster.nrp`):
   pairings (Instance22's hold hundreds; Instance20's one or two), so Instance20 takes
   main's course again: seed 1 side by side 5,274 / 5,169 (0 paired, 45 / 46 windows;
   main's own spread on that seed 5,068-5,274).
+- 2026-12-05 19:07-20:05 UTC, `--workers 1 --time-limit 60`, load 0.5-2.9 (helper i13,
+  third pass): where Instance13's excess lies, and two moves aimed at it. Main
+  (8a1f8c3), seed 0 at 19:08: 3,013 (9 groups): 23 persons short (2,300), every one on a
+  weekend day (days 5-6: 11, 12-13: 6, 19: 4, 26-27: 2), 20 of them on the long types
+  (n3 6, n2 5, d5 5, a5 4); requests 710 (358 of the 589 requests on unmet, 707; 2 of
+  the 252 requests off, 3), over-cover 3. Weekends: 209 worked whole, 41 on one day, 0
+  of the 250 allowances unused (482 weekend persons asked, 500 at most): at most 18
+  one-day weekends leave full cover. Minutes 927,480 used of 939,000 allowed (941,160
+  asked: 3 short at least whatever the roster), 11,520 unused in 46 employees in steps
+  of 120 (a shorter type where a longer fits). So the excess to the proven 1,348 is the
+  cover (some 2,000 of it) far more than the requests: each one-day weekend paired is a
+  weekday shift handed to someone with minutes to spare. Main again (a copy) at
+  19:56-19:58 (load 2.3-2.5): seed 0 2,624, seed 1 2,757 (seed 0's 3,013 an hour before:
+  the spread). Dropped (probes through benchslot; diff not committed): (1) best
+  responses and the weekend-pairing chains (`roster.pairing`, `min_pairings=1`) between
+  the groups: on the 3,013 roster a round of best responses gained 1 (1.7 s), 15 s of
+  chains tried 41, kept 0; from the programme's first roster (5,053 at 13.5 s) 10 s of
+  chains gave 4,753 (78 tried, 6 kept), where groups gain some 40 a second. (2) The
+  whole model's LNS with only its shift-type and weekends neighbourhoods (which improved
+  5 of 5 times in the second pass's whole-model run) after the programme's roster
+  instead of the groups (`improve_by_groups`), this script: seed 0 3,792 (782 MB);
+  groups for half the time, then that search: 3,361 (670 MB), against main's 2,624 and
+  3,013 on seed 0. Not run for want of benchmark slots (50 min queued for the first of
+  them): seed 1 of either, a bound by column generation.
 """
 
 from __future__ import annotations
