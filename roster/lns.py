@@ -58,6 +58,9 @@ class ShortfallWindows:
 
     days: int
     seconds: float
+    #: Tried only once this many sub-problems in a row have gained nothing: while the
+    #: cheap neighbourhoods still gain, a long search of a window costs more than it finds.
+    after_idle: int = 0
 
 
 def improve(
@@ -143,6 +146,7 @@ def improve(
     crews = _crews(best)
     running: dict[Future[cp_model.CpSolverStatus], tuple[_Neighbourhood, cp_model.CpSolver]] = {}
     turn = 0
+    idle = 0  # sub-problems in a row without gain
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:
             remaining = deadline - clock.now()
@@ -150,6 +154,8 @@ def improve(
             while not stop and len(running) < max(1, num_workers):
                 hood = hoods[turn % len(hoods)]
                 turn += 1
+                if hood.name == "shortfall" and shortfall and idle < shortfall.after_idle:
+                    continue
                 free = _choose(
                     hood,
                     rng,
@@ -189,6 +195,7 @@ def improve(
                 hood, solver = running.pop(future)
                 status = future.result()
                 stats.iterations += 1
+                idle += 1
                 counts = stats.by_neighbourhood.setdefault(hood.name, [0, 0, 0])
                 counts[0] += 1
                 counts[1] += status == cp_model.OPTIMAL
@@ -205,6 +212,8 @@ def improve(
                     improved = found < best_value
                     stats.improvements += improved
                     counts[2] += improved
+                    if improved:
+                        idle = 0
                     best_value = found
                     best = {key: solver.boolean_value(var) for key, var in x.items()}
                     hot = [(e, d) for e, d, var in spots if solver.value(var) > 0]

@@ -146,6 +146,7 @@ SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
 #: (`roster.lns.ShortfallWindows`).
 SHORTFALL_DAYS = 14
 SHORTFALL_SECONDS = 5.0
+SHORTFALL_AFTER_IDLE = 8
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
@@ -443,7 +444,7 @@ def _last_search_parameters(problem: RosterProblem, params: SearchParameters) ->
     return dataclasses.replace(
         params,
         lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS,
-        lns_shortfall=ShortfallWindows(SHORTFALL_DAYS, SHORTFALL_SECONDS),
+        lns_shortfall=ShortfallWindows(SHORTFALL_DAYS, SHORTFALL_SECONDS, SHORTFALL_AFTER_IDLE),
     )
 
 

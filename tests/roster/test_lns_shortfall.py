@@ -71,6 +71,15 @@ def test_lns_tries_the_shortfall_windows_when_given() -> None:
     assert hoods["shortfall"][0] >= 1
 
 
+def test_shortfall_windows_wait_for_sub_problems_without_gain() -> None:
+    # The same search with the windows held back until 1,000 sub-problems in a row have
+    # gained nothing: it reaches the optimum without them (the tiny search takes far
+    # fewer), while with none to wait for (above) they are tried.
+    value, hoods = _tiny_search(ShortfallWindows(days=3, seconds=0.1, after_idle=1000))
+    assert value == 100
+    assert "shortfall" not in hoods
+
+
 def test_lns_has_no_shortfall_windows_unless_given() -> None:
     value, hoods = _tiny_search(None)
     assert value == 100
