@@ -51,18 +51,6 @@ class _Neighbourhood:
 Spot = tuple[str | None, int, cp_model.IntVar]  # employee or None, day, penalty variable
 
 
-@dataclass(frozen=True)
-class ShortfallWindows:
-    """The "shortfall" neighbourhood: `days` days around a cover shortfall (a weekend's
-    first) for everyone who works, each searched for `seconds`."""
-
-    days: int
-    seconds: float
-    #: Tried only once this many sub-problems in a row have gained nothing: while the
-    #: cheap neighbourhoods still gain, a long search of a window costs more than it finds.
-    after_idle: int = 0
-
-
 def improve(
     model: cp_model.CpModel,
     x: dict[Key, cp_model.IntVar],
@@ -78,7 +66,6 @@ def improve(
     clock: WallClock | None = None,
     interrupt: Interrupt | None = None,
     weekends: Sequence[Sequence[int]] = (),
-    shortfall: ShortfallWindows | None = None,
 ) -> tuple[dict[Key, bool], int, LnsStats]:
     """Improve `incumbent` (objective `value`) of `model` (objective already set) until
     `deadline`, a `clock.now()` value (`roster.clock`; the wall clock by default).
@@ -107,11 +94,7 @@ def improve(
 
     `weekends`: the days of each weekend (`RosterProblem.weekends`); with two or more,
     the "weekends" neighbourhood (`_weekend_keys`) frees a few whole weekends for
-    everyone who works.
-
-    `shortfall`: the "shortfall" neighbourhood (`_shortfall_keys`), a window of days
-    around a cover shortfall freed for everyone who works, with a time limit of its own
-    (`ShortfallWindows`)."""
+    everyone who works."""
     interrupt = interrupt or Interrupt()
     rng = random.Random(seed)
     clock = clock or WallClock()
@@ -136,8 +119,6 @@ def improve(
         hoods.append(_Neighbourhood("requests", 0.15))
     if len(weekends) > 1:
         hoods.append(_Neighbourhood("weekends", 0.3))
-    if shortfall is not None:
-        hoods.append(_Neighbourhood("shortfall", 0.0))  # its width is `shortfall.days`
     stats = LnsStats()
     best, best_value = dict(incumbent), value
     hot: list[tuple[str | None, int]] = []
@@ -146,7 +127,6 @@ def improve(
     crews = _crews(best)
     running: dict[Future[cp_model.CpSolverStatus], tuple[_Neighbourhood, cp_model.CpSolver]] = {}
     turn = 0
-    idle = 0  # sub-problems in a row without gain
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:
             remaining = deadline - clock.now()
@@ -154,8 +134,6 @@ def improve(
             while not stop and len(running) < max(1, num_workers):
                 hood = hoods[turn % len(hoods)]
                 turn += 1
-                if hood.name == "shortfall" and shortfall and idle < shortfall.after_idle:
-                    continue
                 free = _choose(
                     hood,
                     rng,
@@ -168,16 +146,12 @@ def improve(
                     on_day=on_day,
                     crew=_one_crew(rng, crews),
                     weekends=weekends,
-                    shortfall=shortfall,
                 )
                 solver = cp_model.CpSolver()
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
                 solver.parameters.num_workers = 1
                 solver.parameters.linearization_level = 2
-                seconds = subsolve_seconds
-                if hood.name == "shortfall" and shortfall is not None:
-                    seconds = shortfall.seconds
-                clock.limit(solver, min(seconds, remaining))
+                clock.limit(solver, min(subsolve_seconds, remaining))
                 solver.parameters.random_seed = rng.randrange(1 << 30)
                 future = pool.submit(
                     _solve_watched, interrupt, solver, sub_model(model, x, best, free)
@@ -195,7 +169,6 @@ def improve(
                 hood, solver = running.pop(future)
                 status = future.result()
                 stats.iterations += 1
-                idle += 1
                 counts = stats.by_neighbourhood.setdefault(hood.name, [0, 0, 0])
                 counts[0] += 1
                 counts[1] += status == cp_model.OPTIMAL
@@ -212,8 +185,6 @@ def improve(
                     improved = found < best_value
                     stats.improvements += improved
                     counts[2] += improved
-                    if improved:
-                        idle = 0
                     best_value = found
                     best = {key: solver.boolean_value(var) for key, var in x.items()}
                     hot = [(e, d) for e, d, var in spots if solver.value(var) > 0]
@@ -354,34 +325,6 @@ def _weekend_keys(
     return {k for k in x if k[1] in window and k[0] in people}
 
 
-def _shortfall_keys(
-    rng: random.Random,
-    shortfall: ShortfallWindows,
-    days: list[int],
-    weekends: Sequence[Sequence[int]],
-    hot: list[tuple[str | None, int]],
-    people: list[str] | set[str],
-    x: dict[Key, cp_model.IntVar],
-) -> set[Key]:
-    """The shifts of `people` in a window of `shortfall.days` days centred on a day
-    short of cover, one on a weekend when any is (a random window when none is short).
-    Curtois–Qu Instance15's rosters end a few persons short on weekend day shifts
-    beyond what its night limits force; a window of two weeks for everyone mends them
-    where windows of 4 or 8 days and the other neighbourhoods do not (from 4,293: 4,076
-    in one 20 s search)."""
-    width = min(len(days), shortfall.days)
-    short = [d for e, d in hot if e is None and d in days]
-    weekend_days = {d for w in weekends for d in w}
-    short = [d for d in short if d in weekend_days] or short
-    start = rng.randrange(0, len(days) - width + 1)
-    if short:
-        centre = days.index(rng.choice(short))
-        start = max(0, min(len(days) - width, centre - width // 2))
-    window = set(days[start : start + width])
-    chosen = set(people)
-    return {k for k in x if k[1] in window and k[0] in chosen}
-
-
 def _choose(
     hood: _Neighbourhood,
     rng: random.Random,
@@ -395,7 +338,6 @@ def _choose(
     on_day: dict[tuple[str, int], str] | None = None,
     crew: list[str] | None = None,
     weekends: Sequence[Sequence[int]] = (),
-    shortfall: ShortfallWindows | None = None,
 ) -> set[Key]:
     """The keys `hood` frees. `crew`: one case's workers (`_one_crew`), for the
     neighbourhoods of a few employees or of a shift type to draw from instead of all."""
@@ -437,9 +379,6 @@ def _choose(
     if hood.name == "weekends":
         people = _pick_employees(rng, len(working), employees, working)  # as for "days"
         return _weekend_keys(rng, hood.size, weekends, hot, people, x)
-    if hood.name == "shortfall" and shortfall is not None:
-        people = _pick_employees(rng, len(working), employees, working)  # as for "days"
-        return _shortfall_keys(rng, shortfall, days, weekends, hot, people, x)
     if hood.name == "requests":
         personal = [(e, d) for e, d in hot if e is not None]
         if personal:

@@ -54,7 +54,6 @@ import time
 
 from roster import columns, cover_bound, groups, sequences
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
-from roster.lns import ShortfallWindows
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
 from roster.solve import (
@@ -141,12 +140,6 @@ FIRST_RUN_SHARE = 0.1
 #: measured history.
 LNS_SUBSOLVE_SECONDS = 0.5
 SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
-#: On such a roster the last search's LNS also frees `SHORTFALL_DAYS` around a cover
-#: shortfall (a weekend's first) for everyone, for `SHORTFALL_SECONDS` a try
-#: (`roster.lns.ShortfallWindows`).
-SHORTFALL_DAYS = 14
-SHORTFALL_SECONDS = 5.0
-SHORTFALL_AFTER_IDLE = 8
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
@@ -436,16 +429,11 @@ def root_share(problem: RosterProblem) -> float:
 
 
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
-    """`params` for step 3: on a roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more the
-    LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) and its shortfall windows
-    (`SHORTFALL_DAYS`, `SHORTFALL_SECONDS`); as they are on smaller ones."""
+    """`params` for step 3: the LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) on a
+    roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more, as they are."""
     if len(problem.employees) * problem.days < SHORT_SUBSOLVE_EMPLOYEE_DAYS:
         return params
-    return dataclasses.replace(
-        params,
-        lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS,
-        lns_shortfall=ShortfallWindows(SHORTFALL_DAYS, SHORTFALL_SECONDS, SHORTFALL_AFTER_IDLE),
-    )
+    return dataclasses.replace(params, lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS)
 
 
 def raised_bound(result: RosterResult, floor: int | None) -> int | None:

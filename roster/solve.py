@@ -21,7 +21,7 @@ from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
 from roster.interrupt import Interrupt
 from roster.kpis import RosterKpis, compute_kpis
-from roster.lns import ShortfallWindows, improve
+from roster.lns import improve
 from roster.model import LEVEL_CHANGES, Key, RepairWeights, RosterModel
 from roster.problem import Assignment, Case, Roster, RosterProblem
 from roster.rotation import applicable as rotation_applies
@@ -126,9 +126,6 @@ class SearchParameters:
     lns_initial_fraction: float = 0.25
     lns_final_fraction: float = 0.1
     lns_subsolve_seconds: float = 1.0
-    #: The LNS's "shortfall" neighbourhood (`roster.lns.ShortfallWindows`): a window of
-    #: days around a cover shortfall for everyone, searched longer; None: not tried.
-    lns_shortfall: ShortfallWindows | None = None
     #: Shortest first CP-SAT run before the LNS, whatever `lns_initial_fraction` gives.
     lns_initial_seconds: float = 1.0
     #: Lexicographic solve: share of the remaining time for each level but the last, in
@@ -990,7 +987,6 @@ def _solve_stage(
         trouble=rm.trouble_spots(),
         # weekends as a neighbourhood only where a weekend limit ties them to each other
         weekends=rm.problem.weekends if _limits_weekends(rm.problem) else (),
-        shortfall=params.lns_shortfall,
         on_improvement=None if report is None else lambda found: report(found, bound),
         stop_at=max(bound, good_enough or 0),
         clock=clock,
