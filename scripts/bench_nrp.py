@@ -392,6 +392,33 @@ Measured history (figures behind settings in `roster.nrp`):
   groups for half the time, then that search: 3,361 (670 MB), against main's 2,624 and
   3,013 on seed 0. Not run for want of benchmark slots (50 min queued for the first of
   them): seed 1 of either, a bound by column generation.
+- 2026-12-05 19:10-20:06 UTC, `--workers 1 --time-limit 60`, load 2.2-3.0 (helper i15,
+  session 19): shortfall windows in Instance15's last search, a neighbourhood of
+  `roster.lns` (branch i15, commits 31e570f and 5aa241f: `lns.ShortfallWindows`,
+  `_shortfall_keys`): 14 days centred on a day short of cover (a weekend's first),
+  everyone who works freed, 5 s a try, in step 3 from 1,500 employee-days. Probe from a 40
+  s roster (seed 0, 5,209): one CP-SAT run on the whole model with days 0-13 free (around
+  short Sunday 6) found no roster in 2 s (the hint not yet completed) and only the hint in
+  5 and 10 s; days 5-18 (around Saturday 12) 5,019 in 5 s, 4,911 in 10 s (its bound
+  4,654). Dropped, both: (1) the window as one more neighbourhood in each turn, side by
+  side, main (8a1f8c3) / this, seeds 0-4: 4,416 / 4,520, 4,175 / 4,114, 4,314 / 4,642,
+  4,282 / 4,430, 4,274 / 4,392 (means 4,292 / 4,420, +3.0 %); logged (seed 0, a dive of
+  7,047 at 37 s, then 5,195), the LNS's 22 s held 24 sub-problems where main's holds some
+  68 (below), 3 of them windows (15 s) that gained nothing. (2) The window only after 8
+  sub-problems in a row without gain: seeds 0-4, main / this, 4,596 / 4,192, 4,273 /
+  4,314, 4,683 / 4,283, 4,457 / 4,465, 4,209 / 4,613 (means 4,444 / 4,373, -1.6 %), but
+  logged (seed 0) it never fired: 68 sub-problems, 36 improving, the last a person of
+  cover at 58.9 s (4,373 -> 4,270), so the LNS never stalls in 60 s and those figures are
+  main's spread (main alone on seeds 0-2: 4,416 and 4,596, 4,175 and 4,273, 4,314 and
+  4,683 in two chains a quarter of an hour apart; the root's bound 3,627 or 3,750 from run
+  to run: the runs part before the LNS). Instance18 with (2), seeds 0-1, main / this:
+  4,596 / 4,731, 4,695 / 4,636 (same code path but for the gate, its spread). At 120 s
+  (seed 0, logged) (2) fired once in 127 sub-problems (48 s of LNS from a dive of 5,929 at
+  71 s) and gained nothing: 4,561. At 60 s the LNS is still gaining when the time ends
+  (half its sub-problems improve) and a 5 s window costs some ten of them; session 18's
+  probe (from 4,293: 4,076 in 20 s) had the whole 20 s for one window, which the last
+  search has not to spare. Instance8 and 11 (below 1,500 employee-days) took main's path
+  by construction: not run.
 """
 
 from __future__ import annotations
