@@ -93,6 +93,15 @@ ROOT_SHARE = 0.7
 #: No other benchmark instance has 56-119 days (Instance15, 42 days, keeps `ROOT_SHARE`).
 LONG_ROOT_DAYS = 56
 LONG_ROOT_SHARE = 0.5
+#: From `LONG_ROOT_DAYS` on, column generation gets `LONG_COLUMN_SHARE` of the time and
+#: dives `LONG_DIVES` times from its root (`columns.generate`'s `dives`), the root
+#: `LONG_DIVES_ROOT_SHARE` of it (the same seconds as `LONG_ROOT_SHARE` of
+#: `COLUMN_SHARE`); the best dive's roster is the start. Instance18's dives of 13-14 s
+#: end anywhere between 44 and 49 persons short from run to run, and the last search
+#: ends where its dive leaves it; its LNS stalls after 8-10 of its 24 s.
+LONG_COLUMN_SHARE = 0.8
+LONG_DIVES_ROOT_SHARE = 0.375
+LONG_DIVES = 2
 #: Share of the time limit for the programme's first roster of a big pool (see
 #: `solve_nrp`), before column generation.
 POOL_START_SHARE = 0.25
@@ -303,12 +312,14 @@ def solve_nrp(
             return improve_by_groups(problem, pool_start, deadline, seed, params, floor)
     if columns.applicable(problem) and not starts:
         # of the time left: a long horizon's programme may have used some
-        column_limit = min(time_limit, remaining()) * COLUMN_SHARE
+        plan = column_plan(problem)
+        column_limit = min(time_limit, remaining()) * plan.share
         given += column_limit
         generated = columns.generate(
             problem,
             column_limit,
-            root_share=root_share(problem),
+            root_share=plan.root_share,
+            dives=plan.dives,
             seed=seed,
             num_workers=num_workers,
             initial=pool_start,
@@ -423,9 +434,20 @@ def improve_by_groups(
     )
 
 
-def root_share(problem: RosterProblem) -> float:
-    """Share of column generation's time for its root (the dive has the rest)."""
-    return LONG_ROOT_SHARE if problem.days >= LONG_ROOT_DAYS else ROOT_SHARE
+@dataclasses.dataclass(frozen=True)
+class ColumnPlan:
+    share: float  #: of the time limit, for column generation
+    root_share: float  #: of that, for its root (the dives have the rest)
+    dives: int
+
+
+def column_plan(problem: RosterProblem) -> ColumnPlan:
+    """How column generation's time is spent on `problem`."""
+    if problem.days < LONG_ROOT_DAYS:
+        return ColumnPlan(COLUMN_SHARE, ROOT_SHARE, 1)
+    if LONG_DIVES > 1:
+        return ColumnPlan(LONG_COLUMN_SHARE, LONG_DIVES_ROOT_SHARE, LONG_DIVES)
+    return ColumnPlan(COLUMN_SHARE, LONG_ROOT_SHARE, 1)
 
 
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
