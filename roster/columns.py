@@ -74,6 +74,8 @@ DIVE_ROUNDS = 3
 SLOW_ROUND = 0.25
 _EPSILON = 1e-6
 WEEKEND_PAIRS = True
+ALTERNATE_WEEKENDS_FIRST = True
+DIVE_AGAIN_SHORT = 1
 #: Horizon (days) from which pricing is by the per-employee dynamic programme
 #: (`_ProgrammePricer`) rather than CP-SAT, unless told (`programme`): 6 weeks. CP-SAT's
 #: pricing model grows with the horizon and its rounds with it. Instance15 (42 days, 45
@@ -330,18 +332,33 @@ def _best_dive(
     cg: ColumnGeneration, root: _Lp, deadline: float, pool: ThreadPoolExecutor, dives: int
 ) -> Roster | None:
     """The best of `dives` dives from the `root` LP, one after another, each given an
-    equal share of the time left; every other one fixes the weekends first."""
+    equal share of the time left; every other one fixes the weekends first. No further
+    dive once one leaves at most `DIVE_AGAIN_SHORT` persons more short than the root LP:
+    the time is the last search's then."""
     best: tuple[int, Roster] | None = None
+    enough = math.ceil(root.under - _EPSILON) + DIVE_AGAIN_SHORT
     for i in range(dives):
         now = time.perf_counter()
-        if i and now > deadline:
+        if i and (now > deadline or (best is not None and _short(cg, best[1]) <= enough)):
             break
         roster = cg.dive(
-            root, now + (deadline - now) / (dives - i), pool, weekends_first=i % 2 == 1
+            root,
+            now + (deadline - now) / (dives - i),
+            pool,
+            weekends_first=ALTERNATE_WEEKENDS_FIRST and i % 2 == 1,
         )
         if roster is not None and (best is None or total(cg.problem, roster) < best[0]):
             best = (total(cg.problem, roster), roster)
     return None if best is None else best[1]
+
+
+def _short(cg: ColumnGeneration, roster: Roster) -> int:
+    """Persons missing from `roster`, summed over the demands."""
+    staffed: dict[DemandKey, int] = {}
+    for a in roster:
+        key = (a.case, a.day, a.shift)
+        staffed[key] = staffed.get(key, 0) + 1
+    return sum(max(0, d.required - staffed.get(k, 0)) for k, d in cg.demands.items())
 
 
 def _columns_of(problem: RosterProblem, roster: Roster) -> dict[str, Column]:

@@ -21,6 +21,7 @@ from roster.columns import (
     _columns_of,
     _fixes_per_step,
     _heaviest_per_slot,
+    _Lp,
     _Pricer,
     _ProgrammePricer,
     _weekend_partners,
@@ -269,24 +270,46 @@ def test_a_weekend_day_fixed_takes_the_heaviest_of_its_other_day_along() -> None
     assert _weekend_partners(step, open_, forced, partner_day) == {("A", 6, "D", "ward"): True}
 
 
-def test_the_best_of_several_dives_is_kept_and_every_other_fixes_weekends_first() -> None:
-    # Three dives from one root, the second (weekends first) the cheapest: on TINY the
-    # empty roster costs 1,005 (10 persons short, two requests unmet), A's day shift
-    # on day 0 905 (a person less short), so that one is kept.
+def _dives(rosters: list[Roster], lp_short: float) -> tuple[Roster | None, list[bool]]:
+    """`_best_dive` on TINY with dives that return `rosters` in turn, from a root LP
+    `lp_short` persons short: the roster kept and each dive's `weekends_first`."""
     p = read_nrp(TINY)
-    empty: tuple[Assignment, ...] = ()
-    one = (Assignment(0, "D", "ward", "A"),)
-    rosters = iter([empty, one, empty])
+    given = iter(rosters)
     asked: list[bool] = []
 
     class Dives:
-        problem = p
+        def __init__(self) -> None:
+            self.problem = p
+            self.demands = {(c.case, c.day, c.shift): c for c in p.cover}
 
         def dive(self, lp: object, deadline: float, pool: object, weekends_first: bool) -> Roster:
             asked.append(weekends_first)
-            return next(rosters)
+            return next(given)
 
-    kept = _best_dive(Dives(), None, FAR, None, dives=3)  # type: ignore[arg-type]
+    root = _Lp(0.0, {}, {}, {}, under=lp_short, under_cost=100 * lp_short)
+    kept = _best_dive(Dives(), root, FAR, None, dives=len(rosters))  # type: ignore[arg-type]
+    return kept, asked
+
+
+#: On TINY (10 persons demanded in 7 days, two requests) the empty roster costs 1,005
+#: (10 short), A's day shift on day 0 905 (9 short).
+EMPTY: Roster = ()
+ONE_SHIFT: Roster = (Assignment(0, "D", "ward", "A"),)
+
+
+def test_the_best_of_several_dives_is_kept_and_every_other_fixes_weekends_first() -> None:
+    # a root LP 1 person short: dives 10 and 9 short leave more than
+    # `DIVE_AGAIN_SHORT` (1) more short, so all three dive; the second is the cheapest
+    p = read_nrp(TINY)
+    assert (total(p, EMPTY), total(p, ONE_SHIFT)) == (1005, 905)
+    kept, asked = _dives([EMPTY, ONE_SHIFT, EMPTY], lp_short=1.0)
     assert asked == [False, True, False]
-    assert (total(p, empty), total(p, one)) == (1005, 905)
-    assert kept == one
+    assert kept == ONE_SHIFT
+
+
+def test_no_further_dive_once_one_is_about_as_short_as_the_root_lp() -> None:
+    # a root LP 8.5 persons short (9 whole): the first dive, 9 short, is within
+    # `DIVE_AGAIN_SHORT` of it, so it is the only one
+    kept, asked = _dives([ONE_SHIFT, EMPTY], lp_short=8.5)
+    assert asked == [False]
+    assert kept == ONE_SHIFT
