@@ -38,6 +38,11 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   employee without a legal schedule is tried alone and then forbidden instead. Fixing
   whole columns (an earlier version) degraded once two thirds of the employees were
   fixed. The dive's roster is the warm start of `roster.nrp.solve_nrp`.
+  Several dives (`generate`'s `dives`, `_best_dive`): one after another from the same
+  root, the best roster kept, until one is within `DIVE_AGAIN_SHORT` of the LP's
+  cover. Every other dive fixes the weekend days first, each with the same
+  employee's other day of that weekend (`weekends_first`): a different roster from
+  the same LP, where the weekends' capacity sets most of the cost (Instance18).
 
 Applies when nothing but cover couples the employees (`applicable`): no language or
 gender demand, no fairness peak, one weighted sum. Pure: no I/O.
@@ -73,8 +78,10 @@ COLUMNS_PER_ROUND = 5
 DIVE_ROUNDS = 3
 SLOW_ROUND = 0.25
 _EPSILON = 1e-6
-WEEKEND_PAIRS = True
-ALTERNATE_WEEKENDS_FIRST = True
+#: Persons short beyond the root LP's (rounded up) at which a dive is good enough: no
+#: further dive of `generate`'s `dives` after it (`_best_dive`). Instance18's first
+#: dives end 43-48 short against the LP's 42.5; a second one paid from a first 47 short
+#: (4,994 to 4,664) and not from one 43-44 short, whose time the last search needs.
 DIVE_AGAIN_SHORT = 1
 #: Horizon (days) from which pricing is by the per-employee dynamic programme
 #: (`_ProgrammePricer`) rather than CP-SAT, unless told (`programme`): 6 weeks. CP-SAT's
@@ -345,7 +352,7 @@ def _best_dive(
             root,
             now + (deadline - now) / (dives - i),
             pool,
-            weekends_first=ALTERNATE_WEEKENDS_FIRST and i % 2 == 1,
+            weekends_first=i % 2 == 1,
         )
         if roster is not None and (best is None or total(cg.problem, roster) < best[0]):
             best = (total(cg.problem, roster), roster)
@@ -752,7 +759,9 @@ class ColumnGeneration:
         heaviest fractional one; price again after each step (`DIVE_ROUNDS`, or one round
         when pricing is slow: `SLOW_ROUND`). A fix that leaves some employee without a
         legal schedule is undone and forbidden instead. Out of time, it returns
-        `heaviest(lp)`."""
+        `heaviest(lp)`. `weekends_first`: the fractional assignments on weekend days are
+        fixed before all others, each with the same employee's heaviest on the other
+        day of that weekend (`_weekend_partners`)."""
         forced: dict[Key, bool] = {}
         # a reproducible search takes the quick branch: its pace is the wall clock's
         quick = self.clock.deterministic or self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
@@ -785,7 +794,7 @@ class ColumnGeneration:
                     if (key[0], key[1]) not in taken:
                         step[key] = True
                         taken.add((key[0], key[1]))
-            if weekends_first and WEEKEND_PAIRS:
+            if weekends_first:
                 step |= _weekend_partners(step, open_, forced, self.partner_day)
             steps += 1
             heaviest = max(

@@ -83,24 +83,20 @@ COLUMN_SHARE = 0.6
 LONG_HORIZON_DAYS = 120
 LONG_HORIZON_START_SHARE = 0.6
 ROOT_SHARE = 0.7
-#: From this horizon on the root gets `LONG_ROOT_SHARE` instead: the dive fixes a slot
-#: per employee and day, and paced to its deadline (`columns._fixes_per_step`) it fixes
-#: many a step when short of time. Instance18 (84 days, 22 staff), seeds 0-6 side by
-#: side: dives of 8 s 4,886-5,341 (the LP 42.5 persons short), the search then
-#: 4,587-4,828 (mean 4,667); dives of 13 s 4,584-5,231, then 4,488-4,796 (mean 4,613).
-#: 0.4 did no better (mean 4,617 on seeds 0-3, against 4,573 for 0.5): figures in
-#: scripts/bench_nrp.py.
+#: From this horizon on column generation gets `LONG_COLUMN_SHARE` of the time, its
+#: root `LONG_ROOT_SHARE` of that (18 s of 60), and up to `LONG_DIVES` dives from the
+#: root (`columns.generate`'s `dives`: a second one only when the first ends more than
+#: `columns.DIVE_AGAIN_SHORT` persons short of the LP). Instance18 (84 days, 22 staff):
+#: the dive fixes a slot per employee and day, paced to its deadline
+#: (`columns._fixes_per_step`); dives of 8 s ended 4,886-5,341 (the LP 42.5 persons
+#: short), of 13 s 4,584-5,231, and the last search ends where its dive leaves it
+#: (a root share of 0.7 of 0.6: mean 4,667 over seeds 0-6; 0.5 of 0.6: 4,613). Two
+#: dives of up to 15 s, the better kept: dives of 4,603-4,760 where one took 4,693-5,178,
+#: and the benchmark (seeds 0-3 side by side) figures in scripts/bench_nrp.py.
 #: No other benchmark instance has 56-119 days (Instance15, 42 days, keeps `ROOT_SHARE`).
 LONG_ROOT_DAYS = 56
-LONG_ROOT_SHARE = 0.5
-#: From `LONG_ROOT_DAYS` on, column generation gets `LONG_COLUMN_SHARE` of the time and
-#: dives `LONG_DIVES` times from its root (`columns.generate`'s `dives`), the root
-#: `LONG_DIVES_ROOT_SHARE` of it (the same seconds as `LONG_ROOT_SHARE` of
-#: `COLUMN_SHARE`); the best dive's roster is the start. Instance18's dives of 13-14 s
-#: end anywhere between 44 and 49 persons short from run to run, and the last search
-#: ends where its dive leaves it; its LNS stalls after 8-10 of its 24 s.
 LONG_COLUMN_SHARE = 0.8
-LONG_DIVES_ROOT_SHARE = 0.375
+LONG_ROOT_SHARE = 0.375
 LONG_DIVES = 2
 #: Share of the time limit for the programme's first roster of a big pool (see
 #: `solve_nrp`), before column generation.
@@ -445,9 +441,7 @@ def column_plan(problem: RosterProblem) -> ColumnPlan:
     """How column generation's time is spent on `problem`."""
     if problem.days < LONG_ROOT_DAYS:
         return ColumnPlan(COLUMN_SHARE, ROOT_SHARE, 1)
-    if LONG_DIVES > 1:
-        return ColumnPlan(LONG_COLUMN_SHARE, LONG_DIVES_ROOT_SHARE, LONG_DIVES)
-    return ColumnPlan(COLUMN_SHARE, LONG_ROOT_SHARE, 1)
+    return ColumnPlan(LONG_COLUMN_SHARE, LONG_ROOT_SHARE, LONG_DIVES)
 
 
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:

@@ -300,8 +300,8 @@ def test_a_long_horizon_gives_column_generation_more_time_and_two_dives(
 ) -> None:
     # 49 days: column generation gets `COLUMN_SHARE` (0.6) of 10 s, its root
     # `ROOT_SHARE` (0.7) of that, and one dive; from `LONG_ROOT_DAYS` (56) on it gets
-    # `LONG_COLUMN_SHARE` (0.8), the root `LONG_DIVES_ROOT_SHARE` (0.375) of it and
-    # `LONG_DIVES` (2) dives. Limits of 6 and 8 s from about 10 s (the capacities'
+    # `LONG_COLUMN_SHARE` (0.8), the root `LONG_ROOT_SHARE` (0.375) of it and
+    # up to `LONG_DIVES` (2) dives. Limits of 6 and 8 s from about 10 s (the capacities'
     # bound took a little of the time first).
     from roster import columns
     from tests.roster.test_windows import generated_nrp
