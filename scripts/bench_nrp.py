@@ -383,8 +383,11 @@ Measured history (figures behind settings in `roster.nrp`):
   (341cb8a), one slot, runs in turn: seed 1 4,611 / 4,730, seed 3 4,696 / 4,513. The
   second dive only when the first ends more than one person short of the LP's cover
   (`columns.DIVE_AGAIN_SHORT` = 1, 2e77770; else the last search has the time), main /
-  this, seeds 0-3 in turn: 4,712 / 4,613, 4,611 / 4,611, 4,698 / 4,592, 4,696 / 4,506
-  (means 4,679 / 4,581, -2.1 %; within 2 % of 4,459: 0 / 1 of 4).
+  this, seeds 0-5 in turn: 4,712 / 4,613, 4,611 / 4,611, 4,698 / 4,592, 4,696 / 4,506,
+  4,604 / 4,609, 4,532 / 4,534 (means 4,642 / 4,578, -1.4 %; within 2 % of 4,459: 1 /
+  2 of 6). With `DIVE_AGAIN_SHORT` = 0 (a second dive unless the first is 43 short),
+  seeds 0-5: 4,602, 4,519, 4,504, 4,617, 4,702, 4,721 (mean 4,611): no better, and
+  the last search loses its time more often.
   Dropped: weekend-pairing chains (`roster.pairing`) on the dive: its rosters hold 0-2
   pairings (0-3 one-day weekends; the rest of the shortfall is weekends of the wrong
   type and 0-2 allowances unused), none kept.
