@@ -847,7 +847,8 @@ def generate(
     clock: WallClock | None = None,
     dives: int = 1,
 ) -> ColumnResult:
-    """Column generation at the root (up to `root_share` of the time), then a dive.
+    """Column generation at the root (up to `root_share` of the time), then a dive, or
+    up to `dives` dives from the same root, the best roster kept (`_best_dive`).
     `initial`: a legal roster whose schedules are the first columns of the employees
     the programme prices (`sequences.first_roster`'s: the root LP starts at or below
     its objective instead of far above).
