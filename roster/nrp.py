@@ -92,8 +92,8 @@ ROOT_SHARE = 0.7
 #: short), of 13 s 4,584-5,231, and the last search ends where its dive leaves it
 #: (a root share of 0.7 of 0.6: mean 4,667 over seeds 0-6; 0.5 of 0.6: 4,613). Two
 #: dives of up to 15 s, the better kept: dives of 4,603-4,760 where one took 4,693-5,178,
-#: and after the last search, seeds 0-5 side by side, a mean of 4,578 against 4,642 (figures
-#: in scripts/bench_nrp.py).
+#: and after the last search, seeds 0-7 side by side, a mean of 4,572 against 4,611, the
+#: worst 4,613 against 4,712 (figures in scripts/bench_nrp.py).
 #: No other benchmark instance has 56-119 days (Instance15, 42 days, keeps `ROOT_SHARE`).
 LONG_ROOT_DAYS = 56
 LONG_COLUMN_SHARE = 0.8
