@@ -419,6 +419,29 @@ Measured history (figures behind settings in `roster.nrp`):
   probe (from 4,293: 4,076 in 20 s) had the whole 20 s for one window, which the last
   search has not to spare. Instance8 and 11 (below 1,500 employee-days) took main's path
   by construction: not run.
+- 2026-12-05 19:07-20:10 UTC, `--workers 1 --time-limit 60`, load 2.2-3.0 (helper i18,
+  third pass): Instance18's dive. Probes of column generation alone (solve_nrp's split,
+  `/tmp` script, seeds 0-3): main's code, twice, dives of 4,791 / 4,797 (45 / 45 short),
+  5,001 / 5,089 (47 / 48), 5,085 / 5,178 (48 / 49), 5,030 / 4,693 (47 / 44), mean 4,958:
+  the same seed 0-340 apart (the dive is paced by the wall clock). Kept: up to two dives
+  from the same root, the better kept (`columns._best_dive`), column generation 0.8 of
+  the time (root 18 s as before, each dive up to half the rest), the second fixing the
+  weekend days first, each with the same employee's other day of that weekend. Both
+  dives, seeds 0-3: 4,616 (43) / 4,999 (47), 4,603 (43) / 4,664 (44), 4,760 (44) / 4,806
+  (45), 4,994 (47) / 4,664 (44): best mean 4,661, column generation ending at 37-40 s. A
+  plain second dive, seeds 0-2: 4,642 / 4,871, 5,024 / 4,680, 5,155 / 4,796. Benchmark,
+  main (fea296c) / both dives always (341cb8a), one slot, runs in turn: seed 1 4,611 /
+  4,730, seed 3 4,696 / 4,513. The second dive only when the first ends more than one
+  person shorter than the LP's cover, rounded up (`columns.DIVE_AGAIN_SHORT` = 1,
+  2e77770; else the last search has the time), main / this, seeds 0-7 in turn: 4,712 /
+  4,613, 4,611 / 4,611, 4,698 / 4,592, 4,696 / 4,506, 4,604 / 4,609, 4,532 / 4,534,
+  4,515 / 4,513, 4,522 / 4,598 (means 4,611 / 4,572, -0.9 %; worst 4,712 / 4,613; within
+  2 % of 4,459: 3 / 3 of 8, load 2.2-3.0). With `DIVE_AGAIN_SHORT` = 0 (a second dive
+  unless the first is 43 short), seeds 0-5: 4,602, 4,519, 4,504, 4,617, 4,702, 4,721
+  (mean 4,611, against 4,578 with 1 on the same seeds): dropped.
+  Dropped: weekend-pairing chains (`roster.pairing`) on the dive: its rosters hold 0-2
+  pairings (0-3 one-day weekends; the rest of the shortfall is weekends of the wrong
+  type and 0-2 allowances unused), none kept.
 """
 
 from __future__ import annotations
