@@ -64,7 +64,7 @@ from roster import sequences
 from roster.clock import WallClock
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
-from roster.validate import total
+from roster.validate import persons_short, total
 
 #: Assignments at or above this LP value are fixed together in one dive step.
 FIX_AT = 0.9
@@ -346,7 +346,9 @@ def _best_dive(
     enough = math.ceil(root.under - _EPSILON) + DIVE_AGAIN_SHORT
     for i in range(dives):
         now = time.perf_counter()
-        if i and (now > deadline or (best is not None and _short(cg, best[1]) <= enough)):
+        if i and (
+            now > deadline or (best is not None and persons_short(cg.problem, best[1]) <= enough)
+        ):
             break
         roster = cg.dive(
             root,
@@ -357,15 +359,6 @@ def _best_dive(
         if roster is not None and (best is None or total(cg.problem, roster) < best[0]):
             best = (total(cg.problem, roster), roster)
     return None if best is None else best[1]
-
-
-def _short(cg: ColumnGeneration, roster: Roster) -> int:
-    """Persons missing from `roster`, summed over the demands."""
-    staffed: dict[DemandKey, int] = {}
-    for a in roster:
-        key = (a.case, a.day, a.shift)
-        staffed[key] = staffed.get(key, 0) + 1
-    return sum(max(0, d.required - staffed.get(k, 0)) for k, d in cg.demands.items())
 
 
 def _columns_of(problem: RosterProblem, roster: Roster) -> dict[str, Column]:

@@ -61,14 +61,13 @@ from roster.solve import (
     RosterResult,
     SearchParameters,
     build_seconds,
-    explain_uncovered,
     part_solver,
     roster_result,
     solve,
     solve_in_windows,
     too_big_to_build,
 )
-from roster.validate import total, validate
+from roster.validate import persons_short, total, validate
 from solving.status import SolveStatus
 
 #: Share of the time limit for column generation and its dive (`ROOT_SHARE` of it at
@@ -329,7 +328,7 @@ def solve_nrp(
             target = math.ceil(generated.lp_under - 1e-6)
             if generated.lp_under_cost is not None:
                 target_cost = math.ceil(generated.lp_under_cost - 1e-6)
-    if starts and num_workers >= MEND_MIN_WORKERS and _missing(problem, starts[0]) > target:
+    if starts and num_workers >= MEND_MIN_WORKERS and persons_short(problem, starts[0]) > target:
         mend_limit = min(remaining() * COVER_REPAIR_SHARE, time_limit * COVER_REPAIR_CAP)
         given += mend_limit
         mended = mend_cover(
@@ -357,7 +356,7 @@ def solve_nrp(
         # and charging nothing for over-cover can only lower the objective of every roster
         if warm.bound is not None:
             bounds.append(warm.bound)
-    start = min(starts, key=lambda r: (_missing(problem, r), total(problem, r)), default=None)
+    start = min(starts, key=lambda r: (persons_short(problem, r), total(problem, r)), default=None)
     if pool_start is not None and (
         start is None or total(problem, pool_start) < total(problem, start)
     ):
@@ -460,8 +459,3 @@ def raised_bound(result: RosterResult, floor: int | None) -> int | None:
     if not known or result.objective is None:
         return max(known, default=None)
     return min(max(known), result.objective)
-
-
-def _missing(problem: RosterProblem, roster: Roster) -> int:
-    """Persons missing over all demands of `roster`."""
-    return sum(u.missing for u in explain_uncovered(problem, roster))
