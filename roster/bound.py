@@ -51,6 +51,10 @@ from roster.peak_bound import crews_peak
 from roster.problem import Case, Employee, RosterProblem
 from roster.templates import ShiftType
 
+#: The most night peaks past the lowest at which each case's faces are bounded
+#: (`_faces_by_case_and_night_peak`), five relaxations each (five cases, pool 60: 2-4).
+MAX_PEAKS_BY_CASE = 6
+
 
 @dataclass(frozen=True)
 class QualityBound:
@@ -88,7 +92,7 @@ def quality_bound(
         lowest = night
         faces, night = _faces_and_night_peak(p, missing, team, met, lowest)
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
-        if len(p.cases) > 1:
+        if len(p.cases) > 1 and not missing:
             by_case = _faces_by_case_and_night_peak(p, missing, team, met, lowest)
             if sum(by_case) > faces + night:
                 faces, night = by_case
@@ -264,17 +268,24 @@ def _faces_by_case_and_night_peak(
     w = p.weights
     per_case_team = _team_per_case(p, missing)
 
+    def alone(case: Case) -> RosterProblem:
+        return dataclasses.replace(
+            p, cases=(case,), cover=tuple(d for d in p.cover if d.case == case.id)
+        )
+
     def relaxation(case: Case) -> FacesUnderNightPeak:
         team = None
         if team_members is not None:
             team = team_members - sum(n for c, n in per_case_team.items() if c != case.id)
-        alone = dataclasses.replace(
-            p, cases=(case,), cover=tuple(d for d in p.cover if d.case == case.id)
-        )
-        return FacesUnderNightPeak(alone, missing, team, languages_met)
+        return FacesUnderNightPeak(alone(case), missing, team, languages_met)
 
     faces_of = {case.id: relaxation(case) for case in p.cases}
-    fewest = {case.id: faces_of[case.id](None) for case in p.cases}
+    # a case's faces under any peak are at least its per-type bound (no relaxation to
+    # solve for it)
+    fewest = {
+        case.id: w.face_per_time_of_day * _faces(alone(case), missing, languages_met)
+        for case in p.cases
+    }
     at_peak = {case.id: faces_of[case.id](lowest) for case in p.cases}
     best = (sum(at_peak.values()), w.night_spread * lowest)
     # past `stop` the night spread alone, with every case at its fewest faces, costs
@@ -282,9 +293,12 @@ def _faces_by_case_and_night_peak(
     stop = lowest + math.ceil((best[0] - sum(fewest.values())) / w.night_spread)
     coefficients = {c for e in p.employees if (c := fairness_coefficient(e))}
     peaks = sorted({k * c for c in coefficients for k in range(lowest // c + 1, stop // c + 1)})
-    for peak in peaks:
+    for tried, peak in enumerate(peaks):
         if sum(fewest.values()) + w.night_spread * peak >= sum(best):
             break
+        if tried == MAX_PEAKS_BY_CASE:
+            # the peaks not tried, from this one on, cost at least their fewest faces
+            return min(best, (sum(fewest.values()), w.night_spread * peak), key=sum)
         for case in p.cases:
             if at_peak[case.id] > fewest[case.id]:
                 at_peak[case.id] = faces_of[case.id](peak)
