@@ -94,3 +94,69 @@ def test_no_chains_where_the_roster_holds_fewer_pairings_than_asked() -> None:
     assert improve(search, FAR) == (0, 0)
     assert search.roster() == START
     assert total(p, search.roster()) == 101
+
+
+def swap_week(c_may_work_late: bool) -> RosterProblem:
+    """A week from Monday, shifts E and L (8 h each). A: E only, at most two shifts,
+    one weekend. B: E only, exactly one shift, no weekend. C: exactly one shift, E or
+    (if `c_may_work_late`) L, one weekend. Demanded: E on Monday (100), Saturday (150)
+    and Sunday (100), L on Sunday (100); over-cover 1 a person."""
+    late = 1 if c_may_work_late else 0
+    lines = ["SECTION_HORIZON", "7", "", "SECTION_SHIFTS", "E,480,", "L,480,", ""]
+    lines += ["SECTION_STAFF", "A,E=2|L=0,960,0,7,1,1,1", "B,E=1|L=0,480,480,7,1,1,0"]
+    lines += [f"C,E=1|L={late},480,480,7,1,1,1", "", "SECTION_COVER"]
+    required = {(0, "E"): 100, (5, "E"): 150, (6, "E"): 100, (6, "L"): 100}
+    for d in range(7):
+        for shift in ("E", "L"):
+            weight = required.get((d, shift))
+            lines.append(f"{d},{shift},{1 if weight else 0},{weight or 100},1")
+    return parse_nrp("\n".join(lines) + "\n", name="swap week")
+
+
+#: A works Monday and Saturday (its weekend on one day), B Tuesday (one over), C Sunday E.
+SWAP_START = (
+    Assignment(0, "E", "ward", "A"),
+    Assignment(1, "E", "ward", "B"),
+    Assignment(5, "E", "ward", "A"),
+    Assignment(6, "E", "ward", "C"),
+)
+
+
+def swap_responses(p: RosterProblem) -> BestResponses:
+    search = BestResponses(p)
+    assert first_roster(p, FAR, responses=search) is not None
+    search.adopt(SWAP_START)
+    return search
+
+
+def test_a_one_day_weekend_is_paired_by_a_swap_of_shift_types() -> None:
+    # From SWAP_START: Sunday's L short (100), Tuesday one over (1): 101. A may not
+    # work L, so no plain pairing; C, on Sunday's E, may. The swap forces A onto
+    # Sunday's E (Monday given up: A's two shifts) and C onto Sunday's L, then B onto
+    # the Monday A left (Tuesday given up): nothing short, nobody over, 0
+    p = swap_week(c_may_work_late=True)
+    search = swap_responses(p)
+    assert total(p, SWAP_START) == 101
+    e, late = search.column["E"], search.column["L"]
+    assert pairings(search) == [Pairing("A", 6, e, "C", late)]
+    assert chain(search, pairings(search)[0], random.Random(0), FAR) is True
+    roster = search.roster()
+    assert validate(p, roster) == []
+    assert total(p, roster) == 0 == search.objective()
+    assert set(roster) == {
+        Assignment(0, "E", "ward", "B"),
+        Assignment(5, "E", "ward", "A"),
+        Assignment(6, "E", "ward", "A"),
+        Assignment(6, "L", "ward", "C"),
+    }
+
+
+def test_no_swap_with_a_partner_who_may_not_work_the_short_shift() -> None:
+    # C may not work L either: nobody on Sunday can move onto the short L, no pairing,
+    # and the roster stays SWAP_START (101)
+    p = swap_week(c_may_work_late=False)
+    search = swap_responses(p)
+    assert pairings(search) == []
+    assert improve(search, FAR, min_pairings=1) == (0, 0)
+    assert search.roster() == SWAP_START
+    assert total(p, search.roster()) == 101
