@@ -17,11 +17,6 @@ shift the employee took, or are off where the employee left one), each first
 forced to mirror the move, then free, and the employee's again. It is kept when the
 roster's objective drops, undone otherwise. Each step is one employee's programme
 (tens of milliseconds on Instance22). Pure: no I/O.
-
-Where the employee may not work the shift short on the day off, a swap: the employee
-takes the shift of someone working that day who may work the short one, and that
-someone moves onto it. Instance20's one-day weekends are short only on types their
-employees may not work (shift-type eligibility), so plain pairings never apply there.
 """
 
 from __future__ import annotations
@@ -29,7 +24,6 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -52,14 +46,14 @@ MIN_PAIRINGS = 10
 @dataclass(frozen=True)
 class Pairing:
     """`employee` to work `symbol` (a column of `BestResponses.symbols`) on `day`, the
-    day off of a weekend they work on its other day only. A swap names a `partner` who
-    works `symbol` on `day` and moves to `partner_symbol`, the shift short there."""
+    day off of a weekend they work on its other day only. A relocation: `day` lies in
+    a weekend they do not work, and they give up `release`, the day they work of a
+    weekend worked on one day (their count of weekends unchanged)."""
 
     employee: str
     day: int
     symbol: int
-    partner: str | None = None
-    partner_symbol: int = 0
+    release: int | None = None
 
 
 #: A forced (day, symbol, sign): sign > 0 works `symbol` that day, sign < 0 does not.
@@ -68,9 +62,7 @@ Forced = tuple[int, int, float]
 
 def pairings(responses: BestResponses) -> list[Pairing]:
     """The pairings of the responses' current plans: each weekend worked on one day,
-    its day off, and each shift short that day which the employee may work; where they
-    may work none of them, a swap with each employee working that day on a shift the
-    employee may work, who may work the short one."""
+    its day off, and each shift short that day which the employee may work."""
     short = responses.required - responses.staffed
     found = []
     for employee, plan in responses.plans.items():
@@ -81,27 +73,33 @@ def pairings(responses: BestResponses) -> list[Pairing]:
             for day in weekend:
                 if plan[day]:
                     continue
-                wanted = [k for k in range(1, len(responses.symbols)) if short[day, k] > 0]
-                direct = [Pairing(employee, day, k) for k in wanted if np.isfinite(cost[day, k])]
-                found += direct or _swaps(responses, employee, day, wanted)
+                for k in range(1, len(responses.symbols)):
+                    if short[day, k] > 0 and np.isfinite(cost[day, k]):
+                        found.append(Pairing(employee, day, k))
     return found
 
 
-def _swaps(
-    responses: BestResponses, employee: str, day: int, wanted: Sequence[int]
-) -> list[Pairing]:
-    cost = responses.programmes[employee].cost
+def relocations(responses: BestResponses) -> list[Pairing]:
+    """Each weekend worked on one day given up for a shift short on a weekend not
+    worked, which the employee may work."""
+    short = responses.required - responses.staffed
+    weekends = responses.problem.weekends
     found = []
-    for partner, plan in responses.plans.items():
-        held = plan[day]
-        if partner == employee or not held or not np.isfinite(cost[day, held]):
+    for employee, plan in responses.plans.items():
+        cost = responses.programmes[employee].cost
+        worked = [[d for d in weekend if plan[d]] for weekend in weekends]
+        released = [days[0] for days in worked if len(days) == 1]
+        if not released:
             continue
-        partner_cost = responses.programmes[partner].cost
-        found += [
-            Pairing(employee, day, held, partner, k)
-            for k in wanted
-            if np.isfinite(partner_cost[day, k])
+        wanted = [
+            (day, k)
+            for weekend, days in zip(weekends, worked)
+            if not days
+            for day in weekend
+            for k in range(1, len(responses.symbols))
+            if short[day, k] > 0 and np.isfinite(cost[day, k])
         ]
+        found += [Pairing(employee, d, k, r) for r in released for d, k in wanted]
     return found
 
 
@@ -137,27 +135,24 @@ def chain(responses: BestResponses, pairing: Pairing, rng: random.Random, until:
     """One chain for `pairing` (see the module docstring); True when kept."""
     before, saved = responses.objective(), dict(responses.plans)
     employee = pairing.employee
-    moved = [(employee, pairing.symbol)]
-    if pairing.partner is not None:
-        moved.append((pairing.partner, pairing.partner_symbol))
-    for who, symbol in moved:
-        respond(responses, who, until, [(pairing.day, symbol, 1.0)])
-        if responses.plans[who][pairing.day] != symbol:
-            responses.adopt_plans(saved)
-            return False
-    # what the moved gave up (now short, or less over) and took (now over, or less
-    # short); a swap's shift, given up by the partner and taken by the employee, neither
-    vacated, taken = Counter[tuple[int, int]](), Counter[tuple[int, int]]()
-    for who, _ in moved:
-        old, new = saved[who], responses.plans[who]
-        vacated.update((d, old[d]) for d in range(len(old)) if old[d] and new[d] != old[d])
-        taken.update((d, new[d]) for d in range(len(new)) if new[d] and new[d] != old[d])
-    vacated, taken = vacated - taken, taken - vacated
+    old = saved[employee]
+    forced = [(pairing.day, pairing.symbol, 1.0)]
+    if pairing.release is not None:
+        forced.append((pairing.release, 0, 1.0))  # symbol 0: off
+    respond(responses, employee, until, forced)
+    new = responses.plans[employee]
+    if new[pairing.day] != pairing.symbol or (pairing.release is not None and new[pairing.release]):
+        responses.adopt_plans(saved)
+        return False
+    # what the employee gave up (now short, or less over) and took (now over, or less
+    # short)
+    vacated = [(d, old[d]) for d in range(len(old)) if old[d] and new[d] != old[d]]
+    taken = [(d, new[d]) for d in range(len(new)) if new[d] and new[d] != old[d]]
     after = dict(responses.plans)
     best_plans, best_value = None, before
     if (forced_value := responses.objective()) < best_value - 1e-9:
         best_plans, best_value = after, forced_value
-    others = [e for e in saved if e not in {who for who, _ in moved}]
+    others = [e for e in saved if e != employee]
     rng.shuffle(others)  # ties between partners broken at random
 
     def mirror(partner: str) -> list[Forced]:
