@@ -46,14 +46,11 @@ MIN_PAIRINGS = 10
 @dataclass(frozen=True)
 class Pairing:
     """`employee` to work `symbol` (a column of `BestResponses.symbols`) on `day`, the
-    day off of a weekend they work on its other day only. A relocation: `day` lies in
-    a weekend they do not work, and they give up `release`, the day they work of a
-    weekend worked on one day (their count of weekends unchanged)."""
+    day off of a weekend they work on its other day only."""
 
     employee: str
     day: int
     symbol: int
-    release: int | None = None
 
 
 #: A forced (day, symbol, sign): sign > 0 works `symbol` that day, sign < 0 does not.
@@ -76,30 +73,6 @@ def pairings(responses: BestResponses) -> list[Pairing]:
                 for k in range(1, len(responses.symbols)):
                     if short[day, k] > 0 and np.isfinite(cost[day, k]):
                         found.append(Pairing(employee, day, k))
-    return found
-
-
-def relocations(responses: BestResponses) -> list[Pairing]:
-    """Each weekend worked on one day given up for a shift short on a weekend not
-    worked, which the employee may work."""
-    short = responses.required - responses.staffed
-    weekends = responses.problem.weekends
-    found = []
-    for employee, plan in responses.plans.items():
-        cost = responses.programmes[employee].cost
-        worked = [[d for d in weekend if plan[d]] for weekend in weekends]
-        released = [days[0] for days in worked if len(days) == 1]
-        if not released:
-            continue
-        wanted = [
-            (day, k)
-            for weekend, days in zip(weekends, worked)
-            if not days
-            for day in weekend
-            for k in range(1, len(responses.symbols))
-            if short[day, k] > 0 and np.isfinite(cost[day, k])
-        ]
-        found += [Pairing(employee, d, k, r) for r in released for d, k in wanted]
     return found
 
 
@@ -136,12 +109,9 @@ def chain(responses: BestResponses, pairing: Pairing, rng: random.Random, until:
     before, saved = responses.objective(), dict(responses.plans)
     employee = pairing.employee
     old = saved[employee]
-    forced = [(pairing.day, pairing.symbol, 1.0)]
-    if pairing.release is not None:
-        forced.append((pairing.release, 0, 1.0))  # symbol 0: off
-    respond(responses, employee, until, forced)
+    respond(responses, employee, until, [(pairing.day, pairing.symbol, 1.0)])
     new = responses.plans[employee]
-    if new[pairing.day] != pairing.symbol or (pairing.release is not None and new[pairing.release]):
+    if new[pairing.day] != pairing.symbol:
         responses.adopt_plans(saved)
         return False
     # what the employee gave up (now short, or less over) and took (now over, or less
