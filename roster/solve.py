@@ -201,9 +201,10 @@ DP_FINISH_SHARE = 0.95
 #: then gain more a second (Instance20, 120 s: rounds of 7.5 s gained 3.5 % and 1.1 %,
 #: the next window's 8 s 11 %).
 DP_ROUND_MIN_GAIN = 0.05
-#: Seconds of weekend-pairing chains (`roster.pairing`) after each sweep of the time
-#: windows: Instance22's chains gained 805 of 1,159 in their first 10 s of 30 from a
-#: 120 s roster (38,022), 29 in the last 10 s.
+#: Seconds of one spell of weekend-pairing chains (`roster.pairing`) after a sweep of
+#: the time windows: Instance22's chains gained 805 of 1,159 in their first 10 s of 30
+#: from a 120 s roster (38,022), 29 in the last 10 s. Spells follow one another while
+#: each gains faster than the sweep before them (`_pair_weekends`).
 PAIRING_SECONDS = 15.0
 
 
@@ -354,7 +355,7 @@ def _solve_by_windows(
     if grouping:
         searches.append((groups.sweep_seconds, groups.improve))
     while True:
-        moved, cycle_start = 0, value
+        moved, cycle_start, cycle_began = 0, value, time.perf_counter()
         for sweep_seconds, improve_by in searches:
             part = deadline
             if responses is not None or len(searches) > 1:
@@ -374,8 +375,17 @@ def _solve_by_windows(
         if deadline.remaining() <= windows.MIN_WINDOW_SECONDS or interrupt.stopped:
             break
         if pairer is not None:
+            sweep_rate = (cycle_start - value) / max(1e-9, time.perf_counter() - cycle_began)
             roster, value, count = _pair_weekends(
-                problem, pairer, roster, value, deadline, interrupt, legal_total, seed + sweep
+                problem,
+                pairer,
+                roster,
+                value,
+                deadline,
+                interrupt,
+                legal_total,
+                seed + sweep,
+                sweep_rate,
             )
             paired, moved = paired + count, moved + count
         if responses is None:
@@ -417,20 +427,54 @@ def _pair_weekends(
     interrupt: Interrupt,
     legal_total: Callable[[RosterProblem, Roster], float],
     seed: int,
+    sweep_rate: float,
 ) -> tuple[Roster, int, int]:
-    """Weekend-pairing chains (`roster.pairing`) from `roster` for up to
-    `PAIRING_SECONDS`: the roster they end on when legal and better, its value and the
-    chains kept; else `roster` unchanged."""
+    """Spells of weekend-pairing chains (`roster.pairing`) from `roster`, each for up
+    to `PAIRING_SECONDS`, while each gains more a second than `sweep_rate` (the gain a
+    second of the sweep before them): the roster they end on, its value and the chains
+    kept. Instance22's first spell (seed 1) gained 91 a second where the sweep of
+    windows before it gained 53, and was cut short with half its chains kept."""
+    kept_in_all, seed_of_spell = 0, seed
+    while deadline.remaining() > windows.MIN_WINDOW_SECONDS and not interrupt.stopped:
+        began = time.perf_counter()
+        roster, gained, kept = _pairing_spell(
+            problem, pairer, roster, value, deadline, interrupt, legal_total, seed_of_spell
+        )
+        kept_in_all, seed_of_spell = kept_in_all + kept, seed_of_spell + 1
+        value -= gained
+        if not pairing_pays(gained, time.perf_counter() - began, sweep_rate):
+            break
+    return roster, value, kept_in_all
+
+
+def pairing_pays(gained: int, seconds: float, sweep_rate: float) -> bool:
+    """Whether a spell of pairing chains that gained `gained` in `seconds` earns
+    another: it gained, and at least `sweep_rate` a second (the windows' rate)."""
+    return gained > 0 and gained >= sweep_rate * seconds
+
+
+def _pairing_spell(
+    problem: RosterProblem,
+    pairer: sequences.BestResponses,
+    roster: Roster,
+    value: int,
+    deadline: Deadline,
+    interrupt: Interrupt,
+    legal_total: Callable[[RosterProblem, Roster], float],
+    seed: int,
+) -> tuple[Roster, int, int]:
+    """One spell of chains for up to `PAIRING_SECONDS`: the roster it ends on when
+    legal and better, the gain and the chains kept; else `roster`, 0, 0."""
     pairer.adopt(roster)
     until = time.perf_counter() + min(PAIRING_SECONDS, deadline.remaining())
     _, kept = pairing.improve(pairer, until, seed=seed, stop=lambda: interrupt.stopped)
     if not kept:
-        return roster, value, 0
+        return roster, 0, 0
     candidate = pairer.roster()
     candidate_value = legal_total(problem, candidate)
     if candidate_value < value:
-        return candidate, int(candidate_value), kept
-    return roster, value, 0
+        return candidate, value - int(candidate_value), kept
+    return roster, 0, 0
 
 
 def part_solver(

@@ -8,6 +8,7 @@ from roster import Assignment, RosterProblem, total, validate
 from roster.pairing import MIN_PAIRINGS, Pairing, chain, improve, pairings
 from roster.read_nrp import parse_nrp
 from roster.sequences import BestResponses, first_roster
+from roster.solve import pairing_pays
 from tests.roster.instances import FAR
 
 
@@ -94,3 +95,17 @@ def test_no_chains_where_the_roster_holds_fewer_pairings_than_asked() -> None:
     assert improve(search, FAR) == (0, 0)
     assert search.roster() == START
     assert total(p, search.roster()) == 101
+
+
+def test_another_spell_of_chains_while_they_gain_faster_than_the_windows() -> None:
+    # 300 in 10 s is 30 a second, more than the sweep's 20: another spell
+    assert pairing_pays(gained=300, seconds=10.0, sweep_rate=20.0) is True
+    # a sweep that gained nothing: any gain earns another spell
+    assert pairing_pays(gained=1, seconds=15.0, sweep_rate=0.0) is True
+
+
+def test_no_other_spell_once_they_gain_slower_than_the_windows_or_not_at_all() -> None:
+    # 100 in 10 s is 10 a second, less than the sweep's 20: the windows again
+    assert pairing_pays(gained=100, seconds=10.0, sweep_rate=20.0) is False
+    # nothing gained (no chain kept), even after a sweep that gained nothing
+    assert pairing_pays(gained=0, seconds=15.0, sweep_rate=0.0) is False
