@@ -204,7 +204,7 @@ DP_ROUND_MIN_GAIN = 0.05
 #: Seconds of one spell of weekend-pairing chains (`roster.pairing`) after a sweep of
 #: the time windows: Instance22's chains gained 805 of 1,159 in their first 10 s of 30
 #: from a 120 s roster (38,022), 29 in the last 10 s. Spells follow one another while
-#: each gains faster than the sweep before them (`_pair_weekends`).
+#: each gains faster than the sweep before them (`pairing_pays`).
 PAIRING_SECONDS = 15.0
 
 
@@ -374,35 +374,36 @@ def _solve_by_windows(
         sweep += 1
         if deadline.remaining() <= windows.MIN_WINDOW_SECONDS or interrupt.stopped:
             break
-        if pairer is not None:
-            sweep_rate = (cycle_start - value) / max(1e-9, time.perf_counter() - cycle_began)
-            roster, value, count = _pair_weekends(
-                problem,
-                pairer,
-                roster,
-                value,
-                deadline,
-                interrupt,
-                legal_total,
-                seed + sweep,
-                sweep_rate,
-            )
-            paired, moved = paired + count, moved + count
-        if responses is None:
+        responding = responses is not None
+        # spells of pairing chains and rounds of best responses, a spell and a round at a
+        # time, while they gain faster than the sweep did (Instance22, seed 1: its first
+        # sweep gained 54 a second, the spell after it 91, the round after that 200)
+        sweep_rate = (cycle_start - value) / max(1e-9, time.perf_counter() - cycle_began)
+        spell_seed = seed + sweep
+        while deadline.remaining() > windows.MIN_WINDOW_SECONDS and not interrupt.stopped:
+            began, before = time.perf_counter(), value
+            if pairer is not None:
+                roster, value, count = _pairing_spell(
+                    problem, pairer, roster, value, deadline, interrupt, legal_total, spell_seed
+                )
+                paired, moved, spell_seed = paired + count, moved + count, spell_seed + 1
+            if responses is not None:
+                responses.adopt(roster)
+                until = time.perf_counter() + deadline.remaining()
+                if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
+                    responses = None  # the roster is a best response: no more rounds
+                    break
+                candidate = responses.roster()
+                candidate_value = legal_total(problem, candidate)
+                if candidate_value < value:
+                    roster, value = candidate, int(candidate_value)
+            if not pairing_pays(before - value, time.perf_counter() - began, sweep_rate):
+                break
+        if not responding:
             if not moved or len(searches) == 1:
                 break  # the time is up, or none fits in the time left
             if value == cycle_start:
                 searches = searches[:1]  # neither gained: the windows, all the time left
-            continue
-        responses.adopt(roster)
-        until = time.perf_counter() + deadline.remaining()
-        if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
-            responses = None  # the windows' roster is a best response: no more rounds
-            continue
-        candidate = responses.roster()
-        candidate_value = legal_total(problem, candidate)
-        if candidate_value < value:
-            roster, value = candidate, int(candidate_value)
     return roster_result(
         problem,
         roster,
@@ -416,41 +417,6 @@ def _solve_by_windows(
             + ("no bound" if known_bound is None else known_bound.source)
         ),
     )
-
-
-def _pair_weekends(
-    problem: RosterProblem,
-    pairer: sequences.BestResponses,
-    roster: Roster,
-    value: int,
-    deadline: Deadline,
-    interrupt: Interrupt,
-    legal_total: Callable[[RosterProblem, Roster], float],
-    seed: int,
-    sweep_rate: float,
-) -> tuple[Roster, int, int]:
-    """Spells of weekend-pairing chains (`roster.pairing`) from `roster`, each for up
-    to `PAIRING_SECONDS`, while each gains more a second than `sweep_rate` (the gain a
-    second of the sweep before them): the roster they end on, its value and the chains
-    kept. Instance22's first spell (seed 1) gained 91 a second where the sweep of
-    windows before it gained 53, and was cut short with half its chains kept."""
-    kept_in_all, seed_of_spell = 0, seed
-    while deadline.remaining() > windows.MIN_WINDOW_SECONDS and not interrupt.stopped:
-        began = time.perf_counter()
-        roster, gained, kept = _pairing_spell(
-            problem, pairer, roster, value, deadline, interrupt, legal_total, seed_of_spell
-        )
-        kept_in_all, seed_of_spell = kept_in_all + kept, seed_of_spell + 1
-        value -= gained
-        if not pairing_pays(gained, time.perf_counter() - began, sweep_rate):
-            break
-    return roster, value, kept_in_all
-
-
-def pairing_pays(gained: int, seconds: float, sweep_rate: float) -> bool:
-    """Whether a spell of pairing chains that gained `gained` in `seconds` earns
-    another: it gained, and at least `sweep_rate` a second (the windows' rate)."""
-    return gained > 0 and gained >= sweep_rate * seconds
 
 
 def _pairing_spell(
@@ -475,6 +441,13 @@ def _pairing_spell(
     if candidate_value < value:
         return candidate, value - int(candidate_value), kept
     return roster, 0, 0
+
+
+def pairing_pays(gained: int, seconds: float, sweep_rate: float) -> bool:
+    """Whether a spell of pairing chains and a round of best responses that gained
+    `gained` in `seconds` earn another: they gained, and at least `sweep_rate` a
+    second (the windows' rate)."""
+    return gained > 0 and gained >= sweep_rate * seconds
 
 
 def part_solver(
