@@ -430,17 +430,17 @@ def _pairing_spell(
     seed: int,
 ) -> tuple[Roster, int, int]:
     """One spell of chains for up to `PAIRING_SECONDS`: the roster it ends on when
-    legal and better, the gain and the chains kept; else `roster`, 0, 0."""
+    legal and better, its value and the chains kept; else `roster`, `value`, 0."""
     pairer.adopt(roster)
     until = time.perf_counter() + min(PAIRING_SECONDS, deadline.remaining())
     _, kept = pairing.improve(pairer, until, seed=seed, stop=lambda: interrupt.stopped)
     if not kept:
-        return roster, 0, 0
+        return roster, value, 0
     candidate = pairer.roster()
     candidate_value = legal_total(problem, candidate)
     if candidate_value < value:
-        return candidate, value - int(candidate_value), kept
-    return roster, 0, 0
+        return candidate, int(candidate_value), kept
+    return roster, value, 0
 
 
 def pairing_pays(gained: int, seconds: float, sweep_rate: float) -> bool:
