@@ -368,7 +368,7 @@ Measured history (figures behind settings in `roster.nrp`):
   pairings (Instance22's hold hundreds; Instance20's one or two), so Instance20 takes
   main's course again: seed 1 side by side 5,274 / 5,169 (0 paired, 45 / 46 windows;
   main's own spread on that seed 5,068-5,274).
-- 2026-12-05 19:07-20:25 UTC, `--workers 1 --time-limit 300`, load 2.2-2.8 (helper long,
+- 2026-12-05 19:07-20:17 UTC, `--workers 1 --time-limit 300`, load 2.2-2.8 (helper long,
   third pass): where the long horizons' 300 s go, and the weekend-pairing chains.
   Phases of main (8a1f8c3, `/tmp` wrappers that only log each phase; seed 1): Instance22
   first roster 11.7 s (45,343); a sweep of 13 windows 104 s, -5,576 (54 a second); a
@@ -382,10 +382,10 @@ Measured history (figures behind settings in `roster.nrp`):
   (`roster.solve.pairing_pays`). Instance22 seed 1, main / this: 35,976 / 35,806 (21 /
   37 weekends paired; this: two spells after the first sweep, -2,432 in 34 s, the third
   stopped at 41 a second against the sweep's 52); seed 0: 35,627 (this script, 19:08) /
-  35,147 (39 paired; two spells and rounds after the first sweep, -2,364 in 34 s): means
-  35,802 / 35,477, -0.9 %, 4 runs (main's at 19:08 and 19:26, this at 19:56 and 19:58,
-  each pair of this side by side; main's spread on these seeds 35,381-36,301 since
-  session 18). The stand-in (60 s, seed 0): this 121,700 in 60.5 s, 270 MB (6 paired, 0
+  35,147 (39 paired; two spells and rounds after the first sweep, -2,364 in 34 s); seed
+  2, run side by side (20:11, load 2.5): 36,295 / 35,452 (26 / 44 paired). Means 35,966
+  / 35,468, -1.4 %, better on each seed (main's at 19:08 and 19:26, this at 19:56 and
+  19:58; main's spread on seeds 0-1 35,381-36,301 since session 18). The stand-in (60 s, seed 0): this 121,700 in 60.5 s, 270 MB (6 paired, 0
   windows; main's not run now, 119,631 in session 18). Instance20 seed 0: 5,233 (19:11)
   / 5,260 (20:06): the same course but a round (its first after a sweep found nothing,
   so no more rounds; no chain either way). Dropped (branch long, commits fb6bc94 and
