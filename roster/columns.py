@@ -38,6 +38,11 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   employee without a legal schedule is tried alone and then forbidden instead. Fixing
   whole columns (an earlier version) degraded once two thirds of the employees were
   fixed. The dive's roster is the warm start of `roster.nrp.solve_nrp`.
+  Several dives (`generate`'s `dives`, `_best_dive`): one after another from the same
+  root, the best roster kept, until one is within `DIVE_AGAIN_SHORT` of the LP's
+  cover. Every other dive fixes the weekend days first, each with the same
+  employee's other day of that weekend (`weekends_first`): a different roster from
+  the same LP, where the weekends' capacity sets most of the cost (Instance18).
 
 Applies when nothing but cover couples the employees (`applicable`): no language or
 gender demand, no fairness peak, one weighted sum. Pure: no I/O.
@@ -59,6 +64,7 @@ from roster import sequences
 from roster.clock import WallClock
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
+from roster.validate import persons_short, total
 
 #: Assignments at or above this LP value are fixed together in one dive step.
 FIX_AT = 0.9
@@ -72,6 +78,11 @@ COLUMNS_PER_ROUND = 5
 DIVE_ROUNDS = 3
 SLOW_ROUND = 0.25
 _EPSILON = 1e-6
+#: Persons short beyond the root LP's (rounded up) at which a dive is good enough: no
+#: further dive of `generate`'s `dives` after it (`_best_dive`). Instance18's first
+#: dives end 43-48 short against the LP's 42.5; a second one paid from a first 47 short
+#: (4,994 to 4,664) and not from one 43-44 short, whose time the last search needs.
+DIVE_AGAIN_SHORT = 1
 #: Horizon (days) from which pricing is by the per-employee dynamic programme
 #: (`_ProgrammePricer`) rather than CP-SAT, unless told (`programme`): 6 weeks. CP-SAT's
 #: pricing model grows with the horizon and its rounds with it. Instance15 (42 days, 45
@@ -324,6 +335,32 @@ class _ProgrammePricer:
         return both, bound if proven is None else max(bound, proven)
 
 
+def _best_dive(
+    cg: ColumnGeneration, root: _Lp, deadline: float, pool: ThreadPoolExecutor, dives: int
+) -> Roster | None:
+    """The best of `dives` dives from the `root` LP, one after another, each given an
+    equal share of the time left; every other one fixes the weekends first. No further
+    dive once one leaves at most `DIVE_AGAIN_SHORT` persons more short than the root LP:
+    the time is the last search's then."""
+    best: tuple[int, Roster] | None = None
+    enough = math.ceil(root.under - _EPSILON) + DIVE_AGAIN_SHORT
+    for i in range(dives):
+        now = time.perf_counter()
+        if i and (
+            now > deadline or (best is not None and persons_short(cg.problem, best[1]) <= enough)
+        ):
+            break
+        roster = cg.dive(
+            root,
+            now + (deadline - now) / (dives - i),
+            pool,
+            weekends_first=i % 2 == 1,
+        )
+        if roster is not None and (best is None or total(cg.problem, roster) < best[0]):
+            best = (total(cg.problem, roster), roster)
+    return None if best is None else best[1]
+
+
 def _columns_of(problem: RosterProblem, roster: Roster) -> dict[str, Column]:
     """Each employee's schedule in `roster` as a column."""
     out: dict[str, set[Key]] = {e.id: set() for e in problem.employees}
@@ -344,15 +381,42 @@ def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, left
     return max(1, math.ceil(slots * (spent / steps) / left))
 
 
-def _heaviest_per_slot(fractional: dict[Key, float]) -> list[Key]:
-    """Fractional assignments, heaviest first, at most one per (employee, day): two
-    shifts on one day cannot both be fixed."""
+def _heaviest_per_slot(
+    fractional: dict[Key, float], first: frozenset[int] = frozenset()
+) -> list[Key]:
+    """Fractional assignments, heaviest first (those on the days `first` before all
+    others), at most one per (employee, day): two shifts on one day cannot both be
+    fixed."""
     best: dict[tuple[str, int], Key] = {}
     for key in sorted(fractional):
         slot = (key[0], key[1])
         if slot not in best or fractional[key] > fractional[best[slot]]:
             best[slot] = key
-    return sorted(best.values(), key=lambda k: (-fractional[k], k))
+    return sorted(best.values(), key=lambda k: (k[1] not in first, -fractional[k], k))
+
+
+def _weekend_partners(
+    step: dict[Key, bool],
+    open_: dict[Key, float],
+    forced: dict[Key, bool],
+    partner_day: dict[int, int],
+) -> dict[Key, bool]:
+    """For each weekend day `step` fixes, the same employee's heaviest open assignment
+    on the other day of that weekend, where nothing is fixed for them yet."""
+    fixed = {(k[0], k[1]) for k, on in forced.items() if on} | {(k[0], k[1]) for k in step}
+    best: dict[tuple[str, int], Key] = {}
+    for key, value in sorted(open_.items()):
+        slot = (key[0], key[1])
+        if slot in fixed:
+            continue
+        if slot not in best or value > open_[best[slot]]:
+            best[slot] = key
+    out: dict[Key, bool] = {}
+    for key in step:
+        other = partner_day.get(key[1])
+        if other is not None and (key[0], other) in best:
+            out[best[(key[0], other)]] = True
+    return out
 
 
 def _reduced_cost(column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
@@ -680,18 +744,23 @@ class ColumnGeneration:
             _, column, cost = found[-1]
             self.add(eid, column, cost)
 
-    def dive(self, lp: _Lp, deadline: float, pool: ThreadPoolExecutor) -> Roster | None:
+    def dive(
+        self, lp: _Lp, deadline: float, pool: ThreadPoolExecutor, weekends_first: bool = False
+    ) -> Roster | None:
         """Round the LP to a roster by fixing assignments, not columns: every
         assignment the LP makes with weight ≥ `FIX_AT` at once, otherwise the single
         heaviest fractional one; price again after each step (`DIVE_ROUNDS`, or one round
         when pricing is slow: `SLOW_ROUND`). A fix that leaves some employee without a
         legal schedule is undone and forbidden instead. Out of time, it returns
-        `heaviest(lp)`."""
+        `heaviest(lp)`. `weekends_first`: the fractional assignments on weekend days are
+        fixed before all others, each with the same employee's heaviest on the other
+        day of that weekend (`_weekend_partners`)."""
         forced: dict[Key, bool] = {}
         # a reproducible search takes the quick branch: its pace is the wall clock's
         quick = self.clock.deterministic or self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
         rounds = DIVE_ROUNDS if quick else 1
         began, steps = time.perf_counter(), 0
+        first = self.problem.weekend_like_days if weekends_first else frozenset()
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -712,14 +781,19 @@ class ColumnGeneration:
                 if self.clock.deterministic:
                     many = 1  # reproducible: not paced by the wall clock
                 taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
-                for key in _heaviest_per_slot(fractional):
+                for key in _heaviest_per_slot(fractional, first):
                     if len(taken) >= many:
                         break
                     if (key[0], key[1]) not in taken:
                         step[key] = True
                         taken.add((key[0], key[1]))
+            if weekends_first:
+                step |= _weekend_partners(step, open_, forced, self.partner_day)
             steps += 1
-            heaviest = max(sorted(step), key=lambda k: (values[k] < 1 - _EPSILON, values[k]))
+            heaviest = max(
+                sorted(step),
+                key=lambda k: (values[k] < 1 - _EPSILON, k[1] in first, values[k]),
+            )
             trials = [step, {heaviest: True}] if len(step) > 1 else [step]
             trials.append({heaviest: False})
             for trial in trials:
@@ -732,6 +806,11 @@ class ColumnGeneration:
                 break
             else:
                 return None  # neither branch of the last fix has a legal roster
+
+    @property
+    def partner_day(self) -> dict[int, int]:
+        """Each weekend day's other day of the same weekend."""
+        return {d: e for w in self.problem.weekends if len(w) == 2 for d, e in (w, w[::-1])}
 
     def heaviest(self, lp: _Lp) -> Roster:
         """Every employee's heaviest column in `lp`: the LP's roster when it is
@@ -759,8 +838,10 @@ def generate(
     programme: bool | None = None,
     initial: Roster | None = None,
     clock: WallClock | None = None,
+    dives: int = 1,
 ) -> ColumnResult:
-    """Column generation at the root (up to `root_share` of the time), then a dive.
+    """Column generation at the root (up to `root_share` of the time), then a dive, or
+    up to `dives` dives from the same root, the best roster kept (`_best_dive`).
     `initial`: a legal roster whose schedules are the first columns of the employees
     the programme prices (`sequences.first_roster`'s: the root LP starts at or below
     its objective instead of far above).
@@ -818,7 +899,7 @@ def generate(
                 start=start,
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
-            roster = cg.dive(lp, deadline, pool)
+            roster = _best_dive(cg, lp, deadline, pool, dives)
     except _NoSchedule:
         roster = None
     bound = None if lower is None else math.ceil(lower - 1e-4)

@@ -61,14 +61,13 @@ from roster.solve import (
     RosterResult,
     SearchParameters,
     build_seconds,
-    explain_uncovered,
     part_solver,
     roster_result,
     solve,
     solve_in_windows,
     too_big_to_build,
 )
-from roster.validate import total, validate
+from roster.validate import persons_short, total, validate
 from solving.status import SolveStatus
 
 #: Share of the time limit for column generation and its dive (`ROOT_SHARE` of it at
@@ -83,16 +82,22 @@ COLUMN_SHARE = 0.6
 LONG_HORIZON_DAYS = 120
 LONG_HORIZON_START_SHARE = 0.6
 ROOT_SHARE = 0.7
-#: From this horizon on the root gets `LONG_ROOT_SHARE` instead: the dive fixes a slot
-#: per employee and day, and paced to its deadline (`columns._fixes_per_step`) it fixes
-#: many a step when short of time. Instance18 (84 days, 22 staff), seeds 0-6 side by
-#: side: dives of 8 s 4,886-5,341 (the LP 42.5 persons short), the search then
-#: 4,587-4,828 (mean 4,667); dives of 13 s 4,584-5,231, then 4,488-4,796 (mean 4,613).
-#: 0.4 did no better (mean 4,617 on seeds 0-3, against 4,573 for 0.5): figures in
-#: scripts/bench_nrp.py.
+#: From this horizon on column generation gets `LONG_COLUMN_SHARE` of the time, its
+#: root `LONG_ROOT_SHARE` of that (18 s of 60), and up to `LONG_DIVES` dives from the
+#: root (`columns.generate`'s `dives`: a second one only when the first ends more than
+#: `columns.DIVE_AGAIN_SHORT` persons short of the LP). Instance18 (84 days, 22 staff):
+#: the dive fixes a slot per employee and day, paced to its deadline
+#: (`columns._fixes_per_step`); dives of 8 s ended 4,886-5,341 (the LP 42.5 persons
+#: short), of 13 s 4,584-5,231, and the last search ends where its dive leaves it
+#: (a root share of 0.7 of 0.6: mean 4,667 over seeds 0-6; 0.5 of 0.6: 4,613). Two
+#: dives of up to 15 s, the better kept: dives of 4,603-4,760 where one took 4,693-5,178,
+#: and after the last search, seeds 0-7 side by side, a mean of 4,572 against 4,611, the
+#: worst 4,613 against 4,712 (figures in scripts/bench_nrp.py).
 #: No other benchmark instance has 56-119 days (Instance15, 42 days, keeps `ROOT_SHARE`).
 LONG_ROOT_DAYS = 56
-LONG_ROOT_SHARE = 0.5
+LONG_COLUMN_SHARE = 0.8
+LONG_ROOT_SHARE = 0.375
+LONG_DIVES = 2
 #: Share of the time limit for the programme's first roster of a big pool (see
 #: `solve_nrp`), before column generation.
 POOL_START_SHARE = 0.25
@@ -303,12 +308,14 @@ def solve_nrp(
             return improve_by_groups(problem, pool_start, deadline, seed, params, floor)
     if columns.applicable(problem) and not starts:
         # of the time left: a long horizon's programme may have used some
-        column_limit = min(time_limit, remaining()) * COLUMN_SHARE
+        plan = column_plan(problem)
+        column_limit = min(time_limit, remaining()) * plan.share
         given += column_limit
         generated = columns.generate(
             problem,
             column_limit,
-            root_share=root_share(problem),
+            root_share=plan.root_share,
+            dives=plan.dives,
             seed=seed,
             num_workers=num_workers,
             initial=pool_start,
@@ -321,7 +328,7 @@ def solve_nrp(
             target = math.ceil(generated.lp_under - 1e-6)
             if generated.lp_under_cost is not None:
                 target_cost = math.ceil(generated.lp_under_cost - 1e-6)
-    if starts and num_workers >= MEND_MIN_WORKERS and _missing(problem, starts[0]) > target:
+    if starts and num_workers >= MEND_MIN_WORKERS and persons_short(problem, starts[0]) > target:
         mend_limit = min(remaining() * COVER_REPAIR_SHARE, time_limit * COVER_REPAIR_CAP)
         given += mend_limit
         mended = mend_cover(
@@ -349,7 +356,7 @@ def solve_nrp(
         # and charging nothing for over-cover can only lower the objective of every roster
         if warm.bound is not None:
             bounds.append(warm.bound)
-    start = min(starts, key=lambda r: (_missing(problem, r), total(problem, r)), default=None)
+    start = min(starts, key=lambda r: (persons_short(problem, r), total(problem, r)), default=None)
     if pool_start is not None and (
         start is None or total(problem, pool_start) < total(problem, start)
     ):
@@ -423,9 +430,18 @@ def improve_by_groups(
     )
 
 
-def root_share(problem: RosterProblem) -> float:
-    """Share of column generation's time for its root (the dive has the rest)."""
-    return LONG_ROOT_SHARE if problem.days >= LONG_ROOT_DAYS else ROOT_SHARE
+@dataclasses.dataclass(frozen=True)
+class ColumnPlan:
+    share: float  #: of the time limit, for column generation
+    root_share: float  #: of that, for its root (the dives have the rest)
+    dives: int
+
+
+def column_plan(problem: RosterProblem) -> ColumnPlan:
+    """How column generation's time is spent on `problem`."""
+    if problem.days < LONG_ROOT_DAYS:
+        return ColumnPlan(COLUMN_SHARE, ROOT_SHARE, 1)
+    return ColumnPlan(LONG_COLUMN_SHARE, LONG_ROOT_SHARE, LONG_DIVES)
 
 
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
@@ -443,8 +459,3 @@ def raised_bound(result: RosterResult, floor: int | None) -> int | None:
     if not known or result.objective is None:
         return max(known, default=None)
     return min(max(known), result.objective)
-
-
-def _missing(problem: RosterProblem, roster: Roster) -> int:
-    """Persons missing over all demands of `roster`."""
-    return sum(u.missing for u in explain_uncovered(problem, roster))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -426,4 +426,18 @@ def total(problem: RosterProblem, roster: Roster) -> int:
     return sum(evaluate(problem, roster).values())
 
 
-__all__ = ["Closeness", "Violation", "evaluate", "total", "validate", "validate_repair"]
+def persons_short(problem: RosterProblem, roster: Roster) -> int:
+    """Persons missing from `roster`, summed over the cover demands."""
+    staffed = Counter((a.case, a.day, a.shift) for a in roster)
+    return sum(max(0, d.required - staffed[(d.case, d.day, d.shift)]) for d in problem.cover)
+
+
+__all__ = [
+    "Closeness",
+    "Violation",
+    "evaluate",
+    "persons_short",
+    "total",
+    "validate",
+    "validate_repair",
+]

@@ -368,6 +368,80 @@ Measured history (figures behind settings in `roster.nrp`):
   pairings (Instance22's hold hundreds; Instance20's one or two), so Instance20 takes
   main's course again: seed 1 side by side 5,274 / 5,169 (0 paired, 45 / 46 windows;
   main's own spread on that seed 5,068-5,274).
+- 2026-12-05 19:07-20:05 UTC, `--workers 1 --time-limit 60`, load 0.5-2.9 (helper i13,
+  third pass): where Instance13's excess lies, and two moves aimed at it. Main
+  (8a1f8c3), seed 0 at 19:08: 3,013 (9 groups): 23 persons short (2,300), every one on a
+  weekend day (days 5-6: 11, 12-13: 6, 19: 4, 26-27: 2), 20 of them on the long types
+  (n3 6, n2 5, d5 5, a5 4); requests 710 (358 of the 589 requests on unmet, 707; 2 of
+  the 252 requests off, 3), over-cover 3. Weekends: 209 worked whole, 41 on one day, 0
+  of the 250 allowances unused (482 weekend persons asked, 500 at most): at most 18
+  one-day weekends leave full cover. Minutes 927,480 used of 939,000 allowed (941,160
+  asked: 3 short at least whatever the roster), 11,520 unused in 46 employees in steps
+  of 120 (a shorter type where a longer fits). So the excess to the proven 1,348 is the
+  cover (some 2,000 of it) far more than the requests: each one-day weekend paired is a
+  weekday shift handed to someone with minutes to spare. Main again (a copy) at
+  19:56-19:58 (load 2.3-2.5): seed 0 2,624, seed 1 2,757 (seed 0's 3,013 an hour before:
+  the spread). Dropped (probes through benchslot; diff not committed): (1) best
+  responses and the weekend-pairing chains (`roster.pairing`, `min_pairings=1`) between
+  the groups: on the 3,013 roster a round of best responses gained 1 (1.7 s), 15 s of
+  chains tried 41, kept 0; from the programme's first roster (5,053 at 13.5 s) 10 s of
+  chains gave 4,753 (78 tried, 6 kept), where groups gain some 40 a second. (2) The
+  whole model's LNS with only its shift-type and weekends neighbourhoods (which improved
+  5 of 5 times in the second pass's whole-model run) after the programme's roster
+  instead of the groups (`improve_by_groups`), this script: seed 0 3,792 (782 MB);
+  groups for half the time, then that search: 3,361 (670 MB), against main's 2,624 and
+  3,013 on seed 0. Not run for want of benchmark slots (50 min queued for the first of
+  them): seed 1 of either, a bound by column generation.
+- 2026-12-05 19:10-20:06 UTC, `--workers 1 --time-limit 60`, load 2.2-3.0 (helper i15,
+  session 19): shortfall windows in Instance15's last search, a neighbourhood of
+  `roster.lns` (branch i15, commits 31e570f and 5aa241f: `lns.ShortfallWindows`,
+  `_shortfall_keys`): 14 days centred on a day short of cover (a weekend's first),
+  everyone who works freed, 5 s a try, in step 3 from 1,500 employee-days. Probe from a 40
+  s roster (seed 0, 5,209): one CP-SAT run on the whole model with days 0-13 free (around
+  short Sunday 6) found no roster in 2 s (the hint not yet completed) and only the hint in
+  5 and 10 s; days 5-18 (around Saturday 12) 5,019 in 5 s, 4,911 in 10 s (its bound
+  4,654). Dropped, both: (1) the window as one more neighbourhood in each turn, side by
+  side, main (8a1f8c3) / this, seeds 0-4: 4,416 / 4,520, 4,175 / 4,114, 4,314 / 4,642,
+  4,282 / 4,430, 4,274 / 4,392 (means 4,292 / 4,420, +3.0 %); logged (seed 0, a dive of
+  7,047 at 37 s, then 5,195), the LNS's 22 s held 24 sub-problems where main's holds some
+  68 (below), 3 of them windows (15 s) that gained nothing. (2) The window only after 8
+  sub-problems in a row without gain: seeds 0-4, main / this, 4,596 / 4,192, 4,273 /
+  4,314, 4,683 / 4,283, 4,457 / 4,465, 4,209 / 4,613 (means 4,444 / 4,373, -1.6 %), but
+  logged (seed 0) it never fired: 68 sub-problems, 36 improving, the last a person of
+  cover at 58.9 s (4,373 -> 4,270), so the LNS never stalls in 60 s and those figures are
+  main's spread (main alone on seeds 0-2: 4,416 and 4,596, 4,175 and 4,273, 4,314 and
+  4,683 in two chains a quarter of an hour apart; the root's bound 3,627 or 3,750 from run
+  to run: the runs part before the LNS). Instance18 with (2), seeds 0-1, main / this:
+  4,596 / 4,731, 4,695 / 4,636 (same code path but for the gate, its spread). At 120 s
+  (seed 0, logged) (2) fired once in 127 sub-problems (48 s of LNS from a dive of 5,929 at
+  71 s) and gained nothing: 4,561. At 60 s the LNS is still gaining when the time ends
+  (half its sub-problems improve) and a 5 s window costs some ten of them; session 18's
+  probe (from 4,293: 4,076 in 20 s) had the whole 20 s for one window, which the last
+  search has not to spare. Instance8 and 11 (below 1,500 employee-days) took main's path
+  by construction: not run.
+- 2026-12-05 19:07-20:10 UTC, `--workers 1 --time-limit 60`, load 2.2-3.0 (helper i18,
+  third pass): Instance18's dive. Probes of column generation alone (solve_nrp's split,
+  `/tmp` script, seeds 0-3): main's code, twice, dives of 4,791 / 4,797 (45 / 45 short),
+  5,001 / 5,089 (47 / 48), 5,085 / 5,178 (48 / 49), 5,030 / 4,693 (47 / 44), mean 4,958:
+  the same seed 0-340 apart (the dive is paced by the wall clock). Kept: up to two dives
+  from the same root, the better kept (`columns._best_dive`), column generation 0.8 of
+  the time (root 18 s as before, each dive up to half the rest), the second fixing the
+  weekend days first, each with the same employee's other day of that weekend. Both
+  dives, seeds 0-3: 4,616 (43) / 4,999 (47), 4,603 (43) / 4,664 (44), 4,760 (44) / 4,806
+  (45), 4,994 (47) / 4,664 (44): best mean 4,661, column generation ending at 37-40 s. A
+  plain second dive, seeds 0-2: 4,642 / 4,871, 5,024 / 4,680, 5,155 / 4,796. Benchmark,
+  main (fea296c) / both dives always (341cb8a), one slot, runs in turn: seed 1 4,611 /
+  4,730, seed 3 4,696 / 4,513. The second dive only when the first ends more than one
+  person shorter than the LP's cover, rounded up (`columns.DIVE_AGAIN_SHORT` = 1,
+  2e77770; else the last search has the time), main / this, seeds 0-7 in turn: 4,712 /
+  4,613, 4,611 / 4,611, 4,698 / 4,592, 4,696 / 4,506, 4,604 / 4,609, 4,532 / 4,534,
+  4,515 / 4,513, 4,522 / 4,598 (means 4,611 / 4,572, -0.9 %; worst 4,712 / 4,613; within
+  2 % of 4,459: 3 / 3 of 8, load 2.2-3.0). With `DIVE_AGAIN_SHORT` = 0 (a second dive
+  unless the first is 43 short), seeds 0-5: 4,602, 4,519, 4,504, 4,617, 4,702, 4,721
+  (mean 4,611, against 4,578 with 1 on the same seeds): dropped.
+  Dropped: weekend-pairing chains (`roster.pairing`) on the dive: its rosters hold 0-2
+  pairings (0-3 one-day weekends; the rest of the shortfall is weekends of the wrong
+  type and 0-2 allowances unused), none kept.
 - 2026-12-05 19:07-20:17 UTC, `--workers 1 --time-limit 300`, load 2.2-2.8 (helper long,
   third pass): where the long horizons' 300 s go, and the weekend-pairing chains.
   Phases of main (8a1f8c3, `/tmp` wrappers that only log each phase; seed 1): Instance22
@@ -385,8 +459,9 @@ Measured history (figures behind settings in `roster.nrp`):
   35,147 (39 paired; two spells and rounds after the first sweep, -2,364 in 34 s); seed
   2, run side by side (20:11, load 2.5): 36,295 / 35,452 (26 / 44 paired). Means 35,966
   / 35,468, -1.4 %, better on each seed (main's at 19:08 and 19:26, this at 19:56 and
-  19:58; main's spread on seeds 0-1 35,381-36,301 since session 18). The stand-in (60 s, seed 0): this 121,700 in 60.5 s, 270 MB (6 paired, 0
-  windows; main's not run now, 119,631 in session 18). Instance20 seed 0: 5,233 (19:11)
+  19:58; main's spread on seeds 0-1 35,381-36,301 since session 18). The stand-in (60
+  s, seed 0): this 121,700 in 60.5 s, 270 MB (6 paired, 0 windows; main's not run now,
+  119,631 in session 18). Instance20 seed 0: 5,233 (19:11)
   / 5,260 (20:06): the same course but a round (its first after a sweep found nothing,
   so no more rounds; no chain either way). Dropped (branch long, commits fb6bc94 and
   7dbac46): swaps, where the employee may not work the shift short on the weekend's

@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 
 from roster import solve
-from roster.by_case import CaseSolver, applicable, case_problem, improve, own_crews, spares
+from roster.by_case import (
+    CaseSolver,
+    applicable,
+    case_problem,
+    improve,
+    own_crews,
+    spares,
+    start_of,
+)
 from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels
@@ -284,3 +292,32 @@ def test_an_idle_night_worker_takes_half_of_a_crew_s_nights() -> None:
 def test_without_an_idle_night_worker_the_crew_keeps_its_nights() -> None:
     p = day_and_night_cases(spare=False)
     assert levels(p, improve(p, NIGHTS_ON_B, 4.0, crew_solver([]))) == (0, 4, 40)
+
+
+#: K1 from A, B and C. Present: A DEDE and B EDED, team 2, 8 runs (24). Rotated: A
+#: DDD-, B EEEE and C on day 3's D, team 3, 3 runs (9).
+K1_FROM_THREE = case_problem(TWO_CASES, "K1", {"A", "B", "C"})
+PRESENT = tuple(sorted(rows("K1", {"A": "DEDE", "B": "EDED"})))
+ROTATED = tuple(sorted(rows("K1", {"A": "DDD-", "B": "EEEE", "C": "---D"})))
+
+
+def test_the_search_starts_from_a_rotation_one_member_larger_with_a_better_rhythm() -> None:
+    assert levels(K1_FROM_THREE, PRESENT) == (0, 2, 24)
+    assert levels(K1_FROM_THREE, ROTATED) == (0, 3, 9)
+    assert start_of(K1_FROM_THREE, PRESENT, ROTATED) == ROTATED
+
+
+def test_the_search_starts_from_the_present_roster_when_the_rotation_costs_more() -> None:
+    # the rotation's rhythm no better: the present roster
+    same_runs = tuple(sorted(rows("K1", {"A": "DEDE", "B": "EDE-", "C": "---D"})))
+    assert levels(K1_FROM_THREE, same_runs) == (0, 3, 24)
+    assert start_of(K1_FROM_THREE, PRESENT, same_runs) == PRESENT
+    # a shift uncovered (the cover level) for fewer runs: the present roster
+    uncovered = tuple(a for a in ROTATED if a.employee != "C")
+    assert levels(K1_FROM_THREE, uncovered)[0] > 0
+    assert start_of(K1_FROM_THREE, PRESENT, uncovered) == PRESENT
+    # two members more (D on day 3 by C, E on day 3 by F): the present roster
+    from_four = case_problem(TWO_CASES, "K1", {"A", "B", "C", "F"})
+    four = tuple(sorted(rows("K1", {"A": "DDD-", "B": "EEE-", "C": "---D", "F": "---E"})))
+    assert levels(from_four, four) == (0, 4, 12)
+    assert start_of(from_four, PRESENT, four) == PRESENT

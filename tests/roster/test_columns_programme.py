@@ -11,23 +11,26 @@ import random
 import numpy as np
 import pytest
 
-from roster import Assignment, RosterProblem, total, validate
+from roster import Assignment, Roster, RosterProblem, total, validate
 from roster.clock import WorkClock
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
     Column,
     ColumnGeneration,
+    _best_dive,
     _columns_of,
     _fixes_per_step,
     _heaviest_per_slot,
+    _Lp,
     _Pricer,
     _ProgrammePricer,
+    _weekend_partners,
     generate,
 )
-from roster.read_nrp import parse_nrp
+from roster.read_nrp import parse_nrp, read_nrp
 from roster.sequences import EmployeeProgramme, first_roster
 from tests.roster.instances import FAR, bench_nrp
-from tests.roster.test_columns import NO_LIMIT
+from tests.roster.test_columns import NO_LIMIT, TINY
 from tests.roster.test_sequences import one_person_week
 from tests.roster.test_windows import generated_nrp
 
@@ -238,3 +241,75 @@ def test_a_first_roster_seeds_the_root_so_its_lp_is_no_worse() -> None:
     columns = _columns_of(p, roster)
     assert set(columns) == {e.id for e in p.employees}
     assert sum(map(len, columns.values())) == len(roster)
+
+
+def test_heaviest_per_slot_takes_the_first_days_before_heavier_others() -> None:
+    # day 5 is among `first` (a weekend day): its 0.3 comes before day 1's 0.7; with no
+    # `first` the heavier comes first (the test above)
+    fractional = {("A", 1, "D", "ward"): 0.7, ("A", 5, "L", "ward"): 0.3}
+    assert _heaviest_per_slot(fractional, frozenset({5, 6})) == [
+        ("A", 5, "L", "ward"),
+        ("A", 1, "D", "ward"),
+    ]
+    assert _heaviest_per_slot(fractional)[0] == ("A", 1, "D", "ward")
+
+
+def test_a_weekend_day_fixed_takes_the_heaviest_of_its_other_day_along() -> None:
+    # A's Saturday (5) is fixed: A's heavier Sunday (6) shift D comes along. B's
+    # Saturday too, but B's Sunday is fixed already: nothing. A's Monday (7) is no
+    # weekend day: nothing.
+    partner_day = {5: 6, 6: 5}
+    step = {("A", 5, "L", "ward"): True, ("B", 5, "L", "ward"): True, ("A", 7, "D", "ward"): True}
+    open_ = {
+        ("A", 6, "D", "ward"): 0.4,
+        ("A", 6, "L", "ward"): 0.3,
+        ("B", 6, "L", "ward"): 0.5,
+        ("A", 8, "D", "ward"): 0.5,
+    }
+    forced = {("B", 6, "E", "ward"): True}
+    assert _weekend_partners(step, open_, forced, partner_day) == {("A", 6, "D", "ward"): True}
+
+
+def _dives(rosters: list[Roster], lp_short: float) -> tuple[Roster | None, list[bool]]:
+    """`_best_dive` on TINY with dives that return `rosters` in turn, from a root LP
+    `lp_short` persons short: the roster kept and each dive's `weekends_first`."""
+    p = read_nrp(TINY)
+    given = iter(rosters)
+    asked: list[bool] = []
+
+    class Dives:
+        def __init__(self) -> None:
+            self.problem = p
+            self.demands = {(c.case, c.day, c.shift): c for c in p.cover}
+
+        def dive(self, lp: object, deadline: float, pool: object, weekends_first: bool) -> Roster:
+            asked.append(weekends_first)
+            return next(given)
+
+    root = _Lp(0.0, {}, {}, {}, under=lp_short, under_cost=100 * lp_short)
+    kept = _best_dive(Dives(), root, FAR, None, dives=len(rosters))  # type: ignore[arg-type]
+    return kept, asked
+
+
+#: On TINY (10 persons demanded in 7 days, two requests) the empty roster costs 1,005
+#: (10 short), A's day shift on day 0 905 (9 short).
+EMPTY: Roster = ()
+ONE_SHIFT: Roster = (Assignment(0, "D", "ward", "A"),)
+
+
+def test_the_best_of_several_dives_is_kept_and_every_other_fixes_weekends_first() -> None:
+    # a root LP 1 person short: dives 10 and 9 short leave more than
+    # `DIVE_AGAIN_SHORT` (1) more short, so all three dive; the second is the cheapest
+    p = read_nrp(TINY)
+    assert (total(p, EMPTY), total(p, ONE_SHIFT)) == (1005, 905)
+    kept, asked = _dives([EMPTY, ONE_SHIFT, EMPTY], lp_short=1.0)
+    assert asked == [False, True, False]
+    assert kept == ONE_SHIFT
+
+
+def test_no_further_dive_once_one_is_about_as_short_as_the_root_lp() -> None:
+    # a root LP 8.5 persons short (9 whole): the first dive, 9 short, is within
+    # `DIVE_AGAIN_SHORT` of it, so it is the only one
+    kept, asked = _dives([ONE_SHIFT, EMPTY], lp_short=8.5)
+    assert asked == [False]
+    assert kept == ONE_SHIFT

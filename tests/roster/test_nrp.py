@@ -294,28 +294,33 @@ def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
     assert asked == [minimised]
 
 
-@pytest.mark.parametrize(("weeks", "share"), [(7, 0.7), (8, 0.5)])
-def test_a_long_horizon_gives_column_generation_s_dive_a_larger_share(
-    monkeypatch: pytest.MonkeyPatch, weeks: int, share: float
+@pytest.mark.parametrize(("weeks", "plan"), [(7, (6.0, 0.7, 1)), (8, (8.0, 0.375, 2))])
+def test_a_long_horizon_gives_column_generation_more_time_and_two_dives(
+    monkeypatch: pytest.MonkeyPatch, weeks: int, plan: tuple[float, float, int]
 ) -> None:
-    # 49 days: the root gets `ROOT_SHARE` (0.7) of column generation's time; from
-    # `LONG_ROOT_DAYS` (56) on `LONG_ROOT_SHARE` (0.5), the dive the rest.
+    # 49 days: column generation gets `COLUMN_SHARE` (0.6) of 10 s, its root
+    # `ROOT_SHARE` (0.7) of that, and one dive; from `LONG_ROOT_DAYS` (56) on it gets
+    # `LONG_COLUMN_SHARE` (0.8), the root `LONG_ROOT_SHARE` (0.375) of it and
+    # up to `LONG_DIVES` (2) dives. Limits of 6 and 8 s from about 10 s (the capacities'
+    # bound took a little of the time first).
     from roster import columns
     from tests.roster.test_windows import generated_nrp
 
     class Started(Exception):
         pass
 
-    asked: list[object] = []
+    asked: list[tuple[float, object, object]] = []
 
     def spy(problem: RosterProblem, time_limit: float, **kwargs: object) -> None:
-        asked.append(kwargs.get("root_share"))
+        asked.append((time_limit, kwargs.get("root_share"), kwargs.get("dives")))
         raise Started
 
     monkeypatch.setattr(columns, "generate", spy)
     with pytest.raises(Started):
-        solve_nrp(generated_nrp(weeks=weeks, staff=3), time_limit=5.0, num_workers=1)
-    assert asked == [share]
+        solve_nrp(generated_nrp(weeks=weeks, staff=3), time_limit=10.0, num_workers=1)
+    ((limit, root, dives),) = asked
+    assert limit == pytest.approx(plan[0], abs=0.5)
+    assert (root, dives) == plan[1:]
 
 
 def _big_pool(monkeypatch: pytest.MonkeyPatch, start: tuple[Assignment, ...]) -> list[str]:

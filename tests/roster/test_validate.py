@@ -15,6 +15,7 @@ from roster import (
     ShiftType,
     validate,
 )
+from roster.validate import persons_short
 from tests.roster.instances import problem, rules
 
 
@@ -167,3 +168,12 @@ def test_a_shift_and_a_busy_interval_at_the_same_time_are_an_overlap_not_a_crash
     p = problem(3, ALL_DAYS[:9], employees=[Employee("A", busy=((1860, 2340),))], rule_set=rules())
     assert broken(p, shifts("A", (1, "D"))) == {"overlap"}
     assert broken(p, shifts("A", (2, "D"))) == set()
+
+
+def test_persons_short_counts_the_missing_persons_of_each_demand() -> None:
+    # Two demands of two persons each: one person on day 0, nobody on day 1 → 1 + 2.
+    p = problem(2, [(0, "D"), (1, "D")], employees=[Employee("A"), Employee("B")])
+    p = dataclasses.replace(p, cover=tuple(dataclasses.replace(d, required=2) for d in p.cover))
+    assert persons_short(p, shifts("A", (0, "D"))) == 3
+    full = shifts("A", (0, "D"), (1, "D")) + shifts("B", (0, "D"), (1, "D"))
+    assert persons_short(p, full) == 0
