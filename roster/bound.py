@@ -263,8 +263,8 @@ def _faces_by_case_and_night_peak(
     pooled per-type bound says 8 (80 + 156 → 90 + 156).
 
     A case's faces do not rise with the peak and change only where a coefficient
-    divides it; a peak whose night spread alone, with every case at its fewest faces,
-    costs no less than the best found cannot do better, so the search stops there."""
+    divides it (`_steps`); a peak whose night spread alone, with every case at its
+    fewest faces, costs no less than the lowest peak's sum cannot do better."""
     w = p.weights
     per_case_team = _team_per_case(p, missing)
 
@@ -286,25 +286,51 @@ def _faces_by_case_and_night_peak(
         case.id: w.face_per_time_of_day * _faces(alone(case), missing, languages_met)
         for case in p.cases
     }
-    at_peak = {case.id: faces_of[case.id](lowest) for case in p.cases}
-    best = (sum(at_peak.values()), w.night_spread * lowest)
+    at_lowest = {case.id: faces_of[case.id](lowest) for case in p.cases}
     # past `stop` the night spread alone, with every case at its fewest faces, costs
     # more than the peak's bound already does
-    stop = lowest + math.ceil((best[0] - sum(fewest.values())) / w.night_spread)
+    stop = lowest + math.ceil((sum(at_lowest.values()) - sum(fewest.values())) / w.night_spread)
     coefficients = {c for e in p.employees if (c := fairness_coefficient(e))}
-    peaks = sorted({k * c for c in coefficients for k in range(lowest // c + 1, stop // c + 1)})
-    for tried, peak in enumerate(peaks):
-        if sum(fewest.values()) + w.night_spread * peak >= sum(best):
-            break
-        if tried == MAX_PEAKS_BY_CASE:
-            # the peaks not tried, from this one on, cost at least their fewest faces
-            return min(best, (sum(fewest.values()), w.night_spread * peak), key=sum)
-        for case in p.cases:
-            if at_peak[case.id] > fewest[case.id]:
-                at_peak[case.id] = faces_of[case.id](peak)
-        if sum(at_peak.values()) + w.night_spread * peak < sum(best):
-            best = (sum(at_peak.values()), w.night_spread * peak)
-    return best
+    beyond = sorted({k * c for c in coefficients for k in range(lowest // c + 1, stop // c + 1)})
+    peaks = [lowest, *beyond[:MAX_PEAKS_BY_CASE]]
+    faces = [0] * len(peaks)
+    for case in p.cases:
+        if at_lowest[case.id] <= fewest[case.id]:
+            steps = [at_lowest[case.id]] * len(peaks)
+        else:
+            steps = _steps(faces_of[case.id], peaks, at_lowest[case.id])
+        faces = [a + b for a, b in zip(faces, steps, strict=True)]
+    options = [(f, w.night_spread * peak) for f, peak in zip(faces, peaks, strict=True)]
+    if len(beyond) > MAX_PEAKS_BY_CASE:
+        # the peaks not tried cost at least their fewest faces
+        options.append((sum(fewest.values()), w.night_spread * beyond[MAX_PEAKS_BY_CASE]))
+    return min(options, key=sum)
+
+
+def _steps(faces_at: Callable[[int], int], peaks: list[int], first: int) -> list[int]:
+    """A case's faces at each of `peaks` (ascending), `first` at the first: they do not
+    rise with the peak, so where two peaks' values are equal so are those between
+    (and the larger peak's proven bound holds for every peak below it), halving
+    between them otherwise."""
+    values: list[int | None] = [None] * len(peaks)
+    values[0] = first
+    if len(peaks) > 1:
+        values[-1] = faces_at(peaks[-1])
+
+    def fill(low: int, high: int) -> None:
+        if high - low < 2:
+            return
+        if values[low] == values[high]:
+            for i in range(low + 1, high):
+                values[i] = values[high]
+            return
+        middle = (low + high) // 2
+        values[middle] = faces_at(peaks[middle])
+        fill(low, middle)
+        fill(middle, high)
+
+    fill(0, len(peaks) - 1)
+    return [v if v is not None else 0 for v in values]
 
 
 class _FacesAtPeak:
