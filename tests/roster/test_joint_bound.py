@@ -13,6 +13,7 @@ from roster.bound import (
     _faces_and_night_peak,
     _faces_by_case_and_night_peak,
     _peak,
+    _steps,
     quality_bound,
 )
 from roster.joint_bound import FacesUnderNightPeak, faces_and_night_spread, joint_bound
@@ -115,3 +116,27 @@ def test_a_night_cap_raises_the_faces_a_case_needs() -> None:
     # above); at 36 everyone is held to 3 nights, so all five work nights: 11 (22)
     faces_at = FacesUnderNightPeak(faces_and_nights(6, 2), 0, 5, False)
     assert [faces_at(peak) for peak in (None, 40, 36)] == [14, 18, 22]
+
+
+def test_peaks_past_the_limit_count_only_their_fewest_faces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the twins, team 10, with no peak tried past the night peak's bound 40: each case's
+    # per-type bound is 6 faces (two people a type, no one holding 9 of 14), and the
+    # next peak a coefficient divides is 48 (12 × 4): 24 + 48, below 36 + 40
+    monkeypatch.setattr(roster.bound, "MAX_PEAKS_BY_CASE", 0)
+    p = twin_cases(faces_and_nights(6, 2))
+    assert _faces_by_case_and_night_peak(p, 0, 10, False, 40) == (24, 48)
+
+
+def test_a_case_s_faces_are_asked_only_between_peaks_where_they_change() -> None:
+    # faces 22 below a peak of 30, 18 from it: the last peak (18) and the halving
+    # (30: 18, 20: 22) leave 40 to its neighbours' equal values, unasked
+    asked: list[int] = []
+
+    def faces_at(peak: int) -> int:
+        asked.append(peak)
+        return 22 if peak < 30 else 18
+
+    assert _steps(faces_at, [10, 20, 30, 40, 50], 22) == [22, 22, 18, 18, 18]
+    assert sorted(asked) == [20, 30, 50]
