@@ -21,7 +21,9 @@ every roster obeys:
   evening face too (one case, 8 weeks, pool 40: 20 + 120 where each alone said
   12 + 120). The two fields then split their joint bound: only their sum bounds
   the two terms' sum. For one case, the counts relaxation of `roster.joint_bound`
-  adds everyone's hours (20 + 120 → 22 + 120) when it is higher;
+  adds everyone's hours (20 + 120 → 22 + 120) when it is higher; for several cases
+  with their cover met, the same relaxation case by case under the pool's night peak
+  (`_faces_by_case_and_night_peak`: five cases, pool 60, 80 + 156 → 90 + 156);
 - isolated shifts and requests: 0.
 
 Every term of the level is a sum over its own variables, so the sum of the terms'
