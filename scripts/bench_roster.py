@@ -294,12 +294,13 @@ each alike: faces 22 at a night peak of 120, 18 at 140-199, 14 from 200. Seed 0:
 80 + night 156 -> 90 + 156, bound 931 -> 941; seed 3: 981 -> 985 (night 216, faces 70
 -> 74); seeds 1 and 2 unchanged (their cover level above 0: not applied, since with 35
 missing shifts allowed per case the relaxations ran to their limits, 38 s for nothing at
-load 5). Measured 20:24-20:42 UTC (load 4-5, other helpers' benchmarks on both slots),
-`--only five`, this branch beside main (308ef38): seed 0 1,521, 1,494, 1,443, {D0}
-against 941 (main 1,432, 1,736, 1,393, {M0} against 931); seed 3 1,446, 1,475, {D3}
-against 985 (main 1,498, 1,437 against 981): the search within its spread, the bound
-+10 and +4. `--only full` (one case: unchanged path) 393 against 361. The 20 % target
-is not reached (seed 0 at best 53 % above 941 this hour). Where the rest lies: the
+load 5). Measured 20:24-20:43 UTC (load 2-5, other helpers' benchmarks on the slots),
+`--only five`, this branch beside main (308ef38): seed 0 1,521, 1,494, 1,443, 1,646,
+1,406 (mean 1,502) against 941, main 1,432, 1,736, 1,393, 1,628, 1,333 (mean 1,504)
+against 931; seed 3 1,446, 1,475, 1,461 against 985, main 1,498, 1,437 against 981:
+the search within its spread (the bound's 2-3 s before the last level cost nothing
+measurable), the bound +10 and +4. `--only full` (one case: the path unchanged) 393
+against 361. The 20 % target is not reached (seed 0 at best 49 % above 941 this hour). Where the rest lies: the
 rosters' faces (134-144) are 13-14 a case against the relaxation's 9 at the peaks
 rosters reach (156-200): its counts do not see the rhythm's cost of few faces. Tried
 and dropped: the weekend peak capped too (100-120, night 156-200): the same faces per
