@@ -442,6 +442,36 @@ Measured history (figures behind settings in `roster.nrp`):
   Dropped: weekend-pairing chains (`roster.pairing`) on the dive: its rosters hold 0-2
   pairings (0-3 one-day weekends; the rest of the shortfall is weekends of the wrong
   type and 0-2 allowances unused), none kept.
+- 2026-12-05 20:14-20:35 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.1
+  (helper i18b): the dive's shortfall. Runs two at a time through `benchslot`, main
+  (308ef38) and each variant from snapshots, each dive's shortfall logged. Under this
+  load the dives end 44-54 short (i18's at load 2.2-3.0: 43-47), and the result is no
+  step function of them: main, seeds 0-4: 4,539 (dives 51 / 44 short), 4,923, 4,502
+  (46 / 45), 4,752 (52 / 47), 4,759. None kept:
+  (1) three dives, column generation 0.85 of the time, root 0.35 of that, a further dive
+  unless one is 43 short (`DIVE_AGAIN_SHORT` 0), seeds 0-4: 4,722, 4,522, 4,739 (dives
+  52 / 71 / 47), 4,628 (45 / 45 / 46), 4,707 (54 / 50 / 46), mean 4,664 against
+  main's 4,695: within the noise (main's seed 1 ran at load 5, this one's at 3.3), and
+  no dive reached 43: each one's shorter time fixes more a step.
+  (2a) a dive step refused when its LP leaves more short than the root LP rounded up
+  (43), the next trial (the heaviest alone, then its ban) taken instead: the LP's
+  shortfall passes 43 within the first steps (43.0 after 465 fixes) and every step after
+  is refused at the price of a pricing round; the first dive ran out of time 78 short.
+  (2b) a dive given up (None) once its LP is 0.5 above that (43.5), but the last: every
+  dive but the last gave up after its first step (LP 43.7-45.6 after 290-580 fixes),
+  the last alone 51 / 44 short, 4,919 / 4,601 (seeds 0 / 1).
+  (c) `FIX_AT` 0.99: the LP after step 5 at 43.9-48.7, step 20 at 49-53; dives 49-54
+  short, 4,945 / 4,836 (seeds 2 / 3).
+  (d) `DIVE_ROUNDS` 1: Instance18's pricing round takes 0.25-0.37 s, about
+  `SLOW_ROUND` (0.25): under load its dives already price one round a step (the mode
+  flips with the load). Seeds 2 / 3: 4,635 (dives 50 / 47), 4,723 (53 / 50).
+  Where it goes: a dive has 8-12 s for about 1,850 employee-days, a step a pricing
+  round of all 22 employees (0.25-0.37 s) and the LP: some 30-40 steps of 40-60 fixes
+  (estimated, not counted). With one round a step ((d), main's own under this load)
+  the dive's LP was 0-1.3 persons more short than the root after the first step and
+  4.5-10.5 after step 20 (seeds 2-3, four dives). A finer dive needs cheaper
+  steps (e.g. pricing only the employees whose assignments the step fixed), not more
+  or shorter dives.
 """
 
 from __future__ import annotations
