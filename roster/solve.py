@@ -201,9 +201,10 @@ DP_FINISH_SHARE = 0.95
 #: then gain more a second (Instance20, 120 s: rounds of 7.5 s gained 3.5 % and 1.1 %,
 #: the next window's 8 s 11 %).
 DP_ROUND_MIN_GAIN = 0.05
-#: Seconds of weekend-pairing chains (`roster.pairing`) after each sweep of the time
-#: windows: Instance22's chains gained 805 of 1,159 in their first 10 s of 30 from a
-#: 120 s roster (38,022), 29 in the last 10 s.
+#: Seconds of one spell of weekend-pairing chains (`roster.pairing`) after a sweep of
+#: the time windows: Instance22's chains gained 805 of 1,159 in their first 10 s of 30
+#: from a 120 s roster (38,022), 29 in the last 10 s. Spells follow one another while
+#: each gains faster than the sweep before them (`pairing_pays`).
 PAIRING_SECONDS = 15.0
 
 
@@ -354,7 +355,7 @@ def _solve_by_windows(
     if grouping:
         searches.append((groups.sweep_seconds, groups.improve))
     while True:
-        moved, cycle_start = 0, value
+        moved, cycle_start, cycle_began = 0, value, time.perf_counter()
         for sweep_seconds, improve_by in searches:
             part = deadline
             if responses is not None or len(searches) > 1:
@@ -373,26 +374,36 @@ def _solve_by_windows(
         sweep += 1
         if deadline.remaining() <= windows.MIN_WINDOW_SECONDS or interrupt.stopped:
             break
-        if pairer is not None:
-            roster, value, count = _pair_weekends(
-                problem, pairer, roster, value, deadline, interrupt, legal_total, seed + sweep
-            )
-            paired, moved = paired + count, moved + count
-        if responses is None:
+        responding = responses is not None
+        # spells of pairing chains and rounds of best responses, a spell and a round at a
+        # time, while they gain faster than the sweep did (Instance22, seed 1: its first
+        # sweep gained 54 a second, the spell after it 91, the round after that 200)
+        sweep_rate = (cycle_start - value) / max(1e-9, time.perf_counter() - cycle_began)
+        spell_seed = seed + sweep
+        while deadline.remaining() > windows.MIN_WINDOW_SECONDS and not interrupt.stopped:
+            began, before = time.perf_counter(), value
+            if pairer is not None:
+                roster, value, count = _pairing_spell(
+                    problem, pairer, roster, value, deadline, interrupt, legal_total, spell_seed
+                )
+                paired, moved, spell_seed = paired + count, moved + count, spell_seed + 1
+            if responses is not None:
+                responses.adopt(roster)
+                until = time.perf_counter() + deadline.remaining()
+                if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
+                    responses = None  # the roster is a best response: no more rounds
+                    break
+                candidate = responses.roster()
+                candidate_value = legal_total(problem, candidate)
+                if candidate_value < value:
+                    roster, value = candidate, int(candidate_value)
+            if not pairing_pays(before - value, time.perf_counter() - began, sweep_rate):
+                break
+        if not responding:
             if not moved or len(searches) == 1:
                 break  # the time is up, or none fits in the time left
             if value == cycle_start:
                 searches = searches[:1]  # neither gained: the windows, all the time left
-            continue
-        responses.adopt(roster)
-        until = time.perf_counter() + deadline.remaining()
-        if not responses.rounds(until, stop=lambda: interrupt.stopped, most=1):
-            responses = None  # the windows' roster is a best response: no more rounds
-            continue
-        candidate = responses.roster()
-        candidate_value = legal_total(problem, candidate)
-        if candidate_value < value:
-            roster, value = candidate, int(candidate_value)
     return roster_result(
         problem,
         roster,
@@ -408,7 +419,7 @@ def _solve_by_windows(
     )
 
 
-def _pair_weekends(
+def _pairing_spell(
     problem: RosterProblem,
     pairer: sequences.BestResponses,
     roster: Roster,
@@ -418,9 +429,8 @@ def _pair_weekends(
     legal_total: Callable[[RosterProblem, Roster], float],
     seed: int,
 ) -> tuple[Roster, int, int]:
-    """Weekend-pairing chains (`roster.pairing`) from `roster` for up to
-    `PAIRING_SECONDS`: the roster they end on when legal and better, its value and the
-    chains kept; else `roster` unchanged."""
+    """One spell of chains for up to `PAIRING_SECONDS`: the roster it ends on when
+    legal and better, its value and the chains kept; else `roster`, `value`, 0."""
     pairer.adopt(roster)
     until = time.perf_counter() + min(PAIRING_SECONDS, deadline.remaining())
     _, kept = pairing.improve(pairer, until, seed=seed, stop=lambda: interrupt.stopped)
@@ -431,6 +441,13 @@ def _pair_weekends(
     if candidate_value < value:
         return candidate, int(candidate_value), kept
     return roster, value, 0
+
+
+def pairing_pays(gained: int, seconds: float, sweep_rate: float) -> bool:
+    """Whether a spell of pairing chains and a round of best responses that gained
+    `gained` in `seconds` earn another: they gained, and at least `sweep_rate` a
+    second (the windows' rate)."""
+    return gained > 0 and gained >= sweep_rate * seconds
 
 
 def part_solver(

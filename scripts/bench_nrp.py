@@ -442,6 +442,41 @@ Measured history (figures behind settings in `roster.nrp`):
   Dropped: weekend-pairing chains (`roster.pairing`) on the dive: its rosters hold 0-2
   pairings (0-3 one-day weekends; the rest of the shortfall is weekends of the wrong
   type and 0-2 allowances unused), none kept.
+- 2026-12-05 19:07-20:17 UTC, `--workers 1 --time-limit 300`, load 2.2-2.8 (helper long,
+  third pass): where the long horizons' 300 s go, and the weekend-pairing chains.
+  Phases of main (8a1f8c3, `/tmp` wrappers that only log each phase; seed 1): Instance22
+  first roster 11.7 s (45,343); a sweep of 13 windows 104 s, -5,576 (54 a second); a
+  spell of chains 15 s, -1,368 (91 a second; 17 of 33 kept, cut by its time); a round of
+  best responses 2 s, -401 (200 a second); the second sweep 103 s, -1,517 (15 a second);
+  chains 15 s, -111 (4 of 44 kept); a round 2.2 s, -127; 6 windows in 46 s, -267: 35,976.
+  Instance20 (seed 0, 5,233): sweeps of 7 windows (55 s) gained 2,857, 173, 158, the
+  groups of 8 after them (41 s) 307, 59, 22, the rounds 2-7; no chain (one pairing).
+  Kept: spells of chains and rounds of best responses, a spell and a round at a time,
+  repeated while they gain faster a second than the sweep before them
+  (`roster.solve.pairing_pays`). Instance22 seed 1, main / this: 35,976 / 35,806 (21 /
+  37 weekends paired; this: two spells after the first sweep, -2,432 in 34 s, the third
+  stopped at 41 a second against the sweep's 52); seed 0: 35,627 (this script, 19:08) /
+  35,147 (39 paired; two spells and rounds after the first sweep, -2,364 in 34 s); seed
+  2, run side by side (20:11, load 2.5): 36,295 / 35,452 (26 / 44 paired). Means 35,966
+  / 35,468, -1.4 %, better on each seed (main's at 19:08 and 19:26, this at 19:56 and
+  19:58; main's spread on seeds 0-1 35,381-36,301 since session 18). The stand-in (60
+  s, seed 0): this 121,700 in 60.5 s, 270 MB (6 paired, 0 windows; main's not run now,
+  119,631 in session 18). Instance20 seed 0: 5,233 (19:11)
+  / 5,260 (20:06): the same course but a round (its first after a sweep found nothing,
+  so no more rounds; no chain either way). Dropped (branch long, commits fb6bc94 and
+  7dbac46): swaps, where the employee may not work the shift short on the weekend's
+  day off, the one working that day who may moving onto it and the employee onto their
+  shift: Instance22 seed 0 36,226
+  (18 paired) against main's 35,627 (24), the swaps diluting the pairings drawn;
+  Instance20 (seed 0) 5,360 against 5,233, 1 kept of 68 tried in three spells: its 45
+  one-day weekends have short types next to them on 3 days only (H day 153, J and AD
+  day 55), and those swaps' forced moves cost 2-505 before partners, which mended none.
+  Relocations (a one-day weekend's worked day given up for a shift short on a weekend
+  not worked, the weekend count kept): from Instance20's 5,233, 293 of them, 549 chains
+  in 40 s, 4 kept, -7. Noticed, not mended: a chain's partners are ranked by the moves
+  they mirror, not by their slack, so employees already paired (at their maximum) rank
+  among those who may take the weekday shift given up and break their own weekend to
+  take it: ten copies of the test week pair 3 weekends of 10, then every chain fails.
 - 2026-12-05 20:14-20:35 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.1
   (helper i18b): the dive's shortfall. Runs two at a time through `benchslot`, main
   (308ef38) and each variant from snapshots, each dive's shortfall logged. Under this
