@@ -477,7 +477,7 @@ Measured history (figures behind settings in `roster.nrp`):
   they mirror, not by their slack, so employees already paired (at their maximum) rank
   among those who may take the weekday shift given up and break their own weekend to
   take it: ten copies of the test week pair 3 weekends of 10, then every chain fails.
-- 2026-12-05 20:14-20:35 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.1
+- 2026-12-05 20:14-20:38 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.1
   (helper i18b): the dive's shortfall. Runs two at a time through `benchslot`, main
   (308ef38) and each variant from snapshots, each dive's shortfall logged. Under this
   load the dives end 44-54 short (i18's at load 2.2-3.0: 43-47), and the result is no
@@ -500,13 +500,14 @@ Measured history (figures behind settings in `roster.nrp`):
   (d) `DIVE_ROUNDS` 1: Instance18's pricing round takes 0.25-0.37 s, about
   `SLOW_ROUND` (0.25): under load its dives already price one round a step (the mode
   flips with the load). Seeds 2 / 3: 4,635 (dives 50 / 47), 4,723 (53 / 50).
-  Where it goes: a dive has 8-12 s for about 1,850 employee-days, a step a pricing
-  round of all 22 employees (0.25-0.37 s) and the LP: some 30-40 steps of 40-60 fixes
-  (estimated, not counted). With one round a step ((d), main's own under this load)
-  the dive's LP was 0-1.3 persons more short than the root after the first step and
-  4.5-10.5 after step 20 (seeds 2-3, four dives). A finer dive needs cheaper
-  steps (e.g. pricing only the employees whose assignments the step fixed), not more
-  or shorter dives.
+  Where it goes (main again, the dive's steps counted, seeds 2 / 3 at load 3.9: 4,618
+  (dives 47 / 44) and 4,511 (49 / 44), against 4,502 and 4,752 above): a dive fixes
+  1,069-1,109 assignments in 14-18 steps of three pricing rounds (0.75-0.95 s a step)
+  or 33 steps of one (0.3 s), 33-79 fixes a step. With one round a step ((d), main's
+  own under load) the dive's LP was 0-1.3 persons more short than the root after the
+  first step and 4.5-10.5 after step 20 (seeds 2-3, four dives). A finer dive needs
+  cheaper steps (e.g. pricing only the employees whose assignments the step fixed),
+  not more or shorter dives.
 """
 
 from __future__ import annotations
