@@ -477,6 +477,37 @@ Measured history (figures behind settings in `roster.nrp`):
   they mirror, not by their slack, so employees already paired (at their maximum) rank
   among those who may take the weekday shift given up and break their own weekend to
   take it: ten copies of the test week pair 3 weekends of 10, then every chain fails.
+- 2026-12-05 20:14-20:38 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.1
+  (helper i18b): the dive's shortfall. Runs two at a time through `benchslot`, main
+  (308ef38) and each variant from snapshots, each dive's shortfall logged. Under this
+  load the dives end 44-54 short (i18's at load 2.2-3.0: 43-47), and the result is no
+  step function of them: main, seeds 0-4: 4,539 (dives 51 / 44 short), 4,923, 4,502
+  (46 / 45), 4,752 (52 / 47), 4,759. None kept:
+  (1) three dives, column generation 0.85 of the time, root 0.35 of that, a further dive
+  unless one is 43 short (`DIVE_AGAIN_SHORT` 0), seeds 0-4: 4,722, 4,522, 4,739 (dives
+  52 / 71 / 47), 4,628 (45 / 45 / 46), 4,707 (54 / 50 / 46), mean 4,664 against
+  main's 4,695: within the noise (main's seed 1 ran at load 5, this one's at 3.3), and
+  no dive reached 43: each one's shorter time fixes more a step.
+  (2a) a dive step refused when its LP leaves more short than the root LP rounded up
+  (43), the next trial (the heaviest alone, then its ban) taken instead: the LP's
+  shortfall passes 43 within the first steps (43.0 after 465 fixes) and every step after
+  is refused at the price of a pricing round; the first dive ran out of time 78 short.
+  (2b) a dive given up (None) once its LP is 0.5 above that (43.5), but the last: every
+  dive but the last gave up after its first step (LP 43.7-45.6 after 290-580 fixes),
+  the last alone 51 / 44 short, 4,919 / 4,601 (seeds 0 / 1).
+  (c) `FIX_AT` 0.99: the LP after step 5 at 43.9-48.7, step 20 at 49-53; dives 49-54
+  short, 4,945 / 4,836 (seeds 2 / 3).
+  (d) `DIVE_ROUNDS` 1: Instance18's pricing round takes 0.25-0.37 s, about
+  `SLOW_ROUND` (0.25): under load its dives already price one round a step (the mode
+  flips with the load). Seeds 2 / 3: 4,635 (dives 50 / 47), 4,723 (53 / 50).
+  Where it goes (main again, the dive's steps counted, seeds 2 / 3 at load 3.9: 4,618
+  (dives 47 / 44) and 4,511 (49 / 44), against 4,502 and 4,752 above): a dive fixes
+  1,069-1,109 assignments in 14-18 steps of three pricing rounds (0.75-0.95 s a step)
+  or 33 steps of one (0.3 s), 33-79 fixes a step. With one round a step ((d), main's
+  own under load) the dive's LP was 0-1.3 persons more short than the root after the
+  first step and 4.5-10.5 after step 20 (seeds 2-3, four dives). A finer dive needs
+  cheaper steps (e.g. pricing only the employees whose assignments the step fixed),
+  not more or shorter dives.
 """
 
 from __future__ import annotations
