@@ -300,12 +300,13 @@ load 5). Measured 20:24-20:43 UTC (load 2-5, other helpers' benchmarks on the sl
 against 931; seed 3 1,446, 1,475, 1,461 against 985, main 1,498, 1,437 against 981:
 the search within its spread (the bound's 2-3 s before the last level cost nothing
 measurable), the bound +10 and +4. `--only full` (one case: the path unchanged) 393
-against 361. The 20 % target is not reached (seed 0 at best 49 % above 941 this hour). Where the rest lies: the
-rosters' faces (134-144) are 13-14 a case against the relaxation's 9 at the peaks
-rosters reach (156-200): its counts do not see the rhythm's cost of few faces. Tried
-and dropped: the weekend peak capped too (100-120, night 156-200): the same faces per
-case. Not tried: blocks case by case, which do not hold as such (a run of one type
-goes on across cases when a member of two works both on consecutive days).
+against 361. The 20 % target is not reached (seed 0 at best 49 % above 941 this
+hour). Where the rest lies: the rosters' faces (134-146) are 13-15 a case against the
+relaxation's 9 at the peaks rosters reach (156-210): its counts do not see the
+rhythm's cost of few faces. Tried and dropped: the weekend peak capped too (100-120,
+night 156-200): the same faces per case. Not tried: blocks case by case, which do not
+hold as such (a run of one type goes on across cases when a member of two works both
+on consecutive days).
 """
 
 from __future__ import annotations
