@@ -21,7 +21,9 @@ every roster obeys:
   evening face too (one case, 8 weeks, pool 40: 20 + 120 where each alone said
   12 + 120). The two fields then split their joint bound: only their sum bounds
   the two terms' sum. For one case, the counts relaxation of `roster.joint_bound`
-  adds everyone's hours (20 + 120 → 22 + 120) when it is higher;
+  adds everyone's hours (20 + 120 → 22 + 120) when it is higher; for several cases
+  with their cover met, the same relaxation case by case under the pool's night peak
+  (`_faces_by_case_and_night_peak`: five cases, pool 60, 80 + 156 → 90 + 156);
 - isolated shifts and requests: 0.
 
 Every term of the level is a sum over its own variables, so the sum of the terms'
@@ -36,6 +38,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Collection
@@ -44,10 +47,15 @@ from dataclasses import dataclass
 from roster.capacities import capacity, fairness_coefficient, longest_run, spoken_days
 from roster.eligibility import speaks, why_not
 from roster.heuristic import _weekly_rest_ok
+from roster.joint_bound import FacesUnderNightPeak, faces_and_night_spread
 from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.peak_bound import crews_peak
 from roster.problem import Case, Employee, RosterProblem
 from roster.templates import ShiftType
+
+#: The most night peaks past the lowest at which each case's faces are bounded
+#: (`_faces_by_case_and_night_peak`), five relaxations each (five cases, pool 60: 2-4).
+MAX_PEAKS_BY_CASE = 6
 
 
 @dataclass(frozen=True)
@@ -83,14 +91,18 @@ def quality_bound(
     faces = _faces(p, missing, met) if w.face_per_time_of_day else 0
     night = _peak(p, lambda d, s: s.night, missing, team, met) if w.night_spread else 0
     if faces and night:
-        faces, night = _faces_and_night_peak(p, missing, team, met, night)
+        lowest = night
+        faces, night = _faces_and_night_peak(p, missing, team, met, lowest)
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
-        if len(p.cases) == 1:
+        if len(p.cases) > 1 and not missing:
+            by_case = _faces_by_case_and_night_peak(p, missing, team, met, lowest)
+            if sum(by_case) > faces + night:
+                faces, night = by_case
+        else:
             # the counts relaxation (`roster.joint_bound`, built on the same
             # capacities) adds the hours: one case, pool 40, 20 + 120 → 22 + 120. With
-            # several cases CP-SAT does not prove it in seconds (five cases: not in 10 s)
-            from roster.joint_bound import faces_and_night_spread
-
+            # several cases CP-SAT does not prove it in seconds (five cases: not in 10 s),
+            # so there it runs case by case (`_faces_by_case_and_night_peak`)
             joint = faces_and_night_spread(p, missing, team, met)
             if joint is not None and sum(joint) > faces + night:
                 faces, night = joint
@@ -238,6 +250,89 @@ def _faces_and_night_peak(
         ):
             best = (faces, peak)
     return best
+
+
+def _faces_by_case_and_night_peak(
+    p: RosterProblem, missing: int, team_members: int | None, languages_met: bool, lowest: int
+) -> tuple[int, int]:
+    """Weighted faces and night spread of several cases, at least `lowest` the night
+    peak: the least sum over the peaks a roster may have of each case's faces under
+    that peak, each from the counts relaxation of the case alone
+    (`roster.joint_bound.FacesUnderNightPeak`). Faces are a sum over cases; a case's
+    nights are among its members', so under the pool's peak; it misses at most what
+    the roster does; and it has at most the memberships the other cases leave. Five
+    cases, pool 60, seed 0: 9 faces a case at the night peak's bound 156, where the
+    pooled per-type bound says 8 (80 + 156 → 90 + 156).
+
+    A case's faces do not rise with the peak and change only where a coefficient
+    divides it (`_steps`); a peak whose night spread alone, with every case at its
+    fewest faces, costs no less than the lowest peak's sum cannot do better."""
+    w = p.weights
+    per_case_team = _team_per_case(p, missing)
+
+    def alone(case: Case) -> RosterProblem:
+        return dataclasses.replace(
+            p, cases=(case,), cover=tuple(d for d in p.cover if d.case == case.id)
+        )
+
+    def relaxation(case: Case) -> FacesUnderNightPeak:
+        team = None
+        if team_members is not None:
+            team = team_members - sum(n for c, n in per_case_team.items() if c != case.id)
+        return FacesUnderNightPeak(alone(case), missing, team, languages_met)
+
+    faces_of = {case.id: relaxation(case) for case in p.cases}
+    # a case's faces under any peak are at least its per-type bound (no relaxation to
+    # solve for it)
+    fewest = {
+        case.id: w.face_per_time_of_day * _faces(alone(case), missing, languages_met)
+        for case in p.cases
+    }
+    at_lowest = {case.id: faces_of[case.id](lowest) for case in p.cases}
+    # past `stop` the night spread alone, with every case at its fewest faces, costs
+    # more than the peak's bound already does
+    stop = lowest + math.ceil((sum(at_lowest.values()) - sum(fewest.values())) / w.night_spread)
+    coefficients = {c for e in p.employees if (c := fairness_coefficient(e))}
+    beyond = sorted({k * c for c in coefficients for k in range(lowest // c + 1, stop // c + 1)})
+    peaks = [lowest, *beyond[:MAX_PEAKS_BY_CASE]]
+    faces = [0] * len(peaks)
+    for case in p.cases:
+        if at_lowest[case.id] <= fewest[case.id]:
+            steps = [at_lowest[case.id]] * len(peaks)
+        else:
+            steps = _steps(faces_of[case.id], peaks, at_lowest[case.id])
+        faces = [a + b for a, b in zip(faces, steps, strict=True)]
+    options = [(f, w.night_spread * peak) for f, peak in zip(faces, peaks, strict=True)]
+    if len(beyond) > MAX_PEAKS_BY_CASE:
+        # the peaks not tried cost at least their fewest faces
+        options.append((sum(fewest.values()), w.night_spread * beyond[MAX_PEAKS_BY_CASE]))
+    return min(options, key=sum)
+
+
+def _steps(faces_at: Callable[[int], int], peaks: list[int], first: int) -> list[int]:
+    """A case's faces at each of `peaks` (ascending), `first` at the first: they do not
+    rise with the peak, so where two peaks' values are equal so are those between
+    (and the larger peak's proven bound holds for every peak below it), halving
+    between them otherwise."""
+    values: list[int | None] = [None] * len(peaks)
+    values[0] = first
+    if len(peaks) > 1:
+        values[-1] = faces_at(peaks[-1])
+
+    def fill(low: int, high: int) -> None:
+        if high - low < 2:
+            return
+        if values[low] == values[high]:
+            for i in range(low + 1, high):
+                values[i] = values[high]
+            return
+        middle = (low + high) // 2
+        values[middle] = faces_at(peaks[middle])
+        fill(low, middle)
+        fill(middle, high)
+
+    fill(0, len(peaks) - 1)
+    return [v if v is not None else 0 for v in values]
 
 
 class _FacesAtPeak:

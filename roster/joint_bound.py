@@ -96,11 +96,38 @@ def faces_and_night_spread(
     return joint.split.get("faces", 0), joint.split.get("night_spread", 0)
 
 
-class _Relaxation:
+class FacesUnderNightPeak:
+    """The weighted faces of rosters whose night peak is at most a given value (called
+    with it; None: any): the relaxation's proven lower bound, 0 when it proves none in
+    time (or rules out every roster: then any bound holds). The places are built once
+    for every peak asked."""
+
     def __init__(
         self, p: RosterProblem, missing: int, team_members: int | None, languages_met: bool
     ) -> None:
-        self.p, self.missing = p, missing
+        only = dataclasses.replace(
+            p.weights, block=0, isolated_shift=0, night_spread=0, weekend_spread=0
+        )
+        self.args = (dataclasses.replace(p, weights=only), missing, team_members, languages_met)
+        self.places: list[_Place] | None = None
+
+    def __call__(self, peak: int | None) -> int:
+        relaxation = _Relaxation(*self.args, night_cap=peak, places=self.places)
+        self.places = relaxation.places
+        return relaxation.solve().total
+
+
+class _Relaxation:
+    def __init__(
+        self,
+        p: RosterProblem,
+        missing: int,
+        team_members: int | None,
+        languages_met: bool,
+        night_cap: int | None = None,
+        places: list[_Place] | None = None,
+    ) -> None:
+        self.p, self.missing, self.night_cap = p, missing, night_cap
         self.model = cp_model.CpModel()
         self.demanded: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for d in p.cover:
@@ -108,7 +135,7 @@ class _Relaxation:
                 self.demanded[(d.case, d.shift)][d.day] += d.required
         self.types = sorted({sid for _c, sid in self.demanded})
         self.spoken = spoken_days(p) if languages_met else {}
-        self.places = self._places(team_members)
+        self.places = self._places(team_members) if places is None else places
         self.terms: dict[str, cp_model.LinearExpr] = {}
         self._counts()
         self._team(team_members)
@@ -215,21 +242,23 @@ class _Relaxation:
         self.model.add(sum(members) <= team_members)
 
     def _peaks(self) -> None:
-        """Night and weekend peaks at least each place's weighted count."""
+        """Night and weekend peaks at least each place's weighted count; the night peak
+        at most `night_cap`."""
         p, m = self.p, self.model
         nights = {k: v for k, v in self.n.items() if p.shift[k[2]].night}
-        for name, weight, counts in (
-            ("night_spread", p.weights.night_spread, nights),
-            ("weekend_spread", p.weights.weekend_spread, self.w),
+        for name, weight, counts, cap in (
+            ("night_spread", p.weights.night_spread, nights, self.night_cap),
+            ("weekend_spread", p.weights.weekend_spread, self.w, None),
         ):
-            if not weight:
+            if not weight and cap is None:
                 continue
-            peak = m.new_int_var(0, 10**6, name)
+            peak = m.new_int_var(0, 10**6 if cap is None else cap, name)
             for i, place in enumerate(self.places):
                 counted = [v for k, v in counts.items() if k[0] == i]
                 if place.coefficient is not None and counted:
                     m.add(peak >= place.coefficient * sum(counted))
-            self.terms[name] = weight * peak
+            if weight:
+                self.terms[name] = weight * peak
 
     def solve(self) -> JointBound:
         self.model.minimize(sum(self.terms.values()))
@@ -247,4 +276,4 @@ class _Relaxation:
         return JointBound(0, None)
 
 
-__all__ = ["JointBound", "faces_and_night_spread", "joint_bound"]
+__all__ = ["FacesUnderNightPeak", "JointBound", "faces_and_night_spread", "joint_bound"]
