@@ -307,6 +307,39 @@ rhythm's cost of few faces. Tried and dropped: the weekend peak capped too (100-
 night 156-200): the same faces per case. Not tried: blocks case by case, which do not
 hold as such (a run of one type goes on across cases when a member of two works both
 on consecutive days).
+Session of 2026-12-05 21:58-23:20 UTC (dog1), one case (`--only full`). Where seed 0's
+29 points lay (main, 390 against 361 at 21:59, load 0.5-1.7): blocks 135 (45 runs: D
+17, E 13, N 15) against 114 (38 runs: D 13, E 11, N 14, from the weekly rest's
+interior runs of 4, 5 and 4 days and the longer runs at the horizon's ends), faces 30
+(each of the five on every type) against 22, night 120 and weekend 100 at their
+bounds, team 5. The rotation start (lag 4) had blocks 129 (43 runs) but weekend 150:
+its cycle of 20 days does not divide into weeks, and one member works 15 of the 48
+weekend shifts, at every phase of every cycle of lag 4 (lag 3 reaches 10, with 56
+runs); the search then traded the 50 for 6-12 of blocks. Since, the rotation's plan
+evens the night and weekend loads before the greedy repairs it
+(`rotation.balance_weekends`): two members off on the same day swap all their shifts
+from the next day on, which keeps every run whole and the cover the same, up to 4
+swaps chosen greedily by the weighted peaks they leave; not when a member may not
+take some type (the greedy then hands those shifts on, and the plan's loads are not
+the roster's: seed 3, one member without nights, night 170 -> 280 balanced on the
+plan, 465 after 30 s). The warm start of seeds 0 and 2: 434 -> 397 (blocks 132,
+weekend 110); seeds 1 (team 6, no rotation kept) and 3 unchanged. Measured
+22:22-22:30 UTC (load 2.1-4.5), branch and main back to back in one slot, order
+alternated: seed 0 387, 387, 387, 387 (all 7.2 % above 361; blocks 132, faces 30,
+night 120, weekend 100) against main's 396, 390, 390, 390 (mean 391.5, 8.4 %); seed 2
+385, 388 against 393, 387 (7.1 % and 8.0 %); seed 1 382 against 380 (team 6, bound
+350) and seed 3 417, 411 against 409, 410 (bound 375): their path is unchanged, so
+within the spread. `--only five`, seed 0, 22:31-22:33 (load 2.6-2.8): 1,247 against
+941 (main 1,314; the lone cases re-planned by `roster.by_case` rotate too);
+`--only team`: 5 proven in 2.3 s (main 2.1 s).
+Tried and dropped: a blocks bound from the roster model itself over five anonymous
+consultants with the loosest of the pool's limits (no history, the largest
+contract), blocks alone: CP-SAT's bound 9 after 20 s (the LP of run starts is
+useless); specialised members for faces 22 (each on nights and one other type, one on
+all three), 30 s over the team alone: blocks 147 and a shift uncovered, the 8 of
+faces cost more in blocks. Where seed 0's 30 s go (main, traced): the first CP-SAT
+run 7 s (434 -> 405), the LNS 18 s (53 sub-problems of 1 s, 3 improving: the
+employees and employees-by-days neighbourhoods), the last CP-SAT run 4 s (nothing).
 """
 
 from __future__ import annotations
