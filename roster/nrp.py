@@ -145,12 +145,6 @@ FIRST_RUN_SHARE = 0.1
 #: measured history.
 LNS_SUBSOLVE_SECONDS = 0.5
 SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
-#: Share of the time limit for column generation below `LONG_ROOT_DAYS` on a roster of
-#: `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more (`column_plan`; `COLUMN_SHARE` on smaller
-#: ones). Instance15 (45 x 42): the last search's LNS is still gaining when the time
-#: ends, where the root's LP falls slowly by then (60 s, seed 0: LP 4,940 after 19 s,
-#: 4,815-5,042 after 25 s; figures in scripts/bench_nrp.py).
-BIG_ROSTER_COLUMN_SHARE = 0.45
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
@@ -444,12 +438,9 @@ class ColumnPlan:
 
 
 def column_plan(problem: RosterProblem) -> ColumnPlan:
-    """How column generation's time is spent on `problem`: below `LONG_ROOT_DAYS`, a
-    roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more leaves more of it to the last
-    search (`BIG_ROSTER_COLUMN_SHARE`)."""
+    """How column generation's time is spent on `problem`."""
     if problem.days < LONG_ROOT_DAYS:
-        big = len(problem.employees) * problem.days >= SHORT_SUBSOLVE_EMPLOYEE_DAYS
-        return ColumnPlan(BIG_ROSTER_COLUMN_SHARE if big else COLUMN_SHARE, ROOT_SHARE, 1)
+        return ColumnPlan(COLUMN_SHARE, ROOT_SHARE, 1)
     return ColumnPlan(LONG_COLUMN_SHARE, LONG_ROOT_SHARE, LONG_DIVES)
 
 
