@@ -356,8 +356,11 @@ def _best_dive(
             pool,
             weekends_first=i % 2 == 1,
         )
-        if roster is not None and (best is None or total(cg.problem, roster) < best[0]):
-            best = (total(cg.problem, roster), roster)
+        if roster is None:
+            continue
+        value = total(cg.problem, roster)
+        if best is None or value < best[0]:
+            best = (value, roster)
     return None if best is None else best[1]
 
 
@@ -761,6 +764,7 @@ class ColumnGeneration:
         rounds = DIVE_ROUNDS if quick else 1
         began, steps = time.perf_counter(), 0
         first = self.problem.weekend_like_days if weekends_first else frozenset()
+        partner_day = self.partner_day  # a property: built once, not at every step
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -788,7 +792,7 @@ class ColumnGeneration:
                         step[key] = True
                         taken.add((key[0], key[1]))
             if weekends_first:
-                step |= _weekend_partners(step, open_, forced, self.partner_day)
+                step |= _weekend_partners(step, open_, forced, partner_day)
             steps += 1
             heaviest = max(
                 sorted(step),
