@@ -508,6 +508,33 @@ Measured history (figures behind settings in `roster.nrp`):
   first step and 4.5-10.5 after step 20 (seeds 2-3, four dives). A finer dive needs
   cheaper steps (e.g. pricing only the employees whose assignments the step fixed),
   not more or shorter dives.
+- 2026-12-05 21:58-22:41 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.0-4.2
+  (helper i18c): cheaper dive steps. Newest first. (e) Dive-only probes (column
+  generation as `solve_nrp` runs it, 48 s, root 0.375, 2 dives; the kept dive's
+  total): one programme run a dive step's pricing (`PROGRAMME_ROUNDS` 1 under fixes)
+  cut a pricing round from 0.12 s to 0.09 s, dives 5,042 / 4,789 and 4,896 / 4,891
+  (seeds 0, 1), worse than (a)'s 4,593-4,700: dropped. GLOP's dual simplex after a
+  step's fixes closed columns: 23-34 ms a master solve against 23-42 ms: dropped.
+  (d) Benchmark side by side, the branch (ebbc1a5: (b) and (c)) / main (02d7203):
+  seeds 0-5 at once, load 2.0-2.7: 4,594 / 4,706, 4,607 / 4,598, 4,619 / 4,613,
+  4,504 / 4,629, 4,529 / 4,624, 4,601 / 4,497 (means 4,576 / 4,611); seeds 6-9, the
+  branch at load 3.1-4.2 (22:26-22:30), main after it at 2.1-2.8: 4,705 / 4,516,
+  4,510 / 4,516, 4,607 / 4,608, 4,604 / 4,508. Over seeds 0-9 means 4,588 / 4,582,
+  at most 4,548 on 3 / 4 seeds, worst 4,705 / 4,706: no change to the end figure
+  (the dive is not paced by time: it ends integral after 9-11 s of its 15). Seed 0,
+  both: Instance5 1,145, Instance8 1,311. (c) Kept as a pure speed-up: `usable` kept
+  per employee between calls (1.3-1.9 s of a 10 s dive in `usable`, now 0.1 s) and
+  the master's bounds set only where they change; the dive's time is now pricing
+  (60 %) and GLOP (26 %). (b) Pricing only the employees a step fixes assignments
+  of (10-13 of 22 a step), everyone every 4th step: dives 5,013 / 4,672, 5,083 /
+  5,072, 5,202 / 4,869 (seeds 0-2, kept 4,672, 5,072, 4,869); every 2nd step: kept
+  4,670, 4,783, 4,800; main: 4,634, 4,700-4,815, 4,603 (load 1-2.7). The steps got
+  finer (6-20 fixes instead of 30-60) but the LP without the others' new columns
+  worse: dropped. The pace halved (`_fixes_per_step` x 0.5, main's pricing): dives of
+  14-15 s, kept 4,635, 4,764, 4,571, no better, and 5 s less for the last search:
+  not taken further. (a) Where a dive's 10 s went (main, seeds 0-2): 43-54 steps,
+  pricing 5.2-6.1 s (one round of 0.12 s a step), GLOP 2.4-3.0 s (27 ms a solve, two
+  a step), `usable` 1.2-1.7 s; steps fix 25-64 assignments of 8-13 employees.
 """
 
 from __future__ import annotations
