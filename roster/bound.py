@@ -270,22 +270,24 @@ def _faces_by_case_and_night_peak(
     w = p.weights
     per_case_team = _team_per_case(p, missing)
 
-    def alone(case: Case) -> RosterProblem:
-        return dataclasses.replace(
+    alone = {
+        case.id: dataclasses.replace(
             p, cases=(case,), cover=tuple(d for d in p.cover if d.case == case.id)
         )
+        for case in p.cases
+    }
 
     def relaxation(case: Case) -> FacesUnderNightPeak:
         team = None
         if team_members is not None:
             team = team_members - sum(n for c, n in per_case_team.items() if c != case.id)
-        return FacesUnderNightPeak(alone(case), missing, team, languages_met)
+        return FacesUnderNightPeak(alone[case.id], missing, team, languages_met)
 
     faces_of = {case.id: relaxation(case) for case in p.cases}
     # a case's faces under any peak are at least its per-type bound (no relaxation to
     # solve for it)
     fewest = {
-        case.id: w.face_per_time_of_day * _faces(alone(case), missing, languages_met)
+        case.id: w.face_per_time_of_day * _faces(alone[case.id], missing, languages_met)
         for case in p.cases
     }
     at_lowest = {case.id: faces_of[case.id](lowest) for case in p.cases}

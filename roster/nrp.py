@@ -149,8 +149,8 @@ SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
 #: or more (`FIRST_RUN_SHARE` elsewhere): none beyond `SearchParameters.
 #: lns_initial_seconds` (1 s). Hinted with the dive's roster, Instance15's first run
 #: only finds the hint (at 0.65 s of 2.7 s, 60 s limit, seed 0), and its LNS is still
-#: gaining when the time ends: seeds 0-5 side by side, mean 4,261 against 4,361 (better
-#: on 5 of 6). Instance18 (1,848 employee-days) takes it too. Figures:
+#: gaining when the time ends: seeds 0-7 side by side, mean 4,244 against 4,309 (better
+#: on 5 of 8). Instance18 (1,848 employee-days) takes it too, unchanged. Figures:
 #: scripts/bench_nrp.py, its measured history.
 LARGE_FIRST_RUN_SHARE = 0.0
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
