@@ -535,7 +535,7 @@ Measured history (figures behind settings in `roster.nrp`):
   not taken further. (a) Where a dive's 10 s went (main, seeds 0-2): 43-54 steps,
   pricing 5.2-6.1 s (one round of 0.12 s a step), GLOP 2.4-3.0 s (27 ms a solve, two
   a step), `usable` 1.2-1.7 s; steps fix 25-64 assignments of 8-13 employees.
-- 2026-12-05 21:58-22:50 UTC, `--workers 1 --time-limit 60`, Instance15, load 1.0-4.2
+- 2026-12-05 21:58-22:55 UTC, `--workers 1 --time-limit 60`, Instance15, load 1.0-4.2
   (helper i15b): where Instance15's 60 s go, and moving time to the last search.
   Timeline of main (02d7203, `/tmp` wrapper logging each phase; seed 0, load 1.0,
   4,403): the capacities' bound 3,627 at 0.7 s; the root to 25.9 s (46 rounds of the
@@ -557,7 +557,9 @@ Measured history (figures behind settings in `roster.nrp`):
   0-7 4,244 / 4,309 (-1.5 %, better on 5 of 8); main's other 8 runs tonight 4,217-4,805,
   mean 4,475; within 2 % none of this, none of main (best 3,995, +4.3 %). Instance18
   (1,848 employee-days, takes it too), seeds 0-1 side by side at 22:45-22:48 (load
-  2.3-4.2): 4,521 / 4,522, 4,603 / 4,603: unchanged. Dropped: column generation 0.45 of
+  2.3-4.2): 4,521 / 4,522, 4,603 / 4,603: unchanged. After merging main (fa8970d, i18c's
+  dive), Instance15 seeds 0-1 at 22:51-22:54 (load 2.3-2.7), this (9ae6acd) / main:
+  4,371 / 4,459, 4,282 / 4,194 (means 4,327 / 4,327). Dropped: column generation 0.45 of
   the time instead of 0.6 on the same rosters (087c9d8; root 19 s, last search 35 s),
   side by side with main at 22:03-22:15 (load 1.5-2.9), seeds 0-5: 4,408 / 4,396, 4,924
   / 4,504, 4,483 / 4,515, 4,352 / 4,805, 4,418 / 4,470, 4,696 / 4,217 (means 4,547 /
