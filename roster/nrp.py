@@ -145,6 +145,14 @@ FIRST_RUN_SHARE = 0.1
 #: measured history.
 LNS_SUBSOLVE_SECONDS = 0.5
 SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
+#: Share of step 3 for its first CP-SAT run on a roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS`
+#: or more (`FIRST_RUN_SHARE` elsewhere): none beyond `SearchParameters.
+#: lns_initial_seconds` (1 s). Hinted with the dive's roster, Instance15's first run
+#: only finds the hint (at 0.65 s of 2.7 s, 60 s limit, seed 0), and its LNS is still
+#: gaining when the time ends: seeds 0-7 side by side, mean 4,244 against 4,309 (better
+#: on 5 of 8). Instance18 (1,848 employee-days) takes it too, unchanged. Figures:
+#: scripts/bench_nrp.py, its measured history.
+LARGE_FIRST_RUN_SHARE = 0.0
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
@@ -445,11 +453,16 @@ def column_plan(problem: RosterProblem) -> ColumnPlan:
 
 
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
-    """`params` for step 3: the LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) on a
-    roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more, as they are."""
+    """`params` for step 3: on a roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more, the
+    LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) and the first CP-SAT run at its
+    shortest (`LARGE_FIRST_RUN_SHARE`); smaller rosters keep `params` as they are."""
     if len(problem.employees) * problem.days < SHORT_SUBSOLVE_EMPLOYEE_DAYS:
         return params
-    return dataclasses.replace(params, lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS)
+    return dataclasses.replace(
+        params,
+        lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS,
+        lns_initial_fraction=LARGE_FIRST_RUN_SHARE,
+    )
 
 
 def raised_bound(result: RosterResult, floor: int | None) -> int | None:

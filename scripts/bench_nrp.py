@@ -508,6 +508,66 @@ Measured history (figures behind settings in `roster.nrp`):
   first step and 4.5-10.5 after step 20 (seeds 2-3, four dives). A finer dive needs
   cheaper steps (e.g. pricing only the employees whose assignments the step fixed),
   not more or shorter dives.
+- 2026-12-05 21:58-22:41 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.0-4.2
+  (helper i18c): cheaper dive steps. Newest first. (e) Dive-only probes (column
+  generation as `solve_nrp` runs it, 48 s, root 0.375, 2 dives; the kept dive's
+  total): one programme run a dive step's pricing (`PROGRAMME_ROUNDS` 1 under fixes)
+  cut a pricing round from 0.12 s to 0.09 s, dives 5,042 / 4,789 and 4,896 / 4,891
+  (seeds 0, 1), worse than (a)'s 4,593-4,700: dropped. GLOP's dual simplex after a
+  step's fixes closed columns: 23-34 ms a master solve against 23-42 ms: dropped.
+  (d) Benchmark side by side, the branch (ebbc1a5: (b) and (c)) / main (02d7203):
+  seeds 0-5 at once, load 2.0-2.7: 4,594 / 4,706, 4,607 / 4,598, 4,619 / 4,613,
+  4,504 / 4,629, 4,529 / 4,624, 4,601 / 4,497 (means 4,576 / 4,611); seeds 6-9, the
+  branch at load 3.1-4.2 (22:26-22:30), main after it at 2.1-2.8: 4,705 / 4,516,
+  4,510 / 4,516, 4,607 / 4,608, 4,604 / 4,508. Over seeds 0-9 means 4,588 / 4,582,
+  at most 4,548 on 3 / 4 seeds, worst 4,705 / 4,706: no change to the end figure
+  (the dive is not paced by time: it ends integral after 9-11 s of its 15). Seed 0,
+  both: Instance5 1,145, Instance8 1,311. (c) Kept as a pure speed-up: `usable` kept
+  per employee between calls (1.3-1.9 s of a 10 s dive in `usable`, now 0.1 s) and
+  the master's bounds set only where they change; the dive's time is now pricing
+  (60 %) and GLOP (26 %). (b) Pricing only the employees a step fixes assignments
+  of (10-13 of 22 a step), everyone every 4th step: dives 5,013 / 4,672, 5,083 /
+  5,072, 5,202 / 4,869 (seeds 0-2, kept 4,672, 5,072, 4,869); every 2nd step: kept
+  4,670, 4,783, 4,800; main: 4,634, 4,700-4,815, 4,603 (load 1-2.7). The steps got
+  finer (6-20 fixes instead of 30-60) but the LP without the others' new columns
+  worse: dropped. The pace halved (`_fixes_per_step` x 0.5, main's pricing): dives of
+  14-15 s, kept 4,635, 4,764, 4,571, no better, and 5 s less for the last search:
+  not taken further. (a) Where a dive's 10 s went (main, seeds 0-2): 43-54 steps,
+  pricing 5.2-6.1 s (one round of 0.12 s a step), GLOP 2.4-3.0 s (27 ms a solve, two
+  a step), `usable` 1.2-1.7 s; steps fix 25-64 assignments of 8-13 employees.
+- 2026-12-05 21:58-22:55 UTC, `--workers 1 --time-limit 60`, Instance15, load 1.0-4.2
+  (helper i15b): where Instance15's 60 s go, and moving time to the last search.
+  Timeline of main (02d7203, `/tmp` wrapper logging each phase; seed 0, load 1.0,
+  4,403): the capacities' bound 3,627 at 0.7 s; the root to 25.9 s (46 rounds of the
+  programme's pricing, about 0.47 s each; LP 5,042, 44.4 persons short, Lagrangian bound
+  negative); one dive to 32.8 s (6.9 s of its 10.4, 5,705, 51 short); the last search
+  27.2 s: its first CP-SAT run only finds the hint (at 0.65 s, then nothing until 4.1
+  s), the LNS from 5,705 to 5,304 by 41.5 s, 4,829 by 46 s, 4,513 by 51.5 s, 4,420 by
+  52.3 s, 4,408 by 54.5 s, 4,403 at 58.9 s (40 short): still gaining at the end, but
+  slower. Seed 1 (4,487): root LP 4,815 (42.3 short) after 53 rounds, dive 5,677 (51).
+  The root's LP (seed 0, column generation given 0.45 of the time) falls 5,684 at 10 s,
+  5,160 at 14.4 s, 4,940 at 19.3 s (43.3 short): slowly but still falling. Kept: the
+  last search's first CP-SAT run at its shortest (1 s, `lns_initial_seconds`) from
+  `SHORT_SUBSOLVE_EMPLOYEE_DAYS` on (`roster.nrp.LARGE_FIRST_RUN_SHARE` 0, was
+  `FIRST_RUN_SHARE` 0.1 of the search, 2.7 s): some 1.7 s more of LNS. This (ac8adaa) /
+  main (02d7203), seeds 0-5, runs in the same span (22:17-22:40, two chains through
+  `benchslot`, load 2.2-3.3): 4,183 / 4,277, 4,271 / 4,321, 4,468 / 4,495, 4,277 /
+  4,429, 4,304 / 4,222, 4,064 / 4,424 (means 4,261 / 4,361, -2.3 %, better on 5 seeds of
+  6); seeds 6-7 at 22:47-22:50 (load 2.3-2.8): 4,079 / 3,995, 4,308 / 4,307; over seeds
+  0-7 4,244 / 4,309 (-1.5 %, better on 5 of 8); main's other 8 runs tonight 4,217-4,805,
+  mean 4,475; within 2 % none of this, none of main (best 3,995, +4.3 %). Instance18
+  (1,848 employee-days, takes it too), seeds 0-1 side by side at 22:45-22:48 (load
+  2.3-4.2): 4,521 / 4,522, 4,603 / 4,603: unchanged. After merging main (fa8970d, i18c's
+  dive), Instance15 seeds 0-1 at 22:51-22:54 (load 2.3-2.7), this (9ae6acd) / main:
+  4,371 / 4,459, 4,282 / 4,194 (means 4,327 / 4,327). Dropped: column generation 0.45 of
+  the time instead of 0.6 on the same rosters (087c9d8; root 19 s, last search 35 s),
+  side by side with main at 22:03-22:15 (load 1.5-2.9), seeds 0-5: 4,408 / 4,396, 4,924
+  / 4,504, 4,483 / 4,515, 4,352 / 4,805, 4,418 / 4,470, 4,696 / 4,217 (means 4,547 /
+  4,485). Logged (seed 0, 4,353): its dive from the less converged LP took 5.3 s and
+  ended at 6,292 (57 short), main's at 5,705 (51); the extra LNS seconds do not make
+  that up on the mean. Not tried for want of slots: a larger column share (the LP is
+  still falling at 25 s), or the final bound-raising run (`FINAL_RUN_SHARE`, 0.8 s)
+  dropped in step 3.
 """
 
 from __future__ import annotations

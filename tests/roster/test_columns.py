@@ -112,6 +112,24 @@ def test_usable_columns_agree_with_every_forced_assignment() -> None:
     assert cg.usable({("A", 1, "D", "ward"): False})["A"] == []
 
 
+def test_usable_columns_kept_between_calls_follow_new_columns_and_fixes() -> None:
+    # `usable` keeps each employee's last answer: a column added since, and a fix added
+    # since, must still count (fires), and a fix taken back must free its columns again
+    # (the kept answer is not a superset's: recomputed, does not fire)
+    p = read_nrp(TINY)
+    cg = ColumnGeneration(p, clock=WorkClock())
+    late, day1 = ("A", 0, "L", "ward"), ("A", 1, "D", "ward")
+    cg.add("A", frozenset({late, day1}), 0)
+    cg.add("A", frozenset({day1}), 0)
+    assert cg.usable({day1: True})["A"] == [0, 1]
+    cg.add("A", frozenset({late}), 0)  # index 2, without day 1
+    assert cg.usable({day1: True})["A"] == [0, 1]  # the new column, checked: not usable
+    assert cg.usable({day1: True, late: False})["A"] == [1]  # the new fix filters 0 out
+    assert cg.usable({late: True})["A"] == [0, 2]  # not a superset: all checked again
+    assert cg.usable({})["A"] == [0, 1, 2]
+    assert cg.usable({})["B"] == []
+
+
 def test_dive_out_of_time_returns_each_employees_heaviest_column() -> None:
     # Instance1's root LP (558) is fractional: with no time left the dive cannot fix
     # anything, so it hands back every employee's heaviest root column. That roster
