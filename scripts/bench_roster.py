@@ -307,6 +307,49 @@ rhythm's cost of few faces. Tried and dropped: the weekend peak capped too (100-
 night 156-200): the same faces per case. Not tried: blocks case by case, which do not
 hold as such (a run of one type goes on across cases when a member of two works both
 on consecutive days).
+Session of 2026-12-05 21:58-23:10 UTC (dog1), one case (`--only full`). Where seed 0's
+29 points lay (main, 390 against 361 at 21:59, load 0.5-1.7): blocks 135 (45 runs: D
+17, E 13, N 15) against 114 (38 runs: D 13, E 11, N 14, from the weekly rest's
+interior runs of 4, 5 and 4 days and the longer runs at the horizon's ends), faces 30
+(each of the five on every type) against 22, night 120 and weekend 100 at their
+bounds, team 5. The rotation start (lag 4) had blocks 129 (43 runs) but weekend 150:
+its cycle of 20 days does not divide into weeks, and one member works 15 of the 48
+weekend shifts, at every phase of every cycle of lag 4 (lag 3 reaches 10, with 56
+runs); the search then traded the 50 for 6-12 of blocks. Since, the rotation's plan
+evens the night and weekend loads before the greedy repairs it
+(`rotation.balance_weekends`): two members off on the same day swap all their shifts
+from the next day on, which keeps every run whole and the cover the same, up to 6
+swaps chosen greedily by the weighted peaks they leave; not when a member may not
+take some type (the greedy then hands those shifts on, and the plan's loads are not
+the roster's: seed 3, one member without nights, balanced on the plan, night 170 ->
+280 in the repaired rotation and 465 after 30 s). The warm start of seeds 0 and 2:
+434 -> 394 (blocks 129, weekend 110; with 4 swaps 397, blocks 132; 2 swaps leave
+weekend 120, more than 6 find nothing); seeds 1 (team 6) and 3 (a member without
+nights) take main's path, 0.7 s either way. Measured 22:22-22:50 UTC (load 1.7-4.5),
+branch and main back to back in one slot, order alternated: seed 0 381, 381, 381,
+381, 387 (mean 382.2, 5.9 % above 361; blocks 126-132, faces 30, night 120, weekend
+100) against main's 396, 390, 390, 390, 390, 387 (and 390 at 21:59: mean 390.4, 8.1
+%); seed 2 379, 383 (mean 381, 5.5 %) against 393, 387, 396 (mean 392, 8.6 %); with 4
+swaps (22:22-22:42) seed 0 387 in each of 6 runs, seed 2 385, 388, 388. The unchanged
+paths, for their spread: seed 1 382, 379 against 380 (team 6, bound 350); seed 3 417,
+411, 421, 409 against 409, 410, 415 (bound 375; 9-12 % either way, its own target
+still on the edge). `--only five`, seed 0: with 4 swaps 1,247 (22:31, main 1,314 just
+after), with 6 swaps 1,327 (22:43), 1,289 and 1,230 (mean 1,282) against main's
+1,238 and 1,201 beside them (22:50-22:55, load 2.1-2.7; mean of 3 with 1,314: 1,251),
+against 941: within five cases' spread, set by the pool's night peak (160-200 in
+either), not better (the lone cases re-planned by `roster.by_case` rotate with the
+balance too); `--only team`: 5 proven in 2.3 s (main 2.1 s).
+Tried and dropped: a blocks bound from the roster model itself over five anonymous
+consultants with the loosest of the pool's limits (no history, the largest
+contract), blocks alone: CP-SAT's bound 9 after 20 s (the LP of run starts is
+useless); specialised members for faces 22 (each on nights and one other type, one on
+all three), 30 s over the team alone: blocks 147 and a shift uncovered, the 8 of
+faces cost more in blocks. Where seed 0's 30 s go (main, traced): the first CP-SAT
+run 7 s (434 -> 405), the LNS 18 s (53 sub-problems of 1 s, 3 improving: the
+employees and employees-by-days neighbourhoods), the last CP-SAT run 4 s (nothing).
+Not done: the blocks bound is what is left (the rosters' 42 runs against 38); the
+bound's runs per type do not see that five people share three types (a member's
+runs of different types are separated by the rest rules and days off).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from roster.rotation import (
     _interchangeable,
     _within_hours,
     applicable,
+    balance_weekends,
     choose_teams,
     cycles,
     levels,
@@ -340,3 +341,66 @@ def test_a_rotation_above_its_team_bound_is_weighed_against_the_greedy(
     start = warm_start(p)
     assert runs == [1]
     assert levels(p, start) == min(levels(p, rotation(p) or ()), levels(p, greedy(p)))
+
+
+def four_weeks(*employees: Employee) -> RosterProblem:
+    """One case, 3x8, Monday 2026-01-05 for 28 days: the weekends are days 5-6, 12-13,
+    19-20 and 26-27 (no holiday in those weeks)."""
+    return RosterProblem(
+        start_date=dt.date(2026, 1, 5),
+        days=28,
+        shift_types=template("3x8"),
+        employees=employees,
+        cases=(Case("K1"),),
+        cover=tuple(CoverDemand("K1", d, s, 1) for d in range(28) for s in ("D", "E", "N")),
+    )
+
+
+#: A works both weekends of weeks 3 and 4 (days 19, 20, 26, 27), B two weekdays
+#: between them (22, 23): both are off on day 21 and on days 24-25.
+UNEVEN = {"A": {19: "D", 20: "D", 26: "D", 27: "D"}, "B": {22: "D", 23: "D"}}
+
+
+def test_two_members_off_on_the_same_day_swap_their_futures_to_even_the_weekends() -> None:
+    """A's weekend load is 4 shifts (40 with a 37-hour contract), B's 0: the peak 40.
+    Both off on day 21, they swap all shifts from day 22: A keeps 19-20 and takes B's
+    22-23, B takes A's 26-27, two weekend shifts each (peak 20). Every run stays whole
+    (each starts after a day off), and every shift is still planned once. The swap
+    from day 25 (both off on day 24) evens them as well, but day 22 is found first and
+    a tie does not replace it."""
+    p = four_weeks(Employee("A"), Employee("B"))
+    balanced = balance_weekends(p, list(p.employees), UNEVEN)
+    assert balanced == {"A": {19: "D", 20: "D", 22: "D", 23: "D"}, "B": {26: "D", 27: "D"}}
+    assert UNEVEN["A"] == {19: "D", 20: "D", 26: "D", 27: "D"}  # the input is not changed
+
+
+def test_no_swap_when_the_weekends_are_even_or_a_member_takes_no_nights() -> None:
+    """Already even (A days 19-20, B days 26-27: 20 each), no swap lowers the peak; a
+    member who takes no nights leaves the plan as it is too (the greedy would hand
+    their planned nights to another member, so the plan's loads are not the roster's);
+    and without a weekend weight there is nothing to even."""
+    p = four_weeks(Employee("A"), Employee("B"))
+    even = {"A": {19: "D", 20: "D"}, "B": {26: "D", 27: "D"}}
+    assert balance_weekends(p, list(p.employees), even) == even
+    no_nights = four_weeks(Employee("A", works_nights=False), Employee("B"))
+    assert balance_weekends(no_nights, list(no_nights.employees), UNEVEN) == UNEVEN
+    unweighted = dataclasses.replace(
+        p, weights=dataclasses.replace(ObjectiveWeights(), weekend_spread=0)
+    )
+    assert balance_weekends(unweighted, list(p.employees), UNEVEN) == UNEVEN
+
+
+def test_a_swap_that_evens_the_weekends_but_piles_up_nights_is_passed_over() -> None:
+    """A also works nights on days 15-16, B nights on 22-23: weekend peak 40 (A), night
+    peak 20, 60 in all. The swap on day 22 would give A B's nights (four: 40) for an
+    even weekend (20): 60 again, not lower, so it is not made; the swap on day 25 (both
+    off on day 24) gives B A's last weekend: weekends 20 each, nights 20 each, 40."""
+    p = four_weeks(Employee("A"), Employee("B"))
+    plan = {
+        "A": {15: "N", 16: "N", 19: "D", 20: "D", 26: "D", 27: "D"},
+        "B": {22: "N", 23: "N"},
+    }
+    assert balance_weekends(p, list(p.employees), plan) == {
+        "A": {15: "N", 16: "N", 19: "D", 20: "D"},
+        "B": {22: "N", 23: "N", 26: "D", 27: "D"},
+    }
