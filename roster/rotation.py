@@ -349,10 +349,7 @@ def fit_to_history(
             ):
                 count += 1
                 continue
-            state.shifts[day] = sid
-            state.intervals.append(shift.span(day))
-            state.minutes += shift.minutes
-            state.per_type[sid] += 1
+            state.take(day, shift, None)  # the misfit count ignores weekends
         return count
 
     cost = [[misfits(m, place) for place in range(len(members))] for m in members]
