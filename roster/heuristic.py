@@ -63,9 +63,14 @@ def greedy(problem: RosterProblem) -> Roster:
         return cover, sum(terms.values())
 
     plain = _greedy(problem, language_pressure=False)
-    if not any(c.language for c in problem.cases) or len(problem.cases) < 2:
+    if greedy_runs(problem) == 1:
         return plain
     return min(plain, _greedy(problem, language_pressure=True), key=cover_cost)
+
+
+def greedy_runs(problem: RosterProblem) -> int:
+    """How many greedy rosters `greedy` builds: two where several cases need languages."""
+    return 2 if len(problem.cases) >= 2 and any(c.language for c in problem.cases) else 1
 
 
 _COVER_TERMS = ("uncovered", "overcover", "missing_language", "missing_gender")
