@@ -568,6 +568,12 @@ Measured history (figures behind settings in `roster.nrp`):
   that up on the mean. Not tried for want of slots: a larger column share (the LP is
   still falling at 25 s), or the final bound-raising run (`FINAL_RUN_SHARE`, 0.8 s)
   dropped in step 3.
+Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains through
+  `benchslot`): the larger column share i15b did not try, `COLUMN_SHARE` 0.7 instead of
+  0.6 (the root's LP still falls at 25 s), against main (dfd077b), Instance15 seeds 0-5:
+  4,539 / 4,696, 4,588 / 4,389, 4,455 / 4,193, 4,459 / 4,630, 4,393 / 4,506, 4,441 /
+  4,394 (means 4,479 / 4,468): no gain, dropped. The spread of one code over seeds
+  (4,193-4,696) is again larger than any change of the time split measured.
 """
 
 from __future__ import annotations
