@@ -20,9 +20,11 @@ from roster.sequences import (
     applicable,
     first_roster,
 )
-from roster.solve import solve
 from tests.roster.instances import FAR
-from tests.roster.test_windows import generated_nrp, reproducible_window_sweeps
+from tests.roster.test_windows import (
+    generated_nrp,
+    solved_in_windows,
+)
 
 
 def one_person_week(seed: int, max_d: int = 7) -> str:
@@ -107,15 +109,10 @@ def test_not_applicable_where_the_employees_meet_beyond_cover() -> None:
 def test_a_problem_too_big_to_build_starts_from_the_programme(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import importlib
-
     # the windows after the programme search reproducibly, a capped number of them: the
     # same roster under any load
-    solve_module = importlib.import_module("roster.solve")
     p = generated_nrp(8, 5)
-    monkeypatch.setattr(solve_module, "too_big_to_build", lambda problem, limit: True)
-    reproducible_window_sweeps(monkeypatch)
-    result = solve(p, time_limit=600)
+    result = solved_in_windows(monkeypatch, p, time_limit=600)
     assert result.status is SolveStatus.FEASIBLE
     assert "dynamic programme" in result.message
     assert validate(p, result.roster) == []

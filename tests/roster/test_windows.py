@@ -3,6 +3,7 @@ and `solve` decomposing a problem too big to build in its time limit."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -169,6 +170,17 @@ def reproducible_window_sweeps(monkeypatch: pytest.MonkeyPatch, windows: int = 2
     monkeypatch.setattr(groups_module, "MIN_GROUP_SIZE", 10**9)
 
 
+def solved_in_windows(
+    monkeypatch: pytest.MonkeyPatch, p: RosterProblem, time_limit: float
+) -> RosterResult:
+    """`solve(p)` forced through windows by pretending the build is slow, its sweeps
+    reproducible (`reproducible_window_sweeps`)."""
+    solve_module = importlib.import_module("roster.solve")
+    monkeypatch.setattr(solve_module, "too_big_to_build", lambda problem, limit: True)
+    reproducible_window_sweeps(monkeypatch)
+    return solve(p, time_limit=time_limit)
+
+
 def test_rolling_horizon_of_one_week_windows_gives_a_legal_roster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -210,14 +222,9 @@ def test_solve_decomposes_a_problem_too_big_for_its_time(
     # a legal roster, FEASIBLE with no bound (the windows prove none), and it says so.
     # The windows search reproducibly, a capped number of them: the same roster under
     # any load.
-    import importlib
-
-    solve_module = importlib.import_module("roster.solve")
     p = generated_nrp(8, 5)
     assert not too_big_to_build(p, 30)
-    monkeypatch.setattr(solve_module, "too_big_to_build", lambda problem, limit: True)
-    reproducible_window_sweeps(monkeypatch)
-    result = solve(p, time_limit=600)
+    result = solved_in_windows(monkeypatch, p, time_limit=600)
     assert result.status is SolveStatus.FEASIBLE
     assert result.bound is None and "windows" in result.message
     assert validate(p, result.roster) == []
@@ -373,15 +380,10 @@ def test_a_decomposed_dognindsats_starts_from_the_greedy_roster(
     # One case, 4 weeks, pool 12, forced through windows: the greedy roster (legal by
     # construction) is the start, and the windows never make it worse. How many sweeps
     # run in the 10 s depends on the load; what is asserted does not.
-    import importlib
-
-    solve_module = importlib.import_module("roster.solve")
     p = dognindsats_problem(cases=1, pool_size=12, weeks=4)
     start = greedy(p)
     assert validate(p, start) == []
-    monkeypatch.setattr(solve_module, "too_big_to_build", lambda problem, limit: True)
-    reproducible_window_sweeps(monkeypatch)
-    result = solve(p, time_limit=10)
+    result = solved_in_windows(monkeypatch, p, time_limit=10)
     assert result.status is SolveStatus.FEASIBLE
     assert "a first roster by the greedy roster" in result.message
     assert validate(p, result.roster) == []
@@ -393,13 +395,9 @@ def test_a_decomposed_dognindsats_without_time_for_the_greedy_rolls_the_horizon(
 ) -> None:
     # The same case when the greedy's forecast is past its share of the time: the
     # rolling horizon finds the first roster, as for any other problem.
-    import importlib
-
-    solve_module = importlib.import_module("roster.solve")
     p = dognindsats_problem(cases=1, pool_size=12, weeks=4)
-    monkeypatch.setattr(solve_module, "too_big_to_build", lambda problem, limit: True)
+    solve_module = importlib.import_module("roster.solve")  # `roster.solve` is the function
     monkeypatch.setattr(solve_module, "GREEDY_SECONDS_PER_PAIR", 10.0)  # 10 s a pair
-    reproducible_window_sweeps(monkeypatch)
-    result = solve(p, time_limit=10)
+    result = solved_in_windows(monkeypatch, p, time_limit=10)
     assert "greedy" not in result.message
     assert "rolling horizon" in result.message
