@@ -61,6 +61,8 @@ TRAVEL ?= 2030-06-01T12:00:00+00:00
 test-travel: setup
 	env -u FAMPLAN_TEST_POSTGRES_URL FAMPLAN_TEST_TRAVEL=$(TRAVEL) $(BIN)/python -m pytest -q
 
+# bench_roster: the døgnindsats rows, with the long horizons (one case for 52 weeks,
+# five cases for 13 and 52 weeks) held to their limit + 10 %.
 # bench_nrp: every Curtois–Qu instance at 60 s (13, 15 and 18 are the scale targets),
 # 20 and 22 again at their target's 300 s; each prints its wall time (model build
 # included) against the limit and its peak memory, and fails past the limit + 10 %;
