@@ -94,18 +94,20 @@ def quality_bound(
         lowest = night
         faces, night = _faces_and_night_peak(p, missing, team, met, lowest)
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
-        if len(p.cases) > 1 and not missing:
-            by_case = _faces_by_case_and_night_peak(p, missing, team, met, lowest)
-            if sum(by_case) > faces + night:
-                faces, night = by_case
-        else:
+        if len(p.cases) == 1:
             # the counts relaxation (`roster.joint_bound`, built on the same
             # capacities) adds the hours: one case, pool 40, 20 + 120 → 22 + 120. With
-            # several cases CP-SAT does not prove it in seconds (five cases: not in 10 s),
-            # so there it runs case by case (`_faces_by_case_and_night_peak`)
+            # several cases CP-SAT does not prove it in seconds (five cases: not in 10
+            # s; with shifts missing, none in its 0.5 work units, about 1 s a call), so
+            # there it runs case by case (`_faces_by_case_and_night_peak`), with the
+            # cover met
             joint = faces_and_night_spread(p, missing, team, met)
             if joint is not None and sum(joint) > faces + night:
                 faces, night = joint
+        elif not missing:
+            by_case = _faces_by_case_and_night_peak(p, missing, team, met, lowest)
+            if sum(by_case) > faces + night:
+                faces, night = by_case
     else:
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
     return QualityBound(
