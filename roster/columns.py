@@ -51,6 +51,7 @@ gender demand, no fairness peak, one weighted sum. Pure: no I/O.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -788,7 +789,6 @@ class ColumnGeneration:
         rounds = DIVE_ROUNDS if quick else 1
         began, steps = time.perf_counter(), 0
         first = self.problem.weekend_like_days if weekends_first else frozenset()
-        partner_day = self.partner_day  # a property: built once, not at every step
         while True:
             chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
             if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
@@ -816,7 +816,7 @@ class ColumnGeneration:
                         step[key] = True
                         taken.add((key[0], key[1]))
             if weekends_first:
-                step |= _weekend_partners(step, open_, forced, partner_day)
+                step |= _weekend_partners(step, open_, forced, self.partner_day)
             steps += 1
             heaviest = max(
                 sorted(step),
@@ -835,7 +835,7 @@ class ColumnGeneration:
             else:
                 return None  # neither branch of the last fix has a legal roster
 
-    @property
+    @functools.cached_property
     def partner_day(self) -> dict[int, int]:
         """Each weekend day's other day of the same weekend."""
         return {d: e for w in self.problem.weekends if len(w) == 2 for d, e in (w, w[::-1])}
