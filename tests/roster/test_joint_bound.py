@@ -87,6 +87,25 @@ def test_several_cases_are_bounded_case_by_case(monkeypatch: pytest.MonkeyPatch)
     assert (ours.faces, ours.night_spread) == (36, 40)
 
 
+def test_several_cases_with_shifts_missing_keep_the_pooled_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # with a shift allowed to go unstaffed, neither relaxation runs for two cases (the
+    # whole pool's proves nothing in its time, the case-by-case one assumes the cover
+    # met): the pooled per-type bound stands, 18 faces at a night peak of 36 (one
+    # night may go unstaffed), weighted 2 a face and 1 a night
+    def unused(*args: object) -> None:
+        raise AssertionError("a relaxation ran for two cases with a shift missing")
+
+    monkeypatch.setattr(roster.bound, "faces_and_night_spread", unused)
+    monkeypatch.setattr(roster.bound, "_faces_by_case_and_night_peak", unused)
+    p = twin_cases(faces_and_nights(6, 2))
+    lowest = _peak(p, lambda _d, s: s.night, 1, 10)
+    assert _faces_and_night_peak(p, 1, 10, False, lowest) == (18, 36)
+    ours = quality_bound(p, missing_shifts=1, team_members=10)
+    assert (ours.faces, ours.night_spread) == (36, 36)
+
+
 def test_cases_with_room_to_spare_gain_nothing_by_case() -> None:
     # team 12: each case may have 7 members, the night peak's bound is 36, and case by
     # case says 9 faces a case there (36 + 36), no more than the pooled bound's 18
