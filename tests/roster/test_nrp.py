@@ -551,3 +551,52 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
     assert result.roster == start and result.objective == total(p, start)
     assert [g.lns_initial_seconds for g in given] == [nrp.GROUP_FIRST_RUN_SECONDS]
     assert nrp.GROUP_FIRST_RUN_SECONDS < params.lns_initial_seconds == 1.0
+
+
+def _first_run_and_lns_start(
+    monkeypatch: pytest.MonkeyPatch, from_hint: bool
+) -> tuple[list[str], RosterResult]:
+    """The tiny instance solved from the hand roster of `test_objective_of_a_hand_roster`
+    (301): the order of CP-SAT runs ("run") and the LNS's start ("lns <value>")."""
+    import importlib
+
+    solve_module = importlib.import_module("roster.solve")
+    events: list[str] = []
+    real_configure, real_improve = solve_module._configure, solve_module.improve
+
+    def configure(*args: Any) -> Any:
+        events.append("run")
+        return real_configure(*args)
+
+    def improve(model: Any, x: Any, incumbent: Any, value: int, *args: Any, **kw: Any) -> Any:
+        events.append(f"lns {value}")
+        return real_improve(model, x, incumbent, value, *args, **kw)
+
+    monkeypatch.setattr(solve_module, "_configure", configure)
+    monkeypatch.setattr(solve_module, "improve", improve)
+    params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, lns_from_hint=from_hint)
+    hint = nrp_roster({"A": "LL-DD--", "B": "-DDDD--"})
+    result = solve(read_nrp(TINY), time_limit=8, seed=1, hint=hint, parameters=params)
+    return events, result
+
+
+def test_lns_from_hint_starts_the_lns_at_the_hint_without_a_first_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The hint fits the model, so its value (301: three persons short, one over) is the
+    # LNS's start and no CP-SAT run comes before it; the LNS still reaches the tiny
+    # optimum 100 (see test_tiny_instance_solved_to_its_optimum).
+    events, result = _first_run_and_lns_start(monkeypatch, from_hint=True)
+    assert events[0] == "lns 301"
+    assert result.status is SolveStatus.OPTIMAL and result.objective == 100
+
+
+def test_without_lns_from_hint_a_first_run_comes_before_the_lns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The default: the first CP-SAT run (hinted with the same 301 roster) comes first
+    # and already reaches the optimum 100, which it proves: no LNS at all.
+    events, result = _first_run_and_lns_start(monkeypatch, from_hint=False)
+    assert events[0] == "run"
+    assert not any(e.startswith("lns") for e in events)
+    assert result.status is SolveStatus.OPTIMAL and result.objective == 100
