@@ -7,17 +7,14 @@ import itertools
 import random
 from pathlib import Path
 
-import pytest
 from ortools.sat.python import cp_model
 
 from roster import Assignment, RosterProblem, total, validate
 from roster.clock import WorkClock
 from roster.lns import (
-    RECALL,
     _choose,
     _crews,
     _Neighbourhood,
-    _next_hood,
     _one_crew,
     _pick_employees,
     _shift_type_keys,
@@ -365,49 +362,3 @@ def test_day_windows_free_everyone_when_everyone_works() -> None:
     everyone = [f"E{i}" for i in range(10)]
     for name in ("days", "two_windows"):
         assert all(len({e for e, _d in free}) == 10 for free in _windows_of_a_pool(name, everyone))
-
-
-def _hoods_after_gains(gains: dict[str, int]) -> list[_Neighbourhood]:
-    hoods = [_Neighbourhood(name, 0.2) for name in ("employees", "days", "weekends")]
-    for hood in hoods:
-        hood.record(gains.get(hood.name, 0))
-    return hoods
-
-
-def test_a_neighbourhood_that_gained_recently_is_drawn_most_often() -> None:
-    # After the first turn "weekends" gained 100 in its one try, the others nothing:
-    # weights sqrt(101 / 2) = 7.1 against sqrt(1 / 2) = 0.71 each, so it is drawn with
-    # probability 0.25 / 3 + 0.75 x 7.1 / 8.5 = 0.71, each other one 0.15.
-    hoods = _hoods_after_gains({"weekends": 100})
-    rng = random.Random(7)
-    drawn = [_next_hood(hoods, turn, rng).name for turn in range(3, 3003)]
-    assert 1950 < drawn.count("weekends") < 2300
-    assert 300 < drawn.count("days") < 600 and 300 < drawn.count("employees") < 600
-
-
-def test_the_first_turn_takes_every_neighbourhood_in_order_whatever_they_gained() -> None:
-    # gains do not count before every neighbourhood has had its first try
-    hoods = _hoods_after_gains({"weekends": 100})
-    rng = random.Random(7)
-    assert [_next_hood(hoods, turn, rng).name for turn in range(3)] == [
-        "employees",
-        "days",
-        "weekends",
-    ]
-
-
-def test_without_gains_the_draw_is_even() -> None:
-    # no neighbourhood gained: equal weights, each about a third of 3,000 draws
-    hoods = _hoods_after_gains({})
-    rng = random.Random(7)
-    drawn = [_next_hood(hoods, turn, rng).name for turn in range(3, 3003)]
-    assert all(850 < drawn.count(h.name) < 1150 for h in hoods)
-
-
-def test_a_neighbourhood_s_gain_fades_with_its_later_tries() -> None:
-    # 100 gained, then two fruitless tries: 100 x RECALL^2 over 1 + RECALL + RECALL^2
-    hood = _Neighbourhood("days", 0.2)
-    for gained in (100, 0, -5):  # a worse sub-solution counts as no gain
-        hood.record(gained)
-    assert hood.gain == pytest.approx(100 * RECALL**2)
-    assert hood.tries == pytest.approx(1 + RECALL + RECALL**2)
