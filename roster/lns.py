@@ -13,7 +13,6 @@ shrink when it is not.
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -37,29 +36,10 @@ class LnsStats:
     by_neighbourhood: dict[str, list[int]] = field(default_factory=dict)
 
 
-#: After one turn of every neighbourhood in order, the next is drawn at random: with
-#: probability `EXPLORE` uniformly, else in proportion to the square root of its recent
-#: gain a try (`_Neighbourhood.yield_per_try`), each try's memory fading by `RECALL`.
-#: Which neighbourhood pays changes as the roster improves (the cover first, then the
-#: requests), so the memory is short and every neighbourhood keeps being tried.
-EXPLORE = 0.25
-RECALL = 0.85
-
-
 @dataclass
 class _Neighbourhood:
     name: str
     size: float  # fraction of employees or days freed
-    gain: float = 0.0  # objective gained by its recent tries, faded by `RECALL` a try
-    tries: float = 0.0  # its recent tries, faded alike
-
-    def record(self, gained: int) -> None:
-        self.gain = self.gain * RECALL + max(0, gained)
-        self.tries = self.tries * RECALL + 1
-
-    def yield_per_try(self) -> float:
-        """Recent gain a try, one unit of gain and one try assumed beforehand."""
-        return (self.gain + 1.0) / (self.tries + 1.0)
 
     def grow(self) -> None:
         self.size = min(0.9, self.size * 1.15)
@@ -152,7 +132,7 @@ def improve(
             remaining = deadline - clock.now()
             stop = remaining < 0.2 or best_value <= stop_at or interrupt.stopped
             while not stop and len(running) < max(1, num_workers):
-                hood = _next_hood(hoods, turn, rng)
+                hood = hoods[turn % len(hoods)]
                 turn += 1
                 free = _choose(
                     hood,
@@ -197,10 +177,8 @@ def improve(
                 else:
                     hood.shrink()
                 if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                    hood.record(0)
                     continue
                 found = round(solver.objective_value)
-                hood.record(best_value - found)
                 # every sub-solution is a complete assignment of the whole model, so one
                 # started from an older incumbent is still a valid candidate
                 if found <= best_value:
@@ -217,17 +195,6 @@ def improve(
                         on_improvement(found)
     stats.seconds = time.perf_counter() - started
     return best, best_value, stats
-
-
-def _next_hood(hoods: list[_Neighbourhood], turn: int, rng: random.Random) -> _Neighbourhood:
-    """The neighbourhood for sub-problem number `turn`: each in order for the first
-    turn, then drawn (`EXPLORE`, `_Neighbourhood.yield_per_try`)."""
-    if turn < len(hoods):
-        return hoods[turn]
-    if rng.random() < EXPLORE:
-        return rng.choice(hoods)
-    weights = [math.sqrt(hood.yield_per_try()) for hood in hoods]
-    return rng.choices(hoods, weights)[0]
 
 
 def _solve_watched(
