@@ -454,11 +454,8 @@ def column_plan(problem: RosterProblem) -> ColumnPlan:
 
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
     """`params` for step 3: on a roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more, the
-    LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) and the LNS started at once
-    from the warm start when it fits (`SearchParameters.lns_from_hint`; else a first
-    CP-SAT run at its shortest, `LARGE_FIRST_RUN_SHARE`): hinted with the dive's
-    roster, that run only found the hint again; smaller rosters keep `params` as they
-    are."""
+    LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) and the first CP-SAT run at its
+    shortest (`LARGE_FIRST_RUN_SHARE`); smaller rosters keep `params` as they are."""
     if len(problem.employees) * problem.days < SHORT_SUBSOLVE_EMPLOYEE_DAYS:
         return params
     return dataclasses.replace(

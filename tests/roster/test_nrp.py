@@ -440,14 +440,14 @@ def test_a_bound_found_before_the_search_raises_the_result_s_bound_to_its_object
 
 def _sub_problem_limits(
     monkeypatch: pytest.MonkeyPatch,
-) -> tuple[list[tuple[bool, float, float, bool]], Any]:
+) -> tuple[list[tuple[bool, float, float]], Any]:
     """Column generation returns the short dive roster of the tests above; records each
     search `solve_nrp` starts as (cover-only?, its LNS sub-problem limit, its first
-    CP-SAT run's share, whether its LNS starts from the hint)."""
+    CP-SAT run's share)."""
     from roster import columns, nrp
 
     poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
-    limits: list[tuple[bool, float, float, bool]] = []
+    limits: list[tuple[bool, float, float]] = []
     real_solve = solve
 
     def dive(problem: object, *args: object, **kwargs: object) -> columns.ColumnResult:
@@ -456,12 +456,7 @@ def _sub_problem_limits(
     def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
         given = kwargs["parameters"]
         limits.append(
-            (
-                not problem.requests,
-                given.lns_subsolve_seconds,
-                given.lns_initial_fraction,
-                given.lns_from_hint,
-            )
+            (not problem.requests, given.lns_subsolve_seconds, given.lns_initial_fraction)
         )
         return real_solve(problem, **kwargs)
 
@@ -477,26 +472,25 @@ def test_the_last_search_of_a_large_roster_takes_the_short_lns_sub_problems(
     # cover mend runs first (two workers) and keeps the engine's default sub-problem
     # limit (1 s; it runs no LNS anyway) and first run (`FIRST_RUN_SHARE`, 0.1), the
     # last search's LNS gets 0.5 s and its first run no share beyond its shortest
-    # (`LARGE_FIRST_RUN_SHARE`, 0), its LNS starting from the hint (`lns_from_hint`),
-    # and still reaches the tiny optimum 100 (bound 100 from the dive's LP).
+    # (`LARGE_FIRST_RUN_SHARE`, 0), and still reaches the tiny optimum 100 (bound 100
+    # from the dive's LP).
     limits, nrp = _sub_problem_limits(monkeypatch)
     monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 14)
     result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, deterministic=True)
     assert nrp.LNS_SUBSOLVE_SECONDS == 0.5
-    assert limits == [(True, 1.0, 0.1, False), (False, 0.5, 0.0, True)]
+    assert limits == [(True, 1.0, 0.1), (False, 0.5, 0.0)]
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
 
 def test_the_last_search_of_a_small_roster_keeps_the_default_sub_problems(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # One employee-day below the threshold: every search keeps the default 1 s, the
-    # first run's `FIRST_RUN_SHARE` (0.1) and the first run itself (no `lns_from_hint`),
-    # and the optimum is the same 100.
+    # One employee-day below the threshold: every search keeps the default 1 s and the
+    # first run's `FIRST_RUN_SHARE` (0.1), and the optimum is the same 100.
     limits, nrp = _sub_problem_limits(monkeypatch)
     monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 15)
     result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, deterministic=True)
-    assert limits == [(True, 1.0, 0.1, False), (False, 1.0, 0.1, False)]
+    assert limits == [(True, 1.0, 0.1), (False, 1.0, 0.1)]
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
 
