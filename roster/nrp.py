@@ -462,7 +462,6 @@ def _last_search_parameters(problem: RosterProblem, params: SearchParameters) ->
         params,
         lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS,
         lns_initial_fraction=LARGE_FIRST_RUN_SHARE,
-        lns_from_hint=True,
     )
 
 

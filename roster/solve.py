@@ -128,11 +128,6 @@ class SearchParameters:
     lns_subsolve_seconds: float = 1.0
     #: Shortest first CP-SAT run before the LNS, whatever `lns_initial_fraction` gives.
     lns_initial_seconds: float = 1.0
-    #: The LNS of a single-level objective starts at once from a hint that fits the
-    #: model (no first CP-SAT run), as a lexicographic level's does from the level
-    #: before's roster. Hinted with column generation's dive, Instance18's first run
-    #: (1 s) only found the hint again, 1.2-3 s after the build under load.
-    lns_from_hint: bool = False
     #: Lexicographic solve: share of the remaining time for each level but the last, in
     #: order of priority; a level without one gets an equal part. A level proven optimal
     #: early leaves its unused time to the next either way.
@@ -803,8 +798,8 @@ def _solve(
             report,
             good_enough if index == 0 else None,
             interrupt,
-            start=_start(problem, rm, solution or fallback, level if lexicographic else None)
-            if reference is None and (lexicographic or params.lns_from_hint)
+            start=_start(problem, rm, solution or fallback, level)
+            if lexicographic and reference is None
             else None,
         )
         if found is not None:
@@ -990,45 +985,35 @@ def _solve_stage(
     """
     interrupt = interrupt or Interrupt()
     deadline = clock.now() + budget
-    if params.lns and params.lns_from_hint and start is not None:
+    first = (
+        budget
+        if not params.lns
+        else max(params.lns_initial_seconds, budget * params.lns_initial_fraction)
+    )
+    solver = _configure(params, min(first, budget), seed, clock)
+    status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, good_enough, interrupt))
+    searching = (
+        status is SolveStatus.UNKNOWN
+        and params.lns
+        and deadline - clock.now() > 0.5
+        and not interrupt.stopped
+    )
+    if searching and start is not None:
+        # the earlier level's roster is a roster of this one: the LNS takes over from
+        # it at once (another CP-SAT run would spend its time in presolve again: five
+        # cases, pool 60, 12-20 s a run on the loaded 2-core machine)
         status = SolveStatus.FEASIBLE
         solution, (value, bound) = dict(start[0]), (start[1], 0)
-        if report is not None:
-            report(value, bound)
     else:
-        first = (
-            budget
-            if not params.lns
-            else max(params.lns_initial_seconds, budget * params.lns_initial_fraction)
-        )
-        solver = _configure(params, min(first, budget), seed, clock)
-        status = SolveStatus.from_cp_sat(
-            _run(solver, rm.model, clock, report, good_enough, interrupt)
-        )
-        searching = (
-            status is SolveStatus.UNKNOWN
-            and params.lns
-            and deadline - clock.now() > 0.5
-            and not interrupt.stopped
-        )
-        if searching and start is not None:
-            # the earlier level's roster is a roster of this one: the LNS takes over from
-            # it at once (another CP-SAT run would spend its time in presolve again: five
-            # cases, pool 60, 12-20 s a run on the loaded 2-core machine)
-            status = SolveStatus.FEASIBLE
-            solution, (value, bound) = dict(start[0]), (start[1], 0)
-        else:
-            if searching:
-                # no roster yet: keep searching, but only until the first one (LNS takes over)
-                solver = _configure(params, deadline - clock.now(), seed, clock)
-                solver.parameters.stop_after_first_solution = True
-                status = SolveStatus.from_cp_sat(
-                    _run(solver, rm.model, clock, report, None, interrupt)
-                )
-            if not status.found:
-                return status, 0, 0, None
-            value, bound = round(solver.objective_value), round(solver.best_objective_bound)
-            solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
+        if searching:
+            # no roster yet: keep searching, but only until the first one (LNS takes over)
+            solver = _configure(params, deadline - clock.now(), seed, clock)
+            solver.parameters.stop_after_first_solution = True
+            status = SolveStatus.from_cp_sat(_run(solver, rm.model, clock, report, None, interrupt))
+        if not status.found:
+            return status, 0, 0, None
+        value, bound = round(solver.objective_value), round(solver.best_objective_bound)
+        solution = {key: solver.boolean_value(var) for key, var in rm.x.items()}
     reached = good_enough is not None and value <= good_enough
     if status is SolveStatus.OPTIMAL or not params.lns or reached or interrupt.stopped:
         return status, value, bound, solution
@@ -1142,20 +1127,17 @@ def _roster_of(solution: dict[Key, bool]) -> Roster:
 
 
 def _start(
-    problem: RosterProblem, rm: RosterModel, solution: dict[Key, bool] | None, level: int | None
+    problem: RosterProblem, rm: RosterModel, solution: dict[Key, bool] | None, level: int
 ) -> tuple[dict[Key, bool], int] | None:
     """`solution` (a roster of the model, the earlier levels held) with the value of
-    priority `level`'s terms for it (of every term with `level` None: a single-level
-    objective), recomputed by the validator (the model's terms and `evaluate` agree:
-    tests/roster/test_objective.py)."""
+    priority `level`'s terms for it, recomputed by the validator (the model's terms
+    and `evaluate` agree: tests/roster/test_objective.py)."""
     from roster.validate import evaluate
 
     if solution is None:
         return None
     costs = evaluate(problem, _roster_of(solution))
-    return solution, sum(
-        costs.get(n, 0) for n, term in rm.terms.items() if level is None or term.level == level
-    )
+    return solution, sum(costs.get(n, 0) for n, term in rm.terms.items() if term.level == level)
 
 
 def _report_held(
