@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from roster.bound import team_bound
 from roster.eligibility import speaks, why_not
-from roster.problem import Roster, RosterProblem
+from roster.problem import Assignment, Roster, RosterProblem
 from roster.rotation import applicable as rotation_applies
 from roster.rotation import (
     choose_teams,
@@ -123,8 +123,6 @@ def start_of(sub: RosterProblem, present: Roster, rotated: Roster) -> Roster:
 
 #: Idle consultants a case's search may draw on besides its crew.
 SPARES_PER_CASE = 3
-import os
-SEP_SPARES = os.environ.get("SEP_SPARES", "1") == "1"
 
 
 def warm_start(
@@ -138,38 +136,50 @@ def warm_start(
     to 26 in 17 s, choosing members for the team's size only (the Somali case kept
     two who take no nights and left a speaker who does idle): the cases re-planned
     alone had 3 s each, two of them none, for sharing a member."""
+    least_team = problem.weights.team_member * team_bound(problem)
     separate = separate_start(problem, solve_case, seconds)
-    cover, team, _ = levels(problem, separate)
-    if cover == 0 and team == problem.weights.team_member * team_bound(problem):
+    if separate is None:
+        return whole_warm_start(problem)
+    if levels(problem, separate)[1] == least_team:
         return separate
     return min(whole_warm_start(problem), separate, key=lambda r: levels(problem, r))
 
 
 def separate_start(
     problem: RosterProblem, solve_case: CaseSolver | None = None, seconds: float = 0.0
-) -> Roster:
+) -> Roster | None:
     """The cases' warm starts side by side: each case alone (`case_problem`), staffed
     from the team `rotation.choose_teams` gives it (disjoint, the scarcest language
     first, those who take every shift type first) and up to `SPARES_PER_CASE` of the
     speakers no team took, none shared; a lone case rotates even with a member who
     takes no nights (the greedy hands them on), which several cases in one model do
     not. The crews are disjoint, and every rule is per consultant or per case, so the
-    rosters together are a roster of `problem`."""
+    rosters together are a roster of `problem`. With `solve_case`, a case whose start
+    takes more than its team's bound is searched alone for `seconds` first. None as
+    soon as a case's start leaves a shift uncovered or without its language: the whole
+    pool must then cover it (five cases, pool 60, seed 2: three shifts no team's
+    speaker can take), and is left the time."""
     teams = choose_teams(problem)
     chosen = {e.id for members in teams.values() for e in members}
     order = sorted(teams)
     extra = _idle_speakers(problem, chosen, order)
-    parts: list = []
+    parts: list[tuple[RosterProblem, Roster]] = []
     for case_id in order:
-        crew = {e.id for e in teams[case_id]} | (extra[case_id] if SEP_SPARES else set())
-        sub = case_problem(problem, case_id, crew)
+        sub = case_problem(problem, case_id, {e.id for e in teams[case_id]} | extra[case_id])
         part = whole_warm_start(sub)
-        if solve_case is not None and levels(sub, part)[1] > sub.weights.team_member * team_bound(sub):
+        if levels(sub, part)[0]:
+            return None
+        parts.append((sub, part))
+    roster: list[Assignment] = []
+    for sub, part in parts:
+        if solve_case is not None and levels(sub, part)[1] > sub.weights.team_member * team_bound(
+            sub
+        ):
             found = solve_case(sub, seconds, part)
             if found is not None and levels(sub, found) < levels(sub, part):
                 part = found
-        parts.extend(part)
-    return tuple(sorted(parts))
+        roster.extend(part)
+    return tuple(sorted(roster))
 
 
 def spares(problem: RosterProblem, roster: Roster, order: list[str]) -> dict[str, set[str]]:

@@ -1073,7 +1073,7 @@ BY_CASE_SHARE = 0.8
 #: Share of the time limit for each case's first search in the warm start of several
 #: cases (`by_case.warm_start`), when its own warm start takes more than the team's
 #: bound.
-SEPARATE_SHARE = float(__import__("os").environ.get("SEPARATE_SHARE", "0.04"))
+SEPARATE_SHARE = 0.04
 
 
 def _case_solver(
