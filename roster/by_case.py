@@ -11,6 +11,11 @@ fifth the size. The whole model's LNS frees two or three of 25 workers, mostly f
 different cases, who can trade no shift of either (five cases from a pool of 60 ended
 at 1,491-1,868 against a bound of 915).
 
+Several cases also start case by case (`warm_start`): each case's own warm start from
+the disjoint teams of `rotation.choose_teams` and a few idle speakers, its team cut by a
+short search of the case alone, is a roster of the whole pool that the team level holds
+without a search when it reaches the team's bound.
+
 A case's new roster is kept only when the whole roster's levels (cover, team, the rest,
 in that order) improve. The night and weekend spreads are a peak over the whole pool:
 each case lowers its own crew's, the whole model's search afterwards the pool's.
