@@ -177,9 +177,8 @@ def separate_start(
         parts.append((sub, part))
     roster: list[Assignment] = []
     for sub, part in parts:
-        if solve_case is not None and levels(sub, part)[1] > sub.weights.team_member * team_bound(
-            sub
-        ):
+        least_team = sub.weights.team_member * team_bound(sub)
+        if solve_case is not None and levels(sub, part)[1] > least_team:
             found = solve_case(sub, seconds, part)
             if found is not None and levels(sub, found) < levels(sub, part):
                 part = found
