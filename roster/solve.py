@@ -678,7 +678,14 @@ def _solve(
         rm.fix(fixed)
     if hint is None and params.greedy_hint:
         # the greedy roster, or for a døgnindsats a repaired rotation when better
-        hint = warm_start(problem)
+        if by_case.applicable(problem):
+            hint = by_case.warm_start(
+                problem,
+                _case_solver(seed, params, clock, interrupt),
+                SEPARATE_SHARE * time_limit,
+            )
+        else:
+            hint = warm_start(problem)
     # a hint that fits the model is a legal roster to fall back on (see below)
     # completing the hint's auxiliary variables counts against the limit like the build
     complete = max(0.1, min(2.0, (time_limit - (clock.now() - begun)) / 4))
@@ -699,6 +706,10 @@ def _solve(
     stages: list[StageResult] = []
     solution: dict[Key, bool] | None = None
     fixed_total = 0
+    # what the levels held are proven to cost at least (their bounds): a level held
+    # unproven may be lower in the final roster (the cases re-planned alone reached
+    # cover 0 where the cover level was held above it), so the bound counts these
+    proven_total = 0
     progress = _Progress(on_solution) if on_solution is not None else None
     last_bound = 0
     zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
@@ -716,14 +727,17 @@ def _solve(
         if index == len(plan) - 1 and lexicographic and reference is None:
             # before the last level's search, so that its time counts in the limit
             terms_bound = lexicographic_bound(
-                problem, {st.level: st.objective or 0 for st in stages}, plan_levels
+                problem,
+                {st.level: st.objective or 0 for st in stages},
+                plan_levels,
+                floors={st.level: st.bound for st in stages},
             )
         current = solution or fallback
         if progress is not None and index == len(plan) - 1 and lexicographic and reference is None:
             # the roster in hand is the first the caller hears of: the cases re-planned
             # alone below take most of the last level's time (five cases, 120 s: 80 s
             # with no report)
-            _report_held(progress, problem, rm, current, level, fixed_total)
+            _report_held(progress, problem, rm, current, level, fixed_total, proven_total)
         if (
             index == len(plan) - 1
             and index > 0
@@ -746,7 +760,7 @@ def _solve(
                 interrupt,
             )
             if progress is not None:  # what the cases gained
-                _report_held(progress, problem, rm, solution, level, fixed_total)
+                _report_held(progress, problem, rm, solution, level, fixed_total, proven_total)
         remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
         budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
@@ -784,10 +798,11 @@ def _solve(
                     rm.model.add(expr <= held_at[1])
                     stages.append(StageResult(level, SolveStatus.OPTIMAL, held_at[1], floor, 0.0))
                     fixed_total += held_at[1]
+                    proven_total += floor
                     continue
         report = None
         if progress is not None and last:
-            progress.offset = fixed_total
+            progress.offset, progress.bound_offset = fixed_total, proven_total
             report = progress
         status, value, bound, found = _solve_stage(
             rm,
@@ -812,6 +827,7 @@ def _solve(
                     # `objective` counts the roster's own terms only, not a repair's
                     # changes; the bound and the progress reports stay on that scale
                     fixed_total += value
+                    proven_total += bound
             else:
                 last_bound = bound
         else:
@@ -834,7 +850,7 @@ def _solve(
                 StageResult(level, SolveStatus.FEASIBLE, value, 0, time.perf_counter() - t0)
             )
             rm.model.add(expr <= value)
-            fixed_total += value
+            fixed_total += value  # unproven: its bound, 0, adds nothing to proven_total
     seconds = time.perf_counter() - started
     cancelled = interrupt.stopped
     final = stages[-1] if stages else StageResult(0, SolveStatus.UNKNOWN, None, 0, 0.0)
@@ -871,7 +887,7 @@ def _solve(
     if reference is not None:
         changes = _count_changes(reference, roster)
         terms["changes"] = changes
-    bound = (fixed_total + last_bound) if lexicographic else stages[-1].bound
+    bound = (proven_total + last_bound) if lexicographic else stages[-1].bound
     if not lexicographic:
         objective = stages[-1].objective if stages[-1].objective is not None else objective
     bound_by = "cp-sat"
@@ -880,7 +896,9 @@ def _solve(
         # per-term bounds far above the LP's (`roster.bound`)
         if len(stages) < len(plan):  # the last level was not reached
             held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
-            terms_bound = lexicographic_bound(problem, held_levels, plan_levels)
+            terms_bound = lexicographic_bound(
+                problem, held_levels, plan_levels, floors={st.level: st.bound for st in stages}
+            )
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
@@ -912,6 +930,7 @@ class _Progress:
     def __init__(self, on_solution: Callable[[int, int], None]) -> None:
         self.on_solution = on_solution
         self.offset = 0
+        self.bound_offset = 0  # the levels held's bounds (`_solve`'s `proven_total`)
         self.last: int | None = None
 
     def __call__(self, value: int, bound: int) -> None:
@@ -919,7 +938,7 @@ class _Progress:
         if self.last is not None and objective >= self.last:
             return
         self.last = objective
-        self.on_solution(objective, self.offset + bound)
+        self.on_solution(objective, self.bound_offset + bound)
 
     def finish(self, objective: int, bound: int) -> None:
         if objective != self.last:
@@ -1063,23 +1082,21 @@ def _solve_stage(
 BY_CASE_SHARE = 0.8
 
 
-def _by_case(
-    problem: RosterProblem,
-    rm: RosterModel,
-    solution: dict[Key, bool],
-    remaining: float,
-    seed: int,
-    params: SearchParameters,
-    clock: WallClock,
-    interrupt: Interrupt,
-) -> dict[Key, bool]:
-    """`solution` with its cases re-planned one at a time in `BY_CASE_SHARE` of
-    `remaining` (`by_case.improve`), hinted to `rm`; `solution` itself when that
-    roster does not fit the model (the levels held)."""
+#: Share of the time limit for each case's first search in the warm start of several
+#: cases (`by_case.warm_start`), when its own warm start takes more than the team's
+#: bound.
+SEPARATE_SHARE = 0.04
+
+
+def _case_solver(
+    seed: int, params: SearchParameters, clock: WallClock, interrupt: Interrupt
+) -> by_case.CaseSolver:
+    """A case's search on its own (`roster.by_case`): its own model and levels, its
+    own clock, charged whole to `clock` when that counts work units."""
     case_params = dataclasses.replace(params, decompose=False, light_presolve=None)
 
     def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
-        if interrupt.stopped:
+        if interrupt.stopped or build_seconds(sub) > BUILD_SHARE * seconds:
             return None
         result = solve(
             sub,
@@ -1095,6 +1112,23 @@ def _by_case(
             clock.spend(seconds * params.work_per_second)
         return result.roster if result.found else None
 
+    return solve_case
+
+
+def _by_case(
+    problem: RosterProblem,
+    rm: RosterModel,
+    solution: dict[Key, bool],
+    remaining: float,
+    seed: int,
+    params: SearchParameters,
+    clock: WallClock,
+    interrupt: Interrupt,
+) -> dict[Key, bool]:
+    """`solution` with its cases re-planned one at a time in `BY_CASE_SHARE` of
+    `remaining` (`by_case.improve`), hinted to `rm`; `solution` itself when that
+    roster does not fit the model (the levels held)."""
+    solve_case = _case_solver(seed, params, clock, interrupt)
     before = _roster_of(solution)
     after = by_case.improve(problem, before, BY_CASE_SHARE * remaining, solve_case)
     if after == before:
@@ -1147,12 +1181,13 @@ def _report_held(
     solution: dict[Key, bool] | None,
     level: int,
     fixed_total: int,
+    proven_total: int,
 ) -> None:
     """Report `solution`, a legal roster with the earlier levels held at `fixed_total`,
-    to `progress` with no bound beyond those levels."""
+    to `progress` with no bound beyond those levels' (`proven_total`)."""
     held = _start(problem, rm, solution, level)
     if held is not None:
-        progress.offset = fixed_total
+        progress.offset, progress.bound_offset = fixed_total, proven_total
         progress(held[1], 0)
 
 
