@@ -36,13 +36,13 @@ class _State:
     weekends: set[int] = field(default_factory=set)
     #: The reference periods of the 48-hour average reaching into the past.
     windows: list[ReferenceWindow] = field(default_factory=list)
-    #: Time on site so far in each of `windows`: kept as shifts are taken, since a sum
-    #: over the shifts for every window and candidate was quadratic in the horizon
+    #: Minutes on site each of `windows` still allows: kept as shifts are taken, since a
+    #: sum over the shifts for every window and candidate was quadratic in the horizon
     #: (26 weeks: 15 of a 19 s warm start).
-    on_site: list[int] = field(init=False)
+    room: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.on_site = [0] * len(self.windows)
+        self.room = [w.limit for w in self.windows]
         self.intervals.sort()
         self._starts = [a for a, _ in self.intervals]
         self._longest = max((b - a for a, b in self.intervals), default=0)
@@ -60,11 +60,21 @@ class _State:
         last = bisect.bisect_left(self._starts, hi)
         return [(a, b) for a, b in self.intervals[first:last] if lo < b]
 
-    def holding(self, day: int) -> range:
-        """The indices of the `windows` whose days include `day`, or of some more."""
+    def holding(self, day: int) -> range | list[int]:
+        """The indices of the `windows` whose days include `day`: a run of them found
+        by bisection, not a scan of every window (364 a person over 52 weeks), unless
+        the windows are out of order."""
         if not self._ordered:
-            return range(len(self.windows))
+            return [i for i, w in enumerate(self.windows) if w.first_day <= day < w.end_day]
         return range(bisect.bisect_right(self._ends, day), bisect.bisect_right(self._firsts, day))
+
+    def least_room(self, day: int) -> int | None:
+        """The fewest minutes on site a window holding `day` still allows (None: no
+        window holds it)."""
+        held = self.holding(day)
+        if isinstance(held, range):  # a slice's minimum is one pass in C
+            return min(self.room[held.start : held.stop], default=None)
+        return min((self.room[i] for i in held), default=None)
 
     def take(self, day: int, shift: ShiftType, weekend: int | None) -> None:
         self.shifts[day] = shift.id
@@ -78,9 +88,7 @@ class _State:
         if weekend is not None:
             self.weekends.add(weekend)
         for i in self.holding(day):
-            w = self.windows[i]
-            if w.first_day <= day < w.end_day:
-                self.on_site[i] += shift.duration_minutes
+            self.room[i] -= shift.duration_minutes
 
 
 def greedy(problem: RosterProblem) -> Roster:
@@ -149,27 +157,34 @@ def _greedy(
     # candidate for every shift (20 cases, pool 150, 13 weeks: a quarter of the time)
     speaker = {(e.id, c.id): speaks(e, c) for e in p.employees for c in p.cases}
     roster: list[Assignment] = []
-    # whether each employee may take a shift of the day, by (shift, employee), with the
-    # count of shifts they had taken when it was found: the rules see nothing else, and
-    # the cases on one shift (20 of them from one pool) ask it over and over
-    may_take: dict[tuple[str, str], tuple[int, bool]] = {}
-    today = -1
+    # who may take each shift (day, shift id), with how many shifts had been taken when
+    # it was found: only the employees who took one since can have changed (the rules
+    # see nothing else), and the cases on one shift (20 of them from one pool) ask it
+    # over and over
+    takers: list[str] = []
+    fitting: dict[tuple[int, str], tuple[set[str], int]] = {}
 
     def fits(e: Employee, day: int, shift: ShiftType) -> bool:
-        st = state[e.id]
-        known = may_take.get((shift.id, e.id))
-        if known is not None and known[0] == len(st.shifts):
-            return known[1]
-        ok = why_not(p, e, day, shift) is None and _fits(p, e, st, day, shift.id, weekend_of)
-        may_take[(shift.id, e.id)] = (len(st.shifts), ok)
-        return ok
+        return why_not(p, e, day, shift) is None and _fits(
+            p, e, state[e.id], day, shift.id, weekend_of
+        )
+
+    def may_take(day: int, shift: ShiftType) -> set[str]:
+        known = fitting.get((day, shift.id))
+        if known is None:
+            ids = {e.id for e in p.employees if fits(e, day, shift)}
+        else:
+            ids, seen = known
+            for eid in set(takers[seen:]):
+                ids.discard(eid)
+                if fits(p.employee[eid], day, shift):
+                    ids.add(eid)
+        fitting[(day, shift.id)] = (ids, len(takers))
+        return ids
 
     for demand in order:
         shift = p.shift[demand.shift]
         case = p.case[demand.case]
-        if demand.day != today:  # the demands come in order of their shift's start
-            today = demand.day
-            may_take.clear()
         chosen: list[Employee] = []
         for _ in range(demand.required):
             need_lang = (
@@ -181,14 +196,24 @@ def _greedy(
                 e.gender == demand.gender for e in chosen
             )
 
-            candidates = [e for e in p.employees if e not in chosen and fits(e, demand.day, shift)]
+            free = may_take(demand.day, shift)
+            candidates = [e for e in p.employees if e.id in free and e not in chosen]
             if not candidates:
                 break
-            members = team[case.id]
-            ranked = [
+            # the language and the gender first: only the candidates best on them are
+            # ranked further (a fifth of the pool where a language is needed)
+            urgent = [
                 (
                     not (need_lang and speaker[(e.id, case.id)]),
                     not (need_gender and e.gender == demand.gender),
+                )
+                for e in candidates
+            ]
+            most = min(urgent)
+            members = team[case.id]
+            ranked = [
+                (
+                    need,
                     plan.get((case.id, demand.day, demand.shift)) != e.id,
                     # planned elsewhere today, or for a shift tomorrow this one blocks
                     planned_on[demand.day].get(e.id, (case.id, shift.id)) != (case.id, shift.id),
@@ -202,12 +227,14 @@ def _greedy(
                     e.id,
                     e,
                 )
-                for e in candidates
+                for e, need in zip(candidates, urgent, strict=True)
+                if need == most
             ]
             best = min(ranked, key=lambda r: r[:-1])[-1]
             chosen.append(best)
             st = state[best.id]
             st.take(demand.day, shift, weekend_of.get(demand.day))
+            takers.append(best.id)
             team[case.id][best.id] += 1
             pressure.took(best, demand)
             planner = plan.get((case.id, demand.day, demand.shift))
@@ -366,10 +393,9 @@ def _fits(
             run += e.nights_before
         if run + 1 > kn:
             return False
-    for i in st.holding(day):
-        w = st.windows[i]
-        if w.first_day <= day < w.end_day and st.on_site[i] + shift.duration_minutes > w.limit:
-            return False
+    room = st.least_room(day)
+    if room is not None and shift.duration_minutes > room:
+        return False
     if (
         e.max_weekends is not None
         and day in weekend_of
@@ -421,19 +447,24 @@ def _weekly_rest_ok(
     if reach is None:
         return True
     rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
-    assert rest is not None  # `reach` is None without the rule
+    if rest is None or rest <= 0:  # `reach` is None without the rule
+        return True
     # only the intervals that reach into one of the windows, found once: the history
     # before the horizon and the roster so far hold hundreds (five cases, pool 60: this
     # check was 40 % of the warm start's time)
     reach_lo, reach_hi = reach
     near = sorted((a, b) for a, b in intervals if a < reach_hi and reach_lo < b)
+    # the free stretches between them, found once for all the windows (a pass over the
+    # intervals for each window was a third of the greedy roster's time)
+    free, cursor = [], reach_lo
+    for a, b in near:
+        if a > cursor:
+            free.append((cursor, a))
+        if b > cursor:
+            cursor = b
+    free.append((cursor, reach_hi))
     for w in _weekly_rest_starts(p, day, past):
         lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
-        inside = [(max(a, lo), min(b, hi)) for a, b in near if a < hi and lo < b]
-        longest, cursor = 0, lo
-        for a, b in inside:
-            longest = max(longest, a - cursor)
-            cursor = max(cursor, b)
-        if max(longest, hi - cursor) < rest:
+        if not any(min(b, hi) - max(a, lo) >= rest for a, b in free):
             return False
     return True

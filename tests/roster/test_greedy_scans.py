@@ -1,11 +1,13 @@
 """The greedy roster's scans (`roster.heuristic._State.overlapping`, `holding`, and
-`_cheapest_matching`) give what a scan of every interval, window or order gives: they
-only skip what cannot count."""
+`_cheapest_matching`, `_weekly_rest_ok`) give what a scan of every interval, window or
+order gives: they only skip what cannot count."""
 
+import datetime as dt
 import itertools
+import random
 
-from roster.heuristic import _cheapest_matching, _State
-from roster.problem import Assignment, ReferenceWindow
+from roster.heuristic import _cheapest_matching, _State, _weekly_rest_ok
+from roster.problem import Assignment, Case, CoverDemand, Employee, ReferenceWindow, RosterProblem
 from roster.templates import MINUTES_PER_DAY, template
 
 DAY = MINUTES_PER_DAY
@@ -51,23 +53,27 @@ ORDERED = [ReferenceWindow(max(0, end - 4), end, 600) for end in range(1, 12)]
 def test_holding_agrees_with_a_full_scan_on_every_day() -> None:
     state = _State(windows=list(ORDERED))
     for day in range(-1, 13):
-        full = {i for i, w in enumerate(ORDERED) if w.first_day <= day < w.end_day}
-        held = {i for i in state.holding(day) if ORDERED[i].first_day <= day < ORDERED[i].end_day}
-        assert held == full
-        assert len(state.holding(day)) == len(full)  # only those: no window scanned in vain
+        full = [i for i, w in enumerate(ORDERED) if w.first_day <= day < w.end_day]
+        assert list(state.holding(day)) == full
 
 
 def test_holding_scans_every_window_when_they_are_out_of_order() -> None:
-    shuffled = [ORDERED[3], ORDERED[0], ORDERED[7]]
-    assert list(_State(windows=shuffled).holding(5)) == [0, 1, 2]
+    # day 5 lies in the periods ending on days 6 and 8 (days 2-5 and 4-7), not in the
+    # one ending on day 4 (days 0-3)
+    shuffled = [ORDERED[7], ORDERED[3], ORDERED[5]]
+    assert _State(windows=shuffled).holding(5) == [0, 2]
 
 
 def test_taking_a_shift_counts_it_in_the_windows_holding_its_day() -> None:
     state = _State(windows=list(ORDERED))
     state.take(5, SHIFTS["D"], None)
     # the periods ending on days 6-9 hold day 5 (each is four days long)
-    assert [i for i, m in enumerate(state.on_site) if m] == [5, 6, 7, 8]
-    assert state.on_site[5] == SHIFTS["D"].duration_minutes
+    assert [i for i, w in enumerate(ORDERED) if state.room[i] < w.limit] == [5, 6, 7, 8]
+    assert state.room[5] == 600 - SHIFTS["D"].duration_minutes
+    assert state.least_room(5) == 600 - SHIFTS["D"].duration_minutes
+    # day 10 lies only in the periods ending on days 11 (days 7-10): untouched
+    assert state.least_room(10) == 600
+    assert state.least_room(11) is None  # no period holds day 11
 
 
 def test_cheapest_matching_agrees_with_every_order() -> None:
@@ -88,3 +94,47 @@ def test_cheapest_matching_agrees_with_every_order() -> None:
     assert sorted(matched) == cases
     # each case with a speaker; all but E4 move (it is on K5 already, its language)
     assert total(matched) == best == 6
+
+
+def weekly_rest_by_every_window(
+    p: RosterProblem, intervals: list[tuple[int, int]], day: int, past: bool
+) -> bool:
+    """The weekly rest as the greedy roster checked it before: each window's free
+    stretches from a pass over every interval."""
+    rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
+    assert rest is not None
+    first = 1 - window if past else 0
+    for w in range(max(first, day - window + 1), min(day + 1, p.days - window) + 1):
+        lo, hi = w * DAY, (w + window) * DAY
+        inside = sorted((max(a, lo), min(b, hi)) for a, b in intervals if a < hi and lo < b)
+        longest, cursor = 0, lo
+        for a, b in inside:
+            longest, cursor = max(longest, a - cursor), max(cursor, b)
+        if max(longest, hi - cursor) < rest:
+            return False
+    return True
+
+
+def test_weekly_rest_agrees_with_a_pass_over_every_window() -> None:
+    p = RosterProblem(
+        start_date=dt.date(2026, 1, 5),
+        days=21,
+        shift_types=template("3x8"),
+        employees=(Employee("A"),),
+        cases=(Case("K1"),),
+        cover=(CoverDemand("K1", 0, "D", 1),),
+    )
+    rng = random.Random(7)
+    verdicts = set()
+    for _ in range(300):
+        # 8-hour shifts on random days and times, a few of them long, some in the past
+        intervals = []
+        for _ in range(rng.randrange(4, 16)):
+            start = rng.randrange(-7 * DAY, 21 * DAY, 60)
+            intervals.append((start, start + rng.choice((480, 480, 600, 2 * DAY))))
+        for day in range(21):
+            for past in (False, True):
+                ours = _weekly_rest_ok(p, intervals, day, past)
+                assert ours == weekly_rest_by_every_window(p, intervals, day, past)
+                verdicts.add(ours)
+    assert verdicts == {True, False}  # both answers were met
