@@ -398,7 +398,12 @@ s, the row 64.9 s on 55 s). Traced after: five windows of 7.8-8.2 s, 9,134 in 52
 (before the skip 9,186-9,606 in 52.0-52.7 s with 3-4 windows; main 9,606 in 51.2 s
 with one, its greedy 40.3 s). --only long seed 0 after it: one case 2,406 in 30.5 s;
 five cases 13 wk 3,147 in 63.3 s (the whole model, main's path; main's 69.4 s above);
-five cases 52 wk 9,528 in 56.1 s; 20 cases 654,098 in 60.8 s.
+five cases 52 wk 9,528 in 56.1 s; 20 cases 654,098 in 60.8 s. Seed 2, side by side
+(02:03-02:07, load 3.5): one case 3,205 in 28.7 s (main: no roster in 60.4 s on 30
+s); five cases 13 wk 5,495 in 58.3 s against 5,332 in 61.1 s; five cases 52 wk 59,768
+in 53.7 s against 59,768 in 52.5 s; 20 cases 997,632 (2,032 uncovered) in 51.6 s.
+Memory: 20 cases 262 MB (main 841 MB for no roster), one case 52 wk 522 MB (main
+1,300 MB).
 The price: at a quiet load main's whole model gave one case 2,280 with a bound of
 2,189 in 30.1 s (session 20); the windows give 2,406-3,111 and no bound, but answer
 within the limit at any load.
