@@ -706,7 +706,14 @@ def _solve(
         rm.fix(fixed)
     if hint is None and params.greedy_hint:
         # the greedy roster, or for a døgnindsats a repaired rotation when better
-        hint = warm_start(problem)
+        if by_case.applicable(problem):
+            hint = by_case.warm_start(
+                problem,
+                _case_solver(seed, params, clock, interrupt),
+                SEPARATE_SHARE * time_limit,
+            )
+        else:
+            hint = warm_start(problem)
     # a hint that fits the model is a legal roster to fall back on (see below)
     # completing the hint's auxiliary variables counts against the limit like the build
     complete = max(0.1, min(2.0, (time_limit - (clock.now() - begun)) / 4))
@@ -1095,23 +1102,21 @@ def _solve_stage(
 BY_CASE_SHARE = 0.8
 
 
-def _by_case(
-    problem: RosterProblem,
-    rm: RosterModel,
-    solution: dict[Key, bool],
-    remaining: float,
-    seed: int,
-    params: SearchParameters,
-    clock: WallClock,
-    interrupt: Interrupt,
-) -> dict[Key, bool]:
-    """`solution` with its cases re-planned one at a time in `BY_CASE_SHARE` of
-    `remaining` (`by_case.improve`), hinted to `rm`; `solution` itself when that
-    roster does not fit the model (the levels held)."""
+#: Share of the time limit for each case's first search in the warm start of several
+#: cases (`by_case.warm_start`), when its own warm start takes more than the team's
+#: bound.
+SEPARATE_SHARE = 0.04
+
+
+def _case_solver(
+    seed: int, params: SearchParameters, clock: WallClock, interrupt: Interrupt
+) -> by_case.CaseSolver:
+    """A case's search on its own (`roster.by_case`): its own model and levels, its
+    own clock, charged whole to `clock` when that counts work units."""
     case_params = dataclasses.replace(params, decompose=False, light_presolve=None)
 
     def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
-        if interrupt.stopped:
+        if interrupt.stopped or build_seconds(sub) > BUILD_SHARE * seconds:
             return None
         result = solve(
             sub,
@@ -1127,6 +1132,23 @@ def _by_case(
             clock.spend(seconds * params.work_per_second)
         return result.roster if result.found else None
 
+    return solve_case
+
+
+def _by_case(
+    problem: RosterProblem,
+    rm: RosterModel,
+    solution: dict[Key, bool],
+    remaining: float,
+    seed: int,
+    params: SearchParameters,
+    clock: WallClock,
+    interrupt: Interrupt,
+) -> dict[Key, bool]:
+    """`solution` with its cases re-planned one at a time in `BY_CASE_SHARE` of
+    `remaining` (`by_case.improve`), hinted to `rm`; `solution` itself when that
+    roster does not fit the model (the levels held)."""
+    solve_case = _case_solver(seed, params, clock, interrupt)
     before = _roster_of(solution)
     after = by_case.improve(problem, before, BY_CASE_SHARE * remaining, solve_case)
     if after == before:

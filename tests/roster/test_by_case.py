@@ -17,15 +17,18 @@ from roster.by_case import (
     case_problem,
     improve,
     own_crews,
+    separate_start,
     spares,
     start_of,
+    warm_start,
 )
 from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels
+from roster.rotation import warm_start as whole_warm_start
 from roster.validate import validate
 from solving.status import SolveStatus
-from tests.roster.instances import REPRODUCIBLE, D, E, N, problem
+from tests.roster.instances import REPRODUCIBLE, D, E, N, problem, rules
 
 #: Only the team and the blocks count: 3 per run of one shift type on consecutive days.
 BLOCKS_ONLY = ObjectiveWeights(
@@ -321,3 +324,73 @@ def test_the_search_starts_from_the_present_roster_when_the_rotation_costs_more(
     four = tuple(sorted(rows("K1", {"A": "DDD-", "B": "EEE-", "C": "---D", "F": "---E"})))
     assert levels(from_four, four) == (0, 4, 12)
     assert start_of(from_four, PRESENT, four) == PRESENT
+
+
+#: Two cases of a day and an evening shift on each of `days` days, and six consultants
+#: of different contracts (the longest first: A, B, C, then F, G, H); `choose_teams`
+#: gives K1 A, B and C, K2 F, G and H (one more than the two shift types).
+def six_for_two(days: int, **on: object) -> RosterProblem:
+    return problem(
+        days,
+        [(d, s, c) for c in ("K1", "K2") for d in range(days) for s in ("D", "E")],
+        employees=[
+            Employee(e, contract_minutes_per_week=(40 - i) * 60) for i, e in enumerate("ABCFGH")
+        ],
+        shift_types=(D, E),
+        rule_set=rules(**on),
+        weights=BLOCKS_ONLY,
+        cases=(Case("K1"), Case("K2")),
+    )
+
+
+def never(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+    raise AssertionError("no case's search was due")
+
+
+def test_each_case_starts_from_its_own_start_searched_when_above_the_team_s_bound() -> None:
+    # 7 days under the weekly rest (35 h inside the 7-day window): a day off between
+    # two day shifts or two evenings rests 40 h, between an evening and a day shift 32
+    # h, so everyone works at most 6 days and each case needs 3 people (team 6), where
+    # the per-term bound says 4. Each case's own start takes its three (team 6, 12
+    # runs: 36), above the bound, so each case is searched alone: its 7 day shifts need
+    # two people (6 at most each), its 7 evenings two, so 4 runs (12) a case are the
+    # least, 24 in all. The crews are disjoint: together a legal roster of both cases.
+    weekly = six_for_two(7, weekly_rest_minutes=35 * 60)
+    alone = separate_start(weekly)
+    assert alone is not None and levels(weekly, alone) == (0, 6, 36)
+    seen: list[float] = []
+    start = warm_start(weekly, crew_solver(seen), 2.0)
+    assert seen == [2.0, 2.0]
+    assert validate(weekly, start) == []
+    assert levels(weekly, start) == (0, 6, 24)
+    assert {a.employee for a in start if a.case == "K1"} == {"A", "B", "C"}
+    assert {a.employee for a in start if a.case == "K2"} == {"F", "G", "H"}
+
+
+def test_a_start_at_the_team_s_bound_is_taken_without_a_search() -> None:
+    # no working-time rule: each case's own start has two people, one on each type all
+    # 8 days (the bound: two a day), 4 runs (12); no case is searched
+    free = six_for_two(8)
+    start = warm_start(free, never, 2.0)
+    assert start == separate_start(free)
+    assert validate(free, start) == [] and levels(free, start) == (0, 4, 12)
+
+
+def test_the_whole_pool_s_start_when_a_case_s_own_leaves_a_shift_uncovered() -> None:
+    # K1 needs Somali and only A speaks it: alone, K1's crew is A, who cannot take both
+    # shifts of a day, so eight shifts stay uncovered. The whole pool's warm start covers
+    # them by the others (the language missing, which costs less than the shift): it
+    # is taken, and no case is searched.
+    base = six_for_two(8)
+    somali = dataclasses.replace(
+        base,
+        cases=(Case("K1", language="so"), Case("K2")),
+        employees=tuple(
+            dataclasses.replace(e, languages=("so",) if e.id == "A" else ("da",))
+            for e in base.employees
+        ),
+    )
+    assert separate_start(somali) is None
+    whole = whole_warm_start(somali)
+    assert sum(1 for a in whole if a.case == "K1") == 16  # every shift covered
+    assert warm_start(somali, never, 2.0) == whole
