@@ -41,7 +41,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from roster.capacities import capacity, fairness_coefficient, longest_run, spoken_days
@@ -122,12 +122,17 @@ def quality_bound(
 
 
 def lexicographic_bound(
-    problem: RosterProblem, held: dict[int, int], levels: Collection[int]
+    problem: RosterProblem,
+    held: dict[int, int],
+    levels: Collection[int],
+    floors: Mapping[int, int] | None = None,
 ) -> int | None:
     """A lower bound of the whole objective of a lexicographic solve over priority
-    `levels`, given the values `held` (level → value) its earlier levels are held at:
-    their sum, plus for the levels not held the team's bound (`team_bound`) and the
-    rhythm and fairness level's (`quality_bound`) under the cover and team allowed.
+    `levels`, given the values `held` (level → value) its earlier levels are held at
+    (each at most that): what they cost at least, their `floors` (level → the level's
+    proven bound; the held value itself when not given, i.e. proven), plus for the
+    levels not held the team's bound (`team_bound`) and the rhythm and fairness
+    level's (`quality_bound`) under the cover and team allowed.
     None when it does not apply: a level other than cover and team held (a repair's
     changes), the cover level not held, or an under-cover that costs nothing."""
     p = problem
@@ -142,7 +147,7 @@ def lexicographic_bound(
         if not weights or min(weights) <= 0:
             return None
         missing = cover // min(weights)
-    total = sum(held.values())
+    total = sum(held.values()) if floors is None else sum(floors[level] for level in held)
     team_members = None
     if LEVEL_TEAM in held and p.weights.team_member > 0:
         team_members = held[LEVEL_TEAM] // p.weights.team_member

@@ -734,6 +734,10 @@ def _solve(
     stages: list[StageResult] = []
     solution: dict[Key, bool] | None = None
     fixed_total = 0
+    # what the levels held are proven to cost at least (their bounds): a level held
+    # unproven may be lower in the final roster (the cases re-planned alone reached
+    # cover 0 where the cover level was held above it), so the bound counts these
+    proven_total = 0
     progress = _Progress(on_solution) if on_solution is not None else None
     last_bound = 0
     zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
@@ -755,14 +759,17 @@ def _solve(
         if index == len(plan) - 1 and lexicographic and reference is None and not window:
             # before the last level's search, so that its time counts in the limit
             terms_bound = lexicographic_bound(
-                problem, {st.level: st.objective or 0 for st in stages}, plan_levels
+                problem,
+                {st.level: st.objective or 0 for st in stages},
+                plan_levels,
+                floors={st.level: st.bound for st in stages},
             )
         current = solution or fallback
         if progress is not None and index == len(plan) - 1 and lexicographic and reference is None:
             # the roster in hand is the first the caller hears of: the cases re-planned
             # alone below take most of the last level's time (five cases, 120 s: 80 s
             # with no report)
-            _report_held(progress, problem, rm, current, level, fixed_total)
+            _report_held(progress, problem, rm, current, level, fixed_total, proven_total)
         if (
             index == len(plan) - 1
             and index > 0
@@ -785,7 +792,7 @@ def _solve(
                 interrupt,
             )
             if progress is not None:  # what the cases gained
-                _report_held(progress, problem, rm, solution, level, fixed_total)
+                _report_held(progress, problem, rm, solution, level, fixed_total, proven_total)
         remaining = time_limit - (clock.now() - begun)
         share = params.level_shares[index] if index < len(params.level_shares) else None
         budget = max(0.05, remaining * share if share else remaining / (len(plan) - index))
@@ -823,10 +830,11 @@ def _solve(
                     rm.model.add(expr <= held_at[1])
                     stages.append(StageResult(level, SolveStatus.OPTIMAL, held_at[1], floor, 0.0))
                     fixed_total += held_at[1]
+                    proven_total += floor
                     continue
         report = None
         if progress is not None and last:
-            progress.offset = fixed_total
+            progress.offset, progress.bound_offset = fixed_total, proven_total
             report = progress
         status, value, bound, found = _solve_stage(
             rm,
@@ -851,6 +859,7 @@ def _solve(
                     # `objective` counts the roster's own terms only, not a repair's
                     # changes; the bound and the progress reports stay on that scale
                     fixed_total += value
+                    proven_total += bound
             else:
                 last_bound = bound
         else:
@@ -873,7 +882,7 @@ def _solve(
                 StageResult(level, SolveStatus.FEASIBLE, value, 0, time.perf_counter() - t0)
             )
             rm.model.add(expr <= value)
-            fixed_total += value
+            fixed_total += value  # unproven: its bound, 0, adds nothing to proven_total
     seconds = time.perf_counter() - started
     cancelled = interrupt.stopped
     final = stages[-1] if stages else StageResult(0, SolveStatus.UNKNOWN, None, 0, 0.0)
@@ -910,7 +919,7 @@ def _solve(
     if reference is not None:
         changes = _count_changes(reference, roster)
         terms["changes"] = changes
-    bound = (fixed_total + last_bound) if lexicographic else stages[-1].bound
+    bound = (proven_total + last_bound) if lexicographic else stages[-1].bound
     if not lexicographic:
         objective = stages[-1].objective if stages[-1].objective is not None else objective
     bound_by = "cp-sat"
@@ -919,7 +928,9 @@ def _solve(
         # per-term bounds far above the LP's (`roster.bound`)
         if len(stages) < len(plan):  # the last level was not reached
             held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
-            terms_bound = lexicographic_bound(problem, held_levels, plan_levels)
+            terms_bound = lexicographic_bound(
+                problem, held_levels, plan_levels, floors={st.level: st.bound for st in stages}
+            )
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
@@ -951,6 +962,7 @@ class _Progress:
     def __init__(self, on_solution: Callable[[int, int], None]) -> None:
         self.on_solution = on_solution
         self.offset = 0
+        self.bound_offset = 0  # the levels held's bounds (`_solve`'s `proven_total`)
         self.last: int | None = None
 
     def __call__(self, value: int, bound: int) -> None:
@@ -958,7 +970,7 @@ class _Progress:
         if self.last is not None and objective >= self.last:
             return
         self.last = objective
-        self.on_solution(objective, self.offset + bound)
+        self.on_solution(objective, self.bound_offset + bound)
 
     def finish(self, objective: int, bound: int) -> None:
         if objective != self.last:
@@ -1201,12 +1213,13 @@ def _report_held(
     solution: dict[Key, bool] | None,
     level: int,
     fixed_total: int,
+    proven_total: int,
 ) -> None:
     """Report `solution`, a legal roster with the earlier levels held at `fixed_total`,
-    to `progress` with no bound beyond those levels."""
+    to `progress` with no bound beyond those levels' (`proven_total`)."""
     held = _start(problem, rm, solution, level)
     if held is not None:
-        progress.offset = fixed_total
+        progress.offset, progress.bound_offset = fixed_total, proven_total
         progress(held[1], 0)
 
 

@@ -126,6 +126,20 @@ def test_missing_cover_weakens_the_bound_and_free_under_cover_voids_it() -> None
     assert lexicographic_bound(free, {LEVEL_COVER: 100}, [LEVEL_COVER, LEVEL_QUALITY]) is None
 
 
+def test_a_level_held_unproven_counts_its_bound_not_its_value() -> None:
+    # the cover level held at three missing shifts but proven only >= 0 (a search cut
+    # short): a roster with every shift covered may still be in the set the later
+    # levels searched, so the levels held count 0 + the team's 6, while the quality
+    # bound still follows what the held cover allows (6 faces, as above)
+    p = tiny(face_per_time_of_day=2)
+    under = p.under_weight(p.cover[0])
+    held = {LEVEL_COVER: 3 * under, LEVEL_TEAM: 6}
+    levels = [LEVEL_COVER, LEVEL_TEAM, LEVEL_QUALITY]
+    assert lexicographic_bound(p, held, levels, floors={LEVEL_COVER: 0, LEVEL_TEAM: 6}) == 6 + 6
+    # proven at their values, the floors change nothing
+    assert lexicographic_bound(p, held, levels, floors=held) == lexicographic_bound(p, held, levels)
+
+
 @pytest.mark.parametrize("over_weight", [None, 1])
 def test_over_cover_leaves_only_the_run_length_bound_on_blocks(over_weight: int | None) -> None:
     # D on days 0 and 2 only, one consultant each: two runs (each is a rise of the
