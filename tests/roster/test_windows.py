@@ -413,9 +413,14 @@ def test_a_windows_solve_spends_no_time_on_the_bound_of_all_levels(
     original = solve_module.lexicographic_bound
     asked: list[int] = []
 
-    def counted(problem: RosterProblem, held: dict[int, int], levels: list[int]) -> int | None:
+    def counted(
+        problem: RosterProblem,
+        held: dict[int, int],
+        levels: list[int],
+        floors: dict[int, int] | None = None,
+    ) -> int | None:
         asked.append(len(levels))
-        return original(problem, held, levels)
+        return original(problem, held, levels, floors)
 
     monkeypatch.setattr(solve_module, "lexicographic_bound", counted)
     p = dognindsats_problem(cases=1, pool_size=12, weeks=2)
