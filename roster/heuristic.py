@@ -10,11 +10,14 @@ holds with the future left empty, so the greedy roster is legal for the rules it
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
+from ortools.graph.python import linear_sum_assignment
 
 from roster.eligibility import speaks, why_not
 from roster.problem import Assignment, CoverDemand, Employee, ReferenceWindow, Roster, RosterProblem
@@ -25,30 +28,67 @@ from roster.validate import evaluate
 @dataclass
 class _State:
     shifts: dict[int, str] = field(default_factory=dict)  # day → shift id
+    #: Busy intervals and shifts taken (start, end in minutes), kept in order of start
+    #: (`overlapping`).
     intervals: list[tuple[int, int]] = field(default_factory=list)
     minutes: int = 0
     per_type: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     weekends: set[int] = field(default_factory=set)
     #: The reference periods of the 48-hour average reaching into the past.
     windows: list[ReferenceWindow] = field(default_factory=list)
-    #: Time on site so far in each of `windows`: kept as shifts are taken, since a sum
-    #: over the shifts for every window and candidate was quadratic in the horizon
+    #: Minutes on site each of `windows` still allows: kept as shifts are taken, since a
+    #: sum over the shifts for every window and candidate was quadratic in the horizon
     #: (26 weeks: 15 of a 19 s warm start).
-    on_site: list[int] = field(init=False)
+    room: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.on_site = [0] * len(self.windows)
+        self.room = [w.limit for w in self.windows]
+        self.intervals.sort()
+        self._starts = [a for a, _ in self.intervals]
+        self._longest = max((b - a for a, b in self.intervals), default=0)
+        # `reference_windows` gives the periods in order of their last day, and their
+        # first days in order too: those holding a day are then a run of them (`holding`)
+        self._ends = [w.end_day for w in self.windows]
+        self._firsts = [w.first_day for w in self.windows]
+        self._ordered = self._ends == sorted(self._ends) and self._firsts == sorted(self._firsts)
+
+    def overlapping(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The intervals that overlap [lo, hi), in order of start: only those starting
+        less than the longest interval before `lo` are looked at, not every one (a scan
+        of each candidate's every shift made the greedy roster quadratic in the horizon)."""
+        first = bisect.bisect_left(self._starts, lo - self._longest)
+        last = bisect.bisect_left(self._starts, hi)
+        return [(a, b) for a, b in self.intervals[first:last] if lo < b]
+
+    def holding(self, day: int) -> range | list[int]:
+        """The indices of the `windows` whose days include `day`: a run of them found
+        by bisection, not a scan of every window (364 a person over 52 weeks), unless
+        the windows are out of order."""
+        if not self._ordered:
+            return [i for i, w in enumerate(self.windows) if w.first_day <= day < w.end_day]
+        return range(bisect.bisect_right(self._ends, day), bisect.bisect_right(self._firsts, day))
+
+    def least_room(self, day: int) -> int | None:
+        """The fewest minutes on site a window holding `day` still allows (None: no
+        window holds it)."""
+        held = self.holding(day)
+        if isinstance(held, range):  # a slice's minimum is one pass in C
+            return min(self.room[held.start : held.stop], default=None)
+        return min((self.room[i] for i in held), default=None)
 
     def take(self, day: int, shift: ShiftType, weekend: int | None) -> None:
         self.shifts[day] = shift.id
-        self.intervals.append(shift.span(day))
+        span = shift.span(day)
+        at = bisect.bisect_right(self.intervals, span)
+        self.intervals.insert(at, span)
+        self._starts.insert(at, span[0])
+        self._longest = max(self._longest, span[1] - span[0])
         self.minutes += shift.minutes
         self.per_type[shift.id] += 1
         if weekend is not None:
             self.weekends.add(weekend)
-        for i, w in enumerate(self.windows):
-            if w.first_day <= day < w.end_day:
-                self.on_site[i] += shift.duration_minutes
+        for i in self.holding(day):
+            self.room[i] -= shift.duration_minutes
 
 
 def greedy(problem: RosterProblem) -> Roster:
@@ -113,7 +153,35 @@ def _greedy(
     weekend_of = {d: i for i, days in enumerate(p.weekends) for d in days}
     order = sorted(p.cover, key=lambda c: (p.shift[c.shift].span(c.day)[0], c.case))
     pressure = _LanguagePressure(p)
+    # who speaks which case's language, looked up once: the ranking asks it of every
+    # candidate for every shift (20 cases, pool 150, 13 weeks: a quarter of the time)
+    speaker = {(e.id, c.id): speaks(e, c) for e in p.employees for c in p.cases}
     roster: list[Assignment] = []
+    # who may take each shift (day, shift id), with how many shifts had been taken when
+    # it was found: only the employees who took one since can have changed (the rules
+    # see nothing else), and the cases on one shift (20 of them from one pool) ask it
+    # over and over
+    takers: list[str] = []
+    fitting: dict[tuple[int, str], tuple[set[str], int]] = {}
+
+    def fits(e: Employee, day: int, shift: ShiftType) -> bool:
+        return why_not(p, e, day, shift) is None and _fits(
+            p, e, state[e.id], day, shift.id, weekend_of
+        )
+
+    def may_take(day: int, shift: ShiftType) -> set[str]:
+        known = fitting.get((day, shift.id))
+        if known is None:
+            ids = {e.id for e in p.employees if fits(e, day, shift)}
+        else:
+            ids, seen = known
+            for eid in set(takers[seen:]):
+                ids.discard(eid)
+                if fits(p.employee[eid], day, shift):
+                    ids.add(eid)
+        fitting[(day, shift.id)] = (ids, len(takers))
+        return ids
+
     for demand in order:
         shift = p.shift[demand.shift]
         case = p.case[demand.case]
@@ -128,20 +196,24 @@ def _greedy(
                 e.gender == demand.gender for e in chosen
             )
 
-            candidates = [
-                e
-                for e in p.employees
-                if e not in chosen
-                and why_not(p, e, demand.day, shift) is None
-                and _fits(p, e, state[e.id], demand.day, shift.id, weekend_of)
-            ]
+            free = may_take(demand.day, shift)
+            candidates = [e for e in p.employees if e.id in free and e not in chosen]
             if not candidates:
                 break
+            # the language and the gender first: only the candidates best on them are
+            # ranked further (a fifth of the pool where a language is needed)
+            urgent = [
+                (
+                    not (need_lang and speaker[(e.id, case.id)]),
+                    not (need_gender and e.gender == demand.gender),
+                )
+                for e in candidates
+            ]
+            most = min(urgent)
             members = team[case.id]
             ranked = [
                 (
-                    not (need_lang and speaks(e, case)),
-                    not (need_gender and e.gender == demand.gender),
+                    need,
                     plan.get((case.id, demand.day, demand.shift)) != e.id,
                     # planned elsewhere today, or for a shift tomorrow this one blocks
                     planned_on[demand.day].get(e.id, (case.id, shift.id)) != (case.id, shift.id),
@@ -155,12 +227,14 @@ def _greedy(
                     e.id,
                     e,
                 )
-                for e in candidates
+                for e, need in zip(candidates, urgent, strict=True)
+                if need == most
             ]
             best = min(ranked, key=lambda r: r[:-1])[-1]
             chosen.append(best)
             st = state[best.id]
             st.take(demand.day, shift, weekend_of.get(demand.day))
+            takers.append(best.id)
             team[case.id][best.id] += 1
             pressure.took(best, demand)
             planner = plan.get((case.id, demand.day, demand.shift))
@@ -213,12 +287,34 @@ def _swap_cases_for_language(p: RosterProblem, roster: list[Assignment]) -> list
             missing = needs(case_id) and not speaker[(a.employee, case_id)]
             return 1000 * missing + (a.case != case_id)
 
-        best = min(
-            itertools.permutations(cases),
-            key=lambda order: sum(cost(a, c) for a, c in zip(staff, order, strict=True)),
-        )
+        if len(cases) <= _MOST_PERMUTED:
+            best = min(
+                itertools.permutations(cases),
+                key=lambda order: sum(cost(a, c) for a, c in zip(staff, order, strict=True)),
+            )
+        else:
+            best = _cheapest_matching(staff, cases, cost)
         out.extend(dataclasses.replace(a, case=c) for a, c in zip(staff, best, strict=True))
     return out
+
+
+#: Most cases on one shift whose every order `_swap_cases_for_language` tries (720
+#: orders); beyond, a min-cost assignment finds a best one (20 cases: 20! orders, the
+#: greedy roster never ended). Among equally good orders the two may pick different ones.
+_MOST_PERMUTED = 6
+
+
+def _cheapest_matching(
+    staff: list[Assignment], cases: list[str], cost: Callable[[Assignment, str], int]
+) -> tuple[str, ...]:
+    """The cases in the order (one for each of `staff`) of least total `cost`."""
+    matching = linear_sum_assignment.SimpleLinearSumAssignment()
+    for i, a in enumerate(staff):
+        for j, case_id in enumerate(cases):
+            matching.add_arc_with_cost(i, j, cost(a, case_id))
+    if matching.solve() != matching.OPTIMAL:  # a complete bipartite graph always matches
+        raise RuntimeError("no assignment of the cases to their shift's staff")
+    return tuple(cases[matching.right_mate(i)] for i in range(len(staff)))
 
 
 class _LanguagePressure:
@@ -277,9 +373,8 @@ def _fits(
         return False
     start, end = shift.span(day)
     rest = p.rules.min_rest_minutes or 0
-    for a, b in st.intervals:
-        if start < b + rest and a < end + rest:
-            return False
+    if st.overlapping(start - rest, end + rest):
+        return False
     prev = st.shifts.get(day - 1)
     if prev is not None and sid in p.shift[prev].forbidden_next:
         return False
@@ -298,9 +393,9 @@ def _fits(
             run += e.nights_before
         if run + 1 > kn:
             return False
-    for i, w in enumerate(st.windows):
-        if w.first_day <= day < w.end_day and st.on_site[i] + shift.duration_minutes > w.limit:
-            return False
+    room = st.least_room(day)
+    if room is not None and shift.duration_minutes > room:
+        return False
     if (
         e.max_weekends is not None
         and day in weekend_of
@@ -308,7 +403,11 @@ def _fits(
         and len(st.weekends) >= e.max_weekends
     ):
         return False
-    return _weekly_rest_ok(p, [*st.intervals, (start, end)], day, any(a < 0 for a, _ in e.busy))
+    past = any(a < 0 for a, _ in e.busy)
+    reach = _weekly_rest_reach(p, day, past)
+    if reach is None:
+        return True
+    return _weekly_rest_ok(p, [*st.overlapping(*reach), (start, end)], day, past)
 
 
 def _run_before(shifts: dict[int, str], day: int) -> int:
@@ -318,31 +417,54 @@ def _run_before(shifts: dict[int, str], day: int) -> int:
     return run
 
 
+def _weekly_rest_starts(p: RosterProblem, day: int, past: bool) -> range:
+    """The first days of the weekly rest's windows that hold `day` (with shifts before
+    the horizon, `past`, also the windows reaching back before it)."""
+    window = p.rules.weekly_rest_window_days
+    first = 1 - window if past else 0
+    # a shift from the evening of `day` reaches into the window that starts the next day
+    return range(max(first, day - window + 1), min(day + 1, p.days - window) + 1)
+
+
+def _weekly_rest_reach(p: RosterProblem, day: int, past: bool) -> tuple[int, int] | None:
+    """The minutes [lo, hi) the weekly rest's windows holding `day` cover, or None when
+    no window is checked: the intervals outside them do not count."""
+    if p.rules.weekly_rest_minutes is None:
+        return None
+    starts = _weekly_rest_starts(p, day, past)
+    if not starts:
+        return None
+    window = p.rules.weekly_rest_window_days
+    return starts[0] * MINUTES_PER_DAY, (starts[-1] + window) * MINUTES_PER_DAY
+
+
 def _weekly_rest_ok(
     p: RosterProblem, intervals: list[tuple[int, int]], day: int, past: bool
 ) -> bool:
     """The weekly rest in every window holding `day` (with shifts before the horizon,
     `past`, also the windows reaching back before it)."""
-    rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
-    if rest is None:
+    reach = _weekly_rest_reach(p, day, past)
+    if reach is None:
         return True
-    first = 1 - window if past else 0
-    # a shift from the evening of `day` reaches into the window that starts the next day
-    starts = range(max(first, day - window + 1), min(day + 1, p.days - window) + 1)
-    if not starts:
+    rest, window = p.rules.weekly_rest_minutes, p.rules.weekly_rest_window_days
+    if rest is None or rest <= 0:  # `reach` is None without the rule
         return True
     # only the intervals that reach into one of the windows, found once: the history
     # before the horizon and the roster so far hold hundreds (five cases, pool 60: this
     # check was 40 % of the warm start's time)
-    reach_lo, reach_hi = starts[0] * MINUTES_PER_DAY, (starts[-1] + window) * MINUTES_PER_DAY
+    reach_lo, reach_hi = reach
     near = sorted((a, b) for a, b in intervals if a < reach_hi and reach_lo < b)
-    for w in starts:
+    # the free stretches between them, found once for all the windows (a pass over the
+    # intervals for each window was a third of the greedy roster's time)
+    free, cursor = [], reach_lo
+    for a, b in near:
+        if a > cursor:
+            free.append((cursor, a))
+        if b > cursor:
+            cursor = b
+    free.append((cursor, reach_hi))
+    for w in _weekly_rest_starts(p, day, past):
         lo, hi = w * MINUTES_PER_DAY, (w + window) * MINUTES_PER_DAY
-        inside = [(max(a, lo), min(b, hi)) for a, b in near if a < hi and lo < b]
-        longest, cursor = 0, lo
-        for a, b in inside:
-            longest = max(longest, a - cursor)
-            cursor = max(cursor, b)
-        if max(longest, hi - cursor) < rest:
+        if not any(min(b, hi) - max(a, lo) >= rest for a, b in free):
             return False
     return True

@@ -9,7 +9,9 @@ Bad input raises `ProblemError` naming the field and the id.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -391,10 +393,15 @@ class RosterProblem:
         if weekly is None or length is None or not self.rules.on_site_counts_in_full:
             return []
         longest = max(s.duration_minutes for s in self.shift_types)
+        # the history's time on site from each start on, by bisection: a sum over the
+        # history for each period was a pass over 18 weeks of shifts for each of 364 days
+        past = sorted((a, b - a) for a, b in employee.history if a < 0)
+        starts = [a for a, _ in past]
+        after = list(itertools.accumulate((m for _, m in reversed(past)), initial=0))[::-1]
         out = []
         for end in range(1, self.days + 1):
             first = end - length
-            before = sum(b - a for a, b in employee.history if first * MINUTES_PER_DAY <= a < 0)
+            before = after[bisect.bisect_left(starts, first * MINUTES_PER_DAY)]
             if before or (self.days > length and end >= length):
                 inside = end - max(0, first)
                 # a period the past already fills gets no more work (not an impossible

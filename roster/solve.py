@@ -174,9 +174,33 @@ BUILD_SECONDS_PER_PAIR = 1.5e-4
 MIN_DECOMPOSED_BUILD = 3.0
 
 
+#: Build time per term of the 48-hour average's reference periods (a shift of a day in
+#: a period, for each period and employee; `RosterModel._add_reference_periods`, and
+#: the night workers' periods about as many again), with the margin of
+#: `BUILD_SECONDS_PER_PAIR`: a year of one case (pool 40, 18 weeks of history, 4.0
+#: million terms over 13,420 periods) built in 14.2 CPU s (16.6 s, load 3.8) where its
+#: pairs forecast 6.6 s; 26 weeks (1.4 million terms) in 5.4 against 3.3 s.
+BUILD_SECONDS_PER_PERIOD_TERM = 3e-6
+
+
 def build_seconds(problem: RosterProblem) -> float:
-    """A rough forecast of the seconds the whole model takes to build."""
-    return len(problem.cover) * len(problem.employees) * BUILD_SECONDS_PER_PAIR
+    """A rough forecast of the seconds the whole model takes to build: its assignment
+    pairs and the terms of its reference periods (a long døgnindsats has one a day per
+    employee, each summing up to four months of shifts)."""
+    pairs = len(problem.cover) * len(problem.employees)
+    return pairs * BUILD_SECONDS_PER_PAIR + period_terms(problem) * BUILD_SECONDS_PER_PERIOD_TERM
+
+
+def period_terms(problem: RosterProblem) -> int:
+    """The terms of the reference periods' sums: each period's days times the shifts
+    of a day, over every employee's periods (`RosterProblem.reference_windows`)."""
+    if not problem.days:
+        return 0
+    shifts_per_day = len({(c.day, c.shift) for c in problem.cover}) / problem.days
+    days = sum(
+        w.end_day - w.first_day for e in problem.employees for w in problem.reference_windows(e)
+    )
+    return round(days * shifts_per_day)
 
 
 def too_big_to_build(problem: RosterProblem, time_limit: float) -> bool:
@@ -190,10 +214,13 @@ def too_big_to_build(problem: RosterProblem, time_limit: float) -> bool:
 
 #: Share of the time left for the rolling horizon's first roster; the rest improves it.
 FIRST_ROSTER_SHARE = 0.5
-#: Seconds of the greedy roster (`heuristic.greedy`) per (cover demand, employee) pair
-#: and ranking, with a margin for some load: five cases, pool 60, 52 weeks
-#: (327,600 pairs) took 8.9 s a ranking (2.7e-5), quiet.
-GREEDY_SECONDS_PER_PAIR = 3.5e-5
+#: Seconds of the greedy roster (`heuristic.greedy`) per (shift, employee) pair and
+#: ranking, with a margin for some load: it checks the rules once per shift of a day
+#: and employee, whatever the number of cases on it (`heuristic._greedy`'s
+#: `may_take`). Two rankings, CPU seconds at load 3-4: five cases, pool 60, 52 weeks
+#: (1,092 shifts: 65,520 pairs) 8.4 s (6.4e-5 a pair); 20 cases, pool 150, 52 weeks
+#: (163,800 pairs) 17.4 s (5.3e-5); one case, pool 40, 52 weeks, one ranking 1.7 s (4e-5).
+GREEDY_SECONDS_PER_PAIR = 7e-5
 #: Share of the time left a døgnindsats's greedy first roster may take in a decomposed
 #: solve: the windows improve it with the rest.
 GREEDY_SHARE = 0.5
@@ -201,7 +228,8 @@ GREEDY_SHARE = 0.5
 
 def greedy_seconds(problem: RosterProblem) -> float:
     """A forecast of `heuristic.greedy`'s seconds on `problem`."""
-    pairs = len(problem.cover) * len(problem.employees)
+    shifts = len({(c.day, c.shift) for c in problem.cover})
+    pairs = shifts * len(problem.employees)
     return pairs * heuristic.greedy_runs(problem) * GREEDY_SECONDS_PER_PAIR
 
 
@@ -715,6 +743,10 @@ def _solve(
     zero_levels = _levels_at_zero(problem, rm, hint) if lexicographic and hint else set()
     plan_levels = [level for level, _ in plan]
     terms_bound: int | None = None
+    # a window of a longer roster (`roster.windows.improve`): its bound is never read
+    # (the windows prove none), and the per-term one took 2.6 s of each 8 s window of
+    # five cases over 52 weeks, once 12.7 s (a window of 18.6 s on its 8 s limit)
+    window = free_days is not None
     for index, (level, expr) in enumerate(plan):
         if interrupt.stopped:
             break
@@ -724,7 +756,7 @@ def _solve(
             rm.model.add(expr <= 0)
             stages.append(StageResult(level, SolveStatus.OPTIMAL, 0, 0, 0.0))
             continue
-        if index == len(plan) - 1 and lexicographic and reference is None:
+        if index == len(plan) - 1 and lexicographic and reference is None and not window:
             # before the last level's search, so that its time counts in the limit
             terms_bound = lexicographic_bound(
                 problem,
@@ -891,7 +923,7 @@ def _solve(
     if not lexicographic:
         objective = stages[-1].objective if stages[-1].objective is not None else objective
     bound_by = "cp-sat"
-    if lexicographic and reference is None and stages:
+    if lexicographic and reference is None and stages and not window:
         # given the levels held (all stages but the last), the later levels have
         # per-term bounds far above the LP's (`roster.bound`)
         if len(stages) < len(plan):  # the last level was not reached

@@ -401,3 +401,34 @@ def test_a_decomposed_dognindsats_without_time_for_the_greedy_rolls_the_horizon(
     result = solved_in_windows(monkeypatch, p, time_limit=10)
     assert "greedy" not in result.message
     assert "rolling horizon" in result.message
+
+
+def test_a_windows_solve_spends_no_time_on_the_bound_of_all_levels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A window (`free_days`) of a lexicographic døgnindsats: its bound is never read, so
+    # the per-term bound over all levels is not computed (the per-level one that cuts
+    # a level's search short still is); the whole problem's solve computes it.
+    solve_module = importlib.import_module("roster.solve")  # `roster.solve` is the function
+    original = solve_module.lexicographic_bound
+    asked: list[int] = []
+
+    def counted(
+        problem: RosterProblem,
+        held: dict[int, int],
+        levels: list[int],
+        floors: dict[int, int] | None = None,
+    ) -> int | None:
+        asked.append(len(levels))
+        return original(problem, held, levels, floors)
+
+    monkeypatch.setattr(solve_module, "lexicographic_bound", counted)
+    p = dognindsats_problem(cases=1, pool_size=12, weeks=2)
+    start = greedy(p)
+    window = solve(p, time_limit=5, hint=start, free_days=range(7))
+    assert window.found
+    assert asked and max(asked) == 1  # only the per-level bounds
+    asked.clear()
+    whole = solve(p, time_limit=5, hint=start)
+    assert whole.found
+    assert max(asked) > 1  # the bound of all levels too
