@@ -762,7 +762,7 @@ def _solve(
                 problem,
                 {st.level: st.objective or 0 for st in stages},
                 plan_levels,
-                floors={st.level: st.bound for st in stages},
+                floors=_floors(stages),
             )
         current = solution or fallback
         if progress is not None and index == len(plan) - 1 and lexicographic and reference is None:
@@ -859,7 +859,7 @@ def _solve(
                     # `objective` counts the roster's own terms only, not a repair's
                     # changes; the bound and the progress reports stay on that scale
                     fixed_total += value
-                    proven_total += bound
+                    proven_total += max(0, bound)
             else:
                 last_bound = bound
         else:
@@ -929,8 +929,11 @@ def _solve(
         if len(stages) < len(plan):  # the last level was not reached
             held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
             terms_bound = lexicographic_bound(
-                problem, held_levels, plan_levels, floors={st.level: st.bound for st in stages}
+                problem, held_levels, plan_levels, floors=_floors(stages)
             )
+        reached = _proven_by_roster(problem, rm, stages, plan_levels, terms)
+        if reached is not None and (terms_bound is None or reached > terms_bound):
+            terms_bound = reached
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
@@ -1190,6 +1193,38 @@ def _limits_weekends(problem: RosterProblem) -> bool:
 
 def _roster_of(solution: dict[Key, bool]) -> Roster:
     return tuple(sorted(Assignment(d, s, c, e) for (e, d, s, c), on in solution.items() if on))
+
+
+def _floors(stages: list[StageResult]) -> dict[int, int]:
+    """Level → what it costs at least: its search's bound, and never below 0 (every
+    term is >= 0; CP-SAT's bound of a level cut short before its first roster is the
+    expression's least value, five cases seed 2: -986,400)."""
+    return {st.level: max(0, st.bound) for st in stages}
+
+
+def _proven_by_roster(
+    problem: RosterProblem,
+    rm: RosterModel,
+    stages: list[StageResult],
+    plan_levels: list[int],
+    terms: Mapping[str, int],
+) -> int | None:
+    """The whole objective's bound when the final roster (its `terms`) reaches the
+    bound of every level held before the last: those levels are then proven at its
+    values, whatever they were held at (five cases seed 2: the cover level held at
+    1,440 unproven, the cases re-planned alone reached 0, its bound), and the later
+    levels are bounded under them (`lexicographic_bound`). None otherwise."""
+    floors = _floors(stages)
+    held = [level for level in plan_levels[:-1] if level in floors]
+    if not held:
+        return None
+    values = {
+        level: sum(terms.get(n, 0) for n, term in rm.terms.items() if term.level == level)
+        for level in held
+    }
+    if any(values[level] > floors[level] for level in held):
+        return None
+    return lexicographic_bound(problem, values, plan_levels)
 
 
 def _start(

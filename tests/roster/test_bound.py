@@ -16,9 +16,10 @@ import pytest
 from roster import solve
 from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
-from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
+from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM, RosterModel
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
-from roster.solve import RosterResult, SearchParameters
+from roster.solve import RosterResult, SearchParameters, StageResult, _proven_by_roster
+from roster.validate import evaluate
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, problem, rules
 
@@ -138,6 +139,26 @@ def test_a_level_held_unproven_counts_its_bound_not_its_value() -> None:
     assert lexicographic_bound(p, held, levels, floors={LEVEL_COVER: 0, LEVEL_TEAM: 6}) == 6 + 6
     # proven at their values, the floors change nothing
     assert lexicographic_bound(p, held, levels, floors=held) == lexicographic_bound(p, held, levels)
+
+
+def test_a_roster_at_the_held_levels_bounds_proves_them_at_its_values() -> None:
+    # the cover level held at three missing shifts, its search cut short with a bound
+    # below 0 (counted as 0), the team held at 6 (its bound); the final roster covers
+    # every shift with 6 people: cover 0 and team 6 are then proven optimal, and the
+    # quality bound follows them (faces 12, none missing), not the held cover's 6
+    p = tiny(face_per_time_of_day=2)
+    rm = RosterModel(p)
+    under = p.under_weight(p.cover[0])
+    levels = [LEVEL_COVER, LEVEL_TEAM, LEVEL_QUALITY]
+    stages = [
+        StageResult(LEVEL_COVER, SolveStatus.FEASIBLE, 3 * under, -986_400, 1.0),
+        StageResult(LEVEL_TEAM, SolveStatus.OPTIMAL, 6, 6, 1.0),
+    ]
+    terms = evaluate(p, proven(p).roster)
+    assert terms.get("uncovered", 0) == 0 and terms["team"] == 6
+    assert _proven_by_roster(p, rm, stages, levels, terms) == 0 + 6 + 12
+    # one member more than the team's bound: the team is not proven, nothing is claimed
+    assert _proven_by_roster(p, rm, stages, levels, terms | {"team": 7}) is None
 
 
 @pytest.mark.parametrize("over_weight", [None, 1])
