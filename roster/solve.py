@@ -791,6 +791,15 @@ def _solve(
                 clock,
                 interrupt,
             )
+            stages, lowered = _hold_lower_levels(problem, rm, plan, stages, solution)
+            if lowered:
+                fixed_total -= lowered
+                terms_bound = lexicographic_bound(
+                    problem,
+                    {st.level: st.objective or 0 for st in stages},
+                    plan_levels,
+                    floors=_floors(stages),
+                )
             if progress is not None:  # what the cases gained
                 _report_held(progress, problem, rm, solution, level, fixed_total, proven_total)
         remaining = time_limit - (clock.now() - begun)
@@ -931,9 +940,6 @@ def _solve(
             terms_bound = lexicographic_bound(
                 problem, held_levels, plan_levels, floors=_floors(stages)
             )
-        reached = _proven_by_roster(problem, rm, stages, plan_levels, terms)
-        if reached is not None and (terms_bound is None or reached > terms_bound):
-            terms_bound = reached
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
@@ -1202,29 +1208,35 @@ def _floors(stages: list[StageResult]) -> dict[int, int]:
     return {st.level: max(0, st.bound) for st in stages}
 
 
-def _proven_by_roster(
+def _hold_lower_levels(
     problem: RosterProblem,
     rm: RosterModel,
+    plan: list[tuple[int, cp_model.LinearExpr]],
     stages: list[StageResult],
-    plan_levels: list[int],
-    terms: Mapping[str, int],
-) -> int | None:
-    """The whole objective's bound when the final roster (its `terms`) reaches the
-    bound of every level held before the last: those levels are then proven at its
-    values, whatever they were held at (five cases seed 2: the cover level held at
-    1,440 unproven, the cases re-planned alone reached 0, its bound), and the later
-    levels are bounded under them (`lexicographic_bound`). None otherwise."""
-    floors = _floors(stages)
-    held = [level for level in plan_levels[:-1] if level in floors]
-    if not held:
-        return None
-    values = {
-        level: sum(terms.get(n, 0) for n, term in rm.terms.items() if term.level == level)
-        for level in held
-    }
-    if any(values[level] > floors[level] for level in held):
-        return None
-    return lexicographic_bound(problem, values, plan_levels)
+    solution: dict[Key, bool],
+) -> tuple[list[StageResult], int]:
+    """`stages` (the levels held) with the values `solution` reaches where lower, each
+    now held there in `rm`, and how much lower they are in all: the cases re-planned
+    alone (`roster.by_case`) may reach cover 0 where the cover level was held above it
+    unproven (five cases, seed 2: held at 1,440). A level held at its bound is then
+    proven at that value, and the later levels' bound follows it (`lexicographic_bound`)."""
+    expressions = dict(plan)
+    held: list[StageResult] = []
+    lowered = 0
+    for st in stages:
+        reached = _start(problem, rm, solution, st.level)
+        if (
+            st.objective is not None
+            and reached is not None
+            and reached[1] < st.objective
+            and st.level in expressions
+            and st.level != LEVEL_CHANGES
+        ):
+            rm.model.add(expressions[st.level] <= reached[1])
+            lowered += st.objective - reached[1]
+            st = dataclasses.replace(st, objective=reached[1])
+        held.append(st)
+    return held, lowered
 
 
 def _start(

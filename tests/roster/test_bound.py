@@ -18,8 +18,7 @@ from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
 from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM, RosterModel
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
-from roster.solve import RosterResult, SearchParameters, StageResult, _proven_by_roster
-from roster.validate import evaluate
+from roster.solve import RosterResult, SearchParameters, StageResult, _floors, _hold_lower_levels
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, problem, rules
 
@@ -141,24 +140,34 @@ def test_a_level_held_unproven_counts_its_bound_not_its_value() -> None:
     assert lexicographic_bound(p, held, levels, floors=held) == lexicographic_bound(p, held, levels)
 
 
-def test_a_roster_at_the_held_levels_bounds_proves_them_at_its_values() -> None:
+def test_levels_the_final_roster_reaches_lower_are_held_there_and_proven_at_their_bound() -> None:
     # the cover level held at three missing shifts, its search cut short with a bound
-    # below 0 (counted as 0), the team held at 6 (its bound); the final roster covers
-    # every shift with 6 people: cover 0 and team 6 are then proven optimal, and the
-    # quality bound follows them (faces 12, none missing), not the held cover's 6
+    # below 0 (counted as 0), the team held at 7 (its bound 6); a roster covering every
+    # shift with 6 people (the cases re-planned alone) lowers both to their bounds, so
+    # both are proven, and the quality bound follows them (faces 12, none missing)
     p = tiny(face_per_time_of_day=2)
     rm = RosterModel(p)
+    plan = list(rm.level_expressions().items())
     under = p.under_weight(p.cover[0])
-    levels = [LEVEL_COVER, LEVEL_TEAM, LEVEL_QUALITY]
     stages = [
         StageResult(LEVEL_COVER, SolveStatus.FEASIBLE, 3 * under, -986_400, 1.0),
-        StageResult(LEVEL_TEAM, SolveStatus.OPTIMAL, 6, 6, 1.0),
+        StageResult(LEVEL_TEAM, SolveStatus.FEASIBLE, 7, 6, 1.0),
     ]
-    terms = evaluate(p, proven(p).roster)
-    assert terms.get("uncovered", 0) == 0 and terms["team"] == 6
-    assert _proven_by_roster(p, rm, stages, levels, terms) == 0 + 6 + 12
-    # one member more than the team's bound: the team is not proven, nothing is claimed
-    assert _proven_by_roster(p, rm, stages, levels, terms | {"team": 7}) is None
+    best = proven(p).roster
+    held, lowered = _hold_lower_levels(p, rm, plan, stages, rm.assignment(best))
+    assert [st.objective for st in held] == [0, 6] and lowered == 3 * under + 1
+    values = {st.level: st.objective or 0 for st in held}
+    levels = [LEVEL_COVER, LEVEL_TEAM, LEVEL_QUALITY]
+    assert lexicographic_bound(p, values, levels, floors=_floors(held)) == 0 + 6 + 12
+    # the model now holds them: the roster with its cover back at 3 missing shifts no
+    # longer fits (it did before: the levels were held in `stages` only)
+    three_missing = tuple(a for a in best if (a.day, a.shift) not in {(0, "D"), (1, "D"), (2, "D")})
+    assert not rm.add_hint(three_missing, complete_seconds=5.0)
+    # a roster at the held values: nothing changes
+    fresh = RosterModel(p)
+    again = list(fresh.level_expressions().items())
+    same, none = _hold_lower_levels(p, fresh, again, held, fresh.assignment(best))
+    assert same == held and none == 0
 
 
 @pytest.mark.parametrize("over_weight", [None, 1])
