@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -758,12 +759,7 @@ def _solve(
             continue
         if index == len(plan) - 1 and lexicographic and reference is None and not window:
             # before the last level's search, so that its time counts in the limit
-            terms_bound = lexicographic_bound(
-                problem,
-                {st.level: st.objective or 0 for st in stages},
-                plan_levels,
-                floors=_floors(stages),
-            )
+            terms_bound = _bound_given(problem, stages, plan_levels)
         current = solution or fallback
         if progress is not None and index == len(plan) - 1 and lexicographic and reference is None:
             # the roster in hand is the first the caller hears of: the cases re-planned
@@ -794,12 +790,7 @@ def _solve(
             stages, lowered = _hold_lower_levels(problem, rm, plan, stages, solution)
             if lowered:
                 fixed_total -= lowered
-                terms_bound = lexicographic_bound(
-                    problem,
-                    {st.level: st.objective or 0 for st in stages},
-                    plan_levels,
-                    floors=_floors(stages),
-                )
+                terms_bound = _bound_given(problem, stages, plan_levels)
             if progress is not None:  # what the cases gained
                 _report_held(progress, problem, rm, solution, level, fixed_total, proven_total)
         remaining = time_limit - (clock.now() - begun)
@@ -936,10 +927,7 @@ def _solve(
         # given the levels held (all stages but the last), the later levels have
         # per-term bounds far above the LP's (`roster.bound`)
         if len(stages) < len(plan):  # the last level was not reached
-            held_levels = {st.level: st.objective or 0 for st in stages[:-1]}
-            terms_bound = lexicographic_bound(
-                problem, held_levels, plan_levels, floors=_floors(stages)
-            )
+            terms_bound = _bound_given(problem, stages[:-1], plan_levels)
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
@@ -1208,6 +1196,15 @@ def _floors(stages: list[StageResult]) -> dict[int, int]:
     return {st.level: max(0, st.bound) for st in stages}
 
 
+def _bound_given(
+    problem: RosterProblem, held: list[StageResult], plan_levels: list[int]
+) -> int | None:
+    """`lexicographic_bound` given the levels `held`: at most their values, at least
+    their floors."""
+    values = {st.level: st.objective or 0 for st in held}
+    return lexicographic_bound(problem, values, plan_levels, floors=_floors(held))
+
+
 def _hold_lower_levels(
     problem: RosterProblem,
     rm: RosterModel,
@@ -1220,21 +1217,26 @@ def _hold_lower_levels(
     alone (`roster.by_case`) may reach cover 0 where the cover level was held above it
     unproven (five cases, seed 2: held at 1,440). A level held at its bound is then
     proven at that value, and the later levels' bound follows it (`lexicographic_bound`)."""
+    from roster.validate import evaluate
+
     expressions = dict(plan)
+    costs = evaluate(problem, _roster_of(solution))  # once for every level
+    reached: dict[int, int] = defaultdict(int)
+    for name, term in rm.terms.items():
+        reached[term.level] += costs.get(name, 0)
     held: list[StageResult] = []
     lowered = 0
     for st in stages:
-        reached = _start(problem, rm, solution, st.level)
+        value = reached[st.level]
         if (
             st.objective is not None
-            and reached is not None
-            and reached[1] < st.objective
+            and value < st.objective
             and st.level in expressions
             and st.level != LEVEL_CHANGES
         ):
-            rm.model.add(expressions[st.level] <= reached[1])
-            lowered += st.objective - reached[1]
-            st = dataclasses.replace(st, objective=reached[1])
+            rm.model.add(expressions[st.level] <= value)
+            lowered += st.objective - value
+            st = dataclasses.replace(st, objective=value)
         held.append(st)
     return held, lowered
 
