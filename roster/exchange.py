@@ -167,60 +167,79 @@ def improve(
     stop: Callable[[], bool] = lambda: False,
 ) -> tuple[Roster, int]:
     """`roster` with exchanges that give short shifts their language or gender, found
-    one short shift after another until `time.perf_counter()` reaches `until`; and the
-    number made. Each exchange leaves both employees legal and no demand worse off."""
+    one short shift after another until `time.perf_counter()` reaches `until`, in
+    passes over the short shifts while a pass makes one (an exchange frees days for
+    others); and the number made. Each exchange leaves both employees legal and no
+    demand worse off."""
     p = problem
     state = _Roster(p, roster)
     demands = {(c.case, c.day, c.shift): c for c in p.cover}
-    made = 0
-    short = short_of_attribute(p, roster)
-    # the cases with the fewest short shifts first: their speakers are the likeliest to
-    # work elsewhere (20 cases: 8 Sorani shifts short, 1,027 Tigrinya, whose 10
-    # speakers work 61 shifts of other cases in all)
-    per_case = Counter(c.case for c in short)
-    for target in sorted(short, key=lambda c: (per_case[c.case], c.day)):
+    made, passed = 0, -1
+    while made > passed:
+        passed = made
+        short = short_of_attribute(p, state.roster())
+        # the cases with the fewest short shifts first: their speakers are the likeliest
+        # to work elsewhere (20 cases: 8 Sorani shifts short, 1,027 Tigrinya, whose 10
+        # speakers work 61 shifts of other cases in all)
+        per_case = Counter(c.case for c in short)
+        for target in sorted(short, key=lambda c: (per_case[c.case], c.day)):
+            if time.perf_counter() >= until or stop():
+                return state.roster(), made
+            made += _exchange_for(state, demands, target, until, stop)
+    return state.roster(), made
+
+
+def _exchange_for(
+    state: _Roster,
+    demands: dict[Key, CoverDemand],
+    target: CoverDemand,
+    until: float,
+    stop: Callable[[], bool],
+) -> int:
+    """1 once an exchange gives `target` what it lacks, else 0: the candidates that
+    pass the cheap checks, of the short shift's type and nearest its day first, each
+    made and checked by the validator (undone when it objects), at most
+    `MAX_CHECKS_PER_SHIFT`."""
+    p = state.problem
+    key = (target.case, target.day, target.shift)
+    candidates: list[tuple[tuple[bool, int], str, Assignment, str, Assignment]] = []
+    for x in list(state.staff[key]):
+        d = state.day_of[x][target.day]
+        minutes = p.shift[d.shift].minutes
+        for s in p.employees:
+            if s.id == x or target.day in state.day_of[s.id]:
+                continue
+            after_d = [s.id if e == x else e for e in state.staff[key]]
+            if not state.brings(target, after_d):
+                continue
+            if not state.rests(s, target.day, target.shift, leaving=-1):
+                continue
+            if not state.rested(s, target.day, target.shift, leaving=-1):
+                continue
+            for day, a in state.day_of[s.id].items():
+                if day in state.day_of[x] or p.shift[a.shift].minutes != minutes:
+                    continue
+                a_key = (a.case, a.day, a.shift)
+                after_a = [x if e == s.id else e for e in state.staff[a_key]]
+                if state.brings(demands[a_key], state.staff[a_key]) and not state.brings(
+                    demands[a_key], after_a
+                ):
+                    continue
+                if not state.rests(p.employee[x], day, a.shift, leaving=target.day):
+                    continue
+                if not state.rested(p.employee[x], day, a.shift, leaving=target.day):
+                    continue
+                rank = (a.shift != d.shift, abs(day - target.day))
+                candidates.append((rank, s.id, a, x, d))
+    candidates.sort(key=lambda c: c[0])
+    for _, s_id, a, x, d in candidates[:MAX_CHECKS_PER_SHIFT]:
         if time.perf_counter() >= until or stop():
             break
-        key = (target.case, target.day, target.shift)
-        candidates: list[tuple[tuple[bool, int], str, Assignment, str, Assignment]] = []
-        for x in list(state.staff[key]):
-            d = state.day_of[x][target.day]
-            minutes = p.shift[d.shift].minutes
-            for s in p.employees:
-                if s.id == x or target.day in state.day_of[s.id]:
-                    continue
-                after_d = [s.id if e == x else e for e in state.staff[key]]
-                if not state.brings(target, after_d):
-                    continue
-                if not state.rests(s, target.day, target.shift, leaving=-1):
-                    continue
-                if not state.rested(s, target.day, target.shift, leaving=-1):
-                    continue
-                for day, a in state.day_of[s.id].items():
-                    if day in state.day_of[x] or p.shift[a.shift].minutes != minutes:
-                        continue
-                    a_key = (a.case, a.day, a.shift)
-                    after_a = [x if e == s.id else e for e in state.staff[a_key]]
-                    if state.brings(demands[a_key], state.staff[a_key]) and not state.brings(
-                        demands[a_key], after_a
-                    ):
-                        continue
-                    if not state.rests(p.employee[x], day, a.shift, leaving=target.day):
-                        continue
-                    if not state.rested(p.employee[x], day, a.shift, leaving=target.day):
-                        continue
-                    rank = (a.shift != d.shift, abs(day - target.day))
-                    candidates.append((rank, s.id, a, x, d))
-        candidates.sort(key=lambda c: c[0])
-        for _, s_id, a, x, d in candidates[:MAX_CHECKS_PER_SHIFT]:
-            if time.perf_counter() >= until or stop():
-                break
-            state.exchange(s_id, a, x, d)
-            if state.legal((s_id, x)):
-                made += 1
-                break
-            state.exchange(x, _as(a, x), s_id, _as(d, s_id))  # undo
-    return state.roster(), made
+        state.exchange(s_id, a, x, d)
+        if state.legal((s_id, x)):
+            return 1
+        state.exchange(x, _as(a, x), s_id, _as(d, s_id))  # undo
+    return 0
 
 
 def _as(a: Assignment, employee: str) -> Assignment:
