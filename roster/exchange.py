@@ -135,10 +135,12 @@ class _Roster:
 
     def exchange(self, s: str, a: Assignment, x: str, d: Assignment) -> None:
         """`s` takes `d` from `x`, who takes `a` from `s`."""
-        for old, new_employee in ((a, x), (d, s)):
+        moves = ((a, x), (d, s))
+        for old, _ in moves:  # both days first: on one day each takes the other's shift
+            del self.day_of[old.employee][old.day]
+        for old, new_employee in moves:
             staff = self.staff[(old.case, old.day, old.shift)]
             staff[staff.index(old.employee)] = new_employee
-            del self.day_of[old.employee][old.day]
             self.day_of[new_employee][old.day] = _as(old, new_employee)
 
     def legal(self, employees: tuple[str, ...]) -> bool:
@@ -207,17 +209,23 @@ def _exchange_for(
         d = state.day_of[x][target.day]
         minutes = p.shift[d.shift].minutes
         for s in p.employees:
-            if s.id == x or target.day in state.day_of[s.id]:
+            if s.id == x or s.id in state.staff[key]:
                 continue
             after_d = [s.id if e == x else e for e in state.staff[key]]
             if not state.brings(target, after_d):
                 continue
-            if not state.rests(s, target.day, target.shift, leaving=-1):
+            # a speaker at work that day exchanges that day's shift (X takes it), else
+            # any of their days X is free on
+            that_day = state.day_of[s.id].get(target.day)
+            leaving = -1 if that_day is None else target.day
+            if not state.rests(s, target.day, target.shift, leaving=leaving):
                 continue
-            if not state.rested(s, target.day, target.shift, leaving=-1):
+            if not state.rested(s, target.day, target.shift, leaving=leaving):
                 continue
-            for day, a in state.day_of[s.id].items():
-                if day in state.day_of[x] or p.shift[a.shift].minutes != minutes:
+            theirs = state.day_of[s.id].items() if that_day is None else [(target.day, that_day)]
+            for day, a in theirs:
+                x_busy = day in state.day_of[x] and day != target.day
+                if x_busy or p.shift[a.shift].minutes != minutes:
                     continue
                 a_key = (a.case, a.day, a.shift)
                 after_a = [x if e == s.id else e for e in state.staff[a_key]]

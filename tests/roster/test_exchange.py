@@ -86,3 +86,17 @@ def test_no_exchange_past_the_time_given() -> None:
     exchanged, made = improve(problem, roster, until=time.perf_counter() - 1.0)
     assert made == 0
     assert set(exchanged) == set(roster)
+
+
+def test_a_speaker_at_work_that_day_exchanges_that_days_shift() -> None:
+    # S works K2's evening of day 10, X K1's day shift: S takes the day shift, X the
+    # evening (each still one shift of 480 minutes, on the same day)
+    problem, _ = two_shifts()
+    problem = dataclasses.replace(
+        problem, cover=(CoverDemand("K1", 10, "D", 1), CoverDemand("K2", 10, "E", 1))
+    )
+    roster = (Assignment(10, "E", "K2", "S"), Assignment(10, "D", "K1", "X"))
+    exchanged, made = improve(problem, roster, until=forever())
+    assert made == 1
+    assert set(exchanged) == {Assignment(10, "D", "K1", "S"), Assignment(10, "E", "K2", "X")}
+    assert not validate(problem, exchanged)
