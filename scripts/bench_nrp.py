@@ -611,6 +611,45 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   Instance5 1,144, Instance11 proven 3,443 in 29.4 s, but Instance8 1,404 (main's
   1,303-1,313 in earlier sessions; it shares the draw below the 1,500 employee-days):
   not kept.
+- 2026-12-06 04:33-05:05 UTC, `--workers 1 --time-limit 60`, load 1.0-4.1 (helper
+  rmip): price-and-branch, the restricted master as an integer programme after the
+  dives (`roster.integer_master`: one column per employee, under- and over-cover as in
+  the master, CP-SAT hinted with the best dive; `roster.columns._integer_master`).
+  Probes on the pools of one column generation as `solve_nrp` runs it (`/tmp`
+  scripts; master cost = the roster's objective, checked). Instance18 seed 0 (root LP
+  4,653.7, 42.6 short, 1,919 columns; dive 4,759, 44 short, 4,085 columns): the 20
+  columns of least reduced cost an employee (450) 4,759 in 3 s, proven optimal (the
+  hint) in 5.3 s; 60 (1,321) 4,759 in 3 and 8 s, 4,758 with linearisation 2 (10 s),
+  4,759 with 8 subsolvers interleaved (120 s of them, load 4.7-8.5: 4,758, bound
+  4,610), 4,758 without presolve (15 s, bound 4,582); 200
+  (3,903) presolve 13 s and no roster in 15 s, without presolve 4,759 (bound 4,508);
+  the root's columns alone without a hint 10,575 (101 short, 8 s). Groups of 5
+  employees over their 200 columns, the rest fixed (a column LNS, 1 s a group): 0 of
+  14 improving. Seed 1's two dives, 5,091 (47) and 4,873 (45): their columns and the
+  root LP's support (170) proven at 4,873 in 2.1 s, with 5 or 20 more an employee
+  4,873. Main's final roster (4,622, 44 short) added to seed 0's pool as the hint: 5
+  an employee proven at 4,622 in 0.2 s, 20 and 60 4,622 in 8 s (a second master after
+  the LNS: nothing). Instance15 seed 0 (root LP 4,838.9, 42.3 short, 2,886 columns;
+  dive 6,447, 58 short): 20 an employee 6,445 in 3 and 8 s; 60 no roster in 3 s
+  (presolve), 6,447 in 8 s, 6,445 in 15 s without presolve (bound 4,680), 6,447 with
+  8 subsolvers (bound 4,668); the cover alone (own costs 0) 58 short as the dive; the
+  root's columns without a hint 10,360 (20) and 11,894 (60); groups of 6, 10 s: 6,332
+  (2 of 46 improving, where the last search's LNS gains some 80 a second). SCIP, as a
+  diagnostic only (60 an employee, the hint not taken): 12,196 in 8 s, 9,148 in 60 s,
+  its bound 4,716-4,791. So the pool's LP is near the root's, but neither solver finds
+  integer combinations near it in a minute, and the dive's is locally optimal among
+  the pool's columns: the root is far from converged (its LP above the best known on
+  both), and the cover needs schedules the pool lacks. Benchmark, main (46ea95a) /
+  the master for up to 3 s of the time the dives leave (e9ba0f3), pairs in turn, two
+  chains at once: Instance15 seeds 0-5 4,799 / 5,928, 5,688 / 5,816, 4,739 / 5,043,
+  4,928 / 4,972, 5,165 / 6,068, 5,696 / 6,048 (means 5,169 / 5,646, +9.2 %, worse on 6
+  of 6; logged, seed 0: a dive of 8,176, 75 short, at 33.6 s, the master 3.2 s without
+  gain, 6,083 at the end); Instance18 seeds 0-3 4,745 / 4,710, 4,827 / 4,978, 4,745 /
+  4,630, 4,634 / 4,518 (means 4,738 / 4,709); Instance8 1,412 / 1,531, Instance11 3,453
+  / 3,454, Instance5 1,145 / 1,238 (seed 0); Instance13 4,193 / 5,651, the same code
+  (the big pool's groups run no column generation): tonight's spread under load, main's
+  Instance15 itself 4,739-5,696 against 4,064-4,696 in session 20. Dropped: not merged
+  (branch rmip, a34064f, `roster.integer_master` and its tests).
 """
 
 from __future__ import annotations

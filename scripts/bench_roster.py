@@ -460,6 +460,35 @@ Not kept: none. Open: the 20-case windows never run: a window of 21 days forecas
 28 s to build (pairs x 1.5e-4 overcounts several cases: five cases 8 weeks forecast
 7.6 s, built in 2.7 s), so the greedy roster is the answer; five cases 13 weeks (the
 whole model) overran 55 s at load 3.5 in main and here alike.
+Session of 2026-12-06 04:32-05:20 UTC (cgd), a column-generation bound of the rhythm
+and fairness level (`roster.quality_columns`, issue 22's "same machinery applied to
+the døgnindsats model"): a Lagrangian bound at any multipliers of the cover, language,
+gender, team and peak rows, each consultant priced by the roster model restricted to
+them (CP-SAT, its proven bound), the master on GLOP; subgradient steps first. Valid and
+exact on small instances (tests/roster/test_quality_columns.py: a consultant capped at
+two days in a row 13 = the optimum, the per-term bound 9). Not merged (branch cgd,
+8b6b04a: `roster.quality_columns`, `lexicographic_bound(..., column_seconds=)` and its
+tests): it never raised this script's bounds in the time a solve has. Measured one-off (benchslot,
+`/tmp` probe calling `quality_columns_bound` on this script's problems, seed 0, cover 0,
+team held at 5 / 25, the warm start's schedules as first columns, load 2.9-6.5):
+- all terms priced (faces and peaks in the master, each peak at least its own bound):
+  one week, one case, six consultants 62 against the per-term 68 (the peak rows are
+  linear in the columns' weights: half a four-night and half a night-free schedule
+  count two nights each); so only the rhythm terms (blocks, isolated days, requests)
+  are priced, and faces and peaks keep the per-term bound
+  (`roster.bound.columns_quality_bound`);
+- rhythm terms, one case, pool 40, 8 weeks: bound 0 in 60 s (2 rounds, pricing capped
+  at 2 s), 120 s (6 rounds) and 300 s (17-19 rounds, with and without subgradient
+  steps), the master's LP stuck at the warm start's 129 (per-term blocks 114); five
+  cases, pool 60: 0 in 120 s (6 rounds, LP 1,152, per-term blocks 570). Cause: CP-SAT
+  does not prove one consultant's 8-week pricing in 5 s even at a flat 5 a shift (best
+  -152 against a proven -182; each roster rule switched off in turn, and the sequence
+  automaton, change nothing), and each consultant's proven minimum enters the bound;
+  pool 10, 2 weeks converges (33 against the per-term blocks 30, 15 s).
+Dropped: the dual box at 30 (multipliers at the box, priced values to -2,200); pricing
+2 s a consultant (2 rounds a minute). Open: pricing by a dynamic programme over days
+with the rest rules, hours and block and isolated-day costs (`roster.sequences` states
+none of them today) is what this bound needs to reach the solve's time.
 """
 
 from __future__ import annotations
