@@ -95,8 +95,9 @@ class _Roster:
         """Whether the weekly rest and the longest run of working days still hold
         around `day` once `employee` works `shift` there and gives up the shift of day
         `leaving`: the validator's usual objections, checked on the weeks around the
-        day alone (the validator, 75 ms for two employees, rejected 6 exchanges in 10
-        for the weekly rest, 1 in 10 for the runs)."""
+        day alone (without them the validator, 75 ms for two employees, refused 97 of
+        158 exchanges from seed 0's 20 cases, nearly all for the weekly rest, a few for
+        runs of days or nights; with them none of 28)."""
         p = self.problem
         days = self.day_of[employee.id]
 

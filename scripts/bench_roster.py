@@ -489,6 +489,61 @@ Dropped: the dual box at 30 (multipliers at the box, priced values to -2,200); p
 2 s a consultant (2 rounds a minute). Open: pricing by a dynamic programme over days
 with the rest rules, hours and block and isolated-day costs (`roster.sequences` states
 none of them today) is what this bound needs to reach the solve's time.
+Session 22, win20 (2026-12-06 04:33-05:35 UTC, `--only long`, load 0.3-5.7, the
+slots shared with other helpers): the 20 cases' windows. Before (main 46ea95a, seed 0,
+load 0.3-2.3): 654,098, 1,318 of 21,840 shifts without a speaker of their language
+(none without a person), in 65.4 s on 60 (the greedy roster only), 1.12 GB for the four
+rows. Why the windows never ran: the build forecast counted each case's (demand,
+employee) pairs at the price of a whole pair (a 21-day window 28 s, built in 4.4-5.8
+s). Now it counts what the model makes (`roster.solve.model_pairs`): (employee, shift
+of a day) pairs at 1.5e-4 and the x variables of a slot's further cases at 4.5e-5 (the
+calibration in `BUILD_SECONDS_PER_EXTRA_CASE`'s comment: one, five and 20 cases, 4-26
+weeks and windows of 14-28 days, forecast 1.3-2.1 times the build); NRP forecasts and
+paths unchanged (Instance1-22 the same figures). Even so a window of all 150 employees
+does not pay after the greedy: where the shifts are short the windows cannot help.
+The 1,318 are 1,027 Tigrinya shifts (10 speakers, 2,314 shifts of hours for 3,276: at
+least 962 stay short whatever the roster), 221 Ukrainian, 34 Dari, 28 Somali and 8
+Sorani, all but a few after week 42: the greedy fills the year day by day, the speakers
+spend their hours on other cases first and have none left for the last weeks (the 21
+Ukrainian speakers at 4,764 of 4,771 shifts). A time window keeps each employee's hours
+outside it, so no window, however small, gives them back. Built:
+- `roster.exchange`: a speaker takes the short shift, the one it relieves takes one
+  of the speaker's shifts of equal length elsewhere in the year (or that day's, when
+  the speaker works it), a case that keeps its language; cheap checks (eligibility,
+  rest, the weekly rest and runs around both days) and then the validator on the two
+  employees (`roster.validate.employee_violations`, 75 ms the pair; the cheap checks
+  cut its refusals from 6 in 10 to none of 28). 61-68 exchanges in 15 s from seed 0's
+  greedy (654,098 -> 622,262), legal;
+- `roster.shortfall`: windows of two weeks of the staff of the short shifts and the
+  speakers who could fill them (40 at most), each demand asking for what the others
+  leave; checked on the changed employees (the whole validator takes 4.9 s for 20
+  cases). On 20 cases none gained (7 windows of 4-5 s, seed 0: the hours again); on
+  five cases 52 weeks seed 0 nine windows took 9,606 -> 8,672 in 27 s (main's
+  all-employee windows 9,042), so they stay, after the exchanges;
+- the greedy roster validated once, not twice (4.9 s for 20 cases).
+Side by side with main, `--only long` (branch | main; each row's limit 30/55/55/60 s):
+seed 0 (main 04:33 at load 0.3-2.3, branch 05:07 at load 3.3-5.7): one case 2,426
+in 28.9 s | 2,426 in 30.6 s; five cases 13 wk 2,895 | 2,726 (the whole model, the same
+path: the load); five cases 52 wk 8,668 (4 short) in 56.3 s | 9,042 (5) in 54.1 s; 20
+cases 622,262 (1,250 short) in 60.4 s | 654,098 (1,318) in 65.4 s. Seed 1 (05:21,
+load 3.2-3.3, together): 3,250 | 3,229; 30,884 | 30,884; 121,806 (236) | 125,860 (248);
+20 cases 1,201,632 (2,453) in 61.9 s | 1,271,619 (2,602) in 37.0 s. Seed 2 (05:25,
+load 2.6-3.2, together): 3,224 | 3,284; 5,332 | 5,332; 59,254 (110) | 59,768 (111); 20
+cases 932,049 (1,892) in 60.9 s | 997,632 (2,032) in 66.5 s (main past its 66 s).
+Seed 0 again with the last commit (05:30, load 0.8-3.4, together): 2,426 | 2,426;
+2,602 | 2,602; 8,675 (4) in 55.1 s | 9,606 (6) in 56.7 s; 20 cases 622,262 (1,250) in
+60.9 s | 654,098 (1,318) in 39.0 s.
+Memory: 20 cases 262-374 MB (traced), the four rows' peak 835-1,061 MB | 979-1,175 MB.
+`--only five` seed 0 (05:18, load 2.1-3.2, together): 1,666 against 941 in 59.4 s |
+1,630 against 925 in 60.0 s, the same path (whole model; its forecast 7.6 -> 3.3 s,
+both under a quarter of 55 s).
+Left: the 20-case rows end 4.9-6.6 % below main (68, 149 and 140 shifts more with a
+speaker), far from the 962 Tigrinya shifts no roster can staff: the exchanges run out
+of candidates, not of time (seed 0: 68 in 15 s and in 30 s alike, a second pass finds
+none), because the speakers' shifts on other cases are nearly all on cases whose
+language they speak too (the Ukrainian speakers': all but 28), which an exchange of
+two cannot hand to a non-speaker. Next: chains of three (a spare speaker of that
+case's language takes it and hands a shift of theirs to the relieved one).
 """
 
 from __future__ import annotations
