@@ -136,8 +136,19 @@ class _Roster:
 
     def exchange(self, s: str, a: Assignment, x: str, d: Assignment) -> None:
         """`s` takes `d` from `x`, who takes `a` from `s`."""
-        moves = ((a, x), (d, s))
-        for old, _ in moves:  # both days first: on one day each takes the other's shift
+        self.reassign(((a, x), (d, s)))
+
+    def spare(self, employee: Employee) -> int | None:
+        """Minutes `employee` may still work (None: no limit)."""
+        limit = self.problem.max_minutes(employee)
+        if limit is None:
+            return None
+        shift = self.problem.shift
+        return limit - sum(shift[a.shift].minutes for a in self.day_of[employee.id].values())
+
+    def reassign(self, moves: tuple[tuple[Assignment, str], ...]) -> None:
+        """Each assignment of `moves` to its new employee."""
+        for old, _ in moves:  # all days first: on one day each takes the other's shift
             del self.day_of[old.employee][old.day]
         for old, new_employee in moves:
             staff = self.staff[(old.case, old.day, old.shift)]
@@ -188,7 +199,10 @@ def improve(
         for target in sorted(short, key=lambda c: (per_case[c.case], c.day)):
             if time.perf_counter() >= until or stop():
                 return state.roster(), made
-            made += _exchange_for(state, demands, target, until, stop)
+            if _exchange_for(state, demands, target, until, stop):
+                made += 1
+            elif time.perf_counter() < until:
+                made += _push_for(state, demands, target, until, stop)
     return state.roster(), made
 
 
@@ -248,6 +262,82 @@ def _exchange_for(
         if state.legal((s_id, x)):
             return 1
         state.exchange(x, _as(a, x), s_id, _as(d, s_id))  # undo
+    return 0
+
+
+#: Candidate pushes collected per short shift, the nearest first.
+PUSH_CANDIDATES = 12
+
+
+def _push_for(
+    state: _Roster,
+    demands: dict[Key, CoverDemand],
+    target: CoverDemand,
+    until: float,
+    stop: Callable[[], bool],
+) -> int:
+    """1 once a push gives `target` what it lacks, else 0: the speaker S takes the
+    short shift D from X, and S's shift A (of a case whose language X does not bring,
+    so no exchange) goes to Y, who brings it, is free that day and has the hours to
+    spare; X works a shift less. The nearest A first, the validator on all three."""
+    p = state.problem
+    key = (target.case, target.day, target.shift)
+    found: list[tuple[int, tuple[tuple[Assignment, str], ...], tuple[str, ...]]] = []
+    spare: dict[str, int | None] = {}
+    for x in list(state.staff[key]):
+        d = state.day_of[x][target.day]
+        for s in p.employees:
+            if len(found) >= PUSH_CANDIDATES:
+                break
+            if s.id == x or s.id in state.staff[key]:
+                continue
+            if not state.brings(target, [s.id if e == x else e for e in state.staff[key]]):
+                continue
+            that_day = state.day_of[s.id].get(target.day)
+            leaving = -1 if that_day is None else target.day
+            if not state.rests(s, target.day, target.shift, leaving=leaving):
+                continue
+            if not state.rested(s, target.day, target.shift, leaving=leaving):
+                continue
+            theirs = state.day_of[s.id].items() if that_day is None else [(target.day, that_day)]
+            for day, a in theirs:
+                if len(found) >= PUSH_CANDIDATES:
+                    break
+                a_key = (a.case, a.day, a.shift)
+                staff_a = state.staff[a_key]
+                minutes = p.shift[a.shift].minutes
+                if p.shift[d.shift].minutes != minutes:
+                    continue
+                if not state.brings(demands[a_key], staff_a) or state.brings(
+                    demands[a_key], [x if e == s.id else e for e in staff_a]
+                ):
+                    continue  # X may take A (an exchange), or A lacks already
+                for y in p.employees:
+                    if y.id in (s.id, x) or day in state.day_of[y.id]:
+                        continue
+                    if y.id not in spare:
+                        spare[y.id] = state.spare(y)
+                    left = spare[y.id]
+                    if left is not None and left < minutes:
+                        continue
+                    if not state.brings(
+                        demands[a_key], [y.id if e == s.id else e for e in staff_a]
+                    ):
+                        continue
+                    if not state.rests(y, day, a.shift, leaving=-1):
+                        continue
+                    if not state.rested(y, day, a.shift, leaving=-1):
+                        continue
+                    found.append((abs(day - target.day), ((a, y.id), (d, s.id)), (s.id, y.id, x)))
+                    break
+    found.sort(key=lambda c: c[0])
+    for _, moves, who in found[:MAX_CHECKS_PER_SHIFT]:
+        if time.perf_counter() >= until or stop():
+            break
+        state.reassign(moves)
+        if state.legal(who):
+            return 1
+        state.reassign(tuple((_as(old, new), old.employee) for old, new in moves))  # undo
     return 0
 
 
