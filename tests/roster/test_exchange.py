@@ -100,3 +100,29 @@ def test_a_speaker_at_work_that_day_exchanges_that_days_shift() -> None:
     assert made == 1
     assert set(exchanged) == {Assignment(10, "D", "K1", "S"), Assignment(10, "E", "K2", "X")}
     assert not validate(problem, exchanged)
+
+
+def test_a_push_when_the_speakers_shift_needs_a_language_the_relieved_lacks() -> None:
+    # K2 speaks Arabic; S speaks Ukrainian and Arabic, X neither, Y Arabic with a shift
+    # to spare. X cannot take S's day 3 (K2 would lose its speaker), so no exchange;
+    # S takes day 10, Y day 3, X works nothing (no minimum): both cases get a speaker
+    s = dataclasses.replace(S, languages=("da", "uk", "ar"))
+    y = Employee("Y", languages=("da", "ar"), max_minutes=480)
+    problem, roster = two_shifts(k2_language="ar")
+    problem = dataclasses.replace(problem, employees=(s, X, y))
+    exchanged, made = improve(problem, roster, until=forever())
+    assert made == 1
+    assert set(exchanged) == {Assignment(3, "D", "K2", "Y"), Assignment(10, "D", "K1", "S")}
+    assert not validate(problem, exchanged)
+    assert not short_of_attribute(problem, exchanged)
+
+
+def test_no_push_to_one_without_hours_to_spare() -> None:
+    # Y may work no shift at all: nobody takes S's day 3, K1's day 10 stays short
+    s = dataclasses.replace(S, languages=("da", "uk", "ar"))
+    y = Employee("Y", languages=("da", "ar"), max_minutes=0)
+    problem, roster = two_shifts(k2_language="ar")
+    problem = dataclasses.replace(problem, employees=(s, X, y))
+    exchanged, made = improve(problem, roster, until=forever())
+    assert made == 0
+    assert set(exchanged) == set(roster)
