@@ -194,21 +194,24 @@ def improve(
     p = problem
     state = _Roster(p, roster)
     demands = {(c.case, c.day, c.shift): c for c in p.cover}
-    made, passed = 0, -1
-    while made > passed:
-        passed = made
-        short = short_of_attribute(p, state.roster())
-        # the cases with the fewest short shifts first: their speakers are the likeliest
-        # to work elsewhere (20 cases: 8 Sorani shifts short, 1,027 Tigrinya, whose 10
-        # speakers work 61 shifts of other cases in all)
-        per_case = Counter(c.case for c in short)
-        for target in sorted(short, key=lambda c: (per_case[c.case], c.day)):
-            if time.perf_counter() >= until or stop():
-                return state.roster(), made
-            if _exchange_for(state, demands, target, until, stop):
-                made += 1
-            elif time.perf_counter() < until:
-                made += _push_for(state, demands, target, until, stop)
+    made = 0
+    # the exchanges first, in passes while one makes any, then the pushes: a push's
+    # search is the longer (everyone free on A's day), and tried on each short shift an
+    # exchange missed it took the time of exchanges on later ones (seed 1's 20 cases,
+    # 2,559 short against 2,453)
+    for move in (_exchange_for, _push_for):
+        passed = -1
+        while made > passed:
+            passed = made
+            short = short_of_attribute(p, state.roster())
+            # the cases with the fewest short shifts first: their speakers are the
+            # likeliest to work elsewhere (20 cases: 8 Sorani shifts short, 1,027
+            # Tigrinya, whose 10 speakers work 61 shifts of other cases in all)
+            per_case = Counter(c.case for c in short)
+            for target in sorted(short, key=lambda c: (per_case[c.case], c.day)):
+                if time.perf_counter() >= until or stop():
+                    return state.roster(), made
+                made += move(state, demands, target, until, stop)
     return state.roster(), made
 
 
