@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster import by_case, groups, heuristic, pairing, sequences, windows
+from roster import by_case, exchange, groups, heuristic, pairing, sequences, shortfall, windows
 from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
@@ -160,13 +160,29 @@ class SearchParameters:
 #: Share of the time limit the whole model's build may take before the problem is
 #: solved in time windows instead.
 BUILD_SHARE = 0.25
-#: Build time per (cover demand, employee) pair, the number of assignment variables at
-#: most, measured with the 2-core machine loaded by other searches (load 10): Instance22
-#: (364 days, 50 staff, 10 shift types: 182,000 pairs) built in 38 s at first, 34 s
-#: with the per-employee index of `RosterModel.y_of`, 17.5 s with the cyclic garbage
-#: collector paused; Instance20 (54,600 pairs) in 5.8 s before the pause. CP-SAT's
-#: presolve of the built model takes as long again, hence the margin.
+#: Build time per (employee, shift of a day) pair: the y variable and its rules, and
+#: the x variable of the slot's first case. Measured with the 2-core machine loaded by
+#: other searches (load 10): Instance22 (364 days, 50 staff, 10 shift types: 182,000
+#: pairs) built in 38 s at first, 34 s with the per-employee index of
+#: `RosterModel.y_of`, 17.5 s with the cyclic garbage collector paused; Instance20
+#: (54,600 pairs) in 5.8 s before the pause. CP-SAT's presolve of the built model takes
+#: as long again, hence the margin: one case, pool 40, 8 weeks (6,720 pairs) built in
+#: 0.64 CPU s (load 1.6), 9.5e-5 a pair.
 BUILD_SECONDS_PER_PAIR = 1.5e-4
+#: Build time per x variable of a slot's second and later cases (an (employee, day,
+#: shift, case) beyond the first case on that day and shift: a term of its cover, of
+#: its y and of its case's team and faces), with the margin of `BUILD_SECONDS_PER_PAIR`
+#: (1.5 times the build). The pairs alone forecast 20 cases from a pool of 150 as if
+#: each case were a problem of its own: a window of 21 days 28 s, built in 4.4-5.8 s.
+#: Measured 2026-12-06 04:34-04:55 UTC (win20, load 0.5-1.6, `RosterModel` CPU
+#: seconds, 18 weeks of history), forecast against built: one case, pool 40, 8 weeks
+#: 1.0 / 0.64 s; 13 weeks 1.9 / 1.56; 26 weeks 7.4 / 5.7; five cases, pool 60, 8
+#: weeks 3.3 / 2.45 (the pairs alone: 7.6); 13 weeks 5.9 / 3.9 (12.7); 26 weeks 16.9 /
+#: 10.2 (30.7); 20 cases, pool 150, 4 weeks 12.7 / 7.2 (37.8); 8 weeks 25.3 / 15.9
+#: (75.6); windows of its 52 weeks from the greedy roster, 14 days 6.3 / 2.9 (18.9), 21
+#: days 9.5 / 4.4-5.8 (28.4), 28 days 12.7 / 6.2 (37.8). The build, 3.0e-5 a case's
+#: x variable past the first, 8e-5 a pair, is linear in both.
+BUILD_SECONDS_PER_EXTRA_CASE = 4.5e-5
 
 
 #: A model built faster than this is built whole whatever the limit: a short limit on
@@ -185,11 +201,29 @@ BUILD_SECONDS_PER_PERIOD_TERM = 3e-6
 
 
 def build_seconds(problem: RosterProblem) -> float:
-    """A rough forecast of the seconds the whole model takes to build: its assignment
-    pairs and the terms of its reference periods (a long døgnindsats has one a day per
-    employee, each summing up to four months of shifts)."""
-    pairs = len(problem.cover) * len(problem.employees)
-    return pairs * BUILD_SECONDS_PER_PAIR + period_terms(problem) * BUILD_SECONDS_PER_PERIOD_TERM
+    """A rough forecast of the seconds the whole model takes to build: the variables it
+    makes, (employee, shift of a day) pairs and the x variables of the further cases on
+    a slot (`model_pairs`), and the terms of its reference periods (a long døgnindsats
+    has one a day per employee, each summing up to four months of shifts)."""
+    pairs, extra = model_pairs(problem)
+    return (
+        pairs * BUILD_SECONDS_PER_PAIR
+        + extra * BUILD_SECONDS_PER_EXTRA_CASE
+        + period_terms(problem) * BUILD_SECONDS_PER_PERIOD_TERM
+    )
+
+
+def model_pairs(problem: RosterProblem) -> tuple[int, int]:
+    """(employee, shift of a day) pairs of the demands the model makes variables for
+    (a demand asking for somebody, or one that may be over-covered), and the (employee,
+    demand) pairs of the second and later cases on such a day and shift. Every
+    employee counts, eligible or not: an upper bound of the variables, cheap to count."""
+    built = Counter(
+        (c.day, c.shift) for c in problem.cover if c.required > 0 or c.over_weight is not None
+    )
+    employees = len(problem.employees)
+    slots = len(built)
+    return slots * employees, (sum(built.values()) - slots) * employees
 
 
 def period_terms(problem: RosterProblem) -> int:
@@ -324,13 +358,14 @@ def _solve_by_windows(
     first_window = part_solver(seed, dataclasses.replace(window_params, lns=False), interrupt)
 
     start: Roster | None = None
+    legal = False
     responses: sequences.BestResponses | None = None
     # the programmes of the first roster, kept for the weekend-pairing chains after each
     # sweep (`responses` is dropped once its rounds stop gaining)
     pairer: sequences.BestResponses | None = None
     how = "the hint"
     if hint and not validate(problem, hint):
-        start = hint
+        start, legal = hint, True
     elif sequences.applicable(problem):
         # each employee's schedule over the whole horizon by dynamic programme: exact
         # totals, no pro-rata guesses (the rolling horizon's windows found none in
@@ -362,7 +397,9 @@ def _solve_by_windows(
         # horizon's short windows may find none (five cases, pool 60, 52 weeks, 55 s:
         # days 0-13 found no roster)
         start, how = heuristic.greedy(problem), "the greedy roster"
-        if validate(problem, start):
+        # checked once: the whole check takes 4.9 s for 20 cases over 52 weeks
+        legal = not validate(problem, start)
+        if not legal:
             start = None
     if start is None:
         how = "rolling horizon"
@@ -381,7 +418,7 @@ def _solve_by_windows(
                 status=status,
                 cancelled=interrupt.stopped,
             )
-    if validate(problem, start):
+    if not legal and validate(problem, start):
         # a rolling-horizon roster that breaks a rule of the whole horizon the windows
         # do not carry (the legal on-site and night-worker averages): no roster
         return RosterResult.no_roster(
@@ -397,6 +434,33 @@ def _solve_by_windows(
         return math.inf if validate(whole, roster) else total(whole, roster)
 
     roster, value, searched, paired = start, int(total(problem, start)), 0, 0
+    exchanges = 0
+    if rotation_applies(problem):
+        # a døgnindsats's shifts short of their language first: exchanges across the
+        # year (`roster.exchange`: the greedy's speakers run out of hours in the last
+        # weeks, which no time window can give back), then windows of the few who
+        # could close what is left (`roster.shortfall`: a window of every employee of
+        # 20 cases does not fit in the limit after the greedy roster)
+        exchanged, made = exchange.improve(
+            problem,
+            roster,
+            until=time.perf_counter() + deadline.remaining() - windows.MIN_WINDOW_SECONDS,
+            stop=lambda: interrupt.stopped,
+        )
+        exchanged_value = int(total(problem, exchanged)) if made else value
+        if exchanged_value < value:
+            roster, value = exchanged, exchanged_value
+        exchanges = made
+        roster, value, searched = shortfall.improve(
+            problem,
+            roster,
+            value,
+            deadline,
+            solve_window,
+            total,
+            seed=seed,
+            build_estimate=build_seconds,
+        )
     sweep = 0
     # a sweep of the windows, then one of employee groups, then a round of best
     # responses from its roster: the windows move many employees within weeks, a group
@@ -467,7 +531,8 @@ def _solve_by_windows(
         cancelled=interrupt.stopped,
         message=(
             f"time windows: {why}; a first roster by {how}, then "
-            f"{searched} windows{' and employee groups' if grouping else ''} re-solved"
+            + (f"{exchanges} exchanges across the horizon, " if exchanges else "")
+            + f"{searched} windows{' and employee groups' if grouping else ''} re-solved"
             + (f", {paired} weekends paired; " if pairer is not None else "; ")
             + ("no bound" if known_bound is None else known_bound.source)
         ),

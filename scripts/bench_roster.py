@@ -489,6 +489,80 @@ Dropped: the dual box at 30 (multipliers at the box, priced values to -2,200); p
 2 s a consultant (2 rounds a minute). Open: pricing by a dynamic programme over days
 with the rest rules, hours and block and isolated-day costs (`roster.sequences` states
 none of them today) is what this bound needs to reach the solve's time.
+Session 22, win20 (2026-12-06 04:33-05:57 UTC, `--only long`, load 0.3-5.7, the
+slots shared with other helpers): the 20 cases' windows. Before (main 46ea95a, seed 0,
+load 0.3-2.3): 654,098, 1,318 of 21,840 shifts without a speaker of their language
+(none without a person), in 65.4 s on 60 (the greedy roster only), 1.12 GB for the four
+rows. Why the windows never ran: the build forecast counted each case's (demand,
+employee) pairs at the price of a whole pair (a 21-day window 28 s, built in 4.4-5.8
+s). Now it counts what the model makes (`roster.solve.model_pairs`): (employee, shift
+of a day) pairs at 1.5e-4 and the x variables of a slot's further cases at 4.5e-5 (the
+calibration in `BUILD_SECONDS_PER_EXTRA_CASE`'s comment: one, five and 20 cases, 4-26
+weeks and windows of 14-28 days, forecast 1.3-2.1 times the build); NRP forecasts and
+paths unchanged (Instance1-22 the same figures). Even so a window of all 150 employees
+does not pay after the greedy: where the shifts are short the windows cannot help.
+The 1,318 are 1,027 Tigrinya shifts (10 speakers, 2,314 shifts of hours for 3,276: at
+least 962 stay short whatever the roster), 221 Ukrainian, 34 Dari, 28 Somali and 8
+Sorani, all but a few after week 42: the greedy fills the year day by day, the speakers
+spend their hours on other cases first and have none left for the last weeks (the 21
+Ukrainian speakers at 4,764 of 4,771 shifts). A time window keeps each employee's hours
+outside it, so no window, however small, gives them back. Built:
+- `roster.exchange`: a speaker takes the short shift, the one it relieves takes one
+  of the speaker's shifts of equal length elsewhere in the year (or that day's, when
+  the speaker works it), a case that keeps its language; cheap checks (eligibility,
+  rest, the weekly rest and runs around both days) and then the validator on the two
+  employees (`roster.validate.employee_violations`, 75 ms the pair; the cheap checks
+  cut its refusals from 6 in 10 to none of 28). 61-68 exchanges in 15 s from seed 0's
+  greedy (654,098 -> 622,262), legal;
+- pushes (`roster.exchange._push_for`), where the relieved one would take a shift
+  from its case's only speaker (the Ukrainian speakers' shifts on other cases: all
+  but 28 on cases whose language they speak too): that shift goes to one who brings
+  its language, is free that day and has hours to spare, the relieved one works a
+  shift less. Seed 0's greedy: 68 exchanges a pass and no more; with pushes 100 in
+  20 s, 108 in 60 s (603,426). Tried first on each shift an exchange missed, they
+  took the time of later exchanges (seed 1: 2,559 short against 2,453 without them),
+  so the exchanges' passes come first, then the pushes';
+- `roster.shortfall`: windows of two weeks of the staff of the short shifts and the
+  speakers who could fill them (40 at most), each demand asking for what the others
+  leave; checked on the changed employees (the whole validator takes 4.9 s for 20
+  cases). On 20 cases none gained (7 windows of 4-5 s, seed 0: the hours again); on
+  five cases 52 weeks seed 0 nine windows took 9,606 -> 8,672 in 27 s (main's
+  all-employee windows 9,042), so they stay, after the exchanges;
+- the greedy roster validated once, not twice (4.9 s for 20 cases).
+Side by side with main, `--only long` (branch | main; each row's limit 30/55/55/60 s):
+seed 0 (main 04:33 at load 0.3-2.3, branch 05:07 at load 3.3-5.7): one case 2,426
+in 28.9 s | 2,426 in 30.6 s; five cases 13 wk 2,895 | 2,726 (the whole model, the same
+path: the load); five cases 52 wk 8,668 (4 short) in 56.3 s | 9,042 (5) in 54.1 s; 20
+cases 622,262 (1,250 short) in 60.4 s | 654,098 (1,318) in 65.4 s. Seed 1 (05:21,
+load 3.2-3.3, together): 3,250 | 3,229; 30,884 | 30,884; 121,806 (236) | 125,860 (248);
+20 cases 1,201,632 (2,453) in 61.9 s | 1,271,619 (2,602) in 37.0 s. Seed 2 (05:25,
+load 2.6-3.2, together): 3,224 | 3,284; 5,332 | 5,332; 59,254 (110) | 59,768 (111); 20
+cases 932,049 (1,892) in 60.9 s | 997,632 (2,032) in 66.5 s (main past its 66 s).
+Seed 0 again with same-day exchanges (05:30, load 0.8-3.4, together): 2,426 | 2,426;
+2,602 | 2,602; 8,675 (4) in 55.1 s | 9,606 (6) in 56.7 s; 20 cases 622,262 (1,250) in
+60.9 s | 654,098 (1,318) in 39.0 s.
+Memory: 20 cases 262-374 MB (traced), the four rows' peak 835-1,061 MB | 979-1,175 MB.
+`--only five` seed 0 (05:18, load 2.1-3.2, together): 1,666 against 941 in 59.4 s |
+1,630 against 925 in 60.0 s, the same path (whole model; its forecast 7.6 -> 3.3 s,
+both under a quarter of 55 s).
+Tried and dropped: chains of three (S takes D, a speaker Y of A's case takes A and
+hands X a shift of theirs, each within 7 days of the last): 71 against 68 exchanges
+from seed 0's greedy, the pass 32 s against 15 s.
+With pushes interleaved (05:42, load 2.7-3.4): seed 0 one case 2,426; five cases 13 wk
+2,684 in 61.6 s (the whole model, main's path, past its 60.5 s at this load as on main
+in session 21); five cases 52 wk 6,786, none short (main 9,042-9,606); 20 cases
+608,616 (1,221) in 61.5 s. Seed 1: 3,237; 30,884; 116,976 (229); 20 cases 1,251,528
+(2,559) in 61.6 s: the pushes' order, above.
+The exchanges' passes first, then the pushes' (the last commit; 05:47-05:55, load
+2.4-3.7, beside other helpers' runs): seed 1 one case 3,129; 30,884; five cases 52 wk
+117,465 (230; main 125,860, 248); 20 cases 1,201,632 (2,453; main 2,602) in 61.2 s
+(the exchanges' passes took all the time: no push). Seed 2: 3,266; 5,332; five cases
+52 wk 23,657 (35; main 59,768, 111); 20 cases 936,291 (1,901; main 2,032) in 60.6 s.
+Seed 0, the 20 cases alone (traced, 05:55, load 1.9-2.3): 615,238 (1,235; main
+1,318) in 60.3 s, 262 MB, 83 exchanges and pushes (interleaved: 604,837-608,616).
+Left: far from the 962 Tigrinya shifts no roster can staff; the 20 cases' time starts
+late (the greedy 11-35 s by load, its check 4.9 s) and a push's search is slow (a
+loop over everyone free on a day for each of the speaker's shifts).
 """
 
 from __future__ import annotations

@@ -97,3 +97,44 @@ def test_reference_windows_sum_the_history_inside_each_period() -> None:
         assert w.limit == 2880 - before
     # the periods ending on day 6 (the shift of day -1 in it, six days after) and 7-14
     assert [w.end_day for w in p.reference_windows(p.employees[0])] == list(range(6, 15))
+
+
+def test_the_build_forecast_counts_a_slots_pairs_once_and_its_further_cases_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # three cases on the day shift of 56 days, one consultant: 56 (employee, shift of a
+    # day) pairs, and 2 * 56 x variables of the second and third cases; before, the
+    # three cases counted as 168 pairs at the price of one
+    monkeypatch.setattr(solve_module, "BUILD_SECONDS_PER_PAIR", 1.0)
+    monkeypatch.setattr(solve_module, "BUILD_SECONDS_PER_EXTRA_CASE", 0.25)
+    off = dataclasses.replace(WEEKLY, max_average_weekly_minutes=None)
+    three = (Case("K1"), Case("K2"), Case("K3"))
+    p = problem(56, rules=off, cases=three)
+    assert solve_module.model_pairs(p) == (56, 2 * 56)
+    assert solve_module.build_seconds(p) == pytest.approx(56 + 0.25 * 112)  # 84 s
+    # 84 s is past a quarter of 300 s (75 s): windows; not past a quarter of 340 s (85 s)
+    assert solve_module.too_big_to_build(p, time_limit=300)
+    assert not solve_module.too_big_to_build(p, time_limit=340)
+    # one case: the pairs alone, 56 s, built whole in 300 s
+    assert solve_module.build_seconds(problem(56, rules=off)) == pytest.approx(56)
+    assert not solve_module.too_big_to_build(problem(56, rules=off), time_limit=300)
+
+
+def test_the_build_forecast_leaves_out_the_demands_that_make_no_variables() -> None:
+    # a demand asking for nobody and forbidding over-cover makes no x (a short window's
+    # demands that the others staff): of three cases, only K1's 14 days count
+    off = dataclasses.replace(WEEKLY, max_average_weekly_minutes=None)
+    three = (Case("K1"), Case("K2"), Case("K3"))
+    p = problem(14, rules=off, cases=three)
+    p = dataclasses.replace(
+        p, cover=tuple(c if c.case == "K1" else dataclasses.replace(c, required=0) for c in p.cover)
+    )
+    assert solve_module.model_pairs(p) == (14, 0)
+    # over-cover allowed: that demand makes variables again
+    p = dataclasses.replace(
+        p,
+        cover=tuple(
+            dataclasses.replace(c, over_weight=1) if c.case == "K2" else c for c in p.cover
+        ),
+    )
+    assert solve_module.model_pairs(p) == (14, 14)
