@@ -33,13 +33,13 @@ from roster.problem import CoverDemand, Roster, RosterProblem
 from roster.windows import (
     MIN_WINDOW_SECONDS,
     WindowSolver,
-    _ceil,
-    _floor,
-    _shift,
-    _unshift,
+    cut_at_or_after,
+    cut_at_or_before,
     cut_days,
+    from_window_days,
     margin_days,
     sub_problem,
+    to_window_days,
 )
 from solving.status import SolveStatus
 
@@ -205,7 +205,7 @@ def improve(
             break
         units: dict[tuple[int, Need], list[CoverDemand]] = defaultdict(list)
         for lo in windows:
-            hi = _ceil(cuts, min(p.days, lo + SHORT_WINDOW_DAYS))
+            hi = cut_at_or_after(cuts, min(p.days, lo + SHORT_WINDOW_DAYS))
             for c, need in short:
                 if lo <= c.day < hi:
                     units[(lo, need)].append(c)
@@ -216,8 +216,11 @@ def improve(
             left = deadline.remaining()
             if left <= MIN_WINDOW_SECONDS:
                 return best, best_value, searched
-            hi = _ceil(cuts, min(p.days, lo + SHORT_WINDOW_DAYS))
-            first, end = _floor(cuts, lo - margin), _ceil(cuts, min(p.days, hi + margin))
+            hi = cut_at_or_after(cuts, min(p.days, lo + SHORT_WINDOW_DAYS))
+            first, end = (
+                cut_at_or_before(cuts, lo - margin),
+                cut_at_or_after(cuts, min(p.days, hi + margin)),
+            )
             # the demands still short in the best roster (an earlier window may have
             # closed some of them)
             still = {(c.case, c.day, c.shift) for c, n in short_demands(p, best) if n == need}
@@ -233,7 +236,7 @@ def improve(
             result = solve_window(
                 sub,
                 time_limit=min(left, need_seconds - MIN_WINDOW_SECONDS + SHORT_WINDOW_SECONDS),
-                hint=_shift(theirs, first, end),
+                hint=to_window_days(theirs, first, end),
                 free_days=range(lo - first, hi - first),
             )
             searched += 1
@@ -242,7 +245,7 @@ def improve(
             gained = False
             if result.found:
                 outside = [a for a in best if a.employee not in group or not first <= a.day < end]
-                candidate = tuple(sorted(outside + _unshift(result.roster, first)))
+                candidate = tuple(sorted(outside + from_window_days(result.roster, first)))
                 changed = _changed_employees(best, candidate)
                 candidate_value = objective(p, candidate)
                 if candidate_value < best_value and legal_for(p, candidate, changed):

@@ -111,11 +111,13 @@ def margin_days(problem: RosterProblem) -> int:
     return max(lengths)
 
 
-def _floor(cuts: list[int], day: int) -> int:
+def cut_at_or_before(cuts: list[int], day: int) -> int:
+    """The last cut on or before `day` (0 for days before the horizon)."""
     return max(c for c in cuts if c <= max(0, day))
 
 
-def _ceil(cuts: list[int], day: int) -> int:
+def cut_at_or_after(cuts: list[int], day: int) -> int:
+    """The first cut on or after `day`."""
     return min(c for c in cuts if c >= day)
 
 
@@ -282,11 +284,13 @@ def _past(p: RosterProblem, e: Employee, worked: list[Assignment], first: int) -
     )
 
 
-def _shift(roster: Roster, first: int, end: int) -> Roster:
+def to_window_days(roster: Roster, first: int, end: int) -> Roster:
+    """The assignments of days [first, end), their days counted from `first`."""
     return tuple(dataclasses.replace(a, day=a.day - first) for a in roster if first <= a.day < end)
 
 
-def _unshift(roster: Roster, first: int) -> list[Assignment]:
+def from_window_days(roster: Roster, first: int) -> list[Assignment]:
+    """A window's assignments back on the horizon's days."""
     return [dataclasses.replace(a, day=a.day + first) for a in roster]
 
 
@@ -313,8 +317,8 @@ def first_roster(
     aim = Deadline(deadline.share(share))
     lo = 0
     while lo < p.days:
-        hi = _ceil(cuts, min(p.days, lo + window_days))
-        first = _floor(cuts, lo - margin)
+        hi = cut_at_or_after(cuts, min(p.days, lo + window_days))
+        first = cut_at_or_before(cuts, lo - margin)
         windows_left = math.ceil((p.days - lo) / window_days)
         if deadline.remaining() < MIN_WINDOW_SECONDS / 2:
             return None, f"rolling horizon: the time limit ran out before day {lo}"
@@ -322,8 +326,8 @@ def first_roster(
         # planned a margin beyond its last day, so that it does not end on a run the
         # next window cannot legally continue (the horizon's end exempts runs); the
         # next window plans those days again
-        ahead = _ceil(cuts, min(p.days, hi + margin))
-        fixed = _shift(tuple(planned), first, lo)
+        ahead = cut_at_or_after(cuts, min(p.days, hi + margin))
+        fixed = to_window_days(tuple(planned), first, lo)
         result = None
         strict = True
         while True:
@@ -340,7 +344,7 @@ def first_roster(
                 time_limit=min(max(budget, need), deadline.remaining()),
                 freeze=fixed,
                 # the previous window's plan of these days (its look-ahead) as a start
-                hint=fixed + _shift(tuple(ahead_plan), first, ahead),
+                hint=fixed + to_window_days(tuple(ahead_plan), first, ahead),
                 freeze_before_day=lo - first,
             )
             if result.found or (result.status is SolveStatus.INFEASIBLE and not strict):
@@ -354,7 +358,7 @@ def first_roster(
                 f"rolling horizon: days {lo}-{hi - 1} found no roster ({status}) "
                 f"before the time limit"
             )
-        window = _unshift(result.roster, first)
+        window = from_window_days(result.roster, first)
         planned.extend(a for a in window if lo <= a.day < hi)
         ahead_plan = [a for a in window if a.day >= hi]
         lo = hi
@@ -415,14 +419,17 @@ def improve(
         short = short_cost_per_day(p, best)
         sweep = sorted(
             order[::step],
-            key=lambda lo: -sum(short[lo : _ceil(cuts, min(p.days, lo + window_days))]),
+            key=lambda lo: -sum(short[lo : cut_at_or_after(cuts, min(p.days, lo + window_days))]),
         )
         for lo in sweep:
             left = deadline.remaining()
             if left <= MIN_WINDOW_SECONDS:
                 break
-            hi = _ceil(cuts, min(p.days, lo + window_days))
-            first, end = _floor(cuts, lo - margin), _ceil(cuts, min(p.days, hi + margin))
+            hi = cut_at_or_after(cuts, min(p.days, lo + window_days))
+            first, end = (
+                cut_at_or_before(cuts, lo - margin),
+                cut_at_or_after(cuts, min(p.days, hi + margin)),
+            )
             sub = sub_problem(p, best, first, end)
             need = build_estimate(sub) + MIN_WINDOW_SECONDS
             if left < need:
@@ -430,7 +437,7 @@ def improve(
             result = solve_window(
                 sub,
                 time_limit=min(left, max(need, IMPROVE_WINDOW_SECONDS)),
-                hint=_shift(best, first, end),
+                hint=to_window_days(best, first, end),
                 free_days=range(lo - first, hi - first),
             )
             searched += 1
@@ -439,7 +446,7 @@ def improve(
             if not result.found:
                 continue
             outside = [a for a in best if not first <= a.day < end]
-            candidate = tuple(sorted(outside + _unshift(result.roster, first)))
+            candidate = tuple(sorted(outside + from_window_days(result.roster, first)))
             candidate_value = objective(p, candidate)
             if candidate_value < best_value:
                 best, best_value = candidate, int(candidate_value)
