@@ -489,6 +489,50 @@ Dropped: the dual box at 30 (multipliers at the box, priced values to -2,200); p
 2 s a consultant (2 rounds a minute). Open: pricing by a dynamic programme over days
 with the rest rules, hours and block and isolated-day costs (`roster.sequences` states
 none of them today) is what this bound needs to reach the solve's time.
+Session of 2026-12-06 05:30-06:15 UTC (five4), five cases, seed 0's time traced (a /tmp
+wrapper around `roster.solve`'s steps and each case's search; load 1.1-3.4, the slots
+shared with another helper's `--only long`). Main at 05:30 (load 3): build 2.9 s; the
+warm start 16.4 s: each case's own start searched alone (`SEPARATE_SHARE`, 2.2 s) for
+K3, K4 and K5 (team 6 each), K4 still at 6 after its search (the team level had about
+half of the 2.2 s after the build and the bound; the rhythm level the rest, and K4's
+rhythm went 414 -> 498), so the separate start's team was 26 and the whole pool's warm
+start ran as well; then the whole model's team level 10.5 s (25, proven), the bound 4.0
+s, and the cases re-planned alone had 13.5 s (2.7 s each): 1,353 against 941. Per case
+after them: the two rotating cases (K1, K2) 376-389 (one case alone in 30 s: 381-387),
+the three others 443-498. Since, a case's search in the warm start gives its team level
+0.9 of what the cover level leaves (`solve._team_first`, `SEPARATE_TEAM_SHARE`; the
+level stops once proven at its bound, leaving the rest to the rhythm): K4 reached 5 in
+the same 2.2 s, the team level was held without a search, and the cases had 32 s (6.5 s
+each). Measured 05:35-05:52 UTC (load 2.0-3.4), `--only five --seed 0`, branch and main
+side by side in the two slots: branch 1,236, 1,258, 1,304, 1,270, 1,293, 1,301, 1,302
+(mean 1,281, 36 % above 941; the warm start at team 25 in each) against main's 1,353
+(the trace above), 1,259, 1,288, 1,325, 1,473, 1,311 (mean 1,335; in four its start
+reached 25 as well, the same path, mean 1,296: the gain is the two runs of six whose
+start was at 26; at 1,473 the team level took 9.3 s and the cases had 22 s). `--only
+full` (one case: the path untouched) 390 against 361. Seed 3 (load 2.6-3.4): 1,736,
+1,521, 1,494 against main's 1,461, 1,651, 1,488 (team 27): the same path either way (the
+separate start at 26 since one case's own crew needs 6; the whole model's team level
+19-21 s, ending at 26 unproven), within its spread; seed 3 ran 59.9-60.7 s on the
+branch, 55.3-57.8 s on main (load alike), in both from the cases re-planned alone
+overrunning their share (`by_case.improve`: 8.6 s given, 12.9-14.9 s taken; each case's
+search 0.1-0.4 s past its part, and 0.6-1.0 s a case outside it: the case's own warm
+start, `start_of`, the whole roster's levels) and, when the cases lowered the team
+level, the bound recomputed after them (`_hold_lower_levels`, 2.9-4.8 s): a risk to the
+time promise on main's path too; `improve` counting its parts against a deadline (time
+left / cases left) would take the overhead out of the cases' own time: built (b244b03,
+tests 9f76d65, both reverted) but not measured: at 05:58-06:02 the machine ran far
+slower at the same load (2.7-2.9; other helpers' tests beside both slots): the warm
+start 19-22 s, the bound 9-12 s, the cases re-planned alone no time at all in four runs
+(seed 0 1,732, 1,747 with team 26: K4's team-first search in the warm start overran its
+2.2 s to 2.9 s and stayed at 6, so the team-first share does not hold its start at 25 at
+that speed; seed 3 1,563, 1,560, 56.8-60.1 s). Tried and dropped: the cases' time by
+their rhythm above 0.75 of the cheapest case's (the rotating cases gain 0-13 in 6.5 s;
+K3 then 10.7 s: 635 -> 472, against 498 in 5.8 s): seed 0 1,276, 1,304, 1,277 (mean
+1,286) beside the branch's runs: no gain. The 20 % target is not reached: blocks 777-846
+(the three non-rotating cases 170-200 each against the rotating ones' 126-138), faces
+144. The team-first share is not merged (branch five4, 3a4866d, `_team_first` and
+its test): its gain rests on two of six draws, and seed 3 ran to 60.7 s, past the
+60.5 s the limit allows.
 Session 22, win20 (2026-12-06 04:33-05:57 UTC, `--only long`, load 0.3-5.7, the
 slots shared with other helpers): the 20 cases' windows. Before (main 46ea95a, seed 0,
 load 0.3-2.3): 654,098, 1,318 of 21,840 shifts without a speaker of their language
