@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from roster.eligibility import speaks, why_not
 from roster.problem import Assignment, CoverDemand, Employee, Roster, RosterProblem
@@ -232,37 +232,22 @@ def _exchange_for(
     for x in list(state.staff[key]):
         d = state.day_of[x][target.day]
         minutes = p.shift[d.shift].minutes
-        for s in p.employees:
-            if s.id == x or s.id in state.staff[key]:
+        for s, day, a in _speakers_taking(state, target, x):
+            x_busy = day in state.day_of[x] and day != target.day
+            if x_busy or p.shift[a.shift].minutes != minutes:
                 continue
-            after_d = [s.id if e == x else e for e in state.staff[key]]
-            if not state.brings(target, after_d):
+            a_key = (a.case, a.day, a.shift)
+            after_a = [x if e == s.id else e for e in state.staff[a_key]]
+            if state.brings(demands[a_key], state.staff[a_key]) and not state.brings(
+                demands[a_key], after_a
+            ):
                 continue
-            # a speaker at work that day exchanges that day's shift (X takes it), else
-            # any of their days X is free on
-            that_day = state.day_of[s.id].get(target.day)
-            leaving = -1 if that_day is None else target.day
-            if not state.rests(s, target.day, target.shift, leaving=leaving):
+            if not state.rests(p.employee[x], day, a.shift, leaving=target.day):
                 continue
-            if not state.rested(s, target.day, target.shift, leaving=leaving):
+            if not state.rested(p.employee[x], day, a.shift, leaving=target.day):
                 continue
-            theirs = state.day_of[s.id].items() if that_day is None else [(target.day, that_day)]
-            for day, a in theirs:
-                x_busy = day in state.day_of[x] and day != target.day
-                if x_busy or p.shift[a.shift].minutes != minutes:
-                    continue
-                a_key = (a.case, a.day, a.shift)
-                after_a = [x if e == s.id else e for e in state.staff[a_key]]
-                if state.brings(demands[a_key], state.staff[a_key]) and not state.brings(
-                    demands[a_key], after_a
-                ):
-                    continue
-                if not state.rests(p.employee[x], day, a.shift, leaving=target.day):
-                    continue
-                if not state.rested(p.employee[x], day, a.shift, leaving=target.day):
-                    continue
-                rank = (a.shift != d.shift, abs(day - target.day))
-                candidates.append((rank, s.id, a, x, d))
+            rank = (a.shift != d.shift, abs(day - target.day))
+            candidates.append((rank, s.id, a, x, d))
     candidates.sort(key=lambda c: c[0])
     for _, s_id, a, x, d in candidates[:MAX_CHECKS_PER_SHIFT]:
         if time.perf_counter() >= until or stop():
@@ -295,50 +280,34 @@ def _push_for(
     spare: dict[str, int | None] = {}
     for x in list(state.staff[key]):
         d = state.day_of[x][target.day]
-        for s in p.employees:
+        for s, day, a in _speakers_taking(state, target, x):
             if len(found) >= PUSH_CANDIDATES:
                 break
-            if s.id == x or s.id in state.staff[key]:
+            a_key = (a.case, a.day, a.shift)
+            staff_a = state.staff[a_key]
+            minutes = p.shift[a.shift].minutes
+            if p.shift[d.shift].minutes != minutes:
                 continue
-            if not state.brings(target, [s.id if e == x else e for e in state.staff[key]]):
-                continue
-            that_day = state.day_of[s.id].get(target.day)
-            leaving = -1 if that_day is None else target.day
-            if not state.rests(s, target.day, target.shift, leaving=leaving):
-                continue
-            if not state.rested(s, target.day, target.shift, leaving=leaving):
-                continue
-            theirs = state.day_of[s.id].items() if that_day is None else [(target.day, that_day)]
-            for day, a in theirs:
-                if len(found) >= PUSH_CANDIDATES:
-                    break
-                a_key = (a.case, a.day, a.shift)
-                staff_a = state.staff[a_key]
-                minutes = p.shift[a.shift].minutes
-                if p.shift[d.shift].minutes != minutes:
+            if not state.brings(demands[a_key], staff_a) or state.brings(
+                demands[a_key], [x if e == s.id else e for e in staff_a]
+            ):
+                continue  # X may take A (an exchange), or A lacks already
+            for y in p.employees:
+                if y.id in (s.id, x) or day in state.day_of[y.id]:
                     continue
-                if not state.brings(demands[a_key], staff_a) or state.brings(
-                    demands[a_key], [x if e == s.id else e for e in staff_a]
-                ):
-                    continue  # X may take A (an exchange), or A lacks already
-                for y in p.employees:
-                    if y.id in (s.id, x) or day in state.day_of[y.id]:
-                        continue
-                    if y.id not in spare:
-                        spare[y.id] = state.spare(y)
-                    left = spare[y.id]
-                    if left is not None and left < minutes:
-                        continue
-                    if not state.brings(
-                        demands[a_key], [y.id if e == s.id else e for e in staff_a]
-                    ):
-                        continue
-                    if not state.rests(y, day, a.shift, leaving=-1):
-                        continue
-                    if not state.rested(y, day, a.shift, leaving=-1):
-                        continue
-                    found.append((abs(day - target.day), ((a, y.id), (d, s.id)), (s.id, y.id, x)))
-                    break
+                if y.id not in spare:
+                    spare[y.id] = state.spare(y)
+                left = spare[y.id]
+                if left is not None and left < minutes:
+                    continue
+                if not state.brings(demands[a_key], [y.id if e == s.id else e for e in staff_a]):
+                    continue
+                if not state.rests(y, day, a.shift, leaving=-1):
+                    continue
+                if not state.rested(y, day, a.shift, leaving=-1):
+                    continue
+                found.append((abs(day - target.day), ((a, y.id), (d, s.id)), (s.id, y.id, x)))
+                break
     found.sort(key=lambda c: c[0])
     for _, moves, who in found[:MAX_CHECKS_PER_SHIFT]:
         if time.perf_counter() >= until or stop():
@@ -348,6 +317,31 @@ def _push_for(
             return 1
         state.reassign(tuple((_as(old, new), old.employee) for old, new in moves))  # undo
     return 0
+
+
+def _speakers_taking(
+    state: _Roster, target: CoverDemand, x: str
+) -> Iterator[tuple[Employee, int, Assignment]]:
+    """(S, day, A) for each S who would give `target` what it lacks in X's place and
+    may work it (the rest around it), with each shift A of S's that S could hand on:
+    a speaker at work that day hands that day's shift (X takes it), else any of their
+    shifts."""
+    p = state.problem
+    key = (target.case, target.day, target.shift)
+    for s in p.employees:
+        if s.id == x or s.id in state.staff[key]:
+            continue
+        if not state.brings(target, [s.id if e == x else e for e in state.staff[key]]):
+            continue
+        that_day = state.day_of[s.id].get(target.day)
+        leaving = -1 if that_day is None else target.day
+        if not state.rests(s, target.day, target.shift, leaving=leaving):
+            continue
+        if not state.rested(s, target.day, target.shift, leaving=leaving):
+            continue
+        theirs = list(state.day_of[s.id].items()) if that_day is None else [(target.day, that_day)]
+        for day, a in theirs:
+            yield s, day, a
 
 
 def _as(a: Assignment, employee: str) -> Assignment:
