@@ -1224,7 +1224,7 @@ def _by_case(
     roster does not fit the model (the levels held)."""
     solve_case = _case_solver(seed, params, clock, interrupt)
     before = _roster_of(solution)
-    after = by_case.improve(problem, before, BY_CASE_SHARE * remaining, solve_case)
+    after = by_case.improve(problem, before, BY_CASE_SHARE * remaining, solve_case, clock.now)
     if after == before:
         return solution
     if rm.add_hint(after, complete_seconds=min(2.0, remaining / 8), clock=clock):
