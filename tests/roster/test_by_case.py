@@ -394,3 +394,38 @@ def test_the_whole_pool_s_start_when_a_case_s_own_leaves_a_shift_uncovered() -> 
     whole = whole_warm_start(somali)
     assert sum(1 for a in whole if a.case == "K1") == 16  # every shift covered
     assert warm_start(somali, never, 2.0) == whole
+
+
+def test_with_a_clock_the_work_between_searches_comes_out_of_the_later_parts() -> None:
+    # a stand-in clock: each search takes its part and 1 s more (the work around it:
+    # the case's own warm start, the whole roster's levels). Of 6 s, K1 (the costlier,
+    # first) gets 3 s; at 4 s on the clock K2 gets the 2 s left, and the whole ends at
+    # 7 s, not 8. Both cases still reach their least, 12 in all
+    clock = [0.0]
+    seen: list[float] = []
+    search = crew_solver(seen)
+
+    def slow(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        clock[0] += seconds + 1.0
+        return search(sub, seconds, start)
+
+    better = improve(TWO_CASES, CHOPPY, 6.0, slow, lambda: clock[0])
+    assert seen == [3.0, 2.0]
+    assert clock[0] == 7.0
+    assert levels(TWO_CASES, better) == (0, 4, 12)
+
+
+def test_a_case_whose_part_is_spent_is_not_searched() -> None:
+    # the first search overruns by 2 s: of 4 s, K2 would get 0 s, under
+    # MIN_CASE_SECONDS, and is not searched (K1's roster kept: 6 + K2's 6)
+    clock = [0.0]
+    seen: list[float] = []
+    search = crew_solver(seen)
+
+    def overrun(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        clock[0] += seconds + 2.0
+        return search(sub, seconds, start)
+
+    better = improve(TWO_CASES, CHOPPY, 4.0, overrun, lambda: clock[0])
+    assert seen == [2.0]
+    assert levels(TWO_CASES, better) == (0, 4, 12)
