@@ -108,6 +108,9 @@ PROGRAMME_PRICING_STAFF = 100
 #: the prices of the per-type and weekend maxima carry over between rounds, so a few
 #: subgradient steps a round suffice.
 PROGRAMME_ROUNDS = 3
+#: Whether the programme's pricing also mends its relaxed optimum, when it breaks a
+#: per-type or weekend maximum, into a legal column (`sequences.EmployeeProgramme.price`).
+REPAIR_PRICING = True
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Heading-in (`ColumnGeneration.heading_in`): Polyak step factor, and the steps without
@@ -283,7 +286,11 @@ class _ProgrammePricer:
             else:
                 gain[day, k] = -math.inf
         priced = self.programme.price(
-            gain, rounds=PROGRAMME_ROUNDS, start=self.prices, alternatives=COLUMNS_PER_ROUND
+            gain,
+            rounds=PROGRAMME_ROUNDS,
+            start=self.prices,
+            alternatives=COLUMNS_PER_ROUND,
+            repair=REPAIR_PRICING,
         )
         if priced.bound == -math.inf:
             raise _NoSchedule

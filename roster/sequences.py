@@ -400,11 +400,7 @@ class EmployeeProgramme:
         round after it."""
         base = gain - self.cost
         limits = self.type_limits
-        # one price per class of sibling types (`_spread_types` splits it among them),
-        # keyed by its first member; the weekend maximum is key -1
-        groups: dict[int, list[int]] = defaultdict(list)
-        for k in sorted(limits):
-            groups[min([k, *(j for j in self.siblings.get(k, []) if j in limits)])].append(k)
+        groups = self._limit_classes()
         prices = {g: float(self.penalty[0, ks].max()) * relax for g, ks in groups.items()}
         weekend_price = self.weekend_price * relax
         finite = base[np.isfinite(base)]
@@ -487,6 +483,15 @@ class EmployeeProgramme:
         if restricted is not None:
             return restricted
         return self._escalated(base, penalty, weekend_price, step)
+
+    def _limit_classes(self) -> dict[int, list[int]]:
+        """The per-type maxima by class of sibling types (`_spread_types` moves shifts
+        between them), keyed by the class's first member: one price per class."""
+        limits = self.type_limits
+        groups: dict[int, list[int]] = defaultdict(list)
+        for k in sorted(limits):
+            groups[min([k, *(j for j in self.siblings.get(k, []) if j in limits)])].append(k)
+        return groups
 
     def _restricted(
         self,
@@ -592,6 +597,7 @@ class EmployeeProgramme:
         rounds: int = PRICE_ROUNDS,
         start: tuple[np.ndarray, float] | None = None,
         alternatives: int = 0,
+        repair: bool = False,
     ) -> Priced:
         """Pricing entry point (column generation, `roster.columns`): legal schedules
         with much `gain` less own cost, and an upper bound on the most any legal
@@ -621,6 +627,8 @@ class EmployeeProgramme:
         step = max(1.0, magnitude) / 4
         schedules: list[list[int]] = []
         bound = math.inf
+        broken: tuple[list[int], np.ndarray, float] | None = None  # the last over a maximum
+        proven = False
         for _ in range(max(1, rounds)):
             self.alternatives = []
             solved = self._solve_exact(base - prices[None, :], weekend_price, alternatives)
@@ -628,6 +636,8 @@ class EmployeeProgramme:
             if solved is None:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
             path, relaxed = solved
+            if any(self._excess(path)):
+                broken = (path, prices.copy(), weekend_price)
             counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
             value = float(sum(base[d, k] for d, k in enumerate(path)))
             limit_value = float(prices @ limits) + weekend_price * (weekend_limit or 0)
@@ -637,6 +647,7 @@ class EmployeeProgramme:
             if not over_types and not over_weekends:
                 schedules.append(path)
                 if value >= bound - 2 * slack:
+                    proven = True
                     break  # proven the best legal schedule
             # subgradient step on the prices of the maxima (kept ≥ 0)
             excess = np.where(limited, counts - limits, 0.0)
@@ -647,6 +658,16 @@ class EmployeeProgramme:
                 )
                 weekend_price = max(0.0, weekend_price + step * np.sign(worked - weekend_limit))
             step /= 2
+        if repair and broken is not None and not proven:
+            # the relaxed optimum broke a maximum: the same schedule kept to it by
+            # construction (`_restricted`: the type only on its best days, work only on
+            # the best weekends), a legal column near it that no price may reach
+            path, at, charge = broken
+            mended = self._restricted(
+                path, base, np.broadcast_to(at[None, :], base.shape), charge, self._limit_classes()
+            )
+            if mended is not None:
+                schedules.append(mended[0])
         if not schedules:
             # the prices did not settle: as in `best`, the types still over left out and
             # weekends priced above any gain, for a legal schedule (not the bound)
