@@ -64,6 +64,7 @@ FIRST_PASS_SHARE = 0.5
 #: (day, shift) (`first_roster`).
 SHORT_PREMIUM = 0.02
 _NEG = -1e18
+REPAIR_EVERY_ROUND = True
 
 
 def applicable(problem: RosterProblem) -> bool:
@@ -637,6 +638,13 @@ class EmployeeProgramme:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
             path, relaxed = solved
             if any(self._excess(path)):
+                if repair and REPAIR_EVERY_ROUND and broken is not None:
+                    mended = self._restricted(
+                        broken[0], base, np.broadcast_to(broken[1][None, :], base.shape),
+                        broken[2], self._limit_classes(),
+                    )
+                    if mended is not None:
+                        schedules.append(mended[0])
                 broken = (path, prices.copy(), weekend_price)
             counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
             value = float(sum(base[d, k] for d, k in enumerate(path)))
