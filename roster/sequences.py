@@ -64,7 +64,6 @@ FIRST_PASS_SHARE = 0.5
 #: (day, shift) (`first_roster`).
 SHORT_PREMIUM = 0.02
 _NEG = -1e18
-REPAIR_EVERY_ROUND = True
 
 
 def applicable(problem: RosterProblem) -> bool:
@@ -611,7 +610,15 @@ class EmployeeProgramme:
         is charged at most once however many of its days are worked, so the charge
         never exceeds the weekends counted by the rule. Every schedule the programme
         returns that keeps the maxima is legal and is reported. `start`: the prices
-        to begin from (the last call's `Priced.prices`, when the gains moved little)."""
+        to begin from (the last call's `Priced.prices`, when the gains moved little).
+
+        `repair`: each optimum of a run that breaks a maximum is also kept to it by
+        construction (`_restricted`: the type only on its best days, work only on its
+        best weekends) and the legal schedule reported: no price reaches a schedule at
+        a maximum exactly when it lies in the relaxation's duality gap (the optimum
+        jumps from over the maximum to well under it as the price rises), and those
+        are the columns a master short of that type's cover needs. The bound is the
+        relaxation's either way."""
         base = gain - self.cost
         finite = np.isfinite(base)
         magnitude = float(np.abs(base[finite]).max(initial=1.0))
@@ -628,8 +635,6 @@ class EmployeeProgramme:
         step = max(1.0, magnitude) / 4
         schedules: list[list[int]] = []
         bound = math.inf
-        broken: tuple[list[int], np.ndarray, float] | None = None  # the last over a maximum
-        proven = False
         for _ in range(max(1, rounds)):
             self.alternatives = []
             solved = self._solve_exact(base - prices[None, :], weekend_price, alternatives)
@@ -637,15 +642,11 @@ class EmployeeProgramme:
             if solved is None:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
             path, relaxed = solved
-            if any(self._excess(path)):
-                if repair and REPAIR_EVERY_ROUND and broken is not None:
-                    mended = self._restricted(
-                        broken[0], base, np.broadcast_to(broken[1][None, :], base.shape),
-                        broken[2], self._limit_classes(),
-                    )
-                    if mended is not None:
-                        schedules.append(mended[0])
-                broken = (path, prices.copy(), weekend_price)
+            if repair and any(self._excess(path)):
+                at = np.broadcast_to(prices[None, :], base.shape)
+                mended = self._restricted(path, base, at, weekend_price, self._limit_classes())
+                if mended is not None:
+                    schedules.append(mended[0])
             counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
             value = float(sum(base[d, k] for d, k in enumerate(path)))
             limit_value = float(prices @ limits) + weekend_price * (weekend_limit or 0)
@@ -655,7 +656,6 @@ class EmployeeProgramme:
             if not over_types and not over_weekends:
                 schedules.append(path)
                 if value >= bound - 2 * slack:
-                    proven = True
                     break  # proven the best legal schedule
             # subgradient step on the prices of the maxima (kept ≥ 0)
             excess = np.where(limited, counts - limits, 0.0)
@@ -666,16 +666,6 @@ class EmployeeProgramme:
                 )
                 weekend_price = max(0.0, weekend_price + step * np.sign(worked - weekend_limit))
             step /= 2
-        if repair and broken is not None and not proven:
-            # the relaxed optimum broke a maximum: the same schedule kept to it by
-            # construction (`_restricted`: the type only on its best days, work only on
-            # the best weekends), a legal column near it that no price may reach
-            path, at, charge = broken
-            mended = self._restricted(
-                path, base, np.broadcast_to(at[None, :], base.shape), charge, self._limit_classes()
-            )
-            if mended is not None:
-                schedules.append(mended[0])
         if not schedules:
             # the prices did not settle: as in `best`, the types still over left out and
             # weekends priced above any gain, for a legal schedule (not the bound)
