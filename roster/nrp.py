@@ -106,7 +106,7 @@ LONG_ROOT_SHARE = 0.375
 #: (4,168 at 9.5 s, 4,102 at 25 s, seed 0), and the dive, paced to its deadline, is
 #: better for the time: with 0.5, dives of 4,754 / 5,030 / 4,629 (seeds 0-2; 42, 45,
 #: 41 short) against 5,229 / 5,038 / 6,051 with `ROOT_SHARE`. With the mend, side by
-#: side with main, seeds 0-3: mean 4,087 against 4,283, better on 4 of 4 (figures in
+#: side with main, seeds 0-5: mean 4,081 against 4,265, better on 6 of 6 (figures in
 #: scripts/bench_nrp.py).
 PROGRAMME_ROOT_SHARE = 0.5
 LONG_DIVES = 2

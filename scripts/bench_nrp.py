@@ -687,7 +687,7 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   (the big pool's groups run no column generation): tonight's spread under load, main's
   Instance15 itself 4,739-5,696 against 4,064-4,696 in session 20. Dropped: not merged
   (branch rmip, a34064f, `roster.integer_master` and its tests).
-- 2026-12-06 07:58-08:45 UTC, `--workers 1 --time-limit 60`, load 1.2-4.6 (helper i15,
+- 2026-12-06 07:58-08:58 UTC, `--workers 1 --time-limit 60`, load 1.2-4.6 (helper i15,
   session 23): why Instance15's root LP stalls, and legal columns from the programme's
   relaxed optimum. Phases of main (57b31c4, `/tmp` wrapper logging the root's LP every 5
   rounds, the dive and the end; seed 0, load 1.3-2.2): the root LP falls to 4,985 (43.8
@@ -713,13 +713,15 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   deadline, gets 12 s instead of 7. Probes (seeds 0, 1, 2; dive total / persons short /
   end): root 0.5 4,754 / 42 / 4,169, 5,030 / 45 / 4,160, 4,629 / 41 / 3,968; root 0.7
   5,229 / 47 / 4,086, 5,038 / 45 / 4,193, 6,051 / 55 / 4,150; root 0.4 (seed 1) 5,136
-  / 46 / 4,274. Benchmark side by side, main (57b31c4) / this (469e05a, 37ff0c4: the same
-  code), pairs in turn through `benchslot` (other helpers' runs beside, load 2.5-4.6):
-  Instance15 seeds 0-3 4,171 / 4,066, 4,277 / 4,061, 4,417 / 4,171, 4,267 / 4,050
-  (means 4,283 / 4,087, -4.6 %, +6.7 % over the best known; better on 4 of 4, none
-  within 2 %); Instance18 (84 days, priced by the programme too, its plan unchanged)
-  seeds 0-2 4,597 / 4,601, 4,703 / 4,485, 4,502 / 4,613 (means 4,601 / 4,566: its
-  spread); Instance8 (CP-SAT's pricing, unchanged code path) seed 0 1,308 / 1,309.
+  / 46 / 4,274. Benchmark side by side, main (57b31c4) / this (469e05a to 2fd3512, the
+  same code), pairs through `benchslot` (other helpers' runs beside, load 1.3-4.6):
+  Instance15 seeds 0-5 4,171 / 4,066, 4,277 / 4,061, 4,417 / 4,171, 4,267 / 4,050,
+  4,273 / 4,159, 4,187 / 3,981 (means 4,265 / 4,081, -4.3 %, +6.6 % over the best
+  known; better on 6 of 6, best 3,981, +4.0 %; none within 2 %); Instance18 (84 days,
+  priced by the programme too, its plan unchanged) seeds 0-4 4,597 / 4,601, 4,703 /
+  4,485, 4,502 / 4,613, 4,591 / 4,495, 4,601 / 4,609 (means 4,599 / 4,561; within 2 %
+  of 4,459: 1 / 2 of 5), and this again on seeds 0-2 (beside the variant below) 4,499,
+  4,496, 4,503; Instance8 (CP-SAT's pricing, unchanged code path) seed 0 1,308 / 1,309.
   Every run 60.0 s wall. Peak memory Instance15 329-344 / 372-394 MB, Instance18
   337-346 / 361-376 MB, Instance8 286 / 287 MB: some 40 MB more where the programme
   prices (not traced; the mend runs `_solve`, whose compiled kernel pricing did not
@@ -727,9 +729,12 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   programme left a gap for) whenever the LP fell less than 0.2 % over 5 rounds: seed 0
   LP 4,087 at 28.2 s (past the root's deadline by 3 s: 40 CP-SAT pricings took 4.2 s),
   bound 3,244, dive 5,133, end 4,279; two dives (the second weekends first) from a root
-  of 0.5: the second 7,305 (67 short), end 4,472. Not run for want of slots: mending the
-  programme's alternatives (`COLUMNS_PER_ROUND` further end states) that break a
-  maximum too (branch i15v).
+  of 0.5: the second 7,305 (67 short), end 4,472; mending the programme's alternatives
+  (`COLUMNS_PER_ROUND` further end states) that break a maximum too (branch i15v,
+  9cac81b): a root round 0.65 s instead of 0.45 (27 rounds in 18.9 s, the LP alike),
+  side by side with this, load 2.1-3.5, Instance15 seeds 0-3 4,148 / 4,095, 4,179 /
+  4,281, 4,069 / 3,953, 4,281 / 4,139 (means 4,169 / 4,117), but Instance18 seeds 0-2
+  4,499 / 4,677, 4,496 / 4,602, 4,503 / 4,601 (means 4,499 / 4,627).
 """
 
 from __future__ import annotations
