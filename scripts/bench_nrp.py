@@ -722,8 +722,8 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   4,485, 4,502 / 4,613, 4,591 / 4,495, 4,601 / 4,609 (means 4,599 / 4,561; within 2 %
   of 4,459: 1 / 2 of 5), and this again on seeds 0-2 (beside the variant below) 4,499,
   4,496, 4,503; Instance8 (CP-SAT's pricing, unchanged code path) seed 0 1,308 / 1,309.
-  Every run 60.0 s wall. Peak memory Instance15 329-344 / 372-394 MB, Instance18
-  337-346 / 361-376 MB, Instance8 286 / 287 MB: some 40 MB more where the programme
+  Every run 60.0-60.1 s wall. Peak memory Instance15 329-347 / 364-394 MB, Instance18
+  318-346 / 347-388 MB, Instance8 286 / 287 MB: some 40 MB more where the programme
   prices (not traced; the mend runs `_solve`, whose compiled kernel pricing did not
   load before, a likely part). Dropped: an exact round (CP-SAT for the employees the
   programme left a gap for) whenever the LP fell less than 0.2 % over 5 rounds: seed 0
