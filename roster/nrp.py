@@ -93,10 +93,22 @@ ROOT_SHARE = 0.7
 #: dives of up to 15 s, the better kept: dives of 4,603-4,760 where one took 4,693-5,178,
 #: and after the last search, seeds 0-7 side by side, a mean of 4,572 against 4,611, the
 #: worst 4,613 against 4,712 (figures in scripts/bench_nrp.py).
-#: No other benchmark instance has 56-119 days (Instance15, 42 days, keeps `ROOT_SHARE`).
+#: No other benchmark instance has 56-119 days (Instance15, 42 days, takes
+#: `PROGRAMME_ROOT_SHARE`).
 LONG_ROOT_DAYS = 56
 LONG_COLUMN_SHARE = 0.8
 LONG_ROOT_SHARE = 0.375
+#: Root share of column generation's time on a horizon priced by the per-employee
+#: programme (`columns.PROGRAMME_PRICING_DAYS`) and shorter than `LONG_ROOT_DAYS`
+#: (Instance15, 42 days): since its pricing mends the relaxed optimum into a legal
+#: column (`sequences.EmployeeProgramme.price`'s `repair`), the root's LP reaches 36
+#: persons short (the capacities' bound) by 9-12 s and then falls by a few a round
+#: (4,168 at 9.5 s, 4,102 at 25 s, seed 0), and the dive, paced to its deadline, is
+#: better for the time: with 0.5, dives of 4,754 / 5,030 / 4,629 (seeds 0-2; 42, 45,
+#: 41 short) against 5,229 / 5,038 / 6,051 with `ROOT_SHARE`. With the mend, side by
+#: side with main, seeds 0-5: mean 4,081 against 4,265, better on 6 of 6 (figures in
+#: scripts/bench_nrp.py).
+PROGRAMME_ROOT_SHARE = 0.5
 LONG_DIVES = 2
 #: Share of the time limit for the programme's first roster of a big pool (see
 #: `solve_nrp`), before column generation.
@@ -447,8 +459,10 @@ class ColumnPlan:
 
 def column_plan(problem: RosterProblem) -> ColumnPlan:
     """How column generation's time is spent on `problem`."""
-    if problem.days < LONG_ROOT_DAYS:
+    if problem.days < columns.PROGRAMME_PRICING_DAYS:
         return ColumnPlan(COLUMN_SHARE, ROOT_SHARE, 1)
+    if problem.days < LONG_ROOT_DAYS:
+        return ColumnPlan(COLUMN_SHARE, PROGRAMME_ROOT_SHARE, 1)
     return ColumnPlan(LONG_COLUMN_SHARE, LONG_ROOT_SHARE, LONG_DIVES)
 
 

@@ -400,11 +400,7 @@ class EmployeeProgramme:
         round after it."""
         base = gain - self.cost
         limits = self.type_limits
-        # one price per class of sibling types (`_spread_types` splits it among them),
-        # keyed by its first member; the weekend maximum is key -1
-        groups: dict[int, list[int]] = defaultdict(list)
-        for k in sorted(limits):
-            groups[min([k, *(j for j in self.siblings.get(k, []) if j in limits)])].append(k)
+        groups = self._limit_classes()
         prices = {g: float(self.penalty[0, ks].max()) * relax for g, ks in groups.items()}
         weekend_price = self.weekend_price * relax
         finite = base[np.isfinite(base)]
@@ -487,6 +483,15 @@ class EmployeeProgramme:
         if restricted is not None:
             return restricted
         return self._escalated(base, penalty, weekend_price, step)
+
+    def _limit_classes(self) -> dict[int, list[int]]:
+        """The per-type maxima by class of sibling types (`_spread_types` moves shifts
+        between them), keyed by the class's first member: one price per class."""
+        limits = self.type_limits
+        groups: dict[int, list[int]] = defaultdict(list)
+        for k in sorted(limits):
+            groups[min([k, *(j for j in self.siblings.get(k, []) if j in limits)])].append(k)
+        return groups
 
     def _restricted(
         self,
@@ -592,6 +597,7 @@ class EmployeeProgramme:
         rounds: int = PRICE_ROUNDS,
         start: tuple[np.ndarray, float] | None = None,
         alternatives: int = 0,
+        repair: bool = False,
     ) -> Priced:
         """Pricing entry point (column generation, `roster.columns`): legal schedules
         with much `gain` less own cost, and an upper bound on the most any legal
@@ -604,7 +610,15 @@ class EmployeeProgramme:
         is charged at most once however many of its days are worked, so the charge
         never exceeds the weekends counted by the rule. Every schedule the programme
         returns that keeps the maxima is legal and is reported. `start`: the prices
-        to begin from (the last call's `Priced.prices`, when the gains moved little)."""
+        to begin from (the last call's `Priced.prices`, when the gains moved little).
+
+        `repair`: each optimum of a run that breaks a maximum is also kept to it by
+        construction (`_restricted`: the type only on its best days, work only on its
+        best weekends) and the legal schedule reported: no price reaches a schedule at
+        a maximum exactly when it lies in the relaxation's duality gap (the optimum
+        jumps from over the maximum to well under it as the price rises), and those
+        are the columns a master short of that type's cover needs. The bound is the
+        relaxation's either way."""
         base = gain - self.cost
         finite = np.isfinite(base)
         magnitude = float(np.abs(base[finite]).max(initial=1.0))
@@ -628,6 +642,11 @@ class EmployeeProgramme:
             if solved is None:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
             path, relaxed = solved
+            if repair and any(self._excess(path)):
+                at = np.broadcast_to(prices[None, :], base.shape)
+                mended = self._restricted(path, base, at, weekend_price, self._limit_classes())
+                if mended is not None:
+                    schedules.append(mended[0])
             counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
             value = float(sum(base[d, k] for d, k in enumerate(path)))
             limit_value = float(prices @ limits) + weekend_price * (weekend_limit or 0)

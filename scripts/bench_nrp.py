@@ -687,6 +687,54 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   (the big pool's groups run no column generation): tonight's spread under load, main's
   Instance15 itself 4,739-5,696 against 4,064-4,696 in session 20. Dropped: not merged
   (branch rmip, a34064f, `roster.integer_master` and its tests).
+- 2026-12-06 07:58-08:58 UTC, `--workers 1 --time-limit 60`, load 1.2-4.6 (helper i15,
+  session 23): why Instance15's root LP stalls, and legal columns from the programme's
+  relaxed optimum. Phases of main (57b31c4, `/tmp` wrapper logging the root's LP every 5
+  rounds, the dive and the end; seed 0, load 1.3-2.2): the root LP falls to 4,985 (43.8
+  persons short) by round 45 (16.6 s), then stalls: 4,918 at round 60, 4,916 (43.2
+  short) at its end (68 rounds, 25.8 s; 3,393 columns, the last 15 rounds adding 26);
+  Lagrangian bound 753; a dive of 6,008 (54 short) at 33.4 s; 4,368 (40 short) at 60 s.
+  An LP value above the best known (3,829) is a pricing that misses improving columns:
+  the programme relaxes the per-type and weekend maxima with prices, and Instance15's
+  bind for every employee who may work them (n1 at most 4, n2 3, weekends 3 of 6); a
+  schedule at a maximum exactly lies in the relaxation's duality gap (its optimum jumps
+  from over the maximum to well under it as the price rises), and the over-maximum
+  optima were dropped. Kept: (1) each relaxed optimum that breaks a maximum is also
+  mended into a legal column (`sequences.EmployeeProgramme.price`'s `repair`: the
+  type only on its best days, work only on the best weekends, `_restricted` as the
+  first roster's programme does; `columns.REPAIR_PRICING`). Same seed: the LP reaches
+  4,168 (36.0 short, where the capacities' bound puts the cover) at round 20 (9.5 s)
+  and 4,102 at 25.6 s, a round about as long (0.40 s against 0.34 s); Lagrangian bound
+  2,302 (the reported bound stays the capacities' 3,627); dive 5,229 (47), 4,086 at the
+  end. (Mending only the last run's optimum: 4,115 at 25.9 s, dive 5,552, 4,070.) (2)
+  The root then 0.5 of column generation's time instead of 0.7 on a horizon priced by
+  the programme and under 56 days (`roster.nrp.PROGRAMME_ROOT_SHARE`; Instance15 alone
+  among the benchmarks; Instance5/8/11 keep `ROOT_SHARE`): the dive, paced to its
+  deadline, gets 12 s instead of 7. Probes (seeds 0, 1, 2; dive total / persons short /
+  end): root 0.5 4,754 / 42 / 4,169, 5,030 / 45 / 4,160, 4,629 / 41 / 3,968; root 0.7
+  5,229 / 47 / 4,086, 5,038 / 45 / 4,193, 6,051 / 55 / 4,150; root 0.4 (seed 1) 5,136
+  / 46 / 4,274. Benchmark side by side, main (57b31c4) / this (469e05a to 2fd3512, the
+  same code), pairs through `benchslot` (other helpers' runs beside, load 1.3-4.6):
+  Instance15 seeds 0-5 4,171 / 4,066, 4,277 / 4,061, 4,417 / 4,171, 4,267 / 4,050,
+  4,273 / 4,159, 4,187 / 3,981 (means 4,265 / 4,081, -4.3 %, +6.6 % over the best
+  known; better on 6 of 6, best 3,981, +4.0 %; none within 2 %); Instance18 (84 days,
+  priced by the programme too, its plan unchanged) seeds 0-4 4,597 / 4,601, 4,703 /
+  4,485, 4,502 / 4,613, 4,591 / 4,495, 4,601 / 4,609 (means 4,599 / 4,561; within 2 %
+  of 4,459: 1 / 2 of 5), and this again on seeds 0-2 (beside the variant below) 4,499,
+  4,496, 4,503; Instance8 (CP-SAT's pricing, unchanged code path) seed 0 1,308 / 1,309.
+  Every run 60.0-60.1 s wall. Peak memory Instance15 329-347 / 364-394 MB, Instance18
+  318-346 / 347-388 MB, Instance8 286 / 287 MB: some 40 MB more where the programme
+  prices (not traced; the mend runs `_solve`, whose compiled kernel pricing did not
+  load before, a likely part). Dropped: an exact round (CP-SAT for the employees the
+  programme left a gap for) whenever the LP fell less than 0.2 % over 5 rounds: seed 0
+  LP 4,087 at 28.2 s (past the root's deadline by 3 s: 40 CP-SAT pricings took 4.2 s),
+  bound 3,244, dive 5,133, end 4,279; two dives (the second weekends first) from a root
+  of 0.5: the second 7,305 (67 short), end 4,472; mending the programme's alternatives
+  (`COLUMNS_PER_ROUND` further end states) that break a maximum too (branch i15v,
+  9cac81b): a root round 0.65 s instead of 0.45 (27 rounds in 18.9 s, the LP alike),
+  side by side with this, load 2.1-3.5, Instance15 seeds 0-3 4,148 / 4,095, 4,179 /
+  4,281, 4,069 / 3,953, 4,281 / 4,139 (means 4,169 / 4,117), but Instance18 seeds 0-2
+  4,499 / 4,677, 4,496 / 4,602, 4,503 / 4,601 (means 4,499 / 4,627).
 """
 
 from __future__ import annotations

@@ -313,3 +313,53 @@ def test_no_further_dive_once_one_is_about_as_short_as_the_root_lp() -> None:
     kept, asked = _dives([ONE_SHIFT, EMPTY], lp_short=8.5)
     assert asked == [False]
     assert kept == ONE_SHIFT
+
+
+def _programme_and_gain(p: RosterProblem, seed: int) -> tuple[EmployeeProgramme, np.ndarray]:
+    programme = EmployeeProgramme(p, p.employee["A"])
+    gain = np.zeros((p.days, len(programme.symbols)))
+    for (_case, day, shift), value in _random_duals(p, seed).items():
+        gain[day, programme.symbols.index(shift)] = value
+    return programme, gain
+
+
+def _value(programme: EmployeeProgramme, gain: np.ndarray, path: list[int]) -> float:
+    return float(sum(gain[d, k] - programme.cost[d, k] for d, k in enumerate(path)))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_repair_mends_the_relaxed_optimum_over_a_maximum_into_a_legal_schedule(
+    seed: int,
+) -> None:
+    # At most two D, one price round from zero prices: the programme's optimum works D
+    # on more days (the maximum broken), so without repair the only schedule is the
+    # fallback with no D at all; with it, the same optimum kept to two D on its best
+    # days (fires): legal, exactly two D, and worth more than the fallback.
+    p = parse_nrp(one_person_week(seed, max_d=2), name="week")
+    plain, gain = _programme_and_gain(p, seed)
+    unrepaired = plain.price(gain, rounds=1)
+    mended, _ = _programme_and_gain(p, seed)
+    repaired = mended.price(gain, rounds=1, repair=True)
+    d = plain.symbols.index("D")
+    assert all(d not in path for path in unrepaired.schedules)
+    with_d = [path for path in repaired.schedules if path.count(d) == 2]
+    assert with_d
+    for path in repaired.schedules:
+        column = frozenset(
+            ("A", day, str(plain.symbols[k]), "ward") for day, k in enumerate(path) if k
+        )
+        assert _legal(p, column)
+    best_plain = max(_value(plain, gain, path) for path in unrepaired.schedules)
+    assert _value(mended, gain, with_d[0]) > best_plain
+    assert repaired.bound == unrepaired.bound  # the bound is the relaxation's either way
+
+
+def test_repair_changes_nothing_where_no_maximum_is_broken() -> None:
+    # No cap: the relaxed optimum is legal and proven best, so nothing is mended (does
+    # not fire): the same schedules with repair as without.
+    p = parse_nrp(one_person_week(1), name="week")
+    plain, gain = _programme_and_gain(p, 1)
+    mended, _ = _programme_and_gain(p, 1)
+    assert (
+        plain.price(gain, rounds=3).schedules == mended.price(gain, rounds=3, repair=True).schedules
+    )
