@@ -525,17 +525,17 @@ def relief_plan(
             days = [d for d in range(start, start + lag) if 0 <= d < problem.days]
             if not days:
                 continue
-            options = []
+            options: list[tuple[int, int, str, str]] = []
             for m in members:
                 types = {works[m.id].get(d) for d in days}
-                if len(types) != 1 or None in types:
+                sid = types.pop() if len(types) == 1 else None
+                if sid is None:
                     continue  # not one whole block of one type
-                (sid,) = types
-                if why_not(problem, helper, days[len(days) // 2], problem.shift[sid]) not in (
-                    _NOT_PER_TYPE
-                ):
+                middle = days[len(days) // 2]
+                if why_not(problem, helper, middle, problem.shift[sid]) not in _NOT_PER_TYPE:
                     continue
-                over = minutes[m.id] - (cap[m.id] if cap[m.id] is not None else minutes[m.id])
+                limit = cap[m.id]
+                over = 0 if limit is None else minutes[m.id] - limit
                 options.append((over, minutes[m.id], m.id, sid))
             if not options or max(options)[0] <= 0:
                 continue  # nobody here works past their hours
