@@ -450,7 +450,9 @@ def rotation(problem: RosterProblem) -> Roster | None:
     return best[1]
 
 
-def relieved_rotation(problem: RosterProblem) -> Roster | None:
+def relieved_rotation(
+    problem: RosterProblem, team: Sequence[Employee] | None = None
+) -> Roster | None:
     """A lone case whose team has members who may not take some shift type (a
     consultant who takes no nights): the others rotate on the cycle of their own
     number (`cycles`), and each such member takes whole blocks of that cycle off the
@@ -463,11 +465,13 @@ def relieved_rotation(problem: RosterProblem) -> Roster | None:
     0: the Dari and Somali cases, four night workers and one who takes none, 721-722
     for the rest from it against 438-451 after their searches, where the cases whose
     five take every type rotate to 374-389). Blocks moved whole keep every run a run
-    of `lag` days."""
+    of `lag` days.
+
+    `team`: the members (None: `choose_teams`'), e.g. a case's present crew."""
     if len(problem.cases) != 1 or not applicable(problem):
         return None
     case = problem.cases[0]
-    team = choose_teams(problem)[case.id]
+    team = choose_teams(problem)[case.id] if team is None else team
     full = [m for m in team if _takes_every_type(problem, m)]
     partial = [m for m in team if m not in full and speaks(m, case)]
     if not partial or len(full) <= len(problem.shift_types):
