@@ -477,3 +477,16 @@ def test_no_relieved_rotation_when_every_member_takes_every_type_or_beside_other
     no_nights = dataclasses.replace(p.employees[3], works_nights=False)
     p = dataclasses.replace(p, employees=(*p.employees[:3], no_nights, p.employees[4]))
     assert relieved_rotation(p) is None
+
+
+def test_the_relieved_rotation_of_a_given_team() -> None:
+    # with F5 who takes every type in the pool, `choose_teams` takes F1-F5: nobody to
+    # relieve; given F1-F4 and X as the team (a case's present crew), X relieves
+    p = four_and_one()
+    f5 = Employee("F5", contract_minutes_per_week=37 * 60)
+    pool = dataclasses.replace(p, employees=(*p.employees, f5))
+    assert relieved_rotation(pool) is None
+    given = relieved_rotation(pool, p.employees)
+    assert given is not None and validate(pool, given) == []
+    assert {a.employee for a in given} == {"F1", "F2", "F3", "F4", "X"}
+    assert levels(pool, given) == (0, 5, 258)
