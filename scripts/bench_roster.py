@@ -656,15 +656,15 @@ alone); seed 3 1,301, 1,288, 1,330, team 26 (bound 921: the team level cut short
 against main's 1,461, 1,485, 1,494, 1,513, team 25 (bound 985, 48-54 %), night 310 in
 each. The team level ended at 26 in each of the branch's three runs, at 25 in main's
 four and the first change's two, though nothing before the cases re-planned alone
-changed, and those keep a case's roster only when the whole roster's levels improve;
-a probe of the branch's seed 3 (`solve`, 08:45, the same search) ended the team level
-at 25 in 21 s (proven) and gave 1,361 against 985 (38 %, night 216); main's team level
+changed, and those keep a case's roster only when the whole roster's levels improve; a
+probe of the branch's seed 3 (`solve`, 08:45, the same search) ended the team level at
+25 in 21 s (proven) and gave 1,361 against 985 (38 %, night 216); main's team level
 ended at 26 unproven on this seed in session 22's five4 (above): a draw of the team
-level's time, as far as these runs tell, but not settled; seed 2 1,325, 1,290 against main's 1,296, 1,289 (bound 977): the
-same. The 20 % target: seed 0 reached in each of the three runs with both changes;
-seed 3 not (38-44 %): its Dari case's crew of five (the team level's, for its hours:
-37 + 32 + 30 + 37 + 37 h for 168 shifts) holds two or three of the speakers who take
-nights, and a relief plan needs four who take every type.
+level's time, as far as these runs tell, but not settled; seed 2 1,325, 1,290 against
+main's 1,296, 1,289 (bound 977): the same. The 20 % target: seed 0 reached in each of
+the three runs with both changes; seed 3 not (38-44 %): its Dari case's crew of five
+(the team level's, for its hours: 37 + 32 + 30 + 37 + 37 h for 168 shifts) holds two or
+three of the speakers who take nights, and a relief plan needs four who take every type.
 """
 
 from __future__ import annotations
