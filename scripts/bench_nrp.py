@@ -29,6 +29,43 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 07:58-08:45 UTC, `--workers 1 --time-limit 60`, load 1.3-3.8 (helper i13,
+  main 57b31c4): where Instance13's 2,700-2,900 is, and levers tried; none kept (no code
+  change). Main, seeds 0-2: 2,727, 2,607, 2,905 (bound 317, 59.7-59.9 s, 393-421 MB,
+  load 1.3-2.2). The programme's first roster (minimised automaton) is ready at 7.4 s:
+  5,053 = 42 persons short (4,200) + 2 over + 851 of requests, the short spread over 15
+  shift types. Capacity is tight: the staff's maximum minutes (939,000) are below the
+  demand's (941,160), and 46 employees keep 240+ minutes of slack in the first roster,
+  22 after the groups. The group LNS (groups of 17, 6 s each) gains about 60 a second,
+  every group until the end (seed 0: 4,544 at 13 s, 3,588 at 31 s, 2,840 at 52 s, 21
+  short, requests 738): each group's search ends at its limit, never proven; one
+  group's model (7,083 variables) builds in 0.2 s, and from 4,304 its search gains 302
+  in 3 s, 509 in 6 s, 521 in 12 s, 727 in 24 s; CP-SAT alone, without the inner LNS,
+  nothing in 12 s. Column generation from the first roster (programme pricer, one
+  worker): a pricing round of the 120 employees 0.8-0.9 s, a GLOP master solve
+  0.5-1.3 s at 8,000-11,000 columns; after a 12 s heading-in (bound 178) the root LP
+  falls 3,428 (13.6 s), 1,494 (21 s), 1,413 (26 s), 1,370 (40 s, 17 rounds, 11.0
+  persons short), still 1-2 a round, never converged; the Lagrangian bound stays at the
+  heading-in's 178 (below the cover bound's 317). Rounding that LP fails: the dive's
+  first step sends the LP to 5,824 (55 short) and it ends, out of time, at 4,713; the
+  root's heaviest columns 17,117-19,669; a column dive over the LP's support and the 5
+  or 20 best reduced costs per employee (GLOP, no pricing) 10,353 (100 short) and 9,066
+  (87); the restricted master as a CP-SAT integer model (1 worker) on all 11,000
+  columns found nothing in 15 s, on 814 columns kept the start's 5,053 for 20 s (its
+  root LP bound 1,373, interleaved search no better). Dropped, 45 s of groups from the
+  same first roster (main's groups: 2,840, 2,602, 2,917 on seeds 0-2): groups of
+  17 for 3 s 3,099; of 10 for 4 s 3,347; of 25 for 8 s 2,878; the inner LNS's
+  sub-problems at 0.5 s 2,918, at 0.3 s 2,698, 2,829, 3,221; groups drawn around the
+  short cells (an eligible employee per short cell) 3,032; half of each group from the
+  employees with slack 3,209, 3,286 (seeds 1-2); the cover-only group problem for the
+  first half 2,745, 2,863 (seeds 1-2, 19-20 short but requests 842-860); a round of
+  best responses after each group 3,001 (one round of eight gained, 102); chains that
+  force an employee onto a short cell and re-plan three partners (`roster.pairing.chain`
+  on short cells instead of weekend pairings) 30 s alone from 5,053: 4,245, or 4,145
+  with employees who have the minutes preferred, about 30 a second against the groups'
+  60. The group LNS's rate is CP-SAT's inner LNS on a 17-employee model; reaching
+  1,348 needs a root that converges and rounds (the LP is near it at 40 s) in far less
+  time, not another neighbourhood.
 - 2026-12-05 13:05-14:30 UTC, `--workers 1 --time-limit 60`, load 2.6-6.5 (helper mid,
   second pass): where the cover goes. Instance18's rosters are short only on weekends
   (43 of 44 persons), all 22 staff at their 6 weekends, 130 of 132 worked whole: the
