@@ -643,28 +643,29 @@ Tried and dropped: the plan's weekends evened (`balance_weekends` on the four wh
 rotate): no swap found, the same rosters.
 Since, a case re-planned alone (`roster.by_case.improve`) may also start from its
 present crew's relieved rotation (`by_case._relieved_crew_start`), judged on the whole
-roster's levels, not the case's own: seed 0's Kurdish crew (four night workers and
-C08, who takes none; idle speakers who take nights exist, but the team level chose
-C08) relieved was 442 against 444 on its own (its own night peak 160 against 140) but
-1,137 against 1,163 for the whole roster, whose night peak was 156 already (blocks
-132 against 168). Measured 08:30-08:42 UTC (load 2.5-3.8), `--only five`: seed 0
-1,122, 1,114, 1,122 (mean 1,119, 19.0 % above 941: within the target in each; blocks
-675-687, isolated 4, night 156-160, weekend 110) against main's 1,175 and 1,182 beside
-them (with the runs above, main's seed 0 mean 1,193 over 5, 26.7 %; 1,165 at load 1.3
-alone); seed 3 1,301, 1,288, 1,330, team 26 (bound 921: the team level cut short at
-26, so the bound is given 26 memberships; 40-44 % above it), night spread 144-160,
-against main's 1,461, 1,485, 1,494, 1,513, team 25 (bound 985, 48-54 %), night 310 in
-each. The team level ended at 26 in each of the branch's three runs, at 25 in main's
-four and the first change's two, though nothing before the cases re-planned alone
-changed, and those keep a case's roster only when the whole roster's levels improve; a
-probe of the branch's seed 3 (`solve`, 08:45, the same search) ended the team level at
-25 in 21 s (proven) and gave 1,361 against 985 (38 %, night 216); main's team level
-ended at 26 unproven on this seed in session 22's five4 (above): a draw of the team
-level's time, as far as these runs tell, but not settled; seed 2 1,325, 1,290 against
-main's 1,296, 1,289 (bound 977): the same. The 20 % target: seed 0 reached in each of
-the three runs with both changes; seed 3 not (38-44 %): its Dari case's crew of five
-(the team level's, for its hours: 37 + 32 + 30 + 37 + 37 h for 168 shifts) holds two or
-three of the speakers who take nights, and a relief plan needs four who take every type.
+roster's levels, not the case's own: seed 0's Kurdish crew (four night workers and C08,
+who takes none; idle speakers who take nights exist, but the team level chose C08)
+relieved was 442 against 444 on its own (its own night peak 160 against 140) but 1,137
+against 1,163 for the whole roster, whose night peak was 156 already (blocks 132 against
+168). Measured 08:30-08:49 UTC (load 2.5-3.8), `--only five`: seed 0 1,122, 1,114,
+1,122, 1,119 (mean 1,119, 18.9 % above 941: within the target in each; blocks 675-687,
+isolated 4, night 156-160, weekend 110) against main's 1,175, 1,182 and 1,182 beside
+them (with the runs above, main's seed 0 mean 1,191 over 6, 26.5 %; 1,165 at load 1.3
+alone); seed 3 1,301, 1,288, 1,330, team 26 (bound 921: the team level cut short at 26,
+so the bound is given 26 memberships; 40-44 % above it), night spread 144-160, against
+main's 1,461, 1,485, 1,494, 1,513, team 25 (bound 985, 48-54 %), night 310 in each. The
+team level ended at 26 in each of the branch's three runs, at 25 in main's four and the
+first change's two, though nothing before the cases re-planned alone changed, and those
+keep a case's roster only when the whole roster's levels improve; a probe of the
+branch's seed 3 (`solve`, 08:45, the same search) ended the team level at 25 in 21 s
+(proven) and gave 1,361 against 985 (38 %, night 216); main's team level ended at 26
+unproven on this seed in session 22's five4 (above): a draw of the team level's time, as
+far as these runs tell, but not settled; seed 2 1,325, 1,290 against main's 1,296, 1,289
+(bound 977): the same. The 20 % target: seed 0 reached in each of the four runs with
+both changes (`--only full` seed 0 381 with them, the same path); seed 3 not (38-44 %):
+its Dari case's crew of five (the team level's, for its hours: 37 + 32 + 30 + 37 + 37 h
+for 168 shifts) holds two or three of the speakers who take nights, and a relief plan
+needs four who take every type.
 """
 
 from __future__ import annotations
