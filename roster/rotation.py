@@ -455,10 +455,10 @@ def relieved_rotation(
 ) -> Roster | None:
     """A lone case whose team has members who may not take some shift type (a
     consultant who takes no nights): the others rotate on the cycle of their own
-    number (`cycles`), and each such member takes whole blocks of that cycle off the
-    others, every other block (`relief_plan`), repaired by the greedy; the best phase
-    by level. None when it does not apply: several cases, no such member, or too few
-    members who take every type for a cycle.
+    number (`cycles`), and each such member takes whole blocks of that cycle off those
+    planned past their hours, never two blocks in a row (`relief_plan`), repaired by
+    the greedy; the best phase by level. None when it does not apply: several cases,
+    no such member, or too few members who take every type for a cycle.
 
     Why: the plain rotation puts such a member on every type's block and leaves their
     nights to the greedy, which hands them on shift by shift (five cases, pool 60, seed
@@ -517,7 +517,7 @@ def relief_plan(
         for i, m in enumerate(members)
     }
     minutes = {m.id: sum(problem.shift[s].minutes for s in works[m.id].values()) for m in members}
-    first = -((phase) % lag)  # blocks start where the cycle's segments do
+    first = -(phase % lag)  # blocks start where the cycle's segments do
     starts = list(range(first, problem.days, lag))
     cap = {m.id: problem.max_minutes(m) for m in members}
     for helper in partial:
