@@ -13,6 +13,7 @@ import pytest
 from roster import solve
 from roster.by_case import (
     CaseSolver,
+    _relieved_crew_start,
     applicable,
     case_problem,
     improve,
@@ -24,7 +25,7 @@ from roster.by_case import (
 )
 from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
-from roster.rotation import levels
+from roster.rotation import levels, relieved_rotation, rotation
 from roster.rotation import warm_start as whole_warm_start
 from roster.validate import validate
 from solving.status import SolveStatus
@@ -429,3 +430,28 @@ def test_a_case_whose_part_is_spent_is_not_searched() -> None:
     better = improve(TWO_CASES, CHOPPY, 4.0, overrun, lambda: clock[0])
     assert seen == [2.0]
     assert levels(TWO_CASES, better) == (0, 4, 12)
+
+
+def test_a_case_starts_from_its_crew_s_relieved_rotation_when_the_roster_is_better() -> None:
+    # `four_and_one`: F1-F4 take every type, X no nights. From the plain rotation
+    # (X on the night block, its nights handed on by the greedy: 298 for the rest) the
+    # crew's relieved rotation (258) is the start; from itself, or from a start it
+    # does not beat, the start stays; a crew all of whom take nights has none
+    from tests.roster.test_rotation import four_and_one
+
+    p = four_and_one()
+    crew = {e.id for e in p.employees}
+    plain, relieved = rotation(p), relieved_rotation(p)
+    assert plain is not None and relieved is not None
+    assert levels(p, plain) == (0, 5, 298) and levels(p, relieved) == (0, 5, 258)
+    assert _relieved_crew_start(p, plain, "K1", p, crew, plain) == relieved
+    assert _relieved_crew_start(p, relieved, "K1", p, crew, relieved) == relieved
+    f5 = Employee("F5", contract_minutes_per_week=37 * 60)
+    all_nights = dataclasses.replace(p, employees=(*p.employees[:4], f5))
+    start = rotation(all_nights)
+    assert start is not None
+    assert relieved_rotation(all_nights, all_nights.employees) is None
+    assert (
+        _relieved_crew_start(all_nights, start, "K1", all_nights, crew - {"X"} | {"F5"}, start)
+        == start
+    )

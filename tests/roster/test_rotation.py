@@ -27,6 +27,8 @@ from roster.rotation import (
     choose_teams,
     cycles,
     levels,
+    relief_plan,
+    relieved_rotation,
     rotation,
     rotation_plan,
     warm_start,
@@ -404,3 +406,87 @@ def test_a_swap_that_evens_the_weekends_but_piles_up_nights_is_passed_over() -> 
         "A": {15: "N", 16: "N", 19: "D", 20: "D"},
         "B": {22: "N", 23: "N", 26: "D", 27: "D"},
     }
+
+
+def four_and_one(days: int = 32) -> RosterProblem:
+    """One case, 3x8, `days` days: F1-F4 on 37 h take every type, X on 37 h takes no
+    nights. No history, no language; the team is all five (48 of 96 shifts need five
+    people's hours)."""
+    employees = (
+        *(Employee(f"F{i}", contract_minutes_per_week=37 * 60) for i in range(1, 5)),
+        Employee("X", contract_minutes_per_week=37 * 60, works_nights=False),
+    )
+    return RosterProblem(
+        start_date=dt.date(2026, 1, 5),
+        days=days,
+        shift_types=template("3x8"),
+        employees=employees,
+        cases=(Case("K1"),),
+        cover=tuple(CoverDemand("K1", d, s, 1) for d in range(days) for s in ("D", "E", "N")),
+    )
+
+
+def plan_lines(plan: dict[tuple[str, int, str], str], days: int) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for (_case, day, shift), employee in plan.items():
+        out.setdefault(employee, ["-"] * days)[day] = shift
+    return {e: "".join(line) for e, line in sorted(out.items())}
+
+
+def test_a_member_who_takes_no_nights_takes_whole_blocks_off_those_past_their_hours() -> None:
+    # F1-F4 on their own 16-day cycle would work 12 days in 16, 24 shifts in 32 days
+    # against their 37 h (21 shifts): X takes four whole day blocks of theirs, each
+    # after at least four days off, from whoever is planned furthest past their
+    # hours; days 12-19 none is past them any more, so X stays off. Every shift is
+    # planned exactly once, every run is four days
+    p = four_and_one()
+    full = [e for e in p.employees if e.works_nights]
+    cycle = cycles(p, 4, 4)[0]
+    assert cycle == ("D",) * 4 + (None,) + ("E",) * 4 + (None,) + ("N",) * 4 + (None,) * 2
+    plan = relief_plan(p, "K1", full, [p.employees[4]], cycle, 4, 0)
+    assert set(plan) == {(d.case, d.day, d.shift) for d in p.cover}
+    assert plan_lines(plan, p.days) == {
+        "F1": "-----EEEE-NNNN--DDDD-EEEE-NNNN--",
+        "F2": "-EEEE-NNNN--DDDD-EEEE-NNNN------",
+        "F3": "E-NNNN-------EEEE-NNNN--DDDD-EEE",
+        "F4": "NN--DDDD-EEEE-NNNN-------EEEE-NN",
+        "X": "DDDD----DDDD--------DDDD----DDDD",
+    }
+
+
+def test_the_relieved_rotation_is_the_warm_start_where_the_plain_one_breaks_blocks() -> None:
+    # the plain rotation stands X on the night block too and the greedy hands those
+    # nights on one by one: blocks 90 and isolated shifts 20; relieved, 78 and 4, with
+    # the same cover and team. It is legal and the warm start
+    p = four_and_one()
+    relieved, plain = relieved_rotation(p), rotation(p)
+    assert relieved is not None and plain is not None
+    assert validate(p, relieved) == []
+    assert levels(p, relieved) == (0, 5, 258)
+    assert levels(p, plain) == (0, 5, 298)
+    assert evaluate(p, relieved)["blocks"] == 78
+    assert evaluate(p, plain)["blocks"] == 90
+    assert warm_start(p) == relieved
+
+
+def test_no_relieved_rotation_when_every_member_takes_every_type_or_beside_other_cases() -> None:
+    assert relieved_rotation(week()) is None  # all five take nights: the plain rotation
+    assert relieved_rotation(two_cases()) is None  # several cases
+    # three who take every type are too few for a cycle of their own (3x8 needs four)
+    p = four_and_one()
+    no_nights = dataclasses.replace(p.employees[3], works_nights=False)
+    p = dataclasses.replace(p, employees=(*p.employees[:3], no_nights, p.employees[4]))
+    assert relieved_rotation(p) is None
+
+
+def test_the_relieved_rotation_of_a_given_team() -> None:
+    # with F5 who takes every type in the pool, `choose_teams` takes F1-F5: nobody to
+    # relieve; given F1-F4 and X as the team (a case's present crew), X relieves
+    p = four_and_one()
+    f5 = Employee("F5", contract_minutes_per_week=37 * 60)
+    pool = dataclasses.replace(p, employees=(*p.employees, f5))
+    assert relieved_rotation(pool) is None
+    given = relieved_rotation(pool, p.employees)
+    assert given is not None and validate(pool, given) == []
+    assert {a.employee for a in given} == {"F1", "F2", "F3", "F4", "X"}
+    assert levels(pool, given) == (0, 5, 258)
