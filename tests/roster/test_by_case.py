@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from roster import solve
+from roster.bound import team_bound
 from roster.by_case import (
     CaseSolver,
     _relieved_crew_start,
@@ -455,3 +456,23 @@ def test_a_case_starts_from_its_crew_s_relieved_rotation_when_the_roster_is_bett
         _relieved_crew_start(all_nights, start, "K1", all_nights, crew - {"X"} | {"F5"}, start)
         == start
     )
+
+
+def test_a_crew_that_may_still_shrink_keeps_its_start_rather_than_be_relieved_at_its_size() -> None:
+    # `four_and_one` with two spares on 48 h: they take 27 shifts each, two of the
+    # others 21, so four people hold the 96 shifts (`team_bound` 4) and the crew of five
+    # may still shrink. Its relieved rotation (258 for the rest) beats the plain
+    # rotation (298) only on the rhythm, at the same team of 5: the plain start is
+    # kept, from which the case's search may drop a member. Without the spares the
+    # crew is the fewest (5), and the relieved rotation is the start
+    from tests.roster.test_rotation import four_and_one
+
+    p = four_and_one()
+    spares = tuple(Employee(f"S{i}", contract_minutes_per_week=48 * 60) for i in (1, 2))
+    with_spares = dataclasses.replace(p, employees=(*p.employees, *spares))
+    crew = {e.id for e in p.employees}
+    plain = rotation(p)
+    assert plain is not None
+    assert team_bound(p) == 5 and team_bound(with_spares) == 4
+    assert _relieved_crew_start(with_spares, plain, "K1", with_spares, crew, plain) == plain
+    assert _relieved_crew_start(p, plain, "K1", p, crew, plain) == relieved_rotation(p)
