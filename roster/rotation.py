@@ -550,9 +550,9 @@ def relief_plan(
             for d in days:
                 del works[relieved][d]
                 own[d] = sid
-            minutes[relieved] -= problem.shift[sid].minutes * len(days)
+            minutes[relieved] -= cost
             if left is not None:
-                left -= problem.shift[sid].minutes * len(days)
+                left -= cost
         works[helper.id] = own
     return {(case_id, d, s): eid for eid, days in works.items() for d, s in days.items()}
 
