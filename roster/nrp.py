@@ -83,7 +83,7 @@ LONG_HORIZON_DAYS = 120
 LONG_HORIZON_START_SHARE = 0.6
 ROOT_SHARE = 0.7
 #: From this horizon on column generation gets `LONG_COLUMN_SHARE` of the time, its
-#: root `LONG_ROOT_SHARE` of that (18 s of 60), and up to `LONG_DIVES` dives from the
+#: root `LONG_ROOT_SHARE` of that (12 s of 60), and up to `LONG_DIVES` dives from the
 #: root (`columns.generate`'s `dives`: a second one only when the first ends more than
 #: `columns.DIVE_AGAIN_SHORT` persons short of the LP). Instance18 (84 days, 22 staff):
 #: the dive fixes a slot per employee and day, paced to its deadline
@@ -92,12 +92,18 @@ ROOT_SHARE = 0.7
 #: (a root share of 0.7 of 0.6: mean 4,667 over seeds 0-6; 0.5 of 0.6: 4,613). Two
 #: dives of up to 15 s, the better kept: dives of 4,603-4,760 where one took 4,693-5,178,
 #: and after the last search, seeds 0-7 side by side, a mean of 4,572 against 4,611, the
-#: worst 4,613 against 4,712 (figures in scripts/bench_nrp.py).
+#: worst 4,613 against 4,712 (figures in scripts/bench_nrp.py). Since the programme's
+#: pricing mends its relaxed optimum (`columns.REPAIR_PRICING`) the root's LP is flat
+#: from about 11 s (seed 0: 4,550 at 9.8 s, 4,544 at 11.4 s, 4,542.5 at its end at
+#: 18 s, 42.5 persons short throughout), so a root of 0.25 instead of 0.375 gives the
+#: dives 6 s more: side by side with 0.375, seeds 0-5 three times each, a mean of
+#: 4,551 against 4,609, better on each seed's mean, within 2 % of 4,459 in 10 of 18
+#: runs against 5, the worst 4,625 against 4,813 (figures in scripts/bench_nrp.py).
 #: No other benchmark instance has 56-119 days (Instance15, 42 days, takes
 #: `PROGRAMME_ROOT_SHARE`).
 LONG_ROOT_DAYS = 56
 LONG_COLUMN_SHARE = 0.8
-LONG_ROOT_SHARE = 0.375
+LONG_ROOT_SHARE = 0.25
 #: Root share of column generation's time on a horizon priced by the per-employee
 #: programme (`columns.PROGRAMME_PRICING_DAYS`) and shorter than `LONG_ROOT_DAYS`
 #: (Instance15, 42 days): since its pricing mends the relaxed optimum into a legal

@@ -735,6 +735,34 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   side by side with this, load 2.1-3.5, Instance15 seeds 0-3 4,148 / 4,095, 4,179 /
   4,281, 4,069 / 3,953, 4,281 / 4,139 (means 4,169 / 4,117), but Instance18 seeds 0-2
   4,499 / 4,677, 4,496 / 4,602, 4,503 / 4,601 (means 4,499 / 4,627).
+- 2026-12-06 09:20-09:43 UTC, `--workers 1 --time-limit 60`, load 1.4-4.3 (the lead's
+  CI and other helpers beside; helper i18, session 23): Instance18's long column plan
+  with the mended pricing. Phases of main (87f6b6d, `/tmp` wrapper logging every third
+  master LP and each dive; seed 0, load 3.1-3.3): the root LP 4,827.8 at 4.5 s (43.9
+  persons short), 4,655.9 at 5.5 s (42.5 short, where it stays), 4,550.6 at 9.8 s,
+  4,544.3 at 11.4 s, 4,542.5 at its end (18.1 s): flat from about 11 s. Dives (15 s and
+  20 s budgets, each ending early): 4,900 (46 short) at 28.0 s, weekends first 4,656
+  (44) at 38.2 s; end 4,613. Kept: `roster.nrp.LONG_ROOT_SHARE` 0.25 instead of 0.375
+  (root 12 s of 60, the dives 6 s more). The same wrapper on it (seeds 0-5): roots
+  4,518.8-4,535.4 at 12.1 s (42.5 short), first dives 4,650-5,274 (44-50 short), a
+  second (weekends first) on seeds 0, 3, 4: 4,552 / 4,828 / 4,946. Benchmark side by
+  side, main (87f6b6d) / this (i18, LONG_ROOT_SHARE 0.25), seeds 0-5, three rounds
+  through `benchslot` (the pairs beside each other; the third round's variant through
+  the in-process wrapper above, not the spawned benchmark process): round 1 (load
+  2.9-4.2) 4,813 / 4,513, 4,592 / 4,493, 4,507 / 4,496, 4,598 / 4,504, 4,512 / 4,503,
+  4,605 / 4,518; round 2 (load 2.5-4.3) 4,615 / 4,625, 4,734 / 4,625, 4,695 / 4,608,
+  4,594 / 4,590, 4,493 / 4,503, 4,497 / 4,601; round 3 (load 1.4-3.1) 4,517 / 4,516,
+  4,602 / 4,605, 4,711 / 4,611, 4,602 / 4,589, 4,597 / 4,519, 4,686 / 4,501. Means
+  4,609 / 4,551 (-58; rounds 4,605 / 4,505, 4,605 / 4,592, 4,619 / 4,557), per seed
+  4,648 / 4,551, 4,643 / 4,574, 4,638 / 4,572, 4,598 / 4,561, 4,534 / 4,508, 4,596 /
+  4,540 (better on 6 of 6); worse by more than 50 in one pair of 18 (round 2 seed 5,
+  +104); within 2 % of 4,459 (4,548): 5 / 10 of 18; worst 4,813 / 4,625. Every run
+  60.0 s wall; peak memory 309-345 / 312-336 MB. Not tried in the time (45 minutes):
+  one dive instead of two (the second, weekends first, was the better on seed 0, of
+  main's probe and this one's, the worse on seeds 3 and 4), a root of 0.2. Main's seed
+  0 drew 4,540 and 4,613 (the wrapper) in two further runs beside these.
+  Instance22/20 (120 days and more) start from the programme and return before column
+  generation; nothing under 56 days changes (`column_plan`).
 """
 
 from __future__ import annotations

@@ -295,7 +295,7 @@ def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
 
 
 @pytest.mark.parametrize(
-    ("weeks", "plan"), [(4, (6.0, 0.7, 1)), (7, (6.0, 0.5, 1)), (8, (8.0, 0.375, 2))]
+    ("weeks", "plan"), [(4, (6.0, 0.7, 1)), (7, (6.0, 0.5, 1)), (8, (8.0, 0.25, 2))]
 )
 def test_a_long_horizon_gives_column_generation_more_time_and_two_dives(
     monkeypatch: pytest.MonkeyPatch, weeks: int, plan: tuple[float, float, int]
@@ -304,7 +304,7 @@ def test_a_long_horizon_gives_column_generation_more_time_and_two_dives(
     # its root `ROOT_SHARE` (0.7) of that, and one dive; 49 days (the programme's
     # pricing, from `columns.PROGRAMME_PRICING_DAYS`, 42) the same but the root
     # `PROGRAMME_ROOT_SHARE` (0.5); from `LONG_ROOT_DAYS` (56) on it gets
-    # `LONG_COLUMN_SHARE` (0.8), the root `LONG_ROOT_SHARE` (0.375) of it and
+    # `LONG_COLUMN_SHARE` (0.8), the root `LONG_ROOT_SHARE` (0.25) of it and
     # up to `LONG_DIVES` (2) dives. Limits of 6 and 8 s from about 10 s (the capacities'
     # bound took a little of the time first).
     from roster import columns
