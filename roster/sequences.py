@@ -635,6 +635,7 @@ class EmployeeProgramme:
         step = max(1.0, magnitude) / 4
         schedules: list[list[int]] = []
         bound = math.inf
+        classes = self._limit_classes() if repair else {}
         for _ in range(max(1, rounds)):
             self.alternatives = []
             solved = self._solve_exact(base - prices[None, :], weekend_price, alternatives)
@@ -642,16 +643,16 @@ class EmployeeProgramme:
             if solved is None:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
             path, relaxed = solved
-            if repair and any(self._excess(path)):
+            over_types, over_weekends = self._excess(path)
+            if repair and (over_types or over_weekends):
                 at = np.broadcast_to(prices[None, :], base.shape)
-                mended = self._restricted(path, base, at, weekend_price, self._limit_classes())
+                mended = self._restricted(path, base, at, weekend_price, classes)
                 if mended is not None:
                     schedules.append(mended[0])
             counts = np.bincount(np.array(path, dtype=np.int64), minlength=len(self.symbols))
             value = float(sum(base[d, k] for d, k in enumerate(path)))
             limit_value = float(prices @ limits) + weekend_price * (weekend_limit or 0)
             bound = min(bound, relaxed + limit_value + slack)
-            over_types, over_weekends = self._excess(path)
             settled = (prices, weekend_price)
             if not over_types and not over_weekends:
                 schedules.append(path)
