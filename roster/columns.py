@@ -56,6 +56,7 @@ gender demand, no fairness peak, one weighted sum. Pure: no I/O.
 from __future__ import annotations
 
 import dataclasses
+import os
 import functools
 import math
 import time
@@ -121,6 +122,7 @@ PROGRAMME_ROUNDS = 3
 #: at round 20 (9.5 s) and 4,102 at 25.6 s; a round's pricing took about as long
 #: (0.40 s against 0.34 s). Figures: scripts/bench_nrp.py, its measured history.
 REPAIR_PRICING = True
+COUNTED_PRICING = os.environ.get("I15_COUNTED", "all")
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Heading-in (`ColumnGeneration.heading_in`): Polyak step factor, and the steps without
@@ -301,6 +303,7 @@ class _ProgrammePricer:
             start=self.prices,
             alternatives=COLUMNS_PER_ROUND,
             repair=REPAIR_PRICING,
+            counted=COUNTED_PRICING == "all" or (COUNTED_PRICING == "root" and not forced),
         )
         if priced.bound == -math.inf:
             raise _NoSchedule

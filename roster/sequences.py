@@ -60,6 +60,13 @@ PRICE_ROUNDS = 8
 #: Share of `first_roster`'s time for its first pass (one schedule per employee); the
 #: rounds of best responses get the rest.
 FIRST_PASS_SHARE = 0.5
+#: Maxima at most this small are counted in the pricing programme's state instead of
+#: priced (`EmployeeProgramme.price`, `_solve_counted`), the smallest first, while the
+#: count combinations stay at most `MAX_COUNTED`: a Lagrangian price cannot reach a
+#: schedule at a small maximum exactly (the relaxation's duality gap), and Instance15's
+#: night maxima (3-4) and weekends (3 of 6) bind for every employee who may work them.
+SMALL_MAXIMUM = 6
+MAX_COUNTED = 100
 #: Extra gain, as a share of the under weight, per person short beyond the first on a
 #: (day, shift) (`first_roster`).
 SHORT_PREMIUM = 0.02
@@ -273,6 +280,83 @@ class Priced:
     prices: tuple[np.ndarray, float]
 
 
+@dataclass
+class _Counted:
+    """The maxima an employee's pricing programme counts in its state
+    (`EmployeeProgramme._solve_counted`): per dimension its maximum; a symbol's step
+    and dimension (0 and -1 when not counted), the weekends' (-1 when not counted),
+    each count combination's digits, the weekend days, and the row into each state."""
+
+    dims: list[int]
+    types: frozenset[int]
+    symbol_step: np.ndarray
+    symbol_dim: np.ndarray
+    weekend_step: int
+    weekend_dim: int
+    digits: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    row_of: np.ndarray
+
+
+def _counted(programme: EmployeeProgramme) -> _Counted:
+    p, e = programme.problem, programme.employee
+    symbols = len(programme.symbols)
+    candidates: list[tuple[int, int]] = []  # (maximum, symbol; 0 for the weekends)
+    for k, limit in programme.type_limits.items():
+        if 0 < limit <= SMALL_MAXIMUM and limit < int(np.isfinite(programme.cost[:, k]).sum()):
+            candidates.append((limit, k))
+    if e.max_weekends is not None and e.max_weekends <= SMALL_MAXIMUM:
+        if e.max_weekends < len(p.weekends):
+            candidates.append((e.max_weekends, 0))
+    dims: list[int] = []
+    which: list[int] = []
+    combos = 1
+    for limit, k in sorted(candidates):
+        if combos * (limit + 1) > MAX_COUNTED:
+            break
+        combos *= limit + 1
+        dims.append(limit)
+        which.append(k)
+    strides = [int(np.prod([x + 1 for x in dims[:j]])) for j in range(len(dims))]
+    symbol_step = np.zeros(symbols, dtype=np.int64)
+    symbol_dim = np.full(symbols, -1, dtype=np.int64)
+    weekend_step, weekend_dim = 0, -1
+    for j, k in enumerate(which):
+        if k == 0:
+            weekend_step, weekend_dim = strides[j], j
+        else:
+            symbol_step[k], symbol_dim[k] = strides[j], j
+    digits = np.array(
+        [[(c // strides[j]) % (dims[j] + 1) for j in range(len(dims))] for c in range(combos)],
+        dtype=np.int64,
+    ).reshape(combos, len(dims))
+    first = np.zeros(p.days, dtype=np.bool_)
+    second = np.zeros(p.days, dtype=np.bool_)
+    first[programme.weekend_first] = True
+    second[programme.weekend_second] = True
+    row_of = np.zeros(0, dtype=np.int64)
+    if programme.automaton is not None:
+        rows = _rows(programme.automaton, programme.symbols)
+        row_of = np.zeros(len(programme.automaton.states), dtype=np.int64)
+        row_of[rows.target] = np.arange(len(rows.target))
+        widest = int(np.diff(rows.source_start).max(initial=0))
+        if widest > 255 or len(np.unique(rows.target)) != len(rows.target):
+            dims, which = [], []  # back-pointers are bytes; one row into each state
+    return _Counted(
+        dims,
+        frozenset(k for k in which if k),
+        symbol_step,
+        symbol_dim,
+        weekend_step,
+        weekend_dim,
+        digits,
+        first,
+        second,
+        row_of,
+    )
+
+
 class EmployeeProgramme:
     """One employee's dynamic programme: built once, solved for many prices."""
 
@@ -364,6 +448,7 @@ class EmployeeProgramme:
         self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
         self.alternatives: list[list[int]] = []
         self._incoming: dict[int, list[tuple[int, int, int]]] | None = None
+        self._counted: _Counted | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -598,6 +683,7 @@ class EmployeeProgramme:
         start: tuple[np.ndarray, float] | None = None,
         alternatives: int = 0,
         repair: bool = False,
+        counted: bool = True,
     ) -> Priced:
         """Pricing entry point (column generation, `roster.columns`): legal schedules
         with much `gain` less own cost, and an upper bound on the most any legal
@@ -624,21 +710,29 @@ class EmployeeProgramme:
         magnitude = float(np.abs(base[finite]).max(initial=1.0))
         # rounding of the float64 sums along a path
         slack = 1e-9 * self.problem.days * (1.0 + magnitude)
+        counted = self.counted() if counted else None
         limits = np.zeros(len(self.symbols))
         limited = np.zeros(len(self.symbols), dtype=bool)
         for k, limit in self.type_limits.items():
-            limits[k], limited[k] = limit, True
+            if counted is None or k not in counted.types:
+                limits[k], limited[k] = limit, True
         weekend_limit = self.employee.max_weekends
+        if counted is not None and counted.weekend_dim >= 0:
+            weekend_limit = None  # counted: kept exactly, no price
         prices, weekend_price = (
             (start[0].copy(), start[1]) if start else (np.zeros(len(self.symbols)), 0.0)
         )
+        prices[~limited] = 0.0
+        if weekend_limit is None:
+            weekend_price = 0.0
+        solve = self._solve_exact if counted is None else self._solve_counted
         step = max(1.0, magnitude) / 4
         schedules: list[list[int]] = []
         bound = math.inf
         classes = self._limit_classes() if repair else {}
         for _ in range(max(1, rounds)):
             self.alternatives = []
-            solved = self._solve_exact(base - prices[None, :], weekend_price, alternatives)
+            solved = solve(base - prices[None, :], weekend_price, alternatives)
             schedules.extend(p for p in self.alternatives if not any(self._excess(p)))
             if solved is None:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
@@ -672,10 +766,121 @@ class EmployeeProgramme:
             # weekends priced above any gain, for a legal schedule (not the bound)
             blocked = base - settled[0][None, :]
             blocked[:, over_types] = -math.inf
-            solved = self._solve_exact(blocked, settled[1] + 1e6)
+            solved = solve(blocked, settled[1] + 1e6)
             if solved is not None and not any(self._excess(solved[0])):
                 schedules.append(solved[0])
         return Priced(schedules, bound, settled)
+
+    def counted(self) -> _Counted | None:
+        """The maxima `price` counts in the programme's state (`SMALL_MAXIMUM`,
+        `MAX_COUNTED`), None when none; made on first use."""
+        if self._counted is None:
+            self._counted = _counted(self)
+        return self._counted if self._counted.dims else None
+
+    def _band(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
+        """`_reach` for `allowed`, cached as `_solve` caches it."""
+        p = self.problem
+        own = np.isfinite(self.cost)
+        key = own.tobytes() if not (allowed & ~own).any() else allowed.tobytes()
+        if key not in self._reaches:
+            if key == own.tobytes():
+                e = self.employee
+                contract = (
+                    p.max_consecutive_days(e),
+                    e.min_consecutive_shifts,
+                    e.min_consecutive_days_off,
+                    self.upper,
+                    self.lower,
+                    key,
+                )
+                if contract not in self._shared:
+                    self._shared[contract] = self._reach(own)
+                self._reaches[key] = self._shared[contract]
+            else:
+                self._reaches[key] = self._reach(allowed)
+        return self._reaches[key]
+
+    def _solve_counted(
+        self, score: np.ndarray, weekend_price: float = 0.0, alternatives: int = 0
+    ) -> tuple[list[int], float] | None:
+        """As `_solve_exact` (its value exact in float64, the same weekend charge while
+        weekends are priced), with the counted maxima (`counted`) kept exactly by
+        counts in the state: a resource-constrained programme over the automaton and
+        the band of minutes (`kernels.counted_table`). `alternatives`: so many more
+        paths (the best into the next best end states) go to `self.alternatives`."""
+        counted = self.counted()
+        assert counted is not None and self.automaton is not None
+        rows = _rows(self.automaton, self.symbols)
+        score = score.astype(np.float64)
+        if counted.weekend_dim < 0:
+            score[self.weekend_first, 1:] -= weekend_price
+        else:
+            weekend_price = 0.0
+        allowed = np.isfinite(score)
+        forward, backward = self._band(allowed)
+        low = np.maximum(0, self.lower - np.array(backward, dtype=np.int64))
+        high = np.minimum(np.array(forward, dtype=np.int64), self.upper) + 1
+        score[~allowed] = kernels.NEG
+        days = self.problem.days
+        value, back = kernels.counted_table(
+            score,
+            counted.first,
+            counted.second,
+            rows.target,
+            rows.symbol,
+            rows.fresh.astype(np.float64),
+            rows.source_start,
+            rows.sources,
+            self.length,
+            low,
+            high,
+            len(self.automaton.states),
+            self.upper + 1,
+            counted.symbol_step,
+            counted.symbol_dim,
+            counted.weekend_step,
+            counted.weekend_dim,
+            counted.digits,
+            float(weekend_price),
+        )
+        final = value[:, :, self.lower :]
+        if final.size == 0:
+            return None
+        per_state = final.reshape(len(final), -1)
+        ends = per_state.argmax(axis=1)
+        values = per_state[np.arange(len(ends)), ends]
+        order = np.argsort(-values, kind="stable")
+        if values[order[0]] <= kernels.NEG / 2:
+            return None
+        paths = []
+        for state in order[: 1 + alternatives]:
+            if values[state] <= kernels.NEG / 2:
+                break
+            combo, minutes = divmod(int(ends[state]), final.shape[2])
+            path = kernels.counted_path(
+                back,
+                int(state),
+                combo,
+                minutes + self.lower,
+                counted.first,
+                counted.second,
+                counted.row_of,
+                rows.fresh.astype(np.float64),
+                rows.source_start,
+                rows.sources,
+                self.length,
+                low,
+                rows.symbol_of,
+                counted.symbol_step,
+                counted.symbol_dim,
+                counted.weekend_step,
+                counted.weekend_dim,
+            )
+            paths.append(path.tolist())
+        self.alternatives.extend(paths[1:])
+        assert len(paths[0]) == days
+        return paths[0], float(values[order[0]])
 
     def _edges(self) -> _Transitions:
         """The automaton, minimised and with parallel edges collapsed, for
