@@ -42,7 +42,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -109,6 +109,9 @@ class _Automaton:
     collapsed: _Transitions | None = None
     #: its transitions as rows for the compiled loops (`_rows`), made on first use
     rows: _Rows | None = None
+    #: its minimised forms with some symbols on edges of their own (`_collapsed`'s
+    #: `separate`), by those symbols
+    separated: dict[frozenset[int], _Transitions] = field(default_factory=dict)
 
 
 @dataclass
@@ -215,7 +218,9 @@ class _Transitions:
     start: int  #: the start state's class
 
 
-def _collapsed(auto: _Automaton, length: np.ndarray) -> _Transitions:
+def _collapsed(
+    auto: _Automaton, length: np.ndarray, separate: frozenset[int] = frozenset()
+) -> _Transitions:
     """`auto` minimised (Moore's partition refinement: states with the same successors'
     classes for every symbol, starting from start / start of a run of work / other, are
     one class) with parallel edges collapsed (see `EmployeeProgramme._edges`)."""
@@ -244,11 +249,13 @@ def _collapsed(auto: _Automaton, length: np.ndarray) -> _Transitions:
             break
         block = refined
     # one edge per (target class, source class, length, start of run), with its symbols
-    grouped: dict[tuple[int, int, int, bool], set[int]] = defaultdict(set)
+    # (`separate`: those symbols on edges of their own)
+    grouped: dict[tuple[int, int, int, bool, int], set[int]] = defaultdict(set)
     for s in range(n):
         for symbol, t in enumerate(successor[s]):
             if t >= 0:
-                key = (block[t], block[s], int(length[symbol]), starts_run(int(t)))
+                own = symbol if symbol in separate else -1
+                key = (block[t], block[s], int(length[symbol]), starts_run(int(t)), own)
                 grouped[key].add(symbol)
     keys = sorted(grouped)
     widest = max(len(v) for v in grouped.values())
@@ -285,7 +292,7 @@ class _Counted:
     """The maxima an employee's pricing programme counts in its state
     (`EmployeeProgramme._solve_counted`): per dimension its maximum; a symbol's step
     and dimension (0 and -1 when not counted), the weekends' (-1 when not counted),
-    each count combination's digits, the weekend days, and the row into each state."""
+    each count combination's digits, and the weekend days."""
 
     dims: list[int]
     types: frozenset[int]
@@ -296,7 +303,21 @@ class _Counted:
     digits: np.ndarray
     first: np.ndarray
     second: np.ndarray
-    row_of: np.ndarray
+
+
+@dataclass
+class _CountedEdges:
+    """`EmployeeProgramme._counted_edges`: the separated minimised automaton, per edge
+    its counted step and dimension (from its one symbol when counted) and whether it
+    works, and each target's segment of edges."""
+
+    flat: _Transitions
+    step: np.ndarray
+    dim: np.ndarray
+    work: np.ndarray
+    segment_start: np.ndarray
+    segment_of: np.ndarray
+    fits: bool  #: every segment within a byte's back-pointers
 
 
 def _counted(programme: EmployeeProgramme) -> _Counted:
@@ -335,14 +356,6 @@ def _counted(programme: EmployeeProgramme) -> _Counted:
     second = np.zeros(p.days, dtype=np.bool_)
     first[programme.weekend_first] = True
     second[programme.weekend_second] = True
-    row_of = np.zeros(0, dtype=np.int64)
-    if programme.automaton is not None:
-        rows = _rows(programme.automaton, programme.symbols)
-        row_of = np.zeros(len(programme.automaton.states), dtype=np.int64)
-        row_of[rows.target] = np.arange(len(rows.target))
-        widest = int(np.diff(rows.source_start).max(initial=0))
-        if widest > 255 or len(np.unique(rows.target)) != len(rows.target):
-            dims, which = [], []  # back-pointers are bytes; one row into each state
     return _Counted(
         dims,
         frozenset(k for k in which if k),
@@ -353,7 +366,6 @@ def _counted(programme: EmployeeProgramme) -> _Counted:
         digits,
         first,
         second,
-        row_of,
     )
 
 
@@ -449,6 +461,7 @@ class EmployeeProgramme:
         self.alternatives: list[list[int]] = []
         self._incoming: dict[int, list[tuple[int, int, int]]] | None = None
         self._counted: _Counted | None = None
+        self._counted_form: _CountedEdges | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -776,6 +789,8 @@ class EmployeeProgramme:
         `MAX_COUNTED`), None when none; made on first use."""
         if self._counted is None:
             self._counted = _counted(self)
+            if self._counted.dims and not self._counted_edges().fits:
+                self._counted.dims = []  # back-pointers are bytes
         return self._counted if self._counted.dims else None
 
     def _band(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
@@ -801,48 +816,80 @@ class EmployeeProgramme:
                 self._reaches[key] = self._reach(allowed)
         return self._reaches[key]
 
+    def _counted_edges(self) -> _CountedEdges:
+        """The minimised automaton with the counted symbols on edges of their own, as
+        `kernels.counted_edges` takes it; made on first use."""
+        if self._counted_form is None:
+            counted = self._counted
+            auto = self.automaton
+            assert counted is not None and auto is not None
+            if counted.types not in auto.separated:
+                auto.separated[counted.types] = _collapsed(auto, self.length, counted.types)
+            flat = auto.separated[counted.types]
+            first_member = flat.members[:, 0]
+            segment_start = np.r_[flat.starts, len(flat.target)].astype(np.int64)
+            segment_of = np.full(flat.states, -1, dtype=np.int64)
+            segment_of[flat.target[flat.starts]] = flat.starts
+            self._counted_form = _CountedEdges(
+                flat,
+                counted.symbol_step[first_member],
+                counted.symbol_dim[first_member],
+                flat.length > 0,
+                segment_start,
+                segment_of,
+                int(np.diff(segment_start).max(initial=0)) <= 255,
+            )
+        return self._counted_form
+
     def _solve_counted(
         self, score: np.ndarray, weekend_price: float = 0.0, alternatives: int = 0
     ) -> tuple[list[int], float] | None:
         """As `_solve_exact` (its value exact in float64, the same weekend charge while
         weekends are priced), with the counted maxima (`counted`) kept exactly by
-        counts in the state: a resource-constrained programme over the automaton and
-        the band of minutes (`kernels.counted_table`). `alternatives`: so many more
-        paths (the best into the next best end states) go to `self.alternatives`."""
+        counts in the state: a resource-constrained programme over the minimised
+        automaton and the band of minutes (`kernels.counted_edges`). `alternatives`:
+        so many more paths (the best into the next best end states) go to
+        `self.alternatives`."""
         counted = self.counted()
-        assert counted is not None and self.automaton is not None
-        rows = _rows(self.automaton, self.symbols)
+        assert counted is not None
+        form = self._counted_edges()
+        flat = form.flat
+        days = self.problem.days
         score = score.astype(np.float64)
-        if counted.weekend_dim < 0:
-            score[self.weekend_first, 1:] -= weekend_price
-        else:
+        if counted.weekend_dim >= 0:
             weekend_price = 0.0
+        score[self.weekend_first, 1:] -= weekend_price
         allowed = np.isfinite(score)
         forward, backward = self._band(allowed)
         low = np.maximum(0, self.lower - np.array(backward, dtype=np.int64))
         high = np.minimum(np.array(forward, dtype=np.int64), self.upper) + 1
-        score[~allowed] = kernels.NEG
-        days = self.problem.days
-        value, back = kernels.counted_table(
-            score,
+        padded = np.hstack([score, np.full((days, 1), -np.inf)])[:, flat.members]
+        best_member = padded.argmax(axis=2)
+        gains = np.take_along_axis(padded, best_member[:, :, None], axis=2)[:, :, 0]
+        picks = flat.members[np.arange(len(flat.source))[None, :], best_member]
+        if weekend_price:
+            gains[self.weekend_second] -= weekend_price * flat.fresh[None, :]
+        gains[~np.isfinite(gains)] = kernels.NEG
+        value, back = kernels.counted_edges(
+            gains,
             counted.first,
             counted.second,
-            rows.target,
-            rows.symbol,
-            rows.fresh.astype(np.float64),
-            rows.source_start,
-            rows.sources,
-            self.length,
+            flat.source,
+            flat.target,
+            flat.length,
+            flat.fresh > 0,
+            form.work,
+            form.step,
+            form.dim,
+            form.segment_start,
             low,
             high,
-            len(self.automaton.states),
+            flat.states,
+            flat.start,
             self.upper + 1,
-            counted.symbol_step,
-            counted.symbol_dim,
             counted.weekend_step,
             counted.weekend_dim,
             counted.digits,
-            float(weekend_price),
         )
         final = value[:, :, self.lower :]
         if final.size == 0:
@@ -858,28 +905,26 @@ class EmployeeProgramme:
             if values[state] <= kernels.NEG / 2:
                 break
             combo, minutes = divmod(int(ends[state]), final.shape[2])
-            path = kernels.counted_path(
+            path = kernels.counted_edge_path(
                 back,
                 int(state),
                 combo,
                 minutes + self.lower,
+                picks,
                 counted.first,
                 counted.second,
-                counted.row_of,
-                rows.fresh.astype(np.float64),
-                rows.source_start,
-                rows.sources,
-                self.length,
+                flat.source,
+                flat.length,
+                flat.fresh > 0,
+                form.work,
+                form.step,
+                form.segment_of,
                 low,
-                rows.symbol_of,
-                counted.symbol_step,
-                counted.symbol_dim,
                 counted.weekend_step,
                 counted.weekend_dim,
             )
             paths.append(path.tolist())
         self.alternatives.extend(paths[1:])
-        assert len(paths[0]) == days
         return paths[0], float(values[order[0]])
 
     def _edges(self) -> _Transitions:
