@@ -285,6 +285,9 @@ class Priced:
     bound: float
     #: the per-type and weekend prices of the last programme run (a next call's start)
     prices: tuple[np.ndarray, float]
+    #: whether one of `schedules` is proven the best legal one (its value the bound's,
+    #: up to the rounding of the sums)
+    proven: bool = False
 
 
 @dataclass
@@ -327,9 +330,9 @@ def _counted(programme: EmployeeProgramme) -> _Counted:
     for k, limit in programme.type_limits.items():
         if 0 < limit <= SMALL_MAXIMUM and limit < int(np.isfinite(programme.cost[:, k]).sum()):
             candidates.append((limit, k))
-    if e.max_weekends is not None and e.max_weekends <= SMALL_MAXIMUM:
-        if e.max_weekends < len(p.weekends):
-            candidates.append((e.max_weekends, 0))
+    weekends = e.max_weekends
+    if weekends is not None and weekends <= SMALL_MAXIMUM and weekends < len(p.weekends):
+        candidates.append((weekends, 0))
     dims: list[int] = []
     which: list[int] = []
     combos = 1
@@ -717,7 +720,12 @@ class EmployeeProgramme:
         a maximum exactly when it lies in the relaxation's duality gap (the optimum
         jumps from over the maximum to well under it as the price rises), and those
         are the columns a master short of that type's cover needs. The bound is the
-        relaxation's either way."""
+        relaxation's either way.
+
+        `counted`: the small maxima (`counted`: at most `SMALL_MAXIMUM`, the smallest
+        first while their combinations stay at most `MAX_COUNTED`) are kept exactly by
+        counts in the programme's state (`_solve_counted`) instead of priced: no gap
+        there, and where every maximum is counted the bound is the optimum itself."""
         base = gain - self.cost
         finite = np.isfinite(base)
         magnitude = float(np.abs(base[finite]).max(initial=1.0))
@@ -742,6 +750,7 @@ class EmployeeProgramme:
         step = max(1.0, magnitude) / 4
         schedules: list[list[int]] = []
         bound = math.inf
+        proven = False
         classes = self._limit_classes() if repair else {}
         for _ in range(max(1, rounds)):
             self.alternatives = []
@@ -764,6 +773,7 @@ class EmployeeProgramme:
             if not over_types and not over_weekends:
                 schedules.append(path)
                 if value >= bound - 2 * slack:
+                    proven = True
                     break  # proven the best legal schedule
             # subgradient step on the prices of the maxima (kept ≥ 0)
             excess = np.where(limited, counts - limits, 0.0)
@@ -782,7 +792,7 @@ class EmployeeProgramme:
             solved = solve(blocked, settled[1] + 1e6)
             if solved is not None and not any(self._excess(solved[0])):
                 schedules.append(solved[0])
-        return Priced(schedules, bound, settled)
+        return Priced(schedules, bound, settled, proven)
 
     def counted(self) -> _Counted | None:
         """The maxima `price` counts in the programme's state (`SMALL_MAXIMUM`,
