@@ -16,6 +16,13 @@ such maximum binds or every priced one is met exactly, and legal but not always 
 best otherwise (a test week capped at two D shifts: 244 against the best 237,
 tests/roster/test_sequences.py).
 
+Pricing (`EmployeeProgramme.price`, column generation) counts the small maxima in the
+state instead (`SMALL_MAXIMUM`, `MAX_COUNTED`: a resource-constrained programme over
+the minimised automaton, `_solve_counted`, `kernels.counted_edges`), so that its
+optimum is exact for them: Instance15's nights (at most 2-4) and weekends (3 of 6)
+bind for every employee who may work them, and no price reached a schedule exactly at
+such a maximum (the relaxation's duality gap).
+
 One year of one Curtois–Qu employee (364 days, 10 shift types, minimum and maximum
 hours 960 minutes apart) is a schedule CP-SAT did not find in 5 s (single worker,
 loaded machine); the programme takes a fraction of a second.
@@ -731,14 +738,14 @@ class EmployeeProgramme:
         magnitude = float(np.abs(base[finite]).max(initial=1.0))
         # rounding of the float64 sums along a path
         slack = 1e-9 * self.problem.days * (1.0 + magnitude)
-        counted = self.counted() if counted else None
+        kept = self.counted() if counted else None
         limits = np.zeros(len(self.symbols))
         limited = np.zeros(len(self.symbols), dtype=bool)
         for k, limit in self.type_limits.items():
-            if counted is None or k not in counted.types:
+            if kept is None or k not in kept.types:
                 limits[k], limited[k] = limit, True
         weekend_limit = self.employee.max_weekends
-        if counted is not None and counted.weekend_dim >= 0:
+        if kept is not None and kept.weekend_dim >= 0:
             weekend_limit = None  # counted: kept exactly, no price
         prices, weekend_price = (
             (start[0].copy(), start[1]) if start else (np.zeros(len(self.symbols)), 0.0)
@@ -746,7 +753,7 @@ class EmployeeProgramme:
         prices[~limited] = 0.0
         if weekend_limit is None:
             weekend_price = 0.0
-        solve = self._solve_exact if counted is None else self._solve_counted
+        solve = self._solve_exact if kept is None else self._solve_counted
         step = max(1.0, magnitude) / 4
         schedules: list[list[int]] = []
         bound = math.inf
