@@ -74,6 +74,10 @@ FIRST_PASS_SHARE = 0.5
 #: night maxima (3-4) and weekends (3 of 6) bind for every employee who may work them.
 SMALL_MAXIMUM = 6
 MAX_COUNTED = 100
+#: Back-pointers (bytes) of one counted programme run at most (days x states x count
+#: combinations x minute values): Instance15's are 9 million, Instance18's 1 million;
+#: a longer horizon's maxima are priced instead.
+COUNTED_CELLS = 40_000_000
 #: Extra gain, as a share of the under weight, per person short beyond the first on a
 #: (day, shift) (`first_roster`).
 SHORT_PREMIUM = 0.02
@@ -806,8 +810,16 @@ class EmployeeProgramme:
         `MAX_COUNTED`), None when none; made on first use."""
         if self._counted is None:
             self._counted = _counted(self)
-            if self._counted.dims and not self._counted_edges().fits:
-                self._counted.dims = []  # back-pointers are bytes
+            if self._counted.dims and (
+                self.automaton is None
+                or not self._counted_edges().fits  # back-pointers are bytes
+                or self.problem.days
+                * self._counted_edges().flat.states
+                * len(self._counted.digits)
+                * (self.upper + 1)
+                > COUNTED_CELLS  # the back-pointers' bytes at most
+            ):
+                self._counted.dims = []
         return self._counted if self._counted.dims else None
 
     def _band(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
