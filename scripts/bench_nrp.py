@@ -50,8 +50,11 @@ Measured history (figures behind settings in `roster.nrp`):
   Instance15 seeds 0-3 (load 3.4-4.2, the runs one after the other in one slot): 4,263 /
   4,421, 4,050 / 4,419, 4,087 / 4,521, 4,062 / 4,314 (means 4,116 / 4,419, -6.9 %,
   better on 4 of 4; best 4,050, +5.8 %), bound 3,742-3,806 / 3,627 (the capacities'),
-  60.0-60.1 s wall, 349-353 / 320-338 MB. Instance18 (87bd2bc, weekends counted),
-  seeds 0-3: INSTANCE18_FIGURES. Instance5/8/11 (28 days) price by CP-SAT and Instance13,
+  60.0-60.1 s wall, 349-353 / 320-338 MB. Instance18 (de00b4b, weekends counted),
+  this / main, seeds 0-3 (load 2.1-2.8, in turn): 4,469 / 4,811,
+  4,669 / 4,728, 4,569 / 4,546, 4,679 / 4,509 (means 4,597 / 4,649, better on 2 of 4:
+  its spread; main 4,551 over 18 runs in session 23), bound 4,418 / 4,157, 60.0 s wall,
+  335-352 / 315-334 MB. Instance5/8/11 (28 days) price by CP-SAT and Instance13,
   20 and 22 run no column generation: not affected, not run. Dropped: the old pricing in
   the dives (root only counted), one probe: dive 5,535 (52 short) against 4,786 (44) with
   counting throughout. Tried once, not benchmarked: two dives (the second weekends
