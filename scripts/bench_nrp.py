@@ -57,8 +57,13 @@ Measured history (figures behind settings in `roster.nrp`):
   335-352 / 315-334 MB. Instance5/8/11 (28 days) price by CP-SAT and Instance13,
   20 and 22 run no column generation: not affected, not run. Dropped: the old pricing in
   the dives (root only counted), one probe: dive 5,535 (52 short) against 4,786 (44) with
-  counting throughout. Tried once, not benchmarked: two dives (the second weekends
-  first, `LONG_DIVES`) on Instance15, 4,552 (43) then 4,268 (40): worth seeds.
+  counting throughout. Instance15 again at load 1.9-2.3 (11:52-11:58), this (de00b4b)
+  seeds 0-3: 4,047, 4,040, 4,046, 3,948 (mean 4,020, +5.0 %; best +3.1 %), bound 3,823,
+  3,821, 3,819, 3,813; main (2b63635) at 11:59-12:00 (load 1.8-2.0):
+  4,365, 4,357, 4,285, 4,105 (mean 4,278; this -6.0 %, better on 4 of 4). Dropped: two dives (the second
+  weekends first, `LONG_DIVES`) on Instance15 (one probe: 4,552, 43 short, then 4,268,
+  40), seeds 0-3 beside the above: 4,241, 3,946, 3,945, 4,139 (mean 4,068, against
+  4,020 with one dive).
 - 2026-12-06 07:58-08:45 UTC, `--workers 1 --time-limit 60`, load 1.3-3.8 (helper i13,
   main 57b31c4): where Instance13's 2,700-2,900 is, and levers tried; none kept (no code
   change). Main, seeds 0-2: 2,727, 2,607, 2,905 (bound 317, 59.7-59.9 s, 393-421 MB,
