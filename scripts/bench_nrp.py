@@ -54,7 +54,9 @@ Measured history (figures behind settings in `roster.nrp`):
   this / main, seeds 0-3 (load 2.1-2.8, in turn): 4,469 / 4,811,
   4,669 / 4,728, 4,569 / 4,546, 4,679 / 4,509 (means 4,597 / 4,649, better on 2 of 4:
   its spread; main 4,551 over 18 runs in session 23), bound 4,418 / 4,157, 60.0 s wall,
-  335-352 / 315-334 MB. Instance5/8/11 (28 days) price by CP-SAT and Instance13,
+  335-352 / 315-334 MB; again at 12:04-12:08 (load 1.5-2.2, pairs at once): 4,664 /
+  4,630, 4,669 / 4,627, 4,573 / 4,613, 4,561 / 4,509; over the 8 pairs 4,607 / 4,622
+  (within 2 %: 1 / 2 of 8): unchanged but for the bound. Instance5/8/11 (28 days) price by CP-SAT and Instance13,
   20 and 22 run no column generation: not affected, not run. Dropped: the old pricing in
   the dives (root only counted), one probe: dive 5,535 (52 short) against 4,786 (44) with
   counting throughout. Instance15 again at load 1.9-2.3 (11:52-11:58), this (de00b4b)
