@@ -763,6 +763,49 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   0 drew 4,540 and 4,613 (the wrapper) in two further runs beside these.
   Instance22/20 (120 days and more) start from the programme and return before column
   generation; nothing under 56 days changes (`column_plan`).
+- 2026-12-06 10:49-11:49 UTC, `--workers 1 --time-limit 300`, load 1.2-4.3 (helper i20):
+  Instance20 and 22 toward 5 %; nothing kept (no code change). Main (2b63635), seed 0:
+  Instance20 5,297 (41 short, requests 469, over-cover 728; 298.7 s, 399 MB), Instance22
+  36,799 (334 short, requests 2,084, over 1,315; 299.7 s, 437 MB). Probes from
+  Instance20's 5,297 (seed 0, 60 s each, `/tmp` scripts through the slots): windows
+  5,281; groups of 8 5,276; weekend groups (12 employees, Friday to Monday of all 26
+  weekends free, the rest fixed, 4 s each) 5,285 (sub-problem bounds 345-3,827 against
+  4,523-4,574); all 50 employees with every Saturday and Sunday free (the whole model,
+  20 s a search) 5,287 in 40 s (bound 1,991); one window given 30 s instead of 8: -3,
+  then -4: the windows are converged there. Column generation with that roster as the
+  first columns (`columns.generate(initial=)`, programme pricing, all 50 employees, 60
+  s, root 0.6): 4 rounds in 36 s, the LP stays at 5,297 (41 short), the dive returns the
+  start. Instance22's whole model with six weekends' Friday-Monday free: 13 s to return
+  the hint (too big to build per move). Instance20's requests: 408 of its 469 are asks
+  to work on a day off (179 weekdays, 229 weekends), 63 of them weekdays of weight 2-3,
+  which a shift beyond the minimum (35 employees at 115 of at most 117 shifts) would
+  meet at 1 of over-cover: the runs' rules (2-5 days on, 2 off at least) hold them, not
+  the hours; at 40 short the best known's 4,769 leaves some 80 for them. Instance22's
+  end roster (main, seed 1, 35,959): 326 short (315 on weekends), every employee at the
+  weekend maximum, 40 of 50 at their minimum minutes exactly (two shifts below the
+  maximum), 170 weekends worked on one day, 118 of them with nothing short on the day
+  off (47 short of a type the employee may work): 315 = 81 (the capacities) + 170
+  (one-day weekends) + 64 (weekend persons over or of the wrong type); the six 300 s
+  rosters below hold 170-188 one-day weekends and 326-336 short. From the programme's
+  first roster (45,343, 398 short, 14-25 s; seed 1): spells of chains (10 s and a round
+  each) 60 s 42,347, windows 42,581 (load 3.7); windows of 4 s / 8 s side by side 41,226
+  / 40,853 in 60 s; 16 s / 8 s 39,315 / 39,337 in 120 s (`IMPROVE_WINDOW_SECONDS`
+  stays); the windows' LNS sub-problems of 0.5 s / 1 s (`lns_subsolve_seconds`, as
+  Instance15's last search) 40,935 / 40,582 in 90 s. Relocations (a one-day weekend
+  given up whole, a weekend off with a short shift on both days the employee may work
+  taken whole, the partners as in `pairing.chain`) from main's 35,959: 546 candidates,
+  252 tried in 40 s, 2 kept, -2. Weekend spans (12 weeks of `windows.sub_problem`, all
+  employees, only the weekends' days free, 20 s each) from the same 35,959, 90 s:
+  Saturday-Sunday free 35,837 (3 spans), Friday-Monday free 35,775 (5 spans, 325 short,
+  requests 1,972): about 2 a second, as main's last windows. Dropped (branch i20,
+  7cfe122, reverted): spells of chains and rounds going on while they gain faster than
+  the sweep's later half (its marginal rate: windows are searched most short first)
+  instead of its mean. Main / this at 300 s, Instance22 seeds 0-2: 36,799 / 37,014,
+  35,959 / 36,085, 36,350 / 36,668 (means 36,369 / 36,589, +0.6 %, worse on 3 of 3;
+  weekends paired 29 / 34, 31 / 37, 27 / 35; 299.1-300.2 s wall, 418-446 MB): more
+  pairings, not a lower end. Instance20 seed 1 (no pairings there) 5,226 / 5,190. The
+  stand-in (60 s, seed 0) 160,336 / 120,573, both 60.8 s, 261 MB, both the programme's
+  roster alone (0 windows): its spread.
 """
 
 from __future__ import annotations
