@@ -800,6 +800,94 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   0 drew 4,540 and 4,613 (the wrapper) in two further runs beside these.
   Instance22/20 (120 days and more) start from the programme and return before column
   generation; nothing under 56 days changes (`column_plan`).
+- 2026-12-06 10:49-11:49 UTC, `--workers 1 --time-limit 300`, load 1.2-4.3 (helper i20):
+  Instance20 and 22 toward 5 %; nothing kept (no code change). Main (2b63635), seed 0:
+  Instance20 5,297 (41 short, requests 469, over-cover 728; 298.7 s, 399 MB), Instance22
+  36,799 (334 short, requests 2,084, over 1,315; 299.7 s, 437 MB). Probes from
+  Instance20's 5,297 (seed 0, 60 s each, `/tmp` scripts through the slots): windows
+  5,281; groups of 8 5,276; weekend groups (12 employees, Friday to Monday of all 26
+  weekends free, the rest fixed, 4 s each) 5,285 (sub-problem bounds 345-3,827 against
+  4,523-4,574); all 50 employees with every Saturday and Sunday free (the whole model,
+  20 s a search) 5,287 in 40 s (bound 1,991); one window given 30 s instead of 8: -3,
+  then -4: the windows are converged there. Column generation with that roster as the
+  first columns (`columns.generate(initial=)`, programme pricing, all 50 employees, 60
+  s, root 0.6): 4 rounds in 36 s, the LP stays at 5,297 (41 short), the dive returns the
+  start. Instance22's whole model with six weekends' Friday-Monday free: 13 s to return
+  the hint (too big to build per move). Instance20's requests: 408 of its 469 are asks
+  to work on a day off (179 weekdays, 229 weekends), 63 of them weekdays of weight 2-3,
+  which a shift beyond the minimum (35 employees at 115 of at most 117 shifts) would
+  meet at 1 of over-cover: the runs' rules (2-5 days on, 2 off at least) hold them, not
+  the hours; at 40 short the best known's 4,769 leaves some 80 for them. Instance22's
+  end roster (main, seed 1, 35,959): 326 short (315 on weekends), every employee at the
+  weekend maximum, 40 of 50 at their minimum minutes exactly (two shifts below the
+  maximum), 170 weekends worked on one day, 118 of them with nothing short on the day
+  off (47 short of a type the employee may work): 315 = 81 (the capacities) + 170
+  (one-day weekends) + 64 (weekend persons over or of the wrong type); the six 300 s
+  rosters below hold 170-188 one-day weekends and 326-336 short. From the programme's
+  first roster (45,343, 398 short, 14-25 s; seed 1): spells of chains (10 s and a round
+  each) 60 s 42,347, windows 42,581 (load 3.7); windows of 4 s / 8 s side by side 41,226
+  / 40,853 in 60 s; 16 s / 8 s 39,315 / 39,337 in 120 s (`IMPROVE_WINDOW_SECONDS`
+  stays); the windows' LNS sub-problems of 0.5 s / 1 s (`lns_subsolve_seconds`, as
+  Instance15's last search) 40,935 / 40,582 in 90 s. Relocations (a one-day weekend
+  given up whole, a weekend off with a short shift on both days the employee may work
+  taken whole, the partners as in `pairing.chain`) from main's 35,959: 546 candidates,
+  252 tried in 40 s, 2 kept, -2. Weekend spans (12 weeks of `windows.sub_problem`, all
+  employees, only the weekends' days free, 20 s each) from the same 35,959, 90 s:
+  Saturday-Sunday free 35,837 (3 spans), Friday-Monday free 35,775 (5 spans, 325 short,
+  requests 1,972): about 2 a second, as main's last windows. Dropped (branch i20,
+  7cfe122, reverted): spells of chains and rounds going on while they gain faster than
+  the sweep's later half (its marginal rate: windows are searched most short first)
+  instead of its mean. Main / this at 300 s, Instance22 seeds 0-2: 36,799 / 37,014,
+  35,959 / 36,085, 36,350 / 36,668 (means 36,369 / 36,589, +0.6 %, worse on 3 of 3;
+  weekends paired 29 / 34, 31 / 37, 27 / 35; 299.1-300.2 s wall, 418-446 MB): more
+  pairings, not a lower end. Instance20 seed 1 (no pairings there) 5,226 / 5,190. The
+  stand-in (60 s, seed 0) 160,336 / 120,573, both 60.8 s, 261 MB, both the programme's
+  roster alone (0 windows): its spread.
+- 2026-12-06 10:48-12:00 UTC, `--workers 1 --time-limit 60`, Instance18, load 1.9-4.1
+  (helper i18, session 24; the slots mostly held by 300 s runs beside): where the last
+  persons short lie, and three changes, none kept. Main's rosters (2b63635, seeds 0 / 1:
+  4,617 / 4,535) are 44 / 43 short: 41 forced on weekends (264 weekend shifts for 305),
+  one more for each one-day weekend (2 / 1; the other day of it covered exactly, on the
+  types that employee may work) and 1 on day 52; requests 155-176, over-cover 59-60,
+  every employee at 6 weekends and exactly their fewest shifts. Its weekends are locally
+  optimal for CP-SAT (probes from the 4,617, `solve(free_days=...)` or `fixed=`, one
+  worker): every weekend day with its Friday and Monday freed for all 22, proven optimal
+  at 4,617 in 7 s; days 12-27 (the one-day weekend 19-20 and those either side, all 22)
+  optimal at 4,617 in 4 s, days 61-76 at 4,615; days 9-30, 5-34 or every weekend's
+  Thursday to Tuesday: no gain, unsolved in 8-12 s; the one-day-weekend employee with 2
+  or 4 of that weekend's workers, or 3-5 at random, over the whole horizon: no gain,
+  unsolved in 6 s. Phases (main, seed 1, load 2.5): dives 4,944 (46 short) and, weekends
+  first, 4,819 (45) by 32.9 s; the LNS 45 -> 44 short at 36.4 s, then only requests
+  (4,669 -> 4,615 in 24 s). A run's last person short is set by the dive's weekends.
+  Dropped: (1) each dive's roster given 6 s (0.1 of the limit) of the last search
+  before a second dive is decided on, the better by cover kept (branch i18, 487fc72,
+  `columns.Improve`): seeds 2-4, this / main, load 3.3-4.1: 5,071 / 4,608, 4,718 /
+  4,834, 4,646 / 4,728; probe (seed 1, load 3-4): dives 48 -> 47 and 47 -> 45 short
+  after their 6 s, end 4,725 (45): the seconds come out of the polish of requests, and
+  the short search mends no weekend either. (2) The weekends-first dive opening with all
+  weekend days fixed at once by a small CP-SAT layout (bc6b69c): (a) over the weekend
+  days alone (whole weekends, types, days off, successions, at most 6): 264 weekend
+  shifts, 41 short, but 18 of 22 employees then have no legal schedule (the programme),
+  e.g. A (no E, L at most 43), whose L weekend may be followed only by L or a day off;
+  with a no-good cut for each pattern the programme cannot extend (`/tmp` probe, no LP
+  weights, 1 s a solve): 52 rounds in 57 s, 41-44 weekend persons short, still 11-20 of
+  22 employees without a legal schedule each round, the cuts too weak; (b) each
+  employee's weekend from one of their pooled columns (legal by construction), seed 0
+  from the root's 1,717 columns: 53 weekend persons short, its dive 7,155 (67) against
+  the plain dive's 5,007 (47): the pool lacks the patterns (as rmip found for the
+  whole master). (3) The root run on past its share, up to 0.4 of column
+  generation's time, while its LP falls more than 0.3 % over 3 master solves (cddbc3d):
+  at load 2 the root is flat at 12.1 s and stops there (probe, seed 2: LP 4,556.1,
+  42.5 short), so the same path as main: seeds 0-5, this / main side by side, load
+  1.9-2.7: 4,606 / 4,602, 4,608 / 4,620, 4,700 / 4,507, 4,614 / 4,534, 4,504 / 4,620,
+  4,511 / 4,511 (means 4,591 / 4,566; within 2 %: 2 / 3 of 6; all 60.0 s, 317-341 MB):
+  main's spread (seed 2 4,507 and 4,700 on one path); under load not measured. Main's
+  six runs at 11:03-11:19 (load 2.4-4.1): 4,626, 4,618, 4,608, 4,834, 4,728, 4,622, none
+  within 2 % (session 23: mean 4,551, 10 of 18 at load 1.4-4.3): the load moves main
+  more than any change measured here. Left for a later session: a weekend layout legal
+  per employee by construction (the days around each weekend in the model with the run,
+  rest and type rules, or each employee's weekend patterns from their programme), then
+  a dive for the weekdays.
 """
 
 from __future__ import annotations
