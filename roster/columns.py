@@ -31,7 +31,10 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   a legal column (`REPAIR_PRICING`): a Lagrangian price cannot reach a schedule at the
   maximum exactly when it lies in the relaxation's duality gap, and without those
   columns Instance15's root LP stalled 43 persons short (4,916) where the capacities
-  prove 36.
+  prove 36. The small maxima (a few shifts of a type, a few weekends) are
+  counted in the programme's state instead (`COUNTED_PRICING`): exact, so Instance15's
+  pricing is CP-SAT's minimum for every employee and its Lagrangian bound valid and
+  near the LP (3,742-3,806 against the best known 3,829).
 - Lower bound: Σ dual × demand + Σ each employee's minimum of own cost minus duals is
   a Lagrangian bound for any duals the under- and over-cover weights allow (the LP's,
   or a smoothed mix: `ColumnGeneration.generate`), valid whenever every pricing problem
@@ -121,6 +124,15 @@ PROGRAMME_ROUNDS = 3
 #: at round 20 (9.5 s) and 4,102 at 25.6 s; a round's pricing took about as long
 #: (0.40 s against 0.34 s). Figures: scripts/bench_nrp.py, its measured history.
 REPAIR_PRICING = True
+#: Whether the programme's pricing keeps its small maxima exactly, counted in its state
+#: (`sequences.EmployeeProgramme.price`'s `counted`; `sequences.SMALL_MAXIMUM`), at the
+#: root and in the dives alike. Instance15 (nights at most 2-4, weekends 3 of 6), seed
+#: 0, one worker, an 18 s root: every employee's pricing at the root's last duals
+#: exact (CP-SAT's proven minimum, 45 of 45), where the prices had left gaps of 10-250
+#: on each; LP 3,886-3,935 (36 short) against 4,120, its Lagrangian bound 3,606-3,661
+#: (a valid one now: every pricing exact) against 1,938. Figures:
+#: scripts/bench_nrp.py, its measured history.
+COUNTED_PRICING = True
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Heading-in (`ColumnGeneration.heading_in`): Polyak step factor, and the steps without
@@ -301,6 +313,7 @@ class _ProgrammePricer:
             start=self.prices,
             alternatives=COLUMNS_PER_ROUND,
             repair=REPAIR_PRICING,
+            counted=COUNTED_PRICING,
         )
         if priced.bound == -math.inf:
             raise _NoSchedule
@@ -316,7 +329,7 @@ class _ProgrammePricer:
             own = round(float(sum(cost[day, k] for day, k in enumerate(path))))
             found.append((_reduced_cost(column, own, duals), column, own))
         found.sort(key=lambda f: -f[0])  # best last, as CP-SAT's callback reports them
-        self.tight = bool(found) and found[-1][0] <= -priced.bound + _EPSILON
+        self.tight = bool(found) and (priced.proven or found[-1][0] <= -priced.bound + _EPSILON)
         if exact and not self.tight:
             return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
         if not found and not duals:

@@ -156,3 +156,126 @@ def best_path(
         minutes -= length[symbol]
         state = previous
     return path
+
+
+@_compiled
+def counted_edges(
+    gains: np.ndarray,
+    weekend_first: np.ndarray,
+    weekend_second: np.ndarray,
+    edge_source: np.ndarray,
+    edge_target: np.ndarray,
+    edge_length: np.ndarray,
+    edge_fresh: np.ndarray,
+    edge_work: np.ndarray,
+    edge_step: np.ndarray,
+    edge_dim: np.ndarray,
+    segment_start: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    states: int,
+    start: int,
+    width: int,
+    weekend_step: int,
+    weekend_dim: int,
+    digits: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The programme's table with counts of some maxima in the state (a resource-
+    constrained programme, `EmployeeProgramme._solve_counted`), in float64 and exact,
+    over the minimised automaton (`sequences._Transitions`, the counted symbols on
+    edges of their own): per (state, count combination, minutes) after the last day,
+    the best value of a path into it, and per day the back-pointers (each cell's edge
+    as its offset in its target's segment). `gains[day, edge]` (below `NEG / 2`: not
+    allowed), the edges sorted by target, `segment_start` where each target's edges
+    begin (one past the last edge at the end). A count combination `c` has digit
+    `digits[c, j]` of dimension `j`, counting up to its maximum: an edge adds
+    `edge_step` (dimension `edge_dim`, -1 when not counted), and a weekend worked adds
+    `weekend_step` (dimension `weekend_dim`, -1 when not counted) on its first day for
+    any work, on its second for a run of work that starts there, as `_solve` charges a
+    weekend price. A path that would count past a maximum has no cell."""
+    days = gains.shape[0]
+    combos = digits.shape[0]
+    segments = segment_start.shape[0] - 1
+    neg = NEG
+    value = np.full((states, combos, width), neg)
+    new = np.full((states, combos, width), neg)
+    value[start, 0, 0] = 0.0
+    band = max(1, int((high - low).max()))
+    back = np.zeros((days, states, combos, band), dtype=np.uint8)
+    written_lo, written_hi = 0, 1
+    for d in range(days):
+        lo, hi = low[d], high[d]
+        for g in range(segments):
+            target = edge_target[segment_start[g]]
+            for e in range(segment_start[g], segment_start[g + 1]):
+                gain = gains[d, e]
+                if gain < neg / 2:
+                    continue
+                size = edge_length[e]
+                first = max(lo, size)
+                if first >= hi:
+                    continue
+                step = edge_step[e]
+                dim = edge_dim[e]
+                counts_weekend = weekend_dim >= 0 and (
+                    (weekend_first[d] and edge_work[e]) or (weekend_second[d] and edge_fresh[e])
+                )
+                if counts_weekend:
+                    step += weekend_step
+                source = edge_source[e]
+                offset = e - segment_start[g]
+                for c in range(combos):
+                    if dim >= 0 and digits[c, dim] == 0:
+                        continue
+                    if counts_weekend and digits[c, weekend_dim] == 0:
+                        continue
+                    src = c - step
+                    for m in range(first, hi):
+                        v = value[source, src, m - size]
+                        if v > neg / 2:
+                            v += gain
+                            if v > new[target, c, m]:
+                                new[target, c, m] = v
+                                back[d, target, c, m - lo] = offset
+        value[:, :, written_lo:written_hi] = neg
+        value, new = new, value
+        written_lo, written_hi = lo, hi
+    return value, back
+
+
+@_compiled
+def counted_edge_path(
+    back: np.ndarray,
+    state: int,
+    combo: int,
+    minutes: int,
+    picks: np.ndarray,
+    weekend_first: np.ndarray,
+    weekend_second: np.ndarray,
+    edge_source: np.ndarray,
+    edge_length: np.ndarray,
+    edge_fresh: np.ndarray,
+    edge_work: np.ndarray,
+    edge_step: np.ndarray,
+    segment_of: np.ndarray,
+    low: np.ndarray,
+    weekend_step: int,
+    weekend_dim: int,
+) -> np.ndarray:
+    """The path `counted_edges`' back-pointers hold into (`state`, `combo`,
+    `minutes`) after the last day: a symbol per day (`picks[day, edge]`, the edge's
+    best symbol that day); `segment_of[state]`: where its incoming edges begin."""
+    days = back.shape[0]
+    path = np.zeros(days, dtype=np.int64)
+    for d in range(days - 1, -1, -1):
+        e = segment_of[state] + back[d, state, combo, minutes - low[d]]
+        path[d] = picks[d, e]
+        step = edge_step[e]
+        if weekend_dim >= 0 and (
+            (weekend_first[d] and edge_work[e]) or (weekend_second[d] and edge_fresh[e])
+        ):
+            step += weekend_step
+        combo -= step
+        minutes -= edge_length[e]
+        state = edge_source[e]
+    return path

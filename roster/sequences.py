@@ -16,6 +16,13 @@ such maximum binds or every priced one is met exactly, and legal but not always 
 best otherwise (a test week capped at two D shifts: 244 against the best 237,
 tests/roster/test_sequences.py).
 
+Pricing (`EmployeeProgramme.price`, column generation) counts the small maxima in the
+state instead (`SMALL_MAXIMUM`, `MAX_COUNTED`: a resource-constrained programme over
+the minimised automaton, `_solve_counted`, `kernels.counted_edges`), so that its
+optimum is exact for them: Instance15's nights (at most 2-4) and weekends (3 of 6)
+bind for every employee who may work them, and no price reached a schedule exactly at
+such a maximum (the relaxation's duality gap).
+
 One year of one Curtois–Qu employee (364 days, 10 shift types, minimum and maximum
 hours 960 minutes apart) is a schedule CP-SAT did not find in 5 s (single worker,
 loaded machine); the programme takes a fraction of a second.
@@ -42,7 +49,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -60,6 +67,17 @@ PRICE_ROUNDS = 8
 #: Share of `first_roster`'s time for its first pass (one schedule per employee); the
 #: rounds of best responses get the rest.
 FIRST_PASS_SHARE = 0.5
+#: Maxima at most this small are counted in the pricing programme's state instead of
+#: priced (`EmployeeProgramme.price`, `_solve_counted`), the smallest first, while the
+#: count combinations stay at most `MAX_COUNTED`: a Lagrangian price cannot reach a
+#: schedule at a small maximum exactly (the relaxation's duality gap), and Instance15's
+#: night maxima (3-4) and weekends (3 of 6) bind for every employee who may work them.
+SMALL_MAXIMUM = 6
+MAX_COUNTED = 100
+#: Back-pointers (bytes) of one counted programme run at most (days x states x count
+#: combinations x minute values): Instance15's are 9 million, Instance18's 1 million;
+#: a longer horizon's maxima are priced instead.
+COUNTED_CELLS = 40_000_000
 #: Extra gain, as a share of the under weight, per person short beyond the first on a
 #: (day, shift) (`first_roster`).
 SHORT_PREMIUM = 0.02
@@ -102,6 +120,9 @@ class _Automaton:
     collapsed: _Transitions | None = None
     #: its transitions as rows for the compiled loops (`_rows`), made on first use
     rows: _Rows | None = None
+    #: its minimised forms with some symbols on edges of their own (`_collapsed`'s
+    #: `separate`), by those symbols
+    separated: dict[frozenset[int], _Transitions] = field(default_factory=dict)
 
 
 @dataclass
@@ -208,7 +229,9 @@ class _Transitions:
     start: int  #: the start state's class
 
 
-def _collapsed(auto: _Automaton, length: np.ndarray) -> _Transitions:
+def _collapsed(
+    auto: _Automaton, length: np.ndarray, separate: frozenset[int] = frozenset()
+) -> _Transitions:
     """`auto` minimised (Moore's partition refinement: states with the same successors'
     classes for every symbol, starting from start / start of a run of work / other, are
     one class) with parallel edges collapsed (see `EmployeeProgramme._edges`)."""
@@ -237,11 +260,13 @@ def _collapsed(auto: _Automaton, length: np.ndarray) -> _Transitions:
             break
         block = refined
     # one edge per (target class, source class, length, start of run), with its symbols
-    grouped: dict[tuple[int, int, int, bool], set[int]] = defaultdict(set)
+    # (`separate`: those symbols on edges of their own)
+    grouped: dict[tuple[int, int, int, bool, int], set[int]] = defaultdict(set)
     for s in range(n):
         for symbol, t in enumerate(successor[s]):
             if t >= 0:
-                key = (block[t], block[s], int(length[symbol]), starts_run(int(t)))
+                own = symbol if symbol in separate else -1
+                key = (block[t], block[s], int(length[symbol]), starts_run(int(t)), own)
                 grouped[key].add(symbol)
     keys = sorted(grouped)
     widest = max(len(v) for v in grouped.values())
@@ -271,6 +296,91 @@ class Priced:
     bound: float
     #: the per-type and weekend prices of the last programme run (a next call's start)
     prices: tuple[np.ndarray, float]
+    #: whether one of `schedules` is proven the best legal one (its value the bound's,
+    #: up to the rounding of the sums)
+    proven: bool = False
+
+
+@dataclass
+class _Counted:
+    """The maxima an employee's pricing programme counts in its state
+    (`EmployeeProgramme._solve_counted`): per dimension its maximum; a symbol's step
+    and dimension (0 and -1 when not counted), the weekends' (-1 when not counted),
+    each count combination's digits, and the weekend days."""
+
+    dims: list[int]
+    types: frozenset[int]
+    symbol_step: np.ndarray
+    symbol_dim: np.ndarray
+    weekend_step: int
+    weekend_dim: int
+    digits: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+
+
+@dataclass
+class _CountedEdges:
+    """`EmployeeProgramme._counted_edges`: the separated minimised automaton, per edge
+    its counted step and dimension (from its one symbol when counted) and whether it
+    works, and each target's segment of edges."""
+
+    flat: _Transitions
+    step: np.ndarray
+    dim: np.ndarray
+    work: np.ndarray
+    segment_start: np.ndarray
+    segment_of: np.ndarray
+    fits: bool  #: every segment within a byte's back-pointers
+
+
+def _counted(programme: EmployeeProgramme) -> _Counted:
+    p, e = programme.problem, programme.employee
+    symbols = len(programme.symbols)
+    candidates: list[tuple[int, int]] = []  # (maximum, symbol; 0 for the weekends)
+    for k, limit in programme.type_limits.items():
+        if 0 < limit <= SMALL_MAXIMUM and limit < int(np.isfinite(programme.cost[:, k]).sum()):
+            candidates.append((limit, k))
+    weekends = e.max_weekends
+    if weekends is not None and weekends <= SMALL_MAXIMUM and weekends < len(p.weekends):
+        candidates.append((weekends, 0))
+    dims: list[int] = []
+    which: list[int] = []
+    combos = 1
+    for limit, k in sorted(candidates):
+        if combos * (limit + 1) > MAX_COUNTED:
+            break
+        combos *= limit + 1
+        dims.append(limit)
+        which.append(k)
+    strides = [int(np.prod([x + 1 for x in dims[:j]])) for j in range(len(dims))]
+    symbol_step = np.zeros(symbols, dtype=np.int64)
+    symbol_dim = np.full(symbols, -1, dtype=np.int64)
+    weekend_step, weekend_dim = 0, -1
+    for j, k in enumerate(which):
+        if k == 0:
+            weekend_step, weekend_dim = strides[j], j
+        else:
+            symbol_step[k], symbol_dim[k] = strides[j], j
+    digits = np.array(
+        [[(c // strides[j]) % (dims[j] + 1) for j in range(len(dims))] for c in range(combos)],
+        dtype=np.int64,
+    ).reshape(combos, len(dims))
+    first = np.zeros(p.days, dtype=np.bool_)
+    second = np.zeros(p.days, dtype=np.bool_)
+    first[programme.weekend_first] = True
+    second[programme.weekend_second] = True
+    return _Counted(
+        dims,
+        frozenset(k for k in which if k),
+        symbol_step,
+        symbol_dim,
+        weekend_step,
+        weekend_dim,
+        digits,
+        first,
+        second,
+    )
 
 
 class EmployeeProgramme:
@@ -364,6 +474,8 @@ class EmployeeProgramme:
         self._reaches: dict[bytes, tuple[list[int], list[int]]] = {}
         self.alternatives: list[list[int]] = []
         self._incoming: dict[int, list[tuple[int, int, int]]] | None = None
+        self._counted: _Counted | None = None
+        self._counted_form: _CountedEdges | None = None
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -598,6 +710,7 @@ class EmployeeProgramme:
         start: tuple[np.ndarray, float] | None = None,
         alternatives: int = 0,
         repair: bool = False,
+        counted: bool = True,
     ) -> Priced:
         """Pricing entry point (column generation, `roster.columns`): legal schedules
         with much `gain` less own cost, and an upper bound on the most any legal
@@ -618,27 +731,41 @@ class EmployeeProgramme:
         a maximum exactly when it lies in the relaxation's duality gap (the optimum
         jumps from over the maximum to well under it as the price rises), and those
         are the columns a master short of that type's cover needs. The bound is the
-        relaxation's either way."""
+        relaxation's either way.
+
+        `counted`: the small maxima (`counted`: at most `SMALL_MAXIMUM`, the smallest
+        first while their combinations stay at most `MAX_COUNTED`) are kept exactly by
+        counts in the programme's state (`_solve_counted`) instead of priced: no gap
+        there, and where every maximum is counted the bound is the optimum itself."""
         base = gain - self.cost
         finite = np.isfinite(base)
         magnitude = float(np.abs(base[finite]).max(initial=1.0))
         # rounding of the float64 sums along a path
         slack = 1e-9 * self.problem.days * (1.0 + magnitude)
+        kept = self.counted() if counted else None
         limits = np.zeros(len(self.symbols))
         limited = np.zeros(len(self.symbols), dtype=bool)
         for k, limit in self.type_limits.items():
-            limits[k], limited[k] = limit, True
+            if kept is None or k not in kept.types:
+                limits[k], limited[k] = limit, True
         weekend_limit = self.employee.max_weekends
+        if kept is not None and kept.weekend_dim >= 0:
+            weekend_limit = None  # counted: kept exactly, no price
         prices, weekend_price = (
             (start[0].copy(), start[1]) if start else (np.zeros(len(self.symbols)), 0.0)
         )
+        prices[~limited] = 0.0
+        if weekend_limit is None:
+            weekend_price = 0.0
+        solve = self._solve_exact if kept is None else self._solve_counted
         step = max(1.0, magnitude) / 4
         schedules: list[list[int]] = []
         bound = math.inf
+        proven = False
         classes = self._limit_classes() if repair else {}
         for _ in range(max(1, rounds)):
             self.alternatives = []
-            solved = self._solve_exact(base - prices[None, :], weekend_price, alternatives)
+            solved = solve(base - prices[None, :], weekend_price, alternatives)
             schedules.extend(p for p in self.alternatives if not any(self._excess(p)))
             if solved is None:
                 return Priced(schedules, -math.inf, (prices, weekend_price))
@@ -657,6 +784,7 @@ class EmployeeProgramme:
             if not over_types and not over_weekends:
                 schedules.append(path)
                 if value >= bound - 2 * slack:
+                    proven = True
                     break  # proven the best legal schedule
             # subgradient step on the prices of the maxima (kept ≥ 0)
             excess = np.where(limited, counts - limits, 0.0)
@@ -672,10 +800,161 @@ class EmployeeProgramme:
             # weekends priced above any gain, for a legal schedule (not the bound)
             blocked = base - settled[0][None, :]
             blocked[:, over_types] = -math.inf
-            solved = self._solve_exact(blocked, settled[1] + 1e6)
+            solved = solve(blocked, settled[1] + 1e6)
             if solved is not None and not any(self._excess(solved[0])):
                 schedules.append(solved[0])
-        return Priced(schedules, bound, settled)
+        return Priced(schedules, bound, settled, proven)
+
+    def counted(self) -> _Counted | None:
+        """The maxima `price` counts in the programme's state (`SMALL_MAXIMUM`,
+        `MAX_COUNTED`), None when none; made on first use."""
+        if self._counted is None:
+            self._counted = _counted(self)
+            if self._counted.dims and (
+                self.automaton is None
+                or not self._counted_edges().fits  # back-pointers are bytes
+                or self.problem.days
+                * self._counted_edges().flat.states
+                * len(self._counted.digits)
+                * (self.upper + 1)
+                > COUNTED_CELLS  # the back-pointers' bytes at most
+            ):
+                self._counted.dims = []
+        return self._counted if self._counted.dims else None
+
+    def _band(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
+        """`_reach` for `allowed`, cached as `_solve` caches it."""
+        p = self.problem
+        own = np.isfinite(self.cost)
+        key = own.tobytes() if not (allowed & ~own).any() else allowed.tobytes()
+        if key not in self._reaches:
+            if key == own.tobytes():
+                e = self.employee
+                contract = (
+                    p.max_consecutive_days(e),
+                    e.min_consecutive_shifts,
+                    e.min_consecutive_days_off,
+                    self.upper,
+                    self.lower,
+                    key,
+                )
+                if contract not in self._shared:
+                    self._shared[contract] = self._reach(own)
+                self._reaches[key] = self._shared[contract]
+            else:
+                self._reaches[key] = self._reach(allowed)
+        return self._reaches[key]
+
+    def _counted_edges(self) -> _CountedEdges:
+        """The minimised automaton with the counted symbols on edges of their own, as
+        `kernels.counted_edges` takes it; made on first use."""
+        if self._counted_form is None:
+            counted = self._counted
+            auto = self.automaton
+            assert counted is not None and auto is not None
+            if counted.types not in auto.separated:
+                auto.separated[counted.types] = _collapsed(auto, self.length, counted.types)
+            flat = auto.separated[counted.types]
+            first_member = flat.members[:, 0]
+            segment_start = np.r_[flat.starts, len(flat.target)].astype(np.int64)
+            segment_of = np.full(flat.states, -1, dtype=np.int64)
+            segment_of[flat.target[flat.starts]] = flat.starts
+            self._counted_form = _CountedEdges(
+                flat,
+                counted.symbol_step[first_member],
+                counted.symbol_dim[first_member],
+                flat.length > 0,
+                segment_start,
+                segment_of,
+                int(np.diff(segment_start).max(initial=0)) <= 255,
+            )
+        return self._counted_form
+
+    def _solve_counted(
+        self, score: np.ndarray, weekend_price: float = 0.0, alternatives: int = 0
+    ) -> tuple[list[int], float] | None:
+        """As `_solve_exact` (its value exact in float64, the same weekend charge while
+        weekends are priced), with the counted maxima (`counted`) kept exactly by
+        counts in the state: a resource-constrained programme over the minimised
+        automaton and the band of minutes (`kernels.counted_edges`). `alternatives`:
+        so many more paths (the best into the next best end states) go to
+        `self.alternatives`."""
+        counted = self.counted()
+        assert counted is not None
+        form = self._counted_edges()
+        flat = form.flat
+        days = self.problem.days
+        score = score.astype(np.float64)
+        if counted.weekend_dim >= 0:
+            weekend_price = 0.0
+        score[self.weekend_first, 1:] -= weekend_price
+        allowed = np.isfinite(score)
+        forward, backward = self._band(allowed)
+        low = np.maximum(0, self.lower - np.array(backward, dtype=np.int64))
+        high = np.minimum(np.array(forward, dtype=np.int64), self.upper) + 1
+        padded = np.hstack([score, np.full((days, 1), -np.inf)])[:, flat.members]
+        best_member = padded.argmax(axis=2)
+        gains = np.take_along_axis(padded, best_member[:, :, None], axis=2)[:, :, 0]
+        picks = flat.members[np.arange(len(flat.source))[None, :], best_member]
+        if weekend_price:
+            gains[self.weekend_second] -= weekend_price * flat.fresh[None, :]
+        gains[~np.isfinite(gains)] = kernels.NEG
+        value, back = kernels.counted_edges(
+            gains,
+            counted.first,
+            counted.second,
+            flat.source,
+            flat.target,
+            flat.length,
+            flat.fresh > 0,
+            form.work,
+            form.step,
+            form.dim,
+            form.segment_start,
+            low,
+            high,
+            flat.states,
+            flat.start,
+            self.upper + 1,
+            counted.weekend_step,
+            counted.weekend_dim,
+            counted.digits,
+        )
+        final = value[:, :, self.lower :]
+        if final.size == 0:
+            return None
+        per_state = final.reshape(len(final), -1)
+        ends = per_state.argmax(axis=1)
+        values = per_state[np.arange(len(ends)), ends]
+        order = np.argsort(-values, kind="stable")
+        if values[order[0]] <= kernels.NEG / 2:
+            return None
+        paths = []
+        for state in order[: 1 + alternatives]:
+            if values[state] <= kernels.NEG / 2:
+                break
+            combo, minutes = divmod(int(ends[state]), final.shape[2])
+            path = kernels.counted_edge_path(
+                back,
+                int(state),
+                combo,
+                minutes + self.lower,
+                picks,
+                counted.first,
+                counted.second,
+                flat.source,
+                flat.length,
+                flat.fresh > 0,
+                form.work,
+                form.step,
+                form.segment_of,
+                low,
+                counted.weekend_step,
+                counted.weekend_dim,
+            )
+            paths.append(path.tolist())
+        self.alternatives.extend(paths[1:])
+        return paths[0], float(values[order[0]])
 
     def _edges(self) -> _Transitions:
         """The automaton, minimised and with parallel edges collapsed, for

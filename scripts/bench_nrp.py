@@ -29,6 +29,43 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 10:48-12:30 UTC, `--workers 1 --time-limit 60`, load 2.1-4.2 (helper i15,
+  session 24): exact pricing of the small maxima. At an 18 s root's last duals (main
+  2b63635, seed 0, LP 4,166.7, 36.0 short) the programme's best legal column missed
+  CP-SAT's proven minimum for 45 of 45 employees (by 2-230; its bound 20-200 below): the
+  LP stalled for want of columns at a maximum, not of time. Kept: the programme's
+  pricing counts the maxima of at most `sequences.SMALL_MAXIMUM` (6) in its state, the
+  smallest first while their combinations stay at most `MAX_COUNTED` (100): Instance15's
+  nights (2-4) and weekends (3-4 of 6) as up to 80 combinations, Instance18's weekends
+  (6 of 12) as 7 (`_solve_counted`, `kernels.counted_edges`: the minimised automaton
+  with the counted symbols on edges of their own, float64). At those duals: 45 of 45
+  equal to CP-SAT's minimum (within 3e-6), the bound the optimum itself; a round 0.45 s
+  (over the full automaton first: 1.4 s). `columns.COUNTED_PRICING`, root and dives
+  alike; the pricer's `tight` now from `Priced.proven` (the sums' float slack had made
+  it never tight). Root probes (`/tmp` wrapper, seed 0, 18 s root): main LP 4,119.8,
+  Lagrangian bound 1,938, dive 5,273 (47 short); this, load 2.1-2.5, 31 / 36 rounds, LP
+  3,829.4 / 3,824.4 (36.0 short), bound 3,805 / 3,818 (published lower bound 3,823),
+  dives 4,376 (41 short, 9.9 s) / 4,552 (43, 6.5 s); under load (14-19 rounds) LP
+  3,886-3,935, bound 3,606-3,661. Benchmark, this (13a509b, the same pricing) / main
+  (2b63635), Instance15 seeds 0-3 (load 3.4-4.2, the runs one after the other in one
+  slot): 4,263 / 4,421, 4,050 / 4,419, 4,087 / 4,521, 4,062 / 4,314 (means 4,116 /
+  4,419, -6.9 %, better on 4 of 4; best 4,050, +5.8 %), bound 3,742-3,806 / 3,627 (the
+  capacities'), 60.0-60.1 s wall, 349-353 / 320-338 MB. Instance18 (de00b4b, weekends
+  counted), this / main, seeds 0-3 (load 2.1-2.8, in turn): 4,469 / 4,811, 4,669 /
+  4,728, 4,569 / 4,546, 4,679 / 4,509 (means 4,597 / 4,649, better on 2 of 4: its
+  spread; main 4,551 over 18 runs in session 23), bound 4,418 / 4,157, 60.0 s wall,
+  335-352 / 315-334 MB; again at 12:04-12:08 (load 1.5-2.2, pairs at once): 4,664 /
+  4,630, 4,669 / 4,627, 4,573 / 4,613, 4,561 / 4,509; over the 8 pairs 4,607 / 4,622
+  (within 2 %: 1 / 2 of 8): unchanged but for the bound. Instance5/8/11 (28 days) price
+  by CP-SAT and Instance13, 20 and 22 run no column generation: not affected, not run.
+  Dropped: the old pricing in the dives (root only counted), one probe: dive 5,535 (52
+  short) against 4,786 (44) with counting throughout. Instance15 again at load 1.9-2.3
+  (11:52-11:58), this (de00b4b) seeds 0-3: 4,047, 4,040, 4,046, 3,948 (mean 4,020, +5.0
+  %; best +3.1 %), bound 3,823, 3,821, 3,819, 3,813; main (2b63635) at 11:59-12:00 (load
+  1.8-2.0): 4,365, 4,357, 4,285, 4,105 (mean 4,278; this -6.0 %, better on 4 of 4).
+  Dropped: two dives (the second weekends first, `LONG_DIVES`) on Instance15 (one probe:
+  4,552, 43 short, then 4,268, 40), seeds 0-3 beside the above: 4,241, 3,946, 3,945,
+  4,139 (mean 4,068, against 4,020 with one dive).
 - 2026-12-06 07:58-08:45 UTC, `--workers 1 --time-limit 60`, load 1.3-3.8 (helper i13,
   main 57b31c4): where Instance13's 2,700-2,900 is, and levers tried; none kept (no code
   change). Main, seeds 0-2: 2,727, 2,607, 2,905 (bound 317, 59.7-59.9 s, 393-421 MB,

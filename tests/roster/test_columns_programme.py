@@ -11,7 +11,7 @@ import random
 import numpy as np
 import pytest
 
-from roster import Assignment, Roster, RosterProblem, total, validate
+from roster import Assignment, Roster, RosterProblem, sequences, total, validate
 from roster.clock import WorkClock
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
@@ -122,10 +122,14 @@ def test_the_programme_prices_long_horizons_by_default_and_cp_sat_short_ones() -
     )
 
 
-def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact() -> None:
-    # Seed 1 capped at two D (test_sequences: the cap binds): where the programme's
-    # prices leave a gap, an exact pricing asks CP-SAT (fires) and its bound is CP-SAT's
+def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Seed 1 capped at two D (test_sequences: the cap binds), the cap priced rather
+    # than counted (no maximum small enough to count): where the programme's prices
+    # leave a gap, an exact pricing asks CP-SAT (fires) and its bound is CP-SAT's
     # proven minimum; with no cap the programme is tight and CP-SAT is never built.
+    monkeypatch.setattr(sequences, "SMALL_MAXIMUM", 0)
     capped = parse_nrp(one_person_week(1, max_d=2), name="week")
     duals = _random_duals(capped, 1)
     pricer = _ProgrammePricer(capped, "A")
@@ -142,6 +146,63 @@ def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact() -> None:
     tight = _ProgrammePricer(free, "A")
     tight.price(_random_duals(free, 1), 1, None, True)
     assert tight.tight and tight.fallback is None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_small_maximum_is_counted_and_priced_exactly(seed: int) -> None:
+    # At most two D, the cap binding (the duals pay for more): counted in the
+    # programme's state (fires), its best column is CP-SAT's proven minimum and its
+    # bound that same value, with no CP-SAT fallback; every column keeps the cap.
+    p = parse_nrp(one_person_week(seed, max_d=2), name="week")
+    duals = {key: value + 60 for key, value in _random_duals(p, seed).items()}
+    pricer = _ProgrammePricer(p, "A")
+    found, bound = pricer.price(duals, seed)
+    _, proven = _Pricer(p, "A", clock=WorkClock()).price(duals, seed)
+    counted = pricer.programme.counted()
+    assert counted is not None and counted.dims == [2]
+    assert proven is not None and bound is not None
+    assert abs(bound - proven) < 1e-5 and abs(found[-1][0] - proven) < 1e-5
+    assert pricer.tight and pricer.fallback is None
+    for _, column, _ in found:
+        assert _legal(p, column) and sum(1 for k in column if k[2] == "D") <= 2
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_weekends_at_a_small_maximum_are_counted_and_priced_exactly(seed: int) -> None:
+    # Four weeks, at most one weekend worked of four, every shift paid for: the weekend
+    # maximum binds and is counted (a weekend on its Saturday for any work, on its
+    # Sunday for a run that starts there); the programme's best column is CP-SAT's
+    # proven minimum and keeps the maximum.
+    p = generated_nrp(weeks=4, staff=1, max_weekends=1)
+    rng = random.Random(seed)
+    duals = {(c.case, c.day, c.shift): float(rng.randrange(50, 150)) for c in p.cover}
+    pricer = _ProgrammePricer(p, "E0")
+    found, bound = pricer.price(duals, seed)
+    _, proven = _Pricer(p, "E0", clock=WorkClock()).price(duals, seed)
+    counted = pricer.programme.counted()
+    assert counted is not None and counted.weekend_dim >= 0
+    assert proven is not None and bound is not None
+    # (CP-SAT's proven value allows some millionths a day for its rounded duals)
+    assert abs(bound - proven) < 1e-4 and abs(found[-1][0] - proven) < 1e-4
+    weekend_days = {d for w in p.weekends for d in w}
+    for _, column, _ in found:
+        assert _legal(p, column)
+        worked = {w for w, days in enumerate(p.weekends) for k in column if k[1] in days}
+        assert len(worked) <= 1 and all(k[1] >= 0 for k in column)
+    assert any(k[1] in weekend_days for k in found[-1][1])  # the weekend paid for
+
+
+def test_a_maximum_above_the_small_ones_is_still_priced(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With `SMALL_MAXIMUM` below the cap of two D nothing is counted (does not fire):
+    # the cap is priced, its bound at most CP-SAT's proven minimum.
+    monkeypatch.setattr(sequences, "SMALL_MAXIMUM", 1)
+    p = parse_nrp(one_person_week(1, max_d=2), name="week")
+    duals = _random_duals(p, 1)
+    pricer = _ProgrammePricer(p, "A")
+    _, bound = pricer.price(duals, 1)
+    _, proven = _Pricer(p, "A", clock=WorkClock()).price(duals, 1)
+    assert pricer.programme.counted() is None
+    assert proven is not None and bound is not None and bound <= proven + 1e-5
 
 
 def week_with_twin_shifts(seed: int) -> str:
@@ -331,15 +392,15 @@ def _value(programme: EmployeeProgramme, gain: np.ndarray, path: list[int]) -> f
 def test_repair_mends_the_relaxed_optimum_over_a_maximum_into_a_legal_schedule(
     seed: int,
 ) -> None:
-    # At most two D, one price round from zero prices: the programme's optimum works D
-    # on more days (the maximum broken), so without repair the only schedule is the
-    # fallback with no D at all; with it, the same optimum kept to two D on its best
-    # days (fires): legal, exactly two D, and worth more than the fallback.
+    # At most two D, priced (not counted), one price round from zero prices: the
+    # programme's optimum works D on more days (the maximum broken), so without repair
+    # the only schedule is the fallback with no D at all; with it, the same optimum kept
+    # to two D on its best days (fires): legal, exactly two D, and worth more than the fallback.
     p = parse_nrp(one_person_week(seed, max_d=2), name="week")
     plain, gain = _programme_and_gain(p, seed)
-    unrepaired = plain.price(gain, rounds=1)
+    unrepaired = plain.price(gain, rounds=1, counted=False)
     mended, _ = _programme_and_gain(p, seed)
-    repaired = mended.price(gain, rounds=1, repair=True)
+    repaired = mended.price(gain, rounds=1, repair=True, counted=False)
     d = plain.symbols.index("D")
     assert all(d not in path for path in unrepaired.schedules)
     with_d = [path for path in repaired.schedules if path.count(d) == 2]
