@@ -823,7 +823,11 @@ class EmployeeProgramme:
         return self._counted if self._counted.dims else None
 
     def _band(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
-        """`_reach` for `allowed`, cached as `_solve` caches it."""
+        """`_reach` for `allowed`, cached. The band of the employee's own days serves
+        every score that allows no more: a wider band than needed is still exact, and
+        prices, the cover's forbidden over-cover and `_restricted` only take days away
+        (its reach costs about a programme run, and was 40 % of a big pool's first pass
+        when recomputed)."""
         p = self.problem
         own = np.isfinite(self.cost)
         key = own.tobytes() if not (allowed & ~own).any() else allowed.tobytes()
@@ -1114,31 +1118,8 @@ class EmployeeProgramme:
             second[self.weekend_second] = True
         auto = self.automaton
         assert auto is not None
-        p = self.problem
         allowed = np.isfinite(score)
-        # the band of the employee's own days serves every score that allows no more:
-        # a wider band than needed is still exact, and prices, the cover's forbidden
-        # over-cover and `_restricted` only take days away (its reach costs about a
-        # programme run, and was 40 % of a big pool's first pass when recomputed)
-        own = np.isfinite(self.cost)
-        key = own.tobytes() if not (allowed & ~own).any() else allowed.tobytes()
-        if key not in self._reaches:
-            if key == own.tobytes():
-                e = self.employee
-                contract = (
-                    p.max_consecutive_days(e),
-                    e.min_consecutive_shifts,
-                    e.min_consecutive_days_off,
-                    self.upper,
-                    self.lower,
-                    key,
-                )
-                if contract not in self._shared:
-                    self._shared[contract] = self._reach(own)
-                self._reaches[key] = self._shared[contract]
-            else:
-                self._reaches[key] = self._reach(allowed)
-        forward, backward = self._reaches[key]
+        forward, backward = self._band(allowed)
         rows = _rows(auto, self.symbols)
         path = kernels.best_path(
             score,
