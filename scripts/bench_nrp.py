@@ -29,6 +29,29 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 12:11-12:37 UTC, `--workers 1 --time-limit 60`, load 2.1-4.1 (helper d15,
+  main 0867fbd): Instance15 after the exact root, `PROGRAMME_ROOT_SHARE`. Probes (a
+  stderr print, 0.4): the root LP 3,824-3,954 (36.0 short), the dive 4,052-4,578 (38-42
+  short) in 12.6-14.7 s of the 21.6 s it is given, so the root's time only delays the
+  last search. Measured, not merged (the lead: the weaker bound under load, below, and
+  a first run on a cold numba cache that ended with no roster at 0.35 where main's gave
+  4,540; not traced): 0.35 (was 0.5). Seeds 0-3 side by side (pairs at once, then
+  interleaved in one slot), each seed's runs: main 3,944 / 3,943 / 4,284 / 4,517,
+  4,505 / 4,062 / 4,396 / 4,118, 4,091 / 4,077 / 4,276 / 3,981, 3,951 / 3,947 / 4,136
+  / 4,417 (mean 4,165 over 16, load 2.1-3.9); 0.35: 4,148 / 4,038, 4,092 / 4,151,
+  4,003 / 4,050, 3,849 / 4,109 (mean 4,055 over 8, -2.6 %, better on each seed's
+  mean, load 2.5-3.9); 0.4: 3,958 / 4,025 / 4,610, 3,853 / 3,986 / 4,187, 3,953 /
+  4,229 / 4,110, 4,046 / 4,306 / 4,131 (mean 4,116 over 12, better on 3 of 4). All
+  59.9-60.2 s wall, 325-367 MB. The bound: 0.35's root under load 3.3+ often ends
+  before its Lagrangian bound passes the capacities' (3,627 in 5 of 8 runs, main 3 of
+  16; 3,776-3,824 otherwise). Instance18 (84 days, `LONG_ROOT_SHARE`) not affected,
+  not run. Dropped: a dive that refuses a step raising the restricted master's
+  shortfall by more than 0.5 (absolute: 1.0 over the root's) for the next trial (the
+  heaviest fix alone, then it forbidden), the least short taken when all do: each
+  refused step prices two or three times, and the paced dive ran out of time: 0.5
+  root, relative, seed 0 4,058 (dive 4,150, 39 short) but seed 1 4,569 (dive 7,780,
+  75 short); absolute, seed 0 dive 5,254 (50 short); with root 0.4, seeds 0-2 4,410 /
+  4,800 / 4,898 (dives 77-90 short, out of time at 20-21 s).
 - 2026-12-06 10:48-12:30 UTC, `--workers 1 --time-limit 60`, load 2.1-4.2 (helper i15,
   session 24): exact pricing of the small maxima. At an 18 s root's last duals (main
   2b63635, seed 0, LP 4,166.7, 36.0 short) the programme's best legal column missed
