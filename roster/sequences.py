@@ -286,6 +286,22 @@ def _collapsed(
     )
 
 
+def _edge_gains(
+    flat: _Transitions, score: np.ndarray, second: list[int], weekend_price: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per day and edge of `flat`, its best symbol's score and that symbol (padding
+    symbols point at a column of minus infinity); a weekend's second day (`second`)
+    charges `weekend_price` to an edge that starts a run of work."""
+    days = score.shape[0]
+    padded = np.hstack([score, np.full((days, 1), -np.inf)])[:, flat.members]
+    best_member = padded.argmax(axis=2)
+    gains = np.take_along_axis(padded, best_member[:, :, None], axis=2)[:, :, 0]
+    picks = flat.members[np.arange(len(flat.source))[None, :], best_member]
+    if len(second):
+        gains[sorted(second)] -= weekend_price * flat.fresh[None, :]
+    return gains, picks
+
+
 @dataclass
 class Priced:
     """`EmployeeProgramme.price`'s answer: legal schedules (a symbol per day, best
@@ -887,7 +903,6 @@ class EmployeeProgramme:
         assert counted is not None
         form = self._counted_edges()
         flat = form.flat
-        days = self.problem.days
         score = score.astype(np.float64)
         if counted.weekend_dim >= 0:
             weekend_price = 0.0
@@ -896,12 +911,9 @@ class EmployeeProgramme:
         forward, backward = self._band(allowed)
         low = np.maximum(0, self.lower - np.array(backward, dtype=np.int64))
         high = np.minimum(np.array(forward, dtype=np.int64), self.upper) + 1
-        padded = np.hstack([score, np.full((days, 1), -np.inf)])[:, flat.members]
-        best_member = padded.argmax(axis=2)
-        gains = np.take_along_axis(padded, best_member[:, :, None], axis=2)[:, :, 0]
-        picks = flat.members[np.arange(len(flat.source))[None, :], best_member]
-        if weekend_price:
-            gains[self.weekend_second] -= weekend_price * flat.fresh[None, :]
+        gains, picks = _edge_gains(
+            flat, score, self.weekend_second if weekend_price else [], weekend_price
+        )
         gains[~np.isfinite(gains)] = kernels.NEG
         value, back = kernels.counted_edges(
             gains,
@@ -987,16 +999,9 @@ class EmployeeProgramme:
         width, days = self.upper + 1, self.problem.days
         score = score.astype(np.float64)
         score[self.weekend_first, 1:] -= weekend_price
-        second = set(self.weekend_second) if weekend_price else set()
-        # per day and edge, its best symbol and that symbol's score (padding symbols
-        # point at a column of minus infinity)
-        padded = np.hstack([score, np.full((days, 1), -np.inf)])[:, flat.members]
-        best_member = padded.argmax(axis=2)
-        gains = np.take_along_axis(padded, best_member[:, :, None], axis=2)[:, :, 0]
-        picks = flat.members[np.arange(len(flat.source))[None, :], best_member]
-        if second:
-            rows = sorted(second)
-            gains[rows] -= weekend_price * flat.fresh[None, :]
+        gains, picks = _edge_gains(
+            flat, score, self.weekend_second if weekend_price else [], weekend_price
+        )
         lengths = sorted(set(flat.length.tolist()))
         which = np.searchsorted(lengths, flat.length)
         segment_target = flat.target[flat.starts]
