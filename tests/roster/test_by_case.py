@@ -14,6 +14,7 @@ from roster import solve
 from roster.bound import team_bound
 from roster.by_case import (
     CaseSolver,
+    _at_team_bound,
     _relieved_crew_start,
     applicable,
     case_problem,
@@ -24,6 +25,7 @@ from roster.by_case import (
     start_of,
     warm_start,
 )
+from roster.heuristic import greedy
 from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels, relieved_rotation, rotation
@@ -31,6 +33,7 @@ from roster.rotation import warm_start as whole_warm_start
 from roster.validate import validate
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, E, N, problem, rules
+from tests.roster.test_rotation import three_and_two
 
 #: Only the team and the blocks count: 3 per run of one shift type on consecutive days.
 BLOCKS_ONLY = ObjectiveWeights(
@@ -357,12 +360,15 @@ def test_each_case_starts_from_its_own_start_searched_when_above_the_team_s_boun
     # runs: 36), above the bound, so each case is searched alone: its 7 day shifts need
     # two people (6 at most each), its 7 evenings two, so 4 runs (12) a case are the
     # least, 24 in all. The crews are disjoint: together a legal roster of both cases.
+    # Each case is first searched as the crew of the bound's size (two, who cannot
+    # hold the week: its start leaves shifts uncovered, so twice the time), then from
+    # its own start over its three.
     weekly = six_for_two(7, weekly_rest_minutes=35 * 60)
     alone = separate_start(weekly)
     assert alone is not None and levels(weekly, alone) == (0, 6, 36)
     seen: list[float] = []
     start = warm_start(weekly, crew_solver(seen), 2.0)
-    assert seen == [2.0, 2.0]
+    assert seen == [4.0, 2.0, 4.0, 2.0]
     assert validate(weekly, start) == []
     assert levels(weekly, start) == (0, 6, 24)
     assert {a.employee for a in start if a.case == "K1"} == {"A", "B", "C"}
@@ -476,3 +482,63 @@ def test_a_crew_that_may_still_shrink_keeps_its_start_rather_than_be_relieved_at
     assert team_bound(p) == 5 and team_bound(with_spares) == 4
     assert _relieved_crew_start(with_spares, plain, "K1", with_spares, crew, plain) == plain
     assert _relieved_crew_start(p, plain, "K1", p, crew, plain) == relieved_rotation(p)
+
+
+def long_day_workers(night_hours: tuple[int, ...]) -> RosterProblem:
+    """`three_and_two` with D1 and D2 (who take no nights) on 40 h: 20 shifts each."""
+    p = three_and_two(night_hours)
+    return dataclasses.replace(
+        p,
+        employees=tuple(
+            dataclasses.replace(e, contract_minutes_per_week=40 * 60) if e.id[0] == "D" else e
+            for e in p.employees
+        ),
+    )
+
+
+def recording(calls: list[tuple[list[str], float]], answer: bool) -> CaseSolver:
+    """A case's search that records its pool and time and answers its start (or
+    nothing)."""
+
+    def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        calls.append((sorted(e.id for e in sub.employees), seconds))
+        return start if answer else None
+
+    return solve_case
+
+
+def test_a_start_above_the_team_s_bound_is_searched_first_as_its_night_crew() -> None:
+    # N1 and N2 on 37 h (18 shifts), N3-N5 on 30 h (15), D1 and D2 on 40 h (20), 84
+    # shifts: five hold them (the bound). The greedy's start takes six. The crew of
+    # five with the lowest night peak: N1-N4 share the 28 nights at 80 (8, 8, 6 and 6
+    # nights), with D1 (86 shifts); three night workers and D1, D2 would need 100. Its
+    # own warm start covers every shift with five: at the bound, so the search over
+    # the whole pool is not run
+    p = long_day_workers((37, 30, 30, 30))
+    part = greedy(p)
+    assert levels(p, part)[:2] == (0, 6)
+    calls: list[tuple[list[str], float]] = []
+    found = _at_team_bound(p, part, recording(calls, True), 2.0)
+    assert calls == [(["D1", "N1", "N2", "N3", "N4"], 2.0)]
+    assert levels(p, found)[:2] == (0, 5) and validate(p, found) == []
+
+
+def test_a_night_crew_short_of_its_cover_has_twice_the_time_then_the_whole_pool_is_searched() -> (
+    None
+):
+    # N2 on 32 h (16 shifts) instead: the night crew (D1, N1-N4, 84 shifts for 84)
+    # starts with a shift uncovered, so its search has twice the time; answering only
+    # its start, it does not reach the bound, and the whole pool is searched from the
+    # six; no search finding better, the start stays
+    p = long_day_workers((32, 30, 30, 30))
+    part = greedy(p)
+    calls: list[tuple[list[str], float]] = []
+    found = _at_team_bound(p, part, recording(calls, True), 2.0)
+    assert calls == [
+        (["D1", "N1", "N2", "N3", "N4"], 4.0),
+        (["D1", "D2", "N1", "N2", "N3", "N4", "N5"], 2.0),
+    ]
+    assert found == part
+    calls.clear()
+    assert _at_team_bound(p, part, recording(calls, False), 2.0) == part
+    assert len(calls) == 2
