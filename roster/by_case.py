@@ -35,6 +35,7 @@ from roster.problem import Assignment, Roster, RosterProblem
 from roster.rotation import applicable as rotation_applies
 from roster.rotation import (
     choose_teams,
+    crew_night_peak,
     levels,  # cover, team, the rest of a roster
     night_crew,
     night_rotation,
@@ -239,34 +240,45 @@ def _at_team_bound(
     sub: RosterProblem, part: Roster, solve_case: CaseSolver, seconds: float
 ) -> Roster:
     """A lone case's start `part`, whose team is above its bound, searched for
-    `seconds`: first the crew of the bound's size with the lowest night peak
-    (`rotation.night_crew`) as the whole pool, from its own warm start; then, when
-    that does not reach the bound with every shift covered, `part` over the case's
-    whole pool. The better by level.
+    `seconds`; then, unless that reached the bound with every shift covered and a
+    crew whose nights can be shared as low as the night crew's (`crew_night_peak`),
+    the crew of the bound's size with the lowest night peak (`rotation.night_crew`)
+    searched as the whole pool, from its own warm start or its nights planned first
+    (`rotation.night_rotation`), with twice the time when that start leaves a shift
+    uncovered. The better by level.
 
-    Why the crew first: the search's team level drops members for the team's size
-    only (five cases, pool 60, seed 3: the Dari case's start of six, cut to five, kept
-    two night workers beside three who take no nights, 28 nights each, a night spread
-    of 336 where three night workers hold the case's hours, 216)."""
+    Why: the search's team level drops members for the team's size only (five cases,
+    pool 60, seed 3: the Dari case's start of six, cut to five, kept two night workers
+    beside three who take no nights, 28 nights each, a night spread of 336, where
+    three night workers hold the case's hours, 216). Where it keeps a crew as good on
+    nights (seed 0: four night workers of five), the crew's search is not run."""
     best = part
-    crew = night_crew(sub, sub.cases[0].id, list(sub.employees), team_bound(sub))
-    if crew is not None:
-        crew_sub = case_problem(sub, sub.cases[0].id, crew)
-        start = whole_warm_start(crew_sub)
-        nights_first = night_rotation(crew_sub)
-        if nights_first is not None and levels(crew_sub, nights_first) < levels(crew_sub, start):
-            start = nights_first
-        # a crew whose hours just hold the case's may still start with a few shifts
-        # uncovered, and the cover level needs its time (seed 3's Dari crew from the
-        # greedy: 3 shifts, covered in 1.4 s of search, not in 0.7)
-        uncovered = levels(crew_sub, start)[0] > 0
-        found = solve_case(crew_sub, 2 * seconds if uncovered else seconds, start)
-        if found is not None and levels(sub, found) < levels(sub, best):
-            best = found
-    cover, team, _ = levels(sub, best)
-    if cover == 0 and team == sub.weights.team_member * team_bound(sub):
+    found = solve_case(sub, seconds, part)
+    if found is not None and levels(sub, found) < levels(sub, best):
+        best = found
+    case = sub.cases[0].id
+    crew = night_crew(sub, case, list(sub.employees), team_bound(sub))
+    if crew is None:
         return best
-    found = solve_case(sub, seconds, best)
+    cover, team, _ = levels(sub, best)
+    kept = [sub.employee[e] for e in sorted({a.employee for a in best})]
+    if (
+        cover == 0
+        and team == sub.weights.team_member * team_bound(sub)
+        and crew_night_peak(sub, case, kept)
+        <= crew_night_peak(sub, case, [sub.employee[e] for e in sorted(crew)])
+    ):
+        return best
+    crew_sub = case_problem(sub, case, crew)
+    start = whole_warm_start(crew_sub)
+    nights_first = night_rotation(crew_sub)
+    if nights_first is not None and levels(crew_sub, nights_first) < levels(crew_sub, start):
+        start = nights_first
+    # a crew whose hours just hold the case's may still start with a few shifts
+    # uncovered, and the cover level needs its time (seed 3's Dari crew from the
+    # greedy: 3 shifts, covered in 1.4 s of search, not in 0.7)
+    uncovered = levels(crew_sub, start)[0] > 0
+    found = solve_case(crew_sub, 2 * seconds if uncovered else seconds, start)
     if found is not None and levels(sub, found) < levels(sub, best):
         best = found
     return best

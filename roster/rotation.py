@@ -189,9 +189,9 @@ def night_crew(
     problem: RosterProblem, case_id: str, candidates: Sequence[Employee], size: int
 ) -> set[str] | None:
     """Of `candidates`, the `size` whose capacities (`capacity`) hold every shift of
-    case `case_id` with the lowest night peak (`night_peak`), the most capacity first
-    among those; None when no `size` of them hold the shifts, or there are more than
-    `MAX_CREWS` crews to compare.
+    case `case_id` with the lowest night peak (`crew_night_peak`), the most capacity
+    first among those; None when no `size` of them hold the shifts, or there are more
+    than `MAX_CREWS` crews to compare.
 
     Why: five cases, pool 60, seed 3, the Dari case's speakers who take nights are on
     30-32 h contracts but one, so the team of those who take every type needs six; cut
@@ -202,20 +202,12 @@ def night_crew(
     demand = [d for d in p.cover if d.case == case_id and d.required > 0]
     days = {d.day for d in demand}
     needed = sum(d.required for d in demand)
-    nights = sum(d.required for d in demand if p.shift[d.shift].night)
-    kinds = sorted({d.shift for d in demand})
-    types = [p.shift[sid] for sid in kinds]
-    night_types = [s for s in types if s.night]
+    types = [p.shift[sid] for sid in sorted({d.shift for d in demand})]
     if size <= 0 or len(candidates) < size or math.comb(len(candidates), size) > MAX_CREWS:
         return None
     held = {e.id: capacity(p, e, types, days) for e in candidates}
-    limits = {
-        e.id: (
-            fairness_coefficient(e) or 0,
-            capacity(p, e, night_types, days) if night_types else 0,
-        )
-        for e in candidates
-    }
+    limits = _night_limits(p, case_id, candidates)
+    nights = _nights(p, case_id)
     best: tuple[tuple[int, int, tuple[str, ...]], set[str]] | None = None
     for crew in itertools.combinations(sorted(e.id for e in candidates), size):
         total = sum(held[eid] for eid in crew)
@@ -225,6 +217,37 @@ def night_crew(
         if best is None or key < best[0]:
             best = (key, set(crew))
     return None if best is None else best[1]
+
+
+def crew_night_peak(problem: RosterProblem, case_id: str, crew: Sequence[Employee]) -> int:
+    """The lowest night peak under which `crew` can share case `case_id`'s nights, each
+    within their night capacity (`night_peak`)."""
+    limits = _night_limits(problem, case_id, crew)
+    return night_peak(list(limits.values()), _nights(problem, case_id))
+
+
+def _nights(p: RosterProblem, case_id: str) -> int:
+    return sum(
+        d.required
+        for d in p.cover
+        if d.case == case_id and d.required > 0 and p.shift[d.shift].night
+    )
+
+
+def _night_limits(
+    p: RosterProblem, case_id: str, members: Sequence[Employee]
+) -> dict[str, tuple[int, int]]:
+    """Member → (fairness coefficient, the most nights of the case they can work)."""
+    demand = [d for d in p.cover if d.case == case_id and d.required > 0]
+    days = {d.day for d in demand}
+    night_types = [p.shift[sid] for sid in sorted({d.shift for d in demand}) if p.shift[sid].night]
+    return {
+        e.id: (
+            fairness_coefficient(e) or 0,
+            capacity(p, e, night_types, days) if night_types else 0,
+        )
+        for e in members
+    }
 
 
 def night_peak(limits: Sequence[tuple[int, int]], nights: int) -> int:
@@ -721,6 +744,7 @@ def _at_its_bounds(problem: RosterProblem, roster: Roster) -> bool:
 __all__ = [
     "applicable",
     "balance_weekends",
+    "crew_night_peak",
     "cycles",
     "levels",
     "night_crew",

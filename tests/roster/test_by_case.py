@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -360,15 +361,15 @@ def test_each_case_starts_from_its_own_start_searched_when_above_the_team_s_boun
     # runs: 36), above the bound, so each case is searched alone: its 7 day shifts need
     # two people (6 at most each), its 7 evenings two, so 4 runs (12) a case are the
     # least, 24 in all. The crews are disjoint: together a legal roster of both cases.
-    # Each case is first searched as the crew of the bound's size (two, who cannot
-    # hold the week: its start leaves shifts uncovered, so twice the time), then from
-    # its own start over its three.
+    # Each case's search stays at three, so the crew of the bound's size is searched
+    # next (two, who cannot hold the week: its start leaves shifts uncovered, so twice
+    # the time), and finds no roster better by level.
     weekly = six_for_two(7, weekly_rest_minutes=35 * 60)
     alone = separate_start(weekly)
     assert alone is not None and levels(weekly, alone) == (0, 6, 36)
     seen: list[float] = []
     start = warm_start(weekly, crew_solver(seen), 2.0)
-    assert seen == [4.0, 2.0, 4.0, 2.0]
+    assert seen == [2.0, 4.0, 2.0, 4.0]
     assert validate(weekly, start) == []
     assert levels(weekly, start) == (0, 6, 24)
     assert {a.employee for a in start if a.case == "K1"} == {"A", "B", "C"}
@@ -496,49 +497,59 @@ def long_day_workers(night_hours: tuple[int, ...]) -> RosterProblem:
     )
 
 
-def recording(calls: list[tuple[list[str], float]], answer: bool) -> CaseSolver:
-    """A case's search that records its pool and time and answers its start (or
-    nothing)."""
+def recording(
+    calls: list[tuple[list[str], float]], answer: Callable[[Roster], Roster | None]
+) -> CaseSolver:
+    """A case's search that records its pool and time and answers `answer(start)`."""
 
     def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
         calls.append((sorted(e.id for e in sub.employees), seconds))
-        return start if answer else None
+        return answer(start)
 
     return solve_case
 
 
-def test_a_start_above_the_team_s_bound_is_searched_first_as_its_night_crew() -> None:
+def test_a_search_that_stays_above_the_team_s_bound_is_followed_by_the_night_crew_s() -> None:
     # N1 and N2 on 37 h (18 shifts), N3-N5 on 30 h (15), D1 and D2 on 40 h (20), 84
-    # shifts: five hold them (the bound). The greedy's start takes six. The crew of
-    # five with the lowest night peak: N1-N4 share the 28 nights at 80 (8, 8, 6 and 6
-    # nights), with D1 (86 shifts); three night workers and D1, D2 would need 100. Its
-    # own warm start covers every shift with five: at the bound, so the search over
-    # the whole pool is not run
+    # shifts: five hold them (the bound). The greedy's start takes six, and the search
+    # from it (here: answering its start) stays at six. Then the crew of five with the
+    # lowest night peak: N1-N4 share the 28 nights at 80 (8, 8, 6 and 6 nights), with
+    # D1 (86 shifts); three night workers with D1 and D2 would need 100. Its own warm
+    # start covers every shift with five: better by level, taken
     p = long_day_workers((37, 30, 30, 30))
     part = greedy(p)
     assert levels(p, part)[:2] == (0, 6)
+    everyone = ["D1", "D2", "N1", "N2", "N3", "N4", "N5"]
     calls: list[tuple[list[str], float]] = []
-    found = _at_team_bound(p, part, recording(calls, True), 2.0)
-    assert calls == [(["D1", "N1", "N2", "N3", "N4"], 2.0)]
+    found = _at_team_bound(p, part, recording(calls, lambda start: start), 2.0)
+    assert calls == [(everyone, 2.0), (["D1", "N1", "N2", "N3", "N4"], 2.0)]
     assert levels(p, found)[:2] == (0, 5) and validate(p, found) == []
+    assert {a.employee for a in found} == {"D1", "N1", "N2", "N3", "N4"}
 
 
-def test_a_night_crew_short_of_its_cover_has_twice_the_time_then_the_whole_pool_is_searched() -> (
-    None
-):
+def test_a_search_that_reaches_the_bound_with_as_low_a_night_peak_is_not_followed() -> None:
+    # the search over the whole pool answers the night crew's own roster (five, every
+    # shift covered, the nights shareable at 80): nothing for the crew's search to win
+    p = long_day_workers((37, 30, 30, 30))
+    crews = whole_warm_start(case_problem(p, "K1", {"D1", "N1", "N2", "N3", "N4"}))
+    calls: list[tuple[list[str], float]] = []
+    found = _at_team_bound(p, greedy(p), recording(calls, lambda start: crews), 2.0)
+    assert [pool for pool, _ in calls] == [["D1", "D2", "N1", "N2", "N3", "N4", "N5"]]
+    assert found == crews
+
+
+def test_a_night_crew_short_of_its_cover_is_searched_for_twice_the_time() -> None:
     # N2 on 32 h (16 shifts) instead: the night crew (D1, N1-N4, 84 shifts for 84)
-    # starts with a shift uncovered, so its search has twice the time; answering only
-    # its start, it does not reach the bound, and the whole pool is searched from the
-    # six; no search finding better, the start stays
+    # starts with a shift uncovered, so its search has twice the time; no search
+    # finding better (answering their starts, or nothing), the start stays
     p = long_day_workers((32, 30, 30, 30))
     part = greedy(p)
     calls: list[tuple[list[str], float]] = []
-    found = _at_team_bound(p, part, recording(calls, True), 2.0)
+    assert _at_team_bound(p, part, recording(calls, lambda start: start), 2.0) == part
     assert calls == [
-        (["D1", "N1", "N2", "N3", "N4"], 4.0),
         (["D1", "D2", "N1", "N2", "N3", "N4", "N5"], 2.0),
+        (["D1", "N1", "N2", "N3", "N4"], 4.0),
     ]
-    assert found == part
     calls.clear()
-    assert _at_team_bound(p, part, recording(calls, False), 2.0) == part
+    assert _at_team_bound(p, part, recording(calls, lambda start: None), 2.0) == part
     assert len(calls) == 2
