@@ -553,3 +553,19 @@ def test_a_night_crew_short_of_its_cover_is_searched_for_twice_the_time() -> Non
     calls.clear()
     assert _at_team_bound(p, part, recording(calls, lambda start: None), 2.0) == part
     assert len(calls) == 2
+
+
+def test_a_crew_whose_nights_stay_below_the_pool_s_peak_is_kept() -> None:
+    # N1-N5 on 37 h: the night crew is the five of them, the 28 nights shareable at
+    # 60 (6 each); the search answers D1 with N1-N4 (every shift covered, team 5), whose
+    # nights need 70. Alone, the night crew's search follows; with another case's
+    # night crew at 70 (the pool's peak at least that), it is not run
+    p = three_and_two((37, 37, 37, 37))
+    four = whole_warm_start(case_problem(p, "K1", {"D1", "N1", "N2", "N3", "N4"}))
+    assert levels(p, four)[:2] == (0, 5)
+    calls: list[tuple[list[str], float]] = []
+    _at_team_bound(p, greedy(p), recording(calls, lambda start: four), 2.0)
+    assert [pool for pool, _ in calls][1:] == [["N1", "N2", "N3", "N4", "N5"]]
+    calls.clear()
+    kept = _at_team_bound(p, greedy(p), recording(calls, lambda start: four), 2.0, 70)
+    assert len(calls) == 1 and kept == four
