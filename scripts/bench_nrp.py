@@ -29,6 +29,37 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 14:10-14:48 UTC, `--workers 1 --time-limit 60`, load 2.1-6.6 (helper w13,
+  main ede57fa): Instance13, weekends freed for all 120 employees (the rest fixed) beside
+  the employee groups. None kept (branch w13, commits 203f734, 5ad5f84, e9986fa:
+  `windows.improve_weekends` over `windows.search_days`, and a tiny test where a chain of
+  three employees pairs a weekend that groups of two cannot). Capacity or search? Main's
+  rosters (seeds 0 / 1 at load 2: 3,143 / 2,833, 24 / 21 short, all on weekends): 40 / 39
+  weekends worked on one day, 1 / 0 weekend allowances unused, and of the 120 at most one
+  could take a short cell as the roster stands (CU, DJ or F: 600-720 minutes spare and
+  the weekend day free); every other is at its maximum minutes (most also out of weekend
+  allowances or at the type's maximum). The short cells ask 16,320 / 13,920 minutes, the
+  unused minutes are 12,000 / 9,240, but in pieces: 69 / 75 employees at 0, 41 / 36 at
+  120-240, 8 / 2 at 480 or more. So capacity holds only the cover bound's 3 persons
+  (941,160 minutes asked, 939,000 allowed); the rest is a search over minutes: a one-day
+  weekend paired hands a weekday shift to someone whose 120-240 spare minutes take it
+  only by trading a shorter type for a longer one elsewhere in the month. Probes from
+  those two rosters (all employees free on the days named, 7 fixed days of margin, the
+  four weekends in turn): Friday to Monday, 6 s each, gained 53 / 43 (no person of
+  cover); the week's Monday to the Tuesday after, 8 s, 170 / 122 (a person each); two
+  weeks, 12 s, 159 (seed 0); Friday to Monday plus 6 random weekdays, 8 s, 36 (seed 0);
+  32 s of main's groups from the same rosters 76 / 258. Benchmark side by side, main /
+  this, seeds 0-3: (A) spells of two groups (12 s) and one Monday-Tuesday weekend (8 s,
+  the most short first) in turn: 3,274 / 4,688 (seed 0; stopped); (B) groups, then the
+  last 16 s weekends (one fits: the build forecast of a 21-28-day window is 6.8-9 s):
+  5,185 / 4,010, 3,613 / 4,392, 3,889 / 4,519, 3,651 / 4,195 (means 4,085 / 4,279,
+  load 3.9-6.6); (C) the windows only as wide as splits no weekend (16-23 days), the last
+  17 s (two fit): 3,257 / 3,892, 3,263 / 3,791, 3,379 / 3,991, 4,001 / 4,411 (means
+  3,475 / 4,021, +15.7 %, worse on 4 of 4, load 3.7-5.4). The weekends take the time of
+  two or three groups (5 groups against main's 7-9) and gain less than they would: no run
+  ended a person shorter. Instance15 does not take this path (not run). What holds
+  Instance13 is packing minutes across the month, which neither a few employees over the
+  month nor everyone over a week and a half reaches in 8 s.
 - 2026-12-06 12:11-12:37 UTC, `--workers 1 --time-limit 60`, load 2.1-4.1 (helper d15,
   main 0867fbd): Instance15 after the exact root, `PROGRAMME_ROOT_SHARE`. Probes (a
   stderr print, 0.4): the root LP 3,824-3,954 (36.0 short), the dive 4,052-4,578 (38-42
