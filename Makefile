@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
-setup: $(STAMP) chromium
+setup: $(STAMP) $(VENV)/.kernels chromium
+
+# The roster programme's numba kernels, compiled into numba's cache once here rather than
+# inside the first solve's time limit (roster/warm_up.py).
+$(VENV)/.kernels: $(STAMP) roster/kernels.py
+	$(BIN)/python -m roster.warm_up
+	touch $@
 
 # The browser tests (tests/web) drive Debian's Chromium; Playwright's own browser download
 # is not used.

@@ -20,6 +20,7 @@ Both clocks have `now()`, a point on their own scale to set deadlines against.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -71,19 +72,23 @@ class WorkClock(WallClock):
     deterministic = True
 
     def __init__(
-        self, wall_start: float | None = None, work_per_second: float = WORK_PER_SECOND
+        self,
+        work_per_second: float = WORK_PER_SECOND,
+        wall: Callable[[], float] = time.perf_counter,
     ) -> None:
-        """`work_per_second`: deterministic time counted as one second of a budget."""
+        """`work_per_second`: deterministic time counted as one second of a budget;
+        `wall`: the wall clock the guard reads (its start is now)."""
         if not work_per_second > 0:
             raise ValueError(f"work_per_second must be positive, got {work_per_second}")
         self._spent = 0.0
-        self._wall_start = time.perf_counter() if wall_start is None else wall_start
+        self._wall = wall
+        self._wall_start = wall()
         self.work_per_second = work_per_second
 
     def now(self) -> float:
         """Work spent, in seconds at `work_per_second`; or, once the wall clock has run
         past the guard, the wall time scaled down by it (every budget then ends)."""
-        wall = time.perf_counter() - self._wall_start - WALL_GUARD_SECONDS
+        wall = self._wall() - self._wall_start - WALL_GUARD_SECONDS
         return max(self._spent / self.work_per_second, wall / WALL_GUARD_FACTOR)
 
     def limit(self, solver: cp_model.CpSolver, seconds: float) -> None:

@@ -5,9 +5,9 @@ values a day) and its days many: numpy spent nearly all of a run calling into it
 (159 ms a run, 8 numpy calls per shift length and day), where these loops take a few
 milliseconds. They compile on first use (5-6 s on the loaded 2-core machine, inside
 the caller's time) into numba's cache beside this module (`__pycache__`, as Python's
-own bytecode), which later processes load in half a second: a 6 s test solve, or the
-first solve of a server, would otherwise spend its time compiling. They are the only
-code path: the tests run them too.
+own bytecode), which later processes load in half a second; `make setup` compiles them
+ahead (`roster.warm_up`), so that no solve spends its time limit compiling. They are
+the only code path: the tests run them too.
 
 The automaton comes as rows, one per (symbol, target state): `row_target`,
 `row_symbol`, `row_fresh` (1.0 where the target starts a run of work) and the row's

@@ -827,16 +827,17 @@ class EmployeeProgramme:
         if self._counted is None:
             self._counted = _counted(self)
             if self._counted.dims and (
-                self.automaton is None
-                or not self._counted_edges().fits  # back-pointers are bytes
-                or self.problem.days
-                * self._counted_edges().flat.states
-                * len(self._counted.digits)
-                * (self.upper + 1)
-                > COUNTED_CELLS  # the back-pointers' bytes at most
+                self.automaton is None or not self._counts_fit(self._counted_edges())
             ):
                 self._counted.dims = []
         return self._counted if self._counted.dims else None
+
+    def _counts_fit(self, edges: _CountedEdges) -> bool:
+        """Whether the counted programme's back-pointers fit: bytes (a segment of at
+        most 255 edges) and at most `COUNTED_CELLS` of them."""
+        assert self._counted is not None
+        cells = self.problem.days * edges.flat.states * len(self._counted.digits) * (self.upper + 1)
+        return edges.fits and cells <= COUNTED_CELLS
 
     def _band(self, allowed: np.ndarray) -> tuple[list[int], list[int]]:
         """`_reach` for `allowed`, cached. The band of the employee's own days serves

@@ -29,6 +29,75 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 14:11-14:52 UTC, `--workers 1`, load 2.1-6.6 (helper pool, main ede57fa):
+  the restricted master as an integer programme again, now that Instance15's root
+  converges (LP 3,825-3,850, 36.0 persons short). Probes (`/tmp` scripts: column
+  generation as `solve_nrp` runs it, 57.6 s x its share, its pool, root LP and dive
+  pickled; then one column per employee, cover slack at the real under/over weights, own
+  costs from the pool, hinted with the dive; master cost = the roster's objective, each
+  answer validated). Instance15 seed 0 (root 17.6 s, 6,365 columns, 8,556 after the
+  dive; dive 4,156, 39 short): the root LP's support with the dive's columns (268) SCIP
+  proves 4,155 optimal in 3.8 s (CP-SAT 4,156 in 5 s); the 10 / 30 / 100 columns of
+  least reduced cost at the root's duals an employee (479 / 1,367 / 4,421) 4,156 in 5
+  and 20 s (SCIP, bounds 3,833 / 3,825 / 3,825); CP-SAT over the root's or the whole
+  pool (5,422-8,556 columns) no roster in 3 and 10 s (presolve); HiGHS (via pywraplp) no
+  roster in 5 s on any, and a segfault when hinted. The cover alone (own costs 0) over
+  the support: 39 short, proven (bound 3,959). Seed 1 (dive 4,159, 39 short): support /
+  10 / 30 an employee 4,159 (SCIP 5 s). Instance18 (root 9-10 s, LP 4,417.3, 42.5 short,
+  bound 4,418): seed 0 dive 4,672 (45 short): support (162) proven 4,672 in 3.1 s, 10 an
+  employee proven 4,672 in 0.1 s, 30 4,672 (bound 4,599); seed 1 dive 4,765 (46): 10 an
+  employee proven 4,765 in 0.3 s, support and 30 4,765 in 5 s. Columns priced at the
+  root's duals perturbed (20 draws, N(0, 10) and N(0, 30) per demand, 45 x 20 programme
+  runs: 6.7-10 s; 5,300 new columns) added to the support: those of reduced cost at most
+  5 (86 / 46 columns) proven or stuck at the dive (4,087, 38 short; 4,160, 39), at most
+  20 (3,563-4,322) the dive in 10 s. So the dive is optimal, or the best found, over its
+  pool and the LP face near the root: the 3 persons the dive loses to the LP are an
+  integrality gap of the pool (the LP's 36 short is the nights' capacity, n1 84 of 104
+  and n2 78 of 94, all worked; the dive's 2-4 more are nights on over-covered days), not
+  a rounding the pool can undo; the IP was not put in `solve_nrp`. At the root instead
+  of the dive (its columns alone, no hint): Instance15 support 9,575 (93 short; bound
+  4,048), 10 an employee 5,844 (56); Instance18 9,498 and 8,812 (SCIP, 5 s). Main's last
+  search from such dives (seeds 0, 1, load 4-6): 4,075 (38 short: the 36 nights and 2
+  weekend days; requests 225, the best known's 229) and 4,172 (39: the nights and 3
+  weekend day shifts; requests 220): what the last search leaves is weekend cover. Also
+  tried: the dives' master with under-cover charged 3 (or 10) times its weight
+  (`_Master.weigh_cover`), dives alone, seeds 0-3: x1 4,679 / 4,462 / 4,168 / 4,272
+  (41.3 short on average), x3 4,273 / 4,359 / 4,356 / 4,064 (40.0), x10 4,466 / 4,163 /
+  4,164 / 4,361 (40.3); the requests stay at 197-216 either way (the dive's loss is not a trade
+  against them). The benchmark, main / x3 (env switch; pairs started together, load
+  3.6-5.1), seeds 0-3: 3,960 / 4,272, 3,953 / 4,057, 4,037 / 4,158, 4,053 / 4,054 (means
+  4,001 / 4,135, +3.4 %, worse on 4 of 4; bounds 3,788-3,818 / 3,725-3,813): dropped.
+- 2026-12-06 14:10-14:48 UTC, `--workers 1 --time-limit 60`, load 2.1-6.6 (helper w13,
+  main ede57fa): Instance13, weekends freed for all 120 employees (the rest fixed) beside
+  the employee groups. None kept (branch w13, commits 203f734, 5ad5f84, e9986fa:
+  `windows.improve_weekends` over `windows.search_days`, and a tiny test where a chain of
+  three employees pairs a weekend that groups of two cannot). Capacity or search? Main's
+  rosters (seeds 0 / 1 at load 2: 3,143 / 2,833, 24 / 21 short, all on weekends): 40 / 39
+  weekends worked on one day, 1 / 0 weekend allowances unused, and of the 120 at most one
+  could take a short cell as the roster stands (CU, DJ or F: 600-720 minutes spare and
+  the weekend day free); every other is at its maximum minutes (most also out of weekend
+  allowances or at the type's maximum). The short cells ask 16,320 / 13,920 minutes, the
+  unused minutes are 12,000 / 9,240, but in pieces: 69 / 75 employees at 0, 41 / 36 at
+  120-240, 8 / 2 at 480 or more. So capacity holds only the cover bound's 3 persons
+  (941,160 minutes asked, 939,000 allowed); the rest is a search over minutes: a one-day
+  weekend paired hands a weekday shift to someone whose 120-240 spare minutes take it
+  only by trading a shorter type for a longer one elsewhere in the month. Probes from
+  those two rosters (all employees free on the days named, 7 fixed days of margin, the
+  four weekends in turn): Friday to Monday, 6 s each, gained 53 / 43 (no person of
+  cover); the week's Monday to the Tuesday after, 8 s, 170 / 122 (a person each); two
+  weeks, 12 s, 159 (seed 0); Friday to Monday plus 6 random weekdays, 8 s, 36 (seed 0);
+  32 s of main's groups from the same rosters 76 / 258. Benchmark side by side, main /
+  this, seeds 0-3: (A) spells of two groups (12 s) and one Monday-Tuesday weekend (8 s,
+  the most short first) in turn: 3,274 / 4,688 (seed 0; stopped); (B) groups, then the
+  last 16 s weekends (one fits: the build forecast of a 21-28-day window is 6.8-9 s):
+  5,185 / 4,010, 3,613 / 4,392, 3,889 / 4,519, 3,651 / 4,195 (means 4,085 / 4,279,
+  load 3.9-6.6); (C) the windows only as wide as splits no weekend (16-23 days), the last
+  17 s (two fit): 3,257 / 3,892, 3,263 / 3,791, 3,379 / 3,991, 4,001 / 4,411 (means
+  3,475 / 4,021, +15.7 %, worse on 4 of 4, load 3.7-5.4). The weekends take the time of
+  two or three groups (5 groups against main's 7-9) and gain less than they would: no run
+  ended a person shorter. Instance15 does not take this path (not run). What holds
+  Instance13 is packing minutes across the month, which neither a few employees over the
+  month nor everyone over a week and a half reaches in 8 s.
 - 2026-12-06 12:11-12:37 UTC, `--workers 1 --time-limit 60`, load 2.1-4.1 (helper d15,
   main 0867fbd): Instance15 after the exact root, `PROGRAMME_ROOT_SHARE`. Probes (a
   stderr print, 0.4): the root LP 3,824-3,954 (36.0 short), the dive 4,052-4,578 (38-42

@@ -5,7 +5,6 @@ far is kept."""
 from __future__ import annotations
 
 import random
-import time
 
 from matcher.core import SolveOptions, solve_core
 from matcher.gap import check_assignment, gap_core
@@ -24,17 +23,20 @@ def _type_d_gap(agents: int, jobs: int, seed: int) -> GapInstance:
 
 
 class StopAfterFirstSolution:
+    """Asks for a stop once a solution is reported, and counts the polls that find the
+    stop asked: the search goes on being polled until it has stopped."""
+
     def __init__(self) -> None:
         self.found: list[float] = []
-        self.asked_at: float | None = None
+        self.polls_after_asking = 0
 
     def on_solution(self, objective: float, bound: float) -> None:
         self.found.append(objective)
 
     def __call__(self) -> bool:
-        if self.found and self.asked_at is None:
-            self.asked_at = time.perf_counter()
-        return self.asked_at is not None
+        if self.found:
+            self.polls_after_asking += 1
+        return bool(self.found)
 
 
 def test_a_stopped_search_returns_its_best_assignment_before_its_time_limit() -> None:
@@ -47,11 +49,11 @@ def test_a_stopped_search_returns_its_best_assignment_before_its_time_limit() ->
         on_solution=stop.on_solution,
         should_stop=stop,
     )
-    returned = time.perf_counter()
-    assert stop.asked_at is not None, "no solution was reported"
-    # the stop took effect rather than the limit: polled every 50 ms, CP-SAT stops at
-    # once (how fast is a benchmark figure); an unheeded stop would run the whole 600 s
-    assert returned - stop.asked_at < time_limit / 2
+    assert stop.found, "no solution was reported"
+    # the stop took effect rather than the limit: polled every 50 ms, an unheeded stop
+    # would be polled about 12,000 times over the 600 s; CP-SAT stops within a poll or
+    # two of the request (how fast is a benchmark figure, not asserted here)
+    assert 1 <= stop.polls_after_asking < 1_000
     assert result.status is SolveStatus.FEASIBLE  # stopped: not proven
     assert result.objective is not None
     assert check_assignment(instance, result.agent_of_item) == -result.objective

@@ -35,11 +35,30 @@ def sleep_then(seconds: float, value: int) -> int:
     return value
 
 
-def busy_interval(seconds: float) -> tuple[float, float]:
-    """When the task ran (its process's view of the monotonic clock)."""
-    started = time.perf_counter()
-    time.sleep(seconds)
-    return started, time.perf_counter()
+def alone(marks: Path, key: str) -> bool:
+    """Whether no other task ran while this one did: each marks itself running in
+    `marks` (and unmarks at its end), then looks for another's mark for 2 s."""
+    mine = marks / key
+    mine.touch()
+    try:
+        for _ in range(20):
+            if any(mark != mine for mark in marks.iterdir()):
+                return False
+            time.sleep(0.1)
+        return True
+    finally:
+        mine.unlink()
+
+
+def met(marks: Path, key: str, others: int) -> bool:
+    """Whether this task saw `others` other tasks running beside it: each marks itself
+    running in `marks`, then waits (up to a minute) for the others' marks."""
+    (marks / key).touch()
+    for _ in range(600):
+        if len(list(marks.iterdir())) > others:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def by_key(results: list[Finished[int]]) -> dict[str, int | None]:
@@ -68,17 +87,17 @@ def test_results_stream_in_the_order_they_finish():
     assert order == ["fast", "slow"]
 
 
-def test_a_task_declaring_all_cpus_runs_alone():
-    # two 2-CPU tasks on a 2-CPU budget run one after the other, never side by side
-    # (perf_counter is the system-wide monotonic clock: comparable across processes)
-    tasks = [Task(k, busy_interval, (0.5,), cpus=2) for k in ("a", "b")]
-    spans = sorted(r.value for r in LocalExecutor(cpus=2).run(tasks) if r.value is not None)
-    assert len(spans) == 2
-    assert spans[0][1] <= spans[1][0]
-    # one CPU each: side by side (long enough to cover the two workers' start-up skew)
-    tasks = [Task(k, busy_interval, (3.0,), cpus=1) for k in ("a", "b")]
-    spans = sorted(r.value for r in LocalExecutor(cpus=2).run(tasks) if r.value is not None)
-    assert spans[1][0] < spans[0][1]
+def test_a_task_declaring_all_cpus_runs_alone(tmp_path: Path):
+    # two 2-CPU tasks on a 2-CPU budget run one after the other: neither sees the
+    # other's mark (side by side, the second would see the first's for half a second)
+    alone_marks, side_marks = tmp_path / "alone", tmp_path / "side"
+    alone_marks.mkdir()
+    side_marks.mkdir()
+    tasks = [Task(k, alone, (alone_marks, k), cpus=2) for k in ("a", "b")]
+    assert [r.value for r in LocalExecutor(cpus=2).run(tasks)] == [True, True]
+    # one CPU each: side by side, each sees the other's mark
+    tasks = [Task(k, met, (side_marks, k, 1), cpus=1) for k in ("a", "b")]
+    assert [r.value for r in LocalExecutor(cpus=2).run(tasks)] == [True, True]
 
 
 def sleep_then_mark(seconds: float, value: int, done: Path) -> int:
