@@ -695,7 +695,7 @@ the greedy left 3 shifts uncovered, nights first none, 578 for the rest), with t
 the time when its start leaves a shift uncovered (the cover level took 1.4 s). Seed
 3 then starts at 25 (warm start 11.9 s), the team level is held, the cases have 25 s
 instead of 13. Measured side by side with main (ede57fa), `--only five`: seed 3
-1,301, 1,256, 1,259 (mean 1,272, 29.1 % above 985; night 216, blocks 732-762,
+1,256, 1,259 and, before the pool's peak below, 1,301 (mean 1,272, 29.1 % above 985; night 216, blocks 732-762,
 isolated 24-36, faces 142, weekend 120) against main's 1,456, 1,496 (team 26, bound
 921), 1,490 (mean 1,481, 50 % above 985; night 310 in each); seed 0 1,122 against
 main's 1,122 (the same path: K4's search keeps C08, who takes no nights, night 140,
@@ -706,12 +706,14 @@ against 19,168 and 19,442; 2,851 and 1,316 against 1,652 and 2,228; 1,444 and 1,
 against 1,326 and 1,764: the team and cover levels' draws. `--only full`: no path
 changed (one case: `choose_teams` gives the same teams on seeds 0-4,
 and `_at_team_bound` runs only in several cases' separate start). Tried and dropped:
-the night crew searched first, before the case's own search: seed 0 1,173 and 1,163
-against main's 1,144 and 1,147 beside them (K4's night crew, C10 for C08, cannot
-cover one shift, cover proven at 1,280 in 0.4 s, and its 4.4 s came out of the cases'
-later time); seed 3 1,301 with it. The 20 % target: seed 0 as main (19 %); seed 3 at
-27-32 %, the rest of its gap blocks (+160-190 on 570) and faces (+68 on 74: its faces
-bound is lower than seed 0's 90, since the night peak it allows is higher), the search.
+the night crew searched first, before the case's own search: seed 0 1,173 against
+main's 1,144 beside it (seed 3 in a probe 1,288); the night crew searched whenever
+the case's kept crew could share its nights lower, without the pool's peak: seed 0
+1,163 against 1,147 (K4's night crew, C10 for C08, cannot cover one shift, its cover
+proven at 1,280 in 0.4 s, and its 4.4 s came out of the cases' later time; K4's night
+peak was below the pool's either way). The 20 % target: seed 0 as main (19 %); seed 3
+at 27-32 %, the rest of its gap blocks (+160-190 on 570) and faces (+68 on 74: its
+faces bound is lower than seed 0's 90, since the night peak it allows is higher), the search.
 """
 
 from __future__ import annotations
