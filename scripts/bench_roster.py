@@ -695,9 +695,10 @@ the greedy left 3 shifts uncovered, nights first none, 578 for the rest), with t
 the time when its start leaves a shift uncovered (the cover level took 1.4 s). Seed
 3 then starts at 25 (warm start 11.9 s), the team level is held, the cases have 25 s
 instead of 13. Measured side by side with main (ede57fa), `--only five`: seed 3
-1,256, 1,259 and, before the pool's peak below, 1,301 (mean 1,272, 29.1 % above 985; night 216, blocks 732-762,
-isolated 24-36, faces 142, weekend 120) against main's 1,456, 1,496 (team 26, bound
-921), 1,490 (mean 1,481, 50 % above 985; night 310 in each); seed 0 1,122 against
+1,256, 1,259 and, before the pool's peak below, 1,301 (mean 1,272, 29.1 % above 985;
+night 216, blocks 732-762, isolated 24-36, faces 142, weekend 120) against main's
+1,456, 1,496 (team 26, bound 921), 1,490 (mean 1,481, 50 % above 985; night 310 in
+each); seed 0 1,122 against
 main's 1,122 (the same path: K4's search keeps C08, who takes no nights, night 140,
 below K3's night crew's 156, so no crew search; the same roster term by term); seeds
 1, 2 and 4 take main's path (their separate start leaves a shift without its
