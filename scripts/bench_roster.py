@@ -694,19 +694,21 @@ round those who take every type in blocks, the rest to the greedy; seed 3's K3 c
 the greedy left 3 shifts uncovered, nights first none, 578 for the rest), with twice
 the time when its start leaves a shift uncovered (the cover level took 1.4 s). Seed
 3 then starts at 25 (warm start 11.9 s), the team level is held, the cases have 25 s
-instead of 13. Measured side by side with main (ede57fa), `--only five`: seed 3
-1,256, 1,259 and, before the pool's peak below, 1,301 (mean 1,272, 29.1 % above 985;
-night 216, blocks 732-762, isolated 24-36, faces 142, weekend 120) against main's
-1,456, 1,496 (team 26, bound 921), 1,490 (mean 1,481, 50 % above 985; night 310 in
-each); seed 0 1,122 against
-main's 1,122 (the same path: K4's search keeps C08, who takes no nights, night 140,
-below K3's night crew's 156, so no crew search; the same roster term by term); seeds
-1, 2 and 4 take main's path (their separate start leaves a shift without its
+instead of 13. Measured side by side with main (ede57fa; the last pair of each seed
+with main at 15022a7 merged on both sides), `--only five`: seed 3 1,256, 1,259, 1,258
+and, before the pool's peak below, 1,301 (mean 1,269, 28.8 % above 985; night 216,
+blocks 723-762, isolated 24-36, faces 142, weekend 120) against main's 1,456, 1,496
+(team 26, bound 921), 1,490 (night 310 in each of the three) and 1,575 (team 26,
+isolated 200; mean 1,504, 53 % above 985); seed 0 1,122 and 1,147 against main's
+1,122 and 1,111 (mean 1,135 against 1,117, 20.6 and 18.7 %; the same path: K4's
+search keeps C08, who takes no nights, night 140, below K3's night crew's 156, so no
+crew search; the first pair the same roster term by term); seeds 1, 2 and 4 take
+main's path (their separate start leaves a shift without its
 language, so none; the warm starts hash alike): 18,796 (61.3 s at load 9) and 18,802
 against 19,168 and 19,442; 2,851 and 1,316 against 1,652 and 2,228; 1,444 and 1,291
 against 1,326 and 1,764: the team and cover levels' draws. `--only full`: no path
-changed (one case: `choose_teams` gives the same teams on seeds 0-4,
-and `_at_team_bound` runs only in several cases' separate start). Tried and dropped:
+changed (one case: `choose_teams` gives the same teams on seeds 0-4, and
+`_at_team_bound` runs only in several cases' separate start). Tried and dropped:
 the night crew searched first, before the case's own search: seed 0 1,173 against
 main's 1,144 beside it (seed 3 in a probe 1,288); the night crew searched whenever
 the case's kept crew could share its nights lower, without the pool's peak: seed 0
