@@ -702,8 +702,10 @@ blocks 723-762, isolated 24-36, faces 142, weekend 120) against main's 1,456, 1,
 isolated 200; mean 1,504, 53 % above 985); seed 0 1,122 and 1,147 against main's
 1,122 and 1,111 (mean 1,135 against 1,117, 20.6 and 18.7 %; the same path: K4's
 search keeps C08, who takes no nights, night 140, below K3's night crew's 156, so no
-crew search; the first pair the same roster term by term); seeds 1, 2 and 4 take
-main's path (their separate start leaves a shift without its
+crew search; the first pair the same roster term by term; with `--reproducible`,
+15:21-15:28, not the same path: 1,150 against main's 1,191, night 156 against 200, so
+some case's search kept a crew above the pool's peak there and its crew was searched,
+not traced); seeds 1, 2 and 4 take main's path (their separate start leaves a shift without its
 language, so none; the warm starts hash alike): 18,796 (61.3 s at load 9) and 18,802
 against 19,168 and 19,442; 2,851 and 1,316 against 1,652 and 2,228; 1,444 and 1,291
 against 1,326 and 1,764: the team and cover levels' draws. `--only full`: no path
