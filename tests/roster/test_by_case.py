@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from roster import solve
 from roster.bound import team_bound
 from roster.by_case import (
     CaseSolver,
+    _at_team_bound,
     _relieved_crew_start,
     applicable,
     case_problem,
@@ -24,6 +26,7 @@ from roster.by_case import (
     start_of,
     warm_start,
 )
+from roster.heuristic import greedy
 from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels, relieved_rotation, rotation
@@ -31,6 +34,7 @@ from roster.rotation import warm_start as whole_warm_start
 from roster.validate import validate
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, E, N, problem, rules
+from tests.roster.test_rotation import three_and_two
 
 #: Only the team and the blocks count: 3 per run of one shift type on consecutive days.
 BLOCKS_ONLY = ObjectiveWeights(
@@ -357,12 +361,15 @@ def test_each_case_starts_from_its_own_start_searched_when_above_the_team_s_boun
     # runs: 36), above the bound, so each case is searched alone: its 7 day shifts need
     # two people (6 at most each), its 7 evenings two, so 4 runs (12) a case are the
     # least, 24 in all. The crews are disjoint: together a legal roster of both cases.
+    # Each case's search stays at three, so the crew of the bound's size is searched
+    # next (two, who cannot hold the week: its start leaves shifts uncovered, so twice
+    # the time), and finds no roster better by level.
     weekly = six_for_two(7, weekly_rest_minutes=35 * 60)
     alone = separate_start(weekly)
     assert alone is not None and levels(weekly, alone) == (0, 6, 36)
     seen: list[float] = []
     start = warm_start(weekly, crew_solver(seen), 2.0)
-    assert seen == [2.0, 2.0]
+    assert seen == [2.0, 4.0, 2.0, 4.0]
     assert validate(weekly, start) == []
     assert levels(weekly, start) == (0, 6, 24)
     assert {a.employee for a in start if a.case == "K1"} == {"A", "B", "C"}
@@ -476,3 +483,89 @@ def test_a_crew_that_may_still_shrink_keeps_its_start_rather_than_be_relieved_at
     assert team_bound(p) == 5 and team_bound(with_spares) == 4
     assert _relieved_crew_start(with_spares, plain, "K1", with_spares, crew, plain) == plain
     assert _relieved_crew_start(p, plain, "K1", p, crew, plain) == relieved_rotation(p)
+
+
+def long_day_workers(night_hours: tuple[int, ...]) -> RosterProblem:
+    """`three_and_two` with D1 and D2 (who take no nights) on 40 h: 20 shifts each."""
+    p = three_and_two(night_hours)
+    return dataclasses.replace(
+        p,
+        employees=tuple(
+            dataclasses.replace(e, contract_minutes_per_week=40 * 60) if e.id[0] == "D" else e
+            for e in p.employees
+        ),
+    )
+
+
+def recording(
+    calls: list[tuple[list[str], float]], answer: Callable[[Roster], Roster | None]
+) -> CaseSolver:
+    """A case's search that records its pool and time and answers `answer(start)`."""
+
+    def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        calls.append((sorted(e.id for e in sub.employees), seconds))
+        return answer(start)
+
+    return solve_case
+
+
+def test_a_search_that_stays_above_the_team_s_bound_is_followed_by_the_night_crew_s() -> None:
+    # N1 and N2 on 37 h (18 shifts), N3-N5 on 30 h (15), D1 and D2 on 40 h (20), 84
+    # shifts: five hold them (the bound). The greedy's start takes six, and the search
+    # from it (here: answering its start) stays at six. Then the crew of five with the
+    # lowest night peak: N1-N4 share the 28 nights at 80 (8, 8, 6 and 6 nights), with
+    # D1 (86 shifts); three night workers with D1 and D2 would need 100. Its own warm
+    # start covers every shift with five: better by level, taken
+    p = long_day_workers((37, 30, 30, 30))
+    part = greedy(p)
+    assert levels(p, part)[:2] == (0, 6)
+    everyone = ["D1", "D2", "N1", "N2", "N3", "N4", "N5"]
+    calls: list[tuple[list[str], float]] = []
+    found = _at_team_bound(p, part, recording(calls, lambda start: start), 2.0)
+    assert calls == [(everyone, 2.0), (["D1", "N1", "N2", "N3", "N4"], 2.0)]
+    assert levels(p, found)[:2] == (0, 5) and validate(p, found) == []
+    assert {a.employee for a in found} == {"D1", "N1", "N2", "N3", "N4"}
+
+
+def test_a_search_that_reaches_the_bound_with_as_low_a_night_peak_is_not_followed() -> None:
+    # the search over the whole pool answers the night crew's own roster (five, every
+    # shift covered, the nights shareable at 80): nothing for the crew's search to win
+    p = long_day_workers((37, 30, 30, 30))
+    crews = whole_warm_start(case_problem(p, "K1", {"D1", "N1", "N2", "N3", "N4"}))
+    calls: list[tuple[list[str], float]] = []
+    found = _at_team_bound(p, greedy(p), recording(calls, lambda start: crews), 2.0)
+    assert [pool for pool, _ in calls] == [["D1", "D2", "N1", "N2", "N3", "N4", "N5"]]
+    assert found == crews
+
+
+def test_a_night_crew_short_of_its_cover_is_searched_for_twice_the_time() -> None:
+    # N2 on 32 h (16 shifts) instead: the night crew (D1, N1-N4, 84 shifts for 84)
+    # starts with a shift uncovered, so its search has twice the time; no search
+    # finding better (answering their starts, or nothing), the start stays
+    p = long_day_workers((32, 30, 30, 30))
+    part = greedy(p)
+    calls: list[tuple[list[str], float]] = []
+    assert _at_team_bound(p, part, recording(calls, lambda start: start), 2.0) == part
+    assert calls == [
+        (["D1", "D2", "N1", "N2", "N3", "N4", "N5"], 2.0),
+        (["D1", "N1", "N2", "N3", "N4"], 4.0),
+    ]
+    calls.clear()
+    assert _at_team_bound(p, part, recording(calls, lambda start: None), 2.0) == part
+    assert len(calls) == 2
+
+
+def test_a_crew_whose_nights_stay_below_the_pool_s_peak_is_kept() -> None:
+    # N1-N5 on 37 h: the night crew is the five of them, the 28 nights shareable at
+    # 60 (6 each); the search answers D1 with N1-N4 (every shift covered, team 5), whose
+    # nights need 70. Alone, the night crew's search follows; with another case's
+    # night crew at 70 (the pool's peak at least that), it is not run
+    p = three_and_two((37, 37, 37, 37))
+    four = whole_warm_start(case_problem(p, "K1", {"D1", "N1", "N2", "N3", "N4"}))
+    assert levels(p, four)[:2] == (0, 5)
+    calls: list[tuple[list[str], float]] = []
+    _at_team_bound(p, greedy(p), recording(calls, lambda start: four), 2.0)
+    assert [pool for pool, _ in calls][1:] == [["N1", "N2", "N3", "N4", "N5"]]
+    calls.clear()
+    kept = _at_team_bound(p, greedy(p), recording(calls, lambda start: four), 2.0, 70)
+    assert len(calls) == 1 and kept == four
