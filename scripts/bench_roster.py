@@ -666,7 +666,7 @@ both changes (`--only full` seed 0 381 with them, the same path); seed 3 not (38
 its Dari case's crew of five (the team level's, for its hours: 37 + 32 + 30 + 37 + 37 h
 for 168 shifts) holds two or three of the speakers who take nights, and a relief plan
 needs four who take every type.
-Session 22, d3 (2026-12-06 14:10-15:10 UTC, `--only five`, seeds 0-4, load 3.2-9, the
+Session 25, helper d3 (2026-12-06 14:10-15:10 UTC, `--only five`, seeds 0-4, load 3.2-9, the
 slots shared with other helpers' NRP runs). Why seed 3 was far (main, a /tmp wrapper
 timing each step and printing each case's crew): 1,604-1,607 against 985 (bound: team
 25, blocks 570, faces 74, night 216, weekend 100; roster: blocks 843-870, isolated
