@@ -29,6 +29,33 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 14:54-15:46 UTC, `--workers 1`, load 2.0-4.5 (helper wk15, main 5e7c6bd):
+  why Instance15's last 1-3 weekend day-shift persons stay short, and an LNS
+  neighbourhood for them. Main's final rosters, seeds 0-3 (4,075 / 4,172 / 4,040 /
+  3,952; 37-39 short): every short day-shift cell is on the first weekend (days 5-6: D,
+  L, e1 or e2 one short), 40 of 45 staff work 3 of their 3 weekends, and the over-cover
+  lies late (days 28-41, weekend days 33 and 41 among them: D up to 2 over). Each cell
+  has 12-21 staff on another shift that day, who only move the gap (their own cell one
+  short) or break forbidden_next or a shift-type maximum; most of the others are off
+  and break max_weekends together with the runs (max consecutive days, min days off),
+  1-3 the runs alone. Sub-problems of seed 0's 4,075 (CP-SAT, one worker): everyone over
+  days 0-13 proven optimal at 4,074 in 11.7 s, so no mend lies within the first two
+  weeks (the weekend count, minutes and type maxima tie it to the late weeks); everyone
+  over days 0-9 and 31-41, or 0-13 and 28-41, or the staff off on day 5 over the
+  horizon: nothing better in 10-15 s (bounds 3,805-3,992). Tried `lns._weekend_trade_keys`
+  (a short weekend and another, for 0.15 of the staff among those who work exactly one
+  of the two, Monday before to Tuesday after each, plus everyone on both weekends'
+  days): with all 22-31 such traders, first weekend against each other one, 4,074-4,075
+  (proven for 3 of 5 partners in 2 s); in the last search (seed 0) 10 tries, 7 solved,
+  no gain (the LNS ran 84 sub-problems in 29 s, 7 gains). Side by side with main, 60 s:
+  Instance15 seeds 0-11 main 4,134 / 4,045 / 3,943 / 3,968 / 3,868 / 3,963 / 3,961 /
+  4,072 / 4,245 / 3,948 / 3,962 / 3,856 (mean 3,997), with it 3,947 / 3,950 / 4,034 /
+  4,042 / 3,947 / 3,849 / 4,043 / 4,257 / 4,064 / 3,936 / 3,942 / 3,940 (3,996), better on
+  6 of 12; Instance18 seeds 0-2 4,661 / 4,574 / 4,659 against 4,476 / 4,573 / 4,568
+  (4,631 and 4,539); Instance8 seed 0 1,308 both. Not kept (a tie on Instance15; branch
+  wk15, commits aba9666 and 1e3e4ca, if Instance18's 3 seeds are worth a longer
+  look). The mend is no local trade of a weekend: it reaches from the first weekend to
+  the late weeks' over-cover through several people.
 - 2026-12-06 14:11-14:52 UTC, `--workers 1`, load 2.1-6.6 (helper pool, main ede57fa):
   the restricted master as an integer programme again, now that Instance15's root
   converges (LP 3,825-3,850, 36.0 persons short). Probes (`/tmp` scripts: column
