@@ -1007,6 +1007,30 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   per employee by construction (the days around each weekend in the model with the run,
   rest and type rules, or each employee's weekend patterns from their programme), then
   a dive for the weekdays.
+- 2026-12-06 14:49-15:40 UTC, `--workers 1`, load 2.4-5.1 (helper cg20): column
+  generation's root on the long horizons, for its bound. Probes (`/tmp` script through
+  the slots: programme's first roster, `ColumnGeneration` with it as first columns,
+  heading-in 40 s, root 60 s, one dive 40 s): Instance20, first roster 8,717 (66 short,
+  3 s), no employee's maxima counted (`sequences.COUNTED_CELLS`: all priced, the bound
+  the Lagrangian one, valid); heading-in bound 432 with 10,404 columns, the LP at once
+  5,218 (40.9 short), 4,899.5 (39 short) after 22 rounds; Lagrangian bound 3,411 (the
+  capacities' 687); the dive 31 s to 6,560 (55 short), not tried as the windows' start.
+  Instance22: first roster 42,760 (376 short, 40 s), heading-in bound 39, 4 rounds of
+  13-30 s, LP stuck at 42,760, bound 40. One programme run for all 50 employees: 0.9 s
+  (Instance20), 4.5 s (Instance22). Built (branch cg20): `nrp.long_horizon_root_bound`,
+  the root from the programme's first roster in `LONG_BOUND_SHARE` (0.3) of the time
+  before the windows, no dive, its bound reported when above the capacities'
+  (`solve_in_windows`'s `bound_from_start`), only under `LONG_BOUND_MAX_DAYS` (200) days;
+  the heading-in stops at `HEADING_STEPS` (50), a stalled step or a bound at its roster's
+  value (a 126-day roster of two had spent 90 s on it). `--time-limit 300`, main
+  (e28f441) / this: seed 0 5,248 and 5,371 / 5,307 (bound 687 / 2,460), seed 1 5,270 /
+  5,311 (2,241), seed 2 5,228 / 5,272 (2,506); the side-by-side pairs +59, +41, +44
+  (about 1 %: the windows' 90 s fewer, 31-33 windows against 45); 298-300 s wall,
+  409-445 / 573-759 MB. Kept on the branch for the lead: a bound 3.3-3.6 times the
+  capacities' (gap to it 53-58 % against 87 %) for about 1 % of objective. Dropped: a
+  share of 0.15 (seed 0 5,268, bound 1,180; seed 1 5,302, its 45 s proved no more than
+  687); the root in the last 0.3 of the time, from the windows' roster (seed 0 5,312,
+  bound 1,824: fewer windows, weaker bound).
 """
 
 from __future__ import annotations
