@@ -71,12 +71,14 @@ def test_lns_tries_the_weekends_given_two_or_more() -> None:
     value, hoods = _tiny_search(((0, 1), (5, 6)))
     assert value == 100
     assert hoods["weekends"][0] >= 1
+    assert hoods["weekend_trade"][0] >= 1
 
 
 def test_lns_has_no_weekends_neighbourhood_with_one_weekend() -> None:
     value, hoods = _tiny_search(((5, 6),))
     assert value == 100
     assert "weekends" not in hoods
+    assert "weekend_trade" not in hoods
 
 
 def test_weekends_are_a_neighbourhood_only_under_a_weekend_limit() -> None:
