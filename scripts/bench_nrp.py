@@ -56,6 +56,13 @@ Measured history (figures behind settings in `roster.nrp`):
   wk15, commits aba9666 and 1e3e4ca, if Instance18's 3 seeds are worth a longer
   look). The mend is no local trade of a weekend: it reaches from the first weekend to
   the late weeks' over-cover through several people.
+  Then the lead's longer look (15:47-15:52 UTC, load 1.8-2.5, main 059356f, each build
+  warmed by `roster.warm_up`): Instance18 seeds 3-6 main 4,571 / 4,578 / 4,565 / 4,670,
+  with the trade 4,566 / 4,565 / 4,565 / 4,571; over seeds 0-6 mean 4,555 against 4,611,
+  better on 6 of 7 (one tie), its runs within 4,565-4,573 but seed 0's 4,476. Instance1-4
+  and 11 proven as before (≤ 3.0 s; 11 in 28.5 s), Instance5 1,144. Kept
+  (`lns._weekend_trade_keys`, beside "weekends" wherever weekends are limited: the NRP
+  instances; no døgnindsats limits weekends).
 - 2026-12-06 14:11-14:52 UTC, `--workers 1`, load 2.1-6.6 (helper pool, main ede57fa):
   the restricted master as an integer programme again, now that Instance15's root
   converges (LP 3,825-3,850, 36.0 persons short). Probes (`/tmp` scripts: column
