@@ -228,33 +228,49 @@ def separate_start(
             return None
         parts.append((sub, part))
     roster: list[Assignment] = []
-    pool_peak = max((_night_crew_peak(sub) for sub, _ in parts), default=0)
-    for sub, part in parts:
+    crews = [lowest_night_crew(sub) for sub, _ in parts]
+    pool_peak = max((crew.peak for crew in crews if crew is not None), default=0)
+    for (sub, part), crew in zip(parts, crews, strict=True):
         least_team = sub.weights.team_member * team_bound(sub)
         if solve_case is not None and levels(sub, part)[1] > least_team:
-            part = _at_team_bound(sub, part, solve_case, seconds, pool_peak)
+            part = _at_team_bound(sub, part, solve_case, seconds, crew, pool_peak)
         roster.extend(part)
     return tuple(sorted(roster))
 
 
-def _night_crew_peak(sub: RosterProblem) -> int:
-    """The night peak of a lone case's night crew of its team's bound (0: none)."""
+@dataclasses.dataclass(frozen=True)
+class NightCrew:
+    """A lone case's crew chosen for its nights (`lowest_night_crew`)."""
+
+    members: frozenset[str]
+    peak: int  #: the lowest night peak under which they can share the case's nights
+
+
+def lowest_night_crew(sub: RosterProblem) -> NightCrew | None:
+    """A lone case's crew of its team's bound with the lowest night peak
+    (`rotation.night_crew`), with that peak (`crew_night_peak`); None when none."""
     case = sub.cases[0].id
     crew = night_crew(sub, case, list(sub.employees), team_bound(sub))
     if crew is None:
-        return 0
-    return crew_night_peak(sub, case, [sub.employee[e] for e in sorted(crew)])
+        return None
+    members = [sub.employee[e] for e in sorted(crew)]
+    return NightCrew(frozenset(crew), crew_night_peak(sub, case, members))
 
 
 def _at_team_bound(
-    sub: RosterProblem, part: Roster, solve_case: CaseSolver, seconds: float, pool_peak: int = 0
+    sub: RosterProblem,
+    part: Roster,
+    solve_case: CaseSolver,
+    seconds: float,
+    crew: NightCrew | None,
+    pool_peak: int = 0,
 ) -> Roster:
     """A lone case's start `part`, whose team is above its bound, searched for
     `seconds`; then, unless that reached the bound with every shift covered and a
-    crew whose nights can be shared as low as the night crew's (`crew_night_peak`) or
-    `pool_peak` (the other cases' night crews' highest: the night spread is the
-    pool's, so a case below it gains nothing there), the crew of the bound's size with
-    the lowest night peak (`rotation.night_crew`) searched as the whole pool, from its
+    crew whose nights can be shared as low as the night crew's (`crew`, from
+    `lowest_night_crew`) or `pool_peak` (the other cases' night crews' highest: the
+    night spread is the pool's, so a case below it gains nothing there), the crew of
+    the bound's size with the lowest night peak searched as the whole pool, from its
     own warm start or its nights planned first (`rotation.night_rotation`), with twice
     the time when that start leaves a shift uncovered. The better by level.
 
@@ -269,20 +285,18 @@ def _at_team_bound(
     found = solve_case(sub, seconds, part)
     if found is not None and levels(sub, found) < levels(sub, best):
         best = found
-    case = sub.cases[0].id
-    crew = night_crew(sub, case, list(sub.employees), team_bound(sub))
     if crew is None:
         return best
+    case = sub.cases[0].id
     cover, team, _ = levels(sub, best)
     kept = [sub.employee[e] for e in sorted({a.employee for a in best})]
-    lowest = crew_night_peak(sub, case, [sub.employee[e] for e in sorted(crew)])
     if (
         cover == 0
         and team == sub.weights.team_member * team_bound(sub)
-        and crew_night_peak(sub, case, kept) <= max(lowest, pool_peak)
+        and crew_night_peak(sub, case, kept) <= max(crew.peak, pool_peak)
     ):
         return best
-    crew_sub = case_problem(sub, case, crew)
+    crew_sub = case_problem(sub, case, set(crew.members))
     start = whole_warm_start(crew_sub)
     nights_first = night_rotation(crew_sub)
     if nights_first is not None and levels(crew_sub, nights_first) < levels(crew_sub, start):

@@ -20,6 +20,7 @@ from roster.by_case import (
     applicable,
     case_problem,
     improve,
+    lowest_night_crew,
     own_crews,
     separate_start,
     spares,
@@ -521,7 +522,9 @@ def test_a_search_that_stays_above_the_team_s_bound_is_followed_by_the_night_cre
     assert levels(p, part)[:2] == (0, 6)
     everyone = ["D1", "D2", "N1", "N2", "N3", "N4", "N5"]
     calls: list[tuple[list[str], float]] = []
-    found = _at_team_bound(p, part, recording(calls, lambda start: start), 2.0)
+    found = _at_team_bound(
+        p, part, recording(calls, lambda start: start), 2.0, lowest_night_crew(p)
+    )
     assert calls == [(everyone, 2.0), (["D1", "N1", "N2", "N3", "N4"], 2.0)]
     assert levels(p, found)[:2] == (0, 5) and validate(p, found) == []
     assert {a.employee for a in found} == {"D1", "N1", "N2", "N3", "N4"}
@@ -533,7 +536,9 @@ def test_a_search_that_reaches_the_bound_with_as_low_a_night_peak_is_not_followe
     p = long_day_workers((37, 30, 30, 30))
     crews = whole_warm_start(case_problem(p, "K1", {"D1", "N1", "N2", "N3", "N4"}))
     calls: list[tuple[list[str], float]] = []
-    found = _at_team_bound(p, greedy(p), recording(calls, lambda start: crews), 2.0)
+    found = _at_team_bound(
+        p, greedy(p), recording(calls, lambda start: crews), 2.0, lowest_night_crew(p)
+    )
     assert [pool for pool, _ in calls] == [["D1", "D2", "N1", "N2", "N3", "N4", "N5"]]
     assert found == crews
 
@@ -545,13 +550,19 @@ def test_a_night_crew_short_of_its_cover_is_searched_for_twice_the_time() -> Non
     p = long_day_workers((32, 30, 30, 30))
     part = greedy(p)
     calls: list[tuple[list[str], float]] = []
-    assert _at_team_bound(p, part, recording(calls, lambda start: start), 2.0) == part
+    assert (
+        _at_team_bound(p, part, recording(calls, lambda start: start), 2.0, lowest_night_crew(p))
+        == part
+    )
     assert calls == [
         (["D1", "D2", "N1", "N2", "N3", "N4", "N5"], 2.0),
         (["D1", "N1", "N2", "N3", "N4"], 4.0),
     ]
     calls.clear()
-    assert _at_team_bound(p, part, recording(calls, lambda start: None), 2.0) == part
+    assert (
+        _at_team_bound(p, part, recording(calls, lambda start: None), 2.0, lowest_night_crew(p))
+        == part
+    )
     assert len(calls) == 2
 
 
@@ -564,8 +575,10 @@ def test_a_crew_whose_nights_stay_below_the_pool_s_peak_is_kept() -> None:
     four = whole_warm_start(case_problem(p, "K1", {"D1", "N1", "N2", "N3", "N4"}))
     assert levels(p, four)[:2] == (0, 5)
     calls: list[tuple[list[str], float]] = []
-    _at_team_bound(p, greedy(p), recording(calls, lambda start: four), 2.0)
+    _at_team_bound(p, greedy(p), recording(calls, lambda start: four), 2.0, lowest_night_crew(p))
     assert [pool for pool, _ in calls][1:] == [["N1", "N2", "N3", "N4", "N5"]]
     calls.clear()
-    kept = _at_team_bound(p, greedy(p), recording(calls, lambda start: four), 2.0, 70)
+    kept = _at_team_bound(
+        p, greedy(p), recording(calls, lambda start: four), 2.0, lowest_night_crew(p), 70
+    )
     assert len(calls) == 1 and kept == four
