@@ -29,7 +29,7 @@ from roster.bound import team_bound
 from roster.capacities import capacity, fairness_coefficient
 from roster.eligibility import Ineligible, speaks, why_not
 from roster.heuristic import _fits, _greedy, _State, greedy
-from roster.problem import Case, Employee, Roster, RosterProblem
+from roster.problem import Case, CoverDemand, Employee, Roster, RosterProblem
 from roster.templates import ShiftType
 from roster.validate import evaluate
 
@@ -199,7 +199,7 @@ def night_crew(
     with the two 37 h speakers who take none, 28 nights each (a night spread of 336),
     where three night workers and two such speakers hold the case's hours, night 216."""
     p = problem
-    demand = [d for d in p.cover if d.case == case_id and d.required > 0]
+    demand = _demand(p, case_id)
     days = {d.day for d in demand}
     needed = sum(d.required for d in demand)
     types = [p.shift[sid] for sid in sorted({d.shift for d in demand})]
@@ -226,19 +226,20 @@ def crew_night_peak(problem: RosterProblem, case_id: str, crew: Sequence[Employe
     return night_peak(list(limits.values()), _nights(problem, case_id))
 
 
+def _demand(p: RosterProblem, case_id: str) -> list[CoverDemand]:
+    """Case `case_id`'s cover that asks for someone."""
+    return [d for d in p.cover if d.case == case_id and d.required > 0]
+
+
 def _nights(p: RosterProblem, case_id: str) -> int:
-    return sum(
-        d.required
-        for d in p.cover
-        if d.case == case_id and d.required > 0 and p.shift[d.shift].night
-    )
+    return sum(d.required for d in _demand(p, case_id) if p.shift[d.shift].night)
 
 
 def _night_limits(
     p: RosterProblem, case_id: str, members: Sequence[Employee]
 ) -> dict[str, tuple[int, int]]:
     """Member → (fairness coefficient, the most nights of the case they can work)."""
-    demand = [d for d in p.cover if d.case == case_id and d.required > 0]
+    demand = _demand(p, case_id)
     days = {d.day for d in demand}
     night_types = [p.shift[sid] for sid in sorted({d.shift for d in demand}) if p.shift[sid].night]
     return {
