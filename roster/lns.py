@@ -300,6 +300,13 @@ def _shift_type_keys(
     }
 
 
+def _short_weekends(
+    weekends: Sequence[Sequence[int]], hot: list[tuple[str | None, int]]
+) -> list[int]:
+    """The weekends with a day short of cover in `hot`, once for each such day."""
+    return [i for i, days in enumerate(weekends) for e, d in hot if e is None and d in days]
+
+
 def _weekend_keys(
     rng: random.Random,
     size: float,
@@ -317,7 +324,7 @@ def _weekend_keys(
     others who would fill the weekend they leave."""
     count = min(len(weekends), max(2, round(size * len(weekends))))
     chosen = rng.sample(range(len(weekends)), count)
-    short = [i for i, days in enumerate(weekends) for e, d in hot if e is None and d in days]
+    short = _short_weekends(weekends, hot)
     if short and rng.random() < 0.5:
         first = rng.choice(short)
         if first not in chosen:
@@ -343,7 +350,7 @@ def _weekend_trade_keys(
     runs and days off around both change with it: a move of one employee over some 18
     days, which the "weekends" neighbourhood (everyone, Friday to Monday) rarely finishes
     in a short sub-solve and never reaches past the Friday and Monday."""
-    short = [i for i, days in enumerate(weekends) for e, d in hot if e is None and d in days]
+    short = _short_weekends(weekends, hot)
     first = rng.choice(short) if short else rng.randrange(len(weekends))
     partner = rng.choice([i for i in range(len(weekends)) if i != first])
 
