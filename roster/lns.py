@@ -94,7 +94,9 @@ def improve(
 
     `weekends`: the days of each weekend (`RosterProblem.weekends`); with two or more,
     the "weekends" neighbourhood (`_weekend_keys`) frees a few whole weekends for
-    everyone who works."""
+    everyone who works, "weekend_trade" (`_weekend_trade_keys`) moves a few people between
+    two weekends and "half_weekend" (`_half_weekend_keys`) one who works a weekend on one
+    day only, its sub-problems `HALF_WEEKEND_SUBSOLVE_FACTOR` times as long."""
     interrupt = interrupt or Interrupt()
     rng = random.Random(seed)
     clock = clock or WallClock()
