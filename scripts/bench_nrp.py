@@ -65,7 +65,8 @@ Measured history (figures behind settings in `roster.nrp`):
   weekend but 3 weekday shorts (42E, 52L twice): what is left is weekday cover.
   Instance15 seeds 0-2: 3,945 / 4,058 / 4,151 (load 3.3-3.7; mean 4,051; main, session
   25: 4,134 / 4,045 / 3,943, mean 4,041). Instance1-4 and 11 proven (0.7-5.0 s; 11 in
-  35.7 s), Instance5 1,151, Instance8 1,400 (load 4.0; its known spread 1,306-1,419).
+  35.7 s), Instance5 1,151, Instance8 1,400 (load 4.0; its known spread
+  1,306-1,419), then side by side main / this 1,312 / 1,306 (load 2.1-2.2).
 - 2026-12-06 14:54-15:46 UTC, `--workers 1`, load 2.0-4.5 (helper wk15, main 5e7c6bd):
   why Instance15's last 1-3 weekend day-shift persons stay short, and an LNS
   neighbourhood for them. Main's final rosters, seeds 0-3 (4,075 / 4,172 / 4,040 /
