@@ -739,7 +739,12 @@ against main's 1,275 (probe), 1,261, 1,254, 1,264 (mean 1,264, 28.3 %); seed 0 1
 (probe), 1,132, 1,123, 1,115 (trace) (mean 1,122, 19.2 % above 941) against main's
 1,112, 1,116 (probe), 1,135, 1,101 (mean 1,116, 18.6 %): unchanged, as its pool's peaks
 (night 156-160, weekend 110) are set by the warm start's crews and every case reaches
-them anyway (the floors were 160/110 from the first case on). SEEDS12
+them anyway (the floors were 160/110 from the first case on).
+Seeds 1 and 2 (one pair each, 17:50-18:18, load 2.3-5.3): 18,729 (team 40) against
+main's 18,527 (team 36), 1,383 (team 25, 59.0 s) against 2,316 (team 30, 2 shifts
+uncovered): both set before the cases (the cover and team levels' draws, which the
+change does not touch). `--only full` seed 0 381 against main's 387 (one case: the
+path unchanged, every floor 0).
 Where seed 0's 55 s go (the branch, traced): the separate start with the team-first
 searches of K3 and K4 (2.2 s each) by 4.7 s, the cases re-planned alone 7 s each from
 3.4 to 39.5 s (K3 444 with six -> 460 with five, K4 442 -> 431, K5 452 -> 431, K1 and K2
