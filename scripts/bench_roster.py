@@ -744,7 +744,8 @@ Seeds 1 and 2 (one pair each, 17:50-18:18, load 2.3-5.3): 18,729 (team 40) again
 main's 18,527 (team 36), 1,383 (team 25, 59.0 s) against 2,316 (team 30, 2 shifts
 uncovered): both set before the cases (the cover and team levels' draws, which the
 change does not touch). `--only full` seed 0 381 against main's 387 (one case: the
-path unchanged, every floor 0).
+path unchanged, every floor 0); `--only team` seed 0: 5 proven in 3.07 s against
+main's 2.23 s (the same path; load 3.8-4.3).
 Where seed 0's 55 s go (the branch, traced): the separate start with the team-first
 searches of K3 and K4 (2.2 s each) by 4.7 s, the cases re-planned alone 7 s each from
 3.4 to 39.5 s (K3 444 with six -> 460 with five, K4 442 -> 431, K5 452 -> 431, K1 and K2
