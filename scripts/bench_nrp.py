@@ -29,6 +29,42 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 17:29-18:50 UTC, `--workers 1`, load 2.1-5.3 (helper i15, main 59bccd8):
+  Instance15's 37th-39th persons short, and a neighbourhood that fills a short weekend
+  shift from the whole horizon (`lns._weekend_fill_keys`: those off that day who may
+  work that shift, over the horizon, and everyone Friday to Monday around that weekend
+  and another). Main, seeds 0-7: 3,848 / 3,840 / 3,953 / 3,954 / 4,040 / 3,946 / 3,850
+  / 4,038 (mean 3,934; 3 of 8 within 2 %; seeds 0-5 at 17:29-17:36, load 2.2-4.0). The
+  extra persons are a day shift on the first weekend (seeds 2, 4, 5: (5,e2), (6,e2),
+  (5,D) one short) or a night (seeds 3, 4: part-timer AP's second n2 unused, 77 of 78;
+  n1 84 of 84). Probes (CP-SAT, one worker) from seed 2's 3,953: the 5 who are off on
+  day 5 and may work e2 over the horizon, with everyone on days 4-7 and another
+  weekend's Friday-Monday: 3,865-3,869 (36 short) in 1.8-4 s; 5 of the 11 off that day
+  at random, or the 5 with 2-6 workers of over-covered cells over the horizon: nothing
+  in 1-4 s; from seed 4's 4,040 nothing (proven); the unused n2 (seed 3): AP and 2-5
+  others over the horizon, or everyone over days 7-21: nothing in 3-6 s. The LNS for
+  12 s from seed 2's roster: 3,860 / 3,866 / 3,953 (seeds 1-3) with the neighbourhood
+  alone once a short cell is known, 3,953 with main's (seed 1); from 4,055: 3,964.
+  Side by side, 60 s: (1) in the turns of the neighbourhoods, 4x the sub-solve time,
+  half of those off the short day, seeds 0-5: 3,950 / 4,250 / 4,043 / 3,839 / 3,968 /
+  3,946 (3,999; load 2.9-3.5); (2) only those who may work the short shift, of a shift
+  short on the fewest days: 4,084 / 4,055 / 4,376 / 4,169 / 3,948 / 4,043 (4,112; load
+  4.3-5.3): its 2 s sub-solves take the others' time. (3) only in the last 30 % of
+  the search while a weekend cell of a shift short on at most 2 days is short
+  (2df7640), seeds 0-7: 3,867 / 3,852 / 3,859 / 3,939 / 4,054 / 3,854 / 3,944 / 3,966
+  (3,917; 4 of 8 within 2 %, seeds 2 and 5 mended to 36 short; load 2.3-4.6);
+  Instance18 seeds 0-4 4,574 / 4,657 / 4,561 / 4,567 / 4,477 against main 4,565 /
+  4,566 / 4,573 / 4,561 / 4,668 (4,567 / 4,587); Instance1-4 and 11 proven as before
+  (11 in 29.4 s), Instance5 1,148; but Instance8 1,407 and 1,403 against main 1,312
+  (the finale spends its 30 % on a weekend shift it cannot fill). (4) as (3), every
+  other sub-problem, at most 4 in a row without a gain (a907af5): Instance8 1,308;
+  Instance15 seeds 0 / 2 / 3 / 5 3,950 / 3,951 / 3,852 / 4,153 (load 2.3-4.6; main
+  3,848 / 3,953 / 3,954 / 3,946). (5) as (4) with 8: Instance8 1,309, Instance15 seeds
+  2 / 5 4,157 / 4,067 (load 3.8-4.3).
+  Not kept: (3) a small gain on Instance15 within its spread and a loss on Instance8;
+  (4) and (5) one mend (seed 3) in six runs, the rest worse. The neighbourhood mends in
+  the probes; its place in the 60 s is not settled: branch i15 ((4), a907af5, with its
+  tests) if a later session takes it up.
 - 2026-12-06 17:28-18:55 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.0
   (helper i18, session 26; slots shared with 300 s runs): what a 43-short roster has
   that the 4,565-4,573 ones lack. Every employee works at least their fewest shifts
