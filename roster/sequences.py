@@ -538,6 +538,9 @@ class EmployeeProgramme:
         steps: dict[int, float] = {}
         best: tuple[list[int], float, dict[int, float], float] | None = None
         path: list[int] = []
+        settled = False  # the best legal schedule proven best (complementary slackness)
+        # the last schedule that broke a maximum, with its penalty and weekend price
+        broken: tuple[list[int], np.ndarray, np.ndarray, float] | None = None
         for _ in range(PRICE_ROUNDS):
             penalty = np.zeros_like(base)
             for g, price in prices.items():
@@ -565,7 +568,10 @@ class EmployeeProgramme:
                 if best is None or value > best[1]:
                     best = (path, value, dict(prices), weekend_price)
                 if all(not room or price <= 0 for _, room, price in current.values()):
+                    settled = True
                     break  # the best legal schedule: no price can buy more
+            else:
+                broken = (path, base, penalty, weekend_price)
             moved = False
             for c, (over, room, price) in current.items():
                 if over:
@@ -590,6 +596,17 @@ class EmployeeProgramme:
                 break
             if until is not None and time.perf_counter() > until:
                 break  # out of time: the best legal schedule, or the restricted one
+        if best is not None and not settled and broken is not None:
+            # the best legal schedule is not proven best (a maximum with room at a
+            # positive price): a pool's flat gain swings the schedule from all of a
+            # class to none of it, so the prices that keep a maximum keep it far below.
+            # The last schedule that broke a maximum, cut back to it by construction,
+            # may be better (the 364 x 150 stand-in's first pass: 476,000 against
+            # 1,190,000 from the legal schedules alone)
+            restricted = self._restricted(*broken, groups)
+            if restricted is not None and restricted[1] > best[1]:
+                _, _, self.penalty, self.weekend_price = broken
+                return restricted
         if best is not None:
             path, value, prices, weekend_price = best
             self.penalty = np.zeros_like(base)
