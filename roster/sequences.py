@@ -10,10 +10,11 @@ dynamic programme, its inner loops compiled by numba (`roster.kernels`). The per
 maxima and the maximum of weekends are not in the state (it would multiply by their
 ranges); they are priced instead (a Lagrangian price per maximum, found by bisection,
 `best`), shifts over a type's maximum move to an interchangeable sibling type
-(`_spread_types`), and when the prices do not settle in time each maximum still
-broken is kept by construction (`_restricted`). So a schedule is the best one when no
-such maximum binds or every priced one is met exactly, and legal but not always the
-best otherwise (a test week capped at two D shifts: 244 against the best 237,
+(`_spread_types`), and when the prices do not settle each maximum still broken is
+kept by construction (`_restricted`), the better of that and the best legal schedule
+priced taken. So a schedule is the best one when no such maximum binds or every
+priced one is met exactly, and legal but not always the best otherwise (a test week
+capped at two D shifts: the prices alone 244, cut back 237, the best,
 tests/roster/test_sequences.py).
 
 Pricing (`EmployeeProgramme.price`, column generation) counts the small maxima in the

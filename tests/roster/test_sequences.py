@@ -76,8 +76,9 @@ def test_the_programme_finds_the_best_legal_week_of_all_3_to_the_7(seed: int) ->
 
 def test_a_priced_maximum_is_kept_and_fires() -> None:
     # At most two D: the best week of seed 1 without the limit is five D (its D weights
-    # are high), with it at most two. Priced, not stated: legal, but not always the
-    # best week (here 244 against the best 237 of all legal weeks).
+    # are high), with it at most two. Priced, not stated: the prices alone reach 244
+    # (every price that keeps two D keeps fewer); the schedule that broke it, cut back
+    # to its two best D days, is the best of all legal weeks, 237.
     free = parse_nrp(one_person_week(1), name="week")
     capped = parse_nrp(one_person_week(1, max_d=2), name="week")
     unlimited = first_roster(free, FAR)
@@ -86,7 +87,54 @@ def test_a_priced_maximum_is_kept_and_fires() -> None:
     assert sum(a.shift == "D" for a in unlimited) == 5
     assert sum(a.shift == "D" for a in limited) <= 2
     assert validate(capped, limited) == []
-    assert total(capped, limited) == 244 > brute_force_best(capped) == 237
+    assert total(capped, limited) == brute_force_best(capped) == 237
+
+
+def _week_gain(p: RosterProblem, programme: EmployeeProgramme) -> np.ndarray:
+    gain = np.zeros((p.days, len(programme.symbols)))
+    for c in p.cover:
+        gain[c.day, programme.symbols.index(c.shift)] = p.under_weight(c)
+    return gain
+
+
+def test_a_schedule_cut_back_to_its_maximum_beats_the_prices_and_fires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Seed 1's week capped at two D: no price settles it (at a price keeping two D the
+    # programme takes fewer), so the last schedule over the cap, cut back to its two
+    # best D days (`_restricted`), is compared and taken: 237, the best legal week,
+    # where the best legal schedule of the prices alone was 244.
+    p = parse_nrp(one_person_week(1, max_d=2), name="week")
+    programme = EmployeeProgramme(p, p.employee["A"])
+    cut_backs: list[int] = []
+    restricted = EmployeeProgramme._restricted
+
+    def counted(self: EmployeeProgramme, *args: object) -> object:
+        cut_backs.append(1)
+        return restricted(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(EmployeeProgramme, "_restricted", counted)
+    found = programme.best(_week_gain(p, programme))
+    assert found is not None
+    assert cut_backs
+    all_weights = sum(p.under_weight(c) for c in p.cover)
+    assert all_weights - round(found[1]) == 237
+    assert sum(1 for k in found[0] if programme.symbols[k] == "D") == 2
+
+
+def test_no_cut_back_where_no_maximum_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seed 1's week with D at most 7: no schedule breaks a maximum, so the legal best
+    # (five D) is proven and no schedule is cut back.
+    p = parse_nrp(one_person_week(1), name="week")
+    programme = EmployeeProgramme(p, p.employee["A"])
+
+    def refused(self: EmployeeProgramme, *args: object) -> object:
+        raise AssertionError("cut back where no maximum binds")
+
+    monkeypatch.setattr(EmployeeProgramme, "_restricted", refused)
+    found = programme.best(_week_gain(p, programme))
+    assert found is not None
+    assert sum(1 for k in found[0] if programme.symbols[k] == "D") == 5
 
 
 def test_first_roster_of_a_pool_is_legal_and_covers() -> None:
@@ -193,7 +241,8 @@ def test_the_window_sweeps_alternate_with_rounds_of_best_responses(
 def test_rounds_stop_after_one_that_gains_less_than_min_gain() -> None:
     # Every round gains less than all of the objective: min_gain=1 stops after the
     # first, the roster of `most=1`; without it the rounds go on and gain more here
-    p = generated_nrp(6, 5)
+    # (5,409 after one round, 5,408 after the last)
+    p = generated_nrp(6, 5, max_weekends=1)
     searches = [BestResponses(p) for _ in range(3)]
     for search in searches:
         assert search.first_pass(FAR, FAR)
