@@ -509,7 +509,11 @@ class EmployeeProgramme:
         return self.automaton is not None and self.lower <= self.upper
 
     def best(
-        self, gain: np.ndarray, relax: float = 0.5, until: float | None = None
+        self,
+        gain: np.ndarray,
+        relax: float = 0.5,
+        until: float | None = None,
+        cut_back: bool = False,
     ) -> tuple[list[int], float] | None:
         """The schedule (a symbol per day, 0 = off) with the most `gain` (per day and
         symbol) less own cost, keeping every rule; None when there is none found.
@@ -526,7 +530,9 @@ class EmployeeProgramme:
         The prices of the answer, `relax` times, start the next call: consecutive
         calls (best-response rounds, employees with the same contract) then mostly
         need one or two programme runs. `until` (`time.perf_counter()`): no new price
-        round after it."""
+        round after it. `cut_back`: when the prices did not settle, the last schedule
+        that broke a maximum, cut back to it by construction, if better than the best
+        legal one (a first pass: see `BestResponses.first_pass`)."""
         base = gain - self.cost
         limits = self.type_limits
         groups = self._limit_classes()
@@ -597,13 +603,11 @@ class EmployeeProgramme:
                 break
             if until is not None and time.perf_counter() > until:
                 break  # out of time: the best legal schedule, or the restricted one
-        if best is not None and not settled and broken is not None:
+        if cut_back and best is not None and not settled and broken is not None:
             # the best legal schedule is not proven best (a maximum with room at a
-            # positive price): a pool's flat gain swings the schedule from all of a
-            # class to none of it, so the prices that keep a maximum keep it far below.
-            # The last schedule that broke a maximum, cut back to it by construction,
-            # may be better (the 364 x 150 stand-in's first pass: 476,000 against
-            # 1,190,000 from the legal schedules alone)
+            # positive price): a flat gain swings the schedule from all of a class to
+            # none of it, so the prices that keep a maximum keep it far below, and the
+            # schedule that broke it, cut back, may be better
             restricted = self._restricted(*broken, groups)
             if restricted is not None and restricted[1] > best[1]:
                 _, _, self.penalty, self.weekend_price = broken
@@ -1263,7 +1267,15 @@ class BestResponses:
             # pass has (the 364 x 150 stand-in's pass did not end in 48 s)
             spent = (now - started) / done if done else 0.0
             relax = 0.5 if until - now > 2 * spent else 1.0
-            found = programme.best(self.gain_for(self.staffed), relax=relax, until=until)
+            # cut back: the first pass's gain is flat (everything short), where the
+            # prices alone keep a pool's type maxima far below (the 364 x 150 stand-in's
+            # pass: 1,190,000 with d types 14,700 persons over, a/p/n short; 476,000-
+            # 662,000 cut back). Not in the rounds: their gain is no longer flat, and
+            # the cut-backs' extra runs made Instance20's rounds slower (300 s: 5,478
+            # and 5,376 against 5,327 and 5,264)
+            found = programme.best(
+                self.gain_for(self.staffed), relax=relax, until=until, cut_back=True
+            )
             if found is None:
                 return False
             self.programmes[e.id] = programme
