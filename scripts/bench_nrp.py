@@ -29,6 +29,32 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 17:30-18:50 UTC, `--workers 1`, load 2.1-5.1 (helper stand, main
+  59bccd8): why the stand-in's answer swings with the load. Traced (`/tmp` wrapper, main,
+  seed 0, 60 s): the first pass 8-13 s gives 1,190,000-1,230,000 (11,600 persons short
+  with 3,000 more staffed than asked: the a/p/n types short, the unlimited d types 14,700
+  over), then rounds of best responses of 7-13 s, gaining 10-12 %, 5-8 %, then 29 %,
+  55 %, 51 % (122,000-125,000 at 57 s, 0 windows); under load (4.4) the second round
+  gained 4.9 % < `DP_ROUND_MIN_GAIN`, the rounds stopped at 1,036,000 and 25 s of windows
+  made 998,215: the bad runs. Cause: the first pass's gain is flat (everything short),
+  which swings an employee's schedule from all of a type class to none of it, so the
+  prices that keep a maximum (a/p 46, n 58 a year) keep it far below (prices 108-166
+  against a cover weight of 100). Carrying no prices from employee to employee changed
+  nothing (1,081,000). Kept: in the first pass, `EmployeeProgramme.best(cut_back=True)`
+  compares, when the prices did not settle, the last schedule that broke a maximum cut
+  back to it by construction (`_restricted`) with the best legal one: the pass
+  476,000-662,000 (load 3-5), rounds after it 64 %, 23 %, 8 % (122,000-128,000 after
+  three). Instance20's pass 13,811 against 54,033, Instance22's 81,514 against 244,692
+  (its pass 26 s against 19 s: more programme runs). The capped test week's best
+  response is now its best, 237 (was 244). First tried in every `best` (rounds and
+  pairing too), this / main side by side: the stand-in (60 s) seeds 0-2 117,923 /
+  143,932, 116,132 / 123,953, 119,177 / SI2B (59.4-60.6 s, <= 423 MB; 2 windows in 2 of
+  3, none on main); beside a busy loop on one core (seed 0, the pass 19 s) 131,645,
+  where main's runs under load ended at 665,976 and 916,001; Instance22 300 s seed 0
+  34,589 / 35,873; Instance22 60 s 41,192 / I22S60; but Instance20 300 s 5,478 / 5,327
+  and 5,376 / 5,264 (seeds 0, 1; load 2.2-3.8): the cut-backs' extra programme runs made
+  its rounds slower (a probe: rounds of 2-4 s against 0.3-0.6 s), so kept in the first
+  pass only. That (c7b983a): the stand-in V2SI; Instance20 300 s seed 0 V2I20.
 - 2026-12-06 14:54-15:46 UTC, `--workers 1`, load 2.0-4.5 (helper wk15, main 5e7c6bd):
   why Instance15's last 1-3 weekend day-shift persons stay short, and an LNS
   neighbourhood for them. Main's final rosters, seeds 0-3 (4,075 / 4,172 / 4,040 /
