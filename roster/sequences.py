@@ -1176,11 +1176,18 @@ class BestResponses:
     windows' LNS moves several employees within weeks, a best response moves one
     across the whole horizon, its weekends and hours included)."""
 
-    def __init__(self, problem: RosterProblem, minimised: bool = False) -> None:
+    def __init__(
+        self, problem: RosterProblem, minimised: bool = False, cut_back: bool = False
+    ) -> None:
         """`minimised`: the employees' programmes solve over the minimised automaton
-        (see `EmployeeProgramme`)."""
+        (see `EmployeeProgramme`). `cut_back`: the first pass compares each schedule
+        that broke a maximum, cut back to it, with the best legal one
+        (`EmployeeProgramme.best`): the long horizons' first roster
+        (`roster.solve._solve_by_windows`); not Instance13's pool start, worse with it
+        (60 s, seeds 0-1: 3,557 and 3,340 against 3,240 and 2,836)."""
         p = self.problem = problem
         self.minimised = minimised
+        self.cut_back = cut_back
         self.symbols = [None, *(s.id for s in p.shift_types)]
         self.column = {sid: k for k, sid in enumerate(self.symbols)}
         self.required = np.zeros((p.days, len(self.symbols)), dtype=np.int64)
@@ -1267,14 +1274,14 @@ class BestResponses:
             # pass has (the 364 x 150 stand-in's pass did not end in 48 s)
             spent = (now - started) / done if done else 0.0
             relax = 0.5 if until - now > 2 * spent else 1.0
-            # cut back: the first pass's gain is flat (everything short), where the
+            # cut back (when asked): the first pass's gain is flat (everything short), where the
             # prices alone keep a pool's type maxima far below (the 364 x 150 stand-in's
             # pass: 1,190,000 with d types 14,700 persons over, a/p/n short; 476,000-
             # 662,000 cut back). Not in the rounds: their gain is no longer flat, and
             # the cut-backs' extra runs made Instance20's rounds slower (300 s: 5,478
             # and 5,376 against 5,327 and 5,264)
             found = programme.best(
-                self.gain_for(self.staffed), relax=relax, until=until, cut_back=True
+                self.gain_for(self.staffed), relax=relax, until=until, cut_back=self.cut_back
             )
             if found is None:
                 return False
