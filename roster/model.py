@@ -830,14 +830,25 @@ class RosterModel:
         `_FAIRNESS_UNIT` per shift for a 37 h contract."""
         p, m = self.problem, self.model
         night_ids = {s.id for s in p.shift_types if s.night}
-        spreads: tuple[tuple[str, int, Callable[[int, str], bool]], ...] = (
-            ("night_spread", p.weights.night_spread, lambda d, s: s in night_ids),
-            ("weekend_spread", p.weights.weekend_spread, lambda d, s: d in p.weekend_like_days),
+        spreads: tuple[tuple[str, int, int, Callable[[int, str], bool]], ...] = (
+            (
+                "night_spread",
+                p.weights.night_spread,
+                p.night_spread_floor,
+                lambda d, s: s in night_ids,
+            ),
+            (
+                "weekend_spread",
+                p.weights.weekend_spread,
+                p.weekend_spread_floor,
+                lambda d, s: d in p.weekend_like_days,
+            ),
         )
-        for name, weight, counts in spreads:
+        for name, weight, floor, counts in spreads:
             if not weight:
                 continue
-            peak = m.new_int_var(0, 10**6, name)
+            # a peak below the floor costs the floor (`RosterProblem.night_spread_floor`)
+            peak = m.new_int_var(floor, max(floor, 10**6), name)
             for e in p.employees:
                 if e.contract_minutes_per_week <= 0:
                     continue

@@ -307,6 +307,13 @@ class RosterProblem:
     weights: ObjectiveWeights = field(default_factory=ObjectiveWeights)
     #: Treat Danish public holidays like weekend days for the weekend-fairness term.
     holidays_count_as_weekend: bool = True
+    #: The night and weekend spreads' peaks (contract-relative units, as the terms count
+    #: them before their weights) below which a roster costs as much as at them: the
+    #: peaks the rest of a pool reaches when one of its cases is planned alone
+    #: (`roster.by_case`), where a lower peak of the case's crew would not lower the
+    #: pool's. 0: none.
+    night_spread_floor: int = 0
+    weekend_spread_floor: int = 0
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -418,12 +418,17 @@ def evaluate(problem: RosterProblem, roster: Roster) -> dict[str, int]:
             1 for d in worked if d - 1 not in worked and d + 1 not in worked
         )
     terms["faces"] = w.face_per_time_of_day * len(faces)
-    spreads: tuple[tuple[str, int, Callable[[int, str], bool]], ...] = (
-        ("night_spread", w.night_spread, lambda d, s: p.shift[s].night),
-        ("weekend_spread", w.weekend_spread, lambda d, s: d in p.weekend_like_days),
+    spreads: tuple[tuple[str, int, int, Callable[[int, str], bool]], ...] = (
+        ("night_spread", w.night_spread, p.night_spread_floor, lambda d, s: p.shift[s].night),
+        (
+            "weekend_spread",
+            w.weekend_spread,
+            p.weekend_spread_floor,
+            lambda d, s: d in p.weekend_like_days,
+        ),
     )
-    for name, weight, counts in spreads:
-        peak = 0
+    for name, weight, floor, counts in spreads:
+        peak = floor
         for e in p.employees:
             if e.contract_minutes_per_week > 0:
                 coef = round(10 * 37 * 60 / e.contract_minutes_per_week)

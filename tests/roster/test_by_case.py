@@ -26,15 +26,16 @@ from roster.by_case import (
     spares,
     start_of,
     warm_start,
+    with_pool_peaks,
 )
 from roster.heuristic import greedy
 from roster.model import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels, relieved_rotation, rotation
 from roster.rotation import warm_start as whole_warm_start
-from roster.validate import validate
+from roster.validate import evaluate, validate
 from solving.status import SolveStatus
-from tests.roster.instances import REPRODUCIBLE, D, E, N, problem, rules
+from tests.roster.instances import COVER_ONLY, REPRODUCIBLE, D, E, N, problem, rules
 from tests.roster.test_rotation import three_and_two
 
 #: Only the team and the blocks count: 3 per run of one shift type on consecutive days.
@@ -582,3 +583,39 @@ def test_a_crew_whose_nights_stay_below_the_pool_s_peak_is_kept() -> None:
         p, greedy(p), recording(calls, lambda start: four), 2.0, lowest_night_crew(p), 70
     )
     assert len(calls) == 1 and kept == four
+
+
+def test_a_case_alone_costs_its_spreads_below_the_rest_of_the_pool_s_peaks() -> None:
+    # A (37 h: 10 a shift) works K1's nights on Saturday and Sunday; B (18.5 h: 20 a
+    # shift) K2's day shifts on Monday and Saturday. K2 alone: A's nights and weekend
+    # days are peaks of 20 each; K1 alone: B's one weekend day is 20, no night.
+    p = problem(
+        7,
+        [(5, "N", "K1"), (6, "N", "K1"), (0, "D", "K2"), (5, "D", "K2")],
+        employees=[Employee("A"), Employee("B", contract_minutes_per_week=1110)],
+        cases=(Case("K1"), Case("K2")),
+        weights=dataclasses.replace(COVER_ONLY, night_spread=1, weekend_spread=1),
+    )
+    roster = (
+        Assignment(5, "N", "K1", "A"),
+        Assignment(6, "N", "K1", "A"),
+        Assignment(0, "D", "K2", "B"),
+        Assignment(5, "D", "K2", "B"),
+    )
+    k2 = with_pool_peaks(p, case_problem(p, "K2", {"B"}), roster, "K2")
+    assert (k2.night_spread_floor, k2.weekend_spread_floor) == (20, 20)
+    k1 = with_pool_peaks(p, case_problem(p, "K1", {"A"}), roster, "K1")
+    assert (k1.night_spread_floor, k1.weekend_spread_floor) == (0, 20)
+    # K1's roster alone costs what the whole roster's peaks cost: the nights' 20 (A's),
+    # the weekends' 20 (A's and B's)
+    whole = {"night_spread": 20, "weekend_spread": 20}
+    assert evaluate(k1, roster[:2]) == whole == evaluate(p, roster)
+    assert evaluate(case_problem(p, "K2", {"B"}), roster[2:]) == {"weekend_spread": 20}
+    assert evaluate(k2, roster[2:]) == whole
+
+
+def test_a_case_with_no_one_else_working_has_no_floors() -> None:
+    p = problem(7, [(5, "N", "K1"), (0, "D", "K2")], cases=(Case("K1"), Case("K2")))
+    roster = (Assignment(5, "N", "K1", "A"),)
+    k1 = with_pool_peaks(p, case_problem(p, "K1", {"A"}), roster, "K1")
+    assert (k1.night_spread_floor, k1.weekend_spread_floor) == (0, 0)

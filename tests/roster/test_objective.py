@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 from roster import (
+    Assignment,
     Case,
     CoverDemand,
     Employee,
@@ -16,6 +17,7 @@ from roster import (
     SolveStatus,
     evaluate,
 )
+from roster.problem import RosterProblem
 from tests.roster.instances import COVER_ONLY, problem, rules, solved, worked
 
 
@@ -259,3 +261,45 @@ def test_lexicographic_cover_then_team_then_rhythm() -> None:
     assert [s.objective for s in result.stages] == [0, 2, 104]
     assert result.kpis is not None and result.kpis.total_team_size == 2
     assert result.terms == evaluate(p, result.roster)
+
+
+def _weekend_on_one_or_two(floor: int) -> RosterProblem:
+    # Sat/Sun (days 5, 6) D; A and B; a team member costs 5. A on both days: team 5 and
+    # a weekend peak of 20; one day each: team 10 and a peak of 10.
+    return problem(
+        7,
+        [(5, "D"), (6, "D")],
+        employees=[Employee("A"), Employee("B")],
+        weights=only(team_member=5, weekend_spread=1),
+        weekend_spread_floor=floor,
+    )
+
+
+def test_a_peak_below_its_floor_costs_the_floor() -> None:
+    # The rest of a pool already reaches a weekend peak of 20: splitting the weekend
+    # lowers nobody's peak below it, so one member works both days: 5 + 20 = 25, where
+    # the split costs 10 + 20 = 30.
+    p = _weekend_on_one_or_two(20)
+    result = solved(p)
+    assert result.objective == 25
+    assert result.terms == {"team": 5, "weekend_spread": 20} == evaluate(p, result.roster)
+    assert len({a.employee for a in result.roster}) == 1
+
+
+def test_a_floor_below_the_peak_changes_nothing() -> None:
+    # A floor of 5 is below either roster's peak: the split is cheaper, 10 + 10 = 20
+    # against 5 + 20 = 25, as without a floor.
+    for floor in (0, 5):
+        p = _weekend_on_one_or_two(floor)
+        result = solved(p)
+        assert result.objective == 20
+        assert result.terms == {"team": 10, "weekend_spread": 10} == evaluate(p, result.roster)
+        assert len(worked(result, "A")) == 1
+
+
+def test_the_night_floor_counts_in_the_validator() -> None:
+    # One night of a 37 h consultant is a night peak of 10; a floor of 30 costs 30.
+    p = problem(1, [(0, "N")], weights=only(night_spread=1), night_spread_floor=30)
+    roster = (Assignment(0, "N", "K1", "A"),)
+    assert evaluate(p, roster) == {"night_spread": 30}
+    assert evaluate(dataclasses.replace(p, night_spread_floor=0), roster) == {"night_spread": 10}
