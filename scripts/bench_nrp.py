@@ -57,11 +57,49 @@ Measured history (figures behind settings in `roster.nrp`):
   pass only. That (c7b983a): the stand-in seeds 0-1 120,751 / 120,635 (60.1-60.5 s,
   <= 428 MB, load 3.4-4.9); Instance22 300 s seed 0 34,659 (main 35,873 above);
   Instance20 300 s seed 0 5,318 (main 5,327 above; 44 windows and groups).
-  Instance13 (its pool start is `first_roster` too) 60 s seeds 0-1 3,557 / 3,240, 3,340 / 2,836 (load 3.2-4.4): worse on both, not explained,
-  so the cut-back is asked for by the long horizons' first roster only
+  Instance13 (its pool start is `first_roster` too) 60 s seeds 0-1 3,557 / 3,240,
+  3,340 / 2,836 (load 3.2-4.4): worse on both, not explained, so the cut-back is asked for by the long horizons' first roster only
   (`BestResponses(cut_back=True)` in `_solve_by_windows`; f7a28d8), Instance13's path
   main's. Not done: a cheaper pass (its 26 s on Instance22), the windows' time on the
   stand-in (still 0-2 windows: the rounds gain more a second).
+- 2026-12-06 17:28-18:55 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.0
+  (helper i18, session 26; slots shared with 300 s runs): what a 43-short roster has
+  that the 4,565-4,573 ones lack. Every employee works at least their fewest shifts
+  (1,132 for 1,116 asked), so over-cover is at least 16 + the persons short: 44 short
+  costs at least 4,460 > 4,459: the best known is at most 43 short, and 43 short is the
+  whole of the target (then requests up to 189). Main's rosters (seeds 0 / 1 at load
+  2.5: 4,568 / 4,571, requests 108 / 111) are 44 short: 41 forced on weekends, one for
+  each half weekend (an employee on one day of a weekend: V on Sunday 6 in both, U too
+  in seed 0) and the rest on weekdays (43E, 52L; day 52 has 17 of 22 staff free for 15
+  asked). Probes from seed 1's 4,571 (`/tmp` scripts, one worker): two windows of 7 or 14
+  days (all staff) on a weekday short and an over-covered day, windows of 21-28 days
+  around days 43 and 52, the exact cover-only search from it (mend) and 15 s more of
+  the last search: no cover gained. 15 s of the cover-only LNS (drifting over equal
+  cover) then 15 s of the real one: 4,474 (43 short) from seed 1 once in 4 tries. Its
+  43-short roster against the 4,571: V's half weekend gone (day 6 dropped, weekend 26-27
+  worked whole, days 28-29 off, 32 on) and the others' shift types reshuffled around
+  both weekends. That move alone: V over the horizon and everyone over days 0-11 and
+  21-33 (Monday before to Friday after both weekends) 4,474 proven in 1.4-1.5 s; with
+  everyone on Thursday to Wednesday only (2-9, 23-30) or on the four weekend days, or
+  `_weekend_trade_keys`'s reach (V's days to the Tuesday after), no gain; in 0.5 s (the
+  LNS's sub-solves) no roster at all. From another 44-short roster of seed 1 (requests
+  115) it gave 4,486 (V's weekend 0 to 4); from seed 0's (U's and V's half weekends)
+  no cover gain, with windows of 5 or 8 days either side. Kept (branch i18): the
+  "half_weekend" neighbourhood (`lns._half_weekend_keys`, beside "weekend_trade"
+  wherever weekends are limited): an employee working half a weekend over the horizon
+  and everyone Monday before to Friday after it and a partner weekend they do not work
+  (one short of cover when there is one), sub-solves `HALF_WEEKEND_SUBSOLVE_FACTOR` (3)
+  times as long while a half weekend exists, else a weekend trade. Instance18 seeds 0-6,
+  this (load 2.7-5.0): 4,571 / 4,574 / 4,472 / 4,566 / 4,573 / 4,469 / 4,567 (mean
+  4,542, 2 of 7 within 2 %); main (session 25's figures, load 1.8-2.5): 4,476 / 4,573 /
+  4,568 / 4,566 / 4,565 / 4,565 / 4,571 (mean 4,555, 1 of 7 within 2 %), today
+  4,568 / 4,571 (seeds 0-1, load 2.5). Rosters this: seeds 2 and 5 at 43 short with no
+  half weekend (41 on weekends, 2 / 1 on weekdays), seed 0 44 short with no half
+  weekend but 3 weekday shorts (42E, 52L twice): what is left is weekday cover.
+  Instance15 seeds 0-2: 3,945 / 4,058 / 4,151 (load 3.3-3.7; mean 4,051; main, session
+  25: 4,134 / 4,045 / 3,943, mean 4,041). Instance1-4 and 11 proven (0.7-5.0 s; 11 in
+  35.7 s), Instance5 1,151, Instance8 1,400 (load 4.0; its known spread
+  1,306-1,419), then side by side main / this 1,312 / 1,306 (load 2.1-2.2).
 - 2026-12-06 14:54-15:46 UTC, `--workers 1`, load 2.0-4.5 (helper wk15, main 5e7c6bd):
   why Instance15's last 1-3 weekend day-shift persons stay short, and an LNS
   neighbourhood for them. Main's final rosters, seeds 0-3 (4,075 / 4,172 / 4,040 /
