@@ -58,7 +58,8 @@ Measured history (figures behind settings in `roster.nrp`):
   <= 428 MB, load 3.4-4.9); Instance22 300 s seed 0 34,659 (main 35,873 above);
   Instance20 300 s seed 0 5,318 (main 5,327 above; 44 windows and groups).
   Instance13 (its pool start is `first_roster` too) 60 s seeds 0-1 3,557 / 3,240,
-  3,340 / 2,836 (load 3.2-4.4): worse on both, not explained, so the cut-back is asked for by the long horizons' first roster only
+  3,340 / 2,836 (load 3.2-4.4): worse on both, not explained, so the cut-back is
+  asked for by the long horizons' first roster only
   (`BestResponses(cut_back=True)` in `_solve_by_windows`; f7a28d8), Instance13's path
   main's. Not done: a cheaper pass (its 26 s on Instance22), the windows' time on the
   stand-in (still 0-2 windows: the rounds gain more a second).
