@@ -65,6 +65,40 @@ Measured history (figures behind settings in `roster.nrp`):
   (4) and (5) one mend (seed 3) in six runs, the rest worse. The neighbourhood mends in
   the probes; its place in the 60 s is not settled: branch i15 ((4), a907af5, with its
   tests) if a later session takes it up.
+- 2026-12-06 17:30-18:50 UTC, `--workers 1`, load 2.1-5.1 (helper stand, main
+  59bccd8): why the stand-in's answer swings with the load. Traced (`/tmp` wrapper, main,
+  seed 0, 60 s): the first pass 8-13 s gives 1,190,000-1,230,000 (11,600 persons short
+  with 3,000 more staffed than asked: the a/p/n types short, the unlimited d types 14,700
+  over), then rounds of best responses of 7-13 s, gaining 10-12 %, 5-8 %, then 29 %,
+  55 %, 51 % (122,000-125,000 at 57 s, 0 windows); under load (4.4) the second round
+  gained 4.9 % < `DP_ROUND_MIN_GAIN`, the rounds stopped at 1,036,000 and 25 s of windows
+  made 998,215: the bad runs. Cause: the first pass's gain is flat (everything short),
+  which swings an employee's schedule from all of a type class to none of it, so the
+  prices that keep a maximum (a/p 46, n 58 a year) keep it far below (prices 108-166
+  against a cover weight of 100). Carrying no prices from employee to employee changed
+  nothing (1,081,000). Kept: in the first pass, `EmployeeProgramme.best(cut_back=True)`
+  compares, when the prices did not settle, the last schedule that broke a maximum cut
+  back to it by construction (`_restricted`) with the best legal one: the pass
+  476,000-662,000 (load 3-5), rounds after it 64 %, 23 %, 8 % (122,000-128,000 after
+  three). Instance20's pass 13,811 against 54,033, Instance22's 81,514 against 244,692
+  (its pass 26 s against 19 s: more programme runs). The capped test week's best
+  response is now its best, 237 (was 244). First tried in every `best` (rounds and
+  pairing too), this / main side by side: the stand-in (60 s) seeds 0-2 117,923 /
+  143,932, 116,132 / 123,953, 119,177 / 143,064 (59.4-61.0 s, <= 423 MB; 2 windows in 2 of
+  3, none on main); beside a busy loop on one core (seed 0, the pass 19 s) 131,645,
+  where main's runs under load ended at 665,976 and 916,001; Instance22 300 s seed 0
+  34,589 / 35,873; Instance22 60 s 41,192 / 42,755; but Instance20 300 s 5,478 / 5,327
+  and 5,376 / 5,264 (seeds 0, 1; load 2.2-3.8): the cut-backs' extra programme runs made
+  its rounds slower (a probe: rounds of 2-4 s against 0.3-0.6 s), so kept in the first
+  pass only. That (c7b983a): the stand-in seeds 0-1 120,751 / 120,635 (60.1-60.5 s,
+  <= 428 MB, load 3.4-4.9); Instance22 300 s seed 0 34,659 (main 35,873 above);
+  Instance20 300 s seed 0 5,318 (main 5,327 above; 44 windows and groups).
+  Instance13 (its pool start is `first_roster` too) 60 s seeds 0-1 3,557 / 3,240,
+  3,340 / 2,836 (load 3.2-4.4): worse on both, not explained, so the cut-back is
+  asked for by the long horizons' first roster only
+  (`BestResponses(cut_back=True)` in `_solve_by_windows`; f7a28d8), Instance13's path
+  main's. Not done: a cheaper pass (its 26 s on Instance22), the windows' time on the
+  stand-in (still 0-2 windows: the rounds gain more a second).
 - 2026-12-06 17:28-18:55 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.0
   (helper i18, session 26; slots shared with 300 s runs): what a 43-short roster has
   that the 4,565-4,573 ones lack. Every employee works at least their fewest shifts
