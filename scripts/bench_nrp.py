@@ -99,6 +99,12 @@ Measured history (figures behind settings in `roster.nrp`):
   (`BestResponses(cut_back=True)` in `_solve_by_windows`; f7a28d8), Instance13's path
   main's. Not done: a cheaper pass (its 26 s on Instance22), the windows' time on the
   stand-in (still 0-2 windows: the rounds gain more a second).
+  Merged (eface60) and then taken out (lead, 19:15-19:27 UTC, the CI run beside, load
+  2.3-4.5): Instance20 300 s seed 1 5,477, and again 5,846 beside the code before it
+  (61c80d0) at 5,348 (session 25's main 5,228-5,270): the better first roster ends in a
+  worse one on Instance20; the stand-in 120,815 in 60.5 s on the merged code. Left on
+  branch `stand` for a later session (e.g. the cut-back only while the first pass's
+  gain is flat).
 - 2026-12-06 17:28-18:55 UTC, `--workers 1 --time-limit 60`, Instance18, load 2.4-5.0
   (helper i18, session 26; slots shared with 300 s runs): what a 43-short roster has
   that the 4,565-4,573 ones lack. Every employee works at least their fewest shifts
