@@ -94,9 +94,7 @@ def improve(
 
     `weekends`: the days of each weekend (`RosterProblem.weekends`); with two or more,
     the "weekends" neighbourhood (`_weekend_keys`) frees a few whole weekends for
-    everyone who works, "weekend_trade" (`_weekend_trade_keys`) moves a few people between
-    two weekends and "half_weekend" (`_half_weekend_keys`) one who works a weekend on one
-    day only, its sub-problems `HALF_WEEKEND_SUBSOLVE_FACTOR` times as long."""
+    everyone who works."""
     interrupt = interrupt or Interrupt()
     rng = random.Random(seed)
     clock = clock or WallClock()
@@ -122,7 +120,6 @@ def improve(
     if len(weekends) > 1:
         hoods.append(_Neighbourhood("weekends", 0.3))
         hoods.append(_Neighbourhood("weekend_trade", 0.15))
-        hoods.append(_Neighbourhood("half_weekend", 0.0))
     stats = LnsStats()
     best, best_value = dict(incumbent), value
     hot: list[tuple[str | None, int]] = []
@@ -155,8 +152,7 @@ def improve(
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
                 solver.parameters.num_workers = 1
                 solver.parameters.linearization_level = 2
-                seconds = subsolve_seconds * _subsolve_factor(hood, weekends, on_day)
-                clock.limit(solver, min(seconds, remaining))
+                clock.limit(solver, min(subsolve_seconds, remaining))
                 solver.parameters.random_seed = rng.randrange(1 << 30)
                 future = pool.submit(
                     _solve_watched, interrupt, solver, sub_model(model, x, best, free)
@@ -371,81 +367,6 @@ def _weekend_trade_keys(
     return {k for k in x if (k[0] in people and k[1] in window) or k[1] in weekend_days}
 
 
-#: The "half_weekend" neighbourhood's sub-problems get this many times the others'
-#: seconds: from Instance18 rosters 44 short (0.5 s sub-solves), its sub-problem of
-#: about 1,300 free assignments found no roster in 0.5 s, and the mend in 1.4-1.5 s.
-HALF_WEEKEND_SUBSOLVE_FACTOR = 3.0
-#: Days freed for everyone either side of each of the two weekends of a half-weekend
-#: move: Monday before to Friday after. Instance18 (runs of 2-4 or 2-5, shifts that may
-#: not follow each other): Friday to Monday, or Wednesday to Wednesday, kept the roster
-#: 44 short where Monday to Friday mended it to 43.
-HALF_WEEKEND_REACH = 5
-
-
-def _half_weekends(
-    weekends: Sequence[Sequence[int]], on_day: dict[tuple[str, int], str]
-) -> list[tuple[str, int]]:
-    """(employee, weekend) for each weekend an employee works on one of its days only."""
-    employees = sorted({employee for employee, _day in on_day})
-    return [
-        (employee, i)
-        for employee in employees
-        for i, days in enumerate(weekends)
-        if len(days) > 1 and sum((employee, d) in on_day for d in days) == 1
-    ]
-
-
-def _subsolve_factor(
-    hood: _Neighbourhood,
-    weekends: Sequence[Sequence[int]],
-    on_day: dict[tuple[str, int], str],
-) -> float:
-    """How many times the usual seconds `hood`'s next sub-problem gets."""
-    if hood.name == "half_weekend" and _half_weekends(weekends, on_day):
-        return HALF_WEEKEND_SUBSOLVE_FACTOR
-    return 1.0
-
-
-def _half_weekend_keys(
-    rng: random.Random,
-    weekends: Sequence[Sequence[int]],
-    hot: list[tuple[str | None, int]],
-    on_day: dict[tuple[str, int], str],
-    x: dict[Key, cp_model.IntVar],
-) -> set[Key]:
-    """An employee who works one day of a weekend, over the whole horizon, and everyone
-    from the Monday before to the Friday after that weekend and a partner weekend the
-    employee does not work (one short of cover when there is one); empty when nobody
-    works half a weekend. A half weekend uses up one of the employee's weekends for one
-    shift: Curtois-Qu Instance18's rosters end 44 short where 41 are forced (264 weekend
-    shifts for 305), one for each half weekend and the rest on weekdays. Moving that
-    weekend whole to the partner shifts the employee's runs for weeks, and the others'
-    shift types around both weekends (a shift that may not follow another) make room:
-    a move the "weekend_trade" neighbourhood's Monday-to-Tuesday reach and few traders
-    do not hold (its roster 44 short, this one's 43)."""
-    halves = _half_weekends(weekends, on_day)
-    if not halves:
-        return set()
-    employee, half = rng.choice(halves)
-    unworked = [
-        i
-        for i, days in enumerate(weekends)
-        if i != half and not any((employee, d) in on_day for d in days)
-    ]
-    if not unworked:
-        return set()
-    short = [i for i in _short_weekends(weekends, hot) if i in unworked]
-    partner = rng.choice(short or unworked)
-    window = {
-        d
-        for i in (half, partner)
-        for d in range(
-            min(weekends[i]) - HALF_WEEKEND_REACH, max(weekends[i]) + HALF_WEEKEND_REACH + 1
-        )
-    }
-    return {k for k in x if k[0] == employee or k[1] in window}
-
-
 def _choose(
     hood: _Neighbourhood,
     rng: random.Random,
@@ -502,11 +423,6 @@ def _choose(
         return _weekend_keys(rng, hood.size, weekends, hot, people, x)
     if hood.name == "weekend_trade":
         return _weekend_trade_keys(rng, hood.size, weekends, hot, on_day or {}, employees, x)
-    if hood.name == "half_weekend":
-        # no half weekend to mend: a weekend trade instead
-        return _half_weekend_keys(rng, weekends, hot, on_day or {}, x) or _weekend_trade_keys(
-            rng, 0.15, weekends, hot, on_day or {}, employees, x
-        )
     if hood.name == "requests":
         personal = [(e, d) for e, d in hot if e is not None]
         if personal:

@@ -143,6 +143,13 @@ Measured history (figures behind settings in `roster.nrp`):
   25: 4,134 / 4,045 / 3,943, mean 4,041). Instance1-4 and 11 proven (0.7-5.0 s; 11 in
   35.7 s), Instance5 1,151, Instance8 1,400 (load 4.0; its known spread
   1,306-1,419), then side by side main / this 1,312 / 1,306 (load 2.1-2.2).
+  Merged (16b026a) and then taken out (lead, 19:10-19:30 UTC, the CI run beside, load
+  2.3-4.5): merged main seeds 0-6 4,564 / 4,765 / 4,472 / 4,668 / 4,468 / 4,567 / 4,561
+  (mean 4,581, 2 of 7 within 2 %; no better than session 25's 4,555), and Instance5
+  1,233 twice (the second side by side with session 25's main at 1,145; before 1,144):
+  the half-weekend sub-problems with 3 times the seconds cost the small instance's
+  search. Left on branch `i18` (e.g. the 3 times only where the sub-problem is a small
+  part of the horizon).
 - 2026-12-06 14:54-15:46 UTC, `--workers 1`, load 2.0-4.5 (helper wk15, main 5e7c6bd):
   why Instance15's last 1-3 weekend day-shift persons stay short, and an LNS
   neighbourhood for them. Main's final rosters, seeds 0-3 (4,075 / 4,172 / 4,040 /
