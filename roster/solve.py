@@ -1143,6 +1143,7 @@ def _solve_stage(
         trouble=rm.trouble_spots(),
         # weekends as a neighbourhood only where a weekend limit ties them to each other
         weekends=rm.problem.weekends if _limits_weekends(rm.problem) else (),
+        cover_gaps=[(d, s, var) for (_case, d, s), var in rm.under.items()],
         on_improvement=None if report is None else lambda found: report(found, bound),
         stop_at=max(bound, good_enough or 0),
         clock=clock,
