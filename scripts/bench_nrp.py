@@ -48,8 +48,8 @@ Measured history (figures behind settings in `roster.nrp`):
   120,966 / 187,805, 120,172 / 161,871, 121,413 / 240,639 (60.6-61.6 s, <= 462 MB;
   load 3.4-3.7: main's bad runs, 0 windows); Instance22 300 s seed 0 35,432 / 35,922
   (load 3.5-3.7), seed 1 34,970 / 35,710 (load 2.6-3.0); Instance20 60 s seed 0
-  5,810 / 5,819 (8 windows each; load 2.5-3.5), a traced run of this 6,038 (load
-  2.7-3.4): the 60 s spread on one path; main 300 s seed 0 5,258, this not run at
+  5,810 / 5,823 and 5,819 (8 windows each; load 2.5-3.5), a traced run of this
+  6,038 (load 2.7-3.4): the 60 s spread on one path; main 300 s seed 0 5,258, this not run at
   300 s (slots: the path is main's). Recommended (branch stand2).
 - 2026-12-06 17:29-18:50 UTC, `--workers 1`, load 2.1-5.3 (helper i15, main 59bccd8):
   Instance15's 37th-39th persons short, and a neighbourhood that fills a short weekend
