@@ -29,6 +29,28 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 20:33-22:10 UTC, `--workers 1`, load 2.6-3.8 (helper stand2, main
+  42535e1): the first pass's cut-back (helper stand, below) again, asked for by the
+  long horizons' first roster as before but only for an employee with a per-type
+  maximum that can bind (`EmployeeProgramme.type_maximum_binds`: a class of sibling
+  types capped above 0 and below the days). Traced first (`/tmp` wrapper, the pass
+  alone, its 60 s budget): on Instance20 the cut-back took 26 of 50 schedules, each
+  only over its weekend maximum (every type maximum there is 0 or 182 of 182 days);
+  on Instance22 27 of 50, a/p/n classes (46-58 of 364) and weekends. The share of
+  cells short, the demand left against the pool's minutes, and why the prices ended
+  (8 rounds, bracketed, out of time) did not separate them. Counted
+  (`BestResponses.cut_backs`): Instance20 0 of 50 employees may cut back, its pass
+  0 cut-backs (54,033, main's); in a full 60 s solve one `BestResponses`, asked to
+  cut back, 0 cut-backs: its path main's. Instance22 50 of 50, 26 cut-backs (pass
+  118,591, as stand's); the stand-in 150 of 150, 90 (386,965 in 12.4 s).
+  Instance13's pool start does not ask (as before); døgnindsats contracts have no
+  type maxima. This (6bbd83e) / main side by side: the stand-in (60 s) seeds 0-2
+  120,966 / 187,805, 120,172 / 161,871, 121,413 / 240,639 (60.6-61.6 s, <= 462 MB;
+  load 3.4-3.7: main's bad runs, 0 windows); Instance22 300 s seed 0 35,432 / 35,922
+  (load 3.5-3.7), seed 1 34,970 / 35,710 (load 2.6-3.0); Instance20 60 s seed 0
+  5,810 / 5,823 and 5,819 (8 windows each; load 2.5-3.5), a traced run of this
+  6,038 (load 2.7-3.4): the 60 s spread on one path; main 300 s seed 0 5,258, this not run at
+  300 s (slots: the path is main's). Recommended (branch stand2).
 - 2026-12-06 17:29-18:50 UTC, `--workers 1`, load 2.1-5.3 (helper i15, main 59bccd8):
   Instance15's 37th-39th persons short, and a neighbourhood that fills a short weekend
   shift from the whole horizon (`lns._weekend_fill_keys`: those off that day who may
