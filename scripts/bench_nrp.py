@@ -51,6 +51,31 @@ Measured history (figures behind settings in `roster.nrp`):
   5,810 / 5,823 and 5,819 (8 windows each; load 2.5-3.5), a traced run of this
   6,038 (load 2.7-3.4): the 60 s spread on one path; main 300 s seed 0 5,258, this not run at
   300 s (slots: the path is main's). Recommended (branch stand2).
+- 2026-12-06 20:35-21:40 UTC, `--workers 1 --time-limit 60`, load 2.2-4.9 (helper i18b,
+  main 42535e1; side by side in the other slot, slots shared with 3 helpers): session
+  26's half-weekend move (helper i18's entry below) rebuilt so that it costs nothing
+  where it cannot pay (branch i18b, `lns._HalfWeekendTabu`): only where both weekends'
+  windows are a third of the horizon at most (`_half_weekends_fit`: Instance18's 24 of
+  84 days; never Instance5, 8 (28 days) or 15 (42), where the LNS, its random draws
+  included, is main's unchanged), only once the search stalls (no strict gain for a
+  round of every neighbourhood), 4 times the sub-solve seconds, and a tabu: at most 3
+  partner weekends per half weekend while its employee's shifts and everyone's over its
+  window stay the same. Instance18 seeds 0-5, main: 4,467 / 4,581 / 4,564 / 4,660 /
+  4,661 / 4,580 (mean 4,586; 1 of 6 within 2 %; load 2.2-4.9). (1) every other
+  sub-problem once stalled one round (9f5e3dc): 4,555 / 4,477 / 4,581 / 4,669 / 4,661 /
+  4,658 (mean 4,600; 1 of 6; load 2.8-3.7); the move took 0-23 of 76-122 sub-problems
+  (15-23 on seeds 2-4; 69 of its 74 proven optimal) and improved 0-3 times a run,
+  never from 44 short to 43: seed 1's 4,477 came from the others. (2) one
+  sub-problem in 4, stalled two rounds (`HALF_WEEKEND_EVERY`, `HALF_WEEKEND_STALL`):
+  4,569 / 4,565 / 4,666 / 4,466 / 4,664 / 4,469 (mean 4,567; 2 of 6; load 2.6-4.6),
+  the move 0-6 tries a run, 2 small gains; seed 3 was 43 short (4,471) before the LNS
+  began and seed 5's 4,568 -> 4,469 came from the other neighbourhoods (the move: 6
+  tries, no gain). Short horizons, the same search as main (the move never enabled),
+  main / branch: Instance5 seeds 0-1 1,233 / 1,143 and 1,144 / 1,144; Instance8 1,308
+  / 1,311 and 1,304 / 1,330; Instance15 4,036 / 3,967 and 3,965 / 3,869: main's own
+  Instance5 seed 0 ended at 1,233 today, so session 26's 1,233 was not the move's
+  alone. Not merged: in 12 runs the move never mended a half weekend; which runs end
+  43 short is decided by the start (seed 3) and the other neighbourhoods.
 - 2026-12-06 17:29-18:50 UTC, `--workers 1`, load 2.1-5.3 (helper i15, main 59bccd8):
   Instance15's 37th-39th persons short, and a neighbourhood that fills a short weekend
   shift from the whole horizon (`lns._weekend_fill_keys`: those off that day who may
