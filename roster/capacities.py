@@ -15,7 +15,7 @@ from roster.eligibility import why_not
 from roster.problem import Employee, RosterProblem
 from roster.templates import ShiftType
 
-#: The fairness unit of `roster.model.add_fairness` (kept equal; tests compare them).
+#: One counted shift's weight in the fair spreads for a 37 h contract (`fairness_coefficient`).
 _FAIRNESS_UNIT = 10
 _REFERENCE_CONTRACT = 37 * 60
 

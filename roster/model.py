@@ -22,6 +22,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from roster.capacities import fairness_coefficient
 from roster.clock import WallClock
 from roster.eligibility import speaks, why_not
 from roster.lns import sub_model
@@ -35,8 +36,6 @@ LEVEL_TEAM = 2
 LEVEL_QUALITY = 3
 
 #: Contract-relative load unit: a night worked by a 37 h/week consultant counts 10.
-_FAIRNESS_UNIT = 10
-_REFERENCE_CONTRACT = 37 * 60
 
 
 @dataclass
@@ -827,7 +826,7 @@ class RosterModel:
     def add_fairness(self) -> None:
         """Level 3 fair spread: minimise the highest contract-relative number of nights
         (and of weekend/holiday days) over all consultants, in units of
-        `_FAIRNESS_UNIT` per shift for a 37 h contract."""
+        `roster.capacities.fairness_coefficient` per shift."""
         p, m = self.problem, self.model
         night_ids = {s.id for s in p.shift_types if s.night}
         spreads: tuple[tuple[str, int, int, Callable[[int, str], bool]], ...] = (
@@ -850,9 +849,9 @@ class RosterModel:
             # a peak below the floor costs the floor (`RosterProblem.night_spread_floor`)
             peak = m.new_int_var(floor, max(floor, 10**6), name)
             for e in p.employees:
-                if e.contract_minutes_per_week <= 0:
+                coef = fairness_coefficient(e)
+                if coef is None:
                     continue
-                coef = round(_FAIRNESS_UNIT * _REFERENCE_CONTRACT / e.contract_minutes_per_week)
                 vars_ = [v for (_e, d, s), v in self.y_of[e.id] if counts(d, s)]
                 if vars_:
                     m.add(peak >= coef * sum(vars_))

@@ -528,6 +528,9 @@ def night_minutes_between(start: int, end: int) -> int:
 def _validate(p: RosterProblem) -> None:
     if p.days <= 0:
         raise ProblemError("days: must be positive")
+    for name in ("night_spread_floor", "weekend_spread_floor"):
+        if getattr(p, name) < 0:
+            raise ProblemError(f"{name}: must be >= 0")
     rest = p.rules.min_rest_minutes
     if rest is not None and rest < LOWEST_AGREED_REST_MINUTES:
         raise ProblemError(

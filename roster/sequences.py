@@ -10,10 +10,11 @@ dynamic programme, its inner loops compiled by numba (`roster.kernels`). The per
 maxima and the maximum of weekends are not in the state (it would multiply by their
 ranges); they are priced instead (a Lagrangian price per maximum, found by bisection,
 `best`), shifts over a type's maximum move to an interchangeable sibling type
-(`_spread_types`), and when the prices do not settle in time each maximum still
-broken is kept by construction (`_restricted`). So a schedule is the best one when no
-such maximum binds or every priced one is met exactly, and legal but not always the
-best otherwise (a test week capped at two D shifts: 244 against the best 237,
+(`_spread_types`), and when the prices do not settle each maximum still broken is
+kept by construction (`_restricted`), the better of that and the best legal schedule
+priced taken. So a schedule is the best one when no such maximum binds or every
+priced one is met exactly, and legal but not always the best otherwise (a test week
+capped at two D shifts: the prices alone 244, cut back 237, the best,
 tests/roster/test_sequences.py).
 
 Pricing (`EmployeeProgramme.price`, column generation) counts the small maxima in the
@@ -492,6 +493,8 @@ class EmployeeProgramme:
         self._incoming: dict[int, list[tuple[int, int, int]]] | None = None
         self._counted: _Counted | None = None
         self._counted_form: _CountedEdges | None = None
+        #: how many of `best`'s answers were a schedule cut back (`cut_back`)
+        self.cut_backs = 0
         #: Lagrangian prices of the per-type maxima and of a weekend worked (see `best`)
         self.penalty = np.zeros_like(cost)
         self.weekend_price = 0.0
@@ -507,8 +510,24 @@ class EmployeeProgramme:
     def usable(self) -> bool:
         return self.automaton is not None and self.lower <= self.upper
 
+    @property
+    def type_maximum_binds(self) -> bool:
+        """Whether a per-type maximum can bind: one of a class of sibling types
+        (priced together, `_limit_classes`) below the days, one shift a day at most.
+        Instance22's a/p/n maxima (46 and 58 of 364 days) do; Instance20's (0 or 182
+        of 182) do not, its weekends its only priced maximum."""
+        limits = self.type_limits
+        return any(
+            0 < sum(limits[k] for k in members) < self.problem.days
+            for members in self._limit_classes().values()
+        )
+
     def best(
-        self, gain: np.ndarray, relax: float = 0.5, until: float | None = None
+        self,
+        gain: np.ndarray,
+        relax: float = 0.5,
+        until: float | None = None,
+        cut_back: bool = False,
     ) -> tuple[list[int], float] | None:
         """The schedule (a symbol per day, 0 = off) with the most `gain` (per day and
         symbol) less own cost, keeping every rule; None when there is none found.
@@ -525,7 +544,9 @@ class EmployeeProgramme:
         The prices of the answer, `relax` times, start the next call: consecutive
         calls (best-response rounds, employees with the same contract) then mostly
         need one or two programme runs. `until` (`time.perf_counter()`): no new price
-        round after it."""
+        round after it. `cut_back`: when the prices did not settle, the last schedule
+        that broke a maximum, cut back to it by construction, if better than the best
+        legal one (a first pass: see `BestResponses.first_pass`)."""
         base = gain - self.cost
         limits = self.type_limits
         groups = self._limit_classes()
@@ -538,6 +559,9 @@ class EmployeeProgramme:
         steps: dict[int, float] = {}
         best: tuple[list[int], float, dict[int, float], float] | None = None
         path: list[int] = []
+        settled = False  # the best legal schedule proven best (complementary slackness)
+        # the last schedule that broke a maximum, with its penalty and weekend price
+        broken: tuple[list[int], np.ndarray, np.ndarray, float] | None = None
         for _ in range(PRICE_ROUNDS):
             penalty = np.zeros_like(base)
             for g, price in prices.items():
@@ -565,7 +589,10 @@ class EmployeeProgramme:
                 if best is None or value > best[1]:
                     best = (path, value, dict(prices), weekend_price)
                 if all(not room or price <= 0 for _, room, price in current.values()):
+                    settled = True
                     break  # the best legal schedule: no price can buy more
+            else:
+                broken = (path, base, penalty, weekend_price)
             moved = False
             for c, (over, room, price) in current.items():
                 if over:
@@ -590,6 +617,16 @@ class EmployeeProgramme:
                 break
             if until is not None and time.perf_counter() > until:
                 break  # out of time: the best legal schedule, or the restricted one
+        if cut_back and best is not None and not settled and broken is not None:
+            # the best legal schedule is not proven best (a maximum with room at a
+            # positive price): a flat gain swings the schedule from all of a class to
+            # none of it, so the prices that keep a maximum keep it far below, and the
+            # schedule that broke it, cut back, may be better
+            restricted = self._restricted(*broken, groups)
+            if restricted is not None and restricted[1] > best[1]:
+                _, _, self.penalty, self.weekend_price = broken
+                self.cut_backs += 1
+                return restricted
         if best is not None:
             path, value, prices, weekend_price = best
             self.penalty = np.zeros_like(base)
@@ -1154,11 +1191,24 @@ class BestResponses:
     windows' LNS moves several employees within weeks, a best response moves one
     across the whole horizon, its weekends and hours included)."""
 
-    def __init__(self, problem: RosterProblem, minimised: bool = False) -> None:
+    def __init__(
+        self, problem: RosterProblem, minimised: bool = False, cut_back: bool = False
+    ) -> None:
         """`minimised`: the employees' programmes solve over the minimised automaton
-        (see `EmployeeProgramme`)."""
+        (see `EmployeeProgramme`). `cut_back`: the first pass compares each schedule
+        that broke a maximum, cut back to it, with the best legal one
+        (`EmployeeProgramme.best`): the long horizons' first roster
+        (`roster.solve._solve_by_windows`); not Instance13's pool start, worse with it
+        (60 s, seeds 0-1: 3,557 and 3,340 against 3,240 and 2,836). Only for an
+        employee with a per-type maximum that can bind (`type_maximum_binds`): the
+        flat gain's swing is from all of a type class to none of it; where weekends
+        are the only priced maximum (Instance20) the cut-backs made the first roster
+        better but the end worse (300 s: 5,477 and 5,846 against 5,348).
+        `cut_backs` counts the pass's schedules cut back."""
         p = self.problem = problem
         self.minimised = minimised
+        self.cut_back = cut_back
+        self.cut_backs = 0
         self.symbols = [None, *(s.id for s in p.shift_types)]
         self.column = {sid: k for k, sid in enumerate(self.symbols)}
         self.required = np.zeros((p.days, len(self.symbols)), dtype=np.int64)
@@ -1245,9 +1295,21 @@ class BestResponses:
             # pass has (the 364 x 150 stand-in's pass did not end in 48 s)
             spent = (now - started) / done if done else 0.0
             relax = 0.5 if until - now > 2 * spent else 1.0
-            found = programme.best(self.gain_for(self.staffed), relax=relax, until=until)
+            # cut back (when asked, and a type maximum can bind): the first pass's gain
+            # is flat (everything short), where the prices alone keep a pool's type
+            # maxima far below (the 364 x 150 stand-in's pass: 1,190,000 with d types
+            # 14,700 persons over, a/p/n short; 476,000-662,000 cut back). Not in the
+            # rounds: their gain is no longer flat, and the cut-backs' extra runs made
+            # Instance20's rounds slower (300 s: 5,478 and 5,376 against 5,327 and 5,264)
+            found = programme.best(
+                self.gain_for(self.staffed),
+                relax=relax,
+                until=until,
+                cut_back=self.cut_back and programme.type_maximum_binds,
+            )
             if found is None:
                 return False
+            self.cut_backs += programme.cut_backs
             self.programmes[e.id] = programme
             last_prices[contract] = (programme.penalty, programme.weekend_price)
             self.plans[e.id] = found[0]

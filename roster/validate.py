@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from data.languages import Closeness, closeness
+from roster.capacities import fairness_coefficient
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.templates import MINUTES_PER_DAY, ShiftType
 
@@ -430,8 +431,7 @@ def evaluate(problem: RosterProblem, roster: Roster) -> dict[str, int]:
     for name, weight, floor, counts in spreads:
         peak = floor
         for e in p.employees:
-            if e.contract_minutes_per_week > 0:
-                coef = round(10 * 37 * 60 / e.contract_minutes_per_week)
+            if (coef := fairness_coefficient(e)) is not None:
                 peak = max(peak, coef * sum(1 for d, s in y.get(e.id, {}).items() if counts(d, s)))
         terms[name] = weight * peak
     return {k: v for k, v in terms.items() if v}

@@ -55,6 +55,53 @@ Measured history (figures behind settings in `roster.nrp`):
   Main's Instance15 today at load 3-5 (mean 4,032) is worse than session 26's at load
   2.2-4.0 (3,934): the side-by-side pairs, not the sessions, compare.
   @VERDICT@
+- 2026-12-06 20:33-22:10 UTC, `--workers 1`, load 2.6-3.8 (helper stand2, main
+  42535e1): the first pass's cut-back (helper stand, below) again, asked for by the
+  long horizons' first roster as before but only for an employee with a per-type
+  maximum that can bind (`EmployeeProgramme.type_maximum_binds`: a class of sibling
+  types capped above 0 and below the days). Traced first (`/tmp` wrapper, the pass
+  alone, its 60 s budget): on Instance20 the cut-back took 26 of 50 schedules, each
+  only over its weekend maximum (every type maximum there is 0 or 182 of 182 days);
+  on Instance22 27 of 50, a/p/n classes (46-58 of 364) and weekends. The share of
+  cells short, the demand left against the pool's minutes, and why the prices ended
+  (8 rounds, bracketed, out of time) did not separate them. Counted
+  (`BestResponses.cut_backs`): Instance20 0 of 50 employees may cut back, its pass
+  0 cut-backs (54,033, main's); in a full 60 s solve one `BestResponses`, asked to
+  cut back, 0 cut-backs: its path main's. Instance22 50 of 50, 26 cut-backs (pass
+  118,591, as stand's); the stand-in 150 of 150, 90 (386,965 in 12.4 s).
+  Instance13's pool start does not ask (as before); døgnindsats contracts have no
+  type maxima. This (6bbd83e) / main side by side: the stand-in (60 s) seeds 0-2
+  120,966 / 187,805, 120,172 / 161,871, 121,413 / 240,639 (60.6-61.6 s, <= 462 MB;
+  load 3.4-3.7: main's bad runs, 0 windows); Instance22 300 s seed 0 35,432 / 35,922
+  (load 3.5-3.7), seed 1 34,970 / 35,710 (load 2.6-3.0); Instance20 60 s seed 0
+  5,810 / 5,823 and 5,819 (8 windows each; load 2.5-3.5), a traced run of this
+  6,038 (load 2.7-3.4): the 60 s spread on one path; main 300 s seed 0 5,258, this not run at
+  300 s (slots: the path is main's). Recommended (branch stand2).
+- 2026-12-06 20:35-21:40 UTC, `--workers 1 --time-limit 60`, load 2.2-4.9 (helper i18b,
+  main 42535e1; side by side in the other slot, slots shared with 3 helpers): session
+  26's half-weekend move (helper i18's entry below) rebuilt so that it costs nothing
+  where it cannot pay (branch i18b, `lns._HalfWeekendTabu`): only where both weekends'
+  windows are a third of the horizon at most (`_half_weekends_fit`: Instance18's 24 of
+  84 days; never Instance5, 8 (28 days) or 15 (42), where the LNS, its random draws
+  included, is main's unchanged), only once the search stalls (no strict gain for a
+  round of every neighbourhood), 4 times the sub-solve seconds, and a tabu: at most 3
+  partner weekends per half weekend while its employee's shifts and everyone's over its
+  window stay the same. Instance18 seeds 0-5, main: 4,467 / 4,581 / 4,564 / 4,660 /
+  4,661 / 4,580 (mean 4,586; 1 of 6 within 2 %; load 2.2-4.9). (1) every other
+  sub-problem once stalled one round (9f5e3dc): 4,555 / 4,477 / 4,581 / 4,669 / 4,661 /
+  4,658 (mean 4,600; 1 of 6; load 2.8-3.7); the move took 0-23 of 76-122 sub-problems
+  (15-23 on seeds 2-4; 69 of its 74 proven optimal) and improved 0-3 times a run,
+  never from 44 short to 43: seed 1's 4,477 came from the others. (2) one
+  sub-problem in 4, stalled two rounds (`HALF_WEEKEND_EVERY`, `HALF_WEEKEND_STALL`):
+  4,569 / 4,565 / 4,666 / 4,466 / 4,664 / 4,469 (mean 4,567; 2 of 6; load 2.6-4.6),
+  the move 0-6 tries a run, 2 small gains; seed 3 was 43 short (4,471) before the LNS
+  began and seed 5's 4,568 -> 4,469 came from the other neighbourhoods (the move: 6
+  tries, no gain). Short horizons, the same search as main (the move never enabled),
+  main / branch: Instance5 seeds 0-1 1,233 / 1,143 and 1,144 / 1,144; Instance8 1,308
+  / 1,311 and 1,304 / 1,330; Instance15 4,036 / 3,967 and 3,965 / 3,869: main's own
+  Instance5 seed 0 ended at 1,233 today, so session 26's 1,233 was not the move's
+  alone. Not merged: in 12 runs the move never mended a half weekend; which runs end
+  43 short is decided by the start (seed 3) and the other neighbourhoods.
 - 2026-12-06 17:29-18:50 UTC, `--workers 1`, load 2.1-5.3 (helper i15, main 59bccd8):
   Instance15's 37th-39th persons short, and a neighbourhood that fills a short weekend
   shift from the whole horizon (`lns._weekend_fill_keys`: those off that day who may

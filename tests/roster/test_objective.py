@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from roster import (
     Assignment,
     Case,
@@ -17,7 +19,7 @@ from roster import (
     SolveStatus,
     evaluate,
 )
-from roster.problem import RosterProblem
+from roster.problem import ProblemError, RosterProblem
 from tests.roster.instances import COVER_ONLY, problem, rules, solved, worked
 
 
@@ -303,3 +305,10 @@ def test_the_night_floor_counts_in_the_validator() -> None:
     roster = (Assignment(0, "N", "K1", "A"),)
     assert evaluate(p, roster) == {"night_spread": 30}
     assert evaluate(dataclasses.replace(p, night_spread_floor=0), roster) == {"night_spread": 10}
+
+
+def test_a_negative_floor_is_refused_by_name() -> None:
+    p = problem(1, [(0, "N")])
+    for name in ("night_spread_floor", "weekend_spread_floor"):
+        with pytest.raises(ProblemError, match=f"^{name}: must be >= 0"):
+            dataclasses.replace(p, **{name: -1})  # type: ignore[arg-type]

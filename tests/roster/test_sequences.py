@@ -76,17 +76,91 @@ def test_the_programme_finds_the_best_legal_week_of_all_3_to_the_7(seed: int) ->
 
 def test_a_priced_maximum_is_kept_and_fires() -> None:
     # At most two D: the best week of seed 1 without the limit is five D (its D weights
-    # are high), with it at most two. Priced, not stated: legal, but not always the
-    # best week (here 244 against the best 237 of all legal weeks).
+    # are high), with it at most two. Priced, not stated: legal, but the prices alone
+    # reach 244 (every price that keeps two D keeps fewer); the first pass that cuts
+    # the schedule that broke it back to its two best D days reaches the best of all
+    # legal weeks, 237.
     free = parse_nrp(one_person_week(1), name="week")
     capped = parse_nrp(one_person_week(1, max_d=2), name="week")
     unlimited = first_roster(free, FAR)
     limited = first_roster(capped, FAR)
-    assert unlimited is not None and limited is not None
+    cut_back = first_roster(capped, FAR, responses=BestResponses(capped, cut_back=True))
+    assert unlimited is not None and limited is not None and cut_back is not None
     assert sum(a.shift == "D" for a in unlimited) == 5
     assert sum(a.shift == "D" for a in limited) <= 2
-    assert validate(capped, limited) == []
-    assert total(capped, limited) == 244 > brute_force_best(capped) == 237
+    assert validate(capped, limited) == [] == validate(capped, cut_back)
+    assert total(capped, limited) == 244 > total(capped, cut_back) == 237
+    assert brute_force_best(capped) == 237
+
+
+def _week_gain(p: RosterProblem, programme: EmployeeProgramme) -> np.ndarray:
+    gain = np.zeros((p.days, len(programme.symbols)))
+    for c in p.cover:
+        gain[c.day, programme.symbols.index(c.shift)] = p.under_weight(c)
+    return gain
+
+
+def test_a_schedule_cut_back_to_its_maximum_beats_the_prices_and_fires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Seed 1's week capped at two D: no price settles it (at a price keeping two D the
+    # programme takes fewer), so the last schedule over the cap, cut back to its two
+    # best D days (`_restricted`), is compared and taken: 237, the best legal week,
+    # where the best legal schedule of the prices alone was 244.
+    p = parse_nrp(one_person_week(1, max_d=2), name="week")
+    programme = EmployeeProgramme(p, p.employee["A"])
+    cut_backs: list[int] = []
+    restricted = EmployeeProgramme._restricted
+
+    def counted(self: EmployeeProgramme, *args: object) -> object:
+        cut_backs.append(1)
+        return restricted(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(EmployeeProgramme, "_restricted", counted)
+    found = programme.best(_week_gain(p, programme), cut_back=True)
+    assert found is not None
+    assert cut_backs
+    all_weights = sum(p.under_weight(c) for c in p.cover)
+    assert all_weights - round(found[1]) == 237
+    assert sum(1 for k in found[0] if programme.symbols[k] == "D") == 2
+
+
+def test_the_first_pass_cuts_back_only_where_a_type_maximum_binds() -> None:
+    # Capped at two D of seven days, the maximum binds: the first pass asked to cut
+    # back does so once (the prices alone 244, cut back 237, as above). At seven D of
+    # seven days no type maximum can bind (one shift a day): the pass asked to cut
+    # back never does (Instance20's contracts, types at 0 or all of the days), so it
+    # is the plain pass, five D and the best week.
+    capped = parse_nrp(one_person_week(1, max_d=2), name="week")
+    free = parse_nrp(one_person_week(1), name="week")
+    assert EmployeeProgramme(capped, capped.employee["A"]).type_maximum_binds
+    assert not EmployeeProgramme(free, free.employee["A"]).type_maximum_binds
+    cutting = BestResponses(capped, cut_back=True)
+    assert cutting.first_pass(FAR, FAR)
+    assert cutting.cut_backs == 1
+    assert total(capped, cutting.roster()) == 237
+    unbound = BestResponses(free, cut_back=True)
+    plain = BestResponses(free)
+    assert unbound.first_pass(FAR, FAR) and plain.first_pass(FAR, FAR)
+    assert unbound.cut_backs == 0
+    assert unbound.roster() == plain.roster()
+    assert sum(a.shift == "D" for a in unbound.roster()) == 5
+    assert total(free, unbound.roster()) == brute_force_best(free)
+
+
+def test_no_cut_back_where_no_maximum_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Seed 1's week with D at most 7: no schedule breaks a maximum, so the legal best
+    # (five D) is proven and no schedule is cut back.
+    p = parse_nrp(one_person_week(1), name="week")
+    programme = EmployeeProgramme(p, p.employee["A"])
+
+    def refused(self: EmployeeProgramme, *args: object) -> object:
+        raise AssertionError("cut back where no maximum binds")
+
+    monkeypatch.setattr(EmployeeProgramme, "_restricted", refused)
+    found = programme.best(_week_gain(p, programme), cut_back=True)
+    assert found is not None
+    assert sum(1 for k in found[0] if programme.symbols[k] == "D") == 5
 
 
 def test_first_roster_of_a_pool_is_legal_and_covers() -> None:
