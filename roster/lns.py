@@ -135,7 +135,11 @@ def improve(
     if len(weekends) > 1:
         hoods.append(_Neighbourhood("weekends", 0.3))
         hoods.append(_Neighbourhood("weekend_trade", 0.15))
-    filler = _WeekendFill(weekends, cover_gaps, x, clock.now()) if len(weekends) > 1 else None
+    filler = (
+        _WeekendFill(weekends, cover_gaps, x, clock.now())
+        if len(weekends) > 1 and cover_gaps
+        else None
+    )
     fill_hood = _Neighbourhood("weekend_fill", 0.0)  # size unused: the cell sets it
     stats = LnsStats()
     best, best_value = dict(incumbent), value
