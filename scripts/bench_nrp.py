@@ -29,6 +29,38 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 20:34-22:10 UTC, `--workers 1 --time-limit 60`, load 2.2-5.1 (helper i15b,
+  main 42535e1, side by side with its -base tree): session 26's weekend fill (i15 below) rebuilt so
+  that it costs little where it cannot help (`lns._WeekendFill`, "weekend_fill"): a
+  weekend cell (day, shift) short of cover in the incumbent, of the shift short on the
+  fewest days; those off that day who may work the shift freed over the horizon, and
+  everyone Friday to Monday around that weekend and another; sub-solves 4 times the
+  others'. Not in the turns: before each sub-problem, while such a cell is open and the
+  fill has had at most 25 % of the LNS's time so far. A tabu: a cell is open for 2 tries
+  without a gain while the roster on its weekend (Friday to Monday) stays as it is, and
+  closed at once by one proven optimal without a gain; any change on that weekend opens
+  it again. Under-cover variables by (day, shift) reach the LNS as `cover_gaps`
+  (`solve._lns`). Traced (in-process, seed 2 at load 3.5): Instance15's fill ran 4
+  times in the last 25 s (2 s each, none proven, no gain; that run ended 4,259);
+  Instance5 seed 0: 11 tries in 60 s, one gain at 14 s, the rest proven without a gain
+  in 0.04-3.8 s (about 7 s in all), ended 1,233. Figures this / main:
+  Instance15 seeds 0-7 3,860 / 4,246, 4,044 / 4,116, 3,846 / 4,052, 3,954 / 4,057,
+  3,851 / 3,851, 3,850 / 4,039, 3,847 / 3,950, 3,953 / 3,941 (means 3,901 / 4,032;
+  within 2 % 5 / 1 of 8; better on 6, even on 1, worse by 12 on 1);
+  Instance8 seeds 0-4 1,316 / 1,309, 1,315 / 1,320, 1,311 / 1,311, 1,416 and 1,418 /
+  1,316 and 1,311, 1,311 / 1,310 (seed 3 traced in-process: 1,342, the fill 2 tries, a
+  gain at 40 s and one proven without one, 7 s in all: not its time but its path);
+  Instance5 seeds 0-2 1,233 / 1,148, 1,145 / 1,150, 1,146 / 1,239
+  (its two outcomes, once in each);
+  Instance18 seeds 0-3 4,670 / 4,677, 4,762 / 4,674, 4,663 / 4,571, 4,464 / 4,767
+  (means 4,640 / 4,672; seed 3 within 0.1 % of 4,459).
+  Main's Instance15 today at load 3-5 (mean 4,032) is worse than session 26's at load
+  2.2-4.0 (3,934): the side-by-side pairs, not the sessions, compare.
+  Kept (ddb51f9): the fill only in the NRP's last search on a roster of
+  `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more (`SearchParameters.lns_weekend_fill`, off by
+  default), so Instance5/8/11 (448-1,400 employee-days) run main's search exactly (no
+  `_WeekendFill`, no extra draws); Instance15 and 18 as measured above. On it, 21:53-21:55
+  (load 2.8-3.3): Instance8 seed 3 1,316, Instance15 seed 2 3,855.
 - 2026-12-06 20:33-22:10 UTC, `--workers 1`, load 2.6-3.8 (helper stand2, main
   42535e1): the first pass's cut-back (helper stand, below) again, asked for by the
   long horizons' first roster as before but only for an employee with a per-type
