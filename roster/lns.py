@@ -49,16 +49,6 @@ class _Neighbourhood:
 
 
 Spot = tuple[str | None, int, cp_model.IntVar]  # employee or None, day, penalty variable
-CoverGap = tuple[int, str, cp_model.IntVar]  # day, shift, under-cover variable
-
-#: The "weekend_fill" neighbourhood (`_WeekendFill`): its sub-solves are this many times
-#: the others' (a probe from Instance15's 3,953: the fill took 1.8-4 s on one worker),
-#: at most `WEEKEND_FILL_TRIES` tries without a gain for one short cell while the roster
-#: on its weekend stays as it is (one proven optimal without a gain ends them at once),
-#: and never more than `WEEKEND_FILL_TIME_SHARE` of the search's time so far.
-WEEKEND_FILL_SUBSOLVE_FACTOR = 4.0
-WEEKEND_FILL_TRIES = 2
-WEEKEND_FILL_TIME_SHARE = 0.25
 
 
 def improve(
@@ -76,7 +66,6 @@ def improve(
     clock: WallClock | None = None,
     interrupt: Interrupt | None = None,
     weekends: Sequence[Sequence[int]] = (),
-    cover_gaps: Sequence[CoverGap] = (),
 ) -> tuple[dict[Key, bool], int, LnsStats]:
     """Improve `incumbent` (objective `value`) of `model` (objective already set) until
     `deadline`, a `clock.now()` value (`roster.clock`; the wall clock by default).
@@ -105,11 +94,7 @@ def improve(
 
     `weekends`: the days of each weekend (`RosterProblem.weekends`); with two or more,
     the "weekends" neighbourhood (`_weekend_keys`) frees a few whole weekends for
-    everyone who works.
-
-    `cover_gaps`: the under-cover variables by (day, shift); with `weekends`, the
-    "weekend_fill" neighbourhood (`_WeekendFill`) fills a weekend cell short of cover
-    from the whole horizon, between the others' turns while such a cell is worth a try."""
+    everyone who works."""
     interrupt = interrupt or Interrupt()
     rng = random.Random(seed)
     clock = clock or WallClock()
@@ -135,57 +120,44 @@ def improve(
     if len(weekends) > 1:
         hoods.append(_Neighbourhood("weekends", 0.3))
         hoods.append(_Neighbourhood("weekend_trade", 0.15))
-    filler = (
-        _WeekendFill(weekends, cover_gaps, x, clock.now())
-        if len(weekends) > 1 and cover_gaps
-        else None
-    )
-    fill_hood = _Neighbourhood("weekend_fill", 0.0)  # size unused: the cell sets it
     stats = LnsStats()
     best, best_value = dict(incumbent), value
     hot: list[tuple[str | None, int]] = []
     on_day = _on_day(best)
     working = _working(on_day, employees)
     crews = _crews(best)
-    running: dict[Future[cp_model.CpSolverStatus], _Running] = {}
+    running: dict[Future[cp_model.CpSolverStatus], tuple[_Neighbourhood, cp_model.CpSolver]] = {}
     turn = 0
     with ThreadPoolExecutor(max_workers=max(1, num_workers)) as pool:
         while True:
             remaining = deadline - clock.now()
             stop = remaining < 0.2 or best_value <= stop_at or interrupt.stopped
             while not stop and len(running) < max(1, num_workers):
-                attempt = filler.next_cell(rng, on_day, clock.now()) if filler else None
-                seconds = subsolve_seconds
-                if filler is not None and attempt is not None:
-                    hood = fill_hood
-                    free = filler.keys(rng, attempt, on_day, employees)
-                    seconds *= WEEKEND_FILL_SUBSOLVE_FACTOR
-                else:
-                    hood = hoods[turn % len(hoods)]
-                    turn += 1
-                    free = _choose(
-                        hood,
-                        rng,
-                        employees,
-                        working,
-                        days,
-                        x,
-                        by_employee,
-                        hot,
-                        on_day=on_day,
-                        crew=_one_crew(rng, crews),
-                        weekends=weekends,
-                    )
+                hood = hoods[turn % len(hoods)]
+                turn += 1
+                free = _choose(
+                    hood,
+                    rng,
+                    employees,
+                    working,
+                    days,
+                    x,
+                    by_employee,
+                    hot,
+                    on_day=on_day,
+                    crew=_one_crew(rng, crews),
+                    weekends=weekends,
+                )
                 solver = cp_model.CpSolver()
                 # one worker per sub-problem, LP-heavy: measured fastest on small windows
                 solver.parameters.num_workers = 1
                 solver.parameters.linearization_level = 2
-                clock.limit(solver, min(seconds, remaining))
+                clock.limit(solver, min(subsolve_seconds, remaining))
                 solver.parameters.random_seed = rng.randrange(1 << 30)
                 future = pool.submit(
                     _solve_watched, interrupt, solver, sub_model(model, x, best, free)
                 )
-                running[future] = (hood, solver, attempt, best_value, clock.now())
+                running[future] = (hood, solver)
             if not running:
                 break
             done, _ = wait(
@@ -195,7 +167,7 @@ def improve(
             if clock.deterministic:
                 clock.spend(max(running[f][1].deterministic_time for f in finished))
             for future in finished:
-                hood, solver, attempt, started_at, started_on = running.pop(future)
+                hood, solver = running.pop(future)
                 status = future.result()
                 stats.iterations += 1
                 counts = stats.by_neighbourhood.setdefault(hood.name, [0, 0, 0])
@@ -205,17 +177,9 @@ def improve(
                     hood.grow()
                 else:
                     hood.shrink()
-                solved = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-                found = round(solver.objective_value) if solved else best_value
-                if filler is not None and attempt is not None:
-                    filler.record(
-                        attempt,
-                        gained=found < started_at,
-                        proven=status == cp_model.OPTIMAL,
-                        seconds=clock.now() - started_on,
-                    )
-                if not solved:
+                if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                     continue
+                found = round(solver.objective_value)
                 # every sub-solution is a complete assignment of the whole model, so one
                 # started from an older incumbent is still a valid candidate
                 if found <= best_value:
@@ -228,123 +192,10 @@ def improve(
                     on_day = _on_day(best)
                     working = _working(on_day, employees)
                     crews = _crews(best)
-                    if filler is not None:
-                        filler.observe(solver)
                     if improved and on_improvement is not None:
                         on_improvement(found)
     stats.seconds = time.perf_counter() - started
     return best, best_value, stats
-
-
-Cell = tuple[int, str]  # day, shift
-#: a weekend cell and the roster on its weekend (Friday to Monday) when it was chosen
-FillTry = tuple[Cell, frozenset[tuple[str, int, str]]]
-#: a sub-problem in a lane: its neighbourhood, solver, weekend-fill try (or None), the
-#: best value and the clock when it started
-_Running = tuple[_Neighbourhood, cp_model.CpSolver, FillTry | None, int, float]
-
-
-class _WeekendFill:
-    """The "weekend_fill" neighbourhood: a weekend cell (day, shift) short of cover,
-    filled from the whole horizon. Freed: those off that day who may work that shift,
-    over the horizon, and everyone Friday to Monday around that weekend and another.
-    Where nearly everyone works their most weekends (Curtois–Qu Instance15: 40 of 45
-    staff at 3 of 3) the person a short weekend cell lacks is off that day because
-    their weekends or hours are spent elsewhere; a window of days or a weekend trade of
-    a few employees does not reach them (session 26's probe: 3,953 to 3,865 in 1.8-4 s
-    from a roster the LNS had left a day shift short on the first weekend).
-
-    Its sub-solves are long (`WEEKEND_FILL_SUBSOLVE_FACTOR`), and where the cell cannot
-    be filled (Instance8) they took the other neighbourhoods' time: so a cell is tried
-    at most `WEEKEND_FILL_TRIES` times without a gain while the roster on its weekend
-    stays as it is, not again once a try was proven optimal without a gain, and the
-    neighbourhood never has more than `WEEKEND_FILL_TIME_SHARE` of the time so far."""
-
-    def __init__(
-        self,
-        weekends: Sequence[Sequence[int]],
-        cover_gaps: Sequence[CoverGap],
-        x: dict[Key, cp_model.IntVar],
-        now: float,
-    ) -> None:
-        self.weekend_of = {d: i for i, days in enumerate(weekends) for d in days}
-        self.windows = [set(range(min(days) - 1, max(days) + 2)) for days in weekends]
-        self.gaps = list(cover_gaps)
-        self.able: dict[Cell, set[str]] = {}
-        self.by_employee: dict[str, list[Key]] = {}
-        for key in x:
-            self.able.setdefault((key[1], key[2]), set()).add(key[0])
-            self.by_employee.setdefault(key[0], []).append(key)
-        self.x = x
-        self.short: list[Cell] = []  # weekend cells short of cover in the incumbent
-        self.days_short: dict[str, int] = {}  # per shift, its days short in the incumbent
-        self.tries: dict[FillTry, int] = {}
-        self.started = now
-        self.spent = 0.0
-
-    def observe(self, solver: cp_model.CpSolver) -> None:
-        """Take the cover gaps of the new incumbent, `solver`'s solution."""
-        gaps = {(d, s) for d, s, var in self.gaps if solver.value(var) > 0}
-        self.short = sorted(cell for cell in gaps if cell[0] in self.weekend_of)
-        self.days_short = {}
-        for _day, shift in gaps:
-            self.days_short[shift] = self.days_short.get(shift, 0) + 1
-
-    def next_cell(
-        self, rng: random.Random, on_day: dict[tuple[str, int], str], now: float
-    ) -> FillTry | None:
-        """A short weekend cell worth a try on the incumbent `on_day`, of a shift short
-        on the fewest days (the others' gaps are likelier a lack of staff for that
-        shift than staff in the wrong place); None when there is none or the time
-        share is spent."""
-        if not self.short or self.spent > WEEKEND_FILL_TIME_SHARE * (now - self.started):
-            return None
-        open_tries = [
-            (cell, self._around(cell, on_day))
-            for cell in self.short
-            if len(self.able.get(cell, ())) > 0
-        ]
-        open_tries = [t for t in open_tries if self.tries.get(t, 0) < WEEKEND_FILL_TRIES]
-        if not open_tries:
-            return None
-        fewest = min(self.days_short.get(cell[1], 0) for cell, _ in open_tries)
-        return rng.choice([t for t in open_tries if self.days_short.get(t[0][1], 0) == fewest])
-
-    def keys(
-        self,
-        rng: random.Random,
-        attempt: FillTry,
-        on_day: dict[tuple[str, int], str],
-        employees: list[str],
-    ) -> set[Key]:
-        """The keys freed for `attempt`'s cell (see the class)."""
-        (day, shift), _ = attempt
-        weekend = self.weekend_of[day]
-        other = rng.choice([i for i in range(len(self.windows)) if i != weekend])
-        window = self.windows[weekend] | self.windows[other]
-        able = self.able.get((day, shift), set())
-        fillers = [e for e in employees if e in able and (e, day) not in on_day]
-        free = {k for k in self.x if k[1] in window}
-        for employee in fillers:
-            free.update(self.by_employee[employee])
-        return free
-
-    def record(self, attempt: FillTry, *, gained: bool, proven: bool, seconds: float) -> None:
-        """Count `attempt`'s outcome: a gain clears it, a proof without one ends its
-        tries, else one more try spent."""
-        self.spent += seconds
-        if gained:
-            self.tries.pop(attempt, None)
-        elif proven:
-            self.tries[attempt] = WEEKEND_FILL_TRIES
-        else:
-            self.tries[attempt] = self.tries.get(attempt, 0) + 1
-
-    def _around(
-        self, cell: Cell, on_day: dict[tuple[str, int], str]
-    ) -> frozenset[tuple[str, int, str]]:
-        window = self.windows[self.weekend_of[cell[0]]]
-        return frozenset((e, d, s) for (e, d), s in on_day.items() if d in window)
 
 
 def _solve_watched(

@@ -475,18 +475,13 @@ def column_plan(problem: RosterProblem) -> ColumnPlan:
 def _last_search_parameters(problem: RosterProblem, params: SearchParameters) -> SearchParameters:
     """`params` for step 3: on a roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS` or more, the
     LNS's sub-problems shorter (`LNS_SUBSOLVE_SECONDS`) and the first CP-SAT run at its
-    shortest (`LARGE_FIRST_RUN_SHARE`), and the LNS's weekend fill on
-    (`roster.lns._WeekendFill`); smaller rosters keep `params` as they are. The fill
-    there: Instance15 seeds 0-7 mean 3,901 against 4,032 (5 against 1 of 8 within 2 %),
-    Instance18 seeds 0-3 4,640 against 4,672; on Instance8 (840 employee-days) seed 3
-    ended 1,416 / 1,418 against 1,316 / 1,311 (scripts/bench_nrp.py, helper i15b)."""
+    shortest (`LARGE_FIRST_RUN_SHARE`); smaller rosters keep `params` as they are."""
     if len(problem.employees) * problem.days < SHORT_SUBSOLVE_EMPLOYEE_DAYS:
         return params
     return dataclasses.replace(
         params,
         lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS,
         lns_initial_fraction=LARGE_FIRST_RUN_SHARE,
-        lns_weekend_fill=True,
     )
 
 

@@ -127,10 +127,6 @@ class SearchParameters:
     lns_initial_fraction: float = 0.25
     lns_final_fraction: float = 0.1
     lns_subsolve_seconds: float = 1.0
-    #: The LNS's "weekend_fill" neighbourhood (`roster.lns._WeekendFill`), where a
-    #: weekend limit ties the weekends together: off by default, asked for by the NRP's
-    #: last search on large rosters (`roster.nrp`).
-    lns_weekend_fill: bool = False
     #: Shortest first CP-SAT run before the LNS, whatever `lns_initial_fraction` gives.
     lns_initial_seconds: float = 1.0
     #: Lexicographic solve: share of the remaining time for each level but the last, in
@@ -1150,11 +1146,6 @@ def _solve_stage(
         trouble=rm.trouble_spots(),
         # weekends as a neighbourhood only where a weekend limit ties them to each other
         weekends=rm.problem.weekends if _limits_weekends(rm.problem) else (),
-        cover_gaps=(
-            [(d, s, var) for (_case, d, s), var in rm.under.items()]
-            if params.lns_weekend_fill
-            else ()
-        ),
         on_improvement=None if report is None else lambda found: report(found, bound),
         stop_at=max(bound, good_enough or 0),
         clock=clock,

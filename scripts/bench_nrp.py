@@ -61,6 +61,15 @@ Measured history (figures behind settings in `roster.nrp`):
   default), so Instance5/8/11 (448-1,400 employee-days) run main's search exactly (no
   `_WeekendFill`, no extra draws); Instance15 and 18 as measured above. On it, 21:53-21:55
   (load 2.8-3.3): Instance8 seed 3 1,316, Instance15 seed 2 3,855.
+  Merged (4bc35ef) and then taken out (lead, 21:58-22:17 UTC, merged main against the
+  code before it (8c785c1) side by side, each pair at once, the CI run beside, load
+  1.6-3.7): Instance15 seeds 0-7 4,349 / 4,154, 4,151 / 3,971, 4,052 / 3,951, 4,150 /
+  4,146, 3,970 / 4,053, 4,061 / 3,966, 4,185 / 3,972, 4,075 / 4,273, seeds 0-3 again
+  3,944 / 4,150, 4,050 / 3,952, 4,159 / 4,149, 4,074 / 4,053: better on 3 of 12, means
+  4,102 / 4,066, none within 2 % on either side; Instance18 seed 0 4,667 / 4,761;
+  Instance8 seed 3 1,308 / 1,310; Instance5 seed 0 1,239 / 1,147 (its path the same:
+  its two outcomes). The helper's gain did not come back beside merged main; under a
+  heavier load the fill's 4x sub-solves may cost more than they mend. Left on branch i15b.
 - 2026-12-06 20:33-22:10 UTC, `--workers 1`, load 2.6-3.8 (helper stand2, main
   42535e1): the first pass's cut-back (helper stand, below) again, asked for by the
   long horizons' first roster as before but only for an employee with a per-type

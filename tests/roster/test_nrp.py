@@ -555,19 +555,3 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
     assert result.roster == start and result.objective == total(p, start)
     assert [g.lns_initial_seconds for g in given] == [nrp.GROUP_FIRST_RUN_SECONDS]
     assert nrp.GROUP_FIRST_RUN_SECONDS < params.lns_initial_seconds == 1.0
-
-
-def test_the_weekend_fill_is_asked_for_by_the_last_search_of_a_large_roster_only(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # The tiny instance has 14 employee-days: large at a threshold of 14, small at 15;
-    # the engine's default leaves the fill off
-    from roster import nrp
-    from roster.solve import SearchParameters
-
-    problem = read_nrp(TINY)
-    assert not SearchParameters().lns_weekend_fill
-    monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 14)
-    assert nrp._last_search_parameters(problem, SearchParameters()).lns_weekend_fill
-    monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 15)
-    assert not nrp._last_search_parameters(problem, SearchParameters()).lns_weekend_fill
