@@ -35,8 +35,6 @@ LEVEL_CHANGES = 1
 LEVEL_TEAM = 2
 LEVEL_QUALITY = 3
 
-#: Contract-relative load unit: a night worked by a 37 h/week consultant counts 10.
-
 
 @dataclass
 class Term:
