@@ -91,12 +91,14 @@ def quality_bound(
     missing_shifts: int = 0,
     team_members: int | None = None,
     languages_met: bool = False,
+    rhythm: bool = True,
 ) -> QualityBound:
     """Lower bound of the rhythm and fairness level (`LEVEL_QUALITY`) over rosters that
     leave at most `missing_shifts` consultant-shifts of the cover unstaffed and have
     at most `team_members` team memberships in all (None: no limit); with
     `languages_met`, over rosters with a speaker of the family's language on every
-    shift that needs one (the cover level at 0)."""
+    shift that needs one (the cover level at 0); with `rhythm`, blocks and isolated
+    shifts also by `roster.rhythm_bound`."""
     p, w = problem, problem.weights
     missing, team, met = missing_shifts, team_members, languages_met
     faces = _faces(p, missing, met) if w.face_per_time_of_day else 0
@@ -123,7 +125,7 @@ def quality_bound(
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
     blocks = w.block * _blocks(p, missing) if w.block else 0
     isolated = 0
-    if w.block or w.isolated_shift:
+    if rhythm and (w.block or w.isolated_shift):
         # the target only sets the steps' length: a value above the bound
         priced = rhythm_bound(
             p, missing_shifts=missing, team_members=team, target=RHYTHM_TARGET * blocks + 1
@@ -147,6 +149,8 @@ def lexicographic_bound(
     held: dict[int, int],
     levels: Collection[int],
     floors: Mapping[int, int] | None = None,
+    *,
+    rhythm: bool = True,
 ) -> int | None:
     """A lower bound of the whole objective of a lexicographic solve over priority
     `levels`, given the values `held` (level → value) its earlier levels are held at
@@ -154,6 +158,7 @@ def lexicographic_bound(
     proven bound; the held value itself when not given, i.e. proven), plus for the
     levels not held the team's bound (`team_bound`) and the rhythm and fairness
     level's (`quality_bound`) under the cover and team allowed.
+    With `rhythm`, the rhythm terms' bound includes `roster.rhythm_bound`.
     None when it does not apply: a level other than cover and team held (a repair's
     changes), the cover level not held, or an under-cover that costs nothing."""
     p = problem
@@ -178,7 +183,7 @@ def lexicographic_bound(
         # a cover level held at 0 leaves no shift without its language
         met = held.get(LEVEL_COVER) == 0
         bound = quality_bound(
-            p, missing_shifts=missing, team_members=team_members, languages_met=met
+            p, missing_shifts=missing, team_members=team_members, languages_met=met, rhythm=rhythm
         )
         total += bound.total
     return total

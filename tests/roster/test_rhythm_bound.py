@@ -13,7 +13,7 @@ import dataclasses
 import pytest
 
 from roster import solve
-from roster.bound import _blocks, quality_bound
+from roster.bound import QualityBound, _blocks, quality_bound
 from roster.examples import dognindsats_problem
 from roster.problem import Case, Employee, ObjectiveWeights, RosterProblem
 from roster.rhythm_bound import rhythm_bound
@@ -44,6 +44,10 @@ def test_every_shift_between_days_without_demand_is_a_run_and_isolated() -> None
     assert 3 * _blocks(p, 0) == 9
     best, _ = optimum(p)
     assert best == 21
+    # in the level's bound: the blocks' own 9, and what the programme adds (12) as
+    # isolated; without it (a case searched alone, whose bound no one reads) 9
+    assert quality_bound(p) == QualityBound(blocks=9, isolated=12)
+    assert quality_bound(p, rhythm=False) == QualityBound(blocks=9)
 
 
 def test_the_daily_rest_splits_an_evening_and_the_next_morning() -> None:
