@@ -27,8 +27,8 @@ every roster obeys:
 - blocks and isolated shifts together (`roster.rhythm_bound`): a Lagrangian bound of
   the cover and team rows, each consultant priced by a dynamic programme over their
   days with the rest rules, where higher than the blocks' own bound (one case, pool
-  40: 114 -> 116-117; five cases, pool 60: 570 -> 575-582); the two fields then split
-  it, and only their sum bounds the two terms';
+  40: 114 -> 116-117; five cases, pool 60: 570 -> 581); the two fields then split it,
+  and only their sum bounds the two terms';
 - isolated shifts otherwise, and requests: 0.
 
 Every term of the level is a sum over its own variables, so the sum of the terms'
