@@ -59,8 +59,13 @@ full --seed 0`: 387 | 387 twice, against 363 | 361 (6.6 % | 7.2 %). `--only team
 (no rhythm level: the path untouched): 5 proven in 2.56 s | 2.83 s side by side (4.77
 and 4.44 s | 3.41 and 3.27 s in pairs whose runs waited for a slot apart). Tiny
 instances: a week of 3x8 with six consultants 18 = the proven optimum = the per-term
-bound; two weeks 30 = the roster = the per-term bound. Open: the 20 % target of seed 3
-(22.5 %); the bound now proves seed 0's rosters within 20 % (18.9 % mean).
+bound; two weeks 30 = the roster = the per-term bound. `--only long --seed 0` side by
+side (00:51-01:00, load 3.1-3.3): one case 52 wk 2,394 in 30.3 s | 2,385 in 30.5 s (windows:
+no bound); five cases 13 wk 1,959 against 1,477 in 55.8 s | 2,021 against 1,476 in 57.3
+s (91 days: 184 steps, +1); five cases 52 wk 6,679 in 57.1 s | 6,687 in 55.0 s; 20
+cases 616,632 in 60.0 s | 620,865 in 60.2 s (windows, and beyond `MOST_PAIRS`: no rhythm
+bound). Open: the 20 % target of seed 3 (22.5 %); the bound now proves seed 0's
+rosters within 20 % (18.9 % mean).
 Measured 2026-11-23 (2 cores): minimum team 5 proven OPTIMAL in 3.8 s; full objective
 30 s FEASIBLE (team 5, no uncovered shift); five cases: legal, team 25 (5 per case, the
 LP bound), 55.8 s; repair after one sick day: 2 changed assignments, only that day.
