@@ -24,7 +24,12 @@ every roster obeys:
   adds everyone's hours (20 + 120 → 22 + 120) when it is higher; for several cases
   with their cover met, the same relaxation case by case under the pool's night peak
   (`_faces_by_case_and_night_peak`: five cases, pool 60, 80 + 156 → 90 + 156);
-- isolated shifts and requests: 0.
+- blocks and isolated shifts together (`roster.rhythm_bound`): a Lagrangian bound of
+  the cover and team rows, each consultant priced by a dynamic programme over their
+  days with the rest rules, where higher than the blocks' own bound (one case, pool
+  40: 114 -> 116-117; five cases, pool 60: 570 -> 581); the two fields then split it,
+  and only their sum bounds the two terms';
+- isolated shifts otherwise, and requests: 0.
 
 Every term of the level is a sum over its own variables, so the sum of the terms'
 lower bounds is a lower bound of the level (`QualityBound.total`). All of them hold for
@@ -51,27 +56,33 @@ from roster.joint_bound import FacesUnderNightPeak, faces_and_night_spread
 from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.peak_bound import crews_peak
 from roster.problem import Case, Employee, RosterProblem
+from roster.rhythm_bound import rhythm_bound
 from roster.templates import ShiftType
 
 #: The most night peaks past the lowest at which each case's faces are bounded
 #: (`_faces_by_case_and_night_peak`), five relaxations each (five cases, pool 60: 2-4).
 MAX_PEAKS_BY_CASE = 6
+#: The value `roster.rhythm_bound`'s steps aim at, over the blocks' own bound (one case
+#: and five cases: 1.3 reached 116-117 and 581, 1.15 and none 114-116 and 572-582).
+RHYTHM_TARGET = 1.3
 
 
 @dataclass(frozen=True)
 class QualityBound:
     """Weighted lower bound of each term of the rhythm and fairness level; with both
     weighted, faces and night spread are bounded together and only their sum bounds
-    theirs (`_faces_and_night_peak`)."""
+    theirs (`_faces_and_night_peak`); so are blocks and isolated shifts when
+    `roster.rhythm_bound` is the higher (`isolated` then what it adds)."""
 
     blocks: int = 0
     faces: int = 0
     night_spread: int = 0
     weekend_spread: int = 0
+    isolated: int = 0
 
     @property
     def total(self) -> int:
-        return self.blocks + self.faces + self.night_spread + self.weekend_spread
+        return self.blocks + self.faces + self.night_spread + self.weekend_spread + self.isolated
 
 
 def quality_bound(
@@ -80,12 +91,14 @@ def quality_bound(
     missing_shifts: int = 0,
     team_members: int | None = None,
     languages_met: bool = False,
+    rhythm: bool = True,
 ) -> QualityBound:
     """Lower bound of the rhythm and fairness level (`LEVEL_QUALITY`) over rosters that
     leave at most `missing_shifts` consultant-shifts of the cover unstaffed and have
     at most `team_members` team memberships in all (None: no limit); with
     `languages_met`, over rosters with a speaker of the family's language on every
-    shift that needs one (the cover level at 0)."""
+    shift that needs one (the cover level at 0); with `rhythm`, blocks and isolated
+    shifts also by `roster.rhythm_bound`."""
     p, w = problem, problem.weights
     missing, team, met = missing_shifts, team_members, languages_met
     faces = _faces(p, missing, met) if w.face_per_time_of_day else 0
@@ -110,8 +123,18 @@ def quality_bound(
                 faces, night = by_case
     else:
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
+    blocks = w.block * _blocks(p, missing) if w.block else 0
+    isolated = 0
+    if rhythm and (w.block or w.isolated_shift):
+        # the target only sets the steps' length: a value above the bound
+        priced = rhythm_bound(
+            p, missing_shifts=missing, team_members=team, target=RHYTHM_TARGET * blocks + 1
+        )
+        if priced is not None and priced > blocks:
+            isolated = priced - blocks
     return QualityBound(
-        blocks=w.block * _blocks(p, missing) if w.block else 0,
+        blocks=blocks,
+        isolated=isolated,
         faces=faces,
         night_spread=night,
         weekend_spread=w.weekend_spread
@@ -126,6 +149,8 @@ def lexicographic_bound(
     held: dict[int, int],
     levels: Collection[int],
     floors: Mapping[int, int] | None = None,
+    *,
+    rhythm: bool = True,
 ) -> int | None:
     """A lower bound of the whole objective of a lexicographic solve over priority
     `levels`, given the values `held` (level → value) its earlier levels are held at
@@ -133,6 +158,7 @@ def lexicographic_bound(
     proven bound; the held value itself when not given, i.e. proven), plus for the
     levels not held the team's bound (`team_bound`) and the rhythm and fairness
     level's (`quality_bound`) under the cover and team allowed.
+    With `rhythm`, the rhythm terms' bound includes `roster.rhythm_bound`.
     None when it does not apply: a level other than cover and team held (a repair's
     changes), the cover level not held, or an under-cover that costs nothing."""
     p = problem
@@ -157,7 +183,7 @@ def lexicographic_bound(
         # a cover level held at 0 leaves no shift without its language
         met = held.get(LEVEL_COVER) == 0
         bound = quality_bound(
-            p, missing_shifts=missing, team_members=team_members, languages_met=met
+            p, missing_shifts=missing, team_members=team_members, languages_met=met, rhythm=rhythm
         )
         total += bound.total
     return total

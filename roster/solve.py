@@ -155,6 +155,10 @@ class SearchParameters:
     light_presolve: bool | None = None
     #: Solve a problem too big to build in its time by windows (`roster.windows`).
     decompose: bool = True
+    #: The rhythm level's bound includes `roster.rhythm_bound` (1-1.5 s for five cases,
+    #: pool 60); off for a case searched alone (`roster.by_case`), whose bound no one
+    #: reads, where it took 1.1 CPU s of each case's 6 s.
+    rhythm_bound: bool = True
 
 
 #: Share of the time limit the whole model's build may take before the problem is
@@ -827,7 +831,7 @@ def _solve(
             continue
         if index == len(plan) - 1 and lexicographic and reference is None and not window:
             # before the last level's search, so that its time counts in the limit
-            terms_bound = _bound_given(problem, stages, plan_levels)
+            terms_bound = _bound_given(problem, stages, plan_levels, params.rhythm_bound)
         current = solution or fallback
         if progress is not None and index == len(plan) - 1 and lexicographic and reference is None:
             # the roster in hand is the first the caller hears of: the cases re-planned
@@ -858,7 +862,7 @@ def _solve(
             stages, lowered = _hold_lower_levels(problem, rm, plan, stages, solution)
             if lowered:
                 fixed_total -= lowered
-                terms_bound = _bound_given(problem, stages, plan_levels)
+                terms_bound = _bound_given(problem, stages, plan_levels, params.rhythm_bound)
             if progress is not None:  # what the cases gained
                 _report_held(progress, problem, rm, solution, level, fixed_total, proven_total)
         remaining = time_limit - (clock.now() - begun)
@@ -995,7 +999,7 @@ def _solve(
         # given the levels held (all stages but the last), the later levels have
         # per-term bounds far above the LP's (`roster.bound`)
         if len(stages) < len(plan):  # the last level was not reached
-            terms_bound = _bound_given(problem, stages[:-1], plan_levels)
+            terms_bound = _bound_given(problem, stages[:-1], plan_levels, params.rhythm_bound)
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
@@ -1190,7 +1194,9 @@ def _case_solver(
 ) -> by_case.CaseSolver:
     """A case's search on its own (`roster.by_case`): its own model and levels, its
     own clock, charged whole to `clock` when that counts work units."""
-    case_params = dataclasses.replace(params, decompose=False, light_presolve=None)
+    case_params = dataclasses.replace(
+        params, decompose=False, light_presolve=None, rhythm_bound=False
+    )
 
     def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
         if interrupt.stopped or build_seconds(sub) > BUILD_SHARE * seconds:
@@ -1265,12 +1271,12 @@ def _floors(stages: list[StageResult]) -> dict[int, int]:
 
 
 def _bound_given(
-    problem: RosterProblem, held: list[StageResult], plan_levels: list[int]
+    problem: RosterProblem, held: list[StageResult], plan_levels: list[int], rhythm: bool
 ) -> int | None:
     """`lexicographic_bound` given the levels `held`: at most their values, at least
-    their floors."""
+    their floors; with `rhythm`, with `roster.rhythm_bound`."""
     values = {st.level: st.objective or 0 for st in held}
-    return lexicographic_bound(problem, values, plan_levels, floors=_floors(held))
+    return lexicographic_bound(problem, values, plan_levels, floors=_floors(held), rhythm=rhythm)
 
 
 def _hold_lower_levels(

@@ -1,4 +1,5 @@
-"""Compile the per-employee programme's numba kernels (`roster.kernels`) ahead of any
+"""Compile the per-employee programme's numba kernels (`roster.kernels`, and the rhythm
+bound's `roster.rhythm_kernel`) ahead of any
 solve: `python -m roster.warm_up`, run by `make setup`.
 
 Compiled on first use, they cost the first solve of a fresh checkout 1.5-6 s of its own
@@ -13,8 +14,9 @@ from __future__ import annotations
 
 import time
 
-from roster import columns, sequences
+from roster import columns, rhythm_bound, sequences
 from roster.clock import WorkClock
+from roster.examples import dognindsats_problem
 from roster.read_nrp import parse_nrp
 
 #: One employee, two weeks, shifts D and L (no D after L), at most two D: a maximum
@@ -47,6 +49,8 @@ def warm_up() -> None:
     sequences.first_roster(problem, time.perf_counter() + 60.0)
     sequences.first_roster(problem, time.perf_counter() + 60.0, minimised=True)
     columns.generate(problem, 10.0, programme=True, num_workers=1, seed=0, clock=WorkClock())
+    # the rhythm bound's programme (`roster.rhythm_kernel`), on a week of one case
+    rhythm_bound.rhythm_bound(dognindsats_problem(cases=1, pool_size=6, weeks=1), iterations=2)
 
 
 if __name__ == "__main__":

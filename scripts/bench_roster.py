@@ -21,6 +21,51 @@ time limits counted in CP-SAT's work units); the time targets are then not check
 `--work-per-second`: the rate they are counted at (`SearchParameters.work_per_second`,
 the API's `FAMPLAN_ROSTER_WORK_PER_SECOND`), to choose one for a slower machine.
 
+Session 28, dpb (2026-12-06 23:50 - 2026-12-07 01:10 UTC, load 2.6-4.4, the slots shared
+with two other helpers' NRP runs, so a pair's runs were at once only when both slots
+were free). A Lagrangian bound of blocks and isolated shifts together
+(`roster.rhythm_bound`): the cover rows (per day and shift type, the cases summed) and
+the team row relaxed, each consultant priced by a dynamic programme over days
+(`roster.rhythm_kernel`: state the day's type, its run length, the stretch since the
+last weekly rest and its first start, and whether the stretch is one day; the daily rest
+and forbidden successions, the per-type longest runs, and the weekly rest as "no 7-day
+window between a stretch's first start - 35 h and its last end + 35 h"), subgradient
+steps from one programme per kind of consultant (pool 40: 4 kinds; pool 60: 5), 300
+steps in 1.1-1.4 s. Valid at any multipliers, equal to the proven optimum on three tiny
+instances (`tests/roster/test_rhythm_bound.py`). It is what session cgd's column
+generation lacked (its pricing by CP-SAT proved no bound in 60 s). What it gives: blocks
++ isolated one case 114 -> 116 (seed 0; 116-117 on seeds 1-3), five cases 570 -> 581
+(seeds 0 and 3). The bound in `bench_roster.py`: one case 361 -> 363, five cases seed 0
+941 -> 952, seed 3 985 -> 996. Why not more: the bound is the LP of schedules (the
+Lagrangian dual), and fractional schedules tile each shift type with runs of the longest
+length the rules allow, which is what the per-term bound counts already; the rosters'
+extra runs (126-168 a case against 114) come from tiling whole people's schedules, which
+no convex relaxation sees. A column generation of the same LP (GLOP master, this
+programme pricing; a /tmp probe) was still at 139 and falling after 260 rounds (300 s),
+not converged. The hours (a multiplier per consultant on their counted minutes) slowed
+the steps (109 after 300 against 114) and add nothing to the LP (a fraction of a
+schedule counts the same fraction of a membership): left out. A case searched alone
+(`roster.by_case`) computes no rhythm bound (`SearchParameters.rhythm_bound`): no one
+reads it there, and it took 1.1 CPU s of each case's 6 s (the first pairs below, with
+it, seed 3 1,293 and 1,255).
+Measured with the kept code (b79bf17), `--only five`, branch | main, each pair
+started together (00:26-00:48 UTC, load 2.3-4.5): seed 0 1,133 | 1,123, 1,135 | 1,128,
+1,127 | 1,151 (mean 1,132 against 952, 18.9 %; main 1,134 against 941, 20.5 %; better
+in 1 of 3); seed 3 1,215 | 1,224, 1,215 | 1,224, 1,231 | 1,221 (mean 1,220 against 996,
+22.5 %; main 1,223 against 985, 24.2 %; better in 2 of 3): the rosters within their
+spread, the bound +11. Before the cases' searches left it out (3699079, 00:08-00:21):
+seed 0 1,144 | 1,183, 1,151 | 1,133; seed 3 1,293 | 1,230, 1,255 | 1,231. `--only
+full --seed 0`: 387 | 387 twice, against 363 | 361 (6.6 % | 7.2 %). `--only team`
+(no rhythm level: the path untouched): 5 proven in 2.56 s | 2.83 s side by side (4.77
+and 4.44 s | 3.41 and 3.27 s in pairs whose runs waited for a slot apart). Tiny
+instances: a week of 3x8 with six consultants 18 = the proven optimum = the per-term
+bound; two weeks 30 = the roster = the per-term bound. `--only long --seed 0` side by
+side (00:51-01:00, load 3.1-3.3): one case 52 wk 2,394 in 30.3 s | 2,385 in 30.5 s (windows:
+no bound); five cases 13 wk 1,959 against 1,477 in 55.8 s | 2,021 against 1,476 in 57.3
+s (91 days: 184 steps, +1); five cases 52 wk 6,679 in 57.1 s | 6,687 in 55.0 s; 20
+cases 616,632 in 60.0 s | 620,865 in 60.2 s (windows, and beyond `MOST_PAIRS`: no rhythm
+bound). Open: the 20 % target of seed 3 (22.5 %); the bound now proves seed 0's
+rosters within 20 % (18.9 % mean).
 Measured 2026-11-23 (2 cores): minimum team 5 proven OPTIMAL in 3.8 s; full objective
 30 s FEASIBLE (team 5, no uncovered shift); five cases: legal, team 25 (5 per case, the
 LP bound), 55.8 s; repair after one sick day: 2 changed assignments, only that day.

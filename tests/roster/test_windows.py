@@ -418,9 +418,11 @@ def test_a_windows_solve_spends_no_time_on_the_bound_of_all_levels(
         held: dict[int, int],
         levels: list[int],
         floors: dict[int, int] | None = None,
+        *,
+        rhythm: bool = True,
     ) -> int | None:
         asked.append(len(levels))
-        return original(problem, held, levels, floors)
+        return original(problem, held, levels, floors, rhythm=rhythm)
 
     monkeypatch.setattr(solve_module, "lexicographic_bound", counted)
     p = dognindsats_problem(cases=1, pool_size=12, weeks=2)
