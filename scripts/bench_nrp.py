@@ -29,6 +29,92 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-06 23:49 - 2026-12-07 01:10 UTC, `--workers 1`, load 2.1-4.4 (helper w22, main
+  39f781c): Instance22 at 300 s, where the time goes. Traced (`/tmp` wrapper around
+  `run_one`, main, seed 0, load 0.6-2.2): the first pass 4 s and a round 11 s (40,568 at
+  17 s; 30-34 s at load 3-4; the same roster on every seed); the windows' first sweep
+  (13 of 8 s) 40,568 -> 37,926 (25 a second; its first windows 40-90, its last 12); a
+  pairing spell 207 in 15 s, a round 232 in 5 s; the second sweep 476 in 104 s (4.6 a
+  second): the windows flatten, time alone is not the lever. Main's 120 s roster
+  (42,260): 374 short, 352 on weekends; 212 weekends worked on one day (47 of 50
+  employees at their weekend maximum), 74 of them with the other day short, 138 not.
+  Probes from that roster, 60 s each (one worker, load 3-4): the time windows 41,923;
+  weekend windows (below) 40,941; pairing spells with a round after each 39,486 (46 a
+  second). From the first roster (40,568): the spells and rounds 38,024 in 60 s (42 a
+  second; spells gaining 2.4, 2.4, 1.2, 0.4 %), where the windows' first sweep gains
+  11-25 a second. Built (branch w22): (1) `roster.weekend_windows`: the employees with a
+  one-day weekend whose other day is short of a type they may work, re-planned together
+  over 8 weeks (others at random up to 10; `group_problem` over a window's
+  `sub_problem`), spans with the most such weekends first, 4 s each, from 10 such
+  weekends (probes: 6 employees for 3 s 41,589 at 40 s; 25 for 8 s 41,865; 10 over 12
+  weeks 42,147 at 43 s; every one-day weekend aimed at 42,087). Before the chains in
+  each cycle, this / main at 300 s (pairs started 1-2.5 min apart: contested slots):
+  seed 0 37,304 / 36,235, seed 1 36,797 / 36,767, seed 2 36,121 / 35,839 (worse on 3 of
+  3: the weekend windows, 14-22 a second, took the pairings the chains make at 20-28).
+  (2) after the chains instead (e.g. seed 0: 301 in 28 s, then the windows): seed 0
+  35,391 / 36,168 (main again; 36,235 above). (3) with it, spells of chains and rounds
+  before the windows' first sweep while each gains `FIRST_SPELLS_MIN_GAIN` (1 %) of the
+  objective, only with time for a sweep after them: seed 1 35,652 / 36,938 (the spells
+  40,568 -> 37,204 by 106 s); Instance20 seed 0 5,315 / 5,385 (its first roster holds
+  12 chains' worth of pairings: 8,818 -> 6,896 in 6 s; the weekend windows ran once,
+  nothing aimed at); the stand-in 60 s 130,200 / 124,266 (60.5 s, 261 MB; a spell that
+  kept nothing took its 15 s), so (3) is asked for only when a windows' sweep still
+  fits (the stand-in none: main's path): then the stand-in 121,173 in 61.0 s, 264 MB;
+  Instance22 seed 2, started together (load 2.4-2.9), 35,802 / 35,585 (the spells
+  40,568 -> 37,803 by 73 s). Over its last three pairs (2) and (3) 35,615 / 36,230,
+  better on 2 of 3; Instance20 better on its 1. Recommended for more pairs, not yet
+  proven: main's own spread on one seed is 35,585-36,938. The lead's pairs, each
+  started together (2026-12-07 01:12-01:32 UTC, load 1.7-2.1, no other benchmark),
+  the final branch (29b583b) / main (850c81d): Instance22 seed 3 35,410 / 35,119, seed
+  4 35,583 / 35,855, seed 5 36,110 / 35,752 (means 35,701 / 35,575, worse on 2 of 3);
+  Instance20 seed 1 5,180 / 5,220. With the helper's one pair started together (seed
+  2), 4 such pairs: even. Not merged; left on branch w22 (lost with this machine).
+- 2026-12-06 23:50-2026-12-07 00:46 UTC, `--workers 1 --time-limit 60`, load 2.4-5.6
+  (helper i13s, main 39f781c, side by side with its -base tree): Instance13's path, the
+  programme's first roster and column generation. None kept (no code change). (1) The
+  first roster's own time (`/tmp` trace, `first_roster`'s 14.5 s): at the default pass
+  share (0.5) the pass takes 6.7 s for 30,546, the rounds of best responses 8,336 (12.5
+  s), 5,988 (16.6 s), 5,481 (20.3 s), 5,277 (22.9 s), then a round without gain (24.5
+  s): the benchmark's groups start mid-round (5,661 at 14.5 s in one probe). A pass share
+  of 0.1 (one price round an employee) ends the pass in 2.1 s at 20,392 and the rounds
+  converge by 14.8 s at 5,383 (8,358 at 6.0 s, 6,206, 5,588, 5,488, 5,387); at 0.03 (load
+  5.6) 20,460 and 6,176 by 18.5 s. Benchmark, main / the pass share 0.1 on the pool start
+  only (`first_roster(pass_share=)`, an env switch), seeds 0-4 (pairs queued together but
+  not always run at once, load 2.4-5.1): 3,155 / 3,612, 3,648 / 3,468, 3,168 / 3,072,
+  3,055 / 3,554, 3,085 / 3,293 (means 3,222 / 3,400, +5.5 %, better on 2 of 5): a
+  better start at the same moment does not carry to the end; dropped. Nor more time for
+  the first roster (`POOL_START_SHARE` 0.45, rounds to convergence), seed 0: 4,097
+  against 3,782 (load 3.8). (2) Column generation from the 5,661 roster, one worker
+  (`/tmp` script on `ColumnGeneration`, its heading-in and smoothed `generate`): the
+  pricers build in 0.45 s, 8 s of heading-in (bound 218, 2,200-3,700 columns), then a
+  round costs about 3.6 s at load 3-4 (pricing the 120 employees 1.8 s, the GLOP master
+  1.8 s at 4,400-7,800 columns): LP 5,541 (47 short) after 4 rounds (25 s in all), 2,075
+  (14 short) after 7 (35 s). Stabilisation cannot make 20 s of it converge: the rounds
+  themselves are the cost. Its columns as a neighbourhood (groups of 30 employees, the
+  others fixed, one column each from their pool, a CP-SAT model over those columns with
+  the incumbent hinted, 1 s each): 0 gains in 26 tries after the 15 s root, 0 in 5 after
+  the 25 s one. One group of 17 by column generation of its own (`groups.group_problem`,
+  programme pricing, seed 0's group, from 4,927): 10 rounds in 3 s (0.3 s a round), LP
+  4,740, Lagrangian bound 1,799, and the integer model over its 887 columns (2 s) found
+  only the start, where the group's CP-SAT search (main's, 6 s) found 4,616. The LP to
+  guide the groups: after a 32.6 s root from the 5,661 roster (8 rounds; LP 1,500, 11
+  short, in one run, 2,486 in the other: the load), 30 s of main's groups of 17 (6 s
+  each, the same groups in both) hinted with each employee's heaviest LP column instead
+  of their incumbent schedule: 0 gains in 5 groups (no group's 6 s from that hint got
+  back below the incumbent); hinted with the incumbent, as
+  main: 5,355, 5,046, 4,637, 4,518, 4,311. The groups drawn in order of their
+  employees' disagreement with the LP (the assignments in which the heaviest column and
+  the incumbent differ, most first; hinted with the incumbent), again from a 30.5 s root
+  (LP 1,475, 11 short, 7 rounds, load 2.1-3.8): 5,353, 5,137, 5,027, 4,709, 4,603,
+  against random groups at once beside it 5,354, 5,146, 4,526, 4,218, 4,104 (root LP
+  1,406 in 8 rounds). Dropped. (3) Main at
+  120 s (what the groups reach with twice the time), seeds 0 / 1, the two at once (load
+  2.7-2.9): 3,017 (20 groups) / 2,781 (19 groups), against 3,155 / 3,648 at 60 s above:
+  the second pass over the pool gains little, so faster groups alone would not near the
+  target; the neighbourhood itself stalls near 2,800-3,000 in these two runs. What holds
+  Instance13 stays as before: a 60 s roster needs the LP's packing of minutes (near the
+  optimum at 40 s of root on a quiet machine), and on one loaded core neither the root
+  nor a rounding of it fits the minute.
 - 2026-12-06 20:34-22:10 UTC, `--workers 1 --time-limit 60`, load 2.2-5.1 (helper i15b,
   main 42535e1, side by side with its -base tree): session 26's weekend fill (i15 below) rebuilt so
   that it costs little where it cannot help (`lns._WeekendFill`, "weekend_fill"): a
