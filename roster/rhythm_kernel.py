@@ -54,6 +54,31 @@ def _breaks_weekly_rest(first_start: int, last_end: int, rest: int, window: int,
 
 
 @_compiled
+def _decode_off(s: int, off_base: int, types: int, ages: int) -> tuple[int, int, int]:
+    """A one-day-off state's (type worked before it, stretch age, stretch's first type)."""
+    i = s - off_base
+    first = i % types
+    i //= types
+    return i // ages, i % ages, first
+
+
+@_compiled
+def _decode_working(
+    s: int, work_base: int, types: int, ages: int, runs: int
+) -> tuple[int, int, int, int, int]:
+    """A working state's (type, run length, stretch age, stretch's first type, whether
+    the stretch is one day long)."""
+    i = s - work_base
+    single = i % 2
+    i //= 2
+    first = i % types
+    i //= types
+    age = i % ages
+    i //= ages
+    return i // runs, i % runs + 1, age, first, single
+
+
+@_compiled
 def cheapest_schedules(
     price: np.ndarray,
     allowed: np.ndarray,
@@ -111,22 +136,10 @@ def cheapest_schedules(
                     kind = 1
                 elif s < work_base:
                     kind = 2
-                    i = s - off_base
-                    first = i % types
-                    i //= types
-                    age = i % ages
-                    t = i // ages
+                    t, age, first = _decode_off(s, off_base, types, ages)
                 else:
                     kind = 3
-                    i = s - work_base
-                    single = i % 2
-                    i //= 2
-                    first = i % types
-                    i //= types
-                    age = i % ages
-                    i //= ages
-                    r = i % runs + 1
-                    t = i // runs
+                    t, r, age, first, single = _decode_working(s, work_base, types, ages, runs)
                 # the stretch's first start and the last shift's end, in minutes
                 first_start = (d - 1 - age) * MINUTES_PER_DAY + start[first]
                 # --- a day off
@@ -209,25 +222,14 @@ def cheapest_schedules(
             if s == 1:
                 value = here
             elif s < work_base:
-                i = s - off_base
-                first = i % types
-                i //= types
-                age = i % ages
-                t = i // ages
+                t, age, first = _decode_off(s, off_base, types, ages)
                 first_start = (days - 1 - age) * MINUTES_PER_DAY + start[first]
                 last_end = (days - 2) * MINUTES_PER_DAY + end[t]
                 if _breaks_weekly_rest(first_start, last_end, rest, window, days):
                     continue
                 value = here
             else:
-                i = s - work_base
-                single = i % 2
-                i //= 2
-                first = i % types
-                i //= types
-                age = i % ages
-                i //= ages
-                t = i // runs
+                t, _, age, first, single = _decode_working(s, work_base, types, ages, runs)
                 first_start = (days - 1 - age) * MINUTES_PER_DAY + start[first]
                 last_end = (days - 1) * MINUTES_PER_DAY + end[t]
                 if _breaks_weekly_rest(first_start, last_end, rest, window, days):
@@ -241,7 +243,6 @@ def cheapest_schedules(
             if s < 0:
                 break
             if s >= work_base:
-                i = (s - work_base) // 2 // types // ages
-                chosen[e, d] = i // runs
+                chosen[e, d] = _decode_working(s, work_base, types, ages, runs)[0]
             s = back[d, s]
     return values, chosen
