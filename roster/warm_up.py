@@ -1,6 +1,6 @@
 """Compile the per-employee programme's numba kernels (`roster.kernels`, and the rhythm
-bound's `roster.rhythm_kernel`) ahead of any
-solve: `python -m roster.warm_up`, run by `make setup`.
+bound's `roster.rhythm_kernel`) ahead of any solve: `python -m roster.warm_up`, run by
+`make setup`.
 
 Compiled on first use, they cost the first solve of a fresh checkout 1.5-6 s of its own
 time limit (an Instance15 run on a cold cache ended with no roster). Compiled here, into

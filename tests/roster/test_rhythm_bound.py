@@ -16,7 +16,7 @@ from roster import solve
 from roster.bound import QualityBound, _blocks, quality_bound
 from roster.examples import dognindsats_problem
 from roster.problem import Case, Employee, ObjectiveWeights, RosterProblem
-from roster.rhythm_bound import rhythm_bound
+from roster.rhythm_bound import RhythmPrices, rhythm_bound
 from roster.rhythm_kernel import _breaks_weekly_rest
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, problem, rules
@@ -104,3 +104,22 @@ def test_over_cover_allowed_leaves_it_out() -> None:
     p = problem(7, [(0, "D")], [Employee("A")])
     cover = tuple(dataclasses.replace(d, over_weight=1) for d in p.cover)
     assert rhythm_bound(dataclasses.replace(p, cover=cover, weights=RHYTHM)) is None
+
+
+def test_the_weekly_rest_caps_the_runs_the_programme_tracks() -> None:
+    # with no most-days-in-a-row rule a run could be as long as the horizon; under a
+    # weekly rest of a day or more, a run of 8 days holds a whole 7-day window with
+    # free pieces under a day each, so runs of 8 are tracked at most: 14 days of
+    # mornings, two consultants: two runs of 7 would break the rule, so at
+    # least three runs (9), as CP-SAT proves
+    demands = [(d, "D") for d in range(14)]
+    people = [Employee("A"), Employee("B")]
+    weekly = dataclasses.replace(
+        problem(14, demands, people, rule_set=rules(weekly_rest_minutes=35 * 60)),
+        weights=RHYTHM,
+    )
+    assert RhythmPrices(weekly, 0, None).longest.max() == 8
+    assert rhythm_bound(weekly) == optimum(weekly)[0] == 9
+    free = dataclasses.replace(problem(14, demands, people), weights=RHYTHM)
+    assert RhythmPrices(free, 0, None).longest.max() == 14
+    assert rhythm_bound(free) == 3
