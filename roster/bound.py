@@ -49,7 +49,13 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
-from roster.capacities import capacity, fairness_coefficient, longest_run, spoken_days
+from roster.capacities import (
+    capacity,
+    fairness_coefficient,
+    longest_run,
+    may_follow,
+    spoken_days,
+)
 from roster.eligibility import speaks, why_not
 from roster.heuristic import _weekly_rest_ok
 from roster.joint_bound import FacesUnderNightPeak, faces_and_night_spread
@@ -543,12 +549,7 @@ def _passes_weekly_rest(p: RosterProblem, shift: ShiftType, first: int, days: in
 
 def _cannot_follow_itself(p: RosterProblem, shift: ShiftType) -> bool:
     """The rest rule or the rotation list forbids `shift` on two days in a row."""
-    if shift.id in shift.forbidden_next:
-        return True
-    rest = p.rules.min_rest_minutes or 0
-    _, end = shift.span(0)
-    start, _ = shift.span(1)
-    return start < end + rest
+    return not may_follow(p, shift, shift)
 
 
 def _peak(

@@ -83,3 +83,12 @@ def spoken_days(p: RosterProblem) -> dict[tuple[str, str], set[int]]:
         if case.language is not None and d.required > 0 and d.needs_language and hours_cost > 0:
             out[(d.case, d.shift)].add(d.day)
     return out
+
+
+def may_follow(problem: RosterProblem, first: ShiftType, then: ShiftType) -> bool:
+    """`then` on the day after `first`: allowed, with the daily rest between them."""
+    if then.id in first.forbidden_next:
+        return False
+    _, end = first.span(0)
+    start, _ = then.span(1)
+    return start - end >= (problem.rules.min_rest_minutes or 0)

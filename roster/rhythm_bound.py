@@ -38,7 +38,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from roster.capacities import longest_run
+from roster.capacities import longest_run, may_follow
 from roster.eligibility import why_not
 from roster.problem import RosterProblem
 from roster.rhythm_kernel import MINUTES_PER_DAY, cheapest_schedules
@@ -108,18 +108,8 @@ class RhythmPrices:
         self.count = np.array(count, dtype=np.float64)
         self.start = np.array([s.start_minute for s in shifts], dtype=np.int64)
         self.end = np.array([s.start_minute + s.duration_minutes for s in shifts], dtype=np.int64)
-        rest = p.rules.min_rest_minutes or 0
         self.follows = np.array(
-            [
-                [
-                    b.id not in a.forbidden_next
-                    and MINUTES_PER_DAY + b.start_minute - (a.start_minute + a.duration_minutes)
-                    >= rest
-                    for b in shifts
-                ]
-                for a in shifts
-            ],
-            dtype=np.bool_,
+            [[may_follow(p, a, b) for b in shifts] for a in shifts], dtype=np.bool_
         )
         self.weekly_rest = p.rules.weekly_rest_minutes or 0
         self.window = p.rules.weekly_rest_window_days

@@ -26,11 +26,10 @@ import math
 from collections.abc import Sequence
 
 from roster.bound import team_bound
-from roster.capacities import capacity, fairness_coefficient
+from roster.capacities import capacity, fairness_coefficient, may_follow
 from roster.eligibility import Ineligible, speaks, why_not
 from roster.heuristic import _fits, _greedy, _State, greedy
 from roster.problem import Case, CoverDemand, Employee, Roster, RosterProblem
-from roster.templates import ShiftType
 from roster.validate import evaluate
 
 #: The days between two members' cycles tried: blocks of that many days of one shift
@@ -109,18 +108,9 @@ def _legal_cycle(problem: RosterProblem, cycle: Cycle) -> bool:
             return False
         if today is None or tomorrow is None or today == tomorrow:
             continue
-        if not _may_follow(problem, problem.shift[today], problem.shift[tomorrow]):
+        if not may_follow(problem, problem.shift[today], problem.shift[tomorrow]):
             return False
     return True
-
-
-def _may_follow(problem: RosterProblem, first: ShiftType, then: ShiftType) -> bool:
-    """`then` on the day after `first`: allowed, with the daily rest between them."""
-    if then.id in first.forbidden_next:
-        return False
-    _, end = first.span(0)
-    start, _ = then.span(1)
-    return start - end >= (problem.rules.min_rest_minutes or 0)
 
 
 def team_size(problem: RosterProblem, case: Case, members: Sequence[Employee]) -> int:
