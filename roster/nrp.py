@@ -50,9 +50,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import time
 
-from roster import columns, cover_bound, groups, sequences
+from roster import columns, cover_bound, groups, portfolio, sequences
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
@@ -240,13 +241,49 @@ def solve_nrp(
     deterministic: bool = False,
     work_per_second: float = WORK_PER_SECOND,
 ) -> RosterResult:
-    """`deterministic`: a reproducible search (`SearchParameters.deterministic`), its
+    """`num_workers` searches at once on as many seeds (`roster.portfolio`), each with
+    one CP-SAT worker, the best roster kept: with two or more workers, a limit of
+    `portfolio.MIN_SECONDS` or more and not `deterministic`. Otherwise one search, its
+    CP-SAT runs and LNS lanes on `num_workers`.
+
+    `deterministic`: a reproducible search (`SearchParameters.deterministic`), its
     limit counted at `work_per_second`: every CP-SAT search on the work clock, the
     stages' limits a fixed split of `time_limit`, column generation's
     pricing on the work clock too (`columns.generate`). Reproducible where the stages
     on the wall clock end on their own: column generation's root and dive, the
     programme's first roster of a long horizon or a big pool and the employee groups
     (small problems, tests)."""
+    searches = min(num_workers, os.cpu_count() or 1)
+    if searches >= 2 and time_limit >= portfolio.MIN_SECONDS and not deterministic:
+        started = time.perf_counter()
+        result = portfolio.best_of(
+            search_alone, problem, time_limit, portfolio.seeds_for(seed, searches)
+        )
+        return dataclasses.replace(result, seconds=time.perf_counter() - started)
+    return _solve_nrp(
+        problem,
+        time_limit,
+        seed,
+        num_workers,
+        deterministic=deterministic,
+        work_per_second=work_per_second,
+    )
+
+
+def search_alone(problem: RosterProblem, time_limit: float, seed: int) -> RosterResult:
+    """One search with one CP-SAT worker: a portfolio's member (`roster.portfolio`)."""
+    return _solve_nrp(problem, time_limit, seed, num_workers=1)
+
+
+def _solve_nrp(
+    problem: RosterProblem,
+    time_limit: float,
+    seed: int,
+    num_workers: int,
+    *,
+    deterministic: bool = False,
+    work_per_second: float = WORK_PER_SECOND,
+) -> RosterResult:
     deadline = Deadline(time_limit)
     started = deadline.start
     given = 0.0  # the stages' limits so far: a reproducible search's split

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -406,7 +407,7 @@ def test_a_reproducible_solve_nrp_splits_its_limit_fixed_and_searches_on_the_wor
     # clock the last search the rest of the limit, 2.34 s, whatever the first
     # stages used (fires); on the wall clock the searches are not on the work clock
     # and the last one gets the time left (does not; not asserted: it is the machine's).
-    from roster import columns, nrp
+    from roster import columns, nrp, portfolio
 
     p = read_nrp(TINY)
     poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
@@ -425,6 +426,8 @@ def test_a_reproducible_solve_nrp_splits_its_limit_fixed_and_searches_on_the_wor
 
     monkeypatch.setattr(columns, "generate", dive)
     monkeypatch.setattr(nrp, "solve", spy)
+    # one search of two workers, as a reproducible one always is: no portfolio
+    monkeypatch.setattr(portfolio, "MIN_SECONDS", math.inf)
     result = solve_nrp(p, time_limit=10, seed=1, deterministic=deterministic)
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
     assert searches == [deterministic, deterministic]
