@@ -243,8 +243,9 @@ def solve_nrp(
 ) -> RosterResult:
     """`num_workers` searches at once on as many seeds (`roster.portfolio`), each with
     one CP-SAT worker, the best roster kept: with two or more workers, a limit of
-    `portfolio.MIN_SECONDS` or more and not `deterministic`. Otherwise one search, its
-    CP-SAT runs and LNS lanes on `num_workers`.
+    `portfolio.MIN_SECONDS` or more, not `deterministic`, and in a process that may
+    start others. Otherwise one search, its CP-SAT runs and LNS lanes on
+    `num_workers`.
 
     `deterministic`: a reproducible search (`SearchParameters.deterministic`), its
     limit counted at `work_per_second`: every CP-SAT search on the work clock, the
@@ -254,7 +255,12 @@ def solve_nrp(
     programme's first roster of a long horizon or a big pool and the employee groups
     (small problems, tests)."""
     searches = min(num_workers, os.cpu_count() or 1)
-    if searches >= 2 and time_limit >= portfolio.MIN_SECONDS and not deterministic:
+    if (
+        searches >= 2
+        and time_limit >= portfolio.MIN_SECONDS
+        and not deterministic
+        and portfolio.can_spawn()
+    ):
         started = time.perf_counter()
         result = portfolio.best_of(
             search_alone, problem, time_limit, portfolio.seeds_for(seed, searches)

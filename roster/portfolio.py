@@ -50,6 +50,12 @@ class Search(Protocol):
     def __call__(self, problem: RosterProblem, time_limit: float, seed: int) -> RosterResult: ...
 
 
+def can_spawn() -> bool:
+    """Whether this process may start others: a daemonic one (a worker of
+    `multiprocessing.Pool`, or a portfolio's own member) may not."""
+    return not multiprocessing.current_process().daemon
+
+
 def seeds_for(seed: int, searches: int) -> list[int]:
     return [seed + k * SEED_STRIDE for k in range(searches)]
 

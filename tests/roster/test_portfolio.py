@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 
 from roster import RosterProblem, SolveStatus, portfolio, validate
 from roster.nrp import solve_nrp
-from roster.portfolio import Search, best_of, seeds_for
+from roster.portfolio import Search, best_of, can_spawn, seeds_for
 from roster.read_nrp import read_nrp
 from roster.solve import RosterResult, roster_result
 from tests.roster.instances import nrp_roster
@@ -21,6 +23,10 @@ TINY = Path(__file__).with_name("tiny_nrp.txt")
 OPTIMUM = {"A": "LL-DDD-", "B": "-DDD--D"}
 #: The same without B's day-6 D: one more person short (200).
 SHORT = {"A": "LL-DDD-", "B": "-DDD---"}
+
+
+# The searches below answer at once: the limits of 120 s only leave a loaded machine
+# time to start their processes (the portfolio waits for an answer until the limit).
 
 
 def _short_here_optimum_elsewhere(
@@ -52,7 +58,7 @@ def _proven_here_slow_elsewhere(
 
 def test_the_best_roster_and_the_best_bound_are_kept_from_other_processes() -> None:
     p = read_nrp(TINY)
-    result = best_of(_short_here_optimum_elsewhere, p, 5.0, seeds_for(0, 2))
+    result = best_of(_short_here_optimum_elsewhere, p, 120.0, seeds_for(0, 2))
     # the spawned seed's optimum (100) beats this process's 200, and its bound 100
     # meets it: proven optimal although the search here proved nothing
     assert result.objective == 100 and result.bound == 100
@@ -63,10 +69,25 @@ def test_the_best_roster_and_the_best_bound_are_kept_from_other_processes() -> N
 
 def test_a_failed_process_loses_only_its_own_answer() -> None:
     p = read_nrp(TINY)
-    result = best_of(_fails_elsewhere, p, 5.0, seeds_for(0, 3))
+    result = best_of(_fails_elsewhere, p, 120.0, seeds_for(0, 3))
     assert result.objective == 200 and result.bound == 50
     assert result.status == SolveStatus.FEASIBLE
     assert "best of 3 searches" in result.message and "(1 answered)" in result.message
+
+
+def _report_can_spawn(sender: Connection) -> None:
+    sender.send(can_spawn())
+
+
+def test_a_daemonic_process_runs_its_search_alone() -> None:
+    # a portfolio's member (daemonic) may not start members of its own
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    member = context.Process(target=_report_can_spawn, args=(sender,), daemon=True)
+    member.start()
+    assert receiver.recv() is False
+    member.join()
+    assert can_spawn() is True
 
 
 def test_the_seeds_differ_and_start_with_the_one_given() -> None:
