@@ -40,6 +40,15 @@ roster, then the employee-group LNS for the rest of the time (`improve_by_groups
 Its root LP did not fall in the time left, and the whole model's search (9 s to build)
 never improved the start.
 
+With two or more workers and a limit of `portfolio.MIN_SECONDS` or more, `solve_nrp`
+runs all of this as a portfolio (`roster.portfolio`): as many searches at once as it
+has workers, each on its own seed and one CP-SAT worker, one a process, and keeps the
+best roster and the best bound. These searches end in the basin their start lands in,
+whatever their time, so two seeds are worth more than two lanes of one (Instance18,
+seeds 0-5, one benchmark at a time: within 2 % on 3 of 6 seeds, against 0 of 6 from
+one search of two workers; Instance20 and 22 at 300 s 5,022 and 33,948 against 5,220
+and 35,119; figures in scripts/bench_nrp.py).
+
 The reported objective and status are those of step 3; the bound is the best of the
 three and of the capacities' bound on cover (`roster.cover_bound`: Instance15 3,627,
 Instance18 4,157, where the others reached 1,636-3,055 and 3,854-3,877). Measured
