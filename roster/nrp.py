@@ -40,14 +40,16 @@ roster, then the employee-group LNS for the rest of the time (`improve_by_groups
 Its root LP did not fall in the time left, and the whole model's search (9 s to build)
 never improved the start.
 
-With two or more workers and a limit of `portfolio.MIN_SECONDS` or more, `solve_nrp`
-runs all of this as a portfolio (`roster.portfolio`): as many searches at once as it
-has workers, each on its own seed and one CP-SAT worker, one a process, and keeps the
-best roster and the best bound. These searches end in the basin their start lands in,
-whatever their time, so two seeds are worth more than two lanes of one (Instance18,
-seeds 0-5, one benchmark at a time: within 2 % on 3 of 6 seeds, against 0 of 6 from
-one search of two workers; Instance20 and 22 at 300 s 5,022 and 33,948 against 5,220
-and 35,119; figures in scripts/bench_nrp.py).
+On column generation's path, with two or more workers and a limit of
+`portfolio.MIN_SECONDS` or more, `solve_nrp` runs steps 1-3 as a portfolio
+(`roster.portfolio`): as many searches at once as it has workers, each on its own seed
+and one CP-SAT worker, one a process, and keeps the best roster and the best bound.
+These searches end in the basin their dive lands in, whatever their time, so two seeds
+are worth more than two lanes of one. One benchmark at a time, seed by seed against
+one search of two workers: Instance18 seeds 0-5 within 2 % on 3 of 6 (mean 4,517)
+against 0 of 6 (4,634); Instance15 seeds 0-7 on 6 of 8 (3,877) against 4 of 8 (3,909).
+The long horizons and the big pool search alone (`_warm_started_by_columns`). Figures
+in scripts/bench_nrp.py.
 
 The reported objective and status are those of step 3; the bound is the best of the
 three and of the capacities' bound on cover (`roster.cover_bound`: Instance15 3,627,
@@ -251,7 +253,8 @@ def solve_nrp(
     work_per_second: float = WORK_PER_SECOND,
 ) -> RosterResult:
     """`num_workers` searches at once on as many seeds (`roster.portfolio`), each with
-    one CP-SAT worker, the best roster kept: with two or more workers, a limit of
+    one CP-SAT worker, the best roster kept: on column generation's path
+    (`_warm_started_by_columns`) with two or more workers, a limit of
     `portfolio.MIN_SECONDS` or more, not `deterministic`, and in a process that may
     start others. Otherwise one search, its CP-SAT runs and LNS lanes on
     `num_workers`.
@@ -269,6 +272,7 @@ def solve_nrp(
         and time_limit >= portfolio.MIN_SECONDS
         and not deterministic
         and portfolio.can_spawn()
+        and _warm_started_by_columns(problem, time_limit)
     ):
         started = time.perf_counter()
         result = portfolio.best_of(
@@ -282,6 +286,29 @@ def solve_nrp(
         num_workers,
         deterministic=deterministic,
         work_per_second=work_per_second,
+    )
+
+
+def _warm_started_by_columns(problem: RosterProblem, time_limit: float) -> bool:
+    """Whether `problem` takes column generation's path (steps 1-3), not the long
+    horizons', the big pool's or the decomposed one. Only there does a portfolio pay:
+    the others' searches re-solve windows and groups big enough for CP-SAT's two
+    workers to count (one search of two workers against the portfolio, seed by seed:
+    Instance20 at 300 s 4,986 / 5,022, Instance22 33,936 / 33,948, Instance13 at 60 s
+    2,453 / 2,598 and 2,345 / 2,462)."""
+    return (
+        columns.applicable(problem)
+        and not too_big_to_build(problem, time_limit)
+        and not (problem.days >= LONG_HORIZON_DAYS and sequences.applicable(problem))
+        and not _big_pool(problem)
+    )
+
+
+def _big_pool(problem: RosterProblem) -> bool:
+    return (
+        len(problem.employees) >= columns.PROGRAMME_PRICING_STAFF
+        and columns.applicable(problem)
+        and sequences.applicable(problem)
     )
 
 
@@ -360,11 +387,7 @@ def _solve_nrp(
         if result.found:
             return dataclasses.replace(result, seconds=deadline.elapsed())
     pool_start: Roster | None = None
-    if (
-        len(problem.employees) >= columns.PROGRAMME_PRICING_STAFF
-        and columns.applicable(problem)
-        and sequences.applicable(problem)
-    ):
+    if _big_pool(problem):
         # a pool this big: column generation's root does not converge in the time
         # (Instance13: LP 4,828 after 14 rounds in 24 s, its dive out of time at 22,400),
         # the programme's roster and best responses reach 5,000-11,000 in 15 s. The

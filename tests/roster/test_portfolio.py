@@ -132,3 +132,17 @@ def test_one_worker_or_a_reproducible_search_runs_alone() -> None:
     ):
         assert result.objective == 100
         assert "searches" not in result.message
+
+
+def test_only_column_generation_s_path_runs_a_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tiny instance takes column generation's path (fires); a horizon of 18 weeks
+    # the long horizons' (`LONG_HORIZON_DAYS`, 120) and a pool counted big (the
+    # threshold lowered to its 2 staff) the big pool's: one search each (does not).
+    from roster import columns, nrp
+    from tests.roster.test_windows import generated_nrp
+
+    tiny = read_nrp(TINY)
+    assert nrp._warm_started_by_columns(tiny, 60.0)
+    assert not nrp._warm_started_by_columns(generated_nrp(weeks=18, staff=3), 60.0)
+    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 2)
+    assert not nrp._warm_started_by_columns(tiny, 60.0)
