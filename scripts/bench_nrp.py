@@ -30,6 +30,25 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-07 03:24-04:29 UTC, one benchmark at a time (no other load; load 1.3-3.1),
+  `--workers 2` (`make bench`'s command) unless said (lead, session 29): the portfolio
+  (`roster.portfolio`; a search on its own seed and one CP-SAT worker a process, the best
+  kept) / one search of two workers (main 7c7b39b), seed by seed. Why: twice the time on
+  one worker lands in the same basin (Instance15 seed 0 3,854 at 120 s, seed 1 3,958 at
+  120 s after 3,853 at 60 s; Instance18 4,656 and 4,666 at 120 s). Instance15 seeds 0-7:
+  3,845 / 3,937, 3,845 / 3,853, 3,861 / 3,864, 3,865 / 3,847, 3,937 / 3,952, 3,847 /
+  3,843, 3,855 / 3,944, 3,957 / 4,031 (means 3,877 / 3,909; within 2 % 6 / 4 of 8).
+  Instance18 seeds 0-5: 4,565 / 4,569, 4,560 / 4,665, 4,575 / 4,566, 4,465 / 4,762, 4,467
+  / 4,671, 4,469 / 4,570 (means 4,517 / 4,634; within 2 % 3 / 0 of 6). Instance13 (the
+  big pool's groups) seeds 0-2: 2,598 / 2,453, 2,462 / 2,345, 2,722 / 2,678 (worse on 3
+  of 3), Instance20 300 s seed 1 5,022 / 4,986, Instance22 300 s seed 3 33,948 / 33,936
+  (even; 939 / 711 MB): there the windows and groups are big enough for CP-SAT's two
+  workers to count, so only column generation's path takes the portfolio. The stand-in
+  60 s (portfolio, before that choice) 119,731 in 61.4 s, 1,012 MB; Instance1-4 proven in
+  0.3-2.1 s (the search here proves it and ends the other), 5 1,143 (the best known), 8
+  1,313, 11 proven in 20.7 s. Note: main's `--workers 2` alone beats the `--workers 1`
+  runs side by side that the tables held (Instance20 seed 1 4,986 against 5,220,
+  Instance22 seed 3 33,936 against 35,119, Instance13 2,345-2,678 against 3,055-3,648).
 - 2026-12-06 23:49 - 2026-12-07 01:10 UTC, `--workers 1`, load 2.1-4.4 (helper w22, main
   39f781c): Instance22 at 300 s, where the time goes. Traced (`/tmp` wrapper around
   `run_one`, main, seed 0, load 0.6-2.2): the first pass 4 s and a round 11 s (40,568 at
