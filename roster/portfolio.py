@@ -89,8 +89,8 @@ def best_of(
     if here.status is SolveStatus.OPTIMAL:
         _end(running)  # no answer can beat a proven optimum: no waiting for one
         return here
-    results = [here, *(_collect(member, receiver, at) for member, receiver in running)]
-    return _combine(results)
+    answers = [_collect(member, receiver, at) for member, receiver in running]
+    return _combine([here, *answers])
 
 
 def _end(running: Sequence[tuple[multiprocessing.process.BaseProcess, Connection]]) -> None:
@@ -117,15 +117,16 @@ def _search_until(
 
 def _collect(
     process: multiprocessing.process.BaseProcess, receiver: Connection, at: float
-) -> RosterResult | None:
-    """The spawned search's result, or None if it failed or is late."""
+) -> RosterResult | str:
+    """The spawned search's result, or why there is none: its error's type, "late" or
+    "ended" (the process died without an answer)."""
     try:
         if receiver.poll(max(0.0, at - time.monotonic()) + GRACE_SECONDS):
-            answer = receiver.recv()
-            return answer if isinstance(answer, RosterResult) else None
-        return None
-    except EOFError:  # the process died without an answer
-        return None
+            answer: RosterResult | str = receiver.recv()
+            return answer
+        return "late"
+    except EOFError:
+        return "ended"
     finally:
         receiver.close()
         process.join(timeout=GRACE_SECONDS)
@@ -134,11 +135,13 @@ def _collect(
             process.join()
 
 
-def _combine(results: Sequence[RosterResult | None]) -> RosterResult:
-    """The best of `results` (the first is this process's own, never None)."""
+def _combine(results: Sequence[RosterResult | str]) -> RosterResult:
+    """The best of `results`: the first is this process's own, the others a spawned
+    search's result or why there is none."""
     first = results[0]
-    assert first is not None
-    answered = [r for r in results if r is not None]
+    assert isinstance(first, RosterResult)
+    answered = [r for r in results if isinstance(r, RosterResult)]
+    missing = [r for r in results if isinstance(r, str)]
     found = [r for r in answered if r.found and r.objective is not None]
     if not found:
         return first
@@ -147,7 +150,8 @@ def _combine(results: Sequence[RosterResult | None]) -> RosterResult:
     bounded = [r for r in answered if r.bound is not None]
     strongest = max(bounded, key=lambda r: r.bound or 0, default=None)
     bound = None if strongest is None else min(strongest.bound or 0, best.objective)
-    note = f"the best of {len(results)} searches on other seeds ({len(answered)} answered)"
+    note = f"the best of {len(results)} searches, each on its own seed ({len(answered)} answered"
+    note += f"; none from: {', '.join(missing)})" if missing else ")"
     return dataclasses.replace(
         best,
         bound=bound,
