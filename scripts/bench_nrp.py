@@ -51,6 +51,9 @@ Measured history (figures behind settings in `roster.nrp`):
   Instance22 seed 3 33,936 against 35,119, Instance13 2,345-2,678 against 3,055-3,648).
   The final code (2b78954; the long horizons alone on two workers), 04:56-05:11 UTC,
   load 0.0-2.1: Instance20 300 s seeds 0 and 2 5,095 and 5,084, Instance22 seed 4 34,517.
+  Instance18 seeds 6-9, final code / main (05:15-05:24, load 0.0-2.2): 4,670 / 4,570,
+  4,575 / 4,576, 4,562 / 4,574, 4,565 / 4,564; over seeds 0-9 means 4,547 / 4,609,
+  better on 7 of 10, within 2 % on 3 / 0 of 10.
 - 2026-12-06 23:49 - 2026-12-07 01:10 UTC, `--workers 1`, load 2.1-4.4 (helper w22, main
   39f781c): Instance22 at 300 s, where the time goes. Traced (`/tmp` wrapper around
   `run_one`, main, seed 0, load 0.6-2.2): the first pass 4 s and a round 11 s (40,568 at
