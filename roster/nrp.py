@@ -299,9 +299,13 @@ def _warm_started_by_columns(problem: RosterProblem, time_limit: float) -> bool:
     return (
         columns.applicable(problem)
         and not too_big_to_build(problem, time_limit)
-        and not (problem.days >= LONG_HORIZON_DAYS and sequences.applicable(problem))
+        and not _long_horizon(problem)
         and not _big_pool(problem)
     )
+
+
+def _long_horizon(problem: RosterProblem) -> bool:
+    return problem.days >= LONG_HORIZON_DAYS and sequences.applicable(problem)
 
 
 def _big_pool(problem: RosterProblem) -> bool:
@@ -369,7 +373,7 @@ def _solve_nrp(
     floor = cover_bound.cover_bound(problem, bound_limit, clock=clock)
     if floor is not None:
         bounds.append(floor)
-    if problem.days >= LONG_HORIZON_DAYS and sequences.applicable(problem):
+    if _long_horizon(problem):
         # each employee's best schedule by dynamic programme: in seconds, where column
         # generation's CP-SAT pricing of a half-year schedule does not converge and a
         # cover-only CP-SAT search of the whole model found 182,366 for Instance20 in

@@ -64,18 +64,25 @@ def test_the_daily_rest_splits_an_evening_and_the_next_morning() -> None:
     assert rhythm_bound(free) == 6 == optimum(free)[0]
 
 
+def _mornings_for_two(days: int) -> tuple[RosterProblem, RosterProblem]:
+    """A morning every day for `days` days, two consultants: under the weekly rest
+    (35 h inside every 7 days), and with no rule."""
+    demands = [(d, "D") for d in range(days)]
+    people = [Employee("A"), Employee("B")]
+    weekly = problem(days, demands, people, rule_set=rules(weekly_rest_minutes=35 * 60))
+    free = problem(days, demands, people)
+    return (
+        dataclasses.replace(weekly, weights=RHYTHM),
+        dataclasses.replace(free, weights=RHYTHM),
+    )
+
+
 def test_a_week_of_mornings_needs_a_weekly_rest() -> None:
     # mornings every day of one week, the weekly rest (35 h inside the 7 days): one
     # consultant cannot work all seven, so at least two runs (6); the optimum is 6
     # (two people, runs of 4 and 3 days)
-    demands = [(d, "D") for d in range(7)]
-    people = [Employee("A"), Employee("B")]
-    weekly = dataclasses.replace(
-        problem(7, demands, people, rule_set=rules(weekly_rest_minutes=35 * 60)),
-        weights=RHYTHM,
-    )
+    weekly, free = _mornings_for_two(7)
     assert rhythm_bound(weekly) == 6 == optimum(weekly)[0]
-    free = dataclasses.replace(problem(7, demands, people), weights=RHYTHM)
     assert rhythm_bound(free) == 3 == optimum(free)[0]
 
 
@@ -112,14 +119,8 @@ def test_the_weekly_rest_caps_the_runs_the_programme_tracks() -> None:
     # free pieces under a day each, so runs of 8 are tracked at most: 14 days of
     # mornings, two consultants: two runs of 7 would break the rule, so at
     # least three runs (9), as CP-SAT proves
-    demands = [(d, "D") for d in range(14)]
-    people = [Employee("A"), Employee("B")]
-    weekly = dataclasses.replace(
-        problem(14, demands, people, rule_set=rules(weekly_rest_minutes=35 * 60)),
-        weights=RHYTHM,
-    )
+    weekly, free = _mornings_for_two(14)
     assert RhythmPrices(weekly, 0, None).longest.max() == 8
     assert rhythm_bound(weekly) == optimum(weekly)[0] == 9
-    free = dataclasses.replace(problem(14, demands, people), weights=RHYTHM)
     assert RhythmPrices(free, 0, None).longest.max() == 14
     assert rhythm_bound(free) == 3
