@@ -39,8 +39,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+# How long a page assertion waits for the page to get there (Playwright's default is 5 s).
+# Patience, not a time the test asserts: on a loaded 2-core CI machine a confirmation
+# (a POST, its transaction and the redirect) once took longer than 5 s on PostgreSQL.
+PAGE_PATIENCE_MS = 30_000
+
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+    expect.set_options(timeout=PAGE_PATIENCE_MS)
 
 
 @pytest.fixture(scope="module")
