@@ -41,16 +41,16 @@ MIN_GROUP_SIZE = 4
 GROUP_SECONDS = 6.0
 
 
-def group_size(problem: RosterProblem) -> int:
-    """Employees per group: about `GROUP_SLOTS` slots, and never the whole pool (that
-    is the whole model)."""
-    size = GROUP_SLOTS // max(1, len(problem.cover))
+def group_size(problem: RosterProblem, slots: int | None = None) -> int:
+    """Employees per group: about `slots` slots (`GROUP_SLOTS` unless given), and never
+    the whole pool (that is the whole model)."""
+    size = (slots or GROUP_SLOTS) // max(1, len(problem.cover))
     return max(1, min(size, len(problem.employees) - 1))
 
 
-def worth_grouping(problem: RosterProblem) -> bool:
-    """Groups of at least `MIN_GROUP_SIZE` fit in `GROUP_SLOTS`."""
-    return group_size(problem) >= MIN_GROUP_SIZE
+def worth_grouping(problem: RosterProblem, slots: int | None = None) -> bool:
+    """Groups of at least `MIN_GROUP_SIZE` fit in `slots` (`GROUP_SLOTS` unless given)."""
+    return group_size(problem, slots) >= MIN_GROUP_SIZE
 
 
 def group_problem(problem: RosterProblem, roster: Roster, group: set[str]) -> RosterProblem:
@@ -82,15 +82,16 @@ def improve(
     objective: Callable[[RosterProblem, Roster], float],
     seed: int = 0,
     build_estimate: Callable[[RosterProblem], float] = lambda sub: 0.0,
+    slots: int | None = None,
 ) -> tuple[Roster, int, int]:
     """Employee-group LNS from `roster` (objective `value`) until `deadline`: the pool
-    shuffled and cut into groups of `group_size`, each re-solved by
+    shuffled and cut into groups of `group_size(problem, slots)`, each re-solved by
     `solve_group(sub, time_limit, hint=)` with the others fixed and kept when
     `objective` of the whole roster drops; a pass over the whole pool that keeps
     nothing ends it. Returns the best roster, its value and the number of groups
     searched."""
     rng = random.Random(seed)
-    size = group_size(problem)
+    size = group_size(problem, slots)
     ids = [e.id for e in problem.employees]
     best, best_value, searched = roster, value, 0
     improved = True

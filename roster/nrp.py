@@ -191,6 +191,15 @@ FINAL_RUN_SHARE = 0.03
 #: the hint again (Instance13: two groups of 17 of 6 s, at 4,304 and 4,293 after it,
 #: as before it), a sixth of the group's time the group's LNS can use instead.
 GROUP_FIRST_RUN_SECONDS = 0.2
+#: Assignment slots of a big pool's employee group (`improve_by_groups`): 24 of
+#: Instance13's 120 (504 demands each), where the long horizons' windows and groups
+#: keep `groups.GROUP_SLOTS` (17 here). Its groups are searched for 6 s each, not
+#: proven, and a larger group moves more: Instance13 seeds 0-5, two workers, from the
+#: same programme roster, 24 a group 2,301 / 2,394 / 2,237 / 2,220 / 2,481 / 2,672
+#: (mean 2,384) against 17 a group 2,541 / 2,311 / 2,563 / 2,561 / 2,585 / 2,598
+#: (2,527); 30 for 8 s 2,288 / 2,337 / 2,511 (seeds 0-2), 40 for 10 s 2,634, 60 for
+#: 15 s 2,539, 8 for 2 s 3,489 (seed 0). Figures: scripts/bench_nrp.py, its history.
+POOL_GROUP_SLOTS = 12_100
 
 
 def cover_only(problem: RosterProblem) -> RosterProblem:
@@ -407,7 +416,7 @@ def _solve_nrp(
         )
         if pool_start is not None and validate(problem, pool_start):
             pool_start = None
-        if pool_start is not None and groups.worth_grouping(problem):
+        if pool_start is not None and groups.worth_grouping(problem, POOL_GROUP_SLOTS):
             # Instance13 from 5,155: 3,687 after 45 s of groups of 17, where column
             # generation and the whole model's search left it as it was
             return improve_by_groups(problem, pool_start, deadline, seed, params, floor)
@@ -522,6 +531,7 @@ def improve_by_groups(
         total,
         seed=seed,
         build_estimate=build_seconds,
+        slots=POOL_GROUP_SLOTS,
     )
     return roster_result(
         problem,

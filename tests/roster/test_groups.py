@@ -64,6 +64,16 @@ def test_group_size_follows_the_slots_up_to_the_pool_less_one(
     assert groups.group_size(p) == 3  # the slots
     monkeypatch.setattr(groups, "GROUP_SLOTS", 28 * 100)
     assert groups.group_size(p) == 4  # the pool less one, not the whole model
+    assert groups.group_size(p, slots=28 * 2) == 2  # slots given (a big pool's) win
+
+
+def test_a_big_pools_slots_decide_whether_groups_are_worth_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    p = generated_nrp(2, 9)  # 28 demands
+    monkeypatch.setattr(groups, "GROUP_SLOTS", 28 * groups.MIN_GROUP_SIZE - 1)
+    assert groups.worth_grouping(p, slots=28 * groups.MIN_GROUP_SIZE)  # fires: four fit
+    assert not groups.worth_grouping(p, slots=28 * groups.MIN_GROUP_SIZE - 1)  # does not
 
 
 def test_groups_are_worth_it_only_when_enough_employees_fit(

@@ -529,7 +529,7 @@ def test_lns_initial_seconds_sets_the_shortest_first_run(monkeypatch: pytest.Mon
     assert firsts == [1.0, 0.2]
 
 
-def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
+def test_a_big_pools_groups_start_their_lns_after_a_short_first_run_and_are_larger(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # `improve_by_groups` hands the groups' solver GROUP_FIRST_RUN_SECONDS; the other
@@ -539,6 +539,7 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
     from roster.solve import SearchParameters
 
     given: list[SearchParameters] = []
+    slots: list[int | None] = []
 
     def spy_part_solver(seed: int, params: SearchParameters) -> Any:
         given.append(params)
@@ -547,6 +548,7 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
     def no_search(
         problem: RosterProblem, roster: Any, value: int, *args: Any, **kwargs: Any
     ) -> Any:
+        slots.append(kwargs.get("slots"))
         return roster, value, 0
 
     monkeypatch.setattr(nrp, "part_solver", spy_part_solver)
@@ -558,3 +560,5 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run(
     assert result.roster == start and result.objective == total(p, start)
     assert [g.lns_initial_seconds for g in given] == [nrp.GROUP_FIRST_RUN_SECONDS]
     assert nrp.GROUP_FIRST_RUN_SECONDS < params.lns_initial_seconds == 1.0
+    # and groups of a big pool's size, larger than the long horizons' groups
+    assert slots == [nrp.POOL_GROUP_SLOTS] and nrp.POOL_GROUP_SLOTS > groups.GROUP_SLOTS
