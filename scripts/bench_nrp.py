@@ -30,6 +30,25 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-07 06:40-07:20 UTC, one benchmark at a time (no other load), `--workers 2`,
+  `--time-limit 60` (lead, session 30): a big pool's employee groups larger
+  (`nrp.POOL_GROUP_SLOTS`, 24 of Instance13's 120 where `groups.GROUP_SLOTS` gives 17).
+  Why: each group of 17 searched for 6 s ends FEASIBLE, not proven, and still gains
+  200-400 (a trace, seed 0: 5,053 at 7 s, then 3,686, 3,473, 3,182, 2,794, 2,633, 2,303,
+  2,119 as the group's objective); 10 groups in the 50 s do not make one pass over the
+  pool. Probes (`groups.improve` from the programme's roster, two workers, seed 0):
+  8 for 2 s 3,489, 12 for 3 s 2,682, 17 for 3 s 2,757, 17 for 9 s 2,670, 24 for 6 s
+  2,301, 30 for 8 s 2,288, 40 for 10 s 2,634, 60 for 15 s 2,539; seeds 0-5, 17 for 6 s
+  2,541, 2,311, 2,563, 2,561, 2,585, 2,598 against 24 for 6 s 2,301, 2,394, 2,237,
+  2,220, 2,481, 2,672. The benchmark, this / main 08df3c4, seeds 0-5: 2,483 / 2,561,
+  2,342 / 2,502, 2,239 / 2,452, 2,225 / 2,595, 2,248 / 2,648, 2,702 / 2,463 (means
+  2,373 / 2,537, better on 5 of 6), 59.9-60.0 s, <= 626 MB. Not the lever either: the
+  whole model's LNS from the programme's roster (3,492, 28 short, seed 0), a group's CP-SAT
+  search without the LNS inside (4,093 against 3,686 for the same group). Instance18
+  (why 7 of 10 seeds end 44 short where the optimum is 43): a one-worker search's dive
+  ends 44-46 short on every seed and the last search reaches 43 from 45 as often as from
+  44; from a 44-short roster (4,566), 15-20 s of time windows (4 and 2-3 weeks, all 22)
+  or groups of 11 over the whole horizon kept nothing: it is a basin, not a polish away.
 - 2026-12-07 03:24-04:29 UTC, one benchmark at a time (no other load; load 1.3-3.1),
   `--workers 2` (`make bench`'s command) unless said (lead, session 29): the portfolio
   (`roster.portfolio`; a search on its own seed and one CP-SAT worker a process, the best
