@@ -49,6 +49,12 @@ Measured history (figures behind settings in `roster.nrp`):
   ends 44-46 short on every seed and the last search reaches 43 from 45 as often as from
   44; from a 44-short roster (4,566), 15-20 s of time windows (4 and 2-3 weeks, all 22)
   or groups of 11 over the whole horizon kept nothing: it is a basin, not a polish away.
+  Tried and dropped: step 3's search stopped after 10 s without a better roster (15 s or
+  more left) and started again from the warm start on another seed, the best kept (the
+  gains of a one-worker search end 27-34 s into the run). Instance18 seeds 0-5, the
+  portfolio with it: 4,571, 4,568, 4,569, 4,568, 4,568, 4,561 (all 44 short) against
+  session 29's 4,565, 4,560, 4,575, 4,465, 4,467, 4,469 (43 short on 3): the long search
+  reaches 43 after gaps of 6-7 s without a gain, which the restarts cut off.
 - 2026-12-07 03:24-04:29 UTC, one benchmark at a time (no other load; load 1.3-3.1),
   `--workers 2` (`make bench`'s command) unless said (lead, session 29): the portfolio
   (`roster.portfolio`; a search on its own seed and one CP-SAT worker a process, the best
