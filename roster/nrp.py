@@ -192,9 +192,9 @@ FINAL_RUN_SHARE = 0.03
 #: as before it), a sixth of the group's time the group's LNS can use instead.
 GROUP_FIRST_RUN_SECONDS = 0.2
 #: Assignment slots of a big pool's employee group (`improve_by_groups`): 24 of
-#: Instance13's 120 (504 demands each), where the long horizons' windows and groups
-#: keep `groups.GROUP_SLOTS` (17 here). Its groups are searched for 6 s each, not
-#: proven, and a larger group moves more: Instance13 seeds 0-5, two workers, from the
+#: Instance13's 120 (504 demands each), where `groups.GROUP_SLOTS`, which the long
+#: horizons' groups keep, gives 17. Its groups are searched for 6 s each, not proven,
+#: and a larger group moves more: Instance13 seeds 0-5, two workers, from the
 #: same programme roster, 24 a group 2,301 / 2,394 / 2,237 / 2,220 / 2,481 / 2,672
 #: (mean 2,384) against 17 a group 2,541 / 2,311 / 2,563 / 2,561 / 2,585 / 2,598
 #: (2,527); 30 for 8 s 2,288 / 2,337 / 2,511 (seeds 0-2), 40 for 10 s 2,634, 60 for
@@ -514,8 +514,9 @@ def improve_by_groups(
     params: SearchParameters,
     floor: int | None = None,
 ) -> RosterResult:
-    """A big pool's roster: the employee-group LNS (`roster.groups`) from `start` until
-    `deadline`, each group re-planned over the whole horizon by `solve`. Instead of
+    """A big pool's roster: the employee-group LNS (`roster.groups`, groups of
+    `POOL_GROUP_SLOTS`) from `start` until `deadline`, each group re-planned over the
+    whole horizon by `solve`. Instead of
     column generation and a search of the whole model, which gained nothing on it
     (Instance13, 120 staff: the programme's 5,760 was the answer after 60 s, the root
     LP 2 rounds old, the whole model 9 s to build); groups of 17 from a programme
