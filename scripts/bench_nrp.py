@@ -40,9 +40,12 @@ Measured history (figures behind settings in `roster.nrp`):
   8 for 2 s 3,489, 12 for 3 s 2,682, 17 for 3 s 2,757, 17 for 9 s 2,670, 24 for 6 s
   2,301, 30 for 8 s 2,288, 40 for 10 s 2,634, 60 for 15 s 2,539; seeds 0-5, 17 for 6 s
   2,541, 2,311, 2,563, 2,561, 2,585, 2,598 against 24 for 6 s 2,301, 2,394, 2,237,
-  2,220, 2,481, 2,672. The benchmark, this / main 08df3c4, seeds 0-5: 2,483 / 2,561,
-  2,342 / 2,502, 2,239 / 2,452, 2,225 / 2,595, 2,248 / 2,648, 2,702 / 2,463 (means
-  2,373 / 2,537, better on 5 of 6), 59.9-60.0 s, <= 626 MB. Not the lever either: the
+  2,220, 2,481, 2,672. The benchmark, this / main 08df3c4, seeds 0-9: 2,483 / 2,561,
+  2,342 / 2,502, 2,239 / 2,452, 2,225 / 2,595, 2,248 / 2,648, 2,702 / 2,463, 2,224 /
+  2,789, 2,291 / 2,675, 2,556 / 2,688, 2,759 / 2,982 (means 2,407 / 2,636, better on 9
+  of 10), 59.8-60.0 s, <= 626 MB. The long horizons' groups the same way (GROUP_SLOTS
+  12,100: 11 of Instance20's 50, where it gives 8), 300 s seeds 0-2: 4,994, 5,157, 5,092
+  against session 29's 5,095, 4,986, 5,084: the spread, not kept. Not the lever either: the
   whole model's LNS from the programme's roster (3,492, 28 short, seed 0), a group's CP-SAT
   search without the LNS inside (4,093 against 3,686 for the same group). Instance18
   (why 7 of 10 seeds end 44 short where the optimum is 43): a one-worker search's dive
