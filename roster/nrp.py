@@ -64,7 +64,7 @@ import math
 import os
 import time
 
-from roster import columns, cover_bound, groups, portfolio, sequences
+from roster import columns, cover_bound, groups, portfolio, sequences, weekend_plan
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.model import RepairWeights
 from roster.problem import Roster, RosterProblem
@@ -131,6 +131,9 @@ LONG_DIVES = 2
 #: Share of the time limit for the programme's first roster of a big pool (see
 #: `solve_nrp`), before column generation.
 POOL_START_SHARE = 0.25
+#: Share of the time left for a big pool's weekend plan (`roster.weekend_plan`), which
+#: the first roster's first pass holds each employee to. TODO figures.
+WEEKEND_PLAN_SHARE = 0.17
 #: Horizon (days) below which a big pool's first roster runs the programmes over the
 #: minimised automaton (Instance13, 28 days: 3 times faster) rather than the band of
 #: minutes (Instance20, 182 days: better rosters). The threshold where column generation
@@ -409,10 +412,18 @@ def _solve_nrp(
         # programme runs over the minimised automaton: 3 times faster on a short
         # horizon (more rounds of best responses in the same time); long horizons keep
         # the band of minutes
+        weekends = None
+        if weekend_plan.applicable(problem) and not _long_horizon(problem):
+            plan_limit = remaining() * WEEKEND_PLAN_SHARE
+            given += plan_limit
+            weekends = weekend_plan.plan_weekends(
+                problem, plan_limit, seed=seed, num_workers=num_workers, clock=clock
+            )
         pool_start = sequences.first_roster(
             problem,
             time.perf_counter() + remaining() * POOL_START_SHARE,
             minimised=problem.days < MINIMISED_START_DAYS,
+            fixed=weekends,
         )
         if pool_start is not None and validate(problem, pool_start):
             pool_start = None

@@ -49,7 +49,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -1256,11 +1256,18 @@ class BestResponses:
                 self.staffed[d, k] += sign
 
     def first_pass(
-        self, deadline: float, finish_by: float, stop: Callable[[], bool] = lambda: False
+        self,
+        deadline: float,
+        finish_by: float,
+        stop: Callable[[], bool] = lambda: False,
+        fixed: Mapping[tuple[str, int], str | None] | None = None,
     ) -> bool:
         """A schedule for every employee, each the best against the cover the earlier
         ones leave; False when an employee has none the programme finds, or the time
-        runs out (`finish_by`) or `stop()` holds before every employee has one."""
+        runs out (`finish_by`) or `stop()` holds before every employee has one.
+        `fixed`: (employee, day) → the shift they work there (None: off), e.g. a
+        `roster.weekend_plan`; an employee whose fixed days leave no schedule the
+        programme finds takes their best one without them."""
         p = self.problem
         started = time.perf_counter()
         # per contract (its maxima), the prices its last employee's schedule kept them at
@@ -1271,6 +1278,9 @@ class BestResponses:
         pass_end = started + (deadline - started) * FIRST_PASS_SHARE
         bands: dict[tuple[object, ...], tuple[list[int], list[int]]] = {}
         automata: AutomatonCache = {}
+        fixed_days: dict[str, dict[int, str | None]] = defaultdict(dict)
+        for (eid, day), shift in (fixed or {}).items():
+            fixed_days[eid][day] = shift
         for done, e in enumerate(p.employees):
             now = time.perf_counter()
             if now > finish_by or stop():
@@ -1301,12 +1311,18 @@ class BestResponses:
             # 14,700 persons over, a/p/n short; 476,000-662,000 cut back). Not in the
             # rounds: their gain is no longer flat, and the cut-backs' extra runs made
             # Instance20's rounds slower (300 s: 5,478 and 5,376 against 5,327 and 5,264)
-            found = programme.best(
-                self.gain_for(self.staffed),
-                relax=relax,
-                until=until,
-                cut_back=self.cut_back and programme.type_maximum_binds,
-            )
+            cut_back = self.cut_back and programme.type_maximum_binds
+            gain = self.gain_for(self.staffed)
+            found = None
+            if fixed_days.get(e.id):
+                found = programme.best(
+                    self._held_to(gain, fixed_days[e.id]),
+                    relax=relax,
+                    until=until,
+                    cut_back=cut_back,
+                )
+            if found is None:
+                found = programme.best(gain, relax=relax, until=until, cut_back=cut_back)
             if found is None:
                 return False
             self.cut_backs += programme.cut_backs
@@ -1315,6 +1331,15 @@ class BestResponses:
             self.plans[e.id] = found[0]
             self.place(found[0], 1)
         return True
+
+    def _held_to(self, gain: np.ndarray, days: Mapping[int, str | None]) -> np.ndarray:
+        """`gain` with only the symbol of `days` (day → shift, None: off) open on each."""
+        held = gain.copy()
+        for day, shift in days.items():
+            k = 0 if shift is None else self.column[shift]
+            held[day, :k] = -math.inf
+            held[day, k + 1 :] = -math.inf
+        return held
 
     def rounds(
         self,
@@ -1394,6 +1419,7 @@ def first_roster(
     min_gain: float = 0.0,
     rounds_until: float | None = None,
     minimised: bool = False,
+    fixed: Mapping[tuple[str, int], str | None] | None = None,
 ) -> Roster | None:
     """A legal roster from each employee's best schedule against the cover the others
     leave (see the module docstring), improved by rounds of best responses until
@@ -1408,12 +1434,14 @@ def first_roster(
     `BestResponses(problem)`), for the caller to resume later. `min_gain`: see
     `BestResponses.rounds`; `rounds_until`: the rounds' deadline when not `deadline`
     (which then only paces the first pass). `minimised`: a fresh search's programmes
-    solve over the minimised automaton (short horizons: see `EmployeeProgramme`)."""
+    solve over the minimised automaton (short horizons: see `EmployeeProgramme`).
+    `fixed`: days the first pass holds employees to (`BestResponses.first_pass`); the
+    rounds are free of them."""
     if not applicable(problem):
         return None
     search = responses or BestResponses(problem, minimised=minimised)
     finish_by = max(deadline, finish_by if finish_by is not None else deadline)
-    if not search.first_pass(deadline, finish_by, stop):
+    if not search.first_pass(deadline, finish_by, stop, fixed=fixed):
         return None
     search.rounds(rounds_until or deadline, stop, min_gain=min_gain)
     return search.roster()

@@ -295,6 +295,45 @@ def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
     assert asked == [minimised]
 
 
+@pytest.mark.parametrize(("max_weekends", "planned"), [(1, True), (None, False)])
+def test_a_big_pool_plans_its_weekends_before_its_first_roster(
+    monkeypatch: pytest.MonkeyPatch, max_weekends: int | None, planned: bool
+) -> None:
+    # A pool counted big (the threshold lowered to its 3 staff), two weeks: where each
+    # may work one weekend (fires), the first roster's first pass is held to a weekend
+    # plan (`roster.weekend_plan`) of every employee's four weekend days, that keeps
+    # the limit; where no weekend is limited (does not fire), to none.
+    from roster import columns, sequences
+    from tests.roster.test_windows import generated_nrp
+
+    class Started(Exception):
+        pass
+
+    asked: list[Any] = []
+
+    def spy(problem: RosterProblem, deadline: float, **kwargs: Any) -> None:
+        asked.append(kwargs.get("fixed"))
+        raise Started
+
+    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 3)
+    monkeypatch.setattr(sequences, "first_roster", spy)
+    p = generated_nrp(weeks=2, staff=3)
+    if max_weekends is None:
+        p = dataclasses.replace(
+            p, employees=tuple(dataclasses.replace(e, max_weekends=None) for e in p.employees)
+        )
+    with pytest.raises(Started):
+        solve_nrp(p, time_limit=5.0, num_workers=1)
+    (fixed,) = asked
+    if not planned:
+        assert fixed is None
+        return
+    assert set(fixed) == {(e.id, d) for e in p.employees for d in (5, 6, 12, 13)}
+    for e in p.employees:
+        worked = {d for d in (5, 6, 12, 13) if fixed[(e.id, d)] is not None}
+        assert worked <= {5, 6} or worked <= {12, 13}
+
+
 @pytest.mark.parametrize(
     ("weeks", "plan"), [(4, (6.0, 0.7, 1)), (7, (6.0, 0.5, 1)), (8, (8.0, 0.25, 2))]
 )

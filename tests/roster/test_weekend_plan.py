@@ -1,0 +1,117 @@
+"""The weekend plan (`roster.weekend_plan`): each rule it keeps fires where it binds and
+not where it does not, and the programme's first pass holds employees to the plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+from roster import sequences
+from roster.problem import RosterProblem
+from roster.read_nrp import parse_nrp
+from roster.validate import validate
+from roster.weekend_plan import applicable, plan_weekends
+from tests.roster.test_cover_bound import _daily, _instance
+
+#: Two weeks: the weekend days are 5, 6, 12 and 13.
+WEEKEND_DAYS = {5: 1, 6: 1, 12: 1, 13: 1}
+
+
+def _day_and_night(staff: str, cannot_follow_night: str, cover: list[str]) -> str:
+    """A week's Curtois–Qu text: shift types D and N (`cannot_follow_night` may not follow
+    N), one employee `staff`, the `cover` lines."""
+    shifts = ["D,480,", f"N,480,{cannot_follow_night}"]
+    lines = ["SECTION_HORIZON", "7", "", "SECTION_SHIFTS", *shifts, "", "SECTION_STAFF", staff]
+    return "\n".join([*lines, "", "SECTION_COVER", *cover, ""])
+
+
+def _worked(plan: dict[tuple[str, int], str | None], employee: str) -> set[int]:
+    return {d for (e, d), s in plan.items() if e == employee and s is not None}
+
+
+def _plan(text: str) -> dict[tuple[str, int], str | None]:
+    plan = plan_weekends(parse_nrp(text), time_limit=10, seed=1)
+    assert plan is not None
+    return dict(plan)
+
+
+def test_two_staff_with_one_weekend_each_take_one_whole_weekend_each() -> None:
+    # One person on each weekend day, two staff who may work one weekend each: the only
+    # plan with nobody short gives each of them both days of a different weekend.
+    staff = ["A,D=14,6720,0,14,1,1,1", "B,D=14,6720,0,14,1,1,1"]
+    plan = _plan(_instance(14, staff, _daily(14, WEEKEND_DAYS)))
+    assert {frozenset(_worked(plan, "A")), frozenset(_worked(plan, "B"))} == {
+        frozenset({5, 6}),
+        frozenset({12, 13}),
+    }
+    assert set(plan.values()) == {"D", None}
+
+
+def test_the_weekend_maximum_leaves_one_weekend_unstaffed() -> None:
+    # One employee, one weekend allowed (fires): two of the four days; two allowed (does
+    # not fire): all four.
+    daily = _daily(14, WEEKEND_DAYS)
+    assert _worked(_plan(_instance(14, ["A,D=14,6720,0,14,1,1,1"], daily)), "A") in (
+        {5, 6},
+        {12, 13},
+    )
+    assert _worked(_plan(_instance(14, ["A,D=14,6720,0,14,1,1,2"], daily)), "A") == {5, 6, 12, 13}
+
+
+def test_a_type_maximum_holds_on_the_weekend_days() -> None:
+    # D at most once (fires): one weekend day of two demanded.
+    plan = _plan(_instance(7, ["A,D=1,3360,0,7,1,1,1"], _daily(7, {5: 1, 6: 1})))
+    assert len(_worked(plan, "A")) == 1
+
+
+def test_a_forbidden_succession_splits_saturday_and_sunday() -> None:
+    # N on Saturday may not be followed by D on Sunday (fires): one employee covers one
+    # of the two; with the rule gone (does not fire) both.
+    staff, cover = "A,D=7|N=7,3360,0,7,1,1,1", ["5,N,1,100,1", "6,D,1,100,1"]
+    assert len(_worked(_plan(_day_and_night(staff, "D", cover)), "A")) == 1
+    assert _plan(_day_and_night(staff, "", cover)) == {("A", 5): "N", ("A", 6): "D"}
+
+
+def test_no_weekend_day_off_is_planned() -> None:
+    # A is off on Sunday (day 6): only Saturday is planned, B takes Sunday.
+    text = _instance(7, ["A,D=7,3360,0,7,1,1,1", "B,D=7,3360,0,7,1,1,1"], _daily(7, {5: 1, 6: 1}))
+    plan = _plan(text + "SECTION_DAYS_OFF\nA,6\nB,5\n")
+    assert plan == {("A", 5): "D", ("A", 6): None, ("B", 5): None, ("B", 6): "D"}
+
+
+def test_no_plan_where_no_weekend_is_limited() -> None:
+    p = parse_nrp(_instance(14, ["A,D=14,6720,0,14,1,1,1"], _daily(14, WEEKEND_DAYS)))
+    free = dataclasses.replace(
+        p, employees=tuple(dataclasses.replace(e, max_weekends=None) for e in p.employees)
+    )
+    assert applicable(p) and not applicable(free)
+    assert plan_weekends(free, time_limit=10) is None
+
+
+def _first(p: RosterProblem, fixed: dict[tuple[str, int], str | None]) -> set[tuple[str, int]]:
+    """(employee, day) worked after the programme's first pass (no rounds after it)."""
+    search = sequences.BestResponses(p)
+    now = time.perf_counter()
+    assert search.first_pass(now + 10, now + 10, fixed=fixed)
+    roster = search.roster()
+    assert validate(p, roster) == []
+    return {(a.employee, a.day) for a in roster}
+
+
+def test_the_first_pass_holds_an_employee_to_their_planned_weekend() -> None:
+    # One weekend allowed, three weekend days demanded: alone, A's best schedule takes
+    # the first weekend (two of them); held to the second weekend's Saturday (the plan
+    # the pool might need), A works that day and not the first weekend. (The rounds
+    # after the first pass are free of the plan.)
+    p = parse_nrp(_instance(14, ["A,D=14,6720,0,14,1,1,1"], _daily(14, {5: 1, 6: 1, 12: 1})))
+    assert _first(p, {}) == {("A", 5), ("A", 6)}
+    held = {("A", 5): None, ("A", 6): None, ("A", 12): "D", ("A", 13): None}
+    assert _first(p, held) == {("A", 12)}
+
+
+def test_a_plan_the_rules_cannot_keep_is_dropped_for_that_employee() -> None:
+    # Held to N on Saturday, which A may not work (N=0): no schedule keeps the plan, so
+    # A takes their best schedule without it (D on both weekend days), a legal roster.
+    text = _day_and_night("A,D=7|N=0,3360,0,7,1,1,1", "", ["5,D,1,100,1", "6,D,1,100,1"])
+    worked = _first(parse_nrp(text), {("A", 5): "N", ("A", 6): None})
+    assert {("A", 5), ("A", 6)} <= worked
