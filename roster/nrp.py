@@ -35,8 +35,9 @@ over the whole horizon) and a round of best responses (which moves one employee
 across the whole horizon, where a window moves many within weeks).
 
 A pool of `columns.PROGRAMME_PRICING_STAFF` or more on a shorter horizon (Instance13:
-120 staff, 28 days, 18 shift types) takes none of them either: the programme's first
-roster, then the employee-group LNS for the rest of the time (`improve_by_groups`).
+120 staff, 28 days, 18 shift types) takes none of them either: its weekends planned
+together (`roster.weekend_plan`), the programme's first roster held to that plan in its
+first pass, then the employee-group LNS for the rest of the time (`improve_by_groups`).
 Its root LP did not fall in the time left, and the whole model's search (9 s to build)
 never improved the start.
 
@@ -132,7 +133,13 @@ LONG_DIVES = 2
 #: `solve_nrp`), before column generation.
 POOL_START_SHARE = 0.25
 #: Share of the time left for a big pool's weekend plan (`roster.weekend_plan`), which
-#: the first roster's first pass holds each employee to. TODO figures.
+#: the first roster's first pass holds each employee to: about 10 s of 60. Instance13's
+#: weekends are where its rosters fall short (482 persons demanded on 8 days, 500 weekend
+#: shifts at most), and the programme's pass, one employee at a time, left 38 one-day
+#: weekends. A probe (the plan, the held pass and 5 s of rounds, then the groups; seeds 0
+#: and 1) gave 2,668 and 2,495 with 5 s for the plan, 2,252 and 2,257 with 10 s, 2,564 and
+#: 2,633 with 15 s; whole weekends required in the plan, 2,534 and 2,528. The benchmark,
+#: seeds 0-9 (figures: scripts/bench_nrp.py): mean 2,391 against main's 2,693.
 WEEKEND_PLAN_SHARE = 0.17
 #: Horizon (days) below which a big pool's first roster runs the programmes over the
 #: minimised automaton (Instance13, 28 days: 3 times faster) rather than the band of
@@ -411,7 +418,8 @@ def _solve_nrp(
         # `groups.MIN_GROUP_SIZE`, it is column generation's first columns); the
         # programme runs over the minimised automaton: 3 times faster on a short
         # horizon (more rounds of best responses in the same time); long horizons keep
-        # the band of minutes
+        # the band of minutes. Its weekends are planned first (`WEEKEND_PLAN_SHARE`), not
+        # on a long horizon's failed path: a year's weekend model is no quick start
         weekends = None
         if weekend_plan.applicable(problem) and not _long_horizon(problem):
             plan_limit = remaining() * WEEKEND_PLAN_SHARE

@@ -30,6 +30,29 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
+- 2026-12-07 09:05-09:45 UTC, one benchmark at a time (no other load), `--workers 2`,
+  `--time-limit 60` (lead, session 31): a big pool's weekends planned first
+  (`roster.weekend_plan`, `nrp.WEEKEND_PLAN_SHARE`). Why: Instance13 demands 482 persons on
+  its 8 weekend days, and its staff's weekend maxima allow 500 weekend shifts at most. Main's
+  roster (seed 0, 2,634: 20 short, requests 629) had every employee at their weekend
+  maximum, but 38 of those weekends were one day only, so 462 persons worked weekends.
+  All 20 short were on weekends: Saturdays 5, 12 and 19 (14, mostly nights n1-n3) and
+  Sunday 13 (a3, a4, d5). A CP-SAT model of the weekend
+  days alone (weekend and type maxima, eligibility, Saturday-to-Sunday successions) finds
+  11-12 short in 10-60 s and proves nothing (bound 0, also at linearization level 2).
+  Whole weekends required: 13 short, 15 over. The first pass held to the plan: 7,846 (68
+  short, the weekdays now short), and 5 s of rounds 3,767 (28 short). Main's
+  programme roster: 5,053 (42 short). Groups chosen around the short demands (those who may
+  work the short type and work the other day of its weekend, a half or a quarter or all of
+  a group) were worse than random: 2,937, 2,984, 3,003 against 2,762 (seed 0). Groups of
+  24 for 4, 6 or 9 s each (seeds 0-2): 3,044 / 2,782 / 2,501, 2,754 / 2,557 / 2,680,
+  2,748 / 2,480 / 2,739: the spread. The benchmark, this / main 8c4d992 on the same machine,
+  seeds 0-9: 2,739 / 2,634, 2,353 / 2,563, 2,283 / 2,656, 2,691 / 2,780, 2,336 / 2,957,
+  2,247 / 2,947, 2,125 / 2,640, 2,414 / 2,525, 2,394 / 2,500, 2,331 / 2,727 (means 2,391 /
+  2,693, better on 9 of 10; bound 317). Main's seeds 0-3 ran as `solve_nrp` from a script,
+  the rest as this command in a worktree. Run times were 58.5-59.9 s, peak memory <= 645 MB.
+  A trace of seed 0: the plan from 2.1 to 12.2 s, the first roster 4,039 (31 short) at
+  19.7 s, then 7 groups to 2,595.
 - 2026-12-07 06:40-07:20 UTC, one benchmark at a time (no other load), `--workers 2`,
   `--time-limit 60` (lead, session 30): a big pool's employee groups larger
   (`nrp.POOL_GROUP_SLOTS`, 24 of Instance13's 120 where `groups.GROUP_SLOTS` gives 17).
