@@ -269,63 +269,58 @@ def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
 
+def _first_roster_asked(monkeypatch: pytest.MonkeyPatch, problem: RosterProblem) -> dict[str, Any]:
+    """The keyword arguments `solve_nrp` hands the programme's first roster of
+    `problem`, its pool counted big (the threshold lowered to its staff)."""
+    from roster import columns, sequences
+
+    class Started(Exception):
+        pass
+
+    asked: list[dict[str, Any]] = []
+
+    def spy(problem: RosterProblem, deadline: float, **kwargs: Any) -> None:
+        asked.append(kwargs)
+        raise Started
+
+    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", len(problem.employees))
+    monkeypatch.setattr(sequences, "first_roster", spy)
+    with pytest.raises(Started):
+        solve_nrp(problem, time_limit=5.0, num_workers=1)
+    (kwargs,) = asked
+    return kwargs
+
+
 @pytest.mark.parametrize(("weeks", "minimised"), [(2, True), (8, False)])
 def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
     monkeypatch: pytest.MonkeyPatch, weeks: int, minimised: bool
 ) -> None:
-    # A pool counted big (the threshold lowered to its 3 staff): its first roster runs
-    # the programmes over the minimised automaton on 14 days, not on 56 (from
-    # `MINIMISED_START_DAYS` on, where the band of minutes did better on Instance20).
-    from roster import columns, sequences
+    # A pool counted big: its first roster runs the programmes over the minimised
+    # automaton on 14 days, not on 56 (from `MINIMISED_START_DAYS` on, where the band of
+    # minutes did better on Instance20).
     from tests.roster.test_windows import generated_nrp
 
-    class Started(Exception):
-        pass
-
-    asked: list[object] = []
-
-    def spy(problem: RosterProblem, deadline: float, **kwargs: object) -> None:
-        asked.append(kwargs.get("minimised"))
-        raise Started
-
-    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 3)
-    monkeypatch.setattr(sequences, "first_roster", spy)
-    with pytest.raises(Started):
-        solve_nrp(generated_nrp(weeks=weeks, staff=3), time_limit=5.0, num_workers=1)
-    assert asked == [minimised]
+    asked = _first_roster_asked(monkeypatch, generated_nrp(weeks=weeks, staff=3))
+    assert asked["minimised"] is minimised
 
 
-@pytest.mark.parametrize(("max_weekends", "planned"), [(1, True), (None, False)])
+@pytest.mark.parametrize("limited", [True, False])
 def test_a_big_pool_plans_its_weekends_before_its_first_roster(
-    monkeypatch: pytest.MonkeyPatch, max_weekends: int | None, planned: bool
+    monkeypatch: pytest.MonkeyPatch, limited: bool
 ) -> None:
-    # A pool counted big (the threshold lowered to its 3 staff), two weeks: where each
-    # may work one weekend (fires), the first roster's first pass is held to a weekend
-    # plan (`roster.weekend_plan`) of every employee's four weekend days, that keeps
-    # the limit; where no weekend is limited (does not fire), to none.
-    from roster import columns, sequences
+    # A pool counted big, two weeks: where each may work one weekend (fires), the first
+    # roster's first pass is held to a weekend plan (`roster.weekend_plan`) of every
+    # employee's four weekend days, that keeps the limit; where no weekend is limited
+    # (does not fire), to none.
     from tests.roster.test_windows import generated_nrp
 
-    class Started(Exception):
-        pass
-
-    asked: list[Any] = []
-
-    def spy(problem: RosterProblem, deadline: float, **kwargs: Any) -> None:
-        asked.append(kwargs.get("fixed"))
-        raise Started
-
-    monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 3)
-    monkeypatch.setattr(sequences, "first_roster", spy)
     p = generated_nrp(weeks=2, staff=3)
-    if max_weekends is None:
+    if not limited:
         p = dataclasses.replace(
             p, employees=tuple(dataclasses.replace(e, max_weekends=None) for e in p.employees)
         )
-    with pytest.raises(Started):
-        solve_nrp(p, time_limit=5.0, num_workers=1)
-    (fixed,) = asked
-    if not planned:
+    fixed = _first_roster_asked(monkeypatch, p)["fixed"]
+    if not limited:
         assert fixed is None
         return
     assert set(fixed) == {(e.id, d) for e in p.employees for d in (5, 6, 12, 13)}
