@@ -139,7 +139,8 @@ POOL_START_SHARE = 0.25
 #: weekends. A probe (the plan, the held pass and 5 s of rounds, then the groups; seeds 0
 #: and 1) gave 2,668 and 2,495 with 5 s for the plan, 2,252 and 2,257 with 10 s, 2,564 and
 #: 2,633 with 15 s; whole weekends required in the plan, 2,534 and 2,528. The benchmark,
-#: seeds 0-9 (figures: scripts/bench_nrp.py): mean 2,391 against main's 2,693.
+#: seeds 0-9 (figures: scripts/bench_nrp.py): mean 2,291 against main's 2,693 (2,391
+#: with the cover alone in the plan, without the weekend days' requests).
 WEEKEND_PLAN_SHARE = 0.17
 #: Horizon (days) below which a big pool's first roster runs the programmes over the
 #: minimised automaton (Instance13, 28 days: 3 times faster) rather than the band of

@@ -30,7 +30,7 @@ issue's closing note.
 
 Measured history (figures behind settings in `roster.nrp`):
 
-- 2026-12-07 09:05-09:45 UTC, one benchmark at a time (no other load), `--workers 2`,
+- 2026-12-07 09:05-10:25 UTC, one benchmark at a time (no other load), `--workers 2`,
   `--time-limit 60` (lead, session 31): a big pool's weekends planned first
   (`roster.weekend_plan`, `nrp.WEEKEND_PLAN_SHARE`). Why: Instance13 demands 482 persons on
   its 8 weekend days, and its staff's weekend maxima allow 500 weekend shifts at most. Main's
@@ -49,10 +49,15 @@ Measured history (figures behind settings in `roster.nrp`):
   2,748 / 2,480 / 2,739: the spread. The benchmark, this / main 8c4d992 on the same machine,
   seeds 0-9: 2,739 / 2,634, 2,353 / 2,563, 2,283 / 2,656, 2,691 / 2,780, 2,336 / 2,957,
   2,247 / 2,947, 2,125 / 2,640, 2,414 / 2,525, 2,394 / 2,500, 2,331 / 2,727 (means 2,391 /
-  2,693, better on 9 of 10; bound 317). Main's seeds 0-3 ran as `solve_nrp` from a script,
-  the rest as this command in a worktree. Run times were 58.5-59.9 s, peak memory <= 645 MB.
-  A trace of seed 0: the plan from 2.1 to 12.2 s, the first roster 4,039 (31 short) at
-  19.7 s, then 7 groups to 2,595.
+  2,693, better on 9 of 10; bound 317), the plan with the cover alone. With the weekend
+  days' requests in the plan too (kept): 2,374, 2,225, 2,299, 2,187, 2,129, 2,444, 2,349,
+  2,344, 2,312, 2,249 (mean 2,291; better than main on 10 of 10, than the cover alone on
+  7 of 10). Main's seeds 0-3 ran as `solve_nrp` from a script, the rest as this command in
+  a worktree. Run times were 58.5-59.9 s, peak memory <= 645 MB. A trace of seed 0 (cover
+  alone): the plan from 2.1 to 12.2 s, the first roster 4,039 (31 short) at 19.7 s, then 7
+  groups to 2,595. Not used on the long horizons: their first roster held to a plan was no
+  better (Instance22, 60 s of which 15 s plan: 41,452, 365 short, against 40,568, 356
+  short; Instance20, 30 s of which 10 s plan: 8,809 against 8,818).
 - 2026-12-07 06:40-07:20 UTC, one benchmark at a time (no other load), `--workers 2`,
   `--time-limit 60` (lead, session 30): a big pool's employee groups larger
   (`nrp.POOL_GROUP_SLOTS`, 24 of Instance13's 120 where `groups.GROUP_SLOTS` gives 17).

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import time
 
+import pytest
+
 from roster import sequences
-from roster.problem import RosterProblem
+from roster.problem import RosterProblem, ShiftRequest
 from roster.read_nrp import parse_nrp
 from roster.validate import validate
 from roster.weekend_plan import applicable, plan_weekends
@@ -15,6 +17,8 @@ from tests.roster.test_cover_bound import _daily, _instance
 
 #: Two weeks: the weekend days are 5, 6, 12 and 13.
 WEEKEND_DAYS = {5: 1, 6: 1, 12: 1, 13: 1}
+#: A week, two staff alike who may work one weekend, one person demanded on Saturday.
+SATURDAY_FOR_ONE = _instance(7, ["A,D=7,3360,0,7,1,1,1", "B,D=7,3360,0,7,1,1,1"], _daily(7, {5: 1}))
 
 
 def _day_and_night(staff: str, cannot_follow_night: str, cover: list[str]) -> str:
@@ -77,6 +81,29 @@ def test_no_weekend_day_off_is_planned() -> None:
     text = _instance(7, ["A,D=7,3360,0,7,1,1,1", "B,D=7,3360,0,7,1,1,1"], _daily(7, {5: 1, 6: 1}))
     plan = _plan(text + "SECTION_DAYS_OFF\nA,6\nB,5\n")
     assert plan == {("A", 5): "D", ("A", 6): None, ("B", 5): None, ("B", 6): "D"}
+
+
+@pytest.mark.parametrize(
+    ("requests", "saturday"),
+    [
+        ("SECTION_SHIFT_ON_REQUESTS\nB,5,D,2\n", "B"),
+        ("SECTION_SHIFT_OFF_REQUESTS\nA,5,D,2\n", "B"),
+        ("SECTION_SHIFT_OFF_REQUESTS\nB,5,D,2\n", "A"),
+    ],
+)
+def test_the_weekend_requests_decide_who_works(requests: str, saturday: str) -> None:
+    # One person demanded on Saturday, nobody on Sunday, two staff alike: the one who
+    # asked for it, or not the one who asked to be off.
+    plan = _plan(SATURDAY_FOR_ONE + requests)
+    assert [e for e in "AB" if plan[(e, 5)] is not None] == [saturday]
+    assert plan[("A", 6)] is None and plan[("B", 6)] is None
+
+
+def test_a_request_to_work_any_shift_counts_too() -> None:
+    p = parse_nrp(SATURDAY_FOR_ONE)
+    asked = dataclasses.replace(p, requests=(ShiftRequest("B", 5, None, on=True, weight=2),))
+    plan = plan_weekends(asked, time_limit=10, seed=1)
+    assert plan is not None and plan[("B", 5)] == "D" and plan[("A", 5)] is None
 
 
 def test_no_plan_where_no_weekend_is_limited() -> None:
