@@ -29,6 +29,7 @@ Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -37,7 +38,7 @@ from ortools.sat.python import cp_model
 from roster.capacities import may_follow
 from roster.clock import WallClock
 from roster.eligibility import why_not
-from roster.problem import RosterProblem
+from roster.problem import Employee, RosterProblem
 
 #: (employee, weekend day) → the shift planned there, None for a day off.
 WeekendPlan = Mapping[tuple[str, int], str | None]
@@ -66,95 +67,127 @@ def plan_weekends(
     or when CP-SAT finds no plan in time."""
     if not applicable(problem):
         return None
-    p = problem
-    weekend_days = sorted({d for days in p.weekends for d in days})
-    model = cp_model.CpModel()
-    x: dict[tuple[str, int, str], cp_model.IntVar] = {}
-    for e in p.employees:
-        for d in weekend_days:
-            for s in p.shift_types:
-                if why_not(p, e, d, s) is None:
-                    x[(e.id, d, s.id)] = model.new_bool_var(f"x[{e.id},{d},{s.id}]")
-    on_day: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-    of_type: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
-    staffed: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
-    for (eid, d, sid), var in x.items():
-        on_day[(eid, d)].append(var)
-        of_type[(eid, sid)].append(var)
-        staffed[(d, sid)].append(var)
-    for e in p.employees:
-        weekends_worked = []
-        for days in p.weekends:
-            shifts = [v for d in days for v in on_day[(e.id, d)]]
-            if not shifts:
-                continue
-            worked = model.new_bool_var(f"weekend[{e.id},{days[0]}]")
-            model.add_max_equality(worked, shifts)
-            weekends_worked.append(worked)
-        if e.max_weekends is not None and weekends_worked:
-            model.add(sum(weekends_worked) <= e.max_weekends)
-        for d in weekend_days:
-            if len(on_day[(e.id, d)]) > 1:
-                model.add_at_most_one(on_day[(e.id, d)])
-        for sid, limit in e.max_shifts_per_type.items():
-            if len(of_type[(e.id, sid)]) > limit:
-                model.add(sum(of_type[(e.id, sid)]) <= limit)
-        for d in weekend_days:
-            for first in p.shift_types:
-                for then in p.shift_types:
-                    before, after = x.get((e.id, d, first.id)), x.get((e.id, d + 1, then.id))
-                    if before is not None and after is not None and not may_follow(p, first, then):
-                        model.add_bool_or([before.Not(), after.Not()])
-    cost: list[tuple[cp_model.IntVar, int]] = []
-    for c in p.cover:
-        if c.day not in weekend_days:
-            continue
-        assigned = sum(staffed[(c.day, c.shift)])
-        short = model.new_int_var(0, c.required, f"short[{c.day},{c.shift}]")
-        model.add(short >= c.required - assigned)
-        cost.append((short, p.under_weight(c)))
-        if c.over_weight is None:
-            model.add(assigned <= c.required)
-        elif c.over_weight > 0:
-            over = model.new_int_var(0, len(p.employees), f"over[{c.day},{c.shift}]")
-            model.add(over >= assigned - c.required)
-            cost.append((over, c.over_weight))
-    cost += _requests(p, x, on_day, set(weekend_days))
-    model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in cost], [w for _, w in cost]))
+    weekends = _WeekendModel(problem)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = num_workers
     solver.parameters.random_seed = seed
     (clock or WallClock()).limit(solver, max(0.1, time_limit))
-    status = solver.solve(model)
+    status = solver.solve(weekends.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     plan: dict[tuple[str, int], str | None] = {
-        (e.id, d): None for e in p.employees for d in weekend_days
+        (e.id, d): None for e in problem.employees for d in weekends.days
     }
-    for (eid, d, sid), var in x.items():
+    for (eid, d, sid), var in weekends.x.items():
         if solver.boolean_value(var):
             plan[(eid, d)] = sid
     return plan
 
 
-def _requests(
-    p: RosterProblem,
-    x: Mapping[tuple[str, int, str], cp_model.IntVar],
-    on_day: Mapping[tuple[str, int], list[cp_model.IntVar]],
-    weekend_days: set[int],
-) -> list[tuple[cp_model.IntVar, int]]:
-    """The weekend days' requests as (literal, weight) terms of the plan's cost:
-    working a shift asked for saves its weight, working one asked off costs it (the
-    requests' cost less a constant)."""
-    terms: list[tuple[cp_model.IntVar, int]] = []
-    for r in p.requests:
-        if r.day not in weekend_days:
-            continue
-        if r.shift is None:
-            worked = list(on_day.get((r.employee, r.day), []))
-        else:
-            shift = x.get((r.employee, r.day, r.shift))
-            worked = [] if shift is None else [shift]
-        weight = r.weight * p.weights.preference
-        terms += [(v, -weight if r.on else weight) for v in worked]
-    return terms
+class _WeekendModel:
+    """The weekend days' CP-SAT model: `x[(employee, day, shift)]` for each shift an
+    employee may work on a weekend day, one method a rule, one a cost."""
+
+    def __init__(self, problem: RosterProblem) -> None:
+        p = self.problem = problem
+        self.days = sorted({d for days in p.weekends for d in days})
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[str, int, str], cp_model.IntVar] = {}
+        for e in p.employees:
+            for d in self.days:
+                for s in p.shift_types:
+                    if why_not(p, e, d, s) is None:
+                        self.x[(e.id, d, s.id)] = self.model.new_bool_var(f"x[{e.id},{d},{s.id}]")
+        self.on_day: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        self.of_type: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
+        self.staffed: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+        for (eid, d, sid), var in self.x.items():
+            self.on_day[(eid, d)].append(var)
+            self.of_type[(eid, sid)].append(var)
+            self.staffed[(d, sid)].append(var)
+        for e in p.employees:
+            self.weekend_maximum(e)
+            self.one_shift_a_day(e)
+            self.type_maxima(e)
+            self.successions(e)
+        cost = self.cover_cost() + self.request_cost()
+        self.model.minimize(
+            cp_model.LinearExpr.weighted_sum([v for v, _ in cost], [w for _, w in cost])
+        )
+
+    def one_shift_a_day(self, e: Employee) -> None:
+        """At most one shift a day."""
+        for d in self.days:
+            if len(self.on_day[(e.id, d)]) > 1:
+                self.model.add_at_most_one(self.on_day[(e.id, d)])
+
+    def weekend_maximum(self, e: Employee) -> None:
+        """A weekend counts as worked when any of its days is."""
+        if e.max_weekends is None:
+            return
+        worked = []
+        for days in self.problem.weekends:
+            shifts = [v for d in days for v in self.on_day[(e.id, d)]]
+            if shifts:
+                weekend = self.model.new_bool_var(f"weekend[{e.id},{days[0]}]")
+                self.model.add_max_equality(weekend, shifts)
+                worked.append(weekend)
+        if len(worked) > e.max_weekends:
+            self.model.add(sum(worked) <= e.max_weekends)
+
+    def type_maxima(self, e: Employee) -> None:
+        """The horizon's maxima hold for its weekend days alone."""
+        for sid, limit in e.max_shifts_per_type.items():
+            if len(self.of_type[(e.id, sid)]) > limit:
+                self.model.add(sum(self.of_type[(e.id, sid)]) <= limit)
+
+    def successions(self, e: Employee) -> None:
+        """No shift the day after another that may not follow it (Saturday to Sunday)."""
+        p, x = self.problem, self.x
+        for d in self.days:
+            for first in p.shift_types:
+                for then in p.shift_types:
+                    before, after = x.get((e.id, d, first.id)), x.get((e.id, d + 1, then.id))
+                    if before is not None and after is not None and not may_follow(p, first, then):
+                        self.model.add_bool_or([before.Not(), after.Not()])
+
+    def cover_cost(self) -> list[tuple[cp_model.IntVar, int]]:
+        """Each weekend demand's persons short at its under weight, and over at its over
+        weight (none over where over-cover is forbidden)."""
+        p, m = self.problem, self.model
+        cost: list[tuple[cp_model.IntVar, int]] = []
+        for c in p.cover:
+            if c.day not in self.on_weekend:
+                continue
+            assigned = sum(self.staffed[(c.day, c.shift)])
+            short = m.new_int_var(0, c.required, f"short[{c.day},{c.shift}]")
+            m.add(short >= c.required - assigned)
+            cost.append((short, p.under_weight(c)))
+            if c.over_weight is None:
+                m.add(assigned <= c.required)
+            elif c.over_weight > 0:
+                over = m.new_int_var(0, len(p.employees), f"over[{c.day},{c.shift}]")
+                m.add(over >= assigned - c.required)
+                cost.append((over, c.over_weight))
+        return cost
+
+    def request_cost(self) -> list[tuple[cp_model.IntVar, int]]:
+        """The weekend days' requests as (literal, weight) terms: working a shift asked
+        for saves its weight, working one asked off costs it (the requests' cost less a
+        constant)."""
+        terms: list[tuple[cp_model.IntVar, int]] = []
+        for r in self.problem.requests:
+            if r.day not in self.on_weekend:
+                continue
+            if r.shift is None:
+                worked = list(self.on_day.get((r.employee, r.day), []))
+            else:
+                shift = self.x.get((r.employee, r.day, r.shift))
+                worked = [] if shift is None else [shift]
+            weight = r.weight * self.problem.weights.preference
+            terms += [(v, -weight if r.on else weight) for v in worked]
+        return terms
+
+    @functools.cached_property
+    def on_weekend(self) -> frozenset[int]:
+        return frozenset(self.days)
