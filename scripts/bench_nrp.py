@@ -52,7 +52,8 @@ Measured history (figures behind settings in `roster.nrp`):
   2,693, better on 9 of 10; bound 317), the plan with the cover alone. With the weekend
   days' requests in the plan too (kept): 2,374, 2,225, 2,299, 2,187, 2,129, 2,444, 2,349,
   2,344, 2,312, 2,249 (mean 2,291; better than main on 10 of 10, than the cover alone on
-  7 of 10). Main's seeds 0-3 ran as `solve_nrp` from a script, the rest as this command in
+  7 of 10; the final code d4f3dcc, seeds 0-4: 2,340 beside the CI run, 2,246, 2,581, 2,279,
+  2,177). Main's seeds 0-3 ran as `solve_nrp` from a script, the rest as this command in
   a worktree. Run times were 58.5-59.9 s, peak memory <= 645 MB. A trace of seed 0 (cover
   alone): the plan from 2.1 to 12.2 s, the first roster 4,039 (31 short) at 19.7 s, then 7
   groups to 2,595. Not used on the long horizons: their first roster held to a plan was no
