@@ -143,13 +143,18 @@ class _WeekendModel:
 
     def successions(self, e: Employee) -> None:
         """No shift the day after another that may not follow it (Saturday to Sunday)."""
-        p, x = self.problem, self.x
+        x = self.x
         for d in self.days:
-            for first in p.shift_types:
-                for then in p.shift_types:
-                    before, after = x.get((e.id, d, first.id)), x.get((e.id, d + 1, then.id))
-                    if before is not None and after is not None and not may_follow(p, first, then):
-                        self.model.add_bool_or([before.Not(), after.Not()])
+            for first, then in self.cannot_follow:
+                before, after = x.get((e.id, d, first)), x.get((e.id, d + 1, then))
+                if before is not None and after is not None:
+                    self.model.add_bool_or([before.Not(), after.Not()])
+
+    @functools.cached_property
+    def cannot_follow(self) -> list[tuple[str, str]]:
+        """(shift, shift that may not follow it the next day), in the shift types' order."""
+        types = self.problem.shift_types
+        return [(a.id, b.id) for a in types for b in types if not may_follow(self.problem, a, b)]
 
     def cover_cost(self) -> list[tuple[cp_model.IntVar, int]]:
         """Each weekend demand's persons short at its under weight, and over at its over
