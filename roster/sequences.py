@@ -60,6 +60,10 @@ from roster.model import AutomatonState, _next_state
 from roster.problem import Assignment, Employee, Roster, RosterProblem
 from roster.templates import ShiftType
 
+#: (employee, day) → the shift a first pass holds them to there, None for a day off
+#: (`BestResponses.first_pass`; e.g. a `roster.weekend_plan`).
+FixedDays = Mapping[tuple[str, int], str | None]
+
 #: Automaton states beyond which the programme is not worth it (no run limit makes
 #: one state per run length up to the horizon).
 MAX_STATES = 600
@@ -1260,7 +1264,7 @@ class BestResponses:
         deadline: float,
         finish_by: float,
         stop: Callable[[], bool] = lambda: False,
-        fixed: Mapping[tuple[str, int], str | None] | None = None,
+        fixed: FixedDays | None = None,
     ) -> bool:
         """A schedule for every employee, each the best against the cover the earlier
         ones leave; False when an employee has none the programme finds, or the time
@@ -1419,7 +1423,7 @@ def first_roster(
     min_gain: float = 0.0,
     rounds_until: float | None = None,
     minimised: bool = False,
-    fixed: Mapping[tuple[str, int], str | None] | None = None,
+    fixed: FixedDays | None = None,
 ) -> Roster | None:
     """A legal roster from each employee's best schedule against the cover the others
     leave (see the module docstring), improved by rounds of best responses until

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
@@ -39,9 +38,7 @@ from roster.capacities import may_follow
 from roster.clock import WallClock
 from roster.eligibility import why_not
 from roster.problem import Employee, RosterProblem
-
-#: (employee, weekend day) → the shift planned there, None for a day off.
-WeekendPlan = Mapping[tuple[str, int], str | None]
+from roster.sequences import FixedDays
 
 
 def applicable(problem: RosterProblem) -> bool:
@@ -61,8 +58,8 @@ def plan_weekends(
     seed: int = 0,
     num_workers: int = 1,
     clock: WallClock | None = None,
-) -> WeekendPlan | None:
-    """Every employee's weekend days (a shift or None), those of the best plan CP-SAT
+) -> FixedDays | None:
+    """Every (employee, weekend day) → a shift or None (off), those of the best plan CP-SAT
     finds in `time_limit` of `clock`. Returns None when the problem is not `applicable`
     or when CP-SAT finds no plan in time."""
     if not applicable(problem):
