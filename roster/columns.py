@@ -98,7 +98,7 @@ DIVE_AGAIN_SHORT = 1
 #: staff), 60 s with one worker, load 4-6 (2026-12-05): by CP-SAT 3-8 rounds of 3-9 s in
 #: 25 s of root (LP 10,051-20,234), a dive of 9,475-14,838, 5,608-7,535 at the end; by
 #: the programme 23 rounds (LP 5,993), a dive of 7,437, 4,638 at the end (figures over
-#: seeds in scripts/bench_nrp.py). On shorter horizons CP-SAT's pricing finds more and
+#: seeds in docs/history/bench_nrp.md). On shorter horizons CP-SAT's pricing finds more and
 #: better columns a round (every improving schedule on its way) for its longer rounds;
 #: an earlier measurement at load 7-10 found it better on Instance15 too (LP 9,763
 #: against 17,850), before the programme's alternatives and minimised automaton.
@@ -122,7 +122,7 @@ PROGRAMME_ROUNDS = 3
 #: employee who may work them), seed 0, one worker: without it the root LP stalled at
 #: 4,916 (43.2 persons short) from round 55 of 68 (25.8 s), with it 4,168 (36 short)
 #: at round 20 (9.5 s) and 4,102 at 25.6 s; a round's pricing took about as long
-#: (0.40 s against 0.34 s). Figures: scripts/bench_nrp.py, its measured history.
+#: (0.40 s against 0.34 s). Figures: docs/history/bench_nrp.md.
 REPAIR_PRICING = True
 #: Whether the programme's pricing keeps its small maxima exactly, counted in its state
 #: (`sequences.EmployeeProgramme.price`'s `counted`; `sequences.SMALL_MAXIMUM`), at the
@@ -131,7 +131,7 @@ REPAIR_PRICING = True
 #: exact (CP-SAT's proven minimum, 45 of 45), where the prices had left gaps of 10-250
 #: on each; LP 3,886-3,935 (36 short) against 4,120, its Lagrangian bound 3,606-3,661
 #: (a valid one now: every pricing exact) against 1,938. Figures:
-#: scripts/bench_nrp.py, its measured history.
+#: docs/history/bench_nrp.md.
 COUNTED_PRICING = True
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3

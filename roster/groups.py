@@ -7,7 +7,7 @@ move work between employees within the window, not between months. A best respon
 (`roster.sequences`) moves one employee across the whole horizon, never two together.
 A group of employees freed over the whole horizon does both: one takes a month's
 shifts from another, who then covers a short day elsewhere with the hours freed.
-Figures: scripts/bench_nrp.py, its measured history.
+Figures: docs/history/bench_nrp.md.
 
 When only the cover couples the employees (`roster.sequences.applicable`), the group's
 problem (`group_problem`) is exact: its cover demands less what the others already

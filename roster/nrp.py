@@ -50,7 +50,7 @@ are worth more than two lanes of one. One benchmark at a time, seed by seed agai
 one search of two workers: Instance18 seeds 0-5 within 2 % on 3 of 6 (mean 4,517)
 against 0 of 6 (4,634); Instance15 seeds 0-7 on 6 of 8 (3,877) against 4 of 8 (3,909).
 The long horizons and the big pool search alone (`_warm_started_by_columns`). Figures
-in scripts/bench_nrp.py.
+in docs/history/bench_nrp.md.
 
 The reported objective and status are those of step 3; the bound is the best of the
 three and of the capacities' bound on cover (`roster.cover_bound`: Instance15 3,627,
@@ -105,13 +105,13 @@ ROOT_SHARE = 0.7
 #: (a root share of 0.7 of 0.6: mean 4,667 over seeds 0-6; 0.5 of 0.6: 4,613). Two
 #: dives of up to 15 s, the better kept: dives of 4,603-4,760 where one took 4,693-5,178,
 #: and after the last search, seeds 0-7 side by side, a mean of 4,572 against 4,611, the
-#: worst 4,613 against 4,712 (figures in scripts/bench_nrp.py). Since the programme's
+#: worst 4,613 against 4,712 (figures in docs/history/bench_nrp.md). Since the programme's
 #: pricing mends its relaxed optimum (`columns.REPAIR_PRICING`) the root's LP is flat
 #: from about 11 s (seed 0: 4,550 at 9.8 s, 4,544 at 11.4 s, 4,542.5 at its end at
 #: 18 s, 42.5 persons short throughout), so a root of 0.25 instead of 0.375 gives the
 #: dives 6 s more: side by side with 0.375, seeds 0-5 three times each, a mean of
 #: 4,551 against 4,609, better on each seed's mean, within 2 % of 4,459 in 10 of 18
-#: runs against 5, the worst 4,625 against 4,813 (figures in scripts/bench_nrp.py).
+#: runs against 5, the worst 4,625 against 4,813 (figures in docs/history/bench_nrp.md).
 #: No other benchmark instance has 56-119 days (Instance15, 42 days, takes
 #: `PROGRAMME_ROOT_SHARE`).
 LONG_ROOT_DAYS = 56
@@ -126,7 +126,7 @@ LONG_ROOT_SHARE = 0.25
 #: better for the time: with 0.5, dives of 4,754 / 5,030 / 4,629 (seeds 0-2; 42, 45,
 #: 41 short) against 5,229 / 5,038 / 6,051 with `ROOT_SHARE`. With the mend, side by
 #: side with main, seeds 0-5: mean 4,081 against 4,265, better on 6 of 6 (figures in
-#: scripts/bench_nrp.py).
+#: docs/history/bench_nrp.md).
 PROGRAMME_ROOT_SHARE = 0.5
 LONG_DIVES = 2
 #: Share of the time limit for the programme's first roster of a big pool (see
@@ -139,7 +139,7 @@ POOL_START_SHARE = 0.25
 #: weekends. A probe (the plan, the held pass and 5 s of rounds, then the groups; seeds 0
 #: and 1) gave 2,668 and 2,495 with 5 s for the plan, 2,252 and 2,257 with 10 s, 2,564 and
 #: 2,633 with 15 s; whole weekends required in the plan, 2,534 and 2,528. The benchmark,
-#: seeds 0-9 (figures: scripts/bench_nrp.py): mean 2,291 against main's 2,693 (2,391
+#: seeds 0-9 (figures: docs/history/bench_nrp.md): mean 2,291 against main's 2,693 (2,391
 #: with the cover alone in the plan, without the weekend days' requests).
 WEEKEND_PLAN_SHARE = 0.17
 #: Horizon (days) below which a big pool's first roster runs the programmes over the
@@ -159,7 +159,7 @@ MEND_COVER_SHARE = 0.75
 #: Fewest CP-SAT workers with which the dive's cover is mended. With one, the mend's
 #: exact search did not shorten the dive's shortfall, and the seconds it took were
 #: missed by the last search; helping that search's LNS towards the LP's cover instead
-#: did not pay either. Figures: scripts/bench_nrp.py, its measured history.
+#: did not pay either. Figures: docs/history/bench_nrp.md.
 MEND_MIN_WORKERS = 2
 #: Share of the time limit at most for the capacities' bound on cover
 #: (`roster.cover_bound.cover_bound`, at most its `MAX_SECONDS`): its tiny model proves
@@ -182,8 +182,7 @@ FIRST_RUN_SHARE = 0.1
 #: benchmark, seeds 0-4: mean 4,219 against 4,321), and Instance18 (22 x 84) too (seeds
 #: 0-2: 4,596 against 4,697). Instance8 (30 x 28), within 1 % of its bound when
 #: the time ends, needs the longer ones for its last steps: 1,310-1,313 at 0.5 s against
-#: 1,305-1,307 at 1 s, seeds 0-3 side by side. Figures: scripts/bench_nrp.py, its
-#: measured history.
+#: 1,305-1,307 at 1 s, seeds 0-3 side by side. Figures: docs/history/bench_nrp.md.
 LNS_SUBSOLVE_SECONDS = 0.5
 SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
 #: Share of step 3 for its first CP-SAT run on a roster of `SHORT_SUBSOLVE_EMPLOYEE_DAYS`
@@ -192,7 +191,7 @@ SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
 #: only finds the hint (at 0.65 s of 2.7 s, 60 s limit, seed 0), and its LNS is still
 #: gaining when the time ends: seeds 0-7 side by side, mean 4,244 against 4,309 (better
 #: on 5 of 8). Instance18 (1,848 employee-days) takes it too, unchanged. Figures:
-#: scripts/bench_nrp.py, its measured history.
+#: docs/history/bench_nrp.md.
 LARGE_FIRST_RUN_SHARE = 0.0
 #: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
@@ -209,7 +208,7 @@ GROUP_FIRST_RUN_SECONDS = 0.2
 #: same programme roster, 24 a group 2,301 / 2,394 / 2,237 / 2,220 / 2,481 / 2,672
 #: (mean 2,384) against 17 a group 2,541 / 2,311 / 2,563 / 2,561 / 2,585 / 2,598
 #: (2,527); 30 for 8 s 2,288 / 2,337 / 2,511 (seeds 0-2), 40 for 10 s 2,634, 60 for
-#: 15 s 2,539, 8 for 2 s 3,489 (seed 0). Figures: scripts/bench_nrp.py, its history.
+#: 15 s 2,539, 8 for 2 s 3,489 (seed 0). Figures: docs/history/bench_nrp.md.
 POOL_GROUP_SLOTS = 12_100
 
 

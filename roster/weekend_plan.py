@@ -18,7 +18,7 @@ It minimises the weekend cover's cost and the weekend days' requests. On Instanc
 cover alone is 11-12 persons short in 10 s. The first roster then fits each employee's
 weekdays around their planned weekend days (`sequences.first_roster(fixed=)`). Over the
 benchmark's ten seeds the 60 s roster averages 2,291 (2,391 with the cover alone in the
-plan) against 2,693 before (figures: `scripts/bench_nrp.py`).
+plan) against 2,693 before (figures: docs/history/bench_nrp.md).
 
 The plan is a heuristic start, not a relaxation: the weekday rules (hours, runs, days off)
 are not in it. The programme drops the plan for an employee whose weekdays cannot be fitted
