@@ -325,7 +325,7 @@ def _number(value: float | None) -> str:
 def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: int = 0) -> Section:
     """A 4-week 3x8 roster for the first døgnindsats case of the book (not stored)."""
     from api.report_data import roster_params
-    from api.services.rosters import build_problem
+    from api.services.roster_problem import build_problem
     from data.models import Case, CaseStatus, InterventionType
     from roster.plotting import view_from_roster
     from roster.solve import SearchParameters, solve

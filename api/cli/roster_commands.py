@@ -1,7 +1,8 @@
 """`famplan roster` (plan a døgnindsats) and `famplan repair` (after an absence).
 
-Both go through the API's roster service (`api.services.rosters`): the same pool, the
-same stored rows, the same publish/repair rules as `POST /v1/rosters`.
+Both go through the API's roster services (`api.services.roster_problem`, `rosters`,
+`roster_publishing`, `roster_repair`): the same pool, the same stored rows, the same
+publish/repair rules as `POST /v1/rosters`.
 """
 
 from __future__ import annotations
@@ -171,7 +172,9 @@ def roster_command(
     from api.services.errors import DomainError
     from api.services.matching import SnapshotCache, proposed_team
     from api.services.roster_params import case_roster_params, offices_serving
-    from api.services.rosters import build_problem, publish_roster, store_result
+    from api.services.roster_problem import build_problem
+    from api.services.roster_publishing import publish_roster
+    from api.services.rosters import store_result
     from data.db import get_engine
     from data.ops_models import Roster
     from roster.solve import SearchParameters, solve
@@ -305,7 +308,7 @@ def repair_command(
     from api.schemas.rosters import SickRepair
     from api.services.errors import DomainError
     from api.services.planning_date import planning_date
-    from api.services.rosters import repair_job_result, run_repair_job, submit_repair
+    from api.services.roster_repair import repair_job_result, run_repair_job, submit_repair
     from data.db import get_engine
     from data.ops_models import JobStatus, Roster
     from roster.repair import RepairResult

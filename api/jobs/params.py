@@ -49,7 +49,7 @@ class OptimizationParams(JobParams):
 
 class RosterParams(JobParams):
     """A roster to solve; the same dict is kept on the `Roster` row (`Roster.params`), from
-    which `api.services.rosters.build_problem` builds the problem again for a repair."""
+    which `api.services.roster_problem.build_problem` builds the problem again for a repair."""
 
     case_ids: list[int]
     start_date: dt.date

@@ -43,8 +43,9 @@ def run_roster(context: JobContext) -> dict[str, object]:
 
 def run_repair(context: JobContext) -> dict[str, object]:
     """Repair a published roster into the draft created with the job — or cut it at its
-    case's end and publish the cut (`api.services.rosters.run_case_end_job`)."""
-    from api.services.rosters import repair_job_result, run_case_end_job, run_repair_job
+    case's end and publish the cut (`api.services.roster_case_end.run_case_end_job`)."""
+    from api.services.roster_case_end import run_case_end_job
+    from api.services.roster_repair import repair_job_result, run_repair_job
 
     params = read_params(RepairParams, context.params)
     with Session(context.engine) as session:

@@ -22,7 +22,7 @@ from api.schemas.follow_ups import CaseExtension, CaseExtensionResult, CourseDec
 from api.schemas.rosters import CaseEnd, CaseEndResult
 from api.services import cases as service
 from api.services import course as course_service
-from api.services import rosters as rosters_service
+from api.services import roster_case_end as case_end_service
 from api.services.cases import languages_of, to_public
 from api.services.scope import case_in_scope, case_view, require_case_in_scope
 from data.models import Case, CaseLanguage, CaseStatus, InterventionType, Municipality
@@ -134,7 +134,7 @@ def end_case(
     request: Request,
     response: Response,
 ) -> CaseEndResult:
-    result = rosters_service.end_case(
+    result = case_end_service.end_case(
         session, case_id, body, principal.key_id, planning_day, wake=worker_wake(request)
     )
     if result.pending:

@@ -25,17 +25,13 @@ from api.schemas.rosters import (
 )
 from api.services.ics import CalendarEvent, calendar
 from api.services.jobs import resolve_office_scope, submit_job
+from api.services.planning_date import DANISH_TIME
 from api.services.references import get_or_404
 from api.services.roster_calendar import CALENDAR_MEDIA_TYPE, feed_headers, roster_feed
 from api.services.roster_params import require_dognindsats_cases, roster_params
-from api.services.rosters import (
-    DANISH_TIME,
-    job_ended_without_roster,
-    list_visible_rosters,
-    publish_roster,
-    submit_repair,
-    unpublish_roster,
-)
+from api.services.roster_publishing import publish_roster, unpublish_roster
+from api.services.roster_repair import submit_repair
+from api.services.rosters import job_ended_without_roster, list_visible_rosters
 from api.services.scope import require_cases_in_scope
 from data.ops_models import Job, JobKind, Roster, RosterShift, RosterStatus, utcnow
 

@@ -2,7 +2,7 @@
 
 `POST /v1/rosters` (`roster_params`), `famplan roster` and the report
 (`case_roster_params`) all store the same dict on the job and the `Roster` row, from
-which `api.services.rosters.build_problem` builds the problem (again, for a repair).
+which `api.services.roster_problem.build_problem` builds the problem (again, for a repair).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reading stored roster shifts back: their UTC times and length, what their template
-says of them, and the shifts other rosters hold — shared by the roster service (the
-history and draft hours a new roster is planned around) and the publish re-check
-across rosters (`roster_across`)."""
+says of them, and the shifts other rosters hold — shared by the roster problem
+(`roster_problem`: the history and draft hours a new roster is planned around) and the
+publish re-check across rosters (`roster_across`)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A døgnindsats's team as assignments: one primary, the others support.
 
 The match proposes a team (`api.services.matching.team_match_result`) and publishing a
-roster writes one (`api.services.rosters.write_team_assignments`); both give the roles
+roster writes one (`api.services.roster_publishing.write_team_assignments`); both give the roles
 the same way, here.
 """
 

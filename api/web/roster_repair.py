@@ -15,7 +15,7 @@ from api.schemas.common import MAX_ID
 from api.services.errors import Conflict, Forbidden, Invalid, NotFound
 from api.services.planning_date import PlanningDateCache
 from api.services.roster_calendar import CALENDAR_MEDIA_TYPE, feed_headers, roster_feed
-from api.services.rosters import submit_repair
+from api.services.roster_repair import submit_repair
 from api.services.web_views import visible_roster
 from api.web.repair_form import RepairForm
 from api.web.rosters import PLANNER_ROLES, roster_page_response

@@ -20,7 +20,7 @@ from api.services.roster_planning import (
     pool_choices,
     roster_progress,
 )
-from api.services.rosters import publish_roster
+from api.services.roster_publishing import publish_roster
 from api.services.web_views import roster_grid, visible_rosters
 from api.web.repair_form import RepairForm
 from api.web.security import CsrfChecked, LoggedIn, WebUser, page_session, require_role

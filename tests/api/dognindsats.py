@@ -16,7 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.services.errors import Conflict
-from api.services.rosters import DANISH_TIME, publish_roster, shift_times
+from api.services.planning_date import DANISH_TIME
+from api.services.roster_problem import shift_times
+from api.services.roster_publishing import publish_roster
 from data.models import (
     Case,
     CaseLanguage,

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.services.invariants import consultant_load
-from api.services.rosters import publish_roster
+from api.services.roster_publishing import publish_roster
 from data.models import Assignment, AssignmentStatus
 from data.ops_models import AuditAction, AuditEvent, Roster, RosterStatus
 from tests.api.conftest import Keys

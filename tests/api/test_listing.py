@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from api.auth import Principal
-from api.services.rosters import build_problem, list_visible_rosters
+from api.services.roster_problem import build_problem
+from api.services.rosters import list_visible_rosters
 from data.ops_models import (
     Job,
     JobKind,

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from api.services.errors import Invalid
 from api.services.invariants import consultant_load
-from api.services.rosters import build_problem, publish_roster
+from api.services.roster_problem import build_problem
+from api.services.roster_publishing import publish_roster
 from data.models import Assignment, AssignmentStatus, Case, CaseStatus
 from data.ops_models import AuditAction, AuditEvent, Roster, RosterShift, RosterStatus
 from tests.api.conftest import Keys

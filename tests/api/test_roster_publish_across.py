@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from api.services.rosters import publish_roster
+from api.services.roster_publishing import publish_roster
 from data.ops_models import Roster, RosterStatus
 from tests.api.dognindsats import START, add_homes, draft_roster, refused_publication
 from tests.api.world import World

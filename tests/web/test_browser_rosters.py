@@ -27,7 +27,7 @@ from api.schemas.rosters import RosterCreate
 from api.services.planning_date import DANISH_TIME
 from api.services.roster_params import offices_serving
 from api.services.roster_planning import plan_roster, plannable_cases
-from api.services.rosters import publish_roster
+from api.services.roster_publishing import publish_roster
 from api.services.users import create_user
 from data.calibration import TODAY
 from data.ops_models import Role, Roster, RosterShift, RosterStatus
