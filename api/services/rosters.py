@@ -19,7 +19,6 @@ from api.jobs.params import RosterParams
 from api.services.jobs import Report, SolutionCounter
 from api.services.roster_problem import build_problem, shift_times
 from api.services.scope import within_office_scope
-from data.models import Case
 from data.ops_models import (
     Job,
     JobStatus,
@@ -153,10 +152,6 @@ def job_ended_without_roster(job: Job | None) -> bool:
     """Whether a pending roster's job ended without storing it (failed, or cancelled
     before it started)."""
     return job is not None and job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
-
-
-def case_rows(session: Session, case_ids: list[int]) -> list[Case]:
-    return list(session.exec(select(Case).where(col(Case.id).in_(case_ids))).all())
 
 
 # ------------------------------------------------------------------ listing
