@@ -562,7 +562,7 @@ branch, 55.3-57.8 s on main (load alike), in both from the cases re-planned alon
 overrunning their share (`by_case.improve`: 8.6 s given, 12.9-14.9 s taken; each case's
 search 0.1-0.4 s past its part, and 0.6-1.0 s a case outside it: the case's own warm
 start, `start_of`, the whole roster's levels) and, when the cases lowered the team
-level, the bound recomputed after them (`_hold_lower_levels`, 2.9-4.8 s): a risk to the
+level, the bound recomputed after them (`stages.hold_lower_levels`, 2.9-4.8 s): a risk to the
 time promise on main's path too; `improve` counting its parts against a deadline (time
 left / cases left) would take the overhead out of the cases' own time: built (b244b03,
 tests 9f76d65, both reverted) but not measured: at 05:58-06:02 the machine ran far
@@ -584,7 +584,7 @@ load 0.3-2.3): 654,098, 1,318 of 21,840 shifts without a speaker of their langua
 (none without a person), in 65.4 s on 60 (the greedy roster only), 1.12 GB for the four
 rows. Why the windows never ran: the build forecast counted each case's (demand,
 employee) pairs at the price of a whole pair (a 21-day window 28 s, built in 4.4-5.8
-s). Now it counts what the model makes (`roster.solve.model_pairs`): (employee, shift
+s). Now it counts what the model makes (`roster.forecasts.model_pairs`): (employee, shift
 of a day) pairs at 1.5e-4 and the x variables of a slot's further cases at 4.5e-5 (the
 calibration in `BUILD_SECONDS_PER_EXTRA_CASE`'s comment: one, five and 20 cases, 4-26
 weeks and windows of 14-28 days, forecast 1.3-2.1 times the build); NRP forecasts and
@@ -872,8 +872,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from roster import ObjectiveWeights, SickDays, repair, solve, validate
 from roster.clock import WORK_PER_SECOND
 from roster.examples import dognindsats_problem
+from roster.parameters import SearchParameters
 from roster.problem import RosterProblem
-from roster.solve import RosterResult, SearchParameters
+from roster.result import RosterResult
 from solving.status import SolveStatus
 
 #: Weeks of an earlier roster before the horizon: the reference period of the 48-hour

@@ -77,7 +77,7 @@ if TYPE_CHECKING:
     from roster.problem import Assignment as RosterAssignment
     from roster.problem import RosterProblem, RosterRules
     from roster.repair import Change, RepairResult
-    from roster.solve import RosterResult
+    from roster.result import RosterResult
 from solving.status import SolveStatus
 
 DANISH_TIME = ZoneInfo("Europe/Copenhagen")
@@ -469,7 +469,8 @@ def solve_roster_job(
     """The worker's roster runner: solve and store the roster created with the job. A
     cancelled search (`should_stop`) stores its best roster as a draft whose
     `solver_status` says "cancelled"."""
-    from roster.solve import SearchParameters, solve
+    from roster.parameters import SearchParameters
+    from roster.solve import solve
 
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None
