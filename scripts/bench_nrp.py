@@ -352,7 +352,7 @@ Measured history (figures behind settings in `roster.nrp`):
   Instance13 (its pool start is `first_roster` too) 60 s seeds 0-1 3,557 / 3,240,
   3,340 / 2,836 (load 3.2-4.4): worse on both, not explained, so the cut-back is
   asked for by the long horizons' first roster only
-  (`BestResponses(cut_back=True)` in `_solve_by_windows`; f7a28d8), Instance13's path
+  (`BestResponses(cut_back=True)` in `decomposed.solve_by_windows`; f7a28d8), Instance13's path
   main's. Not done: a cheaper pass (its 26 s on Instance22), the windows' time on the
   stand-in (still 0-2 windows: the rounds gain more a second).
   Merged (eface60) and then taken out (lead, 19:15-19:27 UTC, the CI run beside, load
@@ -931,7 +931,7 @@ Measured history (figures behind settings in `roster.nrp`):
   (49 short on weekends: the LNS does not mend a weekend shortage the dive's LP avoids).
 - 2026-12-05 17:20-18:05 UTC, `--workers 1 --time-limit 300`, load 2.1-4.2 (helper
   pair): weekend-pairing chains wired into the long-horizon path (`roster.pairing`, after
-  each sweep of the time windows for up to `roster.solve.PAIRING_SECONDS` = 15 s, on the
+  each sweep of the time windows for up to `roster.decomposed.PAIRING_SECONDS` = 15 s, on the
   first roster's programmes; "long"'s probe above, its partners also those who may take
   the weekday shift the pairing gives up, and a chain that gains without partners kept).
   Main (ea16e45) / this, run side by side: Instance22 seed 0 36,290 / 35,381 (-909;
@@ -1030,7 +1030,7 @@ Measured history (figures behind settings in `roster.nrp`):
   groups of 8 after them (41 s) 307, 59, 22, the rounds 2-7; no chain (one pairing).
   Kept: spells of chains and rounds of best responses, a spell and a round at a time,
   repeated while they gain faster a second than the sweep before them
-  (`roster.solve.pairing_pays`). Instance22 seed 1, main / this: 35,976 / 35,806 (21 /
+  (`roster.decomposed.pairing_pays`). Instance22 seed 1, main / this: 35,976 / 35,806 (21 /
   37 weekends paired; this: two spells after the first sweep, -2,432 in 34 s, the third
   stopped at 41 a second against the sweep's 52); seed 0: 35,627 (this script, 19:08) /
   35,147 (39 paired; two spells and rounds after the first sweep, -2,364 in 34 s); seed
