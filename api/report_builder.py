@@ -327,8 +327,9 @@ def roster_section(session: Session, as_of: dt.date, time_limit: float, seed: in
     from api.report_data import roster_params
     from api.services.roster_problem import build_problem
     from data.models import Case, CaseStatus, InterventionType
+    from roster.parameters import SearchParameters
     from roster.plotting import view_from_roster
-    from roster.solve import SearchParameters, solve
+    from roster.solve import solve
     from roster.validate import validate
 
     case = session.exec(

@@ -245,7 +245,7 @@ class Roster(SQLModel, table=True):
     solver_status: str = Field(default="pending", max_length=16)
     objective: float | None = None
     bound: float | None = None
-    #: Where `bound` comes from (`roster.solve.RosterResult.bound_by`): "cp-sat", "terms"
+    #: Where `bound` comes from (`roster.result.RosterResult.bound_by`): "cp-sat", "terms"
     #: or "" (no bound, or none known).
     bound_by: str = Field(default="", max_length=16)
     runtime_seconds: float | None = None

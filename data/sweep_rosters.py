@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from data.languages import Closeness, closeness, family_language
 from matcher.problem import ConsultantData, MatchProblem
+from roster.parameters import SearchParameters
 from roster.problem import Case, CoverDemand, Employee, RosterProblem
-from roster.solve import SearchParameters, solve
+from roster.solve import solve
 from roster.templates import template
 
 DOGNINDSATS = "dognindsats"

@@ -17,6 +17,7 @@ Units: days are indices 0..days-1 from `start_date`; times and hours are minutes
 
 from roster.kpis import EmployeeKpis, RosterKpis, compute_kpis
 from roster.model import RepairWeights
+from roster.parameters import SearchParameters
 from roster.problem import (
     Assignment,
     Case,
@@ -40,7 +41,8 @@ from roster.repair import (
     repair,
     roster_diff,
 )
-from roster.solve import RosterResult, SearchParameters, StageResult, UncoveredShift, solve
+from roster.result import RosterResult, StageResult, UncoveredShift
+from roster.solve import solve
 from roster.templates import TEMPLATES, ShiftType, template
 from roster.validate import Violation, evaluate, total, validate
 from solving.status import SolveStatus

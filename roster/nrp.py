@@ -67,19 +67,13 @@ import time
 
 from roster import columns, cover_bound, groups, portfolio, sequences, weekend_plan
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
+from roster.decomposed import KnownBound
+from roster.forecasts import build_seconds, too_big_to_build
 from roster.model import RepairWeights
+from roster.parameters import SearchParameters
 from roster.problem import Roster, RosterProblem
-from roster.solve import (
-    KnownBound,
-    RosterResult,
-    SearchParameters,
-    build_seconds,
-    part_solver,
-    roster_result,
-    solve,
-    solve_in_windows,
-    too_big_to_build,
-)
+from roster.result import RosterResult, roster_result
+from roster.solve import part_solver, solve, solve_in_windows
 from roster.validate import persons_short, total, validate
 from solving.status import SolveStatus
 
@@ -170,7 +164,7 @@ BOUND_ON_COVER = "the bound is the capacities' on cover (roster.cover_bound)"
 #: Share of the time limit spent on the cover-only warm start. 0.3 rather than 0.5:
 #: the warm start's cover is good early, and phase 2 needs the time for the requests.
 WARM_START_SHARE = 0.3
-#: Share of each phase for the first CP-SAT run (solve.py default 0.25): hinted with
+#: Share of each phase for the first CP-SAT run (`SearchParameters` default 0.25): hinted with
 #: the warm start it seldom improves it, and the LNS needs the time.
 FIRST_RUN_SHARE = 0.1
 #: Seconds at most for each LNS sub-problem of step 3, the last search (`roster.lns`;
@@ -193,7 +187,7 @@ SHORT_SUBSOLVE_EMPLOYEE_DAYS = 1500
 #: on 5 of 8). Instance18 (1,848 employee-days) takes it too, unchanged. Figures:
 #: docs/history/bench_nrp.md.
 LARGE_FIRST_RUN_SHARE = 0.0
-#: Share of each phase for the last, bound-raising CP-SAT run (solve.py default 0.1):
+#: Share of each phase for the last, bound-raising CP-SAT run (`SearchParameters` default 0.1):
 #: here the bound is far from reached anyway, so the time goes to LNS instead.
 FINAL_RUN_SHARE = 0.03
 #: Shortest first CP-SAT run of a big pool's employee group (`improve_by_groups`; the

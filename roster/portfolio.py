@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from typing import Protocol
 
 from roster.problem import RosterProblem
-from roster.solve import RosterResult
+from roster.result import RosterResult
 from solving.status import SolveStatus
 
 #: A portfolio needs this many seconds at least: a process takes about a second to

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from roster.clock import WORK_PER_SECOND
 from roster.model import Key, RepairWeights
 from roster.notice import NoticeReport, notice_report, start_minute
+from roster.parameters import SearchParameters
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem
-from roster.solve import RosterResult, SearchParameters, roster_result, solve
+from roster.result import RosterResult, roster_result
+from roster.solve import solve
 from roster.swap import direct_swap
 from roster.templates import MINUTES_PER_DAY
 from solving.status import SolveStatus

@@ -35,7 +35,7 @@ others) while they improve and time is left. The first pass shares half the time
 out evenly: an employee past their share keeps the first legal schedule found, so a
 364-day pool of 150 ends its pass (34 s at load 9; it did not end in 48 s before).
 Used as the first roster of a problem too big to build whole, or of a long horizon
-(`roster.solve._solve_by_windows`, from `roster.nrp` too); its state
+(`roster.decomposed.solve_by_windows`, from `roster.nrp` too); its state
 (`BestResponses`) is kept there, so that rounds of best responses resume from the
 time windows' rosters.
 
@@ -1202,7 +1202,7 @@ class BestResponses:
         (see `EmployeeProgramme`). `cut_back`: the first pass compares each schedule
         that broke a maximum, cut back to it, with the best legal one
         (`EmployeeProgramme.best`): the long horizons' first roster
-        (`roster.solve._solve_by_windows`); not Instance13's pool start, worse with it
+        (`roster.decomposed.solve_by_windows`); not Instance13's pool start, worse with it
         (60 s, seeds 0-1: 3,557 and 3,340 against 3,240 and 2,836). Only for an
         employee with a per-type maximum that can bind (`type_maximum_binds`): the
         flat gain's swing is from all of a type class to none of it; where weekends

@@ -112,7 +112,7 @@ def _best_taker(
     """The assignment of `lost`'s shift to the best other consultant who may legally take
     it given `roster`, with the shortfall left on that shift, its changes cost and
     whether every tied consultant was compared (`MAX_TIED`); None if nobody may."""
-    from roster.solve import explain_uncovered
+    from roster.result import explain_uncovered
 
     if lost.day < freeze_before_day:
         return None

@@ -20,7 +20,7 @@ already uses.
   `roster.solve.solve` (its own CP-SAT and LNS) from the current roster; kept when the
   whole roster's objective (`roster.validate.total`) drops. Each sweep searches its
   windows with the most under-cover first (`short_cost_per_day`); `sweep_seconds` is
-  a sweep's time, after which `roster.solve` runs a sweep of employee groups
+  a sweep's time, after which `roster.decomposed` runs a sweep of employee groups
   (`roster.groups`) and a round of best responses.
 
 Windows start on Mondays (or the horizon's first day), so that no weekend is split
@@ -68,7 +68,8 @@ IMPROVE_WINDOW_SECONDS = 8.0
 
 
 class WindowResult(Protocol):
-    """What a window's solve returns (`roster.solve.RosterResult`, which imports us)."""
+    """What a window's solve returns (`roster.result.RosterResult`, from
+    `roster.solve.solve`, which imports us)."""
 
     @property
     def status(self) -> SolveStatus: ...

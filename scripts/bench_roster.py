@@ -40,8 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from roster import ObjectiveWeights, SickDays, repair, solve, validate
 from roster.clock import WORK_PER_SECOND
 from roster.examples import dognindsats_problem
+from roster.parameters import SearchParameters
 from roster.problem import RosterProblem
-from roster.solve import RosterResult, SearchParameters
+from roster.result import RosterResult
 from solving.status import SolveStatus
 
 #: Weeks of an earlier roster before the horizon: the reference period of the 48-hour

@@ -177,7 +177,8 @@ def roster_command(
     from api.services.rosters import store_result
     from data.db import get_engine
     from data.ops_models import Roster
-    from roster.solve import SearchParameters, solve
+    from roster.parameters import SearchParameters
+    from roster.solve import solve
     from roster.templates import template
     from roster.validate import validate
 

@@ -32,7 +32,7 @@ from solving.status import SolveStatus
 
 if TYPE_CHECKING:
     from roster.problem import RosterProblem
-    from roster.solve import RosterResult
+    from roster.result import RosterResult
 
 
 # ------------------------------------------------------------------ storing
@@ -92,7 +92,8 @@ def solve_roster_job(
     """The worker's roster runner: solve and store the roster created with the job. A
     cancelled search (`should_stop`) stores its best roster as a draft whose
     `solver_status` says "cancelled"."""
-    from roster.solve import SearchParameters, solve
+    from roster.parameters import SearchParameters
+    from roster.solve import solve
 
     roster = session.exec(select(Roster).where(Roster.job_id == job_id)).one()
     assert roster.id is not None

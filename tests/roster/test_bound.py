@@ -17,8 +17,10 @@ from roster import solve
 from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
 from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM, RosterModel
+from roster.parameters import SearchParameters
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
-from roster.solve import RosterResult, SearchParameters, StageResult, _floors, _hold_lower_levels
+from roster.result import RosterResult, StageResult
+from roster.stages import _floors, hold_lower_levels
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, problem, rules
 
@@ -154,7 +156,7 @@ def test_levels_the_final_roster_reaches_lower_are_held_there_and_proven_at_thei
         StageResult(LEVEL_TEAM, SolveStatus.FEASIBLE, 7, 6, 1.0),
     ]
     best = proven(p).roster
-    held, lowered = _hold_lower_levels(p, rm, plan, stages, rm.assignment(best))
+    held, lowered = hold_lower_levels(p, rm, plan, stages, rm.assignment(best))
     assert [st.objective for st in held] == [0, 6] and lowered == 3 * under + 1
     values = {st.level: st.objective or 0 for st in held}
     levels = [LEVEL_COVER, LEVEL_TEAM, LEVEL_QUALITY]
@@ -166,7 +168,7 @@ def test_levels_the_final_roster_reaches_lower_are_held_there_and_proven_at_thei
     # a roster at the held values: nothing changes
     fresh = RosterModel(p)
     again = list(fresh.level_expressions().items())
-    same, none = _hold_lower_levels(p, fresh, again, held, fresh.assignment(best))
+    same, none = hold_lower_levels(p, fresh, again, held, fresh.assignment(best))
     assert same == held and none == 0
 
 

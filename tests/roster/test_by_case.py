@@ -171,18 +171,18 @@ def test_interchangeable_consultants_share_two_cases_in_a_team_of_four() -> None
 
 def count_searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list that grows by one for each priority level `solve` searches on the whole
-    of TWO_CASES (each call of its `_solve_stage`; the cases' own searches of
+    of TWO_CASES (each call of its `solve_stage`; the cases' own searches of
     `roster.by_case` not counted): how many levels were not proven without a search."""
     solve_module = sys.modules["roster.solve"]  # `roster.solve` names the function
     calls: list[int] = []
-    search = solve_module._solve_stage
+    search = solve_module.solve_stage
 
     def counted(rm: Any, *args: Any, **kwargs: Any) -> Any:
         if rm.problem is TWO_CASES:
             calls.append(1)
         return search(rm, *args, **kwargs)
 
-    monkeypatch.setattr(solve_module, "_solve_stage", counted)
+    monkeypatch.setattr(solve_module, "solve_stage", counted)
     return calls
 
 

@@ -22,7 +22,8 @@ from roster.examples import dognindsats_problem
 from roster.heuristic import greedy
 from roster.lns import improve
 from roster.model import RosterModel
-from roster.solve import SearchParameters, solve
+from roster.parameters import SearchParameters
+from roster.solve import solve
 from roster.validate import total
 from solving.status import SolveStatus
 

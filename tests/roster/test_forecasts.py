@@ -1,19 +1,17 @@
 """The forecasts that send a solve to time windows or start it from the greedy roster
-(`roster.solve.build_seconds`, `too_big_to_build`, `greedy_seconds`): what they
+(`roster.forecasts.build_seconds`, `too_big_to_build`, `greedy_seconds`): what they
 count, never how long anything takes."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 
 import pytest
 
+from roster import forecasts
 from roster.problem import Case, CoverDemand, Employee, RosterProblem, RosterRules
 from roster.templates import MINUTES_PER_DAY, template
-
-solve_module = importlib.import_module("roster.solve")  # `roster.solve` is the function
 
 #: A reference period of one week, so that a few weeks hold many periods.
 WEEKLY = RosterRules(reference_period_days=7)
@@ -43,48 +41,46 @@ def problem(
 def test_period_terms_count_each_periods_days_times_the_shifts_of_a_day() -> None:
     # 14 days, periods of 7: those ending on days 7-14 lie inside the horizon, 8 of 7
     # days each (a 48-hour week allows 2,880 minutes, less than 7 shifts of 480)
-    assert solve_module.period_terms(problem(14)) == 8 * 7
+    assert forecasts.period_terms(problem(14)) == 8 * 7
     # two shifts a day: twice the terms
-    assert solve_module.period_terms(problem(14, shifts=("D", "N"))) == 2 * 8 * 7
+    assert forecasts.period_terms(problem(14, shifts=("D", "N"))) == 2 * 8 * 7
 
 
 def test_period_terms_count_the_periods_reaching_into_the_history() -> None:
     # a shift the day before leaves 2,400 minutes to the periods reaching back to it:
     # the one ending on day 6 (6 days of up to 480) needs a sum, those ending on days
     # 1-5 do not (even a shift each day fits)
-    assert solve_module.period_terms(problem(14, history=DAY_BEFORE)) == 8 * 7 + 6
+    assert forecasts.period_terms(problem(14, history=DAY_BEFORE)) == 8 * 7 + 6
 
 
 def test_period_terms_are_none_without_the_48_hour_average() -> None:
     off = dataclasses.replace(WEEKLY, max_average_weekly_minutes=None)
-    assert solve_module.period_terms(problem(14, rules=off, history=DAY_BEFORE)) == 0
+    assert forecasts.period_terms(problem(14, rules=off, history=DAY_BEFORE)) == 0
 
 
 def test_the_periods_send_a_long_horizon_to_windows(monkeypatch: pytest.MonkeyPatch) -> None:
     # 8 weeks (long enough for windows), 56 pairs and 50 periods of 7 days: at a tenth
     # of a second a term the periods alone forecast 35 s, past a quarter of 60 s
-    monkeypatch.setattr(solve_module, "BUILD_SECONDS_PER_PERIOD_TERM", 0.1)
+    monkeypatch.setattr(forecasts, "BUILD_SECONDS_PER_PERIOD_TERM", 0.1)
     p = problem(56)
-    assert solve_module.period_terms(p) == 50 * 7
-    assert solve_module.build_seconds(p) == pytest.approx(
-        56 * solve_module.BUILD_SECONDS_PER_PAIR + 35.0
-    )
-    assert solve_module.too_big_to_build(p, time_limit=60)
+    assert forecasts.period_terms(p) == 50 * 7
+    assert forecasts.build_seconds(p) == pytest.approx(56 * forecasts.BUILD_SECONDS_PER_PAIR + 35.0)
+    assert forecasts.too_big_to_build(p, time_limit=60)
 
 
 def test_without_periods_the_same_horizon_is_built_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(solve_module, "BUILD_SECONDS_PER_PERIOD_TERM", 0.1)
+    monkeypatch.setattr(forecasts, "BUILD_SECONDS_PER_PERIOD_TERM", 0.1)
     off = dataclasses.replace(WEEKLY, max_average_weekly_minutes=None)
-    assert not solve_module.too_big_to_build(problem(56, rules=off), time_limit=60)
+    assert not forecasts.too_big_to_build(problem(56, rules=off), time_limit=60)
 
 
 def test_the_greedy_forecast_counts_shifts_not_cases(monkeypatch: pytest.MonkeyPatch) -> None:
     # two cases with languages on the same day shifts: 14 shifts, not 28 demands, for
     # each of two rankings (`heuristic.greedy_runs`), one employee, a second each
-    monkeypatch.setattr(solve_module, "GREEDY_SECONDS_PER_PAIR", 1.0)
+    monkeypatch.setattr(forecasts, "GREEDY_SECONDS_PER_PAIR", 1.0)
     two = (Case("K1", language="uk"), Case("K2", language="ar"))
-    assert solve_module.greedy_seconds(problem(14, cases=two)) == 14 * 2
-    assert solve_module.greedy_seconds(problem(14)) == 14  # one case: one ranking
+    assert forecasts.greedy_seconds(problem(14, cases=two)) == 14 * 2
+    assert forecasts.greedy_seconds(problem(14)) == 14  # one case: one ranking
 
 
 def test_reference_windows_sum_the_history_inside_each_period() -> None:
@@ -105,19 +101,19 @@ def test_the_build_forecast_counts_a_slots_pairs_once_and_its_further_cases_apar
     # three cases on the day shift of 56 days, one consultant: 56 (employee, shift of a
     # day) pairs, and 2 * 56 x variables of the second and third cases; before, the
     # three cases counted as 168 pairs at the price of one
-    monkeypatch.setattr(solve_module, "BUILD_SECONDS_PER_PAIR", 1.0)
-    monkeypatch.setattr(solve_module, "BUILD_SECONDS_PER_EXTRA_CASE", 0.25)
+    monkeypatch.setattr(forecasts, "BUILD_SECONDS_PER_PAIR", 1.0)
+    monkeypatch.setattr(forecasts, "BUILD_SECONDS_PER_EXTRA_CASE", 0.25)
     off = dataclasses.replace(WEEKLY, max_average_weekly_minutes=None)
     three = (Case("K1"), Case("K2"), Case("K3"))
     p = problem(56, rules=off, cases=three)
-    assert solve_module.model_pairs(p) == (56, 2 * 56)
-    assert solve_module.build_seconds(p) == pytest.approx(56 + 0.25 * 112)  # 84 s
+    assert forecasts.model_pairs(p) == (56, 2 * 56)
+    assert forecasts.build_seconds(p) == pytest.approx(56 + 0.25 * 112)  # 84 s
     # 84 s is past a quarter of 300 s (75 s): windows; not past a quarter of 340 s (85 s)
-    assert solve_module.too_big_to_build(p, time_limit=300)
-    assert not solve_module.too_big_to_build(p, time_limit=340)
+    assert forecasts.too_big_to_build(p, time_limit=300)
+    assert not forecasts.too_big_to_build(p, time_limit=340)
     # one case: the pairs alone, 56 s, built whole in 300 s
-    assert solve_module.build_seconds(problem(56, rules=off)) == pytest.approx(56)
-    assert not solve_module.too_big_to_build(problem(56, rules=off), time_limit=300)
+    assert forecasts.build_seconds(problem(56, rules=off)) == pytest.approx(56)
+    assert not forecasts.too_big_to_build(problem(56, rules=off), time_limit=300)
 
 
 def test_the_build_forecast_leaves_out_the_demands_that_make_no_variables() -> None:
@@ -129,7 +125,7 @@ def test_the_build_forecast_leaves_out_the_demands_that_make_no_variables() -> N
     p = dataclasses.replace(
         p, cover=tuple(c if c.case == "K1" else dataclasses.replace(c, required=0) for c in p.cover)
     )
-    assert solve_module.model_pairs(p) == (14, 0)
+    assert forecasts.model_pairs(p) == (14, 0)
     # over-cover allowed: that demand makes variables again
     p = dataclasses.replace(
         p,
@@ -137,4 +133,4 @@ def test_the_build_forecast_leaves_out_the_demands_that_make_no_variables() -> N
             dataclasses.replace(c, over_weight=1) if c.case == "K2" else c for c in p.cover
         ),
     )
-    assert solve_module.model_pairs(p) == (14, 14)
+    assert forecasts.model_pairs(p) == (14, 14)

@@ -9,9 +9,10 @@ import pytest
 
 from roster import groups, total, validate, windows
 from roster.clock import Deadline
+from roster.decomposed import Improved
 from roster.problem import Roster, RosterProblem
 from roster.read_nrp import parse_nrp
-from roster.solve import Improved, part_solver, solve_in_windows
+from roster.solve import part_solver, solve_in_windows
 from tests.roster.instances import REPRODUCIBLE, nrp_roster
 from tests.roster.test_windows import generated_nrp
 

@@ -10,8 +10,8 @@ from ortools.sat.python import cp_model
 
 from roster import total, validate
 from roster.model import RosterModel
+from roster.parameters import SearchParameters
 from roster.read_nrp import read_nrp
-from roster.solve import SearchParameters
 from solving.status import SolveStatus
 from tests.roster.instances import nrp_roster
 
@@ -60,7 +60,7 @@ def test_solve_falls_back_on_a_legal_hint_when_no_search_finds_a_roster(
     # machine). With the legal 301 roster as hint, solve returns it, FEASIBLE, with its
     # cost and the trivial bound 0; with an illegal hint (L then D) it returns nothing.
     monkeypatch.setattr(
-        solve_module, "_solve_stage", lambda *a, **k: (SolveStatus.UNKNOWN, 0, 0, None)
+        solve_module, "solve_stage", lambda *a, **k: (SolveStatus.UNKNOWN, 0, 0, None)
     )
     p = read_nrp(TINY)
     params = SearchParameters(greedy_hint=False)

@@ -11,7 +11,7 @@ from roster.clock import WorkClock
 from roster.lns import _weekend_keys, improve
 from roster.model import RosterModel
 from roster.read_nrp import read_nrp
-from roster.solve import _limits_weekends
+from roster.stages import _limits_weekends
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
 #: Four weeks and a day from a Monday: weekends on days 5-6, 12-13, 19-20 and 26-27.

@@ -13,7 +13,8 @@ from roster import Assignment, ProblemError, RosterProblem, SolveStatus, total, 
 from roster.columns import applicable
 from roster.nrp import mend_cover, raised_bound, solve_nrp
 from roster.read_nrp import parse_nrp, read_nrp
-from roster.solve import RosterResult, solve
+from roster.result import RosterResult
+from roster.solve import solve
 from tests.roster.instances import REPRODUCIBLE, bench_nrp, nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")
@@ -187,13 +188,13 @@ def test_level_shares_give_the_first_level_its_share(monkeypatch: pytest.MonkeyP
     p = read_nrp(TINY)
     p = dataclasses.replace(p, weights=dataclasses.replace(p.weights, lexicographic=True))
     budgets: list[float] = []
-    real_stage = solve_module._solve_stage
+    real_stage = solve_module.solve_stage
 
     def spy(rm: Any, budget: float, *args: Any, **kwargs: Any) -> Any:
         budgets.append(budget)
         return real_stage(rm, budget, *args, **kwargs)
 
-    monkeypatch.setattr(solve_module, "_solve_stage", spy)
+    monkeypatch.setattr(solve_module, "solve_stage", spy)
     for shares in ((), (0.75,)):
         params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, level_shares=shares)
         result = solve(p, time_limit=8, seed=1, parameters=params)
@@ -541,16 +542,16 @@ def test_lns_initial_seconds_sets_the_shortest_first_run(monkeypatch: pytest.Mon
     # limits are exact: 1 s by default, 0.2 s when asked (a big pool's groups).
     import importlib
 
-    solve_module = importlib.import_module("roster.solve")
+    stages_module = importlib.import_module("roster.stages")
     p = read_nrp(TINY)
     limits: list[float] = []
-    real_configure = solve_module._configure
+    real_configure = stages_module._configure
 
     def spy(params: Any, time_limit: float, *args: Any) -> Any:
         limits.append(time_limit)
         return real_configure(params, time_limit, *args)
 
-    monkeypatch.setattr(solve_module, "_configure", spy)
+    monkeypatch.setattr(stages_module, "_configure", spy)
     firsts = []
     for shortest in (None, 0.2):
         params = dataclasses.replace(REPRODUCIBLE, greedy_hint=False, lns_initial_fraction=0.01)
@@ -570,7 +571,7 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run_and_are_larg
     # stages keep the default 1 s (the parameters it was given are left as they were)
     from roster import groups, nrp
     from roster.clock import Deadline
-    from roster.solve import SearchParameters
+    from roster.parameters import SearchParameters
 
     given: list[SearchParameters] = []
     slots: list[int | None] = []

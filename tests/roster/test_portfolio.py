@@ -15,7 +15,7 @@ from roster import RosterProblem, SolveStatus, portfolio, validate
 from roster.nrp import solve_nrp
 from roster.portfolio import Search, best_of, can_spawn, seeds_for
 from roster.read_nrp import read_nrp
-from roster.solve import RosterResult, roster_result
+from roster.result import RosterResult, roster_result
 from tests.roster.instances import nrp_roster
 
 TINY = Path(__file__).with_name("tiny_nrp.txt")

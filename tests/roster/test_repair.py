@@ -25,7 +25,8 @@ from roster import (
 )
 from roster.notice import NoticeClass, NoticeCosts
 from roster.repair import RepairResult, _local_days, apply_change
-from roster.solve import RosterResult, solve
+from roster.result import RosterResult
+from roster.solve import solve
 from roster.validate import validate_repair
 from tests.roster.instances import REPRODUCIBLE, problem, rules
 

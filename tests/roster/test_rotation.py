@@ -11,6 +11,7 @@ import pytest
 from roster import SolveStatus, solve
 from roster.clock import WallClock
 from roster.heuristic import _greedy, greedy
+from roster.parameters import SearchParameters, with_presolve
 from roster.problem import (
     Assignment,
     Case,
@@ -36,7 +37,7 @@ from roster.rotation import (
     rotation_plan,
     warm_start,
 )
-from roster.solve import SearchParameters, _configure, with_presolve
+from roster.stages import _configure
 from roster.templates import template
 from roster.validate import evaluate, validate
 from tests.roster.instances import REPRODUCIBLE

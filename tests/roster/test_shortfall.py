@@ -12,9 +12,10 @@ import pytest
 import roster.clock as clock_module
 from roster import Assignment, Employee, template, total, validate
 from roster.clock import Deadline
+from roster.parameters import SearchParameters
 from roster.problem import Case, CoverDemand, Roster, RosterProblem, RosterRules
 from roster.shortfall import choose_group, improve, short_demands, short_window
-from roster.solve import SearchParameters, part_solver
+from roster.solve import part_solver
 from roster.windows import WindowResult, WindowSolver
 
 #: S speaks Ukrainian, X does not, each may work one shift of the four weeks; W works

@@ -10,7 +10,7 @@ import pytest
 
 from roster import Assignment, Employee, RepairWeights, SickDays, SolveStatus, validate
 from roster.repair import apply_change
-from roster.solve import RosterResult
+from roster.result import RosterResult
 from roster.swap import direct_swap
 from tests.roster.instances import problem, rules
 from tests.roster.test_repair import PUBLISHED, TEAM_WEIGHTS, repaired, six_days

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 
 import roster.clock as clock_module
+import roster.forecasts as forecasts_module
 import roster.groups as groups_module
+import roster.stages as stages_module
 import roster.windows as windows_module
 from roster import (
     Assignment,
@@ -21,20 +23,16 @@ from roster import (
     validate,
 )
 from roster.clock import Deadline
+from roster.decomposed import KnownBound
 from roster.examples import dognindsats_problem
+from roster.forecasts import too_big_to_build
 from roster.heuristic import greedy
 from roster.nrp import solve_nrp
+from roster.parameters import SearchParameters
 from roster.problem import Roster, RosterProblem
 from roster.read_nrp import parse_nrp
-from roster.solve import (
-    KnownBound,
-    RosterResult,
-    SearchParameters,
-    part_solver,
-    solve,
-    solve_in_windows,
-    too_big_to_build,
-)
+from roster.result import RosterResult
+from roster.solve import part_solver, solve, solve_in_windows
 from roster.templates import MINUTES_PER_DAY
 from roster.windows import (
     WindowResult,
@@ -149,7 +147,7 @@ def reproducible_window_sweeps(monkeypatch: pytest.MonkeyPatch, windows: int = 2
     first `windows` windows on the work clock (`_reproducible_window_solver`) and then
     stops, whatever its deadline; no employee groups (`roster.groups`, which search on
     the wall clock). The windows' search then ends when a round of best responses no
-    longer gains (`roster.solve._solve_by_windows`), not at the time limit: give the
+    longer gains (`roster.decomposed.solve_by_windows`), not at the time limit: give the
     solve one it never reaches."""
     window_solver = _reproducible_window_solver(monkeypatch)
     sweep = windows_module.improve
@@ -396,8 +394,7 @@ def test_a_decomposed_dognindsats_without_time_for_the_greedy_rolls_the_horizon(
     # The same case when the greedy's forecast is past its share of the time: the
     # rolling horizon finds the first roster, as for any other problem.
     p = dognindsats_problem(cases=1, pool_size=12, weeks=4)
-    solve_module = importlib.import_module("roster.solve")  # `roster.solve` is the function
-    monkeypatch.setattr(solve_module, "GREEDY_SECONDS_PER_PAIR", 10.0)  # 10 s a pair
+    monkeypatch.setattr(forecasts_module, "GREEDY_SECONDS_PER_PAIR", 10.0)  # 10 s a pair
     result = solved_in_windows(monkeypatch, p, time_limit=10)
     assert "greedy" not in result.message
     assert "rolling horizon" in result.message
@@ -424,7 +421,9 @@ def test_a_windows_solve_spends_no_time_on_the_bound_of_all_levels(
         asked.append(len(levels))
         return original(problem, held, levels, floors, rhythm=rhythm)
 
+    # asked for per level by `roster.solve._solve`, for all levels by `stages.bound_given`
     monkeypatch.setattr(solve_module, "lexicographic_bound", counted)
+    monkeypatch.setattr(stages_module, "lexicographic_bound", counted)
     p = dognindsats_problem(cases=1, pool_size=12, weeks=2)
     start = greedy(p)
     window = solve(p, time_limit=5, hint=start, free_days=range(7))
