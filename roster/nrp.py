@@ -161,6 +161,7 @@ MEND_MIN_WORKERS = 2
 COVER_BOUND_SHARE = 0.04
 #: How a result whose search proved no bound of its own names the one it reports.
 BOUND_ON_COVER = "the bound is the capacities' on cover (roster.cover_bound)"
+BOUND_ON_WEEKENDS = "the bound is the weekend programme's (roster.weekend_plan)"
 #: Share of the time limit spent on the cover-only warm start. 0.3 rather than 0.5:
 #: the warm start's cover is good early, and phase 2 needs the time for the requests.
 WARM_START_SHARE = 0.3
@@ -384,6 +385,7 @@ def _solve_nrp(
     bound_limit = min(cover_bound.MAX_SECONDS, time_limit * COVER_BOUND_SHARE)
     given += bound_limit
     floor = cover_bound.cover_bound(problem, bound_limit, clock=clock)
+    floor_source = BOUND_ON_COVER
     if floor is not None:
         bounds.append(floor)
     if _long_horizon(problem):
@@ -418,21 +420,26 @@ def _solve_nrp(
         if weekend_plan.applicable(problem) and not _long_horizon(problem):
             plan_limit = remaining() * WEEKEND_PLAN_SHARE
             given += plan_limit
-            weekends = weekend_plan.plan_weekends(
-                problem, plan_limit, seed=seed, num_workers=num_workers, clock=clock
-            )
+            weekends = weekend_plan.plan_weekends(problem, plan_limit, seed=seed)
+            weekend_bound = None if weekends is None else weekends.bound
+            if weekend_bound is not None and (floor is None or weekend_bound > floor):
+                # Instance13: 1,151 against the capacities' 317
+                bounds.append(weekend_bound)
+                floor, floor_source = weekend_bound, BOUND_ON_WEEKENDS
         pool_start = sequences.first_roster(
             problem,
             time.perf_counter() + remaining() * POOL_START_SHARE,
             minimised=problem.days < MINIMISED_START_DAYS,
-            fixed=weekends,
+            fixed=None if weekends is None else weekends.days,
         )
         if pool_start is not None and validate(problem, pool_start):
             pool_start = None
         if pool_start is not None and groups.worth_grouping(problem, POOL_GROUP_SLOTS):
             # Instance13 from 5,155: 3,687 after 45 s of groups of 17, where column
             # generation and the whole model's search left it as it was
-            return improve_by_groups(problem, pool_start, deadline, seed, params, floor)
+            return improve_by_groups(
+                problem, pool_start, deadline, seed, params, floor, floor_source
+            )
     if columns.applicable(problem) and not starts:
         # of the time left: a long horizon's programme may have used some
         plan = column_plan(problem)
@@ -526,6 +533,7 @@ def improve_by_groups(
     seed: int,
     params: SearchParameters,
     floor: int | None = None,
+    floor_source: str = BOUND_ON_COVER,
 ) -> RosterResult:
     """A big pool's roster: the employee-group LNS (`roster.groups`, groups of
     `POOL_GROUP_SLOTS`) from `start` until `deadline`, each group re-planned over the
@@ -533,8 +541,9 @@ def improve_by_groups(
     column generation and a search of the whole model, which gained nothing on it
     (Instance13, 120 staff: the programme's 5,760 was the answer after 60 s, the root
     LP 2 rounds old, the whole model 9 s to build); groups of 17 from a programme
-    roster of 5,155 reached 3,687 in 45 s. Its bound is `floor` (the capacities' bound,
-    `roster.cover_bound`: Instance13 317 against a best known 1,348), if any: the root
+    roster of 5,155 reached 3,687 in 45 s. Its bound is `floor`, if any, named by
+    `floor_source`: the weekend programme's (`roster.weekend_plan`: Instance13 1,151
+    against a best known 1,348) or the capacities' (`roster.cover_bound`: 317); the root
     did not get to one worth reporting (179)."""
     roster, _value, searched = groups.improve(
         problem,
@@ -554,7 +563,7 @@ def improve_by_groups(
         bound=floor,
         message=(
             f"a big pool: the programme's roster, then {searched} employee groups "
-            "re-solved over the whole horizon; " + ("no bound" if floor is None else BOUND_ON_COVER)
+            "re-solved over the whole horizon; " + ("no bound" if floor is None else floor_source)
         ),
     )
 

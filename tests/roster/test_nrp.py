@@ -404,8 +404,9 @@ def test_a_big_pool_improves_the_programme_roster_by_employee_groups(
     assert ran == ["groups"]
     assert result.status == SolveStatus.FEASIBLE and result.objective == 301
     # the capacities' bound (`roster.cover_bound`) is its bound: the two may cover every
-    # demand between them, so it proves nothing here but holds
-    assert result.bound == 0
+    # demand between them, so it proves nothing here but holds; the weekend programme's
+    # is no higher (0: B may work the weekend), so it is not named
+    assert result.bound == 0 and "capacities'" in result.message
     assert validate(p, result.roster) == []
     assert {(a.employee, a.day, a.shift) for a in result.roster} == {
         ("A", 0, "L"),
@@ -416,6 +417,28 @@ def test_a_big_pool_improves_the_programme_roster_by_employee_groups(
         ("B", 5, "D"),
         ("B", 6, "D"),
     }
+
+
+def test_a_big_pool_reports_the_weekend_programme_s_bound_where_it_is_higher(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # TINY's weekend can be staffed (the weekend programme's bound and the capacities'
+    # are 0, above), but A now asks to work D on Sunday, a day A is absent: every roster
+    # pays its 5, which the weekend programme counts (fires) and the capacities' bound,
+    # blind to requests, does not.
+    from roster.problem import ShiftRequest
+
+    tiny = read_nrp(TINY)
+    p = dataclasses.replace(
+        tiny, requests=(*tiny.requests, ShiftRequest("A", 6, "D", on=True, weight=5))
+    )
+    start = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    ran = _big_pool(monkeypatch, start)
+    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1, deterministic=True)
+    assert ran == ["groups"]
+    assert result.bound == 5 and "weekend programme" in result.message
+    assert result.objective is not None and result.objective >= 5
+    assert validate(p, result.roster) == []
 
 
 def test_a_pool_below_the_threshold_keeps_column_generation(

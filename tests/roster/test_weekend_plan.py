@@ -36,7 +36,13 @@ def _worked(plan: dict[tuple[str, int], str | None], employee: str) -> set[int]:
 def _plan(text: str) -> dict[tuple[str, int], str | None]:
     plan = plan_weekends(parse_nrp(text), time_limit=10, seed=1)
     assert plan is not None
-    return dict(plan)
+    return dict(plan.days)
+
+
+def _bound(text: str) -> int | None:
+    plan = plan_weekends(parse_nrp(text), time_limit=10, seed=1)
+    assert plan is not None
+    return plan.bound
 
 
 def test_two_staff_with_one_weekend_each_take_one_whole_weekend_each() -> None:
@@ -103,7 +109,26 @@ def test_a_request_to_work_any_shift_counts_too() -> None:
     p = parse_nrp(SATURDAY_FOR_ONE)
     asked = dataclasses.replace(p, requests=(ShiftRequest("B", 5, None, on=True, weight=2),))
     plan = plan_weekends(asked, time_limit=10, seed=1)
-    assert plan is not None and plan[("B", 5)] == "D" and plan[("A", 5)] is None
+    assert plan is not None and plan.days[("B", 5)] == "D" and plan.days[("A", 5)] is None
+
+
+def test_the_bound_counts_the_weekend_days_the_maximum_leaves_short() -> None:
+    # One employee who may work one weekend, one person demanded on each of the four
+    # weekend days (fires): two are short in every roster, 200. With two weekends
+    # allowed (does not fire) nobody need be short: 0. The weekdays' demands are not in
+    # it (three more persons on Wednesday change nothing).
+    daily = _daily(14, {**WEEKEND_DAYS, 2: 3})
+    assert _bound(_instance(14, ["A,D=14,6720,0,14,1,1,1"], daily)) == 200
+    assert _bound(_instance(14, ["A,D=14,6720,0,14,1,1,2"], daily)) == 0
+
+
+def test_the_bound_counts_the_weekend_requests_no_roster_grants() -> None:
+    # A asks to work on Sunday (5), a day A has off (fires): no roster grants it, so
+    # every roster pays 5, the bound (and here the optimum: B or A takes Saturday).
+    # Asked for Saturday instead (does not fire), A takes it and the bound is 0.
+    off_sunday = SATURDAY_FOR_ONE + "SECTION_DAYS_OFF\nA,6\n"
+    assert _bound(off_sunday + "SECTION_SHIFT_ON_REQUESTS\nA,6,D,5\n") == 5
+    assert _bound(off_sunday + "SECTION_SHIFT_ON_REQUESTS\nA,5,D,5\n") == 0
 
 
 def test_no_plan_where_no_weekend_is_limited() -> None:
