@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from roster import by_case, exchange, groups, heuristic, pairing, sequences, shortfall, windows
+from roster import (
+    best_responses,
+    by_case,
+    exchange,
+    groups,
+    heuristic,
+    pairing,
+    sequences,
+    shortfall,
+    windows,
+)
 from roster.bound import lexicographic_bound
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.eligibility import why_not
@@ -273,7 +283,7 @@ def greedy_seconds(problem: RosterProblem) -> float:
 
 
 #: Share of the time left for the per-employee programme's first roster and its rounds
-#: of best responses (`roster.sequences`); the windows improve it with the rest.
+#: of best responses (`roster.best_responses`); the windows improve it with the rest.
 DP_SHARE = 0.8
 #: Share of the time left by which the programme's first pass must end, its rounds cut:
 #: the rest checks the roster (`validate`, a few seconds for 364 days of 150 people).
@@ -363,10 +373,10 @@ def _solve_by_windows(
 
     start: Roster | None = None
     legal = False
-    responses: sequences.BestResponses | None = None
+    responses: best_responses.BestResponses | None = None
     # the programmes of the first roster, kept for the weekend-pairing chains after each
     # sweep (`responses` is dropped once its rounds stop gaining)
-    pairer: sequences.BestResponses | None = None
+    pairer: best_responses.BestResponses | None = None
     how = "the hint"
     if hint and not validate(problem, hint):
         start, legal = hint, True
@@ -377,8 +387,8 @@ def _solve_by_windows(
         # its first pass cuts schedules back to their maxima where a type maximum can
         # bind (`BestResponses`): the 364 x 150 stand-in's pass 476,000-662,000
         # against 1,190,000-1,230,000; Instance20's contracts never (its path as before)
-        responses = sequences.BestResponses(problem, cut_back=True)
-        start = sequences.first_roster(
+        responses = best_responses.BestResponses(problem, cut_back=True)
+        start = best_responses.first_roster(
             problem,
             time.perf_counter() + deadline.share(dp_share or DP_SHARE),
             stop=lambda: interrupt.stopped,
@@ -548,7 +558,7 @@ def _solve_by_windows(
 
 def _pairing_spell(
     problem: RosterProblem,
-    pairer: sequences.BestResponses,
+    pairer: best_responses.BestResponses,
     roster: Roster,
     value: int,
     deadline: Deadline,

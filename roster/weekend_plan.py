@@ -2,7 +2,7 @@
 
 A big pool's weekends can be its scarcest resource. Curtois–Qu Instance13 demands 482
 persons on its 8 weekend days, and its staff's weekend maxima allow at most 500 weekend
-shifts. The programme's first roster (`roster.sequences`) fills the weekends one employee
+shifts. The programme's first roster (`roster.best_responses`) fills the weekends one employee
 at a time and ended 42 persons short (seed 0). The employee groups that improve it never
 won the weekends back: after 60 s everyone worked their most weekends, but 38 of those
 weekends were one day only, and all 20 persons still short were on weekends.
@@ -16,7 +16,7 @@ The model keeps:
 
 It minimises the weekend cover's cost and the weekend days' requests. On Instance13 the
 cover alone is 11-12 persons short in 10 s. The first roster then fits each employee's
-weekdays around their planned weekend days (`sequences.first_roster(fixed=)`). Over the
+weekdays around their planned weekend days (`best_responses.first_roster(fixed=)`). Over the
 benchmark's ten seeds the 60 s roster averages 2,291 (2,391 with the cover alone in the
 plan) against 2,693 before (figures: `scripts/bench_nrp.py`).
 
@@ -34,11 +34,11 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from roster.best_responses import FixedDays
 from roster.capacities import may_follow
 from roster.clock import WallClock
 from roster.eligibility import why_not
 from roster.problem import Employee, RosterProblem
-from roster.sequences import FixedDays
 
 
 def applicable(problem: RosterProblem) -> bool:

@@ -537,10 +537,10 @@ Measured history (figures behind settings in `roster.nrp`):
   2b63635, seed 0, LP 4,166.7, 36.0 short) the programme's best legal column missed
   CP-SAT's proven minimum for 45 of 45 employees (by 2-230; its bound 20-200 below): the
   LP stalled for want of columns at a maximum, not of time. Kept: the programme's
-  pricing counts the maxima of at most `sequences.SMALL_MAXIMUM` (6) in its state, the
+  pricing counts the maxima of at most `schedule_paths.SMALL_MAXIMUM` (6) in its state, the
   smallest first while their combinations stay at most `MAX_COUNTED` (100): Instance15's
   nights (2-4) and weekends (3-4 of 6) as up to 80 combinations, Instance18's weekends
-  (6 of 12) as 7 (`_solve_counted`, `kernels.counted_edges`: the minimised automaton
+  (6 of 12) as 7 (`SchedulePaths.solve_counted`, `kernels.counted_edges`: the minimised automaton
   with the counted symbols on edges of their own, float64). At those duals: 45 of 45
   equal to CP-SAT's minimum (within 3e-6), the bound the optimum itself; a round 0.45 s
   (over the full automaton first: 1.4 s). `columns.COUNTED_PRICING`, root and dives
@@ -702,7 +702,7 @@ Measured history (figures behind settings in `roster.nrp`):
   8,717 at 48 s), taking the first improving schedule (8,181 at 34 s, the same number of
   programme runs), 4 price rounds instead of 8 (Instance22: 53,336 at 41 s against
   52,235 at 42 s). Nor kept: the programme's day tables instead of back-pointers
-  (`_solve`), the same paths, but Instance22's first pass took 27.5 s of CPU against
+  (`SchedulePaths.solve`), the same paths, but Instance22's first pass took 27.5 s of CPU against
   25.3 s and a round 22.0 s against 22.4 (side by side). Instance22 at 300 s with this
   branch (no groups there) 38,065 and 37,918 (seeds 0, 1) against 37,400 and 37,795: the
   same code path, load.
@@ -792,7 +792,7 @@ Measured history (figures behind settings in `roster.nrp`):
   random one. Nor a shorter first roster (`POOL_START_SHARE`), the programme then groups
   in one 60 s process (main's code, seeds 0, 1): its first roster for 4 s (8,853 and
   10,030 at 5 s) ended at 3,943 and 3,301, for 15 s (5,053 at 11-15 s) at 3,020 and 2,649.
-  Not tried: a price on the weekend days in the programme (`roster.sequences`, shared with
+  Not tried: a price on the weekend days in the programme (`roster.programme`, shared with
   the long horizons); a bound (the root's 179 stays the only one).
 - 2026-12-05 16:10-17:25 UTC, `--workers 1 --time-limit 60`, load 2.1-3.6 (helper i15):
   Instance15's last search. Probes from two saved dives (seeds 0, 1: 5,526 and 5,906 after
@@ -918,7 +918,7 @@ Measured history (figures behind settings in `roster.nrp`):
   4,710 / 4,501, 4,487 / 4,634, 4,774 / 4,597 (means 4,657 / 4,577, -1.7 %). Dropped, each from the
   two saved dives (seed 0 dive 5,341 / seed 1 dive 4,886, 24 s of the last search;
   unchanged 4,731 / 4,507): rounds of best responses by the programme
-  (`sequences.BestResponses`) on the dive first (4,886 -> 4,778 in 0.6 s, a person of
+  (`best_responses.BestResponses`) on the dive first (4,886 -> 4,778 in 0.6 s, a person of
   cover): - / 4,615; the same as an LNS move after 4 sub-problems without gain (each
   proposal checked by the model fixed whole): 4,832 / 4,505, and it never improved an
   LNS incumbent (11 tries: every one a best response already); neighbourhoods growing by
@@ -1240,7 +1240,7 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   schedule at a maximum exactly lies in the relaxation's duality gap (its optimum jumps
   from over the maximum to well under it as the price rises), and the over-maximum
   optima were dropped. Kept: (1) each relaxed optimum that breaks a maximum is also
-  mended into a legal column (`sequences.EmployeeProgramme.price`'s `repair`: the
+  mended into a legal column (`programme.EmployeeProgramme.price`'s `repair`: the
   type only on its best days, work only on the best weekends, `_restricted` as the
   first roster's programme does; `columns.REPAIR_PRICING`). Same seed: the LP reaches
   4,168 (36.0 short, where the capacities' bound puts the cover) at round 20 (9.5 s)
@@ -1264,7 +1264,7 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   4,496, 4,503; Instance8 (CP-SAT's pricing, unchanged code path) seed 0 1,308 / 1,309.
   Every run 60.0-60.1 s wall. Peak memory Instance15 329-347 / 364-394 MB, Instance18
   318-346 / 347-388 MB, Instance8 286 / 287 MB: some 40 MB more where the programme
-  prices (not traced; the mend runs `_solve`, whose compiled kernel pricing did not
+  prices (not traced; the mend runs `SchedulePaths.solve`, whose compiled kernel pricing did not
   load before, a likely part). Dropped: an exact round (CP-SAT for the employees the
   programme left a gap for) whenever the LP fell less than 0.2 % over 5 rounds: seed 0
   LP 4,087 at 28.2 s (past the root's deadline by 3 s: 40 CP-SAT pricings took 4.2 s),
@@ -1395,7 +1395,7 @@ Session 20, the lead (2026-12-05 22:56-23:02 UTC, load 2.3-2.9, two chains throu
   generation's root on the long horizons, for its bound. Probes (`/tmp` script through
   the slots: programme's first roster, `ColumnGeneration` with it as first columns,
   heading-in 40 s, root 60 s, one dive 40 s): Instance20, first roster 8,717 (66 short,
-  3 s), no employee's maxima counted (`sequences.COUNTED_CELLS`: all priced, the bound
+  3 s), no employee's maxima counted (`programme.COUNTED_CELLS`: all priced, the bound
   the Lagrangian one, valid); heading-in bound 432 with 10,404 columns, the LP at once
   5,218 (40.9 short), 4,899.5 (39 short) after 22 rounds; Lagrangian bound 3,411 (the
   capacities' 687); the dive 31 s to 6,560 (55 short), not tried as the windows' start.
