@@ -22,7 +22,7 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
   but took 55 ms an employee on Instance5 (CP-SAT 17 ms) and 1.7 s on Instance8
   (CP-SAT 0.15 s), measured 2026-12-01.
   From `PROGRAMME_PRICING_DAYS` or `PROGRAMME_PRICING_STAFF` on, pricing is by the
-  per-employee dynamic programme of `roster.sequences` (`_ProgrammePricer`): exact
+  per-employee dynamic programme of `roster.programme` (`_ProgrammePricer`): exact
   for every rule but the per-type and weekend maxima, which it relaxes with Lagrangian
   prices, so its minimum is still a valid bound and its columns are legal. Where
   those prices leave a gap, CP-SAT prices the employee (for a legal schedule when
@@ -70,9 +70,11 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from roster import sequences
+from roster.automaton import AutomatonCache
 from roster.clock import WallClock
 from roster.model import LEVEL_COVER, Key, RosterModel
 from roster.problem import Assignment, Roster, RosterProblem
+from roster.programme import EmployeeProgramme
 from roster.validate import persons_short, total
 
 #: Assignments at or above this LP value are fixed together in one dive step.
@@ -112,12 +114,12 @@ PRICING_SECONDS = 5.0
 #: 120 employees took 10 s (2 rounds in a 60 s run), the programme's about 1 s
 #: (measured 2026-12-05, load 4-5, 2 shared cores).
 PROGRAMME_PRICING_STAFF = 100
-#: Programme runs per employee and pricing round (`sequences.EmployeeProgramme.price`):
+#: Programme runs per employee and pricing round (`programme.EmployeeProgramme.price`):
 #: the prices of the per-type and weekend maxima carry over between rounds, so a few
 #: subgradient steps a round suffice.
 PROGRAMME_ROUNDS = 3
 #: Whether the programme's pricing also mends its relaxed optimum, when it breaks a
-#: per-type or weekend maximum, into a legal column (`sequences.EmployeeProgramme.price`'s
+#: per-type or weekend maximum, into a legal column (`programme.EmployeeProgramme.price`'s
 #: `repair`). Instance15 (night maxima of 3-4, 3 weekends of 6 binding for every
 #: employee who may work them), seed 0, one worker: without it the root LP stalled at
 #: 4,916 (43.2 persons short) from round 55 of 68 (25.8 s), with it 4,168 (36 short)
@@ -125,7 +127,7 @@ PROGRAMME_ROUNDS = 3
 #: (0.40 s against 0.34 s). Figures: docs/history/bench_nrp.md.
 REPAIR_PRICING = True
 #: Whether the programme's pricing keeps its small maxima exactly, counted in its state
-#: (`sequences.EmployeeProgramme.price`'s `counted`; `sequences.SMALL_MAXIMUM`), at the
+#: (`programme.EmployeeProgramme.price`'s `counted`; `schedule_paths.SMALL_MAXIMUM`), at the
 #: root and in the dives alike. Instance15 (nights at most 2-4, weekends 3 of 6), seed
 #: 0, one worker, an 18 s root: every employee's pricing at the root's last duals
 #: exact (CP-SAT's proven minimum, 45 of 45), where the prices had left gaps of 10-250
@@ -251,7 +253,7 @@ class _Pricer:
 
 
 class _ProgrammePricer:
-    """One employee's pricing by the dynamic programme of `roster.sequences` (same
+    """One employee's pricing by the dynamic programme of `roster.programme` (same
     interface as `_Pricer`). It states every rule of the employee exactly except the
     per-type and weekend maxima, which it prices (a Lagrangian relaxation), so its
     minimum is a valid lower bound on the pricing problem's either way, and every
@@ -262,7 +264,7 @@ class _ProgrammePricer:
         problem: RosterProblem,
         employee: str,
         deadline: float | None = None,
-        automata: sequences.AutomatonCache | None = None,
+        automata: AutomatonCache | None = None,
         clock: WallClock | None = None,
     ) -> None:
         """`automata`: shared by the pricers of one problem (see `EmployeeProgramme`);
@@ -270,9 +272,7 @@ class _ProgrammePricer:
         self.problem, self.deadline, self.clock = problem, deadline, clock
         self.fallback: _Pricer | None = None
         self.employee = employee
-        self.programme = sequences.EmployeeProgramme(
-            problem, problem.employee[employee], automata=automata
-        )
+        self.programme = EmployeeProgramme(problem, problem.employee[employee], automata=automata)
         self.case = problem.cases[0].id
         self.symbol = {sid: k for k, sid in enumerate(self.programme.symbols)}
         self.days = problem.days
@@ -584,7 +584,7 @@ class ColumnGeneration:
                 or len(problem.employees) >= PROGRAMME_PRICING_STAFF
             )
         by_programme = programme and sequences.applicable(problem)
-        automata: sequences.AutomatonCache = {}
+        automata: AutomatonCache = {}
         for i, e in enumerate(problem.employees):
             pricer = (
                 _ProgrammePricer(problem, e.id, deadline, automata, self.clock)
@@ -901,7 +901,7 @@ def generate(
     """Column generation at the root (up to `root_share` of the time), then a dive, or
     up to `dives` dives from the same root, the best roster kept (`_best_dive`).
     `initial`: a legal roster whose schedules are the first columns of the employees
-    the programme prices (`sequences.first_roster`'s: the root LP starts at or below
+    the programme prices (`best_responses.first_roster`'s: the root LP starts at or below
     its objective instead of far above).
     When building the per-employee pricing models is forecast to take more than
     `build_share` of the time, it stops early: no roster, no bound. Once they are

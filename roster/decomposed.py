@@ -18,7 +18,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from roster import exchange, groups, heuristic, pairing, sequences, shortfall, windows
+from roster import (
+    best_responses,
+    exchange,
+    groups,
+    heuristic,
+    pairing,
+    sequences,
+    shortfall,
+    windows,
+)
 from roster.clock import Deadline
 from roster.forecasts import build_seconds, greedy_seconds
 from roster.interrupt import Interrupt
@@ -101,10 +110,10 @@ def solve_by_windows(
 
     start: Roster | None = None
     legal = False
-    responses: sequences.BestResponses | None = None
+    responses: best_responses.BestResponses | None = None
     # the programmes of the first roster, kept for the weekend-pairing chains after each
     # sweep (`responses` is dropped once its rounds stop gaining)
-    pairer: sequences.BestResponses | None = None
+    pairer: best_responses.BestResponses | None = None
     how = "the hint"
     if hint and not validate(problem, hint):
         start, legal = hint, True
@@ -115,8 +124,8 @@ def solve_by_windows(
         # its first pass cuts schedules back to their maxima where a type maximum can
         # bind (`BestResponses`): the 364 x 150 stand-in's pass 476,000-662,000
         # against 1,190,000-1,230,000; Instance20's contracts never (its path as before)
-        responses = sequences.BestResponses(problem, cut_back=True)
-        start = sequences.first_roster(
+        responses = best_responses.BestResponses(problem, cut_back=True)
+        start = best_responses.first_roster(
             problem,
             time.perf_counter() + deadline.share(dp_share or DP_SHARE),
             stop=lambda: interrupt.stopped,
@@ -286,7 +295,7 @@ def solve_by_windows(
 
 def _pairing_spell(
     problem: RosterProblem,
-    pairer: sequences.BestResponses,
+    pairer: best_responses.BestResponses,
     roster: Roster,
     value: int,
     deadline: Deadline,

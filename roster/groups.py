@@ -4,7 +4,7 @@ rest of the roster fixed.
 A time window (`roster.windows`) frees every employee for some weeks, but each keeps
 exactly the hours, shifts per type and weekends the rest of the horizon leaves: it can
 move work between employees within the window, not between months. A best response
-(`roster.sequences`) moves one employee across the whole horizon, never two together.
+(`roster.best_responses`) moves one employee across the whole horizon, never two together.
 A group of employees freed over the whole horizon does both: one takes a month's
 shifts from another, who then covers a short day elsewhere with the hours freed.
 Figures: docs/history/bench_nrp.md.

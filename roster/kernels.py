@@ -1,4 +1,4 @@
-"""The per-employee programme's inner loops (`roster.sequences`), compiled by numba.
+"""The per-employee programme's inner loops (`roster.schedule_paths`), compiled by numba.
 
 The programme's tables are small (Instance22: 105 automaton states, about ten minute
 values a day) and its days many: numpy spent nearly all of a run calling into itself
@@ -24,7 +24,7 @@ import numpy as np
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
 
-#: Minus infinity for the tables: unreachable cells, kept finite as in `roster.sequences`.
+#: Minus infinity for the tables: unreachable cells, kept finite.
 NEG = -1e18
 
 
@@ -46,7 +46,7 @@ def reach(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per day, the most units any path has worked by its end (at most `upper`), and
     the most any state at its end can still work after it (see
-    `EmployeeProgramme._reach`); `allowed[day, symbol]`."""
+    `SchedulePaths._reach`); `allowed[day, symbol]`."""
     days = allowed.shape[0]
     rows = row_target.shape[0]
     forward = np.zeros(days, dtype=np.int64)
@@ -103,7 +103,7 @@ def best_path(
     the minutes `low[d]` to `high[d]` (exclusive) after each day, ending at `lower` or
     more; empty when there is none. `second[d]`: the day is a weekend's second, where
     a run of work that starts there pays `weekend_price`. Ties go to the first source
-    state of a row, as numpy's argmax did (`EmployeeProgramme._solve`)."""
+    state of a row, as numpy's argmax did (`SchedulePaths.solve`)."""
     days = score.shape[0]
     states = symbol_of.shape[0]
     rows = row_target.shape[0]
@@ -181,8 +181,8 @@ def counted_edges(
     digits: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The programme's table with counts of some maxima in the state (a resource-
-    constrained programme, `EmployeeProgramme._solve_counted`), in float64 and exact,
-    over the minimised automaton (`sequences._Transitions`, the counted symbols on
+    constrained programme, `SchedulePaths.solve_counted`), in float64 and exact,
+    over the minimised automaton (`automaton._Transitions`, the counted symbols on
     edges of their own): per (state, count combination, minutes) after the last day,
     the best value of a path into it, and per day the back-pointers (each cell's edge
     as its offset in its target's segment). `gains[day, edge]` (below `NEG / 2`: not

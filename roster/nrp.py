@@ -65,7 +65,7 @@ import math
 import os
 import time
 
-from roster import columns, cover_bound, groups, portfolio, sequences, weekend_plan
+from roster import best_responses, columns, cover_bound, groups, portfolio, sequences, weekend_plan
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.decomposed import KnownBound
 from roster.forecasts import build_seconds, too_big_to_build
@@ -82,7 +82,7 @@ from solving.status import SolveStatus
 #: a slow one (0.85 s a pricing round), its dive 3–10 s.
 COLUMN_SHARE = 0.6
 #: A horizon this long starts from the per-employee programme's roster
-#: (`roster.sequences`, given `LONG_HORIZON_START_SHARE` of the time) instead of column
+#: (`roster.best_responses`, given `LONG_HORIZON_START_SHARE` of the time) instead of column
 #: generation, whose pricing by CP-SAT does not converge on it within a minute; its
 #: rounds of best responses improve it, the time-window LNS (`solve_in_windows`) then
 #: with the rest.
@@ -114,7 +114,7 @@ LONG_ROOT_SHARE = 0.25
 #: Root share of column generation's time on a horizon priced by the per-employee
 #: programme (`columns.PROGRAMME_PRICING_DAYS`) and shorter than `LONG_ROOT_DAYS`
 #: (Instance15, 42 days): since its pricing mends the relaxed optimum into a legal
-#: column (`sequences.EmployeeProgramme.price`'s `repair`), the root's LP reaches 36
+#: column (`programme.EmployeeProgramme.price`'s `repair`), the root's LP reaches 36
 #: persons short (the capacities' bound) by 9-12 s and then falls by a few a round
 #: (4,168 at 9.5 s, 4,102 at 25 s, seed 0), and the dive, paced to its deadline, is
 #: better for the time: with 0.5, dives of 4,754 / 5,030 / 4,629 (seeds 0-2; 42, 45,
@@ -426,7 +426,7 @@ def _solve_nrp(
                 # Instance13: 1,151 against the capacities' 317
                 bounds.append(weekend_bound)
                 floor, floor_source = weekend_bound, BOUND_ON_WEEKENDS
-        pool_start = sequences.first_roster(
+        pool_start = best_responses.first_roster(
             problem,
             time.perf_counter() + remaining() * POOL_START_SHARE,
             minimised=problem.days < MINIMISED_START_DAYS,

@@ -3,7 +3,7 @@ where that day is short, and the employees it displaces re-planned across the ho
 
 An employee at their maximum of weekends who works a weekend on one day only could
 work its other day at no weekend's cost, but a best response
-(`roster.sequences.BestResponses.rounds`) rarely moves there: the shift taken on the
+(`roster.best_responses.BestResponses.rounds`) rarely moves there: the shift taken on the
 weekend must be given up on a weekday (the employee's hours or shifts at their
 maximum), which the response prices as a loss as long as another employee does not
 take that weekday shift over. Instance22 (364 days, 50 staff) ended a 120 s solve
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from roster.sequences import BestResponses
+from roster.best_responses import BestResponses
 
 #: Gain a day of the current schedule keeps in a forced response: the smallest change
 #: that does what is forced (a large forcing gain instead upsets the prices' bisection

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import time
 
-from roster import columns, rhythm_bound, sequences
+from roster import best_responses, columns, rhythm_bound
 from roster.clock import WorkClock
 from roster.examples import dognindsats_problem
 from roster.read_nrp import parse_nrp
 
 #: One employee, two weeks, shifts D and L (no D after L), at most two D: a maximum
-#: small enough for the programme to count (`sequences.SMALL_MAXIMUM`).
+#: small enough for the programme to count (`schedule_paths.SMALL_MAXIMUM`).
 FORTNIGHT = "\n".join(
     [
         "SECTION_HORIZON",
@@ -46,8 +46,8 @@ FORTNIGHT = "\n".join(
 def warm_up() -> None:
     """Run each kernel once (their compiled code is cached by numba)."""
     problem = parse_nrp(FORTNIGHT, name="warm-up")
-    sequences.first_roster(problem, time.perf_counter() + 60.0)
-    sequences.first_roster(problem, time.perf_counter() + 60.0, minimised=True)
+    best_responses.first_roster(problem, time.perf_counter() + 60.0)
+    best_responses.first_roster(problem, time.perf_counter() + 60.0, minimised=True)
     columns.generate(problem, 10.0, programme=True, num_workers=1, seed=0, clock=WorkClock())
     # the rhythm bound's programme (`roster.rhythm_kernel`), on a week of one case
     rhythm_bound.rhythm_bound(dognindsats_problem(cases=1, pool_size=6, weeks=1), iterations=2)

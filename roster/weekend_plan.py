@@ -2,7 +2,7 @@
 
 A big pool's weekends can be its scarcest resource. Curtois–Qu Instance13 demands 482
 persons on its 8 weekend days, and its staff's weekend maxima allow at most 500 weekend
-shifts. The programme's first roster (`roster.sequences`) fills the weekends one employee
+shifts. The programme's first roster (`roster.best_responses`) fills the weekends one employee
 at a time and ended 42 persons short (seed 0). The employee groups that improve it never
 won the weekends back: after 60 s everyone worked their most weekends, but 38 of those
 weekends were one day only, and all 20 persons still short were on weekends.
@@ -16,7 +16,7 @@ programme. It keeps:
 
 It minimises the weekend cover's cost and the weekend days' requests. The first roster
 then fits each employee's weekdays around their planned weekend days
-(`sequences.first_roster(fixed=)`).
+(`best_responses.first_roster(fixed=)`).
 
 The plan is a heuristic start, not a relaxation of the whole roster: the weekday rules
 (hours, runs, days off) are not in it, and the programme drops the plan for an employee
@@ -47,10 +47,10 @@ from dataclasses import dataclass
 
 from ortools.math_opt.python import mathopt
 
+from roster.best_responses import FixedDays
 from roster.capacities import may_follow
 from roster.eligibility import why_not
 from roster.problem import Employee, RosterProblem
-from roster.sequences import FixedDays
 
 #: Slack when rounding the programme's dual bound up to the next integer (its costs are
 #: integers, so its optimum is one).

@@ -38,7 +38,7 @@ def compiled_programme() -> None:
     any test: their first use in a fresh checkout compiles them for 5-6 s on the loaded
     machine (half a second from numba's cache after), which a test solving in a few
     seconds of wall time would otherwise spend compiling."""
-    from roster.sequences import BestResponses
+    from roster.best_responses import BestResponses
     from tests.roster.test_windows import generated_nrp
 
     problem = generated_nrp(1, 2)

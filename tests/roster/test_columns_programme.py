@@ -1,4 +1,4 @@
-"""Column generation priced by the per-employee dynamic programme (`roster.sequences`):
+"""Column generation priced by the per-employee dynamic programme (`roster.programme`):
 the same reduced costs as the CP-SAT pricer where the programme is exact, a valid bound
 where it relaxes the per-type and weekend maxima, and only legal columns."""
 
@@ -11,7 +11,8 @@ import random
 import numpy as np
 import pytest
 
-from roster import Assignment, Roster, RosterProblem, sequences, total, validate
+from roster import Assignment, Roster, RosterProblem, schedule_paths, total, validate
+from roster.best_responses import first_roster
 from roster.clock import WorkClock
 from roster.columns import (
     PROGRAMME_PRICING_DAYS,
@@ -27,8 +28,8 @@ from roster.columns import (
     _weekend_partners,
     generate,
 )
+from roster.programme import EmployeeProgramme
 from roster.read_nrp import parse_nrp, read_nrp
-from roster.sequences import EmployeeProgramme, first_roster
 from tests.roster.instances import FAR, bench_nrp
 from tests.roster.test_columns import NO_LIMIT, TINY
 from tests.roster.test_sequences import one_person_week
@@ -129,7 +130,7 @@ def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact(
     # than counted (no maximum small enough to count): where the programme's prices
     # leave a gap, an exact pricing asks CP-SAT (fires) and its bound is CP-SAT's
     # proven minimum; with no cap the programme is tight and CP-SAT is never built.
-    monkeypatch.setattr(sequences, "SMALL_MAXIMUM", 0)
+    monkeypatch.setattr(schedule_paths, "SMALL_MAXIMUM", 0)
     capped = parse_nrp(one_person_week(1, max_d=2), name="week")
     duals = _random_duals(capped, 1)
     pricer = _ProgrammePricer(capped, "A")
@@ -195,7 +196,7 @@ def test_weekends_at_a_small_maximum_are_counted_and_priced_exactly(seed: int) -
 def test_a_maximum_above_the_small_ones_is_still_priced(monkeypatch: pytest.MonkeyPatch) -> None:
     # With `SMALL_MAXIMUM` below the cap of two D nothing is counted (does not fire):
     # the cap is priced, its bound at most CP-SAT's proven minimum.
-    monkeypatch.setattr(sequences, "SMALL_MAXIMUM", 1)
+    monkeypatch.setattr(schedule_paths, "SMALL_MAXIMUM", 1)
     p = parse_nrp(one_person_week(1, max_d=2), name="week")
     duals = _random_duals(p, 1)
     pricer = _ProgrammePricer(p, "A")
@@ -248,14 +249,14 @@ def test_the_minimised_programme_finds_the_best_path_of_the_full_automaton(seed:
     # best of all 4^7 paths through the full automaton, and its path is worth it.
     p = parse_nrp(week_with_twin_shifts(seed), name="week")
     programme = EmployeeProgramme(p, p.employee["A"])
-    flat = programme._edges()
+    flat = programme.paths._edges()
     assert programme.automaton is not None
     assert flat.states < len(programme.automaton.states)  # merged
     assert flat.members.shape[1] == 2  # D and E on one edge
     rng = np.random.default_rng(seed)
     score = rng.integers(0, 100, size=programme.cost.shape).astype(float) - programme.cost
     for weekend_price in (0.0, 37.0):
-        exact = programme._solve_exact(score, weekend_price, alternatives=3)
+        exact = programme.paths.solve_exact(score, weekend_price, alternatives=3)
         assert exact is not None
         path, value = exact
         worth = float(sum(score[d, k] for d, k in enumerate(path)))

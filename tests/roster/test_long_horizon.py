@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from roster import total, validate
+from roster.best_responses import first_roster
 from roster.nrp import BOUND_ON_COVER, LONG_HORIZON_DAYS, solve_nrp
+from roster.programme import EmployeeProgramme
 from roster.read_nrp import parse_nrp, read_nrp, replicate
-from roster.sequences import EmployeeProgramme, first_roster
 from tests.roster.instances import FAR, nrp_roster
 from tests.roster.test_windows import reproducible_window_sweeps
 

@@ -273,7 +273,7 @@ def test_a_dive_roster_as_short_as_the_lp_goes_straight_to_the_search(
 def _first_roster_asked(monkeypatch: pytest.MonkeyPatch, problem: RosterProblem) -> dict[str, Any]:
     """The keyword arguments `solve_nrp` hands the programme's first roster of
     `problem`, its pool counted big (the threshold lowered to its staff)."""
-    from roster import columns, sequences
+    from roster import best_responses, columns
 
     class Started(Exception):
         pass
@@ -285,7 +285,7 @@ def _first_roster_asked(monkeypatch: pytest.MonkeyPatch, problem: RosterProblem)
         raise Started
 
     monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", len(problem.employees))
-    monkeypatch.setattr(sequences, "first_roster", spy)
+    monkeypatch.setattr(best_responses, "first_roster", spy)
     with pytest.raises(Started):
         solve_nrp(problem, time_limit=5.0, num_workers=1)
     (kwargs,) = asked
@@ -366,7 +366,7 @@ def test_a_long_horizon_gives_column_generation_more_time_and_two_dives(
 def _big_pool(monkeypatch: pytest.MonkeyPatch, start: tuple[Assignment, ...]) -> list[str]:
     """Count TINY's 2 staff as a big pool whose groups are single employees, make the
     programme's first roster `start`, and record which warm starts `solve_nrp` runs."""
-    from roster import columns, groups, sequences
+    from roster import best_responses, columns, groups
 
     ran: list[str] = []
     real_generate, real_improve = columns.generate, groups.improve
@@ -381,7 +381,7 @@ def _big_pool(monkeypatch: pytest.MonkeyPatch, start: tuple[Assignment, ...]) ->
 
     monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", 2)
     monkeypatch.setattr(groups, "MIN_GROUP_SIZE", 1)
-    monkeypatch.setattr(sequences, "first_roster", lambda *args, **kwargs: start)
+    monkeypatch.setattr(best_responses, "first_roster", lambda *args, **kwargs: start)
     monkeypatch.setattr(columns, "generate", generate)
     monkeypatch.setattr(groups, "improve", improve)
     return ran

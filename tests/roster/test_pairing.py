@@ -6,12 +6,12 @@ import math
 import random
 
 from roster import Assignment, RosterProblem, total, validate
+from roster.best_responses import BestResponses, first_roster
 from roster.clock import Deadline
 from roster.decomposed import _pairing_spell, pairing_pays
 from roster.interrupt import Interrupt
 from roster.pairing import MIN_PAIRINGS, Pairing, chain, improve, pairings
 from roster.read_nrp import parse_nrp
-from roster.sequences import BestResponses, first_roster
 from tests.roster.instances import FAR
 
 

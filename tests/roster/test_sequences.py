@@ -1,6 +1,6 @@
-"""The per-employee dynamic programme (`roster.sequences`): exact against every
-schedule of a week, the priced maxima kept, a legal first roster, and the solve paths
-that start from it."""
+"""The per-employee dynamic programme (`roster.programme`, `roster.best_responses`):
+exact against every schedule of a week, the priced maxima kept, a legal first roster,
+and the solve paths that start from it."""
 
 from __future__ import annotations
 
@@ -11,15 +11,12 @@ import numpy as np
 import pytest
 
 from roster import Assignment, Roster, RosterProblem, SolveStatus, total, validate
+from roster.automaton import AutomatonCache
+from roster.best_responses import BestResponses, first_roster
 from roster.examples import dognindsats_problem
+from roster.programme import EmployeeProgramme
 from roster.read_nrp import parse_nrp
-from roster.sequences import (
-    AutomatonCache,
-    BestResponses,
-    EmployeeProgramme,
-    applicable,
-    first_roster,
-)
+from roster.sequences import applicable
 from tests.roster.instances import FAR
 from tests.roster.test_windows import (
     generated_nrp,
@@ -281,10 +278,10 @@ def test_rounds_stop_after_one_that_gains_less_than_min_gain() -> None:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_the_minimised_option_solves_over_the_minimised_automaton(seed: int) -> None:
-    # The same week by both programmes: `minimised` runs `_solve_exact` (the automaton's
-    # minimised form is made, no band of minutes), the default the band programme (a
-    # band, no minimised form); both find a path of the same best worth, and the
-    # minimised first roster is the best legal week of all 3^7, as the default's is.
+    # The same week by both programmes: `minimised` runs `SchedulePaths.solve_exact` (the
+    # automaton's minimised form is made, no band of minutes), the default the band
+    # programme (a band, no minimised form); both find a path of the same best worth, and
+    # the minimised first roster is the best legal week of all 3^7, as the default's is.
     p = parse_nrp(one_person_week(seed), name="week")
     banded = EmployeeProgramme(p, p.employee["A"])
     minimised = EmployeeProgramme(p, p.employee["A"], minimised=True)
@@ -292,7 +289,7 @@ def test_the_minimised_option_solves_over_the_minimised_automaton(seed: int) -> 
     for c in p.cover:
         score[c.day, banded.symbols.index(c.shift)] = p.under_weight(c)
     score -= banded.cost
-    found = [x._solve(score, weekend_price=11.0) for x in (banded, minimised)]
+    found = [x.paths.solve(score, weekend_price=11.0) for x in (banded, minimised)]
     paths = [path for path in found if path is not None]
     assert len(paths) == 2
     worth = [
@@ -301,9 +298,9 @@ def test_the_minimised_option_solves_over_the_minimised_automaton(seed: int) -> 
     ]
     assert abs(worth[0] - worth[1]) < 1e-6
     assert minimised.automaton is not None and minimised.automaton.collapsed is not None
-    assert minimised._reaches == {}
+    assert minimised.paths._reaches == {}
     assert banded.automaton is not None and banded.automaton.collapsed is None
-    assert banded._reaches != {}
+    assert banded.paths._reaches != {}
     roster = first_roster(p, FAR, minimised=True)
     assert roster is not None and validate(p, roster) == []
     assert total(p, roster) == brute_force_best(p)

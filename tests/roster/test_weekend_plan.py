@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from roster import sequences
+from roster import best_responses
 from roster.problem import RosterProblem, ShiftRequest
 from roster.read_nrp import parse_nrp
 from roster.validate import validate
@@ -142,7 +142,7 @@ def test_no_plan_where_no_weekend_is_limited() -> None:
 
 def _first(p: RosterProblem, fixed: dict[tuple[str, int], str | None]) -> set[tuple[str, int]]:
     """(employee, day) worked after the programme's first pass (no rounds after it)."""
-    search = sequences.BestResponses(p)
+    search = best_responses.BestResponses(p)
     now = time.perf_counter()
     assert search.first_pass(now + 10, now + 10, fixed=fixed)
     roster = search.roster()
