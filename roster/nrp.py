@@ -54,8 +54,12 @@ in docs/history/bench_nrp.md.
 
 The reported objective and status are those of step 3; the bound is the best of the
 three and of the capacities' bound on cover (`roster.cover_bound`: Instance15 3,627,
-Instance18 4,157, where the others reached 1,636-3,055 and 3,854-3,877). Measured
-with scripts/bench_nrp.py (figures in the README).
+Instance18 4,157, where the others reached 1,636-3,055 and 3,854-3,877). The long
+horizons and the big pool also bound their weekends (`roster.weekend_plan`: the weekend
+days' cover and requests as one integer programme, proven by HiGHS): Instance13 1,151,
+Instance20 3,980 and Instance22 24,970, where the capacities' bound is 317, 687 and
+9,158 (best known 1,348, 4,769 and 30,241). Measured with scripts/bench_nrp.py
+(figures in the README).
 """
 
 from __future__ import annotations
@@ -136,6 +140,12 @@ POOL_START_SHARE = 0.25
 #: seeds 0-9 (figures: docs/history/bench_nrp.md): mean 2,291 against main's 2,693 (2,391
 #: with the cover alone in the plan, without the weekend days' requests).
 WEEKEND_PLAN_SHARE = 0.17
+#: Share of the time limit at most for the weekend programme's bound on a long horizon
+#: (`weekend_plan.plan_weekends`, when `weekend_plan.worth_bounding`): Instance20 3,980
+#: in 1.0 s and Instance22 24,970 in 4-9 s of their 300 s (15 s), against the
+#: capacities' 687 and 9,158 (best known 4,769 and 30,241); the stand-in's 3 s of 60
+#: would not even build it.
+WEEKEND_BOUND_SHARE = 0.05
 #: Horizon (days) below which a big pool's first roster runs the programmes over the
 #: minimised automaton (Instance13, 28 days: 3 times faster) rather than the band of
 #: minutes (Instance20, 182 days: better rosters). The threshold where column generation
@@ -389,6 +399,16 @@ def _solve_nrp(
     if floor is not None:
         bounds.append(floor)
     if _long_horizon(problem):
+        weekend_limit = time_limit * WEEKEND_BOUND_SHARE
+        if weekend_plan.worth_bounding(problem, weekend_limit):
+            # the plan itself is not used here (a first roster held to it was no
+            # better: `WEEKEND_PLAN_SHARE`), its bound is
+            given += weekend_limit
+            weekends = weekend_plan.plan_weekends(problem, weekend_limit, seed=seed)
+            weekend_bound = None if weekends is None else weekends.bound
+            if weekend_bound is not None and (floor is None or weekend_bound > floor):
+                bounds.append(weekend_bound)
+                floor, floor_source = weekend_bound, BOUND_ON_WEEKENDS
         # each employee's best schedule by dynamic programme: in seconds, where column
         # generation's CP-SAT pricing of a half-year schedule does not converge and a
         # cover-only CP-SAT search of the whole model found 182,366 for Instance20 in
@@ -401,7 +421,7 @@ def _solve_nrp(
             seed=seed,
             parameters=dataclasses.replace(params, decompose=True),
             dp_share=LONG_HORIZON_START_SHARE,
-            known_bound=None if floor is None else KnownBound(floor, BOUND_ON_COVER),
+            known_bound=None if floor is None else KnownBound(floor, floor_source),
         )
         if result.found:
             return dataclasses.replace(result, seconds=deadline.elapsed())

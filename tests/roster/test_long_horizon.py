@@ -11,7 +11,7 @@ import pytest
 
 from roster import total, validate
 from roster.best_responses import first_roster
-from roster.nrp import BOUND_ON_COVER, LONG_HORIZON_DAYS, solve_nrp
+from roster.nrp import BOUND_ON_COVER, BOUND_ON_WEEKENDS, LONG_HORIZON_DAYS, solve_nrp
 from roster.programme import EmployeeProgramme
 from roster.read_nrp import parse_nrp, read_nrp, replicate
 from tests.roster.instances import FAR, nrp_roster
@@ -120,3 +120,21 @@ def test_a_long_horizon_goes_through_the_programme_and_the_windows(
     assert result.bound == 0 and result.message.endswith(BOUND_ON_COVER)
     covered = sorted(a.day for a in result.roster)
     assert covered == list(range(days))
+
+
+def test_a_long_horizon_reports_the_weekend_programme_s_bound_where_it_is_higher(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The alternating 18 weeks, but P is off on the first Saturday (day 5) and asks to
+    # work D there: every roster pays that request's 7 (fires), which the weekend
+    # programme (`roster.weekend_plan`) proves and the capacities' bound, blind to
+    # requests, does not (0, above). Q takes days 4-5 and P the other half: 7 is also
+    # the optimum, so the search ends proven.
+    days = 126
+    text = alternating(days) + "SECTION_DAYS_OFF\nP,5\n\nSECTION_SHIFT_ON_REQUESTS\nP,5,D,7\n"
+    p = parse_nrp(text, name="alternating")
+    reproducible_window_sweeps(monkeypatch)
+    result = solve_nrp(p, time_limit=600, seed=0, num_workers=1)
+    assert validate(p, result.roster) == []
+    assert result.bound == 7 and result.message.endswith(BOUND_ON_WEEKENDS)
+    assert result.objective == total(p, result.roster) == 7

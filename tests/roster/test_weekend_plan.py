@@ -12,7 +12,7 @@ from roster import best_responses
 from roster.problem import RosterProblem, ShiftRequest
 from roster.read_nrp import parse_nrp
 from roster.validate import validate
-from roster.weekend_plan import applicable, plan_weekends
+from roster.weekend_plan import applicable, build_seconds, plan_weekends, worth_bounding
 from tests.roster.test_cover_bound import _daily, _instance
 
 #: Two weeks: the weekend days are 5, 6, 12 and 13.
@@ -138,6 +138,20 @@ def test_no_plan_where_no_weekend_is_limited() -> None:
     )
     assert applicable(p) and not applicable(free)
     assert plan_weekends(free, time_limit=10) is None
+
+
+def test_a_bound_is_asked_for_only_where_its_time_is_four_builds() -> None:
+    # The forecast grows with the staff, the weekend days and the shift types; a limit
+    # of four forecast builds is worth a plan (does not fire), a little less is not
+    # (fires), nor any limit where the plan does not apply.
+    p = parse_nrp(_instance(14, ["A,D=14,6720,0,14,1,1,1"], _daily(14, WEEKEND_DAYS)))
+    build = build_seconds(p)
+    assert build == pytest.approx(2.5e-5 * 1 * 4 * 1)
+    assert worth_bounding(p, 4 * build) and not worth_bounding(p, 3.9 * build)
+    free = dataclasses.replace(
+        p, employees=tuple(dataclasses.replace(e, max_weekends=None) for e in p.employees)
+    )
+    assert not worth_bounding(free, 1000.0)
 
 
 def _first(p: RosterProblem, fixed: dict[tuple[str, int], str | None]) -> set[tuple[str, int]]:
