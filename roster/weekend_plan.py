@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -68,8 +69,9 @@ MIN_LIMIT_TO_BUILD = 4.0
 
 @dataclass(frozen=True)
 class WeekendPlan:
-    #: (employee, weekend day) → the planned shift, or None (off)
-    days: FixedDays
+    #: (employee, weekend day) → the planned shift, or None (off); None when no plan was
+    #: found in the time
+    days: FixedDays | None
     #: a lower bound of any roster's objective (the weekend cover and requests), or None
     #: when the programme proved none
     bound: int | None
@@ -99,23 +101,27 @@ def worth_bounding(problem: RosterProblem, time_limit: float) -> bool:
 
 
 def plan_weekends(problem: RosterProblem, time_limit: float, seed: int = 0) -> WeekendPlan | None:
-    """The best plan HiGHS finds in `time_limit` wall seconds, with its proven bound.
-    Returns None when the problem is not `applicable` or when no plan was found in time.
+    """The best plan HiGHS finds in `time_limit` wall seconds, the build included, with
+    its proven bound. Returns None when the problem is not `applicable`, or when neither
+    a plan nor a bound was found in time.
 
     On the wall clock even in a reproducible search: the plan is the same whenever the
     programme is proven within the limit (the tests' small pools, and Instance13)."""
     if not applicable(problem):
         return None
+    started = time.perf_counter()
     weekends = _WeekendModel(problem)
+    left = max(0.1, time_limit - (time.perf_counter() - started))
     result = mathopt.solve(
         weekends.model,
         mathopt.SolverType.HIGHS,
         params=mathopt.SolveParameters(
-            time_limit=datetime.timedelta(seconds=max(0.1, time_limit)), random_seed=seed
+            time_limit=datetime.timedelta(seconds=left), random_seed=seed
         ),
     )
+    bound = weekends.bound(result.dual_bound())
     if not result.has_primal_feasible_solution():
-        return None
+        return None if bound is None else WeekendPlan(None, bound)
     values = result.variable_values()
     days: dict[tuple[str, int], str | None] = {
         (e.id, d): None for e in problem.employees for d in weekends.days
@@ -123,7 +129,7 @@ def plan_weekends(problem: RosterProblem, time_limit: float, seed: int = 0) -> W
     for (eid, d, sid), var in weekends.x.items():
         if values[var] > 0.5:
             days[(eid, d)] = sid
-    return WeekendPlan(days, weekends.bound(result.dual_bound()))
+    return WeekendPlan(days, bound)
 
 
 class _WeekendModel:

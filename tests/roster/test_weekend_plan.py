@@ -35,7 +35,7 @@ def _worked(plan: dict[tuple[str, int], str | None], employee: str) -> set[int]:
 
 def _plan(text: str) -> dict[tuple[str, int], str | None]:
     plan = plan_weekends(parse_nrp(text), time_limit=10, seed=1)
-    assert plan is not None
+    assert plan is not None and plan.days is not None
     return dict(plan.days)
 
 
@@ -109,7 +109,8 @@ def test_a_request_to_work_any_shift_counts_too() -> None:
     p = parse_nrp(SATURDAY_FOR_ONE)
     asked = dataclasses.replace(p, requests=(ShiftRequest("B", 5, None, on=True, weight=2),))
     plan = plan_weekends(asked, time_limit=10, seed=1)
-    assert plan is not None and plan.days[("B", 5)] == "D" and plan.days[("A", 5)] is None
+    assert plan is not None and plan.days is not None
+    assert plan.days[("B", 5)] == "D" and plan.days[("A", 5)] is None
 
 
 def test_the_bound_counts_the_weekend_days_the_maximum_leaves_short() -> None:
