@@ -13,8 +13,8 @@ seat of the team would:
   cover spread evenly over the team, `cover hours ÷ team size`.
 
 The size comes from the hours arithmetic the roster itself bounds the team with
-(`roster.model`: each member's minutes ≤ their limit, so the team is at least the cover
-over the largest limit): the template's cover (e.g. 3x8, one consultant per shift:
+(`roster.model_terms.add_team`: each member's minutes ≤ their limit, so the team is at
+least the cover over the largest limit): the template's cover (e.g. 3x8, one consultant per shift:
 168 h a week) over what one member may carry. The roster's legal limit is the contract
 (`RosterRules.within_contract`) and the 48-hour average; matching plans family hours
 only (`MatchSettings.family_hours`: the contract less the reserved share) and never

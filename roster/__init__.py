@@ -16,7 +16,7 @@ Units: days are indices 0..days-1 from `start_date`; times and hours are minutes
 """
 
 from roster.kpis import EmployeeKpis, RosterKpis, compute_kpis
-from roster.model import RepairWeights
+from roster.model_terms import RepairWeights
 from roster.parameters import SearchParameters
 from roster.problem import (
     Assignment,

@@ -4,7 +4,7 @@ loops over the full automaton (`_rows`, `roster.kernels`), and the automaton min
 with its parallel edges collapsed (`_collapsed`) for the exact ones.
 
 The rules (rotation, runs of work and of days off, with the benchmark's edge rule) are
-the sequence automaton of `roster.model` (`_next_state`). Pure: no I/O.
+the sequence automaton of `roster.model_runs` (`next_state`). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from roster.model import AutomatonState, _next_state
+from roster.model_runs import AutomatonState, next_state
 from roster.problem import Employee, RosterProblem
 
 #: Automaton states beyond which the programme is not worth it (no run limit makes
@@ -98,7 +98,7 @@ def _automaton(problem: RosterProblem, employee: Employee) -> _Automaton | None:
     while frontier:
         cur = frontier.pop()
         for symbol in range(len(p.shift_types) + 1):
-            nxt = _next_state(cur, symbol, p, shift_index, forbidden, max_run, min_run, min_off)
+            nxt = next_state(cur, symbol, p, shift_index, forbidden, max_run, min_run, min_off)
             if nxt is None:
                 continue
             if nxt not in index:

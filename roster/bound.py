@@ -59,7 +59,7 @@ from roster.capacities import (
 from roster.eligibility import speaks, why_not
 from roster.heuristic import _weekly_rest_ok
 from roster.joint_bound import FacesUnderNightPeak, faces_and_night_spread
-from roster.model import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
+from roster.model_terms import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.peak_bound import crews_peak
 from roster.problem import Case, Employee, RosterProblem
 from roster.rhythm_bound import rhythm_bound

@@ -72,7 +72,8 @@ from ortools.sat.python import cp_model
 from roster import sequences
 from roster.automaton import AutomatonCache
 from roster.clock import WallClock
-from roster.model import LEVEL_COVER, Key, RosterModel
+from roster.model import Key, RosterModel
+from roster.model_terms import LEVEL_COVER
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.programme import EmployeeProgramme
 from roster.validate import persons_short, total

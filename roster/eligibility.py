@@ -2,7 +2,8 @@
 
 These are the per-shift facts that do not depend on the rest of the roster: absence,
 night willingness, shift length, other fixed commitments. Everything that depends on the
-other shifts a person works (rest, hours, consecutive days) is a rule in `model.py`.
+other shifts a person works (rest, hours, consecutive days) is a rule in `model_rules.py`
+or `model_runs.py`.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ MIN_DECOMPOSED_BUILD = 3.0
 
 
 #: Build time per term of the 48-hour average's reference periods (a shift of a day in
-#: a period, for each period and employee; `RosterModel._add_reference_periods`, and
+#: a period, for each period and employee; `roster.model_rules._add_reference_periods`, and
 #: the night workers' periods about as many again), with the margin of
 #: `BUILD_SECONDS_PER_PAIR`: a year of one case (pool 40, 18 weeks of history, 4.0
 #: million terms over 13,420 periods) built in 14.2 CPU s (16.6 s, load 3.8) where its

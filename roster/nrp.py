@@ -73,7 +73,7 @@ from roster import best_responses, columns, cover_bound, groups, portfolio, sequ
 from roster.clock import WORK_PER_SECOND, Deadline, WallClock, WorkClock
 from roster.decomposed import KnownBound
 from roster.forecasts import build_seconds, too_big_to_build
-from roster.model import RepairWeights
+from roster.model_terms import RepairWeights
 from roster.parameters import SearchParameters
 from roster.problem import Roster, RosterProblem
 from roster.result import RosterResult, roster_result

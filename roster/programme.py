@@ -3,7 +3,7 @@ built once, solved for many prices, by `roster.best_responses` (`best`) and by c
 generation's pricing (`roster.columns`, `price`).
 
 An employee's day-to-day rules (rotation, runs of work and of days off, with the
-benchmark's edge rule) are the sequence automaton of `roster.model` (`_next_state`;
+benchmark's edge rule) are the sequence automaton of `roster.model_runs` (`next_state`;
 `roster.automaton`); their hours are a resource counted in the state (minutes in
 units of the shift lengths' common divisor). A schedule is a path through (day,
 automaton state, minutes), and the best one for a price per (day, shift) is found

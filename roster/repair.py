@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from roster.clock import WORK_PER_SECOND
-from roster.model import Key, RepairWeights
+from roster.model import Key
+from roster.model_terms import RepairWeights
 from roster.notice import NoticeReport, notice_report, start_minute
 from roster.parameters import SearchParameters
 from roster.problem import Assignment, CoverDemand, ProblemError, Roster, RosterProblem

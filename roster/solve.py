@@ -25,7 +25,8 @@ from roster.decomposed import KnownBound, solve_by_windows
 from roster.forecasts import BUILD_SHARE, build_seconds, too_big_to_build
 from roster.interrupt import Interrupt
 from roster.kpis import compute_kpis
-from roster.model import LEVEL_CHANGES, Key, RepairWeights, RosterModel
+from roster.model import Key, RosterModel
+from roster.model_terms import LEVEL_CHANGES, RepairWeights
 from roster.parameters import SearchParameters, with_presolve
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.result import RosterResult, StageResult, explain_uncovered, teams

@@ -24,7 +24,8 @@ from roster.bound import lexicographic_bound
 from roster.clock import WallClock
 from roster.interrupt import Interrupt
 from roster.lns import improve
-from roster.model import LEVEL_CHANGES, Key, RosterModel
+from roster.model import Key, RosterModel
+from roster.model_terms import LEVEL_CHANGES
 from roster.parameters import SearchParameters
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.result import StageResult

@@ -23,7 +23,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from roster.eligibility import why_not
-from roster.model import Key, RepairWeights
+from roster.model import Key
+from roster.model_terms import RepairWeights
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.validate import evaluate, validate
 

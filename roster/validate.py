@@ -1,8 +1,8 @@
 """An independent check of a roster: plain Python over the assignments, no CP-SAT.
 
 `validate` lists every broken hard rule; `evaluate` recomputes every objective term from
-scratch. Both are written separately from `model.py` on purpose, so that a modelling
-mistake there shows up here.
+scratch. Both are written separately from the model (`model.py` and its rules and terms)
+on purpose, so that a modelling mistake there shows up here.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ import pytest
 from roster import solve
 from roster.bound import lexicographic_bound, quality_bound, team_bound
 from roster.examples import dognindsats_problem
-from roster.model import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM, RosterModel
+from roster.model import RosterModel
+from roster.model_terms import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.parameters import SearchParameters
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
 from roster.result import RosterResult, StageResult

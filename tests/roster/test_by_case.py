@@ -29,7 +29,7 @@ from roster.by_case import (
     with_pool_peaks,
 )
 from roster.heuristic import greedy
-from roster.model import LEVEL_TEAM
+from roster.model_terms import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels, relieved_rotation, rotation
 from roster.rotation import warm_start as whole_warm_start

@@ -1,7 +1,7 @@
-"""The build's interval scans (`roster.model._Worked`, `_LongestShifts`) give what a
+"""The build's interval scans (`roster.model_rules._Worked`, `_LongestShifts`) give what a
 scan of every shift or day gives: they only skip what cannot count."""
 
-from roster.model import _LongestShifts, _Worked
+from roster.model_rules import _LongestShifts, _Worked
 from roster.templates import MINUTES_PER_DAY
 
 DAY = MINUTES_PER_DAY
