@@ -9,48 +9,29 @@ over-cover. Its LP relaxation is far stronger than that of the compact model in
 
 - Restricted master LP: solved with GLOP, OR-Tools' own LP solver, because CP-SAT
   exposes no dual values and column generation needs them. It is kept between solves
-  (`_Master`): new columns are added and GLOP restarts from its last basis.
+  (`roster.master.Master`): new columns are added and GLOP restarts from its last basis.
 - Heading-in: a root that starts from a big pool's first roster (`initial`) first
   takes subgradient steps on the Lagrangian dual (`ColumnGeneration.heading_in`): its
   master, one integral roster, is too degenerate for the LP's own duals to move it.
-- Pricing: per employee, the same `RosterModel` restricted to that employee, solved
-  with CP-SAT; the objective is the employee's own terms minus the cover duals. Every
-  improving schedule CP-SAT meets on the way becomes a column. A library labelling
-  algorithm is no faster: cspy 1.0.3 (C++ bidirectional labelling for resource-
-  constrained shortest paths), on a day-by-state graph of the same rules with shift
-  counts, minutes and weekends as resources, found the same minima at the root duals
-  but took 55 ms an employee on Instance5 (CP-SAT 17 ms) and 1.7 s on Instance8
-  (CP-SAT 0.15 s), measured 2026-12-01.
-  From `PROGRAMME_PRICING_DAYS` or `PROGRAMME_PRICING_STAFF` on, pricing is by the
-  per-employee dynamic programme of `roster.programme` (`_ProgrammePricer`): exact
-  for every rule but the per-type and weekend maxima, which it relaxes with Lagrangian
-  prices, so its minimum is still a valid bound and its columns are legal. Where
-  those prices leave a gap, CP-SAT prices the employee (for a legal schedule when
-  none was found, and once more at a converged root so that its bound is exact).
-  Where the programme's optimum at its prices breaks a maximum, it is also mended into
-  a legal column (`REPAIR_PRICING`): a Lagrangian price cannot reach a schedule at the
-  maximum exactly when it lies in the relaxation's duality gap, and without those
-  columns Instance15's root LP stalled 43 persons short (4,916) where the capacities
-  prove 36. The small maxima (a few shifts of a type, a few weekends) are
-  counted in the programme's state instead (`COUNTED_PRICING`): exact, so Instance15's
-  pricing is CP-SAT's minimum for every employee and its Lagrangian bound valid and
-  near the LP (3,742-3,806 against the best known 3,829).
+- Pricing: per employee, CP-SAT or the per-employee dynamic programme of
+  `roster.programme` (from `PROGRAMME_PRICING_DAYS` or `PROGRAMME_PRICING_STAFF` on);
+  how and why: `roster.pricing`.
 - Lower bound: Σ dual × demand + Σ each employee's minimum of own cost minus duals is
   a Lagrangian bound for any duals the under- and over-cover weights allow (the LP's,
   or a smoothed mix: `ColumnGeneration.generate`), valid whenever every pricing problem
   is solved to proven optimality (CP-SAT's proven bound is used, so it stays valid
   under a time limit). At the LP's duals it equals LP value + Σ min(0, reduced cost).
-- Dive: round the root LP to a roster by fixing *assignments* (employee, day, shift),
-  not whole columns: every assignment the LP makes with weight ≥ `FIX_AT` at once,
-  otherwise the heaviest fractional one, then price again; a fix that leaves an
-  employee without a legal schedule is tried alone and then forbidden instead. Fixing
-  whole columns (an earlier version) degraded once two thirds of the employees were
-  fixed. The dive's roster is the warm start of `roster.nrp.solve_nrp`.
-  Several dives (`generate`'s `dives`, `_best_dive`): one after another from the same
-  root, the best roster kept, until one is within `DIVE_AGAIN_SHORT` of the LP's
-  cover. Every other dive fixes the weekend days first, each with the same
-  employee's other day of that weekend (`weekends_first`): a different roster from
-  the same LP, where the weekends' capacity sets most of the cost (Instance18).
+- Dive (`roster.dive`): round the root LP to a roster by fixing *assignments* (employee,
+  day, shift), not whole columns: every assignment the LP makes with weight ≥
+  `dive.FIX_AT` at once, otherwise the heaviest fractional one, then price again; a fix
+  that leaves an employee without a legal schedule is tried alone and then forbidden
+  instead. Fixing whole columns (an earlier version) degraded once two thirds of the
+  employees were fixed. The dive's roster is the warm start of `roster.nrp.solve_nrp`.
+  Several dives (`generate`'s `dives`, `dive.best_dive`): one after another from the
+  same root, the best roster kept, until one is within `dive.DIVE_AGAIN_SHORT` of the
+  LP's cover. Every other dive fixes the weekend days first, each with the same
+  employee's other day of that weekend (`weekends_first`): a different roster from the
+  same LP, where the weekends' capacity sets most of the cost (Instance18).
 
 Applies when nothing but cover couples the employees (`applicable`): no language or
 gender demand, no fairness peak, one weighted sum. Pure: no I/O.
@@ -58,45 +39,24 @@ gender demand, no fairness peak, one weighted sum. Pure: no I/O.
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from roster import sequences
 from roster.automaton import AutomatonCache
 from roster.clock import WallClock
-from roster.model import Key, RosterModel
-from roster.model_terms import LEVEL_COVER
-from roster.problem import Assignment, Roster, RosterProblem
-from roster.programme import EmployeeProgramme
-from roster.validate import persons_short, total
+from roster.dive import best_dive
+from roster.master import EPSILON, Column, DemandKey, Lp, Master, NoSchedule, reduced_cost
+from roster.model import Key
+from roster.pricing import COLUMNS_PER_ROUND, Pricer, ProgrammePricer
+from roster.problem import Roster, RosterProblem
 
-#: Assignments at or above this LP value are fixed together in one dive step.
-FIX_AT = 0.9
-#: Improving schedules kept per employee and pricing round (best reduced cost first).
-COLUMNS_PER_ROUND = 5
-#: Pricing rounds after each dive step: three while a pricing round is quick, one once
-#: it takes `SLOW_ROUND` seconds or more. On a 2-core machine where Instance11's root
-#: takes 12 s (0.4 s a round), three rounds made its dive last 20–30 s, one round 7–20 s,
-#: ending at 3444 either way; on Instance3 (0.07 s a round) three rounds dive straight to
-#: the optimum 1001, one round to 1100.
-DIVE_ROUNDS = 3
-SLOW_ROUND = 0.25
-_EPSILON = 1e-6
-#: Persons short beyond the root LP's (rounded up) at which a dive is good enough: no
-#: further dive of `generate`'s `dives` after it (`_best_dive`). Instance18's first
-#: dives end 43-48 short against the LP's 42.5; a second one paid from a first 47 short
-#: (4,994 to 4,664) and not from one 43-44 short, whose time the last search needs.
-DIVE_AGAIN_SHORT = 1
 #: Horizon (days) from which pricing is by the per-employee dynamic programme
-#: (`_ProgrammePricer`) rather than CP-SAT, unless told (`programme`): 6 weeks. CP-SAT's
+#: (`ProgrammePricer`) rather than CP-SAT, unless told (`programme`): 6 weeks. CP-SAT's
 #: pricing model grows with the horizon and its rounds with it. Instance15 (42 days, 45
 #: staff), 60 s with one worker, load 4-6 (2026-12-05): by CP-SAT 3-8 rounds of 3-9 s in
 #: 25 s of root (LP 10,051-20,234), a dive of 9,475-14,838, 5,608-7,535 at the end; by
@@ -106,36 +66,11 @@ DIVE_AGAIN_SHORT = 1
 #: an earlier measurement at load 7-10 found it better on Instance15 too (LP 9,763
 #: against 17,850), before the programme's alternatives and minimised automaton.
 PROGRAMME_PRICING_DAYS = 42
-#: Budget of one employee's CP-SAT pricing run, on the search's clock (wall seconds, or
-#: work in a reproducible search: `roster.clock`): one hard pricing problem must not
-#: hold up its whole round, and an unproven run still gives columns.
-PRICING_SECONDS = 5.0
 #: Pool size from which pricing is by the programme at any horizon: CP-SAT's pricing
 #: models take about 50 ms each to build and 80 ms a solve, so a round of Instance13's
 #: 120 employees took 10 s (2 rounds in a 60 s run), the programme's about 1 s
 #: (measured 2026-12-05, load 4-5, 2 shared cores).
 PROGRAMME_PRICING_STAFF = 100
-#: Programme runs per employee and pricing round (`programme.EmployeeProgramme.price`):
-#: the prices of the per-type and weekend maxima carry over between rounds, so a few
-#: subgradient steps a round suffice.
-PROGRAMME_ROUNDS = 3
-#: Whether the programme's pricing also mends its relaxed optimum, when it breaks a
-#: per-type or weekend maximum, into a legal column (`programme.EmployeeProgramme.price`'s
-#: `repair`). Instance15 (night maxima of 3-4, 3 weekends of 6 binding for every
-#: employee who may work them), seed 0, one worker: without it the root LP stalled at
-#: 4,916 (43.2 persons short) from round 55 of 68 (25.8 s), with it 4,168 (36 short)
-#: at round 20 (9.5 s) and 4,102 at 25.6 s; a round's pricing took about as long
-#: (0.40 s against 0.34 s). Figures: docs/history/bench_nrp.md.
-REPAIR_PRICING = True
-#: Whether the programme's pricing keeps its small maxima exactly, counted in its state
-#: (`programme.EmployeeProgramme.price`'s `counted`; `schedule_paths.SMALL_MAXIMUM`), at the
-#: root and in the dives alike. Instance15 (nights at most 2-4, weekends 3 of 6), seed
-#: 0, one worker, an 18 s root: every employee's pricing at the root's last duals
-#: exact (CP-SAT's proven minimum, 45 of 45), where the prices had left gaps of 10-250
-#: on each; LP 3,886-3,935 (36 short) against 4,120, its Lagrangian bound 3,606-3,661
-#: (a valid one now: every pricing exact) against 1,938. Figures:
-#: docs/history/bench_nrp.md.
-COUNTED_PRICING = True
 #: Dual smoothing at the root (`ColumnGeneration.generate`).
 SMOOTHING = 0.3
 #: Heading-in (`ColumnGeneration.heading_in`): Polyak step factor, and the steps without
@@ -146,12 +81,6 @@ HEADING_PATIENCE = 3
 HEADING_SHARE = 0.5
 #: Dual smoothing after a heading-in.
 HEADING_SMOOTHING = 0.8
-#: Duals are rounded to 1/_SCALE so that pricing has an integer objective and CP-SAT's
-#: proven bound is exact; the bound then allows for that rounding (`_rounding_slack`).
-_SCALE = 10**6
-
-Column = frozenset[Key]
-DemandKey = tuple[str, int, str]  # case, day, shift
 
 
 @dataclass(frozen=True)
@@ -180,386 +109,6 @@ def applicable(problem: RosterProblem) -> bool:
     )
 
 
-class _Pricer:
-    """One employee's CP-SAT pricing model, built once and re-solved per round."""
-
-    def __init__(
-        self,
-        problem: RosterProblem,
-        employee: str,
-        deadline: float | None = None,
-        clock: WallClock | None = None,
-    ) -> None:
-        self.deadline = deadline
-        self.clock = clock or WallClock()
-        own = dataclasses.replace(
-            problem,
-            employees=(problem.employee[employee],),
-            requests=tuple(r for r in problem.requests if r.employee == employee),
-        )
-        self.rm = RosterModel(own)
-        self.keys = list(self.rm.x)
-        self.vars = [self.rm.x[k] for k in self.keys]
-        self.own = sum(
-            (t.expression() for t in self.rm.terms.values() if t.level != LEVEL_COVER),
-            cp_model.LinearExpr.constant(0),
-        )
-
-    def price(
-        self,
-        duals: dict[DemandKey, float],
-        seed: int,
-        forced: dict[Key, bool] | None = None,
-        exact: bool = False,
-    ) -> tuple[list[tuple[float, Column, int]], float | None]:
-        """The schedules CP-SAT met while minimising own cost minus `duals`, as
-        (own cost minus duals, column, own cost), best last; and the proven minimum of
-        that value (None when not proven). `forced`: assignments the dive has fixed
-        (only this employee's are used)."""
-        weights = [round(duals.get((k[3], k[1], k[2]), 0.0) * _SCALE) for k in self.keys]
-        self.rm.model.minimize(
-            self.own * _SCALE - cp_model.LinearExpr.weighted_sum(self.vars, weights)
-        )
-        model = self.rm.model
-        mine = {k: v for k, v in (forced or {}).items() if k in self.rm.x}
-        if mine:
-            model = model.clone()
-            for key, value in mine.items():
-                domain = model.proto.variables[self.rm.x[key].index].domain
-                domain[0] = domain[1] = int(value)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.linearization_level = 2
-        solver.parameters.random_seed = seed
-        self.clock.limit(solver, PRICING_SECONDS)
-        if self.deadline is not None:
-            # never past the caller's deadline: the solve's time limit is a promise
-            left = self.deadline - time.perf_counter()
-            cap = solver.parameters.max_time_in_seconds
-            solver.parameters.max_time_in_seconds = max(0.01, min(cap, left))
-        found: list[tuple[float, Column, int]] = []
-        status = solver.solve(model, _Collector(self, found))
-        if status == cp_model.INFEASIBLE:
-            raise _NoSchedule
-        proven = None
-        if status == cp_model.OPTIMAL:
-            proven = solver.best_objective_bound / _SCALE - self.rounding_slack
-        return [(v / _SCALE, col, cost) for v, col, cost in found], proven
-
-    @property
-    def rounding_slack(self) -> float:
-        """Most a schedule's reduced cost can move when the duals are rounded."""
-        days = len({k[1] for k in self.keys})
-        return days * 0.5 / _SCALE
-
-
-class _ProgrammePricer:
-    """One employee's pricing by the dynamic programme of `roster.programme` (same
-    interface as `_Pricer`). It states every rule of the employee exactly except the
-    per-type and weekend maxima, which it prices (a Lagrangian relaxation), so its
-    minimum is a valid lower bound on the pricing problem's either way, and every
-    schedule it returns keeps all the rules (checked before it is reported)."""
-
-    def __init__(
-        self,
-        problem: RosterProblem,
-        employee: str,
-        deadline: float | None = None,
-        automata: AutomatonCache | None = None,
-        clock: WallClock | None = None,
-    ) -> None:
-        """`automata`: shared by the pricers of one problem (see `EmployeeProgramme`);
-        `clock`: of the CP-SAT pricing it falls back on (`_Pricer`)."""
-        self.problem, self.deadline, self.clock = problem, deadline, clock
-        self.fallback: _Pricer | None = None
-        self.employee = employee
-        self.programme = EmployeeProgramme(problem, problem.employee[employee], automata=automata)
-        self.case = problem.cases[0].id
-        self.symbol = {sid: k for k, sid in enumerate(self.programme.symbols)}
-        self.days = problem.days
-        self.prices: tuple[np.ndarray, float] | None = None
-        #: whether the last pricing proved its best legal schedule optimal
-        self.tight = True
-
-    @property
-    def usable(self) -> bool:
-        return self.programme.usable
-
-    def price(
-        self,
-        duals: dict[DemandKey, float],
-        seed: int,
-        forced: dict[Key, bool] | None = None,
-        exact: bool = False,
-    ) -> tuple[list[tuple[float, Column, int]], float | None]:
-        """As `_Pricer.price` (`seed` is for CP-SAT). `exact`: where the programme's
-        prices of the maxima leave a gap between its best legal schedule and its bound
-        (`tight` false), CP-SAT prices this employee too and the better bound counts."""
-        gain = np.zeros((self.days, len(self.symbol)))
-        for (_case, day, shift), value in duals.items():
-            gain[day, self.symbol[shift]] = value
-        for (eid, day, shift, _case), on in (forced or {}).items():
-            if eid != self.employee:
-                continue
-            k = self.symbol[shift]
-            if on:
-                keep = gain[day, k]
-                gain[day, :] = -math.inf
-                gain[day, k] = keep
-            else:
-                gain[day, k] = -math.inf
-        priced = self.programme.price(
-            gain,
-            rounds=PROGRAMME_ROUNDS,
-            start=self.prices,
-            alternatives=COLUMNS_PER_ROUND,
-            repair=REPAIR_PRICING,
-            counted=COUNTED_PRICING,
-        )
-        if priced.bound == -math.inf:
-            raise _NoSchedule
-        if not forced:
-            self.prices = priced.prices  # the dive's fixes would skew them
-        cost = self.programme.cost
-        found: list[tuple[float, Column, int]] = []
-        shifts = [sid or "" for sid in self.programme.symbols]  # symbol 0 (off) never used
-        for path in priced.schedules:
-            column: Column = frozenset(
-                (self.employee, day, shifts[k], self.case) for day, k in enumerate(path) if k
-            )
-            own = round(float(sum(cost[day, k] for day, k in enumerate(path))))
-            found.append((_reduced_cost(column, own, duals), column, own))
-        found.sort(key=lambda f: -f[0])  # best last, as CP-SAT's callback reports them
-        self.tight = bool(found) and (priced.proven or found[-1][0] <= -priced.bound + _EPSILON)
-        if exact and not self.tight:
-            return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
-        if not found and not duals:
-            # asked for any legal schedule (`ensure_columns`) and the maxima's prices did
-            # not settle: CP-SAT finds one, or proves there is none. While pricing, a
-            # round without a column from this employee is fine: the bound stays valid
-            return self._by_cp_sat(duals, seed, forced, found, -priced.bound)
-        return found, -priced.bound
-
-    def own_cost(self, column: Column) -> int:
-        """The employee's own cost of `column` (requests, preferred shift types)."""
-        path = [0] * self.days
-        for _eid, day, shift, _case in column:
-            path[day] = self.symbol[shift]
-        cost = self.programme.cost
-        return round(float(sum(cost[day, k] for day, k in enumerate(path))))
-
-    def _by_cp_sat(
-        self,
-        duals: dict[DemandKey, float],
-        seed: int,
-        forced: dict[Key, bool] | None,
-        found: list[tuple[float, Column, int]],
-        bound: float,
-    ) -> tuple[list[tuple[float, Column, int]], float]:
-        """CP-SAT's pricing of this employee (its model built on first use), with the
-        programme's columns and the better of both bounds."""
-        if self.fallback is None:
-            self.fallback = _Pricer(self.problem, self.employee, self.deadline, self.clock)
-        more, proven = self.fallback.price(duals, seed, forced)
-        both = sorted([*found, *more], key=lambda f: -f[0])
-        if proven is not None and proven >= bound - _EPSILON:
-            self.tight = True
-        return both, bound if proven is None else max(bound, proven)
-
-
-def _best_dive(
-    cg: ColumnGeneration, root: _Lp, deadline: float, pool: ThreadPoolExecutor, dives: int
-) -> Roster | None:
-    """The best of `dives` dives from the `root` LP, one after another, each given an
-    equal share of the time left; every other one fixes the weekends first. No further
-    dive once one leaves at most `DIVE_AGAIN_SHORT` persons more short than the root LP:
-    the time is the last search's then."""
-    best: tuple[int, Roster] | None = None
-    enough = math.ceil(root.under - _EPSILON) + DIVE_AGAIN_SHORT
-    for i in range(dives):
-        now = time.perf_counter()
-        if i and (
-            now > deadline or (best is not None and persons_short(cg.problem, best[1]) <= enough)
-        ):
-            break
-        roster = cg.dive(
-            root,
-            now + (deadline - now) / (dives - i),
-            pool,
-            weekends_first=i % 2 == 1,
-        )
-        if roster is None:
-            continue
-        value = total(cg.problem, roster)
-        if best is None or value < best[0]:
-            best = (value, roster)
-    return None if best is None else best[1]
-
-
-def _columns_of(problem: RosterProblem, roster: Roster) -> dict[str, Column]:
-    """Each employee's schedule in `roster` as a column."""
-    out: dict[str, set[Key]] = {e.id: set() for e in problem.employees}
-    for a in roster:
-        out[a.employee].add((a.employee, a.day, a.shift, a.case))
-    return {eid: frozenset(keys) for eid, keys in out.items()}
-
-
-def _fixes_per_step(fractional: dict[Key, float], steps: int, spent: float, left: float) -> int:
-    """Fractional assignments to fix in one dive step: one, unless fixing one a step
-    (at the `spent / steps` seconds a step so far) would not reach a roster in the
-    `left` seconds before the deadline; then as many as make the pace fit. Out of time
-    the dive can only hand back the heaviest columns (Instance18 under load:
-    11,000-13,000 against 4,459)."""
-    slots = len({(k[0], k[1]) for k in fractional})
-    if not steps or left <= 0:
-        return 1
-    return max(1, math.ceil(slots * (spent / steps) / left))
-
-
-def _heaviest_per_slot(
-    fractional: dict[Key, float], first: frozenset[int] = frozenset()
-) -> list[Key]:
-    """Fractional assignments, heaviest first (those on the days `first` before all
-    others), at most one per (employee, day): two shifts on one day cannot both be
-    fixed."""
-    best: dict[tuple[str, int], Key] = {}
-    for key in sorted(fractional):
-        slot = (key[0], key[1])
-        if slot not in best or fractional[key] > fractional[best[slot]]:
-            best[slot] = key
-    return sorted(best.values(), key=lambda k: (k[1] not in first, -fractional[k], k))
-
-
-def _weekend_partners(
-    step: dict[Key, bool],
-    open_: dict[Key, float],
-    forced: dict[Key, bool],
-    partner_day: dict[int, int],
-) -> dict[Key, bool]:
-    """For each weekend day `step` fixes, the same employee's heaviest open assignment
-    on the other day of that weekend, where nothing is fixed for them yet."""
-    fixed = {(k[0], k[1]) for k, on in forced.items() if on} | {(k[0], k[1]) for k in step}
-    best: dict[tuple[str, int], Key] = {}
-    for key, value in sorted(open_.items()):
-        slot = (key[0], key[1])
-        if slot in fixed:
-            continue
-        if slot not in best or value > open_[best[slot]]:
-            best[slot] = key
-    out: dict[Key, bool] = {}
-    for key in step:
-        other = partner_day.get(key[1])
-        if other is not None and (key[0], other) in best:
-            out[best[(key[0], other)]] = True
-    return out
-
-
-def _agrees(column: Column, fixes: frozenset[tuple[Key, bool]]) -> bool:
-    """Whether `column` makes every assignment of `fixes` that is on and none that is
-    off."""
-    return all((key in column) == value for key, value in fixes)
-
-
-def _reduced_cost(column: Column, cost: int, duals: dict[DemandKey, float]) -> float:
-    """Own cost minus `duals` (unrounded) over the column's assignments."""
-    return cost - sum(duals.get((k[3], k[1], k[2]), 0.0) for k in column)
-
-
-class _NoSchedule(Exception):
-    """An employee has no legal schedule at all."""
-
-
-class _Collector(cp_model.CpSolverSolutionCallback):
-    def __init__(self, pricer: _Pricer, found: list[tuple[float, Column, int]]) -> None:
-        super().__init__()
-        self.pricer, self.found = pricer, found
-
-    def on_solution_callback(self) -> None:
-        column = frozenset(
-            k for k, v in zip(self.pricer.keys, self.pricer.vars, strict=True) if self.value(v)
-        )
-        self.found.append((self.objective_value, column, round(self.value(self.pricer.own))))
-
-
-@dataclass
-class _Lp:
-    value: float
-    duals: dict[DemandKey, float]
-    convexity: dict[str, float]
-    weights: dict[tuple[str, int], float]  # (employee, column index) → LP weight
-    under: float  # persons missing, summed over demands
-    under_cost: float  # the same, weighted
-
-
-class _Master:
-    """The restricted master LP, kept between solves: new columns are added to it and
-    columns that disagree with the dive's fixes are bounded to zero, so GLOP starts
-    from its last basis (no presolve) instead of a model rebuilt from scratch, which
-    took most of Instance13's root (4 s a solve at 9,000 columns).
-
-    No other bounds on the master's variables: a bound's dual would break the
-    Lagrangian bound (LP value = duals × right-hand sides only without them); a
-    column bounded to zero is as if absent."""
-
-    def __init__(
-        self, problem: RosterProblem, columns: dict[str, list[Column]], costs: dict[str, list[int]]
-    ) -> None:
-        self.columns, self.costs = columns, costs
-        self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
-        self.objective = lp.Objective()
-        self.objective.SetMinimization()
-        self.cover: dict[DemandKey, pywraplp.Constraint] = {}
-        self.unders: list[tuple[pywraplp.Variable, float]] = []
-        for key, d in sorted({(d.case, d.day, d.shift): d for d in problem.cover}.items()):
-            row = self.cover[key] = lp.Constraint(d.required, d.required)
-            under = lp.NumVar(0, lp.infinity(), "")
-            over = lp.NumVar(0, lp.infinity() if d.over_weight is not None else 0, "")
-            row.SetCoefficient(under, 1)
-            row.SetCoefficient(over, -1)
-            self.unders.append((under, problem.under_weight(d)))
-            self.objective.SetCoefficient(under, problem.under_weight(d))
-            self.objective.SetCoefficient(over, d.over_weight or 0)
-        self.convexity = {eid: lp.Constraint(1, 1) for eid in columns}
-        self.z: dict[tuple[str, int], pywraplp.Variable] = {}
-        self.open: dict[tuple[str, int], bool] = {}  # whether each z is not bounded to 0
-        self.parameters = pywraplp.MPSolverParameters()
-        self.parameters.SetIntegerParam(
-            pywraplp.MPSolverParameters.PRESOLVE, pywraplp.MPSolverParameters.PRESOLVE_OFF
-        )
-
-    def solve(self, usable: dict[str, list[int]]) -> _Lp:
-        """The LP over the `usable` columns (per employee, their indices)."""
-        lp, z = self.lp, self.z
-        for eid, columns in self.columns.items():
-            for i in range(len(columns)):
-                if (eid, i) in z:
-                    continue
-                var = z[(eid, i)] = lp.NumVar(0, lp.infinity(), "")
-                self.convexity[eid].SetCoefficient(var, 1)
-                self.objective.SetCoefficient(var, self.costs[eid][i])
-                for _e, day, shift, case in columns[i]:
-                    row = self.cover.get((case, day, shift))
-                    if row is not None:
-                        row.SetCoefficient(var, 1)
-        allowed = {(eid, i) for eid, indices in usable.items() for i in indices}
-        for key, var in z.items():
-            # only the bounds that change: a dive step changes few of its thousands
-            on = key in allowed
-            if self.open.get(key) != on:
-                var.SetUb(lp.infinity() if on else 0.0)
-                self.open[key] = on
-        if lp.Solve(self.parameters) != pywraplp.Solver.OPTIMAL:
-            raise _NoSchedule
-        return _Lp(
-            self.objective.Value(),
-            {k: c.dual_value() for k, c in self.cover.items()},
-            {e: c.dual_value() for e, c in self.convexity.items()},
-            {(e, i): z[(e, i)].solution_value() for e, indices in usable.items() for i in indices},
-            sum(u.solution_value() for u, _ in self.unders),
-            sum(u.solution_value() * w for u, w in self.unders),
-        )
-
-
 class ColumnGeneration:
     def __init__(
         self,
@@ -571,13 +120,13 @@ class ColumnGeneration:
         programme: bool | None = None,
         clock: WallClock | None = None,
     ) -> None:
-        """`clock`: the budget of each CP-SAT pricing run (`PRICING_SECONDS`) is on it,
-        and on a `roster.clock.WorkClock` the dive is not paced by the wall clock (its
-        rounds and fixes a step); the deadlines stay on the wall clock."""
+        """`clock`: the budget of each CP-SAT pricing run (`pricing.PRICING_SECONDS`) is
+        on it, and on a `roster.clock.WorkClock` the dive is not paced by the wall clock
+        (its rounds and fixes a step); the deadlines stay on the wall clock."""
         self.problem = problem
         self.clock = clock or WallClock()
         self.demands = {(d.case, d.day, d.shift): d for d in problem.cover}
-        self.pricers: dict[str, _Pricer | _ProgrammePricer] = {}
+        self.pricers: dict[str, Pricer | ProgrammePricer] = {}
         started = time.perf_counter()
         if programme is None:
             programme = (
@@ -588,14 +137,14 @@ class ColumnGeneration:
         automata: AutomatonCache = {}
         for i, e in enumerate(problem.employees):
             pricer = (
-                _ProgrammePricer(problem, e.id, deadline, automata, self.clock)
+                ProgrammePricer(problem, e.id, deadline, automata, self.clock)
                 if by_programme
                 else None
             )
             self.pricers[e.id] = (
                 pricer
                 if pricer is not None and pricer.usable
-                else _Pricer(problem, e.id, deadline, self.clock)
+                else Pricer(problem, e.id, deadline, self.clock)
             )
             # the pricing models alone would outlast `build_by` (forecast from those
             # built so far): give up early, with no bound, and leave the time to others
@@ -604,14 +153,14 @@ class ColumnGeneration:
                 build_by is not None
                 and started + spent * len(problem.employees) / (i + 1) > build_by
             ):
-                raise _NoSchedule
+                raise NoSchedule
         self.columns: dict[str, list[Column]] = {e.id: [] for e in problem.employees}
         self.costs: dict[str, list[int]] = {e.id: [] for e in problem.employees}
         self.workers = max(1, num_workers)
         self.seed = seed
         self.rounds = 0
         self.pricing_seconds = 0.0
-        self.master = _Master(problem, self.columns, self.costs)
+        self.master = Master(problem, self.columns, self.costs)
         #: per employee, the last `usable`: their fixes, the columns checked, the usable
         self._usable: dict[str, tuple[frozenset[tuple[Key, bool]], int, list[int]]] = {}
 
@@ -647,7 +196,7 @@ class ColumnGeneration:
             out[eid] = list(indices)
         return out
 
-    def solve_lp(self, forced: dict[Key, bool]) -> _Lp:
+    def solve_lp(self, forced: dict[Key, bool]) -> Lp:
         """The restricted master LP of the columns that agree with `forced`."""
         return self.master.solve(self.usable(forced))
 
@@ -660,7 +209,7 @@ class ColumnGeneration:
         smoothing: float = 0.0,
         prove: bool = False,
         start: tuple[float, dict[DemandKey, float]] | None = None,
-    ) -> tuple[_Lp, float | None]:
+    ) -> tuple[Lp, float | None]:
         """Price and re-solve until no column improves, `rounds` are done or the
         deadline passes. Returns the last LP and the best Lagrangian bound found (of the
         node defined by `forced`).
@@ -671,7 +220,7 @@ class ColumnGeneration:
         that move the bound with fewer rounds. A round whose columns none improve the
         LP (a mis-pricing) is followed by one at the LP's own duals, and a round there
         that finds nothing ends the generation as before. `prove`: before it ends, the
-        employees whose programme left a gap (`_ProgrammePricer.tight`) are priced
+        employees whose programme left a gap (`ProgrammePricer.tight`) are priced
         exactly once more, so that a converged root's bound is as strong as CP-SAT's."""
         best_bound: float | None = None if start is None else start[0]
         center: dict[DemandKey, float] | None = None if start is None else start[1]
@@ -706,7 +255,7 @@ class ColumnGeneration:
                 improving = [
                     (rc, column, cost)
                     for _, column, cost in found
-                    if (rc := _reduced_cost(column, cost, lp.duals) - lp.convexity[eid]) < -_EPSILON
+                    if (rc := reduced_cost(column, cost, lp.duals) - lp.convexity[eid]) < -EPSILON
                 ]
                 for _, column, cost in sorted(improving, key=lambda f: f[0])[:COLUMNS_PER_ROUND]:
                     added += self.add(eid, column, cost)
@@ -720,7 +269,7 @@ class ColumnGeneration:
                 continue
             mispriced = exact = False
             lp = self.solve_lp(forced)
-            if best_bound is not None and math.ceil(best_bound - _EPSILON) >= lp.value - _EPSILON:
+            if best_bound is not None and math.ceil(best_bound - EPSILON) >= lp.value - EPSILON:
                 break  # the integer bound cannot rise any further
         return lp, best_bound
 
@@ -769,7 +318,7 @@ class ColumnGeneration:
                         i = index.get((case, day, shift))
                         if i is not None:
                             covered[i] += 1
-            if best is None or value > best[0] + _EPSILON:
+            if best is None or value > best[0] + EPSILON:
                 best, stale = (value, duals), 0
             else:
                 stale += 1
@@ -791,7 +340,7 @@ class ColumnGeneration:
 
     def ensure_columns(self, forced: dict[Key, bool], pool: ThreadPoolExecutor) -> None:
         """Give every employee at least one schedule that agrees with `forced` (the
-        cheapest own cost); raises `_NoSchedule` when an employee has none."""
+        cheapest own cost); raises `NoSchedule` when an employee has none."""
         missing = [e for e, indices in self.usable(forced).items() if not indices]
         for eid, (found, _) in zip(
             missing,
@@ -799,91 +348,9 @@ class ColumnGeneration:
             strict=True,
         ):
             if not found:
-                raise _NoSchedule
+                raise NoSchedule
             _, column, cost = found[-1]
             self.add(eid, column, cost)
-
-    def dive(
-        self, lp: _Lp, deadline: float, pool: ThreadPoolExecutor, weekends_first: bool = False
-    ) -> Roster | None:
-        """Round the LP to a roster by fixing assignments, not columns: every
-        assignment the LP makes with weight ≥ `FIX_AT` at once, otherwise the single
-        heaviest fractional one; price again after each step (`DIVE_ROUNDS`, or one round
-        when pricing is slow: `SLOW_ROUND`). A fix that leaves some employee without a
-        legal schedule is undone and forbidden instead. Out of time, it returns
-        `heaviest(lp)`. `weekends_first`: the fractional assignments on weekend days are
-        fixed before all others, each with the same employee's heaviest on the other
-        day of that weekend (`_weekend_partners`)."""
-        forced: dict[Key, bool] = {}
-        # a reproducible search takes the quick branch: its pace is the wall clock's
-        quick = self.clock.deterministic or self.pricing_seconds < SLOW_ROUND * max(1, self.rounds)
-        rounds = DIVE_ROUNDS if quick else 1
-        began, steps = time.perf_counter(), 0
-        first = self.problem.weekend_like_days if weekends_first else frozenset()
-        while True:
-            chosen = {k: w for k, w in lp.weights.items() if w > _EPSILON}
-            if all(w > 1 - _EPSILON for w in chosen.values()) or time.perf_counter() > deadline:
-                return self.heaviest(lp)
-            values: dict[Key, float] = {}
-            for (eid, index), weight in chosen.items():
-                for key in self.columns[eid][index]:
-                    values[key] = values.get(key, 0.0) + weight
-            open_ = {k: v for k, v in values.items() if k not in forced}
-            step = {k: True for k, v in open_.items() if v >= FIX_AT}
-            fractional = {k: v for k, v in open_.items() if v < 1 - _EPSILON}
-            if fractional:
-                # at least one fractional assignment a step (the heaviest when none is
-                # at ≥ FIX_AT), and as many as the pace so far needs to reach a roster
-                # before the deadline (`_fixes_per_step`)
-                now = time.perf_counter()
-                many = _fixes_per_step(fractional, steps, now - began, deadline - now)
-                if self.clock.deterministic:
-                    many = 1  # reproducible: not paced by the wall clock
-                taken = {(k[0], k[1]) for k in step.keys() & fractional.keys()}
-                for key in _heaviest_per_slot(fractional, first):
-                    if len(taken) >= many:
-                        break
-                    if (key[0], key[1]) not in taken:
-                        step[key] = True
-                        taken.add((key[0], key[1]))
-            if weekends_first:
-                step |= _weekend_partners(step, open_, forced, self.partner_day)
-            steps += 1
-            heaviest = max(
-                sorted(step),
-                key=lambda k: (values[k] < 1 - _EPSILON, k[1] in first, values[k]),
-            )
-            trials = [step, {heaviest: True}] if len(step) > 1 else [step]
-            trials.append({heaviest: False})
-            for trial in trials:
-                try:
-                    self.ensure_columns(forced | trial, pool)
-                    lp, _ = self.generate(forced | trial, rounds, deadline, pool)
-                except _NoSchedule:
-                    continue
-                forced |= trial
-                break
-            else:
-                return None  # neither branch of the last fix has a legal roster
-
-    @functools.cached_property
-    def partner_day(self) -> dict[int, int]:
-        """Each weekend day's other day of the same weekend."""
-        return {d: e for w in self.problem.weekends if len(w) == 2 for d, e in (w, w[::-1])}
-
-    def heaviest(self, lp: _Lp) -> Roster:
-        """Every employee's heaviest column in `lp`: the LP's roster when it is
-        integral, and a legal one (if short of cover) when it is not."""
-        best: dict[str, tuple[float, int]] = {}
-        for (eid, index), weight in lp.weights.items():
-            best[eid] = max(best.get(eid, (-1.0, -1)), (weight, index))
-        return tuple(
-            sorted(
-                Assignment(day, shift, case, eid)
-                for eid, (_, index) in best.items()
-                for _, day, shift, case in self.columns[eid][index]
-            )
-        )
 
 
 def generate(
@@ -900,7 +367,7 @@ def generate(
     dives: int = 1,
 ) -> ColumnResult:
     """Column generation at the root (up to `root_share` of the time), then a dive, or
-    up to `dives` dives from the same root, the best roster kept (`_best_dive`).
+    up to `dives` dives from the same root, the best roster kept (`best_dive`).
     `initial`: a legal roster whose schedules are the first columns of the employees
     the programme prices (`best_responses.first_roster`'s: the root LP starts at or below
     its objective instead of far above).
@@ -914,7 +381,7 @@ def generate(
     `clock`: a `roster.clock.WorkClock` makes it reproducible where it ends on its own
     (the root converged, the dive integral) before `time_limit` on the wall clock: each
     CP-SAT pricing run is given work, not seconds, and the dive prices the same rounds
-    whatever the load (`ColumnGeneration.dive`)."""
+    whatever the load (`dive.dive`)."""
     started = time.perf_counter()
     deadline = started + time_limit
     lower: float | None = None
@@ -932,13 +399,13 @@ def generate(
             programme=programme,
             clock=clock,
         )
-    except _NoSchedule:
+    except NoSchedule:
         return ColumnResult(None, None, None, None, None, 0, 0, time.perf_counter() - started)
     try:
         with ThreadPoolExecutor(max_workers=cg.workers) as pool:
             for eid, column in _columns_of(problem, initial or ()).items():
                 pricer = cg.pricers[eid]
-                if isinstance(pricer, _ProgrammePricer):
+                if isinstance(pricer, ProgrammePricer):
                     cg.add(eid, column, pricer.own_cost(column))
             cg.ensure_columns({}, pool)  # one schedule per employee to start from
             start = None
@@ -958,8 +425,8 @@ def generate(
                 start=start,
             )
             lp_value, lp_under, lp_under_cost = lp.value, lp.under, lp.under_cost
-            roster = _best_dive(cg, lp, deadline, pool, dives)
-    except _NoSchedule:
+            roster = best_dive(cg, lp, deadline, pool, dives)
+    except NoSchedule:
         roster = None
     bound = None if lower is None else math.ceil(lower - 1e-4)
     return ColumnResult(
@@ -972,3 +439,17 @@ def generate(
         cg.rounds,
         time.perf_counter() - started,
     )
+
+
+def _columns_of(problem: RosterProblem, roster: Roster) -> dict[str, Column]:
+    """Each employee's schedule in `roster` as a column."""
+    out: dict[str, set[Key]] = {e.id: set() for e in problem.employees}
+    for a in roster:
+        out[a.employee].add((a.employee, a.day, a.shift, a.case))
+    return {eid: frozenset(keys) for eid, keys in out.items()}
+
+
+def _agrees(column: Column, fixes: frozenset[tuple[Key, bool]]) -> bool:
+    """Whether `column` makes every assignment of `fixes` that is on and none that is
+    off."""
+    return all((key in column) == value for key, value in fixes)

@@ -96,15 +96,15 @@ ROOT_SHARE = 0.7
 #: From this horizon on column generation gets `LONG_COLUMN_SHARE` of the time, its
 #: root `LONG_ROOT_SHARE` of that (12 s of 60), and up to `LONG_DIVES` dives from the
 #: root (`columns.generate`'s `dives`: a second one only when the first ends more than
-#: `columns.DIVE_AGAIN_SHORT` persons short of the LP). Instance18 (84 days, 22 staff):
+#: `dive.DIVE_AGAIN_SHORT` persons short of the LP). Instance18 (84 days, 22 staff):
 #: the dive fixes a slot per employee and day, paced to its deadline
-#: (`columns._fixes_per_step`); dives of 8 s ended 4,886-5,341 (the LP 42.5 persons
+#: (`dive._fixes_per_step`); dives of 8 s ended 4,886-5,341 (the LP 42.5 persons
 #: short), of 13 s 4,584-5,231, and the last search ends where its dive leaves it
 #: (a root share of 0.7 of 0.6: mean 4,667 over seeds 0-6; 0.5 of 0.6: 4,613). Two
 #: dives of up to 15 s, the better kept: dives of 4,603-4,760 where one took 4,693-5,178,
 #: and after the last search, seeds 0-7 side by side, a mean of 4,572 against 4,611, the
 #: worst 4,613 against 4,712 (figures in docs/history/bench_nrp.md). Since the programme's
-#: pricing mends its relaxed optimum (`columns.REPAIR_PRICING`) the root's LP is flat
+#: pricing mends its relaxed optimum (`pricing.REPAIR_PRICING`) the root's LP is flat
 #: from about 11 s (seed 0: 4,550 at 9.8 s, 4,544 at 11.4 s, 4,542.5 at its end at
 #: 18 s, 42.5 persons short throughout), so a root of 0.25 instead of 0.375 gives the
 #: dives 6 s more: side by side with 0.375, seeds 0-5 three times each, a mean of

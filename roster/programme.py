@@ -1,6 +1,6 @@
 """One employee's best schedule by dynamic programming over days (`EmployeeProgramme`):
 built once, solved for many prices, by `roster.best_responses` (`best`) and by column
-generation's pricing (`roster.columns`, `price`).
+generation's pricing (`roster.pricing`, `price`).
 
 An employee's day-to-day rules (rotation, runs of work and of days off, with the
 benchmark's edge rule) are the sequence automaton of `roster.model_runs` (`next_state`;
@@ -445,7 +445,7 @@ class EmployeeProgramme:
         repair: bool = False,
         counted: bool = True,
     ) -> Priced:
-        """Pricing entry point (column generation, `roster.columns`): legal schedules
+        """Pricing entry point (column generation, `roster.pricing`): legal schedules
         with much `gain` less own cost, and an upper bound on the most any legal
         schedule reaches. Unlike `best`, it keeps no prices between calls.
 

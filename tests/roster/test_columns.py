@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-import roster.columns as columns_module
+import roster.dive as dive_module
 from roster import SolveStatus, solve, total, validate
 from roster.clock import (
     WALL_GUARD_FACTOR,
@@ -20,17 +20,10 @@ from roster.clock import (
     WallClock,
     WorkClock,
 )
-from roster.columns import (
-    DIVE_ROUNDS,
-    PRICING_SECONDS,
-    ColumnGeneration,
-    _Lp,
-    _Master,
-    _Pricer,
-    _reduced_cost,
-    applicable,
-    generate,
-)
+from roster.columns import ColumnGeneration, applicable, generate
+from roster.dive import DIVE_ROUNDS, dive, heaviest_columns
+from roster.master import Lp, Master, reduced_cost
+from roster.pricing import PRICING_SECONDS, Pricer
 from roster.read_nrp import read_nrp
 from tests.roster.instances import FAR, REPRODUCIBLE, bench_nrp
 
@@ -141,8 +134,8 @@ def test_dive_out_of_time_returns_each_employees_heaviest_column() -> None:
         cg.ensure_columns({}, pool)
         lp, _ = cg.generate({}, 10_000, FAR, pool)
         assert abs(lp.value - 558) < 1e-6
-        roster = cg.dive(lp, deadline=0.0, pool=pool)  # past: perf_counter() is positive
-    assert roster == cg.heaviest(lp)
+        roster = dive(cg, lp, deadline=0.0, pool=pool)  # past: perf_counter() is positive
+    assert roster == heaviest_columns(cg, lp)
     heaviest = {
         eid: max((w, i) for (e, i), w in lp.weights.items() if e == eid) for eid in cg.columns
     }
@@ -163,7 +156,7 @@ def _root_with_spy(
     cg = ColumnGeneration(p, num_workers=1, seed=1, clock=WorkClock())
     events: list[str] = []
     last: list[dict] = []
-    solve_lp, price = ColumnGeneration.solve_lp, _Pricer.price
+    solve_lp, price = ColumnGeneration.solve_lp, Pricer.price
 
     def spy_lp(self: ColumnGeneration, forced: dict) -> object:
         lp = solve_lp(self, forced)
@@ -171,7 +164,7 @@ def _root_with_spy(
         last[:] = [lp.duals]
         return lp
 
-    def spy_price(self: _Pricer, duals: dict, *args: object) -> object:
+    def spy_price(self: Pricer, duals: dict, *args: object) -> object:
         if duals:  # ensure_columns prices with none
             kind = "lp-duals" if duals == last[0] else "smoothed"
             if events[-1] != kind:  # one event per round
@@ -179,7 +172,7 @@ def _root_with_spy(
         return price(self, duals, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ColumnGeneration, "solve_lp", spy_lp)
-    monkeypatch.setattr(_Pricer, "price", spy_price)
+    monkeypatch.setattr(Pricer, "price", spy_price)
     with ThreadPoolExecutor(max_workers=1) as pool:
         cg.ensure_columns({}, pool)
         events.clear()
@@ -223,12 +216,12 @@ def _tiny_root() -> tuple[ColumnGeneration, ThreadPoolExecutor]:
     return cg, pool
 
 
-def _dual_feasible_and_tight(cg: ColumnGeneration, lp: _Lp, usable: dict) -> None:
+def _dual_feasible_and_tight(cg: ColumnGeneration, lp: Lp, usable: dict) -> None:
     """`lp`'s duals price no usable column below zero and their objective (demands ×
     cover duals + convexity duals) equals the LP value: an optimal dual solution."""
     for eid, indices in usable.items():
         for i in indices:
-            rc = _reduced_cost(cg.columns[eid][i], cg.costs[eid][i], lp.duals)
+            rc = reduced_cost(cg.columns[eid][i], cg.costs[eid][i], lp.duals)
             assert rc - lp.convexity[eid] >= -1e-6
     dual_value = sum(lp.duals[k] * d.required for k, d in cg.demands.items())
     assert abs(dual_value + sum(lp.convexity.values()) - lp.value) < 1e-6
@@ -241,7 +234,7 @@ def test_the_kept_master_solves_like_one_built_afresh() -> None:
     cg, pool = _tiny_root()
     with pool:
         kept = cg.solve_lp({})
-        fresh = _Master(cg.problem, cg.columns, cg.costs).solve(cg.usable({}))
+        fresh = Master(cg.problem, cg.columns, cg.costs).solve(cg.usable({}))
         assert abs(kept.value - 100) < 1e-6 and abs(fresh.value - kept.value) < 1e-6
         _dual_feasible_and_tight(cg, kept, cg.usable({}))
         # A off on day 0 (B is absent that day): both day-0 shifts open, 200 at least.
@@ -251,7 +244,7 @@ def test_the_kept_master_solves_like_one_built_afresh() -> None:
         cg.ensure_columns(off, pool)
         cg.generate(off, 10_000, FAR, pool)
         node = cg.solve_lp(off)
-        fresh = _Master(cg.problem, cg.columns, cg.costs).solve(cg.usable(off))
+        fresh = Master(cg.problem, cg.columns, cg.costs).solve(cg.usable(off))
         assert node.value >= 200 - 1e-6 and abs(fresh.value - node.value) < 1e-6
         assert all(cg.columns["A"][i].isdisjoint(off) for (e, i) in node.weights if e == "A")
         _dual_feasible_and_tight(cg, node, cg.usable(off))
@@ -313,7 +306,7 @@ def _pricing_limits(monkeypatch: pytest.MonkeyPatch, clock: WallClock) -> tuple[
             return super().solve(model, *args)
 
     monkeypatch.setattr(cp_model, "CpSolver", Recording)
-    _, proven = _Pricer(read_nrp(TINY), "A", clock=clock).price({}, 1)
+    _, proven = Pricer(read_nrp(TINY), "A", clock=clock).price({}, 1)
     assert proven is not None  # a week of one employee: proven either way
     (limits,) = seen
     return limits
@@ -341,7 +334,7 @@ def test_the_dive_prices_its_rounds_by_the_wall_clocks_pace_only_on_the_wall_clo
     # prices one round a step (fires); on the work clock (reproducible) it keeps
     # `DIVE_ROUNDS` whatever the pace, which differs from run to run (does not).
     # Instance1's converged root (558) is fractional, so the dive takes steps.
-    monkeypatch.setattr(columns_module, "SLOW_ROUND", 0.0)
+    monkeypatch.setattr(dive_module, "SLOW_ROUND", 0.0)
     asked: list[int] = []
     generate_lp = ColumnGeneration.generate
 
@@ -356,6 +349,6 @@ def test_the_dive_prices_its_rounds_by_the_wall_clocks_pace_only_on_the_wall_clo
         lp, _ = cg.generate({}, 10_000, FAR, pool)
         assert abs(lp.value - 558) < 1e-6  # fractional (see above): the dive steps
         monkeypatch.setattr(ColumnGeneration, "generate", spy)
-        roster = cg.dive(lp, FAR, pool)
+        roster = dive(cg, lp, FAR, pool)
     assert roster is not None and validate(p, roster) == []
     assert asked and set(asked) == {rounds}

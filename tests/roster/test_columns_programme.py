@@ -11,23 +11,14 @@ import random
 import numpy as np
 import pytest
 
+import roster.dive as dive_module
 from roster import Assignment, Roster, RosterProblem, schedule_paths, total, validate
 from roster.best_responses import first_roster
 from roster.clock import WorkClock
-from roster.columns import (
-    PROGRAMME_PRICING_DAYS,
-    Column,
-    ColumnGeneration,
-    _best_dive,
-    _columns_of,
-    _fixes_per_step,
-    _heaviest_per_slot,
-    _Lp,
-    _Pricer,
-    _ProgrammePricer,
-    _weekend_partners,
-    generate,
-)
+from roster.columns import PROGRAMME_PRICING_DAYS, ColumnGeneration, _columns_of, generate
+from roster.dive import _fixes_per_step, _heaviest_per_slot, _weekend_partners, best_dive
+from roster.master import Column, Lp
+from roster.pricing import Pricer, ProgrammePricer
 from roster.programme import EmployeeProgramme
 from roster.read_nrp import parse_nrp, read_nrp
 from tests.roster.instances import FAR, bench_nrp
@@ -53,9 +44,9 @@ def test_programme_prices_like_cp_sat_when_no_maximum_binds(seed: int) -> None:
     # duals, and its bound is that same value.
     p = parse_nrp(one_person_week(seed), name="week")
     duals = _random_duals(p, seed)
-    programme = _ProgrammePricer(p, "A")
+    programme = ProgrammePricer(p, "A")
     found, bound = programme.price(duals, seed)
-    exact, proven = _Pricer(p, "A", clock=WorkClock()).price(duals, seed)
+    exact, proven = Pricer(p, "A", clock=WorkClock()).price(duals, seed)
     assert proven is not None and bound is not None
     assert found and abs(found[-1][0] - exact[-1][0]) < 1e-6
     assert abs(bound - proven) < 1e-3
@@ -71,8 +62,8 @@ def test_a_binding_maximum_gives_a_bound_below_the_optimum_and_legal_columns(
     # proven minimum but never above it; every column it reports keeps the maximum.
     p = parse_nrp(one_person_week(seed, max_d=2), name="week")
     duals = _random_duals(p, seed)
-    found, bound = _ProgrammePricer(p, "A").price(duals, seed)
-    _, proven = _Pricer(p, "A", clock=WorkClock()).price(duals, seed)
+    found, bound = ProgrammePricer(p, "A").price(duals, seed)
+    _, proven = Pricer(p, "A", clock=WorkClock()).price(duals, seed)
     assert proven is not None and bound is not None
     # (CP-SAT's proven value allows a few millionths for its rounded duals)
     assert bound <= proven + 1e-5
@@ -85,7 +76,7 @@ def test_a_binding_maximum_gives_a_bound_below_the_optimum_and_legal_columns(
 def test_a_forced_assignment_is_kept_and_a_forbidden_one_avoided() -> None:
     p = parse_nrp(one_person_week(0), name="week")
     duals = _random_duals(p, 0)
-    pricer = _ProgrammePricer(p, "A")
+    pricer = ProgrammePricer(p, "A")
     found, _ = pricer.price(duals, 0, {("A", 0, "L", "ward"): True})
     assert found and all(("A", 0, "L", "ward") in column for _, column, _ in found)
     found, _ = pricer.price(duals, 0, {("A", 0, "L", "ward"): False})
@@ -98,7 +89,7 @@ def test_column_generation_by_the_programme_bounds_instance1_by_its_root() -> No
     # is valid, at most the LP (558) and at most the optimum, and the dive's roster legal.
     p = bench_nrp("Instance1")
     cg = ColumnGeneration(p, num_workers=1, seed=1, programme=True)
-    assert all(isinstance(pricer, _ProgrammePricer) for pricer in cg.pricers.values())
+    assert all(isinstance(pricer, ProgrammePricer) for pricer in cg.pricers.values())
     result = generate(
         p, time_limit=NO_LIMIT, root_share=0.5, seed=1, programme=True, clock=WorkClock()
     )
@@ -113,12 +104,12 @@ def test_the_programme_prices_long_horizons_by_default_and_cp_sat_short_ones() -
     # be asked for.
     long = generated_nrp(weeks=PROGRAMME_PRICING_DAYS // 7, staff=2)
     assert all(
-        isinstance(pricer, _ProgrammePricer) for pricer in ColumnGeneration(long).pricers.values()
+        isinstance(pricer, ProgrammePricer) for pricer in ColumnGeneration(long).pricers.values()
     )
     short = bench_nrp("Instance1")
-    assert all(isinstance(pricer, _Pricer) for pricer in ColumnGeneration(short).pricers.values())
+    assert all(isinstance(pricer, Pricer) for pricer in ColumnGeneration(short).pricers.values())
     assert all(
-        isinstance(pricer, _Pricer)
+        isinstance(pricer, Pricer)
         for pricer in ColumnGeneration(long, programme=False).pricers.values()
     )
 
@@ -133,18 +124,18 @@ def test_a_gap_left_by_the_programme_is_closed_by_cp_sat_when_exact(
     monkeypatch.setattr(schedule_paths, "SMALL_MAXIMUM", 0)
     capped = parse_nrp(one_person_week(1, max_d=2), name="week")
     duals = _random_duals(capped, 1)
-    pricer = _ProgrammePricer(capped, "A")
+    pricer = ProgrammePricer(capped, "A")
     _, relaxed = pricer.price(duals, 1)
     # the programme is deterministic: at these duals its prices leave the gap, always
     assert not pricer.tight
     found, bound = pricer.price(duals, 1, None, True)
-    _, proven = _Pricer(capped, "A", clock=WorkClock()).price(duals, 1)
+    _, proven = Pricer(capped, "A", clock=WorkClock()).price(duals, 1)
     assert pricer.fallback is not None and pricer.tight
     assert proven is not None and relaxed is not None and bound is not None
     assert relaxed <= bound and abs(bound - proven) < 1e-5
     assert abs(found[-1][0] - proven) < 1e-5
     free = parse_nrp(one_person_week(1), name="week")
-    tight = _ProgrammePricer(free, "A")
+    tight = ProgrammePricer(free, "A")
     tight.price(_random_duals(free, 1), 1, None, True)
     assert tight.tight and tight.fallback is None
 
@@ -156,9 +147,9 @@ def test_a_small_maximum_is_counted_and_priced_exactly(seed: int) -> None:
     # bound that same value, with no CP-SAT fallback; every column keeps the cap.
     p = parse_nrp(one_person_week(seed, max_d=2), name="week")
     duals = {key: value + 60 for key, value in _random_duals(p, seed).items()}
-    pricer = _ProgrammePricer(p, "A")
+    pricer = ProgrammePricer(p, "A")
     found, bound = pricer.price(duals, seed)
-    _, proven = _Pricer(p, "A", clock=WorkClock()).price(duals, seed)
+    _, proven = Pricer(p, "A", clock=WorkClock()).price(duals, seed)
     counted = pricer.programme.counted()
     assert counted is not None and counted.dims == [2]
     assert proven is not None and bound is not None
@@ -177,9 +168,9 @@ def test_weekends_at_a_small_maximum_are_counted_and_priced_exactly(seed: int) -
     p = generated_nrp(weeks=4, staff=1, max_weekends=1)
     rng = random.Random(seed)
     duals = {(c.case, c.day, c.shift): float(rng.randrange(50, 150)) for c in p.cover}
-    pricer = _ProgrammePricer(p, "E0")
+    pricer = ProgrammePricer(p, "E0")
     found, bound = pricer.price(duals, seed)
-    _, proven = _Pricer(p, "E0", clock=WorkClock()).price(duals, seed)
+    _, proven = Pricer(p, "E0", clock=WorkClock()).price(duals, seed)
     counted = pricer.programme.counted()
     assert counted is not None and counted.weekend_dim >= 0
     assert proven is not None and bound is not None
@@ -199,9 +190,9 @@ def test_a_maximum_above_the_small_ones_is_still_priced(monkeypatch: pytest.Monk
     monkeypatch.setattr(schedule_paths, "SMALL_MAXIMUM", 1)
     p = parse_nrp(one_person_week(1, max_d=2), name="week")
     duals = _random_duals(p, 1)
-    pricer = _ProgrammePricer(p, "A")
+    pricer = ProgrammePricer(p, "A")
     _, bound = pricer.price(duals, 1)
-    _, proven = _Pricer(p, "A", clock=WorkClock()).price(duals, 1)
+    _, proven = Pricer(p, "A", clock=WorkClock()).price(duals, 1)
     assert pricer.programme.counted() is None
     assert proven is not None and bound is not None and bound <= proven + 1e-5
 
@@ -332,8 +323,10 @@ def test_a_weekend_day_fixed_takes_the_heaviest_of_its_other_day_along() -> None
     assert _weekend_partners(step, open_, forced, partner_day) == {("A", 6, "D", "ward"): True}
 
 
-def _dives(rosters: list[Roster], lp_short: float) -> tuple[Roster | None, list[bool]]:
-    """`_best_dive` on TINY with dives that return `rosters` in turn, from a root LP
+def _dives(
+    monkeypatch: pytest.MonkeyPatch, rosters: list[Roster], lp_short: float
+) -> tuple[Roster | None, list[bool]]:
+    """`best_dive` on TINY with dives that return `rosters` in turn, from a root LP
     `lp_short` persons short: the roster kept and each dive's `weekends_first`."""
     p = read_nrp(TINY)
     given = iter(rosters)
@@ -344,12 +337,13 @@ def _dives(rosters: list[Roster], lp_short: float) -> tuple[Roster | None, list[
             self.problem = p
             self.demands = {(c.case, c.day, c.shift): c for c in p.cover}
 
-        def dive(self, lp: object, deadline: float, pool: object, weekends_first: bool) -> Roster:
-            asked.append(weekends_first)
-            return next(given)
+    def dive(cg: object, lp: object, deadline: float, pool: object, weekends_first: bool) -> Roster:
+        asked.append(weekends_first)
+        return next(given)
 
-    root = _Lp(0.0, {}, {}, {}, under=lp_short, under_cost=100 * lp_short)
-    kept = _best_dive(Dives(), root, FAR, None, dives=len(rosters))  # type: ignore[arg-type]
+    monkeypatch.setattr(dive_module, "dive", dive)
+    root = Lp(0.0, {}, {}, {}, under=lp_short, under_cost=100 * lp_short)
+    kept = best_dive(Dives(), root, FAR, None, dives=len(rosters))  # type: ignore[arg-type]
     return kept, asked
 
 
@@ -359,20 +353,24 @@ EMPTY: Roster = ()
 ONE_SHIFT: Roster = (Assignment(0, "D", "ward", "A"),)
 
 
-def test_the_best_of_several_dives_is_kept_and_every_other_fixes_weekends_first() -> None:
+def test_the_best_of_several_dives_is_kept_and_every_other_fixes_weekends_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # a root LP 1 person short: dives 10 and 9 short leave more than
     # `DIVE_AGAIN_SHORT` (1) more short, so all three dive; the second is the cheapest
     p = read_nrp(TINY)
     assert (total(p, EMPTY), total(p, ONE_SHIFT)) == (1005, 905)
-    kept, asked = _dives([EMPTY, ONE_SHIFT, EMPTY], lp_short=1.0)
+    kept, asked = _dives(monkeypatch, [EMPTY, ONE_SHIFT, EMPTY], lp_short=1.0)
     assert asked == [False, True, False]
     assert kept == ONE_SHIFT
 
 
-def test_no_further_dive_once_one_is_about_as_short_as_the_root_lp() -> None:
+def test_no_further_dive_once_one_is_about_as_short_as_the_root_lp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # a root LP 8.5 persons short (9 whole): the first dive, 9 short, is within
     # `DIVE_AGAIN_SHORT` of it, so it is the only one
-    kept, asked = _dives([ONE_SHIFT, EMPTY], lp_short=8.5)
+    kept, asked = _dives(monkeypatch, [ONE_SHIFT, EMPTY], lp_short=8.5)
     assert asked == [False]
     assert kept == ONE_SHIFT
 
