@@ -394,21 +394,15 @@ def _solve_nrp(
     # only bound the long horizons' and the big pool's paths report
     bound_limit = min(cover_bound.MAX_SECONDS, time_limit * COVER_BOUND_SHARE)
     given += bound_limit
-    floor = cover_bound.cover_bound(problem, bound_limit, clock=clock)
-    floor_source = BOUND_ON_COVER
-    if floor is not None:
-        bounds.append(floor)
+    on_cover = cover_bound.cover_bound(problem, bound_limit, clock=clock)
+    floor = None if on_cover is None else KnownBound(on_cover, BOUND_ON_COVER)
     if _long_horizon(problem):
         weekend_limit = time_limit * WEEKEND_BOUND_SHARE
         if weekend_plan.worth_bounding(problem, weekend_limit):
             # the plan itself is not used here (a first roster held to it was no
             # better: `WEEKEND_PLAN_SHARE`), its bound is
             given += weekend_limit
-            weekends = weekend_plan.plan_weekends(problem, weekend_limit, seed=seed)
-            weekend_bound = None if weekends is None else weekends.bound
-            if weekend_bound is not None and (floor is None or weekend_bound > floor):
-                bounds.append(weekend_bound)
-                floor, floor_source = weekend_bound, BOUND_ON_WEEKENDS
+            floor = _raised_by(floor, weekend_plan.plan_weekends(problem, weekend_limit, seed))
         # each employee's best schedule by dynamic programme: in seconds, where column
         # generation's CP-SAT pricing of a half-year schedule does not converge and a
         # cover-only CP-SAT search of the whole model found 182,366 for Instance20 in
@@ -421,7 +415,7 @@ def _solve_nrp(
             seed=seed,
             parameters=dataclasses.replace(params, decompose=True),
             dp_share=LONG_HORIZON_START_SHARE,
-            known_bound=None if floor is None else KnownBound(floor, floor_source),
+            known_bound=floor,
         )
         if result.found:
             return dataclasses.replace(result, seconds=deadline.elapsed())
@@ -441,11 +435,7 @@ def _solve_nrp(
             plan_limit = remaining() * WEEKEND_PLAN_SHARE
             given += plan_limit
             weekends = weekend_plan.plan_weekends(problem, plan_limit, seed=seed)
-            weekend_bound = None if weekends is None else weekends.bound
-            if weekend_bound is not None and (floor is None or weekend_bound > floor):
-                # Instance13: 1,151 against the capacities' 317
-                bounds.append(weekend_bound)
-                floor, floor_source = weekend_bound, BOUND_ON_WEEKENDS
+            floor = _raised_by(floor, weekends)  # Instance13: 1,151 against 317
         pool_start = best_responses.first_roster(
             problem,
             time.perf_counter() + remaining() * POOL_START_SHARE,
@@ -457,9 +447,9 @@ def _solve_nrp(
         if pool_start is not None and groups.worth_grouping(problem, POOL_GROUP_SLOTS):
             # Instance13 from 5,155: 3,687 after 45 s of groups of 17, where column
             # generation and the whole model's search left it as it was
-            return improve_by_groups(
-                problem, pool_start, deadline, seed, params, floor, floor_source
-            )
+            return improve_by_groups(problem, pool_start, deadline, seed, params, floor)
+    if floor is not None:
+        bounds.append(floor.value)  # the capacities' or, where higher, the weekends'
     if columns.applicable(problem) and not starts:
         # of the time left: a long horizon's programme may have used some
         plan = column_plan(problem)
@@ -552,8 +542,7 @@ def improve_by_groups(
     deadline: Deadline,
     seed: int,
     params: SearchParameters,
-    floor: int | None = None,
-    floor_source: str = BOUND_ON_COVER,
+    floor: KnownBound | None = None,
 ) -> RosterResult:
     """A big pool's roster: the employee-group LNS (`roster.groups`, groups of
     `POOL_GROUP_SLOTS`) from `start` until `deadline`, each group re-planned over the
@@ -561,8 +550,8 @@ def improve_by_groups(
     column generation and a search of the whole model, which gained nothing on it
     (Instance13, 120 staff: the programme's 5,760 was the answer after 60 s, the root
     LP 2 rounds old, the whole model 9 s to build); groups of 17 from a programme
-    roster of 5,155 reached 3,687 in 45 s. Its bound is `floor`, if any, named by
-    `floor_source`: the weekend programme's (`roster.weekend_plan`: Instance13 1,151
+    roster of 5,155 reached 3,687 in 45 s. Its bound is `floor`, if any: the weekend
+    programme's (`roster.weekend_plan`: Instance13 1,151
     against a best known 1,348) or the capacities' (`roster.cover_bound`: 317); the root
     did not get to one worth reporting (179)."""
     roster, _value, searched = groups.improve(
@@ -580,10 +569,10 @@ def improve_by_groups(
         problem,
         roster,
         seconds=deadline.elapsed(),
-        bound=floor,
+        bound=None if floor is None else floor.value,
         message=(
             f"a big pool: the programme's roster, then {searched} employee groups "
-            "re-solved over the whole horizon; " + ("no bound" if floor is None else floor_source)
+            "re-solved over the whole horizon; " + ("no bound" if floor is None else floor.source)
         ),
     )
 
@@ -615,6 +604,17 @@ def _last_search_parameters(problem: RosterProblem, params: SearchParameters) ->
         lns_subsolve_seconds=LNS_SUBSOLVE_SECONDS,
         lns_initial_fraction=LARGE_FIRST_RUN_SHARE,
     )
+
+
+def _raised_by(
+    floor: KnownBound | None, weekends: weekend_plan.WeekendPlan | None
+) -> KnownBound | None:
+    """`floor` raised to the weekend programme's bound where that is higher."""
+    if weekends is None or weekends.bound is None:
+        return floor
+    if floor is not None and floor.value >= weekends.bound:
+        return floor
+    return KnownBound(weekends.bound, BOUND_ON_WEEKENDS)
 
 
 def raised_bound(result: RosterResult, floor: int | None) -> int | None:
