@@ -138,7 +138,9 @@ POOL_START_SHARE = 0.25
 #: and 1) gave 2,668 and 2,495 with 5 s for the plan, 2,252 and 2,257 with 10 s, 2,564 and
 #: 2,633 with 15 s; whole weekends required in the plan, 2,534 and 2,528. The benchmark,
 #: seeds 0-9 (figures: docs/history/bench_nrp.md): mean 2,291 against main's 2,693 (2,391
-#: with the cover alone in the plan, without the weekend days' requests).
+#: with the cover alone in the plan, without the weekend days' requests). Those figures
+#: are the CP-SAT plan's; HiGHS has planned since session 32, interleaved with the CP-SAT
+#: plan on seeds 0-4: mean 2,465 against 2,587, better on 3 of 5.
 WEEKEND_PLAN_SHARE = 0.17
 #: Share of the time limit at most for the weekend programme's bound on a long horizon
 #: (`weekend_plan.plan_weekends`, when `weekend_plan.worth_bounding`): Instance20 3,980
