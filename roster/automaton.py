@@ -4,22 +4,106 @@ loops over the full automaton (`_rows`, `roster.kernels`), and the automaton min
 with its parallel edges collapsed (`_collapsed`) for the exact ones.
 
 The rules (rotation, runs of work and of days off, with the benchmark's edge rule) are
-the sequence automaton of `roster.model_runs` (`next_state`). Pure: no I/O.
+the sequence automaton (`next_state`); its states reached from the start
+(`reachable_automaton`) are also the CP-SAT model's redundant automaton constraint
+(`roster.model_runs.add_sequence_automaton`). Pure: no I/O.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from roster.model_runs import AutomatonState, next_state
 from roster.problem import Employee, RosterProblem
 
 #: Automaton states beyond which the programme is not worth it (no run limit makes
 #: one state per run length up to the horizon).
 MAX_STATES = 600
+
+#: A state of the sequence automaton: ("start",), ("w", run, last shift, exempt) or
+#: ("o", run, exempt) — see `next_state`.
+AutomatonState = tuple[Any, ...]
+
+
+def run_limits(problem: RosterProblem, employee: Employee) -> tuple[int, int, int]:
+    """The employee's longest run of work, shortest run of work and shortest run of
+    days off, in days (no limit: the horizon, 1 and 1)."""
+    return (
+        problem.max_consecutive_days(employee) or problem.days,
+        employee.min_consecutive_shifts or 1,
+        employee.min_consecutive_days_off or 1,
+    )
+
+
+def next_state(
+    cur: AutomatonState,
+    symbol: int,
+    p: RosterProblem,
+    forbidden: set[tuple[str, str]],
+    max_run: int,
+    min_run: int,
+    min_off: int,
+) -> AutomatonState | None:
+    """Sequence automaton transition on `symbol` (0: a day off, k: shift type k − 1).
+
+    Runs that start on day 0 are exempt from the minimum lengths (the days before the
+    horizon count as worked for runs of work and as off for runs of days off, per the
+    benchmark's edge rule); every state is final (runs reaching the end are exempt)."""
+    shift = None if symbol == 0 else p.shift_types[symbol - 1].id
+    kind = cur[0]
+    if kind == "start":
+        return ("o", 1, True) if shift is None else ("w", 1, shift, True)
+    if kind == "w":
+        _, run, last, exempt = cur
+        if shift is None:
+            return ("o", 1, False) if (exempt or run >= min_run) else None
+        if (last, shift) in forbidden or run + 1 > max_run:
+            return None
+        return ("w", min(run + 1, max(max_run, min_run)), shift, exempt)
+    _, run, exempt = cur
+    if shift is None:
+        return ("o", min(run + 1, min_off), exempt)
+    if not exempt and run < min_off:
+        return None
+    return ("w", 1, shift, False)
+
+
+class SequenceAutomaton(NamedTuple):
+    """The states reached from the start, numbered in the order found (the start is
+    0), and the transitions (from, symbol, to) between them, in the order found."""
+
+    states: list[AutomatonState]
+    transitions: list[tuple[int, int, int]]
+
+
+def reachable_automaton(
+    problem: RosterProblem,
+    employee: Employee,
+    forbidden: set[tuple[str, str]],
+    max_states: int | None = None,
+) -> SequenceAutomaton | None:
+    """The employee's sequence automaton (`next_state`) with `forbidden` (first shift,
+    next day's shift) pairs; None as soon as it has more than `max_states` states."""
+    max_run, min_run, min_off = run_limits(problem, employee)
+    index: dict[AutomatonState, int] = {("start",): 0}
+    transitions: list[tuple[int, int, int]] = []
+    frontier: list[AutomatonState] = [("start",)]
+    while frontier:
+        cur = frontier.pop()
+        for symbol in range(len(problem.shift_types) + 1):
+            nxt = next_state(cur, symbol, problem, forbidden, max_run, min_run, min_off)
+            if nxt is None:
+                continue
+            if nxt not in index:
+                if max_states is not None and len(index) >= max_states:
+                    return None
+                index[nxt] = len(index)
+                frontier.append(nxt)
+            transitions.append((index[cur], symbol, index[nxt]))
+    return SequenceAutomaton(list(index), transitions)
 
 
 @dataclass
@@ -87,31 +171,15 @@ AutomatonCache = dict[tuple[object, ...], _Automaton | None]
 
 def _automaton(problem: RosterProblem, employee: Employee) -> _Automaton | None:
     p = problem
-    shift_index = {s.id: i + 1 for i, s in enumerate(p.shift_types)}
     forbidden = {(s.id, t) for s in p.shift_types for t in s.forbidden_next}
-    max_run = p.max_consecutive_days(employee) or p.days
-    min_run = employee.min_consecutive_shifts or 1
-    min_off = employee.min_consecutive_days_off or 1
-    index: dict[AutomatonState, int] = {("start",): 0}
-    edges: list[tuple[int, int, int]] = []  # from, symbol, to
-    frontier: list[AutomatonState] = [("start",)]
-    while frontier:
-        cur = frontier.pop()
-        for symbol in range(len(p.shift_types) + 1):
-            nxt = next_state(cur, symbol, p, shift_index, forbidden, max_run, min_run, min_off)
-            if nxt is None:
-                continue
-            if nxt not in index:
-                if len(index) >= MAX_STATES:
-                    return None
-                index[nxt] = len(index)
-                frontier.append(nxt)
-            edges.append((index[cur], symbol, index[nxt]))
-    dummy = len(index)
+    reached = reachable_automaton(p, employee, forbidden, MAX_STATES)
+    if reached is None:
+        return None
+    dummy = len(reached.states)
     into = []
     for symbol in range(len(p.shift_types) + 1):
         sources: dict[int, list[int]] = defaultdict(list)
-        for a, s, b in edges:
+        for a, s, b in reached.transitions:
             if s == symbol:
                 sources[b].append(a)
         targets = sorted(sources)
@@ -120,7 +188,7 @@ def _automaton(problem: RosterProblem, employee: Employee) -> _Automaton | None:
         for row, b in enumerate(targets):
             matrix[row, : len(sources[b])] = sources[b]
         into.append((np.array(targets, dtype=np.int32), matrix))
-    return _Automaton(list(index), into)
+    return _Automaton(reached.states, into)
 
 
 @dataclass
@@ -198,4 +266,4 @@ def _collapsed(
     )
 
 
-__all__ = ["AutomatonCache"]
+__all__ = ["AutomatonCache", "SequenceAutomaton", "reachable_automaton", "run_limits"]

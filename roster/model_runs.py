@@ -1,8 +1,8 @@
 """The roster model's rules over runs of days, one documented function per rule, each
 taking the `RosterModel` under construction (as `RosterParts`): maximum and minimum
 consecutive working days, minimum consecutive days off, weekends, consecutive nights,
-and the redundant sequence automaton with its transition (`next_state`, shared with
-`roster.automaton`).
+and the redundant sequence automaton (its states and transitions from
+`roster.automaton`, which the per-employee programme follows too).
 """
 
 from __future__ import annotations
@@ -11,47 +11,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from roster.automaton import reachable_automaton, run_limits
 from roster.model_rules import forbidden_successions
 from roster.model_terms import RosterParts
-from roster.problem import RosterProblem
-
-#: A state of the sequence automaton: ("start",), ("w", run, last shift, exempt) or
-#: ("o", run, exempt) — see `next_state`.
-AutomatonState = tuple[Any, ...]
-
-
-def next_state(
-    cur: AutomatonState,
-    symbol: int,
-    p: RosterProblem,
-    shift_index: dict[str, int],
-    forbidden: set[tuple[str, str]],
-    max_run: int,
-    min_run: int,
-    min_off: int,
-) -> AutomatonState | None:
-    """Sequence automaton transition (see `add_sequence_automaton`).
-
-    Runs that start on day 0 are exempt from the minimum lengths (the days before the
-    horizon count as worked for runs of work and as off for runs of days off, per the
-    benchmark's edge rule); every state is final (runs reaching the end are exempt)."""
-    shift = None if symbol == 0 else p.shift_types[symbol - 1].id
-    kind = cur[0]
-    if kind == "start":
-        return ("o", 1, True) if shift is None else ("w", 1, shift, True)
-    if kind == "w":
-        _, run, last, exempt = cur
-        if shift is None:
-            return ("o", 1, False) if (exempt or run >= min_run) else None
-        if (last, shift) in forbidden or run + 1 > max_run:
-            return None
-        return ("w", min(run + 1, max(max_run, min_run)), shift, exempt)
-    _, run, exempt = cur
-    if shift is None:
-        return ("o", min(run + 1, min_off), exempt)
-    if not exempt and run < min_off:
-        return None
-    return ("w", 1, shift, False)
 
 
 def add_max_consecutive_working_days(rm: RosterParts) -> None:
@@ -125,9 +87,7 @@ def add_sequence_automaton(rm: RosterParts) -> None:
     shift_index = {s.id: i + 1 for i, s in enumerate(p.shift_types)}
     forbidden = {(a, b) for a, b, off in forbidden_successions(rm) if off == 1}
     for e in p.employees:
-        max_run = p.max_consecutive_days(e) or p.days
-        min_run = e.min_consecutive_shifts or 1
-        min_off = e.min_consecutive_days_off or 1
+        max_run, min_run, min_off = run_limits(p, e)
         if max_run >= p.days and min_run <= 1 and min_off <= 1 and not forbidden:
             continue
         symbols = []
@@ -136,27 +96,14 @@ def add_sequence_automaton(rm: RosterParts) -> None:
             sym = m.new_int_var(0, len(p.shift_types), f"sym[{e.id},{d}]")
             m.add(sym == sum(i * v for i, v in lits))
             symbols.append(sym)
-        states: dict[AutomatonState, int] = {}
-
-        def state(key: AutomatonState, states: dict[AutomatonState, int] = states) -> int:
-            return states.setdefault(key, len(states))
-
-        start = state(("start",))
-        transitions = set()
-        # work states: ("w", run, shift, exempt); off states: ("o", run, exempt)
-        frontier = [("start",)]
-        seen = {("start",)}
-        while frontier:
-            cur = frontier.pop()
-            for symbol in range(len(p.shift_types) + 1):
-                nxt = next_state(cur, symbol, p, shift_index, forbidden, max_run, min_run, min_off)
-                if nxt is None:
-                    continue
-                transitions.add((state(cur), symbol, state(nxt)))
-                if nxt not in seen:
-                    seen.add(nxt)
-                    frontier.append(nxt)
-        m.add_automaton(symbols, start, sorted(set(states.values())), sorted(transitions))
+        reached = reachable_automaton(p, e, forbidden)
+        assert reached is not None  # no limit on its states
+        m.add_automaton(
+            symbols,
+            starting_state=0,
+            final_states=range(len(reached.states)),  # runs reaching the end are exempt
+            transition_triples=sorted(reached.transitions),
+        )
 
 
 def _y_by_day(

@@ -3,8 +3,8 @@ built once, solved for many prices, by `roster.best_responses` (`best`) and by c
 generation's pricing (`roster.pricing`, `price`).
 
 An employee's day-to-day rules (rotation, runs of work and of days off, with the
-benchmark's edge rule) are the sequence automaton of `roster.model_runs` (`next_state`;
-`roster.automaton`); their hours are a resource counted in the state (minutes in
+benchmark's edge rule) are the sequence automaton of `roster.automaton` (`next_state`;
+the CP-SAT model's too); their hours are a resource counted in the state (minutes in
 units of the shift lengths' common divisor). A schedule is a path through (day,
 automaton state, minutes), and the best one for a price per (day, shift) is found
 exactly by a dynamic programme (`roster.schedule_paths`), its inner loops compiled by
