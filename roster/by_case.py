@@ -29,7 +29,6 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 
-from roster.bound import team_bound
 from roster.capacities import fairness_coefficient
 from roster.eligibility import speaks, why_not
 from roster.problem import Assignment, Roster, RosterProblem
@@ -43,6 +42,7 @@ from roster.rotation import (
     relieved_rotation,
 )
 from roster.rotation import warm_start as whole_warm_start
+from roster.term_bound import team_bound
 
 #: A case's search: (its problem, its time limit, the roster to start from) → a roster
 #: of that problem, or None when it found none.

@@ -25,11 +25,11 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from roster.bound import team_bound
 from roster.capacities import capacity, fairness_coefficient, may_follow
 from roster.eligibility import Ineligible, speaks, why_not
 from roster.heuristic import _fits, _greedy, _State, greedy
 from roster.problem import Case, CoverDemand, Employee, Roster, RosterProblem
+from roster.term_bound import team_bound
 from roster.validate import evaluate
 
 #: The days between two members' cycles tried: blocks of that many days of one shift
@@ -705,7 +705,7 @@ def warm_start(problem: RosterProblem) -> Roster:
     greedy's is whoever fits first: one case, pool 40, seed 3, 30 s: 408 from the
     rotation (548 for the rest level before the search), 465-480 from the greedy's
     (512). The rotation alone, the greedy not built, when it covers every shift with
-    the fewest people the team's bound allows (`roster.bound.team_bound`): the greedy
+    the fewest people the team's bound allows (`roster.term_bound.team_bound`): the greedy
     could then beat it only on the rhythm, which it builds shift by shift (five cases,
     pool 60: its two runs were a fifth of the warm start's 8 s)."""
     rotated = rotation(problem)
