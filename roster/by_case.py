@@ -12,7 +12,7 @@ different cases, who can trade no shift of either (five cases from a pool of 60 
 at 1,491-1,868 against a bound of 915).
 
 Several cases also start case by case (`warm_start`): each case's own warm start from
-the disjoint teams of `rotation.choose_teams` and a few idle speakers, its team cut by a
+the disjoint teams of `rotation_teams.choose_teams` and a few idle speakers, its team cut by a
 short search of the case alone, is a roster of the whole pool that the team level holds
 without a search when it reaches the team's bound.
 
@@ -29,20 +29,18 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 
-from roster.bound import team_bound
 from roster.capacities import fairness_coefficient
 from roster.eligibility import speaks, why_not
 from roster.problem import Assignment, Roster, RosterProblem
 from roster.rotation import applicable as rotation_applies
 from roster.rotation import (
-    choose_teams,
-    crew_night_peak,
     levels,  # cover, team, the rest of a roster
-    night_crew,
     night_rotation,
     relieved_rotation,
 )
 from roster.rotation import warm_start as whole_warm_start
+from roster.rotation_teams import choose_teams, crew_night_peak, night_crew
+from roster.term_bound import team_bound
 
 #: A case's search: (its problem, its time limit, the roster to start from) → a roster
 #: of that problem, or None when it found none.
@@ -234,7 +232,7 @@ def separate_start(
     problem: RosterProblem, solve_case: CaseSolver | None = None, seconds: float = 0.0
 ) -> Roster | None:
     """The cases' warm starts side by side: each case alone (`case_problem`), staffed
-    from the team `rotation.choose_teams` gives it (disjoint, the scarcest language
+    from the team `rotation_teams.choose_teams` gives it (disjoint, the scarcest language
     first, those who take every shift type first) and up to `SPARES_PER_CASE` of the
     speakers no team took, none shared; a lone case rotates even with a member who
     takes no nights (the greedy hands them on), which several cases in one model do
@@ -276,7 +274,7 @@ class NightCrew:
 
 def lowest_night_crew(sub: RosterProblem) -> NightCrew | None:
     """A lone case's crew of its team's bound with the lowest night peak
-    (`rotation.night_crew`), with that peak (`crew_night_peak`); None when none."""
+    (`rotation_teams.night_crew`), with that peak (`crew_night_peak`); None when none."""
     case = sub.cases[0].id
     crew = night_crew(sub, case, list(sub.employees), team_bound(sub))
     if crew is None:

@@ -1,6 +1,6 @@
 """The night or weekend peak of several cases, bounded by who can staff which case.
 
-`roster.bound` bounds a peak (the highest contract-relative count of nights, or of
+`roster.term_bound` bounds a peak (the highest contract-relative count of nights, or of
 weekend shifts) per case: each case's counted shifts that need its language, spread
 over all its speakers. Several cases from one pool share their speakers, and the team
 level caps how many (consultant, case) memberships there are: five cases, pool 60, seed

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from roster import solve
-from roster.bound import lexicographic_bound, quality_bound, team_bound
+from roster.bound import lexicographic_bound, quality_bound
 from roster.examples import dognindsats_problem
 from roster.model import RosterModel
 from roster.model_terms import LEVEL_CHANGES, LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
@@ -22,6 +22,7 @@ from roster.parameters import SearchParameters
 from roster.problem import Case, CoverDemand, Employee, ObjectiveWeights, RosterProblem
 from roster.result import RosterResult, StageResult
 from roster.stages import _floors, hold_lower_levels
+from roster.term_bound import team_bound
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, D, problem, rules
 

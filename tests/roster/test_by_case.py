@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from roster import solve
-from roster.bound import team_bound
 from roster.by_case import (
     CaseSolver,
     _at_team_bound,
@@ -33,6 +32,7 @@ from roster.model_terms import LEVEL_TEAM
 from roster.problem import Assignment, Case, Employee, ObjectiveWeights, Roster, RosterProblem
 from roster.rotation import levels, relieved_rotation, rotation
 from roster.rotation import warm_start as whole_warm_start
+from roster.term_bound import team_bound
 from roster.validate import evaluate, validate
 from solving.status import SolveStatus
 from tests.roster.instances import COVER_ONLY, REPRODUCIBLE, D, E, N, problem, rules

@@ -9,15 +9,12 @@ import dataclasses
 import pytest
 
 import roster.bound
-from roster.bound import (
-    _faces_and_night_peak,
-    _faces_by_case_and_night_peak,
-    _peak,
-    _steps,
-    quality_bound,
-)
+import roster.faces_nights_bound
+from roster.bound import quality_bound
+from roster.faces_nights_bound import _faces_and_night_peak, _faces_by_case_and_night_peak, _steps
 from roster.joint_bound import FacesUnderNightPeak, faces_and_night_spread, joint_bound
 from roster.problem import Case, RosterProblem
+from roster.term_bound import _peak
 from tests.roster.test_bound import faces_and_nights, proven
 
 pytestmark = pytest.mark.usefixtures("no_wall_guard")
@@ -143,7 +140,7 @@ def test_peaks_past_the_limit_count_only_their_fewest_faces(
     # the twins, team 10, with no peak tried past the night peak's bound 40: each case's
     # per-type bound is 6 faces (two people a type, no one holding 9 of 14), and the
     # next peak a coefficient divides is 48 (12 × 4): 24 + 48, below 36 + 40
-    monkeypatch.setattr(roster.bound, "MAX_PEAKS_BY_CASE", 0)
+    monkeypatch.setattr(roster.faces_nights_bound, "MAX_PEAKS_BY_CASE", 0)
     p = twin_cases(faces_and_nights(6, 2))
     assert _faces_by_case_and_night_peak(p, 0, 10, False, 40) == (24, 48)
 

@@ -79,6 +79,6 @@ def test_one_case_is_left_to_the_per_case_bound(monkeypatch: pytest.MonkeyPatch)
     def unused(*args: object) -> None:
         raise AssertionError("the crews relaxation ran for one case")
 
-    monkeypatch.setattr("roster.bound.crews_peak", unused)
+    monkeypatch.setattr("roster.term_bound.crews_peak", unused)
     p = dognindsats_problem(cases=1, pool_size=6, weeks=1, seed=0)
     assert quality_bound(p, team_members=6).night_spread > 0

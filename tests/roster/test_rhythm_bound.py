@@ -13,11 +13,12 @@ import dataclasses
 import pytest
 
 from roster import solve
-from roster.bound import QualityBound, _blocks, quality_bound
+from roster.bound import QualityBound, quality_bound
 from roster.examples import dognindsats_problem
 from roster.problem import Case, Employee, ObjectiveWeights, RosterProblem
 from roster.rhythm_bound import RhythmPrices, rhythm_bound
 from roster.rhythm_kernel import _breaks_weekly_rest
+from roster.term_bound import _blocks
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, problem, rules
 

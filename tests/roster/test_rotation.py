@@ -21,22 +21,16 @@ from roster.problem import (
     RosterProblem,
 )
 from roster.rotation import (
-    _interchangeable,
-    _within_hours,
     applicable,
-    balance_weekends,
-    choose_teams,
-    cycles,
     levels,
-    night_crew,
-    night_peak,
     night_rotation,
-    relief_plan,
     relieved_rotation,
     rotation,
-    rotation_plan,
     warm_start,
 )
+from roster.rotation_cycles import _within_hours, balance_weekends, cycles
+from roster.rotation_plans import relief_plan, rotation_plan
+from roster.rotation_teams import _interchangeable, choose_teams, night_crew, night_peak
 from roster.stages import _configure
 from roster.templates import template
 from roster.validate import evaluate, validate
