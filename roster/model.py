@@ -24,28 +24,17 @@ from roster import model_rules, model_runs, model_terms
 from roster.clock import WallClock
 from roster.eligibility import why_not
 from roster.lns import sub_model
-from roster.model_terms import RepairWeights, Term
+from roster.model_terms import RepairWeights, RosterParts, Term
 from roster.problem import Roster, RosterProblem
 
 Key = tuple[str, int, str, str]  # employee, day, shift, case
 
 
-class RosterModel:
+class RosterModel(RosterParts):
     """Builds the CP-SAT model of a `RosterProblem`.
 
     `reference`: a published roster to stay close to (repair); adds the change terms.
     """
-
-    # filled by the rules and terms (`roster.model_rules`, `model_runs`, `model_terms`)
-    under: dict[tuple[str, int, str], cp_model.IntVar]
-    over: dict[tuple[str, int, str], cp_model.IntVar]
-    missing_language: dict[tuple[str, int, str], cp_model.IntVar]
-    missing_gender: dict[tuple[str, int, str], cp_model.IntVar]
-    minutes: dict[str, cp_model.LinearExpr]
-    weekend: dict[tuple[str, int], cp_model.IntVar]
-    in_team: dict[tuple[str, str], cp_model.IntVar]
-    unmet_requests: list[tuple[str, int, cp_model.IntVar]]
-    forced_changes: int
 
     def __init__(
         self,
@@ -58,7 +47,7 @@ class RosterModel:
         self.model = cp_model.CpModel()
         self.reference = reference
         self.repair_weights = repair_weights or RepairWeights()
-        self.terms: dict[str, Term] = {}
+        self.terms = {}
         # the build makes millions of small objects and no cyclic garbage: the cyclic
         # collector's passes over them took half of a 364-day build (Instance22: 34 s
         # with it, 17.5 s without, on the loaded 2-core machine)
@@ -134,19 +123,6 @@ class RosterModel:
                 self.work[day_key] = day_vars[0]
             else:
                 self.work[day_key] = m.new_bool_var(f"work[{day_key}]")
-
-    def y_lit(self, employee: str, day: int, shift: str) -> cp_model.IntVar:
-        return self.y.get((employee, day, shift), self.false)
-
-    def work_lit(self, employee: str, day: int) -> cp_model.IntVar:
-        if not 0 <= day < self.problem.days:
-            return self.false
-        return self.work.get((employee, day), self.false)
-
-    def term(self, name: str, level: int) -> Term:
-        if name not in self.terms:
-            self.terms[name] = Term(name, level)
-        return self.terms[name]
 
     # ------------------------------------------------------------ helpers
     def level_expressions(self) -> dict[int, cp_model.LinearExpr]:

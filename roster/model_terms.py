@@ -6,7 +6,7 @@ Terms are collected per priority level (`LEVEL_*`); `solve.py` optimises the lev
 after the other or as one weighted sum (see `ObjectiveWeights`). The hard rules are in
 `roster.model_rules` and `roster.model_runs`; `RosterModel` (`roster.model`) builds them
 in order. They see the model as `RosterParts`, so that none of them imports
-`roster.model` (no import cycle).
+`roster.model` (no import cycle): the model is a `RosterParts`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from ortools.sat.python import cp_model
 
@@ -69,14 +68,17 @@ class RepairWeights:
         return self.notice.change_weight(self.changed_assignment, notice)
 
 
-class RosterParts(Protocol):
-    """What the rule and term functions use of a `RosterModel` (`roster.model`): its
-    problem, CP-SAT model and variables, and the tables the rules fill for its users."""
+class RosterParts:
+    """What the rule and term functions use of a `RosterModel` (`roster.model`, which is
+    one): its problem, CP-SAT model and variables, the tables the rules fill for its
+    users, and the literals and terms they read and add to. A base class here rather
+    than the model itself, which imports the rule modules."""
 
     problem: RosterProblem
     model: cp_model.CpModel
     reference: Roster | None
     repair_weights: RepairWeights
+    terms: dict[str, Term]
     false: cp_model.IntVar
     x: dict[tuple[str, int, str, str], cp_model.IntVar]
     y: dict[tuple[str, int, str], cp_model.IntVar]
@@ -94,11 +96,18 @@ class RosterParts(Protocol):
     unmet_requests: list[tuple[str, int, cp_model.IntVar]]
     forced_changes: int
 
-    def y_lit(self, employee: str, day: int, shift: str) -> cp_model.IntVar: ...
+    def y_lit(self, employee: str, day: int, shift: str) -> cp_model.IntVar:
+        return self.y.get((employee, day, shift), self.false)
 
-    def work_lit(self, employee: str, day: int) -> cp_model.IntVar: ...
+    def work_lit(self, employee: str, day: int) -> cp_model.IntVar:
+        if not 0 <= day < self.problem.days:
+            return self.false
+        return self.work.get((employee, day), self.false)
 
-    def term(self, name: str, level: int) -> Term: ...
+    def term(self, name: str, level: int) -> Term:
+        if name not in self.terms:
+            self.terms[name] = Term(name, level)
+        return self.terms[name]
 
 
 def add_team(rm: RosterParts) -> None:
