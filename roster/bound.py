@@ -23,7 +23,7 @@ every roster obeys:
   the two terms' sum. For one case, the counts relaxation of `roster.joint_bound`
   adds everyone's hours (20 + 120 → 22 + 120) when it is higher; for several cases
   with their cover met, the same relaxation case by case under the pool's night peak
-  (`_faces_by_case_and_night_peak`: five cases, pool 60, 80 + 156 → 90 + 156);
+  (`faces_by_case_and_night_peak`: five cases, pool 60, 80 + 156 → 90 + 156);
 - blocks and isolated shifts together (`roster.rhythm_bound`): a Lagrangian bound of
   the cover and team rows, each consultant priced by a dynamic programme over their
   days with the rest rules, where higher than the blocks' own bound (one case, pool
@@ -51,12 +51,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from roster.faces_nights_bound import _faces_and_night_peak, _faces_by_case_and_night_peak
+from roster.faces_nights_bound import faces_and_night_peak, faces_by_case_and_night_peak
 from roster.joint_bound import faces_and_night_spread
 from roster.model_terms import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import RosterProblem
 from roster.rhythm_bound import rhythm_bound
-from roster.term_bound import _blocks, _faces, _peak, team_bound
+from roster.term_bound import blocks_bound, faces_bound, spread_peak, team_bound
 
 #: The value `roster.rhythm_bound`'s steps aim at, over the blocks' own bound (one case
 #: and five cases: 1.3 reached 116-117 and 581, 1.15 and none 114-116 and 572-582).
@@ -97,29 +97,29 @@ def quality_bound(
     shifts also by `roster.rhythm_bound`."""
     p, w = problem, problem.weights
     missing, team, met = missing_shifts, team_members, languages_met
-    faces = _faces(p, missing, met) if w.face_per_time_of_day else 0
-    night = _peak(p, lambda d, s: s.night, missing, team, met) if w.night_spread else 0
+    faces = faces_bound(p, missing, met) if w.face_per_time_of_day else 0
+    night = spread_peak(p, lambda d, s: s.night, missing, team, met) if w.night_spread else 0
     if faces and night:
         lowest = night
-        faces, night = _faces_and_night_peak(p, missing, team, met, lowest)
+        faces, night = faces_and_night_peak(p, missing, team, met, lowest)
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
         if len(p.cases) == 1:
             # the counts relaxation (`roster.joint_bound`, built on the same
             # capacities) adds the hours: one case, pool 40, 20 + 120 → 22 + 120. With
             # several cases CP-SAT does not prove it in seconds (five cases: not in 10
             # s; with shifts missing, none in its 0.5 work units, about 1 s a call), so
-            # there it runs case by case (`_faces_by_case_and_night_peak`), with the
+            # there it runs case by case (`faces_by_case_and_night_peak`), with the
             # cover met
             joint = faces_and_night_spread(p, missing, team, met)
             if joint is not None and sum(joint) > faces + night:
                 faces, night = joint
         elif not missing:
-            by_case = _faces_by_case_and_night_peak(p, missing, team, met, lowest)
+            by_case = faces_by_case_and_night_peak(p, missing, team, met, lowest)
             if sum(by_case) > faces + night:
                 faces, night = by_case
     else:
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
-    blocks = w.block * _blocks(p, missing) if w.block else 0
+    blocks = w.block * blocks_bound(p, missing) if w.block else 0
     isolated = 0
     if rhythm and (w.block or w.isolated_shift):
         # the target only sets the steps' length: a value above the bound
@@ -134,7 +134,7 @@ def quality_bound(
         faces=faces,
         night_spread=night,
         weekend_spread=w.weekend_spread
-        * _peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
+        * spread_peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
         if w.weekend_spread
         else 0,
     )

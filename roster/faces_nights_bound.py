@@ -3,9 +3,9 @@ night peak caps everyone's nights, so more people share them, each with a night 
 and when the team is too small for any member to work nights only, each of them has a
 day or evening face too.
 
-- `_faces_and_night_peak`: over the pool's capacities per shift type (`_FacesAtPeak`),
+- `faces_and_night_peak`: over the pool's capacities per shift type (`_FacesAtPeak`),
   the (faces, peak) of least weighted sum over the peaks a roster may have;
-- `_faces_by_case_and_night_peak`: for several cases with their cover met, each case's
+- `faces_by_case_and_night_peak`: for several cases with their cover met, each case's
   faces under the pool's peak from the counts relaxation of the case alone
   (`roster.joint_bound.FacesUnderNightPeak`), the peaks between probed by halving
   (`_steps`).
@@ -23,14 +23,14 @@ from roster.capacities import capacity, fairness_coefficient, spoken_days
 from roster.eligibility import speaks
 from roster.joint_bound import FacesUnderNightPeak
 from roster.problem import Case, Employee, RosterProblem
-from roster.term_bound import _demanded, _faces, _fewest_holding, _team_per_case
+from roster.term_bound import demanded, faces_bound, fewest_holding, team_per_case
 
 #: The most night peaks past the lowest at which each case's faces are bounded
-#: (`_faces_by_case_and_night_peak`), five relaxations each (five cases, pool 60: 2-4).
+#: (`faces_by_case_and_night_peak`), five relaxations each (five cases, pool 60: 2-4).
 MAX_PEAKS_BY_CASE = 6
 
 
-def _faces_and_night_peak(
+def faces_and_night_peak(
     p: RosterProblem, missing: int, team_members: int | None, languages_met: bool, lowest: int
 ) -> tuple[int, int]:
     """Faces and night peak together, at least `lowest` (the night peak's own bound):
@@ -43,7 +43,7 @@ def _faces_and_night_peak(
     w = p.weights
     faces_at = _FacesAtPeak(p, missing, team_members, languages_met)
     best = (faces_at(lowest), lowest)
-    fewest_faces = _faces(p, missing, languages_met)
+    fewest_faces = faces_bound(p, missing, languages_met)
     stop = lowest + math.ceil(w.face_per_time_of_day * (best[0] - fewest_faces) / w.night_spread)
     peaks = {
         k * coef
@@ -59,7 +59,7 @@ def _faces_and_night_peak(
     return best
 
 
-def _faces_by_case_and_night_peak(
+def faces_by_case_and_night_peak(
     p: RosterProblem, missing: int, team_members: int | None, languages_met: bool, lowest: int
 ) -> tuple[int, int]:
     """Weighted faces and night spread of several cases, at least `lowest` the night
@@ -75,7 +75,7 @@ def _faces_by_case_and_night_peak(
     divides it (`_steps`); a peak whose night spread alone, with every case at its
     fewest faces, costs no less than the lowest peak's sum cannot do better."""
     w = p.weights
-    per_case_team = _team_per_case(p, missing)
+    per_case_team = team_per_case(p, missing)
 
     alone = {
         case.id: dataclasses.replace(
@@ -94,7 +94,7 @@ def _faces_by_case_and_night_peak(
     # a case's faces under any peak are at least its per-type bound (no relaxation to
     # solve for it)
     fewest = {
-        case.id: w.face_per_time_of_day * _faces(alone[case.id], missing, languages_met)
+        case.id: w.face_per_time_of_day * faces_bound(alone[case.id], missing, languages_met)
         for case in p.cases
     }
     at_lowest = {case.id: faces_of[case.id](lowest) for case in p.cases}
@@ -157,10 +157,10 @@ class _FacesAtPeak:
     ) -> None:
         self.p, self.missing, self.team = p, missing, team_members
         self.spoken = spoken_days(p) if languages_met else {}
-        self.demanded = _demanded(p)
+        self.demanded = demanded(p)
         self.coef = {e.id: fairness_coefficient(e) for e in p.employees}
         self.coefficients = {c for c in self.coef.values() if c}
-        self.per_case_team = _team_per_case(p, missing)
+        self.per_case_team = team_per_case(p, missing)
         self.caps: dict[tuple[str, str, bool], list[tuple[str, int]]] = {}
         for (case_id, sid), per_day in self.demanded.items():
             for spoken in (False, True):
@@ -194,14 +194,14 @@ class _FacesAtPeak:
                     self._capped(e, c, peak) if night else c
                     for e, c in self.caps[(case_id, sid, False)]
                 ]
-                fewest = _fewest_holding(caps, needed)
+                fewest = fewest_holding(caps, needed)
                 language_days = self.spoken.get((case_id, sid), set())
                 if language_days:
                     caps = [
                         self._capped(e, c, peak) if night else c
                         for e, c in self.caps[(case_id, sid, True)]
                     ]
-                    fewest = max(fewest, _fewest_holding(caps, len(language_days)))
+                    fewest = max(fewest, fewest_holding(caps, len(language_days)))
                 if night:
                     night_people = max(night_people, fewest)
                     total += fewest

@@ -1,7 +1,7 @@
 """Faces and night spread bounded together by a relaxation that knows everyone's hours.
 
 `roster.faces_nights_bound` bounds faces and the night peak together by capacities per shift type
-(`_faces_and_night_peak`), each person's types apart. A roster has to fit them into one
+(`faces_and_night_peak`), each person's types apart. A roster has to fit them into one
 person's hours: with a team of five covering 3x8 for 8 weeks, nights at the night
 peak's bound (12 each) leave those who work nights and days too few hours for the
 days, so some member works all three types, one face more (20 + 120 → 22 + 120).

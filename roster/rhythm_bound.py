@@ -1,7 +1,7 @@
 """A Lagrangian lower bound of the rhythm terms (blocks and isolated shifts together),
 each consultant priced by a dynamic programme over days (`roster.rhythm_kernel`).
 
-The per-term blocks bound (`roster.term_bound._blocks`) counts runs per shift type, as if
+The per-term blocks bound (`roster.term_bound.blocks_bound`) counts runs per shift type, as if
 each type had its own people. A roster's consultants work several types, with days off
 and weekly rests between their runs, and a team held at its size must work nearly
 full hours: five people on one case's 168 shifts in 8 weeks. Relaxing the rows that tie

@@ -32,8 +32,8 @@ from roster.eligibility import speaks
 from roster.heuristic import _greedy, greedy
 from roster.problem import Employee, Roster, RosterProblem
 from roster.rotation_cycles import Cycle, cycles
-from roster.rotation_plans import Plan, _plan, relief_plan
-from roster.rotation_teams import _interchangeable, _takes_every_type, choose_teams
+from roster.rotation_plans import Plan, plans_together, relief_plan
+from roster.rotation_teams import choose_teams, interchangeable, takes_every_type
 from roster.term_bound import team_bound
 from roster.validate import evaluate
 
@@ -69,7 +69,7 @@ def levels(problem: RosterProblem, roster: Roster) -> tuple[int, int, int]:
 
 def rotation(problem: RosterProblem) -> Roster | None:
     """The best repaired rotation, or None when none applies. Each case whose team
-    can rotate (`_interchangeable`) rotates on its own cycle, one for each team size;
+    can rotate (`interchangeable`) rotates on its own cycle, one for each team size;
     the other cases are left to the greedy, which fills them from the rest of the pool
     around the rotating teams (five cases, pool 60: a member who cannot take some shift
     type, or lacks the family's language, would break the rotation on every cycle)."""
@@ -78,7 +78,7 @@ def rotation(problem: RosterProblem) -> Roster | None:
     teams = {
         c: m
         for c, m in choose_teams(problem).items()
-        if _interchangeable(problem, problem.case[c], m)
+        if interchangeable(problem, problem.case[c], m)
     }
     if not teams:
         return None
@@ -94,7 +94,9 @@ def rotation(problem: RosterProblem) -> Roster | None:
         if not by_size:
             continue
         roster = _greedy(
-            problem, language_pressure=pressure, plan=_plan(problem, teams, by_size, lag, 0)
+            problem,
+            language_pressure=pressure,
+            plan=plans_together(problem, teams, by_size, lag, 0),
         )
         cost = levels(problem, roster)
         if best is None or cost < best[0]:
@@ -110,7 +112,7 @@ def rotation(problem: RosterProblem) -> Roster | None:
     _, _, by_size, lag = best
     length = max(len(cycle) for cycle in by_size.values())
     for phase in range(lag, length, max(lag, length // PHASES)):
-        plan = _plan(problem, teams, by_size, lag, phase)
+        plan = plans_together(problem, teams, by_size, lag, phase)
         roster = _greedy(problem, language_pressure=pressure, plan=plan)
         cost = levels(problem, roster)
         if cost < best[0]:
@@ -140,7 +142,7 @@ def relieved_rotation(
         return None
     case = problem.cases[0]
     team = choose_teams(problem)[case.id] if team is None else team
-    full = [m for m in team if _takes_every_type(problem, m)]
+    full = [m for m in team if takes_every_type(problem, m)]
     partial = [m for m in team if m not in full and speaks(m, case)]
     if not partial or len(full) <= len(problem.shift_types):
         return None
@@ -177,7 +179,7 @@ def night_rotation(problem: RosterProblem) -> Roster | None:
     if len(problem.cases) != 1 or not applicable(problem):
         return None
     case = problem.cases[0]
-    full = [m for m in problem.employees if _takes_every_type(problem, m) and speaks(m, case)]
+    full = [m for m in problem.employees if takes_every_type(problem, m) and speaks(m, case)]
     if len(full) < 2 or len(full) == len(problem.employees):
         return None
     nights = [s for s in problem.shift_types if s.night]

@@ -5,7 +5,7 @@ order of start time and days off between them, member i `lag` days behind member
 so that each shift type is covered once a day; the cycles that break no rule, around
 their end too, best first (`cycles`). Fitted to the members: which member stands on
 which place of the cycle, by their history (`fit_to_history`), which shifts a member
-short of hours gives up (`_within_hours`), and swaps of two members' futures that even
+short of hours gives up (`within_hours`), and swaps of two members' futures that even
 the weekend and night load (`balance_weekends`).
 
 Pure: no I/O.
@@ -20,7 +20,7 @@ from roster.capacities import fairness_coefficient, may_follow
 from roster.eligibility import why_not
 from roster.heuristic import _fits, _State
 from roster.problem import Employee, RosterProblem
-from roster.rotation_teams import _takes_every_type
+from roster.rotation_teams import takes_every_type
 
 Cycle = tuple[str | None, ...]  #: the shift (or None: off) on each day of the cycle
 
@@ -107,7 +107,7 @@ def balance_weekends(
     if (
         not w.weekend_spread
         or not weekend
-        or not all(_takes_every_type(problem, m) for m in members)
+        or not all(takes_every_type(problem, m) for m in members)
     ):
         # a member who may not take some type leaves those shifts to the greedy, which
         # gives them to another member: the plan's loads are not the roster's (one
@@ -184,7 +184,7 @@ def fit_to_history(
     return [members[m] for m in best]
 
 
-def _within_hours(
+def within_hours(
     problem: RosterProblem, member: Employee, shifts: list[tuple[int, str]]
 ) -> list[tuple[int, str]]:
     """`shifts` less the fewest whole shifts that bring them within the member's hours:

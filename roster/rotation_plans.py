@@ -3,7 +3,7 @@ the greedy (`roster.heuristic._greedy`) to take wherever every rule still holds.
 
 - `rotation_plan`: each team on its cycle, fitted to the history, the weekends evened
   and the members' hours (`roster.rotation_cycles`), the shifts given up handed to
-  members with hours to spare; `_plan` joins the teams of every size;
+  members with hours to spare; `plans_together` joins the teams of every size;
 - `relief_plan`: a lone case's members who take every type on their cycle, and those
   who may not take some type taking whole blocks off whoever is planned past their
   hours.
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from roster.eligibility import why_not
 from roster.problem import Employee, RosterProblem
-from roster.rotation_cycles import Cycle, _within_hours, balance_weekends, fit_to_history
-from roster.rotation_teams import _NOT_PER_TYPE
+from roster.rotation_cycles import Cycle, balance_weekends, fit_to_history, within_hours
+from roster.rotation_teams import NOT_PER_TYPE
 
 Plan = dict[tuple[str, int, str], str]
 
@@ -54,7 +54,7 @@ def rotation_plan(
         planned = balance_weekends(problem, members, planned)
         for member in members:
             mine = sorted(planned[member.id].items())
-            kept = _within_hours(problem, member, mine)
+            kept = within_hours(problem, member, mine)
             dropped += sorted(set(mine) - set(kept))
             works[member.id] = dict(kept)
             limit = problem.max_minutes(member)
@@ -125,7 +125,7 @@ def relief_plan(
                 if sid is None:
                     continue  # not one whole block of one type
                 middle = days[len(days) // 2]
-                if why_not(problem, helper, middle, problem.shift[sid]) not in _NOT_PER_TYPE:
+                if why_not(problem, helper, middle, problem.shift[sid]) not in NOT_PER_TYPE:
                     continue
                 limit = cap[m.id]
                 over = 0 if limit is None else minutes[m.id] - limit
@@ -146,7 +146,7 @@ def relief_plan(
     return {(case_id, d, s): eid for eid, days in works.items() for d, s in days.items()}
 
 
-def _plan(
+def plans_together(
     problem: RosterProblem,
     teams: dict[str, list[Employee]],
     by_size: dict[int, Cycle],

@@ -6,8 +6,8 @@ the shift types (`team_size`); the case with the fewest speakers chooses first, 
 takes those who can work every shift type, speak the family's language and have the
 most hours (`choose_teams`). Where a team needs one more for its hours, it is the crew
 of the fewest with the lowest night peak (`night_crew`, `night_peak`). A team rotates
-when its members are interchangeable (`_interchangeable`): each may take every shift
-type (`_takes_every_type`), or for a lone case at least speaks its language.
+when its members are interchangeable (`interchangeable`): each may take every shift
+type (`takes_every_type`), or for a lone case at least speaks its language.
 
 Pure: no I/O.
 """
@@ -170,7 +170,7 @@ def night_peak(limits: Sequence[tuple[int, int]], nights: int) -> int:
     return low
 
 
-def _interchangeable(problem: RosterProblem, case: Case, members: list[Employee]) -> bool:
+def interchangeable(problem: RosterProblem, case: Case, members: list[Employee]) -> bool:
     """Every member speaks the case's language and may take every shift type; a lone
     case's members need only speak it: the greedy gives the shifts a member may not
     take to another member, and the team stays the rotation's (one case, pool 40, seed
@@ -180,19 +180,19 @@ def _interchangeable(problem: RosterProblem, case: Case, members: list[Employee]
         speaks(e, case)
         and (
             len(problem.cases) == 1
-            or all(why_not(problem, e, 0, s) in _NOT_PER_TYPE for s in problem.shift_types)
+            or all(why_not(problem, e, 0, s) in NOT_PER_TYPE for s in problem.shift_types)
         )
         for e in members
     )
 
 
 #: Reasons of `why_not` on day 0 that say nothing about a shift type as such.
-_NOT_PER_TYPE = (None, Ineligible.ABSENT, Ineligible.BUSY)
+NOT_PER_TYPE = (None, Ineligible.ABSENT, Ineligible.BUSY)
 
 
-def _takes_every_type(problem: RosterProblem, member: Employee) -> bool:
+def takes_every_type(problem: RosterProblem, member: Employee) -> bool:
     """No shift type is barred to `member` as such (day 0's reasons of `why_not`)."""
-    return all(why_not(problem, member, 0, s) in _NOT_PER_TYPE for s in problem.shift_types)
+    return all(why_not(problem, member, 0, s) in NOT_PER_TYPE for s in problem.shift_types)
 
 
 __all__ = [

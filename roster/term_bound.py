@@ -3,16 +3,16 @@ level's (`team_bound`), from the capacities every roster obeys (`roster.capaciti
 
 - team: per case, the fewest people whose capacities hold its shifts (`team_bound`);
 - faces: per (case, shift type), the fewest people whose capacities hold its shifts,
-  with the family's language over its speakers (`_faces`);
+  with the family's language over its speakers (`faces_bound`);
 - blocks: the shifts over the longest run anyone may work, shorter away from the
   horizon's ends under the weekly rest (`_runs_under_weekly_rest`), and the rises of the
-  daily demand (`_blocks`);
+  daily demand (`blocks_bound`);
 - night and weekend spread: the smallest contract-relative peak the counted shifts fit
   under, within the team and, for several cases, who can staff which
-  (`roster.peak_bound`) (`_peak`).
+  (`roster.peak_bound`) (`spread_peak`).
 
-With the counts these share with `roster.faces_nights_bound` (`_demanded`,
-`_fewest_holding`, `_team_per_case`). Every bound holds for rosters that miss at most
+With the counts these share with `roster.faces_nights_bound` (`demanded`,
+`fewest_holding`, `team_per_case`). Every bound holds for rosters that miss at most
 `missing` consultant-shifts of the cover (`roster.bound`).
 
 Pure: no I/O.
@@ -41,10 +41,10 @@ from roster.templates import ShiftType
 def team_bound(problem: RosterProblem, *, missing_shifts: int = 0) -> int:
     """The fewest (consultant, case) team memberships: per case, the fewest people whose
     capacities for its shifts (`capacity`) hold all of them but `missing_shifts`."""
-    return sum(_team_per_case(problem, missing_shifts).values())
+    return sum(team_per_case(problem, missing_shifts).values())
 
 
-def _team_per_case(p: RosterProblem, missing_shifts: int) -> dict[str, int]:
+def team_per_case(p: RosterProblem, missing_shifts: int) -> dict[str, int]:
     """`team_bound` per case."""
     per_case: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for demand in p.cover:
@@ -57,11 +57,11 @@ def _team_per_case(p: RosterProblem, missing_shifts: int) -> dict[str, int]:
         needed = sum(per_day.values()) - missing_shifts
         if needed > 0:
             caps = [capacity(p, e, shifts, set(per_day)) for e in p.employees]
-            out[case_id] = _fewest_holding(caps, needed)
+            out[case_id] = fewest_holding(caps, needed)
     return out
 
 
-def _demanded(p: RosterProblem) -> dict[tuple[str, str], dict[int, int]]:
+def demanded(p: RosterProblem) -> dict[tuple[str, str], dict[int, int]]:
     """(case, shift type) → day → consultants required."""
     out: dict[tuple[str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for demand in p.cover:
@@ -70,7 +70,7 @@ def _demanded(p: RosterProblem) -> dict[tuple[str, str], dict[int, int]]:
     return out
 
 
-def _fewest_holding(capacities: list[int], shifts: int) -> int:
+def fewest_holding(capacities: list[int], shifts: int) -> int:
     """The fewest people whose capacities add up to `shifts` (all who can work, when
     even they cannot: then the roster misses more than assumed, and any bound holds)."""
     held, count = 0, 0
@@ -81,36 +81,36 @@ def _fewest_holding(capacities: list[int], shifts: int) -> int:
     return count
 
 
-def _faces(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
+def faces_bound(p: RosterProblem, missing: int, languages_met: bool = False) -> int:
     """Per (case, shift type): the fewest people whose capacities hold its shifts; with
     `languages_met`, at least the fewest speakers whose capacities hold the shifts that
     need the family's language (each has a speaker on it)."""
     spoken = spoken_days(p) if languages_met else {}
     total = 0
-    for (case_id, sid), per_day in _demanded(p).items():
+    for (case_id, sid), per_day in demanded(p).items():
         shift = p.shift[sid]
         days = set(per_day)
         needed = sum(per_day.values()) - missing
         if needed <= 0:
             continue
         caps = [capacity(p, e, [shift], days) for e in p.employees]
-        fewest = _fewest_holding(caps, needed)
+        fewest = fewest_holding(caps, needed)
         language_days = spoken.get((case_id, sid), set())
         if language_days:
             case = p.case[case_id]
             speakers = [e for e in p.employees if speaks(e, case)]
             caps = [capacity(p, e, [shift], language_days) for e in speakers]
-            fewest = max(fewest, _fewest_holding(caps, len(language_days)))
+            fewest = max(fewest, fewest_holding(caps, len(language_days)))
         total += fewest
     return total
 
 
-def _blocks(p: RosterProblem, missing: int) -> int:
+def blocks_bound(p: RosterProblem, missing: int) -> int:
     """Per shift type: the shifts demanded over the longest run anyone may work it, and
     the rises of the daily demand (each extra person on a type from one day to the next
     starts a run); the larger of the two, summed over the types."""
     per_type: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for (_case, sid), per_day in _demanded(p).items():
+    for (_case, sid), per_day in demanded(p).items():
         for d, n in per_day.items():
             per_type[sid][d] += n
     over_allowed = any(d.over_weight is not None for d in p.cover)
@@ -177,7 +177,7 @@ def _cannot_follow_itself(p: RosterProblem, shift: ShiftType) -> bool:
     return not may_follow(p, shift, shift)
 
 
-def _peak(
+def spread_peak(
     p: RosterProblem,
     counts: Callable[[int, ShiftType], bool],
     missing: int,

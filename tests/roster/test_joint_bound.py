@@ -11,10 +11,10 @@ import pytest
 import roster.bound
 import roster.faces_nights_bound
 from roster.bound import quality_bound
-from roster.faces_nights_bound import _faces_and_night_peak, _faces_by_case_and_night_peak, _steps
+from roster.faces_nights_bound import _steps, faces_and_night_peak, faces_by_case_and_night_peak
 from roster.joint_bound import FacesUnderNightPeak, faces_and_night_spread, joint_bound
 from roster.problem import Case, RosterProblem
-from roster.term_bound import _peak
+from roster.term_bound import spread_peak
 from tests.roster.test_bound import faces_and_nights, proven
 
 pytestmark = pytest.mark.usefixtures("no_wall_guard")
@@ -70,16 +70,16 @@ def test_several_cases_are_bounded_case_by_case(monkeypatch: pytest.MonkeyPatch)
     # members (10 less the other's 5), and its relaxation alone says 18 + 40 as for
     # one case (above), so the two 36 + 40: 76, which the twins reach, each half
     # rostered like the one case (faces 18 each, both night peaks 40). The pooled
-    # per-type capacities (`_faces_and_night_peak`) say 16 faces for the two: 32 + 40
+    # per-type capacities (`faces_and_night_peak`) say 16 faces for the two: 32 + 40
     def unused(*args: object) -> None:
         raise AssertionError("the whole relaxation ran for two cases")
 
     monkeypatch.setattr(roster.bound, "faces_and_night_spread", unused)
     p = twin_cases(faces_and_nights(6, 2))
-    lowest = _peak(p, lambda _d, s: s.night, 0, 10)
+    lowest = spread_peak(p, lambda _d, s: s.night, 0, 10)
     assert lowest == 40
-    assert _faces_and_night_peak(p, 0, 10, False, lowest) == (16, 40)
-    assert _faces_by_case_and_night_peak(p, 0, 10, False, lowest) == (36, 40)
+    assert faces_and_night_peak(p, 0, 10, False, lowest) == (16, 40)
+    assert faces_by_case_and_night_peak(p, 0, 10, False, lowest) == (36, 40)
     ours = quality_bound(p, team_members=10)
     assert (ours.faces, ours.night_spread) == (36, 40)
 
@@ -95,10 +95,10 @@ def test_several_cases_with_shifts_missing_keep_the_pooled_bound(
         raise AssertionError("a relaxation ran for two cases with a shift missing")
 
     monkeypatch.setattr(roster.bound, "faces_and_night_spread", unused)
-    monkeypatch.setattr(roster.bound, "_faces_by_case_and_night_peak", unused)
+    monkeypatch.setattr(roster.bound, "faces_by_case_and_night_peak", unused)
     p = twin_cases(faces_and_nights(6, 2))
-    lowest = _peak(p, lambda _d, s: s.night, 1, 10)
-    assert _faces_and_night_peak(p, 1, 10, False, lowest) == (18, 36)
+    lowest = spread_peak(p, lambda _d, s: s.night, 1, 10)
+    assert faces_and_night_peak(p, 1, 10, False, lowest) == (18, 36)
     ours = quality_bound(p, missing_shifts=1, team_members=10)
     assert (ours.faces, ours.night_spread) == (36, 36)
 
@@ -107,10 +107,10 @@ def test_cases_with_room_to_spare_gain_nothing_by_case() -> None:
     # team 12: each case may have 7 members, the night peak's bound is 36, and case by
     # case says 9 faces a case there (36 + 36), no more than the pooled bound's 18
     p = twin_cases(faces_and_nights(6, 2))
-    lowest = _peak(p, lambda _d, s: s.night, 0, 12)
+    lowest = spread_peak(p, lambda _d, s: s.night, 0, 12)
     assert lowest == 36
-    assert _faces_and_night_peak(p, 0, 12, False, lowest) == (18, 36)
-    assert _faces_by_case_and_night_peak(p, 0, 12, False, lowest) == (36, 36)
+    assert faces_and_night_peak(p, 0, 12, False, lowest) == (18, 36)
+    assert faces_by_case_and_night_peak(p, 0, 12, False, lowest) == (36, 36)
     ours = quality_bound(p, team_members=12)
     assert (ours.faces, ours.night_spread) == (36, 36)
 
@@ -119,7 +119,7 @@ def test_one_case_is_not_bounded_case_by_case(monkeypatch: pytest.MonkeyPatch) -
     def unused(*args: object) -> None:
         raise AssertionError("one case bounded case by case")
 
-    monkeypatch.setattr(roster.bound, "_faces_by_case_and_night_peak", unused)
+    monkeypatch.setattr(roster.bound, "faces_by_case_and_night_peak", unused)
     ours = quality_bound(faces_and_nights(6, 2), team_members=5)
     assert ours.faces + ours.night_spread == 58
 
@@ -142,7 +142,7 @@ def test_peaks_past_the_limit_count_only_their_fewest_faces(
     # next peak a coefficient divides is 48 (12 × 4): 24 + 48, below 36 + 40
     monkeypatch.setattr(roster.faces_nights_bound, "MAX_PEAKS_BY_CASE", 0)
     p = twin_cases(faces_and_nights(6, 2))
-    assert _faces_by_case_and_night_peak(p, 0, 10, False, 40) == (24, 48)
+    assert faces_by_case_and_night_peak(p, 0, 10, False, 40) == (24, 48)
 
 
 def test_a_case_s_faces_are_asked_only_between_peaks_where_they_change() -> None:

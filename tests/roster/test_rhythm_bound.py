@@ -18,7 +18,7 @@ from roster.examples import dognindsats_problem
 from roster.problem import Case, Employee, ObjectiveWeights, RosterProblem
 from roster.rhythm_bound import RhythmPrices, rhythm_bound
 from roster.rhythm_kernel import _breaks_weekly_rest
-from roster.term_bound import _blocks
+from roster.term_bound import blocks_bound
 from solving.status import SolveStatus
 from tests.roster.instances import REPRODUCIBLE, problem, rules
 
@@ -42,7 +42,7 @@ def test_every_shift_between_days_without_demand_is_a_run_and_isolated() -> None
     p = problem(7, [(0, "D"), (2, "D"), (4, "D")], [Employee("A"), Employee("B")])
     p = dataclasses.replace(p, weights=RHYTHM)
     assert rhythm_bound(p) == 21
-    assert 3 * _blocks(p, 0) == 9
+    assert 3 * blocks_bound(p, 0) == 9
     best, _ = optimum(p)
     assert best == 21
     # in the level's bound: the blocks' own 9, and what the programme adds (12) as

@@ -28,9 +28,9 @@ from roster.rotation import (
     rotation,
     warm_start,
 )
-from roster.rotation_cycles import _within_hours, balance_weekends, cycles
+from roster.rotation_cycles import balance_weekends, cycles, within_hours
 from roster.rotation_plans import relief_plan, rotation_plan
-from roster.rotation_teams import _interchangeable, choose_teams, night_crew, night_peak
+from roster.rotation_teams import choose_teams, interchangeable, night_crew, night_peak
 from roster.stages import _configure
 from roster.templates import template
 from roster.validate import evaluate, validate
@@ -147,10 +147,10 @@ def test_a_member_short_of_hours_gives_up_a_run_start() -> None:
     p = week(contract_hours=37)
     m1 = p.employees[0]
     shifts = [(d, s) for d, s in enumerate(HAND["M1"]) if s != "-"]
-    assert _within_hours(p, m1, shifts) == shifts[:4]
+    assert within_hours(p, m1, shifts) == shifts[:4]
     # within the hours, nothing is given up
     roomy = week()
-    assert _within_hours(roomy, roomy.employees[0], shifts) == shifts
+    assert within_hours(roomy, roomy.employees[0], shifts) == shifts
 
 
 def test_a_planned_consultant_who_may_not_work_is_replaced_by_a_team_member() -> None:
@@ -246,9 +246,9 @@ def test_beside_another_case_a_member_who_takes_no_nights_keeps_a_team_from_rota
     # K2's team S1-S4 (S1 takes no nights) rotates alone, not beside K1 (five cases:
     # such a member broke the rotation on every cycle)
     p = two_cases()
-    assert not _interchangeable(p, p.case["K2"], choose_teams(p)["K2"])
+    assert not interchangeable(p, p.case["K2"], choose_teams(p)["K2"])
     alone = k2_alone()
-    assert _interchangeable(alone, alone.case["K2"], choose_teams(alone)["K2"])
+    assert interchangeable(alone, alone.case["K2"], choose_teams(alone)["K2"])
 
 
 def k2_alone() -> RosterProblem:
