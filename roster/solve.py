@@ -80,7 +80,7 @@ def solve(
     `good_enough`: a value of the first priority level (of the weighted sum, when not
     lexicographic) that is worth no more search: that level stops as soon as a roster
     reaches it, FEASIBLE unless it is also proven optimal. A target, not a bound: a
-    better roster may exist (`roster.nrp.mend_cover` aims at the cover of the LP).
+    better roster may exist (`roster.nrp_columns.mend_cover` aims at the cover of the LP).
 
     `on_solution(objective, bound)` is called whenever a better roster is found, by
     CP-SAT or by the large-neighbourhood search, on the last (or only) priority level;

@@ -11,7 +11,8 @@ import pytest
 
 from roster import total, validate
 from roster.best_responses import first_roster
-from roster.nrp import BOUND_ON_COVER, BOUND_ON_WEEKENDS, LONG_HORIZON_DAYS, solve_nrp
+from roster.nrp import BOUND_ON_COVER, LONG_HORIZON_DAYS, solve_nrp
+from roster.nrp_stages import BOUND_ON_WEEKENDS
 from roster.programme import EmployeeProgramme
 from roster.read_nrp import parse_nrp, read_nrp, replicate
 from tests.roster.instances import FAR, nrp_roster

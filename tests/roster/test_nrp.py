@@ -11,7 +11,9 @@ import pytest
 
 from roster import Assignment, ProblemError, RosterProblem, SolveStatus, total, validate
 from roster.columns import applicable
-from roster.nrp import mend_cover, raised_bound, solve_nrp
+from roster.nrp import solve_nrp
+from roster.nrp_columns import mend_cover
+from roster.nrp_stages import raised_bound
 from roster.read_nrp import parse_nrp, read_nrp
 from roster.result import RosterResult
 from roster.solve import solve
@@ -209,20 +211,20 @@ def _spy_on_solve_nrp(
 ) -> list[tuple[bool, tuple[Assignment, ...] | None]]:
     """Make column generation return `dive_roster` (LP: 1 person short, bound 100, as
     on the tiny instance) and record each search `solve_nrp` starts: (cover-only?, hint)."""
-    from roster import columns, nrp
+    from roster import columns, nrp_columns
 
     def dive(problem: object, *args: object, **kwargs: object) -> columns.ColumnResult:
         return columns.ColumnResult(dive_roster, 100, 100.0, 1.0, 100.0, 1, 1, 0.0)
 
     calls: list[tuple[bool, tuple[Assignment, ...] | None]] = []
-    real_solve = solve  # what `roster.nrp` calls, until replaced below
+    real_solve = solve  # what `roster.nrp_columns` calls, until replaced below
 
     def spy(problem: RosterProblem, **kwargs: Any) -> RosterResult:
         calls.append((not problem.requests, kwargs.get("hint")))
         return real_solve(problem, **kwargs)
 
     monkeypatch.setattr(columns, "generate", dive)
-    monkeypatch.setattr(nrp, "solve", spy)
+    monkeypatch.setattr(nrp_columns, "solve", spy)
     return calls
 
 
@@ -465,7 +467,7 @@ def test_a_reproducible_solve_nrp_splits_its_limit_fixed_and_searches_on_the_wor
     # clock the last search the rest of the limit, 2.34 s, whatever the first
     # stages used (fires); on the wall clock the searches are not on the work clock
     # and the last one gets the time left (does not; not asserted: it is the machine's).
-    from roster import columns, nrp, portfolio
+    from roster import columns, nrp_columns, portfolio
 
     p = read_nrp(TINY)
     poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
@@ -483,7 +485,7 @@ def test_a_reproducible_solve_nrp_splits_its_limit_fixed_and_searches_on_the_wor
         return real_solve(problem, **kwargs)
 
     monkeypatch.setattr(columns, "generate", dive)
-    monkeypatch.setattr(nrp, "solve", spy)
+    monkeypatch.setattr(nrp_columns, "solve", spy)
     # one search of two workers, as a reproducible one always is: no portfolio
     monkeypatch.setattr(portfolio, "MIN_SECONDS", math.inf)
     result = solve_nrp(p, time_limit=10, seed=1, deterministic=deterministic)
@@ -509,7 +511,7 @@ def _sub_problem_limits(
     """Column generation returns the short dive roster of the tests above; records each
     search `solve_nrp` starts as (cover-only?, its LNS sub-problem limit, its first
     CP-SAT run's share)."""
-    from roster import columns, nrp
+    from roster import columns, nrp_columns
 
     poor = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
     limits: list[tuple[bool, float, float]] = []
@@ -526,8 +528,8 @@ def _sub_problem_limits(
         return real_solve(problem, **kwargs)
 
     monkeypatch.setattr(columns, "generate", dive)
-    monkeypatch.setattr(nrp, "solve", spy)
-    return limits, nrp
+    monkeypatch.setattr(nrp_columns, "solve", spy)
+    return limits, nrp_columns
 
 
 def test_the_last_search_of_a_large_roster_takes_the_short_lns_sub_problems(
@@ -539,10 +541,10 @@ def test_the_last_search_of_a_large_roster_takes_the_short_lns_sub_problems(
     # last search's LNS gets 0.5 s and its first run no share beyond its shortest
     # (`LARGE_FIRST_RUN_SHARE`, 0), and still reaches the tiny optimum 100 (bound 100
     # from the dive's LP).
-    limits, nrp = _sub_problem_limits(monkeypatch)
-    monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 14)
+    limits, nrp_columns = _sub_problem_limits(monkeypatch)
+    monkeypatch.setattr(nrp_columns, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 14)
     result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, deterministic=True)
-    assert nrp.LNS_SUBSOLVE_SECONDS == 0.5
+    assert nrp_columns.LNS_SUBSOLVE_SECONDS == 0.5
     assert limits == [(True, 1.0, 0.1), (False, 0.5, 0.0)]
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
 
@@ -552,8 +554,8 @@ def test_the_last_search_of_a_small_roster_keeps_the_default_sub_problems(
 ) -> None:
     # One employee-day below the threshold: every search keeps the default 1 s and the
     # first run's `FIRST_RUN_SHARE` (0.1), and the optimum is the same 100.
-    limits, nrp = _sub_problem_limits(monkeypatch)
-    monkeypatch.setattr(nrp, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 15)
+    limits, nrp_columns = _sub_problem_limits(monkeypatch)
+    monkeypatch.setattr(nrp_columns, "SHORT_SUBSOLVE_EMPLOYEE_DAYS", 15)
     result = solve_nrp(read_nrp(TINY), time_limit=10, seed=1, deterministic=True)
     assert limits == [(True, 1.0, 0.1), (False, 1.0, 0.1)]
     assert result.status == SolveStatus.OPTIMAL and result.objective == 100
@@ -592,7 +594,7 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run_and_are_larg
 ) -> None:
     # `improve_by_groups` hands the groups' solver GROUP_FIRST_RUN_SECONDS; the other
     # stages keep the default 1 s (the parameters it was given are left as they were)
-    from roster import groups, nrp
+    from roster import groups, nrp_pool
     from roster.clock import Deadline
     from roster.parameters import SearchParameters
 
@@ -609,14 +611,14 @@ def test_a_big_pools_groups_start_their_lns_after_a_short_first_run_and_are_larg
         slots.append(kwargs.get("slots"))
         return roster, value, 0
 
-    monkeypatch.setattr(nrp, "part_solver", spy_part_solver)
+    monkeypatch.setattr(nrp_pool, "part_solver", spy_part_solver)
     monkeypatch.setattr(groups, "improve", no_search)
     p = read_nrp(TINY)
     start = nrp_roster({"A": "LL-DDD-", "B": "-DDD--D"})
     params = SearchParameters(num_workers=1)
-    result = nrp.improve_by_groups(p, start, Deadline(1.0), 0, params)
+    result = nrp_pool.improve_by_groups(p, start, Deadline(1.0), 0, params)
     assert result.roster == start and result.objective == total(p, start)
-    assert [g.lns_initial_seconds for g in given] == [nrp.GROUP_FIRST_RUN_SECONDS]
-    assert nrp.GROUP_FIRST_RUN_SECONDS < params.lns_initial_seconds == 1.0
+    assert [g.lns_initial_seconds for g in given] == [nrp_pool.GROUP_FIRST_RUN_SECONDS]
+    assert nrp_pool.GROUP_FIRST_RUN_SECONDS < params.lns_initial_seconds == 1.0
     # and groups of a big pool's size, larger than the long horizons' groups
-    assert slots == [nrp.POOL_GROUP_SLOTS] and nrp.POOL_GROUP_SLOTS > groups.GROUP_SLOTS
+    assert slots == [nrp_pool.POOL_GROUP_SLOTS] and nrp_pool.POOL_GROUP_SLOTS > groups.GROUP_SLOTS
