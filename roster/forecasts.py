@@ -106,7 +106,7 @@ def too_big_to_build(problem: RosterProblem, time_limit: float) -> bool:
 
 #: Seconds of the greedy roster (`heuristic.greedy`) per (shift, employee) pair and
 #: ranking, with a margin for some load: it checks the rules once per shift of a day
-#: and employee, whatever the number of cases on it (`heuristic._greedy`'s
+#: and employee, whatever the number of cases on it (`heuristic.greedy_roster`'s
 #: `may_take`). Two rankings, CPU seconds at load 3-4: five cases, pool 60, 52 weeks
 #: (1,092 shifts: 65,520 pairs) 8.4 s (6.4e-5 a pair); 20 cases, pool 150, 52 weeks
 #: (163,800 pairs) 17.4 s (5.3e-5); one case, pool 40, 52 weeks, one ranking 1.7 s (4e-5).

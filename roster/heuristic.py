@@ -26,7 +26,10 @@ from roster.validate import evaluate
 
 
 @dataclass
-class _State:
+class GreedyState:
+    """One employee's roster as the greedy builds it: what each rule asks of the next
+    shift (`fits_shift`), kept up to date as shifts are taken."""
+
     shifts: dict[int, str] = field(default_factory=dict)  # day → shift id
     #: Busy intervals and shifts taken (start, end in minutes), kept in order of start
     #: (`overlapping`).
@@ -102,10 +105,10 @@ def greedy(problem: RosterProblem) -> Roster:
         cover = sum(terms.get(name, 0) for name in _COVER_TERMS)
         return cover, sum(terms.values())
 
-    plain = _greedy(problem, language_pressure=False)
+    plain = greedy_roster(problem, language_pressure=False)
     if greedy_runs(problem) == 1:
         return plain
-    return min(plain, _greedy(problem, language_pressure=True), key=cover_cost)
+    return min(plain, greedy_roster(problem, language_pressure=True), key=cover_cost)
 
 
 def greedy_runs(problem: RosterProblem) -> int:
@@ -116,7 +119,7 @@ def greedy_runs(problem: RosterProblem) -> int:
 _COVER_TERMS = ("uncovered", "overcover", "missing_language", "missing_gender")
 
 
-def _greedy(
+def greedy_roster(
     problem: RosterProblem,
     *,
     language_pressure: bool,
@@ -147,7 +150,8 @@ def _greedy(
         return -(upper - minutes - planned_left[e.id]) if upper is not None else minutes
 
     state = {
-        e.id: _State(intervals=list(e.busy), windows=p.reference_windows(e)) for e in p.employees
+        e.id: GreedyState(intervals=list(e.busy), windows=p.reference_windows(e))
+        for e in p.employees
     }
     team: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     weekend_of = {d: i for i, days in enumerate(p.weekends) for d in days}
@@ -165,7 +169,7 @@ def _greedy(
     fitting: dict[tuple[int, str], tuple[set[str], int]] = {}
 
     def fits(e: Employee, day: int, shift: ShiftType) -> bool:
-        return why_not(p, e, day, shift) is None and _fits(
+        return why_not(p, e, day, shift) is None and fits_shift(
             p, e, state[e.id], day, shift.id, weekend_of
         )
 
@@ -360,9 +364,12 @@ class _LanguagePressure:
             self.supply[c] -= self.p.shift[demand.shift].minutes
 
 
-def _fits(
-    p: RosterProblem, e: Employee, st: _State, day: int, sid: str, weekend_of: dict[int, int]
+def fits_shift(
+    p: RosterProblem, e: Employee, st: GreedyState, day: int, sid: str, weekend_of: dict[int, int]
 ) -> bool:
+    """Whether `e`, with `st` taken so far, may also work shift `sid` on `day`: every
+    limit of theirs still holds (hours, per-type and weekend maxima, daily and weekly
+    rest, the longest runs of days and nights, the 48-hour average)."""
     shift = p.shift[sid]
     if day in st.shifts:
         return False
@@ -407,7 +414,7 @@ def _fits(
     reach = _weekly_rest_reach(p, day, past)
     if reach is None:
         return True
-    return _weekly_rest_ok(p, [*st.overlapping(*reach), (start, end)], day, past)
+    return weekly_rest_ok(p, [*st.overlapping(*reach), (start, end)], day, past)
 
 
 def _run_before(shifts: dict[int, str], day: int) -> int:
@@ -438,7 +445,7 @@ def _weekly_rest_reach(p: RosterProblem, day: int, past: bool) -> tuple[int, int
     return starts[0] * MINUTES_PER_DAY, (starts[-1] + window) * MINUTES_PER_DAY
 
 
-def _weekly_rest_ok(
+def weekly_rest_ok(
     p: RosterProblem, intervals: list[tuple[int, int]], day: int, past: bool
 ) -> bool:
     """The weekly rest in every window holding `day` (with shifts before the horizon,

@@ -12,7 +12,7 @@ no isolated shift, and the same share of nights and weekends as every other memb
 The segments are ordered so that no run of working days exceeds the consecutive-days
 rule, no night segment exceeds the consecutive-nights rule, and no shift follows another
 it may not follow (a night then a day shift the next morning), across the cycle's end
-too. The rotation is then only a plan: `heuristic._greedy` fills the shifts in time
+too. The rotation is then only a plan: `heuristic.greedy_roster` fills the shifts in time
 order, taking the planned consultant wherever every rule still holds with the history,
 absences and hours, and another consultant (the team's first) where not. The best of the
 repaired rotations and the plain greedy roster (`heuristic.greedy`), by priority level
@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from roster.eligibility import speaks
-from roster.heuristic import _greedy, greedy
+from roster.heuristic import greedy, greedy_roster
 from roster.problem import Employee, Roster, RosterProblem
 from roster.rotation_cycles import Cycle, cycles
 from roster.rotation_plans import Plan, plans_together, relief_plan
@@ -93,7 +93,7 @@ def rotation(problem: RosterProblem) -> Roster | None:
                 by_size[size] = found[0]
         if not by_size:
             continue
-        roster = _greedy(
+        roster = greedy_roster(
             problem,
             language_pressure=pressure,
             plan=plans_together(problem, teams, by_size, lag, 0),
@@ -113,7 +113,7 @@ def rotation(problem: RosterProblem) -> Roster | None:
     length = max(len(cycle) for cycle in by_size.values())
     for phase in range(lag, length, max(lag, length // PHASES)):
         plan = plans_together(problem, teams, by_size, lag, phase)
-        roster = _greedy(problem, language_pressure=pressure, plan=plan)
+        roster = greedy_roster(problem, language_pressure=pressure, plan=plan)
         cost = levels(problem, roster)
         if cost < best[0]:
             best = (cost, roster, by_size, lag)
@@ -154,7 +154,7 @@ def relieved_rotation(
         cycle = found[0]
         for phase in range(0, len(cycle), max(lag, len(cycle) // PHASES)):
             plan = relief_plan(problem, case.id, full, partial, cycle, lag, phase)
-            roster = _greedy(problem, language_pressure=False, plan=plan)
+            roster = greedy_roster(problem, language_pressure=False, plan=plan)
             cost = levels(problem, roster)
             if best is None or cost < best[0]:
                 best = (cost, roster)
@@ -194,7 +194,7 @@ def night_rotation(problem: RosterProblem) -> Roster | None:
                 for day in range(problem.days)
                 for s in nights
             }
-            roster = _greedy(problem, language_pressure=False, plan=plan)
+            roster = greedy_roster(problem, language_pressure=False, plan=plan)
             cost = levels(problem, roster)
             if best is None or cost < best[0]:
                 best = (cost, roster)

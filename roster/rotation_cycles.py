@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from roster.capacities import fairness_coefficient, may_follow
 from roster.eligibility import why_not
-from roster.heuristic import _fits, _State
+from roster.heuristic import GreedyState, fits_shift
 from roster.problem import Employee, RosterProblem
 from roster.rotation_teams import takes_every_type
 
@@ -161,14 +161,14 @@ def fit_to_history(
     weekend_of = {d: i for i, group in enumerate(problem.weekends) for d in group}
 
     def misfits(member: Employee, place: int) -> int:
-        state = _State(intervals=list(member.busy), windows=problem.reference_windows(member))
+        state = GreedyState(intervals=list(member.busy), windows=problem.reference_windows(member))
         count = 0
         for day in days:
             sid = cycle[(day + phase + lag * place) % len(cycle)]
             if sid is None:
                 continue
             shift = problem.shift[sid]
-            if why_not(problem, member, day, shift) is not None or not _fits(
+            if why_not(problem, member, day, shift) is not None or not fits_shift(
                 problem, member, state, day, sid, weekend_of
             ):
                 count += 1

@@ -1,5 +1,5 @@
 """The rotation's plans: (case, day, shift) → the member the rotation puts there, for
-the greedy (`roster.heuristic._greedy`) to take wherever every rule still holds.
+the greedy (`roster.heuristic.greedy_roster`) to take wherever every rule still holds.
 
 - `rotation_plan`: each team on its cycle, fitted to the history, the weekends evened
   and the members' hours (`roster.rotation_cycles`), the shifts given up handed to

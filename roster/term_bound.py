@@ -32,7 +32,7 @@ from roster.capacities import (
     spoken_days,
 )
 from roster.eligibility import speaks, why_not
-from roster.heuristic import _weekly_rest_ok
+from roster.heuristic import weekly_rest_ok
 from roster.peak_bound import crews_peak
 from roster.problem import Employee, RosterProblem
 from roster.templates import ShiftType
@@ -169,7 +169,7 @@ def _passes_weekly_rest(p: RosterProblem, shift: ShiftType, first: int, days: in
     if first + days > p.days:
         return False
     spans = [shift.span(d) for d in range(first, first + days)]
-    return all(_weekly_rest_ok(p, spans, d, past=False) for d in range(first, first + days))
+    return all(weekly_rest_ok(p, spans, d, past=False) for d in range(first, first + days))
 
 
 def _cannot_follow_itself(p: RosterProblem, shift: ShiftType) -> bool:

@@ -1,12 +1,12 @@
-"""The greedy roster's scans (`roster.heuristic._State.overlapping`, `holding`, and
-`_cheapest_matching`, `_weekly_rest_ok`) give what a scan of every interval, window or
+"""The greedy roster's scans (`roster.heuristic.GreedyState.overlapping`, `holding`, and
+`_cheapest_matching`, `weekly_rest_ok`) give what a scan of every interval, window or
 order gives: they only skip what cannot count."""
 
 import datetime as dt
 import itertools
 import random
 
-from roster.heuristic import _cheapest_matching, _State, _weekly_rest_ok
+from roster.heuristic import GreedyState, _cheapest_matching, weekly_rest_ok
 from roster.problem import Assignment, Case, CoverDemand, Employee, ReferenceWindow, RosterProblem
 from roster.templates import MINUTES_PER_DAY, template
 
@@ -17,8 +17,8 @@ SHIFTS = {s.id: s for s in template("3x8")}
 BUSY = [(-DAY + 1380, 420), (5 * DAY, 8 * DAY), (9 * DAY + 900, 9 * DAY + 1380)]
 
 
-def state_with_shifts() -> _State:
-    state = _State(intervals=list(BUSY))
+def state_with_shifts() -> GreedyState:
+    state = GreedyState(intervals=list(BUSY))
     for day, sid in ((0, "D"), (1, "E"), (2, "N"), (3, "N"), (11, "D"), (12, "E")):
         state.take(day, SHIFTS[sid], None)
     return state
@@ -51,7 +51,7 @@ ORDERED = [ReferenceWindow(max(0, end - 4), end, 600) for end in range(1, 12)]
 
 
 def test_holding_agrees_with_a_full_scan_on_every_day() -> None:
-    state = _State(windows=list(ORDERED))
+    state = GreedyState(windows=list(ORDERED))
     for day in range(-1, 13):
         full = [i for i, w in enumerate(ORDERED) if w.first_day <= day < w.end_day]
         assert list(state.holding(day)) == full
@@ -61,11 +61,11 @@ def test_holding_scans_every_window_when_they_are_out_of_order() -> None:
     # day 5 lies in the periods ending on days 6 and 8 (days 2-5 and 4-7), not in the
     # one ending on day 4 (days 0-3)
     shuffled = [ORDERED[7], ORDERED[3], ORDERED[5]]
-    assert _State(windows=shuffled).holding(5) == [0, 2]
+    assert GreedyState(windows=shuffled).holding(5) == [0, 2]
 
 
 def test_taking_a_shift_counts_it_in_the_windows_holding_its_day() -> None:
-    state = _State(windows=list(ORDERED))
+    state = GreedyState(windows=list(ORDERED))
     state.take(5, SHIFTS["D"], None)
     # the periods ending on days 6-9 hold day 5 (each is four days long)
     assert [i for i, w in enumerate(ORDERED) if state.room[i] < w.limit] == [5, 6, 7, 8]
@@ -134,7 +134,7 @@ def test_weekly_rest_agrees_with_a_pass_over_every_window() -> None:
             intervals.append((start, start + rng.choice((480, 480, 600, 2 * DAY))))
         for day in range(21):
             for past in (False, True):
-                ours = _weekly_rest_ok(p, intervals, day, past)
+                ours = weekly_rest_ok(p, intervals, day, past)
                 assert ours == weekly_rest_by_every_window(p, intervals, day, past)
                 verdicts.add(ours)
     assert verdicts == {True, False}  # both answers were met

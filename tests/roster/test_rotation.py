@@ -10,7 +10,7 @@ import pytest
 
 from roster import SolveStatus, solve
 from roster.clock import WallClock
-from roster.heuristic import _greedy, greedy
+from roster.heuristic import greedy, greedy_roster
 from roster.parameters import SearchParameters, with_presolve
 from roster.problem import (
     Assignment,
@@ -119,7 +119,7 @@ def test_the_rotation_of_a_week_by_hand() -> None:
     p = week()
     members = {"K1": list(p.employees)}
     plan = rotation_plan(p, members, CYCLE, 4)
-    roster = _greedy(p, language_pressure=False, plan=plan)
+    roster = greedy_roster(p, language_pressure=False, plan=plan)
     expected = sorted(
         Assignment(d, s, "K1", e) for e, row in HAND.items() for d, s in enumerate(row) if s != "-"
     )
@@ -160,7 +160,7 @@ def test_a_planned_consultant_who_may_not_work_is_replaced_by_a_team_member() ->
     p = week()
     absent = dataclasses.replace(p.employees[3], absences=frozenset({0}))
     p = dataclasses.replace(p, employees=(*p.employees[:3], absent, p.employees[4]))
-    roster = _greedy(
+    roster = greedy_roster(
         p, language_pressure=False, plan=rotation_plan(p, {"K1": list(p.employees)}, CYCLE, 4)
     )
     assert validate(p, roster) == []
