@@ -30,8 +30,13 @@ from roster.solve import part_solver
 from roster.validate import total, validate
 
 #: Share of the time left for the programme's first roster of a big pool, before the
-#: employee groups (or, where its groups would be too small, column generation).
-POOL_START_SHARE = 0.25
+#: employee groups (or, where its groups would be too small, column generation). Its
+#: rounds of best responses gain little after the first seconds (Instance13 after the
+#: weekend plan, seed 0: 5,475 at 2 s, 3,711 at 4 s, 3,621 at rest at 10.5 s), where the
+#: groups gain some 60 a second to the end: side by side with 0.25 (10.5 s), 0.12 (5.7
+#: s), seeds 0-6, a mean of 2,284 against 2,378, better on 5 of 7 (figures in
+#: docs/history/bench_nrp.md).
+POOL_START_SHARE = 0.12
 #: Share of the time left for a big pool's weekend plan (`roster.weekend_plan`), which
 #: the first roster's first pass holds each employee to: about 10 s of 60. Instance13's
 #: weekends are where its rosters fall short (482 persons demanded on 8 days, 500 weekend
