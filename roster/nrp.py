@@ -217,30 +217,31 @@ def _solve_nrp(
         decompose=False,
     )
     clock = WorkClock(work_per_second=work_per_second) if deterministic else WallClock()
-    # the capacities' bound on cover (`roster.cover_bound`), in a second or two: far
-    # above the root's and CP-SAT's within the minute on Instance15 and 18, and the
-    # only bound the long horizons' and the big pool's paths report
-    on_cover = cover_bound.cover_bound(
-        problem,
-        stages.give(min(cover_bound.MAX_SECONDS, time_limit * COVER_BOUND_SHARE)),
-        clock=clock,
-    )
-    floor = None if on_cover is None else KnownBound(on_cover, BOUND_ON_COVER)
+    weekends = None
+    if _big_pool(problem) and weekend_plan.applicable(problem) and not _long_horizon(problem):
+        # a big pool's weekends first (not on a long horizon's failed path: a year's
+        # weekend model is no quick start), and their bound (Instance13: 1,151)
+        weekends = nrp_pool.plan_weekends(problem, stages, seed)
+    floor = raised_by(None, weekends)
+    if floor is None:
+        # the capacities' bound on cover (`roster.cover_bound`), in a second or two: far
+        # above the root's and CP-SAT's within the minute on Instance15 and 18, and the
+        # only bound the long horizons' path reports. Not where the weekend programme
+        # proved one: Instance13's (317, against the weekends' 1,151) took 2.2 s of the
+        # time its employee groups gain in
+        on_cover = cover_bound.cover_bound(
+            problem,
+            stages.give(min(cover_bound.MAX_SECONDS, time_limit * COVER_BOUND_SHARE)),
+            clock=clock,
+        )
+        floor = None if on_cover is None else KnownBound(on_cover, BOUND_ON_COVER)
     if _long_horizon(problem):
         result, floor = _by_windows(problem, stages, params, seed, floor)
         if result.found:
             return result
     pool_start = None
     if _big_pool(problem):
-        # its weekends are planned first, but not on a long horizon's failed path: a
-        # year's weekend model is no quick start
-        pool_start, floor = nrp_pool.first_roster(
-            problem,
-            stages,
-            seed,
-            weekends_first=weekend_plan.applicable(problem) and not _long_horizon(problem),
-            floor=floor,
-        )
+        pool_start = nrp_pool.first_roster(problem, stages, weekends)
         if pool_start is not None and nrp_pool.worth_grouping(problem):
             # Instance13 from 5,155: 3,687 after 45 s of groups of 17, where column
             # generation and the whole model's search left it as it was

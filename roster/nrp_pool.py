@@ -22,7 +22,7 @@ from roster import best_responses, groups, weekend_plan
 from roster.clock import Deadline
 from roster.decomposed import KnownBound
 from roster.forecasts import build_seconds
-from roster.nrp_stages import StageClock, raised_by
+from roster.nrp_stages import StageClock
 from roster.parameters import SearchParameters
 from roster.problem import Roster, RosterProblem
 from roster.result import RosterResult, roster_result
@@ -70,22 +70,20 @@ GROUP_FIRST_RUN_SECONDS = 0.2
 POOL_GROUP_SLOTS = 12_100
 
 
+def plan_weekends(
+    problem: RosterProblem, stages: StageClock, seed: int
+) -> weekend_plan.WeekendPlan | None:
+    """A big pool's weekends planned together (`roster.weekend_plan`), in
+    `WEEKEND_PLAN_SHARE` of the time left, with the programme's bound (Instance13: 1,151)."""
+    limit = stages.give(stages.remaining() * WEEKEND_PLAN_SHARE)
+    return weekend_plan.plan_weekends(problem, limit, seed=seed)
+
+
 def first_roster(
-    problem: RosterProblem,
-    stages: StageClock,
-    seed: int,
-    *,
-    weekends_first: bool,
-    floor: KnownBound | None = None,
-) -> tuple[Roster | None, KnownBound | None]:
-    """The programme's first roster of a big pool (None if it found no legal one), its
-    weekends planned first when `weekends_first`, and `floor` raised to the weekend
-    programme's bound (Instance13: 1,151 against the capacities' 317)."""
-    weekends = None
-    if weekends_first:
-        plan_limit = stages.give(stages.remaining() * WEEKEND_PLAN_SHARE)
-        weekends = weekend_plan.plan_weekends(problem, plan_limit, seed=seed)
-        floor = raised_by(floor, weekends)
+    problem: RosterProblem, stages: StageClock, weekends: weekend_plan.WeekendPlan | None = None
+) -> Roster | None:
+    """The programme's first roster of a big pool, held to the plan of `weekends` in its
+    first pass where there is one; None if it found no legal roster."""
     start = best_responses.first_roster(
         problem,
         time.perf_counter() + stages.remaining() * POOL_START_SHARE,
@@ -93,8 +91,8 @@ def first_roster(
         fixed=None if weekends is None else weekends.days,
     )
     if start is not None and validate(problem, start):
-        start = None
-    return start, floor
+        return None
+    return start
 
 
 def worth_grouping(problem: RosterProblem) -> bool:
@@ -144,4 +142,4 @@ def improve_by_groups(
     )
 
 
-__all__ = ["first_roster", "improve_by_groups", "worth_grouping"]
+__all__ = ["first_roster", "improve_by_groups", "plan_weekends", "worth_grouping"]

@@ -405,10 +405,9 @@ def test_a_big_pool_improves_the_programme_roster_by_employee_groups(
     result = solve_nrp(p, time_limit=10, seed=1, num_workers=1, deterministic=True)
     assert ran == ["groups"]
     assert result.status == SolveStatus.FEASIBLE and result.objective == 301
-    # the capacities' bound (`roster.cover_bound`) is its bound: the two may cover every
-    # demand between them, so it proves nothing here but holds; the weekend programme's
-    # is no higher (0: B may work the weekend), so it is not named
-    assert result.bound == 0 and "capacities'" in result.message
+    # the weekend programme's bound is its bound: 0, since B may work the weekend; the
+    # capacities' bound is not computed where the weekend programme proved one
+    assert result.bound == 0 and "weekend programme's" in result.message
     assert validate(p, result.roster) == []
     assert {(a.employee, a.day, a.shift) for a in result.roster} == {
         ("A", 0, "L"),
@@ -441,6 +440,31 @@ def test_a_big_pool_reports_the_weekend_programme_s_bound_where_it_is_higher(
     assert result.bound == 5 and "weekend programme" in result.message
     assert result.objective is not None and result.objective >= 5
     assert validate(p, result.roster) == []
+
+
+def test_a_big_pool_whose_weekends_prove_no_bound_reports_the_capacities(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The weekend programme found neither a plan nor a bound in its time (None): the
+    # capacities' bound on cover (`roster.cover_bound`) is computed after it and
+    # reported instead: 0 on TINY, whose two staff may cover every demand between them.
+    # The first roster starts without a plan to hold to.
+    from roster import best_responses, weekend_plan
+
+    p = read_nrp(TINY)
+    start = tuple(sorted(Assignment(d, "D", "ward", e) for e, d in (("A", 1), ("A", 2), ("B", 3))))
+    ran = _big_pool(monkeypatch, start)
+    held: list[object] = []
+
+    def first_roster(*args: Any, **kwargs: Any) -> tuple[Assignment, ...]:
+        held.append(kwargs["fixed"])
+        return start
+
+    monkeypatch.setattr(weekend_plan, "plan_weekends", lambda *args, **kwargs: None)
+    monkeypatch.setattr(best_responses, "first_roster", first_roster)
+    result = solve_nrp(p, time_limit=10, seed=1, num_workers=1, deterministic=True)
+    assert ran == ["groups"] and held == [None]
+    assert result.bound == 0 and "capacities'" in result.message
 
 
 def test_a_pool_below_the_threshold_keeps_column_generation(
