@@ -37,6 +37,10 @@ from roster.validate import total, validate
 #: s), seeds 0-6, a mean of 2,284 against 2,378, better on 5 of 7 (figures in
 #: docs/history/bench_nrp.md).
 POOL_START_SHARE = 0.12
+#: Share of the time left up to which that roster's first pass may run on past its
+#: deadline on a loaded machine (`best_responses.first_roster`'s `finish_by`): it took
+#: 1.5-2 s on Instance13, and without a first roster a big pool has no groups to run.
+POOL_START_LATEST = 0.25
 #: Share of the time left for a big pool's weekend plan (`roster.weekend_plan`), which
 #: the first roster's first pass holds each employee to: about 10 s of 60. Instance13's
 #: weekends are where its rosters fall short (482 persons demanded on 8 days, 500 weekend
@@ -84,9 +88,11 @@ def first_roster(
 ) -> Roster | None:
     """The programme's first roster of a big pool, held to the plan of `weekends` in its
     first pass where there is one; None if it found no legal roster."""
+    now, left = time.perf_counter(), stages.remaining()
     start = best_responses.first_roster(
         problem,
-        time.perf_counter() + stages.remaining() * POOL_START_SHARE,
+        now + left * POOL_START_SHARE,
+        finish_by=now + left * POOL_START_LATEST,
         minimised=problem.days < MINIMISED_START_DAYS,
         fixed=None if weekends is None else weekends.days,
     )

@@ -283,7 +283,7 @@ def _first_roster_asked(monkeypatch: pytest.MonkeyPatch, problem: RosterProblem)
     asked: list[dict[str, Any]] = []
 
     def spy(problem: RosterProblem, deadline: float, **kwargs: Any) -> None:
-        asked.append(kwargs)
+        asked.append({"deadline": deadline, **kwargs})
         raise Started
 
     monkeypatch.setattr(columns, "PROGRAMME_PRICING_STAFF", len(problem.employees))
@@ -305,6 +305,20 @@ def test_a_big_pool_starts_over_the_minimised_automaton_only_on_a_short_horizon(
 
     asked = _first_roster_asked(monkeypatch, generated_nrp(weeks=weeks, staff=3))
     assert asked["minimised"] is minimised
+
+
+def test_a_big_pool_s_first_pass_may_finish_past_its_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first roster's rounds stop at `POOL_START_SHARE` of the time left, but its first
+    # pass may run on to `POOL_START_LATEST` of it on a loaded machine: without a first
+    # roster a big pool has no groups to run.
+    from roster import nrp_pool
+    from tests.roster.test_windows import generated_nrp
+
+    asked = _first_roster_asked(monkeypatch, generated_nrp(weeks=2, staff=3))
+    assert nrp_pool.POOL_START_SHARE < nrp_pool.POOL_START_LATEST
+    assert asked["finish_by"] > asked["deadline"]
 
 
 @pytest.mark.parametrize("limited", [True, False])
