@@ -248,9 +248,8 @@ def _solve_nrp(
             return nrp_pool.improve_by_groups(
                 problem, pool_start, stages.deadline, seed, params, floor
             )
-    return nrp_columns.search(
-        problem, stages, params, clock, seed, num_workers, pool_start=pool_start, floor=floor
-    )
+    steps = nrp_columns.Search(problem, stages, params, clock, seed, num_workers)
+    return steps.run(pool_start=pool_start, floor=floor)
 
 
 def _by_windows(

@@ -183,139 +183,127 @@ def _last_search_parameters(problem: RosterProblem, params: SearchParameters) ->
     )
 
 
-def search(
-    problem: RosterProblem,
-    stages: StageClock,
-    params: SearchParameters,
-    clock: WallClock,
-    seed: int,
-    num_workers: int,
-    *,
-    pool_start: Roster | None = None,
-    floor: KnownBound | None = None,
-) -> RosterResult:
-    """Steps 1-3 in what `stages` leaves: the warm starts, then the last search from the
-    best of them, or from `pool_start` (a big pool's first roster) where that is better.
-    Its bound is the best of the search's, the warm starts' and `floor`."""
-    bounds = [] if floor is None else [floor.value]  # the capacities' or the weekends'
-    starts: list[Roster] = []
-    if columns.applicable(problem):
-        dived, dive_bounds = _dive_starts(
-            problem, stages, params, clock, seed, num_workers, initial=pool_start
+@dataclasses.dataclass(frozen=True)
+class Search:
+    """One search's steps 1-3: its problem, the time split between its stages, its
+    parameters and clock (the work clock in a reproducible search), seed and workers."""
+
+    problem: RosterProblem
+    stages: StageClock
+    params: SearchParameters
+    clock: WallClock
+    seed: int
+    num_workers: int
+
+    def run(
+        self, pool_start: Roster | None = None, floor: KnownBound | None = None
+    ) -> RosterResult:
+        """Steps 1-3 in what `stages` leaves: the warm starts, then the last search from
+        the best of them, or from `pool_start` (a big pool's first roster) where that is
+        better. Its bound is the best of the search's, the warm starts' and `floor`."""
+        p = self.problem
+        bounds = [] if floor is None else [floor.value]  # the capacities' or the weekends'
+        starts: list[Roster] = []
+        if columns.applicable(p):
+            dived, dive_bounds = self.dive_starts(initial=pool_start)
+            starts += dived
+            bounds += dive_bounds
+        if not starts:
+            warm, warm_bound = self.cover_only_start()
+            starts += warm
+            bounds += warm_bound
+        start = min(starts, key=lambda r: (persons_short(p, r), total(p, r)), default=None)
+        if pool_start is not None and (start is None or total(p, pool_start) < total(p, start)):
+            start = pool_start
+        return self.last_search(start, max(bounds, default=None))
+
+    def dive_starts(self, initial: Roster | None = None) -> tuple[list[Roster], list[int]]:
+        """Step 1: column generation's dive, and its cover mended (`mend_cover`) when it
+        leaves more persons short than the LP; the rosters and column generation's bound."""
+        p, stages = self.problem, self.stages
+        # of the time left: a long horizon's programme may have used some
+        plan = column_plan(p)
+        column_limit = stages.give(min(stages.time_limit, stages.remaining()) * plan.share)
+        generated = columns.generate(
+            p,
+            column_limit,
+            root_share=plan.root_share,
+            dives=plan.dives,
+            seed=self.seed,
+            num_workers=self.num_workers,
+            initial=initial,
+            clock=self.clock,
         )
-        starts += dived
-        bounds += dive_bounds
-    if not starts:
-        warm, warm_bound = _cover_only_start(problem, stages, params, seed)
-        starts += warm
-        bounds += warm_bound
-    start = min(starts, key=lambda r: (persons_short(problem, r), total(problem, r)), default=None)
-    if pool_start is not None and (
-        start is None or total(problem, pool_start) < total(problem, start)
-    ):
-        start = pool_start
-    return _last_search(problem, stages, params, seed, start, max(bounds, default=None))
+        bounds = [] if generated.lower_bound is None else [generated.lower_bound]
+        if generated.roster is None or generated.lp_under is None:
+            return [], bounds
+        dive = generated.roster
+        target = math.ceil(generated.lp_under - 1e-6)  # persons the LP leaves short
+        target_cost = (
+            None if generated.lp_under_cost is None else math.ceil(generated.lp_under_cost - 1e-6)
+        )
+        if self.num_workers < MEND_MIN_WORKERS or persons_short(p, dive) <= target:
+            return [dive], bounds
+        mend_limit = stages.give(
+            min(stages.remaining() * COVER_REPAIR_SHARE, stages.time_limit * COVER_REPAIR_CAP)
+        )
+        mended = mend_cover(
+            p,
+            dive,
+            time_limit=mend_limit,
+            seed=self.seed,
+            parameters=self.params,
+            good_enough=target_cost,
+        )
+        return ([dive, mended.roster] if mended.found else [dive]), bounds
 
+    def cover_only_start(self) -> tuple[list[Roster], list[int]]:
+        """Step 2: the cover-only problem's roster, and its bound, which holds for the
+        real problem too: dropping requests and charging nothing for over-cover can only
+        lower the objective of every roster."""
+        warm = solve(
+            cover_only(self.problem),
+            time_limit=self.stages.give(self.stages.remaining() * WARM_START_SHARE),
+            seed=self.seed,
+            parameters=self.params,
+        )
+        return ([warm.roster] if warm.found else []), ([] if warm.bound is None else [warm.bound])
 
-def _dive_starts(
-    problem: RosterProblem,
-    stages: StageClock,
-    params: SearchParameters,
-    clock: WallClock,
-    seed: int,
-    num_workers: int,
-    *,
-    initial: Roster | None,
-) -> tuple[list[Roster], list[int]]:
-    """Step 1: column generation's dive, and its cover mended (`mend_cover`) when it
-    leaves more persons short than the LP; the rosters and column generation's bound."""
-    # of the time left: a long horizon's programme may have used some
-    plan = column_plan(problem)
-    column_limit = stages.give(min(stages.time_limit, stages.remaining()) * plan.share)
-    generated = columns.generate(
-        problem,
-        column_limit,
-        root_share=plan.root_share,
-        dives=plan.dives,
-        seed=seed,
-        num_workers=num_workers,
-        initial=initial,
-        clock=clock,
-    )
-    bounds = [] if generated.lower_bound is None else [generated.lower_bound]
-    if generated.roster is None or generated.lp_under is None:
-        return [], bounds
-    dive = generated.roster
-    target = math.ceil(generated.lp_under - 1e-6)  # persons the LP leaves short
-    target_cost = (
-        None if generated.lp_under_cost is None else math.ceil(generated.lp_under_cost - 1e-6)
-    )
-    if num_workers < MEND_MIN_WORKERS or persons_short(problem, dive) <= target:
-        return [dive], bounds
-    mend_limit = stages.give(
-        min(stages.remaining() * COVER_REPAIR_SHARE, stages.time_limit * COVER_REPAIR_CAP)
-    )
-    mended = mend_cover(
-        problem, dive, time_limit=mend_limit, seed=seed, parameters=params, good_enough=target_cost
-    )
-    return ([dive, mended.roster] if mended.found else [dive]), bounds
-
-
-def _cover_only_start(
-    problem: RosterProblem, stages: StageClock, params: SearchParameters, seed: int
-) -> tuple[list[Roster], list[int]]:
-    """Step 2: the cover-only problem's roster, and its bound, which holds for the real
-    problem too: dropping requests and charging nothing for over-cover can only lower
-    the objective of every roster."""
-    warm = solve(
-        cover_only(problem),
-        time_limit=stages.give(stages.remaining() * WARM_START_SHARE),
-        seed=seed,
-        parameters=params,
-    )
-    return ([warm.roster] if warm.found else []), ([] if warm.bound is None else [warm.bound])
-
-
-def _last_search(
-    problem: RosterProblem,
-    stages: StageClock,
-    params: SearchParameters,
-    seed: int,
-    start: Roster | None,
-    bound: int | None,
-) -> RosterResult:
-    """Step 3: the whole model hinted with `start` for the rest of the time, its bound
-    raised to `bound`; `start` itself when too little time is left to build the model."""
-    if stages.remaining() < build_seconds(problem):
-        # too little time left to build the whole model again: the start is the answer
-        # (or there is none), rather than a search that would end past the limit
-        if start is None:
-            return RosterResult.no_roster(
-                stages.deadline.elapsed(),
-                "no roster within the time limit: the warm starts found none",
+    def last_search(self, start: Roster | None, bound: int | None) -> RosterResult:
+        """Step 3: the whole model hinted with `start` for the rest of the time, its
+        bound raised to `bound`; `start` itself when too little time is left to build
+        the model."""
+        p, stages = self.problem, self.stages
+        if stages.remaining() < build_seconds(p):
+            # too little time left to build the whole model again: the start is the
+            # answer (or there is none), rather than a search that would end past the limit
+            if start is None:
+                return RosterResult.no_roster(
+                    stages.deadline.elapsed(),
+                    "no roster within the time limit: the warm starts found none",
+                )
+            return roster_result(
+                p,
+                start,
+                seconds=stages.deadline.elapsed(),
+                bound=bound,
+                message="the warm start's roster: no time left for a search of the whole model",
             )
-        return roster_result(
-            problem,
-            start,
-            seconds=stages.deadline.elapsed(),
-            bound=bound,
-            message="the warm start's roster: no time left for a search of the whole model",
+        result = solve(
+            p,
+            time_limit=max(0.1, stages.remaining()),
+            seed=self.seed,
+            hint=start,
+            parameters=_last_search_parameters(p, self.params),
+            lower_bound=bound,
         )
-    result = solve(
-        problem,
-        time_limit=max(0.1, stages.remaining()),
-        seed=seed,
-        hint=start,
-        parameters=_last_search_parameters(problem, params),
-        lower_bound=bound,
-    )
-    raised = raised_bound(result, bound)
-    status = result.status
-    if result.found and raised == result.objective:
-        status = SolveStatus.OPTIMAL
-    return dataclasses.replace(
-        result, bound=raised, status=status, seconds=stages.deadline.elapsed()
-    )
+        raised = raised_bound(result, bound)
+        status = result.status
+        if result.found and raised == result.objective:
+            status = SolveStatus.OPTIMAL
+        return dataclasses.replace(
+            result, bound=raised, status=status, seconds=stages.deadline.elapsed()
+        )
 
 
-__all__ = ["ColumnPlan", "column_plan", "cover_only", "mend_cover", "search"]
+__all__ = ["ColumnPlan", "Search", "column_plan", "cover_only", "mend_cover"]
