@@ -58,11 +58,12 @@ in docs/history/bench_nrp.md.
 The reported objective and status are those of step 3; the bound is the best of the
 three and of the capacities' bound on cover (`roster.cover_bound`: Instance15 3,627,
 Instance18 4,157, where the others reached 1,636-3,055 and 3,854-3,877). The long
-horizons and the big pool also bound their weekends (`roster.weekend_plan`: the weekend
-days' cover and requests as one integer programme, proven by HiGHS): Instance13 1,151,
-Instance20 3,980 and Instance22 24,970, where the capacities' bound is 317, 687 and
-9,158 (best known 1,348, 4,769 and 30,241). Measured with scripts/bench_nrp.py
-(figures in the README).
+horizons also bound their weekends (`roster.weekend_plan`: the weekend days' cover and
+requests as one integer programme, proven by HiGHS): Instance20 3,980 and Instance22
+24,970, where the capacities' bound is 687 and 9,158 (best known 4,769 and 30,241). The
+big pool reports its weekend programme's bound instead of the capacities' (Instance13:
+1,151 against 317, best known 1,348), which it computes only where the programme proves
+none. Measured with scripts/bench_nrp.py (figures in the README).
 """
 
 from __future__ import annotations
