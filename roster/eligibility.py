@@ -8,6 +8,7 @@ or `model_runs.py`.
 
 from __future__ import annotations
 
+import weakref
 from enum import StrEnum
 
 from data.languages import Closeness, closeness
@@ -54,6 +55,38 @@ def why_not(
         if start < busy_end + rest and busy_start < end + rest:
             return Ineligible.BUSY
     return None
+
+
+#: id(problem) → (a weak reference to it, (employee, shift) → the days they may work it).
+#: Keyed by id: a problem holds dicts, so it cannot be hashed; the weak reference tells a
+#: reused id apart and drops the entry with its problem.
+_ELIGIBLE_DAYS: dict[
+    int, tuple[weakref.ref[RosterProblem], dict[tuple[str, str], frozenset[int]]]
+] = {}
+
+
+def eligible_days(problem: RosterProblem, employee: Employee, shift: ShiftType) -> frozenset[int]:
+    """The days `employee` may work `shift` at all (`why_not` is None), worked out once
+    per problem: the per-term bounds ask it for the same employee and shift thousands of
+    times (five cases, pool 60: 462,000 calls of `why_not`, 1.0 of the bounds' 5.6 s)."""
+    if problem.employee.get(employee.id) is not employee:
+        # not this problem's own employee (an edited copy): nothing to share
+        return frozenset(
+            d for d in range(problem.days) if why_not(problem, employee, d, shift) is None
+        )
+    key = id(problem)
+    entry = _ELIGIBLE_DAYS.get(key)
+    if entry is None or entry[0]() is not problem:
+        entry = (weakref.ref(problem, lambda _: _ELIGIBLE_DAYS.pop(key, None)), {})
+        _ELIGIBLE_DAYS[key] = entry
+    table = entry[1]
+    days = table.get((employee.id, shift.id))
+    if days is None:
+        days = frozenset(
+            d for d in range(problem.days) if why_not(problem, employee, d, shift) is None
+        )
+        table[(employee.id, shift.id)] = days
+    return days
 
 
 def speaks(employee: Employee, case: Case) -> bool:
