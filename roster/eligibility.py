@@ -67,13 +67,12 @@ _ELIGIBLE_DAYS: dict[
 
 def eligible_days(problem: RosterProblem, employee: Employee, shift: ShiftType) -> frozenset[int]:
     """The days `employee` may work `shift` at all (`why_not` is None), worked out once
-    per problem: the per-term bounds ask it for the same employee and shift thousands of
-    times (five cases, pool 60: 462,000 calls of `why_not`, 1.0 of the bounds' 5.6 s)."""
+    per problem: the per-term bounds ask for the same employee and shift thousands of
+    times (five cases, pool 60: 462,000 calls of `why_not`; the bounds took 5.6 s, with
+    this 3.7 s)."""
     if problem.employee.get(employee.id) is not employee:
         # not this problem's own employee (an edited copy): nothing to share
-        return frozenset(
-            d for d in range(problem.days) if why_not(problem, employee, d, shift) is None
-        )
+        return _days_allowed(problem, employee, shift)
     key = id(problem)
     entry = _ELIGIBLE_DAYS.get(key)
     if entry is None or entry[0]() is not problem:
@@ -82,11 +81,12 @@ def eligible_days(problem: RosterProblem, employee: Employee, shift: ShiftType) 
     table = entry[1]
     days = table.get((employee.id, shift.id))
     if days is None:
-        days = frozenset(
-            d for d in range(problem.days) if why_not(problem, employee, d, shift) is None
-        )
-        table[(employee.id, shift.id)] = days
+        days = table[(employee.id, shift.id)] = _days_allowed(problem, employee, shift)
     return days
+
+
+def _days_allowed(problem: RosterProblem, employee: Employee, shift: ShiftType) -> frozenset[int]:
+    return frozenset(d for d in range(problem.days) if why_not(problem, employee, d, shift) is None)
 
 
 def speaks(employee: Employee, case: Case) -> bool:
