@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from roster.eligibility import eligible_days
+from roster.eligibility import workable_days
 from roster.problem import Employee, RosterProblem
 from roster.templates import ShiftType
 
@@ -47,7 +47,7 @@ def capacity(p: RosterProblem, e: Employee, shifts: list[ShiftType], days: set[i
     night-worker totals."""
     if not shifts:
         return 0
-    eligible = len(frozenset().union(*(eligible_days(p, e, s) for s in shifts)).intersection(days))
+    eligible = len(workable_days(p, e, shifts).intersection(days))
     limits = [eligible, _in_a_row(p.days, longest_run(p, e, shifts))]
     typed = [e.max_shifts_per_type.get(s.id) for s in shifts]
     if all(t is not None for t in typed):

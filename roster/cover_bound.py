@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 
 from roster.capacities import capacity
 from roster.clock import WallClock
-from roster.eligibility import why_not
+from roster.eligibility import workable_days
 from roster.problem import CoverDemand, Employee, RosterProblem
 
 #: The relaxation is small (employees × shift types × 2) and solved in milliseconds;
@@ -128,11 +128,8 @@ def cover_bound(
 def _weekend_days_at_most(p: RosterProblem, e: Employee) -> int:
     """The most weekend days `e` can work: those they may work on their `max_weekends`
     fullest weekends."""
-    open_days = sorted(
-        (sum(1 for d in days if any(why_not(p, e, d, s) is None for s in p.shift_types))
-         for days in p.weekends),
-        reverse=True,
-    )  # fmt: skip
+    workable = workable_days(p, e, p.shift_types)
+    open_days = sorted((len(workable.intersection(days)) for days in p.weekends), reverse=True)
     return sum(open_days[: e.max_weekends or 0])
 
 

@@ -9,6 +9,7 @@ or `model_runs.py`.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 from enum import StrEnum
 
 from data.languages import Closeness, closeness
@@ -83,6 +84,13 @@ def eligible_days(problem: RosterProblem, employee: Employee, shift: ShiftType) 
     if days is None:
         days = table[(employee.id, shift.id)] = _days_allowed(problem, employee, shift)
     return days
+
+
+def workable_days(
+    problem: RosterProblem, employee: Employee, shifts: Iterable[ShiftType]
+) -> frozenset[int]:
+    """The days `employee` may work at least one of `shifts` (`eligible_days`)."""
+    return frozenset().union(*(eligible_days(problem, employee, s) for s in shifts))
 
 
 def _days_allowed(problem: RosterProblem, employee: Employee, shift: ShiftType) -> frozenset[int]:

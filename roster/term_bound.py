@@ -31,7 +31,7 @@ from roster.capacities import (
     may_follow,
     spoken_days,
 )
-from roster.eligibility import speaks, why_not
+from roster.eligibility import eligible_days, speaks
 from roster.heuristic import weekly_rest_ok
 from roster.peak_bound import crews_peak
 from roster.problem import Employee, RosterProblem
@@ -245,7 +245,7 @@ def _smallest_peak(
     days = set().union(*counted.values())
     people: list[tuple[int, int | None]] = []  # (capacity, coefficient or None: no peak)
     for e in p.employees if among is None else among:
-        usable = [s for s in shift_types if any(why_not(p, e, d, s) is None for d in days)]
+        usable = [s for s in shift_types if not eligible_days(p, e, s).isdisjoint(days)]
         cap = capacity(p, e, usable, days)
         if cap <= 0:
             continue
