@@ -218,8 +218,9 @@ def _solve_nrp(
         decompose=False,
     )
     clock = WorkClock(work_per_second=work_per_second) if deterministic else WallClock()
+    long_horizon, big_pool = _long_horizon(problem), _big_pool(problem)
     weekends = None
-    if _big_pool(problem) and weekend_plan.applicable(problem) and not _long_horizon(problem):
+    if big_pool and weekend_plan.applicable(problem) and not long_horizon:
         # a big pool's weekends first (not on a long horizon's failed path: a year's
         # weekend model is no quick start), and their bound (Instance13: 1,151)
         weekends = nrp_pool.plan_weekends(problem, stages, seed)
@@ -236,12 +237,12 @@ def _solve_nrp(
             clock=clock,
         )
         floor = None if on_cover is None else KnownBound(on_cover, BOUND_ON_COVER)
-    if _long_horizon(problem):
+    if long_horizon:
         result, floor = _by_windows(problem, stages, params, seed, floor)
         if result.found:
             return result
     pool_start = None
-    if _big_pool(problem):
+    if big_pool:
         pool_start = nrp_pool.first_roster(problem, stages, weekends)
         if pool_start is not None and nrp_pool.worth_grouping(problem):
             # Instance13 from 5,155: 3,687 after 45 s of groups of 17, where column
