@@ -12,12 +12,15 @@ from sqlmodel import Session
 from data.ops_models import Job
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Poll until `predicate` holds; fail the test after `timeout` real seconds."""
+def wait_for(
+    predicate: Callable[[], bool], timeout: float = 30.0, what: str = "condition not reached"
+) -> None:
+    """Poll `predicate` for up to `timeout` real seconds, then fail the test with `what`
+    unless it holds: the test asserts the condition, the time only bounds the wait."""
     deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not reached in time"
+    while not predicate() and time.monotonic() < deadline:
         time.sleep(0.02)
+    assert predicate(), what
 
 
 def job_row(engine: Engine, job_id: int) -> Job:
