@@ -56,7 +56,14 @@ from roster.joint_bound import faces_and_night_spread
 from roster.model_terms import LEVEL_COVER, LEVEL_QUALITY, LEVEL_TEAM
 from roster.problem import RosterProblem
 from roster.rhythm_bound import rhythm_bound
-from roster.term_bound import blocks_bound, faces_bound, spread_peak, team_bound
+from roster.spreads_bound import WeekendUnderNightPeak
+from roster.term_bound import (
+    blocks_bound,
+    faces_bound,
+    members_per_case,
+    spread_peak,
+    team_bound,
+)
 
 #: The value `roster.rhythm_bound`'s steps aim at, over the blocks' own bound (one case
 #: and five cases: 1.3 reached 116-117 and 581, 1.15 and none 114-116 and 572-582).
@@ -67,7 +74,8 @@ RHYTHM_TARGET = 1.3
 class QualityBound:
     """Weighted lower bound of each term of the rhythm and fairness level; with both
     weighted, faces and night spread are bounded together and only their sum bounds
-    theirs (`roster.faces_nights_bound`); so are blocks and isolated shifts when
+    theirs (`roster.faces_nights_bound`), for several cases with the weekend spread
+    too; so are blocks and isolated shifts when
     `roster.rhythm_bound` is the higher (`isolated` then what it adds)."""
 
     blocks: int = 0
@@ -99,6 +107,12 @@ def quality_bound(
     missing, team, met = missing_shifts, team_members, languages_met
     faces = faces_bound(p, missing, met) if w.face_per_time_of_day else 0
     night = spread_peak(p, lambda d, s: s.night, missing, team, met) if w.night_spread else 0
+    weekend_peak = (
+        spread_peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
+        if w.weekend_spread
+        else 0
+    )
+    weekend = w.weekend_spread * weekend_peak
     if faces and night:
         lowest = night
         faces, night = faces_and_night_peak(p, missing, team, met, lowest)
@@ -114,9 +128,16 @@ def quality_bound(
             if joint is not None and sum(joint) > faces + night:
                 faces, night = joint
         elif not missing:
-            by_case = faces_by_case_and_night_peak(p, missing, team, met, lowest)
-            if sum(by_case) > faces + night:
-                faces, night = by_case
+            # with the weekend's peak under each night peak (`roster.spreads_bound`):
+            # five cases, pool 60, seed 3, 74 + 216 + 100 → 74 + 216 + 108
+            weekend_at = None
+            if w.weekend_spread and team is not None:
+                weekend_at = WeekendUnderNightPeak(p, members_per_case(p, team), met, weekend_peak)
+            by_case = faces_by_case_and_night_peak(
+                p, missing, team, met, lowest, weekend, weekend_at
+            )
+            if sum(by_case) > faces + night + weekend:
+                faces, night, weekend = by_case
     else:
         faces, night = faces * w.face_per_time_of_day, night * w.night_spread
     blocks = w.block * blocks_bound(p, missing) if w.block else 0
@@ -133,10 +154,7 @@ def quality_bound(
         isolated=isolated,
         faces=faces,
         night_spread=night,
-        weekend_spread=w.weekend_spread
-        * spread_peak(p, lambda d, s: d in p.weekend_like_days, missing, team, met)
-        if w.weekend_spread
-        else 0,
+        weekend_spread=weekend,
     )
 
 

@@ -60,16 +60,27 @@ def faces_and_night_peak(
 
 
 def faces_by_case_and_night_peak(
-    p: RosterProblem, missing: int, team_members: int | None, languages_met: bool, lowest: int
-) -> tuple[int, int]:
-    """Weighted faces and night spread of several cases, at least `lowest` the night
-    peak: the least sum over the peaks a roster may have of each case's faces under
-    that peak, each from the counts relaxation of the case alone
-    (`roster.joint_bound.FacesUnderNightPeak`). Faces are a sum over cases; a case's
-    nights are among its members', so under the pool's peak; it misses at most what
-    the roster does; and it has at most the memberships the other cases leave. Five
-    cases, pool 60, seed 0: 9 faces a case at the night peak's bound 156, where the
-    pooled per-type bound says 8 (80 + 156 → 90 + 156).
+    p: RosterProblem,
+    missing: int,
+    team_members: int | None,
+    languages_met: bool,
+    lowest: int,
+    weekend: int = 0,
+    weekend_at: Callable[[int], int] | None = None,
+) -> tuple[int, int, int]:
+    """Weighted faces, night spread and weekend spread of several cases, at least
+    `lowest` the night peak: the least sum over the peaks a roster may have of each
+    case's faces under that peak, each from the counts relaxation of the case alone
+    (`roster.joint_bound.FacesUnderNightPeak`), the peak, and `weekend_at(peak)` (the
+    weekend term's bound under that night peak; `weekend`, its own bound, without
+    it). Faces are a sum over
+    cases; a case's nights are among its members', so under the pool's peak; it misses
+    at most what the roster does; and it has at most the memberships the other cases
+    leave. Five cases, pool 60, seed 0: 9 faces a case at the night peak's bound 156,
+    where the pooled per-type bound says 8 (80 + 156 → 90 + 156). The weekend under
+    the night peak (`roster.spreads_bound`) neither rises with it nor changes between
+    the peaks tried; it is asked only where it may still lower the sum, and past the
+    peaks tried taken as `weekend`.
 
     A case's faces do not rise with the peak and change only where a coefficient
     divides it (`_steps`); a peak whose night spread alone, with every case at its
@@ -111,11 +122,32 @@ def faces_by_case_and_night_peak(
         else:
             steps = _steps(faces_of[case.id], peaks, at_lowest[case.id])
         faces = [a + b for a, b in zip(faces, steps, strict=True)]
-    options = [(f, w.night_spread * peak) for f, peak in zip(faces, peaks, strict=True)]
+    options: list[tuple[int, int, int | None]] = [
+        (f, w.night_spread * peak, peak) for f, peak in zip(faces, peaks, strict=True)
+    ]
     if len(beyond) > MAX_PEAKS_BY_CASE:
         # the peaks not tried cost at least their fewest faces
-        options.append((sum(fewest.values()), w.night_spread * beyond[MAX_PEAKS_BY_CASE]))
-    return min(options, key=sum)
+        options.append((sum(fewest.values()), w.night_spread * beyond[MAX_PEAKS_BY_CASE], None))
+    return _cheapest(options, weekend, weekend_at)
+
+
+def _cheapest(
+    options: list[tuple[int, int, int | None]],
+    weekend: int,
+    weekend_at: Callable[[int], int] | None,
+) -> tuple[int, int, int]:
+    """The (faces, night, weekend) of least sum over `options` (faces, night, the night
+    peak or None past the peaks tried), the weekend at least `weekend` and, with
+    `weekend_at`, its bound under the option's night peak, asked in order of the
+    options' own sums until one plus `weekend` passes the best found."""
+    best = (0, 0, 0)
+    for i, (faces, night, peak) in enumerate(sorted(options, key=lambda o: o[0] + o[1])):
+        if i and faces + night + weekend >= sum(best):
+            break
+        under = weekend if peak is None or weekend_at is None else max(weekend, weekend_at(peak))
+        if not i or faces + night + under < sum(best):
+            best = (faces, night, under)
+    return best
 
 
 def _steps(faces_at: Callable[[int], int], peaks: list[int], first: int) -> list[int]:

@@ -79,7 +79,7 @@ def test_several_cases_are_bounded_case_by_case(monkeypatch: pytest.MonkeyPatch)
     lowest = spread_peak(p, lambda _d, s: s.night, 0, 10)
     assert lowest == 40
     assert faces_and_night_peak(p, 0, 10, False, lowest) == (16, 40)
-    assert faces_by_case_and_night_peak(p, 0, 10, False, lowest) == (36, 40)
+    assert faces_by_case_and_night_peak(p, 0, 10, False, lowest) == (36, 40, 0)
     ours = quality_bound(p, team_members=10)
     assert (ours.faces, ours.night_spread) == (36, 40)
 
@@ -110,7 +110,7 @@ def test_cases_with_room_to_spare_gain_nothing_by_case() -> None:
     lowest = spread_peak(p, lambda _d, s: s.night, 0, 12)
     assert lowest == 36
     assert faces_and_night_peak(p, 0, 12, False, lowest) == (18, 36)
-    assert faces_by_case_and_night_peak(p, 0, 12, False, lowest) == (36, 36)
+    assert faces_by_case_and_night_peak(p, 0, 12, False, lowest) == (36, 36, 0)
     ours = quality_bound(p, team_members=12)
     assert (ours.faces, ours.night_spread) == (36, 36)
 
@@ -142,7 +142,7 @@ def test_peaks_past_the_limit_count_only_their_fewest_faces(
     # next peak a coefficient divides is 48 (12 × 4): 24 + 48, below 36 + 40
     monkeypatch.setattr(roster.faces_nights_bound, "MAX_PEAKS_BY_CASE", 0)
     p = twin_cases(faces_and_nights(6, 2))
-    assert faces_by_case_and_night_peak(p, 0, 10, False, 40) == (24, 48)
+    assert faces_by_case_and_night_peak(p, 0, 10, False, 40) == (24, 48, 0)
 
 
 def test_a_case_s_faces_are_asked_only_between_peaks_where_they_change() -> None:
