@@ -5,7 +5,7 @@ A team is the fewest whose hours carry the case's shifts, and at least one more 
 the shift types (`team_size`); the case with the fewest speakers chooses first, and
 takes those who can work every shift type, speak the family's language and have the
 most hours (`choose_teams`). Where a team needs one more for its hours, it is the crew
-of the fewest with the lowest night peak (`night_crew`, `night_peak`). A team rotates
+of the fewest with the lowest night peak (`night_crew`, `lowest_load`). A team rotates
 when its members are interchangeable (`interchangeable`): each may take every shift
 type (`takes_every_type`), or for a lone case at least speaks its language.
 
@@ -113,7 +113,7 @@ def night_crew(
         total = sum(held[eid] for eid in crew)
         if total < needed:
             continue
-        key = (night_peak([limits[eid] for eid in crew], nights), -total, crew)
+        key = (lowest_load([limits[eid] for eid in crew], nights), -total, crew)
         if best is None or key < best[0]:
             best = (key, set(crew))
     return None if best is None else best[1]
@@ -123,7 +123,7 @@ def crew_night_peak(problem: RosterProblem, case_id: str, crew: Sequence[Employe
     """The lowest night peak under which `crew` can share case `case_id`'s nights, each
     within their night capacity (`night_peak`)."""
     limits = _night_limits(problem, case_id, crew)
-    return night_peak(list(limits.values()), _nights(problem, case_id))
+    return lowest_load(list(limits.values()), _nights(problem, case_id))
 
 
 def _demand(p: RosterProblem, case_id: str) -> list[CoverDemand]:
@@ -151,19 +151,31 @@ def _night_limits(
     }
 
 
-def night_peak(limits: Sequence[tuple[int, int]], nights: int) -> int:
-    """The lowest contract-relative night load (a member's fairness coefficient times
-    their nights) under which members of (coefficient, night capacity) `limits` can
-    share `nights` nights; a large number when they cannot at all."""
+def crew_weekend_peak(problem: RosterProblem, case_id: str, crew: Sequence[Employee]) -> int:
+    """The lowest weekend peak under which `crew` can share case `case_id`'s weekend
+    shifts, each within their capacity on its weekend days (`lowest_load`)."""
+    p = problem
+    demand = [d for d in _demand(p, case_id) if d.day in p.weekend_like_days]
+    days = {d.day for d in demand}
+    types = [p.shift[sid] for sid in sorted({d.shift for d in demand})]
+    limits = [(fairness_coefficient(e) or 0, capacity(p, e, types, days)) for e in crew]
+    return lowest_load(limits, sum(d.required for d in demand))
+
+
+def lowest_load(limits: Sequence[tuple[int, int]], shifts: int) -> int:
+    """The lowest contract-relative load (a member's fairness coefficient times their
+    counted shifts: nights, weekend shifts) under which members of (coefficient,
+    capacity) `limits` can share `shifts` counted shifts; a large number when they
+    cannot at all."""
     usable = [(coef, cap) for coef, cap in limits if coef > 0 and cap > 0]
-    if nights <= 0:
+    if shifts <= 0:
         return 0
-    if sum(cap for _, cap in usable) < nights:
+    if sum(cap for _, cap in usable) < shifts:
         return 10**9
     low, high = 0, max(coef * cap for coef, cap in usable)
     while low < high:
         mid = (low + high) // 2
-        if sum(min(cap, mid // coef) for coef, cap in usable) >= nights:
+        if sum(min(cap, mid // coef) for coef, cap in usable) >= shifts:
             high = mid
         else:
             low = mid + 1
@@ -197,6 +209,7 @@ def takes_every_type(problem: RosterProblem, member: Employee) -> bool:
 
 __all__ = [
     "crew_night_peak",
+    "crew_weekend_peak",
+    "lowest_load",
     "night_crew",
-    "night_peak",
 ]

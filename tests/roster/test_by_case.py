@@ -18,6 +18,7 @@ from roster.by_case import (
     _relieved_crew_start,
     applicable,
     case_problem,
+    crews_lowest_peaks,
     improve,
     lowest_night_crew,
     own_crews,
@@ -619,3 +620,70 @@ def test_a_case_with_no_one_else_working_has_no_floors() -> None:
     roster = (Assignment(5, "N", "K1", "A"),)
     k1 = with_pool_peaks(p, case_problem(p, "K1", {"A"}), roster, "K1")
     assert (k1.night_spread_floor, k1.weekend_spread_floor) == (0, 0)
+
+
+#: Only the team and the weekend spread count.
+WEEKENDS_ONLY = ObjectiveWeights(
+    block=0, isolated_shift=0, face_per_time_of_day=0, night_spread=0, weekend_spread=1
+)
+
+
+def weekend_pair() -> tuple[RosterProblem, Roster]:
+    """Two cases, a week, one consultant on D on Monday, Saturday and Sunday each. K1's
+    crew A1 and A2, K2's B1 and B2 (37 h: 10 units a weekend shift; two D shifts at
+    most, so a case needs two); A1 and B1 work both weekend days, a weekend peak of 20
+    in each case."""
+    p = problem(
+        7,
+        [(d, "D", c) for c in ("K1", "K2") for d in (0, 5, 6)],
+        employees=[Employee(e, max_shifts_per_type={"D": 2}) for e in ("A1", "A2", "B1", "B2")],
+        shift_types=(D,),
+        weights=WEEKENDS_ONLY,
+        cases=(Case("K1"), Case("K2")),
+    )
+    roster = tuple(
+        sorted(
+            rows("K1", {"A1": "-----DD", "A2": "D------"})
+            + rows("K2", {"B1": "-----DD", "B2": "D------"})
+        )
+    )
+    return p, roster
+
+
+def test_the_floors_stop_at_the_peak_every_crew_can_come_down_to() -> None:
+    # each crew can share its two weekend shifts one each (10); with K2's 20 as its
+    # floor, K1 alone gains nothing by coming down to it, with the crews' 10 it does
+    p, roster = weekend_pair()
+    crews = own_crews(roster)
+    assert crews_lowest_peaks(p, crews) == (0, 10)
+    alone = with_pool_peaks(p, case_problem(p, "K1", crews["K1"]), roster, "K1")
+    assert alone.weekend_spread_floor == 20
+    targeted = with_pool_peaks(p, case_problem(p, "K1", crews["K1"]), roster, "K1", (0, 10))
+    assert targeted.weekend_spread_floor == 10
+
+
+def test_a_crew_that_cannot_come_down_keeps_the_pool_s_floor() -> None:
+    # K2's crew B1 alone holds both weekend days: the crews' lowest weekend peak is 20,
+    # and K1's floor stays K2's 20
+    p, roster = weekend_pair()
+    roster = tuple(
+        a if a.employee != "B2" else dataclasses.replace(a, employee="B1") for a in roster
+    )
+    crews = own_crews(roster)
+    assert crews["K2"] == {"B1"}
+    assert crews_lowest_peaks(p, crews) == (0, 20)
+    targeted = with_pool_peaks(p, case_problem(p, "K1", crews["K1"]), roster, "K1", (0, 20))
+    assert targeted.weekend_spread_floor == 20
+
+
+def test_cases_sharing_the_pool_s_peak_come_down_together() -> None:
+    # the first case searched comes down to 10 at no gain for the whole roster (the
+    # other still at 20): kept as good as before; the second then takes the pool's
+    # weekend peak to 10. Team 4 throughout: (0, 4, 20) → (0, 4, 10)
+    p, roster = weekend_pair()
+    assert levels(p, roster) == (0, 4, 20)
+    better = improve(p, roster, 4.0, crew_solver([]))
+    assert levels(p, better) == (0, 4, 10)
+    assert validate(p, better) == []
+    weekend = [a for a in better if a.day in (5, 6)]
+    assert len({a.employee for a in weekend}) == 4

@@ -30,7 +30,7 @@ from roster.rotation import (
 )
 from roster.rotation_cycles import balance_weekends, cycles, within_hours
 from roster.rotation_plans import relief_plan, rotation_plan
-from roster.rotation_teams import choose_teams, interchangeable, night_crew, night_peak
+from roster.rotation_teams import choose_teams, interchangeable, lowest_load, night_crew
 from roster.stages import _configure
 from roster.templates import template
 from roster.validate import evaluate, validate
@@ -509,9 +509,9 @@ def three_and_two(night_hours: tuple[int, ...] = (32, 30, 30, 30)) -> RosterProb
 def test_the_night_peak_a_crew_can_share_its_nights_under() -> None:
     # 28 nights over coefficients 10, 12, 12 (37, 32 and 30 h): at 108 they take 10, 9
     # and 9; at 107 only 10, 8 and 8. Too few nights between them: no peak holds
-    assert night_peak([(10, 18), (12, 16), (12, 15)], 28) == 108
-    assert night_peak([(10, 18), (12, 16), (12, 15)], 0) == 0
-    assert night_peak([(10, 5), (12, 5)], 28) == 10**9
+    assert lowest_load([(10, 18), (12, 16), (12, 15)], 28) == 108
+    assert lowest_load([(10, 18), (12, 16), (12, 15)], 0) == 0
+    assert lowest_load([(10, 5), (12, 5)], 28) == 10**9
 
 
 def test_a_team_that_needs_one_more_for_its_hours_is_the_fewest_with_the_lowest_night_peak() -> (
