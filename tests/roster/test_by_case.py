@@ -687,3 +687,44 @@ def test_cases_sharing_the_pool_s_peak_come_down_together() -> None:
     assert validate(p, better) == []
     weekend = [a for a in better if a.day in (5, 6)]
     assert len({a.employee for a in weekend}) == 4
+
+
+def spread_out(case: str, first: str, second: str) -> Roster:
+    """`case`'s weekend one day each: `first` on Saturday, `second` on Monday and Sunday
+    (three runs: one more than with both weekend days in a row)."""
+    return tuple(rows(case, {first: "-----D-", second: "D-----D"}))
+
+
+def scripted(answers: dict[str, Roster | None], floors: dict[str, int]) -> CaseSolver:
+    """A case's search that answers `answers[case]`, noting each case's weekend floor."""
+
+    def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
+        floors[sub.cases[0].id] = sub.weekend_spread_floor
+        return answers[sub.cases[0].id]
+
+    return solve_case
+
+
+def test_a_case_s_lower_peak_the_pool_does_not_follow_is_undone() -> None:
+    # blocks count too (1 a run): K1 spread out is 3 runs and a weekend peak of 10,
+    # against 2 and 20; its own levels with the crews' 10 as its floor improve (13
+    # against 22), so it is kept through the round; K2 finds nothing, the pool's peak
+    # stays 20, and with K1 spread out the whole roster would cost one run more:
+    # the roster as it was is returned
+    p, roster = weekend_pair()
+    p = dataclasses.replace(p, weights=dataclasses.replace(p.weights, block=1))
+    floors: dict[str, int] = {}
+    answers = {"K1": spread_out("K1", "A1", "A2"), "K2": None}
+    assert improve(p, roster, 4.0, scripted(answers, floors)) == roster
+    assert floors == {"K1": 10, "K2": 10}
+
+
+def test_cases_that_all_lower_the_pool_s_peak_are_all_kept() -> None:
+    # both spread out: 3 runs each and the pool's weekend peak 10, (0, 4, 24) → (0, 4, 16)
+    p, roster = weekend_pair()
+    p = dataclasses.replace(p, weights=dataclasses.replace(p.weights, block=1))
+    answers = {"K1": spread_out("K1", "A1", "A2"), "K2": spread_out("K2", "B1", "B2")}
+    assert levels(p, roster) == (0, 4, 24)
+    better = improve(p, roster, 4.0, scripted(answers, {}))
+    assert levels(p, better) == (0, 4, 16)
+    assert sorted(better) == sorted(answers["K1"] + answers["K2"])
