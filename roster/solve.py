@@ -226,7 +226,13 @@ def _solve(
             rm.model.add(expr <= 0)
             stages.append(StageResult(level, SolveStatus.OPTIMAL, 0, 0, 0.0))
             continue
-        if index == len(plan) - 1 and lexicographic and reference is None and not window:
+        if (
+            index == len(plan) - 1
+            and lexicographic
+            and reference is None
+            and not window
+            and params.terms_bound
+        ):
             # before the last level's search, so that its time counts in the limit
             terms_bound = bound_given(problem, stages, plan_levels, params.rhythm_bound)
         current = solution or fallback
@@ -392,7 +398,7 @@ def _solve(
     if not lexicographic:
         objective = stages[-1].objective if stages[-1].objective is not None else objective
     bound_by = "cp-sat"
-    if lexicographic and reference is None and stages and not window:
+    if lexicographic and reference is None and stages and not window and params.terms_bound:
         # given the levels held (all stages but the last), the later levels have
         # per-term bounds far above the LP's (`roster.bound`)
         if len(stages) < len(plan):  # the last level was not reached
@@ -444,7 +450,7 @@ def _case_solver(
     """A case's search on its own (`roster.by_case`): its own model and levels, its
     own clock, charged whole to `clock` when that counts work units."""
     case_params = dataclasses.replace(
-        params, decompose=False, light_presolve=None, rhythm_bound=False
+        params, decompose=False, light_presolve=None, rhythm_bound=False, terms_bound=False
     )
 
     def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:

@@ -8,6 +8,7 @@ bound CP-SAT proved in the same run."""
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections import Counter
 from typing import Any
 
@@ -100,6 +101,24 @@ def test_a_short_solve_reports_the_terms_bound_above_cp_sats() -> None:
     assert result.bound == 74 > cp_sat
     assert result.bound is not None and result.objective is not None
     assert result.bound <= result.objective
+
+
+def test_a_search_that_asks_for_no_terms_bound_reports_cp_sat_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the same short solve as a case searched alone runs it (`roster.by_case`): the
+    # per-term bound is never computed, and CP-SAT's own is reported
+    def unused(*args: object) -> None:
+        raise AssertionError("the per-term bound was computed")
+
+    monkeypatch.setattr(sys.modules["roster.solve"], "bound_given", unused)
+    p = tiny(**{w: getattr(ObjectiveWeights(), w) for w in QUALITY})
+    params = SearchParameters(deterministic=True, lns=False, terms_bound=False)
+    result = solve(p, time_limit=3, seed=0, parameters=params)
+    assert result.status is SolveStatus.FEASIBLE
+    cp_sat = sum(st.objective or 0 for st in result.stages[:-1]) + result.stages[-1].bound
+    assert result.bound_by == "cp-sat"
+    assert result.bound == cp_sat < 74
 
 
 def test_without_rhythm_and_fairness_terms_cp_sat_s_bound_stays() -> None:
