@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -695,7 +695,7 @@ def spread_out(case: str, first: str, second: str) -> Roster:
     return tuple(rows(case, {first: "-----D-", second: "D-----D"}))
 
 
-def scripted(answers: dict[str, Roster | None], floors: dict[str, int]) -> CaseSolver:
+def scripted(answers: Mapping[str, Roster | None], floors: dict[str, int]) -> CaseSolver:
     """A case's search that answers `answers[case]`, noting each case's weekend floor."""
 
     def solve_case(sub: RosterProblem, seconds: float, start: Roster) -> Roster | None:
