@@ -212,7 +212,7 @@ def with_pool_peaks(
     With `targets` (night, weekend: `crews_lowest_peaks`), no floor above them: where
     several cases share the pool's peak, none of them alone would lower it (five
     cases, pool 60, seed 3: four cases at a weekend peak of 120, the crews' lowest
-    108; the five searched in turn with 110 as the floor, 6 s each, all reached it
+    110; the five searched in turn with 110 as the floor, 6 s each, all reached it
     with no more blocks: 1,192 → 1,170 for the rest)."""
     p = problem
     nights = {s.id for s in p.shift_types if s.night}

@@ -72,15 +72,15 @@ def faces_by_case_and_night_peak(
     `lowest` the night peak: the least sum over the peaks a roster may have of each
     case's faces under that peak, each from the counts relaxation of the case alone
     (`roster.joint_bound.FacesUnderNightPeak`), the peak, and `weekend_at(peak)` (the
-    weekend term's bound under that night peak; `weekend`, its own bound, without
-    it). Faces are a sum over
-    cases; a case's nights are among its members', so under the pool's peak; it misses
-    at most what the roster does; and it has at most the memberships the other cases
-    leave. Five cases, pool 60, seed 0: 9 faces a case at the night peak's bound 156,
-    where the pooled per-type bound says 8 (80 + 156 → 90 + 156). The weekend under
-    the night peak (`roster.spreads_bound`) neither rises with it nor changes between
-    the peaks tried; it is asked only where it may still lower the sum, and past the
-    peaks tried taken as `weekend`.
+    weekend term's bound under that night peak; `weekend`, its own bound, without it).
+    Faces are a sum over cases; a case's nights are among its members', so under the
+    pool's peak; it misses at most what the roster does; and it has at most the
+    memberships the other cases leave. Five cases, pool 60, seed 0: 9 faces a case at
+    the night peak's bound 156, where the pooled per-type bound says 8 (80 + 156 → 90
+    + 156). The weekend under the night peak (`roster.spreads_bound`) does not rise
+    with it and changes only where a coefficient divides it, as the faces; it is asked
+    only where it may still lower the sum, and past the peaks tried taken as
+    `weekend`.
 
     A case's faces do not rise with the peak and change only where a coefficient
     divides it (`_steps`); a peak whose night spread alone, with every case at its

@@ -121,7 +121,7 @@ def night_crew(
 
 def crew_night_peak(problem: RosterProblem, case_id: str, crew: Sequence[Employee]) -> int:
     """The lowest night peak under which `crew` can share case `case_id`'s nights, each
-    within their night capacity (`night_peak`)."""
+    within their night capacity (`lowest_load`)."""
     limits = _night_limits(problem, case_id, crew)
     return lowest_load(list(limits.values()), _nights(problem, case_id))
 

@@ -1,4 +1,5 @@
-"""The night and weekend spreads bounded together, case by case.
+"""The weekend peak under a night peak, case by case: the night and weekend spreads
+bounded together.
 
 `roster.peak_bound` bounds each peak alone: the smallest night peak, then the smallest
 weekend peak, each over every choice of crews. The two can need different crews: five
@@ -6,28 +7,29 @@ cases, pool 60, seed 3, the Dari case's nights need its speakers who take nights
 the night peak 216 holds only with two of them on 30 h contracts in its crew of five;
 such a crew holds the case's 48 weekend shifts only under a weekend peak of 108 (each
 of their weekend shifts weighs 12, not 10: 2 × 9 + 3 × 10 = 48), where the weekend peak
-alone is 100. Bounded together: 324, not 316.
+alone is 100.
 
-Both peaks are the pool's, so every case's crew works under them, and a roster's pair
-of peaks is one every case's crew allows. Per case, the relaxation keeps counts per
-consultant and class of shift (night or not, weekend or not), membership, and the two
-peaks as variables. It holds for every roster that covers every shift (with
-`languages_met`, by a speaker of its family's language where it needs one) and has at
-most `team_members` memberships:
+Both peaks are the pool's, so a roster whose night peak is at most P has every case's
+crew work its nights under P. Per case, the relaxation keeps counts per consultant and
+class of shift (night or not, weekend or not), membership, and the weekend peak as a
+variable. It holds for every roster that covers every shift (with `languages_met`, by a
+speaker of its family's language where it needs one), has a night peak of at most P
+and at most `members_per_case[case]` members on the case:
 
 - the case's shifts of each class are worked, those that need the family's language
   by its speakers;
 - a consultant works at most their capacity (`roster.capacities.capacity`) on the
   case's days of each class and of the unions of classes (all shifts, the nights, the
   weekend, the other shifts, the other days);
-- each member's nights and weekend shifts, times their fairness coefficient, lie under
-  the peaks (their shifts on other cases only add to them);
-- at most `team_members` less the other cases' fewest members
-  (`roster.term_bound.team_per_case`) work the case.
+- each member's nights times their fairness coefficient lie under P, their weekend
+  shifts under the weekend peak (their shifts on other cases only add to them);
+- at most `members_per_case[case]` work the case.
 
-CP-SAT minimises the two spreads' weighted terms per case (five cases, pool 60: proven
-in hundredths of a second each); the highest case's minimum bounds them. Joint over
-all cases at once, CP-SAT proved nothing in 20 s.
+CP-SAT minimises the weekend peak per case (five cases, pool 60: proven in hundredths of
+a second each); the highest case's minimum bounds the pool's weekend peak under P, and
+`roster.faces_nights_bound.faces_by_case_and_night_peak` weighs it against the night
+peak and the faces (seed 3: 74 + 216 + 100 → 74 + 216 + 108). All cases in one model,
+with both peaks as variables, CP-SAT proved nothing in 20 s.
 
 Pure: no I/O.
 """
@@ -157,6 +159,7 @@ class _CaseRelaxation:
         for i, place in enumerate(self.places):
             member = m.new_bool_var(f"m[{i}]")
             members.append(member)
+            # the first capacities are the classes' own (`_UNIONS`)
             for k, cap in zip(_CLASSES, place.capacities, strict=False):
                 z[i, k] = m.new_int_var(0, cap, f"z[{i},{k}]")
                 m.add(z[i, k] <= cap * member)
