@@ -406,6 +406,18 @@ def _solve(
         if terms_bound is not None and terms_bound > bound:
             bound, bound_by = terms_bound, "terms"
     bound = min(bound, objective)
+    if (
+        overall is SolveStatus.FEASIBLE
+        and lexicographic
+        and len(stages) == len(plan)
+        and all(s.status is SolveStatus.OPTIMAL for s in stages[:-1])
+        and bound >= objective
+    ):
+        # the levels before the last proven, and the roster at a proven bound of the
+        # rest given them: no roster is better. Where the cases re-planned alone reach
+        # the optimum (`roster.by_case`), the whole model's short last search rarely
+        # proves it itself
+        overall = SolveStatus.OPTIMAL
     if progress is not None:
         progress.finish(objective, bound)
     return RosterResult(
