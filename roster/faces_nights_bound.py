@@ -23,7 +23,7 @@ from roster.capacities import capacity, fairness_coefficient, spoken_days
 from roster.eligibility import speaks
 from roster.joint_bound import FacesUnderNightPeak
 from roster.problem import Case, Employee, RosterProblem
-from roster.term_bound import demanded, faces_bound, fewest_holding, team_per_case
+from roster.term_bound import demanded, faces_bound, fewest_holding, members_per_case
 
 #: The most night peaks past the lowest at which each case's faces are bounded
 #: (`faces_by_case_and_night_peak`), five relaxations each (five cases, pool 60: 2-4).
@@ -86,7 +86,7 @@ def faces_by_case_and_night_peak(
     divides it (`_steps`); a peak whose night spread alone, with every case at its
     fewest faces, costs no less than the lowest peak's sum cannot do better."""
     w = p.weights
-    per_case_team = team_per_case(p, missing)
+    members = members_per_case(p, team_members, missing) if team_members is not None else {}
 
     alone = {
         case.id: dataclasses.replace(
@@ -96,10 +96,7 @@ def faces_by_case_and_night_peak(
     }
 
     def relaxation(case: Case) -> FacesUnderNightPeak:
-        team = None
-        if team_members is not None:
-            team = team_members - sum(n for c, n in per_case_team.items() if c != case.id)
-        return FacesUnderNightPeak(alone[case.id], missing, team, languages_met)
+        return FacesUnderNightPeak(alone[case.id], missing, members.get(case.id), languages_met)
 
     faces_of = {case.id: relaxation(case) for case in p.cases}
     # a case's faces under any peak are at least its per-type bound (no relaxation to
@@ -192,7 +189,9 @@ class _FacesAtPeak:
         self.demanded = demanded(p)
         self.coef = {e.id: fairness_coefficient(e) for e in p.employees}
         self.coefficients = {c for c in self.coef.values() if c}
-        self.per_case_team = team_per_case(p, missing)
+        self.members = (
+            members_per_case(p, team_members, missing) if team_members is not None else {}
+        )
         self.caps: dict[tuple[str, str, bool], list[tuple[str, int]]] = {}
         for (case_id, sid), per_day in self.demanded.items():
             for spoken in (False, True):
@@ -249,7 +248,7 @@ class _FacesAtPeak:
         p = self.p
         if self.team is None:
             return len(p.employees) + 1
-        team = self.team - sum(n for c, n in self.per_case_team.items() if c != case.id)
+        team = self.members[case.id]
         sids = sorted({sid for (c, sid) in self.demanded if c == case.id})
         shifts = [p.shift[sid] for sid in sids]
         nights = [s for s in shifts if s.night]

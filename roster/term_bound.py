@@ -61,11 +61,11 @@ def team_per_case(p: RosterProblem, missing_shifts: int) -> dict[str, int]:
     return out
 
 
-def members_per_case(p: RosterProblem, team_members: int) -> dict[str, int]:
-    """Case → the most members it can have in a roster with every shift covered and at
-    most `team_members` memberships: what the other cases leave at their fewest
-    (`team_per_case`)."""
-    fewest = team_per_case(p, 0)
+def members_per_case(p: RosterProblem, team_members: int, missing: int = 0) -> dict[str, int]:
+    """Case → the most members it can have in a roster that misses at most `missing`
+    consultant-shifts and has at most `team_members` memberships: what the other cases
+    leave at their fewest (`team_per_case`)."""
+    fewest = team_per_case(p, missing)
     spare = team_members - sum(fewest.values())
     return {case.id: fewest.get(case.id, 0) + spare for case in p.cases}
 
