@@ -85,7 +85,6 @@ class WeekendUnderNightPeak:
         self.cases = [
             _CaseRelaxation(p, case.id, members_per_case[case.id], languages_met)
             for case in p.cases
-            if case.id in members_per_case
         ]
 
     def __call__(self, night_peak: int) -> int:
